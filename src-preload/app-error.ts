@@ -1,0 +1,45 @@
+/** Error codes that cross the process boundary. Every user-facing error carries one. */
+export type ErrorCode =
+  | 'BAD_ARGUMENT'
+  | 'NO_PROJECT'
+  | 'NOT_FOUND'
+  | 'NOT_A_FOLDER'
+  | 'UNREADABLE'
+  | 'NOT_WRITABLE'
+  | 'PROJECT_LOCKED'
+  | 'PROJECT_TOO_NEW'
+  | 'PROJECT_CORRUPT'
+  | 'CONFLICT'
+  | 'BUSY'
+  | 'CANCELLED'
+  | 'UNSUPPORTED'
+  | 'MODEL_INVALID'
+  | 'IMAGE_INVALID'
+  | 'NETWORK'
+  | 'INTERNAL';
+
+export interface ErrorData {
+  code: ErrorCode;
+  message: string;
+}
+
+/** An error meant for the user: `message` says what happened and what to do. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  toData(): ErrorData {
+    return { code: this.code, message: this.message };
+  }
+
+  static from(data: ErrorData): AppError {
+    return new AppError(data.code, data.message);
+  }
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData };

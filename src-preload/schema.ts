@@ -1,0 +1,104 @@
+/**
+ * A minimal runtime schema for IPC arguments. Each schema both validates an unknown value
+ * and carries its static type, so a request's argument type and its validator cannot drift.
+ */
+export interface Schema<T> {
+  parse(value: unknown, path?: string): T;
+}
+
+export class SchemaError extends Error {
+  constructor(readonly path: string, expected: string, value: unknown) {
+    super(`${path || 'argument'}: expected ${expected}, got ${describe(value)}`);
+    this.name = 'SchemaError';
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  return typeof value;
+}
+
+export type Infer<S> = S extends Schema<infer T> ? T : never;
+
+const make = <T>(parse: (value: unknown, path: string) => T): Schema<T> => ({
+  parse: (value, path = '') => parse(value, path),
+});
+
+export const s = {
+  string(opts: { min?: number; max?: number } = {}): Schema<string> {
+    const { min = 0, max = 4096 } = opts;
+    return make((v, p) => {
+      if (typeof v !== 'string' || v.length < min || v.length > max) {
+        throw new SchemaError(p, `a string of ${min}–${max} characters`, v);
+      }
+      return v;
+    });
+  },
+  int(opts: { min?: number; max?: number } = {}): Schema<number> {
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = opts;
+    return make((v, p) => {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+        throw new SchemaError(p, `an integer in [${min}, ${max}]`, v);
+      }
+      return v;
+    });
+  },
+  number(opts: { min?: number; max?: number } = {}): Schema<number> {
+    const { min = -Infinity, max = Infinity } = opts;
+    return make((v, p) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+        throw new SchemaError(p, `a number in [${min}, ${max}]`, v);
+      }
+      return v;
+    });
+  },
+  boolean(): Schema<boolean> {
+    return make((v, p) => {
+      if (typeof v !== 'boolean') throw new SchemaError(p, 'a boolean', v);
+      return v;
+    });
+  },
+  literal<const L extends readonly (string | number)[]>(...values: L): Schema<L[number]> {
+    return make((v, p) => {
+      if (!values.includes(v as L[number])) throw new SchemaError(p, `one of ${values.join(', ')}`, v);
+      return v as L[number];
+    });
+  },
+  nullable<T>(inner: Schema<T>): Schema<T | null> {
+    return make((v, p) => (v === null ? null : inner.parse(v, p)));
+  },
+  optional<T>(inner: Schema<T>): Schema<T | undefined> {
+    return make((v, p) => (v === undefined ? undefined : inner.parse(v, p)));
+  },
+  array<T>(inner: Schema<T>, opts: { max?: number } = {}): Schema<T[]> {
+    const { max = 100_000 } = opts;
+    return make((v, p) => {
+      if (!Array.isArray(v) || v.length > max) throw new SchemaError(p, `an array of at most ${max} items`, v);
+      return v.map((item, i) => inner.parse(item, `${p}[${i}]`));
+    });
+  },
+  object<Shape extends Record<string, Schema<unknown>>>(
+    shape: Shape,
+  ): Schema<{ [K in keyof Shape]: Infer<Shape[K]> }> {
+    return make((v, p) => {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new SchemaError(p, 'an object', v);
+      const record = v as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        if (!(key in shape)) throw new SchemaError(p ? `${p}.${key}` : key, 'no such field', record[key]);
+      }
+      const out: Record<string, unknown> = {};
+      for (const [key, schema] of Object.entries(shape)) {
+        const parsed = schema.parse(record[key], p ? `${p}.${key}` : key);
+        if (parsed !== undefined) out[key] = parsed;
+      }
+      return out as { [K in keyof Shape]: Infer<Shape[K]> };
+    });
+  },
+  none(): Schema<void> {
+    return make((v, p) => {
+      if (v !== undefined && v !== null) throw new SchemaError(p, 'no argument', v);
+    });
+  },
+};
