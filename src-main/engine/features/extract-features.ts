@@ -1,0 +1,179 @@
+/**
+ * Feature extraction: every image that the cache does not have yet goes once through the
+ * multi-output model; pooled A and B, the softmax and optionally grid pooling and the
+ * float16 cut-layer activations are committed to the feature store one batch per
+ * transaction. Decoding runs ahead on sharp's threads (bounded prefetch), undecodable
+ * images are reported per image, cancel (AbortSignal) stops after the batch in flight and
+ * keeps everything finished, and a later run resumes without recomputing anything.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ErrorData } from '../../../src-preload/app-error';
+import type { LoadedModel } from '../model/load-model';
+import type { ResizeMode } from '../preprocess/decode-image';
+import { prefetchDecodedBatches, type DecodeItem } from '../preprocess/prefetch-decoded-batches';
+import type { FeatureRow, FeatureStore, Pooling } from './feature-store';
+import { encodeFloat16 } from './float16';
+import { globalAveragePool, gridPool2x2 } from './pool-features';
+import { ProgressMeter, type ProgressSnapshot } from './progress-meter';
+
+export interface ExtractionOptions {
+  /** Images per forward pass (default 16). */
+  batchSize?: number;
+  /** Decoded batches kept ready ahead of inference (default 2). */
+  prefetchDepth?: number;
+  /** Also store 2x2 grid pooling of spatial A/B layers (global pooling is always stored). */
+  pooling?: Pooling;
+  /** Also store the cut-layer activations (float16) for deep fine-tuning. */
+  deep?: boolean;
+  /** Overrides the descriptor's resize mode. */
+  resize?: ResizeMode;
+  signal?: AbortSignal;
+  onProgress?: (progress: ExtractionProgress) => void;
+}
+
+export interface ExtractionProgress extends ProgressSnapshot {
+  /** Images already in the cache before this run (not part of done/total). */
+  reused: number;
+  failed: number;
+}
+
+export interface ExtractionFailure {
+  hash: string;
+  path: string;
+  error: ErrorData;
+}
+
+export interface ExtractionResult {
+  /** Distinct images asked for. */
+  requested: number;
+  /** Found complete in the cache, not recomputed. */
+  reused: number;
+  /** Computed and committed in this run. */
+  computed: number;
+  failures: ExtractionFailure[];
+  /** Forward passes (batches) run and images they covered: zero when everything was cached. */
+  forwardPasses: number;
+  imagesForwarded: number;
+  /** True when stopped by the signal; everything computed so far is committed. */
+  cancelled: boolean;
+  seconds: number;
+  /** Computed images per second over the run. */
+  rate: number;
+}
+
+interface BatchOutputs {
+  a: Float32Array;
+  b: Float32Array;
+  aGrid: Float32Array | null;
+  bGrid: Float32Array | null;
+  softmax: Float32Array;
+  cut: Float32Array | null;
+}
+
+async function forward(loaded: LoadedModel, pixels: Uint8Array, n: number, grid: boolean, deep: boolean): Promise<BatchOutputs> {
+  const { descriptor, features } = loaded;
+  const { height, width, channels } = descriptor.input;
+  const { scale, offset } = descriptor.normalization;
+  const input = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) input[i] = (pixels[i] as number) * scale + offset;
+  const keys: (keyof BatchOutputs)[] = [];
+  const tensors = tf.tidy(() => {
+    const x = tf.tensor4d(input, [n, height, width, channels]);
+    const out = features.model.predict(x);
+    const list = Array.isArray(out) ? out : [out];
+    const pick = (index: number): tf.Tensor => list[index] as tf.Tensor;
+    const aMap = pick(features.outputIndex.a);
+    const bMap = pick(features.outputIndex.b);
+    const result: tf.Tensor[] = [];
+    const add = (key: keyof BatchOutputs, tensor: tf.Tensor): void => {
+      keys.push(key);
+      result.push(tensor);
+    };
+    add('a', globalAveragePool(aMap));
+    add('b', globalAveragePool(bMap));
+    add('softmax', pick(features.outputIndex.softmax).reshape([n, features.classCount]));
+    if (grid && aMap.rank === 4) add('aGrid', gridPool2x2(aMap as tf.Tensor4D));
+    if (grid && bMap.rank === 4) add('bGrid', gridPool2x2(bMap as tf.Tensor4D));
+    if (deep) add('cut', pick(features.outputIndex.cut).reshape([n, -1]));
+    return result;
+  });
+  try {
+    const values = await Promise.all(tensors.map((t) => t.data() as Promise<Float32Array>));
+    const outputs: BatchOutputs = { a: new Float32Array(0), b: new Float32Array(0), softmax: new Float32Array(0), aGrid: null, bGrid: null, cut: null };
+    keys.forEach((key, i) => {
+      outputs[key] = values[i] as Float32Array;
+    });
+    return outputs;
+  } finally {
+    tf.dispose(tensors);
+  }
+}
+
+function rowOf(matrix: Float32Array, n: number, i: number): Float32Array {
+  const width = matrix.length / n;
+  return matrix.slice(i * width, (i + 1) * width);
+}
+
+/** Extract and cache features for `items` (content hash + file path). */
+export async function extractFeatures(
+  loaded: LoadedModel,
+  store: FeatureStore,
+  items: readonly DecodeItem[],
+  options: ExtractionOptions = {},
+): Promise<ExtractionResult> {
+  const started = performance.now();
+  const grid = options.pooling === 'grid2x2';
+  const deep = options.deep === true;
+  const distinct = new Map<string, DecodeItem>();
+  for (const item of items) if (!distinct.has(item.hash)) distinct.set(item.hash, item);
+  const todoHashes = store.missing([...distinct.keys()], { grid, cut: deep });
+  const todo = todoHashes.map((hash) => distinct.get(hash) as DecodeItem);
+  const reused = distinct.size - todo.length;
+  const meter = new ProgressMeter(todo.length);
+  const failures: ExtractionFailure[] = [];
+  let computed = 0;
+  let forwardPasses = 0;
+  let imagesForwarded = 0;
+  const report = (): void => {
+    options.onProgress?.({ ...meter.update(computed + failures.length), reused, failed: failures.length });
+  };
+  report();
+
+  const { height, width, channels } = loaded.descriptor.input;
+  const target = { height, width, channels, resize: options.resize ?? loaded.descriptor.resize };
+  const batches = prefetchDecodedBatches(todo, target, { batchSize: options.batchSize ?? 16, depth: options.prefetchDepth ?? 2, signal: options.signal });
+  for await (const batch of batches) {
+    if (options.signal?.aborted) break;
+    for (const { item, error } of batch.failures) failures.push({ hash: item.hash, path: item.path, error });
+    const n = batch.items.length;
+    if (n > 0) {
+      const out = await forward(loaded, batch.pixels, n, grid, deep);
+      forwardPasses += 1;
+      imagesForwarded += n;
+      const rows: FeatureRow[] = batch.items.map((item, i) => ({
+        hash: item.hash,
+        a: rowOf(out.a, n, i),
+        b: rowOf(out.b, n, i),
+        aGrid: out.aGrid ? rowOf(out.aGrid, n, i) : null,
+        bGrid: out.bGrid ? rowOf(out.bGrid, n, i) : null,
+        softmax: rowOf(out.softmax, n, i),
+        cut: out.cut ? encodeFloat16(rowOf(out.cut, n, i)) : null,
+      }));
+      store.putBatch(rows);
+      computed += n;
+    }
+    report();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    requested: distinct.size,
+    reused,
+    computed,
+    failures,
+    forwardPasses,
+    imagesForwarded,
+    cancelled: options.signal?.aborted === true && computed + failures.length < todo.length,
+    seconds,
+    rate: seconds > 0 ? computed / seconds : 0,
+  };
+}

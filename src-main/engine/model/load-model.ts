@@ -1,0 +1,197 @@
+/**
+ * Loads a model (TF.js Layers graph + ModelDescriptor) from a folder on disk, the model
+ * download cache or the starter model, and builds its feature-extraction model. The
+ * descriptor comes from `adma-model.json` when the folder has one, is detected for
+ * MobileNet v1, and otherwise is built from the layer names the user chose.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { AppError } from '../../../src-preload/app-error';
+import type { ModelDescriptor } from './descriptor';
+import { buildFeatureModel, imageInputShape, type FeatureModel } from './feature-model';
+import { matchKnownModelByHashes, type KnownModel } from './known-models';
+import { detectMobileNetV1 } from './mobilenet-v1-layers';
+import { artifactsHandler, readModelFolder } from './model-folder-io';
+
+export const DESCRIPTOR_FILE = 'adma-model.json';
+export const LABELS_FILE = 'labels.json';
+
+/** The four layers the engine reads, named by the user for models it does not recognise. */
+export type LayerChoice = Pick<ModelDescriptor, 'layerA' | 'layerB' | 'softmaxLayer' | 'cutLayer'>;
+
+export interface LoadModelOptions {
+  /** Overrides (or, for unknown graphs, supplies) the layer names. */
+  layers?: LayerChoice;
+  /** Pixel normalisation for graphs without a descriptor; default x / 127.5 - 1. */
+  normalization?: ModelDescriptor['normalization'];
+  resize?: ModelDescriptor['resize'];
+}
+
+export interface LoadedModel {
+  descriptor: ModelDescriptor;
+  /** The full pre-trained graph (training code rebuilds heads from it). */
+  model: tf.LayersModel;
+  features: FeatureModel;
+  dir: string;
+  /** SHA-256 of model.json and every shard. */
+  fileHashes: Record<string, string>;
+  /** The known model these exact files are, when their hashes are pinned. */
+  knownModel: KnownModel | undefined;
+  dispose(): void;
+}
+
+function invalid(message: string): AppError {
+  return new AppError('MODEL_INVALID', message);
+}
+
+async function readJsonIfPresent(path: string): Promise<unknown> {
+  if (!existsSync(path)) return undefined;
+  const text = await readFile(path, 'utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw invalid(`${path} is not valid JSON (${(error as Error).message}).`);
+  }
+}
+
+/** Source labels from `labels.json` (an array, or an object keyed by index). */
+function parseLabels(value: unknown, path: string): string[] {
+  const list = Array.isArray(value) ? value : typeof value === 'object' && value !== null ? Object.keys(value).sort((x, y) => Number(x) - Number(y)).map((k) => (value as Record<string, unknown>)[k]) : null;
+  if (!list || !list.every((x) => typeof x === 'string')) throw invalid(`${path} must be a JSON array of class names.`);
+  return list as string[];
+}
+
+function checkDescriptorFile(value: unknown, path: string): ModelDescriptor {
+  const d = value as Partial<ModelDescriptor> | undefined;
+  const problems: string[] = [];
+  if (!d || typeof d !== 'object') throw invalid(`${path} does not contain a descriptor object.`);
+  if (d.formatVersion !== 1) problems.push(`formatVersion must be 1 (got ${JSON.stringify(d.formatVersion)})`);
+  for (const key of ['id', 'name', 'layerA', 'layerB', 'softmaxLayer', 'cutLayer'] as const) {
+    if (typeof d[key] !== 'string' || d[key] === '') problems.push(`"${key}" must be a non-empty string`);
+  }
+  const input = d.input;
+  if (!input || !Number.isInteger(input.height) || !Number.isInteger(input.width) || (input.channels !== 1 && input.channels !== 3)) {
+    problems.push('"input" must be {height, width, channels: 1 | 3}');
+  }
+  if (!d.normalization || !Number.isFinite(d.normalization.scale) || !Number.isFinite(d.normalization.offset)) problems.push('"normalization" must be {scale, offset}');
+  if (d.resize !== 'center-crop' && d.resize !== 'squash') problems.push('"resize" must be "center-crop" or "squash"');
+  if (!Array.isArray(d.sourceLabels) || !d.sourceLabels.every((x) => typeof x === 'string')) problems.push('"sourceLabels" must be an array of names');
+  if (d.centresFile !== undefined && typeof d.centresFile !== 'string') problems.push('"centresFile" must be a relative path');
+  if (problems.length) throw invalid(`${path} is not a valid model descriptor: ${problems.join('; ')}.`);
+  return d as ModelDescriptor;
+}
+
+/** Short fingerprint of the exact files, used in ids of models the product does not know. */
+function filesFingerprint(fileHashes: Record<string, string>): string {
+  const hash = createHash('sha256');
+  for (const key of Object.keys(fileHashes).sort()) hash.update(`${key}=${fileHashes[key] ?? ''}\n`);
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** Load a model folder (model.json + shards, optionally adma-model.json and labels.json). */
+export async function loadModelFolder(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const folder = resolve(dir);
+  const contents = await readModelFolder(folder);
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(artifactsHandler(contents.artifacts));
+  } catch (error) {
+    throw invalid(`TF.js could not build the model in ${folder}: ${(error as Error).message}`);
+  }
+  try {
+    const descriptor = await describe(model, folder, contents.fileHashes, options);
+    const features = buildFeatureModel(model, descriptor);
+    return {
+      descriptor,
+      model,
+      features,
+      dir: folder,
+      fileHashes: contents.fileHashes,
+      knownModel: matchKnownModelByHashes(contents.fileHashes),
+      dispose: () => model.dispose(),
+    };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+async function describe(model: tf.LayersModel, folder: string, fileHashes: Record<string, string>, options: LoadModelOptions): Promise<ModelDescriptor> {
+  const descriptorPath = join(folder, DESCRIPTOR_FILE);
+  const fromFile = await readJsonIfPresent(descriptorPath);
+  if (fromFile !== undefined) {
+    const descriptor = checkDescriptorFile(fromFile, descriptorPath);
+    return { ...descriptor, ...options.layers, ...(options.resize ? { resize: options.resize } : {}) };
+  }
+  const labelsPath = join(folder, LABELS_FILE);
+  const labelsJson = await readJsonIfPresent(labelsPath);
+  const known = matchKnownModelByHashes(fileHashes);
+  const mobileNet = detectMobileNetV1(model);
+  if (mobileNet) {
+    const { alpha, ...fields } = mobileNet;
+    const id = known?.id ?? `mobilenet_v1_${alpha}_224-${filesFingerprint(fileHashes)}`;
+    const classCount = model.getLayer(fields.softmaxLayer).outputShape.slice(-1)[0] as number;
+    return {
+      ...fields,
+      ...options.layers,
+      ...(options.resize ? { resize: options.resize } : {}),
+      ...(options.normalization ? { normalization: options.normalization } : {}),
+      id,
+      name: known?.name ?? `MobileNet v1 ${alpha} (${basename(folder)})`,
+      sourceLabels: labelsJson === undefined ? Array.from({ length: classCount }, (_, i) => `ImageNet class ${i}`) : parseLabels(labelsJson, labelsPath),
+    };
+  }
+  if (!options.layers) {
+    throw invalid(
+      `${folder} holds a model the product does not recognise and has no ${DESCRIPTOR_FILE}: name its layers A (middle), B (penultimate), softmax and cut so it can be used.`,
+    );
+  }
+  const input = imageInputShape(model);
+  let softmaxShape: (number | null)[];
+  try {
+    softmaxShape = model.getLayer(options.layers.softmaxLayer).outputShape as (number | null)[];
+  } catch {
+    throw invalid(`The model has no layer named "${options.layers.softmaxLayer}" (softmax).`);
+  }
+  const classCount = softmaxShape[softmaxShape.length - 1];
+  if (typeof classCount !== 'number') throw invalid(`Layer "${options.layers.softmaxLayer}" (softmax) has an undefined output size.`);
+  return {
+    formatVersion: 1,
+    id: `${basename(folder)}-${filesFingerprint(fileHashes)}`,
+    name: basename(folder),
+    input,
+    normalization: options.normalization ?? { scale: 1 / 127.5, offset: -1 },
+    resize: options.resize ?? 'center-crop',
+    ...options.layers,
+    sourceLabels: labelsJson === undefined ? Array.from({ length: classCount }, (_, i) => `class ${i}`) : parseLabels(labelsJson, labelsPath),
+  };
+}
+
+/**
+ * The starter model folder shipped in `resources/starter/`: found by walking up from this
+ * file (works from the sources and from the built `out/main/`); packaged apps pass the
+ * resources path explicitly.
+ */
+export function findStarterModelDir(resourcesDir?: string): string | null {
+  if (resourcesDir) {
+    const dir = join(resourcesDir, 'starter');
+    return existsSync(join(dir, DESCRIPTOR_FILE)) ? dir : null;
+  }
+  let current = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const dir = join(current, 'resources', 'starter');
+    if (existsSync(join(dir, DESCRIPTOR_FILE))) return dir;
+    current = dirname(current);
+  }
+  return null;
+}
+
+export async function loadStarterModel(resourcesDir?: string): Promise<LoadedModel> {
+  const dir = findStarterModelDir(resourcesDir);
+  if (!dir) throw new AppError('NOT_FOUND', `The starter model (resources/starter/${DESCRIPTOR_FILE}) is not installed with this copy of ADMA Studio.`);
+  return loadModelFolder(dir);
+}

@@ -1,0 +1,133 @@
+/**
+ * Reads a TF.js Layers model folder (`model.json` + weight shards) from disk. Plain
+ * `@tensorflow/tfjs` cannot load `file://` URLs in Node, so this is the IO handler the
+ * engine uses for every model: it checks the folder thoroughly first, so a missing shard,
+ * a truncated file or a graph-model folder fails with a message that names the file.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { AppError } from '../../../src-preload/app-error';
+
+export const MODEL_JSON = 'model.json';
+
+/** Bytes per element of the dtypes a weights manifest may use. */
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 };
+
+export interface ModelFolderContents {
+  /** Parsed `model.json`. */
+  json: tf.io.ModelJSON;
+  artifacts: tf.io.ModelArtifacts;
+  /** Shard paths relative to the folder, in manifest order. */
+  shardPaths: string[];
+  /** Sum of the shard sizes in bytes. */
+  weightBytes: number;
+  /** SHA-256 (hex) of `model.json` and of every shard, by relative path. */
+  fileHashes: Record<string, string>;
+}
+
+function invalid(message: string): AppError {
+  return new AppError('MODEL_INVALID', message);
+}
+
+/** Weight bytes a manifest group declares (quantised weights use their storage dtype). */
+export function manifestGroupBytes(group: tf.io.WeightsManifestConfig[number]): number {
+  let total = 0;
+  for (const spec of group.weights) {
+    const dtype = spec.quantization?.dtype ?? spec.dtype;
+    const bytes = DTYPE_BYTES[dtype];
+    if (bytes === undefined) throw invalid(`Weight "${spec.name}" has unsupported dtype "${dtype}".`);
+    total += spec.shape.reduce((a, b) => a * b, 1) * bytes;
+  }
+  return total;
+}
+
+/** Parse and check a `model.json` text: a Layers model with a weights manifest. */
+export function parseModelJson(text: string, where: string): tf.io.ModelJSON {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw invalid(`${where} is not valid JSON (${detail}); the file is probably truncated. Download or copy the model again.`);
+  }
+  if (typeof json !== 'object' || json === null) throw invalid(`${where} does not describe a model.`);
+  const record = json as Record<string, unknown>;
+  const topology = record.modelTopology as Record<string, unknown> | undefined;
+  if (!topology || typeof topology !== 'object') throw invalid(`${where} has no "modelTopology".`);
+  if (record.format === 'graph-model' || 'node' in topology) {
+    throw invalid(
+      `${where} is a TF.js graph model; ADMA Studio needs a Layers model (converted with --output_format tfjs_layers_model) so it can read intermediate layers and fine-tune.`,
+    );
+  }
+  if (!('model_config' in topology) && !('class_name' in topology)) throw invalid(`${where} has no Keras model configuration.`);
+  if (!Array.isArray(record.weightsManifest)) throw invalid(`${where} has no "weightsManifest" listing its weight files.`);
+  return json as tf.io.ModelJSON;
+}
+
+/** Read, check and assemble a model folder into TF.js model artifacts. */
+export async function readModelFolder(dir: string): Promise<ModelFolderContents> {
+  const jsonPath = join(dir, MODEL_JSON);
+  let text: string;
+  const fileHashes: Record<string, string> = {};
+  try {
+    const raw = await readFile(jsonPath);
+    fileHashes[MODEL_JSON] = createHash('sha256').update(raw).digest('hex');
+    text = raw.toString('utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw invalid(`No ${MODEL_JSON} in ${dir}: choose the folder that contains the TF.js model.json and its weight files.`);
+    throw new AppError('UNREADABLE', `Cannot read ${jsonPath}: ${(error as Error).message}`);
+  }
+  const json = parseModelJson(text, jsonPath);
+  const weightSpecs: tf.io.WeightsManifestEntry[] = [];
+  const buffers: Uint8Array[] = [];
+  const shardPaths: string[] = [];
+  for (const group of json.weightsManifest) {
+    const expected = manifestGroupBytes(group);
+    let actual = 0;
+    for (const path of group.paths) {
+      const file = join(dir, path);
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(file);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') throw invalid(`Weight file "${path}" listed in ${MODEL_JSON} is missing from ${dir}. Copy or download the complete model folder.`);
+        throw new AppError('UNREADABLE', `Cannot read weight file ${file}: ${(error as Error).message}`);
+      }
+      fileHashes[path] = createHash('sha256').update(bytes).digest('hex');
+      buffers.push(bytes);
+      shardPaths.push(path);
+      actual += bytes.byteLength;
+    }
+    if (actual !== expected) {
+      throw invalid(
+        `Weight file${group.paths.length > 1 ? 's' : ''} ${group.paths.join(', ')} in ${dir} hold ${actual} bytes but ${MODEL_JSON} declares ${expected}: the files are truncated or belong to another model.`,
+      );
+    }
+    weightSpecs.push(...group.weights);
+  }
+  const weightBytes = buffers.reduce((sum, b) => sum + b.byteLength, 0);
+  const weightData = new Uint8Array(weightBytes);
+  let offset = 0;
+  for (const b of buffers) {
+    weightData.set(b, offset);
+    offset += b.byteLength;
+  }
+  const artifacts: tf.io.ModelArtifacts = {
+    modelTopology: json.modelTopology,
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy,
+    weightSpecs,
+    weightData: weightData.buffer,
+  };
+  return { json, artifacts, shardPaths, weightBytes, fileHashes };
+}
+
+/** An IO handler for `tf.loadLayersModel` over already-read artifacts. */
+export function artifactsHandler(artifacts: tf.io.ModelArtifacts): tf.io.IOHandler {
+  return { load: () => Promise.resolve(artifacts) };
+}
