@@ -13,6 +13,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src-main/index.ts'),
           cli: resolve(__dirname, 'src-main/cli/adma.ts'),
+          host: resolve(__dirname, 'src-main/host/main.ts'),
           'engine-worker': resolve(__dirname, 'src-main/engine/worker.ts'),
         },
       },

@@ -4,7 +4,7 @@
  * process, the preload bridge, the web host and the renderer all type-check against it.
  * No other file names a channel string.
  */
-import { s, type Schema } from './schema';
+import { s, SchemaError, type Schema } from './schema';
 import type { ErrorData, Result } from './app-error';
 
 // ---------------------------------------------------------------- domain types
@@ -158,7 +158,7 @@ const filter: Schema<ImageFilter> = {
   parse(value, path = 'filter') {
     const kind = s.object({ kind: s.literal('all', 'unlabeled', 'labeled', 'class'), classId: s.optional(id) }).parse(value, path);
     if (kind.kind === 'class') {
-      if (kind.classId === undefined) throw new Error(`${path}.classId: required for kind "class"`);
+      if (kind.classId === undefined) throw new SchemaError(`${path}.classId`, 'a class id (required for kind "class")', undefined);
       return { kind: 'class', classId: kind.classId };
     }
     return { kind: kind.kind };

@@ -1,0 +1,83 @@
+/**
+ * Every request's implementation, typed from the contract: a handler's argument and
+ * result types are exactly the contract's, so client and back end cannot drift.
+ */
+import { AppError } from '../../src-preload/app-error';
+import type { ArgsOf, Channel, ResultOf } from '../../src-preload/contract';
+import { completePath, checkPath } from '../project/path-check';
+import type { Workspace } from './workspace';
+
+export type Handlers = { [C in Channel]: (args: ArgsOf<C>) => ResultOf<C> | Promise<ResultOf<C>> };
+
+export function createHandlers(ws: Workspace): Handlers {
+  const project = () => ws.requireProject();
+  const changed = (change: 'classes' | 'labels') => ws.events.emit('project:changed', { change });
+  return {
+    'app:info': () => ({
+      version: ws.options.version,
+      shell: ws.options.shell,
+      platform: process.platform,
+      canPickFolder: ws.options.pickFolder !== undefined,
+    }),
+
+    'project:recent': () => ws.recent.list(),
+    'project:forgetRecent': ({ path }) => ws.recent.forget(path),
+    'project:pickFolder': async () => {
+      if (!ws.options.pickFolder) throw new AppError('UNSUPPORTED', 'There is no folder dialog in the browser: type the folder path instead.');
+      return ws.options.pickFolder();
+    },
+    'project:checkPath': ({ path }) => checkPath(path),
+    'project:completePath': ({ partial }) => completePath(partial),
+    'project:open': ({ path, create }) => ws.open(path, create),
+    'project:close': async () => {
+      await ws.close();
+      return null;
+    },
+    'project:current': () => ws.current?.summary() ?? null,
+    'project:rescan': () => ws.rescan(),
+    'project:unreadable': () => project().images.unreadable(),
+
+    'images:list': ({ filter, offset, limit }) => project().images.list(filter, offset, limit),
+    'images:get': ({ id }) => project().images.get(id),
+
+    'classes:list': () => project().classes.list(),
+    'classes:create': ({ name, color }) => {
+      const created = project().classes.create(name, color);
+      changed('classes');
+      return created;
+    },
+    'classes:update': ({ id, ...changes }) => {
+      const updated = project().classes.update(id, changes);
+      changed('classes');
+      return updated;
+    },
+    'classes:reorder': ({ ids }) => {
+      const list = project().classes.reorder(ids);
+      changed('classes');
+      return list;
+    },
+    'classes:delete': ({ id }) => {
+      const result = project().deleteClass(id);
+      changed('classes');
+      changed('labels');
+      return result;
+    },
+
+    'labels:set': ({ imageIds, classId }) => {
+      const action = project().setLabels(imageIds, classId);
+      changed('labels');
+      return action;
+    },
+    'labels:undo': () => {
+      const action = project().labels.undo();
+      if (action) changed('labels');
+      return action;
+    },
+    'labels:redo': () => {
+      const action = project().labels.redo();
+      if (action) changed('labels');
+      return action;
+    },
+    'labels:history': ({ imageId, limit }) => project().labels.history(imageId, limit),
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * `node out/main/host.js [--port N] [--state-dir DIR] [--open]`: runs ADMA Studio in the
+ * browser where no Electron binary is installed. Prints the tokenised URL.
+ */
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { APP_VERSION } from '../app-version';
+import { Workspace } from '../api/workspace';
+import { startWebHost } from './web-host';
+
+const HELP = `Usage: node out/main/host.js [--port N] [--state-dir DIR] [--open]
+
+Serves ADMA Studio to a browser on 127.0.0.1 with a random access token.
+  --port N         port to listen on (default: a free one)
+  --state-dir DIR  where the recent-projects list is kept (default: ~/.config/adma-studio)
+  --open           open the URL in the default browser`;
+
+function openInBrowser(url: string): void {
+  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
+  const args = process.platform === 'win32' ? ['/c', 'start', '', url] : [url];
+  const child = spawn(command, args, { stdio: 'ignore', detached: true });
+  child.on('error', () => console.error('No default browser could be started: open the URL above yourself.'));
+  child.unref();
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'state-dir': { type: 'string' },
+      open: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: "${values.port}" is not a port number.`);
+  const stateDir = values['state-dir'] ?? path.join(os.homedir(), '.config', 'adma-studio');
+  const workspace = new Workspace({ stateDir, shell: 'web', version: APP_VERSION, log: (m) => console.error(m) });
+  const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
+  const host = await startWebHost({ workspace, rendererDir, port });
+  console.log(`ADMA Studio web host: ${host.url}`);
+  console.log('Only this machine can connect; the token in the URL is required. Press Ctrl+C to stop.');
+  if (values.open) openInBrowser(host.url);
+  const stop = async (): Promise<void> => {
+    await host.close();
+    await workspace.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((error: Error) => {
+  console.error(`adma host: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+/** Electron entry: wires the plain-Node workspace to IPC, the media protocol and a window. */
+import { app, BrowserWindow, dialog } from 'electron';
+import { Workspace } from './api/workspace';
+import { APP_VERSION } from './app-version';
+import { createMainWindow, isAppUrl, lockDownSessions } from './shell/main-window';
+import { handleMediaProtocol, registerMediaScheme } from './shell/media-protocol';
+import { registerIpc } from './shell/ipc';
+
+registerMediaScheme();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let window: BrowserWindow | null = null;
+  const workspace = new Workspace({
+    stateDir: app.getPath('userData'),
+    shell: 'electron',
+    version: APP_VERSION,
+    log: (m) => console.error(m),
+    pickFolder: async () => {
+      const options = { title: 'Open or create a project folder', properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+      const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+  });
+
+  app.on('second-instance', () => {
+    if (window?.isMinimized()) window.restore();
+    window?.focus();
+  });
+
+  void app.whenReady().then(() => {
+    lockDownSessions();
+    handleMediaProtocol(workspace);
+    registerIpc(workspace, (sender, frameUrl) => sender === window?.webContents && isAppUrl(frameUrl));
+    workspace.events.subscribe((event, payload) => window?.webContents.send(event, payload));
+    window = createMainWindow();
+    window.on('closed', () => {
+      window = null;
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    void workspace.close().finally(() => app.quit());
+  });
+}

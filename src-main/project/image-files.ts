@@ -1,0 +1,128 @@
+/**
+ * Finding and probing image files: a recursive walk that never stops on a bad entry, and a
+ * probe that reads a file once for its content hash, format, pixel size and orientation.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import sharp, { type Metadata } from 'sharp';
+import { ADMIN_DIR } from './project-db';
+
+export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.bmp', '.tif', '.tiff']);
+
+export interface FoundFile {
+  relPath: string;
+  absPath: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface SkippedEntry {
+  relPath: string;
+  reason: string;
+}
+
+export interface ImageProbe {
+  hash: string;
+  width: number;
+  height: number;
+  format: string;
+  orientation: number;
+}
+
+/** Project-relative paths always use '/' so a project moves between systems. */
+export function toRelPath(root: string, absPath: string): string {
+  return path.relative(root, absPath).split(path.sep).join('/');
+}
+
+function errnoReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOENT') return 'vanished during the scan';
+  return (error as Error).message;
+}
+
+/** Walk `root` depth-first in name order; skips `.adma` and hidden entries, reports unreadable ones. */
+export async function* walkImageFiles(root: string, skipped: SkippedEntry[]): AsyncGenerator<FoundFile> {
+  const stack: string[] = [root];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      skipped.push({ relPath: `${toRelPath(root, dir) || '.'}/`, reason: `folder unreadable: ${errnoReason(error)}` });
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const subdirs: string[] = [];
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === ADMIN_DIR) continue;
+      const absPath = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        subdirs.push(absPath);
+        continue;
+      }
+      if (!IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) continue;
+      if (entry.isSymbolicLink()) {
+        skipped.push({ relPath: toRelPath(root, absPath), reason: 'symbolic link: not followed (copy the file into the project folder)' });
+        continue;
+      }
+      if (!entry.isFile()) continue;
+      try {
+        const stat = await fs.stat(absPath);
+        yield { relPath: toRelPath(root, absPath), absPath, size: stat.size, mtimeMs: stat.mtimeMs };
+      } catch (error) {
+        skipped.push({ relPath: toRelPath(root, absPath), reason: errnoReason(error) });
+      }
+    }
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
+  }
+}
+
+/** Cheap end-of-data check for the formats whose truncation a header read does not reveal. */
+function truncationReason(buffer: Buffer, format: string): string | null {
+  if (format === 'jpeg') {
+    let end = buffer.length;
+    while (end > 2 && (buffer[end - 1] === 0x00 || buffer[end - 1] === 0x0a || buffer[end - 1] === 0x0d)) end--;
+    if (!(buffer[end - 2] === 0xff && buffer[end - 1] === 0xd9)) return 'truncated JPEG: the file ends before the image data does';
+  } else if (format === 'png') {
+    if (buffer.lastIndexOf('IEND', buffer.length - 1, 'latin1') < 0) return 'truncated PNG: the file ends before the image data does';
+  }
+  return null;
+}
+
+export class UnreadableImage extends Error {}
+
+/** Read and identify one image; throws UnreadableImage with a user-facing reason. */
+export async function probeImage(absPath: string): Promise<ImageProbe> {
+  let buffer: Buffer;
+  try {
+    buffer = await fs.readFile(absPath);
+  } catch (error) {
+    throw new UnreadableImage(errnoReason(error));
+  }
+  if (buffer.length === 0) throw new UnreadableImage('empty file (0 bytes)');
+  let meta: Metadata;
+  try {
+    meta = await sharp(buffer).metadata();
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new UnreadableImage(
+      /unsupported image format/i.test(message) ? 'not an image: the contents are not a supported image format' : `corrupt image: ${message}`,
+    );
+  }
+  const format = meta.format ?? 'unknown';
+  if (!meta.width || !meta.height) throw new UnreadableImage(`corrupt image: no pixel dimensions in the ${format} header`);
+  const truncated = truncationReason(buffer, format);
+  if (truncated) throw new UnreadableImage(truncated);
+  const orientation = meta.orientation ?? 1;
+  const swap = orientation >= 5 && orientation <= 8;
+  return {
+    hash: createHash('sha256').update(buffer).digest('hex'),
+    width: swap ? meta.height : meta.width,
+    height: swap ? meta.width : meta.height,
+    format,
+    orientation,
+  };
+}

@@ -1,0 +1,164 @@
+/** The project's table of images and unreadable files: what a scan writes and the UI lists. */
+import type Database from 'better-sqlite3';
+import { AppError } from '../../src-preload/app-error';
+import type { ImageFilter, ImageItem, ImagePage, UnreadableFile } from '../../src-preload/contract';
+import type { ImageProbe } from './image-files';
+
+export interface IndexedFile {
+  id: number;
+  size: number;
+  mtimeMs: number;
+  present: boolean;
+}
+
+interface ImageRow {
+  id: number;
+  rel_path: string;
+  width: number;
+  height: number;
+  size: number;
+  mtime_ms: number;
+  hash: string;
+  class_id: number | null;
+  labeled_at: string | null;
+}
+
+const SELECT_ITEM = `
+  SELECT i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at
+  FROM images i LEFT JOIN labels l ON l.image_id = i.id`;
+
+function toItem(row: ImageRow): ImageItem {
+  return {
+    id: row.id,
+    relPath: row.rel_path,
+    width: row.width,
+    height: row.height,
+    size: row.size,
+    mtimeMs: row.mtime_ms,
+    hash: row.hash,
+    classId: row.class_id,
+    labeledAt: row.labeled_at,
+  };
+}
+
+function filterSql(filter: ImageFilter): { where: string; params: unknown[] } {
+  switch (filter.kind) {
+    case 'all':
+      return { where: 'i.present = 1', params: [] };
+    case 'unlabeled':
+      return { where: 'i.present = 1 AND l.class_id IS NULL', params: [] };
+    case 'labeled':
+      return { where: 'i.present = 1 AND l.class_id IS NOT NULL', params: [] };
+    case 'class':
+      return { where: 'i.present = 1 AND l.class_id = ?', params: [filter.classId] };
+  }
+}
+
+export class ImageIndex {
+  constructor(private readonly db: Database.Database) {}
+
+  indexedFiles(): Map<string, IndexedFile> {
+    const rows = this.db.prepare('SELECT id, rel_path, size, mtime_ms, present FROM images').all() as {
+      id: number;
+      rel_path: string;
+      size: number;
+      mtime_ms: number;
+      present: number;
+    }[];
+    return new Map(rows.map((r) => [r.rel_path, { id: r.id, size: r.size, mtimeMs: r.mtime_ms, present: r.present === 1 }]));
+  }
+
+  unreadableFiles(): Map<string, { size: number; mtimeMs: number; reason: string }> {
+    const rows = this.db.prepare('SELECT rel_path, size, mtime_ms, reason FROM unreadable').all() as {
+      rel_path: string;
+      size: number;
+      mtime_ms: number;
+      reason: string;
+    }[];
+    return new Map(rows.map((r) => [r.rel_path, { size: r.size, mtimeMs: r.mtime_ms, reason: r.reason }]));
+  }
+
+  upsertImage(relPath: string, size: number, mtimeMs: number, probe: ImageProbe, now: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO images (rel_path, size, mtime_ms, hash, width, height, format, orientation, present, added_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+         ON CONFLICT(rel_path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, hash = excluded.hash,
+           width = excluded.width, height = excluded.height, format = excluded.format,
+           orientation = excluded.orientation, present = 1`,
+      )
+      .run(relPath, size, mtimeMs, probe.hash, probe.width, probe.height, probe.format, probe.orientation, now);
+    this.db.prepare('DELETE FROM unreadable WHERE rel_path = ?').run(relPath);
+  }
+
+  markUnreadable(relPath: string, size: number, mtimeMs: number, reason: string, now: string): void {
+    this.db.prepare('UPDATE images SET present = 0 WHERE rel_path = ?').run(relPath);
+    this.db
+      .prepare(
+        `INSERT INTO unreadable (rel_path, reason, size, mtime_ms, seen_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(rel_path) DO UPDATE SET reason = excluded.reason, size = excluded.size, mtime_ms = excluded.mtime_ms, seen_at = excluded.seen_at`,
+      )
+      .run(relPath, reason, size, mtimeMs, now);
+  }
+
+  markAbsent(relPath: string): void {
+    this.db.prepare('UPDATE images SET present = 0 WHERE rel_path = ?').run(relPath);
+  }
+
+  forgetUnreadable(relPath: string): void {
+    this.db.prepare('DELETE FROM unreadable WHERE rel_path = ?').run(relPath);
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  list(filter: ImageFilter, offset: number, limit: number): ImagePage {
+    const { where, params } = filterSql(filter);
+    const total = (
+      this.db.prepare(`SELECT COUNT(*) AS n FROM images i LEFT JOIN labels l ON l.image_id = i.id WHERE ${where}`).get(...params) as {
+        n: number;
+      }
+    ).n;
+    const rows = this.db.prepare(`${SELECT_ITEM} WHERE ${where} ORDER BY i.rel_path LIMIT ? OFFSET ?`).all(...params, limit, offset) as ImageRow[];
+    return { total, items: rows.map(toItem) };
+  }
+
+  get(id: number): ImageItem {
+    const row = this.db.prepare(`${SELECT_ITEM} WHERE i.id = ? AND i.present = 1`).get(id) as ImageRow | undefined;
+    if (!row) throw new AppError('NOT_FOUND', `Image ${id} is not in this project (it may have been removed by a rescan).`);
+    return toItem(row);
+  }
+
+  /** Location and decoding facts for the media route. */
+  locate(id: number): { relPath: string; hash: string; format: string; orientation: number } {
+    const row = this.db.prepare('SELECT rel_path, hash, format, orientation FROM images WHERE id = ? AND present = 1').get(id) as
+      | { rel_path: string; hash: string; format: string; orientation: number }
+      | undefined;
+    if (!row) throw new AppError('NOT_FOUND', `Image ${id} is not in this project.`);
+    return { relPath: row.rel_path, hash: row.hash, format: row.format, orientation: row.orientation };
+  }
+
+  existingIds(ids: readonly number[]): Set<number> {
+    const found = new Set<number>();
+    const stmt = this.db.prepare('SELECT id FROM images WHERE id = ? AND present = 1');
+    for (const id of ids) if (stmt.get(id)) found.add(id);
+    return found;
+  }
+
+  unreadable(): UnreadableFile[] {
+    return (this.db.prepare('SELECT rel_path, reason FROM unreadable ORDER BY rel_path').all() as { rel_path: string; reason: string }[]).map(
+      (r) => ({ relPath: r.rel_path, reason: r.reason }),
+    );
+  }
+
+  counts(): { images: number; unreadable: number; labeled: number } {
+    return this.db
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM images WHERE present = 1) AS images,
+                (SELECT COUNT(*) FROM unreadable) AS unreadable,
+                (SELECT COUNT(*) FROM labels l JOIN images i ON i.id = l.image_id WHERE i.present = 1) AS labeled`,
+      )
+      .get() as { images: number; unreadable: number; labeled: number };
+  }
+}

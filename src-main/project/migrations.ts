@@ -1,0 +1,101 @@
+/**
+ * Project schema migrations: an ordered list, the schema version kept in
+ * `PRAGMA user_version`. All pending migrations run in one transaction; a database from a
+ * newer version of the app is refused untouched.
+ */
+import type Database from 'better-sqlite3';
+import { AppError } from '../../src-preload/app-error';
+
+type Migration = (db: Database.Database) => void;
+
+export const migrations: readonly Migration[] = [
+  // 1: the scanned image index.
+  (db) => {
+    db.exec(`
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE images (
+        id INTEGER PRIMARY KEY,
+        rel_path TEXT NOT NULL UNIQUE,
+        size INTEGER NOT NULL,
+        mtime_ms REAL NOT NULL,
+        hash TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        format TEXT NOT NULL,
+        orientation INTEGER NOT NULL DEFAULT 1,
+        present INTEGER NOT NULL DEFAULT 1,
+        added_at TEXT NOT NULL
+      );
+      CREATE INDEX images_hash ON images(hash);
+      CREATE TABLE unreadable (
+        rel_path TEXT PRIMARY KEY,
+        reason TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ms REAL NOT NULL,
+        seen_at TEXT NOT NULL
+      );
+    `);
+  },
+  // 2: classes, labels, and the append-only label history with undoable actions.
+  (db) => {
+    db.exec(`
+      CREATE TABLE classes (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        color TEXT NOT NULL,
+        hotkey TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        deleted_at TEXT
+      );
+      CREATE UNIQUE INDEX classes_live_name ON classes(name COLLATE NOCASE) WHERE deleted_at IS NULL;
+      CREATE UNIQUE INDEX classes_live_hotkey ON classes(hotkey) WHERE deleted_at IS NULL;
+      CREATE TABLE labels (
+        image_id INTEGER PRIMARY KEY REFERENCES images(id),
+        class_id INTEGER NOT NULL REFERENCES classes(id),
+        labeled_at TEXT NOT NULL,
+        actor TEXT NOT NULL
+      );
+      CREATE INDEX labels_class ON labels(class_id);
+      CREATE TABLE label_actions (
+        id INTEGER PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('done', 'undone', 'dropped')),
+        created_at TEXT NOT NULL,
+        state_changed_at TEXT NOT NULL
+      );
+      CREATE TABLE label_history (
+        id INTEGER PRIMARY KEY,
+        action_id INTEGER REFERENCES label_actions(id),
+        image_id INTEGER NOT NULL REFERENCES images(id),
+        old_class_id INTEGER,
+        new_class_id INTEGER,
+        kind TEXT NOT NULL CHECK (kind IN ('set', 'undo', 'redo', 'class-deleted')),
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+      );
+      CREATE INDEX label_history_image ON label_history(image_id);
+    `);
+  },
+];
+
+export const SCHEMA_VERSION = migrations.length;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Bring `db` to the latest schema; refuse a database written by a newer version. */
+export function migrate(db: Database.Database, upTo: number = SCHEMA_VERSION): void {
+  const from = schemaVersion(db);
+  if (from > SCHEMA_VERSION) {
+    throw new AppError(
+      'PROJECT_TOO_NEW',
+      `This project was saved by a newer version of ADMA Studio (project schema ${from}; this version understands up to ${SCHEMA_VERSION}). Update ADMA Studio to open it. Nothing in the project was changed.`,
+    );
+  }
+  if (from >= upTo) return;
+  db.transaction(() => {
+    for (let version = from; version < upTo; version++) migrations[version]!(db);
+    db.pragma(`user_version = ${upTo}`);
+  }).immediate();
+}

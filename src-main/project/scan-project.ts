@@ -1,0 +1,113 @@
+/**
+ * A (re)scan: walks the folder, probes only new or changed files, and records what was
+ * added, removed, changed or unreadable. Writes are committed in small batches so the UI
+ * can show the first images while a large folder is still being indexed; a bad file is
+ * listed with its reason and never stops the scan.
+ */
+import type { ScanReport, UnreadableFile } from '../../src-preload/contract';
+import { probeImage, UnreadableImage, walkImageFiles, type FoundFile, type ImageProbe, type SkippedEntry } from './image-files';
+import type { ImageIndex } from './image-index';
+
+export interface ScanProgress {
+  phase: 'indexing';
+  done: number;
+  /** Files found so far; grows while the walk is running. */
+  total: number;
+}
+
+const BATCH = 200;
+const CONCURRENCY = 8;
+
+type Outcome = { file: FoundFile; probe: ImageProbe } | { file: FoundFile; reason: string };
+
+export async function scanProject(
+  root: string,
+  index: ImageIndex,
+  onProgress: (progress: ScanProgress) => void = () => {},
+  signal?: AbortSignal,
+): Promise<ScanReport> {
+  const started = performance.now();
+  const known = index.indexedFiles();
+  const knownUnreadable = index.unreadableFiles();
+  const seen = new Set<string>();
+  const skipped: SkippedEntry[] = [];
+  const report = { total: 0, added: 0, removed: 0, changed: 0, unchanged: 0 };
+  let found = 0;
+  let done = 0;
+  let pending: Outcome[] = [];
+
+  const flush = (): void => {
+    const now = new Date().toISOString();
+    const batch = pending;
+    pending = [];
+    index.transaction(() => {
+      for (const outcome of batch) {
+        const { file } = outcome;
+        if ('probe' in outcome) {
+          const before = known.get(file.relPath);
+          if (before && before.present) report.changed++;
+          else report.added++;
+          index.upsertImage(file.relPath, file.size, file.mtimeMs, outcome.probe, now);
+        } else {
+          if (known.get(file.relPath)?.present) report.removed++;
+          index.markUnreadable(file.relPath, file.size, file.mtimeMs, outcome.reason, now);
+        }
+      }
+    });
+    onProgress({ phase: 'indexing', done, total: found });
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  const probeOne = async (file: FoundFile): Promise<void> => {
+    try {
+      pending.push({ file, probe: await probeImage(file.absPath) });
+    } catch (error) {
+      if (!(error instanceof UnreadableImage)) throw error;
+      pending.push({ file, reason: error.message });
+    }
+    done++;
+  };
+
+  for await (const file of walkImageFiles(root, skipped)) {
+    if (signal?.aborted) break;
+    found++;
+    seen.add(file.relPath);
+    const before = known.get(file.relPath);
+    const beforeUnreadable = knownUnreadable.get(file.relPath);
+    const same = (x: { size: number; mtimeMs: number } | undefined): boolean =>
+      x !== undefined && x.size === file.size && x.mtimeMs === file.mtimeMs;
+    if ((before?.present && same(before)) || same(beforeUnreadable)) {
+      report.unchanged++;
+      done++;
+      continue;
+    }
+    const task = probeOne(file).finally(() => inFlight.delete(task));
+    inFlight.add(task);
+    if (inFlight.size >= CONCURRENCY) await Promise.race(inFlight);
+    if (pending.length >= BATCH) flush();
+  }
+  await Promise.all(inFlight);
+  flush();
+  if (signal?.aborted) {
+    throw Object.assign(new Error('scan cancelled'), { name: 'AbortError' });
+  }
+
+  index.transaction(() => {
+    const now = new Date().toISOString();
+    for (const entry of skipped) {
+      seen.add(entry.relPath);
+      index.markUnreadable(entry.relPath, -1, -1, entry.reason, now);
+    }
+    for (const [relPath, file] of known) {
+      if (!seen.has(relPath) && file.present) {
+        index.markAbsent(relPath);
+        report.removed++;
+      }
+    }
+    for (const relPath of knownUnreadable.keys()) if (!seen.has(relPath)) index.forgetUnreadable(relPath);
+  });
+
+  const unreadable: UnreadableFile[] = index.unreadable();
+  report.total = index.counts().images;
+  return { ...report, unreadable, durationMs: Math.round(performance.now() - started) };
+}

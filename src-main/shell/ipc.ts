@@ -1,0 +1,18 @@
+/** Registers every contract request on ipcMain through the one dispatch wrapper. */
+import { ipcMain, type WebContents } from 'electron';
+import { channels } from '../../src-preload/contract';
+import { dispatch } from '../api/dispatch';
+import { createHandlers } from '../api/handlers';
+import type { Workspace } from '../api/workspace';
+
+export function registerIpc(workspace: Workspace, isTrustedSender: (sender: WebContents, frameUrl: string) => boolean): void {
+  const handlers = createHandlers(workspace);
+  for (const channel of channels) {
+    ipcMain.handle(channel, (event, args: unknown) => {
+      if (!isTrustedSender(event.sender, event.senderFrame?.url ?? '')) {
+        return { ok: false, error: { code: 'UNSUPPORTED', message: 'Request from an untrusted page refused.' } };
+      }
+      return dispatch(handlers, channel, args);
+    });
+  }
+}
