@@ -1,0 +1,50 @@
+/**
+ * Chooses how this page talks to the back end: Electron's preload exposes `window.api`;
+ * in a browser served by the web host, the same RawApi is built over the WebSocket with the
+ * token from the page URL. Media URLs follow the same choice.
+ */
+import { MEDIA_SCHEME, type MediaVariant, type RawApi } from '../../src-preload/contract';
+import { MEDIA_ROUTE, TOKEN_PARAM } from '../../src-preload/ws-protocol';
+import type { ConnectionStatus } from './connection-status';
+import { createWsRawApi, tokenFromLocation, wsUrlFor } from './ws-raw-api';
+
+export interface Bridge {
+  raw: RawApi;
+  kind: 'electron' | 'web';
+  mediaUrl(imageId: number, variant: MediaVariant): string;
+  onStatus(listener: (status: ConnectionStatus) => void): () => void;
+}
+
+function preloadApi(): RawApi | null {
+  const candidate: unknown = Reflect.get(window, 'api');
+  return typeof candidate === 'object' && candidate !== null ? (candidate as RawApi) : null;
+}
+
+function chooseBridge(): Bridge {
+  const electron = preloadApi();
+  if (electron) {
+    return {
+      raw: electron,
+      kind: 'electron',
+      mediaUrl: (imageId, variant) => `${MEDIA_SCHEME}://image/${imageId}/${variant}`,
+      onStatus(listener) {
+        listener({ state: 'open' });
+        return () => undefined;
+      },
+    };
+  }
+  const token = tokenFromLocation(window.location);
+  const handle = createWsRawApi(wsUrlFor(window.location, token));
+  return {
+    raw: handle.api,
+    kind: 'web',
+    mediaUrl: (imageId, variant) => `${MEDIA_ROUTE}${imageId}/${variant}?${TOKEN_PARAM}=${encodeURIComponent(token)}`,
+    onStatus: handle.onStatus,
+  };
+}
+
+export const bridge: Bridge = chooseBridge();
+
+export function mediaUrl(imageId: number, variant: MediaVariant): string {
+  return bridge.mediaUrl(imageId, variant);
+}

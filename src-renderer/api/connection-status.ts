@@ -1,0 +1,5 @@
+/** State of the link between this page and the back end. Electron's IPC is always 'open'. */
+export type ConnectionStatus =
+  | { state: 'connecting'; attempt: number }
+  | { state: 'open' }
+  | { state: 'lost'; attempt: number; retryInMs: number; reason: string };

@@ -1,0 +1,158 @@
+/**
+ * A RawApi over the web host's WebSocket (`src-preload/ws-protocol.ts`). Requests wait for
+ * an open socket for a while, then fail with a NETWORK error; a request in flight when the
+ * socket drops fails the same way (the label may or may not have been committed, so the
+ * caller re-reads state). The socket reconnects with backoff and reports its status.
+ */
+import type { Result } from '../../src-preload/app-error';
+import { channels, eventNames, type Channel, type EventName, type Events, type RawApi } from '../../src-preload/contract';
+import { TOKEN_PARAM, WS_ROUTE, type WsRequest, type WsServerMessage } from '../../src-preload/ws-protocol';
+import { reconnectDelay } from './backoff';
+import type { ConnectionStatus } from './connection-status';
+
+const WAIT_FOR_SOCKET_MS = 15_000;
+
+interface Pending {
+  resolve: (result: Result<unknown>) => void;
+}
+
+export interface WsApiHandle {
+  api: RawApi;
+  onStatus(listener: (status: ConnectionStatus) => void): () => void;
+}
+
+const networkError = (message: string): Result<never> => ({ ok: false, error: { code: 'NETWORK', message } });
+
+function isServerMessage(value: unknown): value is WsServerMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  return type === 'response' || type === 'event';
+}
+
+function isEventName(value: string): value is EventName {
+  return (eventNames as string[]).includes(value);
+}
+
+export function createWsRawApi(wsUrl: string): WsApiHandle {
+  let socket: WebSocket | null = null;
+  let nextId = 1;
+  let attempt = 0;
+  let status: ConnectionStatus = { state: 'connecting', attempt: 0 };
+  const pending = new Map<number, Pending>();
+  const waiting = new Set<() => void>();
+  const statusListeners = new Set<(status: ConnectionStatus) => void>();
+  const eventListeners = new Map<EventName, Set<(payload: never) => void>>();
+
+  const setStatus = (next: ConnectionStatus): void => {
+    status = next;
+    for (const listener of statusListeners) listener(next);
+  };
+
+  const connect = (): void => {
+    setStatus({ state: 'connecting', attempt });
+    const ws = new WebSocket(wsUrl);
+    socket = ws;
+    ws.addEventListener('open', () => {
+      attempt = 0;
+      setStatus({ state: 'open' });
+      for (const wake of [...waiting]) wake();
+    });
+    ws.addEventListener('message', (message) => {
+      if (typeof message.data !== 'string') return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(message.data);
+      } catch {
+        return;
+      }
+      if (!isServerMessage(parsed)) return;
+      if (parsed.type === 'response') {
+        const entry = pending.get(parsed.id);
+        if (!entry) return;
+        pending.delete(parsed.id);
+        entry.resolve(parsed.result);
+        return;
+      }
+      if (!isEventName(parsed.event)) return;
+      const listeners = eventListeners.get(parsed.event);
+      if (listeners) for (const listener of [...listeners]) listener(parsed.payload as never);
+    });
+    ws.addEventListener('close', (event) => {
+      if (socket !== ws) return;
+      socket = null;
+      for (const [requestId, entry] of pending) {
+        pending.delete(requestId);
+        entry.resolve(networkError('The connection to ADMA Studio was lost before the answer arrived. Check the state and try again.'));
+      }
+      const retryInMs = reconnectDelay(attempt, { baseMs: 250, maxMs: 8_000 });
+      attempt += 1;
+      const reason = event.code === 1008 || event.code === 4401 ? 'the access token was refused' : 'the host stopped answering';
+      setStatus({ state: 'lost', attempt, retryInMs, reason });
+      setTimeout(connect, retryInMs);
+    });
+  };
+
+  const whenOpen = (): Promise<WebSocket | null> =>
+    new Promise((resolve) => {
+      if (socket && socket.readyState === WebSocket.OPEN) {
+        resolve(socket);
+        return;
+      }
+      const wake = (): void => {
+        waiting.delete(wake);
+        clearTimeout(timer);
+        resolve(socket && socket.readyState === WebSocket.OPEN ? socket : null);
+      };
+      const timer = setTimeout(wake, WAIT_FOR_SOCKET_MS);
+      waiting.add(wake);
+    });
+
+  const send = async (channel: Channel, args: unknown): Promise<Result<unknown>> => {
+    const ws = await whenOpen();
+    if (!ws) return networkError('ADMA Studio is not reachable. Is the web host still running? The page keeps retrying.');
+    const requestId = nextId++;
+    const request: WsRequest = { type: 'request', id: requestId, channel, args };
+    return new Promise((resolve) => {
+      pending.set(requestId, { resolve });
+      ws.send(JSON.stringify(request));
+    });
+  };
+
+  const api = {
+    on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+      let set = eventListeners.get(event);
+      if (!set) {
+        set = new Set();
+        eventListeners.set(event, set);
+      }
+      const stored = listener as (payload: never) => void;
+      set.add(stored);
+      return () => {
+        eventListeners.get(event)?.delete(stored);
+      };
+    },
+  } as Record<string, unknown>;
+  for (const channel of channels) api[channel] = (args: unknown) => send(channel, args);
+
+  connect();
+  return {
+    api: api as RawApi,
+    onStatus(listener) {
+      statusListeners.add(listener);
+      listener(status);
+      return () => {
+        statusListeners.delete(listener);
+      };
+    },
+  };
+}
+
+/** The page URL's token, kept in the address bar so a reload reconnects. */
+export function tokenFromLocation(location: Location): string {
+  return new URL(location.href).searchParams.get(TOKEN_PARAM) ?? '';
+}
+
+export function wsUrlFor(location: Location, token: string): string {
+  const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${protocol}//${location.host}${WS_ROUTE}?${TOKEN_PARAM}=${encodeURIComponent(token)}`;
+}

@@ -1,0 +1,74 @@
+/**
+ * Keeps a small window of images loaded and decoded ahead of the labeler, so that advancing
+ * shows the next image from memory. The loader is injected: the browser one uses
+ * `new Image()` + `decode()`; tests use a fake.
+ */
+export interface Loading {
+  done: Promise<void>;
+  cancel(): void;
+}
+
+export type Loader = (url: string) => Loading;
+
+export class ImagePrefetcher {
+  private readonly entries = new Map<string, { loading: Loading; ready: boolean }>();
+
+  constructor(
+    private readonly load: Loader,
+    /** Entries kept beyond the wanted window before the oldest are dropped. */
+    private readonly spare = 8,
+  ) {}
+
+  /** Start loading `urls` (in priority order); drop old entries beyond the spare budget. */
+  want(urls: readonly string[]): void {
+    for (const url of urls) {
+      if (this.entries.has(url)) {
+        const entry = this.entries.get(url)!;
+        this.entries.delete(url);
+        this.entries.set(url, entry);
+        continue;
+      }
+      const loading = this.load(url);
+      const entry = { loading, ready: false };
+      this.entries.set(url, entry);
+      loading.done.then(
+        () => {
+          entry.ready = true;
+        },
+        () => {
+          this.entries.delete(url);
+        },
+      );
+    }
+    const wanted = new Set(urls);
+    let excess = this.entries.size - urls.length - this.spare;
+    for (const [url, entry] of this.entries) {
+      if (excess <= 0) break;
+      if (wanted.has(url)) continue;
+      entry.loading.cancel();
+      this.entries.delete(url);
+      excess--;
+    }
+  }
+
+  isReady(url: string): boolean {
+    return this.entries.get(url)?.ready ?? false;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** The browser loader: fetch and decode off the main thread, cancel by clearing `src`. */
+export const browserLoader: Loader = (url) => {
+  const image = new Image();
+  image.decoding = 'async';
+  image.src = url;
+  return {
+    done: image.decode(),
+    cancel: () => {
+      image.src = '';
+    },
+  };
+};

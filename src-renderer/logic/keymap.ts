@@ -1,0 +1,193 @@
+/**
+ * The keyboard map. Digits 1–9 and letters belong to classes (their hotkeys); commands use
+ * other keys or modifiers, so a class key can never collide with a command. One table
+ * drives both key resolution and the help overlay.
+ */
+export type ViewName = 'label' | 'gallery' | 'classes' | 'history';
+export type KeyContext = 'label' | 'gallery' | 'other';
+
+export type Command =
+  | { kind: 'label'; classId: number }
+  | { kind: 'clear' }
+  | { kind: 'undo' }
+  | { kind: 'redo' }
+  | { kind: 'skip' }
+  | { kind: 'back' }
+  | { kind: 'forward' }
+  | { kind: 'zoom-in' }
+  | { kind: 'zoom-out' }
+  | { kind: 'zoom-fit' }
+  | { kind: 'help' }
+  | { kind: 'escape' }
+  | { kind: 'select-all' }
+  | { kind: 'open' }
+  | { kind: 'view'; view: ViewName };
+
+export interface KeyInput {
+  key: string;
+  code: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
+}
+
+interface Binding {
+  /** How the keys are written in the help overlay. */
+  keys: string[];
+  description: string;
+  contexts: readonly KeyContext[];
+  matches(input: KeyInput): boolean;
+  command: Command;
+}
+
+const ALL: readonly KeyContext[] = ['label', 'gallery', 'other'];
+const primary = (i: KeyInput): boolean => i.ctrlKey || i.metaKey;
+const plain = (i: KeyInput): boolean => !i.ctrlKey && !i.metaKey && !i.altKey;
+
+const VIEW_KEYS: { code: string; view: ViewName; name: string }[] = [
+  { code: 'Digit1', view: 'label', name: 'Label' },
+  { code: 'Digit2', view: 'gallery', name: 'Gallery' },
+  { code: 'Digit3', view: 'classes', name: 'Classes' },
+  { code: 'Digit4', view: 'history', name: 'History' },
+];
+
+export const bindings: readonly Binding[] = [
+  {
+    keys: ['Ctrl+Z'],
+    description: 'Undo the last label change (and show that image)',
+    contexts: ALL,
+    matches: (i) => primary(i) && !i.shiftKey && !i.altKey && i.key.toLowerCase() === 'z',
+    command: { kind: 'undo' },
+  },
+  {
+    keys: ['Ctrl+Shift+Z', 'Ctrl+Y'],
+    description: 'Redo',
+    contexts: ALL,
+    matches: (i) =>
+      primary(i) && !i.altKey && ((i.shiftKey && i.key.toLowerCase() === 'z') || (!i.shiftKey && i.key.toLowerCase() === 'y')),
+    command: { kind: 'redo' },
+  },
+  {
+    keys: ['Space'],
+    description: 'Skip: leave unlabeled, go to the next unlabeled image',
+    contexts: ['label'],
+    matches: (i) => plain(i) && i.key === ' ',
+    command: { kind: 'skip' },
+  },
+  {
+    keys: ['←'],
+    description: 'Previous image',
+    contexts: ['label'],
+    matches: (i) => plain(i) && i.key === 'ArrowLeft',
+    command: { kind: 'back' },
+  },
+  {
+    keys: ['→'],
+    description: 'Next image (labeled or not)',
+    contexts: ['label'],
+    matches: (i) => plain(i) && i.key === 'ArrowRight',
+    command: { kind: 'forward' },
+  },
+  {
+    keys: ['Backspace', 'Delete'],
+    description: 'Clear the label (of the image, or of the selected images in the gallery)',
+    contexts: ['label', 'gallery'],
+    matches: (i) => plain(i) && (i.key === 'Backspace' || i.key === 'Delete'),
+    command: { kind: 'clear' },
+  },
+  {
+    keys: ['+', '='],
+    description: 'Zoom in (the mouse wheel zooms too; drag to pan)',
+    contexts: ['label'],
+    matches: (i) => !primary(i) && !i.altKey && (i.key === '+' || i.key === '='),
+    command: { kind: 'zoom-in' },
+  },
+  {
+    keys: ['-'],
+    description: 'Zoom out',
+    contexts: ['label'],
+    matches: (i) => plain(i) && (i.key === '-' || i.key === '_'),
+    command: { kind: 'zoom-out' },
+  },
+  {
+    keys: ['0'],
+    description: 'Fit the image to the window',
+    contexts: ['label'],
+    matches: (i) => plain(i) && i.key === '0',
+    command: { kind: 'zoom-fit' },
+  },
+  {
+    keys: ['Ctrl+A'],
+    description: 'Select every image in the gallery',
+    contexts: ['gallery'],
+    matches: (i) => primary(i) && !i.shiftKey && !i.altKey && i.key.toLowerCase() === 'a',
+    command: { kind: 'select-all' },
+  },
+  {
+    keys: ['Enter'],
+    description: 'Open the selected image in the labeling view',
+    contexts: ['gallery'],
+    matches: (i) => plain(i) && i.key === 'Enter',
+    command: { kind: 'open' },
+  },
+  ...VIEW_KEYS.map(
+    ({ code, view, name }, n): Binding => ({
+      keys: [`Alt+${n + 1}`],
+      description: `Go to ${name}`,
+      contexts: ALL,
+      matches: (i) => i.altKey && !primary(i) && i.code === code,
+      command: { kind: 'view', view },
+    }),
+  ),
+  {
+    keys: ['?'],
+    description: 'Show or hide this list of keys',
+    contexts: ALL,
+    matches: (i) => !primary(i) && !i.altKey && i.key === '?',
+    command: { kind: 'help' },
+  },
+  {
+    keys: ['Esc'],
+    description: 'Close the open overlay or dialog; in the gallery, clear the selection',
+    contexts: ALL,
+    matches: (i) => i.key === 'Escape',
+    command: { kind: 'escape' },
+  },
+];
+
+/** Keys that may be class hotkeys: 1–9 and a–z. */
+export const isClassKey = (key: string): boolean => /^[1-9a-z]$/.test(key);
+
+/** The command a key press means in `context`, or null when it means nothing there. */
+export function resolveKey(input: KeyInput, context: KeyContext, hotkeys: ReadonlyMap<string, number>): Command | null {
+  if (plain(input) && (context === 'label' || context === 'gallery')) {
+    const key = input.key.toLowerCase();
+    if (isClassKey(key)) {
+      const classId = hotkeys.get(key);
+      return classId === undefined ? null : { kind: 'label', classId };
+    }
+  }
+  for (const binding of bindings) {
+    if (binding.contexts.includes(context) && binding.matches(input)) return binding.command;
+  }
+  return null;
+}
+
+export interface TargetInfo {
+  tagName: string;
+  type?: string | undefined;
+  isContentEditable?: boolean | undefined;
+}
+
+const NON_TEXT_INPUTS = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file', 'image']);
+
+/** True while the user types in a field: shortcuts must leave those keys alone. */
+export function isTypingTarget(target: TargetInfo | null): boolean {
+  if (!target) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName.toUpperCase();
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  if (tag === 'INPUT') return !NON_TEXT_INPUTS.has((target.type ?? 'text').toLowerCase());
+  return false;
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { bindings, isTypingTarget, resolveKey, type KeyInput } from '../../../src-renderer/logic/keymap';
+
+const key = (k: string, extra: Partial<KeyInput> = {}): KeyInput => ({
+  key: k,
+  code: extra.code ?? '',
+  ctrlKey: false,
+  metaKey: false,
+  shiftKey: false,
+  altKey: false,
+  ...extra,
+});
+const hotkeys = new Map([
+  ['1', 10],
+  ['2', 20],
+  ['a', 30],
+]);
+
+describe('resolveKey', () => {
+  it('maps class hotkeys to labels in the label and gallery views only', () => {
+    expect(resolveKey(key('1'), 'label', hotkeys)).toEqual({ kind: 'label', classId: 10 });
+    expect(resolveKey(key('A', { shiftKey: true }), 'gallery', hotkeys)).toEqual({ kind: 'label', classId: 30 });
+    expect(resolveKey(key('1'), 'other', hotkeys)).toBeNull();
+  });
+
+  it('gives unassigned class keys no meaning rather than a command', () => {
+    expect(resolveKey(key('9'), 'label', hotkeys)).toBeNull();
+    expect(resolveKey(key('z'), 'label', hotkeys)).toBeNull();
+  });
+
+  it('resolves undo and both redo chords, with Ctrl or Cmd', () => {
+    expect(resolveKey(key('z', { ctrlKey: true }), 'label', hotkeys)).toEqual({ kind: 'undo' });
+    expect(resolveKey(key('Z', { ctrlKey: true, shiftKey: true }), 'label', hotkeys)).toEqual({ kind: 'redo' });
+    expect(resolveKey(key('y', { metaKey: true }), 'gallery', hotkeys)).toEqual({ kind: 'redo' });
+  });
+
+  it('resolves navigation, clear, zoom and help in the label view', () => {
+    expect(resolveKey(key(' '), 'label', hotkeys)).toEqual({ kind: 'skip' });
+    expect(resolveKey(key('ArrowLeft'), 'label', hotkeys)).toEqual({ kind: 'back' });
+    expect(resolveKey(key('ArrowRight'), 'label', hotkeys)).toEqual({ kind: 'forward' });
+    expect(resolveKey(key('Backspace'), 'label', hotkeys)).toEqual({ kind: 'clear' });
+    expect(resolveKey(key('Delete'), 'gallery', hotkeys)).toEqual({ kind: 'clear' });
+    expect(resolveKey(key('+', { shiftKey: true }), 'label', hotkeys)).toEqual({ kind: 'zoom-in' });
+    expect(resolveKey(key('0'), 'label', hotkeys)).toEqual({ kind: 'zoom-fit' });
+    expect(resolveKey(key('?', { shiftKey: true }), 'other', hotkeys)).toEqual({ kind: 'help' });
+    expect(resolveKey(key(' '), 'gallery', hotkeys)).toBeNull();
+  });
+
+  it('switches views with Alt+digit by physical key', () => {
+    expect(resolveKey(key('¡', { altKey: true, code: 'Digit1' }), 'gallery', hotkeys)).toEqual({ kind: 'view', view: 'label' });
+    expect(resolveKey(key('4', { altKey: true, code: 'Digit4' }), 'label', hotkeys)).toEqual({ kind: 'view', view: 'history' });
+  });
+
+  it('never binds a bare digit 1–9 or letter to a command', () => {
+    for (const k of [...'123456789abcdefghijklmnopqrstuvwxyz']) {
+      expect(resolveKey(key(k), 'label', new Map())).toBeNull();
+      expect(resolveKey(key(k), 'gallery', new Map())).toBeNull();
+    }
+  });
+
+  it('documents every binding for the help overlay', () => {
+    for (const b of bindings) {
+      expect(b.keys.length).toBeGreaterThan(0);
+      expect(b.description.length).toBeGreaterThan(3);
+    }
+  });
+});
+
+describe('isTypingTarget', () => {
+  it('treats text fields as typing and other controls as not', () => {
+    expect(isTypingTarget({ tagName: 'INPUT', type: 'text' })).toBe(true);
+    expect(isTypingTarget({ tagName: 'input' })).toBe(true);
+    expect(isTypingTarget({ tagName: 'TEXTAREA' })).toBe(true);
+    expect(isTypingTarget({ tagName: 'DIV', isContentEditable: true })).toBe(true);
+    expect(isTypingTarget({ tagName: 'INPUT', type: 'color' })).toBe(false);
+    expect(isTypingTarget({ tagName: 'BUTTON' })).toBe(false);
+    expect(isTypingTarget(null)).toBe(false);
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import {
+  appendPage,
+  applyLabels,
+  nextIndex,
+  nextPageOffset,
+  nextUnlabeledIndex,
+  prefetchIds,
+  previousIndex,
+  shouldLoadMore,
+} from '../../../src-renderer/logic/labeling-sequence';
+
+const items = [
+  { id: 1, classId: null },
+  { id: 2, classId: 5 },
+  { id: 3, classId: null },
+  { id: 4, classId: 5 },
+  { id: 5, classId: null },
+];
+
+describe('labeling sequence', () => {
+  it('advances to the next unlabeled image, skipping labeled ones', () => {
+    expect(nextUnlabeledIndex(items, 0)).toBe(2);
+    expect(nextUnlabeledIndex(items, 2)).toBe(4);
+    expect(nextUnlabeledIndex(items, 4)).toBeNull();
+    expect(nextUnlabeledIndex(items, -1)).toBe(0);
+  });
+
+  it('walks back and forward regardless of labels', () => {
+    expect(nextIndex(items, 0)).toBe(1);
+    expect(nextIndex(items, 4)).toBeNull();
+    expect(previousIndex(1)).toBe(0);
+    expect(previousIndex(0)).toBeNull();
+  });
+
+  it('prefetches a window ahead and a little behind', () => {
+    expect(prefetchIds(items, 1, 2, 1)).toEqual([3, 4, 1]);
+    expect(prefetchIds(items, 4, 5, 0)).toEqual([]);
+    expect(prefetchIds(items, 0, 5, 1)).toEqual([2, 3, 4, 5]);
+  });
+
+  it('pages the live unlabeled queue by the images that still match', () => {
+    expect(nextPageOffset(items, true)).toBe(3);
+    expect(nextPageOffset(items, false)).toBe(5);
+  });
+
+  it('appends pages without duplicates and applies label actions', () => {
+    const merged = appendPage(items, [
+      { id: 5, classId: null },
+      { id: 6, classId: null },
+    ]);
+    expect(merged.map((i) => i.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    const labeled = applyLabels(merged, [1, 6], [7, null]);
+    expect(labeled[0]).toEqual({ id: 1, classId: 7 });
+    expect(labeled[5]).toEqual({ id: 6, classId: null });
+    expect(labeled[1]).toBe(merged[1]);
+  });
+
+  it('asks for more when close to the end of an unexhausted source', () => {
+    expect(shouldLoadMore(100, 85, false, 20)).toBe(true);
+    expect(shouldLoadMore(100, 50, false, 20)).toBe(false);
+    expect(shouldLoadMore(100, 99, true, 20)).toBe(false);
+  });
+});
