@@ -1,0 +1,140 @@
+/**
+ * The core-set baseline (Sener & Savarese, ICLR 2018): greedy k-centre in layer-B space.
+ * Each pick is the eligible image farthest from its nearest labeled (training) image or
+ * earlier pick, ties broken by smaller image id. With nothing labeled, the first pick is a
+ * seeded random eligible image (the same seed and round give the same start).
+ *
+ * The distance from every pool row to its nearest labeled image is kept between rounds:
+ * when the features and the pool order are unchanged and the labeled set only grew, only the new labels
+ * are folded in, so a round costs O(n * (new labels + b) * dB) instead of O(n * labels * dB).
+ */
+import type { FeatureMatrix } from './feature-matrix';
+import type { QueryStrategy, SelectedImage, Selection } from './query-strategy';
+import { squaredRowDistance } from './row-distance';
+import {
+  assertValidBatchSize,
+  assertValidSelectionContext,
+  eligibleRows,
+  knownDistinctiveness,
+  knownUncertainty,
+  trainingRows,
+  type SelectionContext,
+} from './selection-context';
+import { coresetReason, coresetStartReason } from './selection-reason';
+import { deriveSeed, mulberry32, randomIndex } from './seeded-random';
+import { DEFAULT_UNCERTAINTY_MEASURE } from './uncertainty';
+
+const CORESET_START_STREAM = 2;
+
+interface NearestLabeledDistances {
+  features: FeatureMatrix;
+  imageIds: readonly number[];
+  /** Image ids folded into `squared`. */
+  labeled: Set<number>;
+  /** Per pool row, squared distance to the nearest image in `labeled` (Infinity if none). */
+  squared: Float64Array;
+}
+
+export class CoresetStrategy implements QueryStrategy {
+  readonly name = 'coreset';
+  private nearest: NearestLabeledDistances | null = null;
+
+  select(ctx: SelectionContext, batchSize: number): Selection {
+    assertValidSelectionContext(ctx);
+    assertValidBatchSize(batchSize);
+    const features = ctx.featuresB;
+    const eligible = eligibleRows(ctx);
+    const squared = Float64Array.from(this.nearestLabeledDistances(ctx));
+    const items: SelectedImage[] = [];
+    const total = Math.min(batchSize, eligible.length);
+    const picked = new Uint8Array(eligible.length);
+
+    for (let pick = 0; pick < total; pick++) {
+      let best = -1;
+      let bestDistance = -Infinity;
+      for (let i = 0; i < eligible.length; i++) {
+        if (picked[i]) continue;
+        const row = eligible[i] as number;
+        const d = squared[row] as number;
+        if (d > bestDistance || (d === bestDistance && (ctx.imageIds[row] as number) < (ctx.imageIds[eligible[best] as number] as number))) {
+          best = i;
+          bestDistance = d;
+        }
+      }
+      if (best < 0) best = picked.indexOf(0);
+      let reason: string;
+      let score: number | null;
+      if (bestDistance === Infinity) {
+        // Nothing labeled and nothing picked yet: seeded start.
+        best = randomIndex(mulberry32(deriveSeed(ctx.seed, ctx.round, CORESET_START_STREAM)), eligible.length);
+        reason = coresetStartReason(ctx.seed);
+        score = null;
+      } else {
+        score = Math.sqrt(bestDistance);
+        reason = coresetReason(score);
+      }
+      picked[best] = 1;
+      const chosen = eligible[best] as number;
+      items.push({
+        imageId: ctx.imageIds[chosen] as number,
+        row: chosen,
+        distinctiveness: knownDistinctiveness(ctx, chosen),
+        uncertainty: knownUncertainty(ctx, DEFAULT_UNCERTAINTY_MEASURE, chosen),
+        lambda: null,
+        score,
+        reason,
+      });
+      if (pick + 1 < total) foldIn(features, chosen, squared, eligible);
+    }
+    return { strategy: this.name, round: ctx.round, items };
+  }
+
+  /** Squared distance from every pool row to its nearest training image, kept up to date. */
+  private nearestLabeledDistances(ctx: SelectionContext): Float64Array {
+    const labeledRows = trainingRows(ctx);
+    const cached = this.nearest;
+    const reusable =
+      cached !== null &&
+      cached.features.data === ctx.featuresB.data &&
+      sameIds(cached.imageIds, ctx.imageIds) &&
+      cached.labeled.size <= labeledRows.length &&
+      [...cached.labeled].every((id) => ctx.labeledIds.has(id) && !ctx.excludedIds.has(id));
+    const state: NearestLabeledDistances = reusable
+      ? cached
+      : {
+          features: ctx.featuresB,
+          imageIds: Array.from(ctx.imageIds),
+          labeled: new Set<number>(),
+          squared: new Float64Array(ctx.featuresB.rows).fill(Infinity),
+        };
+    for (const row of labeledRows) {
+      const id = ctx.imageIds[row] as number;
+      if (state.labeled.has(id)) continue;
+      foldIn(state.features, row, state.squared, null);
+      state.labeled.add(id);
+    }
+    this.nearest = state;
+    return state.squared;
+  }
+}
+
+/** Lower each row's nearest distance by its distance to `centre` (only `rows` when given). */
+function foldIn(features: FeatureMatrix, centre: number, squared: Float64Array, rows: Int32Array | null): void {
+  if (rows) {
+    for (const row of rows) {
+      const d = squaredRowDistance(features, row, features, centre);
+      if (d < (squared[row] as number)) squared[row] = d;
+    }
+  } else {
+    for (let row = 0; row < features.rows; row++) {
+      const d = squaredRowDistance(features, row, features, centre);
+      if (d < (squared[row] as number)) squared[row] = d;
+    }
+  }
+}
+
+function sameIds(a: readonly number[], b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

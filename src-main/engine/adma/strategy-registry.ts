@@ -1,0 +1,57 @@
+/**
+ * Query strategies by name, as the UI, the CLI and the benchmarks select them.
+ */
+import { AdmaStrategy, DEFAULT_ADMA_OPTIONS } from './adma-strategy';
+import { DEFAULT_DIVERSE_ADMA_OPTIONS, DiverseAdmaStrategy } from './adma-diverse-strategy';
+import { CoresetStrategy } from './coreset-strategy';
+import { DEFAULT_DISTINCTIVENESS_OPTIONS } from './distinctiveness';
+import { DistinctivenessStrategy } from './distinctiveness-strategy';
+import type { QueryStrategy, StrategyName } from './query-strategy';
+import { RandomStrategy } from './random-strategy';
+import type { TradeoffSchedule } from './tradeoff-schedule';
+import { UncertaintyStrategy } from './uncertainty-strategy';
+import type { UncertaintyMeasure } from './uncertainty';
+
+export interface StrategyOptions {
+  /** lambda_t schedule of 'adma' and 'adma-diverse' (default linear, step 0.1). */
+  schedule?: TradeoffSchedule;
+  /** Uncertainty measure of 'adma' and 'adma-diverse' (default entropy). */
+  uncertainty?: UncertaintyMeasure;
+  /** Scale-free distances for D (default true; false is paper-faithful). */
+  normalize?: boolean;
+  /** Candidates per batch slot of 'adma-diverse' (default 5). */
+  candidateFactor?: number;
+}
+
+export function createStrategy(name: StrategyName, options: StrategyOptions = {}): QueryStrategy {
+  const distinctiveness = { normalize: options.normalize ?? DEFAULT_DISTINCTIVENESS_OPTIONS.normalize };
+  const adma = {
+    schedule: options.schedule ?? DEFAULT_ADMA_OPTIONS.schedule,
+    uncertainty: options.uncertainty ?? DEFAULT_ADMA_OPTIONS.uncertainty,
+    distinctiveness,
+  };
+  switch (name) {
+    case 'adma':
+      return new AdmaStrategy(adma);
+    case 'adma-diverse':
+      return new DiverseAdmaStrategy({
+        ...adma,
+        candidateFactor: options.candidateFactor ?? DEFAULT_DIVERSE_ADMA_OPTIONS.candidateFactor,
+      });
+    case 'random':
+      return new RandomStrategy();
+    case 'entropy':
+    case 'margin':
+    case 'least-confidence':
+    case 'gini':
+      return new UncertaintyStrategy(name);
+    case 'distinctiveness':
+      return new DistinctivenessStrategy(distinctiveness);
+    case 'coreset':
+      return new CoresetStrategy();
+    default: {
+      const unknown: never = name;
+      throw new RangeError(`Unknown query strategy "${String(unknown)}".`);
+    }
+  }
+}

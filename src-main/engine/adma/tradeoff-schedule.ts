@@ -1,0 +1,45 @@
+/**
+ * The dynamic trade-off lambda_t between distinctiveness and uncertainty
+ * (method page, "The dynamic trade-off"): s_t(x) = (1 - lambda_t) D(x) + lambda_t U(x).
+ *   linear       lambda_t = min(1, t * step)
+ *   exponential  lambda_t = 1 - gamma^t
+ * Both give lambda_0 = 0. While fewer than two target classes have labels, or no target
+ * classifier exists yet, U is undefined and lambda is 0 (D alone).
+ */
+
+export type TradeoffSchedule = { kind: 'linear'; step: number } | { kind: 'exponential'; gamma: number };
+
+/**
+ * Default until the simulation study's learning curves pick one: D dominates for the first
+ * rounds and uncertainty takes over fully from round 10.
+ */
+export const DEFAULT_TRADEOFF_SCHEDULE: TradeoffSchedule = { kind: 'linear', step: 0.1 };
+
+export function assertValidSchedule(schedule: TradeoffSchedule): void {
+  if (schedule.kind === 'linear') {
+    if (!(schedule.step >= 0) || !Number.isFinite(schedule.step)) {
+      throw new RangeError(`A linear schedule needs a finite step of at least 0; got ${schedule.step}.`);
+    }
+  } else if (!(schedule.gamma >= 0 && schedule.gamma <= 1)) {
+    throw new RangeError(`An exponential schedule needs gamma in [0, 1]; got ${schedule.gamma}.`);
+  }
+}
+
+/** lambda_t of the schedule alone, for round t = 0, 1, 2, ... */
+export function scheduledLambda(schedule: TradeoffSchedule, round: number): number {
+  if (!Number.isInteger(round) || round < 0) throw new RangeError(`Rounds are numbered 0, 1, 2, ...; got ${round}.`);
+  assertValidSchedule(schedule);
+  if (round === 0) return 0;
+  return schedule.kind === 'linear' ? Math.min(1, round * schedule.step) : 1 - schedule.gamma ** round;
+}
+
+/** The lambda actually used: 0 while U is undefined, otherwise the schedule's. */
+export function effectiveLambda(
+  schedule: TradeoffSchedule,
+  round: number,
+  labeledClassCount: number,
+  hasTargetClassifier: boolean,
+): number {
+  const lambda = scheduledLambda(schedule, round);
+  return labeledClassCount < 2 || !hasTargetClassifier ? 0 : lambda;
+}
