@@ -1,0 +1,183 @@
+/**
+ * One round of fine-tuning: trains the head (light: a softmax layer on pooled layer-B
+ * features; deep: the top block above the cut layer plus that layer) on every label so
+ * far, from cached features, warm-started from the previous round.
+ *
+ * Recipe: Adam on a class-balanced softmax cross-entropy (inverse-frequency weights, see
+ * class-weights.ts) plus L2 weight decay on the dense kernel; the pre-trained block learns
+ * 10x more slowly than the new head (its own Adam). Mini-batches follow a seeded
+ * shuffle; training stops when an epoch's mean loss falls below `targetLoss` or after
+ * `maxEpochs`.
+ *
+ * Reproducibility: initial weights (glorot-uniform.ts) and the shuffle order come from a
+ * seeded JavaScript generator, and no op used here draws random numbers, so the same
+ * inputs, seed and options give bit-identical weights on the same backend and machine.
+ * What TF.js does not make deterministic: results differ slightly between backends
+ * (tfjs-node, wasm, cpu) and may differ between CPUs or library builds, because kernels
+ * sum in different orders (multi-threaded native reductions, SIMD widths); tfjs-node's
+ * threaded reductions may also vary from run to run. Treat cross-backend results as equal
+ * up to float rounding, not bitwise.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { deriveSeed, mulberry32, randomIndex } from '../adma/seeded-random';
+import { inverseFrequencyClassWeights } from './class-weights';
+import { HeadNetwork } from './head-network';
+import type { HeadWeights, TopBlockWeights, TrainingMode } from './head-weights';
+import { initialHead } from './initial-head';
+import { trainingRowCount, type TrainingSet } from './training-set';
+
+export interface FineTuneOptions {
+  mode: TrainingMode;
+  /** Target classes, in output order; `TrainingSet.labels` index into this list. */
+  classes: string[];
+  /** Deep mode: the pre-trained top block (readTopBlock); not needed when `previous` is deep. */
+  topBlock?: TopBlockWeights;
+  /** The previous round's head, for a warm start. */
+  previous?: HeadWeights;
+  /** Seeds initialisation and shuffling; default 0. */
+  seed?: number;
+  /** Upper bound on epochs; default 60 (light) or 30 (deep). */
+  maxEpochs?: number;
+  /** Stop once an epoch's mean training loss is below this; default 0.05. 0 runs all epochs. */
+  targetLoss?: number;
+  batchSize?: number;
+  /** Adam learning rate of the dense head; default 0.01. */
+  learningRate?: number;
+  /** Adam learning rate of the deep block; default learningRate / 10. */
+  blockLearningRate?: number;
+  /** L2 penalty on the dense kernel; default 1e-4. */
+  weightDecay?: number;
+  /** 'balanced' (default): inverse class frequency; 'none': every example weighs 1. */
+  classWeighting?: 'balanced' | 'none';
+  onEpoch?: (progress: EpochProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface EpochProgress {
+  epoch: number;
+  maxEpochs: number;
+  loss: number;
+}
+
+export interface FineTuneResult {
+  head: HeadWeights;
+  epochs: number;
+  /** Mean (class-weighted) training loss of the last epoch. */
+  loss: number;
+  /** Accuracy on the training labels after training. */
+  trainAccuracy: number;
+  /** Loss weight of each class. */
+  classWeights: Float32Array;
+  millis: number;
+}
+
+function shuffledOrder(n: number, random: () => number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = randomIndex(random, i + 1);
+    const t = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = t;
+  }
+  return order;
+}
+
+function trainingAccuracy(network: HeadNetwork, x: tf.Tensor2D, labels: ArrayLike<number>, batchSize: number): number {
+  let correct = 0;
+  const n = x.shape[0];
+  for (let start = 0; start < n; start += batchSize) {
+    const size = Math.min(batchSize, n - start);
+    const predicted = tf.tidy(() => tf.argMax(network.logits(tf.slice(x, [start, 0], [size, -1])), 1).dataSync());
+    for (let i = 0; i < size; i++) if (predicted[i] === labels[start + i]) correct++;
+  }
+  return n === 0 ? 0 : correct / n;
+}
+
+export async function fineTune(set: TrainingSet, options: FineTuneOptions): Promise<FineTuneResult> {
+  const started = performance.now();
+  const rows = trainingRowCount(set);
+  if (rows === 0) throw new Error('Fine-tuning needs at least one labelled image.');
+  const classCount = options.classes.length;
+  const seed = options.seed ?? 0;
+  const maxEpochs = options.maxEpochs ?? (options.mode === 'deep' ? 30 : 60);
+  const targetLoss = options.targetLoss ?? 0.05;
+  const batchSize = Math.max(1, Math.min(rows, options.batchSize ?? 32));
+  const learningRate = options.learningRate ?? 0.01;
+  const blockLearningRate = options.blockLearningRate ?? learningRate / 10;
+  const weightDecay = options.weightDecay ?? 1e-4;
+  const classWeights =
+    options.classWeighting === 'none' ? new Float32Array(classCount).fill(1) : inverseFrequencyClassWeights(set.labels, classCount);
+
+  const start = initialHead({
+    mode: options.mode,
+    classes: options.classes,
+    inputShape: set.rowShape,
+    seed,
+    ...(options.topBlock ? { topBlock: options.topBlock } : {}),
+    ...(options.previous ? { previous: options.previous } : {}),
+  });
+  const rowLength = set.features.length / rows;
+  const labels = Int32Array.from(set.labels);
+  const exampleWeights = Float32Array.from(labels, (c) => classWeights[c] as number);
+
+  const network = new HeadNetwork(start, true);
+  const x = tf.tensor2d(set.features, [rows, rowLength]);
+  const y = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), classCount), 'float32'));
+  const w = tf.tensor1d(exampleWeights);
+  const headOptimizer = tf.train.adam(learningRate);
+  const blockOptimizer = tf.train.adam(blockLearningRate);
+  const [blockKernel, blockBias] = start.block ? network.variables() : [];
+  const blockVariables = new Set<tf.Variable>([blockKernel, blockBias].filter((v): v is tf.Variable => v !== undefined));
+  const random = mulberry32(deriveSeed(seed, 0x5f1e));
+
+  let epochs = 0;
+  let loss = Number.NaN;
+  try {
+    for (let epoch = 0; epoch < maxEpochs; epoch++) {
+      if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('Fine-tuning was cancelled.');
+      const order = shuffledOrder(rows, random);
+      let lossSum: tf.Scalar = tf.scalar(0);
+      for (let from = 0; from < rows; from += batchSize) {
+        const size = Math.min(batchSize, rows - from);
+        const next = tf.tidy(() => {
+          const index = tf.tensor1d(order.subarray(from, from + size), 'int32');
+          const xb = tf.gather(x, index) as tf.Tensor2D;
+          const yb = tf.gather(y, index);
+          const wb = tf.gather(w, index);
+          const { value, grads } = tf.variableGrads(() => {
+            const perExample = tf.neg(tf.sum(tf.mul(yb, tf.logSoftmax(network.logits(xb))), 1));
+            const data = tf.div(tf.sum(tf.mul(perExample, wb)), size);
+            return tf.add(data, tf.mul(weightDecay, tf.sum(tf.square(network.kernel)))) as tf.Scalar;
+          }, network.variables());
+          const headGrads: { name: string; tensor: tf.Tensor }[] = [];
+          const blockGrads: { name: string; tensor: tf.Tensor }[] = [];
+          for (const variable of network.variables()) {
+            const tensor = grads[variable.name];
+            if (tensor) (blockVariables.has(variable) ? blockGrads : headGrads).push({ name: variable.name, tensor });
+          }
+          headOptimizer.applyGradients(headGrads);
+          if (blockGrads.length > 0) blockOptimizer.applyGradients(blockGrads);
+          return tf.add(lossSum, tf.mul(value, size)) as tf.Scalar;
+        });
+        lossSum.dispose();
+        lossSum = next;
+      }
+      loss = ((await lossSum.data())[0] as number) / rows;
+      lossSum.dispose();
+      epochs = epoch + 1;
+      options.onEpoch?.({ epoch: epochs, maxEpochs, loss });
+      if (!Number.isFinite(loss)) throw new Error(`Fine-tuning diverged (loss ${loss} at epoch ${epochs}); lower the learning rate.`);
+      if (loss < targetLoss) break;
+    }
+    const trainAccuracy = trainingAccuracy(network, x, labels, 256);
+    return { head: network.read(), epochs, loss, trainAccuracy, classWeights, millis: performance.now() - started };
+  } finally {
+    network.dispose();
+    x.dispose();
+    y.dispose();
+    w.dispose();
+    headOptimizer.dispose();
+    blockOptimizer.dispose();
+  }
+}
