@@ -107,7 +107,7 @@ export async function probeImage(absPath: string): Promise<ImageProbe> {
   try {
     meta = await sharp(buffer).metadata();
   } catch (error) {
-    const message = (error as Error).message;
+    const message = ((error as Error).message.split('\n')[0] ?? '').trim();
     throw new UnreadableImage(
       /unsupported image format/i.test(message) ? 'not an image: the contents are not a supported image format' : `corrupt image: ${message}`,
     );

@@ -84,8 +84,7 @@ export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-/** Bring `db` to the latest schema; refuse a database written by a newer version. */
-export function migrate(db: Database.Database, upTo: number = SCHEMA_VERSION): void {
+export function refuseNewerSchema(db: Database.Database): void {
   const from = schemaVersion(db);
   if (from > SCHEMA_VERSION) {
     throw new AppError(
@@ -93,6 +92,12 @@ export function migrate(db: Database.Database, upTo: number = SCHEMA_VERSION): v
       `This project was saved by a newer version of ADMA Studio (project schema ${from}; this version understands up to ${SCHEMA_VERSION}). Update ADMA Studio to open it. Nothing in the project was changed.`,
     );
   }
+}
+
+/** Bring `db` to the latest schema; refuse a database written by a newer version. */
+export function migrate(db: Database.Database, upTo: number = SCHEMA_VERSION): void {
+  refuseNewerSchema(db);
+  const from = schemaVersion(db);
   if (from >= upTo) return;
   db.transaction(() => {
     for (let version = from; version < upTo; version++) migrations[version]!(db);

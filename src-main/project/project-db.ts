@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../src-preload/app-error';
-import { migrate } from './migrations';
+import { migrate, refuseNewerSchema } from './migrations';
 import { ProjectLock } from './project-lock';
 
 export const ADMIN_DIR = '.adma';
@@ -43,6 +43,7 @@ export function openProjectDb(root: string, create: boolean): OpenedProjectDb {
   let db: Database.Database | null = null;
   try {
     db = new Database(dbFile);
+    refuseNewerSchema(db); // before any write: a newer app's file must stay byte-for-byte intact
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');

@@ -76,8 +76,12 @@ export async function scanProject(
     const beforeUnreadable = knownUnreadable.get(file.relPath);
     const same = (x: { size: number; mtimeMs: number } | undefined): boolean =>
       x !== undefined && x.size === file.size && x.mtimeMs === file.mtimeMs;
-    if ((before?.present && same(before)) || same(beforeUnreadable)) {
+    if (before?.present && same(before)) {
       report.unchanged++;
+      done++;
+      continue;
+    }
+    if (same(beforeUnreadable)) {
       done++;
       continue;
     }

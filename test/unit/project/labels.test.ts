@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Project } from '../../../src-main/project/project';
+import { imageFolder } from '../../support/image-folder';
+
+const projects: Project[] = [];
+afterEach(async () => {
+  for (const p of projects.splice(0)) await p.close();
+});
+
+async function setup(n = 6) {
+  const root = await imageFolder(n);
+  const project = Project.open(root, true);
+  projects.push(project);
+  await project.rescan();
+  const ids = project.images.list({ kind: 'all' }, 0, 100).items.map((i) => i.id);
+  const ant = project.classes.create('ant', undefined);
+  const bee = project.classes.create('bee', '#123456');
+  return { root, project, ids, ant, bee };
+}
+
+describe('classes', () => {
+  it('assigns hotkeys 1–9 then letters, palette colours, and keeps names unique', async () => {
+    const { project, ant, bee } = await setup(1);
+    expect([ant.hotkey, bee.hotkey]).toEqual(['1', '2']);
+    expect(bee.color).toBe('#123456');
+    for (let i = 3; i <= 10; i++) project.classes.create(`c${i}`, undefined);
+    expect(project.classes.list().map((c) => c.hotkey).slice(8)).toEqual(['9', 'a']);
+    expect(() => project.classes.create('ANT', undefined)).toThrowError(/already a class named "ANT"/);
+    expect(() => project.classes.update(ant.id, { color: 'red' })).toThrowError(/#rrggbb/);
+  });
+
+  it('renames, recolours, swaps hotkeys and reorders', async () => {
+    const { project, ant, bee } = await setup(1);
+    expect(project.classes.update(ant.id, { name: 'Formicidae', color: '#00ff00' })).toMatchObject({ name: 'Formicidae', color: '#00FF00' });
+    project.classes.update(ant.id, { hotkey: '2' });
+    expect(project.classes.get(ant.id).hotkey).toBe('2');
+    expect(project.classes.get(bee.id).hotkey).toBe('1');
+    expect(project.classes.reorder([bee.id, ant.id]).map((c) => c.id)).toEqual([bee.id, ant.id]);
+    expect(() => project.classes.reorder([bee.id])).toThrowError(/every class exactly once/);
+  });
+
+  it('deleting a class unlabels its images and records it in the history', async () => {
+    const { project, ids, ant, bee } = await setup(4);
+    project.setLabels([ids[0]!, ids[1]!], ant.id);
+    project.setLabels([ids[2]!], bee.id);
+    expect(project.classes.get(ant.id).labelCount).toBe(2);
+    expect(project.deleteClass(ant.id)).toEqual({ unlabeledImages: 2 });
+    expect(project.classes.list().map((c) => c.name)).toEqual(['bee']);
+    expect(project.summary().labeledCount).toBe(1);
+    const history = project.labels.history(ids[0], 10);
+    expect(history[0]).toMatchObject({ kind: 'class-deleted', oldClassName: 'ant', newClassId: null });
+    // the name can be reused after deletion
+    expect(project.classes.create('ant', undefined).hotkey).toBe('1');
+  });
+});
+
+describe('labels, history, undo and redo', () => {
+  it('commits each label with a history row saying who, when, old and new', async () => {
+    const { project, ids, ant, bee } = await setup();
+    project.setLabels([ids[0]!], ant.id);
+    project.setLabels([ids[0]!], bee.id);
+    const history = project.labels.history(ids[0], 10);
+    expect(history).toHaveLength(2);
+    expect(history[0]).toMatchObject({ kind: 'set', oldClassName: 'ant', newClassName: 'bee', imageId: ids[0] });
+    expect(history[0]!.actor).toBeTruthy();
+    expect(Date.parse(history[0]!.at)).not.toBeNaN();
+    expect(project.images.get(ids[0]!).classId).toBe(bee.id);
+  });
+
+  it('undoes and redoes whole actions as a stack, bulk actions included', async () => {
+    const { project, ids, ant, bee } = await setup();
+    const a1 = project.setLabels([ids[0]!], ant.id);
+    const a2 = project.setLabels([ids[1]!, ids[2]!, ids[3]!], bee.id);
+    project.setLabels([ids[0]!], bee.id);
+
+    expect(project.labels.undo()).toMatchObject({ imageIds: [ids[0]], classIds: [ant.id] });
+    expect(project.labels.undo()).toMatchObject({ actionId: a2.actionId, classIds: [null, null, null] });
+    expect(project.summary().labeledCount).toBe(1);
+    expect(project.labels.redo()).toMatchObject({ actionId: a2.actionId, classIds: [bee.id, bee.id, bee.id] });
+    expect(project.labels.redo()).toMatchObject({ imageIds: [ids[0]], classIds: [bee.id] });
+    expect(project.labels.redo()).toBeNull();
+
+    project.labels.undo();
+    project.labels.undo();
+    // a new action drops what could have been redone
+    project.setLabels([ids[5]!], ant.id);
+    expect(project.labels.redo()).toBeNull();
+    expect(project.labels.undo()).toMatchObject({ imageIds: [ids[5]] });
+    expect(project.labels.undo()).toMatchObject({ actionId: a1.actionId, classIds: [null] });
+    expect(project.labels.undo()).toBeNull();
+    // nothing was erased: every change is in the history
+    expect(project.labels.history(undefined, 100).length).toBe(20);
+  });
+
+  it('survives closing and reopening: labels and the undo stack are on disk', async () => {
+    const { root, project, ids, ant } = await setup();
+    project.setLabels([ids[0]!], ant.id);
+    project.setLabels([ids[1]!], ant.id);
+    await project.close();
+    projects.splice(projects.indexOf(project), 1);
+    const reopened = Project.open(root, false);
+    projects.push(reopened);
+    expect(reopened.summary().labeledCount).toBe(2);
+    expect(reopened.labels.undo()).toMatchObject({ imageIds: [ids[1]] });
+    expect(reopened.summary().labeledCount).toBe(1);
+  });
+
+  it('rejects unknown images and classes without writing anything', async () => {
+    const { project, ids, ant } = await setup();
+    expect(() => project.setLabels([ids[0]!, 99999], ant.id)).toThrowError(/no longer in the project/);
+    expect(() => project.setLabels([ids[0]!], 424242)).toThrowError(/does not exist/);
+    expect(project.summary().labeledCount).toBe(0);
+    expect(project.labels.history(undefined, 10)).toEqual([]);
+  });
+
+  it('filters images by labeled state and class', async () => {
+    const { project, ids, ant, bee } = await setup();
+    project.setLabels([ids[0]!, ids[1]!], ant.id);
+    project.setLabels([ids[2]!], bee.id);
+    expect(project.images.list({ kind: 'unlabeled' }, 0, 10).total).toBe(3);
+    expect(project.images.list({ kind: 'labeled' }, 0, 10).total).toBe(3);
+    expect(project.images.list({ kind: 'class', classId: ant.id }, 0, 10).items.map((i) => i.id)).toEqual([ids[0], ids[1]]);
+    expect(project.images.list({ kind: 'all' }, 4, 10).items).toHaveLength(2);
+  });
+
+  it('undo of a label whose class was deleted leaves the image unlabeled', async () => {
+    const { project, ids, ant, bee } = await setup();
+    project.setLabels([ids[0]!], ant.id);
+    project.setLabels([ids[0]!], bee.id);
+    project.deleteClass(ant.id);
+    expect(project.labels.undo()).toMatchObject({ imageIds: [ids[0]], classIds: [null] });
+  });
+});

@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate, SCHEMA_VERSION, schemaVersion } from '../../../src-main/project/migrations';
+import { openProjectDb, projectDbPath } from '../../../src-main/project/project-db';
+import { tempDir } from '../../support/image-folder';
+
+const opened: { close(): void }[] = [];
+afterEach(() => {
+  for (const db of opened.splice(0)) db.close();
+});
+
+describe('project schema migrations', () => {
+  it('creates a fresh project at the latest schema with every table', () => {
+    const root = tempDir();
+    const { db, lock, created } = openProjectDb(root, true);
+    opened.push(db, { close: () => lock.release() });
+    expect(created).toBe(true);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+    expect(tables).toEqual(expect.arrayContaining(['images', 'unreadable', 'classes', 'labels', 'label_actions', 'label_history', 'meta']));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('upgrades an older project in place and keeps its data', () => {
+    const root = tempDir();
+    fs.mkdirSync(path.join(root, '.adma'));
+    const old = new Database(projectDbPath(root));
+    migrate(old, 1);
+    old
+      .prepare("INSERT INTO images (rel_path, size, mtime_ms, hash, width, height, format, added_at) VALUES ('a.png', 1, 1, 'h', 2, 2, 'png', 'now')")
+      .run();
+    expect(schemaVersion(old)).toBe(1);
+    old.close();
+
+    const { db, lock } = openProjectDb(root, false);
+    opened.push(db, { close: () => lock.release() });
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    expect(db.prepare('SELECT rel_path FROM images').all()).toEqual([{ rel_path: 'a.png' }]);
+    db.prepare("INSERT INTO classes (name, color, hotkey, position, created_at) VALUES ('x', '#000000', '1', 0, 'now')").run();
+  });
+
+  it('refuses a project written by a newer version and leaves it untouched', () => {
+    const root = tempDir();
+    fs.mkdirSync(path.join(root, '.adma'));
+    const future = new Database(projectDbPath(root));
+    future.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
+    future.exec('CREATE TABLE from_the_future (x)');
+    future.close();
+    const before = fs.readFileSync(projectDbPath(root));
+
+    expect(() => openProjectDb(root, false)).toThrowError(/newer version of ADMA Studio.*schema 7/);
+    try {
+      openProjectDb(root, false);
+    } catch (error) {
+      expect((error as { code: string }).code).toBe('PROJECT_TOO_NEW');
+    }
+    expect(fs.readFileSync(projectDbPath(root)).equals(before)).toBe(true);
+    // the lock is released after the refusal: a second attempt reports the same problem, not a lock
+    expect(() => openProjectDb(root, false)).toThrowError(/newer version/);
+  });
+
+  it('rolls back every pending migration when one fails', () => {
+    const db = new Database(':memory:');
+    opened.push(db);
+    db.exec('CREATE TABLE classes (x)'); // makes migration 2 fail
+    expect(() => migrate(db)).toThrow();
+    expect(schemaVersion(db)).toBe(0);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'images'").get()).toBeUndefined();
+  });
+
+  it('says clearly when the database file is not a database', () => {
+    const root = tempDir();
+    fs.mkdirSync(path.join(root, '.adma'));
+    fs.writeFileSync(projectDbPath(root), 'this is not sqlite at all, just text that is long enough to look like a header');
+    expect(() => openProjectDb(root, false)).toThrowError(/not a readable ADMA Studio database/);
+  });
+});
