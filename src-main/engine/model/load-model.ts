@@ -29,6 +29,9 @@ export interface LoadModelOptions {
   /** Pixel normalisation for graphs without a descriptor; default x / 127.5 - 1. */
   normalization?: ModelDescriptor['normalization'];
   resize?: ModelDescriptor['resize'];
+  /** Id and name to use instead of the detected ones (a known model loaded from the download cache). */
+  id?: string;
+  name?: string;
 }
 
 export interface LoadedModel {
@@ -103,7 +106,8 @@ export async function loadModelFolder(dir: string, options: LoadModelOptions = {
     throw invalid(`TF.js could not build the model in ${folder}: ${(error as Error).message}`);
   }
   try {
-    const descriptor = await describe(model, folder, contents.fileHashes, options);
+    const detected = await describe(model, folder, contents.fileHashes, options);
+    const descriptor = { ...detected, ...(options.id ? { id: options.id } : {}), ...(options.name ? { name: options.name } : {}) };
     const features = buildFeatureModel(model, descriptor);
     return {
       descriptor,

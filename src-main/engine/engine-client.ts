@@ -1,0 +1,174 @@
+/**
+ * Plain-Node client of the engine worker: starts the worker thread, sends typed job
+ * requests, returns promises, forwards progress events to listeners (each subscription
+ * returns its own unsubscribe), cancels jobs and terminates the worker. Used by the main
+ * process, the web host and the CLI alike.
+ *
+ * Worker location: from the built app, `engine-worker.js` beside the bundle that contains
+ * this client (`out/main/`); from the TypeScript sources (tests, `tsx` scripts),
+ * `worker.ts` beside this file, run through tsx. `workerPath` overrides both.
+ * (Node 20 ignores module hooks given in a Worker's `execArgv`, so a .ts worker starts from
+ * a small bootstrap that registers tsx inside the thread and then imports the entry.)
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { AppError } from '../../src-preload/app-error';
+import type { BackendName } from './backend';
+import type { ClientMessage, JobArgs, JobKind, JobRequest, JobResult, ProgressEvent, WorkerMessage } from './worker-protocol';
+
+export interface EngineClientOptions {
+  /** Path of the worker entry (.js, or .ts run through tsx). */
+  workerPath?: string;
+  resourceLimits?: ResourceLimits;
+  /** Environment of the worker (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export type ProgressListener = (event: ProgressEvent) => void;
+
+export interface EngineJob<K extends JobKind> {
+  id: string;
+  kind: K;
+  result: Promise<JobResult<K>>;
+  /** Listen to this job's progress; returns the unsubscribe. */
+  onProgress(listener: ProgressListener): () => void;
+  cancel(): void;
+}
+
+interface Pending {
+  kind: JobKind;
+  resolve(value: unknown): void;
+  reject(error: AppError): void;
+  listeners: Set<ProgressListener>;
+}
+
+function defaultWorkerPath(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) return fileURLToPath(new URL('./worker.ts', import.meta.url));
+  const built = fileURLToPath(new URL('./engine-worker.js', import.meta.url));
+  if (existsSync(built)) return built;
+  throw new AppError('INTERNAL', `The engine worker was not found at ${built}; rebuild the application.`);
+}
+
+/** A worker running `path`: JavaScript directly, TypeScript through tsx's in-thread register(). */
+function startWorker(path: string, options: EngineClientOptions): Worker {
+  const common = { resourceLimits: options.resourceLimits, env: options.env ?? process.env };
+  if (!path.endsWith('.ts')) return new Worker(path, common);
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const entry = pathToFileURL(path).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { ...common, eval: true });
+}
+
+export class EngineClient {
+  private readonly worker: Worker;
+  private readonly pending = new Map<string, Pending>();
+  private readonly listeners = new Set<ProgressListener>();
+  private readonly ready: Promise<void>;
+  private terminated = false;
+  /** The backend named by the latest event (null until the worker reports one). */
+  backend: BackendName | null = null;
+
+  constructor(options: EngineClientOptions = {}) {
+    this.worker = startWorker(options.workerPath ?? defaultWorkerPath(), options);
+    this.ready = new Promise((resolve, reject) => {
+      const onMessage = (message: WorkerMessage): void => {
+        if (message.type === 'ready') resolve();
+      };
+      this.worker.once('message', onMessage);
+      this.worker.once('error', reject);
+    });
+    this.ready.catch(() => undefined);
+    this.worker.on('message', (message: WorkerMessage) => this.receive(message));
+    this.worker.on('error', (error) => this.failAll(new AppError('INTERNAL', `The engine worker crashed: ${error.message}`)));
+    this.worker.on('exit', (code) => {
+      this.terminated = true;
+      this.failAll(new AppError(code === 0 ? 'CANCELLED' : 'INTERNAL', `The engine worker stopped (exit code ${code}).`));
+    });
+  }
+
+  /** Start a job; its `result` settles with the job's `completed` or `failed` event. */
+  start<K extends JobKind>(kind: K, args: JobArgs<K>): EngineJob<K> {
+    const id = randomUUID();
+    const listeners = new Set<ProgressListener>();
+    const result = new Promise<JobResult<K>>((resolve, reject) => {
+      if (this.terminated) {
+        reject(new AppError('INTERNAL', 'The engine worker has been terminated.'));
+        return;
+      }
+      this.pending.set(id, { kind, resolve: resolve as (value: unknown) => void, reject, listeners });
+      this.send({ type: 'request', id, kind, args } as JobRequest);
+    });
+    return {
+      id,
+      kind,
+      result,
+      onProgress: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      cancel: () => this.cancel(id),
+    };
+  }
+
+  /** Run a job to completion; aborting `signal` cancels it. */
+  request<K extends JobKind>(kind: K, args: JobArgs<K>, options: { signal?: AbortSignal; onProgress?: ProgressListener } = {}): Promise<JobResult<K>> {
+    const job = this.start(kind, args);
+    if (options.onProgress) job.onProgress(options.onProgress);
+    const abort = (): void => job.cancel();
+    options.signal?.addEventListener('abort', abort, { once: true });
+    if (options.signal?.aborted) job.cancel();
+    return job.result.finally(() => options.signal?.removeEventListener('abort', abort));
+  }
+
+  /** Listen to progress of every job; returns the unsubscribe. */
+  onProgress(listener: ProgressListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  cancel(jobId: string): void {
+    if (this.pending.has(jobId) && !this.terminated) this.send({ type: 'cancel', id: jobId });
+  }
+
+  /** Resolves once the worker has started and loaded its modules. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  /** Stop the worker at once; running jobs fail with CANCELLED. */
+  async terminate(): Promise<void> {
+    if (this.terminated) return;
+    this.terminated = true;
+    this.failAll(new AppError('CANCELLED', 'The engine was stopped.'));
+    await this.worker.terminate();
+  }
+
+  private send(message: ClientMessage): void {
+    this.worker.postMessage(message);
+  }
+
+  private receive(message: WorkerMessage): void {
+    if (message.type === 'ready') return;
+    this.backend = message.backend ?? this.backend;
+    const pending = this.pending.get(message.jobId);
+    if (message.type === 'progress') {
+      for (const listener of [...this.listeners]) listener(message);
+      if (pending) for (const listener of [...pending.listeners]) listener(message);
+      return;
+    }
+    if (!pending) return;
+    this.pending.delete(message.jobId);
+    if (message.type === 'completed') pending.resolve(message.result);
+    else pending.reject(AppError.from(message.error));
+  }
+
+  private failAll(error: AppError): void {
+    for (const [id, pending] of this.pending) {
+      this.pending.delete(id);
+      pending.reject(error);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Messages between the engine client (main process, CLI, web host) and the engine worker
+ * thread. Every job kind is declared once in `EngineJobs` with its argument and result
+ * types; the worker implements one handler per kind and the client is typed from the same
+ * map, so adding a job kind (e.g. training) is: add an entry here, add a handler in
+ * worker.ts. Every event the worker sends names the backend it runs on.
+ */
+import type { ErrorData } from '../../src-preload/app-error';
+import type { BackendInfo, BackendName } from './backend';
+import type { FeatureShape } from './model/feature-model';
+import type { ModelDescriptor } from './model/descriptor';
+import type { ExtractionResult } from './features/extract-features';
+import type { Pooling } from './features/feature-store';
+import type { LayerChoice } from './model/load-model';
+import type { DownloadResult } from './model/model-download';
+import type { ResizeMode } from './preprocess/decode-image';
+import type { DecodeItem } from './preprocess/prefetch-decoded-batches';
+
+/** Where a model comes from. */
+export type ModelSource =
+  | {
+      kind: 'folder';
+      path: string;
+      /** Required for graphs that are neither MobileNet v1 nor carry an adma-model.json. */
+      layers?: LayerChoice;
+      normalization?: ModelDescriptor['normalization'];
+      resize?: ResizeMode;
+    }
+  | { kind: 'known'; id: string; cacheRoot?: string }
+  | { kind: 'starter'; resourcesDir?: string };
+
+export interface ModelSummary {
+  descriptor: ModelDescriptor;
+  dir: string;
+  /** Set when the files are exactly a known model (hashes pinned in the product). */
+  knownModelId: string | null;
+  shapes: { a: FeatureShape; b: FeatureShape; cut: FeatureShape };
+  classCount: number;
+}
+
+export interface ExtractFeaturesArgs {
+  model: ModelSource;
+  /** The cache goes to `<projectDir>/.adma/features/<modelId>.db` ... */
+  projectDir?: string;
+  /** ... unless an explicit cache file is given. */
+  storePath?: string;
+  items: DecodeItem[];
+  batchSize?: number;
+  prefetchDepth?: number;
+  pooling?: Pooling;
+  deep?: boolean;
+  resize?: ResizeMode;
+}
+
+export interface ExtractFeaturesResult extends ExtractionResult {
+  modelId: string;
+  storePath: string;
+}
+
+export interface DownloadModelArgs {
+  id: string;
+  cacheRoot?: string;
+  /** A mirror (or a local server in tests) instead of the model's canonical location. */
+  baseUrl?: string;
+}
+
+/** Every job kind: its arguments and its result. */
+export interface EngineJobs {
+  /** Start (or switch) the TF.js backend; other jobs start the default one lazily. */
+  init: { args: { prefer?: BackendName }; result: BackendInfo };
+  loadModel: { args: { source: ModelSource }; result: ModelSummary };
+  downloadModel: { args: DownloadModelArgs; result: DownloadResult };
+  extractFeatures: { args: ExtractFeaturesArgs; result: ExtractFeaturesResult };
+}
+
+export type JobKind = keyof EngineJobs;
+export type JobArgs<K extends JobKind> = EngineJobs[K]['args'];
+export type JobResult<K extends JobKind> = EngineJobs[K]['result'];
+
+// ------------------------------------------------------------- client -> worker
+
+export type JobRequest = { [K in JobKind]: { type: 'request'; id: string; kind: K; args: JobArgs<K> } }[JobKind];
+
+export interface CancelRequest {
+  type: 'cancel';
+  /** The id of the job to cancel; it ends with a `failed` event, code CANCELLED. */
+  id: string;
+}
+
+export type ClientMessage = JobRequest | CancelRequest;
+
+// ------------------------------------------------------------- worker -> client
+
+export interface ProgressEvent {
+  type: 'progress';
+  jobId: string;
+  kind: JobKind;
+  /** What the job is doing: 'backend', 'load', 'download', 'extract', ... */
+  phase: string;
+  done: number;
+  total: number;
+  /** Units (images, bytes) per second; 0 while unknown. */
+  rate: number;
+  etaSeconds: number | null;
+  backend: BackendName | null;
+  /** Optional one-line detail (current file, failures so far). */
+  detail?: string;
+}
+
+export type CompletedEvent = {
+  [K in JobKind]: { type: 'completed'; jobId: string; kind: K; result: JobResult<K>; backend: BackendName | null };
+}[JobKind];
+
+export interface FailedEvent {
+  type: 'failed';
+  jobId: string;
+  kind: JobKind;
+  error: ErrorData;
+  backend: BackendName | null;
+}
+
+/** Sent once when the worker is ready for requests. */
+export interface ReadyEvent {
+  type: 'ready';
+}
+
+export type WorkerMessage = ReadyEvent | ProgressEvent | CompletedEvent | FailedEvent;

@@ -1,0 +1,171 @@
+/**
+ * The engine worker thread (built as `out/main/engine-worker.js`): owns the TF.js backend,
+ * loaded models and feature extraction, so the main process never blocks. Requests and
+ * events are the typed messages of `worker-protocol.ts`; each job kind has one handler in
+ * `handlers` below.
+ */
+import { parentPort } from 'node:worker_threads';
+import { AppError, type ErrorData } from '../../src-preload/app-error';
+import { activeBackend, initBackend, type BackendInfo } from './backend';
+import { extractFeatures } from './features/extract-features';
+import { FeatureStore, featureStorePath } from './features/feature-store';
+import { findKnownModel } from './model/known-models';
+import { loadModelFolder, loadStarterModel, type LoadedModel } from './model/load-model';
+import { downloadModel, loadKnownModel } from './model/model-download';
+import type { ProgressSnapshot } from './features/progress-meter';
+import type { ClientMessage, JobArgs, JobKind, JobResult, ModelSource, ModelSummary, WorkerMessage } from './worker-protocol';
+
+if (!parentPort) throw new Error('worker.ts must run as a worker thread (use EngineClient).');
+const port = parentPort;
+
+export interface JobContext {
+  jobId: string;
+  signal: AbortSignal;
+  progress(phase: string, snapshot: ProgressSnapshot, detail?: string): void;
+}
+
+type JobHandler<K extends JobKind> = (args: JobArgs<K>, context: JobContext) => Promise<JobResult<K>>;
+
+const running = new Map<string, AbortController>();
+const models = new Map<string, Promise<LoadedModel>>();
+let backendStart: Promise<BackendInfo> | null = null;
+
+function post(message: WorkerMessage): void {
+  port.postMessage(message);
+}
+
+async function ensureBackend(): Promise<BackendInfo> {
+  const current = activeBackend();
+  if (current) return current;
+  backendStart ??= initBackend();
+  return backendStart;
+}
+
+function knownOrThrow(id: string): NonNullable<ReturnType<typeof findKnownModel>> {
+  const known = findKnownModel(id);
+  if (!known) throw new AppError('NOT_FOUND', `"${id}" is not a model this version of ADMA Studio knows.`);
+  return known;
+}
+
+function loadModel(source: ModelSource): Promise<LoadedModel> {
+  const key = JSON.stringify(source);
+  let pending = models.get(key);
+  if (!pending) {
+    pending =
+      source.kind === 'folder'
+        ? loadModelFolder(source.path, { layers: source.layers, normalization: source.normalization, resize: source.resize })
+        : source.kind === 'known'
+          ? loadKnownModel(knownOrThrow(source.id), source.cacheRoot)
+          : loadStarterModel(source.resourcesDir);
+    models.set(key, pending);
+    pending.catch(() => models.delete(key));
+  }
+  return pending;
+}
+
+function summarise(loaded: LoadedModel): ModelSummary {
+  return {
+    descriptor: loaded.descriptor,
+    dir: loaded.dir,
+    knownModelId: loaded.knownModel?.id ?? null,
+    shapes: loaded.features.shapes,
+    classCount: loaded.features.classCount,
+  };
+}
+
+const handlers: { [K in JobKind]: JobHandler<K> } = {
+  async init({ prefer }) {
+    const before = activeBackend();
+    const info = await initBackend(prefer);
+    if (before && before.name !== info.name) {
+      // Weights live on the old backend: load models again on the new one.
+      for (const pending of models.values()) pending.then((m) => m.dispose()).catch(() => undefined);
+      models.clear();
+    }
+    return info;
+  },
+
+  async loadModel({ source }, context) {
+    await ensureBackend();
+    context.progress('load', { done: 0, total: 1, rate: 0, etaSeconds: null });
+    return summarise(await loadModel(source));
+  },
+
+  async downloadModel({ id, cacheRoot, baseUrl }, context) {
+    await ensureBackend();
+    const started = performance.now();
+    return downloadModel(knownOrThrow(id), {
+      cacheRoot,
+      baseUrl,
+      signal: context.signal,
+      onProgress: (p) => {
+        const seconds = (performance.now() - started) / 1000;
+        const rate = seconds > 0 ? p.bytesDone / seconds : 0;
+        const total = p.bytesTotal ?? 0;
+        context.progress('download', { done: p.bytesDone, total, rate, etaSeconds: total && rate > 0 ? Math.max(0, total - p.bytesDone) / rate : null }, p.file);
+      },
+    });
+  },
+
+  async extractFeatures(args, context) {
+    await ensureBackend();
+    const loaded = await loadModel(args.model);
+    const modelId = loaded.descriptor.id;
+    const storePath = args.storePath ?? (args.projectDir ? featureStorePath(args.projectDir, modelId) : null);
+    if (!storePath) throw new AppError('BAD_ARGUMENT', 'Feature extraction needs a project folder or a cache file.');
+    const { shapes, classCount } = loaded.features;
+    const store = FeatureStore.open(storePath, { modelId, aShape: shapes.a, bShape: shapes.b, classCount, cutShape: shapes.cut });
+    try {
+      const result = await extractFeatures(loaded, store, args.items, {
+        batchSize: args.batchSize,
+        prefetchDepth: args.prefetchDepth,
+        pooling: args.pooling,
+        deep: args.deep,
+        resize: args.resize,
+        signal: context.signal,
+        onProgress: (p) => context.progress('extract', p, `${p.reused} cached, ${p.failed} unreadable`),
+      });
+      if (result.cancelled) {
+        throw new AppError('CANCELLED', `Feature extraction was cancelled after ${result.computed} new images; they are saved and will not be computed again.`);
+      }
+      return { ...result, modelId, storePath };
+    } finally {
+      store.close();
+    }
+  },
+};
+
+function toErrorData(error: unknown): ErrorData {
+  if (error instanceof AppError) return error.toData();
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'INTERNAL', message: `The engine failed unexpectedly: ${message}` };
+}
+
+async function runJob(request: Extract<ClientMessage, { type: 'request' }>): Promise<void> {
+  const controller = new AbortController();
+  running.set(request.id, controller);
+  const backendName = (): BackendInfo['name'] | null => activeBackend()?.name ?? null;
+  const context: JobContext = {
+    jobId: request.id,
+    signal: controller.signal,
+    progress: (phase, snapshot, detail) => {
+      post({ type: 'progress', jobId: request.id, kind: request.kind, phase, ...snapshot, backend: backendName(), ...(detail ? { detail } : {}) });
+    },
+  };
+  try {
+    const handler = handlers[request.kind] as (args: unknown, context: JobContext) => Promise<unknown>;
+    const result = await handler(request.args, context);
+    if (controller.signal.aborted) throw new AppError('CANCELLED', `The ${request.kind} job was cancelled.`);
+    post({ type: 'completed', jobId: request.id, kind: request.kind, result, backend: backendName() } as WorkerMessage);
+  } catch (error) {
+    post({ type: 'failed', jobId: request.id, kind: request.kind, error: toErrorData(error), backend: backendName() });
+  } finally {
+    running.delete(request.id);
+  }
+}
+
+port.on('message', (message: ClientMessage) => {
+  if (message.type === 'cancel') running.get(message.id)?.abort();
+  else void runJob(message);
+});
+post({ type: 'ready' });
