@@ -1,0 +1,72 @@
+/**
+ * Exports the adapted classifier as a self-contained folder:
+ *   model.json + group1-shard*.bin   one TF.js Layers model, normalised image → softmax
+ *   labels.json                       class names in output order
+ *   preprocessing.json                how to build the input tensor from an image file
+ *   MODEL_CARD.md                     source model, data per class, mode, backend, metrics, date
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import type { ModelDescriptor } from '../model/descriptor';
+import type { HeadWeights } from '../train/head-weights';
+import { composeClassifier } from './compose-classifier';
+import { renderModelCard } from './model-card';
+import { preprocessingSpec } from './preprocessing-spec';
+import { saveLayersModel } from './save-layers-model';
+
+export const LABELS_FILE = 'labels.json';
+export const PREPROCESSING_FILE = 'preprocessing.json';
+export const MODEL_CARD_FILE = 'MODEL_CARD.md';
+
+export interface ExportOptions {
+  /** The full pre-trained model the head was trained on (its trunk is exported). */
+  source: tf.LayersModel;
+  descriptor: ModelDescriptor;
+  head: HeadWeights;
+  outDir: string;
+  /** Labelled images per class, in `head.classes` order. */
+  labelCounts: number[];
+  /** Label of the backend the head was trained on. */
+  backend: string;
+  metrics?: Record<string, number | string>;
+  training?: Record<string, number | string>;
+  date?: Date;
+}
+
+export interface ExportResult {
+  dir: string;
+  /** Every file written, relative to `dir`. */
+  files: string[];
+  weightBytes: number;
+}
+
+export async function exportClassifier(options: ExportOptions): Promise<ExportResult> {
+  const { head, descriptor } = options;
+  if (options.labelCounts.length !== head.classes.length) {
+    throw new Error(`${options.labelCounts.length} label counts for ${head.classes.length} classes.`);
+  }
+  const composed = composeClassifier(options.source, descriptor, head);
+  try {
+    await mkdir(options.outDir, { recursive: true });
+    const saved = await saveLayersModel(composed.model, options.outDir);
+    const inputName = composed.model.inputs[0]?.name ?? 'input';
+    const spec = preprocessingSpec(descriptor, inputName, composed.outputLayer, head.classes);
+    await writeFile(join(options.outDir, LABELS_FILE), `${JSON.stringify(head.classes, null, 2)}\n`);
+    await writeFile(join(options.outDir, PREPROCESSING_FILE), `${JSON.stringify(spec, null, 2)}\n`);
+    const card = renderModelCard({
+      descriptor,
+      mode: head.mode,
+      classes: head.classes,
+      labelCounts: options.labelCounts,
+      backend: options.backend,
+      date: options.date ?? new Date(),
+      metrics: options.metrics ?? {},
+      training: options.training ?? {},
+    });
+    await writeFile(join(options.outDir, MODEL_CARD_FILE), card);
+    return { dir: options.outDir, files: [...saved.files, LABELS_FILE, PREPROCESSING_FILE, MODEL_CARD_FILE], weightBytes: saved.weightBytes };
+  } finally {
+    composed.dispose();
+  }
+}
