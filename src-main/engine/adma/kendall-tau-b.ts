@@ -93,7 +93,8 @@ export class KendallTauBWorkspace {
     const untiedY = pairs - tiedY;
     if (untiedX === 0 || untiedY === 0) return 0;
     const concordantMinusDiscordant = pairs - tiedX - tiedY + tiedXY - 2 * exchanges;
-    return concordantMinusDiscordant / Math.sqrt(untiedX) / Math.sqrt(untiedY);
+    // One square root of an exact integer product: tau is exactly +-1 for identical orders.
+    return concordantMinusDiscordant / Math.sqrt(untiedX * untiedY);
   }
 }
 

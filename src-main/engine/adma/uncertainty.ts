@@ -22,6 +22,9 @@ export function uncertaintyOfRow(measure: UncertaintyMeasure, probabilities: Fea
   if (c < 2) return 0;
   const data = probabilities.data;
   const offset = row * c;
+  for (let i = 0; i < c; i++) {
+    if (Number.isNaN(data[offset + i])) throw new RangeError(`Row ${row} of the classifier's probabilities contains NaN.`);
+  }
   let value: number;
   switch (measure) {
     case 'entropy': {
@@ -64,7 +67,6 @@ export function uncertaintyOfRow(measure: UncertaintyMeasure, probabilities: Fea
       break;
     }
   }
-  if (Number.isNaN(value)) throw new RangeError(`Row ${row} of the classifier's probabilities contains NaN.`);
   return Math.min(1, Math.max(0, value));
 }
 
