@@ -32,9 +32,15 @@ export interface PoolCentreOptions {
   maxCentres: number;
 }
 
+/** The stored form of pool-estimated centres. */
+export type PoolCentreRecord = Extract<CentreRecord, { origin: 'estimated-from-pool' }>;
+
+/** A centre set whose record says it was estimated from the pool. */
+export type PoolCentreSet = CentreSet & { readonly record: PoolCentreRecord };
+
 export const DEFAULT_POOL_CENTRE_OPTIONS: PoolCentreOptions = { minImagesPerClass: 3, maxCentres: 100 };
 
-export function estimatePoolCentres(input: PoolCentreInput, options: Partial<PoolCentreOptions> = {}): CentreSet {
+export function estimatePoolCentres(input: PoolCentreInput, options: Partial<PoolCentreOptions> = {}): PoolCentreSet {
   const { minImagesPerClass, maxCentres } = { ...DEFAULT_POOL_CENTRE_OPTIONS, ...options };
   if (!Number.isInteger(minImagesPerClass) || minImagesPerClass < 1) {
     throw new RangeError(`minImagesPerClass must be a whole number of at least 1; got ${minImagesPerClass}.`);
@@ -105,7 +111,7 @@ export function estimatePoolCentres(input: PoolCentreInput, options: Partial<Poo
     centreRows.push(nearest);
   }
 
-  const record: CentreRecord = {
+  const record: PoolCentreRecord = {
     origin: 'estimated-from-pool',
     minImagesPerClass,
     maxCentres,
@@ -123,11 +129,11 @@ export function estimatePoolCentres(input: PoolCentreInput, options: Partial<Poo
  * (and reopened projects) score against exactly the same centres.
  */
 export function restorePoolCentres(
-  record: Extract<CentreRecord, { origin: 'estimated-from-pool' }>,
+  record: PoolCentreRecord,
   imageIds: ArrayLike<number>,
   featuresA: FeatureMatrix,
   featuresB: FeatureMatrix,
-): CentreSet {
+): PoolCentreSet {
   const rowOfImage = new Map<number, number>();
   for (let row = 0; row < imageIds.length; row++) rowOfImage.set(imageIds[row] as number, row);
   const centreRows = record.centres.map(({ sourceClass, imageId }) => {
@@ -142,8 +148,8 @@ export function restorePoolCentres(
   return buildCentreSet(record, centreRows, featuresA, featuresB);
 }
 
-function buildCentreSet(record: CentreRecord, rows: number[], featuresA: FeatureMatrix, featuresB: FeatureMatrix): CentreSet {
-  const centres: CentreSet = {
+function buildCentreSet(record: PoolCentreRecord, rows: number[], featuresA: FeatureMatrix, featuresB: FeatureMatrix): PoolCentreSet {
+  const centres: PoolCentreSet = {
     featuresA: copyRows(featuresA, rows),
     featuresB: copyRows(featuresB, rows),
     sourceClasses: Int32Array.from(record.centres, (centre) => centre.sourceClass),
