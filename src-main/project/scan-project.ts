@@ -59,12 +59,15 @@ export async function scanProject(
 
   const inFlight = new Set<Promise<void>>();
   const probeOne = async (file: FoundFile): Promise<void> => {
+    // Await first, then push: `pending` is swapped by flush() while probes are in flight.
+    let outcome: Outcome;
     try {
-      pending.push({ file, probe: await probeImage(file.absPath) });
+      outcome = { file, probe: await probeImage(file.absPath) };
     } catch (error) {
       if (!(error instanceof UnreadableImage)) throw error;
-      pending.push({ file, reason: error.message });
+      outcome = { file, reason: error.message };
     }
+    pending.push(outcome);
     done++;
   };
 

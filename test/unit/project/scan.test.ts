@@ -35,6 +35,14 @@ describe('scanning a project folder', () => {
     expect(new Set(page.items.map((i) => i.hash)).size).toBe(10);
   });
 
+  it('loses no file across commit batches while probes are in flight', async () => {
+    const root = await imageFolder(457, { subfolders: true });
+    const project = open(root);
+    const report = await project.rescan();
+    expect(report).toMatchObject({ total: 457, added: 457 });
+    expect(project.images.list({ kind: 'all' }, 0, 1000).total).toBe(457);
+  });
+
   it('lists corrupt, empty, truncated and fake images with a reason and keeps going', async () => {
     const root = await imageFolder(3);
     fs.writeFileSync(path.join(root, 'empty.png'), '');
