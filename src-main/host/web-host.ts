@@ -72,7 +72,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const handlers = createHandlers(workspace);
   const log = workspace.options.log ?? ((m: string) => console.error(m));
   let allowedHosts = new Set<string>();
-  let origin = '';
   let allowedOrigins = new Set<string>();
 
   const authorised = (req: http.IncomingMessage, url: URL): boolean =>
@@ -177,7 +176,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   const { port } = server.address() as AddressInfo;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
-  origin = `http://127.0.0.1:${port}`;
+  const origin = `http://127.0.0.1:${port}`;
   allowedOrigins = new Set([origin, `http://localhost:${port}`]);
 
   return {

@@ -23,12 +23,7 @@ function accessible(p: string, mode: number): boolean {
 
 export function checkPath(input: string): PathCheck {
   const p = expandPath(input);
-  let stat: fs.Stats | null = null;
-  try {
-    stat = fs.statSync(p);
-  } catch {
-    stat = null;
-  }
+  const stat = fs.statSync(p, { throwIfNoEntry: false }) ?? null;
   const exists = stat !== null;
   const isDirectory = stat?.isDirectory() ?? false;
   const readable = isDirectory && accessible(p, fs.constants.R_OK | fs.constants.X_OK);
@@ -50,7 +45,7 @@ export function completePath(partial: string): PathCompletion {
   const endsWithSep = partial.endsWith('/') || partial.endsWith(path.sep);
   const directory = endsWithSep ? expanded : path.dirname(expanded);
   const prefix = endsWithSep ? '' : path.basename(expanded);
-  let names: string[] = [];
+  let names: string[];
   try {
     names = fs
       .readdirSync(directory, { withFileTypes: true })

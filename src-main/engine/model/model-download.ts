@@ -111,12 +111,10 @@ async function fetchResumable(url: string, dest: string, options: DownloadOption
   let fetched = 0;
   let resumedFrom = 0;
   for (let attempt = 1; ; attempt++) {
-    let offset = 0;
-    try {
-      offset = (await stat(part)).size;
-    } catch {
-      offset = 0;
-    }
+    const offset = await stat(part).then(
+      (info) => info.size,
+      () => 0,
+    );
     if (attempt === 1) {
       resumedFrom = offset;
       if (offset > 0) onBytes(offset);
