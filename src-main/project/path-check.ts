@@ -21,9 +21,17 @@ function accessible(p: string, mode: number): boolean {
   }
 }
 
+function statOrNull(p: string): fs.Stats | null {
+  try {
+    return fs.statSync(p);
+  } catch {
+    return null; // missing, or a parent folder we may not enter
+  }
+}
+
 export function checkPath(input: string): PathCheck {
   const p = expandPath(input);
-  const stat = fs.statSync(p, { throwIfNoEntry: false }) ?? null;
+  const stat = statOrNull(p);
   const exists = stat !== null;
   const isDirectory = stat?.isDirectory() ?? false;
   const readable = isDirectory && accessible(p, fs.constants.R_OK | fs.constants.X_OK);
