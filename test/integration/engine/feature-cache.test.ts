@@ -1,0 +1,234 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../../src-preload/app-error';
+import { initBackend } from '../../../src-main/engine/backend';
+import { extractFeatures, type ExtractionProgress } from '../../../src-main/engine/features/extract-features';
+import { FeatureStore, featureStorePath, type FeatureLayout } from '../../../src-main/engine/features/feature-store';
+import { decodeFloat16, encodeFloat16 } from '../../../src-main/engine/features/float16';
+import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
+import { ProgressMeter } from '../../../src-main/engine/features/progress-meter';
+import { loadModelFolder, type LoadedModel } from '../../../src-main/engine/model/load-model';
+import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
+import { countForwardPasses } from './count-forward-passes';
+import { hasHymenopteraVal, hasMobileNet025, hymenopteraValPhotos, MISSING_DATA_REASON, MISSING_MODEL_REASON, MOBILENET_025_DIR } from './shared-material';
+
+describe('float16 encoding', () => {
+  it('round-trips exactly representable values and rounds others to nearest even', () => {
+    const values = new Float32Array([0, -0, 1, -2, 0.5, 6, 65504, 2 ** -24, 2 ** -14, 1 / 3, 70000, -Infinity, NaN, 1 + 2 ** -11, 1 + 3 * 2 ** -11]);
+    const decoded = decodeFloat16(encodeFloat16(values));
+    expect(Array.from(decoded.subarray(0, 9))).toEqual([0, -0, 1, -2, 0.5, 6, 65504, 2 ** -24, 2 ** -14]);
+    expect(decoded[9]).toBeCloseTo(1 / 3, 3);
+    expect(decoded[10]).toBe(Infinity);
+    expect(decoded[11]).toBe(-Infinity);
+    expect(decoded[12]).toBeNaN();
+    expect(decoded[13]).toBe(1); // halfway, rounds to even
+    expect(decoded[14]).toBe(1 + 2 * 2 ** -10);
+    const relu6 = Float32Array.from({ length: 1000 }, (_, i) => (i / 1000) * 6);
+    const back = decodeFloat16(encodeFloat16(relu6));
+    relu6.forEach((v, i) => expect(Math.abs((back[i] as number) - v)).toBeLessThanOrEqual(Math.max(v, 2 ** -14) * 2 ** -11));
+  });
+});
+
+describe('progress meter', () => {
+  it('measures the rate and the time left', () => {
+    let now = 0;
+    const meter = new ProgressMeter(100, 10_000, () => now);
+    expect(meter.update(0).etaSeconds).toBeNull();
+    now = 2000;
+    const half = meter.update(50);
+    expect(half.rate).toBeCloseTo(25, 6);
+    expect(half.etaSeconds).toBeCloseTo(2, 6);
+    now = 4000;
+    expect(meter.update(100)).toMatchObject({ done: 100, total: 100, etaSeconds: 0 });
+  });
+});
+
+const available = hasMobileNet025 && hasHymenopteraVal;
+const reason = !hasMobileNet025 ? MISSING_MODEL_REASON : !hasHymenopteraVal ? MISSING_DATA_REASON : 'shared model and photos present';
+
+describe.skipIf(!available)(`feature extraction and cache (${reason})`, () => {
+  let loaded: LoadedModel;
+  let work: string;
+  let items: { hash: string; path: string }[];
+  let layout: FeatureLayout;
+
+  const openStore = (name: string): FeatureStore => FeatureStore.open(featureStorePath(join(work, name), loaded.descriptor.id), layout);
+
+  beforeAll(async () => {
+    await initBackend();
+    loaded = await loadModelFolder(MOBILENET_025_DIR);
+    layout = {
+      modelId: loaded.descriptor.id,
+      aShape: loaded.features.shapes.a,
+      bShape: loaded.features.shapes.b,
+      classCount: loaded.features.classCount,
+      cutShape: loaded.features.shapes.cut,
+    };
+    work = mkdtempSync(join(tmpdir(), 'adma-features-'));
+    // Every third photo: 51 images from both classes.
+    const photos = hymenopteraValPhotos().filter((_, i) => i % 3 === 0);
+    items = await Promise.all(photos.map(async ({ path }) => ({ path, hash: await hashImageFile(path) })));
+  });
+  afterAll(() => {
+    loaded?.dispose();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('cancelled half-way, then resumed: finished images are not recomputed and results equal an uninterrupted run', async () => {
+    const passes = countForwardPasses(loaded);
+    const distinct = new Set(items.map((i) => i.hash)).size;
+
+    const reference = openStore('uninterrupted');
+    const full = await extractFeatures(loaded, reference, items, { batchSize: 8 });
+    expect(full.computed).toBe(distinct);
+    expect(passes.images).toBe(distinct);
+
+    passes.calls = 0;
+    passes.images = 0;
+    const controller = new AbortController();
+    const progress: ExtractionProgress[] = [];
+    let store = openStore('interrupted');
+    const first = await extractFeatures(loaded, store, items, {
+      batchSize: 8,
+      signal: controller.signal,
+      onProgress: (p) => {
+        progress.push(p);
+        if (p.done >= distinct / 2) controller.abort();
+      },
+    });
+    expect(first.cancelled).toBe(true);
+    expect(first.computed).toBeGreaterThanOrEqual(distinct / 2);
+    expect(first.computed).toBeLessThan(distinct);
+    expect(passes.images).toBe(first.computed);
+    expect(store.count()).toBe(first.computed);
+    expect(progress.every((p) => p.total === distinct)).toBe(true);
+    store.close(); // as if the app had quit
+
+    store = openStore('interrupted');
+    const resumed = await extractFeatures(loaded, store, items, { batchSize: 8 });
+    expect(resumed.cancelled).toBe(false);
+    expect(resumed.reused).toBe(first.computed);
+    expect(resumed.computed).toBe(distinct - first.computed);
+    expect(resumed.imagesForwarded).toBe(distinct - first.computed);
+    expect(passes.images).toBe(distinct); // across both runs, each image went through the model once
+
+    const hashes = items.map((i) => i.hash);
+    const expected = reference.load(hashes);
+    const actual = store.load(hashes);
+    for (const key of ['a', 'b', 'softmax'] as const) {
+      expect(actual[key].length).toBe(expected[key].length);
+      let maxDiff = 0;
+      for (let i = 0; i < expected[key].length; i++) maxDiff = Math.max(maxDiff, Math.abs((actual[key][i] as number) - (expected[key][i] as number)));
+      expect(maxDiff, key).toBeLessThan(1e-5);
+    }
+
+    const again = await extractFeatures(loaded, store, items);
+    expect(again).toMatchObject({ computed: 0, reused: distinct, forwardPasses: 0 });
+    reference.close();
+    store.close();
+  });
+
+  it('bad images (zero bytes, text named .jpg, truncated JPEG) are reported and do not stop the run', async () => {
+    const bad = join(work, 'bad');
+    rmSync(bad, { recursive: true, force: true });
+    mkdirSync(bad);
+    const files = { empty: join(bad, 'empty.jpg'), text: join(bad, 'notes.jpg'), truncated: join(bad, 'truncated.jpg') };
+    writeFileSync(files.empty, '');
+    writeFileSync(files.text, 'not an image at all\n');
+    const jpeg = readFileSync((items[0] as { path: string }).path);
+    writeFileSync(files.truncated, jpeg.subarray(0, Math.floor(jpeg.length * 0.6)));
+    const badItems = await Promise.all(Object.values(files).map(async (path) => ({ path, hash: await hashImageFile(path) })));
+    const good = items.slice(1, 11);
+    const mixed = [...good.slice(0, 3), badItems[0], ...good.slice(3, 6), badItems[1], badItems[2], ...good.slice(6)] as { hash: string; path: string }[];
+    const store = openStore('bad-images');
+    try {
+      const result = await extractFeatures(loaded, store, mixed, { batchSize: 4 });
+      expect(result.computed).toBe(10);
+      expect(result.failures.map((f) => f.path).sort()).toEqual(Object.values(files).sort());
+      expect(result.failures.every((f) => f.error.code === 'IMAGE_INVALID')).toBe(true);
+      expect(store.count()).toBe(10);
+      expect(store.load(good.map((g) => g.hash)).n).toBe(10);
+      const missing = (() => {
+        try {
+          store.load([(badItems[1] as { hash: string }).hash]);
+          return null;
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(missing).toBeInstanceOf(AppError);
+      expect((missing as AppError).code).toBe('NOT_FOUND');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('grid pooling and deep mode are added incrementally and match a direct computation', async () => {
+    const few = items.slice(0, 5);
+    const store = openStore('deep');
+    try {
+      await extractFeatures(loaded, store, few);
+      const passes = countForwardPasses(loaded);
+      const deep = await extractFeatures(loaded, store, few, { pooling: 'grid2x2', deep: true });
+      expect(deep.computed).toBe(5); // rows lacked grid pooling and cut activations
+      expect(passes.images).toBe(5);
+      const hashes = few.map((i) => i.hash);
+      const grid = store.load(hashes, 'grid2x2');
+      const global = store.load(hashes, 'global');
+      expect([grid.dA, grid.dB]).toEqual([4 * 128, 256]); // B is already a vector
+      // 14x14 splits evenly: the mean of the four cells is the global average.
+      for (let c = 0; c < 128; c++) {
+        const mean = ((grid.a[c] as number) + (grid.a[128 + c] as number) + (grid.a[256 + c] as number) + (grid.a[384 + c] as number)) / 4;
+        expect(mean).toBeCloseTo(global.a[c] as number, 5);
+      }
+      const cut = store.loadCut(hashes);
+      expect(cut.shape).toEqual([7, 7, 256]);
+      expect(cut.data.length).toBe(5 * 7 * 7 * 256);
+
+      const pixels = await decodeImage((few[2] as { path: string }).path, { ...loaded.descriptor.input, resize: 'center-crop' });
+      const direct = tf.tidy(() => {
+        const x = tf.tensor4d(Float32Array.from(pixels, (v) => v / 127.5 - 1), [1, 224, 224, 3]);
+        const out = loaded.features.model.predict(x) as tf.Tensor[];
+        return out[loaded.features.outputIndex.cut]?.dataSync() as Float32Array;
+      });
+      const stored = cut.data.subarray(2 * 12544, 3 * 12544);
+      let worst = 0;
+      direct.forEach((v, i) => (worst = Math.max(worst, Math.abs((stored[i] as number) - v) / Math.max(Math.abs(v), 1e-3))));
+      expect(worst).toBeLessThan(2 ** -10);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('long run: the number of live tensors stays flat across batches and runs', async () => {
+    const before = tf.memory().numTensors;
+    const counts: number[] = [];
+    const bytes: number[] = [];
+    const subset = items.slice(0, 30);
+    for (let round = 0; round < 5; round++) {
+      const store = openStore(`long-${round}`);
+      try {
+        // Fresh hashes each round so every image is really computed again.
+        const fresh = subset.map((item) => ({ ...item, hash: `${item.hash}-r${round}` }));
+        await extractFeatures(loaded, store, fresh, {
+          batchSize: 6,
+          deep: true,
+          pooling: 'grid2x2',
+          onProgress: () => {
+            counts.push(tf.memory().numTensors);
+            bytes.push(tf.memory().numBytes);
+          },
+        });
+      } finally {
+        store.close();
+      }
+    }
+    expect(counts.length).toBe(5 * 6); // one report before the first batch and one per batch
+    expect(new Set(counts)).toEqual(new Set([before]));
+    expect(new Set(bytes).size).toBe(1);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,168 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../../src-preload/app-error';
+import { decodeImage, type DecodeTarget } from '../../../src-main/engine/preprocess/decode-image';
+import { prefetchDecodedBatches } from '../../../src-main/engine/preprocess/prefetch-decoded-batches';
+
+const RGB: DecodeTarget = { height: 8, width: 8, channels: 3, resize: 'center-crop' };
+let dir: string;
+
+/** A 40x20 image: left half red, right half blue. */
+function halves(): Promise<Buffer> {
+  const pixels = Buffer.alloc(40 * 20 * 3);
+  for (let y = 0; y < 20; y++) {
+    for (let x = 0; x < 40; x++) {
+      const i = (y * 40 + x) * 3;
+      if (x < 20) pixels[i] = 255;
+      else pixels[i + 2] = 255;
+    }
+  }
+  return sharp(pixels, { raw: { width: 40, height: 20, channels: 3 } }).png().toBuffer();
+}
+
+function pixel(p: Uint8Array, x: number, y: number, width = 8, channels = 3): number[] {
+  const i = (y * width + x) * channels;
+  return Array.from(p.subarray(i, i + channels));
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'adma-preprocess-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('decodeImage', () => {
+  it('center-crop keeps the aspect ratio, squash keeps the whole image', async () => {
+    const png = await halves();
+    const crop = await decodeImage(png, RGB);
+    const squash = await decodeImage(png, { ...RGB, resize: 'squash' });
+    // Square centre crop of a 2:1 image: columns 10..30, still half red, half blue.
+    expect(pixel(crop, 0, 4)).toEqual([255, 0, 0]);
+    expect(pixel(crop, 7, 4)).toEqual([0, 0, 255]);
+    expect(pixel(squash, 0, 4)).toEqual([255, 0, 0]);
+    expect(pixel(squash, 7, 4)).toEqual([0, 0, 255]);
+    // A tall 1:2 image: crop keeps the middle rows only.
+    const tall = await sharp(png).rotate(90).toBuffer();
+    const tallCrop = await decodeImage(tall, RGB);
+    // Rotated clockwise: red on top, blue below; the crop keeps rows 10..30 of 40, both colours.
+    expect(pixel(tallCrop, 4, 0)).toEqual([255, 0, 0]);
+    expect(pixel(tallCrop, 4, 7)).toEqual([0, 0, 255]);
+  });
+
+  it('applies the EXIF orientation', async () => {
+    const png = await halves();
+    // Stored 40x20 with orientation 6 (rotate 90 clockwise to display): displayed 20x40, red on top.
+    const jpeg = await sharp(png).jpeg({ quality: 100 }).withMetadata({ orientation: 6 }).toBuffer();
+    const out = await decodeImage(jpeg, { ...RGB, resize: 'squash' });
+    const top = pixel(out, 4, 0);
+    const bottom = pixel(out, 4, 7);
+    expect(top[0]).toBeGreaterThan(200);
+    expect(top[2]).toBeLessThan(60);
+    expect(bottom[2]).toBeGreaterThan(200);
+    expect(bottom[0]).toBeLessThan(60);
+  });
+
+  it('converts CMYK and 16-bit images to 8-bit sRGB close to the original', async () => {
+    const base = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 200, g: 120, b: 40 } } }).png().toBuffer();
+    const reference = await decodeImage(base, RGB);
+    const cmyk = await sharp(base).toColourspace('cmyk').jpeg({ quality: 100 }).toBuffer();
+    expect((await sharp(cmyk).metadata()).space).toBe('cmyk');
+    const sixteen = await sharp(base).toColourspace('rgb16').png().toBuffer();
+    expect((await sharp(sixteen).metadata()).depth).toBe('ushort');
+    for (const encoded of [cmyk, sixteen]) {
+      const out = await decodeImage(encoded, RGB);
+      expect(out.length).toBe(8 * 8 * 3);
+      const diff = Math.max(...Array.from(out, (v, i) => Math.abs(v - (reference[i] as number))));
+      // ICC round trips move colours a little; a misread CMYK or 16-bit image is off by >100.
+      expect(diff).toBeLessThan(40);
+    }
+  });
+
+  it('flattens transparency onto white and uses the first frame of an animation', async () => {
+    const transparent = await sharp({ create: { width: 8, height: 8, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    expect(pixel(await decodeImage(transparent, RGB), 3, 3)).toEqual([255, 255, 255]);
+    const frames = Buffer.concat(
+      await Promise.all([{ r: 0, g: 200, b: 0 }, { r: 200, g: 0, b: 0 }].map((background) => sharp({ create: { width: 12, height: 12, channels: 3, background } }).raw().toBuffer())),
+    );
+    const animated = await sharp(frames, { raw: { width: 12, height: 12 * 2, channels: 3, pageHeight: 12 } }).gif().toBuffer();
+    expect((await sharp(animated, { animated: true }).metadata()).pages).toBe(2);
+    const first = pixel(await decodeImage(animated, RGB), 4, 4);
+    expect(first[1]).toBeGreaterThan(150);
+    expect(first[0]).toBeLessThan(50);
+  });
+
+  it('decodes to one channel for grayscale models', async () => {
+    const png = await halves();
+    const out = await decodeImage(png, { ...RGB, channels: 1 });
+    expect(out.length).toBe(64);
+    // Pure red has relative luminance 0.2126, i.e. ~127 after sRGB gamma encoding.
+    expect(out[0]).toBeGreaterThan(110);
+    expect(out[0]).toBeLessThan(145);
+    expect(out[63]).toBeLessThan(out[0] as number); // blue is darker than red
+  });
+
+  it('rejects empty, non-image and truncated files with IMAGE_INVALID', async () => {
+    const empty = join(dir, 'empty.jpg');
+    const text = join(dir, 'text.jpg');
+    const truncated = join(dir, 'truncated.jpg');
+    writeFileSync(empty, '');
+    writeFileSync(text, 'this is not a JPEG, only text with the wrong extension\n');
+    const jpeg = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#3080c0' } }).jpeg().toBuffer();
+    writeFileSync(truncated, jpeg.subarray(0, Math.floor(jpeg.length / 2)));
+    for (const file of [empty, text, truncated, join(dir, 'does-not-exist.jpg')]) {
+      const error = await decodeImage(file, RGB).catch((e: unknown) => e);
+      expect(error, file).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe('IMAGE_INVALID');
+      expect((error as AppError).message).toContain(file);
+    }
+    expect(readFileSync(truncated).length).toBeLessThan(jpeg.length);
+  });
+});
+
+describe('prefetchDecodedBatches', () => {
+  it('yields batches in order, reports bad files per image and decodes ahead of the consumer', async () => {
+    const items: { hash: string; path: string }[] = [];
+    for (let i = 0; i < 10; i++) {
+      const path = join(dir, `img-${i}.png`);
+      if (i === 4) writeFileSync(path, 'broken');
+      else await sharp({ create: { width: 10, height: 10, channels: 3, background: { r: i * 20, g: 0, b: 0 } } }).png().toFile(path);
+      items.push({ hash: `h${i}`, path });
+    }
+    const seen: string[] = [];
+    const failures: string[] = [];
+    const started: number[] = [];
+    let slowConsumer = 0;
+    for await (const batch of prefetchDecodedBatches(items, RGB, { batchSize: 3, depth: 2 })) {
+      seen.push(...batch.items.map((item) => item.hash));
+      failures.push(...batch.failures.map((f) => `${f.item.hash}:${f.error.code}`));
+      expect(batch.pixels.length).toBe(batch.items.length * 8 * 8 * 3);
+      batch.items.forEach((item, i) => expect(batch.pixels[i * 192]).toBe(Number(item.hash.slice(1)) * 20));
+      started.push(performance.now());
+      // Simulate inference: the next batches are already decoding meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      slowConsumer += 1;
+    }
+    expect(seen).toEqual(['h0', 'h1', 'h2', 'h3', 'h5', 'h6', 'h7', 'h8', 'h9']);
+    expect(failures).toEqual(['h4:IMAGE_INVALID']);
+    expect(slowConsumer).toBe(4);
+    // With decoding ahead, batches after the first arrive without waiting for a decode.
+    const gaps = started.slice(1).map((t, i) => t - (started[i] as number));
+    for (const gap of gaps) expect(gap).toBeLessThan(30 + 25);
+  });
+
+  it('stops early when the signal is aborted', async () => {
+    const path = join(dir, 'one.png');
+    await sharp({ create: { width: 10, height: 10, channels: 3, background: '#000' } }).png().toFile(path);
+    const items = Array.from({ length: 12 }, (_, i) => ({ hash: `x${i}`, path }));
+    const controller = new AbortController();
+    let batches = 0;
+    for await (const batch of prefetchDecodedBatches(items, RGB, { batchSize: 2, signal: controller.signal })) {
+      batches += 1;
+      expect(batch.items).toHaveLength(2);
+      if (batches === 2) controller.abort();
+    }
+    expect(batches).toBe(2);
+  });
+});
