@@ -7,7 +7,7 @@
  * class-weights.ts) plus L2 weight decay on the dense kernel; the pre-trained block learns
  * 10x more slowly than the new head (its own Adam). Mini-batches follow a seeded
  * shuffle; training stops when an epoch's mean loss falls below `targetLoss` or after
- * `maxEpochs`.
+ * `maxEpochs` (raised so that small label sets still get `minSteps` optimizer steps).
  *
  * Reproducibility: initial weights (glorot-uniform.ts) and the shuffle order come from a
  * seeded JavaScript generator, and no op used here draws random numbers, so the same
@@ -38,6 +38,11 @@ export interface FineTuneOptions {
   seed?: number;
   /** Upper bound on epochs; default 60 (light) or 30 (deep). */
   maxEpochs?: number;
+  /**
+   * Optimizer steps allowed at least, raising the epoch bound for small label sets (a
+   * dozen labels make one mini-batch per epoch); default 200.
+   */
+  minSteps?: number;
   /** Stop once an epoch's mean training loss is below this; default 0.05. 0 runs all epochs. */
   targetLoss?: number;
   batchSize?: number;
@@ -100,9 +105,10 @@ export async function fineTune(set: TrainingSet, options: FineTuneOptions): Prom
   if (rows === 0) throw new Error('Fine-tuning needs at least one labelled image.');
   const classCount = options.classes.length;
   const seed = options.seed ?? 0;
-  const maxEpochs = options.maxEpochs ?? (options.mode === 'deep' ? 30 : 60);
   const targetLoss = options.targetLoss ?? 0.05;
   const batchSize = Math.max(1, Math.min(rows, options.batchSize ?? 32));
+  const stepsPerEpoch = Math.ceil(rows / batchSize);
+  const maxEpochs = Math.max(options.maxEpochs ?? (options.mode === 'deep' ? 30 : 60), Math.ceil((options.minSteps ?? 200) / stepsPerEpoch));
   const learningRate = options.learningRate ?? 0.01;
   const blockLearningRate = options.blockLearningRate ?? learningRate / 10;
   const weightDecay = options.weightDecay ?? 1e-4;

@@ -1,0 +1,99 @@
+/**
+ * Stores a trained head between rounds (and between CLI commands) as two files in a
+ * folder: `head.json` (classes, shapes, training facts) and `head.bin` (the float32
+ * weights, little-endian, in the order block kernel, block bias, dense kernel, dense bias).
+ * Both are written to temporary names and renamed, so a crash never leaves a torn head.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError } from '../../../src-preload/app-error';
+import type { HeadWeights, TopBlockWeights } from './head-weights';
+
+export const HEAD_JSON = 'head.json';
+export const HEAD_BIN = 'head.bin';
+
+/** Facts about how and on what a head was trained, kept beside its weights. */
+export interface HeadRecordFacts {
+  /** Id of the source model whose features the head reads. */
+  modelId: string;
+  /** Labelled images per class, in class order. */
+  labelCounts: number[];
+  trainedAt: string;
+  backend: string;
+  seed: number;
+  epochs: number;
+  loss: number;
+  trainAccuracy: number;
+}
+
+export interface HeadRecord {
+  head: HeadWeights;
+  facts: HeadRecordFacts;
+}
+
+interface HeadJson {
+  formatVersion: 1;
+  mode: HeadWeights['mode'];
+  classes: string[];
+  inputShape: number[];
+  block: Omit<TopBlockWeights, 'kernel' | 'bias'> | null;
+  denseInputs: number;
+  facts: HeadRecordFacts;
+}
+
+export async function saveHead(dir: string, record: HeadRecord): Promise<void> {
+  const { head, facts } = record;
+  const parts = head.block ? [head.block.kernel, head.block.bias, head.dense.kernel, head.dense.bias] : [head.dense.kernel, head.dense.bias];
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(new Uint8Array(part.buffer, part.byteOffset, part.byteLength), offset);
+    offset += part.byteLength;
+  }
+  const json: HeadJson = {
+    formatVersion: 1,
+    mode: head.mode,
+    classes: head.classes,
+    inputShape: head.inputShape,
+    block: head.block ? { inChannels: head.block.inChannels, outChannels: head.block.outChannels, activation: head.block.activation } : null,
+    denseInputs: head.dense.kernel.length / head.classes.length,
+    facts,
+  };
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, `${HEAD_BIN}.tmp`), bytes);
+  await writeFile(join(dir, `${HEAD_JSON}.tmp`), `${JSON.stringify(json, null, 2)}\n`);
+  await rename(join(dir, `${HEAD_BIN}.tmp`), join(dir, HEAD_BIN));
+  await rename(join(dir, `${HEAD_JSON}.tmp`), join(dir, HEAD_JSON));
+}
+
+export async function loadHead(dir: string): Promise<HeadRecord> {
+  let json: HeadJson;
+  let bin: Buffer;
+  try {
+    json = JSON.parse(await readFile(join(dir, HEAD_JSON), 'utf8')) as HeadJson;
+    bin = await readFile(join(dir, HEAD_BIN));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new AppError('NOT_FOUND', `No trained model in ${dir}; train one first.`);
+    throw new AppError('UNREADABLE', `Cannot read the trained model in ${dir}: ${(error as Error).message}`);
+  }
+  if (json.formatVersion !== 1) throw new AppError('UNSUPPORTED', `${join(dir, HEAD_JSON)} has format version ${String(json.formatVersion)}; this version reads 1.`);
+  const floats = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
+  const classCount = json.classes.length;
+  const sizes = json.block
+    ? [json.block.inChannels * json.block.outChannels, json.block.outChannels, json.denseInputs * classCount, classCount]
+    : [json.denseInputs * classCount, classCount];
+  if (sizes.reduce((a, b) => a + b, 0) !== floats.length) {
+    throw new AppError('UNREADABLE', `${join(dir, HEAD_BIN)} holds ${floats.length} weights but ${HEAD_JSON} describes ${sizes.reduce((a, b) => a + b, 0)}; train again.`);
+  }
+  const views: Float32Array[] = [];
+  let offset = 0;
+  for (const size of sizes) {
+    views.push(floats.slice(offset, offset + size));
+    offset += size;
+  }
+  const take = (): Float32Array => views.shift() as Float32Array;
+  const block = json.block ? { ...json.block, kernel: take(), bias: take() } : null;
+  const head: HeadWeights = { mode: json.mode, classes: json.classes, inputShape: json.inputShape, block, dense: { kernel: take(), bias: take() } };
+  return { head, facts: json.facts };
+}
