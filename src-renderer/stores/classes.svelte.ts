@@ -1,0 +1,40 @@
+/** The project's classes, in order, with their hotkeys and label counts. */
+import type { ClassInfo } from '../../src-preload/contract';
+import { call } from '../api/client';
+
+class Classes {
+  list = $state<ClassInfo[]>([]);
+  byId = $derived(new Map(this.list.map((c) => [c.id, c])));
+  hotkeys = $derived(new Map(this.list.map((c) => [c.hotkey.toLowerCase(), c.id])));
+
+  async load(): Promise<void> {
+    this.list = await call('classes:list');
+  }
+
+  clear(): void {
+    this.list = [];
+  }
+
+  async create(name: string, color?: string): Promise<ClassInfo> {
+    const created = await call('classes:create', { name, color });
+    await this.load();
+    return created;
+  }
+
+  async update(id: number, changes: { name?: string; color?: string; hotkey?: string }): Promise<void> {
+    await call('classes:update', { id, name: changes.name, color: changes.color, hotkey: changes.hotkey });
+    await this.load();
+  }
+
+  async reorder(ids: number[]): Promise<void> {
+    this.list = await call('classes:reorder', { ids });
+  }
+
+  async remove(id: number): Promise<number> {
+    const { unlabeledImages } = await call('classes:delete', { id });
+    await this.load();
+    return unlabeledImages;
+  }
+}
+
+export const classes = new Classes();

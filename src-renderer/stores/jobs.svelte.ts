@@ -1,0 +1,17 @@
+/** Long jobs (scans) in progress, from job:progress / job:completed / job:failed events. */
+import type { JobProgress } from '../../src-preload/contract';
+
+class Jobs {
+  running = $state<JobProgress[]>([]);
+
+  progress(p: JobProgress): void {
+    const rest = this.running.filter((j) => j.jobId !== p.jobId);
+    this.running = [...rest, p];
+  }
+
+  end(jobId: string): void {
+    this.running = this.running.filter((j) => j.jobId !== jobId);
+  }
+}
+
+export const jobs = new Jobs();

@@ -1,0 +1,115 @@
+/**
+ * The one keydown handler: ignores keys while the user types in a field or a dialog is
+ * open, resolves the key in the current view's context and runs the command.
+ */
+import type { Command, KeyContext } from '../logic/keymap';
+import { isTypingTarget, resolveKey } from '../logic/keymap';
+import { classes } from './classes.svelte';
+import { gallery } from './gallery.svelte';
+import { labeling } from './labeling.svelte';
+import { redo, setLabels, undo } from './label-commands';
+import { openInLabeling, showView } from './navigation';
+import { project } from './project.svelte';
+import { toasts } from './toasts.svelte';
+import { ui } from './ui.svelte';
+import { viewer } from './viewer.svelte';
+
+export const LABEL_KEY_MARK = 'adma:label-key';
+export const IMAGE_SHOWN_MARK = 'adma:image-shown';
+
+function context(): KeyContext {
+  return ui.view === 'label' ? 'label' : ui.view === 'gallery' ? 'gallery' : 'other';
+}
+
+const fail = (what: string) => (error: unknown) => toasts.error(error, what);
+
+async function labelSelection(classId: number | null): Promise<void> {
+  const ids = gallery.selectedIds;
+  if (ids.length === 0) {
+    toasts.info('Select images first (click, Shift+click, Ctrl+A).');
+    return;
+  }
+  await setLabels(ids, classId);
+  const name = classId === null ? null : (classes.byId.get(classId)?.name ?? 'class');
+  toasts.info(name ? `Labeled ${ids.length} image${ids.length === 1 ? '' : 's'} as “${name}”.` : `Cleared the label of ${ids.length} image${ids.length === 1 ? '' : 's'}.`);
+}
+
+export function run(command: Command): void {
+  const inLabel = ui.view === 'label';
+  switch (command.kind) {
+    case 'label':
+      if (inLabel) {
+        performance.mark(LABEL_KEY_MARK);
+        labeling.label(command.classId).catch(fail('The label was not saved'));
+      } else labelSelection(command.classId).catch(fail('The labels were not saved'));
+      return;
+    case 'clear':
+      if (inLabel) labeling.clearLabel().catch(fail('The label was not cleared'));
+      else labelSelection(null).catch(fail('The labels were not cleared'));
+      return;
+    case 'undo':
+      undo().catch(fail('Undo failed'));
+      return;
+    case 'redo':
+      redo().catch(fail('Redo failed'));
+      return;
+    case 'skip':
+      performance.mark(LABEL_KEY_MARK);
+      labeling.skip().catch(fail('Could not move on'));
+      return;
+    case 'back':
+      labeling.back().catch(fail('Could not go back'));
+      return;
+    case 'forward':
+      labeling.forward().catch(fail('Could not move on'));
+      return;
+    case 'zoom-in':
+      viewer.zoom(1.25);
+      return;
+    case 'zoom-out':
+      viewer.zoom(0.8);
+      return;
+    case 'zoom-fit':
+      viewer.fit();
+      return;
+    case 'help':
+      ui.helpOpen = !ui.helpOpen;
+      return;
+    case 'escape':
+      if (ui.helpOpen) ui.helpOpen = false;
+      else if (ui.view === 'gallery') gallery.clearSelection();
+      return;
+    case 'select-all':
+      gallery.selectAll();
+      return;
+    case 'open': {
+      const first = gallery.selectedIds[0];
+      if (first !== undefined) openInLabeling(first).catch(fail('Could not open the image'));
+      return;
+    }
+    case 'view':
+      showView(command.view);
+      return;
+  }
+}
+
+export function onKeydown(event: KeyboardEvent): void {
+  if (!project.summary || ui.dialogOpen || event.isComposing || event.defaultPrevented) return;
+  const target = event.target instanceof HTMLElement ? event.target : null;
+  if (target && isTypingTarget({ tagName: target.tagName, type: target.getAttribute('type') ?? undefined, isContentEditable: target.isContentEditable })) {
+    return;
+  }
+  // A focused button or link keeps Space and Enter for itself.
+  if (target && (event.key === ' ' || event.key === 'Enter') && (target.tagName === 'BUTTON' || target.tagName === 'A')) return;
+  if (ui.helpOpen) {
+    if (event.key === 'Escape' || event.key === '?') {
+      event.preventDefault();
+      ui.helpOpen = false;
+    }
+    return;
+  }
+  const command = resolveKey(event, context(), classes.hotkeys);
+  if (!command) return;
+  event.preventDefault();
+  run(command);
+}

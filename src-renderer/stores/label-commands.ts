@@ -1,0 +1,41 @@
+/**
+ * Label changes that touch several stores: bulk labels from the gallery, undo and redo.
+ * After undo or redo the labeling view shows the image whose label changed.
+ */
+import type { LabelAction } from '../../src-preload/contract';
+import { call } from '../api/client';
+import { gallery } from './gallery.svelte';
+import { labeling } from './labeling.svelte';
+import { toasts } from './toasts.svelte';
+import { ui } from './ui.svelte';
+
+function applyEverywhere(action: LabelAction): void {
+  labeling.apply(action);
+  gallery.apply(action);
+}
+
+export async function setLabels(imageIds: number[], classId: number | null): Promise<LabelAction> {
+  const action = await call('labels:set', { imageIds, classId });
+  applyEverywhere(action);
+  return action;
+}
+
+async function undoOrRedo(kind: 'undo' | 'redo'): Promise<void> {
+  await labeling.enqueue(async () => {
+    const action = await call(kind === 'undo' ? 'labels:undo' : 'labels:redo');
+    if (!action) {
+      toasts.info(kind === 'undo' ? 'Nothing to undo.' : 'Nothing to redo.');
+      return;
+    }
+    applyEverywhere(action);
+    const n = action.imageIds.length;
+    if (ui.view === 'label' && n > 0) {
+      await labeling.showImage(action.imageIds[0]!);
+    } else {
+      toasts.info(`${kind === 'undo' ? 'Undid' : 'Redid'} the label of ${n} image${n === 1 ? '' : 's'}.`);
+    }
+  });
+}
+
+export const undo = (): Promise<void> => undoOrRedo('undo');
+export const redo = (): Promise<void> => undoOrRedo('redo');

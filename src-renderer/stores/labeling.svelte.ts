@@ -1,0 +1,200 @@
+/**
+ * The labeling session: the unlabeled queue first (paged from the server as the labeler
+ * advances), or a browse through labeled / one class / everything. Commands run one after
+ * another, and every label is awaited (committed by the server) before the view moves on;
+ * a failed label leaves the view on its image.
+ */
+import type { ImageFilter, ImageItem, LabelAction } from '../../src-preload/contract';
+import { call } from '../api/client';
+import {
+  appendPage,
+  applyLabels,
+  nextIndex,
+  nextPageOffset,
+  nextUnlabeledIndex,
+  previousIndex,
+  shouldLoadMore,
+} from '../logic/labeling-sequence';
+
+export type SessionSource = { kind: 'queue' } | { kind: 'browse'; filter: ImageFilter; title: string };
+
+const PAGE = 200;
+const LOAD_MARGIN = 30;
+
+class LabelingSession {
+  source = $state<SessionSource>({ kind: 'queue' });
+  items = $state.raw<ImageItem[]>([]);
+  index = $state(0);
+  /** How many images the source held when the session started. */
+  total = $state(0);
+  exhausted = $state(false);
+  loading = $state(false);
+  started = $state(false);
+  /** The labeler went past the last image of the source. */
+  atEnd = $state(false);
+  current = $derived(this.atEnd ? null : (this.items[this.index] ?? null));
+
+  private chain: Promise<void> = Promise.resolve();
+  private generation = 0;
+
+  /** Run commands strictly in order, so fast key presses are neither lost nor reordered. */
+  enqueue(command: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(command);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private get liveQueue(): boolean {
+    return this.source.kind === 'queue';
+  }
+
+  private filter(): ImageFilter {
+    return this.source.kind === 'queue' ? { kind: 'unlabeled' } : this.source.filter;
+  }
+
+  /** Start over on `source`; with `startAt`, open that image (loading pages until found). */
+  async start(source: SessionSource, startAt?: number): Promise<void> {
+    const generation = ++this.generation;
+    this.source = source;
+    this.items = [];
+    this.index = 0;
+    this.total = 0;
+    this.exhausted = false;
+    this.atEnd = false;
+    this.started = true;
+    await this.loadMore(generation);
+    if (startAt !== undefined) {
+      while (generation === this.generation && !this.items.some((i) => i.id === startAt) && !this.exhausted) await this.loadMore(generation);
+      const found = this.items.findIndex((i) => i.id === startAt);
+      if (found >= 0) this.index = found;
+      else await this.showImage(startAt);
+    }
+  }
+
+  reset(): void {
+    this.generation++;
+    this.source = { kind: 'queue' };
+    this.items = [];
+    this.index = 0;
+    this.total = 0;
+    this.exhausted = false;
+    this.atEnd = false;
+    this.started = false;
+  }
+
+  private async loadMore(generation = this.generation): Promise<void> {
+    if (this.exhausted) return;
+    this.loading = true;
+    try {
+      const offset = nextPageOffset(this.items, this.liveQueue);
+      const page = await call('images:list', { filter: this.filter(), offset, limit: PAGE });
+      if (generation !== this.generation) return;
+      if (this.items.length === 0) this.total = page.total;
+      const before = this.items.length;
+      this.items = appendPage(this.items, page.items);
+      if (page.items.length < PAGE || this.items.length === before) this.exhausted = true;
+    } finally {
+      if (generation === this.generation) this.loading = false;
+    }
+  }
+
+  /** Keep pages coming while the labeler nears the end of what is loaded. */
+  async topUp(): Promise<void> {
+    if (shouldLoadMore(this.items.length, this.index, this.exhausted, LOAD_MARGIN) && !this.loading) await this.loadMore();
+  }
+
+  /** Move to the next image matching `pick`, loading more pages when needed. */
+  private async advance(pick: (items: ImageItem[], index: number) => number | null): Promise<void> {
+    let next = pick(this.items, this.index);
+    while (next === null && !this.exhausted) {
+      await this.loadMore();
+      next = pick(this.items, this.index);
+    }
+    if (next === null) {
+      this.atEnd = true;
+      return;
+    }
+    this.index = next;
+    void this.topUp();
+  }
+
+  private advanceAfterLabel(): Promise<void> {
+    return this.advance((items, index) => (this.liveQueue ? nextUnlabeledIndex(items, index) : nextIndex(items, index)));
+  }
+
+  /** Label the current image, wait for the commit, then advance. Throws (and stays) on failure. */
+  label(classId: number): Promise<void> {
+    return this.enqueue(async () => {
+      const item = this.current;
+      if (!item) return;
+      const action = await call('labels:set', { imageIds: [item.id], classId });
+      this.apply(action);
+      await this.advanceAfterLabel();
+    });
+  }
+
+  clearLabel(): Promise<void> {
+    return this.enqueue(async () => {
+      const item = this.current;
+      if (!item || item.classId === null) return;
+      this.apply(await call('labels:set', { imageIds: [item.id], classId: null }));
+    });
+  }
+
+  skip(): Promise<void> {
+    return this.enqueue(() => (this.current ? this.advanceAfterLabel() : Promise.resolve()));
+  }
+
+  forward(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.atEnd) return;
+      await this.advance((items, index) => nextIndex(items, index));
+    });
+  }
+
+  back(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.atEnd) {
+        this.atEnd = false;
+        return;
+      }
+      const previous = previousIndex(this.index);
+      if (previous !== null) this.index = previous;
+    });
+  }
+
+  /** Record a label action's result in the loaded images. */
+  apply(action: LabelAction): void {
+    this.items = applyLabels(this.items, action.imageIds, action.classIds);
+  }
+
+  /** Show one image (after undo or from the gallery): in the sequence if there, else inserted here. */
+  async showImage(imageId: number): Promise<void> {
+    const found = this.items.findIndex((i) => i.id === imageId);
+    if (found >= 0) {
+      this.index = found;
+      this.atEnd = false;
+      return;
+    }
+    const item = await call('images:get', { id: imageId });
+    const at = this.atEnd ? this.items.length : this.index;
+    this.items = [...this.items.slice(0, at), item, ...this.items.slice(at)];
+    this.index = at;
+    this.atEnd = false;
+  }
+
+  /** Refresh loaded items from the server (after a class was deleted or a rescan). */
+  async refreshCurrent(): Promise<void> {
+    const item = this.current;
+    if (!item) return;
+    try {
+      const fresh = await call('images:get', { id: item.id });
+      this.items = this.items.map((i) => (i.id === fresh.id ? fresh : i));
+    } catch {
+      // The image left the project (rescan): start again from the queue.
+      await this.start({ kind: 'queue' });
+    }
+  }
+}
+
+export const labeling = new LabelingSession();

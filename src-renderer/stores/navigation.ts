@@ -1,0 +1,45 @@
+/** Moving between views, loading what a view needs the first time it is shown. */
+import type { ImageFilter } from '../../src-preload/contract';
+import type { ViewName } from '../logic/keymap';
+import { classes } from './classes.svelte';
+import { gallery } from './gallery.svelte';
+import { history } from './history.svelte';
+import { labeling } from './labeling.svelte';
+import { project } from './project.svelte';
+import { toasts } from './toasts.svelte';
+import { ui } from './ui.svelte';
+
+export function filterTitle(filter: ImageFilter): string {
+  switch (filter.kind) {
+    case 'all':
+      return 'All images';
+    case 'unlabeled':
+      return 'Unlabeled images';
+    case 'labeled':
+      return 'Labeled images';
+    case 'class':
+      return `Class “${classes.byId.get(filter.classId)?.name ?? 'deleted'}”`;
+  }
+}
+
+export function showView(view: ViewName): void {
+  ui.view = view;
+  ui.helpOpen = false;
+  const load = async (): Promise<void> => {
+    if (view === 'gallery' && !gallery.loaded) await gallery.reload();
+    if (view === 'history') await Promise.all([history.load(), project.loadUnreadable()]);
+  };
+  load().catch((error: unknown) => toasts.error(error));
+}
+
+/** Open one image in the labeling view, browsing the gallery's current filter from there. */
+export async function openInLabeling(imageId: number): Promise<void> {
+  const filter = gallery.filter;
+  const source = filter.kind === 'unlabeled' ? ({ kind: 'queue' } as const) : { kind: 'browse' as const, filter, title: filterTitle(filter) };
+  showView('label');
+  await labeling.start(source, imageId);
+}
+
+export async function browse(filter: ImageFilter): Promise<void> {
+  await labeling.start(filter.kind === 'unlabeled' ? { kind: 'queue' } : { kind: 'browse', filter, title: filterTitle(filter) });
+}

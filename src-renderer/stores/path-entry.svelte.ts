@@ -1,0 +1,59 @@
+/** The project picker's path field: live validation and folder completion as the user types. */
+import type { PathCheck, PathCompletion } from '../../src-preload/contract';
+import { call } from '../api/client';
+import { completeTyped } from '../logic/path-completion';
+
+class PathEntry {
+  value = $state('');
+  check = $state<PathCheck | null>(null);
+  completion = $state<PathCompletion | null>(null);
+  checking = $state(false);
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private generation = 0;
+
+  set(value: string): void {
+    this.value = value;
+    if (this.timer) clearTimeout(this.timer);
+    if (!value.trim()) {
+      this.generation++;
+      this.check = null;
+      this.completion = null;
+      return;
+    }
+    this.checking = true;
+    this.timer = setTimeout(() => void this.refresh(), 120);
+  }
+
+  async refresh(): Promise<void> {
+    const generation = ++this.generation;
+    const value = this.value;
+    try {
+      const [check, completion] = await Promise.all([call('project:checkPath', { path: value }), call('project:completePath', { partial: value })]);
+      if (generation !== this.generation) return;
+      this.check = check;
+      this.completion = completion;
+    } finally {
+      if (generation === this.generation) this.checking = false;
+    }
+  }
+
+  /** Tab: complete the typed path. Returns false when there was nothing to complete. */
+  async complete(): Promise<boolean> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    await this.refresh();
+    const next = completeTyped(this.value, this.completion?.entries.map((e) => e.path) ?? []);
+    if (next === null) return false;
+    this.value = next;
+    await this.refresh();
+    return true;
+  }
+
+  choose(path: string): void {
+    this.set(path);
+  }
+}
+
+export const pathEntry = new PathEntry();

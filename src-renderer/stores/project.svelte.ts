@@ -1,0 +1,75 @@
+/** The open project, the recent list, the shell's capabilities and the last scan report. */
+import type { AppInfo, ProjectSummary, RecentProject, ScanReport, UnreadableFile } from '../../src-preload/contract';
+import { call } from '../api/client';
+
+class ProjectState {
+  appInfo = $state<AppInfo | null>(null);
+  summary = $state<ProjectSummary | null>(null);
+  recent = $state<RecentProject[]>([]);
+  /** True until the first answer says whether a project is already open. */
+  starting = $state(true);
+  opening = $state(false);
+  rescanning = $state(false);
+  lastScan = $state<ScanReport | null>(null);
+  unreadable = $state<UnreadableFile[]>([]);
+
+  async load(): Promise<void> {
+    try {
+      const [info, current, recent] = await Promise.all([call('app:info'), call('project:current'), call('project:recent')]);
+      this.appInfo = info;
+      this.summary = current;
+      this.recent = recent;
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  async refreshSummary(): Promise<void> {
+    this.summary = await call('project:current');
+  }
+
+  async refreshRecent(): Promise<void> {
+    this.recent = await call('project:recent');
+  }
+
+  async open(path: string, create: boolean): Promise<ProjectSummary> {
+    this.opening = true;
+    try {
+      const summary = await call('project:open', { path, create });
+      this.summary = summary;
+      this.lastScan = null;
+      return summary;
+    } finally {
+      this.opening = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await call('project:close');
+    this.summary = null;
+    this.lastScan = null;
+    await this.refreshRecent();
+  }
+
+  async forget(path: string): Promise<void> {
+    this.recent = await call('project:forgetRecent', { path });
+  }
+
+  async rescan(): Promise<ScanReport> {
+    this.rescanning = true;
+    try {
+      const report = await call('project:rescan');
+      this.lastScan = report;
+      await this.refreshSummary();
+      return report;
+    } finally {
+      this.rescanning = false;
+    }
+  }
+
+  async loadUnreadable(): Promise<void> {
+    this.unreadable = await call('project:unreadable');
+  }
+}
+
+export const project = new ProjectState();
