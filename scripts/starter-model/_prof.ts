@@ -1,0 +1,22 @@
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src-main/engine/backend';
+await initBackend((process.argv[2] ?? 'cpu') as 'cpu');
+const B = 64;
+async function time(name: string, f: () => tf.Tensor) { const r0 = f(); await r0.data(); r0.dispose(); const t = Date.now(); const r = f(); await r.data(); r.dispose(); console.log(name, Date.now() - t, 'ms'); }
+const x2 = tf.randomNormal([B, 14, 14, 16]); const w2 = tf.randomNormal([3, 3, 16, 32]); const dy2 = tf.randomNormal([B, 14, 14, 32]);
+await time('conv2d fwd b2', () => tf.conv2d(x2 as tf.Tensor4D, w2 as tf.Tensor4D, 1, 'same'));
+await time('conv2d dInput b2', () => tf.grad((x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w2 as tf.Tensor4D, 1, 'same').mul(dy2).sum())(x2));
+await time('conv2d dFilter b2', () => tf.grad((w: tf.Tensor) => tf.conv2d(x2 as tf.Tensor4D, w as tf.Tensor4D, 1, 'same').mul(dy2).sum())(w2));
+const xp = tf.randomNormal([B, 28, 28, 16]);
+await time('maxpool grad', () => tf.grad((x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid').sum())(xp));
+await time('relu grad', () => tf.grad((x: tf.Tensor) => tf.relu(x).sum())(xp));
+const { installFastConvFilterGradient } = await import('./fast-conv-filter-gradient');
+const before = tf.grad((w: tf.Tensor) => tf.conv2d(x2 as tf.Tensor4D, w as tf.Tensor4D, 1, 'same').mul(dy2).sum())(w2);
+const x3 = tf.randomNormal([B, 7, 7, 32]); const w3 = tf.randomNormal([1, 1, 32, 8]); const dy3 = tf.randomNormal([B, 4, 4, 8]);
+const before3 = tf.grad((w: tf.Tensor) => tf.conv2d(x3 as tf.Tensor4D, w as tf.Tensor4D, 2, 'same').mul(dy3).sum())(w3);
+installFastConvFilterGradient();
+await time('FAST conv2d dFilter b2', () => tf.grad((w: tf.Tensor) => tf.conv2d(x2 as tf.Tensor4D, w as tf.Tensor4D, 1, 'same').mul(dy2).sum())(w2));
+const after = tf.grad((w: tf.Tensor) => tf.conv2d(x2 as tf.Tensor4D, w as tf.Tensor4D, 1, 'same').mul(dy2).sum())(w2);
+const after3 = tf.grad((w: tf.Tensor) => tf.conv2d(x3 as tf.Tensor4D, w as tf.Tensor4D, 2, 'same').mul(dy3).sum())(w3);
+console.log('max abs diff', tf.max(tf.abs(before.sub(after))).dataSync()[0], 'scale', tf.max(tf.abs(before)).dataSync()[0]);
+console.log('stride2 max abs diff', tf.max(tf.abs(before3.sub(after3))).dataSync()[0], 'scale', tf.max(tf.abs(before3)).dataSync()[0]);
