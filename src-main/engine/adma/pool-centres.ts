@@ -159,8 +159,10 @@ function buildCentreSet(record: PoolCentreRecord, rows: number[], featuresA: Fea
   return centres;
 }
 
+/** Copy rows, keeping the element type so distance loops see one array type. */
 function copyRows(matrix: FeatureMatrix, rows: number[]): FeatureMatrix {
-  const data = new Float64Array(rows.length * matrix.cols);
+  const size = rows.length * matrix.cols;
+  const data = matrix.data instanceof Float32Array ? new Float32Array(size) : new Float64Array(size);
   rows.forEach((row, j) => data.set(matrix.data.subarray(row * matrix.cols, (row + 1) * matrix.cols), j * matrix.cols));
   return createFeatureMatrix(data, rows.length, matrix.cols);
 }
