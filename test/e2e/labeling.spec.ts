@@ -1,0 +1,132 @@
+/**
+ * The whole first-milestone flow in Chromium against the built web host: create a project
+ * through the path field, define three classes, label 20 images by keyboard, undo one,
+ * reload, and find every label again through the gallery's filters and counts.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeImageFolder } from './support/image-folder';
+import { startWebHost, type RunningHost } from './support/web-host';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SHOTS = path.join(ROOT, 'test-results/e2e');
+const CLASSES = ['Normal', 'Mitosis', 'Artifact'];
+
+let host: RunningHost;
+let folder: string;
+let stateDir: string;
+
+test.beforeAll(async () => {
+  folder = await makeImageFolder(30);
+  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-state-'));
+  host = await startWebHost(ROOT, stateDir);
+  await fs.mkdir(SHOTS, { recursive: true });
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+  await fs.rm(folder, { recursive: true, force: true });
+  await fs.rm(stateDir, { recursive: true, force: true });
+});
+
+function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) problems.push(`console: ${message.text()}`);
+  });
+  return problems;
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
+
+test('label 20 images by keyboard, undo one, reload: every label is still there', async ({ page }) => {
+  const problems = watchProblems(page);
+  await page.goto(host.url);
+
+  // Project picker: live validation, Tab completion, create.
+  const pathField = page.getByLabel('Project folder');
+  await pathField.fill(folder.slice(0, -2));
+  await pathField.press('Tab');
+  await expect(pathField).toHaveValue(`${folder}/`);
+  await expect(page.getByTestId('path-status')).toContainText('create one');
+  await shot(page, 'picker.png');
+  await page.getByRole('button', { name: 'Create project' }).click();
+  const counts = page.getByTestId('project-counts');
+  await expect(counts).toContainText('30 images', { timeout: 30_000 });
+  await expect(page.getByTestId('shell-indicator')).toContainText('Browser');
+
+  // Three classes, added with the keyboard.
+  await page.getByRole('tab', { name: /Classes/ }).click();
+  for (const name of CLASSES) {
+    await page.getByLabel('New class').fill(name);
+    await page.getByLabel('New class').press('Enter');
+    await expect(page.getByLabel(`Name of ${name}`)).toBeVisible();
+  }
+  await expect(page.getByTestId('class-row')).toHaveCount(3);
+  await expect(page.getByLabel('Hotkey of Artifact')).toHaveValue('3');
+  await shot(page, 'classes.png');
+
+  // Label 20 images: class keys 1, 2, 3 in turn; each advances only after the commit.
+  await page.getByRole('tab', { name: /Label/ }).click();
+  const position = page.getByTestId('position');
+  const imagePath = page.getByTestId('image-path');
+  await expect(position).toHaveText('1 / 30');
+  const labeledPaths: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    labeledPaths.push((await imagePath.textContent()) ?? '');
+    await page.keyboard.press(String((i % 3) + 1));
+    await expect(position).toHaveText(`${i + 2} / 30`);
+  }
+  await expect(page.getByTestId('label-progress')).toHaveText('20 of 30 labeled');
+  await expect(page.getByTestId('current-image')).toHaveJSProperty('complete', true);
+  await shot(page, 'label.png');
+
+  // Undo the last label: the view goes back to that image, now unlabeled.
+  await page.keyboard.press('Control+z');
+  await expect(imagePath).toHaveText(labeledPaths[19]!);
+  await expect(page.getByTestId('current-label')).toHaveText('Unlabeled');
+  await expect(page.getByTestId('label-progress')).toHaveText('19 of 30 labeled');
+
+  // The help overlay lists the keys; Esc closes it.
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard' })).toBeVisible();
+  await shot(page, 'help.png');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Keyboard' })).toBeHidden();
+
+  // Reload: the project is still open and every label is there.
+  await page.reload();
+  await expect(counts).toContainText('19 labeled');
+  await page.keyboard.press('Alt+2');
+  await expect(page.getByRole('tab', { name: /Gallery/ })).toHaveAttribute('aria-selected', 'true');
+  const galleryCount = page.getByTestId('gallery-count');
+  await expect(galleryCount).toHaveText('30 images');
+  await page.getByRole('button', { name: /^Labeled/ }).click();
+  await expect(galleryCount).toHaveText('19 images');
+  await expect(page.getByTestId('thumb')).toHaveCount(19);
+  // Keys 1, 2, 3 in turn over 19 images: 7, 6 and 6.
+  const expected = { Normal: 7, Mitosis: 6, Artifact: 6 };
+  for (const [name, n] of Object.entries(expected)) {
+    await page.getByRole('button', { name: `Only ${name} (${n})` }).click();
+    await expect(galleryCount).toHaveText(`${n} images`);
+    await expect(page.getByTestId('thumb')).toHaveCount(n);
+  }
+  await page.getByRole('button', { name: /^Unlabeled/ }).click();
+  await expect(galleryCount).toHaveText('11 images');
+  await expect(page.getByRole('button', { name: new RegExp(`^${labeledPaths[19]!.replace(/[.]/g, '\\.')}, unlabeled`) })).toBeVisible();
+  await page.getByRole('button', { name: /^All/ }).click();
+  await expect(galleryCount).toHaveText('30 images');
+  await shot(page, 'gallery.png');
+
+  // History lists the changes, the undo included.
+  await page.getByRole('tab', { name: /History/ }).click();
+  await expect(page.getByRole('row')).toHaveCount(22);
+  await expect(page.getByRole('cell', { name: 'Undo' })).toBeVisible();
+  await shot(page, 'history.png');
+
+  expect(problems).toEqual([]);
+});
