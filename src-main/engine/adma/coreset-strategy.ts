@@ -50,18 +50,8 @@ export class CoresetStrategy implements QueryStrategy {
     const picked = new Uint8Array(eligible.length);
 
     for (let pick = 0; pick < total; pick++) {
-      let best = -1;
-      let bestDistance = -Infinity;
-      for (let i = 0; i < eligible.length; i++) {
-        if (picked[i]) continue;
-        const row = eligible[i] as number;
-        const d = squared[row] as number;
-        if (d > bestDistance || (d === bestDistance && (ctx.imageIds[row] as number) < (ctx.imageIds[eligible[best] as number] as number))) {
-          best = i;
-          bestDistance = d;
-        }
-      }
-      if (best < 0) best = picked.indexOf(0);
+      let best = farthestUnpicked(eligible, picked, squared, ctx.imageIds);
+      const bestDistance = squared[eligible[best] as number] as number;
       let reason: string;
       let score: number | null;
       if (bestDistance === Infinity) {
@@ -116,6 +106,25 @@ export class CoresetStrategy implements QueryStrategy {
     this.nearest = state;
     return state.squared;
   }
+}
+
+/** Index into `eligible` of the unpicked row with the largest distance, ties to the smaller image id. */
+function farthestUnpicked(eligible: Int32Array, picked: Uint8Array, squared: Float64Array, imageIds: ArrayLike<number>): number {
+  let best = -1;
+  let bestDistance = -Infinity;
+  let bestId = Infinity;
+  for (let i = 0; i < eligible.length; i++) {
+    if (picked[i]) continue;
+    const row = eligible[i] as number;
+    const d = squared[row] as number;
+    const id = imageIds[row] as number;
+    if (best < 0 || d > bestDistance || (d === bestDistance && id < bestId)) {
+      best = i;
+      bestDistance = d;
+      bestId = id;
+    }
+  }
+  return best;
 }
 
 /** Lower each row's nearest distance by its distance to `centre` (only `rows` when given). */

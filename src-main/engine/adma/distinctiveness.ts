@@ -66,6 +66,7 @@ export function computeDistinctiveness(
 /** The patterns, weights, tau and D of one pool row. */
 export function explainDistinctiveness(input: DistinctivenessInput, row: number, space: PatternSpace): DistinctivenessBreakdown {
   assertCompatible(input);
+  if (space.centres !== input.centres) throw new RangeError('The pattern space was built from other centres than the input.');
   if (!Number.isInteger(row) || row < 0 || row >= input.featuresA.rows) {
     throw new RangeError(`Row ${row} is outside the pool (0..${input.featuresA.rows - 1}).`);
   }
