@@ -50,24 +50,41 @@ export async function closeProject(): Promise<void> {
   leaveProject();
 }
 
-function debounce(fn: () => Promise<void>, ms: number): () => void {
+/**
+ * Coalesce bursts of events: the refresh runs `ms` after the first event of a burst (not
+ * the last, so counts keep moving during fast labeling), and once more if events arrived
+ * while it ran.
+ */
+function coalesce(fn: () => Promise<void>, ms: number): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let running = false;
+  let again = false;
+  const fire = (): void => {
+    timer = null;
+    running = true;
+    fn()
+      .catch((error: unknown) => toasts.error(error, 'Could not refresh'))
+      .finally(() => {
+        running = false;
+        if (again) {
+          again = false;
+          timer = setTimeout(fire, ms);
+        }
+      });
+  };
   return () => {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = null;
-      fn().catch((error: unknown) => toasts.error(error, 'Could not refresh'));
-    }, ms);
+    if (running) again = true;
+    else if (!timer) timer = setTimeout(fire, ms);
   };
 }
 
-const refreshCounts = debounce(async () => {
+const refreshCounts = coalesce(async () => {
   if (!project.summary) return;
   await Promise.all([project.refreshSummary(), classes.load()]);
   if (ui.view === 'history') await history.load();
 }, 150);
 
-const refreshAfterScan = debounce(async () => {
+const refreshAfterScan = coalesce(async () => {
   if (!project.summary) return;
   await project.refreshSummary();
   // A session that found nothing yet (the scan had just begun) starts again with what is there now.
