@@ -48,7 +48,7 @@ export function admaReason(
 
 /** Added to a diversity-aware pick after the first. */
 export function diversityNote(distanceToNearestPick: number): string {
-  return `kept for diversity: ${fixed(distanceToNearestPick)} from the nearest image already in this batch (layer B)`;
+  return `kept for diversity: ${fixed(distanceToNearestPick)} from the nearest earlier pick`;
 }
 
 export function randomReason(seed: number): string {
