@@ -28,6 +28,8 @@ async function undoOrRedo(kind: 'undo' | 'redo'): Promise<void> {
       return;
     }
     applyEverywhere(action);
+    // Images whose label came back may belong in the gallery's filter again.
+    if (gallery.loaded) await gallery.reload();
     const n = action.imageIds.length;
     if (ui.view === 'label' && n > 0) {
       await labeling.showImage(action.imageIds[0]!);

@@ -98,6 +98,17 @@ class LabelingSession {
     }
   }
 
+  /** The folder changed (a scan found images): pages may exist past what looked like the end. */
+  async sourceGrew(): Promise<void> {
+    this.exhausted = false;
+    if (this.atEnd) {
+      await this.enqueue(async () => {
+        this.atEnd = false;
+        await this.advance((items, index) => (this.liveQueue ? nextUnlabeledIndex(items, index) : nextIndex(items, index)));
+      });
+    }
+  }
+
   /** Keep pages coming while the labeler nears the end of what is loaded. */
   async topUp(): Promise<void> {
     if (shouldLoadMore(this.items.length, this.index, this.exhausted, LOAD_MARGIN) && !this.loading) await this.loadMore();

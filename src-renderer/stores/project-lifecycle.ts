@@ -88,8 +88,11 @@ const refreshAfterScan = coalesce(async () => {
   if (!project.summary) return;
   await project.refreshSummary();
   // A session that found nothing yet (the scan had just begun) starts again with what is there now.
-  if (labeling.items.length === 0 || (labeling.atEnd && labeling.source.kind === 'queue')) await labeling.start({ kind: 'queue' });
-  else await labeling.refreshCurrent();
+  if (labeling.items.length === 0) await labeling.start({ kind: 'queue' });
+  else {
+    await labeling.refreshCurrent();
+    await labeling.sourceGrew();
+  }
   if (gallery.loaded) await gallery.reload();
   if (project.unreadable.length > 0 || ui.view === 'history') await project.loadUnreadable();
 }, 300);

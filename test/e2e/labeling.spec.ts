@@ -130,3 +130,73 @@ test('label 20 images by keyboard, undo one, reload: every label is still there'
 
   expect(problems).toEqual([]);
 });
+
+test('rescan report, class deletion, bulk labeling, recent projects and a lost connection', async ({ page }) => {
+  const problems = watchProblems(page);
+  // One more image and one broken file for the rescan to find.
+  await fs.copyFile(path.join(folder, 'img-000.png'), path.join(folder, 'copy-of-000.png'));
+  await fs.writeFile(path.join(folder, 'broken.png'), Buffer.from('this is not a PNG file'));
+  await page.goto(host.url);
+  await expect(page.getByTestId('project-counts')).toContainText('19 labeled');
+
+  await page.getByRole('button', { name: 'Rescan folder' }).click();
+  const report = page.getByTestId('scan-report');
+  await expect(report).toBeVisible();
+  await expect(report).toContainText(/Added\s*1/);
+  await expect(report).toContainText(/Unreadable\s*1/);
+  await expect(page.getByRole('dialog')).toContainText('broken.png');
+  await shot(page, 'rescan-report.png');
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(page.getByTestId('project-counts')).toContainText('31 images');
+
+  // Deleting a class says how many labels go, then unlabels them.
+  await page.keyboard.press('Alt+3');
+  await page.getByRole('button', { name: 'Delete Artifact' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete “Artifact”?' });
+  await expect(confirm).toContainText('6 images labeled “Artifact” will become unlabeled');
+  await shot(page, 'delete-confirm.png');
+  await confirm.getByRole('button', { name: 'Delete class' }).click();
+  await expect(page.getByTestId('class-row')).toHaveCount(2);
+  await expect(page.getByTestId('project-counts')).toContainText('13 labeled');
+
+  // Gallery: select a range of unlabeled images and label them with one key; undo brings them back.
+  await page.keyboard.press('Alt+2');
+  await page.getByRole('button', { name: /^Unlabeled/ }).click();
+  const galleryCount = page.getByTestId('gallery-count');
+  await expect(galleryCount).toHaveText('18 images');
+  const thumbs = page.getByTestId('thumb');
+  await thumbs.nth(0).click();
+  await thumbs.nth(3).click({ modifiers: ['Shift'] });
+  await thumbs.nth(5).click({ modifiers: ['Control'] });
+  await expect(page.getByTestId('selection-count')).toHaveText('5 selected');
+  await shot(page, 'gallery-selection.png');
+  await page.keyboard.press('2');
+  await expect(galleryCount).toHaveText('13 images');
+  await expect(page.getByTestId('project-counts')).toContainText('18 labeled');
+  await page.keyboard.press('Control+z');
+  await expect(galleryCount).toHaveText('18 images');
+  await expect(page.getByTestId('project-counts')).toContainText('13 labeled');
+
+  // A second project whose folder then disappears is marked missing in the recent list.
+  const gone = await makeImageFolder(2, 'adma-e2e-gone-');
+  await page.getByRole('button', { name: 'Close project' }).click();
+  await page.getByLabel('Project folder').fill(gone);
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await expect(page.getByTestId('project-counts')).toContainText('2 images');
+  await page.getByRole('button', { name: 'Close project' }).click();
+  await fs.rm(gone, { recursive: true, force: true });
+  await page.reload();
+  const recent = page.getByRole('region', { name: 'Recent projects' });
+  await expect(recent.getByText('Missing')).toBeVisible();
+  await expect(recent.getByRole('button', { name: `Open ${path.basename(folder)}` })).toBeEnabled();
+  await shot(page, 'picker-recent.png');
+  await recent.getByRole('button', { name: `Open ${path.basename(folder)}` }).click();
+  await expect(page.getByTestId('project-counts')).toContainText('13 labeled');
+
+  expect(problems).toEqual([]);
+
+  // The host goes away: the page says so and keeps retrying.
+  await host.stop();
+  await expect(page.getByRole('alert').filter({ hasText: 'Connection lost' })).toBeVisible();
+  await shot(page, 'connection-lost.png');
+});
