@@ -5,7 +5,7 @@
  *
  * Recipe: Adam on a class-balanced softmax cross-entropy (inverse-frequency weights, see
  * class-weights.ts) plus L2 weight decay on the dense kernel; the pre-trained block learns
- * 10x more slowly than the new head (its own Adam). Mini-batches follow a seeded
+ * 100x more slowly than the new head (its own Adam). Mini-batches follow a seeded
  * shuffle; training stops when an epoch's mean loss falls below `targetLoss` or after
  * `maxEpochs` (raised so that small label sets still get `minSteps` optimizer steps).
  *
@@ -48,7 +48,7 @@ export interface FineTuneOptions {
   batchSize?: number;
   /** Adam learning rate of the dense head; default 0.01. */
   learningRate?: number;
-  /** Adam learning rate of the deep block; default learningRate / 10. */
+  /** Adam learning rate of the deep block; default learningRate / 100. */
   blockLearningRate?: number;
   /** L2 penalty on the dense kernel; default 1e-4. */
   weightDecay?: number;
@@ -67,7 +67,7 @@ export interface EpochProgress {
 export interface FineTuneResult {
   head: HeadWeights;
   epochs: number;
-  /** Mean (class-weighted) training loss of the last epoch. */
+  /** Class-weighted training loss (+ weight decay): of the final weights when training stopped early, else the last epoch's running mean. */
   loss: number;
   /** Accuracy on the training labels after training. */
   trainAccuracy: number;
@@ -99,6 +99,21 @@ function trainingAccuracy(network: HeadNetwork, x: tf.Tensor2D, labels: ArrayLik
   return n === 0 ? 0 : correct / n;
 }
 
+/** Class-weighted mean cross-entropy over all rows with the current weights (no update). */
+function weightedLoss(network: HeadNetwork, x: tf.Tensor2D, y: tf.Tensor, w: tf.Tensor1D, batchSize: number): number {
+  const n = x.shape[0];
+  let total = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const size = Math.min(batchSize, n - start);
+    total += tf.tidy(() => {
+      const logits = network.logits(tf.slice(x, [start, 0], [size, -1]));
+      const perExample = tf.neg(tf.sum(tf.mul(tf.slice(y, [start, 0], [size, -1]), tf.logSoftmax(logits)), 1));
+      return tf.sum(tf.mul(perExample, tf.slice(w, [start], [size]))).dataSync()[0] as number;
+    });
+  }
+  return total / n;
+}
+
 export async function fineTune(set: TrainingSet, options: FineTuneOptions): Promise<FineTuneResult> {
   const started = performance.now();
   const rows = trainingRowCount(set);
@@ -110,7 +125,7 @@ export async function fineTune(set: TrainingSet, options: FineTuneOptions): Prom
   const stepsPerEpoch = Math.ceil(rows / batchSize);
   const maxEpochs = Math.max(options.maxEpochs ?? (options.mode === 'deep' ? 30 : 60), Math.ceil((options.minSteps ?? 200) / stepsPerEpoch));
   const learningRate = options.learningRate ?? 0.01;
-  const blockLearningRate = options.blockLearningRate ?? learningRate / 10;
+  const blockLearningRate = options.blockLearningRate ?? learningRate / 100;
   const weightDecay = options.weightDecay ?? 1e-4;
   const classWeights =
     options.classWeighting === 'none' ? new Float32Array(classCount).fill(1) : inverseFrequencyClassWeights(set.labels, classCount);
@@ -172,8 +187,11 @@ export async function fineTune(set: TrainingSet, options: FineTuneOptions): Prom
       loss = ((await lossSum.data())[0] as number) / rows;
       lossSum.dispose();
       epochs = epoch + 1;
-      options.onEpoch?.({ epoch: epochs, maxEpochs, loss });
       if (!Number.isFinite(loss)) throw new Error(`Fine-tuning diverged (loss ${loss} at epoch ${epochs}); lower the learning rate.`);
+      // The running mean was measured before each step; confirm with the weights as they
+      // are now before stopping (a warm start's first steps can still move them a lot).
+      if (loss < targetLoss) loss = weightedLoss(network, x, y, w, 256) + weightDecay * network.kernelSquaredSum();
+      options.onEpoch?.({ epoch: epochs, maxEpochs, loss });
       if (loss < targetLoss) break;
     }
     const trainAccuracy = trainingAccuracy(network, x, labels, 256);

@@ -38,6 +38,11 @@ export class HeadNetwork {
     return this.denseKernel;
   }
 
+  /** Sum of squares of the dense kernel (the weight-decay term without its factor). */
+  kernelSquaredSum(): number {
+    return tf.tidy(() => tf.sum(tf.square(this.denseKernel)).dataSync()[0] as number);
+  }
+
   /** Pooled features entering the dense head: x is [n, d] (light) or [n, h*w*c] (deep). */
   pooled(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {

@@ -1,0 +1,85 @@
+/** Help texts of the `adma` command and its subcommands (no imports: `--help` stays instant). */
+
+export const COMMANDS = ['extract', 'train', 'predict', 'export'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+const COMMON = `Common options:
+  --backend <name>   tensorflow | wasm | cpu (default: the fastest available;
+                     also ADMA_BACKEND). The active backend is printed on stderr.
+  -h, --help         Show this help.`;
+
+export const TOOL_HELP = `adma — ADMA Studio without the UI: adapt a pre-trained CNN to your image folder.
+
+Usage:
+  adma <command> <folder> [options]
+
+Commands:
+  extract   Compute and cache the model's features for every image in <folder>.
+  train     Fine-tune a classifier on labelled images (from a CSV), warm-starting
+            from the previous round.
+  predict   Class probabilities for every image in <folder>, as CSV.
+  export    Write the adapted classifier as a self-contained TF.js model folder.
+
+A typical session:
+  adma extract photos --model starter --deep
+  adma train photos --labels labels.csv --mode light
+  adma predict photos --out predictions.csv
+  adma export photos --out my-classifier
+
+Everything the commands keep lives in <folder>/.adma/ (feature cache and trained
+model); delete it to start over. Progress and the backend go to stderr, results to
+stdout or the --out file.
+
+Run 'adma <command> --help' for a command's options.
+Exit codes: 0 success, 1 the command failed, 2 wrong usage, 130 interrupted.`;
+
+export const COMMAND_HELP: Record<CommandName, string> = {
+  extract: `Usage: adma extract <folder> --model <dir|url|starter> [options]
+
+Finds every image under <folder> (recursively; hidden folders and .adma skipped),
+computes the pre-trained model's features once per image (content-addressed: renamed
+files are not recomputed) and caches them in <folder>/.adma/features/.
+
+Options:
+  --model <m>        The pre-trained model: a folder with model.json (TF.js Layers),
+                     the https URL of a model.json (downloaded once and cached), or
+                     'starter' for the bundled starter model. Required the first time;
+                     later runs reuse the folder's model.
+  --deep             Also cache the cut-layer activations, needed by 'train --mode deep'.
+  --batch-size <n>   Images per forward pass (default 16).
+${COMMON}`,
+  train: `Usage: adma train <folder> --labels <csv> [options]
+
+Fine-tunes a classifier on the labelled images, on top of the frozen pre-trained
+model, and keeps it in <folder>/.adma/cli/head/. Run it again with more labels: it
+warm-starts from the previous round (new classes are added).
+
+The CSV has one line per labelled image: path,class (paths relative to <folder> or
+absolute; a header line "path,class" is allowed; fields may be quoted).
+
+Options:
+  --labels <csv>     The labels file (required).
+  --mode <mode>      light: a softmax head on the pooled features (default);
+                     deep: also the model's top block (needs 'extract --deep').
+  --seed <n>         Seeds initialisation and shuffling (default 0).
+  --epochs <n>       Upper bound on training epochs.
+  --fresh            Ignore the previous round's model (cold start).
+${COMMON}`,
+  predict: `Usage: adma predict <folder> [--out <csv>]
+
+Class probabilities of the trained classifier for every extracted image in <folder>.
+CSV columns: path, predicted, confidence, then one probability column per class.
+
+Options:
+  --out <csv>        Write the CSV to this file (default: stdout).
+${COMMON}`,
+  export: `Usage: adma export <folder> --out <dir>
+
+Writes the trained classifier as ONE TF.js Layers model from the normalised image to
+the class probabilities (model.json + weight shards), with labels.json,
+preprocessing.json (how to turn an image into the input) and MODEL_CARD.md.
+
+Options:
+  --out <dir>        The folder to write (created; existing files are replaced).
+${COMMON}`,
+};

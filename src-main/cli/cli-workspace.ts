@@ -1,0 +1,67 @@
+/**
+ * What the `adma` commands remember about a folder between runs, in
+ * `<folder>/.adma/cli/workspace.json`: which pre-trained model its features come from and
+ * the images extracted (relative path → content hash). The trained head lives beside it in
+ * `<folder>/.adma/cli/head/`; the features in the engine's cache `<folder>/.adma/features/`.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { AppError } from '../../src-preload/app-error';
+
+export interface ModelSpec {
+  kind: 'dir' | 'url' | 'starter';
+  /** Absolute folder, URL, or 'starter'. */
+  location: string;
+}
+
+export interface WorkspaceImage {
+  /** Relative to the folder, '/' separated. */
+  path: string;
+  hash: string;
+}
+
+export interface Workspace {
+  formatVersion: 1;
+  model: ModelSpec;
+  modelId: string;
+  /** Whether the cut-layer activations were extracted too. */
+  deep: boolean;
+  images: WorkspaceImage[];
+  extractedAt: string;
+}
+
+export function cliDir(folder: string): string {
+  return join(resolve(folder), '.adma', 'cli');
+}
+
+export function headDir(folder: string): string {
+  return join(cliDir(folder), 'head');
+}
+
+function workspaceFile(folder: string): string {
+  return join(cliDir(folder), 'workspace.json');
+}
+
+export async function readWorkspace(folder: string): Promise<Workspace> {
+  const file = workspaceFile(folder);
+  if (!existsSync(file)) throw new AppError('NOT_FOUND', `Nothing has been extracted in ${resolve(folder)} yet: run 'adma extract ${folder} --model <dir|url|starter>' first.`);
+  try {
+    const workspace = JSON.parse(await readFile(file, 'utf8')) as Workspace;
+    if (workspace.formatVersion !== 1 || !Array.isArray(workspace.images)) throw new Error('unknown format');
+    return workspace;
+  } catch (error) {
+    throw new AppError('UNREADABLE', `${file} is damaged (${(error as Error).message}); run 'adma extract' again to rebuild it.`);
+  }
+}
+
+export async function readWorkspaceIfPresent(folder: string): Promise<Workspace | null> {
+  return existsSync(workspaceFile(folder)) ? readWorkspace(folder) : null;
+}
+
+export async function writeWorkspace(folder: string, workspace: Workspace): Promise<void> {
+  const file = workspaceFile(folder);
+  await mkdir(cliDir(folder), { recursive: true });
+  await writeFile(`${file}.tmp`, `${JSON.stringify(workspace, null, 1)}\n`);
+  await rename(`${file}.tmp`, file);
+}

@@ -1,0 +1,48 @@
+/** `adma export <folder> --out <dir>`: the adapted classifier as a TF.js model folder. */
+import { resolve, sep } from 'node:path';
+import { AppError } from '../../src-preload/app-error';
+import { headDir, readWorkspace } from './cli-workspace';
+import { loadModelFromSpec } from './model-spec';
+import type { ProgressLine } from './progress-line';
+import { startBackend } from './start-backend';
+import { UsageError } from './usage-error';
+
+export interface ExportArgs {
+  folder: string;
+  out: string | undefined;
+  backend: string | undefined;
+}
+
+export async function runExport(args: ExportArgs, out: ProgressLine): Promise<void> {
+  if (!args.out) throw new UsageError('--out <dir> is required: the folder to write the model to.', 'export');
+  const folder = resolve(args.folder);
+  const outDir = resolve(args.out);
+  const adminDir = resolve(folder, '.adma');
+  if (outDir === folder || outDir === adminDir || outDir.startsWith(adminDir + sep)) throw new UsageError(`--out ${args.out}: choose a folder outside the image folder's .adma and not the image folder itself.`, 'export');
+  const workspace = await readWorkspace(folder);
+  await startBackend(args.backend, out);
+  const { loadHead } = await import('../engine/train/head-file');
+  const { head, facts } = await loadHead(headDir(folder));
+  if (facts.modelId !== workspace.modelId) {
+    throw new AppError('CONFLICT', `The trained model reads features of ${facts.modelId} but ${folder} was last extracted with ${workspace.modelId}: train again.`);
+  }
+  const loaded = await loadModelFromSpec(workspace.model, (line) => out.update(line));
+  try {
+    if (loaded.descriptor.id !== facts.modelId) throw new AppError('CONFLICT', `The model at ${workspace.model.location} is now ${loaded.descriptor.id}, not ${facts.modelId} the classifier was trained on: extract and train again.`);
+    const { exportClassifier } = await import('../engine/export/export-classifier');
+    const result = await exportClassifier({
+      source: loaded.model,
+      descriptor: loaded.descriptor,
+      head,
+      outDir,
+      labelCounts: facts.labelCounts,
+      backend: facts.backend,
+      metrics: { 'training accuracy': facts.trainAccuracy, 'final training loss': facts.loss },
+      training: { 'trained at': facts.trainedAt, epochs: facts.epochs, seed: facts.seed, 'labelled images': facts.labelCounts.reduce((a, b) => a + b, 0) },
+    });
+    out.log(`exported the ${head.mode} classifier (${head.classes.length} classes, ${(result.weightBytes / 1e6).toFixed(1)} MB of weights) to ${outDir}:`);
+    process.stdout.write(`${result.files.map((f) => resolve(outDir, f)).join('\n')}\n`);
+  } finally {
+    loaded.dispose();
+  }
+}

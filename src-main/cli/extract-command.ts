@@ -1,0 +1,78 @@
+/** `adma extract <folder> --model <dir|url|starter>`: cache features for every image. */
+import { resolve } from 'node:path';
+import { AppError } from '../../src-preload/app-error';
+import { readWorkspaceIfPresent, writeWorkspace, type WorkspaceImage } from './cli-workspace';
+import { loadModelFromSpec, parseModelSpec } from './model-spec';
+import type { ProgressLine } from './progress-line';
+import { startBackend } from './start-backend';
+import { UsageError } from './usage-error';
+
+export interface ExtractArgs {
+  folder: string;
+  model: string | undefined;
+  deep: boolean;
+  batchSize: number | undefined;
+  backend: string | undefined;
+  signal: AbortSignal;
+}
+
+export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<void> {
+  const folder = resolve(args.folder);
+  const previous = await readWorkspaceIfPresent(folder);
+  const spec = args.model !== undefined ? parseModelSpec(args.model) : previous?.model;
+  if (!spec) throw new UsageError(`--model is required the first time: a folder with model.json, a model.json URL, or 'starter'.`, 'extract');
+  await startBackend(args.backend, out);
+
+  const { walkImageFiles } = await import('../project/image-files');
+  const { hashImageFile } = await import('../engine/features/image-content-hash');
+  const skipped: { relPath: string; reason: string }[] = [];
+  const images: (WorkspaceImage & { absPath: string })[] = [];
+  for await (const file of walkImageFiles(folder, skipped)) {
+    images.push({ path: file.relPath, absPath: file.absPath, hash: await hashImageFile(file.absPath) });
+    out.update(`scanning: ${images.length} images`);
+  }
+  for (const entry of skipped) out.log(`skipped ${entry.relPath}: ${entry.reason}`);
+  if (images.length === 0) throw new AppError('NOT_FOUND', `No images (jpg, png, webp, gif, bmp, tiff) found under ${folder}.`);
+  out.log(`found ${images.length} images`);
+
+  const loaded = await loadModelFromSpec(spec, (line) => out.update(line));
+  try {
+    out.log(`model: ${loaded.descriptor.name} (${loaded.descriptor.id})`);
+    const { FeatureStore, featureStorePath } = await import('../engine/features/feature-store');
+    const { extractFeatures } = await import('../engine/features/extract-features');
+    const { shapes, classCount } = loaded.features;
+    const modelId = loaded.descriptor.id;
+    const store = FeatureStore.open(featureStorePath(folder, modelId), { modelId, aShape: shapes.a, bShape: shapes.b, classCount, cutShape: shapes.cut });
+    try {
+      const result = await extractFeatures(
+        loaded,
+        store,
+        images.map(({ hash, absPath }) => ({ hash, path: absPath })),
+        {
+          deep: args.deep,
+          signal: args.signal,
+          ...(args.batchSize ? { batchSize: args.batchSize } : {}),
+          onProgress: (p) => out.update(`extracting: ${p.done}/${p.total} images${p.rate > 0 ? `, ${p.rate.toFixed(1)}/s` : ''}${p.etaSeconds !== null ? `, ${Math.ceil(p.etaSeconds)} s left` : ''}${p.failed ? `, ${p.failed} failed` : ''}`),
+        },
+      );
+      const failed = new Set(result.failures.map((f) => f.hash));
+      for (const failure of result.failures) out.log(`failed ${failure.path}: ${failure.error.message}`);
+      if (result.cancelled) throw new AppError('CANCELLED', `Extraction interrupted after ${result.computed} images; everything computed is kept, run the command again to continue.`);
+      await writeWorkspace(folder, {
+        formatVersion: 1,
+        model: spec,
+        modelId,
+        deep: args.deep,
+        images: images.filter((image) => !failed.has(image.hash)).map(({ path, hash }) => ({ path, hash })),
+        extractedAt: new Date().toISOString(),
+      });
+      out.log(
+        `extracted ${result.computed} images, ${result.reused} already cached, ${result.failures.length} failed (${result.seconds.toFixed(1)} s)${args.deep ? '; cut-layer activations included' : ''}`,
+      );
+    } finally {
+      store.close();
+    }
+  } finally {
+    loaded.dispose();
+  }
+}

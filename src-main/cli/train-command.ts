@@ -1,0 +1,137 @@
+/** `adma train <folder> --labels <csv> [--mode light|deep]`: one round of fine-tuning. */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { AppError } from '../../src-preload/app-error';
+import type { HeadRecord } from '../engine/train/head-file';
+import type { TrainingMode } from '../engine/train/head-weights';
+import { headDir, readWorkspace } from './cli-workspace';
+import { parseLabelsCsv } from './labels-csv';
+import { loadModelFromSpec } from './model-spec';
+import type { ProgressLine } from './progress-line';
+import { startBackend } from './start-backend';
+import { UsageError } from './usage-error';
+
+export interface TrainArgs {
+  folder: string;
+  labels: string | undefined;
+  mode: string | undefined;
+  seed: number | undefined;
+  epochs: number | undefined;
+  fresh: boolean;
+  backend: string | undefined;
+  signal: AbortSignal;
+}
+
+function parseMode(value: string | undefined): TrainingMode {
+  if (value === undefined || value === 'light' || value === 'deep') return value ?? 'light';
+  throw new UsageError(`--mode ${value}: choose light or deep.`, 'train');
+}
+
+export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void> {
+  if (!args.labels) throw new UsageError('--labels <csv> is required: one "path,class" line per labelled image.', 'train');
+  const mode = parseMode(args.mode);
+  const folder = resolve(args.folder);
+  const workspace = await readWorkspace(folder);
+  const labelsPath = resolve(args.labels);
+  if (!existsSync(labelsPath)) throw new AppError('NOT_FOUND', `The labels file ${labelsPath} does not exist.`);
+  const lines = parseLabelsCsv(await readFile(labelsPath, 'utf8'), labelsPath);
+  if (mode === 'deep' && !workspace.deep) {
+    throw new AppError('NOT_FOUND', `Deep mode needs the cut-layer activations: run 'adma extract ${args.folder} --deep' first.`);
+  }
+
+  const hashByPath = new Map(workspace.images.map((image) => [image.path, image.hash]));
+  const unknown: string[] = [];
+  const hashes: string[] = [];
+  const names: string[] = [];
+  const seen = new Map<string, string>();
+  for (const line of lines) {
+    const rel = (isAbsolute(line.path) ? relative(folder, line.path) : relative(folder, resolve(folder, line.path))).split(sep).join('/');
+    const hash = hashByPath.get(rel);
+    if (!hash) {
+      unknown.push(`line ${line.line}: ${line.path}`);
+      continue;
+    }
+    const earlier = seen.get(rel);
+    if (earlier !== undefined && earlier !== line.className) throw new AppError('BAD_ARGUMENT', `${labelsPath} line ${line.line}: ${line.path} is labelled both "${earlier}" and "${line.className}".`);
+    if (earlier !== undefined) continue;
+    seen.set(rel, line.className);
+    hashes.push(hash);
+    names.push(line.className);
+  }
+  if (unknown.length) {
+    throw new AppError('NOT_FOUND', `${unknown.length} labelled image${unknown.length > 1 ? 's are' : ' is'} not among the extracted images of ${folder} (run 'adma extract' after adding images):\n  ${unknown.slice(0, 5).join('\n  ')}`);
+  }
+
+  const backend = await startBackend(args.backend, out);
+  const { loadHead, saveHead } = await import('../engine/train/head-file');
+  let previous: HeadRecord | null = null;
+  if (!args.fresh && existsSync(headDir(folder))) {
+    const record = await loadHead(headDir(folder)).catch(() => null);
+    if (record && record.facts.modelId === workspace.modelId) previous = record;
+  }
+  const classes = [...(previous?.head.classes.filter((c) => names.includes(c)) ?? [])];
+  for (const name of names) if (!classes.includes(name)) classes.push(name);
+  if (classes.length < 2) throw new AppError('BAD_ARGUMENT', `Training needs labels of at least two classes; ${labelsPath} only has "${classes[0] ?? ''}".`);
+  const labels = names.map((name) => classes.indexOf(name));
+  const labelCounts = classes.map((_, c) => labels.filter((l) => l === c).length);
+  out.log(`${hashes.length} labels: ${classes.map((c, i) => `${c} ${labelCounts[i]}`).join(', ')}`);
+  out.log(previous ? `warm start from the previous round (${previous.head.mode}, ${previous.head.classes.length} classes)` : 'cold start');
+
+  const { FeatureStore, featureStorePath } = await import('../engine/features/feature-store');
+  const { fineTune } = await import('../engine/train/fine-tune');
+  const store = FeatureStore.openExisting(featureStorePath(folder, workspace.modelId));
+  let features: Float32Array;
+  let rowShape: number[];
+  try {
+    if (mode === 'deep') {
+      const cut = store.loadCut(hashes);
+      features = cut.data;
+      rowShape = [...cut.shape];
+    } else {
+      const matrices = store.load(hashes);
+      features = matrices.b;
+      rowShape = [matrices.dB];
+    }
+  } finally {
+    store.close();
+  }
+  let topBlock;
+  if (mode === 'deep' && previous?.head.mode !== 'deep') {
+    const loaded = await loadModelFromSpec(workspace.model, (line) => out.update(line));
+    try {
+      const { readTopBlock } = await import('../engine/train/top-block');
+      topBlock = readTopBlock(loaded.model, loaded.descriptor.cutLayer, loaded.descriptor.layerB);
+    } finally {
+      loaded.dispose();
+    }
+  }
+  const seed = args.seed ?? 0;
+  const result = await fineTune(
+    { features, rowShape, labels },
+    {
+      mode,
+      classes,
+      seed,
+      signal: args.signal,
+      ...(topBlock ? { topBlock } : {}),
+      ...(previous ? { previous: previous.head } : {}),
+      ...(args.epochs !== undefined ? { maxEpochs: args.epochs, minSteps: 0 } : {}),
+      onEpoch: (e) => out.update(`training (${mode}): epoch ${e.epoch}/${e.maxEpochs}, loss ${e.loss.toFixed(4)}`),
+    },
+  );
+  await saveHead(headDir(folder), {
+    head: result.head,
+    facts: {
+      modelId: workspace.modelId,
+      labelCounts,
+      trainedAt: new Date().toISOString(),
+      backend: backend.label,
+      seed,
+      epochs: result.epochs,
+      loss: result.loss,
+      trainAccuracy: result.trainAccuracy,
+    },
+  });
+  out.log(`trained ${mode} head: ${result.epochs} epochs, loss ${result.loss.toFixed(4)}, training accuracy ${(100 * result.trainAccuracy).toFixed(1)}% (${(result.millis / 1000).toFixed(1)} s)`);
+}
