@@ -74,11 +74,11 @@ async function forward(loaded: LoadedModel, pixels: Uint8Array, n: number, grid:
   const { descriptor, features } = loaded;
   const { height, width, channels } = descriptor.input;
   const { scale, offset } = descriptor.normalization;
-  const input = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) input[i] = (pixels[i] as number) * scale + offset;
+  // Native uint8 -> float32 conversion, then normalisation on the backend (SIMD on wasm).
+  const input = new Float32Array(pixels);
   const keys: (keyof BatchOutputs)[] = [];
   const tensors = tf.tidy(() => {
-    const x = tf.tensor4d(input, [n, height, width, channels]);
+    const x = tf.tensor4d(input, [n, height, width, channels]).mul(scale).add(offset);
     const out = features.model.predict(x);
     const list = Array.isArray(out) ? out : [out];
     const pick = (index: number): tf.Tensor => list[index] as tf.Tensor;

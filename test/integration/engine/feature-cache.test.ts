@@ -190,7 +190,8 @@ describe.skipIf(!available)(`feature extraction and cache (${reason})`, () => {
 
       const pixels = await decodeImage((few[2] as { path: string }).path, { ...loaded.descriptor.input, resize: 'center-crop' });
       const direct = tf.tidy(() => {
-        const x = tf.tensor4d(Float32Array.from(pixels, (v) => v / 127.5 - 1), [1, 224, 224, 3]);
+        const { scale, offset } = loaded.descriptor.normalization;
+        const x = tf.tensor4d(new Float32Array(pixels), [1, 224, 224, 3]).mul(scale).add(offset);
         const out = loaded.features.model.predict(x) as tf.Tensor[];
         return out[loaded.features.outputIndex.cut]?.dataSync() as Float32Array;
       });
