@@ -23,7 +23,11 @@ export interface DistinctivenessInput {
 export interface DistinctivenessOptions {
   /** Scale-free distances (default true); false is the paper-faithful variant. */
   normalize: boolean;
+  /** Called every PROGRESS_INTERVAL rows and once at the end, for progress events from a worker. */
+  onProgress?: (done: number, total: number) => void;
 }
+
+export const PROGRESS_INTERVAL = 1000;
 
 export const DEFAULT_DISTINCTIVENESS_OPTIONS: DistinctivenessOptions = { normalize: true };
 
@@ -59,7 +63,9 @@ export function computeDistinctiveness(
     sourceWeights(space, input.sourceProbabilities, row, weights);
     expectedPattern(space, weights, expected);
     result[row] = distinctivenessFromTau(tau.compute(pattern, expected));
+    if (options.onProgress && (row + 1) % PROGRESS_INTERVAL === 0 && row + 1 < n) options.onProgress(row + 1, n);
   }
+  options.onProgress?.(n, n);
   return result;
 }
 

@@ -133,6 +133,17 @@ describe('computeDistinctiveness', () => {
     expect(new Set(computeDistinctiveness({ ...pool, centres: single }))).toEqual(new Set([0.5]));
   });
 
+  it('reports progress every 1000 rows and once at the end', () => {
+    const bigger = createSyntheticPool({ ...shape, images: 2500 });
+    const calls: [number, number][] = [];
+    computeDistinctiveness(bigger, { normalize: true, onProgress: (done, total) => calls.push([done, total]) });
+    expect(calls).toEqual([
+      [1000, 2500],
+      [2000, 2500],
+      [2500, 2500],
+    ]);
+  });
+
   it('rejects features that do not match the centres', () => {
     const other = createSyntheticPool({ ...shape, dimA: 7 });
     expect(() => computeDistinctiveness({ ...pool, centres: other.centres })).toThrow(/do not match the centres/);
