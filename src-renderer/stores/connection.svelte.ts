@@ -7,10 +7,11 @@ class Connection {
   /** True once the link has been open at least once (the first connect shows no banner). */
   everOpen = $state(false);
 
-  watch(onReconnect: () => void): () => void {
+  watch(onReconnect: () => void, onLost: () => void): () => void {
     return bridge.onStatus((status) => {
       const wasLost = this.status.state === 'lost';
       this.status = status;
+      if (status.state === 'lost' && !wasLost) onLost();
       if (status.state === 'open') {
         if (wasLost && this.everOpen) onReconnect();
         this.everOpen = true;

@@ -9,6 +9,10 @@ class Jobs {
     this.running = [...rest, p];
   }
 
+  clear(): void {
+    this.running = [];
+  }
+
   end(jobId: string): void {
     this.running = this.running.filter((j) => j.jobId !== jobId);
   }

@@ -113,3 +113,14 @@ export function onKeydown(event: KeyboardEvent): void {
   event.preventDefault();
   run(command);
 }
+
+/**
+ * After a mouse click, a button gives focus back to the page, so Space and Enter keep their
+ * labeling meaning instead of pressing that button again. Keyboard activation (detail 0)
+ * keeps focus where it is.
+ */
+export function onClickCapture(event: MouseEvent): void {
+  if (event.detail === 0 || !(event.target instanceof Element)) return;
+  const button = event.target.closest('button');
+  if (button && !button.closest('dialog, form, [role="dialog"]')) queueMicrotask(() => button.blur());
+}

@@ -144,10 +144,14 @@ export function wireEvents(): () => void {
       toasts.error(e.error.message, e.kind === 'scan' ? 'The scan failed' : 'A job failed');
     }),
     subscribe('project:changed', ({ change }) => onProjectChanged(change)),
-    connection.watch(() => {
-      toasts.info('Connection restored.');
-      resync().catch((error: unknown) => toasts.error(error));
-    }),
+    connection.watch(
+      () => {
+        toasts.info('Connection restored.');
+        resync().catch((error: unknown) => toasts.error(error));
+      },
+      // Progress events may have been missed: running jobs report again if they still run.
+      () => jobs.clear(),
+    ),
   ];
   return () => offs.forEach((off) => off());
 }

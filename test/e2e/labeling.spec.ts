@@ -91,6 +91,23 @@ test('label 20 images by keyboard, undo one, reload: every label is still there'
   await expect(page.getByTestId('current-label')).toHaveText('Unlabeled');
   await expect(page.getByTestId('label-progress')).toHaveText('19 of 30 labeled');
 
+  // Space skips (the image stays unlabeled), the arrows walk back and forth, + zooms, 0 fits.
+  await page.keyboard.press(' ');
+  await expect(position).toHaveText('21 / 30');
+  await page.keyboard.press('ArrowLeft');
+  await expect(position).toHaveText('20 / 30');
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('current-label')).toHaveText('Normal');
+  await expect(page.getByRole('button', { name: 'Normal (key 1)' })).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('ArrowRight');
+  await expect(imagePath).toHaveText(labeledPaths[19]!);
+  const zoom = page.getByTestId('zoom-level');
+  const fitted = await zoom.textContent();
+  await page.keyboard.press('+');
+  await expect(zoom).not.toHaveText(fitted ?? '');
+  await page.keyboard.press('0');
+  await expect(zoom).toHaveText(fitted ?? '');
+
   // The help overlay lists the keys; Esc closes it.
   await page.keyboard.press('?');
   await expect(page.getByRole('dialog', { name: 'Keyboard' })).toBeVisible();
