@@ -58,16 +58,19 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
       const failed = new Set(result.failures.map((f) => f.hash));
       for (const failure of result.failures) out.log(`failed ${failure.path}: ${failure.error.message}`);
       if (result.cancelled) throw new AppError('CANCELLED', `Extraction interrupted after ${result.computed} images; everything computed is kept, run the command again to continue.`);
+      const kept = images.filter((image) => !failed.has(image.hash));
+      // Cut activations cached by an earlier `--deep` run still count.
+      const deep = kept.length > 0 && store.missing(kept.map((image) => image.hash), { grid: false, cut: true }).length === 0;
       await writeWorkspace(folder, {
         formatVersion: 1,
         model: spec,
         modelId,
-        deep: args.deep,
-        images: images.filter((image) => !failed.has(image.hash)).map(({ path, hash }) => ({ path, hash })),
+        deep,
+        images: kept.map(({ path, hash }) => ({ path, hash })),
         extractedAt: new Date().toISOString(),
       });
       out.log(
-        `extracted ${result.computed} images, ${result.reused} already cached, ${result.failures.length} failed (${result.seconds.toFixed(1)} s)${args.deep ? '; cut-layer activations included' : ''}`,
+        `extracted ${result.computed} images, ${result.reused} already cached, ${result.failures.length} failed (${result.seconds.toFixed(1)} s)${deep ? '; cut-layer activations cached for deep training' : ''}`,
       );
     } finally {
       store.close();

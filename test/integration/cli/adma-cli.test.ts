@@ -1,0 +1,210 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../../src-main/cli/cli-help';
+import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const ENTRY = join(ROOT, 'src-main/cli/adma.ts');
+const LOADER = join(ROOT, 'test/integration/train/load-export.mjs');
+const SHARED = join(ROOT, '../shared');
+const MOBILENET = join(SHARED, 'models/mobilenet_v1_0.25_224');
+const HYMENOPTERA = join(SHARED, 'data/hymenoptera/train');
+const haveData = existsSync(join(MOBILENET, 'model.json')) && existsSync(HYMENOPTERA);
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function adma(...args: string[]): Promise<Run> {
+  return new Promise((done) => {
+    execFile(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd: ROOT, env: { ...process.env, ADMA_BACKEND: 'wasm' }, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'adma-cli-test-'));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Modules `file` imports statically (import ... from / import '...'; not import()). */
+function staticImports(file: string): string[] {
+  const source = readFileSync(file, 'utf8');
+  const found: string[] = [];
+  for (const match of source.matchAll(/^import\s+(?:type\s+)?(?:[^'"]*?from\s+)?['"]([^'"]+)['"]/gm)) {
+    if (/^import\s+type\s/.test(match[0])) continue;
+    found.push(match[1] as string);
+  }
+  return found;
+}
+
+describe('adma help and usage errors', () => {
+  it('prints the whole tool’s help with every command', async () => {
+    const run = await adma('--help');
+    expect(run.code, run.stderr).toBe(0);
+    for (const command of COMMANDS) expect(run.stdout).toContain(`  ${command} `);
+    expect(run.stdout).toMatch(/Exit codes: 0 success, 1 the command failed, 2 wrong usage/);
+  });
+
+  it('prints each command’s help, with --help or as "help <command>"', async () => {
+    for (const command of COMMANDS) {
+      const run = await adma(command, '--help');
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain(`Usage: adma ${command} <folder>`);
+      expect(run.stdout).toContain('--backend');
+    }
+    expect((await adma('help', 'train')).stdout).toContain('--mode <mode>');
+  });
+
+  it('keeps --help free of heavy modules: the entry imports TF.js, sharp and SQLite only inside commands', () => {
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const spec of staticImports(file)) {
+        expect(spec, `${file} imports ${spec} at top level`).not.toMatch(/^(@tensorflow\/|sharp$|better-sqlite3$)/);
+        if (spec.startsWith('.')) visit(resolve(dirname(file), `${spec}.ts`));
+      }
+    };
+    visit(ENTRY);
+    expect(seen.size).toBeGreaterThan(2);
+  });
+
+  it('exits 2 with a pointer to --help on wrong usage', async () => {
+    const none = await adma();
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Usage:');
+    const unknownCommand = await adma('frobnicate');
+    expect(unknownCommand.code).toBe(2);
+    expect(unknownCommand.stderr).toContain("unknown command 'frobnicate'");
+    const unknownOption = await adma('predict', work, '--bogus');
+    expect(unknownOption.code).toBe(2);
+    expect(unknownOption.stderr).toContain("unknown option '--bogus'");
+    expect(unknownOption.stderr).toContain("Run 'adma predict --help'");
+    const noFolder = await adma('train', '--labels', 'x.csv');
+    expect(noFolder.code).toBe(2);
+    expect(noFolder.stderr).toContain('missing the image folder');
+    const badMode = await adma('train', work, '--labels', 'x.csv', '--mode', 'medium');
+    expect(badMode.code).toBe(2);
+    expect(badMode.stderr).toContain('--mode medium: choose light or deep');
+    const badSeed = await adma('train', work, '--labels', 'x.csv', '--seed', '-3');
+    expect(badSeed.code).toBe(2);
+    const noModel = await adma('extract', work);
+    expect(noModel.code).toBe(2);
+    expect(noModel.stderr).toContain('--model is required');
+    const badBackend = await adma('extract', work, '--model', work, '--backend', 'gpu');
+    expect(badBackend.code).toBe(2);
+    expect(badBackend.stderr).toContain('--backend gpu: choose one of tensorflow, wasm, cpu');
+  });
+
+  it('exits 1 with what to do when the command cannot run', async () => {
+    const missing = await adma('predict', join(work, 'nope'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('does not exist');
+    const empty = join(work, 'empty');
+    mkdirSync(empty);
+    const notExtracted = await adma('predict', empty);
+    expect(notExtracted.code).toBe(1);
+    expect(notExtracted.stderr).toContain("run 'adma extract");
+  });
+});
+
+describe.skipIf(!haveData)('adma on real photos with MobileNet v1 0.25', () => {
+  let folder: string;
+  const files: { rel: string; className: string }[] = [];
+  beforeAll(() => {
+    folder = join(work, 'photos');
+    for (const className of ['ants', 'bees']) {
+      mkdirSync(join(folder, className), { recursive: true });
+      for (const name of readdirSync(join(HYMENOPTERA, className)).sort().slice(0, 8)) {
+        copyFileSync(join(HYMENOPTERA, className, name), join(folder, className, name));
+        files.push({ rel: `${className}/${name}`, className });
+      }
+    }
+  });
+
+  it('extract → train (light, deep) → predict → export, printing the backend each time; the export predicts like `predict`', async () => {
+    const extract = await adma('extract', folder, '--model', MOBILENET, '--deep');
+    expect(extract.stderr).toContain('backend: WebAssembly');
+    expect(extract.code, extract.stderr).toBe(0);
+    expect(extract.stderr).toMatch(/extracted 16 images, 0 already cached, 0 failed/);
+    const again = await adma('extract', folder);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/extracted 0 images, 16 already cached/);
+
+    const labelled = files.filter((_, i) => i % 8 < 5);
+    const csv = join(work, 'labels.csv');
+    writeFileSync(csv, ['path,class', ...labelled.map((f, i) => (i === 0 ? `"${f.rel}",${f.className}` : `${f.rel},${f.className}`)), ''].join('\r\n'));
+    const light = await adma('train', folder, '--labels', csv, '--seed', '3');
+    expect(light.code, light.stderr).toBe(0);
+    expect(light.stderr).toContain('backend: WebAssembly');
+    expect(light.stderr).toContain('10 labels: ants 5, bees 5');
+    expect(light.stderr).toContain('cold start');
+    expect(light.stderr).toMatch(/trained light head: \d+ epochs, loss [\d.]+, training accuracy 100\.0%/);
+    const deep = await adma('train', folder, '--labels', csv, '--mode', 'deep');
+    expect(deep.code, deep.stderr).toBe(0);
+    expect(deep.stderr).toContain('warm start from the previous round (light, 2 classes)');
+    expect(deep.stderr).toMatch(/trained deep head: .*training accuracy 100\.0%/);
+
+    const out = join(work, 'predictions.csv');
+    const predict = await adma('predict', folder, '--out', out);
+    expect(predict.code, predict.stderr).toBe(0);
+    expect(predict.stderr).toContain('backend: WebAssembly');
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map((line) => line.split(','));
+    expect(rows[0]).toEqual(['path', 'predicted', 'confidence', 'ants', 'bees']);
+    expect(rows.length).toBe(17);
+    const byPath = new Map(rows.slice(1).map((r) => [r[0] as string, r]));
+    const correct = files.filter((f) => byPath.get(f.rel)?.[1] === f.className).length;
+    expect(correct).toBeGreaterThanOrEqual(12);
+
+    const exportDir = join(work, 'classifier');
+    const exported = await adma('export', folder, '--out', exportDir);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stderr).toContain('backend: WebAssembly');
+    expect(exported.stdout.trim().split('\n')).toContain(join(exportDir, 'MODEL_CARD.md'));
+    expect(readFileSync(join(exportDir, 'MODEL_CARD.md'), 'utf8')).toContain('| ants | 5 |');
+
+    // The exported model, run by stock TF.js in another process, agrees with `adma predict`.
+    const sample = files.slice(0, 2).concat(files.slice(8, 10));
+    const inputs = new Float32Array(sample.length * 224 * 224 * 3);
+    for (const [i, file] of sample.entries()) {
+      const pixels = await decodeImage(join(folder, file.rel), { height: 224, width: 224, channels: 3, resize: 'center-crop' });
+      for (let j = 0; j < pixels.length; j++) inputs[i * pixels.length + j] = pixels[j]! / 127.5 - 1;
+    }
+    const inputPath = join(work, 'sample.f32');
+    writeFileSync(inputPath, new Uint8Array(inputs.buffer));
+    const fresh = await new Promise<{ probabilities: number[] }>((done, fail) =>
+      execFile(process.execPath, [LOADER, exportDir, inputPath, String(sample.length)], { maxBuffer: 1 << 26 }, (error, stdout) => (error ? fail(error) : done(JSON.parse(stdout) as { probabilities: number[] }))),
+    );
+    sample.forEach((file, i) => {
+      const row = byPath.get(file.rel) as string[];
+      expect(Math.abs(Number(row[3]) - fresh.probabilities[i * 2]!)).toBeLessThan(1e-4);
+      expect(Math.abs(Number(row[4]) - fresh.probabilities[i * 2 + 1]!)).toBeLessThan(1e-4);
+    });
+  });
+
+  it('names labelled images that were never extracted, and refuses deep mode without cut activations', async () => {
+    const csv = join(work, 'bad-labels.csv');
+    writeFileSync(csv, `${files[0]!.rel},ants\nants/missing.jpg,ants\n${files[9]!.rel},bees\n`);
+    const unknown = await adma('train', folder, '--labels', csv);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('line 2: ants/missing.jpg');
+    const shallow = join(work, 'shallow');
+    mkdirSync(shallow);
+    copyFileSync(join(folder, files[0]!.rel), join(shallow, 'a.jpg'));
+    copyFileSync(join(folder, files[9]!.rel), join(shallow, 'b.jpg'));
+    expect((await adma('extract', shallow, '--model', MOBILENET)).code).toBe(0);
+    writeFileSync(join(work, 'ab.csv'), 'a.jpg,ants\nb.jpg,bees\n');
+    const deep = await adma('train', shallow, '--labels', join(work, 'ab.csv'), '--mode', 'deep');
+    expect(deep.code).toBe(1);
+    expect(deep.stderr).toContain('--deep');
+  });
+});
