@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../src-main/engine/backend';
 import { extractFeatures } from '../src-main/engine/features/extract-features';
-import { FeatureStore } from '../src-main/engine/features/feature-store';
+import { FeatureStore, featureLayoutOf } from '../src-main/engine/features/feature-store';
 import { hashImageFile } from '../src-main/engine/features/image-content-hash';
 import { loadModelFolder, type LoadedModel } from '../src-main/engine/model/load-model';
 import { decodeImage } from '../src-main/engine/preprocess/decode-image';
@@ -43,8 +43,7 @@ interface Row {
 }
 
 function storeFor(dir: string, name: string, loaded: LoadedModel): FeatureStore {
-  const { shapes, classCount } = loaded.features;
-  return FeatureStore.open(join(dir, `${name}.db`), { modelId: loaded.descriptor.id, aShape: shapes.a, bShape: shapes.b, classCount, cutShape: shapes.cut });
+  return FeatureStore.open(join(dir, `${name}.db`), featureLayoutOf(loaded));
 }
 
 async function measure(modelName: string, backend: BackendName, files: { path: string; hash: string }[], work: string): Promise<Row> {

@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { AppError, type ErrorData } from '../../src-preload/app-error';
 import { activeBackend, initBackend, type BackendInfo } from './backend';
 import { extractFeatures } from './features/extract-features';
-import { FeatureStore, featureStorePath } from './features/feature-store';
+import { FeatureStore, featureLayoutOf, featureStorePath } from './features/feature-store';
 import { findKnownModel } from './model/known-models';
 import { loadModelFolder, loadStarterModel, type LoadedModel } from './model/load-model';
 import { downloadModel, loadKnownModel } from './model/model-download';
@@ -113,8 +113,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     const modelId = loaded.descriptor.id;
     const storePath = args.storePath ?? (args.projectDir ? featureStorePath(args.projectDir, modelId) : null);
     if (!storePath) throw new AppError('BAD_ARGUMENT', 'Feature extraction needs a project folder or a cache file.');
-    const { shapes, classCount } = loaded.features;
-    const store = FeatureStore.open(storePath, { modelId, aShape: shapes.a, bShape: shapes.b, classCount, cutShape: shapes.cut });
+    const store = FeatureStore.open(storePath, featureLayoutOf(loaded));
     try {
       const result = await extractFeatures(loaded, store, args.items, {
         batchSize: args.batchSize,

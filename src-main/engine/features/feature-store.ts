@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../../src-preload/app-error';
 import type { FeatureShape } from '../model/feature-model';
+import type { LoadedModel } from '../model/load-model';
 import { decodeFloat16 } from './float16';
 
 const SCHEMA_VERSION = 1;
@@ -68,6 +69,18 @@ export interface CutActivations {
   shape: FeatureShape;
   /** n x prod(shape), float32. */
   data: Float32Array;
+}
+
+/** The layout of a loaded model's features. */
+export function featureLayoutOf(loaded: LoadedModel): FeatureLayout {
+  const { shapes, classCount } = loaded.features;
+  return { modelId: loaded.descriptor.id, aShape: shapes.a, bShape: shapes.b, classCount, cutShape: shapes.cut };
+}
+
+/** Key order fixed, so the same layout always serialises the same way. */
+function layoutKey(layout: FeatureLayout): string {
+  const { modelId, aShape, bShape, classCount, cutShape } = layout;
+  return JSON.stringify({ modelId, aShape, bShape, classCount, cutShape });
 }
 
 /** The cache file for a project and model (model ids are made filename-safe). */
@@ -136,7 +149,7 @@ export class FeatureStore {
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
-      const expected = JSON.stringify(layout);
+      const expected = layoutKey(layout);
       const version = db.pragma('user_version', { simple: true }) as number;
       const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).get() !== undefined;
       const stored = hasMeta ? (db.prepare(`SELECT value FROM meta WHERE key = 'layout'`).get() as { value: string } | undefined) : undefined;

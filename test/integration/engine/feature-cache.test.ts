@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src-preload/app-error';
 import { initBackend } from '../../../src-main/engine/backend';
 import { extractFeatures, type ExtractionProgress } from '../../../src-main/engine/features/extract-features';
-import { FeatureStore, featureStorePath, type FeatureLayout } from '../../../src-main/engine/features/feature-store';
+import { FeatureStore, featureLayoutOf, featureStorePath, type FeatureLayout } from '../../../src-main/engine/features/feature-store';
 import { decodeFloat16, encodeFloat16 } from '../../../src-main/engine/features/float16';
 import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
 import { ProgressMeter } from '../../../src-main/engine/features/progress-meter';
@@ -46,6 +46,47 @@ describe('progress meter', () => {
   });
 });
 
+describe('feature store file', () => {
+  it('rebuilds a cache written for another layout, prunes rows, and opens existing caches read-side', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'adma-store-'));
+    try {
+      const path = featureStorePath(dir, 'some/model:v1');
+      expect(path).toBe(join(dir, '.adma', 'features', 'some_model_v1.db'));
+      const layout: FeatureLayout = { modelId: 'some/model:v1', aShape: [2, 2, 3], bShape: [4], classCount: 2, cutShape: [2] };
+      const row = (hash: string) => ({
+        hash,
+        a: Float32Array.of(1, 2, 3),
+        b: Float32Array.of(1, 2, 3, 4),
+        aGrid: Float32Array.from({ length: 12 }, (_, i) => i),
+        bGrid: null,
+        softmax: Float32Array.of(0.25, 0.75),
+        cut: encodeFloat16(Float32Array.of(0.5, 6)),
+      });
+      let store = FeatureStore.open(path, layout);
+      store.putBatch([row('x'), row('y'), row('z')]);
+      expect(store.missing(['x', 'w', 'x', 'y'], { grid: true, cut: true })).toEqual(['w']);
+      expect(store.prune(['x', 'y'])).toBe(1);
+      store.close();
+
+      store = FeatureStore.openExisting(path);
+      expect(store.layout).toEqual(layout);
+      const m = store.load(['y', 'x'], 'grid2x2');
+      expect([m.n, m.dA, m.dB, m.classCount]).toEqual([2, 12, 4, 2]);
+      expect(Array.from(m.softmax)).toEqual([0.25, 0.75, 0.25, 0.75]);
+      expect(Array.from(store.loadCut(['x']).data)).toEqual([0.5, 6]);
+      store.close();
+
+      // Same id, different shapes (another model saved under that id): derived data, rebuilt.
+      store = FeatureStore.open(path, { ...layout, classCount: 3 });
+      expect(store.count()).toBe(0);
+      store.close();
+      expect(() => FeatureStore.openExisting(join(dir, 'nope.db'))).toThrow(/No feature cache/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 const available = hasMobileNet025 && hasHymenopteraVal;
 const reason = !hasMobileNet025 ? MISSING_MODEL_REASON : !hasHymenopteraVal ? MISSING_DATA_REASON : 'shared model and photos present';
 
@@ -60,13 +101,7 @@ describe.skipIf(!available)(`feature extraction and cache (${reason})`, () => {
   beforeAll(async () => {
     await initBackend();
     loaded = await loadModelFolder(MOBILENET_025_DIR);
-    layout = {
-      modelId: loaded.descriptor.id,
-      aShape: loaded.features.shapes.a,
-      bShape: loaded.features.shapes.b,
-      classCount: loaded.features.classCount,
-      cutShape: loaded.features.shapes.cut,
-    };
+    layout = featureLayoutOf(loaded);
     work = mkdtempSync(join(tmpdir(), 'adma-features-'));
     // Every third photo: 51 images from both classes.
     const photos = hymenopteraValPhotos().filter((_, i) => i % 3 === 0);
