@@ -76,6 +76,16 @@ describe.skipIf(!hasMobileNet025)(`MobileNet v1 0.25 from a folder (${hasMobileN
     await expectModelError(loadModelFolder(dir), 'MODEL_INVALID', /not valid JSON.*truncated/);
   });
 
+  it('weights whose shapes do not fit the graph are rejected', async () => {
+    const dir = copyModel('wrong-weight-shape');
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { weights: { name: string; shape: number[] }[] }[] };
+    const kernel = json.weightsManifest.flatMap((g) => g.weights).find((w) => w.name === 'conv1/kernel');
+    expect(kernel?.shape).toEqual([3, 3, 3, 8]);
+    (kernel as { shape: number[] }).shape = [3, 3, 8, 3]; // same byte count, wrong layout
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+    await expectModelError(loadModelFolder(dir), 'MODEL_INVALID', /could not build the model.*[Ss]hape/);
+  });
+
   it('a wrong layer name is reported with the role it was meant for', async () => {
     await expectModelError(
       loadModelFolder(MOBILENET_025_DIR, { layers: { layerA: 'conv_pw_77_relu', layerB: 'global_average_pooling2d_1', softmaxLayer: 'act_softmax', cutLayer: 'conv_dw_13_relu' } }),
