@@ -43,8 +43,14 @@ function chooseBridge(): Bridge {
   };
 }
 
-export const bridge: Bridge = chooseBridge();
+let chosen: Bridge | null = null;
+
+/** The bridge, chosen on first use (so modules importing this one load without a window). */
+export function bridge(): Bridge {
+  chosen ??= chooseBridge();
+  return chosen;
+}
 
 export function mediaUrl(imageId: number, variant: MediaVariant): string {
-  return bridge.mediaUrl(imageId, variant);
+  return bridge().mediaUrl(imageId, variant);
 }

@@ -21,11 +21,11 @@ export async function callOn<C extends Channel>(raw: RawApi, channel: C, ...args
 }
 
 export function call<C extends Channel>(channel: C, ...args: ArgList<C>): Promise<ResultOf<C>> {
-  return callOn(bridge.raw, channel, ...args);
+  return callOn(bridge().raw, channel, ...args);
 }
 
 export function subscribe<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
-  return bridge.raw.on(event, listener);
+  return bridge().raw.on(event, listener);
 }
 
 /** A message for the user from anything thrown. */

@@ -8,7 +8,7 @@ class Connection {
   everOpen = $state(false);
 
   watch(onReconnect: () => void, onLost: () => void): () => void {
-    return bridge.onStatus((status) => {
+    return bridge().onStatus((status) => {
       const wasLost = this.status.state === 'lost';
       this.status = status;
       if (status.state === 'lost' && !wasLost) onLost();

@@ -37,6 +37,13 @@ class PathEntry {
     }
   }
 
+  /** Whether Tab would complete something, judged from the completion already at hand. */
+  canComplete(): boolean {
+    if (!this.value.trim()) return false;
+    if (this.checking || !this.completion) return true;
+    return completeTyped(this.value, this.completion.entries.map((e) => e.path)) !== null;
+  }
+
   /** Tab: complete the typed path. Returns false when there was nothing to complete. */
   async complete(): Promise<boolean> {
     if (this.timer) {

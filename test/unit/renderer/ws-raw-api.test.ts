@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ConnectionStatus } from '../../../src-renderer/api/connection-status';
+import { createWsRawApi, wsUrlFor } from '../../../src-renderer/api/ws-raw-api';
+import { callOn } from '../../../src-renderer/api/client';
+import { AppError } from '../../../src-preload/app-error';
+import type { RawApi } from '../../../src-preload/contract';
+
+/** A stand-in for the browser WebSocket: records what is sent, lets the test drive events. */
+class FakeSocket {
+  static readonly OPEN = 1;
+  static instances: FakeSocket[] = [];
+  readyState = 0;
+  sent: unknown[] = [];
+  private listeners = new Map<string, ((event: unknown) => void)[]>();
+
+  constructor(readonly url: string) {
+    FakeSocket.instances.push(this);
+  }
+
+  addEventListener(type: string, listener: (event: unknown) => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+
+  send(data: string): void {
+    this.sent.push(JSON.parse(data));
+  }
+
+  emit(type: string, event: unknown = {}): void {
+    for (const l of this.listeners.get(type) ?? []) l(event);
+  }
+
+  open(): void {
+    this.readyState = 1;
+    this.emit('open');
+  }
+
+  receive(message: unknown): void {
+    this.emit('message', { data: JSON.stringify(message) });
+  }
+
+  drop(): void {
+    this.readyState = 3;
+    this.emit('close', { code: 1006 });
+  }
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('WebSocket RawApi', () => {
+  beforeEach(() => {
+    FakeSocket.instances = [];
+    vi.stubGlobal('WebSocket', FakeSocket);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+
+  it('sends typed requests once open and resolves them by id', async () => {
+    const { api } = createWsRawApi('ws://127.0.0.1:1/ws?token=t');
+    const socket = FakeSocket.instances[0]!;
+    const pending = api['classes:list'](undefined);
+    await tick();
+    expect(socket.sent).toEqual([]);
+    socket.open();
+    await tick();
+    expect(socket.sent).toEqual([{ type: 'request', id: 1, channel: 'classes:list' }]);
+    socket.receive({ type: 'response', id: 1, result: { ok: true, value: [] } });
+    await expect(pending).resolves.toEqual({ ok: true, value: [] });
+  });
+
+  it('delivers pushed events to exactly the listeners still subscribed', async () => {
+    const { api } = createWsRawApi('ws://x/ws');
+    const socket = FakeSocket.instances[0]!;
+    socket.open();
+    const seen: string[] = [];
+    const off = api.on('project:changed', (p) => seen.push(p.change));
+    socket.receive({ type: 'event', event: 'project:changed', payload: { change: 'labels' } });
+    off();
+    socket.receive({ type: 'event', event: 'project:changed', payload: { change: 'classes' } });
+    socket.receive({ type: 'event', event: 'no:such', payload: {} });
+    expect(seen).toEqual(['labels']);
+  });
+
+  it('fails requests in flight with NETWORK when the socket drops, then reconnects with backoff', async () => {
+    vi.useFakeTimers();
+    const handle = createWsRawApi('ws://x/ws');
+    const statuses: ConnectionStatus['state'][] = [];
+    handle.onStatus((s) => statuses.push(s.state));
+    const socket = FakeSocket.instances[0]!;
+    socket.open();
+    const pending = handle.api['labels:undo'](undefined);
+    await vi.advanceTimersByTimeAsync(0);
+    socket.drop();
+    await expect(pending).resolves.toMatchObject({ ok: false, error: { code: 'NETWORK' } });
+    expect(statuses).toEqual(['connecting', 'open', 'lost']);
+    await vi.advanceTimersByTimeAsync(400);
+    expect(FakeSocket.instances).toHaveLength(2);
+    FakeSocket.instances[1]!.open();
+    expect(statuses.at(-1)).toBe('open');
+  });
+
+  it('builds the socket URL from the page location and token', () => {
+    const location = { protocol: 'http:', host: '127.0.0.1:5000' } as Location;
+    expect(wsUrlFor(location, 'a b')).toBe('ws://127.0.0.1:5000/ws?token=a%20b');
+  });
+});
+
+describe('client', () => {
+  const raw = (impl: () => Promise<unknown>) => ({ 'project:current': impl }) as unknown as RawApi;
+
+  it('returns the value of an ok result', async () => {
+    await expect(callOn(raw(async () => ({ ok: true, value: null })), 'project:current')).resolves.toBeNull();
+  });
+
+  it('throws an AppError with the same code for an error result', async () => {
+    const error = await callOn(raw(async () => ({ ok: false, error: { code: 'NO_PROJECT', message: 'Open one.' } })), 'project:current').catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'NO_PROJECT', message: 'Open one.' });
+  });
+
+  it('turns a transport exception into an INTERNAL AppError', async () => {
+    const error = await callOn(
+      raw(async () => {
+        throw new Error('boom');
+      }),
+      'project:current',
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INTERNAL' });
+  });
+});
