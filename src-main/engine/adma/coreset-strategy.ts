@@ -9,8 +9,8 @@
  * are folded in, so a round costs O(n * (new labels + b) * dB) instead of O(n * labels * dB).
  */
 import type { FeatureMatrix } from './feature-matrix';
+import { foldNearestSquaredDistances } from './nearest-squared-distances';
 import type { QueryStrategy, SelectedImage, Selection } from './query-strategy';
-import { squaredRowDistance } from './row-distance';
 import {
   assertValidBatchSize,
   assertValidSelectionContext,
@@ -74,7 +74,7 @@ export class CoresetStrategy implements QueryStrategy {
         score,
         reason,
       });
-      if (pick + 1 < total) foldIn(features, chosen, squared, eligible);
+      if (pick + 1 < total) foldNearestSquaredDistances(features, eligible, [chosen], squared);
     }
     return { strategy: this.name, round: ctx.round, items };
   }
@@ -97,12 +97,14 @@ export class CoresetStrategy implements QueryStrategy {
           labeled: new Set<number>(),
           squared: new Float64Array(ctx.featuresB.rows).fill(Infinity),
         };
+    const added: number[] = [];
     for (const row of labeledRows) {
       const id = ctx.imageIds[row] as number;
       if (state.labeled.has(id)) continue;
-      foldIn(state.features, row, state.squared, null);
+      added.push(row);
       state.labeled.add(id);
     }
+    foldNearestSquaredDistances(state.features, null, added, state.squared);
     this.nearest = state;
     return state.squared;
   }
@@ -125,21 +127,6 @@ function farthestUnpicked(eligible: Int32Array, picked: Uint8Array, squared: Flo
     }
   }
   return best;
-}
-
-/** Lower each row's nearest distance by its distance to `centre` (only `rows` when given). */
-function foldIn(features: FeatureMatrix, centre: number, squared: Float64Array, rows: Int32Array | null): void {
-  if (rows) {
-    for (const row of rows) {
-      const d = squaredRowDistance(features, row, features, centre);
-      if (d < (squared[row] as number)) squared[row] = d;
-    }
-  } else {
-    for (let row = 0; row < features.rows; row++) {
-      const d = squaredRowDistance(features, row, features, centre);
-      if (d < (squared[row] as number)) squared[row] = d;
-    }
-  }
 }
 
 function sameIds(a: readonly number[], b: ArrayLike<number>): boolean {
