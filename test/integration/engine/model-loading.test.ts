@@ -164,6 +164,48 @@ describe('models the product does not recognise', () => {
   });
 });
 
+describe('models that carry an adma-model.json descriptor', () => {
+  const descriptor = {
+    formatVersion: 1,
+    id: 'tiny-starter-v1',
+    name: 'Tiny starter',
+    input: { height: 32, width: 32, channels: 1 },
+    normalization: { scale: 1 / 255, offset: 0 },
+    resize: 'squash',
+    layerA: 'block_a',
+    layerB: 'pooled',
+    softmaxLayer: 'scores',
+    sourceLabels: ['a', 'b', 'c', 'd', 'e'],
+    cutLayer: 'block_cut',
+    centresFile: 'centres.json',
+  };
+
+  it('loads a starter-style folder from a resources directory with its own descriptor', async () => {
+    const resources = join(work, 'resources');
+    await saveModelFolder(tinyClassifier({ softmax: true, channels: 1 }), join(resources, 'starter'));
+    writeFileSync(join(resources, 'starter', 'adma-model.json'), JSON.stringify(descriptor));
+    const loaded = await loadStarterModel(resources);
+    try {
+      expect(loaded.descriptor).toEqual(descriptor);
+      expect(loaded.features.classCount).toBe(5);
+    } finally {
+      loaded.dispose();
+    }
+    await expectModelError(loadStarterModel(join(work, 'no-resources')), 'NOT_FOUND', /starter model/);
+  });
+
+  it('an invalid descriptor lists what is wrong', async () => {
+    const dir = join(work, 'bad-descriptor');
+    await saveModelFolder(tinyClassifier({ softmax: true, channels: 1 }), dir);
+    writeFileSync(join(dir, 'adma-model.json'), JSON.stringify({ ...descriptor, formatVersion: 2, resize: 'stretch', layerB: '' }));
+    await expectModelError(loadModelFolder(dir), 'MODEL_INVALID', /formatVersion must be 1.*"layerB" must be a non-empty string.*"resize"/);
+    writeFileSync(join(dir, 'adma-model.json'), JSON.stringify({ ...descriptor, sourceLabels: ['only', 'three', 'labels'] }));
+    await expectModelError(loadModelFolder(dir), 'MODEL_INVALID', /lists 3 source labels but layer "scores" has 5 outputs/);
+    writeFileSync(join(dir, 'adma-model.json'), JSON.stringify({ ...descriptor, input: { height: 28, width: 28, channels: 1 } }));
+    await expectModelError(loadModelFolder(dir), 'MODEL_INVALID', /descriptor says the input is 28x28x1 but the model takes 32x32x1/);
+  });
+});
+
 describe.skipIf(!hasStarterModel)(`starter model (${hasStarterModel ? 'present' : `skipped: ${STARTER_DIR}/adma-model.json is not there yet`})`, () => {
   it('loads with its shipped descriptor', async () => {
     const loaded = await loadStarterModel();
