@@ -21,6 +21,7 @@ export type Command =
   | { kind: 'escape' }
   | { kind: 'select-all' }
   | { kind: 'open' }
+  | { kind: 'move'; dx: number; dy: number; extend: boolean }
   | { kind: 'view'; view: ViewName };
 
 export interface KeyInput {
@@ -124,6 +125,22 @@ export const bindings: readonly Binding[] = [
     matches: (i) => primary(i) && !i.shiftKey && !i.altKey && i.key.toLowerCase() === 'a',
     command: { kind: 'select-all' },
   },
+  ...(
+    [
+      ['←', 'ArrowLeft', -1, 0],
+      ['→', 'ArrowRight', 1, 0],
+      ['↑', 'ArrowUp', 0, -1],
+      ['↓', 'ArrowDown', 0, 1],
+    ] as const
+  ).map(
+    ([label, key, dx, dy]): Binding => ({
+      keys: [label, `Shift+${label}`],
+      description: `Move the selection ${dx < 0 ? 'left' : dx > 0 ? 'right' : dy < 0 ? 'up' : 'down'} (Shift extends it)`,
+      contexts: ['gallery'],
+      matches: (i) => !primary(i) && !i.altKey && i.key === key,
+      command: { kind: 'move', dx, dy, extend: false },
+    }),
+  ),
   {
     keys: ['Enter'],
     description: 'Open the selected image in the labeling view',
@@ -169,7 +186,9 @@ export function resolveKey(input: KeyInput, context: KeyContext, hotkeys: Readon
     }
   }
   for (const binding of bindings) {
-    if (binding.contexts.includes(context) && binding.matches(input)) return binding.command;
+    if (!binding.contexts.includes(context) || !binding.matches(input)) continue;
+    const command = binding.command;
+    return command.kind === 'move' ? { ...command, extend: input.shiftKey } : command;
   }
   return null;
 }

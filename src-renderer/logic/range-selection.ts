@@ -49,3 +49,15 @@ export function retainVisible(state: Selection, orderedIds: readonly number[]): 
 export function selectedInOrder(state: Selection, orderedIds: readonly number[]): number[] {
   return orderedIds.filter((id) => state.selected.has(id));
 }
+
+/**
+ * Keyboard move in a grid of `columns`: from the last clicked/moved image (the cursor),
+ * `dx` images sideways or `dy` rows; clamped to the list. Returns the id to move to.
+ */
+export function moveTarget(orderedIds: readonly number[], cursor: number | null, dx: number, dy: number, columns: number): number | null {
+  if (orderedIds.length === 0) return null;
+  const from = cursor === null ? -1 : orderedIds.indexOf(cursor);
+  if (from < 0) return orderedIds[0]!;
+  const to = Math.min(orderedIds.length - 1, Math.max(0, from + dx + dy * Math.max(1, columns)));
+  return orderedIds[to]!;
+}

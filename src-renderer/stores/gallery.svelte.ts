@@ -2,7 +2,16 @@
 import type { ImageFilter, ImageItem, LabelAction } from '../../src-preload/contract';
 import { call } from '../api/client';
 import { applyLabels } from '../logic/labeling-sequence';
-import { applyClick, emptySelection, retainVisible, selectAll, selectedInOrder, type ClickModifiers, type Selection } from '../logic/range-selection';
+import {
+  applyClick,
+  emptySelection,
+  moveTarget,
+  retainVisible,
+  selectAll,
+  selectedInOrder,
+  type ClickModifiers,
+  type Selection,
+} from '../logic/range-selection';
 
 const PAGE = 120;
 
@@ -26,6 +35,10 @@ class Gallery {
   loading = $state(false);
   loaded = $state(false);
   selection = $state.raw<Selection>(emptySelection);
+  /** The image the keyboard moves from: the last one clicked or moved to. */
+  cursor = $state<number | null>(null);
+  /** Grid columns as laid out, for moving up and down. */
+  columns = $state(1);
   ids = $derived(this.items.map((i) => i.id));
   selectedIds = $derived(selectedInOrder(this.selection, this.ids));
   exhausted = $derived(this.loaded && this.items.length >= this.total);
@@ -35,6 +48,7 @@ class Gallery {
   async setFilter(filter: ImageFilter): Promise<void> {
     this.filter = filter;
     this.selection = emptySelection;
+    this.cursor = null;
     await this.reload();
   }
 
@@ -82,6 +96,15 @@ class Gallery {
 
   click(id: number, mods: ClickModifiers): void {
     this.selection = applyClick(this.selection, this.ids, id, mods);
+    this.cursor = id;
+  }
+
+  /** Arrow keys: move the cursor and select it, or extend the range from the anchor. Returns the new cursor. */
+  move(dx: number, dy: number, extend: boolean): number | null {
+    const target = moveTarget(this.ids, this.cursor, dx, dy, this.columns);
+    if (target === null) return null;
+    this.click(target, { range: extend, toggle: false });
+    return target;
   }
 
   selectAll(): void {
@@ -90,6 +113,11 @@ class Gallery {
 
   clearSelection(): void {
     this.selection = emptySelection;
+  }
+
+  /** Images of a deleted class are unlabeled now. */
+  forgetClass(classId: number): void {
+    this.items = this.items.map((i) => (i.classId === classId ? { ...i, classId: null } : i));
   }
 
   /** Record a label action: update shown images, drop those that left the filter. */

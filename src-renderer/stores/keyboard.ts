@@ -87,6 +87,15 @@ export function run(command: Command): void {
       if (first !== undefined) openInLabeling(first).catch(fail('Could not open the image'));
       return;
     }
+    case 'move': {
+      const target = gallery.move(command.dx, command.dy, command.extend);
+      if (target !== null) {
+        const thumb = document.querySelector<HTMLElement>(`[data-testid="thumb"][data-image-id="${target}"]`);
+        thumb?.focus({ preventScroll: true });
+        thumb?.scrollIntoView({ block: 'nearest' });
+      }
+      return;
+    }
     case 'view':
       showView(command.view);
       return;

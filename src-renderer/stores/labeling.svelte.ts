@@ -174,6 +174,11 @@ class LabelingSession {
     });
   }
 
+  /** Images of a deleted class are unlabeled now. */
+  forgetClass(classId: number): void {
+    this.items = this.items.map((i) => (i.classId === classId ? { ...i, classId: null } : i));
+  }
+
   /** Record a label action's result in the loaded images. */
   apply(action: LabelAction): void {
     this.items = applyLabels(this.items, action.imageIds, action.classIds);

@@ -193,6 +193,16 @@ test('rescan report, class deletion, bulk labeling, recent projects and a lost c
   await page.keyboard.press('Control+z');
   await expect(galleryCount).toHaveText('18 images');
   await expect(page.getByTestId('project-counts')).toContainText('13 labeled');
+  // The arrows move the selection; Shift extends it.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('selection-count')).toBeHidden();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('selection-count')).toHaveText('1 selected');
+  await page.keyboard.press('Shift+ArrowLeft');
+  await page.keyboard.press('Shift+ArrowLeft');
+  await expect(page.getByTestId('selection-count')).toHaveText('3 selected');
+  await expect(thumbs.nth(4)).toHaveAttribute('aria-pressed', 'true');
+  await expect(thumbs.nth(7)).toHaveAttribute('aria-pressed', 'false');
 
   // A second project whose folder then disappears is marked missing in the recent list.
   const gone = await makeImageFolder(2, 'adma-e2e-gone-');

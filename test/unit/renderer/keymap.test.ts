@@ -46,6 +46,12 @@ describe('resolveKey', () => {
     expect(resolveKey(key(' '), 'gallery', hotkeys)).toBeNull();
   });
 
+  it('moves the gallery selection with the arrows, Shift extending it', () => {
+    expect(resolveKey(key('ArrowDown'), 'gallery', hotkeys)).toEqual({ kind: 'move', dx: 0, dy: 1, extend: false });
+    expect(resolveKey(key('ArrowLeft', { shiftKey: true }), 'gallery', hotkeys)).toEqual({ kind: 'move', dx: -1, dy: 0, extend: true });
+    expect(resolveKey(key('ArrowLeft'), 'label', hotkeys)).toEqual({ kind: 'back' });
+  });
+
   it('switches views with Alt+digit by physical key', () => {
     expect(resolveKey(key('¡', { altKey: true, code: 'Digit1' }), 'gallery', hotkeys)).toEqual({ kind: 'view', view: 'label' });
     expect(resolveKey(key('4', { altKey: true, code: 'Digit4' }), 'label', hotkeys)).toEqual({ kind: 'view', view: 'history' });

@@ -43,3 +43,16 @@ describe('gallery selection', () => {
     expect(kept.anchor).toBeNull();
   });
 });
+
+describe('keyboard moves in the grid', () => {
+  it('moves sideways and by rows, clamped, starting at the first image', async () => {
+    const { moveTarget } = await import('../../../src-renderer/logic/range-selection');
+    const grid = [1, 2, 3, 4, 5, 6, 7];
+    expect(moveTarget(grid, null, 1, 0, 3)).toBe(1);
+    expect(moveTarget(grid, 2, 1, 0, 3)).toBe(3);
+    expect(moveTarget(grid, 2, 0, 1, 3)).toBe(5);
+    expect(moveTarget(grid, 6, 0, 1, 3)).toBe(7);
+    expect(moveTarget(grid, 1, -1, 0, 3)).toBe(1);
+    expect(moveTarget([], 1, 1, 0, 3)).toBeNull();
+  });
+});
