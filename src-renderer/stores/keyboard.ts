@@ -106,6 +106,12 @@ export function onKeydown(event: KeyboardEvent): void {
   if (!project.summary || ui.dialogOpen || event.isComposing || event.defaultPrevented) return;
   const target = event.target instanceof HTMLElement ? event.target : null;
   if (target && isTypingTarget({ tagName: target.tagName, type: target.getAttribute('type') ?? undefined, isContentEditable: target.isContentEditable })) {
+    // While typing, only the view switches (Alt+digit) act; every other key belongs to the field.
+    const command = resolveKey(event, 'other', classes.hotkeys);
+    if (command?.kind === 'view') {
+      event.preventDefault();
+      run(command);
+    }
     return;
   }
   // A focused button or link keeps Space and Enter for itself.

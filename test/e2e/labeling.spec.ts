@@ -175,6 +175,14 @@ test('rescan report, class deletion, bulk labeling, recent projects and a lost c
   await confirm.getByRole('button', { name: 'Delete class' }).click();
   await expect(page.getByTestId('class-row')).toHaveCount(2);
   await expect(page.getByTestId('project-counts')).toContainText('13 labeled');
+  // Rename with Enter, move up with Alt+↑ (the key stays with the class).
+  const mitosis = page.getByLabel('Name of Mitosis');
+  await mitosis.fill('Mitotic figure');
+  await mitosis.press('Enter');
+  await expect(page.getByLabel('Name of Mitotic figure')).toBeVisible();
+  await page.getByLabel('Name of Mitotic figure').press('Alt+ArrowUp');
+  await expect(page.getByTestId('class-row').first()).toHaveAccessibleName('Class Mitotic figure');
+  await expect(page.getByLabel('Hotkey of Mitotic figure')).toHaveValue('2');
 
   // Gallery: select a range of unlabeled images and label them with one key; undo brings them back.
   await page.keyboard.press('Alt+2');
