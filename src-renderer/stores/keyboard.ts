@@ -17,6 +17,8 @@ import { viewer } from './viewer.svelte';
 export const LABEL_KEY_MARK = 'adma:label-key';
 export const IMAGE_SHOWN_MARK = 'adma:image-shown';
 
+const CHANGES_LABELS = new Set<Command['kind']>(['label', 'clear', 'undo', 'redo']);
+
 function context(): KeyContext {
   return ui.view === 'label' ? 'label' : ui.view === 'gallery' ? 'gallery' : 'other';
 }
@@ -126,6 +128,8 @@ export function onKeydown(event: KeyboardEvent): void {
   const command = resolveKey(event, context(), classes.hotkeys);
   if (!command) return;
   event.preventDefault();
+  // A held key repeats navigation, never a label change: one press, one label.
+  if (event.repeat && CHANGES_LABELS.has(command.kind)) return;
   run(command);
 }
 

@@ -45,6 +45,21 @@ const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHO
 
 test('label 20 images by keyboard, undo one, reload: every label is still there', async ({ page }) => {
   const problems = watchProblems(page);
+  // Pass the WebSocket through, able to make one label request fail as a busy database would.
+  let failNextLabel = false;
+  await page.routeWebSocket(/\/ws\?/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      const request = JSON.parse(String(message)) as { id: number; channel: string };
+      if (failNextLabel && request.channel === 'labels:set') {
+        failNextLabel = false;
+        const error = { code: 'BUSY', message: 'The project database is busy; try again.' };
+        ws.send(JSON.stringify({ type: 'response', id: request.id, result: { ok: false, error } }));
+        return;
+      }
+      server.send(message);
+    });
+  });
   await page.goto(host.url);
 
   // Project picker: live validation, Tab completion, create.
@@ -84,6 +99,14 @@ test('label 20 images by keyboard, undo one, reload: every label is still there'
   await expect(page.getByTestId('label-progress')).toHaveText('20 of 30 labeled');
   await expect(page.getByTestId('current-image')).toHaveJSProperty('complete', true);
   await shot(page, 'label.png');
+
+  // A label that fails to commit leaves the view on its image and says why.
+  failNextLabel = true;
+  await page.keyboard.press('1');
+  await expect(page.getByRole('alert').filter({ hasText: 'The label was not saved: The project database is busy' })).toBeVisible();
+  await expect(position).toHaveText('21 / 30');
+  await expect(page.getByTestId('current-label')).toHaveText('Unlabeled');
+  await shot(page, 'label-error.png');
 
   // Undo the last label: the view goes back to that image, now unlabeled.
   await page.keyboard.press('Control+z');
