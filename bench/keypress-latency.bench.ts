@@ -84,6 +84,8 @@ async function main(): Promise<void> {
       });
       samples.push(ms);
     }
+    // Every label was committed before its next image showed; the counts catch up just after.
+    await page.getByTestId('label-progress').filter({ hasText: `${labelCount} of ${imageCount} labeled` }).waitFor();
     const labeled = await page.getByTestId('label-progress').textContent();
     const sorted = [...samples].sort((a, b) => a - b);
     const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
