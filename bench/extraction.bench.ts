@@ -5,11 +5,11 @@
  * inference, end to end approaches min(decode, inference) rather than the serial rate
  * 1 / (1/decode + 1/inference). Also the feature cache's bytes per image.
  *
- * Run: npx tsx bench/extraction.bench.ts [--wasm-images N] [--cpu-images N]
+ * Run: npx tsx bench/extraction.bench.ts [--wasm-images N] [--cpu-images N] [--backends wasm,cpu] [--models 0.25,0.75]
  * Reads ../shared (models, hymenoptera photos) in place; exits with a message if absent.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
@@ -23,11 +23,14 @@ import { decodeImage } from '../src-main/engine/preprocess/decode-image';
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const shared = process.env.ADMA_SHARED_DIR ?? resolve(repoRoot, '../shared');
 const photosDir = join(shared, 'data', 'hymenoptera');
-const models = ['mobilenet_v1_0.25_224', 'mobilenet_v1_0.75_224'];
+const models = argument('--models', '0.25,0.75')
+  .split(',')
+  .map((alpha) => `mobilenet_v1_${alpha}_224`);
+const backends = argument('--backends', 'wasm,cpu').split(',') as BackendName[];
 
-function argument(name: string, fallback: number): number {
+function argument(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
 interface Row {
@@ -112,12 +115,12 @@ async function main(): Promise<void> {
     }
   }
   const files = await Promise.all(paths.map(async (path) => ({ path, hash: await hashImageFile(path) })));
-  const wasmImages = argument('--wasm-images', 160);
-  const cpuImages = argument('--cpu-images', 16);
+  const wasmImages = Number(argument('--wasm-images', '160'));
+  const cpuImages = Number(argument('--cpu-images', '16'));
   const work = mkdtempSync(join(tmpdir(), 'adma-extraction-bench-'));
   const rows: Row[] = [];
   try {
-    for (const backend of ['wasm', 'cpu'] as const) {
+    for (const backend of backends) {
       for (const model of models) {
         const count = backend === 'cpu' ? cpuImages : wasmImages;
         process.stderr.write(`measuring ${model} on ${backend} with ${count} images...\n`);
@@ -145,7 +148,8 @@ async function main(): Promise<void> {
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of table) console.log(line(row));
-  console.log(`\nNode ${process.version}, ${process.arch}; wasm single-threaded; images from ${photosDir}.`);
+  const load = loadavg().map((v) => v.toFixed(1)).join(' ');
+  console.log(`\nNode ${process.version}, ${process.arch}, ${cpus().length} cores (load average ${load} at the end); wasm single-threaded; images from ${photosDir}.`);
 }
 
 await main();

@@ -123,7 +123,3 @@ export function buildFeatureModel(model: tf.LayersModel, descriptor: ModelDescri
   }
   return { model: featureModel, outputIndex, shapes, classCount };
 }
-
-export function featureLength(shape: FeatureShape): number {
-  return shape.reduce((a, b) => a * b, 1);
-}

@@ -210,6 +210,13 @@ export async function downloadModel(model: KnownModel, options: DownloadOptions 
   const obtain = async (file: string): Promise<Uint8Array> => {
     const dest = join(staging, file);
     options.onProgress?.({ file, filesDone, filesTotal, bytesDone, bytesTotal });
+    if (existsSync(dest)) {
+      // Finished by an earlier call: keep it if it still matches, otherwise fetch it again.
+      const staged = await readFile(dest);
+      const expected = model.sha256?.[file];
+      if (expected === undefined || sha256(staged) === expected) bytesDone += staged.byteLength;
+      else await rm(dest, { force: true });
+    }
     if (!existsSync(dest)) {
       const [fetched, resumed] = await fetchResumable(fileUrl(base, file), dest, options, (n) => {
         bytesDone += n;
@@ -217,8 +224,6 @@ export async function downloadModel(model: KnownModel, options: DownloadOptions 
       });
       bytesDownloaded += fetched;
       resumedFromBytes += resumed;
-    } else {
-      bytesDone += (await stat(dest)).size;
     }
     const bytes = await readFile(dest);
     await verify(file, bytes);

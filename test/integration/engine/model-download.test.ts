@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -155,6 +155,20 @@ describe.skipIf(!hasMobileNet025)(`downloading a known model (${hasMobileNet025 
     expect(server.log.find((r) => r.file === 'group1-shard1of1')?.range).toBe(`bytes=${partial}-`);
     expect(server.log.some((r) => r.file === 'model.json')).toBe(false); // already complete and verified
     expect(installedModelDir(model, cacheRoot)).toBe(result.dir);
+  });
+
+  it('a staged file damaged between calls is fetched again', async () => {
+    server.interruptNext.add('group3-shard1of1');
+    await rejection(downloadModel(model, { cacheRoot, baseUrl: server.base, retries: 0 }));
+    const staged = join(cacheRoot, `.staging-${model.id}`, 'group1-shard1of1');
+    const bytes = readFileSync(staged);
+    bytes[0] = (bytes[0] as number) ^ 0xff;
+    writeFileSync(staged, bytes);
+    server.log.length = 0;
+    const result = await downloadModel(model, { cacheRoot, baseUrl: server.base });
+    expect(result.pinned).toBe(true);
+    expect(server.log.filter((r) => r.file === 'group1-shard1of1')).toEqual([{ file: 'group1-shard1of1', range: null }]);
+    expect(server.log.some((r) => r.file === 'group2-shard1of1')).toBe(false);
   });
 
   it('a corrupted file is rejected by its hash, deleted, and nothing is installed', async () => {
