@@ -148,8 +148,7 @@ export async function fineTune(set: TrainingSet, options: FineTuneOptions): Prom
   const w = tf.tensor1d(exampleWeights);
   const headOptimizer = tf.train.adam(learningRate);
   const blockOptimizer = tf.train.adam(blockLearningRate);
-  const [blockKernel, blockBias] = start.block ? network.variables() : [];
-  const blockVariables = new Set<tf.Variable>([blockKernel, blockBias].filter((v): v is tf.Variable => v !== undefined));
+  const blockVariables = new Set(network.blockVariables());
   const random = mulberry32(deriveSeed(seed, 0x5f1e));
 
   let epochs = 0;

@@ -28,9 +28,14 @@ export class HeadNetwork {
     this.denseBias = variable(head.dense.bias, [classCount]);
   }
 
-  /** Trainable variables, block first. */
+  /** All variables: the block's (deep mode) and the dense head's. */
   variables(): tf.Variable[] {
-    return [this.blockKernel, this.blockBias, this.denseKernel, this.denseBias].filter((v): v is tf.Variable => v !== null);
+    return [...this.blockVariables(), this.denseKernel, this.denseBias];
+  }
+
+  /** The pre-trained block's variables (empty in light mode). */
+  blockVariables(): tf.Variable[] {
+    return [this.blockKernel, this.blockBias].filter((v): v is tf.Variable => v !== null);
   }
 
   /** The dense kernel (for weight decay). */
