@@ -122,8 +122,14 @@ test('label 20 images by keyboard, undo one, reload: every label is still there'
   await page.keyboard.press('ArrowLeft');
   await expect(page.getByTestId('current-label')).toHaveText('Normal');
   await expect(page.getByRole('button', { name: 'Normal (key 1)' })).toHaveAttribute('aria-pressed', 'true');
-  await page.keyboard.press('ArrowRight');
+  // Backspace clears the label and stays (the image stays shown); the class key labels it again and moves on.
+  await page.keyboard.press('Backspace');
+  await expect(page.getByTestId('current-label')).toHaveText('Unlabeled');
+  await expect(page.getByTestId('label-progress')).toHaveText('18 of 30 labeled');
+  await expect(page.getByTestId('current-image')).toHaveClass(/loaded/);
+  await page.keyboard.press('1');
   await expect(imagePath).toHaveText(labeledPaths[19]!);
+  await expect(page.getByTestId('label-progress')).toHaveText('19 of 30 labeled');
   const zoom = page.getByTestId('zoom-level');
   const fitted = await zoom.textContent();
   await page.keyboard.press('+');
@@ -164,7 +170,7 @@ test('label 20 images by keyboard, undo one, reload: every label is still there'
 
   // History lists the changes, the undo included.
   await page.getByRole('tab', { name: /History/ }).click();
-  await expect(page.getByRole('row')).toHaveCount(22);
+  await expect(page.getByRole('row')).toHaveCount(24); // 20 labels, the undo, the clear, the relabel, the header
   await expect(page.getByRole('cell', { name: 'Undo' })).toBeVisible();
   await shot(page, 'history.png');
 
