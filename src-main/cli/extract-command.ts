@@ -38,11 +38,10 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
   const loaded = await loadModelFromSpec(spec, (line) => out.update(line));
   try {
     out.log(`model: ${loaded.descriptor.name} (${loaded.descriptor.id})`);
-    const { FeatureStore, featureStorePath } = await import('../engine/features/feature-store');
+    const { FeatureStore, featureLayoutOf, featureStorePath } = await import('../engine/features/feature-store');
     const { extractFeatures } = await import('../engine/features/extract-features');
-    const { shapes, classCount } = loaded.features;
     const modelId = loaded.descriptor.id;
-    const store = FeatureStore.open(featureStorePath(folder, modelId), { modelId, aShape: shapes.a, bShape: shapes.b, classCount, cutShape: shapes.cut });
+    const store = FeatureStore.open(featureStorePath(folder, modelId), featureLayoutOf(loaded));
     try {
       const result = await extractFeatures(
         loaded,

@@ -117,7 +117,7 @@ describe('adma help and usage errors', () => {
   });
 });
 
-describe.skipIf(!haveData)('adma on real photos with MobileNet v1 0.25', () => {
+describe.skipIf(!haveData)(`adma on real photos with MobileNet v1 0.25${haveData ? '' : ' — SKIPPED: ../shared/models/mobilenet_v1_0.25_224 or ../shared/data/hymenoptera is absent'}`, () => {
   let folder: string;
   const files: { rel: string; className: string }[] = [];
   beforeAll(() => {

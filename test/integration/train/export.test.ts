@@ -162,7 +162,7 @@ describe('export: one self-contained TF.js Layers model, loaded in a fresh proce
   });
 });
 
-describe.skipIf(!haveMobileNet)('export of MobileNet v1 0.25 adapted to ants vs bees', () => {
+describe.skipIf(!haveMobileNet)(`export of MobileNet v1 0.25 adapted to ants vs bees${haveMobileNet ? '' : ' — SKIPPED: ../shared/models/mobilenet_v1_0.25_224 or ../shared/data/hymenoptera is absent'}`, () => {
   let loaded: LoadedModel;
   beforeAll(async () => {
     loaded = await loadModelFolder(MOBILENET);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend';
-import { loadModelFolder, type LoadedModel } from '../../../src-main/engine/model/load-model';
+import { findStarterModelDir, loadModelFolder, type LoadedModel } from '../../../src-main/engine/model/load-model';
 import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
 import { HeadNetwork } from '../../../src-main/engine/train/head-network';
 import { initialHead } from '../../../src-main/engine/train/initial-head';
@@ -13,6 +13,7 @@ const SHARED = join(import.meta.dirname, '../../../../shared');
 const MOBILENET = join(SHARED, 'models/mobilenet_v1_0.25_224');
 const HYMENOPTERA = join(SHARED, 'data/hymenoptera/val');
 const haveMobileNet = existsSync(join(MOBILENET, 'model.json')) && existsSync(HYMENOPTERA);
+const STARTER = findStarterModelDir();
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -77,7 +78,7 @@ describe('the pre-trained top block as a channel-axis dense layer', () => {
   });
 });
 
-describe.skipIf(!haveMobileNet)('MobileNet v1 0.25: conv_pw_13 + conv_pw_13_bn folded', () => {
+describe.skipIf(!haveMobileNet)(`MobileNet v1 0.25: conv_pw_13 + conv_pw_13_bn folded${haveMobileNet ? '' : ' — SKIPPED: ../shared/models/mobilenet_v1_0.25_224 or ../shared/data/hymenoptera is absent'}`, () => {
   let loaded: LoadedModel;
   beforeAll(async () => {
     loaded = await loadModelFolder(MOBILENET);
@@ -104,5 +105,26 @@ describe.skipIf(!haveMobileNet)('MobileNet v1 0.25: conv_pw_13 + conv_pw_13_bn f
     expect(scale).toBeGreaterThan(0.5);
     // float32 rounding of the fold only: ~1e-6 of features that reach several units.
     expect(maxAbsDiff(ours, pooled!)).toBeLessThan(2e-5);
+  });
+});
+
+describe.skipIf(STARTER === null)(`the starter model: 1x1 conv + relu above the cut${STARTER === null ? ' — SKIPPED: resources/starter/adma-model.json is not built' : ''}`, () => {
+  it('reproduces its pooled layer B from the cut activations', async () => {
+    const loaded = await loadModelFolder(STARTER as string);
+    try {
+      const d = loaded.descriptor;
+      const block = readTopBlock(loaded.model, d.cutLayer, d.layerB);
+      expect(block.activation).toBe('relu');
+      const { height, width, channels } = d.input;
+      const [cut, pooled] = tf.tidy(() => {
+        const x = tf.randomUniform([4, height, width, channels], 0, 255, 'float32', 3).mul(d.normalization.scale).add(d.normalization.offset);
+        const out = loaded.features.model.predict(x) as tf.Tensor[];
+        return [out[loaded.features.outputIndex.cut]!.dataSync() as Float32Array, out[loaded.features.outputIndex.b]!.dataSync() as Float32Array];
+      });
+      const ours = blockPooled(loaded.model, d.cutLayer, d.layerB, cut!, loaded.features.shapes.cut as number[]);
+      expect(maxAbsDiff(ours, pooled!)).toBeLessThan(1e-5);
+    } finally {
+      loaded.dispose();
+    }
   });
 });
