@@ -26,7 +26,9 @@ export type ModelSource =
       normalization?: ModelDescriptor['normalization'];
       resize?: ResizeMode;
     }
+  /** A known model by id, or any model.json URL; either must have been downloaded (downloadModel). */
   | { kind: 'known'; id: string; cacheRoot?: string }
+  | { kind: 'url'; url: string; cacheRoot?: string }
   | { kind: 'starter'; resourcesDir?: string };
 
 export interface ModelSummary {
@@ -58,7 +60,10 @@ export interface ExtractFeaturesResult extends ExtractionResult {
 }
 
 export interface DownloadModelArgs {
-  id: string;
+  /** A known model's id ... */
+  id?: string;
+  /** ... or the URL of any TF.js Layers model.json (verified by loading; hashes pinned only for known URLs). */
+  url?: string;
   cacheRoot?: string;
   /** A mirror (or a local server in tests) instead of the model's canonical location. */
   baseUrl?: string;

@@ -9,7 +9,7 @@ import { AppError, type ErrorData } from '../../src-preload/app-error';
 import { activeBackend, initBackend, type BackendInfo } from './backend';
 import { extractFeatures } from './features/extract-features';
 import { FeatureStore, featureLayoutOf, featureStorePath } from './features/feature-store';
-import { findKnownModel } from './model/known-models';
+import { findKnownModel, modelForUrl, type KnownModel } from './model/known-models';
 import { loadModelFolder, loadStarterModel, type LoadedModel } from './model/load-model';
 import { downloadModel, loadKnownModel } from './model/model-download';
 import type { ProgressSnapshot } from './features/progress-meter';
@@ -41,22 +41,31 @@ async function ensureBackend(): Promise<BackendInfo> {
   return backendStart;
 }
 
-function knownOrThrow(id: string): NonNullable<ReturnType<typeof findKnownModel>> {
+function knownOrThrow(id: string): KnownModel {
   const known = findKnownModel(id);
   if (!known) throw new AppError('NOT_FOUND', `"${id}" is not a model this version of ADMA Studio knows.`);
   return known;
 }
 
+function startLoading(source: ModelSource): Promise<LoadedModel> {
+  switch (source.kind) {
+    case 'folder':
+      return loadModelFolder(source.path, { layers: source.layers, normalization: source.normalization, resize: source.resize });
+    case 'known':
+      return loadKnownModel(knownOrThrow(source.id), source.cacheRoot);
+    case 'url':
+      return loadKnownModel(modelForUrl(source.url), source.cacheRoot);
+    case 'starter':
+      return loadStarterModel(source.resourcesDir);
+  }
+}
+
+/** Loaded models are kept per source for the life of the worker (until the backend changes). */
 function loadModel(source: ModelSource): Promise<LoadedModel> {
   const key = JSON.stringify(source);
   let pending = models.get(key);
   if (!pending) {
-    pending =
-      source.kind === 'folder'
-        ? loadModelFolder(source.path, { layers: source.layers, normalization: source.normalization, resize: source.resize })
-        : source.kind === 'known'
-          ? loadKnownModel(knownOrThrow(source.id), source.cacheRoot)
-          : loadStarterModel(source.resourcesDir);
+    pending = startLoading(source);
     models.set(key, pending);
     pending.catch(() => models.delete(key));
   }
@@ -91,10 +100,12 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     return summarise(await loadModel(source));
   },
 
-  async downloadModel({ id, cacheRoot, baseUrl }, context) {
+  async downloadModel({ id, url, cacheRoot, baseUrl }, context) {
+    if ((id === undefined) === (url === undefined)) throw new AppError('BAD_ARGUMENT', 'Give either a known model id or a model.json URL to download.');
+    const model = id !== undefined ? knownOrThrow(id) : modelForUrl(url as string);
     await ensureBackend();
     const started = performance.now();
-    return downloadModel(knownOrThrow(id), {
+    return downloadModel(model, {
       cacheRoot,
       baseUrl,
       signal: context.signal,

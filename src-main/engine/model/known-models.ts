@@ -4,6 +4,9 @@
  * hashes the application itself carries (not against anything the server says).
  */
 
+import { createHash } from 'node:crypto';
+import { AppError } from '../../../src-preload/app-error';
+
 export interface KnownModel {
   /** Stable id, also the model id that keys the feature cache. */
   id: string;
@@ -155,6 +158,28 @@ export const KNOWN_MODELS: readonly KnownModel[] = [
 
 export function findKnownModel(id: string): KnownModel | undefined {
   return KNOWN_MODELS.find((model) => model.id === id);
+}
+
+/**
+ * The model behind a `model.json` URL: the known entry when the URL is a canonical one,
+ * otherwise an unpinned entry whose id is derived from the URL (so the same URL always
+ * lands in the same cache folder).
+ */
+export function modelForUrl(url: string): KnownModel {
+  const known = KNOWN_MODELS.find((model) => model.modelUrl === url);
+  if (known) return known;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new AppError('BAD_ARGUMENT', `"${url}" is not a URL; give the address of a TF.js model.json.`);
+  }
+  if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || !parsed.pathname.endsWith('/model.json')) {
+    throw new AppError('BAD_ARGUMENT', `${url} does not point at a model.json over http(s); give the address of a TF.js Layers model's model.json.`);
+  }
+  const folder = parsed.pathname.split('/').slice(-2, -1)[0] || parsed.hostname;
+  const tag = createHash('sha256').update(url).digest('hex').slice(0, 12);
+  return { id: `${folder.replace(/[^A-Za-z0-9._-]/g, '_')}-${tag}`, name: `${folder} (${parsed.hostname})`, modelUrl: url, sha256: null, approxBytes: 0 };
 }
 
 /**

@@ -16,7 +16,7 @@ import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/prom
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../../src-preload/app-error';
-import type { KnownModel } from './known-models';
+import { matchKnownModelByHashes, type KnownModel } from './known-models';
 import { loadModelFolder, type LoadedModel } from './load-model';
 import { MODEL_JSON, manifestGroupBytes, parseModelJson } from './model-folder-io';
 
@@ -75,11 +75,20 @@ export function installedModelDir(model: KnownModel, cacheRoot = defaultModelCac
   return existsSync(join(dir, DOWNLOAD_RECORD)) ? dir : null;
 }
 
-/** Load a known model from the cache (download it first with `downloadModel`). */
+/**
+ * Load a downloaded model from the cache (download it first with `downloadModel`). Files
+ * that are exactly a pinned known model take that model's id, whatever URL they came from,
+ * so their features are shared.
+ */
 export async function loadKnownModel(model: KnownModel, cacheRoot = defaultModelCacheRoot()): Promise<LoadedModel> {
   const dir = installedModelDir(model, cacheRoot);
-  if (!dir) throw new AppError('NOT_FOUND', `${model.name} has not been downloaded yet; download it first (about ${Math.round(model.approxBytes / 1e6)} MB).`);
-  return loadModelFolder(dir, { id: model.id, name: model.name });
+  if (!dir) {
+    const size = model.approxBytes > 0 ? ` (about ${Math.round(model.approxBytes / 1e6)} MB)` : '';
+    throw new AppError('NOT_FOUND', `${model.name} has not been downloaded yet; download it first${size}.`);
+  }
+  const record = JSON.parse(await readFile(join(dir, DOWNLOAD_RECORD), 'utf8')) as DownloadRecord;
+  const identity = matchKnownModelByHashes(record.sha256) ?? model;
+  return loadModelFolder(dir, { id: identity.id, name: identity.name });
 }
 
 function sha256(bytes: Uint8Array): string {

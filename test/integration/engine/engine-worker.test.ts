@@ -7,6 +7,7 @@ import { EngineClient } from '../../../src-main/engine/engine-client';
 import { FeatureStore } from '../../../src-main/engine/features/feature-store';
 import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
 import type { ProgressEvent } from '../../../src-main/engine/worker-protocol';
+import { startModelServer } from './local-model-server';
 import { hasHymenopteraVal, hasMobileNet025, hymenopteraValPhotos, MISSING_DATA_REASON, MISSING_MODEL_REASON, MOBILENET_025_DIR } from './shared-material';
 
 const available = hasMobileNet025 && hasHymenopteraVal;
@@ -97,6 +98,30 @@ describe.skipIf(!available)(`engine worker extraction (${reason})`, () => {
       expect([features.n, features.dA, features.dB, features.classCount]).toEqual([12, 128, 256, 1000]);
     } finally {
       store.close();
+    }
+  });
+
+  it('downloads a model by URL with progress, then loads it from the cache under the pinned id its files match', async () => {
+    const server = await startModelServer(MOBILENET_025_DIR);
+    const cacheRoot = mkdtempSync(join(tmpdir(), 'adma-worker-cache-'));
+    try {
+      const url = `${server.base}model.json`;
+      const events: ProgressEvent[] = [];
+      const result = await client.request('downloadModel', { url, cacheRoot }, { onProgress: (e) => events.push(e) });
+      expect(result.pinned).toBe(false); // a local URL is not a canonical one
+      expect(result.id).toMatch(/^models-[0-9a-f]{12}$/);
+      const last = events[events.length - 1] as ProgressEvent;
+      expect(last).toMatchObject({ kind: 'downloadModel', phase: 'download' });
+      expect(last.done).toBe(last.total);
+      expect(events.every((e) => e.backend === client.backend)).toBe(true);
+      const summary = await client.request('loadModel', { source: { kind: 'url', url, cacheRoot } });
+      expect(summary.descriptor.id).toBe('mobilenet_v1_0.25_224');
+      expect(summary.knownModelId).toBe('mobilenet_v1_0.25_224');
+      const neither = await rejection(client.request('downloadModel', { cacheRoot }));
+      expect(neither.code).toBe('BAD_ARGUMENT');
+    } finally {
+      await server.close();
+      rmSync(cacheRoot, { recursive: true, force: true });
     }
   });
 

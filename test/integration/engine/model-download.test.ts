@@ -1,68 +1,15 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src-preload/app-error';
 import { initBackend } from '../../../src-main/engine/backend';
-import { findKnownModel, type KnownModel } from '../../../src-main/engine/model/known-models';
+import { findKnownModel, modelForUrl, type KnownModel } from '../../../src-main/engine/model/known-models';
 import { DOWNLOAD_RECORD, downloadModel, installedModelDir, loadKnownModel, type DownloadProgress } from '../../../src-main/engine/model/model-download';
+import { startModelServer, type ModelServer } from './local-model-server';
 import { hasMobileNet025, MISSING_MODEL_REASON, MOBILENET_025_DIR } from './shared-material';
-
-/** A 127.0.0.1 server for a model folder with Range support, broken transfers and corrupted files on demand. */
-interface ModelServer {
-  base: string;
-  log: { file: string; range: string | null }[];
-  /** Files whose next full transfer stops half-way (socket destroyed). */
-  interruptNext: Set<string>;
-  /** Files served with one byte flipped. */
-  corrupt: Set<string>;
-  close(): Promise<void>;
-}
-
-async function startModelServer(dir: string): Promise<ModelServer> {
-  const state = { log: [] as ModelServer['log'], interruptNext: new Set<string>(), corrupt: new Set<string>() };
-  const server: Server = createServer((request, response) => {
-    const file = decodeURIComponent((request.url ?? '/').replace(/^\/models\//, ''));
-    const range = request.headers.range ?? null;
-    state.log.push({ file, range });
-    const path = join(dir, file);
-    if (file.includes('/') || !existsSync(path)) {
-      response.writeHead(404).end('not found');
-      return;
-    }
-    const bytes = Buffer.from(readFileSync(path));
-    if (state.corrupt.has(file)) {
-      const middle = Math.floor(bytes.length / 2);
-      bytes[middle] = (bytes[middle] as number) ^ 0xff;
-    }
-    const start = range ? Number(/bytes=(\d+)-/.exec(range)?.[1] ?? 0) : 0;
-    if (start >= bytes.length && range) {
-      response.writeHead(416, { 'Content-Range': `bytes */${bytes.length}` }).end();
-      return;
-    }
-    const body = bytes.subarray(start);
-    response.writeHead(range ? 206 : 200, {
-      'Content-Length': body.length,
-      'Accept-Ranges': 'bytes',
-      ...(range ? { 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {}),
-    });
-    if (state.interruptNext.has(file) && body.length > 1) {
-      state.interruptNext.delete(file);
-      response.write(body.subarray(0, Math.floor(body.length / 2)), () => setTimeout(() => response.destroy(), 20));
-      return;
-    }
-    response.end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    base: `http://127.0.0.1:${port}/models/`,
-    ...state,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(
@@ -99,6 +46,16 @@ describe.skipIf(!hasMobileNet025)(`downloading a known model (${hasMobileNet025 
     expect(Object.keys(findKnownModel('mobilenet_v1_0.75_224')?.sha256 ?? {})).toHaveLength(56);
     expect(findKnownModel('mobilenet_v1_0.50_224')?.sha256).toBeNull();
     expect(findKnownModel('mobilenet_v1_1.0_224')?.modelUrl).toBe('https://storage.googleapis.com/tfjs-models/tfjs/mobilenet_v1_1.0_224/model.json');
+  });
+
+  it('any model.json URL maps to a stable cache id; canonical URLs map to the pinned entry', () => {
+    expect(modelForUrl(model.modelUrl)).toBe(model);
+    const other = modelForUrl('https://example.org/models/my_net/model.json');
+    expect(other.sha256).toBeNull();
+    expect(other.id).toMatch(/^my_net-[0-9a-f]{12}$/);
+    expect(modelForUrl('https://example.org/models/my_net/model.json').id).toBe(other.id);
+    expect(() => modelForUrl('ftp://example.org/model.json')).toThrow(/model\.json over http/);
+    expect(() => modelForUrl('not a url')).toThrow(/not a URL/);
   });
 
   it('downloads, verifies, installs atomically and reports progress; a second call downloads nothing', async () => {
