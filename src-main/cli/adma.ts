@@ -88,15 +88,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (first === '--help' || first === '-h' || first === 'help') {
     const topic = rest[0];
+    if (topic === 'simulate') return main(['simulate', '--help']);
     process.stdout.write(`${topic && (COMMANDS as readonly string[]).includes(topic) ? COMMAND_HELP[topic as CommandName] : TOOL_HELP}\n`);
     return EXIT.ok;
   }
   const out = new ProgressLine();
-  if (!(COMMANDS as readonly string[]).includes(first)) {
+  if (first !== 'simulate' && !(COMMANDS as readonly string[]).includes(first)) {
     out.log(`adma: unknown command '${first}'. Commands: ${COMMANDS.join(', ')}.\nRun 'adma --help' for usage.`);
     return EXIT.usage;
   }
-  const command = first as CommandName;
+  const command = first as CommandName | 'simulate';
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = (): void => {
@@ -107,7 +108,8 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   try {
-    await runCommand(command, rest, controller.signal, out);
+    if (command === 'simulate') await (await import('./simulate-command')).runSimulate(rest, controller.signal, out);
+    else await runCommand(command, rest, controller.signal, out);
     out.end();
     return EXIT.ok;
   } catch (error) {

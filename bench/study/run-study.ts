@@ -1,0 +1,106 @@
+/**
+ * Runs one setting of the simulation study (see study-settings.ts) through the simulator's
+ * library API, extracting features once:
+ *   main     every strategy, 5 seeds, batch 10, 20 rounds, the default schedule
+ *            → bench/results/<setting>/ (rounds.json/csv, summary.csv/md, curves.svg)
+ *   tuning   ADMA and ADMA-diverse under each schedule (linear 0.05/0.1/0.2, exp 0.7/0.9)
+ *            and batch size (5/10/20) at a fixed budget of 200 labels, with random,
+ *            entropy and core-set as the yardstick for batch sizes other than 10
+ *            → bench/results/<setting>/tuning/<schedule>-b<batch>/summary.{csv,md}
+ *
+ *   npx tsx bench/study/run-study.ts <setting> [main|tuning] [--seeds 5] [--rounds 20]
+ *                                    [--batches 5,10,20] [--schedules linear:0.1,exp:0.8]
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { STRATEGY_NAMES, type StrategyName } from '../../src-main/engine/adma/query-strategy';
+import { initBackend } from '../../src-main/engine/backend';
+import { loadModelFolder, loadStarterModel } from '../../src-main/engine/model/load-model';
+import { readImageFolderDataset } from '../../src-main/engine/simulate/image-folder-dataset';
+import { ReferenceCacheDir } from '../../src-main/engine/simulate/reference-cache';
+import { runSimulation, type SimulationResult } from '../../src-main/engine/simulate/run-simulation';
+import { prepareSimulationFeatures } from '../../src-main/engine/simulate/simulation-features';
+import { summaryMarkdown, writeSimulationReport } from '../../src-main/engine/simulate/simulation-report-files';
+import { parseScheduleSpec } from '../../src-main/engine/simulate/tradeoff-schedule-spec';
+import { ROOT, studySetting } from './study-settings';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { seeds: { type: 'string' }, rounds: { type: 'string' }, batches: { type: 'string' }, schedules: { type: 'string' }, strategies: { type: 'string' } },
+});
+const setting = studySetting(positionals[0] ?? '');
+const part = positionals[1] ?? 'main';
+const seedCount = Number(values.seeds ?? 5);
+const seeds = Array.from({ length: seedCount }, (_, i) => i);
+const log = (line: string): void => {
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+};
+
+if (!existsSync(setting.folder)) {
+  log(`skipped ${setting.id}: ${setting.folder} is absent${setting.folder.includes('mnist') ? ' (run bench/study/write-mnist-pool.ts first)' : ' (shared material not mounted)'}`);
+  process.exit(0);
+}
+const backend = await initBackend();
+log(`backend: ${backend.label}`);
+const dataset = await readImageFolderDataset(setting.folder);
+const loaded = setting.model === 'starter' ? await loadStarterModel() : await loadModelFolder(setting.model);
+let lastProgress = 0;
+const features = await prepareSimulationFeatures(loaded, dataset, {
+  deep: setting.mode === 'deep',
+  cacheDir: setting.cacheDir,
+  onProgress: (p) => {
+    if (Date.now() - lastProgress > 10_000) {
+      lastProgress = Date.now();
+      log(`extracting ${p.done}/${p.total}`);
+    }
+  },
+});
+loaded.dispose();
+log(`${setting.id}: ${features.labels.length} images, ${features.classes.length} classes; features ${features.extraction.computed} computed, ${features.extraction.reused} cached (${features.extraction.seconds.toFixed(1)} s); left out ${features.failures.map((f) => f.path).join(', ') || 'none'}`);
+const referenceCache = new ReferenceCacheDir(join(setting.cacheDir, '.adma', 'simulate'));
+const outRoot = join(ROOT, 'bench/results', setting.id);
+const status = (line: string): void => {
+  if (line.startsWith('seed') || /round 1\//.test(line)) log(line);
+};
+
+async function simulate(strategies: StrategyName[], batch: number, rounds: number, schedule: string): Promise<SimulationResult> {
+  return runSimulation(features, { strategies, seeds, batch, rounds, testFraction: 0.3, mode: setting.mode, schedule: parseScheduleSpec(schedule), referenceCache, onStatus: status });
+}
+
+if (part === 'main') {
+  const strategies = (values.strategies?.split(',') ?? [...STRATEGY_NAMES]) as StrategyName[];
+  const result = await simulate(strategies, 10, Number(values.rounds ?? 20), 'linear:0.1');
+  await writeSimulationReport(result, outRoot, setting.title);
+  log(`${setting.id} main: ${result.meta.seconds.toFixed(0)} s → ${outRoot}`);
+} else if (part === 'tuning') {
+  const batches = (values.batches ?? '5,10,20').split(',').map(Number);
+  const schedules = (values.schedules ?? 'linear:0.05,linear:0.1,linear:0.2,exp:0.7,exp:0.9').split(',');
+  const budget = 200;
+  const table: string[] = [];
+  for (const batch of batches) {
+    const rounds = Math.max(1, Math.round(budget / batch));
+    for (const [i, schedule] of schedules.entries()) {
+      const yardstick: StrategyName[] = i === 0 && batch !== 10 ? ['random', 'entropy', 'margin', 'coreset', 'distinctiveness'] : [];
+      const result = await simulate(['adma', 'adma-diverse', ...yardstick], batch, rounds, schedule);
+      const dir = join(outRoot, 'tuning', `${schedule.replace(':', '-')}-b${batch}`);
+      await mkdir(dir, { recursive: true });
+      const title = `${setting.title} · ${schedule} · b=${batch}`;
+      const md = summaryMarkdown(result, title);
+      await writeFile(join(dir, 'summary.md'), md);
+      await writeSimulationReport(result, join(ROOT, 'bench/.work/tuning-full', setting.id, `${schedule.replace(':', '-')}-b${batch}`), title);
+      for (const s of result.summary) {
+        const toTarget = s.reached > 0 ? `${s.labelsToTarget.mean.toFixed(0)} ± ${s.labelsToTarget.std.toFixed(0)} (${s.reached}/${s.seeds})` : `> ${budget}`;
+        table.push(`| ${batch} | ${s.strategy.startsWith('adma') ? schedule : '–'} | ${s.strategy} | ${s.alc.mean.toFixed(3)} ± ${s.alc.std.toFixed(3)} | ${toTarget} | ${(100 * s.finalAccuracy.mean).toFixed(1)}% |`);
+      }
+      log(`${setting.id} tuning ${schedule} b=${batch}: ${result.meta.seconds.toFixed(0)} s`);
+    }
+  }
+  await writeFile(
+    join(outRoot, 'tuning', 'tuning.md'),
+    `### ${setting.title}: schedule and batch-size tuning (budget ${budget} labels, seeds ${seeds.join(', ')})\n\n| batch | schedule | strategy | ALC | labels to 95% | final accuracy |\n|---|---|---|---|---|---|\n${table.join('\n')}\n`,
+  );
+} else {
+  throw new Error(`Unknown part "${part}": main or tuning.`);
+}

@@ -1,0 +1,39 @@
+/**
+ * The settings of the simulation study: which folder, model and fine-tuning mode. Results
+ * go to bench/results/<id>/. Shared material is read in place from ../shared.
+ */
+import { join, resolve } from 'node:path';
+import type { TrainingMode } from '../../src-main/engine/train/head-weights';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const SHARED = resolve(ROOT, '../shared');
+export const WORK = join(ROOT, 'bench/.work');
+
+export interface StudySetting {
+  id: string;
+  title: string;
+  folder: string;
+  /** 'starter' or a model folder. */
+  model: string;
+  mode: TrainingMode;
+  /** Feature cache (kept out of the shared, read-only data). */
+  cacheDir: string;
+}
+
+const hymenoptera = join(SHARED, 'data/hymenoptera');
+const mnist = join(WORK, 'mnist-5000');
+
+export const STUDY_SETTINGS: readonly StudySetting[] = [
+  { id: 'hymenoptera-mobilenet025-light', title: 'hymenoptera · MobileNet v1 0.25 · light', folder: hymenoptera, model: join(SHARED, 'models/mobilenet_v1_0.25_224'), mode: 'light', cacheDir: join(WORK, 'cache/hymenoptera') },
+  { id: 'hymenoptera-mobilenet025-deep', title: 'hymenoptera · MobileNet v1 0.25 · deep', folder: hymenoptera, model: join(SHARED, 'models/mobilenet_v1_0.25_224'), mode: 'deep', cacheDir: join(WORK, 'cache/hymenoptera') },
+  { id: 'hymenoptera-mobilenet075-light', title: 'hymenoptera · MobileNet v1 0.75 · light', folder: hymenoptera, model: join(SHARED, 'models/mobilenet_v1_0.75_224'), mode: 'light', cacheDir: join(WORK, 'cache/hymenoptera') },
+  { id: 'hymenoptera-mobilenet075-deep', title: 'hymenoptera · MobileNet v1 0.75 · deep', folder: hymenoptera, model: join(SHARED, 'models/mobilenet_v1_0.75_224'), mode: 'deep', cacheDir: join(WORK, 'cache/hymenoptera') },
+  { id: 'mnist5000-starter-light', title: 'MNIST 5,000 · starter (Fashion-MNIST) · light', folder: mnist, model: 'starter', mode: 'light', cacheDir: join(WORK, 'cache/mnist-5000') },
+  { id: 'mnist5000-starter-deep', title: 'MNIST 5,000 · starter (Fashion-MNIST) · deep', folder: mnist, model: 'starter', mode: 'deep', cacheDir: join(WORK, 'cache/mnist-5000') },
+];
+
+export function studySetting(id: string): StudySetting {
+  const setting = STUDY_SETTINGS.find((s) => s.id === id);
+  if (!setting) throw new Error(`Unknown study setting "${id}"; known: ${STUDY_SETTINGS.map((s) => s.id).join(', ')}.`);
+  return setting;
+}

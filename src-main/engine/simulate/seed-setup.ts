@@ -1,0 +1,39 @@
+/**
+ * What every strategy of one seed shares: the stratified test split, the centres (shipped,
+ * or estimated from the pool without the test images) and D of every image, computed once.
+ */
+import type { CentreSet } from '../adma/centre-set';
+import { computeDistinctiveness } from '../adma/distinctiveness';
+import { estimatePoolCentres } from '../adma/pool-centres';
+import type { SimulationFeatures } from './simulation-features';
+import { stratifiedTestSplit } from './stratified-split';
+
+export interface SeedSetup {
+  seed: number;
+  /** 1 = test image (never queried, never trained on). */
+  testMask: Uint8Array;
+  testIds: ReadonlySet<number>;
+  poolIds: number[];
+  testIdList: number[];
+  centres: CentreSet;
+  /** D of every image id. */
+  distinctiveness: Float64Array;
+}
+
+export function setUpSeed(features: SimulationFeatures, seed: number, testFraction: number, normalize: boolean): SeedSetup {
+  const n = features.labels.length;
+  const testMask = stratifiedTestSplit(features.labels, features.classes.length, testFraction, seed);
+  const testIdList: number[] = [];
+  const poolIds: number[] = [];
+  for (let id = 0; id < n; id++) (testMask[id] ? testIdList : poolIds).push(id);
+  const testIds = new Set(testIdList);
+  const imageIds = Int32Array.from({ length: n }, (_, i) => i);
+  const centres =
+    features.shippedCentres ??
+    estimatePoolCentres({ imageIds, featuresA: features.featuresA, featuresB: features.featuresB, sourceProbabilities: features.sourceProbabilities, excludedIds: testIds });
+  if (centres.sourceClasses.length < 2) {
+    throw new Error(`Only ${centres.sourceClasses.length} source class(es) qualify as centres for this pool; distinctiveness needs at least 2 (use a larger pool).`);
+  }
+  const distinctiveness = computeDistinctiveness({ featuresA: features.featuresA, featuresB: features.featuresB, sourceProbabilities: features.sourceProbabilities, centres }, { normalize });
+  return { seed, testMask, testIds, poolIds, testIdList, centres, distinctiveness };
+}

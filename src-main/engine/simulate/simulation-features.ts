@@ -1,0 +1,90 @@
+/**
+ * Everything a simulation reads from the pre-trained model, computed ONCE and shared by all
+ * strategies and seeds: pooled layer-A/B features and source softmax of every image (and the
+ * cut-layer activations for deep mode), through the engine's content-addressed feature
+ * cache, plus the pre-trained top block (deep mode) and the shipped centres (if any).
+ * Images that fail to decode are dropped from the simulation and reported.
+ */
+import type { CentreSet } from '../adma/centre-set';
+import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix';
+import { extractFeatures, type ExtractionProgress } from '../features/extract-features';
+import { FeatureStore, featureLayoutOf, featureStorePath } from '../features/feature-store';
+import { hashImageFile } from '../features/image-content-hash';
+import type { LoadedModel } from '../model/load-model';
+import type { TopBlockWeights } from '../train/head-weights';
+import { readTopBlock } from '../train/top-block';
+import type { ImageFolderDataset } from './image-folder-dataset';
+import { loadShippedCentreSet } from './shipped-centre-set';
+
+export interface SimulationFeatures {
+  modelId: string;
+  modelName: string;
+  classes: string[];
+  /** Relative path of image id i (ids are 0..n-1, in dataset order). */
+  paths: string[];
+  /** True class of image id i. */
+  labels: Int32Array;
+  featuresA: FeatureMatrix;
+  featuresB: FeatureMatrix;
+  sourceProbabilities: FeatureMatrix;
+  /** Deep mode: n x prod(cutShape) cut activations, and the shape of one row. */
+  cut: { data: Float32Array; shape: number[] } | null;
+  topBlock: TopBlockWeights | null;
+  /** Centres shipped with the model; null when they must be estimated from the pool. */
+  shippedCentres: CentreSet | null;
+  /** Images left out because they could not be read. */
+  failures: { path: string; reason: string }[];
+  extraction: { computed: number; reused: number; seconds: number };
+}
+
+export interface SimulationFeatureOptions {
+  deep: boolean;
+  /** Folder holding the feature cache (`<cacheDir>/.adma/features/<model>.db`). */
+  cacheDir: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: ExtractionProgress) => void;
+  onStatus?: (line: string) => void;
+}
+
+export async function prepareSimulationFeatures(loaded: LoadedModel, dataset: ImageFolderDataset, options: SimulationFeatureOptions): Promise<SimulationFeatures> {
+  const hashes: string[] = [];
+  for (let i = 0; i < dataset.images.length; i++) {
+    hashes.push(await hashImageFile((dataset.images[i] as { absPath: string }).absPath));
+    if (i % 200 === 199) options.onStatus?.(`hashing: ${i + 1}/${dataset.images.length} images`);
+  }
+  const layout = featureLayoutOf(loaded);
+  const store = FeatureStore.open(featureStorePath(options.cacheDir, layout.modelId), layout);
+  try {
+    const result = await extractFeatures(
+      loaded,
+      store,
+      dataset.images.map((image, i) => ({ hash: hashes[i] as string, path: image.absPath })),
+      { deep: options.deep, ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
+    );
+    if (result.cancelled) throw options.signal?.reason instanceof Error ? options.signal.reason : new Error('Feature extraction was cancelled.');
+    const failedHashes = new Set(result.failures.map((f) => f.hash));
+    const kept = dataset.images.map((image, i) => ({ image, hash: hashes[i] as string })).filter(({ hash }) => !failedHashes.has(hash));
+    const failures = dataset.images.flatMap((image, i) => (failedHashes.has(hashes[i] as string) ? [{ path: image.path, reason: result.failures.find((f) => f.hash === hashes[i])?.error.message ?? 'unreadable' }] : []));
+    const keptHashes = kept.map((k) => k.hash);
+    const matrices = store.load(keptHashes);
+    const n = kept.length;
+    const cut = options.deep ? store.loadCut(keptHashes) : null;
+    return {
+      modelId: layout.modelId,
+      modelName: loaded.descriptor.name,
+      classes: [...dataset.classes],
+      paths: kept.map((k) => k.image.path),
+      labels: Int32Array.from(kept, (k) => k.image.label),
+      featuresA: createFeatureMatrix(matrices.a, n, matrices.dA),
+      featuresB: createFeatureMatrix(matrices.b, n, matrices.dB),
+      sourceProbabilities: createFeatureMatrix(matrices.softmax, n, matrices.classCount),
+      cut: cut ? { data: cut.data, shape: [...cut.shape] } : null,
+      topBlock: options.deep ? readTopBlock(loaded.model, loaded.descriptor.cutLayer, loaded.descriptor.layerB) : null,
+      shippedCentres: await loadShippedCentreSet(loaded),
+      failures,
+      extraction: { computed: result.computed, reused: result.reused, seconds: result.seconds },
+    };
+  } finally {
+    store.close();
+  }
+}
