@@ -25,6 +25,7 @@ import { sourceCentresByClassMean } from '../../src-main/engine/starter/source-c
 import { buildDemoSet } from './build-demo-set';
 import { installFastConvFilterGradient } from './fast-conv-filter-gradient';
 import { loadOfficialFashionTest } from './official-fashion-test';
+import { readModelFolder } from './read-layers-model';
 import { saveLayersModel } from './save-layers-model';
 import { buildStarterModel, STARTER_LAYERS } from './starter-architecture';
 import { accuracyOf, imagesToTensor, runStarterModel } from './starter-features';
@@ -79,14 +80,25 @@ async function buildModel(outDir: string, officialTestDir: string | undefined): 
     console.log(`epoch ${epoch}: loss ${loss.toFixed(4)} train acc ${trainAccuracy.toFixed(4)} held-out sample acc ${monitorAccuracy.toFixed(4)} (${seconds(epochStart)} s)`);
   }
 
-  const testOut = await runStarterModel(model, STARTER_LAYERS, split.test.map((image) => image.pixels));
+  // Everything below scores the saved artifact itself, reloaded under the wasm backend (the
+  // engine's inference backend when tfjs-node is absent, and ~10x faster than cpu here).
+  const trainedParams = model.countParams();
+  const trainedLayers = model.layers.map((layer) => ({ name: layer.name, className: layer.getClassName(), outputShape: JSON.stringify(layer.outputShape) }));
+  await mkdir(outDir, { recursive: true });
+  const sizes = await saveLayersModel(model, outDir);
+  model.dispose();
+  const inference = await initBackend('wasm');
+  const saved = await readModelFolder(outDir);
+  console.log(`scoring the saved model with ${inference.label}`);
+
+  const testOut = await runStarterModel(saved, STARTER_LAYERS, split.test.map((image) => image.pixels));
   const test = accuracyOf(testOut.probabilities, classes, split.test.map((image) => image.label));
   console.log(`held-out accuracy: ${(test.overall * 100).toFixed(2)}% on ${split.test.length} images`);
 
   let official: TrainingReport['officialTest'] = null;
   if (officialTestDir) {
     const set = await loadOfficialFashionTest(officialTestDir, split.train.map((image) => image.pixels));
-    const out = await runStarterModel(model, STARTER_LAYERS, set.pixels);
+    const out = await runStarterModel(saved, STARTER_LAYERS, set.pixels);
     const all = accuracyOf(out.probabilities, classes, set.labels);
     const unseenRows = set.labels.map((_, i) => i).filter((i) => !set.seenInTraining[i]);
     const unseenProbs = new Float32Array(unseenRows.length * classes);
@@ -96,7 +108,7 @@ async function buildModel(outDir: string, officialTestDir: string | undefined): 
     console.log(`official t10k: ${(all.overall * 100).toFixed(2)}% on ${set.labels.length}; ${(unseen.overall * 100).toFixed(2)}% on the ${unseenRows.length} not in our training data`);
   }
 
-  const trainOut = await runStarterModel(model, STARTER_LAYERS, split.train.map((image) => image.pixels));
+  const trainOut = await runStarterModel(saved, STARTER_LAYERS, split.train.map((image) => image.pixels));
   const chosen = sourceCentresByClassMean(trainOut.layerB, trainOut.dims.b, split.train.map((image) => image.label), classes);
   const centres: CentresFile = {
     formatVersion: 1,
@@ -139,16 +151,15 @@ async function buildModel(outDir: string, officialTestDir: string | undefined): 
     centresFile: 'centres.json',
   };
 
-  await mkdir(outDir, { recursive: true });
-  const sizes = await saveLayersModel(model, outDir);
   await writeFile(join(outDir, 'adma-model.json'), `${JSON.stringify(descriptor, null, 2)}\n`);
   await writeFile(join(outDir, 'centres.json'), `${JSON.stringify(centres)}\n`);
   const report: TrainingReport = {
     recipe: STARTER_RECIPE,
     backend: backend.name,
+    inferenceBackend: inference.name,
     tfjsVersion: tf.version.tfjs,
-    parameters: model.countParams(),
-    layers: model.layers.map((layer) => ({ name: layer.name, className: layer.getClassName(), outputShape: JSON.stringify(layer.outputShape) })),
+    parameters: trainedParams,
+    layers: trainedLayers,
     data: { shippedPerClass: data.report.shipped, duplicatesDropped: data.report.duplicatesDropped, malformedDropped: data.report.malformedDropped, train: split.train.length, heldOut: split.test.length },
     epochs,
     heldOut: { images: split.test.length, accuracy: round(test.overall, 4), perClass: test.perClass.map((v) => round(v, 4)) },

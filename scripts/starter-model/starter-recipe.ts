@@ -5,10 +5,10 @@ export const STARTER_RECIPE = {
   /** Seed of the data split, the shuffles and the weight initialisers. */
   seed: 20261127,
   testPerClass: 1000,
-  trainPerClass: 3000,
+  trainPerClass: 1500,
   epochs: 2,
   batchSize: 32,
-  learningRate: 1e-3,
+  learningRate: 2e-3,
   /** Held-out images scored after each epoch for the log (the final score uses all). */
   monitorImages: 1000,
   demo: { perDigit: 30, columns: 20, seed: 7 },

@@ -4,6 +4,8 @@ import type { STARTER_RECIPE } from './starter-recipe';
 export interface TrainingReport {
   recipe: typeof STARTER_RECIPE;
   backend: string;
+  /** Backend the saved model was reloaded and scored with. */
+  inferenceBackend: string;
   tfjsVersion: string;
   parameters: number;
   layers: { name: string; className: string; outputShape: string }[];
@@ -64,12 +66,14 @@ ${official}
 ${layerRows}
 
 - Layer A = \`block2_relu\` (14x14x32, pooled to 32), cut = \`cut\` (7x7x48), TOP block = \`top_pw_conv\`
-  (1x1) + \`top_pw_relu\`, layer B = \`pooled\` (64), softmax = \`source_softmax\`.
+  (1x1) + \`top_pw_relu\`, layer B = \`pooled\` (64), softmax = \`source_softmax\`. Batch norm only in the
+  frozen trunk (blocks 1-3), none in the TOP block.
 - He-normal conv initialisers and a Glorot-uniform dense initialiser, seeded from ${r.seed}.
 - Adam, learning rate ${r.learningRate}, batch ${r.batchSize}, ${r.epochs} epochs, categorical cross-entropy, no augmentation,
   no dropout; each epoch's order is a seeded shuffle (seed ${r.seed + 1}).
-- Backend: ${report.backend} (TF.js ${report.tfjsVersion}), with the Conv2DBackpropFilter kernel replaced by an
-  equivalent, faster loop (\`fast-conv-filter-gradient.ts\`; bit-identical on the checks run). Build time ${report.totalSeconds} s.
+- Training backend: ${report.backend} (TF.js ${report.tfjsVersion}), with the Conv2DBackpropFilter kernel replaced by an
+  equivalent loop ~25x faster (\`fast-conv-filter-gradient.ts\`; same results, see its test). The saved model was
+  reloaded from disk and scored (accuracy, centres) with the ${report.inferenceBackend} backend. Build time ${report.totalSeconds} s.
 
 | epoch | loss | train acc | held-out sample acc (${r.monitorImages} images) | seconds |
 |---|---|---|---|---|

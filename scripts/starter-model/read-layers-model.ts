@@ -1,4 +1,4 @@
-/** A minimal IO handler for the tests: `model.json` + its shards from a folder, via node:fs. */
+/** Reads a Layers model folder (`model.json` + its shards) via node:fs: the counterpart of save-layers-model.ts. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
