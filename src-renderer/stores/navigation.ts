@@ -43,3 +43,9 @@ export async function openInLabeling(imageId: number): Promise<void> {
 export async function browse(filter: ImageFilter): Promise<void> {
   await labeling.start(filter.kind === 'unlabeled' ? { kind: 'queue' } : { kind: 'browse', filter, title: filterTitle(filter) });
 }
+
+/** Show one image in the labeling view within the current session (from the history). */
+export async function showImage(imageId: number): Promise<void> {
+  showView('label');
+  await labeling.enqueue(() => labeling.showImage(imageId));
+}

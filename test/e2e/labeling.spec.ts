@@ -173,6 +173,10 @@ test('label 20 images by keyboard, undo one, reload: every label is still there'
   await expect(page.getByRole('row')).toHaveCount(24); // 20 labels, the undo, the clear, the relabel, the header
   await expect(page.getByRole('cell', { name: 'Undo' })).toBeVisible();
   await shot(page, 'history.png');
+  // A path in the history opens that image in the labeling view.
+  await page.getByRole('button', { name: labeledPaths[18]!, exact: true }).first().click();
+  await expect(page.getByTestId('image-path')).toHaveText(labeledPaths[18]!);
+  await expect(page.getByTestId('current-label')).toHaveText('Normal');
 
   expect(problems).toEqual([]);
 });
