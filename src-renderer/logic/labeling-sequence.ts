@@ -37,9 +37,12 @@ export function prefetchIds(items: readonly SequenceItem[], index: number, ahead
  * labeled have left the server's list while skipped ones are still in it, so the offset is
  * the count of loaded images that still match; for a fixed listing it is what we loaded.
  */
-export function nextPageOffset(items: readonly SequenceItem[], liveUnlabeledQueue: boolean): number {
-  if (!liveUnlabeledQueue) return items.length;
-  return items.reduce((n, item) => n + (item.classId === null ? 1 : 0), 0);
+export function nextPageOffset(items: readonly SequenceItem[], liveUnlabeledQueue: boolean, inserted: ReadonlySet<number> = new Set()): number {
+  // Images inserted out of order (shown after an undo or from the history) are not part of the
+  // server's list prefix, so they do not count.
+  const paged = items.filter((item) => !inserted.has(item.id));
+  if (!liveUnlabeledQueue) return paged.length;
+  return paged.reduce((n, item) => n + (item.classId === null ? 1 : 0), 0);
 }
 
 /** Append a page, dropping images already in the sequence. */

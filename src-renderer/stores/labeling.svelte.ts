@@ -35,6 +35,8 @@ class LabelingSession {
   current = $derived(this.atEnd ? null : (this.items[this.index] ?? null));
 
   private chain: Promise<void> = Promise.resolve();
+  /** Images put into the sequence by hand, outside the source's paging. */
+  private inserted = new Set<number>();
   private generation = 0;
 
   /** Run commands strictly in order, so fast key presses are neither lost nor reordered. */
@@ -56,6 +58,7 @@ class LabelingSession {
   async start(source: SessionSource, startAt?: number): Promise<void> {
     const generation = ++this.generation;
     this.source = source;
+    this.inserted = new Set();
     this.items = [];
     this.index = 0;
     this.total = 0;
@@ -74,6 +77,7 @@ class LabelingSession {
   reset(): void {
     this.generation++;
     this.source = { kind: 'queue' };
+    this.inserted = new Set();
     this.items = [];
     this.index = 0;
     this.total = 0;
@@ -86,7 +90,7 @@ class LabelingSession {
     if (this.exhausted) return;
     this.loading = true;
     try {
-      const offset = nextPageOffset(this.items, this.liveQueue);
+      const offset = nextPageOffset(this.items, this.liveQueue, this.inserted);
       const page = await call('images:list', { filter: this.filter(), offset, limit: PAGE });
       if (generation !== this.generation) return;
       if (this.items.length === 0) this.total = page.total;
@@ -193,6 +197,7 @@ class LabelingSession {
       return;
     }
     const item = await call('images:get', { id: imageId });
+    this.inserted.add(item.id);
     const at = this.atEnd ? this.items.length : this.index;
     this.items = [...this.items.slice(0, at), item, ...this.items.slice(at)];
     this.index = at;

@@ -42,6 +42,9 @@ describe('labeling sequence', () => {
   it('pages the live unlabeled queue by the images that still match', () => {
     expect(nextPageOffset(items, true)).toBe(3);
     expect(nextPageOffset(items, false)).toBe(5);
+    // An image inserted by hand is not part of the server's paging.
+    expect(nextPageOffset(items, true, new Set([5]))).toBe(2);
+    expect(nextPageOffset(items, false, new Set([5]))).toBe(4);
   });
 
   it('appends pages without duplicates and applies label actions', () => {
