@@ -15,6 +15,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const SHOTS = path.join(ROOT, 'test-results/e2e');
 const CLASSES = ['Normal', 'Mitosis', 'Artifact'];
 
+// The second test continues the first one's project: run them in order, skip on failure.
+test.describe.configure({ mode: 'serial' });
+
 let host: RunningHost;
 let folder: string;
 let stateDir: string;
