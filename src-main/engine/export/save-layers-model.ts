@@ -4,11 +4,13 @@
  * Plain @tensorflow/tfjs has no file:// save handler in Node, so the artifacts are captured
  * with tf.io.withSaveHandler and written here.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 export const MODEL_JSON_FILE = 'model.json';
+/** File names this function gives weight shards. */
+const STALE_SHARD = /^group1-shard\d+of\d+\.bin$/;
 /** Shard size TF.js converters use by default. */
 const DEFAULT_SHARD_BYTES = 4 * 1024 * 1024;
 
@@ -45,6 +47,10 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string, shardB
   const shardCount = Math.max(1, Math.ceil(weights.byteLength / shardBytes));
   const paths = Array.from({ length: shardCount }, (_, i) => `group1-shard${i + 1}of${shardCount}.bin`);
   await mkdir(dir, { recursive: true });
+  // Shards first, model.json last: a crash midway never leaves a model.json whose shards are missing.
+  for (let i = 0; i < shardCount; i++) {
+    await writeFile(join(dir, paths[i] as string), weights.subarray(i * shardBytes, Math.min(weights.byteLength, (i + 1) * shardBytes)));
+  }
   const json: tf.io.ModelJSON = {
     modelTopology: artifacts.modelTopology,
     format: 'layers-model',
@@ -53,8 +59,9 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string, shardB
     weightsManifest: [{ paths, weights: artifacts.weightSpecs }],
   };
   await writeFile(join(dir, MODEL_JSON_FILE), JSON.stringify(json));
-  for (let i = 0; i < shardCount; i++) {
-    await writeFile(join(dir, paths[i] as string), weights.subarray(i * shardBytes, Math.min(weights.byteLength, (i + 1) * shardBytes)));
+  // Shards of an earlier, larger save into the same folder would only confuse: remove them.
+  for (const name of await readdir(dir)) {
+    if (STALE_SHARD.test(name) && !paths.includes(name)) await rm(join(dir, name), { force: true });
   }
   return { files: [MODEL_JSON_FILE, ...paths], weightBytes: weights.byteLength };
 }
