@@ -41,6 +41,7 @@ interface Row {
   inference: number;
   endToEnd: number;
   serial: number;
+  decodeWaitShare: number;
   cacheBytes: number;
   cacheBytesDeep: number;
 }
@@ -98,6 +99,7 @@ async function measure(modelName: string, backend: BackendName, files: { path: s
     inference,
     endToEnd: run.rate,
     serial: 1 / (1 / decode + 1 / inference),
+    decodeWaitShare: run.decodeWaitSeconds / run.seconds,
     cacheBytes,
     cacheBytesDeep,
   };
@@ -130,7 +132,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  const header = ['model', 'backend', 'images', 'decode img/s', 'inference img/s', 'end-to-end img/s', 'serial img/s', 'overhead vs inference', 'cache B/img', 'cache B/img deep+grid'];
+  const header = ['model', 'backend', 'images', 'decode img/s', 'inference img/s', 'end-to-end img/s', 'serial img/s', 'overhead vs inference', 'waiting for decode', 'cache B/img', 'cache B/img deep+grid'];
   const table = rows.map((r) => [
     r.model,
     r.backend,
@@ -140,6 +142,7 @@ async function main(): Promise<void> {
     r.endToEnd.toFixed(1),
     r.serial.toFixed(1),
     `${((1 - r.endToEnd / r.inference) * 100).toFixed(0)}%`,
+    `${(r.decodeWaitShare * 100).toFixed(1)}%`,
     r.cacheBytes.toFixed(0),
     r.cacheBytesDeep.toFixed(0),
   ]);

@@ -59,6 +59,11 @@ export interface ExtractionResult {
   seconds: number;
   /** Computed images per second over the run. */
   rate: number;
+  /**
+   * Time spent waiting for decoded images after the first batch: near zero when decoding
+   * keeps ahead of inference (the first batch cannot overlap anything).
+   */
+  decodeWaitSeconds: number;
 }
 
 interface BatchOutputs {
@@ -142,7 +147,12 @@ export async function extractFeatures(
   const { height, width, channels } = loaded.descriptor.input;
   const target = { height, width, channels, resize: options.resize ?? loaded.descriptor.resize };
   const batches = prefetchDecodedBatches(todo, target, { batchSize: options.batchSize ?? 16, depth: options.prefetchDepth ?? 2, signal: options.signal });
+  let decodeWait = 0;
+  let waitStarted = performance.now();
+  let firstBatch = true;
   for await (const batch of batches) {
+    if (!firstBatch) decodeWait += performance.now() - waitStarted;
+    firstBatch = false;
     if (options.signal?.aborted) break;
     for (const { item, error } of batch.failures) failures.push({ hash: item.hash, path: item.path, error });
     const n = batch.items.length;
@@ -163,6 +173,7 @@ export async function extractFeatures(
       computed += n;
     }
     report();
+    waitStarted = performance.now();
   }
   const seconds = (performance.now() - started) / 1000;
   return {
@@ -175,5 +186,6 @@ export async function extractFeatures(
     cancelled: options.signal?.aborted === true && computed + failures.length < todo.length,
     seconds,
     rate: seconds > 0 ? computed / seconds : 0,
+    decodeWaitSeconds: decodeWait / 1000,
   };
 }

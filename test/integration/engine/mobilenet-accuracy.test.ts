@@ -50,8 +50,10 @@ describe.skipIf(!available)(`MobileNet v1 0.25 on the hymenoptera validation pho
       });
       const accuracy = correct / items.length;
       console.log(
-        `MobileNet v1 0.25 ant(310)/bee(309) accuracy on ${items.length} val photos: ${(accuracy * 100).toFixed(1)}% (${correct}/${items.length}), backend ${backend.name}, ${result.rate.toFixed(1)} images/s`,
+        `MobileNet v1 0.25 ant(310)/bee(309) accuracy on ${items.length} val photos: ${(accuracy * 100).toFixed(1)}% (${correct}/${items.length}), backend ${backend.name}, ${result.rate.toFixed(1)} images/s, ${result.decodeWaitSeconds.toFixed(2)} s of ${result.seconds.toFixed(2)} s waiting for decoding`,
       );
+      expect(result.decodeWaitSeconds).toBeGreaterThanOrEqual(0);
+      expect(result.decodeWaitSeconds).toBeLessThan(result.seconds);
       expect(accuracy).toBeGreaterThanOrEqual(0.85);
     } finally {
       store.close();
