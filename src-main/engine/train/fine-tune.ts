@@ -5,9 +5,11 @@
  *
  * Recipe: Adam on a class-balanced softmax cross-entropy (inverse-frequency weights, see
  * class-weights.ts) plus L2 weight decay on the dense kernel; the pre-trained block learns
- * 100x more slowly than the new head (its own Adam). Mini-batches follow a seeded
- * shuffle; training stops when an epoch's mean loss falls below `targetLoss` or after
- * `maxEpochs` (raised so that small label sets still get `minSteps` optimizer steps).
+ * 100x more slowly than the new head (its own Adam; Adam's first steps move every weight by
+ * about the learning rate, which would scramble pre-trained features at the head's rate).
+ * Mini-batches follow a seeded shuffle; training stops when the loss of the current weights
+ * over all labels falls below `targetLoss` (checked whenever the epoch's running mean
+ * does), or after `maxEpochs` (raised so small label sets still get `minSteps` steps).
  *
  * Reproducibility: initial weights (glorot-uniform.ts) and the shuffle order come from a
  * seeded JavaScript generator, and no op used here draws random numbers, so the same
