@@ -46,6 +46,13 @@ const ALL: readonly KeyContext[] = ['label', 'gallery', 'other'];
 const primary = (i: KeyInput): boolean => i.ctrlKey || i.metaKey;
 const plain = (i: KeyInput): boolean => !i.ctrlKey && !i.metaKey && !i.altKey;
 
+const ARROWS: Record<string, { dx: number; dy: number }> = {
+  ArrowLeft: { dx: -1, dy: 0 },
+  ArrowRight: { dx: 1, dy: 0 },
+  ArrowUp: { dx: 0, dy: -1 },
+  ArrowDown: { dx: 0, dy: 1 },
+};
+
 const VIEW_KEYS: { code: string; view: ViewName; name: string }[] = [
   { code: 'Digit1', view: 'label', name: 'Label' },
   { code: 'Digit2', view: 'gallery', name: 'Gallery' },
@@ -125,22 +132,13 @@ export const bindings: readonly Binding[] = [
     matches: (i) => primary(i) && !i.shiftKey && !i.altKey && i.key.toLowerCase() === 'a',
     command: { kind: 'select-all' },
   },
-  ...(
-    [
-      ['←', 'ArrowLeft', -1, 0],
-      ['→', 'ArrowRight', 1, 0],
-      ['↑', 'ArrowUp', 0, -1],
-      ['↓', 'ArrowDown', 0, 1],
-    ] as const
-  ).map(
-    ([label, key, dx, dy]): Binding => ({
-      keys: [label, `Shift+${label}`],
-      description: `Move the selection ${dx < 0 ? 'left' : dx > 0 ? 'right' : dy < 0 ? 'up' : 'down'} (Shift extends it)`,
-      contexts: ['gallery'],
-      matches: (i) => !primary(i) && !i.altKey && i.key === key,
-      command: { kind: 'move', dx, dy, extend: false },
-    }),
-  ),
+  {
+    keys: ['←', '→', '↑', '↓'],
+    description: 'Move the selection through the grid; with Shift, extend it',
+    contexts: ['gallery'],
+    matches: (i) => !primary(i) && !i.altKey && Object.hasOwn(ARROWS, i.key),
+    command: { kind: 'move', dx: 0, dy: 0, extend: false },
+  },
   {
     keys: ['Enter'],
     description: 'Open the selected image in the labeling view',
@@ -188,7 +186,8 @@ export function resolveKey(input: KeyInput, context: KeyContext, hotkeys: Readon
   for (const binding of bindings) {
     if (!binding.contexts.includes(context) || !binding.matches(input)) continue;
     const command = binding.command;
-    return command.kind === 'move' ? { ...command, extend: input.shiftKey } : command;
+    if (command.kind === 'move') return { kind: 'move', ...ARROWS[input.key]!, extend: input.shiftKey };
+    return command;
   }
   return null;
 }
