@@ -156,6 +156,17 @@ describe('export: one self-contained TF.js Layers model, loaded in a fresh proce
     });
   }
 
+  it('light mode on a spatial layer B adds the global average pooling the feature cache applies', async () => {
+    const spatial: ModelDescriptor = { ...source.descriptor, id: 'tiny-spatial-b', layerB: 'top_relu' };
+    const pooled = cachedFeatures(source.model, source.descriptor, inputs, labels.length).b;
+    const trained = await fineTune({ features: pooled, rowShape: [10], labels }, { mode: 'light', classes, seed: 2 });
+    const dir = join(work, 'spatial-b');
+    await exportClassifier({ source: source.model, descriptor: spatial, head: trained.head, outDir: dir, labelCounts: [6, 6], backend: backendLabel });
+    const fresh = await predictInFreshProcess(dir, inputs, labels.length);
+    expect(fresh.layerClasses.slice(-3)).toEqual(['ReLU', 'GlobalAveragePooling2D', 'Dense']);
+    expect(maxAbsDiff(fresh.probabilities, predictProbabilities(trained.head, pooled))).toBeLessThan(1e-4);
+  });
+
   it('refuses a head trained on another model’s features', async () => {
     const trained = await fineTune({ features: new Float32Array(4 * 7).map((_, i) => i % 3), rowShape: [7], labels: [0, 1, 0, 1] }, { mode: 'light', classes, maxEpochs: 1 });
     await expect(exportClassifier({ source: source.model, descriptor: source.descriptor, head: trained.head, outDir: join(work, 'wrong'), labelCounts: [2, 2], backend: backendLabel })).rejects.toThrow(/trained on another model/);
