@@ -57,6 +57,7 @@ export interface FineTuneOptions {
   /** 'balanced' (default): inverse class frequency; 'none': every example weighs 1. */
   classWeighting?: 'balanced' | 'none';
   onEpoch?: (progress: EpochProgress) => void;
+  /** Checked before every mini-batch; aborting rejects with the signal's reason. */
   signal?: AbortSignal;
 }
 
@@ -157,10 +158,13 @@ export async function fineTune(set: TrainingSet, options: FineTuneOptions): Prom
   let loss = Number.NaN;
   try {
     for (let epoch = 0; epoch < maxEpochs; epoch++) {
-      if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('Fine-tuning was cancelled.');
       const order = shuffledOrder(rows, random);
       let lossSum: tf.Scalar = tf.scalar(0);
       for (let from = 0; from < rows; from += batchSize) {
+        if (options.signal?.aborted) {
+          lossSum.dispose();
+          throw options.signal.reason instanceof Error ? options.signal.reason : new Error('Fine-tuning was cancelled.');
+        }
         const size = Math.min(batchSize, rows - from);
         const next = tf.tidy(() => {
           const index = tf.tensor1d(order.subarray(from, from + size), 'int32');

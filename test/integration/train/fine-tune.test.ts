@@ -161,6 +161,27 @@ describe('reproducibility and memory', () => {
     }
   });
 
+  it('stops at the next mini-batch when cancelled, releasing every tensor', async () => {
+    const set = syntheticSet([40, 40, 40, 40], DEEP_SHAPE, 52, 1);
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    const epochs: number[] = [];
+    const run = fineTune(set, {
+      mode: 'deep',
+      classes,
+      topBlock: syntheticTopBlock(16, 8, 9),
+      targetLoss: 0,
+      signal: controller.signal,
+      onEpoch: (e) => {
+        epochs.push(e.epoch);
+        if (e.epoch === 2) controller.abort(new Error('stop now'));
+      },
+    });
+    await expect(run).rejects.toThrow('stop now');
+    expect(epochs).toEqual([1, 2]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('rejects inconsistent input with a clear message', async () => {
     const train = syntheticSet([5, 5], LIGHT_SHAPE, 61, 1);
     await expect(fineTune({ ...train, labels: train.labels.slice(1) }, { mode: 'light', classes: ['a', 'b'] })).rejects.toThrow(/9 labels/);
