@@ -14,13 +14,15 @@ export interface ReferenceKeyParts {
   testFraction: number;
   seed: number;
   normalize: boolean;
+  /** Pool-centre options when not the defaults (they change the D diagnostics). */
+  poolCentres?: object;
   paths: readonly string[];
   labels: ArrayLike<number>;
 }
 
 export function referenceKey(parts: ReferenceKeyParts): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify([parts.modelId, parts.mode, parts.testFraction, parts.seed, parts.normalize]));
+  hash.update(JSON.stringify([parts.modelId, parts.mode, parts.testFraction, parts.seed, parts.normalize, ...(parts.poolCentres ? [parts.poolCentres] : [])]));
   parts.paths.forEach((path, i) => hash.update(`${path}\t${parts.labels[i]}\n`));
   return hash.digest('hex').slice(0, 24);
 }

@@ -3,6 +3,7 @@
  * recipe (method page, "How to measure"): per seed a stratified test split, D once, the
  * reference (every pool label), then each strategy's learning curve from zero labels.
  */
+import type { PoolCentreOptions } from '../adma/pool-centres';
 import type { StrategyName } from '../adma/query-strategy';
 import type { TradeoffSchedule } from '../adma/tradeoff-schedule';
 import type { UncertaintyMeasure } from '../adma/uncertainty';
@@ -28,6 +29,8 @@ export interface SimulationOptions {
   /** Scale-free distances for D (default true). */
   normalize?: boolean;
   candidateFactor?: number;
+  /** Pool-estimated centres (models without shipped centres); default: at least 3 images, at most 100 centres. */
+  poolCentres?: Partial<PoolCentreOptions>;
   referenceCache?: ReferenceCacheDir;
   signal?: AbortSignal;
   onStatus?: (line: string) => void;
@@ -48,6 +51,7 @@ export interface SimulationMeta {
   uncertainty: UncertaintyMeasure;
   normalize: boolean;
   candidateFactor: number | null;
+  poolCentres: Partial<PoolCentreOptions> | null;
   seconds: number;
 }
 
@@ -71,8 +75,8 @@ export async function runSimulation(features: SimulationFeatures, options: Simul
   const total = options.seeds.length * options.strategies.length;
   let done = 0;
   for (const seed of options.seeds) {
-    const setup = setUpSeed(features, seed, options.testFraction, normalize);
-    const key = referenceKey({ modelId: features.modelId, mode: options.mode, testFraction: options.testFraction, seed, normalize, paths: features.paths, labels: features.labels });
+    const setup = setUpSeed(features, seed, options.testFraction, normalize, options.poolCentres);
+    const key = referenceKey({ modelId: features.modelId, mode: options.mode, testFraction: options.testFraction, seed, normalize, ...(options.poolCentres ? { poolCentres: options.poolCentres } : {}), paths: features.paths, labels: features.labels });
     let reference = options.referenceCache?.get(key);
     if (!reference) {
       status(`seed ${seed}: training the reference on all ${setup.poolIds.length} pool labels (${options.mode})…`);
@@ -113,6 +117,7 @@ export async function runSimulation(features: SimulationFeatures, options: Simul
       uncertainty,
       normalize,
       candidateFactor: options.candidateFactor ?? null,
+      poolCentres: options.poolCentres ?? null,
       seconds: (performance.now() - started) / 1000,
     },
     references,

@@ -4,7 +4,7 @@
  */
 import type { CentreSet } from '../adma/centre-set';
 import { computeDistinctiveness } from '../adma/distinctiveness';
-import { estimatePoolCentres } from '../adma/pool-centres';
+import { estimatePoolCentres, type PoolCentreOptions } from '../adma/pool-centres';
 import type { SimulationFeatures } from './simulation-features';
 import { stratifiedTestSplit } from './stratified-split';
 
@@ -20,7 +20,8 @@ export interface SeedSetup {
   distinctiveness: Float64Array;
 }
 
-export function setUpSeed(features: SimulationFeatures, seed: number, testFraction: number, normalize: boolean): SeedSetup {
+/** `poolCentres` tunes the pool estimate (ImageNet models); shipped centres ignore it. */
+export function setUpSeed(features: SimulationFeatures, seed: number, testFraction: number, normalize: boolean, poolCentres: Partial<PoolCentreOptions> = {}): SeedSetup {
   const n = features.labels.length;
   const testMask = stratifiedTestSplit(features.labels, features.classes.length, testFraction, seed);
   const testIdList: number[] = [];
@@ -30,7 +31,7 @@ export function setUpSeed(features: SimulationFeatures, seed: number, testFracti
   const imageIds = Int32Array.from({ length: n }, (_, i) => i);
   const centres =
     features.shippedCentres ??
-    estimatePoolCentres({ imageIds, featuresA: features.featuresA, featuresB: features.featuresB, sourceProbabilities: features.sourceProbabilities, excludedIds: testIds });
+    estimatePoolCentres({ imageIds, featuresA: features.featuresA, featuresB: features.featuresB, sourceProbabilities: features.sourceProbabilities, excludedIds: testIds }, poolCentres);
   if (centres.sourceClasses.length < 2) {
     throw new Error(`Only ${centres.sourceClasses.length} source class(es) qualify as centres for this pool; distinctiveness needs at least 2 (use a larger pool).`);
   }
