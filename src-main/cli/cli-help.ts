@@ -19,6 +19,8 @@ Commands:
             from the previous round.
   predict   Class probabilities for every image in <folder>, as CSV.
   export    Write the adapted classifier as a self-contained TF.js model folder.
+  simulate  Replay active learning on a labelled folder (folder names as the oracle)
+            and compare the query strategies' learning curves.
 
 A typical session:
   adma extract photos --model starter --deep
