@@ -1,4 +1,4 @@
-/** The link to the back end, for the "connection lost" banner. */
+/** The link to the back end, for the "connection lost" banner and the resync after it. */
 import { bridge } from '../api/bridge';
 import type { ConnectionStatus } from '../api/connection-status';
 
@@ -6,15 +6,20 @@ class Connection {
   status = $state<ConnectionStatus>({ state: 'connecting', attempt: 0 });
   /** True once the link has been open at least once (the first connect shows no banner). */
   everOpen = $state(false);
+  private lostSinceOpen = false;
 
   watch(onReconnect: () => void, onLost: () => void): () => void {
     return bridge().onStatus((status) => {
-      const wasLost = this.status.state === 'lost';
       this.status = status;
-      if (status.state === 'lost' && !wasLost) onLost();
+      if (status.state === 'lost' && !this.lostSinceOpen) {
+        this.lostSinceOpen = true;
+        onLost();
+      }
       if (status.state === 'open') {
-        if (wasLost && this.everOpen) onReconnect();
+        const reconnected = this.lostSinceOpen && this.everOpen;
+        this.lostSinceOpen = false;
         this.everOpen = true;
+        if (reconnected) onReconnect();
       }
     });
   }

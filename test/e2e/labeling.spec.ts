@@ -3,7 +3,7 @@
  * through the path field, define three classes, label 20 images by keyboard, undo one,
  * reload, and find every label again through the gallery's filters and counts.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -189,6 +189,12 @@ test('rescan report, class deletion, bulk labeling, recent projects and a lost c
   // One more image and one broken file for the rescan to find.
   await fs.copyFile(path.join(folder, 'img-000.png'), path.join(folder, 'copy-of-000.png'));
   await fs.writeFile(path.join(folder, 'broken.png'), Buffer.from('this is not a PNG file'));
+  // Pass the WebSocket through, keeping a handle to cut it.
+  const sockets: WebSocketRoute[] = [];
+  await page.routeWebSocket(/\/ws\?/, (ws) => {
+    sockets.push(ws);
+    ws.connectToServer();
+  });
   await page.goto(host.url);
   await expect(page.getByTestId('project-counts')).toContainText('19 labeled');
 
@@ -247,6 +253,16 @@ test('rescan report, class deletion, bulk labeling, recent projects and a lost c
   await expect(page.getByTestId('selection-count')).toHaveText('3 selected');
   await expect(thumbs.nth(4)).toHaveAttribute('aria-pressed', 'true');
   await expect(thumbs.nth(7)).toHaveAttribute('aria-pressed', 'false');
+
+  // The socket drops: a banner says so, the page reconnects by itself and carries on.
+  await sockets.at(-1)!.close({ code: 1001 });
+  await expect(page.getByRole('alert').filter({ hasText: 'Connection lost' })).toBeVisible();
+  await expect(page.getByText('Connection restored.')).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole('alert').filter({ hasText: 'Connection lost' })).toBeHidden();
+  await expect(sockets).toHaveLength(2);
+  await page.keyboard.press('Control+a');
+  await expect(page.getByTestId('selection-count')).toHaveText('18 selected');
+  await page.keyboard.press('Escape');
 
   // A second project whose folder then disappears is marked missing in the recent list.
   const gone = await makeImageFolder(2, 'adma-e2e-gone-');
