@@ -18,7 +18,7 @@ export interface BackendInfo {
   fallbacks: string[];
 }
 
-const require = createRequire(import.meta.url);
+const requireOptional = createRequire(import.meta.url);
 let current: BackendInfo | null = null;
 
 const LABELS: Record<BackendName, string> = {
@@ -45,7 +45,7 @@ export async function initBackend(prefer?: BackendName): Promise<BackendInfo> {
     try {
       if (name === 'tensorflow') {
         // Registers the 'tensorflow' backend as a side effect; absent where its install failed.
-        require('@tensorflow/tfjs-node');
+        requireOptional('@tensorflow/tfjs-node');
       } else if (name === 'wasm') {
         await import('@tensorflow/tfjs-backend-wasm');
       }
