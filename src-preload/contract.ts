@@ -119,9 +119,159 @@ export type ImageFilter =
   | { kind: 'all' }
   | { kind: 'unlabeled' }
   | { kind: 'labeled' }
-  | { kind: 'class'; classId: number };
+  | { kind: 'class'; classId: number }
+  /** The evaluation set (never queried, never trained on). */
+  | { kind: 'evaluation' };
 
-export type JobKind = 'scan';
+// ---------------------------------------------------------------- the active loop
+
+/** Which pre-trained model a project adapts. */
+export type ModelChoice =
+  | { kind: 'starter' }
+  | { kind: 'known'; id: string }
+  | { kind: 'folder'; path: string; layers?: LayerNames };
+
+export interface LayerNames {
+  layerA: string;
+  layerB: string;
+  softmaxLayer: string;
+  cutLayer: string;
+}
+
+export interface ModelOption {
+  choice: ModelChoice;
+  name: string;
+  description: string;
+  /** Bytes to download before first use; 0 when already on this machine. */
+  downloadBytes: number;
+  /** Whether the product pins this model's file hashes (downloads are verified). */
+  hashesPinned: boolean;
+}
+
+export interface ModelLayer {
+  name: string;
+  className: string;
+  outputShape: (number | null)[];
+}
+
+export interface ModelInspection {
+  path: string;
+  layers: ModelLayer[];
+  /** Layer names detected automatically (MobileNet v1, starter), or null. */
+  detected: LayerNames | null;
+}
+
+export type FeatureState = 'none' | 'running' | 'complete' | 'cancelled' | 'failed';
+
+export interface EngineStatus {
+  choice: ModelChoice | null;
+  modelId: string | null;
+  modelName: string | null;
+  /** The TF.js backend running the engine, e.g. "WebAssembly (tfjs-backend-wasm)". */
+  backend: string | null;
+  features: { state: FeatureState; done: number; total: number; failed: number; message: string | null };
+  /** Latest trained classifier version, 0 before the first round is trained. */
+  modelVersion: number;
+  training: boolean;
+}
+
+export type StrategyName =
+  | 'adma'
+  | 'adma-diverse'
+  | 'random'
+  | 'entropy'
+  | 'margin'
+  | 'least-confidence'
+  | 'gini'
+  | 'distinctiveness'
+  | 'coreset';
+export type UncertaintyName = 'entropy' | 'margin' | 'least-confidence' | 'gini';
+export type ScheduleSetting = { kind: 'linear'; step: number } | { kind: 'exponential'; gamma: number };
+
+export interface LoopSettings {
+  strategy: StrategyName;
+  batchSize: number;
+  schedule: ScheduleSetting;
+  uncertainty: UncertaintyName;
+  mode: 'light' | 'deep';
+  /** Train in the background whenever labels change and re-rank the queue. */
+  continuous: boolean;
+}
+
+export interface Suggestion {
+  classId: number;
+  probability: number;
+}
+
+export interface QueueItem {
+  imageId: number;
+  relPath: string;
+  distinctiveness: number | null;
+  uncertainty: number | null;
+  score: number | null;
+  reason: string;
+  classId: number | null;
+  suggestion: Suggestion | null;
+}
+
+export interface RoundInfo {
+  id: number;
+  index: number;
+  strategy: StrategyName;
+  lambda: number | null;
+  schedule: ScheduleSetting;
+  batchSize: number;
+  modelVersion: number;
+  createdAt: string;
+  items: QueueItem[];
+  /** How many of the batch are labeled. */
+  labeled: number;
+}
+
+export interface CurvePoint {
+  modelVersion: number;
+  labels: number;
+  accuracy: number;
+  /** 95% Wilson interval of the accuracy on the evaluation set. */
+  low: number;
+  high: number;
+  evaluated: number;
+}
+
+export interface Dashboard {
+  trainingLabels: number;
+  evaluation: { size: number; labeled: number };
+  /** False until the evaluation set has labels and a model has been trained: accuracy is unknown. */
+  accuracyKnown: boolean;
+  curve: CurvePoint[];
+  perClass: { classId: number; name: string; color: string; training: number; evaluation: number }[];
+  confusion: { classIds: number[]; counts: number[][] } | null;
+  plateau: { flat: boolean; message: string } | null;
+}
+
+export interface ExportRequest {
+  destination: string;
+  model: boolean;
+  labelsCsv: boolean;
+  labelsJson: boolean;
+  imageFolder: boolean;
+}
+
+export interface ExportReport {
+  destination: string;
+  files: string[];
+  modelVersion: number | null;
+}
+
+export interface ImportReport {
+  rows: number;
+  labeled: number;
+  unchanged: number;
+  createdClasses: string[];
+  unmatched: { line: number; path: string; className: string; reason: string }[];
+}
+
+export type JobKind = 'scan' | 'download' | 'extract' | 'train' | 'export';
 
 export interface JobProgress {
   jobId: string;
@@ -139,7 +289,7 @@ export interface JobEnd {
   kind: JobKind;
 }
 
-export type ProjectChange = 'opened' | 'closed' | 'scanned' | 'classes' | 'labels';
+export type ProjectChange = 'opened' | 'closed' | 'scanned' | 'classes' | 'labels' | 'engine' | 'round' | 'model' | 'evaluation';
 
 // ---------------------------------------------------------------- requests
 
@@ -156,7 +306,7 @@ const req = <A>(args: Schema<A>) => ({
 const id = s.int({ min: 1 });
 const filter: Schema<ImageFilter> = {
   parse(value, path = 'filter') {
-    const kind = s.object({ kind: s.literal('all', 'unlabeled', 'labeled', 'class'), classId: s.optional(id) }).parse(value, path);
+    const kind = s.object({ kind: s.literal('all', 'unlabeled', 'labeled', 'class', 'evaluation'), classId: s.optional(id) }).parse(value, path);
     if (kind.kind === 'class') {
       if (kind.classId === undefined) throw new SchemaError(`${path}.classId`, 'a class id (required for kind "class")', undefined);
       return { kind: 'class', classId: kind.classId };
@@ -166,6 +316,42 @@ const filter: Schema<ImageFilter> = {
 };
 const color = s.string({ min: 4, max: 9 });
 const hotkey = s.string({ min: 1, max: 1 });
+
+const layerNames = s.object({
+  layerA: s.string({ min: 1, max: 200 }),
+  layerB: s.string({ min: 1, max: 200 }),
+  softmaxLayer: s.string({ min: 1, max: 200 }),
+  cutLayer: s.string({ min: 1, max: 200 }),
+});
+const modelChoice: Schema<ModelChoice> = {
+  parse(value, path = 'choice') {
+    const v = s.object({
+      kind: s.literal('starter', 'known', 'folder'),
+      id: s.optional(s.string({ min: 1, max: 200 })),
+      path: s.optional(s.string({ min: 1 })),
+      layers: s.optional(layerNames),
+    }).parse(value, path);
+    if (v.kind === 'starter') return { kind: 'starter' };
+    if (v.kind === 'known') {
+      if (!v.id) throw new SchemaError(`${path}.id`, 'a model id', undefined);
+      return { kind: 'known', id: v.id };
+    }
+    if (!v.path) throw new SchemaError(`${path}.path`, 'a folder path', undefined);
+    return v.layers ? { kind: 'folder', path: v.path, layers: v.layers } : { kind: 'folder', path: v.path };
+  },
+};
+const strategyName = s.literal('adma', 'adma-diverse', 'random', 'entropy', 'margin', 'least-confidence', 'gini', 'distinctiveness', 'coreset');
+const schedule: Schema<ScheduleSetting> = {
+  parse(value, path = 'schedule') {
+    const v = s.object({ kind: s.literal('linear', 'exponential'), step: s.optional(s.number({ min: 0.001, max: 1 })), gamma: s.optional(s.number({ min: 0, max: 0.999 })) }).parse(value, path);
+    if (v.kind === 'linear') {
+      if (v.step === undefined) throw new SchemaError(`${path}.step`, 'a step in (0, 1]', undefined);
+      return { kind: 'linear', step: v.step };
+    }
+    if (v.gamma === undefined) throw new SchemaError(`${path}.gamma`, 'a gamma in [0, 1)', undefined);
+    return { kind: 'exponential', gamma: v.gamma };
+  },
+};
 
 export const requests = {
   'app:info': req(s.none()).returns<AppInfo>(),
@@ -201,6 +387,49 @@ export const requests = {
   'labels:undo': req(s.none()).returns<LabelAction | null>(),
   'labels:redo': req(s.none()).returns<LabelAction | null>(),
   'labels:history': req(s.object({ imageId: s.optional(id), limit: s.int({ min: 1, max: 10_000 }) })).returns<HistoryEntry[]>(),
+  /** Import labels from a CSV file of `path,class` rows (header optional). */
+  'labels:importCsv': req(s.object({ path: s.string({ min: 1 }), createClasses: s.boolean() })).returns<ImportReport>(),
+
+  /** A ready-to-label project made offline from the starter model's demo images. */
+  'project:createDemo': req(s.object({ path: s.string({ min: 1 }) })).returns<ProjectSummary>(),
+
+  'engine:models': req(s.none()).returns<ModelOption[]>(),
+  'engine:inspectFolder': req(s.object({ path: s.string({ min: 1 }) })).returns<ModelInspection>(),
+  'engine:status': req(s.none()).returns<EngineStatus>(),
+  /** Choose the project's pre-trained model: downloads (known models) and extracts features in the background. */
+  'engine:chooseModel': req(s.object({ choice: modelChoice })).returns<EngineStatus>(),
+  'engine:cancelFeatures': req(s.none()).returns<EngineStatus>(),
+  'engine:resumeFeatures': req(s.none()).returns<EngineStatus>(),
+
+  'loop:settings': req(s.none()).returns<LoopSettings>(),
+  'loop:updateSettings': req(
+    s.object({
+      strategy: s.optional(strategyName),
+      batchSize: s.optional(s.int({ min: 1, max: 500 })),
+      schedule: s.optional(schedule),
+      uncertainty: s.optional(s.literal('entropy', 'margin', 'least-confidence', 'gini')),
+      mode: s.optional(s.literal('light', 'deep')),
+      continuous: s.optional(s.boolean()),
+    }),
+  ).returns<LoopSettings>(),
+  /** The open round (its batch), or null before the first. */
+  'loop:currentRound': req(s.none()).returns<RoundInfo | null>(),
+  /** Query a new batch (the previous one may be partly labeled). */
+  'loop:nextRound': req(s.none()).returns<RoundInfo>(),
+  /** Fine-tune on every training label now. */
+  'loop:train': req(s.none()).returns<EngineStatus>(),
+  'loop:rounds': req(s.object({ limit: s.int({ min: 1, max: 1000 }) })).returns<RoundInfo[]>(),
+  /** The current model's suggestion for one image (null before a model exists). */
+  'loop:suggestion': req(s.object({ imageId: id })).returns<Suggestion | null>(),
+
+  /** Add a random sample of unlabeled, never-queried images to the evaluation set. */
+  'evaluation:sample': req(s.object({ count: s.int({ min: 1, max: 10_000 }) })).returns<{ added: number; size: number }>(),
+  'dashboard:get': req(s.none()).returns<Dashboard>(),
+
+  'export:check': req(s.object({ destination: s.string({ min: 1 }) })).returns<PathCheck & { empty: boolean }>(),
+  'export:run': req(
+    s.object({ destination: s.string({ min: 1 }), model: s.boolean(), labelsCsv: s.boolean(), labelsJson: s.boolean(), imageFolder: s.boolean() }),
+  ).returns<ExportReport>(),
 } as const;
 
 export type Channel = keyof typeof requests;

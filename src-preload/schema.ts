@@ -22,6 +22,13 @@ function describe(value: unknown): string {
 
 export type Infer<S> = S extends Schema<infer T> ? T : never;
 
+type OptionalKeys<Shape> = { [K in keyof Shape]: undefined extends Infer<Shape[K]> ? K : never }[keyof Shape];
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+/** Fields whose schema accepts undefined become optional keys. */
+export type ObjectOf<Shape> = Simplify<
+  { [K in Exclude<keyof Shape, OptionalKeys<Shape>>]: Infer<Shape[K]> } & { [K in OptionalKeys<Shape>]?: Infer<Shape[K]> }
+>;
+
 const make = <T>(parse: (value: unknown, path: string) => T): Schema<T> => ({
   parse: (value, path = '') => parse(value, path),
 });
@@ -81,7 +88,7 @@ export const s = {
   },
   object<Shape extends Record<string, Schema<unknown>>>(
     shape: Shape,
-  ): Schema<{ [K in keyof Shape]: Infer<Shape[K]> }> {
+  ): Schema<ObjectOf<Shape>> {
     return make((v, p) => {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new SchemaError(p, 'an object', v);
       const record = v as Record<string, unknown>;
@@ -93,7 +100,7 @@ export const s = {
         const parsed = schema.parse(record[key], p ? `${p}.${key}` : key);
         if (parsed !== undefined) out[key] = parsed;
       }
-      return out as { [K in keyof Shape]: Infer<Shape[K]> };
+      return out as ObjectOf<Shape>;
     });
   },
   none(): Schema<void> {

@@ -5,6 +5,8 @@ import type { ClassInfo } from '../../src-preload/contract';
 
 /** Hotkeys given to new classes, in order. Commands never use bare digits or letters. */
 export const DEFAULT_HOTKEYS = [...'123456789abcdefghijklmnopqrstuvwxyz'];
+/** Keys a user may assign: the defaults and 0 (e.g. for a class named "0"). */
+export const ASSIGNABLE_HOTKEYS = ['0', ...DEFAULT_HOTKEYS];
 
 /** Okabe–Ito palette: distinguishable with the common colour-vision deficiencies. */
 export const CLASS_PALETTE = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#999999', '#FFFFFF'];
@@ -91,7 +93,7 @@ export class ClassStore {
       if (changes.color !== undefined) this.db.prepare('UPDATE classes SET color = ? WHERE id = ?').run(this.checkColor(changes.color), id);
       if (changes.hotkey !== undefined) {
         const key = changes.hotkey.toLowerCase();
-        if (!DEFAULT_HOTKEYS.includes(key)) throw new AppError('BAD_ARGUMENT', `Hotkey "${changes.hotkey}" is not allowed: use 1–9 or a letter.`);
+        if (!ASSIGNABLE_HOTKEYS.includes(key)) throw new AppError('BAD_ARGUMENT', `Hotkey "${changes.hotkey}" is not allowed: use a digit or a letter.`);
         const holder = this.db.prepare('SELECT id, name FROM classes WHERE deleted_at IS NULL AND hotkey = ? AND id != ?').get(key, id) as
           | { id: number; name: string }
           | undefined;

@@ -51,6 +51,8 @@ function filterSql(filter: ImageFilter): { where: string; params: unknown[] } {
       return { where: 'i.present = 1 AND l.class_id IS NOT NULL', params: [] };
     case 'class':
       return { where: 'i.present = 1 AND l.class_id = ?', params: [filter.classId] };
+    case 'evaluation':
+      return { where: 'i.present = 1 AND i.id IN (SELECT image_id FROM evaluation_images)', params: [] };
   }
 }
 

@@ -76,6 +76,62 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX label_history_image ON label_history(image_id);
     `);
   },
+  // 3: the active loop: chosen model, centres, settings, rounds, trained versions,
+  // the evaluation set and the current model's predictions.
+  (db) => {
+    db.exec(`
+      CREATE TABLE engine_model (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        choice TEXT NOT NULL,
+        model_id TEXT,
+        model_name TEXT,
+        chosen_at TEXT NOT NULL
+      );
+      CREATE TABLE loop_settings (id INTEGER PRIMARY KEY CHECK (id = 1), settings TEXT NOT NULL);
+      CREATE TABLE centres (model_id TEXT PRIMARY KEY, record TEXT NOT NULL, created_at TEXT NOT NULL);
+      CREATE TABLE rounds (
+        id INTEGER PRIMARY KEY,
+        round_index INTEGER NOT NULL,
+        model_id TEXT NOT NULL,
+        strategy TEXT NOT NULL,
+        lambda REAL,
+        schedule TEXT NOT NULL,
+        batch_size INTEGER NOT NULL,
+        model_version INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE round_items (
+        round_id INTEGER NOT NULL REFERENCES rounds(id),
+        position INTEGER NOT NULL,
+        image_id INTEGER NOT NULL REFERENCES images(id),
+        distinctiveness REAL,
+        uncertainty REAL,
+        score REAL,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (round_id, position)
+      );
+      CREATE INDEX round_items_image ON round_items(image_id);
+      CREATE TABLE model_versions (
+        version INTEGER PRIMARY KEY,
+        model_id TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        classes TEXT NOT NULL,
+        training_labels INTEGER NOT NULL,
+        eval_labeled INTEGER NOT NULL,
+        eval_correct INTEGER NOT NULL,
+        confusion TEXT,
+        metrics TEXT NOT NULL,
+        trained_at TEXT NOT NULL
+      );
+      CREATE TABLE evaluation_images (image_id INTEGER PRIMARY KEY REFERENCES images(id), added_at TEXT NOT NULL);
+      CREATE TABLE predictions (
+        image_id INTEGER PRIMARY KEY REFERENCES images(id),
+        model_version INTEGER NOT NULL,
+        class_id INTEGER NOT NULL,
+        probability REAL NOT NULL
+      );
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

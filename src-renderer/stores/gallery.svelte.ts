@@ -25,6 +25,8 @@ function matches(filter: ImageFilter, classId: number | null): boolean {
       return classId !== null;
     case 'class':
       return classId === filter.classId;
+    case 'evaluation':
+      return true; // membership does not change with a label
   }
 }
 

@@ -19,6 +19,8 @@ export function filterTitle(filter: ImageFilter): string {
       return 'Labeled images';
     case 'class':
       return `Class “${classes.byId.get(filter.classId)?.name ?? 'deleted'}”`;
+    case 'evaluation':
+      return 'Evaluation set';
   }
 }
 
