@@ -1,9 +1,9 @@
 /**
- * The keyboard map. Digits 1–9 and letters belong to classes (their hotkeys); commands use
+ * The keyboard map. Digits 0–9 and letters belong to classes (their hotkeys); commands use
  * other keys or modifiers, so a class key can never collide with a command. One table
  * drives both key resolution and the help overlay.
  */
-export type ViewName = 'label' | 'gallery' | 'classes' | 'history';
+export type ViewName = 'label' | 'gallery' | 'classes' | 'history' | 'adapt' | 'dashboard';
 export type KeyContext = 'label' | 'gallery' | 'other';
 
 export type Command =
@@ -12,6 +12,7 @@ export type Command =
   | { kind: 'undo' }
   | { kind: 'redo' }
   | { kind: 'skip' }
+  | { kind: 'accept' }
   | { kind: 'back' }
   | { kind: 'forward' }
   | { kind: 'zoom-in' }
@@ -58,6 +59,8 @@ const VIEW_KEYS: { code: string; view: ViewName; name: string }[] = [
   { code: 'Digit2', view: 'gallery', name: 'Gallery' },
   { code: 'Digit3', view: 'classes', name: 'Classes' },
   { code: 'Digit4', view: 'history', name: 'History' },
+  { code: 'Digit5', view: 'adapt', name: 'Adapt (model, queue, rounds)' },
+  { code: 'Digit6', view: 'dashboard', name: 'Dashboard (accuracy, export)' },
 ];
 
 export const bindings: readonly Binding[] = [
@@ -82,6 +85,13 @@ export const bindings: readonly Binding[] = [
     contexts: ['label'],
     matches: (i) => plain(i) && i.key === ' ',
     command: { kind: 'skip' },
+  },
+  {
+    keys: ['Enter'],
+    description: "Accept the model's suggestion (label the image with the suggested class)",
+    contexts: ['label'],
+    matches: (i) => plain(i) && i.key === 'Enter',
+    command: { kind: 'accept' },
   },
   {
     keys: ['←'],
@@ -119,10 +129,10 @@ export const bindings: readonly Binding[] = [
     command: { kind: 'zoom-out' },
   },
   {
-    keys: ['0'],
-    description: 'Fit the image to the window',
+    keys: ['Ctrl+0'],
+    description: 'Fit the image to the window (or double-click it)',
     contexts: ['label'],
-    matches: (i) => plain(i) && i.key === '0',
+    matches: (i) => primary(i) && !i.altKey && !i.shiftKey && (i.key === '0' || i.code === 'Digit0' || i.code === 'Numpad0'),
     command: { kind: 'zoom-fit' },
   },
   {
@@ -171,8 +181,8 @@ export const bindings: readonly Binding[] = [
   },
 ];
 
-/** Keys that may be class hotkeys: 1–9 and a–z. */
-export const isClassKey = (key: string): boolean => /^[1-9a-z]$/.test(key);
+/** Keys that may be class hotkeys: 0–9 and a–z. */
+export const isClassKey = (key: string): boolean => /^[0-9a-z]$/.test(key);
 
 /** The command a key press means in `context`, or null when it means nothing there. */
 export function resolveKey(input: KeyInput, context: KeyContext, hotkeys: ReadonlyMap<string, number>): Command | null {

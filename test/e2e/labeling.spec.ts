@@ -117,7 +117,7 @@ test('label 20 images by keyboard, undo one, reload: every label is still there'
   await expect(page.getByTestId('current-label')).toHaveText('Unlabeled');
   await expect(page.getByTestId('label-progress')).toHaveText('19 of 30 labeled');
 
-  // Space skips (the image stays unlabeled), the arrows walk back and forth, + zooms, 0 fits.
+  // Space skips (the image stays unlabeled), the arrows walk back and forth, + zooms, Ctrl+0 fits.
   await page.keyboard.press(' ');
   await expect(position).toHaveText('21 / 30');
   await page.keyboard.press('ArrowLeft');
@@ -137,7 +137,7 @@ test('label 20 images by keyboard, undo one, reload: every label is still there'
   const fitted = await zoom.textContent();
   await page.keyboard.press('+');
   await expect(zoom).not.toHaveText(fitted ?? '');
-  await page.keyboard.press('0');
+  await page.keyboard.press('Control+0');
   await expect(zoom).toHaveText(fitted ?? '');
 
   // The help overlay lists the keys; Esc closes it.

@@ -41,7 +41,9 @@ describe('resolveKey', () => {
     expect(resolveKey(key('Backspace'), 'label', hotkeys)).toEqual({ kind: 'clear' });
     expect(resolveKey(key('Delete'), 'gallery', hotkeys)).toEqual({ kind: 'clear' });
     expect(resolveKey(key('+', { shiftKey: true }), 'label', hotkeys)).toEqual({ kind: 'zoom-in' });
-    expect(resolveKey(key('0'), 'label', hotkeys)).toEqual({ kind: 'zoom-fit' });
+    expect(resolveKey(key('0', { ctrlKey: true, code: 'Digit0' }), 'label', hotkeys)).toEqual({ kind: 'zoom-fit' });
+    expect(resolveKey(key('0', { metaKey: true, code: 'Digit0' }), 'label', hotkeys)).toEqual({ kind: 'zoom-fit' });
+    expect(resolveKey(key('0'), 'label', hotkeys)).toBeNull();
     expect(resolveKey(key('?', { shiftKey: true }), 'other', hotkeys)).toEqual({ kind: 'help' });
     expect(resolveKey(key(' '), 'gallery', hotkeys)).toBeNull();
   });
@@ -55,10 +57,24 @@ describe('resolveKey', () => {
   it('switches views with Alt+digit by physical key', () => {
     expect(resolveKey(key('¡', { altKey: true, code: 'Digit1' }), 'gallery', hotkeys)).toEqual({ kind: 'view', view: 'label' });
     expect(resolveKey(key('4', { altKey: true, code: 'Digit4' }), 'label', hotkeys)).toEqual({ kind: 'view', view: 'history' });
+    expect(resolveKey(key('5', { altKey: true, code: 'Digit5' }), 'other', hotkeys)).toEqual({ kind: 'view', view: 'adapt' });
+    expect(resolveKey(key('6', { altKey: true, code: 'Digit6' }), 'gallery', hotkeys)).toEqual({ kind: 'view', view: 'dashboard' });
   });
 
-  it('never binds a bare digit 1–9 or letter to a command', () => {
-    for (const k of [...'123456789abcdefghijklmnopqrstuvwxyz']) {
+  it('lets 0 be a class hotkey like the other digits', () => {
+    const withZero = new Map([['0', 40]]);
+    expect(resolveKey(key('0'), 'label', withZero)).toEqual({ kind: 'label', classId: 40 });
+    expect(resolveKey(key('0'), 'gallery', withZero)).toEqual({ kind: 'label', classId: 40 });
+  });
+
+  it('accepts the suggestion with Enter in the label view and opens the selection with it in the gallery', () => {
+    expect(resolveKey(key('Enter'), 'label', hotkeys)).toEqual({ kind: 'accept' });
+    expect(resolveKey(key('Enter'), 'gallery', hotkeys)).toEqual({ kind: 'open' });
+    expect(resolveKey(key('Enter'), 'other', hotkeys)).toBeNull();
+  });
+
+  it('never binds a bare digit 0–9 or letter to a command', () => {
+    for (const k of [...'0123456789abcdefghijklmnopqrstuvwxyz']) {
       expect(resolveKey(key(k), 'label', new Map())).toBeNull();
       expect(resolveKey(key(k), 'gallery', new Map())).toBeNull();
     }

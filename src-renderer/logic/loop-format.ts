@@ -1,0 +1,57 @@
+/** How the active loop's numbers and choices are written for the user. */
+import type { ScheduleSetting, StrategyName, UncertaintyName } from '../../src-preload/contract';
+
+/** A score in [0, 1] with three decimals; null (not computed) as an em dash. */
+export function formatScore(value: number | null): string {
+  return value === null || !Number.isFinite(value) ? '—' : value.toFixed(3);
+}
+
+/** λ_t of a schedule at round t: linear min(1, t·step), exponential 1 − γ^t. */
+export function lambdaAt(schedule: ScheduleSetting, round: number): number {
+  const t = Math.max(0, round);
+  return schedule.kind === 'linear' ? Math.min(1, t * schedule.step) : 1 - schedule.gamma ** t;
+}
+
+export function describeSchedule(schedule: ScheduleSetting): string {
+  return schedule.kind === 'linear' ? `linear, step ${schedule.step}` : `exponential, γ ${schedule.gamma}`;
+}
+
+export const STRATEGIES: readonly { name: StrategyName; label: string; description: string }[] = [
+  { name: 'adma', label: 'ADMA', description: 'Distinctiveness traded off against uncertainty with λ_t (default)' },
+  { name: 'adma-diverse', label: 'ADMA, diverse batch', description: 'ADMA scores, batch spread out by k-means++ seeding over the top candidates' },
+  { name: 'random', label: 'Random', description: 'A uniform random sample (baseline)' },
+  { name: 'entropy', label: 'Entropy', description: 'Uncertainty alone: normalised entropy' },
+  { name: 'margin', label: 'Margin', description: 'Uncertainty alone: 1 − (p1 − p2)' },
+  { name: 'least-confidence', label: 'Least confidence', description: 'Uncertainty alone: 1 − p_max, scaled' },
+  { name: 'gini', label: 'Gini', description: 'Uncertainty alone: Gini impurity, scaled' },
+  { name: 'distinctiveness', label: 'Distinctiveness', description: 'Distinctiveness alone (the pre-trained features only)' },
+  { name: 'coreset', label: 'Core-set', description: 'Greedy k-centre cover in the pooled-feature space' },
+];
+
+export const UNCERTAINTIES: readonly { name: UncertaintyName; label: string }[] = [
+  { name: 'entropy', label: 'Entropy H(p)/log C' },
+  { name: 'margin', label: 'Margin 1 − (p1 − p2)' },
+  { name: 'least-confidence', label: 'Least confidence' },
+  { name: 'gini', label: 'Gini impurity' },
+];
+
+export function strategyLabel(name: StrategyName): string {
+  return STRATEGIES.find((s) => s.name === name)?.label ?? name;
+}
+
+/** Whether λ_t means anything for a strategy (only the ADMA trade-off uses it). */
+export const usesLambda = (name: StrategyName): boolean => name === 'adma' || name === 'adma-diverse';
+
+/** `92%` for a probability, `<1%` for tiny ones. */
+export function formatProbability(p: number): string {
+  if (!Number.isFinite(p)) return '—';
+  const percent = Math.round(p * 100);
+  return percent < 1 && p > 0 ? '<1%' : `${percent}%`;
+}
+
+/** `1.2 MB` / `340 KB` for a download size; `already here` for 0. */
+export function formatDownload(bytes: number): string {
+  if (bytes <= 0) return 'on this computer';
+  if (bytes >= 1_048_576) return `${(bytes / 1_048_576).toFixed(1)} MB download`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KB download`;
+}

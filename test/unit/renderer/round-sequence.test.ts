@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { firstUnlabeled, followQueue } from '../../../src-renderer/logic/round-sequence';
+
+const items = (...spec: [number, number | null][]) => spec.map(([id, classId]) => ({ id, classId }));
+
+describe('following the queue', () => {
+  it('starts a batch at its first unlabeled image, or at the end when all are labeled', () => {
+    expect(firstUnlabeled(items([1, 3], [2, null], [3, null]))).toEqual({ index: 1, atEnd: false });
+    expect(firstUnlabeled(items([1, 3], [2, 4]))).toEqual({ index: 1, atEnd: true });
+    expect(firstUnlabeled([])).toEqual({ index: 0, atEnd: true });
+  });
+
+  it('keeps the image on screen when the same round is re-ranked', () => {
+    const next = items([5, null], [2, null], [7, null]);
+    expect(followQueue(next, 2, true, false)).toEqual({ index: 1, atEnd: false });
+  });
+
+  it('goes to the first unlabeled image when the shown one left the queue or a new round opened', () => {
+    const next = items([5, 1], [2, null], [7, null]);
+    expect(followQueue(next, 9, true, false)).toEqual({ index: 1, atEnd: false });
+    expect(followQueue(next, 7, false, false)).toEqual({ index: 1, atEnd: false });
+    expect(followQueue(next, 7, true, true)).toEqual({ index: 1, atEnd: false });
+  });
+});
