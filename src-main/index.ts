@@ -41,6 +41,6 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.on('window-all-closed', () => {
-    void workspace.close().finally(() => app.quit());
+    void workspace.shutdown().finally(() => app.quit());
   });
 }

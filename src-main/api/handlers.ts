@@ -4,6 +4,8 @@
  */
 import { AppError } from '../../src-preload/app-error';
 import type { ArgsOf, Channel, ResultOf } from '../../src-preload/contract';
+import fs from 'node:fs';
+import { modelOptions } from '../adaptation/model-options';
 import { completePath, checkPath } from '../project/path-check';
 import type { Workspace } from './workspace';
 
@@ -11,7 +13,11 @@ export type Handlers = { [C in Channel]: (args: ArgsOf<C>) => ResultOf<C> | Prom
 
 export function createHandlers(ws: Workspace): Handlers {
   const project = () => ws.requireProject();
-  const changed = (change: 'classes' | 'labels') => ws.events.emit('project:changed', { change });
+  const changed = (change: 'classes' | 'labels') => {
+    ws.events.emit('project:changed', { change });
+    if (change === 'labels') ws.adaptation().onLabelsChanged();
+  };
+  const loop = () => ws.adaptation();
   return {
     'app:info': () => ({
       version: ws.options.version,
@@ -79,5 +85,43 @@ export function createHandlers(ws: Workspace): Handlers {
       return action;
     },
     'labels:history': ({ imageId, limit }) => project().labels.history(imageId, limit),
+    'labels:importCsv': ({ path, createClasses }) => {
+      const report = loop().importCsv(path, createClasses);
+      ws.events.emit('project:changed', { change: 'labels' });
+      if (report.createdClasses.length > 0) ws.events.emit('project:changed', { change: 'classes' });
+      return report;
+    },
+
+    'project:createDemo': ({ path }) => ws.createDemo(path),
+
+    'engine:models': () => modelOptions(ws.options.places ?? {}),
+    'engine:inspectFolder': ({ path }) => loop().inspectFolder(path),
+    'engine:status': () => loop().status(),
+    'engine:chooseModel': ({ choice }) => loop().chooseModel(choice),
+    'engine:cancelFeatures': () => loop().cancelFeatures(),
+    'engine:resumeFeatures': () => {
+      loop().startExtraction();
+      return loop().status();
+    },
+
+    'loop:settings': () => loop().settings(),
+    'loop:updateSettings': (changes) => loop().updateSettings(changes),
+    'loop:currentRound': () => loop().currentRound(),
+    'loop:nextRound': () => loop().nextRound(),
+    'loop:train': async () => {
+      await loop().train();
+      return loop().status();
+    },
+    'loop:rounds': ({ limit }) => loop().store.rounds(limit),
+    'loop:suggestion': ({ imageId }) => loop().suggestion(imageId),
+
+    'evaluation:sample': ({ count }) => loop().sampleEvaluation(count),
+    'dashboard:get': () => loop().dashboard(),
+
+    'export:check': ({ destination }) => {
+      const check = checkPath(destination);
+      return { ...check, empty: !check.exists || (check.isDirectory && fs.readdirSync(check.path).length === 0) };
+    },
+    'export:run': (request) => loop().export(request),
   };
 }

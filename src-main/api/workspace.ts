@@ -2,7 +2,12 @@
  * The back end's state: which project is open, the recent list, and pushed events. Plain
  * Node: the Electron shell and the web host both wrap one Workspace.
  */
+import fs from 'node:fs';
 import { AppError } from '../../src-preload/app-error';
+import { AdaptationService } from '../adaptation/adaptation-service';
+import type { ModelPlaces } from '../adaptation/model-options';
+import { EngineClient } from '../engine/engine-client';
+import { findDemoDir, writeDemoSet } from '../engine/starter/demo-set';
 import type { ProjectSummary, ScanReport } from '../../src-preload/contract';
 import { checkPath } from '../project/path-check';
 import { Project } from '../project/project';
@@ -17,12 +22,18 @@ export interface WorkspaceOptions {
   /** Native folder dialog, where the shell has one. */
   pickFolder?: () => Promise<string | null>;
   log?: (message: string) => void;
+  /** Model cache and shipped resources (packaged apps pass their resources folder). */
+  places?: ModelPlaces;
+  /** Engine factory (tests may run the worker from sources). */
+  createEngine?: () => EngineClient;
 }
 
 export class Workspace {
   readonly events = new EventHub();
   readonly recent: RecentProjects;
   private project: Project | null = null;
+  private adaptationService: AdaptationService | null = null;
+  private engineClient: EngineClient | null = null;
 
   constructor(readonly options: WorkspaceOptions) {
     this.recent = new RecentProjects(options.stateDir);
@@ -37,6 +48,45 @@ export class Workspace {
     return this.project;
   }
 
+  /** The open project's active loop. */
+  adaptation(): AdaptationService {
+    this.requireProject();
+    return this.adaptationService as AdaptationService;
+  }
+
+  /** The engine worker, started on first use and kept for the life of the workspace. */
+  engine(): EngineClient {
+    this.engineClient ??= this.options.createEngine ? this.options.createEngine() : new EngineClient();
+    return this.engineClient;
+  }
+
+  private log(message: string): void {
+    (this.options.log ?? console.error)(message);
+  }
+
+  /** Write the starter model's demo images into an empty folder and open it as a project. */
+  async createDemo(folder: string): Promise<ProjectSummary> {
+    const demoDir = findDemoDir(this.options.places?.resourcesDir);
+    if (!demoDir) throw new AppError('NOT_FOUND', 'The demo images are not installed with this copy of ADMA Studio.');
+    const check = checkPath(folder);
+    if (check.exists && (!check.isDirectory || fs.readdirSync(check.path).length > 0)) {
+      throw new AppError('CONFLICT', `${check.path} is not empty: choose a new or empty folder for the demo project.`);
+    }
+    fs.mkdirSync(check.path, { recursive: true });
+    const { files } = await writeDemoSet(demoDir, check.path);
+    const summary = await this.open(check.path, true);
+    await this.rescan();
+    const project = this.requireProject();
+    const names = [...new Set(files.map((f) => f.label))].sort();
+    for (const name of names) {
+      const created = project.classes.create(name, undefined);
+      if (/^[0-9]$/.test(name)) project.classes.update(created.id, { hotkey: name });
+    }
+    this.events.emit('project:changed', { change: 'classes' });
+    await this.adaptation().chooseModel({ kind: 'starter' });
+    return { ...summary, classCount: names.length };
+  }
+
   async open(folder: string, create: boolean): Promise<ProjectSummary> {
     const check = checkPath(folder);
     if (!check.exists) throw new AppError('NOT_FOUND', `The folder ${check.path} does not exist.`);
@@ -46,10 +96,12 @@ export class Workspace {
     const next = Project.open(check.path, create);
     await this.close();
     this.project = next;
+    this.adaptationService = new AdaptationService(next, () => this.engine(), this.events, this.options.places ?? {}, (m) => this.log(m));
+    this.adaptationService.start();
     const summary = next.summary();
     this.recent.touch(next.root, summary.name);
     this.events.emit('project:changed', { change: 'opened' });
-    this.rescan().catch((error: Error) => this.options.log?.(`scan of ${next.root} failed: ${error.message}`));
+    this.rescan().catch((error: Error) => this.log(`scan of ${next.root} failed: ${error.message}`));
     return summary;
   }
 
@@ -66,15 +118,29 @@ export class Workspace {
       reporter.progress('indexing', result.total, result.total, true);
       return result;
     });
-    if (this.project === project) this.events.emit('project:changed', { change: 'scanned' });
+    if (this.project === project) {
+      this.events.emit('project:changed', { change: 'scanned' });
+      this.adaptationService?.onScanned();
+    }
     return report;
   }
 
   async close(): Promise<void> {
     const project = this.project;
     if (!project) return;
+    const adaptation = this.adaptationService;
     this.project = null;
+    this.adaptationService = null;
+    await adaptation?.close();
+    if (this.engineClient) await this.engineClient.request('loopReset', {}).catch(() => undefined);
     await project.close();
     this.events.emit('project:changed', { change: 'closed' });
+  }
+
+  /** Close the project and stop the engine worker (process exit). */
+  async shutdown(): Promise<void> {
+    await this.close();
+    await this.engineClient?.terminate();
+    this.engineClient = null;
   }
 }

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { once } from 'node:events';
 import { AppError } from '../../src-preload/app-error';
 import { headDir, readWorkspace } from './cli-workspace';
-import { csvField } from './csv-field';
+import { csvField } from '../project/csv-field';
 import type { ProgressLine } from './progress-line';
 import { startBackend } from './start-backend';
 

@@ -6,7 +6,7 @@ import { AppError } from '../../src-preload/app-error';
 import type { HeadRecord } from '../engine/train/head-file';
 import type { TrainingMode } from '../engine/train/head-weights';
 import { headDir, readWorkspace } from './cli-workspace';
-import { parseLabelsCsv } from './labels-csv';
+import { parseLabelsCsv } from '../project/labels-csv';
 import { loadModelFromSpec } from './model-spec';
 import type { ProgressLine } from './progress-line';
 import { startBackend } from './start-backend';

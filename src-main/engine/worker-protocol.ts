@@ -6,6 +6,7 @@
  * worker.ts. Every event the worker sends names the backend it runs on.
  */
 import type { ErrorData } from '../../src-preload/app-error';
+import type { ModelInspection } from '../../src-preload/contract';
 import type { BackendInfo, BackendName } from './backend';
 import type { FeatureShape } from './model/feature-model';
 import type { ModelDescriptor } from './model/descriptor';
@@ -69,6 +70,19 @@ export interface DownloadModelArgs {
   baseUrl?: string;
 }
 
+import type {
+  LoopEvaluateArgs,
+  LoopEvaluateResult,
+  LoopExportArgs,
+  LoopExportResult,
+  LoopPrepareArgs,
+  LoopPrepareResult,
+  LoopSelectArgs,
+  LoopTrainArgs,
+  LoopTrainResult,
+  SelectedItem,
+} from './loop/loop-jobs';
+
 /** Every job kind: its arguments and its result. */
 export interface EngineJobs {
   /** Start (or switch) the TF.js backend; other jobs start the default one lazily. */
@@ -76,6 +90,16 @@ export interface EngineJobs {
   loadModel: { args: { source: ModelSource }; result: ModelSummary };
   downloadModel: { args: DownloadModelArgs; result: DownloadResult };
   extractFeatures: { args: ExtractFeaturesArgs; result: ExtractFeaturesResult };
+  /** Load a project's pool (features, centres, distinctiveness, latest head) into the worker. */
+  /** The layers of a model folder, for the layer picker. */
+  inspectModel: { args: { path: string }; result: ModelInspection };
+  loopPrepare: { args: LoopPrepareArgs; result: LoopPrepareResult };
+  loopSelect: { args: LoopSelectArgs; result: SelectedItem[] };
+  loopTrain: { args: LoopTrainArgs; result: LoopTrainResult };
+  loopEvaluate: { args: LoopEvaluateArgs; result: LoopEvaluateResult };
+  loopExport: { args: LoopExportArgs; result: LoopExportResult };
+  /** Drop the pool (project closed). */
+  loopReset: { args: Record<string, never>; result: null };
 }
 
 export type JobKind = keyof EngineJobs;

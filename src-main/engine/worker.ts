@@ -13,6 +13,10 @@ import { findKnownModel, modelForUrl, type KnownModel } from './model/known-mode
 import { loadModelFolder, loadStarterModel, type LoadedModel } from './model/load-model';
 import { downloadModel, loadKnownModel } from './model/model-download';
 import type { ProgressSnapshot } from './features/progress-meter';
+import { exportClassifier } from './export/export-classifier';
+import { AdaptationPool } from './loop/adaptation-pool';
+import { inspectModelFolder } from './model/inspect-model';
+import { loadHead } from './train/head-file';
 import type { ClientMessage, JobArgs, JobKind, JobResult, ModelSource, ModelSummary, WorkerMessage } from './worker-protocol';
 
 if (!parentPort) throw new Error('worker.ts must run as a worker thread (use EngineClient).');
@@ -29,6 +33,12 @@ type JobHandler<K extends JobKind> = (args: JobArgs<K>, context: JobContext) => 
 const running = new Map<string, AbortController>();
 const models = new Map<string, Promise<LoadedModel>>();
 let backendStart: Promise<BackendInfo> | null = null;
+let pool: AdaptationPool | null = null;
+
+function requirePool(): AdaptationPool {
+  if (!pool) throw new AppError('BUSY', 'The engine has not loaded this project\'s features yet; try again in a moment.');
+  return pool;
+}
 
 function post(message: WorkerMessage): void {
   port.postMessage(message);
@@ -142,6 +152,69 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     } finally {
       store.close();
     }
+  },
+
+  async inspectModel({ path }) {
+    await ensureBackend();
+    return inspectModelFolder(path);
+  },
+
+  async loopPrepare(args, context) {
+    await ensureBackend();
+    const loaded = await loadModel(args.model);
+    const started = performance.now();
+    const prepared = await AdaptationPool.prepare(loaded, args, (done, total) => {
+      const seconds = (performance.now() - started) / 1000;
+      const rate = seconds > 0 ? done / seconds : 0;
+      context.progress('distinctiveness', { done, total, rate, etaSeconds: rate > 0 ? (total - done) / rate : null });
+    });
+    pool?.dispose();
+    pool = prepared.pool;
+    return prepared.result;
+  },
+
+  async loopSelect(args) {
+    return requirePool().select(args);
+  },
+
+  async loopTrain(args, context) {
+    const backend = await ensureBackend();
+    const started = performance.now();
+    return requirePool().train(args, backend.label, context.signal, (epoch, max) => {
+      const seconds = (performance.now() - started) / 1000;
+      const rate = seconds > 0 ? epoch / seconds : 0;
+      context.progress('train', { done: epoch, total: max, rate, etaSeconds: null });
+    });
+  },
+
+  async loopEvaluate(args) {
+    return requirePool().evaluate(args);
+  },
+
+  async loopExport(args, context) {
+    const backend = await ensureBackend();
+    const current = requirePool();
+    context.progress('export', { done: 0, total: 1, rate: 0, etaSeconds: null });
+    const { head, facts } = await loadHead(args.headDir);
+    if (args.classNames.length !== head.classes.length) {
+      throw new AppError('BAD_ARGUMENT', `${args.classNames.length} class names for a head of ${head.classes.length} classes.`);
+    }
+    return exportClassifier({
+      source: current.loaded.model,
+      descriptor: current.loaded.descriptor,
+      head: { ...head, classes: args.classNames },
+      outDir: args.outDir,
+      labelCounts: args.labelCounts,
+      backend: facts.backend || backend.label,
+      metrics: args.metrics,
+      training: args.training,
+    });
+  },
+
+  async loopReset() {
+    pool?.dispose();
+    pool = null;
+    return null;
   },
 };
 

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   if (values.open) openInBrowser(host.url);
   const stop = async (): Promise<void> => {
     await host.close();
-    await workspace.close();
+    await workspace.shutdown();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

@@ -55,20 +55,28 @@ export class LabelStore {
 
   set(imageIds: readonly number[], classId: number | null, validImages: Set<number>, classExists: boolean): LabelAction {
     if (classId !== null && !classExists) throw new AppError('NOT_FOUND', `Class ${classId} does not exist; it may have been deleted.`);
-    const missing = imageIds.filter((id) => !validImages.has(id));
-    if (missing.length > 0) throw new AppError('NOT_FOUND', `${missing.length} of the images are no longer in the project (first: id ${missing[0]}). Rescan and try again.`);
-    if (imageIds.length === 0) throw new AppError('BAD_ARGUMENT', 'No images were given to label.');
+    return this.setMany(imageIds.map((imageId) => ({ imageId, classId })), validImages);
+  }
+
+  /** One undoable action that gives each image its own class (bulk labeling, CSV import). */
+  setMany(pairs: readonly { imageId: number; classId: number | null }[], validImages: Set<number>): LabelAction {
+    const missing = pairs.filter((p) => !validImages.has(p.imageId));
+    if (missing.length > 0) {
+      throw new AppError('NOT_FOUND', `${missing.length} of the images are no longer in the project (first: id ${missing[0]!.imageId}). Rescan and try again.`);
+    }
+    if (pairs.length === 0) throw new AppError('BAD_ARGUMENT', 'No images were given to label.');
     return this.db.transaction((): LabelAction => {
       const now = new Date().toISOString();
       this.db.prepare("UPDATE label_actions SET state = 'dropped', state_changed_at = ? WHERE state = 'undone'").run(now);
       const actionId = Number(
         this.db.prepare("INSERT INTO label_actions (state, created_at, state_changed_at) VALUES ('done', ?, ?)").run(now, now).lastInsertRowid,
       );
-      const unique = [...new Set(imageIds)];
+      const last = new Map<number, number | null>();
+      for (const p of pairs) last.set(p.imageId, p.classId);
       let changed = 0;
-      for (const imageId of unique) if (this.write(imageId, classId, actionId, 'set', now)) changed++;
+      for (const [imageId, classId] of last) if (this.write(imageId, classId, actionId, 'set', now)) changed++;
       if (changed === 0) this.db.prepare('DELETE FROM label_actions WHERE id = ?').run(actionId);
-      return { actionId: changed === 0 ? 0 : actionId, imageIds: unique, classIds: unique.map(() => classId) };
+      return { actionId: changed === 0 ? 0 : actionId, imageIds: [...last.keys()], classIds: [...last.values()] };
     }).immediate();
   }
 

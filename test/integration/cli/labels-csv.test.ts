@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvField } from '../../../src-main/cli/csv-field';
-import { parseLabelsCsv, splitCsvRecord } from '../../../src-main/cli/labels-csv';
+import { csvField } from '../../../src-main/project/csv-field';
+import { parseLabelsCsv, splitCsvRecord } from '../../../src-main/project/labels-csv';
 
 describe('labels CSV', () => {
   it('reads path,class lines with an optional header, quotes, CRLF, BOM and blank lines', () => {

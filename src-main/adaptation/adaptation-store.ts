@@ -1,0 +1,263 @@
+/** The active loop's rows in the project database: model choice, settings, rounds, versions, evaluation set, predictions. */
+import type Database from 'better-sqlite3';
+import type { LoopSettings, ModelChoice, QueueItem, RoundInfo, ScheduleSetting, StrategyName } from '../../src-preload/contract';
+import type { CentreRecord } from '../engine/adma/centre-set';
+import type { Prediction } from '../engine/loop/loop-jobs';
+
+/**
+ * Defaults: ADMA with entropy and the linear schedule, light fine-tuning. The study in
+ * bench/README.md is what these rest on; change them there first.
+ */
+export const DEFAULT_LOOP_SETTINGS: LoopSettings = {
+  strategy: 'adma',
+  batchSize: 10,
+  schedule: { kind: 'linear', step: 0.1 },
+  uncertainty: 'entropy',
+  mode: 'light',
+  continuous: false,
+};
+
+export interface ModelRow {
+  choice: ModelChoice;
+  modelId: string | null;
+  modelName: string | null;
+}
+
+export interface VersionClass {
+  id: number;
+  name: string;
+}
+
+export interface VersionRow {
+  version: number;
+  modelId: string;
+  mode: 'light' | 'deep';
+  classes: VersionClass[];
+  trainingLabels: number;
+  evalLabeled: number;
+  evalCorrect: number;
+  confusion: { classIds: number[]; counts: number[][] } | null;
+  metrics: Record<string, number | string>;
+  trainedAt: string;
+}
+
+interface RoundRow {
+  id: number;
+  round_index: number;
+  strategy: StrategyName;
+  lambda: number | null;
+  schedule: string;
+  batch_size: number;
+  model_version: number;
+  created_at: string;
+}
+
+export class AdaptationStore {
+  constructor(private readonly db: Database.Database) {}
+
+  model(): ModelRow | null {
+    const row = this.db.prepare('SELECT choice, model_id, model_name FROM engine_model WHERE id = 1').get() as
+      | { choice: string; model_id: string | null; model_name: string | null }
+      | undefined;
+    return row ? { choice: JSON.parse(row.choice) as ModelChoice, modelId: row.model_id, modelName: row.model_name } : null;
+  }
+
+  setModel(choice: ModelChoice, modelId: string | null, modelName: string | null): void {
+    this.db
+      .prepare(
+        `INSERT INTO engine_model (id, choice, model_id, model_name, chosen_at) VALUES (1, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET choice = excluded.choice, model_id = excluded.model_id, model_name = excluded.model_name, chosen_at = excluded.chosen_at`,
+      )
+      .run(JSON.stringify(choice), modelId, modelName, new Date().toISOString());
+  }
+
+  settings(): LoopSettings {
+    const row = this.db.prepare('SELECT settings FROM loop_settings WHERE id = 1').get() as { settings: string } | undefined;
+    return row ? { ...DEFAULT_LOOP_SETTINGS, ...(JSON.parse(row.settings) as Partial<LoopSettings>) } : { ...DEFAULT_LOOP_SETTINGS };
+  }
+
+  saveSettings(settings: LoopSettings): void {
+    this.db
+      .prepare('INSERT INTO loop_settings (id, settings) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET settings = excluded.settings')
+      .run(JSON.stringify(settings));
+  }
+
+  centres(modelId: string): CentreRecord | null {
+    const row = this.db.prepare('SELECT record FROM centres WHERE model_id = ?').get(modelId) as { record: string } | undefined;
+    return row ? (JSON.parse(row.record) as CentreRecord) : null;
+  }
+
+  saveCentres(modelId: string, record: CentreRecord): void {
+    this.db
+      .prepare('INSERT INTO centres (model_id, record, created_at) VALUES (?, ?, ?) ON CONFLICT(model_id) DO UPDATE SET record = excluded.record, created_at = excluded.created_at')
+      .run(modelId, JSON.stringify(record), new Date().toISOString());
+  }
+
+  // ------------------------------------------------------------------ rounds
+
+  saveRound(round: Omit<RoundInfo, 'id' | 'items' | 'labeled' | 'createdAt'>, modelId: string, items: Omit<QueueItem, 'relPath' | 'classId' | 'suggestion'>[]): number {
+    return this.db.transaction(() => {
+      const id = Number(
+        this.db
+          .prepare(
+            'INSERT INTO rounds (round_index, model_id, strategy, lambda, schedule, batch_size, model_version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(round.index, modelId, round.strategy, round.lambda, JSON.stringify(round.schedule), round.batchSize, round.modelVersion, new Date().toISOString())
+          .lastInsertRowid,
+      );
+      const insert = this.db.prepare(
+        'INSERT INTO round_items (round_id, position, image_id, distinctiveness, uncertainty, score, reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      items.forEach((item, position) => insert.run(id, position, item.imageId, item.distinctiveness, item.uncertainty, item.score, item.reason));
+      return id;
+    })();
+  }
+
+  roundCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM rounds').get() as { n: number }).n;
+  }
+
+  rounds(limit: number): RoundInfo[] {
+    const rows = this.db.prepare('SELECT * FROM rounds ORDER BY id DESC LIMIT ?').all(limit) as RoundRow[];
+    return rows.map((row) => this.roundInfo(row));
+  }
+
+  latestRound(): RoundInfo | null {
+    const row = this.db.prepare('SELECT * FROM rounds ORDER BY id DESC LIMIT 1').get() as RoundRow | undefined;
+    return row ? this.roundInfo(row) : null;
+  }
+
+  private roundInfo(row: RoundRow): RoundInfo {
+    const items = this.db
+      .prepare(
+        `SELECT r.image_id, i.rel_path, r.distinctiveness, r.uncertainty, r.score, r.reason, l.class_id,
+                p.class_id AS suggested, p.probability
+         FROM round_items r JOIN images i ON i.id = r.image_id
+         LEFT JOIN labels l ON l.image_id = r.image_id
+         LEFT JOIN predictions p ON p.image_id = r.image_id
+         LEFT JOIN classes c ON c.id = p.class_id AND c.deleted_at IS NULL
+         WHERE r.round_id = ? AND i.present = 1 ORDER BY r.position`,
+      )
+      .all(row.id) as {
+      image_id: number;
+      rel_path: string;
+      distinctiveness: number | null;
+      uncertainty: number | null;
+      score: number | null;
+      reason: string;
+      class_id: number | null;
+      suggested: number | null;
+      probability: number | null;
+    }[];
+    const queue: QueueItem[] = items.map((i) => ({
+      imageId: i.image_id,
+      relPath: i.rel_path,
+      distinctiveness: i.distinctiveness,
+      uncertainty: i.uncertainty,
+      score: i.score,
+      reason: i.reason,
+      classId: i.class_id,
+      suggestion: i.suggested !== null && i.probability !== null ? { classId: i.suggested, probability: i.probability } : null,
+    }));
+    return {
+      id: row.id,
+      index: row.round_index,
+      strategy: row.strategy,
+      lambda: row.lambda,
+      schedule: JSON.parse(row.schedule) as ScheduleSetting,
+      batchSize: row.batch_size,
+      modelVersion: row.model_version,
+      createdAt: row.created_at,
+      items: queue,
+      labeled: queue.filter((q) => q.classId !== null).length,
+    };
+  }
+
+  /** Every image any round has queried. */
+  queriedIds(): Set<number> {
+    return new Set((this.db.prepare('SELECT DISTINCT image_id FROM round_items').all() as { image_id: number }[]).map((r) => r.image_id));
+  }
+
+  // ------------------------------------------------------------------ versions
+
+  latestVersion(): VersionRow | null {
+    const row = this.db.prepare('SELECT * FROM model_versions ORDER BY version DESC LIMIT 1').get() as Record<string, unknown> | undefined;
+    return row ? toVersion(row) : null;
+  }
+
+  versions(): VersionRow[] {
+    return (this.db.prepare('SELECT * FROM model_versions ORDER BY version').all() as Record<string, unknown>[]).map(toVersion);
+  }
+
+  saveVersion(v: VersionRow, predictions: Prediction[]): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO model_versions (version, model_id, mode, classes, training_labels, eval_labeled, eval_correct, confusion, metrics, trained_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(v.version, v.modelId, v.mode, JSON.stringify(v.classes), v.trainingLabels, v.evalLabeled, v.evalCorrect, JSON.stringify(v.confusion), JSON.stringify(v.metrics), v.trainedAt);
+      this.db.prepare('DELETE FROM predictions').run();
+      const insert = this.db.prepare('INSERT INTO predictions (image_id, model_version, class_id, probability) VALUES (?, ?, ?, ?)');
+      for (const p of predictions) {
+        const cls = v.classes[p.classIndex];
+        if (cls) insert.run(p.imageId, v.version, cls.id, p.probability);
+      }
+    })();
+  }
+
+  saveEvaluation(version: number, evalLabeled: number, evalCorrect: number, confusion: VersionRow['confusion']): void {
+    this.db
+      .prepare('UPDATE model_versions SET eval_labeled = ?, eval_correct = ?, confusion = ? WHERE version = ?')
+      .run(evalLabeled, evalCorrect, JSON.stringify(confusion), version);
+  }
+
+  suggestion(imageId: number): { classId: number; probability: number } | null {
+    const row = this.db
+      .prepare(
+        `SELECT p.class_id, p.probability FROM predictions p JOIN classes c ON c.id = p.class_id
+         WHERE p.image_id = ? AND c.deleted_at IS NULL`,
+      )
+      .get(imageId) as { class_id: number; probability: number } | undefined;
+    return row ? { classId: row.class_id, probability: row.probability } : null;
+  }
+
+  // ------------------------------------------------------------------ evaluation set
+
+  evaluationIds(): Set<number> {
+    return new Set(
+      (this.db.prepare('SELECT e.image_id FROM evaluation_images e JOIN images i ON i.id = e.image_id WHERE i.present = 1').all() as {
+        image_id: number;
+      }[]).map((r) => r.image_id),
+    );
+  }
+
+  addEvaluation(ids: readonly number[]): void {
+    const now = new Date().toISOString();
+    const insert = this.db.prepare('INSERT OR IGNORE INTO evaluation_images (image_id, added_at) VALUES (?, ?)');
+    this.db.transaction(() => ids.forEach((id) => insert.run(id, now)))();
+  }
+
+  /** Labels of present images: image id → class id. */
+  labels(): Map<number, number> {
+    const rows = this.db
+      .prepare('SELECT l.image_id, l.class_id FROM labels l JOIN images i ON i.id = l.image_id WHERE i.present = 1')
+      .all() as { image_id: number; class_id: number }[];
+    return new Map(rows.map((r) => [r.image_id, r.class_id]));
+  }
+}
+
+function toVersion(row: Record<string, unknown>): VersionRow {
+  return {
+    version: row.version as number,
+    modelId: row.model_id as string,
+    mode: row.mode as 'light' | 'deep',
+    classes: JSON.parse(row.classes as string) as VersionClass[],
+    trainingLabels: row.training_labels as number,
+    evalLabeled: row.eval_labeled as number,
+    evalCorrect: row.eval_correct as number,
+    confusion: JSON.parse((row.confusion as string | null) ?? 'null') as VersionRow['confusion'],
+    metrics: JSON.parse(row.metrics as string) as Record<string, number | string>,
+    trainedAt: row.trained_at as string,
+  };
+}

@@ -1,0 +1,300 @@
+/**
+ * The worker-side state of a project's active loop: the pool's cached features as
+ * matrices, its centres and distinctiveness (computed once per pool), the latest head and
+ * its probabilities. Selection, training and evaluation read from here, so a round costs
+ * milliseconds for scoring plus the fine-tuning itself.
+ */
+import { AppError } from '../../../src-preload/app-error';
+import type { CentreRecord, CentreSet } from '../adma/centre-set';
+import { computeDistinctiveness } from '../adma/distinctiveness';
+import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix';
+import { estimatePoolCentres, restorePoolCentres } from '../adma/pool-centres';
+import type { SelectionContext } from '../adma/selection-context';
+import { createStrategy } from '../adma/strategy-registry';
+import { FeatureStore, featureStorePath } from '../features/feature-store';
+import type { LoadedModel } from '../model/load-model';
+import { loadShippedCentreSet } from '../simulate/shipped-centre-set';
+import { fineTune } from '../train/fine-tune';
+import { loadHead, saveHead } from '../train/head-file';
+import type { HeadWeights } from '../train/head-weights';
+import { predictProbabilities } from '../train/predict-probabilities';
+import { readTopBlock } from '../train/top-block';
+import type {
+  LoopEvaluateArgs,
+  LoopEvaluateResult,
+  LoopPrepareArgs,
+  LoopPrepareResult,
+  LoopSelectArgs,
+  LoopTrainArgs,
+  LoopTrainResult,
+  Prediction,
+  SelectedItem,
+} from './loop-jobs';
+
+interface CutRows {
+  shape: number[];
+  rowLength: number;
+  data: Float32Array;
+}
+
+function argmaxRows(probabilities: Float32Array, classes: number, imageIds: Int32Array): Prediction[] {
+  const out: Prediction[] = [];
+  for (let row = 0; row < imageIds.length; row++) {
+    let best = 0;
+    let bestP = -1;
+    for (let c = 0; c < classes; c++) {
+      const p = probabilities[row * classes + c] as number;
+      if (p > bestP) {
+        bestP = p;
+        best = c;
+      }
+    }
+    out.push({ imageId: imageIds[row] as number, classIndex: best, probability: bestP });
+  }
+  return out;
+}
+
+export class AdaptationPool {
+  private head: HeadWeights | null = null;
+  private probabilities: FeatureMatrix | null = null;
+  private cut: CutRows | null = null;
+
+  private constructor(
+    readonly projectDir: string,
+    readonly loaded: LoadedModel,
+    readonly imageIds: Int32Array,
+    readonly hashes: string[],
+    private readonly rowOf: Map<number, number>,
+    readonly featuresA: FeatureMatrix,
+    readonly featuresB: FeatureMatrix,
+    readonly sourceProbabilities: FeatureMatrix,
+    readonly centres: CentreSet,
+    readonly distinctiveness: Float64Array,
+  ) {}
+
+  static async prepare(
+    loaded: LoadedModel,
+    args: LoopPrepareArgs,
+    onProgress: (done: number, total: number) => void,
+  ): Promise<{ pool: AdaptationPool; result: LoopPrepareResult }> {
+    const started = performance.now();
+    const modelId = loaded.descriptor.id;
+    let store: FeatureStore;
+    try {
+      store = FeatureStore.openExisting(featureStorePath(args.projectDir, modelId));
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') {
+        throw new AppError('NOT_FOUND', 'No image features have been computed for this model yet: wait for feature extraction to finish.');
+      }
+      throw error;
+    }
+    try {
+      const wanted = args.items.map((i) => i.hash);
+      const missingHashes = new Set(store.missing(wanted, { grid: false, cut: args.deep }));
+      const present = args.items.filter((i) => !missingHashes.has(i.hash));
+      const missing = args.items.filter((i) => missingHashes.has(i.hash)).map((i) => i.imageId);
+      if (present.length === 0) {
+        throw new AppError('NOT_FOUND', 'No image has features yet: wait for feature extraction to make progress.');
+      }
+      const hashes = present.map((i) => i.hash);
+      const matrices = store.load(hashes);
+      const imageIds = Int32Array.from(present, (i) => i.imageId);
+      const rowOf = new Map<number, number>();
+      imageIds.forEach((id, row) => rowOf.set(id, row));
+      const featuresA = createFeatureMatrix(matrices.a, matrices.n, matrices.dA);
+      const featuresB = createFeatureMatrix(matrices.b, matrices.n, matrices.dB);
+      const sourceProbabilities = createFeatureMatrix(matrices.softmax, matrices.n, matrices.classCount);
+      const centres = await AdaptationPool.chooseCentres(loaded, args, imageIds, featuresA, featuresB, sourceProbabilities);
+      const distinctiveness = computeDistinctiveness(
+        { featuresA, featuresB, sourceProbabilities, centres },
+        { normalize: true, onProgress: (done: number, total: number) => onProgress(done, total) },
+      );
+      const pool = new AdaptationPool(args.projectDir, loaded, imageIds, hashes, rowOf, featuresA, featuresB, sourceProbabilities, centres, distinctiveness);
+      if (args.deep) pool.cut = pool.loadCut(store);
+      if (args.headDir) await pool.useHead(args.headDir);
+      return {
+        pool,
+        result: { modelId, rows: imageIds.length, missing, centres: centres.record, prepareMillis: Math.round(performance.now() - started) },
+      };
+    } finally {
+      store.close();
+    }
+  }
+
+  private static async chooseCentres(
+    loaded: LoadedModel,
+    args: LoopPrepareArgs,
+    imageIds: Int32Array,
+    featuresA: FeatureMatrix,
+    featuresB: FeatureMatrix,
+    sourceProbabilities: FeatureMatrix,
+  ): Promise<CentreSet> {
+    const shipped = await loadShippedCentreSet(loaded);
+    if (shipped) return shipped;
+    const saved: CentreRecord | null = args.centres;
+    if (saved && saved.origin === 'estimated-from-pool') {
+      try {
+        return restorePoolCentres(saved, imageIds, featuresA, featuresB);
+      } catch {
+        // a centre image left the pool: estimate afresh (the project records the new set)
+      }
+    }
+    return estimatePoolCentres({ imageIds, featuresA, featuresB, sourceProbabilities, excludedIds: new Set(args.excludedIds) });
+  }
+
+  private loadCut(store: FeatureStore): CutRows {
+    const cut = store.loadCut(this.hashes);
+    const shape = [...cut.shape];
+    return { shape, rowLength: shape.reduce((a, b) => a * b, 1), data: cut.data };
+  }
+
+  private ensureCut(): CutRows {
+    if (this.cut) return this.cut;
+    const store = FeatureStore.openExisting(featureStorePath(this.projectDir, this.loaded.descriptor.id));
+    try {
+      const missing = store.missing(this.hashes, { grid: false, cut: true });
+      if (missing.length > 0) {
+        throw new AppError('BUSY', `Deep fine-tuning needs the cut-layer activations of ${missing.length} more images: features are being extracted for deep mode.`);
+      }
+      this.cut = this.loadCut(store);
+      return this.cut;
+    } finally {
+      store.close();
+    }
+  }
+
+  /** Row features of the head's input for some pool rows (all rows when `rows` is null). */
+  private inputs(mode: HeadWeights['mode'], rows: readonly number[] | null): { data: Float32Array; rowShape: number[] } {
+    const source = mode === 'deep' ? this.ensureCut() : { shape: [this.featuresB.cols], rowLength: this.featuresB.cols, data: this.featuresB.data as Float32Array };
+    if (rows === null) return { data: source.data, rowShape: source.shape };
+    const out = new Float32Array(rows.length * source.rowLength);
+    rows.forEach((row, k) => out.set(source.data.subarray(row * source.rowLength, (row + 1) * source.rowLength), k * source.rowLength));
+    return { data: out, rowShape: source.shape };
+  }
+
+  private predictAll(head: HeadWeights): Float32Array {
+    return predictProbabilities(head, this.inputs(head.mode, null).data);
+  }
+
+  private async useHead(dir: string): Promise<void> {
+    const { head } = await loadHead(dir);
+    this.head = head;
+    this.probabilities = createFeatureMatrix(this.predictAll(head), this.imageIds.length, head.classes.length);
+  }
+
+  rowsOf(ids: readonly number[]): number[] {
+    const rows: number[] = [];
+    for (const id of ids) {
+      const row = this.rowOf.get(id);
+      if (row !== undefined) rows.push(row);
+    }
+    return rows;
+  }
+
+  select(args: LoopSelectArgs): SelectedItem[] {
+    const strategy = createStrategy(args.strategy, { schedule: args.schedule, uncertainty: args.uncertainty });
+    const ctx: SelectionContext = {
+      imageIds: this.imageIds,
+      labeledIds: new Set(args.labeledIds),
+      excludedIds: new Set(args.excludedIds),
+      round: args.round,
+      labeledClassCount: args.labeledClassCount,
+      featuresA: this.featuresA,
+      featuresB: this.featuresB,
+      sourceProbabilities: this.sourceProbabilities,
+      targetProbabilities: this.head && this.head.classes.length >= 2 ? this.probabilities : null,
+      centres: this.centres,
+      seed: args.seed,
+      distinctiveness: this.distinctiveness,
+    };
+    return strategy.select(ctx, args.batchSize).items.map((item) => ({
+      imageId: item.imageId,
+      distinctiveness: item.distinctiveness,
+      uncertainty: item.uncertainty,
+      lambda: item.lambda,
+      score: item.score,
+      reason: item.reason,
+    }));
+  }
+
+  async train(args: LoopTrainArgs, backend: string, signal: AbortSignal, onEpoch: (epoch: number, max: number) => void): Promise<LoopTrainResult> {
+    const usable = args.labels.filter((l) => this.rowOf.has(l.imageId));
+    if (usable.length === 0) throw new AppError('BAD_ARGUMENT', 'None of the labeled images has features yet: wait for feature extraction.');
+    const rows = usable.map((l) => this.rowOf.get(l.imageId) as number);
+    const { data, rowShape } = this.inputs(args.mode, rows);
+    let previous: HeadWeights | undefined;
+    if (args.previousDir) {
+      const { head } = await loadHead(args.previousDir);
+      // A light head warm-starts a deep one's dense layer; the reverse does not fit.
+      if (head.mode === args.mode || args.mode === 'deep') previous = head;
+    }
+    const topBlock = args.mode === 'deep' && !(previous?.block) ? readTopBlock(this.loaded.model, this.loaded.descriptor.cutLayer, this.loaded.descriptor.layerB) : undefined;
+    const result = await fineTune(
+      { features: data, rowShape, labels: usable.map((l) => l.classIndex) },
+      {
+        mode: args.mode,
+        classes: args.classes,
+        seed: args.seed,
+        signal,
+        ...(previous ? { previous } : {}),
+        ...(topBlock ? { topBlock } : {}),
+        onEpoch: (p) => onEpoch(p.epoch, p.maxEpochs),
+      },
+    );
+    const counts = args.classes.map((_, c) => usable.filter((l) => l.classIndex === c).length);
+    await saveHead(args.outDir, {
+      head: result.head,
+      facts: {
+        modelId: this.loaded.descriptor.id,
+        labelCounts: counts,
+        trainedAt: new Date().toISOString(),
+        backend,
+        seed: args.seed,
+        epochs: result.epochs,
+        loss: result.loss,
+        trainAccuracy: result.trainAccuracy,
+      },
+    });
+    this.head = result.head;
+    const probabilities = this.predictAll(result.head);
+    this.probabilities = createFeatureMatrix(probabilities, this.imageIds.length, result.head.classes.length);
+    return {
+      epochs: result.epochs,
+      loss: result.loss,
+      trainAccuracy: result.trainAccuracy,
+      millis: Math.round(result.millis),
+      predictions: argmaxRows(probabilities, result.head.classes.length, this.imageIds),
+    };
+  }
+
+  async evaluate(args: LoopEvaluateArgs): Promise<LoopEvaluateResult> {
+    const rows = args.imageIds.map((id) => this.rowOf.get(id) ?? -1);
+    const present = rows.filter((r) => r >= 0);
+    const predicted: LoopEvaluateResult['predicted'] = [];
+    for (const { version, dir } of args.heads) {
+      const { head } = await loadHead(dir);
+      const c = head.classes.length;
+      const probabilities = present.length > 0 ? predictProbabilities(head, this.inputs(head.mode, present).data) : new Float32Array(0);
+      let k = 0;
+      const classIndex = rows.map((row) => {
+        if (row < 0) return -1;
+        let best = 0;
+        for (let j = 1; j < c; j++) if ((probabilities[k * c + j] as number) > (probabilities[k * c + best] as number)) best = j;
+        k++;
+        return best;
+      });
+      predicted.push({ version, classIndex });
+    }
+    return { predicted };
+  }
+
+  get hasHead(): boolean {
+    return this.head !== null;
+  }
+
+  dispose(): void {
+    this.head = null;
+    this.probabilities = null;
+    this.cut = null;
+  }
+}

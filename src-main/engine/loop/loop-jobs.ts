@@ -1,0 +1,111 @@
+/**
+ * Job arguments and results of the active loop, run by the engine worker on the pool of a
+ * project's images: prepare (load cached features, centres, distinctiveness), select a
+ * batch, train a version, evaluate versions, export a version.
+ */
+import type { CentreRecord } from '../adma/centre-set';
+import type { StrategyName } from '../adma/query-strategy';
+import type { TradeoffSchedule } from '../adma/tradeoff-schedule';
+import type { UncertaintyMeasure } from '../adma/uncertainty';
+import type { ExportResult } from '../export/export-classifier';
+import type { TrainingMode } from '../train/head-weights';
+
+export interface PoolItem {
+  imageId: number;
+  hash: string;
+}
+
+export interface LoopPrepareArgs {
+  projectDir: string;
+  /** Serialised ModelSource of the worker protocol. */
+  model: import('../worker-protocol').ModelSource;
+  items: PoolItem[];
+  /** Load cut-layer activations too (deep fine-tuning). */
+  deep: boolean;
+  /** Images that may not vote for or become pool-estimated centres (evaluation set). */
+  excludedIds: number[];
+  /** Centres the project already uses (kept stable across sessions), or null to choose. */
+  centres: CentreRecord | null;
+  /** The latest trained head, to predict the pool with. */
+  headDir: string | null;
+}
+
+export interface LoopPrepareResult {
+  modelId: string;
+  /** Pool images that have features (rows), and those that do not yet. */
+  rows: number;
+  missing: number[];
+  centres: CentreRecord;
+  prepareMillis: number;
+}
+
+export interface LoopSelectArgs {
+  strategy: StrategyName;
+  schedule: TradeoffSchedule;
+  uncertainty: UncertaintyMeasure;
+  batchSize: number;
+  /** λ's t. */
+  round: number;
+  labeledIds: number[];
+  excludedIds: number[];
+  labeledClassCount: number;
+  seed: number;
+}
+
+export interface SelectedItem {
+  imageId: number;
+  distinctiveness: number | null;
+  uncertainty: number | null;
+  lambda: number | null;
+  score: number | null;
+  reason: string;
+}
+
+export interface LoopTrainArgs {
+  /** Class keys in output order (stable across renames). */
+  classes: string[];
+  labels: { imageId: number; classIndex: number }[];
+  mode: TrainingMode;
+  seed: number;
+  /** Where the new head is saved. */
+  outDir: string;
+  /** Warm start from this head, when given. */
+  previousDir: string | null;
+}
+
+export interface Prediction {
+  imageId: number;
+  classIndex: number;
+  probability: number;
+}
+
+export interface LoopTrainResult {
+  epochs: number;
+  loss: number;
+  trainAccuracy: number;
+  millis: number;
+  /** Top-1 prediction of every pool row. */
+  predictions: Prediction[];
+}
+
+export interface LoopEvaluateArgs {
+  heads: { version: number; dir: string }[];
+  imageIds: number[];
+}
+
+export interface LoopEvaluateResult {
+  /** Per head, the predicted class index of each image (in `imageIds` order); -1 without features. */
+  predicted: { version: number; classIndex: number[] }[];
+}
+
+export interface LoopExportArgs {
+  headDir: string;
+  outDir: string;
+  /** Display names in head class order. */
+  classNames: string[];
+  labelCounts: number[];
+  metrics: Record<string, number | string>;
+  training: Record<string, number | string>;
+}
+
+export type LoopExportResult = ExportResult;

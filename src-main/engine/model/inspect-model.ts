@@ -1,0 +1,48 @@
+/**
+ * The layers of a model folder, for the layer picker: every layer's name, class and output
+ * shape, plus the layer names the product would choose by itself (adma-model.json or
+ * MobileNet v1 detection), or null when the user must choose.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LayerNames, ModelInspection } from '../../../src-preload/contract';
+import { detectMobileNetV1 } from './mobilenet-v1-layers';
+import { artifactsHandler, readModelFolder } from './model-folder-io';
+import { DESCRIPTOR_FILE } from './load-model';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { AppError } from '../../../src-preload/app-error';
+
+async function descriptorLayers(folder: string): Promise<LayerNames | null> {
+  try {
+    const parsed = JSON.parse(await readFile(join(folder, DESCRIPTOR_FILE), 'utf8')) as Partial<LayerNames>;
+    const { layerA, layerB, softmaxLayer, cutLayer } = parsed;
+    return layerA && layerB && softmaxLayer && cutLayer ? { layerA, layerB, softmaxLayer, cutLayer } : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function inspectModelFolder(dir: string): Promise<ModelInspection> {
+  const folder = resolve(dir);
+  const contents = await readModelFolder(folder);
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(artifactsHandler(contents.artifacts));
+  } catch (error) {
+    throw new AppError('MODEL_INVALID', `TF.js could not build the model in ${folder}: ${(error as Error).message}`);
+  }
+  try {
+    const layers = model.layers.map((layer) => {
+      const shape = layer.outputShape;
+      const first = Array.isArray(shape[0]) || shape[0] === undefined ? (shape[0] as (number | null)[] | undefined) : (shape as (number | null)[]);
+      return { name: layer.name, className: layer.getClassName(), outputShape: first ?? [] };
+    });
+    const mobileNet = detectMobileNetV1(model);
+    const detected: LayerNames | null =
+      (await descriptorLayers(folder)) ??
+      (mobileNet ? { layerA: mobileNet.layerA, layerB: mobileNet.layerB, softmaxLayer: mobileNet.softmaxLayer, cutLayer: mobileNet.cutLayer } : null);
+    return { path: folder, layers, detected };
+  } finally {
+    model.dispose();
+  }
+}
