@@ -10,6 +10,7 @@ import { labeling } from './labeling.svelte';
 import { redo, setLabels, undo } from './label-commands';
 import { openInLabeling, showView } from './navigation';
 import { project } from './project.svelte';
+import { suggestions } from './suggestions.svelte';
 import { toasts } from './toasts.svelte';
 import { ui } from './ui.svelte';
 import { viewer } from './viewer.svelte';
@@ -17,7 +18,7 @@ import { viewer } from './viewer.svelte';
 export const LABEL_KEY_MARK = 'adma:label-key';
 export const IMAGE_SHOWN_MARK = 'adma:image-shown';
 
-const CHANGES_LABELS = new Set<Command['kind']>(['label', 'clear', 'undo', 'redo']);
+const CHANGES_LABELS = new Set<Command['kind']>(['label', 'accept', 'clear', 'undo', 'redo']);
 
 function context(): KeyContext {
   return ui.view === 'label' ? 'label' : ui.view === 'gallery' ? 'gallery' : 'other';
@@ -44,6 +45,16 @@ export function run(command: Command): void {
         performance.mark(LABEL_KEY_MARK);
         labeling.label(command.classId).catch(fail('The label was not saved'));
       } else labelSelection(command.classId).catch(fail('The labels were not saved'));
+      return;
+    case 'accept':
+      if (!labeling.current) return;
+      performance.mark(LABEL_KEY_MARK);
+      labeling
+        .labelWith((item) => suggestions.get(item.id)?.classId ?? null)
+        .then((accepted) => {
+          if (!accepted) toasts.info('No suggestion for this image yet: the model suggests a class once it has been trained on a labeled batch.');
+        })
+        .catch(fail('The label was not saved'));
       return;
     case 'clear':
       if (inLabel) labeling.clearLabel().catch(fail('The label was not cleared'));

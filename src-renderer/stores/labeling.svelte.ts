@@ -1,11 +1,13 @@
 /**
- * The labeling session: the unlabeled queue first (paged from the server as the labeler
- * advances), or a browse through labeled / one class / everything. Commands run one after
- * another, and every label is awaited (committed by the server) before the view moves on;
- * a failed label leaves the view on its image.
+ * The labeling session: the active loop's queue (the open round's batch, in its order), the
+ * unlabeled images in folder order (paged from the server as the labeler advances), the
+ * evaluation set's unlabeled images, or a browse through labeled / one class / everything.
+ * Commands run one after another, and every label is awaited (committed by the server)
+ * before the view moves on; a failed label leaves the view on its image.
  */
-import type { ImageFilter, ImageItem, LabelAction } from '../../src-preload/contract';
+import type { ImageFilter, ImageItem, LabelAction, QueueItem, RoundInfo } from '../../src-preload/contract';
 import { call } from '../api/client';
+import { firstUnlabeled, followQueue } from '../logic/round-sequence';
 import {
   appendPage,
   applyLabels,
@@ -16,7 +18,11 @@ import {
   shouldLoadMore,
 } from '../logic/labeling-sequence';
 
-export type SessionSource = { kind: 'queue' } | { kind: 'browse'; filter: ImageFilter; title: string };
+/**
+ * `round`: the loop's queue (the open round). `queue`: every unlabeled image in folder order.
+ * `evaluation`: the evaluation set, stopping on its unlabeled images.
+ */
+export type SessionSource = { kind: 'queue' } | { kind: 'round' } | { kind: 'evaluation' } | { kind: 'browse'; filter: ImageFilter; title: string };
 
 const PAGE = 200;
 const LOAD_MARGIN = 30;
@@ -33,6 +39,9 @@ class LabelingSession {
   /** The labeler went past the last image of the source. */
   atEnd = $state(false);
   current = $derived(this.atEnd ? null : (this.items[this.index] ?? null));
+  /** The open round when the source is the loop's queue, with each image's scores. */
+  round = $state.raw<RoundInfo | null>(null);
+  queueInfo = $derived(new Map<number, QueueItem>((this.round?.items ?? []).map((q) => [q.imageId, q])));
 
   private chain: Promise<void> = Promise.resolve();
   /** Images put into the sequence by hand, outside the source's paging. */
@@ -40,9 +49,12 @@ class LabelingSession {
   private generation = 0;
 
   /** Run commands strictly in order, so fast key presses are neither lost nor reordered. */
-  enqueue(command: () => Promise<void>): Promise<void> {
+  enqueue<T = void>(command: () => Promise<T>): Promise<T> {
     const run = this.chain.then(command);
-    this.chain = run.catch(() => undefined);
+    this.chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 
@@ -50,8 +62,32 @@ class LabelingSession {
     return this.source.kind === 'queue';
   }
 
+  /** Labeling or skipping moves to the next unlabeled image (not merely the next one). */
+  private get toUnlabeled(): boolean {
+    return this.source.kind !== 'browse';
+  }
+
   private filter(): ImageFilter {
-    return this.source.kind === 'queue' ? { kind: 'unlabeled' } : this.source.filter;
+    switch (this.source.kind) {
+      case 'queue':
+      case 'round':
+        return { kind: 'unlabeled' };
+      case 'evaluation':
+        return { kind: 'evaluation' };
+      case 'browse':
+        return this.source.filter;
+    }
+  }
+
+  /** The round's images as full items, reusing those already loaded (labels from the round). */
+  private async roundItems(round: RoundInfo): Promise<ImageItem[]> {
+    const known = new Map(this.items.map((i) => [i.id, i]));
+    return Promise.all(
+      round.items.map(async (q) => {
+        const item = known.get(q.imageId) ?? (await call('images:get', { id: q.imageId }));
+        return { ...item, classId: q.classId };
+      }),
+    );
   }
 
   /** Start over on `source`; with `startAt`, open that image (loading pages until found). */
@@ -65,7 +101,13 @@ class LabelingSession {
     this.exhausted = false;
     this.atEnd = false;
     this.started = true;
+    this.round = null;
     await this.loadMore(generation);
+    if (generation !== this.generation) return;
+    if (startAt === undefined && (source.kind === 'round' || source.kind === 'evaluation')) {
+      await this.advance((items) => firstUnlabeledIndex(items));
+      return;
+    }
     if (startAt !== undefined) {
       while (generation === this.generation && !this.items.some((i) => i.id === startAt) && !this.exhausted) await this.loadMore(generation);
       const found = this.items.findIndex((i) => i.id === startAt);
@@ -84,12 +126,23 @@ class LabelingSession {
     this.exhausted = false;
     this.atEnd = false;
     this.started = false;
+    this.round = null;
   }
 
   private async loadMore(generation = this.generation): Promise<void> {
     if (this.exhausted) return;
     this.loading = true;
     try {
+      if (this.source.kind === 'round') {
+        const round = await call('loop:currentRound');
+        const items = round ? await this.roundItems(round) : [];
+        if (generation !== this.generation) return;
+        this.round = round;
+        this.items = items;
+        this.total = items.length;
+        this.exhausted = true;
+        return;
+      }
       const offset = nextPageOffset(this.items, this.liveQueue, this.inserted);
       const page = await call('images:list', { filter: this.filter(), offset, limit: PAGE });
       if (generation !== this.generation) return;
@@ -108,9 +161,31 @@ class LabelingSession {
     if (this.atEnd) {
       await this.enqueue(async () => {
         this.atEnd = false;
-        await this.advance((items, index) => (this.liveQueue ? nextUnlabeledIndex(items, index) : nextIndex(items, index)));
+        await this.advance((items, index) => (this.toUnlabeled ? nextUnlabeledIndex(items, index) : nextIndex(items, index)));
       });
     }
+  }
+
+  /**
+   * The back end opened a new round or re-ranked this one: show the new order. The image on
+   * screen stays while it is still queued; a new round starts at its first unlabeled image.
+   */
+  followRound(round: RoundInfo | null): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.source.kind !== 'round') return;
+      const generation = this.generation;
+      const sameRound = round !== null && this.round !== null && round.id === this.round.id;
+      const items = round ? await this.roundItems(round) : [];
+      if (generation !== this.generation) return;
+      const placement = followQueue(items, this.current?.id ?? null, sameRound, this.atEnd);
+      this.round = round;
+      this.items = items;
+      this.total = items.length;
+      this.exhausted = true;
+      this.inserted = new Set();
+      this.index = placement.index;
+      this.atEnd = placement.atEnd;
+    });
   }
 
   /** Keep pages coming while the labeler nears the end of what is loaded. */
@@ -134,7 +209,7 @@ class LabelingSession {
   }
 
   private advanceAfterLabel(): Promise<void> {
-    return this.advance((items, index) => (this.liveQueue ? nextUnlabeledIndex(items, index) : nextIndex(items, index)));
+    return this.advance((items, index) => (this.toUnlabeled ? nextUnlabeledIndex(items, index) : nextIndex(items, index)));
   }
 
   /** Label the current image, wait for the commit, then advance. Throws (and stays) on failure. */
@@ -145,6 +220,22 @@ class LabelingSession {
       const action = await call('labels:set', { imageIds: [item.id], classId });
       this.apply(action);
       await this.advanceAfterLabel();
+    });
+  }
+
+  /**
+   * Label the current image with the class `pick` chooses for it when the command runs (the
+   * model's suggestion); false when it has none, and the view stays.
+   */
+  labelWith(pick: (item: ImageItem) => number | null): Promise<boolean> {
+    return this.enqueue(async () => {
+      const item = this.current;
+      if (!item) return true;
+      const classId = pick(item);
+      if (classId === null) return false;
+      this.apply(await call('labels:set', { imageIds: [item.id], classId }));
+      await this.advanceAfterLabel();
+      return true;
     });
   }
 
@@ -186,6 +277,11 @@ class LabelingSession {
   /** Record a label action's result in the loaded images. */
   apply(action: LabelAction): void {
     this.items = applyLabels(this.items, action.imageIds, action.classIds);
+    if (this.round) {
+      const changes = new Map(action.imageIds.map((id, i) => [id, action.classIds[i] ?? null]));
+      const items = this.round.items.map((q) => (changes.has(q.imageId) ? { ...q, classId: changes.get(q.imageId) ?? null } : q));
+      this.round = { ...this.round, items, labeled: items.filter((q) => q.classId !== null).length };
+    }
   }
 
   /** Show one image (after undo or from the gallery): in the sequence if there, else inserted here. */
@@ -217,5 +313,10 @@ class LabelingSession {
     }
   }
 }
+
+const firstUnlabeledIndex = (items: readonly ImageItem[]): number | null => {
+  const placement = firstUnlabeled(items);
+  return placement.atEnd ? null : placement.index;
+};
 
 export const labeling = new LabelingSession();

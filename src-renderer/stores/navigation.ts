@@ -2,9 +2,12 @@
 import type { ImageFilter } from '../../src-preload/contract';
 import type { ViewName } from '../logic/keymap';
 import { classes } from './classes.svelte';
+import { dashboard } from './dashboard.svelte';
+import { engine } from './engine.svelte';
 import { gallery } from './gallery.svelte';
 import { history } from './history.svelte';
 import { labeling } from './labeling.svelte';
+import { loop } from './loop.svelte';
 import { project } from './project.svelte';
 import { toasts } from './toasts.svelte';
 import { ui } from './ui.svelte';
@@ -30,6 +33,8 @@ export function showView(view: ViewName): void {
   const load = async (): Promise<void> => {
     if (view === 'gallery' && !gallery.loaded) await gallery.reload();
     if (view === 'history') await Promise.all([history.load(), project.loadUnreadable()]);
+    if (view === 'adapt') await Promise.all([engine.refresh(), loop.refresh(), engine.models.length === 0 ? engine.loadModels() : Promise.resolve()]);
+    if (view === 'dashboard') await dashboard.load();
   };
   load().catch((error: unknown) => toasts.error(error));
 }
@@ -40,6 +45,19 @@ export async function openInLabeling(imageId: number): Promise<void> {
   const source = filter.kind === 'unlabeled' ? ({ kind: 'queue' } as const) : { kind: 'browse' as const, filter, title: filterTitle(filter) };
   showView('label');
   await labeling.start(source, imageId);
+}
+
+/** Label the loop's queue (the open round, querying the first one when none exists). */
+export async function labelQueue(): Promise<void> {
+  await loop.ensureRound();
+  showView('label');
+  await labeling.start({ kind: 'round' });
+}
+
+/** Label the evaluation set's unlabeled images. */
+export async function labelEvaluation(): Promise<void> {
+  showView('label');
+  await labeling.start({ kind: 'evaluation' });
 }
 
 export async function browse(filter: ImageFilter): Promise<void> {

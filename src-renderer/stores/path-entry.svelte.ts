@@ -1,15 +1,21 @@
-/** The project picker's path field: live validation and folder completion as the user types. */
+/**
+ * A folder path field: live validation and folder completion as the user types. The project
+ * picker checks with `project:checkPath`; other fields (the export destination, the demo
+ * folder) bring their own check.
+ */
 import type { PathCheck, PathCompletion } from '../../src-preload/contract';
 import { call } from '../api/client';
 import { completeTyped } from '../logic/path-completion';
 
-class PathEntry {
+export class PathEntry<C extends PathCheck = PathCheck> {
   value = $state('');
-  check = $state<PathCheck | null>(null);
+  check = $state<C | null>(null);
   completion = $state<PathCompletion | null>(null);
   checking = $state(false);
   private timer: ReturnType<typeof setTimeout> | null = null;
   private generation = 0;
+
+  constructor(private readonly checkPath: (path: string) => Promise<C>) {}
 
   set(value: string): void {
     this.value = value;
@@ -28,7 +34,7 @@ class PathEntry {
     const generation = ++this.generation;
     const value = this.value;
     try {
-      const [check, completion] = await Promise.all([call('project:checkPath', { path: value }), call('project:completePath', { partial: value })]);
+      const [check, completion] = await Promise.all([this.checkPath(value), call('project:completePath', { partial: value })]);
       if (generation !== this.generation) return;
       this.check = check;
       this.completion = completion;
@@ -63,4 +69,4 @@ class PathEntry {
   }
 }
 
-export const pathEntry = new PathEntry();
+export const pathEntry = new PathEntry((path) => call('project:checkPath', { path }));

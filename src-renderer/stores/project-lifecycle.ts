@@ -2,15 +2,19 @@
  * What happens to every store when a project opens or closes, and how pushed events and
  * reconnections keep them current.
  */
-import type { ProjectChange } from '../../src-preload/contract';
+import type { JobKind, ProjectChange } from '../../src-preload/contract';
 import { subscribe } from '../api/client';
 import { classes } from './classes.svelte';
 import { connection } from './connection.svelte';
+import { dashboard } from './dashboard.svelte';
+import { engine } from './engine.svelte';
 import { gallery } from './gallery.svelte';
 import { history } from './history.svelte';
 import { jobs } from './jobs.svelte';
 import { labeling } from './labeling.svelte';
+import { loop } from './loop.svelte';
 import { project } from './project.svelte';
+import { suggestions } from './suggestions.svelte';
 import { toasts } from './toasts.svelte';
 import { ui } from './ui.svelte';
 
@@ -27,8 +31,17 @@ export async function enterProject(): Promise<void> {
   openPath = summary.path;
   gallery.reset();
   labeling.reset();
+  suggestions.clear();
+  dashboard.clear();
+  engine.clear();
+  loop.clear();
   ui.view = 'label';
-  await Promise.all([classes.load(), labeling.start({ kind: 'queue' })]);
+  await Promise.all([classes.load(), labeling.start({ kind: 'queue' }), refreshLoop()]);
+}
+
+/** Engine status and loop state: loaded with the project and after engine or round changes. */
+async function refreshLoop(): Promise<void> {
+  await Promise.all([engine.refresh(), loop.refresh()]);
 }
 
 export function leaveProject(): void {
@@ -36,12 +49,21 @@ export function leaveProject(): void {
   classes.clear();
   gallery.reset();
   labeling.reset();
+  suggestions.clear();
+  dashboard.clear();
+  engine.clear();
+  loop.clear();
   history.entries = [];
   project.unreadable = [];
 }
 
 export async function openProject(path: string, create: boolean): Promise<void> {
   await project.open(path, create);
+  await enterProject();
+}
+
+export async function createDemoProject(path: string): Promise<void> {
+  await project.createDemo(path);
   await enterProject();
 }
 
@@ -82,6 +104,35 @@ const refreshCounts = coalesce(async () => {
   if (!project.summary) return;
   await Promise.all([project.refreshSummary(), classes.load()]);
   if (ui.view === 'history') await history.load();
+  if (ui.view === 'adapt') await loop.refreshRound();
+  if (ui.view === 'dashboard') await dashboard.load();
+}, 150);
+
+const refreshEngine = coalesce(async () => {
+  if (!project.summary) return;
+  await engine.refresh();
+}, 200);
+
+/** A new round, or the open one re-ranked: the queue panel and a session on the queue follow. */
+const refreshRound = coalesce(async () => {
+  if (!project.summary) return;
+  const round = await loop.refreshRound();
+  suggestions.seed(round?.items ?? []);
+  await labeling.followRound(round);
+}, 100);
+
+/** A newly trained model: new suggestions, a new point on the learning curve. */
+const refreshModel = coalesce(async () => {
+  if (!project.summary) return;
+  suggestions.clear();
+  await engine.refresh();
+  if (ui.view === 'dashboard') await dashboard.load();
+}, 150);
+
+const refreshEvaluation = coalesce(async () => {
+  if (!project.summary) return;
+  if (ui.view === 'dashboard' || dashboard.data) await dashboard.load();
+  if (labeling.source.kind === 'evaluation' && labeling.items.length === 0) await labeling.start({ kind: 'evaluation' });
 }, 150);
 
 const refreshAfterScan = coalesce(async () => {
@@ -117,15 +168,40 @@ function onProjectChanged(change: ProjectChange): void {
     case 'labels':
       refreshCounts();
       return;
+    case 'engine':
+      refreshEngine();
+      return;
+    case 'round':
+      refreshRound();
+      return;
+    case 'model':
+      refreshModel();
+      return;
+    case 'evaluation':
+      refreshEvaluation();
+      return;
   }
 }
+
+const JOB_FAILED: Record<JobKind, string> = {
+  scan: 'The scan failed',
+  download: 'The model download failed',
+  extract: 'Feature extraction stopped',
+  train: 'Training failed',
+  export: 'The export failed',
+};
 
 /** After a lost connection: re-read everything (other windows may have changed things). */
 async function resync(): Promise<void> {
   const before = openPath;
   await project.load();
   if (project.summary && project.summary.path === before) {
-    await Promise.all([classes.load(), labeling.refreshCurrent(), gallery.loaded ? gallery.reload() : Promise.resolve()]);
+    await Promise.all([
+      classes.load(),
+      labeling.source.kind === 'round' ? loop.refreshRound().then((round) => labeling.followRound(round)) : labeling.refreshCurrent(),
+      gallery.loaded ? gallery.reload() : Promise.resolve(),
+      refreshLoop(),
+    ]);
   } else {
     openPath = null;
     await enterProject();
@@ -138,10 +214,13 @@ export function wireEvents(): () => void {
     subscribe('job:completed', (e) => {
       jobs.end(e.jobId);
       if (e.kind === 'scan') refreshAfterScan();
+      if (e.kind === 'extract' || e.kind === 'download' || e.kind === 'train') refreshEngine();
     }),
     subscribe('job:failed', (e) => {
       jobs.end(e.jobId);
-      toasts.error(e.error.message, e.kind === 'scan' ? 'The scan failed' : 'A job failed');
+      // A cancelled extraction is the user's own doing: the engine status says so, no alarm.
+      if (e.error.code !== 'CANCELLED') toasts.error(e.error.message, JOB_FAILED[e.kind]);
+      if (e.kind !== 'scan') refreshEngine();
     }),
     subscribe('project:changed', ({ change }) => onProjectChanged(change)),
     connection.watch(

@@ -44,6 +44,19 @@ class ProjectState {
     }
   }
 
+  /** Create the offline demo project (MNIST digits, classes 0–9, the starter model) in `path` and open it. */
+  async createDemo(path: string): Promise<ProjectSummary> {
+    this.opening = true;
+    try {
+      const summary = await call('project:createDemo', { path });
+      this.summary = summary;
+      this.lastScan = null;
+      return summary;
+    } finally {
+      this.opening = false;
+    }
+  }
+
   async close(): Promise<void> {
     await call('project:close');
     this.summary = null;

@@ -1,0 +1,94 @@
+/**
+ * The project's pre-trained model and its feature extraction: the engine status (backend,
+ * model, features), the model choices offered, and a model folder's inspection for the
+ * layer picker. Errors of a choice are kept here so the picker can show them beside itself.
+ */
+import type { EngineStatus, LayerNames, ModelChoice, ModelInspection, ModelOption } from '../../src-preload/contract';
+import { call, errorMessage } from '../api/client';
+
+/** A stable key for a model choice (which option is being chosen, which is current). */
+export function choiceKey(choice: ModelChoice | null): string {
+  if (!choice) return '';
+  if (choice.kind === 'starter') return 'starter';
+  if (choice.kind === 'known') return `known:${choice.id}`;
+  return `folder:${choice.path}`;
+}
+
+class EngineState {
+  status = $state<EngineStatus | null>(null);
+  models = $state<ModelOption[]>([]);
+  modelsError = $state<string | null>(null);
+  /** The choice being applied (download, load), by key. */
+  choosing = $state<string | null>(null);
+  /** The last failed choice and why, shown next to the picker. */
+  choiceError = $state<{ key: string; message: string; code: string } | null>(null);
+  inspection = $state<ModelInspection | null>(null);
+  inspecting = $state(false);
+  inspectError = $state<string | null>(null);
+
+  featuresReady = $derived(this.status?.features.state === 'complete');
+
+  async refresh(): Promise<void> {
+    this.status = await call('engine:status');
+  }
+
+  async loadModels(): Promise<void> {
+    try {
+      this.models = await call('engine:models');
+      this.modelsError = null;
+    } catch (error) {
+      this.modelsError = errorMessage(error);
+    }
+  }
+
+  clear(): void {
+    this.status = null;
+    this.choosing = null;
+    this.choiceError = null;
+    this.inspection = null;
+    this.inspectError = null;
+  }
+
+  async choose(choice: ModelChoice): Promise<boolean> {
+    const key = choiceKey(choice);
+    this.choosing = key;
+    this.choiceError = null;
+    try {
+      this.status = await call('engine:chooseModel', { choice });
+      return true;
+    } catch (error) {
+      const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : 'INTERNAL';
+      this.choiceError = { key, message: errorMessage(error), code };
+      return false;
+    } finally {
+      this.choosing = null;
+    }
+  }
+
+  async inspect(path: string): Promise<void> {
+    this.inspecting = true;
+    this.inspectError = null;
+    this.inspection = null;
+    try {
+      this.inspection = await call('engine:inspectFolder', { path });
+    } catch (error) {
+      this.inspectError = errorMessage(error);
+    } finally {
+      this.inspecting = false;
+    }
+  }
+
+  chooseFolder(path: string, layers: LayerNames | null): Promise<boolean> {
+    return this.choose(layers ? { kind: 'folder', path, layers } : { kind: 'folder', path });
+  }
+
+  async cancelFeatures(): Promise<void> {
+    this.status = await call('engine:cancelFeatures');
+  }
+
+  async resumeFeatures(): Promise<void> {
+    this.status = await call('engine:resumeFeatures');
+  }
+}
+
+export const engine = new EngineState();
