@@ -144,6 +144,25 @@ describe.skipIf(missing !== null)(`simulation with the starter model${missing ? 
     }
   });
 
+  it('runs in deep mode on the cached cut activations, with the same split and picks as light for random', async () => {
+    const dataset = await readImageFolderDataset(folder);
+    const loaded = await loadStarterModel();
+    let deepFeatures: SimulationFeatures;
+    try {
+      deepFeatures = await prepareSimulationFeatures(loaded, dataset, { deep: true, cacheDir: join(work, 'cache') });
+    } finally {
+      loaded.dispose();
+    }
+    expect(deepFeatures.cut?.shape).toHaveLength(3);
+    expect(deepFeatures.topBlock).not.toBeNull();
+    expect(deepFeatures.extraction.computed).toBe(dataset.images.length);
+    const deep = await runSimulation(deepFeatures, { ...options, mode: 'deep', strategies: ['random', 'adma'], seeds: [0], rounds: 2 });
+    expect(deep.rounds.map((r) => r.labels)).toEqual([4, 8, 4, 8]);
+    for (const r of deep.rounds) expect(r.testAccuracy).toBeGreaterThanOrEqual(0);
+    const lightRandom = result.rounds.filter((r) => r.strategy === 'random' && r.seed === 0).slice(0, 2);
+    expect(deep.rounds.filter((r) => r.strategy === 'random').map((r) => r.queried)).toEqual(lightRandom.map((r) => r.queried));
+  });
+
   it('runs from the command line: exit 0 with results, exit 2 on a wrong strategy', async () => {
     const out = join(work, 'cli-out');
     const run = await cli(folder, '--model', 'starter', '--strategies', 'adma,random', '--seeds', '1', '--rounds', '2', '--batch', '4', '--out', out, '--cache', join(work, 'cache'));
