@@ -64,6 +64,9 @@ export async function openProject(path: string, create: boolean): Promise<void> 
 
 export async function createDemoProject(path: string): Promise<void> {
   await project.createDemo(path);
+  // The demo's images were indexed while the request ran, before this page knew the project:
+  // read the counts again rather than trust those captured when the project was opened.
+  await project.refreshSummary();
   await enterProject();
 }
 

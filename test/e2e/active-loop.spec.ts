@@ -1,0 +1,224 @@
+/**
+ * The active loop end to end in Chromium against the built web host: create the demo
+ * project, wait for the features, run three rounds answering the queue by keyboard from
+ * the demo set's true labels (accepting a suggestion with Enter once), label an evaluation
+ * set, watch the learning curve rise, export, and check the exported model's predictions
+ * in a separate Node process with stock @tensorflow/tfjs.
+ */
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { startWebHost, type RunningHost } from './support/web-host';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SHOTS = path.join(ROOT, 'test-results/e2e');
+const ROUNDS = 3;
+const BATCH = 25;
+const EVALUATION = 40;
+
+interface DemoIndex {
+  labels: string[];
+  items: { file: string; label: number }[];
+}
+
+let host: RunningHost;
+let work: string;
+let stateDir: string;
+let truth: Map<string, string>;
+
+test.beforeAll(async () => {
+  work = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-loop-'));
+  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-loop-state-'));
+  host = await startWebHost(ROOT, stateDir);
+  await fs.mkdir(SHOTS, { recursive: true });
+  // The demo set's truth, read straight from its index (file name → digit).
+  const index = JSON.parse(await fs.readFile(path.join(ROOT, 'resources/demo/mnist-demo.json'), 'utf8')) as DemoIndex;
+  truth = new Map(index.items.map((item) => [item.file, index.labels[item.label]!]));
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+  await fs.rm(work, { recursive: true, force: true });
+  await fs.rm(stateDir, { recursive: true, force: true });
+});
+
+function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) problems.push(`console: ${message.text()}`);
+  });
+  return problems;
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
+
+function trueClass(relPath: string): string {
+  const digit = truth.get(path.basename(relPath));
+  if (digit === undefined) throw new Error(`${relPath} is not a demo image`);
+  return digit;
+}
+
+/** Label every image the view stops on, by its true class, until `done` shows. */
+async function labelUntil(page: Page, done: Locator, count: number, options: { acceptFirst?: boolean } = {}): Promise<number> {
+  const imagePath = page.getByTestId('image-path');
+  const progress = page.getByTestId('label-progress');
+  let accepted = 0;
+  for (let i = 0; i < count; i++) {
+    await expect(imagePath).toBeVisible();
+    const relPath = (await imagePath.textContent()) ?? '';
+    const before = (await progress.textContent()) ?? '';
+    const digit = trueClass(relPath);
+    if (options.acceptFirst && i === 0) {
+      // Enter accepts the model's suggestion; when it is wrong, go back and correct it.
+      const suggestion = page.getByTestId('suggestion');
+      await expect(suggestion).toBeVisible({ timeout: 30_000 });
+      const suggested = (await suggestion.locator('strong').textContent())?.trim();
+      await page.keyboard.press('Enter');
+      await expect(progress).not.toHaveText(before);
+      if (suggested === digit) accepted++;
+      else {
+        await page.keyboard.press('ArrowLeft');
+        await expect(imagePath).toHaveText(relPath);
+        await expect(page.getByTestId('current-label')).toHaveText(suggested ?? '');
+        await page.keyboard.press(digit);
+      }
+    } else {
+      await page.keyboard.press(digit);
+    }
+    if (i < count - 1) await expect(imagePath).not.toHaveText(relPath);
+  }
+  await expect(done).toBeVisible();
+  return accepted;
+}
+
+test('demo project: three rounds by keyboard, evaluation set, learning curve, export loads in stock TF.js', async ({ page }) => {
+  test.setTimeout(15 * 60_000);
+  const problems = watchProblems(page);
+  await page.goto(host.url);
+
+  // Create the demo project from the picker.
+  const demo = path.join(work, 'demo');
+  await page.getByLabel('Where to create it').fill(demo);
+  await expect(page.getByTestId('demo-path-status')).toContainText('will be created');
+  await page.getByRole('button', { name: 'Create demo project' }).click();
+  await expect(page.getByTestId('project-counts')).toContainText('300 images', { timeout: 60_000 });
+  await expect(page.getByTestId('class-button')).toHaveCount(10);
+  await expect(page.getByRole('button', { name: '0 (key 0)' })).toBeVisible();
+
+  // Adapt view: the starter model, the backend label, features extracting in the background.
+  await page.keyboard.press('Alt+5');
+  await expect(page.getByRole('tab', { name: /Adapt/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('engine-backend')).not.toHaveText('Starting the engine…', { timeout: 60_000 });
+  await expect(page.getByTestId('backend-indicator')).toBeVisible();
+  await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
+  await expect(page.getByRole('list', { name: 'Model choices' }).getByText('In use')).toBeVisible();
+
+  // Settings: the batch size is shown and changeable (10 by default; 25 here, for a model worth exporting).
+  const batch = page.getByLabel('Batch size');
+  await batch.fill(String(BATCH));
+  await batch.press('Enter');
+  await expect(batch).toHaveValue(String(BATCH));
+  await page.getByLabel('Fine-tuning').selectOption(process.env.ADMA_E2E_MODE ?? 'light');
+
+  // Round 0: query the first batch; it is ranked by distinctiveness (λ = 0).
+  await page.getByRole('button', { name: 'Query the first batch' }).click();
+  await expect(page.getByTestId('queue-row')).toHaveCount(BATCH);
+  await expect(page.getByTestId('round-facts')).toContainText('Round 0');
+  await expect(page.getByTestId('round-facts')).toContainText('λt = 0.00');
+  await shot(page, 'adapt-queue.png');
+
+  let accepted = 0;
+  await page.getByRole('button', { name: 'Label this batch' }).click();
+  const source = page.getByTestId('label-source');
+  for (let round = 0; round < ROUNDS; round++) {
+    await expect(source).toHaveText(`Queue · round ${round}`, { timeout: 3 * 60_000 });
+    await expect(page.getByTestId('position')).toHaveText(`1 / ${BATCH}`);
+    await expect(page.getByTestId('queue-scores')).toBeVisible();
+    if (round === 1) await shot(page, 'label-queue-suggestion.png');
+    accepted += await labelUntil(page, page.getByTestId('batch-done').or(page.getByText(`Queue · round ${round + 1}`)), BATCH, { acceptFirst: round > 0 });
+  }
+  // The fourth round opened after the third batch was trained.
+  await expect(source).toHaveText(`Queue · round ${ROUNDS}`, { timeout: 3 * 60_000 });
+  await expect(page.getByTestId('label-progress')).toHaveText(`${ROUNDS * BATCH} of 300 labeled`);
+
+  // The queue panel and the round history show it all.
+  await page.keyboard.press('Alt+5');
+  await expect(page.getByTestId('round-history').locator('tbody tr')).toHaveCount(ROUNDS + 1);
+  await expect(page.getByTestId('queue-row').first()).toContainText(/\d\.\d{3}/);
+  await shot(page, 'adapt-rounds.png');
+
+  // Dashboard: no evaluation set yet, so accuracy is unknown (no number anywhere).
+  await page.keyboard.press('Alt+6');
+  await expect(page.getByTestId('accuracy-unknown')).toBeVisible();
+  await expect(page.getByTestId('accuracy')).toHaveText('Accuracy unknown');
+  await expect(page.getByTestId('training-labels')).toHaveText(String(ROUNDS * BATCH));
+  await shot(page, 'dashboard-unknown.png');
+
+  // Sample and label an evaluation set.
+  await page.getByLabel('Add').fill(String(EVALUATION));
+  await page.getByRole('button', { name: 'random images' }).click();
+  await page.getByRole('button', { name: `Label evaluation set (${EVALUATION})` }).click();
+  await expect(source).toHaveText('Evaluation set');
+  await labelUntil(page, page.getByTestId('evaluation-done'), EVALUATION);
+
+  // The learning curve: one point per model version, rising.
+  await page.keyboard.press('Alt+6');
+  const points = page.getByTestId('curve-point');
+  await expect(points).not.toHaveCount(0, { timeout: 60_000 });
+  await shot(page, 'dashboard.png');
+  const titles = await points.locator('title').allTextContents();
+  expect(titles.length).toBeGreaterThanOrEqual(2);
+  const accuracies = titles.map((t) => Number(/: ([\d.]+)%/.exec(t)?.[1]));
+  expect(accuracies.at(-1)!).toBeGreaterThan(accuracies[0]!);
+  await expect(page.getByTestId('accuracy')).toContainText('Accuracy');
+  await expect(page.getByTestId('confusion-matrix')).toBeVisible();
+  await shot(page, 'dashboard.png');
+
+  // Export: a non-empty folder is refused with a fresh sub-folder offered instead.
+  const exports = path.join(work, 'exports');
+  await fs.mkdir(exports);
+  await fs.writeFile(path.join(exports, 'notes.txt'), 'already here');
+  await page.getByRole('button', { name: 'Export…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export' });
+  await dialog.getByLabel('Destination folder').fill(exports);
+  await expect(dialog.getByTestId('export-not-empty')).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Export', exact: true })).toBeDisabled();
+  await dialog.getByRole('button', { name: /^Export into adma-export-/ }).click();
+  await expect(dialog.getByLabel('Destination folder')).toHaveValue(new RegExp(`^${exports}/adma-export-`));
+  await expect(dialog.getByTestId('export-not-empty')).toBeHidden();
+  await expect(dialog.getByRole('checkbox', { name: /Adapted model/ })).toBeChecked();
+  await shot(page, 'export-dialog.png');
+  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+  const result = dialog.getByTestId('export-result');
+  await expect(result).toBeVisible({ timeout: 120_000 });
+  await expect(result).toContainText('model.json');
+  await expect(result).toContainText('labels.csv');
+  await shot(page, 'export-result.png');
+  const destination = (await dialog.getByRole('list', { name: 'Files written' }).isVisible())
+    ? ((await result.locator('.mono').first().textContent()) ?? '')
+    : '';
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  // The exported model, loaded by stock TF.js in a separate process, reads the digits.
+  const modelJson = (await fs.readdir(destination, { recursive: true })).find((f) => path.basename(f) === 'model.json');
+  expect(modelJson).toBeDefined();
+  const modelDir = path.join(destination, path.dirname(modelJson!));
+  const sample = [...truth.keys()].filter((_, i) => i % 15 === 7);
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [path.join(ROOT, 'test/e2e/support/predict-export.mjs'), modelDir, ...sample.map((f) => path.join(demo, f))],
+    { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+  );
+  const { predictions } = JSON.parse(stdout) as { predictions: string[] };
+  const correct = predictions.filter((p, i) => p === truth.get(sample[i]!)).length;
+  console.log(`exported model: ${correct}/${sample.length} correct`);
+  expect(correct / sample.length).toBeGreaterThanOrEqual(0.6);
+  test.info().annotations.push({ type: 'exported model', description: `${correct}/${sample.length} demo images correct; ${accepted} suggestion(s) accepted with Enter` });
+
+  expect(problems).toEqual([]);
+});
