@@ -130,10 +130,18 @@ export class AdaptationService {
     };
   }
 
-  private async ensureBackendLabel(): Promise<void> {
-    if (this.backendLabel) return;
-    const info = await this.engine().request('init', {});
-    this.backendLabel = info.label;
+  private backendStart: Promise<void> | null = null;
+  private ensureBackendLabel(): Promise<void> {
+    this.backendStart ??= this.engine()
+      .request('init', {})
+      .then((info) => {
+        this.backendLabel = info.label;
+      })
+      .catch((error: unknown) => {
+        this.backendStart = null;
+        throw error;
+      });
+    return this.backendStart;
   }
 
   // ------------------------------------------------------------------ model choice
@@ -358,7 +366,11 @@ export class AdaptationService {
 
   private async trainThenQuery(): Promise<void> {
     try {
-      await this.train();
+      // With fewer than two labeled classes there is no classifier to train: the next batch
+      // is still queried (by distinctiveness alone, as the method prescribes).
+      await this.train().catch((error: unknown) => {
+        if (!(error instanceof AppError && error.code === 'CONFLICT')) throw error;
+      });
       if (!this.closed) await this.nextRound();
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'CONFLICT')) this.log(`active loop: ${errorMessage(error)}`);

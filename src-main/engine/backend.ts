@@ -36,9 +36,21 @@ function describeFailure(error: unknown): string {
  * Initialise a backend. `prefer` forces one (for benchmarks and tests); otherwise the
  * `ADMA_BACKEND` environment variable, otherwise the best available.
  */
-export async function initBackend(prefer?: BackendName): Promise<BackendInfo> {
+let starting: { wanted: BackendName | undefined; promise: Promise<BackendInfo> } | null = null;
+
+export function initBackend(prefer?: BackendName): Promise<BackendInfo> {
   const wanted = prefer ?? (process.env.ADMA_BACKEND as BackendName | undefined);
-  if (current && (!wanted || wanted === current.name)) return current;
+  if (current && (!wanted || wanted === current.name)) return Promise.resolve(current);
+  // Concurrent callers share one start: two racing setBackend() calls would leave either.
+  if (starting && (!wanted || wanted === starting.wanted)) return starting.promise;
+  const promise = startBackend(wanted).finally(() => {
+    if (starting?.promise === promise) starting = null;
+  });
+  starting = { wanted, promise };
+  return promise;
+}
+
+async function startBackend(wanted: BackendName | undefined): Promise<BackendInfo> {
   const order: BackendName[] = wanted ? [wanted] : ['tensorflow', 'wasm', 'cpu'];
   const fallbacks: string[] = [];
   for (const name of order) {
