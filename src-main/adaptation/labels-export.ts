@@ -54,7 +54,11 @@ export function labelsJson(images: readonly LabeledImage[], classes: readonly st
 
 /** A file-system-safe folder name for a class. */
 export function classFolderName(name: string): string {
-  const safe = name.replace(/[\\/:*?"<>|\x00-\x1f]/g, '_').replace(/^\.+/, '_').trim();
+  const safe = [...name]
+    .map((ch) => (ch.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(ch) ? '_' : ch))
+    .join('')
+    .replace(/^\.+/, '_')
+    .trim();
   return safe || 'unnamed';
 }
 

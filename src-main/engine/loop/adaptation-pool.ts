@@ -31,6 +31,8 @@ import type {
   SelectedItem,
 } from './loop-jobs';
 
+const MIN_INFORMATIVE_CENTRES = 3;
+
 interface CutRows {
   shape: number[];
   rowLength: number;
@@ -191,8 +193,27 @@ export class AdaptationPool {
     return rows;
   }
 
+  /**
+   * Distinctiveness compares orderings over the centres; with fewer than three there is no
+   * ordering to compare and every image gets D = 0.5. ADMA then falls back to what the
+   * method uses without a usable criterion: uncertainty once a classifier exists, random
+   * picks before (ties by image id would take the folder order: one class at a time).
+   */
+  private effectiveStrategy(args: LoopSelectArgs, hasClassifier: boolean): { name: LoopSelectArgs['strategy']; note: string | null } {
+    const centres = this.centres.sourceClasses.length;
+    const needsD = args.strategy === 'adma' || args.strategy === 'adma-diverse' || args.strategy === 'distinctiveness';
+    if (!needsD || centres >= MIN_INFORMATIVE_CENTRES) return { name: args.strategy, note: null };
+    const name = hasClassifier && args.labeledClassCount >= 2 ? args.uncertainty : 'random';
+    return {
+      name,
+      note: `distinctiveness needs at least ${MIN_INFORMATIVE_CENTRES} source-class centres and this pool yields ${centres}; picked by ${name === 'random' ? 'seeded random draw' : `${name} uncertainty`} instead`,
+    };
+  }
+
   select(args: LoopSelectArgs): SelectedItem[] {
-    const strategy = createStrategy(args.strategy, { schedule: args.schedule, uncertainty: args.uncertainty });
+    const hasClassifier = this.head !== null && this.head.classes.length >= 2;
+    const { name, note } = this.effectiveStrategy(args, hasClassifier);
+    const strategy = createStrategy(name, { schedule: args.schedule, uncertainty: args.uncertainty });
     const ctx: SelectionContext = {
       imageIds: this.imageIds,
       labeledIds: new Set(args.labeledIds),
@@ -202,7 +223,7 @@ export class AdaptationPool {
       featuresA: this.featuresA,
       featuresB: this.featuresB,
       sourceProbabilities: this.sourceProbabilities,
-      targetProbabilities: this.head && this.head.classes.length >= 2 ? this.probabilities : null,
+      targetProbabilities: hasClassifier ? this.probabilities : null,
       centres: this.centres,
       seed: args.seed,
       distinctiveness: this.distinctiveness,
@@ -213,7 +234,7 @@ export class AdaptationPool {
       uncertainty: item.uncertainty,
       lambda: item.lambda,
       score: item.score,
-      reason: item.reason,
+      reason: note ? `${item.reason} (${note})` : item.reason,
     }));
   }
 

@@ -1,0 +1,258 @@
+/**
+ * The active loop end to end through the request handlers (the same path the UI takes):
+ * model choice, background extraction, rounds, automatic training, suggestions, the
+ * evaluation set and its learning curve, continuous mode, export, import, reopening.
+ * Uses MobileNet v1 0.25 and real photos from ../shared, read in place.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../../src-main/api/dispatch';
+import { createHandlers, type Handlers } from '../../../src-main/api/handlers';
+import { Workspace } from '../../../src-main/api/workspace';
+import type { ArgsOf, Channel, ResultOf } from '../../../src-preload/contract';
+import { tempDir } from '../../support/image-folder';
+
+const SHARED = path.resolve(__dirname, '../../../../shared');
+const MODEL = path.join(SHARED, 'models/mobilenet_v1_0.25_224');
+const PHOTOS = path.join(SHARED, 'data/hymenoptera/train');
+const available = fs.existsSync(path.join(MODEL, 'model.json')) && fs.existsSync(PHOTOS);
+
+let workspace: Workspace;
+let handlers: Handlers;
+let root: string;
+const classOf = new Map<string, number>();
+
+async function call<C extends Channel>(channel: C, ...args: ArgsOf<C> extends void ? [] : [ArgsOf<C>]): Promise<ResultOf<C>> {
+  const result = await dispatch(handlers, channel, args[0]);
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
+  return result.value as ResultOf<C>;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const truth = (relPath: string): number => classOf.get(relPath.split('/')[0] as string) as number;
+
+function openWorkspace(): void {
+  workspace = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {} });
+  handlers = createHandlers(workspace);
+}
+
+beforeAll(async () => {
+  if (!available) return;
+  root = tempDir('adma-loop-');
+  for (const cls of ['ants', 'bees']) {
+    fs.mkdirSync(path.join(root, cls));
+    for (const file of fs.readdirSync(path.join(PHOTOS, cls)).sort().slice(0, 60)) {
+      fs.copyFileSync(path.join(PHOTOS, cls, file), path.join(root, cls, file));
+    }
+  }
+  openWorkspace();
+  await call('project:open', { path: root, create: true });
+  await workspace.rescan();
+  classOf.set('ants', (await call('classes:create', { name: 'ant' })).id);
+  classOf.set('bees', (await call('classes:create', { name: 'bee' })).id);
+});
+
+afterAll(async () => {
+  await workspace?.shutdown();
+});
+
+describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenoptera photos)', () => {
+  it('refuses to query before a model is chosen, then extracts features in the background', async () => {
+    await expect(call('loop:nextRound')).rejects.toThrow(/CONFLICT: Choose a pre-trained model/);
+    await expect(call('engine:chooseModel', { choice: { kind: 'folder', path: tempDir() } })).rejects.toThrow(/MODEL_INVALID|NOT_FOUND/);
+    const chosen = await call('engine:chooseModel', { choice: { kind: 'folder', path: MODEL } });
+    expect(chosen.modelId).toBe('mobilenet_v1_0.25_224');
+    expect(chosen.backend).toMatch(/WebAssembly|tfjs-node|cpu/);
+    const done = await until('features', async () => {
+      const s = await call('engine:status');
+      return s.features.state === 'complete' ? s : null;
+    });
+    expect(done.features).toMatchObject({ done: 120, total: 120, failed: 0 });
+  });
+
+  it('queries round 0 by distinctiveness alone (λ0 = 0, no uncertainty yet)', async () => {
+    await call('loop:updateSettings', { batchSize: 6 });
+    const round = await call('loop:nextRound');
+    expect(round).toMatchObject({ index: 0, lambda: 0, batchSize: 6, strategy: 'adma', modelVersion: 0, labeled: 0 });
+    expect(round.items).toHaveLength(6);
+    for (const item of round.items) {
+      expect(item.distinctiveness).toBeGreaterThanOrEqual(0);
+      expect(item.distinctiveness).toBeLessThanOrEqual(1);
+      expect(item.uncertainty).toBeNull();
+      expect(item.reason).toMatch(/\w/);
+    }
+  });
+
+  it('trains when the batch is labeled and queries the next round with suggestions', async () => {
+    for (let r = 0; r < 3; r++) {
+      const round = (await call('loop:currentRound'))!;
+      // Make sure both classes appear early so a classifier can exist.
+      for (const item of round.items) await call('labels:set', { imageIds: [item.imageId], classId: truth(item.relPath) });
+      const next = await until('the next round', async () => {
+        const current = await call('loop:currentRound');
+        return current && current.id !== round.id ? current : null;
+      });
+      expect(next.index).toBe(round.index + 1);
+      const queried = new Set(round.items.map((i) => i.imageId));
+      expect(next.items.some((i) => queried.has(i.imageId))).toBe(false);
+    }
+    const status = await call('engine:status');
+    expect(status.modelVersion).toBeGreaterThanOrEqual(2);
+    const round = (await call('loop:currentRound'))!;
+    expect(round.lambda).toBeGreaterThan(0);
+    expect(round.items.every((i) => i.uncertainty !== null && i.suggestion !== null)).toBe(true);
+    const suggestion = await call('loop:suggestion', { imageId: round.items[0]!.imageId });
+    expect([...classOf.values()]).toContain(suggestion!.classId);
+    expect(suggestion!.probability).toBeGreaterThan(0.4);
+  });
+
+  it('keeps the evaluation set out of queries and training, and says accuracy is unknown until it is labeled', async () => {
+    const before = await call('dashboard:get');
+    expect(before.accuracyKnown).toBe(false);
+    expect(before.curve).toEqual([]);
+    const sample = await call('evaluation:sample', { count: 12 });
+    expect(sample).toEqual({ added: 12, size: 12 });
+    const evaluation = await call('images:list', { filter: { kind: 'evaluation' }, offset: 0, limit: 100 });
+    const evalIds = new Set(evaluation.items.map((i) => i.id));
+    const queried = new Set((await call('loop:rounds', { limit: 100 })).flatMap((r) => r.items.map((i) => i.imageId)));
+    expect([...evalIds].some((id) => queried.has(id))).toBe(false);
+    for (const item of evaluation.items) await call('labels:set', { imageIds: [item.id], classId: truth(item.relPath) });
+    const after = await call('dashboard:get');
+    expect(after.accuracyKnown).toBe(true);
+    expect(after.evaluation).toEqual({ size: 12, labeled: 12 });
+    expect(after.curve.length).toBeGreaterThanOrEqual(2);
+    for (const p of after.curve) {
+      expect(p.low).toBeLessThanOrEqual(p.accuracy);
+      expect(p.high).toBeGreaterThanOrEqual(p.accuracy);
+      expect(p.evaluated).toBe(12);
+    }
+    expect(after.curve.at(-1)!.accuracy).toBeGreaterThan(0.6);
+    expect(after.perClass.reduce((n, c) => n + c.evaluation, 0)).toBe(12);
+    expect(after.trainingLabels).toBe(18);
+    const next = await call('loop:nextRound');
+    expect(next.items.some((i) => evalIds.has(i.imageId))).toBe(false);
+  });
+
+  it('trains in the background in continuous mode and re-ranks the queue', async () => {
+    await call('loop:updateSettings', { continuous: true });
+    const round = (await call('loop:currentRound'))!;
+    const version = (await call('engine:status')).modelVersion;
+    const item = round.items[0]!;
+    await call('labels:set', { imageIds: [item.imageId], classId: truth(item.relPath) });
+    await until('a continuous retrain', async () => (await call('engine:status')).modelVersion > version);
+    const reranked = await until('a re-ranked queue', async () => {
+      const current = await call('loop:currentRound');
+      return current && current.id !== round.id ? current : null;
+    });
+    expect(reranked.items.some((i) => i.imageId === item.imageId)).toBe(false);
+    await call('loop:updateSettings', { continuous: false });
+    await until('training to settle', async () => !(await call('engine:status')).training);
+  });
+
+  it('exports the model, labels and an ImageFolder copy, and never overwrites', async () => {
+    const occupied = tempDir('adma-export-');
+    fs.writeFileSync(path.join(occupied, 'keep.txt'), 'mine');
+    await expect(call('export:run', { destination: occupied, model: true, labelsCsv: true, labelsJson: false, imageFolder: false })).rejects.toThrow(
+      /CONFLICT: .*not an empty folder/,
+    );
+    expect(fs.readFileSync(path.join(occupied, 'keep.txt'), 'utf8')).toBe('mine');
+    expect((await call('export:check', { destination: occupied })).empty).toBe(false);
+
+    const dest = path.join(tempDir('adma-export-'), 'out');
+    const report = await call('export:run', { destination: dest, model: true, labelsCsv: true, labelsJson: true, imageFolder: true });
+    for (const file of ['model/model.json', 'model/labels.json', 'model/preprocessing.json', 'model/MODEL_CARD.md', 'model/learning-curve.png', 'labels.csv', 'labels.json']) {
+      expect(report.files).toContain(file);
+      expect(fs.existsSync(path.join(dest, file))).toBe(true);
+    }
+    expect(JSON.parse(fs.readFileSync(path.join(dest, 'model/labels.json'), 'utf8'))).toEqual(['ant', 'bee']);
+    expect(fs.readFileSync(path.join(dest, 'model/MODEL_CARD.md'), 'utf8')).toMatch(/## Learning curve/);
+    const csv = fs.readFileSync(path.join(dest, 'labels.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('path,class,split,labeled_at,annotator');
+    expect(csv.filter((l) => l.includes(',evaluation,'))).toHaveLength(12);
+    expect(fs.readdirSync(path.join(dest, 'images')).sort()).toEqual(['ant', 'bee']);
+  });
+
+  it('imports labels from CSV and reports every row it could not apply', async () => {
+    const unlabeled = (await call('images:list', { filter: { kind: 'unlabeled' }, offset: 0, limit: 3 })).items;
+    const csv = tempDir('adma-csv-');
+    const file = path.join(csv, 'labels.csv');
+    fs.writeFileSync(
+      file,
+      [
+        'path,class',
+        `${unlabeled[0]!.relPath},ant`,
+        `${path.join(root, unlabeled[1]!.relPath)},bee`,
+        `${unlabeled[2]!.relPath.split('/')[1]},wasp`,
+        'nowhere/missing.jpg,ant',
+        '/etc/passwd,ant',
+      ].join('\n'),
+    );
+    const report = await call('labels:importCsv', { path: file, createClasses: false });
+    expect(report).toMatchObject({ rows: 5, labeled: 2, createdClasses: [] });
+    expect(report.unmatched.map((u) => [u.line, u.reason])).toEqual([
+      [4, 'no class named "wasp"'],
+      [5, expect.stringMatching(/no such image/)],
+      [6, 'outside the project folder'],
+    ]);
+    expect((await call('images:get', { id: unlabeled[1]!.id })).classId).toBe(classOf.get('bees'));
+    const undone = await call('labels:undo');
+    expect(undone!.imageIds.sort()).toEqual([unlabeled[0]!.id, unlabeled[1]!.id].sort());
+  });
+
+  it('survives closing and reopening: model, rounds, versions and evaluation set are kept', async () => {
+    const round = await call('loop:currentRound');
+    const versions = (await call('engine:status')).modelVersion;
+    await workspace.shutdown();
+    openWorkspace();
+    await call('project:open', { path: root, create: false });
+    const status = await call('engine:status');
+    expect(status.modelId).toBe('mobilenet_v1_0.25_224');
+    expect(status.modelVersion).toBe(versions);
+    expect((await call('loop:currentRound'))!.id).toBe(round!.id);
+    expect((await call('dashboard:get')).evaluation.size).toBe(12);
+    await until('features after reopen', async () => (await call('engine:status')).features.state === 'complete');
+    const next = await call('loop:nextRound');
+    expect(next.items.length).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!available)('a pool too small for distinctiveness', () => {
+  it('says so in every reason and draws the batch at random instead of in folder order', async () => {
+    const small = tempDir('adma-small-');
+    for (const cls of ['ants', 'bees']) {
+      fs.mkdirSync(path.join(small, cls));
+      for (const file of fs.readdirSync(path.join(PHOTOS, cls)).sort().slice(0, 6)) fs.copyFileSync(path.join(PHOTOS, cls, file), path.join(small, cls, file));
+    }
+    const ws = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {} });
+    const h = createHandlers(ws);
+    const run = async <C extends Channel>(channel: C, args?: ArgsOf<C>): Promise<ResultOf<C>> => {
+      const result = await dispatch(h, channel, args);
+      if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
+      return result.value as ResultOf<C>;
+    };
+    try {
+      await run('project:open', { path: small, create: true });
+      await ws.rescan();
+      await run('engine:chooseModel', { choice: { kind: 'folder', path: MODEL } });
+      await until('features', async () => (await run('engine:status')).features.state === 'complete');
+      await run('loop:updateSettings', { batchSize: 6 });
+      const round = await run('loop:nextRound');
+      expect(round.lambda).toBeNull();
+      expect(round.items.every((i) => /source-class centres .* seeded random draw/.test(i.reason))).toBe(true);
+      // folder order would be six ants; a random draw over 6 + 6 images gives both classes with probability 1 - 2/924
+      expect(new Set(round.items.map((i) => i.relPath.split('/')[0])).size).toBe(2);
+    } finally {
+      await ws.shutdown();
+    }
+  });
+});
