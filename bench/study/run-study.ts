@@ -8,14 +8,19 @@
  *            entropy and core-set as the yardstick for batch sizes other than 10
  *            → bench/results/<setting>/tuning/<schedule>-b<batch>/summary.{csv,md}
  *
- *   npx tsx bench/study/run-study.ts <setting> [main|tuning] [--seeds 5] [--rounds 20]
- *                                    [--batches 5,10,20] [--schedules linear:0.1,exp:0.8]
+ *   variants ADMA and ADMA-diverse with another uncertainty measure (--uncertainty) under
+ *            each of --schedules, batch 10 → bench/results/<setting>/variants/variants.md
+ *   ablation pool centres from classes predicted once, and raw (paper) distances
+ *
+ *   npx tsx bench/study/run-study.ts <setting> [main|tuning|variants|ablation] [--seeds 5]
+ *        [--rounds 20] [--batches 5,10,20] [--schedules linear:0.1,exp:0.8] [--uncertainty margin]
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { STRATEGY_NAMES, type StrategyName } from '../../src-main/engine/adma/query-strategy';
+import type { UncertaintyMeasure } from '../../src-main/engine/adma/uncertainty';
 import { initBackend } from '../../src-main/engine/backend';
 import { loadModelFolder, loadStarterModel } from '../../src-main/engine/model/load-model';
 import { readImageFolderDataset } from '../../src-main/engine/simulate/image-folder-dataset';
@@ -28,7 +33,7 @@ import { ROOT, studySetting } from './study-settings';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { seeds: { type: 'string' }, rounds: { type: 'string' }, batches: { type: 'string' }, schedules: { type: 'string' }, strategies: { type: 'string' } },
+  options: { seeds: { type: 'string' }, rounds: { type: 'string' }, batches: { type: 'string' }, schedules: { type: 'string' }, strategies: { type: 'string' }, uncertainty: { type: 'string' } },
 });
 const setting = studySetting(positionals[0] ?? '');
 const part = positionals[1] ?? 'main';
@@ -105,8 +110,22 @@ if (part === 'main') {
     }
   }
   await writeFile(
-    join(outRoot, 'tuning', 'tuning.md'),
+    join(outRoot, 'tuning', values.batches ? `tuning-b${batches.join('-')}.md` : 'tuning.md'),
     `### ${setting.title}: schedule and batch-size tuning (budget ${budget} labels, seeds ${seeds.join(', ')})\n\n| batch | schedule | strategy | ALC | labels to 95% | final accuracy |\n|---|---|---|---|---|---|\n${table.join('\n')}\n`,
+  );
+} else if (part === 'variants') {
+  const uncertainty = (values.uncertainty ?? 'margin') as UncertaintyMeasure;
+  const rounds = Number(values.rounds ?? 20);
+  const table: string[] = [];
+  for (const schedule of (values.schedules ?? 'linear:0.1,exp:0.7').split(',')) {
+    const result = await simulate(['adma', 'adma-diverse'], 10, rounds, schedule, { uncertainty });
+    table.push(...tableRows(result, `${uncertainty}, ${schedule}`, 10 * rounds));
+    log(`${setting.id} variant ${uncertainty} ${schedule}: ${result.meta.seconds.toFixed(0)} s`);
+  }
+  await mkdir(join(outRoot, 'variants'), { recursive: true });
+  await writeFile(
+    join(outRoot, 'variants', `variants-${uncertainty}.md`),
+    `### ${setting.title}: ADMA with ${uncertainty} uncertainty (batch 10, seeds ${seeds.join(', ')})\n\n| U, schedule | strategy | ALC | labels to 95% | final accuracy |\n|---|---|---|---|---|\n${table.join('\n')}\n`,
   );
 } else if (part === 'ablation') {
   // Departures of the product measured against their alternatives: pool-estimated centres
