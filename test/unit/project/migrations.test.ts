@@ -50,7 +50,7 @@ describe('project schema migrations', () => {
     future.close();
     const before = fs.readFileSync(projectDbPath(root));
 
-    expect(() => openProjectDb(root, false)).toThrowError(/newer version of ADMA Studio.*schema 7/);
+    expect(() => openProjectDb(root, false)).toThrowError(new RegExp(`newer version of ADMA Studio.*schema ${SCHEMA_VERSION + 5}; this version understands up to ${SCHEMA_VERSION}`));
     try {
       openProjectDb(root, false);
     } catch (error) {
