@@ -34,7 +34,7 @@ import { plateauHint, wilsonInterval } from './learning-curve';
 import { writeLearningCurveFiles } from './learning-curve-image';
 import { isModelInstalled, modelSource, type ModelPlaces } from './model-options';
 
-const CONTINUOUS_DEBOUNCE_MS = 400;
+const CONTINUOUS_COALESCE_MS = 50;
 const LABEL_COMMIT_GRACE_MS = 0;
 
 type FeatureStatus = EngineStatus['features'];
@@ -68,6 +68,7 @@ export class AdaptationService {
   private poolSignature: string | null = null;
   private training: Promise<void> | null = null;
   private trainAgain = false;
+  private querying: Promise<void> | null = null;
   private debounce: NodeJS.Timeout | null = null;
   private evaluationSignature = '';
   private closed = false;
@@ -345,6 +346,19 @@ export class AdaptationService {
     if (this.closed || !this.store.model()) return;
     const settings = this.store.settings();
     if (settings.continuous) {
+      // Never let the queue run dry: a finished batch is replaced at once with the current
+      // model's ranking, while training on the new labels runs in the background.
+      const round = this.store.latestRound();
+      if (round && round.items.length > 0 && round.labeled === round.items.length && !this.querying) {
+        this.querying = this.nextRound()
+          .then(() => undefined)
+          .catch((error: unknown) => {
+            if (!(error instanceof AppError && error.code === 'CONFLICT')) this.log(`active loop: ${errorMessage(error)}`);
+          })
+          .finally(() => {
+            this.querying = null;
+          });
+      }
       this.scheduleTraining();
       return;
     }
@@ -355,13 +369,21 @@ export class AdaptationService {
     }
   }
 
+  /**
+   * Continuous mode: one training at a time, started shortly after a change (so a bulk
+   * action trains once); changes during a training start one more right after it. A steady
+   * stream of labels therefore retrains back to back instead of waiting for a pause.
+   */
   private scheduleTraining(): void {
-    if (this.debounce) clearTimeout(this.debounce);
+    if (this.training || this.debounce) {
+      if (this.training) this.trainAgain = true;
+      return;
+    }
     this.debounce = setTimeout(() => {
       this.debounce = null;
       if (this.training) this.trainAgain = true;
       else void this.trainThenQuery();
-    }, CONTINUOUS_DEBOUNCE_MS);
+    }, CONTINUOUS_COALESCE_MS);
   }
 
   private async trainThenQuery(): Promise<void> {
