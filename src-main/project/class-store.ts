@@ -8,8 +8,14 @@ export const DEFAULT_HOTKEYS = [...'123456789abcdefghijklmnopqrstuvwxyz'];
 /** Keys a user may assign: the defaults and 0 (e.g. for a class named "0"). */
 export const ASSIGNABLE_HOTKEYS = ['0', ...DEFAULT_HOTKEYS];
 
-/** Okabe–Ito palette: distinguishable with the common colour-vision deficiencies. */
-export const CLASS_PALETTE = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#999999', '#FFFFFF'];
+/**
+ * Okabe–Ito's colours (distinguishable with the common colour-vision deficiencies), then
+ * Paul Tol's muted ones, so ten or more classes still get distinct colours by default.
+ */
+export const CLASS_PALETTE = [
+  '#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7',
+  '#999999', '#44AA99', '#882255', '#DDCC77', '#AA4499', '#FFFFFF',
+];
 
 interface ClassRow {
   id: number;
