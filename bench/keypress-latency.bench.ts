@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     await page.waitForTimeout(500);
 
     const samples: number[] = [];
+    const loopStarted = performance.now();
     for (let i = 0; i < labelCount; i++) {
       const shownBefore = await page.evaluate(() => performance.getEntriesByName('adma:image-shown').length);
       await page.keyboard.press(String((i % 3) + 1));
@@ -84,12 +85,14 @@ async function main(): Promise<void> {
       });
       samples.push(ms);
     }
+    const loopMinutes = (performance.now() - loopStarted) / 60_000;
     // Every label was committed before its next image showed; the counts catch up just after.
     await page.getByTestId('label-progress').filter({ hasText: `${labelCount} of ${imageCount} labeled` }).waitFor();
     const labeled = await page.getByTestId('label-progress').textContent();
     const sorted = [...samples].sort((a, b) => a - b);
     const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
     console.log(`labels: ${samples.length} (${labeled})`);
+    console.log(`sustained rate: ${Math.round(samples.length / loopMinutes)} labels/min (each key pressed as soon as the previous image showed, Playwright's round trips included)`);
     console.log(`keypress → next image shown: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${sorted[sorted.length - 1]!.toFixed(1)} ms, mean ${mean.toFixed(1)} ms`);
   } finally {
     await browser.close();
