@@ -175,17 +175,22 @@ export interface EngineStatus {
   training: boolean;
 }
 
-export type StrategyName =
-  | 'adma'
-  | 'adma-diverse'
-  | 'random'
-  | 'entropy'
-  | 'margin'
-  | 'least-confidence'
-  | 'gini'
-  | 'distinctiveness'
-  | 'coreset';
-export type UncertaintyName = 'entropy' | 'margin' | 'least-confidence' | 'gini';
+/** Query strategies: ADMA, its diversity-aware variant and the baselines. */
+export const STRATEGY_NAMES = [
+  'adma',
+  'adma-diverse',
+  'random',
+  'entropy',
+  'margin',
+  'least-confidence',
+  'gini',
+  'distinctiveness',
+  'coreset',
+] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+/** Uncertainty measures, each scaled to [0, 1]. */
+export const UNCERTAINTY_NAMES = ['entropy', 'margin', 'least-confidence', 'gini'] as const;
+export type UncertaintyName = (typeof UNCERTAINTY_NAMES)[number];
 export type ScheduleSetting = { kind: 'linear'; step: number } | { kind: 'exponential'; gamma: number };
 
 export interface LoopSettings {
@@ -340,7 +345,7 @@ const modelChoice: Schema<ModelChoice> = {
     return v.layers ? { kind: 'folder', path: v.path, layers: v.layers } : { kind: 'folder', path: v.path };
   },
 };
-const strategyName = s.literal('adma', 'adma-diverse', 'random', 'entropy', 'margin', 'least-confidence', 'gini', 'distinctiveness', 'coreset');
+const strategyName = s.literal(...STRATEGY_NAMES);
 const schedule: Schema<ScheduleSetting> = {
   parse(value, path = 'schedule') {
     const v = s.object({ kind: s.literal('linear', 'exponential'), step: s.optional(s.number({ min: 0.001, max: 1 })), gamma: s.optional(s.number({ min: 0, max: 0.999 })) }).parse(value, path);
@@ -407,7 +412,7 @@ export const requests = {
       strategy: s.optional(strategyName),
       batchSize: s.optional(s.int({ min: 1, max: 500 })),
       schedule: s.optional(schedule),
-      uncertainty: s.optional(s.literal('entropy', 'margin', 'least-confidence', 'gini')),
+      uncertainty: s.optional(s.literal(...UNCERTAINTY_NAMES)),
       mode: s.optional(s.literal('light', 'deep')),
       continuous: s.optional(s.boolean()),
     }),

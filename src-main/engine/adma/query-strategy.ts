@@ -3,30 +3,11 @@
  * the baselines (method page, "Baselines"). A strategy picks the next batch of unlabeled
  * pool images and says, for each, why.
  */
+import { STRATEGY_NAMES, type StrategyName } from '../../../src-preload/contract';
 import type { SelectionContext } from './selection-context';
 
-export type StrategyName =
-  | 'adma'
-  | 'adma-diverse'
-  | 'random'
-  | 'entropy'
-  | 'margin'
-  | 'least-confidence'
-  | 'gini'
-  | 'distinctiveness'
-  | 'coreset';
-
-export const STRATEGY_NAMES: readonly StrategyName[] = [
-  'adma',
-  'adma-diverse',
-  'random',
-  'entropy',
-  'margin',
-  'least-confidence',
-  'gini',
-  'distinctiveness',
-  'coreset',
-];
+// The names are part of the UI contract; the engine uses the same list.
+export { STRATEGY_NAMES, type StrategyName };
 
 export interface SelectedImage {
   imageId: number;

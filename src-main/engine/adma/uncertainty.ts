@@ -10,9 +10,12 @@
  */
 import type { FeatureMatrix } from './feature-matrix';
 
-export type UncertaintyMeasure = 'entropy' | 'margin' | 'least-confidence' | 'gini';
+import { UNCERTAINTY_NAMES, type UncertaintyName } from '../../../src-preload/contract';
 
-export const UNCERTAINTY_MEASURES: readonly UncertaintyMeasure[] = ['entropy', 'margin', 'least-confidence', 'gini'];
+/** The measures are part of the UI contract; the engine uses the same list. */
+export type UncertaintyMeasure = UncertaintyName;
+
+export const UNCERTAINTY_MEASURES: readonly UncertaintyMeasure[] = UNCERTAINTY_NAMES;
 
 export const DEFAULT_UNCERTAINTY_MEASURE: UncertaintyMeasure = 'entropy';
 

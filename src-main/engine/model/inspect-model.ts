@@ -3,14 +3,11 @@
  * shape, plus the layer names the product would choose by itself (adma-model.json or
  * MobileNet v1 detection), or null when the user must choose.
  */
-import * as tf from '@tensorflow/tfjs';
-import type { LayerNames, ModelInspection } from '../../../src-preload/contract';
-import { detectMobileNetV1 } from './mobilenet-v1-layers';
-import { artifactsHandler, readModelFolder } from './model-folder-io';
-import { DESCRIPTOR_FILE } from './load-model';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { AppError } from '../../../src-preload/app-error';
+import type { LayerNames, ModelInspection } from '../../../src-preload/contract';
+import { buildModelFromFolder, DESCRIPTOR_FILE } from './load-model';
+import { detectMobileNetV1 } from './mobilenet-v1-layers';
 
 async function descriptorLayers(folder: string): Promise<LayerNames | null> {
   try {
@@ -24,13 +21,7 @@ async function descriptorLayers(folder: string): Promise<LayerNames | null> {
 
 export async function inspectModelFolder(dir: string): Promise<ModelInspection> {
   const folder = resolve(dir);
-  const contents = await readModelFolder(folder);
-  let model: tf.LayersModel;
-  try {
-    model = await tf.loadLayersModel(artifactsHandler(contents.artifacts));
-  } catch (error) {
-    throw new AppError('MODEL_INVALID', `TF.js could not build the model in ${folder}: ${(error as Error).message}`);
-  }
+  const { model } = await buildModelFromFolder(folder);
   try {
     const layers = model.layers.map((layer) => {
       const shape = layer.outputShape;

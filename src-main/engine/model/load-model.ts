@@ -15,7 +15,7 @@ import type { ModelDescriptor } from './descriptor';
 import { buildFeatureModel, imageInputShape, type FeatureModel } from './feature-model';
 import { matchKnownModelByHashes, type KnownModel } from './known-models';
 import { detectMobileNetV1 } from './mobilenet-v1-layers';
-import { artifactsHandler, readModelFolder } from './model-folder-io';
+import { artifactsHandler, readModelFolder, type ModelFolderContents } from './model-folder-io';
 
 export const DESCRIPTOR_FILE = 'adma-model.json';
 export const LABELS_FILE = 'labels.json';
@@ -96,15 +96,19 @@ function filesFingerprint(fileHashes: Record<string, string>): string {
 }
 
 /** Load a model folder (model.json + shards, optionally adma-model.json and labels.json). */
-export async function loadModelFolder(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
-  const folder = resolve(dir);
+/** Read and build the Layers model in a folder, without interpreting its layers. */
+export async function buildModelFromFolder(folder: string): Promise<{ model: tf.LayersModel; contents: ModelFolderContents }> {
   const contents = await readModelFolder(folder);
-  let model: tf.LayersModel;
   try {
-    model = await tf.loadLayersModel(artifactsHandler(contents.artifacts));
+    return { model: await tf.loadLayersModel(artifactsHandler(contents.artifacts)), contents };
   } catch (error) {
     throw invalid(`TF.js could not build the model in ${folder}: ${(error as Error).message}`);
   }
+}
+
+export async function loadModelFolder(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const folder = resolve(dir);
+  const { model, contents } = await buildModelFromFolder(folder);
   try {
     const detected = await describe(model, folder, contents.fileHashes, options);
     const descriptor = { ...detected, ...(options.id ? { id: options.id } : {}), ...(options.name ? { name: options.name } : {}) };
