@@ -1,6 +1,17 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import type { Plugin } from 'vite';
+
+/**
+ * `electron-vite dev` injects <style> elements for hot reload, which the page's strict CSP
+ * forbids; in the dev server only, allow inline styles. Built pages keep the strict policy.
+ */
+const devInlineStyles: Plugin = {
+  name: 'adma-dev-inline-styles',
+  apply: 'serve',
+  transformIndexHtml: (html) => html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+};
 
 // Three explicit builds. Main also emits the plain-Node entries (CLI, web host, engine
 // worker): they share the services with the Electron shell but never import `electron`.
@@ -30,7 +41,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
-    plugins: [svelte()],
+    plugins: [svelte(), devInlineStyles],
     build: {
       outDir: 'out/renderer',
       rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },

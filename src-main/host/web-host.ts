@@ -49,7 +49,7 @@ const STATIC_TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+  "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 function tokenMatches(given: string | null | undefined, token: string): boolean {
   if (!given) return false;

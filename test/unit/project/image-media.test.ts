@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readMedia } from '../../../src-main/media/image-media';
+import { Project } from '../../../src-main/project/project';
+import { tempDir, writeImage } from '../../support/image-folder';
+
+const projects: Project[] = [];
+afterEach(async () => {
+  for (const p of projects.splice(0)) await p.close();
+});
+
+describe('images served by id', () => {
+  it('respects EXIF orientation in the index, the full view and the thumbnail', async () => {
+    const root = tempDir();
+    // 80 wide x 40 high as stored, tagged "rotate 90° clockwise to display" (orientation 6)
+    await sharp({ create: { width: 80, height: 40, channels: 3, background: '#336699' } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toFile(path.join(root, 'rotated.jpg'));
+    await writeImage(path.join(root, 'plain.png'), 3, 'png', 30);
+    const project = Project.open(root, true);
+    projects.push(project);
+    await project.rescan();
+    const items = project.images.list({ kind: 'all' }, 0, 10).items;
+    const rotated = items.find((i) => i.relPath === 'rotated.jpg')!;
+    expect([rotated.width, rotated.height]).toEqual([40, 80]);
+
+    const full = await readMedia(project, rotated.id, 'full');
+    expect(full.contentType).toBe('image/png');
+    const fullMeta = await sharp(full.body).metadata();
+    expect([fullMeta.width, fullMeta.height]).toEqual([40, 80]);
+
+    const thumb = await readMedia(project, rotated.id, 'thumb');
+    expect(thumb.contentType).toBe('image/webp');
+    const thumbMeta = await sharp(thumb.body).metadata();
+    expect(thumbMeta.height!).toBeGreaterThan(thumbMeta.width!);
+    expect(fs.readdirSync(path.join(project.adminDir, 'thumbs')).some((f) => f.startsWith(rotated.hash))).toBe(true);
+
+    // an upright PNG is served as its own bytes
+    const plain = items.find((i) => i.relPath === 'plain.png')!;
+    const original = await readMedia(project, plain.id, 'full');
+    expect(original.contentType).toBe('image/png');
+    expect(original.body.equals(fs.readFileSync(path.join(root, 'plain.png')))).toBe(true);
+  });
+});
