@@ -1,10 +1,11 @@
 /**
  * Builds the starter model and the offline demo set (resources/starter, resources/demo).
  *
- *   npx tsx scripts/starter-model/build-starter-model.ts [--only model|demo] [--out resources]
+ *   npx tsx scripts/starter-model/build-starter-model.ts [--only model|demo|recipe] [--out resources]
  *                                                        [--official-test-dir DIR]
  *                                                        [--resume-after-phase1 DIR]
  *
+ * --only recipe re-renders RECIPE.md from training-report.json.
  * --resume-after-phase1 loads a previous build's output (written by this same code after
  * phase 1 only, i.e. with a one-phase recipe) instead of recomputing the deterministic phase 1.
  *
@@ -207,8 +208,14 @@ async function main(): Promise<void> {
     },
   });
   const only = values.only;
-  if (only !== undefined && only !== 'model' && only !== 'demo') throw new Error('--only takes "model" or "demo"');
+  if (only !== undefined && only !== 'model' && only !== 'demo' && only !== 'recipe') throw new Error('--only takes "model", "demo" or "recipe"');
   const resources = resolve(values.out ?? 'resources');
+  if (only === 'recipe') {
+    const starter = join(resources, 'starter');
+    const report = JSON.parse(await readFile(join(starter, 'training-report.json'), 'utf8')) as TrainingReport;
+    await writeFile(join(starter, 'RECIPE.md'), renderRecipe(report));
+    return;
+  }
   if (only !== 'model') {
     const demo = await buildDemoSet(join(resources, 'demo'));
     console.log(`demo set: ${demo.count} digits, sprite ${demo.spriteBytes} bytes`);

@@ -73,8 +73,7 @@ ${layerRows}
 - He-normal conv initialisers and a Glorot-uniform dense initialiser, seeded from ${r.seed}.
 - Categorical cross-entropy, batch ${r.batchSize}, no augmentation, no dropout; each epoch's order is a seeded shuffle
   (seed ${r.seed + 1}). Phases, each with a fresh Adam optimiser: ${r.phases.map((p, i) => `phase ${i + 1}: ${p.epochs} epoch(s) at learning rate ${p.learningRate}`).join('; ')}.
-${report.resumedAfterPhase1 ? `- This build loaded phase 1's output (weights.bin sha256 ${report.resumedAfterPhase1.weightsSha256}) from an earlier run of the same code instead of recomputing it; phase 1 is deterministic.
-` : ''}
+${report.resumedAfterPhase1 ? `- This build loaded phase 1's output (weights.bin sha256 ${report.resumedAfterPhase1.weightsSha256}) from an earlier run of the same code instead of recomputing it. Phase 1 is seeded (initialisers, shuffles) and runs on the cpu backend, which is deterministic, so a full rebuild recomputes it; its epoch rows below come from that earlier run, and the build time covers only this run.` : ''}
 - Training backend: ${report.backend} (TF.js ${report.tfjsVersion}), with the Conv2DBackpropFilter kernel replaced by an
   equivalent loop ~25x faster (\`fast-conv-filter-gradient.ts\`; same results, see its test). The saved model was
   reloaded from disk and scored (accuracy, centres) with the ${report.inferenceBackend} backend. Build time ${report.totalSeconds} s.
