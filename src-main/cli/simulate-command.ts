@@ -44,7 +44,8 @@ Options:
   --test-fraction <f>  Held-out share of each class (default 0.3).
   --mode <mode>        light (head on pooled features, default) or deep (also the top
                        block; extracts the cut-layer activations).
-  --schedule <s>       ADMA's lambda_t: linear:<step> or exp:<gamma> (default linear:0.1).
+  --schedule <s>       ADMA's lambda_t: linear:<step> or exp:<gamma> (default: the
+                       product's default schedule).
   --uncertainty <u>    ADMA's U: ${UNCERTAINTY_MEASURES.join(', ')} (default entropy).
   --raw-distances      Paper-faithful D (no scale-free distances).
   --candidate-factor <n>  adma-diverse: candidates per batch slot (default 5).
@@ -130,9 +131,10 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
   const mode = v.mode ?? 'light';
   if (mode !== 'light' && mode !== 'deep') throw usage(`--mode ${mode}: choose light or deep.`);
   const { parseScheduleSpec } = await import('../engine/simulate/tradeoff-schedule-spec');
+  const { DEFAULT_TRADEOFF_SCHEDULE } = await import('../engine/adma/tradeoff-schedule');
   let schedule;
   try {
-    schedule = parseScheduleSpec(v.schedule ?? 'linear:0.1');
+    schedule = v.schedule === undefined ? DEFAULT_TRADEOFF_SCHEDULE : parseScheduleSpec(v.schedule);
   } catch (error) {
     throw usage(`--schedule: ${(error as Error).message}`);
   }
