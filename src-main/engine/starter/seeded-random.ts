@@ -1,26 +1,25 @@
 /**
- * A small deterministic pseudo-random generator (mulberry32) for reproducible data splits,
- * shuffles and sampling in the starter-model build and in the simulations. Not for security.
+ * Seeded draws and shuffles for the starter-model build, the demo set and the simulations'
+ * data splits, on top of the engine's generator (adma/seeded-random.ts, mulberry32), so the
+ * same seed gives the same split on every machine. Not for security.
  */
+import { mulberry32, randomIndex, type RandomSource } from '../adma/seeded-random';
+
 export class SeededRandom {
-  private state: number;
+  private readonly source: RandomSource;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.source = mulberry32(seed);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.source();
   }
 
   /** Uniform integer in [0, n). */
   int(n: number): number {
-    return Math.floor(this.next() * n);
+    return randomIndex(this.source, n);
   }
 
   /** Fisher-Yates shuffle of a copy of `items`. */
