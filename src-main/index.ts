@@ -1,4 +1,5 @@
 /** Electron entry: wires the plain-Node workspace to IPC, the media protocol and a window. */
+import path from 'node:path';
 import { app, BrowserWindow, dialog } from 'electron';
 import { Workspace } from './api/workspace';
 import { APP_VERSION } from './app-version';
@@ -17,6 +18,8 @@ if (!app.requestSingleInstanceLock()) {
     shell: 'electron',
     version: APP_VERSION,
     log: (m) => console.error(m),
+    // Packaged apps carry the starter model and demo images as extra resources (package.json "build").
+    places: app.isPackaged ? { resourcesDir: path.join(process.resourcesPath, 'resources') } : {},
     pickFolder: async () => {
       const options = { title: 'Open or create a project folder', properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
       const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
