@@ -17,13 +17,26 @@ export function firstUnlabeled(items: readonly SequenceItem[]): Placement {
 }
 
 /**
- * Where to stand in `next` (the new order). Same round: stay on `currentId` if it is still
- * queued, else go to the first unlabeled image. New round: start at its first unlabeled image.
+ * Where to stand in `next` (the new order). The image on screen stays on screen while it is
+ * still queued: in the same round (re-ranked), or in a new one when it is still unlabeled
+ * (continuous mode opens rounds while the expert labels). Otherwise, and after a finished
+ * batch, start at the first unlabeled image.
  */
 export function followQueue(next: readonly SequenceItem[], currentId: number | null, sameRound: boolean, atEnd: boolean): Placement {
-  if (sameRound && !atEnd && currentId !== null) {
+  if (!atEnd && currentId !== null) {
     const index = next.findIndex((item) => item.id === currentId);
-    if (index >= 0) return { index, atEnd: false };
+    if (index >= 0 && (sameRound || next[index]!.classId === null)) return { index, atEnd: false };
   }
   return firstUnlabeled(next);
+}
+
+/**
+ * The next image of the queue to label after `index`: the next unlabeled one after it, else
+ * (the queue was re-ranked under the expert) the first unlabeled one before it; null when
+ * none is left but the current one.
+ */
+export function nextInQueue(items: readonly SequenceItem[], index: number): number | null {
+  for (let i = index + 1; i < items.length; i++) if (items[i]!.classId === null) return i;
+  for (let i = 0; i < Math.min(index, items.length); i++) if (items[i]!.classId === null) return i;
+  return null;
 }

@@ -7,7 +7,7 @@
  */
 import type { ImageFilter, ImageItem, LabelAction, QueueItem, RoundInfo } from '../../src-preload/contract';
 import { call } from '../api/client';
-import { firstUnlabeled, followQueue } from '../logic/round-sequence';
+import { firstUnlabeled, followQueue, nextInQueue } from '../logic/round-sequence';
 import {
   appendPage,
   applyLabels,
@@ -44,6 +44,11 @@ class LabelingSession {
   queueInfo = $derived(new Map<number, QueueItem>((this.round?.items ?? []).map((q) => [q.imageId, q])));
 
   private chain: Promise<void> = Promise.resolve();
+  /**
+   * Labels this session committed, by image: a round queried before a commit reached the
+   * server still lists that image as unlabeled, and must not offer it again as such.
+   */
+  private committed = new Map<number, number | null>();
   /** Images put into the sequence by hand, outside the source's paging. */
   private inserted = new Set<number>();
   private generation = 0;
@@ -79,6 +84,13 @@ class LabelingSession {
     }
   }
 
+  /** The round with the labels this session committed since it was queried. */
+  private withCommitted(round: RoundInfo): RoundInfo {
+    if (!round.items.some((q) => this.committed.has(q.imageId))) return round;
+    const items = round.items.map((q) => (this.committed.has(q.imageId) ? { ...q, classId: this.committed.get(q.imageId) ?? null } : q));
+    return { ...round, items, labeled: items.filter((q) => q.classId !== null).length };
+  }
+
   /** The round's images as full items, reusing those already loaded (labels from the round). */
   private async roundItems(round: RoundInfo): Promise<ImageItem[]> {
     const known = new Map(this.items.map((i) => [i.id, i]));
@@ -102,6 +114,7 @@ class LabelingSession {
     this.atEnd = false;
     this.started = true;
     this.round = null;
+    this.committed = new Map();
     await this.loadMore(generation);
     if (generation !== this.generation) return;
     if (startAt === undefined && (source.kind === 'round' || source.kind === 'evaluation')) {
@@ -134,7 +147,8 @@ class LabelingSession {
     this.loading = true;
     try {
       if (this.source.kind === 'round') {
-        const round = await call('loop:currentRound');
+        const fetched = await call('loop:currentRound');
+        const round = fetched ? this.withCommitted(fetched) : null;
         const items = round ? await this.roundItems(round) : [];
         if (generation !== this.generation) return;
         this.round = round;
@@ -170,9 +184,10 @@ class LabelingSession {
    * The back end opened a new round or re-ranked this one: show the new order. The image on
    * screen stays while it is still queued; a new round starts at its first unlabeled image.
    */
-  followRound(round: RoundInfo | null): Promise<void> {
+  followRound(fetched: RoundInfo | null): Promise<void> {
     return this.enqueue(async () => {
       if (this.source.kind !== 'round') return;
+      const round = fetched ? this.withCommitted(fetched) : null;
       const generation = this.generation;
       const sameRound = round !== null && this.round !== null && round.id === this.round.id;
       const items = round ? await this.roundItems(round) : [];
@@ -209,6 +224,7 @@ class LabelingSession {
   }
 
   private advanceAfterLabel(): Promise<void> {
+    if (this.source.kind === 'round') return this.advance((items, index) => nextInQueue(items, index));
     return this.advance((items, index) => (this.toUnlabeled ? nextUnlabeledIndex(items, index) : nextIndex(items, index)));
   }
 
@@ -276,6 +292,7 @@ class LabelingSession {
 
   /** Record a label action's result in the loaded images. */
   apply(action: LabelAction): void {
+    action.imageIds.forEach((id, i) => this.committed.set(id, action.classIds[i] ?? null));
     this.items = applyLabels(this.items, action.imageIds, action.classIds);
     if (this.round) {
       const changes = new Map(action.imageIds.map((id, i) => [id, action.classIds[i] ?? null]));

@@ -33,7 +33,9 @@ export function showView(view: ViewName): void {
   const load = async (): Promise<void> => {
     if (view === 'gallery' && !gallery.loaded) await gallery.reload();
     if (view === 'history') await Promise.all([history.load(), project.loadUnreadable()]);
-    if (view === 'adapt') await Promise.all([engine.refresh(), loop.refresh(), engine.models.length === 0 ? engine.loadModels() : Promise.resolve()]);
+    if (view === 'adapt') {
+      await Promise.all([engine.refresh(), loop.refresh(), dashboard.load(), engine.models.length === 0 ? engine.loadModels() : Promise.resolve()]);
+    }
     if (view === 'dashboard') await dashboard.load();
   };
   load().catch((error: unknown) => toasts.error(error));

@@ -108,7 +108,7 @@ const refreshCounts = coalesce(async () => {
   await Promise.all([project.refreshSummary(), classes.load()]);
   if (ui.view === 'history') await history.load();
   if (ui.view === 'adapt') await loop.refreshRound();
-  if (ui.view === 'dashboard') await dashboard.load();
+  if (ui.view === 'dashboard' || ui.view === 'adapt') await dashboard.load();
 }, 150);
 
 const refreshEngine = coalesce(async () => {
@@ -221,8 +221,10 @@ export function wireEvents(): () => void {
     }),
     subscribe('job:failed', (e) => {
       jobs.end(e.jobId);
-      // A cancelled extraction is the user's own doing: the engine status says so, no alarm.
-      if (e.error.code !== 'CANCELLED') toasts.error(e.error.message, JOB_FAILED[e.kind]);
+      // A cancelled extraction is the user's own doing: the engine status says so, no alarm. A
+      // download started from the model picker fails into the picker, beside the model chosen.
+      const shownByPicker = e.kind === 'download' && engine.choosing !== null;
+      if (e.error.code !== 'CANCELLED' && !shownByPicker) toasts.error(e.error.message, JOB_FAILED[e.kind]);
       if (e.kind !== 'scan') refreshEngine();
     }),
     subscribe('project:changed', ({ change }) => onProjectChanged(change)),

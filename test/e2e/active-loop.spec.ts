@@ -252,3 +252,52 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
 
   expect(problems).toEqual([]);
 });
+
+test('continuous mode: the queue is re-ranked while labeling, and no key press is lost or lands on the wrong image', async ({ page }) => {
+  test.setTimeout(5 * 60_000);
+  const problems = watchProblems(page);
+  await page.goto(host.url);
+  // The host reopens the last project (the first test's): close it to reach the picker.
+  const close = page.getByRole('button', { name: 'Close project' });
+  await expect(close.or(page.getByLabel('Where to create it'))).toBeVisible();
+  if (await close.isVisible()) await close.click();
+  const demo = path.join(work, 'continuous');
+  await page.getByLabel('Where to create it').fill(demo);
+  await expect(page.getByTestId('demo-path-status')).toContainText('will be created');
+  await page.getByRole('button', { name: 'Create demo project' }).click();
+  await expect(page.getByTestId('project-counts')).toContainText('300 images', { timeout: 60_000 });
+  await page.keyboard.press('Alt+5');
+  await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
+  await page.getByRole('checkbox', { name: 'Continuous' }).check();
+  await expect(page.getByText('Continuous mode: the model trains in the background')).toBeVisible();
+  await page.getByRole('button', { name: 'Query the first batch' }).click();
+  await expect(page.getByTestId('queue-row')).toHaveCount(10);
+  await page.getByRole('button', { name: 'Label this batch' }).click();
+
+  // Label at a brisk pace while the back end trains and re-queries after every change.
+  const imagePath = page.getByTestId('image-path');
+  const labeled: string[] = [];
+  for (let i = 0; i < 15; i++) {
+    await expect(imagePath).toBeVisible();
+    const relPath = (await imagePath.textContent()) ?? '';
+    labeled.push(relPath);
+    await page.keyboard.press(trueClass(relPath));
+    await expect(imagePath).not.toHaveText(relPath);
+  }
+  expect(new Set(labeled).size).toBe(15);
+  await expect(page.getByTestId('label-progress')).toHaveText('15 of 300 labeled');
+  await expect(page.getByTestId('label-source')).not.toHaveText('Queue · round 0');
+  await expect(page.getByTestId('suggestion')).toBeVisible({ timeout: 30_000 });
+  await shot(page, 'label-continuous.png');
+
+  // Every label is the true class of the image it was meant for.
+  await page.keyboard.press('Alt+6');
+  const expected = new Map<string, number>();
+  for (const relPath of labeled) expected.set(trueClass(relPath), (expected.get(trueClass(relPath)) ?? 0) + 1);
+  const rows = page.getByTestId('per-class').locator('tbody tr');
+  await expect(rows).toHaveCount(10);
+  for (let digit = 0; digit < 10; digit++) {
+    await expect(rows.nth(digit).locator('td').nth(1)).toHaveText(String(expected.get(String(digit)) ?? 0));
+  }
+  expect(problems).toEqual([]);
+});

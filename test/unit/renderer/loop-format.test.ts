@@ -5,6 +5,8 @@ import {
   formatProbability,
   formatScore,
   lambdaAt,
+  lambdaRule,
+  lambdaStep,
   STRATEGIES,
   strategyLabel,
   usesLambda,
@@ -23,6 +25,15 @@ describe('loop formatting', () => {
     expect(lambdaAt({ kind: 'linear', step: 0.25 }, 9)).toBe(1);
     expect(lambdaAt({ kind: 'exponential', gamma: 0.5 }, 0)).toBe(0);
     expect(lambdaAt({ kind: 'exponential', gamma: 0.5 }, 2)).toBeCloseTo(0.75, 12);
+  });
+
+  it('steps λ once per batch of training labels and writes the rule', () => {
+    expect(lambdaStep(0, 10)).toBe(0);
+    expect(lambdaStep(29, 10)).toBe(2);
+    expect(lambdaStep(30, 10)).toBe(3);
+    expect(lambdaStep(5, 0)).toBe(0);
+    expect(lambdaRule({ kind: 'linear', step: 0.1 })).toBe('λ = min(1, 0.1·t)');
+    expect(lambdaRule({ kind: 'exponential', gamma: 0.8 })).toBe('λ = 1 − 0.8^t');
   });
 
   it('describes schedules and strategies', () => {

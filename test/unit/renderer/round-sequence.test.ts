@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstUnlabeled, followQueue } from '../../../src-renderer/logic/round-sequence';
+import { firstUnlabeled, followQueue, nextInQueue } from '../../../src-renderer/logic/round-sequence';
 
 const items = (...spec: [number, number | null][]) => spec.map(([id, classId]) => ({ id, classId }));
 
@@ -15,10 +15,23 @@ describe('following the queue', () => {
     expect(followQueue(next, 2, true, false)).toEqual({ index: 1, atEnd: false });
   });
 
-  it('goes to the first unlabeled image when the shown one left the queue or a new round opened', () => {
+  it('keeps an unlabeled image on screen when a new round still queues it (continuous mode)', () => {
+    const next = items([5, null], [2, null], [7, null]);
+    expect(followQueue(next, 7, false, false)).toEqual({ index: 2, atEnd: false });
+  });
+
+  it('goes to the first unlabeled image when the shown one left the queue or the batch was done', () => {
     const next = items([5, 1], [2, null], [7, null]);
     expect(followQueue(next, 9, true, false)).toEqual({ index: 1, atEnd: false });
-    expect(followQueue(next, 7, false, false)).toEqual({ index: 1, atEnd: false });
+    expect(followQueue(next, 5, false, false)).toEqual({ index: 1, atEnd: false });
     expect(followQueue(next, 7, true, true)).toEqual({ index: 1, atEnd: false });
+  });
+
+  it('moves on to the next unlabeled image, wrapping to those ranked above', () => {
+    const queue = items([1, null], [2, 3], [3, null], [4, 3], [5, null]);
+    expect(nextInQueue(queue, 0)).toBe(2);
+    expect(nextInQueue(queue, 2)).toBe(4);
+    expect(nextInQueue(queue, 4)).toBe(0);
+    expect(nextInQueue(items([1, 3], [2, null]), 1)).toBeNull();
   });
 });
