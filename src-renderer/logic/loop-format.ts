@@ -1,5 +1,5 @@
 /** How the active loop's numbers and choices are written for the user. */
-import type { ScheduleSetting, StrategyName, UncertaintyName } from '../../src-preload/contract';
+import { STRATEGY_NAMES, UNCERTAINTY_NAMES, type ScheduleSetting, type StrategyName, type UncertaintyName } from '../../src-preload/contract';
 
 /** A score in [0, 1] with three decimals; null (not computed) as an em dash. */
 export function formatScore(value: number | null): string {
@@ -29,27 +29,32 @@ export function describeSchedule(schedule: ScheduleSetting): string {
   return schedule.kind === 'linear' ? `linear, step ${schedule.step}` : `exponential, γ ${schedule.gamma}`;
 }
 
-export const STRATEGIES: readonly { name: StrategyName; label: string; description: string }[] = [
-  { name: 'adma', label: 'ADMA', description: 'Distinctiveness traded off against uncertainty with λ_t (default)' },
-  { name: 'adma-diverse', label: 'ADMA, diverse batch', description: 'ADMA scores, batch spread out by k-means++ seeding over the top candidates' },
-  { name: 'random', label: 'Random', description: 'A uniform random sample (baseline)' },
-  { name: 'entropy', label: 'Entropy', description: 'Uncertainty alone: normalised entropy' },
-  { name: 'margin', label: 'Margin', description: 'Uncertainty alone: 1 − (p1 − p2)' },
-  { name: 'least-confidence', label: 'Least confidence', description: 'Uncertainty alone: 1 − p_max, scaled' },
-  { name: 'gini', label: 'Gini', description: 'Uncertainty alone: Gini impurity, scaled' },
-  { name: 'distinctiveness', label: 'Distinctiveness', description: 'Distinctiveness alone (the pre-trained features only)' },
-  { name: 'coreset', label: 'Core-set', description: 'Greedy k-centre cover in the pooled-feature space' },
-];
+/** Every strategy and measure the contract names has its words here (a Record: none is missed). */
+const STRATEGY_WORDS: Record<StrategyName, { label: string; description: string }> = {
+  adma: { label: 'ADMA', description: 'Distinctiveness traded off against uncertainty with λ_t (default)' },
+  'adma-diverse': { label: 'ADMA, diverse batch', description: 'ADMA scores, batch spread out by k-means++ seeding over the top candidates' },
+  random: { label: 'Random', description: 'A uniform random sample (baseline)' },
+  entropy: { label: 'Entropy', description: 'Uncertainty alone: normalised entropy' },
+  margin: { label: 'Margin', description: 'Uncertainty alone: 1 − (p1 − p2)' },
+  'least-confidence': { label: 'Least confidence', description: 'Uncertainty alone: 1 − p_max, scaled' },
+  gini: { label: 'Gini', description: 'Uncertainty alone: Gini impurity, scaled' },
+  distinctiveness: { label: 'Distinctiveness', description: 'Distinctiveness alone (the pre-trained features only)' },
+  coreset: { label: 'Core-set', description: 'Greedy k-centre cover in the pooled-feature space' },
+};
 
-export const UNCERTAINTIES: readonly { name: UncertaintyName; label: string }[] = [
-  { name: 'entropy', label: 'Entropy H(p)/log C' },
-  { name: 'margin', label: 'Margin 1 − (p1 − p2)' },
-  { name: 'least-confidence', label: 'Least confidence' },
-  { name: 'gini', label: 'Gini impurity' },
-];
+const UNCERTAINTY_WORDS: Record<UncertaintyName, string> = {
+  entropy: 'Entropy H(p)/log C',
+  margin: 'Margin 1 − (p1 − p2)',
+  'least-confidence': 'Least confidence',
+  gini: 'Gini impurity',
+};
+
+export const STRATEGIES: readonly { name: StrategyName; label: string; description: string }[] = STRATEGY_NAMES.map((name) => ({ name, ...STRATEGY_WORDS[name] }));
+
+export const UNCERTAINTIES: readonly { name: UncertaintyName; label: string }[] = UNCERTAINTY_NAMES.map((name) => ({ name, label: UNCERTAINTY_WORDS[name] }));
 
 export function strategyLabel(name: StrategyName): string {
-  return STRATEGIES.find((s) => s.name === name)?.label ?? name;
+  return STRATEGY_WORDS[name]?.label ?? name;
 }
 
 /** Whether λ_t means anything for a strategy (only the ADMA trade-off uses it). */
