@@ -231,7 +231,7 @@ describe.skipIf(!available)('a pool too small for distinctiveness', () => {
     const small = tempDir('adma-small-');
     for (const cls of ['ants', 'bees']) {
       fs.mkdirSync(path.join(small, cls));
-      for (const file of fs.readdirSync(path.join(PHOTOS, cls)).sort().slice(0, 6)) fs.copyFileSync(path.join(PHOTOS, cls, file), path.join(small, cls, file));
+      for (const file of fs.readdirSync(path.join(PHOTOS, cls)).sort().slice(0, 8)) fs.copyFileSync(path.join(PHOTOS, cls, file), path.join(small, cls, file));
     }
     const ws = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {} });
     const h = createHandlers(ws);
@@ -245,12 +245,14 @@ describe.skipIf(!available)('a pool too small for distinctiveness', () => {
       await ws.rescan();
       await run('engine:chooseModel', { choice: { kind: 'folder', path: MODEL } });
       await until('features', async () => (await run('engine:status')).features.state === 'complete');
-      await run('loop:updateSettings', { batchSize: 6 });
+      await run('loop:updateSettings', { batchSize: 8 });
+      expect((await run('engine:status')).features).toMatchObject({ done: 16, total: 16, failed: 0 });
       const round = await run('loop:nextRound');
       expect(round.lambda).toBeNull();
       expect(round.items.every((i) => /source-class centres .* seeded random draw/.test(i.reason))).toBe(true);
-      // folder order would be six ants; a random draw over 6 + 6 images gives both classes with probability 1 - 2/924
-      expect(new Set(round.items.map((i) => i.relPath.split('/')[0])).size).toBe(2);
+      // folder order would be eight ants; a random draw of 8 from 8 + 8 images has both classes with probability 1 - 2/12870
+      const picked = round.items.map((i) => i.relPath);
+      expect(new Set(picked.map((p) => p.split('/')[0])).size, picked.join(', ')).toBe(2);
     } finally {
       await ws.shutdown();
     }
