@@ -133,8 +133,9 @@ export class AdaptationService {
 
   private backendStart: Promise<void> | null = null;
   private ensureBackendLabel(): Promise<void> {
-    this.backendStart ??= this.engine()
-      .request('init', {})
+    // Promise.resolve().then: a worker that cannot start rejects here, never throws into the caller.
+    this.backendStart ??= Promise.resolve()
+      .then(() => this.engine().request('init', {}))
       .then((info) => {
         this.backendLabel = info.label;
       })

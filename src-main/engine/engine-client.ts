@@ -47,9 +47,11 @@ interface Pending {
 function defaultWorkerPath(): string {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) return fileURLToPath(new URL('./worker.ts', import.meta.url));
-  const built = fileURLToPath(new URL('./engine-worker.js', import.meta.url));
-  if (existsSync(built)) return built;
-  throw new AppError('INTERNAL', `The engine worker was not found at ${built}; rebuild the application.`);
+  // The bundler may place this module in out/main/ or in out/main/chunks/.
+  const candidates = ['./engine-worker.js', '../engine-worker.js'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+  const built = candidates.find((file) => existsSync(file));
+  if (built) return built;
+  throw new AppError('INTERNAL', `The engine worker was not found at ${candidates.join(' or ')}; rebuild the application.`);
 }
 
 /** A worker running `path`: JavaScript directly, TypeScript through tsx's in-thread register(). */
