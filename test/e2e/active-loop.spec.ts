@@ -301,3 +301,50 @@ test('continuous mode: the queue is re-ranked while labeling, and no key press i
   }
   expect(problems).toEqual([]);
 });
+
+test('feature extraction runs in the background: progress with rate and time left, labeling meanwhile, cancel and resume', async ({ page }) => {
+  test.setTimeout(5 * 60_000);
+  const problems = watchProblems(page);
+  await page.goto(host.url);
+  const close = page.getByRole('button', { name: 'Close project' });
+  await expect(close.or(page.getByLabel('Where to create it'))).toBeVisible();
+  if (await close.isVisible()) await close.click();
+  const demo = path.join(work, 'extraction');
+  await page.getByLabel('Where to create it').fill(demo);
+  await expect(page.getByTestId('demo-path-status')).toContainText('will be created');
+  await page.getByRole('button', { name: 'Create demo project' }).click();
+  await expect(page.getByTestId('project-counts')).toContainText('300 images', { timeout: 60_000 });
+  await page.keyboard.press('Alt+5');
+  await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
+
+  // 3,600 more digits (each demo image at twelve sizes, so each has new pixels); a rescan
+  // extracts their features in the background.
+  const sharp = (await import('sharp')).default;
+  const files = (await fs.readdir(demo)).filter((f) => f.endsWith('.png'));
+  await fs.mkdir(path.join(demo, 'more'));
+  for (let k = 0; k < 12; k++) {
+    await Promise.all(files.map((f) => sharp(path.join(demo, f)).resize(29 + k, 29 + k).png().toFile(path.join(demo, 'more', `${k}-${f}`))));
+  }
+  await page.getByRole('button', { name: 'Rescan folder' }).click();
+  await page.getByRole('dialog', { name: 'Rescan finished' }).getByRole('button', { name: 'Close', exact: true }).click();
+  const strip = page.getByRole('status', { name: 'Background work' });
+  await expect(strip).toContainText('Feature extraction');
+  await expect(strip).toContainText(/\d+ \/ 3600 · [\d.]+ images\/s · .+ left/);
+  await shot(page, 'extraction-progress.png');
+
+  // Labeling goes on meanwhile.
+  await page.keyboard.press('Alt+1');
+  await page.getByRole('button', { name: 'Folder order' }).click();
+  await page.keyboard.press(trueClass((await page.getByTestId('image-path').textContent()) ?? ''));
+  await expect(page.getByTestId('label-progress')).toHaveText('1 of 3900 labeled');
+
+  // Cancel, then resume from where it stopped.
+  await strip.getByRole('button', { name: 'Cancel feature extraction' }).click();
+  await expect(strip).toBeHidden();
+  await page.keyboard.press('Alt+5');
+  await expect(page.getByTestId('features-state')).toContainText('Paused (cancelled)');
+  await shot(page, 'extraction-cancelled.png');
+  await page.getByRole('button', { name: 'Resume feature extraction' }).click();
+  await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 3 * 60_000 });
+  expect(problems).toEqual([]);
+});
