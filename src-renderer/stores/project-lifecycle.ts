@@ -36,7 +36,10 @@ export async function enterProject(): Promise<void> {
   engine.clear();
   loop.clear();
   ui.view = 'label';
-  await Promise.all([classes.load(), labeling.start({ kind: 'queue' }), refreshLoop()]);
+  await Promise.all([classes.load(), refreshLoop()]);
+  // Back to the loop's queue when a batch is waiting; otherwise the unlabeled images in folder order.
+  const round = loop.round;
+  await labeling.start(round && round.labeled < round.items.length ? { kind: 'round' } : { kind: 'queue' });
 }
 
 /** Engine status and loop state: loaded with the project and after engine or round changes. */

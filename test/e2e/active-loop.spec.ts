@@ -147,6 +147,10 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   // The fourth round opened after the third batch was trained.
   await expect(source).toHaveText(`Queue · round ${ROUNDS}`, { timeout: 3 * 60_000 });
   await expect(page.getByTestId('label-progress')).toHaveText(`${ROUNDS * BATCH} of 300 labeled`);
+  // A reload comes back to the waiting batch.
+  await page.reload();
+  await expect(source).toHaveText(`Queue · round ${ROUNDS}`);
+  await expect(page.getByTestId('position')).toHaveText(`1 / ${BATCH}`);
 
   // The queue panel and the round history show it all.
   await page.keyboard.press('Alt+5');
