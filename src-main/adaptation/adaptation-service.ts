@@ -197,8 +197,10 @@ export class AdaptationService {
     this.changed('engine');
     const job = this.engine().start('extractFeatures', { model: source, projectDir: this.project.root, items, deep });
     job.onProgress((event) => {
-      this.features = { ...this.features, done: event.done, total: event.total };
-      reporter.progress(event.phase, event.done, event.total);
+      // The engine counts the images it still had to compute; the UI counts every image.
+      const done = Math.max(0, items.length - (event.total - event.done));
+      this.features = { ...this.features, done, total: items.length };
+      reporter.progress(event.phase, done, items.length);
     });
     const done = reporter
       .run(() => job.result)

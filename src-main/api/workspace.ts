@@ -74,7 +74,7 @@ export class Workspace {
     }
     fs.mkdirSync(check.path, { recursive: true });
     const { files } = await writeDemoSet(demoDir, check.path);
-    const summary = await this.open(check.path, true);
+    await this.open(check.path, true);
     await this.rescan();
     const project = this.requireProject();
     const names = [...new Set(files.map((f) => f.label))].sort();
@@ -84,7 +84,7 @@ export class Workspace {
     }
     this.events.emit('project:changed', { change: 'classes' });
     await this.adaptation().chooseModel({ kind: 'starter' });
-    return { ...summary, classCount: names.length };
+    return project.summary();
   }
 
   async open(folder: string, create: boolean): Promise<ProjectSummary> {

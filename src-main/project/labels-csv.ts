@@ -37,9 +37,16 @@ export function splitCsvRecord(text: string): string[] {
   return fields;
 }
 
+/**
+ * Without a header every line is `path,class`. A header naming `path` and `class` columns
+ * (in any position, e.g. ADMA Studio's own export `path,class,split,labeled_at,annotator`)
+ * selects those columns and lets the others be.
+ */
 export function parseLabelsCsv(text: string, source: string): LabelLine[] {
   const out: LabelLine[] = [];
   const problems: string[] = [];
+  let columns: { path: number; className: number; width: number } | null = null;
+  let first = true;
   text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, index) => {
     const line = index + 1;
     if (raw.trim() === '') return;
@@ -50,12 +57,22 @@ export function parseLabelsCsv(text: string, source: string): LabelLine[] {
       problems.push(`line ${line}: ${(error as Error).message}`);
       return;
     }
-    if (out.length === 0 && problems.length === 0 && fields[0]?.toLowerCase() === 'path' && fields[1]?.toLowerCase() === 'class') return;
-    if (fields.length !== 2 || !fields[0] || !fields[1]) {
-      problems.push(`line ${line}: expected "path,class", got ${JSON.stringify(raw)}`);
+    if (first) {
+      first = false;
+      const names = fields.map((f) => f.toLowerCase());
+      if (names.includes('path') && names.includes('class')) {
+        columns = { path: names.indexOf('path'), className: names.indexOf('class'), width: fields.length };
+        return;
+      }
+    }
+    const layout: { path: number; className: number; width: number } = columns ?? { path: 0, className: 1, width: 2 };
+    const path = fields[layout.path];
+    const className = fields[layout.className];
+    if (fields.length !== layout.width || !path || !className) {
+      problems.push(`line ${line}: expected ${columns ? `${layout.width} fields with a path and a class` : '"path,class"'}, got ${JSON.stringify(raw)}`);
       return;
     }
-    out.push({ line, path: fields[0], className: fields[1] });
+    out.push({ line, path, className });
   });
   if (problems.length) throw new AppError('BAD_ARGUMENT', `${source} has ${problems.length} bad line${problems.length > 1 ? 's' : ''}:\n  ${problems.slice(0, 5).join('\n  ')}`);
   if (out.length === 0) throw new AppError('BAD_ARGUMENT', `${source} has no labels; write one "path,class" line per labelled image.`);

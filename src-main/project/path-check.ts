@@ -34,7 +34,7 @@ export function checkPath(input: string): PathCheck {
   const stat = statOrNull(p);
   const exists = stat !== null;
   const isDirectory = stat?.isDirectory() ?? false;
-  const readable = isDirectory && accessible(p, fs.constants.R_OK | fs.constants.X_OK);
+  const readable = exists && accessible(p, isDirectory ? fs.constants.R_OK | fs.constants.X_OK : fs.constants.R_OK);
   const writable = isDirectory && accessible(p, fs.constants.W_OK);
   const project = isDirectory && hasProject(p);
   let message: string;

@@ -209,6 +209,14 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     expect(undone!.imageIds.sort()).toEqual([unlabeled[0]!.id, unlabeled[1]!.id].sort());
   });
 
+  it('reads its own export back: every exported label is found and unchanged', async () => {
+    const dest = path.join(tempDir('adma-roundtrip-'), 'labels');
+    await call('export:run', { destination: dest, model: false, labelsCsv: true, labelsJson: false, imageFolder: false });
+    const labeled = (await call('images:list', { filter: { kind: 'labeled' }, offset: 0, limit: 1000 })).total;
+    const report = await call('labels:importCsv', { path: path.join(dest, 'labels.csv'), createClasses: false });
+    expect(report).toMatchObject({ rows: labeled, labeled: 0, unchanged: labeled, unmatched: [] });
+  });
+
   it('survives closing and reopening: model, rounds, versions and evaluation set are kept', async () => {
     const round = await call('loop:currentRound');
     const versions = (await call('engine:status')).modelVersion;
