@@ -6,6 +6,7 @@
 import type { PathCheck, PathCompletion } from '../../src-preload/contract';
 import { call } from '../api/client';
 import { completeTyped } from '../logic/path-completion';
+import { toasts } from './toasts.svelte';
 
 export class PathEntry<C extends PathCheck = PathCheck> {
   value = $state('');
@@ -66,6 +67,27 @@ export class PathEntry<C extends PathCheck = PathCheck> {
 
   choose(path: string): void {
     this.set(path);
+  }
+
+  /**
+   * The field's keydown: Tab (without Shift) completes while there is something to complete,
+   * otherwise it moves focus on as usual. Returns whether it took the key.
+   */
+  completeOnTab(event: KeyboardEvent): boolean {
+    if (event.key !== 'Tab' || event.shiftKey || !this.canComplete()) return false;
+    event.preventDefault();
+    void this.complete();
+    return true;
+  }
+
+  /** "Choose folder…": the system's folder dialog; the chosen folder replaces the typed path. */
+  async pickFolder(): Promise<void> {
+    try {
+      const chosen = await call('project:pickFolder');
+      if (chosen) this.choose(chosen);
+    } catch (e) {
+      toasts.error(e, 'The folder dialog failed');
+    }
   }
 }
 
