@@ -105,15 +105,7 @@ class LabelingSession {
   /** Start over on `source`; with `startAt`, open that image (loading pages until found). */
   async start(source: SessionSource, startAt?: number): Promise<void> {
     const generation = ++this.generation;
-    this.source = source;
-    this.inserted = new Set();
-    this.items = [];
-    this.index = 0;
-    this.total = 0;
-    this.exhausted = false;
-    this.atEnd = false;
-    this.started = true;
-    this.round = null;
+    this.clearSession(source, true);
     this.committed = new Map();
     await this.loadMore(generation);
     if (generation !== this.generation) return;
@@ -131,14 +123,19 @@ class LabelingSession {
 
   reset(): void {
     this.generation++;
-    this.source = { kind: 'queue' };
+    this.clearSession({ kind: 'queue' }, false);
+  }
+
+  /** No images loaded yet for `source` (the caller moves the generation on). */
+  private clearSession(source: SessionSource, started: boolean): void {
+    this.source = source;
     this.inserted = new Set();
     this.items = [];
     this.index = 0;
     this.total = 0;
     this.exhausted = false;
     this.atEnd = false;
-    this.started = false;
+    this.started = started;
     this.round = null;
   }
 
