@@ -29,12 +29,7 @@ export async function enterProject(): Promise<void> {
   }
   if (summary.path === openPath) return;
   openPath = summary.path;
-  gallery.reset();
-  labeling.reset();
-  suggestions.clear();
-  dashboard.clear();
-  engine.clear();
-  loop.clear();
+  clearLoadedProject();
   ui.view = 'label';
   await Promise.all([classes.load(), refreshLoop()]);
   // Back to the loop's queue when a batch is waiting; otherwise the unlabeled images in folder order.
@@ -47,15 +42,20 @@ async function refreshLoop(): Promise<void> {
   await Promise.all([engine.refresh(), loop.refresh()]);
 }
 
-export function leaveProject(): void {
-  openPath = null;
-  classes.clear();
+/** Empty the stores that hold what was loaded for a project: images, labeling, suggestions, dashboard, engine and loop. */
+function clearLoadedProject(): void {
   gallery.reset();
   labeling.reset();
   suggestions.clear();
   dashboard.clear();
   engine.clear();
   loop.clear();
+}
+
+export function leaveProject(): void {
+  openPath = null;
+  classes.clear();
+  clearLoadedProject();
   history.entries = [];
   project.unreadable = [];
 }
