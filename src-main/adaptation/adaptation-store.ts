@@ -5,14 +5,15 @@ import type { CentreRecord } from '../engine/adma/centre-set';
 import type { Prediction } from '../engine/loop/loop-jobs';
 
 /**
- * Defaults: ADMA with entropy and the linear schedule, light fine-tuning. The study in
- * bench/README.md is what these rest on; change them there first.
+ * Defaults chosen by the simulation study (bench/STUDY.md, "Chosen defaults"): ADMA with
+ * the fast linear schedule (step 0.5) and margin as U, batches of 10, light fine-tuning.
+ * Change them there first.
  */
 export const DEFAULT_LOOP_SETTINGS: LoopSettings = {
   strategy: 'adma',
   batchSize: 10,
-  schedule: { kind: 'linear', step: 0.1 },
-  uncertainty: 'entropy',
+  schedule: { kind: 'linear', step: 0.5 },
+  uncertainty: 'margin',
   mode: 'light',
   continuous: false,
 };
