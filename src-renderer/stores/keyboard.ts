@@ -12,6 +12,7 @@ import { openInLabeling, showView } from './navigation';
 import { project } from './project.svelte';
 import { suggestions } from './suggestions.svelte';
 import { toasts } from './toasts.svelte';
+import { call } from '../api/client';
 import { ui } from './ui.svelte';
 import { viewer } from './viewer.svelte';
 
@@ -46,16 +47,21 @@ export function run(command: Command): void {
         labeling.label(command.classId).catch(fail('The label was not saved'));
       } else labelSelection(command.classId).catch(fail('The labels were not saved'));
       return;
-    case 'accept':
-      if (!labeling.current) return;
+    case 'accept': {
+      const item = labeling.current;
+      if (!item) return;
       performance.mark(LABEL_KEY_MARK);
-      labeling
-        .labelWith((item) => suggestions.get(item.id)?.classId ?? null)
+      // The shown suggestion may have been dropped by a newer model a moment ago: ask again.
+      const known = suggestions.get(item.id);
+      const suggestion = known !== undefined ? Promise.resolve(known) : call('loop:suggestion', { imageId: item.id });
+      suggestion
+        .then((s) => (labeling.current?.id === item.id ? labeling.labelWith(() => s?.classId ?? null) : false))
         .then((accepted) => {
           if (!accepted) toasts.info('No suggestion for this image yet: the model suggests a class once it has been trained on a labeled batch.');
         })
         .catch(fail('The label was not saved'));
       return;
+    }
     case 'clear':
       if (inLabel) labeling.clearLabel().catch(fail('The label was not cleared'));
       else labelSelection(null).catch(fail('The labels were not cleared'));

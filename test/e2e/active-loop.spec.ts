@@ -79,8 +79,16 @@ async function labelUntil(page: Page, done: Locator, count: number, seen: string
       const suggestion = page.getByTestId('suggestion');
       await expect(suggestion).toBeVisible({ timeout: 30_000 });
       const suggested = (await suggestion.locator('strong').textContent())?.trim();
+      // Enter belongs to a focused button (keyboard users activate buttons with it); the
+      // expert labeling here has nothing focused, so make sure a re-render left no focus behind.
+      const focused = await page.evaluate(() => {
+        const active = document.activeElement;
+        const what = active && active !== document.body ? active.outerHTML.slice(0, 120) : null;
+        if (active instanceof HTMLElement && active !== document.body) active.blur();
+        return what;
+      });
       await page.keyboard.press('Enter');
-      await expect(progress).not.toHaveText(before);
+      await expect(progress, `Enter did not accept the suggestion (focus was on ${focused ?? 'nothing'})`).not.toHaveText(before);
       if (suggested === digit) accepted++;
       else {
         await page.keyboard.press('ArrowLeft');
