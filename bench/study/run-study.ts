@@ -71,7 +71,8 @@ const status = (line: string): void => {
 };
 
 async function simulate(strategies: StrategyName[], batch: number, rounds: number, schedule: string, extra: Partial<SimulationOptions> = {}): Promise<SimulationResult> {
-  return runSimulation(features, { strategies, seeds, batch, rounds, testFraction: 0.3, mode: setting.mode, schedule: parseScheduleSpec(schedule), referenceCache, onStatus: status, ...extra });
+  // The study's main and tuning runs use the pre-study ADMA defaults (entropy); variants override.
+  return runSimulation(features, { strategies, seeds, batch, rounds, testFraction: 0.3, mode: setting.mode, schedule: parseScheduleSpec(schedule), uncertainty: 'entropy', referenceCache, onStatus: status, ...extra });
 }
 
 function tableRows(result: SimulationResult, label: string, budget: number): string[] {

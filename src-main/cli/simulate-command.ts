@@ -46,7 +46,8 @@ Options:
                        block; extracts the cut-layer activations).
   --schedule <s>       ADMA's lambda_t: linear:<step> or exp:<gamma> (default: the
                        product's default schedule).
-  --uncertainty <u>    ADMA's U: ${UNCERTAINTY_MEASURES.join(', ')} (default entropy).
+  --uncertainty <u>    ADMA's U: ${UNCERTAINTY_MEASURES.join(', ')} (default: the
+                       product's default for ADMA).
   --raw-distances      Paper-faithful D (no scale-free distances).
   --candidate-factor <n>  adma-diverse: candidates per batch slot (default 5).
   --cache <dir>        Where the feature cache and reference runs live (default: the
@@ -138,8 +139,8 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
   } catch (error) {
     throw usage(`--schedule: ${(error as Error).message}`);
   }
-  const uncertainty = (v.uncertainty ?? 'entropy') as UncertaintyMeasure;
-  if (!UNCERTAINTY_MEASURES.includes(uncertainty)) throw usage(`--uncertainty ${v.uncertainty}: choose ${UNCERTAINTY_MEASURES.join(', ')}.`);
+  const uncertainty = v.uncertainty as UncertaintyMeasure | undefined;
+  if (uncertainty !== undefined && !UNCERTAINTY_MEASURES.includes(uncertainty)) throw usage(`--uncertainty ${v.uncertainty}: choose ${UNCERTAINTY_MEASURES.join(', ')}.`);
   const candidateFactor = v['candidate-factor'] === undefined ? undefined : whole(v['candidate-factor'], 'candidate-factor', 1, 5);
   const spec = parseModelSpec(v.model);
   const outDir = resolve(v.out);
@@ -184,7 +185,7 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
     testFraction,
     mode,
     schedule,
-    uncertainty,
+    ...(uncertainty ? { uncertainty } : {}),
     normalize: v['raw-distances'] !== true,
     ...(candidateFactor !== undefined ? { candidateFactor } : {}),
     referenceCache: new ReferenceCacheDir(join(cacheDir, '.adma', 'simulate')),

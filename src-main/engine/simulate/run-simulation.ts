@@ -3,6 +3,7 @@
  * recipe (method page, "How to measure"): per seed a stratified test split, D once, the
  * reference (every pool label), then each strategy's learning curve from zero labels.
  */
+import { DEFAULT_ADMA_OPTIONS } from '../adma/adma-strategy';
 import type { PoolCentreOptions } from '../adma/pool-centres';
 import type { StrategyName } from '../adma/query-strategy';
 import type { TradeoffSchedule } from '../adma/tradeoff-schedule';
@@ -25,6 +26,7 @@ export interface SimulationOptions {
   testFraction: number;
   mode: TrainingMode;
   schedule: TradeoffSchedule;
+  /** ADMA's U; default: the product's (DEFAULT_ADMA_OPTIONS). */
   uncertainty?: UncertaintyMeasure;
   /** Scale-free distances for D (default true). */
   normalize?: boolean;
@@ -65,7 +67,7 @@ export interface SimulationResult {
 export async function runSimulation(features: SimulationFeatures, options: SimulationOptions): Promise<SimulationResult> {
   const started = performance.now();
   const normalize = options.normalize ?? true;
-  const uncertainty = options.uncertainty ?? 'entropy';
+  const uncertainty = options.uncertainty ?? DEFAULT_ADMA_OPTIONS.uncertainty;
   if (!Number.isInteger(options.batch) || options.batch < 1) throw new RangeError(`The batch size must be a whole number of at least 1; got ${options.batch}.`);
   if (!Number.isInteger(options.rounds) || options.rounds < 1) throw new RangeError(`Rounds must be a whole number of at least 1; got ${options.rounds}.`);
   if (features.classes.length < 2) throw new Error(`A simulation needs at least two classes; the folder has ${features.classes.length}.`);
