@@ -28,6 +28,7 @@ import type { Prediction } from '../engine/loop/loop-jobs';
 import type { ModelSource } from '../engine/worker-protocol';
 import type { Project } from '../project/project';
 import { AdaptationStore, type VersionClass, type VersionRow } from './adaptation-store';
+import { SeededRandom } from '../engine/starter/seeded-random';
 import { copyImageFolder, labeledImages, labelsCsv, labelsJson } from './labels-export';
 import { importLabelsCsv } from './labels-import';
 import { plateauHint, wilsonInterval } from './learning-curve';
@@ -35,7 +36,6 @@ import { writeLearningCurveFiles } from './learning-curve-image';
 import { isModelInstalled, modelSource, type ModelPlaces } from './model-options';
 
 const CONTINUOUS_COALESCE_MS = 50;
-const LABEL_COMMIT_GRACE_MS = 0;
 
 type FeatureStatus = EngineStatus['features'];
 
@@ -43,22 +43,6 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function seededShuffle<T>(items: T[], seed: number): T[] {
-  let state = seed >>> 0 || 1;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}
 
 export class AdaptationService {
   readonly store: AdaptationStore;
@@ -72,6 +56,8 @@ export class AdaptationService {
   private debounce: NodeJS.Timeout | null = null;
   private evaluationSignature = '';
   private closed = false;
+  /** The engine's backend, shown in every status once the worker has started. */
+  private backendLabel: string | null = null;
   readonly seed: number;
 
   constructor(
@@ -100,22 +86,17 @@ export class AdaptationService {
 
   status(): EngineStatus {
     const model = this.store.model();
-    const backend = this.engineBackendLabel();
     return {
       choice: model?.choice ?? null,
       modelId: model?.modelId ?? null,
       modelName: model?.modelName ?? null,
-      backend,
+      backend: this.backendLabel,
       features: { ...this.features },
       modelVersion: this.store.latestVersion()?.version ?? 0,
       training: this.training !== null,
     };
   }
 
-  private backendLabel: string | null = null;
-  private engineBackendLabel(): string | null {
-    return this.backendLabel;
-  }
 
   /** On open: start the engine so its backend is shown at once (extraction resumes after the scan). */
   start(): void {
@@ -305,12 +286,11 @@ export class AdaptationService {
 
   async nextRound(): Promise<RoundInfo> {
     if (!this.store.model()) throw new AppError('CONFLICT', 'Choose a pre-trained model first (Adapt view).');
-    if (this.features.state !== 'complete' && !this.pool) {
-      await this.preparePool().catch((error: unknown) => {
-        throw new AppError('BUSY', `Features are not ready yet (${this.features.done} of ${this.features.total} images): ${errorMessage(error)}`);
-      });
-    }
-    await this.preparePool();
+    const firstPool = this.features.state !== 'complete' && !this.pool;
+    await this.preparePool().catch((error: unknown) => {
+      if (!firstPool) throw error;
+      throw new AppError('BUSY', `Features are not ready yet (${this.features.done} of ${this.features.total} images): ${errorMessage(error)}`);
+    });
     const settings = this.store.settings();
     const labels = this.trainingLabels();
     const classCount = new Set(labels.values()).size;
@@ -368,7 +348,7 @@ export class AdaptationService {
     const round = this.store.latestRound();
     const version = this.store.latestVersion()?.version ?? 0;
     if (round && round.items.length > 0 && round.labeled === round.items.length && round.modelVersion === version && !this.training) {
-      setTimeout(() => void this.trainThenQuery(), LABEL_COMMIT_GRACE_MS);
+      setImmediate(() => void this.trainThenQuery()); // after the label request has answered
     }
   }
 
@@ -502,7 +482,7 @@ export class AdaptationService {
       .list({ kind: 'unlabeled' }, 0, 10_000_000)
       .items.map((i) => i.id)
       .filter((id) => !queried.has(id) && !evaluation.has(id));
-    const chosen = seededShuffle(candidates, this.seed ^ (evaluation.size + 1)).slice(0, count);
+    const chosen = new SeededRandom(this.seed ^ (evaluation.size + 1)).shuffled(candidates).slice(0, count);
     this.store.addEvaluation(chosen);
     this.changed('evaluation');
     return { added: chosen.length, size: evaluation.size + chosen.length };
