@@ -13,7 +13,7 @@ import type { SelectionContext } from '../adma/selection-context';
 import { createStrategy } from '../adma/strategy-registry';
 import { FeatureStore, featureStorePath } from '../features/feature-store';
 import type { LoadedModel } from '../model/load-model';
-import { loadShippedCentreSet } from '../simulate/shipped-centre-set';
+import { loadShippedCentreSet } from '../model/shipped-centre-set';
 import { fineTune } from '../train/fine-tune';
 import { loadHead, saveHead } from '../train/head-file';
 import type { HeadWeights } from '../train/head-weights';

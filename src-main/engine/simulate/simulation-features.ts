@@ -14,7 +14,7 @@ import type { LoadedModel } from '../model/load-model';
 import type { TopBlockWeights } from '../train/head-weights';
 import { readTopBlock } from '../train/top-block';
 import type { ImageFolderDataset } from './image-folder-dataset';
-import { loadShippedCentreSet } from './shipped-centre-set';
+import { loadShippedCentreSet } from '../model/shipped-centre-set';
 
 export interface SimulationFeatures {
   modelId: string;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { CentreSet } from '../adma/centre-set';
 import { createFeatureMatrix } from '../adma/feature-matrix';
 import { createSourceCentres } from '../adma/source-centres';
-import type { LoadedModel } from '../model/load-model';
+import type { LoadedModel } from './load-model';
 import { readCentresFile } from '../starter/centres-file';
 
 export async function loadShippedCentreSet(loaded: LoadedModel): Promise<CentreSet | null> {
