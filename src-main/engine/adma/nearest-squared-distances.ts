@@ -21,7 +21,9 @@ export function foldNearestSquaredDistances(
   squared: Float64Array,
 ): void {
   const rowList = rows ?? Int32Array.from({ length: features.rows }, (_, i) => i);
-  if (centres.length >= 4) {
+  if (rowList.length === 1) {
+    foldOneByFour(features, rowList[0] as number, centres, squared);
+  } else if (centres.length >= 4) {
     foldTwoByFour(features, rowList, centres, squared);
   } else {
     for (let j = 0; j < centres.length; j++) foldFourByOne(features, rowList, centres[j] as number, squared);
@@ -91,12 +93,41 @@ function foldTwoByFour(features: FeatureMatrix, rows: Int32Array, centres: Array
     squared[r0] = best0;
     squared[r1] = best1;
   }
-  if (i < rows.length) {
-    const r = rows[i] as number;
-    let best = squared[r] as number;
-    for (let j = 0; j < m; j++) best = Math.min(best, pairSquaredDistance(x, r * d, (centres[j] as number) * d, d));
-    squared[r] = best;
+  if (i < rows.length) foldOneByFour(features, rows[i] as number, centres, squared);
+}
+
+/** One row against quadruples of centres (the odd row out, or a lone row); leftovers one by one. */
+function foldOneByFour(features: FeatureMatrix, row: number, centres: ArrayLike<number>, squared: Float64Array): void {
+  const x = features.data;
+  const d = features.cols;
+  const m = centres.length;
+  const o = row * d;
+  let best = squared[row] as number;
+  let j = 0;
+  for (; j + 3 < m; j += 4) {
+    const c0 = (centres[j] as number) * d;
+    const c1 = (centres[j + 1] as number) * d;
+    const c2 = (centres[j + 2] as number) * d;
+    const c3 = (centres[j + 3] as number) * d;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let k = 0; k < d; k++) {
+      const v = x[o + k] as number;
+      let t = v - (x[c0 + k] as number);
+      a0 += t * t;
+      t = v - (x[c1 + k] as number);
+      a1 += t * t;
+      t = v - (x[c2 + k] as number);
+      a2 += t * t;
+      t = v - (x[c3 + k] as number);
+      a3 += t * t;
+    }
+    best = Math.min(best, a0, a1, a2, a3);
   }
+  for (; j < m; j++) best = Math.min(best, pairSquaredDistance(x, o, (centres[j] as number) * d, d));
+  squared[row] = best;
 }
 
 /** Quadruples of rows against one centre; leftovers one by one. */

@@ -14,7 +14,7 @@
  */
 import { assertValidCentreSet, type CentreSet } from './centre-set';
 import { createFeatureMatrix, type FeatureMatrix } from './feature-matrix';
-import { rowDistance } from './row-distance';
+import { rowDistance, rowDistancesTo } from './row-distance';
 
 export interface PatternSpaceOptions {
   /** Divide layer-L distances by the mean off-diagonal centre distance at L (default true). */
@@ -52,6 +52,9 @@ export function createPatternSpace(centres: CentreSet, options: PatternSpaceOpti
   };
 }
 
+/** Layer-B distances of the row transformationPattern is working on (it runs to completion, so one buffer serves). */
+let scratchB = new Float64Array(0);
+
 /** Write p(x) for pool row `row` into `out` (length K). */
 export function transformationPattern(
   space: PatternSpace,
@@ -62,10 +65,10 @@ export function transformationPattern(
 ): Float64Array {
   const { centres, scaleA, scaleB } = space;
   const k = centres.sourceClasses.length;
-  for (let j = 0; j < k; j++) {
-    out[j] =
-      rowDistance(featuresA, row, centres.featuresA, j) / scaleA - rowDistance(featuresB, row, centres.featuresB, j) / scaleB;
-  }
+  if (scratchB.length < k) scratchB = new Float64Array(k);
+  rowDistancesTo(featuresA, row, centres.featuresA, out);
+  rowDistancesTo(featuresB, row, centres.featuresB, scratchB);
+  for (let j = 0; j < k; j++) out[j] = (out[j] as number) / scaleA - (scratchB[j] as number) / scaleB;
   return out;
 }
 

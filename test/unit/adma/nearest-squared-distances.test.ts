@@ -37,6 +37,9 @@ describe('foldNearestSquaredDistances', () => {
     foldNearestSquaredDistances(features, null, centres.slice(0, 2), mixed);
     foldNearestSquaredDistances(features, null, centres.slice(2), mixed);
     expect(Array.from(mixed)).toEqual(Array.from(together));
+    const rowByRow = new Float64Array(rows).fill(Infinity);
+    for (let row = 0; row < rows; row++) foldNearestSquaredDistances(features, Int32Array.of(row), centres, rowByRow);
+    expect(Array.from(rowByRow)).toEqual(Array.from(together));
   });
 
   it('only lowers distances', () => {

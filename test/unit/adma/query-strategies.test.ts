@@ -274,6 +274,76 @@ describe('core-set', () => {
     expect(starts.size).toBeGreaterThan(1);
   });
 
+  /** Greedy k-centre the plain way: every row against every label, then against each pick. */
+  function bruteForceCoreset(ctx: SelectionContext, batchSize: number): { ids: number[]; scores: number[] } {
+    const { data, cols, rows } = ctx.featuresB;
+    const distance = (a: number, b: number): number => {
+      let s = 0;
+      for (let k = 0; k < cols; k++) {
+        const t = (data[a * cols + k] as number) - (data[b * cols + k] as number);
+        s += t * t;
+      }
+      return s;
+    };
+    const all = Array.from({ length: rows }, (_, row) => row);
+    const centres = all.filter((row) => ctx.labeledIds.has(ctx.imageIds[row] as number) && !ctx.excludedIds.has(ctx.imageIds[row] as number));
+    const open = all.filter((row) => !ctx.labeledIds.has(ctx.imageIds[row] as number) && !ctx.excludedIds.has(ctx.imageIds[row] as number));
+    const nearest = open.map((row) => Math.min(...centres.map((c) => distance(row, c))));
+    const result = { ids: [] as number[], scores: [] as number[] };
+    for (let pick = 0; pick < Math.min(batchSize, open.length); pick++) {
+      let best = 0;
+      for (let i = 1; i < open.length; i++) {
+        const better = (nearest[i] as number) > (nearest[best] as number);
+        const tie = nearest[i] === nearest[best] && (ctx.imageIds[open[i] as number] as number) < (ctx.imageIds[open[best] as number] as number);
+        if (better || tie) best = i;
+      }
+      const row = open[best] as number;
+      result.ids.push(ctx.imageIds[row] as number);
+      result.scores.push(Math.sqrt(nearest[best] as number));
+      nearest[best] = -1;
+      open.forEach((other, i) => {
+        if ((nearest[i] as number) >= 0) nearest[i] = Math.min(nearest[i] as number, distance(other, row));
+      });
+    }
+    return result;
+  }
+
+  it('picks exactly what the full computation picks, sketched bounds and all, duplicates included', () => {
+    // 400 images, ~90 labels (more than the sketch), with exact duplicates to exercise the tie rule.
+    const rows = Array.from({ length: pool.featuresB.rows }, (_, row) => Array.from(pool.featuresB.data.subarray(row * 16, row * 16 + 16)));
+    for (let row = 300; row < 320; row++) rows[row] = [...(rows[row - 100] as number[])];
+    const ctx = { ...selectionContextFor(pool, { round: 2, labeledIds: labeled, excludedIds: excluded }), featuresB: featureMatrixFromRows(rows) };
+    for (const batchSize of [1, 7, 40, 400]) {
+      const selection = createStrategy('coreset').select(ctx, batchSize);
+      const expected = bruteForceCoreset(ctx, batchSize);
+      expect(ids(selection)).toEqual(expected.ids);
+      expect(selection.items.map((item) => item.score)).toEqual(expected.scores);
+    }
+    // A later round on the same instance: 60 more labels arrive at once (sketched again).
+    const strategy = createStrategy('coreset');
+    strategy.select(ctx, 5);
+    const more = new Set([...labeled, ...pool.imageIds.filter((id) => id % 5 === 1 && !excluded.has(id)).slice(0, 60)]);
+    const later = { ...ctx, round: 3, labeledIds: more };
+    expect(ids(strategy.select(later, 12))).toEqual(bruteForceCoreset(later, 12).ids);
+  });
+
+  it('matches the full computation on scattered points where every label counts', () => {
+    const random = mulberry32(5);
+    const points = Array.from({ length: 500 }, () => [random(), random()]);
+    const scattered: SelectionContext = {
+      ...line,
+      imageIds: points.map((_, i) => i + 1),
+      featuresA: featureMatrixFromRows(points),
+      featuresB: featureMatrixFromRows(points),
+      sourceProbabilities: featureMatrixFromRows(points.map(() => [1])),
+      labeledIds: new Set(points.map((_, i) => i + 1).filter((id) => id % 3 === 0)),
+    };
+    const selection = createStrategy('coreset').select(scattered, 500);
+    const expected = bruteForceCoreset(scattered, 500);
+    expect(ids(selection)).toEqual(expected.ids);
+    expect(selection.items.map((item) => item.score)).toEqual(expected.scores);
+  });
+
   it('keeps its distances right across rounds as labels are added and removed', () => {
     const strategy = createStrategy('coreset');
     let labeledIds = new Set<number>();
