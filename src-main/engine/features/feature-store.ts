@@ -19,6 +19,7 @@ import Database from 'better-sqlite3';
 import { AppError } from '../../../src-preload/app-error';
 import type { FeatureShape } from '../model/feature-model';
 import type { LoadedModel } from '../model/load-model';
+import { filesFingerprint } from '../model/model-folder-io';
 import { decodeFloat16 } from './float16';
 
 const SCHEMA_VERSION = 1;
@@ -26,6 +27,8 @@ const SCHEMA_VERSION = 1;
 /** Feature sizes of one model, checked against the file when it is opened. */
 export interface FeatureLayout {
   modelId: string;
+  /** Fingerprint of the model's files: a model rebuilt or replaced under the same id gets a fresh cache. */
+  weights: string;
   aShape: FeatureShape;
   bShape: FeatureShape;
   classCount: number;
@@ -74,13 +77,13 @@ export interface CutActivations {
 /** The layout of a loaded model's features. */
 export function featureLayoutOf(loaded: LoadedModel): FeatureLayout {
   const { shapes, classCount } = loaded.features;
-  return { modelId: loaded.descriptor.id, aShape: shapes.a, bShape: shapes.b, classCount, cutShape: shapes.cut };
+  return { modelId: loaded.descriptor.id, weights: filesFingerprint(loaded.fileHashes), aShape: shapes.a, bShape: shapes.b, classCount, cutShape: shapes.cut };
 }
 
 /** Key order fixed, so the same layout always serialises the same way. */
 function layoutKey(layout: FeatureLayout): string {
-  const { modelId, aShape, bShape, classCount, cutShape } = layout;
-  return JSON.stringify({ modelId, aShape, bShape, classCount, cutShape });
+  const { modelId, weights, aShape, bShape, classCount, cutShape } = layout;
+  return JSON.stringify({ modelId, weights, aShape, bShape, classCount, cutShape });
 }
 
 /** The cache file for a project and model (model ids are made filename-safe). */
@@ -136,7 +139,7 @@ export class FeatureStore {
 
   /**
    * Open (creating it if needed) the cache at `path` for a model. A file written for a
-   * different model id, layout or schema is derived data and is emptied and rebuilt.
+   * different model id, weights, layout or schema is derived data and is emptied and rebuilt.
    */
   static open(path: string, layout: FeatureLayout): FeatureStore {
     mkdirSync(dirname(path), { recursive: true });

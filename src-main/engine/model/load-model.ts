@@ -4,7 +4,6 @@
  * descriptor comes from `adma-model.json` when the folder has one, is detected for
  * MobileNet v1, and otherwise is built from the layer names the user chose.
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -15,7 +14,7 @@ import type { ModelDescriptor } from './descriptor';
 import { buildFeatureModel, imageInputShape, type FeatureModel } from './feature-model';
 import { matchKnownModelByHashes, type KnownModel } from './known-models';
 import { detectMobileNetV1 } from './mobilenet-v1-layers';
-import { artifactsHandler, readModelFolder, type ModelFolderContents } from './model-folder-io';
+import { artifactsHandler, filesFingerprint, readModelFolder, type ModelFolderContents } from './model-folder-io';
 
 export const DESCRIPTOR_FILE = 'adma-model.json';
 export const LABELS_FILE = 'labels.json';
@@ -88,12 +87,6 @@ function checkDescriptorFile(value: unknown, path: string): ModelDescriptor {
   return d as ModelDescriptor;
 }
 
-/** Short fingerprint of the exact files, used in ids of models the product does not know. */
-function filesFingerprint(fileHashes: Record<string, string>): string {
-  const hash = createHash('sha256');
-  for (const key of Object.keys(fileHashes).sort()) hash.update(`${key}=${fileHashes[key] ?? ''}\n`);
-  return hash.digest('hex').slice(0, 12);
-}
 
 /** Load a model folder (model.json + shards, optionally adma-model.json and labels.json). */
 /** Read and build the Layers model in a folder, without interpreting its layers. */

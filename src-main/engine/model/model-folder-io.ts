@@ -131,3 +131,14 @@ export async function readModelFolder(dir: string): Promise<ModelFolderContents>
 export function artifactsHandler(artifacts: tf.io.ModelArtifacts): tf.io.IOHandler {
   return { load: () => Promise.resolve(artifacts) };
 }
+
+/**
+ * Short fingerprint of the exact files (model.json and weight shards): in ids of models the
+ * product does not know, and in the feature cache's layout, so new weights under an old id
+ * never meet features computed with the old ones.
+ */
+export function filesFingerprint(fileHashes: Record<string, string>): string {
+  const hash = createHash('sha256');
+  for (const key of Object.keys(fileHashes).sort()) hash.update(`${key}=${fileHashes[key] ?? ''}\n`);
+  return hash.digest('hex').slice(0, 12);
+}

@@ -52,7 +52,7 @@ describe('feature store file', () => {
     try {
       const path = featureStorePath(dir, 'some/model:v1');
       expect(path).toBe(join(dir, '.adma', 'features', 'some_model_v1.db'));
-      const layout: FeatureLayout = { modelId: 'some/model:v1', aShape: [2, 2, 3], bShape: [4], classCount: 2, cutShape: [2] };
+      const layout: FeatureLayout = { modelId: 'some/model:v1', weights: 'aaaa', aShape: [2, 2, 3], bShape: [4], classCount: 2, cutShape: [2] };
       const row = (hash: string) => ({
         hash,
         a: Float32Array.of(1, 2, 3),
@@ -76,8 +76,16 @@ describe('feature store file', () => {
       expect(Array.from(store.loadCut(['x']).data)).toEqual([0.5, 6]);
       store.close();
 
+      // Same id and shapes, other weights (the model rebuilt or replaced): derived data, rebuilt.
+      store = FeatureStore.open(path, layout);
+      expect(store.count()).toBe(2);
+      store.close();
+      store = FeatureStore.open(path, { ...layout, weights: 'bbbb' });
+      expect(store.count()).toBe(0);
+      store.putBatch([row('x')]);
+      store.close();
       // Same id, different shapes (another model saved under that id): derived data, rebuilt.
-      store = FeatureStore.open(path, { ...layout, classCount: 3 });
+      store = FeatureStore.open(path, { ...layout, weights: 'bbbb', classCount: 3 });
       expect(store.count()).toBe(0);
       store.close();
       expect(() => FeatureStore.openExisting(join(dir, 'nope.db'))).toThrow(/No feature cache/);
