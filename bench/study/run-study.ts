@@ -14,6 +14,7 @@
  *
  *   npx tsx bench/study/run-study.ts <setting> [main|tuning|variants|ablation] [--seeds 5]
  *        [--rounds 20] [--batches 5,10,20] [--schedules linear:0.1,exp:0.8] [--uncertainty margin]
+ *        [--strategies adma,random] [--out <subfolder of the setting's results, for main>]
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -33,7 +34,7 @@ import { ROOT, studySetting } from './study-settings';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { seeds: { type: 'string' }, rounds: { type: 'string' }, batches: { type: 'string' }, schedules: { type: 'string' }, strategies: { type: 'string' }, uncertainty: { type: 'string' } },
+  options: { seeds: { type: 'string' }, rounds: { type: 'string' }, batches: { type: 'string' }, schedules: { type: 'string' }, strategies: { type: 'string' }, uncertainty: { type: 'string' }, out: { type: 'string' } },
 });
 const setting = studySetting(positionals[0] ?? '');
 const part = positionals[1] ?? 'main';
@@ -85,8 +86,9 @@ function tableRows(result: SimulationResult, label: string, budget: number): str
 if (part === 'main') {
   const strategies = (values.strategies?.split(',') ?? [...STRATEGY_NAMES]) as StrategyName[];
   const result = await simulate(strategies, 10, Number(values.rounds ?? 20), 'linear:0.1');
-  await writeSimulationReport(result, outRoot, setting.title);
-  log(`${setting.id} main: ${result.meta.seconds.toFixed(0)} s → ${outRoot}`);
+  const dir = values.out ? join(outRoot, values.out) : outRoot;
+  await writeSimulationReport(result, dir, setting.title);
+  log(`${setting.id} main: ${result.meta.seconds.toFixed(0)} s → ${dir}`);
 } else if (part === 'tuning') {
   const batches = (values.batches ?? '5,10,20').split(',').map(Number);
   const schedules = (values.schedules ?? 'linear:0.05,linear:0.1,linear:0.2,exp:0.7,exp:0.9').split(',');
