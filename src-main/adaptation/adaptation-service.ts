@@ -54,7 +54,8 @@ export class AdaptationService {
   private trainAgain = false;
   private querying: Promise<void> | null = null;
   private debounce: NodeJS.Timeout | null = null;
-  private evaluationSignature = '';
+  /** Per model version, the evaluation labels it was last scored against (see refreshEvaluation). */
+  private readonly scoredAgainst = new Map<number, string>();
   private closed = false;
   /** The engine's backend, shown in every status once the worker has started. */
   private backendLabel: string | null = null;
@@ -488,28 +489,29 @@ export class AdaptationService {
     return { added: chosen.length, size: evaluation.size + chosen.length };
   }
 
-  /** Re-score every version on the evaluation set when its labels changed since last time. */
+  /**
+   * Score on the evaluation set each version not yet scored against its current labels: a new
+   * version alone after a round, every version when evaluation labels change.
+   */
   private async refreshEvaluation(): Promise<void> {
-    const versions = this.store.versions().filter((v) => fs.existsSync(this.headDir(v.version)));
     const labels = this.store.labels();
     const evalIds = [...this.store.evaluationIds()].filter((id) => labels.has(id)).sort((a, b) => a - b);
-    const signature = `${versions.map((v) => v.version).join()}|${evalIds.map((id) => `${id}:${labels.get(id)}`).join()}`;
-    if (signature === this.evaluationSignature || versions.length === 0 || evalIds.length === 0) {
-      this.evaluationSignature = signature;
-      return;
-    }
+    if (evalIds.length === 0) return;
+    const signature = evalIds.map((id) => `${id}:${labels.get(id)}`).join();
+    const stale = this.store.versions().filter((v) => this.scoredAgainst.get(v.version) !== signature && fs.existsSync(this.headDir(v.version)));
+    if (stale.length === 0) return;
     await this.preparePool();
     const { predicted } = await this.engine().request('loopEvaluate', {
-      heads: versions.map((v) => ({ version: v.version, dir: this.headDir(v.version) })),
+      heads: stale.map((v) => ({ version: v.version, dir: this.headDir(v.version) })),
       imageIds: evalIds,
     });
     for (const { version, classIndex } of predicted) {
-      const row = versions.find((v) => v.version === version) as VersionRow;
+      const row = stale.find((v) => v.version === version) as VersionRow;
       const guesses = new Map(evalIds.map((id, k) => [id, row.classes[classIndex[k] as number]?.id ?? -1]));
       const result = this.evaluate(row.classes, guesses);
       this.store.saveEvaluation(version, result.labeled, result.correct, result.confusion);
+      this.scoredAgainst.set(version, signature);
     }
-    this.evaluationSignature = signature;
   }
 
   async dashboard(): Promise<Dashboard> {

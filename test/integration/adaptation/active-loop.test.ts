@@ -139,6 +139,14 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     expect(after.curve.at(-1)!.accuracy).toBeGreaterThan(0.6);
     expect(after.perClass.reduce((n, c) => n + c.evaluation, 0)).toBe(12);
     expect(after.trainingLabels).toBe(18);
+    // Fewer evaluation labels: every version is scored again, on the 8 that remain.
+    const unlabeled = evaluation.items.slice(0, 4).map((i) => i.id);
+    await call('labels:set', { imageIds: unlabeled, classId: null });
+    const fewer = await call('dashboard:get');
+    expect(fewer.curve.map((p) => p.modelVersion)).toEqual(after.curve.map((p) => p.modelVersion));
+    for (const p of fewer.curve) expect(p.evaluated).toBe(8);
+    for (const item of evaluation.items.slice(0, 4)) await call('labels:set', { imageIds: [item.id], classId: truth(item.relPath) });
+    expect((await call('dashboard:get')).curve).toEqual(after.curve);
     const next = await call('loop:nextRound');
     expect(next.items.some((i) => evalIds.has(i.imageId))).toBe(false);
   });
