@@ -11,6 +11,8 @@
  *   variants ADMA and ADMA-diverse with another uncertainty measure (--uncertainty) under
  *            each of --schedules, batch 10 → bench/results/<setting>/variants/variants.md
  *   ablation pool centres from classes predicted once, and raw (paper) distances
+ *   pooling  D on 2x2 grid-pooled layers (models without shipped centres)
+ *            → bench/results/<setting>/ablation/pooling.md
  *
  *   npx tsx bench/study/run-study.ts <setting> [main|tuning|variants|ablation] [--seeds 5]
  *        [--rounds 20] [--batches 5,10,20] [--schedules linear:0.1,exp:0.8] [--uncertainty margin]
@@ -55,6 +57,7 @@ const loaded = setting.model === 'starter' ? await loadStarterModel() : await lo
 let lastProgress = 0;
 const features = await prepareSimulationFeatures(loaded, dataset, {
   deep: setting.mode === 'deep',
+  pooling: part === 'pooling' ? 'grid2x2' : 'global',
   cacheDir: setting.cacheDir,
   onProgress: (p) => {
     if (Date.now() - lastProgress > 10_000) {
@@ -150,6 +153,20 @@ if (part === 'main') {
     join(outRoot, 'ablation', 'ablation.md'),
     `### ${setting.title}: departures of D against their alternatives (batch 10, linear:0.1, seeds ${seeds.join(', ')})\n\n| variant | strategy | ALC | labels to 95% | final accuracy |\n|---|---|---|---|---|\n${table.join('\n')}\n`,
   );
+} else if (part === 'pooling') {
+  // Choice 1's option: D (and the pool centres) on 2x2 grid-pooled layers instead of global pooling.
+  const rounds = Number(values.rounds ?? 20);
+  const table: string[] = [];
+  for (const [label, pooling] of [['global pooling', 'global'], ['2x2 grid pooling', 'grid2x2']] as const) {
+    const result = await simulate(['adma', 'adma-diverse', 'distinctiveness'], 10, rounds, 'linear:0.1', { pooling });
+    table.push(...tableRows(result, label, 10 * rounds));
+    log(`${setting.id} pooling ${pooling}: ${result.meta.seconds.toFixed(0)} s`);
+  }
+  await mkdir(join(outRoot, 'ablation'), { recursive: true });
+  await writeFile(
+    join(outRoot, 'ablation', 'pooling.md'),
+    `### ${setting.title}: D on global vs 2x2 grid-pooled layers (batch 10, linear:0.1, entropy, seeds ${seeds.join(', ')})\n\n| pooling | strategy | ALC | labels to 95% | final accuracy |\n|---|---|---|---|---|\n${table.join('\n')}\n`,
+  );
 } else {
-  throw new Error(`Unknown part "${part}": main, tuning or ablation.`);
+  throw new Error(`Unknown part "${part}": main, tuning, variants, ablation or pooling.`);
 }

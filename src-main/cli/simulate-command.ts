@@ -49,6 +49,8 @@ Options:
   --uncertainty <u>    ADMA's U: ${UNCERTAINTY_MEASURES.join(', ')} (default: the
                        product's default for ADMA).
   --raw-distances      Paper-faithful D (no scale-free distances).
+  --pooling <p>        Layers pooled for D: global (default) or grid2x2 (2x2 grid of the
+                       spatial layers; models whose centres are estimated from the pool).
   --candidate-factor <n>  adma-diverse: candidates per batch slot (default 5).
   --cache <dir>        Where the feature cache and reference runs live (default: the
                        image folder when writable, else --out).
@@ -69,6 +71,7 @@ const OPTIONS = {
   schedule: { type: 'string' },
   uncertainty: { type: 'string' },
   'raw-distances': { type: 'boolean' },
+  pooling: { type: 'string' },
   'candidate-factor': { type: 'string' },
   cache: { type: 'string' },
   title: { type: 'string' },
@@ -141,6 +144,8 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
   }
   const uncertainty = v.uncertainty as UncertaintyMeasure | undefined;
   if (uncertainty !== undefined && !UNCERTAINTY_MEASURES.includes(uncertainty)) throw usage(`--uncertainty ${v.uncertainty}: choose ${UNCERTAINTY_MEASURES.join(', ')}.`);
+  const pooling = v.pooling ?? 'global';
+  if (pooling !== 'global' && pooling !== 'grid2x2') throw usage(`--pooling ${pooling}: choose global or grid2x2.`);
   const candidateFactor = v['candidate-factor'] === undefined ? undefined : whole(v['candidate-factor'], 'candidate-factor', 1, 5);
   const spec = parseModelSpec(v.model);
   const outDir = resolve(v.out);
@@ -163,6 +168,7 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
     const { prepareSimulationFeatures } = await import('../engine/simulate/simulation-features');
     features = await prepareSimulationFeatures(loaded, dataset, {
       deep: mode === 'deep',
+      pooling,
       cacheDir,
       signal,
       onStatus: (line) => out.update(line),
@@ -187,6 +193,7 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
     schedule,
     ...(uncertainty ? { uncertainty } : {}),
     normalize: v['raw-distances'] !== true,
+    pooling,
     ...(candidateFactor !== undefined ? { candidateFactor } : {}),
     referenceCache: new ReferenceCacheDir(join(cacheDir, '.adma', 'simulate')),
     signal,

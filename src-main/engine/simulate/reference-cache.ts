@@ -16,13 +16,15 @@ export interface ReferenceKeyParts {
   normalize: boolean;
   /** Pool-centre options when not the defaults (they change the D diagnostics). */
   poolCentres?: object;
+  /** D's pooling when not global. */
+  pooling?: string;
   paths: readonly string[];
   labels: ArrayLike<number>;
 }
 
 export function referenceKey(parts: ReferenceKeyParts): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify([parts.modelId, parts.mode, parts.testFraction, parts.seed, parts.normalize, ...(parts.poolCentres ? [parts.poolCentres] : [])]));
+  hash.update(JSON.stringify([parts.modelId, parts.mode, parts.testFraction, parts.seed, parts.normalize, ...(parts.poolCentres ? [parts.poolCentres] : []), ...(parts.pooling ? [parts.pooling] : [])]));
   parts.paths.forEach((path, i) => hash.update(`${path}\t${parts.labels[i]}\n`));
   return hash.digest('hex').slice(0, 24);
 }

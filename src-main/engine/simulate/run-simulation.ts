@@ -8,6 +8,7 @@ import type { PoolCentreOptions } from '../adma/pool-centres';
 import type { StrategyName } from '../adma/query-strategy';
 import type { TradeoffSchedule } from '../adma/tradeoff-schedule';
 import type { UncertaintyMeasure } from '../adma/uncertainty';
+import type { Pooling } from '../features/feature-store';
 import type { TrainingMode } from '../train/head-weights';
 import { summariseStrategies, type StrategySummary } from './learning-curve-summary';
 import { referenceKey, type ReferenceCacheDir } from './reference-cache';
@@ -33,6 +34,8 @@ export interface SimulationOptions {
   candidateFactor?: number;
   /** Pool-estimated centres (models without shipped centres); default: at least 3 images, at most 100 centres. */
   poolCentres?: Partial<PoolCentreOptions>;
+  /** Layers pooled for D and the centres: global (default) or 2x2 grid (features.gridFeatures). */
+  pooling?: Pooling;
   referenceCache?: ReferenceCacheDir;
   signal?: AbortSignal;
   onStatus?: (line: string) => void;
@@ -54,6 +57,7 @@ export interface SimulationMeta {
   normalize: boolean;
   candidateFactor: number | null;
   poolCentres: Partial<PoolCentreOptions> | null;
+  pooling: Pooling;
   seconds: number;
 }
 
@@ -77,8 +81,19 @@ export async function runSimulation(features: SimulationFeatures, options: Simul
   const total = options.seeds.length * options.strategies.length;
   let done = 0;
   for (const seed of options.seeds) {
-    const setup = setUpSeed(features, seed, options.testFraction, normalize, options.poolCentres);
-    const key = referenceKey({ modelId: features.modelId, mode: options.mode, testFraction: options.testFraction, seed, normalize, ...(options.poolCentres ? { poolCentres: options.poolCentres } : {}), paths: features.paths, labels: features.labels });
+    const pooling = options.pooling ?? 'global';
+    const setup = setUpSeed(features, seed, options.testFraction, normalize, options.poolCentres, pooling);
+    const key = referenceKey({
+      modelId: features.modelId,
+      mode: options.mode,
+      testFraction: options.testFraction,
+      seed,
+      normalize,
+      ...(options.poolCentres ? { poolCentres: options.poolCentres } : {}),
+      ...(pooling !== 'global' ? { pooling } : {}),
+      paths: features.paths,
+      labels: features.labels,
+    });
     let reference = options.referenceCache?.get(key);
     if (!reference) {
       status(`seed ${seed}: training the reference on all ${setup.poolIds.length} pool labels (${options.mode})…`);
@@ -120,6 +135,7 @@ export async function runSimulation(features: SimulationFeatures, options: Simul
       normalize,
       candidateFactor: options.candidateFactor ?? null,
       poolCentres: options.poolCentres ?? null,
+      pooling: options.pooling ?? 'global',
       seconds: (performance.now() - started) / 1000,
     },
     references,

@@ -8,7 +8,7 @@
 import type { CentreSet } from '../adma/centre-set';
 import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix';
 import { extractFeatures, type ExtractionProgress } from '../features/extract-features';
-import { FeatureStore, featureLayoutOf, featureStorePath } from '../features/feature-store';
+import { FeatureStore, featureLayoutOf, featureStorePath, type Pooling } from '../features/feature-store';
 import { hashImageFile } from '../features/image-content-hash';
 import type { LoadedModel } from '../model/load-model';
 import type { TopBlockWeights } from '../train/head-weights';
@@ -29,6 +29,11 @@ export interface SimulationFeatures {
   sourceProbabilities: FeatureMatrix;
   /** Deep mode: n x prod(cutShape) cut activations, and the shape of one row. */
   cut: { data: Float32Array; shape: number[] } | null;
+  /**
+   * 2x2 grid-pooled layers A and B (4 cells x channels; a layer the model pools itself, such
+   * as MobileNet's B, stays a vector), when asked for: D's alternative features.
+   */
+  gridFeatures: { featuresA: FeatureMatrix; featuresB: FeatureMatrix } | null;
   topBlock: TopBlockWeights | null;
   /** Centres shipped with the model; null when they must be estimated from the pool. */
   shippedCentres: CentreSet | null;
@@ -39,6 +44,8 @@ export interface SimulationFeatures {
 
 export interface SimulationFeatureOptions {
   deep: boolean;
+  /** Also extract and load 2x2 grid pooling of layers A and B (method page, choice 1's option). */
+  pooling?: Pooling;
   /** Folder holding the feature cache (`<cacheDir>/.adma/features/<model>.db`). */
   cacheDir: string;
   signal?: AbortSignal;
@@ -59,7 +66,7 @@ export async function prepareSimulationFeatures(loaded: LoadedModel, dataset: Im
       loaded,
       store,
       dataset.images.map((image, i) => ({ hash: hashes[i] as string, path: image.absPath })),
-      { deep: options.deep, ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
+      { deep: options.deep, pooling: options.pooling ?? 'global', ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
     );
     if (result.cancelled) throw options.signal?.reason instanceof Error ? options.signal.reason : new Error('Feature extraction was cancelled.');
     const failedHashes = new Set(result.failures.map((f) => f.hash));
@@ -69,6 +76,7 @@ export async function prepareSimulationFeatures(loaded: LoadedModel, dataset: Im
     const matrices = store.load(keptHashes);
     const n = kept.length;
     const cut = options.deep ? store.loadCut(keptHashes) : null;
+    const grid = options.pooling === 'grid2x2' ? store.load(keptHashes, 'grid2x2') : null;
     return {
       modelId: layout.modelId,
       modelName: loaded.descriptor.name,
@@ -79,6 +87,7 @@ export async function prepareSimulationFeatures(loaded: LoadedModel, dataset: Im
       featuresB: createFeatureMatrix(matrices.b, n, matrices.dB),
       sourceProbabilities: createFeatureMatrix(matrices.softmax, n, matrices.classCount),
       cut: cut ? { data: cut.data, shape: [...cut.shape] } : null,
+      gridFeatures: grid ? { featuresA: createFeatureMatrix(grid.a, n, grid.dA), featuresB: createFeatureMatrix(grid.b, n, grid.dB) } : null,
       topBlock: options.deep ? readTopBlock(loaded.model, loaded.descriptor.cutLayer, loaded.descriptor.layerB) : null,
       shippedCentres: await loadShippedCentreSet(loaded),
       failures,

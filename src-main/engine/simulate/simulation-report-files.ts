@@ -97,7 +97,7 @@ export function summaryMarkdown(result: SimulationResult, title: string): string
   out.push(
     `${meta.images} images, ${meta.classes.length} classes (${meta.classes.map((c, i) => `${c} ${meta.classCounts[i]}`).join(', ')}); model ${meta.model.name}; ${meta.mode} fine-tuning; ` +
       `batch ${meta.batch}, ${meta.rounds} rounds, seeds ${meta.seeds.join(', ')}, test fraction ${meta.testFraction}; ADMA schedule ${meta.schedule}, uncertainty ${meta.uncertainty}, ` +
-      `${meta.normalize ? 'scale-free' : 'raw (paper)'} distances. ${meta.seconds.toFixed(0)} s in all.`,
+      `${meta.normalize ? 'scale-free' : 'raw (paper)'} distances${meta.pooling === 'grid2x2' ? ' on 2x2 grid-pooled layers' : ''}. ${meta.seconds.toFixed(0)} s in all.`,
     '',
   );
   out.push('| strategy | ALC | labels to 95% | reached | final accuracy | s/round | class-mix entropy | redundancy | batch D |');

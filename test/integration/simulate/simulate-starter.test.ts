@@ -16,6 +16,7 @@ import { readImageFolderDataset } from '../../../src-main/engine/simulate/image-
 import { runSimulation, type SimulationOptions, type SimulationResult } from '../../../src-main/engine/simulate/run-simulation';
 import { prepareSimulationFeatures, type SimulationFeatures } from '../../../src-main/engine/simulate/simulation-features';
 import { REPORT_FILES, writeSimulationReport } from '../../../src-main/engine/simulate/simulation-report-files';
+import { setUpSeed } from '../../../src-main/engine/simulate/seed-setup';
 import { stratifiedTestSplit } from '../../../src-main/engine/simulate/stratified-split';
 import { findDemoDir, readDemoSet } from '../../../src-main/engine/starter/demo-set';
 import { writeLabelledImages } from '../../../src-main/engine/starter/labelled-image-files';
@@ -172,5 +173,12 @@ describe.skipIf(missing !== null)(`simulation with the starter model${missing ? 
     const wrong = await cli(folder, '--model', 'starter', '--strategies', 'adma,bogus', '--out', out);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('bogus');
+    const badPooling = await cli(folder, '--model', 'starter', '--pooling', 'grid3x3', '--out', out);
+    expect(badPooling.code).toBe(2);
+    expect(badPooling.stderr).toContain('choose global or grid2x2');
+  });
+
+  it('refuses D on grid pooling with the starter model: its shipped centres are global-pooled', () => {
+    expect(() => setUpSeed(features, 0, 0.3, true, {}, 'grid2x2')).toThrow(/grid pooling needs centres estimated from the pool/);
   });
 });
