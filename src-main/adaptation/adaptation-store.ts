@@ -1,19 +1,20 @@
 /** The active loop's rows in the project database: model choice, settings, rounds, versions, evaluation set, predictions. */
 import type Database from 'better-sqlite3';
 import type { LoopSettings, ModelChoice, QueueItem, RoundInfo, ScheduleSetting, StrategyName } from '../../src-preload/contract';
+import { DEFAULT_ADMA_OPTIONS } from '../engine/adma/adma-strategy';
 import type { CentreRecord } from '../engine/adma/centre-set';
 import type { Prediction } from '../engine/loop/loop-jobs';
 
 /**
  * Defaults chosen by the simulation study (bench/STUDY.md, "Chosen defaults"): ADMA with
- * the fast linear schedule (step 0.5) and margin as U, batches of 10, light fine-tuning.
- * Change them there first.
+ * the fast linear schedule (step 0.5) and margin as U (the engine's DEFAULT_ADMA_OPTIONS),
+ * batches of 10, light fine-tuning. Change them there first.
  */
 export const DEFAULT_LOOP_SETTINGS: LoopSettings = {
   strategy: 'adma',
   batchSize: 10,
-  schedule: { kind: 'linear', step: 0.5 },
-  uncertainty: 'margin',
+  schedule: DEFAULT_ADMA_OPTIONS.schedule,
+  uncertainty: DEFAULT_ADMA_OPTIONS.uncertainty,
   mode: 'light',
   continuous: false,
 };
