@@ -9,6 +9,7 @@
  * (round after round) or all at once gives exactly the same minima.
  */
 import type { FeatureMatrix } from './feature-matrix';
+import { squaredDistancesFromRow, squaredRowDistanceInOrder } from './row-distance';
 
 /**
  * For every row in `rows` (all rows when null): squared[row] = min(squared[row], min over
@@ -87,8 +88,8 @@ function foldTwoByFour(features: FeatureMatrix, rows: Int32Array, centres: Array
     }
     for (; j < m; j++) {
       const c = centres[j] as number;
-      best0 = Math.min(best0, pairSquaredDistance(x, o0, c * d, d));
-      best1 = Math.min(best1, pairSquaredDistance(x, o1, c * d, d));
+      best0 = Math.min(best0, squaredRowDistanceInOrder(features, r0, features, c));
+      best1 = Math.min(best1, squaredRowDistanceInOrder(features, r1, features, c));
     }
     squared[r0] = best0;
     squared[r1] = best1;
@@ -96,37 +97,11 @@ function foldTwoByFour(features: FeatureMatrix, rows: Int32Array, centres: Array
   if (i < rows.length) foldOneByFour(features, rows[i] as number, centres, squared);
 }
 
-/** One row against quadruples of centres (the odd row out, or a lone row); leftovers one by one. */
+/** One row against every centre, four at a time (the odd row out, or a lone row). */
 function foldOneByFour(features: FeatureMatrix, row: number, centres: ArrayLike<number>, squared: Float64Array): void {
-  const x = features.data;
-  const d = features.cols;
-  const m = centres.length;
-  const o = row * d;
+  const distances = squaredDistancesFromRow(features, row, features, centres, new Float64Array(centres.length));
   let best = squared[row] as number;
-  let j = 0;
-  for (; j + 3 < m; j += 4) {
-    const c0 = (centres[j] as number) * d;
-    const c1 = (centres[j + 1] as number) * d;
-    const c2 = (centres[j + 2] as number) * d;
-    const c3 = (centres[j + 3] as number) * d;
-    let a0 = 0;
-    let a1 = 0;
-    let a2 = 0;
-    let a3 = 0;
-    for (let k = 0; k < d; k++) {
-      const v = x[o + k] as number;
-      let t = v - (x[c0 + k] as number);
-      a0 += t * t;
-      t = v - (x[c1 + k] as number);
-      a1 += t * t;
-      t = v - (x[c2 + k] as number);
-      a2 += t * t;
-      t = v - (x[c3 + k] as number);
-      a3 += t * t;
-    }
-    best = Math.min(best, a0, a1, a2, a3);
-  }
-  for (; j < m; j++) best = Math.min(best, pairSquaredDistance(x, o, (centres[j] as number) * d, d));
+  for (const distance of distances) best = Math.min(best, distance);
   squared[row] = best;
 }
 
@@ -167,17 +142,7 @@ function foldFourByOne(features: FeatureMatrix, rows: Int32Array, centre: number
   }
   for (; i < rows.length; i++) {
     const r = rows[i] as number;
-    const s = pairSquaredDistance(x, r * d, c, d);
+    const s = squaredRowDistanceInOrder(features, r, features, centre);
     if (s < (squared[r] as number)) squared[r] = s;
   }
-}
-
-/** One pair, columns in order, one accumulator (the arithmetic every tile reproduces). */
-function pairSquaredDistance(x: Float32Array | Float64Array, a: number, b: number, d: number): number {
-  let s = 0;
-  for (let k = 0; k < d; k++) {
-    const t = (x[a + k] as number) - (x[b + k] as number);
-    s += t * t;
-  }
-  return s;
 }

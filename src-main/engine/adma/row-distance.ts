@@ -39,68 +39,70 @@ export function rowDistance(a: FeatureMatrix, i: number, b: FeatureMatrix, j: nu
 }
 
 /**
- * Euclidean distance from row i of `a` to every row of `b`, into `out` (length b.rows).
- * One row against four rows of `b` at a time, two accumulators each, so every load of row i
- * serves four pairs: about 1.5 times faster than rowDistance pair by pair. Each pair sums its
- * even and odd columns separately, so the last bits may differ from rowDistance's.
+ * Squared distance between row i of `a` and row j of `b`, summed over the columns in order with
+ * one accumulator: the arithmetic squaredDistancesFromRow and the core-set kernel use for every
+ * pair, whatever the tiling, so their values agree to the bit (squaredRowDistance's four
+ * accumulators may differ in the last bits).
  */
-export function rowDistancesTo(a: FeatureMatrix, i: number, b: FeatureMatrix, out: Float64Array): Float64Array {
+export function squaredRowDistanceInOrder(a: FeatureMatrix, i: number, b: FeatureMatrix, j: number): number {
+  const x = a.data;
+  const y = b.data;
+  const d = a.cols;
+  const oa = i * d;
+  const ob = j * d;
+  let s = 0;
+  for (let k = 0; k < d; k++) {
+    const t = (x[oa + k] as number) - (y[ob + k] as number);
+    s += t * t;
+  }
+  return s;
+}
+
+/**
+ * Squared distances from row i of `a` to rows of `b` (the rows listed in `rows`, or every row
+ * when null), into `out`: out[j] for the j-th of them. One row against four at a time, so
+ * every load of row i serves four pairs (about 1.5 times faster than pair by pair); each pair's
+ * value is exactly squaredRowDistanceInOrder's.
+ */
+export function squaredDistancesFromRow(a: FeatureMatrix, i: number, b: FeatureMatrix, rows: ArrayLike<number> | null, out: Float64Array): Float64Array {
   const x = a.data;
   const y = b.data;
   const d = a.cols;
   const o = i * d;
-  const m = b.rows;
+  const m = rows ? rows.length : b.rows;
   let j = 0;
   for (; j + 3 < m; j += 4) {
-    const c0 = j * d;
-    const c1 = c0 + d;
-    const c2 = c1 + d;
-    const c3 = c2 + d;
-    let e0 = 0;
-    let e1 = 0;
-    let e2 = 0;
-    let e3 = 0;
-    let f0 = 0;
-    let f1 = 0;
-    let f2 = 0;
-    let f3 = 0;
-    let k = 0;
-    for (; k + 1 < d; k += 2) {
-      const v = x[o + k] as number;
-      const w = x[o + k + 1] as number;
-      let t = v - (y[c0 + k] as number);
-      e0 += t * t;
-      t = w - (y[c0 + k + 1] as number);
-      f0 += t * t;
-      t = v - (y[c1 + k] as number);
-      e1 += t * t;
-      t = w - (y[c1 + k + 1] as number);
-      f1 += t * t;
-      t = v - (y[c2 + k] as number);
-      e2 += t * t;
-      t = w - (y[c2 + k + 1] as number);
-      f2 += t * t;
-      t = v - (y[c3 + k] as number);
-      e3 += t * t;
-      t = w - (y[c3 + k + 1] as number);
-      f3 += t * t;
-    }
-    if (k < d) {
+    const c0 = (rows ? (rows[j] as number) : j) * d;
+    const c1 = (rows ? (rows[j + 1] as number) : j + 1) * d;
+    const c2 = (rows ? (rows[j + 2] as number) : j + 2) * d;
+    const c3 = (rows ? (rows[j + 3] as number) : j + 3) * d;
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let k = 0; k < d; k++) {
       const v = x[o + k] as number;
       let t = v - (y[c0 + k] as number);
-      e0 += t * t;
+      a0 += t * t;
       t = v - (y[c1 + k] as number);
-      e1 += t * t;
+      a1 += t * t;
       t = v - (y[c2 + k] as number);
-      e2 += t * t;
+      a2 += t * t;
       t = v - (y[c3 + k] as number);
-      e3 += t * t;
+      a3 += t * t;
     }
-    out[j] = Math.sqrt(e0 + f0);
-    out[j + 1] = Math.sqrt(e1 + f1);
-    out[j + 2] = Math.sqrt(e2 + f2);
-    out[j + 3] = Math.sqrt(e3 + f3);
+    out[j] = a0;
+    out[j + 1] = a1;
+    out[j + 2] = a2;
+    out[j + 3] = a3;
   }
-  for (; j < m; j++) out[j] = rowDistance(a, i, b, j);
+  for (; j < m; j++) out[j] = squaredRowDistanceInOrder(a, i, b, rows ? (rows[j] as number) : j);
+  return out;
+}
+
+/** Euclidean distance from row i of `a` to every row of `b`, into `out` (length b.rows). */
+export function rowDistancesTo(a: FeatureMatrix, i: number, b: FeatureMatrix, out: Float64Array): Float64Array {
+  squaredDistancesFromRow(a, i, b, null, out);
+  for (let j = 0; j < b.rows; j++) out[j] = Math.sqrt(out[j] as number);
   return out;
 }
