@@ -13,13 +13,11 @@ import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium, type CDPSession, type Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { startWebHost } from '../test/e2e/support/web-host';
+import { createLabelingProject, labelByKey, withBenchPage } from './support/labeling-session';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     images: { type: 'string', default: '10000' },
@@ -74,37 +72,15 @@ async function measure(label: string, page: Page, cdp: CDPSession): Promise<void
 async function main(): Promise<void> {
   const started = Date.now();
   const folder = await makeFolder();
-  const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-bench-state-'));
   console.log(`${imageCount} images of ${width}×${height} in ${folder} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  const host = await startWebHost(ROOT, stateDir);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await withBenchPage(folder, async (page) => {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
-    await page.goto(host.url);
     await measure('start page', page, cdp);
-    await page.getByLabel('Project folder').fill(folder);
-    await page.getByRole('button', { name: 'Create project' }).click();
-    await page.getByTestId('project-counts').filter({ hasText: `${imageCount.toLocaleString('en-US')} images` }).or(page.getByTestId('project-counts').filter({ hasText: `${imageCount} images` })).waitFor({ timeout: 600_000 });
-    await page.getByRole('tab', { name: /Classes/ }).click();
-    for (const name of ['A', 'B', 'C']) {
-      await page.getByLabel('New class').fill(name);
-      await page.getByLabel('New class').press('Enter');
-      await page.getByLabel(`Name of ${name}`).waitFor();
-    }
-    await page.getByRole('tab', { name: /Label/ }).click();
-    await page.waitForFunction(() => performance.getEntriesByName('adma:image-shown').length > 0);
+    await createLabelingProject(page, folder, imageCount);
     await measure(`project open (${imageCount} images), labeling view`, page, cdp);
 
-    for (let i = 0; i < labelCount; i++) {
-      const shownBefore = await page.evaluate(() => performance.getEntriesByName('adma:image-shown').length);
-      await page.keyboard.press(String((i % 3) + 1));
-      await page.waitForFunction((n) => performance.getEntriesByName('adma:image-shown').length > n, shownBefore);
-    }
+    for (let i = 0; i < labelCount; i++) await labelByKey(page, i);
     await measure(`after ${labelCount} labels by keyboard`, page, cdp);
 
     await page.getByRole('tab', { name: /Gallery/ }).click();
@@ -129,12 +105,7 @@ async function main(): Promise<void> {
     await page.getByRole('tab', { name: /Label/ }).click();
     await page.waitForTimeout(1000);
     await measure('back in the labeling view', page, cdp);
-  } finally {
-    await browser.close();
-    await host.stop();
-    await fs.rm(folder, { recursive: true, force: true });
-    await fs.rm(stateDir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((error: unknown) => {

@@ -11,13 +11,10 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import sharp from 'sharp';
-import { startWebHost } from '../test/e2e/support/web-host';
+import { createLabelingProject, labelByKey, withBenchPage } from './support/labeling-session';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     images: { type: 'string', default: '220' },
@@ -47,36 +44,15 @@ const percentile = (sorted: number[], p: number): number => sorted[Math.min(sort
 async function main(): Promise<void> {
   const started = Date.now();
   const folder = await makeFolder();
-  const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-bench-state-'));
   console.log(`${imageCount} images of ${width}×${height} in ${folder} (${Date.now() - started} ms)`);
-  const host = await startWebHost(ROOT, stateDir);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(host.url);
-    await page.getByLabel('Project folder').fill(folder);
-    await page.getByRole('button', { name: 'Create project' }).click();
-    await page.getByTestId('project-counts').filter({ hasText: `${imageCount} images` }).waitFor({ timeout: 120_000 });
-    await page.getByRole('tab', { name: /Classes/ }).click();
-    for (const name of ['A', 'B', 'C']) {
-      await page.getByLabel('New class').fill(name);
-      await page.getByLabel('New class').press('Enter');
-      await page.getByLabel(`Name of ${name}`).waitFor();
-    }
-    await page.getByRole('tab', { name: /Label/ }).click();
-    await page.getByTestId('position').filter({ hasText: `1 / ${imageCount}` }).waitFor();
-    await page.waitForFunction(() => performance.getEntriesByName('adma:image-shown').length > 0);
+  await withBenchPage(folder, async (page) => {
+    await createLabelingProject(page, folder, imageCount);
     await page.waitForTimeout(500);
 
     const samples: number[] = [];
     const loopStarted = performance.now();
     for (let i = 0; i < labelCount; i++) {
-      const shownBefore = await page.evaluate(() => performance.getEntriesByName('adma:image-shown').length);
-      await page.keyboard.press(String((i % 3) + 1));
-      await page.waitForFunction((n) => performance.getEntriesByName('adma:image-shown').length > n, shownBefore);
+      await labelByKey(page, i);
       const ms = await page.evaluate(() => {
         const keys = performance.getEntriesByName('adma:label-key');
         const key = keys[keys.length - 1]!;
@@ -94,12 +70,7 @@ async function main(): Promise<void> {
     console.log(`labels: ${samples.length} (${labeled})`);
     console.log(`sustained rate: ${Math.round(samples.length / loopMinutes)} labels/min (each key pressed as soon as the previous image showed, Playwright's round trips included)`);
     console.log(`keypress → next image shown: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${sorted[sorted.length - 1]!.toFixed(1)} ms, mean ${mean.toFixed(1)} ms`);
-  } finally {
-    await browser.close();
-    await host.stop();
-    await fs.rm(folder, { recursive: true, force: true });
-    await fs.rm(stateDir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,57 @@
+/**
+ * The part every browser benchmark shares: the built web host on a fresh state folder, Debian
+ * Chromium (headless) on a 1280×800 page, a project created through the UI with three classes
+ * (keys 1, 2, 3), and labeling by keyboard as fast as the images show.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from 'playwright-core';
+import { startWebHost } from '../../test/e2e/support/web-host';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Start the host and the browser, run `body` on a page at the start screen, then clean up (the image folder too). */
+export async function withBenchPage(folder: string, body: (page: Page) => Promise<void>): Promise<void> {
+  const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-bench-state-'));
+  const host = await startWebHost(ROOT, stateDir);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(host.url);
+    await body(page);
+  } finally {
+    await browser.close();
+    await host.stop();
+    await fs.rm(folder, { recursive: true, force: true });
+    await fs.rm(stateDir, { recursive: true, force: true });
+  }
+}
+
+/** Create a project on `folder` from the start screen, add classes A, B, C and open the labeling view on its first image. */
+export async function createLabelingProject(page: Page, folder: string, imageCount: number): Promise<void> {
+  await page.getByLabel('Project folder').fill(folder);
+  await page.getByRole('button', { name: 'Create project' }).click();
+  const counts = page.getByTestId('project-counts');
+  await counts.filter({ hasText: `${imageCount.toLocaleString('en-US')} images` }).or(counts.filter({ hasText: `${imageCount} images` })).waitFor({ timeout: 600_000 });
+  await page.getByRole('tab', { name: /Classes/ }).click();
+  for (const name of ['A', 'B', 'C']) {
+    await page.getByLabel('New class').fill(name);
+    await page.getByLabel('New class').press('Enter');
+    await page.getByLabel(`Name of ${name}`).waitFor();
+  }
+  await page.getByRole('tab', { name: /Label/ }).click();
+  await page.getByTestId('position').filter({ hasText: `1 / ${imageCount.toLocaleString('en-US')}` }).or(page.getByTestId('position').filter({ hasText: `1 / ${imageCount}` })).waitFor();
+  await page.waitForFunction(() => performance.getEntriesByName('adma:image-shown').length > 0);
+}
+
+/** Press the key of class (i mod 3) + 1 and wait until the next image is shown. */
+export async function labelByKey(page: Page, i: number): Promise<void> {
+  const shownBefore = await page.evaluate(() => performance.getEntriesByName('adma:image-shown').length);
+  await page.keyboard.press(String((i % 3) + 1));
+  await page.waitForFunction((n) => performance.getEntriesByName('adma:image-shown').length > n, shownBefore);
+}
