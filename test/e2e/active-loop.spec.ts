@@ -97,17 +97,26 @@ async function labelUntil(page: Page, done: Locator, count: number, seen: string
   return accepted;
 }
 
+/** From whatever the host shows (the picker, or the project an earlier test left open): create the demo project in work/<name>; its folder. */
+async function createDemoProject(page: Page, name: string): Promise<string> {
+  const folder = path.join(work, name);
+  const close = page.getByRole('button', { name: 'Close project' });
+  await expect(close.or(page.getByLabel('Where to create it'))).toBeVisible();
+  if (await close.isVisible()) await close.click();
+  await page.getByLabel('Where to create it').fill(folder);
+  await expect(page.getByTestId('demo-path-status')).toContainText('will be created');
+  await page.getByRole('button', { name: 'Create demo project' }).click();
+  await expect(page.getByTestId('project-counts')).toContainText('300 images', { timeout: 60_000 });
+  return folder;
+}
+
 test('demo project: three rounds by keyboard, evaluation set, learning curve, export loads in stock TF.js', async ({ page }) => {
   test.setTimeout(15 * 60_000);
   const problems = watchProblems(page);
   await page.goto(host.url);
 
   // Create the demo project from the picker.
-  const demo = path.join(work, 'demo');
-  await page.getByLabel('Where to create it').fill(demo);
-  await expect(page.getByTestId('demo-path-status')).toContainText('will be created');
-  await page.getByRole('button', { name: 'Create demo project' }).click();
-  await expect(page.getByTestId('project-counts')).toContainText('300 images', { timeout: 60_000 });
+  const demo = await createDemoProject(page, 'demo');
   await expect(page.getByTestId('class-button')).toHaveCount(10);
   await expect(page.getByRole('button', { name: '0 (key 0)' })).toBeVisible();
 
@@ -261,15 +270,8 @@ test('continuous mode: the queue is re-ranked while labeling, and no key press i
   test.setTimeout(5 * 60_000);
   const problems = watchProblems(page);
   await page.goto(host.url);
-  // The host reopens the last project (the first test's): close it to reach the picker.
-  const close = page.getByRole('button', { name: 'Close project' });
-  await expect(close.or(page.getByLabel('Where to create it'))).toBeVisible();
-  if (await close.isVisible()) await close.click();
-  const demo = path.join(work, 'continuous');
-  await page.getByLabel('Where to create it').fill(demo);
-  await expect(page.getByTestId('demo-path-status')).toContainText('will be created');
-  await page.getByRole('button', { name: 'Create demo project' }).click();
-  await expect(page.getByTestId('project-counts')).toContainText('300 images', { timeout: 60_000 });
+  // The host reopens the last project (the first test's); the helper closes it to reach the picker.
+  await createDemoProject(page, 'continuous');
   await page.keyboard.press('Alt+5');
   await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
   await page.getByRole('checkbox', { name: 'Continuous' }).check();
@@ -310,14 +312,7 @@ test('feature extraction runs in the background: progress with rate and time lef
   test.setTimeout(5 * 60_000);
   const problems = watchProblems(page);
   await page.goto(host.url);
-  const close = page.getByRole('button', { name: 'Close project' });
-  await expect(close.or(page.getByLabel('Where to create it'))).toBeVisible();
-  if (await close.isVisible()) await close.click();
-  const demo = path.join(work, 'extraction');
-  await page.getByLabel('Where to create it').fill(demo);
-  await expect(page.getByTestId('demo-path-status')).toContainText('will be created');
-  await page.getByRole('button', { name: 'Create demo project' }).click();
-  await expect(page.getByTestId('project-counts')).toContainText('300 images', { timeout: 60_000 });
+  const demo = await createDemoProject(page, 'extraction');
   await page.keyboard.press('Alt+5');
   await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
 
