@@ -5,6 +5,7 @@
 import { AppError, type Result } from '../../src-preload/app-error';
 import { requests, type Channel } from '../../src-preload/contract';
 import { SchemaError } from '../../src-preload/schema';
+import { storageError } from '../project/storage-errors';
 import type { Handlers } from './handlers';
 
 export function isChannel(value: unknown): value is Channel {
@@ -27,10 +28,12 @@ export async function dispatch(
   } catch (error) {
     if (error instanceof AppError) return { ok: false, error: error.toData() };
     if (error instanceof SchemaError) return { ok: false, error: { code: 'BAD_ARGUMENT', message: `Invalid request ${channel}: ${error.message}` } };
+    const storage = storageError(error);
+    if (storage) return { ok: false, error: storage.toData() };
     log(`request ${channel} failed: ${(error as Error).stack ?? String(error)}`);
     return {
       ok: false,
-      error: { code: 'INTERNAL', message: `Something went wrong in ${channel}: ${(error as Error).message}. Your labels are saved; try again.` },
+      error: { code: 'INTERNAL', message: `Something went wrong in ${channel}: ${(error as Error).message}. This request may not have completed; what was saved before it is kept. Try again.` },
     };
   }
 }

@@ -1,8 +1,8 @@
 /** Progress reporting for long jobs: rate over a sliding window, ETA, throttled events. */
 import { randomUUID } from 'node:crypto';
 import type { JobKind, JobProgress } from '../../src-preload/contract';
-import { AppError } from '../../src-preload/app-error';
 import type { EventHub } from './event-hub';
+import { knownError } from '../project/storage-errors';
 
 const WINDOW_MS = 5000;
 const MIN_INTERVAL_MS = 100;
@@ -45,7 +45,7 @@ export class JobReporter {
       this.hub.emit('job:completed', { jobId: this.jobId, kind: this.kind });
       return result;
     } catch (error) {
-      const data = error instanceof AppError ? error.toData() : { code: 'INTERNAL' as const, message: (error as Error).message };
+      const data = knownError(error, `The ${this.kind}`)?.toData() ?? { code: 'INTERNAL' as const, message: (error as Error).message };
       this.hub.emit('job:failed', { jobId: this.jobId, kind: this.kind, error: data });
       throw error;
     }

@@ -10,6 +10,7 @@ import { AppError } from '../../src-preload/app-error';
 import { COMMAND_HELP, COMMANDS, TOOL_HELP, type CommandName } from './cli-help';
 import { ProgressLine } from './progress-line';
 import { EXIT, UsageError } from './usage-error';
+import { knownError } from '../project/storage-errors';
 
 const COMMON_OPTIONS = {
   backend: { type: 'string' },
@@ -118,9 +119,10 @@ export async function main(argv: string[]): Promise<number> {
       out.log(`adma ${command}: ${error.message}\nRun 'adma ${command} --help' for usage.`);
       return EXIT.usage;
     }
-    if (error instanceof AppError) {
-      out.log(`adma ${command}: ${error.message}`);
-      return error.code === 'CANCELLED' ? EXIT.interrupted : EXIT.failed;
+    const known = knownError(error);
+    if (known) {
+      out.log(`adma ${command}: ${known.message}`);
+      return known.code === 'CANCELLED' ? EXIT.interrupted : EXIT.failed;
     }
     const message = error instanceof Error ? error.message : String(error);
     out.log(`adma ${command}: ${message}`);

@@ -18,6 +18,7 @@ import { AdaptationPool } from './loop/adaptation-pool';
 import { inspectModelFolder } from './model/inspect-model';
 import { loadHead } from './train/head-file';
 import type { ClientMessage, JobArgs, JobKind, JobResult, ModelSource, ModelSummary, WorkerMessage } from './worker-protocol';
+import { knownError } from '../project/storage-errors';
 
 if (!parentPort) throw new Error('worker.ts must run as a worker thread (use EngineClient).');
 const port = parentPort;
@@ -219,7 +220,8 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
 };
 
 function toErrorData(error: unknown): ErrorData {
-  if (error instanceof AppError) return error.toData();
+  const known = knownError(error);
+  if (known) return known.toData();
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'INTERNAL', message: `The engine failed unexpectedly: ${message}` };
 }

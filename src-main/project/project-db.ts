@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../src-preload/app-error';
-import { migrate, refuseNewerSchema } from './migrations';
+import { migrate, refuseNewerSchema, schemaVersion } from './migrations';
 import { ProjectLock } from './project-lock';
+import { storageError } from './storage-errors';
 
 export const ADMIN_DIR = '.adma';
 export const DB_FILE = 'project.db';
@@ -24,34 +25,87 @@ export function hasProject(root: string): boolean {
   return fs.existsSync(projectDbPath(root));
 }
 
+/** What can be done about a damaged project database: said once, everywhere it is refused. */
+function recoveryAdvice(dbFile: string): string {
+  return (
+    `ADMA Studio has not changed or replaced it. The labels and their history live only in this file: ` +
+    `restore ${dbFile} from a backup, or, if you exported labels (labels.csv), move the damaged file away, ` +
+    `create the project again and import that CSV (Labels → Import).`
+  );
+}
+
+function damaged(dbFile: string, what: string): AppError {
+  return new AppError('PROJECT_CORRUPT', `The project database ${dbFile} is damaged: ${what}. ${recoveryAdvice(dbFile)}`);
+}
+
+/**
+ * Look at an existing database without writing a byte: it must be a file with an ADMA Studio
+ * schema no newer than ours. A read-only connection never checkpoints the WAL, so a newer
+ * app's uncheckpointed commits stay where they are.
+ */
+function inspectReadOnly(dbFile: string): void {
+  const stat = fs.statSync(dbFile);
+  if (!stat.isFile()) throw damaged(dbFile, 'it is a folder or other non-file, not a database file');
+  let probe: Database.Database | null = null;
+  try {
+    probe = new Database(dbFile, { readonly: true, fileMustExist: true });
+    refuseNewerSchema(probe);
+    const tables = probe.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+    if (schemaVersion(probe) === 0 && tables.n === 0) {
+      throw damaged(dbFile, stat.size === 0 ? 'the file is empty (0 bytes), as a full disk or a sync tool can leave it' : 'it holds no project (no tables)');
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const code = (error as { code?: string }).code ?? '';
+    if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT') || /not a database|malformed|file is encrypted/i.test((error as Error).message)) {
+      throw damaged(dbFile, `it is not a readable SQLite database (${(error as Error).message})`);
+    }
+    // Anything else (e.g. no -shm can be made on a read-only disk) is met by the writable open below.
+  } finally {
+    probe?.close();
+  }
+}
+
 export function openProjectDb(root: string, create: boolean): OpenedProjectDb {
   const adminDir = path.join(root, ADMIN_DIR);
   const dbFile = projectDbPath(root);
-  const exists = fs.existsSync(dbFile);
+  let exists = true;
+  try {
+    fs.lstatSync(dbFile);
+  } catch {
+    exists = false;
+  }
   if (!exists && !create) {
     throw new AppError('NOT_FOUND', `There is no ADMA Studio project in ${root}. Choose "Create project" to start one there.`);
   }
+  if (exists) inspectReadOnly(dbFile); // before any write: a damaged or newer file stays byte-for-byte intact
   try {
     fs.mkdirSync(adminDir, { recursive: true });
   } catch (error) {
+    const mapped = storageError(error, 'The project');
     throw new AppError(
-      'NOT_WRITABLE',
+      mapped?.code ?? 'NOT_WRITABLE',
       `Cannot create the project folder ${adminDir}: ${(error as Error).message}. Choose a folder you can write to.`,
     );
   }
-  const lock = ProjectLock.acquire(adminDir);
+  let lock: ProjectLock;
+  try {
+    lock = ProjectLock.acquire(adminDir);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw openStorageError(error, root);
+  }
   let db: Database.Database | null = null;
   try {
     db = new Database(dbFile);
-    refuseNewerSchema(db); // before any write: a newer app's file must stay byte-for-byte intact
+    refuseNewerSchema(db);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    // FULL: each acknowledged label is on the disk before the request answers, also through a power loss.
+    db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') {
-      throw new AppError('PROJECT_CORRUPT', `The project database ${dbFile} is damaged (${String(check)}). Restore it from a backup.`);
-    }
+    if (check !== 'ok') throw damaged(dbFile, String(check));
     migrate(db);
     return { db, adminDir, lock, created: !exists };
   } catch (error) {
@@ -59,9 +113,30 @@ export function openProjectDb(root: string, create: boolean): OpenedProjectDb {
     lock.release();
     if (error instanceof AppError) throw error;
     const message = (error as Error).message;
-    if (/not a database|malformed|file is encrypted/i.test(message)) {
-      throw new AppError('PROJECT_CORRUPT', `${dbFile} is not a readable ADMA Studio database (${message}). Restore it from a backup or move it away to start over.`);
-    }
-    throw error;
+    if (/not a database|malformed|file is encrypted/i.test(message)) throw damaged(dbFile, `it is not a readable SQLite database (${message})`);
+    throw openStorageError(error, root);
+  }
+}
+
+/** A storage failure while opening, said for a project (read-only disk, full disk, …). */
+function openStorageError(error: unknown, root: string): Error {
+  const code = (error as { code?: string }).code ?? '';
+  if (code === 'EROFS' || code.startsWith('SQLITE_READONLY') || (code === 'SQLITE_CANTOPEN' && isReadOnlyPlace(root))) {
+    return new AppError(
+      'READ_ONLY',
+      `The project in ${root} is on a read-only disk or folder: ADMA Studio stores every label in ${path.join(ADMIN_DIR, DB_FILE)} as you make it, so it cannot open the project there. Copy the folder to a disk you can write to (or remount it writable) and open that copy.`,
+    );
+  }
+  return storageError(error, 'Opening the project') ?? (error as Error);
+}
+
+function isReadOnlyPlace(root: string): boolean {
+  const probe = path.join(root, ADMIN_DIR, `.write-test-${process.pid}`);
+  try {
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe, { force: true });
+    return false;
+  } catch (error) {
+    return ['EROFS', 'EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '');
   }
 }

@@ -8,9 +8,10 @@ import { ClassStore } from './class-store';
 import { ImageIndex } from './image-index';
 import { LabelStore } from './label-store';
 import { schemaVersion } from './migrations';
-import { openProjectDb } from './project-db';
+import { openProjectDb, projectDbPath } from './project-db';
 import type { ProjectLock } from './project-lock';
 import { scanProject, type ScanProgress } from './scan-project';
+import { WalGuard } from './wal-guard';
 
 export function currentActor(): string {
   try {
@@ -24,6 +25,7 @@ export class Project implements MediaSource {
   readonly images: ImageIndex;
   readonly classes: ClassStore;
   readonly labels: LabelStore;
+  readonly wal: WalGuard;
   private scanning: Promise<ScanReport> | null = null;
   private readonly closing = new AbortController();
   private closed = false;
@@ -38,6 +40,7 @@ export class Project implements MediaSource {
     this.images = new ImageIndex(db);
     this.classes = new ClassStore(db);
     this.labels = new LabelStore(db, currentActor());
+    this.wal = new WalGuard(db, projectDbPath(root));
   }
 
   static open(folder: string, create: boolean): Project {
@@ -90,7 +93,9 @@ export class Project implements MediaSource {
 
   setLabels(imageIds: readonly number[], classId: number | null): LabelAction {
     const exists = classId === null || this.classes.list().some((c) => c.id === classId);
-    return this.labels.set(imageIds, classId, this.images.existingIds(imageIds), exists);
+    const action = this.labels.set(imageIds, classId, this.images.existingIds(imageIds), exists);
+    this.wal.committed();
+    return action;
   }
 
   /** Delete a class: its images become unlabeled (history keeps the record). */
@@ -109,6 +114,8 @@ export class Project implements MediaSource {
     this.closed = true;
     this.closing.abort();
     await this.scanning?.catch(() => undefined);
+    this.wal.checkpoint();
+    this.wal.dispose();
     this.db.close();
     this.lock.release();
   }

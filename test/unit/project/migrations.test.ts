@@ -74,6 +74,6 @@ describe('project schema migrations', () => {
     const root = tempDir();
     fs.mkdirSync(path.join(root, '.adma'));
     fs.writeFileSync(projectDbPath(root), 'this is not sqlite at all, just text that is long enough to look like a header');
-    expect(() => openProjectDb(root, false)).toThrowError(/not a readable ADMA Studio database/);
+    expect(() => openProjectDb(root, false)).toThrowError(/damaged: it is not a readable SQLite database/);
   });
 });

@@ -7,24 +7,23 @@ import { Project } from '../../../src-main/project/project';
 import { tempDir } from '../../support/image-folder';
 
 describe('one process per project', () => {
-  it('refuses a second live process with a clear message, and takes over a stale lock', async () => {
+  it('takes over a lock record left by a process that is gone (whatever pid it names)', async () => {
     const root = tempDir();
     const first = Project.open(root, true);
     await first.close();
-
+    // A record naming a running but unrelated process: only the holder's OS lock proves a live
+    // holder (see test/faults/project-lock-holder.test.ts), so the project opens.
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
     try {
       fs.writeFileSync(path.join(root, '.adma', 'lock'), JSON.stringify({ pid: other.pid, host: os.hostname(), since: 'earlier' }));
-      expect(() => Project.open(root, false)).toThrowError(/open in another ADMA Studio process \(pid \d+/);
+      const again = Project.open(root, false);
+      expect(again.summary().path).toBe(root);
+      await again.close();
+      expect(fs.existsSync(path.join(root, '.adma', 'lock'))).toBe(false);
     } finally {
       other.kill();
       await new Promise((resolve) => other.once('exit', resolve));
     }
-    // the holder died without cleaning up: the lock is stale and the project opens
-    const again = Project.open(root, false);
-    expect(again.summary().path).toBe(root);
-    await again.close();
-    expect(fs.existsSync(path.join(root, '.adma', 'lock'))).toBe(false);
   });
 
   it('refuses to open the same project twice in one process', async () => {

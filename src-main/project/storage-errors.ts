@@ -1,0 +1,56 @@
+/**
+ * What a failed read or write of the disk means for the user. SQLite's and Node's error codes
+ * are mapped to codes of their own with messages that say what was (not) saved; one place
+ * for every caller (requests, jobs, the engine worker, the CLI), so no path claims that a
+ * label is saved when the disk refused it.
+ */
+import { AppError } from '../../src-preload/app-error';
+
+function codeOf(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : null;
+}
+
+/** A short reason for a file that could not be read, e.g. "permission denied". */
+export function errnoReason(error: unknown): string {
+  const code = codeOf(error);
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOENT') return 'the file is gone (moved or deleted since the scan)';
+  if (code === 'EISDIR') return 'a folder, not a file';
+  if (code === 'EIO') return 'read error from the disk (EIO)';
+  return (error as Error).message;
+}
+
+/**
+ * The AppError for a storage failure, or null when `error` is not one. `what` names what was
+ * being written, e.g. "This change" or "The export".
+ */
+export function storageError(error: unknown, what = 'This change'): AppError | null {
+  const code = codeOf(error);
+  if (code === null) return null;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {
+    return new AppError('DISK_FULL', `The disk is full: ${what.toLowerCase()} was not saved. Free some space on the disk, then try again; what was saved before is kept.`);
+  }
+  if (code === 'EROFS' || code.startsWith('SQLITE_READONLY')) {
+    return new AppError('READ_ONLY', `The disk or folder is read-only: ${what.toLowerCase()} was not saved. Use a place you can write to; what was saved before is kept.`);
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') {
+    return new AppError('NOT_WRITABLE', `Permission denied: ${what.toLowerCase()} was not saved. Check who may write to this folder, then try again.`);
+  }
+  if (code === 'EIO' || code.startsWith('SQLITE_IOERR')) {
+    return new AppError('IO_ERROR', `The disk reported a read/write error (${code}): ${what.toLowerCase()} was not saved. Check the disk (is it still connected?), then try again.`);
+  }
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+    return new AppError('PROJECT_CORRUPT', `The project database is damaged (${code}): ${what.toLowerCase()} was not saved. Close the project and restore .adma/project.db from a backup.`);
+  }
+  if (code === 'ENOTDIR') {
+    return new AppError('NOT_A_FOLDER', `A part of the path is a file, not a folder: ${what.toLowerCase()} was not saved. Choose another place.`);
+  }
+  return null;
+}
+
+/** `error` as it should reach the user: an AppError as is, a storage failure mapped, else null. */
+export function knownError(error: unknown, what?: string): AppError | null {
+  if (error instanceof AppError) return error;
+  return storageError(error, what);
+}
