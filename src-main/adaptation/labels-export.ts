@@ -1,7 +1,7 @@
 /** Labels written for other tools: CSV, JSON, and an ImageFolder copy (one sub-folder per class). */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { csvField } from '../project/csv-field';
+import { toCsv } from '../project/csv-field';
 import type { Project } from '../project/project';
 import { resolveInside } from '../media/path-containment';
 
@@ -33,9 +33,7 @@ export function labeledImages(project: Project, evaluation: ReadonlySet<number>)
 }
 
 export function labelsCsv(images: readonly LabeledImage[]): string {
-  const lines = ['path,class,split,labeled_at,annotator'];
-  for (const i of images) lines.push([i.relPath, i.className, i.split, i.labeledAt, i.actor].map(csvField).join(','));
-  return `${lines.join('\n')}\n`;
+  return toCsv([['path', 'class', 'split', 'labeled_at', 'annotator'], ...images.map((i) => [i.relPath, i.className, i.split, i.labeledAt, i.actor])]);
 }
 
 export function labelsJson(images: readonly LabeledImage[], classes: readonly string[], projectName: string): string {

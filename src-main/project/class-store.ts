@@ -5,6 +5,8 @@ import type { ClassInfo } from '../../src-preload/contract';
 
 /** Hotkeys given to new classes, in order. Commands never use bare digits or letters. */
 export const DEFAULT_HOTKEYS = [...'123456789abcdefghijklmnopqrstuvwxyz'];
+/** The longest class name (as the request schema allows). */
+export const MAX_CLASS_NAME = 80;
 /** Keys a user may assign: the defaults and 0 (e.g. for a class named "0"). */
 export const ASSIGNABLE_HOTKEYS = ['0', ...DEFAULT_HOTKEYS];
 
@@ -64,6 +66,7 @@ export class ClassStore {
   private checkName(name: string, exceptId: number | null): string {
     const trimmed = name.trim();
     if (!trimmed) throw new AppError('BAD_ARGUMENT', 'A class needs a name.');
+    if (trimmed.length > MAX_CLASS_NAME) throw new AppError('BAD_ARGUMENT', `A class name has at most ${MAX_CLASS_NAME} characters (this one has ${trimmed.length}).`);
     const clash = this.db
       .prepare('SELECT id FROM classes WHERE deleted_at IS NULL AND name = ? COLLATE NOCASE AND id IS NOT ?')
       .get(trimmed, exceptId);

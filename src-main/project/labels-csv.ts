@@ -1,9 +1,15 @@
 /**
- * Reads the labels CSV of `adma train`: one `path,class` line per labelled image, an
- * optional header, RFC 4180 quoting ("a, b" and doubled quotes), blank lines ignored.
- * Every problem is reported with its line number.
+ * Reads a labels CSV (for `adma train` and Labels → Import): one `path,class` row per labeled
+ * image, an optional header, parsed by csv-parse (RFC 4180: quoted fields with commas, doubled
+ * quotes and line breaks; quotes inside unquoted fields are taken literally). Excel's
+ * semicolon CSVs (locales with a decimal comma) are recognised, also by a `sep=;` first line.
+ * Cells neutralised against formula injection by our export (csv-field.ts) are read back as
+ * they were. Problems are reported by line number, never by echoing the file's contents
+ * (it may be a file that is not a CSV at all, e.g. a password file).
  */
+import { parse } from 'csv-parse/sync';
 import { AppError } from '../../src-preload/app-error';
+import { unneutralise } from './csv-field';
 
 export interface LabelLine {
   line: number;
@@ -11,30 +17,58 @@ export interface LabelLine {
   className: string;
 }
 
-/** Fields of one CSV record (no embedded newlines). */
-export function splitCsvRecord(text: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field.trim() === '') {
-      quoted = true;
-      field = '';
-    } else if (ch === ',') {
-      fields.push(field.trim());
-      field = '';
-    } else field += ch;
-  }
-  if (quoted) throw new Error('unterminated quote');
-  fields.push(field.trim());
-  return fields;
+interface Row {
+  line: number;
+  fields: string[];
+}
+
+/** `,` unless the first record clearly uses `;` (Excel in locales with a decimal comma). */
+function delimiterOf(text: string): { delimiter: string; fromLine: number } {
+  const first = text.split(/\r?\n/).findIndex((l) => l.trim() !== '');
+  const line = first >= 0 ? (text.split(/\r?\n/)[first] as string) : '';
+  const sep = /^sep=(.)\s*$/.exec(line);
+  if (sep) return { delimiter: sep[1] as string, fromLine: first + 2 };
+  const unquoted = line.replace(/"[^"]*"/g, '');
+  const semicolons = (unquoted.match(/;/g) ?? []).length;
+  const commas = (unquoted.match(/,/g) ?? []).length;
+  return { delimiter: semicolons > commas ? ';' : ',', fromLine: 1 };
+}
+
+const REASONS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'unterminated quote',
+  INVALID_OPENING_QUOTE: 'a quote in the middle of a field',
+  CSV_INVALID_CLOSING_QUOTE: 'text after a closing quote',
+  CSV_MAX_RECORD_SIZE: 'a field is too long',
+};
+
+function readRows(text: string): { rows: Row[]; problems: { line: number; reason: string }[] } {
+  const { delimiter, fromLine } = delimiterOf(text.replace(/^\uFEFF/, ''));
+  const problems: { line: number; reason: string }[] = [];
+  const records = parse(text, {
+    bom: true,
+    delimiter,
+    from_line: fromLine,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    trim: true,
+    info: true,
+    max_record_size: 64 * 1024,
+    skip_records_with_error: true,
+    on_skip: (error) => {
+      problems.push({ line: Number((error as { lines?: unknown } | undefined)?.lines ?? 0), reason: REASONS[error?.code ?? ''] ?? 'not a CSV record' });
+      return undefined;
+    },
+  }) as unknown as { record: string[]; info: { lines: number } }[];
+  const rows = records
+    .filter((r) => r.record.some((f) => f !== ''))
+    .map((r) => ({ line: r.info.lines, fields: r.record.map(unneutralise) }));
+  return { rows, problems };
+}
+
+function lineList(lines: readonly number[]): string {
+  const shown = lines.slice(0, 10).join(', ');
+  return lines.length > 10 ? `${shown} and ${lines.length - 10} more` : shown;
 }
 
 /**
@@ -43,38 +77,35 @@ export function splitCsvRecord(text: string): string[] {
  * selects those columns and lets the others be.
  */
 export function parseLabelsCsv(text: string, source: string): LabelLine[] {
+  const { rows, problems } = readRows(text);
   const out: LabelLine[] = [];
-  const problems: string[] = [];
   let columns: { path: number; className: number; width: number } | null = null;
-  let first = true;
-  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, index) => {
-    const line = index + 1;
-    if (raw.trim() === '') return;
-    let fields: string[];
-    try {
-      fields = splitCsvRecord(raw);
-    } catch (error) {
-      problems.push(`line ${line}: ${(error as Error).message}`);
-      return;
+  const first = rows[0];
+  if (first) {
+    const names = first.fields.map((f) => f.toLowerCase());
+    if (names.includes('path') && names.includes('class')) {
+      columns = { path: names.indexOf('path'), className: names.indexOf('class'), width: first.fields.length };
+      rows.shift();
     }
-    if (first) {
-      first = false;
-      const names = fields.map((f) => f.toLowerCase());
-      if (names.includes('path') && names.includes('class')) {
-        columns = { path: names.indexOf('path'), className: names.indexOf('class'), width: fields.length };
-        return;
-      }
-    }
-    const layout: { path: number; className: number; width: number } = columns ?? { path: 0, className: 1, width: 2 };
-    const path = fields[layout.path];
-    const className = fields[layout.className];
-    if (fields.length !== layout.width || !path || !className) {
-      problems.push(`line ${line}: expected ${columns ? `${layout.width} fields with a path and a class` : '"path,class"'}, got ${JSON.stringify(raw)}`);
-      return;
-    }
-    out.push({ line, path, className });
-  });
-  if (problems.length) throw new AppError('BAD_ARGUMENT', `${source} has ${problems.length} bad line${problems.length > 1 ? 's' : ''}:\n  ${problems.slice(0, 5).join('\n  ')}`);
-  if (out.length === 0) throw new AppError('BAD_ARGUMENT', `${source} has no labels; write one "path,class" line per labelled image.`);
+  }
+  const layout = columns ?? { path: 0, className: 1, width: 2 };
+  const wrongShape: number[] = [];
+  for (const row of rows) {
+    const path = row.fields[layout.path];
+    const className = row.fields[layout.className];
+    if (row.fields.length !== layout.width || !path || !className) wrongShape.push(row.line);
+    else out.push({ line: row.line, path, className });
+  }
+  const bad = problems.length + wrongShape.length;
+  if (bad > 0) {
+    const expected = columns ? `${layout.width} fields with a path and a class, as in the header` : 'a path and a class ("path,class")';
+    const lines = [
+      ...(wrongShape.length ? [`line${wrongShape.length > 1 ? 's' : ''} ${lineList(wrongShape)}: expected ${expected}`] : []),
+      ...problems.slice(0, 5).map((p) => `line ${p.line}: ${p.reason}`),
+    ];
+    const notCsv = out.length === 0 ? '\nIt does not look like a labels CSV.' : '';
+    throw new AppError('BAD_ARGUMENT', `${source} has ${bad} bad line${bad > 1 ? 's' : ''}:\n  ${lines.join('\n  ')}${notCsv}`);
+  }
+  if (out.length === 0) throw new AppError('BAD_ARGUMENT', `${source} has no labels; write one "path,class" line per labeled image.`);
   return out;
 }

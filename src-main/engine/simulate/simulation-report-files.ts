@@ -8,6 +8,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { csvField } from '../../project/csv-field';
 import { curveSeries, learningCurveSvg } from './learning-curve-svg';
 import type { MeanStd } from './learning-curve-summary';
 import type { SimulationResult } from './run-simulation';
@@ -15,10 +16,6 @@ import type { ReferenceRecord, RoundRecord } from './simulation-records';
 
 export const REPORT_FILES = ['rounds.json', 'rounds.csv', 'summary.csv', 'summary.md', 'curves.svg'] as const;
 
-function csvField(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 const round = (value: number, digits = 4): number => Number(value.toFixed(digits));
 
