@@ -27,8 +27,10 @@ import type { EngineClient, ProgressListener } from '../engine/engine-client';
 import type { Prediction } from '../engine/loop/loop-jobs';
 import type { ModelSource } from '../engine/worker-protocol';
 import type { Project } from '../project/project';
+import { knownError } from '../project/storage-errors';
 import { AdaptationStore, type VersionClass, type VersionRow } from './adaptation-store';
 import { SeededRandom } from '../engine/starter/seeded-random';
+import { abandonExport, completeExport, prepareExportTarget } from './export-target';
 import { copyImageFolder, labeledImages, labelsCsv, labelsJson } from './labels-export';
 import { importLabelsCsv } from './labels-import';
 import { plateauHint, wilsonInterval } from './learning-curve';
@@ -554,18 +556,16 @@ export class AdaptationService {
   // ------------------------------------------------------------------ export and import
 
   async export(request: ExportRequest): Promise<ExportReport> {
-    const dest = path.resolve(request.destination);
-    if (fs.existsSync(dest) && (!fs.statSync(dest).isDirectory() || fs.readdirSync(dest).length > 0)) {
-      throw new AppError('CONFLICT', `${dest} is not an empty folder. ADMA Studio never overwrites: choose a new or empty folder.`);
-    }
     if (!request.model && !request.labelsCsv && !request.labelsJson && !request.imageFolder) {
       throw new AppError('BAD_ARGUMENT', 'Choose at least one thing to export.');
     }
     const latest = this.store.latestVersion();
     if (request.model && !latest) throw new AppError('CONFLICT', 'There is no trained model yet: label a batch first (the model trains when the batch is done).');
+    const target = prepareExportTarget(request.destination, this.project.root);
+    for (const note of target.notes) this.log(note);
+    const dest = target.staging; // renamed to target.destination once complete
     const reporter = new JobReporter(this.events, 'export');
     return reporter.run(async () => {
-      fs.mkdirSync(dest, { recursive: true });
       const files: string[] = [];
       const evaluation = this.store.evaluationIds();
       const images = labeledImages(this.project, evaluation);
@@ -607,8 +607,12 @@ export class AdaptationService {
         done += images.length;
         files.push(...copied.map((f) => path.join('images', f)));
       }
+      completeExport(target);
       reporter.progress('export', steps, steps, true);
-      return { destination: dest, files, modelVersion: request.model ? (latest?.version ?? null) : null };
+      return { destination: target.destination, files, modelVersion: request.model ? (latest?.version ?? null) : null };
+    }).catch((error: unknown) => {
+      abandonExport(target);
+      throw knownError(error, 'The export') ?? error;
     });
   }
 
