@@ -7,8 +7,23 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { ADMIN_DIR } from './project-db';
+import { errnoReason } from './storage-errors';
 
-export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.bmp', '.tif', '.tiff']);
+/** What the scan indexes: the formats sharp decodes here (AVIF where its libheif has the AV1 decoder). */
+export const IMAGE_EXTENSIONS = new Set([
+  '.jpg', '.jpeg', '.png', '.webp', '.gif', '.bmp', '.tif', '.tiff',
+  ...(sharp.format.heif?.input.fileSuffix ?? []).filter((s) => s === '.avif'),
+]);
+
+/** Image files the scan finds but cannot index, listed with why instead of skipped without a word. */
+export const UNSUPPORTED_IMAGES: Record<string, string> = {
+  '.heic': 'HEIC photo: this build cannot decode HEVC images; convert it to JPEG (e.g. Photos → Export, or `heif-convert`)',
+  '.heif': 'HEIF photo: this build cannot decode HEVC images; convert it to JPEG (e.g. Photos → Export, or `heif-convert`)',
+  '.svg': 'vector drawing (SVG): not a photo; export it as PNG to label it',
+  '.svgz': 'vector drawing (SVG): not a photo; export it as PNG to label it',
+  '.jxl': 'JPEG XL image: this build cannot decode it; convert it to JPEG or PNG',
+  ...(IMAGE_EXTENSIONS.has('.avif') ? {} : { '.avif': 'AVIF image: this build cannot decode it; convert it to JPEG or PNG' }),
+};
 
 export interface FoundFile {
   relPath: string;
@@ -35,14 +50,10 @@ export function toRelPath(root: string, absPath: string): string {
   return path.relative(root, absPath).split(path.sep).join('/');
 }
 
-function errnoReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOENT') return 'vanished during the scan';
-  return (error as Error).message;
-}
-
-/** Walk `root` depth-first in name order; skips `.adma` and hidden entries, reports unreadable ones. */
+/**
+ * Walk `root` depth-first in name order; skips `.adma` and hidden entries (export staging
+ * folders too), reports unreadable ones, symbolic links and image formats it cannot read.
+ */
 export async function* walkImageFiles(root: string, skipped: SkippedEntry[]): AsyncGenerator<FoundFile> {
   const stack: string[] = [root];
   while (stack.length > 0) {
@@ -63,11 +74,22 @@ export async function* walkImageFiles(root: string, skipped: SkippedEntry[]): As
         subdirs.push(absPath);
         continue;
       }
-      if (!IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase())) continue;
+      const ext = path.extname(entry.name).toLowerCase();
       if (entry.isSymbolicLink()) {
-        skipped.push({ relPath: toRelPath(root, absPath), reason: 'symbolic link: not followed (copy the file into the project folder)' });
+        const target = await fs.stat(absPath).catch(() => null);
+        if (target?.isDirectory()) {
+          skipped.push({ relPath: `${toRelPath(root, absPath)}/`, reason: 'symbolic link to a folder: not followed (move or copy the folder into the project folder)' });
+        } else if (IMAGE_EXTENSIONS.has(ext) || UNSUPPORTED_IMAGES[ext]) {
+          skipped.push({ relPath: toRelPath(root, absPath), reason: 'symbolic link: not followed (copy the file into the project folder)' });
+        }
         continue;
       }
+      const unsupported = UNSUPPORTED_IMAGES[ext];
+      if (unsupported && entry.isFile()) {
+        skipped.push({ relPath: toRelPath(root, absPath), reason: unsupported });
+        continue;
+      }
+      if (!IMAGE_EXTENSIONS.has(ext)) continue;
       if (!entry.isFile()) continue;
       try {
         const stat = await fs.stat(absPath);

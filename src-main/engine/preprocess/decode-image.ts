@@ -10,8 +10,10 @@
  * - 'squash': scale each axis independently to the input size; keeps the whole image but
  *   distorts its aspect ratio.
  */
+import fs from 'node:fs/promises';
 import sharp from 'sharp';
 import { AppError } from '../../../src-preload/app-error';
+import { errnoReason } from '../../project/storage-errors';
 
 export type ResizeMode = 'center-crop' | 'squash';
 
@@ -31,8 +33,15 @@ export type DecodedPixels = Uint8Array;
  */
 export async function decodeImage(input: string | Buffer, target: DecodeTarget): Promise<DecodedPixels> {
   const label = typeof input === 'string' ? input : 'image';
+  let bytes: Buffer;
   try {
-    const { data, info } = await sharp(input, { failOn: 'truncated', animated: false, pages: 1 })
+    // Read first: sharp says "unsupported image format" for a file it may not open.
+    bytes = typeof input === 'string' ? await fs.readFile(input) : input;
+  } catch (error) {
+    throw new AppError('IMAGE_INVALID', `Cannot read ${label}: ${errnoReason(error)}`);
+  }
+  try {
+    const { data, info } = await sharp(bytes, { failOn: 'truncated', animated: false, pages: 1 })
       .rotate()
       .flatten({ background: '#ffffff' })
       .toColourspace(target.channels === 1 ? 'b-w' : 'srgb')
