@@ -13,6 +13,7 @@ import type { ResizeMode } from '../preprocess/decode-image';
 import { prefetchDecodedBatches, type DecodeItem } from '../preprocess/prefetch-decoded-batches';
 import type { FeatureRow, FeatureStore, Pooling } from './feature-store';
 import { encodeFloat16 } from './float16';
+import { checkFirstBatchFeatures } from './feature-sanity';
 import { globalAveragePool, gridPool2x2 } from './pool-features';
 import { ProgressMeter, type ProgressSnapshot } from './progress-meter';
 
@@ -158,6 +159,7 @@ export async function extractFeatures(
     const n = batch.items.length;
     if (n > 0) {
       const out = await forward(loaded, batch.pixels, n, grid, deep);
+      if (forwardPasses === 0) checkFirstBatchFeatures(loaded.descriptor.name, batch.pixels, n, { ...out });
       forwardPasses += 1;
       imagesForwarded += n;
       const rows: FeatureRow[] = batch.items.map((item, i) => ({

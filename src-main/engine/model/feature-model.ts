@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../src-preload/app-error';
 import type { ModelDescriptor } from './descriptor';
+import { damagedWeightsError } from '../features/feature-sanity';
 
 /** Shape of one layer output without the batch axis: [h, w, c] (spatial) or [c]. */
 export type FeatureShape = [number, number, number] | [number];
@@ -116,6 +117,7 @@ export function buildFeatureModel(model: tf.LayersModel, descriptor: ModelDescri
     const probs = (list[outputIndex.softmax] as tf.Tensor).reshape([2, classCount]);
     return { min: probs.min().dataSync()[0] ?? NaN, sums: Array.from(probs.sum(1).dataSync()) };
   });
+  if (!Number.isFinite(probe.min) || probe.sums.some((s) => !Number.isFinite(s))) throw damagedWeightsError(descriptor.name, `gives ${probe.sums.map(String).join(', ')} as class probabilities`);
   if (!(probe.min >= 0) || probe.sums.some((s) => Math.abs(s - 1) > 1e-3)) {
     throw invalid(
       `Layer "${descriptor.softmaxLayer}" does not output class probabilities (rows sum to ${probe.sums.map((s) => s.toFixed(3)).join(', ')}); ADMA needs a classifier whose softmax layer is named. Name the layer after the final softmax.`,

@@ -5,7 +5,7 @@
  * a truncated file or a graph-model folder fails with a message that names the file.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../src-preload/app-error';
@@ -66,6 +66,36 @@ export function parseModelJson(text: string, where: string): tf.io.ModelJSON {
   return json as tf.io.ModelJSON;
 }
 
+function shardError(error: unknown, dir: string, path: string): AppError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return invalid(`Weight file "${path}" listed in ${MODEL_JSON} is missing from ${dir}. Copy or download the complete model folder.`);
+  return new AppError('UNREADABLE', `Cannot read weight file ${join(dir, path)}: ${(error as Error).message}`);
+}
+
+function sizeMismatch(dir: string, paths: readonly string[], actual: number, expected: number): AppError {
+  return invalid(
+    `Weight file${paths.length > 1 ? 's' : ''} ${paths.join(', ')} in ${dir} hold ${actual} bytes but ${MODEL_JSON} declares ${expected}: the files are truncated or belong to another model.`,
+  );
+}
+
+/** Every shard group's size against the manifest before a byte is read (a wrong 2 GB file is refused at once). */
+async function checkShardSizes(dir: string, manifest: tf.io.WeightsManifestConfig): Promise<void> {
+  for (const group of manifest) {
+    const expected = manifestGroupBytes(group);
+    let actual = 0;
+    for (const path of group.paths) {
+      try {
+        const info = await stat(join(dir, path));
+        if (!info.isFile()) throw invalid(`Weight file "${path}" in ${dir} is not a file.`);
+        actual += info.size;
+      } catch (error) {
+        throw error instanceof AppError ? error : shardError(error, dir, path);
+      }
+    }
+    if (actual !== expected) throw sizeMismatch(dir, group.paths, actual, expected);
+  }
+}
+
 /** Read, check and assemble a model folder into TF.js model artifacts. */
 export async function readModelFolder(dir: string): Promise<ModelFolderContents> {
   const jsonPath = join(dir, MODEL_JSON);
@@ -81,6 +111,7 @@ export async function readModelFolder(dir: string): Promise<ModelFolderContents>
     throw new AppError('UNREADABLE', `Cannot read ${jsonPath}: ${(error as Error).message}`);
   }
   const json = parseModelJson(text, jsonPath);
+  await checkShardSizes(dir, json.weightsManifest);
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Uint8Array[] = [];
   const shardPaths: string[] = [];
@@ -93,20 +124,14 @@ export async function readModelFolder(dir: string): Promise<ModelFolderContents>
       try {
         bytes = await readFile(file);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') throw invalid(`Weight file "${path}" listed in ${MODEL_JSON} is missing from ${dir}. Copy or download the complete model folder.`);
-        throw new AppError('UNREADABLE', `Cannot read weight file ${file}: ${(error as Error).message}`);
+        throw shardError(error, dir, path);
       }
       fileHashes[path] = createHash('sha256').update(bytes).digest('hex');
       buffers.push(bytes);
       shardPaths.push(path);
       actual += bytes.byteLength;
     }
-    if (actual !== expected) {
-      throw invalid(
-        `Weight file${group.paths.length > 1 ? 's' : ''} ${group.paths.join(', ')} in ${dir} hold ${actual} bytes but ${MODEL_JSON} declares ${expected}: the files are truncated or belong to another model.`,
-      );
-    }
+    if (actual !== expected) throw sizeMismatch(dir, group.paths, actual, expected); // changed while being read
     weightSpecs.push(...group.weights);
   }
   const weightBytes = buffers.reduce((sum, b) => sum + b.byteLength, 0);
