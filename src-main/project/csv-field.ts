@@ -28,7 +28,8 @@ export type CsvValue = string | number | null;
 export function toCsv(rows: readonly (readonly CsvValue[])[]): string {
   return stringify(
     rows.map((row) => row.map((v) => (v === null ? '' : v))),
-    { cast: { string: neutralise, number: (n) => String(n) } },
+    // Leading or trailing spaces are quoted: the reader trims unquoted fields only.
+    { cast: { string: neutralise, number: (n) => String(n) }, quoted_match: /^\s|\s$/ },
   );
 }
 

@@ -19,7 +19,7 @@ describe('labels CSV', () => {
   });
 
   it('quotes fields so that they read back the same', () => {
-    for (const fields of [['plain', 'with, comma'], ['with "quotes"', 'x'], ['new\u00e9', 'x']]) {
+    for (const fields of [['plain', 'with, comma'], ['with "quotes"', 'x'], ['new\u00e9', 'x'], [' spaced .png', 'x'], ['line\nbreak.png', '-1']]) {
       expect(parseLabelsCsv(fields.map(csvField).join(','), 'l.csv').map((l) => [l.path, l.className])).toEqual([fields]);
     }
     expect(csvField('a,b')).toBe('"a,b"');
