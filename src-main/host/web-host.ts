@@ -194,7 +194,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   wss.on('connection', (client: WebSocket) => {
     const post = (message: WsServerMessage): void => {
-      if (client.readyState === client.OPEN) client.send(JSON.stringify(message));
+      if (client.readyState !== client.OPEN) return;
+      let text: string;
+      try {
+        text = JSON.stringify(message);
+      } catch (error) {
+        // An answer that cannot be serialised still ends the request, as an error.
+        log(`web host: cannot send a ${message.type}: ${(error as Error).message}`);
+        if (message.type !== 'response') return;
+        text = JSON.stringify({ type: 'response', id: message.id, result: { ok: false, error: { code: 'INTERNAL', message: 'The answer could not be sent.' } } });
+      }
+      client.send(text);
     };
     let protocolErrors = 0;
     const refuse = (error: WsProtocolError): void => {
