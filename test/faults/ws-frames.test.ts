@@ -82,29 +82,36 @@ function sendRaw(bytes: Buffer): Promise<RawOutcome> {
         received = received.subarray(end + 4);
         socket.write(bytes);
       }
-    });
-    socket.on('close', () => {
       // the first server frame after the handshake is its close frame: 0x88, length, code
-      const closeCode = received.length >= 4 && received[0] === 0x88 ? received.readUInt16BE(2) : null;
-      resolve({ closeCode });
+      if (received.length >= 4 && received[0] === 0x88) {
+        resolve({ closeCode: received.readUInt16BE(2) });
+        socket.destroy();
+      }
     });
+    socket.on('close', () => resolve({ closeCode: null }));
   });
 }
 
 describe('malformed WebSocket frames', () => {
-  const cases: { name: string; bytes: () => Buffer; code: number }[] = [
-    { name: 'a 5 MB text message (over the 4 MB limit)', bytes: () => frame(0x1, Buffer.alloc(5 * 1024 * 1024, 0x61)), code: 1009 },
-    { name: 'a 3-byte invalid UTF-8 text frame', bytes: () => frame(0x1, Buffer.from([0xff, 0xfe, 0xfd])), code: 1007 },
-    { name: 'an unmasked frame', bytes: () => frame(0x1, Buffer.from('{"type":"request"}'), { masked: false }), code: 1002 },
-    { name: 'a reserved opcode (0x3)', bytes: () => frame(0x3, Buffer.from('x')), code: 1002 },
-    { name: 'a reserved control opcode (0xB)', bytes: () => frame(0xb, Buffer.from('x')), code: 1002 },
+  const cases: { name: string; bytes: () => Buffer; code: number; error: string }[] = [
+    {
+      name: 'a 5 MB text message (over the 4 MB limit)',
+      bytes: () => frame(0x1, Buffer.alloc(5 * 1024 * 1024, 0x61)),
+      code: 1009,
+      error: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
+    },
+    { name: 'a 3-byte invalid UTF-8 text frame', bytes: () => frame(0x1, Buffer.from([0xff, 0xfe, 0xfd])), code: 1007, error: 'WS_ERR_INVALID_UTF8' },
+    { name: 'an unmasked frame', bytes: () => frame(0x1, Buffer.from('{"type":"request"}'), { masked: false }), code: 1002, error: 'WS_ERR_EXPECTED_MASK' },
+    { name: 'a reserved opcode (0x3)', bytes: () => frame(0x3, Buffer.from('x')), code: 1002, error: 'WS_ERR_INVALID_OPCODE' },
+    { name: 'a reserved control opcode (0xB)', bytes: () => frame(0xb, Buffer.from('x')), code: 1002, error: 'WS_ERR_INVALID_OPCODE' },
   ];
 
   for (const c of cases) {
     it(`closes the client that sends ${c.name} with code ${c.code}, and keeps serving others`, async () => {
+      fx.logs.length = 0;
       const outcome = await sendRaw(c.bytes());
       expect(outcome.closeCode).toBe(c.code);
-      expect(fx.logs.some((m) => m.startsWith('web host: closed a WebSocket client'))).toBe(true);
+      expect(fx.logs.filter((m) => m.startsWith(`web host: closed a WebSocket client: ${c.error}`))).toHaveLength(1);
     });
   }
 
