@@ -168,16 +168,22 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   // A malformed request line or headers, or a connection reset before a request was read.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    if (error.code !== 'ECONNRESET') log(`web host: bad HTTP request: ${error.message}`);
-    if (socket.writable && !socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    log(`web host: bad HTTP request: ${error.code ?? 'error'}: ${error.message}`);
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   wss.on('error', (error) => log(`web host: WebSocket server: ${error.message}`));
   server.on('upgrade', (req, socket, head) => {
     // Until ws takes the socket over, nobody else listens for its errors.
-    socket.on('error', (error) => log(`web host: WebSocket handshake: ${error.message}`));
+    const onHandshakeError = (error: Error): void => log(`web host: WebSocket handshake: ${error.message}`);
+    socket.on('error', onHandshakeError);
     const url = requestUrl(req.url)?.url;
     const ok =
       url !== undefined &&
@@ -189,7 +195,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (client) => wss.emit('connection', client));
+    wss.handleUpgrade(req, socket, head, (client) => {
+      socket.off('error', onHandshakeError);
+      wss.emit('connection', client);
+    });
   });
 
   wss.on('connection', (client: WebSocket) => {

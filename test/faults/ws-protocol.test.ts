@@ -4,6 +4,7 @@
  * answered 500); now each gets a protocol error, repeated abuse closes the connection, and
  * a bad URL is a 400.
  */
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { MAX_PROTOCOL_ERRORS, type WsServerMessage } from '../../src-preload/ws-protocol';
@@ -82,5 +83,24 @@ describe('URLs that are not valid percent-encoding', () => {
     await expect(wsConnect(fx.port, `/%E0%A4%A?token=${fx.host.token}`)).rejects.toThrow(/403/);
     const socket = await connect();
     socket.close();
+  });
+});
+
+/** Sends raw bytes and returns the status line of the answer. */
+function rawHttp(bytes: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(fx.port, '127.0.0.1', () => socket.write(bytes));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
+  });
+}
+
+describe('requests that are not HTTP', () => {
+  it('answers a garbage request line 400 and oversized headers 431, and the host carries on', async () => {
+    expect(await rawHttp('GARBAGE\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request');
+    expect(await rawHttp(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${fx.port}\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect((await httpGet(fx.port, `/?token=${fx.host.token}`)).status).toBe(200);
   });
 });
