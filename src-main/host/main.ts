@@ -66,6 +66,8 @@ async function main(): Promise<void> {
   if (process.channel) {
     process.on('disconnect', () => void stop('the process that started it has ended'));
     process.channel.unref();
+    // it may have ended while the host was starting, before this listener existed
+    if (!process.connected) void stop('the process that started it has ended');
   }
 }
 
