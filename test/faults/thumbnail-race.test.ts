@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMedia } from '../../src-main/media/image-media';
+import { Project } from '../../src-main/project/project';
+import { imageFolder } from '../support/image-folder';
 import { httpGet } from '../support/web-host-client';
 import { hostWithProject, type HostFixture } from './host-fixture';
 
@@ -41,5 +43,22 @@ describe('thumbnails requested in parallel', () => {
     const bodies = await Promise.all(Array.from({ length: 20 }, () => readMedia(project, id, 'thumb')));
     // one in-flight render per key: every caller shares the one result
     expect(new Set(bodies.map((b) => b.body)).size).toBe(1);
+  });
+});
+
+describe('a thumbnail cache that cannot be written', () => {
+  it('still serves the thumbnail (it used to answer "Cannot decode" for a failed cache write)', async () => {
+    const project = Project.open(await imageFolder(1), true);
+    try {
+      await project.rescan();
+      // a file where the cache folder belongs: every write into it fails
+      fs.writeFileSync(path.join(project.adminDir, 'thumbs'), 'not a folder');
+      const [item] = project.images.list({ kind: 'all' }, 0, 1).items;
+      const thumb = await readMedia(project, item!.id, 'thumb');
+      expect(thumb.contentType).toBe('image/webp');
+      expect(thumb.body.length).toBeGreaterThan(0);
+    } finally {
+      await project.close();
+    }
   });
 });
