@@ -14,15 +14,18 @@ if (!existsSync(path.join(root, 'out/main/index.js')) || !existsSync(path.join(r
 }
 const extra = process.argv.slice(2);
 const electron = process.env.ADMA_WEB ? null : electronBinary();
-const run = (cmd, args) => {
-  const child = spawn(cmd, args, { stdio: 'inherit', cwd: root });
+// `ipc` gives the web host a channel to this process: when this process dies, even by
+// SIGKILL where no handler runs, the channel closes and the host stops instead of living on
+// as an orphan that holds the port and the project lock (src-main/host/main.ts).
+const run = (cmd, args, { ipc = false } = {}) => {
+  const child = spawn(cmd, args, { stdio: ipc ? ['inherit', 'inherit', 'inherit', 'ipc'] : 'inherit', cwd: root });
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
 };
 if (electron) {
   run(electron, ['.', ...extra]);
 } else {
   console.log('Electron is not installed here: starting ADMA Studio in your browser.');
   const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
-  run(process.execPath, [path.join(root, 'out/main/host.js'), ...(hasDisplay ? ['--open'] : []), ...extra]);
+  run(process.execPath, [path.join(root, 'out/main/host.js'), ...(hasDisplay ? ['--open'] : []), ...extra], { ipc: true });
 }

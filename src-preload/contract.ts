@@ -4,7 +4,7 @@
  * process, the preload bridge, the web host and the renderer all type-check against it.
  * No other file names a channel string.
  */
-import { s, SchemaError, type Schema } from './schema';
+import { s, type Schema } from './schema';
 import type { ErrorData, Result } from './app-error';
 
 // ---------------------------------------------------------------- domain types
@@ -309,18 +309,15 @@ const req = <A>(args: Schema<A>) => ({
 });
 
 const id = s.int({ min: 1 });
-const filter: Schema<ImageFilter> = {
-  parse(value, path = 'filter') {
-    const kind = s.object({ kind: s.literal('all', 'unlabeled', 'labeled', 'class', 'evaluation'), classId: s.optional(id) }).parse(value, path);
-    if (kind.kind === 'class') {
-      if (kind.classId === undefined) throw new SchemaError(`${path}.classId`, 'a class id (required for kind "class")', undefined);
-      return { kind: 'class', classId: kind.classId };
-    }
-    return { kind: kind.kind };
-  },
-};
+const filter: Schema<ImageFilter> = s.variant('kind', {
+  all: s.object({ kind: s.literal('all') }),
+  unlabeled: s.object({ kind: s.literal('unlabeled') }),
+  labeled: s.object({ kind: s.literal('labeled') }),
+  class: s.object({ kind: s.literal('class'), classId: id }),
+  evaluation: s.object({ kind: s.literal('evaluation') }),
+});
 const color = s.string({ min: 4, max: 9 });
-const hotkey = s.string({ min: 1, max: 1 });
+const hotkey = s.string({ min: 1, max: 1, pattern: /^[0-9A-Za-z]$/, describe: 'a digit or a letter' });
 
 const layerNames = s.object({
   layerA: s.string({ min: 1, max: 200 }),
@@ -328,35 +325,16 @@ const layerNames = s.object({
   softmaxLayer: s.string({ min: 1, max: 200 }),
   cutLayer: s.string({ min: 1, max: 200 }),
 });
-const modelChoice: Schema<ModelChoice> = {
-  parse(value, path = 'choice') {
-    const v = s.object({
-      kind: s.literal('starter', 'known', 'folder'),
-      id: s.optional(s.string({ min: 1, max: 200 })),
-      path: s.optional(s.string({ min: 1 })),
-      layers: s.optional(layerNames),
-    }).parse(value, path);
-    if (v.kind === 'starter') return { kind: 'starter' };
-    if (v.kind === 'known') {
-      if (!v.id) throw new SchemaError(`${path}.id`, 'a model id', undefined);
-      return { kind: 'known', id: v.id };
-    }
-    if (!v.path) throw new SchemaError(`${path}.path`, 'a folder path', undefined);
-    return v.layers ? { kind: 'folder', path: v.path, layers: v.layers } : { kind: 'folder', path: v.path };
-  },
-};
+const modelChoice: Schema<ModelChoice> = s.variant('kind', {
+  starter: s.object({ kind: s.literal('starter') }),
+  known: s.object({ kind: s.literal('known'), id: s.string({ min: 1, max: 200 }) }),
+  folder: s.object({ kind: s.literal('folder'), path: s.string({ min: 1 }), layers: s.optional(layerNames) }),
+});
 const strategyName = s.literal(...STRATEGY_NAMES);
-const schedule: Schema<ScheduleSetting> = {
-  parse(value, path = 'schedule') {
-    const v = s.object({ kind: s.literal('linear', 'exponential'), step: s.optional(s.number({ min: 0.001, max: 1 })), gamma: s.optional(s.number({ min: 0, max: 0.999 })) }).parse(value, path);
-    if (v.kind === 'linear') {
-      if (v.step === undefined) throw new SchemaError(`${path}.step`, 'a step in (0, 1]', undefined);
-      return { kind: 'linear', step: v.step };
-    }
-    if (v.gamma === undefined) throw new SchemaError(`${path}.gamma`, 'a gamma in [0, 1)', undefined);
-    return { kind: 'exponential', gamma: v.gamma };
-  },
-};
+const schedule: Schema<ScheduleSetting> = s.variant('kind', {
+  linear: s.object({ kind: s.literal('linear'), step: s.number({ min: 0.001, max: 1 }) }),
+  exponential: s.object({ kind: s.literal('exponential'), gamma: s.number({ min: 0, max: 0.999 }) }),
+});
 
 export const requests = {
   'app:info': req(s.none()).returns<AppInfo>(),
@@ -384,11 +362,11 @@ export const requests = {
   'classes:update': req(
     s.object({ id, name: s.optional(s.string({ min: 1, max: 80 })), color: s.optional(color), hotkey: s.optional(hotkey) }),
   ).returns<ClassInfo>(),
-  'classes:reorder': req(s.object({ ids: s.array(id, { max: 1000 }) })).returns<ClassInfo[]>(),
+  'classes:reorder': req(s.object({ ids: s.array(id, { max: 1000, unique: true }) })).returns<ClassInfo[]>(),
   /** Delete a class; its images become unlabeled and the change is kept in the history. */
   'classes:delete': req(s.object({ id })).returns<{ unlabeledImages: number }>(),
 
-  'labels:set': req(s.object({ imageIds: s.array(id, { max: 100_000 }), classId: s.nullable(id) })).returns<LabelAction>(),
+  'labels:set': req(s.object({ imageIds: s.array(id, { max: 100_000, unique: true }), classId: s.nullable(id) })).returns<LabelAction>(),
   'labels:undo': req(s.none()).returns<LabelAction | null>(),
   'labels:redo': req(s.none()).returns<LabelAction | null>(),
   'labels:history': req(s.object({ imageId: s.optional(id), limit: s.int({ min: 1, max: 10_000 }) })).returns<HistoryEntry[]>(),

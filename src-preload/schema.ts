@@ -16,7 +16,8 @@ export class SchemaError extends Error {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  // JSON quoting shows control characters (a NUL reads \u0000, not as nothing)
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   return typeof value;
 }
 
@@ -34,12 +35,14 @@ const make = <T>(parse: (value: unknown, path: string) => T): Schema<T> => ({
 });
 
 export const s = {
-  string(opts: { min?: number; max?: number } = {}): Schema<string> {
-    const { min = 0, max = 4096 } = opts;
+  /** `pattern` restricts the characters further; `describe` says what it allows. */
+  string(opts: { min?: number; max?: number; pattern?: RegExp; describe?: string } = {}): Schema<string> {
+    const { min = 0, max = 4096, pattern, describe: allowed } = opts;
     return make((v, p) => {
       if (typeof v !== 'string' || v.length < min || v.length > max) {
         throw new SchemaError(p, `a string of ${min}–${max} characters`, v);
       }
+      if (pattern && !pattern.test(v)) throw new SchemaError(p, allowed ?? `a string matching ${String(pattern)}`, v);
       return v;
     });
   },
@@ -79,11 +82,21 @@ export const s = {
   optional<T>(inner: Schema<T>): Schema<T | undefined> {
     return make((v, p) => (v === undefined ? undefined : inner.parse(v, p)));
   },
-  array<T>(inner: Schema<T>, opts: { max?: number } = {}): Schema<T[]> {
-    const { max = 100_000 } = opts;
+  /** `unique`: an item listed twice is refused (e.g. ids, where a repeat would silently count once). */
+  array<T>(inner: Schema<T>, opts: { max?: number; unique?: boolean } = {}): Schema<T[]> {
+    const { max = 100_000, unique = false } = opts;
     return make((v, p) => {
       if (!Array.isArray(v) || v.length > max) throw new SchemaError(p, `an array of at most ${max} items`, v);
-      return v.map((item, i) => inner.parse(item, `${p}[${i}]`));
+      const items = v.map((item, i) => inner.parse(item, `${p}[${i}]`));
+      if (unique) {
+        const first = new Map<T, number>();
+        items.forEach((item, i) => {
+          const earlier = first.get(item);
+          if (earlier !== undefined) throw new SchemaError(`${p}[${i}]`, `no repeats (the same as ${p}[${earlier}])`, item);
+          first.set(item, i);
+        });
+      }
+      return items;
     });
   },
   object<Shape extends Record<string, Schema<unknown>>>(
@@ -93,7 +106,8 @@ export const s = {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new SchemaError(p, 'an object', v);
       const record = v as Record<string, unknown>;
       for (const key of Object.keys(record)) {
-        if (!(key in shape)) throw new SchemaError(p ? `${p}.${key}` : key, 'no such field', record[key]);
+        // own keys only: `in` would let "__proto__", "constructor" or "toString" through
+        if (!Object.hasOwn(shape, key)) throw new SchemaError(p ? `${p}.${key}` : key, 'no such field', record[key]);
       }
       const out: Record<string, unknown> = {};
       for (const [key, schema] of Object.entries(shape)) {
@@ -102,6 +116,23 @@ export const s = {
       }
       return out as ObjectOf<Shape>;
     });
+  },
+  /**
+   * A tagged union: the `key` field picks the object schema that checks the rest, so a field
+   * that belongs to another variant is refused like any unknown field.
+   */
+  variant<K extends string, Options extends Record<string, Schema<unknown>>>(key: K, options: Options): Schema<Infer<Options[keyof Options]>> {
+    const tags = Object.keys(options);
+    return make((v, p) => {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new SchemaError(p, 'an object', v);
+      const tag = (v as Record<string, unknown>)[key];
+      if (typeof tag !== 'string' || !Object.hasOwn(options, tag)) throw new SchemaError(p ? `${p}.${key}` : key, `one of ${tags.join(', ')}`, tag);
+      return options[tag]!.parse(v, p) as Infer<Options[keyof Options]>;
+    });
+  },
+  /** Any value: the receiver checks it (e.g. a request's arguments, checked per channel). */
+  unknown(): Schema<unknown> {
+    return make((v) => v);
   },
   none(): Schema<void> {
     return make((v, p) => {

@@ -4,6 +4,7 @@
  */
 import type { Result } from './app-error';
 import type { Channel, EventName, Events } from './contract';
+import { s, SchemaError } from './schema';
 
 export interface WsRequest {
   type: 'request';
@@ -24,7 +25,52 @@ export interface WsEvent<E extends EventName = EventName> {
   payload: Events[E];
 }
 
-export type WsServerMessage = WsResponse | WsEvent;
+/**
+ * The host's answer to a message that is not a request it can read (not JSON, not an
+ * object, no numeric id, binary). `id` is the message's own id when it had a numeric one,
+ * so the sender's waiting request ends.
+ */
+export interface WsProtocolError {
+  type: 'protocol-error';
+  id: number | null;
+  message: string;
+}
+
+export type WsServerMessage = WsResponse | WsEvent | WsProtocolError;
+
+/** Malformed messages one connection may send; the next one closes it with code 1008. */
+export const MAX_PROTOCOL_ERRORS = 20;
+/** WebSocket close code for a client that broke the protocol too often (RFC 6455 policy violation). */
+export const CLOSE_POLICY_VIOLATION = 1008;
+
+const requestShape = s.object({
+  type: s.literal('request'),
+  id: s.int({ min: 0 }),
+  // checked against the contract by dispatch, which answers an unknown channel as BAD_ARGUMENT
+  channel: s.string({ min: 1, max: 200 }),
+  args: s.unknown(),
+});
+
+export type ParsedRequest = { ok: true; request: Omit<WsRequest, 'channel'> & { channel: string } } | { ok: false; error: WsProtocolError };
+
+/** Read one text message from a client as a request, or say why it is not one. */
+export function parseWsRequest(text: string): ParsedRequest {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: { type: 'protocol-error', id: null, message: `The message is not JSON: ${(error as Error).message}` } };
+  }
+  try {
+    const { type, id, channel, args } = requestShape.parse(value, 'message');
+    return { ok: true, request: { type, id, channel, args } };
+  } catch (error) {
+    if (!(error instanceof SchemaError)) throw error;
+    const rawId = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
+    const id = typeof rawId === 'number' && Number.isSafeInteger(rawId) ? rawId : null;
+    return { ok: false, error: { type: 'protocol-error', id, message: `The message is not a request: ${error.message}` } };
+  }
+}
 
 /** HTTP route of the media endpoint: `/media/<imageId>/<variant>?token=<token>`. */
 export const MEDIA_ROUTE = '/media/';

@@ -48,13 +48,27 @@ async function main(): Promise<void> {
   console.log(`ADMA Studio web host: ${host.url}`);
   console.log('Only this machine can connect; the token in the URL is required. Press Ctrl+C to stop.');
   if (values.open) openInBrowser(host.url);
-  const stop = async (): Promise<void> => {
+  let stopping = false;
+  const stop = async (why: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    if (why) console.error(`ADMA Studio web host: stopping (${why}).`);
     await host.close();
     await workspace.shutdown();
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop(''));
+  process.on('SIGTERM', () => void stop(''));
+  process.on('SIGHUP', () => void stop('the terminal closed'));
+  // Started by `npm start` with an IPC channel (scripts/start.mjs): the channel closes when
+  // that parent dies, however it dies, and the host must not outlive it holding the port and
+  // the project lock. unref: the channel alone does not keep the host running.
+  if (process.channel) {
+    process.on('disconnect', () => void stop('the process that started it has ended'));
+    process.channel.unref();
+    // it may have ended while the host was starting, before this listener existed
+    if (!process.connected) void stop('the process that started it has ended');
+  }
 }
 
 main().catch((error: Error) => {

@@ -5,6 +5,10 @@
  * token (query `?token=` or the HttpOnly cookie set when the page first loads with it);
  * the Host header must name this server (no DNS rebinding) and WebSocket Origins must be
  * this server's own.
+ *
+ * Robustness: every socket and stream has an error listener, so one misbehaving client (a
+ * malformed frame, a reset mid-response, an undecodable URL) is answered or closed with a
+ * reason and logged while the host and the other clients carry on.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -14,7 +18,16 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError } from '../../src-preload/app-error';
 import type { MediaVariant } from '../../src-preload/contract';
-import { MEDIA_ROUTE, TOKEN_PARAM, WS_ROUTE, type WsRequest, type WsServerMessage } from '../../src-preload/ws-protocol';
+import {
+  CLOSE_POLICY_VIOLATION,
+  MAX_PROTOCOL_ERRORS,
+  MEDIA_ROUTE,
+  parseWsRequest,
+  TOKEN_PARAM,
+  WS_ROUTE,
+  type WsProtocolError,
+  type WsServerMessage,
+} from '../../src-preload/ws-protocol';
 import { dispatch } from '../api/dispatch';
 import { createHandlers } from '../api/handlers';
 import type { Workspace } from '../api/workspace';
@@ -66,6 +79,16 @@ function cookieToken(header: string | undefined): string | null {
   return null;
 }
 
+/** The request's URL, or null when it cannot be parsed or its path is not valid percent-encoding. */
+function requestUrl(raw: string | undefined): { url: URL; pathname: string } | null {
+  try {
+    const url = new URL(raw ?? '/', 'http://127.0.0.1');
+    return { url, pathname: decodeURIComponent(url.pathname) };
+  } catch {
+    return null;
+  }
+}
+
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { workspace, rendererDir } = options;
   const token = options.token ?? randomBytes(24).toString('base64url');
@@ -101,7 +124,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 
   const serveStatic = async (res: http.ServerResponse, pathname: string, setCookie: boolean): Promise<void> => {
-    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+    const rel = pathname === '/' ? 'index.html' : pathname.slice(1);
     const file = path.resolve(rendererDir, rel);
     if (!isInside(path.resolve(rendererDir), file)) return send(res, 404, 'Not found.');
     try {
@@ -122,9 +145,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    req.on('error', (error) => log(`web host: request ${req.url}: ${error.message}`));
+    res.on('error', (error) => log(`web host: response to ${req.url}: ${error.message}`));
     if (!allowedHosts.has(req.headers.host ?? '')) return send(res, 421, 'Unexpected Host header.');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed.');
+    const parsed = requestUrl(req.url);
+    if (!parsed) return send(res, 400, 'Malformed URL (invalid percent-encoding).', { 'Content-Type': 'text/plain; charset=utf-8' });
+    const { url, pathname } = parsed;
     if (!authorised(req, url)) {
       return send(res, 401, 'ADMA Studio: this address needs the token printed when the server started (open the full URL it printed).', {
         'Content-Type': 'text/plain; charset=utf-8',
@@ -136,44 +163,91 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         if (!res.headersSent) send(res, 500, 'Internal error.');
       });
     };
-    if (url.pathname.startsWith(MEDIA_ROUTE)) return done(serveMedia(res, url.pathname.slice(MEDIA_ROUTE.length), req));
-    return done(serveStatic(res, url.pathname, url.searchParams.has(TOKEN_PARAM)));
+    if (pathname.startsWith(MEDIA_ROUTE)) return done(serveMedia(res, pathname.slice(MEDIA_ROUTE.length), req));
+    return done(serveStatic(res, pathname, url.searchParams.has(TOKEN_PARAM)));
+  });
+  // A malformed request line or headers, or a connection reset before a request was read.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    log(`web host: bad HTTP request: ${error.code ?? 'error'}: ${error.message}`);
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+  wss.on('error', (error) => log(`web host: WebSocket server: ${error.message}`));
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // Until ws takes the socket over, nobody else listens for its errors.
+    const onHandshakeError = (error: Error): void => log(`web host: WebSocket handshake: ${error.message}`);
+    socket.on('error', onHandshakeError);
+    const url = requestUrl(req.url)?.url;
     const ok =
-      url.pathname === WS_ROUTE && allowedHosts.has(req.headers.host ?? '') && allowedOrigins.has(req.headers.origin ?? '') && authorised(req, url);
+      url !== undefined &&
+      url.pathname === WS_ROUTE &&
+      allowedHosts.has(req.headers.host ?? '') &&
+      allowedOrigins.has(req.headers.origin ?? '') &&
+      authorised(req, url);
     if (!ok) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (client) => wss.emit('connection', client));
+    wss.handleUpgrade(req, socket, head, (client) => {
+      socket.off('error', onHandshakeError);
+      wss.emit('connection', client);
+    });
   });
 
   wss.on('connection', (client: WebSocket) => {
     const post = (message: WsServerMessage): void => {
-      if (client.readyState === client.OPEN) client.send(JSON.stringify(message));
-    };
-    const unsubscribe = workspace.events.subscribe((event, payload) => post({ type: 'event', event, payload }));
-    client.on('close', unsubscribe);
-    client.on('message', (data) => {
-      let message: WsRequest;
+      if (client.readyState !== client.OPEN) return;
+      let text: string;
       try {
-        message = JSON.parse(String(data)) as WsRequest;
-      } catch {
+        text = JSON.stringify(message);
+      } catch (error) {
+        // An answer that cannot be serialised still ends the request, as an error.
+        log(`web host: cannot send a ${message.type}: ${(error as Error).message}`);
+        if (message.type !== 'response') return;
+        text = JSON.stringify({ type: 'response', id: message.id, result: { ok: false, error: { code: 'INTERNAL', message: 'The answer could not be sent.' } } });
+      }
+      client.send(text);
+    };
+    let protocolErrors = 0;
+    const refuse = (error: WsProtocolError): void => {
+      protocolErrors += 1;
+      if (protocolErrors > MAX_PROTOCOL_ERRORS) {
+        log(`web host: closed a WebSocket client after ${MAX_PROTOCOL_ERRORS} malformed messages`);
+        client.close(CLOSE_POLICY_VIOLATION, 'Too many malformed messages.');
         return;
       }
-      if (message?.type !== 'request' || typeof message.id !== 'number') return;
-      void dispatch(handlers, message.channel, message.args, log).then((result) => post({ type: 'response', id: message.id, result }));
+      post(error);
+    };
+    // ws has already sent the close frame (1002 protocol error, 1007 invalid UTF-8, 1009
+    // too big) when it reports a bad frame here; without this listener it would end the process.
+    client.on('error', (error: Error & { code?: string }) => log(`web host: closed a WebSocket client: ${error.code ?? 'error'}: ${error.message}`));
+    const unsubscribe = workspace.events.subscribe((event, payload) => post({ type: 'event', event, payload }));
+    client.on('close', unsubscribe);
+    client.on('message', (data, isBinary) => {
+      if (isBinary) return refuse({ type: 'protocol-error', id: null, message: 'Binary messages are not part of the protocol: send JSON text.' });
+      const parsed = parseWsRequest(String(data));
+      if (!parsed.ok) return refuse(parsed.error);
+      const { id, channel, args } = parsed.request;
+      void dispatch(handlers, channel, args, log).then((result) => post({ type: 'response', id, result }));
     });
   });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  // After listening, a server error (e.g. too many open files on accept) is logged, not fatal.
+  server.on('error', (error) => log(`web host: server: ${error.message}`));
   const { port } = server.address() as AddressInfo;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const origin = `http://127.0.0.1:${port}`;

@@ -3,8 +3,11 @@
  * otherwise a re-encoding with EXIF orientation applied; thumbnails cached per content hash.
  * Images are addressed by id only; the path comes from the project database.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { AppError } from '../../src-preload/app-error';
 import type { MediaVariant } from '../../src-preload/contract';
@@ -31,6 +34,35 @@ const NATIVE: Record<string, string> = {
 
 export const THUMB_SIZE = 256;
 
+/**
+ * Decodes at a time (at least libuv's default thread pool of 4, where sharp runs them):
+ * more would only wait there holding their inputs in memory; a burst of requests queues
+ * here instead and every request is answered in turn.
+ */
+const decodeSlots = pLimit(Math.max(4, os.availableParallelism()));
+/** Thumbnails being rendered, by cache file: parallel requests for one share its render. */
+const rendering = new Map<string, Promise<Buffer>>();
+
+async function renderThumbnail(file: string, cacheFile: string): Promise<Buffer> {
+  const body = await decodeSlots(() =>
+    sharp(file, { animated: false })
+      .rotate()
+      .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 80 })
+      .toBuffer(),
+  );
+  // The cache is an optimisation: a thumbnail that cannot be stored is still served.
+  const tmp = `${cacheFile}.${randomUUID()}.tmp`;
+  try {
+    await fs.mkdir(path.dirname(cacheFile), { recursive: true });
+    await fs.writeFile(tmp, body);
+    await fs.rename(tmp, cacheFile);
+  } catch {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+  }
+  return body;
+}
+
 async function thumbnail(source: MediaSource, file: string, hash: string): Promise<MediaBody> {
   const cacheFile = path.join(source.adminDir, 'thumbs', `${hash}-${THUMB_SIZE}.webp`);
   try {
@@ -38,16 +70,12 @@ async function thumbnail(source: MediaSource, file: string, hash: string): Promi
   } catch {
     // not cached yet
   }
-  const body = await sharp(file, { animated: false })
-    .rotate()
-    .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: 80 })
-    .toBuffer();
-  await fs.mkdir(path.dirname(cacheFile), { recursive: true });
-  const tmp = `${cacheFile}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, body);
-  await fs.rename(tmp, cacheFile);
-  return { body, contentType: 'image/webp' };
+  let render = rendering.get(cacheFile);
+  if (!render) {
+    render = renderThumbnail(file, cacheFile).finally(() => rendering.delete(cacheFile));
+    rendering.set(cacheFile, render);
+  }
+  return { body: await render, contentType: 'image/webp' };
 }
 
 export async function readMedia(source: MediaSource, imageId: number, variant: MediaVariant): Promise<MediaBody> {
@@ -57,7 +85,7 @@ export async function readMedia(source: MediaSource, imageId: number, variant: M
     if (variant === 'thumb') return await thumbnail(source, file, hash);
     const native = NATIVE[format];
     if (native && orientation === 1) return { body: await fs.readFile(file), contentType: native };
-    const body = await sharp(file, { animated: format === 'gif' }).rotate().png().toBuffer();
+    const body = await decodeSlots(() => sharp(file, { animated: format === 'gif' }).rotate().png().toBuffer());
     return { body, contentType: 'image/png' };
   } catch (error) {
     if (error instanceof AppError) throw error;

@@ -6,7 +6,7 @@
  */
 import type { Result } from '../../src-preload/app-error';
 import { channels, eventNames, type Channel, type EventName, type Events, type RawApi } from '../../src-preload/contract';
-import { TOKEN_PARAM, WS_ROUTE, type WsRequest, type WsServerMessage } from '../../src-preload/ws-protocol';
+import { CLOSE_POLICY_VIOLATION, TOKEN_PARAM, WS_ROUTE, type WsRequest, type WsServerMessage } from '../../src-preload/ws-protocol';
 import { reconnectDelay } from './backoff';
 import type { ConnectionStatus } from './connection-status';
 
@@ -26,7 +26,7 @@ const networkError = (message: string): Result<never> => ({ ok: false, error: { 
 function isServerMessage(value: unknown): value is WsServerMessage {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'response' || type === 'event';
+  return type === 'response' || type === 'event' || type === 'protocol-error';
 }
 
 function isEventName(value: string): value is EventName {
@@ -66,6 +66,14 @@ export function createWsRawApi(wsUrl: string): WsApiHandle {
         return;
       }
       if (!isServerMessage(parsed)) return;
+      if (parsed.type === 'protocol-error') {
+        // The host could not read one of our messages: end that request with the host's reason.
+        const entry = parsed.id === null ? undefined : pending.get(parsed.id);
+        if (parsed.id !== null) pending.delete(parsed.id);
+        if (entry) entry.resolve({ ok: false, error: { code: 'BAD_ARGUMENT', message: parsed.message } });
+        else console.error(`ADMA Studio host refused a message: ${parsed.message}`);
+        return;
+      }
       if (parsed.type === 'response') {
         const entry = pending.get(parsed.id);
         if (!entry) return;
@@ -86,7 +94,7 @@ export function createWsRawApi(wsUrl: string): WsApiHandle {
       }
       const retryInMs = reconnectDelay(attempt, { baseMs: 250, maxMs: 8_000 });
       attempt += 1;
-      const reason = event.code === 1008 || event.code === 4401 ? 'the access token was refused' : 'the host stopped answering';
+      const reason = event.code === CLOSE_POLICY_VIOLATION ? 'the host refused too many malformed messages from this page' : 'the host stopped answering';
       setStatus({ state: 'lost', attempt, retryInMs, reason });
       setTimeout(connect, retryInMs);
     });

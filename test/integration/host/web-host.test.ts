@@ -2,51 +2,20 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { Workspace } from '../../../src-main/api/workspace';
 import { startWebHost, type WebHost } from '../../../src-main/host/web-host';
 import type { WsServerMessage } from '../../../src-preload/ws-protocol';
 import { imageFolder, tempDir } from '../../support/image-folder';
+import { httpGet, wsCall, wsConnect } from '../../support/web-host-client';
 
 let host: WebHost;
 let workspace: Workspace;
 let projectDir: string;
 let port: number;
 
-function get(pathAndQuery: string, headers: http.OutgoingHttpHeaders = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: pathAndQuery, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-function connect(query: string, origin: string | undefined): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws${query}`, origin ? { origin } : {});
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-    socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-  });
-}
-
-function call(socket: WebSocket, id: number, channel: string, args?: unknown): Promise<WsServerMessage & { type: 'response' }> {
-  return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData) => {
-      const message = JSON.parse(String(data)) as WsServerMessage;
-      if (message.type === 'response' && message.id === id) {
-        socket.off('message', onMessage);
-        resolve(message);
-      }
-    };
-    socket.on('message', onMessage);
-    socket.send(JSON.stringify({ type: 'request', id, channel, args }));
-  });
-}
+const get = (pathAndQuery: string, headers: http.OutgoingHttpHeaders = {}) => httpGet(port, pathAndQuery, headers);
+const connect = (query: string, origin: string | undefined) => wsConnect(port, query, origin ?? null);
+const call = wsCall;
 
 beforeAll(async () => {
   const rendererDir = tempDir('adma-renderer-');

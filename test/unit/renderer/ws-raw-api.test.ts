@@ -69,6 +69,16 @@ describe('WebSocket RawApi', () => {
     await expect(pending).resolves.toEqual({ ok: true, value: [] });
   });
 
+  it('ends a request the host could not read with the host\'s reason', async () => {
+    const { api } = createWsRawApi('ws://x/ws');
+    const socket = FakeSocket.instances[0]!;
+    socket.open();
+    const pending = api['classes:list'](undefined);
+    await tick();
+    socket.receive({ type: 'protocol-error', id: 1, message: 'The message is not a request: message.args: …' });
+    await expect(pending).resolves.toEqual({ ok: false, error: { code: 'BAD_ARGUMENT', message: 'The message is not a request: message.args: …' } });
+  });
+
   it('delivers pushed events to exactly the listeners still subscribed', async () => {
     const { api } = createWsRawApi('ws://x/ws');
     const socket = FakeSocket.instances[0]!;
