@@ -1,6 +1,6 @@
 /** The active loop's rows in the project database: model choice, settings, rounds, versions, evaluation set, predictions. */
 import type Database from 'better-sqlite3';
-import type { LoopSettings, ModelChoice, QueueItem, RoundInfo, ScheduleSetting, StrategyName } from '../../src-preload/contract';
+import type { LoopSettings, ModelChoice, QueueItem, RoundInfo, ScheduleSetting, StrategyName } from '../../src-shared/contract';
 import { DEFAULT_ADMA_OPTIONS } from '../engine/adma/adma-strategy';
 import type { CentreRecord } from '../engine/adma/centre-set';
 import type { Prediction } from '../engine/loop/loop-jobs';

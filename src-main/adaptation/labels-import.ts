@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../../src-preload/app-error';
-import type { ImportReport } from '../../src-preload/contract';
+import { AppError } from '../../src-shared/app-error';
+import type { ImportReport } from '../../src-shared/contract';
 import { isInside } from '../media/path-containment';
 import { parseLabelsCsv } from '../project/labels-csv';
 import type { Project } from '../project/project';

@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { CurvePoint } from '../../src-preload/contract';
+import type { CurvePoint } from '../../src-shared/contract';
 
 const W = 640;
 const H = 360;

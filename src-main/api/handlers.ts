@@ -2,8 +2,8 @@
  * Every request's implementation, typed from the contract: a handler's argument and
  * result types are exactly the contract's, so client and back end cannot drift.
  */
-import { AppError } from '../../src-preload/app-error';
-import type { ArgsOf, Channel, ResultOf } from '../../src-preload/contract';
+import { AppError } from '../../src-shared/app-error';
+import type { ArgsOf, Channel, ResultOf } from '../../src-shared/contract';
 import fs from 'node:fs';
 import { modelOptions } from '../adaptation/model-options';
 import { completePath, checkPath } from '../project/path-check';
@@ -15,7 +15,7 @@ export function createHandlers(ws: Workspace): Handlers {
   const project = () => ws.requireProject();
   const changed = (change: 'classes' | 'labels') => {
     ws.events.emit('project:changed', { change });
-    if (change === 'labels') ws.adaptation().onLabelsChanged();
+    if (change === 'labels') ws.adaptation().loop.onLabelsChanged();
   };
   const loop = () => ws.adaptation();
   return {
@@ -86,7 +86,8 @@ export function createHandlers(ws: Workspace): Handlers {
     },
     'labels:history': ({ imageId, limit }) => project().labels.history(imageId, limit),
     'labels:importCsv': ({ path, createClasses }) => {
-      const report = loop().importCsv(path, createClasses);
+      const report = loop().transfer.importCsv(path, createClasses);
+      if (report.labeled > 0) loop().loop.onLabelsChanged();
       ws.events.emit('project:changed', { change: 'labels' });
       if (report.createdClasses.length > 0) ws.events.emit('project:changed', { change: 'classes' });
       return report;
@@ -95,33 +96,33 @@ export function createHandlers(ws: Workspace): Handlers {
     'project:createDemo': ({ path }) => ws.createDemo(path),
 
     'engine:models': () => modelOptions(ws.options.places ?? {}),
-    'engine:inspectFolder': ({ path }) => loop().inspectFolder(path),
+    'engine:inspectFolder': ({ path }) => loop().model.inspectFolder(path),
     'engine:status': () => loop().status(),
     'engine:chooseModel': ({ choice }) => loop().chooseModel(choice),
-    'engine:cancelFeatures': () => loop().cancelFeatures(),
+    'engine:cancelFeatures': () => (loop().features.cancel(), loop().status()),
     'engine:resumeFeatures': () => {
-      loop().startExtraction();
+      loop().features.start();
       return loop().status();
     },
 
-    'loop:settings': () => loop().settings(),
-    'loop:updateSettings': (changes) => loop().updateSettings(changes),
-    'loop:currentRound': () => loop().currentRound(),
-    'loop:nextRound': () => loop().nextRound(),
+    'loop:settings': () => loop().loop.settings(),
+    'loop:updateSettings': (changes) => loop().loop.updateSettings(changes),
+    'loop:currentRound': () => loop().loop.currentRound(),
+    'loop:nextRound': () => loop().loop.nextRound(),
     'loop:train': async () => {
-      await loop().train();
+      await loop().loop.train();
       return loop().status();
     },
     'loop:rounds': ({ limit }) => loop().store.rounds(limit),
-    'loop:suggestion': ({ imageId }) => loop().suggestion(imageId),
+    'loop:suggestion': ({ imageId }) => loop().loop.suggestion(imageId),
 
-    'evaluation:sample': ({ count }) => loop().sampleEvaluation(count),
-    'dashboard:get': () => loop().dashboard(),
+    'evaluation:sample': ({ count }) => loop().evaluation.sample(count),
+    'dashboard:get': () => loop().evaluation.dashboard(),
 
     'export:check': ({ destination }) => {
       const check = checkPath(destination);
       return { ...check, empty: !check.exists || (check.isDirectory && fs.readdirSync(check.path).length === 0) };
     },
-    'export:run': (request) => loop().export(request),
+    'export:run': (request) => loop().transfer.export(request),
   };
 }

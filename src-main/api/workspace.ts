@@ -3,17 +3,17 @@
  * Node: the Electron shell and the web host both wrap one Workspace.
  */
 import fs from 'node:fs';
-import { AppError } from '../../src-preload/app-error';
-import { AdaptationService } from '../adaptation/adaptation-service';
+import { AppError } from '../../src-shared/app-error';
+import { Adaptation } from '../adaptation/adaptation';
 import type { ModelPlaces } from '../adaptation/model-options';
 import { EngineClient } from '../engine/engine-client';
 import { findDemoDir, writeDemoSet } from '../engine/starter/demo-set';
-import type { ProjectSummary, ScanReport } from '../../src-preload/contract';
+import type { ProjectSummary, ScanReport } from '../../src-shared/contract';
 import { checkPath } from '../project/path-check';
 import { Project } from '../project/project';
 import { RecentProjects } from '../project/recent-projects';
-import { EventHub } from './event-hub';
-import { JobReporter } from './job-progress';
+import { EventHub } from '../core/event-hub';
+import { JobReporter } from '../core/job-reporter';
 
 export interface WorkspaceOptions {
   stateDir: string;
@@ -32,7 +32,7 @@ export class Workspace {
   readonly events = new EventHub();
   readonly recent: RecentProjects;
   private project: Project | null = null;
-  private adaptationService: AdaptationService | null = null;
+  private adaptationService: Adaptation | null = null;
   private engineClient: EngineClient | null = null;
 
   constructor(readonly options: WorkspaceOptions) {
@@ -49,9 +49,9 @@ export class Workspace {
   }
 
   /** The open project's active loop. */
-  adaptation(): AdaptationService {
+  adaptation(): Adaptation {
     this.requireProject();
-    return this.adaptationService as AdaptationService;
+    return this.adaptationService as Adaptation;
   }
 
   /** The engine worker, started on first use and kept for the life of the workspace. */
@@ -96,7 +96,13 @@ export class Workspace {
     const next = Project.open(check.path, create);
     await this.close();
     this.project = next;
-    this.adaptationService = new AdaptationService(next, () => this.engine(), this.events, this.options.places ?? {}, (m) => this.log(m));
+    this.adaptationService = new Adaptation({
+      project: next,
+      engine: () => this.engine(),
+      events: this.events,
+      places: this.options.places ?? {},
+      log: (m) => this.log(m),
+    });
     this.adaptationService.start();
     const summary = next.summary();
     this.recent.touch(next.root, summary.name);
@@ -120,7 +126,7 @@ export class Workspace {
     });
     if (this.project === project) {
       this.events.emit('project:changed', { change: 'scanned' });
-      this.adaptationService?.onScanned();
+      this.adaptationService?.onScanned(report);
     }
     return report;
   }

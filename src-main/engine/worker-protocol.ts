@@ -5,8 +5,8 @@
  * map, so adding a job kind (e.g. training) is: add an entry here, add a handler in
  * worker.ts. Every event the worker sends names the backend it runs on.
  */
-import type { ErrorData } from '../../src-preload/app-error';
-import type { ModelInspection } from '../../src-preload/contract';
+import type { ErrorData } from '../../src-shared/app-error';
+import type { ModelInspection } from '../../src-shared/contract';
 import type { BackendInfo, BackendName } from './backend';
 import type { FeatureShape } from './model/feature-model';
 import type { ModelDescriptor } from './model/descriptor';

@@ -6,8 +6,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { AppError } from '../../src-preload/app-error';
-import type { MediaVariant } from '../../src-preload/contract';
+import { AppError } from '../../src-shared/app-error';
+import type { MediaVariant } from '../../src-shared/contract';
 import { resolveInside } from './path-containment';
 
 export interface MediaSource {

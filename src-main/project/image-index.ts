@@ -1,7 +1,7 @@
 /** The project's table of images and unreadable files: what a scan writes and the UI lists. */
 import type Database from 'better-sqlite3';
-import { AppError } from '../../src-preload/app-error';
-import type { ImageFilter, ImageItem, ImagePage, UnreadableFile } from '../../src-preload/contract';
+import { AppError } from '../../src-shared/app-error';
+import type { ImageFilter, ImageItem, ImagePage, UnreadableFile } from '../../src-shared/contract';
 import type { ImageProbe } from './image-files';
 
 export interface IndexedFile {

@@ -3,7 +3,7 @@
  * optional header, RFC 4180 quoting ("a, b" and doubled quotes), blank lines ignored.
  * Every problem is reported with its line number.
  */
-import { AppError } from '../../src-preload/app-error';
+import { AppError } from '../../src-shared/app-error';
 
 export interface LabelLine {
   line: number;

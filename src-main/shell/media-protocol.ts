@@ -1,7 +1,7 @@
 /** `media://image/<id>/<variant>`: images reach the Electron renderer by id only. */
 import { protocol } from 'electron';
-import { AppError } from '../../src-preload/app-error';
-import { MEDIA_SCHEME, type MediaVariant } from '../../src-preload/contract';
+import { AppError } from '../../src-shared/app-error';
+import { MEDIA_SCHEME, type MediaVariant } from '../../src-shared/contract';
 import type { Workspace } from '../api/workspace';
 import { readMedia } from '../media/image-media';
 

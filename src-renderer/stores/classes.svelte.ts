@@ -1,5 +1,5 @@
 /** The project's classes, in order, with their hotkeys and label counts. */
-import type { ClassInfo } from '../../src-preload/contract';
+import type { ClassInfo } from '../../src-shared/contract';
 import { call } from '../api/client';
 
 class Classes {

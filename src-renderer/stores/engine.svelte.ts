@@ -3,7 +3,7 @@
  * model, features), the model choices offered, and a model folder's inspection for the
  * layer picker. Errors of a choice are kept here so the picker can show them beside itself.
  */
-import type { EngineStatus, LayerNames, ModelChoice, ModelInspection, ModelOption } from '../../src-preload/contract';
+import type { EngineStatus, LayerNames, ModelChoice, ModelInspection, ModelOption } from '../../src-shared/contract';
 import { call, errorMessage } from '../api/client';
 
 /** A stable key for a model choice (which option is being chosen, which is current). */

@@ -1,5 +1,5 @@
 /** The gallery: a filtered, paged list of images and the multi-selection over it. */
-import type { ImageFilter, ImageItem, LabelAction } from '../../src-preload/contract';
+import type { ImageFilter, ImageItem, LabelAction } from '../../src-shared/contract';
 import { call } from '../api/client';
 import { applyLabels } from '../logic/labeling-sequence';
 import {

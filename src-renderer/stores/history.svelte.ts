@@ -1,5 +1,5 @@
 /** Recent label changes (who, when, old → new) and the files the scan could not read. */
-import type { HistoryEntry } from '../../src-preload/contract';
+import type { HistoryEntry } from '../../src-shared/contract';
 import { call } from '../api/client';
 
 class History {

@@ -2,7 +2,7 @@
  * Label changes that touch several stores: bulk labels from the gallery, undo and redo.
  * After undo or redo the labeling view shows the image whose label changed.
  */
-import type { LabelAction } from '../../src-preload/contract';
+import type { LabelAction } from '../../src-shared/contract';
 import { call } from '../api/client';
 import { gallery } from './gallery.svelte';
 import { labeling } from './labeling.svelte';

@@ -5,7 +5,7 @@
  * Commands run one after another, and every label is awaited (committed by the server)
  * before the view moves on; a failed label leaves the view on its image.
  */
-import type { ImageFilter, ImageItem, LabelAction, QueueItem, RoundInfo } from '../../src-preload/contract';
+import type { ImageFilter, ImageItem, LabelAction, QueueItem, RoundInfo } from '../../src-shared/contract';
 import { call } from '../api/client';
 import { firstUnlabeled, followQueue, nextInQueue } from '../logic/round-sequence';
 import {

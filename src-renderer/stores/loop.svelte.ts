@@ -1,5 +1,5 @@
 /** The active loop: its settings, the open round (the queue), the rounds so far. */
-import type { ArgsOf, LoopSettings, RoundInfo } from '../../src-preload/contract';
+import type { ArgsOf, LoopSettings, RoundInfo } from '../../src-shared/contract';
 import { call } from '../api/client';
 
 export type SettingsChange = ArgsOf<'loop:updateSettings'>;

@@ -1,5 +1,5 @@
 /** Moving between views, loading what a view needs the first time it is shown. */
-import type { ImageFilter } from '../../src-preload/contract';
+import type { ImageFilter } from '../../src-shared/contract';
 import type { ViewName } from '../logic/keymap';
 import { classes } from './classes.svelte';
 import { dashboard } from './dashboard.svelte';

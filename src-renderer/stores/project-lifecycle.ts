@@ -2,7 +2,7 @@
  * What happens to every store when a project opens or closes, and how pushed events and
  * reconnections keep them current.
  */
-import type { JobKind, ProjectChange } from '../../src-preload/contract';
+import type { JobKind, ProjectChange } from '../../src-shared/contract';
 import { subscribe } from '../api/client';
 import { classes } from './classes.svelte';
 import { connection } from './connection.svelte';

@@ -1,5 +1,5 @@
 /** The open project, the recent list, the shell's capabilities and the last scan report. */
-import type { AppInfo, ProjectSummary, RecentProject, ScanReport, UnreadableFile } from '../../src-preload/contract';
+import type { AppInfo, ProjectSummary, RecentProject, ScanReport, UnreadableFile } from '../../src-shared/contract';
 import { call } from '../api/client';
 
 class ProjectState {

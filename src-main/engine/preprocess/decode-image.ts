@@ -11,7 +11,7 @@
  *   distorts its aspect ratio.
  */
 import sharp from 'sharp';
-import { AppError } from '../../../src-preload/app-error';
+import { AppError } from '../../../src-shared/app-error';
 
 export type ResizeMode = 'center-crop' | 'squash';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Workspace } from '../../../src-main/api/workspace';
 import { startWebHost, type WebHost } from '../../../src-main/host/web-host';
-import type { WsServerMessage } from '../../../src-preload/ws-protocol';
+import type { WsServerMessage } from '../../../src-shared/ws-protocol';
 import { imageFolder, tempDir } from '../../support/image-folder';
 
 let host: WebHost;
