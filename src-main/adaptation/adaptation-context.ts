@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ProjectChange } from '../../src-shared/contract';
 import type { EventHub } from '../core/event-hub';
-import type { ModelSource } from '../engine/worker-protocol';
+import type { ModelSource } from '../engine/model/model-source';
 import type { Project } from '../project/project';
 import { AdaptationStore } from './adaptation-store';
 import type { EnginePort } from './engine-port';
