@@ -54,6 +54,17 @@ export class Workspace {
     return this.adaptationService as Adaptation;
   }
 
+  /** Classes changed (created, renamed, reordered, deleted). */
+  classesChanged(): void {
+    this.events.emit('project:changed', { change: 'classes' });
+  }
+
+  /** Labels changed: announce it, then let the active loop train or query when due. */
+  labelsChanged(): void {
+    this.events.emit('project:changed', { change: 'labels' });
+    this.adaptation().loop.onLabelsChanged();
+  }
+
   /** The engine worker, started on first use and kept for the life of the workspace. */
   engine(): EngineClient {
     this.engineClient ??= this.options.createEngine ? this.options.createEngine() : new EngineClient();
