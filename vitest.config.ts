@@ -1,12 +1,29 @@
 import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
-    environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          exclude: ['test/unit/renderer-stores/**'],
+          environment: 'node',
+        },
+      },
+      {
+        // Renderer stores (Svelte 5 rune classes) compiled for the browser runtime, run in Node
+        // against a fake API or the real handlers.
+        extends: true,
+        plugins: [svelte()],
+        test: { name: 'stores', include: ['test/unit/renderer-stores/**/*.test.ts'], environment: 'node' },
+      },
+    ],
   },
 });

@@ -26,7 +26,7 @@ export class ActiveLoop {
       {
         train: () => this.runTraining(),
         query: () => this.nextRound(),
-        trainingChanged: () => ctx.changed('engine'),
+        trainingChanged: () => ctx.engineChanged(),
         log: ctx.log,
       },
       timers,
@@ -47,7 +47,7 @@ export class ActiveLoop {
       if (next.mode === 'deep') this.parts.features.start(); // deep mode needs the cut-layer activations
     }
     if (next.continuous && !before.continuous) this.scheduler.schedule();
-    ctx.changed('engine');
+    ctx.engineChanged();
     return next;
   }
 
@@ -94,8 +94,9 @@ export class ActiveLoop {
       modelId,
       items,
     );
-    ctx.changed('round');
-    return ctx.store.latestRound() as RoundInfo;
+    const round = ctx.store.latestRound() as RoundInfo;
+    ctx.roundQueried(round);
+    return round;
   }
 
   /** After any label change: train when the batch is done (or continuously), then re-query. */

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ProjectChange } from '../../src-shared/contract';
+import type { EngineStatus, ProjectChanged, RoundInfo } from '../../src-shared/contract';
 import type { EventHub } from '../core/event-hub';
 import type { ModelSource } from '../engine/model/model-source';
 import type { Project } from '../project/project';
@@ -42,8 +42,28 @@ export class AdaptationContext {
     this.closed = true;
   }
 
-  changed(change: Extract<ProjectChange, 'engine' | 'round' | 'model' | 'evaluation'>): void {
-    if (!this.closed) this.events.emit('project:changed', { change });
+  /** Composes the engine status (set by the adaptation that owns the parts). */
+  engineStatus: () => EngineStatus = () => {
+    throw new Error('engine status not wired');
+  };
+
+  private announce(event: ProjectChanged): void {
+    if (!this.closed) this.events.emit('project:changed', event);
+  }
+
+  /** The engine status changed (model, backend, features, training): announce the new status. */
+  engineChanged(): void {
+    if (!this.closed) this.announce({ change: 'engine', status: this.engineStatus() });
+  }
+
+  /** A new round was queried: announce it. */
+  roundQueried(round: RoundInfo): void {
+    this.announce({ change: 'round', round });
+  }
+
+  /** A new version was trained, or the evaluation set grew. */
+  changed(change: 'model' | 'evaluation'): void {
+    this.announce({ change });
   }
 
   /** The engine's source of the chosen model, or null before a choice. */

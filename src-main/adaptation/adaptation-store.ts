@@ -97,7 +97,7 @@ export class AdaptationStore {
 
   // ------------------------------------------------------------------ rounds
 
-  saveRound(round: Omit<RoundInfo, 'id' | 'items' | 'labeled' | 'createdAt'>, modelId: string, items: Omit<QueueItem, 'relPath' | 'classId' | 'suggestion'>[]): number {
+  saveRound(round: Omit<RoundInfo, 'id' | 'items' | 'labeled' | 'createdAt'>, modelId: string, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[]): number {
     return this.db.transaction(() => {
       const id = Number(
         this.db
@@ -119,60 +119,81 @@ export class AdaptationStore {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM rounds').get() as { n: number }).n;
   }
 
+  /** The latest `limit` rounds, newest first, with their items: two queries whatever the count. */
   rounds(limit: number): RoundInfo[] {
     const rows = this.db.prepare('SELECT * FROM rounds ORDER BY id DESC LIMIT ?').all(limit) as RoundRow[];
-    return rows.map((row) => this.roundInfo(row));
+    return this.withItems(rows);
   }
 
   latestRound(): RoundInfo | null {
-    const row = this.db.prepare('SELECT * FROM rounds ORDER BY id DESC LIMIT 1').get() as RoundRow | undefined;
-    return row ? this.roundInfo(row) : null;
+    return this.rounds(1)[0] ?? null;
   }
 
-  private roundInfo(row: RoundRow): RoundInfo {
+  private withItems(rows: RoundRow[]): RoundInfo[] {
+    if (rows.length === 0) return [];
     const items = this.db
       .prepare(
-        `SELECT r.image_id, i.rel_path, r.distinctiveness, r.uncertainty, r.score, r.reason, l.class_id,
+        `SELECT r.round_id, r.image_id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash,
+                r.distinctiveness, r.uncertainty, r.score, r.reason, l.class_id, l.labeled_at,
                 p.class_id AS suggested, p.probability
          FROM round_items r JOIN images i ON i.id = r.image_id
          LEFT JOIN labels l ON l.image_id = r.image_id
          LEFT JOIN predictions p ON p.image_id = r.image_id
          LEFT JOIN classes c ON c.id = p.class_id AND c.deleted_at IS NULL
-         WHERE r.round_id = ? AND i.present = 1 ORDER BY r.position`,
+         WHERE r.round_id BETWEEN ? AND ? AND i.present = 1 ORDER BY r.round_id, r.position`,
       )
-      .all(row.id) as {
+      .all(rows[rows.length - 1]!.id, rows[0]!.id) as {
+      round_id: number;
       image_id: number;
       rel_path: string;
+      width: number;
+      height: number;
+      size: number;
+      mtime_ms: number;
+      hash: string;
       distinctiveness: number | null;
       uncertainty: number | null;
       score: number | null;
       reason: string;
       class_id: number | null;
+      labeled_at: string | null;
       suggested: number | null;
       probability: number | null;
     }[];
-    const queue: QueueItem[] = items.map((i) => ({
-      imageId: i.image_id,
-      relPath: i.rel_path,
-      distinctiveness: i.distinctiveness,
-      uncertainty: i.uncertainty,
-      score: i.score,
-      reason: i.reason,
-      classId: i.class_id,
-      suggestion: i.suggested !== null && i.probability !== null ? { classId: i.suggested, probability: i.probability } : null,
-    }));
-    return {
-      id: row.id,
-      index: row.round_index,
-      strategy: row.strategy,
-      lambda: row.lambda,
-      schedule: JSON.parse(row.schedule) as ScheduleSetting,
-      batchSize: row.batch_size,
-      modelVersion: row.model_version,
-      createdAt: row.created_at,
-      items: queue,
-      labeled: queue.filter((q) => q.classId !== null).length,
-    };
+    const byRound = new Map<number, QueueItem[]>(rows.map((row) => [row.id, []]));
+    for (const i of items) {
+      byRound.get(i.round_id)?.push({
+        imageId: i.image_id,
+        relPath: i.rel_path,
+        width: i.width,
+        height: i.height,
+        size: i.size,
+        mtimeMs: i.mtime_ms,
+        hash: i.hash,
+        labeledAt: i.labeled_at,
+        distinctiveness: i.distinctiveness,
+        uncertainty: i.uncertainty,
+        score: i.score,
+        reason: i.reason,
+        classId: i.class_id,
+        suggestion: i.suggested !== null && i.probability !== null ? { classId: i.suggested, probability: i.probability } : null,
+      });
+    }
+    return rows.map((row) => {
+      const queue = byRound.get(row.id) ?? [];
+      return {
+        id: row.id,
+        index: row.round_index,
+        strategy: row.strategy,
+        lambda: row.lambda,
+        schedule: JSON.parse(row.schedule) as ScheduleSetting,
+        batchSize: row.batch_size,
+        modelVersion: row.model_version,
+        createdAt: row.created_at,
+        items: queue,
+        labeled: queue.filter((q) => q.classId !== null).length,
+      };
+    });
   }
 
   /** Every image any round has queried. */

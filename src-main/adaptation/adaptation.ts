@@ -41,6 +41,7 @@ export class Adaptation {
   constructor(options: AdaptationOptions) {
     const ctx = new AdaptationContext(options.project, options.engine, options.events, options.places, options.log);
     this.ctx = ctx;
+    ctx.engineStatus = () => this.status();
     this.pool = new PoolSession(ctx);
     this.features = new FeatureExtraction(ctx, () => {
       this.pool.invalidate();
@@ -74,7 +75,7 @@ export class Adaptation {
   start(): void {
     this.model
       .ensureBackend()
-      .then(() => this.ctx.changed('engine'))
+      .then(() => this.ctx.engineChanged())
       .catch((error: unknown) => this.ctx.log(`engine: ${errorMessage(error)}`));
   }
 

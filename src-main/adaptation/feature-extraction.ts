@@ -35,7 +35,7 @@ export class FeatureExtraction {
     const deep = ctx.store.settings().mode === 'deep';
     const reporter = new JobReporter(ctx.events, 'extract');
     this.state = { state: 'running', done: 0, total: items.length, failed: 0, message: null };
-    ctx.changed('engine');
+    ctx.engineChanged();
     const job = ctx.engine().start('extractFeatures', { model: source, projectDir: ctx.project.root, items, deep });
     job.onProgress((event) => {
       // The engine counts the images it still had to compute; the UI counts every image.
@@ -53,13 +53,13 @@ export class FeatureExtraction {
           failed: result.failures.length,
           message: result.failures.length ? `${result.failures.length} images could not be decoded (first: ${result.failures[0]?.path}: ${result.failures[0]?.error.message})` : null,
         };
-        ctx.changed('engine');
+        ctx.engineChanged();
         return this.onComplete();
       })
       .catch((error: unknown) => {
         const cancelled = error instanceof AppError && error.code === 'CANCELLED';
         this.state = { ...this.state, state: cancelled ? 'cancelled' : 'failed', message: errorMessage(error) };
-        ctx.changed('engine');
+        ctx.engineChanged();
       })
       .finally(() => {
         if (this.running?.done === done) this.running = null;

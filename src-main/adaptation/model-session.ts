@@ -59,7 +59,7 @@ export class ModelSession {
     const previous = ctx.store.model();
     ctx.store.setModel(choice, summary.descriptor.id, summary.descriptor.name);
     if (previous?.modelId !== summary.descriptor.id) this.onModelChanged();
-    ctx.changed('engine');
+    ctx.engineChanged();
   }
 
   inspectFolder(folder: string): Promise<ModelInspection> {

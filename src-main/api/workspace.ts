@@ -6,14 +6,18 @@ import fs from 'node:fs';
 import { AppError } from '../../src-shared/app-error';
 import { Adaptation } from '../adaptation/adaptation';
 import type { ModelPlaces } from '../adaptation/model-options';
+import type { EnginePort } from '../adaptation/engine-port';
 import { EngineClient } from '../engine/engine-client';
 import { findDemoDir, writeDemoSet } from '../engine/starter/demo-set';
-import type { ProjectSummary, ScanReport } from '../../src-shared/contract';
+import type { LabelAction, ProjectSummary, ScanReport } from '../../src-shared/contract';
 import { checkPath } from '../project/path-check';
 import { Project } from '../project/project';
 import { RecentProjects } from '../project/recent-projects';
 import { EventHub } from '../core/event-hub';
 import { JobReporter } from '../core/job-reporter';
+
+/** The engine as the workspace holds it: the adaptation's port, and a way to stop it. */
+export type EngineHandle = EnginePort & { terminate(): Promise<void> };
 
 export interface WorkspaceOptions {
   stateDir: string;
@@ -24,8 +28,8 @@ export interface WorkspaceOptions {
   log?: (message: string) => void;
   /** Model cache and shipped resources (packaged apps pass their resources folder). */
   places?: ModelPlaces;
-  /** Engine factory (tests may run the worker from sources). */
-  createEngine?: () => EngineClient;
+  /** Engine factory (tests may run the worker from sources, or pass a fake). */
+  createEngine?: () => EngineHandle;
 }
 
 export class Workspace {
@@ -33,7 +37,7 @@ export class Workspace {
   readonly recent: RecentProjects;
   private project: Project | null = null;
   private adaptationService: Adaptation | null = null;
-  private engineClient: EngineClient | null = null;
+  private engineClient: EngineHandle | null = null;
 
   constructor(readonly options: WorkspaceOptions) {
     this.recent = new RecentProjects(options.stateDir);
@@ -54,19 +58,23 @@ export class Workspace {
     return this.adaptationService as Adaptation;
   }
 
-  /** Classes changed (created, renamed, reordered, deleted). */
+  /** Classes changed (created, renamed, reordered, deleted): announce the new list. */
   classesChanged(): void {
-    this.events.emit('project:changed', { change: 'classes' });
+    this.events.emit('project:changed', { change: 'classes', classes: this.requireProject().classes.list() });
   }
 
-  /** Labels changed: announce it, then let the active loop train or query when due. */
-  labelsChanged(): void {
-    this.events.emit('project:changed', { change: 'labels' });
-    this.adaptation().loop.onLabelsChanged();
+  /**
+   * Labels changed: announce the action with the new counts, then let the active loop train
+   * or query when due (`loop` false: nothing was labeled, as in an import that matched no row).
+   */
+  labelsChanged(action: LabelAction | null, loop = true): void {
+    const project = this.requireProject();
+    this.events.emit('project:changed', { change: 'labels', action, labeledCount: project.summary().labeledCount, classes: project.classes.list() });
+    if (loop) this.adaptation().loop.onLabelsChanged();
   }
 
   /** The engine worker, started on first use and kept for the life of the workspace. */
-  engine(): EngineClient {
+  engine(): EngineHandle {
     this.engineClient ??= this.options.createEngine ? this.options.createEngine() : new EngineClient();
     return this.engineClient;
   }
@@ -93,7 +101,7 @@ export class Workspace {
       const created = project.classes.create(name, undefined);
       if (/^[0-9]$/.test(name)) project.classes.update(created.id, { hotkey: name });
     }
-    this.events.emit('project:changed', { change: 'classes' });
+    this.classesChanged();
     await this.adaptation().chooseModel({ kind: 'starter' });
     return project.summary();
   }

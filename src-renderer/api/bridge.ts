@@ -51,6 +51,11 @@ export function bridge(): Bridge {
   return chosen;
 }
 
+/** Use `chosen` instead of choosing (store tests run against a fake or in-process API). */
+export function useBridge(given: Bridge): void {
+  chosen = given;
+}
+
 export function mediaUrl(imageId: number, variant: MediaVariant): string {
   return bridge().mediaUrl(imageId, variant);
 }

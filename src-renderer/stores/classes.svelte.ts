@@ -15,6 +15,11 @@ class Classes {
     this.list = [];
   }
 
+  /** The list the back end announced with a 'classes' or 'labels' change (counts included). */
+  replace(list: ClassInfo[]): void {
+    this.list = list;
+  }
+
   async create(name: string, color?: string): Promise<ClassInfo> {
     const created = await call('classes:create', { name, color });
     await this.load();

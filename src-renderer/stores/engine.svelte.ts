@@ -32,6 +32,11 @@ class EngineState {
     this.status = await call('engine:status');
   }
 
+  /** The status the back end announced ('engine' change). */
+  applyStatus(status: EngineStatus): void {
+    this.status = status;
+  }
+
   async loadModels(): Promise<void> {
     try {
       this.models = await call('engine:models');

@@ -2,7 +2,7 @@
  * What happens to every store when a project opens or closes, and how pushed events and
  * reconnections keep them current.
  */
-import type { JobKind, ProjectChange } from '../../src-shared/contract';
+import type { JobKind, ProjectChanged, RoundInfo } from '../../src-shared/contract';
 import { subscribe } from '../api/client';
 import { classes } from './classes.svelte';
 import { connection } from './connection.svelte';
@@ -106,11 +106,15 @@ function coalesce(fn: () => Promise<void>, ms: number): () => void {
   };
 }
 
-const refreshCounts = coalesce(async () => {
+/** Views showing data derived on the server (history, dashboard, the queue panel after an import) follow label and class changes. */
+let roundStale = false;
+const refreshViews = coalesce(async () => {
   if (!project.summary) return;
-  await Promise.all([project.refreshSummary(), classes.load()]);
   if (ui.view === 'history') await history.load();
-  if (ui.view === 'adapt') await loop.refreshRound();
+  if (ui.view === 'adapt' && roundStale) {
+    roundStale = false;
+    await loop.refreshRound();
+  }
   if (ui.view === 'dashboard' || ui.view === 'adapt') await dashboard.load();
 }, 150);
 
@@ -119,19 +123,17 @@ const refreshEngine = coalesce(async () => {
   await engine.refresh();
 }, 200);
 
-/** A new round, or the open one re-ranked: the queue panel and a session on the queue follow. */
-const refreshRound = coalesce(async () => {
-  if (!project.summary) return;
-  const round = await loop.refreshRound();
-  suggestions.seed(round?.items ?? []);
-  await labeling.followRound(round);
-}, 100);
+/** A new round, or the open one re-ranked (carried by the event): the queue panel and a session on the queue follow. */
+function followRound(round: RoundInfo): void {
+  loop.applyRound(round);
+  suggestions.seed(round.items);
+  labeling.followRound(round).catch((error: unknown) => toasts.error(error, 'Could not follow the new round'));
+}
 
-/** A newly trained model: new suggestions, a new point on the learning curve. */
+/** A newly trained model: new suggestions, a new point on the learning curve (its status comes with the 'engine' change). */
 const refreshModel = coalesce(async () => {
   if (!project.summary) return;
   suggestions.clear();
-  await engine.refresh();
   if (ui.view === 'dashboard') await dashboard.load();
 }, 150);
 
@@ -161,8 +163,8 @@ async function followOpenState(): Promise<void> {
   await project.refreshRecent();
 }
 
-function onProjectChanged(change: ProjectChange): void {
-  switch (change) {
+function onProjectChanged(event: ProjectChanged): void {
+  switch (event.change) {
     case 'opened':
     case 'closed':
       followOpenState().catch((error: unknown) => toasts.error(error));
@@ -171,14 +173,24 @@ function onProjectChanged(change: ProjectChange): void {
       refreshAfterScan();
       return;
     case 'classes':
+      if (!project.summary) return;
+      classes.replace(event.classes);
+      project.applyCounts({ classCount: event.classes.length });
+      refreshViews();
+      return;
     case 'labels':
-      refreshCounts();
+      if (!project.summary) return;
+      classes.replace(event.classes);
+      project.applyCounts({ labeledCount: event.labeledCount, classCount: event.classes.length });
+      if (event.action) loop.applyLabels(event.action);
+      else roundStale = true;
+      refreshViews();
       return;
     case 'engine':
-      refreshEngine();
+      if (project.summary) engine.applyStatus(event.status);
       return;
     case 'round':
-      refreshRound();
+      if (project.summary) followRound(event.round);
       return;
     case 'model':
       refreshModel();
@@ -219,8 +231,8 @@ export function wireEvents(): () => void {
     subscribe('job:progress', (p) => jobs.progress(p)),
     subscribe('job:completed', (e) => {
       jobs.end(e.jobId);
+      // The engine status itself comes with the 'engine' change.
       if (e.kind === 'scan') refreshAfterScan();
-      if (e.kind === 'extract' || e.kind === 'download' || e.kind === 'train') refreshEngine();
     }),
     subscribe('job:failed', (e) => {
       jobs.end(e.jobId);
@@ -230,7 +242,7 @@ export function wireEvents(): () => void {
       if (e.error.code !== 'CANCELLED' && !shownByPicker) toasts.error(e.error.message, JOB_FAILED[e.kind]);
       if (e.kind !== 'scan') refreshEngine();
     }),
-    subscribe('project:changed', ({ change }) => onProjectChanged(change)),
+    subscribe('project:changed', onProjectChanged),
     connection.watch(
       () => {
         toasts.info('Connection restored.');

@@ -28,6 +28,12 @@ class ProjectState {
     this.summary = await call('project:current');
   }
 
+  /** Counts the back end announced with a change of labels or classes. */
+  applyCounts(counts: { labeledCount?: number; classCount?: number }): void {
+    if (!this.summary) return;
+    this.summary = { ...this.summary, ...counts };
+  }
+
   async refreshRecent(): Promise<void> {
     this.recent = await call('project:recent');
   }

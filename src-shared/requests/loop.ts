@@ -40,14 +40,21 @@ export interface Suggestion {
   probability: number;
 }
 
+/** One image of a round's batch: the image itself (as the label view shows it) and why it was queried. */
 export interface QueueItem {
   imageId: number;
   relPath: string;
+  width: number;
+  height: number;
+  size: number;
+  mtimeMs: number;
+  hash: string;
+  classId: number | null;
+  labeledAt: string | null;
   distinctiveness: number | null;
   uncertainty: number | null;
   score: number | null;
   reason: string;
-  classId: number | null;
   suggestion: Suggestion | null;
 }
 

@@ -53,6 +53,8 @@ export class FakeEngine implements EnginePort {
     return Promise.resolve().then(() => this.answer(kind, args));
   }
 
+  async terminate(): Promise<void> {}
+
   start<K extends JobKind>(kind: K, args: JobArgs<K>): EngineJob<K> {
     return {
       id: `${kind}-${this.calls.length}`,

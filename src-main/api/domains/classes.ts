@@ -25,7 +25,7 @@ export function classesHandlers(ws: Workspace): HandlersOf<typeof classesRequest
     'classes:delete': ({ id }) => {
       const result = project().deleteClass(id);
       ws.classesChanged();
-      ws.labelsChanged();
+      ws.labelsChanged(null);
       return result;
     },
   };

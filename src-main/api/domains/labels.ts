@@ -8,17 +8,17 @@ export function labelsHandlers(ws: Workspace): HandlersOf<typeof labelsRequests>
   return {
     'labels:set': ({ imageIds, classId }) => {
       const action = project().setLabels(imageIds, classId);
-      ws.labelsChanged();
+      ws.labelsChanged(action);
       return action;
     },
     'labels:undo': () => {
       const action = project().labels.undo();
-      if (action) ws.labelsChanged();
+      if (action) ws.labelsChanged(action);
       return action;
     },
     'labels:redo': () => {
       const action = project().labels.redo();
-      if (action) ws.labelsChanged();
+      if (action) ws.labelsChanged(action);
       return action;
     },
     'labels:history': ({ imageId, limit }) => project().labels.history(imageId, limit),

@@ -15,9 +15,8 @@ export function transferHandlers(ws: Workspace): HandlersOf<typeof transferReque
     'export:run': (request) => adaptation().transfer.export(request),
     'labels:importCsv': ({ path, createClasses }) => {
       const report = adaptation().transfer.importCsv(path, createClasses);
-      if (report.labeled > 0) adaptation().loop.onLabelsChanged();
-      ws.events.emit('project:changed', { change: 'labels' });
-      if (report.createdClasses.length > 0) ws.events.emit('project:changed', { change: 'classes' });
+      ws.labelsChanged(null, report.labeled > 0);
+      if (report.createdClasses.length > 0) ws.classesChanged();
       return report;
     },
   };
