@@ -23,6 +23,10 @@ const layers = [
   { target: main('engine'), from: [main('adaptation'), main('api'), main('shell'), main('host'), main('cli')], message: 'The engine is below adaptation and api.' },
   { target: main('adaptation'), from: [main('api'), main('shell'), main('host'), main('cli')], message: 'adaptation is below api and the shells.' },
   { target: main('api'), from: [main('shell'), main('host'), main('cli')], message: 'api is below the shells.' },
+  // Inside the renderer: logic < api < stores < orchestration < components and views.
+  { target: './src-renderer/logic', from: ['./src-renderer/api', './src-renderer/stores', './src-renderer/orchestration', './src-renderer/components', './src-renderer/views'], message: 'logic/ is plain functions: it imports no state.' },
+  { target: './src-renderer/stores', from: ['./src-renderer/orchestration', './src-renderer/components', './src-renderer/views'], message: 'A store owns its own state; orchestration (lifecycle, navigation, keyboard) sits above the stores.' },
+  { target: './src-renderer/orchestration', from: ['./src-renderer/components', './src-renderer/views'], message: 'Orchestration is below the components and views.' },
 ];
 
 export default tseslint.config(

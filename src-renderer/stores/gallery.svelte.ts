@@ -41,6 +41,10 @@ class Gallery {
   cursor = $state<number | null>(null);
   /** Grid columns as laid out, for moving up and down. */
   columns = $state(1);
+
+  setColumns(columns: number): void {
+    this.columns = columns;
+  }
   ids = $derived(this.items.map((i) => i.id));
   selectedIds = $derived(selectedInOrder(this.selection, this.ids));
   exhausted = $derived(this.loaded && this.items.length >= this.total);

@@ -1,10 +1,10 @@
 /**
  * The active loop: its settings, the open round (the queue), the rounds so far. State is
  * private: it changes through this store's methods only, from request answers and from the
- * events listed in `followsEvents` (which carry the new round or label action, so nothing
- * is fetched again).
+ * project changes listed in `follows` (which carry the new round or label action, so
+ * nothing is fetched again).
  */
-import type { ArgsOf, LabelAction, LoopSettings, ProjectChange, RoundInfo } from '../../src-shared/contract';
+import type { ArgsOf, LabelAction, LoopSettings, ProjectChange, ProjectChanged, RoundInfo } from '../../src-shared/contract';
 import { call } from '../api/client';
 
 export type SettingsChange = ArgsOf<'loop:updateSettings'>;
@@ -22,8 +22,22 @@ function withLabels(round: RoundInfo, action: LabelAction): RoundInfo {
 }
 
 export class LoopStore {
-  /** The project changes this store follows (see project-lifecycle.ts). */
-  static readonly followsEvents: readonly ProjectChange[] = ['round', 'labels'];
+  /** The project changes this store follows (see orchestration/project-lifecycle.ts). */
+  readonly follows: readonly ProjectChange[] = ['round', 'labels'];
+
+  /** A new round, or a label action (an import or deleted class, without an action, marks the round stale). */
+  follow(event: ProjectChanged): void {
+    if (event.change === 'round') this.applyRound(event.round);
+    if (event.change === 'labels') {
+      if (event.action) this.applyLabels(event.action);
+      else this.#stale = true;
+    }
+  }
+
+  /** Labels changed without an action: the open round's counts are read again when shown. */
+  get stale(): boolean {
+    return this.#stale;
+  }
 
   #settings = $state<LoopSettings | null>(null);
   #round = $state<RoundInfo | null>(null);
@@ -31,6 +45,7 @@ export class LoopStore {
   #querying = $state(false);
   #training = $state(false);
   #loaded = $state(false);
+  #stale = false;
 
   get settings(): LoopSettings | null {
     return this.#settings;
@@ -67,6 +82,7 @@ export class LoopStore {
     const [round, rounds] = await Promise.all([call('loop:currentRound'), call('loop:rounds', { limit: HISTORY_LIMIT })]);
     this.#round = round;
     this.#rounds = rounds;
+    this.#stale = false;
     return round;
   }
 

@@ -1,5 +1,5 @@
 /** The open project, the recent list, the shell's capabilities and the last scan report. */
-import type { AppInfo, ProjectSummary, RecentProject, ScanReport, UnreadableFile } from '../../src-shared/contract';
+import type { AppInfo, ProjectChange, ProjectChanged, ProjectSummary, RecentProject, ScanReport, UnreadableFile } from '../../src-shared/contract';
 import { call } from '../api/client';
 
 class ProjectState {
@@ -28,10 +28,13 @@ class ProjectState {
     this.summary = await call('project:current');
   }
 
-  /** Counts the back end announced with a change of labels or classes. */
-  applyCounts(counts: { labeledCount?: number; classCount?: number }): void {
+  /** The project changes that carry new counts. */
+  readonly follows: readonly ProjectChange[] = ['classes', 'labels'];
+
+  follow(event: ProjectChanged): void {
     if (!this.summary) return;
-    this.summary = { ...this.summary, ...counts };
+    if (event.change === 'classes') this.summary = { ...this.summary, classCount: event.classes.length };
+    if (event.change === 'labels') this.summary = { ...this.summary, labeledCount: event.labeledCount, classCount: event.classes.length };
   }
 
   async refreshRecent(): Promise<void> {
@@ -84,6 +87,10 @@ class ProjectState {
     } finally {
       this.rescanning = false;
     }
+  }
+
+  clearUnreadable(): void {
+    this.unreadable = [];
   }
 
   async loadUnreadable(): Promise<void> {

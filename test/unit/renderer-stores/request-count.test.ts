@@ -15,7 +15,7 @@ import { engine } from '../../../src-renderer/stores/engine.svelte';
 import { labeling } from '../../../src-renderer/stores/labeling.svelte';
 import { loop } from '../../../src-renderer/stores/loop.svelte';
 import { project } from '../../../src-renderer/stores/project.svelte';
-import { openProject, wireEvents } from '../../../src-renderer/stores/project-lifecycle';
+import { openProject, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
 import type { Channel, EventName, Events, RawApi } from '../../../src-shared/contract';
 import { FakeEngine } from '../../support/fake-engine';
 import { imageFolder, tempDir } from '../../support/image-folder';

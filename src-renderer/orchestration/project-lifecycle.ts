@@ -4,19 +4,19 @@
  */
 import type { JobKind, ProjectChanged, RoundInfo } from '../../src-shared/contract';
 import { subscribe } from '../api/client';
-import { classes } from './classes.svelte';
-import { connection } from './connection.svelte';
-import { dashboard } from './dashboard.svelte';
-import { engine } from './engine.svelte';
-import { gallery } from './gallery.svelte';
-import { history } from './history.svelte';
-import { jobs } from './jobs.svelte';
-import { labeling } from './labeling.svelte';
-import { loop } from './loop.svelte';
-import { project } from './project.svelte';
-import { suggestions } from './suggestions.svelte';
-import { toasts } from './toasts.svelte';
-import { ui } from './ui.svelte';
+import { classes } from '../stores/classes.svelte';
+import { connection } from '../stores/connection.svelte';
+import { dashboard } from '../stores/dashboard.svelte';
+import { engine } from '../stores/engine.svelte';
+import { gallery } from '../stores/gallery.svelte';
+import { history } from '../stores/history.svelte';
+import { jobs } from '../stores/jobs.svelte';
+import { labeling } from '../stores/labeling.svelte';
+import { loop } from '../stores/loop.svelte';
+import { project } from '../stores/project.svelte';
+import { suggestions } from '../stores/suggestions.svelte';
+import { toasts } from '../stores/toasts.svelte';
+import { ui } from '../stores/ui.svelte';
 
 let openPath: string | null = null;
 
@@ -30,7 +30,7 @@ export async function enterProject(): Promise<void> {
   if (summary.path === openPath) return;
   openPath = summary.path;
   clearLoadedProject();
-  ui.view = 'label';
+  ui.show('label');
   await Promise.all([classes.load(), refreshLoop()]);
   // Back to the loop's queue when a batch is waiting; otherwise the unlabeled images in folder order.
   const round = loop.round;
@@ -56,8 +56,8 @@ export function leaveProject(): void {
   openPath = null;
   classes.clear();
   clearLoadedProject();
-  history.entries = [];
-  project.unreadable = [];
+  history.clear();
+  project.clearUnreadable();
 }
 
 export async function openProject(path: string, create: boolean): Promise<void> {
@@ -107,14 +107,10 @@ function coalesce(fn: () => Promise<void>, ms: number): () => void {
 }
 
 /** Views showing data derived on the server (history, dashboard, the queue panel after an import) follow label and class changes. */
-let roundStale = false;
 const refreshViews = coalesce(async () => {
   if (!project.summary) return;
   if (ui.view === 'history') await history.load();
-  if (ui.view === 'adapt' && roundStale) {
-    roundStale = false;
-    await loop.refreshRound();
-  }
+  if (ui.view === 'adapt' && loop.stale) await loop.refreshRound();
   if (ui.view === 'dashboard' || ui.view === 'adapt') await dashboard.load();
 }, 150);
 
@@ -123,9 +119,8 @@ const refreshEngine = coalesce(async () => {
   await engine.refresh();
 }, 200);
 
-/** A new round, or the open one re-ranked (carried by the event): the queue panel and a session on the queue follow. */
+/** A new round, or the open one re-ranked (carried by the event): suggestions and a session on the queue follow. */
 function followRound(round: RoundInfo): void {
-  loop.applyRound(round);
   suggestions.seed(round.items);
   labeling.followRound(round).catch((error: unknown) => toasts.error(error, 'Could not follow the new round'));
 }
@@ -163,34 +158,26 @@ async function followOpenState(): Promise<void> {
   await project.refreshRecent();
 }
 
+/** Stores that follow project changes by themselves, each declaring which (`follows`). */
+const followers = [project, classes, engine, loop];
+
 function onProjectChanged(event: ProjectChanged): void {
+  if (event.change === 'opened' || event.change === 'closed') {
+    followOpenState().catch((error: unknown) => toasts.error(error));
+    return;
+  }
+  if (!project.summary) return;
+  for (const store of followers) if (store.follows.includes(event.change)) store.follow(event);
   switch (event.change) {
-    case 'opened':
-    case 'closed':
-      followOpenState().catch((error: unknown) => toasts.error(error));
-      return;
     case 'scanned':
       refreshAfterScan();
       return;
     case 'classes':
-      if (!project.summary) return;
-      classes.replace(event.classes);
-      project.applyCounts({ classCount: event.classes.length });
-      refreshViews();
-      return;
     case 'labels':
-      if (!project.summary) return;
-      classes.replace(event.classes);
-      project.applyCounts({ labeledCount: event.labeledCount, classCount: event.classes.length });
-      if (event.action) loop.applyLabels(event.action);
-      else roundStale = true;
       refreshViews();
-      return;
-    case 'engine':
-      if (project.summary) engine.applyStatus(event.status);
       return;
     case 'round':
-      if (project.summary) followRound(event.round);
+      followRound(event.round);
       return;
     case 'model':
       refreshModel();

@@ -4,10 +4,10 @@
  */
 import type { LabelAction } from '../../src-shared/contract';
 import { call } from '../api/client';
-import { gallery } from './gallery.svelte';
-import { labeling } from './labeling.svelte';
-import { toasts } from './toasts.svelte';
-import { ui } from './ui.svelte';
+import { gallery } from '../stores/gallery.svelte';
+import { labeling } from '../stores/labeling.svelte';
+import { toasts } from '../stores/toasts.svelte';
+import { ui } from '../stores/ui.svelte';
 
 function applyEverywhere(action: LabelAction): void {
   labeling.apply(action);
