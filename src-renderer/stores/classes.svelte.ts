@@ -2,7 +2,7 @@
 import type { ClassInfo, ProjectChange, ProjectChanged } from '../../src-shared/contract';
 import { call } from '../api/client';
 
-export class ClassesStore {
+class ClassesStore {
   /** The project changes that carry a new class list (with counts). */
   readonly follows: readonly ProjectChange[] = ['classes', 'labels'];
 
