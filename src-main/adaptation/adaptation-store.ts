@@ -4,6 +4,7 @@ import type { LoopSettings, ModelChoice, QueueItem, RoundInfo, ScheduleSetting, 
 import { DEFAULT_ADMA_OPTIONS } from '../engine/adma/adma-strategy';
 import type { CentreRecord } from '../engine/adma/centre-set';
 import type { Prediction } from '../engine/loop/loop-jobs';
+import { toItem, type ImageRow } from '../project/image-index';
 
 /**
  * Defaults chosen by the simulation study (bench/STUDY.md, "Chosen defaults"): ADMA with
@@ -133,49 +134,33 @@ export class AdaptationStore {
     if (rows.length === 0) return [];
     const items = this.db
       .prepare(
-        `SELECT r.round_id, r.image_id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash,
-                r.distinctiveness, r.uncertainty, r.score, r.reason, l.class_id, l.labeled_at,
-                p.class_id AS suggested, p.probability
+        `SELECT r.round_id, i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at,
+                r.distinctiveness, r.uncertainty, r.score, r.reason, p.class_id AS suggested, p.probability
          FROM round_items r JOIN images i ON i.id = r.image_id
          LEFT JOIN labels l ON l.image_id = r.image_id
          LEFT JOIN predictions p ON p.image_id = r.image_id
          LEFT JOIN classes c ON c.id = p.class_id AND c.deleted_at IS NULL
          WHERE r.round_id BETWEEN ? AND ? AND i.present = 1 ORDER BY r.round_id, r.position`,
       )
-      .all(rows[rows.length - 1]!.id, rows[0]!.id) as {
+      .all(rows[rows.length - 1]!.id, rows[0]!.id) as (ImageRow & {
       round_id: number;
-      image_id: number;
-      rel_path: string;
-      width: number;
-      height: number;
-      size: number;
-      mtime_ms: number;
-      hash: string;
       distinctiveness: number | null;
       uncertainty: number | null;
       score: number | null;
       reason: string;
-      class_id: number | null;
-      labeled_at: string | null;
       suggested: number | null;
       probability: number | null;
-    }[];
+    })[];
     const byRound = new Map<number, QueueItem[]>(rows.map((row) => [row.id, []]));
     for (const i of items) {
+      const { id, ...image } = toItem(i);
       byRound.get(i.round_id)?.push({
-        imageId: i.image_id,
-        relPath: i.rel_path,
-        width: i.width,
-        height: i.height,
-        size: i.size,
-        mtimeMs: i.mtime_ms,
-        hash: i.hash,
-        labeledAt: i.labeled_at,
+        imageId: id,
+        ...image,
         distinctiveness: i.distinctiveness,
         uncertainty: i.uncertainty,
         score: i.score,
         reason: i.reason,
-        classId: i.class_id,
         suggestion: i.suggested !== null && i.probability !== null ? { classId: i.suggested, probability: i.probability } : null,
       });
     }

@@ -11,7 +11,7 @@ export interface IndexedFile {
   present: boolean;
 }
 
-interface ImageRow {
+export interface ImageRow {
   id: number;
   rel_path: string;
   width: number;
@@ -27,7 +27,7 @@ const SELECT_ITEM = `
   SELECT i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at
   FROM images i LEFT JOIN labels l ON l.image_id = i.id`;
 
-function toItem(row: ImageRow): ImageItem {
+export function toItem(row: ImageRow): ImageItem {
   return {
     id: row.id,
     relPath: row.rel_path,

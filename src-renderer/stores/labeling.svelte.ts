@@ -93,17 +93,7 @@ class LabelingSession {
 
   /** The round's images as the label view shows them: queue items carry every field of an image. */
   private roundItems(round: RoundInfo): ImageItem[] {
-    return round.items.map((q) => ({
-      id: q.imageId,
-      relPath: q.relPath,
-      width: q.width,
-      height: q.height,
-      size: q.size,
-      mtimeMs: q.mtimeMs,
-      hash: q.hash,
-      classId: q.classId,
-      labeledAt: q.labeledAt,
-    }));
+    return round.items.map(({ imageId, distinctiveness: _d, uncertainty: _u, score: _s, reason: _r, suggestion: _g, ...image }) => ({ id: imageId, ...image }));
   }
 
   /** Start over on `source`; with `startAt`, open that image (loading pages until found). */

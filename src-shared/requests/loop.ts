@@ -2,6 +2,7 @@
 import { s, SchemaError, type Schema } from '../schema';
 import { command, id, query } from './request-def';
 import type { EngineStatus } from './engine';
+import type { ImageItem } from './images';
 
 /** Query strategies: ADMA, its diversity-aware variant and the baselines. */
 export const STRATEGY_NAMES = [
@@ -41,16 +42,8 @@ export interface Suggestion {
 }
 
 /** One image of a round's batch: the image itself (as the label view shows it) and why it was queried. */
-export interface QueueItem {
+export interface QueueItem extends Omit<ImageItem, 'id'> {
   imageId: number;
-  relPath: string;
-  width: number;
-  height: number;
-  size: number;
-  mtimeMs: number;
-  hash: string;
-  classId: number | null;
-  labeledAt: string | null;
   distinctiveness: number | null;
   uncertainty: number | null;
   score: number | null;
