@@ -1,14 +1,30 @@
 import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/faults/**/*.test.ts'],
-    // slow fault scripts run with `npm run test:faults` (vitest.faults.config.ts)
-    exclude: ['**/node_modules/**', 'test/faults/**/*.slow.test.ts'],
-    environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/faults/**/*.test.ts'],
+          // slow fault scripts run with `npm run test:faults` (vitest.faults.config.ts)
+          exclude: ['**/node_modules/**', 'test/unit/renderer-stores/**', 'test/faults/**/*.slow.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        // Renderer stores (Svelte 5 rune classes) compiled for the browser runtime, run in Node
+        // against a fake API or the real handlers.
+        extends: true,
+        plugins: [svelte()],
+        test: { name: 'stores', include: ['test/unit/renderer-stores/**/*.test.ts'], environment: 'node' },
+      },
+    ],
   },
 });

@@ -16,7 +16,7 @@ import { Workspace } from '../src-main/api/workspace';
 import { ADMIN_DIR } from '../src-main/project/project-db';
 import { writeLabelledImages } from '../src-main/engine/starter/labelled-image-files';
 import { loadMnistDigits, MNIST_LABELS } from '../src-main/engine/starter/mnist-source';
-import type { ArgsOf, Channel, ResultOf } from '../src-preload/contract';
+import type { ArgsOf, Channel, ResultOf } from '../src-shared/contract';
 
 const count = Number(process.argv[2] ?? 10_000);
 const rounds = Number(process.argv[3] ?? 8);

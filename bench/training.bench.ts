@@ -11,7 +11,7 @@
  * Run: npx tsx bench/training.bench.ts [--labels 100,1000,5000] [--pool 10000] [--backend wasm]
  */
 import * as tf from '@tensorflow/tfjs';
-import { deriveSeed, mulberry32 } from '../src-main/engine/adma/seeded-random';
+import { deriveSeed, mulberry32 } from '../src-main/core/seeded-random';
 import { initBackend, type BackendName } from '../src-main/engine/backend';
 import { fineTune } from '../src-main/engine/train/fine-tune';
 import type { TopBlockWeights, TrainingMode } from '../src-main/engine/train/head-weights';

@@ -4,7 +4,7 @@
  * ipcRenderer itself is never exposed.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { channels, eventNames, type EventName, type Events, type RawApi } from './contract';
+import { channels, eventNames, type EventName, type Events, type RawApi } from '../src-shared/contract';
 
 const api: Record<string, unknown> = {};
 for (const channel of channels) {

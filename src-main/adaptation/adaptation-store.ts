@@ -1,9 +1,10 @@
 /** The active loop's rows in the project database: model choice, settings, rounds, versions, evaluation set, predictions. */
 import type Database from 'better-sqlite3';
-import type { LoopSettings, ModelChoice, QueueItem, RoundInfo, ScheduleSetting, StrategyName } from '../../src-preload/contract';
+import type { LoopSettings, ModelChoice, QueueItem, RoundInfo, ScheduleSetting, StrategyName } from '../../src-shared/contract';
 import { DEFAULT_ADMA_OPTIONS } from '../engine/adma/adma-strategy';
 import type { CentreRecord } from '../engine/adma/centre-set';
 import type { Prediction } from '../engine/loop/loop-jobs';
+import { toItem, type ImageRow } from '../project/image-index';
 
 /**
  * Defaults chosen by the simulation study (bench/STUDY.md, "Chosen defaults"): ADMA with
@@ -97,7 +98,7 @@ export class AdaptationStore {
 
   // ------------------------------------------------------------------ rounds
 
-  saveRound(round: Omit<RoundInfo, 'id' | 'items' | 'labeled' | 'createdAt'>, modelId: string, items: Omit<QueueItem, 'relPath' | 'classId' | 'suggestion'>[]): number {
+  saveRound(round: Omit<RoundInfo, 'id' | 'items' | 'labeled' | 'createdAt'>, modelId: string, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[]): number {
     return this.db.transaction(() => {
       const id = Number(
         this.db
@@ -119,60 +120,65 @@ export class AdaptationStore {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM rounds').get() as { n: number }).n;
   }
 
+  /** The latest `limit` rounds, newest first, with their items: two queries whatever the count. */
   rounds(limit: number): RoundInfo[] {
     const rows = this.db.prepare('SELECT * FROM rounds ORDER BY id DESC LIMIT ?').all(limit) as RoundRow[];
-    return rows.map((row) => this.roundInfo(row));
+    return this.withItems(rows);
   }
 
   latestRound(): RoundInfo | null {
-    const row = this.db.prepare('SELECT * FROM rounds ORDER BY id DESC LIMIT 1').get() as RoundRow | undefined;
-    return row ? this.roundInfo(row) : null;
+    return this.rounds(1)[0] ?? null;
   }
 
-  private roundInfo(row: RoundRow): RoundInfo {
+  private withItems(rows: RoundRow[]): RoundInfo[] {
+    if (rows.length === 0) return [];
     const items = this.db
       .prepare(
-        `SELECT r.image_id, i.rel_path, r.distinctiveness, r.uncertainty, r.score, r.reason, l.class_id,
-                p.class_id AS suggested, p.probability
+        `SELECT r.round_id, i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at,
+                r.distinctiveness, r.uncertainty, r.score, r.reason, p.class_id AS suggested, p.probability
          FROM round_items r JOIN images i ON i.id = r.image_id
          LEFT JOIN labels l ON l.image_id = r.image_id
          LEFT JOIN predictions p ON p.image_id = r.image_id
          LEFT JOIN classes c ON c.id = p.class_id AND c.deleted_at IS NULL
-         WHERE r.round_id = ? AND i.present = 1 ORDER BY r.position`,
+         WHERE r.round_id BETWEEN ? AND ? AND i.present = 1 ORDER BY r.round_id, r.position`,
       )
-      .all(row.id) as {
-      image_id: number;
-      rel_path: string;
+      .all(rows[rows.length - 1]!.id, rows[0]!.id) as (ImageRow & {
+      round_id: number;
       distinctiveness: number | null;
       uncertainty: number | null;
       score: number | null;
       reason: string;
-      class_id: number | null;
       suggested: number | null;
       probability: number | null;
-    }[];
-    const queue: QueueItem[] = items.map((i) => ({
-      imageId: i.image_id,
-      relPath: i.rel_path,
-      distinctiveness: i.distinctiveness,
-      uncertainty: i.uncertainty,
-      score: i.score,
-      reason: i.reason,
-      classId: i.class_id,
-      suggestion: i.suggested !== null && i.probability !== null ? { classId: i.suggested, probability: i.probability } : null,
-    }));
-    return {
-      id: row.id,
-      index: row.round_index,
-      strategy: row.strategy,
-      lambda: row.lambda,
-      schedule: JSON.parse(row.schedule) as ScheduleSetting,
-      batchSize: row.batch_size,
-      modelVersion: row.model_version,
-      createdAt: row.created_at,
-      items: queue,
-      labeled: queue.filter((q) => q.classId !== null).length,
-    };
+    })[];
+    const byRound = new Map<number, QueueItem[]>(rows.map((row) => [row.id, []]));
+    for (const i of items) {
+      const { id, ...image } = toItem(i);
+      byRound.get(i.round_id)?.push({
+        imageId: id,
+        ...image,
+        distinctiveness: i.distinctiveness,
+        uncertainty: i.uncertainty,
+        score: i.score,
+        reason: i.reason,
+        suggestion: i.suggested !== null && i.probability !== null ? { classId: i.suggested, probability: i.probability } : null,
+      });
+    }
+    return rows.map((row) => {
+      const queue = byRound.get(row.id) ?? [];
+      return {
+        id: row.id,
+        index: row.round_index,
+        strategy: row.strategy,
+        lambda: row.lambda,
+        schedule: JSON.parse(row.schedule) as ScheduleSetting,
+        batchSize: row.batch_size,
+        modelVersion: row.model_version,
+        createdAt: row.created_at,
+        items: queue,
+        labeled: queue.filter((q) => q.classId !== null).length,
+      };
+    });
   }
 
   /** Every image any round has queried. */

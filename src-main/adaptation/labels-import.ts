@@ -8,13 +8,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../../src-preload/app-error';
-import type { ImportReport } from '../../src-preload/contract';
+import { AppError } from '../../src-shared/app-error';
+import type { ImportReport } from '../../src-shared/contract';
 import { isInside } from '../media/path-containment';
 import { DEFAULT_HOTKEYS, MAX_CLASS_NAME } from '../project/class-store';
 import { parseLabelsCsv, type LabelLine } from '../project/labels-csv';
 import type { Project } from '../project/project';
-import { errnoReason } from '../project/storage-errors';
+import { errnoReason } from '../core/storage-errors';
 
 type ImageRow = ReturnType<Project['images']['list']>['items'][number];
 

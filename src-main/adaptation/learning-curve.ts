@@ -1,5 +1,5 @@
 /** Accuracy with an honest interval, and when a learning curve has stopped rising. */
-import type { CurvePoint } from '../../src-preload/contract';
+import type { CurvePoint } from '../../src-shared/contract';
 
 /** 95% Wilson score interval of `correct` successes out of `n`. */
 export function wilsonInterval(correct: number, n: number, z = 1.96): { low: number; high: number } {

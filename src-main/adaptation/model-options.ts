@@ -1,8 +1,8 @@
 /** The models a project can adapt, and how a user's choice maps to the engine's model source. */
-import type { ModelChoice, ModelOption } from '../../src-preload/contract';
+import type { ModelChoice, ModelOption } from '../../src-shared/contract';
 import { KNOWN_MODELS } from '../engine/model/known-models';
 import { defaultModelCacheRoot, installedModelDir } from '../engine/model/model-download';
-import type { ModelSource } from '../engine/worker-protocol';
+import type { ModelSource } from '../engine/model/model-source';
 
 export interface ModelPlaces {
   /** Where downloaded models are kept (default: the user's cache folder). */

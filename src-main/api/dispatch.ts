@@ -2,10 +2,10 @@
  * The one wrapper every request passes through, in every shell: validate the channel and
  * its arguments against the contract, run the handler, and turn any error into data.
  */
-import { AppError, type Result } from '../../src-preload/app-error';
-import { requests, type Channel } from '../../src-preload/contract';
-import { SchemaError } from '../../src-preload/schema';
-import { storageError } from '../project/storage-errors';
+import { AppError, type Result } from '../../src-shared/app-error';
+import { requests, type Channel } from '../../src-shared/contract';
+import { SchemaError } from '../../src-shared/schema';
+import { storageError } from '../core/storage-errors';
 import type { Handlers } from './handlers';
 
 export function isChannel(value: unknown): value is Channel {

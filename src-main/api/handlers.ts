@@ -1,127 +1,37 @@
 /**
- * Every request's implementation, typed from the contract: a handler's argument and
- * result types are exactly the contract's, so client and back end cannot drift.
+ * Every request's implementation, typed from the contract: a handler's argument and result
+ * types are exactly the contract's, so client and back end cannot drift. Handlers are
+ * written per domain (./domains/) and merged into one map; a name handled twice is an error.
  */
-import { AppError } from '../../src-preload/app-error';
-import type { ArgsOf, Channel, ResultOf } from '../../src-preload/contract';
-import fs from 'node:fs';
-import { modelOptions } from '../adaptation/model-options';
-import { completePath, checkPath } from '../project/path-check';
+import { mergeDomains } from '../../src-shared/requests/request-def';
+import type { requests } from '../../src-shared/contract';
+import { classesHandlers } from './domains/classes';
+import type { HandlersOf } from './domains/domain-handlers';
+import { engineHandlers } from './domains/engine';
+import { evaluationHandlers } from './domains/evaluation';
+import { imagesHandlers } from './domains/images';
+import { labelsHandlers } from './domains/labels';
+import { loopHandlers } from './domains/loop';
+import { projectHandlers } from './domains/project';
+import { transferHandlers } from './domains/transfer';
 import type { Workspace } from './workspace';
 
-export type Handlers = { [C in Channel]: (args: ArgsOf<C>) => ResultOf<C> | Promise<ResultOf<C>> };
+export type Handlers = HandlersOf<typeof requests>;
+
+/** The handlers of each domain, by the contract's domain names. */
+export function domainHandlers(ws: Workspace) {
+  return {
+    project: projectHandlers(ws),
+    images: imagesHandlers(ws),
+    classes: classesHandlers(ws),
+    labels: labelsHandlers(ws),
+    engine: engineHandlers(ws),
+    loop: loopHandlers(ws),
+    evaluation: evaluationHandlers(ws),
+    transfer: transferHandlers(ws),
+  };
+}
 
 export function createHandlers(ws: Workspace): Handlers {
-  const project = () => ws.requireProject();
-  const changed = (change: 'classes' | 'labels') => {
-    ws.events.emit('project:changed', { change });
-    if (change === 'labels') ws.adaptation().onLabelsChanged();
-  };
-  const loop = () => ws.adaptation();
-  return {
-    'app:info': () => ({
-      version: ws.options.version,
-      shell: ws.options.shell,
-      platform: process.platform,
-      canPickFolder: ws.options.pickFolder !== undefined,
-    }),
-
-    'project:recent': () => ws.recent.list(),
-    'project:forgetRecent': ({ path }) => ws.recent.forget(path),
-    'project:pickFolder': async () => {
-      if (!ws.options.pickFolder) throw new AppError('UNSUPPORTED', 'There is no folder dialog in the browser: type the folder path instead.');
-      return ws.options.pickFolder();
-    },
-    'project:checkPath': ({ path }) => checkPath(path),
-    'project:completePath': ({ partial }) => completePath(partial),
-    'project:open': ({ path, create }) => ws.open(path, create),
-    'project:close': async () => {
-      await ws.close();
-      return null;
-    },
-    'project:current': () => ws.current?.summary() ?? null,
-    'project:rescan': () => ws.rescan(),
-    'project:unreadable': () => project().images.unreadable(),
-
-    'images:list': ({ filter, offset, limit }) => project().images.list(filter, offset, limit),
-    'images:get': ({ id }) => project().images.get(id),
-
-    'classes:list': () => project().classes.list(),
-    'classes:create': ({ name, color }) => {
-      const created = project().classes.create(name, color);
-      changed('classes');
-      return created;
-    },
-    'classes:update': ({ id, ...changes }) => {
-      const updated = project().classes.update(id, changes);
-      changed('classes');
-      return updated;
-    },
-    'classes:reorder': ({ ids }) => {
-      const list = project().classes.reorder(ids);
-      changed('classes');
-      return list;
-    },
-    'classes:delete': ({ id }) => {
-      const result = project().deleteClass(id);
-      changed('classes');
-      changed('labels');
-      return result;
-    },
-
-    'labels:set': ({ imageIds, classId }) => {
-      const action = project().setLabels(imageIds, classId);
-      changed('labels');
-      return action;
-    },
-    'labels:undo': () => {
-      const action = project().labels.undo();
-      if (action) changed('labels');
-      return action;
-    },
-    'labels:redo': () => {
-      const action = project().labels.redo();
-      if (action) changed('labels');
-      return action;
-    },
-    'labels:history': ({ imageId, limit }) => project().labels.history(imageId, limit),
-    'labels:importCsv': ({ path, createClasses }) => {
-      const report = loop().importCsv(path, createClasses);
-      ws.events.emit('project:changed', { change: 'labels' });
-      if (report.createdClasses.length > 0) ws.events.emit('project:changed', { change: 'classes' });
-      return report;
-    },
-
-    'project:createDemo': ({ path }) => ws.createDemo(path),
-
-    'engine:models': () => modelOptions(ws.options.places ?? {}),
-    'engine:inspectFolder': ({ path }) => loop().inspectFolder(path),
-    'engine:status': () => loop().status(),
-    'engine:chooseModel': ({ choice }) => loop().chooseModel(choice),
-    'engine:cancelFeatures': () => loop().cancelFeatures(),
-    'engine:resumeFeatures': () => {
-      loop().startExtraction();
-      return loop().status();
-    },
-
-    'loop:settings': () => loop().settings(),
-    'loop:updateSettings': (changes) => loop().updateSettings(changes),
-    'loop:currentRound': () => loop().currentRound(),
-    'loop:nextRound': () => loop().nextRound(),
-    'loop:train': async () => {
-      await loop().train();
-      return loop().status();
-    },
-    'loop:rounds': ({ limit }) => loop().store.rounds(limit),
-    'loop:suggestion': ({ imageId }) => loop().suggestion(imageId),
-
-    'evaluation:sample': ({ count }) => loop().sampleEvaluation(count),
-    'dashboard:get': () => loop().dashboard(),
-
-    'export:check': ({ destination }) => {
-      const check = checkPath(destination);
-      return { ...check, empty: !check.exists || (check.isDirectory && fs.readdirSync(check.path).length === 0) };
-    },
-    'export:run': (request) => loop().export(request),
-  };
+  return mergeDomains(domainHandlers(ws));
 }

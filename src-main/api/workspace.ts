@@ -3,17 +3,21 @@
  * Node: the Electron shell and the web host both wrap one Workspace.
  */
 import fs from 'node:fs';
-import { AppError } from '../../src-preload/app-error';
-import { AdaptationService } from '../adaptation/adaptation-service';
+import { AppError } from '../../src-shared/app-error';
+import { Adaptation } from '../adaptation/adaptation';
 import type { ModelPlaces } from '../adaptation/model-options';
+import type { EnginePort } from '../adaptation/engine-port';
 import { EngineClient } from '../engine/engine-client';
 import { findDemoDir, writeDemoSet } from '../engine/starter/demo-set';
-import type { ProjectSummary, ScanReport } from '../../src-preload/contract';
+import type { LabelAction, ProjectSummary, ScanReport } from '../../src-shared/contract';
 import { checkPath } from '../project/path-check';
 import { Project } from '../project/project';
 import { RecentProjects } from '../project/recent-projects';
-import { EventHub } from './event-hub';
-import { JobReporter } from './job-progress';
+import { EventHub } from '../core/event-hub';
+import { JobReporter } from '../core/job-reporter';
+
+/** The engine as the workspace holds it: the adaptation's port, and a way to stop it. */
+export type EngineHandle = EnginePort & { terminate(): Promise<void> };
 
 export interface WorkspaceOptions {
   stateDir: string;
@@ -24,16 +28,16 @@ export interface WorkspaceOptions {
   log?: (message: string) => void;
   /** Model cache and shipped resources (packaged apps pass their resources folder). */
   places?: ModelPlaces;
-  /** Engine factory (tests may run the worker from sources). */
-  createEngine?: () => EngineClient;
+  /** Engine factory (tests may run the worker from sources, or pass a fake). */
+  createEngine?: () => EngineHandle;
 }
 
 export class Workspace {
   readonly events = new EventHub();
   readonly recent: RecentProjects;
   private project: Project | null = null;
-  private adaptationService: AdaptationService | null = null;
-  private engineClient: EngineClient | null = null;
+  private adaptationService: Adaptation | null = null;
+  private engineClient: EngineHandle | null = null;
 
   constructor(readonly options: WorkspaceOptions) {
     this.recent = new RecentProjects(options.stateDir);
@@ -49,13 +53,28 @@ export class Workspace {
   }
 
   /** The open project's active loop. */
-  adaptation(): AdaptationService {
+  adaptation(): Adaptation {
     this.requireProject();
-    return this.adaptationService as AdaptationService;
+    return this.adaptationService as Adaptation;
+  }
+
+  /** Classes changed (created, renamed, reordered, deleted): announce the new list. */
+  classesChanged(): void {
+    this.events.emit('project:changed', { change: 'classes', classes: this.requireProject().classes.list() });
+  }
+
+  /**
+   * Labels changed: announce the action with the new counts, then let the active loop train
+   * or query when due (`loop` false: nothing was labeled, as in an import that matched no row).
+   */
+  labelsChanged(action: LabelAction | null, loop = true): void {
+    const project = this.requireProject();
+    this.events.emit('project:changed', { change: 'labels', action, labeledCount: project.summary().labeledCount, classes: project.classes.list() });
+    if (loop) this.adaptation().loop.onLabelsChanged();
   }
 
   /** The engine worker, started on first use and kept for the life of the workspace. */
-  engine(): EngineClient {
+  engine(): EngineHandle {
     this.engineClient ??= this.options.createEngine ? this.options.createEngine() : new EngineClient();
     return this.engineClient;
   }
@@ -82,7 +101,7 @@ export class Workspace {
       const created = project.classes.create(name, undefined);
       if (/^[0-9]$/.test(name)) project.classes.update(created.id, { hotkey: name });
     }
-    this.events.emit('project:changed', { change: 'classes' });
+    this.classesChanged();
     await this.adaptation().chooseModel({ kind: 'starter' });
     return project.summary();
   }
@@ -96,7 +115,13 @@ export class Workspace {
     const next = Project.open(check.path, create);
     await this.close();
     this.project = next;
-    this.adaptationService = new AdaptationService(next, () => this.engine(), this.events, this.options.places ?? {}, (m) => this.log(m));
+    this.adaptationService = new Adaptation({
+      project: next,
+      engine: () => this.engine(),
+      events: this.events,
+      places: this.options.places ?? {},
+      log: (m) => this.log(m),
+    });
     this.adaptationService.start();
     const summary = next.summary();
     this.recent.touch(next.root, summary.name);
@@ -120,7 +145,7 @@ export class Workspace {
     });
     if (this.project === project) {
       this.events.emit('project:changed', { change: 'scanned' });
-      this.adaptationService?.onScanned();
+      this.adaptationService?.onScanned(report);
     }
     return report;
   }

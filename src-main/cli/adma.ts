@@ -6,11 +6,11 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { AppError } from '../../src-preload/app-error';
+import { AppError } from '../../src-shared/app-error';
 import { COMMAND_HELP, COMMANDS, TOOL_HELP, type CommandName } from './cli-help';
 import { ProgressLine } from './progress-line';
 import { EXIT, UsageError } from './usage-error';
-import { knownError } from '../project/storage-errors';
+import { knownError } from '../core/storage-errors';
 
 const COMMON_OPTIONS = {
   backend: { type: 'string' },

@@ -1,6 +1,6 @@
 /** `adma export <folder> --out <dir>`: the adapted classifier as a TF.js model folder. */
 import { resolve, sep } from 'node:path';
-import { AppError } from '../../src-preload/app-error';
+import { AppError } from '../../src-shared/app-error';
 import { headDir, readWorkspace } from './cli-workspace';
 import { loadModelFromSpec } from './model-spec';
 import type { ProgressLine } from './progress-line';

@@ -1,6 +1,6 @@
 /** `adma extract <folder> --model <dir|url|starter>`: cache features for every image. */
 import { resolve } from 'node:path';
-import { AppError } from '../../src-preload/app-error';
+import { AppError } from '../../src-shared/app-error';
 import { readWorkspaceIfPresent, writeWorkspace, type WorkspaceImage } from './cli-workspace';
 import { loadModelFromSpec, parseModelSpec } from './model-spec';
 import type { ProgressLine } from './progress-line';

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { AppError } from '../../src-preload/app-error';
+import { AppError } from '../../src-shared/app-error';
 import type { LoadedModel } from '../engine/model/load-model';
 import type { ModelSpec } from './cli-workspace';
 import { UsageError } from './usage-error';

@@ -2,7 +2,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { once } from 'node:events';
-import { AppError } from '../../src-preload/app-error';
+import { AppError } from '../../src-shared/app-error';
 import { headDir, readWorkspace } from './cli-workspace';
 import { csvField } from '../project/csv-field';
 import type { ProgressLine } from './progress-line';

@@ -9,7 +9,7 @@
 import { accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError } from '../../src-preload/app-error';
+import { AppError } from '../../src-shared/app-error';
 import { isStrategyName, STRATEGY_NAMES, type StrategyName } from '../engine/adma/query-strategy';
 import { UNCERTAINTY_MEASURES, type UncertaintyMeasure } from '../engine/adma/uncertainty';
 import { parseModelSpec, loadModelFromSpec } from './model-spec';

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { AppError } from '../../src-preload/app-error';
+import { AppError } from '../../src-shared/app-error';
 import type { HeadRecord } from '../engine/train/head-file';
 import type { TrainingMode } from '../engine/train/head-weights';
 import { headDir, readWorkspace } from './cli-workspace';

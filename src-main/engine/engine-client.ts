@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { AppError } from '../../src-preload/app-error';
+import { AppError } from '../../src-shared/app-error';
 import type { BackendName } from './backend';
 import type { ClientMessage, JobArgs, JobKind, JobRequest, JobResult, ProgressEvent, WorkerMessage } from './worker-protocol';
 

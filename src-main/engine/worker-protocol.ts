@@ -5,32 +5,19 @@
  * map, so adding a job kind (e.g. training) is: add an entry here, add a handler in
  * worker.ts. Every event the worker sends names the backend it runs on.
  */
-import type { ErrorData } from '../../src-preload/app-error';
-import type { ModelInspection } from '../../src-preload/contract';
+import type { ErrorData } from '../../src-shared/app-error';
+import type { ModelInspection } from '../../src-shared/contract';
 import type { BackendInfo, BackendName } from './backend';
 import type { FeatureShape } from './model/feature-model';
 import type { ModelDescriptor } from './model/descriptor';
 import type { ExtractionResult } from './features/extract-features';
 import type { Pooling } from './features/feature-store';
-import type { LayerChoice } from './model/load-model';
-import type { DownloadResult } from './model/model-download';
+import type { ModelSource } from './model/model-source';
 import type { ResizeMode } from './preprocess/decode-image';
+import type { DownloadResult } from './model/model-download';
 import type { DecodeItem } from './preprocess/prefetch-decoded-batches';
 
-/** Where a model comes from. */
-export type ModelSource =
-  | {
-      kind: 'folder';
-      path: string;
-      /** Required for graphs that are neither MobileNet v1 nor carry an adma-model.json. */
-      layers?: LayerChoice;
-      normalization?: ModelDescriptor['normalization'];
-      resize?: ResizeMode;
-    }
-  /** A known model by id, or any model.json URL; either must have been downloaded (downloadModel). */
-  | { kind: 'known'; id: string; cacheRoot?: string }
-  | { kind: 'url'; url: string; cacheRoot?: string }
-  | { kind: 'starter'; resourcesDir?: string };
+export type { ModelSource };
 
 export interface ModelSummary {
   descriptor: ModelDescriptor;

@@ -5,20 +5,20 @@
  * `handlers` below.
  */
 import { parentPort } from 'node:worker_threads';
-import { AppError, type ErrorData } from '../../src-preload/app-error';
+import { AppError, type ErrorData } from '../../src-shared/app-error';
 import { activeBackend, initBackend, type BackendInfo } from './backend';
 import { extractFeatures } from './features/extract-features';
 import { FeatureStore, featureLayoutOf, featureStorePath } from './features/feature-store';
 import { findKnownModel, modelForUrl, type KnownModel } from './model/known-models';
 import { loadModelFolder, loadStarterModel, type LoadedModel } from './model/load-model';
 import { downloadModel, loadKnownModel } from './model/model-download';
-import type { ProgressSnapshot } from './features/progress-meter';
+import { ProgressMeter, type ProgressSnapshot } from '../core/progress-meter';
 import { exportClassifier } from './export/export-classifier';
 import { AdaptationPool } from './loop/adaptation-pool';
 import { inspectModelFolder } from './model/inspect-model';
 import { loadHead } from './train/head-file';
 import type { ClientMessage, JobArgs, JobKind, JobResult, ModelSource, ModelSummary, WorkerMessage } from './worker-protocol';
-import { knownError } from '../project/storage-errors';
+import { knownError } from '../core/storage-errors';
 
 if (!parentPort) throw new Error('worker.ts must run as a worker thread (use EngineClient).');
 const port = parentPort;
@@ -115,17 +115,12 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     if ((id === undefined) === (url === undefined)) throw new AppError('BAD_ARGUMENT', 'Give either a known model id or a model.json URL to download.');
     const model = id !== undefined ? knownOrThrow(id) : modelForUrl(url as string);
     await ensureBackend();
-    const started = performance.now();
+    const meter = new ProgressMeter(0);
     return downloadModel(model, {
       cacheRoot,
       baseUrl,
       signal: context.signal,
-      onProgress: (p) => {
-        const seconds = (performance.now() - started) / 1000;
-        const rate = seconds > 0 ? p.bytesDone / seconds : 0;
-        const total = p.bytesTotal ?? 0;
-        context.progress('download', { done: p.bytesDone, total, rate, etaSeconds: total && rate > 0 ? Math.max(0, total - p.bytesDone) / rate : null }, p.file);
-      },
+      onProgress: (p) => context.progress('download', meter.update(p.bytesDone, p.bytesTotal ?? 0), p.file),
     });
   },
 
@@ -163,12 +158,8 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
   async loopPrepare(args, context) {
     await ensureBackend();
     const loaded = await loadModel(args.model);
-    const started = performance.now();
-    const prepared = await AdaptationPool.prepare(loaded, args, (done, total) => {
-      const seconds = (performance.now() - started) / 1000;
-      const rate = seconds > 0 ? done / seconds : 0;
-      context.progress('distinctiveness', { done, total, rate, etaSeconds: rate > 0 ? (total - done) / rate : null });
-    });
+    const meter = new ProgressMeter(0);
+    const prepared = await AdaptationPool.prepare(loaded, args, (done, total) => context.progress('distinctiveness', meter.update(done, total)));
     pool?.dispose();
     pool = prepared.pool;
     return prepared.result;
@@ -180,12 +171,8 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
 
   async loopTrain(args, context) {
     const backend = await ensureBackend();
-    const started = performance.now();
-    return requirePool().train(args, backend.label, context.signal, (epoch, max) => {
-      const seconds = (performance.now() - started) / 1000;
-      const rate = seconds > 0 ? epoch / seconds : 0;
-      context.progress('train', { done: epoch, total: max, rate, etaSeconds: null });
-    });
+    const meter = new ProgressMeter(0);
+    return requirePool().train(args, backend.label, context.signal, (epoch, max) => context.progress('train', meter.update(epoch, max)));
   },
 
   async loopEvaluate(args) {

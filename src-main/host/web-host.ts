@@ -16,8 +16,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AppError } from '../../src-preload/app-error';
-import type { MediaVariant } from '../../src-preload/contract';
 import {
   CLOSE_POLICY_VIOLATION,
   MAX_PROTOCOL_ERRORS,
@@ -27,11 +25,11 @@ import {
   WS_ROUTE,
   type WsProtocolError,
   type WsServerMessage,
-} from '../../src-preload/ws-protocol';
+} from '../../src-shared/ws-protocol';
 import { dispatch } from '../api/dispatch';
 import { createHandlers } from '../api/handlers';
 import type { Workspace } from '../api/workspace';
-import { readMedia } from '../media/image-media';
+import { answerMedia } from '../media/media-request';
 import { isInside } from '../media/path-containment';
 
 export interface WebHostOptions {
@@ -106,21 +104,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 
   const serveMedia = async (res: http.ServerResponse, rest: string, req: http.IncomingMessage): Promise<void> => {
-    const match = /^(\d+)\/(full|thumb)$/.exec(rest);
-    if (!match) return send(res, 404, 'No such image route.');
-    const project = workspace.current;
-    if (!project) return send(res, 409, 'No project is open.');
-    try {
-      const id = Number(match[1]);
-      const { hash } = project.locate(id);
-      const etag = `"${hash}-${match[2]}"`;
-      if (req.headers['if-none-match'] === etag) return send(res, 304, '');
-      const media = await readMedia(project, id, match[2] as MediaVariant);
-      send(res, 200, media.body, { 'Content-Type': media.contentType, 'Cache-Control': 'private, no-cache', ETag: etag });
-    } catch (error) {
-      const status = error instanceof AppError && error.code === 'NOT_FOUND' ? 404 : 422;
-      send(res, status, (error as Error).message, { 'Content-Type': 'text/plain; charset=utf-8' });
-    }
+    const answer = await answerMedia(workspace.current, rest, req.headers['if-none-match']);
+    send(res, answer.status, answer.body, answer.headers);
   };
 
   const serveStatic = async (res: http.ServerResponse, pathname: string, setCookie: boolean): Promise<void> => {

@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import sharp from 'sharp';
-import { AppError } from '../../src-preload/app-error';
-import type { MediaVariant } from '../../src-preload/contract';
+import { AppError } from '../../src-shared/app-error';
+import type { MediaVariant } from '../../src-shared/contract';
 import { resolveInside } from './path-containment';
 
 export interface MediaSource {

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { AppError } from '../../src-preload/app-error';
+import { AppError } from '../../src-shared/app-error';
 
 export function isInside(root: string, candidate: string): boolean {
   const rel = path.relative(root, candidate);

@@ -1,7 +1,7 @@
 /** Target classes: names, colours, hotkeys (1–9, then letters) and order. */
 import type Database from 'better-sqlite3';
-import { AppError } from '../../src-preload/app-error';
-import type { ClassInfo } from '../../src-preload/contract';
+import { AppError } from '../../src-shared/app-error';
+import type { ClassInfo } from '../../src-shared/contract';
 
 /** Hotkeys given to new classes, in order. Commands never use bare digits or letters. */
 export const DEFAULT_HOTKEYS = [...'123456789abcdefghijklmnopqrstuvwxyz'];

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { ADMIN_DIR } from './project-db';
-import { errnoReason } from './storage-errors';
+import { errnoReason } from '../core/storage-errors';
 
 /** What the scan indexes: the formats sharp decodes here (AVIF where its libheif has the AV1 decoder). */
 export const IMAGE_EXTENSIONS = new Set([

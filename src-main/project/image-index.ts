@@ -1,7 +1,7 @@
 /** The project's table of images and unreadable files: what a scan writes and the UI lists. */
 import type Database from 'better-sqlite3';
-import { AppError } from '../../src-preload/app-error';
-import type { ImageFilter, ImageItem, ImagePage, UnreadableFile } from '../../src-preload/contract';
+import { AppError } from '../../src-shared/app-error';
+import type { ImageFilter, ImageItem, ImagePage, UnreadableFile } from '../../src-shared/contract';
 import type { ImageProbe } from './image-files';
 
 export interface IndexedFile {
@@ -11,7 +11,7 @@ export interface IndexedFile {
   present: boolean;
 }
 
-interface ImageRow {
+export interface ImageRow {
   id: number;
   rel_path: string;
   width: number;
@@ -27,7 +27,7 @@ const SELECT_ITEM = `
   SELECT i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at
   FROM images i LEFT JOIN labels l ON l.image_id = i.id`;
 
-function toItem(row: ImageRow): ImageItem {
+export function toItem(row: ImageRow): ImageItem {
   return {
     id: row.id,
     relPath: row.rel_path,

@@ -5,8 +5,8 @@
  * before the call returns.
  */
 import type Database from 'better-sqlite3';
-import { AppError } from '../../src-preload/app-error';
-import type { HistoryEntry, LabelAction } from '../../src-preload/contract';
+import { AppError } from '../../src-shared/app-error';
+import type { HistoryEntry, LabelAction } from '../../src-shared/contract';
 
 type HistoryKind = HistoryEntry['kind'];
 

@@ -8,7 +8,7 @@
  * (it may be a file that is not a CSV at all, e.g. a password file).
  */
 import { parse } from 'csv-parse/sync';
-import { AppError } from '../../src-preload/app-error';
+import { AppError } from '../../src-shared/app-error';
 import { unneutralise } from './csv-field';
 
 export interface LabelLine {

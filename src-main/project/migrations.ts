@@ -4,7 +4,7 @@
  * newer version of the app is refused untouched.
  */
 import type Database from 'better-sqlite3';
-import { AppError } from '../../src-preload/app-error';
+import { AppError } from '../../src-shared/app-error';
 
 type Migration = (db: Database.Database) => void;
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PathCheck, PathCompletion } from '../../src-preload/contract';
+import type { PathCheck, PathCompletion } from '../../src-shared/contract';
 import { hasProject } from './project-db';
 
 export function expandPath(input: string): string {

@@ -2,10 +2,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { AppError } from '../../src-preload/app-error';
+import { AppError } from '../../src-shared/app-error';
 import { migrate, refuseNewerSchema, schemaVersion } from './migrations';
 import { ProjectLock } from './project-lock';
-import { storageError } from './storage-errors';
+import { storageError } from '../core/storage-errors';
 
 export const ADMIN_DIR = '.adma';
 export const DB_FILE = 'project.db';

@@ -2,7 +2,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import type { LabelAction, ProjectSummary, ScanReport } from '../../src-preload/contract';
+import type { LabelAction, ProjectSummary, ScanReport } from '../../src-shared/contract';
 import type { MediaSource } from '../media/image-media';
 import { ClassStore } from './class-store';
 import { ImageIndex } from './image-index';

@@ -1,7 +1,7 @@
 /** The recent-projects list, kept as a small JSON file in the app's state folder. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RecentProject } from '../../src-preload/contract';
+import type { RecentProject } from '../../src-shared/contract';
 import { hasProject } from './project-db';
 
 const MAX_RECENT = 12;

@@ -4,7 +4,7 @@
  * can show the first images while a large folder is still being indexed; a bad file is
  * listed with its reason and never stops the scan.
  */
-import type { ScanReport, UnreadableFile } from '../../src-preload/contract';
+import type { ScanReport, UnreadableFile } from '../../src-shared/contract';
 import { probeImage, UnreadableImage, walkImageFiles, type FoundFile, type ImageProbe, type SkippedEntry } from './image-files';
 import type { ImageIndex } from './image-index';
 

@@ -1,6 +1,6 @@
 /** Registers every contract request on ipcMain through the one dispatch wrapper. */
 import { ipcMain, type WebContents } from 'electron';
-import { channels } from '../../src-preload/contract';
+import { channels } from '../../src-shared/contract';
 import { dispatch } from '../api/dispatch';
 import { createHandlers } from '../api/handlers';
 import type { Workspace } from '../api/workspace';

@@ -3,8 +3,8 @@
  * in a browser served by the web host, the same RawApi is built over the WebSocket with the
  * token from the page URL. Media URLs follow the same choice.
  */
-import { MEDIA_SCHEME, type MediaVariant, type RawApi } from '../../src-preload/contract';
-import { MEDIA_ROUTE, TOKEN_PARAM } from '../../src-preload/ws-protocol';
+import { MEDIA_SCHEME, type MediaVariant, type RawApi } from '../../src-shared/contract';
+import { MEDIA_ROUTE, TOKEN_PARAM } from '../../src-shared/ws-protocol';
 import type { ConnectionStatus } from './connection-status';
 import { createWsRawApi, tokenFromLocation, wsUrlFor } from './ws-raw-api';
 
@@ -49,6 +49,11 @@ let chosen: Bridge | null = null;
 export function bridge(): Bridge {
   chosen ??= chooseBridge();
   return chosen;
+}
+
+/** Use `chosen` instead of choosing (store tests run against a fake or in-process API). */
+export function useBridge(given: Bridge): void {
+  chosen = given;
 }
 
 export function mediaUrl(imageId: number, variant: MediaVariant): string {

@@ -2,8 +2,8 @@
  * Typed requests: `{ok: false}` results come back as thrown AppErrors with the same code,
  * so callers write ordinary try/catch and the message is the one meant for the user.
  */
-import { AppError, type Result } from '../../src-preload/app-error';
-import type { ArgsOf, Channel, EventName, Events, RawApi, ResultOf } from '../../src-preload/contract';
+import { AppError, type Result } from '../../src-shared/app-error';
+import type { ArgsOf, Channel, EventName, Events, RawApi, ResultOf } from '../../src-shared/contract';
 import { bridge } from './bridge';
 
 type ArgList<C extends Channel> = [ArgsOf<C>] extends [void] ? [] : [ArgsOf<C>];

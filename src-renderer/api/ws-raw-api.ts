@@ -1,12 +1,12 @@
 /**
- * A RawApi over the web host's WebSocket (`src-preload/ws-protocol.ts`). Requests wait for
+ * A RawApi over the web host's WebSocket (`src-shared/ws-protocol.ts`). Requests wait for
  * an open socket for a while, then fail with a NETWORK error; a request in flight when the
  * socket drops fails the same way (the label may or may not have been committed, so the
  * caller re-reads state). The socket reconnects with backoff and reports its status.
  */
-import type { Result } from '../../src-preload/app-error';
-import { channels, eventNames, type Channel, type EventName, type Events, type RawApi } from '../../src-preload/contract';
-import { CLOSE_POLICY_VIOLATION, TOKEN_PARAM, WS_ROUTE, type WsRequest, type WsServerMessage } from '../../src-preload/ws-protocol';
+import type { Result } from '../../src-shared/app-error';
+import { channels, eventNames, type Channel, type EventName, type Events, type RawApi } from '../../src-shared/contract';
+import { CLOSE_POLICY_VIOLATION, TOKEN_PARAM, WS_ROUTE, type WsRequest, type WsServerMessage } from '../../src-shared/ws-protocol';
 import { reconnectDelay } from './backoff';
 import type { ConnectionStatus } from './connection-status';
 

@@ -1,5 +1,5 @@
 /** How the active loop's numbers and choices are written for the user. */
-import { STRATEGY_NAMES, UNCERTAINTY_NAMES, type ScheduleSetting, type StrategyName, type UncertaintyName } from '../../src-preload/contract';
+import { STRATEGY_NAMES, UNCERTAINTY_NAMES, type ScheduleSetting, type StrategyName, type UncertaintyName } from '../../src-shared/contract';
 
 /** A score in [0, 1] with three decimals; null (not computed) as an em dash. */
 export function formatScore(value: number | null): string {

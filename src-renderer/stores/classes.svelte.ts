@@ -1,8 +1,11 @@
 /** The project's classes, in order, with their hotkeys and label counts. */
-import type { ClassInfo } from '../../src-preload/contract';
+import type { ClassInfo, ProjectChange, ProjectChanged } from '../../src-shared/contract';
 import { call } from '../api/client';
 
-class Classes {
+class ClassesStore {
+  /** The project changes that carry a new class list (with counts). */
+  readonly follows: readonly ProjectChange[] = ['classes', 'labels'];
+
   list = $state<ClassInfo[]>([]);
   byId = $derived(new Map(this.list.map((c) => [c.id, c])));
   hotkeys = $derived(new Map(this.list.map((c) => [c.hotkey.toLowerCase(), c.id])));
@@ -13,6 +16,10 @@ class Classes {
 
   clear(): void {
     this.list = [];
+  }
+
+  follow(event: ProjectChanged): void {
+    if (event.change === 'classes' || event.change === 'labels') this.list = event.classes;
   }
 
   async create(name: string, color?: string): Promise<ClassInfo> {
@@ -37,4 +44,4 @@ class Classes {
   }
 }
 
-export const classes = new Classes();
+export const classes = new ClassesStore();

@@ -1,5 +1,5 @@
 /** The dashboard: learning curve, per-class counts, confusion matrix, evaluation set. */
-import type { Dashboard } from '../../src-preload/contract';
+import type { Dashboard } from '../../src-shared/contract';
 import { call } from '../api/client';
 
 class DashboardState {

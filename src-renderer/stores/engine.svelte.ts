@@ -3,7 +3,7 @@
  * model, features), the model choices offered, and a model folder's inspection for the
  * layer picker. Errors of a choice are kept here so the picker can show them beside itself.
  */
-import type { EngineStatus, LayerNames, ModelChoice, ModelInspection, ModelOption } from '../../src-preload/contract';
+import type { EngineStatus, LayerNames, ModelChoice, ModelInspection, ModelOption, ProjectChange, ProjectChanged } from '../../src-shared/contract';
 import { call, errorMessage } from '../api/client';
 
 /** A stable key for a model choice (which option is being chosen, which is current). */
@@ -30,6 +30,13 @@ class EngineState {
 
   async refresh(): Promise<void> {
     this.status = await call('engine:status');
+  }
+
+  /** The project changes that carry a new engine status. */
+  readonly follows: readonly ProjectChange[] = ['engine'];
+
+  follow(event: ProjectChanged): void {
+    if (event.change === 'engine') this.status = event.status;
   }
 
   async loadModels(): Promise<void> {

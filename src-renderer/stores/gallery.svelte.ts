@@ -1,5 +1,5 @@
 /** The gallery: a filtered, paged list of images and the multi-selection over it. */
-import type { ImageFilter, ImageItem, LabelAction } from '../../src-preload/contract';
+import type { ImageFilter, ImageItem, LabelAction } from '../../src-shared/contract';
 import { call } from '../api/client';
 import { applyLabels } from '../logic/labeling-sequence';
 import {
@@ -41,6 +41,10 @@ class Gallery {
   cursor = $state<number | null>(null);
   /** Grid columns as laid out, for moving up and down. */
   columns = $state(1);
+
+  setColumns(columns: number): void {
+    this.columns = columns;
+  }
   ids = $derived(this.items.map((i) => i.id));
   selectedIds = $derived(selectedInOrder(this.selection, this.ids));
   exhausted = $derived(this.loaded && this.items.length >= this.total);

@@ -1,19 +1,30 @@
-/** Recent label changes (who, when, old → new) and the files the scan could not read. */
-import type { HistoryEntry } from '../../src-preload/contract';
+/** Recent label changes (who, when, old → new). State is private: loaded here, cleared on leaving a project. */
+import type { HistoryEntry } from '../../src-shared/contract';
 import { call } from '../api/client';
 
-class History {
-  entries = $state<HistoryEntry[]>([]);
-  loading = $state(false);
+export class HistoryStore {
+  #entries = $state<HistoryEntry[]>([]);
+  #loading = $state(false);
+
+  get entries(): HistoryEntry[] {
+    return this.#entries;
+  }
+  get loading(): boolean {
+    return this.#loading;
+  }
 
   async load(limit = 300): Promise<void> {
-    this.loading = true;
+    this.#loading = true;
     try {
-      this.entries = await call('labels:history', { imageId: undefined, limit });
+      this.#entries = await call('labels:history', { imageId: undefined, limit });
     } finally {
-      this.loading = false;
+      this.#loading = false;
     }
+  }
+
+  clear(): void {
+    this.#entries = [];
   }
 }
 
-export const history = new History();
+export const history = new HistoryStore();

@@ -1,5 +1,5 @@
 /** Long jobs (scans) in progress, from job:progress / job:completed / job:failed events. */
-import type { JobProgress } from '../../src-preload/contract';
+import type { JobProgress } from '../../src-shared/contract';
 
 class Jobs {
   running = $state<JobProgress[]>([]);

@@ -5,7 +5,7 @@
  * Commands run one after another, and every label is awaited (committed by the server)
  * before the view moves on; a failed label leaves the view on its image.
  */
-import type { ImageFilter, ImageItem, LabelAction, QueueItem, RoundInfo } from '../../src-preload/contract';
+import type { ImageFilter, ImageItem, LabelAction, QueueItem, RoundInfo } from '../../src-shared/contract';
 import { call } from '../api/client';
 import { firstUnlabeled, followQueue, nextInQueue } from '../logic/round-sequence';
 import {
@@ -91,15 +91,9 @@ class LabelingSession {
     return { ...round, items, labeled: items.filter((q) => q.classId !== null).length };
   }
 
-  /** The round's images as full items, reusing those already loaded (labels from the round). */
-  private async roundItems(round: RoundInfo): Promise<ImageItem[]> {
-    const known = new Map(this.items.map((i) => [i.id, i]));
-    return Promise.all(
-      round.items.map(async (q) => {
-        const item = known.get(q.imageId) ?? (await call('images:get', { id: q.imageId }));
-        return { ...item, classId: q.classId };
-      }),
-    );
+  /** The round's images as the label view shows them: queue items carry every field of an image. */
+  private roundItems(round: RoundInfo): ImageItem[] {
+    return round.items.map(({ imageId, distinctiveness: _d, uncertainty: _u, score: _s, reason: _r, suggestion: _g, ...image }) => ({ id: imageId, ...image }));
   }
 
   /** Start over on `source`; with `startAt`, open that image (loading pages until found). */
@@ -146,7 +140,7 @@ class LabelingSession {
       if (this.source.kind === 'round') {
         const fetched = await call('loop:currentRound');
         const round = fetched ? this.withCommitted(fetched) : null;
-        const items = round ? await this.roundItems(round) : [];
+        const items = round ? this.roundItems(round) : [];
         if (generation !== this.generation) return;
         this.round = round;
         this.items = items;
@@ -187,7 +181,7 @@ class LabelingSession {
       const round = fetched ? this.withCommitted(fetched) : null;
       const generation = this.generation;
       const sameRound = round !== null && this.round !== null && round.id === this.round.id;
-      const items = round ? await this.roundItems(round) : [];
+      const items = round ? this.roundItems(round) : [];
       if (generation !== this.generation) return;
       const placement = followQueue(items, this.current?.id ?? null, sameRound, this.atEnd);
       this.round = round;

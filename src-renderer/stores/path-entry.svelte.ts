@@ -3,7 +3,7 @@
  * picker checks with `project:checkPath`; other fields (the export destination, the demo
  * folder) bring their own check.
  */
-import type { PathCheck, PathCompletion } from '../../src-preload/contract';
+import type { PathCheck, PathCompletion } from '../../src-shared/contract';
 import { call } from '../api/client';
 import { completeTyped } from '../logic/path-completion';
 import { toasts } from './toasts.svelte';

@@ -1,5 +1,5 @@
 /** The open project, the recent list, the shell's capabilities and the last scan report. */
-import type { AppInfo, ProjectSummary, RecentProject, ScanReport, UnreadableFile } from '../../src-preload/contract';
+import type { AppInfo, ProjectChange, ProjectChanged, ProjectSummary, RecentProject, ScanReport, UnreadableFile } from '../../src-shared/contract';
 import { call } from '../api/client';
 
 class ProjectState {
@@ -26,6 +26,15 @@ class ProjectState {
 
   async refreshSummary(): Promise<void> {
     this.summary = await call('project:current');
+  }
+
+  /** The project changes that carry new counts. */
+  readonly follows: readonly ProjectChange[] = ['classes', 'labels'];
+
+  follow(event: ProjectChanged): void {
+    if (!this.summary) return;
+    if (event.change === 'classes') this.summary = { ...this.summary, classCount: event.classes.length };
+    if (event.change === 'labels') this.summary = { ...this.summary, labeledCount: event.labeledCount, classCount: event.classes.length };
   }
 
   async refreshRecent(): Promise<void> {
@@ -78,6 +87,10 @@ class ProjectState {
     } finally {
       this.rescanning = false;
     }
+  }
+
+  clearUnreadable(): void {
+    this.unreadable = [];
   }
 
   async loadUnreadable(): Promise<void> {

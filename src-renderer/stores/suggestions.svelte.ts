@@ -2,7 +2,7 @@
  * The current model's suggestion per image, fetched when an image is shown and forgotten
  * when a new model version is trained. Queue items bring theirs along.
  */
-import type { Suggestion } from '../../src-preload/contract';
+import type { Suggestion } from '../../src-shared/contract';
 import { call } from '../api/client';
 
 class Suggestions {

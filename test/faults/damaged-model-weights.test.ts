@@ -16,7 +16,7 @@ import { FeatureStore, featureLayoutOf, featureStorePath } from '../../src-main/
 import { hashImageFile } from '../../src-main/engine/features/image-content-hash';
 import { findStarterModelDir, loadModelFolder, type LoadedModel } from '../../src-main/engine/model/load-model';
 import { readModelFolder } from '../../src-main/engine/model/model-folder-io';
-import { AppError } from '../../src-preload/app-error';
+import { AppError } from '../../src-shared/app-error';
 import { imageFolder, tempDir } from '../support/image-folder';
 
 const starter = findStarterModelDir();

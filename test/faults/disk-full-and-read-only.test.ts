@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../src-main/api/dispatch';
 import type { Handlers } from '../../src-main/api/handlers';
 import { Project } from '../../src-main/project/project';
-import { storageError } from '../../src-main/project/storage-errors';
-import { AppError } from '../../src-preload/app-error';
+import { storageError } from '../../src-main/core/storage-errors';
+import { AppError } from '../../src-shared/app-error';
 import { fillDisk, mountTmpfs, type Mount } from './support/mounts';
 
 const mounts: Mount[] = [];

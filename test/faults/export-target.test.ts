@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PARTIAL_MARKER, stagingFolder } from '../../src-main/adaptation/export-target';
 import { Project } from '../../src-main/project/project';
-import { AppError } from '../../src-preload/app-error';
+import { AppError } from '../../src-shared/app-error';
 import { imageFolder, tempDir } from '../support/image-folder';
 import { runScript } from './support/child';
 import { exportService } from './support/export-service';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src-preload/app-error';
+import { AppError } from '../../src-shared/app-error';
 import { Project } from '../../src-main/project/project';
 import { projectDbPath } from '../../src-main/project/project-db';
 import { tempDir } from '../support/image-folder';

@@ -7,7 +7,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { MAX_PROTOCOL_ERRORS, type WsServerMessage } from '../../src-preload/ws-protocol';
+import { MAX_PROTOCOL_ERRORS, type WsServerMessage } from '../../src-shared/ws-protocol';
 import { httpGet, nextMessage, wsCall, wsConnect } from '../support/web-host-client';
 import { hostWithProject, type HostFixture } from './host-fixture';
 

@@ -1,7 +1,7 @@
 /** A test client of the web host: plain HTTP GETs, an authorised WebSocket, one request at a time. */
 import http from 'node:http';
 import WebSocket from 'ws';
-import type { WsServerMessage } from '../../src-preload/ws-protocol';
+import type { WsServerMessage } from '../../src-shared/ws-protocol';
 
 export interface HttpAnswer {
   status: number;

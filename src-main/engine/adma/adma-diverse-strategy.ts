@@ -9,7 +9,7 @@ import { kmeansPlusPlusPick } from './kmeans-plus-plus';
 import type { QueryStrategy, Selection } from './query-strategy';
 import { assertValidBatchSize, assertValidSelectionContext, eligibleRows, type SelectionContext } from './selection-context';
 import { diversityNote } from './selection-reason';
-import { deriveSeed, mulberry32 } from './seeded-random';
+import { deriveSeed, mulberry32 } from '../../core/seeded-random';
 import { topRowsByScore } from './top-score-ranking';
 
 export interface DiverseAdmaOptions extends AdmaOptions {

@@ -33,7 +33,7 @@ import {
   type SelectionContext,
 } from './selection-context';
 import { coresetReason, coresetStartReason } from './selection-reason';
-import { deriveSeed, mulberry32, randomIndex } from './seeded-random';
+import { deriveSeed, mulberry32, randomIndex } from '../../core/seeded-random';
 import { DEFAULT_UNCERTAINTY_MEASURE } from './uncertainty';
 
 const CORESET_START_STREAM = 2;

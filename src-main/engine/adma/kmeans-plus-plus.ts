@@ -6,7 +6,7 @@
  */
 import type { FeatureMatrix } from './feature-matrix';
 import { squaredRowDistance } from './row-distance';
-import type { RandomSource } from './seeded-random';
+import type { RandomSource } from '../../core/seeded-random';
 
 export interface SpreadPick {
   row: number;

@@ -3,7 +3,7 @@
  * the baselines (method page, "Baselines"). A strategy picks the next batch of unlabeled
  * pool images and says, for each, why.
  */
-import { STRATEGY_NAMES, type StrategyName } from '../../../src-preload/contract';
+import { STRATEGY_NAMES, type StrategyName } from '../../../src-shared/contract';
 import type { SelectionContext } from './selection-context';
 
 // The names are part of the UI contract; the engine uses the same list.

@@ -12,7 +12,7 @@ import {
   type SelectionContext,
 } from './selection-context';
 import { randomReason } from './selection-reason';
-import { deriveSeed, mulberry32, randomIndex } from './seeded-random';
+import { deriveSeed, mulberry32, randomIndex } from '../../core/seeded-random';
 import { DEFAULT_UNCERTAINTY_MEASURE } from './uncertainty';
 
 const RANDOM_STREAM = 1;

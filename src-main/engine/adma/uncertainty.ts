@@ -10,7 +10,7 @@
  */
 import type { FeatureMatrix } from './feature-matrix';
 
-import { UNCERTAINTY_NAMES, type UncertaintyName } from '../../../src-preload/contract';
+import { UNCERTAINTY_NAMES, type UncertaintyName } from '../../../src-shared/contract';
 
 /** The measures are part of the UI contract; the engine uses the same list. */
 export type UncertaintyMeasure = UncertaintyName;

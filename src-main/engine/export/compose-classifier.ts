@@ -9,7 +9,7 @@
  * the returned object, never `model.dispose()`, to free only the new layers.
  */
 import * as tf from '@tensorflow/tfjs';
-import { AppError } from '../../../src-preload/app-error';
+import { AppError } from '../../../src-shared/app-error';
 import type { ModelDescriptor } from '../model/descriptor';
 import type { HeadWeights } from '../train/head-weights';
 

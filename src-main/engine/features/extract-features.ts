@@ -7,7 +7,7 @@
  * keeps everything finished, and a later run resumes without recomputing anything.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ErrorData } from '../../../src-preload/app-error';
+import type { ErrorData } from '../../../src-shared/app-error';
 import type { LoadedModel } from '../model/load-model';
 import type { ResizeMode } from '../preprocess/decode-image';
 import { prefetchDecodedBatches, type DecodeItem } from '../preprocess/prefetch-decoded-batches';
@@ -15,7 +15,7 @@ import type { FeatureRow, FeatureStore, Pooling } from './feature-store';
 import { encodeFloat16 } from './float16';
 import { checkFirstBatchFeatures } from './feature-sanity';
 import { globalAveragePool, gridPool2x2 } from './pool-features';
-import { ProgressMeter, type ProgressSnapshot } from './progress-meter';
+import { ProgressMeter, type ProgressSnapshot } from '../../core/progress-meter';
 
 export interface ExtractionOptions {
   /** Images per forward pass (default 16). */

@@ -6,7 +6,7 @@
  * images whose pixels differ must not all get identical features. One check, run once per
  * extraction on the first batch it computes (extract-features.ts).
  */
-import { AppError } from '../../../src-preload/app-error';
+import { AppError } from '../../../src-shared/app-error';
 
 function firstNonFinite(values: Float32Array): number {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i] as number)) return i;

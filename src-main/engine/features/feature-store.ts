@@ -16,7 +16,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { AppError } from '../../../src-preload/app-error';
+import { AppError } from '../../../src-shared/app-error';
 import type { FeatureShape } from '../model/feature-model';
 import type { LoadedModel } from '../model/load-model';
 import { filesFingerprint } from '../model/model-folder-io';

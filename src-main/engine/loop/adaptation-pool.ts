@@ -4,7 +4,7 @@
  * its probabilities. Selection, training and evaluation read from here, so a round costs
  * milliseconds for scoring plus the fine-tuning itself.
  */
-import { AppError } from '../../../src-preload/app-error';
+import { AppError } from '../../../src-shared/app-error';
 import type { CentreRecord, CentreSet } from '../adma/centre-set';
 import { computeDistinctiveness } from '../adma/distinctiveness';
 import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix';

@@ -8,6 +8,7 @@ import type { StrategyName } from '../adma/query-strategy';
 import type { TradeoffSchedule } from '../adma/tradeoff-schedule';
 import type { UncertaintyMeasure } from '../adma/uncertainty';
 import type { ExportResult } from '../export/export-classifier';
+import type { ModelSource } from '../model/model-source';
 import type { TrainingMode } from '../train/head-weights';
 
 export interface PoolItem {
@@ -17,8 +18,7 @@ export interface PoolItem {
 
 export interface LoopPrepareArgs {
   projectDir: string;
-  /** Serialised ModelSource of the worker protocol. */
-  model: import('../worker-protocol').ModelSource;
+  model: ModelSource;
   items: PoolItem[];
   /** Load cut-layer activations too (deep fine-tuning). */
   deep: boolean;

@@ -5,7 +5,7 @@
  * the real graph, so a wrong name or an unusable layer fails with a message saying which.
  */
 import * as tf from '@tensorflow/tfjs';
-import { AppError } from '../../../src-preload/app-error';
+import { AppError } from '../../../src-shared/app-error';
 import type { ModelDescriptor } from './descriptor';
 import { damagedWeightsError } from '../features/feature-sanity';
 

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { LayerNames, ModelInspection } from '../../../src-preload/contract';
+import type { LayerNames, ModelInspection } from '../../../src-shared/contract';
 import { buildModelFromFolder, DESCRIPTOR_FILE } from './load-model';
 import { detectMobileNetV1 } from './mobilenet-v1-layers';
 

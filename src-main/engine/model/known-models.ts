@@ -5,7 +5,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { AppError } from '../../../src-preload/app-error';
+import { AppError } from '../../../src-shared/app-error';
 
 export interface KnownModel {
   /** Stable id, also the model id that keys the feature cache. */

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { AppError } from '../../../src-preload/app-error';
+import { AppError } from '../../../src-shared/app-error';
 import type { ModelDescriptor } from './descriptor';
 import { buildFeatureModel, imageInputShape, type FeatureModel } from './feature-model';
 import { matchKnownModelByHashes, type KnownModel } from './known-models';

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AppError } from '../../../src-preload/app-error';
+import { AppError } from '../../../src-shared/app-error';
 import { matchKnownModelByHashes, type KnownModel } from './known-models';
 import { loadModelFolder, type LoadedModel } from './load-model';
 import { MODEL_JSON, manifestGroupBytes, parseModelJson } from './model-folder-io';

@@ -12,8 +12,8 @@
  */
 import fs from 'node:fs/promises';
 import sharp from 'sharp';
-import { AppError } from '../../../src-preload/app-error';
-import { errnoReason } from '../../project/storage-errors';
+import { AppError } from '../../../src-shared/app-error';
+import { errnoReason } from '../../core/storage-errors';
 
 export type ResizeMode = 'center-crop' | 'squash';
 

@@ -4,7 +4,7 @@
  * already decodes batches i+1 .. i+depth. Memory stays bounded by `depth` batches.
  * A file that cannot be decoded becomes a per-image failure; the run continues.
  */
-import { AppError, type ErrorData } from '../../../src-preload/app-error';
+import { AppError, type ErrorData } from '../../../src-shared/app-error';
 import { decodeImage, type DecodeTarget } from './decode-image';
 
 export interface DecodeItem {

@@ -1,5 +1,5 @@
 /** Mean pairwise Euclidean distance between rows of a feature matrix (batch redundancy diagnostics). */
-import { deriveSeed, mulberry32, randomIndex } from '../adma/seeded-random';
+import { deriveSeed, mulberry32, randomIndex } from '../../core/seeded-random';
 import type { FeatureMatrix } from '../adma/feature-matrix';
 import { rowDistance } from '../adma/row-distance';
 

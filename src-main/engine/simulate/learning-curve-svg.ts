@@ -3,6 +3,7 @@
  * against labels used, with a ±1 std band, the mean reference accuracy (every pool label)
  * dashed and its 95% dotted; axes with ticks, a legend, and a title.
  */
+import { bandPoints, linePoints, plotScales, tickStep } from '../../../src-shared/learning-curve-geometry';
 import type { ReferenceRecord, RoundRecord } from './simulation-records';
 
 const COLOURS = ['#d62728', '#ff7f0e', '#7f7f7f', '#1f77b4', '#2ca02c', '#17becf', '#9467bd', '#8c564b', '#e377c2', '#bcbd22'];
@@ -16,14 +17,6 @@ const BOTTOM = 50;
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/** Round tick step: 1, 2 or 5 times a power of ten, giving about `count` ticks over `span`. */
-function tickStep(span: number, count: number): number {
-  const raw = span / Math.max(1, count);
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const scaled = raw / power;
-  return (scaled <= 1 ? 1 : scaled <= 2 ? 2 : scaled <= 5 ? 5 : 10) * power;
 }
 
 export interface CurveSeries {
@@ -56,8 +49,7 @@ export function learningCurveSvg(title: string, series: readonly CurveSeries[], 
   const yMax = 1;
   const plotW = WIDTH - LEFT - RIGHT;
   const plotH = HEIGHT - TOP - BOTTOM;
-  const x = (labels: number): number => LEFT + (labels / maxLabels) * plotW;
-  const y = (accuracy: number): number => TOP + (1 - (Math.min(yMax, Math.max(yMin, accuracy)) - yMin) / (yMax - yMin)) * plotH;
+  const { sx: x, sy: y } = plotScales({ width: WIDTH, height: HEIGHT, left: LEFT, right: RIGHT, top: TOP, bottom: BOTTOM }, { max: maxLabels }, { min: yMin, max: yMax });
   const f = (v: number): string => v.toFixed(1);
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`);
@@ -79,14 +71,13 @@ export function learningCurveSvg(title: string, series: readonly CurveSeries[], 
   series.forEach((s, i) => {
     const colour = COLOURS[i % COLOURS.length] as string;
     if (s.points.length === 0) return;
-    const upper = s.points.map((p) => `${f(x(p.labels))},${f(y(p.mean + p.std))}`);
-    const lower = [...s.points].reverse().map((p) => `${f(x(p.labels))},${f(y(p.mean - p.std))}`);
-    out.push(`<polygon points="${[...upper, ...lower].join(' ')}" fill="${colour}" fill-opacity="0.12" stroke="none"/>`);
+    const band = bandPoints(s.points, x, y, (p) => p.labels, (p) => p.mean - p.std, (p) => p.mean + p.std, f);
+    out.push(`<polygon points="${band}" fill="${colour}" fill-opacity="0.12" stroke="none"/>`);
   });
   series.forEach((s, i) => {
     const colour = COLOURS[i % COLOURS.length] as string;
     const width = s.name.startsWith('adma') ? 2.5 : 1.5;
-    out.push(`<polyline points="${s.points.map((p) => `${f(x(p.labels))},${f(y(p.mean))}`).join(' ')}" fill="none" stroke="${colour}" stroke-width="${width}"/>`);
+    out.push(`<polyline points="${linePoints(s.points, x, y, (p) => p.labels, (p) => p.mean, f)}" fill="none" stroke="${colour}" stroke-width="${width}"/>`);
   });
   if (reference !== null) {
     out.push(`<line x1="${LEFT}" y1="${f(y(reference))}" x2="${LEFT + plotW}" y2="${f(y(reference))}" stroke="#000" stroke-dasharray="6 4"/>`);

@@ -4,7 +4,7 @@
  * them), so every class is represented on both sides. The same labels, fraction and seed
  * always give the same split; every strategy of a simulation sees the same one.
  */
-import { deriveSeed, mulberry32, randomIndex } from '../adma/seeded-random';
+import { deriveSeed, mulberry32, randomIndex } from '../../core/seeded-random';
 
 const SPLIT_STREAM = 0x5b17;
 

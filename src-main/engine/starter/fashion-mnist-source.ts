@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { MNIST_PIXELS } from './gray-image';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../../core/seeded-random';
 
 /** Class names in the dataset's label order (index = source class). */
 export const FASHION_MNIST_LABELS = [

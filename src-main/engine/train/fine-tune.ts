@@ -21,7 +21,7 @@
  * up to float rounding, not bitwise.
  */
 import * as tf from '@tensorflow/tfjs';
-import { deriveSeed, mulberry32, randomIndex } from '../adma/seeded-random';
+import { deriveSeed, mulberry32, randomIndex } from '../../core/seeded-random';
 import { inverseFrequencyClassWeights } from './class-weights';
 import { HeadNetwork } from './head-network';
 import type { HeadWeights, TopBlockWeights, TrainingMode } from './head-weights';

@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError } from '../../../src-preload/app-error';
+import { AppError } from '../../../src-shared/app-error';
 import type { HeadWeights, TopBlockWeights } from './head-weights';
 
 export const HEAD_JSON = 'head.json';

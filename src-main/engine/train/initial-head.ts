@@ -9,7 +9,7 @@
  *   head also warm-starts a deep head's dense layer: the deep block initially outputs
  *   exactly the pooled layer-B features the light head was trained on.
  */
-import { deriveSeed, mulberry32 } from '../adma/seeded-random';
+import { deriveSeed, mulberry32 } from '../../core/seeded-random';
 import { glorotUniform } from './glorot-uniform';
 import { denseInputLength, type HeadWeights, type TopBlockWeights, type TrainingMode } from './head-weights';
 

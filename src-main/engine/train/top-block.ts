@@ -8,7 +8,7 @@
  * training, reproduces the source model's pooled layer-B features from the cut activations.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { AppError } from '../../../src-preload/app-error';
+import { AppError } from '../../../src-shared/app-error';
 import { foldBatchNorm, type BatchNormParameters } from './fold-batch-norm';
 import type { BlockActivation, DenseWeights, TopBlockWeights } from './head-weights';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../src-main/api/dispatch';
 import { createHandlers, type Handlers } from '../../../src-main/api/handlers';
 import { Workspace } from '../../../src-main/api/workspace';
-import type { ArgsOf, Channel, ResultOf } from '../../../src-preload/contract';
+import type { ArgsOf, Channel, ResultOf } from '../../../src-shared/contract';
 import { tempDir } from '../../support/image-folder';
 
 const SHARED = path.resolve(__dirname, '../../../../shared');

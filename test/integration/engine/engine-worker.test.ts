@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../../src-preload/app-error';
+import { AppError } from '../../../src-shared/app-error';
 import { EngineClient } from '../../../src-main/engine/engine-client';
 import { FeatureStore } from '../../../src-main/engine/features/feature-store';
 import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';

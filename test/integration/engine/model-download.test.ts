@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../../src-preload/app-error';
+import { AppError } from '../../../src-shared/app-error';
 import { initBackend } from '../../../src-main/engine/backend';
 import { findKnownModel, modelForUrl, type KnownModel } from '../../../src-main/engine/model/known-models';
 import { DOWNLOAD_RECORD, downloadModel, installedModelDir, loadKnownModel, type DownloadProgress } from '../../../src-main/engine/model/model-download';

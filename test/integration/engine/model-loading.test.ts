@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { AppError } from '../../../src-preload/app-error';
+import { AppError } from '../../../src-shared/app-error';
 import { initBackend } from '../../../src-main/engine/backend';
 import { loadModelFolder, loadStarterModel } from '../../../src-main/engine/model/load-model';
 import { hasMobileNet025, hasStarterModel, MISSING_MODEL_REASON, MOBILENET_025_DIR, STARTER_DIR } from './shared-material';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../../src-preload/app-error';
+import { AppError } from '../../../src-shared/app-error';
 import { decodeImage, type DecodeTarget } from '../../../src-main/engine/preprocess/decode-image';
 import { prefetchDecodedBatches } from '../../../src-main/engine/preprocess/prefetch-decoded-batches';
 

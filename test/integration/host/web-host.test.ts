@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workspace } from '../../../src-main/api/workspace';
 import { startWebHost, type WebHost } from '../../../src-main/host/web-host';
-import type { WsServerMessage } from '../../../src-preload/ws-protocol';
+import type { WsServerMessage } from '../../../src-shared/ws-protocol';
 import { imageFolder, tempDir } from '../../support/image-folder';
 import { httpGet, wsCall, wsConnect } from '../../support/web-host-client';
 

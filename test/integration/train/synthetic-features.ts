@@ -4,7 +4,7 @@
  * rows are that mean plus Gaussian noise (clipped at 0, like relu activations). Seeded, so
  * every test sees the same data. Also the accuracy measures the tests use.
  */
-import { deriveSeed, mulberry32 } from '../../../src-main/engine/adma/seeded-random';
+import { deriveSeed, mulberry32 } from '../../../src-main/core/seeded-random';
 import type { TopBlockWeights } from '../../../src-main/engine/train/head-weights';
 
 export interface SyntheticSet {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kendallTauB, KendallTauBWorkspace } from '../../../src-main/engine/adma/kendall-tau-b';
-import { mulberry32, randomIndex } from '../../../src-main/engine/adma/seeded-random';
+import { mulberry32, randomIndex } from '../../../src-main/core/seeded-random';
 
 /** Straight from the definition: O(n^2) over all pairs. */
 function bruteForceTauB(x: readonly number[], y: readonly number[]): number {

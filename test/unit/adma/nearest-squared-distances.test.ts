@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createFeatureMatrix } from '../../../src-main/engine/adma/feature-matrix';
 import { foldNearestSquaredDistances } from '../../../src-main/engine/adma/nearest-squared-distances';
 import { squaredRowDistance } from '../../../src-main/engine/adma/row-distance';
-import { mulberry32 } from '../../../src-main/engine/adma/seeded-random';
+import { mulberry32 } from '../../../src-main/core/seeded-random';
 
 describe('foldNearestSquaredDistances', () => {
   const random = mulberry32(17);

@@ -3,7 +3,7 @@ import { computeDistinctiveness } from '../../../src-main/engine/adma/distinctiv
 import { featureMatrixFromRows } from '../../../src-main/engine/adma/feature-matrix';
 import { isStrategyName, STRATEGY_NAMES, type Selection } from '../../../src-main/engine/adma/query-strategy';
 import { rowDistance } from '../../../src-main/engine/adma/row-distance';
-import { mulberry32 } from '../../../src-main/engine/adma/seeded-random';
+import { mulberry32 } from '../../../src-main/core/seeded-random';
 import type { SelectionContext } from '../../../src-main/engine/adma/selection-context';
 import { createStrategy } from '../../../src-main/engine/adma/strategy-registry';
 import { computeUncertainty } from '../../../src-main/engine/adma/uncertainty';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFeatureMatrix } from '../../../src-main/engine/adma/feature-matrix';
 import { rowDistance, rowDistancesTo, squaredDistancesFromRow, squaredRowDistanceInOrder } from '../../../src-main/engine/adma/row-distance';
-import { mulberry32 } from '../../../src-main/engine/adma/seeded-random';
+import { mulberry32 } from '../../../src-main/core/seeded-random';
 
 describe('rowDistancesTo', () => {
   it('gives the distance from one row to every row of another matrix, for any shape', () => {

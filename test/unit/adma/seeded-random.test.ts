@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveSeed, mulberry32, randomIndex } from '../../../src-main/engine/adma/seeded-random';
+import { deriveSeed, mulberry32, randomIndex } from '../../../src-main/core/seeded-random';
 
 describe('seeded random numbers', () => {
   it('repeat exactly for a seed and differ between seeds', () => {

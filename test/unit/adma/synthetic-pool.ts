@@ -6,7 +6,7 @@
  */
 import type { CentreSet } from '../../../src-main/engine/adma/centre-set';
 import { createFeatureMatrix, type FeatureMatrix } from '../../../src-main/engine/adma/feature-matrix';
-import { mulberry32, randomIndex, type RandomSource } from '../../../src-main/engine/adma/seeded-random';
+import { mulberry32, randomIndex, type RandomSource } from '../../../src-main/core/seeded-random';
 import type { SelectionContext } from '../../../src-main/engine/adma/selection-context';
 import { createSourceCentres } from '../../../src-main/engine/adma/source-centres';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { featureMatrixFromRows } from '../../../src-main/engine/adma/feature-matrix';
-import { mulberry32 } from '../../../src-main/engine/adma/seeded-random';
+import { mulberry32 } from '../../../src-main/core/seeded-random';
 import { computeUncertainty, UNCERTAINTY_MEASURES, uncertaintyOfRow } from '../../../src-main/engine/adma/uncertainty';
 
 describe('uncertainty measures', () => {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../../src-main/api/dispatch';
 import type { Handlers } from '../../../src-main/api/handlers';
-import { requests } from '../../../src-preload/contract';
+import { requests } from '../../../src-shared/contract';
 
 const noHandlers = {} as Handlers;
 const refusal = async (channel: string, args: unknown): Promise<string> => {

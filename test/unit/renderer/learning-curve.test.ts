@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curveGeometry, niceStep } from '../../../src-renderer/logic/learning-curve';
+import { curveGeometry, niceStep } from '../../../src-shared/learning-curve-geometry';
 
 const plot = { width: 440, height: 240, left: 40, right: 20, top: 20, bottom: 20 };
 

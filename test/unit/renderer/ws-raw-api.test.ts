@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionStatus } from '../../../src-renderer/api/connection-status';
 import { createWsRawApi, wsUrlFor } from '../../../src-renderer/api/ws-raw-api';
 import { callOn } from '../../../src-renderer/api/client';
-import { AppError } from '../../../src-preload/app-error';
-import type { RawApi } from '../../../src-preload/contract';
+import { AppError } from '../../../src-shared/app-error';
+import type { RawApi } from '../../../src-shared/contract';
 
 /** A stand-in for the browser WebSocket: records what is sent, lets the test drive events. */
 class FakeSocket {

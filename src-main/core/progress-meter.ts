@@ -1,6 +1,9 @@
 /**
  * Rate and time-left estimates for long jobs: the rate is measured over a sliding window
  * of recent updates (so it follows speed changes) and falls back to the overall average.
+ * The one meter of the application: the engine worker measures its jobs with it and the
+ * measurements travel with each progress event; the back end measures its own jobs (scan,
+ * export) with it too; nobody measures twice.
  */
 
 export interface ProgressSnapshot {
@@ -17,16 +20,17 @@ export class ProgressMeter {
   private done = 0;
 
   constructor(
-    private readonly total: number,
+    private total: number,
     private readonly windowMs = 10_000,
     private readonly now: () => number = () => performance.now(),
   ) {
     this.samples.push({ at: now(), done: 0 });
   }
 
-  /** Record the new count of finished items and get a snapshot. */
-  update(done: number): ProgressSnapshot {
+  /** Record the new count of finished items (and the total, when it is learned on the way) and get a snapshot. */
+  update(done: number, total = this.total): ProgressSnapshot {
     this.done = done;
+    this.total = total;
     const at = this.now();
     this.samples.push({ at, done });
     while (this.samples.length > 2 && at - (this.samples[1] as { at: number }).at > this.windowMs) this.samples.shift();

@@ -1,16 +1,16 @@
 /** Moving between views, loading what a view needs the first time it is shown. */
-import type { ImageFilter } from '../../src-preload/contract';
+import type { ImageFilter } from '../../src-shared/contract';
 import type { ViewName } from '../logic/keymap';
-import { classes } from './classes.svelte';
-import { dashboard } from './dashboard.svelte';
-import { engine } from './engine.svelte';
-import { gallery } from './gallery.svelte';
-import { history } from './history.svelte';
-import { labeling } from './labeling.svelte';
-import { loop } from './loop.svelte';
-import { project } from './project.svelte';
-import { toasts } from './toasts.svelte';
-import { ui } from './ui.svelte';
+import { classes } from '../stores/classes.svelte';
+import { dashboard } from '../stores/dashboard.svelte';
+import { engine } from '../stores/engine.svelte';
+import { gallery } from '../stores/gallery.svelte';
+import { history } from '../stores/history.svelte';
+import { labeling } from '../stores/labeling.svelte';
+import { loop } from '../stores/loop.svelte';
+import { project } from '../stores/project.svelte';
+import { toasts } from '../stores/toasts.svelte';
+import { ui } from '../stores/ui.svelte';
 
 export function filterTitle(filter: ImageFilter): string {
   switch (filter.kind) {
@@ -28,8 +28,8 @@ export function filterTitle(filter: ImageFilter): string {
 }
 
 export function showView(view: ViewName): void {
-  ui.view = view;
-  ui.helpOpen = false;
+  ui.show(view);
+  ui.setHelpOpen(false);
   const load = async (): Promise<void> => {
     if (view === 'gallery' && !gallery.loaded) await gallery.reload();
     if (view === 'history') await Promise.all([history.load(), project.loadUnreadable()]);

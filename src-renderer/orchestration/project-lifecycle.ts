@@ -2,21 +2,21 @@
  * What happens to every store when a project opens or closes, and how pushed events and
  * reconnections keep them current.
  */
-import type { JobKind, ProjectChange } from '../../src-preload/contract';
+import type { JobKind, ProjectChanged, RoundInfo } from '../../src-shared/contract';
 import { subscribe } from '../api/client';
-import { classes } from './classes.svelte';
-import { connection } from './connection.svelte';
-import { dashboard } from './dashboard.svelte';
-import { engine } from './engine.svelte';
-import { gallery } from './gallery.svelte';
-import { history } from './history.svelte';
-import { jobs } from './jobs.svelte';
-import { labeling } from './labeling.svelte';
-import { loop } from './loop.svelte';
-import { project } from './project.svelte';
-import { suggestions } from './suggestions.svelte';
-import { toasts } from './toasts.svelte';
-import { ui } from './ui.svelte';
+import { classes } from '../stores/classes.svelte';
+import { connection } from '../stores/connection.svelte';
+import { dashboard } from '../stores/dashboard.svelte';
+import { engine } from '../stores/engine.svelte';
+import { gallery } from '../stores/gallery.svelte';
+import { history } from '../stores/history.svelte';
+import { jobs } from '../stores/jobs.svelte';
+import { labeling } from '../stores/labeling.svelte';
+import { loop } from '../stores/loop.svelte';
+import { project } from '../stores/project.svelte';
+import { suggestions } from '../stores/suggestions.svelte';
+import { toasts } from '../stores/toasts.svelte';
+import { ui } from '../stores/ui.svelte';
 
 let openPath: string | null = null;
 
@@ -30,7 +30,7 @@ export async function enterProject(): Promise<void> {
   if (summary.path === openPath) return;
   openPath = summary.path;
   clearLoadedProject();
-  ui.view = 'label';
+  ui.show('label');
   await Promise.all([classes.load(), refreshLoop()]);
   // Back to the loop's queue when a batch is waiting; otherwise the unlabeled images in folder order.
   const round = loop.round;
@@ -56,8 +56,8 @@ export function leaveProject(): void {
   openPath = null;
   classes.clear();
   clearLoadedProject();
-  history.entries = [];
-  project.unreadable = [];
+  history.clear();
+  project.clearUnreadable();
 }
 
 export async function openProject(path: string, create: boolean): Promise<void> {
@@ -106,11 +106,11 @@ function coalesce(fn: () => Promise<void>, ms: number): () => void {
   };
 }
 
-const refreshCounts = coalesce(async () => {
+/** Views showing data derived on the server (history, dashboard, the queue panel after an import) follow label and class changes. */
+const refreshViews = coalesce(async () => {
   if (!project.summary) return;
-  await Promise.all([project.refreshSummary(), classes.load()]);
   if (ui.view === 'history') await history.load();
-  if (ui.view === 'adapt') await loop.refreshRound();
+  if (ui.view === 'adapt' && loop.stale) await loop.refreshRound();
   if (ui.view === 'dashboard' || ui.view === 'adapt') await dashboard.load();
 }, 150);
 
@@ -119,19 +119,16 @@ const refreshEngine = coalesce(async () => {
   await engine.refresh();
 }, 200);
 
-/** A new round, or the open one re-ranked: the queue panel and a session on the queue follow. */
-const refreshRound = coalesce(async () => {
-  if (!project.summary) return;
-  const round = await loop.refreshRound();
-  suggestions.seed(round?.items ?? []);
-  await labeling.followRound(round);
-}, 100);
+/** A new round, or the open one re-ranked (carried by the event): suggestions and a session on the queue follow. */
+function followRound(round: RoundInfo): void {
+  suggestions.seed(round.items);
+  labeling.followRound(round).catch((error: unknown) => toasts.error(error, 'Could not follow the new round'));
+}
 
-/** A newly trained model: new suggestions, a new point on the learning curve. */
+/** A newly trained model: new suggestions, a new point on the learning curve (its status comes with the 'engine' change). */
 const refreshModel = coalesce(async () => {
   if (!project.summary) return;
   suggestions.clear();
-  await engine.refresh();
   if (ui.view === 'dashboard') await dashboard.load();
 }, 150);
 
@@ -161,24 +158,26 @@ async function followOpenState(): Promise<void> {
   await project.refreshRecent();
 }
 
-function onProjectChanged(change: ProjectChange): void {
-  switch (change) {
-    case 'opened':
-    case 'closed':
-      followOpenState().catch((error: unknown) => toasts.error(error));
-      return;
+/** Stores that follow project changes by themselves, each declaring which (`follows`). */
+const followers = [project, classes, engine, loop];
+
+function onProjectChanged(event: ProjectChanged): void {
+  if (event.change === 'opened' || event.change === 'closed') {
+    followOpenState().catch((error: unknown) => toasts.error(error));
+    return;
+  }
+  if (!project.summary) return;
+  for (const store of followers) if (store.follows.includes(event.change)) store.follow(event);
+  switch (event.change) {
     case 'scanned':
       refreshAfterScan();
       return;
     case 'classes':
     case 'labels':
-      refreshCounts();
-      return;
-    case 'engine':
-      refreshEngine();
+      refreshViews();
       return;
     case 'round':
-      refreshRound();
+      followRound(event.round);
       return;
     case 'model':
       refreshModel();
@@ -219,8 +218,8 @@ export function wireEvents(): () => void {
     subscribe('job:progress', (p) => jobs.progress(p)),
     subscribe('job:completed', (e) => {
       jobs.end(e.jobId);
+      // The engine status itself comes with the 'engine' change.
       if (e.kind === 'scan') refreshAfterScan();
-      if (e.kind === 'extract' || e.kind === 'download' || e.kind === 'train') refreshEngine();
     }),
     subscribe('job:failed', (e) => {
       jobs.end(e.jobId);
@@ -230,7 +229,7 @@ export function wireEvents(): () => void {
       if (e.error.code !== 'CANCELLED' && !shownByPicker) toasts.error(e.error.message, JOB_FAILED[e.kind]);
       if (e.kind !== 'scan') refreshEngine();
     }),
-    subscribe('project:changed', ({ change }) => onProjectChanged(change)),
+    subscribe('project:changed', onProjectChanged),
     connection.watch(
       () => {
         toasts.info('Connection restored.');

@@ -2,12 +2,12 @@
  * Label changes that touch several stores: bulk labels from the gallery, undo and redo.
  * After undo or redo the labeling view shows the image whose label changed.
  */
-import type { LabelAction } from '../../src-preload/contract';
+import type { LabelAction } from '../../src-shared/contract';
 import { call } from '../api/client';
-import { gallery } from './gallery.svelte';
-import { labeling } from './labeling.svelte';
-import { toasts } from './toasts.svelte';
-import { ui } from './ui.svelte';
+import { gallery } from '../stores/gallery.svelte';
+import { labeling } from '../stores/labeling.svelte';
+import { toasts } from '../stores/toasts.svelte';
+import { ui } from '../stores/ui.svelte';
 
 function applyEverywhere(action: LabelAction): void {
   labeling.apply(action);

@@ -1,7 +1,8 @@
 /**
- * Deterministic pseudo-random numbers for everything the query strategies draw at random
- * (random baseline, core-set cold start, k-means++ seeding). Same seed, same sequence, on
- * every machine: benchmarks and simulations replay exactly.
+ * Deterministic pseudo-random numbers for everything drawn at random: the query strategies
+ * (random baseline, core-set cold start, k-means++ seeding), training, the starter-model
+ * build, the demo set, data splits and the evaluation sample. Same seed, same sequence, on
+ * every machine: benchmarks and simulations replay exactly. Not for security.
  */
 
 /** Returns numbers uniformly distributed in [0, 1). */
@@ -37,4 +38,35 @@ export function deriveSeed(seed: number, ...streams: number[]): number {
 /** A whole number uniformly distributed in [0, n). */
 export function randomIndex(random: RandomSource, n: number): number {
   return Math.min(n - 1, Math.floor(random() * n));
+}
+
+/** Seeded draws and shuffles over one mulberry32 stream. */
+export class SeededRandom {
+  private readonly source: RandomSource;
+
+  constructor(seed: number) {
+    this.source = mulberry32(seed);
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.source();
+  }
+
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    return randomIndex(this.source, n);
+  }
+
+  /** Fisher-Yates shuffle of a copy of `items`. */
+  shuffled<T>(items: readonly T[]): T[] {
+    const out = items.slice();
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const a = out[i] as T;
+      out[i] = out[j] as T;
+      out[j] = a;
+    }
+    return out;
+  }
 }

@@ -4,7 +4,7 @@
  * for every caller (requests, jobs, the engine worker, the CLI), so no path claims that a
  * label is saved when the disk refused it.
  */
-import { AppError } from '../../src-preload/app-error';
+import { AppError } from '../../src-shared/app-error';
 
 function codeOf(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code;

@@ -1,5 +1,5 @@
 /** Typed pushed events: services emit, each shell (Electron IPC, WebSocket) subscribes once. */
-import type { EventName, Events } from '../../src-preload/contract';
+import type { EventName, Events } from '../../src-shared/contract';
 
 export type EventSink = <E extends EventName>(event: E, payload: Events[E]) => void;
 

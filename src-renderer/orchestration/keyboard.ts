@@ -4,17 +4,17 @@
  */
 import type { Command, KeyContext } from '../logic/keymap';
 import { isTypingTarget, resolveKey } from '../logic/keymap';
-import { classes } from './classes.svelte';
-import { gallery } from './gallery.svelte';
-import { labeling } from './labeling.svelte';
+import { classes } from '../stores/classes.svelte';
+import { gallery } from '../stores/gallery.svelte';
+import { labeling } from '../stores/labeling.svelte';
 import { redo, setLabels, undo } from './label-commands';
 import { openInLabeling, showView } from './navigation';
-import { project } from './project.svelte';
-import { suggestions } from './suggestions.svelte';
-import { toasts } from './toasts.svelte';
+import { project } from '../stores/project.svelte';
+import { suggestions } from '../stores/suggestions.svelte';
+import { toasts } from '../stores/toasts.svelte';
 import { call } from '../api/client';
-import { ui } from './ui.svelte';
-import { viewer } from './viewer.svelte';
+import { ui } from '../stores/ui.svelte';
+import { viewer } from '../stores/viewer.svelte';
 
 export const LABEL_KEY_MARK = 'adma:label-key';
 export const IMAGE_SHOWN_MARK = 'adma:image-shown';
@@ -92,10 +92,10 @@ export function run(command: Command): void {
       viewer.fit();
       return;
     case 'help':
-      ui.helpOpen = !ui.helpOpen;
+      ui.setHelpOpen(!ui.helpOpen);
       return;
     case 'escape':
-      if (ui.helpOpen) ui.helpOpen = false;
+      if (ui.helpOpen) ui.setHelpOpen(false);
       else if (ui.view === 'gallery') gallery.clearSelection();
       return;
     case 'select-all':
@@ -138,7 +138,7 @@ export function onKeydown(event: KeyboardEvent): void {
   if (ui.helpOpen) {
     if (event.key === 'Escape' || event.key === '?') {
       event.preventDefault();
-      ui.helpOpen = false;
+      ui.setHelpOpen(false);
     }
     return;
   }

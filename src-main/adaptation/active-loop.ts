@@ -1,0 +1,183 @@
+/**
+ * Rounds of the active loop: settings, querying a batch, training a version when the batch
+ * is labeled (or continuously), and the current model's suggestions. The engine worker
+ * selects (loopSelect) and trains (loopTrain); this module records the results.
+ */
+import { AppError } from '../../src-shared/app-error';
+import type { LoopSettings, RoundInfo, Suggestion } from '../../src-shared/contract';
+import { JobReporter } from '../core/job-reporter';
+import { errorMessage, type AdaptationContext } from './adaptation-context';
+import type { VersionClass } from './adaptation-store';
+import type { Evaluation } from './evaluation';
+import type { FeatureExtraction } from './feature-extraction';
+import type { ModelSession } from './model-session';
+import type { PoolSession } from './pool-session';
+import { TrainingScheduler, type SchedulerTimers } from './training-scheduler';
+
+export class ActiveLoop {
+  readonly scheduler: TrainingScheduler;
+
+  constructor(
+    private readonly ctx: AdaptationContext,
+    private readonly parts: { pool: PoolSession; features: FeatureExtraction; model: ModelSession; evaluation: Evaluation },
+    timers?: SchedulerTimers,
+  ) {
+    this.scheduler = new TrainingScheduler(
+      {
+        train: () => this.runTraining(),
+        query: () => this.nextRound(),
+        trainingChanged: () => ctx.engineChanged(),
+        log: ctx.log,
+      },
+      timers,
+    );
+  }
+
+  settings(): LoopSettings {
+    return this.ctx.store.settings();
+  }
+
+  updateSettings(changes: Partial<LoopSettings>): LoopSettings {
+    const { ctx } = this;
+    const before = ctx.store.settings();
+    const next: LoopSettings = { ...before, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
+    ctx.store.saveSettings(next);
+    if (next.mode !== before.mode) {
+      this.parts.pool.invalidate();
+      if (next.mode === 'deep') this.parts.features.start(); // deep mode needs the cut-layer activations
+    }
+    if (next.continuous && !before.continuous) this.scheduler.schedule();
+    ctx.engineChanged();
+    return next;
+  }
+
+  currentRound(): RoundInfo | null {
+    return this.ctx.store.latestRound();
+  }
+
+  async nextRound(): Promise<RoundInfo> {
+    const { ctx } = this;
+    const { pool, features } = this.parts;
+    if (!ctx.store.model()) throw new AppError('CONFLICT', 'Choose a pre-trained model first (Adapt view).');
+    const firstPool = features.status.state !== 'complete' && !pool.isPrepared;
+    await pool.prepare().catch((error: unknown) => {
+      if (!firstPool) throw error;
+      const { done, total } = features.status;
+      throw new AppError('BUSY', `Features are not ready yet (${done} of ${total} images): ${errorMessage(error)}`);
+    });
+    const settings = ctx.store.settings();
+    const labels = ctx.trainingLabels();
+    const classCount = new Set(labels.values()).size;
+    const evaluation = [...ctx.store.evaluationIds()];
+    const items = await ctx.engine().request('loopSelect', {
+      strategy: settings.strategy,
+      schedule: settings.schedule.kind === 'linear' ? { kind: 'linear', step: settings.schedule.step } : { kind: 'exponential', gamma: settings.schedule.gamma },
+      uncertainty: settings.uncertainty,
+      batchSize: settings.batchSize,
+      round: Math.floor(labels.size / settings.batchSize),
+      labeledIds: [...labels.keys()],
+      excludedIds: evaluation,
+      labeledClassCount: classCount,
+      seed: ctx.seed,
+    });
+    if (items.length === 0) throw new AppError('CONFLICT', 'Every image with features is labeled or in the evaluation set: there is nothing left to query.');
+    const modelId = ctx.store.model()?.modelId as string;
+    ctx.store.saveRound(
+      {
+        index: ctx.store.roundCount(),
+        strategy: settings.strategy,
+        lambda: items[0]?.lambda ?? null,
+        schedule: settings.schedule,
+        batchSize: settings.batchSize,
+        modelVersion: ctx.store.latestVersion()?.version ?? 0,
+      },
+      modelId,
+      items,
+    );
+    const round = ctx.store.latestRound() as RoundInfo;
+    ctx.roundQueried(round);
+    return round;
+  }
+
+  /** After any label change: train when the batch is done (or continuously), then re-query. */
+  onLabelsChanged(): void {
+    const { ctx } = this;
+    if (ctx.isClosed || !ctx.store.model()) return;
+    const round = ctx.store.latestRound();
+    const version = ctx.store.latestVersion()?.version ?? 0;
+    this.scheduler.labelsChanged({
+      continuous: ctx.store.settings().continuous,
+      batchDone: round !== null && round.items.length > 0 && round.labeled === round.items.length,
+      trainedSinceQuery: round !== null && round.modelVersion !== version,
+    });
+  }
+
+  /** Fine-tune a new version on every training label; resolves when it is recorded. */
+  train(): Promise<void> {
+    return this.scheduler.train();
+  }
+
+  get isTraining(): boolean {
+    return this.scheduler.isTraining;
+  }
+
+  suggestion(imageId: number): Suggestion | null {
+    return this.ctx.store.suggestion(imageId);
+  }
+
+  private async runTraining(): Promise<void> {
+    const { ctx } = this;
+    const model = ctx.store.model();
+    if (!model?.modelId) throw new AppError('CONFLICT', 'Choose a pre-trained model first.');
+    await this.parts.pool.prepare();
+    const labels = ctx.trainingLabels();
+    const labeledClasses = new Set(labels.values());
+    const classes: VersionClass[] = ctx.project.classes
+      .list()
+      .filter((c) => labeledClasses.has(c.id))
+      .map((c) => ({ id: c.id, name: c.name }));
+    if (classes.length < 2) throw new AppError('CONFLICT', 'Label images of at least two classes before the model can be trained.');
+    const indexOf = new Map(classes.map((c, i) => [c.id, i]));
+    const settings = ctx.store.settings();
+    const version = (ctx.store.latestVersion()?.version ?? 0) + 1;
+    const previousDir = ctx.latestHeadDir(model.modelId);
+    const reporter = new JobReporter(ctx.events, 'train');
+    const result = await reporter.run(() =>
+      ctx.engine().request(
+        'loopTrain',
+        {
+          classes: classes.map((c) => `class-${c.id}`),
+          labels: [...labels].map(([imageId, classId]) => ({ imageId, classIndex: indexOf.get(classId) as number })),
+          mode: settings.mode,
+          seed: ctx.seed,
+          outDir: ctx.headDir(version),
+          previousDir,
+        },
+        { onProgress: reporter.forward },
+      ),
+    );
+    const evaluation = this.parts.evaluation.score(new Map(result.predictions.map((p) => [p.imageId, classes[p.classIndex]?.id ?? -1])));
+    ctx.store.saveVersion(
+      {
+        version,
+        modelId: model.modelId,
+        mode: settings.mode,
+        classes,
+        trainingLabels: labels.size,
+        evalLabeled: evaluation.labeled,
+        evalCorrect: evaluation.correct,
+        confusion: evaluation.confusion,
+        metrics: {
+          epochs: result.epochs,
+          loss: result.loss,
+          trainAccuracy: result.trainAccuracy,
+          millis: result.millis,
+          backend: this.parts.model.backendLabel ?? '',
+        },
+        trainedAt: new Date().toISOString(),
+      },
+      result.predictions,
+    );
+    ctx.changed('model');
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * What every adaptation module of one open project shares: the project, its adaptation rows,
+ * the engine port, the event hub, where models live, the project's seed, and whether the
+ * project has been closed.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EngineStatus, ProjectChanged, RoundInfo } from '../../src-shared/contract';
+import type { EventHub } from '../core/event-hub';
+import type { ModelSource } from '../engine/model/model-source';
+import type { Project } from '../project/project';
+import { AdaptationStore } from './adaptation-store';
+import type { EnginePort } from './engine-port';
+import { modelSource, type ModelPlaces } from './model-options';
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class AdaptationContext {
+  readonly store: AdaptationStore;
+  readonly seed: number;
+  private closed = false;
+
+  constructor(
+    readonly project: Project,
+    readonly engine: () => EnginePort,
+    readonly events: EventHub,
+    readonly places: ModelPlaces,
+    readonly log: (message: string) => void,
+  ) {
+    this.store = new AdaptationStore(project.db);
+    this.seed = createHash('sha256').update(project.summary().createdAt + project.root).digest().readUInt32LE(0);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  markClosed(): void {
+    this.closed = true;
+  }
+
+  /** Composes the engine status (set by the adaptation that owns the parts). */
+  engineStatus: () => EngineStatus = () => {
+    throw new Error('engine status not wired');
+  };
+
+  private announce(event: ProjectChanged): void {
+    if (!this.closed) this.events.emit('project:changed', event);
+  }
+
+  /** The engine status changed (model, backend, features, training): announce the new status. */
+  engineChanged(): void {
+    if (!this.closed) this.announce({ change: 'engine', status: this.engineStatus() });
+  }
+
+  /** A new round was queried: announce it. */
+  roundQueried(round: RoundInfo): void {
+    this.announce({ change: 'round', round });
+  }
+
+  /** A new version was trained, or the evaluation set grew. */
+  changed(change: 'model' | 'evaluation'): void {
+    this.announce({ change });
+  }
+
+  /** The engine's source of the chosen model, or null before a choice. */
+  source(): ModelSource | null {
+    const model = this.store.model();
+    return model ? modelSource(model.choice, this.places) : null;
+  }
+
+  headDir(version: number): string {
+    return path.join(this.project.adminDir, 'models', `v${version}`);
+  }
+
+  headExists(version: number): boolean {
+    return fs.existsSync(this.headDir(version));
+  }
+
+  /** The latest version's head folder when it was trained on `modelId` and is on disk. */
+  latestHeadDir(modelId: string): string | null {
+    const latest = this.store.latestVersion();
+    return latest && latest.modelId === modelId && this.headExists(latest.version) ? this.headDir(latest.version) : null;
+  }
+
+  /** Every image of the project, present on disk. */
+  allImages() {
+    return this.project.images.list({ kind: 'all' }, 0, 10_000_000).items;
+  }
+
+  /** Labels of training images (the evaluation set's labels left out). */
+  trainingLabels(): Map<number, number> {
+    const evaluation = this.store.evaluationIds();
+    const labels = this.store.labels();
+    for (const id of evaluation) labels.delete(id);
+    return labels;
+  }
+}

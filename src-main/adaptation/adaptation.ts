@@ -1,0 +1,100 @@
+/**
+ * The active model adaptation of one open project, composed of focused parts: the model
+ * session (backend, model choice), feature extraction, the pool session in the worker, the
+ * active loop (rounds and its training scheduler), evaluation (and dashboard), transfer
+ * (export, import). Heavy work runs behind the engine port; the parts record everything in
+ * the project database.
+ */
+import type { EngineStatus, ScanReport } from '../../src-shared/contract';
+import type { EventHub } from '../core/event-hub';
+import type { Project } from '../project/project';
+import { ActiveLoop } from './active-loop';
+import { AdaptationContext, errorMessage } from './adaptation-context';
+import type { EnginePort } from './engine-port';
+import { Evaluation } from './evaluation';
+import { FeatureExtraction } from './feature-extraction';
+import type { ModelPlaces } from './model-options';
+import { ModelSession } from './model-session';
+import { PoolSession } from './pool-session';
+import type { SchedulerTimers } from './training-scheduler';
+import { Transfer } from './transfer';
+
+export interface AdaptationOptions {
+  project: Project;
+  engine: () => EnginePort;
+  events: EventHub;
+  places: ModelPlaces;
+  log: (message: string) => void;
+  /** Timers of the training scheduler (tests drive them). */
+  timers?: SchedulerTimers;
+}
+
+export class Adaptation {
+  readonly ctx: AdaptationContext;
+  readonly model: ModelSession;
+  readonly pool: PoolSession;
+  readonly features: FeatureExtraction;
+  readonly evaluation: Evaluation;
+  readonly loop: ActiveLoop;
+  readonly transfer: Transfer;
+
+  constructor(options: AdaptationOptions) {
+    const ctx = new AdaptationContext(options.project, options.engine, options.events, options.places, options.log);
+    this.ctx = ctx;
+    ctx.engineStatus = () => this.status();
+    this.pool = new PoolSession(ctx);
+    this.features = new FeatureExtraction(ctx, () => {
+      this.pool.invalidate();
+      return this.pool.prepare();
+    });
+    this.model = new ModelSession(ctx, () => this.pool.invalidate());
+    this.evaluation = new Evaluation(ctx, this.pool);
+    this.loop = new ActiveLoop(ctx, { pool: this.pool, features: this.features, model: this.model, evaluation: this.evaluation }, options.timers);
+    this.transfer = new Transfer(ctx, { pool: this.pool, evaluation: this.evaluation });
+  }
+
+  get store() {
+    return this.ctx.store;
+  }
+
+  status(): EngineStatus {
+    const { store } = this.ctx;
+    const model = store.model();
+    return {
+      choice: model?.choice ?? null,
+      modelId: model?.modelId ?? null,
+      modelName: model?.modelName ?? null,
+      backend: this.model.backendLabel,
+      features: this.features.status,
+      modelVersion: store.latestVersion()?.version ?? 0,
+      training: this.loop.isTraining,
+    };
+  }
+
+  /** On open: start the engine so its backend is shown at once (extraction resumes after the scan). */
+  start(): void {
+    this.model
+      .ensureBackend()
+      .then(() => this.ctx.engineChanged())
+      .catch((error: unknown) => this.ctx.log(`engine: ${errorMessage(error)}`));
+  }
+
+  /** Choose the pre-trained model, then extract features in the background. */
+  async chooseModel(...args: Parameters<ModelSession['choose']>): Promise<EngineStatus> {
+    await this.model.choose(...args);
+    this.features.start();
+    return this.status();
+  }
+
+  /** The folder was rescanned: a changed image set invalidates the pool; new images need features. */
+  onScanned(report: ScanReport): void {
+    if (report.added + report.removed + report.changed > 0) this.pool.invalidate();
+    if (this.ctx.store.model()) this.features.start();
+  }
+
+  async close(): Promise<void> {
+    this.ctx.markClosed();
+    this.features.cancel();
+    await Promise.allSettled([this.features.done, this.loop.scheduler.close()]);
+  }
+}

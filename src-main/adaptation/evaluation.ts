@@ -1,0 +1,127 @@
+/**
+ * The evaluation set (a random sample never queried nor trained on), scoring every model
+ * version against its labels, and the dashboard built from those scores.
+ */
+import type { CurvePoint, Dashboard } from '../../src-shared/contract';
+import { SeededRandom } from '../core/seeded-random';
+import { errorMessage, type AdaptationContext } from './adaptation-context';
+import type { VersionRow } from './adaptation-store';
+import { plateauHint, wilsonInterval } from './learning-curve';
+import type { PoolSession } from './pool-session';
+
+export interface EvaluationScore {
+  labeled: number;
+  correct: number;
+  confusion: { classIds: number[]; counts: number[][] } | null;
+}
+
+export class Evaluation {
+  /** Per model version, the evaluation labels it was last scored against (see refresh). */
+  private readonly scoredAgainst = new Map<number, string>();
+
+  constructor(
+    private readonly ctx: AdaptationContext,
+    private readonly pool: PoolSession,
+  ) {}
+
+  /** Accuracy and confusion on the labeled evaluation images, from top-1 predicted class ids. */
+  score(predicted: Map<number, number>): EvaluationScore {
+    const { store, project } = this.ctx;
+    const labels = store.labels();
+    const classIds = project.classes.list().map((c) => c.id);
+    const column = new Map(classIds.map((id, i) => [id, i]));
+    const counts = classIds.map(() => classIds.map(() => 0));
+    let labeled = 0;
+    let correct = 0;
+    for (const id of store.evaluationIds()) {
+      const truth = labels.get(id);
+      const guess = predicted.get(id);
+      if (truth === undefined || guess === undefined || guess < 0) continue;
+      labeled++;
+      if (truth === guess) correct++;
+      const row = column.get(truth);
+      const col = column.get(guess);
+      if (row !== undefined && col !== undefined) counts[row]![col]!++;
+    }
+    return { labeled, correct, confusion: labeled > 0 ? { classIds, counts } : null };
+  }
+
+  /** Add a random sample of unlabeled, never-queried images to the evaluation set. */
+  sample(count: number): { added: number; size: number } {
+    const { ctx } = this;
+    const queried = ctx.store.queriedIds();
+    const evaluation = ctx.store.evaluationIds();
+    const candidates = ctx.project.images
+      .list({ kind: 'unlabeled' }, 0, 10_000_000)
+      .items.map((i) => i.id)
+      .filter((id) => !queried.has(id) && !evaluation.has(id));
+    const chosen = new SeededRandom(ctx.seed ^ (evaluation.size + 1)).shuffled(candidates).slice(0, count);
+    ctx.store.addEvaluation(chosen);
+    ctx.changed('evaluation');
+    return { added: chosen.length, size: evaluation.size + chosen.length };
+  }
+
+  /**
+   * Score on the evaluation set each version not yet scored against its current labels: a new
+   * version alone after a round, every version when evaluation labels change.
+   */
+  private async refresh(): Promise<void> {
+    const { ctx } = this;
+    const labels = ctx.store.labels();
+    const evalIds = [...ctx.store.evaluationIds()].filter((id) => labels.has(id)).sort((a, b) => a - b);
+    if (evalIds.length === 0) return;
+    const signature = evalIds.map((id) => `${id}:${labels.get(id)}`).join();
+    const stale = ctx.store.versions().filter((v) => this.scoredAgainst.get(v.version) !== signature && ctx.headExists(v.version));
+    if (stale.length === 0) return;
+    await this.pool.prepare();
+    const { predicted } = await ctx.engine().request('loopEvaluate', {
+      heads: stale.map((v) => ({ version: v.version, dir: ctx.headDir(v.version) })),
+      imageIds: evalIds,
+    });
+    for (const { version, classIndex } of predicted) {
+      const row = stale.find((v) => v.version === version) as VersionRow;
+      const guesses = new Map(evalIds.map((id, k) => [id, row.classes[classIndex[k] as number]?.id ?? -1]));
+      const result = this.score(guesses);
+      ctx.store.saveEvaluation(version, result.labeled, result.correct, result.confusion);
+      this.scoredAgainst.set(version, signature);
+    }
+  }
+
+  async dashboard(): Promise<Dashboard> {
+    const { ctx } = this;
+    await this.refresh().catch((error: unknown) => ctx.log(`evaluation: ${errorMessage(error)}`));
+    const versions = ctx.store.versions();
+    const labels = ctx.store.labels();
+    const evaluation = ctx.store.evaluationIds();
+    const curve: CurvePoint[] = versions
+      .filter((v) => v.evalLabeled > 0)
+      .map((v) => ({
+        modelVersion: v.version,
+        labels: v.trainingLabels,
+        accuracy: v.evalCorrect / v.evalLabeled,
+        ...wilsonInterval(v.evalCorrect, v.evalLabeled),
+        evaluated: v.evalLabeled,
+      }));
+    const perClass = ctx.project.classes.list().map((c) => {
+      let training = 0;
+      let inEvaluation = 0;
+      for (const [id, cls] of labels) {
+        if (cls !== c.id) continue;
+        if (evaluation.has(id)) inEvaluation++;
+        else training++;
+      }
+      return { classId: c.id, name: c.name, color: c.color, training, evaluation: inEvaluation };
+    });
+    const evalLabeled = [...evaluation].filter((id) => labels.has(id)).length;
+    const latest = versions[versions.length - 1];
+    return {
+      trainingLabels: labels.size - evalLabeled,
+      evaluation: { size: evaluation.size, labeled: evalLabeled },
+      accuracyKnown: curve.length > 0,
+      curve,
+      perClass,
+      confusion: latest?.confusion ?? null,
+      plateau: plateauHint(curve),
+    };
+  }
+}

@@ -1,0 +1,73 @@
+/** Feature extraction in the background: every image that lacks features, after open, scan, model choice or a switch to deep mode. */
+import path from 'node:path';
+import { AppError } from '../../src-shared/app-error';
+import type { EngineStatus } from '../../src-shared/contract';
+import { JobReporter } from '../core/job-reporter';
+import { errorMessage, type AdaptationContext } from './adaptation-context';
+
+export type FeatureStatus = EngineStatus['features'];
+
+export class FeatureExtraction {
+  private state: FeatureStatus = { state: 'none', done: 0, total: 0, failed: 0, message: null };
+  private running: { cancel(): void; done: Promise<void> } | null = null;
+
+  constructor(
+    private readonly ctx: AdaptationContext,
+    /** Called when extraction completed: the pool must be rebuilt from the new features. */
+    private readonly onComplete: () => Promise<void>,
+  ) {}
+
+  get status(): FeatureStatus {
+    return { ...this.state };
+  }
+
+  /** The running extraction's end (resolves also when it failed or was cancelled). */
+  get done(): Promise<void> | undefined {
+    return this.running?.done;
+  }
+
+  start(): void {
+    const { ctx } = this;
+    const source = ctx.source();
+    if (!source || ctx.isClosed) return;
+    this.running?.cancel();
+    const items = ctx.allImages().map((i) => ({ hash: i.hash, path: path.join(ctx.project.root, ...i.relPath.split('/')) }));
+    const deep = ctx.store.settings().mode === 'deep';
+    const reporter = new JobReporter(ctx.events, 'extract');
+    this.state = { state: 'running', done: 0, total: items.length, failed: 0, message: null };
+    ctx.engineChanged();
+    const job = ctx.engine().start('extractFeatures', { model: source, projectDir: ctx.project.root, items, deep });
+    job.onProgress((event) => {
+      // The engine counts the images it still had to compute; the UI counts every image.
+      const done = Math.max(0, items.length - (event.total - event.done));
+      this.state = { ...this.state, done, total: items.length };
+      reporter.progress(event.phase, done, items.length);
+    });
+    const done = reporter
+      .run(() => job.result)
+      .then((result) => {
+        this.state = {
+          state: 'complete',
+          done: result.requested,
+          total: result.requested,
+          failed: result.failures.length,
+          message: result.failures.length ? `${result.failures.length} images could not be decoded (first: ${result.failures[0]?.path}: ${result.failures[0]?.error.message})` : null,
+        };
+        ctx.engineChanged();
+        return this.onComplete();
+      })
+      .catch((error: unknown) => {
+        const cancelled = error instanceof AppError && error.code === 'CANCELLED';
+        this.state = { ...this.state, state: cancelled ? 'cancelled' : 'failed', message: errorMessage(error) };
+        ctx.engineChanged();
+      })
+      .finally(() => {
+        if (this.running?.done === done) this.running = null;
+      });
+    this.running = { cancel: () => job.cancel(), done };
+  }
+
+  cancel(): void {
+    this.running?.cancel();
+  }
+}

@@ -1,0 +1,68 @@
+/** The engine's backend label and the project's pre-trained model: choice, download, inspection. */
+import { AppError } from '../../src-shared/app-error';
+import type { ModelChoice, ModelInspection } from '../../src-shared/contract';
+import { JobReporter } from '../core/job-reporter';
+import type { AdaptationContext } from './adaptation-context';
+import { isModelInstalled, modelSource } from './model-options';
+
+export class ModelSession {
+  /** The engine's backend, shown in every status once the worker has started. */
+  private label: string | null = null;
+  private backendStart: Promise<void> | null = null;
+
+  constructor(
+    private readonly ctx: AdaptationContext,
+    /** Called when the chosen model's id changed (the pool no longer holds). */
+    private readonly onModelChanged: () => void,
+  ) {}
+
+  get backendLabel(): string | null {
+    return this.label;
+  }
+
+  /** Start the engine once; its backend label is kept for the status. */
+  ensureBackend(): Promise<void> {
+    // Promise.resolve().then: a worker that cannot start rejects here, never throws into the caller.
+    this.backendStart ??= Promise.resolve()
+      .then(() => this.ctx.engine().request('init', {}))
+      .then((info) => {
+        this.label = info.label;
+      })
+      .catch((error: unknown) => {
+        this.backendStart = null;
+        throw error;
+      });
+    return this.backendStart;
+  }
+
+  /** Download (known models) and load the chosen model, then record it. */
+  async choose(choice: ModelChoice): Promise<void> {
+    const { ctx } = this;
+    await this.ensureBackend();
+    const source = modelSource(choice, ctx.places);
+    if (choice.kind === 'known' && !isModelInstalled(choice.id, ctx.places)) {
+      const job = new JobReporter(ctx.events, 'download');
+      const cacheRoot = ctx.places.cacheRoot;
+      await job
+        .run(() => ctx.engine().request('downloadModel', { id: choice.id, ...(cacheRoot ? { cacheRoot } : {}) }, { onProgress: job.forward }))
+        .catch((error: unknown) => {
+          if (error instanceof AppError && error.code === 'NETWORK') {
+            throw new AppError(
+              'NETWORK',
+              `${error.message} This machine cannot reach the download server. Choose the built-in starter model or a model folder on disk instead.`,
+            );
+          }
+          throw error;
+        });
+    }
+    const summary = await ctx.engine().request('loadModel', { source });
+    const previous = ctx.store.model();
+    ctx.store.setModel(choice, summary.descriptor.id, summary.descriptor.name);
+    if (previous?.modelId !== summary.descriptor.id) this.onModelChanged();
+    ctx.engineChanged();
+  }
+
+  inspectFolder(folder: string): Promise<ModelInspection> {
+    return this.ctx.engine().request('inspectModel', { path: folder });
+  }
+}

@@ -1,0 +1,87 @@
+/** What leaves and enters a project: export (model, labels as CSV/JSON, an image folder by class) and CSV label import. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../src-shared/app-error';
+import type { ExportReport, ExportRequest, ImportReport } from '../../src-shared/contract';
+import { JobReporter } from '../core/job-reporter';
+import { knownError } from '../core/storage-errors';
+import { abandonExport, completeExport, prepareExportTarget } from './export-target';
+import type { AdaptationContext } from './adaptation-context';
+import type { Evaluation } from './evaluation';
+import { copyImageFolder, labeledImages, labelsCsv, labelsJson } from './labels-export';
+import { importLabelsCsv } from './labels-import';
+import { writeLearningCurveFiles } from './learning-curve-image';
+import type { PoolSession } from './pool-session';
+
+export class Transfer {
+  constructor(
+    private readonly ctx: AdaptationContext,
+    private readonly parts: { pool: PoolSession; evaluation: Evaluation },
+  ) {}
+
+  async export(request: ExportRequest): Promise<ExportReport> {
+    const { ctx } = this;
+    if (!request.model && !request.labelsCsv && !request.labelsJson && !request.imageFolder) {
+      throw new AppError('BAD_ARGUMENT', 'Choose at least one thing to export.');
+    }
+    const latest = ctx.store.latestVersion();
+    if (request.model && !latest) throw new AppError('CONFLICT', 'There is no trained model yet: label a batch first (the model trains when the batch is done).');
+    const target = prepareExportTarget(request.destination, ctx.project.root);
+    for (const note of target.notes) ctx.log(note);
+    const dest = target.staging; // renamed to target.destination once complete
+    const reporter = new JobReporter(ctx.events, 'export');
+    return reporter.run(async () => {
+      const files: string[] = [];
+      const evaluation = ctx.store.evaluationIds();
+      const images = labeledImages(ctx.project, evaluation);
+      const classes = ctx.project.classes.list();
+      const steps = (request.model ? 1 : 0) + (request.imageFolder ? images.length : 0) + 1;
+      let done = 0;
+      reporter.progress('export', done, steps, true);
+      if (request.model && latest) {
+        await this.parts.pool.prepare();
+        const dashboard = await this.parts.evaluation.dashboard();
+        const names = latest.classes.map((c) => classes.find((live) => live.id === c.id)?.name ?? c.name);
+        const labels = ctx.trainingLabels();
+        const counts = latest.classes.map((c) => [...labels.values()].filter((id) => id === c.id).length);
+        const point = dashboard.curve.find((p) => p.modelVersion === latest.version);
+        const result = await ctx.engine().request('loopExport', {
+          headDir: ctx.headDir(latest.version),
+          outDir: path.join(dest, 'model'),
+          classNames: names,
+          labelCounts: counts,
+          metrics: point
+            ? { 'evaluation accuracy': `${(point.accuracy * 100).toFixed(1)}% (95% CI ${(point.low * 100).toFixed(1)}–${(point.high * 100).toFixed(1)}%, ${point.evaluated} images)` }
+            : { 'evaluation accuracy': 'unknown (no labeled evaluation set)' },
+          training: { version: latest.version, labels: latest.trainingLabels, mode: latest.mode, ...latest.metrics },
+        });
+        files.push(...result.files.map((f) => path.join('model', f)));
+        files.push(...(await writeLearningCurveFiles(path.join(dest, 'model'), dashboard.curve)).map((f) => path.join('model', f)));
+        reporter.progress('export', ++done, steps, true);
+      }
+      if (request.labelsCsv) {
+        fs.writeFileSync(path.join(dest, 'labels.csv'), labelsCsv(images), { flag: 'wx' });
+        files.push('labels.csv');
+      }
+      if (request.labelsJson) {
+        fs.writeFileSync(path.join(dest, 'labels.json'), labelsJson(images, classes.map((c) => c.name), ctx.project.summary().name), { flag: 'wx' });
+        files.push('labels.json');
+      }
+      if (request.imageFolder) {
+        const copied = await copyImageFolder(ctx.project.root, path.join(dest, 'images'), images, (n) => reporter.progress('copy images', done + n, steps));
+        done += images.length;
+        files.push(...copied.map((f) => path.join('images', f)));
+      }
+      completeExport(target);
+      reporter.progress('export', steps, steps, true);
+      return { destination: target.destination, files, modelVersion: request.model ? (latest?.version ?? null) : null };
+    }).catch((error: unknown) => {
+      abandonExport(target);
+      throw knownError(error, 'The export') ?? error;
+    });
+  }
+
+  importCsv(csvPath: string, createClasses: boolean): ImportReport {
+    return importLabelsCsv(this.ctx.project, csvPath, createClasses);
+  }
+}

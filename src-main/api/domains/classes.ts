@@ -1,0 +1,32 @@
+/** Handlers of the classes domain. */
+import type { classesRequests } from '../../../src-shared/requests/classes';
+import type { Workspace } from '../workspace';
+import type { HandlersOf } from './domain-handlers';
+
+export function classesHandlers(ws: Workspace): HandlersOf<typeof classesRequests> {
+  const project = () => ws.requireProject();
+  return {
+    'classes:list': () => project().classes.list(),
+    'classes:create': ({ name, color }) => {
+      const created = project().classes.create(name, color);
+      ws.classesChanged();
+      return created;
+    },
+    'classes:update': ({ id, ...changes }) => {
+      const updated = project().classes.update(id, changes);
+      ws.classesChanged();
+      return updated;
+    },
+    'classes:reorder': ({ ids }) => {
+      const list = project().classes.reorder(ids);
+      ws.classesChanged();
+      return list;
+    },
+    'classes:delete': ({ id }) => {
+      const result = project().deleteClass(id);
+      ws.classesChanged();
+      ws.labelsChanged(null);
+      return result;
+    },
+  };
+}

@@ -1,0 +1,12 @@
+/** Handlers of the evaluation domain: the evaluation sample and the dashboard. */
+import type { evaluationRequests } from '../../../src-shared/requests/evaluation';
+import type { Workspace } from '../workspace';
+import type { HandlersOf } from './domain-handlers';
+
+export function evaluationHandlers(ws: Workspace): HandlersOf<typeof evaluationRequests> {
+  const evaluation = () => ws.adaptation().evaluation;
+  return {
+    'evaluation:sample': ({ count }) => evaluation().sample(count),
+    'dashboard:get': () => evaluation().dashboard(),
+  };
+}

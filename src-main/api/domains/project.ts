@@ -1,0 +1,35 @@
+/** Handlers of the project domain: the application, the recent list, folder checks, open/close/create, scan. */
+import { AppError } from '../../../src-shared/app-error';
+import type { projectRequests } from '../../../src-shared/requests/project';
+import { checkPath, completePath } from '../../project/path-check';
+import type { Workspace } from '../workspace';
+import type { HandlersOf } from './domain-handlers';
+
+export function projectHandlers(ws: Workspace): HandlersOf<typeof projectRequests> {
+  const project = () => ws.requireProject();
+  return {
+    'app:info': () => ({
+      version: ws.options.version,
+      shell: ws.options.shell,
+      platform: process.platform,
+      canPickFolder: ws.options.pickFolder !== undefined,
+    }),
+    'project:recent': () => ws.recent.list(),
+    'project:forgetRecent': ({ path }) => ws.recent.forget(path),
+    'project:pickFolder': async () => {
+      if (!ws.options.pickFolder) throw new AppError('UNSUPPORTED', 'There is no folder dialog in the browser: type the folder path instead.');
+      return ws.options.pickFolder();
+    },
+    'project:checkPath': ({ path }) => checkPath(path),
+    'project:completePath': ({ partial }) => completePath(partial),
+    'project:open': ({ path, create }) => ws.open(path, create),
+    'project:close': async () => {
+      await ws.close();
+      return null;
+    },
+    'project:current': () => ws.current?.summary() ?? null,
+    'project:rescan': () => ws.rescan(),
+    'project:unreadable': () => project().images.unreadable(),
+    'project:createDemo': ({ path }) => ws.createDemo(path),
+  };
+}

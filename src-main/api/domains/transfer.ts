@@ -1,0 +1,23 @@
+/** Handlers of the transfer domain: export and CSV label import. */
+import fs from 'node:fs';
+import type { transferRequests } from '../../../src-shared/requests/transfer';
+import { checkPath } from '../../project/path-check';
+import type { Workspace } from '../workspace';
+import type { HandlersOf } from './domain-handlers';
+
+export function transferHandlers(ws: Workspace): HandlersOf<typeof transferRequests> {
+  const adaptation = () => ws.adaptation();
+  return {
+    'export:check': ({ destination }) => {
+      const check = checkPath(destination);
+      return { ...check, empty: !check.exists || (check.isDirectory && fs.readdirSync(check.path).length === 0) };
+    },
+    'export:run': (request) => adaptation().transfer.export(request),
+    'labels:importCsv': ({ path, createClasses }) => {
+      const report = adaptation().transfer.importCsv(path, createClasses);
+      ws.labelsChanged(null, report.labeled > 0);
+      if (report.createdClasses.length > 0) ws.classesChanged();
+      return report;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/** Pushed events: background jobs' progress and the open project's changes. */
+import type { ErrorData } from './app-error';
+import type { ClassInfo } from './requests/classes';
+import type { EngineStatus } from './requests/engine';
+import type { LabelAction } from './requests/labels';
+import type { RoundInfo } from './requests/loop';
+
+export type JobKind = 'scan' | 'download' | 'extract' | 'train' | 'export';
+
+export interface JobProgress {
+  jobId: string;
+  kind: JobKind;
+  phase: string;
+  done: number;
+  total: number;
+  /** Items per second over the recent window, null until known. */
+  rate: number | null;
+  etaSeconds: number | null;
+}
+
+export interface JobEnd {
+  jobId: string;
+  kind: JobKind;
+}
+
+/**
+ * A change of the open project, announced by the state's owner with what a view needs to
+ * follow it without asking again: the class list (with counts), the label action and the
+ * new counts, the engine status, the new round.
+ */
+export type ProjectChanged =
+  | { change: 'opened' | 'closed' | 'scanned' | 'model' | 'evaluation' }
+  | { change: 'classes'; classes: ClassInfo[] }
+  /** `action` is null for an import (many rows) or a deleted class. */
+  | { change: 'labels'; action: LabelAction | null; labeledCount: number; classes: ClassInfo[] }
+  | { change: 'engine'; status: EngineStatus }
+  | { change: 'round'; round: RoundInfo };
+
+export type ProjectChange = ProjectChanged['change'];
+
+export interface Events {
+  'job:progress': JobProgress;
+  'job:completed': JobEnd;
+  'job:failed': JobEnd & { error: ErrorData };
+  'project:changed': ProjectChanged;
+}
+export type EventName = keyof Events;
+export const eventNames: EventName[] = ['job:progress', 'job:completed', 'job:failed', 'project:changed'];

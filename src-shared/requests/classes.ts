@@ -1,0 +1,26 @@
+/** The classes of the open project: list, create, rename/recolour/hotkey, reorder, delete. */
+import { s } from '../schema';
+import { command, id, query } from './request-def';
+
+export interface ClassInfo {
+  id: number;
+  name: string;
+  color: string;
+  hotkey: string;
+  position: number;
+  labelCount: number;
+}
+
+const color = s.string({ min: 4, max: 9 });
+const hotkey = s.string({ min: 1, max: 1, pattern: /^[0-9A-Za-z]$/, describe: 'a digit or a letter' });
+
+export const classesRequests = {
+  'classes:list': query(s.none()).returns<ClassInfo[]>(),
+  'classes:create': command(s.object({ name: s.string({ min: 1, max: 80 }), color: s.optional(color) })).returns<ClassInfo>(),
+  'classes:update': command(
+    s.object({ id, name: s.optional(s.string({ min: 1, max: 80 })), color: s.optional(color), hotkey: s.optional(hotkey) }),
+  ).returns<ClassInfo>(),
+  'classes:reorder': command(s.object({ ids: s.array(id, { max: 1000, unique: true }) })).returns<ClassInfo[]>(),
+  /** Delete a class; its images become unlabeled and the change is kept in the history. */
+  'classes:delete': command(s.object({ id })).returns<{ unlabeledImages: number }>(),
+} as const;

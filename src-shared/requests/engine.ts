@@ -1,0 +1,75 @@
+/** The pre-trained model and feature extraction: options, inspection, choice, status. */
+import { s, type Schema } from '../schema';
+import { command, query } from './request-def';
+
+/** Which pre-trained model a project adapts. */
+export type ModelChoice =
+  | { kind: 'starter' }
+  | { kind: 'known'; id: string }
+  | { kind: 'folder'; path: string; layers?: LayerNames };
+
+export interface LayerNames {
+  layerA: string;
+  layerB: string;
+  softmaxLayer: string;
+  cutLayer: string;
+}
+
+export interface ModelOption {
+  choice: ModelChoice;
+  name: string;
+  description: string;
+  /** Bytes to download before first use; 0 when already on this machine. */
+  downloadBytes: number;
+  /** Whether the product pins this model's file hashes (downloads are verified). */
+  hashesPinned: boolean;
+}
+
+export interface ModelLayer {
+  name: string;
+  className: string;
+  outputShape: (number | null)[];
+}
+
+export interface ModelInspection {
+  path: string;
+  layers: ModelLayer[];
+  /** Layer names detected automatically (MobileNet v1, starter), or null. */
+  detected: LayerNames | null;
+}
+
+export type FeatureState = 'none' | 'running' | 'complete' | 'cancelled' | 'failed';
+
+export interface EngineStatus {
+  choice: ModelChoice | null;
+  modelId: string | null;
+  modelName: string | null;
+  /** The TF.js backend running the engine, e.g. "WebAssembly (tfjs-backend-wasm)". */
+  backend: string | null;
+  features: { state: FeatureState; done: number; total: number; failed: number; message: string | null };
+  /** Latest trained classifier version, 0 before the first round is trained. */
+  modelVersion: number;
+  training: boolean;
+}
+
+const layerNames = s.object({
+  layerA: s.string({ min: 1, max: 200 }),
+  layerB: s.string({ min: 1, max: 200 }),
+  softmaxLayer: s.string({ min: 1, max: 200 }),
+  cutLayer: s.string({ min: 1, max: 200 }),
+});
+const modelChoice: Schema<ModelChoice> = s.variant('kind', {
+  starter: s.object({ kind: s.literal('starter') }),
+  known: s.object({ kind: s.literal('known'), id: s.string({ min: 1, max: 200 }) }),
+  folder: s.object({ kind: s.literal('folder'), path: s.string({ min: 1 }), layers: s.optional(layerNames) }),
+});
+
+export const engineRequests = {
+  'engine:models': query(s.none(), 'app').returns<ModelOption[]>(),
+  'engine:inspectFolder': query(s.object({ path: s.string({ min: 1 }) })).returns<ModelInspection>(),
+  'engine:status': query(s.none()).returns<EngineStatus>(),
+  /** Choose the project's pre-trained model: downloads (known models) and extracts features in the background. */
+  'engine:chooseModel': command(s.object({ choice: modelChoice })).returns<EngineStatus>(),
+  'engine:cancelFeatures': command(s.none()).returns<EngineStatus>(),
+  'engine:resumeFeatures': command(s.none()).returns<EngineStatus>(),
+} as const;

@@ -1,0 +1,43 @@
+/** The images of the open project: pages by filter, one by id. */
+import { s, type Schema } from '../schema';
+import { id, query } from './request-def';
+
+export interface ImageItem {
+  id: number;
+  relPath: string;
+  width: number;
+  height: number;
+  size: number;
+  mtimeMs: number;
+  hash: string;
+  classId: number | null;
+  labeledAt: string | null;
+}
+
+export interface ImagePage {
+  total: number;
+  items: ImageItem[];
+}
+
+export type ImageFilter =
+  | { kind: 'all' }
+  | { kind: 'unlabeled' }
+  | { kind: 'labeled' }
+  | { kind: 'class'; classId: number }
+  /** The evaluation set (never queried, never trained on). */
+  | { kind: 'evaluation' };
+
+const filter: Schema<ImageFilter> = s.variant('kind', {
+  all: s.object({ kind: s.literal('all') }),
+  unlabeled: s.object({ kind: s.literal('unlabeled') }),
+  labeled: s.object({ kind: s.literal('labeled') }),
+  class: s.object({ kind: s.literal('class'), classId: id }),
+  evaluation: s.object({ kind: s.literal('evaluation') }),
+});
+
+export const imagesRequests = {
+  'images:list': query(
+    s.object({ filter, offset: s.int({ min: 0 }), limit: s.int({ min: 1, max: 5000 }) }),
+  ).returns<ImagePage>(),
+  'images:get': query(s.object({ id })).returns<ImageItem>(),
+} as const;

@@ -1,0 +1,31 @@
+/** Labels: set (one undoable action for any number of images), undo, redo, history. */
+import { s } from '../schema';
+import { command, id, query } from './request-def';
+
+export interface LabelAction {
+  actionId: number;
+  imageIds: number[];
+  /** The class each image has after the action (null: unlabeled). */
+  classIds: (number | null)[];
+}
+
+export interface HistoryEntry {
+  id: number;
+  actionId: number | null;
+  imageId: number;
+  relPath: string;
+  oldClassId: number | null;
+  newClassId: number | null;
+  oldClassName: string | null;
+  newClassName: string | null;
+  kind: 'set' | 'undo' | 'redo' | 'class-deleted';
+  actor: string;
+  at: string;
+}
+
+export const labelsRequests = {
+  'labels:set': command(s.object({ imageIds: s.array(id, { max: 100_000, unique: true }), classId: s.nullable(id) })).returns<LabelAction>(),
+  'labels:undo': command(s.none()).returns<LabelAction | null>(),
+  'labels:redo': command(s.none()).returns<LabelAction | null>(),
+  'labels:history': query(s.object({ imageId: s.optional(id), limit: s.int({ min: 1, max: 10_000 }) })).returns<HistoryEntry[]>(),
+} as const;

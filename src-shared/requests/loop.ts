@@ -1,0 +1,95 @@
+/** The active loop: settings, rounds (query a batch), training, suggestions. */
+import { s, type Schema } from '../schema';
+import { command, id, query } from './request-def';
+import type { EngineStatus } from './engine';
+import type { ImageItem } from './images';
+
+/** Query strategies: ADMA, its diversity-aware variant and the baselines. */
+export const STRATEGY_NAMES = [
+  'adma',
+  'adma-diverse',
+  'random',
+  'entropy',
+  'margin',
+  'least-confidence',
+  'gini',
+  'distinctiveness',
+  'coreset',
+] as const;
+
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+/** Uncertainty measures, each scaled to [0, 1]. */
+export const UNCERTAINTY_NAMES = ['entropy', 'margin', 'least-confidence', 'gini'] as const;
+
+export type UncertaintyName = (typeof UNCERTAINTY_NAMES)[number];
+
+export type ScheduleSetting = { kind: 'linear'; step: number } | { kind: 'exponential'; gamma: number };
+
+export interface LoopSettings {
+  strategy: StrategyName;
+  batchSize: number;
+  schedule: ScheduleSetting;
+  uncertainty: UncertaintyName;
+  mode: 'light' | 'deep';
+  /** Train in the background whenever labels change and re-rank the queue. */
+  continuous: boolean;
+}
+
+export interface Suggestion {
+  classId: number;
+  probability: number;
+}
+
+/** One image of a round's batch: the image itself (as the label view shows it) and why it was queried. */
+export interface QueueItem extends Omit<ImageItem, 'id'> {
+  imageId: number;
+  distinctiveness: number | null;
+  uncertainty: number | null;
+  score: number | null;
+  reason: string;
+  suggestion: Suggestion | null;
+}
+
+export interface RoundInfo {
+  id: number;
+  index: number;
+  strategy: StrategyName;
+  lambda: number | null;
+  schedule: ScheduleSetting;
+  batchSize: number;
+  modelVersion: number;
+  createdAt: string;
+  items: QueueItem[];
+  /** How many of the batch are labeled. */
+  labeled: number;
+}
+
+const strategyName = s.literal(...STRATEGY_NAMES);
+const schedule: Schema<ScheduleSetting> = s.variant('kind', {
+  linear: s.object({ kind: s.literal('linear'), step: s.number({ min: 0.001, max: 1 }) }),
+  exponential: s.object({ kind: s.literal('exponential'), gamma: s.number({ min: 0, max: 0.999 }) }),
+});
+
+export const loopRequests = {
+  'loop:settings': query(s.none()).returns<LoopSettings>(),
+  'loop:updateSettings': command(
+    s.object({
+      strategy: s.optional(strategyName),
+      batchSize: s.optional(s.int({ min: 1, max: 500 })),
+      schedule: s.optional(schedule),
+      uncertainty: s.optional(s.literal(...UNCERTAINTY_NAMES)),
+      mode: s.optional(s.literal('light', 'deep')),
+      continuous: s.optional(s.boolean()),
+    }),
+  ).returns<LoopSettings>(),
+  /** The open round (its batch), or null before the first. */
+  'loop:currentRound': query(s.none()).returns<RoundInfo | null>(),
+  /** Query a new batch (the previous one may be partly labeled). */
+  'loop:nextRound': command(s.none()).returns<RoundInfo>(),
+  /** Fine-tune on every training label now. */
+  'loop:train': command(s.none()).returns<EngineStatus>(),
+  'loop:rounds': query(s.object({ limit: s.int({ min: 1, max: 1000 }) })).returns<RoundInfo[]>(),
+  /** The current model's suggestion for one image (null before a model exists). */
+  'loop:suggestion': query(s.object({ imageId: id })).returns<Suggestion | null>(),
+} as const;

@@ -1,0 +1,80 @@
+/** The application and the open project: recent list, folder checks, open/close/create, scan. */
+import { s } from '../schema';
+import { command, query } from './request-def';
+
+export interface AppInfo {
+  version: string;
+  /** Which shell serves this UI. */
+  shell: 'electron' | 'web';
+  platform: string;
+  /** True where a native folder dialog exists (Electron). */
+  canPickFolder: boolean;
+}
+
+export interface RecentProject {
+  path: string;
+  name: string;
+  openedAt: string;
+  exists: boolean;
+}
+
+export interface PathCheck {
+  path: string;
+  exists: boolean;
+  isDirectory: boolean;
+  readable: boolean;
+  writable: boolean;
+  hasProject: boolean;
+  /** A sentence for the user: what this folder is and whether it can be opened. */
+  message: string;
+}
+
+export interface PathCompletion {
+  /** The directory whose entries are listed. */
+  directory: string;
+  entries: { name: string; path: string }[];
+}
+
+export interface ProjectSummary {
+  path: string;
+  name: string;
+  createdAt: string;
+  schemaVersion: number;
+  imageCount: number;
+  unreadableCount: number;
+  labeledCount: number;
+  classCount: number;
+}
+
+export interface UnreadableFile {
+  relPath: string;
+  reason: string;
+}
+
+export interface ScanReport {
+  total: number;
+  added: number;
+  removed: number;
+  changed: number;
+  unchanged: number;
+  unreadable: UnreadableFile[];
+  durationMs: number;
+}
+
+export const projectRequests = {
+  'app:info': query(s.none(), 'app').returns<AppInfo>(),
+  'project:recent': query(s.none(), 'app').returns<RecentProject[]>(),
+  'project:forgetRecent': command(s.object({ path: s.string({ min: 1 }) }), 'app').returns<RecentProject[]>(),
+  /** Native folder dialog (Electron only); null when cancelled. */
+  'project:pickFolder': query(s.none(), 'app').returns<string | null>(),
+  'project:checkPath': query(s.object({ path: s.string() }), 'app').returns<PathCheck>(),
+  'project:completePath': query(s.object({ partial: s.string() }), 'app').returns<PathCompletion>(),
+  /** Open the project in `path`, creating it when `create` is true and none exists. */
+  'project:open': command(s.object({ path: s.string({ min: 1 }), create: s.boolean() }), 'app').returns<ProjectSummary>(),
+  'project:close': command(s.none(), 'app').returns<null>(),
+  'project:current': query(s.none(), 'app').returns<ProjectSummary | null>(),
+  'project:rescan': command(s.none()).returns<ScanReport>(),
+  'project:unreadable': query(s.none()).returns<UnreadableFile[]>(),
+  /** A ready-to-label project made offline from the starter model's demo images. */
+  'project:createDemo': command(s.object({ path: s.string({ min: 1 }) }), 'app').returns<ProjectSummary>(),
+} as const;

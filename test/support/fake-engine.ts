@@ -1,0 +1,67 @@
+/**
+ * A fake engine port for tests of the adaptation modules without TF.js: it answers every job
+ * the active loop runs with small deterministic results and counts what was asked.
+ */
+import type { EnginePort } from '../../src-main/adaptation/engine-port';
+import type { EngineJob, ProgressListener } from '../../src-main/engine/engine-client';
+import type { JobArgs, JobKind, JobResult } from '../../src-main/engine/worker-protocol';
+
+export class FakeEngine implements EnginePort {
+  readonly calls: { kind: JobKind; args: unknown }[] = [];
+  /** Pool rows of the latest loopPrepare. */
+  private poolIds: number[] = [];
+
+  count(kind: JobKind): number {
+    return this.calls.filter((c) => c.kind === kind).length;
+  }
+
+  private answer<K extends JobKind>(kind: K, args: JobArgs<K>): JobResult<K> {
+    this.calls.push({ kind, args });
+    const a = args as never as Record<string, unknown>;
+    switch (kind) {
+      case 'init':
+        return { name: 'cpu', label: 'fake backend', convGradients: false, notes: [] } as never;
+      case 'loadModel':
+        return { descriptor: { id: 'fake-model', name: 'Fake model' } } as never;
+      case 'extractFeatures': {
+        const items = a.items as unknown[];
+        return { requested: items.length, reused: 0, computed: items.length, failures: [], forwardPasses: 1, imagesForwarded: items.length, cancelled: false } as never;
+      }
+      case 'loopPrepare': {
+        this.poolIds = (a.items as { imageId: number }[]).map((i) => i.imageId);
+        return { modelId: 'fake-model', rows: this.poolIds.length, missing: [], centres: { origin: 'source-data', centres: [] }, prepareMillis: 1 } as never;
+      }
+      case 'loopSelect': {
+        const taken = new Set([...(a.labeledIds as number[]), ...(a.excludedIds as number[])]);
+        return this.poolIds
+          .filter((id) => !taken.has(id))
+          .slice(0, a.batchSize as number)
+          .map((imageId) => ({ imageId, distinctiveness: 0.5, uncertainty: null, lambda: 0, score: 0.5, reason: 'fake' })) as never;
+      }
+      case 'loopTrain':
+        return { epochs: 1, loss: 0.1, trainAccuracy: 1, millis: 1, predictions: this.poolIds.map((imageId) => ({ imageId, classIndex: 0, probability: 0.9 })) } as never;
+      case 'loopEvaluate':
+        return { predicted: [] } as never;
+      case 'loopReset':
+        return null as never;
+      default:
+        throw new Error(`the fake engine does not run ${kind}`);
+    }
+  }
+
+  request<K extends JobKind>(kind: K, args: JobArgs<K>): Promise<JobResult<K>> {
+    return Promise.resolve().then(() => this.answer(kind, args));
+  }
+
+  async terminate(): Promise<void> {}
+
+  start<K extends JobKind>(kind: K, args: JobArgs<K>): EngineJob<K> {
+    return {
+      id: `${kind}-${this.calls.length}`,
+      kind,
+      result: this.request(kind, args),
+      onProgress: (_listener: ProgressListener) => () => undefined,
+      cancel: () => undefined,
+    };
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Renderer stores against a fake API: each store changes its state through its own methods,
+ * from request answers and from the project changes it declares in `follows`.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useBridge } from '../../../src-renderer/api/bridge';
+import { classes } from '../../../src-renderer/stores/classes.svelte';
+import { engine } from '../../../src-renderer/stores/engine.svelte';
+import { HistoryStore } from '../../../src-renderer/stores/history.svelte';
+import { LoopStore } from '../../../src-renderer/stores/loop.svelte';
+import { project } from '../../../src-renderer/stores/project.svelte';
+import { UiStore } from '../../../src-renderer/stores/ui.svelte';
+import type { ClassInfo, EngineStatus, ProjectSummary, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
+
+const sent: string[] = [];
+const answers = new Map<string, (args: unknown) => unknown>();
+
+function fakeApi(): RawApi {
+  return new Proxy({} as RawApi, {
+    get: (_target, key) => {
+      if (key === 'on') return () => () => undefined;
+      return async (args: unknown) => {
+        sent.push(String(key));
+        const answer = answers.get(String(key));
+        if (!answer) return { ok: false, error: { code: 'INTERNAL', message: `no fake answer for ${String(key)}` } };
+        return { ok: true, value: answer(args) };
+      };
+    },
+  });
+}
+useBridge({ raw: fakeApi(), kind: 'web', mediaUrl: () => '', onStatus: () => () => undefined });
+
+const item = (imageId: number, classId: number | null = null): QueueItem => ({
+  imageId,
+  relPath: `img-${imageId}.png`,
+  width: 48,
+  height: 48,
+  size: 100,
+  mtimeMs: 0,
+  hash: `h${imageId}`,
+  classId,
+  labeledAt: null,
+  distinctiveness: 0.5,
+  uncertainty: null,
+  score: 0.5,
+  reason: 'test',
+  suggestion: null,
+});
+const round = (id: number, items: QueueItem[]): RoundInfo => ({
+  id,
+  index: id - 1,
+  strategy: 'adma',
+  lambda: 0,
+  schedule: { kind: 'linear', step: 0.5 },
+  batchSize: items.length,
+  modelVersion: 0,
+  createdAt: '2026-01-01T00:00:00Z',
+  items,
+  labeled: items.filter((i) => i.classId !== null).length,
+});
+const cls = (id: number, labelCount: number): ClassInfo => ({ id, name: `c${id}`, color: '#112233', hotkey: String(id), position: id, labelCount });
+
+beforeEach(() => {
+  sent.length = 0;
+  answers.clear();
+});
+
+describe('loop store', () => {
+  it('applies the answer of "next round" and keeps it first in the history, with one request', async () => {
+    const loop = new LoopStore();
+    answers.set('loop:nextRound', () => round(2, [item(3), item(4)]));
+    const answered = await loop.nextRound();
+    expect(sent).toEqual(['loop:nextRound']);
+    expect(loop.round).toEqual(answered);
+    expect(loop.rounds.map((r) => r.id)).toEqual([2]);
+    expect(loop.querying).toBe(false);
+  });
+
+  it('follows announced rounds and label actions without asking', () => {
+    const loop = new LoopStore();
+    expect(loop.follows).toEqual(['round', 'labels']);
+    loop.follow({ change: 'round', round: round(1, [item(1), item(2)]) });
+    loop.follow({ change: 'round', round: round(2, [item(3), item(4)]) });
+    loop.follow({ change: 'labels', action: { actionId: 1, imageIds: [3], classIds: [7] }, labeledCount: 1, classes: [] });
+    expect(loop.round?.labeled).toBe(1);
+    expect(loop.round?.items[0]?.classId).toBe(7);
+    expect(loop.rounds.map((r) => [r.id, r.labeled])).toEqual([
+      [2, 1],
+      [1, 0],
+    ]);
+    expect(sent).toEqual([]);
+  });
+
+  it('marks the round stale after a change without an action, and reads it again on request', async () => {
+    const loop = new LoopStore();
+    loop.follow({ change: 'labels', action: null, labeledCount: 5, classes: [] });
+    expect(loop.stale).toBe(true);
+    answers.set('loop:currentRound', () => round(1, [item(1, 2)]));
+    answers.set('loop:rounds', () => [round(1, [item(1, 2)])]);
+    await loop.refreshRound();
+    expect(loop.stale).toBe(false);
+    expect(loop.round?.labeled).toBe(1);
+    expect(sent.sort()).toEqual(['loop:currentRound', 'loop:rounds']);
+  });
+});
+
+describe('classes, project and engine stores', () => {
+  it('take the class list, counts and engine status from the changes they follow', () => {
+    const summary: ProjectSummary = { path: '/p', name: 'p', createdAt: '', schemaVersion: 1, imageCount: 10, unreadableCount: 0, labeledCount: 0, classCount: 0 };
+    answers.set('project:current', () => summary);
+    classes.follow({ change: 'classes', classes: [cls(1, 0), cls(2, 0)] });
+    expect(classes.byId.get(2)?.name).toBe('c2');
+    project.follow({ change: 'labels', action: null, labeledCount: 3, classes: [cls(1, 3)] });
+    expect(project.summary).toBeNull(); // no project open: nothing to count
+    return project.refreshSummary().then(() => {
+      project.follow({ change: 'labels', action: { actionId: 1, imageIds: [1, 2, 3], classIds: [1, 1, 1] }, labeledCount: 3, classes: [cls(1, 3), cls(2, 0)] });
+      classes.follow({ change: 'labels', action: null, labeledCount: 3, classes: [cls(1, 3), cls(2, 0)] });
+      expect(project.summary).toMatchObject({ labeledCount: 3, classCount: 2, imageCount: 10 });
+      expect(classes.byId.get(1)?.labelCount).toBe(3);
+      const status: EngineStatus = {
+        choice: { kind: 'starter' },
+        modelId: 'm',
+        modelName: 'M',
+        backend: 'cpu',
+        features: { state: 'complete', done: 10, total: 10, failed: 0, message: null },
+        modelVersion: 2,
+        training: false,
+      };
+      expect(engine.follows).toEqual(['engine']);
+      engine.follow({ change: 'engine', status });
+      expect(engine.featuresReady).toBe(true);
+      expect(engine.status?.modelVersion).toBe(2);
+      expect(sent).toEqual(['project:current']);
+    });
+  });
+});
+
+describe('ui and history stores', () => {
+  it('change through their methods only', async () => {
+    const ui = new UiStore();
+    ui.show('gallery');
+    ui.setHelpOpen(true);
+    ui.setDialogOpen(true);
+    expect([ui.view, ui.helpOpen, ui.dialogOpen]).toEqual(['gallery', true, true]);
+    expect(Object.getOwnPropertyDescriptor(UiStore.prototype, 'view')?.set).toBeUndefined();
+
+    const history = new HistoryStore();
+    answers.set('labels:history', () => [{ id: 1 }]);
+    await history.load();
+    expect(history.entries).toHaveLength(1);
+    history.clear();
+    expect(history.entries).toEqual([]);
+    expect(sent).toEqual(['labels:history']);
+  });
+});
