@@ -278,9 +278,12 @@ test('continuous mode: the queue is re-ranked while labeling, and no key press i
   await createDemoProject(page, 'continuous');
   await page.keyboard.press('Alt+5');
   await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
+  // Query first: switching continuous mode on trains on what is labeled and re-queries at
+  // once, so a first batch would appear by itself and the button would read "Next round".
+  await page.getByRole('button', { name: 'Query the first batch' }).click();
+  await expect(page.getByTestId('queue-row')).toHaveCount(10);
   await page.getByRole('checkbox', { name: 'Continuous' }).check();
   await expect(page.getByText('Continuous mode: the model trains in the background')).toBeVisible();
-  await page.getByRole('button', { name: 'Query the first batch' }).click();
   await expect(page.getByTestId('queue-row')).toHaveCount(10);
   await page.getByRole('button', { name: 'Label this batch' }).click();
 
