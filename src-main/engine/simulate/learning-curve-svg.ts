@@ -3,17 +3,13 @@
  * against labels used, with a ±1 std band, the mean reference accuracy (every pool label)
  * dashed and its 95% dotted; axes with ticks, a legend, and a title.
  */
-import { bandPoints, linePoints, plotScales, tickStep } from '../../../src-shared/learning-curve-geometry';
+import { bandPoints, linePoints, plotScales, tickStep, type Plot } from '../../../src-shared/learning-curve-geometry';
 import type { ReferenceRecord, RoundRecord } from './simulation-records';
 
 const COLOURS = ['#d62728', '#ff7f0e', '#7f7f7f', '#1f77b4', '#2ca02c', '#17becf', '#9467bd', '#8c564b', '#e377c2', '#bcbd22'];
 
-const WIDTH = 760;
-const HEIGHT = 440;
-const LEFT = 60;
-const RIGHT = 190;
-const TOP = 40;
-const BOTTOM = 50;
+const PLOT: Plot = { width: 760, height: 440, left: 60, right: 190, top: 40, bottom: 50 };
+const { width: WIDTH, height: HEIGHT, left: LEFT, right: RIGHT, top: TOP, bottom: BOTTOM } = PLOT;
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -49,7 +45,7 @@ export function learningCurveSvg(title: string, series: readonly CurveSeries[], 
   const yMax = 1;
   const plotW = WIDTH - LEFT - RIGHT;
   const plotH = HEIGHT - TOP - BOTTOM;
-  const { sx: x, sy: y } = plotScales({ width: WIDTH, height: HEIGHT, left: LEFT, right: RIGHT, top: TOP, bottom: BOTTOM }, { max: maxLabels }, { min: yMin, max: yMax });
+  const { sx: x, sy: y } = plotScales(PLOT, { max: maxLabels }, { min: yMin, max: yMax });
   const f = (v: number): string => v.toFixed(1);
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`);
