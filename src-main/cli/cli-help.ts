@@ -4,8 +4,11 @@ export const COMMANDS = ['extract', 'train', 'predict', 'export'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const COMMON = `Common options:
-  --backend <name>   tensorflow | wasm | cpu (default: the fastest available;
-                     also ADMA_BACKEND). The active backend is printed on stderr.
+  --backend <name>   onnxruntime | tensorflow | wasm | cpu (default: ONNX Runtime
+                     for features and predictions, the fastest TF.js backend for
+                     training; a TF.js name runs everything on it; also ADMA_BACKEND).
+                     ONNX Runtime threads: ADMA_THREADS (default: every core).
+                     The active backend and every fallback's reason go to stderr.
   -h, --help         Show this help.`;
 
 export const TOOL_HELP = `adma — ADMA Studio without the UI: adapt a pre-trained CNN to your image folder.

@@ -15,6 +15,7 @@ import type { FeatureRow, FeatureStore, Pooling } from './feature-store';
 import { encodeFloat16 } from './float16';
 import { globalAveragePool, gridPool2x2 } from './pool-features';
 import { ProgressMeter, type ProgressSnapshot } from './progress-meter';
+import type { OnnxFeatureRunner } from '../onnx/onnx-feature-runner';
 
 export interface ExtractionOptions {
   /** Images per forward pass (default 16). */
@@ -29,6 +30,8 @@ export interface ExtractionOptions {
   resize?: ResizeMode;
   signal?: AbortSignal;
   onProgress?: (progress: ExtractionProgress) => void;
+  /** Runs the model on ONNX Runtime instead of TF.js (pooling stays on TF.js). */
+  runner?: OnnxFeatureRunner;
 }
 
 export interface ExtractionProgress extends ProgressSnapshot {
@@ -75,20 +78,33 @@ interface BatchOutputs {
   cut: Float32Array | null;
 }
 
-async function forward(loaded: LoadedModel, pixels: Uint8Array, n: number, grid: boolean, deep: boolean): Promise<BatchOutputs> {
+/** The model's outputs for one batch as tensors [A, B, softmax, cut]: TF.js forward pass or ONNX Runtime's maps. */
+async function modelOutputs(loaded: LoadedModel, pixels: Uint8Array, n: number, deep: boolean, runner: OnnxFeatureRunner | undefined): Promise<() => tf.Tensor[]> {
   const { descriptor, features } = loaded;
+  if (runner) {
+    const maps = await runner.run(pixels, n, deep);
+    const { shapes, classCount } = features;
+    return () => [tf.tensor(maps.a, [n, ...shapes.a]), tf.tensor(maps.b, [n, ...shapes.b]), tf.tensor(maps.softmax, [n, classCount]), ...(maps.cut ? [tf.tensor(maps.cut, [n, ...shapes.cut])] : [])];
+  }
   const { height, width, channels } = descriptor.input;
   const { scale, offset } = descriptor.normalization;
   // Native uint8 -> float32 conversion, then normalisation on the backend (SIMD on wasm).
   const input = new Float32Array(pixels);
-  const keys: (keyof BatchOutputs)[] = [];
-  const tensors = tf.tidy(() => {
+  return () => {
     const x = tf.tensor4d(input, [n, height, width, channels]).mul(scale).add(offset);
     const out = features.model.predict(x);
     const list = Array.isArray(out) ? out : [out];
-    const pick = (index: number): tf.Tensor => list[index] as tf.Tensor;
-    const aMap = pick(features.outputIndex.a);
-    const bMap = pick(features.outputIndex.b);
+    const { a, b, softmax, cut } = features.outputIndex;
+    return [a, b, softmax, cut].map((index) => list[index] as tf.Tensor);
+  };
+}
+
+async function forward(loaded: LoadedModel, pixels: Uint8Array, n: number, grid: boolean, deep: boolean, runner: OnnxFeatureRunner | undefined): Promise<BatchOutputs> {
+  const { features } = loaded;
+  const outputsOf = await modelOutputs(loaded, pixels, n, deep, runner);
+  const keys: (keyof BatchOutputs)[] = [];
+  const tensors = tf.tidy(() => {
+    const [aMap, bMap, softmaxOut, cutOut] = outputsOf() as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
     const result: tf.Tensor[] = [];
     const add = (key: keyof BatchOutputs, tensor: tf.Tensor): void => {
       keys.push(key);
@@ -96,10 +112,10 @@ async function forward(loaded: LoadedModel, pixels: Uint8Array, n: number, grid:
     };
     add('a', globalAveragePool(aMap));
     add('b', globalAveragePool(bMap));
-    add('softmax', pick(features.outputIndex.softmax).reshape([n, features.classCount]));
+    add('softmax', softmaxOut.reshape([n, features.classCount]));
     if (grid && aMap.rank === 4) add('aGrid', gridPool2x2(aMap as tf.Tensor4D));
     if (grid && bMap.rank === 4) add('bGrid', gridPool2x2(bMap as tf.Tensor4D));
-    if (deep) add('cut', pick(features.outputIndex.cut).reshape([n, -1]));
+    if (deep && cutOut) add('cut', cutOut.reshape([n, -1]));
     return result;
   });
   try {
@@ -157,7 +173,7 @@ export async function extractFeatures(
     for (const { item, error } of batch.failures) failures.push({ hash: item.hash, path: item.path, error });
     const n = batch.items.length;
     if (n > 0) {
-      const out = await forward(loaded, batch.pixels, n, grid, deep);
+      const out = await forward(loaded, batch.pixels, n, grid, deep, options.runner);
       forwardPasses += 1;
       imagesForwarded += n;
       const rows: FeatureRow[] = batch.items.map((item, i) => ({

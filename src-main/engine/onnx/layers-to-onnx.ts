@@ -2,8 +2,9 @@
  * Converts a TF.js Layers model (the graphs the app loads: MobileNet v1 of any width, the
  * starter CNN, the exported classifier) into one ONNX graph, in process. Only the layers the
  * requested outputs depend on are converted. Supported Keras layer kinds: InputLayer,
- * Conv2D, DepthwiseConv2D, BatchNormalization (folded into the convolution before it, else a
- * per-channel scale and shift), Activation / ReLU / Softmax, ZeroPadding2D, Max/Average
+ * Conv2D, DepthwiseConv2D, BatchNormalization (the ONNX operator on feature maps, which
+ * ONNX Runtime folds into the convolution before it at session load; a per-channel scale
+ * and shift on vectors), Activation / ReLU / Softmax, ZeroPadding2D, Max/Average
  * pooling, global pooling, Dense, Reshape, Flatten, Dropout (identity at inference), Add,
  * Concatenate. Any other kind throws an UNSUPPORTED error naming the layer, and the caller
  * keeps running the model on TF.js.
@@ -15,8 +16,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../src-preload/app-error';
-import { foldBatchNorm, type BatchNormParameters } from '../train/fold-batch-norm';
-import { batchedFloatValue, encodeModel, floatTensor, int64Tensor, node, type NodeProto, type TensorProto } from './onnx-proto';
+import type { BatchNormParameters } from '../train/fold-batch-norm';
+import { batchedValue, encodeModel, floatTensor, int64Tensor, node, onnx, type NodeProto, type TensorProto } from './onnx-proto';
 
 /** Bumped whenever the converter's output changes, so cached graphs are rebuilt. */
 export const CONVERTER_VERSION = 1;
@@ -26,6 +27,13 @@ export interface ConvertOptions {
   outputs: string[];
   /** Name of the graph input (default "input"). */
   inputName?: string;
+  /**
+   * Pixel normalisation put in the graph (x * scale + offset): the graph then takes 0..255
+   * pixel values. Without it, the graph takes the model's own (normalised) input.
+   */
+  normalization?: { scale: number; offset: number };
+  /** Element type of the input: uint8 pixels (cast in the graph) or float32 (default). */
+  inputType?: 'uint8' | 'float32';
   /** Graph name and documentation stored in the file. */
   graphName?: string;
   docString?: string;
@@ -242,25 +250,11 @@ export function convertLayersModel(model: tf.LayersModel, options: ConvertOption
   const g = new GraphBuilder();
   const inputName = options.inputName ?? 'input';
   const layers = neededLayers(model, options.outputs);
-  // Layers whose output is requested must not be folded away into the next layer.
-  const keep = new Set(options.outputs);
-  const consumers = new Map<string, number>();
-  for (const layer of layers) for (const inbound of inboundLayers(layer)) consumers.set(inbound.name, (consumers.get(inbound.name) ?? 0) + 1);
-  /** Convolutions whose (pre-BN) output may absorb the batch norm that follows. */
-  const foldable = new Map<string, { kernel: Float32Array; bias: Float32Array | null; finish: (kernel: Float32Array, bias: Float32Array) => Value }>();
   let inputShape: number[] = [];
 
   for (const layer of layers) {
     const className = layer.getClassName();
     const config = layer.getConfig();
-    for (const inbound of inboundLayers(layer)) {
-      const pending = foldable.get(inbound.name);
-      if (pending && className !== 'BatchNormalization') {
-        // No batch norm follows after all: emit the convolution as it is.
-        foldable.delete(inbound.name);
-        g.set(inbound.name, pending.finish(pending.kernel, pending.bias ?? new Float32Array(g.get(inbound.name).shape[2] as number)));
-      }
-    }
     const inputs = inboundLayers(layer).map((l) => g.get(l.name));
     const outShape = staticShape(layer.outputShape, layer.name);
     const first = inputs[0] as Value;
@@ -270,7 +264,14 @@ export function convertLayersModel(model: tf.LayersModel, options: ConvertOption
       case 'InputLayer': {
         inputShape = outShape;
         if (outShape.length !== 3) throw unsupported(`The model input has shape ${JSON.stringify(outShape)}; an image model takes [h, w, c].`);
-        set({ name: inputName, layout: 'keras' });
+        let name = inputName;
+        if (options.inputType === 'uint8') name = g.add('Cast', [name], 'pixels', { to: onnx.TensorProto.DataType.FLOAT });
+        if (options.normalization) {
+          const { scale, offset } = options.normalization;
+          name = g.add('Mul', [name, g.floats('pixel_scale', [], Float32Array.of(scale))], 'normalise');
+          name = g.add('Add', [name, g.floats('pixel_offset', [], Float32Array.of(offset))], 'normalise');
+        }
+        set({ name, layout: 'keras' });
         break;
       }
       case 'Conv2D':
@@ -290,7 +291,8 @@ export function convertLayersModel(model: tf.LayersModel, options: ConvertOption
         if (padding !== 'same' && padding !== 'valid') throw unsupported(`Layer "${layer.name}" uses padding "${padding}".`);
         const pads = padding === 'same' ? samePads([x.shape[0] as number, x.shape[1] as number], kernelSize, strides, dilation) : [0, 0, 0, 0];
         const activation = String(config.activation ?? 'linear');
-        const finish = (k: Float32Array, b: Float32Array): Value => {
+        {
+          const k = kernel;
           const [kh, kw] = kernelSize;
           // TF.js [kh, kw, in, out] (depthwise: [kh, kw, in, mult], out = in * mult) → ONNX [out, in/group, kh, kw].
           const groupIn = depthwise ? 1 : inChannels;
@@ -306,28 +308,21 @@ export function convertLayersModel(model: tf.LayersModel, options: ConvertOption
             }
           }
           const attributes = { kernel_shape: kernelSize, strides, dilations: dilation, pads, group: depthwise ? inChannels : 1 };
-          const conv = g.add('Conv', [x.name, g.floats(`${layer.name}_W`, [outChannels, groupIn, kh, kw], onnxKernel), g.floats(`${layer.name}_B`, [outChannels], b)], layer.name, attributes);
-          return { name: g.activation(conv, activation, layer.name, 1), layout: 'nchw', shape: outShape };
-        };
-        if (activation === 'linear' && !keep.has(layer.name) && consumers.get(layer.name) === 1) {
-          foldable.set(layer.name, { kernel, bias, finish });
-          g.set(layer.name, { name: `(pending ${layer.name})`, layout: 'nchw', shape: outShape });
-        } else {
-          g.set(layer.name, finish(kernel, bias ?? new Float32Array(outChannels)));
+          const conv = g.add('Conv', [x.name, g.floats(`${layer.name}_W`, [outChannels, groupIn, kh, kw], onnxKernel), g.floats(`${layer.name}_B`, [outChannels], bias ?? new Float32Array(outChannels))], layer.name, attributes);
+          set({ name: g.activation(conv, activation, layer.name, 1), layout: 'nchw' });
         }
         break;
       }
       case 'BatchNormalization': {
         const bn = batchNormParameters(layer);
-        const source = inboundLayers(layer)[0] as Layer;
-        const pending = foldable.get(source.name);
-        if (pending) {
-          foldable.delete(source.name);
-          const folded = foldBatchNorm(pending.kernel, pending.bias, bn);
-          g.set(layer.name, { ...pending.finish(folded.kernel, folded.bias), shape: outShape });
+        const channels = bn.movingMean.length;
+        if (first.layout === 'nchw') {
+          // The standard operator: ONNX Runtime folds it into the convolution before it when the session loads.
+          const ones = new Float32Array(channels).fill(1);
+          const inputs = [first.name, g.floats(`${layer.name}_gamma`, [channels], bn.gamma ?? ones), g.floats(`${layer.name}_beta`, [channels], bn.beta ?? new Float32Array(channels)), g.floats(`${layer.name}_mean`, [channels], bn.movingMean), g.floats(`${layer.name}_var`, [channels], bn.movingVariance)];
+          set({ name: g.add('BatchNormalization', inputs, layer.name, { epsilon: { float: bn.epsilon } }), layout: 'nchw' });
           break;
         }
-        const channels = bn.movingMean.length;
         const scale = new Float32Array(channels);
         const shift = new Float32Array(channels);
         for (let c = 0; c < channels; c++) {
@@ -335,9 +330,9 @@ export function convertLayersModel(model: tf.LayersModel, options: ConvertOption
           scale[c] = s;
           shift[c] = (bn.beta ? (bn.beta[c] as number) : 0) - (bn.movingMean[c] as number) * s;
         }
-        const dims = first.layout === 'nchw' ? [channels, 1, 1] : [channels];
-        const scaled = g.add('Mul', [first.name, g.floats(`${layer.name}_scale`, dims, scale)], layer.name);
-        set({ name: g.add('Add', [scaled, g.floats(`${layer.name}_shift`, dims, shift)], layer.name), layout: first.layout });
+        // Keras layout: the channel axis is last, so [channels] broadcasts.
+        const scaled = g.add('Mul', [first.name, g.floats(`${layer.name}_scale`, [channels], scale)], layer.name);
+        set({ name: g.add('Add', [scaled, g.floats(`${layer.name}_shift`, [channels], shift)], layer.name), layout: 'keras' });
         break;
       }
       case 'Activation': {
@@ -456,13 +451,13 @@ export function convertLayersModel(model: tf.LayersModel, options: ConvertOption
     g.nodes.push(node('Identity', [value.name], [outName], outName));
     outputNames[name] = outName;
     outputShapes[name] = value.shape;
-    outputs.push(batchedFloatValue(outName, value.shape));
+    outputs.push(batchedValue(outName, value.shape));
   }
   const bytes = encodeModel({
     name: options.graphName ?? model.name,
     nodes: g.nodes,
     initializers: g.initializers,
-    inputs: [batchedFloatValue(inputName, inputShape)],
+    inputs: [batchedValue(inputName, inputShape, options.inputType === 'uint8' ? onnx.TensorProto.DataType.UINT8 : onnx.TensorProto.DataType.FLOAT)],
     outputs,
     docString: options.docString,
   });

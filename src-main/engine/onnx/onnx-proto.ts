@@ -48,12 +48,12 @@ export function int64Tensor(name: string, values: number[]): TensorProto {
   return onnx.TensorProto.create({ name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(data.buffer) });
 }
 
-/** A float32 value whose first dimension is the symbolic batch size. */
-export function batchedFloatValue(name: string, shapeWithoutBatch: number[]): ValueInfoProto {
+/** A value (float32 unless said) whose first dimension is the symbolic batch size. */
+export function batchedValue(name: string, shapeWithoutBatch: number[], elemType: number = onnx.TensorProto.DataType.FLOAT): ValueInfoProto {
   const dim = [{ dimParam: 'batch' }, ...shapeWithoutBatch.map((d) => ({ dimValue: d }))];
   return onnx.ValueInfoProto.create({
     name,
-    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim } } },
+    type: { tensorType: { elemType, shape: { dim } } },
   });
 }
 
