@@ -34,6 +34,8 @@ export interface ConvertOptions {
   normalization?: { scale: number; offset: number };
   /** Element type of the input: uint8 pixels (cast in the graph) or float32 (default). */
   inputType?: 'uint8' | 'float32';
+  /** Graph output names by layer name (default `out_<layer>`). */
+  outputNames?: Record<string, string>;
   /** Graph name and documentation stored in the file. */
   graphName?: string;
   docString?: string;
@@ -447,7 +449,7 @@ export function convertLayersModel(model: tf.LayersModel, options: ConvertOption
   const outputs = [];
   for (const name of [...new Set(options.outputs)]) {
     const value = g.keras(g.get(name));
-    const outName = `out_${name}`;
+    const outName = options.outputNames?.[name] ?? `out_${name}`;
     g.nodes.push(node('Identity', [value.name], [outName], outName));
     outputNames[name] = outName;
     outputShapes[name] = value.shape;
