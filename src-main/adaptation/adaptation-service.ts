@@ -59,6 +59,7 @@ export class AdaptationService {
   private closed = false;
   /** The engine's backend, shown in every status once the worker has started. */
   private backendLabel: string | null = null;
+  private backendNotes: string[] = [];
   readonly seed: number;
 
   constructor(
@@ -92,6 +93,7 @@ export class AdaptationService {
       modelId: model?.modelId ?? null,
       modelName: model?.modelName ?? null,
       backend: this.backendLabel,
+      backendNotes: this.backendNotes,
       features: { ...this.features },
       modelVersion: this.store.latestVersion()?.version ?? 0,
       training: this.training !== null,
@@ -120,6 +122,7 @@ export class AdaptationService {
       .then(() => this.engine().request('init', {}))
       .then((info) => {
         this.backendLabel = info.label;
+        this.backendNotes = info.fallbacks;
       })
       .catch((error: unknown) => {
         this.backendStart = null;
