@@ -79,12 +79,14 @@ interface BatchOutputs {
 }
 
 /** The model's outputs for one batch as tensors [A, B, softmax, cut]: TF.js forward pass or ONNX Runtime's maps. */
-async function modelOutputs(loaded: LoadedModel, pixels: Uint8Array, n: number, deep: boolean, runner: OnnxFeatureRunner | undefined): Promise<() => tf.Tensor[]> {
+async function modelOutputs(loaded: LoadedModel, pixels: Uint8Array, n: number, grid: boolean, deep: boolean, runner: OnnxFeatureRunner | undefined): Promise<() => tf.Tensor[]> {
   const { descriptor, features } = loaded;
   if (runner) {
-    const maps = await runner.run(pixels, n, deep);
+    // Without grid pooling, A and B come back pooled from the graph: no feature maps to copy.
+    const maps = await runner.run(pixels, n, deep, grid);
     const { shapes, classCount } = features;
-    return () => [tf.tensor(maps.a, [n, ...shapes.a]), tf.tensor(maps.b, [n, ...shapes.b]), tf.tensor(maps.softmax, [n, classCount]), ...(maps.cut ? [tf.tensor(maps.cut, [n, ...shapes.cut])] : [])];
+    const shapeOf = (shape: number[]): number[] => (maps.pooled ? [n, shape[shape.length - 1] as number] : [n, ...shape]);
+    return () => [tf.tensor(maps.a, shapeOf(shapes.a)), tf.tensor(maps.b, shapeOf(shapes.b)), tf.tensor(maps.softmax, [n, classCount]), ...(maps.cut ? [tf.tensor(maps.cut, [n, ...shapes.cut])] : [])];
   }
   const { height, width, channels } = descriptor.input;
   const { scale, offset } = descriptor.normalization;
@@ -101,7 +103,7 @@ async function modelOutputs(loaded: LoadedModel, pixels: Uint8Array, n: number, 
 
 async function forward(loaded: LoadedModel, pixels: Uint8Array, n: number, grid: boolean, deep: boolean, runner: OnnxFeatureRunner | undefined): Promise<BatchOutputs> {
   const { features } = loaded;
-  const outputsOf = await modelOutputs(loaded, pixels, n, deep, runner);
+  const outputsOf = await modelOutputs(loaded, pixels, n, grid, deep, runner);
   const keys: (keyof BatchOutputs)[] = [];
   const tensors = tf.tidy(() => {
     const [aMap, bMap, softmaxOut, cutOut] = outputsOf() as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];

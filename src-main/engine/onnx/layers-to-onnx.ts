@@ -20,7 +20,7 @@ import type { BatchNormParameters } from '../train/fold-batch-norm';
 import { batchedValue, encodeModel, floatTensor, int64Tensor, node, onnx, type NodeProto, type TensorProto } from './onnx-proto';
 
 /** Bumped whenever the converter's output changes, so cached graphs are rebuilt. */
-export const CONVERTER_VERSION = 1;
+export const CONVERTER_VERSION = 2;
 
 export interface ConvertOptions {
   /** Layer names whose outputs the graph returns, in this order (duplicates collapse). */
@@ -36,6 +36,12 @@ export interface ConvertOptions {
   inputType?: 'uint8' | 'float32';
   /** Graph output names by layer name (default `out_<layer>`). */
   outputNames?: Record<string, string>;
+  /**
+   * Layers (among `outputs`) that also get a globally average-pooled output `pool_<layer>`
+   * [batch, channels] (the layer itself when it is a vector), so callers that only need the
+   * pooled features do not fetch whole feature maps.
+   */
+  pooledOutputs?: string[];
   /** Graph name and documentation stored in the file. */
   graphName?: string;
   docString?: string;
@@ -454,6 +460,19 @@ export function convertLayersModel(model: tf.LayersModel, options: ConvertOption
     outputNames[name] = outName;
     outputShapes[name] = value.shape;
     outputs.push(batchedValue(outName, value.shape));
+  }
+  for (const name of [...new Set(options.pooledOutputs ?? [])]) {
+    if (!options.outputs.includes(name)) throw new Error(`Pooled output "${name}" is not among the outputs.`);
+    const value = g.get(name);
+    const outName = `pool_${name}`;
+    const channels = value.shape[value.shape.length - 1] as number;
+    if (value.shape.length === 3) {
+      const axes = value.layout === 'nchw' ? [2, 3] : [1, 2];
+      g.nodes.push(node('ReduceMean', [value.name], [outName], outName, { axes, keepdims: 0 }));
+    } else {
+      g.nodes.push(node('Identity', [value.name], [outName], outName));
+    }
+    outputs.push(batchedValue(outName, [channels]));
   }
   const bytes = encodeModel({
     name: options.graphName ?? model.name,

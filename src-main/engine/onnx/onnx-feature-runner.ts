@@ -15,9 +15,11 @@ import { CONVERTER_VERSION, convertLayersModel } from './layers-to-onnx';
 import { createSession, type OrtModule } from './onnx-runtime';
 
 export interface FeatureMaps {
-  /** Keras layout (NHWC or [n, c]), n rows back to back. */
+  /** Keras layout (NHWC or [n, c]), n rows back to back; globally pooled [n, c] when `pooled`. */
   a: Float32Array;
   b: Float32Array;
+  /** True when `a` and `b` are already globally average-pooled (computed in the graph). */
+  pooled: boolean;
   softmax: Float32Array;
   cut: Float32Array | null;
 }
@@ -26,7 +28,8 @@ export interface OnnxFeatureRunner {
   /** Path of the cached graph. */
   path: string;
   threads: number;
-  run(pixels: Uint8Array, n: number, deep: boolean): Promise<FeatureMaps>;
+  /** `maps`: return layers A and B as whole maps (2x2 grid pooling needs them), else pooled in the graph. */
+  run(pixels: Uint8Array, n: number, deep: boolean, maps?: boolean): Promise<FeatureMaps>;
   release(): Promise<void>;
 }
 
@@ -51,6 +54,7 @@ export function convertFeatureGraph(loaded: LoadedModel): Uint8Array {
   const { descriptor } = loaded;
   return convertLayersModel(loaded.model, {
     outputs: [descriptor.layerA, descriptor.layerB, descriptor.softmaxLayer, descriptor.cutLayer],
+    pooledOutputs: [descriptor.layerA, descriptor.layerB],
     inputName: 'pixels',
     inputType: 'uint8',
     normalization: descriptor.normalization,
@@ -84,16 +88,23 @@ export async function openOnnxFeatureRunner(ort: OrtModule, loaded: LoadedModel,
   return {
     path,
     threads,
-    async run(pixels, n, deep) {
+    async run(pixels, n, deep, maps = false) {
       const feeds = { pixels: new ort.Tensor('uint8', pixels, [n, height, width, channels]) };
-      const wanted = [descriptor.layerA, descriptor.layerB, descriptor.softmaxLayer, ...(deep ? [descriptor.cutLayer] : [])];
-      const results = await session.run(feeds, [...new Set(wanted.map(output))]);
-      const take = (layer: string): Float32Array => {
-        const tensor = results[output(layer)];
-        if (!tensor) throw new Error(`ONNX Runtime returned no output for layer "${layer}".`);
+      const ab = maps ? output : (layer: string): string => `pool_${layer}`;
+      const names = [ab(descriptor.layerA), ab(descriptor.layerB), output(descriptor.softmaxLayer), ...(deep ? [output(descriptor.cutLayer)] : [])];
+      const results = await session.run(feeds, [...new Set(names)]);
+      const take = (name: string): Float32Array => {
+        const tensor = results[name];
+        if (!tensor) throw new Error(`ONNX Runtime returned no output "${name}".`);
         return tensor.data as Float32Array;
       };
-      return { a: take(descriptor.layerA), b: take(descriptor.layerB), softmax: take(descriptor.softmaxLayer), cut: deep ? take(descriptor.cutLayer) : null };
+      return {
+        a: take(ab(descriptor.layerA)),
+        b: take(ab(descriptor.layerB)),
+        pooled: !maps,
+        softmax: take(output(descriptor.softmaxLayer)),
+        cut: deep ? take(output(descriptor.cutLayer)) : null,
+      };
     },
     release: () => session.release(),
   };
