@@ -23,6 +23,7 @@ import type {
 } from '../../src-preload/contract';
 import type { EventHub } from '../api/event-hub';
 import { JobReporter } from '../api/job-progress';
+import { checkExportTarget } from '../engine/export/export-target';
 import type { EngineClient, ProgressListener } from '../engine/engine-client';
 import type { Prediction } from '../engine/loop/loop-jobs';
 import type { ModelSource } from '../engine/worker-protocol';
@@ -558,9 +559,7 @@ export class AdaptationService {
 
   async export(request: ExportRequest): Promise<ExportReport> {
     const dest = path.resolve(request.destination);
-    if (fs.existsSync(dest) && (!fs.statSync(dest).isDirectory() || fs.readdirSync(dest).length > 0)) {
-      throw new AppError('CONFLICT', `${dest} is not an empty folder. ADMA Studio never overwrites: choose a new or empty folder.`);
-    }
+    checkExportTarget(dest);
     if (!request.model && !request.labelsCsv && !request.labelsJson && !request.imageFolder) {
       throw new AppError('BAD_ARGUMENT', 'Choose at least one thing to export.');
     }

@@ -1,4 +1,4 @@
-/** `adma export <folder> --out <dir>`: the adapted classifier as a TF.js model folder. */
+/** `adma export <folder> --out <dir>`: the adapted classifier (TF.js and ONNX) into a new or empty folder, never overwriting. */
 import { resolve, sep } from 'node:path';
 import { AppError } from '../../src-preload/app-error';
 import { headDir, readWorkspace } from './cli-workspace';
@@ -19,6 +19,8 @@ export async function runExport(args: ExportArgs, out: ProgressLine): Promise<vo
   const outDir = resolve(args.out);
   const adminDir = resolve(folder, '.adma');
   if (outDir === folder || outDir === adminDir || outDir.startsWith(adminDir + sep)) throw new UsageError(`--out ${args.out}: choose a folder outside the image folder's .adma and not the image folder itself.`, 'export');
+  const { checkExportTarget } = await import('../engine/export/export-target');
+  checkExportTarget(outDir);
   const workspace = await readWorkspace(folder);
   await startBackend(args.backend, out);
   const { loadHead } = await import('../engine/train/head-file');
@@ -41,6 +43,7 @@ export async function runExport(args: ExportArgs, out: ProgressLine): Promise<vo
       training: { 'trained at': facts.trainedAt, epochs: facts.epochs, seed: facts.seed, 'labelled images': facts.labelCounts.reduce((a, b) => a + b, 0) },
     });
     out.log(`exported the ${head.mode} classifier (${head.classes.length} classes, ${(result.weightBytes / 1e6).toFixed(1)} MB of weights) to ${outDir}:`);
+    if (!result.onnx.file) out.log(`no model.onnx: ${result.onnx.reason}`);
     process.stdout.write(`${result.files.map((f) => resolve(outDir, f)).join('\n')}\n`);
   } finally {
     loaded.dispose();

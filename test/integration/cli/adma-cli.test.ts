@@ -142,6 +142,17 @@ describe('adma on ONNX Runtime (the default backend)', () => {
     expect(again.stderr).toMatch(/extracted 0 images, 6 already cached/);
     expect(again.stderr).not.toContain('0/0');
   });
+
+  it('export never overwrites, like the app: a non-empty --out is refused untouched', async () => {
+    const target = join(work, 'occupied');
+    mkdirSync(target, { recursive: true });
+    writeFileSync(join(target, 'model.json'), 'mine');
+    const run = await admaOn(null, 'export', work, '--out', target);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${target} is not an empty folder. ADMA Studio never overwrites`);
+    expect(readFileSync(join(target, 'model.json'), 'utf8')).toBe('mine');
+    expect(readdirSync(target)).toEqual(['model.json']);
+  });
 });
 
 describe.skipIf(!haveData)(`adma on real photos with MobileNet v1 0.25${haveData ? '' : ' — SKIPPED: ../shared/models/mobilenet_v1_0.25_224 or ../shared/data/hymenoptera is absent'}`, () => {
