@@ -21,7 +21,7 @@ Commands:
   train     Fine-tune a classifier on labelled images (from a CSV), warm-starting
             from the previous round.
   predict   Class probabilities for every image in <folder>, as CSV.
-  export    Write the adapted classifier as a self-contained TF.js model folder.
+  export    Write the adapted classifier as a self-contained TF.js and ONNX model folder.
   simulate  Replay active learning on a labelled folder (folder names as the oracle)
             and compare the query strategies' learning curves.
 
@@ -81,10 +81,11 @@ ${COMMON}`,
   export: `Usage: adma export <folder> --out <dir>
 
 Writes the trained classifier as ONE TF.js Layers model from the normalised image to
-the class probabilities (model.json + weight shards), with labels.json,
-preprocessing.json (how to turn an image into the input) and MODEL_CARD.md.
+the class probabilities (model.json + weight shards), the same classifier as model.onnx
+(0..255 pixels in, normalisation in the graph), with labels.json, preprocessing.json (how
+to turn an image into the input) and MODEL_CARD.md (with code that loads it).
 
 Options:
-  --out <dir>        The folder to write (created; existing files are replaced).
+  --out <dir>        A new or empty folder to write (never overwrites, like the app).
 ${COMMON}`,
 };
