@@ -196,7 +196,10 @@ export class AdaptationService {
           done: result.requested,
           total: result.requested,
           failed: result.failures.length,
-          message: result.failures.length ? `${result.failures.length} images could not be decoded (first: ${result.failures[0]?.path}: ${result.failures[0]?.error.message})` : null,
+          message:
+            [result.failures.length ? `${result.failures.length} images could not be decoded (first: ${result.failures[0]?.path}: ${result.failures[0]?.error.message})` : null, result.runtimeFallback]
+              .filter((part) => part !== null)
+              .join(' ') || null,
         };
         this.poolSignature = null;
         this.changed('engine');
