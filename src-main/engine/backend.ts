@@ -9,7 +9,6 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { defaultThreads, loadOnnxRuntime, onnxRuntimeVersion, type OrtModule } from './onnx/onnx-runtime';
-
 import { BACKEND_CHOICES, type BackendChoice, type BackendName } from './backend-choice';
 
 export { BACKEND_CHOICES, type BackendChoice, type BackendName };
@@ -61,7 +60,8 @@ function describeFailure(error: unknown): string {
 let starting: { wanted: BackendChoice | undefined; promise: Promise<BackendInfo> } | null = null;
 
 export function initBackend(prefer?: BackendChoice): Promise<BackendInfo> {
-  const wanted = prefer ?? (process.env.ADMA_BACKEND as BackendChoice | undefined);
+  // An empty ADMA_BACKEND means unset.
+  const wanted = prefer ?? ((process.env.ADMA_BACKEND || undefined) as BackendChoice | undefined);
   if (current && (!wanted || wanted === currentWanted)) return Promise.resolve(current);
   // Concurrent callers share one start: two racing setBackend() calls would leave either.
   if (starting && (!wanted || wanted === starting.wanted)) return starting.promise;
