@@ -65,6 +65,7 @@ export class Adaptation {
       modelId: model?.modelId ?? null,
       modelName: model?.modelName ?? null,
       backend: this.model.backendLabel,
+      backendNotes: this.model.backendNotes,
       features: this.features.status,
       modelVersion: store.latestVersion()?.version ?? 0,
       training: this.loop.isTraining,

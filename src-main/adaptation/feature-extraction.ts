@@ -51,7 +51,10 @@ export class FeatureExtraction {
           done: result.requested,
           total: result.requested,
           failed: result.failures.length,
-          message: result.failures.length ? `${result.failures.length} images could not be decoded (first: ${result.failures[0]?.path}: ${result.failures[0]?.error.message})` : null,
+          message:
+            [result.failures.length ? `${result.failures.length} images could not be decoded (first: ${result.failures[0]?.path}: ${result.failures[0]?.error.message})` : null, result.runtimeFallback]
+              .filter((part) => part !== null)
+              .join(' ') || null,
         };
         ctx.engineChanged();
         return this.onComplete();

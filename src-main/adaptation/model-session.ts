@@ -8,6 +8,8 @@ import { isModelInstalled, modelSource } from './model-options';
 export class ModelSession {
   /** The engine's backend, shown in every status once the worker has started. */
   private label: string | null = null;
+  /** Why faster runtimes are not used (the engine's fallback reasons). */
+  private notes: string[] = [];
   private backendStart: Promise<void> | null = null;
 
   constructor(
@@ -20,6 +22,10 @@ export class ModelSession {
     return this.label;
   }
 
+  get backendNotes(): string[] {
+    return this.notes;
+  }
+
   /** Start the engine once; its backend label is kept for the status. */
   ensureBackend(): Promise<void> {
     // Promise.resolve().then: a worker that cannot start rejects here, never throws into the caller.
@@ -27,6 +33,7 @@ export class ModelSession {
       .then(() => this.ctx.engine().request('init', {}))
       .then((info) => {
         this.label = info.label;
+        this.notes = info.fallbacks;
       })
       .catch((error: unknown) => {
         this.backendStart = null;

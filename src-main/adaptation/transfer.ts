@@ -5,7 +5,7 @@ import { AppError } from '../../src-shared/app-error';
 import type { ExportReport, ExportRequest, ImportReport } from '../../src-shared/contract';
 import { JobReporter } from '../core/job-reporter';
 import { knownError } from '../core/storage-errors';
-import { abandonExport, completeExport, prepareExportTarget } from './export-target';
+import { abandonExport, completeExport, prepareExportTarget } from '../engine/export/export-target';
 import type { AdaptationContext } from './adaptation-context';
 import type { Evaluation } from './evaluation';
 import { copyImageFolder, labeledImages, labelsCsv, labelsJson } from './labels-export';

@@ -4,8 +4,11 @@ export const COMMANDS = ['extract', 'train', 'predict', 'export'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const COMMON = `Common options:
-  --backend <name>   tensorflow | wasm | cpu (default: the fastest available;
-                     also ADMA_BACKEND). The active backend is printed on stderr.
+  --backend <name>   onnxruntime | tensorflow | wasm | cpu (default: ONNX Runtime
+                     for features and predictions, the fastest TF.js backend for
+                     training; a TF.js name runs everything on it; also ADMA_BACKEND).
+                     ONNX Runtime threads: ADMA_THREADS (default: every core).
+                     The active backend and every fallback's reason go to stderr.
   -h, --help         Show this help.`;
 
 export const TOOL_HELP = `adma — ADMA Studio without the UI: adapt a pre-trained CNN to your image folder.
@@ -18,7 +21,7 @@ Commands:
   train     Fine-tune a classifier on labelled images (from a CSV), warm-starting
             from the previous round.
   predict   Class probabilities for every image in <folder>, as CSV.
-  export    Write the adapted classifier as a self-contained TF.js model folder.
+  export    Write the adapted classifier as a self-contained TF.js and ONNX model folder.
   simulate  Replay active learning on a labelled folder (folder names as the oracle)
             and compare the query strategies' learning curves.
 
@@ -78,10 +81,11 @@ ${COMMON}`,
   export: `Usage: adma export <folder> --out <dir>
 
 Writes the trained classifier as ONE TF.js Layers model from the normalised image to
-the class probabilities (model.json + weight shards), with labels.json,
-preprocessing.json (how to turn an image into the input) and MODEL_CARD.md.
+the class probabilities (model.json + weight shards), the same classifier as model.onnx
+(0..255 pixels in, normalisation in the graph), with labels.json, preprocessing.json (how
+to turn an image into the input) and MODEL_CARD.md (with code that loads it).
 
 Options:
-  --out <dir>        The folder to write (created; existing files are replaced).
+  --out <dir>        A new or empty folder to write (never overwrites, like the app).
 ${COMMON}`,
 };

@@ -1,5 +1,5 @@
-/** `adma export <folder> --out <dir>`: the adapted classifier as a TF.js model folder. */
-import { resolve, sep } from 'node:path';
+/** `adma export <folder> --out <dir>`: the adapted classifier (TF.js and ONNX) into a new or empty folder, never overwriting. */
+import { resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import { headDir, readWorkspace } from './cli-workspace';
 import { loadModelFromSpec } from './model-spec';
@@ -17,9 +17,25 @@ export async function runExport(args: ExportArgs, out: ProgressLine): Promise<vo
   if (!args.out) throw new UsageError('--out <dir> is required: the folder to write the model to.', 'export');
   const folder = resolve(args.folder);
   const outDir = resolve(args.out);
-  const adminDir = resolve(folder, '.adma');
-  if (outDir === folder || outDir === adminDir || outDir.startsWith(adminDir + sep)) throw new UsageError(`--out ${args.out}: choose a folder outside the image folder's .adma and not the image folder itself.`, 'export');
   const workspace = await readWorkspace(folder);
+  // The app's rule: never overwrite, never inside the image folder, written aside and renamed when complete.
+  const { prepareExportTarget, completeExport, abandonExport } = await import('../engine/export/export-target');
+  const target = prepareExportTarget(outDir, folder);
+  for (const note of target.notes) out.log(note);
+  let files: string[];
+  try {
+    files = await exportInto(target.staging, args, folder, workspace, out);
+    completeExport(target);
+  } catch (error) {
+    abandonExport(target);
+    throw error;
+  }
+  process.stdout.write(`${files.map((f) => resolve(outDir, f)).join('\n')}\n`);
+}
+
+/** Write the classifier into `stagingDir`; the files written, relative to it. */
+async function exportInto(stagingDir: string, args: ExportArgs, folder: string, workspace: Awaited<ReturnType<typeof readWorkspace>>, out: ProgressLine): Promise<string[]> {
+  const outDir = resolve(args.out as string);
   await startBackend(args.backend, out);
   const { loadHead } = await import('../engine/train/head-file');
   const { head, facts } = await loadHead(headDir(folder));
@@ -34,14 +50,15 @@ export async function runExport(args: ExportArgs, out: ProgressLine): Promise<vo
       source: loaded.model,
       descriptor: loaded.descriptor,
       head,
-      outDir,
+      outDir: stagingDir,
       labelCounts: facts.labelCounts,
       backend: facts.backend,
       metrics: { 'training accuracy': facts.trainAccuracy, 'final training loss': facts.loss },
       training: { 'trained at': facts.trainedAt, epochs: facts.epochs, seed: facts.seed, 'labelled images': facts.labelCounts.reduce((a, b) => a + b, 0) },
     });
     out.log(`exported the ${head.mode} classifier (${head.classes.length} classes, ${(result.weightBytes / 1e6).toFixed(1)} MB of weights) to ${outDir}:`);
-    process.stdout.write(`${result.files.map((f) => resolve(outDir, f)).join('\n')}\n`);
+    if (!result.onnx.file) out.log(`no model.onnx: ${result.onnx.reason}`);
+    return result.files;
   } finally {
     loaded.dispose();
   }

@@ -1,5 +1,5 @@
 /** `adma extract <folder> --model <dir|url|starter>`: cache features for every image. */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import { readWorkspaceIfPresent, writeWorkspace, type WorkspaceImage } from './cli-workspace';
 import { loadModelFromSpec, parseModelSpec } from './model-spec';
@@ -40,8 +40,12 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
     out.log(`model: ${loaded.descriptor.name} (${loaded.descriptor.id})`);
     const { FeatureStore, featureLayoutOf, featureStorePath } = await import('../engine/features/feature-store');
     const { extractFeatures } = await import('../engine/features/extract-features');
+    const { featureRuntimeFor } = await import('../engine/onnx/feature-runtime');
     const modelId = loaded.descriptor.id;
-    const store = FeatureStore.open(featureStorePath(folder, modelId), featureLayoutOf(loaded));
+    const storePath = featureStorePath(folder, modelId);
+    const runtime = await featureRuntimeFor(loaded, dirname(storePath));
+    out.log(`features computed by ${runtime.label}${runtime.fallback ? ` (${runtime.fallback})` : ''}`);
+    const store = FeatureStore.open(storePath, featureLayoutOf(loaded));
     try {
       const result = await extractFeatures(
         loaded,
@@ -50,8 +54,12 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
         {
           deep: args.deep,
           signal: args.signal,
+          ...(runtime.runner ? { runner: runtime.runner } : {}),
           ...(args.batchSize ? { batchSize: args.batchSize } : {}),
-          onProgress: (p) => out.update(`extracting: ${p.done}/${p.total} images${p.rate > 0 ? `, ${p.rate.toFixed(1)}/s` : ''}${p.etaSeconds !== null ? `, ${Math.ceil(p.etaSeconds)} s left` : ''}${p.failed ? `, ${p.failed} failed` : ''}`),
+          // Nothing to compute (everything cached) is said once at the end, not as "0/0".
+          onProgress: (p) => {
+            if (p.total > 0) out.update(`extracting: ${p.done}/${p.total} images${p.rate > 0 ? `, ${p.rate.toFixed(1)}/s` : ''}${p.etaSeconds !== null ? `, ${Math.ceil(p.etaSeconds)} s left` : ''}${p.failed ? `, ${p.failed} failed` : ''}`);
+          },
         },
       );
       const failed = new Set(result.failures.map((f) => f.hash));

@@ -31,7 +31,7 @@ export async function runPredict(args: PredictArgs, out: ProgressLine): Promise<
     throw new AppError('CONFLICT', `The trained model reads features of ${facts.modelId} but ${folder} was last extracted with ${workspace.modelId}: train again.`);
   }
   const { FeatureStore, featureStorePath } = await import('../engine/features/feature-store');
-  const { predictProbabilities } = await import('../engine/train/predict-probabilities');
+  const { predictPool } = await import('../engine/onnx/head-graph');
   const store = FeatureStore.openExisting(featureStorePath(folder, workspace.modelId));
   let file: WriteStream | null = null;
   const target: NodeJS.WritableStream = args.out ? (file = createWriteStream(resolve(args.out))) : process.stdout;
@@ -43,7 +43,7 @@ export async function runPredict(args: PredictArgs, out: ProgressLine): Promise<
       const chunk = images.slice(from, from + CHUNK);
       const hashes = chunk.map((image) => image.hash);
       const features = head.mode === 'deep' ? store.loadCut(hashes).data : store.load(hashes).b;
-      const probabilities = predictProbabilities(head, features);
+      const probabilities = await predictPool(head, features);
       const classCount = head.classes.length;
       let text = '';
       chunk.forEach((image, i) => {

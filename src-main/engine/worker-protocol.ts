@@ -7,7 +7,7 @@
  */
 import type { ErrorData } from '../../src-shared/app-error';
 import type { ModelInspection } from '../../src-shared/contract';
-import type { BackendInfo, BackendName } from './backend';
+import type { BackendChoice, BackendInfo, BackendName } from './backend';
 import type { FeatureShape } from './model/feature-model';
 import type { ModelDescriptor } from './model/descriptor';
 import type { ExtractionResult } from './features/extract-features';
@@ -45,6 +45,10 @@ export interface ExtractFeaturesArgs {
 export interface ExtractFeaturesResult extends ExtractionResult {
   modelId: string;
   storePath: string;
+  /** What ran the model, e.g. "ONNX Runtime 1.30.0 (2 threads)". */
+  runtime: string;
+  /** Why ONNX Runtime did not run this model although it loaded (e.g. a layer the converter lacks), else null. */
+  runtimeFallback: string | null;
 }
 
 export interface DownloadModelArgs {
@@ -73,7 +77,7 @@ import type {
 /** Every job kind: its arguments and its result. */
 export interface EngineJobs {
   /** Start (or switch) the TF.js backend; other jobs start the default one lazily. */
-  init: { args: { prefer?: BackendName }; result: BackendInfo };
+  init: { args: { prefer?: BackendChoice }; result: BackendInfo };
   loadModel: { args: { source: ModelSource }; result: ModelSummary };
   downloadModel: { args: DownloadModelArgs; result: DownloadResult };
   extractFeatures: { args: ExtractFeaturesArgs; result: ExtractFeaturesResult };

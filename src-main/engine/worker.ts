@@ -7,7 +7,9 @@
 import { parentPort } from 'node:worker_threads';
 import { AppError, type ErrorData } from '../../src-shared/app-error';
 import { activeBackend, initBackend, type BackendInfo } from './backend';
+import { dirname } from 'node:path';
 import { extractFeatures } from './features/extract-features';
+import { featureRuntimeFor } from './onnx/feature-runtime';
 import { FeatureStore, featureLayoutOf, featureStorePath } from './features/feature-store';
 import { findKnownModel, modelForUrl, type KnownModel } from './model/known-models';
 import { loadModelFolder, loadStarterModel, type LoadedModel } from './model/load-model';
@@ -130,9 +132,11 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     const modelId = loaded.descriptor.id;
     const storePath = args.storePath ?? (args.projectDir ? featureStorePath(args.projectDir, modelId) : null);
     if (!storePath) throw new AppError('BAD_ARGUMENT', 'Feature extraction needs a project folder or a cache file.');
+    const runtime = await featureRuntimeFor(loaded, dirname(storePath));
     const store = FeatureStore.open(storePath, featureLayoutOf(loaded));
     try {
       const result = await extractFeatures(loaded, store, args.items, {
+        ...(runtime.runner ? { runner: runtime.runner } : {}),
         batchSize: args.batchSize,
         prefetchDepth: args.prefetchDepth,
         pooling: args.pooling,
@@ -144,7 +148,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
       if (result.cancelled) {
         throw new AppError('CANCELLED', `Feature extraction was cancelled after ${result.computed} new images; they are saved and will not be computed again.`);
       }
-      return { ...result, modelId, storePath };
+      return { ...result, modelId, storePath, runtime: runtime.label, runtimeFallback: runtime.fallback };
     } finally {
       store.close();
     }

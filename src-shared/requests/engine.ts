@@ -44,8 +44,10 @@ export interface EngineStatus {
   choice: ModelChoice | null;
   modelId: string | null;
   modelName: string | null;
-  /** The TF.js backend running the engine, e.g. "WebAssembly (tfjs-backend-wasm)". */
+  /** What runs the engine, e.g. "ONNX Runtime 1.30.0 (2 threads) for features and predictions; WebAssembly (tfjs-backend-wasm) for training". */
   backend: string | null;
+  /** Why faster runtimes are not used, one line each (e.g. why tfjs-node is not installed). */
+  backendNotes: string[];
   features: { state: FeatureState; done: number; total: number; failed: number; message: string | null };
   /** Latest trained classifier version, 0 before the first round is trained. */
   modelVersion: number;

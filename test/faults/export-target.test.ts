@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PARTIAL_MARKER, stagingFolder } from '../../src-main/adaptation/export-target';
+import { PARTIAL_MARKER, stagingFolder } from '../../src-main/engine/export/export-target';
 import { Project } from '../../src-main/project/project';
 import { AppError } from '../../src-shared/app-error';
 import { imageFolder, tempDir } from '../support/image-folder';

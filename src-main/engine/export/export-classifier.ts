@@ -1,6 +1,8 @@
 /**
  * Exports the adapted classifier as a self-contained folder:
  *   model.json + group1-shard*.bin   one TF.js Layers model, normalised image → softmax
+ *   model.onnx                        the same classifier for ONNX Runtime, 0..255 pixels → softmax
+ *                                     (absent, with the reason in the card, for layers ONNX lacks)
  *   labels.json                       class names in output order
  *   preprocessing.json                how to build the input tensor from an image file
  *   MODEL_CARD.md                     source model, data per class, mode, backend, metrics, date
@@ -14,6 +16,7 @@ import { composeClassifier } from './compose-classifier';
 import { renderModelCard } from './model-card';
 import { preprocessingSpec } from './preprocessing-spec';
 import { saveLayersModel } from './save-layers-model';
+import { writeOnnxExport, type OnnxExport } from './export-onnx';
 
 export const LABELS_FILE = 'labels.json';
 export const PREPROCESSING_FILE = 'preprocessing.json';
@@ -39,6 +42,8 @@ export interface ExportResult {
   /** Every file written, relative to `dir`. */
   files: string[];
   weightBytes: number;
+  /** The ONNX copy, or why there is none. */
+  onnx: OnnxExport;
 }
 
 export async function exportClassifier(options: ExportOptions): Promise<ExportResult> {
@@ -50,8 +55,9 @@ export async function exportClassifier(options: ExportOptions): Promise<ExportRe
   try {
     await mkdir(options.outDir, { recursive: true });
     const saved = await saveLayersModel(composed.model, options.outDir);
+    const onnx = await writeOnnxExport(composed.model, composed.outputLayer, descriptor, options.outDir);
     const inputName = composed.model.inputs[0]?.name ?? 'input';
-    const spec = preprocessingSpec(descriptor, inputName, composed.outputLayer, head.classes);
+    const spec = preprocessingSpec(descriptor, inputName, composed.outputLayer, head.classes, onnx);
     await writeFile(join(options.outDir, LABELS_FILE), `${JSON.stringify(head.classes, null, 2)}\n`);
     await writeFile(join(options.outDir, PREPROCESSING_FILE), `${JSON.stringify(spec, null, 2)}\n`);
     const card = renderModelCard({
@@ -63,9 +69,11 @@ export async function exportClassifier(options: ExportOptions): Promise<ExportRe
       date: options.date ?? new Date(),
       metrics: options.metrics ?? {},
       training: options.training ?? {},
+      onnx,
     });
     await writeFile(join(options.outDir, MODEL_CARD_FILE), card);
-    return { dir: options.outDir, files: [...saved.files, LABELS_FILE, PREPROCESSING_FILE, MODEL_CARD_FILE], weightBytes: saved.weightBytes };
+    const files = [...saved.files, ...(onnx.file ? [onnx.file] : []), LABELS_FILE, PREPROCESSING_FILE, MODEL_CARD_FILE];
+    return { dir: options.outDir, files, weightBytes: saved.weightBytes, onnx };
   } finally {
     composed.dispose();
   }

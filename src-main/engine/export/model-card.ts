@@ -1,6 +1,7 @@
 /** `MODEL_CARD.md` of an exported classifier: what it is, what it was trained on, how well it did. */
 import type { ModelDescriptor } from '../model/descriptor';
 import type { TrainingMode } from '../train/head-weights';
+import { ONNX_INPUT, ONNX_OUTPUT, type OnnxExport } from './export-onnx';
 
 export interface ModelCardFacts {
   descriptor: ModelDescriptor;
@@ -14,6 +15,106 @@ export interface ModelCardFacts {
   metrics: Record<string, number | string>;
   /** Training details shown verbatim (epochs, seed, learning rate...). */
   training: Record<string, number | string>;
+  onnx: OnnxExport;
+}
+
+/** The sharp pipeline that prepares an image exactly as ADMA Studio does (Node snippets). */
+function sharpPipeline(d: ModelDescriptor): string {
+  const { height, width, channels } = d.input;
+  return (
+    `const { data } = await sharp(process.argv[2], { animated: false, pages: 1 })\n` +
+    `  .rotate()\n  .flatten({ background: '#ffffff' })\n  .toColourspace('${channels === 1 ? 'b-w' : 'srgb'}')\n` +
+    `  .resize(${width}, ${height}, { fit: '${d.resize === 'squash' ? 'fill' : 'cover'}', position: 'centre' })\n` +
+    `  .raw({ depth: 'uchar' })\n  .toBuffer({ resolveWithObject: true });`
+  );
+}
+
+/** Code that loads the export and predicts one image, for each runtime (tested by running the Node ones). */
+export function loadingSnippets(d: ModelDescriptor, onnx: OnnxExport): { nodeTfjs: string; browserTfjs: string; nodeOnnx: string | null; pythonOnnx: string | null } {
+  const { height, width, channels } = d.input;
+  const { scale, offset } = d.normalization;
+  const printout = 'console.log(JSON.stringify(Object.fromEntries(labels.map((label, i) => [label, probabilities[i]]))));';
+  const nodeTfjs = [
+    "// predict-tfjs.mjs: node predict-tfjs.mjs photo.jpg (run in this folder; npm install @tensorflow/tfjs sharp).",
+    "// Plain @tensorflow/tfjs cannot load file:// URLs in Node: read the files and load them from memory.",
+    "import { readFile } from 'node:fs/promises';",
+    "import * as tf from '@tensorflow/tfjs';",
+    "import sharp from 'sharp';",
+    '',
+    "const json = JSON.parse(await readFile('model.json', 'utf8'));",
+    'const weightSpecs = json.weightsManifest.flatMap((group) => group.weights);',
+    'const shards = await Promise.all(json.weightsManifest.flatMap((group) => group.paths).map((path) => readFile(path)));',
+    'const weightData = new Uint8Array(Buffer.concat(shards)).buffer;',
+    'const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));',
+    "const labels = JSON.parse(await readFile('labels.json', 'utf8'));",
+    '',
+    sharpPipeline(d),
+    `const input = tf.tensor4d(Float32Array.from(data, (v) => v * ${scale} + ${offset}), [1, ${height}, ${width}, ${channels}]);`,
+    'const probabilities = await model.predict(input).data();',
+    printout,
+  ].join('\n');
+  const crop =
+    d.resize === 'squash'
+      ? `    const x = tf.image.resizeBilinear(tf.browser.fromPixels(image, ${channels}), [${height}, ${width}]);`
+      : [
+          `    const pixels = tf.browser.fromPixels(image, ${channels});`,
+          '    const [h, w] = pixels.shape;',
+          `    const cropH = Math.min(h, Math.round((w * ${height}) / ${width}));`,
+          `    const cropW = Math.min(w, Math.round((h * ${width}) / ${height}));`,
+          `    const centre = pixels.slice([Math.floor((h - cropH) / 2), Math.floor((w - cropW) / 2), 0], [cropH, cropW, ${channels}]);`,
+          `    const x = tf.image.resizeBilinear(centre, [${height}, ${width}]);`,
+        ].join('\n');
+  const browserTfjs = [
+    '// In a web page (bundled, or tfjs from a <script> tag): serve this folder over http(s).',
+    "import * as tf from '@tensorflow/tfjs';",
+    '',
+    "const model = await tf.loadLayersModel('model.json'); // URL of this folder's model.json; the shards are fetched beside it",
+    "const labels = await (await fetch('labels.json')).json();",
+    '',
+    '/** image: a loaded <img>, <canvas> or ImageBitmap (browsers apply the EXIF orientation). */',
+    'function predict(image) {',
+    '  const probabilities = tf.tidy(() => {',
+    crop,
+    `    return model.predict(x.toFloat().mul(${scale}).add(${offset}).expandDims(0)).dataSync();`,
+    '  });',
+    '  return Object.fromEntries(labels.map((label, i) => [label, probabilities[i]]));',
+    '}',
+  ].join('\n');
+  if (!onnx.file) return { nodeTfjs, browserTfjs, nodeOnnx: null, pythonOnnx: null };
+  const nodeOnnx = [
+    '// predict-onnx.mjs: node predict-onnx.mjs photo.jpg (run in this folder; npm install onnxruntime-node sharp;',
+    "// in a browser, onnxruntime-web has the same API). The graph takes 0..255 pixels: no normalisation here.",
+    "import { readFile } from 'node:fs/promises';",
+    "import * as ort from 'onnxruntime-node';",
+    "import sharp from 'sharp';",
+    '',
+    `const session = await ort.InferenceSession.create('${onnx.file}');`,
+    "const labels = JSON.parse(await readFile('labels.json', 'utf8'));",
+    sharpPipeline(d),
+    `const ${ONNX_INPUT} = new ort.Tensor('float32', Float32Array.from(data), [1, ${height}, ${width}, ${channels}]);`,
+    `const probabilities = (await session.run({ ${ONNX_INPUT} })).${ONNX_OUTPUT}.data;`,
+    printout,
+  ].join('\n');
+  const pythonOnnx = [
+    '# pip install onnxruntime numpy pillow; run in this folder: python predict.py photo.jpg',
+    'import json, sys',
+    'import numpy as np',
+    'import onnxruntime as ort',
+    'from PIL import Image, ImageOps',
+    '',
+    `session = ort.InferenceSession("${onnx.file}")`,
+    'labels = json.load(open("labels.json"))',
+    'image = ImageOps.exif_transpose(Image.open(sys.argv[1]))  # first frame of animations',
+    'image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA"))  # transparency onto white',
+    `image = image.convert("${channels === 1 ? 'L' : 'RGB'}")`,
+    d.resize === 'squash'
+      ? `image = image.resize((${width}, ${height}), Image.BILINEAR)  # squash to the input size`
+      : `image = ImageOps.fit(image, (${width}, ${height}), Image.BILINEAR)  # scale the shorter side, crop the centre`,
+    `pixels = np.asarray(image, dtype=np.float32).reshape(1, ${height}, ${width}, ${channels})  # 0..255, NHWC`,
+    `probabilities = session.run(["${ONNX_OUTPUT}"], {"${ONNX_INPUT}": pixels})[0][0]`,
+    'print(dict(zip(labels, probabilities.tolist())))',
+  ].join('\n');
+  return { nodeTfjs, browserTfjs, nodeOnnx, pythonOnnx };
 }
 
 function row(cells: (string | number)[]): string {
@@ -39,6 +140,9 @@ export function renderModelCard(facts: ModelCardFacts): string {
     }`,
     `- Graph: standard TF.js Layers model (\`model.json\` + weight shards), frozen trunk ending at \`${trunkEnd}\`, output: softmax over ${facts.classes.length} classes (\`labels.json\`).`,
     `- Input: ${descriptor.input.height}x${descriptor.input.width}x${descriptor.input.channels} float32, normalised as \`pixel * ${descriptor.normalization.scale} + ${descriptor.normalization.offset}\` (not in the graph); see \`preprocessing.json\`.`,
+    facts.onnx.file
+      ? `- ONNX: \`${facts.onnx.file}\`, the same classifier for ONNX Runtime (opset 13); it takes the 0..255 pixel values \`${ONNX_INPUT}\` [batch, ${descriptor.input.height}, ${descriptor.input.width}, ${descriptor.input.channels}] (NHWC, normalisation inside the graph) and returns \`${ONNX_OUTPUT}\`.`
+      : `- ONNX: not exported: ${facts.onnx.reason}`,
     `- Trained on: ${facts.backend}.`,
     '',
     '## Training data',
@@ -55,6 +159,15 @@ export function renderModelCard(facts: ModelCardFacts): string {
   else lines.push(row(['metric', 'value']), row(['---', '---:']), ...metrics.map(([k, v]) => row([k, typeof v === 'number' ? Number(v.toFixed(4)) : v])), '');
   const training = Object.entries(facts.training);
   if (training.length > 0) lines.push('## Training details', '', ...training.map(([k, v]) => `- ${k}: ${v}`), '');
+  const snippets = loadingSnippets(descriptor, facts.onnx);
+  const fence = (language: string, code: string): string[] => [`\`\`\`${language}`, code, '```', ''];
+  lines.push('## Loading it', '', 'Each snippet prepares the image as ADMA Studio does (`preprocessing.json`): EXIF orientation, transparency onto white, resize, then the model.', '');
+  lines.push('### Node.js, TF.js', '', ...fence('js', snippets.nodeTfjs));
+  lines.push('### Browser, TF.js', '', ...fence('js', snippets.browserTfjs));
+  if (snippets.nodeOnnx && snippets.pythonOnnx) {
+    lines.push('### JavaScript, ONNX Runtime', '', ...fence('js', snippets.nodeOnnx));
+    lines.push('### Python, ONNX Runtime', '', ...fence('python', snippets.pythonOnnx));
+  }
   lines.push(
     '## Limitations',
     '',

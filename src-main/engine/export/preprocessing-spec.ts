@@ -1,9 +1,11 @@
 /**
  * `preprocessing.json` of an exported classifier: exactly how to turn an image file into
- * the model's input tensor. Normalisation is NOT in the graph: the model takes the
- * normalised float tensor [1, height, width, channels] (NHWC), as the frozen trunk does.
+ * the model's input tensor. Normalisation is NOT in the TF.js graph: `model.json` takes the
+ * normalised float tensor [1, height, width, channels] (NHWC), as the frozen trunk does;
+ * `model.onnx` takes the same pixels before normalisation (it normalises in the graph).
  */
 import type { ModelDescriptor } from '../model/descriptor';
+import { ONNX_INPUT, ONNX_OUTPUT, type OnnxExport } from './export-onnx';
 
 export interface PreprocessingSpec {
   formatVersion: 1;
@@ -20,9 +22,13 @@ export interface PreprocessingSpec {
   alpha: string;
   animated: string;
   output: { name: string; classes: string[]; description: string };
+  /** The ONNX copy: same image preparation, but it takes the 0..255 pixel values (normalisation in the graph). */
+  onnx:
+    | { file: string; input: { name: string; shape: [null, number, number, number]; dtype: 'float32'; layout: 'NHWC'; values: string }; output: { name: string } }
+    | { file: null; reason: string };
 }
 
-export function preprocessingSpec(descriptor: ModelDescriptor, inputName: string, outputName: string, classes: string[]): PreprocessingSpec {
+export function preprocessingSpec(descriptor: ModelDescriptor, inputName: string, outputName: string, classes: string[], onnx: OnnxExport): PreprocessingSpec {
   const { height, width, channels } = descriptor.input;
   const { scale, offset } = descriptor.normalization;
   return {
@@ -48,5 +54,12 @@ export function preprocessingSpec(descriptor: ModelDescriptor, inputName: string
     alpha: 'Flatten transparency onto a white background.',
     animated: 'Use the first frame of animated GIF, WebP or multi-page TIFF images.',
     output: { name: outputName, classes, description: `Softmax probabilities over the ${classes.length} classes, in labels.json order.` },
+    onnx: onnx.file
+      ? {
+          file: onnx.file,
+          input: { name: ONNX_INPUT, shape: [null, height, width, channels], dtype: 'float32', layout: 'NHWC', values: 'the 8-bit channel values 0..255 after the resize above; the normalisation is inside the graph' },
+          output: { name: ONNX_OUTPUT },
+        }
+      : { file: null, reason: onnx.reason },
   };
 }

@@ -16,6 +16,7 @@ import { encodeFloat16 } from './float16';
 import { checkFirstBatchFeatures } from './feature-sanity';
 import { globalAveragePool, gridPool2x2 } from './pool-features';
 import { ProgressMeter, type ProgressSnapshot } from '../../core/progress-meter';
+import type { OnnxFeatureRunner } from '../onnx/onnx-feature-runner';
 
 export interface ExtractionOptions {
   /** Images per forward pass (default 16). */
@@ -30,6 +31,8 @@ export interface ExtractionOptions {
   resize?: ResizeMode;
   signal?: AbortSignal;
   onProgress?: (progress: ExtractionProgress) => void;
+  /** Runs the model on ONNX Runtime instead of TF.js (pooling stays on TF.js). */
+  runner?: OnnxFeatureRunner;
 }
 
 export interface ExtractionProgress extends ProgressSnapshot {
@@ -76,20 +79,35 @@ interface BatchOutputs {
   cut: Float32Array | null;
 }
 
-async function forward(loaded: LoadedModel, pixels: Uint8Array, n: number, grid: boolean, deep: boolean): Promise<BatchOutputs> {
+/** The model's outputs for one batch as tensors [A, B, softmax, cut]: TF.js forward pass or ONNX Runtime's maps. */
+async function modelOutputs(loaded: LoadedModel, pixels: Uint8Array, n: number, grid: boolean, deep: boolean, runner: OnnxFeatureRunner | undefined): Promise<() => tf.Tensor[]> {
   const { descriptor, features } = loaded;
+  if (runner) {
+    // Without grid pooling, A and B come back pooled from the graph: no feature maps to copy.
+    const maps = await runner.run(pixels, n, deep, grid);
+    const { shapes, classCount } = features;
+    const shapeOf = (shape: number[]): number[] => (maps.pooled ? [n, shape[shape.length - 1] as number] : [n, ...shape]);
+    return () => [tf.tensor(maps.a, shapeOf(shapes.a)), tf.tensor(maps.b, shapeOf(shapes.b)), tf.tensor(maps.softmax, [n, classCount]), ...(maps.cut ? [tf.tensor(maps.cut, [n, ...shapes.cut])] : [])];
+  }
   const { height, width, channels } = descriptor.input;
   const { scale, offset } = descriptor.normalization;
   // Native uint8 -> float32 conversion, then normalisation on the backend (SIMD on wasm).
   const input = new Float32Array(pixels);
-  const keys: (keyof BatchOutputs)[] = [];
-  const tensors = tf.tidy(() => {
+  return () => {
     const x = tf.tensor4d(input, [n, height, width, channels]).mul(scale).add(offset);
     const out = features.model.predict(x);
     const list = Array.isArray(out) ? out : [out];
-    const pick = (index: number): tf.Tensor => list[index] as tf.Tensor;
-    const aMap = pick(features.outputIndex.a);
-    const bMap = pick(features.outputIndex.b);
+    const { a, b, softmax, cut } = features.outputIndex;
+    return [a, b, softmax, cut].map((index) => list[index] as tf.Tensor);
+  };
+}
+
+async function forward(loaded: LoadedModel, pixels: Uint8Array, n: number, grid: boolean, deep: boolean, runner: OnnxFeatureRunner | undefined): Promise<BatchOutputs> {
+  const { features } = loaded;
+  const outputsOf = await modelOutputs(loaded, pixels, n, grid, deep, runner);
+  const keys: (keyof BatchOutputs)[] = [];
+  const tensors = tf.tidy(() => {
+    const [aMap, bMap, softmaxOut, cutOut] = outputsOf() as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
     const result: tf.Tensor[] = [];
     const add = (key: keyof BatchOutputs, tensor: tf.Tensor): void => {
       keys.push(key);
@@ -97,10 +115,10 @@ async function forward(loaded: LoadedModel, pixels: Uint8Array, n: number, grid:
     };
     add('a', globalAveragePool(aMap));
     add('b', globalAveragePool(bMap));
-    add('softmax', pick(features.outputIndex.softmax).reshape([n, features.classCount]));
+    add('softmax', softmaxOut.reshape([n, features.classCount]));
     if (grid && aMap.rank === 4) add('aGrid', gridPool2x2(aMap as tf.Tensor4D));
     if (grid && bMap.rank === 4) add('bGrid', gridPool2x2(bMap as tf.Tensor4D));
-    if (deep) add('cut', pick(features.outputIndex.cut).reshape([n, -1]));
+    if (deep && cutOut) add('cut', cutOut.reshape([n, -1]));
     return result;
   });
   try {
@@ -158,7 +176,7 @@ export async function extractFeatures(
     for (const { item, error } of batch.failures) failures.push({ hash: item.hash, path: item.path, error });
     const n = batch.items.length;
     if (n > 0) {
-      const out = await forward(loaded, batch.pixels, n, grid, deep);
+      const out = await forward(loaded, batch.pixels, n, grid, deep, options.runner);
       if (forwardPasses === 0) checkFirstBatchFeatures(loaded.descriptor.name, batch.pixels, n, { ...out });
       forwardPasses += 1;
       imagesForwarded += n;

@@ -17,7 +17,7 @@ import { loadShippedCentreSet } from '../model/shipped-centre-set';
 import { fineTune } from '../train/fine-tune';
 import { loadHead, saveHead } from '../train/head-file';
 import type { HeadWeights } from '../train/head-weights';
-import { predictProbabilities } from '../train/predict-probabilities';
+import { predictPool } from '../onnx/head-graph';
 import { readTopBlock } from '../train/top-block';
 import type {
   LoopEvaluateArgs,
@@ -174,14 +174,14 @@ export class AdaptationPool {
     return { data: out, rowShape: source.shape };
   }
 
-  private predictAll(head: HeadWeights): Float32Array {
-    return predictProbabilities(head, this.inputs(head.mode, null).data);
+  private predictAll(head: HeadWeights): Promise<Float32Array> {
+    return predictPool(head, this.inputs(head.mode, null).data);
   }
 
   private async useHead(dir: string): Promise<void> {
     const { head } = await loadHead(dir);
     this.head = head;
-    this.probabilities = createFeatureMatrix(this.predictAll(head), this.imageIds.length, head.classes.length);
+    this.probabilities = createFeatureMatrix(await this.predictAll(head), this.imageIds.length, head.classes.length);
   }
 
   rowsOf(ids: readonly number[]): number[] {
@@ -277,7 +277,7 @@ export class AdaptationPool {
       },
     });
     this.head = result.head;
-    const probabilities = this.predictAll(result.head);
+    const probabilities = await this.predictAll(result.head);
     this.probabilities = createFeatureMatrix(probabilities, this.imageIds.length, result.head.classes.length);
     return {
       epochs: result.epochs,
@@ -295,7 +295,7 @@ export class AdaptationPool {
     for (const { version, dir } of args.heads) {
       const { head } = await loadHead(dir);
       const c = head.classes.length;
-      const probabilities = present.length > 0 ? predictProbabilities(head, this.inputs(head.mode, present).data) : new Float32Array(0);
+      const probabilities = present.length > 0 ? await predictPool(head, this.inputs(head.mode, present).data) : new Float32Array(0);
       let k = 0;
       const classIndex = rows.map((row) => {
         if (row < 0) return -1;

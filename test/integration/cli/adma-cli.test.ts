@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../../src-main/cli/cli-help';
 import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
+import { writeImage } from '../../support/image-folder';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const ENTRY = join(ROOT, 'src-main/cli/adma.ts');
@@ -21,8 +22,15 @@ interface Run {
 }
 
 function adma(...args: string[]): Promise<Run> {
+  return admaOn('wasm', ...args);
+}
+
+/** Runs adma with ADMA_BACKEND set to `backend`, or unset (the default choice) when null. */
+function admaOn(backend: string | null, ...args: string[]): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ADMA_BACKEND: backend ?? '' };
+  if (backend === null) delete env.ADMA_BACKEND;
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd: ROOT, env: { ...process.env, ADMA_BACKEND: 'wasm' }, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd: ROOT, env, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       done({ code, stdout, stderr });
     });
@@ -102,7 +110,7 @@ describe('adma help and usage errors', () => {
     expect(noModel.stderr).toContain('--model is required');
     const badBackend = await adma('extract', work, '--model', work, '--backend', 'gpu');
     expect(badBackend.code).toBe(2);
-    expect(badBackend.stderr).toContain('--backend gpu: choose one of tensorflow, wasm, cpu');
+    expect(badBackend.stderr).toContain('--backend gpu: choose one of onnxruntime, tensorflow, wasm, cpu');
   });
 
   it('exits 1 with what to do when the command cannot run', async () => {
@@ -114,6 +122,36 @@ describe('adma help and usage errors', () => {
     const notExtracted = await adma('predict', empty);
     expect(notExtracted.code).toBe(1);
     expect(notExtracted.stderr).toContain("run 'adma extract");
+  });
+});
+
+describe('adma on ONNX Runtime (the default backend)', () => {
+  it('says what runs the model and why tfjs-node is absent, extracts with ONNX Runtime, and says nothing of 0/0 when all is cached', async () => {
+    const folder = join(work, 'starter-photos');
+    mkdirSync(folder, { recursive: true });
+    for (let i = 0; i < 6; i++) await writeImage(join(folder, `image-${i}.png`), i + 1);
+    const first = await admaOn(null, 'extract', folder, '--model', 'starter');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/backend: ONNX Runtime [\d.]+ \(\d+ threads?\) for features and predictions; .* for training/);
+    expect(first.stderr).toContain('tfjs-node (an optional dependency) was dropped at install: it downloads libtensorflow at install time');
+    expect(first.stderr).toMatch(/features computed by ONNX Runtime/);
+    expect(first.stderr).toMatch(/extracted 6 images, 0 already cached, 0 failed/);
+    expect(readdirSync(join(folder, '.adma', 'features')).some((name) => name.endsWith('.onnx'))).toBe(true);
+    const again = await admaOn(null, 'extract', folder);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/extracted 0 images, 6 already cached/);
+    expect(again.stderr).not.toContain('0/0');
+  });
+
+  it('export never overwrites, like the app: a non-empty --out is refused untouched', async () => {
+    const target = join(work, 'occupied');
+    mkdirSync(target, { recursive: true });
+    writeFileSync(join(target, 'model.json'), 'mine');
+    const run = await admaOn(null, 'export', work, '--out', target);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${target} is not an empty folder. ADMA Studio never overwrites`);
+    expect(readFileSync(join(target, 'model.json'), 'utf8')).toBe('mine');
+    expect(readdirSync(target)).toEqual(['model.json']);
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,10 @@ describe.skipIf(!available)(`engine worker extraction (${reason})`, () => {
     unsubscribeAll();
     expect(result).toMatchObject({ modelId: 'mobilenet_v1_0.25_224', computed: 12, reused: 0, cancelled: false });
     expect(result.storePath).toBe(join(project, '.adma', 'features', 'mobilenet_v1_0.25_224.db'));
+    // ONNX Runtime runs inside the worker thread, its converted graph cached beside the features.
+    expect(result).toMatchObject({ runtimeFallback: null });
+    expect(result.runtime).toMatch(/^ONNX Runtime [\d.]+ \(\d+ threads?\)$/);
+    expect(readdirSync(join(project, '.adma', 'features')).filter((name) => name.endsWith('.onnx'))).toHaveLength(1);
     expect(mine.length).toBeGreaterThanOrEqual(4);
     expect(all.length).toBe(mine.length);
     for (const event of mine) {

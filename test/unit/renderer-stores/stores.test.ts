@@ -122,6 +122,7 @@ describe('classes, project and engine stores', () => {
         modelId: 'm',
         modelName: 'M',
         backend: 'cpu',
+        backendNotes: [],
         features: { state: 'complete', done: 10, total: 10, failed: 0, message: null },
         modelVersion: 2,
         training: false,

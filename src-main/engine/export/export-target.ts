@@ -12,9 +12,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../../src-shared/app-error';
-import { isInside } from '../media/path-containment';
-import { storageError } from '../core/storage-errors';
+import { AppError } from '../../../src-shared/app-error';
+import { isInside } from '../../media/path-containment';
+import { storageError } from '../../core/storage-errors';
 
 export const PARTIAL_MARKER = 'ADMA-EXPORT-INCOMPLETE.txt';
 

@@ -1,0 +1,51 @@
+/**
+ * Picks what runs a loaded model's feature extraction: ONNX Runtime when the active backend
+ * infers with it and the model converts, else TF.js on the active backend. A model the
+ * converter cannot handle is said once, with the layer that stops it, and runs on TF.js.
+ * One runner per model and cache folder is kept for the life of the process (the
+ * worker's, or a CLI command's).
+ */
+import { AppError } from '../../../src-shared/app-error';
+import { activeBackend, activeOnnxRuntime } from '../backend';
+import type { LoadedModel } from '../model/load-model';
+import { openOnnxFeatureRunner, type OnnxFeatureRunner } from './onnx-feature-runner';
+
+export interface FeatureRuntime {
+  /** Present when ONNX Runtime runs the model. */
+  runner?: OnnxFeatureRunner;
+  /** What runs it, e.g. "ONNX Runtime 1.30.0 (2 threads)". */
+  label: string;
+  /** Why ONNX Runtime does not run this model although it is loaded, else null. */
+  fallback: string | null;
+}
+
+const runners = new WeakMap<LoadedModel, Map<string, Promise<FeatureRuntime>>>();
+
+async function open(loaded: LoadedModel, cacheDir: string): Promise<FeatureRuntime> {
+  const backend = activeBackend();
+  const ort = activeOnnxRuntime();
+  const tfLabel = backend ? backend.label : 'TF.js';
+  if (!ort || !backend) return { label: backend?.inference.label ?? tfLabel, fallback: null };
+  try {
+    const runner = await openOnnxFeatureRunner(ort, loaded, cacheDir, backend.inference.threads ?? 1);
+    return { runner, label: backend.inference.label, fallback: null };
+  } catch (error) {
+    const reason = error instanceof AppError ? error.message : `ONNX Runtime could not run the converted model: ${(error as Error).message.split('\n')[0] ?? ''}`;
+    return { label: `TF.js (${backend.name})`, fallback: reason };
+  }
+}
+
+/** The runtime for `loaded`, its converted graph cached in `cacheDir`. */
+export function featureRuntimeFor(loaded: LoadedModel, cacheDir: string): Promise<FeatureRuntime> {
+  let byDir = runners.get(loaded);
+  if (!byDir) {
+    byDir = new Map();
+    runners.set(loaded, byDir);
+  }
+  let pending = byDir.get(cacheDir);
+  if (!pending) {
+    pending = open(loaded, cacheDir);
+    byDir.set(cacheDir, pending);
+  }
+  return pending;
+}

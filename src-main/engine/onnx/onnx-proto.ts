@@ -1,0 +1,90 @@
+/**
+ * The ONNX protobuf classes (generated from the official onnx.proto by the `onnx-proto`
+ * package, encoded by protobufjs) and small builders for the messages the converter writes:
+ * initializers, nodes with attributes, typed graph inputs/outputs.
+ */
+import onnxProto from 'onnx-proto';
+
+export const onnx = onnxProto.onnx;
+export type NodeProto = InstanceType<typeof onnx.NodeProto>;
+export type TensorProto = InstanceType<typeof onnx.TensorProto>;
+export type ValueInfoProto = InstanceType<typeof onnx.ValueInfoProto>;
+
+/** The operator set every graph written here uses (ONNX Runtime supports it since 1.6). */
+export const OPSET = 13;
+/** IR version 7 goes with opset 13. */
+export const IR_VERSION = 7;
+
+export type AttributeValue = number | number[] | string | { floats: number[] } | { float: number };
+
+function attribute(name: string, value: AttributeValue): InstanceType<typeof onnx.AttributeProto> {
+  const Type = onnx.AttributeProto.AttributeType;
+  if (typeof value === 'string') return onnx.AttributeProto.create({ name, type: Type.STRING, s: new TextEncoder().encode(value) });
+  if (typeof value === 'number') return onnx.AttributeProto.create({ name, type: Type.INT, i: value });
+  if (Array.isArray(value)) return onnx.AttributeProto.create({ name, type: Type.INTS, ints: value });
+  if ('float' in value) return onnx.AttributeProto.create({ name, type: Type.FLOAT, f: value.float });
+  return onnx.AttributeProto.create({ name, type: Type.FLOATS, floats: value.floats });
+}
+
+export function node(opType: string, inputs: string[], outputs: string[], name: string, attributes: Record<string, AttributeValue> = {}): NodeProto {
+  return onnx.NodeProto.create({
+    opType,
+    input: inputs,
+    output: outputs,
+    name,
+    attribute: Object.entries(attributes).map(([key, value]) => attribute(key, value)),
+  });
+}
+
+export function floatTensor(name: string, dims: number[], values: Float32Array): TensorProto {
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (count !== values.length) throw new Error(`Initializer ${name}: ${values.length} values for shape ${JSON.stringify(dims)}.`);
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice();
+  return onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: bytes });
+}
+
+export function int64Tensor(name: string, values: number[]): TensorProto {
+  const data = BigInt64Array.from(values.map((v) => BigInt(v)));
+  return onnx.TensorProto.create({ name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(data.buffer) });
+}
+
+/** A value (float32 unless said) whose first dimension is the symbolic batch size. */
+export function batchedValue(name: string, shapeWithoutBatch: number[], elemType: number = onnx.TensorProto.DataType.FLOAT): ValueInfoProto {
+  const dim = [{ dimParam: 'batch' }, ...shapeWithoutBatch.map((d) => ({ dimValue: d }))];
+  return onnx.ValueInfoProto.create({
+    name,
+    type: { tensorType: { elemType, shape: { dim } } },
+  });
+}
+
+export interface GraphParts {
+  name: string;
+  nodes: NodeProto[];
+  initializers: TensorProto[];
+  inputs: ValueInfoProto[];
+  outputs: ValueInfoProto[];
+  docString?: string;
+}
+
+/** Serialise a complete model. */
+export function encodeModel(graph: GraphParts): Uint8Array {
+  const model = onnx.ModelProto.create({
+    irVersion: IR_VERSION,
+    producerName: 'ADMA Studio',
+    opsetImport: [{ domain: '', version: OPSET }],
+    docString: graph.docString ?? '',
+    graph: {
+      name: graph.name,
+      node: graph.nodes,
+      initializer: graph.initializers,
+      input: graph.inputs,
+      output: graph.outputs,
+    },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+/** Parse a serialised model (ONNX model folders and tests). */
+export function decodeModel(bytes: Uint8Array): InstanceType<typeof onnx.ModelProto> {
+  return onnx.ModelProto.decode(bytes);
+}

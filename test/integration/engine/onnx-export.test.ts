@@ -1,0 +1,109 @@
+/**
+ * The exported model.onnx (pixels → class probabilities, adapted head included) loaded with
+ * onnxruntime-node in a fresh process, against the exported TF.js model on real photos; and
+ * the model card's loading snippets, run as written (Node TF.js and ONNX Runtime).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../src-main/engine/backend';
+import { exportClassifier } from '../../../src-main/engine/export/export-classifier';
+import { loadingSnippets } from '../../../src-main/engine/export/model-card';
+import { loadModelFolder, buildModelFromFolder, type LoadedModel } from '../../../src-main/engine/model/load-model';
+import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
+import type { HeadWeights } from '../../../src-main/engine/train/head-weights';
+import { readTopBlock } from '../../../src-main/engine/train/top-block';
+import { hasHymenopteraVal, hasMobileNet025, hymenopteraValPhotos, MISSING_MODEL_REASON, MOBILENET_025_DIR } from './shared-material';
+
+const run = promisify(execFile);
+const LOADER = join(import.meta.dirname, 'load-onnx-export.mjs');
+const NODE_MODULES = resolve(import.meta.dirname, '../../../node_modules');
+const present = hasMobileNet025 && hasHymenopteraVal;
+
+let work: string;
+let loaded: LoadedModel;
+beforeAll(async () => {
+  await initBackend('wasm');
+  work = mkdtempSync(join(tmpdir(), 'adma-onnx-export-'));
+  // Snippets import @tensorflow/tfjs, onnxruntime-node and sharp as a user's script would.
+  symlinkSync(NODE_MODULES, join(work, 'node_modules'), 'dir');
+  if (present) loaded = await loadModelFolder(MOBILENET_025_DIR);
+});
+afterAll(() => {
+  loaded?.dispose();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
+  return m;
+}
+
+/** A head with seeded random weights (what training produces does not matter here). */
+function head(mode: 'light' | 'deep'): HeadWeights {
+  const random = (n: number, seed: number): Float32Array => tf.tidy(() => tf.randomNormal([n], 0, 0.1, 'float32', seed).dataSync() as Float32Array);
+  const d = loaded.descriptor;
+  if (mode === 'light') return { mode, classes: ['ants', 'bees'], inputShape: [256], block: null, dense: { kernel: random(512, 1), bias: random(2, 2) } };
+  const block = readTopBlock(loaded.model, d.cutLayer, d.layerB);
+  return { mode, classes: ['ants', 'bees'], inputShape: [7, 7, 256], block, dense: { kernel: random(block.outChannels * 2, 3), bias: random(2, 4) } };
+}
+
+/** The TF.js export's probabilities for 0..255 pixels, loaded from its folder. */
+async function tfjsExportPredictions(dir: string, pixels: Float32Array, n: number): Promise<Float32Array> {
+  const { model } = await buildModelFromFolder(dir);
+  const { scale, offset } = loaded.descriptor.normalization;
+  try {
+    return tf.tidy(() => (model.predict(tf.tensor4d(pixels, [n, 224, 224, 3]).mul(scale).add(offset)) as tf.Tensor).dataSync() as Float32Array);
+  } finally {
+    model.dispose();
+  }
+}
+
+describe.skipIf(!present)(`ONNX export of MobileNet v1 0.25 with an adapted head${present ? '' : ` (${MISSING_MODEL_REASON})`}`, () => {
+  for (const mode of ['light', 'deep'] as const) {
+    it(`${mode}: model.onnx in a fresh onnxruntime-node process matches the TF.js export on real photos (≤ 1e-4), and the card's snippets run`, async () => {
+      const dir = join(work, mode);
+      const result = await exportClassifier({ source: loaded.model, descriptor: loaded.descriptor, head: head(mode), outDir: dir, labelCounts: [3, 4], backend: 'test' });
+      expect(result.onnx).toMatchObject({ file: 'model.onnx' });
+      expect(result.files).toContain('model.onnx');
+      const spec = JSON.parse(readFileSync(join(dir, 'preprocessing.json'), 'utf8')) as { onnx: { input: { name: string; shape: unknown[] }; output: { name: string } } };
+      expect(spec.onnx).toMatchObject({ input: { name: 'pixels', shape: [null, 224, 224, 3], layout: 'NHWC' }, output: { name: 'probabilities' } });
+
+      const photos = hymenopteraValPhotos();
+      const chosen = [...photos.slice(0, 6), ...photos.slice(-6)].map((p) => p.path);
+      const target = { ...loaded.descriptor.input, resize: loaded.descriptor.resize };
+      const decoded = await Promise.all(chosen.map((path) => decodeImage(path, target)));
+      const pixels = new Float32Array(decoded.length * 224 * 224 * 3);
+      decoded.forEach((d, i) => pixels.set(d, i * d.length));
+      const pixelsPath = join(work, `${mode}-pixels.f32`);
+      writeFileSync(pixelsPath, new Uint8Array(pixels.buffer));
+
+      const { stdout } = await run(process.execPath, [LOADER, dir, pixelsPath, String(chosen.length)], { maxBuffer: 16 * 1024 * 1024 });
+      const fresh = JSON.parse(stdout) as { inputNames: string[]; outputNames: string[]; dims: number[]; probabilities: number[] };
+      expect(fresh.inputNames).toEqual(['pixels']);
+      expect(fresh.outputNames).toEqual(['probabilities']);
+      expect(fresh.dims).toEqual([chosen.length, 2]);
+      const reference = await tfjsExportPredictions(dir, pixels, chosen.length);
+      const diff = maxAbsDiff(fresh.probabilities, reference);
+      console.log(`${mode}: model.onnx (onnxruntime-node, fresh process) vs TF.js export (wasm), ${chosen.length} photos: max abs difference ${diff}`);
+      expect(diff).toBeLessThanOrEqual(1e-4);
+
+      // The card's Node snippets, run as a user would in the export folder, on one photo.
+      const card = readFileSync(join(dir, 'MODEL_CARD.md'), 'utf8');
+      const snippets = loadingSnippets(loaded.descriptor, result.onnx);
+      for (const code of [snippets.nodeTfjs, snippets.nodeOnnx, snippets.browserTfjs, snippets.pythonOnnx]) expect(card).toContain(code as string);
+      for (const [name, code] of [['predict-tfjs.mjs', snippets.nodeTfjs], ['predict-onnx.mjs', snippets.nodeOnnx as string]] as const) {
+        writeFileSync(join(dir, name), code);
+        const printed = JSON.parse((await run(process.execPath, [name, chosen[0] as string], { cwd: dir })).stdout) as Record<string, number>;
+        expect(Object.keys(printed)).toEqual(['ants', 'bees']);
+        expect(maxAbsDiff([printed.ants as number, printed.bees as number], reference.subarray(0, 2))).toBeLessThanOrEqual(1e-4);
+      }
+    });
+  }
+});
