@@ -17,14 +17,13 @@ export async function runExport(args: ExportArgs, out: ProgressLine): Promise<vo
   if (!args.out) throw new UsageError('--out <dir> is required: the folder to write the model to.', 'export');
   const folder = resolve(args.folder);
   const outDir = resolve(args.out);
-  const workspace = await readWorkspace(folder);
   // The app's rule: never overwrite, never inside the image folder, written aside and renamed when complete.
   const { prepareExportTarget, completeExport, abandonExport } = await import('../engine/export/export-target');
   const target = prepareExportTarget(outDir, folder);
   for (const note of target.notes) out.log(note);
   let files: string[];
   try {
-    files = await exportInto(target.staging, args, folder, workspace, out);
+    files = await exportInto(target.staging, args, folder, await readWorkspace(folder), out);
     completeExport(target);
   } catch (error) {
     abandonExport(target);

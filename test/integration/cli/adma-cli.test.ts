@@ -144,7 +144,7 @@ describe('adma on ONNX Runtime (the default backend)', () => {
   });
 
   it('export never overwrites, like the app: a non-empty --out is refused untouched', async () => {
-    const target = join(work, 'occupied');
+    const target = join(mkdtempSync(join(tmpdir(), 'adma-cli-out-')), 'occupied'); // outside the image folder (exports into it are refused)
     mkdirSync(target, { recursive: true });
     writeFileSync(join(target, 'model.json'), 'mine');
     const run = await admaOn(null, 'export', work, '--out', target);
