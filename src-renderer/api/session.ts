@@ -64,8 +64,8 @@ export const windowSession = {
     return summary?.session === current;
   },
 
+  /** Stop this window's project requests, saying why (a later, more precise reason replaces the first). */
   markStale(message: string): void {
-    if (stale) return;
     stale = { message };
     for (const listener of [...listeners]) listener(stale);
   },

@@ -171,6 +171,13 @@ const followers = [project, classes, engine, loop];
 function onOpenStateChanged(event: ProjectChanged & { change: 'opened' | 'closed' }): void {
   if (windowSession.switching) return;
   const mine = windowSession.id;
+  if (windowSession.stale) {
+    // Opening another project closes this one first: the `opened` that follows names the new one.
+    if (event.change === 'opened' && event.session !== mine) {
+      windowSession.markStale(`This window shows ${project.summary?.name ?? 'a project'}, but ${event.name} was opened in another window; reload to continue.`);
+    }
+    return;
+  }
   if (mine === null) {
     followOpenState().catch((error: unknown) => toasts.error(error));
     return;
@@ -183,12 +190,12 @@ function onOpenStateChanged(event: ProjectChanged & { change: 'opened' | 'closed
 }
 
 function onProjectChanged(event: ProjectChanged): void {
-  // A stale window shows the project it had; the changes announced now are another one's.
-  if (windowSession.stale) return;
   if (event.change === 'opened' || event.change === 'closed') {
     onOpenStateChanged(event);
     return;
   }
+  // A stale window shows the project it had; the changes announced now are another one's.
+  if (windowSession.stale) return;
   if (!project.summary) return;
   for (const store of followers) if (store.follows.includes(event.change)) store.follow(event);
   switch (event.change) {
