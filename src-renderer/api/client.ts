@@ -34,10 +34,8 @@ export async function callOn<C extends Channel>(raw: RawApi, channel: C, ...args
   }
   if (switches) windowSession.adopt(result.value as OpenProjectSummary | null);
   else if (channel === 'project:current' && !windowSession.switching && !windowSession.confirm(result.value as OpenProjectSummary | null)) {
-    const now = result.value as OpenProjectSummary | null;
-    const message = `The project this window shows is no longer open: ${now ? `${now.name} was opened` : 'it was closed'} in another window. Reload to continue.`;
-    windowSession.markStale(message);
-    throw new AppError('PROJECT_CHANGED', message);
+    windowSession.replacedBy(result.value as OpenProjectSummary | null);
+    throw new AppError('PROJECT_CHANGED', windowSession.stale?.message ?? 'Another window changed the project; reload to continue.');
   }
   return result.value;
 }

@@ -13,6 +13,8 @@ export interface StaleWindow {
 }
 
 let current: string | null = null;
+/** The name of the project this window shows (for messages). */
+let currentName: string | null = null;
 let stale: StaleWindow | null = null;
 /** Opens and closes this window itself has in flight: their own events are not another window's. */
 let ownSwitches = 0;
@@ -24,6 +26,10 @@ const SWITCHES: readonly Channel[] = ['project:open', 'project:createDemo', 'pro
 export const windowSession = {
   get id(): string | null {
     return current;
+  },
+
+  get name(): string | null {
+    return currentName;
   },
 
   get stale(): StaleWindow | null {
@@ -50,6 +56,7 @@ export const windowSession = {
   /** This window now shows `summary` (its own open, create or close succeeded). */
   adopt(summary: OpenProjectSummary | null): void {
     current = summary?.session ?? null;
+    currentName = summary?.name ?? null;
   },
 
   /**
@@ -58,7 +65,7 @@ export const windowSession = {
    */
   confirm(summary: OpenProjectSummary | null): boolean {
     if (current === null) {
-      current = summary?.session ?? null;
+      this.adopt(summary);
       return true;
     }
     return summary?.session === current;
@@ -66,8 +73,15 @@ export const windowSession = {
 
   /** Stop this window's project requests, saying why (a later, more precise reason replaces the first). */
   markStale(message: string): void {
+    if (stale?.message === message) return;
     stale = { message };
     for (const listener of [...listeners]) listener(stale);
+  },
+
+  /** Stale because `now` (or nothing, when null) is open instead of what this window shows. */
+  replacedBy(now: { name: string } | null): void {
+    const shown = currentName ?? 'a project';
+    this.markStale(now ? `This window shows ${shown}, but ${now.name} was opened in another window; reload to continue.` : `This window shows ${shown}, but it was closed in another window; reload to continue.`);
   },
 
   onChange(listener: (stale: StaleWindow | null) => void): () => void {
@@ -81,6 +95,7 @@ export const windowSession = {
   /** Forget everything (store tests that share one module between cases). */
   reset(): void {
     current = null;
+    currentName = null;
     stale = null;
     ownSwitches = 0;
     for (const listener of [...listeners]) listener(null);

@@ -173,20 +173,15 @@ function onOpenStateChanged(event: ProjectChanged & { change: 'opened' | 'closed
   const mine = windowSession.id;
   if (windowSession.stale) {
     // Opening another project closes this one first: the `opened` that follows names the new one.
-    if (event.change === 'opened' && event.session !== mine) {
-      windowSession.markStale(`This window shows ${project.summary?.name ?? 'a project'}, but ${event.name} was opened in another window; reload to continue.`);
-    }
+    if (event.change === 'opened' && event.session !== mine) windowSession.replacedBy(event);
     return;
   }
   if (mine === null) {
     followOpenState().catch((error: unknown) => toasts.error(error));
     return;
   }
-  if (event.change === 'opened' && event.session !== mine) {
-    windowSession.markStale(`This window shows ${project.summary?.name ?? 'a project'}, but ${event.name} was opened in another window; reload to continue.`);
-  } else if (event.change === 'closed' && event.session === mine) {
-    windowSession.markStale(`This window shows ${event.name}, but it was closed in another window; reload to continue.`);
-  }
+  if (event.change === 'opened' && event.session !== mine) windowSession.replacedBy(event);
+  else if (event.change === 'closed' && event.session === mine) windowSession.replacedBy(null);
 }
 
 function onProjectChanged(event: ProjectChanged): void {
