@@ -92,7 +92,10 @@ function coalesce(fn: () => Promise<void>, ms: number): () => void {
     timer = null;
     running = true;
     fn()
-      .catch((error: unknown) => toasts.error(error, 'Could not refresh'))
+      // A stale window's refreshes are refused; the banner already says why.
+      .catch((error: unknown) => {
+        if (!windowSession.stale) toasts.error(error, 'Could not refresh');
+      })
       .finally(() => {
         running = false;
         if (again) {
