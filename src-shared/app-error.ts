@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'DISK_FULL'
   | 'IO_ERROR'
   | 'PROJECT_LOCKED'
+  /** The request came from a window showing another opening of a project than the one open now. */
+  | 'PROJECT_CHANGED'
   | 'PROJECT_TOO_NEW'
   | 'PROJECT_CORRUPT'
   | 'CONFLICT'

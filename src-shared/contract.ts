@@ -50,7 +50,8 @@ export const channels = Object.keys(requests) as Channel[];
 
 /** Raw bridge exposed as `window.api` (Electron preload) or built over WebSocket (browser). */
 export type RawApi = {
-  [C in Channel]: (args: ArgsOf<C>) => Promise<Result<ResultOf<C>>>;
+  /** `session`: the opening of a project this window shows (OpenProjectSummary.session), null when none. */
+  [C in Channel]: (args: ArgsOf<C>, session: string | null) => Promise<Result<ResultOf<C>>>;
 } & {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
 };

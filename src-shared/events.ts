@@ -29,7 +29,9 @@ export interface JobEnd {
  * new counts, the engine status, the new round.
  */
 export type ProjectChanged =
-  | { change: 'opened' | 'closed' | 'scanned' | 'model' | 'evaluation' }
+  | { change: 'scanned' | 'model' | 'evaluation' }
+  /** `session`: the opening that began or ended (see OpenProjectSummary); `name`: the project's. */
+  | { change: 'opened' | 'closed'; session: string; name: string }
   | { change: 'classes'; classes: ClassInfo[] }
   /** `action` is null for an import (many rows) or a deleted class. */
   | { change: 'labels'; action: LabelAction | null; labeledCount: number; classes: ClassInfo[] }

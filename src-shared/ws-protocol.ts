@@ -11,6 +11,12 @@ export interface WsRequest {
   id: number;
   channel: Channel;
   args: unknown;
+  /**
+   * The opening of a project the sending window shows (OpenProjectSummary.session), null when
+   * it shows none. Project requests whose session is not the open one are refused with
+   * PROJECT_CHANGED; a missing session counts as null.
+   */
+  session: string | null;
 }
 
 export interface WsResponse {
@@ -49,6 +55,7 @@ const requestShape = s.object({
   // checked against the contract by dispatch, which answers an unknown channel as BAD_ARGUMENT
   channel: s.string({ min: 1, max: 200 }),
   args: s.unknown(),
+  session: s.optional(s.nullable(s.string({ min: 1, max: 200 }))),
 });
 
 export type ParsedRequest = { ok: true; request: Omit<WsRequest, 'channel'> & { channel: string } } | { ok: false; error: WsProtocolError };
@@ -62,8 +69,8 @@ export function parseWsRequest(text: string): ParsedRequest {
     return { ok: false, error: { type: 'protocol-error', id: null, message: `The message is not JSON: ${(error as Error).message}` } };
   }
   try {
-    const { type, id, channel, args } = requestShape.parse(value, 'message');
-    return { ok: true, request: { type, id, channel, args } };
+    const { type, id, channel, args, session } = requestShape.parse(value, 'message');
+    return { ok: true, request: { type, id, channel, args, session: session ?? null } };
   } catch (error) {
     if (!(error instanceof SchemaError)) throw error;
     const rawId = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;

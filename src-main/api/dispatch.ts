@@ -1,8 +1,9 @@
 /**
  * The one wrapper every request passes through, in every shell: validate the channel and
- * its arguments against the contract, run the handler, and turn any error into data.
+ * its arguments against the contract, check that the window asking shows the open project,
+ * run the handler, and turn any error into data.
  */
-import { AppError, type Result } from '../../src-shared/app-error';
+import { AppError, type ErrorData, type Result } from '../../src-shared/app-error';
 import { requests, type Channel } from '../../src-shared/contract';
 import { SchemaError } from '../../src-shared/schema';
 import { storageError } from '../core/storage-errors';
@@ -12,15 +13,53 @@ export function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && Object.hasOwn(requests, value);
 }
 
+/** Which opening of a project is open now (the Workspace). */
+export interface SessionSource {
+  readonly session: string | null;
+  sessionName(session: string): string | null;
+  summary(): { name: string } | null;
+}
+
+/**
+ * What a shell knows about the window a request came from: the session it shows (null: it
+ * shows no project), as sent in the request's envelope. In-process callers (the CLI, tests)
+ * pass no caller: they act on whatever is open.
+ */
+export interface Caller {
+  session: string | null;
+  workspace: SessionSource;
+}
+
+/**
+ * Why a project request from `caller` is refused, or null when its window shows the open
+ * project. Queries are refused too, so a stale window never shows another project's data
+ * under its own project's name.
+ */
+export function sessionRefusal(channel: Channel, caller: Caller): ErrorData | null {
+  const def = requests[channel];
+  if (def.scope !== 'project') return null;
+  const { session, workspace } = caller;
+  const open = workspace.session;
+  if (session === open) return null;
+  const shown = session === null ? null : workspace.sessionName(session);
+  const thisWindow = shown ? `This window shows the project ${shown}` : session === null ? 'This window shows no project' : 'This window shows a project';
+  const now = open === null ? 'that project was closed in another window' : `${workspace.summary()?.name ?? 'another project'} was opened in another window`;
+  const outcome = def.kind === 'command' ? ' Nothing was changed.' : '';
+  return { code: 'PROJECT_CHANGED', message: `${thisWindow}, but ${now}; reload to continue.${outcome}` };
+}
+
 export async function dispatch(
   handlers: Handlers,
   channel: unknown,
   rawArgs: unknown,
   log: (message: string) => void = console.error,
+  caller?: Caller,
 ): Promise<Result<unknown>> {
   if (!isChannel(channel)) {
     return { ok: false, error: { code: 'BAD_ARGUMENT', message: `Unknown request "${String(channel)}".` } };
   }
+  const refusal = caller ? sessionRefusal(channel, caller) : null;
+  if (refusal) return { ok: false, error: refusal };
   try {
     const args = requests[channel].args.parse(rawArgs) as never;
     const handler = handlers[channel] as (args: never) => unknown;

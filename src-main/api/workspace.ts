@@ -2,6 +2,7 @@
  * The back end's state: which project is open, the recent list, and pushed events. Plain
  * Node: the Electron shell and the web host both wrap one Workspace.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { AppError } from '../../src-shared/app-error';
 import { Adaptation } from '../adaptation/adaptation';
@@ -9,7 +10,7 @@ import type { ModelPlaces } from '../adaptation/model-options';
 import type { EnginePort } from '../adaptation/engine-port';
 import { EngineClient } from '../engine/engine-client';
 import { findDemoDir, writeDemoSet } from '../engine/starter/demo-set';
-import type { LabelAction, ProjectSummary, ScanReport } from '../../src-shared/contract';
+import type { LabelAction, OpenProjectSummary, ScanReport } from '../../src-shared/contract';
 import { checkPath } from '../project/path-check';
 import { Project } from '../project/project';
 import { RecentProjects } from '../project/recent-projects';
@@ -32,10 +33,16 @@ export interface WorkspaceOptions {
   createEngine?: () => EngineHandle;
 }
 
+/** How many past openings keep their project's name, for messages naming what a window shows. */
+const SESSION_NAMES_KEPT = 32;
+
 export class Workspace {
   readonly events = new EventHub();
   readonly recent: RecentProjects;
   private project: Project | null = null;
+  /** The identity of this opening of the project (a new one each time a project is opened). */
+  private sessionId: string | null = null;
+  private readonly sessionNames = new Map<string, string>();
   private adaptationService: Adaptation | null = null;
   private engineClient: EngineHandle | null = null;
 
@@ -45,6 +52,28 @@ export class Workspace {
 
   get current(): Project | null {
     return this.project;
+  }
+
+  /** The open project's session, or null when none is open. */
+  get session(): string | null {
+    return this.sessionId;
+  }
+
+  /** The name of the project opened as `session` (kept for the last few openings), or null. */
+  sessionName(session: string): string | null {
+    return this.sessionNames.get(session) ?? null;
+  }
+
+  /** The open project's summary with the identity of this opening (what windows are told). */
+  summary(): OpenProjectSummary | null {
+    if (!this.project || !this.sessionId) return null;
+    return { ...this.project.summary(), session: this.sessionId };
+  }
+
+  private requireSummary(): OpenProjectSummary {
+    const summary = this.summary();
+    if (!summary) throw new AppError('NO_PROJECT', 'No project is open. Open or create a project first.');
+    return summary;
   }
 
   requireProject(): Project {
@@ -84,7 +113,7 @@ export class Workspace {
   }
 
   /** Write the starter model's demo images into an empty folder and open it as a project. */
-  async createDemo(folder: string): Promise<ProjectSummary> {
+  async createDemo(folder: string): Promise<OpenProjectSummary> {
     const demoDir = findDemoDir(this.options.places?.resourcesDir);
     if (!demoDir) throw new AppError('NOT_FOUND', 'The demo images are not installed with this copy of ADMA Studio.');
     const check = checkPath(folder);
@@ -103,15 +132,15 @@ export class Workspace {
     }
     this.classesChanged();
     await this.adaptation().chooseModel({ kind: 'starter' });
-    return project.summary();
+    return this.requireSummary();
   }
 
-  async open(folder: string, create: boolean): Promise<ProjectSummary> {
+  async open(folder: string, create: boolean): Promise<OpenProjectSummary> {
     const check = checkPath(folder);
     if (!check.exists) throw new AppError('NOT_FOUND', `The folder ${check.path} does not exist.`);
     if (!check.isDirectory) throw new AppError('NOT_A_FOLDER', `${check.path} is a file; choose the folder that holds your images.`);
     if (!check.readable) throw new AppError('UNREADABLE', `The folder ${check.path} cannot be read (permission denied).`);
-    if (this.project?.root === check.path) return this.project.summary();
+    if (this.project?.root === check.path) return this.requireSummary();
     const next = Project.open(check.path, create);
     await this.close();
     this.project = next;
@@ -123,9 +152,13 @@ export class Workspace {
       log: (m) => this.log(m),
     });
     this.adaptationService.start();
-    const summary = next.summary();
+    const session = randomUUID();
+    this.sessionId = session;
+    const summary = { ...next.summary(), session };
+    this.sessionNames.set(session, summary.name);
+    if (this.sessionNames.size > SESSION_NAMES_KEPT) this.sessionNames.delete(this.sessionNames.keys().next().value as string);
     this.recent.touch(next.root, summary.name);
-    this.events.emit('project:changed', { change: 'opened' });
+    this.events.emit('project:changed', { change: 'opened', session, name: summary.name });
     this.rescan().catch((error: Error) => this.log(`scan of ${next.root} failed: ${error.message}`));
     return summary;
   }
@@ -154,12 +187,15 @@ export class Workspace {
     const project = this.project;
     if (!project) return;
     const adaptation = this.adaptationService;
+    const session = this.sessionId ?? '';
+    const name = this.sessionNames.get(session) ?? '';
     this.project = null;
+    this.sessionId = null;
     this.adaptationService = null;
     await adaptation?.close();
     if (this.engineClient) await this.engineClient.request('loopReset', {}).catch(() => undefined);
     await project.close();
-    this.events.emit('project:changed', { change: 'closed' });
+    this.events.emit('project:changed', { change: 'closed', session, name });
   }
 
   /** Close the project and stop the engine worker (process exit). */

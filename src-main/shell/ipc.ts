@@ -1,4 +1,4 @@
-/** Registers every contract request on ipcMain through the one dispatch wrapper. */
+/** Registers every contract request on ipcMain through the one dispatch wrapper, with the window's project session. */
 import { ipcMain, type WebContents } from 'electron';
 import { channels } from '../../src-shared/contract';
 import { dispatch } from '../api/dispatch';
@@ -8,11 +8,13 @@ import type { Workspace } from '../api/workspace';
 export function registerIpc(workspace: Workspace, isTrustedSender: (sender: WebContents, frameUrl: string) => boolean): void {
   const handlers = createHandlers(workspace);
   for (const channel of channels) {
-    ipcMain.handle(channel, (event, args: unknown) => {
+    // `session`: the opening of a project the window shows (see OpenProjectSummary); anything
+    // but a string counts as none, so a project request from such a window is refused.
+    ipcMain.handle(channel, (event, args: unknown, session: unknown) => {
       if (!isTrustedSender(event.sender, event.senderFrame?.url ?? '')) {
         return { ok: false, error: { code: 'UNSUPPORTED', message: 'Request from an untrusted page refused.' } };
       }
-      return dispatch(handlers, channel, args);
+      return dispatch(handlers, channel, args, console.error, { session: typeof session === 'string' ? session : null, workspace });
     });
   }
 }

@@ -3,20 +3,40 @@
  * so callers write ordinary try/catch and the message is the one meant for the user.
  */
 import { AppError, type Result } from '../../src-shared/app-error';
-import type { ArgsOf, Channel, EventName, Events, RawApi, ResultOf } from '../../src-shared/contract';
+import { requests, type ArgsOf, type Channel, type EventName, type Events, type OpenProjectSummary, type RawApi, type ResultOf } from '../../src-shared/contract';
 import { bridge } from './bridge';
+import { windowSession } from './session';
 
 type ArgList<C extends Channel> = [ArgsOf<C>] extends [void] ? [] : [ArgsOf<C>];
 
+/**
+ * Send one request with this window's session. A stale window (see session.ts) sends no
+ * project request; a PROJECT_CHANGED answer makes it stale; opening, creating and closing set
+ * its session, and `project:current` checks it.
+ */
 export async function callOn<C extends Channel>(raw: RawApi, channel: C, ...args: ArgList<C>): Promise<ResultOf<C>> {
-  const fn = raw[channel] as unknown as (args: ArgsOf<C> | undefined) => Promise<Result<ResultOf<C>>>;
+  const stale = windowSession.stale;
+  if (stale && requests[channel].scope === 'project') throw new AppError('PROJECT_CHANGED', stale.message);
+  const fn = raw[channel] as unknown as (args: ArgsOf<C> | undefined, session: string | null) => Promise<Result<ResultOf<C>>>;
+  const switches = windowSession.isSwitch(channel);
+  if (switches) windowSession.beginSwitch();
   let result: Result<ResultOf<C>>;
   try {
-    result = await fn(args[0]);
+    result = await fn(args[0], windowSession.id);
   } catch (error) {
     throw new AppError('INTERNAL', `The request ${channel} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    if (switches) windowSession.endSwitch();
   }
-  if (!result.ok) throw AppError.from(result.error);
+  if (!result.ok) {
+    if (result.error.code === 'PROJECT_CHANGED') windowSession.markStale(result.error.message);
+    throw AppError.from(result.error);
+  }
+  if (switches) windowSession.adopt(result.value as OpenProjectSummary | null);
+  else if (channel === 'project:current' && !windowSession.switching && !windowSession.confirm(result.value as OpenProjectSummary | null)) {
+    windowSession.replacedBy(result.value as OpenProjectSummary | null);
+    throw new AppError('PROJECT_CHANGED', windowSession.stale?.message ?? 'Another window changed the project; reload to continue.');
+  }
   return result.value;
 }
 

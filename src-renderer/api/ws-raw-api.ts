@@ -115,11 +115,11 @@ export function createWsRawApi(wsUrl: string): WsApiHandle {
       waiting.add(wake);
     });
 
-  const send = async (channel: Channel, args: unknown): Promise<Result<unknown>> => {
+  const send = async (channel: Channel, args: unknown, session: string | null): Promise<Result<unknown>> => {
     const ws = await whenOpen();
     if (!ws) return networkError('ADMA Studio is not reachable. Is the web host still running? The page keeps retrying.');
     const requestId = nextId++;
-    const request: WsRequest = { type: 'request', id: requestId, channel, args };
+    const request: WsRequest = { type: 'request', id: requestId, channel, args, session };
     return new Promise((resolve) => {
       pending.set(requestId, { resolve });
       ws.send(JSON.stringify(request));
@@ -140,7 +140,7 @@ export function createWsRawApi(wsUrl: string): WsApiHandle {
       };
     },
   } as Record<string, unknown>;
-  for (const channel of channels) api[channel] = (args: unknown) => send(channel, args);
+  for (const channel of channels) api[channel] = (args: unknown, session: string | null) => send(channel, args, session);
 
   connect();
   return {

@@ -4,6 +4,7 @@
  */
 import type { JobKind, ProjectChanged, RoundInfo } from '../../src-shared/contract';
 import { subscribe } from '../api/client';
+import { windowSession } from '../api/session';
 import { classes } from '../stores/classes.svelte';
 import { connection } from '../stores/connection.svelte';
 import { dashboard } from '../stores/dashboard.svelte';
@@ -91,7 +92,10 @@ function coalesce(fn: () => Promise<void>, ms: number): () => void {
     timer = null;
     running = true;
     fn()
-      .catch((error: unknown) => toasts.error(error, 'Could not refresh'))
+      // A stale window's refreshes are refused; the banner already says why.
+      .catch((error: unknown) => {
+        if (!windowSession.stale) toasts.error(error, 'Could not refresh');
+      })
       .finally(() => {
         running = false;
         if (again) {
@@ -161,11 +165,35 @@ async function followOpenState(): Promise<void> {
 /** Stores that follow project changes by themselves, each declaring which (`follows`). */
 const followers = [project, classes, engine, loop];
 
-function onProjectChanged(event: ProjectChanged): void {
-  if (event.change === 'opened' || event.change === 'closed') {
+/**
+ * Another window opened or closed a project. A window showing no project follows; a window
+ * showing one whose opening ended becomes stale (banner, no more project requests) rather
+ * than silently showing, and writing into, the new one. This window's own open or close
+ * sets its session from the answer, so its own events are passed over.
+ */
+function onOpenStateChanged(event: ProjectChanged & { change: 'opened' | 'closed' }): void {
+  if (windowSession.switching) return;
+  const mine = windowSession.id;
+  if (windowSession.stale) {
+    // Opening another project closes this one first: the `opened` that follows names the new one.
+    if (event.change === 'opened' && event.session !== mine) windowSession.replacedBy(event);
+    return;
+  }
+  if (mine === null) {
     followOpenState().catch((error: unknown) => toasts.error(error));
     return;
   }
+  if (event.change === 'opened' && event.session !== mine) windowSession.replacedBy(event);
+  else if (event.change === 'closed' && event.session === mine) windowSession.replacedBy(null);
+}
+
+function onProjectChanged(event: ProjectChanged): void {
+  if (event.change === 'opened' || event.change === 'closed') {
+    onOpenStateChanged(event);
+    return;
+  }
+  // A stale window shows the project it had; the changes announced now are another one's.
+  if (windowSession.stale) return;
   if (!project.summary) return;
   for (const store of followers) if (store.follows.includes(event.change)) store.follow(event);
   switch (event.change) {
@@ -233,7 +261,10 @@ export function wireEvents(): () => void {
     connection.watch(
       () => {
         toasts.info('Connection restored.');
-        resync().catch((error: unknown) => toasts.error(error));
+        // A project switched elsewhere while disconnected makes this window stale (the banner says so).
+        resync().catch((error: unknown) => {
+          if (!windowSession.stale) toasts.error(error);
+        });
       },
       // Progress events may have been missed: running jobs report again if they still run.
       () => jobs.clear(),

@@ -46,6 +46,16 @@ export interface ProjectSummary {
   classCount: number;
 }
 
+/**
+ * The open project as a window sees it: its summary and the identity of this opening. Every
+ * window sends `session` with its requests, and the back end refuses project requests whose
+ * session is not the open one (error PROJECT_CHANGED), so a window still showing a project that
+ * another window replaced cannot write into the new one.
+ */
+export interface OpenProjectSummary extends ProjectSummary {
+  session: string;
+}
+
 export interface UnreadableFile {
   relPath: string;
   reason: string;
@@ -70,11 +80,12 @@ export const projectRequests = {
   'project:checkPath': query(s.object({ path: s.string() }), 'app').returns<PathCheck>(),
   'project:completePath': query(s.object({ partial: s.string() }), 'app').returns<PathCompletion>(),
   /** Open the project in `path`, creating it when `create` is true and none exists. */
-  'project:open': command(s.object({ path: s.string({ min: 1 }), create: s.boolean() }), 'app').returns<ProjectSummary>(),
-  'project:close': command(s.none(), 'app').returns<null>(),
-  'project:current': query(s.none(), 'app').returns<ProjectSummary | null>(),
+  'project:open': command(s.object({ path: s.string({ min: 1 }), create: s.boolean() }), 'app').returns<OpenProjectSummary>(),
+  /** Project scope: a window can close only the project it shows. */
+  'project:close': command(s.none()).returns<null>(),
+  'project:current': query(s.none(), 'app').returns<OpenProjectSummary | null>(),
   'project:rescan': command(s.none()).returns<ScanReport>(),
   'project:unreadable': query(s.none()).returns<UnreadableFile[]>(),
   /** A ready-to-label project made offline from the starter model's demo images. */
-  'project:createDemo': command(s.object({ path: s.string({ min: 1 }) }), 'app').returns<ProjectSummary>(),
+  'project:createDemo': command(s.object({ path: s.string({ min: 1 }) }), 'app').returns<OpenProjectSummary>(),
 } as const;

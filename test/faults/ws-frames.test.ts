@@ -119,11 +119,12 @@ describe('malformed WebSocket frames', () => {
     for (const c of cases) await sendRaw(c.bytes());
     const socket = await wsConnect(fx.port, `?token=${fx.host.token}`);
     try {
-      const created = await wsCall(socket, 1, 'classes:create', { name: 'cat' });
+      const session = fx.workspace.session;
+      const created = await wsCall(socket, 1, 'classes:create', { name: 'cat' }, session);
       expect(created.result.ok).toBe(true);
       const classId = (created.result as { ok: true; value: { id: number } }).value.id;
       const [imageId] = fx.imageIds();
-      const labeled = await wsCall(socket, 2, 'labels:set', { imageIds: [imageId], classId });
+      const labeled = await wsCall(socket, 2, 'labels:set', { imageIds: [imageId], classId }, session);
       expect(labeled.result).toMatchObject({ ok: true, value: { imageIds: [imageId], classIds: [classId] } });
       expect(fx.workspace.current!.images.get(imageId!).classId).toBe(classId);
     } finally {

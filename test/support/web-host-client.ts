@@ -45,8 +45,18 @@ export function nextMessage(socket: WebSocket, matches: (message: WsServerMessag
   });
 }
 
-export async function wsCall(socket: WebSocket, id: number, channel: string, args?: unknown): Promise<WsServerMessage & { type: 'response' }> {
+/**
+ * Send one request and wait for its answer. `session` is the opening of a project the sender
+ * shows (OpenProjectSummary.session); project requests without the open one are refused.
+ */
+export async function wsCall(
+  socket: WebSocket,
+  id: number,
+  channel: string,
+  args?: unknown,
+  session: string | null = null,
+): Promise<WsServerMessage & { type: 'response' }> {
   const answer = nextMessage(socket, (m) => m.type === 'response' && m.id === id);
-  socket.send(JSON.stringify({ type: 'request', id, channel, args }));
+  socket.send(JSON.stringify({ type: 'request', id, channel, args, session }));
   return (await answer) as WsServerMessage & { type: 'response' };
 }

@@ -27,7 +27,7 @@ export function projectHandlers(ws: Workspace): HandlersOf<typeof projectRequest
       await ws.close();
       return null;
     },
-    'project:current': () => ws.current?.summary() ?? null,
+    'project:current': () => ws.summary(),
     'project:rescan': () => ws.rescan(),
     'project:unreadable': () => project().images.unreadable(),
     'project:createDemo': ({ path }) => ws.createDemo(path),

@@ -89,7 +89,8 @@ describe('requests over the WebSocket', () => {
 
       const opened = await call(socket, 6, 'project:open', { path: projectDir, create: true });
       expect(opened.result).toMatchObject({ ok: true, value: { path: projectDir } });
-      const scan = await call(socket, 7, 'project:rescan');
+      const session = (opened.result as { ok: true; value: { session: string } }).value.session;
+      const scan = await call(socket, 7, 'project:rescan', undefined, session);
       expect(scan.result).toMatchObject({ ok: true, value: { total: 4 } });
       expect(events).toContain('job:progress');
       expect(events).toContain('project:changed');

@@ -59,12 +59,12 @@ describe('WebSocket RawApi', () => {
   it('sends typed requests once open and resolves them by id', async () => {
     const { api } = createWsRawApi('ws://127.0.0.1:1/ws?token=t');
     const socket = FakeSocket.instances[0]!;
-    const pending = api['classes:list'](undefined);
+    const pending = api['classes:list'](undefined, 'session-a');
     await tick();
     expect(socket.sent).toEqual([]);
     socket.open();
     await tick();
-    expect(socket.sent).toEqual([{ type: 'request', id: 1, channel: 'classes:list' }]);
+    expect(socket.sent).toEqual([{ type: 'request', id: 1, channel: 'classes:list', session: 'session-a' }]);
     socket.receive({ type: 'response', id: 1, result: { ok: true, value: [] } });
     await expect(pending).resolves.toEqual({ ok: true, value: [] });
   });
@@ -73,7 +73,7 @@ describe('WebSocket RawApi', () => {
     const { api } = createWsRawApi('ws://x/ws');
     const socket = FakeSocket.instances[0]!;
     socket.open();
-    const pending = api['classes:list'](undefined);
+    const pending = api['classes:list'](undefined, null);
     await tick();
     socket.receive({ type: 'protocol-error', id: 1, message: 'The message is not a request: message.args: …' });
     await expect(pending).resolves.toEqual({ ok: false, error: { code: 'BAD_ARGUMENT', message: 'The message is not a request: message.args: …' } });
@@ -99,7 +99,7 @@ describe('WebSocket RawApi', () => {
     handle.onStatus((s) => statuses.push(s.state));
     const socket = FakeSocket.instances[0]!;
     socket.open();
-    const pending = handle.api['labels:undo'](undefined);
+    const pending = handle.api['labels:undo'](undefined, null);
     await vi.advanceTimersByTimeAsync(0);
     socket.drop();
     await expect(pending).resolves.toMatchObject({ ok: false, error: { code: 'NETWORK' } });
