@@ -186,6 +186,11 @@ export const STRATEGY_NAMES = [
   'gini',
   'distinctiveness',
   'coreset',
+  'typiclust',
+  'typical-margin',
+  'adma-typical',
+  'probcover',
+  'badge',
 ] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 /** Uncertainty measures, each scaled to [0, 1]. */

@@ -40,6 +40,11 @@ const STRATEGY_WORDS: Record<StrategyName, { label: string; description: string 
   gini: { label: 'Gini', description: 'Uncertainty alone: Gini impurity, scaled' },
   distinctiveness: { label: 'Distinctiveness', description: 'Distinctiveness alone (the pre-trained features only)' },
   coreset: { label: 'Core-set', description: 'Greedy k-centre cover in the pooled-feature space' },
+  typiclust: { label: 'Typical first (TypiClust)', description: 'The most typical image of each large group of similar images that has no label yet' },
+  'typical-margin': { label: 'Typical, then unsure', description: 'Groups with the fewest labels first: the most typical image until a classifier exists, then the one it is least sure about' },
+  'adma-typical': { label: 'ADMA within groups', description: 'Typical images first, then ADMA’s score inside the groups with the fewest labels' },
+  probcover: { label: 'Coverage (ProbCover)', description: 'Images close to the most images no labeled image is close to' },
+  badge: { label: 'BADGE', description: 'Uncertain images whose expected model changes differ most from each other' },
 };
 
 const UNCERTAINTY_WORDS: Record<UncertaintyName, string> = {
