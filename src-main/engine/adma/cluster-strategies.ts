@@ -19,9 +19,9 @@
 import { DistinctivenessCache } from './distinctiveness-cache';
 import type { DistinctivenessOptions } from './distinctiveness';
 import { scoreAdmaPool } from './adma-score';
-import { clusterTypicality, kmeans, poolEmbedding } from './pool-embedding';
+import { clusterTypicality, kmeans, poolEmbedding, sampleRows, type PoolEmbedding } from './pool-embedding';
 import type { QueryStrategy, SelectedImage, Selection } from './query-strategy';
-import { deriveSeed } from './seeded-random';
+import { deriveSeed, mulberry32 } from './seeded-random';
 import {
   assertValidBatchSize,
   assertValidSelectionContext,
@@ -51,7 +51,17 @@ interface Group {
   members: Int32Array;
   labels: number;
   eligible: number;
-  typicality: Float64Array | null;
+  /** Typicality of up to MAX_TYPICALITY_CANDIDATES sampled members, by row; computed when first needed. */
+  typicality: Map<number, number> | null;
+}
+
+/** Members whose typicality is computed in one cluster: a seeded sample in a large cluster. */
+const MAX_TYPICALITY_CANDIDATES = 1000;
+
+function typicalityOf(embedding: PoolEmbedding, members: Int32Array, seed: number): Map<number, number> {
+  const candidates = sampleRows(members, MAX_TYPICALITY_CANDIDATES, mulberry32(deriveSeed(seed, members.length)));
+  const values = clusterTypicality(embedding, members, candidates, seed);
+  return new Map(Array.from(candidates, (row, i) => [row, values[i] as number]));
 }
 
 /** Pool rows a cluster may contain: every row that is not excluded. */
@@ -105,22 +115,34 @@ export class ClusterStrategy implements QueryStrategy {
       for (const g of bigEnough) {
         if (g.labels < group.labels || (g.labels === group.labels && g.members.length > group.members.length)) group = g;
       }
-      group.typicality ??= clusterTypicality(embedding, group.members, seed);
-      const typicality = group.typicality;
-      let bestIndex = -1;
+      let row = -1;
       let bestScore = -Infinity;
-      let bestTie = -Infinity;
-      group.members.forEach((row, i) => {
-        if (isLabeled(row) || taken.has(row)) return;
-        const score = uncertainty ? (uncertainty[row] as number) : adma ? (adma.scores[row] as number) : (typicality[i] as number);
-        const tie = typicality[i] as number;
-        if (score > bestScore || (score === bestScore && tie > bestTie)) {
-          bestScore = score;
-          bestTie = tie;
-          bestIndex = i;
+      if (uncertainty || adma) {
+        // The least sure (or best ADMA-scored) eligible member; ties by smaller image id.
+        for (const member of group.members) {
+          if (isLabeled(member) || taken.has(member)) continue;
+          const score = uncertainty ? (uncertainty[member] as number) : (adma?.scores[member] as number);
+          if (score > bestScore || (score === bestScore && (ctx.imageIds[member] as number) < (ctx.imageIds[row] as number))) {
+            bestScore = score;
+            row = member;
+          }
         }
-      });
-      const row = group.members[bestIndex] as number;
+      } else {
+        group.typicality ??= typicalityOf(embedding, group.members, seed);
+        for (const [member, value] of group.typicality) {
+          if (isLabeled(member) || taken.has(member)) continue;
+          if (value > bestScore) {
+            bestScore = value;
+            row = member;
+          }
+        }
+        if (row < 0) {
+          // Every sampled candidate is taken: draw typicality for the rest of the cluster.
+          const rest = group.members.filter((member) => !isLabeled(member) && !taken.has(member));
+          group.typicality = typicalityOf(embedding, rest, seed);
+          continue;
+        }
+      }
       items.push(this.describe(ctx, row, group, bestScore, uncertainty, adma));
       taken.add(row);
       group.labels++;

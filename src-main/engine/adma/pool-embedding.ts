@@ -2,9 +2,10 @@
  * The compact pool embedding the cluster-based strategies (typiclust, probcover and the
  * hybrids) measure distances in, plus seeded k-means and typicality on it.
  *
- * Embedding: layer-B features standardised per feature with the pool's mean and std (as the
- * light head sees them), then a fixed seeded Gaussian random projection to at most 64
- * dimensions (Johnson-Lindenstrauss: pairwise distances kept within a few tens of percent),
+ * Embedding: layer-B features centred on the pool mean and divided by one pool-wide scale
+ * (the root mean square deviation; per-feature standardisation would blow up low-variance
+ * noise features and blur the groups distances are meant to find), then a fixed seeded
+ * Gaussian random projection to at most 64 dimensions (Johnson-Lindenstrauss: pairwise distances kept within a few tens of percent),
  * so clustering 10,000 images costs tens of millions of multiply-adds, not billions. The
  * embedding is computed once per feature matrix and cached.
  *
@@ -42,32 +43,30 @@ export function poolEmbedding(features: FeatureMatrix): PoolEmbedding {
   if (known) return known;
   const { rows: n, cols: d, data: x } = features;
   const mean = new Float64Array(d);
-  const std = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (x[i * d + j] as number);
   for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) / Math.max(1, n);
+  let squares = 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) {
       const v = (x[i * d + j] as number) - (mean[j] as number);
-      std[j] = (std[j] as number) + v * v;
+      squares += v * v;
     }
   }
-  for (let j = 0; j < d; j++) {
-    const s = Math.sqrt((std[j] as number) / Math.max(1, n));
-    std[j] = s > 1e-6 ? s : 1;
-  }
+  const rms = Math.sqrt(squares / Math.max(1, n));
+  const scale = rms > 1e-12 ? 1 / rms : 1;
   const dim = Math.min(EMBEDDING_DIM, d);
   const out = new Float32Array(n * dim);
   const z = new Float64Array(d);
   if (dim === d) {
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) out[i * dim + j] = ((x[i * d + j] as number) - (mean[j] as number)) / (std[j] as number);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) out[i * dim + j] = ((x[i * d + j] as number) - (mean[j] as number)) * scale;
   } else {
     const random = mulberry32(PROJECTION_SEED);
     const projection = new Float64Array(d * dim);
-    const scale = 1 / Math.sqrt(dim);
-    for (let p = 0; p < projection.length; p++) projection[p] = gaussian(random) * scale;
+    const projectionScale = scale / Math.sqrt(dim);
+    for (let p = 0; p < projection.length; p++) projection[p] = gaussian(random) * projectionScale;
     const acc = new Float64Array(dim);
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < d; j++) z[j] = ((x[i * d + j] as number) - (mean[j] as number)) / (std[j] as number);
+      for (let j = 0; j < d; j++) z[j] = (x[i * d + j] as number) - (mean[j] as number);
       acc.fill(0);
       for (let j = 0; j < d; j++) {
         const v = z[j] as number;
@@ -201,18 +200,18 @@ export const TYPICALITY_NEIGHBOURS = 20;
 const MAX_TYPICALITY_REFERENCE = 1000;
 
 /**
- * Typicality of each member of one cluster (TypiClust): the inverse of the mean distance to
- * its `TYPICALITY_NEIGHBOURS` nearest fellow members (measured against at most 1,000
- * seeded members in a large cluster). A lone member has typicality 0.
+ * Typicality of some members (`candidates`) of one cluster (TypiClust): the inverse of the
+ * mean distance to the `TYPICALITY_NEIGHBOURS` nearest fellow members (measured against at
+ * most 1,000 seeded members in a large cluster). A lone member has typicality 0.
  */
-export function clusterTypicality(embedding: PoolEmbedding, members: Int32Array, seed: number): Float64Array {
-  const out = new Float64Array(members.length);
+export function clusterTypicality(embedding: PoolEmbedding, members: Int32Array, candidates: Int32Array, seed: number): Float64Array {
+  const out = new Float64Array(candidates.length);
   if (members.length < 2) return out;
   const reference = sampleRows(members, MAX_TYPICALITY_REFERENCE, mulberry32(deriveSeed(seed, 0x7970)));
   const k = Math.min(TYPICALITY_NEIGHBOURS, reference.length - 1);
   const best = new Float64Array(k);
-  for (let i = 0; i < members.length; i++) {
-    const row = members[i] as number;
+  for (let i = 0; i < candidates.length; i++) {
+    const row = candidates[i] as number;
     best.fill(Infinity);
     for (let r = 0; r < reference.length; r++) {
       const other = reference[r] as number;

@@ -2,8 +2,8 @@
  * ProbCover (Yehuda et al., NeurIPS 2022, "Active learning through a covering lens"): pick
  * the images whose delta-balls cover the most pool images that no labeled image covers yet.
  *
- * delta follows the paper's class-purity rule on k-means pseudo-labels (K = max(10, labeled
- * classes) clusters): the largest delta for which at least 95% of images have only their own
+ * delta follows the paper's class-purity rule on k-means pseudo-labels, with K the number of
+ * classes (the paper's choice): the classes labeled so far once there are two, 10 before: the largest delta for which at least 95% of images have only their own
  * pseudo-class within delta, i.e. the 5% quantile of each image's distance to the nearest
  * image of another pseudo-class. Distances are measured in the pool embedding
  * (pool-embedding.ts); the graph is built on a seeded sample of at most 2,000 unlabeled
@@ -28,7 +28,7 @@ import { coverageReason, randomReason } from './selection-reason';
 
 export const PROBCOVER_PURITY = 0.95;
 const MAX_GRAPH_SAMPLE = 2000;
-const MIN_PSEUDO_CLASSES = 10;
+const DEFAULT_PSEUDO_CLASSES = 10;
 
 export class ProbCoverStrategy implements QueryStrategy {
   readonly name = 'probcover';
@@ -49,7 +49,8 @@ export class ProbCoverStrategy implements QueryStrategy {
     }
     // delta by the purity rule on pseudo-labels of the sample and the labeled rows.
     const all = Int32Array.from([...sample, ...labeledRows]);
-    const pseudo = kmeans(embedding, all, Math.max(MIN_PSEUDO_CLASSES, ctx.labeledClassCount), deriveSeed(ctx.seed, 0x9d));
+    const pseudoClasses = ctx.labeledClassCount >= 2 ? ctx.labeledClassCount : DEFAULT_PSEUDO_CLASSES;
+    const pseudo = kmeans(embedding, all, pseudoClasses, deriveSeed(ctx.seed, 0x9d));
     const n = all.length;
     const distances = new Float64Array((n * (n - 1)) / 2);
     const pairIndex = (i: number, j: number): number => (i < j ? (j * (j - 1)) / 2 + i : (i * (i - 1)) / 2 + j);
