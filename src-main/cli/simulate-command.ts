@@ -183,6 +183,7 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
   const { runSimulation } = await import('../engine/simulate/run-simulation');
   const { ReferenceCacheDir } = await import('../engine/simulate/reference-cache');
   const { writeSimulationReport } = await import('../engine/simulate/simulation-report-files');
+  const { formatLabelsToTarget } = await import('../engine/simulate/learning-curve-summary');
   const result = await runSimulation(features, {
     strategies,
     seeds: Array.from({ length: seedCount }, (_, i) => i),
@@ -203,6 +204,6 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
   await writeSimulationReport(result, outDir, title);
   out.log(`backend ${backend.label}; ${result.meta.seconds.toFixed(1)} s; results in ${outDir}`);
   for (const s of result.summary) {
-    out.log(`  ${s.strategy.padEnd(17)} ALC ${s.alc.mean.toFixed(3)} ± ${s.alc.std.toFixed(3)}   labels to 95%: ${s.reached > 0 ? `${s.labelsToTarget.mean.toFixed(0)} (${s.reached}/${s.seeds} seeds)` : 'not reached'}`);
+    out.log(`  ${s.strategy.padEnd(17)} ALC ${s.alc.mean.toFixed(3)} ± ${s.alc.std.toFixed(3)}   labels to 95%: ${formatLabelsToTarget(s, batch * rounds)}`);
   }
 }
