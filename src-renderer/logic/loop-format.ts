@@ -62,8 +62,16 @@ export function strategyLabel(name: StrategyName): string {
   return STRATEGY_WORDS[name]?.label ?? name;
 }
 
-/** Whether λ_t means anything for a strategy (only the ADMA trade-off uses it). */
-export const usesLambda = (name: StrategyName): boolean => name === 'adma' || name === 'adma-diverse';
+/** Whether λ_t means anything for a strategy (only the ADMA trade-offs use it). */
+export const usesLambda = (name: StrategyName): boolean => name === 'adma' || name === 'adma-diverse' || name === 'adma-typical';
+
+/**
+ * A queue reason as the expert reads it: the engine names classes by their stable keys
+ * (`class-<id>`, so a rename never leaves an old name behind); shown with today's names.
+ */
+export function reasonInWords(reason: string, nameOf: (classId: number) => string | undefined): string {
+  return reason.replace(/\bclass-(\d+)\b/g, (key, id: string) => nameOf(Number(id)) ?? key);
+}
 
 /** `92%` for a probability, `<1%` for tiny ones. */
 export function formatProbability(p: number): string {

@@ -171,7 +171,7 @@ export class ClusterStrategy implements QueryStrategy {
     }
     if (adma) {
       const u = adma.uncertainty ? (adma.uncertainty[row] as number) : null;
-      const why = admaReason(adma.distinctiveness[row] as number, u, adma.lambda, this.options.uncertainty, ctx.labeledClassCount);
+      const why = admaReason(adma.distinctiveness[row] as number, u, adma.lambda, this.options.uncertainty, ctx.labeledClassCount, competingClasses(ctx, row));
       return { ...base, uncertainty: u, lambda: adma.lambda, score, reason: inGroupReason(why, group.members.length, group.labels) };
     }
     return {

@@ -75,6 +75,7 @@ export function admaReason(
   lambda: number,
   measure: UncertaintyMeasure,
   labeledClassCount: number,
+  competing: CompetingClasses | null = null,
 ): string {
   if (lambda === 0 || uncertainty === null) {
     const why =
@@ -88,7 +89,7 @@ export function admaReason(
   const terms = `score ${fixed((1 - lambda) * distinctiveness + lambda * uncertainty)} with λ ${fixed(lambda)}`;
   return (1 - lambda) * distinctiveness >= lambda * uncertainty
     ? `${distinctiveReason(distinctiveness)}; ${MEASURE_LABELS[measure]} ${fixed(uncertainty)}, ${terms}`
-    : `${uncertainReason(measure, uncertainty)}; D ${fixed(distinctiveness)}, ${terms}`;
+    : `${uncertainReason(measure, uncertainty, competing)}; D ${fixed(distinctiveness)}, ${terms}`;
 }
 
 /** Added to a diversity-aware pick after the first. */

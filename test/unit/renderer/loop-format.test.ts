@@ -7,6 +7,7 @@ import {
   lambdaAt,
   lambdaRule,
   lambdaStep,
+  reasonInWords,
   STRATEGIES,
   strategyLabel,
   usesLambda,
@@ -49,10 +50,24 @@ describe('loop formatting', () => {
       'gini',
       'distinctiveness',
       'coreset',
+      'typiclust',
+      'typical-margin',
+      'adma-typical',
+      'probcover',
+      'badge',
     ]);
     expect(strategyLabel('coreset')).toBe('Core-set');
     expect(usesLambda('adma')).toBe(true);
     expect(usesLambda('entropy')).toBe(false);
+  });
+
+  it('shows reasons with the classes’ current names', () => {
+    const names = new Map([
+      [3, 'rose'],
+      [12, 'tulip'],
+    ]);
+    expect(reasonInWords('the model is torn between class-3 41% and class-12 38%', (id) => names.get(id))).toBe('the model is torn between rose 41% and tulip 38%');
+    expect(reasonInWords('torn between class-9 50% and class-3 40%', (id) => names.get(id))).toBe('torn between class-9 50% and rose 40%');
   });
 
   it('writes probabilities and download sizes', () => {
