@@ -61,6 +61,8 @@ export interface LoopTrainRequest {
   topBlock?: TopBlockWeights;
   signal?: AbortSignal;
   onEpoch?: FineTuneOptions['onEpoch'];
+  /** Recipe overrides (e.g. `adma train --epochs` for deep mode). */
+  fineTune?: Pick<FineTuneOptions, 'maxEpochs' | 'minSteps'>;
 }
 
 export interface LoopTrainOutcome {
@@ -78,6 +80,31 @@ export function poolStandardization(inputs: HeadInputs): FeatureStandardization 
   const stats = featureStandardization(inputs.data, inputs.rowShape.reduce((a, b) => a * b, 1));
   standardizations.set(inputs.data, stats);
   return stats;
+}
+
+/**
+ * The loop's fine-tuning step: the labeled rows of the pool's head inputs, trained warm, a
+ * light head on features standardised with the whole pool's statistics. `adma train` calls
+ * it directly (it keeps no pool state between runs).
+ */
+export async function trainOnPool(inputs: HeadInputs, request: LoopTrainRequest): Promise<FineTuneResult> {
+  const rowLength = inputs.rowShape.reduce((a, b) => a * b, 1);
+  const features = new Float32Array(request.rows.length * rowLength);
+  request.rows.forEach((row, k) => features.set(inputs.data.subarray(row * rowLength, (row + 1) * rowLength), k * rowLength));
+  return fineTune(
+    { features, rowShape: inputs.rowShape, labels: request.labels },
+    {
+      mode: request.mode,
+      classes: request.classes,
+      seed: request.seed,
+      ...(request.mode === 'light' ? { standardization: poolStandardization(inputs) } : {}),
+      ...(request.previous ? { previous: request.previous } : {}),
+      ...(request.topBlock ? { topBlock: request.topBlock } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.onEpoch ? { onEpoch: request.onEpoch } : {}),
+      ...(request.fineTune ?? {}),
+    },
+  );
 }
 
 export class LoopCore {
@@ -132,23 +159,7 @@ export class LoopCore {
   }
 
   async train(request: LoopTrainRequest): Promise<LoopTrainOutcome> {
-    const inputs = this.inputsFor(request.mode);
-    const rowLength = inputs.rowShape.reduce((a, b) => a * b, 1);
-    const features = new Float32Array(request.rows.length * rowLength);
-    request.rows.forEach((row, k) => features.set(inputs.data.subarray(row * rowLength, (row + 1) * rowLength), k * rowLength));
-    const result = await fineTune(
-      { features, rowShape: inputs.rowShape, labels: request.labels },
-      {
-        mode: request.mode,
-        classes: request.classes,
-        seed: request.seed,
-        ...(request.mode === 'light' ? { standardization: poolStandardization(inputs) } : {}),
-        ...(request.previous ? { previous: request.previous } : {}),
-        ...(request.topBlock ? { topBlock: request.topBlock } : {}),
-        ...(request.signal ? { signal: request.signal } : {}),
-        ...(request.onEpoch ? { onEpoch: request.onEpoch } : {}),
-      },
-    );
+    const result = await trainOnPool(this.inputsFor(request.mode), request);
     const probabilities = this.useHead(result.head);
     return { result, probabilities };
   }
