@@ -2,7 +2,8 @@
  * Cluster-based strategies for small budgets, one core with three within-cluster rules.
  *
  * Each round the pool (labeled and unlabeled, never excluded images) is clustered by seeded
- * k-means into K = labeled + b clusters (at most 500) on the pool embedding
+ * k-means into K = labeled + b clusters (at most 200, which bounds a round's cost; beyond
+ * that many labels every large group is covered) on the pool embedding
  * (pool-embedding.ts). Picks go one at a time to the cluster with the fewest labels so far
  * (labels plus this batch's picks), the largest first among equals, skipping clusters of
  * fewer than 5 images while larger ones remain (TypiClust, Hacohen et al., ICML 2022).
@@ -35,7 +36,7 @@ import { admaReason, inGroupReason, tornReason, typicalReason } from './selectio
 import type { TradeoffSchedule } from './tradeoff-schedule';
 import { computeUncertainty, type UncertaintyMeasure } from './uncertainty';
 
-export const MAX_CLUSTERS = 500;
+export const MAX_CLUSTERS = 200;
 const MIN_CLUSTER_SIZE = 5;
 
 export type ClusterRule = 'typiclust' | 'typical-margin' | 'adma-typical';

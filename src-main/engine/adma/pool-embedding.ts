@@ -5,21 +5,21 @@
  * Embedding: layer-B features centred on the pool mean and divided by one pool-wide scale
  * (the root mean square deviation; per-feature standardisation would blow up low-variance
  * noise features and blur the groups distances are meant to find), then a fixed seeded
- * Gaussian random projection to at most 64 dimensions (Johnson-Lindenstrauss: pairwise distances kept within a few tens of percent),
+ * Gaussian random projection to at most 32 dimensions (Johnson-Lindenstrauss: pairwise distances kept within a few tens of percent),
  * so clustering 10,000 images costs tens of millions of multiply-adds, not billions. The
  * embedding is computed once per feature matrix and cached.
  *
  * k-means: k-means++ seeding and Lloyd iterations on a seeded sample of at most
  * `MAX_KMEANS_SAMPLE` rows, then every row is assigned to its nearest centre; memory stays
- * linear in the pool (a 100,000-image pool needs 100,000 x 64 floats here).
+ * linear in the pool (a 100,000-image pool needs 100,000 x 32 floats here).
  */
 import type { FeatureMatrix } from './feature-matrix';
 import { deriveSeed, mulberry32, randomIndex, type RandomSource } from './seeded-random';
 
-export const EMBEDDING_DIM = 64;
+export const EMBEDDING_DIM = 32;
 const PROJECTION_SEED = 0x7e1c;
-export const MAX_KMEANS_SAMPLE = 4000;
-const LLOYD_ITERATIONS = 10;
+export const MAX_KMEANS_SAMPLE = 3000;
+const LLOYD_ITERATIONS = 8;
 
 export interface PoolEmbedding {
   rows: number;
@@ -156,12 +156,19 @@ export function kmeans(embedding: PoolEmbedding, rows: Int32Array, k: number, se
     }
     next = sample[chosen] as number;
   }
+  const data = embedding.data;
   const assign = (list: Int32Array, out: Int32Array): void => {
     for (let i = 0; i < list.length; i++) {
+      const base = (list[i] as number) * dim;
       let best = 0;
       let bestD = Infinity;
       for (let c = 0; c < clusters; c++) {
-        const dist = squaredDistanceTo(embedding, list[i] as number, centres, c);
+        const cb = c * dim;
+        let dist = 0;
+        for (let t = 0; t < dim && dist < bestD; t++) {
+          const v = (data[base + t] as number) - (centres[cb + t] as number);
+          dist += v * v;
+        }
         if (dist < bestD) {
           bestD = dist;
           best = c;
