@@ -1,5 +1,5 @@
 /** How the active loop's numbers and choices are written for the user. */
-import { STRATEGY_NAMES, UNCERTAINTY_NAMES, type ScheduleSetting, type StrategyName, type UncertaintyName } from '../../src-preload/contract';
+import { RECOMMENDED_STRATEGY, STRATEGY_NAMES, UNCERTAINTY_NAMES, type ScheduleSetting, type StrategyName, type UncertaintyName } from '../../src-preload/contract';
 
 /** A score in [0, 1] with three decimals; null (not computed) as an em dash. */
 export function formatScore(value: number | null): string {
@@ -31,7 +31,7 @@ export function describeSchedule(schedule: ScheduleSetting): string {
 
 /** Every strategy and measure the contract names has its words here (a Record: none is missed). */
 const STRATEGY_WORDS: Record<StrategyName, { label: string; description: string }> = {
-  adma: { label: 'ADMA', description: 'Distinctiveness traded off against uncertainty with λ_t (default)' },
+  adma: { label: 'ADMA (paper)', description: 'Distinctiveness traded off against uncertainty with λ_t, as the paper runs it' },
   'adma-diverse': { label: 'ADMA, diverse batch', description: 'ADMA scores, batch spread out by k-means++ seeding over the top candidates' },
   random: { label: 'Random', description: 'A uniform random sample (baseline)' },
   entropy: { label: 'Entropy', description: 'Uncertainty alone: normalised entropy' },
@@ -41,7 +41,10 @@ const STRATEGY_WORDS: Record<StrategyName, { label: string; description: string 
   distinctiveness: { label: 'Distinctiveness', description: 'Distinctiveness alone (the pre-trained features only)' },
   coreset: { label: 'Core-set', description: 'Greedy k-centre cover in the pooled-feature space' },
   typiclust: { label: 'Typical first (TypiClust)', description: 'The most typical image of each large group of similar images that has no label yet' },
-  'typical-margin': { label: 'Typical, then unsure', description: 'Groups with the fewest labels first: the most typical image until a classifier exists, then the one it is least sure about' },
+  'typical-margin': {
+    label: 'typical first, then unsure',
+    description: 'Groups of similar images with the fewest labels first: the most typical image until a classifier exists, then the one it is least sure about (best in the simulation study)',
+  },
   'adma-typical': { label: 'ADMA within groups', description: 'Typical images first, then ADMA’s score inside the groups with the fewest labels' },
   probcover: { label: 'Coverage (ProbCover)', description: 'Images close to the most images no labeled image is close to' },
   badge: { label: 'BADGE', description: 'Uncertain images whose expected model changes differ most from each other' },
@@ -54,12 +57,17 @@ const UNCERTAINTY_WORDS: Record<UncertaintyName, string> = {
   gini: 'Gini impurity',
 };
 
-export const STRATEGIES: readonly { name: StrategyName; label: string; description: string }[] = STRATEGY_NAMES.map((name) => ({ name, ...STRATEGY_WORDS[name] }));
+/** Every strategy, the recommended one first and named so ("Recommended: …"). */
+export const STRATEGIES: readonly { name: StrategyName; label: string; description: string }[] = [
+  RECOMMENDED_STRATEGY,
+  ...STRATEGY_NAMES.filter((name) => name !== RECOMMENDED_STRATEGY),
+].map((name) => ({ name, label: strategyLabel(name), description: STRATEGY_WORDS[name].description }));
 
 export const UNCERTAINTIES: readonly { name: UncertaintyName; label: string }[] = UNCERTAINTY_NAMES.map((name) => ({ name, label: UNCERTAINTY_WORDS[name] }));
 
 export function strategyLabel(name: StrategyName): string {
-  return STRATEGY_WORDS[name]?.label ?? name;
+  const label = STRATEGY_WORDS[name]?.label ?? name;
+  return name === RECOMMENDED_STRATEGY ? `Recommended: ${label}` : label;
 }
 
 /** Whether λ_t means anything for a strategy (only the ADMA trade-offs use it). */

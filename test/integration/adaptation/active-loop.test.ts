@@ -81,7 +81,8 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
   });
 
   it('queries round 0 by distinctiveness alone (λ0 = 0, no uncertainty yet)', async () => {
-    await call('loop:updateSettings', { batchSize: 6 });
+    // ADMA (paper) chosen explicitly: the product default is the recommended strategy.
+    await call('loop:updateSettings', { batchSize: 6, strategy: 'adma' });
     const round = await call('loop:nextRound');
     expect(round).toMatchObject({ index: 0, lambda: 0, batchSize: 6, strategy: 'adma', modelVersion: 0, labeled: 0 });
     expect(round.items).toHaveLength(6);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RECOMMENDED_STRATEGY } from '../../../src-preload/contract';
 import {
   describeSchedule,
   formatDownload,
@@ -40,7 +41,11 @@ describe('loop formatting', () => {
   it('describes schedules and strategies', () => {
     expect(describeSchedule({ kind: 'linear', step: 0.1 })).toBe('linear, step 0.1');
     expect(describeSchedule({ kind: 'exponential', gamma: 0.8 })).toBe('exponential, γ 0.8');
-    expect(STRATEGIES.map((s) => s.name)).toEqual([
+    // The recommended strategy comes first and says so; every other one follows in contract order.
+    expect(STRATEGIES[0]?.name).toBe(RECOMMENDED_STRATEGY);
+    expect(STRATEGIES[0]?.label).toMatch(/^Recommended: /);
+    expect(STRATEGIES.filter((s) => s.label.startsWith('Recommended'))).toHaveLength(1);
+    expect(STRATEGIES.map((s) => s.name).sort()).toEqual([
       'adma',
       'adma-diverse',
       'random',
@@ -55,8 +60,9 @@ describe('loop formatting', () => {
       'adma-typical',
       'probcover',
       'badge',
-    ]);
+    ].sort());
     expect(strategyLabel('coreset')).toBe('Core-set');
+    expect(strategyLabel('adma')).toBe('ADMA (paper)');
     expect(usesLambda('adma')).toBe(true);
     expect(usesLambda('entropy')).toBe(false);
   });
