@@ -86,32 +86,3 @@ const cold = time(() => adma.select({ ...ctx, distinctiveness: undefined }, 20))
 const warm = time(() => adma.select({ ...ctx, distinctiveness: undefined, round: 4 }, 20));
 console.log(`adma without cached D, b = 20: first select ${ms(cold.ms)} (computes D), next select ${ms(warm.ms)}`);
 
-// The cluster-based strategies share a pool embedding (computed once per feature matrix):
-// what the first round of a session pays on top.
-{
-  const fresh = { ...ctx, featuresB: { ...ctx.featuresB } };
-  const embedded = time(() => createStrategy('typiclust').select(fresh, 10));
-  console.log(`\ntypiclust, b = 10, first call on a fresh feature matrix (embedding included) ${ms(embedded.ms)}`);
-  for (const labeled of [0, 100, 500]) {
-    const some = new Set(pool.imageIds.filter((id) => id % 20 === 0).slice(0, labeled));
-    for (const name of ['typiclust', 'typical-margin', 'adma-typical', 'probcover', 'badge'] as const) {
-      const runs: number[] = [];
-      for (let i = 0; i < 3; i++) runs.push(time(() => createStrategy(name).select({ ...ctx, labeledIds: some, labeledClassCount: labeled ? SHAPE.targetClasses : 0, targetProbabilities: labeled ? ctx.targetProbabilities : null }, 10)).ms);
-      console.log(`  ${name.padEnd(16)} b = 10, ${String(labeled).padStart(3)} labeled: ${ms(median(runs))}`);
-    }
-  }
-}
-
-// A 100,000-image pool: time and memory of one selection (clustering runs on a sample).
-{
-  const big = createSyntheticPool({ images: 100_000, dimA: 16, dimB: 256, sourceClasses: 12, targetClasses: 10, seed: 2 });
-  const bigCtx = selectionContextFor(big, { round: 3, labeledIds: new Set(big.imageIds.filter((id) => id % 1000 === 0)), distinctiveness: new Float64Array(100_000).fill(0.5) });
-  global.gc?.();
-  const before = process.memoryUsage();
-  console.log(`\n100,000 images, dB 256, 100 labeled, b = 10 (heap before ${(before.heapUsed / 1e6).toFixed(0)} MB)`);
-  for (const name of ['typiclust', 'typical-margin', 'adma-typical', 'probcover', 'badge'] as const) {
-    const run = time(() => createStrategy(name).select(bigCtx, 10));
-    const after = process.memoryUsage();
-    console.log(`  ${name.padEnd(16)} ${ms(run.ms)}   heap ${(after.heapUsed / 1e6).toFixed(0)} MB, external+arrays ${((after.external + after.arrayBuffers) / 1e6).toFixed(0)} MB`);
-  }
-}
