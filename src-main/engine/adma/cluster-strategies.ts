@@ -57,7 +57,7 @@ interface Group {
 }
 
 /** Members whose typicality is computed in one cluster: a seeded sample in a large cluster. */
-const MAX_TYPICALITY_CANDIDATES = 1000;
+const MAX_TYPICALITY_CANDIDATES = 400;
 
 function typicalityOf(embedding: PoolEmbedding, members: Int32Array, seed: number): Map<number, number> {
   const candidates = sampleRows(members, MAX_TYPICALITY_CANDIDATES, mulberry32(deriveSeed(seed, members.length)));

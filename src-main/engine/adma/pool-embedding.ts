@@ -204,12 +204,12 @@ export function kmeans(embedding: PoolEmbedding, rows: Int32Array, k: number, se
 }
 
 export const TYPICALITY_NEIGHBOURS = 20;
-const MAX_TYPICALITY_REFERENCE = 1000;
+const MAX_TYPICALITY_REFERENCE = 400;
 
 /**
  * Typicality of some members (`candidates`) of one cluster (TypiClust): the inverse of the
  * mean distance to the `TYPICALITY_NEIGHBOURS` nearest fellow members (measured against at
- * most 1,000 seeded members in a large cluster). A lone member has typicality 0.
+ * most 400 seeded members in a large cluster). A lone member has typicality 0.
  */
 export function clusterTypicality(embedding: PoolEmbedding, members: Int32Array, candidates: Int32Array, seed: number): Float64Array {
   const out = new Float64Array(candidates.length);
