@@ -108,6 +108,21 @@ describe('multinomial logistic regression (L-BFGS, Float64)', () => {
     for (let p = 0; p < cold.kernel.length; p++) expect(warm.kernel[p]).toBeCloseTo(cold.kernel[p] as number, 4);
   });
 
+  it('solves fewer rows than features in the rows’ span, to the primal optimum', () => {
+    const d = 24;
+    const c = 3;
+    const { x, labels } = syntheticProblem(12, d, c, 6);
+    const stats = featureStandardization(x, d);
+    const fit = fitLogisticRegression(x, labels, stats, { classCount: c, lbfgs: { gradientTolerance: 1e-10 } });
+    const problem = problemOf(x, labels, d, c, 1);
+    problem.rowWeights.fill(1);
+    const primal = minimizeLbfgs((t, g) => logisticObjective(problem, t, g), new Float64Array(d * c + c), { gradientTolerance: 1e-10 });
+    expect(fit.value).toBeCloseTo(primal.value, 8);
+    for (let j = 0; j < d; j++) {
+      for (let k = 0; k < c; k++) expect((fit.kernel[j * c + k] as number) * (stats.std[j] as number)).toBeCloseTo(primal.theta[j * c + k] as number, 4);
+    }
+  });
+
   it('stays finite and regularised on separable data with two labels', () => {
     const x = Float64Array.from([0, 1, 10, 11]);
     const fit = fitLogisticRegression(x, [0, 1], featureStandardization(x, 2), { classCount: 2 });
