@@ -29,8 +29,9 @@ labels and is scored on the test split. Every strategy gets the same seeds, spli
 training recipe; features are extracted once (cached).
 
 Writes to --out: rounds.json and rounds.csv (every round), summary.csv and summary.md
-(area under the learning curve, labels to reach 95% of training on every pool label,
-mean ± std over seeds; diagnostics of the queried batches and of D), curves.svg.
+(area under the learning curve, mean ± std over seeds; labels to reach 95% of training on
+every pool label, median over seeds with every seed's value; classes with a label after
+10/20/50 labels; diagnostics of the queried batches and of D), curves.svg.
 
 Options:
   --model <m>          Pre-trained model: folder with model.json, model.json URL, or
