@@ -262,7 +262,8 @@ describe.skipIf(!available)('a pool too small for distinctiveness', () => {
       await ws.rescan();
       await run('engine:chooseModel', { choice: { kind: 'folder', path: MODEL } });
       await until('features', async () => (await run('engine:status')).features.state === 'complete');
-      await run('loop:updateSettings', { batchSize: 8 });
+      // ADMA (paper) chosen explicitly: the fallback is that of the D-based strategies.
+      await run('loop:updateSettings', { batchSize: 8, strategy: 'adma' });
       expect((await run('engine:status')).features).toMatchObject({ done: 16, total: 16, failed: 0 });
       const round = await run('loop:nextRound');
       expect(round.lambda).toBeNull();
