@@ -85,3 +85,4 @@ const adma = createStrategy('adma');
 const cold = time(() => adma.select({ ...ctx, distinctiveness: undefined }, 20));
 const warm = time(() => adma.select({ ...ctx, distinctiveness: undefined, round: 4 }, 20));
 console.log(`adma without cached D, b = 20: first select ${ms(cold.ms)} (computes D), next select ${ms(warm.ms)}`);
+

@@ -24,7 +24,7 @@ export type * from './requests/labels';
 export type * from './requests/loop';
 export type * from './requests/project';
 export type * from './requests/transfer';
-export { STRATEGY_NAMES, UNCERTAINTY_NAMES } from './requests/loop';
+export { RECOMMENDED_STRATEGY, STRATEGY_NAMES, UNCERTAINTY_NAMES } from './requests/loop';
 export type { RequestDef, RequestKind, RequestScope };
 export * from './events';
 

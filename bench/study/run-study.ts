@@ -14,7 +14,9 @@
  *   pooling  D on 2x2 grid-pooled layers (models without shipped centres)
  *            → bench/results/<setting>/ablation/pooling.md
  *
- *   npx tsx bench/study/run-study.ts <setting> [main|tuning|variants|ablation] [--seeds 5]
+ *   extract  only extract and cache the features
+ *
+ *   npx tsx bench/study/run-study.ts <setting> [main|tuning|variants|ablation|extract] [--seeds 5]
  *        [--rounds 20] [--batches 5,10,20] [--schedules linear:0.1,exp:0.8] [--uncertainty margin]
  *        [--strategies adma,random] [--out <subfolder of the setting's results, for main>]
  */
@@ -86,7 +88,9 @@ function tableRows(result: SimulationResult, label: string, budget: number): str
   });
 }
 
-if (part === 'main') {
+if (part === 'extract') {
+  log(`${setting.id}: features cached`);
+} else if (part === 'main') {
   const strategies = (values.strategies?.split(',') ?? [...STRATEGY_NAMES]) as StrategyName[];
   const result = await simulate(strategies, 10, Number(values.rounds ?? 20), 'linear:0.1');
   const dir = values.out ? join(outRoot, values.out) : outRoot;

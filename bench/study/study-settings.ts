@@ -22,6 +22,7 @@ export interface StudySetting {
 
 const hymenoptera = join(SHARED, 'data/hymenoptera');
 const mnist = join(WORK, 'mnist-5000');
+const pbc = join(SHARED, 'data/pbc-blood-cells');
 
 export const STUDY_SETTINGS: readonly StudySetting[] = [
   { id: 'hymenoptera-mobilenet025-light', title: 'hymenoptera · MobileNet v1 0.25 · light', folder: hymenoptera, model: join(SHARED, 'models/mobilenet_v1_0.25_224'), mode: 'light', cacheDir: join(WORK, 'cache/hymenoptera') },
@@ -29,6 +30,8 @@ export const STUDY_SETTINGS: readonly StudySetting[] = [
   { id: 'hymenoptera-mobilenet075-light', title: 'hymenoptera · MobileNet v1 0.75 · light', folder: hymenoptera, model: join(SHARED, 'models/mobilenet_v1_0.75_224'), mode: 'light', cacheDir: join(WORK, 'cache/hymenoptera') },
   { id: 'hymenoptera-mobilenet075-deep', title: 'hymenoptera · MobileNet v1 0.75 · deep', folder: hymenoptera, model: join(SHARED, 'models/mobilenet_v1_0.75_224'), mode: 'deep', cacheDir: join(WORK, 'cache/hymenoptera') },
   { id: 'mnist5000-starter-light', title: 'MNIST 5,000 · starter (Fashion-MNIST) · light', folder: mnist, model: 'starter', mode: 'light', cacheDir: join(WORK, 'cache/mnist-5000') },
+  { id: 'pbc-mobilenet025-light', title: 'PBC blood cells · MobileNet v1 0.25 · light', folder: pbc, model: join(SHARED, 'models/mobilenet_v1_0.25_224'), mode: 'light', cacheDir: join(WORK, 'cache/pbc') },
+  { id: 'pbc-mobilenet075-light', title: 'PBC blood cells · MobileNet v1 0.75 · light', folder: pbc, model: join(SHARED, 'models/mobilenet_v1_0.75_224'), mode: 'light', cacheDir: join(WORK, 'cache/pbc') },
   { id: 'mnist5000-starter-deep', title: 'MNIST 5,000 · starter (Fashion-MNIST) · deep', folder: mnist, model: 'starter', mode: 'deep', cacheDir: join(WORK, 'cache/mnist-5000') },
 ];
 

@@ -4,8 +4,11 @@
  *   headline   ALC and labels-to-95% of every strategy in every setting (main runs, plus
  *              strategies run apart into results/<setting>/<subfolder>/)
  *   settings   each setting's summary.md (and those of its subfolder runs)
+ *   discovery  classes with a label after 10 / 20 / 50 labels, per strategy (multi-class sets)
+ *   default    bench/results/paired-default.md (the product default against every baseline)
  *   paired     bench/results/paired-alc.md
- * The prose around them is written by hand. Run after run-study.ts and paired-alc.ts:
+ * The prose around them is written by hand. Run after run-study.ts, rewrite-reports.ts and
+ * paired-alc.ts:
  *
  *   npx tsx bench/study/study-tables.ts
  */
@@ -56,9 +59,8 @@ function headline(): string {
       if (!row) return 'not run';
       let alc = `${Number(row.alc_mean).toFixed(3)} ± ${Number(row.alc_std).toFixed(3)}`;
       if (Number(row.alc_mean) === best.get(s.id)) alc = `**${alc}**`;
-      const reached = Number(row.reached);
-      const toTarget = reached > 0 ? `${Number(row.labels_to_95_mean).toFixed(0)} (${reached}/${row.seeds})` : '> 200';
-      return `${alc}; ${toTarget}`;
+      const median = row.labels_to_95_median ? Number(row.labels_to_95_median).toFixed(0) : '> 200';
+      return `${alc}; ${median} (${row.reached}/${row.seeds})`;
     });
     out.push(`| ${name} | ${cells.join(' | ')} |`);
   }
@@ -71,6 +73,29 @@ function headline(): string {
     return `${shortTitle(s.title)}: ${(100 * mean).toFixed(1)}% (${references.length} seeds; ${meta.strategies.length} strategies in ${meta.seconds < 120 ? `${Math.round(meta.seconds)} s` : `${Math.round(meta.seconds / 60)} min`})`;
   });
   out.push('', `All-labels reference accuracy (mean over seeds) and wall time of each main run: ${references.join('; ')}.`);
+  return out.join('\n');
+}
+
+/** Classes with at least one label after 10, 20 and 50 labels (mean over seeds), multi-class settings. */
+function discovery(): string {
+  const multi = present.filter((s) => {
+    const { meta } = JSON.parse(readFileSync(join(RESULTS, s.id, 'rounds.json'), 'utf8')) as { meta: { classes: string[] } };
+    return meta.classes.length > 2;
+  });
+  const out = [`| strategy | ${multi.map((s) => s.title.replace('MobileNet v1', 'MobileNet')).join(' | ')} |`, `|---|${multi.map(() => '---|').join('')}`];
+  for (const name of STRATEGY_NAMES) {
+    const cells = multi.map((s) => {
+      const row = rows.get(`${s.id}/${name}`);
+      if (!row || row.classes_at_10 === undefined) return 'not run';
+      return [row.classes_at_10, row.classes_at_20, row.classes_at_50].map((v) => (v ? Number(v).toFixed(1) : '–')).join(' / ');
+    });
+    out.push(`| ${name} | ${cells.join(' | ')} |`);
+  }
+  const classes = multi.map((s) => {
+    const { meta } = JSON.parse(readFileSync(join(RESULTS, s.id, 'rounds.json'), 'utf8')) as { meta: { classes: string[] } };
+    return `${s.title.replace('MobileNet v1', 'MobileNet')}: ${meta.classes.length}`;
+  });
+  out.push('', `Classes in each set: ${classes.join('; ')}.`);
   return out.join('\n');
 }
 
@@ -99,6 +124,8 @@ function replaceSection(doc: string, name: string, body: string): string {
 let doc = readFileSync(STUDY, 'utf8');
 doc = replaceSection(doc, 'headline', headline());
 doc = replaceSection(doc, 'settings', settings());
+doc = replaceSection(doc, 'discovery', discovery());
+doc = replaceSection(doc, 'default', readFileSync(join(RESULTS, 'paired-default.md'), 'utf8'));
 doc = replaceSection(doc, 'paired', readFileSync(join(RESULTS, 'paired-alc.md'), 'utf8'));
 writeFileSync(STUDY, doc);
 process.stdout.write(`bench/STUDY.md: tables of ${present.length} settings regenerated\n`);

@@ -1,18 +1,19 @@
 /** The active loop's rows in the project database: model choice, settings, rounds, versions, evaluation set, predictions. */
 import type Database from 'better-sqlite3';
-import type { LoopSettings, ModelChoice, QueueItem, RoundInfo, ScheduleSetting, StrategyName } from '../../src-shared/contract';
+import { RECOMMENDED_STRATEGY, type LoopSettings, type ModelChoice, type QueueItem, type RoundInfo, type ScheduleSetting, type StrategyName } from '../../src-shared/contract';
 import { DEFAULT_ADMA_OPTIONS } from '../engine/adma/adma-strategy';
 import type { CentreRecord } from '../engine/adma/centre-set';
 import type { Prediction } from '../engine/loop/loop-jobs';
 import { toItem, type ImageRow } from '../project/image-index';
 
 /**
- * Defaults chosen by the simulation study (bench/STUDY.md, "Chosen defaults"): ADMA with
- * the fast linear schedule (step 0.5) and margin as U (the engine's DEFAULT_ADMA_OPTIONS),
- * batches of 10, light fine-tuning. Change them there first.
+ * Defaults chosen by the simulation study (bench/STUDY.md, "The product default"): the
+ * recommended strategy (RECOMMENDED_STRATEGY), batches of 10, light fine-tuning; ADMA's
+ * schedule and U (the engine's DEFAULT_ADMA_OPTIONS) for when ADMA is chosen. Change them
+ * there first.
  */
 export const DEFAULT_LOOP_SETTINGS: LoopSettings = {
-  strategy: 'adma',
+  strategy: RECOMMENDED_STRATEGY,
   batchSize: 10,
   schedule: DEFAULT_ADMA_OPTIONS.schedule,
   uncertainty: DEFAULT_ADMA_OPTIONS.uncertainty,

@@ -67,7 +67,7 @@ Options:
   --mode <mode>      light: a softmax head on the pooled features (default);
                      deep: also the model's top block (needs 'extract --deep').
   --seed <n>         Seeds initialisation and shuffling (default 0).
-  --epochs <n>       Upper bound on training epochs.
+  --epochs <n>       Upper bound on training epochs (deep mode; the light head is solved to convergence).
   --fresh            Ignore the previous round's model (cold start).
 ${COMMON}`,
   predict: `Usage: adma predict <folder> [--out <csv>]

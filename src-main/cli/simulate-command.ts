@@ -29,8 +29,9 @@ labels and is scored on the test split. Every strategy gets the same seeds, spli
 training recipe; features are extracted once (cached).
 
 Writes to --out: rounds.json and rounds.csv (every round), summary.csv and summary.md
-(area under the learning curve, labels to reach 95% of training on every pool label,
-mean ± std over seeds; diagnostics of the queried batches and of D), curves.svg.
+(area under the learning curve, mean ± std over seeds; labels to reach 95% of training on
+every pool label, median over seeds with every seed's value; classes with a label after
+10/20/50 labels; diagnostics of the queried batches and of D), curves.svg.
 
 Options:
   --model <m>          Pre-trained model: folder with model.json, model.json URL, or
@@ -183,6 +184,7 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
   const { runSimulation } = await import('../engine/simulate/run-simulation');
   const { ReferenceCacheDir } = await import('../engine/simulate/reference-cache');
   const { writeSimulationReport } = await import('../engine/simulate/simulation-report-files');
+  const { formatLabelsToTarget } = await import('../engine/simulate/learning-curve-summary');
   const result = await runSimulation(features, {
     strategies,
     seeds: Array.from({ length: seedCount }, (_, i) => i),
@@ -203,6 +205,6 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
   await writeSimulationReport(result, outDir, title);
   out.log(`backend ${backend.label}; ${result.meta.seconds.toFixed(1)} s; results in ${outDir}`);
   for (const s of result.summary) {
-    out.log(`  ${s.strategy.padEnd(17)} ALC ${s.alc.mean.toFixed(3)} ± ${s.alc.std.toFixed(3)}   labels to 95%: ${s.reached > 0 ? `${s.labelsToTarget.mean.toFixed(0)} (${s.reached}/${s.seeds} seeds)` : 'not reached'}`);
+    out.log(`  ${s.strategy.padEnd(17)} ALC ${s.alc.mean.toFixed(3)} ± ${s.alc.std.toFixed(3)}   labels to 95%: ${formatLabelsToTarget(s, batch * rounds)}`);
   }
 }

@@ -79,19 +79,23 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
   out.log(previous ? `warm start from the previous round (${previous.head.mode}, ${previous.head.classes.length} classes)` : 'cold start');
 
   const { FeatureStore, featureStorePath } = await import('../engine/features/feature-store');
-  const { fineTune } = await import('../engine/train/fine-tune');
+  const { trainOnPool } = await import('../engine/loop/loop-core');
   const store = FeatureStore.openExisting(featureStorePath(folder, workspace.modelId));
-  let features: Float32Array;
-  let rowShape: number[];
+  // Light: the whole pool's layer-B rows (the head standardises with the pool's statistics,
+  // as in the app); deep: the labelled images' cut activations.
+  let inputs: { data: Float32Array; rowShape: number[] };
+  let rows: number[];
   try {
     if (mode === 'deep') {
       const cut = store.loadCut(hashes);
-      features = cut.data;
-      rowShape = [...cut.shape];
+      inputs = { data: cut.data, rowShape: [...cut.shape] };
+      rows = hashes.map((_, i) => i);
     } else {
-      const matrices = store.load(hashes);
-      features = matrices.b;
-      rowShape = [matrices.dB];
+      const poolHashes = [...new Set([...workspace.images.map((image) => image.hash), ...hashes])];
+      const matrices = store.load(poolHashes);
+      inputs = { data: matrices.b, rowShape: [matrices.dB] };
+      const rowOf = new Map(poolHashes.map((hash, i) => [hash, i]));
+      rows = hashes.map((hash) => rowOf.get(hash) as number);
     }
   } finally {
     store.close();
@@ -107,19 +111,18 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
     }
   }
   const seed = args.seed ?? 0;
-  const result = await fineTune(
-    { features, rowShape, labels },
-    {
-      mode,
-      classes,
-      seed,
-      signal: args.signal,
-      ...(topBlock ? { topBlock } : {}),
-      ...(previous ? { previous: previous.head } : {}),
-      ...(args.epochs !== undefined ? { maxEpochs: args.epochs, minSteps: 0 } : {}),
-      onEpoch: (e) => out.update(`training (${mode}): epoch ${e.epoch}/${e.maxEpochs}, loss ${e.loss.toFixed(4)}`),
-    },
-  );
+  const result = await trainOnPool(inputs, {
+    mode,
+    classes,
+    rows,
+    labels,
+    seed,
+    signal: args.signal,
+    ...(topBlock ? { topBlock } : {}),
+    ...(previous ? { previous: previous.head } : {}),
+    ...(args.epochs !== undefined ? { fineTune: { maxEpochs: args.epochs, minSteps: 0 } } : {}),
+    onEpoch: (e) => out.update(`training (${mode}): ${mode === 'light' ? 'iteration' : 'epoch'} ${e.epoch}/${e.maxEpochs}, loss ${e.loss.toFixed(4)}`),
+  });
   await saveHead(headDir(folder), {
     head: result.head,
     facts: {
@@ -133,5 +136,5 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
       trainAccuracy: result.trainAccuracy,
     },
   });
-  out.log(`trained ${mode} head: ${result.epochs} epochs, loss ${result.loss.toFixed(4)}, training accuracy ${(100 * result.trainAccuracy).toFixed(1)}% (${(result.millis / 1000).toFixed(1)} s)`);
+  out.log(`trained ${mode} head: ${result.epochs} ${mode === 'light' ? 'L-BFGS iterations' : 'epochs'}, loss ${result.loss.toFixed(4)}, training accuracy ${(100 * result.trainAccuracy).toFixed(1)}% (${(result.millis / 1000).toFixed(1)} s)`);
 }

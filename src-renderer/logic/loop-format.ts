@@ -1,5 +1,5 @@
 /** How the active loop's numbers and choices are written for the user. */
-import { STRATEGY_NAMES, UNCERTAINTY_NAMES, type ScheduleSetting, type StrategyName, type UncertaintyName } from '../../src-shared/contract';
+import { RECOMMENDED_STRATEGY, STRATEGY_NAMES, UNCERTAINTY_NAMES, type ScheduleSetting, type StrategyName, type UncertaintyName } from '../../src-shared/contract';
 
 /** A score in [0, 1] with three decimals; null (not computed) as an em dash. */
 export function formatScore(value: number | null): string {
@@ -31,7 +31,7 @@ export function describeSchedule(schedule: ScheduleSetting): string {
 
 /** Every strategy and measure the contract names has its words here (a Record: none is missed). */
 const STRATEGY_WORDS: Record<StrategyName, { label: string; description: string }> = {
-  adma: { label: 'ADMA', description: 'Distinctiveness traded off against uncertainty with λ_t (default)' },
+  adma: { label: 'ADMA (paper)', description: 'Distinctiveness traded off against uncertainty with λ_t, as the paper runs it' },
   'adma-diverse': { label: 'ADMA, diverse batch', description: 'ADMA scores, batch spread out by k-means++ seeding over the top candidates' },
   random: { label: 'Random', description: 'A uniform random sample (baseline)' },
   entropy: { label: 'Entropy', description: 'Uncertainty alone: normalised entropy' },
@@ -40,6 +40,14 @@ const STRATEGY_WORDS: Record<StrategyName, { label: string; description: string 
   gini: { label: 'Gini', description: 'Uncertainty alone: Gini impurity, scaled' },
   distinctiveness: { label: 'Distinctiveness', description: 'Distinctiveness alone (the pre-trained features only)' },
   coreset: { label: 'Core-set', description: 'Greedy k-centre cover in the pooled-feature space' },
+  typiclust: { label: 'Typical first (TypiClust)', description: 'The most typical image of each large group of similar images that has no label yet' },
+  'typical-margin': {
+    label: 'typical first, then unsure',
+    description: 'Groups of similar images with the fewest labels first: the most typical image until a classifier exists, then the one it is least sure about (best in the simulation study)',
+  },
+  'adma-typical': { label: 'ADMA within groups', description: 'Typical images first, then ADMA’s score inside the groups with the fewest labels' },
+  probcover: { label: 'Coverage (ProbCover)', description: 'Images close to the most images no labeled image is close to' },
+  badge: { label: 'BADGE', description: 'Uncertain images whose expected model changes differ most from each other' },
 };
 
 const UNCERTAINTY_WORDS: Record<UncertaintyName, string> = {
@@ -49,16 +57,29 @@ const UNCERTAINTY_WORDS: Record<UncertaintyName, string> = {
   gini: 'Gini impurity',
 };
 
-export const STRATEGIES: readonly { name: StrategyName; label: string; description: string }[] = STRATEGY_NAMES.map((name) => ({ name, ...STRATEGY_WORDS[name] }));
+/** Every strategy, the recommended one first and named so ("Recommended: …"). */
+export const STRATEGIES: readonly { name: StrategyName; label: string; description: string }[] = [
+  RECOMMENDED_STRATEGY,
+  ...STRATEGY_NAMES.filter((name) => name !== RECOMMENDED_STRATEGY),
+].map((name) => ({ name, label: strategyLabel(name), description: STRATEGY_WORDS[name].description }));
 
 export const UNCERTAINTIES: readonly { name: UncertaintyName; label: string }[] = UNCERTAINTY_NAMES.map((name) => ({ name, label: UNCERTAINTY_WORDS[name] }));
 
 export function strategyLabel(name: StrategyName): string {
-  return STRATEGY_WORDS[name]?.label ?? name;
+  const label = STRATEGY_WORDS[name]?.label ?? name;
+  return name === RECOMMENDED_STRATEGY ? `Recommended: ${label}` : label;
 }
 
-/** Whether λ_t means anything for a strategy (only the ADMA trade-off uses it). */
-export const usesLambda = (name: StrategyName): boolean => name === 'adma' || name === 'adma-diverse';
+/** Whether λ_t means anything for a strategy (only the ADMA trade-offs use it). */
+export const usesLambda = (name: StrategyName): boolean => name === 'adma' || name === 'adma-diverse' || name === 'adma-typical';
+
+/**
+ * A queue reason as the expert reads it: the engine names classes by their stable keys
+ * (`class-<id>`, so a rename never leaves an old name behind); shown with today's names.
+ */
+export function reasonInWords(reason: string, nameOf: (classId: number) => string | undefined): string {
+  return reason.replace(/\bclass-(\d+)\b/g, (key, id: string) => nameOf(Number(id)) ?? key);
+}
 
 /** `92%` for a probability, `<1%` for tiny ones. */
 export function formatProbability(p: number): string {

@@ -4,7 +4,7 @@ import { command, id, query } from './request-def';
 import type { EngineStatus } from './engine';
 import type { ImageItem } from './images';
 
-/** Query strategies: ADMA, its diversity-aware variant and the baselines. */
+/** Query strategies: ADMA, its variants, the baselines and the typicality/coverage strategies. */
 export const STRATEGY_NAMES = [
   'adma',
   'adma-diverse',
@@ -15,9 +15,19 @@ export const STRATEGY_NAMES = [
   'gini',
   'distinctiveness',
   'coreset',
+  'typiclust',
+  'typical-margin',
+  'adma-typical',
+  'probcover',
+  'badge',
 ] as const;
 
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
+/**
+ * The product default, shown as "Recommended": the strategy the simulation study shows best
+ * overall (bench/STUDY.md, "The product default"). ADMA and every baseline stay selectable.
+ */
+export const RECOMMENDED_STRATEGY: StrategyName = 'typical-margin';
 
 /** Uncertainty measures, each scaled to [0, 1]. */
 export const UNCERTAINTY_NAMES = ['entropy', 'margin', 'least-confidence', 'gini'] as const;

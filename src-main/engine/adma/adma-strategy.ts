@@ -6,7 +6,7 @@ import { scoreAdmaPool, type AdmaPoolScores } from './adma-score';
 import { DistinctivenessCache } from './distinctiveness-cache';
 import { DEFAULT_DISTINCTIVENESS_OPTIONS, type DistinctivenessOptions } from './distinctiveness';
 import type { QueryStrategy, SelectedImage, Selection } from './query-strategy';
-import { assertValidBatchSize, assertValidSelectionContext, eligibleRows, type SelectionContext } from './selection-context';
+import { assertValidBatchSize, assertValidSelectionContext, competingClasses, eligibleRows, type SelectionContext } from './selection-context';
 import { admaReason } from './selection-reason';
 import { topRowsByScore } from './top-score-ranking';
 import { assertValidSchedule, DEFAULT_TRADEOFF_SCHEDULE, type TradeoffSchedule } from './tradeoff-schedule';
@@ -55,7 +55,7 @@ export class AdmaStrategy implements QueryStrategy {
       uncertainty,
       lambda: pool.lambda,
       score: pool.scores[row] as number,
-      reason: admaReason(distinctiveness, uncertainty, pool.lambda, this.options.uncertainty, ctx.labeledClassCount),
+      reason: admaReason(distinctiveness, uncertainty, pool.lambda, this.options.uncertainty, ctx.labeledClassCount, competingClasses(ctx, row)),
     };
   }
 

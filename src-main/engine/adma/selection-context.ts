@@ -4,6 +4,7 @@
  */
 import type { CentreSet } from './centre-set';
 import type { FeatureMatrix } from './feature-matrix';
+import type { CompetingClasses } from './selection-reason';
 import { uncertaintyOfRow, type UncertaintyMeasure } from './uncertainty';
 
 export interface SelectionContext {
@@ -25,6 +26,8 @@ export interface SelectionContext {
   sourceProbabilities: FeatureMatrix;
   /** n x C probabilities of the current target classifier; null before the first one. */
   targetProbabilities: FeatureMatrix | null;
+  /** Names of the classifier's C classes (column order), for reasons in words. */
+  targetClassNames?: readonly string[];
   centres: CentreSet;
   /** Seed for every random draw; with the round index it makes a selection reproducible. */
   seed: number;
@@ -94,6 +97,24 @@ export function hasTargetClassifier(ctx: SelectionContext): boolean {
 /** D of a row when the context carries the cached values; null otherwise. */
 export function knownDistinctiveness(ctx: SelectionContext, row: number): number | null {
   return ctx.distinctiveness ? (ctx.distinctiveness[row] as number) : null;
+}
+
+/** The two most probable classes of a row under the current classifier; null without one. */
+export function competingClasses(ctx: SelectionContext, row: number): CompetingClasses | null {
+  const p = ctx.targetProbabilities;
+  if (!p || !hasTargetClassifier(ctx)) return null;
+  let first = 0;
+  let second = 1;
+  const at = (k: number): number => p.data[row * p.cols + k] as number;
+  if (at(second) > at(first)) [first, second] = [second, first];
+  for (let k = 2; k < p.cols; k++) {
+    if (at(k) > at(first)) {
+      second = first;
+      first = k;
+    } else if (at(k) > at(second)) second = k;
+  }
+  const name = (k: number): string => ctx.targetClassNames?.[k] ?? `class ${k + 1}`;
+  return { first: name(first), firstProbability: at(first), second: name(second), secondProbability: at(second) };
 }
 
 /** U of a row under `measure` when a classifier exists; null otherwise. */

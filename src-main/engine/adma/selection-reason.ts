@@ -19,8 +19,53 @@ export function distinctiveReason(distinctiveness: number): string {
   return `distinctive: features move unlike the source classes it resembles (D ${fixed(distinctiveness)})`;
 }
 
-export function uncertainReason(measure: UncertaintyMeasure, uncertainty: number): string {
+/**
+ * Uncertainty in words an expert reads: the two classes the model hesitates between, with
+ * their probabilities ("the model is torn between rose 41% and tulip 38%"), when the
+ * probabilities are known; the measure's name and value otherwise.
+ */
+export function uncertainReason(measure: UncertaintyMeasure, uncertainty: number, competing?: CompetingClasses | null): string {
+  if (competing) return tornReason(competing);
   return `uncertain: the current classifier is unsure about it (${MEASURE_LABELS[measure]} ${fixed(uncertainty)})`;
+}
+
+/** The two most probable classes of one image under the current classifier. */
+export interface CompetingClasses {
+  first: string;
+  firstProbability: number;
+  second: string;
+  secondProbability: number;
+}
+
+function percent(p: number): string {
+  return `${Math.round(100 * p)}%`;
+}
+
+export function tornReason(c: CompetingClasses): string {
+  return `the model is torn between ${c.first} ${percent(c.firstProbability)} and ${c.second} ${percent(c.secondProbability)}`;
+}
+
+/** Typical-first picks (TypiClust): the image stands for a group of similar images. */
+export function typicalReason(groupSize: number, groupLabels: number): string {
+  const labels = groupLabels === 0 ? 'no label yet' : groupLabels === 1 ? 'only 1 label' : `only ${groupLabels} labels`;
+  return `typical of a group of ${groupSize} similar images with ${labels}`;
+}
+
+/** A pick made for its cluster: its own reason, then the group it covers. */
+export function inGroupReason(reason: string, groupSize: number, groupLabels: number): string {
+  const labels = groupLabels === 0 ? 'no label yet' : groupLabels === 1 ? '1 label' : `${groupLabels} labels`;
+  return `${reason}; from a group of ${groupSize} similar images with ${labels}`;
+}
+
+/** ProbCover: the pick's neighbourhood holds many images no labeled image is near. */
+export function coverageReason(newlyCovered: number): string {
+  return `close to ${newlyCovered} image${newlyCovered === 1 ? '' : 's'} that no labeled image is close to yet`;
+}
+
+/** BADGE: uncertain and unlike the other picks of the batch. */
+export function badgeReason(competing: CompetingClasses | null, first: boolean): string {
+  const why = competing ? tornReason(competing) : 'the model would change most on it';
+  return first ? `${why}; the largest expected change of the model` : `${why}; and unlike the batch's earlier picks`;
 }
 
 /** ADMA: name the term that contributes more to s = (1 - lambda) D + lambda U. */
@@ -30,6 +75,7 @@ export function admaReason(
   lambda: number,
   measure: UncertaintyMeasure,
   labeledClassCount: number,
+  competing: CompetingClasses | null = null,
 ): string {
   if (lambda === 0 || uncertainty === null) {
     const why =
@@ -43,7 +89,7 @@ export function admaReason(
   const terms = `score ${fixed((1 - lambda) * distinctiveness + lambda * uncertainty)} with λ ${fixed(lambda)}`;
   return (1 - lambda) * distinctiveness >= lambda * uncertainty
     ? `${distinctiveReason(distinctiveness)}; ${MEASURE_LABELS[measure]} ${fixed(uncertainty)}, ${terms}`
-    : `${uncertainReason(measure, uncertainty)}; D ${fixed(distinctiveness)}, ${terms}`;
+    : `${uncertainReason(measure, uncertainty, competing)}; D ${fixed(distinctiveness)}, ${terms}`;
 }
 
 /** Added to a diversity-aware pick after the first. */

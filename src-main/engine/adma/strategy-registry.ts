@@ -1,11 +1,16 @@
 /**
- * Query strategies by name, as the UI, the CLI and the benchmarks select them.
+ * Query strategies by name, as the UI, the CLI and the benchmarks select them. The D-based
+ * ones come wrapped in the small-centre fallback (few-centres-fallback.ts).
  */
 import { AdmaStrategy, DEFAULT_ADMA_OPTIONS } from './adma-strategy';
 import { DEFAULT_DIVERSE_ADMA_OPTIONS, DiverseAdmaStrategy } from './adma-diverse-strategy';
+import { BadgeStrategy } from './badge-strategy';
+import { ClusterStrategy } from './cluster-strategies';
 import { CoresetStrategy } from './coreset-strategy';
+import { ProbCoverStrategy } from './probcover-strategy';
 import { DEFAULT_DISTINCTIVENESS_OPTIONS } from './distinctiveness';
 import { DistinctivenessStrategy } from './distinctiveness-strategy';
+import { FewCentresFallback } from './few-centres-fallback';
 import type { QueryStrategy, StrategyName } from './query-strategy';
 import { RandomStrategy } from './random-strategy';
 import type { TradeoffSchedule } from './tradeoff-schedule';
@@ -32,12 +37,15 @@ export function createStrategy(name: StrategyName, options: StrategyOptions = {}
   };
   switch (name) {
     case 'adma':
-      return new AdmaStrategy(adma);
+      return new FewCentresFallback(new AdmaStrategy(adma), adma.uncertainty);
     case 'adma-diverse':
-      return new DiverseAdmaStrategy({
-        ...adma,
-        candidateFactor: options.candidateFactor ?? DEFAULT_DIVERSE_ADMA_OPTIONS.candidateFactor,
-      });
+      return new FewCentresFallback(
+        new DiverseAdmaStrategy({
+          ...adma,
+          candidateFactor: options.candidateFactor ?? DEFAULT_DIVERSE_ADMA_OPTIONS.candidateFactor,
+        }),
+        adma.uncertainty,
+      );
     case 'random':
       return new RandomStrategy();
     case 'entropy':
@@ -46,9 +54,17 @@ export function createStrategy(name: StrategyName, options: StrategyOptions = {}
     case 'gini':
       return new UncertaintyStrategy(name);
     case 'distinctiveness':
-      return new DistinctivenessStrategy(distinctiveness);
+      return new FewCentresFallback(new DistinctivenessStrategy(distinctiveness), adma.uncertainty);
     case 'coreset':
       return new CoresetStrategy();
+    case 'typiclust':
+    case 'typical-margin':
+    case 'adma-typical':
+      return new ClusterStrategy(name, adma);
+    case 'probcover':
+      return new ProbCoverStrategy();
+    case 'badge':
+      return new BadgeStrategy();
     default: {
       const unknown: never = name;
       throw new RangeError(`Unknown query strategy "${String(unknown)}".`);

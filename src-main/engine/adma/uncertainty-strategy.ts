@@ -10,6 +10,7 @@ import { describeRandomPick, drawRandomRows } from './random-strategy';
 import {
   assertValidBatchSize,
   assertValidSelectionContext,
+  competingClasses,
   eligibleRows,
   hasTargetClassifier,
   knownDistinctiveness,
@@ -49,7 +50,7 @@ export class UncertaintyStrategy implements QueryStrategy {
           uncertainty: u,
           lambda: 1,
           score: u,
-          reason: uncertainReason(this.name, u),
+          reason: uncertainReason(this.name, u, competingClasses(ctx, row)),
         };
       }),
     };

@@ -9,12 +9,9 @@ import type { CentreRecord, CentreSet } from '../adma/centre-set';
 import { computeDistinctiveness } from '../adma/distinctiveness';
 import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix';
 import { estimatePoolCentres, restorePoolCentres } from '../adma/pool-centres';
-import type { SelectionContext } from '../adma/selection-context';
-import { createStrategy } from '../adma/strategy-registry';
 import { FeatureStore, featureStorePath } from '../features/feature-store';
 import type { LoadedModel } from '../model/load-model';
 import { loadShippedCentreSet } from '../model/shipped-centre-set';
-import { fineTune } from '../train/fine-tune';
 import { loadHead, saveHead } from '../train/head-file';
 import type { HeadWeights } from '../train/head-weights';
 import { predictPool } from '../onnx/head-graph';
@@ -30,8 +27,7 @@ import type {
   Prediction,
   SelectedItem,
 } from './loop-jobs';
-
-const MIN_INFORMATIVE_CENTRES = 3;
+import { LoopCore } from './loop-core';
 
 interface CutRows {
   shape: number[];
@@ -57,9 +53,9 @@ function argmaxRows(probabilities: Float32Array, classes: number, imageIds: Int3
 }
 
 export class AdaptationPool {
-  private head: HeadWeights | null = null;
-  private probabilities: FeatureMatrix | null = null;
   private cut: CutRows | null = null;
+  /** Selection and training run through the one loop core the simulator also runs. */
+  private readonly core: LoopCore;
 
   private constructor(
     readonly projectDir: string,
@@ -72,7 +68,9 @@ export class AdaptationPool {
     readonly sourceProbabilities: FeatureMatrix,
     readonly centres: CentreSet,
     readonly distinctiveness: Float64Array,
-  ) {}
+  ) {
+    this.core = new LoopCore({ imageIds, featuresA, featuresB, sourceProbabilities, centres, distinctiveness }, (mode) => this.inputs(mode, null));
+  }
 
   static async prepare(
     loaded: LoadedModel,
@@ -174,14 +172,9 @@ export class AdaptationPool {
     return { data: out, rowShape: source.shape };
   }
 
-  private predictAll(head: HeadWeights): Promise<Float32Array> {
-    return predictPool(head, this.inputs(head.mode, null).data);
-  }
-
   private async useHead(dir: string): Promise<void> {
     const { head } = await loadHead(dir);
-    this.head = head;
-    this.probabilities = createFeatureMatrix(await this.predictAll(head), this.imageIds.length, head.classes.length);
+    await this.core.useHead(head);
   }
 
   rowsOf(ids: readonly number[]): number[] {
@@ -193,48 +186,24 @@ export class AdaptationPool {
     return rows;
   }
 
-  /**
-   * Distinctiveness compares orderings over the centres; with fewer than three there is no
-   * ordering to compare and every image gets D = 0.5. ADMA then falls back to what the
-   * method uses without a usable criterion: uncertainty once a classifier exists, random
-   * picks before (ties by image id would take the folder order: one class at a time).
-   */
-  private effectiveStrategy(args: LoopSelectArgs, hasClassifier: boolean): { name: LoopSelectArgs['strategy']; note: string | null } {
-    const centres = this.centres.sourceClasses.length;
-    const needsD = args.strategy === 'adma' || args.strategy === 'adma-diverse' || args.strategy === 'distinctiveness';
-    if (!needsD || centres >= MIN_INFORMATIVE_CENTRES) return { name: args.strategy, note: null };
-    const name = hasClassifier && args.labeledClassCount >= 2 ? args.uncertainty : 'random';
-    return {
-      name,
-      note: `distinctiveness needs at least ${MIN_INFORMATIVE_CENTRES} source-class centres and this pool yields ${centres}; picked by ${name === 'random' ? 'seeded random draw' : `${name} uncertainty`} instead`,
-    };
-  }
-
   select(args: LoopSelectArgs): SelectedItem[] {
-    const hasClassifier = this.head !== null && this.head.classes.length >= 2;
-    const { name, note } = this.effectiveStrategy(args, hasClassifier);
-    const strategy = createStrategy(name, { schedule: args.schedule, uncertainty: args.uncertainty });
-    const ctx: SelectionContext = {
-      imageIds: this.imageIds,
+    const selection = this.core.select({
+      strategy: args.strategy,
+      strategyOptions: { schedule: args.schedule, uncertainty: args.uncertainty },
+      round: args.round,
       labeledIds: new Set(args.labeledIds),
       excludedIds: new Set(args.excludedIds),
-      round: args.round,
       labeledClassCount: args.labeledClassCount,
-      featuresA: this.featuresA,
-      featuresB: this.featuresB,
-      sourceProbabilities: this.sourceProbabilities,
-      targetProbabilities: hasClassifier ? this.probabilities : null,
-      centres: this.centres,
       seed: args.seed,
-      distinctiveness: this.distinctiveness,
-    };
-    return strategy.select(ctx, args.batchSize).items.map((item) => ({
+      batchSize: args.batchSize,
+    });
+    return selection.items.map((item) => ({
       imageId: item.imageId,
       distinctiveness: item.distinctiveness,
       uncertainty: item.uncertainty,
       lambda: item.lambda,
       score: item.score,
-      reason: note ? `${item.reason} (${note})` : item.reason,
+      reason: item.reason,
     }));
   }
 
@@ -242,7 +211,6 @@ export class AdaptationPool {
     const usable = args.labels.filter((l) => this.rowOf.has(l.imageId));
     if (usable.length === 0) throw new AppError('BAD_ARGUMENT', 'None of the labeled images has features yet: wait for feature extraction.');
     const rows = usable.map((l) => this.rowOf.get(l.imageId) as number);
-    const { data, rowShape } = this.inputs(args.mode, rows);
     let previous: HeadWeights | undefined;
     if (args.previousDir) {
       const { head } = await loadHead(args.previousDir);
@@ -250,18 +218,17 @@ export class AdaptationPool {
       if (head.mode === args.mode || args.mode === 'deep') previous = head;
     }
     const topBlock = args.mode === 'deep' && !(previous?.block) ? readTopBlock(this.loaded.model, this.loaded.descriptor.cutLayer, this.loaded.descriptor.layerB) : undefined;
-    const result = await fineTune(
-      { features: data, rowShape, labels: usable.map((l) => l.classIndex) },
-      {
-        mode: args.mode,
-        classes: args.classes,
-        seed: args.seed,
-        signal,
-        ...(previous ? { previous } : {}),
-        ...(topBlock ? { topBlock } : {}),
-        onEpoch: (p) => onEpoch(p.epoch, p.maxEpochs),
-      },
-    );
+    const { result, probabilities } = await this.core.train({
+      mode: args.mode,
+      classes: args.classes,
+      rows,
+      labels: usable.map((l) => l.classIndex),
+      seed: args.seed,
+      signal,
+      ...(previous ? { previous } : {}),
+      ...(topBlock ? { topBlock } : {}),
+      onEpoch: (p) => onEpoch(p.epoch, p.maxEpochs),
+    });
     const counts = args.classes.map((_, c) => usable.filter((l) => l.classIndex === c).length);
     await saveHead(args.outDir, {
       head: result.head,
@@ -276,9 +243,6 @@ export class AdaptationPool {
         trainAccuracy: result.trainAccuracy,
       },
     });
-    this.head = result.head;
-    const probabilities = await this.predictAll(result.head);
-    this.probabilities = createFeatureMatrix(probabilities, this.imageIds.length, result.head.classes.length);
     return {
       epochs: result.epochs,
       loss: result.loss,
@@ -310,12 +274,11 @@ export class AdaptationPool {
   }
 
   get hasHead(): boolean {
-    return this.head !== null;
+    return this.core.currentHead !== null;
   }
 
   dispose(): void {
-    this.head = null;
-    this.probabilities = null;
+    this.core.clear();
     this.cut = null;
   }
 }

@@ -1,12 +1,45 @@
 /**
  * A hand-written SVG of the learning curves: per strategy the mean test accuracy over seeds
  * against labels used, with a ±1 std band, the mean reference accuracy (every pool label)
- * dashed and its 95% dotted; axes with ticks, a legend, and a title.
+ * dashed and its 95% dotted; axes with ticks, a legend, and a title. Each strategy keeps
+ * one colour in every plot; the legend says when two strategies' curves coincide.
  */
 import { bandPoints, linePoints, plotScales, tickStep, type Plot } from '../../../src-shared/learning-curve-geometry';
+import type { StrategyName } from '../adma/query-strategy';
 import type { ReferenceRecord, RoundRecord } from './simulation-records';
 
-const COLOURS = ['#d62728', '#ff7f0e', '#7f7f7f', '#1f77b4', '#2ca02c', '#17becf', '#9467bd', '#8c564b', '#e377c2', '#bcbd22'];
+/** One fixed colour per strategy (the same in every plot); unknown names get grey. */
+const STRATEGY_COLOURS: Record<StrategyName, string> = {
+  adma: '#d62728',
+  'adma-diverse': '#ff9896',
+  random: '#7f7f7f',
+  entropy: '#aec7e8',
+  margin: '#1f77b4',
+  'least-confidence': '#9edae5',
+  gini: '#17becf',
+  distinctiveness: '#c49c94',
+  coreset: '#8c564b',
+  typiclust: '#2ca02c',
+  'typical-margin': '#ff7f0e',
+  'adma-typical': '#9467bd',
+  probcover: '#bcbd22',
+  badge: '#e377c2',
+};
+
+export function strategyColour(name: string): string {
+  return (STRATEGY_COLOURS as Record<string, string>)[name] ?? '#333333';
+}
+
+/**
+ * Legend names: a strategy whose mean curve equals an earlier one's at every point (entropy
+ * and margin with two classes pick the same images) says so, "entropy (= margin)".
+ */
+export function legendNames(series: readonly CurveSeries[]): string[] {
+  return series.map((s, i) => {
+    const twin = series.slice(0, i).find((other) => other.points.length === s.points.length && other.points.every((p, k) => p.labels === s.points[k]?.labels && Math.abs(p.mean - (s.points[k]?.mean ?? NaN)) < 1e-12 && Math.abs(p.std - (s.points[k]?.std ?? NaN)) < 1e-12));
+    return twin ? `${s.name} (= ${twin.name})` : s.name;
+  });
+}
 
 const PLOT: Plot = { width: 760, height: 440, left: 60, right: 190, top: 40, bottom: 50 };
 const { width: WIDTH, height: HEIGHT, left: LEFT, right: RIGHT, top: TOP, bottom: BOTTOM } = PLOT;
@@ -64,14 +97,14 @@ export function learningCurveSvg(title: string, series: readonly CurveSeries[], 
   out.push(`<rect x="${LEFT}" y="${TOP}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`);
   out.push(`<text x="${LEFT + plotW / 2}" y="${HEIGHT - 12}" text-anchor="middle">labels used</text>`);
   out.push(`<text transform="translate(16 ${TOP + plotH / 2}) rotate(-90)" text-anchor="middle">test accuracy</text>`);
-  series.forEach((s, i) => {
-    const colour = COLOURS[i % COLOURS.length] as string;
+  series.forEach((s) => {
+    const colour = strategyColour(s.name);
     if (s.points.length === 0) return;
     const band = bandPoints(s.points, x, y, (p) => p.labels, (p) => p.mean - p.std, (p) => p.mean + p.std, f);
     out.push(`<polygon points="${band}" fill="${colour}" fill-opacity="0.12" stroke="none"/>`);
   });
-  series.forEach((s, i) => {
-    const colour = COLOURS[i % COLOURS.length] as string;
+  series.forEach((s) => {
+    const colour = strategyColour(s.name);
     const width = s.name.startsWith('adma') ? 2.5 : 1.5;
     out.push(`<polyline points="${linePoints(s.points, x, y, (p) => p.labels, (p) => p.mean, f)}" fill="none" stroke="${colour}" stroke-width="${width}"/>`);
   });
@@ -80,11 +113,12 @@ export function learningCurveSvg(title: string, series: readonly CurveSeries[], 
     out.push(`<line x1="${LEFT}" y1="${f(y(0.95 * reference))}" x2="${LEFT + plotW}" y2="${f(y(0.95 * reference))}" stroke="#000" stroke-dasharray="2 3"/>`);
   }
   const legendX = LEFT + plotW + 16;
+  const legend = legendNames(series);
   series.forEach((s, i) => {
-    const colour = COLOURS[i % COLOURS.length] as string;
+    const colour = strategyColour(s.name);
     const ly = TOP + 10 + i * 18;
     out.push(`<line x1="${legendX}" y1="${ly}" x2="${legendX + 22}" y2="${ly}" stroke="${colour}" stroke-width="${s.name.startsWith('adma') ? 2.5 : 1.5}"/>`);
-    out.push(`<text x="${legendX + 28}" y="${ly + 4}">${escapeXml(s.name)}</text>`);
+    out.push(`<text x="${legendX + 28}" y="${ly + 4}">${escapeXml(legend[i] as string)}</text>`);
   });
   if (reference !== null) {
     const ly = TOP + 10 + series.length * 18 + 8;

@@ -1,8 +1,9 @@
 /**
- * The reference of a seed: the same fine-tuning recipe trained once, cold, on every pool
- * label. Its test accuracy is what "labels to reach 95%" is measured against; its errors on
+ * The reference of a seed: the same fine-tuning recipe (and, in light mode, the same pool
+ * standardisation as the loop core) trained once, cold, on every pool label. Its test accuracy is what "labels to reach 95%" is measured against; its errors on
  * the test images are compared with D (does D point at what the model finds hard?).
  */
+import { poolStandardization } from '../loop/loop-core';
 import { fineTune } from '../train/fine-tune';
 import type { TrainingMode } from '../train/head-weights';
 import { predictProbabilities } from '../train/predict-probabilities';
@@ -18,7 +19,7 @@ export async function trainReference(features: SimulationFeatures, setup: SeedSe
   const rows = modeRows(features, mode);
   const result = await fineTune(
     { features: gatherRows(rows, setup.poolIds), rowShape: rows.rowShape, labels: setup.poolIds.map((id) => features.labels[id] as number) },
-    { mode, classes: features.classes, seed: setup.seed, ...(features.topBlock ? { topBlock: features.topBlock } : {}), ...(signal ? { signal } : {}) },
+    { mode, classes: features.classes, seed: setup.seed, ...(mode === 'light' ? { standardization: poolStandardization(rows) } : {}), ...(features.topBlock ? { topBlock: features.topBlock } : {}), ...(signal ? { signal } : {}) },
   );
   const c = features.classes.length;
   const probabilities = predictProbabilities(result.head, gatherRows(rows, setup.testIdList));

@@ -10,7 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { csvField } from '../../project/csv-field';
 import { curveSeries, learningCurveSvg } from './learning-curve-svg';
-import type { MeanStd } from './learning-curve-summary';
+import { formatLabelsToTarget, medianLabelsToTarget, type MeanStd } from './learning-curve-summary';
 import type { SimulationResult } from './run-simulation';
 import type { ReferenceRecord, RoundRecord } from './simulation-records';
 
@@ -69,12 +69,30 @@ function roundsCsv(result: SimulationResult): string {
 }
 
 function summaryCsv(result: SimulationResult): string {
-  const lines = ['strategy,schedule,alc_mean,alc_std,labels_to_95_mean,labels_to_95_std,reached,seeds,final_accuracy_mean,final_accuracy_std,seconds_per_round_mean,batch_class_mix_entropy,batch_redundancy_ratio,batch_mean_d'];
+  const lines = [
+    'strategy,schedule,alc_mean,alc_std,labels_to_95_median,labels_to_95_by_seed,reached,seeds,final_accuracy_mean,final_accuracy_std,seconds_per_round_mean,batch_class_mix_entropy,batch_redundancy_ratio,batch_mean_d,classes_at_10,classes_at_20,classes_at_50',
+  ];
   for (const s of result.summary) {
     const d = diagnosticsOf(result, s.strategy);
     const num = (v: number, digits = 4): number | null => (Number.isFinite(v) ? round(v, digits) : null);
     lines.push(
-      [s.strategy, s.strategy.startsWith('adma') ? result.meta.schedule : '', num(s.alc.mean), num(s.alc.std), num(s.labelsToTarget.mean, 1), num(s.labelsToTarget.std, 1), s.reached, s.seeds, num(s.finalAccuracy.mean), num(s.finalAccuracy.std), num(s.millisPerRound.mean / 1000, 3), num(d.classMixEntropy), num(d.redundancyRatio), num(d.meanD)]
+      [
+        s.strategy,
+        s.strategy.startsWith('adma') ? result.meta.schedule : '',
+        num(s.alc.mean),
+        num(s.alc.std),
+        medianLabelsToTarget(s.labelsToTargetBySeed),
+        s.labelsToTargetBySeed.map((v) => (v === null ? '-' : String(v))).join(' '),
+        s.reached,
+        s.seeds,
+        num(s.finalAccuracy.mean),
+        num(s.finalAccuracy.std),
+        num(s.millisPerRound.mean / 1000, 3),
+        num(d.classMixEntropy),
+        num(d.redundancyRatio),
+        num(d.meanD),
+        ...s.classesDiscovered.map((c) => num(c.mean, 2)),
+      ]
         .map(csvField)
         .join(','),
     );
@@ -97,14 +115,14 @@ export function summaryMarkdown(result: SimulationResult, title: string): string
       `${meta.normalize ? 'scale-free' : 'raw (paper)'} distances${meta.pooling === 'grid2x2' ? ' on 2x2 grid-pooled layers' : ''}. ${meta.seconds.toFixed(0)} s in all.`,
     '',
   );
-  out.push('| strategy | ALC | labels to 95% | reached | final accuracy | s/round | class-mix entropy | redundancy | batch D |');
+  out.push('| strategy | ALC | labels to 95%: median (reached: per seed) | final accuracy | classes after 10 / 20 / 50 labels | s/round | class-mix entropy | redundancy | batch D |');
   out.push('|---|---|---|---|---|---|---|---|---|');
   const best = Math.max(...result.summary.map((s) => s.alc.mean));
   for (const s of result.summary) {
     const d = diagnosticsOf(result, s.strategy);
     const name = s.alc.mean === best ? `**${s.strategy}**` : s.strategy;
     out.push(
-      `| ${name} | ${pm(s.alc, 3)} | ${s.reached > 0 ? pm(s.labelsToTarget, 0) : `> ${meta.rounds * meta.batch}`} | ${s.reached}/${s.seeds} | ${pm(s.finalAccuracy, 1, 100)}% | ${(s.millisPerRound.mean / 1000).toFixed(2)} | ${d.classMixEntropy.toFixed(2)} | ${Number.isFinite(d.redundancyRatio) ? d.redundancyRatio.toFixed(2) : '–'} | ${d.meanD.toFixed(3)} |`,
+      `| ${name} | ${pm(s.alc, 3)} | ${formatLabelsToTarget(s, meta.rounds * meta.batch)} | ${pm(s.finalAccuracy, 1, 100)}% | ${s.classesDiscovered.map((c) => (Number.isFinite(c.mean) ? c.mean.toFixed(1) : '–')).join(' / ')} | ${(s.millisPerRound.mean / 1000).toFixed(2)} | ${d.classMixEntropy.toFixed(2)} | ${Number.isFinite(d.redundancyRatio) ? d.redundancyRatio.toFixed(2) : '–'} | ${d.meanD.toFixed(3)} |`,
     );
   }
   out.push('');

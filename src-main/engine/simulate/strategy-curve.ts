@@ -1,23 +1,20 @@
 /**
- * One learning curve: a strategy replayed from zero labels on one seed's split. Each round
- * t selects a batch (the SelectionContext excludes the test images and carries the current
+ * One learning curve: a strategy replayed from zero labels on one seed's split, through the
+ * app's loop core (loop/loop-core.ts). Each round t selects a batch (the SelectionContext excludes the test images and carries the current
  * model's probabilities), the oracle labels it with the folder names, the head is
  * fine-tuned warm on every label so far (the seed's recipe, the same for every strategy),
  * and the test split is scored. While fewer than two classes have labels there is no
  * classifier: the "model" predicts the one class seen, and strategies get no probabilities.
  */
-import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix';
 import type { StrategyName } from '../adma/query-strategy';
-import type { SelectionContext } from '../adma/selection-context';
-import { createStrategy, type StrategyOptions } from '../adma/strategy-registry';
-import { fineTune } from '../train/fine-tune';
+import type { StrategyOptions } from '../adma/strategy-registry';
+import { LoopCore } from '../loop/loop-core';
 import type { HeadWeights, TrainingMode } from '../train/head-weights';
-import { predictProbabilities } from '../train/predict-probabilities';
 import { meanPairwiseDistance } from './batch-redundancy';
 import type { RoundRecord } from './simulation-records';
 import type { SimulationFeatures } from './simulation-features';
 import type { SeedSetup } from './seed-setup';
-import { gatherRows, modeRows } from './training-rows';
+import { modeRows } from './training-rows';
 
 export interface CurveOptions {
   strategy: StrategyName;
@@ -33,35 +30,40 @@ export async function runStrategyCurve(features: SimulationFeatures, setup: Seed
   const n = features.labels.length;
   const c = features.classes.length;
   const rows = modeRows(features, options.mode);
-  const strategy = createStrategy(options.strategy, options.strategyOptions);
   const imageIds = Int32Array.from({ length: n }, (_, i) => i);
+  // The app's loop core, on the simulation's pool (pool row = image id).
+  const core = new LoopCore(
+    {
+      imageIds,
+      featuresA: features.featuresA,
+      featuresB: features.featuresB,
+      sourceProbabilities: features.sourceProbabilities,
+      centres: setup.centres,
+      distinctiveness: setup.distinctiveness,
+    },
+    () => ({ data: rows.data, rowShape: rows.rowShape }),
+  );
   const labeled: number[] = [];
   const labeledIds = new Set<number>();
   /** Dataset class indices in order of first label: the classifier's output order. */
   const seen: number[] = [];
   let head: HeadWeights | null = null;
-  let targetProbabilities: FeatureMatrix | null = null;
   const records: RoundRecord[] = [];
 
   for (let round = 0; round < options.rounds; round++) {
     if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('Simulation cancelled.');
     if (labeled.length >= setup.poolIds.length) break;
     const started = performance.now();
-    const ctx: SelectionContext = {
-      imageIds,
+    const selection = core.select({
+      strategy: options.strategy,
+      strategyOptions: options.strategyOptions,
+      round,
       labeledIds,
       excludedIds: setup.testIds,
-      round,
       labeledClassCount: seen.length,
-      featuresA: features.featuresA,
-      featuresB: features.featuresB,
-      sourceProbabilities: features.sourceProbabilities,
-      targetProbabilities,
-      centres: setup.centres,
       seed: setup.seed,
-      distinctiveness: setup.distinctiveness,
-    };
-    const selection = strategy.select(ctx, options.batch);
+      batchSize: options.batch,
+    });
     const selectMillis = performance.now() - started;
     const batchClassCounts = new Array<number>(c).fill(0);
     let dSum = 0;
@@ -82,21 +84,18 @@ export async function runStrategyCurve(features: SimulationFeatures, setup: Seed
     let predicted: Int32Array;
     if (seen.length >= 2) {
       const classNames = seen.map((k) => features.classes[k] as string);
-      const result = await fineTune(
-        { features: gatherRows(rows, labeled), rowShape: rows.rowShape, labels: labeled.map((id) => seen.indexOf(features.labels[id] as number)) },
-        {
-          mode: options.mode,
-          classes: classNames,
-          seed: setup.seed,
-          ...(features.topBlock ? { topBlock: features.topBlock } : {}),
-          ...(head ? { previous: head } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
-        },
-      );
+      const { result, probabilities } = await core.train({
+        mode: options.mode,
+        classes: classNames,
+        rows: labeled,
+        labels: labeled.map((id) => seen.indexOf(features.labels[id] as number)),
+        seed: setup.seed,
+        ...(features.topBlock ? { topBlock: features.topBlock } : {}),
+        ...(head ? { previous: head } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       head = result.head;
       epochs = result.epochs;
-      const probabilities = predictProbabilities(head, rows.data);
-      targetProbabilities = createFeatureMatrix(probabilities, n, seen.length);
       predicted = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         let best = 0;

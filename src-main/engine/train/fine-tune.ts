@@ -3,7 +3,14 @@
  * features; deep: the top block above the cut layer plus that layer) on every label so
  * far, from cached features, warm-started from the previous round.
  *
- * Recipe: Adam on a class-balanced softmax cross-entropy (inverse-frequency weights, see
+ * Light mode: multinomial logistic regression on features standardised with the pool's
+ * statistics, L2 on the summed loss, solved to convergence with L-BFGS in Float64
+ * (logistic-regression.ts); the standardisation is folded into the stored dense layer, so
+ * prediction and export read an ordinary softmax layer on raw features. `maxEpochs`,
+ * `batchSize`, the learning rates and `targetLoss` do not apply; `epochs` reports the
+ * solver's iterations.
+ *
+ * Deep mode recipe: Adam on a class-balanced softmax cross-entropy (inverse-frequency weights, see
  * class-weights.ts) plus L2 weight decay on the dense kernel; the pre-trained block learns
  * 100x more slowly than the new head (its own Adam; Adam's first steps move every weight by
  * about the learning rate, which would scramble pre-trained features at the head's rate).
@@ -26,6 +33,7 @@ import { inverseFrequencyClassWeights } from './class-weights';
 import { HeadNetwork } from './head-network';
 import type { HeadWeights, TopBlockWeights, TrainingMode } from './head-weights';
 import { initialHead } from './initial-head';
+import { featureStandardization, fitLogisticRegression, type FeatureStandardization } from './logistic-regression';
 import { trainingRowCount, type TrainingSet } from './training-set';
 
 export interface FineTuneOptions {
@@ -54,6 +62,13 @@ export interface FineTuneOptions {
   blockLearningRate?: number;
   /** L2 penalty on the dense kernel; default 1e-4. */
   weightDecay?: number;
+  /**
+   * Light mode: per-feature mean and std of the whole pool (featureStandardization); default
+   * the training rows' own statistics, which are noisy with a few labels.
+   */
+  standardization?: FeatureStandardization;
+  /** Light mode: L2 penalty on the standardised kernel, against the summed loss; default 1. */
+  l2?: number;
   /** 'balanced' (default): inverse class frequency; 'none': every example weighs 1. */
   classWeighting?: 'balanced' | 'none';
   onEpoch?: (progress: EpochProgress) => void;
@@ -117,6 +132,68 @@ function weightedLoss(network: HeadNetwork, x: tf.Tensor2D, y: tf.Tensor, w: tf.
   return total / n;
 }
 
+function fineTuneLight(set: TrainingSet, rows: number, options: FineTuneOptions, classWeights: Float32Array, started: number): FineTuneResult {
+  const head = initialHead({
+    mode: 'light',
+    classes: options.classes,
+    inputShape: set.rowShape,
+    seed: options.seed ?? 0,
+    ...(options.previous ? { previous: options.previous } : {}),
+  });
+  const d = set.features.length / rows;
+  const stats = options.standardization ?? featureStandardization(set.features, d);
+  if (stats.mean.length !== d) throw new Error(`The standardisation has ${stats.mean.length} features; the training rows have ${d}.`);
+  const classCount = options.classes.length;
+  // A cold start begins at zero (the optimum does not depend on the start); a warm start
+  // keeps the previous classes' columns (new classes start at zero weight).
+  const warm = options.previous !== undefined;
+  if (!warm) head.dense.bias.fill(0);
+  const fit = fitLogisticRegression(set.features, set.labels, stats, {
+    classCount,
+    alpha: options.l2 ?? 1,
+    rowWeights: Array.from(set.labels, (c) => classWeights[c] as number),
+    ...(warm ? { start: { kernel: newClassColumnsZeroed(head, options.previous as HeadWeights), bias: head.dense.bias } } : {}),
+    ...(options.signal ? { lbfgs: { signal: options.signal } } : {}),
+  });
+  const kernel = Float32Array.from(fit.kernel);
+  const bias = Float32Array.from(fit.bias);
+  let correct = 0;
+  for (let i = 0; i < rows; i++) {
+    let best = 0;
+    let bestLogit = -Infinity;
+    for (let k = 0; k < classCount; k++) {
+      let logit = bias[k] as number;
+      for (let j = 0; j < d; j++) logit += (set.features[i * d + j] as number) * (kernel[j * classCount + k] as number);
+      if (logit > bestLogit) {
+        bestLogit = logit;
+        best = k;
+      }
+    }
+    if (best === set.labels[i]) correct++;
+  }
+  options.onEpoch?.({ epoch: fit.iterations, maxEpochs: fit.iterations, loss: fit.value / rows });
+  return {
+    head: { ...head, dense: { kernel, bias } },
+    epochs: fit.iterations,
+    loss: fit.value / rows,
+    trainAccuracy: correct / rows,
+    classWeights,
+    millis: performance.now() - started,
+  };
+}
+
+/** The warm-start kernel: the previous head's columns by class name, zero for new classes. */
+function newClassColumnsZeroed(head: HeadWeights, previous: HeadWeights): Float32Array {
+  const c = head.classes.length;
+  const kernel = Float32Array.from(head.dense.kernel);
+  const d = kernel.length / c;
+  head.classes.forEach((name, k) => {
+    if (previous.classes.includes(name)) return;
+    for (let j = 0; j < d; j++) kernel[j * c + k] = 0;
+  });
+  return kernel;
+}
+
 export async function fineTune(set: TrainingSet, options: FineTuneOptions): Promise<FineTuneResult> {
   const started = performance.now();
   const rows = trainingRowCount(set);
@@ -132,6 +209,10 @@ export async function fineTune(set: TrainingSet, options: FineTuneOptions): Prom
   const weightDecay = options.weightDecay ?? 1e-4;
   const classWeights =
     options.classWeighting === 'none' ? new Float32Array(classCount).fill(1) : inverseFrequencyClassWeights(set.labels, classCount);
+  if (options.mode === 'light') {
+    if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('Fine-tuning was cancelled.');
+    return fineTuneLight(set, rows, options, classWeights, started);
+  }
 
   const start = initialHead({
     mode: options.mode,

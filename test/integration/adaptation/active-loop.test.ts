@@ -81,7 +81,8 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
   });
 
   it('queries round 0 by distinctiveness alone (λ0 = 0, no uncertainty yet)', async () => {
-    await call('loop:updateSettings', { batchSize: 6 });
+    // ADMA (paper) chosen explicitly: the product default is the recommended strategy.
+    await call('loop:updateSettings', { batchSize: 6, strategy: 'adma' });
     const round = await call('loop:nextRound');
     expect(round).toMatchObject({ index: 0, lambda: 0, batchSize: 6, strategy: 'adma', modelVersion: 0, labeled: 0 });
     expect(round.items).toHaveLength(6);
@@ -261,7 +262,8 @@ describe.skipIf(!available)('a pool too small for distinctiveness', () => {
       await ws.rescan();
       await run('engine:chooseModel', { choice: { kind: 'folder', path: MODEL } });
       await until('features', async () => (await run('engine:status')).features.state === 'complete');
-      await run('loop:updateSettings', { batchSize: 8 });
+      // ADMA (paper) chosen explicitly: the fallback is that of the D-based strategies.
+      await run('loop:updateSettings', { batchSize: 8, strategy: 'adma' });
       expect((await run('engine:status')).features).toMatchObject({ done: 16, total: 16, failed: 0 });
       const round = await run('loop:nextRound');
       expect(round.lambda).toBeNull();

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { areaUnderLearningCurve, labelsToReach, meanStd, summariseStrategies } from '../../../src-main/engine/simulate/learning-curve-summary';
-import { curveSeries, learningCurveSvg } from '../../../src-main/engine/simulate/learning-curve-svg';
+import { STRATEGY_NAMES } from '../../../src-main/engine/adma/query-strategy';
+import {
+  areaUnderLearningCurve,
+  formatLabelsToTarget,
+  labelsToReach,
+  meanStd,
+  medianLabelsToTarget,
+  summariseStrategies,
+} from '../../../src-main/engine/simulate/learning-curve-summary';
+import { curveSeries, learningCurveSvg, legendNames, strategyColour } from '../../../src-main/engine/simulate/learning-curve-svg';
 import type { ReferenceRecord, RoundRecord } from '../../../src-main/engine/simulate/simulation-records';
 import { averageRanks, spearmanCorrelation } from '../../../src-main/engine/simulate/spearman-correlation';
 import { stratifiedTestSplit } from '../../../src-main/engine/simulate/stratified-split';
@@ -34,8 +42,39 @@ describe('learning-curve summary', () => {
     const [summary] = summariseStrategies(records, [reference(0, 1), reference(1, 1)]);
     expect(summary?.reached).toBe(1);
     expect(summary?.labelsToTarget.mean).toBe(20);
+    expect(summary?.labelsToTargetBySeed).toEqual([20, null]);
     expect(summary?.alc.mean).toBeCloseTo((0.725 + 0.55) / 2, 12);
     expect(summary?.finalAccuracy.mean).toBeCloseTo(0.775, 12);
+  });
+
+  it('reports labels to 95% as the median with the count and every seed, never a mean over the seeds that got there', () => {
+    const s = (bySeed: (number | null)[]) => ({ labelsToTargetBySeed: bySeed, reached: bySeed.filter((v) => v !== null).length, seeds: bySeed.length });
+    expect(medianLabelsToTarget([120, null, null])).toBeNull();
+    expect(formatLabelsToTarget(s([120, null, null]), 200)).toBe('> 200 (1/3: 120, –, –)');
+    expect(formatLabelsToTarget(s([60, 80, 70, null, 90]), 200)).toBe('80 (4/5: 60, 80, 70, –, 90)');
+    expect(formatLabelsToTarget(s([60, 80]), 200)).toBe('70 (2/2: 60, 80)');
+  });
+
+  it('counts the classes discovered after 10, 20 and 50 labels', () => {
+    const records = [0, 1, 2, 3, 4].map((t) => ({ ...round('typiclust', 0, t, 0.5), classesSeen: t + 1 }));
+    const [summary] = summariseStrategies(records, [reference(0, 1)]);
+    expect(summary?.classesDiscovered).toEqual([
+      { labels: 10, mean: 1 },
+      { labels: 20, mean: 2 },
+      { labels: 50, mean: 5 },
+    ]);
+  });
+
+  it('keeps one colour per strategy across plots and names coinciding curves in the legend', () => {
+    expect(strategyColour('margin')).toBe(strategyColour('margin'));
+    expect(new Set(STRATEGY_NAMES.map(strategyColour)).size).toBe(STRATEGY_NAMES.length);
+    const records = [round('margin', 0, 0, 0.5), round('margin', 0, 1, 0.7), round('entropy', 0, 0, 0.5), round('entropy', 0, 1, 0.7), round('random', 0, 0, 0.5), round('random', 0, 1, 0.6)];
+    const series = curveSeries(records);
+    expect(legendNames(series)).toEqual(['margin', 'entropy (= margin)', 'random']);
+    const svg = learningCurveSvg('t', series, []);
+    expect(svg).toContain('entropy (= margin)');
+    const alone = learningCurveSvg('t', curveSeries(records.filter((r) => r.strategy === 'random')), []);
+    expect(alone).toContain(`stroke="${strategyColour('random')}"`);
   });
 
   it('draws one mean line and one band per strategy, and the reference lines', () => {

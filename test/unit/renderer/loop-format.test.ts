@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RECOMMENDED_STRATEGY } from '../../../src-shared/contract';
 import {
   describeSchedule,
   formatDownload,
@@ -7,6 +8,7 @@ import {
   lambdaAt,
   lambdaRule,
   lambdaStep,
+  reasonInWords,
   STRATEGIES,
   strategyLabel,
   usesLambda,
@@ -39,7 +41,11 @@ describe('loop formatting', () => {
   it('describes schedules and strategies', () => {
     expect(describeSchedule({ kind: 'linear', step: 0.1 })).toBe('linear, step 0.1');
     expect(describeSchedule({ kind: 'exponential', gamma: 0.8 })).toBe('exponential, γ 0.8');
-    expect(STRATEGIES.map((s) => s.name)).toEqual([
+    // The recommended strategy comes first and says so; every other one follows in contract order.
+    expect(STRATEGIES[0]?.name).toBe(RECOMMENDED_STRATEGY);
+    expect(STRATEGIES[0]?.label).toMatch(/^Recommended: /);
+    expect(STRATEGIES.filter((s) => s.label.startsWith('Recommended'))).toHaveLength(1);
+    expect(STRATEGIES.map((s) => s.name).sort()).toEqual([
       'adma',
       'adma-diverse',
       'random',
@@ -49,10 +55,25 @@ describe('loop formatting', () => {
       'gini',
       'distinctiveness',
       'coreset',
-    ]);
+      'typiclust',
+      'typical-margin',
+      'adma-typical',
+      'probcover',
+      'badge',
+    ].sort());
     expect(strategyLabel('coreset')).toBe('Core-set');
+    expect(strategyLabel('adma')).toBe('ADMA (paper)');
     expect(usesLambda('adma')).toBe(true);
     expect(usesLambda('entropy')).toBe(false);
+  });
+
+  it('shows reasons with the classes’ current names', () => {
+    const names = new Map([
+      [3, 'rose'],
+      [12, 'tulip'],
+    ]);
+    expect(reasonInWords('the model is torn between class-3 41% and class-12 38%', (id) => names.get(id))).toBe('the model is torn between rose 41% and tulip 38%');
+    expect(reasonInWords('torn between class-9 50% and class-3 40%', (id) => names.get(id))).toBe('torn between class-9 50% and rose 40%');
   });
 
   it('writes probabilities and download sizes', () => {

@@ -1,0 +1,186 @@
+/**
+ * Cluster-based strategies for small budgets, one core with three within-cluster rules.
+ *
+ * Each round the pool (labeled and unlabeled, never excluded images) is clustered by seeded
+ * k-means into K = labeled + b clusters (at most 200, which bounds a round's cost; beyond
+ * that many labels every large group is covered) on the pool embedding
+ * (pool-embedding.ts). Picks go one at a time to the cluster with the fewest labels so far
+ * (labels plus this batch's picks), the largest first among equals, skipping clusters of
+ * fewer than 5 images while larger ones remain (TypiClust, Hacohen et al., ICML 2022).
+ * Within the chosen cluster:
+ *   typiclust       the most typical image: highest inverse mean distance to its 20 nearest
+ *                   fellow members;
+ *   typical-margin  the most typical image until a classifier over two classes exists, then
+ *                   the image the classifier is least sure about (margin), typicality
+ *                   breaking ties: uncovered regions first, the hardest image in each;
+ *   adma-typical    the most typical image at the cold start, then ADMA's score
+ *                   s = (1 - lambda) D + lambda U (the paper's D, U and schedule) within the
+ *                   least-labeled clusters: ADMA's criterion, spread over uncovered groups.
+ */
+import { DistinctivenessCache } from './distinctiveness-cache';
+import type { DistinctivenessOptions } from './distinctiveness';
+import { scoreAdmaPool } from './adma-score';
+import { clusterTypicality, kmeans, poolEmbedding, sampleRows, type PoolEmbedding } from './pool-embedding';
+import type { QueryStrategy, SelectedImage, Selection } from './query-strategy';
+import { deriveSeed, mulberry32 } from '../../core/seeded-random';
+import {
+  assertValidBatchSize,
+  assertValidSelectionContext,
+  competingClasses,
+  hasTargetClassifier,
+  knownDistinctiveness,
+  knownUncertainty,
+  type SelectionContext,
+} from './selection-context';
+import { admaReason, inGroupReason, tornReason, typicalReason } from './selection-reason';
+import type { TradeoffSchedule } from './tradeoff-schedule';
+import { computeUncertainty, type UncertaintyMeasure } from './uncertainty';
+
+export const MAX_CLUSTERS = 200;
+const MIN_CLUSTER_SIZE = 5;
+
+export type ClusterRule = 'typiclust' | 'typical-margin' | 'adma-typical';
+
+export interface ClusterStrategyOptions {
+  /** adma-typical: the ADMA schedule, uncertainty measure and D options. */
+  schedule: TradeoffSchedule;
+  uncertainty: UncertaintyMeasure;
+  distinctiveness: DistinctivenessOptions;
+}
+
+interface Group {
+  members: Int32Array;
+  labels: number;
+  eligible: number;
+  /** Typicality of up to MAX_TYPICALITY_CANDIDATES sampled members, by row; computed when first needed. */
+  typicality: Map<number, number> | null;
+}
+
+/** Members whose typicality is computed in one cluster: a seeded sample in a large cluster. */
+const MAX_TYPICALITY_CANDIDATES = 400;
+
+function typicalityOf(embedding: PoolEmbedding, members: Int32Array, seed: number): Map<number, number> {
+  const candidates = sampleRows(members, MAX_TYPICALITY_CANDIDATES, mulberry32(deriveSeed(seed, members.length)));
+  const values = clusterTypicality(embedding, members, candidates, seed);
+  return new Map(Array.from(candidates, (row, i) => [row, values[i] as number]));
+}
+
+/** Pool rows a cluster may contain: every row that is not excluded. */
+function poolRows(ctx: SelectionContext): Int32Array {
+  const rows: number[] = [];
+  for (let row = 0; row < ctx.imageIds.length; row++) if (!ctx.excludedIds.has(ctx.imageIds[row] as number)) rows.push(row);
+  return Int32Array.from(rows);
+}
+
+export class ClusterStrategy implements QueryStrategy {
+  private readonly cache: DistinctivenessCache;
+
+  constructor(
+    readonly name: ClusterRule,
+    private readonly options: ClusterStrategyOptions,
+  ) {
+    this.cache = new DistinctivenessCache(options.distinctiveness);
+  }
+
+  select(ctx: SelectionContext, batchSize: number): Selection {
+    assertValidSelectionContext(ctx);
+    assertValidBatchSize(batchSize);
+    const rows = poolRows(ctx);
+    const isLabeled = (row: number): boolean => ctx.labeledIds.has(ctx.imageIds[row] as number);
+    let labeledCount = 0;
+    for (const row of rows) if (isLabeled(row)) labeledCount++;
+    const eligibleCount = rows.length - labeledCount;
+    const total = Math.min(batchSize, eligibleCount);
+    if (total === 0) return { strategy: this.name, round: ctx.round, items: [] };
+
+    const seed = deriveSeed(ctx.seed, ctx.round, 0x7c);
+    const embedding = poolEmbedding(ctx.featuresB);
+    const clustering = kmeans(embedding, rows, Math.min(MAX_CLUSTERS, labeledCount + batchSize), seed);
+    const byCluster: number[][] = Array.from({ length: clustering.k }, () => []);
+    rows.forEach((row, i) => byCluster[clustering.assignment[i] as number]?.push(row));
+    const groups: Group[] = byCluster.map((members) => {
+      let labels = 0;
+      for (const row of members) if (isLabeled(row)) labels++;
+      return { members: Int32Array.from(members), labels, eligible: members.length - labels, typicality: null };
+    });
+
+    const classifier = hasTargetClassifier(ctx) && ctx.labeledClassCount >= 2;
+    const uncertainty = this.name === 'typical-margin' && classifier && ctx.targetProbabilities ? computeUncertainty('margin', ctx.targetProbabilities) : null;
+    const adma = this.name === 'adma-typical' && classifier ? scoreAdmaPool(ctx, this.cache.get(ctx), this.options.schedule, this.options.uncertainty) : null;
+    const taken = new Set<number>();
+    const items: SelectedImage[] = [];
+    while (items.length < total) {
+      const open = groups.filter((g) => g.eligible > 0);
+      const bigEnough = open.some((g) => g.members.length >= MIN_CLUSTER_SIZE) ? open.filter((g) => g.members.length >= MIN_CLUSTER_SIZE) : open;
+      let group = bigEnough[0] as Group;
+      for (const g of bigEnough) {
+        if (g.labels < group.labels || (g.labels === group.labels && g.members.length > group.members.length)) group = g;
+      }
+      let row = -1;
+      let bestScore = -Infinity;
+      if (uncertainty || adma) {
+        // The least sure (or best ADMA-scored) eligible member; ties by smaller image id.
+        for (const member of group.members) {
+          if (isLabeled(member) || taken.has(member)) continue;
+          const score = uncertainty ? (uncertainty[member] as number) : (adma?.scores[member] as number);
+          if (score > bestScore || (score === bestScore && (ctx.imageIds[member] as number) < (ctx.imageIds[row] as number))) {
+            bestScore = score;
+            row = member;
+          }
+        }
+      } else {
+        group.typicality ??= typicalityOf(embedding, group.members, seed);
+        for (const [member, value] of group.typicality) {
+          if (isLabeled(member) || taken.has(member)) continue;
+          if (value > bestScore) {
+            bestScore = value;
+            row = member;
+          }
+        }
+        if (row < 0) {
+          // Every sampled candidate is taken: draw typicality for the rest of the cluster.
+          const rest = group.members.filter((member) => !isLabeled(member) && !taken.has(member));
+          group.typicality = typicalityOf(embedding, rest, seed);
+          continue;
+        }
+      }
+      items.push(this.describe(ctx, row, group, bestScore, uncertainty, adma));
+      taken.add(row);
+      group.labels++;
+      group.eligible--;
+    }
+    return { strategy: this.name, round: ctx.round, items };
+  }
+
+  private describe(
+    ctx: SelectionContext,
+    row: number,
+    group: Group,
+    score: number,
+    uncertainty: Float64Array | null,
+    adma: ReturnType<typeof scoreAdmaPool> | null,
+  ): SelectedImage {
+    const base = {
+      imageId: ctx.imageIds[row] as number,
+      row,
+      distinctiveness: adma ? (adma.distinctiveness[row] as number) : knownDistinctiveness(ctx, row),
+    };
+    if (uncertainty) {
+      const competing = competingClasses(ctx, row);
+      const why = competing ? tornReason(competing) : `the model is unsure about it`;
+      return { ...base, uncertainty: uncertainty[row] as number, lambda: 1, score, reason: inGroupReason(why, group.members.length, group.labels) };
+    }
+    if (adma) {
+      const u = adma.uncertainty ? (adma.uncertainty[row] as number) : null;
+      const why = admaReason(adma.distinctiveness[row] as number, u, adma.lambda, this.options.uncertainty, ctx.labeledClassCount, competingClasses(ctx, row));
+      return { ...base, uncertainty: u, lambda: adma.lambda, score, reason: inGroupReason(why, group.members.length, group.labels) };
+    }
+    return {
+      ...base,
+      uncertainty: knownUncertainty(ctx, 'margin', row),
+      lambda: null,
+      score,
+      reason: typicalReason(group.members.length, group.labels),
+    };
+  }
+}

@@ -1,0 +1,385 @@
+/**
+ * The light head's solver: multinomial logistic regression on standardised features,
+ * trained to convergence with L-BFGS in Float64.
+ *
+ * Objective, over the n labelled rows x_i (standardised: z = (x - mean) / std, with the
+ * pool's statistics) with class weights w_i:
+ *   f(W, b) = sum_i w_i * CE(softmax(z_i W + b), y_i) + (alpha / 2) * ||W||^2
+ * The penalty is on the summed loss (as scikit-learn's C = 1 / alpha), so it weighs a lot
+ * against 10 labels and little against 10,000: the regularisation shrinks with the data.
+ * The bias is not penalised. f is strictly convex in W and convex in b, so L-BFGS from any
+ * start (a warm start from the previous round is the usual one) reaches the same optimum.
+ *
+ * The result is folded back into the raw feature space, W' = W / std, b' = b - (mean/std) W,
+ * so the stored head, prediction and export see an ordinary dense layer on raw features.
+ */
+
+export interface FeatureStandardization {
+  /** Per-feature mean over the pool. */
+  mean: Float64Array;
+  /** Per-feature standard deviation over the pool (floored so constant features stay finite). */
+  std: Float64Array;
+}
+
+/** Smallest standard deviation used; a feature constant over the pool is left unscaled. */
+const MIN_STD = 1e-6;
+
+/** Per-feature mean and standard deviation of `rows` row-major rows of length d. */
+export function featureStandardization(data: ArrayLike<number>, d: number): FeatureStandardization {
+  if (d <= 0 || data.length % d !== 0) throw new Error(`Feature array of ${data.length} values does not hold whole rows of ${d}.`);
+  const n = data.length / d;
+  const mean = new Float64Array(d);
+  const std = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) mean[f] = (mean[f] as number) + (data[i * d + f] as number);
+  for (let f = 0; f < d; f++) mean[f] = n > 0 ? (mean[f] as number) / n : 0;
+  for (let i = 0; i < n; i++) {
+    for (let f = 0; f < d; f++) {
+      const v = (data[i * d + f] as number) - (mean[f] as number);
+      std[f] = (std[f] as number) + v * v;
+    }
+  }
+  for (let f = 0; f < d; f++) {
+    const s = n > 0 ? Math.sqrt((std[f] as number) / n) : 1;
+    std[f] = s > MIN_STD ? s : 1;
+  }
+  return { mean, std };
+}
+
+export interface LogisticProblem {
+  /** n x d standardised features, row-major. */
+  z: Float64Array;
+  n: number;
+  d: number;
+  classCount: number;
+  labels: Int32Array;
+  /** Weight of each row (class-balanced weights, or 1). */
+  rowWeights: Float64Array;
+  /** L2 penalty on W. */
+  alpha: number;
+}
+
+/**
+ * Objective and gradient at theta = [W (d x C, row-major), b (C)]; the gradient is written
+ * into `grad`. Log-sum-exp is shifted by the row maximum, so large logits stay finite.
+ */
+export function logisticObjective(problem: LogisticProblem, theta: Float64Array, grad: Float64Array): number {
+  const { z, n, d, classCount: c, labels, rowWeights, alpha } = problem;
+  const biasOffset = d * c;
+  grad.fill(0);
+  let f = 0;
+  const logits = new Float64Array(c);
+  for (let i = 0; i < n; i++) {
+    const row = i * d;
+    for (let k = 0; k < c; k++) logits[k] = theta[biasOffset + k] as number;
+    for (let j = 0; j < d; j++) {
+      const x = z[row + j] as number;
+      if (x === 0) continue;
+      const w = j * c;
+      for (let k = 0; k < c; k++) logits[k] = (logits[k] as number) + x * (theta[w + k] as number);
+    }
+    let max = -Infinity;
+    for (let k = 0; k < c; k++) if ((logits[k] as number) > max) max = logits[k] as number;
+    let sum = 0;
+    for (let k = 0; k < c; k++) {
+      const e = Math.exp((logits[k] as number) - max);
+      logits[k] = e;
+      sum += e;
+    }
+    const label = labels[i] as number;
+    const weight = rowWeights[i] as number;
+    // CE = log sum exp - logit_y = log(sum) + max - logit_y; logits now hold exp(l - max).
+    f += weight * (Math.log(sum) - Math.log(logits[label] as number));
+    for (let k = 0; k < c; k++) logits[k] = (weight * (logits[k] as number)) / sum - (k === label ? weight : 0);
+    for (let j = 0; j < d; j++) {
+      const x = z[row + j] as number;
+      if (x === 0) continue;
+      const w = j * c;
+      for (let k = 0; k < c; k++) grad[w + k] = (grad[w + k] as number) + x * (logits[k] as number);
+    }
+    for (let k = 0; k < c; k++) grad[biasOffset + k] = (grad[biasOffset + k] as number) + (logits[k] as number);
+  }
+  for (let p = 0; p < biasOffset; p++) {
+    const v = theta[p] as number;
+    f += 0.5 * alpha * v * v;
+    grad[p] = (grad[p] as number) + alpha * v;
+  }
+  return f;
+}
+
+export interface LbfgsOptions {
+  /** Stop when the largest gradient component is below this times max(1, |f|); default 1e-6. */
+  gradientTolerance?: number;
+  /** Upper bound on iterations; default 500. */
+  maxIterations?: number;
+  /** Correction pairs kept; default 10. */
+  memory?: number;
+  /** Checked once per iteration. */
+  signal?: AbortSignal;
+}
+
+export interface LbfgsResult {
+  theta: Float64Array;
+  value: number;
+  iterations: number;
+  /** Largest absolute gradient component at the end. */
+  gradientNorm: number;
+  converged: boolean;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
+  return s;
+}
+
+function maxAbs(a: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] as number));
+  return m;
+}
+
+/**
+ * Minimises a smooth function with L-BFGS (two-loop recursion) and a backtracking line
+ * search on the Armijo condition; a pair is stored only when its curvature s·y is
+ * positive, so the inverse-Hessian estimate stays positive definite.
+ */
+export function minimizeLbfgs(
+  objective: (theta: Float64Array, grad: Float64Array) => number,
+  start: Float64Array,
+  options: LbfgsOptions = {},
+): LbfgsResult {
+  const tolerance = options.gradientTolerance ?? 1e-6;
+  const maxIterations = options.maxIterations ?? 500;
+  const memory = options.memory ?? 10;
+  const p = start.length;
+  let theta = Float64Array.from(start);
+  let grad = new Float64Array(p);
+  let value = objective(theta, grad);
+  const sList: Float64Array[] = [];
+  const yList: Float64Array[] = [];
+  const rhoList: number[] = [];
+  const direction = new Float64Array(p);
+  const alphas = new Float64Array(memory);
+  let iterations = 0;
+  let nextTheta = new Float64Array(p);
+  let nextGrad = new Float64Array(p);
+  while (iterations < maxIterations) {
+    if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('Training was cancelled.');
+    if (!Number.isFinite(value)) throw new Error(`Training diverged (objective ${value}).`);
+    if (maxAbs(grad) <= tolerance * Math.max(1, Math.abs(value))) break;
+    // Two-loop recursion: direction = -H grad.
+    for (let i = 0; i < p; i++) direction[i] = -(grad[i] as number);
+    for (let m = sList.length - 1; m >= 0; m--) {
+      const a = (rhoList[m] as number) * dot(sList[m] as Float64Array, direction);
+      alphas[m] = a;
+      const y = yList[m] as Float64Array;
+      for (let i = 0; i < p; i++) direction[i] = (direction[i] as number) - a * (y[i] as number);
+    }
+    if (sList.length > 0) {
+      const last = sList.length - 1;
+      const gamma = dot(sList[last] as Float64Array, yList[last] as Float64Array) / dot(yList[last] as Float64Array, yList[last] as Float64Array);
+      for (let i = 0; i < p; i++) direction[i] = (direction[i] as number) * gamma;
+    } else {
+      const scale = 1 / Math.max(1, Math.sqrt(dot(grad, grad)));
+      for (let i = 0; i < p; i++) direction[i] = (direction[i] as number) * scale;
+    }
+    for (let m = 0; m < sList.length; m++) {
+      const b = (rhoList[m] as number) * dot(yList[m] as Float64Array, direction);
+      const s = sList[m] as Float64Array;
+      const a = alphas[m] as number;
+      for (let i = 0; i < p; i++) direction[i] = (direction[i] as number) + (a - b) * (s[i] as number);
+    }
+    let slope = dot(grad, direction);
+    if (!(slope < 0)) {
+      // Not a descent direction (round-off): restart from steepest descent.
+      sList.length = 0;
+      yList.length = 0;
+      rhoList.length = 0;
+      for (let i = 0; i < p; i++) direction[i] = -(grad[i] as number);
+      slope = dot(grad, direction);
+    }
+    let step = 1;
+    let nextValue = Infinity;
+    for (let tries = 0; tries < 40; tries++) {
+      for (let i = 0; i < p; i++) nextTheta[i] = (theta[i] as number) + step * (direction[i] as number);
+      nextValue = objective(nextTheta, nextGrad);
+      if (Number.isFinite(nextValue) && nextValue <= value + 1e-4 * step * slope) break;
+      step *= 0.5;
+    }
+    iterations++;
+    if (!(nextValue <= value)) break; // no progress possible at machine precision
+    const s = new Float64Array(p);
+    const y = new Float64Array(p);
+    for (let i = 0; i < p; i++) {
+      s[i] = (nextTheta[i] as number) - (theta[i] as number);
+      y[i] = (nextGrad[i] as number) - (grad[i] as number);
+    }
+    const sy = dot(s, y);
+    if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
+      if (sList.length === memory) {
+        sList.shift();
+        yList.shift();
+        rhoList.shift();
+      }
+      sList.push(s);
+      yList.push(y);
+      rhoList.push(1 / sy);
+    }
+    const relativeChange = (value - nextValue) / Math.max(1, Math.abs(value));
+    [theta, nextTheta] = [nextTheta, theta];
+    [grad, nextGrad] = [nextGrad, grad];
+    value = nextValue;
+    if (relativeChange < 1e-15) break; // f no longer changes in Float64
+  }
+  const gradientNorm = maxAbs(grad);
+  return { theta, value, iterations, gradientNorm, converged: gradientNorm <= tolerance * Math.max(1, Math.abs(value)) };
+}
+
+export interface LogisticFitOptions {
+  classCount: number;
+  /** L2 penalty on the standardised weights (1 / C); default 1. */
+  alpha?: number;
+  /** Per-row weights; default 1 each. */
+  rowWeights?: ArrayLike<number>;
+  /** Starting raw-space weights [d x C] and bias [C] (e.g. the previous round, class-aligned). */
+  start?: { kernel: ArrayLike<number>; bias: ArrayLike<number> };
+  lbfgs?: LbfgsOptions;
+}
+
+export interface LogisticFit {
+  /** Raw-space kernel [d x C] (standardisation folded in). */
+  kernel: Float64Array;
+  /** Raw-space bias [C]. */
+  bias: Float64Array;
+  value: number;
+  iterations: number;
+  gradientNorm: number;
+  converged: boolean;
+}
+
+/**
+ * Fits the regression on raw features `x` (n x d) standardised with `stats`, warm-started
+ * from `start`. With fewer rows than features (the usual few-label case: 10 to a few hundred
+ * labels on 256-1024 features) it solves in the rows' span: every L2 optimum has W in the
+ * span of the rows, so with an orthonormal basis Q (d x r, modified Gram-Schmidt on the rows)
+ * W = Q a and Z W = (Z Q) a, |W| = |a|: the same objective on r <= n features, at n r C per
+ * evaluation instead of n d C, equally well conditioned.
+ */
+export function fitLogisticRegression(x: ArrayLike<number>, labels: ArrayLike<number>, stats: FeatureStandardization, options: LogisticFitOptions): LogisticFit {
+  const d = stats.mean.length;
+  const c = options.classCount;
+  const n = labels.length;
+  if (x.length !== n * d) throw new Error(`${x.length} feature values for ${n} rows of ${d}.`);
+  const z = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) z[i * d + j] = ((x[i * d + j] as number) - (stats.mean[j] as number)) / (stats.std[j] as number);
+  }
+  const labelArray = Int32Array.from(labels);
+  for (const label of labelArray) if (label < 0 || label >= c) throw new Error(`Label ${label} is not a class index in [0, ${c}).`);
+  const problem: LogisticProblem = {
+    z,
+    n,
+    d,
+    classCount: c,
+    labels: labelArray,
+    rowWeights: options.rowWeights ? Float64Array.from(options.rowWeights) : new Float64Array(n).fill(1),
+    alpha: options.alpha ?? 1,
+  };
+  if (n < d) return fitInRowSpace(problem, stats, options);
+  const start = new Float64Array(d * c + c);
+  if (options.start) {
+    // Unfold the raw-space start into standardised space: W = W' std, b = b' + mean W'.
+    for (let k = 0; k < c; k++) {
+      let shift = 0;
+      for (let j = 0; j < d; j++) {
+        const w = options.start.kernel[j * c + k] as number;
+        start[j * c + k] = w * (stats.std[j] as number);
+        shift += w * (stats.mean[j] as number);
+      }
+      start[d * c + k] = (options.start.bias[k] as number) + shift;
+    }
+  }
+  const result = minimizeLbfgs((theta, grad) => logisticObjective(problem, theta, grad), start, options.lbfgs);
+  const { kernel, bias } = foldIntoRawSpace(result.theta.subarray(0, d * c), result.theta.subarray(d * c), stats, c);
+  return { kernel, bias, value: result.value, iterations: result.iterations, gradientNorm: result.gradientNorm, converged: result.converged };
+}
+
+function foldIntoRawSpace(w: Float64Array, b: Float64Array, stats: FeatureStandardization, c: number): { kernel: Float64Array; bias: Float64Array } {
+  const d = stats.mean.length;
+  const kernel = new Float64Array(d * c);
+  const bias = new Float64Array(c);
+  for (let k = 0; k < c; k++) {
+    let shift = 0;
+    for (let j = 0; j < d; j++) {
+      const v = (w[j * c + k] as number) / (stats.std[j] as number);
+      kernel[j * c + k] = v;
+      shift += v * (stats.mean[j] as number);
+    }
+    bias[k] = (b[k] as number) - shift;
+  }
+  return { kernel, bias };
+}
+
+/** Orthonormal basis of the rows of z (n x d) by modified Gram-Schmidt: q (r x d) and the rows' coordinates (n x r). */
+export function rowSpaceBasis(z: Float64Array, n: number, d: number): { q: Float64Array; coords: Float64Array; rank: number } {
+  const q: Float64Array[] = [];
+  const coordRows: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const v = Float64Array.from(z.subarray(i * d, (i + 1) * d));
+    let norm0 = 0;
+    for (let j = 0; j < d; j++) norm0 += (v[j] as number) ** 2;
+    const coords: number[] = [];
+    for (const basis of q) {
+      let r = 0;
+      for (let j = 0; j < d; j++) r += (basis[j] as number) * (v[j] as number);
+      for (let j = 0; j < d; j++) v[j] = (v[j] as number) - r * (basis[j] as number);
+      coords.push(r);
+    }
+    let norm = 0;
+    for (let j = 0; j < d; j++) norm += (v[j] as number) ** 2;
+    norm = Math.sqrt(norm);
+    if (norm > 1e-10 * Math.sqrt(norm0) && norm > 0) {
+      for (let j = 0; j < d; j++) v[j] = (v[j] as number) / norm;
+      q.push(v);
+      coords.push(norm);
+    }
+    coordRows.push(coords);
+  }
+  const rank = q.length;
+  const coords = new Float64Array(n * rank);
+  coordRows.forEach((row, i) => row.forEach((value, k) => (coords[i * rank + k] = value)));
+  const basis = new Float64Array(rank * d);
+  q.forEach((row, k) => basis.set(row, k * d));
+  return { q: basis, coords, rank };
+}
+
+function fitInRowSpace(problem: LogisticProblem, stats: FeatureStandardization, options: LogisticFitOptions): LogisticFit {
+  const { z, n, d, classCount: c } = problem;
+  const { q, coords, rank } = rowSpaceBasis(z, n, d);
+  const reduced: LogisticProblem = { ...problem, z: coords, d: rank };
+  const start = new Float64Array(rank * c + c);
+  if (options.start) {
+    // a = Q W_start (standardised), bias unfolded as in the primal.
+    for (let k = 0; k < c; k++) {
+      let shift = 0;
+      for (let j = 0; j < d; j++) shift += (options.start.kernel[j * c + k] as number) * (stats.mean[j] as number);
+      start[rank * c + k] = (options.start.bias[k] as number) + shift;
+      for (let r = 0; r < rank; r++) {
+        let v = 0;
+        for (let j = 0; j < d; j++) v += (q[r * d + j] as number) * (options.start.kernel[j * c + k] as number) * (stats.std[j] as number);
+        start[r * c + k] = v;
+      }
+    }
+  }
+  const result = minimizeLbfgs((theta, grad) => logisticObjective(reduced, theta, grad), start, options.lbfgs);
+  const w = new Float64Array(d * c);
+  for (let r = 0; r < rank; r++) {
+    for (let k = 0; k < c; k++) {
+      const a = result.theta[r * c + k] as number;
+      if (a === 0) continue;
+      for (let j = 0; j < d; j++) w[j * c + k] = (w[j * c + k] as number) + a * (q[r * d + j] as number);
+    }
+  }
+  const { kernel, bias } = foldIntoRawSpace(w, result.theta.subarray(rank * c), stats, c);
+  return { kernel, bias, value: result.value, iterations: result.iterations, gradientNorm: result.gradientNorm, converged: result.converged };
+}

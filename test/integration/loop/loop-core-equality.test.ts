@@ -1,0 +1,115 @@
+/**
+ * The simulator and the app run the same loop: on the same features, seed and labels, the
+ * simulator's rounds (runStrategyCurve) and the worker's rounds (AdaptationPool.select and
+ * .train, as the app's loop jobs call them) query the same images in the same order and
+ * train the same heads (later picks read their probabilities). Starter model, 60 demo digits.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StrategyName } from '../../../src-main/engine/adma/query-strategy';
+import { initBackend } from '../../../src-main/engine/backend';
+import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
+import { AdaptationPool } from '../../../src-main/engine/loop/adaptation-pool';
+import { findStarterModelDir, loadStarterModel, type LoadedModel } from '../../../src-main/engine/model/load-model';
+import { readImageFolderDataset } from '../../../src-main/engine/simulate/image-folder-dataset';
+import { setUpSeed } from '../../../src-main/engine/simulate/seed-setup';
+import { prepareSimulationFeatures, type SimulationFeatures } from '../../../src-main/engine/simulate/simulation-features';
+import { runStrategyCurve } from '../../../src-main/engine/simulate/strategy-curve';
+import { findDemoDir, readDemoSet } from '../../../src-main/engine/starter/demo-set';
+import { writeLabelledImages } from '../../../src-main/engine/starter/labelled-image-files';
+import { loadHead } from '../../../src-main/engine/train/head-file';
+
+const starterDir = findStarterModelDir();
+const demoDir = findDemoDir();
+const missing = !starterDir ? 'the starter model (resources/starter) is not built' : !demoDir ? 'the demo set (resources/demo) is absent' : null;
+
+const SCHEDULE = { kind: 'linear', step: 0.5 } as const;
+const SEED = 3;
+const BATCH = 5;
+const ROUNDS = 4;
+
+let work: string;
+let loaded: LoadedModel;
+let features: SimulationFeatures;
+let hashes: string[];
+
+describe.skipIf(missing !== null)(`one loop core: simulated rounds equal the app's rounds${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+    work = mkdtempSync(join(tmpdir(), 'adma-loop-core-'));
+    const folder = join(work, 'digits');
+    const { index, images } = await readDemoSet(demoDir as string);
+    const chosen = index.labels.flatMap((_, label) => images.filter((image) => image.label === label).slice(0, 6));
+    await writeLabelledImages(folder, chosen.map((image) => ({ file: image.file, label: index.labels[image.label] as string, image: image.image })), 'image-folder');
+    const dataset = await readImageFolderDataset(folder);
+    loaded = await loadStarterModel();
+    // The simulator's feature cache is a project feature store under `work`.
+    features = await prepareSimulationFeatures(loaded, dataset, { deep: false, cacheDir: work });
+    hashes = await Promise.all(dataset.images.map((image) => hashImageFile(image.absPath)));
+  });
+  afterAll(() => {
+    loaded?.dispose();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  for (const strategy of ['adma', 'typical-margin', 'margin'] as StrategyName[]) {
+    it(`${strategy}: same picks each round (margin picks read the trained probabilities)`, async () => {
+      const setup = setUpSeed(features, SEED, 0.3, true);
+      const simulated = await runStrategyCurve(features, setup, {
+        strategy,
+        strategyOptions: { schedule: SCHEDULE, uncertainty: 'margin' },
+        mode: 'light',
+        batch: BATCH,
+        rounds: ROUNDS,
+      });
+      const { pool } = await AdaptationPool.prepare(
+        loaded,
+        { projectDir: work, model: { kind: 'starter' }, items: hashes.map((hash, imageId) => ({ imageId, hash })), deep: false, excludedIds: [...setup.testIds], centres: null, headDir: null },
+        () => {},
+      );
+      const labeled: number[] = [];
+      const seen: number[] = [];
+      let previousDir: string | null = null;
+      for (let round = 0; round < ROUNDS; round++) {
+        const picks = pool.select({
+          strategy,
+          schedule: SCHEDULE,
+          uncertainty: 'margin',
+          batchSize: BATCH,
+          round,
+          labeledIds: [...labeled],
+          excludedIds: [...setup.testIds],
+          labeledClassCount: seen.length,
+          seed: SEED,
+        });
+        expect(picks.map((p) => p.imageId), `round ${round}`).toEqual(simulated[round]?.queried);
+        for (const p of picks) {
+          labeled.push(p.imageId);
+          const label = features.labels[p.imageId] as number;
+          if (!seen.includes(label)) seen.push(label);
+        }
+        if (seen.length < 2) continue;
+        const outDir = join(work, `${strategy}-head-${round}`);
+        await pool.train(
+          {
+            classes: seen.map((k) => features.classes[k] as string),
+            labels: labeled.map((imageId) => ({ imageId, classIndex: seen.indexOf(features.labels[imageId] as number) })),
+            mode: 'light',
+            seed: SEED,
+            outDir,
+            previousDir,
+          },
+          'wasm',
+          new AbortController().signal,
+          () => {},
+        );
+        previousDir = outDir;
+      }
+      const last = (await loadHead(previousDir as string)).head;
+      expect(last.classes.length).toBe(simulated[ROUNDS - 1]?.classesSeen);
+      pool.dispose();
+    });
+  }
+});

@@ -1,0 +1,182 @@
+/**
+ * The typicality- and coverage-based strategies on a pool with three well-separated groups
+ * of unequal size (240, 120, 40 images): cold-start picks stand for the groups, largest and
+ * unlabeled first; reasons say so in words; the small-centre fallback of the D strategies.
+ */
+import { describe, expect, it } from 'vitest';
+import { createFeatureMatrix, type FeatureMatrix } from '../../../src-main/engine/adma/feature-matrix';
+import { kmeans, poolEmbedding } from '../../../src-main/engine/adma/pool-embedding';
+import type { Selection } from '../../../src-main/engine/adma/query-strategy';
+import { mulberry32 } from '../../../src-main/core/seeded-random';
+import { competingClasses } from '../../../src-main/engine/adma/selection-context';
+import { tornReason } from '../../../src-main/engine/adma/selection-reason';
+import { createSourceCentres } from '../../../src-main/engine/adma/source-centres';
+import { createStrategy } from '../../../src-main/engine/adma/strategy-registry';
+import { computeUncertainty } from '../../../src-main/engine/adma/uncertainty';
+import { createSyntheticPool, selectionContextFor } from './synthetic-pool';
+
+const SIZES = [240, 120, 40];
+const N = 400;
+const DIM = 16;
+const base = createSyntheticPool({ images: N, dimA: 10, dimB: DIM, sourceClasses: 12, targetClasses: 4, seed: 5 });
+
+function gaussian(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+/** Row i's group; group g's mean is 12 units along axis g. */
+const groupOf = Int32Array.from({ length: N }, (_, i) => (i < SIZES[0]! ? 0 : i < SIZES[0]! + SIZES[1]! ? 1 : 2));
+const random = mulberry32(77);
+const blobs = new Float32Array(N * DIM);
+for (let i = 0; i < N; i++) for (let d = 0; d < DIM; d++) blobs[i * DIM + d] = (d === groupOf[i] ? 12 : 0) + gaussian(random);
+const featuresB: FeatureMatrix = createFeatureMatrix(blobs, N, DIM);
+const pool = { ...base, featuresB };
+
+function distanceToGroupMean(row: number): number {
+  let s = 0;
+  for (let d = 0; d < DIM; d++) {
+    const v = (blobs[row * DIM + d] as number) - (d === groupOf[row] ? 12 : 0);
+    s += v * v;
+  }
+  return Math.sqrt(s);
+}
+
+function groupsOf(selection: Selection): number[] {
+  return selection.items.map((item) => groupOf[item.row] as number);
+}
+
+const cold = selectionContextFor(pool, { round: 0, labeledClassCount: 0, targetProbabilities: null });
+
+describe('typiclust', () => {
+  it('cold start: one pick per group, largest group first, each near its group centre', () => {
+    const selection = createStrategy('typiclust').select(cold, 3);
+    expect(groupsOf(selection)).toEqual([0, 1, 2]);
+    for (const item of selection.items) {
+      const row = item.row;
+      const sameGroup = Array.from({ length: N }, (_, r) => r).filter((r) => groupOf[r] === groupOf[row]);
+      const closer = sameGroup.filter((r) => distanceToGroupMean(r) < distanceToGroupMean(row)).length;
+      // Typical = dense neighbourhood: among the quarter of its group closest to the centre.
+      expect(closer / sameGroup.length).toBeLessThan(0.25);
+    }
+    expect(selection.items[0]?.reason).toBe('typical of a group of 240 similar images with no label yet');
+  });
+
+  it('goes to the groups without labels first', () => {
+    const labeledIds = new Set([pool.imageIds[0] as number]);
+    const selection = createStrategy('typiclust').select({ ...cold, labeledIds }, 2);
+    expect(groupsOf(selection).sort()).toEqual([1, 2]);
+  });
+
+  it('is deterministic for a seed and changes with it', () => {
+    const a = createStrategy('typiclust').select(cold, 10);
+    expect(createStrategy('typiclust').select(cold, 10)).toEqual(a);
+    const other = createStrategy('typiclust').select({ ...cold, seed: 12 }, 10);
+    expect(other.items.map((i) => i.imageId)).not.toEqual(a.items.map((i) => i.imageId));
+  });
+});
+
+describe('typical-margin and adma-typical', () => {
+  it('typical-margin: typical picks at the cold start, then the least sure image of each least-labeled group', () => {
+    expect(createStrategy('typical-margin').select(cold, 3).items.map((i) => i.imageId)).toEqual(
+      createStrategy('typiclust').select(cold, 3).items.map((i) => i.imageId),
+    );
+    // One label (in the largest group) + a batch of 2 = 3 clusters: the three groups.
+    const labeledIds = new Set([1]);
+    const ctx = selectionContextFor(pool, { labeledIds, targetClassNames: ['rose', 'tulip', 'daisy', 'iris'] });
+    const selection = createStrategy('typical-margin').select(ctx, 2);
+    const margin = computeUncertainty('margin', pool.targetProbabilities);
+    for (const item of selection.items) {
+      const group = groupOf[item.row];
+      // No unlabeled, unpicked member of its group is less sure.
+      for (let r = 0; r < N; r++) {
+        if (groupOf[r] !== group || labeledIds.has(pool.imageIds[r] as number)) continue;
+        expect(margin[r] as number).toBeLessThanOrEqual(item.uncertainty as number);
+      }
+      expect(item.reason).toMatch(/^the model is torn between (rose|tulip|daisy|iris) \d+% and (rose|tulip|daisy|iris) \d+%; from a group of \d+ similar images/);
+    }
+    expect(groupsOf(selection).sort()).toEqual([1, 2]);
+  });
+
+  it('adma-typical: ADMA’s score decides inside the group (λ and D reported)', () => {
+    const ctx = selectionContextFor(pool, { labeledIds: new Set([1]), round: 2 });
+    const selection = createStrategy('adma-typical').select(ctx, 3);
+    expect(selection.items.every((item) => item.lambda !== null && item.distinctiveness !== null)).toBe(true);
+    expect(groupsOf(selection)[0]).not.toBe(0);
+  });
+});
+
+describe('probcover', () => {
+  // delta's purity rule clusters into as many pseudo-classes as classes are known (three here).
+  const threeClasses = { ...cold, labeledClassCount: 3 };
+  it('covers every group before taking a second image from one', () => {
+    const selection = createStrategy('probcover').select(threeClasses, 3);
+    expect(new Set(groupsOf(selection)).size).toBe(3);
+    expect(groupsOf(selection)[0]).toBe(0);
+    expect(selection.items[0]?.reason).toMatch(/^close to \d+ images that no labeled image is close to yet$/);
+  });
+
+  it('skips groups that a labeled image already covers', () => {
+    const labeledIds = new Set(pool.imageIds.filter((_, row) => groupOf[row] === 0 && row % 20 === 0));
+    const selection = createStrategy('probcover').select({ ...threeClasses, labeledIds }, 2);
+    expect(groupsOf(selection).sort()).toEqual([1, 2]);
+  });
+});
+
+describe('badge', () => {
+  it('starts from the largest gradient embedding and spreads the batch', () => {
+    const ctx = selectionContextFor(pool, { targetClassNames: ['a', 'b', 'c', 'd'] });
+    const selection = createStrategy('badge').select(ctx, 6);
+    expect(new Set(selection.items.map((i) => i.imageId)).size).toBe(6);
+    expect(selection.items[0]?.reason).toMatch(/^the model is torn between [abcd] \d+% and [abcd] \d+%; the largest expected change/);
+    expect(selection.items.slice(1).every((i) => /unlike the batch's earlier picks/.test(i.reason))).toBe(true);
+  });
+
+  it('is the random batch before a classifier exists', () => {
+    expect(createStrategy('badge').select(cold, 5).items.map((i) => i.imageId)).toEqual(createStrategy('random').select(cold, 5).items.map((i) => i.imageId));
+  });
+});
+
+describe('reasons in words', () => {
+  it('name the two competing classes and their probabilities', () => {
+    expect(tornReason({ first: 'rose', firstProbability: 0.414, second: 'tulip', secondProbability: 0.38 })).toBe('the model is torn between rose 41% and tulip 38%');
+    const ctx = selectionContextFor(pool, { targetClassNames: ['rose', 'tulip', 'daisy', 'iris'] });
+    const c = competingClasses(ctx, 0);
+    const row = Array.from(pool.targetProbabilities.data.subarray(0, 4));
+    const sorted = [...row].sort((a, b) => b - a);
+    expect(c?.firstProbability).toBe(sorted[0]);
+    expect(c?.secondProbability).toBe(sorted[1]);
+    expect(['rose', 'tulip', 'daisy', 'iris'][row.indexOf(sorted[0] as number)]).toBe(c?.first);
+    const margin = createStrategy('margin').select(ctx, 1);
+    expect(margin.items[0]?.reason).toMatch(/^the model is torn between/);
+  });
+});
+
+describe('small-centre fallback (strategy layer)', () => {
+  const twoCentres = createSourceCentres({
+    featuresA: createFeatureMatrix(base.featuresA.data.slice(0, 20), 2, 10),
+    featuresB: createFeatureMatrix(blobs.slice(0, 2 * DIM), 2, DIM),
+    sourceClasses: [0, 1],
+  });
+  it('D strategies pick at random before a classifier and by uncertainty after, and say why', () => {
+    for (const name of ['adma', 'adma-diverse', 'distinctiveness'] as const) {
+      const before = createStrategy(name).select({ ...cold, centres: twoCentres }, 5);
+      expect(before.items.map((i) => i.imageId)).toEqual(createStrategy('random').select(cold, 5).items.map((i) => i.imageId));
+      expect(before.items[0]?.reason).toMatch(/needs at least 3 source-class centres and this pool yields 2; picked by seeded random draw/);
+      const ctx = selectionContextFor(pool, { centres: twoCentres });
+      const after = createStrategy(name, { uncertainty: 'margin' }).select(ctx, 5);
+      expect(after.items.map((i) => i.imageId)).toEqual(createStrategy('margin').select(ctx, 5).items.map((i) => i.imageId));
+      expect(after.strategy).toBe(name);
+    }
+  });
+});
+
+describe('pool embedding and k-means', () => {
+  it('k-means separates the three groups', () => {
+    const rows = Int32Array.from({ length: N }, (_, i) => i);
+    const clustering = kmeans(poolEmbedding(featuresB), rows, 3, 1);
+    for (let g = 0; g < 3; g++) {
+      const labels = new Set(Array.from(rows).filter((r) => groupOf[r] === g).map((r) => clustering.assignment[r]));
+      expect(labels.size).toBe(1);
+    }
+  });
+});
