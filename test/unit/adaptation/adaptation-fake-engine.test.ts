@@ -98,4 +98,20 @@ describe('adaptation with a fake engine', () => {
     expect(changes).toContain('model');
     expect(changes.filter((c) => c === 'round')).toHaveLength(2);
   });
+
+  it('the dashboard curve has one point per training-label count, from the latest version at that count', async () => {
+    const { project, adaptation, ant, bee } = await setup();
+    adaptation.evaluation.sample(2);
+    const evaluation = [...adaptation.store.evaluationIds()];
+    project.setLabels(evaluation, ant.id);
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    const first = await adaptation.loop.nextRound();
+    first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+    await adaptation.loop.train();
+    await adaptation.loop.train(); // Train now again, without new labels
+    expect(adaptation.store.versions().map((v) => v.trainingLabels)).toEqual([4, 4]);
+    const board = await adaptation.evaluation.dashboard();
+    expect(board.curve.map((p) => [p.labels, p.modelVersion])).toEqual([[4, 2]]);
+    expect(board).toMatchObject({ trainingLabels: 4, evaluation: { size: 2, labeled: 2 }, accuracyKnown: true });
+  });
 });
