@@ -10,6 +10,7 @@ import { engine } from '../../../src-renderer/stores/engine.svelte';
 import { HistoryStore } from '../../../src-renderer/stores/history.svelte';
 import { LoopStore } from '../../../src-renderer/stores/loop.svelte';
 import { project } from '../../../src-renderer/stores/project.svelte';
+import { closeProject } from '../../../src-renderer/orchestration/project-lifecycle';
 import { UiStore } from '../../../src-renderer/stores/ui.svelte';
 import type { ClassInfo, Dashboard, EngineStatus, ProjectSummary, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
 
@@ -190,5 +191,21 @@ describe('dashboard store', () => {
     await first;
     expect(dashboard.data?.trainingLabels).toBe(2);
     expect(dashboard.loading).toBe(false);
+  });
+});
+
+describe('closing a project', () => {
+  it('leaves the project views (no image left loading) before the close request', async () => {
+    const board: Dashboard = { trainingLabels: 1, evaluation: { size: 0, labeled: 0 }, accuracyKnown: false, curve: [], perClass: [], confusion: null, plateau: null };
+    answers.set('dashboard:get', () => board);
+    await dashboard.load();
+    const seenAtClose: unknown[] = [];
+    answers.set('project:close', () => {
+      seenAtClose.push(dashboard.data);
+      return null;
+    });
+    answers.set('project:recent', () => []);
+    await closeProject();
+    expect(seenAtClose).toEqual([null]);
   });
 });
