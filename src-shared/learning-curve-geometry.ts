@@ -19,12 +19,12 @@ export interface Plot {
   bottom: number;
 }
 
-export interface CurveGeometry {
+export interface CurveGeometry<S extends CurveSample = CurveSample> {
   /** Polyline points of the accuracy line, `x,y x,y …`. */
   line: string;
   /** Polygon of the 95% band (high edge left to right, then low edge back). */
   band: string;
-  points: { x: number; y: number; sample: CurveSample }[];
+  points: { x: number; y: number; sample: S }[];
   xTicks: { x: number; label: string }[];
   yTicks: { y: number; label: string }[];
   /** The plot area inside the margins. */
@@ -75,7 +75,7 @@ export function bandPoints<T>(
 
 const round1 = (v: number): number => Math.round(v * 10) / 10;
 
-export function curveGeometry(samples: readonly CurveSample[], plot: Plot): CurveGeometry {
+export function curveGeometry<S extends CurveSample>(samples: readonly S[], plot: Plot): CurveGeometry<S> {
   const sorted = [...samples].sort((a, b) => a.labels - b.labels);
   const maxLabels = sorted.length > 0 ? sorted[sorted.length - 1]!.labels : 0;
   const step = niceStep(maxLabels, 6);

@@ -3,8 +3,10 @@
  * is labeled (or continuously), and the current model's suggestions. The engine worker
  * selects (loopSelect) and trains (loopTrain); this module records the results.
  */
+import fs from 'node:fs';
 import { AppError } from '../../src-shared/app-error';
 import type { LoopSettings, RoundInfo, Suggestion } from '../../src-shared/contract';
+import { nextQueryTradeoff, type NextQueryTradeoff } from '../../src-shared/tradeoff';
 import { JobReporter } from '../core/job-reporter';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
 import type { VersionClass } from './adaptation-store';
@@ -13,6 +15,9 @@ import type { FeatureExtraction } from './feature-extraction';
 import type { ModelSession } from './model-session';
 import type { PoolSession } from './pool-session';
 import { TrainingScheduler, type SchedulerTimers } from './training-scheduler';
+
+/** Versions kept besides those rounds were opened with (see AdaptationStore.thinVersions). */
+export const KEEP_LATEST_VERSIONS = 3;
 
 export class ActiveLoop {
   readonly scheduler: TrainingScheduler;
@@ -25,7 +30,7 @@ export class ActiveLoop {
     this.scheduler = new TrainingScheduler(
       {
         train: () => this.runTraining(),
-        query: () => this.nextRound(),
+        query: () => this.refreshQueue(),
         trainingChanged: () => ctx.engineChanged(),
         log: ctx.log,
       },
@@ -55,7 +60,48 @@ export class ActiveLoop {
     return this.ctx.store.latestRound();
   }
 
-  async nextRound(): Promise<RoundInfo> {
+  /**
+   * The trade-off of the next new batch (t = query rounds so far; λ held at 0 while
+   * uncertainty is undefined). The settings panel computes the same with the same function.
+   */
+  nextQuery(queryRounds = this.ctx.store.roundCount()): NextQueryTradeoff {
+    const { store } = this.ctx;
+    return nextQueryTradeoff({
+      schedule: store.settings().schedule,
+      queryRounds,
+      labeledClassCount: new Set(this.ctx.trainingLabels().values()).size,
+      trained: store.latestVersion() !== null,
+    });
+  }
+
+  /** Open a new round: query a batch (the "next batch" request, or a finished batch's successor). */
+  nextRound(): Promise<RoundInfo> {
+    return this.serially(() => this.query(null));
+  }
+
+  /**
+   * After a training: a finished (or missing) batch gets a new round; an open batch is
+   * re-ranked in place with the new model (its labeled items kept), so continuous mode's
+   * retrains do not open rounds.
+   */
+  refreshQueue(): Promise<RoundInfo> {
+    return this.serially(() => {
+      const open = this.ctx.store.latestRound();
+      const isOpen = open !== null && open.items.length > 0 && open.labeled < open.items.length;
+      return this.query(isOpen ? open : null);
+    });
+  }
+
+  /** Queries run one at a time, so a re-rank never races the opening of a round. */
+  private queries: Promise<unknown> = Promise.resolve();
+
+  private serially<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.queries.then(run);
+    this.queries = result.catch(() => undefined);
+    return result;
+  }
+
+  private async query(open: RoundInfo | null): Promise<RoundInfo> {
     const { ctx } = this;
     const { pool, features } = this.parts;
     if (!ctx.store.model()) throw new AppError('CONFLICT', 'Choose a pre-trained model first (Adapt view).');
@@ -67,33 +113,37 @@ export class ActiveLoop {
     });
     const settings = ctx.store.settings();
     const labels = ctx.trainingLabels();
-    const classCount = new Set(labels.values()).size;
-    const evaluation = [...ctx.store.evaluationIds()];
+    const kept = open ? open.items.filter((q) => q.classId !== null) : [];
+    const batchSize = (open?.batchSize ?? settings.batchSize) - kept.length;
+    const { t } = this.nextQuery(open ? open.index : ctx.store.roundCount());
     const items = await ctx.engine().request('loopSelect', {
       strategy: settings.strategy,
       schedule: settings.schedule.kind === 'linear' ? { kind: 'linear', step: settings.schedule.step } : { kind: 'exponential', gamma: settings.schedule.gamma },
       uncertainty: settings.uncertainty,
-      batchSize: settings.batchSize,
-      round: Math.floor(labels.size / settings.batchSize),
+      batchSize,
+      round: t,
       labeledIds: [...labels.keys()],
-      excludedIds: evaluation,
-      labeledClassCount: classCount,
+      excludedIds: [...ctx.store.evaluationIds()],
+      labeledClassCount: new Set(labels.values()).size,
       seed: ctx.seed,
     });
-    if (items.length === 0) throw new AppError('CONFLICT', 'Every image with features is labeled or in the evaluation set: there is nothing left to query.');
-    const modelId = ctx.store.model()?.modelId as string;
-    ctx.store.saveRound(
-      {
-        index: ctx.store.roundCount(),
-        strategy: settings.strategy,
-        lambda: items[0]?.lambda ?? null,
-        schedule: settings.schedule,
-        batchSize: settings.batchSize,
-        modelVersion: ctx.store.latestVersion()?.version ?? 0,
-      },
-      modelId,
-      items,
-    );
+    if (open) {
+      if (items.length > 0) ctx.store.rerankRound(open.id, items[0]?.lambda ?? open.lambda, [...kept, ...items]);
+    } else {
+      if (items.length === 0) throw new AppError('CONFLICT', 'Every image with features is labeled or in the evaluation set: there is nothing left to query.');
+      ctx.store.saveRound(
+        {
+          index: t,
+          strategy: settings.strategy,
+          lambda: items[0]?.lambda ?? null,
+          schedule: settings.schedule,
+          batchSize: settings.batchSize,
+          modelVersion: ctx.store.latestVersion()?.version ?? 0,
+        },
+        ctx.store.model()?.modelId as string,
+        items,
+      );
+    }
     const round = ctx.store.latestRound() as RoundInfo;
     ctx.roundQueried(round);
     return round;
@@ -178,6 +228,19 @@ export class ActiveLoop {
       },
       result.predictions,
     );
+    this.thinVersions();
     ctx.changed('model');
+  }
+
+  /** Thin stored versions (see AdaptationStore.thinVersions) and delete their head folders. */
+  private thinVersions(): void {
+    const { ctx } = this;
+    for (const version of ctx.store.thinVersions(KEEP_LATEST_VERSIONS)) {
+      try {
+        fs.rmSync(ctx.headDir(version), { recursive: true, force: true });
+      } catch (error) {
+        ctx.log(`thinning versions: v${version}'s head folder was not removed: ${errorMessage(error)}`);
+      }
+    }
   }
 }

@@ -117,6 +117,23 @@ export class AdaptationStore {
     })();
   }
 
+  /**
+   * Re-rank an open round (continuous mode, after a retrain): its items become `items` (the
+   * labeled ones first, where they were), its λ the new ranking's. The round keeps its id,
+   * index and model version (the version it was opened with).
+   */
+  rerankRound(roundId: number, lambda: number | null, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[]): void {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE rounds SET lambda = ? WHERE id = ?').run(lambda, roundId);
+      this.db.prepare('DELETE FROM round_items WHERE round_id = ?').run(roundId);
+      const insert = this.db.prepare(
+        'INSERT INTO round_items (round_id, position, image_id, distinctiveness, uncertainty, score, reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      items.forEach((item, position) => insert.run(roundId, position, item.imageId, item.distinctiveness, item.uncertainty, item.score, item.reason));
+    })();
+  }
+
+  /** How many query rounds there have been: the next query is round t = roundCount(). */
   roundCount(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM rounds').get() as { n: number }).n;
   }
@@ -212,6 +229,30 @@ export class AdaptationStore {
         const cls = v.classes[p.classIndex];
         if (cls) insert.run(p.imageId, v.version, cls.id, p.probability);
       }
+    })();
+  }
+
+  /**
+   * Thin the stored versions: keep the latest `keepLatest`, and every version a round was
+   * opened with (the model at the end of the round before: one point per batch on the
+   * learning curve). Deletes the other rows and answers their version numbers (their head
+   * folders are the caller's to remove).
+   */
+  thinVersions(keepLatest: number): number[] {
+    return this.db.transaction(() => {
+      const thinned = (
+        this.db
+          .prepare(
+            `SELECT version FROM model_versions
+             WHERE version NOT IN (SELECT version FROM model_versions ORDER BY version DESC LIMIT ?)
+               AND version NOT IN (SELECT model_version FROM rounds)
+             ORDER BY version`,
+          )
+          .all(keepLatest) as { version: number }[]
+      ).map((r) => r.version);
+      const remove = this.db.prepare('DELETE FROM model_versions WHERE version = ?');
+      for (const version of thinned) remove.run(version);
+      return thinned;
     })();
   }
 

@@ -2,11 +2,11 @@
  * The evaluation set (a random sample never queried nor trained on), scoring every model
  * version against its labels, and the dashboard built from those scores.
  */
-import type { CurvePoint, Dashboard } from '../../src-shared/contract';
+import type { Dashboard } from '../../src-shared/contract';
 import { SeededRandom } from '../core/seeded-random';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
 import type { VersionRow } from './adaptation-store';
-import { plateauHint, wilsonInterval } from './learning-curve';
+import { curvePoints, plateauHint } from './learning-curve';
 import type { PoolSession } from './pool-session';
 
 export interface EvaluationScore {
@@ -93,15 +93,7 @@ export class Evaluation {
     const versions = ctx.store.versions();
     const labels = ctx.store.labels();
     const evaluation = ctx.store.evaluationIds();
-    const curve: CurvePoint[] = versions
-      .filter((v) => v.evalLabeled > 0)
-      .map((v) => ({
-        modelVersion: v.version,
-        labels: v.trainingLabels,
-        accuracy: v.evalCorrect / v.evalLabeled,
-        ...wilsonInterval(v.evalCorrect, v.evalLabeled),
-        evaluated: v.evalLabeled,
-      }));
+    const curve = curvePoints(versions);
     const perClass = ctx.project.classes.list().map((c) => {
       let training = 0;
       let inEvaluation = 0;

@@ -1,5 +1,6 @@
 /** Accuracy with an honest interval, and when a learning curve has stopped rising. */
 import type { CurvePoint } from '../../src-shared/contract';
+import type { VersionRow } from './adaptation-store';
 
 /** 95% Wilson score interval of `correct` successes out of `n`. */
 export function wilsonInterval(correct: number, n: number, z = 1.96): { low: number; high: number } {
@@ -31,4 +32,27 @@ export function plateauHint(curve: readonly CurvePoint[]): { flat: boolean; mess
         message: `The curve has flattened: the last ${addedLabels} labels changed accuracy by ${points} points, within the evaluation set's uncertainty. More labels of this kind are unlikely to help much; consider stopping, or label more evaluation images to measure finer.`,
       }
     : { flat: false, message: `Still improving: the last ${addedLabels} labels changed accuracy by ${points} points.` };
+}
+
+/**
+ * The learning curve: one point per training-label count, from the latest version scored
+ * at that count (a retrain without new labels, or continuous mode's retrains, replace the
+ * point rather than repeat its label count), in label order.
+ */
+export function curvePoints(versions: readonly VersionRow[]): CurvePoint[] {
+  const latestAt = new Map<number, VersionRow>();
+  for (const v of versions) {
+    if (v.evalLabeled <= 0) continue;
+    const seen = latestAt.get(v.trainingLabels);
+    if (!seen || v.version > seen.version) latestAt.set(v.trainingLabels, v);
+  }
+  return [...latestAt.values()]
+    .sort((a, b) => a.trainingLabels - b.trainingLabels)
+    .map((v) => ({
+      modelVersion: v.version,
+      labels: v.trainingLabels,
+      accuracy: v.evalCorrect / v.evalLabeled,
+      ...wilsonInterval(v.evalCorrect, v.evalLabeled),
+      evaluated: v.evalLabeled,
+    }));
 }

@@ -1,7 +1,9 @@
 /**
  * When the active loop trains and queries. Batch mode: once the batch is labeled, train and
  * query the next batch. Continuous mode: a finished batch is replaced at once with the
- * current model's ranking, while training runs in the background; one training at a time,
+ * current model's ranking, while training runs in the background, and each training ends by
+ * re-ranking the open batch (the `query` step opens a round only when the batch is done, see
+ * ARCHITECTURE.md "Rounds, versions and t"); one training at a time,
  * started shortly after a change (so a bulk action trains once); changes during a training
  * start one more right after it, so a steady stream of labels retrains back to back.
  * Timers are injected: tests drive the schedule without waiting.
@@ -27,7 +29,7 @@ export const realTimers: SchedulerTimers = {
 export interface SchedulerSteps {
   /** Fine-tune one version on every training label; rejects with CONFLICT when there is nothing to train. */
   train(): Promise<void>;
-  /** Query the next batch; rejects with CONFLICT when nothing is left to query. */
+  /** Re-rank the open batch, or query the next one when it is done; rejects with CONFLICT when nothing is left to query. */
   query(): Promise<unknown>;
   /** Training started or ended. */
   trainingChanged(): void;

@@ -51,6 +51,12 @@ export class ImagePrefetcher {
     }
   }
 
+  /** Cancel every load and forget every entry (the project is closing: its images are gone). */
+  clear(): void {
+    for (const entry of this.entries.values()) entry.loading.cancel();
+    this.entries.clear();
+  }
+
   isReady(url: string): boolean {
     return this.entries.get(url)?.ready ?? false;
   }
@@ -72,3 +78,14 @@ export const browserLoader: Loader = (url) => {
     },
   };
 };
+
+/**
+ * Cancel an image element's load when it leaves the page (a Svelte attachment): a detached
+ * image keeps loading otherwise, and a load the project's close overtakes is answered 409
+ * (an error the page logs). Clearing `src` aborts it.
+ */
+export function cancelLoadOnDetach(image: HTMLImageElement): () => void {
+  return () => {
+    if (!image.complete) image.src = '';
+  };
+}

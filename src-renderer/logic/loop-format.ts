@@ -6,20 +6,6 @@ export function formatScore(value: number | null): string {
   return value === null || !Number.isFinite(value) ? '—' : value.toFixed(3);
 }
 
-/** λ_t of a schedule at step t: linear min(1, t·step), exponential 1 − γ^t. */
-export function lambdaAt(schedule: ScheduleSetting, t: number): number {
-  const step = Math.max(0, t);
-  return schedule.kind === 'linear' ? Math.min(1, step * schedule.step) : 1 - schedule.gamma ** step;
-}
-
-/**
- * The step t of the trade-off for the next query: one step per batch's worth of training
- * labels (the back end counts t = ⌊training labels / b⌋, so continuous mode advances too).
- */
-export function lambdaStep(trainingLabels: number, batchSize: number): number {
-  return batchSize > 0 ? Math.floor(Math.max(0, trainingLabels) / batchSize) : 0;
-}
-
 /** The schedule as a formula: `λ = min(1, 0.1·t)` or `λ = 1 − 0.8^t`. */
 export function lambdaRule(schedule: ScheduleSetting): string {
   return schedule.kind === 'linear' ? `λ = min(1, ${schedule.step}·t)` : `λ = 1 − ${schedule.gamma}^t`;

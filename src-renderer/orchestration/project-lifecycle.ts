@@ -2,6 +2,7 @@
  * What happens to every store when a project opens or closes, and how pushed events and
  * reconnections keep them current.
  */
+import { tick } from 'svelte';
 import type { JobKind, ProjectChanged, RoundInfo } from '../../src-shared/contract';
 import { subscribe } from '../api/client';
 import { windowSession } from '../api/session';
@@ -14,6 +15,7 @@ import { history } from '../stores/history.svelte';
 import { jobs } from '../stores/jobs.svelte';
 import { labeling } from '../stores/labeling.svelte';
 import { loop } from '../stores/loop.svelte';
+import { prefetcher } from '../stores/prefetch';
 import { project } from '../stores/project.svelte';
 import { suggestions } from '../stores/suggestions.svelte';
 import { toasts } from '../stores/toasts.svelte';
@@ -74,8 +76,22 @@ export async function createDemoProject(path: string): Promise<void> {
   await enterProject();
 }
 
+/**
+ * Leave the project's views before the close request: the views showing its images unmount
+ * (their loads are cancelled) and the prefetches stop, so no image load is overtaken by the
+ * close (the media route answers those 409). When the close fails the project is shown again.
+ */
 export async function closeProject(): Promise<void> {
-  await project.close();
+  prefetcher.clear();
+  clearLoadedProject();
+  await tick();
+  try {
+    await project.close();
+  } catch (error) {
+    openPath = null;
+    await enterProject().catch(() => undefined);
+    throw error;
+  }
   leaveProject();
 }
 

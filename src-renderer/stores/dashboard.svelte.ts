@@ -5,19 +5,34 @@ import { call } from '../api/client';
 class DashboardState {
   data = $state<Dashboard | null>(null);
   loading = $state(false);
+  /** Why the latest load failed (shown with a retry); null after a load that answered. */
+  error = $state<string | null>(null);
   sampling = $state(false);
+  /** Counts loads, so only the latest one's answer (or failure) is applied. */
+  #generation = 0;
 
+  /** Read the dashboard; a failure is kept in `error` (never thrown, never an endless loading). */
   async load(): Promise<void> {
+    const generation = ++this.#generation;
     this.loading = true;
     try {
-      this.data = await call('dashboard:get');
+      const data = await call('dashboard:get');
+      if (generation !== this.#generation) return;
+      this.data = data;
+      this.error = null;
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      this.error = error instanceof Error ? error.message : String(error);
     } finally {
-      this.loading = false;
+      if (generation === this.#generation) this.loading = false;
     }
   }
 
   clear(): void {
+    this.#generation++;
     this.data = null;
+    this.error = null;
+    this.loading = false;
   }
 
   /** Add `count` random unlabeled, never-queried images to the evaluation set. */

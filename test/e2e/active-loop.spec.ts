@@ -102,11 +102,7 @@ async function createDemoProject(page: Page, name: string): Promise<string> {
   const folder = path.join(work, name);
   const close = page.getByRole('button', { name: 'Close project' });
   await expect(close.or(page.getByLabel('Where to create it'))).toBeVisible();
-  if (await close.isVisible()) {
-    // Let the reopened project's image loads finish first: closing under them answers them 409.
-    await page.waitForLoadState('networkidle');
-    await close.click();
-  }
+  if (await close.isVisible()) await close.click();
   await page.getByLabel('Where to create it').fill(folder);
   await expect(page.getByTestId('demo-path-status')).toContainText('will be created');
   await page.getByRole('button', { name: 'Create demo project' }).click();

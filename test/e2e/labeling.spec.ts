@@ -3,7 +3,7 @@
  * through the path field, define three classes, label 20 images by keyboard, undo one,
  * reload, and find every label again through the gallery's filters and counts.
  */
-import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
+import { expect, test, type Page, type Route, type WebSocketRoute } from '@playwright/test';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -269,6 +269,22 @@ test('rescan report, class deletion, bulk labeling, recent projects and a lost c
   await expect(recent.getByText('Missing')).toBeVisible();
   await expect(recent.getByRole('button', { name: `Open ${path.basename(folder)}` })).toBeEnabled();
   await shot(page, 'picker-recent.png');
+  await recent.getByRole('button', { name: `Open ${path.basename(folder)}` }).click();
+  await expect(page.getByTestId('project-counts')).toContainText('13 labeled');
+
+  // Closing while images are still loading: the page cancels those loads before it asks to
+  // close, so none is answered "409 No project is open" (an error the page would log). The
+  // image responses are held until the project is closed, then let through.
+  const held: Route[] = [];
+  await page.route(/\/media\//, (route) => void held.push(route));
+  await page.reload();
+  await expect(page.getByTestId('project-counts')).toContainText('13 labeled');
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Close project' }).click();
+  await expect(page.getByLabel('Project folder')).toBeVisible();
+  await page.unroute(/\/media\//);
+  const released = await Promise.all(held.map((route) => route.continue().then(() => route.request().response(), () => null)));
+  expect(released.filter((response) => response?.status() === 409)).toEqual([]);
   await recent.getByRole('button', { name: `Open ${path.basename(folder)}` }).click();
   await expect(page.getByTestId('project-counts')).toContainText('13 labeled');
 

@@ -2,6 +2,7 @@
  * A fake engine port for tests of the adaptation modules without TF.js: it answers every job
  * the active loop runs with small deterministic results and counts what was asked.
  */
+import fs from 'node:fs';
 import type { EnginePort } from '../../src-main/adaptation/engine-port';
 import type { EngineJob, ProgressListener } from '../../src-main/engine/engine-client';
 import type { JobArgs, JobKind, JobResult } from '../../src-main/engine/worker-protocol';
@@ -39,6 +40,7 @@ export class FakeEngine implements EnginePort {
           .map((imageId) => ({ imageId, distinctiveness: 0.5, uncertainty: null, lambda: 0, score: 0.5, reason: 'fake' })) as never;
       }
       case 'loopTrain':
+        fs.mkdirSync(a.outDir as string, { recursive: true }); // the head folder, as the worker saves it
         return { epochs: 1, loss: 0.1, trainAccuracy: 1, millis: 1, predictions: this.poolIds.map((imageId) => ({ imageId, classIndex: 0, probability: 0.9 })) } as never;
       case 'loopEvaluate':
         return { predicted: [] } as never;

@@ -152,18 +152,22 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     expect(next.items.some((i) => evalIds.has(i.imageId))).toBe(false);
   });
 
-  it('trains in the background in continuous mode and re-ranks the queue', async () => {
+  it('trains in the background in continuous mode and re-ranks the open batch in place', async () => {
     await call('loop:updateSettings', { continuous: true });
     const round = (await call('loop:currentRound'))!;
+    const roundCount = (await call('loop:rounds', { limit: 1000 })).length;
     const version = (await call('engine:status')).modelVersion;
     const item = round.items[0]!;
     await call('labels:set', { imageIds: [item.imageId], classId: truth(item.relPath) });
     await until('a continuous retrain', async () => (await call('engine:status')).modelVersion > version);
-    const reranked = await until('a re-ranked queue', async () => {
-      const current = await call('loop:currentRound');
-      return current && current.id !== round.id ? current : null;
-    });
-    expect(reranked.items.some((i) => i.imageId === item.imageId)).toBe(false);
+    await until('training to settle', async () => !(await call('engine:status')).training);
+    // A retrain re-ranks the open batch: the same round, its labeled item kept first.
+    const current = (await call('loop:currentRound'))!;
+    expect(current.id).toBe(round.id);
+    expect(current.index).toBe(round.index);
+    expect(current.items[0]).toMatchObject({ imageId: item.imageId, classId: truth(item.relPath) });
+    expect(current.items).toHaveLength(round.items.length);
+    expect((await call('loop:rounds', { limit: 1000 })).length).toBe(roundCount);
     await call('loop:updateSettings', { continuous: false });
     await until('training to settle', async () => !(await call('engine:status')).training);
   });

@@ -3,6 +3,7 @@
  * is loaded into the worker once and rebuilt only when the image set, model or mode change;
  * a labeled batch trains a version and queries the next batch.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Adaptation } from '../../../src-main/adaptation/adaptation';
@@ -11,6 +12,7 @@ import { Project } from '../../../src-main/project/project';
 import type { RoundInfo } from '../../../src-shared/contract';
 import { FakeEngine } from '../../support/fake-engine';
 import { imageFolder, writeImage } from '../../support/image-folder';
+import { ManualTimers } from '../../support/manual-timers';
 
 const open: { project: Project; adaptation: Adaptation }[] = [];
 afterEach(async () => {
@@ -20,7 +22,7 @@ afterEach(async () => {
   }
 });
 
-async function setup() {
+async function setup(timers?: ManualTimers) {
   const root = await imageFolder(12);
   const project = Project.open(root, true);
   await project.rescan();
@@ -30,7 +32,7 @@ async function setup() {
   events.subscribe((event, payload) => {
     if (event === 'project:changed') changes.push((payload as { change: string }).change);
   });
-  const adaptation = new Adaptation({ project, engine: () => engine, events, places: {}, log: () => {} });
+  const adaptation = new Adaptation({ project, engine: () => engine, events, places: {}, log: () => {}, timers });
   open.push({ project, adaptation });
   const ant = project.classes.create('ant', undefined);
   const bee = project.classes.create('bee', undefined);
@@ -97,5 +99,80 @@ describe('adaptation with a fake engine', () => {
     expect(next.items.some((i) => first.items.some((f) => f.imageId === i.imageId))).toBe(false);
     expect(changes).toContain('model');
     expect(changes.filter((c) => c === 'round')).toHaveLength(2);
+  });
+
+  it('the dashboard curve has one point per training-label count, from the latest version at that count', async () => {
+    const { project, adaptation, ant, bee } = await setup();
+    adaptation.evaluation.sample(2);
+    const evaluation = [...adaptation.store.evaluationIds()];
+    project.setLabels(evaluation, ant.id);
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    const first = await adaptation.loop.nextRound();
+    first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+    await adaptation.loop.train();
+    await adaptation.loop.train(); // Train now again, without new labels
+    expect(adaptation.store.versions().map((v) => v.trainingLabels)).toEqual([4, 4]);
+    const board = await adaptation.evaluation.dashboard();
+    expect(board.curve.map((p) => [p.labels, p.modelVersion])).toEqual([[4, 2]]);
+    expect(board).toMatchObject({ trainingLabels: 4, evaluation: { size: 2, labeled: 2 }, accuracyKnown: true });
+  });
+
+  it('continuous mode: a round is one batch (retrains re-rank the open batch), and stored versions are thinned', async () => {
+    const timers = new ManualTimers();
+    const { project, adaptation, ant, bee } = await setup(timers);
+    /** Run every due timer and deferred step until the loop is idle (no clock involved). */
+    const drain = async () => {
+      for (let quiet = 0; quiet < 3; ) {
+        const busy = timers.timeouts.size > 0 || timers.deferred.length > 0 || adaptation.loop.isTraining;
+        timers.fireTimeouts();
+        timers.runDeferred();
+        await new Promise((resolve) => setImmediate(resolve));
+        quiet = busy ? 0 : quiet + 1;
+      }
+    };
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    await adaptation.loop.nextRound();
+    adaptation.loop.updateSettings({ continuous: true });
+    await drain();
+    for (let k = 0; k < 12; k++) {
+      const open = adaptation.loop.currentRound()!;
+      const next = open.items.find((q) => q.classId === null)!;
+      project.setLabels([next.imageId], k % 2 ? ant.id : bee.id);
+      adaptation.loop.onLabelsChanged();
+      await drain();
+      const after = adaptation.loop.currentRound()!;
+      // A re-rank keeps the labeled items where they were: the open batch starts with them.
+      expect(after.items.slice(0, after.labeled).every((q) => q.classId !== null)).toBe(true);
+    }
+    const rounds = adaptation.store.rounds(100);
+    // 12 images, 12 labels: three batches, and nothing is left to query after the third.
+    expect(rounds.map((r) => [r.index, r.labeled])).toEqual([
+      [2, 4],
+      [1, 4],
+      [0, 4],
+    ]);
+    const versions = adaptation.store.versions().map((v) => v.version);
+    const latest = versions.at(-1)!;
+    expect(latest).toBeGreaterThan(8); // retrained after (nearly) every label
+    // Kept: the latest three and each version a round was opened with.
+    const opened = new Set(rounds.map((r) => r.modelVersion).filter((v) => v > 0));
+    expect(versions).toEqual([...new Set([...opened, latest - 2, latest - 1, latest])].sort((a, b) => a - b));
+    const onDisk = fs.readdirSync(path.dirname(adaptation.ctx.headDir(1))).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+    expect(onDisk).toEqual(versions.map((v) => `v${v}`));
+  });
+
+  it('t of the trade-off counts query rounds, not labels made outside the queue', async () => {
+    const { project, engine, adaptation, ant, bee } = await setup();
+    adaptation.loop.updateSettings({ batchSize: 2 });
+    const first = await adaptation.loop.nextRound();
+    const queued = new Set(first.items.map((q) => q.imageId));
+    const outside = adaptation.ctx.allImages().filter((i) => !queued.has(i.id)).slice(0, 8);
+    outside.forEach((image, k) => project.setLabels([image.id], k % 2 ? ant.id : bee.id));
+    await adaptation.loop.train();
+    expect(adaptation.loop.nextQuery()).toEqual({ t: 1, lambda: 0.5, held: null });
+    const second = await adaptation.loop.nextRound();
+    const rounds = engine.calls.filter((c) => c.kind === 'loopSelect').map((c) => (c.args as { round: number }).round);
+    expect(rounds).toEqual([0, 1]);
+    expect(second.index).toBe(1);
   });
 });

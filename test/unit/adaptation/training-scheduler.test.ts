@@ -4,32 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src-shared/app-error';
-import { TrainingScheduler, type LabelState, type SchedulerTimers } from '../../../src-main/adaptation/training-scheduler';
-
-class ManualTimers implements SchedulerTimers {
-  private nextId = 1;
-  readonly timeouts = new Map<number, { callback: () => void; ms: number }>();
-  readonly deferred: (() => void)[] = [];
-  setTimeout(callback: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timeouts.set(id, { callback, ms });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timeouts.delete(handle as number);
-  }
-  defer(callback: () => void): void {
-    this.deferred.push(callback);
-  }
-  fireTimeouts(): void {
-    const due = [...this.timeouts.values()];
-    this.timeouts.clear();
-    for (const t of due) t.callback();
-  }
-  runDeferred(): void {
-    for (const callback of this.deferred.splice(0)) callback();
-  }
-}
+import { TrainingScheduler, type LabelState } from '../../../src-main/adaptation/training-scheduler';
+import { ManualTimers } from '../../support/manual-timers';
 
 interface Gate {
   promise: Promise<void>;

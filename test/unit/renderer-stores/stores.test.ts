@@ -5,12 +5,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useBridge } from '../../../src-renderer/api/bridge';
 import { classes } from '../../../src-renderer/stores/classes.svelte';
+import { dashboard } from '../../../src-renderer/stores/dashboard.svelte';
 import { engine } from '../../../src-renderer/stores/engine.svelte';
 import { HistoryStore } from '../../../src-renderer/stores/history.svelte';
 import { LoopStore } from '../../../src-renderer/stores/loop.svelte';
 import { project } from '../../../src-renderer/stores/project.svelte';
+import { closeProject } from '../../../src-renderer/orchestration/project-lifecycle';
 import { UiStore } from '../../../src-renderer/stores/ui.svelte';
-import type { ClassInfo, EngineStatus, ProjectSummary, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
+import type { ClassInfo, Dashboard, EngineStatus, ProjectSummary, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
 
 const sent: string[] = [];
 const answers = new Map<string, (args: unknown) => unknown>();
@@ -152,5 +154,59 @@ describe('ui and history stores', () => {
     history.clear();
     expect(history.entries).toEqual([]);
     expect(sent).toEqual(['labels:history']);
+  });
+});
+
+describe('dashboard store', () => {
+  const board = (trainingLabels: number): Dashboard => ({
+    trainingLabels,
+    evaluation: { size: 0, labeled: 0 },
+    accuracyKnown: false,
+    curve: [],
+    perClass: [],
+    confusion: null,
+    plateau: null,
+  });
+
+  it('keeps a failed load as an error (not an endless loading) and a retry clears it', async () => {
+    dashboard.clear();
+    await dashboard.load(); // no fake answer: the request fails
+    expect(dashboard.loading).toBe(false);
+    expect(dashboard.data).toBeNull();
+    expect(dashboard.error).toMatch(/no fake answer/);
+    answers.set('dashboard:get', () => board(4));
+    await dashboard.load();
+    expect(dashboard.error).toBeNull();
+    expect(dashboard.data?.trainingLabels).toBe(4);
+  });
+
+  it('applies only the latest of overlapping loads', async () => {
+    dashboard.clear();
+    let release: (() => void) | null = null;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    answers.set('dashboard:get', () => (++calls === 1 ? gate.then(() => board(1)) : board(2)));
+    const first = dashboard.load();
+    await dashboard.load();
+    release!();
+    await first;
+    expect(dashboard.data?.trainingLabels).toBe(2);
+    expect(dashboard.loading).toBe(false);
+  });
+});
+
+describe('closing a project', () => {
+  it('leaves the project views (no image left loading) before the close request', async () => {
+    const board: Dashboard = { trainingLabels: 1, evaluation: { size: 0, labeled: 0 }, accuracyKnown: false, curve: [], perClass: [], confusion: null, plateau: null };
+    answers.set('dashboard:get', () => board);
+    await dashboard.load();
+    const seenAtClose: unknown[] = [];
+    answers.set('project:close', () => {
+      seenAtClose.push(dashboard.data);
+      return null;
+    });
+    answers.set('project:recent', () => []);
+    await closeProject();
+    expect(seenAtClose).toEqual([null]);
   });
 });

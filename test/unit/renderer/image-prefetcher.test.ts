@@ -37,4 +37,15 @@ describe('ImagePrefetcher', () => {
     expect(fake.cancelled).toEqual(['a']);
     expect(p.size).toBe(3);
   });
+
+  it('cancels every load on clear (the project is closing)', () => {
+    const fake = fakeLoader();
+    const p = new ImagePrefetcher(fake.load, 4);
+    p.want(['a', 'b', 'c']);
+    p.clear();
+    expect(fake.cancelled).toEqual(['a', 'b', 'c']);
+    expect(p.size).toBe(0);
+    p.want(['a']);
+    expect(fake.started).toEqual(['a', 'b', 'c', 'a']);
+  });
 });

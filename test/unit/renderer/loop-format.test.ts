@@ -5,9 +5,7 @@ import {
   formatDownload,
   formatProbability,
   formatScore,
-  lambdaAt,
   lambdaRule,
-  lambdaStep,
   reasonInWords,
   STRATEGIES,
   strategyLabel,
@@ -21,19 +19,7 @@ describe('loop formatting', () => {
     expect(formatScore(null)).toBe('—');
   });
 
-  it('computes λ_t for both schedules, starting at 0', () => {
-    expect(lambdaAt({ kind: 'linear', step: 0.25 }, 0)).toBe(0);
-    expect(lambdaAt({ kind: 'linear', step: 0.25 }, 2)).toBe(0.5);
-    expect(lambdaAt({ kind: 'linear', step: 0.25 }, 9)).toBe(1);
-    expect(lambdaAt({ kind: 'exponential', gamma: 0.5 }, 0)).toBe(0);
-    expect(lambdaAt({ kind: 'exponential', gamma: 0.5 }, 2)).toBeCloseTo(0.75, 12);
-  });
-
-  it('steps λ once per batch of training labels and writes the rule', () => {
-    expect(lambdaStep(0, 10)).toBe(0);
-    expect(lambdaStep(29, 10)).toBe(2);
-    expect(lambdaStep(30, 10)).toBe(3);
-    expect(lambdaStep(5, 0)).toBe(0);
+  it('writes the schedule rule', () => {
     expect(lambdaRule({ kind: 'linear', step: 0.1 })).toBe('λ = min(1, 0.1·t)');
     expect(lambdaRule({ kind: 'exponential', gamma: 0.8 })).toBe('λ = 1 − 0.8^t');
   });
