@@ -6,8 +6,10 @@
  * Both give lambda_0 = 0. While fewer than two target classes have labels, or no target
  * classifier exists yet, U is undefined and lambda is 0 (D alone).
  */
+import type { ScheduleSetting } from '../../../src-shared/contract';
+import { lambdaAt, nextQueryTradeoff } from '../../../src-shared/tradeoff';
 
-export type TradeoffSchedule = { kind: 'linear'; step: number } | { kind: 'exponential'; gamma: number };
+export type TradeoffSchedule = ScheduleSetting;
 
 /**
  * Chosen by the simulation study (bench/STUDY.md, "Chosen defaults"): λ = 0, 0.5, 1, 1, …
@@ -27,21 +29,25 @@ export function assertValidSchedule(schedule: TradeoffSchedule): void {
   }
 }
 
-/** lambda_t of the schedule alone, for round t = 0, 1, 2, ... */
-export function scheduledLambda(schedule: TradeoffSchedule, round: number): number {
+function assertValidRound(round: number): void {
   if (!Number.isInteger(round) || round < 0) throw new RangeError(`Rounds are numbered 0, 1, 2, ...; got ${round}.`);
-  assertValidSchedule(schedule);
-  if (round === 0) return 0;
-  return schedule.kind === 'linear' ? Math.min(1, round * schedule.step) : 1 - schedule.gamma ** round;
 }
 
-/** The lambda actually used: 0 while U is undefined, otherwise the schedule's. */
+/** lambda_t of the schedule alone, for round t = 0, 1, 2, ... (the one formula, shared with the settings panel). */
+export function scheduledLambda(schedule: TradeoffSchedule, round: number): number {
+  assertValidRound(round);
+  assertValidSchedule(schedule);
+  return lambdaAt(schedule, round);
+}
+
+/** The lambda actually used: 0 while U is undefined, otherwise the schedule's (the rule the panel shows). */
 export function effectiveLambda(
   schedule: TradeoffSchedule,
   round: number,
   labeledClassCount: number,
   hasTargetClassifier: boolean,
 ): number {
-  const lambda = scheduledLambda(schedule, round);
-  return labeledClassCount < 2 || !hasTargetClassifier ? 0 : lambda;
+  assertValidRound(round);
+  assertValidSchedule(schedule);
+  return nextQueryTradeoff({ schedule, queryRounds: round, labeledClassCount, trained: hasTargetClassifier }).lambda;
 }
