@@ -183,6 +183,8 @@ function onProjectChanged(event: ProjectChanged): void {
       refreshModel();
       return;
     case 'evaluation':
+      // Images just added to the evaluation set lose the suggestions shown for them before.
+      suggestions.clear();
       refreshEvaluation();
       return;
   }

@@ -98,4 +98,19 @@ describe('adaptation with a fake engine', () => {
     expect(changes).toContain('model');
     expect(changes.filter((c) => c === 'round')).toHaveLength(2);
   });
+
+  it('never suggests a class for an evaluation image, however it is reached (the honest estimate stays unbiased)', async () => {
+    const { project, adaptation, ant, bee } = await setup();
+    adaptation.evaluation.sample(3);
+    const evaluation = project.images.list({ kind: 'evaluation' }, 0, 100).items.map((i) => i.id);
+    expect(evaluation).toHaveLength(3);
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    const first = await adaptation.loop.nextRound();
+    first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+    await adaptation.loop.train();
+    expect(adaptation.status().modelVersion).toBe(1);
+    const others = project.images.list({ kind: 'unlabeled' }, 0, 100).items.map((i) => i.id).filter((id) => !evaluation.includes(id));
+    expect(adaptation.loop.suggestion(others[0]!)).not.toBeNull();
+    for (const id of evaluation) expect(adaptation.loop.suggestion(id)).toBeNull();
+  });
 });
