@@ -46,10 +46,13 @@ async function relay(page: Page): Promise<(message: WsEvent) => void> {
   };
 }
 
-/** Create a project on a fresh folder of `count` images through the picker. */
+/** Create a project on a fresh folder of `count` images through the picker (closing the one a previous test left open). */
 async function createProject(page: Page, count: number): Promise<string> {
   const folder = await makeImageFolder(count);
   folders.push(folder);
+  const close = page.getByRole('button', { name: 'Close project' });
+  await expect(page.getByLabel('Project folder').or(close)).toBeVisible();
+  if (await close.isVisible()) await close.click();
   await page.getByLabel('Project folder').fill(folder);
   await expect(page.getByTestId('path-status')).toContainText('create one');
   await page.getByRole('button', { name: 'Create project' }).click();
@@ -97,5 +100,53 @@ test('background progress does not move the image being labeled', async ({ page 
   expect(duringOne, 'the progress moved the image').toEqual(before);
   expect(during, 'a second job moved the image').toEqual(before);
   expect(after, 'the end of the progress moved the image').toEqual(before);
+  expect(problems).toEqual([]);
+});
+
+test('a new project asks for its model; the starter is the default', async ({ page }) => {
+  const problems = watchProblems(page);
+  await page.goto(host.url);
+  await createProject(page, 6);
+  const step = page.getByRole('dialog', { name: 'Choose the pre-trained model' });
+  await expect(step).toBeVisible();
+  await expect(step.getByRole('radio', { name: /Starter model/ })).toBeChecked();
+  await expect(step.getByRole('radio', { name: /MobileNet/ }).first()).toBeVisible();
+  await expect(step.getByRole('radio', { name: /model folder on this computer/ })).toBeVisible();
+  await shot(page, 'model-step.png');
+  await step.getByRole('button', { name: 'Use this model' }).click();
+  await expect(step).toBeHidden();
+  // The model in use is named in the row under the header once its features are ready.
+  await expect(page.getByTestId('engine-summary')).toContainText('Model: Starter CNN', { timeout: 60_000 });
+  await expect(page.getByTestId('engine-summary')).toContainText('features ready', { timeout: 60_000 });
+  await page.keyboard.press('Alt+5');
+  const choices = page.getByRole('list', { name: 'Model choices' });
+  await expect(choices.getByRole('listitem').filter({ hasText: 'Starter model' })).toContainText('In use');
+  expect(problems).toEqual([]);
+});
+
+test('a model folder chosen at creation continues in Adapt: layers fit the panel, its card says "In use"', async ({ page }) => {
+  const problems = watchProblems(page);
+  await page.goto(host.url);
+  await createProject(page, 6);
+  const step = page.getByRole('dialog', { name: 'Choose the pre-trained model' });
+  await step.getByRole('radio', { name: /model folder on this computer/ }).check();
+  await step.getByRole('button', { name: 'Continue in Adapt' }).click();
+  await expect(step).toBeHidden();
+  const field = page.getByLabel('Model folder');
+  await expect(field).toBeFocused();
+  await field.fill(path.join(ROOT, '../shared/models/mobilenet_v1_0.25_224'));
+  await page.getByRole('button', { name: 'Inspect' }).click();
+  const picker = page.getByRole('group', { name: 'Layer picker' });
+  await expect(picker).toBeVisible({ timeout: 60_000 });
+  const card = await page.getByRole('region', { name: 'Model' }).boundingBox();
+  for (const select of await picker.getByRole('combobox').all()) {
+    const box = (await select.boundingBox())!;
+    expect(box.x + box.width, 'a layer dropdown overflows the model panel').toBeLessThanOrEqual(card!.x + card!.width + 0.5);
+  }
+  await shot(page, 'model-folder-layers.png');
+  await page.getByRole('button', { name: 'Use this model' }).click();
+  await expect(page.getByTestId('folder-model')).toContainText('In use', { timeout: 60_000 });
+  await expect(page.getByRole('list', { name: 'Model choices' }).getByText('In use')).toHaveCount(1);
+  await shot(page, 'model-folder-in-use.png');
   expect(problems).toEqual([]);
 });
