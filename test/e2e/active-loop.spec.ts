@@ -190,6 +190,7 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   await page.keyboard.press('Enter');
   await expect(page.getByText('The evaluation set is labeled without suggestions')).toBeVisible();
   await expect(page.getByTestId('label-progress')).toHaveText(beforeEnter ?? '');
+  await shot(page, 'label-evaluation-blind.png');
   await labelUntil(page, page.getByTestId('evaluation-done'), EVALUATION, evaluated);
 
   // The learning curve: one point per model version, rising.
