@@ -262,11 +262,16 @@ export class AdaptationStore {
       .run(evalLabeled, evalCorrect, JSON.stringify(confusion), version);
   }
 
+  /**
+   * The current model's class for one image. None for an evaluation image: a suggestion shown
+   * (and accepted with Enter) while labeling it would bias the honest estimate.
+   */
   suggestion(imageId: number): { classId: number; probability: number } | null {
     const row = this.db
       .prepare(
         `SELECT p.class_id, p.probability FROM predictions p JOIN classes c ON c.id = p.class_id
-         WHERE p.image_id = ? AND c.deleted_at IS NULL`,
+         WHERE p.image_id = ? AND c.deleted_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM evaluation_images e WHERE e.image_id = p.image_id)`,
       )
       .get(imageId) as { class_id: number; probability: number } | undefined;
     return row ? { classId: row.class_id, probability: row.probability } : null;

@@ -1,5 +1,4 @@
 /** The engine's backend label and the project's pre-trained model: choice, download, inspection. */
-import { AppError } from '../../src-shared/app-error';
 import type { ModelChoice, ModelInspection } from '../../src-shared/contract';
 import { JobReporter } from '../core/job-reporter';
 import type { AdaptationContext } from './adaptation-context';
@@ -50,17 +49,9 @@ export class ModelSession {
     if (choice.kind === 'known' && !isModelInstalled(choice.id, ctx.places)) {
       const job = new JobReporter(ctx.events, 'download');
       const cacheRoot = ctx.places.cacheRoot;
-      await job
-        .run(() => ctx.engine().request('downloadModel', { id: choice.id, ...(cacheRoot ? { cacheRoot } : {}) }, { onProgress: job.forward }))
-        .catch((error: unknown) => {
-          if (error instanceof AppError && error.code === 'NETWORK') {
-            throw new AppError(
-              'NETWORK',
-              `${error.message} This machine cannot reach the download server. Choose the built-in starter model or a model folder on disk instead.`,
-            );
-          }
-          throw error;
-        });
+      // The engine's download error already says what happened and what to do (retry, or a
+      // model from disk offline): passed on as it is, so the panel says it once.
+      await job.run(() => ctx.engine().request('downloadModel', { id: choice.id, ...(cacheRoot ? { cacheRoot } : {}) }, { onProgress: job.forward }));
     }
     const summary = await ctx.engine().request('loadModel', { source });
     const previous = ctx.store.model();

@@ -3,6 +3,8 @@
  * page. Labeling or skipping advances to the next unlabeled image; the arrows walk the
  * sequence whatever the labels.
  */
+import type { ImageFilter } from '../../src-shared/contract';
+
 export interface SequenceItem {
   id: number;
   classId: number | null;
@@ -61,4 +63,82 @@ export function applyLabels<T extends SequenceItem>(items: readonly T[], imageId
 /** Whether to ask for another page: near the end and the source is not exhausted. */
 export function shouldLoadMore(length: number, index: number, exhausted: boolean, margin: number): boolean {
   return !exhausted && length - 1 - index < margin;
+}
+
+/** What the project counts say about each listing, kept live by label and scan events. */
+export interface SourceCounts {
+  imageCount: number;
+  labeledCount: number;
+  classes: readonly { id: number; labelCount: number }[];
+}
+
+/** Whether the server's listing for `filter` holds `item` as it is now. */
+export function matchesFilter(filter: ImageFilter, item: SequenceItem): boolean {
+  switch (filter.kind) {
+    case 'unlabeled':
+      return item.classId === null;
+    case 'labeled':
+      return item.classId !== null;
+    case 'class':
+      return item.classId === filter.classId;
+    case 'all':
+    case 'evaluation':
+      return true;
+  }
+}
+
+/** How many images the server lists for `filter` now, or null when the counts do not say (the evaluation set). */
+export function listingCount(filter: ImageFilter, counts: SourceCounts): number | null {
+  switch (filter.kind) {
+    case 'all':
+      return counts.imageCount;
+    case 'unlabeled':
+      return Math.max(0, counts.imageCount - counts.labeledCount);
+    case 'labeled':
+      return counts.labeledCount;
+    case 'class':
+      return counts.classes.find((c) => c.id === filter.classId)?.labelCount ?? 0;
+    case 'evaluation':
+      return null;
+  }
+}
+
+/**
+ * Length of a session's sequence: the images loaded (labeled since or not) plus those the
+ * server still lists beyond them. Labeling in the unlabeled queue keeps it steady (the image
+ * leaves both the server's count and the loaded matches); a scan or labels made elsewhere move it.
+ */
+export function sequenceLength(items: readonly SequenceItem[], filter: ImageFilter, listed: number): number {
+  const loadedMatching = items.reduce((n, item) => n + (matchesFilter(filter, item) ? 1 : 0), 0);
+  return items.length + Math.max(0, listed - loadedMatching);
+}
+
+/** What a labeling session goes through, for its header. */
+export type SessionTitleSource =
+  | { kind: 'round'; roundIndex: number | null }
+  | { kind: 'queue' }
+  | { kind: 'evaluation' }
+  | { kind: 'browse'; title: string };
+
+/**
+ * The label view's header: the real source and its order, and what is unusual about the image
+ * on screen (put in by hand from elsewhere, or a labeled image met going back in an unlabeled list).
+ */
+export function sessionTitle(source: SessionTitleSource, current: { labeled: boolean; inserted: boolean } | null): string {
+  const base = ((): string => {
+    switch (source.kind) {
+      case 'round':
+        // The queue's order (most useful first) is its definition; the round says which batch.
+        return source.roundIndex === null ? 'Queue' : `Queue · round ${source.roundIndex}`;
+      case 'queue':
+        return 'Unlabeled · folder order';
+      case 'evaluation':
+        return 'Evaluation set · folder order · no suggestions';
+      case 'browse':
+        return `${source.title} · folder order`;
+    }
+  })();
+  if (current?.inserted) return `${base} · this image is shown from outside it`;
+  if (current?.labeled && source.kind === 'queue') return `${base} · back on an image labeled since`;
+  return base;
 }

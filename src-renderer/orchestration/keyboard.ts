@@ -50,6 +50,10 @@ export function run(command: Command): void {
     case 'accept': {
       const item = labeling.current;
       if (!item) return;
+      if (labeling.source.kind === 'evaluation') {
+        toasts.info('The evaluation set is labeled without suggestions, so that its accuracy stays an honest estimate.');
+        return;
+      }
       performance.mark(LABEL_KEY_MARK);
       // The shown suggestion may have been dropped by a newer model a moment ago: ask again.
       const known = suggestions.get(item.id);

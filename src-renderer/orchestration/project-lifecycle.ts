@@ -13,6 +13,7 @@ import { engine } from '../stores/engine.svelte';
 import { gallery } from '../stores/gallery.svelte';
 import { history } from '../stores/history.svelte';
 import { jobs } from '../stores/jobs.svelte';
+import type { SourceCounts } from '../logic/labeling-sequence';
 import { labeling } from '../stores/labeling.svelte';
 import { loop } from '../stores/loop.svelte';
 import { prefetcher } from '../stores/prefetch';
@@ -158,9 +159,17 @@ const refreshEvaluation = coalesce(async () => {
   if (labeling.source.kind === 'evaluation' && labeling.items.length === 0) await labeling.start({ kind: 'evaluation' });
 }, 150);
 
+/** The counts the label view's sequence length follows (the project store and class store are current). */
+function sourceCounts(): SourceCounts | null {
+  const summary = project.summary;
+  return summary ? { imageCount: summary.imageCount, labeledCount: summary.labeledCount, classes: classes.list } : null;
+}
+
 const refreshAfterScan = coalesce(async () => {
   if (!project.summary) return;
   await project.refreshSummary();
+  const counts = sourceCounts();
+  if (counts) labeling.recount(counts);
   // A session that found nothing yet (the scan had just begun) starts again with what is there now.
   if (labeling.items.length === 0) await labeling.start({ kind: 'queue' });
   else {
@@ -216,8 +225,13 @@ function onProjectChanged(event: ProjectChanged): void {
     case 'scanned':
       refreshAfterScan();
       return;
+    case 'labels': {
+      const counts = sourceCounts();
+      if (counts) labeling.followLabels(event.action, counts);
+      refreshViews();
+      return;
+    }
     case 'classes':
-    case 'labels':
       refreshViews();
       return;
     case 'round':
@@ -227,6 +241,8 @@ function onProjectChanged(event: ProjectChanged): void {
       refreshModel();
       return;
     case 'evaluation':
+      // Images just added to the evaluation set lose the suggestions shown for them before.
+      suggestions.clear();
       refreshEvaluation();
       return;
   }

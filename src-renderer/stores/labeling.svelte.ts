@@ -6,16 +6,21 @@
  * before the view moves on; a failed label leaves the view on its image.
  */
 import type { ImageFilter, ImageItem, LabelAction, QueueItem, RoundInfo } from '../../src-shared/contract';
+import { SvelteSet } from 'svelte/reactivity';
 import { call } from '../api/client';
 import { firstUnlabeled, followQueue, nextInQueue } from '../logic/round-sequence';
 import {
   appendPage,
   applyLabels,
+  listingCount,
+  matchesFilter,
   nextIndex,
   nextPageOffset,
   nextUnlabeledIndex,
   previousIndex,
+  sequenceLength,
   shouldLoadMore,
+  type SourceCounts,
 } from '../logic/labeling-sequence';
 
 /**
@@ -31,14 +36,23 @@ class LabelingSession {
   source = $state<SessionSource>({ kind: 'queue' });
   items = $state.raw<ImageItem[]>([]);
   index = $state(0);
-  /** How many images the source held when the session started. */
-  total = $state(0);
+  /**
+   * How many images the source's listing holds on the server now: from each page, then kept
+   * live by label actions, label events and scans (see `recount`).
+   */
+  private listed = $state(0);
+  /** Images put into the sequence by hand, outside the source's paging (after undo, from the history). */
+  private readonly inserted = new SvelteSet<number>();
+  /** Length of the sequence: the loaded images and those still to come. */
+  total = $derived(this.source.kind === 'round' ? this.items.length : sequenceLength(this.items, filterOf(this.source), this.listed));
   exhausted = $state(false);
   loading = $state(false);
   started = $state(false);
   /** The labeler went past the last image of the source. */
   atEnd = $state(false);
   current = $derived(this.atEnd ? null : (this.items[this.index] ?? null));
+  /** The image on screen was put into the sequence by hand: it is not part of the source. */
+  currentInserted = $derived(this.current !== null && this.inserted.has(this.current.id));
   /** The open round when the source is the loop's queue, with each image's scores. */
   round = $state.raw<RoundInfo | null>(null);
   queueInfo = $derived(new Map<number, QueueItem>((this.round?.items ?? []).map((q) => [q.imageId, q])));
@@ -49,8 +63,6 @@ class LabelingSession {
    * server still lists that image as unlabeled, and must not offer it again as such.
    */
   private committed = new Map<number, number | null>();
-  /** Images put into the sequence by hand, outside the source's paging. */
-  private inserted = new Set<number>();
   private generation = 0;
 
   /** Run commands strictly in order, so fast key presses are neither lost nor reordered. */
@@ -70,18 +82,6 @@ class LabelingSession {
   /** Labeling or skipping moves to the next unlabeled image (not merely the next one). */
   private get toUnlabeled(): boolean {
     return this.source.kind !== 'browse';
-  }
-
-  private filter(): ImageFilter {
-    switch (this.source.kind) {
-      case 'queue':
-      case 'round':
-        return { kind: 'unlabeled' };
-      case 'evaluation':
-        return { kind: 'evaluation' };
-      case 'browse':
-        return this.source.filter;
-    }
   }
 
   /** The round with the labels this session committed since it was queried. */
@@ -123,10 +123,10 @@ class LabelingSession {
   /** No images loaded yet for `source` (the caller moves the generation on). */
   private clearSession(source: SessionSource, started: boolean): void {
     this.source = source;
-    this.inserted = new Set();
+    this.inserted.clear();
     this.items = [];
     this.index = 0;
-    this.total = 0;
+    this.listed = 0;
     this.exhausted = false;
     this.atEnd = false;
     this.started = started;
@@ -144,14 +144,13 @@ class LabelingSession {
         if (generation !== this.generation) return;
         this.round = round;
         this.items = items;
-        this.total = items.length;
         this.exhausted = true;
         return;
       }
       const offset = nextPageOffset(this.items, this.liveQueue, this.inserted);
-      const page = await call('images:list', { filter: this.filter(), offset, limit: PAGE });
+      const page = await call('images:list', { filter: filterOf(this.source), offset, limit: PAGE });
       if (generation !== this.generation) return;
-      if (this.items.length === 0) this.total = page.total;
+      this.listed = page.total;
       const before = this.items.length;
       this.items = appendPage(this.items, page.items);
       if (page.items.length < PAGE || this.items.length === before) this.exhausted = true;
@@ -186,9 +185,8 @@ class LabelingSession {
       const placement = followQueue(items, this.current?.id ?? null, sameRound, this.atEnd);
       this.round = round;
       this.items = items;
-      this.total = items.length;
       this.exhausted = true;
-      this.inserted = new Set();
+      this.inserted.clear();
       this.index = placement.index;
       this.atEnd = placement.atEnd;
     });
@@ -276,15 +274,41 @@ class LabelingSession {
     });
   }
 
+  /**
+   * The project's counts changed (labels here or elsewhere, an import, a scan): take the
+   * listing's count from them where they say it (not for the queue or the evaluation set).
+   */
+  recount(counts: SourceCounts): void {
+    if (this.source.kind === 'round') return;
+    const listed = listingCount(filterOf(this.source), counts);
+    if (listed !== null) this.listed = listed;
+  }
+
+  /** A label change announced by the back end: its action (when it has one), then the new counts. */
+  followLabels(action: LabelAction | null, counts: SourceCounts): void {
+    if (action) this.apply(action);
+    this.recount(counts);
+  }
+
   /** Images of a deleted class are unlabeled now. */
   forgetClass(classId: number): void {
     this.items = this.items.map((i) => (i.classId === classId ? { ...i, classId: null } : i));
   }
 
-  /** Record a label action's result in the loaded images. */
+  /**
+   * Record a label action's result in the loaded images (from its answer or its event, in
+   * either order: applying it twice changes nothing). A loaded image that joins or leaves the
+   * source's listing changes the listing's count with it, so the sequence length stays put.
+   */
   apply(action: LabelAction): void {
     action.imageIds.forEach((id, i) => this.committed.set(id, action.classIds[i] ?? null));
+    const filter = filterOf(this.source);
+    const before = this.items;
     this.items = applyLabels(this.items, action.imageIds, action.classIds);
+    before.forEach((item, i) => {
+      const after = this.items[i]!;
+      if (after !== item) this.listed += Number(matchesFilter(filter, after)) - Number(matchesFilter(filter, item));
+    });
     if (this.round) {
       const changes = new Map(action.imageIds.map((id, i) => [id, action.classIds[i] ?? null]));
       const items = this.round.items.map((q) => (changes.has(q.imageId) ? { ...q, classId: changes.get(q.imageId) ?? null } : q));
@@ -319,6 +343,19 @@ class LabelingSession {
       // The image left the project (rescan): start again from the queue.
       await this.start({ kind: 'queue' });
     }
+  }
+}
+
+/** The server listing a session's source pages through. */
+function filterOf(source: SessionSource): ImageFilter {
+  switch (source.kind) {
+    case 'queue':
+    case 'round':
+      return { kind: 'unlabeled' };
+    case 'evaluation':
+      return { kind: 'evaluation' };
+    case 'browse':
+      return source.filter;
   }
 }
 

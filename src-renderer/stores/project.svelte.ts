@@ -12,6 +12,8 @@ class ProjectState {
   rescanning = $state(false);
   lastScan = $state<ScanReport | null>(null);
   unreadable = $state<UnreadableFile[]>([]);
+  /** A project was just created here: its pre-trained model is the last step of the creation. */
+  askModel = $state(false);
 
   async load(): Promise<void> {
     try {
@@ -47,6 +49,7 @@ class ProjectState {
       const summary = await call('project:open', { path, create });
       this.summary = summary;
       this.lastScan = null;
+      this.askModel = create;
       return summary;
     } finally {
       this.opening = false;
@@ -69,8 +72,14 @@ class ProjectState {
   async close(): Promise<void> {
     await call('project:close');
     this.summary = null;
+    this.askModel = false;
     this.lastScan = null;
     await this.refreshRecent();
+  }
+
+  /** The model step was answered (a model chosen, or left for later). */
+  modelAsked(): void {
+    this.askModel = false;
   }
 
   async forget(path: string): Promise<void> {

@@ -178,7 +178,15 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   await page.getByLabel('Add').fill(String(EVALUATION));
   await page.getByRole('button', { name: 'random images' }).click();
   await page.getByRole('button', { name: `Label evaluation set (${EVALUATION})` }).click();
-  await expect(source).toHaveText('Evaluation set');
+  await expect(source).toHaveText('Evaluation set · folder order · no suggestions');
+  // A trained model exists, yet the evaluation set is labeled blind: no suggestion, Enter accepts none.
+  await expect(page.getByTestId('model-bar')).toContainText('labeled without suggestions');
+  await expect(page.getByTestId('suggestion')).toHaveCount(0);
+  const beforeEnter = await page.getByTestId('label-progress').textContent();
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('The evaluation set is labeled without suggestions')).toBeVisible();
+  await expect(page.getByTestId('label-progress')).toHaveText(beforeEnter ?? '');
+  await shot(page, 'label-evaluation-blind.png');
   await labelUntil(page, page.getByTestId('evaluation-done'), EVALUATION, evaluated);
 
   // The learning curve: one point per model version, rising.

@@ -65,6 +65,8 @@ test('label 20 images by keyboard, undo one, reload: every label is still there'
   await expect(page.getByTestId('path-status')).toContainText('create one');
   await shot(page, 'picker.png');
   await page.getByRole('button', { name: 'Create project' }).click();
+  // The model step of the creation: this flow labels without a model.
+  await page.getByRole('dialog', { name: 'Choose the pre-trained model' }).getByRole('button', { name: 'Decide later' }).click();
   const counts = page.getByTestId('project-counts');
   await expect(counts).toContainText('30 images', { timeout: 30_000 });
   await expect(page.getByTestId('shell-indicator')).toContainText('Browser');
@@ -261,6 +263,8 @@ test('rescan report, class deletion, bulk labeling, recent projects and a lost c
   await page.getByRole('button', { name: 'Close project' }).click();
   await page.getByLabel('Project folder').fill(gone);
   await page.getByRole('button', { name: 'Create project' }).click();
+  // The model step of the creation: this flow labels without a model.
+  await page.getByRole('dialog', { name: 'Choose the pre-trained model' }).getByRole('button', { name: 'Decide later' }).click();
   await expect(page.getByTestId('project-counts')).toContainText('2 images');
   await page.getByRole('button', { name: 'Close project' }).click();
   await fs.rm(gone, { recursive: true, force: true });

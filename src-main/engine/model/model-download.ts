@@ -100,7 +100,7 @@ function networkError(url: string, error: unknown): AppError {
   const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
   return new AppError(
     'NETWORK',
-    `Could not download ${url} (${detail}). Check the internet connection or proxy and retry: the download resumes where it stopped. Offline, copy the model folder to this computer and open it from disk.`,
+    `Could not download ${url} (${detail}). Check the internet connection or proxy and retry: the download resumes where it stopped. Offline, choose the built-in starter model, or copy the model folder to this computer and open it from disk.`,
   );
 }
 

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Adaptation } from '../../../src-main/adaptation/adaptation';
+import { KNOWN_MODELS } from '../../../src-main/engine/model/known-models';
+import { AppError } from '../../../src-shared/app-error';
 import { EventHub } from '../../../src-main/core/event-hub';
 import { Project } from '../../../src-main/project/project';
 import type { RoundInfo } from '../../../src-shared/contract';
@@ -174,5 +176,38 @@ describe('adaptation with a fake engine', () => {
     const rounds = engine.calls.filter((c) => c.kind === 'loopSelect').map((c) => (c.args as { round: number }).round);
     expect(rounds).toEqual([0, 1]);
     expect(second.index).toBe(1);
+  });
+
+  it('never suggests a class for an evaluation image, however it is reached (the honest estimate stays unbiased)', async () => {
+    const { project, adaptation, ant, bee } = await setup();
+    adaptation.evaluation.sample(3);
+    const evaluation = project.images.list({ kind: 'evaluation' }, 0, 100).items.map((i) => i.id);
+    expect(evaluation).toHaveLength(3);
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    const first = await adaptation.loop.nextRound();
+    first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+    await adaptation.loop.train();
+    expect(adaptation.status().modelVersion).toBe(1);
+    const others = project.images.list({ kind: 'unlabeled' }, 0, 100).items.map((i) => i.id).filter((id) => !evaluation.includes(id));
+    expect(adaptation.loop.suggestion(others[0]!)).not.toBeNull();
+    for (const id of evaluation) expect(adaptation.loop.suggestion(id)).toBeNull();
+  });
+
+  it('passes an offline download error on as the engine words it, saying each thing once', async () => {
+    const root = await imageFolder(2);
+    const project = Project.open(root, true);
+    const offline = new AppError(
+      'NETWORK',
+      'Could not download https://example.test/model.json (ENOTFOUND). Check the internet connection or proxy and retry: the download resumes where it stopped. Offline, choose the built-in starter model, or copy the model folder to this computer and open it from disk.',
+    );
+    const engine = new FakeEngine();
+    const request = engine.request.bind(engine);
+    engine.request = ((kind, args) => (kind === 'downloadModel' ? Promise.reject(offline) : request(kind, args))) as FakeEngine['request'];
+    const cacheRoot = await imageFolder(0);
+    const adaptation = new Adaptation({ project, engine: () => engine, events: new EventHub(), places: { cacheRoot }, log: () => {} });
+    open.push({ project, adaptation });
+    const error = await adaptation.chooseModel({ kind: 'known', id: KNOWN_MODELS[0]!.id }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).message).toBe(offline.message);
   });
 });

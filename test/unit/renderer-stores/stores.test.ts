@@ -8,11 +8,12 @@ import { classes } from '../../../src-renderer/stores/classes.svelte';
 import { dashboard } from '../../../src-renderer/stores/dashboard.svelte';
 import { engine } from '../../../src-renderer/stores/engine.svelte';
 import { HistoryStore } from '../../../src-renderer/stores/history.svelte';
+import { labeling as session } from '../../../src-renderer/stores/labeling.svelte';
 import { LoopStore } from '../../../src-renderer/stores/loop.svelte';
 import { project } from '../../../src-renderer/stores/project.svelte';
 import { closeProject } from '../../../src-renderer/orchestration/project-lifecycle';
 import { UiStore } from '../../../src-renderer/stores/ui.svelte';
-import type { ClassInfo, Dashboard, EngineStatus, ProjectSummary, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
+import type { ClassInfo, Dashboard, EngineStatus, ImageItem, ProjectSummary, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
 
 const sent: string[] = [];
 const answers = new Map<string, (args: unknown) => unknown>();
@@ -208,5 +209,53 @@ describe('closing a project', () => {
     answers.set('project:recent', () => []);
     await closeProject();
     expect(seenAtClose).toEqual([null]);
+  });
+});
+
+describe('labeling session', () => {
+  const image = (id: number, classId: number | null = null): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId, labeledAt: null });
+  /** A folder of `count` unlabeled images listed in pages, as the server would while a scan has found `count` so far. */
+  const serve = (count: number) =>
+    answers.set('images:list', (args) => {
+      const { offset, limit } = args as { offset: number; limit: number };
+      return { total: count, items: Array.from({ length: Math.max(0, Math.min(limit, count - offset)) }, (_, k) => image(offset + k + 1)) };
+    });
+
+  it('keeps the unlabeled queue\'s length live: a scan that found more images, labels here and elsewhere', async () => {
+    session.reset();
+    serve(200); // the first page was read while the scan had found 200 of 300 images
+    await session.start({ kind: 'queue' });
+    expect(session.total).toBe(200);
+    serve(300);
+    session.recount({ imageCount: 300, labeledCount: 0, classes: [] });
+    expect(session.total).toBe(300);
+
+    // Labeling the image on screen: the answer and the event, in either order, leave the length alone.
+    answers.set('labels:set', () => ({ actionId: 1, imageIds: [1], classIds: [7] }));
+    await session.label(7);
+    expect(session.total).toBe(300);
+    session.followLabels({ actionId: 1, imageIds: [1], classIds: [7] }, { imageCount: 300, labeledCount: 1, classes: [cls(7, 1)] });
+    expect(session.total).toBe(300);
+    session.followLabels({ actionId: 2, imageIds: [2], classIds: [7] }, { imageCount: 300, labeledCount: 2, classes: [cls(7, 2)] });
+    expect(session.total).toBe(300);
+    expect(session.index).toBe(1);
+    answers.set('labels:set', () => ({ actionId: 2, imageIds: [2], classIds: [7] }));
+    await session.label(7); // its event came first
+    expect(session.total).toBe(300);
+    expect(session.index).toBe(2);
+
+    // Labels given elsewhere (the gallery, another window) to images not loaded yet shorten the queue.
+    session.followLabels({ actionId: 3, imageIds: [250, 251], classIds: [7, 7] }, { imageCount: 300, labeledCount: 4, classes: [cls(7, 4)] });
+    expect(session.total).toBe(298);
+    expect(`${session.index + 1} / ${session.total}`).toBe('3 / 298');
+  });
+
+  it('counts a browse through labeled images from the label counts', async () => {
+    session.reset();
+    answers.set('images:list', () => ({ total: 2, items: [image(4, 7), image(9, 7)] }));
+    await session.start({ kind: 'browse', filter: { kind: 'labeled' }, title: 'Labeled images' });
+    expect(session.total).toBe(2);
+    session.followLabels({ actionId: 1, imageIds: [12], classIds: [7] }, { imageCount: 20, labeledCount: 3, classes: [cls(7, 3)] });
+    expect(session.total).toBe(3);
   });
 });

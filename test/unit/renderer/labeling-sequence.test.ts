@@ -7,6 +7,8 @@ import {
   nextUnlabeledIndex,
   prefetchIds,
   previousIndex,
+  sessionTitle,
+  sequenceLength,
   shouldLoadMore,
 } from '../../../src-renderer/logic/labeling-sequence';
 
@@ -63,5 +65,23 @@ describe('labeling sequence', () => {
     expect(shouldLoadMore(100, 85, false, 20)).toBe(true);
     expect(shouldLoadMore(100, 50, false, 20)).toBe(false);
     expect(shouldLoadMore(100, 99, true, 20)).toBe(false);
+  });
+});
+
+describe('session header and length', () => {
+  it('names the real source and order, and says when the image on screen is not part of it', () => {
+    expect(sessionTitle({ kind: 'queue' }, { labeled: false, inserted: false })).toBe('Unlabeled · folder order');
+    expect(sessionTitle({ kind: 'browse', title: 'Labeled images' }, { labeled: true, inserted: false })).toBe('Labeled images · folder order');
+    expect(sessionTitle({ kind: 'queue' }, { labeled: true, inserted: false })).toBe('Unlabeled · folder order · back on an image labeled since');
+    expect(sessionTitle({ kind: 'queue' }, { labeled: true, inserted: true })).toBe('Unlabeled · folder order · this image is shown from outside it');
+    expect(sessionTitle({ kind: 'evaluation' }, null)).toBe('Evaluation set · folder order · no suggestions');
+    expect(sessionTitle({ kind: 'round', roundIndex: 3 }, { labeled: true, inserted: false })).toBe('Queue · round 3');
+  });
+
+  it('counts the loaded images and those the server still lists beyond them', () => {
+    expect(sequenceLength(items, { kind: 'unlabeled' }, 3)).toBe(5);
+    expect(sequenceLength(items, { kind: 'unlabeled' }, 10)).toBe(12);
+    expect(sequenceLength(items, { kind: 'labeled' }, 2)).toBe(5);
+    expect(sequenceLength(items, { kind: 'all' }, 0)).toBe(5);
   });
 });

@@ -1,0 +1,152 @@
+/**
+ * The workspace around the labeler: background progress never moves what is under the cursor,
+ * and a new project asks for its pre-trained model as a step of its creation.
+ */
+import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { WsEvent } from '../../src-shared/ws-protocol';
+import { makeImageFolder } from './support/image-folder';
+import { watchProblems } from './support/page-problems';
+import { startWebHost, type RunningHost } from './support/web-host';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SHOTS = path.join(ROOT, 'test-results/e2e');
+
+let host: RunningHost;
+let stateDir: string;
+const folders: string[] = [];
+
+test.beforeAll(async () => {
+  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-state-'));
+  host = await startWebHost(ROOT, stateDir);
+  await fs.mkdir(SHOTS, { recursive: true });
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+  for (const folder of folders) await fs.rm(folder, { recursive: true, force: true });
+  await fs.rm(stateDir, { recursive: true, force: true });
+});
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
+
+/** Pass the page's WebSocket through; the returned function pushes an event to the page as the host would. */
+async function relay(page: Page): Promise<(message: WsEvent) => void> {
+  let route: WebSocketRoute | null = null;
+  await page.routeWebSocket(/\/ws\?/, (ws) => {
+    ws.connectToServer();
+    route = ws;
+  });
+  return (message) => {
+    if (!route) throw new Error('the page has not connected yet');
+    route.send(JSON.stringify(message));
+  };
+}
+
+/** Create a project on a fresh folder of `count` images through the picker (closing the one a previous test left open). */
+async function createProject(page: Page, count: number): Promise<string> {
+  const folder = await makeImageFolder(count);
+  folders.push(folder);
+  const close = page.getByRole('button', { name: 'Close project' });
+  await expect(page.getByLabel('Project folder').or(close)).toBeVisible();
+  if (await close.isVisible()) await close.click();
+  await page.getByLabel('Project folder').fill(folder);
+  await expect(page.getByTestId('path-status')).toContainText('create one');
+  await page.getByRole('button', { name: 'Create project' }).click();
+  return folder;
+}
+
+test('background progress does not move the image being labeled', async ({ page }) => {
+  const problems = watchProblems(page);
+  const push = await relay(page);
+  await page.goto(host.url);
+  await createProject(page, 12);
+  const modelStep = page.getByRole('dialog', { name: 'Choose the pre-trained model' });
+  if (await modelStep.isVisible()) await modelStep.getByRole('button', { name: 'Decide later' }).click();
+  await expect(page.getByTestId('project-counts')).toContainText('12 images', { timeout: 30_000 });
+  const image = page.getByTestId('current-image');
+  await expect(image).toBeVisible();
+  const box = async () => {
+    const [viewport, picture] = await Promise.all([page.getByTestId('viewport').boundingBox(), image.boundingBox()]);
+    return { viewport, picture };
+  };
+  const before = await box();
+
+  // Extraction and training at once, the widest the progress gets.
+  const progress = (kind: 'extract' | 'train', done: number, total: number): WsEvent => ({
+    type: 'event',
+    event: 'job:progress',
+    payload: { jobId: `e2e-${kind}`, kind, phase: kind === 'train' ? 'training' : '', done, total, rate: 12.5, etaSeconds: 42 },
+  });
+  push(progress('extract', 3, 12));
+  const strip = page.getByRole('status', { name: 'Background work' });
+  await expect(strip).toContainText('Feature extraction');
+  const duringOne = await box();
+  await shot(page, 'workspace-progress-one.png');
+  push(progress('train', 1, 20));
+  await expect(strip).toContainText('Training');
+  await expect(strip.getByRole('button', { name: 'Cancel feature extraction' })).toBeVisible();
+  const during = await box();
+  await shot(page, 'workspace-progress.png');
+
+  push({ type: 'event', event: 'job:completed', payload: { jobId: 'e2e-extract', kind: 'extract' } });
+  push({ type: 'event', event: 'job:completed', payload: { jobId: 'e2e-train', kind: 'train' } });
+  await expect(strip).toBeHidden();
+  const after = await box();
+
+  expect(duringOne, 'the progress moved the image').toEqual(before);
+  expect(during, 'a second job moved the image').toEqual(before);
+  expect(after, 'the end of the progress moved the image').toEqual(before);
+  expect(problems).toEqual([]);
+});
+
+test('a new project asks for its model; the starter is the default', async ({ page }) => {
+  const problems = watchProblems(page);
+  await page.goto(host.url);
+  await createProject(page, 6);
+  const step = page.getByRole('dialog', { name: 'Choose the pre-trained model' });
+  await expect(step).toBeVisible();
+  await expect(step.getByRole('radio', { name: /Starter model/ })).toBeChecked();
+  await expect(step.getByRole('radio', { name: /MobileNet/ }).first()).toBeVisible();
+  await expect(step.getByRole('radio', { name: /model folder on this computer/ })).toBeVisible();
+  await shot(page, 'model-step.png');
+  await step.getByRole('button', { name: 'Use this model' }).click();
+  await expect(step).toBeHidden();
+  // The model in use is named in the row under the header once its features are ready.
+  await expect(page.getByTestId('engine-summary')).toContainText('Model: Starter CNN', { timeout: 60_000 });
+  await expect(page.getByTestId('engine-summary')).toContainText('features ready', { timeout: 60_000 });
+  await page.keyboard.press('Alt+5');
+  const choices = page.getByRole('list', { name: 'Model choices' });
+  await expect(choices.getByRole('listitem').filter({ hasText: 'Starter model' })).toContainText('In use');
+  expect(problems).toEqual([]);
+});
+
+test('a model folder chosen at creation continues in Adapt: layers fit the panel, its card says "In use"', async ({ page }) => {
+  const problems = watchProblems(page);
+  await page.goto(host.url);
+  await createProject(page, 6);
+  const step = page.getByRole('dialog', { name: 'Choose the pre-trained model' });
+  await step.getByRole('radio', { name: /model folder on this computer/ }).check();
+  await step.getByRole('button', { name: 'Continue in Adapt' }).click();
+  await expect(step).toBeHidden();
+  const field = page.getByLabel('Model folder');
+  await expect(field).toBeFocused();
+  await field.fill(path.join(ROOT, '../shared/models/mobilenet_v1_0.25_224'));
+  await page.getByRole('button', { name: 'Inspect' }).click();
+  const picker = page.getByRole('group', { name: 'Layer picker' });
+  await expect(picker).toBeVisible({ timeout: 60_000 });
+  const card = await page.getByRole('region', { name: 'Model' }).boundingBox();
+  for (const select of await picker.getByRole('combobox').all()) {
+    const box = (await select.boundingBox())!;
+    expect(box.x + box.width, 'a layer dropdown overflows the model panel').toBeLessThanOrEqual(card!.x + card!.width + 0.5);
+  }
+  await shot(page, 'model-folder-layers.png');
+  await page.getByRole('button', { name: 'Use this model' }).click();
+  await expect(page.getByTestId('folder-model')).toContainText('In use', { timeout: 60_000 });
+  await expect(page.getByRole('list', { name: 'Model choices' }).getByText('In use')).toHaveCount(1);
+  await shot(page, 'model-folder-in-use.png');
+  expect(problems).toEqual([]);
+});
