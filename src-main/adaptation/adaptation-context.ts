@@ -29,9 +29,11 @@ export class AdaptationContext {
     readonly events: EventHub,
     readonly places: ModelPlaces,
     readonly log: (message: string) => void,
+    /** A fixed seed (reproducible runs); by default one derived from the project's identity. */
+    seed?: number,
   ) {
     this.store = new AdaptationStore(project.db);
-    this.seed = createHash('sha256').update(project.summary().createdAt + project.root).digest().readUInt32LE(0);
+    this.seed = seed ?? createHash('sha256').update(project.summary().createdAt + project.root).digest().readUInt32LE(0);
   }
 
   get isClosed(): boolean {

@@ -27,6 +27,8 @@ export interface AdaptationOptions {
   log: (message: string) => void;
   /** Timers of the training scheduler (tests drive them). */
   timers?: SchedulerTimers;
+  /** A fixed seed for evaluation samples, random picks and training (reproducible runs). */
+  seed?: number;
 }
 
 export class Adaptation {
@@ -39,7 +41,7 @@ export class Adaptation {
   readonly transfer: Transfer;
 
   constructor(options: AdaptationOptions) {
-    const ctx = new AdaptationContext(options.project, options.engine, options.events, options.places, options.log);
+    const ctx = new AdaptationContext(options.project, options.engine, options.events, options.places, options.log, options.seed);
     this.ctx = ctx;
     ctx.engineStatus = () => this.status();
     this.pool = new PoolSession(ctx);

@@ -31,6 +31,8 @@ export interface WorkspaceOptions {
   places?: ModelPlaces;
   /** Engine factory (tests may run the worker from sources, or pass a fake). */
   createEngine?: () => EngineHandle;
+  /** A fixed seed for every project's active loop (reproducible runs: tests, benchmarks); by default each project derives its own. */
+  seed?: number;
 }
 
 /** How many past openings keep their project's name, for messages naming what a window shows. */
@@ -150,6 +152,7 @@ export class Workspace {
       events: this.events,
       places: this.options.places ?? {},
       log: (m) => this.log(m),
+      ...(this.options.seed !== undefined ? { seed: this.options.seed } : {}),
     });
     this.adaptationService.start();
     const session = randomUUID();

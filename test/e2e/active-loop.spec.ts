@@ -134,6 +134,12 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   await batch.press('Enter');
   await expect(batch).toHaveValue(String(BATCH));
 
+  // The default strategy is the recommended one; this flow runs the paper's ADMA to follow its λ schedule.
+  const strategy = page.getByLabel('Strategy');
+  await expect(strategy.locator('option:checked')).toHaveText(/Recommended/);
+  await strategy.selectOption('adma');
+  await expect(strategy).toHaveValue('adma');
+
   // Round 0: query the first batch; it is ranked by distinctiveness (λ = 0).
   await page.getByRole('button', { name: 'Query the first batch' }).click();
   await expect(page.getByTestId('queue-row')).toHaveCount(BATCH);
