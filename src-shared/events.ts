@@ -36,7 +36,9 @@ export type ProjectChanged =
   /** `action` is null for an import (many rows) or a deleted class. */
   | { change: 'labels'; action: LabelAction | null; labeledCount: number; classes: ClassInfo[] }
   | { change: 'engine'; status: EngineStatus }
-  | { change: 'round'; round: RoundInfo };
+  | { change: 'round'; round: RoundInfo }
+  /** Something outside the app damaged the project and the app repaired it; say what may be lost. */
+  | { change: 'warning'; message: string };
 
 export type ProjectChange = ProjectChanged['change'];
 

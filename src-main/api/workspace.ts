@@ -143,7 +143,10 @@ export class Workspace {
     if (!check.isDirectory) throw new AppError('NOT_A_FOLDER', `${check.path} is a file; choose the folder that holds your images.`);
     if (!check.readable) throw new AppError('UNREADABLE', `The folder ${check.path} cannot be read (permission denied).`);
     if (this.project?.root === check.path) return this.requireSummary();
-    const next = Project.open(check.path, create);
+    const next = Project.open(check.path, create, (message) => {
+      this.log(message);
+      this.events.emit('project:changed', { change: 'warning', message });
+    });
     await this.close();
     this.project = next;
     this.adaptationService = new Adaptation({

@@ -36,17 +36,19 @@ export class Project implements MediaSource {
     readonly db: Database.Database,
     private readonly lock: ProjectLock,
     readonly created: boolean,
+    warn?: (message: string) => void,
   ) {
     this.images = new ImageIndex(db);
     this.classes = new ClassStore(db);
     this.labels = new LabelStore(db, currentActor());
-    this.wal = new WalGuard(db, projectDbPath(root));
+    this.wal = new WalGuard(db, projectDbPath(root), warn);
   }
 
-  static open(folder: string, create: boolean): Project {
+  /** `warn`: told when the project was damaged from outside while open (e.g. its -wal deleted) and repaired. */
+  static open(folder: string, create: boolean, warn?: (message: string) => void): Project {
     const root = path.resolve(folder);
     const { db, adminDir, lock, created } = openProjectDb(root, create);
-    const project = new Project(root, adminDir, db, lock, created);
+    const project = new Project(root, adminDir, db, lock, created, warn);
     if (created) {
       const set = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
       set.run('created_at', new Date().toISOString());

@@ -245,6 +245,9 @@ function onProjectChanged(event: ProjectChanged): void {
       suggestions.clear();
       refreshEvaluation();
       return;
+    case 'warning':
+      toasts.error(event.message, 'Project repaired');
+      return;
   }
 }
 
