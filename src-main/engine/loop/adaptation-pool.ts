@@ -12,7 +12,7 @@ import { estimatePoolCentres, restorePoolCentres } from '../adma/pool-centres';
 import type { SelectionContext } from '../adma/selection-context';
 import { createStrategy } from '../adma/strategy-registry';
 import { FeatureStore, featureStorePath } from '../features/feature-store';
-import type { LoadedModel } from '../model/load-model';
+import { layersModelOf, type LoadedModel } from '../model/load-model';
 import { loadShippedCentreSet } from '../model/shipped-centre-set';
 import { fineTune } from '../train/fine-tune';
 import { loadHead, saveHead } from '../train/head-file';
@@ -249,7 +249,7 @@ export class AdaptationPool {
       // A light head warm-starts a deep one's dense layer; the reverse does not fit.
       if (head.mode === args.mode || args.mode === 'deep') previous = head;
     }
-    const topBlock = args.mode === 'deep' && !(previous?.block) ? readTopBlock(this.loaded.model, this.loaded.descriptor.cutLayer, this.loaded.descriptor.layerB) : undefined;
+    const topBlock = args.mode === 'deep' && !(previous?.block) ? readTopBlock(layersModelOf(this.loaded, 'Deep fine-tuning'), this.loaded.descriptor.cutLayer, this.loaded.descriptor.layerB) : undefined;
     const result = await fineTune(
       { features: data, rowShape, labels: usable.map((l) => l.classIndex) },
       {
