@@ -191,6 +191,20 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     if (args.classNames.length !== head.classes.length) {
       throw new AppError('BAD_ARGUMENT', `${args.classNames.length} class names for a head of ${head.classes.length} classes.`);
     }
+    const { onnx } = current.loaded;
+    if (onnx) {
+      // An ONNX trunk: model.onnx composed from the user's graph and the head, no TF.js copy.
+      const { exportOnnxFolderClassifier } = await import('./onnx/onnx-folder-export');
+      return exportOnnxFolderClassifier({
+        folder: onnx,
+        descriptor: current.loaded.descriptor,
+        head: { ...head, classes: args.classNames },
+        outDir: args.outDir,
+        labelCounts: args.labelCounts,
+        backend: facts.backend || backend.label,
+        metrics: args.metrics,
+      });
+    }
     return exportClassifier({
       source: layersModelOf(current.loaded, 'Exporting the adapted model as TF.js'),
       descriptor: current.loaded.descriptor,

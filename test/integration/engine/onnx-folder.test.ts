@@ -184,5 +184,25 @@ describe('ONNX model folder extraction through the engine worker', () => {
     expect(deep.code).toBe('UNSUPPORTED');
     expect(deep.message).toMatch(/Deep fine-tuning needs the model as a TF\.js Layers graph/);
 
+    // Export: model.onnx composed from the user's graph up to layer B and the light head, pixels 0..255 NHWC in.
+    const outDir = join(project, 'export');
+    await client.request('loopPrepare', { projectDir: project, model, items: pool, deep: false, excludedIds: [], centres: prepared.centres, headDir: join(project, 'head-1') });
+    const exported = await client.request('loopExport', { headDir: join(project, 'head-1'), outDir, classNames: ['ant', 'bee'], labelCounts: [1, 1], metrics: {}, training: {} });
+    expect(exported.files).toEqual(['model.onnx', 'labels.json', 'preprocessing.json', 'MODEL_CARD.md']);
+    const ort = (await import('onnxruntime-node')).default;
+    const session = await ort.InferenceSession.create(join(outDir, 'model.onnx'));
+    const pixels = Float32Array.from([1, 2, 3].flatMap((seed) => Array.from(pixelsOf(seed))));
+    const out = await session.run({ pixels: new ort.Tensor('float32', pixels, [3, SIZE, SIZE, 3]) });
+    const probabilities = out.probabilities?.data as Float32Array;
+    const { loadHead } = await import('../../../src-main/engine/train/head-file');
+    const { predictProbabilities } = await import('../../../src-main/engine/train/predict-probabilities');
+    const { head } = await loadHead(join(project, 'head-1'));
+    const reread = FeatureStore.openExisting(result.storePath);
+    const expected = await predictProbabilities(head, reread.load(items.map((i) => i.hash)).b);
+    reread.close();
+    const exportDiff = Math.max(...Array.from(probabilities, (v, k) => Math.abs(v - (expected[k] as number))));
+    expect(exportDiff).toBeLessThan(1e-5);
+    await session.release();
+
   });
 });
