@@ -207,11 +207,31 @@ async function probe(ort: OrtModule, graph: OnnxGraph, p: OnnxPreprocessing): Pr
   }
 }
 
+/**
+ * Layer names proposed for a classifier graph, or null: the softmax is the last Softmax node
+ * with a [batch, K] output, layer B the input of the Gemm/MatMul feeding it, layer A the
+ * middle one of the graph's 4-D maps, and the cut layer layer B (deep mode is not offered).
+ */
+export function proposeLayers(model: ModelProto, layers: readonly ModelLayer[]): LayerNames | null {
+  const nodes = model.graph?.node ?? [];
+  const shapeOf = new Map(layers.map((l) => [l.name, l.outputShape]));
+  const producer = new Map(nodes.flatMap((n) => (n.output ?? []).map((o) => [o, n] as const)));
+  const softmax = [...nodes].reverse().find((n) => n.opType === 'Softmax' && shapeOf.get(n.output?.[0] ?? '')?.length === 2);
+  const softmaxLayer = softmax?.output?.[0];
+  let logits = producer.get(softmax?.input?.[0] ?? '');
+  if (logits?.opType === 'Add') logits = producer.get(logits.input?.[0] ?? '') ?? logits; // MatMul + Add
+  const layerB = logits && (logits.opType === 'Gemm' || logits.opType === 'MatMul') ? logits.input?.[0] : undefined;
+  const maps = layers.filter((l) => l.outputShape.length === 4);
+  const layerA = maps[Math.floor(maps.length / 2)]?.name;
+  if (!softmaxLayer || !layerB || !layerA || !shapeOf.has(layerB)) return null;
+  return { layerA, layerB, softmaxLayer, cutLayer: layerB };
+}
+
 /** What the layer picker shows for an ONNX folder. */
 export async function inspectOnnxFolder(folder: string, file: string): Promise<ModelInspection> {
   const graph = await readOnnxGraph(file);
   const { layers } = await probe(requireOrt(), graph, graph.input.defaults);
-  return { path: folder, layers, detected: null, onnx: { file: basename(file), inputName: graph.input.name, inputShape: graph.input.shape, defaults: graph.input.defaults } };
+  return { path: folder, layers, detected: proposeLayers(graph.model, layers), onnx: { file: basename(file), inputName: graph.input.name, inputShape: graph.input.shape, defaults: graph.input.defaults } };
 }
 
 /** A chosen node output as a feature shape: NCHW [1, c, h, w] becomes [h, w, c]; [1, c] stays [c]. */

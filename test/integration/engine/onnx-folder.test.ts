@@ -62,7 +62,8 @@ describe('ONNX model folder inspection', () => {
       inputShape: layout === 'NCHW' ? ['batch', 3, SIZE, SIZE] : ['batch', SIZE, SIZE, 3],
       defaults: { height: SIZE, width: SIZE, scaling: 'imagenet', channelOrder: 'RGB', layout },
     });
-    expect(inspection.detected).toBeNull();
+    // Proposed: the last softmax, the input of the dense layer feeding it, the middle map; the user checks them.
+    expect(inspection.detected).toEqual({ layerA: 'relu', layerB: 'flat', softmaxLayer: 'probs', cutLayer: 'flat' });
     const byName = Object.fromEntries(inspection.layers.map((l) => [l.name, l]));
     expect(byName.conv).toEqual({ name: 'conv', className: 'Conv', outputShape: [null, FILTERS, SIZE, SIZE] });
     expect(byName.gap?.outputShape).toEqual([null, FILTERS, 1, 1]);
