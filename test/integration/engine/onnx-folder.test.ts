@@ -118,6 +118,25 @@ describe('ONNX model folder inspection', () => {
   });
 });
 
+describe('ONNX model folder on a TF.js backend', () => {
+  it('still extracts on ONNX Runtime when TF.js runs the other models (ADMA_BACKEND=wasm)', async () => {
+    const client = new EngineClient();
+    try {
+      const info = await client.request('init', { prefer: 'wasm' });
+      expect(info.inference.name).toBe('wasm');
+      const dir = folderWith('on-wasm', 'tiny.onnx', tinyClassifier('NCHW'));
+      const path = join(root, 'on-wasm.png');
+      await sharp(Buffer.from(pixelsOf(5)), { raw: { width: SIZE, height: SIZE, channels: 3 } }).png().toFile(path);
+      const model = { kind: 'folder' as const, path: dir, layers: LAYERS };
+      const result = await client.request('extractFeatures', { model, projectDir: join(root, 'project-wasm'), items: [{ path, hash: await hashImageFile(path) }] });
+      expect(result).toMatchObject({ computed: 1, runtimeFallback: null });
+      expect(result.runtime).toMatch(/^ONNX Runtime [\d.]+ \(\d+ threads?\)$/);
+    } finally {
+      await client.terminate();
+    }
+  });
+});
+
 describe('ONNX model folder extraction through the engine worker', () => {
   let client: EngineClient;
   beforeAll(() => {
