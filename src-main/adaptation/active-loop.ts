@@ -46,6 +46,10 @@ export class ActiveLoop {
     const { ctx } = this;
     const before = ctx.store.settings();
     const next: LoopSettings = { ...before, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
+    const choice = ctx.store.model()?.choice;
+    if (next.mode === 'deep' && choice?.kind === 'folder' && choice.onnx) {
+      throw new AppError('UNSUPPORTED', 'Deep mode is not available with an ONNX model: it fine-tunes the layers above the cut, which needs a TF.js Layers model. Use light mode.');
+    }
     ctx.store.saveSettings(next);
     if (next.mode !== before.mode) {
       this.parts.pool.invalidate();

@@ -44,6 +44,6 @@ export function modelSource(choice: ModelChoice, places: ModelPlaces): ModelSour
     case 'known':
       return places.cacheRoot ? { kind: 'known', id: choice.id, cacheRoot: places.cacheRoot } : { kind: 'known', id: choice.id };
     case 'folder':
-      return choice.layers ? { kind: 'folder', path: choice.path, layers: choice.layers } : { kind: 'folder', path: choice.path };
+      return { kind: 'folder', path: choice.path, ...(choice.layers ? { layers: choice.layers } : {}), ...(choice.onnx ? { onnx: choice.onnx } : {}) };
   }
 }

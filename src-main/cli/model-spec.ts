@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
-import type { LoadedModel } from '../engine/model/load-model';
+import type { TfLoadedModel } from '../engine/model/load-model';
 import type { ModelSpec } from './cli-workspace';
 import { UsageError } from './usage-error';
 
@@ -23,7 +23,7 @@ export function parseModelSpec(value: string): ModelSpec {
   return { kind: 'dir', location: dir };
 }
 
-export async function loadModelFromSpec(spec: ModelSpec, onStatus: (line: string) => void): Promise<LoadedModel> {
+export async function loadModelFromSpec(spec: ModelSpec, onStatus: (line: string) => void): Promise<TfLoadedModel> {
   const { loadModelFolder, loadStarterModel } = await import('../engine/model/load-model');
   if (spec.kind === 'starter') return loadStarterModel();
   if (spec.kind === 'dir') {

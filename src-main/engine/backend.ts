@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
-import { defaultThreads, loadOnnxRuntime, onnxRuntimeVersion, type OrtModule } from './onnx/onnx-runtime';
+import { defaultThreads, loadOnnxRuntime, onnxRuntimeLabel, type OrtModule } from './onnx/onnx-runtime';
 import { BACKEND_CHOICES, type BackendChoice, type BackendName } from './backend-choice';
 
 export { BACKEND_CHOICES, type BackendChoice, type BackendName };
@@ -88,7 +88,7 @@ async function startBackend(wanted: BackendChoice | undefined): Promise<BackendI
     if ('ort' in ort) {
       ortModule = ort.ort;
       const threads = defaultThreads();
-      inference = { name: 'onnxruntime', label: `ONNX Runtime ${onnxRuntimeVersion()} (${threads} thread${threads === 1 ? '' : 's'})`, threads };
+      inference = { name: 'onnxruntime', label: onnxRuntimeLabel(threads), threads };
     } else {
       fallbacks.push(`ONNX Runtime unavailable: ${ort.error}`);
     }

@@ -12,7 +12,7 @@ import { extractFeatures } from './features/extract-features';
 import { featureRuntimeFor } from './onnx/feature-runtime';
 import { FeatureStore, featureLayoutOf, featureStorePath } from './features/feature-store';
 import { findKnownModel, modelForUrl, type KnownModel } from './model/known-models';
-import { loadModelFolder, loadStarterModel, type LoadedModel } from './model/load-model';
+import { layersModelOf, loadAnyModelFolder, loadStarterModel, type LoadedModel } from './model/load-model';
 import { downloadModel, loadKnownModel } from './model/model-download';
 import { ProgressMeter, type ProgressSnapshot } from '../core/progress-meter';
 import { exportClassifier } from './export/export-classifier';
@@ -63,7 +63,7 @@ function knownOrThrow(id: string): KnownModel {
 function startLoading(source: ModelSource): Promise<LoadedModel> {
   switch (source.kind) {
     case 'folder':
-      return loadModelFolder(source.path, { layers: source.layers, normalization: source.normalization, resize: source.resize });
+      return loadAnyModelFolder(source.path, { layers: source.layers, normalization: source.normalization, resize: source.resize, ...(source.onnx ? { onnx: source.onnx } : {}) });
     case 'known':
       return loadKnownModel(knownOrThrow(source.id), source.cacheRoot);
     case 'url':
@@ -191,8 +191,22 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     if (args.classNames.length !== head.classes.length) {
       throw new AppError('BAD_ARGUMENT', `${args.classNames.length} class names for a head of ${head.classes.length} classes.`);
     }
+    const { onnx } = current.loaded;
+    if (onnx) {
+      // An ONNX trunk: model.onnx composed from the user's graph and the head, no TF.js copy.
+      const { exportOnnxFolderClassifier } = await import('./onnx/onnx-folder-export');
+      return exportOnnxFolderClassifier({
+        folder: onnx,
+        descriptor: current.loaded.descriptor,
+        head: { ...head, classes: args.classNames },
+        outDir: args.outDir,
+        labelCounts: args.labelCounts,
+        backend: facts.backend || backend.label,
+        metrics: args.metrics,
+      });
+    }
     return exportClassifier({
-      source: current.loaded.model,
+      source: layersModelOf(current.loaded, 'Exporting the adapted model as TF.js'),
       descriptor: current.loaded.descriptor,
       head: { ...head, classes: args.classNames },
       outDir: args.outDir,

@@ -3,7 +3,7 @@
  * model, features), the model choices offered, and a model folder's inspection for the
  * layer picker. Errors of a choice are kept here so the picker can show them beside itself.
  */
-import type { EngineStatus, LayerNames, ModelChoice, ModelInspection, ModelOption, ProjectChange, ProjectChanged } from '../../src-shared/contract';
+import type { EngineStatus, LayerNames, ModelChoice, ModelInspection, ModelOption, OnnxPreprocessing, ProjectChange, ProjectChanged } from '../../src-shared/contract';
 import { call, errorMessage } from '../api/client';
 
 /** A stable key for a model choice (which option is being chosen, which is current). */
@@ -85,8 +85,8 @@ class EngineState {
     }
   }
 
-  chooseFolder(path: string, layers: LayerNames | null): Promise<boolean> {
-    return this.choose(layers ? { kind: 'folder', path, layers } : { kind: 'folder', path });
+  chooseFolder(path: string, layers: LayerNames | null, onnx: OnnxPreprocessing | null = null): Promise<boolean> {
+    return this.choose({ kind: 'folder', path, ...(layers ? { layers } : {}), ...(onnx ? { onnx } : {}) });
   }
 
   async cancelFeatures(): Promise<void> {

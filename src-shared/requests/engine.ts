@@ -6,7 +6,20 @@ import { command, query } from './request-def';
 export type ModelChoice =
   | { kind: 'starter' }
   | { kind: 'known'; id: string }
-  | { kind: 'folder'; path: string; layers?: LayerNames };
+  | { kind: 'folder'; path: string; layers?: LayerNames; onnx?: OnnxPreprocessing };
+
+/**
+ * How pixels are fed to an ONNX image model (a folder holding one `.onnx` file): input size,
+ * scaling of the 0..255 values ('unit' x/255, 'symmetric' x/127.5-1, 'imagenet' (x/255-mean)/std
+ * with ImageNet's RGB mean and std, 'raw' x), channel order and tensor layout.
+ */
+export interface OnnxPreprocessing {
+  height: number;
+  width: number;
+  scaling: 'unit' | 'symmetric' | 'imagenet' | 'raw';
+  channelOrder: 'RGB' | 'BGR';
+  layout: 'NCHW' | 'NHWC';
+}
 
 export interface LayerNames {
   layerA: string;
@@ -36,6 +49,13 @@ export interface ModelInspection {
   layers: ModelLayer[];
   /** Layer names detected automatically (MobileNet v1, starter), or null. */
   detected: LayerNames | null;
+  /**
+   * Present for an ONNX model folder: the file, its image input, and preprocessing defaults
+   * read from the input shape. Its `layers` are the graph's node outputs (float tensors) with
+   * the shapes a probe run gave; 4-D maps inside the graph are read as NCHW. Deep
+   * fine-tuning cannot cut an arbitrary ONNX graph: such models adapt in light mode only.
+   */
+  onnx?: { file: string; inputName: string; inputShape: (number | string | null)[]; defaults: OnnxPreprocessing };
 }
 
 export type FeatureState = 'none' | 'running' | 'complete' | 'cancelled' | 'failed';
@@ -60,10 +80,17 @@ const layerNames = s.object({
   softmaxLayer: s.string({ min: 1, max: 200 }),
   cutLayer: s.string({ min: 1, max: 200 }),
 });
+const onnxPreprocessing = s.object({
+  height: s.int({ min: 1, max: 4096 }),
+  width: s.int({ min: 1, max: 4096 }),
+  scaling: s.literal('unit', 'symmetric', 'imagenet', 'raw'),
+  channelOrder: s.literal('RGB', 'BGR'),
+  layout: s.literal('NCHW', 'NHWC'),
+});
 const modelChoice: Schema<ModelChoice> = s.variant('kind', {
   starter: s.object({ kind: s.literal('starter') }),
   known: s.object({ kind: s.literal('known'), id: s.string({ min: 1, max: 200 }) }),
-  folder: s.object({ kind: s.literal('folder'), path: s.string({ min: 1 }), layers: s.optional(layerNames) }),
+  folder: s.object({ kind: s.literal('folder'), path: s.string({ min: 1 }), layers: s.optional(layerNames), onnx: s.optional(onnxPreprocessing) }),
 });
 
 export const engineRequests = {

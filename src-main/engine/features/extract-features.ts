@@ -7,7 +7,7 @@
  * keeps everything finished, and a later run resumes without recomputing anything.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ErrorData } from '../../../src-shared/app-error';
+import { AppError, type ErrorData } from '../../../src-shared/app-error';
 import type { LoadedModel } from '../model/load-model';
 import type { ResizeMode } from '../preprocess/decode-image';
 import { prefetchDecodedBatches, type DecodeItem } from '../preprocess/prefetch-decoded-batches';
@@ -92,10 +92,12 @@ async function modelOutputs(loaded: LoadedModel, pixels: Uint8Array, n: number, 
   const { height, width, channels } = descriptor.input;
   const { scale, offset } = descriptor.normalization;
   // Native uint8 -> float32 conversion, then normalisation on the backend (SIMD on wasm).
+  const model = features.model;
+  if (!model) throw new AppError('UNSUPPORTED', `${descriptor.name} is an ONNX model and runs on ONNX Runtime only, which is not the active backend.`);
   const input = new Float32Array(pixels);
   return () => {
     const x = tf.tensor4d(input, [n, height, width, channels]).mul(scale).add(offset);
-    const out = features.model.predict(x);
+    const out = model.predict(x);
     const list = Array.isArray(out) ? out : [out];
     const { a, b, softmax, cut } = features.outputIndex;
     return [a, b, softmax, cut].map((index) => list[index] as tf.Tensor);

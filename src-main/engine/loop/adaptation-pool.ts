@@ -10,7 +10,7 @@ import { computeDistinctiveness } from '../adma/distinctiveness';
 import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix';
 import { estimatePoolCentres, restorePoolCentres } from '../adma/pool-centres';
 import { FeatureStore, featureStorePath } from '../features/feature-store';
-import type { LoadedModel } from '../model/load-model';
+import { layersModelOf, type LoadedModel } from '../model/load-model';
 import { loadShippedCentreSet } from '../model/shipped-centre-set';
 import { loadHead, saveHead } from '../train/head-file';
 import type { HeadWeights } from '../train/head-weights';
@@ -217,7 +217,7 @@ export class AdaptationPool {
       // A light head warm-starts a deep one's dense layer; the reverse does not fit.
       if (head.mode === args.mode || args.mode === 'deep') previous = head;
     }
-    const topBlock = args.mode === 'deep' && !(previous?.block) ? readTopBlock(this.loaded.model, this.loaded.descriptor.cutLayer, this.loaded.descriptor.layerB) : undefined;
+    const topBlock = args.mode === 'deep' && !(previous?.block) ? readTopBlock(layersModelOf(this.loaded, 'Deep fine-tuning'), this.loaded.descriptor.cutLayer, this.loaded.descriptor.layerB) : undefined;
     const { result, probabilities } = await this.core.train({
       mode: args.mode,
       classes: args.classes,

@@ -10,11 +10,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../src-shared/app-error';
+import type { OnnxPreprocessing } from '../../../src-shared/contract';
+import { findOnnxFile, IMAGENET_MEAN, IMAGENET_STD, openOnnxFolderModel, type OnnxFolderModel } from '../onnx/onnx-folder';
 import type { ModelDescriptor } from './descriptor';
 import { buildFeatureModel, imageInputShape, type FeatureModel } from './feature-model';
 import { matchKnownModelByHashes, type KnownModel } from './known-models';
 import { detectMobileNetV1 } from './mobilenet-v1-layers';
-import { artifactsHandler, filesFingerprint, readModelFolder, type ModelFolderContents } from './model-folder-io';
+import { artifactsHandler, filesFingerprint, MODEL_JSON, readModelFolder, type ModelFolderContents } from './model-folder-io';
 
 export const DESCRIPTOR_FILE = 'adma-model.json';
 export const LABELS_FILE = 'labels.json';
@@ -31,13 +33,21 @@ export interface LoadModelOptions {
   /** Id and name to use instead of the detected ones (a known model loaded from the download cache). */
   id?: string;
   name?: string;
+  /** Preprocessing of an ONNX model folder; default read from the graph's input shape. */
+  onnx?: OnnxPreprocessing;
 }
 
 export interface LoadedModel {
   descriptor: ModelDescriptor;
-  /** The full pre-trained graph (training code rebuilds heads from it). */
-  model: tf.LayersModel;
-  features: FeatureModel;
+  /**
+   * The full pre-trained graph (training code rebuilds heads from it); null for an ONNX
+   * model folder, which ONNX Runtime runs (light mode only, no TF.js export).
+   */
+  model: tf.LayersModel | null;
+  /** Present for an ONNX model folder: its graph, preprocessing and chosen node outputs. */
+  onnx?: OnnxFolderModel;
+  /** The layers' shapes and the class count; the TF.js multi-output model when TF.js can run it. */
+  features: Omit<FeatureModel, 'model'> & { model: tf.LayersModel | null };
   dir: string;
   /** SHA-256 of model.json and every shard. */
   fileHashes: Record<string, string>;
@@ -99,7 +109,83 @@ export async function buildModelFromFolder(folder: string): Promise<{ model: tf.
   }
 }
 
-export async function loadModelFolder(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+/** A model loaded from a TF.js Layers folder (every source but an ONNX folder). */
+export interface TfLoadedModel extends LoadedModel {
+  model: tf.LayersModel;
+  features: FeatureModel;
+  onnx?: undefined;
+}
+
+/** The TF.js graph of `loaded`, or the reason `what` cannot use an ONNX model folder. */
+export function layersModelOf(loaded: LoadedModel, what: string): tf.LayersModel {
+  if (loaded.model) return loaded.model;
+  throw onnxFolderRefusal(loaded, what);
+}
+
+/** Why a TF.js-only step cannot use an ONNX model folder. */
+export function onnxFolderRefusal(loaded: LoadedModel, what: string): AppError {
+  return new AppError(
+    'UNSUPPORTED',
+    `${what} needs the model as a TF.js Layers graph, and ${loaded.descriptor.name} is an ONNX model: ADMA Studio cannot cut or rebuild an arbitrary ONNX graph. Use light mode with this model, or a TF.js model.`,
+  );
+}
+
+/** Pixel normalisation x * scale + offset closest to an ONNX preprocessing (ImageNet: the mean of the channels' std). */
+function linearNormalization(scaling: OnnxPreprocessing['scaling']): ModelDescriptor['normalization'] {
+  switch (scaling) {
+    case 'unit':
+      return { scale: 1 / 255, offset: 0 };
+    case 'symmetric':
+      return { scale: 1 / 127.5, offset: -1 };
+    case 'raw':
+      return { scale: 1, offset: 0 };
+    case 'imagenet': {
+      const std = (IMAGENET_STD[0] + IMAGENET_STD[1] + IMAGENET_STD[2]) / 3;
+      const mean = (IMAGENET_MEAN[0] + IMAGENET_MEAN[1] + IMAGENET_MEAN[2]) / 3;
+      return { scale: 1 / (255 * std), offset: -mean / std };
+    }
+  }
+}
+
+async function loadOnnxFolder(folder: string, file: string, options: LoadModelOptions): Promise<LoadedModel> {
+  const onnx = await openOnnxFolderModel(file, options.layers, options.onnx);
+  const labelsPath = join(folder, LABELS_FILE);
+  const labelsJson = await readJsonIfPresent(labelsPath);
+  const sourceLabels = labelsJson === undefined ? Array.from({ length: onnx.classCount }, (_, i) => `class ${i}`) : parseLabels(labelsJson, labelsPath);
+  if (sourceLabels.length !== onnx.classCount) throw invalid(`${labelsPath} lists ${sourceLabels.length} class names but "${onnx.layers.softmaxLayer}" has ${onnx.classCount} outputs.`);
+  const { fileHashes } = onnx.graph;
+  const descriptor: ModelDescriptor = {
+    formatVersion: 1,
+    // The preprocessing changes every feature: it is part of the id that keys the feature cache.
+    id: options.id ?? `${basename(folder)}-${filesFingerprint({ ...fileHashes, preprocessing: JSON.stringify(onnx.preprocessing) })}`,
+    name: options.name ?? `${basename(file)} (ONNX)`,
+    input: { height: onnx.preprocessing.height, width: onnx.preprocessing.width, channels: 3 },
+    normalization: linearNormalization(onnx.preprocessing.scaling),
+    resize: options.resize ?? 'center-crop',
+    ...onnx.layers,
+    sourceLabels,
+  };
+  return {
+    descriptor,
+    model: null,
+    onnx,
+    features: { model: null, outputIndex: { a: 0, b: 1, softmax: 2, cut: 3 }, shapes: onnx.shapes, classCount: onnx.classCount },
+    dir: folder,
+    fileHashes,
+    knownModel: undefined,
+    dispose: () => undefined,
+  };
+}
+
+/** Load a folder holding either a TF.js Layers model or one `.onnx` image model. */
+export async function loadAnyModelFolder(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const folder = resolve(dir);
+  const onnxFile = existsSync(join(folder, MODEL_JSON)) ? null : await findOnnxFile(folder);
+  return onnxFile ? loadOnnxFolder(folder, onnxFile, options) : loadModelFolder(folder, options);
+}
+
+/** Load a TF.js Layers model folder. */
+export async function loadModelFolder(dir: string, options: LoadModelOptions = {}): Promise<TfLoadedModel> {
   const folder = resolve(dir);
   const { model, contents } = await buildModelFromFolder(folder);
   try {
@@ -191,7 +277,7 @@ export function findStarterModelDir(resourcesDir?: string): string | null {
   return null;
 }
 
-export async function loadStarterModel(resourcesDir?: string): Promise<LoadedModel> {
+export async function loadStarterModel(resourcesDir?: string): Promise<TfLoadedModel> {
   const dir = findStarterModelDir(resourcesDir);
   if (!dir) throw new AppError('NOT_FOUND', `The starter model (resources/starter/${DESCRIPTOR_FILE}) is not installed with this copy of ADMA Studio.`);
   return loadModelFolder(dir);

@@ -17,7 +17,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../../src-shared/app-error';
 import { matchKnownModelByHashes, type KnownModel } from './known-models';
-import { loadModelFolder, type LoadedModel } from './load-model';
+import { loadModelFolder, type TfLoadedModel } from './load-model';
 import { MODEL_JSON, manifestGroupBytes, parseModelJson } from './model-folder-io';
 
 export const DOWNLOAD_RECORD = 'adma-download.json';
@@ -80,7 +80,7 @@ export function installedModelDir(model: KnownModel, cacheRoot = defaultModelCac
  * that are exactly a pinned known model take that model's id, whatever URL they came from,
  * so their features are shared.
  */
-export async function loadKnownModel(model: KnownModel, cacheRoot = defaultModelCacheRoot()): Promise<LoadedModel> {
+export async function loadKnownModel(model: KnownModel, cacheRoot = defaultModelCacheRoot()): Promise<TfLoadedModel> {
   const dir = installedModelDir(model, cacheRoot);
   if (!dir) {
     const size = model.approxBytes > 0 ? ` (about ${Math.round(model.approxBytes / 1e6)} MB)` : '';

@@ -107,7 +107,7 @@ export async function readModelFolder(dir: string): Promise<ModelFolderContents>
     text = raw.toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw invalid(`No ${MODEL_JSON} in ${dir}: choose the folder that contains the TF.js model.json and its weight files.`);
+    if (code === 'ENOENT') throw invalid(`No ${MODEL_JSON} (TF.js) or .onnx file in ${dir}: choose the folder that contains the TF.js model.json and its weight files, or one ONNX image model.`);
     throw new AppError('UNREADABLE', `Cannot read ${jsonPath}: ${(error as Error).message}`);
   }
   const json = parseModelJson(text, jsonPath);

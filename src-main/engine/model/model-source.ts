@@ -1,4 +1,5 @@
 /** Where a model comes from: what the worker's jobs, the CLI and the app's model choice name. */
+import type { OnnxPreprocessing } from '../../../src-shared/contract';
 import type { ModelDescriptor } from './descriptor';
 import type { LayerChoice } from './load-model';
 import type { ResizeMode } from '../preprocess/decode-image';
@@ -11,6 +12,8 @@ export type ModelSource =
       layers?: LayerChoice;
       normalization?: ModelDescriptor['normalization'];
       resize?: ResizeMode;
+      /** Preprocessing of an ONNX model folder. */
+      onnx?: OnnxPreprocessing;
     }
   /** A known model by id, or any model.json URL; either must have been downloaded (downloadModel). */
   | { kind: 'known'; id: string; cacheRoot?: string }

@@ -9,6 +9,7 @@ import { AppError } from '../../../src-shared/app-error';
 import { activeBackend, activeOnnxRuntime } from '../backend';
 import type { LoadedModel } from '../model/load-model';
 import { openOnnxFeatureRunner, type OnnxFeatureRunner } from './onnx-feature-runner';
+import { defaultThreads, loadOnnxRuntime, onnxRuntimeLabel } from './onnx-runtime';
 
 export interface FeatureRuntime {
   /** Present when ONNX Runtime runs the model. */
@@ -25,6 +26,14 @@ async function open(loaded: LoadedModel, cacheDir: string): Promise<FeatureRunti
   const backend = activeBackend();
   const ort = activeOnnxRuntime();
   const tfLabel = backend ? backend.label : 'TF.js';
+  if (loaded.onnx) {
+    // An ONNX model folder runs on ONNX Runtime whatever runs the TF.js models (it has no TF.js graph).
+    const native = loadOnnxRuntime();
+    if ('error' in native) return { label: tfLabel, fallback: `ONNX Runtime cannot load, and ${loaded.descriptor.name} needs it: ${native.error}` };
+    const threads = backend?.inference.threads ?? defaultThreads();
+    const runner = await openOnnxFeatureRunner(native.ort, loaded, cacheDir, threads);
+    return { runner, label: onnxRuntimeLabel(threads), fallback: null };
+  }
   if (!ort || !backend) return { label: backend?.inference.label ?? tfLabel, fallback: null };
   try {
     const runner = await openOnnxFeatureRunner(ort, loaded, cacheDir, backend.inference.threads ?? 1);

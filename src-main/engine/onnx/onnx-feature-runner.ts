@@ -9,9 +9,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
-import type { LoadedModel } from '../model/load-model';
+import { layersModelOf, type LoadedModel } from '../model/load-model';
 import { filesFingerprint } from '../model/model-folder-io';
 import { CONVERTER_VERSION, convertLayersModel } from './layers-to-onnx';
+import { nchwToNhwc, poolNchw, preprocessPixels, withOutputs, type OnnxFolderModel } from './onnx-folder';
 import { createSession, type OrtModule } from './onnx-runtime';
 
 export interface FeatureMaps {
@@ -52,7 +53,7 @@ export function onnxGraphPath(loaded: LoadedModel, cacheDir: string): string {
 /** Convert the feature graph (throws AppError UNSUPPORTED naming a layer the converter lacks). */
 export function convertFeatureGraph(loaded: LoadedModel): Uint8Array {
   const { descriptor } = loaded;
-  return convertLayersModel(loaded.model, {
+  return convertLayersModel(layersModelOf(loaded, 'Converting to ONNX'), {
     outputs: [descriptor.layerA, descriptor.layerB, descriptor.softmaxLayer, descriptor.cutLayer],
     pooledOutputs: [descriptor.layerA, descriptor.layerB],
     inputName: 'pixels',
@@ -80,6 +81,7 @@ async function sessionFor(ort: OrtModule, loaded: LoadedModel, path: string, thr
 }
 
 export async function openOnnxFeatureRunner(ort: OrtModule, loaded: LoadedModel, cacheDir: string, threads: number): Promise<OnnxFeatureRunner> {
+  if (loaded.onnx) return openOnnxFolderRunner(ort, loaded.onnx, threads);
   const path = onnxGraphPath(loaded, cacheDir);
   const session = await sessionFor(ort, loaded, path, threads);
   const { descriptor } = loaded;
@@ -104,6 +106,42 @@ export async function openOnnxFeatureRunner(ort: OrtModule, loaded: LoadedModel,
         pooled: !maps,
         softmax: take(output(descriptor.softmaxLayer)),
         cut: deep ? take(output(descriptor.cutLayer)) : null,
+      };
+    },
+    release: () => session.release(),
+  };
+}
+
+/**
+ * The runner of an ONNX model folder: the user's graph with the four chosen node outputs
+ * added as graph outputs; pixels preprocessed as stored in the project; A and B pooled here
+ * (NCHW maps), or returned as NHWC maps when grid pooling needs them.
+ */
+export async function openOnnxFolderRunner(ort: OrtModule, folder: OnnxFolderModel, threads: number): Promise<OnnxFeatureRunner> {
+  const { layers, preprocessing: p, graph } = folder;
+  const names = [layers.layerA, layers.layerB, layers.softmaxLayer, layers.cutLayer];
+  const session = await createSession(ort, withOutputs(graph, names), threads);
+  const dims = p.layout === 'NCHW' ? (n: number): number[] => [n, 3, p.height, p.width] : (n: number): number[] => [n, p.height, p.width, 3];
+  return {
+    path: graph.file,
+    threads,
+    async run(pixels, n, deep, maps = false) {
+      const feeds = { [graph.input.name]: new ort.Tensor('float32', preprocessPixels(pixels, n, p), dims(n)) };
+      const results = await session.run(feeds, [...new Set(deep ? names : names.slice(0, 3))]);
+      const take = (name: string, as: 'pooled' | 'map' | 'flat'): Float32Array => {
+        const tensor = results[name];
+        if (!tensor) throw new Error(`ONNX Runtime returned no output "${name}".`);
+        const data = tensor.data as Float32Array;
+        const shape = tensor.dims.map(Number);
+        return as === 'pooled' ? poolNchw(data, shape) : as === 'map' ? nchwToNhwc(data, shape) : data;
+      };
+      const ab = maps ? 'map' : 'pooled';
+      return {
+        a: take(layers.layerA, ab),
+        b: take(layers.layerB, ab),
+        pooled: !maps,
+        softmax: take(layers.softmaxLayer, 'flat'),
+        cut: deep ? take(layers.cutLayer, 'map') : null,
       };
     },
     release: () => session.release(),

@@ -9,6 +9,8 @@ export const onnx = onnxProto.onnx;
 export type NodeProto = InstanceType<typeof onnx.NodeProto>;
 export type TensorProto = InstanceType<typeof onnx.TensorProto>;
 export type ValueInfoProto = InstanceType<typeof onnx.ValueInfoProto>;
+/** A value info as read from a decoded model (plain fields). */
+export type ValueInfoLike = NonNullable<Parameters<typeof onnx.ValueInfoProto.create>[0]>;
 
 /** The operator set every graph written here uses (ONNX Runtime supports it since 1.6). */
 export const OPSET = 13;

@@ -37,6 +37,11 @@ export function onnxRuntimeVersion(): string {
   }
 }
 
+/** What runs inference, e.g. "ONNX Runtime 1.30.0 (2 threads)". */
+export function onnxRuntimeLabel(threads: number): string {
+  return `ONNX Runtime ${onnxRuntimeVersion()} (${threads} thread${threads === 1 ? '' : 's'})`;
+}
+
 /** Intra-op threads: ADMA_THREADS when set to a positive integer, else every core. */
 export function defaultThreads(): number {
   const fromEnv = Number(process.env.ADMA_THREADS);

@@ -10,7 +10,7 @@ import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix'
 import { extractFeatures, type ExtractionProgress } from '../features/extract-features';
 import { FeatureStore, featureLayoutOf, featureStorePath, type Pooling } from '../features/feature-store';
 import { hashImageFile } from '../features/image-content-hash';
-import type { LoadedModel } from '../model/load-model';
+import { layersModelOf, type LoadedModel } from '../model/load-model';
 import type { TopBlockWeights } from '../train/head-weights';
 import { readTopBlock } from '../train/top-block';
 import type { ImageFolderDataset } from './image-folder-dataset';
@@ -88,7 +88,7 @@ export async function prepareSimulationFeatures(loaded: LoadedModel, dataset: Im
       sourceProbabilities: createFeatureMatrix(matrices.softmax, n, matrices.classCount),
       cut: cut ? { data: cut.data, shape: [...cut.shape] } : null,
       gridFeatures: grid ? { featuresA: createFeatureMatrix(grid.a, n, grid.dA), featuresB: createFeatureMatrix(grid.b, n, grid.dB) } : null,
-      topBlock: options.deep ? readTopBlock(loaded.model, loaded.descriptor.cutLayer, loaded.descriptor.layerB) : null,
+      topBlock: options.deep ? readTopBlock(layersModelOf(loaded, 'Deep fine-tuning'), loaded.descriptor.cutLayer, loaded.descriptor.layerB) : null,
       shippedCentres: await loadShippedCentreSet(loaded),
       failures,
       extraction: { computed: result.computed, reused: result.reused, seconds: result.seconds },

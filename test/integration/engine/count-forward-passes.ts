@@ -1,13 +1,13 @@
 /** Counts forward passes of a loaded model's feature model (calls and images), for tests. */
 import type * as tf from '@tensorflow/tfjs';
-import type { LoadedModel } from '../../../src-main/engine/model/load-model';
+import type { TfLoadedModel } from '../../../src-main/engine/model/load-model';
 
 export interface ForwardPassCount {
   calls: number;
   images: number;
 }
 
-export function countForwardPasses(loaded: LoadedModel): ForwardPassCount {
+export function countForwardPasses(loaded: TfLoadedModel): ForwardPassCount {
   const count: ForwardPassCount = { calls: 0, images: 0 };
   const model = loaded.features.model;
   const original = model.predict.bind(model);

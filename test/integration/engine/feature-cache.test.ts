@@ -10,7 +10,7 @@ import { FeatureStore, featureLayoutOf, featureStorePath, type FeatureLayout } f
 import { decodeFloat16, encodeFloat16 } from '../../../src-main/engine/features/float16';
 import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
 import { ProgressMeter } from '../../../src-main/core/progress-meter';
-import { loadModelFolder, type LoadedModel } from '../../../src-main/engine/model/load-model';
+import { loadModelFolder, type TfLoadedModel } from '../../../src-main/engine/model/load-model';
 import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
 import { countForwardPasses } from './count-forward-passes';
 import { hasHymenopteraVal, hasMobileNet025, hymenopteraValPhotos, MISSING_DATA_REASON, MISSING_MODEL_REASON, MOBILENET_025_DIR } from './shared-material';
@@ -99,7 +99,7 @@ const available = hasMobileNet025 && hasHymenopteraVal;
 const reason = !hasMobileNet025 ? MISSING_MODEL_REASON : !hasHymenopteraVal ? MISSING_DATA_REASON : 'shared model and photos present';
 
 describe.skipIf(!available)(`feature extraction and cache (${reason})`, () => {
-  let loaded: LoadedModel;
+  let loaded: TfLoadedModel;
   let work: string;
   let items: { hash: string; path: string }[];
   let layout: FeatureLayout;

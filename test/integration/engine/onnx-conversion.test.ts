@@ -13,7 +13,7 @@ import { initBackend } from '../../../src-main/engine/backend';
 import { extractFeatures } from '../../../src-main/engine/features/extract-features';
 import { FeatureStore, featureLayoutOf } from '../../../src-main/engine/features/feature-store';
 import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
-import { loadModelFolder, type LoadedModel } from '../../../src-main/engine/model/load-model';
+import { loadModelFolder, type TfLoadedModel } from '../../../src-main/engine/model/load-model';
 import { convertLayersModel } from '../../../src-main/engine/onnx/layers-to-onnx';
 import { onnxGraphPath, openOnnxFeatureRunner } from '../../../src-main/engine/onnx/onnx-feature-runner';
 import { loadOnnxRuntime, type OrtModule } from '../../../src-main/engine/onnx/onnx-runtime';
@@ -41,7 +41,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** 16 photos (8 ants, 8 bees) decoded for the model. */
-async function photoPixels(loaded: LoadedModel): Promise<{ pixels: Uint8Array; n: number; paths: string[] }> {
+async function photoPixels(loaded: TfLoadedModel): Promise<{ pixels: Uint8Array; n: number; paths: string[] }> {
   const photos = hymenopteraValPhotos();
   const chosen = [...photos.slice(0, 8), ...photos.slice(-8)].map((p) => p.path);
   const target = { ...loaded.descriptor.input, resize: loaded.descriptor.resize };
@@ -53,7 +53,7 @@ async function photoPixels(loaded: LoadedModel): Promise<{ pixels: Uint8Array; n
 }
 
 /** Every output of the TF.js feature model, in Keras layout, for the same pixels. */
-function tfjsOutputs(loaded: LoadedModel, pixels: Uint8Array, n: number): Record<'a' | 'b' | 'softmax' | 'cut', Float32Array> {
+function tfjsOutputs(loaded: TfLoadedModel, pixels: Uint8Array, n: number): Record<'a' | 'b' | 'softmax' | 'cut', Float32Array> {
   const { height, width, channels } = loaded.descriptor.input;
   const { scale, offset } = loaded.descriptor.normalization;
   return tf.tidy(() => {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend';
 import { exportClassifier } from '../../../src-main/engine/export/export-classifier';
 import { loadingSnippets } from '../../../src-main/engine/export/model-card';
-import { loadModelFolder, buildModelFromFolder, type LoadedModel } from '../../../src-main/engine/model/load-model';
+import { loadModelFolder, buildModelFromFolder, type TfLoadedModel } from '../../../src-main/engine/model/load-model';
 import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
 import type { HeadWeights } from '../../../src-main/engine/train/head-weights';
 import { readTopBlock } from '../../../src-main/engine/train/top-block';
@@ -25,7 +25,7 @@ const NODE_MODULES = resolve(import.meta.dirname, '../../../node_modules');
 const present = hasMobileNet025 && hasHymenopteraVal;
 
 let work: string;
-let loaded: LoadedModel;
+let loaded: TfLoadedModel;
 beforeAll(async () => {
   await initBackend('wasm');
   work = mkdtempSync(join(tmpdir(), 'adma-onnx-export-'));

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeOnnxRuntime, initBackend } from '../../../src-main/engine/backend';
-import { loadModelFolder, type LoadedModel } from '../../../src-main/engine/model/load-model';
+import { loadModelFolder, type TfLoadedModel } from '../../../src-main/engine/model/load-model';
 import { headGraph, predictOnOnnx, predictPool } from '../../../src-main/engine/onnx/head-graph';
 import { loadOnnxRuntime, type OrtModule } from '../../../src-main/engine/onnx/onnx-runtime';
 import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
@@ -17,7 +17,7 @@ import { hasHymenopteraVal, hasMobileNet025, hymenopteraValPhotos, MISSING_MODEL
 
 const present = hasMobileNet025 && hasHymenopteraVal;
 let ort: OrtModule;
-let loaded: LoadedModel;
+let loaded: TfLoadedModel;
 let cut: Float32Array;
 let pooled: Float32Array;
 const n = 12;

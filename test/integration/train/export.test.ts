@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend';
 import { exportClassifier } from '../../../src-main/engine/export/export-classifier';
 import type { ModelDescriptor } from '../../../src-main/engine/model/descriptor';
-import { loadModelFolder, type LoadedModel } from '../../../src-main/engine/model/load-model';
+import { loadModelFolder, type TfLoadedModel } from '../../../src-main/engine/model/load-model';
 import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
 import { fineTune } from '../../../src-main/engine/train/fine-tune';
 import type { TrainingMode } from '../../../src-main/engine/train/head-weights';
@@ -174,7 +174,7 @@ describe('export: one self-contained TF.js Layers model, loaded in a fresh proce
 });
 
 describe.skipIf(!haveMobileNet)(`export of MobileNet v1 0.25 adapted to ants vs bees${haveMobileNet ? '' : ' — SKIPPED: ../shared/models/mobilenet_v1_0.25_224 or ../shared/data/hymenoptera is absent'}`, () => {
-  let loaded: LoadedModel;
+  let loaded: TfLoadedModel;
   beforeAll(async () => {
     loaded = await loadModelFolder(MOBILENET);
   });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend';
-import { findStarterModelDir, loadModelFolder, type LoadedModel } from '../../../src-main/engine/model/load-model';
+import { findStarterModelDir, loadModelFolder, type TfLoadedModel } from '../../../src-main/engine/model/load-model';
 import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
 import { HeadNetwork } from '../../../src-main/engine/train/head-network';
 import { initialHead } from '../../../src-main/engine/train/initial-head';
@@ -79,7 +79,7 @@ describe('the pre-trained top block as a channel-axis dense layer', () => {
 });
 
 describe.skipIf(!haveMobileNet)(`MobileNet v1 0.25: conv_pw_13 + conv_pw_13_bn folded${haveMobileNet ? '' : ' — SKIPPED: ../shared/models/mobilenet_v1_0.25_224 or ../shared/data/hymenoptera is absent'}`, () => {
-  let loaded: LoadedModel;
+  let loaded: TfLoadedModel;
   beforeAll(async () => {
     loaded = await loadModelFolder(MOBILENET);
   });

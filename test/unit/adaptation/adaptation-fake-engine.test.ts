@@ -84,6 +84,15 @@ describe('adaptation with a fake engine', () => {
     expect(engine.count('loopPrepare')).toBe(3); // rebuilt with the deep features
   });
 
+  it('refuses deep mode for an ONNX model folder and keeps the settings as they were', async () => {
+    const { adaptation } = await setup();
+    const onnx = { height: 224, width: 224, scaling: 'imagenet', channelOrder: 'RGB', layout: 'NCHW' } as const;
+    const layers = { layerA: 'a', layerB: 'b', softmaxLayer: 'probs', cutLayer: 'c' };
+    await adaptation.chooseModel({ kind: 'folder', path: '/models/resnet', layers, onnx });
+    expect(() => adaptation.loop.updateSettings({ mode: 'deep' })).toThrow(/Deep mode is not available with an ONNX model.*Use light mode/);
+    expect(adaptation.loop.settings().mode).toBe('light');
+  });
+
   it('a labeled batch trains a version and queries the next batch; the new round is announced', async () => {
     const { project, engine, adaptation, ant, bee, changes } = await setup();
     adaptation.loop.updateSettings({ batchSize: 4 });

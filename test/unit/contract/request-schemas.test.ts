@@ -44,6 +44,16 @@ describe('tagged unions', () => {
     expect(await refusal('loop:updateSettings', { schedule: { kind: 'linear', gamma: 0.5 } })).toMatch(/schedule\.gamma: expected no such field/);
     expect(requests['engine:chooseModel'].args.parse({ choice: { kind: 'folder', path: '/m' } })).toEqual({ choice: { kind: 'folder', path: '/m' } });
   });
+
+  it('checks an ONNX folder choice\'s preprocessing field by field', async () => {
+    const onnx = { height: 224, width: 224, scaling: 'imagenet', channelOrder: 'BGR', layout: 'NHWC' };
+    const choice = { kind: 'folder', path: '/m', onnx };
+    expect(requests['engine:chooseModel'].args.parse({ choice })).toEqual({ choice });
+    expect(await refusal('engine:chooseModel', { choice: { ...choice, onnx: { ...onnx, layout: 'CHW' } } })).toMatch(/choice\.onnx\.layout: expected one of/);
+    expect(await refusal('engine:chooseModel', { choice: { ...choice, onnx: { ...onnx, height: 0 } } })).toMatch(/choice\.onnx\.height: expected an integer in \[1, 4096\]/);
+    expect(await refusal('engine:chooseModel', { choice: { ...choice, onnx: { ...onnx, scaling: 'caffe' } } })).toMatch(/choice\.onnx\.scaling/);
+    expect(await refusal('engine:chooseModel', { choice: { ...choice, onnx: { ...onnx, mean: [0, 0, 0] } } })).toMatch(/choice\.onnx\.mean: expected no such field/);
+  });
 });
 
 describe('strings and arrays', () => {

@@ -139,6 +139,21 @@ describe('classes, project and engine stores', () => {
   });
 });
 
+describe('engine store: ONNX model folders', () => {
+  it('sends the ONNX preprocessing with the folder choice, and leaves it out for TF.js folders', async () => {
+    const chosen: unknown[] = [];
+    answers.set('engine:chooseModel', (args) => {
+      chosen.push(args);
+      return null;
+    });
+    const layers = { layerA: 'relu', layerB: 'flat', softmaxLayer: 'probs', cutLayer: 'flat' };
+    const onnx = { height: 224, width: 224, scaling: 'imagenet', channelOrder: 'RGB', layout: 'NCHW' } as const;
+    expect(await engine.chooseFolder('/models/resnet', layers, onnx)).toBe(true);
+    expect(await engine.chooseFolder('/models/tfjs', layers)).toBe(true);
+    expect(chosen).toEqual([{ choice: { kind: 'folder', path: '/models/resnet', layers, onnx } }, { choice: { kind: 'folder', path: '/models/tfjs', layers } }]);
+  });
+});
+
 describe('ui and history stores', () => {
   it('change through their methods only', async () => {
     const ui = new UiStore();
