@@ -227,7 +227,7 @@ describe.skipIf(!haveData)(`adma on real photos with MobileNet v1 0.25${haveData
       expect(Math.abs(Number(row[3]) - fresh.probabilities[i * 2]!)).toBeLessThan(1e-4);
       expect(Math.abs(Number(row[4]) - fresh.probabilities[i * 2 + 1]!)).toBeLessThan(1e-4);
     });
-  });
+  }, 5 * 60_000); // five commands on real photos, deep training on wasm: minutes when both cores are busy
 
   it('names labelled images that were never extracted, and refuses deep mode without cut activations', async () => {
     const csv = join(work, 'bad-labels.csv');
