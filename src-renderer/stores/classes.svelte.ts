@@ -1,4 +1,4 @@
-/** The project's classes, in order, with their hotkeys and label counts. */
+/** The project's classes, in order, with their hotkeys and label counts. State changes through the methods only. */
 import type { ClassInfo, ProjectChange, ProjectChanged } from '../../src-shared/contract';
 import { call } from '../api/client';
 
@@ -6,20 +6,30 @@ class ClassesStore {
   /** The project changes that carry a new class list (with counts). */
   readonly follows: readonly ProjectChange[] = ['classes', 'labels'];
 
-  list = $state<ClassInfo[]>([]);
-  byId = $derived(new Map(this.list.map((c) => [c.id, c])));
-  hotkeys = $derived(new Map(this.list.map((c) => [c.hotkey.toLowerCase(), c.id])));
+  #list = $state<ClassInfo[]>([]);
+  #byId = $derived(new Map(this.#list.map((c) => [c.id, c])));
+  #hotkeys = $derived(new Map(this.#list.map((c) => [c.hotkey.toLowerCase(), c.id])));
+
+  get list(): ClassInfo[] {
+    return this.#list;
+  }
+  get byId(): Map<number, ClassInfo> {
+    return this.#byId;
+  }
+  get hotkeys(): Map<string, number> {
+    return this.#hotkeys;
+  }
 
   async load(): Promise<void> {
-    this.list = await call('classes:list');
+    this.#list = await call('classes:list');
   }
 
   clear(): void {
-    this.list = [];
+    this.#list = [];
   }
 
   follow(event: ProjectChanged): void {
-    if (event.change === 'classes' || event.change === 'labels') this.list = event.classes;
+    if (event.change === 'classes' || event.change === 'labels') this.#list = event.classes;
   }
 
   async create(name: string, color?: string): Promise<ClassInfo> {
@@ -34,7 +44,7 @@ class ClassesStore {
   }
 
   async reorder(ids: number[]): Promise<void> {
-    this.list = await call('classes:reorder', { ids });
+    this.#list = await call('classes:reorder', { ids });
   }
 
   async remove(id: number): Promise<number> {

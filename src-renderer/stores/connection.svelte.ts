@@ -3,22 +3,29 @@ import { bridge } from '../api/bridge';
 import type { ConnectionStatus } from '../api/connection-status';
 
 class Connection {
-  status = $state<ConnectionStatus>({ state: 'connecting', attempt: 0 });
+  #status = $state<ConnectionStatus>({ state: 'connecting', attempt: 0 });
+  #everOpen = $state(false);
+  #lostSinceOpen = false;
+
+  get status(): ConnectionStatus {
+    return this.#status;
+  }
   /** True once the link has been open at least once (the first connect shows no banner). */
-  everOpen = $state(false);
-  private lostSinceOpen = false;
+  get everOpen(): boolean {
+    return this.#everOpen;
+  }
 
   watch(onReconnect: () => void, onLost: () => void): () => void {
     return bridge().onStatus((status) => {
-      this.status = status;
-      if (status.state === 'lost' && !this.lostSinceOpen) {
-        this.lostSinceOpen = true;
+      this.#status = status;
+      if (status.state === 'lost' && !this.#lostSinceOpen) {
+        this.#lostSinceOpen = true;
         onLost();
       }
       if (status.state === 'open') {
-        const reconnected = this.lostSinceOpen && this.everOpen;
-        this.lostSinceOpen = false;
-        this.everOpen = true;
+        const reconnected = this.#lostSinceOpen && this.#everOpen;
+        this.#lostSinceOpen = false;
+        this.#everOpen = true;
         if (reconnected) onReconnect();
       }
     });

@@ -14,74 +14,108 @@ export function choiceKey(choice: ModelChoice | null): string {
   return `folder:${choice.path}`;
 }
 
-class EngineState {
-  status = $state<EngineStatus | null>(null);
-  models = $state<ModelOption[]>([]);
-  modelsError = $state<string | null>(null);
-  /** The choice being applied (download, load), by key. */
-  choosing = $state<string | null>(null);
-  /** The last failed choice and why, shown next to the picker. */
-  choiceError = $state<{ key: string; message: string; code: string } | null>(null);
-  inspection = $state<ModelInspection | null>(null);
-  inspecting = $state(false);
-  inspectError = $state<string | null>(null);
+/** A failed model choice: which one (by key), why, and the error code. */
+export interface ChoiceError {
+  key: string;
+  message: string;
+  code: string;
+}
 
-  featuresReady = $derived(this.status?.features.state === 'complete');
+class EngineState {
+  #status = $state<EngineStatus | null>(null);
+  #models = $state<ModelOption[]>([]);
+  #modelsError = $state<string | null>(null);
+  #choosing = $state<string | null>(null);
+  #choiceError = $state<ChoiceError | null>(null);
+  #inspection = $state<ModelInspection | null>(null);
+  #inspecting = $state(false);
+  #inspectError = $state<string | null>(null);
+  #featuresReady = $derived(this.#status?.features.state === 'complete');
+
+  get status(): EngineStatus | null {
+    return this.#status;
+  }
+  get models(): ModelOption[] {
+    return this.#models;
+  }
+  get modelsError(): string | null {
+    return this.#modelsError;
+  }
+  /** The choice being applied (download, load), by key. */
+  get choosing(): string | null {
+    return this.#choosing;
+  }
+  /** The last failed choice and why, shown next to the picker. */
+  get choiceError(): ChoiceError | null {
+    return this.#choiceError;
+  }
+  get inspection(): ModelInspection | null {
+    return this.#inspection;
+  }
+  get inspecting(): boolean {
+    return this.#inspecting;
+  }
+  get inspectError(): string | null {
+    return this.#inspectError;
+  }
+  get featuresReady(): boolean {
+    return this.#featuresReady;
+  }
 
   async refresh(): Promise<void> {
-    this.status = await call('engine:status');
+    this.#status = await call('engine:status');
   }
 
   /** The project changes that carry a new engine status. */
   readonly follows: readonly ProjectChange[] = ['engine'];
 
   follow(event: ProjectChanged): void {
-    if (event.change === 'engine') this.status = event.status;
+    if (event.change === 'engine') this.#status = event.status;
   }
 
   async loadModels(): Promise<void> {
     try {
-      this.models = await call('engine:models');
-      this.modelsError = null;
+      this.#models = await call('engine:models');
+      this.#modelsError = null;
     } catch (error) {
-      this.modelsError = errorMessage(error);
+      this.#modelsError = errorMessage(error);
     }
   }
 
   clear(): void {
-    this.status = null;
-    this.choosing = null;
-    this.choiceError = null;
-    this.inspection = null;
-    this.inspectError = null;
+    this.#status = null;
+    this.#choosing = null;
+    this.#choiceError = null;
+    this.#inspection = null;
+    this.#inspectError = null;
   }
 
   async choose(choice: ModelChoice): Promise<boolean> {
     const key = choiceKey(choice);
-    this.choosing = key;
-    this.choiceError = null;
+    this.#choosing = key;
+    this.#choiceError = null;
     try {
-      this.status = await call('engine:chooseModel', { choice });
+      this.#status = await call('engine:chooseModel', { choice });
       return true;
     } catch (error) {
       const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : 'INTERNAL';
-      this.choiceError = { key, message: errorMessage(error), code };
+      this.#choiceError = { key, message: errorMessage(error), code };
       return false;
     } finally {
-      this.choosing = null;
+      this.#choosing = null;
     }
   }
 
   async inspect(path: string): Promise<void> {
-    this.inspecting = true;
-    this.inspectError = null;
-    this.inspection = null;
+    this.#inspecting = true;
+    this.#inspectError = null;
+    this.#inspection = null;
     try {
-      this.inspection = await call('engine:inspectFolder', { path });
+      this.#inspection = await call('engine:inspectFolder', { path });
     } catch (error) {
-      this.inspectError = errorMessage(error);
+      this.#inspectError = errorMessage(error);
     } finally {
-      this.inspecting = false;
+      this.#inspecting = false;
     }
   }
 
@@ -90,11 +124,11 @@ class EngineState {
   }
 
   async cancelFeatures(): Promise<void> {
-    this.status = await call('engine:cancelFeatures');
+    this.#status = await call('engine:cancelFeatures');
   }
 
   async resumeFeatures(): Promise<void> {
-    this.status = await call('engine:resumeFeatures');
+    this.#status = await call('engine:resumeFeatures');
   }
 }
 

@@ -2,19 +2,23 @@
 import type { JobProgress } from '../../src-shared/contract';
 
 class Jobs {
-  running = $state<JobProgress[]>([]);
+  #running = $state<JobProgress[]>([]);
+
+  get running(): JobProgress[] {
+    return this.#running;
+  }
 
   progress(p: JobProgress): void {
-    const rest = this.running.filter((j) => j.jobId !== p.jobId);
-    this.running = [...rest, p];
+    const rest = this.#running.filter((j) => j.jobId !== p.jobId);
+    this.#running = [...rest, p];
   }
 
   clear(): void {
-    this.running = [];
+    this.#running = [];
   }
 
   end(jobId: string): void {
-    this.running = this.running.filter((j) => j.jobId !== jobId);
+    this.#running = this.#running.filter((j) => j.jobId !== jobId);
   }
 }
 

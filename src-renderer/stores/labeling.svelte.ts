@@ -33,42 +33,79 @@ const PAGE = 200;
 const LOAD_MARGIN = 30;
 
 class LabelingSession {
-  source = $state<SessionSource>({ kind: 'queue' });
-  items = $state.raw<ImageItem[]>([]);
-  index = $state(0);
+  #source = $state<SessionSource>({ kind: 'queue' });
+  #items = $state.raw<ImageItem[]>([]);
+  #index = $state(0);
   /**
    * How many images the source's listing holds on the server now: from each page, then kept
    * live by label actions, label events and scans (see `recount`).
    */
-  private listed = $state(0);
+  #listed = $state(0);
   /** Images put into the sequence by hand, outside the source's paging (after undo, from the history). */
-  private readonly inserted = new SvelteSet<number>();
-  /** Length of the sequence: the loaded images and those still to come. */
-  total = $derived(this.source.kind === 'round' ? this.items.length : sequenceLength(this.items, filterOf(this.source), this.listed));
-  exhausted = $state(false);
-  loading = $state(false);
-  started = $state(false);
-  /** The labeler went past the last image of the source. */
-  atEnd = $state(false);
-  current = $derived(this.atEnd ? null : (this.items[this.index] ?? null));
-  /** The image on screen was put into the sequence by hand: it is not part of the source. */
-  currentInserted = $derived(this.current !== null && this.inserted.has(this.current.id));
-  /** The open round when the source is the loop's queue, with each image's scores. */
-  round = $state.raw<RoundInfo | null>(null);
-  queueInfo = $derived(new Map<number, QueueItem>((this.round?.items ?? []).map((q) => [q.imageId, q])));
+  readonly #inserted = new SvelteSet<number>();
+  #total = $derived(this.#source.kind === 'round' ? this.#items.length : sequenceLength(this.#items, filterOf(this.#source), this.#listed));
+  #exhausted = $state(false);
+  #loading = $state(false);
+  #started = $state(false);
+  #atEnd = $state(false);
+  #current = $derived(this.#atEnd ? null : (this.#items[this.#index] ?? null));
+  #currentInserted = $derived(this.#current !== null && this.#inserted.has(this.#current.id));
+  #round = $state.raw<RoundInfo | null>(null);
+  #queueInfo = $derived(new Map<number, QueueItem>((this.#round?.items ?? []).map((q) => [q.imageId, q])));
 
-  private chain: Promise<void> = Promise.resolve();
+  #chain: Promise<void> = Promise.resolve();
   /**
    * Labels this session committed, by image: a round queried before a commit reached the
    * server still lists that image as unlabeled, and must not offer it again as such.
    */
-  private committed = new Map<number, number | null>();
-  private generation = 0;
+  #committed = new Map<number, number | null>();
+  #generation = 0;
+
+  get source(): SessionSource {
+    return this.#source;
+  }
+  get items(): ImageItem[] {
+    return this.#items;
+  }
+  get index(): number {
+    return this.#index;
+  }
+  /** Length of the sequence: the loaded images and those still to come. */
+  get total(): number {
+    return this.#total;
+  }
+  get exhausted(): boolean {
+    return this.#exhausted;
+  }
+  get loading(): boolean {
+    return this.#loading;
+  }
+  get started(): boolean {
+    return this.#started;
+  }
+  /** The labeler went past the last image of the source. */
+  get atEnd(): boolean {
+    return this.#atEnd;
+  }
+  get current(): ImageItem | null {
+    return this.#current;
+  }
+  /** The image on screen was put into the sequence by hand: it is not part of the source. */
+  get currentInserted(): boolean {
+    return this.#currentInserted;
+  }
+  /** The open round when the source is the loop's queue, with each image's scores. */
+  get round(): RoundInfo | null {
+    return this.#round;
+  }
+  get queueInfo(): Map<number, QueueItem> {
+    return this.#queueInfo;
+  }
 
   /** Run commands strictly in order, so fast key presses are neither lost nor reordered. */
   enqueue<T = void>(command: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(command);
-    this.chain = run.then(
+    const run = this.#chain.then(command);
+    this.#chain = run.then(
       () => undefined,
       () => undefined,
     );
@@ -76,18 +113,18 @@ class LabelingSession {
   }
 
   private get liveQueue(): boolean {
-    return this.source.kind === 'queue';
+    return this.#source.kind === 'queue';
   }
 
   /** Labeling or skipping moves to the next unlabeled image (not merely the next one). */
   private get toUnlabeled(): boolean {
-    return this.source.kind !== 'browse';
+    return this.#source.kind !== 'browse';
   }
 
   /** The round with the labels this session committed since it was queried. */
   private withCommitted(round: RoundInfo): RoundInfo {
-    if (!round.items.some((q) => this.committed.has(q.imageId))) return round;
-    const items = round.items.map((q) => (this.committed.has(q.imageId) ? { ...q, classId: this.committed.get(q.imageId) ?? null } : q));
+    if (!round.items.some((q) => this.#committed.has(q.imageId))) return round;
+    const items = round.items.map((q) => (this.#committed.has(q.imageId) ? { ...q, classId: this.#committed.get(q.imageId) ?? null } : q));
     return { ...round, items, labeled: items.filter((q) => q.classId !== null).length };
   }
 
@@ -98,73 +135,73 @@ class LabelingSession {
 
   /** Start over on `source`; with `startAt`, open that image (loading pages until found). */
   async start(source: SessionSource, startAt?: number): Promise<void> {
-    const generation = ++this.generation;
+    const generation = ++this.#generation;
     this.clearSession(source, true);
-    this.committed = new Map();
+    this.#committed = new Map();
     await this.loadMore(generation);
-    if (generation !== this.generation) return;
+    if (generation !== this.#generation) return;
     if (startAt === undefined && (source.kind === 'round' || source.kind === 'evaluation')) {
       await this.advance((items) => firstUnlabeledIndex(items));
       return;
     }
     if (startAt !== undefined) {
-      while (generation === this.generation && !this.items.some((i) => i.id === startAt) && !this.exhausted) await this.loadMore(generation);
-      const found = this.items.findIndex((i) => i.id === startAt);
-      if (found >= 0) this.index = found;
+      while (generation === this.#generation && !this.#items.some((i) => i.id === startAt) && !this.#exhausted) await this.loadMore(generation);
+      const found = this.#items.findIndex((i) => i.id === startAt);
+      if (found >= 0) this.#index = found;
       else await this.showImage(startAt);
     }
   }
 
   reset(): void {
-    this.generation++;
+    this.#generation++;
     this.clearSession({ kind: 'queue' }, false);
   }
 
   /** No images loaded yet for `source` (the caller moves the generation on). */
   private clearSession(source: SessionSource, started: boolean): void {
-    this.source = source;
-    this.inserted.clear();
-    this.items = [];
-    this.index = 0;
-    this.listed = 0;
-    this.exhausted = false;
-    this.atEnd = false;
-    this.started = started;
-    this.round = null;
+    this.#source = source;
+    this.#inserted.clear();
+    this.#items = [];
+    this.#index = 0;
+    this.#listed = 0;
+    this.#exhausted = false;
+    this.#atEnd = false;
+    this.#started = started;
+    this.#round = null;
   }
 
-  private async loadMore(generation = this.generation): Promise<void> {
-    if (this.exhausted) return;
-    this.loading = true;
+  private async loadMore(generation = this.#generation): Promise<void> {
+    if (this.#exhausted) return;
+    this.#loading = true;
     try {
-      if (this.source.kind === 'round') {
+      if (this.#source.kind === 'round') {
         const fetched = await call('loop:currentRound');
         const round = fetched ? this.withCommitted(fetched) : null;
         const items = round ? this.roundItems(round) : [];
-        if (generation !== this.generation) return;
-        this.round = round;
-        this.items = items;
-        this.exhausted = true;
+        if (generation !== this.#generation) return;
+        this.#round = round;
+        this.#items = items;
+        this.#exhausted = true;
         return;
       }
-      const offset = nextPageOffset(this.items, this.liveQueue, this.inserted);
-      const page = await call('images:list', { filter: filterOf(this.source), offset, limit: PAGE });
-      if (generation !== this.generation) return;
-      this.listed = page.total;
-      const before = this.items.length;
-      this.items = appendPage(this.items, page.items);
-      if (page.items.length < PAGE || this.items.length === before) this.exhausted = true;
+      const offset = nextPageOffset(this.#items, this.liveQueue, this.#inserted);
+      const page = await call('images:list', { filter: filterOf(this.#source), offset, limit: PAGE });
+      if (generation !== this.#generation) return;
+      this.#listed = page.total;
+      const before = this.#items.length;
+      this.#items = appendPage(this.#items, page.items);
+      if (page.items.length < PAGE || this.#items.length === before) this.#exhausted = true;
     } finally {
-      if (generation === this.generation) this.loading = false;
+      if (generation === this.#generation) this.#loading = false;
     }
   }
 
   /** The folder changed (a scan found images): pages may exist past what looked like the end. */
   async sourceGrew(): Promise<void> {
-    this.exhausted = false;
-    if (this.atEnd) {
+    this.#exhausted = false;
+    if (this.#atEnd) {
       await this.enqueue(async () => {
-        this.atEnd = false;
+        this.#atEnd = false;
         await this.advance((items, index) => (this.toUnlabeled ? nextUnlabeledIndex(items, index) : nextIndex(items, index)));
       });
     }
@@ -176,51 +213,51 @@ class LabelingSession {
    */
   followRound(fetched: RoundInfo | null): Promise<void> {
     return this.enqueue(async () => {
-      if (this.source.kind !== 'round') return;
+      if (this.#source.kind !== 'round') return;
       const round = fetched ? this.withCommitted(fetched) : null;
-      const generation = this.generation;
-      const sameRound = round !== null && this.round !== null && round.id === this.round.id;
+      const generation = this.#generation;
+      const sameRound = round !== null && this.#round !== null && round.id === this.#round.id;
       const items = round ? this.roundItems(round) : [];
-      if (generation !== this.generation) return;
-      const placement = followQueue(items, this.current?.id ?? null, sameRound, this.atEnd);
-      this.round = round;
-      this.items = items;
-      this.exhausted = true;
-      this.inserted.clear();
-      this.index = placement.index;
-      this.atEnd = placement.atEnd;
+      if (generation !== this.#generation) return;
+      const placement = followQueue(items, this.#current?.id ?? null, sameRound, this.#atEnd);
+      this.#round = round;
+      this.#items = items;
+      this.#exhausted = true;
+      this.#inserted.clear();
+      this.#index = placement.index;
+      this.#atEnd = placement.atEnd;
     });
   }
 
   /** Keep pages coming while the labeler nears the end of what is loaded. */
   async topUp(): Promise<void> {
-    if (shouldLoadMore(this.items.length, this.index, this.exhausted, LOAD_MARGIN) && !this.loading) await this.loadMore();
+    if (shouldLoadMore(this.#items.length, this.#index, this.#exhausted, LOAD_MARGIN) && !this.#loading) await this.loadMore();
   }
 
   /** Move to the next image matching `pick`, loading more pages when needed. */
   private async advance(pick: (items: ImageItem[], index: number) => number | null): Promise<void> {
-    let next = pick(this.items, this.index);
-    while (next === null && !this.exhausted) {
+    let next = pick(this.#items, this.#index);
+    while (next === null && !this.#exhausted) {
       await this.loadMore();
-      next = pick(this.items, this.index);
+      next = pick(this.#items, this.#index);
     }
     if (next === null) {
-      this.atEnd = true;
+      this.#atEnd = true;
       return;
     }
-    this.index = next;
+    this.#index = next;
     void this.topUp();
   }
 
   private advanceAfterLabel(): Promise<void> {
-    if (this.source.kind === 'round') return this.advance((items, index) => nextInQueue(items, index));
+    if (this.#source.kind === 'round') return this.advance((items, index) => nextInQueue(items, index));
     return this.advance((items, index) => (this.toUnlabeled ? nextUnlabeledIndex(items, index) : nextIndex(items, index)));
   }
 
   /** Label the current image, wait for the commit, then advance. Throws (and stays) on failure. */
   label(classId: number): Promise<void> {
     return this.enqueue(async () => {
-      const item = this.current;
+      const item = this.#current;
       if (!item) return;
       const action = await call('labels:set', { imageIds: [item.id], classId });
       this.apply(action);
@@ -234,7 +271,7 @@ class LabelingSession {
    */
   labelWith(pick: (item: ImageItem) => number | null): Promise<boolean> {
     return this.enqueue(async () => {
-      const item = this.current;
+      const item = this.#current;
       if (!item) return true;
       const classId = pick(item);
       if (classId === null) return false;
@@ -246,31 +283,31 @@ class LabelingSession {
 
   clearLabel(): Promise<void> {
     return this.enqueue(async () => {
-      const item = this.current;
+      const item = this.#current;
       if (!item || item.classId === null) return;
       this.apply(await call('labels:set', { imageIds: [item.id], classId: null }));
     });
   }
 
   skip(): Promise<void> {
-    return this.enqueue(() => (this.current ? this.advanceAfterLabel() : Promise.resolve()));
+    return this.enqueue(() => (this.#current ? this.advanceAfterLabel() : Promise.resolve()));
   }
 
   forward(): Promise<void> {
     return this.enqueue(async () => {
-      if (this.atEnd) return;
+      if (this.#atEnd) return;
       await this.advance((items, index) => nextIndex(items, index));
     });
   }
 
   back(): Promise<void> {
     return this.enqueue(async () => {
-      if (this.atEnd) {
-        this.atEnd = false;
+      if (this.#atEnd) {
+        this.#atEnd = false;
         return;
       }
-      const previous = previousIndex(this.index);
-      if (previous !== null) this.index = previous;
+      const previous = previousIndex(this.#index);
+      if (previous !== null) this.#index = previous;
     });
   }
 
@@ -279,9 +316,9 @@ class LabelingSession {
    * listing's count from them where they say it (not for the queue or the evaluation set).
    */
   recount(counts: SourceCounts): void {
-    if (this.source.kind === 'round') return;
-    const listed = listingCount(filterOf(this.source), counts);
-    if (listed !== null) this.listed = listed;
+    if (this.#source.kind === 'round') return;
+    const listed = listingCount(filterOf(this.#source), counts);
+    if (listed !== null) this.#listed = listed;
   }
 
   /** A label change announced by the back end: its action (when it has one), then the new counts. */
@@ -292,7 +329,7 @@ class LabelingSession {
 
   /** Images of a deleted class are unlabeled now. */
   forgetClass(classId: number): void {
-    this.items = this.items.map((i) => (i.classId === classId ? { ...i, classId: null } : i));
+    this.#items = this.#items.map((i) => (i.classId === classId ? { ...i, classId: null } : i));
   }
 
   /**
@@ -301,44 +338,44 @@ class LabelingSession {
    * source's listing changes the listing's count with it, so the sequence length stays put.
    */
   apply(action: LabelAction): void {
-    action.imageIds.forEach((id, i) => this.committed.set(id, action.classIds[i] ?? null));
-    const filter = filterOf(this.source);
-    const before = this.items;
-    this.items = applyLabels(this.items, action.imageIds, action.classIds);
+    action.imageIds.forEach((id, i) => this.#committed.set(id, action.classIds[i] ?? null));
+    const filter = filterOf(this.#source);
+    const before = this.#items;
+    this.#items = applyLabels(this.#items, action.imageIds, action.classIds);
     before.forEach((item, i) => {
-      const after = this.items[i]!;
-      if (after !== item) this.listed += Number(matchesFilter(filter, after)) - Number(matchesFilter(filter, item));
+      const after = this.#items[i]!;
+      if (after !== item) this.#listed += Number(matchesFilter(filter, after)) - Number(matchesFilter(filter, item));
     });
-    if (this.round) {
+    if (this.#round) {
       const changes = new Map(action.imageIds.map((id, i) => [id, action.classIds[i] ?? null]));
-      const items = this.round.items.map((q) => (changes.has(q.imageId) ? { ...q, classId: changes.get(q.imageId) ?? null } : q));
-      this.round = { ...this.round, items, labeled: items.filter((q) => q.classId !== null).length };
+      const items = this.#round.items.map((q) => (changes.has(q.imageId) ? { ...q, classId: changes.get(q.imageId) ?? null } : q));
+      this.#round = { ...this.#round, items, labeled: items.filter((q) => q.classId !== null).length };
     }
   }
 
   /** Show one image (after undo or from the gallery): in the sequence if there, else inserted here. */
   async showImage(imageId: number): Promise<void> {
-    const found = this.items.findIndex((i) => i.id === imageId);
+    const found = this.#items.findIndex((i) => i.id === imageId);
     if (found >= 0) {
-      this.index = found;
-      this.atEnd = false;
+      this.#index = found;
+      this.#atEnd = false;
       return;
     }
     const item = await call('images:get', { id: imageId });
-    this.inserted.add(item.id);
-    const at = this.atEnd ? this.items.length : this.index;
-    this.items = [...this.items.slice(0, at), item, ...this.items.slice(at)];
-    this.index = at;
-    this.atEnd = false;
+    this.#inserted.add(item.id);
+    const at = this.#atEnd ? this.#items.length : this.#index;
+    this.#items = [...this.#items.slice(0, at), item, ...this.#items.slice(at)];
+    this.#index = at;
+    this.#atEnd = false;
   }
 
   /** Refresh loaded items from the server (after a class was deleted or a rescan). */
   async refreshCurrent(): Promise<void> {
-    const item = this.current;
+    const item = this.#current;
     if (!item) return;
     try {
       const fresh = await call('images:get', { id: item.id });
-      this.items = this.items.map((i) => (i.id === fresh.id ? fresh : i));
+      this.#items = this.#items.map((i) => (i.id === fresh.id ? fresh : i));
     } catch {
       // The image left the project (rescan): start again from the queue.
       await this.start({ kind: 'queue' });

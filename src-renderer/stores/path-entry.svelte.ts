@@ -9,58 +9,74 @@ import { completeTyped } from '../logic/path-completion';
 import { toasts } from './toasts.svelte';
 
 export class PathEntry<C extends PathCheck = PathCheck> {
-  value = $state('');
-  check = $state<C | null>(null);
-  completion = $state<PathCompletion | null>(null);
-  checking = $state(false);
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private generation = 0;
+  #value = $state('');
+  #check = $state<C | null>(null);
+  #completion = $state<PathCompletion | null>(null);
+  #checking = $state(false);
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #generation = 0;
+  readonly #checkPath: (path: string) => Promise<C>;
 
-  constructor(private readonly checkPath: (path: string) => Promise<C>) {}
+  constructor(checkPath: (path: string) => Promise<C>) {
+    this.#checkPath = checkPath;
+  }
+
+  get value(): string {
+    return this.#value;
+  }
+  get check(): C | null {
+    return this.#check;
+  }
+  get completion(): PathCompletion | null {
+    return this.#completion;
+  }
+  get checking(): boolean {
+    return this.#checking;
+  }
 
   set(value: string): void {
-    this.value = value;
-    if (this.timer) clearTimeout(this.timer);
+    this.#value = value;
+    if (this.#timer) clearTimeout(this.#timer);
     if (!value.trim()) {
-      this.generation++;
-      this.check = null;
-      this.completion = null;
+      this.#generation++;
+      this.#check = null;
+      this.#completion = null;
       return;
     }
-    this.checking = true;
-    this.timer = setTimeout(() => void this.refresh(), 120);
+    this.#checking = true;
+    this.#timer = setTimeout(() => void this.refresh(), 120);
   }
 
   async refresh(): Promise<void> {
-    const generation = ++this.generation;
-    const value = this.value;
+    const generation = ++this.#generation;
+    const value = this.#value;
     try {
-      const [check, completion] = await Promise.all([this.checkPath(value), call('project:completePath', { partial: value })]);
-      if (generation !== this.generation) return;
-      this.check = check;
-      this.completion = completion;
+      const [check, completion] = await Promise.all([this.#checkPath(value), call('project:completePath', { partial: value })]);
+      if (generation !== this.#generation) return;
+      this.#check = check;
+      this.#completion = completion;
     } finally {
-      if (generation === this.generation) this.checking = false;
+      if (generation === this.#generation) this.#checking = false;
     }
   }
 
   /** Whether Tab would complete something, judged from the completion already at hand. */
   canComplete(): boolean {
-    if (!this.value.trim()) return false;
-    if (this.checking || !this.completion) return true;
-    return completeTyped(this.value, this.completion.entries.map((e) => e.path)) !== null;
+    if (!this.#value.trim()) return false;
+    if (this.#checking || !this.#completion) return true;
+    return completeTyped(this.#value, this.#completion.entries.map((e) => e.path)) !== null;
   }
 
   /** Tab: complete the typed path. Returns false when there was nothing to complete. */
   async complete(): Promise<boolean> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
     }
     await this.refresh();
-    const next = completeTyped(this.value, this.completion?.entries.map((e) => e.path) ?? []);
+    const next = completeTyped(this.#value, this.#completion?.entries.map((e) => e.path) ?? []);
     if (next === null) return false;
-    this.value = next;
+    this.#value = next;
     await this.refresh();
     return true;
   }

@@ -3,107 +3,135 @@ import type { AppInfo, ProjectChange, ProjectChanged, ProjectSummary, RecentProj
 import { call } from '../api/client';
 
 class ProjectState {
-  appInfo = $state<AppInfo | null>(null);
-  summary = $state<ProjectSummary | null>(null);
-  recent = $state<RecentProject[]>([]);
+  #appInfo = $state<AppInfo | null>(null);
+  #summary = $state<ProjectSummary | null>(null);
+  #recent = $state<RecentProject[]>([]);
+  #starting = $state(true);
+  #opening = $state(false);
+  #rescanning = $state(false);
+  #lastScan = $state<ScanReport | null>(null);
+  #unreadable = $state<UnreadableFile[]>([]);
+  #askModel = $state(false);
+
+  get appInfo(): AppInfo | null {
+    return this.#appInfo;
+  }
+  get summary(): ProjectSummary | null {
+    return this.#summary;
+  }
+  get recent(): RecentProject[] {
+    return this.#recent;
+  }
   /** True until the first answer says whether a project is already open. */
-  starting = $state(true);
-  opening = $state(false);
-  rescanning = $state(false);
-  lastScan = $state<ScanReport | null>(null);
-  unreadable = $state<UnreadableFile[]>([]);
+  get starting(): boolean {
+    return this.#starting;
+  }
+  get opening(): boolean {
+    return this.#opening;
+  }
+  get rescanning(): boolean {
+    return this.#rescanning;
+  }
+  get lastScan(): ScanReport | null {
+    return this.#lastScan;
+  }
+  get unreadable(): UnreadableFile[] {
+    return this.#unreadable;
+  }
   /** A project was just created here: its pre-trained model is the last step of the creation. */
-  askModel = $state(false);
+  get askModel(): boolean {
+    return this.#askModel;
+  }
 
   async load(): Promise<void> {
     try {
       const [info, current, recent] = await Promise.all([call('app:info'), call('project:current'), call('project:recent')]);
-      this.appInfo = info;
-      this.summary = current;
-      this.recent = recent;
+      this.#appInfo = info;
+      this.#summary = current;
+      this.#recent = recent;
     } finally {
-      this.starting = false;
+      this.#starting = false;
     }
   }
 
   async refreshSummary(): Promise<void> {
-    this.summary = await call('project:current');
+    this.#summary = await call('project:current');
   }
 
   /** The project changes that carry new counts. */
   readonly follows: readonly ProjectChange[] = ['classes', 'labels'];
 
   follow(event: ProjectChanged): void {
-    if (!this.summary) return;
-    if (event.change === 'classes') this.summary = { ...this.summary, classCount: event.classes.length };
-    if (event.change === 'labels') this.summary = { ...this.summary, labeledCount: event.labeledCount, classCount: event.classes.length };
+    if (!this.#summary) return;
+    if (event.change === 'classes') this.#summary = { ...this.#summary, classCount: event.classes.length };
+    if (event.change === 'labels') this.#summary = { ...this.#summary, labeledCount: event.labeledCount, classCount: event.classes.length };
   }
 
   async refreshRecent(): Promise<void> {
-    this.recent = await call('project:recent');
+    this.#recent = await call('project:recent');
   }
 
   async open(path: string, create: boolean): Promise<ProjectSummary> {
-    this.opening = true;
+    this.#opening = true;
     try {
       const summary = await call('project:open', { path, create });
-      this.summary = summary;
-      this.lastScan = null;
-      this.askModel = create;
+      this.#summary = summary;
+      this.#lastScan = null;
+      this.#askModel = create;
       return summary;
     } finally {
-      this.opening = false;
+      this.#opening = false;
     }
   }
 
   /** Create the offline demo project (MNIST digits, classes 0–9, the starter model) in `path` and open it. */
   async createDemo(path: string): Promise<ProjectSummary> {
-    this.opening = true;
+    this.#opening = true;
     try {
       const summary = await call('project:createDemo', { path });
-      this.summary = summary;
-      this.lastScan = null;
+      this.#summary = summary;
+      this.#lastScan = null;
       return summary;
     } finally {
-      this.opening = false;
+      this.#opening = false;
     }
   }
 
   async close(): Promise<void> {
     await call('project:close');
-    this.summary = null;
-    this.askModel = false;
-    this.lastScan = null;
+    this.#summary = null;
+    this.#askModel = false;
+    this.#lastScan = null;
     await this.refreshRecent();
   }
 
   /** The model step was answered (a model chosen, or left for later). */
   modelAsked(): void {
-    this.askModel = false;
+    this.#askModel = false;
   }
 
   async forget(path: string): Promise<void> {
-    this.recent = await call('project:forgetRecent', { path });
+    this.#recent = await call('project:forgetRecent', { path });
   }
 
   async rescan(): Promise<ScanReport> {
-    this.rescanning = true;
+    this.#rescanning = true;
     try {
       const report = await call('project:rescan');
-      this.lastScan = report;
+      this.#lastScan = report;
       await this.refreshSummary();
       return report;
     } finally {
-      this.rescanning = false;
+      this.#rescanning = false;
     }
   }
 
   clearUnreadable(): void {
-    this.unreadable = [];
+    this.#unreadable = [];
   }
 
   async loadUnreadable(): Promise<void> {
-    this.unreadable = await call('project:unreadable');
+    this.#unreadable = await call('project:unreadable');
   }
 }
 

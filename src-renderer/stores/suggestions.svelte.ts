@@ -6,41 +6,45 @@ import type { Suggestion } from '../../src-shared/contract';
 import { call } from '../api/client';
 
 class Suggestions {
+  #byImage = $state.raw<ReadonlyMap<number, Suggestion | null>>(new Map());
+  #pending = new Set<number>();
+  #generation = 0;
+
   /** imageId → suggestion (null: the model has none for it). Absent: not asked yet. */
-  byImage = $state.raw<ReadonlyMap<number, Suggestion | null>>(new Map());
-  private pending = new Set<number>();
-  private generation = 0;
+  get byImage(): ReadonlyMap<number, Suggestion | null> {
+    return this.#byImage;
+  }
 
   get(imageId: number): Suggestion | null | undefined {
-    return this.byImage.get(imageId);
+    return this.#byImage.get(imageId);
   }
 
   seed(entries: readonly { imageId: number; suggestion: Suggestion | null }[]): void {
     const known = entries.filter((e) => e.suggestion !== null).map((e): [number, Suggestion | null] => [e.imageId, e.suggestion]);
-    if (known.length > 0) this.byImage = new Map([...this.byImage, ...known]);
+    if (known.length > 0) this.#byImage = new Map([...this.#byImage, ...known]);
   }
 
   /** Ask for one image's suggestion unless it is known or on its way. */
   want(imageId: number): void {
-    if (this.byImage.has(imageId) || this.pending.has(imageId)) return;
-    this.pending.add(imageId);
-    const generation = this.generation;
+    if (this.#byImage.has(imageId) || this.#pending.has(imageId)) return;
+    this.#pending.add(imageId);
+    const generation = this.#generation;
     call('loop:suggestion', { imageId })
       .then((suggestion) => {
-        if (generation !== this.generation) return;
-        this.byImage = new Map([...this.byImage, [imageId, suggestion]]);
+        if (generation !== this.#generation) return;
+        this.#byImage = new Map([...this.#byImage, [imageId, suggestion]]);
       })
       .catch(() => {
         // No suggestion (no model, no features yet): the view simply shows none.
       })
-      .finally(() => this.pending.delete(imageId));
+      .finally(() => this.#pending.delete(imageId));
   }
 
   /** A new model: every suggestion may have changed. */
   clear(): void {
-    this.generation++;
-    this.pending.clear();
-    this.byImage = new Map();
+    this.#generation++;
+    this.#pending.clear();
+    this.#byImage = new Map();
   }
 }
 

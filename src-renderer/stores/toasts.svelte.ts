@@ -8,12 +8,16 @@ export interface Toast {
 }
 
 class Toasts {
-  items = $state<Toast[]>([]);
-  private nextId = 1;
+  #items = $state<Toast[]>([]);
+  #nextId = 1;
+
+  get items(): Toast[] {
+    return this.#items;
+  }
 
   push(kind: Toast['kind'], message: string): void {
-    const id = this.nextId++;
-    this.items = [...this.items.slice(-3), { id, kind, message }];
+    const id = this.#nextId++;
+    this.#items = [...this.#items.slice(-3), { id, kind, message }];
     setTimeout(() => this.dismiss(id), kind === 'error' ? 9000 : 4000);
   }
 
@@ -27,7 +31,7 @@ class Toasts {
   }
 
   dismiss(id: number): void {
-    this.items = this.items.filter((t) => t.id !== id);
+    this.#items = this.#items.filter((t) => t.id !== id);
   }
 }
 
