@@ -19,6 +19,7 @@
  *   npx tsx bench/study/run-study.ts <setting> [main|tuning|variants|ablation|extract] [--seeds 5]
  *        [--rounds 20] [--batches 5,10,20] [--schedules linear:0.1,exp:0.8] [--uncertainty margin]
  *        [--strategies adma,random] [--out <subfolder of the setting's results, for main>]
+ *        [--spread]   (main: the light head's label spreading on)
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -38,7 +39,7 @@ import { ROOT, studySetting } from './study-settings';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { seeds: { type: 'string' }, rounds: { type: 'string' }, batches: { type: 'string' }, schedules: { type: 'string' }, strategies: { type: 'string' }, uncertainty: { type: 'string' }, out: { type: 'string' } },
+  options: { seeds: { type: 'string' }, rounds: { type: 'string' }, batches: { type: 'string' }, schedules: { type: 'string' }, strategies: { type: 'string' }, uncertainty: { type: 'string' }, out: { type: 'string' }, spread: { type: 'boolean' } },
 });
 const setting = studySetting(positionals[0] ?? '');
 const part = positionals[1] ?? 'main';
@@ -92,7 +93,7 @@ if (part === 'extract') {
   log(`${setting.id}: features cached`);
 } else if (part === 'main') {
   const strategies = (values.strategies?.split(',') ?? [...STRATEGY_NAMES]) as StrategyName[];
-  const result = await simulate(strategies, 10, Number(values.rounds ?? 20), 'linear:0.1');
+  const result = await simulate(strategies, 10, Number(values.rounds ?? 20), 'linear:0.1', values.spread ? { labelSpreading: true } : {});
   const dir = values.out ? join(outRoot, values.out) : outRoot;
   await writeSimulationReport(result, dir, setting.title);
   log(`${setting.id} main: ${result.meta.seconds.toFixed(0)} s → ${dir}`);

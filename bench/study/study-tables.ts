@@ -7,6 +7,7 @@
  *   discovery  classes with a label after 10 / 20 / 50 labels, per strategy (multi-class sets)
  *   default    bench/results/paired-default.md (the product default against every baseline)
  *   paired     bench/results/paired-alc.md
+ *   spreading  bench/results/spreading.md (spreading-tables.ts: label spreading, the extended budget)
  * The prose around them is written by hand. Run after run-study.ts, rewrite-reports.ts and
  * paired-alc.ts:
  *
@@ -127,5 +128,6 @@ doc = replaceSection(doc, 'settings', settings());
 doc = replaceSection(doc, 'discovery', discovery());
 doc = replaceSection(doc, 'default', readFileSync(join(RESULTS, 'paired-default.md'), 'utf8'));
 doc = replaceSection(doc, 'paired', readFileSync(join(RESULTS, 'paired-alc.md'), 'utf8'));
+if (existsSync(join(RESULTS, 'spreading.md'))) doc = replaceSection(doc, 'spreading', readFileSync(join(RESULTS, 'spreading.md'), 'utf8'));
 writeFileSync(STUDY, doc);
 process.stdout.write(`bench/STUDY.md: tables of ${present.length} settings regenerated\n`);

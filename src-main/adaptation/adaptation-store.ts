@@ -99,7 +99,7 @@ export class AdaptationStore {
 
   // ------------------------------------------------------------------ rounds
 
-  saveRound(round: Omit<RoundInfo, 'id' | 'items' | 'labeled' | 'createdAt'>, modelId: string, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[]): number {
+  saveRound(round: Omit<RoundInfo, 'id' | 'items' | 'labeled' | 'classesLabeled' | 'createdAt'>, modelId: string, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[]): number {
     return this.db.transaction(() => {
       const id = Number(
         this.db
@@ -138,7 +138,7 @@ export class AdaptationStore {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM rounds').get() as { n: number }).n;
   }
 
-  /** The latest `limit` rounds, newest first, with their items: two queries whatever the count. */
+  /** The latest `limit` rounds, newest first, with their items: four queries whatever the count. */
   rounds(limit: number): RoundInfo[] {
     const rows = this.db.prepare('SELECT * FROM rounds ORDER BY id DESC LIMIT ?').all(limit) as RoundRow[];
     return this.withItems(rows);
@@ -182,8 +182,21 @@ export class AdaptationStore {
         suggestion: i.suggested !== null && i.probability !== null ? { classId: i.suggested, probability: i.probability } : null,
       });
     }
+    // Class discovery: the first training label of each live class, and when each round closed.
+    const firsts = (
+      this.db
+        .prepare(
+          `SELECT MIN(l.labeled_at) AS first FROM labels l JOIN classes c ON c.id = l.class_id AND c.deleted_at IS NULL
+           JOIN images i ON i.id = l.image_id AND i.present = 1
+           WHERE l.image_id NOT IN (SELECT image_id FROM evaluation_images) GROUP BY l.class_id`,
+        )
+        .all() as { first: string }[]
+    ).map((r) => r.first);
+    const opened = this.db.prepare('SELECT id, created_at FROM rounds WHERE id > ? ORDER BY id').all(rows[rows.length - 1]!.id) as { id: number; created_at: string }[];
+    const closedAt = (id: number): string | null => opened.find((r) => r.id > id)?.created_at ?? null;
     return rows.map((row) => {
       const queue = byRound.get(row.id) ?? [];
+      const until = closedAt(row.id);
       return {
         id: row.id,
         index: row.round_index,
@@ -195,6 +208,7 @@ export class AdaptationStore {
         createdAt: row.created_at,
         items: queue,
         labeled: queue.filter((q) => q.classId !== null).length,
+        classesLabeled: until === null ? firsts.length : firsts.filter((first) => first <= until).length,
       };
     });
   }

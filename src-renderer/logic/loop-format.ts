@@ -80,3 +80,12 @@ export function formatDownload(bytes: number): string {
   if (bytes >= 1_048_576) return `${(bytes / 1_048_576).toFixed(1)} MB download`;
   return `${Math.max(1, Math.round(bytes / 1024))} KB download`;
 }
+
+/**
+ * The hint naming the classes that have no label yet ("No labels yet: basophil, platelet"), in
+ * class order, or null when every class has one (or there are no classes).
+ */
+export function unlabeledClassesHint(classes: readonly { name: string; labelCount: number }[]): string | null {
+  const missing = classes.filter((c) => c.labelCount === 0).map((c) => c.name);
+  return missing.length === 0 ? null : `No labels yet: ${missing.join(', ')}`;
+}

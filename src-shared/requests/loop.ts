@@ -73,6 +73,11 @@ export interface RoundInfo {
   items: QueueItem[];
   /** How many of the batch are labeled. */
   labeled: number;
+  /**
+   * Classes with at least one training label (outside the evaluation set) after this round:
+   * labels made before the next round opened (the newest round: every label so far).
+   */
+  classesLabeled: number;
 }
 
 const strategyName = s.literal(...STRATEGY_NAMES);

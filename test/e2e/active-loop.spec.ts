@@ -119,6 +119,8 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   const demo = await createDemoProject(page, 'demo');
   await expect(page.getByTestId('class-button')).toHaveCount(10);
   await expect(page.getByRole('button', { name: '0 (key 0)' })).toBeVisible();
+  // No class has a label yet: the class bar names them all.
+  await expect(page.getByTestId('classes-without-labels')).toHaveText('No labels yet: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9');
 
   // Adapt view: the starter model, the backend label, features extracting in the background.
   await page.keyboard.press('Alt+5');
@@ -170,6 +172,8 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   // The queue panel and the round history show it all.
   await page.keyboard.press('Alt+5');
   await expect(page.getByTestId('round-history').locator('tbody tr')).toHaveCount(ROUNDS + 1);
+  // Each round shows how many classes have a training label after it (the newest: so far).
+  await expect(page.getByTestId('round-classes').first()).toHaveText(/^([1-9]|10)$/);
   await expect(page.getByTestId('queue-row').first()).toContainText(/\d\.\d{3}/);
   await shot(page, 'adapt-rounds.png');
 

@@ -21,6 +21,8 @@ import { fineTune, type FineTuneOptions, type FineTuneResult } from '../train/fi
 import type { HeadWeights, TopBlockWeights, TrainingMode } from '../train/head-weights';
 import { featureStandardization, type FeatureStandardization } from '../train/logistic-regression';
 import { predictPool } from '../onnx/head-graph';
+import { poolEmbedding } from '../adma/pool-embedding';
+import { mixSpreadProbabilities } from '../train/label-spreading';
 
 export interface LoopPoolMatrices {
   /** Image id of each pool row. */
@@ -63,6 +65,12 @@ export interface LoopTrainRequest {
   onEpoch?: FineTuneOptions['onEpoch'];
   /** Recipe overrides (e.g. `adma train --epochs` for deep mode). */
   fineTune?: Pick<FineTuneOptions, 'maxEpochs' | 'minSteps'>;
+  /**
+   * Mix the head's pool probabilities with label spreading over a k-NN graph of the pool's
+   * layer-B features (train/label-spreading.ts). Off by default: the study did not show a
+   * gain on every data set (bench/STUDY.md).
+   */
+  labelSpreading?: boolean;
 }
 
 export interface LoopTrainOutcome {
@@ -161,7 +169,10 @@ export class LoopCore {
 
   async train(request: LoopTrainRequest): Promise<LoopTrainOutcome> {
     const result = await trainOnPool(this.inputsFor(request.mode), request);
-    const probabilities = await this.useHead(result.head);
+    const headProbabilities = await this.useHead(result.head);
+    if (!request.labelSpreading) return { result, probabilities: headProbabilities };
+    const probabilities = mixSpreadProbabilities(poolEmbedding(this.pool.featuresB), headProbabilities, request.rows, request.labels, result.head.classes.length);
+    this.probabilities = createFeatureMatrix(probabilities, this.pool.imageIds.length, result.head.classes.length);
     return { result, probabilities };
   }
 }

@@ -36,6 +36,8 @@ export interface SimulationOptions {
   poolCentres?: Partial<PoolCentreOptions>;
   /** Layers pooled for D and the centres: global (default) or 2x2 grid (features.gridFeatures). */
   pooling?: Pooling;
+  /** The light head's label spreading over the pool (loop core option). */
+  labelSpreading?: boolean;
   referenceCache?: ReferenceCacheDir;
   signal?: AbortSignal;
   onStatus?: (line: string) => void;
@@ -109,6 +111,7 @@ export async function runSimulation(features: SimulationFeatures, options: Simul
         mode: options.mode,
         batch: options.batch,
         rounds: options.rounds,
+        ...(options.labelSpreading ? { labelSpreading: true } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         onRound: (r) => status(`[${done + 1}/${total}] seed ${seed} ${strategy}: round ${r.round + 1}/${options.rounds}, ${r.labels} labels, accuracy ${(100 * r.testAccuracy).toFixed(1)}% (${(r.millis / 1000).toFixed(2)} s)`),
       });

@@ -22,6 +22,8 @@ export interface CurveOptions {
   mode: TrainingMode;
   batch: number;
   rounds: number;
+  /** The loop core's label spreading (LoopTrainRequest.labelSpreading). */
+  labelSpreading?: boolean;
   signal?: AbortSignal;
   onRound?: (record: RoundRecord) => void;
 }
@@ -92,6 +94,7 @@ export async function runStrategyCurve(features: SimulationFeatures, setup: Seed
         seed: setup.seed,
         ...(features.topBlock ? { topBlock: features.topBlock } : {}),
         ...(head ? { previous: head } : {}),
+        ...(options.labelSpreading ? { labelSpreading: true } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       head = result.head;

@@ -112,4 +112,14 @@ describe.skipIf(missing !== null)(`one loop core: simulated rounds equal the app
       pool.dispose();
     });
   }
+  it('label spreading (a loop-core option) changes only the probabilities: the same first picks, then margin reads the mixed scores', async () => {
+    const setup = setUpSeed(features, SEED, 0.3, true);
+    const options = { strategy: 'margin' as StrategyName, strategyOptions: { schedule: SCHEDULE, uncertainty: 'margin' as const }, mode: 'light' as const, batch: BATCH, rounds: ROUNDS };
+    const plain = await runStrategyCurve(features, setup, options);
+    const spread = await runStrategyCurve(features, setup, { ...options, labelSpreading: true });
+    const firstTrained = plain.findIndex((record) => record.classesSeen >= 2);
+    // Up to and including the first trained round the picks cannot depend on the probabilities.
+    for (let round = 0; round <= firstTrained; round++) expect(spread[round]?.queried, `round ${round}`).toEqual(plain[round]?.queried);
+    expect(spread.map((record) => record.queried)).not.toEqual(plain.map((record) => record.queried));
+  });
 });

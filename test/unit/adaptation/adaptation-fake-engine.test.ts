@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Adaptation } from '../../../src-main/adaptation/adaptation';
 import { KNOWN_MODELS } from '../../../src-main/engine/model/known-models';
 import { AppError } from '../../../src-shared/app-error';
@@ -18,6 +18,7 @@ import { ManualTimers } from '../../support/manual-timers';
 
 const open: { project: Project; adaptation: Adaptation }[] = [];
 afterEach(async () => {
+  vi.useRealTimers();
   for (const { project, adaptation } of open.splice(0)) {
     await adaptation.close();
     await project.close();
@@ -218,5 +219,34 @@ describe('adaptation with a fake engine', () => {
     const error = await adaptation.chooseModel({ kind: 'known', id: KNOWN_MODELS[0]!.id }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).message).toBe(offline.message);
+  });
+
+  it('the round history counts, per round, the classes with a training label after it (labels before the next round opened)', async () => {
+    // Only Date is faked, so label and round times are distinct and ordered (no clock race).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const at = (second: number) => vi.setSystemTime(new Date(Date.UTC(2026, 0, 1, 0, 0, second)));
+    at(1);
+    const { project, adaptation, ant, bee } = await setup();
+    const wasp = project.classes.create('wasp', undefined);
+    adaptation.evaluation.sample(2);
+    const evaluation = [...adaptation.store.evaluationIds()];
+    project.setLabels(evaluation, wasp.id); // evaluation labels are not training labels
+    adaptation.loop.updateSettings({ batchSize: 3 });
+    at(2);
+    const first = await adaptation.loop.nextRound();
+    expect(adaptation.store.rounds(10).map((r) => r.classesLabeled)).toEqual([0]);
+    at(3);
+    project.setLabels(first.items.map((q) => q.imageId), bee.id);
+    at(4);
+    await adaptation.loop.nextRound();
+    at(5);
+    const second = adaptation.loop.currentRound()!;
+    project.setLabels([second.items[0]!.imageId], ant.id);
+    // Newest first: round 1 has bee and ant by now; round 0 closed with bee only.
+    expect(adaptation.store.rounds(10).map((r) => [r.index, r.classesLabeled])).toEqual([
+      [1, 2],
+      [0, 1],
+    ]);
+    expect(adaptation.store.rounds(1).map((r) => r.classesLabeled)).toEqual([2]);
   });
 });

@@ -9,6 +9,7 @@ import {
   reasonInWords,
   STRATEGIES,
   strategyLabel,
+  unlabeledClassesHint,
   usesLambda,
 } from '../../../src-renderer/logic/loop-format';
 
@@ -68,5 +69,15 @@ describe('loop formatting', () => {
     expect(formatDownload(0)).toBe('on this computer');
     expect(formatDownload(2_000_000)).toBe('1.9 MB download');
     expect(formatDownload(480_000)).toBe('469 KB download');
+  });
+  it('names the classes that have no label yet, in class order, and nothing when all have one', () => {
+    const classes = [
+      { name: 'neutrophil', labelCount: 3 },
+      { name: 'basophil', labelCount: 0 },
+      { name: 'platelet', labelCount: 0 },
+    ];
+    expect(unlabeledClassesHint(classes)).toBe('No labels yet: basophil, platelet');
+    expect(unlabeledClassesHint(classes.map((c) => ({ ...c, labelCount: 1 })))).toBeNull();
+    expect(unlabeledClassesHint([])).toBeNull();
   });
 });
