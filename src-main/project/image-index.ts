@@ -1,7 +1,7 @@
 /** The project's table of images and unreadable files: what a scan writes and the UI lists. */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
-import type { ImageFilter, ImageItem, ImagePage, UnreadableFile } from '../../src-shared/contract';
+import type { ImageFilter, ImageItem, ImagePage, ImageSort, UnreadableFile } from '../../src-shared/contract';
 import type { ImageProbe } from './image-files';
 
 export interface IndexedFile {
@@ -53,8 +53,33 @@ function filterSql(filter: ImageFilter): { where: string; params: unknown[] } {
       return { where: 'i.present = 1 AND l.class_id = ?', params: [filter.classId] };
     case 'evaluation':
       return { where: 'i.present = 1 AND i.id IN (SELECT image_id FROM evaluation_images)', params: [] };
+    case 'predicted':
+      return { where: 'i.present = 1 AND l.class_id IS NULL AND p.class_id = ?', params: [filter.classId] };
   }
 }
+
+/** The joins every list query shares: the label, the current model's prediction. */
+const JOINS = 'FROM images i LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN predictions p ON p.image_id = i.id';
+/** Each image's query score in the latest round that queried it (SQLite takes the bare column from the MAX row). */
+const LAST_SCORE = 'LEFT JOIN (SELECT image_id, score, MAX(round_id) AS round_id FROM round_items GROUP BY image_id) q ON q.image_id = i.id';
+
+const SORT_EXPRESSION: Record<ImageSort['key'], string> = {
+  name: 'i.rel_path',
+  date: 'i.mtime_ms',
+  prediction: 'p.class_id',
+  confidence: 'p.probability',
+  score: 'q.score',
+};
+
+/** Images without a value (no prediction, never queried) come last in either direction; ties by file name. */
+function orderSql(sort: ImageSort): string {
+  const direction = sort.descending ? 'DESC' : 'ASC';
+  const expression = SORT_EXPRESSION[sort.key];
+  if (sort.key === 'name') return `ORDER BY i.rel_path ${direction}`;
+  return `ORDER BY ${expression} IS NULL, ${expression} ${direction}, i.rel_path`;
+}
+
+export const DEFAULT_SORT: ImageSort = { key: 'name', descending: false };
 
 export class ImageIndex {
   constructor(private readonly db: Database.Database) {}
@@ -115,15 +140,23 @@ export class ImageIndex {
     return this.db.transaction(work)();
   }
 
-  list(filter: ImageFilter, offset: number, limit: number): ImagePage {
+  list(filter: ImageFilter, offset: number, limit: number, sort: ImageSort = DEFAULT_SORT): ImagePage {
     const { where, params } = filterSql(filter);
-    const total = (
-      this.db.prepare(`SELECT COUNT(*) AS n FROM images i LEFT JOIN labels l ON l.image_id = i.id WHERE ${where}`).get(...params) as {
-        n: number;
-      }
-    ).n;
-    const rows = this.db.prepare(`${SELECT_ITEM} WHERE ${where} ORDER BY i.rel_path LIMIT ? OFFSET ?`).all(...params, limit, offset) as ImageRow[];
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n ${JOINS} WHERE ${where}`).get(...params) as { n: number }).n;
+    const scoreJoin = sort.key === 'score' ? LAST_SCORE : '';
+    const rows = this.db
+      .prepare(
+        `SELECT i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at
+         ${JOINS} ${scoreJoin} WHERE ${where} ${orderSql(sort)} LIMIT ? OFFSET ?`,
+      )
+      .all(...params, limit, offset) as ImageRow[];
     return { total, items: rows.map(toItem) };
+  }
+
+  /** Every id the filter matches (a selection over the whole filter result, resolved here rather than in the view). */
+  idsMatching(filter: ImageFilter): number[] {
+    const { where, params } = filterSql(filter);
+    return (this.db.prepare(`SELECT i.id ${JOINS} WHERE ${where} ORDER BY i.rel_path`).pluck().all(...params) as number[]);
   }
 
   get(id: number): ImageItem {

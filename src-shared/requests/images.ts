@@ -25,7 +25,17 @@ export type ImageFilter =
   | { kind: 'labeled' }
   | { kind: 'class'; classId: number }
   /** The evaluation set (never queried, never trained on). */
-  | { kind: 'evaluation' };
+  | { kind: 'evaluation' }
+  /** Unlabeled images the current model predicts as this class. */
+  | { kind: 'predicted'; classId: number };
+
+/** Gallery order: file name, file date, the model's predicted class or its confidence, the last query score. */
+export type ImageSortKey = 'name' | 'date' | 'prediction' | 'confidence' | 'score';
+export interface ImageSort {
+  key: ImageSortKey;
+  descending: boolean;
+}
+export const IMAGE_SORT_KEYS: readonly ImageSortKey[] = ['name', 'date', 'prediction', 'confidence', 'score'];
 
 const filter: Schema<ImageFilter> = s.variant('kind', {
   all: s.object({ kind: s.literal('all') }),
@@ -33,11 +43,16 @@ const filter: Schema<ImageFilter> = s.variant('kind', {
   labeled: s.object({ kind: s.literal('labeled') }),
   class: s.object({ kind: s.literal('class'), classId: id }),
   evaluation: s.object({ kind: s.literal('evaluation') }),
+  predicted: s.object({ kind: s.literal('predicted'), classId: id }),
 });
+
+export const imageFilterSchema = filter;
+
+const sort: Schema<ImageSort> = s.object({ key: s.literal(...IMAGE_SORT_KEYS), descending: s.boolean() });
 
 export const imagesRequests = {
   'images:list': query(
-    s.object({ filter, offset: s.int({ min: 0 }), limit: s.int({ min: 1, max: 5000 }) }),
+    s.object({ filter, sort: s.optional(sort), offset: s.int({ min: 0 }), limit: s.int({ min: 1, max: 5000 }) }),
   ).returns<ImagePage>(),
   'images:get': query(s.object({ id })).returns<ImageItem>(),
 } as const;

@@ -6,7 +6,7 @@ import type { HandlersOf } from './domain-handlers';
 export function imagesHandlers(ws: Workspace): HandlersOf<typeof imagesRequests> {
   const project = () => ws.requireProject();
   return {
-    'images:list': ({ filter, offset, limit }) => project().images.list(filter, offset, limit),
+    'images:list': ({ filter, sort, offset, limit }) => project().images.list(filter, offset, limit, sort),
     'images:get': ({ id }) => project().images.get(id),
   };
 }
