@@ -55,6 +55,9 @@ export type RawApi = {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
 };
 
-/** Image variants served by the media route. */
-export type MediaVariant = 'full' | 'thumb';
+/** Long edges (px) of the screen-sized renditions: a few sizes, so that the cache is shared. */
+export const RENDITION_EDGES = [1280, 1920, 2560, 3840] as const;
+export type RenditionEdge = (typeof RENDITION_EDGES)[number];
+/** Image variants served by the media route: the original, a thumbnail, a rendition of at most that long edge. */
+export type MediaVariant = 'full' | 'thumb' | `screen${RenditionEdge}`;
 export const MEDIA_SCHEME = 'media';

@@ -165,13 +165,13 @@ export class ImageIndex {
     return toItem(row);
   }
 
-  /** Location and decoding facts for the media route. */
-  locate(id: number): { relPath: string; hash: string; format: string; orientation: number } {
-    const row = this.db.prepare('SELECT rel_path, hash, format, orientation FROM images WHERE id = ? AND present = 1').get(id) as
-      | { rel_path: string; hash: string; format: string; orientation: number }
+  /** Location and decoding facts for the media route (width and height as displayed). */
+  locate(id: number): { relPath: string; hash: string; format: string; orientation: number; width: number; height: number } {
+    const row = this.db.prepare('SELECT rel_path, hash, format, orientation, width, height FROM images WHERE id = ? AND present = 1').get(id) as
+      | { rel_path: string; hash: string; format: string; orientation: number; width: number; height: number }
       | undefined;
     if (!row) throw new AppError('NOT_FOUND', `Image ${id} is not in this project.`);
-    return { relPath: row.rel_path, hash: row.hash, format: row.format, orientation: row.orientation };
+    return { relPath: row.rel_path, hash: row.hash, format: row.format, orientation: row.orientation, width: row.width, height: row.height };
   }
 
   existingIds(ids: readonly number[]): Set<number> {
