@@ -25,6 +25,7 @@ export type * from './requests/loop';
 export type * from './requests/project';
 export type * from './requests/transfer';
 export { STRATEGY_NAMES, UNCERTAINTY_NAMES } from './requests/loop';
+export { RENDITION_EDGES } from './requests/images';
 export type { RequestDef, RequestKind, RequestScope };
 export * from './events';
 
@@ -55,9 +56,4 @@ export type RawApi = {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
 };
 
-/** Long edges (px) of the screen-sized renditions: a few sizes, so that the cache is shared. */
-export const RENDITION_EDGES = [1280, 1920, 2560, 3840] as const;
-export type RenditionEdge = (typeof RENDITION_EDGES)[number];
-/** Image variants served by the media route: the original, a thumbnail, a rendition of at most that long edge. */
-export type MediaVariant = 'full' | 'thumb' | `screen${RenditionEdge}`;
 export const MEDIA_SCHEME = 'media';

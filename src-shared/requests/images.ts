@@ -2,6 +2,13 @@
 import { s, type Schema } from '../schema';
 import { id, query } from './request-def';
 
+/** Long edges (px) of the screen-sized renditions: a few sizes, so that the cache is shared. */
+export const RENDITION_EDGES = [1280, 1920, 2560, 3840] as const;
+export type RenditionEdge = (typeof RENDITION_EDGES)[number];
+/** Image variants served by the media route: the original, a thumbnail, a rendition of at most that long edge. */
+export type MediaVariant = 'full' | 'thumb' | `screen${RenditionEdge}`;
+const mediaVariant: Schema<MediaVariant> = s.literal('full', 'thumb', ...RENDITION_EDGES.map((edge) => `screen${edge}` as const));
+
 export interface ImageItem {
   id: number;
   relPath: string;
@@ -55,4 +62,6 @@ export const imagesRequests = {
     s.object({ filter, sort: s.optional(sort), offset: s.int({ min: 0 }), limit: s.int({ min: 1, max: 5000 }) }),
   ).returns<ImagePage>(),
   'images:get': query(s.object({ id })).returns<ImageItem>(),
+  /** Render these images' thumbnails or renditions in the background (a bounded queue; the oldest wishes drop first). */
+  'images:prepare': query(s.object({ ids: s.array(id, { max: 500 }), variant: mediaVariant })).returns<{ queued: number; pending: number }>(),
 } as const;
