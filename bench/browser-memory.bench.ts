@@ -1,6 +1,7 @@
 /**
  * Memory of the renderer with a large project, in Debian Chromium against the built web host.
- * `npx tsx bench/browser-memory.bench.ts [--images 10000] [--labels 200] [--size 96x96]`
+ * `npx tsx bench/browser-memory.bench.ts [--images 10000] [--labels 200] [--size 96x96] [--folder <dir>]`
+ * (`--folder`: an existing folder of `--images` images, e.g. the scale bench's /tmp folder.)
  *
  * Generates a folder of small JPEGs, creates a project through the UI, then measures after
  * each step: opening the project, labeling by keyboard, and scrolling the gallery to its end
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     images: { type: 'string', default: '10000' },
     labels: { type: 'string', default: '200' },
     size: { type: 'string', default: '96x96' },
+    folder: { type: 'string' },
   },
 });
 const imageCount = Number(values.images);
@@ -71,7 +73,7 @@ async function measure(label: string, page: Page, cdp: CDPSession): Promise<void
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const folder = await makeFolder();
+  const folder = values.folder ?? (await makeFolder());
   console.log(`${imageCount} images of ${width}×${height} in ${folder} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   await withBenchPage(folder, async (page) => {
     const cdp = await page.context().newCDPSession(page);
@@ -86,22 +88,38 @@ async function main(): Promise<void> {
     await page.getByRole('tab', { name: /Gallery/ }).click();
     await page.getByTestId('thumb').first().waitFor();
     await measure('gallery, first page', page, cdp);
+    // The virtual gallery: scroll its list a viewport at a time to the end, recording every
+    // frame's duration (requestAnimationFrame deltas) while the rows and their pages load.
     const scrollStarted = Date.now();
-    let shown = 0;
-    for (let guard = 0; guard < 10_000; guard++) {
-      const count = await page.getByTestId('thumb').count();
-      if (count >= imageCount) break;
-      if (count === shown && guard > 0) {
-        const more = page.getByRole('button', { name: 'Load more' });
-        if (await more.isVisible()) await more.click();
-      }
-      shown = count;
-      await page.getByTestId('thumb').last().scrollIntoViewIfNeeded();
-      await page.waitForTimeout(50);
+    const scroller = page.locator('.scroller');
+    await page.evaluate(() => {
+      const w = window as unknown as { frames_: number[] };
+      w.frames_ = [];
+      let last = performance.now();
+      const tick = (now: number): void => {
+        w.frames_.push(now - last);
+        last = now;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    let steps = 0;
+    for (;;) {
+      const atEnd = await scroller.evaluate((el) => {
+        el.scrollBy({ top: el.clientHeight });
+        return el.scrollTop + el.clientHeight >= el.scrollHeight - 2;
+      });
+      steps++;
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      if (atEnd) break;
     }
+    const frames = await page.evaluate(() => (window as unknown as { frames_: number[] }).frames_.slice(1).sort((a, b) => a - b));
+    const q = (p: number): string => (frames[Math.min(frames.length - 1, Math.floor(p * frames.length))] ?? NaN).toFixed(1);
+    await page.getByTestId('thumb').last().waitFor();
     const thumbs = await page.getByTestId('thumb').count();
+    console.log(`gallery scroll: ${steps} viewport steps, ${frames.length} frames: p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${q(1)} ms`);
     await page.waitForTimeout(2000);
-    await measure(`gallery scrolled to the end (${thumbs} thumbnails, ${((Date.now() - scrollStarted) / 1000).toFixed(0)} s)`, page, cdp);
+    await measure(`gallery scrolled to the end (${thumbs} thumbnails in the DOM, ${((Date.now() - scrollStarted) / 1000).toFixed(0)} s)`, page, cdp);
     await page.getByRole('tab', { name: /Label/ }).click();
     await page.waitForTimeout(1000);
     await measure('back in the labeling view', page, cdp);

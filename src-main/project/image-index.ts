@@ -58,25 +58,36 @@ function filterSql(filter: ImageFilter): { where: string; params: unknown[] } {
   }
 }
 
-/** The joins every list query shares: the label, the current model's prediction. */
-const JOINS = 'FROM images i LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN predictions p ON p.image_id = i.id';
+/** The label of each image; the current model's prediction only where a filter or sort reads it. */
+const LABEL_JOIN = 'FROM images i LEFT JOIN labels l ON l.image_id = i.id';
+const PREDICTION_JOIN = 'LEFT JOIN predictions p ON p.image_id = i.id';
 /** Each image's query score in the latest round that queried it (SQLite takes the bare column from the MAX row). */
 const LAST_SCORE = 'LEFT JOIN (SELECT image_id, score, MAX(round_id) AS round_id FROM round_items GROUP BY image_id) q ON q.image_id = i.id';
 
-const SORT_EXPRESSION: Record<ImageSort['key'], string> = {
-  name: 'i.rel_path',
-  date: 'i.mtime_ms',
-  prediction: 'p.class_id',
-  confidence: 'p.probability',
-  score: 'q.score',
-};
+function joinsFor(filter: ImageFilter, sort: ImageSort | null): string {
+  const prediction = filter.kind === 'predicted' || sort?.key === 'prediction' || sort?.key === 'confidence';
+  return [LABEL_JOIN, prediction ? PREDICTION_JOIN : '', sort?.key === 'score' ? LAST_SCORE : ''].join(' ');
+}
 
-/** Images without a value (no prediction, never queried) come last in either direction; ties by file name. */
+/**
+ * Name and date are never null: ordered by their index (ties by id, the same direction, so
+ * SQLite walks the index instead of sorting 100,000 rows). Prediction, confidence and score
+ * may be missing: those images come last in either direction; ties by file name.
+ */
 function orderSql(sort: ImageSort): string {
   const direction = sort.descending ? 'DESC' : 'ASC';
-  const expression = SORT_EXPRESSION[sort.key];
-  if (sort.key === 'name') return `ORDER BY i.rel_path ${direction}`;
-  return `ORDER BY ${expression} IS NULL, ${expression} ${direction}, i.rel_path`;
+  switch (sort.key) {
+    case 'name':
+      return `ORDER BY i.rel_path ${direction}`;
+    case 'date':
+      return `ORDER BY i.mtime_ms ${direction}, i.id ${direction}`;
+    case 'prediction':
+    case 'confidence':
+    case 'score': {
+      const expression = { prediction: 'p.class_id', confidence: 'p.probability', score: 'q.score' }[sort.key];
+      return `ORDER BY ${expression} IS NULL, ${expression} ${direction}, i.rel_path`;
+    }
+  }
 }
 
 export const DEFAULT_SORT: ImageSort = { key: 'name', descending: false };
@@ -142,12 +153,11 @@ export class ImageIndex {
 
   list(filter: ImageFilter, offset: number, limit: number, sort: ImageSort = DEFAULT_SORT): ImagePage {
     const { where, params } = filterSql(filter);
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n ${JOINS} WHERE ${where}`).get(...params) as { n: number }).n;
-    const scoreJoin = sort.key === 'score' ? LAST_SCORE : '';
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n ${joinsFor(filter, null)} WHERE ${where}`).get(...params) as { n: number }).n;
     const rows = this.db
       .prepare(
         `SELECT i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at
-         ${JOINS} ${scoreJoin} WHERE ${where} ${orderSql(sort)} LIMIT ? OFFSET ?`,
+         ${joinsFor(filter, sort)} WHERE ${where} ${orderSql(sort)} LIMIT ? OFFSET ?`,
       )
       .all(...params, limit, offset) as ImageRow[];
     return { total, items: rows.map(toItem) };
@@ -156,7 +166,7 @@ export class ImageIndex {
   /** Every id the filter matches (a selection over the whole filter result, resolved here rather than in the view). */
   idsMatching(filter: ImageFilter): number[] {
     const { where, params } = filterSql(filter);
-    return (this.db.prepare(`SELECT i.id ${JOINS} WHERE ${where} ORDER BY i.rel_path`).pluck().all(...params) as number[]);
+    return this.db.prepare(`SELECT i.id ${joinsFor(filter, null)} WHERE ${where} ORDER BY i.rel_path`).pluck().all(...params) as number[];
   }
 
   get(id: number): ImageItem {
