@@ -74,7 +74,7 @@ async function measure(label: string, page: Page, cdp: CDPSession): Promise<void
 async function main(): Promise<void> {
   const started = Date.now();
   const folder = values.folder ?? (await makeFolder());
-  console.log(`${imageCount} images of ${width}×${height} in ${folder} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(`${imageCount} images ${values.folder ? 'from' : `of ${width}×${height} in`} ${folder} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   await withBenchPage(folder, async (page) => {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
