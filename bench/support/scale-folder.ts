@@ -37,7 +37,7 @@ export function withComment(jpeg: Buffer, text: string): Buffer {
 }
 
 export async function scaleFolder(spec: ScaleFolderSpec): Promise<string> {
-  const dir = path.join('/tmp', `adma-scale-${spec.count}-${spec.largeEvery}`);
+  const dir = path.join('/tmp', `bench-scale-${spec.count}-${spec.largeEvery}`);
   const marker = path.join(dir, '.complete');
   if (fs.existsSync(marker)) return dir;
   fs.rmSync(dir, { recursive: true, force: true });
