@@ -108,17 +108,13 @@ async function main(): Promise<void> {
     // frame's duration (requestAnimationFrame deltas) while the rows and their pages load.
     const scrollStarted = Date.now();
     const scroller = page.locator('.scroller');
-    await page.evaluate(() => {
-      const w = window as unknown as { frames_: number[] };
-      w.frames_ = [];
+    // A string, not a function: tsx would wrap the named callback in a helper the page lacks.
+    await page.evaluate(`(() => {
+      window.frames_ = [];
       let last = performance.now();
-      const tick = (now: number): void => {
-        w.frames_.push(now - last);
-        last = now;
-        requestAnimationFrame(tick);
-      };
+      const tick = (now) => { window.frames_.push(now - last); last = now; requestAnimationFrame(tick); };
       requestAnimationFrame(tick);
-    });
+    })()`);
     let steps = 0;
     for (;;) {
       const atEnd = await scroller.evaluate((el) => {
