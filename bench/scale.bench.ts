@@ -3,7 +3,7 @@
  * then the duration of each request the gallery and the label view send (through `dispatch`,
  * as a shell runs them: each one blocks the host's main thread for that long), and the host's
  * RSS. Run: `npx tsx bench/scale.bench.ts [--images 100000] [--large-every 500]`.
- * The folder is generated once under /tmp (mixed sizes, every n-th image 12 MP). Prints
+ * The folder is generated once under bench/.work/ (mixed sizes, every n-th image 12 MP). Prints
  * numbers; asserts nothing.
  */
 import fs from 'node:fs';

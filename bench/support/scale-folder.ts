@@ -2,7 +2,8 @@
  * A generated folder of many distinct JPEGs, fast: a few base images are encoded once with
  * sharp and every file is a base with its own comment segment (COM, right after SOI), so each
  * file is a valid JPEG with its own content hash. Mixed sizes: mostly small photos, some
- * 640×480, and a subset of 12-megapixel (4000×3000) ones. Written once under /tmp and reused.
+ * 640×480, and a subset of 12-megapixel (4000×3000) ones. Written once under bench/.work/
+ * (git-ignored; folders under /tmp were swept by other jobs mid-run) and reused.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,7 +38,7 @@ export function withComment(jpeg: Buffer, text: string): Buffer {
 }
 
 export async function scaleFolder(spec: ScaleFolderSpec): Promise<string> {
-  const dir = path.join('/tmp', `bench-scale-${spec.count}-${spec.largeEvery}`);
+  const dir = path.resolve('bench/.work', `scale-${spec.count}-${spec.largeEvery}`);
   const marker = path.join(dir, '.complete');
   if (fs.existsSync(marker)) return dir;
   fs.rmSync(dir, { recursive: true, force: true });
