@@ -1,6 +1,8 @@
 /**
  * Keypress → next image shown, in the real renderer against the built web host.
- * `npx tsx bench/keypress-latency.bench.ts [--images 220] [--labels 200] [--size 1024x768]`
+ * `npx tsx bench/keypress-latency.bench.ts [--images 220] [--labels 200] [--size 1024x768] [--pace 0]`
+ * (`--pace <ms>`: wait that long after each image shows before the next key, an expert's pace;
+ * the back end renders renditions ahead meanwhile. 0: press as soon as the image shows.)
  *
  * Generates a folder of JPEGs, creates a project through the UI, adds three classes, then
  * presses class keys one after another, waiting for each next image. The renderer marks
@@ -20,6 +22,7 @@ const { values } = parseArgs({
     images: { type: 'string', default: '220' },
     labels: { type: 'string', default: '200' },
     size: { type: 'string', default: '1024x768' },
+    pace: { type: 'string', default: '0' },
   },
 });
 const imageCount = Number(values.images);
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
     const samples: number[] = [];
     const loopStarted = performance.now();
     for (let i = 0; i < labelCount; i++) {
+      if (Number(values.pace) > 0) await page.waitForTimeout(Number(values.pace));
       await labelByKey(page, i);
       const ms = await page.evaluate(() => {
         const keys = performance.getEntriesByName('adma:label-key');

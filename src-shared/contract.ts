@@ -25,6 +25,7 @@ export type * from './requests/loop';
 export type * from './requests/project';
 export type * from './requests/transfer';
 export { RECOMMENDED_STRATEGY, STRATEGY_NAMES, UNCERTAINTY_NAMES } from './requests/loop';
+export { RENDITION_EDGES } from './requests/images';
 export type { RequestDef, RequestKind, RequestScope };
 export * from './events';
 
@@ -56,6 +57,4 @@ export type RawApi = {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
 };
 
-/** Image variants served by the media route. */
-export type MediaVariant = 'full' | 'thumb';
 export const MEDIA_SCHEME = 'media';

@@ -1,6 +1,8 @@
 /**
  * Bytes for the renderer's <img>: the original file when the browser can show it as is,
- * otherwise a re-encoding with EXIF orientation applied; thumbnails cached per content hash.
+ * otherwise a re-encoding with EXIF orientation applied; thumbnails and screen-sized
+ * renditions (JPEG, EXIF orientation applied) cached per content hash. An image no larger than
+ * the rendition is served as the original instead.
  * Images are addressed by id only; the path comes from the project database.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,13 +12,13 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { AppError } from '../../src-shared/app-error';
-import type { MediaVariant } from '../../src-shared/contract';
+import { RENDITION_EDGES, type MediaVariant, type RenditionEdge } from '../../src-shared/contract';
 import { resolveInside } from './path-containment';
 
 export interface MediaSource {
   root: string;
   adminDir: string;
-  locate(id: number): { relPath: string; hash: string; format: string; orientation: number };
+  locate(id: number): { relPath: string; hash: string; format: string; orientation: number; width: number; height: number };
 }
 
 export interface MediaBody {
@@ -43,15 +45,28 @@ const decodeSlots = pLimit(Math.max(4, os.availableParallelism()));
 /** Thumbnails being rendered, by cache file: parallel requests for one share its render. */
 const rendering = new Map<string, Promise<Buffer>>();
 
-async function renderThumbnail(file: string, cacheFile: string): Promise<Buffer> {
-  const body = await decodeSlots(() =>
-    sharp(file, { animated: false })
-      .rotate()
-      .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
-      .webp({ quality: 80 })
-      .toBuffer(),
-  );
-  // The cache is an optimisation: a thumbnail that cannot be stored is still served.
+/** Render once (parallel requests for one cache file share the render), store, and answer. */
+async function cached(cacheFile: string, render: () => Promise<Buffer>): Promise<Buffer> {
+  try {
+    return await fs.readFile(cacheFile);
+  } catch {
+    // not cached yet
+  }
+  let rendered = rendering.get(cacheFile);
+  if (!rendered) {
+    rendered = decodeSlots(render)
+      .then(async (body) => {
+        await store(cacheFile, body);
+        return body;
+      })
+      .finally(() => rendering.delete(cacheFile));
+    rendering.set(cacheFile, rendered);
+  }
+  return rendered;
+}
+
+/** The cache is an optimisation: a file that cannot be stored is still served. */
+async function store(cacheFile: string, body: Buffer): Promise<void> {
   const tmp = `${cacheFile}.${randomUUID()}.tmp`;
   try {
     await fs.mkdir(path.dirname(cacheFile), { recursive: true });
@@ -60,29 +75,38 @@ async function renderThumbnail(file: string, cacheFile: string): Promise<Buffer>
   } catch {
     await fs.rm(tmp, { force: true }).catch(() => undefined);
   }
-  return body;
 }
 
-async function thumbnail(source: MediaSource, file: string, hash: string): Promise<MediaBody> {
-  const cacheFile = path.join(source.adminDir, 'thumbs', `${hash}-${THUMB_SIZE}.webp`);
-  try {
-    return { body: await fs.readFile(cacheFile), contentType: 'image/webp' };
-  } catch {
-    // not cached yet
-  }
-  let render = rendering.get(cacheFile);
-  if (!render) {
-    render = renderThumbnail(file, cacheFile).finally(() => rendering.delete(cacheFile));
-    rendering.set(cacheFile, render);
-  }
-  return { body: await render, contentType: 'image/webp' };
+function thumbnail(source: MediaSource, file: string, hash: string): Promise<Buffer> {
+  return cached(path.join(source.adminDir, 'thumbs', `${hash}-${THUMB_SIZE}.webp`), () =>
+    sharp(file, { animated: false }).rotate().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer(),
+  );
+}
+
+function rendition(source: MediaSource, file: string, hash: string, edge: RenditionEdge): Promise<Buffer> {
+  return cached(path.join(source.adminDir, 'renditions', `${hash}-${edge}.jpg`), () =>
+    sharp(file, { animated: false })
+      .rotate()
+      .resize(edge, edge, { fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#000000' })
+      .jpeg({ quality: 88 })
+      .toBuffer(),
+  );
+}
+
+/** The rendition edge a variant names, or null for 'full' and 'thumb'. */
+export function renditionEdge(variant: MediaVariant): RenditionEdge | null {
+  const edge = Number(variant.slice('screen'.length));
+  return variant.startsWith('screen') && (RENDITION_EDGES as readonly number[]).includes(edge) ? (edge as RenditionEdge) : null;
 }
 
 export async function readMedia(source: MediaSource, imageId: number, variant: MediaVariant): Promise<MediaBody> {
-  const { relPath, hash, format, orientation } = source.locate(imageId);
+  const { relPath, hash, format, orientation, width, height } = source.locate(imageId);
   const file = await resolveInside(source.root, relPath);
   try {
-    if (variant === 'thumb') return await thumbnail(source, file, hash);
+    if (variant === 'thumb') return { body: await thumbnail(source, file, hash), contentType: 'image/webp' };
+    const edge = renditionEdge(variant);
+    if (edge !== null && Math.max(width, height) > edge) return { body: await rendition(source, file, hash, edge), contentType: 'image/jpeg' };
     const native = NATIVE[format];
     if (native && orientation === 1) return { body: await fs.readFile(file), contentType: native };
     const body = await decodeSlots(() => sharp(file, { animated: format === 'gif' }).rotate().png().toBuffer());

@@ -5,7 +5,7 @@
  */
 import { AppError } from '../../src-shared/app-error';
 import type { MediaVariant } from '../../src-shared/contract';
-import { readMedia, type MediaSource } from './image-media';
+import { readMedia, renditionEdge, type MediaSource } from './image-media';
 
 export interface MediaAnswer {
   status: number;
@@ -13,7 +13,7 @@ export interface MediaAnswer {
   headers: Record<string, string>;
 }
 
-const ROUTE = /^\/?(\d+)\/(full|thumb)$/;
+const ROUTE = /^\/?(\d+)\/(full|thumb|screen\d+)$/;
 const TEXT = { 'Content-Type': 'text/plain; charset=utf-8' };
 
 /** `route` is `<id>/<variant>` (a leading slash is allowed); `project` is the open project, if any. */
@@ -24,6 +24,7 @@ export async function answerMedia(project: MediaSource | null, route: string, if
   try {
     const id = Number(match[1]);
     const variant = match[2] as MediaVariant;
+    if (variant.startsWith('screen') && renditionEdge(variant) === null) return { status: 404, body: 'No such image size.', headers: TEXT };
     const etag = `"${project.locate(id).hash}-${variant}"`;
     if (ifNoneMatch === etag) return { status: 304, body: '', headers: { ETag: etag } };
     const media = await readMedia(project, id, variant);

@@ -1,7 +1,7 @@
 /** The project's table of images and unreadable files: what a scan writes and the UI lists. */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
-import type { ImageFilter, ImageItem, ImagePage, UnreadableFile } from '../../src-shared/contract';
+import type { ImageFilter, ImageItem, ImagePage, ImageSort, UnreadableFile } from '../../src-shared/contract';
 import type { ImageProbe } from './image-files';
 
 export interface IndexedFile {
@@ -53,8 +53,44 @@ function filterSql(filter: ImageFilter): { where: string; params: unknown[] } {
       return { where: 'i.present = 1 AND l.class_id = ?', params: [filter.classId] };
     case 'evaluation':
       return { where: 'i.present = 1 AND i.id IN (SELECT image_id FROM evaluation_images)', params: [] };
+    case 'predicted':
+      return { where: 'i.present = 1 AND l.class_id IS NULL AND p.class_id = ?', params: [filter.classId] };
   }
 }
+
+/** The label of each image; the current model's prediction only where a filter or sort reads it. */
+const LABEL_JOIN = 'FROM images i LEFT JOIN labels l ON l.image_id = i.id';
+const PREDICTION_JOIN = 'LEFT JOIN predictions p ON p.image_id = i.id';
+/** Each image's query score in the latest round that queried it (SQLite takes the bare column from the MAX row). */
+const LAST_SCORE = 'LEFT JOIN (SELECT image_id, score, MAX(round_id) AS round_id FROM round_items GROUP BY image_id) q ON q.image_id = i.id';
+
+function joinsFor(filter: ImageFilter, sort: ImageSort | null): string {
+  const prediction = filter.kind === 'predicted' || sort?.key === 'prediction' || sort?.key === 'confidence';
+  return [LABEL_JOIN, prediction ? PREDICTION_JOIN : '', sort?.key === 'score' ? LAST_SCORE : ''].join(' ');
+}
+
+/**
+ * Name and date are never null: ordered by their index (ties by id, the same direction, so
+ * SQLite walks the index instead of sorting 100,000 rows). Prediction, confidence and score
+ * may be missing: those images come last in either direction; ties by file name.
+ */
+function orderSql(sort: ImageSort): string {
+  const direction = sort.descending ? 'DESC' : 'ASC';
+  switch (sort.key) {
+    case 'name':
+      return `ORDER BY i.rel_path ${direction}`;
+    case 'date':
+      return `ORDER BY i.mtime_ms ${direction}, i.id ${direction}`;
+    case 'prediction':
+    case 'confidence':
+    case 'score': {
+      const expression = { prediction: 'p.class_id', confidence: 'p.probability', score: 'q.score' }[sort.key];
+      return `ORDER BY ${expression} IS NULL, ${expression} ${direction}, i.rel_path`;
+    }
+  }
+}
+
+export const DEFAULT_SORT: ImageSort = { key: 'name', descending: false };
 
 export class ImageIndex {
   constructor(private readonly db: Database.Database) {}
@@ -115,15 +151,22 @@ export class ImageIndex {
     return this.db.transaction(work)();
   }
 
-  list(filter: ImageFilter, offset: number, limit: number): ImagePage {
+  list(filter: ImageFilter, offset: number, limit: number, sort: ImageSort = DEFAULT_SORT): ImagePage {
     const { where, params } = filterSql(filter);
-    const total = (
-      this.db.prepare(`SELECT COUNT(*) AS n FROM images i LEFT JOIN labels l ON l.image_id = i.id WHERE ${where}`).get(...params) as {
-        n: number;
-      }
-    ).n;
-    const rows = this.db.prepare(`${SELECT_ITEM} WHERE ${where} ORDER BY i.rel_path LIMIT ? OFFSET ?`).all(...params, limit, offset) as ImageRow[];
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n ${joinsFor(filter, null)} WHERE ${where}`).get(...params) as { n: number }).n;
+    const rows = this.db
+      .prepare(
+        `SELECT i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at
+         ${joinsFor(filter, sort)} WHERE ${where} ${orderSql(sort)} LIMIT ? OFFSET ?`,
+      )
+      .all(...params, limit, offset) as ImageRow[];
     return { total, items: rows.map(toItem) };
+  }
+
+  /** Every id the filter matches (a selection over the whole filter result, resolved here rather than in the view). */
+  idsMatching(filter: ImageFilter): number[] {
+    const { where, params } = filterSql(filter);
+    return this.db.prepare(`SELECT i.id ${joinsFor(filter, null)} WHERE ${where} ORDER BY i.rel_path`).pluck().all(...params) as number[];
   }
 
   get(id: number): ImageItem {
@@ -132,13 +175,13 @@ export class ImageIndex {
     return toItem(row);
   }
 
-  /** Location and decoding facts for the media route. */
-  locate(id: number): { relPath: string; hash: string; format: string; orientation: number } {
-    const row = this.db.prepare('SELECT rel_path, hash, format, orientation FROM images WHERE id = ? AND present = 1').get(id) as
-      | { rel_path: string; hash: string; format: string; orientation: number }
+  /** Location and decoding facts for the media route (width and height as displayed). */
+  locate(id: number): { relPath: string; hash: string; format: string; orientation: number; width: number; height: number } {
+    const row = this.db.prepare('SELECT rel_path, hash, format, orientation, width, height FROM images WHERE id = ? AND present = 1').get(id) as
+      | { rel_path: string; hash: string; format: string; orientation: number; width: number; height: number }
       | undefined;
     if (!row) throw new AppError('NOT_FOUND', `Image ${id} is not in this project.`);
-    return { relPath: row.rel_path, hash: row.hash, format: row.format, orientation: row.orientation };
+    return { relPath: row.rel_path, hash: row.hash, format: row.format, orientation: row.orientation, width: row.width, height: row.height };
   }
 
   existingIds(ids: readonly number[]): Set<number> {

@@ -30,26 +30,32 @@ export class LabelStore {
     private readonly actor: string,
   ) {}
 
+  /** Statements of the per-image write, prepared once: a bulk label of 100,000 images runs them 100,000 times. */
+  private readonly stmt = (() => {
+    let prepared: Record<'current' | 'remove' | 'upsert' | 'history', Database.Statement> | null = null;
+    return () =>
+      (prepared ??= {
+        current: this.db.prepare('SELECT class_id FROM labels WHERE image_id = ?'),
+        remove: this.db.prepare('DELETE FROM labels WHERE image_id = ?'),
+        upsert: this.db.prepare(
+          `INSERT INTO labels (image_id, class_id, labeled_at, actor) VALUES (?, ?, ?, ?)
+           ON CONFLICT(image_id) DO UPDATE SET class_id = excluded.class_id, labeled_at = excluded.labeled_at, actor = excluded.actor`,
+        ),
+        history: this.db.prepare('INSERT INTO label_history (action_id, image_id, old_class_id, new_class_id, kind, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      });
+  })();
+
   private current(imageId: number): number | null {
-    return (this.db.prepare('SELECT class_id FROM labels WHERE image_id = ?').get(imageId) as { class_id: number } | undefined)?.class_id ?? null;
+    return (this.stmt().current.get(imageId) as { class_id: number } | undefined)?.class_id ?? null;
   }
 
   /** Write one label and its history row; returns false when nothing changed. */
   private write(imageId: number, classId: number | null, actionId: number | null, kind: HistoryKind, now: string): boolean {
     const old = this.current(imageId);
     if (old === classId) return false;
-    if (classId === null) this.db.prepare('DELETE FROM labels WHERE image_id = ?').run(imageId);
-    else {
-      this.db
-        .prepare(
-          `INSERT INTO labels (image_id, class_id, labeled_at, actor) VALUES (?, ?, ?, ?)
-           ON CONFLICT(image_id) DO UPDATE SET class_id = excluded.class_id, labeled_at = excluded.labeled_at, actor = excluded.actor`,
-        )
-        .run(imageId, classId, now, this.actor);
-    }
-    this.db
-      .prepare('INSERT INTO label_history (action_id, image_id, old_class_id, new_class_id, kind, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(actionId, imageId, old, classId, kind, this.actor, now);
+    if (classId === null) this.stmt().remove.run(imageId);
+    else this.stmt().upsert.run(imageId, classId, now, this.actor);
+    this.stmt().history.run(actionId, imageId, old, classId, kind, this.actor, now);
     return true;
   }
 
@@ -85,10 +91,11 @@ export class LabelStore {
       .prepare("SELECT image_id, old_class_id, new_class_id FROM label_history WHERE action_id = ? AND kind = 'set' ORDER BY id")
       .all(actionId) as { image_id: number; old_class_id: number | null; new_class_id: number | null }[];
     const ordered = direction === 'undo' ? [...rows].reverse() : rows;
+    const classAlive = this.db.prepare('SELECT 1 FROM classes WHERE id = ? AND deleted_at IS NULL');
     for (const row of ordered) {
       const target = direction === 'undo' ? row.old_class_id : row.new_class_id;
       // A class deleted since then cannot come back: the image stays unlabeled.
-      const alive = target === null || this.db.prepare('SELECT 1 FROM classes WHERE id = ? AND deleted_at IS NULL').get(target);
+      const alive = target === null || classAlive.get(target);
       this.write(row.image_id, alive ? target : null, actionId, direction, now);
     }
     const imageIds = rows.map((r) => r.image_id);

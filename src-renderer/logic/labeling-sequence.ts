@@ -81,6 +81,9 @@ export function matchesFilter(filter: ImageFilter, item: SequenceItem): boolean 
       return item.classId !== null;
     case 'class':
       return item.classId === filter.classId;
+    case 'predicted':
+      // The model's prediction is the server's to check; a labeled image leaves this listing.
+      return item.classId === null;
     case 'all':
     case 'evaluation':
       return true;
@@ -99,6 +102,7 @@ export function listingCount(filter: ImageFilter, counts: SourceCounts): number 
     case 'class':
       return counts.classes.find((c) => c.id === filter.classId)?.labelCount ?? 0;
     case 'evaluation':
+    case 'predicted':
       return null;
   }
 }

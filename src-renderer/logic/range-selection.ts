@@ -1,63 +1,78 @@
 /**
- * Gallery multi-selection, as in file managers: click selects one, Ctrl/Cmd+click toggles,
- * Shift+click selects the range from the anchor, Ctrl+Shift+click adds that range.
+ * Gallery multi-selection over a filter result that is only partly loaded, as in file
+ * managers: click selects one, Ctrl/Cmd+click toggles, Shift+click selects the range from the
+ * anchor, Ctrl+Shift+click adds that range, Ctrl+A selects every image the filter matches
+ * (loaded or not) and Ctrl+click then leaves single images out. Positions are indexes in the
+ * filter's order; the caller resolves the ids of a range (they may not be loaded yet).
  */
 export interface Selection {
-  selected: ReadonlySet<number>;
-  /** The id ranges are measured from. */
+  /** True: every image the filter matches except `ids`. False: exactly `ids`. */
+  all: boolean;
+  ids: ReadonlySet<number>;
+  /** The position ranges are measured from. */
   anchor: number | null;
 }
 
-export const emptySelection: Selection = { selected: new Set(), anchor: null };
+export const emptySelection: Selection = { all: false, ids: new Set(), anchor: null };
 
 export interface ClickModifiers {
   range: boolean;
   toggle: boolean;
 }
 
-export function applyClick(state: Selection, orderedIds: readonly number[], clickedId: number, mods: ClickModifiers): Selection {
-  const clickedIndex = orderedIds.indexOf(clickedId);
-  if (clickedIndex < 0) return state;
-  const anchorIndex = state.anchor === null ? -1 : orderedIds.indexOf(state.anchor);
-  if (mods.range && anchorIndex >= 0) {
-    const [from, to] = anchorIndex <= clickedIndex ? [anchorIndex, clickedIndex] : [clickedIndex, anchorIndex];
-    const range = orderedIds.slice(from, to + 1);
-    const selected = mods.toggle ? new Set([...state.selected, ...range]) : new Set(range);
-    return { selected, anchor: state.anchor };
+/** The positions a click covers: the range from the anchor with Shift, else the clicked one. */
+export function clickSpan(state: Selection, index: number, mods: ClickModifiers): [number, number] {
+  if (!mods.range || state.anchor === null) return [index, index];
+  return state.anchor <= index ? [state.anchor, index] : [index, state.anchor];
+}
+
+/** Apply a click at `index` (image `id`); `spanIds` are the ids of `clickSpan`'s positions. */
+export function applyClick(state: Selection, index: number, id: number, mods: ClickModifiers, spanIds: readonly number[]): Selection {
+  if (mods.range && state.anchor !== null) {
+    if (!mods.toggle) return { all: false, ids: new Set(spanIds), anchor: state.anchor };
+    const ids = new Set(state.ids);
+    for (const i of spanIds) {
+      if (state.all) ids.delete(i);
+      else ids.add(i);
+    }
+    return { all: state.all, ids, anchor: state.anchor };
   }
   if (mods.toggle) {
-    const selected = new Set(state.selected);
-    if (selected.has(clickedId)) selected.delete(clickedId);
-    else selected.add(clickedId);
-    return { selected, anchor: clickedId };
+    const ids = new Set(state.ids);
+    if (ids.has(id)) ids.delete(id);
+    else ids.add(id);
+    return { all: state.all, ids, anchor: index };
   }
-  return { selected: new Set([clickedId]), anchor: clickedId };
+  return { all: false, ids: new Set([id]), anchor: index };
 }
 
-export function selectAll(orderedIds: readonly number[]): Selection {
-  return { selected: new Set(orderedIds), anchor: orderedIds[0] ?? null };
+export function selectAll(): Selection {
+  return { all: true, ids: new Set(), anchor: 0 };
 }
 
-/** Keep only ids still shown (after a filter change or a reload). */
-export function retainVisible(state: Selection, orderedIds: readonly number[]): Selection {
-  const visible = new Set(orderedIds);
-  const selected = new Set([...state.selected].filter((id) => visible.has(id)));
-  return { selected, anchor: state.anchor !== null && visible.has(state.anchor) ? state.anchor : null };
+export function isSelected(state: Selection, id: number): boolean {
+  return state.all !== state.ids.has(id);
 }
 
-/** Selected ids in display order. */
-export function selectedInOrder(state: Selection, orderedIds: readonly number[]): number[] {
-  return orderedIds.filter((id) => state.selected.has(id));
+/** How many images are selected out of the `total` the filter matches. */
+export function selectedCount(state: Selection, total: number): number {
+  return state.all ? Math.max(0, total - state.ids.size) : state.ids.size;
+}
+
+/** Forget images that left the filter (a label moved them out). */
+export function forgetIds(state: Selection, gone: Iterable<number>): Selection {
+  const ids = new Set(state.ids);
+  let changed = false;
+  for (const id of gone) changed = ids.delete(id) || changed;
+  return changed ? { ...state, ids } : state;
 }
 
 /**
- * Keyboard move in a grid of `columns`: from the last clicked/moved image (the cursor),
- * `dx` images sideways or `dy` rows; clamped to the list. Returns the id to move to.
+ * Keyboard move in a grid of `columns` over `total` positions: from the cursor, `dx` images
+ * sideways or `dy` rows; clamped to the list. Returns the position to move to.
  */
-export function moveTarget(orderedIds: readonly number[], cursor: number | null, dx: number, dy: number, columns: number): number | null {
-  if (orderedIds.length === 0) return null;
-  const from = cursor === null ? -1 : orderedIds.indexOf(cursor);
-  if (from < 0) return orderedIds[0]!;
-  const to = Math.min(orderedIds.length - 1, Math.max(0, from + dx + dy * Math.max(1, columns)));
-  return orderedIds[to]!;
+export function moveTarget(total: number, cursor: number | null, dx: number, dy: number, columns: number): number | null {
+  if (total === 0) return null;
+  if (cursor === null || cursor >= total) return 0;
+  return Math.min(total - 1, Math.max(0, cursor + dx + dy * Math.max(1, columns)));
 }

@@ -7,7 +7,7 @@ import { isTypingTarget, resolveKey } from '../logic/keymap';
 import { classes } from '../stores/classes.svelte';
 import { gallery } from '../stores/gallery.svelte';
 import { labeling } from '../stores/labeling.svelte';
-import { redo, setLabels, undo } from './label-commands';
+import { labelGallerySelection, redo, undo } from './label-commands';
 import { openInLabeling, showView } from './navigation';
 import { project } from '../stores/project.svelte';
 import { suggestions } from '../stores/suggestions.svelte';
@@ -28,14 +28,13 @@ function context(): KeyContext {
 const fail = (what: string) => (error: unknown) => toasts.error(error, what);
 
 async function labelSelection(classId: number | null): Promise<void> {
-  const ids = gallery.selectedIds;
-  if (ids.length === 0) {
+  if (gallery.selectedCount === 0) {
     toasts.info('Select images first (click, Shift+click, Ctrl+A).');
     return;
   }
-  await setLabels(ids, classId);
+  const n = (await labelGallerySelection(classId)).imageIds.length;
   const name = classId === null ? null : (classes.byId.get(classId)?.name ?? 'class');
-  toasts.info(name ? `Labeled ${ids.length} image${ids.length === 1 ? '' : 's'} as “${name}”.` : `Cleared the label of ${ids.length} image${ids.length === 1 ? '' : 's'}.`);
+  toasts.info(name ? `Labeled ${n} image${n === 1 ? '' : 's'} as “${name}”.` : `Cleared the label of ${n} image${n === 1 ? '' : 's'}.`);
 }
 
 export function run(command: Command): void {
@@ -106,19 +105,14 @@ export function run(command: Command): void {
       gallery.selectAll();
       return;
     case 'open': {
-      const first = gallery.selectedIds[0];
-      if (first !== undefined) openInLabeling(first).catch(fail('Could not open the image'));
+      const first = gallery.openTarget();
+      if (first !== null) openInLabeling(first).catch(fail('Could not open the image'));
       return;
     }
-    case 'move': {
-      const target = gallery.move(command.dx, command.dy, command.extend);
-      if (target !== null) {
-        const thumb = document.querySelector<HTMLElement>(`[data-testid="thumb"][data-image-id="${target}"]`);
-        thumb?.focus({ preventScroll: true });
-        thumb?.scrollIntoView({ block: 'nearest' });
-      }
+    case 'move':
+      // The gallery view scrolls the cursor into view and focuses it.
+      gallery.move(command.dx, command.dy, command.extend).catch(fail('Could not move'));
       return;
-    }
     case 'view':
       showView(command.view);
       return;

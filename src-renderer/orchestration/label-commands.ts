@@ -9,14 +9,24 @@ import { labeling } from '../stores/labeling.svelte';
 import { toasts } from '../stores/toasts.svelte';
 import { ui } from '../stores/ui.svelte';
 
-function applyEverywhere(action: LabelAction): void {
+async function applyEverywhere(action: LabelAction): Promise<void> {
   labeling.apply(action);
-  gallery.apply(action);
+  await gallery.apply(action);
 }
 
 export async function setLabels(imageIds: number[], classId: number | null): Promise<LabelAction> {
   const action = await call('labels:set', { imageIds, classId });
-  applyEverywhere(action);
+  await applyEverywhere(action);
+  return action;
+}
+
+/** Label the gallery's selection: a Ctrl+A selection is resolved by the back end from the filter, whatever its size. */
+export async function labelGallerySelection(classId: number | null): Promise<LabelAction> {
+  const { all, ids } = gallery.selection;
+  const action = all
+    ? await call('labels:setMatching', { filter: gallery.filter, exceptIds: [...ids], classId })
+    : await call('labels:set', { imageIds: [...ids], classId });
+  await applyEverywhere(action);
   return action;
 }
 
@@ -27,7 +37,7 @@ async function undoOrRedo(kind: 'undo' | 'redo'): Promise<void> {
       toasts.info(kind === 'undo' ? 'Nothing to undo.' : 'Nothing to redo.');
       return;
     }
-    applyEverywhere(action);
+    await applyEverywhere(action);
     // Images whose label came back may belong in the gallery's filter again.
     if (gallery.loaded) await gallery.reload();
     const n = action.imageIds.length;

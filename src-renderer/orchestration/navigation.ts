@@ -24,6 +24,8 @@ export function filterTitle(filter: ImageFilter): string {
       return `Class “${classes.byId.get(filter.classId)?.name ?? 'deleted'}”`;
     case 'evaluation':
       return 'Evaluation set';
+    case 'predicted':
+      return `Predicted “${classes.byId.get(filter.classId)?.name ?? 'deleted'}”`;
   }
 }
 

@@ -1,25 +1,35 @@
-/** The gallery: a filtered, paged list of images and the multi-selection over it. */
-import type { ImageFilter, ImageItem, LabelAction } from '../../src-shared/contract';
+/**
+ * The gallery: a filtered, sorted list of any length, loaded by pages around what is shown
+ * (a bounded cache), and the multi-selection over the whole filter result.
+ */
+import type { ImageFilter, ImageItem, ImageSort, LabelAction } from '../../src-shared/contract';
 import { call } from '../api/client';
 import { applyLabels } from '../logic/labeling-sequence';
 import {
   applyClick,
+  clickSpan,
   emptySelection,
+  forgetIds,
+  isSelected,
   moveTarget,
-  retainVisible,
   selectAll,
-  selectedInOrder,
+  selectedCount,
   type ClickModifiers,
   type Selection,
 } from '../logic/range-selection';
 
-const PAGE = 120;
+export const PAGE = 200;
+/** Pages kept in memory; those farthest from the last one requested are dropped first. */
+const MAX_PAGES = 40;
+/** Larger requests resolve a Shift+click range (the request's limit). */
+const RANGE_CHUNK = 5000;
 
 function matches(filter: ImageFilter, classId: number | null): boolean {
   switch (filter.kind) {
     case 'all':
       return true;
     case 'unlabeled':
+    case 'predicted':
       return classId === null;
     case 'labeled':
       return classId !== null;
@@ -32,24 +42,39 @@ function matches(filter: ImageFilter, classId: number | null): boolean {
 
 class Gallery {
   filter = $state<ImageFilter>({ kind: 'all' });
-  items = $state.raw<ImageItem[]>([]);
+  sort = $state<ImageSort>({ key: 'name', descending: false });
   total = $state(0);
   loading = $state(false);
   loaded = $state(false);
   selection = $state.raw<Selection>(emptySelection);
-  /** The image the keyboard moves from: the last one clicked or moved to. */
+  /** The position the keyboard moves from: the last one clicked or moved to. */
   cursor = $state<number | null>(null);
   /** Grid columns as laid out, for moving up and down. */
   columns = $state(1);
+  /** Loaded pages by page number. */
+  #pages = $state.raw<ReadonlyMap<number, readonly ImageItem[]>>(new Map());
+  #pending = new Map<number, Promise<void>>();
+  #generation = 0;
+
+  selectedCount = $derived(selectedCount(this.selection, this.total));
 
   setColumns(columns: number): void {
     this.columns = columns;
   }
-  ids = $derived(this.items.map((i) => i.id));
-  selectedIds = $derived(selectedInOrder(this.selection, this.ids));
-  exhausted = $derived(this.loaded && this.items.length >= this.total);
 
-  private generation = 0;
+  /** The image at a position, when its page is loaded. */
+  itemAt(index: number): ImageItem | undefined {
+    return this.#pages.get(Math.floor(index / PAGE))?.[index % PAGE];
+  }
+
+  isSelected(id: number): boolean {
+    return isSelected(this.selection, id);
+  }
+
+  /** Number of loaded pages (the cache is bounded whatever the list's length). */
+  get loadedPages(): number {
+    return this.#pages.size;
+  }
 
   async setFilter(filter: ImageFilter): Promise<void> {
     this.filter = filter;
@@ -58,81 +83,149 @@ class Gallery {
     await this.reload();
   }
 
-  /** Reload from the start, keeping as many images as were shown and the selection that still applies. */
+  async setSort(sort: ImageSort): Promise<void> {
+    this.sort = sort;
+    this.selection = emptySelection;
+    this.cursor = null;
+    await this.reload();
+  }
+
+  /** Reload from the start: the first page now, the others as they are shown again. Keeps the selection. */
   async reload(): Promise<void> {
-    const generation = ++this.generation;
-    const want = Math.max(PAGE, this.items.length);
+    const generation = ++this.#generation;
+    this.#pending.clear();
     this.loading = true;
     try {
-      const page = await call('images:list', { filter: this.filter, offset: 0, limit: Math.min(5000, want) });
-      if (generation !== this.generation) return;
-      this.items = page.items;
+      const page = await call('images:list', { filter: this.filter, sort: this.sort, offset: 0, limit: PAGE });
+      if (generation !== this.#generation) return;
+      this.#pages = new Map([[0, page.items]]);
       this.total = page.total;
       this.loaded = true;
-      this.selection = retainVisible(this.selection, this.ids);
+      if (this.cursor !== null && this.cursor >= this.total) this.cursor = this.total > 0 ? this.total - 1 : null;
     } finally {
-      if (generation === this.generation) this.loading = false;
+      if (generation === this.#generation) this.loading = false;
     }
   }
 
-  async loadMore(): Promise<void> {
-    if (this.loading || this.exhausted) return;
-    const generation = this.generation;
-    this.loading = true;
-    try {
-      const page = await call('images:list', { filter: this.filter, offset: this.items.length, limit: PAGE });
-      if (generation !== this.generation) return;
-      const seen = new Set(this.ids);
-      this.items = [...this.items, ...page.items.filter((i) => !seen.has(i.id))];
-      this.total = page.total;
-    } finally {
-      if (generation === this.generation) this.loading = false;
+  /** Load the pages covering positions `from`..`to` (inclusive) that are not loaded or loading. */
+  ensure(from: number, to: number): Promise<void> {
+    if (!this.loaded || this.total === 0) return Promise.resolve();
+    const first = Math.max(0, Math.floor(from / PAGE));
+    const last = Math.min(Math.floor((this.total - 1) / PAGE), Math.floor(Math.max(from, to) / PAGE));
+    const waits: Promise<void>[] = [];
+    for (let n = first; n <= last; n++) {
+      if (this.#pages.has(n)) continue;
+      waits.push(this.#pending.get(n) ?? this.loadPage(n));
     }
+    return Promise.all(waits).then(() => undefined);
+  }
+
+  private loadPage(n: number): Promise<void> {
+    const generation = this.#generation;
+    const done = call('images:list', { filter: this.filter, sort: this.sort, offset: n * PAGE, limit: PAGE })
+      .then((page) => {
+        if (generation !== this.#generation) return;
+        // Keep the pages nearest the new one (a bounded cache, replaced rather than mutated).
+        const kept = [...this.#pages].filter(([k]) => k !== n);
+        kept.sort(([a], [b]) => Math.abs(a - n) - Math.abs(b - n));
+        this.#pages = new Map([[n, page.items], ...kept.slice(0, MAX_PAGES - 1)]);
+        this.total = page.total;
+      })
+      .finally(() => {
+        if (this.#pending.get(n) === done) this.#pending.delete(n);
+      });
+    this.#pending.set(n, done);
+    return done;
+  }
+
+  /** Ids at positions `from`..`to`: from loaded pages, or one request per chunk (not cached). */
+  private async idsBetween(from: number, to: number): Promise<number[]> {
+    const ids: number[] = [];
+    let index = from;
+    while (index <= to) {
+      const item = this.itemAt(index);
+      if (item) {
+        ids.push(item.id);
+        index++;
+        continue;
+      }
+      const limit = Math.min(RANGE_CHUNK, to - index + 1);
+      const page = await call('images:list', { filter: this.filter, sort: this.sort, offset: index, limit });
+      if (page.items.length === 0) break;
+      for (const i of page.items) ids.push(i.id);
+      index += page.items.length;
+    }
+    return ids;
   }
 
   reset(): void {
-    this.generation++;
+    this.#generation++;
+    this.#pending.clear();
     this.filter = { kind: 'all' };
-    this.items = [];
+    this.sort = { key: 'name', descending: false };
+    this.#pages = new Map();
     this.total = 0;
     this.loaded = false;
     this.loading = false;
     this.selection = emptySelection;
+    this.cursor = null;
   }
 
-  click(id: number, mods: ClickModifiers): void {
-    this.selection = applyClick(this.selection, this.ids, id, mods);
-    this.cursor = id;
+  /** A click (or a keyboard move) on the image at `index`. */
+  async click(index: number, mods: ClickModifiers): Promise<void> {
+    await this.ensure(index, index);
+    const item = this.itemAt(index);
+    if (!item) return;
+    const [from, to] = clickSpan(this.selection, index, mods);
+    const span = from === to ? [item.id] : await this.idsBetween(from, to);
+    this.selection = applyClick(this.selection, index, item.id, mods, span);
+    this.cursor = index;
   }
 
-  /** Arrow keys: move the cursor and select it, or extend the range from the anchor. Returns the new cursor. */
-  move(dx: number, dy: number, extend: boolean): number | null {
-    const target = moveTarget(this.ids, this.cursor, dx, dy, this.columns);
+  /** Arrow keys: move the cursor and select it, or extend the range from the anchor. Returns the new position. */
+  async move(dx: number, dy: number, extend: boolean): Promise<number | null> {
+    const target = moveTarget(this.total, this.cursor, dx, dy, this.columns);
     if (target === null) return null;
-    this.click(target, { range: extend, toggle: false });
+    await this.click(target, { range: extend, toggle: false });
     return target;
   }
 
   selectAll(): void {
-    this.selection = selectAll(this.ids);
+    this.selection = selectAll();
   }
 
   clearSelection(): void {
     this.selection = emptySelection;
   }
 
-  /** Images of a deleted class are unlabeled now. */
-  forgetClass(classId: number): void {
-    this.items = this.items.map((i) => (i.classId === classId ? { ...i, classId: null } : i));
+  /** The explicitly selected ids (not for a Ctrl+A selection, which the back end resolves by filter). */
+  get selectedIds(): number[] {
+    return this.selection.all ? [] : [...this.selection.ids];
   }
 
-  /** Record a label action: update shown images, drop those that left the filter. */
-  apply(action: LabelAction): void {
-    const updated = applyLabels(this.items, action.imageIds, action.classIds);
-    const kept = updated.filter((i) => matches(this.filter, i.classId));
-    this.total -= updated.length - kept.length;
-    this.items = kept;
-    this.selection = retainVisible(this.selection, this.ids);
+  /** The image Enter opens: the one at the cursor when selected, else the first selected one loaded. */
+  openTarget(): number | null {
+    const atCursor = this.cursor === null ? undefined : this.itemAt(this.cursor);
+    if (atCursor && this.isSelected(atCursor.id)) return atCursor.id;
+    for (const items of this.#pages.values()) for (const i of items) if (this.isSelected(i.id)) return i.id;
+    return null;
+  }
+
+  /** Images of a deleted class are unlabeled now. */
+  forgetClass(classId: number): void {
+    this.#pages = new Map([...this.#pages].map(([n, items]) => [n, items.map((i) => (i.classId === classId ? { ...i, classId: null } : i))]));
+  }
+
+  /**
+   * Record a label action: update shown images. Images that left the filter are dropped from the
+   * selection and the count; positions shift, so the pages reload (the first now, others when shown).
+   */
+  async apply(action: LabelAction): Promise<void> {
+    const gone = action.imageIds.filter((_, k) => !matches(this.filter, action.classIds[k] ?? null));
+    this.#pages = new Map([...this.#pages].map(([n, items]) => [n, applyLabels([...items], action.imageIds, action.classIds)]));
+    if (gone.length === 0 || !this.loaded) return;
+    this.selection = forgetIds(this.selection, gone);
+    await this.reload();
   }
 }
 

@@ -1,6 +1,40 @@
-/** The one prefetcher of full-size images for the labeling view. */
+/** The one prefetcher of the labeling view's images (screen-sized renditions). */
+import { RENDITION_EDGES } from '../../src-shared/contract';
+import { mediaUrl } from '../api/bridge';
+import { call } from '../api/client';
 import { browserLoader, ImagePrefetcher } from '../logic/image-prefetcher';
+import { renditionEdgeFor, renditionVariant } from '../logic/rendition';
 
 export const PREFETCH_AHEAD = 5;
 export const PREFETCH_BEHIND = 1;
 export const prefetcher = new ImagePrefetcher(browserLoader, 8);
+
+/** The rendition size of this screen (fixed for the session: a new size would miss the cache). */
+export const SCREEN_EDGE = typeof window === 'undefined' ? RENDITION_EDGES[1] : renditionEdgeFor(window.screen, window.devicePixelRatio);
+
+/** The label view's image: a cached rendition sized to the screen (the original when smaller). */
+export function screenUrl(imageId: number): string {
+  return mediaUrl(imageId, renditionVariant(SCREEN_EDGE));
+}
+
+/** Images past the labeling position whose thumbnail and rendition the back end renders ahead. */
+export const PREPARE_AHEAD = 40;
+/** Ask again once this many of the images ahead have not been asked for (one request per batch, not per key). */
+const PREPARE_BATCH = 20;
+const prepared = new Set<number>();
+
+/**
+ * Have the back end render `ahead` (the next images, in order) in its bounded background queue.
+ * A lost wish costs nothing but speed: the image is rendered when shown.
+ */
+export function prepareAhead(ahead: readonly number[]): void {
+  const fresh = ahead.filter((id) => !prepared.has(id));
+  if (fresh.length < Math.min(PREPARE_BATCH, ahead.length) || fresh.length === 0) return;
+  if (prepared.size > 5000) prepared.clear();
+  for (const id of fresh) prepared.add(id);
+  for (const variant of [renditionVariant(SCREEN_EDGE), 'thumb'] as const) {
+    call('images:prepare', { ids: fresh, variant }).catch(() => {
+      for (const id of fresh) prepared.delete(id);
+    });
+  }
+}

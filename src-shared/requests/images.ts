@@ -2,6 +2,13 @@
 import { s, type Schema } from '../schema';
 import { id, query } from './request-def';
 
+/** Long edges (px) of the screen-sized renditions: a few sizes, so that the cache is shared. */
+export const RENDITION_EDGES = [1280, 1920, 2560, 3840] as const;
+export type RenditionEdge = (typeof RENDITION_EDGES)[number];
+/** Image variants served by the media route: the original, a thumbnail, a rendition of at most that long edge. */
+export type MediaVariant = 'full' | 'thumb' | `screen${RenditionEdge}`;
+const mediaVariant: Schema<MediaVariant> = s.literal('full', 'thumb', ...RENDITION_EDGES.map((edge) => `screen${edge}` as const));
+
 export interface ImageItem {
   id: number;
   relPath: string;
@@ -25,7 +32,17 @@ export type ImageFilter =
   | { kind: 'labeled' }
   | { kind: 'class'; classId: number }
   /** The evaluation set (never queried, never trained on). */
-  | { kind: 'evaluation' };
+  | { kind: 'evaluation' }
+  /** Unlabeled images the current model predicts as this class. */
+  | { kind: 'predicted'; classId: number };
+
+/** Gallery order: file name, file date, the model's predicted class or its confidence, the last query score. */
+export type ImageSortKey = 'name' | 'date' | 'prediction' | 'confidence' | 'score';
+export interface ImageSort {
+  key: ImageSortKey;
+  descending: boolean;
+}
+export const IMAGE_SORT_KEYS: readonly ImageSortKey[] = ['name', 'date', 'prediction', 'confidence', 'score'];
 
 const filter: Schema<ImageFilter> = s.variant('kind', {
   all: s.object({ kind: s.literal('all') }),
@@ -33,11 +50,18 @@ const filter: Schema<ImageFilter> = s.variant('kind', {
   labeled: s.object({ kind: s.literal('labeled') }),
   class: s.object({ kind: s.literal('class'), classId: id }),
   evaluation: s.object({ kind: s.literal('evaluation') }),
+  predicted: s.object({ kind: s.literal('predicted'), classId: id }),
 });
+
+export const imageFilterSchema = filter;
+
+const sort: Schema<ImageSort> = s.object({ key: s.literal(...IMAGE_SORT_KEYS), descending: s.boolean() });
 
 export const imagesRequests = {
   'images:list': query(
-    s.object({ filter, offset: s.int({ min: 0 }), limit: s.int({ min: 1, max: 5000 }) }),
+    s.object({ filter, sort: s.optional(sort), offset: s.int({ min: 0 }), limit: s.int({ min: 1, max: 5000 }) }),
   ).returns<ImagePage>(),
   'images:get': query(s.object({ id })).returns<ImageItem>(),
+  /** Render these images' thumbnails or renditions in the background (a bounded queue; the oldest wishes drop first). */
+  'images:prepare': query(s.object({ ids: s.array(id, { max: 500 }), variant: mediaVariant })).returns<{ queued: number; pending: number }>(),
 } as const;

@@ -1,5 +1,6 @@
 /** Labels: set (one undoable action for any number of images), undo, redo, history. */
 import { s } from '../schema';
+import { imageFilterSchema } from './images';
 import { command, id, query } from './request-def';
 
 export interface LabelAction {
@@ -25,6 +26,10 @@ export interface HistoryEntry {
 
 export const labelsRequests = {
   'labels:set': command(s.object({ imageIds: s.array(id, { max: 100_000, unique: true }), classId: s.nullable(id) })).returns<LabelAction>(),
+  /** Label every image the filter matches except `exceptIds` (the gallery's Ctrl+A): the ids are resolved here, whatever their number. */
+  'labels:setMatching': command(
+    s.object({ filter: imageFilterSchema, exceptIds: s.array(id, { max: 100_000, unique: true }), classId: s.nullable(id) }),
+  ).returns<LabelAction>(),
   'labels:undo': command(s.none()).returns<LabelAction | null>(),
   'labels:redo': command(s.none()).returns<LabelAction | null>(),
   'labels:history': query(s.object({ imageId: s.optional(id), limit: s.int({ min: 1, max: 10_000 }) })).returns<HistoryEntry[]>(),

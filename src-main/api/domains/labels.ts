@@ -11,6 +11,12 @@ export function labelsHandlers(ws: Workspace): HandlersOf<typeof labelsRequests>
       ws.labelsChanged(action);
       return action;
     },
+    'labels:setMatching': ({ filter, exceptIds, classId }) => {
+      const except = new Set(exceptIds);
+      const action = project().setLabels(project().images.idsMatching(filter).filter((id) => !except.has(id)), classId);
+      ws.labelsChanged(action);
+      return action;
+    },
     'labels:undo': () => {
       const action = project().labels.undo();
       if (action) ws.labelsChanged(action);

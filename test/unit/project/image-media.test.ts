@@ -45,3 +45,38 @@ describe('images served by id', () => {
     expect(original.body.equals(fs.readFileSync(path.join(root, 'plain.png')))).toBe(true);
   });
 });
+
+describe('screen-sized renditions', () => {
+  it('serves a cached, EXIF-rotated JPEG no larger than the rendition edge, and small images as they are', async () => {
+    const { answerMedia } = await import('../../../src-main/media/media-request');
+    const root = tempDir();
+    // 3000 wide x 1500 high as stored, displayed rotated (orientation 6): 1500 x 3000.
+    await sharp({ create: { width: 3000, height: 1500, channels: 3, background: '#884422' } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toFile(path.join(root, 'big.jpg'));
+    await writeImage(path.join(root, 'small.png'), 5, 'png', 64);
+    const project = Project.open(root, true);
+    projects.push(project);
+    await project.rescan();
+    const items = project.images.list({ kind: 'all' }, 0, 10).items;
+    const big = items.find((i) => i.relPath === 'big.jpg')!;
+    const small = items.find((i) => i.relPath === 'small.png')!;
+
+    const rendition = await readMedia(project, big.id, 'screen1280');
+    expect(rendition.contentType).toBe('image/jpeg');
+    const meta = await sharp(rendition.body).metadata();
+    expect([meta.width, meta.height, meta.orientation ?? 1]).toEqual([640, 1280, 1]);
+    expect(fs.readdirSync(path.join(project.adminDir, 'renditions'))).toEqual([`${big.hash}-1280.jpg`]);
+    // A larger edge is its own cache entry; the original stays available.
+    expect((await sharp((await readMedia(project, big.id, 'screen1920')).body).metadata()).height).toBe(1920);
+    expect((await readMedia(project, big.id, 'full')).contentType).toBe('image/png');
+
+    const smallAnswer = await readMedia(project, small.id, 'screen1280');
+    expect(smallAnswer.body.equals(fs.readFileSync(path.join(root, 'small.png')))).toBe(true);
+
+    const ok = await answerMedia(project, `${big.id}/screen2560`);
+    expect([ok.status, ok.headers['Content-Type'], ok.headers.ETag]).toEqual([200, 'image/jpeg', `"${big.hash}-screen2560"`]);
+    expect((await answerMedia(project, `${big.id}/screen1000`)).status).toBe(404);
+  });
+});

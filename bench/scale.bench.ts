@@ -1,0 +1,101 @@
+/**
+ * The back end at 100,000 images: scan and rescan rates, time to first image, database size,
+ * then the duration of each request the gallery and the label view send (through `dispatch`,
+ * as a shell runs them: each one blocks the host's main thread for that long), and the host's
+ * RSS. Run: `npx tsx bench/scale.bench.ts [--images 100000] [--large-every 500]`.
+ * The folder is generated once under bench/.work/ (mixed sizes, every n-th image 12 MP). Prints
+ * numbers; asserts nothing.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { dispatch } from '../src-main/api/dispatch';
+import { createHandlers } from '../src-main/api/handlers';
+import { Workspace } from '../src-main/api/workspace';
+import { readMedia } from '../src-main/media/image-media';
+import { ADMIN_DIR } from '../src-main/project/project-db';
+import { scaleFolder } from './support/scale-folder';
+
+const { values } = parseArgs({ options: { images: { type: 'string', default: '100000' }, 'large-every': { type: 'string', default: '500' } } });
+const count = Number(values.images);
+
+const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const loadavg = (): string => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+
+async function main(): Promise<void> {
+  const dir = await scaleFolder({ count, largeEvery: Number(values['large-every']) });
+  fs.rmSync(path.join(dir, ADMIN_DIR), { recursive: true, force: true });
+  console.log(`${count} images in ${dir}; load average ${loadavg()}; ${os.cpus().length} cores`);
+  const workspace = new Workspace({ stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'adma-bench-')), shell: 'web', version: 'bench' });
+  const handlers = createHandlers(workspace);
+  const t0 = performance.now();
+  let firstImageMs: number | null = null;
+  workspace.events.subscribe((event) => {
+    if (event !== 'project:changed' || firstImageMs !== null) return;
+    const project = workspace.current;
+    const first = project?.images.list({ kind: 'unlabeled' }, 0, 1).items[0];
+    if (project && first) {
+      firstImageMs = -1;
+      void readMedia(project, first.id, 'screen1920').then(() => {
+        firstImageMs = performance.now() - t0;
+      });
+    }
+  });
+  await workspace.open(dir, true);
+  const full = await workspace.rescan();
+  const fullMs = performance.now() - t0;
+  const t1 = performance.now();
+  const again = await workspace.rescan();
+  const rescanMs = performance.now() - t1;
+  const dbBytes = fs.statSync(path.join(dir, ADMIN_DIR, 'project.db')).size;
+  console.log(`first scan: ${(fullMs / 1000).toFixed(1)} s = ${Math.round(full.total / (fullMs / 1000))} files/s`);
+  console.log(`time to first image (open → first rendition ready): ${firstImageMs === null ? 'n/a' : `${Math.round(firstImageMs)} ms`}`);
+  console.log(`rescan, nothing changed: ${(rescanMs / 1000).toFixed(2)} s = ${Math.round(again.unchanged / (rescanMs / 1000))} files/s`);
+  console.log(`project database: ${mb(dbBytes)} (${Math.round(dbBytes / full.total)} bytes per image); load average ${loadavg()}`);
+
+  // Requests, each timed through dispatch (median of 3; the host answers nothing else meanwhile).
+  const timed = async (what: string, channel: string, args: unknown): Promise<unknown> => {
+    const times: number[] = [];
+    let value: unknown;
+    for (let k = 0; k < 3; k++) {
+      const s = performance.now();
+      const result = await dispatch(handlers, channel, args);
+      times.push(performance.now() - s);
+      if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
+      value = result.value;
+    }
+    times.sort((a, b) => a - b);
+    console.log(`  ${what.padEnd(58)} ${times[1]!.toFixed(1).padStart(7)} ms (max ${times[2]!.toFixed(1)})`);
+    return value;
+  };
+  console.log('request durations (median of 3, max):');
+  const cls = (await dispatch(handlers, 'classes:create', { name: 'A' })) as { ok: true; value: { id: number } };
+  await dispatch(handlers, 'classes:create', { name: 'B' });
+  await timed('project:current (summary)', 'project:current', undefined);
+  for (const offset of [0, 50_000, count - 200]) {
+    await timed(`images:list all by name, offset ${offset}`, 'images:list', { filter: { kind: 'all' }, offset, limit: 200 });
+  }
+  for (const key of ['date', 'prediction', 'confidence', 'score'] as const) {
+    await timed(`images:list all by ${key}, offset ${count / 2}`, 'images:list', { filter: { kind: 'all' }, sort: { key, descending: true }, offset: count / 2, limit: 200 });
+  }
+  await timed('images:list unlabeled, offset 0', 'images:list', { filter: { kind: 'unlabeled' }, offset: 0, limit: 200 });
+  await timed('images:get', 'images:get', { id: 77_777 });
+  const s = performance.now();
+  const bulk = await dispatch(handlers, 'labels:setMatching', { filter: { kind: 'all' }, exceptIds: [1, 2, 3], classId: cls.value.id });
+  console.log(`  ${'labels:setMatching all (Ctrl+A label, once)'.padEnd(58)} ${(performance.now() - s).toFixed(1).padStart(7)} ms ${bulk.ok ? '' : (bulk.error as { message: string }).message}`);
+  const u = performance.now();
+  await dispatch(handlers, 'labels:undo', undefined);
+  console.log(`  ${'labels:undo of it (once)'.padEnd(58)} ${(performance.now() - u).toFixed(1).padStart(7)} ms`);
+  await timed('labels:set one image', 'labels:set', { imageIds: [5], classId: cls.value.id });
+  await timed('labels:history limit 200', 'labels:history', { limit: 200 });
+  await timed('images:list labeled, offset 0', 'images:list', { filter: { kind: 'labeled' }, offset: 0, limit: 200 });
+  const memory = process.memoryUsage();
+  console.log(`host RSS ${mb(memory.rss)}, JS heap ${mb(memory.heapUsed)}; load average ${loadavg()}`);
+  await workspace.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,97 @@
+/**
+ * The virtual gallery in Chromium against the built web host, over more images than it renders:
+ * only the rows shown are in the DOM, sorting reorders on the back end, the arrows move through
+ * the grid and scroll it, and Ctrl+A selects every image of the filter (not only those rendered)
+ * with the count shown before the bulk label, which the back end resolves by filter.
+ */
+import { expect, test } from '@playwright/test';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeImageFolder } from './support/image-folder';
+import { watchProblems } from './support/page-problems';
+import { startWebHost, type RunningHost } from './support/web-host';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const COUNT = 1200;
+
+let host: RunningHost;
+let folder: string;
+let stateDir: string;
+
+test.beforeAll(async () => {
+  folder = await makeImageFolder(COUNT, 'adma-e2e-gallery-');
+  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-state-'));
+  host = await startWebHost(ROOT, stateDir);
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+  await fs.rm(folder, { recursive: true, force: true });
+  await fs.rm(stateDir, { recursive: true, force: true });
+});
+
+test('virtual gallery: rendered rows only, sort, keyboard moves, Ctrl+A over every image and a bulk label by filter', async ({ page }) => {
+  const problems = watchProblems(page);
+  await page.goto(host.url);
+  await page.getByLabel('Project folder').fill(folder);
+  await page.getByRole('button', { name: 'Create project' }).click();
+  const counts = page.getByTestId('project-counts');
+  await expect(counts).toContainText(`${COUNT} images`, { timeout: 60_000 });
+
+  await page.getByRole('tab', { name: /Classes/ }).click();
+  await page.getByLabel('New class').fill('Cell');
+  await page.getByLabel('New class').press('Enter');
+  await expect(page.getByLabel('Name of Cell')).toBeVisible();
+
+  await page.keyboard.press('Alt+2');
+  const galleryCount = page.getByTestId('gallery-count');
+  await expect(galleryCount).toHaveText(`${COUNT} images`);
+  const thumbs = page.getByTestId('thumb');
+  await expect(thumbs.first()).toBeVisible();
+  expect(await thumbs.count()).toBeLessThan(300);
+
+  // Sort by file name, descending: the last name (img-999 sorts after img-1199) comes first.
+  await page.getByRole('button', { name: 'Ascending order' }).click();
+  await expect(thumbs.first()).toHaveAccessibleName(/^img-999\.png, unlabeled/);
+  await page.getByRole('button', { name: 'Descending order' }).click();
+  await expect(thumbs.first()).toHaveAccessibleName(/^batch-b\/img-006\.png, unlabeled/);
+
+  // Keyboard: the first arrow selects the first image, then moves; ArrowDown goes a row down and scrolls.
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('selection-count')).toHaveText('1 selected');
+  await expect(thumbs.first()).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('ArrowRight');
+  await expect(thumbs.nth(1)).toHaveAttribute('aria-pressed', 'true');
+  await expect(thumbs.first()).toHaveAttribute('aria-pressed', 'false');
+  for (let k = 0; k < 25; k++) await page.keyboard.press('ArrowDown');
+  const focused = page.locator('[data-testid="thumb"]:focus');
+  await expect(focused).toHaveAttribute('aria-pressed', 'true');
+  await expect(focused).toBeInViewport();
+  await expect(thumbs.first()).not.toHaveAccessibleName(/^batch-b\/img-006\.png/);
+  await page.keyboard.press('Shift+ArrowUp');
+  const columns = await page.evaluate(() => getComputedStyle(document.querySelector('.row')!).gridTemplateColumns.split(' ').length);
+  await expect(page.getByTestId('selection-count')).toHaveText(`${columns + 1} selected`);
+
+  // Scrolled to the bottom, the DOM still holds only the rows shown.
+  await page.locator('.scroller').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+  await expect(page.getByRole('button', { name: /^img-999\.png, unlabeled/ })).toBeVisible();
+  expect(await thumbs.count()).toBeLessThan(300);
+
+  // Ctrl+A: every image of the filter, far more than rendered; Ctrl+click leaves one out.
+  await page.keyboard.press('Control+a');
+  await expect(page.getByTestId('selection-count')).toHaveText(`${COUNT} selected`);
+  await page.getByRole('button', { name: /^img-999\.png, unlabeled/ }).click({ modifiers: ['Control'] });
+  await expect(page.getByTestId('selection-count')).toHaveText(`${COUNT - 1} selected`);
+  await expect(page.getByRole('button', { name: `Label ${COUNT - 1} selected as Cell` })).toBeVisible();
+  await page.keyboard.press('1');
+  await expect(page.getByText(`Labeled ${COUNT - 1} images as “Cell”.`)).toBeVisible();
+  await expect(counts).toContainText(`${COUNT - 1} labeled`);
+  await page.getByRole('button', { name: /^Unlabeled/ }).click();
+  await expect(galleryCount).toHaveText('1 image');
+  await expect(thumbs).toHaveCount(1);
+  await expect(thumbs.first()).toHaveAccessibleName(/^img-999\.png, unlabeled/);
+
+  expect(problems).toEqual([]);
+});

@@ -1,0 +1,71 @@
+/**
+ * The gallery's list queries: sorted by file name, date, predicted class, confidence and the
+ * last query score (images without a value last), the predicted-class filter, and every id a
+ * filter matches (a Ctrl+A selection resolved here).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Project } from '../../../src-main/project/project';
+import { imageFolder } from '../../support/image-folder';
+
+const projects: Project[] = [];
+afterEach(async () => {
+  for (const p of projects.splice(0)) await p.close();
+});
+
+async function setup() {
+  const root = await imageFolder(5);
+  const files = fs.readdirSync(root).filter((f) => !f.startsWith('.')).sort();
+  // File dates in the reverse order of the names.
+  files.forEach((f, k) => fs.utimesSync(path.join(root, f), new Date(2020, 0, 10 - k), new Date(2020, 0, 10 - k)));
+  const project = Project.open(root, true);
+  projects.push(project);
+  await project.rescan();
+  const ids = project.images.list({ kind: 'all' }, 0, 100).items.map((i) => i.id);
+  const ant = project.classes.create('ant', undefined);
+  const bee = project.classes.create('bee', undefined);
+  // Predictions for the first four images (the fifth has none); the third is labeled.
+  const predict = project.db.prepare('INSERT INTO predictions (image_id, model_version, class_id, probability) VALUES (?, 1, ?, ?)');
+  predict.run(ids[0], bee.id, 0.9);
+  predict.run(ids[1], ant.id, 0.4);
+  predict.run(ids[2], ant.id, 0.7);
+  predict.run(ids[3], bee.id, 0.6);
+  project.setLabels([ids[2]!], ant.id);
+  // Two rounds: image 4 was queried in both (its latest score counts), image 1 once.
+  project.db.exec(`INSERT INTO rounds (id, round_index, model_id, strategy, schedule, batch_size, model_version, created_at)
+    VALUES (1, 0, 'm', 'adma', '{}', 2, 0, 'x'), (2, 1, 'm', 'adma', '{}', 1, 0, 'y')`);
+  const query = project.db.prepare('INSERT INTO round_items (round_id, position, image_id, score, reason) VALUES (?, ?, ?, ?, ?)');
+  query.run(1, 0, ids[3], 0.1, 'r');
+  query.run(1, 1, ids[0], 0.5, 'r');
+  query.run(2, 0, ids[3], 0.8, 'r');
+  return { project, ids, ant, bee };
+}
+
+describe('image list sorts and filters', () => {
+  it('sorts by name, date, prediction, confidence and query score; images without a value come last', async () => {
+    const { project, ids } = await setup();
+    const order = (key: 'name' | 'date' | 'prediction' | 'confidence' | 'score', descending = false): number[] =>
+      project.images.list({ kind: 'all' }, 0, 100, { key, descending }).items.map((i) => ids.indexOf(i.id));
+    expect(order('name')).toEqual([0, 1, 2, 3, 4]);
+    expect(order('name', true)).toEqual([4, 3, 2, 1, 0]);
+    expect(order('date')).toEqual([4, 3, 2, 1, 0]);
+    expect(order('confidence')).toEqual([1, 3, 2, 0, 4]);
+    expect(order('confidence', true)).toEqual([0, 2, 3, 1, 4]);
+    // ant before bee (class ids in creation order), ties by name.
+    expect(order('prediction')).toEqual([1, 2, 0, 3, 4]);
+    expect(order('score', true)).toEqual([3, 0, 1, 2, 4]);
+    expect(order('score')).toEqual([0, 3, 1, 2, 4]);
+    // Paging keeps the order and the total.
+    const page = project.images.list({ kind: 'all' }, 1, 2, { key: 'confidence', descending: true });
+    expect([page.total, page.items.map((i) => ids.indexOf(i.id))]).toEqual([5, [2, 3]]);
+  });
+
+  it('filters unlabeled images by predicted class and resolves every id of a filter', async () => {
+    const { project, ids, ant, bee } = await setup();
+    expect(project.images.list({ kind: 'predicted', classId: ant.id }, 0, 10).items.map((i) => ids.indexOf(i.id))).toEqual([1]);
+    expect(project.images.list({ kind: 'predicted', classId: bee.id }, 0, 10).total).toBe(2);
+    expect(project.images.idsMatching({ kind: 'unlabeled' })).toEqual([ids[0], ids[1], ids[3], ids[4]]);
+    expect(project.images.idsMatching({ kind: 'class', classId: ant.id })).toEqual([ids[2]]);
+  });
+});
