@@ -41,25 +41,53 @@ function matches(filter: ImageFilter, classId: number | null): boolean {
 }
 
 class Gallery {
-  filter = $state<ImageFilter>({ kind: 'all' });
-  sort = $state<ImageSort>({ key: 'name', descending: false });
-  total = $state(0);
-  loading = $state(false);
-  loaded = $state(false);
-  selection = $state.raw<Selection>(emptySelection);
+  #filter = $state<ImageFilter>({ kind: 'all' });
+  #sort = $state<ImageSort>({ key: 'name', descending: false });
+  #total = $state(0);
+  #loading = $state(false);
+  #loaded = $state(false);
+  #selection = $state.raw<Selection>(emptySelection);
   /** The position the keyboard moves from: the last one clicked or moved to. */
-  cursor = $state<number | null>(null);
+  #cursor = $state<number | null>(null);
   /** Grid columns as laid out, for moving up and down. */
-  columns = $state(1);
+  #columns = $state(1);
   /** Loaded pages by page number. */
   #pages = $state.raw<ReadonlyMap<number, readonly ImageItem[]>>(new Map());
+
+  get filter() {
+    return this.#filter;
+  }
+  get sort() {
+    return this.#sort;
+  }
+  get total() {
+    return this.#total;
+  }
+  get loading() {
+    return this.#loading;
+  }
+  get loaded() {
+    return this.#loaded;
+  }
+  get selection() {
+    return this.#selection;
+  }
+  get cursor() {
+    return this.#cursor;
+  }
+  get columns() {
+    return this.#columns;
+  }
+  get selectedCount() {
+    return this.#selectedCount;
+  }
   #pending = new Map<number, Promise<void>>();
   #generation = 0;
 
-  selectedCount = $derived(selectedCount(this.selection, this.total));
+  #selectedCount = $derived(selectedCount(this.#selection, this.#total));
 
   setColumns(columns: number): void {
-    this.columns = columns;
+    this.#columns = columns;
   }
 
   /** The image at a position, when its page is loaded. */
@@ -68,7 +96,7 @@ class Gallery {
   }
 
   isSelected(id: number): boolean {
-    return isSelected(this.selection, id);
+    return isSelected(this.#selection, id);
   }
 
   /** Number of loaded pages (the cache is bounded whatever the list's length). */
@@ -77,16 +105,16 @@ class Gallery {
   }
 
   async setFilter(filter: ImageFilter): Promise<void> {
-    this.filter = filter;
-    this.selection = emptySelection;
-    this.cursor = null;
+    this.#filter = filter;
+    this.#selection = emptySelection;
+    this.#cursor = null;
     await this.reload();
   }
 
   async setSort(sort: ImageSort): Promise<void> {
-    this.sort = sort;
-    this.selection = emptySelection;
-    this.cursor = null;
+    this.#sort = sort;
+    this.#selection = emptySelection;
+    this.#cursor = null;
     await this.reload();
   }
 
@@ -94,24 +122,24 @@ class Gallery {
   async reload(): Promise<void> {
     const generation = ++this.#generation;
     this.#pending.clear();
-    this.loading = true;
+    this.#loading = true;
     try {
-      const page = await call('images:list', { filter: this.filter, sort: this.sort, offset: 0, limit: PAGE });
+      const page = await call('images:list', { filter: this.#filter, sort: this.#sort, offset: 0, limit: PAGE });
       if (generation !== this.#generation) return;
       this.#pages = new Map([[0, page.items]]);
-      this.total = page.total;
-      this.loaded = true;
-      if (this.cursor !== null && this.cursor >= this.total) this.cursor = this.total > 0 ? this.total - 1 : null;
+      this.#total = page.total;
+      this.#loaded = true;
+      if (this.#cursor !== null && this.#cursor >= this.#total) this.#cursor = this.#total > 0 ? this.#total - 1 : null;
     } finally {
-      if (generation === this.#generation) this.loading = false;
+      if (generation === this.#generation) this.#loading = false;
     }
   }
 
   /** Load the pages covering positions `from`..`to` (inclusive) that are not loaded or loading. */
   ensure(from: number, to: number): Promise<void> {
-    if (!this.loaded || this.total === 0) return Promise.resolve();
+    if (!this.#loaded || this.#total === 0) return Promise.resolve();
     const first = Math.max(0, Math.floor(from / PAGE));
-    const last = Math.min(Math.floor((this.total - 1) / PAGE), Math.floor(Math.max(from, to) / PAGE));
+    const last = Math.min(Math.floor((this.#total - 1) / PAGE), Math.floor(Math.max(from, to) / PAGE));
     const waits: Promise<void>[] = [];
     for (let n = first; n <= last; n++) {
       if (this.#pages.has(n)) continue;
@@ -122,14 +150,14 @@ class Gallery {
 
   private loadPage(n: number): Promise<void> {
     const generation = this.#generation;
-    const done = call('images:list', { filter: this.filter, sort: this.sort, offset: n * PAGE, limit: PAGE })
+    const done = call('images:list', { filter: this.#filter, sort: this.#sort, offset: n * PAGE, limit: PAGE })
       .then((page) => {
         if (generation !== this.#generation) return;
         // Keep the pages nearest the new one (a bounded cache, replaced rather than mutated).
         const kept = [...this.#pages].filter(([k]) => k !== n);
         kept.sort(([a], [b]) => Math.abs(a - n) - Math.abs(b - n));
         this.#pages = new Map([[n, page.items], ...kept.slice(0, MAX_PAGES - 1)]);
-        this.total = page.total;
+        this.#total = page.total;
       })
       .finally(() => {
         if (this.#pending.get(n) === done) this.#pending.delete(n);
@@ -150,7 +178,7 @@ class Gallery {
         continue;
       }
       const limit = Math.min(RANGE_CHUNK, to - index + 1);
-      const page = await call('images:list', { filter: this.filter, sort: this.sort, offset: index, limit });
+      const page = await call('images:list', { filter: this.#filter, sort: this.#sort, offset: index, limit });
       if (page.items.length === 0) break;
       for (const i of page.items) ids.push(i.id);
       index += page.items.length;
@@ -161,14 +189,14 @@ class Gallery {
   reset(): void {
     this.#generation++;
     this.#pending.clear();
-    this.filter = { kind: 'all' };
-    this.sort = { key: 'name', descending: false };
+    this.#filter = { kind: 'all' };
+    this.#sort = { key: 'name', descending: false };
     this.#pages = new Map();
-    this.total = 0;
-    this.loaded = false;
-    this.loading = false;
-    this.selection = emptySelection;
-    this.cursor = null;
+    this.#total = 0;
+    this.#loaded = false;
+    this.#loading = false;
+    this.#selection = emptySelection;
+    this.#cursor = null;
   }
 
   /** A click (or a keyboard move) on the image at `index`. */
@@ -176,36 +204,36 @@ class Gallery {
     await this.ensure(index, index);
     const item = this.itemAt(index);
     if (!item) return;
-    const [from, to] = clickSpan(this.selection, index, mods);
+    const [from, to] = clickSpan(this.#selection, index, mods);
     const span = from === to ? [item.id] : await this.idsBetween(from, to);
-    this.selection = applyClick(this.selection, index, item.id, mods, span);
-    this.cursor = index;
+    this.#selection = applyClick(this.#selection, index, item.id, mods, span);
+    this.#cursor = index;
   }
 
   /** Arrow keys: move the cursor and select it, or extend the range from the anchor. Returns the new position. */
   async move(dx: number, dy: number, extend: boolean): Promise<number | null> {
-    const target = moveTarget(this.total, this.cursor, dx, dy, this.columns);
+    const target = moveTarget(this.#total, this.#cursor, dx, dy, this.#columns);
     if (target === null) return null;
     await this.click(target, { range: extend, toggle: false });
     return target;
   }
 
   selectAll(): void {
-    this.selection = selectAll();
+    this.#selection = selectAll();
   }
 
   clearSelection(): void {
-    this.selection = emptySelection;
+    this.#selection = emptySelection;
   }
 
   /** The explicitly selected ids (not for a Ctrl+A selection, which the back end resolves by filter). */
   get selectedIds(): number[] {
-    return this.selection.all ? [] : [...this.selection.ids];
+    return this.#selection.all ? [] : [...this.#selection.ids];
   }
 
   /** The image Enter opens: the one at the cursor when selected, else the first selected one loaded. */
   openTarget(): number | null {
-    const atCursor = this.cursor === null ? undefined : this.itemAt(this.cursor);
+    const atCursor = this.#cursor === null ? undefined : this.itemAt(this.#cursor);
     if (atCursor && this.isSelected(atCursor.id)) return atCursor.id;
     for (const items of this.#pages.values()) for (const i of items) if (this.isSelected(i.id)) return i.id;
     return null;
@@ -221,10 +249,10 @@ class Gallery {
    * selection and the count; positions shift, so the pages reload (the first now, others when shown).
    */
   async apply(action: LabelAction): Promise<void> {
-    const gone = action.imageIds.filter((_, k) => !matches(this.filter, action.classIds[k] ?? null));
+    const gone = action.imageIds.filter((_, k) => !matches(this.#filter, action.classIds[k] ?? null));
     this.#pages = new Map([...this.#pages].map(([n, items]) => [n, applyLabels([...items], action.imageIds, action.classIds)]));
-    if (gone.length === 0 || !this.loaded) return;
-    this.selection = forgetIds(this.selection, gone);
+    if (gone.length === 0 || !this.#loaded) return;
+    this.#selection = forgetIds(this.#selection, gone);
     await this.reload();
   }
 }
