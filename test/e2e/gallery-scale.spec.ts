@@ -37,6 +37,8 @@ test('virtual gallery: rendered rows only, sort, keyboard moves, Ctrl+A over eve
   await page.goto(host.url);
   await page.getByLabel('Project folder').fill(folder);
   await page.getByRole('button', { name: 'Create project' }).click();
+  // The model step of the creation: the gallery needs no model.
+  await page.getByRole('dialog', { name: 'Choose the pre-trained model' }).getByRole('button', { name: 'Decide later' }).click();
   const counts = page.getByTestId('project-counts');
   await expect(counts).toContainText(`${COUNT} images`, { timeout: 60_000 });
 
@@ -71,7 +73,7 @@ test('virtual gallery: rendered rows only, sort, keyboard moves, Ctrl+A over eve
   await expect(focused).toBeInViewport();
   await expect(thumbs.first()).not.toHaveAccessibleName(/^batch-b\/img-006\.png/);
   await page.keyboard.press('Shift+ArrowUp');
-  const columns = await page.evaluate(() => getComputedStyle(document.querySelector('.row')!).gridTemplateColumns.split(' ').length);
+  const columns = await page.evaluate(() => getComputedStyle(document.querySelector('.scroller .row')!).gridTemplateColumns.split(' ').length);
   await expect(page.getByTestId('selection-count')).toHaveText(`${columns + 1} selected`);
 
   // Scrolled to the bottom, the DOM still holds only the rows shown.
