@@ -12,7 +12,6 @@
  */
 import { poolEmbedding } from './pool-embedding';
 import type { QueryStrategy, SelectedImage, Selection } from './query-strategy';
-import { describeRandomPick, drawRandomRows } from './random-strategy';
 import { deriveSeed, mulberry32 } from '../../core/seeded-random';
 import {
   assertValidBatchSize,
@@ -24,7 +23,8 @@ import {
   knownUncertainty,
   type SelectionContext,
 } from './selection-context';
-import { badgeReason, uncertaintyFallbackReason } from './selection-reason';
+import { badgeReason } from './selection-reason';
+import { picksWithoutClassifier } from './uncertainty-strategy';
 
 export class BadgeStrategy implements QueryStrategy {
   readonly name = 'badge';
@@ -34,10 +34,7 @@ export class BadgeStrategy implements QueryStrategy {
     assertValidBatchSize(batchSize);
     const eligible = eligibleRows(ctx);
     const probabilities = ctx.targetProbabilities;
-    if (!probabilities || !hasTargetClassifier(ctx) || ctx.labeledClassCount < 2) {
-      const rows = drawRandomRows(eligible, batchSize, ctx.seed, ctx.round);
-      return { strategy: this.name, round: ctx.round, items: Array.from(rows, (row) => describeRandomPick(ctx, row, uncertaintyFallbackReason(ctx.seed))) };
-    }
+    if (!probabilities || !hasTargetClassifier(ctx) || ctx.labeledClassCount < 2) return picksWithoutClassifier(this.name, ctx, eligible, batchSize);
     const m = eligible.length;
     const total = Math.min(batchSize, m);
     const c = probabilities.cols;

@@ -5,7 +5,7 @@
  * uncertainty is undefined and the batch is the random baseline's (same seed, same draw),
  * which is the usual cold start of uncertainty sampling.
  */
-import type { QueryStrategy, Selection } from './query-strategy';
+import type { QueryStrategy, Selection, StrategyName } from './query-strategy';
 import { describeRandomPick, drawRandomRows } from './random-strategy';
 import {
   assertValidBatchSize,
@@ -20,6 +20,15 @@ import { uncertainReason, uncertaintyFallbackReason } from './selection-reason';
 import { topRowsByScore } from './top-score-ranking';
 import { computeUncertainty, type UncertaintyMeasure } from './uncertainty';
 
+/**
+ * Before a classifier of at least two classes exists, uncertainty is undefined: a strategy
+ * that needs it picks by a seeded random draw instead, and says so in each reason.
+ */
+export function picksWithoutClassifier(strategy: StrategyName, ctx: SelectionContext, eligible: Int32Array, batchSize: number): Selection {
+  const rows = drawRandomRows(eligible, batchSize, ctx.seed, ctx.round);
+  return { strategy, round: ctx.round, items: Array.from(rows, (row) => describeRandomPick(ctx, row, uncertaintyFallbackReason(ctx.seed))) };
+}
+
 export class UncertaintyStrategy implements QueryStrategy {
   constructor(readonly name: UncertaintyMeasure) {}
 
@@ -28,14 +37,7 @@ export class UncertaintyStrategy implements QueryStrategy {
     assertValidBatchSize(batchSize);
     const eligible = eligibleRows(ctx);
     const classifier = ctx.targetProbabilities;
-    if (!classifier || !hasTargetClassifier(ctx) || ctx.labeledClassCount < 2) {
-      const rows = drawRandomRows(eligible, batchSize, ctx.seed, ctx.round);
-      return {
-        strategy: this.name,
-        round: ctx.round,
-        items: Array.from(rows, (row) => describeRandomPick(ctx, row, uncertaintyFallbackReason(ctx.seed))),
-      };
-    }
+    if (!classifier || !hasTargetClassifier(ctx) || ctx.labeledClassCount < 2) return picksWithoutClassifier(this.name, ctx, eligible, batchSize);
     const uncertainty = computeUncertainty(this.name, classifier);
     const rows = topRowsByScore(eligible, uncertainty, ctx.imageIds, batchSize);
     return {
