@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeImageFolder } from './support/image-folder';
+import { decideModelLater } from './support/model-step';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHOTS = path.join(ROOT, 'test-results/e2e');
@@ -43,7 +44,7 @@ test('Electron: create a project, add a class, label by keyboard', async () => {
     await expect(page.getByRole('button', { name: 'Choose folder…' })).toBeVisible();
     await page.getByRole('button', { name: 'Create project' }).click();
     // The model step of the creation: this flow labels without a model.
-    await page.getByRole('dialog', { name: 'Choose the pre-trained model' }).getByRole('button', { name: 'Decide later' }).click();
+    await decideModelLater(page);
     await expect(page.getByTestId('project-counts')).toContainText('6 images', { timeout: 30_000 });
     await expect(page.getByTestId('shell-indicator')).toContainText('Desktop');
     await page.getByRole('tab', { name: /Classes/ }).click();

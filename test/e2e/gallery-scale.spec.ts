@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { makeImageFolder } from './support/image-folder';
 import { watchProblems } from './support/page-problems';
 import { startWebHost, type RunningHost } from './support/web-host';
+import { decideModelLater } from './support/model-step';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const COUNT = 1200;
@@ -38,7 +39,7 @@ test('virtual gallery: rendered rows only, sort, keyboard moves, Ctrl+A over eve
   await page.getByLabel('Project folder').fill(folder);
   await page.getByRole('button', { name: 'Create project' }).click();
   // The model step of the creation: the gallery needs no model.
-  await page.getByRole('dialog', { name: 'Choose the pre-trained model' }).getByRole('button', { name: 'Decide later' }).click();
+  await decideModelLater(page);
   const counts = page.getByTestId('project-counts');
   await expect(counts).toContainText(`${COUNT} images`, { timeout: 60_000 });
 

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { makeImageFolder } from './support/image-folder';
 import { startWebHost, type RunningHost } from './support/web-host';
 import { watchProblems } from './support/page-problems';
+import { decideModelLater } from './support/model-step';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHOTS = path.join(ROOT, 'test-results/e2e');
@@ -66,7 +67,7 @@ test('label 20 images by keyboard, undo one, reload: every label is still there'
   await shot(page, 'picker.png');
   await page.getByRole('button', { name: 'Create project' }).click();
   // The model step of the creation: this flow labels without a model.
-  await page.getByRole('dialog', { name: 'Choose the pre-trained model' }).getByRole('button', { name: 'Decide later' }).click();
+  await decideModelLater(page);
   const counts = page.getByTestId('project-counts');
   await expect(counts).toContainText('30 images', { timeout: 30_000 });
   await expect(page.getByTestId('shell-indicator')).toContainText('Browser');
@@ -264,7 +265,7 @@ test('rescan report, class deletion, bulk labeling, recent projects and a lost c
   await page.getByLabel('Project folder').fill(gone);
   await page.getByRole('button', { name: 'Create project' }).click();
   // The model step of the creation: this flow labels without a model.
-  await page.getByRole('dialog', { name: 'Choose the pre-trained model' }).getByRole('button', { name: 'Decide later' }).click();
+  await decideModelLater(page);
   await expect(page.getByTestId('project-counts')).toContainText('2 images');
   await page.getByRole('button', { name: 'Close project' }).click();
   await fs.rm(gone, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { makeImageFolder } from './support/image-folder';
 import { startWebHost, type RunningHost } from './support/web-host';
 import { watchProblems } from './support/page-problems';
+import { decideModelLater } from './support/model-step';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHOTS = path.join(ROOT, 'test-results/e2e');
@@ -37,7 +38,7 @@ async function createProject(page: Page, folder: string, images: number): Promis
   await page.getByLabel('Project folder').fill(folder);
   await page.getByRole('button', { name: 'Create project' }).click();
   // The model step of the creation: these tabs label without a model.
-  await page.getByRole('dialog', { name: 'Choose the pre-trained model' }).getByRole('button', { name: 'Decide later' }).click();
+  await decideModelLater(page);
   await expect(page.getByTestId('project-counts')).toContainText(`${images} images`, { timeout: 30_000 });
 }
 
