@@ -59,7 +59,9 @@ describe('two windows on one web host', () => {
     const tab2 = await connect();
 
     const a = await openScanned(tab1, folderA, 1);
-    const [imageA] = workspace.current!.images.list({ kind: 'all' }, 0, 1).items;
+    // ids follow the scan's (parallel) order, not the names: take A's lowest id, which B has too
+    const idsOf = (): number[] => workspace.current!.images.list({ kind: 'all' }, 0, 10).items.map((item) => item.id).sort((x, y) => x - y);
+    const imageId = idsOf()[0]!;
     const toldTab1 = nextMessage(tab1, (m) => m.type === 'event' && m.event === 'project:changed' && (m.payload as ProjectChanged).change === 'opened');
     const b = await openScanned(tab2, folderB, 1);
     expect(b.session).not.toBe(a.session);
@@ -67,9 +69,8 @@ describe('two windows on one web host', () => {
     // tab 1 is told B replaced its project, with B's session and name
     expect(await toldTab1).toMatchObject({ type: 'event', payload: { change: 'opened', session: b.session, name: b.name } });
 
-    // the sequence: tab 1 labels "its" image 1, whose id is also B's first image's
-    const imageId = imageA!.id;
-    expect(workspace.current!.images.list({ kind: 'all' }, 0, 1).items[0]!.id).toBe(imageId);
+    // the sequence: tab 1 labels "its" image 1, whose id B's first image has too
+    expect(idsOf()[0]).toBe(imageId);
     const refused = await wsCall(tab1, 10, 'labels:set', { imageIds: [imageId], classId: 1 }, a.session);
     expect(refused.result).toEqual({
       ok: false,
