@@ -18,6 +18,9 @@ import { AppError } from '../../src-shared/app-error';
 import type { BackendName } from './backend';
 import type { ClientMessage, JobArgs, JobKind, JobRequest, JobResult, ProgressEvent, WorkerMessage } from './worker-protocol';
 
+/** How long `terminate` lets the worker finish what runs (one batch, one training step) before it is cut off. */
+const SHUTDOWN_GRACE_MS = 15_000;
+
 export interface EngineClientOptions {
   /** Path of the worker entry (.js, or .ts run through tsx). */
   workerPath?: string;
@@ -70,6 +73,7 @@ export class EngineClient {
   private readonly listeners = new Set<ProgressListener>();
   private readonly ready: Promise<void>;
   private terminated = false;
+  private exited = false;
   /** The backend named by the latest event (null until the worker reports one). */
   backend: BackendName | null = null;
 
@@ -86,6 +90,7 @@ export class EngineClient {
     this.worker.on('message', (message: WorkerMessage) => this.receive(message));
     this.worker.on('error', (error) => this.failAll(new AppError('INTERNAL', `The engine worker crashed: ${error.message}`)));
     this.worker.on('exit', (code) => {
+      this.exited = true;
       this.terminated = true;
       this.failAll(new AppError(code === 0 ? 'CANCELLED' : 'INTERNAL', `The engine worker stopped (exit code ${code}).`));
     });
@@ -140,11 +145,33 @@ export class EngineClient {
     return this.ready;
   }
 
-  /** Stop the worker at once; running jobs fail with CANCELLED. */
-  async terminate(): Promise<void> {
+  /**
+   * Stop the worker; running jobs fail with CANCELLED at once. The worker first cancels and
+   * awaits its jobs and releases its ONNX Runtime sessions (terminating a thread under a
+   * running session aborts the whole process, main thread included); a worker that has not
+   * stopped within `graceMs` is terminated anyway.
+   */
+  async terminate(graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
     if (this.terminated) return;
     this.terminated = true;
     this.failAll(new AppError('CANCELLED', 'The engine was stopped.'));
+    if (!this.exited) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          this.worker.off('message', onMessage);
+          this.worker.off('exit', done);
+          resolve();
+        };
+        const onMessage = (message: WorkerMessage): void => {
+          if (message.type === 'stopped') done();
+        };
+        const timer = setTimeout(done, graceMs);
+        this.worker.on('message', onMessage);
+        this.worker.on('exit', done);
+        this.send({ type: 'shutdown' });
+      });
+    }
     await this.worker.terminate();
   }
 
@@ -153,7 +180,7 @@ export class EngineClient {
   }
 
   private receive(message: WorkerMessage): void {
-    if (message.type === 'ready') return;
+    if (message.type === 'ready' || message.type === 'stopped') return;
     this.backend = message.backend ?? this.backend;
     const pending = this.pending.get(message.jobId);
     if (message.type === 'progress') {

@@ -107,7 +107,16 @@ export interface CancelRequest {
   id: string;
 }
 
-export type ClientMessage = JobRequest | CancelRequest;
+/**
+ * Stop: every running job is cancelled and awaited (native calls in flight finish), ONNX
+ * Runtime sessions are released, then the worker answers `stopped` and may be terminated.
+ * Terminating a thread under a running ONNX Runtime session aborts the whole process.
+ */
+export interface ShutdownRequest {
+  type: 'shutdown';
+}
+
+export type ClientMessage = JobRequest | CancelRequest | ShutdownRequest;
 
 // ------------------------------------------------------------- worker -> client
 
@@ -144,4 +153,9 @@ export interface ReadyEvent {
   type: 'ready';
 }
 
-export type WorkerMessage = ReadyEvent | ProgressEvent | CompletedEvent | FailedEvent;
+/** The answer to `shutdown`: nothing runs any more. */
+export interface StoppedEvent {
+  type: 'stopped';
+}
+
+export type WorkerMessage = ReadyEvent | ProgressEvent | CompletedEvent | FailedEvent | StoppedEvent;

@@ -9,7 +9,7 @@ import { AppError, type ErrorData } from '../../src-shared/app-error';
 import { activeBackend, initBackend, type BackendInfo } from './backend';
 import { dirname } from 'node:path';
 import { extractFeatures } from './features/extract-features';
-import { featureRuntimeFor } from './onnx/feature-runtime';
+import { featureRuntimeFor, releaseFeatureRuntimes } from './onnx/feature-runtime';
 import { FeatureStore, featureLayoutOf, featureStorePath } from './features/feature-store';
 import { findKnownModel, modelForUrl, type KnownModel } from './model/known-models';
 import { layersModelOf, loadAnyModelFolder, loadStarterModel, type LoadedModel } from './model/load-model';
@@ -254,8 +254,25 @@ async function runJob(request: Extract<ClientMessage, { type: 'request' }>): Pro
   }
 }
 
+const jobs = new Set<Promise<void>>();
+
+/** Cancel and await every job, release native sessions, then say `stopped` (see ShutdownRequest). */
+async function shutdown(): Promise<void> {
+  for (const controller of running.values()) controller.abort();
+  await Promise.allSettled([...jobs]);
+  pool?.dispose();
+  pool = null;
+  await releaseFeatureRuntimes();
+  post({ type: 'stopped' });
+}
+
 port.on('message', (message: ClientMessage) => {
   if (message.type === 'cancel') running.get(message.id)?.abort();
-  else void runJob(message);
+  else if (message.type === 'shutdown') void shutdown();
+  else {
+    const job = runJob(message);
+    jobs.add(job);
+    void job.finally(() => jobs.delete(job));
+  }
 });
 post({ type: 'ready' });

@@ -20,7 +20,9 @@ export interface FeatureRuntime {
   fallback: string | null;
 }
 
-const runners = new WeakMap<LoadedModel, Map<string, Promise<FeatureRuntime>>>();
+let runners = new WeakMap<LoadedModel, Map<string, Promise<FeatureRuntime>>>();
+/** Every runtime opened, to release their sessions when the worker stops. */
+const opened = new Set<Promise<FeatureRuntime>>();
 
 async function open(loaded: LoadedModel, cacheDir: string): Promise<FeatureRuntime> {
   const backend = activeBackend();
@@ -55,6 +57,21 @@ export function featureRuntimeFor(loaded: LoadedModel, cacheDir: string): Promis
   if (!pending) {
     pending = open(loaded, cacheDir);
     byDir.set(cacheDir, pending);
+    opened.add(pending);
   }
   return pending;
+}
+
+/**
+ * Release the ONNX Runtime session of every runtime opened (the worker's shutdown) and forget
+ * them, so a later call opens fresh sessions.
+ */
+export async function releaseFeatureRuntimes(): Promise<void> {
+  const all = [...opened];
+  opened.clear();
+  runners = new WeakMap();
+  for (const pending of all) {
+    const runtime = await pending.catch(() => null);
+    await runtime?.runner?.release().catch(() => undefined);
+  }
 }
