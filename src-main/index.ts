@@ -43,7 +43,21 @@ if (!app.requestSingleInstanceLock()) {
     });
   });
 
-  app.on('window-all-closed', () => {
-    void workspace.shutdown().finally(() => app.quit());
+  // Close the project and stop the engine worker gracefully before the process ends, whichever
+  // way the app quits: the last window closed, or Cmd+Q / app.quit() (which skip
+  // 'window-all-closed' and go to 'will-quit' after closing the windows).
+  let shutdown: Promise<void> | null = null;
+  let shutDown = false;
+  const quitAfterShutdown = (): void => {
+    shutdown ??= workspace.shutdown().finally(() => {
+      shutDown = true;
+      app.quit();
+    });
+  };
+  app.on('window-all-closed', quitAfterShutdown);
+  app.on('will-quit', (event) => {
+    if (shutDown) return;
+    event.preventDefault();
+    quitAfterShutdown();
   });
 }
