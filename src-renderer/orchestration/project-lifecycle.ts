@@ -101,10 +101,18 @@ export async function closeProject(): Promise<void> {
  * the last, so counts keep moving during fast labeling), and once more if events arrived
  * while it ran.
  */
+const coalescers: Array<() => boolean> = [];
+
+/** True when no coalesced refresh is scheduled or running (tests wait for it before counting requests). */
+export function refreshesIdle(): boolean {
+  return coalescers.every((idle) => idle());
+}
+
 function coalesce(fn: () => Promise<void>, ms: number): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let running = false;
   let again = false;
+  coalescers.push(() => timer === null && !running);
   const fire = (): void => {
     timer = null;
     running = true;

@@ -15,7 +15,7 @@ import { engine } from '../../../src-renderer/stores/engine.svelte';
 import { labeling } from '../../../src-renderer/stores/labeling.svelte';
 import { loop } from '../../../src-renderer/stores/loop.svelte';
 import { project } from '../../../src-renderer/stores/project.svelte';
-import { openProject, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
+import { openProject, refreshesIdle, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
 import type { Channel, EventName, Events, RawApi } from '../../../src-shared/contract';
 import { FakeEngine } from '../../support/fake-engine';
 import { imageFolder, tempDir } from '../../support/image-folder';
@@ -70,7 +70,12 @@ beforeAll(async () => {
   expect(await engine.choose({ kind: 'starter' })).toBe(true);
   await ws.adaptation().features.done;
   await loop.update({ batchSize: 4 });
+  // The scans' refreshes run on real timers: let them finish before the label session starts
+  // (a refresh after a scan restarts an empty session on the queue) and before the clock is
+  // faked (or a slow machine counts them in a test below).
+  await until(() => !ws.current!.isScanning && refreshesIdle());
   await labeling.start({ kind: 'round' });
+  await until(refreshesIdle);
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   await settle();
 });
