@@ -285,15 +285,20 @@ async function resync(): Promise<void> {
 }
 
 export function wireEvents(): () => void {
+  // A stale window shows the project it had: another project's jobs are not its own.
   const offs = [
-    subscribe('job:progress', (p) => jobs.progress(p)),
+    subscribe('job:progress', (p) => {
+      if (!windowSession.stale) jobs.progress(p);
+    }),
     subscribe('job:completed', (e) => {
       jobs.end(e.jobId);
+      if (windowSession.stale) return;
       // The engine status itself comes with the 'engine' change.
       if (e.kind === 'scan') refreshAfterScan();
     }),
     subscribe('job:failed', (e) => {
       jobs.end(e.jobId);
+      if (windowSession.stale) return;
       // A cancelled extraction is the user's own doing: the engine status says so, no alarm. A
       // download started from the model picker fails into the picker, beside the model chosen.
       const shownByPicker = e.kind === 'download' && engine.choosing !== null;

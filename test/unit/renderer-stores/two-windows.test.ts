@@ -11,9 +11,11 @@ import { Workspace } from '../../../src-main/api/workspace';
 import { useBridge } from '../../../src-renderer/api/bridge';
 import { windowSession } from '../../../src-renderer/api/session';
 import { classes } from '../../../src-renderer/stores/classes.svelte';
+import { jobs } from '../../../src-renderer/stores/jobs.svelte';
+import { toasts } from '../../../src-renderer/stores/toasts.svelte';
 import { labeling } from '../../../src-renderer/stores/labeling.svelte';
 import { project } from '../../../src-renderer/stores/project.svelte';
-import { openProject, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
+import { openProject, refreshesIdle, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
 import { AppError } from '../../../src-shared/app-error';
 import type { Channel, EventName, Events, RawApi } from '../../../src-shared/contract';
 import { FakeEngine } from '../../support/fake-engine';
@@ -108,12 +110,22 @@ describe('a window whose project another window replaced', () => {
     expect(ws.current!.root).toBe(folderB);
     expect(ws.current!.images.get(imageId).classId).toBeNull();
     expect(project.summary?.path).toBe(folderA);
+    // B's jobs are not this window's: no progress shown, no failure toast
+    const errorsBefore = toasts.items.filter((t) => t.kind === 'error').length;
+    ws.events.emit('job:progress', { jobId: 'b-job', kind: 'extract', phase: 'extracting', done: 1, total: 4, rate: null, etaSeconds: null });
+    ws.events.emit('job:failed', { jobId: 'b-job2', kind: 'extract', error: { code: 'IO_ERROR', message: 'B failed' } });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(jobs.running).toEqual([]);
+    expect(toasts.items.filter((t) => t.kind === 'error')).toHaveLength(errorsBefore);
   });
 
   it('is stopped by the back end when the event comes late, and stays stopped', async () => {
     windowSession.reset();
     const folderC = await imageFolder(4);
     const { antId, imageId } = await showA(folderC);
+    // C's scan refreshes (project:current) must be done: one landing after the switch would
+    // tell this window of it before the back end can
+    await until(() => !ws.current!.isScanning && refreshesIdle());
     holdEvents = true;
     await otherWindowOpens(await imageFolder(4));
     sent.length = 0;
