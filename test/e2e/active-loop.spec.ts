@@ -313,7 +313,8 @@ test('continuous mode: the queue is re-ranked while labeling, and no key press i
   }
   expect(new Set(labeled).size).toBe(15);
   await expect(page.getByTestId('label-progress')).toHaveText('15 of 300 labeled');
-  await expect(page.getByTestId('label-source')).not.toHaveText('Queue · round 0');
+  // the first training (on the back end, after the first labels) opens round 1: wait for it
+  await expect(page.getByTestId('label-source')).not.toHaveText('Queue · round 0', { timeout: 60_000 });
   await expect(page.getByTestId('suggestion')).toBeVisible({ timeout: 30_000 });
   await shot(page, 'label-continuous.png');
 
