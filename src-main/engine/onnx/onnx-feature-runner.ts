@@ -12,7 +12,7 @@ import type * as Ort from 'onnxruntime-node';
 import { layersModelOf, type LoadedModel } from '../model/load-model';
 import { filesFingerprint } from '../model/model-folder-io';
 import { CONVERTER_VERSION, convertLayersModel } from './layers-to-onnx';
-import { nchwToNhwc, poolNchw, preprocessPixels, withOutputs, type OnnxFolderModel } from './onnx-folder';
+import { featureGraph, nchwToNhwc, poolNchw, preprocessPixels, type OnnxFolderModel } from './onnx-folder';
 import { createSession, type OrtModule } from './onnx-runtime';
 
 export interface FeatureMaps {
@@ -114,13 +114,14 @@ export async function openOnnxFeatureRunner(ort: OrtModule, loaded: LoadedModel,
 
 /**
  * The runner of an ONNX model folder: the user's graph with the four chosen node outputs
- * added as graph outputs; pixels preprocessed as stored in the project; A and B pooled here
+ * added as graph outputs (logits followed by a Softmax); pixels preprocessed as stored in the project; A and B pooled here
  * (NCHW maps), or returned as NHWC maps when grid pooling needs them.
  */
 export async function openOnnxFolderRunner(ort: OrtModule, folder: OnnxFolderModel, threads: number): Promise<OnnxFeatureRunner> {
-  const { layers, preprocessing: p, graph } = folder;
-  const names = [layers.layerA, layers.layerB, layers.softmaxLayer, layers.cutLayer];
-  const session = await createSession(ort, withOutputs(graph, names), threads);
+  const { preprocessing: p, graph } = folder;
+  const { bytes, outputs: names } = featureGraph(folder);
+  const [layerA, layerB, probabilities, cutLayer] = names;
+  const session = await createSession(ort, bytes, threads);
   const dims = p.layout === 'NCHW' ? (n: number): number[] => [n, 3, p.height, p.width] : (n: number): number[] => [n, p.height, p.width, 3];
   return {
     path: graph.file,
@@ -137,11 +138,11 @@ export async function openOnnxFolderRunner(ort: OrtModule, folder: OnnxFolderMod
       };
       const ab = maps ? 'map' : 'pooled';
       return {
-        a: take(layers.layerA, ab),
-        b: take(layers.layerB, ab),
+        a: take(layerA, ab),
+        b: take(layerB, ab),
         pooled: !maps,
-        softmax: take(layers.softmaxLayer, 'flat'),
-        cut: deep ? take(layers.cutLayer, 'map') : null,
+        softmax: take(probabilities, 'flat'),
+        cut: deep ? take(cutLayer, 'map') : null,
       };
     },
     release: () => session.release(),
