@@ -80,7 +80,7 @@ const layerNames = s.object({
   softmaxLayer: s.string({ min: 1, max: 200 }),
   cutLayer: s.string({ min: 1, max: 200 }),
 });
-const onnxPreprocessing = s.object({
+export const onnxPreprocessing = s.object({
   height: s.int({ min: 1, max: 4096 }),
   width: s.int({ min: 1, max: 4096 }),
   scaling: s.literal('unit', 'symmetric', 'imagenet', 'raw'),
