@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SIZE, tinyClassifier } from '../support/tiny-onnx';
 import { makeImageFolder } from './support/image-folder';
+import { chooseModelFolderInAdapt } from './support/model-step';
 import { watchProblems } from './support/page-problems';
 import { startWebHost, type RunningHost } from './support/web-host';
 
@@ -45,13 +46,7 @@ test('an ONNX folder: preprocessing defaults from the graph, bad values said, th
   await page.getByLabel('Project folder').fill(images);
   await expect(page.getByTestId('path-status')).toContainText('create one');
   await page.getByRole('button', { name: 'Create project' }).click();
-  const step = page.getByRole('dialog', { name: 'Choose the pre-trained model' });
-  await step.getByRole('radio', { name: /model folder on this computer/ }).check();
-  await step.getByRole('button', { name: 'Continue in Adapt' }).click();
-  await expect(step).toBeHidden();
-
-  const field = page.getByLabel('Model folder');
-  await expect(field).toBeFocused();
+  const field = await chooseModelFolderInAdapt(page);
   await field.fill(modelDir);
   await page.getByRole('button', { name: 'Inspect' }).click();
   const picker = page.getByRole('group', { name: 'Layer picker' });

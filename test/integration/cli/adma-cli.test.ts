@@ -177,21 +177,18 @@ describe('adma with an ONNX model folder (loaded by the app’s loader; a ResNet
   });
 
   it('refuses bad --layers and --preprocessing with what to write instead', async () => {
-    const badSize = await adma('extract', images, '--model', model, '--preprocessing', 'size=0x8');
-    expect(badSize.code).toBe(2);
-    expect(badSize.stderr).toContain('--preprocessing.height: expected');
-    const badKey = await adma('extract', images, '--model', model, '--preprocessing', 'colour=RGB');
-    expect(badKey.code).toBe(2);
-    expect(badKey.stderr).toContain('"colour=RGB" is not key=value with key size, scaling, channels or layout');
-    const notOnnx = await adma('extract', images, '--model', 'starter', '--preprocessing', 'scaling=unit');
-    expect(notOnnx.code).toBe(2);
-    expect(notOnnx.stderr).toContain('--preprocessing applies to ONNX model folders only');
-    const threeLayers = await adma('extract', images, '--model', model, '--layers', 'relu,flat,logits');
-    expect(threeLayers.code).toBe(2);
-    expect(threeLayers.stderr).toContain('expected four comma-separated names');
-    const wrongNode = await adma('extract', images, '--model', model, '--layers', 'relu,flatt,logits,flat');
-    expect(wrongNode.code).toBe(1);
-    expect(wrongNode.stderr).toContain('no float node output named "flatt" (layer B). Similar names: flat');
+    const refusals: [string[], number, string][] = [
+      [['--model', model, '--preprocessing', 'size=0x8'], 2, '--preprocessing.height: expected'],
+      [['--model', model, '--preprocessing', 'colour=RGB'], 2, '"colour=RGB" is not key=value with key size, scaling, channels or layout'],
+      [['--model', 'starter', '--preprocessing', 'scaling=unit'], 2, '--preprocessing applies to ONNX model folders only'],
+      [['--model', model, '--layers', 'relu,flat,logits'], 2, 'expected four comma-separated names'],
+      [['--model', model, '--layers', 'relu,flatt,logits,flat'], 1, 'no float node output named "flatt" (layer B). Similar names: flat'],
+    ];
+    for (const [args, code, message] of refusals) {
+      const run = await adma('extract', images, ...args);
+      expect(run.code, args.join(' ')).toBe(code);
+      expect(run.stderr).toContain(message);
+    }
   });
 
   it('extract → train → predict → export → simulate, the layers proposed as in the app; the exported model.onnx predicts like `predict`', async () => {
