@@ -151,6 +151,27 @@ describe('ONNX model folders whose source output is logits (issue 10: a ResNet e
     expect(refused.message).toMatch(/"nan" \(source output\) gives non-finite values \(NaN or infinity\)/);
   });
 
+  it('proposes the logits of a MatMul + Add head (a graph exported without Gemm) and reads them as logits', async () => {
+    const graph = encodeModel({
+      name: 'matmul-add',
+      nodes: [
+        node('GlobalAveragePool', ['image'], ['gap'], 'gap'),
+        node('Flatten', ['gap'], ['flat'], 'flat', { axis: 1 }),
+        node('MatMul', ['flat', 'w'], ['product'], 'product'),
+        node('Add', ['product', 'bias'], ['scores'], 'scores'),
+      ],
+      initializers: [floatTensor('w', [3, 4], Float32Array.from({ length: 12 }, (_, i) => (i % 5) - 2)), floatTensor('bias', [4], Float32Array.from([0.5, -0.5, 1, 0]))],
+      inputs: [batchedValue('image', [3, SIZE, SIZE])],
+      outputs: [batchedValue('scores', [4])],
+    });
+    const dir = folderWith('matmul-add', 'scores.onnx', graph);
+    const inspection = await inspectModelFolder(dir);
+    expect(inspection.detected).toEqual({ layerA: 'gap', layerB: 'flat', softmaxLayer: 'scores', cutLayer: 'flat' });
+    const loaded = await loadAnyModelFolder(dir, { layers: inspection.detected ?? undefined });
+    expect(loaded.onnx?.sourceOutput).toBe('logits');
+    expect(loaded.features.classCount).toBe(4);
+  });
+
   it('extracts the softmax of the logits as the source probabilities, matching a hand computation', async () => {
     const client = new EngineClient();
     try {
