@@ -8,7 +8,7 @@
  * and optionally a large generated folder (--many N: N distinct JPEGs, end to end only).
  *
  * Run: npx tsx bench/extraction.bench.ts [--images N] [--cpu-images N]
- *        [--runtimes onnx-1,onnx-2,wasm,cpu] [--models 0.25,0.75] [--many N]
+ *        [--runtimes onnx-1,onnx-2,onnx-2-spin,wasm,cpu] [--models 0.25,0.75] [--many N]
  * Reads ../shared (models, hymenoptera photos) in place; exits with a message if absent.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -31,7 +31,7 @@ const photosDir = join(shared, 'data', 'hymenoptera');
 const models = argument('--models', '0.25,0.75')
   .split(',')
   .map((alpha) => `mobilenet_v1_${alpha}_224`);
-/** onnx-<threads> (ONNX Runtime) or a TF.js backend name. */
+/** onnx-<threads> (ONNX Runtime; onnx-<threads>-spin with its idle threads spinning, the setting before issue 10's decode work) or a TF.js backend name. */
 const runtimes = argument('--runtimes', 'onnx-1,onnx-2,wasm').split(',');
 
 function argument(name: string, fallback: string): string {
@@ -48,6 +48,8 @@ interface Row {
   endToEnd: number;
   serial: number;
   decodeWaitShare: number;
+  /** Process CPU time per image end to end (all threads: decode, inference, commit). */
+  cpuPerImage: number;
   cacheBytes: number;
   cacheBytesDeep: number;
 }
@@ -58,7 +60,7 @@ function storeFor(dir: string, name: string, loaded: LoadedModel): FeatureStore 
 
 /** Start the runtime: ONNX Runtime with a thread count, or a TF.js backend for everything. */
 async function startRuntime(runtime: string, loaded: LoadedModel | null, work: string): Promise<OnnxFeatureRunner | null> {
-  const threads = /^onnx-(\d+)$/.exec(runtime)?.[1];
+  const [, threads, spin] = /^onnx-(\d+)(-spin)?$/.exec(runtime) ?? [];
   if (!threads) {
     await initBackend(runtime as BackendName);
     return null;
@@ -66,7 +68,7 @@ async function startRuntime(runtime: string, loaded: LoadedModel | null, work: s
   await initBackend('onnxruntime');
   const ort = activeOnnxRuntime();
   if (!ort || !loaded) throw new Error('ONNX Runtime did not load.');
-  return openOnnxFeatureRunner(ort, loaded, work, Number(threads));
+  return openOnnxFeatureRunner(ort, loaded, work, Number(threads), { spinning: spin !== undefined });
 }
 
 async function measure(modelName: string, runtime: string, files: { path: string; hash: string }[], work: string): Promise<Row> {
@@ -112,7 +114,9 @@ async function measure(modelName: string, runtime: string, files: { path: string
 
   const options = { batchSize, ...(runner ? { runner } : {}) };
   const store = storeFor(work, `${modelName}-${runtime}`, loaded);
+  const cpuBefore = process.cpuUsage();
   const run = await extractFeatures(loaded, store, files, options);
+  const cpu = process.cpuUsage(cpuBefore);
   const cacheBytes = store.bytesOnDisk() / run.computed;
   store.close();
   const deepStore = storeFor(work, `${modelName}-${runtime}-deep`, loaded);
@@ -131,6 +135,7 @@ async function measure(modelName: string, runtime: string, files: { path: string
     endToEnd: run.rate,
     serial: 1 / (1 / decode + 1 / inference),
     decodeWaitShare: run.decodeWaitSeconds / run.seconds,
+    cpuPerImage: (cpu.user + cpu.system) / 1000 / run.computed,
     cacheBytes,
     cacheBytesDeep,
   };
@@ -208,7 +213,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  const header = ['model', 'runtime', 'images', 'decode img/s', 'inference img/s', 'end-to-end img/s', 'serial img/s', 'overhead vs inference', 'waiting for decode', 'cache B/img', 'cache B/img deep+grid'];
+  const header = ['model', 'runtime', 'images', 'decode img/s', 'inference img/s', 'end-to-end img/s', 'serial img/s', 'overhead vs inference', 'waiting for decode', 'CPU ms/img', 'cache B/img', 'cache B/img deep+grid'];
   const table = rows.map((r) => [
     r.model,
     r.runtime,
@@ -219,6 +224,7 @@ async function main(): Promise<void> {
     r.serial.toFixed(1),
     `${((1 - r.endToEnd / r.inference) * 100).toFixed(0)}%`,
     `${(r.decodeWaitShare * 100).toFixed(1)}%`,
+    r.cpuPerImage.toFixed(2),
     r.cacheBytes.toFixed(0),
     r.cacheBytesDeep.toFixed(0),
   ]);

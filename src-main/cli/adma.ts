@@ -8,6 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../src-shared/app-error';
 import { COMMAND_HELP, COMMANDS, TOOL_HELP, type CommandName } from './cli-help';
+import { MODEL_OPTIONS } from './model-spec';
 import { ProgressLine } from './progress-line';
 import { EXIT, UsageError } from './usage-error';
 import { knownError } from '../core/storage-errors';
@@ -18,7 +19,7 @@ const COMMON_OPTIONS = {
 } as const;
 
 const OPTIONS = {
-  extract: { ...COMMON_OPTIONS, model: { type: 'string' }, deep: { type: 'boolean' }, 'batch-size': { type: 'string' } },
+  extract: { ...COMMON_OPTIONS, ...MODEL_OPTIONS, deep: { type: 'boolean' }, 'batch-size': { type: 'string' } },
   train: { ...COMMON_OPTIONS, labels: { type: 'string' }, mode: { type: 'string' }, seed: { type: 'string' }, epochs: { type: 'string' }, fresh: { type: 'boolean' } },
   predict: { ...COMMON_OPTIONS, out: { type: 'string' } },
   export: { ...COMMON_OPTIONS, out: { type: 'string' } },
@@ -60,7 +61,7 @@ async function runCommand(command: CommandName, argv: string[], signal: AbortSig
   switch (command) {
     case 'extract': {
       const { runExtract } = await import('./extract-command');
-      return runExtract({ folder, model: str('model'), deep: values.deep === true, batchSize: integer(str('batch-size'), 'batch-size', 1, command), backend, signal }, out);
+      return runExtract({ folder, model: str('model'), layers: str('layers'), preprocessing: str('preprocessing'), deep: values.deep === true, batchSize: integer(str('batch-size'), 'batch-size', 1, command), backend, signal }, out);
     }
     case 'train': {
       const { runTrain } = await import('./train-command');

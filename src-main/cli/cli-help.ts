@@ -1,5 +1,34 @@
 /** Help texts of the `adma` command and its subcommands (no imports: `--help` stays instant). */
 
+const MODEL_HELP: [string, string][] = [
+  ['--model <m>', "The pre-trained model: a folder with model.json (TF.js Layers) or with one .onnx image model, the https URL of a model.json (downloaded once and cached), or 'starter' for the bundled model."],
+  ['--layers <a,b,s,c>', 'The node outputs (layers) to read, comma-separated: layer A (mid-level), layer B (penultimate), the source softmax or logits, the cut layer. ONNX folders default to what the layer picker proposes.'],
+  ['--preprocessing <p>', "ONNX folders only: how pixels are fed, e.g. size=224x224,scaling=imagenet,channels=RGB,layout=NCHW (scaling: imagenet, unit, symmetric or raw; channels: RGB or BGR; layout: NCHW or NHWC); fields left out come from the graph's input shape."],
+];
+
+/** Help lines of the model options, descriptions starting at `column` and wrapped at 86 characters; `modelNote` ends --model's. */
+export function modelOptionsHelp(column: number, modelNote: string): string {
+  const lines: string[] = [];
+  for (const [flag, description] of MODEL_HELP) {
+    const text = flag === '--model <m>' ? `${description} ${modelNote}` : description;
+    let line = `  ${flag} `.padEnd(column);
+    if (line.length > column) {
+      lines.push(line.trimEnd());
+      line = ''.padEnd(column);
+    }
+    for (const word of text.split(' ')) {
+      if (line.length + word.length > 86 && line.trim() !== '') {
+        lines.push(line.trimEnd());
+        line = ''.padEnd(column);
+      }
+      line += `${word} `;
+    }
+    lines.push(line.trimEnd());
+  }
+  return lines.join('\n');
+}
+
+
 export const COMMANDS = ['extract', 'train', 'predict', 'export'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -46,10 +75,7 @@ computes the pre-trained model's features once per image (content-addressed: ren
 files are not recomputed) and caches them in <folder>/.adma/features/.
 
 Options:
-  --model <m>        The pre-trained model: a folder with model.json (TF.js Layers),
-                     the https URL of a model.json (downloaded once and cached), or
-                     'starter' for the bundled starter model. Required the first time;
-                     later runs reuse the folder's model.
+${modelOptionsHelp(21, "Required the first time; later runs reuse the folder's model.")}
   --deep             Also cache the cut-layer activations, needed by 'train --mode deep'.
   --batch-size <n>   Images per forward pass (default 16).
 ${COMMON}`,

@@ -8,11 +8,16 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
+import type { LayerNames, OnnxPreprocessing } from '../../src-shared/contract';
 
 export interface ModelSpec {
   kind: 'dir' | 'url' | 'starter';
   /** Absolute folder, URL, or 'starter'. */
   location: string;
+  /** The four layers (node outputs of an ONNX model), when named with --layers or proposed for an ONNX folder. */
+  layers?: LayerNames;
+  /** How an ONNX model folder's pixels are fed (the graph's defaults overridden by --preprocessing). */
+  onnx?: OnnxPreprocessing;
 }
 
 export interface WorkspaceImage {

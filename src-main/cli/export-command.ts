@@ -1,4 +1,4 @@
-/** `adma export <folder> --out <dir>`: the adapted classifier (TF.js and ONNX) into a new or empty folder, never overwriting. */
+/** `adma export <folder> --out <dir>`: the adapted classifier (TF.js and ONNX; ONNX only for an ONNX model folder) into a new or empty folder, never overwriting. */
 import { resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import { headDir, readWorkspace } from './cli-workspace';
@@ -44,10 +44,8 @@ async function exportInto(stagingDir: string, args: ExportArgs, folder: string, 
   const loaded = await loadModelFromSpec(workspace.model, (line) => out.update(line));
   try {
     if (loaded.descriptor.id !== facts.modelId) throw new AppError('CONFLICT', `The model at ${workspace.model.location} is now ${loaded.descriptor.id}, not ${facts.modelId} the classifier was trained on: extract and train again.`);
-    const { exportClassifier } = await import('../engine/export/export-classifier');
-    const result = await exportClassifier({
-      source: loaded.model,
-      descriptor: loaded.descriptor,
+    const { exportAdaptedModel } = await import('../engine/export/export-adapted');
+    const result = await exportAdaptedModel(loaded, {
       head,
       outDir: stagingDir,
       labelCounts: facts.labelCounts,
@@ -57,6 +55,7 @@ async function exportInto(stagingDir: string, args: ExportArgs, folder: string, 
     });
     out.log(`exported the ${head.mode} classifier (${head.classes.length} classes, ${(result.weightBytes / 1e6).toFixed(1)} MB of weights) to ${outDir}:`);
     if (!result.onnx.file) out.log(`no model.onnx: ${result.onnx.reason}`);
+    if (loaded.onnx) out.log('no TF.js copy: the source model is an ONNX graph (model.onnx holds the whole classifier)');
     return result.files;
   } finally {
     loaded.dispose();

@@ -1,8 +1,8 @@
 /** `adma extract <folder> --model <dir|url|starter>`: cache features for every image. */
 import { dirname, resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
-import { readWorkspaceIfPresent, writeWorkspace, type WorkspaceImage } from './cli-workspace';
-import { loadModelFromSpec, parseModelSpec } from './model-spec';
+import { readWorkspaceIfPresent, writeWorkspace, type ModelSpec, type WorkspaceImage } from './cli-workspace';
+import { loadModelFromSpec, resolveModelSpec } from './model-spec';
 import type { ProgressLine } from './progress-line';
 import { startBackend } from './start-backend';
 import { UsageError } from './usage-error';
@@ -10,6 +10,8 @@ import { UsageError } from './usage-error';
 export interface ExtractArgs {
   folder: string;
   model: string | undefined;
+  layers: string | undefined;
+  preprocessing: string | undefined;
   deep: boolean;
   batchSize: number | undefined;
   backend: string | undefined;
@@ -19,9 +21,12 @@ export interface ExtractArgs {
 export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<void> {
   const folder = resolve(args.folder);
   const previous = await readWorkspaceIfPresent(folder);
-  const spec = args.model !== undefined ? parseModelSpec(args.model) : previous?.model;
-  if (!spec) throw new UsageError(`--model is required the first time: a folder with model.json, a model.json URL, or 'starter'.`, 'extract');
+  if (args.model === undefined && (args.layers !== undefined || args.preprocessing !== undefined)) {
+    throw new UsageError('--layers and --preprocessing describe the --model given with them; give --model too.', 'extract');
+  }
+  if (args.model === undefined && !previous) throw new UsageError(`--model is required the first time: a folder with model.json or one .onnx file, a model.json URL, or 'starter'.`, 'extract');
   await startBackend(args.backend, out);
+  const spec = args.model !== undefined ? await resolveModelSpec({ model: args.model, layers: args.layers, preprocessing: args.preprocessing }, 'extract', (line) => out.log(line)) : (previous?.model as ModelSpec);
 
   const { walkImageFiles } = await import('../project/image-files');
   const { hashImageFile } = await import('../engine/features/image-content-hash');

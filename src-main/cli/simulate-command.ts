@@ -12,7 +12,8 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../../src-shared/app-error';
 import { isStrategyName, STRATEGY_NAMES, type StrategyName } from '../engine/adma/query-strategy';
 import { UNCERTAINTY_MEASURES, type UncertaintyMeasure } from '../engine/adma/uncertainty';
-import { parseModelSpec, loadModelFromSpec } from './model-spec';
+import { modelOptionsHelp } from './cli-help';
+import { loadModelFromSpec, MODEL_OPTIONS, resolveModelSpec } from './model-spec';
 import type { ProgressLine } from './progress-line';
 import { startBackend } from './start-backend';
 import { UsageError } from './usage-error';
@@ -34,8 +35,7 @@ every pool label, median over seeds with every seed's value; classes with a labe
 10/20/50 labels; diagnostics of the queried batches and of D), curves.svg.
 
 Options:
-  --model <m>          Pre-trained model: folder with model.json, model.json URL, or
-                       'starter' (required).
+${modelOptionsHelp(23, '(required)')}
   --out <dir>          Where to write the results (required).
   --strategies <list>  Comma-separated, or 'all' (default: all):
                        ${STRATEGY_NAMES.join(', ')}.
@@ -61,7 +61,7 @@ Options:
   -h, --help           Show this help.`;
 
 const OPTIONS = {
-  model: { type: 'string' },
+  ...MODEL_OPTIONS,
   out: { type: 'string' },
   strategies: { type: 'string' },
   batch: { type: 'string' },
@@ -125,7 +125,7 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
   }
   if (parsed.positionals.length !== 1) throw usage(parsed.positionals.length === 0 ? 'missing the image folder.' : `expected one folder, got ${parsed.positionals.length} arguments.`);
   const folder = resolve(parsed.positionals[0] as string);
-  if (!v.model) throw usage('--model is required: a folder with model.json, a model.json URL, or starter.');
+  if (!v.model) throw usage('--model is required: a folder with model.json or one .onnx file, a model.json URL, or starter.');
   if (!v.out) throw usage('--out <dir> is required: where the results go.');
   const strategies = parseStrategies(v.strategies);
   const batch = whole(v.batch, 'batch', 1, 10);
@@ -148,7 +148,6 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
   const pooling = v.pooling ?? 'global';
   if (pooling !== 'global' && pooling !== 'grid2x2') throw usage(`--pooling ${pooling}: choose global or grid2x2.`);
   const candidateFactor = v['candidate-factor'] === undefined ? undefined : whole(v['candidate-factor'], 'candidate-factor', 1, 5);
-  const spec = parseModelSpec(v.model);
   const outDir = resolve(v.out);
 
   const { existsSync, statSync } = await import('node:fs');
@@ -161,6 +160,7 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
   out.log(`${dataset.images.length} images in ${dataset.classes.length} classes (${dataset.layout}${dataset.layout === 'split-folders' ? ', splits pooled' : ''})`);
 
   const backend = await startBackend(v.backend, out);
+  const spec = await resolveModelSpec({ model: v.model, layers: v.layers, preprocessing: v.preprocessing }, SIMULATE_COMMAND, (line) => out.log(line));
   const cacheDir = v.cache ? resolve(v.cache) : writable(folder) ? folder : outDir;
   const loaded = await loadModelFromSpec(spec, (line) => out.update(line));
   let features;
@@ -179,6 +179,7 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
     loaded.dispose();
   }
   for (const failure of features.failures) out.log(`left out ${failure.path}: ${failure.reason}`);
+  out.log(`features computed by ${features.runtime.label}${features.runtime.fallback ? ` (${features.runtime.fallback})` : ''}`);
   out.log(`features: ${features.extraction.computed} computed, ${features.extraction.reused} cached (${features.extraction.seconds.toFixed(1)} s); centres: ${features.shippedCentres ? 'shipped with the model' : 'estimated from each seed’s pool'}`);
 
   const { runSimulation } = await import('../engine/simulate/run-simulation');

@@ -105,7 +105,8 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
     const loaded = await loadModelFromSpec(workspace.model, (line) => out.update(line));
     try {
       const { readTopBlock } = await import('../engine/train/top-block');
-      topBlock = readTopBlock(loaded.model, loaded.descriptor.cutLayer, loaded.descriptor.layerB);
+      const { layersModelOf } = await import('../engine/model/load-model');
+      topBlock = readTopBlock(layersModelOf(loaded, 'Deep training'), loaded.descriptor.cutLayer, loaded.descriptor.layerB);
     } finally {
       loaded.dispose();
     }

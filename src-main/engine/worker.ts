@@ -12,10 +12,10 @@ import { extractFeatures } from './features/extract-features';
 import { featureRuntimeFor, releaseFeatureRuntimes } from './onnx/feature-runtime';
 import { FeatureStore, featureLayoutOf, featureStorePath } from './features/feature-store';
 import { findKnownModel, modelForUrl, type KnownModel } from './model/known-models';
-import { layersModelOf, loadAnyModelFolder, loadStarterModel, type LoadedModel } from './model/load-model';
+import { loadAnyModelFolder, loadStarterModel, type LoadedModel } from './model/load-model';
 import { downloadModel, loadKnownModel } from './model/model-download';
 import { ProgressMeter, type ProgressSnapshot } from '../core/progress-meter';
-import { exportClassifier } from './export/export-classifier';
+import { exportAdaptedModel } from './export/export-adapted';
 import { AdaptationPool } from './loop/adaptation-pool';
 import { inspectModelFolder } from './model/inspect-model';
 import { loadHead } from './train/head-file';
@@ -191,23 +191,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     if (args.classNames.length !== head.classes.length) {
       throw new AppError('BAD_ARGUMENT', `${args.classNames.length} class names for a head of ${head.classes.length} classes.`);
     }
-    const { onnx } = current.loaded;
-    if (onnx) {
-      // An ONNX trunk: model.onnx composed from the user's graph and the head, no TF.js copy.
-      const { exportOnnxFolderClassifier } = await import('./onnx/onnx-folder-export');
-      return exportOnnxFolderClassifier({
-        folder: onnx,
-        descriptor: current.loaded.descriptor,
-        head: { ...head, classes: args.classNames },
-        outDir: args.outDir,
-        labelCounts: args.labelCounts,
-        backend: facts.backend || backend.label,
-        metrics: args.metrics,
-      });
-    }
-    return exportClassifier({
-      source: layersModelOf(current.loaded, 'Exporting the adapted model as TF.js'),
-      descriptor: current.loaded.descriptor,
+    return exportAdaptedModel(current.loaded, {
       head: { ...head, classes: args.classNames },
       outDir: args.outDir,
       labelCounts: args.labelCounts,

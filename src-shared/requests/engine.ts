@@ -80,9 +80,11 @@ const layerNames = s.object({
   softmaxLayer: s.string({ min: 1, max: 200 }),
   cutLayer: s.string({ min: 1, max: 200 }),
 });
-const onnxPreprocessing = s.object({
-  height: s.int({ min: 1, max: 4096 }),
-  width: s.int({ min: 1, max: 4096 }),
+/** The largest input side an ONNX model folder may be fed at. */
+export const ONNX_MAX_SIDE = 4096;
+export const onnxPreprocessing = s.object({
+  height: s.int({ min: 1, max: ONNX_MAX_SIDE }),
+  width: s.int({ min: 1, max: ONNX_MAX_SIDE }),
   scaling: s.literal('unit', 'symmetric', 'imagenet', 'raw'),
   channelOrder: s.literal('RGB', 'BGR'),
   layout: s.literal('NCHW', 'NHWC'),

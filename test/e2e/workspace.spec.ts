@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WsEvent } from '../../src-shared/ws-protocol';
 import { makeImageFolder } from './support/image-folder';
+import { chooseModelFolderInAdapt } from './support/model-step';
 import { watchProblems } from './support/page-problems';
 import { startWebHost, type RunningHost } from './support/web-host';
 
@@ -128,12 +129,7 @@ test('a model folder chosen at creation continues in Adapt: layers fit the panel
   const problems = watchProblems(page);
   await page.goto(host.url);
   await createProject(page, 6);
-  const step = page.getByRole('dialog', { name: 'Choose the pre-trained model' });
-  await step.getByRole('radio', { name: /model folder on this computer/ }).check();
-  await step.getByRole('button', { name: 'Continue in Adapt' }).click();
-  await expect(step).toBeHidden();
-  const field = page.getByLabel('Model folder');
-  await expect(field).toBeFocused();
+  const field = await chooseModelFolderInAdapt(page);
   await field.fill(path.join(ROOT, '../shared/models/mobilenet_v1_0.25_224'));
   await page.getByRole('button', { name: 'Inspect' }).click();
   const picker = page.getByRole('group', { name: 'Layer picker' });

@@ -2,6 +2,7 @@
  * Tiny ONNX image classifiers built in the tests with onnx-proto: conv 3x3 (4 filters,
  * padding 1) -> relu -> global average pool -> flatten -> gemm (3 classes) -> softmax, over
  * an 8x8 RGB input in NCHW, or in NHWC with a leading transpose (as tf2onnx writes it).
+ * Without `softmax` the graph ends at its logits, as a ResNet exported from PyTorch does.
  * The weights are small known numbers so the tests can compute every output by hand.
  */
 import { batchedValue, encodeModel, floatTensor, node } from '../../src-main/engine/onnx/onnx-proto';
@@ -19,7 +20,7 @@ export function tinyWeights(): { conv: Float32Array; convBias: Float32Array; gem
   return { conv, convBias, gemm, gemmBias };
 }
 
-export function tinyClassifier(layout: 'NCHW' | 'NHWC'): Uint8Array {
+export function tinyClassifier(layout: 'NCHW' | 'NHWC', { softmax = true }: { softmax?: boolean } = {}): Uint8Array {
   const w = tinyWeights();
   const nodes = [];
   let first = 'image';
@@ -33,8 +34,8 @@ export function tinyClassifier(layout: 'NCHW' | 'NHWC'): Uint8Array {
     node('GlobalAveragePool', ['relu'], ['gap'], 'gap'),
     node('Flatten', ['gap'], ['flat'], 'flat', { axis: 1 }),
     node('Gemm', ['flat', 'gemm_w', 'gemm_b'], ['logits'], 'logits'),
-    node('Softmax', ['logits'], ['probs'], 'probs', { axis: 1 }),
   );
+  if (softmax) nodes.push(node('Softmax', ['logits'], ['probs'], 'probs', { axis: 1 }));
   return encodeModel({
     name: `tiny-${layout}`,
     nodes,
@@ -45,7 +46,7 @@ export function tinyClassifier(layout: 'NCHW' | 'NHWC'): Uint8Array {
       floatTensor('gemm_b', [CLASSES], w.gemmBias),
     ],
     inputs: [batchedValue('image', layout === 'NCHW' ? [3, SIZE, SIZE] : [SIZE, SIZE, 3])],
-    outputs: [batchedValue('probs', [CLASSES])],
+    outputs: [batchedValue(softmax ? 'probs' : 'logits', [CLASSES])],
   });
 }
 

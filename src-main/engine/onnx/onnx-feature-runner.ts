@@ -12,8 +12,8 @@ import type * as Ort from 'onnxruntime-node';
 import { layersModelOf, type LoadedModel } from '../model/load-model';
 import { filesFingerprint } from '../model/model-folder-io';
 import { CONVERTER_VERSION, convertLayersModel } from './layers-to-onnx';
-import { nchwToNhwc, poolNchw, preprocessPixels, withOutputs, type OnnxFolderModel } from './onnx-folder';
-import { createSession, type OrtModule } from './onnx-runtime';
+import { featureGraph, nchwToNhwc, poolNchw, preprocessPixels, type OnnxFolderModel } from './onnx-folder';
+import { createSession, type OrtModule, type SessionTuning } from './onnx-runtime';
 
 export interface FeatureMaps {
   /** Keras layout (NHWC or [n, c]), n rows back to back; globally pooled [n, c] when `pooled`. */
@@ -64,10 +64,10 @@ export function convertFeatureGraph(loaded: LoadedModel): Uint8Array {
   }).bytes;
 }
 
-async function sessionFor(ort: OrtModule, loaded: LoadedModel, path: string, threads: number): Promise<Ort.InferenceSession> {
+async function sessionFor(ort: OrtModule, loaded: LoadedModel, path: string, threads: number, tuning: SessionTuning): Promise<Ort.InferenceSession> {
   if (existsSync(path)) {
     try {
-      return await createSession(ort, readFileSync(path), threads);
+      return await createSession(ort, readFileSync(path), threads, tuning);
     } catch {
       // A damaged or foreign file: derived data, convert again below.
     }
@@ -77,13 +77,13 @@ async function sessionFor(ort: OrtModule, loaded: LoadedModel, path: string, thr
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, bytes);
   renameSync(temporary, path);
-  return createSession(ort, bytes, threads);
+  return createSession(ort, bytes, threads, tuning);
 }
 
-export async function openOnnxFeatureRunner(ort: OrtModule, loaded: LoadedModel, cacheDir: string, threads: number): Promise<OnnxFeatureRunner> {
-  if (loaded.onnx) return openOnnxFolderRunner(ort, loaded.onnx, threads);
+export async function openOnnxFeatureRunner(ort: OrtModule, loaded: LoadedModel, cacheDir: string, threads: number, tuning: SessionTuning = {}): Promise<OnnxFeatureRunner> {
+  if (loaded.onnx) return openOnnxFolderRunner(ort, loaded.onnx, threads, tuning);
   const path = onnxGraphPath(loaded, cacheDir);
-  const session = await sessionFor(ort, loaded, path, threads);
+  const session = await sessionFor(ort, loaded, path, threads, tuning);
   const { descriptor } = loaded;
   const { height, width, channels } = descriptor.input;
   const output = (layer: string): string => `out_${layer}`;
@@ -114,13 +114,14 @@ export async function openOnnxFeatureRunner(ort: OrtModule, loaded: LoadedModel,
 
 /**
  * The runner of an ONNX model folder: the user's graph with the four chosen node outputs
- * added as graph outputs; pixels preprocessed as stored in the project; A and B pooled here
+ * added as graph outputs (logits followed by a Softmax); pixels preprocessed as stored in the project; A and B pooled here
  * (NCHW maps), or returned as NHWC maps when grid pooling needs them.
  */
-export async function openOnnxFolderRunner(ort: OrtModule, folder: OnnxFolderModel, threads: number): Promise<OnnxFeatureRunner> {
-  const { layers, preprocessing: p, graph } = folder;
-  const names = [layers.layerA, layers.layerB, layers.softmaxLayer, layers.cutLayer];
-  const session = await createSession(ort, withOutputs(graph, names), threads);
+export async function openOnnxFolderRunner(ort: OrtModule, folder: OnnxFolderModel, threads: number, tuning: SessionTuning = {}): Promise<OnnxFeatureRunner> {
+  const { preprocessing: p, graph } = folder;
+  const { bytes, outputs: names } = featureGraph(folder);
+  const [layerA, layerB, probabilities, cutLayer] = names;
+  const session = await createSession(ort, bytes, threads, tuning);
   const dims = p.layout === 'NCHW' ? (n: number): number[] => [n, 3, p.height, p.width] : (n: number): number[] => [n, p.height, p.width, 3];
   return {
     path: graph.file,
@@ -137,11 +138,11 @@ export async function openOnnxFolderRunner(ort: OrtModule, folder: OnnxFolderMod
       };
       const ab = maps ? 'map' : 'pooled';
       return {
-        a: take(layers.layerA, ab),
-        b: take(layers.layerB, ab),
+        a: take(layerA, ab),
+        b: take(layerB, ab),
         pooled: !maps,
-        softmax: take(layers.softmaxLayer, 'flat'),
-        cut: deep ? take(layers.cutLayer, 'map') : null,
+        softmax: take(probabilities, 'flat'),
+        cut: deep ? take(cutLayer, 'map') : null,
       };
     },
     release: () => session.release(),

@@ -16,7 +16,7 @@ import type * as Ort from 'onnxruntime-node';
 import { AppError } from '../../../src-shared/app-error';
 import type { LayerNames, ModelInspection, ModelLayer, OnnxPreprocessing } from '../../../src-shared/contract';
 import type { FeatureShape } from '../model/feature-model';
-import { decodeModel, onnx, type ValueInfoLike } from './onnx-proto';
+import { decodeModel, node, onnx, type NodeProto, type ValueInfoLike } from './onnx-proto';
 import { createSession, loadOnnxRuntime, type OrtModule } from './onnx-runtime';
 
 type ModelProto = InstanceType<typeof onnx.ModelProto>;
@@ -113,15 +113,36 @@ export async function readOnnxGraph(file: string): Promise<OnnxGraph> {
   return { file, bytes, model, input, fileHashes: { [basename(file)]: createHash('sha256').update(bytes).digest('hex') } };
 }
 
-/** The graph with the named values added as outputs (ONNX Runtime then returns them). */
-export function withOutputs(graph: OnnxGraph, names: readonly string[]): Uint8Array {
+/** The graph with the named values added as outputs (ONNX Runtime then returns them), after the extra nodes. */
+export function withOutputs(graph: OnnxGraph, names: readonly string[], extraNodes: readonly NodeProto[] = []): Uint8Array {
   const copy = onnx.ModelProto.decode(graph.bytes);
+  copy.graph?.node?.push(...extraNodes);
   const existing = new Set((copy.graph?.output ?? []).map((o) => o.name));
   for (const name of names) {
     if (!existing.has(name)) copy.graph?.output?.push(onnx.ValueInfoProto.create({ name }));
     existing.add(name);
   }
   return onnx.ModelProto.encode(copy).finish();
+}
+
+/** The class probabilities the feature graph computes from a logits source output. */
+export const SOURCE_PROBABILITIES = 'adma_source_probabilities';
+
+/**
+ * The graph feature extraction runs: the user's graph with layer A, layer B, the source
+ * probabilities and the cut layer as outputs (in that order in `outputs`). Logits get a
+ * Flatten + Softmax over the classes (axis 1 of the flattened [batch, K], the same under
+ * every opset's Softmax semantics).
+ */
+export function featureGraph(folder: Pick<OnnxFolderModel, 'graph' | 'layers' | 'sourceOutput'>): { bytes: Uint8Array; outputs: [string, string, string, string] } {
+  const { layers, sourceOutput } = folder;
+  const probabilities = sourceOutput === 'logits' ? SOURCE_PROBABILITIES : layers.softmaxLayer;
+  const extra =
+    sourceOutput === 'logits'
+      ? [node('Flatten', [layers.softmaxLayer], [`${SOURCE_PROBABILITIES}_flat`], `${SOURCE_PROBABILITIES}_flat`, { axis: 1 }), node('Softmax', [`${SOURCE_PROBABILITIES}_flat`], [SOURCE_PROBABILITIES], SOURCE_PROBABILITIES, { axis: 1 })]
+      : [];
+  const outputs: [string, string, string, string] = [layers.layerA, layers.layerB, probabilities, layers.cutLayer];
+  return { bytes: withOutputs(folder.graph, outputs, extra), outputs };
 }
 
 function requireOrt(): OrtModule {
@@ -208,23 +229,30 @@ async function probe(ort: OrtModule, graph: OnnxGraph, p: OnnxPreprocessing): Pr
 }
 
 /**
- * Layer names proposed for a classifier graph, or null: the softmax is the last Softmax node
- * with a [batch, K] output, layer B the input of the Gemm/MatMul feeding it, layer A the
- * middle one of the graph's 4-D maps, and the cut layer layer B (deep mode is not offered).
+ * Layer names proposed for a classifier graph, or null: the source output is the last Softmax
+ * node with a [batch, K] output, or, in a graph exported without one (a ResNet from PyTorch
+ * ends at its logits), the last Gemm/MatMul(+Add) with a [batch, K] output; layer B the input
+ * of that Gemm/MatMul, layer A the middle one of the graph's 4-D maps, and the cut layer layer
+ * B (deep mode is not offered).
  */
 export function proposeLayers(model: ModelProto, layers: readonly ModelLayer[]): LayerNames | null {
   const nodes = model.graph?.node ?? [];
   const shapeOf = new Map(layers.map((l) => [l.name, l.outputShape]));
   const producer = new Map(nodes.flatMap((n) => (n.output ?? []).map((o) => [o, n] as const)));
-  const softmax = [...nodes].reverse().find((n) => n.opType === 'Softmax' && shapeOf.get(n.output?.[0] ?? '')?.length === 2);
-  const softmaxLayer = softmax?.output?.[0];
-  let logits = producer.get(softmax?.input?.[0] ?? '');
-  if (logits?.opType === 'Add') logits = producer.get(logits.input?.[0] ?? '') ?? logits; // MatMul + Add
-  const layerB = logits && (logits.opType === 'Gemm' || logits.opType === 'MatMul') ? logits.input?.[0] : undefined;
+  const isVector = (n: (typeof nodes)[number]): boolean => shapeOf.get(n.output?.[0] ?? '')?.length === 2;
+  const dense = (n: (typeof nodes)[number] | undefined): (typeof nodes)[number] | undefined => {
+    if (n?.opType === 'Add') n = producer.get(n.input?.[0] ?? ''); // MatMul + Add
+    return n && (n.opType === 'Gemm' || n.opType === 'MatMul') ? n : undefined;
+  };
+  const reversed = [...nodes].reverse();
+  const softmax = reversed.find((n) => n.opType === 'Softmax' && isVector(n));
+  const logits = softmax ? producer.get(softmax.input?.[0] ?? '') : reversed.find((n) => isVector(n) && dense(n) !== undefined);
+  const sourceLayer = (softmax ?? logits)?.output?.[0];
+  const layerB = dense(logits)?.input?.[0];
   const maps = layers.filter((l) => l.outputShape.length === 4);
   const layerA = maps[Math.floor(maps.length / 2)]?.name;
-  if (!softmaxLayer || !layerB || !layerA || !shapeOf.has(layerB)) return null;
-  return { layerA, layerB, softmaxLayer, cutLayer: layerB };
+  if (!sourceLayer || !layerB || !layerA || !shapeOf.has(layerB)) return null;
+  return { layerA, layerB, softmaxLayer: sourceLayer, cutLayer: layerB };
 }
 
 /** What the layer picker shows for an ONNX folder. */
@@ -248,9 +276,37 @@ export interface OnnxFolderModel {
   layers: LayerNames;
   shapes: { a: FeatureShape; b: FeatureShape; cut: FeatureShape };
   classCount: number;
+  /**
+   * What the chosen source output holds: class probabilities, or logits (any real scores,
+   * log-probabilities included) that the feature graph turns into probabilities with a Softmax.
+   */
+  sourceOutput: SourceOutput;
 }
 
-/** Check the chosen node outputs on a probe run: they exist, have usable shapes, and the softmax gives probabilities. */
+export type SourceOutput = 'probabilities' | 'logits';
+
+/** Nodes that pass values through unchanged (a Softmax followed by them still gives probabilities). */
+const PASS_THROUGH = new Set(['Identity', 'Flatten', 'Reshape', 'Squeeze', 'Unsqueeze']);
+
+/**
+ * Whether the source output `name` gives probabilities or logits: the output of a Softmax
+ * node (through reshapes) gives probabilities; any other node whose values on the probe image
+ * are non-negative and sum to 1 too (a hand-written softmax); everything else is read as
+ * logits. Non-finite values cannot be used.
+ */
+export function sourceOutputKind(model: ModelProto, name: string, values: Float32Array): SourceOutput {
+  if (!values.every((v) => Number.isFinite(v))) {
+    throw invalid(`Node output "${name}" (source output) gives non-finite values (NaN or infinity) on a plain grey image; it cannot score the source classes. Name the final logits or Softmax output.`);
+  }
+  const producer = new Map((model.graph?.node ?? []).flatMap((n) => (n.output ?? []).map((o) => [o, n] as const)));
+  let node = producer.get(name);
+  while (node && PASS_THROUGH.has(node.opType ?? '')) node = producer.get(node.input?.[0] ?? '');
+  if (node?.opType === 'Softmax') return 'probabilities';
+  const sum = values.reduce((a, b) => a + b, 0);
+  return Math.min(...values) >= 0 && Math.abs(sum - 1) <= 1e-3 ? 'probabilities' : 'logits';
+}
+
+/** Check the chosen node outputs on a probe run: they exist, have usable shapes, and the source output gives probabilities or logits. */
 export async function openOnnxFolderModel(file: string, layers: LayerNames | undefined, preprocessing: OnnxPreprocessing | undefined): Promise<OnnxFolderModel> {
   const graph = await readOnnxGraph(file);
   if (!layers) {
@@ -273,13 +329,9 @@ export async function openOnnxFolderModel(file: string, layers: LayerNames | und
   const dims = softmax.dims.map(Number).slice(1);
   const classCount = dims[0] ?? 0;
   const flat = dims.length === 1 || (dims.length === 3 && dims[1] === 1 && dims[2] === 1);
-  if (!flat || classCount < 2) throw invalid(`Node output "${layers.softmaxLayer}" (softmax) has shape ${JSON.stringify(softmax.dims)}; the source softmax must be [batch, K] with K >= 2 classes.`);
-  const probs = softmax.data as Float32Array;
-  const sum = probs.reduce((a, b) => a + b, 0);
-  if (!(Math.min(...probs) >= 0) || Math.abs(sum - 1) > 1e-3) {
-    throw invalid(`Node output "${layers.softmaxLayer}" does not give class probabilities (they sum to ${sum.toFixed(3)}); name the output of the final Softmax node.`);
-  }
-  return { graph, preprocessing: p, layers, shapes, classCount };
+  if (!flat || classCount < 2) throw invalid(`Node output "${layers.softmaxLayer}" (softmax) has shape ${JSON.stringify(softmax.dims)}; the source output (softmax or logits) must be [batch, K] with K >= 2 classes.`);
+  const sourceOutput = sourceOutputKind(graph.model, layers.softmaxLayer, softmax.data as Float32Array);
+  return { graph, preprocessing: p, layers, shapes, classCount, sourceOutput };
 }
 
 /** Global average pooling of NCHW maps [n, c, h, w] (or pass-through of [n, c]) to [n, c]. */

@@ -49,11 +49,23 @@ export function defaultThreads(): number {
   return availableParallelism();
 }
 
-export async function createSession(ort: OrtModule, bytes: Uint8Array, threads: number): Promise<Ort.InferenceSession> {
+export interface SessionTuning {
+  /**
+   * Let idle intra-op threads busy-wait for the next operator (ONNX Runtime's default). Off
+   * here: feature extraction decodes JPEGs with sharp on the same cores while ONNX Runtime
+   * runs, and spinning threads burn the CPU time the decoder needs (measured in
+   * bench/README.md, "Decoding and inference on two cores").
+   */
+  spinning?: boolean;
+}
+
+export async function createSession(ort: OrtModule, bytes: Uint8Array, threads: number, tuning: SessionTuning = {}): Promise<Ort.InferenceSession> {
+  const spin = tuning.spinning === true ? '1' : '0';
   return ort.InferenceSession.create(bytes, {
     executionProviders: ['cpu'],
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } },
   });
 }

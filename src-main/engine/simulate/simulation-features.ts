@@ -10,6 +10,8 @@ import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix'
 import { extractFeatures, type ExtractionProgress } from '../features/extract-features';
 import { FeatureStore, featureLayoutOf, featureStorePath, type Pooling } from '../features/feature-store';
 import { hashImageFile } from '../features/image-content-hash';
+import { featureRuntimeFor } from '../onnx/feature-runtime';
+import { dirname } from 'node:path';
 import { layersModelOf, type LoadedModel } from '../model/load-model';
 import type { TopBlockWeights } from '../train/head-weights';
 import { readTopBlock } from '../train/top-block';
@@ -40,6 +42,8 @@ export interface SimulationFeatures {
   /** Images left out because they could not be read. */
   failures: { path: string; reason: string }[];
   extraction: { computed: number; reused: number; seconds: number };
+  /** What computed the features (as `adma extract` says it), and why ONNX Runtime did not, if so. */
+  runtime: { label: string; fallback: string | null };
 }
 
 export interface SimulationFeatureOptions {
@@ -60,13 +64,22 @@ export async function prepareSimulationFeatures(loaded: LoadedModel, dataset: Im
     if (i % 200 === 199) options.onStatus?.(`hashing: ${i + 1}/${dataset.images.length} images`);
   }
   const layout = featureLayoutOf(loaded);
-  const store = FeatureStore.open(featureStorePath(options.cacheDir, layout.modelId), layout);
+  const storePath = featureStorePath(options.cacheDir, layout.modelId);
+  // The engine's choice, as for the app and `adma extract` (an ONNX model folder always runs on ONNX Runtime).
+  const runtime = await featureRuntimeFor(loaded, dirname(storePath));
+  const store = FeatureStore.open(storePath, layout);
   try {
     const result = await extractFeatures(
       loaded,
       store,
       dataset.images.map((image, i) => ({ hash: hashes[i] as string, path: image.absPath })),
-      { deep: options.deep, pooling: options.pooling ?? 'global', ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
+      {
+        deep: options.deep,
+        pooling: options.pooling ?? 'global',
+        ...(runtime.runner ? { runner: runtime.runner } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      },
     );
     if (result.cancelled) throw options.signal?.reason instanceof Error ? options.signal.reason : new Error('Feature extraction was cancelled.');
     const failedHashes = new Set(result.failures.map((f) => f.hash));
@@ -92,6 +105,7 @@ export async function prepareSimulationFeatures(loaded: LoadedModel, dataset: Im
       shippedCentres: await loadShippedCentreSet(loaded),
       failures,
       extraction: { computed: result.computed, reused: result.reused, seconds: result.seconds },
+      runtime: { label: runtime.label, fallback: runtime.fallback },
     };
   } finally {
     store.close();

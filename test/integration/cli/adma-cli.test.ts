@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../../src-main/cli/cli-help';
 import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
 import { writeImage } from '../../support/image-folder';
+import { SIZE, tinyClassifier } from '../../support/tiny-onnx';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const ENTRY = join(ROOT, 'src-main/cli/adma.ts');
@@ -153,6 +154,97 @@ describe('adma on ONNX Runtime (the default backend)', () => {
     expect(readFileSync(join(target, 'model.json'), 'utf8')).toBe('mine');
     expect(readdirSync(target)).toEqual(['model.json']);
   });
+});
+
+describe('adma with an ONNX model folder (loaded by the app’s loader; a ResNet-like graph ending at its logits)', () => {
+  let images: string;
+  let model: string;
+  const files: { rel: string; className: string }[] = [];
+  beforeAll(async () => {
+    images = join(work, 'onnx-images');
+    // Seeds whose images the tiny graph gives source class 0, and class 2: the simulation's centres need two source classes.
+    const seeds = { reds: [1, 2, 3, 4, 5, 6, 7, 8], blues: [23, 27, 31, 35, 39, 80, 111, 115] };
+    for (const [className, list] of Object.entries(seeds)) {
+      for (const seed of list) {
+        const rel = `${className}/${seed}.png`;
+        await writeImage(join(images, rel), seed);
+        files.push({ rel, className });
+      }
+    }
+    model = join(work, 'onnx-model');
+    mkdirSync(model, { recursive: true });
+    writeFileSync(join(model, 'resnet-like.onnx'), tinyClassifier('NCHW', { softmax: false }));
+  });
+
+  it('refuses bad --layers and --preprocessing with what to write instead', async () => {
+    const refusals: [string[], number, string][] = [
+      [['--model', model, '--preprocessing', 'size=0x8'], 2, '--preprocessing.height: expected'],
+      [['--model', model, '--preprocessing', 'colour=RGB'], 2, '"colour=RGB" is not key=value with key size, scaling, channels or layout'],
+      [['--model', 'starter', '--preprocessing', 'scaling=unit'], 2, '--preprocessing applies to ONNX model folders only'],
+      [['--model', model, '--layers', 'relu,flat,logits'], 2, 'expected four comma-separated names'],
+      [['--model', model, '--layers', 'relu,flatt,logits,flat'], 1, 'no float node output named "flatt" (layer B). Similar names: flat'],
+    ];
+    for (const [args, code, message] of refusals) {
+      const run = await adma('extract', images, ...args);
+      expect(run.code, args.join(' ')).toBe(code);
+      expect(run.stderr).toContain(message);
+    }
+  });
+
+  it('extract → train → predict → export → simulate, the layers proposed as in the app; the exported model.onnx predicts like `predict`', async () => {
+    const extract = await adma('extract', images, '--model', model, '--preprocessing', 'scaling=unit', '--deep');
+    expect(extract.code, extract.stderr).toBe(0);
+    expect(extract.stderr).toContain('resnet-like.onnx: layer A relu, layer B flat, source logits, cut flat (proposed; --layers to change)');
+    expect(extract.stderr).toContain(`preprocessing: ${SIZE}x${SIZE}, scaling unit, RGB, NCHW`);
+    expect(extract.stderr).toMatch(/features computed by ONNX Runtime [\d.]+/);
+    expect(extract.stderr).toMatch(/extracted 16 images, 0 already cached, 0 failed/);
+    const again = await adma('extract', images);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/extracted 0 images, 16 already cached/);
+
+    const csv = join(work, 'onnx-labels.csv');
+    writeFileSync(csv, ['path,class', ...files.filter((_, i) => i % 8 < 3).map((f) => `${f.rel},${f.className}`), ''].join('\n'));
+    const light = await adma('train', images, '--labels', csv, '--seed', '1');
+    expect(light.code, light.stderr).toBe(0);
+    expect(light.stderr).toMatch(/trained light head/);
+    const deep = await adma('train', images, '--labels', csv, '--mode', 'deep', '--fresh');
+    expect(deep.code).toBe(1);
+    expect(deep.stderr).toMatch(/Deep training needs the model as a TF\.js Layers graph.*ONNX model/);
+
+    const out = join(work, 'onnx-predictions.csv');
+    const predict = await adma('predict', images, '--out', out);
+    expect(predict.code, predict.stderr).toBe(0);
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map((line) => line.split(','));
+    expect(rows[0]).toEqual(['path', 'predicted', 'confidence', 'reds', 'blues']);
+    expect(rows.length).toBe(17);
+
+    const exportDir = join(mkdtempSync(join(tmpdir(), 'adma-cli-onnx-')), 'classifier');
+    const exported = await adma('export', images, '--out', exportDir);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stderr).toContain('no TF.js copy: the source model is an ONNX graph');
+    expect(readdirSync(exportDir).sort()).toEqual(['MODEL_CARD.md', 'labels.json', 'model.onnx', 'preprocessing.json']);
+    const ort = (await import('onnxruntime-node')).default;
+    const session = await ort.InferenceSession.create(join(exportDir, 'model.onnx'));
+    try {
+      const byPath = new Map(rows.slice(1).map((r) => [r[0] as string, r]));
+      for (const file of [files[0], files[9]] as { rel: string }[]) {
+        const pixels = await decodeImage(join(images, file.rel), { height: SIZE, width: SIZE, channels: 3, resize: 'center-crop' });
+        const result = await session.run({ pixels: new ort.Tensor('float32', Float32Array.from(pixels), [1, SIZE, SIZE, 3]) });
+        const probabilities = Array.from(result.probabilities?.data as Float32Array);
+        const row = byPath.get(file.rel) as string[];
+        probabilities.forEach((p, k) => expect(Math.abs(p - Number(row[3 + k]))).toBeLessThan(1e-4));
+      }
+    } finally {
+      await session.release();
+    }
+
+    const simulated = join(work, 'onnx-simulation');
+    const simulate = await adma('simulate', images, '--model', model, '--preprocessing', 'scaling=unit', '--out', simulated, '--strategies', 'random,margin', '--seeds', '1', '--batch', '2', '--rounds', '2');
+    expect(simulate.code, simulate.stderr).toBe(0);
+    expect(simulate.stderr).toMatch(/features computed by ONNX Runtime/);
+    expect(simulate.stderr).toMatch(/features: 0 computed, 16 cached/); // the folder's cache, shared with `adma extract`
+    expect(readdirSync(simulated)).toContain('summary.md');
+  }, 5 * 60_000);
 });
 
 describe.skipIf(!haveData)(`adma on real photos with MobileNet v1 0.25${haveData ? '' : ' — SKIPPED: ../shared/models/mobilenet_v1_0.25_224 or ../shared/data/hymenoptera is absent'}`, () => {

@@ -95,8 +95,8 @@ describe('ONNX model folder inspection', () => {
     expect(unnamed.message).toMatch(/is an ONNX model: name its node outputs/);
     const wrong = await rejection(loadAnyModelFolder(dir, { layers: { ...LAYERS, layerB: 'fla' } }));
     expect(wrong.message).toMatch(/no float node output named "fla" \(layer B\)\. Similar names: flat/);
-    const notSoftmax = await rejection(loadAnyModelFolder(dir, { layers: { ...LAYERS, softmaxLayer: 'logits' } }));
-    expect(notSoftmax.message).toMatch(/"logits" does not give class probabilities/);
+    const aMap = await rejection(loadAnyModelFolder(dir, { layers: { ...LAYERS, softmaxLayer: 'relu' } }));
+    expect(aMap.message).toMatch(/"relu" \(softmax\) has shape \[1,4,8,8\]; the source output \(softmax or logits\) must be \[batch, K\] with K >= 2 classes/);
 
     const loaded = await loadAnyModelFolder(dir, { layers: LAYERS });
     expect(loaded.features.shapes).toEqual({ a: [SIZE, SIZE, FILTERS], b: [FILTERS], cut: [1, 1, FILTERS] });
@@ -115,6 +115,99 @@ describe('ONNX model folder inspection', () => {
     const imagenet = preprocessPixels(px, 1, { height: 1, width: 2, scaling: 'imagenet', channelOrder: 'RGB', layout: 'NHWC' });
     expect(imagenet[0]).toBeCloseTo(-0.485 / 0.229, 5);
     expect(imagenet[2]).toBeCloseTo((1 - 0.406) / 0.225, 5);
+  });
+});
+
+describe('ONNX model folders whose source output is logits (issue 10: a ResNet exported from PyTorch has no Softmax node)', () => {
+  it('proposes the logits, reads them as logits (and a Softmax output as probabilities), and refuses only outputs that cannot score classes', async () => {
+    const dir = folderWith('logits-only', 'resnet-like.onnx', tinyClassifier('NCHW', { softmax: false }));
+    const inspection = await inspectModelFolder(dir);
+    expect(inspection.detected).toEqual({ layerA: 'relu', layerB: 'flat', softmaxLayer: 'logits', cutLayer: 'flat' });
+    const loaded = await loadAnyModelFolder(dir, { layers: { ...LAYERS, softmaxLayer: 'logits' } });
+    expect(loaded.onnx?.sourceOutput).toBe('logits');
+    expect(loaded.features.classCount).toBe(CLASSES);
+
+    // The logits of a graph that also has the Softmax are logits too; its Softmax stays probabilities.
+    const both = folderWith('logits-and-softmax', 'tiny.onnx', tinyClassifier('NCHW'));
+    expect((await loadAnyModelFolder(both, { layers: { ...LAYERS, softmaxLayer: 'logits' } })).onnx?.sourceOutput).toBe('logits');
+    expect((await loadAnyModelFolder(both, { layers: LAYERS })).onnx?.sourceOutput).toBe('probabilities');
+
+    // Values that are NaN cannot score anything: refused, naming the output.
+    const nan = encodeModel({
+      name: 'nan',
+      nodes: [
+        node('GlobalAveragePool', ['image'], ['gap'], 'gap'),
+        node('Conv', ['image', 'w'], ['conv'], 'conv', { kernel_shape: [1, 1] }),
+        node('Flatten', ['gap'], ['flat'], 'flat', { axis: 1 }),
+        node('Sub', ['flat', 'flat'], ['zero'], 'zero'),
+        node('Div', ['zero', 'zero'], ['nan'], 'nan'),
+      ],
+      initializers: [floatTensor('w', [2, 3, 1, 1], new Float32Array(6).fill(0.5))],
+      inputs: [batchedValue('image', [3, SIZE, SIZE])],
+      outputs: [batchedValue('nan', [3])],
+    });
+    const refused = await rejection(loadAnyModelFolder(folderWith('nan', 'nan.onnx', nan), { layers: { layerA: 'conv', layerB: 'flat', softmaxLayer: 'nan', cutLayer: 'flat' } }));
+    expect(refused.code).toBe('MODEL_INVALID');
+    expect(refused.message).toMatch(/"nan" \(source output\) gives non-finite values \(NaN or infinity\)/);
+  });
+
+  it('proposes the logits of a MatMul + Add head (a graph exported without Gemm) and reads them as logits', async () => {
+    const graph = encodeModel({
+      name: 'matmul-add',
+      nodes: [
+        node('GlobalAveragePool', ['image'], ['gap'], 'gap'),
+        node('Flatten', ['gap'], ['flat'], 'flat', { axis: 1 }),
+        node('MatMul', ['flat', 'w'], ['product'], 'product'),
+        node('Add', ['product', 'bias'], ['scores'], 'scores'),
+      ],
+      initializers: [floatTensor('w', [3, 4], Float32Array.from({ length: 12 }, (_, i) => (i % 5) - 2)), floatTensor('bias', [4], Float32Array.from([0.5, -0.5, 1, 0]))],
+      inputs: [batchedValue('image', [3, SIZE, SIZE])],
+      outputs: [batchedValue('scores', [4])],
+    });
+    const dir = folderWith('matmul-add', 'scores.onnx', graph);
+    const inspection = await inspectModelFolder(dir);
+    expect(inspection.detected).toEqual({ layerA: 'gap', layerB: 'flat', softmaxLayer: 'scores', cutLayer: 'flat' });
+    const loaded = await loadAnyModelFolder(dir, { layers: inspection.detected ?? undefined });
+    expect(loaded.onnx?.sourceOutput).toBe('logits');
+    expect(loaded.features.classCount).toBe(4);
+  });
+
+  it('extracts the softmax of the logits as the source probabilities, matching a hand computation', async () => {
+    const client = new EngineClient();
+    try {
+      const dir = folderWith('logits-extract', 'resnet-like.onnx', tinyClassifier('NCHW', { softmax: false }));
+      const items = await Promise.all(
+        [7, 8].map(async (seed) => {
+          const path = join(root, `logits-${seed}.png`);
+          await sharp(Buffer.from(pixelsOf(seed)), { raw: { width: SIZE, height: SIZE, channels: 3 } }).png().toFile(path);
+          return { path, hash: await hashImageFile(path) };
+        }),
+      );
+      const onnx: OnnxPreprocessing = { height: SIZE, width: SIZE, scaling: 'unit', channelOrder: 'RGB', layout: 'NCHW' };
+      const model = { kind: 'folder' as const, path: dir, layers: { ...LAYERS, softmaxLayer: 'logits' }, onnx };
+      const result = await client.request('extractFeatures', { model, projectDir: join(root, 'project-logits'), items });
+      expect(result).toMatchObject({ computed: 2, runtimeFallback: null });
+      const store = FeatureStore.openExisting(result.storePath);
+      try {
+        const features = store.load(items.map((i) => i.hash));
+        let maxDiff = 0;
+        [7, 8].forEach((seed, i) => {
+          const rgb = pixelsOf(seed);
+          const x = new Float32Array(3 * SIZE * SIZE);
+          for (let p = 0; p < SIZE * SIZE; p++) for (let c = 0; c < 3; c++) x[c * SIZE * SIZE + p] = (rgb[p * 3 + c] as number) / 255;
+          const expected = tinyForward(x);
+          const row = Array.from(features.softmax.slice(i * CLASSES, (i + 1) * CLASSES));
+          expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+          row.forEach((v, k) => (maxDiff = Math.max(maxDiff, Math.abs(v - (expected.probs[k] as number)))));
+          Array.from(features.b.slice(i * FILTERS, (i + 1) * FILTERS)).forEach((v, k) => (maxDiff = Math.max(maxDiff, Math.abs(v - (expected.pooled[k] as number)))));
+        });
+        expect(maxDiff).toBeLessThan(1e-5);
+      } finally {
+        store.close();
+      }
+    } finally {
+      await client.terminate();
+    }
   });
 });
 
