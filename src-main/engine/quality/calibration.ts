@@ -154,3 +154,19 @@ export function fitTemperature(logits: ArrayLike<number>, c: number, labels: Arr
   }
   return 1 / Math.exp((lo + hi) / 2);
 }
+
+/**
+ * Probabilities at temperature T from probabilities at T = 1: softmax(z / T) =
+ * normalise(p^(1/T)), since log p = z - logsumexp(z) differs from z by a per-row constant.
+ * Used where only a head's probabilities are at hand (the pool's predictions).
+ */
+export function temperedProbabilities(probabilities: ArrayLike<number>, c: number, temperature: number): Float64Array {
+  const logs = Float64Array.from(probabilities as ArrayLike<number>, (p) => (p > 0 ? Math.log(p) : -Infinity));
+  return softmaxRows(logs, c, temperature);
+}
+
+/** A dense layer's weights and bias divided by T: softmax of its logits is then the calibrated one. */
+export function temperedDense<D extends { kernel: Float32Array; bias: Float32Array }>(dense: D, temperature: number): D {
+  if (!(temperature > 0) || !Number.isFinite(temperature)) throw new RangeError(`The temperature must be a positive number; got ${temperature}.`);
+  return { ...dense, kernel: dense.kernel.map((w) => w / temperature), bias: dense.bias.map((b) => b / temperature) };
+}
