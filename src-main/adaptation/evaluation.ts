@@ -107,12 +107,10 @@ export class Evaluation {
         if (evaluation.has(id)) inEvaluation++;
         else training++;
       }
-      const pr = quality.get(c.id);
-      return { classId: c.id, name: c.name, color: c.color, training, evaluation: inEvaluation, precision: pr?.precision ?? null, recall: pr?.recall ?? null };
+      return { classId: c.id, name: c.name, color: c.color, training, evaluation: inEvaluation };
     });
     const evalLabeled = [...evaluation].filter((id) => labels.has(id)).length;
     const latest = versions[versions.length - 1];
-    const quality = perClassQuality(latest?.confusion ?? null);
     const calibration = this.calibration && latest && this.calibration.modelVersion === latest.version ? withoutSignature(this.calibration) : null;
     return {
       trainingLabels: labels.size - evalLabeled,
@@ -130,20 +128,6 @@ export class Evaluation {
 function withoutSignature(view: CalibrationView & { signature: string }): CalibrationView {
   const { signature: _signature, ...rest } = view;
   return rest;
-}
-
-/** Precision (right among predicted as c) and recall (right among truly c) per class id from a confusion matrix (rows truth, columns guess). */
-export function perClassQuality(confusion: { classIds: number[]; counts: number[][] } | null): Map<number, { precision: number | null; recall: number | null }> {
-  const out = new Map<number, { precision: number | null; recall: number | null }>();
-  if (!confusion) return out;
-  const { classIds, counts } = confusion;
-  classIds.forEach((id, c) => {
-    const right = counts[c]?.[c] ?? 0;
-    const truly = (counts[c] ?? []).reduce((a, b) => a + b, 0);
-    const predicted = counts.reduce((a, row) => a + (row[c] ?? 0), 0);
-    out.set(id, { precision: predicted > 0 ? right / predicted : null, recall: truly > 0 ? right / truly : null });
-  });
-  return out;
 }
 
 function calibrationOf(

@@ -67,8 +67,7 @@ export interface Dashboard {
   /** False until the evaluation set has labels and a model has been trained: accuracy is unknown. */
   accuracyKnown: boolean;
   curve: CurvePoint[];
-  /** Counts per class, and the latest model's precision and recall on the evaluation set (null when undefined). */
-  perClass: { classId: number; name: string; color: string; training: number; evaluation: number; precision: number | null; recall: number | null }[];
+  perClass: { classId: number; name: string; color: string; training: number; evaluation: number }[];
   calibration: CalibrationView | null;
   confusion: { classIds: number[]; counts: number[][] } | null;
   plateau: { flat: boolean; message: string } | null;
