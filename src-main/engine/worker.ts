@@ -19,7 +19,7 @@ import { exportClassifier } from './export/export-classifier';
 import { AdaptationPool } from './loop/adaptation-pool';
 import { inspectModelFolder } from './model/inspect-model';
 import { loadHead } from './train/head-file';
-import { temperedDense } from './quality/calibration';
+import { calibratedHead } from './quality/calibration';
 import type { ClientMessage, JobArgs, JobKind, JobResult, ModelSource, ModelSummary, WorkerMessage } from './worker-protocol';
 import { knownError } from '../core/storage-errors';
 
@@ -188,9 +188,10 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     const backend = await ensureBackend();
     const current = requirePool();
     context.progress('export', { done: 0, total: 1, rate: 0, etaSeconds: null });
-    const { head: trained, facts } = await loadHead(args.headDir);
+    const record = await loadHead(args.headDir);
+    const { facts } = record;
     // The calibrated classifier: logits / T, folded into the final dense layer (exact for softmax).
-    const head = facts.temperature && facts.temperature !== 1 ? { ...trained, dense: temperedDense(trained.dense, facts.temperature) } : trained;
+    const head = calibratedHead(record);
     if (args.classNames.length !== head.classes.length) {
       throw new AppError('BAD_ARGUMENT', `${args.classNames.length} class names for a head of ${head.classes.length} classes.`);
     }

@@ -57,6 +57,9 @@ function argmaxRows(probabilities: ArrayLike<number>, classes: number, imageIds:
   return out;
 }
 
+/** Fewer training labels than this are not cross-validated for a temperature (T stays 1). */
+const MIN_LABELS_TO_CALIBRATE = 10;
+
 export class AdaptationPool {
   private cut: CutRows | null = null;
   /** Selection and training run through the one loop core the simulator also runs. */
@@ -235,7 +238,7 @@ export class AdaptationPool {
       onEpoch: (p) => onEpoch(p.epoch, p.maxEpochs),
     });
     const counts = args.classes.map((_, c) => usable.filter((l) => l.classIndex === c).length);
-    const calibration = args.mode === 'light' ? await this.calibrate(rows, usable.map((l) => l.classIndex), args.classes.length, args.seed, signal) : null;
+    const calibration = args.mode === 'light' ? await this.calibrate(rows, usable.map((l) => l.classIndex), result.head, args.seed, signal) : null;
     const temperature = calibration?.temperature ?? 1;
     await saveHead(args.outDir, {
       head: result.head,
@@ -270,9 +273,10 @@ export class AdaptationPool {
    * same cross-validation as the suspect queue); null with too few labels to cross-validate
    * (fewer than 2 per fold, or one class only).
    */
-  private async calibrate(rows: number[], labels: number[], classCount: number, seed: number, signal: AbortSignal): Promise<Calibration | null> {
-    if (foldsFor(labels.length) === null || labels.length < 10) return null;
-    const quality = await labelQuality({ inputs: this.inputs('light', null), imageIds: rows, rows, labels, classCount, seed, signal });
+  private async calibrate(rows: number[], labels: number[], head: HeadWeights, seed: number, signal: AbortSignal): Promise<Calibration | null> {
+    if (foldsFor(labels.length) === null || labels.length < MIN_LABELS_TO_CALIBRATE) return null;
+    const classCount = head.classes.length;
+    const quality = await labelQuality({ inputs: this.inputs('light', null), imageIds: rows, rows, labels, classCount, seed, signal, warmStart: head });
     return quality.calibration.heldOut > 0 ? quality.calibration : null;
   }
 

@@ -8,6 +8,7 @@
  * - Temperature scaling divides every logit of a row by the same T > 0, so each row's
  *   argmax (and any order of its classes) is unchanged; only the probabilities move.
  */
+import type { HeadWeights } from '../train/head-weights';
 
 /** Probabilities of `rows` rows of `c` logits at temperature T (row-major, Float64). */
 export function softmaxRows(logits: ArrayLike<number>, c: number, temperature = 1): Float64Array {
@@ -165,8 +166,15 @@ export function temperedProbabilities(probabilities: ArrayLike<number>, c: numbe
   return softmaxRows(logs, c, temperature);
 }
 
-/** A dense layer's weights and bias divided by T: softmax of its logits is then the calibrated one. */
-export function temperedDense<D extends { kernel: Float32Array; bias: Float32Array }>(dense: D, temperature: number): D {
-  if (!(temperature > 0) || !Number.isFinite(temperature)) throw new RangeError(`The temperature must be a positive number; got ${temperature}.`);
-  return { ...dense, kernel: dense.kernel.map((w) => w / temperature), bias: dense.bias.map((b) => b / temperature) };
+/**
+ * The calibrated classifier of a stored head: its final dense layer's kernel and bias divided
+ * by the head's temperature, so softmax(x W / T + b / T) = softmax(logits / T) exactly (up to
+ * float32 rounding of the divided weights). What export writes, for TF.js and ONNX alike.
+ */
+export function calibratedHead(record: { head: HeadWeights; facts: { temperature?: number } }): HeadWeights {
+  const t = record.facts.temperature ?? 1;
+  if (!(t > 0) || !Number.isFinite(t)) throw new RangeError(`The temperature must be a positive number; got ${t}.`);
+  if (t === 1) return record.head;
+  const { dense } = record.head;
+  return { ...record.head, dense: { kernel: dense.kernel.map((w) => w / t), bias: dense.bias.map((b) => b / t) } };
 }

@@ -12,6 +12,7 @@
  * silently change which images ADMA queries.
  */
 import type { HeadInputs } from '../loop/loop-core';
+import type { HeadWeights } from '../train/head-weights';
 import { fitTemperature, reliability, softmaxRows, topConfidence } from './calibration';
 import { outOfFoldLogits } from './out-of-fold';
 import { rankBySelfConfidence, type SuspectRow } from './suspect-labels';
@@ -30,6 +31,8 @@ export interface LabelQualityRequest {
   folds?: number;
   seed: number;
   signal?: AbortSignal;
+  /** See OutOfFoldOptions.warmStart. */
+  warmStart?: HeadWeights;
   onFold?: (done: number, total: number) => void;
 }
 
@@ -65,6 +68,7 @@ export async function labelQuality(request: LabelQualityRequest): Promise<LabelQ
     seed: request.seed,
     ...(request.signal ? { signal: request.signal } : {}),
     ...(request.onFold ? { onFold: request.onFold } : {}),
+    ...(request.warmStart ? { warmStart: request.warmStart } : {}),
   });
   const judgedRows: number[] = [];
   for (let i = 0; i < request.labels.length; i++) if (oof.judged[i]) judgedRows.push(i);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitTemperature, reliability, softmaxRows, temperatureObjective, topConfidence, TEMPERATURE_RANGE } from '../../../src-main/engine/quality/calibration';
+import { calibratedHead, fitTemperature, temperedProbabilities, reliability, softmaxRows, temperatureObjective, topConfidence, TEMPERATURE_RANGE } from '../../../src-main/engine/quality/calibration';
 
 describe('softmaxRows', () => {
   it('divides the logits by T and gives -Infinity exactly 0', () => {
@@ -73,5 +73,23 @@ describe('temperature scaling', () => {
   it('skips classes with logit -Infinity', () => {
     const t = fitTemperature([0, 1, -Infinity, 0, 1, -Infinity, 0, 1, -Infinity], 3, [1, 1, 0]);
     expect(t).toBeCloseTo(1 / Math.LN2, 9);
+  });
+});
+
+describe('tempered probabilities and the calibrated head', () => {
+  it('normalise(p^(1/T)) equals softmax(z / T)', () => {
+    const logits = [1.5, -0.5, 0.25, 3, 2, -1];
+    const p = softmaxRows(logits, 3);
+    const viaProbabilities = temperedProbabilities(p, 3, 1.7);
+    const direct = softmaxRows(logits, 3, 1.7);
+    for (let i = 0; i < 6; i++) expect(viaProbabilities[i]).toBeCloseTo(direct[i]!, 12);
+  });
+
+  it('divides the dense kernel and bias by T, leaving T = 1 heads untouched', () => {
+    const head = { mode: 'light' as const, classes: ['a', 'b'], inputShape: [1], block: null, dense: { kernel: Float32Array.from([2, -4]), bias: Float32Array.from([1, 0.5]) } };
+    const scaled = calibratedHead({ head, facts: { temperature: 2 } });
+    expect(Array.from(scaled.dense.kernel)).toEqual([1, -2]);
+    expect(Array.from(scaled.dense.bias)).toEqual([0.5, 0.25]);
+    expect(calibratedHead({ head, facts: {} })).toBe(head);
   });
 });
