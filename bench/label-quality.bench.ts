@@ -3,7 +3,10 @@
  * labels (seeded), run the app's cross-validation (5 folds of the light head on pooled
  * layer-B features, src-main/engine/quality/label-quality.ts) and report precision at k
  * (k = flipped), recall at 2k, the queue's length and recall, and the expected calibration
- * error of the held-out predictions before and after temperature scaling.
+ * error of the held-out predictions before and after temperature scaling. Then, on clean
+ * labels, calibration as the app does it: a stratified 30% test split stands in for the
+ * evaluation set; the light head is trained on the other 70%, T is fitted on their
+ * out-of-fold logits, and the ECE of the test predictions is measured at T = 1 and at T.
  *
  * Run: npx tsx bench/label-quality.bench.ts [--model 0.25|0.75] [--seeds 1,2,3] [--sets hymenoptera,pbc-blood-cells]
  */
@@ -15,6 +18,37 @@ import { loadModelFolder } from '../src-main/engine/model/load-model';
 import { runNoiseExperiment } from '../src-main/engine/quality/label-noise-experiment';
 import { readImageFolderDataset } from '../src-main/engine/simulate/image-folder-dataset';
 import { prepareSimulationFeatures } from '../src-main/engine/simulate/simulation-features';
+import { stratifiedTestSplit } from '../src-main/engine/simulate/stratified-split';
+import { trainOnPool, type HeadInputs } from '../src-main/engine/loop/loop-core';
+import { labelQuality } from '../src-main/engine/quality/label-quality';
+import { reliability, softmaxRows, topConfidence } from '../src-main/engine/quality/calibration';
+
+/** ECE on a 30% test split of a head trained on the other 70%, at T = 1 and at the out-of-fold T. */
+async function testSplitCalibration(inputs: HeadInputs, labels: ArrayLike<number>, classCount: number, seed: number): Promise<{ t: number; before: number | null; after: number | null; accuracy: number; test: number }> {
+  const test = stratifiedTestSplit(labels, classCount, 0.3, seed);
+  const train: number[] = [];
+  const held: number[] = [];
+  for (let i = 0; i < labels.length; i++) (test[i] ? held : train).push(i);
+  const trainLabels = train.map((i) => labels[i] as number);
+  const head = (await trainOnPool(inputs, { mode: 'light', classes: Array.from({ length: classCount }, (_, k) => `class-${k}`), rows: train, labels: trainLabels, seed })).head;
+  const { temperature } = (await labelQuality({ inputs, imageIds: train, rows: train, labels: trainLabels, classCount, seed, warmStart: head })).calibration;
+  const d = inputs.rowShape.reduce((a, b) => a * b, 1);
+  const logits = new Float64Array(held.length * classCount);
+  held.forEach((row, j) => {
+    for (let k = 0; k < classCount; k++) {
+      let z = head.dense.bias[k] as number;
+      for (let q = 0; q < d; q++) z += (inputs.data[row * d + q] as number) * (head.dense.kernel[q * classCount + k] as number);
+      logits[j * classCount + k] = z;
+    }
+  });
+  const truth = held.map((i) => labels[i] as number);
+  const ece = (t: number): { ece: number | null; accuracy: number } => {
+    const top = topConfidence(softmaxRows(logits, classCount, t), classCount, truth);
+    return { ece: reliability(top.confidence, top.correct).ece, accuracy: top.correct.reduce((a, b) => a + b, 0) / truth.length };
+  };
+  const before = ece(1);
+  return { t: temperature, before: before.ece, after: ece(temperature).ece, accuracy: before.accuracy, test: held.length };
+}
 
 function argument(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -29,6 +63,7 @@ const sets = argument('--sets', 'hymenoptera,pbc-blood-cells').split(',');
 const cacheDir = join(tmpdir(), `adma-label-quality-bench-${alpha}`);
 
 await initBackend('wasm');
+const calibrationRows: string[] = [];
 mkdirSync(cacheDir, { recursive: true });
 const loaded = await loadModelFolder(modelDir);
 console.log(`| data set | images | classes | flipped | seed | P@k | R@2k | queue (recall) | T | ECE before → after | ms |`);
@@ -41,6 +76,10 @@ for (const set of sets) {
   }
   const features = await prepareSimulationFeatures(loaded, await readImageFolderDataset(folder), { deep: false, cacheDir });
   const inputs = { data: features.featuresB.data as Float32Array, rowShape: [features.featuresB.cols] };
+  for (const seed of seeds) {
+    const c = await testSplitCalibration(inputs, features.labels, features.classes.length, seed);
+    calibrationRows.push(`| ${set} | ${seed} | ${features.labels.length - c.test} / ${c.test} | ${(c.accuracy * 100).toFixed(1)}% | ${c.t.toFixed(2)} | ${c.before?.toFixed(3)} → ${c.after?.toFixed(3)} |`);
+  }
   for (const share of [0.05, 0.1]) {
     for (const seed of seeds) {
       const r = await runNoiseExperiment(inputs, features.labels, features.classes.length, { share, seed });
@@ -51,4 +90,8 @@ for (const set of sets) {
     }
   }
 }
+console.log('');
+console.log('| data set | seed | train / test | test accuracy | T (out-of-fold) | test ECE T = 1 → T |');
+console.log('|---|---|---|---|---|---|');
+for (const row of calibrationRows) console.log(row);
 loaded.dispose();

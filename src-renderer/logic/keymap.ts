@@ -208,7 +208,7 @@ export const isClassKey = (key: string): boolean => /^[0-9a-z]$/.test(key);
 
 /** The command a key press means in `context`, or null when it means nothing there. */
 export function resolveKey(input: KeyInput, context: KeyContext, hotkeys: ReadonlyMap<string, number>): Command | null {
-  if (plain(input) && (context === 'label' || context === 'gallery')) {
+  if (plain(input) && (context === 'label' || context === 'gallery' || context === 'suspects')) {
     const key = input.key.toLowerCase();
     if (isClassKey(key)) {
       const classId = hotkeys.get(key);

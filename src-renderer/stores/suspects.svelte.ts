@@ -60,14 +60,9 @@ class SuspectsState {
   /** A label action (from this view, the label view, undo or redo) changed some images. */
   apply(action: LabelAction): void {
     if (!this.#report) return;
-    const next = new Map(this.#current);
-    let changed = false;
-    action.imageIds.forEach((id, k) => {
-      if (!next.has(id)) return;
-      next.set(id, action.classIds[k] ?? null);
-      changed = true;
-    });
-    if (changed) this.#current = next;
+    const changes = new Map(action.imageIds.map((id, k) => [id, action.classIds[k] ?? null] as const));
+    if (![...changes.keys()].some((id) => this.#current.has(id))) return;
+    this.#current = new Map([...this.#current].map(([id, cls]) => [id, changes.has(id) ? (changes.get(id) ?? null) : cls] as const));
   }
 
   select(index: number): void {
