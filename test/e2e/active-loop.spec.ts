@@ -14,18 +14,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startWebHost, type RunningHost } from './support/web-host';
 import { watchProblems } from './support/page-problems';
-import { createDemoProject } from './support/demo-project';
+import { createDemoProject, readDemoIndex } from './support/demo-project';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHOTS = path.join(ROOT, 'test-results/e2e');
 const ROUNDS = 3;
 const BATCH = 40;
 const EVALUATION = 60;
-
-interface DemoIndex {
-  labels: string[];
-  items: { file: string; label: number }[];
-}
 
 let host: RunningHost;
 let work: string;
@@ -38,7 +33,7 @@ test.beforeAll(async () => {
   host = await startWebHost(ROOT, stateDir);
   await fs.mkdir(SHOTS, { recursive: true });
   // The demo set's truth, read straight from its index (file name → digit).
-  const index = JSON.parse(await fs.readFile(path.join(ROOT, 'resources/demo/mnist-demo.json'), 'utf8')) as DemoIndex;
+  const index = await readDemoIndex(ROOT);
   truth = new Map(index.items.map((item) => [item.file, index.labels[item.label]!]));
 });
 

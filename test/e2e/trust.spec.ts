@@ -11,18 +11,13 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDemoProject } from './support/demo-project';
+import { createDemoProject, readDemoIndex } from './support/demo-project';
 import { watchProblems } from './support/page-problems';
 import { startWebHost, type RunningHost } from './support/web-host';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHOTS = path.join(ROOT, 'test-results/e2e');
 const FLIPPED = 12;
-
-interface DemoIndex {
-  labels: string[];
-  items: { file: string; label: number }[];
-}
 
 let host: RunningHost;
 let work: string;
@@ -60,7 +55,7 @@ test('suspect labels: flipped labels rank on top, Enter relabels, Ctrl+Z undoes;
   await expect(page.getByText(/60\s*images,\s*0\s*labeled/)).toBeVisible();
 
   // Every label from a CSV: the true digit, except every 25th image gets the next digit.
-  const index = JSON.parse(await fs.readFile(path.join(ROOT, 'resources/demo/mnist-demo.json'), 'utf8')) as DemoIndex;
+  const index = await readDemoIndex(ROOT);
   const flipped = new Map<string, { given: string; truth: string }>();
   const rows = index.items.map((item, i) => {
     const truth = index.labels[item.label]!;

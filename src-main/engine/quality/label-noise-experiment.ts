@@ -5,7 +5,7 @@
  * rank in the top k of the queue (precision at k, k = the number flipped) and in the top 2k
  * (recall at 2k). The same run reports the calibration of the held-out predictions.
  */
-import { deriveSeed, mulberry32, randomIndex } from '../../core/seeded-random';
+import { deriveSeed, SeededRandom } from '../../core/seeded-random';
 import type { HeadInputs } from '../loop/loop-core';
 import { labelQuality, type Calibration } from './label-quality';
 import { precisionRecallAt, suspectQueue } from './suspect-labels';
@@ -20,15 +20,11 @@ export function flipLabels(labels: ArrayLike<number>, classCount: number, share:
   if (!(share >= 0 && share < 1)) throw new RangeError(`The share of flipped labels must be in [0, 1); got ${share}.`);
   if (classCount < 2) throw new RangeError('Flipping a label needs at least two classes.');
   const noisy = Array.from(labels);
-  const random = mulberry32(deriveSeed(seed, FLIP_STREAM));
-  const order = noisy.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = randomIndex(random, i + 1);
-    [order[i], order[j]] = [order[j] as number, order[i] as number];
-  }
+  const random = new SeededRandom(deriveSeed(seed, FLIP_STREAM));
+  const order = random.shuffled(noisy.map((_, i) => i));
   const flipped = new Set(order.slice(0, Math.round(share * noisy.length)));
   for (const row of flipped) {
-    const other = randomIndex(random, classCount - 1);
+    const other = random.int(classCount - 1);
     const given = noisy[row] as number;
     noisy[row] = other >= given ? other + 1 : other;
   }

@@ -14,7 +14,7 @@
  *   held-out rows (probability 0); a row whose own class is absent there is not judged
  *   (`judged[i] = 0`: the only image of its class).
  */
-import { deriveSeed, mulberry32, randomIndex } from '../../core/seeded-random';
+import { deriveSeed, SeededRandom } from '../../core/seeded-random';
 import { trainOnPool, type HeadInputs } from '../loop/loop-core';
 import type { HeadWeights } from '../train/head-weights';
 
@@ -33,14 +33,7 @@ export function stratifiedFolds(labels: ArrayLike<number>, classCount: number, k
   const fold = new Int32Array(labels.length);
   let dealt = 0;
   byClass.forEach((rows, c) => {
-    const random = mulberry32(deriveSeed(seed, FOLD_STREAM, c));
-    for (let i = rows.length - 1; i > 0; i--) {
-      const j = randomIndex(random, i + 1);
-      const t = rows[i] as number;
-      rows[i] = rows[j] as number;
-      rows[j] = t;
-    }
-    for (const row of rows) fold[row] = dealt++ % k;
+    for (const row of new SeededRandom(deriveSeed(seed, FOLD_STREAM, c)).shuffled(rows)) fold[row] = dealt++ % k;
   });
   return fold;
 }

@@ -1,4 +1,16 @@
 import { expect, type Page } from '@playwright/test';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+export interface DemoIndex {
+  labels: string[];
+  items: { file: string; label: number }[];
+}
+
+/** The demo set's truth, read straight from its index in the repository at `root`. */
+export async function readDemoIndex(root: string): Promise<DemoIndex> {
+  return JSON.parse(await fs.readFile(path.join(root, 'resources/demo/mnist-demo.json'), 'utf8')) as DemoIndex;
+}
 
 /** From whatever the host shows (the picker, or a project an earlier test left open): create the demo project in `folder`. */
 export async function createDemoProject(page: Page, folder: string): Promise<string> {

@@ -5,33 +5,21 @@
  * 0.73–0.78 precision at k on three seeds (bench/README.md, "Suspect labels and
  * calibration"); asserted with a wide margin. No timing is asserted.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../src-main/engine/backend';
-import { loadModelFolder } from '../../../src-main/engine/model/load-model';
 import { runNoiseExperiment } from '../../../src-main/engine/quality/label-noise-experiment';
-import { readImageFolderDataset } from '../../../src-main/engine/simulate/image-folder-dataset';
-import { prepareSimulationFeatures, type SimulationFeatures } from '../../../src-main/engine/simulate/simulation-features';
-import { hasMobileNet025, MOBILENET_025_DIR, SHARED_DIR } from '../engine/shared-material';
-
-const PHOTOS = join(SHARED_DIR, 'data', 'hymenoptera');
-const available = hasMobileNet025 && existsSync(PHOTOS);
+import type { SimulationFeatures } from '../../../src-main/engine/simulate/simulation-features';
+import { HYMENOPTERA_MISSING, hymenopteraAvailable, hymenopteraFeatures } from '../../support/hymenoptera-features';
 
 let work: string;
 let features: SimulationFeatures;
 
-describe.skipIf(!available)(`suspect labels on real photos${available ? '' : ` (skipped: ${MOBILENET_025_DIR} or ${PHOTOS} is absent)`}`, () => {
+describe.skipIf(!hymenopteraAvailable)(`suspect labels on real photos${hymenopteraAvailable ? '' : ` (${HYMENOPTERA_MISSING})`}`, () => {
   beforeAll(async () => {
-    await initBackend('wasm');
     work = mkdtempSync(join(tmpdir(), 'adma-suspects-'));
-    const loaded = await loadModelFolder(MOBILENET_025_DIR);
-    try {
-      features = await prepareSimulationFeatures(loaded, await readImageFolderDataset(PHOTOS), { deep: false, cacheDir: work });
-    } finally {
-      loaded.dispose();
-    }
+    features = await hymenopteraFeatures(work);
   }, 600_000);
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
