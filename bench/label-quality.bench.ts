@@ -24,14 +24,22 @@ import { labelQuality } from '../src-main/engine/quality/label-quality';
 import { reliability, softmaxRows, topConfidence } from '../src-main/engine/quality/calibration';
 
 /** ECE on a 30% test split of a head trained on the other 70%, at T = 1 and at the out-of-fold T. */
-async function testSplitCalibration(inputs: HeadInputs, labels: ArrayLike<number>, classCount: number, seed: number): Promise<{ t: number; before: number | null; after: number | null; accuracy: number; test: number }> {
+async function testSplitCalibration(
+  inputs: HeadInputs,
+  labels: ArrayLike<number>,
+  classCount: number,
+  seed: number,
+): Promise<{ t: number; before: number | null; after: number | null; accuracy: number; test: number; trainMillis: number; calibrateMillis: number }> {
   const test = stratifiedTestSplit(labels, classCount, 0.3, seed);
   const train: number[] = [];
   const held: number[] = [];
   for (let i = 0; i < labels.length; i++) (test[i] ? held : train).push(i);
   const trainLabels = train.map((i) => labels[i] as number);
+  const started = performance.now();
   const head = (await trainOnPool(inputs, { mode: 'light', classes: Array.from({ length: classCount }, (_, k) => `class-${k}`), rows: train, labels: trainLabels, seed })).head;
+  const trained = performance.now();
   const { temperature } = (await labelQuality({ inputs, imageIds: train, rows: train, labels: trainLabels, classCount, seed, warmStart: head })).calibration;
+  const calibrated = performance.now();
   const d = inputs.rowShape.reduce((a, b) => a * b, 1);
   const logits = new Float64Array(held.length * classCount);
   held.forEach((row, j) => {
@@ -47,7 +55,15 @@ async function testSplitCalibration(inputs: HeadInputs, labels: ArrayLike<number
     return { ece: reliability(top.confidence, top.correct).ece, accuracy: top.correct.reduce((a, b) => a + b, 0) / truth.length };
   };
   const before = ece(1);
-  return { t: temperature, before: before.ece, after: ece(temperature).ece, accuracy: before.accuracy, test: held.length };
+  return {
+    t: temperature,
+    before: before.ece,
+    after: ece(temperature).ece,
+    accuracy: before.accuracy,
+    test: held.length,
+    trainMillis: Math.round(trained - started),
+    calibrateMillis: Math.round(calibrated - trained),
+  };
 }
 
 function argument(name: string, fallback: string): string {
@@ -78,7 +94,7 @@ for (const set of sets) {
   const inputs = { data: features.featuresB.data as Float32Array, rowShape: [features.featuresB.cols] };
   for (const seed of seeds) {
     const c = await testSplitCalibration(inputs, features.labels, features.classes.length, seed);
-    calibrationRows.push(`| ${set} | ${seed} | ${features.labels.length - c.test} / ${c.test} | ${(c.accuracy * 100).toFixed(1)}% | ${c.t.toFixed(2)} | ${c.before?.toFixed(3)} → ${c.after?.toFixed(3)} |`);
+    calibrationRows.push(`| ${set} | ${seed} | ${features.labels.length - c.test} / ${c.test} | ${(c.accuracy * 100).toFixed(1)}% | ${c.t.toFixed(2)} | ${c.before?.toFixed(3)} → ${c.after?.toFixed(3)} | ${c.trainMillis} | ${c.calibrateMillis} |`);
   }
   for (const share of [0.05, 0.1]) {
     for (const seed of seeds) {
@@ -91,7 +107,7 @@ for (const set of sets) {
   }
 }
 console.log('');
-console.log('| data set | seed | train / test | test accuracy | T (out-of-fold) | test ECE T = 1 → T |');
-console.log('|---|---|---|---|---|---|');
+console.log('| data set | seed | train / test | test accuracy | T (out-of-fold) | test ECE T = 1 → T | train ms | calibration ms (5 warm folds) |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const row of calibrationRows) console.log(row);
 loaded.dispose();
