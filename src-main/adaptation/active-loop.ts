@@ -227,6 +227,15 @@ export class ActiveLoop {
           trainAccuracy: result.trainAccuracy,
           millis: result.millis,
           backend: this.parts.model.backendLabel ?? '',
+          ...(result.calibration
+            ? {
+                temperature: result.calibration.temperature,
+                'ece out-of-fold before': result.calibration.eceBefore ?? '',
+                'ece out-of-fold after': result.calibration.eceAfter ?? '',
+                'out-of-fold predictions': result.calibration.heldOut,
+                folds: result.calibration.folds,
+              }
+            : {}),
         },
         trainedAt: new Date().toISOString(),
       },

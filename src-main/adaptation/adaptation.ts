@@ -13,6 +13,7 @@ import { AdaptationContext, errorMessage } from './adaptation-context';
 import type { EnginePort } from './engine-port';
 import { Evaluation } from './evaluation';
 import { FeatureExtraction } from './feature-extraction';
+import { LabelCheck } from './label-check';
 import type { ModelPlaces } from './model-options';
 import { ModelSession } from './model-session';
 import { PoolSession } from './pool-session';
@@ -39,6 +40,7 @@ export class Adaptation {
   readonly evaluation: Evaluation;
   readonly loop: ActiveLoop;
   readonly transfer: Transfer;
+  readonly labelCheck: LabelCheck;
 
   constructor(options: AdaptationOptions) {
     const ctx = new AdaptationContext(options.project, options.engine, options.events, options.places, options.log, options.seed);
@@ -53,6 +55,7 @@ export class Adaptation {
     this.evaluation = new Evaluation(ctx, this.pool);
     this.loop = new ActiveLoop(ctx, { pool: this.pool, features: this.features, model: this.model, evaluation: this.evaluation }, options.timers);
     this.transfer = new Transfer(ctx, { pool: this.pool, evaluation: this.evaluation });
+    this.labelCheck = new LabelCheck(ctx, this.pool);
   }
 
   get store() {

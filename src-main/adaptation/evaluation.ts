@@ -2,7 +2,8 @@
  * The evaluation set (a random sample never queried nor trained on), scoring every model
  * version against its labels, and the dashboard built from those scores.
  */
-import type { Dashboard } from '../../src-shared/contract';
+import type { CalibrationView, Dashboard } from '../../src-shared/contract';
+import { reliability } from '../engine/quality/calibration';
 import { SeededRandom } from '../core/seeded-random';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
 import type { VersionRow } from './adaptation-store';
@@ -18,6 +19,8 @@ export interface EvaluationScore {
 export class Evaluation {
   /** Per model version, the evaluation labels it was last scored against (see refresh). */
   private readonly scoredAgainst = new Map<number, string>();
+  /** The reliability of the latest version scored, on the labels it was scored against. */
+  private calibration: (CalibrationView & { signature: string }) | null = null;
 
   constructor(
     private readonly ctx: AdaptationContext,
@@ -82,6 +85,8 @@ export class Evaluation {
       const row = stale.find((v) => v.version === version) as VersionRow;
       const guesses = new Map(evalIds.map((id, k) => [id, row.classes[classIndex[k] as number]?.id ?? -1]));
       const result = this.score(guesses);
+      const entry = predicted.find((p) => p.version === version);
+      if (entry && version === ctx.store.latestVersion()?.version) this.calibration = { ...calibrationOf(row, evalIds, labels, guesses, entry), signature };
       ctx.store.saveEvaluation(version, result.labeled, result.correct, result.confusion);
       this.scoredAgainst.set(version, signature);
     }
@@ -106,6 +111,7 @@ export class Evaluation {
     });
     const evalLabeled = [...evaluation].filter((id) => labels.has(id)).length;
     const latest = versions[versions.length - 1];
+    const calibration = this.calibration && latest && this.calibration.modelVersion === latest.version ? withoutSignature(this.calibration) : null;
     return {
       trainingLabels: labels.size - evalLabeled,
       evaluation: { size: evaluation.size, labeled: evalLabeled },
@@ -114,6 +120,54 @@ export class Evaluation {
       perClass,
       confusion: latest?.confusion ?? null,
       plateau: plateauHint(curve),
+      calibration,
     };
   }
+}
+
+function withoutSignature(view: CalibrationView & { signature: string }): CalibrationView {
+  const { signature: _signature, ...rest } = view;
+  return rest;
+}
+
+function calibrationOf(
+  version: VersionRow,
+  evalIds: number[],
+  labels: Map<number, number>,
+  guesses: Map<number, number>,
+  entry: { confidence: number[]; rawConfidence: number[]; temperature: number },
+): CalibrationView {
+  const confidence: number[] = [];
+  const raw: number[] = [];
+  const correct: boolean[] = [];
+  evalIds.forEach((id, k) => {
+    const p = entry.confidence[k] as number;
+    if (p < 0) return;
+    confidence.push(p);
+    raw.push(entry.rawConfidence[k] as number);
+    correct.push(guesses.get(id) === labels.get(id));
+  });
+  const shown = reliability(confidence, correct);
+  const heldOut = version.metrics['ece out-of-fold before'];
+  return {
+    modelVersion: version.version,
+    temperature: entry.temperature,
+    evaluated: confidence.length,
+    bins: shown.bins,
+    ece: shown.ece,
+    eceUncalibrated: reliability(raw, correct).ece,
+    heldOut:
+      typeof heldOut === 'number'
+        ? {
+            eceBefore: heldOut,
+            eceAfter: numberOrNull(version.metrics['ece out-of-fold after']),
+            count: Number(version.metrics['out-of-fold predictions']),
+            folds: Number(version.metrics['folds']),
+          }
+        : null,
+  };
+}
+
+function numberOrNull(value: number | string | undefined): number | null {
+  return typeof value === 'number' ? value : null;
 }

@@ -1,4 +1,5 @@
 /** What leaves and enters a project: export (model, labels as CSV/JSON, an image folder by class) and CSV label import. */
+import type { CalibrationView } from '../../src-shared/contract';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
@@ -50,9 +51,12 @@ export class Transfer {
           outDir: path.join(dest, 'model'),
           classNames: names,
           labelCounts: counts,
-          metrics: point
-            ? { 'evaluation accuracy': `${(point.accuracy * 100).toFixed(1)}% (95% CI ${(point.low * 100).toFixed(1)}–${(point.high * 100).toFixed(1)}%, ${point.evaluated} images)` }
-            : { 'evaluation accuracy': 'unknown (no labeled evaluation set)' },
+          metrics: {
+            ...(point
+              ? { 'evaluation accuracy': `${(point.accuracy * 100).toFixed(1)}% (95% CI ${(point.low * 100).toFixed(1)}–${(point.high * 100).toFixed(1)}%, ${point.evaluated} images)` }
+              : { 'evaluation accuracy': 'unknown (no labeled evaluation set)' }),
+            ...calibrationMetrics(latest.metrics, dashboard.calibration),
+          },
           training: { version: latest.version, labels: latest.trainingLabels, mode: latest.mode, ...latest.metrics },
         });
         files.push(...result.files.map((f) => path.join('model', f)));
@@ -84,4 +88,21 @@ export class Transfer {
   importCsv(csvPath: string, createClasses: boolean): ImportReport {
     return importLabelsCsv(this.ctx.project, csvPath, createClasses);
   }
+}
+
+/**
+ * The model card's calibration rows: the temperature folded into the exported model and the
+ * expected calibration error before (T = 1) and after it, on the held-out (out-of-fold)
+ * training labels T was fitted on and on the evaluation set.
+ */
+export function calibrationMetrics(metrics: Record<string, number | string>, calibration: CalibrationView | null): Record<string, string | number> {
+  const ece = (v: number | string | null | undefined): string => (typeof v === 'number' ? v.toFixed(4) : 'unknown');
+  const t = metrics['temperature'];
+  if (typeof t !== 'number') return { calibration: 'not fitted (deep mode, or too few labels to cross-validate): probabilities are the raw softmax' };
+  const out: Record<string, string | number> = {
+    'temperature T (probabilities = softmax(logits / T), folded into the final layer)': t,
+    [`ECE out-of-fold, ${metrics['out-of-fold predictions']} training labels, ${metrics['folds']} folds (T = 1 → T)`]: `${ece(metrics['ece out-of-fold before'])} → ${ece(metrics['ece out-of-fold after'])}`,
+  };
+  if (calibration) out[`ECE evaluation set, ${calibration.evaluated} images (T = 1 → T)`] = `${ece(calibration.eceUncalibrated)} → ${ece(calibration.ece)}`;
+  return out;
 }

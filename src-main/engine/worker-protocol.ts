@@ -66,6 +66,8 @@ import type {
   LoopEvaluateResult,
   LoopExportArgs,
   LoopExportResult,
+  LoopLabelQualityArgs,
+  LoopLabelQualityResult,
   LoopPrepareArgs,
   LoopPrepareResult,
   LoopSelectArgs,
@@ -89,6 +91,7 @@ export interface EngineJobs {
   loopTrain: { args: LoopTrainArgs; result: LoopTrainResult };
   loopEvaluate: { args: LoopEvaluateArgs; result: LoopEvaluateResult };
   loopExport: { args: LoopExportArgs; result: LoopExportResult };
+  loopLabelQuality: { args: LoopLabelQualityArgs; result: LoopLabelQualityResult };
   /** Drop the pool (project closed). */
   loopReset: { args: Record<string, never>; result: null };
 }

@@ -19,6 +19,7 @@ import { exportAdaptedModel } from './export/export-adapted';
 import { AdaptationPool } from './loop/adaptation-pool';
 import { inspectModelFolder } from './model/inspect-model';
 import { loadHead } from './train/head-file';
+import { calibratedHead } from './quality/calibration';
 import type { ClientMessage, JobArgs, JobKind, JobResult, ModelSource, ModelSummary, WorkerMessage } from './worker-protocol';
 import { knownError } from '../core/storage-errors';
 
@@ -187,7 +188,10 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     const backend = await ensureBackend();
     const current = requirePool();
     context.progress('export', { done: 0, total: 1, rate: 0, etaSeconds: null });
-    const { head, facts } = await loadHead(args.headDir);
+    const record = await loadHead(args.headDir);
+    const { facts } = record;
+    // The calibrated classifier: logits / T, folded into the final dense layer (exact for softmax).
+    const head = calibratedHead(record);
     if (args.classNames.length !== head.classes.length) {
       throw new AppError('BAD_ARGUMENT', `${args.classNames.length} class names for a head of ${head.classes.length} classes.`);
     }
@@ -199,6 +203,12 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
       metrics: args.metrics,
       training: args.training,
     });
+  },
+
+  async loopLabelQuality(args, context) {
+    await ensureBackend();
+    const meter = new ProgressMeter(0);
+    return requirePool().labelQuality(args, context.signal, (done, total) => context.progress('cross-validate', meter.update(done, total), `fold ${done} of ${total}`));
   },
 
   async loopReset() {

@@ -8,6 +8,8 @@ export interface ConfusionCell {
 
 export interface ConfusionRows {
   rows: { total: number; recall: number | null; cells: ConfusionCell[] }[];
+  /** Per predicted class (column): right among the images predicted as it; null when none was. */
+  precision: (number | null)[];
   total: number;
   correct: number;
 }
@@ -25,5 +27,9 @@ export function confusionRows(counts: readonly (readonly number[])[]): Confusion
       cells: row.map((count, c) => ({ count, share: rowTotal > 0 ? count / rowTotal : 0, diagonal: r === c })),
     };
   });
-  return { rows, total, correct };
+  const precision = counts.map((_, c) => {
+    const predicted = counts.reduce((sum, row) => sum + (row[c] ?? 0), 0);
+    return predicted > 0 ? (counts[c]?.[c] ?? 0) / predicted : null;
+  });
+  return { rows, precision, total, correct };
 }

@@ -3,8 +3,8 @@
  * other keys or modifiers, so a class key can never collide with a command. One table
  * drives both key resolution and the help overlay.
  */
-export type ViewName = 'label' | 'gallery' | 'classes' | 'history' | 'adapt' | 'dashboard';
-export type KeyContext = 'label' | 'gallery' | 'other';
+export type ViewName = 'label' | 'gallery' | 'classes' | 'history' | 'adapt' | 'dashboard' | 'suspects';
+export type KeyContext = 'label' | 'gallery' | 'suspects' | 'other';
 
 export type Command =
   | { kind: 'label'; classId: number }
@@ -43,7 +43,7 @@ interface Binding {
   command: Command;
 }
 
-const ALL: readonly KeyContext[] = ['label', 'gallery', 'other'];
+const ALL: readonly KeyContext[] = ['label', 'gallery', 'suspects', 'other'];
 const primary = (i: KeyInput): boolean => i.ctrlKey || i.metaKey;
 const plain = (i: KeyInput): boolean => !i.ctrlKey && !i.metaKey && !i.altKey;
 
@@ -61,6 +61,7 @@ const VIEW_KEYS: { code: string; view: ViewName; name: string }[] = [
   { code: 'Digit4', view: 'history', name: 'History' },
   { code: 'Digit5', view: 'adapt', name: 'Adapt (model, queue, rounds)' },
   { code: 'Digit6', view: 'dashboard', name: 'Dashboard (accuracy, export)' },
+  { code: 'Digit7', view: 'suspects', name: 'Suspect labels (labels the model disagrees with)' },
 ];
 
 export const bindings: readonly Binding[] = [
@@ -105,6 +106,27 @@ export const bindings: readonly Binding[] = [
     description: 'Next image (labeled or not)',
     contexts: ['label'],
     matches: (i) => plain(i) && i.key === 'ArrowRight',
+    command: { kind: 'forward' },
+  },
+  {
+    keys: ['Enter'],
+    description: 'Suspect labels: relabel the selected image with the suggested class (a class key picks another)',
+    contexts: ['suspects'],
+    matches: (i) => plain(i) && i.key === 'Enter',
+    command: { kind: 'accept' },
+  },
+  {
+    keys: ['↑', '←'],
+    description: 'Suspect labels: previous image',
+    contexts: ['suspects'],
+    matches: (i) => plain(i) && (i.key === 'ArrowUp' || i.key === 'ArrowLeft'),
+    command: { kind: 'back' },
+  },
+  {
+    keys: ['↓', '→'],
+    description: 'Suspect labels: next image',
+    contexts: ['suspects'],
+    matches: (i) => plain(i) && (i.key === 'ArrowDown' || i.key === 'ArrowRight'),
     command: { kind: 'forward' },
   },
   {
@@ -186,7 +208,7 @@ export const isClassKey = (key: string): boolean => /^[0-9a-z]$/.test(key);
 
 /** The command a key press means in `context`, or null when it means nothing there. */
 export function resolveKey(input: KeyInput, context: KeyContext, hotkeys: ReadonlyMap<string, number>): Command | null {
-  if (plain(input) && (context === 'label' || context === 'gallery')) {
+  if (plain(input) && (context === 'label' || context === 'gallery' || context === 'suspects')) {
     const key = input.key.toLowerCase();
     if (isClassKey(key)) {
       const classId = hotkeys.get(key);

@@ -7,7 +7,8 @@ import { isTypingTarget, resolveKey } from '../logic/keymap';
 import { classes } from '../stores/classes.svelte';
 import { gallery } from '../stores/gallery.svelte';
 import { labeling } from '../stores/labeling.svelte';
-import { labelGallerySelection, redo, undo } from './label-commands';
+import { labelGallerySelection, redo, relabelSuspect, undo } from './label-commands';
+import { suspects } from '../stores/suspects.svelte';
 import { openInLabeling, showView } from './navigation';
 import { project } from '../stores/project.svelte';
 import { suggestions } from '../stores/suggestions.svelte';
@@ -22,7 +23,7 @@ export const IMAGE_SHOWN_MARK = 'adma:image-shown';
 const CHANGES_LABELS = new Set<Command['kind']>(['label', 'accept', 'clear', 'undo', 'redo']);
 
 function context(): KeyContext {
-  return ui.view === 'label' ? 'label' : ui.view === 'gallery' ? 'gallery' : 'other';
+  return ui.view === 'label' ? 'label' : ui.view === 'gallery' ? 'gallery' : ui.view === 'suspects' ? 'suspects' : 'other';
 }
 
 const fail = (what: string) => (error: unknown) => toasts.error(error, what);
@@ -41,12 +42,17 @@ export function run(command: Command): void {
   const inLabel = ui.view === 'label';
   switch (command.kind) {
     case 'label':
-      if (inLabel) {
+      if (ui.view === 'suspects') relabelSuspect(command.classId).catch(fail('The label was not saved'));
+      else if (inLabel) {
         performance.mark(LABEL_KEY_MARK);
         labeling.label(command.classId).catch(fail('The label was not saved'));
       } else labelSelection(command.classId).catch(fail('The labels were not saved'));
       return;
     case 'accept': {
+      if (ui.view === 'suspects') {
+        relabelSuspect(null).catch(fail('The label was not saved'));
+        return;
+      }
       const item = labeling.current;
       if (!item) return;
       if (labeling.source.kind === 'evaluation') {
@@ -80,9 +86,11 @@ export function run(command: Command): void {
       labeling.skip().catch(fail('Could not move on'));
       return;
     case 'back':
+      if (ui.view === 'suspects') return suspects.move(-1);
       labeling.back().catch(fail('Could not go back'));
       return;
     case 'forward':
+      if (ui.view === 'suspects') return suspects.move(1);
       labeling.forward().catch(fail('Could not move on'));
       return;
     case 'zoom-in':

@@ -6,11 +6,13 @@ import type { LabelAction } from '../../src-shared/contract';
 import { call } from '../api/client';
 import { gallery } from '../stores/gallery.svelte';
 import { labeling } from '../stores/labeling.svelte';
+import { suspects } from '../stores/suspects.svelte';
 import { toasts } from '../stores/toasts.svelte';
 import { ui } from '../stores/ui.svelte';
 
 async function applyEverywhere(action: LabelAction): Promise<void> {
   labeling.apply(action);
+  suspects.apply(action);
   await gallery.apply(action);
 }
 
@@ -51,3 +53,17 @@ async function undoOrRedo(kind: 'undo' | 'redo'): Promise<void> {
 
 export const undo = (): Promise<void> => undoOrRedo('undo');
 export const redo = (): Promise<void> => undoOrRedo('redo');
+
+/**
+ * Relabel the selected suspect: with `classId`, or with the suggested class when null; through
+ * labels:set like every label, so the history records it and undo restores it.
+ */
+export async function relabelSuspect(classId: number | null): Promise<void> {
+  const item = suspects.selected;
+  if (!item) return;
+  const target = classId ?? item.suggestedClassId;
+  await labeling.enqueue(async () => {
+    await setLabels([item.image.id], target);
+  });
+  if (suspects.selected?.image.id === item.image.id) suspects.advance();
+}

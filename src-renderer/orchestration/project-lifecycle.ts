@@ -9,6 +9,7 @@ import { windowSession } from '../api/session';
 import { classes } from '../stores/classes.svelte';
 import { connection } from '../stores/connection.svelte';
 import { dashboard } from '../stores/dashboard.svelte';
+import { suspects } from '../stores/suspects.svelte';
 import { engine } from '../stores/engine.svelte';
 import { gallery } from '../stores/gallery.svelte';
 import { history } from '../stores/history.svelte';
@@ -52,6 +53,7 @@ function clearLoadedProject(): void {
   labeling.reset();
   suggestions.clear();
   dashboard.clear();
+  suspects.clear();
   engine.clear();
   loop.clear();
 }
@@ -236,6 +238,7 @@ function onProjectChanged(event: ProjectChanged): void {
     case 'labels': {
       const counts = sourceCounts();
       if (counts) labeling.followLabels(event.action, counts);
+      if (event.action) suspects.apply(event.action);
       refreshViews();
       return;
     }
@@ -265,6 +268,7 @@ const JOB_FAILED: Record<JobKind, string> = {
   extract: 'Feature extraction stopped',
   train: 'Training failed',
   export: 'The export failed',
+  'check-labels': 'Checking labels failed',
 };
 
 /** After a lost connection: re-read everything (other windows may have changed things). */

@@ -14,17 +14,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startWebHost, type RunningHost } from './support/web-host';
 import { watchProblems } from './support/page-problems';
+import { createDemoProject, readDemoIndex } from './support/demo-project';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHOTS = path.join(ROOT, 'test-results/e2e');
 const ROUNDS = 3;
 const BATCH = 40;
 const EVALUATION = 60;
-
-interface DemoIndex {
-  labels: string[];
-  items: { file: string; label: number }[];
-}
 
 let host: RunningHost;
 let work: string;
@@ -37,7 +33,7 @@ test.beforeAll(async () => {
   host = await startWebHost(ROOT, stateDir);
   await fs.mkdir(SHOTS, { recursive: true });
   // The demo set's truth, read straight from its index (file name → digit).
-  const index = JSON.parse(await fs.readFile(path.join(ROOT, 'resources/demo/mnist-demo.json'), 'utf8')) as DemoIndex;
+  const index = await readDemoIndex(ROOT);
   truth = new Map(index.items.map((item) => [item.file, index.labels[item.label]!]));
 });
 
@@ -97,26 +93,13 @@ async function labelUntil(page: Page, done: Locator, count: number, seen: string
   return accepted;
 }
 
-/** From whatever the host shows (the picker, or the project an earlier test left open): create the demo project in work/<name>; its folder. */
-async function createDemoProject(page: Page, name: string): Promise<string> {
-  const folder = path.join(work, name);
-  const close = page.getByRole('button', { name: 'Close project' });
-  await expect(close.or(page.getByLabel('Where to create it'))).toBeVisible();
-  if (await close.isVisible()) await close.click();
-  await page.getByLabel('Where to create it').fill(folder);
-  await expect(page.getByTestId('demo-path-status')).toContainText('will be created');
-  await page.getByRole('button', { name: 'Create demo project' }).click();
-  await expect(page.getByTestId('project-counts')).toContainText('300 images', { timeout: 60_000 });
-  return folder;
-}
-
 test('demo project: three rounds by keyboard, evaluation set, learning curve, export loads in stock TF.js', async ({ page }) => {
   test.setTimeout(15 * 60_000);
   const problems = watchProblems(page);
   await page.goto(host.url);
 
   // Create the demo project from the picker.
-  const demo = await createDemoProject(page, 'demo');
+  const demo = await createDemoProject(page, path.join(work, 'demo'));
   await expect(page.getByTestId('class-button')).toHaveCount(10);
   await expect(page.getByRole('button', { name: '0 (key 0)' })).toBeVisible();
   // No class has a label yet: the class bar names them all.
@@ -289,7 +272,7 @@ test('continuous mode: the queue is re-ranked while labeling, and no key press i
   const problems = watchProblems(page);
   await page.goto(host.url);
   // The host reopens the last project (the first test's); the helper closes it to reach the picker.
-  await createDemoProject(page, 'continuous');
+  await createDemoProject(page, path.join(work, 'continuous'));
   await page.keyboard.press('Alt+5');
   await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
   // Query first: switching continuous mode on trains on what is labeled and re-queries at
@@ -334,7 +317,7 @@ test('feature extraction runs in the background: progress with rate and time lef
   test.setTimeout(5 * 60_000);
   const problems = watchProblems(page);
   await page.goto(host.url);
-  const demo = await createDemoProject(page, 'extraction');
+  const demo = await createDemoProject(page, path.join(work, 'extraction'));
   await page.keyboard.press('Alt+5');
   await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
 

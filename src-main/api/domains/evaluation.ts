@@ -8,5 +8,6 @@ export function evaluationHandlers(ws: Workspace): HandlersOf<typeof evaluationR
   return {
     'evaluation:sample': ({ count }) => evaluation().sample(count),
     'dashboard:get': () => evaluation().dashboard(),
+    'quality:suspects': () => ws.adaptation().labelCheck.suspects(),
   };
 }

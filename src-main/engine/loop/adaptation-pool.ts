@@ -16,9 +16,14 @@ import { loadHead, saveHead } from '../train/head-file';
 import type { HeadWeights } from '../train/head-weights';
 import { predictPool } from '../onnx/head-graph';
 import { readTopBlock } from '../train/top-block';
+import { temperedProbabilities, topConfidence } from '../quality/calibration';
+import { foldsFor, labelQuality, type Calibration } from '../quality/label-quality';
+import { suspectQueue } from '../quality/suspect-labels';
 import type {
   LoopEvaluateArgs,
   LoopEvaluateResult,
+  LoopLabelQualityArgs,
+  LoopLabelQualityResult,
   LoopPrepareArgs,
   LoopPrepareResult,
   LoopSelectArgs,
@@ -35,7 +40,7 @@ interface CutRows {
   data: Float32Array;
 }
 
-function argmaxRows(probabilities: Float32Array, classes: number, imageIds: Int32Array): Prediction[] {
+function argmaxRows(probabilities: ArrayLike<number>, classes: number, imageIds: Int32Array): Prediction[] {
   const out: Prediction[] = [];
   for (let row = 0; row < imageIds.length; row++) {
     let best = 0;
@@ -51,6 +56,9 @@ function argmaxRows(probabilities: Float32Array, classes: number, imageIds: Int3
   }
   return out;
 }
+
+/** Fewer training labels than this are not cross-validated for a temperature (T stays 1). */
+const MIN_LABELS_TO_CALIBRATE = 10;
 
 export class AdaptationPool {
   private cut: CutRows | null = null;
@@ -230,6 +238,8 @@ export class AdaptationPool {
       onEpoch: (p) => onEpoch(p.epoch, p.maxEpochs),
     });
     const counts = args.classes.map((_, c) => usable.filter((l) => l.classIndex === c).length);
+    const calibration = args.mode === 'light' ? await this.calibrate(rows, usable.map((l) => l.classIndex), result.head, args.seed, signal) : null;
+    const temperature = calibration?.temperature ?? 1;
     await saveHead(args.outDir, {
       head: result.head,
       facts: {
@@ -241,15 +251,54 @@ export class AdaptationPool {
         epochs: result.epochs,
         loss: result.loss,
         trainAccuracy: result.trainAccuracy,
+        ...(calibration
+          ? { temperature, calibration: { eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter, heldOut: calibration.heldOut, folds: calibration.folds } }
+          : {}),
       },
     });
+    const c = result.head.classes.length;
     return {
       epochs: result.epochs,
       loss: result.loss,
       trainAccuracy: result.trainAccuracy,
       millis: Math.round(result.millis),
-      predictions: argmaxRows(probabilities, result.head.classes.length, this.imageIds),
+      // Shown probabilities are calibrated; the strategies keep reading the raw ones (label-quality.ts).
+      predictions: argmaxRows(temperature === 1 ? probabilities : temperedProbabilities(probabilities, c, temperature), c, this.imageIds),
+      calibration,
     };
+  }
+
+  /**
+   * Temperature of a light head, fitted on out-of-fold logits of its training labels (the
+   * same cross-validation as the suspect queue); null with too few labels to cross-validate
+   * (fewer than 2 per fold, or one class only).
+   */
+  private async calibrate(rows: number[], labels: number[], head: HeadWeights, seed: number, signal: AbortSignal): Promise<Calibration | null> {
+    if (foldsFor(labels.length) === null || labels.length < MIN_LABELS_TO_CALIBRATE) return null;
+    const classCount = head.classes.length;
+    const quality = await labelQuality({ inputs: this.inputs('light', null), imageIds: rows, rows, labels, classCount, seed, signal, warmStart: head });
+    return quality.calibration.heldOut > 0 ? quality.calibration : null;
+  }
+
+  /** The suspect-label queue and calibration of the given labels by K-fold cross-validation of the light head. */
+  async labelQuality(args: LoopLabelQualityArgs, signal: AbortSignal, onFold: (done: number, total: number) => void): Promise<LoopLabelQualityResult> {
+    const started = performance.now();
+    const usable = args.labels.filter((l) => this.rowOf.has(l.imageId));
+    if (foldsFor(usable.length, args.folds) === null || new Set(usable.map((l) => l.classIndex)).size < 2) {
+      throw new AppError('CONFLICT', 'Checking labels needs labeled images of at least two classes with features.');
+    }
+    const quality = await labelQuality({
+      inputs: this.inputs('light', null),
+      imageIds: usable.map((l) => l.imageId),
+      rows: usable.map((l) => this.rowOf.get(l.imageId) as number),
+      labels: usable.map((l) => l.classIndex),
+      classCount: args.classCount,
+      seed: args.seed,
+      signal,
+      onFold,
+      ...(args.folds ? { folds: args.folds } : {}),
+    });
+    return { suspects: suspectQueue(quality.ranked), judged: quality.ranked.length, calibration: quality.calibration, millis: Math.round(performance.now() - started) };
   }
 
   async evaluate(args: LoopEvaluateArgs): Promise<LoopEvaluateResult> {
@@ -257,18 +306,31 @@ export class AdaptationPool {
     const present = rows.filter((r) => r >= 0);
     const predicted: LoopEvaluateResult['predicted'] = [];
     for (const { version, dir } of args.heads) {
-      const { head } = await loadHead(dir);
+      const { head, facts } = await loadHead(dir);
       const c = head.classes.length;
+      const temperature = facts.temperature ?? 1;
       const probabilities = present.length > 0 ? await predictPool(head, this.inputs(head.mode, present).data) : new Float32Array(0);
+      const raw = argmaxRows(probabilities, c, new Int32Array(present.length));
+      const calibrated = temperature === 1 ? probabilities : temperedProbabilities(probabilities, c, temperature);
+      const tempered = topConfidence(calibrated, c, raw.map((p) => p.classIndex)).confidence;
       let k = 0;
-      const classIndex = rows.map((row) => {
-        if (row < 0) return -1;
-        let best = 0;
-        for (let j = 1; j < c; j++) if ((probabilities[k * c + j] as number) > (probabilities[k * c + best] as number)) best = j;
+      const classIndex: number[] = [];
+      const confidence: number[] = [];
+      const rawConfidence: number[] = [];
+      for (const row of rows) {
+        if (row < 0) {
+          classIndex.push(-1);
+          confidence.push(-1);
+          rawConfidence.push(-1);
+          continue;
+        }
+        const p = raw[k] as Prediction;
+        classIndex.push(p.classIndex);
+        rawConfidence.push(p.probability);
+        confidence.push(tempered[k] as number);
         k++;
-        return best;
-      });
-      predicted.push({ version, classIndex });
+      }
+      predicted.push({ version, classIndex, confidence, rawConfidence, temperature });
     }
     return { predicted };
   }

@@ -10,6 +10,8 @@ import type { UncertaintyMeasure } from '../adma/uncertainty';
 import type { ExportResult } from '../export/export-classifier';
 import type { ModelSource } from '../model/model-source';
 import type { TrainingMode } from '../train/head-weights';
+import type { Calibration } from '../quality/label-quality';
+import type { SuspectRow } from '../quality/suspect-labels';
 
 export interface PoolItem {
   imageId: number;
@@ -84,8 +86,10 @@ export interface LoopTrainResult {
   loss: number;
   trainAccuracy: number;
   millis: number;
-  /** Top-1 prediction of every pool row. */
+  /** Top-1 prediction of every pool row (probability at the fitted temperature). */
   predictions: Prediction[];
+  /** Temperature scaling fitted on out-of-fold logits (light mode with enough labels), else null. */
+  calibration: Calibration | null;
 }
 
 export interface LoopEvaluateArgs {
@@ -95,7 +99,31 @@ export interface LoopEvaluateArgs {
 
 export interface LoopEvaluateResult {
   /** Per head, the predicted class index of each image (in `imageIds` order); -1 without features. */
-  predicted: { version: number; classIndex: number[] }[];
+  predicted: {
+    version: number;
+    classIndex: number[];
+    /** Top-1 probability at the head's temperature, and at T = 1; -1 without features. */
+    confidence: number[];
+    rawConfidence: number[];
+    temperature: number;
+  }[];
+}
+
+export interface LoopLabelQualityArgs {
+  /** Training labels (evaluation images left out), class indices into `classCount` classes. */
+  labels: { imageId: number; classIndex: number }[];
+  classCount: number;
+  seed: number;
+  folds?: number;
+}
+
+export interface LoopLabelQualityResult {
+  /** The queue: labeled images whose out-of-fold argmax differs from the given label, most suspect first. */
+  suspects: SuspectRow[];
+  /** Labeled images that were judged (had features and a class seen in the other folds). */
+  judged: number;
+  calibration: Calibration;
+  millis: number;
 }
 
 export interface LoopExportArgs {

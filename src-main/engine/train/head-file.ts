@@ -24,6 +24,14 @@ export interface HeadRecordFacts {
   epochs: number;
   loss: number;
   trainAccuracy: number;
+  /**
+   * Temperature fitted on out-of-fold logits of the training labels (quality/label-quality.ts):
+   * shown and exported probabilities are softmax(logits / T). Absent (= 1) for heads trained
+   * before calibration existed and for deep heads.
+   */
+  temperature?: number;
+  /** ECE of the held-out predictions at T = 1 and at T, and how many there were. */
+  calibration?: { eceBefore: number | null; eceAfter: number | null; heldOut: number; folds: number };
 }
 
 export interface HeadRecord {

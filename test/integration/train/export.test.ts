@@ -14,9 +14,11 @@ import { fineTune } from '../../../src-main/engine/train/fine-tune';
 import type { TrainingMode } from '../../../src-main/engine/train/head-weights';
 import { predictProbabilities } from '../../../src-main/engine/train/predict-probabilities';
 import { readTopBlock } from '../../../src-main/engine/train/top-block';
+import { calibratedHead, temperedProbabilities } from '../../../src-main/engine/quality/calibration';
 
 const run = promisify(execFile);
 const LOADER = join(import.meta.dirname, 'load-export.mjs');
+const ONNX_LOADER = join(import.meta.dirname, '../engine/load-onnx-export.mjs');
 const SHARED = join(import.meta.dirname, '../../../../shared');
 const MOBILENET = join(SHARED, 'models/mobilenet_v1_0.25_224');
 const HYMENOPTERA = join(SHARED, 'data/hymenoptera/val');
@@ -155,6 +157,36 @@ describe('export: one self-contained TF.js Layers model, loaded in a fresh proce
       expect(card).toMatch(/\| training accuracy \| 1 \|/);
     });
   }
+
+  it('light mode with a temperature: TF.js and ONNX exports give the calibrated probabilities softmax(logits / T)', async () => {
+    const count = labels.length;
+    const features = cachedFeatures(source.model, source.descriptor, inputs, count);
+    const trained = await fineTune({ features: features.b, rowShape: [features.b.length / count], labels }, { mode: 'light', classes, seed: 3 });
+    const temperature = 2.5;
+    const raw = predictProbabilities(trained.head, features.b);
+    const calibrated = temperedProbabilities(raw, 2, temperature);
+    const dir = join(work, 'tiny-calibrated');
+    const result = await exportClassifier({
+      source: source.model,
+      descriptor: source.descriptor,
+      head: calibratedHead({ head: trained.head, facts: { temperature } }),
+      outDir: dir,
+      labelCounts: [6, 6],
+      backend: backendLabel,
+    });
+    const fresh = await predictInFreshProcess(dir, inputs, count);
+    expect(maxAbsDiff(fresh.probabilities, calibrated)).toBeLessThan(1e-4);
+    // Softer than the raw head, same top class.
+    expect(maxAbsDiff(fresh.probabilities, raw)).toBeGreaterThan(1e-3);
+    if (result.onnx.file) {
+      const pixels = inputs.map((v) => v * 255);
+      const pixelsPath = join(work, 'tiny-calibrated.f32');
+      writeFileSync(pixelsPath, new Uint8Array(pixels.buffer));
+      const { stdout } = await run(process.execPath, [ONNX_LOADER, dir, pixelsPath, String(count)], { maxBuffer: 16 * 1024 * 1024 });
+      const onnx = JSON.parse(stdout) as { probabilities: number[] };
+      expect(maxAbsDiff(onnx.probabilities, calibrated)).toBeLessThan(1e-4);
+    } else throw new Error(`the tiny model was expected to export to ONNX: ${result.onnx.reason}`);
+  });
 
   it('light mode on a spatial layer B adds the global average pooling the feature cache applies', async () => {
     const spatial: ModelDescriptor = { ...source.descriptor, id: 'tiny-spatial-b', layerB: 'top_relu' };

@@ -12,18 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveSeed, mulberry32, randomIndex } from '../../../src-main/core/seeded-random';
-import { initBackend } from '../../../src-main/engine/backend';
 import { poolStandardization } from '../../../src-main/engine/loop/loop-core';
-import { loadModelFolder } from '../../../src-main/engine/model/load-model';
-import { readImageFolderDataset } from '../../../src-main/engine/simulate/image-folder-dataset';
-import { prepareSimulationFeatures, type SimulationFeatures } from '../../../src-main/engine/simulate/simulation-features';
+import type { SimulationFeatures } from '../../../src-main/engine/simulate/simulation-features';
 import { inverseFrequencyClassWeights } from '../../../src-main/engine/train/class-weights';
 import { fineTune } from '../../../src-main/engine/train/fine-tune';
-import { hasMobileNet025, MOBILENET_025_DIR, SHARED_DIR } from '../engine/shared-material';
-import { existsSync } from 'node:fs';
-
-const PHOTOS = join(SHARED_DIR, 'data', 'hymenoptera');
-const available = hasMobileNet025 && existsSync(PHOTOS);
+import { HYMENOPTERA_MISSING, hymenopteraAvailable, hymenopteraFeatures } from '../../support/hymenoptera-features';
 
 /** Binary L2 logistic regression (penalty (lambda/2)|w|^2, bias free) by Newton's method: [w..., b]. */
 function newtonBinary(z: Float64Array, y: Uint8Array, weights: Float64Array, d: number, lambda: number): Float64Array {
@@ -92,16 +85,10 @@ function newtonBinary(z: Float64Array, y: Uint8Array, weights: Float64Array, d: 
 let work: string;
 let features: SimulationFeatures;
 
-describe.skipIf(!available)(`light head on real photos, few labels${available ? '' : ` (skipped: ${MOBILENET_025_DIR} or ${PHOTOS} is absent)`}`, () => {
+describe.skipIf(!hymenopteraAvailable)(`light head on real photos, few labels${hymenopteraAvailable ? '' : ` (${HYMENOPTERA_MISSING})`}`, () => {
   beforeAll(async () => {
-    await initBackend('wasm');
     work = mkdtempSync(join(tmpdir(), 'adma-light-head-'));
-    const loaded = await loadModelFolder(MOBILENET_025_DIR);
-    try {
-      features = await prepareSimulationFeatures(loaded, await readImageFolderDataset(PHOTOS), { deep: false, cacheDir: work });
-    } finally {
-      loaded.dispose();
-    }
+    features = await hymenopteraFeatures(work);
   }, 600_000);
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });

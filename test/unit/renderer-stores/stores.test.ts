@@ -183,6 +183,7 @@ describe('dashboard store', () => {
     perClass: [],
     confusion: null,
     plateau: null,
+    calibration: null,
   });
 
   it('keeps a failed load as an error (not an endless loading) and a retry clears it', async () => {
@@ -214,7 +215,7 @@ describe('dashboard store', () => {
 
 describe('closing a project', () => {
   it('leaves the project views (no image left loading) before the close request', async () => {
-    const board: Dashboard = { trainingLabels: 1, evaluation: { size: 0, labeled: 0 }, accuracyKnown: false, curve: [], perClass: [], confusion: null, plateau: null };
+    const board: Dashboard = { trainingLabels: 1, evaluation: { size: 0, labeled: 0 }, accuracyKnown: false, curve: [], perClass: [], confusion: null, plateau: null, calibration: null };
     answers.set('dashboard:get', () => board);
     await dashboard.load();
     const seenAtClose: unknown[] = [];

@@ -15,4 +15,14 @@ describe('confusionRows', () => {
     expect(m.rows[1]!.recall).toBeNull();
     expect(m.rows[1]!.cells.map((c) => c.share)).toEqual([0, 0]);
   });
+
+  it('gives each predicted class its precision (right among the column), null for a column never predicted', () => {
+    // column 0: 3 right of 3 + 2 predicted -> 0.6; column 1: 4 of 1 + 4 -> 0.8; column 2 never predicted.
+    const m = confusionRows([
+      [3, 1, 0],
+      [2, 4, 0],
+      [0, 0, 0],
+    ]);
+    expect(m.precision).toEqual([0.6, 0.8, null]);
+  });
 });

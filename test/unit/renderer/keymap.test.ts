@@ -17,10 +17,18 @@ const hotkeys = new Map([
 ]);
 
 describe('resolveKey', () => {
-  it('maps class hotkeys to labels in the label and gallery views only', () => {
+  it('maps class hotkeys to labels in the label, gallery and suspect-label views only', () => {
     expect(resolveKey(key('1'), 'label', hotkeys)).toEqual({ kind: 'label', classId: 10 });
+    expect(resolveKey(key('2'), 'suspects', hotkeys)).toEqual({ kind: 'label', classId: 20 });
     expect(resolveKey(key('A', { shiftKey: true }), 'gallery', hotkeys)).toEqual({ kind: 'label', classId: 30 });
     expect(resolveKey(key('1'), 'other', hotkeys)).toBeNull();
+  });
+
+  it('in the suspect-label view, Enter accepts the suggestion and the arrows move through the queue', () => {
+    expect(resolveKey(key('Enter'), 'suspects', hotkeys)).toEqual({ kind: 'accept' });
+    expect(resolveKey(key('ArrowDown'), 'suspects', hotkeys)).toEqual({ kind: 'forward' });
+    expect(resolveKey(key('ArrowUp'), 'suspects', hotkeys)).toEqual({ kind: 'back' });
+    expect(resolveKey(key('Enter'), 'other', hotkeys)).toBeNull();
   });
 
   it('gives unassigned class keys no meaning rather than a command', () => {

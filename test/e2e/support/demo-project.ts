@@ -1,0 +1,25 @@
+import { expect, type Page } from '@playwright/test';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+export interface DemoIndex {
+  labels: string[];
+  items: { file: string; label: number }[];
+}
+
+/** The demo set's truth, read straight from its index in the repository at `root`. */
+export async function readDemoIndex(root: string): Promise<DemoIndex> {
+  return JSON.parse(await fs.readFile(path.join(root, 'resources/demo/mnist-demo.json'), 'utf8')) as DemoIndex;
+}
+
+/** From whatever the host shows (the picker, or a project an earlier test left open): create the demo project in `folder`. */
+export async function createDemoProject(page: Page, folder: string): Promise<string> {
+  const close = page.getByRole('button', { name: 'Close project' });
+  await expect(close.or(page.getByLabel('Where to create it'))).toBeVisible();
+  if (await close.isVisible()) await close.click();
+  await page.getByLabel('Where to create it').fill(folder);
+  await expect(page.getByTestId('demo-path-status')).toContainText('will be created');
+  await page.getByRole('button', { name: 'Create demo project' }).click();
+  await expect(page.getByTestId('project-counts')).toContainText('300 images', { timeout: 60_000 });
+  return folder;
+}

@@ -1,0 +1,133 @@
+/**
+ * Suspect labels and calibration end to end in Chromium against the built web host: the demo
+ * project (300 digits, starter model) gets every label from a CSV with 12 deliberately wrong
+ * ones, 60 of its images are an evaluation set, the model is trained; the Suspect labels view
+ * lists labels the cross-validated model disagrees with, the flipped ones near the top; Enter
+ * relabels the selected image with the suggestion (through labels:set), Ctrl+Z undoes it; the
+ * dashboard shows per-class precision and recall and the reliability diagram with its ECE.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDemoProject, readDemoIndex } from './support/demo-project';
+import { watchProblems } from './support/page-problems';
+import { startWebHost, type RunningHost } from './support/web-host';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SHOTS = path.join(ROOT, 'test-results/e2e');
+const FLIPPED = 12;
+
+let host: RunningHost;
+let work: string;
+let stateDir: string;
+
+test.beforeAll(async () => {
+  work = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-trust-'));
+  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-trust-state-'));
+  host = await startWebHost(ROOT, stateDir);
+  await fs.mkdir(SHOTS, { recursive: true });
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+  await fs.rm(work, { recursive: true, force: true });
+  await fs.rm(stateDir, { recursive: true, force: true });
+});
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
+
+test('suspect labels: flipped labels rank on top, Enter relabels, Ctrl+Z undoes; the dashboard shows calibration', async ({ page }) => {
+  test.setTimeout(15 * 60_000);
+  const problems = watchProblems(page);
+  await page.goto(host.url);
+  await createDemoProject(page, path.join(work, 'demo'));
+
+  // Features of the starter model.
+  await page.keyboard.press('Alt+5');
+  await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
+
+  // An evaluation set of 60 images (sampled before any label: every image is a candidate).
+  await page.keyboard.press('Alt+6');
+  await page.getByLabel('Add').fill('60');
+  await page.getByRole('button', { name: 'random images' }).click();
+  await expect(page.getByText(/60\s*images,\s*0\s*labeled/)).toBeVisible();
+
+  // Every label from a CSV: the true digit, except every 25th image gets the next digit.
+  const index = await readDemoIndex(ROOT);
+  const flipped = new Map<string, { given: string; truth: string }>();
+  const rows = index.items.map((item, i) => {
+    const truth = index.labels[item.label]!;
+    if (i % 25 === 7 && flipped.size < FLIPPED) {
+      const given = index.labels[(item.label + 1) % index.labels.length]!;
+      flipped.set(item.file, { given, truth });
+      return `${item.file},${given}`;
+    }
+    return `${item.file},${truth}`;
+  });
+  const csv = path.join(work, 'labels.csv');
+  await fs.writeFile(csv, ['path,class', ...rows, ''].join('\n'));
+  await page.getByRole('button', { name: 'Import labels (CSV)…' }).click();
+  const importDialog = page.getByRole('dialog', { name: 'Import labels from CSV' });
+  await importDialog.getByLabel('CSV file').fill(csv);
+  await expect(importDialog.getByTestId('import-path-status')).toContainText('A file: its rows');
+  await importDialog.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(importDialog.getByTestId('import-report')).toContainText(/Labeled\s*300/);
+  await importDialog.getByRole('button', { name: 'Close' }).click();
+
+  // Train once.
+  await page.keyboard.press('Alt+5');
+  await page.getByRole('button', { name: 'Train now' }).click();
+  await expect(page.getByText(/Version [1-9]/)).toBeVisible({ timeout: 5 * 60_000 });
+
+  // Suspect labels: check, and the flipped labels crowd the top of the queue.
+  await page.keyboard.press('Alt+7');
+  await expect(page.getByRole('tab', { name: /Suspect labels/ })).toHaveAttribute('aria-selected', 'true');
+  await page.getByTestId('check-labels').click();
+  const items = page.getByTestId('suspect');
+  await expect(items.first()).toBeVisible({ timeout: 5 * 60_000 });
+  await expect(page.getByTestId('suspect-summary')).toContainText('training labels checked in 5 folds');
+  const top = await items.evaluateAll((nodes, k) => nodes.slice(0, k).map((n) => n.querySelector('.file')?.textContent ?? ''), FLIPPED);
+  const hits = top.filter((file) => flipped.has(file)).length;
+  // 12 of 300 are flipped (chance: 0.5 of the top 12); the evaluation images among them are not checked.
+  expect(hits, `flipped among the top ${FLIPPED}: ${top.join(', ')}`).toBeGreaterThanOrEqual(5);
+  await shot(page, 'suspects-queue.png');
+
+  // The first suspect is selected: Enter relabels it with the suggested class.
+  const first = items.first();
+  await expect(first).toHaveAttribute('aria-current', 'true');
+  const given = (await page.getByTestId('given-class').textContent())?.trim() ?? '';
+  const suggested = (await page.getByTestId('suggested-class').textContent())?.trim() ?? '';
+  expect(suggested).not.toBe(given);
+  await expect(page.getByTestId('current-class')).toHaveText(given);
+  await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+  await page.keyboard.press('Enter');
+  await expect(first.getByTestId('suspect-status')).toHaveText(`now ${suggested}`);
+  await expect(items.nth(1)).toHaveAttribute('aria-current', 'true');
+  await shot(page, 'suspects-relabeled.png');
+
+  // Ctrl+Z undoes it: the first image has its given label again.
+  await page.keyboard.press('Control+z');
+  await expect(first.getByTestId('suspect-status')).toHaveCount(0);
+  await page.keyboard.press('ArrowUp');
+  await expect(first).toHaveAttribute('aria-current', 'true');
+  await expect(page.getByTestId('current-class')).toHaveText(given);
+
+  // A class key picks another class for it.
+  const other = given === '0' ? '1' : '0';
+  await page.keyboard.press(other);
+  await expect(first.getByTestId('suspect-status')).toHaveText(`now ${other}`);
+
+  // The dashboard: per-class precision and recall, reliability diagram and ECE on the evaluation set.
+  await page.keyboard.press('Alt+6');
+  await expect(page.getByTestId('reliability-diagram')).toBeVisible({ timeout: 2 * 60_000 });
+  expect(await page.getByTestId('reliability-bar').count()).toBeGreaterThan(0);
+  await expect(page.getByTestId('ece')).toContainText(/Expected calibration error \d\.\d{3}/);
+  await expect(page.getByTestId('temperature')).toContainText(/Temperature T = \d+\.\d{2}, fitted on \d+ out-of-fold predictions/);
+  await expect(page.getByTestId('precision').first()).toHaveText(/^(\d+%|—)$/);
+  await expect(page.getByTestId('precision-row')).toBeVisible();
+  await page.getByTestId('reliability-diagram').scrollIntoViewIfNeeded();
+  await shot(page, 'dashboard-calibration.png');
+  expect(problems).toEqual([]);
+});
