@@ -12,12 +12,12 @@ import { estimatePoolCentres, restorePoolCentres } from '../adma/pool-centres';
 import { FeatureStore, featureStorePath } from '../features/feature-store';
 import { layersModelOf, type LoadedModel } from '../model/load-model';
 import { loadShippedCentreSet } from '../model/shipped-centre-set';
-import { loadHead, saveHead } from '../train/head-file';
+import { loadHead, saveHead, type HeadRecord } from '../train/head-file';
 import type { HeadWeights } from '../train/head-weights';
 import { predictPool } from '../onnx/head-graph';
 import { readTopBlock } from '../train/top-block';
 import { temperedProbabilities, topConfidence } from '../quality/calibration';
-import { foldsFor, labelQuality, type Calibration } from '../quality/label-quality';
+import { carriedCalibration, foldsFor, labelQuality, type Calibration } from '../quality/label-quality';
 import { suspectQueue } from '../quality/suspect-labels';
 import type {
   LoopEvaluateArgs,
@@ -220,8 +220,10 @@ export class AdaptationPool {
     if (usable.length === 0) throw new AppError('BAD_ARGUMENT', 'None of the labeled images has features yet: wait for feature extraction.');
     const rows = usable.map((l) => this.rowOf.get(l.imageId) as number);
     let previous: HeadWeights | undefined;
+    let previousRecord: HeadRecord | undefined;
     if (args.previousDir) {
-      const { head } = await loadHead(args.previousDir);
+      previousRecord = await loadHead(args.previousDir);
+      const { head } = previousRecord;
       // A light head warm-starts a deep one's dense layer; the reverse does not fit.
       if (head.mode === args.mode || args.mode === 'deep') previous = head;
     }
@@ -238,7 +240,11 @@ export class AdaptationPool {
       onEpoch: (p) => onEpoch(p.epoch, p.maxEpochs),
     });
     const counts = args.classes.map((_, c) => usable.filter((l) => l.classIndex === c).length);
-    const calibration = args.mode === 'light' ? await this.calibrate(rows, usable.map((l) => l.classIndex), result.head, args.seed, signal) : null;
+    const calibration =
+      args.mode !== 'light'
+        ? null
+        : (carriedCalibration(previousRecord, usable.length, args.classes) ??
+          (await this.calibrate(rows, usable.map((l) => l.classIndex), result.head, args.seed, signal)));
     const temperature = calibration?.temperature ?? 1;
     await saveHead(args.outDir, {
       head: result.head,

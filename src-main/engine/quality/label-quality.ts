@@ -13,6 +13,7 @@
  */
 import type { HeadInputs } from '../loop/loop-core';
 import type { HeadWeights } from '../train/head-weights';
+import type { HeadRecord } from '../train/head-file';
 import { fitTemperature, reliability, softmaxRows, topConfidence } from './calibration';
 import { outOfFoldLogits } from './out-of-fold';
 import { rankBySelfConfidence, type SuspectRow } from './suspect-labels';
@@ -87,4 +88,23 @@ export async function labelQuality(request: LabelQualityRequest): Promise<LabelQ
     ranked: rankBySelfConfidence(request.imageIds, request.labels, probabilities, c, oof.judged),
     calibration: { temperature, eceBefore: ece(1), eceAfter: ece(temperature), heldOut: labels.length, folds },
   };
+}
+
+/** Labels must grow by this factor since the last fit before the temperature is fitted again. */
+export const REFIT_GROWTH = 1.25;
+
+/**
+ * The previous head's calibration, carried over while the labels have grown by less than
+ * REFIT_GROWTH since it was fitted (on `heldOut` labels) and the classes are the same: fitting
+ * runs K more trainings of the head, which would multiply each training's time (continuous
+ * mode trains after nearly every label), and the temperature moves little with a few more
+ * labels. Null when it must be fitted anew.
+ */
+export function carriedCalibration(previous: HeadRecord | undefined, labels: number, classes: string[]): Calibration | null {
+  const fitted = previous?.facts.calibration;
+  const temperature = previous?.facts.temperature;
+  if (!previous || !fitted || temperature === undefined || previous.head.mode !== 'light') return null;
+  if (previous.head.classes.length !== classes.length || previous.head.classes.some((name, i) => name !== classes[i])) return null;
+  if (labels >= fitted.heldOut * REFIT_GROWTH || labels < fitted.heldOut) return null;
+  return { temperature, ...fitted };
 }
