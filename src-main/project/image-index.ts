@@ -198,11 +198,13 @@ export class ImageIndex {
     return { relPath: row.rel_path, hash: row.hash, format: row.format, orientation: row.orientation, width: row.width, height: row.height };
   }
 
+  /** The ids of `ids` that are present images: one query over the list (a bulk label checks 100,000). */
   existingIds(ids: readonly number[]): Set<number> {
-    const found = new Set<number>();
-    const stmt = this.db.prepare('SELECT id FROM images WHERE id = ? AND present = 1');
-    for (const id of ids) if (stmt.get(id)) found.add(id);
-    return found;
+    const rows = this.db
+      .prepare('SELECT id FROM images WHERE present = 1 AND id IN (SELECT value FROM json_each(?))')
+      .pluck()
+      .all(JSON.stringify(ids)) as number[];
+    return new Set(rows);
   }
 
   unreadable(): UnreadableFile[] {
