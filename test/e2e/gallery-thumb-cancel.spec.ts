@@ -1,0 +1,63 @@
+/**
+ * Thumbnails scrolled out of the virtual gallery stop loading: their requests are cancelled
+ * rather than left pending (a fling to the end of 100,000 images otherwise left thousands of
+ * thumbnail renders queued on the host and their detached elements alive in the page).
+ */
+import { expect, test, type Route } from '@playwright/test';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeImageFolder } from './support/image-folder';
+import { decideModelLater } from './support/model-step';
+import { startWebHost, type RunningHost } from './support/web-host';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const COUNT = 600;
+
+let host: RunningHost;
+let folder: string;
+let stateDir: string;
+
+test.beforeAll(async () => {
+  folder = await makeImageFolder(COUNT, 'adma-e2e-thumbs-');
+  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-state-'));
+  host = await startWebHost(ROOT, stateDir);
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+  await fs.rm(folder, { recursive: true, force: true });
+  await fs.rm(stateDir, { recursive: true, force: true });
+});
+
+test('gallery: the thumbnails of rows scrolled away are cancelled, not left loading', async ({ page }) => {
+  await page.goto(host.url);
+  await page.getByLabel('Project folder').fill(folder);
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await decideModelLater(page);
+  await expect(page.getByTestId('project-counts')).toContainText(`${COUNT} images`, { timeout: 60_000 });
+
+  // Hold every thumbnail response: the first page's stay pending until the page gives them up.
+  const held: Route[] = [];
+  const cancelled = new Set<string>();
+  await page.route(/\/media\/\d+\/thumb/, (route) => {
+    held.push(route);
+  });
+  page.on('requestfailed', (request) => {
+    if (/\/media\/\d+\/thumb/.test(request.url())) cancelled.add(request.url());
+  });
+
+  await page.getByRole('tab', { name: /Gallery/ }).click();
+  const first = page.getByTestId('thumb').first();
+  await expect(first).toBeVisible();
+  const firstId = await first.getAttribute('data-image-id');
+  await expect.poll(() => held.some((r) => r.request().url().includes(`/media/${firstId}/thumb`))).toBe(true);
+
+  await page.locator('.scroller').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+  await expect(page.locator(`[data-testid="thumb"][data-image-id="${firstId}"]`)).toHaveCount(0);
+  await expect.poll(() => [...cancelled].some((url) => url.includes(`/media/${firstId}/thumb`)), { timeout: 30_000 }).toBe(true);
+
+  await page.unroute(/\/media\/\d+\/thumb/);
+  for (const route of held) await route.continue().catch(() => undefined);
+});
