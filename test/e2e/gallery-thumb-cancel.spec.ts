@@ -4,36 +4,15 @@
  * thumbnail renders queued on the host and their detached elements alive in the page).
  */
 import { expect, test, type Route } from '@playwright/test';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { makeImageFolder } from './support/image-folder';
+import { hostWithImageFolder } from './support/folder-host';
 import { decideModelLater } from './support/model-step';
-import { startWebHost, type RunningHost } from './support/web-host';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const COUNT = 600;
-
-let host: RunningHost;
-let folder: string;
-let stateDir: string;
-
-test.beforeAll(async () => {
-  folder = await makeImageFolder(COUNT, 'adma-e2e-thumbs-');
-  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-state-'));
-  host = await startWebHost(ROOT, stateDir);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await fs.rm(folder, { recursive: true, force: true });
-  await fs.rm(stateDir, { recursive: true, force: true });
-});
+const setup = hostWithImageFolder(COUNT, 'adma-e2e-thumbs-');
 
 test('gallery: the thumbnails of rows scrolled away are cancelled, not left loading', async ({ page }) => {
-  await page.goto(host.url);
-  await page.getByLabel('Project folder').fill(folder);
+  await page.goto(setup.host.url);
+  await page.getByLabel('Project folder').fill(setup.folder);
   await page.getByRole('button', { name: 'Create project' }).click();
   await decideModelLater(page);
   await expect(page.getByTestId('project-counts')).toContainText(`${COUNT} images`, { timeout: 60_000 });
