@@ -114,12 +114,14 @@ export async function scanProject(
       continue;
     }
     if (inFlight.size >= CONCURRENCY) await nextSlot;
-    const task = probeOne(file).catch((error: unknown) => {
-      failure ??= { error };
-    }).finally(() => {
-      inFlight.delete(task);
-      releaseSlot();
-    });
+    const task = probeOne(file)
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => {
+        inFlight.delete(task);
+        releaseSlot();
+      });
     inFlight.add(task);
   }
   await Promise.all(inFlight);
