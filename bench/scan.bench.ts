@@ -4,12 +4,9 @@
  * The folder is generated once under bench/.work/ (git-ignored) and reused.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Workspace } from '../src-main/api/workspace';
-import { readMedia } from '../src-main/media/image-media';
-import { ADMIN_DIR } from '../src-main/project/project-db';
 import { writeImage } from '../test/support/image-folder';
+import { measureScan, scanTimingLines } from './support/measure-scan';
 
 const count = Number(process.argv[2] ?? 20_000);
 const dir = path.resolve('bench/.work', `scan-${count}`);
@@ -31,34 +28,9 @@ async function generate(): Promise<void> {
 
 async function main(): Promise<void> {
   await generate();
-  fs.rmSync(path.join(dir, ADMIN_DIR), { recursive: true, force: true });
-  const workspace = new Workspace({ stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'adma-bench-')), shell: 'web', version: 'bench' });
-  const t0 = performance.now();
-  let firstImageMs: number | null = null;
-  workspace.events.subscribe((event) => {
-    if (event !== 'project:changed' || firstImageMs !== null) return;
-    const project = workspace.current;
-    const first = project?.images.list({ kind: 'unlabeled' }, 0, 1).items[0];
-    if (project && first) {
-      firstImageMs = -1; // claimed; measured when the bytes are in hand
-      void readMedia(project, first.id, 'full').then(() => {
-        firstImageMs = performance.now() - t0;
-      });
-    }
-  });
-  await workspace.open(dir, true);
-  const full = await workspace.rescan();
-  const fullMs = performance.now() - t0;
-  const t1 = performance.now();
-  const again = await workspace.rescan();
-  const rescanMs = performance.now() - t1;
-  await workspace.close();
-  const dbBytes = fs.statSync(path.join(dir, ADMIN_DIR, 'project.db')).size;
-  console.log(`images: ${full.total} (unreadable ${full.unreadable.length})`);
-  console.log(`first scan: ${(fullMs / 1000).toFixed(2)} s = ${Math.round(full.total / (fullMs / 1000))} files/s (read, SHA-256, header probe, SQLite)`);
-  console.log(`time to first image (open → first image bytes ready): ${firstImageMs === null ? 'n/a' : `${Math.round(firstImageMs)} ms`}`);
-  console.log(`rescan, nothing changed: ${(rescanMs / 1000).toFixed(2)} s = ${Math.round(again.unchanged / (rescanMs / 1000))} files/s`);
-  console.log(`project database: ${(dbBytes / 1024 / 1024).toFixed(1)} MB (${Math.round(dbBytes / full.total)} bytes per image)`);
+  const timing = await measureScan(dir, 'full');
+  await timing.workspace.close();
+  for (const line of scanTimingLines(timing)) console.log(line);
 }
 
 void main();

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { startWebHost } from '../../test/e2e/support/web-host';
+import { decideModelLater } from '../../test/e2e/support/model-step';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -36,6 +37,7 @@ export async function withBenchPage(folder: string, body: (page: Page) => Promis
 export async function createLabelingProject(page: Page, folder: string, imageCount: number): Promise<void> {
   await page.getByLabel('Project folder').fill(folder);
   await page.getByRole('button', { name: 'Create project' }).click();
+  await decideModelLater(page);
   const counts = page.getByTestId('project-counts');
   await counts.filter({ hasText: `${imageCount.toLocaleString('en-US')} images` }).or(counts.filter({ hasText: `${imageCount} images` })).waitFor({ timeout: 600_000 });
   await page.getByRole('tab', { name: /Classes/ }).click();

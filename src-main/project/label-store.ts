@@ -30,33 +30,45 @@ export class LabelStore {
     private readonly actor: string,
   ) {}
 
-  /** Statements of the per-image write, prepared once: a bulk label of 100,000 images runs them 100,000 times. */
+  /**
+   * The write of many labels as three set-based statements over a JSON array of
+   * [imageId, classId] pairs (in order): the history rows of the images whose class changes
+   * (read before the change), then the removals and the upserts. Per image, four statements
+   * took ~1 s for a bulk label of 100,000 on the host's main thread. Prepared once.
+   */
   private readonly stmt = (() => {
-    let prepared: Record<'current' | 'remove' | 'upsert' | 'history', Database.Statement> | null = null;
+    const pairs = `SELECT j.key AS seq, json_extract(j.value, '$[0]') AS image_id, json_extract(j.value, '$[1]') AS class_id FROM json_each(@pairs) j`;
+    let prepared: Record<'history' | 'remove' | 'upsert', Database.Statement> | null = null;
     return () =>
       (prepared ??= {
-        current: this.db.prepare('SELECT class_id FROM labels WHERE image_id = ?'),
-        remove: this.db.prepare('DELETE FROM labels WHERE image_id = ?'),
-        upsert: this.db.prepare(
-          `INSERT INTO labels (image_id, class_id, labeled_at, actor) VALUES (?, ?, ?, ?)
-           ON CONFLICT(image_id) DO UPDATE SET class_id = excluded.class_id, labeled_at = excluded.labeled_at, actor = excluded.actor`,
+        history: this.db.prepare(
+          `WITH t AS (${pairs})
+           INSERT INTO label_history (action_id, image_id, old_class_id, new_class_id, kind, actor, at)
+           SELECT @action, t.image_id, l.class_id, t.class_id, @kind, @actor, @now
+           FROM t LEFT JOIN labels l ON l.image_id = t.image_id WHERE l.class_id IS NOT t.class_id ORDER BY t.seq`,
         ),
-        history: this.db.prepare('INSERT INTO label_history (action_id, image_id, old_class_id, new_class_id, kind, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+        remove: this.db.prepare(`DELETE FROM labels WHERE image_id IN (SELECT image_id FROM (${pairs}) WHERE class_id IS NULL)`),
+        upsert: this.db.prepare(
+          `INSERT INTO labels (image_id, class_id, labeled_at, actor)
+           SELECT image_id, class_id, @now, @actor FROM (${pairs}) WHERE class_id IS NOT NULL
+           ON CONFLICT(image_id) DO UPDATE SET class_id = excluded.class_id, labeled_at = excluded.labeled_at, actor = excluded.actor
+           WHERE labels.class_id IS NOT excluded.class_id`,
+        ),
       });
   })();
 
-  private current(imageId: number): number | null {
-    return (this.stmt().current.get(imageId) as { class_id: number } | undefined)?.class_id ?? null;
-  }
-
-  /** Write one label and its history row; returns false when nothing changed. */
-  private write(imageId: number, classId: number | null, actionId: number | null, kind: HistoryKind, now: string): boolean {
-    const old = this.current(imageId);
-    if (old === classId) return false;
-    if (classId === null) this.stmt().remove.run(imageId);
-    else this.stmt().upsert.run(imageId, classId, now, this.actor);
-    this.stmt().history.run(actionId, imageId, old, classId, kind, this.actor, now);
-    return true;
+  /**
+   * Give each image its class (the last pair of an image wins), with a history row for each
+   * image whose class changed (unchanged images get none); returns how many changed.
+   */
+  private writeAll(targets: ReadonlyMap<number, number | null>, actionId: number | null, kind: HistoryKind, now: string): number {
+    const pairs = JSON.stringify([...targets]);
+    const params = { pairs, action: actionId, kind, actor: this.actor, now };
+    const changed = this.stmt().history.run(params).changes;
+    if (changed === 0) return 0;
+    this.stmt().remove.run({ pairs });
+    this.stmt().upsert.run({ pairs, now, actor: this.actor });
+    return changed;
   }
 
   set(imageIds: readonly number[], classId: number | null, validImages: Set<number>, classExists: boolean): LabelAction {
@@ -79,8 +91,7 @@ export class LabelStore {
       );
       const last = new Map<number, number | null>();
       for (const p of pairs) last.set(p.imageId, p.classId);
-      let changed = 0;
-      for (const [imageId, classId] of last) if (this.write(imageId, classId, actionId, 'set', now)) changed++;
+      const changed = this.writeAll(last, actionId, 'set', now);
       if (changed === 0) this.db.prepare('DELETE FROM label_actions WHERE id = ?').run(actionId);
       return { actionId: changed === 0 ? 0 : actionId, imageIds: [...last.keys()], classIds: [...last.values()] };
     }).immediate();
@@ -90,16 +101,17 @@ export class LabelStore {
     const rows = this.db
       .prepare("SELECT image_id, old_class_id, new_class_id FROM label_history WHERE action_id = ? AND kind = 'set' ORDER BY id")
       .all(actionId) as { image_id: number; old_class_id: number | null; new_class_id: number | null }[];
-    const ordered = direction === 'undo' ? [...rows].reverse() : rows;
-    const classAlive = this.db.prepare('SELECT 1 FROM classes WHERE id = ? AND deleted_at IS NULL');
-    for (const row of ordered) {
+    // A class deleted since then cannot come back: the image stays unlabeled.
+    const alive = new Set(this.db.prepare('SELECT id FROM classes WHERE deleted_at IS NULL').pluck().all() as number[]);
+    const targets = new Map<number, number | null>();
+    for (const row of direction === 'undo' ? [...rows].reverse() : rows) {
       const target = direction === 'undo' ? row.old_class_id : row.new_class_id;
-      // A class deleted since then cannot come back: the image stays unlabeled.
-      const alive = target === null || classAlive.get(target);
-      this.write(row.image_id, alive ? target : null, actionId, direction, now);
+      targets.set(row.image_id, target !== null && alive.has(target) ? target : null);
     }
+    this.writeAll(targets, actionId, direction, now);
+    // Every image of the action now has its target: the class each one shows.
     const imageIds = rows.map((r) => r.image_id);
-    return { actionId, imageIds, classIds: imageIds.map((id) => this.current(id)) };
+    return { actionId, imageIds, classIds: imageIds.map((id) => targets.get(id) ?? null) };
   }
 
   undo(): LabelAction | null {
@@ -128,8 +140,8 @@ export class LabelStore {
 
   /** Unlabel every image of a class being deleted; recorded in the history, not undoable. */
   clearClass(classId: number, now: string): number {
-    const images = this.db.prepare('SELECT image_id FROM labels WHERE class_id = ?').all(classId) as { image_id: number }[];
-    for (const { image_id } of images) this.write(image_id, null, null, 'class-deleted', now);
+    const images = this.db.prepare('SELECT image_id FROM labels WHERE class_id = ?').pluck().all(classId) as number[];
+    this.writeAll(new Map(images.map((id) => [id, null])), null, 'class-deleted', now);
     return images.length;
   }
 

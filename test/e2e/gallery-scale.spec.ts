@@ -5,38 +5,17 @@
  * with the count shown before the bulk label, which the back end resolves by filter.
  */
 import { expect, test } from '@playwright/test';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { makeImageFolder } from './support/image-folder';
 import { watchProblems } from './support/page-problems';
-import { startWebHost, type RunningHost } from './support/web-host';
+import { hostWithImageFolder } from './support/folder-host';
 import { decideModelLater } from './support/model-step';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const COUNT = 1200;
-
-let host: RunningHost;
-let folder: string;
-let stateDir: string;
-
-test.beforeAll(async () => {
-  folder = await makeImageFolder(COUNT, 'adma-e2e-gallery-');
-  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-state-'));
-  host = await startWebHost(ROOT, stateDir);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await fs.rm(folder, { recursive: true, force: true });
-  await fs.rm(stateDir, { recursive: true, force: true });
-});
+const setup = hostWithImageFolder(COUNT, 'adma-e2e-gallery-');
 
 test('virtual gallery: rendered rows only, sort, keyboard moves, Ctrl+A over every image and a bulk label by filter', async ({ page }) => {
   const problems = watchProblems(page);
-  await page.goto(host.url);
-  await page.getByLabel('Project folder').fill(folder);
+  await page.goto(setup.host.url);
+  await page.getByLabel('Project folder').fill(setup.folder);
   await page.getByRole('button', { name: 'Create project' }).click();
   // The model step of the creation: the gallery needs no model.
   await decideModelLater(page);

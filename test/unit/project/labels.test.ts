@@ -92,6 +92,30 @@ describe('labels, history, undo and redo', () => {
     expect(project.labels.history(undefined, 100).length).toBe(20);
   });
 
+  it('a bulk label records only the images whose class changes, in order, and leaves the others untouched', async () => {
+    const { project, ids, ant, bee } = await setup();
+    project.setLabels([ids[1]!], ant.id);
+    project.setLabels([ids[2]!], bee.id);
+    const before = project.images.get(ids[1]!).labeledAt;
+    const historyBefore = project.labels.history(undefined, 100).length;
+    const action = project.setLabels([ids[3]!, ids[1]!, ids[2]!, ids[0]!], ant.id);
+    expect(action.imageIds).toEqual([ids[3], ids[1], ids[2], ids[0]]);
+    const added = project.labels.history(undefined, 100).slice(0, -historyBefore).reverse();
+    expect(added.map((h) => [h.imageId, h.oldClassId, h.newClassId, h.actionId])).toEqual([
+      [ids[3], null, ant.id, action.actionId],
+      [ids[2], bee.id, ant.id, action.actionId],
+      [ids[0], null, ant.id, action.actionId],
+    ]);
+    expect(project.images.get(ids[1]!).labeledAt).toBe(before);
+    // undo restores each changed image's own previous class, clearing the ones that had none
+    expect(project.labels.undo()).toMatchObject({ imageIds: [ids[3], ids[2], ids[0]], classIds: [null, bee.id, null] });
+    expect(ids.slice(0, 4).map((id) => project.images.get(id).classId)).toEqual([null, ant.id, bee.id, null]);
+    // unlabeling everything in one action, then nothing left to change: no empty action
+    expect(project.setLabels(ids, null).actionId).toBeGreaterThan(0);
+    expect(project.setLabels(ids, null).actionId).toBe(0);
+    expect(project.summary().labeledCount).toBe(0);
+  });
+
   it('survives closing and reopening: labels and the undo stack are on disk', async () => {
     const { root, project, ids, ant } = await setup();
     project.setLabels([ids[0]!], ant.id);

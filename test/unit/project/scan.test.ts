@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Project } from '../../../src-main/project/project';
+import { scanProject } from '../../../src-main/project/scan-project';
 import { imageFolder, writeImage } from '../../support/image-folder';
 
 const projects: Project[] = [];
@@ -41,6 +43,47 @@ describe('scanning a project folder', () => {
     const report = await project.rescan();
     expect(report).toMatchObject({ total: 457, added: 457 });
     expect(project.images.list({ kind: 'all' }, 0, 1000).total).toBe(457);
+  });
+
+  it('commits the first probed file at once, before the rest of the folder is indexed', async () => {
+    const root = await imageFolder(120, { subfolders: true });
+    const project = open(root);
+    const committedAtFirstProgress: number[] = [];
+    const report = await scanProject(root, project.images, () => {
+      if (committedAtFirstProgress.length === 0) committedAtFirstProgress.push(project.images.counts().images);
+    });
+    expect(report.added).toBe(120);
+    expect(committedAtFirstProgress[0]).toBeGreaterThanOrEqual(1);
+    expect(committedAtFirstProgress[0]).toBeLessThan(120);
+  });
+
+  it('reads large files (past the synchronous-read size) and hashes their whole contents', async () => {
+    const root = await imageFolder(1);
+    const noise = Buffer.from(Array.from({ length: 400 * 400 * 3 }, (_, i) => (i * 7919 + (i >> 7)) % 251));
+    const big = await sharp(noise, { raw: { width: 400, height: 400, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+    expect(big.length).toBeGreaterThan(256 * 1024);
+    fs.writeFileSync(path.join(root, 'big.png'), big);
+    fs.writeFileSync(path.join(root, 'big-truncated.png'), big.subarray(0, big.length - 64));
+    const project = open(root);
+    const report = await project.rescan();
+    expect(report).toMatchObject({ total: 2, added: 2 });
+    expect(report.unreadable).toEqual([{ relPath: 'big-truncated.png', reason: expect.stringMatching(/truncated PNG/) }]);
+    const item = project.images.list({ kind: 'all' }, 0, 10).items.find((i) => i.relPath === 'big.png')!;
+    expect(item).toMatchObject({ width: 400, height: 400, size: big.length });
+    expect(item.hash).toBe(createHash('sha256').update(big).digest('hex'));
+  });
+
+  it('ends with the write error when the database refuses a batch, keeping what was committed', async () => {
+    const root = await imageFolder(30);
+    const project = open(root);
+    let writes = 0;
+    const upsert = project.images.upsertImage.bind(project.images);
+    project.images.upsertImage = (...args) => {
+      if (++writes > 1) throw new Error('disk full (simulated)');
+      upsert(...args);
+    };
+    await expect(scanProject(root, project.images)).rejects.toThrow('disk full (simulated)');
+    expect(project.images.counts().images).toBe(1);
   });
 
   it('lists corrupt, empty, truncated and fake images with a reason and keeps going', async () => {
