@@ -23,6 +23,8 @@ export interface ChoiceError {
 
 class EngineState {
   #status = $state<EngineStatus | null>(null);
+  /** Engine events received so far: an answer that was in flight when one arrived is older than it. */
+  #events = 0;
   #models = $state<ModelOption[]>([]);
   #modelsError = $state<string | null>(null);
   #choosing = $state<string | null>(null);
@@ -63,14 +65,27 @@ class EngineState {
   }
 
   async refresh(): Promise<void> {
-    this.#status = await call('engine:status');
+    await this.#answer(call('engine:status'));
+  }
+
+  /**
+   * Take a status from an answer unless an engine event arrived while it was in flight: every
+   * change of the status is announced, so the latest event is at least as new (a slow answer
+   * read before extraction finished must not replace the 'complete' its event brought).
+   */
+  async #answer(request: Promise<EngineStatus>): Promise<void> {
+    const seen = this.#events;
+    const status = await request;
+    if (this.#events === seen) this.#status = status;
   }
 
   /** The project changes that carry a new engine status. */
   readonly follows: readonly ProjectChange[] = ['engine'];
 
   follow(event: ProjectChanged): void {
-    if (event.change === 'engine') this.#status = event.status;
+    if (event.change !== 'engine') return;
+    this.#events++;
+    this.#status = event.status;
   }
 
   async loadModels(): Promise<void> {
@@ -95,7 +110,7 @@ class EngineState {
     this.#choosing = key;
     this.#choiceError = null;
     try {
-      this.#status = await call('engine:chooseModel', { choice });
+      await this.#answer(call('engine:chooseModel', { choice }));
       return true;
     } catch (error) {
       const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : 'INTERNAL';
@@ -124,11 +139,11 @@ class EngineState {
   }
 
   async cancelFeatures(): Promise<void> {
-    this.#status = await call('engine:cancelFeatures');
+    await this.#answer(call('engine:cancelFeatures'));
   }
 
   async resumeFeatures(): Promise<void> {
-    this.#status = await call('engine:resumeFeatures');
+    await this.#answer(call('engine:resumeFeatures'));
   }
 }
 

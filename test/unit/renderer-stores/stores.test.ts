@@ -140,6 +140,33 @@ describe('classes, project and engine stores', () => {
   });
 });
 
+describe('engine store: answers and events', () => {
+  it('keeps the status an event brought over an answer that was in flight when it came', async () => {
+    const status = (state: 'running' | 'complete', done: number): EngineStatus => ({
+      choice: { kind: 'starter' },
+      modelId: 'm',
+      modelName: 'M',
+      backend: 'cpu',
+      backendNotes: [],
+      features: { state, done, total: 10, failed: 0, message: null },
+      modelVersion: 0,
+      training: false,
+    });
+    let answer!: (value: EngineStatus) => void;
+    answers.set('engine:status', () => new Promise<EngineStatus>((resolve) => (answer = resolve)));
+    const slow = engine.refresh();
+    await new Promise((resolve) => setImmediate(resolve));
+    engine.follow({ change: 'engine', status: status('complete', 10) });
+    answer(status('running', 3)); // read before extraction finished, delivered after its event
+    await slow;
+    expect(engine.status?.features).toMatchObject({ state: 'complete', done: 10 });
+    // with no event meanwhile, the answer is taken
+    answers.set('engine:status', () => status('running', 4));
+    await engine.refresh();
+    expect(engine.status?.features).toMatchObject({ state: 'running', done: 4 });
+  });
+});
+
 describe('engine store: ONNX model folders', () => {
   it('sends the ONNX preprocessing with the folder choice, and leaves it out for TF.js folders', async () => {
     const chosen: unknown[] = [];
