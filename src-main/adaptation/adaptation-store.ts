@@ -4,7 +4,8 @@ import { RECOMMENDED_STRATEGY, type LoopSettings, type ModelChoice, type QueueIt
 import { DEFAULT_ADMA_OPTIONS } from '../engine/adma/adma-strategy';
 import type { CentreRecord } from '../engine/adma/centre-set';
 import type { Prediction } from '../engine/loop/loop-jobs';
-import { toItem, type ImageRow } from '../project/image-index';
+import { toItem, UNSURE_COLUMN, type ImageRow } from '../project/image-index';
+import { isDecided } from '../../src-shared/requests/images';
 
 /**
  * Defaults chosen by the simulation study (bench/STUDY.md, "The product default"): the
@@ -152,7 +153,7 @@ export class AdaptationStore {
     if (rows.length === 0) return [];
     const items = this.db
       .prepare(
-        `SELECT r.round_id, i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at,
+        `SELECT r.round_id, i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at, ${UNSURE_COLUMN},
                 r.distinctiveness, r.uncertainty, r.score, r.reason, p.class_id AS suggested, p.probability
          FROM round_items r JOIN images i ON i.id = r.image_id
          LEFT JOIN labels l ON l.image_id = r.image_id
@@ -207,7 +208,7 @@ export class AdaptationStore {
         modelVersion: row.model_version,
         createdAt: row.created_at,
         items: queue,
-        labeled: queue.filter((q) => q.classId !== null).length,
+        labeled: queue.filter(isDecided).length,
         classesLabeled: until === null ? firsts.length : firsts.filter((first) => first <= until).length,
       };
     });

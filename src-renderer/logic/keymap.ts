@@ -9,6 +9,7 @@ export type KeyContext = 'label' | 'gallery' | 'other';
 export type Command =
   | { kind: 'label'; classId: number }
   | { kind: 'clear' }
+  | { kind: 'unsure' }
   | { kind: 'undo' }
   | { kind: 'redo' }
   | { kind: 'skip' }
@@ -106,6 +107,13 @@ export const bindings: readonly Binding[] = [
     contexts: ['label'],
     matches: (i) => plain(i) && i.key === 'ArrowRight',
     command: { kind: 'forward' },
+  },
+  {
+    keys: ['.'],
+    description: 'Unsure: you cannot decide; kept out of training, in its own gallery filter (press again to take the mark away)',
+    contexts: ['label'],
+    matches: (i) => plain(i) && (i.key === '.' || i.code === 'NumpadDecimal'),
+    command: { kind: 'unsure' },
   },
   {
     keys: ['Backspace', 'Delete'],

@@ -162,7 +162,7 @@ const refreshEvaluation = coalesce(async () => {
 /** The counts the label view's sequence length follows (the project store and class store are current). */
 function sourceCounts(): SourceCounts | null {
   const summary = project.summary;
-  return summary ? { imageCount: summary.imageCount, labeledCount: summary.labeledCount, classes: classes.list } : null;
+  return summary ? { imageCount: summary.imageCount, labeledCount: summary.labeledCount, unsureCount: summary.unsureCount, classes: classes.list } : null;
 }
 
 const refreshAfterScan = coalesce(async () => {

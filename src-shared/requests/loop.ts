@@ -71,7 +71,7 @@ export interface RoundInfo {
   modelVersion: number;
   createdAt: string;
   items: QueueItem[];
-  /** How many of the batch are labeled. */
+  /** How many of the batch are decided (labeled or marked unsure). */
   labeled: number;
   /**
    * Classes with at least one training label (outside the evaluation set) after this round:

@@ -43,6 +43,8 @@ export interface ProjectSummary {
   imageCount: number;
   unreadableCount: number;
   labeledCount: number;
+  /** Images marked unsure (not labeled, not counted in labeledCount). */
+  unsureCount: number;
   classCount: number;
 }
 
