@@ -5,7 +5,7 @@ import type { EngineStatus } from './requests/engine';
 import type { LabelAction } from './requests/labels';
 import type { RoundInfo } from './requests/loop';
 
-export type JobKind = 'scan' | 'download' | 'extract' | 'train' | 'export';
+export type JobKind = 'scan' | 'download' | 'extract' | 'train' | 'export' | 'import';
 
 export interface JobProgress {
   jobId: string;

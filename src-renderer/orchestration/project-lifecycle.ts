@@ -257,6 +257,7 @@ const JOB_FAILED: Record<JobKind, string> = {
   extract: 'Feature extraction stopped',
   train: 'Training failed',
   export: 'The export failed',
+  import: 'The import failed',
 };
 
 /** After a lost connection: re-read everything (other windows may have changed things). */

@@ -43,6 +43,7 @@ const item = (imageId: number, classId: number | null = null): QueueItem => ({
   hash: `h${imageId}`,
   classId,
   labeledAt: null,
+  unsure: false,
   distinctiveness: 0.5,
   uncertainty: null,
   score: 0.5,
