@@ -68,13 +68,15 @@ class ImageLookup {
    */
   find(entry: ParsedEntry): ImageRow[] | string {
     if (entry.hash !== null) return this.byHash.get(entry.hash) ?? 'no image in the project has the same content (rescan if it was added recently)';
-    const first = this.byPath(entry.path);
-    if (typeof first !== 'string') return [first];
+    let reason = this.byPath(entry.path);
+    if (typeof reason !== 'string') return [reason];
+    // Tried from the most to the least specific: the last one's reason (a bare name) says most.
     for (const alternative of entry.alternatives) {
       const found = this.byPath(alternative);
       if (typeof found !== 'string') return [found];
+      reason = found;
     }
-    return first;
+    return reason;
   }
 }
 
