@@ -204,14 +204,15 @@ export class ImageIndex {
     );
   }
 
-  counts(): { images: number; unreadable: number; labeled: number; unsure: number } {
+  counts(): { images: number; unreadable: number; labeled: number; unsure: number; importedSuggestions: number } {
     return this.db
       .prepare(
         `SELECT (SELECT COUNT(*) FROM images WHERE present = 1) AS images,
                 (SELECT COUNT(*) FROM unreadable) AS unreadable,
                 (SELECT COUNT(*) FROM labels l JOIN images i ON i.id = l.image_id WHERE i.present = 1) AS labeled,
-                (SELECT COUNT(*) FROM unsure u JOIN images i ON i.id = u.image_id WHERE i.present = 1) AS unsure`,
+                (SELECT COUNT(*) FROM unsure u JOIN images i ON i.id = u.image_id WHERE i.present = 1) AS unsure,
+                (SELECT COUNT(*) FROM imported_suggestions) AS importedSuggestions`,
       )
-      .get() as { images: number; unreadable: number; labeled: number; unsure: number };
+      .get() as { images: number; unreadable: number; labeled: number; unsure: number; importedSuggestions: number };
   }
 }

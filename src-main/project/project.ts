@@ -72,6 +72,7 @@ export class Project implements MediaSource {
       unreadableCount: counts.unreadable,
       labeledCount: counts.labeled,
       unsureCount: counts.unsure,
+      importedSuggestionCount: counts.importedSuggestions,
       classCount: this.classes.list().length,
     };
   }

@@ -45,6 +45,8 @@ export interface ProjectSummary {
   labeledCount: number;
   /** Images marked unsure (not labeled, not counted in labeledCount). */
   unsureCount: number;
+  /** Images with a suggestion imported from another model's predictions. */
+  importedSuggestionCount: number;
   classCount: number;
 }
 

@@ -148,7 +148,7 @@ describe.skipIf(!haveData)(`label formats on real photos${haveData ? '' : ' — 
     const project = await photoProject();
     project.classes.create('ants', undefined);
     project.classes.create('bees', undefined);
-    const entries = [...truth.entries()];
+    const entries: [string, string][] = [...truth.entries()];
     const tasks = entries.slice(0, 6).map(([rel, cls], i) => ({
       id: i + 1,
       data: { image: i % 2 === 0 ? `/data/local-files/?d=${encodeURIComponent(`mnt/${rel}`)}` : `/data/upload/7/0a1b2c3d-${rel.split('/')[1]}` },

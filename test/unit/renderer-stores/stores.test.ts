@@ -111,7 +111,7 @@ describe('loop store', () => {
 
 describe('classes, project and engine stores', () => {
   it('take the class list, counts and engine status from the changes they follow', () => {
-    const summary: ProjectSummary = { path: '/p', name: 'p', createdAt: '', schemaVersion: 1, imageCount: 10, unreadableCount: 0, labeledCount: 0, unsureCount: 0, classCount: 0 };
+    const summary: ProjectSummary = { path: '/p', name: 'p', createdAt: '', schemaVersion: 1, imageCount: 10, unreadableCount: 0, labeledCount: 0, unsureCount: 0, importedSuggestionCount: 0, classCount: 0 };
     answers.set('project:current', () => summary);
     classes.follow({ change: 'classes', classes: [cls(1, 0), cls(2, 0)] });
     expect(classes.byId.get(2)?.name).toBe('c2');
