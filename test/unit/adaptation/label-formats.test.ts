@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseLabelsJson, parsePredictionsCsv } from '../../../src-main/adaptation/label-formats';
+import { errorOf } from '../../support/error-of';
 
 const task = (image: string, choices: string[] | null, extra: Record<string, unknown> = {}) => ({
   id: 1,
@@ -12,15 +13,6 @@ const task = (image: string, choices: string[] | null, extra: Record<string, unk
   annotations: choices === null ? [] : [{ id: 1, was_cancelled: false, result: [{ from_name: 'choice', to_name: 'image', type: 'choices', value: { choices } }] }],
   ...extra,
 });
-
-function errorOf(run: () => unknown): Error {
-  try {
-    run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('no error');
-}
 
 describe('Label Studio JSON export', () => {
   it('reads the choice of each task, with the local-files path and the upload name as spellings to try', () => {

@@ -11,6 +11,7 @@ import { AdaptationStore } from '../../../src-main/adaptation/adaptation-store';
 import { projectDbPath } from '../../../src-main/project/project-db';
 import { Project } from '../../../src-main/project/project';
 import { imageFolder } from '../../support/image-folder';
+import { scannedProject } from '../../support/scanned-project';
 
 const projects: Project[] = [];
 afterEach(async () => {
@@ -18,11 +19,7 @@ afterEach(async () => {
 });
 
 async function setup(n = 5) {
-  const root = await imageFolder(n);
-  const project = Project.open(root, true);
-  projects.push(project);
-  await project.rescan();
-  const ids = project.images.list({ kind: 'all' }, 0, 100).items.map((i) => i.id);
+  const { root, project, ids } = await scannedProject(n, projects);
   const ant = project.classes.create('ant', undefined);
   return { root, project, ids, ant };
 }
