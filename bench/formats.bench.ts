@@ -88,6 +88,8 @@ try {
     log: () => {},
   });
   adaptation.evaluation.sample(400);
+  // Every photo labeled again for the export (the loop above ended on suggestions, with no labels).
+  await importFile(project, files.csv, 'labels', false);
   const transfer = adaptation.transfer;
   const t = performance.now();
   const report = await transfer.export({ destination: path.join(work, 'export'), model: false, labelsCsv: true, labelsJson: true, imageFolder: true, splitImageFolder: true, huggingFace: true });
