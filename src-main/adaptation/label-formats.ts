@@ -36,7 +36,13 @@ export interface ParsedEntry {
   probability: number | null;
   /** The file's content hash (SHA-256, as the scan computes it), when the entry is a file of a class folder. */
   hash: string | null;
+  /** The file puts the image in its evaluation (test, validation) split. */
+  evaluation: boolean;
 }
+
+/** Split names that mean a held-out set: its images join the project's evaluation set on import. */
+const EVALUATION_SPLITS = new Set(['evaluation', 'eval', 'test', 'testing', 'val', 'valid', 'validation']);
+export const isEvaluationSplit = (name: string | undefined): boolean => name !== undefined && EVALUATION_SPLITS.has(name.trim().toLowerCase());
 
 export interface EntryProblem {
   line: number;
@@ -63,6 +69,7 @@ const entry = (line: number, path: string, className: string, extra: Partial<Par
   unsure: false,
   probability: null,
   hash: null,
+  evaluation: false,
   ...extra,
 });
 
@@ -194,13 +201,15 @@ function parseAdmaJson(json: { [key: string]: Json }): ParsedFile {
   const problems: EntryProblem[] = [];
   (json.images as Json[]).forEach((image, i) => {
     if (isObject(image) && typeof image.path === 'string' && image.path !== '' && typeof image.class === 'string' && image.class !== '') {
-      entries.push(entry(i + 1, image.path, image.class));
+      entries.push(entry(i + 1, image.path, image.class, { evaluation: isEvaluationSplit(typeof image.split === 'string' ? image.split : undefined) }));
     } else problems.push({ line: i + 1, path: '', className: '', reason: 'malformed: images[] entry without a path and a class' });
   });
   const unsure = Array.isArray(json.unsure) ? json.unsure : [];
   unsure.forEach((image, i) => {
     const line = (json.images as Json[]).length + i + 1;
-    if (isObject(image) && typeof image.path === 'string' && image.path !== '') entries.push(entry(line, image.path, '', { unsure: true }));
+    if (isObject(image) && typeof image.path === 'string' && image.path !== '') {
+      entries.push(entry(line, image.path, '', { unsure: true, evaluation: isEvaluationSplit(typeof image.split === 'string' ? image.split : undefined) }));
+    }
     else problems.push({ line, path: '', className: '', reason: 'malformed: unsure[] entry without a path' });
   });
   return { format: 'ADMA Studio labels.json', entries, problems };
@@ -283,7 +292,7 @@ export function parsePredictionsCsv(text: string, source: string): ParsedFile {
 }
 
 /** Folder names that mean a split, not a class: `<root>/train/<class>/…` is read one level deeper. */
-const SPLIT_FOLDERS = new Set(['train', 'training', 'test', 'testing', 'val', 'valid', 'validation', 'eval', 'evaluation']);
+const SPLIT_FOLDERS = new Set(['train', 'training', ...EVALUATION_SPLITS]);
 
 async function sha256(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -315,7 +324,7 @@ export async function readClassFolders(root: string, onProgress?: (done: number,
       continue;
     }
     try {
-      entries.push(entry(0, file.relPath, parts[depth - 1]!.trim(), { hash: await sha256(file.absPath) }));
+      entries.push(entry(0, file.relPath, parts[depth - 1]!.trim(), { hash: await sha256(file.absPath), evaluation: split && isEvaluationSplit(parts[0]) }));
     } catch (error) {
       problems.push({ line: 0, path: file.relPath, className: parts[depth - 1]!, reason: `unreadable: ${errnoReason(error)}` });
     }
@@ -346,7 +355,7 @@ export function huggingFaceMetadata(root: string): string[] {
 export async function readHuggingFaceFolder(root: string, metadataFiles: readonly string[], onProgress?: (done: number, total: number) => void): Promise<ParsedFile> {
   const entries: ParsedEntry[] = [];
   const problems: EntryProblem[] = [];
-  const rows: { line: number; file: string; rel: string; className: string; hash: string | null }[] = [];
+  const rows: { line: number; file: string; rel: string; className: string; hash: string | null; evaluation: boolean }[] = [];
   for (const metadata of metadataFiles) {
     const dir = path.dirname(metadata);
     const prefix = path.relative(root, dir).split(path.sep).join('/');
@@ -375,13 +384,13 @@ export async function readHuggingFaceFolder(root: string, metadataFiles: readonl
         continue;
       }
       const hash = hashCol >= 0 && /^[0-9a-f]{64}$/.test(fields[hashCol] ?? '') ? (fields[hashCol] as string) : null;
-      rows.push({ line: info.lines, file: path.join(dir, name), rel: relOf(name), className, hash });
+      rows.push({ line: info.lines, file: path.join(dir, name), rel: relOf(name), className, hash, evaluation: isEvaluationSplit(prefix.split('/').pop()) });
     }
   }
   let done = 0;
   for (const row of rows) {
     try {
-      entries.push(entry(row.line, row.rel, row.className, { hash: row.hash ?? (await sha256(row.file)) }));
+      entries.push(entry(row.line, row.rel, row.className, { hash: row.hash ?? (await sha256(row.file)), evaluation: row.evaluation }));
     } catch (error) {
       problems.push({ line: row.line, path: row.rel, className: row.className, reason: `unreadable: ${errnoReason(error)}` });
     }

@@ -19,7 +19,8 @@ import { DEFAULT_HOTKEYS, MAX_CLASS_NAME } from '../project/class-store';
 import { parseLabelsCsv } from '../project/labels-csv';
 import type { Project } from '../project/project';
 import { errnoReason } from '../core/storage-errors';
-import { huggingFaceMetadata, parseLabelsJson, parsePredictionsCsv, readClassFolders, readHuggingFaceFolder, type ParsedEntry, type ParsedFile } from './label-formats';
+import { AdaptationStore } from './adaptation-store';
+import { huggingFaceMetadata, isEvaluationSplit, parseLabelsJson, parsePredictionsCsv, readClassFolders, readHuggingFaceFolder, type ParsedEntry, type ParsedFile } from './label-formats';
 
 type ImageRow = ReturnType<Project['images']['list']>['items'][number];
 
@@ -89,7 +90,14 @@ async function readLabelsFile(file: string, onProgress?: (done: number, total: n
   }
   const text = readText(file);
   if (/^\s*[[{]/.test(text.replace(/^\uFEFF/, ''))) return parseLabelsJson(text, file);
-  return { format: 'labels CSV (path, class)', entries: parseLabelsCsv(text, file).map((l) => ({ ...l, alternatives: [], unsure: false, probability: null, hash: null })), problems: [] };
+  return labelsCsvFile(text, file);
+}
+
+function labelsCsvFile(text: string, file: string): ParsedFile {
+  const entries = parseLabelsCsv(text, file).map(
+    (l): ParsedEntry => ({ line: l.line, path: l.path, className: l.className, alternatives: [], unsure: false, probability: null, hash: null, evaluation: isEvaluationSplit(l.split) }),
+  );
+  return { format: 'labels CSV (path, class)', entries, problems: [] };
 }
 
 function readText(file: string): string {
@@ -120,13 +128,11 @@ export async function importFile(project: Project, file: string, kind: ImportKin
 
 /** The labels CSV import (Labels → Import of a CSV, `labels:importCsv`). */
 export function importLabelsCsv(project: Project, csvPath: string, createClasses: boolean): ImportReport {
-  const text = readText(csvPath);
-  const entries = parseLabelsCsv(text, csvPath).map((l): ParsedEntry => ({ ...l, alternatives: [], unsure: false, probability: null, hash: null }));
-  return applyLabels(project, { format: 'labels CSV (path, class)', entries, problems: [] }, createClasses, csvPath);
+  return applyLabels(project, labelsCsvFile(readText(csvPath), csvPath), createClasses, csvPath);
 }
 
 function emptyReport(parsed: ParsedFile): ImportReport {
-  return { format: parsed.format, rows: parsed.entries.length + parsed.problems.length, labeled: 0, unsure: 0, suggested: 0, unchanged: 0, createdClasses: [], unmatched: [...parsed.problems] };
+  return { format: parsed.format, rows: parsed.entries.length + parsed.problems.length, labeled: 0, unsure: 0, suggested: 0, evaluation: 0, unchanged: 0, createdClasses: [], unmatched: [...parsed.problems] };
 }
 
 const targetKey = (e: ParsedEntry): string => (e.unsure ? '\u0000unsure' : e.className.toLowerCase());
@@ -219,6 +225,16 @@ function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolea
       report.labeled = pairs.filter((p) => !p.unsure).length;
       report.unsure = pairs.filter((p) => p.unsure).length;
     }
+    // The file's held-out split stays held out here: such images join the evaluation set, unless
+    // they were labeled or queried before (they may have been trained on already).
+    const store = new AdaptationStore(project.db);
+    const queried = store.queriedIds();
+    const evaluation = store.evaluationIds();
+    const held = planned
+      .filter(({ entry, image }) => entry.evaluation && image.classId === null && !image.unsure && !queried.has(image.id) && !evaluation.has(image.id))
+      .map(({ image }) => image.id);
+    store.addEvaluation(held);
+    report.evaluation = held.length;
   }).immediate();
   report.unmatched.sort((a, b) => a.line - b.line);
   project.wal.committed();

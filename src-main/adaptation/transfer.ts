@@ -93,7 +93,9 @@ export class Transfer {
   }
 
   importCsv(csvPath: string, createClasses: boolean): ImportReport {
-    return importLabelsCsv(this.ctx.project, csvPath, createClasses);
+    const report = importLabelsCsv(this.ctx.project, csvPath, createClasses);
+    if (report.evaluation > 0) this.ctx.changed('evaluation');
+    return report;
   }
 
   /** Labels from any supported file or class folders, or suggestions from a prediction CSV (progress: files hashed). */
@@ -102,6 +104,7 @@ export class Transfer {
     const report = await reporter.run(() => importFile(this.ctx.project, file, kind, createClasses, (done, total) => reporter.progress('read files', done, total)));
     // New suggestions: the label view reads them again, as after a new model.
     if (kind === 'suggestions' && report.suggested > 0) this.ctx.changed('model');
+    if (report.evaluation > 0) this.ctx.changed('evaluation');
     return report;
   }
 }

@@ -31,6 +31,11 @@ export interface ImportReport {
   unsure: number;
   /** Suggestions stored (a prediction CSV). */
   suggested: number;
+  /**
+   * Images put in the evaluation set because the file holds them in its evaluation (test,
+   * validation) split; only images that had no label and were never queried join it.
+   */
+  evaluation: number;
   unchanged: number;
   createdClasses: string[];
   /**

@@ -2,7 +2,8 @@
  * Issue 14.5 and 14.6 in Chromium against the built web host, on real photos
  * (../shared/data/hymenoptera): mark images unsure by key and find them in their gallery
  * filter; export with a train/evaluation split and a Hugging Face layout; import the split
- * ImageFolder into a fresh project of the same photos and find every label again.
+ * ImageFolder into a fresh project of the same photos and find every label again, and the
+ * evaluation split as its evaluation set.
  */
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs/promises';
@@ -184,6 +185,8 @@ test('mark unsure by key, export with a split, import into a fresh project: ever
   await expect(importDialog.getByTestId('import-format')).toContainText('class folders inside split folders (evaluation, train), matched by content');
   await expect(report).toContainText(new RegExp(`Labeled\\s*${labeled}`));
   await expect(report).toContainText(/Not applied\s*0/);
+  // The evaluation split is held out again: its photos form the new project's evaluation set.
+  await expect(report).toContainText(new RegExp(`To evaluation set\\s*${EVALUATION}`));
   await shot(page, 'formats-import-report.png');
   await importDialog.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByTestId('project-counts')).toContainText(`${labeled} labeled`);

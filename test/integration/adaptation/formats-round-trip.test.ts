@@ -110,6 +110,11 @@ describe.skipIf(!haveData)(`label formats on real photos${haveData ? '' : ' — 
       expect(imported.labeled, what).toBe(expected.length);
       expect(labelsOf(fresh), what).toEqual(expected);
       expect(fresh.summary().unsureCount, what).toBe(what === 'labels.json' ? 2 : 0);
+      // The evaluation split comes back as the evaluation set (labels.json: the unsure one in it too).
+      const held = [...new AdaptationStore(fresh.db).evaluationIds()].map((id) => fresh.images.get(id).relPath).sort();
+      const heldBefore = [...evaluationIds].map((id) => project.images.get(id).relPath).filter((p) => what === 'labels.json' || !unsure.includes(p)).sort();
+      expect(held, what).toEqual(heldBefore);
+      expect(imported.evaluation, what).toBe(heldBefore.length);
     }
   });
 
