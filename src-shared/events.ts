@@ -5,7 +5,7 @@ import type { EngineStatus } from './requests/engine';
 import type { LabelAction } from './requests/labels';
 import type { RoundInfo } from './requests/loop';
 
-export type JobKind = 'scan' | 'download' | 'extract' | 'train' | 'export' | 'check-labels';
+export type JobKind = 'scan' | 'download' | 'extract' | 'train' | 'export' | 'check-labels' | 'import';
 
 export interface JobProgress {
   jobId: string;
@@ -34,7 +34,7 @@ export type ProjectChanged =
   | { change: 'opened' | 'closed'; session: string; name: string }
   | { change: 'classes'; classes: ClassInfo[] }
   /** `action` is null for an import (many rows) or a deleted class. */
-  | { change: 'labels'; action: LabelAction | null; labeledCount: number; classes: ClassInfo[] }
+  | { change: 'labels'; action: LabelAction | null; labeledCount: number; unsureCount: number; classes: ClassInfo[] }
   | { change: 'engine'; status: EngineStatus }
   | { change: 'round'; round: RoundInfo }
   /** Something outside the app damaged the project and the app repaired it; say what may be lost. */

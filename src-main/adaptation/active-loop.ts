@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { AppError } from '../../src-shared/app-error';
 import type { LoopSettings, RoundInfo, Suggestion } from '../../src-shared/contract';
+import { isDecided } from '../../src-shared/requests/images';
 import { nextQueryTradeoff, type NextQueryTradeoff } from '../../src-shared/tradeoff';
 import { JobReporter } from '../core/job-reporter';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
@@ -117,7 +118,7 @@ export class ActiveLoop {
     });
     const settings = ctx.store.settings();
     const labels = ctx.trainingLabels();
-    const kept = open ? open.items.filter((q) => q.classId !== null) : [];
+    const kept = open ? open.items.filter(isDecided) : [];
     const batchSize = (open?.batchSize ?? settings.batchSize) - kept.length;
     const { t } = this.nextQuery(open ? open.index : ctx.store.roundCount());
     const items = await ctx.engine().request('loopSelect', {
@@ -127,7 +128,8 @@ export class ActiveLoop {
       batchSize,
       round: t,
       labeledIds: [...labels.keys()],
-      excludedIds: [...ctx.store.evaluationIds()],
+      // Unsure images are not asked again: the expert already said they cannot decide.
+      excludedIds: [...new Set([...ctx.store.evaluationIds(), ...ctx.project.labels.unsureIds()])],
       labeledClassCount: new Set(labels.values()).size,
       seed: ctx.seed,
     });

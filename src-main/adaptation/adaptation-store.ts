@@ -1,10 +1,11 @@
 /** The active loop's rows in the project database: model choice, settings, rounds, versions, evaluation set, predictions. */
 import type Database from 'better-sqlite3';
-import { RECOMMENDED_STRATEGY, type LoopSettings, type ModelChoice, type QueueItem, type RoundInfo, type ScheduleSetting, type StrategyName } from '../../src-shared/contract';
+import { RECOMMENDED_STRATEGY, type LoopSettings, type ModelChoice, type QueueItem, type RoundInfo, type ScheduleSetting, type StrategyName, type Suggestion } from '../../src-shared/contract';
 import { DEFAULT_ADMA_OPTIONS } from '../engine/adma/adma-strategy';
 import type { CentreRecord } from '../engine/adma/centre-set';
 import type { Prediction } from '../engine/loop/loop-jobs';
-import { toItem, type ImageRow } from '../project/image-index';
+import { toItem, UNSURE_COLUMN, type ImageRow } from '../project/image-index';
+import { isDecided } from '../../src-shared/requests/images';
 
 /**
  * Defaults chosen by the simulation study (bench/STUDY.md, "The product default"): the
@@ -152,12 +153,12 @@ export class AdaptationStore {
     if (rows.length === 0) return [];
     const items = this.db
       .prepare(
-        `SELECT r.round_id, i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at,
-                r.distinctiveness, r.uncertainty, r.score, r.reason, p.class_id AS suggested, p.probability
+        `SELECT r.round_id, i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at, ${UNSURE_COLUMN},
+                r.distinctiveness, r.uncertainty, r.score, r.reason, s.class_id AS imported, s.probability AS imported_probability,
+                p.class_id AS predicted, p.probability
          FROM round_items r JOIN images i ON i.id = r.image_id
          LEFT JOIN labels l ON l.image_id = r.image_id
-         LEFT JOIN predictions p ON p.image_id = r.image_id
-         LEFT JOIN classes c ON c.id = p.class_id AND c.deleted_at IS NULL
+         ${SUGGESTION_JOINS}
          WHERE r.round_id BETWEEN ? AND ? AND i.present = 1 ORDER BY r.round_id, r.position`,
       )
       .all(rows[rows.length - 1]!.id, rows[0]!.id) as (ImageRow & {
@@ -166,9 +167,8 @@ export class AdaptationStore {
       uncertainty: number | null;
       score: number | null;
       reason: string;
-      suggested: number | null;
-      probability: number | null;
-    })[];
+      predicted: number | null;
+    } & Omit<SuggestionRow, 'class_id'>)[];
     const byRound = new Map<number, QueueItem[]>(rows.map((row) => [row.id, []]));
     for (const i of items) {
       const { id, ...image } = toItem(i);
@@ -179,7 +179,7 @@ export class AdaptationStore {
         uncertainty: i.uncertainty,
         score: i.score,
         reason: i.reason,
-        suggestion: i.suggested !== null && i.probability !== null ? { classId: i.suggested, probability: i.probability } : null,
+        suggestion: suggestionOf({ ...i, class_id: i.predicted }),
       });
     }
     // Class discovery: the first training label of each live class, and when each round closed.
@@ -207,7 +207,7 @@ export class AdaptationStore {
         modelVersion: row.model_version,
         createdAt: row.created_at,
         items: queue,
-        labeled: queue.filter((q) => q.classId !== null).length,
+        labeled: queue.filter(isDecided).length,
         classesLabeled: until === null ? firsts.length : firsts.filter((first) => first <= until).length,
       };
     });
@@ -277,18 +277,20 @@ export class AdaptationStore {
   }
 
   /**
-   * The current model's class for one image. None for an evaluation image: a suggestion shown
-   * (and accepted with Enter) while labeling it would bias the honest estimate.
+   * The suggested class for one image: one imported from another model's predictions (the
+   * expert brought it in for this image, so it comes first), else the current model's. None
+   * for an evaluation image: a suggestion shown (and accepted with Enter) while labeling it
+   * would bias the honest estimate.
    */
-  suggestion(imageId: number): { classId: number; probability: number } | null {
+  suggestion(imageId: number): Suggestion | null {
     const row = this.db
       .prepare(
-        `SELECT p.class_id, p.probability FROM predictions p JOIN classes c ON c.id = p.class_id
-         WHERE p.image_id = ? AND c.deleted_at IS NULL
-           AND NOT EXISTS (SELECT 1 FROM evaluation_images e WHERE e.image_id = p.image_id)`,
+        `SELECT s.class_id AS imported, s.probability AS imported_probability, p.class_id, p.probability
+         FROM images i ${SUGGESTION_JOINS}
+         WHERE i.id = ? AND NOT EXISTS (SELECT 1 FROM evaluation_images e WHERE e.image_id = i.id)`,
       )
-      .get(imageId) as { class_id: number; probability: number } | undefined;
-    return row ? { classId: row.class_id, probability: row.probability } : null;
+      .get(imageId) as SuggestionRow | undefined;
+    return row ? suggestionOf(row) : null;
   }
 
   // ------------------------------------------------------------------ evaluation set
@@ -314,6 +316,24 @@ export class AdaptationStore {
       .all() as { image_id: number; class_id: number }[];
     return new Map(rows.map((r) => [r.image_id, r.class_id]));
   }
+}
+
+/** An image's imported suggestion and the current model's prediction, of live classes only. */
+const SUGGESTION_JOINS = `
+  LEFT JOIN imported_suggestions s ON s.image_id = i.id AND s.class_id IN (SELECT id FROM classes WHERE deleted_at IS NULL)
+  LEFT JOIN predictions p ON p.image_id = i.id AND p.class_id IN (SELECT id FROM classes WHERE deleted_at IS NULL)`;
+
+interface SuggestionRow {
+  imported: number | null;
+  imported_probability: number | null;
+  class_id: number | null;
+  probability: number | null;
+}
+
+function suggestionOf(row: SuggestionRow): Suggestion | null {
+  if (row.imported !== null && row.imported_probability !== null) return { classId: row.imported, probability: row.imported_probability, source: 'imported' };
+  if (row.class_id !== null && row.probability !== null) return { classId: row.class_id, probability: row.probability, source: 'model' };
+  return null;
 }
 
 function toVersion(row: Record<string, unknown>): VersionRow {

@@ -1,20 +1,26 @@
 /**
- * Labels from a CSV of `path,class` rows: paths relative to the project folder, absolute
- * paths inside it, or bare file names when unique. The whole file is planned before anything
- * changes: rows that cannot be matched (no such image, ambiguous name, unknown class) are
- * reported with their line and reason and the rest are applied; rows whose class could not be
- * created (too many classes, a name too long) refuse the whole import, with every such row
- * reported and nothing changed. What is applied is one transaction and one undoable action.
+ * Labels (and suggestions) from other tools' files: a labels CSV of `path,class` rows, a
+ * folder tree of class sub-folders, Label Studio and COCO JSON, ADMA Studio's own labels.json
+ * (label-formats.ts reads each), and prediction CSVs as suggestions. Images are matched by
+ * path (relative to the project folder, absolute inside it, or a bare file name when unique)
+ * or, for class folders, by content hash. The whole file is planned before anything changes:
+ * every entry that cannot be applied (no such image, ambiguous name, unknown class, two
+ * different answers for one image, malformed) is reported with its line or entry number and
+ * why, and the rest is applied; entries whose class could not be created (too many classes,
+ * a name too long) refuse the whole import, with every such entry reported and nothing
+ * changed. What is applied is one transaction and one undoable action.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
-import type { ImportReport } from '../../src-shared/contract';
+import type { ImportKind, ImportReport } from '../../src-shared/contract';
 import { isInside } from '../media/path-containment';
 import { DEFAULT_HOTKEYS, MAX_CLASS_NAME } from '../project/class-store';
-import { parseLabelsCsv, type LabelLine } from '../project/labels-csv';
+import { parseLabelsCsv } from '../project/labels-csv';
 import type { Project } from '../project/project';
 import { errnoReason } from '../core/storage-errors';
+import { AdaptationStore } from './adaptation-store';
+import { huggingFaceMetadata, isEvaluationSplit, parseLabelsJson, parsePredictionsCsv, readClassFolders, readHuggingFaceFolder, type ParsedEntry, type ParsedFile } from './label-formats';
 
 type ImageRow = ReturnType<Project['images']['list']>['items'][number];
 
@@ -23,98 +29,243 @@ function lineList(lines: readonly number[]): string {
   return lines.length > 10 ? `${shown} and ${lines.length - 10} more` : shown;
 }
 
-function findImage(project: Project, line: LabelLine, byRel: Map<string, ImageRow>, byName: Map<string, ImageRow[]>): ImageRow | string {
-  let rel = line.path.replace(/\\/g, '/');
-  if (path.isAbsolute(line.path)) {
-    if (!isInside(project.root, line.path)) return 'outside the project folder';
-    rel = path.relative(project.root, line.path).split(path.sep).join('/');
+const NO_SUCH_IMAGE = 'no such image in the project (rescan if it was added recently)';
+
+/** The project's images, looked up by relative path, by bare file name and by content hash. */
+class ImageLookup {
+  private readonly byRel = new Map<string, ImageRow>();
+  private readonly byName = new Map<string, ImageRow[]>();
+  private readonly byHash = new Map<string, ImageRow[]>();
+
+  constructor(private readonly project: Project) {
+    for (const image of project.images.list({ kind: 'all' }, 0, 10_000_000).items) {
+      this.byRel.set(image.relPath, image);
+      const name = image.relPath.split('/').pop() as string;
+      this.byName.set(name, [...(this.byName.get(name) ?? []), image]);
+      this.byHash.set(image.hash, [...(this.byHash.get(image.hash) ?? []), image]);
+    }
   }
-  rel = rel.replace(/^\.\//, '');
-  const exact = byRel.get(rel);
-  if (exact) return exact;
-  if (rel.includes('/')) return 'no such image in the project (rescan if it was added recently)';
-  const candidates = byName.get(rel) ?? [];
-  if (candidates.length > 1) {
-    return `ambiguous: ${candidates.length} images are named ${rel} (${candidates.slice(0, 3).map((c) => c.relPath).join(', ')}${candidates.length > 3 ? ', …' : ''}); give the path relative to the project folder`;
+
+  private byPath(given: string): ImageRow | string {
+    let rel = given.replace(/\\/g, '/');
+    if (path.isAbsolute(given)) {
+      if (!isInside(this.project.root, given)) return 'outside the project folder';
+      rel = path.relative(this.project.root, given).split(path.sep).join('/');
+    }
+    rel = rel.replace(/^\.\//, '');
+    const exact = this.byRel.get(rel);
+    if (exact) return exact;
+    if (rel.includes('/')) return NO_SUCH_IMAGE;
+    const candidates = this.byName.get(rel) ?? [];
+    if (candidates.length > 1) {
+      return `ambiguous: ${candidates.length} images are named ${rel} (${candidates.slice(0, 3).map((c) => c.relPath).join(', ')}${candidates.length > 3 ? ', …' : ''}); give the path relative to the project folder`;
+    }
+    return candidates[0] ?? NO_SUCH_IMAGE;
   }
-  return candidates[0] ?? 'no such image in the project (rescan if it was added recently)';
+
+  /**
+   * The images an entry names: every copy with its content hash (identical files get the
+   * same answer), else the image at its path or one of its other spellings; else why not.
+   */
+  find(entry: ParsedEntry): ImageRow[] | string {
+    if (entry.hash !== null) return this.byHash.get(entry.hash) ?? 'no image in the project has the same content (rescan if it was added recently)';
+    let reason = this.byPath(entry.path);
+    if (typeof reason !== 'string') return [reason];
+    // Tried from the most to the least specific: the last one's reason (a bare name) says most.
+    for (const alternative of entry.alternatives) {
+      const found = this.byPath(alternative);
+      if (typeof found !== 'string') return [found];
+      reason = found;
+    }
+    return reason;
+  }
 }
 
-export function importLabelsCsv(project: Project, csvPath: string, createClasses: boolean): ImportReport {
-  let text: string;
-  try {
-    text = fs.readFileSync(csvPath, 'utf8');
-  } catch (error) {
-    throw new AppError('UNREADABLE', `Cannot read ${csvPath}: ${errnoReason(error)}.`);
-  }
-  const lines = parseLabelsCsv(text, csvPath);
-  const images = project.images.list({ kind: 'all' }, 0, 10_000_000).items;
-  const byRel = new Map(images.map((i) => [i.relPath, i]));
-  const byName = new Map<string, ImageRow[]>();
-  for (const image of images) {
-    const name = image.relPath.split('/').pop() as string;
-    byName.set(name, [...(byName.get(name) ?? []), image]);
-  }
-  const live = project.classes.list();
-  const classes = new Map(live.map((c) => [c.name.toLowerCase(), c.id]));
-  const report: ImportReport = { rows: lines.length, labeled: 0, unchanged: 0, createdClasses: [], unmatched: [] };
 
-  // 1. Plan, without writing.
-  const planned: { line: LabelLine; image: ImageRow; className: string }[] = [];
-  const newClasses = new Map<string, { name: string; lines: number[] }>();
-  for (const line of lines) {
-    const miss = (reason: string) => report.unmatched.push({ line: line.line, path: line.path, className: line.className, reason });
-    const image = findImage(project, line, byRel, byName);
-    if (typeof image === 'string') {
-      miss(image);
+/** Read a labels file of any supported kind: a folder of class folders, a JSON file, or a labels CSV. */
+async function readLabelsFile(file: string, onProgress?: (done: number, total: number) => void): Promise<ParsedFile> {
+  if (fs.statSync(file).isDirectory()) {
+    const metadata = huggingFaceMetadata(file);
+    return metadata.length > 0 ? readHuggingFaceFolder(file, metadata, onProgress) : readClassFolders(file, onProgress);
+  }
+  const text = readText(file);
+  if (/^\s*[[{]/.test(text.replace(/^\uFEFF/, ''))) return parseLabelsJson(text, file);
+  return labelsCsvFile(text, file);
+}
+
+function labelsCsvFile(text: string, file: string): ParsedFile {
+  const entries = parseLabelsCsv(text, file).map(
+    (l): ParsedEntry => ({ line: l.line, path: l.path, className: l.className, alternatives: [], unsure: false, probability: null, hash: null, evaluation: isEvaluationSplit(l.split) }),
+  );
+  return { format: 'labels CSV (path, class)', entries, problems: [] };
+}
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new AppError('UNREADABLE', `Cannot read ${file}: ${errnoReason(error)}.`);
+  }
+}
+
+function checkExists(file: string): void {
+  try {
+    fs.statSync(file);
+  } catch (error) {
+    throw new AppError('UNREADABLE', `Cannot read ${file}: ${errnoReason(error)}.`);
+  }
+}
+
+/** Import `file` as labels (any supported format) or as suggestions (a prediction CSV). */
+export async function importFile(project: Project, file: string, kind: ImportKind, createClasses: boolean, onProgress?: (done: number, total: number) => void): Promise<ImportReport> {
+  checkExists(file);
+  if (kind === 'suggestions') {
+    if (fs.statSync(file).isDirectory()) throw new AppError('BAD_ARGUMENT', `${file} is a folder: suggestions come from a prediction CSV file.`);
+    return importSuggestions(project, parsePredictionsCsv(readText(file), file), path.basename(file));
+  }
+  return applyLabels(project, await readLabelsFile(file, onProgress), createClasses, file);
+}
+
+/** The labels CSV import (Labels → Import of a CSV, `labels:importCsv`). */
+export function importLabelsCsv(project: Project, csvPath: string, createClasses: boolean): ImportReport {
+  return applyLabels(project, labelsCsvFile(readText(csvPath), csvPath), createClasses, csvPath);
+}
+
+function emptyReport(parsed: ParsedFile): ImportReport {
+  return { format: parsed.format, rows: parsed.entries.length + parsed.problems.length, labeled: 0, unsure: 0, suggested: 0, evaluation: 0, unchanged: 0, createdClasses: [], unmatched: [...parsed.problems] };
+}
+
+const targetKey = (e: ParsedEntry): string => (e.unsure ? '\u0000unsure' : e.className.toLowerCase());
+const targetName = (e: ParsedEntry): string => (e.unsure ? 'unsure' : e.className);
+
+/**
+ * Entries that name one image with two different answers: none of them is applied, each is
+ * reported with the other lines. Agreeing repeats are one answer.
+ */
+function withoutConflicts(planned: { entry: ParsedEntry; image: ImageRow }[], report: ImportReport): { entry: ParsedEntry; image: ImageRow }[] {
+  const byImage = new Map<number, { entry: ParsedEntry; image: ImageRow }[]>();
+  for (const p of planned) byImage.set(p.image.id, [...(byImage.get(p.image.id) ?? []), p]);
+  const kept: { entry: ParsedEntry; image: ImageRow }[] = [];
+  for (const group of byImage.values()) {
+    const answers = new Set(group.map((p) => targetKey(p.entry)));
+    if (answers.size === 1) {
+      kept.push(group[0]!);
       continue;
     }
-    const key = line.className.toLowerCase();
-    if (!classes.has(key)) {
+    const summary = group.map((p) => `${p.entry.line > 0 ? `line ${p.entry.line}` : p.entry.path}: ${targetName(p.entry)}`).join('; ');
+    for (const p of group) report.unmatched.push({ line: p.entry.line, path: p.entry.path, className: targetName(p.entry), reason: `conflicting answers for ${p.image.relPath} (${summary}): none applied` });
+  }
+  return kept;
+}
+
+function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolean, source: string): ImportReport {
+  const lookup = new ImageLookup(project);
+  const live = project.classes.list();
+  const classes = new Map(live.map((c) => [c.name.toLowerCase(), c.id]));
+  const report = emptyReport(parsed);
+
+  // 1. Plan, without writing.
+  const matched: { entry: ParsedEntry; image: ImageRow }[] = [];
+  const newClasses = new Map<string, { name: string; lines: number[] }>();
+  for (const entry of parsed.entries) {
+    const miss = (reason: string) => report.unmatched.push({ line: entry.line, path: entry.path, className: targetName(entry), reason });
+    const images = lookup.find(entry);
+    if (typeof images === 'string') {
+      miss(images);
+      continue;
+    }
+    const key = entry.className.toLowerCase();
+    if (!entry.unsure && !classes.has(key)) {
       if (!createClasses) {
-        miss(`no class named "${line.className}"`);
+        miss(`no class named "${entry.className}"`);
         continue;
       }
-      const entry = newClasses.get(key) ?? { name: line.className, lines: [] };
-      entry.lines.push(line.line);
-      newClasses.set(key, entry);
+      const planned = newClasses.get(key) ?? { name: entry.className, lines: [] };
+      planned.lines.push(entry.line);
+      newClasses.set(key, planned);
     }
-    planned.push({ line, image, className: line.className });
+    for (const image of images) matched.push({ entry, image });
   }
+  const planned = withoutConflicts(matched, report);
 
   // 2. Refuse the whole import when a class cannot be created.
   const blocking: string[] = [];
+  const where = (lines: number[]) => (lines.every((l) => l === 0) ? `${lines.length} file${lines.length === 1 ? '' : 's'}` : `lines ${lineList(lines)}`);
   const tooLong = [...newClasses.values()].filter((c) => c.name.length > MAX_CLASS_NAME);
-  for (const c of tooLong) blocking.push(`lines ${lineList(c.lines)}: the class name "${c.name.slice(0, 40)}…" has ${c.name.length} characters; at most ${MAX_CLASS_NAME} are allowed`);
+  for (const c of tooLong) blocking.push(`${where(c.lines)}: the class name "${c.name.slice(0, 40)}…" has ${c.name.length} characters; at most ${MAX_CLASS_NAME} are allowed`);
   const room = DEFAULT_HOTKEYS.length - live.length;
   const creatable = [...newClasses.values()].filter((c) => c.name.length <= MAX_CLASS_NAME);
   if (creatable.length > room) {
     const over = creatable.slice(room);
     blocking.push(
       `the file names ${newClasses.size} new classes but the project has ${live.length} of at most ${DEFAULT_HOTKEYS.length}: ` +
-        `lines ${lineList(over.flatMap((c) => c.lines).sort((a, b) => a - b))} would need classes ${over.length > 3 ? `${over.slice(0, 3).map((c) => `"${c.name}"`).join(', ')} and ${over.length - 3} more` : over.map((c) => `"${c.name}"`).join(', ')} beyond that`,
+        `${where(over.flatMap((c) => c.lines).sort((a, b) => a - b))} would need classes ${over.length > 3 ? `${over.slice(0, 3).map((c) => `"${c.name}"`).join(', ')} and ${over.length - 3} more` : over.map((c) => `"${c.name}"`).join(', ')} beyond that`,
     );
   }
   if (blocking.length > 0) {
-    throw new AppError('CONFLICT', `Nothing was imported from ${csvPath}; no class or label was changed:\n  ${blocking.join('\n  ')}`);
+    throw new AppError('CONFLICT', `Nothing was imported from ${source}; no class or label was changed:\n  ${blocking.join('\n  ')}`);
   }
 
   // 3. Apply: one transaction, one undoable action.
   project.db.transaction(() => {
     for (const c of newClasses.values()) {
+      // A class only entries in conflict named is not created.
+      if (!planned.some((p) => !p.entry.unsure && p.entry.className.toLowerCase() === c.name.toLowerCase())) continue;
       classes.set(c.name.toLowerCase(), project.classes.create(c.name, undefined).id);
       report.createdClasses.push(c.name);
     }
-    const pairs: { imageId: number; classId: number }[] = [];
-    for (const p of planned) {
-      const classId = classes.get(p.className.toLowerCase()) as number;
-      if (p.image.classId === classId) report.unchanged++;
-      else pairs.push({ imageId: p.image.id, classId });
+    const pairs: { imageId: number; classId: number | null; unsure: boolean }[] = [];
+    for (const { entry, image } of planned) {
+      const classId = entry.unsure ? null : (classes.get(entry.className.toLowerCase()) as number);
+      if (entry.unsure ? image.unsure : image.classId === classId) report.unchanged++;
+      else pairs.push({ imageId: image.id, classId, unsure: entry.unsure });
     }
     if (pairs.length > 0) {
-      const action = project.labels.setMany(pairs, project.images.existingIds(pairs.map((p) => p.imageId)));
-      report.labeled = action.imageIds.length;
+      project.labels.setMany(pairs, project.images.existingIds(pairs.map((p) => p.imageId)));
+      report.labeled = pairs.filter((p) => !p.unsure).length;
+      report.unsure = pairs.filter((p) => p.unsure).length;
     }
+    // The file's held-out split stays held out here: such images join the evaluation set, unless
+    // they were labeled or queried before (they may have been trained on already).
+    const store = new AdaptationStore(project.db);
+    const queried = store.queriedIds();
+    const evaluation = store.evaluationIds();
+    const held = planned
+      .filter(({ entry, image }) => entry.evaluation && image.classId === null && !image.unsure && !queried.has(image.id) && !evaluation.has(image.id))
+      .map(({ image }) => image.id);
+    store.addEvaluation(held);
+    report.evaluation = held.length;
   }).immediate();
+  report.unmatched.sort((a, b) => a.line - b.line);
+  project.wal.committed();
+  return report;
+}
+
+/**
+ * Another model's predictions, kept as suggestions (never as labels): shown while labeling
+ * with their probability, as the project's own model's are. A new import replaces the
+ * suggestion of each image it names; classes are never created for them.
+ */
+function importSuggestions(project: Project, parsed: ParsedFile, source: string): ImportReport {
+  const lookup = new ImageLookup(project);
+  const classes = new Map(project.classes.list().map((c) => [c.name.toLowerCase(), c.id]));
+  const report = emptyReport(parsed);
+  const rows: { imageId: number; classId: number; probability: number }[] = [];
+  for (const entry of parsed.entries) {
+    const miss = (reason: string) => report.unmatched.push({ line: entry.line, path: entry.path, className: entry.className, reason });
+    const images = lookup.find(entry);
+    const classId = classes.get(entry.className.toLowerCase());
+    if (typeof images === 'string') miss(images);
+    else if (classId === undefined) miss(`no class named "${entry.className}" (suggestions never create classes)`);
+    else for (const image of images) rows.push({ imageId: image.id, classId, probability: entry.probability as number });
+  }
+  const now = new Date().toISOString();
+  const upsert = project.db.prepare('INSERT OR REPLACE INTO imported_suggestions (image_id, class_id, probability, source, imported_at) VALUES (?, ?, ?, ?, ?)');
+  project.db.transaction(() => {
+    for (const r of rows) upsert.run(r.imageId, r.classId, r.probability, source, now);
+  }).immediate();
+  project.wal.committed();
+  report.suggested = rows.length;
+  report.unmatched.sort((a, b) => a.line - b.line);
   return report;
 }

@@ -3,14 +3,14 @@ import type { CalibrationView } from '../../src-shared/contract';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
-import type { ExportReport, ExportRequest, ImportReport } from '../../src-shared/contract';
+import type { ExportReport, ExportRequest, ImportKind, ImportReport } from '../../src-shared/contract';
 import { JobReporter } from '../core/job-reporter';
 import { knownError } from '../core/storage-errors';
 import { abandonExport, completeExport, prepareExportTarget } from '../engine/export/export-target';
 import type { AdaptationContext } from './adaptation-context';
 import type { Evaluation } from './evaluation';
-import { copyImageFolder, labeledImages, labelsCsv, labelsJson } from './labels-export';
-import { importLabelsCsv } from './labels-import';
+import { copyImageFolder, labeledImages, labelsCsv, labelsJson, unsureCsv, unsureImages, writeHuggingFace } from './labels-export';
+import { importFile, importLabelsCsv } from './labels-import';
 import { writeLearningCurveFiles } from './learning-curve-image';
 import type { PoolSession } from './pool-session';
 
@@ -22,7 +22,7 @@ export class Transfer {
 
   async export(request: ExportRequest): Promise<ExportReport> {
     const { ctx } = this;
-    if (!request.model && !request.labelsCsv && !request.labelsJson && !request.imageFolder) {
+    if (!request.model && !request.labelsCsv && !request.labelsJson && !request.imageFolder && !request.huggingFace) {
       throw new AppError('BAD_ARGUMENT', 'Choose at least one thing to export.');
     }
     const latest = ctx.store.latestVersion();
@@ -35,8 +35,9 @@ export class Transfer {
       const files: string[] = [];
       const evaluation = ctx.store.evaluationIds();
       const images = labeledImages(ctx.project, evaluation);
+      const unsure = unsureImages(ctx.project, evaluation);
       const classes = ctx.project.classes.list();
-      const steps = (request.model ? 1 : 0) + (request.imageFolder ? images.length : 0) + 1;
+      const steps = (request.model ? 1 : 0) + (request.imageFolder ? images.length : 0) + (request.huggingFace ? images.length : 0) + 1;
       let done = 0;
       reporter.progress('export', done, steps, true);
       if (request.model && latest) {
@@ -68,13 +69,23 @@ export class Transfer {
         files.push('labels.csv');
       }
       if (request.labelsJson) {
-        fs.writeFileSync(path.join(dest, 'labels.json'), labelsJson(images, classes.map((c) => c.name), ctx.project.summary().name), { flag: 'wx' });
+        fs.writeFileSync(path.join(dest, 'labels.json'), labelsJson(images, classes.map((c) => c.name), ctx.project.summary().name, unsure), { flag: 'wx' });
         files.push('labels.json');
       }
+      // Unsure images have no class: listed apart beside any labels or images (see labels-export.ts).
+      if (unsure.length > 0 && (request.labelsCsv || request.labelsJson || request.imageFolder || request.huggingFace)) {
+        fs.writeFileSync(path.join(dest, 'unsure.csv'), unsureCsv(unsure), { flag: 'wx' });
+        files.push('unsure.csv');
+      }
       if (request.imageFolder) {
-        const copied = await copyImageFolder(ctx.project.root, path.join(dest, 'images'), images, (n) => reporter.progress('copy images', done + n, steps));
+        const copied = await copyImageFolder(ctx.project.root, path.join(dest, 'images'), images, (n) => reporter.progress('copy images', done + n, steps), request.splitImageFolder === true);
         done += images.length;
         files.push(...copied.map((f) => path.join('images', f)));
+      }
+      if (request.huggingFace) {
+        const copied = await writeHuggingFace(ctx.project.root, path.join(dest, 'huggingface'), images, (n) => reporter.progress('copy images', done + n, steps));
+        done += images.length;
+        files.push(...copied.map((f) => path.join('huggingface', f)));
       }
       completeExport(target);
       reporter.progress('export', steps, steps, true);
@@ -86,7 +97,19 @@ export class Transfer {
   }
 
   importCsv(csvPath: string, createClasses: boolean): ImportReport {
-    return importLabelsCsv(this.ctx.project, csvPath, createClasses);
+    const report = importLabelsCsv(this.ctx.project, csvPath, createClasses);
+    if (report.evaluation > 0) this.ctx.changed('evaluation');
+    return report;
+  }
+
+  /** Labels from any supported file or class folders, or suggestions from a prediction CSV (progress: files hashed). */
+  async importFile(file: string, kind: ImportKind, createClasses: boolean): Promise<ImportReport> {
+    const reporter = new JobReporter(this.ctx.events, 'import');
+    const report = await reporter.run(() => importFile(this.ctx.project, file, kind, createClasses, (done, total) => reporter.progress('read files', done, total)));
+    // New suggestions: the label view reads them again, as after a new model.
+    if (kind === 'suggestions' && report.suggested > 0) this.ctx.changed('model');
+    if (report.evaluation > 0) this.ctx.changed('evaluation');
+    return report;
   }
 }
 

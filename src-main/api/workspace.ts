@@ -99,8 +99,14 @@ export class Workspace {
    * or query when due (`loop` false: nothing was labeled, as in an import that matched no row).
    */
   labelsChanged(action: LabelAction | null, loop = true): void {
-    const project = this.requireProject();
-    this.events.emit('project:changed', { change: 'labels', action, labeledCount: project.summary().labeledCount, classes: project.classes.list() });
+    const summary = this.requireProject().summary();
+    this.events.emit('project:changed', {
+      change: 'labels',
+      action,
+      labeledCount: summary.labeledCount,
+      unsureCount: summary.unsureCount,
+      classes: this.requireProject().classes.list(),
+    });
     if (loop) this.adaptation().loop.onLabelsChanged();
   }
 

@@ -21,10 +21,14 @@ export interface ImageRow {
   hash: string;
   class_id: number | null;
   labeled_at: string | null;
+  unsure: number;
 }
 
+/** 1 when the image is marked unsure (label-store.ts: then it has no label row). */
+export const UNSURE_COLUMN = 'EXISTS (SELECT 1 FROM unsure u WHERE u.image_id = i.id) AS unsure';
+
 const SELECT_ITEM = `
-  SELECT i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at
+  SELECT i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at, ${UNSURE_COLUMN}
   FROM images i LEFT JOIN labels l ON l.image_id = i.id`;
 
 export function toItem(row: ImageRow): ImageItem {
@@ -38,6 +42,7 @@ export function toItem(row: ImageRow): ImageItem {
     hash: row.hash,
     classId: row.class_id,
     labeledAt: row.labeled_at,
+    unsure: row.unsure === 1,
   };
 }
 
@@ -46,7 +51,9 @@ function filterSql(filter: ImageFilter): { where: string; params: unknown[] } {
     case 'all':
       return { where: 'i.present = 1', params: [] };
     case 'unlabeled':
-      return { where: 'i.present = 1 AND l.class_id IS NULL', params: [] };
+      return { where: 'i.present = 1 AND l.class_id IS NULL AND i.id NOT IN (SELECT image_id FROM unsure)', params: [] };
+    case 'unsure':
+      return { where: 'i.present = 1 AND i.id IN (SELECT image_id FROM unsure)', params: [] };
     case 'labeled':
       return { where: 'i.present = 1 AND l.class_id IS NOT NULL', params: [] };
     case 'class':
@@ -170,7 +177,7 @@ export class ImageIndex {
     const total = (this.db.prepare(`SELECT COUNT(*) AS n ${joinsFor(filter, null)} WHERE ${where}`).get(...params) as { n: number }).n;
     const rows = this.db
       .prepare(
-        `SELECT i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at
+        `SELECT i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at, ${UNSURE_COLUMN}
          ${joinsFor(filter, sort)} WHERE ${where} ${orderSql(sort)} LIMIT ? OFFSET ?`,
       )
       .all(...params, limit, offset) as ImageRow[];
@@ -213,13 +220,15 @@ export class ImageIndex {
     );
   }
 
-  counts(): { images: number; unreadable: number; labeled: number } {
+  counts(): { images: number; unreadable: number; labeled: number; unsure: number; importedSuggestions: number } {
     return this.db
       .prepare(
         `SELECT (SELECT COUNT(*) FROM images WHERE present = 1) AS images,
                 (SELECT COUNT(*) FROM unreadable) AS unreadable,
-                (SELECT COUNT(*) FROM labels l JOIN images i ON i.id = l.image_id WHERE i.present = 1) AS labeled`,
+                (SELECT COUNT(*) FROM labels l JOIN images i ON i.id = l.image_id WHERE i.present = 1) AS labeled,
+                (SELECT COUNT(*) FROM unsure u JOIN images i ON i.id = u.image_id WHERE i.present = 1) AS unsure,
+                (SELECT COUNT(*) FROM imported_suggestions) AS importedSuggestions`,
       )
-      .get() as { images: number; unreadable: number; labeled: number };
+      .get() as { images: number; unreadable: number; labeled: number; unsure: number; importedSuggestions: number };
   }
 }

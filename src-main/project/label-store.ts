@@ -3,6 +3,17 @@
  * one undoable unit; undo and redo append history rows rather than erase any, so the audit
  * trail keeps every change with who and when. Every write is one transaction, committed
  * before the call returns.
+ *
+ * Invariants:
+ * - An image is in exactly one of three states: unlabeled (no row), labeled (one `labels`
+ *   row with its class) or unsure (one `unsure` row: the expert looked and cannot decide).
+ *   Never both rows: `writeAll` is the only writer of either table and removes one when it
+ *   writes the other, so giving an unsure image a class ends its unsure mark.
+ * - Unsure is not a class: `labels` holds only real classes, so everything that reads
+ *   training labels (training, the evaluation score, exports of labels) never sees it.
+ * - Every change of state (class or unsure) is one `label_history` row with the state before
+ *   and after (`old_/new_class_id`, `old_/new_unsure`), so undo and redo restore an unsure
+ *   mark exactly like a class.
  */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
@@ -19,10 +30,20 @@ interface HistoryRow {
   new_class_id: number | null;
   old_name: string | null;
   new_name: string | null;
+  old_unsure: number;
+  new_unsure: number;
   kind: HistoryKind;
   actor: string;
   at: string;
 }
+
+/** What the expert decided for one image: a class, unsure (classId null), or nothing. Unsure implies no class. */
+export interface LabelState {
+  classId: number | null;
+  unsure: boolean;
+}
+
+const UNLABELED: LabelState = { classId: null, unsure: false };
 
 export class LabelStore {
   constructor(
@@ -31,43 +52,53 @@ export class LabelStore {
   ) {}
 
   /**
-   * The write of many labels as three set-based statements over a JSON array of
-   * [imageId, classId] pairs (in order): the history rows of the images whose class changes
-   * (read before the change), then the removals and the upserts. Per image, four statements
-   * took ~1 s for a bulk label of 100,000 on the host's main thread. Prepared once.
+   * The write of many label states as set-based statements over a JSON array of
+   * [imageId, classId, unsure] triples (in order, unsure 0 whenever there is a class): the
+   * history rows of the images whose state changes (read before the change), then the
+   * removals and upserts of `labels` and `unsure`. Per image, six statements took ~1 s for a
+   * bulk label of 100,000 on the host's main thread. Prepared once.
    */
   private readonly stmt = (() => {
-    const pairs = `SELECT j.key AS seq, json_extract(j.value, '$[0]') AS image_id, json_extract(j.value, '$[1]') AS class_id FROM json_each(@pairs) j`;
-    let prepared: Record<'history' | 'remove' | 'upsert', Database.Statement> | null = null;
+    const triples = `SELECT j.key AS seq, json_extract(j.value, '$[0]') AS image_id, json_extract(j.value, '$[1]') AS class_id, json_extract(j.value, '$[2]') AS unsure FROM json_each(@pairs) j`;
+    const wasUnsure = 'CASE WHEN l.class_id IS NULL AND u.image_id IS NOT NULL THEN 1 ELSE 0 END';
+    let prepared: Record<'history' | 'remove' | 'upsert' | 'removeUnsure' | 'markUnsure', Database.Statement> | null = null;
     return () =>
       (prepared ??= {
         history: this.db.prepare(
-          `WITH t AS (${pairs})
-           INSERT INTO label_history (action_id, image_id, old_class_id, new_class_id, kind, actor, at)
-           SELECT @action, t.image_id, l.class_id, t.class_id, @kind, @actor, @now
-           FROM t LEFT JOIN labels l ON l.image_id = t.image_id WHERE l.class_id IS NOT t.class_id ORDER BY t.seq`,
+          `WITH t AS (${triples})
+           INSERT INTO label_history (action_id, image_id, old_class_id, new_class_id, old_unsure, new_unsure, kind, actor, at)
+           SELECT @action, t.image_id, l.class_id, t.class_id, ${wasUnsure}, t.unsure, @kind, @actor, @now
+           FROM t LEFT JOIN labels l ON l.image_id = t.image_id LEFT JOIN unsure u ON u.image_id = t.image_id
+           WHERE l.class_id IS NOT t.class_id OR ${wasUnsure} <> t.unsure ORDER BY t.seq`,
         ),
-        remove: this.db.prepare(`DELETE FROM labels WHERE image_id IN (SELECT image_id FROM (${pairs}) WHERE class_id IS NULL)`),
+        remove: this.db.prepare(`DELETE FROM labels WHERE image_id IN (SELECT image_id FROM (${triples}) WHERE class_id IS NULL)`),
         upsert: this.db.prepare(
           `INSERT INTO labels (image_id, class_id, labeled_at, actor)
-           SELECT image_id, class_id, @now, @actor FROM (${pairs}) WHERE class_id IS NOT NULL
+           SELECT image_id, class_id, @now, @actor FROM (${triples}) WHERE class_id IS NOT NULL
            ON CONFLICT(image_id) DO UPDATE SET class_id = excluded.class_id, labeled_at = excluded.labeled_at, actor = excluded.actor
            WHERE labels.class_id IS NOT excluded.class_id`,
+        ),
+        removeUnsure: this.db.prepare(`DELETE FROM unsure WHERE image_id IN (SELECT image_id FROM (${triples}) WHERE unsure = 0)`),
+        markUnsure: this.db.prepare(
+          `INSERT INTO unsure (image_id, marked_at, actor) SELECT image_id, @now, @actor FROM (${triples}) WHERE unsure = 1
+           ON CONFLICT(image_id) DO NOTHING`,
         ),
       });
   })();
 
   /**
-   * Give each image its class (the last pair of an image wins), with a history row for each
-   * image whose class changed (unchanged images get none); returns how many changed.
+   * Give each image its state (a class ends an unsure mark), with a history row for each image
+   * whose state changed (unchanged images get none); returns how many changed. The only writer
+   * of `labels` and `unsure`: it keeps at most one of the two rows per image.
    */
-  private writeAll(targets: ReadonlyMap<number, number | null>, actionId: number | null, kind: HistoryKind, now: string): number {
-    const pairs = JSON.stringify([...targets]);
-    const params = { pairs, action: actionId, kind, actor: this.actor, now };
-    const changed = this.stmt().history.run(params).changes;
+  private writeAll(targets: ReadonlyMap<number, LabelState>, actionId: number | null, kind: HistoryKind, now: string): number {
+    const pairs = JSON.stringify([...targets].map(([imageId, state]) => [imageId, state.classId, state.classId === null && state.unsure ? 1 : 0]));
+    const changed = this.stmt().history.run({ pairs, action: actionId, kind, actor: this.actor, now }).changes;
     if (changed === 0) return 0;
     this.stmt().remove.run({ pairs });
     this.stmt().upsert.run({ pairs, now, actor: this.actor });
+    this.stmt().removeUnsure.run({ pairs });
+    this.stmt().markUnsure.run({ pairs, now, actor: this.actor });
     return changed;
   }
 
@@ -76,8 +107,21 @@ export class LabelStore {
     return this.setMany(imageIds.map((imageId) => ({ imageId, classId })), validImages);
   }
 
-  /** One undoable action that gives each image its own class (bulk labeling, CSV import). */
-  setMany(pairs: readonly { imageId: number; classId: number | null }[], validImages: Set<number>): LabelAction {
+  /** Mark images unsure (or take the mark away: they become unlabeled); one undoable action. */
+  setUnsure(imageIds: readonly number[], unsure: boolean, validImages: Set<number>): LabelAction {
+    return this.setMany(imageIds.map((imageId) => ({ imageId, classId: null, unsure })), validImages);
+  }
+
+  /** Ids of the present images marked unsure. */
+  unsureIds(): Set<number> {
+    return new Set(this.db.prepare('SELECT u.image_id FROM unsure u JOIN images i ON i.id = u.image_id WHERE i.present = 1').pluck().all() as number[]);
+  }
+
+  /**
+   * One undoable action that gives each image its own state (bulk labeling, imports). A pair
+   * without `unsure` means a class (or unlabeled when its class is null).
+   */
+  setMany(pairs: readonly { imageId: number; classId: number | null; unsure?: boolean }[], validImages: Set<number>): LabelAction {
     const missing = pairs.filter((p) => !validImages.has(p.imageId));
     if (missing.length > 0) {
       throw new AppError('NOT_FOUND', `${missing.length} of the images are no longer in the project (first: id ${missing[0]!.imageId}). Rescan and try again.`);
@@ -89,29 +133,32 @@ export class LabelStore {
       const actionId = Number(
         this.db.prepare("INSERT INTO label_actions (state, created_at, state_changed_at) VALUES ('done', ?, ?)").run(now, now).lastInsertRowid,
       );
-      const last = new Map<number, number | null>();
-      for (const p of pairs) last.set(p.imageId, p.classId);
+      const last = new Map<number, LabelState>();
+      for (const p of pairs) last.set(p.imageId, { classId: p.classId, unsure: p.classId === null && p.unsure === true });
       const changed = this.writeAll(last, actionId, 'set', now);
       if (changed === 0) this.db.prepare('DELETE FROM label_actions WHERE id = ?').run(actionId);
-      return { actionId: changed === 0 ? 0 : actionId, imageIds: [...last.keys()], classIds: [...last.values()] };
+      const states = [...last.values()];
+      return { actionId: changed === 0 ? 0 : actionId, imageIds: [...last.keys()], classIds: states.map((s) => s.classId), unsure: states.map((s) => s.unsure) };
     }).immediate();
   }
 
   private replay(actionId: number, direction: 'undo' | 'redo', now: string): LabelAction {
     const rows = this.db
-      .prepare("SELECT image_id, old_class_id, new_class_id FROM label_history WHERE action_id = ? AND kind = 'set' ORDER BY id")
-      .all(actionId) as { image_id: number; old_class_id: number | null; new_class_id: number | null }[];
+      .prepare("SELECT image_id, old_class_id, new_class_id, old_unsure, new_unsure FROM label_history WHERE action_id = ? AND kind = 'set' ORDER BY id")
+      .all(actionId) as { image_id: number; old_class_id: number | null; new_class_id: number | null; old_unsure: number; new_unsure: number }[];
     // A class deleted since then cannot come back: the image stays unlabeled.
     const alive = new Set(this.db.prepare('SELECT id FROM classes WHERE deleted_at IS NULL').pluck().all() as number[]);
-    const targets = new Map<number, number | null>();
+    const targets = new Map<number, LabelState>();
     for (const row of direction === 'undo' ? [...rows].reverse() : rows) {
-      const target = direction === 'undo' ? row.old_class_id : row.new_class_id;
-      targets.set(row.image_id, target !== null && alive.has(target) ? target : null);
+      const target: LabelState =
+        direction === 'undo' ? { classId: row.old_class_id, unsure: row.old_unsure === 1 } : { classId: row.new_class_id, unsure: row.new_unsure === 1 };
+      targets.set(row.image_id, target.classId === null || alive.has(target.classId) ? target : UNLABELED);
     }
     this.writeAll(targets, actionId, direction, now);
-    // Every image of the action now has its target: the class each one shows.
+    // Every image of the action now has its target: the state each one shows.
     const imageIds = rows.map((r) => r.image_id);
-    return { actionId, imageIds, classIds: imageIds.map((id) => targets.get(id) ?? null) };
+    const states = imageIds.map((id) => targets.get(id) ?? UNLABELED);
+    return { actionId, imageIds, classIds: states.map((s) => s.classId), unsure: states.map((s) => s.classId === null && s.unsure) };
   }
 
   undo(): LabelAction | null {
@@ -141,14 +188,14 @@ export class LabelStore {
   /** Unlabel every image of a class being deleted; recorded in the history, not undoable. */
   clearClass(classId: number, now: string): number {
     const images = this.db.prepare('SELECT image_id FROM labels WHERE class_id = ?').pluck().all(classId) as number[];
-    this.writeAll(new Map(images.map((id) => [id, null])), null, 'class-deleted', now);
+    this.writeAll(new Map(images.map((id) => [id, UNLABELED])), null, 'class-deleted', now);
     return images.length;
   }
 
   history(imageId: number | undefined, limit: number): HistoryEntry[] {
     const rows = this.db
       .prepare(
-        `SELECT h.id, h.action_id, h.image_id, i.rel_path, h.old_class_id, h.new_class_id,
+        `SELECT h.id, h.action_id, h.image_id, i.rel_path, h.old_class_id, h.new_class_id, h.old_unsure, h.new_unsure,
                 o.name AS old_name, n.name AS new_name, h.kind, h.actor, h.at
          FROM label_history h JOIN images i ON i.id = h.image_id
          LEFT JOIN classes o ON o.id = h.old_class_id LEFT JOIN classes n ON n.id = h.new_class_id
@@ -164,6 +211,8 @@ export class LabelStore {
       newClassId: r.new_class_id,
       oldClassName: r.old_name,
       newClassName: r.new_name,
+      oldUnsure: r.old_unsure === 1,
+      newUnsure: r.new_unsure === 1,
       kind: r.kind,
       actor: r.actor,
       at: r.at,

@@ -15,6 +15,8 @@ export interface LabelLine {
   line: number;
   path: string;
   className: string;
+  /** The `split` column's value, when the header has one (ADMA Studio's export: training or evaluation). */
+  split?: string;
 }
 
 interface Row {
@@ -79,22 +81,22 @@ function lineList(lines: readonly number[]): string {
 export function parseLabelsCsv(text: string, source: string): LabelLine[] {
   const { rows, problems } = readRows(text);
   const out: LabelLine[] = [];
-  let columns: { path: number; className: number; width: number } | null = null;
+  let columns: { path: number; className: number; split: number; width: number } | null = null;
   const first = rows[0];
   if (first) {
     const names = first.fields.map((f) => f.toLowerCase());
     if (names.includes('path') && names.includes('class')) {
-      columns = { path: names.indexOf('path'), className: names.indexOf('class'), width: first.fields.length };
+      columns = { path: names.indexOf('path'), className: names.indexOf('class'), split: names.indexOf('split'), width: first.fields.length };
       rows.shift();
     }
   }
-  const layout = columns ?? { path: 0, className: 1, width: 2 };
+  const layout = columns ?? { path: 0, className: 1, split: -1, width: 2 };
   const wrongShape: number[] = [];
   for (const row of rows) {
     const path = row.fields[layout.path];
     const className = row.fields[layout.className];
     if (row.fields.length !== layout.width || !path || !className) wrongShape.push(row.line);
-    else out.push({ line: row.line, path, className });
+    else out.push({ line: row.line, path, className, ...(layout.split >= 0 ? { split: row.fields[layout.split] ?? '' } : {}) });
   }
   const bad = problems.length + wrongShape.length;
   if (bad > 0) {

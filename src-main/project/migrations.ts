@@ -142,6 +142,27 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX predictions_probability ON predictions(probability);
     `);
   },
+  // 5: the unsure mark (the expert cannot decide: never trained on, its own filter) with its
+  // place in the label history, and suggestions imported from another tool's prediction CSV.
+  // An image has at most one of a label row and an unsure row (label-store.ts keeps it so).
+  (db) => {
+    db.exec(`
+      CREATE TABLE unsure (
+        image_id INTEGER PRIMARY KEY REFERENCES images(id),
+        marked_at TEXT NOT NULL,
+        actor TEXT NOT NULL
+      );
+      ALTER TABLE label_history ADD COLUMN old_unsure INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE label_history ADD COLUMN new_unsure INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE imported_suggestions (
+        image_id INTEGER PRIMARY KEY REFERENCES images(id),
+        class_id INTEGER NOT NULL REFERENCES classes(id),
+        probability REAL NOT NULL,
+        source TEXT NOT NULL,
+        imported_at TEXT NOT NULL
+      );
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -71,6 +71,8 @@ export class Project implements MediaSource {
       imageCount: counts.images,
       unreadableCount: counts.unreadable,
       labeledCount: counts.labeled,
+      unsureCount: counts.unsure,
+      importedSuggestionCount: counts.importedSuggestions,
       classCount: this.classes.list().length,
     };
   }
@@ -96,6 +98,12 @@ export class Project implements MediaSource {
   setLabels(imageIds: readonly number[], classId: number | null): LabelAction {
     const exists = classId === null || this.classes.list().some((c) => c.id === classId);
     const action = this.labels.set(imageIds, classId, this.images.existingIds(imageIds), exists);
+    this.wal.committed();
+    return action;
+  }
+
+  setUnsure(imageIds: readonly number[], unsure: boolean): LabelAction {
+    const action = this.labels.setUnsure(imageIds, unsure, this.images.existingIds(imageIds));
     this.wal.committed();
     return action;
   }

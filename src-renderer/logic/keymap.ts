@@ -9,6 +9,7 @@ export type KeyContext = 'label' | 'gallery' | 'suspects' | 'other';
 export type Command =
   | { kind: 'label'; classId: number }
   | { kind: 'clear' }
+  | { kind: 'unsure' }
   | { kind: 'undo' }
   | { kind: 'redo' }
   | { kind: 'skip' }
@@ -128,6 +129,13 @@ export const bindings: readonly Binding[] = [
     contexts: ['suspects'],
     matches: (i) => plain(i) && (i.key === 'ArrowDown' || i.key === 'ArrowRight'),
     command: { kind: 'forward' },
+  },
+  {
+    keys: ['.'],
+    description: 'Unsure: you cannot decide; kept out of training, in its own gallery filter (press again to take the mark away)',
+    contexts: ['label'],
+    matches: (i) => plain(i) && (i.key === '.' || i.code === 'NumpadDecimal'),
+    command: { kind: 'unsure' },
   },
   {
     keys: ['Backspace', 'Delete'],

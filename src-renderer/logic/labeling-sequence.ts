@@ -3,17 +3,31 @@
  * page. Labeling or skipping advances to the next unlabeled image; the arrows walk the
  * sequence whatever the labels.
  */
-import type { ImageFilter } from '../../src-shared/contract';
+import type { ImageFilter, LabelAction } from '../../src-shared/contract';
+import { isDecided } from '../../src-shared/requests/images';
 
 export interface SequenceItem {
   id: number;
   classId: number | null;
+  unsure: boolean;
 }
 
-/** Index of the first unlabeled image after `index`, or null when none is loaded. */
+/** An image's state after a label action: a class, unsure, or neither. */
+export interface LabelChange {
+  classId: number | null;
+  unsure: boolean;
+}
+
+/** Each image of a label action with its state after it. */
+export function actionChanges(action: LabelAction): Map<number, LabelChange> {
+  return new Map(action.imageIds.map((id, i) => [id, { classId: action.classIds[i] ?? null, unsure: action.unsure[i] ?? false }]));
+}
+
+/** Index of the first undecided image (neither labeled nor unsure) after `index`, or null when none is loaded. */
 export function nextUnlabeledIndex(items: readonly SequenceItem[], index: number): number | null {
   for (let i = Math.max(-1, index) + 1; i < items.length; i++) {
-    if (items[i]?.classId === null) return i;
+    const item = items[i];
+    if (item && !isDecided(item)) return i;
   }
   return null;
 }
@@ -44,7 +58,7 @@ export function nextPageOffset(items: readonly SequenceItem[], liveUnlabeledQueu
   // server's list prefix, so they do not count.
   const paged = items.filter((item) => !inserted.has(item.id));
   if (!liveUnlabeledQueue) return paged.length;
-  return paged.reduce((n, item) => n + (item.classId === null ? 1 : 0), 0);
+  return paged.reduce((n, item) => n + (isDecided(item) ? 0 : 1), 0);
 }
 
 /** Append a page, dropping images already in the sequence. */
@@ -53,11 +67,12 @@ export function appendPage<T extends SequenceItem>(items: readonly T[], page: re
   return [...items, ...page.filter((item) => !seen.has(item.id))];
 }
 
-/** Apply new class ids (from a label action) to the loaded items. */
-export function applyLabels<T extends SequenceItem>(items: readonly T[], imageIds: readonly number[], classIds: readonly (number | null)[]): T[] {
-  const changes = new Map<number, number | null>();
-  imageIds.forEach((id, i) => changes.set(id, classIds[i] ?? null));
-  return items.map((item) => (changes.has(item.id) ? { ...item, classId: changes.get(item.id) ?? null } : item));
+/** Apply new states (from a label action, see `actionChanges`) to the loaded items. */
+export function applyLabels<T extends SequenceItem>(items: readonly T[], changes: ReadonlyMap<number, LabelChange>): T[] {
+  return items.map((item) => {
+    const change = changes.get(item.id);
+    return change ? { ...item, classId: change.classId, unsure: change.unsure } : item;
+  });
 }
 
 /** Whether to ask for another page: near the end and the source is not exhausted. */
@@ -69,6 +84,7 @@ export function shouldLoadMore(length: number, index: number, exhausted: boolean
 export interface SourceCounts {
   imageCount: number;
   labeledCount: number;
+  unsureCount: number;
   classes: readonly { id: number; labelCount: number }[];
 }
 
@@ -76,7 +92,9 @@ export interface SourceCounts {
 export function matchesFilter(filter: ImageFilter, item: SequenceItem): boolean {
   switch (filter.kind) {
     case 'unlabeled':
-      return item.classId === null;
+      return !isDecided(item);
+    case 'unsure':
+      return item.unsure;
     case 'labeled':
       return item.classId !== null;
     case 'class':
@@ -96,7 +114,9 @@ export function listingCount(filter: ImageFilter, counts: SourceCounts): number 
     case 'all':
       return counts.imageCount;
     case 'unlabeled':
-      return Math.max(0, counts.imageCount - counts.labeledCount);
+      return Math.max(0, counts.imageCount - counts.labeledCount - counts.unsureCount);
+    case 'unsure':
+      return counts.unsureCount;
     case 'labeled':
       return counts.labeledCount;
     case 'class':

@@ -3,7 +3,19 @@
  * re-ranks the current one (continuous mode), the view moves to the new order without
  * losing the labeler's place: the image on screen stays on screen while it is still queued.
  */
-import type { SequenceItem } from './labeling-sequence';
+import type { RoundInfo } from '../../src-shared/contract';
+import { isDecided } from '../../src-shared/requests/images';
+import type { LabelChange, SequenceItem } from './labeling-sequence';
+
+/** A round with new image states applied to its items (and its decided count with them). */
+export function roundWithChanges(round: RoundInfo, changes: ReadonlyMap<number, LabelChange>): RoundInfo {
+  if (!round.items.some((q) => changes.has(q.imageId))) return round;
+  const items = round.items.map((q) => {
+    const change = changes.get(q.imageId);
+    return change ? { ...q, classId: change.classId, unsure: change.unsure } : q;
+  });
+  return { ...round, items, labeled: items.filter(isDecided).length };
+}
 
 export interface Placement {
   index: number;
@@ -12,7 +24,7 @@ export interface Placement {
 
 /** First unlabeled position, or the end when the batch is labeled. */
 export function firstUnlabeled(items: readonly SequenceItem[]): Placement {
-  const index = items.findIndex((item) => item.classId === null);
+  const index = items.findIndex((item) => !isDecided(item));
   return index >= 0 ? { index, atEnd: false } : { index: Math.max(0, items.length - 1), atEnd: true };
 }
 
@@ -25,7 +37,7 @@ export function firstUnlabeled(items: readonly SequenceItem[]): Placement {
 export function followQueue(next: readonly SequenceItem[], currentId: number | null, sameRound: boolean, atEnd: boolean): Placement {
   if (!atEnd && currentId !== null) {
     const index = next.findIndex((item) => item.id === currentId);
-    if (index >= 0 && (sameRound || next[index]!.classId === null)) return { index, atEnd: false };
+    if (index >= 0 && (sameRound || !isDecided(next[index]!))) return { index, atEnd: false };
   }
   return firstUnlabeled(next);
 }
@@ -36,7 +48,7 @@ export function followQueue(next: readonly SequenceItem[], currentId: number | n
  * none is left but the current one.
  */
 export function nextInQueue(items: readonly SequenceItem[], index: number): number | null {
-  for (let i = index + 1; i < items.length; i++) if (items[i]!.classId === null) return i;
-  for (let i = 0; i < Math.min(index, items.length); i++) if (items[i]!.classId === null) return i;
+  for (let i = index + 1; i < items.length; i++) if (!isDecided(items[i]!)) return i;
+  for (let i = 0; i < Math.min(index, items.length); i++) if (!isDecided(items[i]!)) return i;
   return null;
 }

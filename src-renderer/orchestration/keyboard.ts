@@ -20,7 +20,7 @@ import { viewer } from '../stores/viewer.svelte';
 export const LABEL_KEY_MARK = 'adma:label-key';
 export const IMAGE_SHOWN_MARK = 'adma:image-shown';
 
-const CHANGES_LABELS = new Set<Command['kind']>(['label', 'accept', 'clear', 'undo', 'redo']);
+const CHANGES_LABELS = new Set<Command['kind']>(['label', 'accept', 'clear', 'unsure', 'undo', 'redo']);
 
 function context(): KeyContext {
   return ui.view === 'label' ? 'label' : ui.view === 'gallery' ? 'gallery' : ui.view === 'suspects' ? 'suspects' : 'other';
@@ -74,6 +74,11 @@ export function run(command: Command): void {
     case 'clear':
       if (inLabel) labeling.clearLabel().catch(fail('The label was not cleared'));
       else labelSelection(null).catch(fail('The labels were not cleared'));
+      return;
+    case 'unsure':
+      if (!inLabel) return;
+      performance.mark(LABEL_KEY_MARK);
+      labeling.toggleUnsure().catch(fail('The unsure mark was not saved'));
       return;
     case 'undo':
       undo().catch(fail('Undo failed'));

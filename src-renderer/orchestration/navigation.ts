@@ -20,6 +20,8 @@ export function filterTitle(filter: ImageFilter): string {
       return 'Unlabeled images';
     case 'labeled':
       return 'Labeled images';
+    case 'unsure':
+      return 'Unsure images';
     case 'class':
       return `Class “${classes.byId.get(filter.classId)?.name ?? 'deleted'}”`;
     case 'evaluation':

@@ -172,7 +172,7 @@ const refreshEvaluation = coalesce(async () => {
 /** The counts the label view's sequence length follows (the project store and class store are current). */
 function sourceCounts(): SourceCounts | null {
   const summary = project.summary;
-  return summary ? { imageCount: summary.imageCount, labeledCount: summary.labeledCount, classes: classes.list } : null;
+  return summary ? { imageCount: summary.imageCount, labeledCount: summary.labeledCount, unsureCount: summary.unsureCount, classes: classes.list } : null;
 }
 
 const refreshAfterScan = coalesce(async () => {
@@ -269,6 +269,7 @@ const JOB_FAILED: Record<JobKind, string> = {
   train: 'Training failed',
   export: 'The export failed',
   'check-labels': 'Checking labels failed',
+  import: 'The import failed',
 };
 
 /** After a lost connection: re-read everything (other windows may have changed things). */

@@ -4,7 +4,7 @@
  */
 import type { ImageFilter, ImageItem, ImageSort, LabelAction } from '../../src-shared/contract';
 import { call } from '../api/client';
-import { applyLabels } from '../logic/labeling-sequence';
+import { actionChanges, applyLabels, matchesFilter } from '../logic/labeling-sequence';
 import {
   applyClick,
   clickSpan,
@@ -24,21 +24,6 @@ const MAX_PAGES = 40;
 /** Larger requests resolve a Shift+click range (the request's limit). */
 const RANGE_CHUNK = 5000;
 
-function matches(filter: ImageFilter, classId: number | null): boolean {
-  switch (filter.kind) {
-    case 'all':
-      return true;
-    case 'unlabeled':
-    case 'predicted':
-      return classId === null;
-    case 'labeled':
-      return classId !== null;
-    case 'class':
-      return classId === filter.classId;
-    case 'evaluation':
-      return true; // membership does not change with a label
-  }
-}
 
 class Gallery {
   #filter = $state<ImageFilter>({ kind: 'all' });
@@ -249,8 +234,10 @@ class Gallery {
    * selection and the count; positions shift, so the pages reload (the first now, others when shown).
    */
   async apply(action: LabelAction): Promise<void> {
-    const gone = action.imageIds.filter((_, k) => !matches(this.#filter, action.classIds[k] ?? null));
-    this.#pages = new Map([...this.#pages].map(([n, items]) => [n, applyLabels([...items], action.imageIds, action.classIds)]));
+    const changes = actionChanges(action);
+    // Evaluation membership does not change with a label; the prediction is the server's to check.
+    const gone = [...changes].filter(([id, change]) => !matchesFilter(this.#filter, { id, ...change })).map(([id]) => id);
+    this.#pages = new Map([...this.#pages].map(([n, items]) => [n, applyLabels([...items], changes)]));
     if (gone.length === 0 || !this.#loaded) return;
     this.#selection = forgetIds(this.#selection, gone);
     await this.reload();

@@ -8,10 +8,12 @@
 import type { ImageFilter, ImageItem, LabelAction, QueueItem, RoundInfo } from '../../src-shared/contract';
 import { SvelteSet } from 'svelte/reactivity';
 import { call } from '../api/client';
-import { firstUnlabeled, followQueue, nextInQueue } from '../logic/round-sequence';
+import { firstUnlabeled, followQueue, nextInQueue, roundWithChanges } from '../logic/round-sequence';
 import {
   appendPage,
+  actionChanges,
   applyLabels,
+  type LabelChange,
   listingCount,
   matchesFilter,
   nextIndex,
@@ -58,7 +60,7 @@ class LabelingSession {
    * Labels this session committed, by image: a round queried before a commit reached the
    * server still lists that image as unlabeled, and must not offer it again as such.
    */
-  #committed = new Map<number, number | null>();
+  #committed = new Map<number, LabelChange>();
   #generation = 0;
 
   get source(): SessionSource {
@@ -123,9 +125,7 @@ class LabelingSession {
 
   /** The round with the labels this session committed since it was queried. */
   private withCommitted(round: RoundInfo): RoundInfo {
-    if (!round.items.some((q) => this.#committed.has(q.imageId))) return round;
-    const items = round.items.map((q) => (this.#committed.has(q.imageId) ? { ...q, classId: this.#committed.get(q.imageId) ?? null } : q));
-    return { ...round, items, labeled: items.filter((q) => q.classId !== null).length };
+    return roundWithChanges(round, this.#committed);
   }
 
   /** The round's images as the label view shows them: queue items carry every field of an image. */
@@ -289,6 +289,20 @@ class LabelingSession {
     });
   }
 
+  /**
+   * Mark the current image unsure (the expert cannot decide) and move on, or take an unsure
+   * image's mark away (it becomes unlabeled, and stays on screen).
+   */
+  toggleUnsure(): Promise<void> {
+    return this.enqueue(async () => {
+      const item = this.#current;
+      if (!item) return;
+      const unsure = !item.unsure;
+      this.apply(await call('labels:setUnsure', { imageIds: [item.id], unsure }));
+      if (unsure) await this.advanceAfterLabel();
+    });
+  }
+
   skip(): Promise<void> {
     return this.enqueue(() => (this.#current ? this.advanceAfterLabel() : Promise.resolve()));
   }
@@ -338,19 +352,16 @@ class LabelingSession {
    * source's listing changes the listing's count with it, so the sequence length stays put.
    */
   apply(action: LabelAction): void {
-    action.imageIds.forEach((id, i) => this.#committed.set(id, action.classIds[i] ?? null));
+    const changes = actionChanges(action);
+    for (const [id, change] of changes) this.#committed.set(id, change);
     const filter = filterOf(this.#source);
     const before = this.#items;
-    this.#items = applyLabels(this.#items, action.imageIds, action.classIds);
+    this.#items = applyLabels(this.#items, changes);
     before.forEach((item, i) => {
       const after = this.#items[i]!;
       if (after !== item) this.#listed += Number(matchesFilter(filter, after)) - Number(matchesFilter(filter, item));
     });
-    if (this.#round) {
-      const changes = new Map(action.imageIds.map((id, i) => [id, action.classIds[i] ?? null]));
-      const items = this.#round.items.map((q) => (changes.has(q.imageId) ? { ...q, classId: changes.get(q.imageId) ?? null } : q));
-      this.#round = { ...this.#round, items, labeled: items.filter((q) => q.classId !== null).length };
-    }
+    if (this.#round) this.#round = roundWithChanges(this.#round, changes);
   }
 
   /** Show one image (after undo or from the gallery): in the sequence if there, else inserted here. */

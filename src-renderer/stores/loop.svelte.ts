@@ -6,6 +6,8 @@
  */
 import type { ArgsOf, LabelAction, LoopSettings, ProjectChange, ProjectChanged, RoundInfo } from '../../src-shared/contract';
 import { call } from '../api/client';
+import { actionChanges } from '../logic/labeling-sequence';
+import { roundWithChanges } from '../logic/round-sequence';
 
 export type SettingsChange = ArgsOf<'loop:updateSettings'>;
 
@@ -13,12 +15,7 @@ const HISTORY_LIMIT = 100;
 
 /** A round with a label action applied to its items. */
 function withLabels(round: RoundInfo, action: LabelAction): RoundInfo {
-  if (!round.items.some((q) => action.imageIds.includes(q.imageId))) return round;
-  const items = round.items.map((q) => {
-    const at = action.imageIds.indexOf(q.imageId);
-    return at >= 0 ? { ...q, classId: action.classIds[at] ?? null } : q;
-  });
-  return { ...round, items, labeled: items.filter((q) => q.classId !== null).length };
+  return roundWithChanges(round, actionChanges(action));
 }
 
 export class LoopStore {

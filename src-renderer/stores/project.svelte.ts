@@ -64,7 +64,7 @@ class ProjectState {
   follow(event: ProjectChanged): void {
     if (!this.#summary) return;
     if (event.change === 'classes') this.#summary = { ...this.#summary, classCount: event.classes.length };
-    if (event.change === 'labels') this.#summary = { ...this.#summary, labeledCount: event.labeledCount, classCount: event.classes.length };
+    if (event.change === 'labels') this.#summary = { ...this.#summary, labeledCount: event.labeledCount, unsureCount: event.unsureCount, classCount: event.classes.length };
   }
 
   async refreshRecent(): Promise<void> {

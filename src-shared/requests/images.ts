@@ -19,7 +19,12 @@ export interface ImageItem {
   hash: string;
   classId: number | null;
   labeledAt: string | null;
+  /** Marked unsure: the expert looked and cannot decide (never together with a class). */
+  unsure: boolean;
 }
+
+/** The expert has answered for this image: a class, or unsure. Undecided images are the ones left to label. */
+export const isDecided = (item: { classId: number | null; unsure: boolean }): boolean => item.classId !== null || item.unsure;
 
 export interface ImagePage {
   total: number;
@@ -28,8 +33,11 @@ export interface ImagePage {
 
 export type ImageFilter =
   | { kind: 'all' }
+  /** Neither labeled nor marked unsure. */
   | { kind: 'unlabeled' }
   | { kind: 'labeled' }
+  /** Marked unsure (the expert cannot decide). */
+  | { kind: 'unsure' }
   | { kind: 'class'; classId: number }
   /** The evaluation set (never queried, never trained on). */
   | { kind: 'evaluation' }
@@ -48,6 +56,7 @@ const filter: Schema<ImageFilter> = s.variant('kind', {
   all: s.object({ kind: s.literal('all') }),
   unlabeled: s.object({ kind: s.literal('unlabeled') }),
   labeled: s.object({ kind: s.literal('labeled') }),
+  unsure: s.object({ kind: s.literal('unsure') }),
   class: s.object({ kind: s.literal('class'), classId: id }),
   evaluation: s.object({ kind: s.literal('evaluation') }),
   predicted: s.object({ kind: s.literal('predicted'), classId: id }),

@@ -8,6 +8,8 @@ export interface LabelAction {
   imageIds: number[];
   /** The class each image has after the action (null: unlabeled). */
   classIds: (number | null)[];
+  /** Whether each image is marked unsure after the action (the expert cannot decide; never with a class). */
+  unsure: boolean[];
 }
 
 export interface HistoryEntry {
@@ -19,6 +21,9 @@ export interface HistoryEntry {
   newClassId: number | null;
   oldClassName: string | null;
   newClassName: string | null;
+  /** Unsure before and after the change (an unsure image has no class). */
+  oldUnsure: boolean;
+  newUnsure: boolean;
   kind: 'set' | 'undo' | 'redo' | 'class-deleted';
   actor: string;
   at: string;
@@ -30,6 +35,8 @@ export const labelsRequests = {
   'labels:setMatching': command(
     s.object({ filter: imageFilterSchema, exceptIds: s.array(id, { max: 100_000, unique: true }), classId: s.nullable(id) }),
   ).returns<LabelAction>(),
+  /** Mark images unsure (the expert cannot decide: kept out of training), or take the mark away (unlabeled). */
+  'labels:setUnsure': command(s.object({ imageIds: s.array(id, { max: 100_000, unique: true }), unsure: s.boolean() })).returns<LabelAction>(),
   'labels:undo': command(s.none()).returns<LabelAction | null>(),
   'labels:redo': command(s.none()).returns<LabelAction | null>(),
   'labels:history': query(s.object({ imageId: s.optional(id), limit: s.int({ min: 1, max: 10_000 }) })).returns<HistoryEntry[]>(),

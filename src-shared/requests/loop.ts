@@ -49,6 +49,8 @@ export interface LoopSettings {
 export interface Suggestion {
   classId: number;
   probability: number;
+  /** The project's model, or another model's predictions imported from a CSV (Labels → Import → suggestions). */
+  source: 'model' | 'imported';
 }
 
 /** One image of a round's batch: the image itself (as the label view shows it) and why it was queried. */
@@ -71,7 +73,7 @@ export interface RoundInfo {
   modelVersion: number;
   createdAt: string;
   items: QueueItem[];
-  /** How many of the batch are labeled. */
+  /** How many of the batch are decided (labeled or marked unsure). */
   labeled: number;
   /**
    * Classes with at least one training label (outside the evaluation set) after this round:

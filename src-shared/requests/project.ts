@@ -43,6 +43,10 @@ export interface ProjectSummary {
   imageCount: number;
   unreadableCount: number;
   labeledCount: number;
+  /** Images marked unsure (not labeled, not counted in labeledCount). */
+  unsureCount: number;
+  /** Images with a suggestion imported from another model's predictions. */
+  importedSuggestionCount: number;
   classCount: number;
 }
 

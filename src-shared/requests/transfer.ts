@@ -9,6 +9,10 @@ export interface ExportRequest {
   labelsCsv: boolean;
   labelsJson: boolean;
   imageFolder: boolean;
+  /** The ImageFolder copy as `train/<class>/…` and `evaluation/<class>/…`: the evaluation set apart, never mixed with training (absent: false). */
+  splitImageFolder?: boolean;
+  /** A Hugging Face `imagefolder` layout: `train/` and `test/` (the evaluation set), each with a metadata.csv of file_name and label (absent: false). */
+  huggingFace?: boolean;
 }
 
 export interface ExportReport {
@@ -18,18 +22,47 @@ export interface ExportReport {
 }
 
 export interface ImportReport {
+  /** What the file was read as, e.g. "Label Studio JSON export" or "class folders, matched by content". */
+  format: string;
+  /** Entries read (rows, tasks, annotations, files), applied or not. */
   rows: number;
   labeled: number;
+  /** Images marked unsure (an ADMA Studio labels.json carries them). */
+  unsure: number;
+  /** Suggestions stored (a prediction CSV). */
+  suggested: number;
+  /**
+   * Images put in the evaluation set because the file holds them in its evaluation (test,
+   * validation) split; only images that had no label and were never queried join it.
+   */
+  evaluation: number;
   unchanged: number;
   createdClasses: string[];
+  /**
+   * Every entry not applied, and why. `line`: the line of a CSV, the entry's number in its JSON
+   * list (1-based), 0 for a file of a folder or an image listed without an annotation.
+   */
   unmatched: { line: number; path: string; className: string; reason: string }[];
 }
+
+/** Import as labels (a labels CSV, class folders, Label Studio, COCO or ADMA JSON) or as suggestions (a prediction CSV). */
+export type ImportKind = 'labels' | 'suggestions';
 
 export const transferRequests = {
   'export:check': query(s.object({ destination: s.string({ min: 1 }) }), 'app').returns<PathCheck & { empty: boolean }>(),
   'export:run': command(
-    s.object({ destination: s.string({ min: 1 }), model: s.boolean(), labelsCsv: s.boolean(), labelsJson: s.boolean(), imageFolder: s.boolean() }),
+    s.object({
+      destination: s.string({ min: 1 }),
+      model: s.boolean(),
+      labelsCsv: s.boolean(),
+      labelsJson: s.boolean(),
+      imageFolder: s.boolean(),
+      splitImageFolder: s.optional(s.boolean()),
+      huggingFace: s.optional(s.boolean()),
+    }),
   ).returns<ExportReport>(),
   /** Import labels from a CSV file of `path,class` rows (header optional). */
   'labels:importCsv': command(s.object({ path: s.string({ min: 1 }), createClasses: s.boolean() })).returns<ImportReport>(),
+  /** Import labels from a file or a folder of class folders (the format is recognised), or suggestions from a prediction CSV. */
+  'labels:import': command(s.object({ path: s.string({ min: 1 }), kind: s.literal('labels', 'suggestions'), createClasses: s.boolean() })).returns<ImportReport>(),
 } as const;

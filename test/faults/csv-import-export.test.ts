@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { labeledImages, labelsCsv } from '../../src-main/adaptation/labels-export';
 import { importLabelsCsv } from '../../src-main/adaptation/labels-import';
 import { Project } from '../../src-main/project/project';
+import { errorOf } from '../support/error-of';
 import { tempDir, writeImage } from '../support/image-folder';
 
 const projects: Project[] = [];
@@ -30,15 +31,6 @@ function csvFile(text: string): string {
   const file = path.join(tempDir(), 'labels.csv');
   fs.writeFileSync(file, text);
   return file;
-}
-
-function errorOf(run: () => unknown): Error {
-  try {
-    run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('no error');
 }
 
 describe('CSV export against formula injection', () => {

@@ -17,6 +17,11 @@ export function labelsHandlers(ws: Workspace): HandlersOf<typeof labelsRequests>
       ws.labelsChanged(action);
       return action;
     },
+    'labels:setUnsure': ({ imageIds, unsure }) => {
+      const action = project().setUnsure(imageIds, unsure);
+      ws.labelsChanged(action);
+      return action;
+    },
     'labels:undo': () => {
       const action = project().labels.undo();
       if (action) ws.labelsChanged(action);

@@ -19,5 +19,11 @@ export function transferHandlers(ws: Workspace): HandlersOf<typeof transferReque
       if (report.createdClasses.length > 0) ws.classesChanged();
       return report;
     },
+    'labels:import': async ({ path, kind, createClasses }) => {
+      const report = await adaptation().transfer.importFile(path, kind, createClasses);
+      if (kind === 'labels') ws.labelsChanged(null, report.labeled + report.unsure > 0);
+      if (report.createdClasses.length > 0) ws.classesChanged();
+      return report;
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Project } from '../../../src-main/project/project';
-import { imageFolder } from '../../support/image-folder';
+import { scannedProject } from '../../support/scanned-project';
 
 const projects: Project[] = [];
 afterEach(async () => {
@@ -8,11 +8,7 @@ afterEach(async () => {
 });
 
 async function setup(n = 6) {
-  const root = await imageFolder(n);
-  const project = Project.open(root, true);
-  projects.push(project);
-  await project.rescan();
-  const ids = project.images.list({ kind: 'all' }, 0, 100).items.map((i) => i.id);
+  const { root, project, ids } = await scannedProject(n, projects);
   const ant = project.classes.create('ant', undefined);
   const bee = project.classes.create('bee', '#123456');
   return { root, project, ids, ant, bee };

@@ -22,6 +22,7 @@ const image = (index: number): ImageItem => ({
   hash: `h${index}`,
   classId: null,
   labeledAt: null,
+  unsure: false,
 });
 
 function answer(channel: string, args: Record<string, unknown>): unknown {
@@ -34,11 +35,11 @@ function answer(channel: string, args: Record<string, unknown>): unknown {
   if (channel === 'labels:setMatching') {
     const except = new Set(args.exceptIds as number[]);
     const imageIds = Array.from({ length: TOTAL }, (_, k) => k + 1).filter((id) => !except.has(id));
-    return { actionId: 1, imageIds, classIds: imageIds.map(() => args.classId as number | null) } satisfies LabelAction;
+    return { actionId: 1, imageIds, classIds: imageIds.map(() => args.classId as number | null), unsure: imageIds.map(() => false) } satisfies LabelAction;
   }
   if (channel === 'labels:set') {
     const imageIds = args.imageIds as number[];
-    return { actionId: 2, imageIds, classIds: imageIds.map(() => args.classId as number | null) } satisfies LabelAction;
+    return { actionId: 2, imageIds, classIds: imageIds.map(() => args.classId as number | null), unsure: imageIds.map(() => false) } satisfies LabelAction;
   }
   throw new Error(`no fake answer for ${channel}`);
 }

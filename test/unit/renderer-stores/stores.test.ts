@@ -43,6 +43,7 @@ const item = (imageId: number, classId: number | null = null): QueueItem => ({
   hash: `h${imageId}`,
   classId,
   labeledAt: null,
+  unsure: false,
   distinctiveness: 0.5,
   uncertainty: null,
   score: 0.5,
@@ -85,7 +86,7 @@ describe('loop store', () => {
     expect(loop.follows).toEqual(['round', 'labels']);
     loop.follow({ change: 'round', round: round(1, [item(1), item(2)]) });
     loop.follow({ change: 'round', round: round(2, [item(3), item(4)]) });
-    loop.follow({ change: 'labels', action: { actionId: 1, imageIds: [3], classIds: [7] }, labeledCount: 1, classes: [] });
+    loop.follow({ change: 'labels', action: { actionId: 1, imageIds: [3], classIds: [7], unsure: [false] }, labeledCount: 1, unsureCount: 0, classes: [] });
     expect(loop.round?.labeled).toBe(1);
     expect(loop.round?.items[0]?.classId).toBe(7);
     expect(loop.rounds.map((r) => [r.id, r.labeled])).toEqual([
@@ -97,7 +98,7 @@ describe('loop store', () => {
 
   it('marks the round stale after a change without an action, and reads it again on request', async () => {
     const loop = new LoopStore();
-    loop.follow({ change: 'labels', action: null, labeledCount: 5, classes: [] });
+    loop.follow({ change: 'labels', action: null, labeledCount: 5, unsureCount: 0, classes: [] });
     expect(loop.stale).toBe(true);
     answers.set('loop:currentRound', () => round(1, [item(1, 2)]));
     answers.set('loop:rounds', () => [round(1, [item(1, 2)])]);
@@ -110,15 +111,15 @@ describe('loop store', () => {
 
 describe('classes, project and engine stores', () => {
   it('take the class list, counts and engine status from the changes they follow', () => {
-    const summary: ProjectSummary = { path: '/p', name: 'p', createdAt: '', schemaVersion: 1, imageCount: 10, unreadableCount: 0, labeledCount: 0, classCount: 0 };
+    const summary: ProjectSummary = { path: '/p', name: 'p', createdAt: '', schemaVersion: 1, imageCount: 10, unreadableCount: 0, labeledCount: 0, unsureCount: 0, importedSuggestionCount: 0, classCount: 0 };
     answers.set('project:current', () => summary);
     classes.follow({ change: 'classes', classes: [cls(1, 0), cls(2, 0)] });
     expect(classes.byId.get(2)?.name).toBe('c2');
-    project.follow({ change: 'labels', action: null, labeledCount: 3, classes: [cls(1, 3)] });
+    project.follow({ change: 'labels', action: null, labeledCount: 3, unsureCount: 0, classes: [cls(1, 3)] });
     expect(project.summary).toBeNull(); // no project open: nothing to count
     return project.refreshSummary().then(() => {
-      project.follow({ change: 'labels', action: { actionId: 1, imageIds: [1, 2, 3], classIds: [1, 1, 1] }, labeledCount: 3, classes: [cls(1, 3), cls(2, 0)] });
-      classes.follow({ change: 'labels', action: null, labeledCount: 3, classes: [cls(1, 3), cls(2, 0)] });
+      project.follow({ change: 'labels', action: { actionId: 1, imageIds: [1, 2, 3], classIds: [1, 1, 1], unsure: [false, false, false] }, labeledCount: 3, unsureCount: 0, classes: [cls(1, 3), cls(2, 0)] });
+      classes.follow({ change: 'labels', action: null, labeledCount: 3, unsureCount: 0, classes: [cls(1, 3), cls(2, 0)] });
       expect(project.summary).toMatchObject({ labeledCount: 3, classCount: 2, imageCount: 10 });
       expect(classes.byId.get(1)?.labelCount).toBe(3);
       const status: EngineStatus = {
@@ -257,7 +258,7 @@ describe('closing a project', () => {
 });
 
 describe('labeling session', () => {
-  const image = (id: number, classId: number | null = null): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId, labeledAt: null });
+  const image = (id: number, classId: number | null = null): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId, labeledAt: null, unsure: false });
   /** A folder of `count` unlabeled images listed in pages, as the server would while a scan has found `count` so far. */
   const serve = (count: number) =>
     answers.set('images:list', (args) => {
@@ -271,25 +272,25 @@ describe('labeling session', () => {
     await session.start({ kind: 'queue' });
     expect(session.total).toBe(200);
     serve(300);
-    session.recount({ imageCount: 300, labeledCount: 0, classes: [] });
+    session.recount({ imageCount: 300, labeledCount: 0, unsureCount: 0, classes: [] });
     expect(session.total).toBe(300);
 
     // Labeling the image on screen: the answer and the event, in either order, leave the length alone.
-    answers.set('labels:set', () => ({ actionId: 1, imageIds: [1], classIds: [7] }));
+    answers.set('labels:set', () => ({ actionId: 1, imageIds: [1], classIds: [7], unsure: [false] }));
     await session.label(7);
     expect(session.total).toBe(300);
-    session.followLabels({ actionId: 1, imageIds: [1], classIds: [7] }, { imageCount: 300, labeledCount: 1, classes: [cls(7, 1)] });
+    session.followLabels({ actionId: 1, imageIds: [1], classIds: [7], unsure: [false] }, { imageCount: 300, labeledCount: 1, unsureCount: 0, classes: [cls(7, 1)] });
     expect(session.total).toBe(300);
-    session.followLabels({ actionId: 2, imageIds: [2], classIds: [7] }, { imageCount: 300, labeledCount: 2, classes: [cls(7, 2)] });
+    session.followLabels({ actionId: 2, imageIds: [2], classIds: [7], unsure: [false] }, { imageCount: 300, labeledCount: 2, unsureCount: 0, classes: [cls(7, 2)] });
     expect(session.total).toBe(300);
     expect(session.index).toBe(1);
-    answers.set('labels:set', () => ({ actionId: 2, imageIds: [2], classIds: [7] }));
+    answers.set('labels:set', () => ({ actionId: 2, imageIds: [2], classIds: [7], unsure: [false] }));
     await session.label(7); // its event came first
     expect(session.total).toBe(300);
     expect(session.index).toBe(2);
 
     // Labels given elsewhere (the gallery, another window) to images not loaded yet shorten the queue.
-    session.followLabels({ actionId: 3, imageIds: [250, 251], classIds: [7, 7] }, { imageCount: 300, labeledCount: 4, classes: [cls(7, 4)] });
+    session.followLabels({ actionId: 3, imageIds: [250, 251], classIds: [7, 7], unsure: [false, false] }, { imageCount: 300, labeledCount: 4, unsureCount: 0, classes: [cls(7, 4)] });
     expect(session.total).toBe(298);
     expect(`${session.index + 1} / ${session.total}`).toBe('3 / 298');
   });
@@ -299,7 +300,7 @@ describe('labeling session', () => {
     answers.set('images:list', () => ({ total: 2, items: [image(4, 7), image(9, 7)] }));
     await session.start({ kind: 'browse', filter: { kind: 'labeled' }, title: 'Labeled images' });
     expect(session.total).toBe(2);
-    session.followLabels({ actionId: 1, imageIds: [12], classIds: [7] }, { imageCount: 20, labeledCount: 3, classes: [cls(7, 3)] });
+    session.followLabels({ actionId: 1, imageIds: [12], classIds: [7], unsure: [false] }, { imageCount: 20, labeledCount: 3, unsureCount: 0, classes: [cls(7, 3)] });
     expect(session.total).toBe(3);
   });
 });

@@ -17,7 +17,7 @@ useBridge({
   onStatus: () => () => undefined,
 });
 
-const image = (id: number, classId: number): ImageItem => ({ id, relPath: `img-${id}.png`, width: 8, height: 8, size: 1, mtimeMs: 0, hash: `h${id}`, classId, labeledAt: null });
+const image = (id: number, classId: number): ImageItem => ({ id, relPath: `img-${id}.png`, width: 8, height: 8, size: 1, mtimeMs: 0, hash: `h${id}`, classId, labeledAt: null, unsure: false });
 const report: SuspectReport = {
   items: [1, 2, 3].map((id) => ({ image: image(id, 10), givenClassId: 10, suggestedClassId: 20, givenProbability: 0.05 * id, suggestedProbability: 0.9 })),
   judged: 30,
@@ -38,16 +38,16 @@ describe('suspects store', () => {
     expect(suspects.selected?.image.id).toBe(1);
     expect(suspects.open).toBe(3);
     // Image 2 relabeled elsewhere (e.g. the label view): resolved.
-    suspects.apply({ actionId: 1, imageIds: [2], classIds: [20] });
+    suspects.apply({ actionId: 1, imageIds: [2], classIds: [20], unsure: [false] });
     expect(suspects.currentClass(2)).toBe(20);
     expect(suspects.open).toBe(2);
     // Image 1 relabeled from the queue: the cursor skips the resolved image 2.
-    suspects.apply({ actionId: 2, imageIds: [1], classIds: [20] });
+    suspects.apply({ actionId: 2, imageIds: [1], classIds: [20], unsure: [false] });
     suspects.advance();
     expect(suspects.selected?.image.id).toBe(3);
     // Undo of image 1: open again, with its given class; an action on other images changes nothing.
-    suspects.apply({ actionId: 2, imageIds: [1], classIds: [10] });
-    suspects.apply({ actionId: 3, imageIds: [99], classIds: [null] });
+    suspects.apply({ actionId: 2, imageIds: [1], classIds: [10], unsure: [false] });
+    suspects.apply({ actionId: 3, imageIds: [99], classIds: [null], unsure: [false] });
     expect(suspects.resolved(report.items[0]!)).toBe(false);
     expect(suspects.open).toBe(2);
     suspects.move(-5);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   appendPage,
+  actionChanges,
   applyLabels,
   nextIndex,
   nextPageOffset,
@@ -13,11 +14,11 @@ import {
 } from '../../../src-renderer/logic/labeling-sequence';
 
 const items = [
-  { id: 1, classId: null },
-  { id: 2, classId: 5 },
-  { id: 3, classId: null },
-  { id: 4, classId: 5 },
-  { id: 5, classId: null },
+  { id: 1, classId: null, unsure: false },
+  { id: 2, classId: 5, unsure: false },
+  { id: 3, classId: null, unsure: false },
+  { id: 4, classId: 5, unsure: false },
+  { id: 5, classId: null, unsure: false },
 ];
 
 describe('labeling sequence', () => {
@@ -51,13 +52,13 @@ describe('labeling sequence', () => {
 
   it('appends pages without duplicates and applies label actions', () => {
     const merged = appendPage(items, [
-      { id: 5, classId: null },
-      { id: 6, classId: null },
+      { id: 5, classId: null, unsure: false },
+      { id: 6, classId: null, unsure: false },
     ]);
     expect(merged.map((i) => i.id)).toEqual([1, 2, 3, 4, 5, 6]);
-    const labeled = applyLabels(merged, [1, 6], [7, null]);
-    expect(labeled[0]).toEqual({ id: 1, classId: 7 });
-    expect(labeled[5]).toEqual({ id: 6, classId: null });
+    const labeled = applyLabels(merged, actionChanges({ actionId: 1, imageIds: [1, 6], classIds: [7, null], unsure: [false, false] }));
+    expect(labeled[0]).toEqual({ id: 1, classId: 7, unsure: false });
+    expect(labeled[5]).toEqual({ id: 6, classId: null, unsure: false });
     expect(labeled[1]).toBe(merged[1]);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { firstUnlabeled, followQueue, nextInQueue } from '../../../src-renderer/logic/round-sequence';
 
-const items = (...spec: [number, number | null][]) => spec.map(([id, classId]) => ({ id, classId }));
+const items = (...spec: [number, number | null][]) => spec.map(([id, classId]) => ({ id, classId, unsure: false }));
 
 describe('following the queue', () => {
   it('starts a batch at its first unlabeled image, or at the end when all are labeled', () => {
