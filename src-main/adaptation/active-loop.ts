@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { AppError } from '../../src-shared/app-error';
-import type { LoopSettings, RoundInfo, Suggestion } from '../../src-shared/contract';
+import { DUPLICATE_DEFAULTS, type LoopSettings, type RoundInfo, type Suggestion } from '../../src-shared/contract';
 import { nextQueryTradeoff, type NextQueryTradeoff } from '../../src-shared/tradeoff';
 import { JobReporter } from '../core/job-reporter';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
@@ -130,6 +130,7 @@ export class ActiveLoop {
       excludedIds: [...ctx.store.evaluationIds()],
       labeledClassCount: new Set(labels.values()).size,
       seed: ctx.seed,
+      nearDuplicates: { minSimilarity: settings.duplicateSimilarity, maxHammingDistance: DUPLICATE_DEFAULTS.maxHammingDistance },
     });
     if (open) {
       if (items.length > 0) ctx.store.rerankRound(open.id, items[0]?.lambda ?? open.lambda, [...kept, ...items]);

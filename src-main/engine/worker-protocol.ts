@@ -73,6 +73,7 @@ import type {
   LoopTrainResult,
   SelectedItem,
 } from './loop/loop-jobs';
+import type { ImagePair, LoopDuplicatesArgs, LoopDuplicatesBetweenArgs, LoopDuplicatesResult, LoopSimilarArgs, SimilarImage } from './loop/loop-jobs';
 
 /** Every job kind: its arguments and its result. */
 export interface EngineJobs {
@@ -89,6 +90,9 @@ export interface EngineJobs {
   loopTrain: { args: LoopTrainArgs; result: LoopTrainResult };
   loopEvaluate: { args: LoopEvaluateArgs; result: LoopEvaluateResult };
   loopExport: { args: LoopExportArgs; result: LoopExportResult };
+  loopDuplicates: { args: LoopDuplicatesArgs; result: LoopDuplicatesResult };
+  loopDuplicatesBetween: { args: LoopDuplicatesBetweenArgs; result: ImagePair[] };
+  loopSimilar: { args: LoopSimilarArgs; result: SimilarImage[] };
   /** Drop the pool (project closed). */
   loopReset: { args: Record<string, never>; result: null };
 }

@@ -163,7 +163,13 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     await ensureBackend();
     const loaded = await loadModel(args.model);
     const meter = new ProgressMeter(0);
-    const prepared = await AdaptationPool.prepare(loaded, args, (done, total) => context.progress('distinctiveness', meter.update(done, total)));
+    const perceptual = new ProgressMeter(0);
+    const prepared = await AdaptationPool.prepare(
+      loaded,
+      args,
+      (done, total) => context.progress('distinctiveness', meter.update(done, total)),
+      (done, total) => context.progress('perceptual', perceptual.update(done, total)),
+    );
     pool?.dispose();
     pool = prepared.pool;
     return prepared.result;
@@ -177,6 +183,19 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     const backend = await ensureBackend();
     const meter = new ProgressMeter(0);
     return requirePool().train(args, backend.label, context.signal, (epoch, max) => context.progress('train', meter.update(epoch, max)));
+  },
+
+  async loopDuplicates(args, context) {
+    const meter = new ProgressMeter(0);
+    return requirePool().duplicateGroups(args, (done, total) => context.progress('duplicates', meter.update(done, total)));
+  },
+
+  async loopDuplicatesBetween(args) {
+    return requirePool().duplicatesBetween(args);
+  },
+
+  async loopSimilar(args) {
+    return requirePool().similar(args);
   },
 
   async loopEvaluate(args) {
