@@ -2,7 +2,8 @@
  * Near-duplicate images in a pool: two rows are duplicates when they have the same content
  * hash (exact), or when their layer-B features point the same way (cosine similarity at least
  * `minSimilarity`) AND their thumbnails look alike (difference hashes at most
- * `maxHammingDistance` bits apart). Features alone call two different photos of the same kind
+ * `maxHammingDistance` bits apart). Similarities are cosines of features centred on the
+ * pool's mean (centredUnitRows). Features alone call two different photos of the same kind
  * of thing "the same" (two blood cells of one type are often above 0.95); the perceptual check
  * alone confuses images that share a layout. Together they find re-encoded, resized, slightly
  * cropped or brightened copies (bench/duplicates.bench.ts measures recall and precision).
@@ -24,7 +25,7 @@ import { createFeatureMatrix, type FeatureMatrix } from './feature-matrix';
 import { squaredDistancesFromRow, squaredRowDistanceInOrder } from './row-distance';
 
 export interface NearDuplicateCriteria {
-  /** Cosine similarity of the layer-B features, in (0, 1]. */
+  /** Cosine similarity of the centred layer-B features, in (0, 1]. */
   minSimilarity: number;
   /** Largest Hamming distance (of 64 bits) between the thumbnails' difference hashes. */
   maxHammingDistance: number;
@@ -68,15 +69,23 @@ export function hammingDistance(codes: PerceptualCodes, i: number, j: number): n
   return popcount32(((w[2 * i] as number) ^ (w[2 * j] as number)) >>> 0) + popcount32(((w[2 * i + 1] as number) ^ (w[2 * j + 1] as number)) >>> 0);
 }
 
-/** Rows scaled to unit length (a zero row stays zero: similar to nothing). */
-export function unitRows(features: FeatureMatrix): FeatureMatrix {
+/**
+ * Rows centred on the pool's mean row, then scaled to unit length (a row equal to the mean
+ * stays zero: similar to nothing). Centring matters: pooled ReLU features are all
+ * non-negative, so raw cosines crowd near 1 (on the blood-cell photos most pairs of
+ * different cells are above 0.9); centred, they spread over [-1, 1].
+ */
+export function centredUnitRows(features: FeatureMatrix): FeatureMatrix {
   const { rows, cols, data } = features;
+  const mean = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c] = (mean[c] as number) + (data[r * cols + c] as number);
+  for (let c = 0; c < cols; c++) mean[c] = rows > 0 ? (mean[c] as number) / rows : 0;
   const out = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     let sum = 0;
-    for (let c = 0; c < cols; c++) sum += (data[r * cols + c] as number) ** 2;
-    const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
-    for (let c = 0; c < cols; c++) out[r * cols + c] = (data[r * cols + c] as number) * scale;
+    for (let c = 0; c < cols; c++) sum += ((data[r * cols + c] as number) - (mean[c] as number)) ** 2;
+    const scale = sum > 1e-24 ? 1 / Math.sqrt(sum) : 0;
+    for (let c = 0; c < cols; c++) out[r * cols + c] = ((data[r * cols + c] as number) - (mean[c] as number)) * scale;
   }
   return createFeatureMatrix(out, rows, cols);
 }
@@ -100,7 +109,7 @@ export class NearDuplicateIndex {
     if (codes.known.length !== features.rows || codes.words.length !== 2 * features.rows || contentKeys.length !== features.rows) {
       throw new RangeError(`${features.rows} feature rows but ${codes.known.length} perceptual codes and ${contentKeys.length} content keys.`);
     }
-    this.unit = unit ?? unitRows(features);
+    this.unit = unit ?? centredUnitRows(features);
   }
 
   /** The same pool under other criteria (the unit rows are shared). */

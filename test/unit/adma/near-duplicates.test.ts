@@ -23,9 +23,10 @@ describe('near-duplicate test', () => {
       [0, 1, 0], // orthogonal to 0, same code: not a duplicate
       [1, 0.02, 0], // same direction, code far off: not a duplicate
       [0, 0, 1], // same content hash as 0: exact duplicate despite everything
+      [-4, -1.12, -1], // balances the others: the mean row is zero, so centring changes nothing here
     ]);
-    const codes = codesOf([[7, 7], [6, 7], [7, 7], [0xffff0000, 7], [0, 0]]);
-    const index = new NearDuplicateIndex(features, codes, ['x', 'y', 'z', 'w', 'x'], { minSimilarity: 0.99, maxHammingDistance: 2 });
+    const codes = codesOf([[7, 7], [6, 7], [7, 7], [0xffff0000, 7], [0, 0], [0x0f0f0f0f, 0xf0f0f0f0]]);
+    const index = new NearDuplicateIndex(features, codes, ['x', 'y', 'z', 'w', 'x', 'v'], { minSimilarity: 0.99, maxHammingDistance: 2 });
     expect(index.isDuplicate(0, 1)).toBe(true);
     expect(index.isDuplicate(0, 2)).toBe(false);
     expect(index.isDuplicate(0, 3)).toBe(false);
@@ -34,6 +35,15 @@ describe('near-duplicate test', () => {
     expect(index.pairs().map((p) => [p.a, p.b])).toEqual([[0, 1], [0, 4]]);
     expect(duplicateGroups(index.pairs())).toEqual([{ rows: [0, 1, 4], minSimilarity: expect.closeTo(0, 6) as number, exact: false }]);
     expect(index.withCriteria({ minSimilarity: 0.9999, maxHammingDistance: 2 }).isDuplicate(0, 1)).toBe(false);
+  });
+
+  it('compares features centred on the pool mean: a shared offset does not make rows alike', () => {
+    const offset = 100;
+    const features = featureMatrixFromRows([[offset + 1, offset], [offset - 1, offset], [offset, offset + 1], [offset, offset - 1]]);
+    const index = new NearDuplicateIndex(features, codesOf([[0, 0], [0, 0], [0, 0], [0, 0]]), ['a', 'b', 'c', 'd'], { minSimilarity: 0.5, maxHammingDistance: 0 });
+    expect(index.similarity(0, 1)).toBeCloseTo(-1, 6);
+    expect(index.similarity(0, 2)).toBeCloseTo(0, 6);
+    expect(index.pairs()).toEqual([]);
   });
 
   it('rejects criteria out of range and mismatched shapes', () => {
@@ -61,10 +71,10 @@ describe('near-duplicate test', () => {
   });
 
   it('ranks the most similar rows by cosine, skipping the row itself and the rows asked to skip', () => {
-    const features = featureMatrixFromRows([[1, 0], [0.9, 0.1], [0, 1], [1, 0.5], [-1, 0]]);
-    const index = new NearDuplicateIndex(features, codesOf([[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]]), ['a', 'b', 'c', 'd', 'e'], { minSimilarity: 0.9, maxHammingDistance: 3 });
+    const features = featureMatrixFromRows([[1, 0], [0.9, 0.1], [0, 1], [1, 0.5], [-1, 0], [-1.9, -1.6]]);
+    const index = new NearDuplicateIndex(features, codesOf([[0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]]), ['a', 'b', 'c', 'd', 'e', 'f'], { minSimilarity: 0.9, maxHammingDistance: 3 });
     expect(index.mostSimilar(0, 3).map((s) => s.row)).toEqual([1, 3, 2]);
-    expect(index.mostSimilar(0, 10, new Set([1])).map((s) => s.row)).toEqual([3, 2, 4]);
+    expect(index.mostSimilar(0, 10, new Set([1])).map((s) => s.row)).toEqual([3, 2, 5, 4]);
     expect(index.mostSimilar(0, 1)[0]?.similarity).toBeCloseTo(0.9 / Math.sqrt(0.82), 6);
   });
 });
