@@ -15,7 +15,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { deriveSeed, mulberry32 } from '../src-main/core/seeded-random';
 import { createFeatureMatrix } from '../src-main/engine/adma/feature-matrix';
 import { DEFAULT_NEAR_DUPLICATE_CRITERIA, NearDuplicateIndex, type DuplicatePair } from '../src-main/engine/adma/near-duplicates';
@@ -38,18 +38,18 @@ function argument(name: string, fallback: string): string {
 }
 
 const TRANSFORMS = {
-  'jpeg q40': (image: sharp.Sharp) => image.jpeg({ quality: 40 }),
-  'resized to half': async (image: sharp.Sharp) => {
+  'jpeg q40': (image: Sharp) => image.jpeg({ quality: 40 }),
+  'resized to half': async (image: Sharp) => {
     const { width = 0 } = await image.metadata();
     return image.resize(Math.max(16, Math.round(width / 2))).jpeg({ quality: 90 });
   },
-  'cropped 6%': async (image: sharp.Sharp) => {
+  'cropped 6%': async (image: Sharp) => {
     const { width = 0, height = 0 } = await image.metadata();
     const dx = Math.round(width * 0.06);
     const dy = Math.round(height * 0.06);
     return image.extract({ left: dx, top: dy, width: width - 2 * dx, height: height - 2 * dy }).jpeg({ quality: 90 });
   },
-  'brightness +20%': (image: sharp.Sharp) => image.modulate({ brightness: 1.2 }).jpeg({ quality: 90 }),
+  'brightness +20%': (image: Sharp) => image.modulate({ brightness: 1.2 }).jpeg({ quality: 90 }),
 } as const;
 type TransformName = keyof typeof TRANSFORMS;
 

@@ -7,7 +7,7 @@
 import { copyFileSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DUPLICATE_DEFAULTS } from '../../../src-shared/contract';
 import { createFeatureMatrix } from '../../../src-main/engine/adma/feature-matrix';
@@ -41,7 +41,7 @@ describe.skipIf(!ready)(`near duplicates of real photos${ready ? '' : ` (${hasMo
     const all = hymenopteraValPhotos();
     const originals = [...all.slice(0, 20), ...all.slice(-20)];
     for (const [i, p] of originals.entries()) photos.push({ path: p.path, hash: await hashImageFile(p.path), family: i, copy: null });
-    const copies: [string, (image: sharp.Sharp, width: number) => sharp.Sharp][] = [
+    const copies: [string, (image: Sharp, width: number) => Sharp][] = [
       ['jpeg q40', (image) => image.jpeg({ quality: 40 })],
       ['half size', (image, width) => image.resize(Math.round(width / 2)).jpeg({ quality: 90 })],
       ['brighter', (image) => image.modulate({ brightness: 1.2 }).jpeg({ quality: 90 })],
