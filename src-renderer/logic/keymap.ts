@@ -3,7 +3,7 @@
  * other keys or modifiers, so a class key can never collide with a command. One table
  * drives both key resolution and the help overlay.
  */
-export type ViewName = 'label' | 'gallery' | 'classes' | 'history' | 'adapt' | 'dashboard';
+export type ViewName = 'label' | 'gallery' | 'classes' | 'history' | 'adapt' | 'dashboard' | 'duplicates';
 export type KeyContext = 'label' | 'gallery' | 'other';
 
 export type Command =
@@ -61,6 +61,7 @@ const VIEW_KEYS: { code: string; view: ViewName; name: string }[] = [
   { code: 'Digit4', view: 'history', name: 'History' },
   { code: 'Digit5', view: 'adapt', name: 'Adapt (model, queue, rounds)' },
   { code: 'Digit6', view: 'dashboard', name: 'Dashboard (accuracy, export)' },
+  { code: 'Digit7', view: 'duplicates', name: 'Duplicates (near and exact copies)' },
 ];
 
 export const bindings: readonly Binding[] = [
