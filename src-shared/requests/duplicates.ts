@@ -9,7 +9,7 @@ import type { ImageItem } from './images';
  * thumbnails' difference hashes at most MAX_HAMMING bits apart. The expert moves the
  * similarity (loop settings, `duplicateSimilarity`); the batch filter uses the same value.
  */
-export const DUPLICATE_DEFAULTS = { minSimilarity: 0.7, maxHammingDistance: 16 } as const;
+export const DUPLICATE_DEFAULTS = { minSimilarity: 0.8, maxHammingDistance: 16 } as const;
 /** The range the expert can move the similarity threshold in. */
 export const DUPLICATE_SIMILARITY_RANGE = { min: 0.5, max: 1 } as const;
 
