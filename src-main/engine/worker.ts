@@ -17,6 +17,7 @@ import { downloadModel, loadKnownModel } from './model/model-download';
 import { ProgressMeter, type ProgressSnapshot } from '../core/progress-meter';
 import { exportClassifier } from './export/export-classifier';
 import { AdaptationPool } from './loop/adaptation-pool';
+import { perceptualCodes } from './features/difference-hash';
 import { inspectModelFolder } from './model/inspect-model';
 import { loadHead } from './train/head-file';
 import type { ClientMessage, JobArgs, JobKind, JobResult, ModelSource, ModelSummary, WorkerMessage } from './worker-protocol';
@@ -147,6 +148,11 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
       });
       if (result.cancelled) {
         throw new AppError('CANCELLED', `Feature extraction was cancelled after ${result.computed} new images; they are saved and will not be computed again.`);
+      }
+      if (args.projectDir) {
+        // The thumbnails' difference hashes (near duplicates) are cached with the features, so the pool finds them ready.
+        const perceptual = new ProgressMeter(0);
+        await perceptualCodes(args.projectDir, args.items, (done, total) => context.progress('perceptual', perceptual.update(done, total)));
       }
       return { ...result, modelId, storePath, runtime: runtime.label, runtimeFallback: runtime.fallback };
     } finally {

@@ -129,10 +129,18 @@ export class NearDuplicateIndex {
   /** The pair (i, j) if it is a duplicate; null otherwise. */
   test(i: number, j: number): DuplicatePair | null {
     if (i === j) return null;
-    if (this.contentKeys[i] === this.contentKeys[j]) return { a: i, b: j, similarity: this.similarity(i, j), exact: true };
-    if (hammingDistance(this.codes, i, j) > this.criteria.maxHammingDistance) return null;
+    // Cheapest first: equal content has equal codes, so only rows with an unknown code need the key compared here.
+    if (hammingDistance(this.codes, i, j) > this.criteria.maxHammingDistance) {
+      return this.codes.known[i] && this.codes.known[j] ? null : this.exactPair(i, j);
+    }
+    const exact = this.exactPair(i, j);
+    if (exact) return exact;
     const similarity = this.similarity(i, j);
     return similarity >= this.criteria.minSimilarity ? { a: i, b: j, similarity, exact: false } : null;
+  }
+
+  private exactPair(i: number, j: number): DuplicatePair | null {
+    return this.contentKeys[i] === this.contentKeys[j] ? { a: i, b: j, similarity: this.similarity(i, j), exact: true } : null;
   }
 
   isDuplicate(i: number, j: number): boolean {

@@ -25,7 +25,8 @@ describe('near-duplicate test', () => {
       [0, 0, 1], // same content hash as 0: exact duplicate despite everything
       [-4, -1.12, -1], // balances the others: the mean row is zero, so centring changes nothing here
     ]);
-    const codes = codesOf([[7, 7], [6, 7], [7, 7], [0xffff0000, 7], [0, 0], [0x0f0f0f0f, 0xf0f0f0f0]]);
+    // Row 4 has row 0's content, hence its difference hash; its features are made up to show they do not matter.
+    const codes = codesOf([[7, 7], [6, 7], [7, 7], [0xffff0000, 7], [7, 7], [0x0f0f0f0f, 0xf0f0f0f0]]);
     const index = new NearDuplicateIndex(features, codes, ['x', 'y', 'z', 'w', 'x', 'v'], { minSimilarity: 0.99, maxHammingDistance: 2 });
     expect(index.isDuplicate(0, 1)).toBe(true);
     expect(index.isDuplicate(0, 2)).toBe(false);
@@ -35,6 +36,10 @@ describe('near-duplicate test', () => {
     expect(index.pairs().map((p) => [p.a, p.b])).toEqual([[0, 1], [0, 4]]);
     expect(duplicateGroups(index.pairs())).toEqual([{ rows: [0, 1, 4], minSimilarity: expect.closeTo(0, 6) as number, exact: false }]);
     expect(index.withCriteria({ minSimilarity: 0.9999, maxHammingDistance: 2 }).isDuplicate(0, 1)).toBe(false);
+    // Equal content with unknown codes (unreadable thumbnails) is still an exact pair.
+    const unknown = new NearDuplicateIndex(features, { ...codes, known: Uint8Array.of(0, 1, 1, 1, 0, 1) }, ['x', 'y', 'z', 'w', 'x', 'v'], index.criteria);
+    expect(unknown.test(0, 4)).toMatchObject({ exact: true });
+    expect(unknown.isDuplicate(0, 1)).toBe(false);
   });
 
   it('compares features centred on the pool mean: a shared offset does not make rows alike', () => {
