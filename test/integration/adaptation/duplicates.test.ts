@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatch } from '../../../src-main/api/dispatch';
 import { createHandlers, type Handlers } from '../../../src-main/api/handlers';
 import { Workspace } from '../../../src-main/api/workspace';
-import type { ArgsOf, Channel, ImageItem, ResultOf } from '../../../src-shared/contract';
+import type { ImageItem } from '../../../src-shared/contract';
+import { handlerCaller, until } from '../../support/handler-calls';
 import { tempDir } from '../../support/image-folder';
 
 const SHARED = path.resolve(__dirname, '../../../../shared');
@@ -26,21 +26,7 @@ let root: string;
 const copyOf = new Map<string, string>();
 let antId = 0;
 
-async function call<C extends Channel>(channel: C, ...args: ArgsOf<C> extends void ? [] : [ArgsOf<C>]): Promise<ResultOf<C>> {
-  const result = await dispatch(handlers, channel, args[0]);
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
-  return result.value as ResultOf<C>;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const call = handlerCaller(() => handlers);
 
 async function allImages(): Promise<ImageItem[]> {
   return (await call('images:list', { filter: { kind: 'all' }, offset: 0, limit: 5000 })).items;
