@@ -152,13 +152,21 @@ export class NearDuplicateIndex {
    * rows so the caller sees progress; see the cost note at the top.
    */
   pairs(rows: ArrayLike<number> | null = null, onProgress?: (done: number, total: number) => void): DuplicatePair[] {
-    const list = rows ? Array.from(rows) : Array.from({ length: this.rows }, (_, r) => r);
+    const list = rows ? Int32Array.from(rows) : Int32Array.from({ length: this.rows }, (_, r) => r);
     const out: DuplicatePair[] = [];
     const total = list.length;
+    const { words, known } = this.codes;
+    const max = this.criteria.maxHammingDistance;
     for (let x = 0; x < total; x++) {
       const i = list[x] as number;
+      const high = words[2 * i] as number;
+      const low = words[2 * i + 1] as number;
+      const iKnown = known[i] === 1;
       for (let y = x + 1; y < total; y++) {
-        const pair = this.test(i, list[y] as number);
+        const j = list[y] as number;
+        // The Hamming bound inlined: it rejects nearly every pair, before any call.
+        if (iKnown && known[j] === 1 && popcount32((high ^ (words[2 * j] as number)) >>> 0) + popcount32((low ^ (words[2 * j + 1] as number)) >>> 0) > max) continue;
+        const pair = this.test(i, j);
         if (pair) out.push(pair.a < pair.b ? pair : { ...pair, a: pair.b, b: pair.a });
       }
       if (onProgress && (x % 256 === 255 || x === total - 1)) onProgress(x + 1, total);
