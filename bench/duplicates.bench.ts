@@ -7,7 +7,7 @@
  * of one original) found; precision: the share of found pairs that are planted. Swept over
  * the similarity threshold and the Hamming bound, with the feature test alone and the
  * perceptual test alone for comparison; plus the all-pairs time on the photos and on a
- * synthetic pool of 10,000 and (with --big) 100,000 rows.
+ * synthetic pool of 10,000 and (with --big) 100,000 rows (random rows: no pair survives the bound).
  *
  * Run: npx tsx bench/duplicates.bench.ts [--originals 60] [--big]
  * Reads ../shared in place; says so and exits when it is absent.
