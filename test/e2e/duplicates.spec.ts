@@ -148,5 +148,17 @@ test('Duplicates view and more like this: group, label a group and undo, thresho
   await page.keyboard.press('Alt+7');
   await shot(page, 'duplicates-labeled.png');
   await expect(groups.nth(1).getByTestId('duplicate-item').filter({ hasText: /bee\s*$/ })).toHaveCount(2);
+
+  // Leakage: every unlabeled image into the evaluation set, so the one image of the second group
+  // left unlabeled (its two copies are bee training labels) sits there; the dashboard warns and fixes it.
+  await page.keyboard.press('Alt+6');
+  await page.locator('#sample-size').fill('100');
+  await page.getByRole('button', { name: 'random images' }).click();
+  const warning = page.getByTestId('leakage-warning');
+  await expect(warning).toContainText('1 evaluation image is a copy of training images');
+  await shot(page, 'leakage-warning.png');
+  await warning.getByTestId('fix-leakage').click();
+  await expect(warning).toBeHidden();
+  await expect(page.getByText(/Took 1 image out of the evaluation set and added 0 fresh ones/)).toBeVisible();
   expect(problems).toEqual([]);
 });
