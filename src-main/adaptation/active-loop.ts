@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { AppError } from '../../src-shared/app-error';
-import { DUPLICATE_DEFAULTS, type LoopSettings, type RoundInfo, type Suggestion } from '../../src-shared/contract';
+import { BATCH_DUPLICATE_FLOOR, type LoopSettings, type RoundInfo, type Suggestion } from '../../src-shared/contract';
 import { nextQueryTradeoff, type NextQueryTradeoff } from '../../src-shared/tradeoff';
 import { JobReporter } from '../core/job-reporter';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
@@ -130,7 +130,10 @@ export class ActiveLoop {
       excludedIds: [...ctx.store.evaluationIds()],
       labeledClassCount: new Set(labels.values()).size,
       seed: ctx.seed,
-      nearDuplicates: { minSimilarity: settings.duplicateSimilarity, maxHammingDistance: DUPLICATE_DEFAULTS.maxHammingDistance },
+      nearDuplicates: {
+        minSimilarity: Math.max(settings.duplicateSimilarity, BATCH_DUPLICATE_FLOOR.minSimilarity),
+        maxHammingDistance: BATCH_DUPLICATE_FLOOR.maxHammingDistance,
+      },
     });
     if (open) {
       if (items.length > 0) ctx.store.rerankRound(open.id, items[0]?.lambda ?? open.lambda, [...kept, ...items]);

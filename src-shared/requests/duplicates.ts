@@ -10,6 +10,14 @@ import type { ImageItem } from './images';
  * similarity (loop settings, `duplicateSimilarity`); the batch filter uses the same value.
  */
 export const DUPLICATE_DEFAULTS = { minSimilarity: 0.8, maxHammingDistance: 16 } as const;
+/**
+ * The batch filter skips only near-certain copies: similarity at least the larger of the
+ * project's threshold and this one, thumbnails at most this many bits apart. A slot wrongly
+ * withheld silently changes what a strategy (the paper's ADMA) queries, while a copy let through
+ * costs one label; at the view's looser defaults 300 MNIST digits (different drawings, no
+ * copies) form 1,476 pairs, at these 4 (bench/README.md, "Near duplicates").
+ */
+export const BATCH_DUPLICATE_FLOOR = { minSimilarity: 0.99, maxHammingDistance: 4 } as const;
 /** The range the expert can move the similarity threshold in. */
 export const DUPLICATE_SIMILARITY_RANGE = { min: 0.5, max: 1 } as const;
 
