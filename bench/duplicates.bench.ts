@@ -8,6 +8,8 @@
  * the similarity threshold and the Hamming bound, with the feature test alone and the
  * perceptual test alone for comparison; plus the all-pairs time on the photos and on a
  * synthetic pool of 10,000 and (with --big) 100,000 rows (random rows: no pair survives the bound).
+ * Last, pairs among the 300 MNIST digits of the demo set (no copies at all) under the starter
+ * model: how strict the batch filter must be to leave a strategy's batch alone on such data.
  *
  * Run: npx tsx bench/duplicates.bench.ts [--originals 60] [--big]
  * Reads ../shared in place; says so and exits when it is absent.
@@ -25,6 +27,8 @@ import { extractFeatures } from '../src-main/engine/features/extract-features';
 import { FeatureStore, featureLayoutOf } from '../src-main/engine/features/feature-store';
 import { hashImageFile } from '../src-main/engine/features/image-content-hash';
 import { loadModelFolder } from '../src-main/engine/model/load-model';
+import { findDemoDir, writeDemoSet } from '../src-main/engine/starter/demo-set';
+import { BATCH_DUPLICATE_FLOOR } from '../src-shared/contract';
 import { openOnnxFeatureRunner } from '../src-main/engine/onnx/onnx-feature-runner';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -161,6 +165,7 @@ async function measureDataset(name: string, dir: string, originals: number): Pro
     lines.push(`| ${cells.join(' | ')} |`);
   };
   for (const minSimilarity of [0.6, 0.7, 0.8, 0.9]) for (const hamming of [12, 16, 20, 24]) row('both', minSimilarity, hamming);
+  row('both (batch filter floor)', BATCH_DUPLICATE_FLOOR.minSimilarity, BATCH_DUPLICATE_FLOOR.maxHammingDistance);
   for (const minSimilarity of [0.6, 0.7, 0.8, 0.9]) row('features alone', minSimilarity, 64);
   for (const hamming of [8, 12]) row('difference hash alone', 0.0001, hamming);
   return lines;
@@ -178,6 +183,36 @@ function syntheticTiming(n: number): string {
   const similar = performance.now();
   index.mostSimilar(0, 50);
   return `| ${n.toLocaleString('en')} | ${d} | ${seconds.toFixed(2)} s | ${found} | ${(performance.now() - similar).toFixed(0)} ms |`;
+}
+
+/** Pairs among the demo set's 300 digits (different drawings, no copies) under the starter model. */
+async function demoPairs(): Promise<string[]> {
+  const dir = join(work, 'demo');
+  await writeDemoSet(findDemoDir() as string, dir);
+  const files = photosUnder(dir).filter((p) => p.endsWith('.png'));
+  await initBackend('wasm');
+  const loaded = await loadModelFolder(join(repoRoot, 'resources', 'starter'));
+  const items = await Promise.all(files.map(async (path) => ({ path, hash: await hashImageFile(path) })));
+  const store = FeatureStore.open(join(work, 'demo-features.db'), featureLayoutOf(loaded));
+  await extractFeatures(loaded, store, items, { batchSize: 16 });
+  const m = store.load(items.map((i) => i.hash));
+  store.close();
+  loaded.dispose();
+  const codes = await perceptualCodes(dir, items);
+  const features = createFeatureMatrix(m.b, m.n, m.dB);
+  const lines = ['| criteria (MNIST demo, 300 digits, starter model) | pairs |', '|---|---|'];
+  const criteria: [string, number, number][] = [
+    ['view default', DEFAULT_NEAR_DUPLICATE_CRITERIA.minSimilarity, DEFAULT_NEAR_DUPLICATE_CRITERIA.maxHammingDistance],
+    ['', 0.9, 12],
+    ['', 0.95, 8],
+    ['', 0.98, 6],
+    ['batch filter floor', BATCH_DUPLICATE_FLOOR.minSimilarity, BATCH_DUPLICATE_FLOOR.maxHammingDistance],
+  ];
+  for (const [name, minSimilarity, maxHammingDistance] of criteria) {
+    const index = new NearDuplicateIndex(features, codes, items.map((i) => i.hash), { minSimilarity, maxHammingDistance });
+    lines.push(`| ${minSimilarity} / ${maxHammingDistance} bits${name ? ` (${name})` : ''} | ${index.pairs().length} |`);
+  }
+  return lines;
 }
 
 async function main(): Promise<void> {
@@ -199,6 +234,8 @@ async function main(): Promise<void> {
     process.stderr.write(`timing all pairs at ${n} rows...\n`);
     out.push(syntheticTiming(n));
   }
+  process.stderr.write('pairs among the demo digits...\n');
+  out.push('', ...(await demoPairs()));
   console.log(out.join('\n'));
 }
 
