@@ -7,6 +7,7 @@
 import type { Result } from './app-error';
 import type { EventName, Events } from './events';
 import { classesRequests } from './requests/classes';
+import { duplicatesRequests } from './requests/duplicates';
 import { engineRequests } from './requests/engine';
 import { evaluationRequests } from './requests/evaluation';
 import { imagesRequests } from './requests/images';
@@ -17,6 +18,7 @@ import { mergeDomains, type RequestDef, type RequestKind, type RequestScope } fr
 import { transferRequests } from './requests/transfer';
 
 export type * from './requests/classes';
+export type * from './requests/duplicates';
 export type * from './requests/engine';
 export type * from './requests/evaluation';
 export type * from './requests/images';
@@ -26,6 +28,7 @@ export type * from './requests/project';
 export type * from './requests/transfer';
 export { RECOMMENDED_STRATEGY, STRATEGY_NAMES, UNCERTAINTY_NAMES } from './requests/loop';
 export { RENDITION_EDGES } from './requests/images';
+export { BATCH_DUPLICATE_FLOOR, DUPLICATE_DEFAULTS, DUPLICATE_SIMILARITY_RANGE } from './requests/duplicates';
 export type { RequestDef, RequestKind, RequestScope };
 export * from './events';
 
@@ -39,6 +42,7 @@ export const requestDomains = {
   loop: loopRequests,
   evaluation: evaluationRequests,
   transfer: transferRequests,
+  duplicates: duplicatesRequests,
 } as const;
 export const requests = mergeDomains(requestDomains);
 

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { AppError } from '../../src-shared/app-error';
-import type { LoopSettings, RoundInfo, Suggestion } from '../../src-shared/contract';
+import { BATCH_DUPLICATE_FLOOR, type LoopSettings, type RoundInfo, type Suggestion } from '../../src-shared/contract';
 import { isDecided } from '../../src-shared/requests/images';
 import { nextQueryTradeoff, type NextQueryTradeoff } from '../../src-shared/tradeoff';
 import { JobReporter } from '../core/job-reporter';
@@ -132,6 +132,10 @@ export class ActiveLoop {
       excludedIds: [...new Set([...ctx.store.evaluationIds(), ...ctx.project.labels.unsureIds()])],
       labeledClassCount: new Set(labels.values()).size,
       seed: ctx.seed,
+      nearDuplicates: {
+        minSimilarity: Math.max(settings.duplicateSimilarity, BATCH_DUPLICATE_FLOOR.minSimilarity),
+        maxHammingDistance: BATCH_DUPLICATE_FLOOR.maxHammingDistance,
+      },
     });
     if (open) {
       if (items.length > 0) ctx.store.rerankRound(open.id, items[0]?.lambda ?? open.lambda, [...kept, ...items]);

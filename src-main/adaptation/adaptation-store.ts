@@ -1,6 +1,7 @@
 /** The active loop's rows in the project database: model choice, settings, rounds, versions, evaluation set, predictions. */
 import type Database from 'better-sqlite3';
 import { RECOMMENDED_STRATEGY, type LoopSettings, type ModelChoice, type QueueItem, type RoundInfo, type ScheduleSetting, type StrategyName, type Suggestion } from '../../src-shared/contract';
+import { DUPLICATE_DEFAULTS } from '../../src-shared/contract';
 import { DEFAULT_ADMA_OPTIONS } from '../engine/adma/adma-strategy';
 import type { CentreRecord } from '../engine/adma/centre-set';
 import type { Prediction } from '../engine/loop/loop-jobs';
@@ -20,6 +21,7 @@ export const DEFAULT_LOOP_SETTINGS: LoopSettings = {
   uncertainty: DEFAULT_ADMA_OPTIONS.uncertainty,
   mode: 'light',
   continuous: false,
+  duplicateSimilarity: DUPLICATE_DEFAULTS.minSimilarity,
 };
 
 export interface ModelRow {
@@ -307,6 +309,12 @@ export class AdaptationStore {
     const now = new Date().toISOString();
     const insert = this.db.prepare('INSERT OR IGNORE INTO evaluation_images (image_id, added_at) VALUES (?, ?)');
     this.db.transaction(() => ids.forEach((id) => insert.run(id, now)))();
+  }
+
+  /** Take images out of the evaluation set (their labels stay: they become training labels). */
+  removeEvaluation(ids: readonly number[]): void {
+    const remove = this.db.prepare('DELETE FROM evaluation_images WHERE image_id = ?');
+    this.db.transaction(() => ids.forEach((id) => remove.run(id)))();
   }
 
   /** Labels of present images: image id → class id. */

@@ -10,6 +10,7 @@ import type { EventHub } from '../core/event-hub';
 import type { Project } from '../project/project';
 import { ActiveLoop } from './active-loop';
 import { AdaptationContext, errorMessage } from './adaptation-context';
+import { Duplicates } from './duplicates';
 import type { EnginePort } from './engine-port';
 import { Evaluation } from './evaluation';
 import { FeatureExtraction } from './feature-extraction';
@@ -41,6 +42,7 @@ export class Adaptation {
   readonly loop: ActiveLoop;
   readonly transfer: Transfer;
   readonly labelCheck: LabelCheck;
+  readonly duplicates: Duplicates;
 
   constructor(options: AdaptationOptions) {
     const ctx = new AdaptationContext(options.project, options.engine, options.events, options.places, options.log, options.seed);
@@ -56,6 +58,7 @@ export class Adaptation {
     this.loop = new ActiveLoop(ctx, { pool: this.pool, features: this.features, model: this.model, evaluation: this.evaluation }, options.timers);
     this.transfer = new Transfer(ctx, { pool: this.pool, evaluation: this.evaluation });
     this.labelCheck = new LabelCheck(ctx, this.pool);
+    this.duplicates = new Duplicates(ctx, { pool: this.pool, evaluation: this.evaluation });
   }
 
   get store() {

@@ -49,15 +49,15 @@ export class Evaluation {
     return { labeled, correct, confusion: labeled > 0 ? { classIds, counts } : null };
   }
 
-  /** Add a random sample of unlabeled, never-queried images to the evaluation set. */
-  sample(count: number): { added: number; size: number } {
+  /** Add a random sample of unlabeled, never-queried images (none of `avoid`) to the evaluation set. */
+  sample(count: number, avoid: ReadonlySet<number> = new Set()): { added: number; size: number } {
     const { ctx } = this;
     const queried = ctx.store.queriedIds();
     const evaluation = ctx.store.evaluationIds();
     const candidates = ctx.project.images
       .list({ kind: 'unlabeled' }, 0, 10_000_000)
       .items.map((i) => i.id)
-      .filter((id) => !queried.has(id) && !evaluation.has(id));
+      .filter((id) => !queried.has(id) && !evaluation.has(id) && !avoid.has(id));
     const chosen = new SeededRandom(ctx.seed ^ (evaluation.size + 1)).shuffled(candidates).slice(0, count);
     ctx.store.addEvaluation(chosen);
     ctx.changed('evaluation');

@@ -38,6 +38,8 @@ export class FeatureExtraction {
     ctx.engineChanged();
     const job = ctx.engine().start('extractFeatures', { model: source, projectDir: ctx.project.root, items, deep });
     job.onProgress((event) => {
+      // After the features: the thumbnails' difference hashes (near duplicates), counted on their own.
+      if (event.phase === 'perceptual') return reporter.progress('thumbnail hashes', event.done, event.total);
       // The engine counts the images it still had to compute; the UI counts every image.
       const done = Math.max(0, items.length - (event.total - event.done));
       this.state = { ...this.state, done, total: items.length };

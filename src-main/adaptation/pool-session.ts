@@ -4,6 +4,7 @@
  * the model, the training mode or newly extracted features. Those call `invalidate()`;
  * nothing is hashed per request.
  */
+import { join } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import type { AdaptationContext } from './adaptation-context';
 
@@ -34,7 +35,7 @@ export class PoolSession {
       .request('loopPrepare', {
         projectDir: ctx.project.root,
         model: source,
-        items: ctx.allImages().map((i) => ({ imageId: i.id, hash: i.hash })),
+        items: ctx.allImages().map((i) => ({ imageId: i.id, hash: i.hash, path: join(ctx.project.root, i.relPath) })),
         deep: ctx.store.settings().mode === 'deep',
         excludedIds: [...ctx.store.evaluationIds()],
         centres: ctx.store.centres(modelId),

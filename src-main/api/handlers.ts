@@ -12,6 +12,7 @@ import { evaluationHandlers } from './domains/evaluation';
 import { imagesHandlers } from './domains/images';
 import { labelsHandlers } from './domains/labels';
 import { loopHandlers } from './domains/loop';
+import { duplicatesHandlers } from './domains/duplicates';
 import { projectHandlers } from './domains/project';
 import { transferHandlers } from './domains/transfer';
 import type { Workspace } from './workspace';
@@ -29,6 +30,7 @@ export function domainHandlers(ws: Workspace) {
     loop: loopHandlers(ws),
     evaluation: evaluationHandlers(ws),
     transfer: transferHandlers(ws),
+    duplicates: duplicatesHandlers(ws),
   };
 }
 

@@ -75,6 +75,7 @@ import type {
   LoopTrainResult,
   SelectedItem,
 } from './loop/loop-jobs';
+import type { ImagePair, LoopDuplicatesArgs, LoopDuplicatesBetweenArgs, LoopDuplicatesResult, LoopSimilarArgs, SimilarImage } from './loop/loop-jobs';
 
 /** Every job kind: its arguments and its result. */
 export interface EngineJobs {
@@ -92,6 +93,9 @@ export interface EngineJobs {
   loopEvaluate: { args: LoopEvaluateArgs; result: LoopEvaluateResult };
   loopExport: { args: LoopExportArgs; result: LoopExportResult };
   loopLabelQuality: { args: LoopLabelQualityArgs; result: LoopLabelQualityResult };
+  loopDuplicates: { args: LoopDuplicatesArgs; result: LoopDuplicatesResult };
+  loopDuplicatesBetween: { args: LoopDuplicatesBetweenArgs; result: ImagePair[] };
+  loopSimilar: { args: LoopSimilarArgs; result: SimilarImage[] };
   /** Drop the pool (project closed). */
   loopReset: { args: Record<string, never>; result: null };
 }

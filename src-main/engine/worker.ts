@@ -17,6 +17,7 @@ import { downloadModel, loadKnownModel } from './model/model-download';
 import { ProgressMeter, type ProgressSnapshot } from '../core/progress-meter';
 import { exportAdaptedModel } from './export/export-adapted';
 import { AdaptationPool } from './loop/adaptation-pool';
+import { perceptualCodes } from './features/difference-hash';
 import { inspectModelFolder } from './model/inspect-model';
 import { loadHead } from './train/head-file';
 import { calibratedHead } from './quality/calibration';
@@ -149,6 +150,11 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
       if (result.cancelled) {
         throw new AppError('CANCELLED', `Feature extraction was cancelled after ${result.computed} new images; they are saved and will not be computed again.`);
       }
+      if (args.projectDir) {
+        // The thumbnails' difference hashes (near duplicates) are cached with the features, so the pool finds them ready.
+        const perceptual = new ProgressMeter(0);
+        await perceptualCodes(args.projectDir, args.items, (done, total) => context.progress('perceptual', perceptual.update(done, total)));
+      }
       return { ...result, modelId, storePath, runtime: runtime.label, runtimeFallback: runtime.fallback };
     } finally {
       store.close();
@@ -164,7 +170,13 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     await ensureBackend();
     const loaded = await loadModel(args.model);
     const meter = new ProgressMeter(0);
-    const prepared = await AdaptationPool.prepare(loaded, args, (done, total) => context.progress('distinctiveness', meter.update(done, total)));
+    const perceptual = new ProgressMeter(0);
+    const prepared = await AdaptationPool.prepare(
+      loaded,
+      args,
+      (done, total) => context.progress('distinctiveness', meter.update(done, total)),
+      (done, total) => context.progress('perceptual', perceptual.update(done, total)),
+    );
     pool?.dispose();
     pool = prepared.pool;
     return prepared.result;
@@ -178,6 +190,19 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     const backend = await ensureBackend();
     const meter = new ProgressMeter(0);
     return requirePool().train(args, backend.label, context.signal, (epoch, max) => context.progress('train', meter.update(epoch, max)));
+  },
+
+  async loopDuplicates(args, context) {
+    const meter = new ProgressMeter(0);
+    return requirePool().duplicateGroups(args, (done, total) => context.progress('duplicates', meter.update(done, total)));
+  },
+
+  async loopDuplicatesBetween(args) {
+    return requirePool().duplicatesBetween(args);
+  },
+
+  async loopSimilar(args) {
+    return requirePool().similar(args);
   },
 
   async loopEvaluate(args) {

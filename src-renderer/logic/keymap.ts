@@ -3,7 +3,7 @@
  * other keys or modifiers, so a class key can never collide with a command. One table
  * drives both key resolution and the help overlay.
  */
-export type ViewName = 'label' | 'gallery' | 'classes' | 'history' | 'adapt' | 'dashboard' | 'suspects';
+export type ViewName = 'label' | 'gallery' | 'classes' | 'history' | 'adapt' | 'dashboard' | 'suspects' | 'duplicates';
 export type KeyContext = 'label' | 'gallery' | 'suspects' | 'other';
 
 export type Command =
@@ -63,6 +63,7 @@ const VIEW_KEYS: { code: string; view: ViewName; name: string }[] = [
   { code: 'Digit5', view: 'adapt', name: 'Adapt (model, queue, rounds)' },
   { code: 'Digit6', view: 'dashboard', name: 'Dashboard (accuracy, export)' },
   { code: 'Digit7', view: 'suspects', name: 'Suspect labels (labels the model disagrees with)' },
+  { code: 'Digit8', view: 'duplicates', name: 'Duplicates (near and exact copies)' },
 ];
 
 export const bindings: readonly Binding[] = [

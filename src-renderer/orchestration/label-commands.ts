@@ -4,6 +4,7 @@
  */
 import type { LabelAction } from '../../src-shared/contract';
 import { call } from '../api/client';
+import { duplicates } from '../stores/duplicates.svelte';
 import { gallery } from '../stores/gallery.svelte';
 import { labeling } from '../stores/labeling.svelte';
 import { suspects } from '../stores/suspects.svelte';
@@ -13,6 +14,7 @@ import { ui } from '../stores/ui.svelte';
 async function applyEverywhere(action: LabelAction): Promise<void> {
   labeling.apply(action);
   suspects.apply(action);
+  duplicates.apply(action);
   await gallery.apply(action);
 }
 

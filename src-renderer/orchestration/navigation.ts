@@ -3,6 +3,7 @@ import type { ImageFilter } from '../../src-shared/contract';
 import type { ViewName } from '../logic/keymap';
 import { classes } from '../stores/classes.svelte';
 import { dashboard } from '../stores/dashboard.svelte';
+import { duplicates } from '../stores/duplicates.svelte';
 import { engine } from '../stores/engine.svelte';
 import { gallery } from '../stores/gallery.svelte';
 import { history } from '../stores/history.svelte';
@@ -40,7 +41,8 @@ export function showView(view: ViewName): void {
     if (view === 'adapt') {
       await Promise.all([engine.refresh(), loop.refresh(), dashboard.load(), engine.models.length === 0 ? engine.loadModels() : Promise.resolve()]);
     }
-    if (view === 'dashboard') await dashboard.load();
+    if (view === 'dashboard') await Promise.all([dashboard.load(), duplicates.loadLeakage()]);
+    if (view === 'duplicates' && !duplicates.report) await duplicates.load();
   };
   load().catch((error: unknown) => toasts.error(error));
 }

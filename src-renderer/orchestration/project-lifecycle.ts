@@ -10,6 +10,7 @@ import { classes } from '../stores/classes.svelte';
 import { connection } from '../stores/connection.svelte';
 import { dashboard } from '../stores/dashboard.svelte';
 import { suspects } from '../stores/suspects.svelte';
+import { duplicates } from '../stores/duplicates.svelte';
 import { engine } from '../stores/engine.svelte';
 import { gallery } from '../stores/gallery.svelte';
 import { history } from '../stores/history.svelte';
@@ -54,6 +55,7 @@ function clearLoadedProject(): void {
   suggestions.clear();
   dashboard.clear();
   suspects.clear();
+  duplicates.clear();
   engine.clear();
   loop.clear();
 }
@@ -160,12 +162,13 @@ function followRound(round: RoundInfo): void {
 const refreshModel = coalesce(async () => {
   if (!project.summary) return;
   suggestions.clear();
-  if (ui.view === 'dashboard') await dashboard.load();
+  if (ui.view === 'dashboard') await Promise.all([dashboard.load(), duplicates.loadLeakage()]);
 }, 150);
 
 const refreshEvaluation = coalesce(async () => {
   if (!project.summary) return;
   if (ui.view === 'dashboard' || dashboard.data) await dashboard.load();
+  if (ui.view === 'dashboard') await duplicates.loadLeakage();
   if (labeling.source.kind === 'evaluation' && labeling.items.length === 0) await labeling.start({ kind: 'evaluation' });
 }, 150);
 

@@ -3,6 +3,7 @@ import { s, type Schema } from '../schema';
 import { command, id, query } from './request-def';
 import type { EngineStatus } from './engine';
 import type { ImageItem } from './images';
+import { DUPLICATE_SIMILARITY_RANGE } from './duplicates';
 
 /** Query strategies: ADMA, its variants, the baselines and the typicality/coverage strategies. */
 export const STRATEGY_NAMES = [
@@ -44,6 +45,8 @@ export interface LoopSettings {
   mode: 'light' | 'deep';
   /** Train in the background whenever labels change and re-rank the queue. */
   continuous: boolean;
+  /** Near-duplicate similarity threshold (Duplicates view, batch filter, leakage check). */
+  duplicateSimilarity: number;
 }
 
 export interface Suggestion {
@@ -98,6 +101,7 @@ export const loopRequests = {
       uncertainty: s.optional(s.literal(...UNCERTAINTY_NAMES)),
       mode: s.optional(s.literal('light', 'deep')),
       continuous: s.optional(s.boolean()),
+      duplicateSimilarity: s.optional(s.number({ min: DUPLICATE_SIMILARITY_RANGE.min, max: DUPLICATE_SIMILARITY_RANGE.max })),
     }),
   ).returns<LoopSettings>(),
   /** The open round (its batch), or null before the first. */

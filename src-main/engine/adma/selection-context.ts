@@ -4,6 +4,7 @@
  */
 import type { CentreSet } from './centre-set';
 import type { FeatureMatrix } from './feature-matrix';
+import type { NearDuplicateIndex } from './near-duplicates';
 import type { CompetingClasses } from './selection-reason';
 import { uncertaintyOfRow, type UncertaintyMeasure } from './uncertainty';
 
@@ -33,6 +34,8 @@ export interface SelectionContext {
   seed: number;
   /** D of every pool row from computeDistinctiveness, when the caller cached it. */
   distinctiveness?: Float64Array;
+  /** Near duplicates among the pool rows; with it no batch slot goes to one (duplicate-free-batch.ts). */
+  nearDuplicates?: NearDuplicateIndex;
 }
 
 /** Check shapes and ids; throws a RangeError that says what does not fit. */
@@ -47,6 +50,7 @@ export function assertValidSelectionContext(ctx: SelectionContext): void {
   for (const [name, matrix] of shapes) {
     if (matrix && matrix.rows !== n) throw new RangeError(`${name} has ${matrix.rows} rows for ${n} pool images.`);
   }
+  if (ctx.nearDuplicates && ctx.nearDuplicates.rows !== n) throw new RangeError(`The near-duplicate index has ${ctx.nearDuplicates.rows} rows for ${n} pool images.`);
   if (ctx.distinctiveness && ctx.distinctiveness.length !== n) {
     throw new RangeError(`The cached distinctiveness has ${ctx.distinctiveness.length} values for ${n} pool images; recompute it.`);
   }

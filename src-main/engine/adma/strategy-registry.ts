@@ -5,6 +5,7 @@
 import { AdmaStrategy, DEFAULT_ADMA_OPTIONS } from './adma-strategy';
 import { DEFAULT_DIVERSE_ADMA_OPTIONS, DiverseAdmaStrategy } from './adma-diverse-strategy';
 import { BadgeStrategy } from './badge-strategy';
+import { DuplicateFreeBatch } from './duplicate-free-batch';
 import { ClusterStrategy } from './cluster-strategies';
 import { CoresetStrategy } from './coreset-strategy';
 import { ProbCoverStrategy } from './probcover-strategy';
@@ -28,7 +29,12 @@ export interface StrategyOptions {
   candidateFactor?: number;
 }
 
+/** Every strategy, with the one near-duplicate filter between its ranking and the batch. */
 export function createStrategy(name: StrategyName, options: StrategyOptions = {}): QueryStrategy {
+  return new DuplicateFreeBatch(createRankingStrategy(name, options));
+}
+
+function createRankingStrategy(name: StrategyName, options: StrategyOptions): QueryStrategy {
   const distinctiveness = { normalize: options.normalize ?? DEFAULT_DISTINCTIVENESS_OPTIONS.normalize };
   const adma = {
     schedule: options.schedule ?? DEFAULT_ADMA_OPTIONS.schedule,

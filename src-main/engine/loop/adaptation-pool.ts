@@ -19,7 +19,15 @@ import { readTopBlock } from '../train/top-block';
 import { temperedProbabilities, topConfidence } from '../quality/calibration';
 import { carriedCalibration, foldsFor, labelQuality, type Calibration } from '../quality/label-quality';
 import { suspectQueue } from '../quality/suspect-labels';
+import { DEFAULT_NEAR_DUPLICATE_CRITERIA, duplicateGroups, NearDuplicateIndex, type NearDuplicateCriteria, type PerceptualCodes } from '../adma/near-duplicates';
+import { perceptualCodes } from '../features/difference-hash';
 import type {
+  ImagePair,
+  LoopDuplicatesArgs,
+  LoopDuplicatesBetweenArgs,
+  LoopDuplicatesResult,
+  LoopSimilarArgs,
+  SimilarImage,
   LoopEvaluateArgs,
   LoopEvaluateResult,
   LoopLabelQualityArgs,
@@ -62,6 +70,8 @@ const MIN_LABELS_TO_CALIBRATE = 10;
 
 export class AdaptationPool {
   private cut: CutRows | null = null;
+  /** The near-duplicate index of the last criteria asked for (its unit rows are built once). */
+  private duplicates: NearDuplicateIndex | null = null;
   /** Selection and training run through the one loop core the simulator also runs. */
   private readonly core: LoopCore;
 
@@ -76,6 +86,7 @@ export class AdaptationPool {
     readonly sourceProbabilities: FeatureMatrix,
     readonly centres: CentreSet,
     readonly distinctiveness: Float64Array,
+    private readonly codes: PerceptualCodes,
   ) {
     this.core = new LoopCore({ imageIds, featuresA, featuresB, sourceProbabilities, centres, distinctiveness }, (mode) => this.inputs(mode, null));
   }
@@ -84,6 +95,7 @@ export class AdaptationPool {
     loaded: LoadedModel,
     args: LoopPrepareArgs,
     onProgress: (done: number, total: number) => void,
+    onPerceptualProgress: (done: number, total: number) => void = () => undefined,
   ): Promise<{ pool: AdaptationPool; result: LoopPrepareResult }> {
     const started = performance.now();
     const modelId = loaded.descriptor.id;
@@ -117,7 +129,8 @@ export class AdaptationPool {
         { featuresA, featuresB, sourceProbabilities, centres },
         { normalize: true, onProgress: (done: number, total: number) => onProgress(done, total) },
       );
-      const pool = new AdaptationPool(args.projectDir, loaded, imageIds, hashes, rowOf, featuresA, featuresB, sourceProbabilities, centres, distinctiveness);
+      const codes = await perceptualCodes(args.projectDir, present, onPerceptualProgress);
+      const pool = new AdaptationPool(args.projectDir, loaded, imageIds, hashes, rowOf, featuresA, featuresB, sourceProbabilities, centres, distinctiveness, codes);
       if (args.deep) pool.cut = pool.loadCut(store);
       if (args.headDir) await pool.useHead(args.headDir);
       return {
@@ -194,8 +207,50 @@ export class AdaptationPool {
     return rows;
   }
 
+  /** The near-duplicate index of the pool under `criteria`. */
+  nearDuplicates(criteria: NearDuplicateCriteria = DEFAULT_NEAR_DUPLICATE_CRITERIA): NearDuplicateIndex {
+    const cached = this.duplicates;
+    if (cached && cached.criteria.minSimilarity === criteria.minSimilarity && cached.criteria.maxHammingDistance === criteria.maxHammingDistance) return cached;
+    const index = cached ? cached.withCriteria(criteria) : new NearDuplicateIndex(this.featuresB, this.codes, this.hashes, criteria);
+    this.duplicates = index;
+    return index;
+  }
+
+  /** Duplicate groups among the pool images (all of them, or those given). */
+  duplicateGroups(args: LoopDuplicatesArgs, onProgress: (done: number, total: number) => void): LoopDuplicatesResult {
+    const started = performance.now();
+    const index = this.nearDuplicates(args.criteria);
+    const rows = args.imageIds ? this.rowsOf(args.imageIds) : null;
+    const groups = duplicateGroups(index.pairs(rows, onProgress));
+    return {
+      groups: groups.map((g) => ({ imageIds: g.rows.map((r) => this.imageIds[r] as number), minSimilarity: g.minSimilarity, exact: g.exact })),
+      compared: rows ? rows.length : this.imageIds.length,
+      millis: Math.round(performance.now() - started),
+    };
+  }
+
+  /** Duplicate pairs with one image from each list (images without features are left out). */
+  duplicatesBetween(args: LoopDuplicatesBetweenArgs): ImagePair[] {
+    const index = this.nearDuplicates(args.criteria);
+    return index.pairsBetween(this.rowsOf(args.left), this.rowsOf(args.right)).map((p) => ({
+      left: this.imageIds[p.a] as number,
+      right: this.imageIds[p.b] as number,
+      similarity: p.similarity,
+      exact: p.exact,
+    }));
+  }
+
+  /** The pool images most similar to one image by feature cosine ("more like this"). */
+  similar(args: LoopSimilarArgs): SimilarImage[] {
+    const row = this.rowOf.get(args.imageId);
+    if (row === undefined) throw new AppError('NOT_FOUND', `Image ${args.imageId} has no features yet: wait for feature extraction.`);
+    const index = this.nearDuplicates(this.duplicates?.criteria);
+    return index.mostSimilar(row, args.count, new Set(this.rowsOf(args.skipIds))).map((s) => ({ imageId: this.imageIds[s.row] as number, similarity: s.similarity }));
+  }
+
   select(args: LoopSelectArgs): SelectedItem[] {
     const selection = this.core.select({
+      ...(args.nearDuplicates ? { nearDuplicates: this.nearDuplicates(args.nearDuplicates) } : {}),
       strategy: args.strategy,
       strategyOptions: { schedule: args.schedule, uncertainty: args.uncertainty },
       round: args.round,

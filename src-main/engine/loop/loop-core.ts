@@ -21,6 +21,7 @@ import { fineTune, type FineTuneOptions, type FineTuneResult } from '../train/fi
 import type { HeadWeights, TopBlockWeights, TrainingMode } from '../train/head-weights';
 import { featureStandardization, type FeatureStandardization } from '../train/logistic-regression';
 import { predictPool } from '../onnx/head-graph';
+import type { NearDuplicateIndex } from '../adma/near-duplicates';
 import { poolEmbedding } from '../adma/pool-embedding';
 import { mixSpreadProbabilities } from '../train/label-spreading';
 
@@ -44,6 +45,8 @@ export interface LoopSelectRequest {
   labeledClassCount: number;
   seed: number;
   batchSize: number;
+  /** Near duplicates among the pool rows, kept out of the batch (duplicate-free-batch.ts). */
+  nearDuplicates?: NearDuplicateIndex;
 }
 
 /** Rows of the head's input (pooled layer B, or cut activations in deep mode). */
@@ -159,6 +162,7 @@ export class LoopCore {
       centres: this.pool.centres,
       seed: request.seed,
       distinctiveness: this.pool.distinctiveness,
+      ...(request.nearDuplicates ? { nearDuplicates: request.nearDuplicates } : {}),
     };
   }
 

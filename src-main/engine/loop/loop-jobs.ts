@@ -4,6 +4,7 @@
  * batch, train a version, evaluate versions, export a version.
  */
 import type { CentreRecord } from '../adma/centre-set';
+import type { NearDuplicateCriteria } from '../adma/near-duplicates';
 import type { StrategyName } from '../adma/query-strategy';
 import type { TradeoffSchedule } from '../adma/tradeoff-schedule';
 import type { UncertaintyMeasure } from '../adma/uncertainty';
@@ -16,6 +17,8 @@ import type { SuspectRow } from '../quality/suspect-labels';
 export interface PoolItem {
   imageId: number;
   hash: string;
+  /** Absolute path of the file, for its difference hash (near duplicates); without it the image is nobody's near duplicate. */
+  path?: string;
 }
 
 export interface LoopPrepareArgs {
@@ -52,6 +55,46 @@ export interface LoopSelectArgs {
   excludedIds: number[];
   labeledClassCount: number;
   seed: number;
+  /** Keep near duplicates of labeled, evaluation and already picked images out of the batch. */
+  nearDuplicates?: NearDuplicateCriteria;
+}
+
+export interface LoopDuplicatesArgs {
+  criteria: NearDuplicateCriteria;
+  /** Pool images to group (every pool image when absent). */
+  imageIds?: number[];
+}
+
+export interface LoopDuplicatesResult {
+  groups: { imageIds: number[]; minSimilarity: number; exact: boolean }[];
+  /** Pool images compared. */
+  compared: number;
+  millis: number;
+}
+
+export interface LoopDuplicatesBetweenArgs {
+  criteria: NearDuplicateCriteria;
+  left: number[];
+  right: number[];
+}
+
+export interface ImagePair {
+  left: number;
+  right: number;
+  similarity: number;
+  exact: boolean;
+}
+
+export interface LoopSimilarArgs {
+  imageId: number;
+  count: number;
+  /** Images never returned (besides the image itself). */
+  skipIds: number[];
+}
+
+export interface SimilarImage {
+  imageId: number;
+  similarity: number;
 }
 
 export interface SelectedItem {

@@ -7,10 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatch } from '../../../src-main/api/dispatch';
 import { createHandlers, type Handlers } from '../../../src-main/api/handlers';
 import { Workspace } from '../../../src-main/api/workspace';
-import type { ArgsOf, Channel, ResultOf } from '../../../src-shared/contract';
+import { handlerCaller, until } from '../../support/handler-calls';
 import { tempDir } from '../../support/image-folder';
 
 const SHARED = path.resolve(__dirname, '../../../../shared');
@@ -23,21 +22,7 @@ let handlers: Handlers;
 let root: string;
 const classOf = new Map<string, number>();
 
-async function call<C extends Channel>(channel: C, ...args: ArgsOf<C> extends void ? [] : [ArgsOf<C>]): Promise<ResultOf<C>> {
-  const result = await dispatch(handlers, channel, args[0]);
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
-  return result.value as ResultOf<C>;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const call = handlerCaller(() => handlers);
 
 const truth = (relPath: string): number => classOf.get(relPath.split('/')[0] as string) as number;
 
@@ -257,11 +242,7 @@ describe.skipIf(!available)('a pool too small for distinctiveness', () => {
     }
     const ws = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {} });
     const h = createHandlers(ws);
-    const run = async <C extends Channel>(channel: C, args?: ArgsOf<C>): Promise<ResultOf<C>> => {
-      const result = await dispatch(h, channel, args);
-      if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
-      return result.value as ResultOf<C>;
-    };
+    const run = handlerCaller(() => h);
     try {
       await run('project:open', { path: small, create: true });
       await ws.rescan();

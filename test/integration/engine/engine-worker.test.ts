@@ -85,12 +85,18 @@ describe.skipIf(!available)(`engine worker extraction (${reason})`, () => {
     expect(readdirSync(join(project, '.adma', 'features')).filter((name) => name.endsWith('.onnx'))).toHaveLength(1);
     expect(mine.length).toBeGreaterThanOrEqual(4);
     expect(all.length).toBe(mine.length);
+    // The features first, then the thumbnails' difference hashes (near duplicates) of a project's images.
+    const extract = mine.filter((e) => e.phase === 'extract');
+    const perceptual = mine.filter((e) => e.phase === 'perceptual');
+    expect(extract.length + perceptual.length).toBe(mine.length);
+    expect(mine.findIndex((e) => e.phase === 'perceptual')).toBe(extract.length);
     for (const event of mine) {
-      expect(event).toMatchObject({ type: 'progress', jobId: job.id, kind: 'extractFeatures', phase: 'extract', total: 12 });
+      expect(event).toMatchObject({ type: 'progress', jobId: job.id, kind: 'extractFeatures', total: 12 });
       expect(event.backend).toBe(client.backend);
       expect(typeof event.rate).toBe('number');
     }
-    expect(mine[mine.length - 1]).toMatchObject({ done: 12, etaSeconds: 0 });
+    expect(extract[extract.length - 1]).toMatchObject({ done: 12, etaSeconds: 0 });
+    expect(perceptual[perceptual.length - 1]).toMatchObject({ done: 12 });
 
     // Listeners removed by their unsubscribe hear nothing more.
     await client.request('extractFeatures', { model, projectDir: project, items: subset });

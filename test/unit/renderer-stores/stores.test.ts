@@ -6,6 +6,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useBridge } from '../../../src-renderer/api/bridge';
 import { classes } from '../../../src-renderer/stores/classes.svelte';
 import { dashboard } from '../../../src-renderer/stores/dashboard.svelte';
+import { duplicates } from '../../../src-renderer/stores/duplicates.svelte';
+import { setLabels } from '../../../src-renderer/orchestration/label-commands';
 import { engine } from '../../../src-renderer/stores/engine.svelte';
 import { HistoryStore } from '../../../src-renderer/stores/history.svelte';
 import { labeling as session } from '../../../src-renderer/stores/labeling.svelte';
@@ -13,7 +15,7 @@ import { LoopStore } from '../../../src-renderer/stores/loop.svelte';
 import { project } from '../../../src-renderer/stores/project.svelte';
 import { closeProject } from '../../../src-renderer/orchestration/project-lifecycle';
 import { UiStore } from '../../../src-renderer/stores/ui.svelte';
-import type { ClassInfo, Dashboard, EngineStatus, ImageItem, ProjectSummary, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
+import type { ClassInfo, Dashboard, DuplicateReport, EngineStatus, ImageItem, ProjectSummary, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
 
 const sent: string[] = [];
 const answers = new Map<string, (args: unknown) => unknown>();
@@ -302,5 +304,63 @@ describe('labeling session', () => {
     expect(session.total).toBe(2);
     session.followLabels({ actionId: 1, imageIds: [12], classIds: [7], unsure: [false] }, { imageCount: 20, labeledCount: 3, unsureCount: 0, classes: [cls(7, 3)] });
     expect(session.total).toBe(3);
+  });
+});
+
+describe('duplicates store', () => {
+  const image = (id: number, classId: number | null = null): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId, labeledAt: null, unsure: false });
+  const report = (minSimilarity: number): DuplicateReport => ({
+    minSimilarity,
+    maxHammingDistance: 16,
+    groups: [{ kind: 'near', minSimilarity: 0.93, items: [image(1), image(2), image(3)], evaluationIds: [3] }],
+    compared: 10,
+    images: 10,
+    millis: 1,
+  });
+
+  it('groups at a threshold, and labels made anywhere reach the groups and "more like this"', async () => {
+    duplicates.clear();
+    answers.set('duplicates:groups', (args) => report((args as { minSimilarity?: number }).minSimilarity ?? 0.8));
+    await duplicates.load(0.9);
+    expect(duplicates.report?.minSimilarity).toBe(0.9);
+    answers.set('duplicates:similar', () => [{ ...image(2), similarity: 0.95, duplicate: true }, { ...image(5), similarity: 0.4, duplicate: false }]);
+    await duplicates.findSimilar(1, 'img-1.png');
+    expect(duplicates.similar?.items.map((i) => i.id)).toEqual([2, 5]);
+
+    sent.length = 0;
+    answers.set('labels:set', () => ({ actionId: 4, imageIds: [1, 2, 3], classIds: [7, 7, 7] }));
+    await setLabels([1, 2, 3], 7);
+    expect(sent).toEqual(['labels:set']);
+    expect(duplicates.report?.groups[0]?.items.map((i) => i.classId)).toEqual([7, 7, 7]);
+    expect(duplicates.similar?.items.map((i) => i.classId)).toEqual([7, null]);
+
+    duplicates.closeSimilar();
+    expect(duplicates.similar).toBeNull();
+  });
+
+  it('keeps a failed search as an error, and a failed "more like this" closes it', async () => {
+    duplicates.clear();
+    answers.delete('duplicates:groups');
+    await duplicates.load();
+    expect(duplicates.error).toMatch(/no fake answer/);
+    expect(duplicates.loading).toBe(false);
+    answers.delete('duplicates:similar');
+    await expect(duplicates.findSimilar(1, 'img-1.png')).rejects.toThrow();
+    expect(duplicates.similar).toBeNull();
+  });
+
+  it('reads the leakage again after its fix', async () => {
+    duplicates.clear();
+    let leaked = [3];
+    answers.set('duplicates:leakage', () => ({ pairs: [], leakedEvaluationIds: leaked, nearChecked: true }));
+    answers.set('duplicates:fixLeakage', () => {
+      leaked = [];
+      return { removed: 1, added: 1, size: 40 };
+    });
+    await duplicates.loadLeakage();
+    expect(duplicates.leakage?.leakedEvaluationIds).toEqual([3]);
+    expect(await duplicates.fixLeakage()).toEqual({ removed: 1, added: 1, size: 40 });
+    expect(duplicates.leakage?.leakedEvaluationIds).toEqual([]);
+    expect(duplicates.fixing).toBe(false);
   });
 });

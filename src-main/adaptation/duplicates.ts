@@ -1,0 +1,168 @@
+/**
+ * Duplicates of one open project: exact groups (same file content: `images.hash` is the
+ * SHA-256 of the file's bytes, computed by the scan) over every image, near-duplicate groups
+ * (layer-B feature similarity verified by the thumbnails' difference hashes, computed in the
+ * engine worker: engine/adma/near-duplicates.ts) over the images with features, "more like
+ * this", and leakage: evaluation images that duplicate a training image, which inflate the
+ * accuracy the dashboard shows.
+ */
+import { AppError } from '../../src-shared/app-error';
+import { DUPLICATE_DEFAULTS, type DuplicateGroup, type DuplicateReport, type ImageItem, type Leakage, type LeakagePair, type SimilarItem } from '../../src-shared/contract';
+import type { NearDuplicateCriteria } from '../engine/adma/near-duplicates';
+import type { AdaptationContext } from './adaptation-context';
+import type { Evaluation } from './evaluation';
+import type { PoolSession } from './pool-session';
+
+export class Duplicates {
+  constructor(
+    private readonly ctx: AdaptationContext,
+    private readonly parts: { pool: PoolSession; evaluation: Evaluation },
+  ) {}
+
+  /** The criteria of the project: its similarity setting, the default Hamming bound. */
+  criteria(minSimilarity?: number): NearDuplicateCriteria {
+    return { minSimilarity: minSimilarity ?? this.ctx.store.settings().duplicateSimilarity, maxHammingDistance: DUPLICATE_DEFAULTS.maxHammingDistance };
+  }
+
+  /** Whether the pool (features) is ready for near-duplicate work; false while extraction has nothing yet. */
+  private async poolReady(): Promise<boolean> {
+    if (!this.ctx.store.model()) return false;
+    try {
+      await this.parts.pool.prepare();
+      return true;
+    } catch (error) {
+      if (error instanceof AppError && (error.code === 'NOT_FOUND' || error.code === 'CONFLICT')) return false;
+      throw error;
+    }
+  }
+
+  async groups(minSimilarity?: number): Promise<DuplicateReport> {
+    const started = performance.now();
+    const criteria = this.criteria(minSimilarity);
+    const images = this.ctx.allImages();
+    const byId = new Map(images.map((i) => [i.id, i]));
+    const evaluation = this.ctx.store.evaluationIds();
+    // Union of exact groups (by content hash, every image) and near groups (images with features).
+    const parent = new Map<number, number>();
+    const find = (x: number): number => {
+      while (parent.get(x) !== undefined && parent.get(x) !== x) x = parent.get(x) as number;
+      return x;
+    };
+    const join = (a: number, b: number): void => {
+      if (!parent.has(a)) parent.set(a, a);
+      if (!parent.has(b)) parent.set(b, b);
+      const ra = find(a);
+      const rb = find(b);
+      if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
+    };
+    const firstWithHash = new Map<string, number>();
+    for (const image of images) {
+      const first = firstWithHash.get(image.hash);
+      if (first === undefined) firstWithHash.set(image.hash, image.id);
+      else join(first, image.id);
+    }
+    const nearSimilarity = new Map<number, number>();
+    let compared = 0;
+    if (await this.poolReady()) {
+      const near = await this.ctx.engine().request('loopDuplicates', { criteria });
+      compared = near.compared;
+      for (const group of near.groups) {
+        const [first, ...rest] = group.imageIds as [number, ...number[]];
+        for (const id of rest) join(first, id);
+        if (!group.exact) nearSimilarity.set(first, group.minSimilarity);
+      }
+    }
+    const members = new Map<number, number[]>();
+    for (const id of [...parent.keys()].sort((a, b) => a - b)) {
+      const root = find(id);
+      members.set(root, [...(members.get(root) ?? []), id]);
+    }
+    const groups: DuplicateGroup[] = [];
+    for (const ids of members.values()) {
+      const items = ids.map((id) => byId.get(id)).filter((i): i is ImageItem => i !== undefined);
+      if (items.length < 2) continue;
+      const exact = items.every((i) => i.hash === items[0]?.hash);
+      let minSimilarity = 1;
+      for (const id of ids) {
+        const s = nearSimilarity.get(id);
+        if (s !== undefined) minSimilarity = Math.min(minSimilarity, s);
+      }
+      groups.push({ kind: exact ? 'exact' : 'near', minSimilarity, items, evaluationIds: ids.filter((id) => evaluation.has(id)) });
+    }
+    // Largest groups first, then the least similar (the ones to look at), then by first id.
+    groups.sort((a, b) => b.items.length - a.items.length || (a.items[0]?.id ?? 0) - (b.items[0]?.id ?? 0));
+    return {
+      minSimilarity: criteria.minSimilarity,
+      maxHammingDistance: criteria.maxHammingDistance,
+      groups,
+      compared,
+      images: images.length,
+      millis: Math.round(performance.now() - started),
+    };
+  }
+
+  async similar(imageId: number, count: number): Promise<SimilarItem[]> {
+    const image = this.ctx.project.images.get(imageId);
+    if (!(await this.poolReady())) throw new AppError('BUSY', 'Similar images need the image features: choose a model and wait for feature extraction.');
+    const criteria = this.criteria();
+    const found = await this.ctx.engine().request('loopSimilar', { imageId, count, skipIds: [] });
+    const pairs = await this.ctx.engine().request('loopDuplicatesBetween', { criteria, left: [imageId], right: found.map((f) => f.imageId) });
+    const duplicates = new Set(pairs.map((p) => p.right));
+    const byId = new Map(this.ctx.allImages().map((i) => [i.id, i]));
+    return found.flatMap((f) => {
+      const item = byId.get(f.imageId);
+      return item ? [{ ...item, similarity: f.similarity, duplicate: duplicates.has(f.imageId) || item.hash === image.hash }] : [];
+    });
+  }
+
+  /** Evaluation images that duplicate a labeled training image (exact always, near once features exist). */
+  async leakage(): Promise<Leakage> {
+    const { store } = this.ctx;
+    const images = this.ctx.allImages();
+    const byId = new Map(images.map((i) => [i.id, i]));
+    const evaluation = [...store.evaluationIds()].sort((a, b) => a - b);
+    const training = [...this.ctx.trainingLabels().keys()].sort((a, b) => a - b);
+    const pairs = new Map<string, LeakagePair>();
+    const add = (evalId: number, trainId: number, similarity: number, exact: boolean): void => {
+      const e = byId.get(evalId);
+      const t = byId.get(trainId);
+      if (e && t && !pairs.has(`${evalId}:${trainId}`)) pairs.set(`${evalId}:${trainId}`, { evaluation: e, training: t, similarity, exact });
+    };
+    const trainingByHash = new Map<string, number[]>();
+    for (const id of training) {
+      const hash = byId.get(id)?.hash;
+      if (hash) trainingByHash.set(hash, [...(trainingByHash.get(hash) ?? []), id]);
+    }
+    for (const id of evaluation) for (const t of trainingByHash.get(byId.get(id)?.hash ?? '') ?? []) add(id, t, 1, true);
+    const nearChecked = evaluation.length > 0 && training.length > 0 ? await this.poolReady() : true;
+    if (nearChecked && evaluation.length > 0 && training.length > 0) {
+      const near = await this.ctx.engine().request('loopDuplicatesBetween', { criteria: this.criteria(), left: evaluation, right: training });
+      for (const p of near) add(p.left, p.right, p.similarity, p.exact);
+    }
+    const list = [...pairs.values()].sort((a, b) => a.evaluation.id - b.evaluation.id || a.training.id - b.training.id);
+    return { pairs: list, leakedEvaluationIds: [...new Set(list.map((p) => p.evaluation.id))], nearChecked };
+  }
+
+  /**
+   * Take every leaked image out of the evaluation set (its label, if any, becomes a training
+   * label) and sample as many fresh images, none a duplicate of a training image.
+   */
+  async fixLeakage(): Promise<{ removed: number; added: number; size: number }> {
+    const { ctx } = this;
+    const leaked = (await this.leakage()).leakedEvaluationIds;
+    if (leaked.length === 0) return { removed: 0, added: 0, size: ctx.store.evaluationIds().size };
+    ctx.store.removeEvaluation(leaked);
+    const training = [...ctx.trainingLabels().keys()];
+    const candidates = ctx.allImages().filter((i) => !ctx.store.evaluationIds().has(i.id) && !ctx.trainingLabels().has(i.id));
+    const avoid = new Set<number>();
+    const trainingHashes = new Set(training.map((id) => ctx.project.images.get(id).hash));
+    for (const c of candidates) if (trainingHashes.has(c.hash)) avoid.add(c.id);
+    for (const id of leaked) avoid.add(id);
+    if (training.length > 0 && (await this.poolReady())) {
+      const near = await ctx.engine().request('loopDuplicatesBetween', { criteria: this.criteria(), left: candidates.map((c) => c.id), right: training });
+      for (const p of near) avoid.add(p.left);
+    }
+    const { added, size } = this.parts.evaluation.sample(leaked.length, avoid);
+    return { removed: leaked.length, added, size };
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The one near-duplicate filter between a strategy's ranking and the batch, for every
+ * strategy (strategy-registry.ts wraps each one): no batch slot goes to a near duplicate
+ * (near-duplicates.ts) of an image already labeled, of an evaluation image, or of an image
+ * already in the batch. Labeling a copy teaches the model nothing new, and labeling a copy of
+ * an evaluation image leaks it into training.
+ *
+ * Eligible images that duplicate a labeled or evaluation image are excluded first. The
+ * strategy then picks as usual; picks that duplicate an earlier kept pick are dropped and
+ * excluded with every other duplicate of the kept picks, and the strategy picks again, until
+ * a batch passes. So a ranking strategy (ADMA) returns its top b after skipping
+ * duplicates, and a greedy or clustering one builds its batch from the pool without them.
+ * When the context carries no duplicate index, or the first batch has no duplicate in it,
+ * the strategy's own batch is returned unchanged (ADMA stays exactly the paper's).
+ */
+import type { QueryStrategy, Selection, StrategyName } from './query-strategy';
+import type { SelectionContext } from './selection-context';
+
+/** Re-picks before giving up on filling the batch (each one drops at least one image). */
+const MAX_ATTEMPTS = 64;
+
+export class DuplicateFreeBatch implements QueryStrategy {
+  constructor(private readonly inner: QueryStrategy) {}
+
+  get name(): StrategyName {
+    return this.inner.name;
+  }
+
+  select(ctx: SelectionContext, batchSize: number): Selection {
+    const index = ctx.nearDuplicates;
+    if (!index) return this.inner.select(ctx, batchSize);
+    // Rows the batch must not duplicate: labeled and evaluation images.
+    const anchors: number[] = [];
+    const eligible: number[] = [];
+    for (let row = 0; row < ctx.imageIds.length; row++) {
+      const id = ctx.imageIds[row] as number;
+      if (ctx.labeledIds.has(id) || ctx.excludedIds.has(id)) anchors.push(row);
+      else eligible.push(row);
+    }
+    // Duplicates of labeled and evaluation images never compete (eligible x anchors pair tests, Hamming first).
+    let excluded: Set<number> | null = null;
+    const exclude = (row: number): void => {
+      excluded ??= new Set(ctx.excludedIds);
+      excluded.add(ctx.imageIds[row] as number);
+    };
+    for (const row of eligible) if (index.firstDuplicateIn(row, anchors) >= 0) exclude(row);
+    for (let attempt = 0; ; attempt++) {
+      const selection = this.inner.select(excluded ? { ...ctx, excludedIds: excluded } : ctx, batchSize);
+      const keptRows: number[] = [];
+      const kept: Selection['items'] = [];
+      let dropped = false;
+      for (const item of selection.items) {
+        if (index.firstDuplicateIn(item.row, keptRows) >= 0) {
+          exclude(item.row);
+          dropped = true;
+        } else {
+          keptRows.push(item.row);
+          kept.push(item);
+        }
+      }
+      if (!dropped || attempt + 1 >= MAX_ATTEMPTS) return { ...selection, items: kept };
+      // The kept picks stay (a re-pick of a ranking or greedy strategy keeps its earlier picks): their duplicates go too.
+      const excludedNow = excluded as Set<number> | null;
+      for (const row of eligible) {
+        if (!excludedNow?.has(ctx.imageIds[row] as number) && index.firstDuplicateIn(row, keptRows) >= 0) exclude(row);
+      }
+    }
+  }
+}

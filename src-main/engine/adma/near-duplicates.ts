@@ -1,0 +1,247 @@
+/**
+ * Near-duplicate images in a pool: two rows are duplicates when they have the same content
+ * hash (exact), or when their layer-B features point the same way (cosine similarity at least
+ * `minSimilarity`) AND their thumbnails look alike (difference hashes at most
+ * `maxHammingDistance` bits apart). Similarities are cosines of features centred on the
+ * pool's mean (centredUnitRows). Features alone call two different photos of the same kind
+ * of thing "the same" (two blood cells of one type are often above 0.95); the perceptual check
+ * alone confuses images that share a layout. Together they find re-encoded, resized, slightly
+ * cropped or brightened copies (bench/duplicates.bench.ts measures recall and precision).
+ *
+ * A row whose difference hash is unknown (its file could not be read) is nobody's near
+ * duplicate; only its content hash can still make it an exact one.
+ *
+ * Cost. The perceptual test is two 32-bit popcounts, the cosine one is `d` multiply-adds
+ * (through the core-set kernels' squared distances of unit rows: cos = 1 - |x - y|^2 / 2), so
+ * every pair is tested by Hamming distance first and only the few survivors by cosine.
+ * All pairs (`pairs`) are n^2 / 2 pair tests: 5e7 at 10,000 images, measured 0.7 s in V8;
+ * 5e9 at 100,000, measured 101 s (bench/README.md, "Near duplicates"), in the engine worker
+ * with progress. By cosine alone it would be 1.3e10 and 1.3e12 multiply-adds at d = 256 (about
+ * ten seconds and twenty minutes). A batch check (`firstDuplicateIn`, duplicate-free-batch.ts)
+ * costs candidates x (labeled + evaluation + picked) pair tests; "more like this"
+ * (`mostSimilar`) n x d multiply-adds (55 ms at 10,000 images, 0.7 s at 100,000).
+ */
+import { DUPLICATE_DEFAULTS } from '../../../src-shared/contract';
+import { createFeatureMatrix, type FeatureMatrix } from './feature-matrix';
+import { squaredDistancesFromRow, squaredRowDistanceInOrder } from './row-distance';
+
+export interface NearDuplicateCriteria {
+  /** Cosine similarity of the centred layer-B features, in (0, 1]. */
+  minSimilarity: number;
+  /** Largest Hamming distance (of 64 bits) between the thumbnails' difference hashes. */
+  maxHammingDistance: number;
+}
+
+/** The defaults of the contract (measured: bench/README.md, "Near duplicates"). */
+export const DEFAULT_NEAR_DUPLICATE_CRITERIA: NearDuplicateCriteria = { ...DUPLICATE_DEFAULTS };
+
+/** 64-bit difference hashes, two 32-bit words per row (high, low), with a flag per row: known or not. */
+export interface PerceptualCodes {
+  words: Uint32Array;
+  known: Uint8Array;
+}
+
+export interface DuplicatePair {
+  a: number;
+  b: number;
+  /** Cosine similarity of the rows' features. */
+  similarity: number;
+  exact: boolean;
+}
+
+export function assertValidCriteria(criteria: NearDuplicateCriteria): void {
+  const { minSimilarity, maxHammingDistance } = criteria;
+  if (!(minSimilarity > 0 && minSimilarity <= 1)) throw new RangeError(`The similarity threshold must be in (0, 1]; got ${minSimilarity}.`);
+  if (!Number.isInteger(maxHammingDistance) || maxHammingDistance < 0 || maxHammingDistance > 64) {
+    throw new RangeError(`The Hamming distance bound must be a whole number of bits from 0 to 64; got ${maxHammingDistance}.`);
+  }
+}
+
+function popcount32(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) as number;
+}
+
+/** Bits in which rows i and j of the codes differ (64 when either is unknown). */
+export function hammingDistance(codes: PerceptualCodes, i: number, j: number): number {
+  if (!codes.known[i] || !codes.known[j]) return 64;
+  const w = codes.words;
+  return popcount32(((w[2 * i] as number) ^ (w[2 * j] as number)) >>> 0) + popcount32(((w[2 * i + 1] as number) ^ (w[2 * j + 1] as number)) >>> 0);
+}
+
+/**
+ * Rows centred on the pool's mean row, then scaled to unit length (a row equal to the mean
+ * stays zero: similar to nothing). Centring matters: pooled ReLU features are all
+ * non-negative, so raw cosines crowd near 1 (on the blood-cell photos most pairs of
+ * different cells are above 0.9); centred, they spread over [-1, 1].
+ */
+export function centredUnitRows(features: FeatureMatrix): FeatureMatrix {
+  const { rows, cols, data } = features;
+  const mean = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c] = (mean[c] as number) + (data[r * cols + c] as number);
+  for (let c = 0; c < cols; c++) mean[c] = rows > 0 ? (mean[c] as number) / rows : 0;
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let c = 0; c < cols; c++) sum += ((data[r * cols + c] as number) - (mean[c] as number)) ** 2;
+    const scale = sum > 1e-24 ? 1 / Math.sqrt(sum) : 0;
+    for (let c = 0; c < cols; c++) out[r * cols + c] = ((data[r * cols + c] as number) - (mean[c] as number)) * scale;
+  }
+  return createFeatureMatrix(out, rows, cols);
+}
+
+export class NearDuplicateIndex {
+  readonly unit: FeatureMatrix;
+
+  /**
+   * @param features layer-B features, one row per pool image (or, with `unit`, already unit rows)
+   * @param codes    difference hashes of the same rows
+   * @param contentKeys content hash of each row: equal keys are exact duplicates whatever the rest says
+   */
+  constructor(
+    features: FeatureMatrix,
+    readonly codes: PerceptualCodes,
+    readonly contentKeys: readonly string[],
+    readonly criteria: NearDuplicateCriteria,
+    unit?: FeatureMatrix,
+  ) {
+    assertValidCriteria(criteria);
+    if (codes.known.length !== features.rows || codes.words.length !== 2 * features.rows || contentKeys.length !== features.rows) {
+      throw new RangeError(`${features.rows} feature rows but ${codes.known.length} perceptual codes and ${contentKeys.length} content keys.`);
+    }
+    this.unit = unit ?? centredUnitRows(features);
+  }
+
+  /** The same pool under other criteria (the unit rows are shared). */
+  withCriteria(criteria: NearDuplicateCriteria): NearDuplicateIndex {
+    return new NearDuplicateIndex(this.unit, this.codes, this.contentKeys, criteria, this.unit);
+  }
+
+  get rows(): number {
+    return this.unit.rows;
+  }
+
+  /** Cosine similarity of rows i and j. */
+  similarity(i: number, j: number): number {
+    return 1 - squaredRowDistanceInOrder(this.unit, i, this.unit, j) / 2;
+  }
+
+  /** The pair (i, j) if it is a duplicate; null otherwise. */
+  test(i: number, j: number): DuplicatePair | null {
+    if (i === j) return null;
+    // Cheapest first: equal content has equal codes, so only rows with an unknown code need the key compared here.
+    if (hammingDistance(this.codes, i, j) > this.criteria.maxHammingDistance) {
+      return this.codes.known[i] && this.codes.known[j] ? null : this.exactPair(i, j);
+    }
+    const exact = this.exactPair(i, j);
+    if (exact) return exact;
+    const similarity = this.similarity(i, j);
+    return similarity >= this.criteria.minSimilarity ? { a: i, b: j, similarity, exact: false } : null;
+  }
+
+  private exactPair(i: number, j: number): DuplicatePair | null {
+    return this.contentKeys[i] === this.contentKeys[j] ? { a: i, b: j, similarity: this.similarity(i, j), exact: true } : null;
+  }
+
+  isDuplicate(i: number, j: number): boolean {
+    return this.test(i, j) !== null;
+  }
+
+  /**
+   * Every duplicate pair (a < b) among the rows (every row when `rows` is null), blocked by
+   * rows so the caller sees progress; see the cost note at the top.
+   */
+  pairs(rows: ArrayLike<number> | null = null, onProgress?: (done: number, total: number) => void): DuplicatePair[] {
+    const list = rows ? Int32Array.from(rows) : Int32Array.from({ length: this.rows }, (_, r) => r);
+    const out: DuplicatePair[] = [];
+    const total = list.length;
+    const { words, known } = this.codes;
+    const max = this.criteria.maxHammingDistance;
+    for (let x = 0; x < total; x++) {
+      const i = list[x] as number;
+      const high = words[2 * i] as number;
+      const low = words[2 * i + 1] as number;
+      const iKnown = known[i] === 1;
+      for (let y = x + 1; y < total; y++) {
+        const j = list[y] as number;
+        // The Hamming bound inlined: it rejects nearly every pair, before any call.
+        if (iKnown && known[j] === 1 && popcount32((high ^ (words[2 * j] as number)) >>> 0) + popcount32((low ^ (words[2 * j + 1] as number)) >>> 0) > max) continue;
+        const pair = this.test(i, j);
+        if (pair) out.push(pair.a < pair.b ? pair : { ...pair, a: pair.b, b: pair.a });
+      }
+      if (onProgress && (x % 256 === 255 || x === total - 1)) onProgress(x + 1, total);
+    }
+    return out;
+  }
+
+  /** Duplicate pairs with one row from `left` and the other from `right` (a from left, b from right). */
+  pairsBetween(left: ArrayLike<number>, right: ArrayLike<number>): DuplicatePair[] {
+    const out: DuplicatePair[] = [];
+    for (let x = 0; x < left.length; x++) {
+      for (let y = 0; y < right.length; y++) {
+        const pair = this.test(left[x] as number, right[y] as number);
+        if (pair) out.push(pair);
+      }
+    }
+    return out;
+  }
+
+  /** The first of `others` that row is a duplicate of, or -1. */
+  firstDuplicateIn(row: number, others: Iterable<number>): number {
+    for (const other of others) if (this.isDuplicate(row, other)) return other;
+    return -1;
+  }
+
+  /**
+   * The `count` rows most similar to `row` by feature cosine (duplicates or not), most similar
+   * first, ties by smaller row; rows in `skip` and the row itself are left out.
+   */
+  mostSimilar(row: number, count: number, skip: ReadonlySet<number> = new Set()): { row: number; similarity: number }[] {
+    const distances = squaredDistancesFromRow(this.unit, row, this.unit, null, new Float64Array(this.rows));
+    const candidates: number[] = [];
+    for (let r = 0; r < this.rows; r++) if (r !== row && !skip.has(r)) candidates.push(r);
+    candidates.sort((a, b) => (distances[a] as number) - (distances[b] as number) || a - b);
+    return candidates.slice(0, Math.max(0, count)).map((r) => ({ row: r, similarity: 1 - (distances[r] as number) / 2 }));
+  }
+}
+
+/**
+ * Connected groups of the duplicate graph (every group has at least two rows), each with its
+ * rows ascending and the lowest similarity of the pairs that joined it; groups ordered by
+ * their first row.
+ */
+export function duplicateGroups(pairs: readonly DuplicatePair[]): { rows: number[]; minSimilarity: number; exact: boolean }[] {
+  const parent = new Map<number, number>();
+  const find = (x: number): number => {
+    let root = x;
+    while (parent.get(root) !== root) root = parent.get(root) as number;
+    let node = x;
+    while (node !== root) {
+      const next = parent.get(node) as number;
+      parent.set(node, root);
+      node = next;
+    }
+    return root;
+  };
+  for (const { a, b } of pairs) {
+    if (!parent.has(a)) parent.set(a, a);
+    if (!parent.has(b)) parent.set(b, b);
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
+  }
+  const groups = new Map<number, { rows: number[]; minSimilarity: number; exact: boolean }>();
+  for (const row of [...parent.keys()].sort((x, y) => x - y)) {
+    const root = find(row);
+    const group = groups.get(root) ?? { rows: [], minSimilarity: 1, exact: true };
+    group.rows.push(row);
+    groups.set(root, group);
+  }
+  for (const pair of pairs) {
+    const group = groups.get(find(pair.a)) as { minSimilarity: number; exact: boolean };
+    group.minSimilarity = Math.min(group.minSimilarity, pair.similarity);
+    if (!pair.exact) group.exact = false;
+  }
+  return [...groups.values()].sort((x, y) => (x.rows[0] as number) - (y.rows[0] as number));
+}

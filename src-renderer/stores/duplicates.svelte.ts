@@ -1,0 +1,134 @@
+/**
+ * Duplicates: the groups at the project's similarity threshold, "more like this" for one
+ * image, and the evaluation set's leakage. State changes through the methods only; label
+ * changes (from any view, undo and redo too) reach the images shown through `apply`.
+ */
+import type { DuplicateReport, LabelAction, Leakage, SimilarItem } from '../../src-shared/contract';
+import { call } from '../api/client';
+import { actionChanges, applyLabels } from '../logic/labeling-sequence';
+
+/** Groups shown at first; "Show more" adds as many again. */
+const PAGE = 60;
+
+export interface SimilarView {
+  imageId: number;
+  relPath: string;
+  items: SimilarItem[];
+}
+
+class DuplicatesState {
+  #report = $state<DuplicateReport | null>(null);
+  #loading = $state(false);
+  #error = $state<string | null>(null);
+  #shown = $state(PAGE);
+  #similar = $state<SimilarView | null>(null);
+  #similarLoading = $state(false);
+  #leakage = $state<Leakage | null>(null);
+  #fixing = $state(false);
+  #generation = 0;
+
+  get report(): DuplicateReport | null {
+    return this.#report;
+  }
+  get loading(): boolean {
+    return this.#loading;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+  /** How many groups the view shows. */
+  get shown(): number {
+    return this.#shown;
+  }
+  get similar(): SimilarView | null {
+    return this.#similar;
+  }
+  get similarLoading(): boolean {
+    return this.#similarLoading;
+  }
+  get leakage(): Leakage | null {
+    return this.#leakage;
+  }
+  get fixing(): boolean {
+    return this.#fixing;
+  }
+
+  /** Find the groups (at `minSimilarity`, or the project's threshold); a failure is kept in `error`. */
+  async load(minSimilarity?: number): Promise<void> {
+    const generation = ++this.#generation;
+    this.#loading = true;
+    try {
+      const report = await call('duplicates:groups', minSimilarity === undefined ? {} : { minSimilarity });
+      if (generation !== this.#generation) return;
+      this.#report = report;
+      this.#shown = PAGE;
+      this.#error = null;
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      this.#error = error instanceof Error ? error.message : String(error);
+    } finally {
+      if (generation === this.#generation) this.#loading = false;
+    }
+  }
+
+  showMore(): void {
+    this.#shown += PAGE;
+  }
+
+  /** The images most similar to one image; throws when features are not ready. */
+  async findSimilar(imageId: number, relPath: string, count = 30): Promise<void> {
+    this.#similarLoading = true;
+    this.#similar = { imageId, relPath, items: [] };
+    try {
+      const items = await call('duplicates:similar', { imageId, count });
+      if (this.#similar?.imageId === imageId) this.#similar = { imageId, relPath, items };
+    } catch (error) {
+      this.#similar = null;
+      throw error;
+    } finally {
+      this.#similarLoading = false;
+    }
+  }
+
+  closeSimilar(): void {
+    this.#similar = null;
+  }
+
+  async loadLeakage(): Promise<void> {
+    this.#leakage = await call('duplicates:leakage');
+  }
+
+  /** Replace the leaked evaluation images with fresh ones, then read the leakage again. */
+  async fixLeakage(): Promise<{ removed: number; added: number; size: number }> {
+    this.#fixing = true;
+    try {
+      const result = await call('duplicates:fixLeakage');
+      await this.loadLeakage();
+      return result;
+    } finally {
+      this.#fixing = false;
+    }
+  }
+
+  /** A label action: the classes of the images shown change with it. */
+  apply(action: LabelAction): void {
+    const changes = actionChanges(action);
+    const report = this.#report;
+    if (report) {
+      this.#report = { ...report, groups: report.groups.map((g) => ({ ...g, items: applyLabels(g.items, changes) })) };
+    }
+    const similar = this.#similar;
+    if (similar) this.#similar = { ...similar, items: applyLabels(similar.items, changes) };
+  }
+
+  clear(): void {
+    this.#generation++;
+    this.#report = null;
+    this.#error = null;
+    this.#loading = false;
+    this.#similar = null;
+    this.#leakage = null;
+  }
+}
+
+export const duplicates = new DuplicatesState();

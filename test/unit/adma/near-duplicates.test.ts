@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { createFeatureMatrix, featureMatrixFromRows } from '../../../src-main/engine/adma/feature-matrix';
+import { duplicateGroups, hammingDistance, NearDuplicateIndex, type PerceptualCodes } from '../../../src-main/engine/adma/near-duplicates';
+import { plantedPool } from './near-duplicate-pool';
+
+function codesOf(pairs: [number, number][], known?: number[]): PerceptualCodes {
+  return { words: Uint32Array.from(pairs.flat()), known: Uint8Array.from(known ?? pairs.map(() => 1)) };
+}
+
+describe('near-duplicate test', () => {
+  it('counts differing bits of 64-bit codes, and an unknown code differs in every bit', () => {
+    const codes = codesOf([[0, 0], [0xffffffff, 1], [0x80000001, 0x80000000], [0, 0]], [1, 1, 1, 0]);
+    expect(hammingDistance(codes, 0, 1)).toBe(33);
+    expect(hammingDistance(codes, 0, 2)).toBe(3);
+    expect(hammingDistance(codes, 1, 2)).toBe(30 + 2);
+    expect(hammingDistance(codes, 0, 3)).toBe(64);
+  });
+
+  it('needs both the feature similarity and the perceptual check; equal content is always a duplicate', () => {
+    const features = featureMatrixFromRows([
+      [1, 0, 0],
+      [2, 0.1, 0], // same direction as 0 (cos 0.9988), code 1 bit off: near duplicate
+      [0, 1, 0], // orthogonal to 0, same code: not a duplicate
+      [1, 0.02, 0], // same direction, code far off: not a duplicate
+      [0, 0, 1], // same content hash as 0: exact duplicate despite everything
+      [-4, -1.12, -1], // balances the others: the mean row is zero, so centring changes nothing here
+    ]);
+    // Row 4 has row 0's content, hence its difference hash; its features are made up to show they do not matter.
+    const codes = codesOf([[7, 7], [6, 7], [7, 7], [0xffff0000, 7], [7, 7], [0x0f0f0f0f, 0xf0f0f0f0]]);
+    const index = new NearDuplicateIndex(features, codes, ['x', 'y', 'z', 'w', 'x', 'v'], { minSimilarity: 0.99, maxHammingDistance: 2 });
+    expect(index.isDuplicate(0, 1)).toBe(true);
+    expect(index.isDuplicate(0, 2)).toBe(false);
+    expect(index.isDuplicate(0, 3)).toBe(false);
+    expect(index.test(0, 4)).toMatchObject({ exact: true });
+    expect(index.similarity(0, 1)).toBeCloseTo(2 / Math.sqrt(4.01), 6);
+    expect(index.pairs().map((p) => [p.a, p.b])).toEqual([[0, 1], [0, 4]]);
+    expect(duplicateGroups(index.pairs())).toEqual([{ rows: [0, 1, 4], minSimilarity: expect.closeTo(0, 6) as number, exact: false }]);
+    expect(index.withCriteria({ minSimilarity: 0.9999, maxHammingDistance: 2 }).isDuplicate(0, 1)).toBe(false);
+    // Equal content with unknown codes (unreadable thumbnails) is still an exact pair.
+    const unknown = new NearDuplicateIndex(features, { ...codes, known: Uint8Array.of(0, 1, 1, 1, 0, 1) }, ['x', 'y', 'z', 'w', 'x', 'v'], index.criteria);
+    expect(unknown.test(0, 4)).toMatchObject({ exact: true });
+    expect(unknown.isDuplicate(0, 1)).toBe(false);
+  });
+
+  it('compares features centred on the pool mean: a shared offset does not make rows alike', () => {
+    const offset = 100;
+    const features = featureMatrixFromRows([[offset + 1, offset], [offset - 1, offset], [offset, offset + 1], [offset, offset - 1]]);
+    const index = new NearDuplicateIndex(features, codesOf([[0, 0], [0, 0], [0, 0], [0, 0]]), ['a', 'b', 'c', 'd'], { minSimilarity: 0.5, maxHammingDistance: 0 });
+    expect(index.similarity(0, 1)).toBeCloseTo(-1, 6);
+    expect(index.similarity(0, 2)).toBeCloseTo(0, 6);
+    expect(index.pairs()).toEqual([]);
+  });
+
+  it('rejects criteria out of range and mismatched shapes', () => {
+    const features = createFeatureMatrix(new Float32Array(4), 2, 2);
+    const codes = codesOf([[0, 0], [0, 0]]);
+    expect(() => new NearDuplicateIndex(features, codes, ['a', 'b'], { minSimilarity: 0, maxHammingDistance: 3 })).toThrow(/similarity threshold/);
+    expect(() => new NearDuplicateIndex(features, codes, ['a', 'b'], { minSimilarity: 0.9, maxHammingDistance: 65 })).toThrow(/Hamming/);
+    expect(() => new NearDuplicateIndex(features, codes, ['a'], { minSimilarity: 0.9, maxHammingDistance: 3 })).toThrow(/content keys/);
+  });
+
+  it('finds exactly the planted copies among all pairs, the same as testing every pair', () => {
+    const { index, copyOf } = plantedPool({ images: 300, plant: 20, seed: 5 });
+    const pairs = index.pairs();
+    const brute: string[] = [];
+    for (let a = 0; a < index.rows; a++) for (let b = a + 1; b < index.rows; b++) if (index.isDuplicate(a, b)) brute.push(`${a}-${b}`);
+    expect(pairs.map((p) => `${p.a}-${p.b}`)).toEqual(brute);
+    for (const [copy, original] of copyOf) expect(index.isDuplicate(copy, original), `${copy} copies ${original}`).toBe(true);
+    // Every pair found is a planted copy or two copies of one original.
+    const root = (row: number) => copyOf.get(row) ?? row;
+    for (const p of pairs) expect(root(p.a)).toBe(root(p.b));
+    // Groups: one per copied original, holding it and its copies.
+    const groups = duplicateGroups(pairs);
+    expect(groups).toHaveLength(new Set(copyOf.values()).size);
+    for (const g of groups) expect(new Set(g.rows.map(root)).size).toBe(1);
+  });
+
+  it('ranks the most similar rows by cosine, skipping the row itself and the rows asked to skip', () => {
+    const features = featureMatrixFromRows([[1, 0], [0.9, 0.1], [0, 1], [1, 0.5], [-1, 0], [-1.9, -1.6]]);
+    const index = new NearDuplicateIndex(features, codesOf([[0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]]), ['a', 'b', 'c', 'd', 'e', 'f'], { minSimilarity: 0.9, maxHammingDistance: 3 });
+    expect(index.mostSimilar(0, 3).map((s) => s.row)).toEqual([1, 3, 2]);
+    expect(index.mostSimilar(0, 10, new Set([1])).map((s) => s.row)).toEqual([3, 2, 5, 4]);
+    expect(index.mostSimilar(0, 1)[0]?.similarity).toBeCloseTo(0.9 / Math.sqrt(0.82), 6);
+  });
+});
