@@ -328,7 +328,7 @@ describe('duplicates store', () => {
     expect(duplicates.similar?.items.map((i) => i.id)).toEqual([2, 5]);
 
     sent.length = 0;
-    answers.set('labels:set', () => ({ actionId: 4, imageIds: [1, 2, 3], classIds: [7, 7, 7] }));
+    answers.set('labels:set', () => ({ actionId: 4, imageIds: [1, 2, 3], classIds: [7, 7, 7], unsure: [false, false, false] }));
     await setLabels([1, 2, 3], 7);
     expect(sent).toEqual(['labels:set']);
     expect(duplicates.report?.groups[0]?.items.map((i) => i.classId)).toEqual([7, 7, 7]);
