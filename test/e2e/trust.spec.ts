@@ -68,10 +68,10 @@ test('suspect labels: flipped labels rank on top, Enter relabels, Ctrl+Z undoes;
   });
   const csv = path.join(work, 'labels.csv');
   await fs.writeFile(csv, ['path,class', ...rows, ''].join('\n'));
-  await page.getByRole('button', { name: 'Import labels (CSV)…' }).click();
-  const importDialog = page.getByRole('dialog', { name: 'Import labels from CSV' });
-  await importDialog.getByLabel('CSV file').fill(csv);
-  await expect(importDialog.getByTestId('import-path-status')).toContainText('A file: its rows');
+  await page.getByRole('button', { name: 'Import labels…' }).click();
+  const importDialog = page.getByRole('dialog', { name: 'Import labels or suggestions' });
+  await importDialog.getByLabel('File or folder').fill(csv);
+  await expect(importDialog.getByTestId('import-path-status')).toContainText('A file: a labels CSV');
   await importDialog.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(importDialog.getByTestId('import-report')).toContainText(/Labeled\s*300/);
   await importDialog.getByRole('button', { name: 'Close' }).click();
@@ -90,8 +90,11 @@ test('suspect labels: flipped labels rank on top, Enter relabels, Ctrl+Z undoes;
   await expect(page.getByTestId('suspect-summary')).toContainText('training labels checked in 5 folds');
   const top = await items.evaluateAll((nodes, k) => nodes.slice(0, k).map((n) => n.querySelector('.file')?.textContent ?? ''), FLIPPED);
   const hits = top.filter((file) => flipped.has(file)).length;
-  // 12 of 300 are flipped (chance: 0.5 of the top 12); the evaluation images among them are not checked.
-  expect(hits, `flipped among the top ${FLIPPED}: ${top.join(', ')}`).toBeGreaterThanOrEqual(5);
+  // 12 of 300 are flipped, but those the random evaluation sample took are not checked (about
+  // a fifth of them): by chance about 0.4 of the top 12 would be flipped, and 3 or more happen
+  // by chance about once in a hundred. Precision at k on real photos is measured in
+  // bench/README.md and tested in test/integration/quality.
+  expect(hits, `flipped among the top ${FLIPPED}: ${top.join(', ')}`).toBeGreaterThanOrEqual(3);
   await shot(page, 'suspects-queue.png');
 
   // The first suspect is selected: Enter relabels it with the suggested class.
