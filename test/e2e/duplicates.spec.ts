@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { createClasses, createProjectWithModelFolder } from './support/model-step';
 import { watchProblems } from './support/page-problems';
 import { startWebHost, type RunningHost } from './support/web-host';
 
@@ -60,23 +61,8 @@ const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHO
 test('Duplicates view and more like this: group, label a group and undo, threshold, open, bulk label similar images', async ({ page }) => {
   const problems = watchProblems(page);
   await page.goto(host.url);
-  await page.getByLabel('Project folder').fill(folder);
-  await page.getByRole('button', { name: 'Create project' }).click();
-  const step = page.getByRole('dialog', { name: 'Choose the pre-trained model' });
-  await step.getByRole('radio', { name: /model folder on this computer/ }).check();
-  await step.getByRole('button', { name: 'Continue in Adapt' }).click();
-  await page.getByLabel('Model folder').fill(MODEL);
-  await page.getByRole('button', { name: 'Inspect' }).click();
-  await expect(page.getByRole('group', { name: 'Layer picker' })).toBeVisible({ timeout: 60_000 });
-  await page.getByRole('button', { name: 'Use this model' }).click();
-  await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
-
-  await page.getByRole('tab', { name: /Classes/ }).click();
-  for (const name of ['ant', 'bee']) {
-    await page.getByLabel('New class').fill(name);
-    await page.getByLabel('New class').press('Enter');
-    await expect(page.getByLabel(`Name of ${name}`)).toBeVisible();
-  }
+  await createProjectWithModelFolder(page, folder, MODEL);
+  await createClasses(page, ['ant', 'bee']);
 
   // The Duplicates view: one group per original, each with its two copies.
   await page.keyboard.press('Alt+8');

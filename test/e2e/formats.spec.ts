@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decideModelLater } from './support/model-step';
+import { createClasses, decideModelLater } from './support/model-step';
 import { watchProblems } from './support/page-problems';
 import { startWebHost, type RunningHost } from './support/web-host';
 
@@ -69,12 +69,7 @@ test('mark unsure by key, export with a split, import into a fresh project: ever
   await createProject(page, first);
 
   // Two classes, keys 1 and 2.
-  await page.getByRole('tab', { name: /Classes/ }).click();
-  for (const name of ['ants', 'bees']) {
-    await page.getByLabel('New class').fill(name);
-    await page.getByLabel('New class').press('Enter');
-    await expect(page.getByLabel(`Name of ${name}`)).toBeVisible();
-  }
+  await createClasses(page, ['ants', 'bees']);
 
   // An evaluation set of four photos, labeled (blind) by key.
   await page.keyboard.press('Alt+6');

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { decideModelLater } from './support/model-step';
+import { createClasses, createProjectWithModelFolder, decideModelLater } from './support/model-step';
 import { watchProblems } from './support/page-problems';
 import { startWebHost, type RunningHost } from './support/web-host';
 
@@ -89,22 +89,8 @@ test('duplicates, suspect labels, relabel, export with a split, import into a fr
   await page.goto(host.url);
 
   // A project with the MobileNet v1 0.25 model folder; classes ant and bee.
-  await page.getByLabel('Project folder').fill(path.join(work, 'first'));
-  await page.getByRole('button', { name: 'Create project' }).click();
-  const step = page.getByRole('dialog', { name: 'Choose the pre-trained model' });
-  await step.getByRole('radio', { name: /model folder on this computer/ }).check();
-  await step.getByRole('button', { name: 'Continue in Adapt' }).click();
-  await page.getByLabel('Model folder').fill(MODEL);
-  await page.getByRole('button', { name: 'Inspect' }).click();
-  await expect(page.getByRole('group', { name: 'Layer picker' })).toBeVisible({ timeout: 60_000 });
-  await page.getByRole('button', { name: 'Use this model' }).click();
-  await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
-  await page.getByRole('tab', { name: /Classes/ }).click();
-  for (const name of ['ant', 'bee']) {
-    await page.getByLabel('New class').fill(name);
-    await page.getByLabel('New class').press('Enter');
-    await expect(page.getByLabel(`Name of ${name}`)).toBeVisible();
-  }
+  await createProjectWithModelFolder(page, path.join(work, 'first'), MODEL);
+  await createClasses(page, ['ant', 'bee']);
 
   // 1. Duplicates: each original with its two copies; each group labeled at once with its class.
   await page.keyboard.press('Alt+8');

@@ -15,3 +15,25 @@ export async function chooseModelFolderInAdapt(page: Page): Promise<Locator> {
   await expect(field).toBeFocused();
   return field;
 }
+
+/** Create a project in `folder` (from the picker) with the model folder `model`; waits until its features are ready. */
+export async function createProjectWithModelFolder(page: Page, folder: string, model: string): Promise<void> {
+  await page.getByLabel('Project folder').fill(folder);
+  await page.getByRole('button', { name: 'Create project' }).click();
+  const field = await chooseModelFolderInAdapt(page);
+  await field.fill(model);
+  await page.getByRole('button', { name: 'Inspect' }).click();
+  await expect(page.getByRole('group', { name: 'Layer picker' })).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Use this model' }).click();
+  await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
+}
+
+/** In the Classes view, create each class of `names` (keys 1, 2, … in that order). */
+export async function createClasses(page: Page, names: readonly string[]): Promise<void> {
+  await page.getByRole('tab', { name: /Classes/ }).click();
+  for (const name of names) {
+    await page.getByLabel('New class').fill(name);
+    await page.getByLabel('New class').press('Enter');
+    await expect(page.getByLabel(`Name of ${name}`)).toBeVisible();
+  }
+}
