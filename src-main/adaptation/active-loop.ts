@@ -138,7 +138,15 @@ export class ActiveLoop {
       },
     });
     if (open) {
-      if (items.length > 0) ctx.store.rerankRound(open.id, items[0]?.lambda ?? open.lambda, [...kept, ...items]);
+      // The expert keeps labeling while the engine ranks: read the batch again now, keep every
+      // item decided by now first, where it was, and fill only the places still open with
+      // images still undecided (a label that landed during the query must not be re-ranked away).
+      const latest = ctx.store.latestRound();
+      const current = latest !== null && latest.id === open.id ? latest : open;
+      const keptNow = current.items.filter(isDecided);
+      const taken = new Set([...keptNow.map((item) => item.imageId), ...ctx.trainingLabels().keys(), ...ctx.project.labels.unsureIds()]);
+      const fresh = items.filter((item) => !taken.has(item.imageId)).slice(0, Math.max(0, current.batchSize - keptNow.length));
+      if (fresh.length > 0 || keptNow.length > kept.length) ctx.store.rerankRound(open.id, items[0]?.lambda ?? open.lambda, [...keptNow, ...fresh]);
     } else {
       if (items.length === 0) throw new AppError('CONFLICT', 'Every image with features is labeled or in the evaluation set: there is nothing left to query.');
       ctx.store.saveRound(

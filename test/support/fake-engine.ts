@@ -11,6 +11,10 @@ export class FakeEngine implements EnginePort {
   readonly calls: { kind: JobKind; args: unknown }[] = [];
   /** Pool rows of the latest loopPrepare. */
   private poolIds: number[] = [];
+  /** When set, a job of this kind waits for the returned promise before it is answered (a slow engine). */
+  hold: { kind: JobKind; until: Promise<void> } | null = null;
+  /** Jobs waiting on `hold` right now. */
+  holding = 0;
 
   count(kind: JobKind): number {
     return this.calls.filter((c) => c.kind === kind).length;
@@ -52,7 +56,12 @@ export class FakeEngine implements EnginePort {
   }
 
   request<K extends JobKind>(kind: K, args: JobArgs<K>): Promise<JobResult<K>> {
-    return Promise.resolve().then(() => this.answer(kind, args));
+    if (this.hold?.kind !== kind) return Promise.resolve().then(() => this.answer(kind, args));
+    this.holding++;
+    return this.hold.until.then(() => {
+      this.holding--;
+      return this.answer(kind, args);
+    });
   }
 
   async terminate(): Promise<void> {}

@@ -53,6 +53,31 @@ async function until<T>(probe: () => T | null): Promise<T> {
 }
 
 describe('adaptation with a fake engine', () => {
+  it('keeps a label that lands while a re-rank is being ranked: the image stays in the batch, with the labeled ones first', async () => {
+    const { project, engine, adaptation, ant } = await setup();
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    const round = await adaptation.loop.nextRound();
+    const [first, , , second] = round.items;
+    const valid = new Set(project.images.list({ kind: 'all' }, 0, 100).items.map((i) => i.id));
+    project.labels.set([first!.imageId], ant.id, valid, true);
+    // The engine ranks slowly; meanwhile the expert labels the last item of the batch.
+    let release!: () => void;
+    engine.hold = { kind: 'loopSelect', until: new Promise<void>((resolve) => (release = resolve)) };
+    const reranked = adaptation.loop.refreshQueue();
+    await until(() => engine.holding === 1 || null);
+    project.labels.set([second!.imageId], ant.id, valid, true);
+    release();
+    const after = await reranked;
+    expect(after.id).toBe(round.id);
+    expect(after.items.slice(0, 2).map((i) => [i.imageId, i.classId])).toEqual([
+      [first!.imageId, ant.id],
+      [second!.imageId, ant.id],
+    ]);
+    expect(after.items).toHaveLength(4);
+    expect(new Set(after.items.map((i) => i.imageId)).size).toBe(4);
+    expect(after.items.slice(2).every((i) => i.classId === null)).toBe(true);
+  });
+
   it('loads the pool once, and again only after the image set, the mode or the model changed', async () => {
     const { root, project, engine, adaptation } = await setup();
     expect(adaptation.status().features.state).toBe('complete');
