@@ -1,6 +1,6 @@
 /** The dashboard: learning curve, per-class counts, confusion matrix, evaluation set. State changes through the methods only. */
 import type { Dashboard } from '../../src-shared/contract';
-import { call } from '../api/client';
+import { call, errorMessage } from '../api/client';
 
 class DashboardState {
   #data = $state<Dashboard | null>(null);
@@ -35,7 +35,7 @@ class DashboardState {
       this.#error = null;
     } catch (error) {
       if (generation !== this.#generation) return;
-      this.#error = error instanceof Error ? error.message : String(error);
+      this.#error = errorMessage(error);
     } finally {
       if (generation === this.#generation) this.#loading = false;
     }

@@ -4,7 +4,7 @@
  * changes (from any view, undo and redo too) reach the images shown through `apply`.
  */
 import type { DuplicateReport, LabelAction, Leakage, SimilarItem } from '../../src-shared/contract';
-import { call } from '../api/client';
+import { call, errorMessage } from '../api/client';
 import { actionChanges, applyLabels } from '../logic/labeling-sequence';
 
 /** Groups shown at first; "Show more" adds as many again. */
@@ -65,7 +65,7 @@ class DuplicatesState {
       this.#error = null;
     } catch (error) {
       if (generation !== this.#generation) return;
-      this.#error = error instanceof Error ? error.message : String(error);
+      this.#error = errorMessage(error);
     } finally {
       if (generation === this.#generation) this.#loading = false;
     }

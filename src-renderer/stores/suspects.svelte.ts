@@ -4,7 +4,7 @@
  * actions, so a relabel, an undo or a redo shows at once). State changes through the methods only.
  */
 import type { LabelAction, SuspectItem, SuspectReport } from '../../src-shared/contract';
-import { call } from '../api/client';
+import { call, errorMessage } from '../api/client';
 
 class SuspectsState {
   #report = $state<SuspectReport | null>(null);
@@ -51,7 +51,7 @@ class SuspectsState {
       this.#cursor = 0;
       this.#error = null;
     } catch (error) {
-      this.#error = error instanceof Error ? error.message : String(error);
+      this.#error = errorMessage(error);
     } finally {
       this.#checking = false;
     }

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClasses, decideModelLater } from './support/model-step';
+import { openImageFolderExport } from './support/export-dialog';
 import { watchProblems } from './support/page-problems';
 import { startWebHost, type RunningHost } from './support/web-host';
 
@@ -139,14 +140,8 @@ test('mark unsure by key, export with a split, import into a fresh project: ever
   await shot(page, 'formats-history.png');
 
   // Export with a split ImageFolder and a Hugging Face layout.
-  await page.keyboard.press('Alt+6');
-  await page.getByRole('button', { name: 'Export…' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Export' });
   const destination = path.join(work, 'export');
-  await dialog.getByLabel('Destination folder').fill(destination);
-  await expect(dialog.getByTestId('export-destination-status')).toHaveText('A new folder: it will be created.');
-  await dialog.getByRole('checkbox', { name: /ImageFolder copy/ }).check();
-  await expect(dialog.getByRole('checkbox', { name: /Split/ })).toBeChecked();
+  const dialog = await openImageFolderExport(page, destination);
   await dialog.getByRole('checkbox', { name: /Hugging Face imagefolder/ }).check();
   await shot(page, 'formats-export-dialog.png');
   await dialog.getByRole('button', { name: 'Export', exact: true }).click();

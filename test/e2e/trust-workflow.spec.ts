@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { createClasses, createProjectWithModelFolder, decideModelLater } from './support/model-step';
+import { openImageFolderExport } from './support/export-dialog';
 import { watchProblems } from './support/page-problems';
 import { startWebHost, type RunningHost } from './support/web-host';
 
@@ -157,14 +158,8 @@ test('duplicates, suspect labels, relabel, export with a split, import into a fr
   const stillWrong = wrong.filter((p) => !found.includes(p));
 
   // 4. Export the labels as an ImageFolder split into train and evaluation.
-  await page.keyboard.press('Alt+6');
-  await page.getByRole('button', { name: 'Export…' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Export' });
   const destination = path.join(work, 'export');
-  await dialog.getByLabel('Destination folder').fill(destination);
-  await expect(dialog.getByTestId('export-destination-status')).toHaveText('A new folder: it will be created.');
-  await dialog.getByRole('checkbox', { name: /ImageFolder copy/ }).check();
-  await expect(dialog.getByRole('checkbox', { name: /Split/ })).toBeChecked();
+  const dialog = await openImageFolderExport(page, destination);
   await dialog.getByRole('button', { name: 'Export', exact: true }).click();
   await expect(dialog.getByTestId('export-result')).toBeVisible({ timeout: 60_000 });
   await dialog.getByRole('button', { name: 'Close' }).click();
