@@ -17,6 +17,7 @@ import sharp from 'sharp';
 import { createClasses, createProjectWithModelFolder, decideModelLater } from './support/model-step';
 import { openImageFolderExport } from './support/export-dialog';
 import { watchProblems } from './support/page-problems';
+import { selectSuspect, suspectFiles } from './support/suspects';
 import { startWebHost, type RunningHost } from './support/web-host';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -143,15 +144,15 @@ test('duplicates, suspect labels, relabel, export with a split, import into a fr
   const items = page.getByTestId('suspect');
   await expect(items.first()).toBeVisible({ timeout: 5 * 60_000 });
   await shot(page, 'trustflow-suspects.png');
-  const listed = await items.evaluateAll((nodes) => nodes.map((n) => n.querySelector('.file')?.textContent ?? ''));
+  const listed = await suspectFiles(page);
   const found = wrong.filter((p) => listed.includes(path.basename(p)));
   expect(found.length, `wrong labels ${wrong.join(', ')}; listed ${listed.join(', ')}`).toBeGreaterThanOrEqual(2);
+  await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
   for (const p of found) {
-    const item = items.filter({ has: page.locator('.file', { hasText: path.basename(p) }) });
-    await item.click();
-    await expect(item).toHaveAttribute('aria-current', 'true');
+    const index = listed.indexOf(path.basename(p));
+    await selectSuspect(page, index);
+    const item = page.locator(`[data-testid="suspect"][data-index="${index}"]`);
     await expect(page.getByTestId('suggested-class')).toHaveText(truth.get(p)!);
-    await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
     await page.keyboard.press('Enter');
     await expect(item.getByTestId('suspect-status')).toHaveText(`now ${truth.get(p)}`);
   }

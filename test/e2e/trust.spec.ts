@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDemoProject, readDemoIndex } from './support/demo-project';
 import { watchProblems } from './support/page-problems';
+import { suspectFiles } from './support/suspects';
 import { startWebHost, type RunningHost } from './support/web-host';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -88,7 +89,7 @@ test('suspect labels: flipped labels rank on top, Enter relabels, Ctrl+Z undoes;
   const items = page.getByTestId('suspect');
   await expect(items.first()).toBeVisible({ timeout: 5 * 60_000 });
   await expect(page.getByTestId('suspect-summary')).toContainText('training labels checked in 5 folds');
-  const top = await items.evaluateAll((nodes, k) => nodes.slice(0, k).map((n) => n.querySelector('.file')?.textContent ?? ''), FLIPPED);
+  const top = (await suspectFiles(page)).slice(0, FLIPPED);
   const hits = top.filter((file) => flipped.has(file)).length;
   // 12 of 300 are flipped, but those the random evaluation sample took are not checked (about
   // a fifth of them): by chance about 0.4 of the top 12 would be flipped, and 3 or more happen
