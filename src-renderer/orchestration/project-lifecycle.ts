@@ -308,9 +308,10 @@ export function wireEvents(): () => void {
       jobs.end(e.jobId);
       if (windowSession.stale) return;
       // A cancelled extraction is the user's own doing: the engine status says so, no alarm. A
-      // download started from the model picker fails into the picker, beside the model chosen.
-      const shownByPicker = e.kind === 'download' && engine.choosing !== null;
-      if (e.error.code !== 'CANCELLED' && !shownByPicker) toasts.error(e.error.message, JOB_FAILED[e.kind]);
+      // download started from the model picker fails into the picker, beside the model chosen;
+      // an import, export or label check into its open dialog or view.
+      const shownThere = (e.kind === 'download' && engine.choosing !== null) || jobs.failuresShownHere(e.kind);
+      if (e.error.code !== 'CANCELLED' && !shownThere) toasts.error(e.error.message, JOB_FAILED[e.kind]);
       if (e.kind !== 'scan') refreshEngine();
     }),
     subscribe('project:changed', onProjectChanged),
