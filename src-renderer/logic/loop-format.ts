@@ -29,7 +29,7 @@ const STRATEGY_WORDS: Record<StrategyName, { label: string; description: string 
   typiclust: { label: 'Typical first (TypiClust)', description: 'The most typical image of each large group of similar images that has no label yet' },
   'typical-margin': {
     label: 'typical first, then unsure',
-    description: 'Groups of similar images with the fewest labels first: the most typical image until a classifier exists, then the one it is least sure about (best in the simulation study)',
+    description: 'The most typical image of each group of similar images with no label yet until a classifier exists, then the images it is least sure about, one per group in a batch (best in the simulation study)',
   },
   'adma-typical': { label: 'ADMA within groups', description: 'Typical images first, then ADMA’s score inside the groups with the fewest labels' },
   probcover: { label: 'Coverage (ProbCover)', description: 'Images close to the most images no labeled image is close to' },

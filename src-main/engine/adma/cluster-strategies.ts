@@ -10,9 +10,15 @@
  * Within the chosen cluster:
  *   typiclust       the most typical image: highest inverse mean distance to its 20 nearest
  *                   fellow members;
- *   typical-margin  the most typical image until a classifier over two classes exists, then
- *                   the image the classifier is least sure about (margin), typicality
- *                   breaking ties: uncovered regions first, the hardest image in each;
+ *   typical-margin  the most typical image (as typiclust) until a classifier over two classes
+ *                   exists; then the picks leave the least-labeled-first order: the images the
+ *                   classifier is least sure about (margin) over the whole pool, at most one
+ *                   per cluster in a batch (Cluster-Margin, Citovsky et al., NeurIPS 2021),
+ *                   so a batch never piles into one ambiguous region. The study
+ *                   (bench/STUDY.md, "Where margin caught up") measured this against keeping
+ *                   the least-labeled order after the cold start: that order keeps spending
+ *                   labels on uncovered groups the classifier is already sure about, and
+ *                   margin overtook it from about 60 labels;
  *   adma-typical    the most typical image at the cold start, then ADMA's score
  *                   s = (1 - lambda) D + lambda U (the paper's D, U and schedule) within the
  *                   least-labeled clusters: ADMA's criterion, spread over uncovered groups.
@@ -107,6 +113,7 @@ export class ClusterStrategy implements QueryStrategy {
     const classifier = hasTargetClassifier(ctx) && ctx.labeledClassCount >= 2;
     const uncertainty = this.name === 'typical-margin' && classifier && ctx.targetProbabilities ? computeUncertainty('margin', ctx.targetProbabilities) : null;
     const adma = this.name === 'adma-typical' && classifier ? scoreAdmaPool(ctx, this.cache.get(ctx), this.options.schedule, this.options.uncertainty) : null;
+    if (uncertainty) return { strategy: this.name, round: ctx.round, items: this.leastSurePerGroup(ctx, groups, uncertainty, total, isLabeled) };
     const taken = new Set<number>();
     const items: SelectedImage[] = [];
     while (items.length < total) {
@@ -118,11 +125,11 @@ export class ClusterStrategy implements QueryStrategy {
       }
       let row = -1;
       let bestScore = -Infinity;
-      if (uncertainty || adma) {
-        // The least sure (or best ADMA-scored) eligible member; ties by smaller image id.
+      if (adma) {
+        // The best ADMA-scored eligible member; ties by smaller image id.
         for (const member of group.members) {
           if (isLabeled(member) || taken.has(member)) continue;
-          const score = uncertainty ? (uncertainty[member] as number) : (adma?.scores[member] as number);
+          const score = adma.scores[member] as number;
           if (score > bestScore || (score === bestScore && (ctx.imageIds[member] as number) < (ctx.imageIds[row] as number))) {
             bestScore = score;
             row = member;
@@ -144,12 +151,39 @@ export class ClusterStrategy implements QueryStrategy {
           continue;
         }
       }
-      items.push(this.describe(ctx, row, group, bestScore, uncertainty, adma));
+      items.push(this.describe(ctx, row, group, bestScore, null, adma));
       taken.add(row);
       group.labels++;
       group.eligible--;
     }
     return { strategy: this.name, round: ctx.round, items };
+  }
+
+  /**
+   * typical-margin once a classifier exists: eligible rows by uncertainty, least sure first
+   * (ties by smaller image id), at most one per cluster; when every cluster with eligible
+   * rows has given one, the next least sure rows fill the batch.
+   */
+  private leastSurePerGroup(ctx: SelectionContext, groups: Group[], uncertainty: Float64Array, total: number, isLabeled: (row: number) => boolean): SelectedImage[] {
+    const groupOfRow = new Map<number, Group>();
+    for (const group of groups) for (const member of group.members) if (!isLabeled(member)) groupOfRow.set(member, group);
+    const order = [...groupOfRow.keys()].sort((a, b) => (uncertainty[b] as number) - (uncertainty[a] as number) || (ctx.imageIds[a] as number) - (ctx.imageIds[b] as number));
+    const used = new Set<Group>();
+    const taken = new Set<number>();
+    const items: SelectedImage[] = [];
+    for (const onePerGroup of [true, false]) {
+      for (const row of order) {
+        if (items.length === total) return items;
+        const group = groupOfRow.get(row) as Group;
+        if (taken.has(row) || (onePerGroup && used.has(group))) continue;
+        items.push(this.describe(ctx, row, group, uncertainty[row] as number, uncertainty, null));
+        used.add(group);
+        taken.add(row);
+        group.labels++;
+        group.eligible--;
+      }
+    }
+    return items;
   }
 
   private describe(

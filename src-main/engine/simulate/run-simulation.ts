@@ -38,6 +38,12 @@ export interface SimulationOptions {
   pooling?: Pooling;
   /** The light head's label spreading over the pool (loop core option). */
   labelSpreading?: boolean;
+  /**
+   * Stop each curve at the first round that reaches this fraction of the seed's all-labels
+   * accuracy: labels-to-target is measured at a fraction of the cost, the curves (and their
+   * ALC) end there.
+   */
+  stopAtTarget?: number;
   referenceCache?: ReferenceCacheDir;
   signal?: AbortSignal;
   onStatus?: (line: string) => void;
@@ -113,6 +119,7 @@ export async function runSimulation(features: SimulationFeatures, options: Simul
         rounds: options.rounds,
         ...(options.labelSpreading ? { labelSpreading: true } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.stopAtTarget !== undefined ? { stopAtAccuracy: options.stopAtTarget * reference.testAccuracy } : {}),
         onRound: (r) => status(`[${done + 1}/${total}] seed ${seed} ${strategy}: round ${r.round + 1}/${options.rounds}, ${r.labels} labels, accuracy ${(100 * r.testAccuracy).toFixed(1)}% (${(r.millis / 1000).toFixed(2)} s)`),
       });
       rounds.push(...curve);

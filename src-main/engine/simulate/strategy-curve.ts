@@ -25,6 +25,8 @@ export interface CurveOptions {
   /** The loop core's label spreading (LoopTrainRequest.labelSpreading). */
   labelSpreading?: boolean;
   signal?: AbortSignal;
+  /** Stop after the first round whose test accuracy reaches this (labels-to-target runs). */
+  stopAtAccuracy?: number;
   onRound?: (record: RoundRecord) => void;
 }
 
@@ -130,6 +132,7 @@ export async function runStrategyCurve(features: SimulationFeatures, setup: Seed
     };
     records.push(record);
     options.onRound?.(record);
+    if (options.stopAtAccuracy !== undefined && record.testAccuracy >= options.stopAtAccuracy) break;
   }
   return records;
 }

@@ -145,6 +145,17 @@ describe.skipIf(missing !== null)(`simulation with the starter model${missing ? 
     }
   });
 
+  it('stops each curve at the first round that reaches the target fraction of the all-labels accuracy', async () => {
+    const full = result.rounds.filter((r) => r.strategy === 'random' && r.seed === 0);
+    const reference = result.references.find((r) => r.seed === 0);
+    if (!reference) throw new Error('no reference for seed 0');
+    const threshold = Math.max(...full.map((r) => r.testAccuracy)) - 1e-9;
+    const firstReach = full.findIndex((r) => r.testAccuracy >= threshold);
+    const stopped = await runSimulation(features, { ...options, strategies: ['random'], seeds: [0], stopAtTarget: threshold / reference.testAccuracy });
+    expect(stopped.rounds.map((r) => r.queried)).toEqual(full.slice(0, firstReach + 1).map((r) => r.queried));
+    expect(stopped.rounds.map((r) => r.testAccuracy)).toEqual(full.slice(0, firstReach + 1).map((r) => r.testAccuracy));
+  });
+
   it('runs in deep mode on the cached cut activations, with the same split and picks as light for random', async () => {
     const dataset = await readImageFolderDataset(folder);
     const loaded = await loadStarterModel();

@@ -76,7 +76,7 @@ describe('typiclust', () => {
 });
 
 describe('typical-margin and adma-typical', () => {
-  it('typical-margin: typical picks at the cold start, then the least sure image of each least-labeled group', () => {
+  it('typical-margin: typical picks at the cold start, then the least sure images, at most one per group', () => {
     expect(createStrategy('typical-margin').select(cold, 3).items.map((i) => i.imageId)).toEqual(
       createStrategy('typiclust').select(cold, 3).items.map((i) => i.imageId),
     );
@@ -85,16 +85,30 @@ describe('typical-margin and adma-typical', () => {
     const ctx = selectionContextFor(pool, { labeledIds, targetClassNames: ['rose', 'tulip', 'daisy', 'iris'] });
     const selection = createStrategy('typical-margin').select(ctx, 2);
     const margin = computeUncertainty('margin', pool.targetProbabilities);
-    for (const item of selection.items) {
-      const group = groupOf[item.row];
-      // No unlabeled, unpicked member of its group is less sure.
+    expect(new Set(groupsOf(selection)).size).toBe(2);
+    selection.items.forEach((item, i) => {
+      // No eligible image of a group not yet picked from is less sure than this pick.
+      const earlierGroups = new Set(groupsOf(selection).slice(0, i));
       for (let r = 0; r < N; r++) {
-        if (groupOf[r] !== group || labeledIds.has(pool.imageIds[r] as number)) continue;
+        if (earlierGroups.has(groupOf[r] as number) || labeledIds.has(pool.imageIds[r] as number)) continue;
         expect(margin[r] as number).toBeLessThanOrEqual(item.uncertainty as number);
       }
       expect(item.reason).toMatch(/^the model is torn between (rose|tulip|daisy|iris) \d+% and (rose|tulip|daisy|iris) \d+%; from a group of \d+ similar images/);
-    }
-    expect(groupsOf(selection).sort()).toEqual([1, 2]);
+    });
+  });
+
+  it('typical-margin: once a classifier exists, torn images win over sure ones in groups without labels', () => {
+    // Every image sure (97%) but rows 5-6 (group 0, torn 40/38) and row 300 (group 1, 60/30).
+    const probabilities = new Float32Array(N * 4);
+    for (let r = 0; r < N; r++) probabilities.set(r === 5 || r === 6 ? [0.4, 0.38, 0.12, 0.1] : r === 300 ? [0.6, 0.3, 0.05, 0.05] : [0.97, 0.01, 0.01, 0.01], r * 4);
+    const targetProbabilities = createFeatureMatrix(probabilities, N, 4);
+    // Group 0 holds a label, groups 1 and 2 none; 1 label + a batch of 2 = the three groups.
+    const labeledIds = new Set([pool.imageIds[0] as number]);
+    const selection = createStrategy('typical-margin').select(selectionContextFor(pool, { labeledIds, targetProbabilities }), 2);
+    // The most torn image (ties by smaller id: row 5), then the most torn of another group
+    // (not row 6: one per group), not a sure image of group 2 that has no label.
+    expect(selection.items.map((item) => item.row)).toEqual([5, 300]);
+    expect(selection.items[0]?.reason).toMatch(/; from a group of 240 similar images with 1 label$/);
   });
 
   it('adma-typical: ADMA’s score decides inside the group (λ and D reported)', () => {
