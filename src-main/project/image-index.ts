@@ -220,6 +220,11 @@ export class ImageIndex {
     );
   }
 
+  /** How many images are present (the covering index of images(present) answers it). */
+  presentCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) FROM images WHERE present = 1').pluck().get() as number);
+  }
+
   counts(): { images: number; unreadable: number; labeled: number; unsure: number; importedSuggestions: number } {
     return this.db
       .prepare(

@@ -2,11 +2,14 @@
 import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { AppError } from '../../src-shared/app-error';
 import type { LabelAction, ProjectSummary, ScanReport } from '../../src-shared/contract';
 import type { MediaSource } from '../media/image-media';
 import { ClassStore } from './class-store';
 import { ImageIndex } from './image-index';
+import { applyLabelOperation, type LabelOperation } from './label-operations';
 import { LabelStore } from './label-store';
+import { LabelWriter } from './label-writer';
 import { schemaVersion } from './migrations';
 import { openProjectDb, projectDbPath } from './project-db';
 import type { ProjectLock } from './project-lock';
@@ -21,12 +24,24 @@ export function currentActor(): string {
   }
 }
 
+/**
+ * Above this many images a label operation runs in the label writer thread (label-writer.ts):
+ * a set of more images, and in a project of more images every Ctrl+A label, undo and redo
+ * (their size is not known before they run; undo and redo read the history of their action).
+ */
+export const BULK_LABEL_IMAGES = 2000;
+
+type LabelResult<O extends LabelOperation> = O['kind'] extends 'undo' | 'redo' ? LabelAction | null : LabelAction;
+
 export class Project implements MediaSource {
   readonly images: ImageIndex;
   readonly classes: ClassStore;
   readonly labels: LabelStore;
   readonly wal: WalGuard;
   private scanning: Promise<ScanReport> | null = null;
+  /** Label writes in order: each starts when the one before has committed (or failed). */
+  private labelQueue: Promise<unknown> = Promise.resolve();
+  private labelWriter: LabelWriter | null = null;
   private readonly closing = new AbortController();
   private closed = false;
 
@@ -96,16 +111,43 @@ export class Project implements MediaSource {
   }
 
   setLabels(imageIds: readonly number[], classId: number | null): LabelAction {
-    const exists = classId === null || this.classes.list().some((c) => c.id === classId);
-    const action = this.labels.set(imageIds, classId, this.images.existingIds(imageIds), exists);
+    return this.applyHere({ kind: 'set', imageIds, classId }) as LabelAction;
+  }
+
+  setUnsure(imageIds: readonly number[], unsure: boolean): LabelAction {
+    return this.applyHere({ kind: 'setUnsure', imageIds, unsure }) as LabelAction;
+  }
+
+  private applyHere(operation: LabelOperation): LabelAction | null {
+    const action = applyLabelOperation(this, operation);
     this.wal.committed();
     return action;
   }
 
-  setUnsure(imageIds: readonly number[], unsure: boolean): LabelAction {
-    const action = this.labels.setUnsure(imageIds, unsure, this.images.existingIds(imageIds));
-    this.wal.committed();
-    return action;
+  /**
+   * A label write as the requests make it: after every earlier one, on this thread when small,
+   * else in the label writer thread (BULK_LABEL_IMAGES), so the host keeps answering meanwhile.
+   */
+  writeLabels<O extends LabelOperation>(operation: O): Promise<LabelResult<O>> {
+    const run = async (): Promise<LabelAction | null> => {
+      if (this.closed) throw new AppError('NO_PROJECT', 'The project was closed before this label was saved; nothing was changed.');
+      if (!this.inLabelWriter(operation)) return this.applyHere(operation);
+      this.labelWriter ??= new LabelWriter({ dbFile: projectDbPath(this.root), actor: currentActor() });
+      return this.labelWriter.apply(operation);
+    };
+    const result = this.labelQueue.then(run, run);
+    this.labelQueue = result.catch(() => undefined);
+    return result as Promise<LabelResult<O>>;
+  }
+
+  /** Resolves once every label write asked for so far has committed or failed. */
+  labelWritesSettled(): Promise<void> {
+    return this.labelQueue.then(() => undefined);
+  }
+
+  private inLabelWriter(operation: LabelOperation): boolean {
+    if (operation.kind === 'set' || operation.kind === 'setUnsure') return operation.imageIds.length > BULK_LABEL_IMAGES;
+    return this.images.presentCount() > BULK_LABEL_IMAGES;
   }
 
   /** Delete a class: its images become unlabeled (history keeps the record). */
@@ -124,6 +166,8 @@ export class Project implements MediaSource {
     this.closed = true;
     this.closing.abort();
     await this.scanning?.catch(() => undefined);
+    await this.labelWritesSettled();
+    await this.labelWriter?.close();
     this.wal.checkpoint();
     this.wal.dispose();
     this.db.close();
