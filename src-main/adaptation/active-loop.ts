@@ -225,7 +225,7 @@ export class ActiveLoop {
       ),
     );
     const evaluation = this.parts.evaluation.score(new Map(result.predictions.map((p) => [p.imageId, classes[p.classIndex]?.id ?? -1])));
-    ctx.store.saveVersion(
+    await ctx.saveVersion(
       {
         version,
         modelId: model.modelId,

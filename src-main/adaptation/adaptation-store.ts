@@ -231,7 +231,7 @@ export class AdaptationStore {
     return (this.db.prepare('SELECT * FROM model_versions ORDER BY version').all() as Record<string, unknown>[]).map(toVersion);
   }
 
-  saveVersion(v: VersionRow, predictions: Prediction[]): void {
+  saveVersion(v: VersionRow, predictions: readonly Prediction[]): void {
     this.db.transaction(() => {
       this.db
         .prepare(

@@ -2,7 +2,7 @@
  * The label writes a request can ask for, as data, and the one function that applies one to
  * a project database's stores. The host applies small ones itself; large ones (a Ctrl+A
  * label of a 100,000-image project, its undo and redo) are applied by the label writer thread
- * (label-writer.ts) on its own connection, with the same code: each is one transaction
+ * (label-writer-worker.ts) on its own connection, with the same code: each is one transaction
  * there, so a reader sees all of it or none of it, and a crash at any moment leaves no
  * half-applied action.
  */
@@ -12,6 +12,8 @@ import type { ImageFilter } from '../../src-shared/requests/images';
 import type { ClassStore } from './class-store';
 import type { ImageIndex } from './image-index';
 import type { LabelStore } from './label-store';
+import { workerEntryPath } from '../core/worker-thread';
+import { WriterThread, type WriterThreadSetup } from './writer-thread';
 
 export type LabelOperation =
   | { kind: 'set'; imageIds: readonly number[]; classId: number | null }
@@ -51,4 +53,9 @@ export function applyLabelOperation(stores: LabelStores, operation: LabelOperati
     case 'redo':
       return stores.labels.redo();
   }
+}
+
+/** The label writer thread (label-writer-worker.ts), which applies large label operations off the host's main thread. */
+export function startLabelWriter(setup: WriterThreadSetup): WriterThread<LabelOperation, LabelAction | null> {
+  return new WriterThread(workerEntryPath(import.meta.url, './label-writer-worker.ts', 'label-writer.js', 'label writer'), setup, 'label writer');
 }

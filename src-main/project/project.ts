@@ -7,9 +7,9 @@ import type { LabelAction, ProjectSummary, ScanReport } from '../../src-shared/c
 import type { MediaSource } from '../media/image-media';
 import { ClassStore } from './class-store';
 import { ImageIndex } from './image-index';
-import { applyLabelOperation, type LabelOperation } from './label-operations';
+import { applyLabelOperation, startLabelWriter, type LabelOperation } from './label-operations';
 import { LabelStore } from './label-store';
-import { LabelWriter } from './label-writer';
+import type { WriterThread } from './writer-thread';
 import { schemaVersion } from './migrations';
 import { openProjectDb, projectDbPath } from './project-db';
 import type { ProjectLock } from './project-lock';
@@ -25,9 +25,10 @@ export function currentActor(): string {
 }
 
 /**
- * Above this many images a label operation runs in the label writer thread (label-writer.ts):
- * a set of more images, and in a project of more images every Ctrl+A label, undo and redo
- * (their size is not known before they run; undo and redo read the history of their action).
+ * In a project of more images than this, every label write runs in the label writer thread
+ * (writer-thread.ts): a Ctrl+A label, an undo or a redo may touch every image (their size is
+ * not known before they run), and a single label must not wait on the host's main thread
+ * while another thread (a version's predictions) holds SQLite's write lock.
  */
 export const BULK_LABEL_IMAGES = 2000;
 
@@ -41,7 +42,9 @@ export class Project implements MediaSource {
   private scanning: Promise<ScanReport> | null = null;
   /** Label writes in order: each starts when the one before has committed (or failed). */
   private labelQueue: Promise<unknown> = Promise.resolve();
-  private labelWriter: LabelWriter | null = null;
+  private labelWriter: WriterThread<LabelOperation, LabelAction | null> | null = null;
+  /** Present images, counted when first needed after a scan. */
+  private presentImages: number | null = null;
   private readonly closing = new AbortController();
   private closed = false;
 
@@ -101,6 +104,7 @@ export class Project implements MediaSource {
     if (!this.scanning) {
       this.scanning = scanProject(this.root, this.images, onProgress, this.closing.signal).finally(() => {
         this.scanning = null;
+        this.presentImages = null;
       });
     }
     return this.scanning;
@@ -125,14 +129,14 @@ export class Project implements MediaSource {
   }
 
   /**
-   * A label write as the requests make it: after every earlier one, on this thread when small,
-   * else in the label writer thread (BULK_LABEL_IMAGES), so the host keeps answering meanwhile.
+   * A label write as the requests make it: after every earlier one, on this thread in a small
+   * project, else in the label writer thread (BULK_LABEL_IMAGES), so the host keeps answering.
    */
   writeLabels<O extends LabelOperation>(operation: O): Promise<LabelResult<O>> {
     const run = async (): Promise<LabelAction | null> => {
       if (this.closed) throw new AppError('NO_PROJECT', 'The project was closed before this label was saved; nothing was changed.');
-      if (!this.inLabelWriter(operation)) return this.applyHere(operation);
-      this.labelWriter ??= new LabelWriter({ dbFile: projectDbPath(this.root), actor: currentActor() });
+      if (!this.inLabelWriter()) return this.applyHere(operation);
+      this.labelWriter ??= startLabelWriter({ dbFile: projectDbPath(this.root), actor: currentActor() });
       return this.labelWriter.apply(operation);
     };
     const result = this.labelQueue.then(run, run);
@@ -145,9 +149,9 @@ export class Project implements MediaSource {
     return this.labelQueue.then(() => undefined);
   }
 
-  private inLabelWriter(operation: LabelOperation): boolean {
-    if (operation.kind === 'set' || operation.kind === 'setUnsure') return operation.imageIds.length > BULK_LABEL_IMAGES;
-    return this.images.presentCount() > BULK_LABEL_IMAGES;
+  private inLabelWriter(): boolean {
+    this.presentImages ??= this.images.presentCount();
+    return this.presentImages > BULK_LABEL_IMAGES;
   }
 
   /** Delete a class: its images become unlabeled (history keeps the record). */

@@ -4,14 +4,14 @@
  * the thread begins its transaction and "done" after the commit. The test kills this process
  * (SIGKILL, the thread with it) at some moment in between.
  */
-import { LabelWriter } from '../../../src-main/project/label-writer';
+import { startLabelWriter } from '../../../src-main/project/label-operations';
 import { Project, currentActor } from '../../../src-main/project/project';
 import { projectDbPath } from '../../../src-main/project/project-db';
 
 const root = process.argv[2] as string;
 const what = process.argv[3] as string;
 const project = Project.open(root, false);
-const writer = new LabelWriter({ dbFile: projectDbPath(root), actor: currentActor(), announceWrites: true });
+const writer = startLabelWriter({ dbFile: projectDbPath(root), actor: currentActor(), announceWrites: true });
 writer.onWriteStarted = () => process.stdout.write('writing\n');
 const classId = project.classes.list().find((c) => c.name === what)?.id ?? null;
 void writer.apply(what === 'undo' ? { kind: 'undo' } : { kind: 'setMatching', filter: { kind: 'all' }, exceptIds: [], classId }).then(() => {
