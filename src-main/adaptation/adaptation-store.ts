@@ -153,12 +153,14 @@ export class AdaptationStore {
 
   private withItems(rows: RoundRow[]): RoundInfo[] {
     if (rows.length === 0) return [];
+    // CROSS JOIN keeps round_items as the outer loop: SQLite otherwise walked every present
+    // image (by images_present) and looked each up in round_items (5 ms → 0.1 ms at 100,000).
     const items = this.db
       .prepare(
         `SELECT r.round_id, i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at, ${UNSURE_COLUMN},
                 r.distinctiveness, r.uncertainty, r.score, r.reason, s.class_id AS imported, s.probability AS imported_probability,
                 p.class_id AS predicted, p.probability
-         FROM round_items r JOIN images i ON i.id = r.image_id
+         FROM round_items r CROSS JOIN images i ON i.id = r.image_id
          LEFT JOIN labels l ON l.image_id = r.image_id
          ${SUGGESTION_JOINS}
          WHERE r.round_id BETWEEN ? AND ? AND i.present = 1 ORDER BY r.round_id, r.position`,
