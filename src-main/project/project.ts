@@ -137,7 +137,10 @@ export class Project implements MediaSource {
       if (this.closed) throw new AppError('NO_PROJECT', 'The project was closed before this label was saved; nothing was changed.');
       if (!this.inLabelWriter()) return this.applyHere(operation);
       this.labelWriter ??= startLabelWriter({ dbFile: projectDbPath(this.root), actor: currentActor() });
-      return this.labelWriter.apply(operation);
+      const action = await this.labelWriter.apply(operation);
+      // The host's WalGuard keeps its promise for these commits too (a checkpoint every few).
+      this.wal.committed();
+      return action;
     };
     const result = this.labelQueue.then(run, run);
     this.labelQueue = result.catch(() => undefined);
