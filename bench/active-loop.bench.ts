@@ -137,15 +137,19 @@ async function main(): Promise<void> {
 
   const runRounds = async (labels: string): Promise<void> => {
     const turnaround: number[] = [];
+    const cpuMs: number[] = [];
     const trainMs: number[] = [];
     for (let r = 0; r < rounds; r++) {
       for (const item of round.items.slice(0, -1)) await label(item.imageId, item.relPath);
       const last = round.items.at(-1)!;
       const before = round.id;
       const start = performance.now();
+      const cpu = process.cpuUsage();
       await label(last.imageId, last.relPath);
       while (((await call('loop:currentRound'))?.id ?? before) === before) await new Promise((res) => setTimeout(res, 5));
       turnaround.push(roundAt - start);
+      const used = process.cpuUsage(cpu);
+      cpuMs.push((used.user + used.system) / 1000);
       round = (await call('loop:currentRound'))!;
       const versions = ws.adaptation().store.latestVersion();
       if (versions) trainMs.push(Number(versions.metrics.millis));
@@ -153,6 +157,8 @@ async function main(): Promise<void> {
     console.log(`round turnaround (${labels}), last label → next batch ready (light, b = 10, ${rounds} rounds): p50 ${Math.round(percentile(turnaround, 50))} ms, max ${Math.round(Math.max(...turnaround))} ms`);
     console.log(`  of which fine-tuning in the worker: p50 ${Math.round(percentile(trainMs, 50))} ms; load average ${loadavg()}`);
     console.log(`  every turnaround (ms): ${turnaround.map((t) => Math.round(t)).join(', ')}; longest main-thread stall during the rounds ${stall()}`);
+    // CPU time of the whole process (every thread) per turnaround: what the wall clock would be on one idle core.
+    console.log(`  CPU time per turnaround (all threads, ms): ${cpuMs.map((t) => Math.round(t)).join(', ')}`);
   };
   await runRounds('from 0 labels');
   if (prelabel > 0) {
