@@ -191,7 +191,7 @@ export class AdaptationStore {
       this.db
         .prepare(
           `SELECT MIN(l.labeled_at) AS first FROM labels l JOIN classes c ON c.id = l.class_id AND c.deleted_at IS NULL
-           JOIN images i ON i.id = l.image_id AND i.present = 1
+           CROSS JOIN images i ON i.id = l.image_id AND i.present = 1
            WHERE l.image_id NOT IN (SELECT image_id FROM evaluation_images) GROUP BY l.class_id`,
         )
         .all() as { first: string }[]
@@ -301,7 +301,7 @@ export class AdaptationStore {
 
   evaluationIds(): Set<number> {
     return new Set(
-      (this.db.prepare('SELECT e.image_id FROM evaluation_images e JOIN images i ON i.id = e.image_id WHERE i.present = 1').all() as {
+      (this.db.prepare('SELECT e.image_id FROM evaluation_images e CROSS JOIN images i ON i.id = e.image_id WHERE i.present = 1').all() as {
         image_id: number;
       }[]).map((r) => r.image_id),
     );
@@ -322,7 +322,7 @@ export class AdaptationStore {
   /** Labels of present images: image id → class id. */
   labels(): Map<number, number> {
     const rows = this.db
-      .prepare('SELECT l.image_id, l.class_id FROM labels l JOIN images i ON i.id = l.image_id WHERE i.present = 1')
+      .prepare('SELECT l.image_id, l.class_id FROM labels l CROSS JOIN images i ON i.id = l.image_id WHERE i.present = 1')
       .all() as { image_id: number; class_id: number }[];
     return new Map(rows.map((r) => [r.image_id, r.class_id]));
   }
