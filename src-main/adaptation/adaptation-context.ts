@@ -9,12 +9,12 @@ import path from 'node:path';
 import type { EngineStatus, ProjectChanged, RoundInfo } from '../../src-shared/contract';
 import type { EventHub } from '../core/event-hub';
 import type { ModelSource } from '../engine/model/model-source';
-import type { Prediction } from '../engine/loop/loop-jobs';
+import type { PoolPredictions } from '../engine/loop/loop-jobs';
 import { currentActor, type Project } from '../project/project';
 import { projectDbPath } from '../project/project-db';
 import type { WriterThread } from '../project/writer-thread';
 import { AdaptationStore, type VersionRow } from './adaptation-store';
-import { packVersionWrite, startVersionWriter, THREAD_PREDICTIONS, type VersionWrite } from './version-writer';
+import { predictionRows, startVersionWriter, THREAD_PREDICTIONS, type VersionWrite } from './version-writer';
 import type { EnginePort } from './engine-port';
 import { modelSource, type ModelPlaces } from './model-options';
 
@@ -51,14 +51,13 @@ export class AdaptationContext {
   private versionWriter: WriterThread<VersionWrite, null> | null = null;
 
   /** Record a trained version and its predictions: in the version writer thread for a large pool (version-writer.ts). */
-  async saveVersion(version: VersionRow, predictions: readonly Prediction[]): Promise<void> {
-    if (predictions.length < THREAD_PREDICTIONS) {
-      this.store.saveVersion(version, predictions);
+  async saveVersion(version: VersionRow, predictions: PoolPredictions): Promise<void> {
+    if (predictions.imageIds.length < THREAD_PREDICTIONS) {
+      this.store.saveVersion(version, predictionRows(predictions));
       return;
     }
     this.versionWriter ??= startVersionWriter({ dbFile: projectDbPath(this.project.root), actor: currentActor() });
-    const write = packVersionWrite(version, predictions);
-    await this.versionWriter.apply(write, [write.imageIds.buffer, write.classIndexes.buffer, write.probabilities.buffer] as ArrayBuffer[]);
+    await this.versionWriter.apply({ version, predictions });
   }
 
   /** End the writer threads (after their writes); the adaptation is closing. */

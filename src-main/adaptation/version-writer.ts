@@ -3,10 +3,9 @@
  * 100,000 images: 1-2.5 s of SQLite on the host's main thread) are written by the version
  * writer thread (version-writer-worker.ts) when the pool is large: the same
  * `AdaptationStore.saveVersion`, one transaction, on the thread's own connection
- * (project/writer-thread.ts says why that is safe). The predictions cross as typed arrays
- * (moved, not copied).
+ * (project/writer-thread.ts says why that is safe). The predictions cross as typed arrays.
  */
-import type { Prediction } from '../engine/loop/loop-jobs';
+import type { PoolPredictions, Prediction } from '../engine/loop/loop-jobs';
 import { workerEntryPath } from '../core/worker-thread';
 import { WriterThread, type WriterThreadSetup } from '../project/writer-thread';
 import type { VersionRow } from './adaptation-store';
@@ -16,25 +15,12 @@ export const THREAD_PREDICTIONS = 2000;
 
 export interface VersionWrite {
   version: VersionRow;
-  imageIds: Int32Array;
-  classIndexes: Int32Array;
-  probabilities: Float64Array;
+  predictions: PoolPredictions;
 }
 
-export function packVersionWrite(version: VersionRow, predictions: readonly Prediction[]): VersionWrite {
-  const imageIds = new Int32Array(predictions.length);
-  const classIndexes = new Int32Array(predictions.length);
-  const probabilities = new Float64Array(predictions.length);
-  predictions.forEach((p, i) => {
-    imageIds[i] = p.imageId;
-    classIndexes[i] = p.classIndex;
-    probabilities[i] = p.probability;
-  });
-  return { version, imageIds, classIndexes, probabilities };
-}
-
-export function unpackPredictions(write: VersionWrite): Prediction[] {
-  return Array.from(write.imageIds, (imageId, i) => ({ imageId, classIndex: write.classIndexes[i] as number, probability: write.probabilities[i] as number }));
+/** The predictions as rows for `AdaptationStore.saveVersion`. */
+export function predictionRows(predictions: PoolPredictions): Prediction[] {
+  return Array.from(predictions.imageIds, (imageId, i) => ({ imageId, classIndex: predictions.classIndexes[i] as number, probability: predictions.probabilities[i] as number }));
 }
 
 export function startVersionWriter(setup: WriterThreadSetup): WriterThread<VersionWrite, null> {

@@ -74,12 +74,12 @@ export class WriterThread<O, R> {
   }
 
   /** Apply one operation in the thread; resolves once it is committed (or rejects: nothing of it was saved). */
-  apply(operation: O, transfer: ArrayBuffer[] = []): Promise<R> {
+  apply(operation: O): Promise<R> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ kind: 'apply', id, operation } satisfies WriterThreadRequest<O>, transfer);
+      this.worker.postMessage({ kind: 'apply', id, operation } satisfies WriterThreadRequest<O>);
     });
   }
 

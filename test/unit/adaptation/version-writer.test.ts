@@ -9,6 +9,7 @@ import { AdaptationContext } from '../../../src-main/adaptation/adaptation-conte
 import type { VersionRow } from '../../../src-main/adaptation/adaptation-store';
 import { THREAD_PREDICTIONS } from '../../../src-main/adaptation/version-writer';
 import { EventHub } from '../../../src-main/core/event-hub';
+import type { PoolPredictions } from '../../../src-main/engine/loop/loop-jobs';
 import type { Project } from '../../../src-main/project/project';
 import { FakeEngine } from '../../support/fake-engine';
 import { scannedProject } from '../../support/scanned-project';
@@ -20,6 +21,14 @@ afterEach(async () => {
   for (const c of contexts.splice(0)) await c.closeWriters();
   for (const p of projects.splice(0)) await p.close();
 });
+
+function packed(rows: { imageId: number; classIndex: number; probability: number }[]): PoolPredictions {
+  return {
+    imageIds: Int32Array.from(rows, (r) => r.imageId),
+    classIndexes: Int32Array.from(rows, (r) => r.classIndex),
+    probabilities: Float64Array.from(rows, (r) => r.probability),
+  };
+}
 
 const hostChanges = (project: Project): number => project.db.prepare('SELECT total_changes()').pluck().get() as number;
 
@@ -37,7 +46,8 @@ describe('the version writer thread', () => {
     const classes = [project.classes.create('ant', undefined), project.classes.create('bee', undefined)].map((c) => ({ id: c.id, name: c.name }));
     const ids = project.images.idsMatching({ kind: 'all' });
     expect(ids.length).toBe(THREAD_PREDICTIONS + 500);
-    const predictions = (shift: number) => ids.map((imageId, i) => ({ imageId, classIndex: (i + shift) % 2, probability: 0.5 + ((i * 7) % 50) / 100 }));
+    const rowsOf = (shift: number) => ids.map((imageId, i) => ({ imageId, classIndex: (i + shift) % 2, probability: 0.5 + ((i * 7) % 50) / 100 }));
+    const predictions = (shift: number) => packed(rowsOf(shift));
 
     const before = hostChanges(project);
     await ctx.saveVersion(versionRow(1, classes), predictions(0));
@@ -52,7 +62,7 @@ describe('the version writer thread', () => {
       probability: number;
     }[];
     expect(rows).toHaveLength(ids.length);
-    const expected = predictions(1);
+    const expected = rowsOf(1);
     const byId = new Map(expected.map((p) => [p.imageId, p]));
     for (const row of rows) {
       const p = byId.get(row.image_id)!;
@@ -67,7 +77,7 @@ describe('the version writer thread', () => {
     contexts.push(ctx);
     const classes = [project.classes.create('ant', undefined), project.classes.create('bee', undefined)].map((c) => ({ id: c.id, name: c.name }));
     const before = hostChanges(project);
-    await ctx.saveVersion(versionRow(1, classes), ids.map((imageId) => ({ imageId, classIndex: 0, probability: 0.9 })));
+    await ctx.saveVersion(versionRow(1, classes), packed(ids.map((imageId) => ({ imageId, classIndex: 0, probability: 0.9 }))));
     expect(hostChanges(project)).toBeGreaterThan(before);
     expect(ctx.store.latestVersion()?.version).toBe(1);
   });
