@@ -57,7 +57,8 @@ export class AdaptationContext {
       return;
     }
     this.versionWriter ??= startVersionWriter({ dbFile: projectDbPath(this.project.root), actor: currentActor() });
-    await this.versionWriter.apply({ version, predictions });
+    const writer = this.versionWriter;
+    await this.project.whileOtherThreadWrites(() => writer.apply({ version, predictions }));
   }
 
   /** End the writer threads (after their writes); the adaptation is closing. */

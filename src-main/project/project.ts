@@ -25,10 +25,12 @@ export function currentActor(): string {
 }
 
 /**
- * In a project of more images than this, every label write runs in the label writer thread
- * (writer-thread.ts): a Ctrl+A label, an undo or a redo may touch every image (their size is
- * not known before they run), and a single label must not wait on the host's main thread
- * while another thread (a version's predictions) holds SQLite's write lock.
+ * Label writes that run in the label writer thread (writer-thread.ts), so the host's main
+ * thread never holds them: in a project of more images than this, every Ctrl+A label, undo and
+ * redo (they may touch every image; their size is not known before they run) and every set of
+ * more images; and any label write while another thread writes (a version's predictions), which
+ * on this thread would wait for SQLite's write lock. A single label otherwise commits here (a hop
+ * to the thread costs it tens of milliseconds on a loaded machine).
  */
 export const BULK_LABEL_IMAGES = 2000;
 
@@ -43,6 +45,8 @@ export class Project implements MediaSource {
   /** Label writes in order: each starts when the one before has committed (or failed). */
   private labelQueue: Promise<unknown> = Promise.resolve();
   private labelWriter: WriterThread<LabelOperation, LabelAction | null> | null = null;
+  /** Writes of other threads' connections in progress (whileOtherThreadWrites). */
+  private otherWriters = 0;
   /** Present images, counted when first needed after a scan. */
   private presentImages: number | null = null;
   private readonly closing = new AbortController();
@@ -129,13 +133,13 @@ export class Project implements MediaSource {
   }
 
   /**
-   * A label write as the requests make it: after every earlier one, on this thread in a small
-   * project, else in the label writer thread (BULK_LABEL_IMAGES), so the host keeps answering.
+   * A label write as the requests make it: after every earlier one, on this thread or in the
+   * label writer thread (BULK_LABEL_IMAGES says which), so the host keeps answering.
    */
   writeLabels<O extends LabelOperation>(operation: O): Promise<LabelResult<O>> {
     const run = async (): Promise<LabelAction | null> => {
       if (this.closed) throw new AppError('NO_PROJECT', 'The project was closed before this label was saved; nothing was changed.');
-      if (!this.inLabelWriter()) return this.applyHere(operation);
+      if (!this.inLabelWriter(operation)) return this.applyHere(operation);
       this.labelWriter ??= startLabelWriter({ dbFile: projectDbPath(this.root), actor: currentActor() });
       const action = await this.labelWriter.apply(operation);
       // The host's WalGuard keeps its promise for these commits too (a checkpoint every few).
@@ -152,9 +156,24 @@ export class Project implements MediaSource {
     return this.labelQueue.then(() => undefined);
   }
 
-  private inLabelWriter(): boolean {
+  private inLabelWriter(operation: LabelOperation): boolean {
+    if (this.otherWriters > 0) return true;
+    if ((operation.kind === 'set' || operation.kind === 'setUnsure') && operation.imageIds.length <= BULK_LABEL_IMAGES) return false;
     this.presentImages ??= this.images.presentCount();
     return this.presentImages > BULK_LABEL_IMAGES;
+  }
+
+  /**
+   * Run `write`, a write of another thread's connection (the version writer); meanwhile label
+   * writes go to the label writer thread, which waits for SQLite's write lock there.
+   */
+  async whileOtherThreadWrites<T>(write: () => Promise<T>): Promise<T> {
+    this.otherWriters++;
+    try {
+      return await write();
+    } finally {
+      this.otherWriters--;
+    }
   }
 
   /** Delete a class: its images become unlabeled (history keeps the record). */

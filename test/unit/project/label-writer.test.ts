@@ -79,6 +79,23 @@ describe('the label writer thread', () => {
     expect(project.images.get(ids[0]!).classId).toBe(ant.id);
   });
 
+  it('commits a single label on the host, unless another thread is writing: then in the label writer thread', async () => {
+    const { project, ids, ant, bee } = await bigProject();
+    let before = hostChanges(project);
+    await project.writeLabels({ kind: 'set', imageIds: [ids[0]!], classId: ant.id });
+    expect(hostChanges(project)).toBeGreaterThan(before);
+    let finish = (): void => {};
+    const other = project.whileOtherThreadWrites(() => new Promise<void>((resolve) => (finish = resolve)));
+    before = hostChanges(project);
+    await project.writeLabels({ kind: 'set', imageIds: [ids[1]!], classId: bee.id });
+    expect(hostChanges(project)).toBe(before);
+    expect(project.images.get(ids[1]!).classId).toBe(bee.id);
+    finish();
+    await other;
+    await project.writeLabels({ kind: 'set', imageIds: [ids[1]!], classId: ant.id });
+    expect(hostChanges(project)).toBeGreaterThan(before);
+  });
+
   it('refuses a bulk label that names a missing image or a deleted class, saving nothing', async () => {
     const { project, ids, ant } = await bigProject();
     const many = project.images.idsMatching({ kind: 'all' });
