@@ -26,6 +26,8 @@ export default defineConfig({
           cli: resolve(__dirname, 'src-main/cli/adma.ts'),
           host: resolve(__dirname, 'src-main/host/main.ts'),
           'engine-worker': resolve(__dirname, 'src-main/engine/worker.ts'),
+          'label-writer': resolve(__dirname, 'src-main/project/label-writer-worker.ts'),
+          'version-writer': resolve(__dirname, 'src-main/adaptation/version-writer-worker.ts'),
         },
       },
     },

@@ -29,7 +29,7 @@ async function generate(): Promise<void> {
 async function main(): Promise<void> {
   await generate();
   const timing = await measureScan(dir, 'full');
-  await timing.workspace.close();
+  await timing.workspace.shutdown();
   for (const line of scanTimingLines(timing)) console.log(line);
 }
 

@@ -224,8 +224,16 @@ export class ActiveLoop {
         { onProgress: reporter.forward },
       ),
     );
-    const evaluation = this.parts.evaluation.score(new Map(result.predictions.map((p) => [p.imageId, classes[p.classIndex]?.id ?? -1])));
-    ctx.store.saveVersion(
+    // The evaluation images' predicted classes (a loop over typed arrays: no object per pool image here).
+    const evaluationIds = ctx.store.evaluationIds();
+    const predicted = new Map<number, number>();
+    const { imageIds, classIndexes } = result.predictions;
+    for (let row = 0; row < imageIds.length; row++) {
+      const id = imageIds[row] as number;
+      if (evaluationIds.has(id)) predicted.set(id, classes[classIndexes[row] as number]?.id ?? -1);
+    }
+    const evaluation = this.parts.evaluation.score(predicted);
+    await ctx.saveVersion(
       {
         version,
         modelId: model.modelId,

@@ -9,8 +9,12 @@ import path from 'node:path';
 import type { EngineStatus, ProjectChanged, RoundInfo } from '../../src-shared/contract';
 import type { EventHub } from '../core/event-hub';
 import type { ModelSource } from '../engine/model/model-source';
-import type { Project } from '../project/project';
-import { AdaptationStore } from './adaptation-store';
+import type { PoolPredictions } from '../engine/loop/loop-jobs';
+import { currentActor, type Project } from '../project/project';
+import { projectDbPath } from '../project/project-db';
+import type { WriterThread } from '../project/writer-thread';
+import { AdaptationStore, type VersionRow } from './adaptation-store';
+import { predictionRows, startVersionWriter, THREAD_PREDICTIONS, type VersionWrite } from './version-writer';
 import type { EnginePort } from './engine-port';
 import { modelSource, type ModelPlaces } from './model-options';
 
@@ -42,6 +46,25 @@ export class AdaptationContext {
 
   markClosed(): void {
     this.closed = true;
+  }
+
+  private versionWriter: WriterThread<VersionWrite, null> | null = null;
+
+  /** Record a trained version and its predictions: in the version writer thread for a large pool (version-writer.ts). */
+  async saveVersion(version: VersionRow, predictions: PoolPredictions): Promise<void> {
+    if (predictions.imageIds.length < THREAD_PREDICTIONS) {
+      this.store.saveVersion(version, predictionRows(predictions));
+      return;
+    }
+    this.versionWriter ??= startVersionWriter({ dbFile: projectDbPath(this.project.root), actor: currentActor() });
+    const writer = this.versionWriter;
+    await this.project.whileOtherThreadWrites(() => writer.apply({ version, predictions }));
+  }
+
+  /** End the writer threads (after their writes); the adaptation is closing. */
+  async closeWriters(): Promise<void> {
+    await this.versionWriter?.close();
+    this.versionWriter = null;
   }
 
   /** Composes the engine status (set by the adaptation that owns the parts). */

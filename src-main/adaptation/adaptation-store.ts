@@ -153,12 +153,14 @@ export class AdaptationStore {
 
   private withItems(rows: RoundRow[]): RoundInfo[] {
     if (rows.length === 0) return [];
+    // CROSS JOIN keeps round_items as the outer loop: SQLite otherwise walked every present
+    // image (by images_present) and looked each up in round_items (5 ms → 0.1 ms at 100,000).
     const items = this.db
       .prepare(
         `SELECT r.round_id, i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at, ${UNSURE_COLUMN},
                 r.distinctiveness, r.uncertainty, r.score, r.reason, s.class_id AS imported, s.probability AS imported_probability,
                 p.class_id AS predicted, p.probability
-         FROM round_items r JOIN images i ON i.id = r.image_id
+         FROM round_items r CROSS JOIN images i ON i.id = r.image_id
          LEFT JOIN labels l ON l.image_id = r.image_id
          ${SUGGESTION_JOINS}
          WHERE r.round_id BETWEEN ? AND ? AND i.present = 1 ORDER BY r.round_id, r.position`,
@@ -189,7 +191,7 @@ export class AdaptationStore {
       this.db
         .prepare(
           `SELECT MIN(l.labeled_at) AS first FROM labels l JOIN classes c ON c.id = l.class_id AND c.deleted_at IS NULL
-           JOIN images i ON i.id = l.image_id AND i.present = 1
+           CROSS JOIN images i ON i.id = l.image_id AND i.present = 1
            WHERE l.image_id NOT IN (SELECT image_id FROM evaluation_images) GROUP BY l.class_id`,
         )
         .all() as { first: string }[]
@@ -231,7 +233,7 @@ export class AdaptationStore {
     return (this.db.prepare('SELECT * FROM model_versions ORDER BY version').all() as Record<string, unknown>[]).map(toVersion);
   }
 
-  saveVersion(v: VersionRow, predictions: Prediction[]): void {
+  saveVersion(v: VersionRow, predictions: readonly Prediction[]): void {
     this.db.transaction(() => {
       this.db
         .prepare(
@@ -299,7 +301,7 @@ export class AdaptationStore {
 
   evaluationIds(): Set<number> {
     return new Set(
-      (this.db.prepare('SELECT e.image_id FROM evaluation_images e JOIN images i ON i.id = e.image_id WHERE i.present = 1').all() as {
+      (this.db.prepare('SELECT e.image_id FROM evaluation_images e CROSS JOIN images i ON i.id = e.image_id WHERE i.present = 1').all() as {
         image_id: number;
       }[]).map((r) => r.image_id),
     );
@@ -320,7 +322,7 @@ export class AdaptationStore {
   /** Labels of present images: image id → class id. */
   labels(): Map<number, number> {
     const rows = this.db
-      .prepare('SELECT l.image_id, l.class_id FROM labels l JOIN images i ON i.id = l.image_id WHERE i.present = 1')
+      .prepare('SELECT l.image_id, l.class_id FROM labels l CROSS JOIN images i ON i.id = l.image_id WHERE i.present = 1')
       .all() as { image_id: number; class_id: number }[];
     return new Map(rows.map((r) => [r.image_id, r.class_id]));
   }

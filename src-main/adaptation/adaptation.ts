@@ -105,5 +105,6 @@ export class Adaptation {
     this.ctx.markClosed();
     this.features.cancel();
     await Promise.allSettled([this.features.done, this.loop.scheduler.close()]);
+    await this.ctx.closeWriters();
   }
 }

@@ -83,6 +83,11 @@ export class Workspace {
     return this.project;
   }
 
+  /** Whether `project` is the one open now (not closed or replaced while a request waited). */
+  isOpen(project: Project): boolean {
+    return this.project === project;
+  }
+
   /** The open project's active loop. */
   adaptation(): Adaptation {
     this.requireProject();

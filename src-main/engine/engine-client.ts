@@ -4,17 +4,14 @@
  * returns its own unsubscribe), cancels jobs and terminates the worker. Used by the main
  * process, the web host and the CLI alike.
  *
- * Worker location: from the built app, `engine-worker.js` beside the bundle that contains
- * this client (`out/main/`); from the TypeScript sources (tests, `tsx` scripts),
- * `worker.ts` beside this file, run through tsx. `workerPath` overrides both.
- * (Node 20 ignores module hooks given in a Worker's `execArgv`, so a .ts worker starts from
- * a small bootstrap that registers tsx inside the thread and then imports the entry.)
+ * Worker location (core/worker-thread.ts): from the built app, `engine-worker.js` beside the
+ * bundle that contains this client (`out/main/`); from the TypeScript sources (tests, `tsx`
+ * scripts), `worker.ts` beside this file, run through tsx. `workerPath` overrides both.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { Worker, ResourceLimits } from 'node:worker_threads';
 import { AppError } from '../../src-shared/app-error';
+import { startWorker, workerEntryPath } from '../core/worker-thread';
 import type { BackendName } from './backend';
 import type { ClientMessage, JobArgs, JobKind, JobRequest, JobResult, ProgressEvent, WorkerMessage } from './worker-protocol';
 
@@ -47,26 +44,6 @@ interface Pending {
   listeners: Set<ProgressListener>;
 }
 
-function defaultWorkerPath(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return fileURLToPath(new URL('./worker.ts', import.meta.url));
-  // The bundler may place this module in out/main/ or in out/main/chunks/.
-  const candidates = ['./engine-worker.js', '../engine-worker.js'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
-  const built = candidates.find((file) => existsSync(file));
-  if (built) return built;
-  throw new AppError('INTERNAL', `The engine worker was not found at ${candidates.join(' or ')}; rebuild the application.`);
-}
-
-/** A worker running `path`: JavaScript directly, TypeScript through tsx's in-thread register(). */
-function startWorker(path: string, options: EngineClientOptions): Worker {
-  const common = { resourceLimits: options.resourceLimits, env: options.env ?? process.env };
-  if (!path.endsWith('.ts')) return new Worker(path, common);
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = pathToFileURL(path).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { ...common, eval: true });
-}
-
 export class EngineClient {
   private readonly worker: Worker;
   private readonly pending = new Map<string, Pending>();
@@ -78,7 +55,7 @@ export class EngineClient {
   backend: BackendName | null = null;
 
   constructor(options: EngineClientOptions = {}) {
-    this.worker = startWorker(options.workerPath ?? defaultWorkerPath(), options);
+    this.worker = startWorker(options.workerPath ?? workerEntryPath(import.meta.url, './worker.ts', 'engine-worker.js', 'engine worker'), options);
     this.ready = new Promise((resolve, reject) => {
       const onMessage = (message: WorkerMessage): void => {
         if (message.type === 'ready') resolve();

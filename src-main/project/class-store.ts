@@ -30,7 +30,7 @@ interface ClassRow {
 
 const SELECT = `
   SELECT c.id, c.name, c.color, c.hotkey, c.position,
-         (SELECT COUNT(*) FROM labels l JOIN images i ON i.id = l.image_id WHERE l.class_id = c.id AND i.present = 1) AS label_count
+         (SELECT COUNT(*) FROM labels l CROSS JOIN images i ON i.id = l.image_id WHERE l.class_id = c.id AND i.present = 1) AS label_count
   FROM classes c WHERE c.deleted_at IS NULL`;
 
 const toInfo = (r: ClassRow): ClassInfo => ({

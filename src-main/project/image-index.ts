@@ -220,13 +220,24 @@ export class ImageIndex {
     );
   }
 
+  /** How many images are present (the covering index of images(present) answers it). */
+  presentCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) FROM images WHERE present = 1').pluck().get() as number);
+  }
+
+  /**
+   * Counts. `labels CROSS JOIN images` (likewise elsewhere for labels, unsure marks, evaluation
+   * images and round items): the small table is the outer loop; with a plain JOIN SQLite walked
+   * every present image through images_present and probed the small table (at 100,000 images
+   * and 550 labels: counts 10-17 ms → 2 ms, the training labels 7 → 0.5 ms; they run after every label).
+   */
   counts(): { images: number; unreadable: number; labeled: number; unsure: number; importedSuggestions: number } {
     return this.db
       .prepare(
         `SELECT (SELECT COUNT(*) FROM images WHERE present = 1) AS images,
                 (SELECT COUNT(*) FROM unreadable) AS unreadable,
-                (SELECT COUNT(*) FROM labels l JOIN images i ON i.id = l.image_id WHERE i.present = 1) AS labeled,
-                (SELECT COUNT(*) FROM unsure u JOIN images i ON i.id = u.image_id WHERE i.present = 1) AS unsure,
+                (SELECT COUNT(*) FROM labels l CROSS JOIN images i ON i.id = l.image_id WHERE i.present = 1) AS labeled,
+                (SELECT COUNT(*) FROM unsure u CROSS JOIN images i ON i.id = u.image_id WHERE i.present = 1) AS unsure,
                 (SELECT COUNT(*) FROM imported_suggestions) AS importedSuggestions`,
       )
       .get() as { images: number; unreadable: number; labeled: number; unsure: number; importedSuggestions: number };

@@ -114,7 +114,7 @@ export class LabelStore {
 
   /** Ids of the present images marked unsure. */
   unsureIds(): Set<number> {
-    return new Set(this.db.prepare('SELECT u.image_id FROM unsure u JOIN images i ON i.id = u.image_id WHERE i.present = 1').pluck().all() as number[]);
+    return new Set(this.db.prepare('SELECT u.image_id FROM unsure u CROSS JOIN images i ON i.id = u.image_id WHERE i.present = 1').pluck().all() as number[]);
   }
 
   /**

@@ -66,6 +66,17 @@ function inspectReadOnly(dbFile: string): void {
   }
 }
 
+/**
+ * The settings of every connection to a project database (the host's, and the label writer
+ * thread's): FULL sync, so each acknowledged label is on the disk before the request answers,
+ * also through a power loss; foreign keys; a wait of up to 5 s for another connection's write.
+ */
+export function configureConnection(db: Database.Database): void {
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+}
+
 export function openProjectDb(root: string, create: boolean): OpenedProjectDb {
   const adminDir = path.join(root, ADMIN_DIR);
   const dbFile = projectDbPath(root);
@@ -100,10 +111,7 @@ export function openProjectDb(root: string, create: boolean): OpenedProjectDb {
     db = new Database(dbFile);
     refuseNewerSchema(db);
     db.pragma('journal_mode = WAL');
-    // FULL: each acknowledged label is on the disk before the request answers, also through a power loss.
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
+    configureConnection(db);
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw damaged(dbFile, String(check));
     migrate(db);

@@ -2,11 +2,14 @@
 import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { AppError } from '../../src-shared/app-error';
 import type { LabelAction, ProjectSummary, ScanReport } from '../../src-shared/contract';
 import type { MediaSource } from '../media/image-media';
 import { ClassStore } from './class-store';
 import { ImageIndex } from './image-index';
+import { applyLabelOperation, startLabelWriter, type LabelOperation } from './label-operations';
 import { LabelStore } from './label-store';
+import type { WriterThread } from './writer-thread';
 import { schemaVersion } from './migrations';
 import { openProjectDb, projectDbPath } from './project-db';
 import type { ProjectLock } from './project-lock';
@@ -21,12 +24,31 @@ export function currentActor(): string {
   }
 }
 
+/**
+ * Label writes that run in the label writer thread (writer-thread.ts), so the host's main
+ * thread never holds them: in a project of more images than this, every Ctrl+A label, undo and
+ * redo (they may touch every image; their size is not known before they run) and every set of
+ * more images; and any label write while another thread writes (a version's predictions), which
+ * on this thread would wait for SQLite's write lock. A single label otherwise commits here (a hop
+ * to the thread costs it tens of milliseconds on a loaded machine).
+ */
+export const BULK_LABEL_IMAGES = 2000;
+
+type LabelResult<O extends LabelOperation> = O['kind'] extends 'undo' | 'redo' ? LabelAction | null : LabelAction;
+
 export class Project implements MediaSource {
   readonly images: ImageIndex;
   readonly classes: ClassStore;
   readonly labels: LabelStore;
   readonly wal: WalGuard;
   private scanning: Promise<ScanReport> | null = null;
+  /** Label writes in order: each starts when the one before has committed (or failed). */
+  private labelQueue: Promise<unknown> = Promise.resolve();
+  private labelWriter: WriterThread<LabelOperation, LabelAction | null> | null = null;
+  /** Writes of other threads' connections in progress (whileOtherThreadWrites). */
+  private otherWriters = 0;
+  /** Present images, counted when first needed after a scan. */
+  private presentImages: number | null = null;
   private readonly closing = new AbortController();
   private closed = false;
 
@@ -86,6 +108,7 @@ export class Project implements MediaSource {
     if (!this.scanning) {
       this.scanning = scanProject(this.root, this.images, onProgress, this.closing.signal).finally(() => {
         this.scanning = null;
+        this.presentImages = null;
       });
     }
     return this.scanning;
@@ -96,16 +119,61 @@ export class Project implements MediaSource {
   }
 
   setLabels(imageIds: readonly number[], classId: number | null): LabelAction {
-    const exists = classId === null || this.classes.list().some((c) => c.id === classId);
-    const action = this.labels.set(imageIds, classId, this.images.existingIds(imageIds), exists);
+    return this.applyHere({ kind: 'set', imageIds, classId }) as LabelAction;
+  }
+
+  setUnsure(imageIds: readonly number[], unsure: boolean): LabelAction {
+    return this.applyHere({ kind: 'setUnsure', imageIds, unsure }) as LabelAction;
+  }
+
+  private applyHere(operation: LabelOperation): LabelAction | null {
+    const action = applyLabelOperation(this, operation);
     this.wal.committed();
     return action;
   }
 
-  setUnsure(imageIds: readonly number[], unsure: boolean): LabelAction {
-    const action = this.labels.setUnsure(imageIds, unsure, this.images.existingIds(imageIds));
-    this.wal.committed();
-    return action;
+  /**
+   * A label write as the requests make it: after every earlier one, on this thread or in the
+   * label writer thread (BULK_LABEL_IMAGES says which), so the host keeps answering.
+   */
+  writeLabels<O extends LabelOperation>(operation: O): Promise<LabelResult<O>> {
+    const run = async (): Promise<LabelAction | null> => {
+      if (this.closed) throw new AppError('NO_PROJECT', 'The project was closed before this label was saved; nothing was changed.');
+      if (!this.inLabelWriter(operation)) return this.applyHere(operation);
+      this.labelWriter ??= startLabelWriter({ dbFile: projectDbPath(this.root), actor: currentActor() });
+      const action = await this.labelWriter.apply(operation);
+      // The host's WalGuard keeps its promise for these commits too (a checkpoint every few).
+      this.wal.committed();
+      return action;
+    };
+    const result = this.labelQueue.then(run, run);
+    this.labelQueue = result.catch(() => undefined);
+    return result as Promise<LabelResult<O>>;
+  }
+
+  /** Resolves once every label write asked for so far has committed or failed. */
+  labelWritesSettled(): Promise<void> {
+    return this.labelQueue.then(() => undefined);
+  }
+
+  private inLabelWriter(operation: LabelOperation): boolean {
+    if (this.otherWriters > 0) return true;
+    if ((operation.kind === 'set' || operation.kind === 'setUnsure') && operation.imageIds.length <= BULK_LABEL_IMAGES) return false;
+    this.presentImages ??= this.images.presentCount();
+    return this.presentImages > BULK_LABEL_IMAGES;
+  }
+
+  /**
+   * Run `write`, a write of another thread's connection (the version writer); meanwhile label
+   * writes go to the label writer thread, which waits for SQLite's write lock there.
+   */
+  async whileOtherThreadWrites<T>(write: () => Promise<T>): Promise<T> {
+    this.otherWriters++;
+    try {
+      return await write();
+    } finally {
+      this.otherWriters--;
+    }
   }
 
   /** Delete a class: its images become unlabeled (history keeps the record). */
@@ -124,6 +192,8 @@ export class Project implements MediaSource {
     this.closed = true;
     this.closing.abort();
     await this.scanning?.catch(() => undefined);
+    await this.labelWritesSettled();
+    await this.labelWriter?.close();
     this.wal.checkpoint();
     this.wal.dispose();
     this.db.close();

@@ -45,7 +45,7 @@ export class FakeEngine implements EnginePort {
       }
       case 'loopTrain':
         fs.mkdirSync(a.outDir as string, { recursive: true }); // the head folder, as the worker saves it
-        return { epochs: 1, loss: 0.1, trainAccuracy: 1, millis: 1, predictions: this.poolIds.map((imageId) => ({ imageId, classIndex: 0, probability: 0.9 })) } as never;
+        return { epochs: 1, loss: 0.1, trainAccuracy: 1, millis: 1, predictions: { imageIds: Int32Array.from(this.poolIds), classIndexes: new Int32Array(this.poolIds.length), probabilities: new Float64Array(this.poolIds.length).fill(0.9) } } as never;
       case 'loopEvaluate':
         return { predicted: [] } as never;
       case 'loopReset':

@@ -22,7 +22,9 @@ export function classesHandlers(ws: Workspace): HandlersOf<typeof classesRequest
       ws.classesChanged();
       return list;
     },
-    'classes:delete': ({ id }) => {
+    'classes:delete': async ({ id }) => {
+      // After the label writes asked for before it (a bulk label may still run in its thread).
+      await project().labelWritesSettled();
       const result = project().deleteClass(id);
       ws.classesChanged();
       ws.labelsChanged(null);

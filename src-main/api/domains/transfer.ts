@@ -13,13 +13,16 @@ export function transferHandlers(ws: Workspace): HandlersOf<typeof transferReque
       return { ...check, empty: !check.exists || (check.isDirectory && fs.readdirSync(check.path).length === 0) };
     },
     'export:run': (request) => adaptation().transfer.export(request),
-    'labels:importCsv': ({ path, createClasses }) => {
+    'labels:importCsv': async ({ path, createClasses }) => {
+      // After the label writes asked for before it (a bulk label may still run in its thread).
+      await ws.requireProject().labelWritesSettled();
       const report = adaptation().transfer.importCsv(path, createClasses);
       ws.labelsChanged(null, report.labeled > 0);
       if (report.createdClasses.length > 0) ws.classesChanged();
       return report;
     },
     'labels:import': async ({ path, kind, createClasses }) => {
+      await ws.requireProject().labelWritesSettled();
       const report = await adaptation().transfer.importFile(path, kind, createClasses);
       if (kind === 'labels') ws.labelsChanged(null, report.labeled + report.unsure > 0);
       if (report.createdClasses.length > 0) ws.classesChanged();

@@ -37,13 +37,15 @@ export class DuplicateFreeBatch implements QueryStrategy {
       if (ctx.labeledIds.has(id) || ctx.excludedIds.has(id)) anchors.push(row);
       else eligible.push(row);
     }
-    // Duplicates of labeled and evaluation images never compete (eligible x anchors pair tests, Hamming first).
+    // Duplicates of labeled and evaluation images never compete (each anchor's duplicates are
+    // found once, over every row, and kept by the index for the next rounds).
     let excluded: Set<number> | null = null;
     const exclude = (row: number): void => {
       excluded ??= new Set(ctx.excludedIds);
       excluded.add(ctx.imageIds[row] as number);
     };
-    for (const row of eligible) if (index.firstDuplicateIn(row, anchors) >= 0) exclude(row);
+    const isAnchor = (row: number): boolean => ctx.labeledIds.has(ctx.imageIds[row] as number) || ctx.excludedIds.has(ctx.imageIds[row] as number);
+    for (const anchor of anchors) for (const row of index.duplicatesOf(anchor)) if (!isAnchor(row)) exclude(row);
     for (let attempt = 0; ; attempt++) {
       const selection = this.inner.select(excluded ? { ...ctx, excludedIds: excluded } : ctx, batchSize);
       const keptRows: number[] = [];

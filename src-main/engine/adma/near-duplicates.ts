@@ -18,7 +18,8 @@
  * 5e9 at 100,000, measured 101 s (bench/README.md, "Near duplicates"), in the engine worker
  * with progress. By cosine alone it would be 1.3e10 and 1.3e12 multiply-adds at d = 256 (about
  * ten seconds and twenty minutes). A batch check (`firstDuplicateIn`, duplicate-free-batch.ts)
- * costs candidates x (labeled + evaluation + picked) pair tests; "more like this"
+ * costs (labeled + evaluation) x n pair tests once per labeled or evaluation image
+ * (`duplicatesOf`, kept across rounds) and candidates x picked per round; "more like this"
  * (`mostSimilar`) n x d multiply-adds (55 ms at 10,000 images, 0.7 s at 100,000).
  */
 import { DUPLICATE_DEFAULTS } from '../../../src-shared/contract';
@@ -185,6 +186,32 @@ export class NearDuplicateIndex {
       }
     }
     return out;
+  }
+
+  /** Duplicates of each row asked for so far (the index never changes: rows, codes and criteria are fixed). */
+  private readonly duplicatesCache = new Map<number, Int32Array>();
+
+  /**
+   * Every row that is a duplicate of `row`, in row order; computed once per row and kept (n
+   * pair tests, Hamming first: ~1 ms at 100,000 rows). The batch filter asks it for each
+   * labeled and evaluation image, round after round.
+   */
+  duplicatesOf(row: number): Int32Array {
+    const known = this.duplicatesCache.get(row);
+    if (known) return known;
+    const { words, known: hasCode } = this.codes;
+    const max = this.criteria.maxHammingDistance;
+    const high = words[2 * row] as number;
+    const low = words[2 * row + 1] as number;
+    const rowKnown = hasCode[row] === 1;
+    const out: number[] = [];
+    for (let j = 0; j < this.rows; j++) {
+      if (rowKnown && hasCode[j] === 1 && popcount32((high ^ (words[2 * j] as number)) >>> 0) + popcount32((low ^ (words[2 * j + 1] as number)) >>> 0) > max) continue;
+      if (this.test(row, j)) out.push(j);
+    }
+    const found = Int32Array.from(out);
+    this.duplicatesCache.set(row, found);
+    return found;
   }
 
   /** The first of `others` that row is a duplicate of, or -1. */

@@ -156,33 +156,17 @@ export function kmeans(embedding: PoolEmbedding, rows: Int32Array, k: number, se
     }
     next = sample[chosen] as number;
   }
-  const data = embedding.data;
-  const assign = (list: Int32Array, out: Int32Array): void => {
-    for (let i = 0; i < list.length; i++) {
-      const base = (list[i] as number) * dim;
-      let best = 0;
-      let bestD = Infinity;
-      for (let c = 0; c < clusters; c++) {
-        const cb = c * dim;
-        let dist = 0;
-        for (let t = 0; t < dim && dist < bestD; t++) {
-          const v = (data[base + t] as number) - (centres[cb + t] as number);
-          dist += v * v;
-        }
-        if (dist < bestD) {
-          bestD = dist;
-          best = c;
-        }
-      }
-      out[i] = best;
-    }
+  const between = new Float64Array(clusters * clusters);
+  const assign = (list: Int32Array, out: Int32Array, guesses: Int32Array | null): void => {
+    centreDistances(centres, clusters, dim, between);
+    nearestCentres(embedding, list, centres, clusters, between, guesses, out);
   };
   const sampleAssignment = new Int32Array(m);
   const sums = new Float64Array(clusters * dim);
   const counts = new Int32Array(clusters);
   for (let iteration = 0; iteration < LLOYD_ITERATIONS; iteration++) {
     const before = Int32Array.from(sampleAssignment);
-    assign(sample, sampleAssignment);
+    assign(sample, sampleAssignment, iteration > 0 ? before : null);
     if (iteration > 0 && before.every((c, i) => c === sampleAssignment[i])) break;
     sums.fill(0);
     counts.fill(0);
@@ -198,9 +182,83 @@ export function kmeans(embedding: PoolEmbedding, rows: Int32Array, k: number, se
       for (let t = 0; t < dim; t++) centres[c * dim + t] = (sums[c * dim + t] as number) / count;
     }
   }
+  // Every row of the sample starts from its cluster of the last iteration (a tight first bound).
+  const guesses = new Int32Array(rows.length);
+  if (sample !== rows) {
+    const sampled = new Map<number, number>();
+    sample.forEach((row, i) => sampled.set(row, sampleAssignment[i] as number));
+    rows.forEach((row, i) => (guesses[i] = sampled.get(row) ?? 0));
+  } else guesses.set(sampleAssignment);
   const assignment = new Int32Array(rows.length);
-  assign(rows, assignment);
+  assign(rows, assignment, guesses);
   return { k: clusters, centres, assignment, rows };
+}
+
+/** Euclidean distances between the k centres (k x k, symmetric, zero diagonal) into `out`. */
+export function centreDistances(centres: Float64Array, k: number, dim: number, out: Float64Array): void {
+  for (let a = 0; a < k; a++) {
+    out[a * k + a] = 0;
+    for (let b = a + 1; b < k; b++) {
+      let s = 0;
+      for (let t = 0; t < dim; t++) {
+        const v = (centres[a * dim + t] as number) - (centres[b * dim + t] as number);
+        s += v * v;
+      }
+      const d = Math.sqrt(s);
+      out[a * k + b] = d;
+      out[b * k + a] = d;
+    }
+  }
+}
+
+/** Relative slack on the triangle-inequality bound, far above the rounding error of the distances. */
+const PRUNE_SLACK = 1e-9;
+
+/**
+ * The nearest of k centres for each row of `list` (ties: the smaller centre index), exactly
+ * as a scan over every centre in order would find it, with less work: the scan starts from a
+ * guessed centre (`guesses[i]`, else centre 0) and skips every centre c that the triangle
+ * inequality proves strictly farther than the best so far (d(c, best) > 2 d(x, best), with
+ * slack), and stops summing a distance once it exceeds the best (Elkan, ICML 2003, lemma 1).
+ * The distances compared are summed in the same order as the plain scan, so the result is
+ * bit-for-bit the same.
+ */
+export function nearestCentres(
+  embedding: PoolEmbedding,
+  list: Int32Array,
+  centres: Float64Array,
+  k: number,
+  between: Float64Array,
+  guesses: Int32Array | null,
+  out: Int32Array,
+): void {
+  const { dim, data } = embedding;
+  for (let i = 0; i < list.length; i++) {
+    const base = (list[i] as number) * dim;
+    const guess = guesses ? (guesses[i] as number) : 0;
+    let best = guess;
+    let bestD = 0;
+    for (let t = 0; t < dim; t++) {
+      const v = (data[base + t] as number) - (centres[guess * dim + t] as number);
+      bestD += v * v;
+    }
+    let bound = 2 * Math.sqrt(bestD) * (1 + PRUNE_SLACK) + 1e-300;
+    for (let c = 0; c < k; c++) {
+      if (c === guess || (between[best * k + c] as number) > bound) continue;
+      const cb = c * dim;
+      let dist = 0;
+      for (let t = 0; t < dim && dist <= bestD; t++) {
+        const v = (data[base + t] as number) - (centres[cb + t] as number);
+        dist += v * v;
+      }
+      if (dist < bestD || (dist === bestD && c < best)) {
+        best = c;
+        bestD = dist;
+        bound = 2 * Math.sqrt(bestD) * (1 + PRUNE_SLACK) + 1e-300;
+      }
+    }
+    out[i] = best;
+  }
 }
 
 export const TYPICALITY_NEIGHBOURS = 20;

@@ -37,7 +37,7 @@ import type {
   LoopSelectArgs,
   LoopTrainArgs,
   LoopTrainResult,
-  Prediction,
+  PoolPredictions,
   SelectedItem,
 } from './loop-jobs';
 import { LoopCore } from './loop-core';
@@ -48,8 +48,8 @@ interface CutRows {
   data: Float32Array;
 }
 
-function argmaxRows(probabilities: ArrayLike<number>, classes: number, imageIds: Int32Array): Prediction[] {
-  const out: Prediction[] = [];
+function argmaxRows(probabilities: ArrayLike<number>, classes: number, imageIds: Int32Array): PoolPredictions {
+  const out: PoolPredictions = { imageIds: Int32Array.from(imageIds), classIndexes: new Int32Array(imageIds.length), probabilities: new Float64Array(imageIds.length) };
   for (let row = 0; row < imageIds.length; row++) {
     let best = 0;
     let bestP = -1;
@@ -60,7 +60,8 @@ function argmaxRows(probabilities: ArrayLike<number>, classes: number, imageIds:
         best = c;
       }
     }
-    out.push({ imageId: imageIds[row] as number, classIndex: best, probability: bestP });
+    out.classIndexes[row] = best;
+    out.probabilities[row] = bestP;
   }
   return out;
 }
@@ -373,7 +374,7 @@ export class AdaptationPool {
       const probabilities = present.length > 0 ? await predictPool(head, this.inputs(head.mode, present).data) : new Float32Array(0);
       const raw = argmaxRows(probabilities, c, new Int32Array(present.length));
       const calibrated = temperature === 1 ? probabilities : temperedProbabilities(probabilities, c, temperature);
-      const tempered = topConfidence(calibrated, c, raw.map((p) => p.classIndex)).confidence;
+      const tempered = topConfidence(calibrated, c, raw.classIndexes).confidence;
       let k = 0;
       const classIndex: number[] = [];
       const confidence: number[] = [];
@@ -385,9 +386,8 @@ export class AdaptationPool {
           rawConfidence.push(-1);
           continue;
         }
-        const p = raw[k] as Prediction;
-        classIndex.push(p.classIndex);
-        rawConfidence.push(p.probability);
+        classIndex.push(raw.classIndexes[k] as number);
+        rawConfidence.push(raw.probabilities[k] as number);
         confidence.push(tempered[k] as number);
         k++;
       }

@@ -124,13 +124,23 @@ export interface Prediction {
   probability: number;
 }
 
+/**
+ * Top-1 predictions of many rows as typed arrays: 100,000 of them cross to the host as three
+ * buffers (as objects, their decoding alone held the host's main thread ~0.1-0.25 s a round).
+ */
+export interface PoolPredictions {
+  imageIds: Int32Array;
+  classIndexes: Int32Array;
+  probabilities: Float64Array;
+}
+
 export interface LoopTrainResult {
   epochs: number;
   loss: number;
   trainAccuracy: number;
   millis: number;
   /** Top-1 prediction of every pool row (probability at the fitted temperature). */
-  predictions: Prediction[];
+  predictions: PoolPredictions;
   /** Temperature scaling fitted on out-of-fold logits (light mode with enough labels), else null. */
   calibration: Calibration | null;
 }

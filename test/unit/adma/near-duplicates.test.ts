@@ -75,6 +75,15 @@ describe('near-duplicate test', () => {
     for (const g of groups) expect(new Set(g.rows.map(root)).size).toBe(1);
   });
 
+  it('lists the duplicates of a row as testing it against every row does, and keeps the list', () => {
+    const { index, copyOf } = plantedPool({ images: 300, plant: 20, seed: 5 });
+    for (const row of [...copyOf.keys(), ...copyOf.values(), 0, 1, 299]) {
+      const brute = Array.from({ length: index.rows }, (_, j) => j).filter((j) => index.isDuplicate(row, j));
+      expect(Array.from(index.duplicatesOf(row)), `row ${row}`).toEqual(brute);
+      expect(index.duplicatesOf(row)).toBe(index.duplicatesOf(row));
+    }
+  });
+
   it('ranks the most similar rows by cosine, skipping the row itself and the rows asked to skip', () => {
     const features = featureMatrixFromRows([[1, 0], [0.9, 0.1], [0, 1], [1, 0.5], [-1, 0], [-1.9, -1.6]]);
     const index = new NearDuplicateIndex(features, codesOf([[0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]]), ['a', 'b', 'c', 'd', 'e', 'f'], { minSimilarity: 0.9, maxHammingDistance: 3 });

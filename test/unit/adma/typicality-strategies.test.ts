@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createFeatureMatrix, type FeatureMatrix } from '../../../src-main/engine/adma/feature-matrix';
-import { kmeans, poolEmbedding } from '../../../src-main/engine/adma/pool-embedding';
+import { centreDistances, kmeans, nearestCentres, poolEmbedding } from '../../../src-main/engine/adma/pool-embedding';
 import type { Selection } from '../../../src-main/engine/adma/query-strategy';
 import { mulberry32 } from '../../../src-main/core/seeded-random';
 import { competingClasses } from '../../../src-main/engine/adma/selection-context';
@@ -191,6 +191,61 @@ describe('pool embedding and k-means', () => {
     for (let g = 0; g < 3; g++) {
       const labels = new Set(Array.from(rows).filter((r) => groupOf[r] === g).map((r) => clustering.assignment[r]));
       expect(labels.size).toBe(1);
+    }
+  });
+});
+
+describe('nearest centres with triangle-inequality pruning', () => {
+  /** The plain scan the pruned one must reproduce: every centre in order, the first minimum wins. */
+  function plainNearest(data: Float32Array, dim: number, row: number, centres: Float64Array, k: number): number {
+    let best = 0;
+    let bestD = Infinity;
+    for (let c = 0; c < k; c++) {
+      let dist = 0;
+      for (let t = 0; t < dim; t++) {
+        const v = (data[row * dim + t] as number) - (centres[c * dim + t] as number);
+        dist += v * v;
+      }
+      if (dist < bestD) {
+        bestD = dist;
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  it('finds the same centre as a scan over every centre, ties to the smaller index, whatever the guess', () => {
+    const rand = mulberry32(11);
+    const dim = 6;
+    const n = 3000;
+    const k = 40;
+    // Coarse values so exact ties happen; rows 0..k-1 coincide with a centre; centres 5 and 17 coincide.
+    const data = Float32Array.from({ length: n * dim }, () => Math.round(gaussian(rand) * 4) / 2);
+    const embedding = { rows: n, dim, data };
+    const centres = new Float64Array(k * dim);
+    for (let c = 0; c < k; c++) for (let t = 0; t < dim; t++) centres[c * dim + t] = data[(c * 7) * dim + t] as number;
+    for (let t = 0; t < dim; t++) centres[17 * dim + t] = centres[5 * dim + t] as number;
+    const between = new Float64Array(k * k);
+    centreDistances(centres, k, dim, between);
+    const list = Int32Array.from({ length: n }, (_, i) => i);
+    const expected = Array.from(list, (row) => plainNearest(data, dim, row, centres, k));
+    let ties = 0;
+    for (const row of list) {
+      let count = 0;
+      const best = expected[row] as number;
+      const d = (c: number): number => {
+        let s = 0;
+        for (let t = 0; t < dim; t++) s += ((data[row * dim + t] as number) - (centres[c * dim + t] as number)) ** 2;
+        return s;
+      };
+      for (let c = 0; c < k; c++) if (d(c) === d(best)) count++;
+      if (count > 1) ties++;
+    }
+    expect(ties).toBeGreaterThan(50);
+    for (const guesses of [null, Int32Array.from(list, (i) => i % k), Int32Array.from(list, () => k - 1)]) {
+      const out = new Int32Array(n);
+      nearestCentres(embedding, list, centres, k, between, guesses, out);
+      expect(Array.from(out)).toEqual(expected);
     }
   });
 });

@@ -1,0 +1,61 @@
+/**
+ * The label writes a request can ask for, as data, and the one function that applies one to
+ * a project database's stores. The host applies small ones itself; large ones (a Ctrl+A
+ * label of a 100,000-image project, its undo and redo) are applied by the label writer thread
+ * (label-writer-worker.ts) on its own connection, with the same code: each is one transaction
+ * there, so a reader sees all of it or none of it, and a crash at any moment leaves no
+ * half-applied action.
+ */
+import { AppError } from '../../src-shared/app-error';
+import type { LabelAction } from '../../src-shared/contract';
+import type { ImageFilter } from '../../src-shared/requests/images';
+import type { ClassStore } from './class-store';
+import type { ImageIndex } from './image-index';
+import type { LabelStore } from './label-store';
+import { workerEntryPath } from '../core/worker-thread';
+import { WriterThread, type WriterThreadSetup } from './writer-thread';
+
+export type LabelOperation =
+  | { kind: 'set'; imageIds: readonly number[]; classId: number | null }
+  | { kind: 'setMatching'; filter: ImageFilter; exceptIds: readonly number[]; classId: number | null }
+  | { kind: 'setUnsure'; imageIds: readonly number[]; unsure: boolean }
+  | { kind: 'undo' }
+  | { kind: 'redo' };
+
+export interface LabelStores {
+  images: ImageIndex;
+  classes: ClassStore;
+  labels: LabelStore;
+}
+
+function assertClassExists(stores: LabelStores, classId: number | null): void {
+  if (classId !== null && !stores.classes.list().some((c) => c.id === classId)) {
+    throw new AppError('NOT_FOUND', `Class ${classId} does not exist; it may have been deleted.`);
+  }
+}
+
+/** Apply one label operation (one transaction of the label store); null: nothing to undo or redo. */
+export function applyLabelOperation(stores: LabelStores, operation: LabelOperation): LabelAction | null {
+  switch (operation.kind) {
+    case 'set':
+      assertClassExists(stores, operation.classId);
+      return stores.labels.set(operation.imageIds, operation.classId, stores.images.existingIds(operation.imageIds), true);
+    case 'setMatching': {
+      assertClassExists(stores, operation.classId);
+      const except = new Set(operation.exceptIds);
+      const ids = stores.images.idsMatching(operation.filter).filter((id) => !except.has(id));
+      return stores.labels.set(ids, operation.classId, stores.images.existingIds(ids), true);
+    }
+    case 'setUnsure':
+      return stores.labels.setUnsure(operation.imageIds, operation.unsure, stores.images.existingIds(operation.imageIds));
+    case 'undo':
+      return stores.labels.undo();
+    case 'redo':
+      return stores.labels.redo();
+  }
+}
+
+/** The label writer thread (label-writer-worker.ts), which applies large label operations off the host's main thread. */
+export function startLabelWriter(setup: WriterThreadSetup): WriterThread<LabelOperation, LabelAction | null> {
+  return new WriterThread(workerEntryPath(import.meta.url, './label-writer-worker.ts', 'label-writer.js', 'label writer'), setup, 'label writer');
+}
