@@ -26,6 +26,9 @@ function context(): KeyContext {
   return ui.view === 'label' ? 'label' : ui.view === 'gallery' ? 'gallery' : ui.view === 'suspects' ? 'suspects' : 'other';
 }
 
+/** The view moved on at the key press; a label whose commit failed brings it back to its image. */
+const NOT_SAVED = 'The label was not saved, back on its image';
+
 const fail = (what: string) => (error: unknown) => toasts.error(error, what);
 
 async function labelSelection(classId: number | null): Promise<void> {
@@ -45,7 +48,7 @@ export function run(command: Command): void {
       if (ui.view === 'suspects') relabelSuspect(command.classId).catch(fail('The label was not saved'));
       else if (inLabel) {
         performance.mark(LABEL_KEY_MARK);
-        labeling.label(command.classId).catch(fail('The label was not saved'));
+        labeling.label(command.classId).catch(fail(NOT_SAVED));
       } else labelSelection(command.classId).catch(fail('The labels were not saved'));
       return;
     case 'accept': {
@@ -68,17 +71,17 @@ export function run(command: Command): void {
         .then((accepted) => {
           if (!accepted) toasts.info('No suggestion for this image yet: the model suggests a class once it has been trained on a labeled batch.');
         })
-        .catch(fail('The label was not saved'));
+        .catch(fail(NOT_SAVED));
       return;
     }
     case 'clear':
-      if (inLabel) labeling.clearLabel().catch(fail('The label was not cleared'));
+      if (inLabel) labeling.clearLabel().catch(fail('The label was not cleared, back on its image'));
       else labelSelection(null).catch(fail('The labels were not cleared'));
       return;
     case 'unsure':
       if (!inLabel) return;
       performance.mark(LABEL_KEY_MARK);
-      labeling.toggleUnsure().catch(fail('The unsure mark was not saved'));
+      labeling.toggleUnsure().catch(fail('The unsure mark was not saved, back on its image'));
       return;
     case 'undo':
       undo().catch(fail('Undo failed'));
