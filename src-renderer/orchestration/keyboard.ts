@@ -18,7 +18,10 @@ import { ui } from '../stores/ui.svelte';
 import { viewer } from '../stores/viewer.svelte';
 
 export const LABEL_KEY_MARK = 'adma:label-key';
+/** The frame after the image's rendition (or original, when smaller) is shown. */
 export const IMAGE_SHOWN_MARK = 'adma:image-shown';
+/** The frame after the image first shows: its thumbnail scaled up, or its rendition if that came first. */
+export const IMAGE_FIRST_PAINT_MARK = 'adma:image-first-paint';
 
 const CHANGES_LABELS = new Set<Command['kind']>(['label', 'accept', 'clear', 'unsure', 'undo', 'redo']);
 

@@ -68,6 +68,11 @@ describe('screen-sized renditions', () => {
     const meta = await sharp(rendition.body).metadata();
     expect([meta.width, meta.height, meta.orientation ?? 1]).toEqual([640, 1280, 1]);
     expect(fs.readdirSync(path.join(project.adminDir, 'renditions'))).toEqual([`${big.hash}-1280.jpg`]);
+    // The rendition's decode gave the thumbnail too (rotated as well): asking for it renders nothing.
+    const thumbPath = path.join(project.adminDir, 'thumbs', `${big.hash}-256.webp`);
+    const derived = fs.readFileSync(thumbPath);
+    expect((await sharp(derived).metadata()) as object).toMatchObject({ width: 128, height: 256, format: 'webp' });
+    expect((await readMedia(project, big.id, 'thumb')).body.equals(derived)).toBe(true);
     // A larger edge is its own cache entry; the original stays available.
     expect((await sharp((await readMedia(project, big.id, 'screen1920')).body).metadata()).height).toBe(1920);
     expect((await readMedia(project, big.id, 'full')).contentType).toBe('image/png');
