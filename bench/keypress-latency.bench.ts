@@ -77,12 +77,14 @@ interface Session {
   firstPaint: number[];
   rendition: number[];
   thumbFirst: number;
+  /** Keys whose next rendition the prefetcher had decoded (shown without waiting). */
+  prefetched: number;
   labelsPerMinute: number;
 }
 
 async function session(source: string, pace: number, root: string | undefined): Promise<Session> {
   const folder = await copyFolder(source);
-  const result: Session = { firstPaint: [], rendition: [], thumbFirst: 0, labelsPerMinute: 0 };
+  const result: Session = { firstPaint: [], rendition: [], thumbFirst: 0, prefetched: 0, labelsPerMinute: 0 };
   await withBenchPage(
     folder,
     async (page) => {
@@ -96,14 +98,16 @@ async function session(source: string, pace: number, root: string | undefined): 
           const keys = performance.getEntriesByName('adma:label-key');
           const key = keys[keys.length - 1]!;
           // (No named helper here: the bundler would wrap it in a function the page does not have.)
-          const shown = performance.getEntriesByName('adma:image-shown').find((e) => e.startTime >= key.startTime)!.startTime;
+          const shownMark = performance.getEntriesByName('adma:image-shown').find((e) => e.startTime >= key.startTime) as PerformanceMark;
+          const shown = shownMark.startTime;
           const painted = performance.getEntriesByName('adma:image-first-paint').find((e) => e.startTime >= key.startTime) as PerformanceMark | undefined;
           const first = painted ? Math.min(painted.startTime, shown) : shown;
-          return { rendition: shown - key.startTime, firstPaint: first - key.startTime, thumbFirst: (painted?.detail as { kind?: string } | undefined)?.kind === 'thumbnail' };
+          return { rendition: shown - key.startTime, firstPaint: first - key.startTime, thumbFirst: (painted?.detail as { kind?: string } | undefined)?.kind === 'thumbnail', prefetched: (shownMark.detail as { prefetched?: boolean } | null)?.prefetched === true };
         });
         result.rendition.push(sample.rendition);
         result.firstPaint.push(sample.firstPaint);
         result.thumbFirst += Number(sample.thumbFirst);
+        result.prefetched += Number(sample.prefetched);
       }
       result.labelsPerMinute = Math.round(labelCount / ((performance.now() - started) / 60_000));
       await page.getByTestId('label-progress').filter({ hasText: `${labelCount} of ${imageCount} labeled` }).waitFor();
@@ -125,7 +129,7 @@ async function main(): Promise<void> {
           const load = os.loadavg()[0]!.toFixed(1);
           const s = await session(source, pace, build.root);
           console.log(
-            `${width}×${height} pace ${pace === 0 ? 'fast' : `${pace} ms`} ${build.name.padEnd(4)} load ${load}: first paint ${stats(s.firstPaint)} | rendition ${stats(s.rendition)} | first paint by the thumbnail ${s.thumbFirst}/${labelCount} | ${s.labelsPerMinute} labels/min`,
+            `${width}×${height} pace ${pace === 0 ? 'fast' : `${pace} ms`} ${build.name.padEnd(4)} load ${load}: first paint ${stats(s.firstPaint)} | rendition ${stats(s.rendition)} | first paint by the thumbnail ${s.thumbFirst}/${labelCount}, rendition decoded ahead ${s.prefetched}/${labelCount} | ${s.labelsPerMinute} labels/min`,
           );
         }
       }

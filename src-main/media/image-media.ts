@@ -44,27 +44,30 @@ export const THUMB_SIZE = 256;
  * here instead and every request is answered in turn.
  */
 const decodeSlots = pLimit(Math.max(4, os.availableParallelism()));
-/** Thumbnails being rendered, by cache file: parallel requests for one share its render. */
+/** Thumbnails and renditions being rendered, by cache file: parallel requests for one share its render. */
 const rendering = new Map<string, Promise<Buffer>>();
 
-/** Render once (parallel requests for one cache file share the render), store, and answer. */
-async function cached(cacheFile: string, render: () => Promise<Buffer>): Promise<Buffer> {
-  try {
-    return await fs.readFile(cacheFile);
-  } catch {
-    // not cached yet
+/**
+ * Read the cache file, or render once, store and answer; parallel requests for one cache file
+ * share one read or render (registered at once, so that a thumbnail asked for just after its
+ * image's rendition finds the rendition under way).
+ */
+function cached(cacheFile: string, render: () => Promise<Buffer>): Promise<Buffer> {
+  let pending = rendering.get(cacheFile);
+  if (!pending) {
+    pending = (async () => {
+      try {
+        return await fs.readFile(cacheFile);
+      } catch {
+        // not cached yet
+      }
+      const body = await decodeSlots(render);
+      await store(cacheFile, body);
+      return body;
+    })().finally(() => rendering.delete(cacheFile));
+    rendering.set(cacheFile, pending);
   }
-  let rendered = rendering.get(cacheFile);
-  if (!rendered) {
-    rendered = decodeSlots(render)
-      .then(async (body) => {
-        await store(cacheFile, body);
-        return body;
-      })
-      .finally(() => rendering.delete(cacheFile));
-    rendering.set(cacheFile, rendered);
-  }
-  return rendered;
+  return pending;
 }
 
 /** The cache is an optimisation: a file that cannot be stored is still served. */
@@ -82,7 +85,13 @@ async function store(cacheFile: string, body: Buffer): Promise<void> {
 const thumbFile = (source: MediaSource, hash: string): string => path.join(source.adminDir, 'thumbs', `${hash}-${THUMB_SIZE}.webp`);
 const toThumbnail = (image: Sharp): Promise<Buffer> => image.resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
 
-function thumbnail(source: MediaSource, file: string, hash: string): Promise<Buffer> {
+const renditionFile = (source: MediaSource, hash: string, edge: RenditionEdge): string => path.join(source.adminDir, 'renditions', `${hash}-${edge}.jpg`);
+
+async function thumbnail(source: MediaSource, file: string, hash: string): Promise<Buffer> {
+  // A rendition of this image being rendered stores its thumbnail too: wait for it rather than
+  // decode the file a second time (the label view asks for both of the images ahead of it).
+  const rendition = RENDITION_EDGES.map((edge) => rendering.get(renditionFile(source, hash, edge))).find((r) => r !== undefined);
+  if (rendition) await rendition.catch(() => undefined);
   return cached(thumbFile(source, hash), () => toThumbnail(sharp(file, { animated: false }).rotate()));
 }
 
@@ -97,7 +106,7 @@ async function thumbnailFromRendition(cacheFile: string, pixels: Buffer, raw: Sh
 }
 
 function rendition(source: MediaSource, file: string, hash: string, edge: RenditionEdge): Promise<Buffer> {
-  return cached(path.join(source.adminDir, 'renditions', `${hash}-${edge}.jpg`), async () => {
+  return cached(renditionFile(source, hash, edge), async () => {
     const { data, info } = await sharp(file, { animated: false })
       .rotate()
       .resize(edge, edge, { fit: 'inside', withoutEnlargement: true })

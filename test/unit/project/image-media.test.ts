@@ -84,4 +84,23 @@ describe('screen-sized renditions', () => {
     expect([ok.status, ok.headers['Content-Type'], ok.headers.ETag]).toEqual([200, 'image/jpeg', `"${big.hash}-screen2560"`]);
     expect((await answerMedia(project, `${big.id}/screen1000`)).status).toBe(404);
   });
+
+  it('a thumbnail asked for while the rendition of its image renders comes from that decode, not a second one', async () => {
+    const root = tempDir();
+    await sharp({ create: { width: 2600, height: 1800, channels: 3, background: '#335577' } })
+      .composite([{ input: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="2600" height="1800"><circle cx="900" cy="700" r="500" fill="#e94"/></svg>') }])
+      .jpeg()
+      .toFile(path.join(root, 'big.jpg'));
+    const project = Project.open(root, true);
+    projects.push(project);
+    await project.rescan();
+    const big = project.images.list({ kind: 'all' }, 0, 10).items[0]!;
+    // What a render of its own (from the file) would give:
+    const own = await sharp(path.join(root, 'big.jpg')).rotate().resize(256, 256, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
+
+    const [, thumb] = await Promise.all([readMedia(project, big.id, 'screen1280'), readMedia(project, big.id, 'thumb')]);
+    expect(thumb.body.equals(own)).toBe(false);
+    expect(thumb.body.equals(fs.readFileSync(path.join(project.adminDir, 'thumbs', `${big.hash}-256.webp`)))).toBe(true);
+    expect((await sharp(thumb.body).metadata()) as object).toMatchObject({ width: 256, height: 177 });
+  });
 });
