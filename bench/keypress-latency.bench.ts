@@ -21,7 +21,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
+import { writeJpegs } from './support/jpeg-folder';
 import { createLabelingProject, labelByKey, withBenchPage } from './support/labeling-session';
 
 const { values } = parseArgs({
@@ -42,22 +42,7 @@ const photo = values.texture === 'photo';
 
 async function makeFolder(width: number, height: number): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-bench-'));
-  // Photo-like: one noise base (blurred a little, as sensor noise and fine detail are), shapes on top.
-  const base = photo
-    ? await sharp({ create: { width, height, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
-        .blur(1.2)
-        .png({ compressionLevel: 0 })
-        .toBuffer()
-    : null;
-  for (let i = 0; i < imageCount; i++) {
-    const hue = (i * 47) % 360;
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
-      <rect width="100%" height="100%" fill="hsl(${hue},40%,30%)" ${base ? 'fill-opacity="0.5"' : ''}/>
-      <circle cx="${(i * 97) % width}" cy="${(i * 61) % height}" r="${60 + (i % 7) * 20}" fill="hsl(${(hue + 120) % 360},70%,60%)"/>
-      <rect x="${(i * 31) % width}" y="${(i * 17) % height}" width="180" height="90" fill="hsl(${(hue + 220) % 360},60%,50%)"/></svg>`;
-    const image = base ? sharp(base).composite([{ input: Buffer.from(svg) }]) : sharp(Buffer.from(svg));
-    await image.jpeg({ quality: 88 }).toFile(path.join(dir, `frame-${String(i).padStart(4, '0')}.jpg`));
-  }
+  await writeJpegs(dir, width, height, imageCount, photo);
   return dir;
 }
 

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { readMedia, type MediaSource } from '../src-main/media/image-media';
+import { writeJpegs } from './support/jpeg-folder';
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: '6000x4000' }, images: { type: 'string', default: '6' } } });
 const [width, height] = values.size.split('x').map(Number) as [number, number];
@@ -30,30 +31,13 @@ async function cpu(run: () => Promise<unknown>): Promise<number> {
   return (used.user + used.system) / 1000;
 }
 
-async function makeImages(dir: string, photo: boolean): Promise<string[]> {
-  const base = photo
-    ? await sharp({ create: { width, height, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
-        .blur(1.2)
-        .png({ compressionLevel: 0 })
-        .toBuffer()
-    : null;
-  const files: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="hsl(${i * 47},40%,30%)" ${base ? 'fill-opacity="0.5"' : ''}/><circle cx="${i * 97}" cy="${i * 61}" r="200" fill="#c84"/></svg>`;
-    const file = path.join(dir, `${photo ? 'photo' : 'flat'}-${i}.jpg`);
-    await (base ? sharp(base).composite([{ input: Buffer.from(svg) }]) : sharp(Buffer.from(svg))).jpeg({ quality: 88 }).toFile(file);
-    files.push(file);
-  }
-  return files;
-}
-
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-rendition-'));
   try {
     for (const photo of [true, false]) {
-      const files = await makeImages(dir, photo);
+      const files = await writeJpegs(dir, width, height, count, photo);
       const kind = photo ? 'photo-like' : 'flat';
       const scale: Record<string, number[]> = { 'rendition 1280 (sharp: 1/2 decode)': [], 'full decode': [], 'rendition 1200 (1/4 decode)': [] };
       for (const file of files) {

@@ -7,7 +7,7 @@ import { expect, test, type Route } from '@playwright/test';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hostWithImageFolder } from './support/folder-host';
-import { decideModelLater } from './support/model-step';
+import { createClasses, createProjectWithoutModel } from './support/model-step';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const COUNT = 8;
@@ -16,14 +16,8 @@ const SCREEN = /\/media\/\d+\/screen\d+/;
 
 test('label view: the next image shows as its thumbnail while its rendition is held, then sharp', async ({ page }) => {
   await page.goto(setup.host.url);
-  await page.getByLabel('Project folder').fill(setup.folder);
-  await page.getByRole('button', { name: 'Create project' }).click();
-  await decideModelLater(page);
-  await expect(page.getByTestId('project-counts')).toContainText(`${COUNT} images`, { timeout: 60_000 });
-  await page.getByRole('tab', { name: /Classes/ }).click();
-  await page.getByLabel('New class').fill('Ant');
-  await page.getByLabel('New class').press('Enter');
-  await expect(page.getByLabel('Name of Ant')).toBeVisible();
+  await createProjectWithoutModel(page, setup.folder, COUNT);
+  await createClasses(page, ['Ant']);
 
   // Hold every rendition from now on (the first image's included): only thumbnails arrive.
   const held: Route[] = [];
