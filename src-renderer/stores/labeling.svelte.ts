@@ -35,13 +35,13 @@ import {
 export type SessionSource = { kind: 'queue' } | { kind: 'round' } | { kind: 'evaluation' } | { kind: 'browse'; filter: ImageFilter; title: string };
 
 const PAGE = 200;
+const LOAD_MARGIN = 30;
 
 /** A change of the image on screen and the request that commits it. */
 interface Decision {
   change: LabelChange;
   send: (imageId: number) => Promise<LabelAction>;
 }
-const LOAD_MARGIN = 30;
 
 class LabelingSession {
   #source = $state<SessionSource>({ kind: 'queue' });
@@ -280,9 +280,9 @@ class LabelingSession {
 
   /**
    * Show `decide`'s change on the current image at once, commit it in the background, and move
-   * on when `advance` says so for that change, without waiting for the commit. The promise settles with the
-   * commit: it rejects when the commit failed (the label was taken away and the view went back
-   * to the image). Resolves false when `decide` has nothing to change (the view stays).
+   * on when `advance` says so for that change, without waiting for the commit. The promise
+   * settles with the commit: it rejects when the commit failed (the label was taken away and
+   * the view went back to the image). Resolves false when `decide` has nothing to change.
    */
   private changeCurrent(decide: (item: ImageItem) => Decision | null, advance: (change: LabelChange) => boolean): Promise<boolean> {
     let committing: Promise<void> = Promise.resolve();

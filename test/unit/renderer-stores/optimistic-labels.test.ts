@@ -175,6 +175,22 @@ describe('labels committed in the background', () => {
     expect(labeling.current).toMatchObject({ id: 2, classId: null });
   });
 
+  it('keeps the sequence length while labels are pending, whether counts or the label event come first', async () => {
+    const counts = (labeled: number) => ({ imageCount: 10, labeledCount: labeled, unsureCount: 0, classes: [] });
+    const first = labeling.label(1);
+    await until(() => labeling.current?.id === 2);
+    // Counts from before the commit: image 1 is still unlabeled on the server, labeled here.
+    labeling.recount(counts(0));
+    expect(labeling.total).toBe(10);
+    // The label event comes before the answer (the host sends it first).
+    labeling.followLabels({ actionId: 99, imageIds: [1], classIds: [1], unsure: [false] }, counts(1));
+    expect(labeling.total).toBe(10);
+    held[0]!.commit();
+    await first;
+    labeling.recount(counts(1));
+    expect(`${labeling.index + 1} / ${labeling.total}`).toBe('2 / 10');
+  });
+
   it('an unsure mark moves on at once too, and its failure comes back the same way', async () => {
     const marked = labeling.toggleUnsure();
     await until(() => labeling.current?.id === 2);
