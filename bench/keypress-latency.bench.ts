@@ -1,80 +1,127 @@
 /**
- * Keypress → next image shown, in the real renderer against the built web host.
- * `npx tsx bench/keypress-latency.bench.ts [--images 220] [--labels 200] [--size 1024x768] [--pace 0]`
- * (`--pace <ms>`: wait that long after each image shows before the next key, an expert's pace;
- * the back end renders renditions ahead meanwhile. 0: press as soon as the image shows.)
+ * Keypress → next image, in the real renderer against the built web host.
+ * `npx tsx bench/keypress-latency.bench.ts [--images 40] [--labels 30] [--size 1024x768[,640x480…]]
+ *   [--pace 0[,1200]] [--texture flat|photo] [--old <checkout with a build>]`
+ * `--pace <ms>`: wait that long after each image shows before the next key (an expert's pace;
+ * the back end renders renditions ahead meanwhile); 0: press as soon as the image's rendition
+ * shows. `--texture photo`: images with fine noise under the shapes, which costs a JPEG decoder
+ * what a real photo does (the flat default decodes 3× faster). `--old`: run every session on
+ * that build too (its `out/`, e.g. main's), alternating old and new, each on a fresh copy of the
+ * folder (cold caches).
  *
- * Generates a folder of JPEGs, creates a project through the UI, adds three classes, then
- * presses class keys one after another, waiting for each next image. The renderer marks
- * `adma:label-key` when the key is handled and `adma:image-shown` on the frame after the
- * next image has loaded, so each sample covers the label's round trip and commit, the
- * view update and the image display. Prints p50 / p95 / max.
+ * Per key, from the key event (`adma:label-key`) to two frames the renderer marks:
+ * - first paint (`adma:image-first-paint`): the frame after the next image first shows, as its
+ *   thumbnail scaled up or its rendition, whichever came first (a build without the mark, such
+ *   as the old one, first paints with the rendition: its first paint is its rendition);
+ * - rendition (`adma:image-shown`): the frame after its rendition (or original, when smaller)
+ *   is shown.
+ * Prints p50 / p95 / max of both.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
+import { writeJpegs } from './support/jpeg-folder';
 import { createLabelingProject, labelByKey, withBenchPage } from './support/labeling-session';
 
 const { values } = parseArgs({
   options: {
-    images: { type: 'string', default: '220' },
-    labels: { type: 'string', default: '200' },
+    images: { type: 'string', default: '40' },
+    labels: { type: 'string', default: '30' },
     size: { type: 'string', default: '1024x768' },
     pace: { type: 'string', default: '0' },
+    texture: { type: 'string', default: 'flat' },
+    old: { type: 'string' },
   },
 });
 const imageCount = Number(values.images);
 const labelCount = Math.min(Number(values.labels), imageCount - 1);
-const [width, height] = values.size.split('x').map(Number) as [number, number];
+const sizes = values.size.split(',').map((size) => size.split('x').map(Number) as [number, number]);
+const paces = values.pace.split(',').map(Number);
+const photo = values.texture === 'photo';
 
-async function makeFolder(): Promise<string> {
+async function makeFolder(width: number, height: number): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-bench-'));
-  for (let i = 0; i < imageCount; i++) {
-    const hue = (i * 47) % 360;
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
-      <rect width="100%" height="100%" fill="hsl(${hue},40%,30%)"/>
-      <circle cx="${(i * 97) % width}" cy="${(i * 61) % height}" r="${60 + (i % 7) * 20}" fill="hsl(${(hue + 120) % 360},70%,60%)"/>
-      <rect x="${(i * 31) % width}" y="${(i * 17) % height}" width="180" height="90" fill="hsl(${(hue + 220) % 360},60%,50%)"/></svg>`;
-    await sharp(Buffer.from(svg)).jpeg({ quality: 88 }).toFile(path.join(dir, `frame-${String(i).padStart(4, '0')}.jpg`));
-  }
+  await writeJpegs(dir, width, height, imageCount, photo);
+  return dir;
+}
+
+async function copyFolder(from: string): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-bench-'));
+  for (const name of await fs.readdir(from)) if (name.endsWith('.jpg')) await fs.copyFile(path.join(from, name), path.join(dir, name));
   return dir;
 }
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const stats = (samples: number[]): string => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return `p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${sorted[sorted.length - 1]!.toFixed(1)} ms`;
+};
+
+interface Session {
+  firstPaint: number[];
+  rendition: number[];
+  thumbFirst: number;
+  /** Keys whose next rendition the prefetcher had decoded (shown without waiting). */
+  prefetched: number;
+  labelsPerMinute: number;
+}
+
+async function session(source: string, pace: number, root: string | undefined): Promise<Session> {
+  const folder = await copyFolder(source);
+  const result: Session = { firstPaint: [], rendition: [], thumbFirst: 0, prefetched: 0, labelsPerMinute: 0 };
+  await withBenchPage(
+    folder,
+    async (page) => {
+      await createLabelingProject(page, folder, imageCount);
+      await page.waitForTimeout(500);
+      const started = performance.now();
+      for (let i = 0; i < labelCount; i++) {
+        if (pace > 0) await page.waitForTimeout(pace);
+        await labelByKey(page, i);
+        const sample = await page.evaluate(() => {
+          const keys = performance.getEntriesByName('adma:label-key');
+          const key = keys[keys.length - 1]!;
+          // (No named helper here: the bundler would wrap it in a function the page does not have.)
+          const shownMark = performance.getEntriesByName('adma:image-shown').find((e) => e.startTime >= key.startTime) as PerformanceMark;
+          const shown = shownMark.startTime;
+          const painted = performance.getEntriesByName('adma:image-first-paint').find((e) => e.startTime >= key.startTime) as PerformanceMark | undefined;
+          const first = painted ? Math.min(painted.startTime, shown) : shown;
+          return { rendition: shown - key.startTime, firstPaint: first - key.startTime, thumbFirst: (painted?.detail as { kind?: string } | undefined)?.kind === 'thumbnail', prefetched: (shownMark.detail as { prefetched?: boolean } | null)?.prefetched === true };
+        });
+        result.rendition.push(sample.rendition);
+        result.firstPaint.push(sample.firstPaint);
+        result.thumbFirst += Number(sample.thumbFirst);
+        result.prefetched += Number(sample.prefetched);
+      }
+      result.labelsPerMinute = Math.round(labelCount / ((performance.now() - started) / 60_000));
+      await page.getByTestId('label-progress').filter({ hasText: `${labelCount} of ${imageCount} labeled` }).waitFor();
+    },
+    root,
+  );
+  return result;
+}
 
 async function main(): Promise<void> {
-  const started = Date.now();
-  const folder = await makeFolder();
-  console.log(`${imageCount} images of ${width}×${height} in ${folder} (${Date.now() - started} ms)`);
-  await withBenchPage(folder, async (page) => {
-    await createLabelingProject(page, folder, imageCount);
-    await page.waitForTimeout(500);
-
-    const samples: number[] = [];
-    const loopStarted = performance.now();
-    for (let i = 0; i < labelCount; i++) {
-      if (Number(values.pace) > 0) await page.waitForTimeout(Number(values.pace));
-      await labelByKey(page, i);
-      const ms = await page.evaluate(() => {
-        const keys = performance.getEntriesByName('adma:label-key');
-        const key = keys[keys.length - 1]!;
-        const shown = performance.getEntriesByName('adma:image-shown').find((e) => e.startTime >= key.startTime)!;
-        return shown.startTime - key.startTime;
-      });
-      samples.push(ms);
+  const builds: { name: string; root: string | undefined }[] = values.old ? [{ name: 'old', root: path.resolve(values.old) }, { name: 'new', root: undefined }] : [{ name: 'this', root: undefined }];
+  for (const [width, height] of sizes) {
+    const started = Date.now();
+    const source = await makeFolder(width, height);
+    console.log(`\n${imageCount} ${photo ? 'photo-like' : 'flat'} JPEGs of ${width}×${height} (${Date.now() - started} ms to generate), ${labelCount} labels per session`);
+    try {
+      for (const pace of paces) {
+        for (const build of builds) {
+          const load = os.loadavg()[0]!.toFixed(1);
+          const s = await session(source, pace, build.root);
+          console.log(
+            `${width}×${height} pace ${pace === 0 ? 'fast' : `${pace} ms`} ${build.name.padEnd(4)} load ${load}: first paint ${stats(s.firstPaint)} | rendition ${stats(s.rendition)} | first paint by the thumbnail ${s.thumbFirst}/${labelCount}, rendition decoded ahead ${s.prefetched}/${labelCount} | ${s.labelsPerMinute} labels/min`,
+          );
+        }
+      }
+    } finally {
+      await fs.rm(source, { recursive: true, force: true });
     }
-    const loopMinutes = (performance.now() - loopStarted) / 60_000;
-    // Every label was committed before its next image showed; the counts catch up just after.
-    await page.getByTestId('label-progress').filter({ hasText: `${labelCount} of ${imageCount} labeled` }).waitFor();
-    const labeled = await page.getByTestId('label-progress').textContent();
-    const sorted = [...samples].sort((a, b) => a - b);
-    const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-    console.log(`labels: ${samples.length} (${labeled})`);
-    console.log(`sustained rate: ${Math.round(samples.length / loopMinutes)} labels/min (each key pressed as soon as the previous image showed, Playwright's round trips included)`);
-    console.log(`keypress → next image shown: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${sorted[sorted.length - 1]!.toFixed(1)} ms, mean ${mean.toFixed(1)} ms`);
-  });
+  }
 }
 
 main().catch((error: unknown) => {

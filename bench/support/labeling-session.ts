@@ -13,10 +13,13 @@ import { decideModelLater } from '../../test/e2e/support/model-step';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Start the host and the browser, run `body` on a page at the start screen, then clean up (the image folder too). */
-export async function withBenchPage(folder: string, body: (page: Page) => Promise<void>): Promise<void> {
+/**
+ * Start the host and the browser, run `body` on a page at the start screen, then clean up (the
+ * image folder too). `root`: the build to run (another checkout's, to compare old code in one run).
+ */
+export async function withBenchPage(folder: string, body: (page: Page) => Promise<void>, root = ROOT): Promise<void> {
   const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-bench-state-'));
-  const host = await startWebHost(ROOT, stateDir);
+  const host = await startWebHost(root, stateDir);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],

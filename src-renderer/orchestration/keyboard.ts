@@ -18,13 +18,19 @@ import { ui } from '../stores/ui.svelte';
 import { viewer } from '../stores/viewer.svelte';
 
 export const LABEL_KEY_MARK = 'adma:label-key';
+/** The frame after the image's rendition (or original, when smaller) is shown. */
 export const IMAGE_SHOWN_MARK = 'adma:image-shown';
+/** The frame after the image first shows: its thumbnail scaled up, or its rendition if that came first. */
+export const IMAGE_FIRST_PAINT_MARK = 'adma:image-first-paint';
 
 const CHANGES_LABELS = new Set<Command['kind']>(['label', 'accept', 'clear', 'unsure', 'undo', 'redo']);
 
 function context(): KeyContext {
   return ui.view === 'label' ? 'label' : ui.view === 'gallery' ? 'gallery' : ui.view === 'suspects' ? 'suspects' : 'other';
 }
+
+/** The view moved on at the key press; a label whose commit failed brings it back to its image. */
+const NOT_SAVED = 'The label was not saved, back on its image';
 
 const fail = (what: string) => (error: unknown) => toasts.error(error, what);
 
@@ -45,7 +51,7 @@ export function run(command: Command): void {
       if (ui.view === 'suspects') relabelSuspect(command.classId).catch(fail('The label was not saved'));
       else if (inLabel) {
         performance.mark(LABEL_KEY_MARK);
-        labeling.label(command.classId).catch(fail('The label was not saved'));
+        labeling.label(command.classId).catch(fail(NOT_SAVED));
       } else labelSelection(command.classId).catch(fail('The labels were not saved'));
       return;
     case 'accept': {
@@ -68,17 +74,17 @@ export function run(command: Command): void {
         .then((accepted) => {
           if (!accepted) toasts.info('No suggestion for this image yet: the model suggests a class once it has been trained on a labeled batch.');
         })
-        .catch(fail('The label was not saved'));
+        .catch(fail(NOT_SAVED));
       return;
     }
     case 'clear':
-      if (inLabel) labeling.clearLabel().catch(fail('The label was not cleared'));
+      if (inLabel) labeling.clearLabel().catch(fail('The label was not cleared, back on its image'));
       else labelSelection(null).catch(fail('The labels were not cleared'));
       return;
     case 'unsure':
       if (!inLabel) return;
       performance.mark(LABEL_KEY_MARK);
-      labeling.toggleUnsure().catch(fail('The unsure mark was not saved'));
+      labeling.toggleUnsure().catch(fail('The unsure mark was not saved, back on its image'));
       return;
     case 'undo':
       undo().catch(fail('Undo failed'));

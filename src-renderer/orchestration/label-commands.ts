@@ -1,6 +1,8 @@
 /**
  * Label changes that touch several stores: bulk labels from the gallery, undo and redo.
- * After undo or redo the labeling view shows the image whose label changed.
+ * After undo or redo the labeling view shows the image whose label changed. Each waits for the
+ * label view's labels still being committed, so the server sees every change in the order given
+ * (undo undoes the last label given, not an earlier one).
  */
 import type { LabelAction } from '../../src-shared/contract';
 import { call } from '../api/client';
@@ -19,6 +21,7 @@ async function applyEverywhere(action: LabelAction): Promise<void> {
 }
 
 export async function setLabels(imageIds: number[], classId: number | null): Promise<LabelAction> {
+  await labeling.committed();
   const action = await call('labels:set', { imageIds, classId });
   await applyEverywhere(action);
   return action;
@@ -27,6 +30,7 @@ export async function setLabels(imageIds: number[], classId: number | null): Pro
 /** Label the gallery's selection: a Ctrl+A selection is resolved by the back end from the filter, whatever its size. */
 export async function labelGallerySelection(classId: number | null): Promise<LabelAction> {
   const { all, ids } = gallery.selection;
+  await labeling.committed();
   const action = all
     ? await call('labels:setMatching', { filter: gallery.filter, exceptIds: [...ids], classId })
     : await call('labels:set', { imageIds: [...ids], classId });
@@ -36,6 +40,7 @@ export async function labelGallerySelection(classId: number | null): Promise<Lab
 
 async function undoOrRedo(kind: 'undo' | 'redo'): Promise<void> {
   await labeling.enqueue(async () => {
+    await labeling.committed();
     const action = await call(kind === 'undo' ? 'labels:undo' : 'labels:redo');
     if (!action) {
       toasts.info(kind === 'undo' ? 'Nothing to undo.' : 'Nothing to redo.');

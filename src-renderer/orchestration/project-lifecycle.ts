@@ -85,8 +85,11 @@ export async function createDemoProject(path: string): Promise<void> {
  * Leave the project's views before the close request: the views showing its images unmount
  * (their loads are cancelled) and the prefetches stop, so no image load is overtaken by the
  * close (the media route answers those 409). When the close fails the project is shown again.
+ * Labels given but not committed yet are committed first.
  */
 export async function closeProject(): Promise<void> {
+  // Labels still being committed reach the project before it closes.
+  await labeling.committed();
   prefetcher.clear();
   clearLoadedProject();
   await tick();

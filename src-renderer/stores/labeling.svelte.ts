@@ -2,12 +2,15 @@
  * The labeling session: the active loop's queue (the open round's batch, in its order), the
  * unlabeled images in folder order (paged from the server as the labeler advances), the
  * evaluation set's unlabeled images, or a browse through labeled / one class / everything.
- * Commands run one after another, and every label is awaited (committed by the server)
- * before the view moves on; a failed label leaves the view on its image.
+ * Commands run one after another. A label is shown and the view moves on at once; its commit
+ * runs in the background, one after another in the order given (`PendingLabels`). A commit
+ * that fails takes its label away again and brings the view back to its image (the caller's
+ * promise rejects with the reason), so no label is ever dropped silently.
  */
 import type { ImageFilter, ImageItem, LabelAction, QueueItem, RoundInfo } from '../../src-shared/contract';
 import { SvelteSet } from 'svelte/reactivity';
 import { call } from '../api/client';
+import { PendingLabels } from '../logic/pending-labels';
 import { firstUnlabeled, followQueue, nextInQueue, roundWithChanges } from '../logic/round-sequence';
 import {
   appendPage,
@@ -33,6 +36,12 @@ export type SessionSource = { kind: 'queue' } | { kind: 'round' } | { kind: 'eva
 
 const PAGE = 200;
 const LOAD_MARGIN = 30;
+
+/** A change of the image on screen and the request that commits it. */
+interface Decision {
+  change: LabelChange;
+  send: (imageId: number) => Promise<LabelAction>;
+}
 
 class LabelingSession {
   #source = $state<SessionSource>({ kind: 'queue' });
@@ -62,6 +71,9 @@ class LabelingSession {
    */
   #committed = new Map<number, LabelChange>();
   #generation = 0;
+  /** Labels shown but not committed yet, and the chain their commits run on, in order. */
+  readonly #pending = new PendingLabels();
+  #commits: Promise<void> = Promise.resolve();
 
   get source(): SessionSource {
     return this.#source;
@@ -104,6 +116,16 @@ class LabelingSession {
     return this.#queueInfo;
   }
 
+  /** Labels shown whose commit has not answered yet. */
+  get uncommitted(): number {
+    return this.#pending.size;
+  }
+
+  /** Resolves once every label given so far has been committed or has failed (undo, close). */
+  committed(): Promise<void> {
+    return this.#commits;
+  }
+
   /** Run commands strictly in order, so fast key presses are neither lost nor reordered. */
   enqueue<T = void>(command: () => Promise<T>): Promise<T> {
     const run = this.#chain.then(command);
@@ -137,7 +159,8 @@ class LabelingSession {
   async start(source: SessionSource, startAt?: number): Promise<void> {
     const generation = ++this.#generation;
     this.clearSession(source, true);
-    this.#committed = new Map();
+    // Labels still being committed hold for the new session's images too.
+    this.#committed = this.#pending.states();
     await this.loadMore(generation);
     if (generation !== this.#generation) return;
     if (startAt === undefined && (source.kind === 'round' || source.kind === 'evaluation')) {
@@ -189,7 +212,7 @@ class LabelingSession {
       if (generation !== this.#generation) return;
       this.#listed = page.total;
       const before = this.#items.length;
-      this.#items = appendPage(this.#items, page.items);
+      this.#items = appendPage(this.#items, applyLabels(page.items, this.#pending.states()));
       if (page.items.length < PAGE || this.#items.length === before) this.#exhausted = true;
     } finally {
       if (generation === this.#generation) this.#loading = false;
@@ -246,7 +269,8 @@ class LabelingSession {
       return;
     }
     this.#index = next;
-    void this.topUp();
+    // A page that cannot be read now is asked for again at the next move.
+    this.topUp().catch(() => undefined);
   }
 
   private advanceAfterLabel(): Promise<void> {
@@ -254,15 +278,72 @@ class LabelingSession {
     return this.advance((items, index) => (this.toUnlabeled ? nextUnlabeledIndex(items, index) : nextIndex(items, index)));
   }
 
-  /** Label the current image, wait for the commit, then advance. Throws (and stays) on failure. */
-  label(classId: number): Promise<void> {
-    return this.enqueue(async () => {
+  /**
+   * Show `decide`'s change on the current image at once, commit it in the background, and move
+   * on when `advance` says so for that change, without waiting for the commit. The promise
+   * settles with the commit: it rejects when the commit failed (the label was taken away and
+   * the view went back to the image). Resolves false when `decide` has nothing to change.
+   */
+  private changeCurrent(decide: (item: ImageItem) => Decision | null, advance: (change: LabelChange) => boolean): Promise<boolean> {
+    let committing: Promise<void> = Promise.resolve();
+    const moved = this.enqueue(async () => {
       const item = this.#current;
-      if (!item) return;
-      const action = await call('labels:set', { imageIds: [item.id], classId });
-      this.apply(action);
-      await this.advanceAfterLabel();
+      if (!item) return true;
+      const decision = decide(item);
+      if (!decision) return false;
+      committing = this.commit(item, decision.change, () => decision.send(item.id));
+      if (advance(decision.change)) await this.advanceAfterLabel();
+      return true;
     });
+    return moved.then(
+      async (changed) => {
+        await committing;
+        return changed;
+      },
+      async (error: unknown) => {
+        await committing;
+        throw error;
+      },
+    );
+  }
+
+  /** Show `change` on `item` now and commit it after the commits before it (see the class comment). */
+  private commit(item: ImageItem, change: LabelChange, send: () => Promise<LabelAction>): Promise<void> {
+    const token = this.#pending.add(item.id, change, { classId: item.classId, unsure: item.unsure });
+    this.show(new Map([[item.id, change]]));
+    const run = this.#commits.then(async () => {
+      let action: LabelAction;
+      try {
+        action = await send();
+      } catch (error) {
+        const settled = this.#pending.settle(token);
+        if (settled) {
+          this.show(new Map([[settled.imageId, settled.shown]]));
+          void this.enqueue(async () => this.returnTo(settled.imageId));
+        }
+        throw error;
+      }
+      this.#pending.settle(token);
+      this.apply(action);
+    });
+    this.#commits = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** Back to an image whose label was not saved, when it is in the sequence. */
+  private returnTo(imageId: number): void {
+    const found = this.#items.findIndex((i) => i.id === imageId);
+    if (found < 0) return;
+    this.#index = found;
+    this.#atEnd = false;
+  }
+
+  /** Label the current image and move on at once; settles with the commit (see `changeCurrent`). */
+  async label(classId: number): Promise<void> {
+    await this.changeCurrent(() => ({ change: { classId, unsure: false }, send: (id) => call('labels:set', { imageIds: [id], classId }) }), () => true);
   }
 
   /**
@@ -270,37 +351,28 @@ class LabelingSession {
    * model's suggestion); false when it has none, and the view stays.
    */
   labelWith(pick: (item: ImageItem) => number | null): Promise<boolean> {
-    return this.enqueue(async () => {
-      const item = this.#current;
-      if (!item) return true;
+    return this.changeCurrent((item) => {
       const classId = pick(item);
-      if (classId === null) return false;
-      this.apply(await call('labels:set', { imageIds: [item.id], classId }));
-      await this.advanceAfterLabel();
-      return true;
-    });
+      return classId === null ? null : { change: { classId, unsure: false }, send: (id) => call('labels:set', { imageIds: [id], classId }) };
+    }, () => true);
   }
 
-  clearLabel(): Promise<void> {
-    return this.enqueue(async () => {
-      const item = this.#current;
-      if (!item || item.classId === null) return;
-      this.apply(await call('labels:set', { imageIds: [item.id], classId: null }));
-    });
+  async clearLabel(): Promise<void> {
+    await this.changeCurrent(
+      (item) => (item.classId === null ? null : { change: { classId: null, unsure: false }, send: (id) => call('labels:set', { imageIds: [id], classId: null }) }),
+      () => false,
+    );
   }
 
   /**
    * Mark the current image unsure (the expert cannot decide) and move on, or take an unsure
    * image's mark away (it becomes unlabeled, and stays on screen).
    */
-  toggleUnsure(): Promise<void> {
-    return this.enqueue(async () => {
-      const item = this.#current;
-      if (!item) return;
+  async toggleUnsure(): Promise<void> {
+    await this.changeCurrent((item) => {
       const unsure = !item.unsure;
-      this.apply(await call('labels:setUnsure', { imageIds: [item.id], unsure }));
-      if (unsure) await this.advanceAfterLabel();
-    });
+      return { change: { classId: null, unsure }, send: (id) => call('labels:setUnsure', { imageIds: [id], unsure }) };
+    }, (change) => change.unsure);
   }
 
   skip(): Promise<void> {
@@ -331,8 +403,10 @@ class LabelingSession {
    */
   recount(counts: SourceCounts): void {
     if (this.#source.kind === 'round') return;
-    const listed = listingCount(filterOf(this.#source), counts);
-    if (listed !== null) this.#listed = listed;
+    const filter = filterOf(this.#source);
+    const listed = listingCount(filter, counts);
+    // The counts are the server's: labels not committed yet move the listing as shown here.
+    if (listed !== null) this.#listed = listed + this.#pending.listingOffset((state) => matchesFilter(filter, { id: 0, ...state }));
   }
 
   /** A label change announced by the back end: its action (when it has one), then the new counts. */
@@ -352,7 +426,12 @@ class LabelingSession {
    * source's listing changes the listing's count with it, so the sequence length stays put.
    */
   apply(action: LabelAction): void {
-    const changes = actionChanges(action);
+    // An image with a label still being committed keeps showing that label.
+    this.show(this.#pending.overlay(actionChanges(action)));
+  }
+
+  /** Show new image states in the loaded images, the listing's count and the round. */
+  private show(changes: ReadonlyMap<number, LabelChange>): void {
     for (const [id, change] of changes) this.#committed.set(id, change);
     const filter = filterOf(this.#source);
     const before = this.#items;
@@ -372,10 +451,10 @@ class LabelingSession {
       this.#atEnd = false;
       return;
     }
-    const item = await call('images:get', { id: imageId });
-    this.#inserted.add(item.id);
+    const [item] = applyLabels([await call('images:get', { id: imageId })], this.#pending.states());
+    this.#inserted.add(item!.id);
     const at = this.#atEnd ? this.#items.length : this.#index;
-    this.#items = [...this.#items.slice(0, at), item, ...this.#items.slice(at)];
+    this.#items = [...this.#items.slice(0, at), item!, ...this.#items.slice(at)];
     this.#index = at;
     this.#atEnd = false;
   }

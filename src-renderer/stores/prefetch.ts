@@ -17,6 +17,11 @@ export function screenUrl(imageId: number): string {
   return mediaUrl(imageId, renditionVariant(SCREEN_EDGE));
 }
 
+/** The thumbnail the label view shows, scaled up, while an image's rendition is on its way. */
+export function thumbUrl(imageId: number): string {
+  return mediaUrl(imageId, 'thumb');
+}
+
 /** Images past the labeling position whose thumbnail and rendition the back end renders ahead. */
 export const PREPARE_AHEAD = 40;
 /** Ask again once this many of the images ahead have not been asked for (one request per batch, not per key). */

@@ -5,17 +5,14 @@
  */
 import { expect, test, type Route } from '@playwright/test';
 import { hostWithImageFolder } from './support/folder-host';
-import { decideModelLater } from './support/model-step';
+import { createProjectWithoutModel } from './support/model-step';
 
 const COUNT = 600;
 const setup = hostWithImageFolder(COUNT, 'adma-e2e-thumbs-');
 
 test('gallery: the thumbnails of rows scrolled away are cancelled, not left loading', async ({ page }) => {
   await page.goto(setup.host.url);
-  await page.getByLabel('Project folder').fill(setup.folder);
-  await page.getByRole('button', { name: 'Create project' }).click();
-  await decideModelLater(page);
-  await expect(page.getByTestId('project-counts')).toContainText(`${COUNT} images`, { timeout: 60_000 });
+  await createProjectWithoutModel(page, setup.folder, COUNT);
 
   // Hold every thumbnail response: the first page's stay pending until the page gives them up.
   const held: Route[] = [];

@@ -83,7 +83,7 @@ test('label 20 images by keyboard, undo one, reload: every label is still there'
   await expect(page.getByLabel('Hotkey of Artifact')).toHaveValue('3');
   await shot(page, 'classes.png');
 
-  // Label 20 images: class keys 1, 2, 3 in turn; each advances only after the commit.
+  // Label 20 images: class keys 1, 2, 3 in turn; each moves on at once and commits in the background.
   await page.getByRole('tab', { name: /Label/ }).click();
   const position = page.getByTestId('position');
   const imagePath = page.getByTestId('image-path');
@@ -98,10 +98,11 @@ test('label 20 images by keyboard, undo one, reload: every label is still there'
   await expect(page.getByTestId('current-image')).toHaveJSProperty('complete', true);
   await shot(page, 'label.png');
 
-  // A label that fails to commit leaves the view on its image and says why.
+  // A label that fails to commit brings the view back to its image (it moved on at the key
+  // press), takes the label away and says why.
   failNextLabel = true;
   await page.keyboard.press('1');
-  await expect(page.getByRole('alert').filter({ hasText: 'The label was not saved: The project database is busy' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'The label was not saved, back on its image: The project database is busy' })).toBeVisible();
   await expect(position).toHaveText('21 / 30');
   await expect(page.getByTestId('current-label')).toHaveText('Unlabeled');
   await shot(page, 'label-error.png');

@@ -5,6 +5,14 @@ export async function decideModelLater(page: Page): Promise<void> {
   await page.getByRole('dialog', { name: 'Choose the pre-trained model' }).getByRole('button', { name: 'Decide later' }).click();
 }
 
+/** Create a project in `folder` (from the picker) without a model; waits until its `count` images are indexed. */
+export async function createProjectWithoutModel(page: Page, folder: string, count: number): Promise<void> {
+  await page.getByLabel('Project folder').fill(folder);
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await decideModelLater(page);
+  await expect(page.getByTestId('project-counts')).toContainText(`${count} images`, { timeout: 60_000 });
+}
+
 /** At creation, choose "a model folder on this computer" and continue in Adapt; returns the focused model-folder field. */
 export async function chooseModelFolderInAdapt(page: Page): Promise<Locator> {
   const step = page.getByRole('dialog', { name: 'Choose the pre-trained model' });

@@ -68,6 +68,11 @@ describe('screen-sized renditions', () => {
     const meta = await sharp(rendition.body).metadata();
     expect([meta.width, meta.height, meta.orientation ?? 1]).toEqual([640, 1280, 1]);
     expect(fs.readdirSync(path.join(project.adminDir, 'renditions'))).toEqual([`${big.hash}-1280.jpg`]);
+    // The rendition's decode gave the thumbnail too (rotated as well): asking for it renders nothing.
+    const thumbPath = path.join(project.adminDir, 'thumbs', `${big.hash}-256.webp`);
+    const derived = fs.readFileSync(thumbPath);
+    expect((await sharp(derived).metadata()) as object).toMatchObject({ width: 128, height: 256, format: 'webp' });
+    expect((await readMedia(project, big.id, 'thumb')).body.equals(derived)).toBe(true);
     // A larger edge is its own cache entry; the original stays available.
     expect((await sharp((await readMedia(project, big.id, 'screen1920')).body).metadata()).height).toBe(1920);
     expect((await readMedia(project, big.id, 'full')).contentType).toBe('image/png');
@@ -78,5 +83,24 @@ describe('screen-sized renditions', () => {
     const ok = await answerMedia(project, `${big.id}/screen2560`);
     expect([ok.status, ok.headers['Content-Type'], ok.headers.ETag]).toEqual([200, 'image/jpeg', `"${big.hash}-screen2560"`]);
     expect((await answerMedia(project, `${big.id}/screen1000`)).status).toBe(404);
+  });
+
+  it('a thumbnail asked for while the rendition of its image renders comes from that decode, not a second one', async () => {
+    const root = tempDir();
+    await sharp({ create: { width: 2600, height: 1800, channels: 3, background: '#335577' } })
+      .composite([{ input: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="2600" height="1800"><circle cx="900" cy="700" r="500" fill="#e94"/></svg>') }])
+      .jpeg()
+      .toFile(path.join(root, 'big.jpg'));
+    const project = Project.open(root, true);
+    projects.push(project);
+    await project.rescan();
+    const big = project.images.list({ kind: 'all' }, 0, 10).items[0]!;
+    // What a render of its own (from the file) would give:
+    const own = await sharp(path.join(root, 'big.jpg')).rotate().resize(256, 256, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
+
+    const [, thumb] = await Promise.all([readMedia(project, big.id, 'screen1280'), readMedia(project, big.id, 'thumb')]);
+    expect(thumb.body.equals(own)).toBe(false);
+    expect(thumb.body.equals(fs.readFileSync(path.join(project.adminDir, 'thumbs', `${big.hash}-256.webp`)))).toBe(true);
+    expect((await sharp(thumb.body).metadata()) as object).toMatchObject({ width: 256, height: 177 });
   });
 });
