@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { AppError } from '../../src-shared/app-error';
-import { BATCH_DUPLICATE_FLOOR, type LoopSettings, type RoundInfo, type Suggestion } from '../../src-shared/contract';
+import { BATCH_DUPLICATE_FLOOR, type LoopSettings, type QueueItem, type RoundInfo, type Suggestion } from '../../src-shared/contract';
 import { isDecided } from '../../src-shared/requests/images';
 import { nextQueryTradeoff, type NextQueryTradeoff } from '../../src-shared/tradeoff';
 import { JobReporter } from '../core/job-reporter';
@@ -20,8 +20,16 @@ import { TrainingScheduler, type SchedulerTimers } from './training-scheduler';
 /** Versions kept besides those rounds were opened with (see AdaptationStore.thinVersions). */
 export const KEEP_LATEST_VERSIONS = 3;
 
+type RankedItem = Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>;
+
 export class ActiveLoop {
   readonly scheduler: TrainingScheduler;
+  /**
+   * The undecided images re-ranks took out of the open batch, with their ranking. The page
+   * learns of a re-rank a moment after it is stored, so the expert may be shown one of them as
+   * part of the batch and label it: such a label still counts for the batch (reclaimDropped).
+   */
+  private dropped: { roundId: number; items: Map<number, RankedItem> } | null = null;
 
   constructor(
     private readonly ctx: AdaptationContext,
@@ -146,7 +154,14 @@ export class ActiveLoop {
       const keptNow = current.items.filter(isDecided);
       const taken = new Set([...keptNow.map((item) => item.imageId), ...ctx.trainingLabels().keys(), ...ctx.project.labels.unsureIds()]);
       const fresh = items.filter((item) => !taken.has(item.imageId)).slice(0, Math.max(0, current.batchSize - keptNow.length));
-      if (fresh.length > 0 || keptNow.length > kept.length) ctx.store.rerankRound(open.id, items[0]?.lambda ?? open.lambda, [...keptNow, ...fresh]);
+      if (fresh.length > 0 || keptNow.length > kept.length) {
+        const next = [...keptNow, ...fresh];
+        const nextIds = new Set(next.map((item) => item.imageId));
+        if (this.dropped?.roundId !== open.id) this.dropped = { roundId: open.id, items: new Map() };
+        for (const item of current.items) if (!nextIds.has(item.imageId)) this.dropped.items.set(item.imageId, item);
+        for (const id of nextIds) this.dropped.items.delete(id);
+        ctx.store.rerankRound(open.id, items[0]?.lambda ?? open.lambda, next);
+      }
     } else {
       if (items.length === 0) throw new AppError('CONFLICT', 'Every image with features is labeled or in the evaluation set: there is nothing left to query.');
       ctx.store.saveRound(
@@ -171,13 +186,37 @@ export class ActiveLoop {
   onLabelsChanged(): void {
     const { ctx } = this;
     if (ctx.isClosed || !ctx.store.model()) return;
-    const round = ctx.store.latestRound();
+    const round = this.reclaimDropped(ctx.store.latestRound());
     const version = ctx.store.latestVersion()?.version ?? 0;
     this.scheduler.labelsChanged({
       continuous: ctx.store.settings().continuous,
       batchDone: round !== null && round.items.length > 0 && round.labeled === round.items.length,
       trainedSinceQuery: round !== null && round.modelVersion !== version,
     });
+  }
+
+  /**
+   * Images a re-rank took out of the open batch and that have been labeled (or marked unsure)
+   * since go back into it, in place of its last undecided ones: what the expert labeled as
+   * part of the batch counts for it, so a re-ranked batch is done after as many labels as any
+   * other. Returns the round as it is now.
+   */
+  private reclaimDropped(round: RoundInfo | null): RoundInfo | null {
+    const dropped = this.dropped;
+    if (!dropped || round === null || round.id !== dropped.roundId) {
+      this.dropped = null;
+      return round;
+    }
+    const decided = this.ctx.store.decidedAmong([...dropped.items.keys()]);
+    if (decided.size === 0) return round;
+    const open = round.items.filter((item) => !isDecided(item));
+    const back = [...decided].slice(0, open.length).map((id) => dropped.items.get(id) as RankedItem);
+    for (const id of decided) dropped.items.delete(id);
+    if (back.length === 0) return round;
+    this.ctx.store.rerankRound(round.id, round.lambda, [...round.items.filter(isDecided), ...back, ...open.slice(0, open.length - back.length)]);
+    const now = this.ctx.store.latestRound() as RoundInfo;
+    this.ctx.roundQueried(now);
+    return now;
   }
 
   /** Fine-tune a new version on every training label; resolves when it is recorded. */

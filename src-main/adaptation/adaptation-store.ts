@@ -218,6 +218,21 @@ export class AdaptationStore {
   }
 
   /** Every image any round has queried. */
+  /** Of `imageIds`, those labeled or marked unsure now. */
+  decidedAmong(imageIds: readonly number[]): Set<number> {
+    if (imageIds.length === 0) return new Set();
+    const ids = JSON.stringify(imageIds);
+    return new Set(
+      this.db
+        .prepare(
+          `SELECT l.image_id FROM json_each(?) j CROSS JOIN labels l ON l.image_id = j.value
+           UNION SELECT u.image_id FROM json_each(?) j CROSS JOIN unsure u ON u.image_id = j.value`,
+        )
+        .pluck()
+        .all(ids, ids) as number[],
+    );
+  }
+
   queriedIds(): Set<number> {
     return new Set((this.db.prepare('SELECT DISTINCT image_id FROM round_items').all() as { image_id: number }[]).map((r) => r.image_id));
   }

@@ -1,7 +1,8 @@
 /**
  * Following the loop's queue in the labeling view. When the back end opens a new round or
  * re-ranks the current one (continuous mode), the view moves to the new order without
- * losing the labeler's place: the image on screen stays on screen while it is still queued.
+ * losing the labeler's place: the image on screen stays on screen while it is still queued,
+ * and, undecided, through any re-rank of its round (keepOnScreen).
  */
 import type { RoundInfo } from '../../src-shared/contract';
 import { isDecided } from '../../src-shared/requests/images';
@@ -26,6 +27,19 @@ export interface Placement {
 export function firstUnlabeled(items: readonly SequenceItem[]): Placement {
   const index = items.findIndex((item) => !isDecided(item));
   return index >= 0 ? { index, atEnd: false } : { index: Math.max(0, items.length - 1), atEnd: true };
+}
+
+/**
+ * The items to follow after a re-rank of the same round: `next`, with the undecided image on
+ * screen put back at `index` when the re-rank took it out. The page learns of a re-rank a
+ * moment after the back end made it, so the expert may be about to press a key for that
+ * image: it must not be swapped from under them, and its label still counts for the batch
+ * (the back end takes it back in, ActiveLoop.reclaimDropped).
+ */
+export function keepOnScreen<T extends SequenceItem>(next: readonly T[], onScreen: T | null, index: number, sameRound: boolean): T[] {
+  if (!sameRound || onScreen === null || isDecided(onScreen) || next.some((item) => item.id === onScreen.id)) return [...next];
+  const at = Math.min(index, next.length);
+  return [...next.slice(0, at), onScreen, ...next.slice(at)];
 }
 
 /**

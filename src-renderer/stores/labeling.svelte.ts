@@ -11,7 +11,7 @@ import type { ImageFilter, ImageItem, LabelAction, QueueItem, RoundInfo } from '
 import { SvelteSet } from 'svelte/reactivity';
 import { call } from '../api/client';
 import { PendingLabels } from '../logic/pending-labels';
-import { firstUnlabeled, followQueue, nextInQueue, roundWithChanges } from '../logic/round-sequence';
+import { firstUnlabeled, followQueue, keepOnScreen, nextInQueue, roundWithChanges } from '../logic/round-sequence';
 import {
   appendPage,
   actionChanges,
@@ -240,7 +240,7 @@ class LabelingSession {
       const round = fetched ? this.withCommitted(fetched) : null;
       const generation = this.#generation;
       const sameRound = round !== null && this.#round !== null && round.id === this.#round.id;
-      const items = round ? this.roundItems(round) : [];
+      const items = keepOnScreen(round ? this.roundItems(round) : [], this.#atEnd ? null : this.#current, this.#index, sameRound);
       if (generation !== this.#generation) return;
       const placement = followQueue(items, this.#current?.id ?? null, sameRound, this.#atEnd);
       this.#round = round;

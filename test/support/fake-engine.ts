@@ -11,6 +11,11 @@ export class FakeEngine implements EnginePort {
   readonly calls: { kind: JobKind; args: unknown }[] = [];
   /** Pool rows of the latest loopPrepare. */
   private poolIds: number[] = [];
+
+  /** The ranking loopSelect answers with (pool order, first taken first): tests change it as a new model would. */
+  reorderPool(order: (ids: readonly number[]) => number[]): void {
+    this.poolIds = order(this.poolIds);
+  }
   /** When set, a job of this kind waits for the returned promise before it is answered (a slow engine). */
   hold: { kind: JobKind; until: Promise<void> } | null = null;
   /** Jobs waiting on `hold` right now. */

@@ -78,6 +78,38 @@ describe('adaptation with a fake engine', () => {
     expect(after.items.slice(2).every((i) => i.classId === null)).toBe(true);
   });
 
+  it('counts for the batch a label on an image a re-rank took out of it (the page had shown it as part of the batch)', async () => {
+    const { project, engine, adaptation, ant } = await setup();
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    const round = await adaptation.loop.nextRound();
+    const valid = new Set(project.images.list({ kind: 'all' }, 0, 100).items.map((i) => i.id));
+    const [first, shown] = round.items;
+    project.labels.set([first!.imageId], ant.id, valid, true);
+    // The new model ranks other images first: the re-rank keeps the labeled one and takes the
+    // three undecided ones out, among them the image the page still shows.
+    engine.reorderPool((ids) => [...ids].reverse());
+    const reranked = await adaptation.loop.refreshQueue();
+    expect(reranked.items.map((i) => i.imageId)).not.toContain(shown!.imageId);
+    // The expert labels it before the page learns of the re-rank.
+    project.labels.set([shown!.imageId], ant.id, valid, true);
+    adaptation.loop.onLabelsChanged();
+    const now = adaptation.loop.currentRound()!;
+    expect(now.id).toBe(round.id);
+    expect(now.items).toHaveLength(4);
+    expect(now.items.slice(0, 2).map((i) => [i.imageId, i.classId])).toEqual([
+      [first!.imageId, ant.id],
+      [shown!.imageId, ant.id],
+    ]);
+    expect(now.labeled).toBe(2);
+    // the re-rank's first undecided picks keep the places left
+    expect(now.items.slice(2).map((i) => i.imageId)).toEqual(reranked.items.slice(1, 3).map((i) => i.imageId));
+    // an image that never was in the batch does not join it
+    const outsider = [...valid].find((id) => !round.items.some((i) => i.imageId === id) && !reranked.items.some((i) => i.imageId === id))!;
+    project.labels.set([outsider], ant.id, valid, true);
+    adaptation.loop.onLabelsChanged();
+    expect(adaptation.loop.currentRound()!.items.map((i) => i.imageId)).not.toContain(outsider);
+  });
+
   it('loads the pool once, and again only after the image set, the mode or the model changed', async () => {
     const { root, project, engine, adaptation } = await setup();
     expect(adaptation.status().features.state).toBe('complete');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstUnlabeled, followQueue, nextInQueue } from '../../../src-renderer/logic/round-sequence';
+import { firstUnlabeled, followQueue, keepOnScreen, nextInQueue } from '../../../src-renderer/logic/round-sequence';
 
 const items = (...spec: [number, number | null][]) => spec.map(([id, classId]) => ({ id, classId, unsure: false }));
 
@@ -20,11 +20,27 @@ describe('following the queue', () => {
     expect(followQueue(next, 7, false, false)).toEqual({ index: 2, atEnd: false });
   });
 
-  it('goes to the first unlabeled image when the shown one left the queue or the batch was done', () => {
+  it('goes to the first unlabeled image when the shown one left the queue (kept on screen only by keepOnScreen) or the batch was done', () => {
     const next = items([5, 1], [2, null], [7, null]);
     expect(followQueue(next, 9, true, false)).toEqual({ index: 1, atEnd: false });
     expect(followQueue(next, 5, false, false)).toEqual({ index: 1, atEnd: false });
     expect(followQueue(next, 7, true, true)).toEqual({ index: 1, atEnd: false });
+  });
+
+  it('keeps an undecided image on screen, in its place, when a re-rank of its round took it out', () => {
+    const shown = { id: 9, classId: null, unsure: false };
+    const next = items([5, 1], [2, null], [7, null]);
+    const kept = keepOnScreen(next, shown, 1, true);
+    expect(kept.map((i) => i.id)).toEqual([5, 9, 2, 7]);
+    expect(followQueue(kept, 9, true, false)).toEqual({ index: 1, atEnd: false });
+    // past the end of a shorter list: at its end
+    expect(keepOnScreen(next, shown, 8, true).map((i) => i.id)).toEqual([5, 2, 7, 9]);
+    // still queued, labeled, nothing on screen, or a new round: the new order as it is
+    expect(keepOnScreen(next, { id: 2, classId: null, unsure: false }, 0, true).map((i) => i.id)).toEqual([5, 2, 7]);
+    expect(keepOnScreen(next, { id: 9, classId: 3, unsure: false }, 1, true).map((i) => i.id)).toEqual([5, 2, 7]);
+    expect(keepOnScreen(next, { id: 9, classId: null, unsure: true }, 1, true).map((i) => i.id)).toEqual([5, 2, 7]);
+    expect(keepOnScreen(next, null, 1, true).map((i) => i.id)).toEqual([5, 2, 7]);
+    expect(keepOnScreen(next, shown, 1, false).map((i) => i.id)).toEqual([5, 2, 7]);
   });
 
   it('moves on to the next unlabeled image, wrapping to those ranked above', () => {
