@@ -11,6 +11,8 @@ export class FakeEngine implements EnginePort {
   readonly calls: { kind: JobKind; args: unknown }[] = [];
   /** Pool rows of the latest loopPrepare. */
   private poolIds: number[] = [];
+  /** Near duplicates the fake's loopDuplicatesBetween reports: image id -> the image it copies. */
+  readonly nearCopies = new Map<number, number>();
   /** When set, a job of this kind waits for the returned promise before it is answered (a slow engine). */
   hold: { kind: JobKind; until: Promise<void> } | null = null;
   /** Jobs waiting on `hold` right now. */
@@ -48,6 +50,13 @@ export class FakeEngine implements EnginePort {
         return { epochs: 1, loss: 0.1, trainAccuracy: 1, millis: 1, predictions: this.poolIds.map((imageId) => ({ imageId, classIndex: 0, probability: 0.9 })) } as never;
       case 'loopEvaluate':
         return { predicted: [] } as never;
+      case 'loopDuplicatesBetween': {
+        const right = new Set(a.right as number[]);
+        return (a.left as number[]).flatMap((left) => {
+          const original = this.nearCopies.get(left);
+          return original !== undefined && right.has(original) ? [{ left, right: original, similarity: 0.9, exact: false }] : [];
+        }) as never;
+      }
       case 'loopReset':
         return null as never;
       default:

@@ -68,7 +68,7 @@ describe('duplicate-free batches, every strategy', () => {
       it(`${name}, ${scenario}: without near duplicates in the pool the batch is exactly the strategy's own`, () => {
         const { nearDuplicates: _, ...unfiltered } = ctx;
         expect(clean.index.pairs()).toEqual([]);
-        expect(clean.index.withCriteria({ minSimilarity: 0.9, maxHammingDistance: 6 }).pairs().length).toBeGreaterThan(50);
+        expect(clean.index.withCriteria({ minSimilarity: 0.9, maxHammingDistance: 6, minThumbnailCorrelation: 0.9 }).pairs().length).toBeGreaterThan(50);
         expect(createStrategy(name).select(ctx, 40)).toEqual(createStrategy(name).select(unfiltered, 40));
       });
     }
