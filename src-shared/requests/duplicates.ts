@@ -11,7 +11,7 @@ import type { ImageItem } from './images';
  * similarity (loop settings, `duplicateSimilarity`); the Duplicates view, the leakage check
  * and the batch filter of every strategy use the same test at that value.
  */
-export const DUPLICATE_DEFAULTS = { minSimilarity: 0.8, maxHammingDistance: 16, minThumbnailCorrelation: 0.97 } as const;
+export const DUPLICATE_DEFAULTS = { minSimilarity: 0.7, maxHammingDistance: 20, minThumbnailCorrelation: 0.95 } as const;
 /** The near-duplicate test at a similarity threshold (the project's `duplicateSimilarity`). */
 export function duplicateCriteria(minSimilarity: number): { minSimilarity: number; maxHammingDistance: number; minThumbnailCorrelation: number } {
   return { ...DUPLICATE_DEFAULTS, minSimilarity };

@@ -89,7 +89,7 @@ test('Duplicates view and more like this: group, label a group and undo, thresho
   await expect(page.getByTestId('duplicate-threshold-value')).toHaveText('1.00');
   await expect(page.getByTestId('duplicate-summary')).toContainText('2 groups, 2 extra copies');
   await expect(groups.first()).toContainText('Exact copies');
-  await page.getByTestId('duplicate-threshold').fill('0.8');
+  await page.getByTestId('duplicate-threshold').fill('0.7');
   await expect(page.getByTestId('duplicate-summary')).toContainText('2 groups, 4 extra copies');
 
   // Open an image of the second group in the label view.
