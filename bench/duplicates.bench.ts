@@ -388,7 +388,7 @@ async function main(): Promise<void> {
   };
   process.stderr.write('MNIST pool...\n');
   const mnist = await poolData('mnist-5000', await plant('mnist-5000', mnistDir, 0), join(repoRoot, 'resources', 'starter'));
-  out.push(...mnistPairs(mnist), '');
+  if (!process.argv.includes('--no-mnist-pairs')) out.push(...mnistPairs(mnist), '');
   out.push(...(await batchTable([...measured, { name: 'MNIST 5,000 (no copies)', data: mnist, planted: false }, { name: 'pbc-blood-cells alone (no copies)', data: pbcAlone, planted: false }], rounds, batch)), '');
   out.push('| pool rows | dims | all pairs (`pairs`) | pairs found | more like this (one row) |', '|---|---|---|---|---|');
   for (const n of process.argv.includes('--big') ? [10_000, 100_000] : [10_000]) {
