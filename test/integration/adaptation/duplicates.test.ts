@@ -79,7 +79,16 @@ describe.skipIf(!available)('duplicates (MobileNet v1 0.25 on 50 hymenoptera pho
 
     await call('engine:chooseModel', { choice: { kind: 'folder', path: MODEL } });
     await until('features', async () => (await call('engine:status')).features.state === 'complete');
+    // The all-pairs search is a `duplicates` job: it reports its progress and its end.
+    const jobEvents: string[] = [];
+    const unsubscribe = workspace.events.subscribe((event, payload) => {
+      if (event.startsWith('job:') && (payload as { kind: string }).kind === 'duplicates') jobEvents.push(event);
+    });
     const report = await call('duplicates:groups', {});
+    unsubscribe();
+    expect(jobEvents[0]).toBe('job:progress');
+    expect(jobEvents[jobEvents.length - 1]).toBe('job:completed');
+    expect(await call('duplicates:cancel')).toEqual({ cancelled: false });
     expect(report.minSimilarity).toBe(0.7);
     expect(report.compared).toBe(72);
     expect(report.minThumbnailCorrelation).toBe(0.95);
