@@ -8,27 +8,40 @@
  * the similarity threshold and the Hamming bound, with the feature test alone and the
  * perceptual test alone for comparison; plus the all-pairs time on the photos and on a
  * synthetic pool of 10,000 and (with --big) 100,000 rows (random rows: no pair survives the bound).
- * Last, pairs among the 300 MNIST digits of the demo set (no copies at all) under the starter
- * model: how strict the batch filter must be to leave a strategy's batch alone on such data.
+ * Each test is run twice: with the difference hash as the only perceptual check (before the
+ * gradient check, `thumbnails: null`) and with the thumbnails' gradient correlation
+ * (adma/thumbnail-correlation.ts) as well.
+ * Then pairs among the 5,000 MNIST digits of the study pool (different drawings, no copies;
+ * bench/study/write-mnist-pool.ts, starter model), and the batches: per strategy, a few
+ * rounds of the loop core (oracle labels, light head) with no filter, with the old batch
+ * filter (similarity 0.99, 4 bits, no gradient check) and with the one test at the project's
+ * threshold: batch slots spent on a planted copy of a labeled or same-batch image, and on
+ * sets without copies (MNIST, the blood cells alone) the rounds whose batch differs from the
+ * unfiltered run's (it must be none: there the filter must leave the paper's ADMA exact).
  *
- * Run: npx tsx bench/duplicates.bench.ts [--originals 60] [--big]
+ * Run: npx tsx bench/duplicates.bench.ts [--originals 60] [--rounds 6] [--batch 20] [--big]
  * Reads ../shared in place; says so and exits when it is absent.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp, { type Sharp } from 'sharp';
 import { deriveSeed, mulberry32 } from '../src-main/core/seeded-random';
 import { createFeatureMatrix } from '../src-main/engine/adma/feature-matrix';
-import { DEFAULT_NEAR_DUPLICATE_CRITERIA, NearDuplicateIndex, type DuplicatePair } from '../src-main/engine/adma/near-duplicates';
+import { DEFAULT_NEAR_DUPLICATE_CRITERIA, NearDuplicateIndex, type DuplicatePair, type NearDuplicateCriteria, type PerceptualCodes } from '../src-main/engine/adma/near-duplicates';
+import type { FeatureMatrix } from '../src-main/engine/adma/feature-matrix';
+import { computeDistinctiveness } from '../src-main/engine/adma/distinctiveness';
+import { estimatePoolCentres } from '../src-main/engine/adma/pool-centres';
+import type { StrategyName } from '../src-main/engine/adma/query-strategy';
+import { LoopCore } from '../src-main/engine/loop/loop-core';
+import { loadShippedCentreSet } from '../src-main/engine/model/shipped-centre-set';
+import type { HeadWeights } from '../src-main/engine/train/head-weights';
 import { activeOnnxRuntime, initBackend } from '../src-main/engine/backend';
 import { perceptualCodes } from '../src-main/engine/features/difference-hash';
 import { extractFeatures } from '../src-main/engine/features/extract-features';
 import { FeatureStore, featureLayoutOf } from '../src-main/engine/features/feature-store';
 import { hashImageFile } from '../src-main/engine/features/image-content-hash';
 import { loadModelFolder } from '../src-main/engine/model/load-model';
-import { findDemoDir, writeDemoSet } from '../src-main/engine/starter/demo-set';
-import { BATCH_DUPLICATE_FLOOR } from '../src-shared/contract';
 import { openOnnxFeatureRunner } from '../src-main/engine/onnx/onnx-feature-runner';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -60,6 +73,8 @@ type TransformName = keyof typeof TRANSFORMS;
 interface Photo {
   path: string;
   hash: string;
+  /** The class (the parent folder's name; a copy has its original's). */
+  label: string;
   /** The original's index among the photos for a copy; its own index for an original. */
   family: number;
   transform: TransformName | null;
@@ -77,7 +92,8 @@ function photosUnder(dir: string): string[] {
 
 async function plant(name: string, dir: string, originals: number): Promise<Photo[]> {
   const paths = photosUnder(dir);
-  const photos: Photo[] = await Promise.all(paths.map(async (path, i) => ({ path, hash: await hashImageFile(path), family: i, transform: null })));
+  const photos: Photo[] = await Promise.all(paths.map(async (path, i) => ({ path, hash: await hashImageFile(path), label: basename(dirname(path)), family: i, transform: null })));
+  if (originals === 0) return photos;
   const random = mulberry32(deriveSeed(7, originals, 1));
   const chosen = new Set<number>();
   while (chosen.size < Math.min(originals, photos.length)) chosen.add(Math.floor(random() * photos.length));
@@ -89,7 +105,7 @@ async function plant(name: string, dir: string, originals: number): Promise<Phot
       const path = join(out, `${index}-${k}.jpg`);
       const image = await TRANSFORMS[transform](sharp(source.path).rotate());
       await image.toFile(path);
-      photos.push({ path, hash: await hashImageFile(path), family: index, transform });
+      photos.push({ path, hash: await hashImageFile(path), label: source.label, family: index, transform });
     }
   }
   return photos;
@@ -130,45 +146,85 @@ function percent(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
 
-async function measureDataset(name: string, dir: string, originals: number): Promise<string[]> {
+/** Features (layer A, B, source softmax) of the photos, cached in bench/.work between runs. */
+interface PoolData {
+  photos: Photo[];
+  featuresA: FeatureMatrix;
+  featuresB: FeatureMatrix;
+  sourceProbabilities: FeatureMatrix;
+  codes: PerceptualCodes;
+  shipped: Awaited<ReturnType<typeof loadShippedCentreSet>>;
+  hashSeconds: number;
+}
+
+async function poolData(name: string, photos: Photo[], model: string): Promise<PoolData> {
+  const starter = model === 'starter';
+  await initBackend(starter ? 'wasm' : 'onnxruntime');
+  const loaded = await loadModelFolder(model);
+  const store = FeatureStore.open(join(work, `${name}-features.db`), featureLayoutOf(loaded));
+  if (store.missing(photos.map((p) => p.hash), { grid: false, cut: false }).length > 0) {
+    process.stderr.write(`${name}: extracting features of ${photos.length} images...\n`);
+    const ort = starter ? null : activeOnnxRuntime();
+    const runner = ort ? await openOnnxFeatureRunner(ort, loaded, work, 2) : null;
+    await extractFeatures(loaded, store, photos, { batchSize: 16, ...(runner ? { runner } : {}) });
+    await runner?.release();
+  }
+  const m = store.load(photos.map((p) => p.hash));
+  store.close();
+  const shipped = await loadShippedCentreSet(loaded);
+  loaded.dispose();
+  const started = performance.now();
+  const codes = await perceptualCodes(join(work, name), photos);
+  return {
+    photos,
+    featuresA: createFeatureMatrix(m.a, m.n, m.dA),
+    featuresB: createFeatureMatrix(m.b, m.n, m.dB),
+    sourceProbabilities: createFeatureMatrix(m.softmax, m.n, m.classCount),
+    codes,
+    shipped,
+    hashSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The test before this pass: the difference hash as the only perceptual check. */
+function hashOnly(codes: PerceptualCodes): PerceptualCodes {
+  return { ...codes, thumbnails: null };
+}
+
+/** The old batch filter: near-identical copies only. */
+const OLD_BATCH_FLOOR = { minSimilarity: 0.99, maxHammingDistance: 4, minThumbnailCorrelation: 1 };
+
+function indexOf(data: PoolData, criteria: NearDuplicateCriteria, withThumbnails: boolean): NearDuplicateIndex {
+  return new NearDuplicateIndex(data.featuresB, withThumbnails ? data.codes : hashOnly(data.codes), data.photos.map((p) => p.hash), criteria);
+}
+
+const BOUNDS = [0.95, 0.97];
+
+async function measureDataset(name: string, dir: string, originals: number): Promise<{ lines: string[]; data: PoolData }> {
   process.stderr.write(`${name}: planting copies of ${originals} photos...\n`);
   const photos = await plant(name, dir, originals);
-  await initBackend('onnxruntime');
-  const loaded = await loadModelFolder(modelDir);
-  const ort = activeOnnxRuntime();
-  if (!ort) throw new Error('ONNX Runtime did not load.');
-  const runner = await openOnnxFeatureRunner(ort, loaded, work, 2);
-  const store = FeatureStore.open(join(work, `${name}-features.db`), featureLayoutOf(loaded));
-  process.stderr.write(`${name}: extracting features of ${photos.length} images...\n`);
-  await extractFeatures(loaded, store, photos, { batchSize: 16, runner });
-  const matrices = store.load(photos.map((p) => p.hash));
-  store.close();
-  await runner.release();
-  loaded.dispose();
-  let started = performance.now();
-  const codes = await perceptualCodes(join(work, name), photos);
-  const hashSeconds = (performance.now() - started) / 1000;
-  const features = createFeatureMatrix(matrices.b, matrices.n, matrices.dB);
-  const keys = photos.map((p) => p.hash);
+  const data = await poolData(name, photos, modelDir);
   const lines: string[] = [];
   const originalsCount = photos.filter((p) => p.transform === null).length;
-  lines.push(`**${name}**: ${originalsCount} photos, ${photos.length - originalsCount} planted copies of ${originals} of them; difference hashes of all ${photos.length} in ${hashSeconds.toFixed(1)} s.`);
+  lines.push(`**${name}**: ${originalsCount} photos, ${photos.length - originalsCount} planted copies of ${originals} of them; perceptual codes of all ${photos.length} in ${data.hashSeconds.toFixed(1)} s.`);
   lines.push('');
-  lines.push('| test | similarity ≥ | Hamming ≤ | recall | precision | false pairs | jpeg q40 | half size | crop 6% | brighter |');
-  lines.push('|---|---|---|---|---|---|---|---|---|---|');
-  const row = (test: string, minSimilarity: number, maxHammingDistance: number): void => {
-    const index = new NearDuplicateIndex(features, codes, keys, { minSimilarity, maxHammingDistance });
-    started = performance.now();
-    const s = score(photos, index.pairs());
-    const isDefault = minSimilarity === DEFAULT_NEAR_DUPLICATE_CRITERIA.minSimilarity && maxHammingDistance === DEFAULT_NEAR_DUPLICATE_CRITERIA.maxHammingDistance;
-    const cells = [test + (isDefault ? ' **(default)**' : ''), String(minSimilarity), String(maxHammingDistance), percent(s.recall), percent(s.precision), String(s.falsePairs), ...Object.values(s.perTransform).map(percent)];
+  lines.push('| test | similarity ≥ | Hamming ≤ | gradient corr. ≥ | recall | precision | false pairs | jpeg q40 | half size | crop 6% | brighter |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
+  const row = (test: string, criteria: NearDuplicateCriteria, withThumbnails: boolean): void => {
+    const s = score(photos, indexOf(data, criteria, withThumbnails).pairs());
+    const isDefault = withThumbnails && (Object.keys(criteria) as (keyof NearDuplicateCriteria)[]).every((k) => criteria[k] === DEFAULT_NEAR_DUPLICATE_CRITERIA[k]);
+    const cells = [test + (isDefault ? ' **(default)**' : ''), String(criteria.minSimilarity), String(criteria.maxHammingDistance), withThumbnails ? String(criteria.minThumbnailCorrelation) : '—', percent(s.recall), percent(s.precision), String(s.falsePairs), ...Object.values(s.perTransform).map(percent)];
     lines.push(`| ${cells.join(' | ')} |`);
   };
-  for (const minSimilarity of [0.6, 0.7, 0.8, 0.9]) for (const hamming of [12, 16, 20, 24]) row('both', minSimilarity, hamming);
-  row('both (batch filter floor)', BATCH_DUPLICATE_FLOOR.minSimilarity, BATCH_DUPLICATE_FLOOR.maxHammingDistance);
-  for (const minSimilarity of [0.6, 0.7, 0.8, 0.9]) row('features alone', minSimilarity, 64);
-  for (const hamming of [8, 12]) row('difference hash alone', 0.0001, hamming);
-  return lines;
+  for (const minSimilarity of process.argv.includes('--no-sweep') ? [] : [0.6, 0.7, 0.8]) {
+    for (const hamming of [16, 20]) {
+      row('before: features + hash', { minSimilarity, maxHammingDistance: hamming, minThumbnailCorrelation: 1 }, false);
+      for (const bound of BOUNDS) row('features + hash + gradients', { minSimilarity, maxHammingDistance: hamming, minThumbnailCorrelation: bound }, true);
+    }
+  }
+  row('features + hash + gradients', DEFAULT_NEAR_DUPLICATE_CRITERIA, true);
+  row('old batch filter', OLD_BATCH_FLOOR, false);
+  return { lines, data };
 }
 
 function syntheticTiming(n: number): string {
@@ -176,7 +232,7 @@ function syntheticTiming(n: number): string {
   const random = mulberry32(n);
   const features = createFeatureMatrix(Float32Array.from({ length: n * d }, () => random()), n, d);
   const words = Uint32Array.from({ length: 2 * n }, () => Math.floor(random() * 2 ** 32) >>> 0);
-  const index = new NearDuplicateIndex(features, { words, known: new Uint8Array(n).fill(1) }, Array.from({ length: n }, (_, i) => String(i)), DEFAULT_NEAR_DUPLICATE_CRITERIA);
+  const index = new NearDuplicateIndex(features, { words, known: new Uint8Array(n).fill(1), thumbnails: null }, Array.from({ length: n }, (_, i) => String(i)), DEFAULT_NEAR_DUPLICATE_CRITERIA);
   const started = performance.now();
   const found = index.pairs().length;
   const seconds = (performance.now() - started) / 1000;
@@ -185,32 +241,101 @@ function syntheticTiming(n: number): string {
   return `| ${n.toLocaleString('en')} | ${d} | ${seconds.toFixed(2)} s | ${found} | ${(performance.now() - similar).toFixed(0)} ms |`;
 }
 
-/** Pairs among the demo set's 300 digits (different drawings, no copies) under the starter model. */
-async function demoPairs(): Promise<string[]> {
-  const dir = join(work, 'demo');
-  await writeDemoSet(findDemoDir() as string, dir);
-  const files = photosUnder(dir).filter((p) => p.endsWith('.png'));
-  await initBackend('wasm');
-  const loaded = await loadModelFolder(join(repoRoot, 'resources', 'starter'));
-  const items = await Promise.all(files.map(async (path) => ({ path, hash: await hashImageFile(path) })));
-  const store = FeatureStore.open(join(work, 'demo-features.db'), featureLayoutOf(loaded));
-  await extractFeatures(loaded, store, items, { batchSize: 16 });
-  const m = store.load(items.map((i) => i.hash));
-  store.close();
-  loaded.dispose();
-  const codes = await perceptualCodes(dir, items);
-  const features = createFeatureMatrix(m.b, m.n, m.dB);
-  const lines = ['| criteria (MNIST demo, 300 digits, starter model) | pairs |', '|---|---|'];
-  const criteria: [string, number, number][] = [
-    ['view default', DEFAULT_NEAR_DUPLICATE_CRITERIA.minSimilarity, DEFAULT_NEAR_DUPLICATE_CRITERIA.maxHammingDistance],
-    ['', 0.9, 12],
-    ['', 0.95, 8],
-    ['', 0.98, 6],
-    ['batch filter floor', BATCH_DUPLICATE_FLOOR.minSimilarity, BATCH_DUPLICATE_FLOOR.maxHammingDistance],
+/** Pairs among the study's MNIST digits (different drawings, no copies) under the starter model. */
+function mnistPairs(data: PoolData): string[] {
+  const lines = [`| criteria (${data.photos.length.toLocaleString('en')} MNIST digits, starter model) | pairs, hash only | pairs, hash + gradients ≥ ${BOUNDS.join(' / ')} |`, '|---|---|---|'];
+  for (const [minSimilarity, maxHammingDistance] of [[0.7, 20], [0.8, 16], [0.99, 4]] as const) {
+    const before = indexOf(data, { minSimilarity, maxHammingDistance, minThumbnailCorrelation: 1 }, false).pairs().length;
+    const after = BOUNDS.map((bound) => indexOf(data, { minSimilarity, maxHammingDistance, minThumbnailCorrelation: bound }, true).pairs().length);
+    lines.push(`| ${minSimilarity} / ${maxHammingDistance} bits | ${before.toLocaleString('en')} | ${after.join(' / ')} |`);
+  }
+  return lines;
+}
+
+const STRATEGIES: StrategyName[] = ['typical-margin', 'margin', 'adma', 'random'];
+
+interface BatchRun {
+  batches: number[][];
+  /** Slots given to a planted copy of a labeled image or of an image earlier in the same batch. */
+  copySlots: number;
+  slots: number;
+}
+
+/** Rounds of the loop core with oracle labels; `filter` null = no near-duplicate filter. */
+async function runBatches(data: PoolData, strategy: StrategyName, filter: NearDuplicateIndex | null, rounds: number, batch: number): Promise<BatchRun> {
+  const n = data.photos.length;
+  const imageIds = Int32Array.from({ length: n }, (_, i) => i);
+  const centres = data.shipped ?? estimatePoolCentres({ imageIds, featuresA: data.featuresA, featuresB: data.featuresB, sourceProbabilities: data.sourceProbabilities, excludedIds: new Set() });
+  const distinctiveness = computeDistinctiveness({ featuresA: data.featuresA, featuresB: data.featuresB, sourceProbabilities: data.sourceProbabilities, centres }, { normalize: true });
+  const core = new LoopCore({ imageIds, featuresA: data.featuresA, featuresB: data.featuresB, sourceProbabilities: data.sourceProbabilities, centres, distinctiveness }, () => ({
+    data: data.featuresB.data as Float32Array,
+    rowShape: [data.featuresB.cols],
+  }));
+  const labeled: number[] = [];
+  const labeledIds = new Set<number>();
+  const seen: string[] = [];
+  let head: HeadWeights | null = null;
+  const out: BatchRun = { batches: [], copySlots: 0, slots: 0 };
+  for (let round = 0; round < rounds; round++) {
+    const selection = core.select({
+      strategy,
+      strategyOptions: {},
+      round,
+      labeledIds,
+      excludedIds: new Set(),
+      labeledClassCount: seen.length,
+      seed: 11,
+      batchSize: batch,
+      ...(filter ? { nearDuplicates: filter } : {}),
+    });
+    const picked = selection.items.map((i) => i.imageId);
+    out.batches.push(picked);
+    const earlier = new Set(labeled);
+    for (const id of picked) {
+      const family = data.photos[id]?.family;
+      if ([...earlier].some((other) => data.photos[other]?.family === family)) out.copySlots++;
+      earlier.add(id);
+      out.slots++;
+    }
+    for (const id of picked) {
+      labeled.push(id);
+      labeledIds.add(id);
+      const label = data.photos[id]?.label as string;
+      if (!seen.includes(label)) seen.push(label);
+    }
+    if (seen.length >= 2) {
+      const { result } = await core.train({ mode: 'light', classes: seen, rows: labeled, labels: labeled.map((id) => seen.indexOf(data.photos[id]?.label as string)), seed: 11, ...(head ? { previous: head } : {}) });
+      head = result.head;
+    }
+  }
+  return out;
+}
+
+/** Per strategy: copy slots without a filter, with the old floor and with the one test; rounds changed on data without copies. */
+async function batchTable(sets: { name: string; data: PoolData; planted: boolean }[], rounds: number, batch: number): Promise<string[]> {
+  const lines = [
+    `Batches of ${batch}, ${rounds} rounds, oracle labels, light head; per cell: slots given to a planted copy of a labeled or same-batch image (sets with copies), or rounds whose batch differs from the unfiltered run's (sets without copies).`,
+    '',
+    `| set | strategy | no filter | old filter (0.99 / 4 bits, no gradients) | one test at the project's threshold (${DEFAULT_NEAR_DUPLICATE_CRITERIA.minSimilarity} / ${DEFAULT_NEAR_DUPLICATE_CRITERIA.maxHammingDistance} bits / gradients ≥ ${DEFAULT_NEAR_DUPLICATE_CRITERIA.minThumbnailCorrelation}) |`,
+    '|---|---|---|---|---|',
   ];
-  for (const [name, minSimilarity, maxHammingDistance] of criteria) {
-    const index = new NearDuplicateIndex(features, codes, items.map((i) => i.hash), { minSimilarity, maxHammingDistance });
-    lines.push(`| ${minSimilarity} / ${maxHammingDistance} bits${name ? ` (${name})` : ''} | ${index.pairs().length} |`);
+  for (const set of sets) {
+    const oldFilter = indexOf(set.data, OLD_BATCH_FLOOR, false);
+    const newFilter = indexOf(set.data, DEFAULT_NEAR_DUPLICATE_CRITERIA, true);
+    for (const strategy of STRATEGIES) {
+      process.stderr.write(`batches: ${set.name} ${strategy}...\n`);
+      const none = await runBatches(set.data, strategy, null, rounds, batch);
+      const old = await runBatches(set.data, strategy, oldFilter, rounds, batch);
+      const now = await runBatches(set.data, strategy, newFilter, rounds, batch);
+      const changed = (run: BatchRun): string => {
+        const differing = run.batches.filter((b, r) => JSON.stringify(b) !== JSON.stringify(none.batches[r])).length;
+        return `${differing} of ${rounds} rounds changed`;
+      };
+      const cells = set.planted
+        ? [`${none.copySlots} of ${none.slots}`, `${old.copySlots} of ${old.slots}`, `${now.copySlots} of ${now.slots}`]
+        : ['—', changed(old), changed(now)];
+      lines.push(`| ${set.name} | ${strategy} | ${cells.join(' | ')} |`);
+    }
   }
   return lines;
 }
@@ -220,23 +345,56 @@ async function main(): Promise<void> {
     ['hymenoptera', join(shared, 'data', 'hymenoptera')],
     ['pbc-blood-cells', join(shared, 'data', 'pbc-blood-cells')],
   ];
+  const mnistDir = join(repoRoot, 'bench', '.work', 'mnist-5000');
   if (!existsSync(join(modelDir, 'model.json')) || !datasets.every(([, dir]) => existsSync(dir))) {
     console.log(`Shared material not found under ${shared} (MobileNet 0.25, data/hymenoptera, data/pbc-blood-cells); nothing to measure.`);
     return;
   }
-  rmSync(work, { recursive: true, force: true });
+  if (!existsSync(mnistDir)) {
+    console.log(`${mnistDir} not found: write it first (npx tsx bench/study/write-mnist-pool.ts).`);
+    return;
+  }
   mkdirSync(work, { recursive: true });
   const originals = Number(argument('--originals', '60'));
-  const out: string[] = [];
-  for (const [name, dir] of datasets) out.push(...(await measureDataset(name, dir, originals)), '');
+  const rounds = Number(argument('--rounds', '6'));
+  const batch = Number(argument('--batch', '20'));
+  // Each table is printed as soon as it is measured.
+  const out = { push: (...lines: string[]) => console.log(lines.join('\n')) };
+  const measured: { name: string; data: PoolData; planted: boolean }[] = [];
+  for (const [name, dir] of datasets) {
+    const { lines, data } = await measureDataset(name, dir, originals);
+    out.push(...lines, '');
+    measured.push({ name: `${name} + copies`, data, planted: true });
+  }
+  const pbc = measured[1]?.data as PoolData;
+  const pbcOriginals = pbc.photos.map((p, row) => ({ p, row })).filter(({ p }) => p.transform === null).map(({ row }) => row);
+  const pick = (m: FeatureMatrix): FeatureMatrix => {
+    const data = new Float32Array(pbcOriginals.length * m.cols);
+    pbcOriginals.forEach((row, k) => data.set(m.data.subarray(row * m.cols, (row + 1) * m.cols), k * m.cols));
+    return createFeatureMatrix(data, pbcOriginals.length, m.cols);
+  };
+  const side = pbc.codes.thumbnails ? pbc.codes.thumbnails.length / pbc.photos.length : 0;
+  const pbcAlone: PoolData = {
+    ...pbc,
+    photos: pbcOriginals.map((row) => pbc.photos[row] as Photo),
+    featuresA: pick(pbc.featuresA),
+    featuresB: pick(pbc.featuresB),
+    sourceProbabilities: pick(pbc.sourceProbabilities),
+    codes: {
+      words: Uint32Array.from(pbcOriginals.flatMap((row) => [pbc.codes.words[2 * row] as number, pbc.codes.words[2 * row + 1] as number])),
+      known: Uint8Array.from(pbcOriginals.map((row) => pbc.codes.known[row] as number)),
+      thumbnails: Uint8Array.from(pbcOriginals.flatMap((row) => [...(pbc.codes.thumbnails as Uint8Array).subarray(row * side, (row + 1) * side)])),
+    },
+  };
+  process.stderr.write('MNIST pool...\n');
+  const mnist = await poolData('mnist-5000', await plant('mnist-5000', mnistDir, 0), join(repoRoot, 'resources', 'starter'));
+  if (!process.argv.includes('--no-mnist-pairs')) out.push(...mnistPairs(mnist), '');
+  out.push(...(await batchTable([...measured, { name: 'MNIST 5,000 (no copies)', data: mnist, planted: false }, { name: 'pbc-blood-cells alone (no copies)', data: pbcAlone, planted: false }], rounds, batch)), '');
   out.push('| pool rows | dims | all pairs (`pairs`) | pairs found | more like this (one row) |', '|---|---|---|---|---|');
   for (const n of process.argv.includes('--big') ? [10_000, 100_000] : [10_000]) {
     process.stderr.write(`timing all pairs at ${n} rows...\n`);
     out.push(syntheticTiming(n));
   }
-  process.stderr.write('pairs among the demo digits...\n');
-  out.push('', ...(await demoPairs()));
-  console.log(out.join('\n'));
 }
 
 await main();

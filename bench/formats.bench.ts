@@ -87,7 +87,7 @@ try {
     places: {},
     log: () => {},
   });
-  adaptation.evaluation.sample(400);
+  await adaptation.duplicates.sampleEvaluation(400);
   // Every photo labeled again for the export (the loop above ended on suggestions, with no labels).
   await importFile(project, files.csv, 'labels', false);
   const transfer = adaptation.transfer;

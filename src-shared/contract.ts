@@ -28,7 +28,7 @@ export type * from './requests/project';
 export type * from './requests/transfer';
 export { RECOMMENDED_STRATEGY, STRATEGY_NAMES, UNCERTAINTY_NAMES } from './requests/loop';
 export { RENDITION_EDGES } from './requests/images';
-export { BATCH_DUPLICATE_FLOOR, DUPLICATE_DEFAULTS, DUPLICATE_SIMILARITY_RANGE } from './requests/duplicates';
+export { duplicateCriteria, DUPLICATE_DEFAULTS, DUPLICATE_SIMILARITY_RANGE } from './requests/duplicates';
 export type { RequestDef, RequestKind, RequestScope };
 export * from './events';
 

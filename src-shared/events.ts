@@ -5,7 +5,7 @@ import type { EngineStatus } from './requests/engine';
 import type { LabelAction } from './requests/labels';
 import type { RoundInfo } from './requests/loop';
 
-export type JobKind = 'scan' | 'download' | 'extract' | 'train' | 'export' | 'check-labels' | 'import';
+export type JobKind = 'scan' | 'download' | 'extract' | 'train' | 'export' | 'check-labels' | 'import' | 'duplicates';
 
 export interface JobProgress {
   jobId: string;

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { AppError } from '../../src-shared/app-error';
-import { BATCH_DUPLICATE_FLOOR, type LoopSettings, type QueueItem, type RoundInfo, type Suggestion } from '../../src-shared/contract';
+import { duplicateCriteria, type LoopSettings, type QueueItem, type RoundInfo, type Suggestion } from '../../src-shared/contract';
 import { isDecided } from '../../src-shared/requests/images';
 import { nextQueryTradeoff, type NextQueryTradeoff } from '../../src-shared/tradeoff';
 import { JobReporter } from '../core/job-reporter';
@@ -140,10 +140,8 @@ export class ActiveLoop {
       excludedIds: [...new Set([...ctx.store.evaluationIds(), ...ctx.project.labels.unsureIds()])],
       labeledClassCount: new Set(labels.values()).size,
       seed: ctx.seed,
-      nearDuplicates: {
-        minSimilarity: Math.max(settings.duplicateSimilarity, BATCH_DUPLICATE_FLOOR.minSimilarity),
-        maxHammingDistance: BATCH_DUPLICATE_FLOOR.maxHammingDistance,
-      },
+      // The one near-duplicate test at the project's threshold, as the Duplicates view shows it.
+      nearDuplicates: duplicateCriteria(settings.duplicateSimilarity),
     });
     if (open) {
       // The expert keeps labeling while the engine ranks: read the batch again now, keep every

@@ -7,13 +7,18 @@
  * accuracy the dashboard shows.
  */
 import { AppError } from '../../src-shared/app-error';
-import { DUPLICATE_DEFAULTS, type DuplicateGroup, type DuplicateReport, type ImageItem, type Leakage, type LeakagePair, type SimilarItem } from '../../src-shared/contract';
+import { duplicateCriteria, type DuplicateGroup, type DuplicateReport, type ImageItem, type Leakage, type LeakagePair, type SimilarItem } from '../../src-shared/contract';
+import { JobReporter } from '../core/job-reporter';
 import type { NearDuplicateCriteria } from '../engine/adma/near-duplicates';
+import type { JobResult } from '../engine/worker-protocol';
 import type { AdaptationContext } from './adaptation-context';
 import type { Evaluation } from './evaluation';
 import type { PoolSession } from './pool-session';
 
 export class Duplicates {
+  /** The running all-pairs search (one at a time: a newer one cancels it). */
+  private search: AbortController | null = null;
+
   constructor(
     private readonly ctx: AdaptationContext,
     private readonly parts: { pool: PoolSession; evaluation: Evaluation },
@@ -21,7 +26,7 @@ export class Duplicates {
 
   /** The criteria of the project: its similarity setting, the default Hamming bound. */
   criteria(minSimilarity?: number): NearDuplicateCriteria {
-    return { minSimilarity: minSimilarity ?? this.ctx.store.settings().duplicateSimilarity, maxHammingDistance: DUPLICATE_DEFAULTS.maxHammingDistance };
+    return duplicateCriteria(minSimilarity ?? this.ctx.store.settings().duplicateSimilarity);
   }
 
   /** Whether the pool (features) is ready for near-duplicate work; false while extraction has nothing yet. */
@@ -64,7 +69,7 @@ export class Duplicates {
     const nearSimilarity = new Map<number, number>();
     let compared = 0;
     if (await this.poolReady()) {
-      const near = await this.ctx.engine().request('loopDuplicates', { criteria });
+      const near = await this.searchPairs(criteria);
       compared = near.compared;
       for (const group of near.groups) {
         const [first, ...rest] = group.imageIds as [number, ...number[]];
@@ -94,11 +99,33 @@ export class Duplicates {
     return {
       minSimilarity: criteria.minSimilarity,
       maxHammingDistance: criteria.maxHammingDistance,
+      minThumbnailCorrelation: criteria.minThumbnailCorrelation,
       groups,
       compared,
       images: images.length,
       millis: Math.round(performance.now() - started),
     };
+  }
+
+  /** The engine's all-pairs search as a `duplicates` job: progress events, cancellable, the worker stays responsive. */
+  private async searchPairs(criteria: NearDuplicateCriteria): Promise<JobResult<'loopDuplicates'>> {
+    this.search?.abort();
+    const controller = new AbortController();
+    this.search = controller;
+    const reporter = new JobReporter(this.ctx.events, 'duplicates');
+    try {
+      return await reporter.run(() => this.ctx.engine().request('loopDuplicates', { criteria }, { signal: controller.signal, onProgress: reporter.forward }));
+    } finally {
+      if (this.search === controller) this.search = null;
+    }
+  }
+
+  /** Cancel the running search for groups; false when none runs. */
+  cancel(): boolean {
+    if (!this.search) return false;
+    this.search.abort();
+    this.search = null;
+    return true;
   }
 
   async similar(imageId: number, count: number): Promise<SimilarItem[]> {
@@ -152,17 +179,33 @@ export class Duplicates {
     const leaked = (await this.leakage()).leakedEvaluationIds;
     if (leaked.length === 0) return { removed: 0, added: 0, size: ctx.store.evaluationIds().size };
     ctx.store.removeEvaluation(leaked);
-    const training = [...ctx.trainingLabels().keys()];
-    const candidates = ctx.allImages().filter((i) => !ctx.store.evaluationIds().has(i.id) && !ctx.trainingLabels().has(i.id));
-    const avoid = new Set<number>();
-    const trainingHashes = new Set(training.map((id) => ctx.project.images.get(id).hash));
-    for (const c of candidates) if (trainingHashes.has(c.hash)) avoid.add(c.id);
-    for (const id of leaked) avoid.add(id);
-    if (training.length > 0 && (await this.poolReady())) {
-      const near = await ctx.engine().request('loopDuplicatesBetween', { criteria: this.criteria(), left: candidates.map((c) => c.id), right: training });
-      for (const p of near) avoid.add(p.left);
-    }
-    const { added, size } = this.parts.evaluation.sample(leaked.length, avoid);
+    const { added, size } = await this.sampleEvaluation(leaked.length, new Set(leaked));
     return { removed: leaked.length, added, size };
+  }
+
+  /**
+   * The evaluation sampler: `count` images in the sample's random order (Evaluation.sampleOrder),
+   * skipping every copy of a training image (same content always; near duplicates once the pool
+   * has features), so the sample does not leak in the first place. Candidates are checked a
+   * chunk at a time (a few times what is still needed), not the whole folder.
+   */
+  async sampleEvaluation(count: number, avoid: ReadonlySet<number> = new Set()): Promise<{ added: number; size: number }> {
+    const { ctx } = this;
+    const order = this.parts.evaluation.sampleOrder(avoid);
+    const training = [...ctx.trainingLabels().keys()];
+    const trainingHashes = new Set(training.map((id) => ctx.project.images.get(id).hash));
+    const near = training.length > 0 && (await this.poolReady());
+    const chosen: number[] = [];
+    for (let start = 0; start < order.length && chosen.length < count; ) {
+      const chunk = order.slice(start, start + Math.max(64, 4 * (count - chosen.length)));
+      start += chunk.length;
+      const copies = new Set(chunk.filter((id) => trainingHashes.has(ctx.project.images.get(id).hash)));
+      if (near) {
+        const pairs = await ctx.engine().request('loopDuplicatesBetween', { criteria: this.criteria(), left: chunk, right: training });
+        for (const p of pairs) copies.add(p.left);
+      }
+      for (const id of chunk) if (!copies.has(id) && chosen.length < count) chosen.push(id);
+    }
+    return this.parts.evaluation.addSample(chosen);
   }
 }

@@ -49,8 +49,12 @@ export class Evaluation {
     return { labeled, correct, confusion: labeled > 0 ? { classIds, counts } : null };
   }
 
-  /** Add a random sample of unlabeled, never-queried images (none of `avoid`) to the evaluation set. */
-  sample(count: number, avoid: ReadonlySet<number> = new Set()): { added: number; size: number } {
+  /**
+   * The images a new evaluation sample draws from, in the seeded random order it takes them:
+   * unlabeled, never queried, not yet in the evaluation set, none of `avoid`. The sampler that
+   * also skips copies of training images is Duplicates.sampleEvaluation.
+   */
+  sampleOrder(avoid: ReadonlySet<number> = new Set()): number[] {
     const { ctx } = this;
     const queried = ctx.store.queriedIds();
     const evaluation = ctx.store.evaluationIds();
@@ -58,10 +62,15 @@ export class Evaluation {
       .list({ kind: 'unlabeled' }, 0, 10_000_000)
       .items.map((i) => i.id)
       .filter((id) => !queried.has(id) && !evaluation.has(id) && !avoid.has(id));
-    const chosen = new SeededRandom(ctx.seed ^ (evaluation.size + 1)).shuffled(candidates).slice(0, count);
-    ctx.store.addEvaluation(chosen);
+    return new SeededRandom(ctx.seed ^ (evaluation.size + 1)).shuffled(candidates);
+  }
+
+  /** Add chosen images (from `sampleOrder`) to the evaluation set. */
+  addSample(chosen: readonly number[]): { added: number; size: number } {
+    const { ctx } = this;
+    ctx.store.addEvaluation([...chosen]);
     ctx.changed('evaluation');
-    return { added: chosen.length, size: evaluation.size + chosen.length };
+    return { added: chosen.length, size: ctx.store.evaluationIds().size };
   }
 
   /**

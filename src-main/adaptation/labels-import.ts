@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
-import type { ImportKind, ImportReport } from '../../src-shared/contract';
+import type { ImportedSuggestionSource, ImportKind, ImportReport } from '../../src-shared/contract';
 import { isInside } from '../media/path-containment';
 import { DEFAULT_HOTKEYS, MAX_CLASS_NAME } from '../project/class-store';
 import { parseLabelsCsv } from '../project/labels-csv';
@@ -269,3 +269,25 @@ function importSuggestions(project: Project, parsed: ParsedFile, source: string)
   report.unmatched.sort((a, b) => a.line - b.line);
   return report;
 }
+
+/** The imports suggestions came from, each with how many suggestions it still gives (latest import first). */
+export function importedSuggestionSources(project: Project): ImportedSuggestionSource[] {
+  return project.db
+    .prepare('SELECT source, COUNT(*) AS count, MAX(imported_at) AS importedAt FROM imported_suggestions GROUP BY source ORDER BY importedAt DESC, source')
+    .all() as ImportedSuggestionSource[];
+}
+
+/**
+ * Remove imported suggestions: those of one import's file (`source`, as listed by
+ * importedSuggestionSources) or all of them. Labels are never touched; suggestions are not
+ * in the label history (an import of them is not undoable either): importing the file again
+ * restores them. Returns how many were removed.
+ */
+export function clearImportedSuggestions(project: Project, source?: string): number {
+  const result = project.db.transaction(() =>
+    source === undefined ? project.db.prepare('DELETE FROM imported_suggestions').run() : project.db.prepare('DELETE FROM imported_suggestions WHERE source = ?').run(source),
+  ).immediate();
+  project.wal.committed();
+  return result.changes;
+}
+

@@ -3,14 +3,14 @@ import type { CalibrationView } from '../../src-shared/contract';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
-import type { ExportReport, ExportRequest, ImportKind, ImportReport } from '../../src-shared/contract';
+import type { ExportReport, ExportRequest, ImportedSuggestionSource, ImportKind, ImportReport } from '../../src-shared/contract';
 import { JobReporter } from '../core/job-reporter';
 import { knownError } from '../core/storage-errors';
 import { abandonExport, completeExport, prepareExportTarget } from '../engine/export/export-target';
 import type { AdaptationContext } from './adaptation-context';
 import type { Evaluation } from './evaluation';
 import { copyImageFolder, labeledImages, labelsCsv, labelsJson, unsureCsv, unsureImages, writeHuggingFace } from './labels-export';
-import { importFile, importLabelsCsv } from './labels-import';
+import { clearImportedSuggestions, importedSuggestionSources, importFile, importLabelsCsv } from './labels-import';
 import { writeLearningCurveFiles } from './learning-curve-image';
 import type { PoolSession } from './pool-session';
 
@@ -110,6 +110,17 @@ export class Transfer {
     if (kind === 'suggestions' && report.suggested > 0) this.ctx.changed('model');
     if (report.evaluation > 0) this.ctx.changed('evaluation');
     return report;
+  }
+
+  importedSuggestions(): ImportedSuggestionSource[] {
+    return importedSuggestionSources(this.ctx.project);
+  }
+
+  /** Remove one import's suggestions (or all); the label view reads suggestions again, as after an import. */
+  clearImportedSuggestions(source?: string): { cleared: number } {
+    const cleared = clearImportedSuggestions(this.ctx.project, source);
+    if (cleared > 0) this.ctx.changed('model');
+    return { cleared };
   }
 }
 

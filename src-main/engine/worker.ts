@@ -194,7 +194,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
 
   async loopDuplicates(args, context) {
     const meter = new ProgressMeter(0);
-    return requirePool().duplicateGroups(args, (done, total) => context.progress('duplicates', meter.update(done, total)));
+    return requirePool().duplicateGroups(args, context.signal, (done, total) => context.progress('duplicates', meter.update(done, total)));
   },
 
   async loopDuplicatesBetween(args) {

@@ -276,6 +276,7 @@ const JOB_FAILED: Record<JobKind, string> = {
   export: 'The export failed',
   'check-labels': 'Checking labels failed',
   import: 'The import failed',
+  duplicates: 'Finding duplicates failed',
 };
 
 /** After a lost connection: re-read everything (other windows may have changed things). */

@@ -4,6 +4,7 @@
  * changes (from any view, undo and redo too) reach the images shown through `apply`.
  */
 import type { DuplicateReport, LabelAction, Leakage, SimilarItem } from '../../src-shared/contract';
+import { AppError } from '../../src-shared/app-error';
 import { call, errorMessage } from '../api/client';
 import { actionChanges, applyLabels } from '../logic/labeling-sequence';
 
@@ -25,6 +26,7 @@ class DuplicatesState {
   #similarLoading = $state(false);
   #leakage = $state<Leakage | null>(null);
   #fixing = $state(false);
+  #cancelled = $state(false);
   #generation = 0;
 
   get report(): DuplicateReport | null {
@@ -52,11 +54,16 @@ class DuplicatesState {
   get fixing(): boolean {
     return this.#fixing;
   }
+  /** The last search was cancelled (the groups shown, if any, are the search's before). */
+  get cancelled(): boolean {
+    return this.#cancelled;
+  }
 
   /** Find the groups (at `minSimilarity`, or the project's threshold); a failure is kept in `error`. */
   async load(minSimilarity?: number): Promise<void> {
     const generation = ++this.#generation;
     this.#loading = true;
+    this.#cancelled = false;
     try {
       const report = await call('duplicates:groups', minSimilarity === undefined ? {} : { minSimilarity });
       if (generation !== this.#generation) return;
@@ -65,10 +72,16 @@ class DuplicatesState {
       this.#error = null;
     } catch (error) {
       if (generation !== this.#generation) return;
-      this.#error = errorMessage(error);
+      if (error instanceof AppError && error.code === 'CANCELLED') this.#cancelled = true;
+      else this.#error = errorMessage(error);
     } finally {
       if (generation === this.#generation) this.#loading = false;
     }
+  }
+
+  /** Stop the running search (the back end's job); the load in flight ends as cancelled. */
+  async cancel(): Promise<void> {
+    await call('duplicates:cancel');
   }
 
   showMore(): void {

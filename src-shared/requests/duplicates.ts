@@ -4,20 +4,18 @@ import { command, id, query } from './request-def';
 import type { ImageItem } from './images';
 
 /**
- * The near-duplicate test's defaults (measured on planted copies of real photos, see
- * bench/README.md "Near duplicates"): layer-B cosine similarity at least MIN_SIMILARITY and
- * thumbnails' difference hashes at most MAX_HAMMING bits apart. The expert moves the
- * similarity (loop settings, `duplicateSimilarity`); the batch filter uses the same value.
+ * The near-duplicate test's defaults (measured on planted copies of real photos and on sets
+ * without copies, see bench/README.md "Near duplicates"): layer-B cosine similarity at least
+ * `minSimilarity`, thumbnails' difference hashes at most `maxHammingDistance` bits apart and
+ * their gradient codes correlated at least `minThumbnailCorrelation`. The expert moves the
+ * similarity (loop settings, `duplicateSimilarity`); the Duplicates view, the leakage check
+ * and the batch filter of every strategy use the same test at that value.
  */
-export const DUPLICATE_DEFAULTS = { minSimilarity: 0.8, maxHammingDistance: 16 } as const;
-/**
- * The batch filter skips only near-certain copies: similarity at least the larger of the
- * project's threshold and this one, thumbnails at most this many bits apart. A slot wrongly
- * withheld silently changes what a strategy (the paper's ADMA) queries, while a copy let through
- * costs one label; at the view's looser defaults 300 MNIST digits (different drawings, no
- * copies) form 1,476 pairs, at these 4 (bench/README.md, "Near duplicates").
- */
-export const BATCH_DUPLICATE_FLOOR = { minSimilarity: 0.99, maxHammingDistance: 4 } as const;
+export const DUPLICATE_DEFAULTS = { minSimilarity: 0.7, maxHammingDistance: 20, minThumbnailCorrelation: 0.95 } as const;
+/** The near-duplicate test at a similarity threshold (the project's `duplicateSimilarity`). */
+export function duplicateCriteria(minSimilarity: number): { minSimilarity: number; maxHammingDistance: number; minThumbnailCorrelation: number } {
+  return { ...DUPLICATE_DEFAULTS, minSimilarity };
+}
 /** The range the expert can move the similarity threshold in. */
 export const DUPLICATE_SIMILARITY_RANGE = { min: 0.5, max: 1 } as const;
 
@@ -34,6 +32,7 @@ export interface DuplicateGroup {
 export interface DuplicateReport {
   minSimilarity: number;
   maxHammingDistance: number;
+  minThumbnailCorrelation: number;
   groups: DuplicateGroup[];
   /** Images compared by features (those with features); exact groups cover every image. */
   compared: number;
@@ -65,7 +64,11 @@ export interface Leakage {
 }
 
 export const duplicatesRequests = {
-  /** Every duplicate group of the project at a similarity threshold (the project's setting when absent). */
+  /**
+   * Every duplicate group of the project at a similarity threshold (the project's setting when
+   * absent). The all-pairs search is a `duplicates` job (progress events); a newer request, or
+   * `duplicates:cancel`, cancels a running one, which then fails with CANCELLED.
+   */
   'duplicates:groups': query(s.object({ minSimilarity: s.optional(s.number({ min: DUPLICATE_SIMILARITY_RANGE.min, max: DUPLICATE_SIMILARITY_RANGE.max })) })).returns<DuplicateReport>(),
   /** The images most similar to one image by features, most similar first. */
   'duplicates:similar': query(s.object({ imageId: id, count: s.int({ min: 1, max: 500 }) })).returns<SimilarItem[]>(),
@@ -73,4 +76,6 @@ export const duplicatesRequests = {
   'duplicates:leakage': query(s.none()).returns<Leakage>(),
   /** Take leaked images out of the evaluation set and add as many fresh ones that duplicate no training image. */
   'duplicates:fixLeakage': command(s.none()).returns<{ removed: number; added: number; size: number }>(),
+  /** Cancel the running search for groups; false when none was running. */
+  'duplicates:cancel': command(s.none()).returns<{ cancelled: boolean }>(),
 } as const;

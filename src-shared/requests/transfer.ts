@@ -45,6 +45,13 @@ export interface ImportReport {
   unmatched: { line: number; path: string; className: string; reason: string }[];
 }
 
+/** The file suggestions were imported from, and how many of its suggestions remain. */
+export interface ImportedSuggestionSource {
+  source: string;
+  count: number;
+  importedAt: string;
+}
+
 /** Import as labels (a labels CSV, class folders, Label Studio, COCO or ADMA JSON) or as suggestions (a prediction CSV). */
 export type ImportKind = 'labels' | 'suggestions';
 
@@ -65,4 +72,8 @@ export const transferRequests = {
   'labels:importCsv': command(s.object({ path: s.string({ min: 1 }), createClasses: s.boolean() })).returns<ImportReport>(),
   /** Import labels from a file or a folder of class folders (the format is recognised), or suggestions from a prediction CSV. */
   'labels:import': command(s.object({ path: s.string({ min: 1 }), kind: s.literal('labels', 'suggestions'), createClasses: s.boolean() })).returns<ImportReport>(),
+  /** The imports suggestions came from, latest first. */
+  'suggestions:importedSources': query(s.none()).returns<ImportedSuggestionSource[]>(),
+  /** Remove the suggestions of one import (`source`) or all imported suggestions; labels are never touched. */
+  'suggestions:clearImported': command(s.object({ source: s.optional(s.string({ min: 1 })) })).returns<{ cleared: number }>(),
 } as const;

@@ -11,6 +11,8 @@ export class FakeEngine implements EnginePort {
   readonly calls: { kind: JobKind; args: unknown }[] = [];
   /** Pool rows of the latest loopPrepare. */
   private poolIds: number[] = [];
+  /** Near duplicates the fake's loopDuplicatesBetween reports: image id -> the image it copies. */
+  readonly nearCopies = new Map<number, number>();
 
   /** The ranking loopSelect answers with (pool order, first taken first): tests change it as a new model would. */
   reorderPool(order: (ids: readonly number[]) => number[]): void {
@@ -53,6 +55,13 @@ export class FakeEngine implements EnginePort {
         return { epochs: 1, loss: 0.1, trainAccuracy: 1, millis: 1, predictions: { imageIds: Int32Array.from(this.poolIds), classIndexes: new Int32Array(this.poolIds.length), probabilities: new Float64Array(this.poolIds.length).fill(0.9) } } as never;
       case 'loopEvaluate':
         return { predicted: [] } as never;
+      case 'loopDuplicatesBetween': {
+        const right = new Set(a.right as number[]);
+        return (a.left as number[]).flatMap((left) => {
+          const original = this.nearCopies.get(left);
+          return original !== undefined && right.has(original) ? [{ left, right: original, similarity: 0.9, exact: false }] : [];
+        }) as never;
+      }
       case 'loopReset':
         return null as never;
       default:

@@ -10,5 +10,6 @@ export function duplicatesHandlers(ws: Workspace): HandlersOf<typeof duplicatesR
     'duplicates:similar': ({ imageId, count }) => duplicates().similar(imageId, count),
     'duplicates:leakage': () => duplicates().leakage(),
     'duplicates:fixLeakage': () => duplicates().fixLeakage(),
+    'duplicates:cancel': () => ({ cancelled: duplicates().cancel() }),
   };
 }

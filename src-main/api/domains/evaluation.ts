@@ -6,7 +6,8 @@ import type { HandlersOf } from './domain-handlers';
 export function evaluationHandlers(ws: Workspace): HandlersOf<typeof evaluationRequests> {
   const evaluation = () => ws.adaptation().evaluation;
   return {
-    'evaluation:sample': ({ count }) => evaluation().sample(count),
+    // The sampler skips copies of training images (Duplicates.sampleEvaluation).
+    'evaluation:sample': ({ count }) => ws.adaptation().duplicates.sampleEvaluation(count),
     'dashboard:get': () => evaluation().dashboard(),
     'quality:suspects': () => ws.adaptation().labelCheck.suspects(),
   };

@@ -28,5 +28,7 @@ export function transferHandlers(ws: Workspace): HandlersOf<typeof transferReque
       if (report.createdClasses.length > 0) ws.classesChanged();
       return report;
     },
+    'suggestions:importedSources': () => adaptation().transfer.importedSuggestions(),
+    'suggestions:clearImported': ({ source }) => adaptation().transfer.clearImportedSuggestions(source),
   };
 }

@@ -1,14 +1,17 @@
 /**
  * Near-duplicate images in a pool: two rows are duplicates when they have the same content
  * hash (exact), or when their layer-B features point the same way (cosine similarity at least
- * `minSimilarity`) AND their thumbnails look alike (difference hashes at most
- * `maxHammingDistance` bits apart). Similarities are cosines of features centred on the
- * pool's mean (centredUnitRows). Features alone call two different photos of the same kind
- * of thing "the same" (two blood cells of one type are often above 0.95); the perceptual check
- * alone confuses images that share a layout. Together they find re-encoded, resized, slightly
- * cropped or brightened copies (bench/duplicates.bench.ts measures recall and precision).
+ * `minSimilarity`) AND their thumbnails look alike: difference hashes at most
+ * `maxHammingDistance` bits apart AND gradient codes correlated at least
+ * `minThumbnailCorrelation` (thumbnail-correlation.ts). Similarities are cosines of features
+ * centred on the pool's mean (centredUnitRows). Features alone call two different photos of
+ * the same kind of thing "the same" (two blood cells of one type are often above 0.95); the
+ * difference hash alone confuses images that share a layout (two drawings of a digit); the
+ * gradient correlation tells those apart. Together they find re-encoded, resized, slightly
+ * cropped or brightened copies and nothing else, so the batch filter can use the expert's
+ * threshold (bench/duplicates.bench.ts measures recall, precision and batches).
  *
- * A row whose difference hash is unknown (its file could not be read) is nobody's near
+ * A row whose perceptual codes are unknown (its file could not be read) is nobody's near
  * duplicate; only its content hash can still make it an exact one.
  *
  * Cost. The perceptual test is two 32-bit popcounts, the cosine one is `d` multiply-adds
@@ -22,25 +25,38 @@
  * (`duplicatesOf`, kept across rounds) and candidates x picked per round; "more like this"
  * (`mostSimilar`) n x d multiply-adds (55 ms at 10,000 images, 0.7 s at 100,000).
  */
+import { AppError } from '../../../src-shared/app-error';
 import { DUPLICATE_DEFAULTS } from '../../../src-shared/contract';
 import { createFeatureMatrix, type FeatureMatrix } from './feature-matrix';
 import { squaredDistancesFromRow, squaredRowDistanceInOrder } from './row-distance';
+import { THUMBNAIL_SIDE, thumbnailCodes, thumbnailCorrelation } from './thumbnail-correlation';
 
 export interface NearDuplicateCriteria {
   /** Cosine similarity of the centred layer-B features, in (0, 1]. */
   minSimilarity: number;
   /** Largest Hamming distance (of 64 bits) between the thumbnails' difference hashes. */
   maxHammingDistance: number;
+  /** Smallest correlation of the thumbnails' gradient codes, in (0, 1] (thumbnail-correlation.ts). */
+  minThumbnailCorrelation: number;
 }
 
 /** The defaults of the contract (measured: bench/README.md, "Near duplicates"). */
 export const DEFAULT_NEAR_DUPLICATE_CRITERIA: NearDuplicateCriteria = { ...DUPLICATE_DEFAULTS };
 
-/** 64-bit difference hashes, two 32-bit words per row (high, low), with a flag per row: known or not. */
+/**
+ * Perceptual codes of the rows: 64-bit difference hashes, two 32-bit words per row (high,
+ * low); grey thumbnails, THUMBNAIL_SIDE^2 bytes per row; a flag per row: known or not.
+ * `thumbnails` is null only for synthetic pools in tests, whose rows have no pixels: then the
+ * gradient check is left out.
+ */
 export interface PerceptualCodes {
   words: Uint32Array;
   known: Uint8Array;
+  thumbnails: Uint8Array | null;
 }
+
+/** Rows whose gradient codes are kept (32 KB each): the rows being compared, most recent first. */
+const CODE_CACHE_ROWS = 1024;
 
 export interface DuplicatePair {
   a: number;
@@ -50,9 +66,15 @@ export interface DuplicatePair {
   exact: boolean;
 }
 
+/** The all-pairs search of `NearDuplicateIndex.pairSearch`, one slice of rows per `next()`. */
+export interface PairSearch extends IterableIterator<{ done: number; total: number }, undefined> {
+  readonly found: DuplicatePair[];
+}
+
 export function assertValidCriteria(criteria: NearDuplicateCriteria): void {
-  const { minSimilarity, maxHammingDistance } = criteria;
+  const { minSimilarity, maxHammingDistance, minThumbnailCorrelation } = criteria;
   if (!(minSimilarity > 0 && minSimilarity <= 1)) throw new RangeError(`The similarity threshold must be in (0, 1]; got ${minSimilarity}.`);
+  if (!(minThumbnailCorrelation > 0 && minThumbnailCorrelation <= 1)) throw new RangeError(`The thumbnail correlation bound must be in (0, 1]; got ${minThumbnailCorrelation}.`);
   if (!Number.isInteger(maxHammingDistance) || maxHammingDistance < 0 || maxHammingDistance > 64) {
     throw new RangeError(`The Hamming distance bound must be a whole number of bits from 0 to 64; got ${maxHammingDistance}.`);
   }
@@ -106,17 +128,19 @@ export class NearDuplicateIndex {
     readonly contentKeys: readonly string[],
     readonly criteria: NearDuplicateCriteria,
     unit?: FeatureMatrix,
+    private readonly gradientCodes: Map<number, Float32Array> = new Map(),
   ) {
     assertValidCriteria(criteria);
-    if (codes.known.length !== features.rows || codes.words.length !== 2 * features.rows || contentKeys.length !== features.rows) {
-      throw new RangeError(`${features.rows} feature rows but ${codes.known.length} perceptual codes and ${contentKeys.length} content keys.`);
+    const rows = features.rows;
+    if (codes.known.length !== rows || codes.words.length !== 2 * rows || contentKeys.length !== rows || (codes.thumbnails && codes.thumbnails.length !== rows * THUMBNAIL_SIDE ** 2)) {
+      throw new RangeError(`${rows} feature rows but ${codes.known.length} perceptual codes and ${contentKeys.length} content keys.`);
     }
     this.unit = unit ?? centredUnitRows(features);
   }
 
-  /** The same pool under other criteria (the unit rows are shared). */
+  /** The same pool under other criteria (the unit rows and the gradient codes are shared). */
   withCriteria(criteria: NearDuplicateCriteria): NearDuplicateIndex {
-    return new NearDuplicateIndex(this.unit, this.codes, this.contentKeys, criteria, this.unit);
+    return new NearDuplicateIndex(this.unit, this.codes, this.contentKeys, criteria, this.unit, this.gradientCodes);
   }
 
   get rows(): number {
@@ -126,6 +150,30 @@ export class NearDuplicateIndex {
   /** Cosine similarity of rows i and j. */
   similarity(i: number, j: number): number {
     return 1 - squaredRowDistanceInOrder(this.unit, i, this.unit, j) / 2;
+  }
+
+  /**
+   * Correlation of rows i and j's thumbnails (thumbnail-correlation.ts); 1 for a synthetic
+   * pool without thumbnails, -1 when either row's codes are unknown.
+   */
+  thumbnailCorrelation(i: number, j: number): number {
+    if (!this.codes.thumbnails) return 1;
+    if (!this.codes.known[i] || !this.codes.known[j]) return -1;
+    return thumbnailCorrelation(this.gradientCode(i), this.gradientCode(j));
+  }
+
+  private gradientCode(row: number): Float32Array {
+    const cache = this.gradientCodes;
+    let code = cache.get(row);
+    if (code) {
+      cache.delete(row); // most recently used last
+    } else {
+      const side = THUMBNAIL_SIDE ** 2;
+      code = thumbnailCodes((this.codes.thumbnails as Uint8Array).subarray(row * side, (row + 1) * side));
+      if (cache.size >= CODE_CACHE_ROWS) cache.delete(cache.keys().next().value as number);
+    }
+    cache.set(row, code);
+    return code;
   }
 
   /** The pair (i, j) if it is a duplicate; null otherwise. */
@@ -138,7 +186,9 @@ export class NearDuplicateIndex {
     const exact = this.exactPair(i, j);
     if (exact) return exact;
     const similarity = this.similarity(i, j);
-    return similarity >= this.criteria.minSimilarity ? { a: i, b: j, similarity, exact: false } : null;
+    if (similarity < this.criteria.minSimilarity) return null;
+    // The dearest test last: only pairs alike by hash and features reach it.
+    return this.thumbnailCorrelation(i, j) >= this.criteria.minThumbnailCorrelation ? { a: i, b: j, similarity, exact: false } : null;
   }
 
   private exactPair(i: number, j: number): DuplicatePair | null {
@@ -154,26 +204,62 @@ export class NearDuplicateIndex {
    * rows so the caller sees progress; see the cost note at the top.
    */
   pairs(rows: ArrayLike<number> | null = null, onProgress?: (done: number, total: number) => void): DuplicatePair[] {
+    const search = this.pairSearch(rows);
+    for (let step = search.next(); !step.done; step = search.next()) onProgress?.(step.value.done, step.value.total);
+    return search.found;
+  }
+
+  /**
+   * `pairs` as a job: the search runs in slices of about `sliceMillis` with a turn of the
+   * event loop between them, so the engine worker answers other requests meanwhile (a batch,
+   * "more like this"); `signal` stops it between slices with CANCELLED.
+   */
+  async pairsInSlices(
+    rows: ArrayLike<number> | null,
+    options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; sliceMillis?: number } = {},
+  ): Promise<DuplicatePair[]> {
+    const search = this.pairSearch(rows, options.sliceMillis);
+    for (const progress of search) {
+      options.onProgress?.(progress.done, progress.total);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (options.signal?.aborted) throw new AppError('CANCELLED', `Finding duplicates was cancelled after ${progress.done} of ${progress.total} images.`);
+    }
+    return search.found;
+  }
+
+  /**
+   * The all-pairs search in slices: each `next()` runs rows for about `sliceMillis` (at least
+   * one row) and reports how many are done, so a caller can yield to its event loop, report
+   * progress and stop between slices (the engine worker's `loopDuplicates` job). `found`
+   * holds the pairs so far, complete when the iterator is done.
+   */
+  pairSearch(rows: ArrayLike<number> | null = null, sliceMillis = 50): PairSearch {
     const list = rows ? Int32Array.from(rows) : Int32Array.from({ length: this.rows }, (_, r) => r);
-    const out: DuplicatePair[] = [];
+    const found: DuplicatePair[] = [];
     const total = list.length;
     const { words, known } = this.codes;
     const max = this.criteria.maxHammingDistance;
-    for (let x = 0; x < total; x++) {
-      const i = list[x] as number;
-      const high = words[2 * i] as number;
-      const low = words[2 * i + 1] as number;
-      const iKnown = known[i] === 1;
-      for (let y = x + 1; y < total; y++) {
-        const j = list[y] as number;
-        // The Hamming bound inlined: it rejects nearly every pair, before any call.
-        if (iKnown && known[j] === 1 && popcount32((high ^ (words[2 * j] as number)) >>> 0) + popcount32((low ^ (words[2 * j + 1] as number)) >>> 0) > max) continue;
-        const pair = this.test(i, j);
-        if (pair) out.push(pair.a < pair.b ? pair : { ...pair, a: pair.b, b: pair.a });
-      }
-      if (onProgress && (x % 256 === 255 || x === total - 1)) onProgress(x + 1, total);
-    }
-    return out;
+    let x = 0;
+    const step = (): IteratorResult<{ done: number; total: number }, undefined> => {
+      if (x >= total) return { done: true, value: undefined };
+      const started = performance.now();
+      do {
+        const i = list[x] as number;
+        const high = words[2 * i] as number;
+        const low = words[2 * i + 1] as number;
+        const iKnown = known[i] === 1;
+        for (let y = x + 1; y < total; y++) {
+          const j = list[y] as number;
+          // The Hamming bound inlined: it rejects nearly every pair, before any call.
+          if (iKnown && known[j] === 1 && popcount32((high ^ (words[2 * j] as number)) >>> 0) + popcount32((low ^ (words[2 * j + 1] as number)) >>> 0) > max) continue;
+          const pair = this.test(i, j);
+          if (pair) found.push(pair.a < pair.b ? pair : { ...pair, a: pair.b, b: pair.a });
+        }
+        x++;
+      } while (x < total && performance.now() - started < sliceMillis);
+      return { done: false, value: { done: x, total } };
+    };
+    return { found, next: step, [Symbol.iterator]() { return this; } };
   }
 
   /** Duplicate pairs with one row from `left` and the other from `right` (a from left, b from right). */

@@ -1,31 +1,47 @@
 /**
- * Difference hashes (dHash) of image thumbnails, the perceptual half of the near-duplicate
- * test (adma/near-duplicates.ts): the image, EXIF-rotated and in grey, shrunk to 9 x 8 pixels;
- * bit (y, x) is set when pixel (x, y) is brighter than its right neighbour. A re-encoded,
- * resized, brightened or slightly cropped copy keeps nearly every bit; a different photo
- * differs in about half of them.
+ * The perceptual codes of images, the thumbnail half of the near-duplicate test
+ * (adma/near-duplicates.ts):
+ * - difference hashes (dHash): the image, EXIF-rotated and in grey, shrunk to 9 x 8 pixels;
+ *   bit (y, x) is set when pixel (x, y) is brighter than its right neighbour. A re-encoded,
+ *   resized, brightened or slightly cropped copy keeps nearly every bit; a different photo
+ *   differs in about half of them (but two drawings of a digit may not);
+ * - grey thumbnails of THUMBNAIL_SIDE^2 bytes, stretched to a square, from which the gradient
+ *   codes of adma/thumbnail-correlation.ts are derived when a pair is compared.
  *
- * Hashes are derived data, cached per content hash in `<project>/.adma/perceptual.db`
- * (deleting it costs recomputation only): one sharp decode per image the first time (with
- * JPEG shrink-on-load, a few milliseconds each: about half a minute for 10,000 images on
- * two cores, five minutes for 100,000), a lookup afterwards.
+ * Codes are derived data, cached per content hash in `<project>/.adma/perceptual.db` (tables
+ * `dhash` and `thumbnail`; deleting the file costs recomputation only): two sharp decodes
+ * per image the first time (with JPEG shrink-on-load, a few milliseconds each), a lookup
+ * afterwards. A cache from before thumbnails existed gets them computed on the next pass.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import pLimit from 'p-limit';
-import sharp from 'sharp';
+import sharp, { type OutputInfo } from 'sharp';
 import type { PerceptualCodes } from '../adma/near-duplicates';
+import { THUMBNAIL_SIDE } from '../adma/thumbnail-correlation';
 
 /** The two 32-bit words (high: rows 0-3, low: rows 4-7) of an image's difference hash. */
-export async function differenceHash(input: string | Buffer): Promise<[number, number]> {
-  const { data, info } = await sharp(input, { failOn: 'none', animated: false, pages: 1 })
+function greySquare(input: string | Buffer, width: number, height: number): Promise<{ data: Buffer; info: OutputInfo }> {
+  return sharp(input, { failOn: 'none', animated: false, pages: 1 })
     .rotate()
     .flatten({ background: '#ffffff' })
     .greyscale()
-    .resize(9, 8, { fit: 'fill', kernel: 'cubic' })
+    .resize(width, height, { fit: 'fill', kernel: 'cubic' })
     .raw()
     .toBuffer({ resolveWithObject: true });
+}
+
+/** The grey thumbnail (THUMBNAIL_SIDE^2 bytes, row-major) of the image, stretched to a square. */
+export async function greyThumbnail(input: string | Buffer): Promise<Uint8Array> {
+  const { data, info } = await greySquare(input, THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+  const out = new Uint8Array(THUMBNAIL_SIDE * THUMBNAIL_SIDE);
+  for (let i = 0; i < out.length; i++) out[i] = data[i * info.channels] as number;
+  return out;
+}
+
+export async function differenceHash(input: string | Buffer): Promise<[number, number]> {
+  const { data, info } = await greySquare(input, 9, 8);
   const channels = info.channels;
   const words: [number, number] = [0, 0];
   for (let y = 0; y < 8; y++) {
@@ -49,13 +65,13 @@ export function perceptualStorePath(projectDir: string): string {
 export interface HashedFile {
   /** Content hash (the cache key). */
   hash: string;
-  /** Absolute path; without one the image's code stays unknown unless cached. */
+  /** Absolute path; without one the image's codes stay unknown unless cached. */
   path?: string;
 }
 
 /**
- * Difference hashes of `files` in order, from the cache or computed (four files at a time)
- * and cached. A file that cannot be decoded gets an unknown code (and is tried again next time).
+ * Perceptual codes of `files` in order, from the cache or computed (four files at a time)
+ * and cached. A file that cannot be decoded gets unknown codes (and is tried again next time).
  */
 export async function perceptualCodes(
   projectDir: string,
@@ -68,32 +84,40 @@ export async function perceptualCodes(
   try {
     db.pragma('journal_mode = WAL');
     db.exec('CREATE TABLE IF NOT EXISTS dhash (hash TEXT PRIMARY KEY, high INTEGER NOT NULL, low INTEGER NOT NULL) WITHOUT ROWID');
+    db.exec('CREATE TABLE IF NOT EXISTS thumbnail (hash TEXT PRIMARY KEY, side INTEGER NOT NULL, pixels BLOB NOT NULL) WITHOUT ROWID');
+    const side = THUMBNAIL_SIDE * THUMBNAIL_SIDE;
     const words = new Uint32Array(files.length * 2);
     const known = new Uint8Array(files.length);
-    const get = db.prepare('SELECT high, low FROM dhash WHERE hash = ?');
+    const thumbnails = new Uint8Array(files.length * side);
+    const getHash = db.prepare('SELECT high, low FROM dhash WHERE hash = ?');
+    const getThumbnail = db.prepare('SELECT pixels FROM thumbnail WHERE hash = ? AND side = ?');
     const todo: number[] = [];
     files.forEach((file, i) => {
-      const row = get.get(file.hash) as { high: number; low: number } | undefined;
-      if (row) {
-        words[2 * i] = row.high;
-        words[2 * i + 1] = row.low;
+      const hash = getHash.get(file.hash) as { high: number; low: number } | undefined;
+      const thumbnail = getThumbnail.get(file.hash, THUMBNAIL_SIDE) as { pixels: Buffer } | undefined;
+      if (hash && thumbnail?.pixels.length === side) {
+        words[2 * i] = hash.high;
+        words[2 * i + 1] = hash.low;
+        thumbnails.set(thumbnail.pixels, i * side);
         known[i] = 1;
       } else if (file.path) todo.push(i);
     });
-    const put = db.prepare('INSERT OR REPLACE INTO dhash (hash, high, low) VALUES (?, ?, ?)');
+    const putHash = db.prepare('INSERT OR REPLACE INTO dhash (hash, high, low) VALUES (?, ?, ?)');
+    const putThumbnail = db.prepare('INSERT OR REPLACE INTO thumbnail (hash, side, pixels) VALUES (?, ?, ?)');
     const limit = pLimit(4);
     let done = 0;
-    const fresh: [string, number, number][] = [];
+    const fresh: { hash: string; high: number; low: number; pixels: Uint8Array }[] = [];
     await Promise.all(
       todo.map((i) =>
         limit(async () => {
           const file = files[i] as HashedFile;
           try {
-            const [high, low] = await differenceHash(file.path as string);
+            const [[high, low], pixels] = await Promise.all([differenceHash(file.path as string), greyThumbnail(file.path as string)]);
             words[2 * i] = high;
             words[2 * i + 1] = low;
+            thumbnails.set(pixels, i * side);
             known[i] = 1;
-            fresh.push([file.hash, high, low]);
+            fresh.push({ hash: file.hash, high, low, pixels });
           } catch {
             // unreadable now: unknown, so never called a near duplicate
           }
@@ -102,8 +126,13 @@ export async function perceptualCodes(
         }),
       ),
     );
-    db.transaction(() => fresh.forEach((row) => put.run(...row)))();
-    return { words, known };
+    db.transaction(() => {
+      for (const row of fresh) {
+        putHash.run(row.hash, row.high, row.low);
+        putThumbnail.run(row.hash, THUMBNAIL_SIDE, Buffer.from(row.pixels.buffer, row.pixels.byteOffset, row.pixels.byteLength));
+      }
+    })();
+    return { words, known, thumbnails };
   } finally {
     db.close();
   }

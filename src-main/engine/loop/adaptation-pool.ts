@@ -211,18 +211,19 @@ export class AdaptationPool {
   /** The near-duplicate index of the pool under `criteria`. */
   nearDuplicates(criteria: NearDuplicateCriteria = DEFAULT_NEAR_DUPLICATE_CRITERIA): NearDuplicateIndex {
     const cached = this.duplicates;
-    if (cached && cached.criteria.minSimilarity === criteria.minSimilarity && cached.criteria.maxHammingDistance === criteria.maxHammingDistance) return cached;
+    const same = (Object.keys(criteria) as (keyof NearDuplicateCriteria)[]).every((key) => cached?.criteria[key] === criteria[key]);
+    if (cached && same) return cached;
     const index = cached ? cached.withCriteria(criteria) : new NearDuplicateIndex(this.featuresB, this.codes, this.hashes, criteria);
     this.duplicates = index;
     return index;
   }
 
-  /** Duplicate groups among the pool images (all of them, or those given). */
-  duplicateGroups(args: LoopDuplicatesArgs, onProgress: (done: number, total: number) => void): LoopDuplicatesResult {
+  /** Duplicate groups among the pool images (all of them, or those given), searched in slices (`pairsInSlices`): cancellable, the worker stays responsive. */
+  async duplicateGroups(args: LoopDuplicatesArgs, signal: AbortSignal, onProgress: (done: number, total: number) => void): Promise<LoopDuplicatesResult> {
     const started = performance.now();
     const index = this.nearDuplicates(args.criteria);
     const rows = args.imageIds ? this.rowsOf(args.imageIds) : null;
-    const groups = duplicateGroups(index.pairs(rows, onProgress));
+    const groups = duplicateGroups(await index.pairsInSlices(rows, { signal, onProgress }));
     return {
       groups: groups.map((g) => ({ imageIds: g.rows.map((r) => this.imageIds[r] as number), minSimilarity: g.minSimilarity, exact: g.exact })),
       compared: rows ? rows.length : this.imageIds.length,

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdaptationStore } from '../../../src-main/adaptation/adaptation-store';
 import { labeledImages } from '../../../src-main/adaptation/labels-export';
-import { importFile } from '../../../src-main/adaptation/labels-import';
+import { clearImportedSuggestions, importedSuggestionSources, importFile } from '../../../src-main/adaptation/labels-import';
 import { Project } from '../../../src-main/project/project';
 import { exportService } from '../../faults/support/export-service';
 import { tempDir } from '../../support/image-folder';
@@ -213,4 +213,35 @@ describe.skipIf(!haveData)(`label formats on real photos${haveData ? '' : ' — 
     store.addEvaluation([idOf(project, entries[0]![0])]);
     expect(store.suggestion(idOf(project, entries[0]![0]))).toBeNull();
   });
+
+  it('clears imported suggestions of one import or all of them, leaving labels and the other import alone', async () => {
+    const project = await photoProject();
+    const ants = project.classes.create('ants', undefined);
+    project.classes.create('bees', undefined);
+    const entries = [...truth.entries()];
+    const dir = tempDir();
+    const write = (name: string, rows: [string, string][]): string => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, ['path,class,probability', ...rows.map(([rel, cls]) => `${rel},${cls},0.7`)].join('\n'));
+      return file;
+    };
+    await importFile(project, write('first.csv', entries.slice(0, 10)), 'suggestions', false);
+    await importFile(project, write('second.csv', entries.slice(10, 14)), 'suggestions', false);
+    const labeledId = idOf(project, entries[0]![0]);
+    project.setLabels([labeledId], ants.id);
+    expect(importedSuggestionSources(project).map((s) => [s.source, s.count]).sort()).toEqual([['first.csv', 10], ['second.csv', 4]]);
+
+    expect(clearImportedSuggestions(project, 'first.csv')).toBe(10);
+    const store = new AdaptationStore(project.db);
+    expect(store.suggestion(idOf(project, entries[1]![0]))).toBeNull();
+    expect(store.suggestion(idOf(project, entries[10]![0]))).toMatchObject({ source: 'imported', probability: 0.7 });
+    expect(importedSuggestionSources(project).map((s) => s.source)).toEqual(['second.csv']);
+    expect(clearImportedSuggestions(project, 'no-such.csv')).toBe(0);
+
+    expect(clearImportedSuggestions(project)).toBe(4);
+    expect(importedSuggestionSources(project)).toEqual([]);
+    expect(project.summary().importedSuggestionCount).toBe(0);
+    expect(project.images.get(labeledId).classId).toBe(ants.id);
+  });
 });
+

@@ -11,9 +11,10 @@ import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DUPLICATE_DEFAULTS } from '../../../src-shared/contract';
 import { createFeatureMatrix } from '../../../src-main/engine/adma/feature-matrix';
+import { THUMBNAIL_SIDE } from '../../../src-main/engine/adma/thumbnail-correlation';
 import { duplicateGroups, hammingDistance, NearDuplicateIndex, type PerceptualCodes } from '../../../src-main/engine/adma/near-duplicates';
 import { initBackend } from '../../../src-main/engine/backend';
-import { differenceHash, perceptualCodes } from '../../../src-main/engine/features/difference-hash';
+import { differenceHash, greyThumbnail, perceptualCodes } from '../../../src-main/engine/features/difference-hash';
 import { extractFeatures } from '../../../src-main/engine/features/extract-features';
 import { FeatureStore, featureLayoutOf } from '../../../src-main/engine/features/feature-store';
 import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
@@ -96,12 +97,14 @@ describe.skipIf(!ready)(`near duplicates of real photos${ready ? '' : ` (${hasMo
     expect(mean).toBeGreaterThan(24);
   });
 
-  it('caches the hashes by content: a file gone since is still known, and an unreadable one is unknown', async () => {
+  it('caches the hashes and thumbnails by content: a file gone since is still known, and an unreadable one is unknown', async () => {
     const gone = photos.find((p) => p.copy === 'jpeg q40') as Photo;
     const bytes = await differenceHash(gone.path);
+    const thumbnail = await greyThumbnail(gone.path);
     unlinkSync(gone.path);
     const again = await perceptualCodes(dir, [gone, { hash: 'not-an-image', path: join(dir, 'features.db') }]);
     expect([again.words[0], again.words[1]]).toEqual(bytes);
+    expect(Array.from(again.thumbnails?.subarray(0, THUMBNAIL_SIDE ** 2) ?? [])).toEqual(Array.from(thumbnail));
     expect(Array.from(again.known)).toEqual([1, 0]);
   });
 });

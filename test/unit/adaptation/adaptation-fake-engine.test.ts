@@ -122,7 +122,7 @@ describe('adaptation with a fake engine', () => {
     // Labels and the evaluation set do not rebuild the pool.
     const round = adaptation.loop.currentRound()!;
     project.setLabels([round.items[0]!.imageId], project.classes.list()[0]!.id);
-    adaptation.evaluation.sample(2);
+    await adaptation.duplicates.sampleEvaluation(2);
     await adaptation.loop.nextRound();
     expect(engine.count('loopPrepare')).toBe(1);
 
@@ -172,7 +172,7 @@ describe('adaptation with a fake engine', () => {
 
   it('the dashboard curve has one point per training-label count, from the latest version at that count', async () => {
     const { project, adaptation, ant, bee } = await setup();
-    adaptation.evaluation.sample(2);
+    await adaptation.duplicates.sampleEvaluation(2);
     const evaluation = [...adaptation.store.evaluationIds()];
     project.setLabels(evaluation, ant.id);
     adaptation.loop.updateSettings({ batchSize: 4 });
@@ -247,7 +247,7 @@ describe('adaptation with a fake engine', () => {
 
   it('never suggests a class for an evaluation image, however it is reached (the honest estimate stays unbiased)', async () => {
     const { project, adaptation, ant, bee } = await setup();
-    adaptation.evaluation.sample(3);
+    await adaptation.duplicates.sampleEvaluation(3);
     const evaluation = project.images.list({ kind: 'evaluation' }, 0, 100).items.map((i) => i.id);
     expect(evaluation).toHaveLength(3);
     adaptation.loop.updateSettings({ batchSize: 4 });
@@ -285,7 +285,7 @@ describe('adaptation with a fake engine', () => {
     at(1);
     const { project, adaptation, ant, bee } = await setup();
     const wasp = project.classes.create('wasp', undefined);
-    adaptation.evaluation.sample(2);
+    await adaptation.duplicates.sampleEvaluation(2);
     const evaluation = [...adaptation.store.evaluationIds()];
     project.setLabels(evaluation, wasp.id); // evaluation labels are not training labels
     adaptation.loop.updateSettings({ batchSize: 3 });
@@ -305,5 +305,25 @@ describe('adaptation with a fake engine', () => {
       [0, 1],
     ]);
     expect(adaptation.store.rounds(1).map((r) => r.classesLabeled)).toEqual([2]);
+  });
+
+  it('samples the evaluation set without copies of training images: same content always, near duplicates from the engine', async () => {
+    const { root, project, engine, adaptation, ant } = await setup();
+    const images = () => project.images.list({ kind: 'all' }, 0, 100).items;
+    // A byte-identical copy of the first image; the fake engine calls the second image a near copy of the third.
+    const [first, second, third] = images();
+    fs.copyFileSync(path.join(root, first!.relPath), path.join(root, 'copy-of-first.png'));
+    adaptation.onScanned(await project.rescan());
+    const copy = images().find((i) => i.relPath === 'copy-of-first.png')!;
+    engine.nearCopies.set(second!.id, third!.id);
+    const valid = new Set(images().map((i) => i.id));
+    project.labels.set([first!.id, third!.id], ant.id, valid, true);
+    // Every unlabeled image but the two copies.
+    const sample = await adaptation.duplicates.sampleEvaluation(100);
+    const evaluation = adaptation.store.evaluationIds();
+    expect(sample).toEqual({ added: 13 - 2 - 2, size: 13 - 2 - 2 });
+    expect(evaluation.has(copy.id)).toBe(false);
+    expect(evaluation.has(second!.id)).toBe(false);
+    expect((await adaptation.duplicates.leakage()).pairs).toEqual([]);
   });
 });

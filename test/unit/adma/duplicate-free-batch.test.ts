@@ -68,11 +68,33 @@ describe('duplicate-free batches, every strategy', () => {
       it(`${name}, ${scenario}: without near duplicates in the pool the batch is exactly the strategy's own`, () => {
         const { nearDuplicates: _, ...unfiltered } = ctx;
         expect(clean.index.pairs()).toEqual([]);
-        expect(clean.index.withCriteria({ minSimilarity: 0.9, maxHammingDistance: 6 }).pairs().length).toBeGreaterThan(50);
+        expect(clean.index.withCriteria({ minSimilarity: 0.9, maxHammingDistance: 6, minThumbnailCorrelation: 0.9 }).pairs().length).toBeGreaterThan(50);
         expect(createStrategy(name).select(ctx, 40)).toEqual(createStrategy(name).select(unfiltered, 40));
       });
     }
   }
+
+  it('leaves a batch without a copy exactly the strategy\'s own, even where the test pairs unpicked images with labeled ones', () => {
+    // A loose test pairs many images of the clean pool (rows drawn around one source class): none is a copy.
+    const loose = clean.index.withCriteria({ minSimilarity: 0.9, maxHammingDistance: 6, minThumbnailCorrelation: 0.9 });
+    const labeledRows = Array.from({ length: 6 }, (_, k) => k * 61);
+    const labeled = new Set(labeledRows.map((row) => clean.pool.imageIds[row] as number));
+    const ctx = selectionContextFor(clean.pool, { round: 4, labeledIds: labeled, distinctiveness: computeDistinctiveness(clean.pool), nearDuplicates: loose });
+    const { nearDuplicates: _, ...unfiltered } = ctx;
+    const paired = Array.from({ length: clean.index.rows }, (_, row) => row).filter((row) => !labeledRows.includes(row) && loose.firstDuplicateIn(row, labeledRows) >= 0);
+    expect(paired.length).toBeGreaterThan(0);
+    let untouched = 0;
+    for (const name of STRATEGY_NAMES) {
+      const own = createStrategy(name).select(unfiltered, 8);
+      const rows = own.items.map((i) => i.row);
+      const holdsPair = rows.some((row, k) => loose.firstDuplicateIn(row, labeledRows) >= 0 || loose.firstDuplicateIn(row, rows.slice(0, k)) >= 0);
+      if (holdsPair) continue;
+      untouched++;
+      expect(createStrategy(name).select(ctx, 8), name).toEqual(own);
+    }
+    // Among them the clustering strategies, whose clusters would move if paired images were taken out up front.
+    expect(untouched).toBeGreaterThan(3);
+  });
 
   it('ADMA keeps the paper ranking: its batch is the top of the full ranking with duplicates skipped', () => {
     const [, ctx] = scenarios(planted)[1] as [string, SelectionContext];

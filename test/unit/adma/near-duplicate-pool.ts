@@ -48,7 +48,7 @@ export function plantedPool(options: { images: number; plant: number; seed: numb
     words[2 * copy] = ((words[2 * original] as number) ^ (1 << Math.floor(random() * 32))) >>> 0;
     words[2 * copy + 1] = ((words[2 * original + 1] as number) ^ (1 << Math.floor(random() * 32))) >>> 0;
   }
-  const codes: PerceptualCodes = { words, known: new Uint8Array(n).fill(1) };
+  const codes: PerceptualCodes = { words, known: new Uint8Array(n).fill(1), thumbnails: null };
   const pool: SyntheticPool = {
     ...base,
     featuresA: withCopies(base.featuresA, copies, noise),
@@ -57,6 +57,6 @@ export function plantedPool(options: { images: number; plant: number; seed: numb
     targetProbabilities: withCopies(base.targetProbabilities, copies, noise),
   };
   const keys = pool.imageIds.map((id) => `content-${id}`);
-  const index = new NearDuplicateIndex(pool.featuresB, codes, keys, { minSimilarity: 0.975, maxHammingDistance: 6 });
+  const index = new NearDuplicateIndex(pool.featuresB, codes, keys, { minSimilarity: 0.975, maxHammingDistance: 6, minThumbnailCorrelation: 0.9 });
   return { pool, index, copyOf: new Map(copies) };
 }

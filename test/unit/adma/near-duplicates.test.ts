@@ -4,7 +4,7 @@ import { duplicateGroups, hammingDistance, NearDuplicateIndex, type PerceptualCo
 import { plantedPool } from './near-duplicate-pool';
 
 function codesOf(pairs: [number, number][], known?: number[]): PerceptualCodes {
-  return { words: Uint32Array.from(pairs.flat()), known: Uint8Array.from(known ?? pairs.map(() => 1)) };
+  return { words: Uint32Array.from(pairs.flat()), known: Uint8Array.from(known ?? pairs.map(() => 1)), thumbnails: null };
 }
 
 describe('near-duplicate test', () => {
@@ -27,7 +27,7 @@ describe('near-duplicate test', () => {
     ]);
     // Row 4 has row 0's content, hence its difference hash; its features are made up to show they do not matter.
     const codes = codesOf([[7, 7], [6, 7], [7, 7], [0xffff0000, 7], [7, 7], [0x0f0f0f0f, 0xf0f0f0f0]]);
-    const index = new NearDuplicateIndex(features, codes, ['x', 'y', 'z', 'w', 'x', 'v'], { minSimilarity: 0.99, maxHammingDistance: 2 });
+    const index = new NearDuplicateIndex(features, codes, ['x', 'y', 'z', 'w', 'x', 'v'], { minSimilarity: 0.99, maxHammingDistance: 2, minThumbnailCorrelation: 0.9 });
     expect(index.isDuplicate(0, 1)).toBe(true);
     expect(index.isDuplicate(0, 2)).toBe(false);
     expect(index.isDuplicate(0, 3)).toBe(false);
@@ -35,7 +35,7 @@ describe('near-duplicate test', () => {
     expect(index.similarity(0, 1)).toBeCloseTo(2 / Math.sqrt(4.01), 6);
     expect(index.pairs().map((p) => [p.a, p.b])).toEqual([[0, 1], [0, 4]]);
     expect(duplicateGroups(index.pairs())).toEqual([{ rows: [0, 1, 4], minSimilarity: expect.closeTo(0, 6) as number, exact: false }]);
-    expect(index.withCriteria({ minSimilarity: 0.9999, maxHammingDistance: 2 }).isDuplicate(0, 1)).toBe(false);
+    expect(index.withCriteria({ minSimilarity: 0.9999, maxHammingDistance: 2, minThumbnailCorrelation: 0.9 }).isDuplicate(0, 1)).toBe(false);
     // Equal content with unknown codes (unreadable thumbnails) is still an exact pair.
     const unknown = new NearDuplicateIndex(features, { ...codes, known: Uint8Array.of(0, 1, 1, 1, 0, 1) }, ['x', 'y', 'z', 'w', 'x', 'v'], index.criteria);
     expect(unknown.test(0, 4)).toMatchObject({ exact: true });
@@ -45,7 +45,7 @@ describe('near-duplicate test', () => {
   it('compares features centred on the pool mean: a shared offset does not make rows alike', () => {
     const offset = 100;
     const features = featureMatrixFromRows([[offset + 1, offset], [offset - 1, offset], [offset, offset + 1], [offset, offset - 1]]);
-    const index = new NearDuplicateIndex(features, codesOf([[0, 0], [0, 0], [0, 0], [0, 0]]), ['a', 'b', 'c', 'd'], { minSimilarity: 0.5, maxHammingDistance: 0 });
+    const index = new NearDuplicateIndex(features, codesOf([[0, 0], [0, 0], [0, 0], [0, 0]]), ['a', 'b', 'c', 'd'], { minSimilarity: 0.5, maxHammingDistance: 0, minThumbnailCorrelation: 0.9 });
     expect(index.similarity(0, 1)).toBeCloseTo(-1, 6);
     expect(index.similarity(0, 2)).toBeCloseTo(0, 6);
     expect(index.pairs()).toEqual([]);
@@ -54,9 +54,9 @@ describe('near-duplicate test', () => {
   it('rejects criteria out of range and mismatched shapes', () => {
     const features = createFeatureMatrix(new Float32Array(4), 2, 2);
     const codes = codesOf([[0, 0], [0, 0]]);
-    expect(() => new NearDuplicateIndex(features, codes, ['a', 'b'], { minSimilarity: 0, maxHammingDistance: 3 })).toThrow(/similarity threshold/);
-    expect(() => new NearDuplicateIndex(features, codes, ['a', 'b'], { minSimilarity: 0.9, maxHammingDistance: 65 })).toThrow(/Hamming/);
-    expect(() => new NearDuplicateIndex(features, codes, ['a'], { minSimilarity: 0.9, maxHammingDistance: 3 })).toThrow(/content keys/);
+    expect(() => new NearDuplicateIndex(features, codes, ['a', 'b'], { minSimilarity: 0, maxHammingDistance: 3, minThumbnailCorrelation: 0.9 })).toThrow(/similarity threshold/);
+    expect(() => new NearDuplicateIndex(features, codes, ['a', 'b'], { minSimilarity: 0.9, maxHammingDistance: 65, minThumbnailCorrelation: 0.9 })).toThrow(/Hamming/);
+    expect(() => new NearDuplicateIndex(features, codes, ['a'], { minSimilarity: 0.9, maxHammingDistance: 3, minThumbnailCorrelation: 0.9 })).toThrow(/content keys/);
   });
 
   it('finds exactly the planted copies among all pairs, the same as testing every pair', () => {
@@ -86,9 +86,36 @@ describe('near-duplicate test', () => {
 
   it('ranks the most similar rows by cosine, skipping the row itself and the rows asked to skip', () => {
     const features = featureMatrixFromRows([[1, 0], [0.9, 0.1], [0, 1], [1, 0.5], [-1, 0], [-1.9, -1.6]]);
-    const index = new NearDuplicateIndex(features, codesOf([[0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]]), ['a', 'b', 'c', 'd', 'e', 'f'], { minSimilarity: 0.9, maxHammingDistance: 3 });
+    const index = new NearDuplicateIndex(features, codesOf([[0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]]), ['a', 'b', 'c', 'd', 'e', 'f'], { minSimilarity: 0.9, maxHammingDistance: 3, minThumbnailCorrelation: 0.9 });
     expect(index.mostSimilar(0, 3).map((s) => s.row)).toEqual([1, 3, 2]);
     expect(index.mostSimilar(0, 10, new Set([1])).map((s) => s.row)).toEqual([3, 2, 5, 4]);
     expect(index.mostSimilar(0, 1)[0]?.similarity).toBeCloseTo(0.9 / Math.sqrt(0.82), 6);
+  });
+
+  it('searches all pairs in slices: the same pairs, progress after every slice, other work runs between slices, and a cancel stops it', async () => {
+    const { index } = plantedPool({ images: 300, plant: 20, seed: 5 });
+    const expected = index.pairs();
+    const progress: number[] = [];
+    // Other work of the event loop (as a worker message would be): it runs while the search is between slices.
+    let between = 0;
+    let searching = true;
+    const other = (): void => {
+      between++;
+      if (searching) setImmediate(other);
+    };
+    setImmediate(other);
+    // sliceMillis 0: one row per slice, so every row is a chance for other work.
+    const pairs = await index.pairsInSlices(null, { sliceMillis: 0, onProgress: (done, total) => progress.push(done / total) });
+    searching = false;
+    expect(pairs).toEqual(expected);
+    expect(progress).toHaveLength(300);
+    expect(progress[progress.length - 1]).toBe(1);
+    expect(between).toBeGreaterThan(100);
+
+    const controller = new AbortController();
+    let slices = 0;
+    const cancelled = index.pairsInSlices(null, { sliceMillis: 0, signal: controller.signal, onProgress: () => ++slices === 10 && controller.abort() });
+    await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED', message: expect.stringMatching(/after 10 of 300 images/) as string });
+    expect(slices).toBe(10);
   });
 });

@@ -3,6 +3,7 @@
  * from request answers and from the project changes it declares in `follows`.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../../src-shared/app-error';
 import { useBridge } from '../../../src-renderer/api/bridge';
 import { classes } from '../../../src-renderer/stores/classes.svelte';
 import { dashboard } from '../../../src-renderer/stores/dashboard.svelte';
@@ -28,7 +29,13 @@ function fakeApi(): RawApi {
         sent.push(String(key));
         const answer = answers.get(String(key));
         if (!answer) return { ok: false, error: { code: 'INTERNAL', message: `no fake answer for ${String(key)}` } };
-        return { ok: true, value: answer(args) };
+        try {
+          return { ok: true, value: answer(args) };
+        } catch (error) {
+          // An answer that throws an AppError is the back end's failure with that code.
+          if (error instanceof AppError) return { ok: false, error: error.toData() };
+          throw error;
+        }
       };
     },
   });
@@ -312,6 +319,7 @@ describe('duplicates store', () => {
   const report = (minSimilarity: number): DuplicateReport => ({
     minSimilarity,
     maxHammingDistance: 16,
+    minThumbnailCorrelation: 0.97,
     groups: [{ kind: 'near', minSimilarity: 0.93, items: [image(1), image(2), image(3)], evaluationIds: [3] }],
     compared: 10,
     images: 10,
@@ -347,6 +355,28 @@ describe('duplicates store', () => {
     answers.delete('duplicates:similar');
     await expect(duplicates.findSimilar(1, 'img-1.png')).rejects.toThrow();
     expect(duplicates.similar).toBeNull();
+  });
+
+  it('a cancelled search keeps the groups shown before and says so; cancel asks the back end', async () => {
+    duplicates.clear();
+    answers.set('duplicates:groups', () => report(0.8));
+    await duplicates.load();
+    answers.set('duplicates:groups', () => {
+      throw new AppError('CANCELLED', 'Finding duplicates was cancelled after 256 of 900 images.');
+    });
+    answers.set('duplicates:cancel', () => ({ cancelled: true }));
+    sent.length = 0;
+    await duplicates.cancel();
+    expect(sent).toEqual(['duplicates:cancel']);
+    await duplicates.load(0.75);
+    expect(duplicates.cancelled).toBe(true);
+    expect(duplicates.error).toBeNull();
+    expect(duplicates.loading).toBe(false);
+    expect(duplicates.report?.minSimilarity).toBe(0.8);
+    answers.set('duplicates:groups', () => report(0.75));
+    await duplicates.load(0.75);
+    expect(duplicates.cancelled).toBe(false);
+    expect(duplicates.report?.minSimilarity).toBe(0.75);
   });
 
   it('reads the leakage again after its fix', async () => {
