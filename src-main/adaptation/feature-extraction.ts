@@ -31,7 +31,7 @@ export class FeatureExtraction {
     const source = ctx.source();
     if (!source || ctx.isClosed) return;
     this.running?.cancel();
-    const items = ctx.allImages().map((i) => ({ hash: i.hash, path: path.join(ctx.project.root, ...i.relPath.split('/')) }));
+    const items = ctx.imageFiles().map((i) => ({ hash: i.hash, path: path.join(ctx.project.root, ...i.relPath.split('/')) }));
     const deep = ctx.store.settings().mode === 'deep';
     const reporter = new JobReporter(ctx.events, 'extract');
     this.state = { state: 'running', done: 0, total: items.length, failed: 0, message: null };

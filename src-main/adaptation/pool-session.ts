@@ -35,7 +35,7 @@ export class PoolSession {
       .request('loopPrepare', {
         projectDir: ctx.project.root,
         model: source,
-        items: ctx.allImages().map((i) => ({ imageId: i.id, hash: i.hash, path: join(ctx.project.root, i.relPath) })),
+        items: ctx.imageFiles().map((i) => ({ imageId: i.id, hash: i.hash, path: join(ctx.project.root, i.relPath) })),
         deep: ctx.store.settings().mode === 'deep',
         excludedIds: [...ctx.store.evaluationIds()],
         centres: ctx.store.centres(modelId),

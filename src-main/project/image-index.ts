@@ -184,6 +184,15 @@ export class ImageIndex {
     return { total, items: rows.map(toItem) };
   }
 
+  /**
+   * Every present image's id, path and content hash, in the listing's default order (by
+   * path): what feature extraction and the engine's pool need, without the listing's joins
+   * and items (listing 100,000 images that way held the host's main thread for seconds).
+   */
+  files(): { id: number; relPath: string; hash: string }[] {
+    return this.db.prepare('SELECT id, rel_path AS relPath, hash FROM images WHERE present = 1 ORDER BY rel_path').all() as { id: number; relPath: string; hash: string }[];
+  }
+
   /** Every id the filter matches (a selection over the whole filter result, resolved here rather than in the view). */
   idsMatching(filter: ImageFilter): number[] {
     const { where, params } = filterSql(filter);

@@ -69,3 +69,18 @@ describe('image list sorts and filters', () => {
     expect(project.images.idsMatching({ kind: 'class', classId: ant.id })).toEqual([ids[2]]);
   });
 });
+
+describe('image files for extraction and the pool', () => {
+  it('lists every present image with its path and hash, in the listing order, without removed ones', async () => {
+    const root = await imageFolder(6);
+    const project = Project.open(root, true);
+    projects.push(project);
+    await project.rescan();
+    const removed = fs.readdirSync(root).filter((f) => !f.startsWith('.')).sort()[2]!;
+    fs.rmSync(path.join(root, removed));
+    await project.rescan();
+    const listed = project.images.list({ kind: 'all' }, 0, 100).items;
+    expect(listed).toHaveLength(5);
+    expect(project.images.files()).toEqual(listed.map((i) => ({ id: i.id, relPath: i.relPath, hash: i.hash })));
+  });
+});
