@@ -189,5 +189,31 @@ test('mark unsure by key, export with a split, import into a fresh project: ever
     await expect(page.getByTestId('gallery-count')).toHaveText(`${expected.length} images`);
     for (const name of expected) await expect(page.getByRole('button', { name: `${name}, ${cls}` })).toBeVisible();
   }
+
+  // Another model's predictions as suggestions, listed by file in the dialog, then cleared.
+  const predictions = path.join(work, 'other-model.csv');
+  const predicted = [...truth.keys()].slice(0, 3);
+  await fs.writeFile(predictions, ['path,class,probability', ...predicted.map((name) => `${name},ants,0.8`)].join('\n'));
+  const openSuggestions = async () => {
+    await page.keyboard.press('Alt+6');
+    await page.getByRole('button', { name: 'Import labels…' }).click();
+    await importDialog.getByRole('radio', { name: /Suggestions/ }).check();
+  };
+  await openSuggestions();
+  await expect(importDialog.getByTestId('imported-suggestions-none')).toBeVisible();
+  await importDialog.getByLabel('File or folder').fill(predictions);
+  await importDialog.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(importDialog.getByTestId('import-report')).toContainText(/Suggestions\s*3/);
+  await importDialog.getByRole('button', { name: 'Close' }).click();
+  await openSuggestions();
+  const sources = importDialog.getByTestId('imported-suggestions');
+  await expect(sources).toContainText('other-model.csv');
+  await expect(sources).toContainText('Imported so far (3 suggestions)');
+  await sources.getByRole('button', { name: 'Clear', exact: true }).click();
+  await expect(importDialog.getByRole('alert')).toContainText('Remove 3 imported suggestions from');
+  await shot(page, 'formats-clear-suggestions.png');
+  await importDialog.getByTestId('confirm-clear-suggestions').click();
+  await expect(importDialog.getByTestId('imported-suggestions-none')).toBeVisible();
+  await importDialog.getByRole('button', { name: 'Cancel' }).click();
   expect(problems).toEqual([]);
 });
