@@ -1,7 +1,9 @@
 /**
  * Renders thumbnails and renditions ahead of the labeling position in the background: a
  * bounded queue worked one image at a time (interactive requests keep the other decode
- * slots). When the queue is full the oldest wishes are dropped: the newest position matters.
+ * slots). The newest wish comes first, in its order: the labeler asks again from where they
+ * are, so the images next to them are rendered before older wishes (images a fast labeler has
+ * already passed sink to the back). When the queue is full the lowest in priority are dropped.
  */
 import type { MediaVariant } from '../../src-shared/contract';
 import { readMedia, type MediaSource } from './image-media';
@@ -10,7 +12,8 @@ export const WARM_QUEUE_LIMIT = 200;
 
 export class MediaWarmer {
   private readonly queue: { id: number; variant: MediaVariant }[] = [];
-  private readonly queued = new Set<string>();
+  /** The wish being rendered now (`id/variant`). */
+  private rendering: string | null = null;
   private running: Promise<void> | null = null;
   /** Renders done and failed (a file that cannot be decoded is reported when it is shown). */
   done = 0;
@@ -21,24 +24,30 @@ export class MediaWarmer {
     private readonly limit = WARM_QUEUE_LIMIT,
   ) {}
 
-  /** Queue `ids` (in priority order) for `variant`; returns how many were newly queued. */
+  /**
+   * Queue `ids` (in priority order) for `variant` ahead of every older wish (those of them
+   * already queued move up); returns how many were neither queued nor rendering before and are
+   * queued now.
+   */
   want(ids: readonly number[], variant: MediaVariant): number {
-    let added = 0;
+    const key = (entry: { id: number; variant: MediaVariant }): string => `${entry.id}/${entry.variant}`;
+    const first: { id: number; variant: MediaVariant }[] = [];
+    const wished = new Set<string>();
     for (const id of ids) {
-      const key = `${id}/${variant}`;
-      if (this.queued.has(key)) continue;
-      this.queue.push({ id, variant });
-      this.queued.add(key);
-      added++;
+      const entry = { id, variant };
+      // Already rendering, or wished twice in this call: once is enough.
+      if (key(entry) === this.rendering || wished.has(key(entry))) continue;
+      wished.add(key(entry));
+      first.push(entry);
     }
-    while (this.queue.length > this.limit) {
-      const dropped = this.queue.shift()!;
-      this.queued.delete(`${dropped.id}/${dropped.variant}`);
-    }
+    const before = new Set(this.queue.map(key));
+    const rest = this.queue.filter((entry) => !wished.has(key(entry)));
+    this.queue.splice(0, this.queue.length, ...[...first, ...rest].slice(0, this.limit));
+    const now = new Set(this.queue.map(key));
     this.running ??= this.drain().finally(() => {
       this.running = null;
     });
-    return added;
+    return first.filter((entry) => now.has(key(entry)) && !before.has(key(entry))).length;
   }
 
   get pending(): number {
@@ -52,13 +61,14 @@ export class MediaWarmer {
 
   private async drain(): Promise<void> {
     for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+      this.rendering = `${next.id}/${next.variant}`;
       try {
         await readMedia(this.source, next.id, next.variant);
         this.done++;
       } catch {
         this.failed++;
       } finally {
-        this.queued.delete(`${next.id}/${next.variant}`);
+        this.rendering = null;
       }
     }
   }

@@ -24,8 +24,12 @@ export function thumbUrl(imageId: number): string {
 
 /** Images past the labeling position whose thumbnail and rendition the back end renders ahead. */
 export const PREPARE_AHEAD = 40;
-/** Ask again once this many of the images ahead have not been asked for (one request per batch, not per key). */
-const PREPARE_BATCH = 20;
+/**
+ * Ask again once this many of the images ahead have not been asked for: the whole list ahead
+ * is sent again, so the back end (which serves the newest wish first) renders the images next
+ * to the labeler before those a fast labeler has already passed.
+ */
+const PREPARE_BATCH = 5;
 const prepared = new Set<number>();
 
 /**
@@ -36,9 +40,11 @@ export function prepareAhead(ahead: readonly number[]): void {
   const fresh = ahead.filter((id) => !prepared.has(id));
   if (fresh.length < Math.min(PREPARE_BATCH, ahead.length) || fresh.length === 0) return;
   if (prepared.size > 5000) prepared.clear();
-  for (const id of fresh) prepared.add(id);
-  for (const variant of [renditionVariant(SCREEN_EDGE), 'thumb'] as const) {
-    call('images:prepare', { ids: fresh, variant }).catch(() => {
+  for (const id of ahead) prepared.add(id);
+  // Renditions last, so they come first: a rendition's decode also stores the image's
+  // thumbnail, which then costs nothing.
+  for (const variant of ['thumb', renditionVariant(SCREEN_EDGE)] as const) {
+    call('images:prepare', { ids: [...ahead], variant }).catch(() => {
       for (const id of fresh) prepared.delete(id);
     });
   }

@@ -1,4 +1,4 @@
-/** The background render queue: renders ahead, one at a time, bounded (oldest wishes dropped). */
+/** The background render queue: renders ahead, one at a time, newest wish first, bounded (lowest in priority dropped). */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 describe('media warmer', () => {
-  it('renders the wished thumbnails into the cache, skipping repeats, and drops the oldest wishes past its bound', async () => {
+  it('renders the newest wish first, skipping repeats and the one rendering, and drops the lowest in priority past its bound', async () => {
     const root = await imageFolder(6);
     const project = Project.open(root, true);
     projects.push(project);
@@ -21,15 +21,20 @@ describe('media warmer', () => {
     const ids = items.map((i) => i.id);
 
     const warmer = new MediaWarmer(project, 3);
-    expect(warmer.want(ids, 'thumb')).toBe(6);
-    // Three may wait: the three oldest wishes were dropped, the first kept one is rendering.
+    // Three may be queued, first in priority first: the first starts rendering at once.
+    expect(warmer.want(ids, 'thumb')).toBe(3);
     expect(warmer.pending).toBe(2);
-    expect(warmer.want([ids[5]!], 'thumb')).toBe(0);
+    // A newer wish goes first (the labeler moved on): 4 before the queued 1 and 2, 1 moved up
+    // in its order; the one rendering is not queued again; the bound drops the lowest, 2.
+    expect(warmer.want([ids[4]!, ids[0]!, ids[1]!, ids[4]!], 'thumb')).toBe(1);
+    expect(warmer.pending).toBe(3);
+    expect(warmer.want([ids[3]!], 'thumb')).toBe(1);
+    expect(warmer.pending).toBe(3);
     await warmer.idle();
     const cached = fs.readdirSync(path.join(project.adminDir, 'thumbs'));
     const byHash = (k: number) => cached.some((f) => f.startsWith(items[k]!.hash));
-    expect([0, 1, 2, 3, 4, 5].map(byHash)).toEqual([false, false, false, true, true, true]);
-    expect([warmer.done, warmer.failed]).toEqual([3, 0]);
+    expect([0, 1, 2, 3, 4, 5].map(byHash)).toEqual([true, true, false, true, true, false]);
+    expect([warmer.done, warmer.failed]).toEqual([4, 0]);
 
     // A missing id fails quietly (the view reports it when shown).
     warmer.want([9999], 'screen1280');
