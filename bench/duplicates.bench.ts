@@ -28,8 +28,9 @@ import { fileURLToPath } from 'node:url';
 import sharp, { type Sharp } from 'sharp';
 import { deriveSeed, mulberry32 } from '../src-main/core/seeded-random';
 import { createFeatureMatrix } from '../src-main/engine/adma/feature-matrix';
-import { DEFAULT_NEAR_DUPLICATE_CRITERIA, NearDuplicateIndex, type DuplicatePair, type NearDuplicateCriteria, type PerceptualCodes } from '../src-main/engine/adma/near-duplicates';
+import { DEFAULT_NEAR_DUPLICATE_CRITERIA, hammingDistance, NearDuplicateIndex, type DuplicatePair, type NearDuplicateCriteria, type PerceptualCodes } from '../src-main/engine/adma/near-duplicates';
 import type { FeatureMatrix } from '../src-main/engine/adma/feature-matrix';
+import { THUMBNAIL_SIDE, thumbnailCodes, thumbnailCorrelation } from '../src-main/engine/adma/thumbnail-correlation';
 import { computeDistinctiveness } from '../src-main/engine/adma/distinctiveness';
 import { estimatePoolCentres } from '../src-main/engine/adma/pool-centres';
 import type { StrategyName } from '../src-main/engine/adma/query-strategy';
@@ -340,6 +341,41 @@ async function batchTable(sets: { name: string; data: PoolData; planted: boolean
   return lines;
 }
 
+/**
+ * `--mnist-timing [--rows n]`: only the all-pairs search on the MNIST digits at the defaults, timed
+ * (the Duplicates view's job), with the pairs that pass the hash and features counted and the
+ * gradient test's decisions checked against the unbounded correlation (thumbnailCorrelation).
+ */
+async function mnistTiming(mnistDir: string): Promise<void> {
+  const all = await poolData('mnist-5000', await plant('mnist-5000', mnistDir, 0), join(repoRoot, 'resources', 'starter'));
+  const n = Math.min(all.photos.length, Number(argument('--rows', String(all.photos.length))));
+  const rows = Int32Array.from({ length: n }, (_, r) => r);
+  const index = indexOf(all, DEFAULT_NEAR_DUPLICATE_CRITERIA, true);
+  const heapBefore = process.memoryUsage();
+  const started = performance.now();
+  const found = index.pairs(rows);
+  const seconds = (performance.now() - started) / 1000;
+  const heapAfter = process.memoryUsage();
+  let candidates = 0;
+  let disagreements = 0;
+  const bound = DEFAULT_NEAR_DUPLICATE_CRITERIA.minThumbnailCorrelation;
+  const side = THUMBNAIL_SIDE ** 2;
+  const thumbnails = all.codes.thumbnails as Uint8Array;
+  const codes = new Map<number, Float32Array>();
+  const codeOf = (r: number): Float32Array => codes.get(r) ?? (codes.set(r, thumbnailCodes(thumbnails.subarray(r * side, (r + 1) * side))), codes.get(r) as Float32Array);
+  const foundKeys = new Set(found.map((p) => `${p.a},${p.b}`));
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      if (hammingDistance(all.codes, i, j) > DEFAULT_NEAR_DUPLICATE_CRITERIA.maxHammingDistance || index.similarity(i, j) < DEFAULT_NEAR_DUPLICATE_CRITERIA.minSimilarity) continue;
+      candidates++;
+      const reference = thumbnailCorrelation(codeOf(i), codeOf(j)) >= bound || all.photos[i]?.hash === all.photos[j]?.hash;
+      if (reference !== foundKeys.has(`${i},${j}`)) disagreements++;
+    }
+  }
+  const mb = (x: number): string => `${(x / 2 ** 20).toFixed(0)} MB`;
+  console.log(`| ${n.toLocaleString('en')} MNIST digits | ${candidates.toLocaleString('en')} | ${seconds.toFixed(1)} s | ${found.length} | ${disagreements} | heap ${mb(heapBefore.heapUsed)} → ${mb(heapAfter.heapUsed)}, RSS ${mb(heapAfter.rss)} |`);
+}
+
 async function main(): Promise<void> {
   const datasets: [string, string][] = [
     ['hymenoptera', join(shared, 'data', 'hymenoptera')],
@@ -355,6 +391,7 @@ async function main(): Promise<void> {
     return;
   }
   mkdirSync(work, { recursive: true });
+  if (process.argv.includes('--mnist-timing')) return mnistTiming(mnistDir);
   const originals = Number(argument('--originals', '60'));
   const rounds = Number(argument('--rounds', '6'));
   const batch = Number(argument('--batch', '20'));
