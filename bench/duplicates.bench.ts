@@ -25,6 +25,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import sharp, { type Sharp } from 'sharp';
 import { deriveSeed, mulberry32 } from '../src-main/core/seeded-random';
 import { createFeatureMatrix } from '../src-main/engine/adma/feature-matrix';
@@ -38,7 +39,7 @@ import { LoopCore } from '../src-main/engine/loop/loop-core';
 import { loadShippedCentreSet } from '../src-main/engine/model/shipped-centre-set';
 import type { HeadWeights } from '../src-main/engine/train/head-weights';
 import { activeOnnxRuntime, initBackend } from '../src-main/engine/backend';
-import { perceptualCodes } from '../src-main/engine/features/difference-hash';
+import { perceptualCodes, perceptualStorePath } from '../src-main/engine/features/difference-hash';
 import { extractFeatures } from '../src-main/engine/features/extract-features';
 import { FeatureStore, featureLayoutOf } from '../src-main/engine/features/feature-store';
 import { hashImageFile } from '../src-main/engine/features/image-content-hash';
@@ -376,7 +377,46 @@ async function mnistTiming(mnistDir: string): Promise<void> {
   console.log(`| ${n.toLocaleString('en')} MNIST digits | ${candidates.toLocaleString('en')} | ${seconds.toFixed(1)} s | ${found.length} | ${disagreements} | heap ${mb(heapBefore.heapUsed)} → ${mb(heapAfter.heapUsed)}, RSS ${mb(heapAfter.rss)} |`);
 }
 
+/**
+ * `--memory <rows> inMemory|onDemand`: the engine worker's share of a pool of that many
+ * synthetic rows (256 features, random hashes, a random 64x64 thumbnail each in a perceptual
+ * cache written once under bench/.work/duplicates/memory-<rows>), with its thumbnails in one
+ * array or read on demand: heap and RSS after loading the codes, building the index, and the
+ * duplicates of 1,000 rows. Run each way in its own process.
+ */
+async function memoryMeasure(n: number, kept: 'inMemory' | 'onDemand'): Promise<void> {
+  const dir = join(work, `memory-${n}`);
+  const side = THUMBNAIL_SIDE ** 2;
+  const files = Array.from({ length: n }, (_, i) => ({ hash: `synthetic-${i}` }));
+  if (!existsSync(perceptualStorePath(dir))) {
+    await perceptualCodes(dir, []); // creates the tables
+    const db = new Database(perceptualStorePath(dir));
+    const random = mulberry32(n);
+    const putHash = db.prepare('INSERT INTO dhash (hash, high, low) VALUES (?, ?, ?)');
+    const putThumbnail = db.prepare('INSERT INTO thumbnail (hash, side, pixels) VALUES (?, ?, ?)');
+    db.transaction(() => {
+      for (const { hash } of files) {
+        putHash.run(hash, Math.floor(random() * 2 ** 32), Math.floor(random() * 2 ** 32));
+        putThumbnail.run(hash, THUMBNAIL_SIDE, Buffer.from(Uint8Array.from({ length: side }, () => Math.floor(random() * 256))));
+      }
+    })();
+    db.close();
+  }
+  const random = mulberry32(n + 1);
+  const features = createFeatureMatrix(Float32Array.from({ length: n * 256 }, () => random()), n, 256);
+  const codes = await perceptualCodes(dir, files, undefined, kept);
+  const index = new NearDuplicateIndex(features, codes, files.map((f) => f.hash), DEFAULT_NEAR_DUPLICATE_CRITERIA);
+  let found = 0;
+  for (let row = 0; row < 1000; row++) found += index.duplicatesOf(row).length;
+  globalThis.gc?.();
+  const usage = process.memoryUsage();
+  const mb = (x: number): string => `${(x / 2 ** 20).toFixed(0)} MB`;
+  console.log(`| ${n.toLocaleString('en')} | ${kept} | heap ${mb(usage.heapUsed)} | array buffers ${mb(usage.arrayBuffers)} | RSS ${mb(usage.rss)} | ${found} |`);
+  if (codes.thumbnails && !(codes.thumbnails instanceof Uint8Array)) codes.thumbnails.close();
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--memory')) return memoryMeasure(Number(argument('--memory', '100000')), process.argv.includes('onDemand') ? 'onDemand' : 'inMemory');
   const datasets: [string, string][] = [
     ['hymenoptera', join(shared, 'data', 'hymenoptera')],
     ['pbc-blood-cells', join(shared, 'data', 'pbc-blood-cells')],
@@ -410,7 +450,7 @@ async function main(): Promise<void> {
     pbcOriginals.forEach((row, k) => data.set(m.data.subarray(row * m.cols, (row + 1) * m.cols), k * m.cols));
     return createFeatureMatrix(data, pbcOriginals.length, m.cols);
   };
-  const side = pbc.codes.thumbnails ? pbc.codes.thumbnails.length / pbc.photos.length : 0;
+  const side = pbc.codes.thumbnails instanceof Uint8Array ? pbc.codes.thumbnails.length / pbc.photos.length : 0;
   const pbcAlone: PoolData = {
     ...pbc,
     photos: pbcOriginals.map((row) => pbc.photos[row] as Photo),
