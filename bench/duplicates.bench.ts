@@ -20,6 +20,9 @@
  * unfiltered run's (it must be none: there the filter must leave the paper's ADMA exact).
  *
  * Run: npx tsx bench/duplicates.bench.ts [--originals 60] [--rounds 6] [--batch 20] [--big]
+ * Parts alone: --mnist-timing [--rows n] (the all-pairs search on the MNIST digits, timed and
+ * checked against the full correlation), --synthetic-timing n, and (each way in its own
+ * process) node --expose-gc --import tsx bench/duplicates.bench.ts --memory 100000 inMemory|onDemand.
  * Reads ../shared in place; says so and exits when it is absent.
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
@@ -432,6 +435,7 @@ async function main(): Promise<void> {
   }
   mkdirSync(work, { recursive: true });
   if (process.argv.includes('--mnist-timing')) return mnistTiming(mnistDir);
+  if (process.argv.includes('--synthetic-timing')) return console.log(syntheticTiming(Number(argument('--synthetic-timing', '10000'))));
   const originals = Number(argument('--originals', '60'));
   const rounds = Number(argument('--rounds', '6'));
   const batch = Number(argument('--batch', '20'));
