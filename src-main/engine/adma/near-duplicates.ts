@@ -72,13 +72,18 @@ export interface PerceptualCodes {
 
 /**
  * Rows whose gradient codes are kept (32 KB of codes and 512 bytes of tail norms each, 200 MB
- * at most): computed once, the first time a pair of the row reaches the gradient test, so an
- * all-pairs search over a pool of digits (where most rows get there) computes each row's codes
- * once instead of once per pair; on photos few rows ever get there. Once full, the rows kept
- * stay and the others' codes are computed for each pair (an all-pairs scan would evict every
- * row before its next use, whatever the order of eviction).
+ * at most), least recently used out first: computed the first time a pair of the row reaches
+ * the gradient test, so an all-pairs search over a pool of digits (where most rows get there)
+ * computes a row's codes about once per tile of the scan (SCAN_TILE_ROWS) instead of once per
+ * pair; on photos few rows ever get there.
  */
 const CODE_CACHE_ROWS = 6144;
+/**
+ * The all-pairs scan goes by tiles of this many rows against as many: the two tiles' codes fit
+ * in the cache, so a pool of n rows computes at most n^2 / SCAN_TILE_ROWS codes however many
+ * of its pairs reach the gradient test (about 33,000 at 10,000 rows, some 10 s of the search).
+ */
+const SCAN_TILE_ROWS = CODE_CACHE_ROWS / 2;
 
 /** A row's gradient codes and their tail norms (thumbnail-correlation.ts). */
 interface RowCodes {
@@ -203,7 +208,11 @@ export class NearDuplicateIndex {
   private gradientCode(row: number): RowCodes | null {
     const cache = this.gradientCodes;
     const cached = cache.get(row);
-    if (cached) return cached;
+    if (cached) {
+      cache.delete(row); // most recently used last
+      cache.set(row, cached);
+      return cached;
+    }
     const thumbnails = this.codes.thumbnails;
     if (!thumbnails || !this.codes.known[row]) return null;
     const side = THUMBNAIL_SIDE ** 2;
@@ -211,7 +220,8 @@ export class NearDuplicateIndex {
     if (!thumbnail) return null;
     const codes = thumbnailCodes(thumbnail);
     const entry = { codes, tails: codeTails(codes) };
-    if (cache.size < CODE_CACHE_ROWS) cache.set(row, entry);
+    if (cache.size >= CODE_CACHE_ROWS) cache.delete(cache.keys().next().value as number);
+    cache.set(row, entry);
     return entry;
   }
 
@@ -270,33 +280,59 @@ export class NearDuplicateIndex {
    * The all-pairs search in slices: each `next()` runs rows for about `sliceMillis` (at least
    * one row) and reports how many are done, so a caller can yield to its event loop, report
    * progress and stop between slices (the engine worker's `loopDuplicates` job). `found`
-   * holds the pairs so far, complete when the iterator is done.
+   * holds the pairs so far, complete (in the order of `rows`) when the iterator is done.
+   * Past `tileRows` rows the scan goes tile by tile (SCAN_TILE_ROWS), and "rows done" is the
+   * share of pairs done.
    */
-  pairSearch(rows: ArrayLike<number> | null = null, sliceMillis = 50): PairSearch {
+  pairSearch(rows: ArrayLike<number> | null = null, sliceMillis = 50, tileRows = SCAN_TILE_ROWS): PairSearch {
     const list = rows ? Int32Array.from(rows) : Int32Array.from({ length: this.rows }, (_, r) => r);
     const found: DuplicatePair[] = [];
     const total = list.length;
+    const tile = Math.max(1, Math.min(tileRows, total));
+    const tiles = Math.ceil(total / tile);
+    // Positions (x * total + y) of the pairs found, to put them back in row order when the tiles are done.
+    const positions: number[] = [];
     const { words, known } = this.codes;
     const max = this.criteria.maxHammingDistance;
+    // The tile of rows x runs over, the tile y runs over (yTile >= xTile), and the next x.
+    let xTile = 0;
+    let yTile = 0;
     let x = 0;
+    let pairsDone = 0;
     const step = (): IteratorResult<{ done: number; total: number }, undefined> => {
-      if (x >= total) return { done: true, value: undefined };
+      if (xTile >= tiles) return { done: true, value: undefined };
       const started = performance.now();
       do {
         const i = list[x] as number;
         const high = words[2 * i] as number;
         const low = words[2 * i + 1] as number;
         const iKnown = known[i] === 1;
-        for (let y = x + 1; y < total; y++) {
+        const yEnd = Math.min(total, (yTile + 1) * tile);
+        const yStart = yTile === xTile ? x + 1 : yTile * tile;
+        for (let y = yStart; y < yEnd; y++) {
           const j = list[y] as number;
           // The Hamming bound inlined: it rejects nearly every pair, before any call.
           if (iKnown && known[j] === 1 && popcount32((high ^ (words[2 * j] as number)) >>> 0) + popcount32((low ^ (words[2 * j + 1] as number)) >>> 0) > max) continue;
           const pair = this.test(i, j);
-          if (pair) found.push(pair.a < pair.b ? pair : { ...pair, a: pair.b, b: pair.a });
+          if (!pair) continue;
+          found.push(pair.a < pair.b ? pair : { ...pair, a: pair.b, b: pair.a });
+          positions.push(x * total + y);
         }
+        pairsDone += Math.max(0, yEnd - yStart);
         x++;
-      } while (x < total && performance.now() - started < sliceMillis);
-      return { done: false, value: { done: x, total } };
+        if (x >= Math.min(total, (xTile + 1) * tile)) {
+          yTile++;
+          if (yTile >= tiles) yTile = ++xTile;
+          x = xTile * tile;
+        }
+      } while (xTile < tiles && performance.now() - started < sliceMillis);
+      if (xTile >= tiles && tiles > 1) {
+        const order = positions.map((_, k) => k).sort((p, q) => (positions[p] as number) - (positions[q] as number));
+        const sorted = order.map((k) => found[k] as DuplicatePair);
+        sorted.forEach((pair, k) => (found[k] = pair));
+      }
+      const done = xTile >= tiles ? total : tiles === 1 ? x : Math.min(total - 1, Math.floor((total * pairsDone) / ((total * (total - 1)) / 2)));
+      return { done: false, value: { done, total } };
     };
     return { found, next: step, [Symbol.iterator]() { return this; } };
   }

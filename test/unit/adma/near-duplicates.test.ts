@@ -121,6 +121,25 @@ describe('near-duplicate test', () => {
     expect(slices).toBe(10);
   });
 
+  it('scans tile by tile past the tile size: the same pairs in the same order, progress rising to every row', () => {
+    const { index } = plantedPool({ images: 300, plant: 20, seed: 7 });
+    const expected = index.pairs();
+    expect(expected.length).toBeGreaterThan(10);
+    for (const tileRows of [1, 7, 64, 150, 299]) {
+      const search = index.pairSearch(null, 0, tileRows);
+      const progress: number[] = [];
+      for (const step of search) progress.push(step.done);
+      expect(search.found, `tiles of ${tileRows}`).toEqual(expected);
+      expect(progress.every((done, k) => k === 0 || done >= (progress[k - 1] as number))).toBe(true);
+      expect(progress[progress.length - 1]).toBe(300);
+      expect(progress.slice(0, -1).every((done) => done < 300)).toBe(true);
+    }
+    const subset = [250, 3, 17, 120, 4, 90, 200, 5, 6, 299];
+    const search = index.pairSearch(subset, 0, 3);
+    for (const step of search) expect(step.total).toBe(subset.length);
+    expect(search.found).toEqual(index.pairs(subset));
+  });
+
   it('reads thumbnails on demand: the same pairs as with all of them in memory, each needed row read once, an unreadable one never a near duplicate', () => {
     const side = THUMBNAIL_SIDE;
     const random = mulberry32(23);
@@ -148,5 +167,9 @@ describe('near-duplicate test', () => {
     expect(onDemand.map((p) => [p.a, p.b])).toEqual([[0, 1]]);
     expect([...reads].sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 4, 4, 4]); // row 5 never reaches the test; an unreadable row is asked again
     expect(closed).toBe(0);
+    // The tiled scan (tiles of 2 rows) finds the same, the gradient test included.
+    const tiled = new NearDuplicateIndex(features, { words, known, thumbnails: all }, keys, criteria).pairSearch(null, 0, 2);
+    for (const step of tiled) expect(step.total).toBe(6);
+    expect(tiled.found).toEqual(inMemory);
   });
 });
