@@ -20,16 +20,21 @@
  * unfiltered run's (it must be none: there the filter must leave the paper's ADMA exact).
  *
  * Run: npx tsx bench/duplicates.bench.ts [--originals 60] [--rounds 6] [--batch 20] [--big]
+ * Parts alone: --mnist-timing [--rows n] (the all-pairs search on the MNIST digits, timed and
+ * checked against the full correlation), --synthetic-timing n, and (each way in its own
+ * process) node --expose-gc --import tsx bench/duplicates.bench.ts --memory 100000 inMemory|onDemand.
  * Reads ../shared in place; says so and exits when it is absent.
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import sharp, { type Sharp } from 'sharp';
 import { deriveSeed, mulberry32 } from '../src-main/core/seeded-random';
 import { createFeatureMatrix } from '../src-main/engine/adma/feature-matrix';
-import { DEFAULT_NEAR_DUPLICATE_CRITERIA, NearDuplicateIndex, type DuplicatePair, type NearDuplicateCriteria, type PerceptualCodes } from '../src-main/engine/adma/near-duplicates';
+import { DEFAULT_NEAR_DUPLICATE_CRITERIA, hammingDistance, NearDuplicateIndex, type DuplicatePair, type NearDuplicateCriteria, type PerceptualCodes } from '../src-main/engine/adma/near-duplicates';
 import type { FeatureMatrix } from '../src-main/engine/adma/feature-matrix';
+import { THUMBNAIL_SIDE, thumbnailCodes, thumbnailCorrelation } from '../src-main/engine/adma/thumbnail-correlation';
 import { computeDistinctiveness } from '../src-main/engine/adma/distinctiveness';
 import { estimatePoolCentres } from '../src-main/engine/adma/pool-centres';
 import type { StrategyName } from '../src-main/engine/adma/query-strategy';
@@ -37,7 +42,7 @@ import { LoopCore } from '../src-main/engine/loop/loop-core';
 import { loadShippedCentreSet } from '../src-main/engine/model/shipped-centre-set';
 import type { HeadWeights } from '../src-main/engine/train/head-weights';
 import { activeOnnxRuntime, initBackend } from '../src-main/engine/backend';
-import { perceptualCodes } from '../src-main/engine/features/difference-hash';
+import { perceptualCodes, perceptualStorePath } from '../src-main/engine/features/difference-hash';
 import { extractFeatures } from '../src-main/engine/features/extract-features';
 import { FeatureStore, featureLayoutOf } from '../src-main/engine/features/feature-store';
 import { hashImageFile } from '../src-main/engine/features/image-content-hash';
@@ -340,7 +345,81 @@ async function batchTable(sets: { name: string; data: PoolData; planted: boolean
   return lines;
 }
 
+/**
+ * `--mnist-timing [--rows n]`: only the all-pairs search on the MNIST digits at the defaults, timed
+ * (the Duplicates view's job), with the pairs that pass the hash and features counted and the
+ * gradient test's decisions checked against the unbounded correlation (thumbnailCorrelation).
+ */
+async function mnistTiming(mnistDir: string): Promise<void> {
+  const all = await poolData('mnist-5000', await plant('mnist-5000', mnistDir, 0), join(repoRoot, 'resources', 'starter'));
+  const n = Math.min(all.photos.length, Number(argument('--rows', String(all.photos.length))));
+  const rows = Int32Array.from({ length: n }, (_, r) => r);
+  const index = indexOf(all, DEFAULT_NEAR_DUPLICATE_CRITERIA, true);
+  const heapBefore = process.memoryUsage();
+  const started = performance.now();
+  const found = index.pairs(rows);
+  const seconds = (performance.now() - started) / 1000;
+  const heapAfter = process.memoryUsage();
+  let candidates = 0;
+  let disagreements = 0;
+  const bound = DEFAULT_NEAR_DUPLICATE_CRITERIA.minThumbnailCorrelation;
+  const side = THUMBNAIL_SIDE ** 2;
+  const thumbnails = all.codes.thumbnails as Uint8Array;
+  const codes = new Map<number, Float32Array>();
+  const codeOf = (r: number): Float32Array => codes.get(r) ?? (codes.set(r, thumbnailCodes(thumbnails.subarray(r * side, (r + 1) * side))), codes.get(r) as Float32Array);
+  const foundKeys = new Set(found.map((p) => `${p.a},${p.b}`));
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      if (hammingDistance(all.codes, i, j) > DEFAULT_NEAR_DUPLICATE_CRITERIA.maxHammingDistance || index.similarity(i, j) < DEFAULT_NEAR_DUPLICATE_CRITERIA.minSimilarity) continue;
+      candidates++;
+      const reference = thumbnailCorrelation(codeOf(i), codeOf(j)) >= bound || all.photos[i]?.hash === all.photos[j]?.hash;
+      if (reference !== foundKeys.has(`${i},${j}`)) disagreements++;
+    }
+  }
+  const mb = (x: number): string => `${(x / 2 ** 20).toFixed(0)} MB`;
+  console.log(`| ${n.toLocaleString('en')} MNIST digits | ${candidates.toLocaleString('en')} | ${seconds.toFixed(1)} s | ${found.length} | ${disagreements} | heap ${mb(heapBefore.heapUsed)} → ${mb(heapAfter.heapUsed)}, RSS ${mb(heapAfter.rss)} |`);
+}
+
+/**
+ * `--memory <rows> inMemory|onDemand`: the engine worker's share of a pool of that many
+ * synthetic rows (256 features, random hashes, a random 64x64 thumbnail each in a perceptual
+ * cache written once under bench/.work/duplicates/memory-<rows>), with its thumbnails in one
+ * array or read on demand: heap and RSS after loading the codes, building the index, and the
+ * duplicates of 1,000 rows. Run each way in its own process.
+ */
+async function memoryMeasure(n: number, kept: 'inMemory' | 'onDemand'): Promise<void> {
+  const dir = join(work, `memory-${n}`);
+  const side = THUMBNAIL_SIDE ** 2;
+  const files = Array.from({ length: n }, (_, i) => ({ hash: `synthetic-${i}` }));
+  if (!existsSync(perceptualStorePath(dir))) {
+    await perceptualCodes(dir, []); // creates the tables
+    const db = new Database(perceptualStorePath(dir));
+    const random = mulberry32(n);
+    const putHash = db.prepare('INSERT INTO dhash (hash, high, low) VALUES (?, ?, ?)');
+    const putThumbnail = db.prepare('INSERT INTO thumbnail (hash, side, pixels) VALUES (?, ?, ?)');
+    db.transaction(() => {
+      for (const { hash } of files) {
+        putHash.run(hash, Math.floor(random() * 2 ** 32), Math.floor(random() * 2 ** 32));
+        putThumbnail.run(hash, THUMBNAIL_SIDE, Buffer.from(Uint8Array.from({ length: side }, () => Math.floor(random() * 256))));
+      }
+    })();
+    db.close();
+  }
+  const random = mulberry32(n + 1);
+  const features = createFeatureMatrix(Float32Array.from({ length: n * 256 }, () => random()), n, 256);
+  const codes = await perceptualCodes(dir, files, undefined, kept);
+  const index = new NearDuplicateIndex(features, codes, files.map((f) => f.hash), DEFAULT_NEAR_DUPLICATE_CRITERIA);
+  let found = 0;
+  for (let row = 0; row < 1000; row++) found += index.duplicatesOf(row).length;
+  globalThis.gc?.();
+  const usage = process.memoryUsage();
+  const mb = (x: number): string => `${(x / 2 ** 20).toFixed(0)} MB`;
+  console.log(`| ${n.toLocaleString('en')} | ${kept} | heap ${mb(usage.heapUsed)} | array buffers ${mb(usage.arrayBuffers)} | RSS ${mb(usage.rss)} | ${found} |`);
+  if (codes.thumbnails && !(codes.thumbnails instanceof Uint8Array)) codes.thumbnails.close();
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--memory')) return memoryMeasure(Number(argument('--memory', '100000')), process.argv.includes('onDemand') ? 'onDemand' : 'inMemory');
   const datasets: [string, string][] = [
     ['hymenoptera', join(shared, 'data', 'hymenoptera')],
     ['pbc-blood-cells', join(shared, 'data', 'pbc-blood-cells')],
@@ -355,6 +434,8 @@ async function main(): Promise<void> {
     return;
   }
   mkdirSync(work, { recursive: true });
+  if (process.argv.includes('--mnist-timing')) return mnistTiming(mnistDir);
+  if (process.argv.includes('--synthetic-timing')) return console.log(syntheticTiming(Number(argument('--synthetic-timing', '10000'))));
   const originals = Number(argument('--originals', '60'));
   const rounds = Number(argument('--rounds', '6'));
   const batch = Number(argument('--batch', '20'));
@@ -373,7 +454,7 @@ async function main(): Promise<void> {
     pbcOriginals.forEach((row, k) => data.set(m.data.subarray(row * m.cols, (row + 1) * m.cols), k * m.cols));
     return createFeatureMatrix(data, pbcOriginals.length, m.cols);
   };
-  const side = pbc.codes.thumbnails ? pbc.codes.thumbnails.length / pbc.photos.length : 0;
+  const side = pbc.codes.thumbnails instanceof Uint8Array ? pbc.codes.thumbnails.length / pbc.photos.length : 0;
   const pbcAlone: PoolData = {
     ...pbc,
     photos: pbcOriginals.map((row) => pbc.photos[row] as Photo),

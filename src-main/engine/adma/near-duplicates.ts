@@ -23,13 +23,16 @@
  * ten seconds and twenty minutes). A batch check (`firstDuplicateIn`, duplicate-free-batch.ts)
  * costs (labeled + evaluation) x n pair tests once per labeled or evaluation image
  * (`duplicatesOf`, kept across rounds) and candidates x picked per round; "more like this"
- * (`mostSimilar`) n x d multiply-adds (55 ms at 10,000 images, 0.7 s at 100,000).
+ * (`mostSimilar`) n x d multiply-adds (55 ms at 10,000 images, 0.7 s at 100,000). The
+ * gradient test, last, is up to 7 dot products of 2,048 values, given up as soon as they
+ * cannot reach the bound (correlationReaches): on pools of digits, where most pairs get
+ * there, the 5,000 MNIST digits' all pairs take 11 s (1.2 M pairs reach it).
  */
 import { AppError } from '../../../src-shared/app-error';
 import { DUPLICATE_DEFAULTS } from '../../../src-shared/contract';
 import { createFeatureMatrix, type FeatureMatrix } from './feature-matrix';
 import { squaredDistancesFromRow, squaredRowDistanceInOrder } from './row-distance';
-import { THUMBNAIL_SIDE, thumbnailCodes, thumbnailCorrelation } from './thumbnail-correlation';
+import { codeTails, correlationReaches, THUMBNAIL_SIDE, thumbnailCodes, thumbnailCorrelation } from './thumbnail-correlation';
 
 export interface NearDuplicateCriteria {
   /** Cosine similarity of the centred layer-B features, in (0, 1]. */
@@ -44,19 +47,49 @@ export interface NearDuplicateCriteria {
 export const DEFAULT_NEAR_DUPLICATE_CRITERIA: NearDuplicateCriteria = { ...DUPLICATE_DEFAULTS };
 
 /**
+ * Grey thumbnails read on demand: only rows whose pairs reach the gradient test need theirs,
+ * so a pool of 100,000 photos need not hold 400 MB of them (features/difference-hash.ts reads
+ * them from the project's perceptual cache).
+ */
+export interface ThumbnailSource {
+  /** The row's thumbnail (THUMBNAIL_SIDE^2 bytes, row-major), or null when it cannot be read now. */
+  thumbnail(row: number): Uint8Array | null;
+  /** Releases what reading holds (a database connection); reading again reopens it. */
+  close(): void;
+}
+
+/**
  * Perceptual codes of the rows: 64-bit difference hashes, two 32-bit words per row (high,
- * low); grey thumbnails, THUMBNAIL_SIDE^2 bytes per row; a flag per row: known or not.
- * `thumbnails` is null only for synthetic pools in tests, whose rows have no pixels: then the
- * gradient check is left out.
+ * low); grey thumbnails, THUMBNAIL_SIDE^2 bytes per row in one array or read on demand; a
+ * flag per row: known or not. `thumbnails` is null only for synthetic pools in tests, whose
+ * rows have no pixels: then the gradient check is left out.
  */
 export interface PerceptualCodes {
   words: Uint32Array;
   known: Uint8Array;
-  thumbnails: Uint8Array | null;
+  thumbnails: Uint8Array | ThumbnailSource | null;
 }
 
-/** Rows whose gradient codes are kept (32 KB each): the rows being compared, most recent first. */
-const CODE_CACHE_ROWS = 1024;
+/**
+ * Rows whose gradient codes are kept (32 KB of codes and 512 bytes of tail norms each, 200 MB
+ * at most), least recently used out first: computed the first time a pair of the row reaches
+ * the gradient test, so an all-pairs search over a pool of digits (where most rows get there)
+ * computes a row's codes about once per tile of the scan (SCAN_TILE_ROWS) instead of once per
+ * pair; on photos few rows ever get there.
+ */
+const CODE_CACHE_ROWS = 6144;
+/**
+ * The all-pairs scan goes by tiles of this many rows against as many: the two tiles' codes fit
+ * in the cache, so a pool of n rows computes at most n^2 / SCAN_TILE_ROWS codes however many
+ * of its pairs reach the gradient test (about 33,000 at 10,000 rows, some 10 s of the search).
+ */
+const SCAN_TILE_ROWS = CODE_CACHE_ROWS / 2;
+
+/** A row's gradient codes and their tail norms (thumbnail-correlation.ts). */
+interface RowCodes {
+  codes: Float32Array;
+  tails: Float64Array;
+}
 
 export interface DuplicatePair {
   a: number;
@@ -128,11 +161,11 @@ export class NearDuplicateIndex {
     readonly contentKeys: readonly string[],
     readonly criteria: NearDuplicateCriteria,
     unit?: FeatureMatrix,
-    private readonly gradientCodes: Map<number, Float32Array> = new Map(),
+    private readonly gradientCodes: Map<number, RowCodes> = new Map(),
   ) {
     assertValidCriteria(criteria);
     const rows = features.rows;
-    if (codes.known.length !== rows || codes.words.length !== 2 * rows || contentKeys.length !== rows || (codes.thumbnails && codes.thumbnails.length !== rows * THUMBNAIL_SIDE ** 2)) {
+    if (codes.known.length !== rows || codes.words.length !== 2 * rows || contentKeys.length !== rows || (codes.thumbnails instanceof Uint8Array && codes.thumbnails.length !== rows * THUMBNAIL_SIDE ** 2)) {
       throw new RangeError(`${rows} feature rows but ${codes.known.length} perceptual codes and ${contentKeys.length} content keys.`);
     }
     this.unit = unit ?? centredUnitRows(features);
@@ -154,26 +187,42 @@ export class NearDuplicateIndex {
 
   /**
    * Correlation of rows i and j's thumbnails (thumbnail-correlation.ts); 1 for a synthetic
-   * pool without thumbnails, -1 when either row's codes are unknown.
+   * pool without thumbnails, -1 when either row's codes are unknown (or its thumbnail unreadable).
    */
   thumbnailCorrelation(i: number, j: number): number {
     if (!this.codes.thumbnails) return 1;
-    if (!this.codes.known[i] || !this.codes.known[j]) return -1;
-    return thumbnailCorrelation(this.gradientCode(i), this.gradientCode(j));
+    const a = this.gradientCode(i);
+    const b = a && this.gradientCode(j);
+    return a && b ? thumbnailCorrelation(a.codes, b.codes) : -1;
   }
 
-  private gradientCode(row: number): Float32Array {
+  /** thumbnailCorrelation(i, j) >= the criteria's bound, decided the same way at a fraction of the cost (correlationReaches). */
+  private thumbnailsAlike(i: number, j: number): boolean {
+    if (!this.codes.thumbnails) return true;
+    const a = this.gradientCode(i);
+    const b = a && this.gradientCode(j);
+    return a !== null && b !== null && correlationReaches(a.codes, a.tails, b.codes, b.tails, this.criteria.minThumbnailCorrelation);
+  }
+
+  /** The row's gradient codes, computed on first use; null when its codes are unknown or its thumbnail cannot be read. */
+  private gradientCode(row: number): RowCodes | null {
     const cache = this.gradientCodes;
-    let code = cache.get(row);
-    if (code) {
+    const cached = cache.get(row);
+    if (cached) {
       cache.delete(row); // most recently used last
-    } else {
-      const side = THUMBNAIL_SIDE ** 2;
-      code = thumbnailCodes((this.codes.thumbnails as Uint8Array).subarray(row * side, (row + 1) * side));
-      if (cache.size >= CODE_CACHE_ROWS) cache.delete(cache.keys().next().value as number);
+      cache.set(row, cached);
+      return cached;
     }
-    cache.set(row, code);
-    return code;
+    const thumbnails = this.codes.thumbnails;
+    if (!thumbnails || !this.codes.known[row]) return null;
+    const side = THUMBNAIL_SIDE ** 2;
+    const thumbnail = thumbnails instanceof Uint8Array ? thumbnails.subarray(row * side, (row + 1) * side) : thumbnails.thumbnail(row);
+    if (!thumbnail) return null;
+    const codes = thumbnailCodes(thumbnail);
+    const entry = { codes, tails: codeTails(codes) };
+    if (cache.size >= CODE_CACHE_ROWS) cache.delete(cache.keys().next().value as number);
+    cache.set(row, entry);
+    return entry;
   }
 
   /** The pair (i, j) if it is a duplicate; null otherwise. */
@@ -188,7 +237,7 @@ export class NearDuplicateIndex {
     const similarity = this.similarity(i, j);
     if (similarity < this.criteria.minSimilarity) return null;
     // The dearest test last: only pairs alike by hash and features reach it.
-    return this.thumbnailCorrelation(i, j) >= this.criteria.minThumbnailCorrelation ? { a: i, b: j, similarity, exact: false } : null;
+    return this.thumbnailsAlike(i, j) ? { a: i, b: j, similarity, exact: false } : null;
   }
 
   private exactPair(i: number, j: number): DuplicatePair | null {
@@ -231,33 +280,59 @@ export class NearDuplicateIndex {
    * The all-pairs search in slices: each `next()` runs rows for about `sliceMillis` (at least
    * one row) and reports how many are done, so a caller can yield to its event loop, report
    * progress and stop between slices (the engine worker's `loopDuplicates` job). `found`
-   * holds the pairs so far, complete when the iterator is done.
+   * holds the pairs so far, complete (in the order of `rows`) when the iterator is done.
+   * Past `tileRows` rows the scan goes tile by tile (SCAN_TILE_ROWS), and "rows done" is the
+   * share of pairs done.
    */
-  pairSearch(rows: ArrayLike<number> | null = null, sliceMillis = 50): PairSearch {
+  pairSearch(rows: ArrayLike<number> | null = null, sliceMillis = 50, tileRows = SCAN_TILE_ROWS): PairSearch {
     const list = rows ? Int32Array.from(rows) : Int32Array.from({ length: this.rows }, (_, r) => r);
     const found: DuplicatePair[] = [];
     const total = list.length;
+    const tile = Math.max(1, Math.min(tileRows, total));
+    const tiles = Math.ceil(total / tile);
+    // Positions (x * total + y) of the pairs found, to put them back in row order when the tiles are done.
+    const positions: number[] = [];
     const { words, known } = this.codes;
     const max = this.criteria.maxHammingDistance;
+    // The tile of rows x runs over, the tile y runs over (yTile >= xTile), and the next x.
+    let xTile = 0;
+    let yTile = 0;
     let x = 0;
+    let pairsDone = 0;
     const step = (): IteratorResult<{ done: number; total: number }, undefined> => {
-      if (x >= total) return { done: true, value: undefined };
+      if (xTile >= tiles) return { done: true, value: undefined };
       const started = performance.now();
       do {
         const i = list[x] as number;
         const high = words[2 * i] as number;
         const low = words[2 * i + 1] as number;
         const iKnown = known[i] === 1;
-        for (let y = x + 1; y < total; y++) {
+        const yEnd = Math.min(total, (yTile + 1) * tile);
+        const yStart = yTile === xTile ? x + 1 : yTile * tile;
+        for (let y = yStart; y < yEnd; y++) {
           const j = list[y] as number;
           // The Hamming bound inlined: it rejects nearly every pair, before any call.
           if (iKnown && known[j] === 1 && popcount32((high ^ (words[2 * j] as number)) >>> 0) + popcount32((low ^ (words[2 * j + 1] as number)) >>> 0) > max) continue;
           const pair = this.test(i, j);
-          if (pair) found.push(pair.a < pair.b ? pair : { ...pair, a: pair.b, b: pair.a });
+          if (!pair) continue;
+          found.push(pair.a < pair.b ? pair : { ...pair, a: pair.b, b: pair.a });
+          positions.push(x * total + y);
         }
+        pairsDone += Math.max(0, yEnd - yStart);
         x++;
-      } while (x < total && performance.now() - started < sliceMillis);
-      return { done: false, value: { done: x, total } };
+        if (x >= Math.min(total, (xTile + 1) * tile)) {
+          yTile++;
+          if (yTile >= tiles) yTile = ++xTile;
+          x = xTile * tile;
+        }
+      } while (xTile < tiles && performance.now() - started < sliceMillis);
+      if (xTile >= tiles && tiles > 1) {
+        const order = positions.map((_, k) => k).sort((p, q) => (positions[p] as number) - (positions[q] as number));
+        const sorted = order.map((k) => found[k] as DuplicatePair);
+        sorted.forEach((pair, k) => (found[k] = pair));
+      }
+      const done = xTile >= tiles ? total : tiles === 1 ? x : Math.min(total - 1, Math.floor((total * pairsDone) / ((total * (total - 1)) / 2)));
+      return { done: false, value: { done, total } };
     };
     return { found, next: step, [Symbol.iterator]() { return this; } };
   }

@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import pLimit from 'p-limit';
 import sharp, { type OutputInfo } from 'sharp';
-import type { PerceptualCodes } from '../adma/near-duplicates';
+import type { PerceptualCodes, ThumbnailSource } from '../adma/near-duplicates';
 import { THUMBNAIL_SIDE } from '../adma/thumbnail-correlation';
 
 /** The two 32-bit words (high: rows 0-3, low: rows 4-7) of an image's difference hash. */
@@ -70,13 +70,53 @@ export interface HashedFile {
 }
 
 /**
+ * The thumbnails of `hashes` (row = index) read from the perceptual cache when asked for,
+ * through one read-only connection opened on the first read; a row whose thumbnail is gone
+ * or cannot be read (the file was deleted, the disk fails) reads as null.
+ */
+export class StoredThumbnails implements ThumbnailSource {
+  #db: Database.Database | null = null;
+  #get: Database.Statement | null = null;
+
+  constructor(
+    private readonly path: string,
+    private readonly hashes: readonly string[],
+  ) {}
+
+  thumbnail(row: number): Uint8Array | null {
+    const hash = this.hashes[row];
+    if (hash === undefined) return null;
+    try {
+      if (!this.#get) {
+        this.#db = new Database(this.path, { readonly: true, fileMustExist: true });
+        this.#get = this.#db.prepare('SELECT pixels FROM thumbnail WHERE hash = ? AND side = ?');
+      }
+      const found = this.#get.get(hash, THUMBNAIL_SIDE) as { pixels: Buffer } | undefined;
+      return found?.pixels.length === THUMBNAIL_SIDE * THUMBNAIL_SIDE ? new Uint8Array(found.pixels.buffer, found.pixels.byteOffset, found.pixels.byteLength) : null;
+    } catch {
+      this.close();
+      return null;
+    }
+  }
+
+  close(): void {
+    this.#db?.close();
+    this.#db = null;
+    this.#get = null;
+  }
+}
+
+/**
  * Perceptual codes of `files` in order, from the cache or computed (four files at a time)
  * and cached. A file that cannot be decoded gets unknown codes (and is tried again next time).
+ * Thumbnails come in one array (`inMemory`, THUMBNAIL_SIDE^2 bytes per file) or, `onDemand`,
+ * as StoredThumbnails: read from the cache only for the rows that need them (close it when done).
  */
 export async function perceptualCodes(
   projectDir: string,
   files: readonly HashedFile[],
   onProgress?: (done: number, total: number) => void,
+  thumbnailsKept: 'inMemory' | 'onDemand' = 'inMemory',
 ): Promise<PerceptualCodes> {
   const path = perceptualStorePath(projectDir);
   mkdirSync(dirname(path), { recursive: true });
@@ -88,17 +128,18 @@ export async function perceptualCodes(
     const side = THUMBNAIL_SIDE * THUMBNAIL_SIDE;
     const words = new Uint32Array(files.length * 2);
     const known = new Uint8Array(files.length);
-    const thumbnails = new Uint8Array(files.length * side);
+    const inMemory = thumbnailsKept === 'inMemory';
+    const thumbnails = new Uint8Array(inMemory ? files.length * side : 0);
     const getHash = db.prepare('SELECT high, low FROM dhash WHERE hash = ?');
-    const getThumbnail = db.prepare('SELECT pixels FROM thumbnail WHERE hash = ? AND side = ?');
+    const getThumbnail = db.prepare(inMemory ? 'SELECT pixels, length(pixels) AS size FROM thumbnail WHERE hash = ? AND side = ?' : 'SELECT length(pixels) AS size FROM thumbnail WHERE hash = ? AND side = ?');
     const todo: number[] = [];
     files.forEach((file, i) => {
       const hash = getHash.get(file.hash) as { high: number; low: number } | undefined;
-      const thumbnail = getThumbnail.get(file.hash, THUMBNAIL_SIDE) as { pixels: Buffer } | undefined;
-      if (hash && thumbnail?.pixels.length === side) {
+      const thumbnail = getThumbnail.get(file.hash, THUMBNAIL_SIDE) as { pixels?: Buffer; size: number } | undefined;
+      if (hash && thumbnail?.size === side) {
         words[2 * i] = hash.high;
         words[2 * i + 1] = hash.low;
-        thumbnails.set(thumbnail.pixels, i * side);
+        if (thumbnail.pixels) thumbnails.set(thumbnail.pixels, i * side);
         known[i] = 1;
       } else if (file.path) todo.push(i);
     });
@@ -115,7 +156,7 @@ export async function perceptualCodes(
             const [[high, low], pixels] = await Promise.all([differenceHash(file.path as string), greyThumbnail(file.path as string)]);
             words[2 * i] = high;
             words[2 * i + 1] = low;
-            thumbnails.set(pixels, i * side);
+            if (inMemory) thumbnails.set(pixels, i * side);
             known[i] = 1;
             fresh.push({ hash: file.hash, high, low, pixels });
           } catch {
@@ -132,7 +173,7 @@ export async function perceptualCodes(
         putThumbnail.run(row.hash, THUMBNAIL_SIDE, Buffer.from(row.pixels.buffer, row.pixels.byteOffset, row.pixels.byteLength));
       }
     })();
-    return { words, known, thumbnails };
+    return { words, known, thumbnails: inMemory ? thumbnails : new StoredThumbnails(path, files.map((file) => file.hash)) };
   } finally {
     db.close();
   }

@@ -130,7 +130,7 @@ export class AdaptationPool {
         { featuresA, featuresB, sourceProbabilities, centres },
         { normalize: true, onProgress: (done: number, total: number) => onProgress(done, total) },
       );
-      const codes = await perceptualCodes(args.projectDir, present, onPerceptualProgress);
+      const codes = await perceptualCodes(args.projectDir, present, onPerceptualProgress, 'onDemand');
       const pool = new AdaptationPool(args.projectDir, loaded, imageIds, hashes, rowOf, featuresA, featuresB, sourceProbabilities, centres, distinctiveness, codes);
       if (args.deep) pool.cut = pool.loadCut(store);
       if (args.headDir) await pool.useHead(args.headDir);
@@ -402,6 +402,7 @@ export class AdaptationPool {
   }
 
   dispose(): void {
+    if (this.codes.thumbnails && !(this.codes.thumbnails instanceof Uint8Array)) this.codes.thumbnails.close();
     this.core.clear();
     this.cut = null;
   }

@@ -14,7 +14,7 @@ import { createFeatureMatrix } from '../../../src-main/engine/adma/feature-matri
 import { THUMBNAIL_SIDE } from '../../../src-main/engine/adma/thumbnail-correlation';
 import { duplicateGroups, hammingDistance, NearDuplicateIndex, type PerceptualCodes } from '../../../src-main/engine/adma/near-duplicates';
 import { initBackend } from '../../../src-main/engine/backend';
-import { differenceHash, greyThumbnail, perceptualCodes } from '../../../src-main/engine/features/difference-hash';
+import { differenceHash, greyThumbnail, perceptualCodes, StoredThumbnails } from '../../../src-main/engine/features/difference-hash';
 import { extractFeatures } from '../../../src-main/engine/features/extract-features';
 import { FeatureStore, featureLayoutOf } from '../../../src-main/engine/features/feature-store';
 import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
@@ -104,7 +104,19 @@ describe.skipIf(!ready)(`near duplicates of real photos${ready ? '' : ` (${hasMo
     unlinkSync(gone.path);
     const again = await perceptualCodes(dir, [gone, { hash: 'not-an-image', path: join(dir, 'features.db') }]);
     expect([again.words[0], again.words[1]]).toEqual(bytes);
-    expect(Array.from(again.thumbnails?.subarray(0, THUMBNAIL_SIDE ** 2) ?? [])).toEqual(Array.from(thumbnail));
+    expect(Array.from((again.thumbnails as Uint8Array).subarray(0, THUMBNAIL_SIDE ** 2))).toEqual(Array.from(thumbnail));
     expect(Array.from(again.known)).toEqual([1, 0]);
+    // On demand (the engine worker's pool): the same codes, the thumbnail read from the cache when asked for.
+    const lazy = await perceptualCodes(dir, [gone, { hash: 'not-an-image', path: join(dir, 'features.db') }], undefined, 'onDemand');
+    expect(Array.from(lazy.known)).toEqual([1, 0]);
+    expect(Array.from(lazy.words)).toEqual(Array.from(again.words));
+    const source = lazy.thumbnails as StoredThumbnails;
+    expect(source).toBeInstanceOf(StoredThumbnails);
+    expect(Array.from(source.thumbnail(0) ?? [])).toEqual(Array.from(thumbnail));
+    expect(source.thumbnail(1)).toBeNull();
+    source.close();
+    expect(Array.from(source.thumbnail(0) ?? [])).toEqual(Array.from(thumbnail)); // reopened
+    source.close();
+    expect(new StoredThumbnails(join(dir, 'no-such.db'), [gone.hash]).thumbnail(0)).toBeNull();
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createFeatureMatrix, featureMatrixFromRows } from '../../../src-main/engine/adma/feature-matrix';
-import { duplicateGroups, hammingDistance, NearDuplicateIndex, type PerceptualCodes } from '../../../src-main/engine/adma/near-duplicates';
+import { duplicateGroups, hammingDistance, NearDuplicateIndex, type PerceptualCodes, type ThumbnailSource } from '../../../src-main/engine/adma/near-duplicates';
+import { THUMBNAIL_SIDE } from '../../../src-main/engine/adma/thumbnail-correlation';
+import { mulberry32 } from '../../../src-main/core/seeded-random';
 import { plantedPool } from './near-duplicate-pool';
 
 function codesOf(pairs: [number, number][], known?: number[]): PerceptualCodes {
@@ -117,5 +119,57 @@ describe('near-duplicate test', () => {
     const cancelled = index.pairsInSlices(null, { sliceMillis: 0, signal: controller.signal, onProgress: () => ++slices === 10 && controller.abort() });
     await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED', message: expect.stringMatching(/after 10 of 300 images/) as string });
     expect(slices).toBe(10);
+  });
+
+  it('scans tile by tile past the tile size: the same pairs in the same order, progress rising to every row', () => {
+    const { index } = plantedPool({ images: 300, plant: 20, seed: 7 });
+    const expected = index.pairs();
+    expect(expected.length).toBeGreaterThan(10);
+    for (const tileRows of [1, 7, 64, 150, 299]) {
+      const search = index.pairSearch(null, 0, tileRows);
+      const progress: number[] = [];
+      for (const step of search) progress.push(step.done);
+      expect(search.found, `tiles of ${tileRows}`).toEqual(expected);
+      expect(progress.every((done, k) => k === 0 || done >= (progress[k - 1] as number))).toBe(true);
+      expect(progress[progress.length - 1]).toBe(300);
+      expect(progress.slice(0, -1).every((done) => done < 300)).toBe(true);
+    }
+    const subset = [250, 3, 17, 120, 4, 90, 200, 5, 6, 299];
+    const search = index.pairSearch(subset, 0, 3);
+    for (const step of search) expect(step.total).toBe(subset.length);
+    expect(search.found).toEqual(index.pairs(subset));
+  });
+
+  it('reads thumbnails on demand: the same pairs as with all of them in memory, each needed row read once, an unreadable one never a near duplicate', () => {
+    const side = THUMBNAIL_SIDE;
+    const random = mulberry32(23);
+    const picture = (shift: number, brightness: number): Uint8Array =>
+      Uint8Array.from({ length: side * side }, (_, k) => Math.min(255, Math.round(brightness * (100 + 80 * Math.sin(((k % side) + shift) / 5) * Math.cos(Math.floor(k / side) / 7)))));
+    const thumbnails = [picture(0, 1), picture(0, 1.1), picture(9, 1), Uint8Array.from({ length: side * side }, () => Math.floor(random() * 256)), picture(0, 1), picture(0, 1)];
+    const all = new Uint8Array(thumbnails.length * side * side);
+    thumbnails.forEach((t, row) => all.set(t, row * side * side));
+    // Rows alike by features and hash, apart from row 5 (hash far off): only the gradients decide among 0-4.
+    const features = featureMatrixFromRows(thumbnails.map((_, row) => (row === 5 ? [-5, -0.01, 0] : [1, 0.001 * row, 0]))); // mean row zero
+    const words = Uint32Array.from(thumbnails.flatMap((_, row) => (row === 5 ? [0xffffffff, 0xffffffff] : [0, 0])));
+    const known = new Uint8Array(thumbnails.length).fill(1);
+    const keys = thumbnails.map((_, row) => `k${row}`);
+    const criteria = { minSimilarity: 0.5, maxHammingDistance: 4, minThumbnailCorrelation: 0.95 };
+    const reads: number[] = [];
+    let closed = 0;
+    const source: ThumbnailSource = {
+      thumbnail: (row) => (reads.push(row), row === 4 ? null : (thumbnails[row] as Uint8Array)),
+      close: () => void closed++,
+    };
+    const inMemory = new NearDuplicateIndex(features, { words, known, thumbnails: all }, keys, criteria).pairs();
+    const onDemand = new NearDuplicateIndex(features, { words, known, thumbnails: source }, keys, criteria).pairs();
+    // Row 4 has row 0's pixels in memory (a duplicate there) but cannot be read on demand: nobody's near duplicate.
+    expect(inMemory.map((p) => [p.a, p.b])).toEqual([[0, 1], [0, 4], [1, 4]]);
+    expect(onDemand.map((p) => [p.a, p.b])).toEqual([[0, 1]]);
+    expect([...reads].sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 4, 4, 4]); // row 5 never reaches the test; an unreadable row is asked again
+    expect(closed).toBe(0);
+    // The tiled scan (tiles of 2 rows) finds the same, the gradient test included.
+    const tiled = new NearDuplicateIndex(features, { words, known, thumbnails: all }, keys, criteria).pairSearch(null, 0, 2);
+    for (const step of tiled) expect(step.total).toBe(6);
+    expect(tiled.found).toEqual(inMemory);
   });
 });

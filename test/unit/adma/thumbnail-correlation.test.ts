@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../src-main/core/seeded-random';
-import { CODE_LENGTH, CROP_SCALES, gradientCode, resampleCentre, THUMBNAIL_SIDE, thumbnailCodes, thumbnailCorrelation } from '../../../src-main/engine/adma/thumbnail-correlation';
+import { CHECK_EVERY, CODE_LENGTH, codeTails, correlationReaches, CROP_SCALES, gradientCode, resampleCentre, THUMBNAIL_SIDE, thumbnailCodes, thumbnailCorrelation } from '../../../src-main/engine/adma/thumbnail-correlation';
 
 /** A smooth scene with some texture, side x side, sampled from a function of (x, y) in [0, 1]^2 over the window [lo, hi]^2. */
 function scene(side: number, lo = 0, hi = 1, brightness = 1): Uint8Array {
@@ -50,5 +50,42 @@ describe('thumbnail correlation kernels', () => {
     const random = mulberry32(5);
     const noise = thumbnailCodes(Uint8Array.from({ length: THUMBNAIL_SIDE ** 2 }, () => Math.floor(random() * 256)));
     expect(thumbnailCorrelation(original, noise)).toBeLessThan(0.3);
+  });
+
+  it('the bounded test decides exactly as the full correlation, at the bound itself too, and never rejects a pair it accepts', () => {
+    expect(CODE_LENGTH % CHECK_EVERY).toBe(0);
+    const random = mulberry32(17);
+    // Scenes, their brighter, shifted and cropped variants, noisy copies and noise: correlations spread over [-0.3, 1].
+    const thumbnails: Uint8Array[] = [];
+    for (let k = 0; k < 6; k++) {
+      const lo = 0.02 * k;
+      thumbnails.push(scene(THUMBNAIL_SIDE, lo, 1 - lo, 1 + 0.05 * k));
+      const base = scene(THUMBNAIL_SIDE, lo * 0.5, 1 - lo * 0.5);
+      const noise = 4 + 12 * k;
+      thumbnails.push(base.map((v) => Math.max(0, Math.min(255, v + Math.round((random() - 0.5) * noise)))));
+    }
+    thumbnails.push(Uint8Array.from({ length: THUMBNAIL_SIDE ** 2 }, () => Math.floor(random() * 256)));
+    thumbnails.push(new Uint8Array(THUMBNAIL_SIDE ** 2).fill(128)); // flat: all-zero codes
+    const codes = thumbnails.map((t) => thumbnailCodes(t));
+    const tails = codes.map((c) => codeTails(c));
+    expect(tails[0]?.[0]).toBeCloseTo(1, 6); // the whole code: unit length
+    let accepted = 0;
+    let rejected = 0;
+    for (let a = 0; a < codes.length; a++) {
+      for (let b = 0; b < codes.length; b++) {
+        const ca = codes[a] as Float32Array;
+        const cb = codes[b] as Float32Array;
+        const full = thumbnailCorrelation(ca, cb);
+        for (const bound of [0.3, 0.6, 0.8, 0.9, 0.95, 0.97, 0.99, 1, full, full + 1e-12, full - 1e-12]) {
+          const reaches = correlationReaches(ca, tails[a] as Float64Array, cb, tails[b] as Float64Array, bound);
+          expect(reaches, `pair ${a}, ${b} at ${bound} (full ${full})`).toBe(full >= bound);
+          if (reaches) accepted++;
+          else rejected++;
+        }
+      }
+    }
+    expect(accepted).toBeGreaterThan(100);
+    expect(rejected).toBeGreaterThan(100);
+    expect(() => codeTails(new Float32Array(10))).toThrow(/values/);
   });
 });
