@@ -87,12 +87,12 @@ const toThumbnail = (image: Sharp): Promise<Buffer> => image.resize(THUMB_SIZE, 
 
 const renditionFile = (source: MediaSource, hash: string, edge: RenditionEdge): string => path.join(source.adminDir, 'renditions', `${hash}-${edge}.jpg`);
 
-async function thumbnail(source: MediaSource, file: string, hash: string): Promise<Buffer> {
+async function thumbnail(source: MediaSource, file: Promise<string>, hash: string): Promise<Buffer> {
   // A rendition of this image being rendered stores its thumbnail too: wait for it rather than
   // decode the file a second time (the label view asks for both of the images ahead of it).
   const rendition = RENDITION_EDGES.map((edge) => rendering.get(renditionFile(source, hash, edge))).find((r) => r !== undefined);
   if (rendition) await rendition.catch(() => undefined);
-  return cached(thumbFile(source, hash), () => toThumbnail(sharp(file, { animated: false }).rotate()));
+  return cached(thumbFile(source, hash), async () => toThumbnail(sharp(await file, { animated: false }).rotate()));
 }
 
 /** Store the thumbnail made from a rendition's pixels, unless it is cached or being rendered. */
@@ -105,9 +105,9 @@ async function thumbnailFromRendition(cacheFile: string, pixels: Buffer, raw: Sh
   if (!exists) await store(cacheFile, await toThumbnail(sharp(pixels, raw)));
 }
 
-function rendition(source: MediaSource, file: string, hash: string, edge: RenditionEdge): Promise<Buffer> {
+function rendition(source: MediaSource, file: Promise<string>, hash: string, edge: RenditionEdge): Promise<Buffer> {
   return cached(renditionFile(source, hash, edge), async () => {
-    const { data, info } = await sharp(file, { animated: false })
+    const { data, info } = await sharp(await file, { animated: false })
       .rotate()
       .resize(edge, edge, { fit: 'inside', withoutEnlargement: true })
       .raw({ depth: 'uchar' })
@@ -130,14 +130,22 @@ export function renditionEdge(variant: MediaVariant): RenditionEdge | null {
 
 export async function readMedia(source: MediaSource, imageId: number, variant: MediaVariant): Promise<MediaBody> {
   const { relPath, hash, format, orientation, width, height } = source.locate(imageId);
-  const file = await resolveInside(source.root, relPath);
+  // The path check comes before any read of the file and any answer, but a render is
+  // registered before it is awaited: a thumbnail asked for in the same moment as its image's
+  // rendition must find the rendition under way (two checks need not finish in the order asked).
+  const file = resolveInside(source.root, relPath);
+  const checked = <T>(body: Promise<T>): Promise<T> => {
+    body.catch(() => undefined);
+    return file.then(() => body);
+  };
   try {
-    if (variant === 'thumb') return { body: await thumbnail(source, file, hash), contentType: 'image/webp' };
+    if (variant === 'thumb') return { body: await checked(thumbnail(source, file, hash)), contentType: 'image/webp' };
     const edge = renditionEdge(variant);
-    if (edge !== null && Math.max(width, height) > edge) return { body: await rendition(source, file, hash, edge), contentType: 'image/jpeg' };
+    if (edge !== null && Math.max(width, height) > edge) return { body: await checked(rendition(source, file, hash, edge)), contentType: 'image/jpeg' };
     const native = NATIVE[format];
-    if (native && orientation === 1) return { body: await fs.readFile(file), contentType: native };
-    const body = await decodeSlots(() => sharp(file, { animated: format === 'gif' }).rotate().png().toBuffer());
+    if (native && orientation === 1) return { body: await fs.readFile(await file), contentType: native };
+    const resolved = await file;
+    const body = await decodeSlots(() => sharp(resolved, { animated: format === 'gif' }).rotate().png().toBuffer());
     return { body, contentType: 'image/png' };
   } catch (error) {
     if (error instanceof AppError) throw error;
