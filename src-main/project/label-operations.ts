@@ -19,6 +19,7 @@ export type LabelOperation =
   | { kind: 'set'; imageIds: readonly number[]; classId: number | null }
   | { kind: 'setMatching'; filter: ImageFilter; exceptIds: readonly number[]; classId: number | null }
   | { kind: 'setUnsure'; imageIds: readonly number[]; unsure: boolean }
+  | { kind: 'setUnsureMatching'; filter: ImageFilter; exceptIds: readonly number[]; unsure: boolean }
   | { kind: 'undo' }
   | { kind: 'redo' };
 
@@ -34,6 +35,12 @@ function assertClassExists(stores: LabelStores, classId: number | null): void {
   }
 }
 
+/** Every image `filter` matches but those in `exceptIds` (a Ctrl+A selection, resolved here whatever its size). */
+function matching(stores: LabelStores, filter: ImageFilter, exceptIds: readonly number[]): number[] {
+  const except = new Set(exceptIds);
+  return stores.images.idsMatching(filter).filter((id) => !except.has(id));
+}
+
 /** Apply one label operation (one transaction of the label store); null: nothing to undo or redo. */
 export function applyLabelOperation(stores: LabelStores, operation: LabelOperation): LabelAction | null {
   switch (operation.kind) {
@@ -42,12 +49,15 @@ export function applyLabelOperation(stores: LabelStores, operation: LabelOperati
       return stores.labels.set(operation.imageIds, operation.classId, stores.images.existingIds(operation.imageIds), true);
     case 'setMatching': {
       assertClassExists(stores, operation.classId);
-      const except = new Set(operation.exceptIds);
-      const ids = stores.images.idsMatching(operation.filter).filter((id) => !except.has(id));
+      const ids = matching(stores, operation.filter, operation.exceptIds);
       return stores.labels.set(ids, operation.classId, stores.images.existingIds(ids), true);
     }
     case 'setUnsure':
       return stores.labels.setUnsure(operation.imageIds, operation.unsure, stores.images.existingIds(operation.imageIds));
+    case 'setUnsureMatching': {
+      const ids = matching(stores, operation.filter, operation.exceptIds);
+      return stores.labels.setUnsure(ids, operation.unsure, stores.images.existingIds(ids));
+    }
     case 'undo':
       return stores.labels.undo();
     case 'redo':

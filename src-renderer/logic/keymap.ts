@@ -133,8 +133,9 @@ export const bindings: readonly Binding[] = [
   },
   {
     keys: ['.'],
-    description: 'Unsure: you cannot decide; kept out of training, in its own gallery filter (press again to take the mark away)',
-    contexts: ['label'],
+    description:
+      'Unsure: you cannot decide; kept out of training, in its own gallery filter (press again to take the mark away; in the gallery: marks the selection, or in the Unsure filter takes the mark away)',
+    contexts: ['label', 'gallery'],
     matches: (i) => plain(i) && (i.key === '.' || i.code === 'NumpadDecimal'),
     command: { kind: 'unsure' },
   },

@@ -7,7 +7,7 @@ import { isTypingTarget, resolveKey } from '../logic/keymap';
 import { classes } from '../stores/classes.svelte';
 import { gallery } from '../stores/gallery.svelte';
 import { labeling } from '../stores/labeling.svelte';
-import { labelGallerySelection, redo, relabelSuspect, undo } from './label-commands';
+import { labelGallerySelection, markGallerySelectionUnsure, redo, relabelSuspect, undo } from './label-commands';
 import { suspects } from '../stores/suspects.svelte';
 import { openInLabeling, showView } from './navigation';
 import { project } from '../stores/project.svelte';
@@ -42,6 +42,17 @@ async function labelSelection(classId: number | null): Promise<void> {
   const n = (await labelGallerySelection(classId)).imageIds.length;
   const name = classId === null ? null : (classes.byId.get(classId)?.name ?? 'class');
   toasts.info(name ? `Labeled ${n} image${n === 1 ? '' : 's'} as “${name}”.` : `Cleared the label of ${n} image${n === 1 ? '' : 's'}.`);
+}
+
+/** The gallery's `.`: mark the selection unsure; in the Unsure filter (all of it is), take the mark away. */
+async function markSelectionUnsure(): Promise<void> {
+  if (gallery.selectedCount === 0) {
+    toasts.info('Select images first (click, Shift+click, Ctrl+A).');
+    return;
+  }
+  const unsure = gallery.filter.kind !== 'unsure';
+  const n = (await markGallerySelectionUnsure(unsure)).imageIds.length;
+  toasts.info(unsure ? `Marked ${n} image${n === 1 ? '' : 's'} unsure.` : `Took the unsure mark from ${n} image${n === 1 ? '' : 's'}.`);
 }
 
 export function run(command: Command): void {
@@ -82,6 +93,7 @@ export function run(command: Command): void {
       else labelSelection(null).catch(fail('The labels were not cleared'));
       return;
     case 'unsure':
+      if (ui.view === 'gallery') markSelectionUnsure().catch(fail('The unsure marks were not saved'));
       if (!inLabel) return;
       performance.mark(LABEL_KEY_MARK);
       labeling.toggleUnsure().catch(fail('The unsure mark was not saved, back on its image'));

@@ -38,6 +38,17 @@ export async function labelGallerySelection(classId: number | null): Promise<Lab
   return action;
 }
 
+/** Mark the gallery's selection unsure, or take the mark away; a Ctrl+A selection is resolved by the back end. */
+export async function markGallerySelectionUnsure(unsure: boolean): Promise<LabelAction> {
+  const { all, ids } = gallery.selection;
+  await labeling.committed();
+  const action = all
+    ? await call('labels:setUnsureMatching', { filter: gallery.filter, exceptIds: [...ids], unsure })
+    : await call('labels:setUnsure', { imageIds: [...ids], unsure });
+  await applyEverywhere(action);
+  return action;
+}
+
 async function undoOrRedo(kind: 'undo' | 'redo'): Promise<void> {
   await labeling.enqueue(async () => {
     await labeling.committed();

@@ -37,6 +37,10 @@ export const labelsRequests = {
   ).returns<LabelAction>(),
   /** Mark images unsure (the expert cannot decide: kept out of training), or take the mark away (unlabeled). */
   'labels:setUnsure': command(s.object({ imageIds: s.array(id, { max: 100_000, unique: true }), unsure: s.boolean() })).returns<LabelAction>(),
+  /** Mark every image the filter matches except `exceptIds` unsure, or take the mark away (the gallery's Ctrl+A and `.`). */
+  'labels:setUnsureMatching': command(
+    s.object({ filter: imageFilterSchema, exceptIds: s.array(id, { max: 100_000, unique: true }), unsure: s.boolean() }),
+  ).returns<LabelAction>(),
   'labels:undo': command(s.none()).returns<LabelAction | null>(),
   'labels:redo': command(s.none()).returns<LabelAction | null>(),
   'labels:history': query(s.object({ imageId: s.optional(id), limit: s.int({ min: 1, max: 10_000 }) })).returns<HistoryEntry[]>(),

@@ -190,6 +190,22 @@ test('mark unsure by key, export with a split, import into a fresh project: ever
     for (const name of expected) await expect(page.getByRole('button', { name: `${name}, ${cls}` })).toBeVisible();
   }
 
+  // In the gallery, '.' marks the selection unsure (the photos left unsure in the first project
+  // came back unlabeled); in the Unsure filter, Ctrl+A and '.' take the marks away again.
+  await page.getByRole('button', { name: /^Unlabeled/ }).click();
+  await expect(page.getByTestId('gallery-count')).toHaveText(`${unsure.length} images`);
+  await page.getByRole('button', { name: `${unsure[0]}, unlabeled` }).click();
+  await page.keyboard.press('.');
+  await expect(page.getByText('Marked 1 image unsure.')).toBeVisible();
+  await expect(page.getByRole('button', { name: `${unsure[0]}, unsure` })).toHaveCount(0); // it left the Unlabeled filter
+  await page.getByRole('button', { name: /^Unsure/ }).click();
+  await expect(page.getByRole('button', { name: `${unsure[0]}, unsure` })).toBeVisible();
+  await page.getByRole('button', { name: `${unsure[0]}, unsure` }).click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('.');
+  await expect(page.getByText('Took the unsure mark from 1 image.')).toBeVisible();
+  await expect(page.getByText('No images match this filter.')).toBeVisible();
+
   // Another model's predictions as suggestions, listed by file in the dialog, then cleared.
   const predictions = path.join(work, 'other-model.csv');
   const predicted = [...truth.keys()].slice(0, 3);

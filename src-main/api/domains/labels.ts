@@ -17,6 +17,7 @@ export function labelsHandlers(ws: Workspace): HandlersOf<typeof labelsRequests>
     'labels:set': ({ imageIds, classId }) => write({ kind: 'set', imageIds, classId }),
     'labels:setMatching': ({ filter, exceptIds, classId }) => write({ kind: 'setMatching', filter, exceptIds, classId }),
     'labels:setUnsure': ({ imageIds, unsure }) => write({ kind: 'setUnsure', imageIds, unsure }),
+    'labels:setUnsureMatching': ({ filter, exceptIds, unsure }) => write({ kind: 'setUnsureMatching', filter, exceptIds, unsure }),
     'labels:undo': () => write({ kind: 'undo' }),
     'labels:redo': () => write({ kind: 'redo' }),
     'labels:history': ({ imageId, limit }) => project().labels.history(imageId, limit),

@@ -72,6 +72,24 @@ describe('the unsure mark', () => {
     expect(rowsOf(project, ids[0]!)).toEqual({ label: null, unsure: null });
   });
 
+  it('marks every image a filter matches unsure but the excepted ones (the gallery\'s Ctrl+A), as one action, and takes the marks away the same way', async () => {
+    const { project, ids, ant } = await setup(6);
+    project.setLabels([ids[0]!], ant.id);
+    const action = await project.writeLabels({ kind: 'setUnsureMatching', filter: { kind: 'unlabeled' }, exceptIds: [ids[5]!], unsure: true });
+    expect([...action.imageIds].sort((a, b) => a - b)).toEqual(ids.slice(1, 5));
+    expect(project.images.list({ kind: 'unsure' }, 0, 10).items.map((i) => i.id).sort((a, b) => a - b)).toEqual(ids.slice(1, 5));
+    expect(rowsOf(project, ids[0]!).unsure).toBeNull(); // labeled: not matched by the filter
+    expect(rowsOf(project, ids[5]!).unsure).toBeNull(); // excepted
+    // one action: one undo takes every mark away
+    await project.writeLabels({ kind: 'undo' });
+    expect(project.images.list({ kind: 'unsure' }, 0, 10).total).toBe(0);
+    await project.writeLabels({ kind: 'redo' });
+    const cleared = await project.writeLabels({ kind: 'setUnsureMatching', filter: { kind: 'unsure' }, exceptIds: [], unsure: false });
+    expect(cleared.imageIds).toHaveLength(4);
+    expect(project.images.list({ kind: 'unsure' }, 0, 10).total).toBe(0);
+    expect(project.images.list({ kind: 'unlabeled' }, 0, 10).total).toBe(5);
+  });
+
   it('keeps unsure images out of the training labels', async () => {
     const { project, ids, ant } = await setup();
     project.setLabels([ids[0]!, ids[1]!], ant.id);
