@@ -4,7 +4,7 @@
  * label view's labels still being committed, so the server sees every change in the order given
  * (undo undoes the last label given, not an earlier one).
  */
-import type { LabelAction } from '../../src-shared/contract';
+import type { ImageFilter, LabelAction } from '../../src-shared/contract';
 import { call } from '../api/client';
 import { duplicates } from '../stores/duplicates.svelte';
 import { gallery } from '../stores/gallery.svelte';
@@ -27,27 +27,31 @@ export async function setLabels(imageIds: number[], classId: number | null): Pro
   return action;
 }
 
-/** Label the gallery's selection: a Ctrl+A selection is resolved by the back end from the filter, whatever its size. */
-export async function labelGallerySelection(classId: number | null): Promise<LabelAction> {
+/** Write a change of the gallery's selection: a Ctrl+A selection is resolved by the back end from the filter, whatever its size. */
+async function writeGallerySelection(
+  matching: (filter: ImageFilter, exceptIds: number[]) => Promise<LabelAction>,
+  listed: (imageIds: number[]) => Promise<LabelAction>,
+): Promise<LabelAction> {
   const { all, ids } = gallery.selection;
   await labeling.committed();
-  const action = all
-    ? await call('labels:setMatching', { filter: gallery.filter, exceptIds: [...ids], classId })
-    : await call('labels:set', { imageIds: [...ids], classId });
+  const action = all ? await matching(gallery.filter, [...ids]) : await listed([...ids]);
   await applyEverywhere(action);
   return action;
 }
 
-/** Mark the gallery's selection unsure, or take the mark away; a Ctrl+A selection is resolved by the back end. */
-export async function markGallerySelectionUnsure(unsure: boolean): Promise<LabelAction> {
-  const { all, ids } = gallery.selection;
-  await labeling.committed();
-  const action = all
-    ? await call('labels:setUnsureMatching', { filter: gallery.filter, exceptIds: [...ids], unsure })
-    : await call('labels:setUnsure', { imageIds: [...ids], unsure });
-  await applyEverywhere(action);
-  return action;
-}
+/** Label the gallery's selection (or clear its labels). */
+export const labelGallerySelection = (classId: number | null): Promise<LabelAction> =>
+  writeGallerySelection(
+    (filter, exceptIds) => call('labels:setMatching', { filter, exceptIds, classId }),
+    (imageIds) => call('labels:set', { imageIds, classId }),
+  );
+
+/** Mark the gallery's selection unsure, or take the mark away. */
+export const markGallerySelectionUnsure = (unsure: boolean): Promise<LabelAction> =>
+  writeGallerySelection(
+    (filter, exceptIds) => call('labels:setUnsureMatching', { filter, exceptIds, unsure }),
+    (imageIds) => call('labels:setUnsure', { imageIds, unsure }),
+  );
 
 async function undoOrRedo(kind: 'undo' | 'redo'): Promise<void> {
   await labeling.enqueue(async () => {
