@@ -5,8 +5,9 @@
  */
 import type { DuplicateReport, LabelAction, Leakage, SimilarItem } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/app-error';
-import { call, errorMessage } from '../api/client';
+import { call } from '../api/client';
 import { actionChanges, applyLabels } from '../logic/labeling-sequence';
+import { LatestLoad } from './latest-load.svelte';
 
 /** Groups shown at first; "Show more" adds as many again. */
 const PAGE = 60;
@@ -19,24 +20,23 @@ export interface SimilarView {
 
 class DuplicatesState {
   #report = $state<DuplicateReport | null>(null);
-  #loading = $state(false);
-  #error = $state<string | null>(null);
+  /** Only the latest search's groups (or failure) are applied. */
+  readonly #load = new LatestLoad();
   #shown = $state(PAGE);
   #similar = $state<SimilarView | null>(null);
   #similarLoading = $state(false);
   #leakage = $state<Leakage | null>(null);
   #fixing = $state(false);
   #cancelled = $state(false);
-  #generation = 0;
 
   get report(): DuplicateReport | null {
     return this.#report;
   }
   get loading(): boolean {
-    return this.#loading;
+    return this.#load.loading;
   }
   get error(): string | null {
-    return this.#error;
+    return this.#load.error;
   }
   /** How many groups the view shows. */
   get shown(): number {
@@ -61,22 +61,20 @@ class DuplicatesState {
 
   /** Find the groups (at `minSimilarity`, or the project's threshold); a failure is kept in `error`. */
   async load(minSimilarity?: number): Promise<void> {
-    const generation = ++this.#generation;
-    this.#loading = true;
     this.#cancelled = false;
-    try {
-      const report = await call('duplicates:groups', minSimilarity === undefined ? {} : { minSimilarity });
-      if (generation !== this.#generation) return;
-      this.#report = report;
-      this.#shown = PAGE;
-      this.#error = null;
-    } catch (error) {
-      if (generation !== this.#generation) return;
-      if (error instanceof AppError && error.code === 'CANCELLED') this.#cancelled = true;
-      else this.#error = errorMessage(error);
-    } finally {
-      if (generation === this.#generation) this.#loading = false;
-    }
+    await this.#load.run(
+      () => call('duplicates:groups', minSimilarity === undefined ? {} : { minSimilarity }),
+      (report) => {
+        this.#report = report;
+        this.#shown = PAGE;
+      },
+      // A cancelled search keeps the groups shown before and says so; it is no failure.
+      (error) => {
+        if (!(error instanceof AppError && error.code === 'CANCELLED')) return false;
+        this.#cancelled = true;
+        return true;
+      },
+    );
   }
 
   /** Stop the running search (the back end's job); the load in flight ends as cancelled. */
@@ -135,10 +133,8 @@ class DuplicatesState {
   }
 
   clear(): void {
-    this.#generation++;
+    this.#load.reset();
     this.#report = null;
-    this.#error = null;
-    this.#loading = false;
     this.#similar = null;
     this.#leakage = null;
   }
