@@ -10,14 +10,12 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startWebHost, type RunningHost } from './support/web-host';
 import { watchProblems } from './support/page-problems';
 import { createDemoProject, readDemoIndex } from './support/demo-project';
+import { ROOT, SHOTS } from './support/paths';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SHOTS = path.join(ROOT, 'test-results/e2e');
 const ROUNDS = 3;
 const BATCH = 40;
 const EVALUATION = 60;

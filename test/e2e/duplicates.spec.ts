@@ -7,22 +7,15 @@
  * evaluation sample leaves out the copy of a training image.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { createClasses, createProjectWithModelFolder } from './support/model-step';
 import { watchProblems } from './support/page-problems';
 import { startWebHost, type RunningHost } from './support/web-host';
+import { HYMENOPTERA_VAL as PHOTOS, MOBILENET_025 as MODEL, photosAndModelAvailable as available, ROOT, SHOTS } from './support/paths';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SHOTS = path.join(ROOT, 'test-results/e2e');
-const SHARED = path.resolve(ROOT, '../shared');
-const MODEL = path.join(SHARED, 'models/mobilenet_v1_0.25_224');
-const PHOTOS = path.join(SHARED, 'data/hymenoptera/val');
-const available = existsSync(path.join(MODEL, 'model.json')) && existsSync(PHOTOS);
 
 let host: RunningHost;
 let folder: string;

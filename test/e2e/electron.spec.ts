@@ -9,12 +9,10 @@ import fsp from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { makeImageFolder } from './support/image-folder';
 import { decideModelLater } from './support/model-step';
+import { ROOT, SHOTS } from './support/paths';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SHOTS = path.join(ROOT, 'test-results/e2e');
 
 function electronBinary(): string | null {
   if (!fs.existsSync(path.join(ROOT, 'node_modules/electron/dist'))) return null;

@@ -10,15 +10,12 @@ import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createClasses, decideModelLater } from './support/model-step';
 import { openImageFolderExport } from './support/export-dialog';
 import { watchProblems } from './support/page-problems';
 import { startWebHost, type RunningHost } from './support/web-host';
+import { HYMENOPTERA_VAL as PHOTOS, ROOT, SHOTS } from './support/paths';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SHOTS = path.join(ROOT, 'test-results/e2e');
-const PHOTOS = path.resolve(ROOT, '../shared/data/hymenoptera/val');
 const PER_CLASS = 8;
 const EVALUATION = 4;
 const haveData = existsSync(path.join(PHOTOS, 'ants')) && existsSync(path.join(PHOTOS, 'bees'));

@@ -5,11 +5,10 @@
  */
 import { expect, test, type Route } from '@playwright/test';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { hostWithImageFolder } from './support/folder-host';
 import { createClasses, createProjectWithoutModel } from './support/model-step';
+import { ROOT } from './support/paths';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const COUNT = 8;
 const setup = hostWithImageFolder(COUNT, 'adma-e2e-placeholder-');
 const SCREEN = /\/media\/\d+\/screen\d+/;

@@ -7,14 +7,12 @@ import { expect, test, type Page, type Route, type WebSocketRoute } from '@playw
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { makeImageFolder } from './support/image-folder';
 import { startWebHost, type RunningHost } from './support/web-host';
 import { watchProblems } from './support/page-problems';
 import { decideModelLater } from './support/model-step';
+import { ROOT, SHOTS } from './support/paths';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SHOTS = path.join(ROOT, 'test-results/e2e');
 const CLASSES = ['Normal', 'Mitosis', 'Artifact'];
 
 // The second test continues the first one's project: run them in order, skip on failure.

@@ -8,24 +8,17 @@
  * fresh project of the same photos: every label and the evaluation set come back.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { createClasses, createProjectWithModelFolder, decideModelLater } from './support/model-step';
 import { openImageFolderExport } from './support/export-dialog';
 import { watchProblems } from './support/page-problems';
 import { selectSuspect, suspectFiles } from './support/suspects';
 import { startWebHost, type RunningHost } from './support/web-host';
+import { HYMENOPTERA_VAL as PHOTOS, MOBILENET_025 as MODEL, photosAndModelAvailable as available, ROOT, SHOTS } from './support/paths';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SHOTS = path.join(ROOT, 'test-results/e2e');
-const SHARED = path.resolve(ROOT, '../shared');
-const MODEL = path.join(SHARED, 'models/mobilenet_v1_0.25_224');
-const PHOTOS = path.join(SHARED, 'data/hymenoptera/val');
-const available = existsSync(path.join(MODEL, 'model.json')) && existsSync(PHOTOS);
 const PER_CLASS = 14;
 const EVALUATION = 4;
 

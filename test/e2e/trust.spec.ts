@@ -10,14 +10,12 @@ import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createDemoProject, readDemoIndex } from './support/demo-project';
 import { watchProblems } from './support/page-problems';
 import { suspectFiles } from './support/suspects';
 import { startWebHost, type RunningHost } from './support/web-host';
+import { ROOT, SHOTS } from './support/paths';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SHOTS = path.join(ROOT, 'test-results/e2e');
 const FLIPPED = 12;
 
 let host: RunningHost;

@@ -6,15 +6,13 @@ import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { WsEvent } from '../../src-shared/ws-protocol';
 import { makeImageFolder } from './support/image-folder';
 import { chooseModelFolderInAdapt } from './support/model-step';
 import { watchProblems } from './support/page-problems';
 import { startWebHost, type RunningHost } from './support/web-host';
+import { ROOT, SHOTS } from './support/paths';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SHOTS = path.join(ROOT, 'test-results/e2e');
 
 let host: RunningHost;
 let stateDir: string;

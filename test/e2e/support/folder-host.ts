@@ -2,11 +2,9 @@ import { test } from '@playwright/test';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { makeImageFolder } from './image-folder';
+import { ROOT } from './paths';
 import { startWebHost, type RunningHost } from './web-host';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /**
  * A spec's web host and image folder of `count` images, started before its tests and removed
