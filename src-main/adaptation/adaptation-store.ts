@@ -24,6 +24,20 @@ export const DEFAULT_LOOP_SETTINGS: LoopSettings = {
   duplicateSimilarity: DUPLICATE_DEFAULTS.minSimilarity,
 };
 
+/** Defaults of the duplicate threshold in earlier versions, stored in every project's settings then. */
+const FORMER_DUPLICATE_DEFAULTS: readonly number[] = [0.8, 0.9];
+
+/** A settings row: the expert's choices, or (before them) every setting as a plain object. */
+type StoredSettings = { chosen: Partial<LoopSettings> } | Partial<LoopSettings>;
+
+function chosenSettings(stored: StoredSettings): Partial<LoopSettings> {
+  if ('chosen' in stored) return stored.chosen;
+  const { duplicateSimilarity, ...rest } = stored;
+  return duplicateSimilarity === undefined || FORMER_DUPLICATE_DEFAULTS.includes(duplicateSimilarity) ? rest : { ...rest, duplicateSimilarity };
+}
+
+const sameSetting = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
 export interface ModelRow {
   choice: ModelChoice;
   modelId: string | null;
@@ -78,15 +92,24 @@ export class AdaptationStore {
       .run(JSON.stringify(choice), modelId, modelName, new Date().toISOString());
   }
 
+  /**
+   * The defaults with the expert's choices over them. Invariant: the row holds only the values
+   * the expert chose that differ from today's defaults ({"chosen": {...}}), so a setting never
+   * changed follows the default and a better default reaches projects made before it. Rows
+   * written before this stored every setting as a plain object; there a duplicate threshold equal
+   * to a former default (FORMER_DUPLICATE_DEFAULTS: the test under the number has changed since)
+   * is read as never chosen.
+   */
   settings(): LoopSettings {
     const row = this.db.prepare('SELECT settings FROM loop_settings WHERE id = 1').get() as { settings: string } | undefined;
-    return row ? { ...DEFAULT_LOOP_SETTINGS, ...(JSON.parse(row.settings) as Partial<LoopSettings>) } : { ...DEFAULT_LOOP_SETTINGS };
+    return { ...DEFAULT_LOOP_SETTINGS, ...(row ? chosenSettings(JSON.parse(row.settings) as StoredSettings) : {}) };
   }
 
   saveSettings(settings: LoopSettings): void {
+    const chosen = Object.fromEntries(Object.entries(settings).filter(([key, value]) => !sameSetting(value, DEFAULT_LOOP_SETTINGS[key as keyof LoopSettings])));
     this.db
       .prepare('INSERT INTO loop_settings (id, settings) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET settings = excluded.settings')
-      .run(JSON.stringify(settings));
+      .run(JSON.stringify({ chosen }));
   }
 
   centres(modelId: string): CentreRecord | null {
