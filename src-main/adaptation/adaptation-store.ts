@@ -345,10 +345,11 @@ export class AdaptationStore {
     );
   }
 
-  addEvaluation(ids: readonly number[]): void {
+  /** Put images in the evaluation set; `actionId`: the label action that did it, undone with it (label-store.ts). */
+  addEvaluation(ids: readonly number[], actionId: number | null = null): void {
     const now = new Date().toISOString();
-    const insert = this.db.prepare('INSERT OR IGNORE INTO evaluation_images (image_id, added_at) VALUES (?, ?)');
-    this.db.transaction(() => ids.forEach((id) => insert.run(id, now)))();
+    const insert = this.db.prepare('INSERT OR IGNORE INTO evaluation_images (image_id, added_at, action_id) VALUES (?, ?, ?)');
+    this.db.transaction(() => ids.forEach((id) => insert.run(id, now, actionId)))();
   }
 
   /** Take images out of the evaluation set (their labels stay: they become training labels). */

@@ -215,25 +215,27 @@ function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolea
       report.createdClasses.push(c.name);
     }
     const pairs: { imageId: number; classId: number | null; unsure: boolean }[] = [];
+    let actionId: number | null = null;
     for (const { entry, image } of planned) {
       const classId = entry.unsure ? null : (classes.get(entry.className.toLowerCase()) as number);
       if (entry.unsure ? image.unsure : image.classId === classId) report.unchanged++;
       else pairs.push({ imageId: image.id, classId, unsure: entry.unsure });
     }
     if (pairs.length > 0) {
-      project.labels.setMany(pairs, project.images.existingIds(pairs.map((p) => p.imageId)));
+      actionId = project.labels.setMany(pairs, project.images.existingIds(pairs.map((p) => p.imageId))).actionId || null;
       report.labeled = pairs.filter((p) => !p.unsure).length;
       report.unsure = pairs.filter((p) => p.unsure).length;
     }
     // The file's held-out split stays held out here: such images join the evaluation set, unless
-    // they were labeled or queried before (they may have been trained on already).
+    // they were labeled or queried before (they may have been trained on already). They are
+    // labeled by this action (classId null before it), so undoing it takes them out again.
     const store = new AdaptationStore(project.db);
     const queried = store.queriedIds();
     const evaluation = store.evaluationIds();
     const held = planned
       .filter(({ entry, image }) => entry.evaluation && image.classId === null && !image.unsure && !queried.has(image.id) && !evaluation.has(image.id))
       .map(({ image }) => image.id);
-    store.addEvaluation(held);
+    store.addEvaluation(held, actionId);
     report.evaluation = held.length;
   }).immediate();
   report.unmatched.sort((a, b) => a.line - b.line);

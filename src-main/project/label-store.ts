@@ -14,6 +14,10 @@
  * - Every change of state (class or unsure) is one `label_history` row with the state before
  *   and after (`old_/new_class_id`, `old_/new_unsure`), so undo and redo restore an unsure
  *   mark exactly like a class.
+ * - An action that put images in the evaluation set (an import's held-out split:
+ *   `evaluation_images.action_id`) takes them out when undone and puts them back when redone;
+ *   meanwhile they wait in `evaluation_undone`, and are forgotten when a new action drops the
+ *   undone ones. An image added to the evaluation set otherwise (the sampler) stays.
  */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
@@ -129,6 +133,7 @@ export class LabelStore {
     if (pairs.length === 0) throw new AppError('BAD_ARGUMENT', 'No images were given to label.');
     return this.db.transaction((): LabelAction => {
       const now = new Date().toISOString();
+      this.db.prepare("DELETE FROM evaluation_undone WHERE action_id IN (SELECT id FROM label_actions WHERE state = 'undone')").run();
       this.db.prepare("UPDATE label_actions SET state = 'dropped', state_changed_at = ? WHERE state = 'undone'").run(now);
       const actionId = Number(
         this.db.prepare("INSERT INTO label_actions (state, created_at, state_changed_at) VALUES ('done', ?, ?)").run(now, now).lastInsertRowid,
@@ -155,10 +160,22 @@ export class LabelStore {
       targets.set(row.image_id, target.classId === null || alive.has(target.classId) ? target : UNLABELED);
     }
     this.writeAll(targets, actionId, direction, now);
+    this.moveEvaluation(actionId, direction);
     // Every image of the action now has its target: the state each one shows.
     const imageIds = rows.map((r) => r.image_id);
     const states = imageIds.map((id) => targets.get(id) ?? UNLABELED);
     return { actionId, imageIds, classIds: states.map((s) => s.classId), unsure: states.map((s) => s.classId === null && s.unsure) };
+  }
+
+  /** The evaluation-set rows the action added: out to `evaluation_undone` on undo, back on redo. */
+  private moveEvaluation(actionId: number, direction: 'undo' | 'redo'): void {
+    if (direction === 'undo') {
+      this.db.prepare('INSERT OR REPLACE INTO evaluation_undone (image_id, action_id, added_at) SELECT image_id, action_id, added_at FROM evaluation_images WHERE action_id = ?').run(actionId);
+      this.db.prepare('DELETE FROM evaluation_images WHERE action_id = ?').run(actionId);
+    } else {
+      this.db.prepare('INSERT OR IGNORE INTO evaluation_images (image_id, added_at, action_id) SELECT image_id, added_at, action_id FROM evaluation_undone WHERE action_id = ?').run(actionId);
+      this.db.prepare('DELETE FROM evaluation_undone WHERE action_id = ?').run(actionId);
+    }
   }
 
   undo(): LabelAction | null {

@@ -163,6 +163,20 @@ export const migrations: readonly Migration[] = [
       );
     `);
   },
+  // 6: the label action that put an image in the evaluation set (an import's held-out split),
+  // so that undoing the action takes the image out again and redoing it puts it back; while
+  // the action is undone its rows wait in evaluation_undone (label-store.ts keeps it so).
+  (db) => {
+    db.exec(`
+      ALTER TABLE evaluation_images ADD COLUMN action_id INTEGER REFERENCES label_actions(id);
+      CREATE INDEX evaluation_images_action ON evaluation_images(action_id) WHERE action_id IS NOT NULL;
+      CREATE TABLE evaluation_undone (
+        image_id INTEGER PRIMARY KEY REFERENCES images(id),
+        action_id INTEGER NOT NULL REFERENCES label_actions(id),
+        added_at TEXT NOT NULL
+      );
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -208,6 +208,29 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     expect(undone!.imageIds.sort()).toEqual([unlabeled[0]!.id, unlabeled[1]!.id].sort());
   });
 
+  it('puts a file’s held-out split in the evaluation set, and takes it out again on undo', async () => {
+    const unlabeled = (await call('images:list', { filter: { kind: 'unlabeled' }, offset: 0, limit: 3 })).items;
+    const evaluationSize = async (): Promise<number> => (await call('images:list', { filter: { kind: 'evaluation' }, offset: 0, limit: 1 })).total;
+    const before = await evaluationSize();
+    const file = path.join(tempDir('adma-csv-split-'), 'labels.csv');
+    fs.writeFileSync(file, ['path,class,split', `${unlabeled[0]!.relPath},ant,test`, `${unlabeled[1]!.relPath},bee,test`, `${unlabeled[2]!.relPath},ant,train`].join('\n'));
+    const report = await call('labels:importCsv', { path: file, createClasses: false });
+    expect(report).toMatchObject({ labeled: 3, evaluation: 2 });
+    expect(await evaluationSize()).toBe(before + 2);
+    await call('labels:undo');
+    expect(await evaluationSize()).toBe(before);
+    expect((await call('images:get', { id: unlabeled[0]!.id })).classId).toBeNull();
+    await call('labels:redo');
+    expect(await evaluationSize()).toBe(before + 2);
+    expect((await call('images:get', { id: unlabeled[1]!.id })).classId).toBe(classOf.get('bees'));
+    // Undone again, then a new label drops the undone import: its held-out images are forgotten.
+    await call('labels:undo');
+    await call('labels:set', { imageIds: [unlabeled[2]!.id], classId: classOf.get('ants') as number });
+    await call('labels:redo');
+    expect(await evaluationSize()).toBe(before);
+    await call('labels:undo');
+  });
+
   it('reads its own export back: every exported label is found and unchanged', async () => {
     const dest = path.join(tempDir('adma-roundtrip-'), 'labels');
     await call('export:run', { destination: dest, model: false, labelsCsv: true, labelsJson: false, imageFolder: false });
