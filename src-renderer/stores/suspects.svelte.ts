@@ -4,12 +4,13 @@
  * actions, so a relabel, an undo or a redo shows at once). State changes through the methods only.
  */
 import type { LabelAction, SuspectItem, SuspectReport } from '../../src-shared/contract';
-import { call, errorMessage } from '../api/client';
+import { call } from '../api/client';
+import { LatestLoad } from './latest-load.svelte';
 
 class SuspectsState {
   #report = $state<SuspectReport | null>(null);
-  #checking = $state(false);
-  #error = $state<string | null>(null);
+  /** Only the latest check's answer (or failure) is applied; `clear` (another project) makes a running one stale. */
+  readonly #load = new LatestLoad();
   #cursor = $state(0);
   /** Current class of each listed image (null: unlabeled), from the report and later actions. */
   #current = $state<Map<number, number | null>>(new Map());
@@ -18,10 +19,10 @@ class SuspectsState {
     return this.#report;
   }
   get checking(): boolean {
-    return this.#checking;
+    return this.#load.loading;
   }
   get error(): string | null {
-    return this.#error;
+    return this.#load.error;
   }
   get cursor(): number {
     return this.#cursor;
@@ -43,18 +44,14 @@ class SuspectsState {
 
   /** Cross-validate the labels in the engine (a job with progress) and show the queue. */
   async check(): Promise<void> {
-    this.#checking = true;
-    try {
-      const report = await call('quality:suspects');
-      this.#report = report;
-      this.#current = new Map(report.items.map((i) => [i.image.id, i.givenClassId]));
-      this.#cursor = 0;
-      this.#error = null;
-    } catch (error) {
-      this.#error = errorMessage(error);
-    } finally {
-      this.#checking = false;
-    }
+    await this.#load.run(
+      () => call('quality:suspects'),
+      (report) => {
+        this.#report = report;
+        this.#current = new Map(report.items.map((i) => [i.image.id, i.givenClassId]));
+        this.#cursor = 0;
+      },
+    );
   }
 
   /** A label action (from this view, the label view, undo or redo) changed some images. */
@@ -87,10 +84,10 @@ class SuspectsState {
   }
 
   clear(): void {
+    this.#load.reset();
     this.#report = null;
     this.#current = new Map();
     this.#cursor = 0;
-    this.#error = null;
   }
 }
 

@@ -8,7 +8,8 @@ import { useBridge } from '../../../src-renderer/api/bridge';
 import { suspects } from '../../../src-renderer/stores/suspects.svelte';
 import type { ImageItem, RawApi, SuspectReport } from '../../../src-shared/contract';
 
-let answer: () => { ok: true; value: SuspectReport } | { ok: false; error: { code: string; message: string } };
+type Answer = { ok: true; value: SuspectReport } | { ok: false; error: { code: string; message: string } };
+let answer: () => Answer | Promise<Answer>;
 
 useBridge({
   raw: new Proxy({} as RawApi, { get: (_t, key) => (key === 'on' ? () => () => undefined : async () => answer()) }),
@@ -63,5 +64,18 @@ describe('suspects store', () => {
     await suspects.check();
     expect(suspects.error).toBeNull();
     expect(suspects.checking).toBe(false);
+  });
+
+  it('drops the answer of a check still running when the project is closed (clear)', async () => {
+    let release!: () => void;
+    answer = () => new Promise<Answer>((resolve) => (release = () => resolve({ ok: true, value: report })));
+    const running = suspects.check();
+    expect(suspects.checking).toBe(true);
+    suspects.clear();
+    expect(suspects.checking).toBe(false);
+    release();
+    await running;
+    expect(suspects.report).toBeNull();
+    expect(suspects.open).toBe(0);
   });
 });
