@@ -108,6 +108,12 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   await expect(page.getByRole('tab', { name: /Adapt/ })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('engine-backend')).not.toHaveText('Starting the engine…', { timeout: 60_000 });
   await expect(page.getByTestId('backend-indicator')).toBeVisible();
+  // The long backend label gives up its width, not the project's name (1280 px wide window).
+  const name = page.locator('header h1');
+  await expect(name).toHaveText('demo');
+  expect((await name.boundingBox())?.width ?? 0).toBeGreaterThan(30);
+  const badge = await page.getByTestId('backend-indicator').boundingBox();
+  expect((badge?.x ?? 0) + (badge?.width ?? 0)).toBeLessThanOrEqual(1280);
   await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
   await expect(page.getByRole('list', { name: 'Model choices' }).getByText('In use')).toBeVisible();
 
