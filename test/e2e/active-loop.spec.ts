@@ -145,7 +145,12 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
     await expect(source).toHaveText(`Queue · round ${round}`, { timeout: 3 * 60_000 });
     await expect(page.getByTestId('position')).toHaveText(`1 / ${BATCH}`);
     await expect(page.getByTestId('queue-scores')).toBeVisible();
-    if (round === 1) await shot(page, 'label-queue-suggestion.png');
+    if (round === 1) {
+      // The reason names the classes as the expert named them ("torn between 3 34% and 5 30%"), never by id.
+      await expect(page.getByTestId('queue-reason')).toBeVisible();
+      await expect(page.getByTestId('queue-reason')).not.toContainText(/\bclass-\d/);
+      await shot(page, 'label-queue-suggestion.png');
+    }
     accepted += await labelUntil(page, page.getByTestId('batch-done').or(page.getByText(`Queue · round ${round + 1}`)), BATCH, trained, { acceptFirst: round > 0 });
   }
   // The fourth round opened after the third batch was trained.
