@@ -149,6 +149,13 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
       // The reason names the classes as the expert named them ("torn between 3 34% and 5 30%"), never by id.
       await expect(page.getByTestId('queue-reason')).toBeVisible();
       await expect(page.getByTestId('queue-reason')).not.toContainText(/\bclass-\d/);
+      // Where the reason names the suggested class first, it quotes the suggestion's (calibrated) probability.
+      const suggested = page.getByTestId('suggestion');
+      const reason = (await page.getByTestId('queue-reason').textContent()) ?? '';
+      const torn = /torn between (\S+) (\d+%)/.exec(reason);
+      if (torn && (await suggested.isVisible()) && (await suggested.locator('strong').textContent()) === torn[1]) {
+        await expect(suggested.locator('.prob')).toHaveText(torn[2]!);
+      }
       await shot(page, 'label-queue-suggestion.png');
     }
     accepted += await labelUntil(page, page.getByTestId('batch-done').or(page.getByText(`Queue · round ${round + 1}`)), BATCH, trained, { acceptFirst: round > 0 });

@@ -29,6 +29,12 @@ export interface SelectionContext {
   targetProbabilities: FeatureMatrix | null;
   /** Names of the classifier's C classes (column order), for reasons in words. */
   targetClassNames?: readonly string[];
+  /**
+   * The temperature at which the product shows this classifier's probabilities (its fitted
+   * calibration): reasons in words quote them at it, so that they agree with the suggestion
+   * shown beside them. Strategies rank by the raw probabilities; absent means 1.
+   */
+  shownTemperature?: number;
   centres: CentreSet;
   /** Seed for every random draw; with the round index it makes a selection reproducible. */
   seed: number;
@@ -118,7 +124,13 @@ export function competingClasses(ctx: SelectionContext, row: number): CompetingC
     } else if (at(k) > at(second)) second = k;
   }
   const name = (k: number): string => ctx.targetClassNames?.[k] ?? `class ${k + 1}`;
-  return { first: name(first), firstProbability: at(first), second: name(second), secondProbability: at(second) };
+  const t = ctx.shownTemperature ?? 1;
+  if (t === 1) return { first: name(first), firstProbability: at(first), second: name(second), secondProbability: at(second) };
+  // At temperature t, p_k becomes p_k^(1/t) / sum_j p_j^(1/t) (the same order of classes).
+  let sum = 0;
+  for (let k = 0; k < p.cols; k++) sum += at(k) > 0 ? Math.exp(Math.log(at(k)) / t) : 0;
+  const shown = (k: number): number => (at(k) > 0 ? Math.exp(Math.log(at(k)) / t) / sum : 0);
+  return { first: name(first), firstProbability: shown(first), second: name(second), secondProbability: shown(second) };
 }
 
 /** U of a row under `measure` when a classifier exists; null otherwise. */

@@ -195,8 +195,8 @@ export class AdaptationPool {
   }
 
   private async useHead(dir: string): Promise<void> {
-    const { head } = await loadHead(dir);
-    await this.core.useHead(head);
+    const { head, facts } = await loadHead(dir);
+    await this.core.useHead(head, facts.temperature ?? 1);
   }
 
   rowsOf(ids: readonly number[]): number[] {
@@ -303,6 +303,7 @@ export class AdaptationPool {
         : (carriedCalibration(previousRecord, usable.length, args.classes) ??
           (await this.calibrate(rows, usable.map((l) => l.classIndex), result.head, args.seed, signal)));
     const temperature = calibration?.temperature ?? 1;
+    this.core.showAtTemperature(temperature);
     await saveHead(args.outDir, {
       head: result.head,
       facts: {

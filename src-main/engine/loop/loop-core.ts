@@ -121,6 +121,8 @@ export async function trainOnPool(inputs: HeadInputs, request: LoopTrainRequest)
 export class LoopCore {
   private head: HeadWeights | null = null;
   private probabilities: FeatureMatrix | null = null;
+  /** The current head's calibration temperature: reasons quote probabilities as the product shows them. */
+  private shownTemperature = 1;
 
   constructor(
     readonly pool: LoopPoolMatrices,
@@ -132,11 +134,12 @@ export class LoopCore {
     return this.head;
   }
 
-  /** Use a head (e.g. the project's latest version) and score the pool with it. */
-  async useHead(head: HeadWeights): Promise<Float32Array> {
+  /** Use a head (e.g. the project's latest version) and score the pool with it; `temperature`: its calibration, for reasons only. */
+  async useHead(head: HeadWeights, temperature = 1): Promise<Float32Array> {
     // ONNX Runtime where the engine infers with it, else TF.js: the two agree to ~1e-7.
     const probabilities = await predictPool(head, this.inputsFor(head.mode).data);
     this.head = head;
+    this.shownTemperature = temperature;
     this.probabilities = createFeatureMatrix(probabilities, this.pool.imageIds.length, head.classes.length);
     return probabilities;
   }
@@ -144,6 +147,12 @@ export class LoopCore {
   clear(): void {
     this.head = null;
     this.probabilities = null;
+    this.shownTemperature = 1;
+  }
+
+  /** The current head's calibration temperature, once fitted after training. */
+  showAtTemperature(temperature: number): void {
+    this.shownTemperature = temperature;
   }
 
   context(request: Omit<LoopSelectRequest, 'strategy' | 'strategyOptions' | 'batchSize'>): SelectionContext {
@@ -158,7 +167,7 @@ export class LoopCore {
       featuresB: this.pool.featuresB,
       sourceProbabilities: this.pool.sourceProbabilities,
       targetProbabilities: hasClassifier ? this.probabilities : null,
-      ...(hasClassifier && this.head ? { targetClassNames: this.head.classes } : {}),
+      ...(hasClassifier && this.head ? { targetClassNames: this.head.classes, shownTemperature: this.shownTemperature } : {}),
       centres: this.pool.centres,
       seed: request.seed,
       distinctiveness: this.pool.distinctiveness,

@@ -163,6 +163,25 @@ describe('reasons in words', () => {
     const margin = createStrategy('margin').select(ctx, 1);
     expect(margin.items[0]?.reason).toMatch(/^the model is torn between/);
   });
+
+  it('quote the probabilities at the temperature the product shows them, without changing any pick', () => {
+    const names = ['rose', 'tulip', 'daisy', 'iris'];
+    const raw = selectionContextFor(pool, { targetClassNames: names });
+    const shown = selectionContextFor(pool, { targetClassNames: names, shownTemperature: 2 });
+    const row = Array.from(pool.targetProbabilities.data.subarray(0, 4));
+    const tempered = row.map((p) => Math.sqrt(p));
+    const total = tempered.reduce((a, b) => a + b, 0);
+    const [first, second] = [...tempered].sort((a, b) => b - a) as [number, number];
+    const c = competingClasses(shown, 0);
+    expect(c?.first).toBe(competingClasses(raw, 0)?.first);
+    expect(c?.second).toBe(competingClasses(raw, 0)?.second);
+    expect(c?.firstProbability).toBeCloseTo(first / total, 12);
+    expect(c?.secondProbability).toBeCloseTo(second / total, 12);
+    for (const strategy of ['margin', 'typical-margin', 'adma'] as const) {
+      const a = createStrategy(strategy).select(raw, 5).items.map((item) => [item.imageId, item.score]);
+      expect(createStrategy(strategy).select(shown, 5).items.map((item) => [item.imageId, item.score])).toEqual(a);
+    }
+  });
 });
 
 describe('small-centre fallback (strategy layer)', () => {
