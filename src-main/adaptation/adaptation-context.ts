@@ -116,11 +116,6 @@ export class AdaptationContext {
     return this.project.images.list({ kind: 'all' }, 0, 10_000_000).items;
   }
 
-  /** Every present image's id, path and hash, in the same order as allImages (see ImageIndex.files). */
-  imageFiles() {
-    return this.project.images.files();
-  }
-
   /** Labels of training images (the evaluation set's labels left out). */
   trainingLabels(): Map<number, number> {
     const evaluation = this.store.evaluationIds();
