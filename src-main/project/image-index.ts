@@ -185,6 +185,28 @@ export class ImageIndex {
   }
 
   /**
+   * Every id the filter matches, in the sort's order: what `list` pages through with OFFSET,
+   * all at once (image-order.ts keeps it, so that a page anywhere is a slice of it).
+   */
+  order(filter: ImageFilter, sort: ImageSort = DEFAULT_SORT): Int32Array {
+    const { where, params } = filterSql(filter);
+    const ids = this.db.prepare(`SELECT i.id ${joinsFor(filter, sort)} WHERE ${where} ${orderSql(sort)}`).pluck().all(...params) as number[];
+    return Int32Array.from(ids);
+  }
+
+  /** The present images of `ids`, in that order (one query for a page of them). */
+  itemsOf(ids: ArrayLike<number>): ImageItem[] {
+    const rows = this.db.prepare(`${SELECT_ITEM} WHERE i.present = 1 AND i.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(Array.from(ids))) as ImageRow[];
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const items: ImageItem[] = [];
+    for (const id of Array.from(ids)) {
+      const row = byId.get(id);
+      if (row) items.push(toItem(row));
+    }
+    return items;
+  }
+
+  /**
    * Every present image's id, path and content hash, in the listing's default order (by
    * path): what feature extraction and the engine's pool need, without the listing's joins
    * and items (listing 100,000 images that way held the host's main thread for seconds).
