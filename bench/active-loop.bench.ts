@@ -7,7 +7,8 @@
  * Run: npx tsx bench/active-loop.bench.ts [images] [rounds] [--prelabel N] [--skip-continuous].
  * Beyond the package's 10,000 digits, each further copy of a digit is shifted by a pixel or two
  * and carries its own faint noise (distinct features, as distinct photos would have).
- * `--keep-features` keeps the feature cache of the last run (extraction then only reads it).
+ * `--keep-features` keeps the feature cache of the last run (extraction then only reads it);
+ * `--keep-perceptual` keeps the thumbnails' difference hashes too (perceptual.db, by content hash).
  * `--prelabel N` labels N random images (the true digit, outside the queue) before the rounds,
  * so the rounds run with N + 10, N + 20, ... labels (the cluster strategies' K grows with them).
  * Also: the feature cache's size, `dashboard:get` and the longest stall of the host's event loop
@@ -32,7 +33,7 @@ import { MainThreadStalls } from './support/main-thread-stalls';
 
 const { values: options, positionals } = parseArgs({
   allowPositionals: true,
-  options: { prelabel: { type: 'string', default: '0' }, 'skip-continuous': { type: 'boolean', default: false }, 'keep-features': { type: 'boolean', default: false } },
+  options: { prelabel: { type: 'string', default: '0' }, 'skip-continuous': { type: 'boolean', default: false }, 'keep-features': { type: 'boolean', default: false }, 'keep-perceptual': { type: 'boolean', default: false } },
 });
 const count = Number(positionals[0] ?? 10_000);
 const rounds = Number(positionals[1] ?? 8);
@@ -94,10 +95,15 @@ async function main(): Promise<void> {
   const truth = await pool();
   // --keep-features: a fresh project, but the feature cache (keyed by content hash) is kept.
   const admin = path.join(dir, ADMIN_DIR);
-  if (fs.existsSync(admin)) for (const name of fs.readdirSync(admin)) if (!(options['keep-features'] && name === 'features')) fs.rmSync(path.join(admin, name), { recursive: true, force: true });
+  const kept = (name: string): boolean => (options['keep-features'] && name === 'features') || (options['keep-perceptual'] && name.startsWith('perceptual.db'));
+  if (fs.existsSync(admin)) for (const name of fs.readdirSync(admin)) if (!kept(name)) fs.rmSync(path.join(admin, name), { recursive: true, force: true });
   const ws = new Workspace({ stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'adma-bench-')), shell: 'web', version: 'bench', log: (m) => console.error(m) });
   const h = createHandlers(ws);
   const call = async <C extends Channel>(c: C, args?: ArgsOf<C>): Promise<ResultOf<C>> => {
+    // Each request arrives as its own message, as from a shell (IPC, WebSocket): without this
+    // turn of the event loop, requests awaited one after another ran as one block of
+    // microtasks, and the stall monitors saw 500 labels as one 4-second stall.
+    await new Promise((resolve) => setImmediate(resolve));
     const r = await dispatch(h, c, args);
     if (!r.ok) throw new Error(`${c}: ${r.error.message}`);
     return r.value as ResultOf<C>;

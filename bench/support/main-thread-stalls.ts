@@ -21,6 +21,10 @@ export class MainThreadStalls {
 
   /** The stalls since the last take (longest first, at most `top` of them) and how many exceeded 100 ms; starts over. */
   take(top = 5): string {
+    // A stall still going on (the code calling take() held the thread since the timer last ran) counts here.
+    const now = performance.now();
+    if (now - this.last - 10 > this.threshold) this.stalls.push({ at: now, ms: now - this.last - 10 });
+    this.last = now;
     const stalls = this.stalls.sort((a, b) => b.ms - a.ms);
     this.stalls = [];
     const over = stalls.filter((s) => s.ms > 100).length;
