@@ -279,13 +279,14 @@ export class ImageIndex {
   /**
    * Labeled and unsure present images: what a label changes, without counting every present
    * image (that count, read after every label, was 30-60 ms of the host's thread at 100,000
-   * images on a loaded machine).
+   * images on a loaded machine). Every row minus those of absent images (few, found by
+   * images_present): probing each label's image cost 49 ms with 100,000 labels.
    */
   labelCounts(): { labeled: number; unsure: number } {
     return this.db
       .prepare(
-        `SELECT (SELECT COUNT(*) FROM labels l CROSS JOIN images i ON i.id = l.image_id WHERE i.present = 1) AS labeled,
-                (SELECT COUNT(*) FROM unsure u CROSS JOIN images i ON i.id = u.image_id WHERE i.present = 1) AS unsure`,
+        `SELECT (SELECT COUNT(*) FROM labels) - (SELECT COUNT(*) FROM images i CROSS JOIN labels l ON l.image_id = i.id WHERE i.present = 0) AS labeled,
+                (SELECT COUNT(*) FROM unsure) - (SELECT COUNT(*) FROM images i CROSS JOIN unsure u ON u.image_id = i.id WHERE i.present = 0) AS unsure`,
       )
       .get() as { labeled: number; unsure: number };
   }
