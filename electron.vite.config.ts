@@ -28,6 +28,7 @@ export default defineConfig({
           'engine-worker': resolve(__dirname, 'src-main/engine/worker.ts'),
           'label-writer': resolve(__dirname, 'src-main/project/label-writer-worker.ts'),
           'version-writer': resolve(__dirname, 'src-main/adaptation/version-writer-worker.ts'),
+          'image-order': resolve(__dirname, 'src-main/project/image-order-worker.ts'),
         },
       },
     },

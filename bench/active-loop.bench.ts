@@ -7,7 +7,8 @@
  * Run: npx tsx bench/active-loop.bench.ts [images] [rounds] [--prelabel N] [--skip-continuous].
  * Beyond the package's 10,000 digits, each further copy of a digit is shifted by a pixel or two
  * and carries its own faint noise (distinct features, as distinct photos would have).
- * `--keep-features` keeps the feature cache of the last run (extraction then only reads it).
+ * `--keep-features` keeps the feature cache of the last run (extraction then only reads it);
+ * `--keep-perceptual` keeps the thumbnails' difference hashes too (perceptual.db, by content hash).
  * `--prelabel N` labels N random images (the true digit, outside the queue) before the rounds,
  * so the rounds run with N + 10, N + 20, ... labels (the cluster strategies' K grows with them).
  * Also: the feature cache's size, `dashboard:get` and the longest stall of the host's event loop
@@ -27,10 +28,12 @@ import { writeLabelledImages } from '../src-main/engine/starter/labelled-image-f
 import { loadMnistDigits, MNIST_LABELS, type MnistDigit } from '../src-main/engine/starter/mnist-source';
 import { mulberry32 } from '../src-main/core/seeded-random';
 import type { ArgsOf, Channel, ResultOf } from '../src-shared/contract';
+import { IMAGE_SORT_KEYS } from '../src-shared/requests/images';
+import { MainThreadStalls } from './support/main-thread-stalls';
 
 const { values: options, positionals } = parseArgs({
   allowPositionals: true,
-  options: { prelabel: { type: 'string', default: '0' }, 'skip-continuous': { type: 'boolean', default: false }, 'keep-features': { type: 'boolean', default: false } },
+  options: { prelabel: { type: 'string', default: '0' }, 'skip-continuous': { type: 'boolean', default: false }, 'keep-features': { type: 'boolean', default: false }, 'keep-perceptual': { type: 'boolean', default: false } },
 });
 const count = Number(positionals[0] ?? 10_000);
 const rounds = Number(positionals[1] ?? 8);
@@ -92,10 +95,15 @@ async function main(): Promise<void> {
   const truth = await pool();
   // --keep-features: a fresh project, but the feature cache (keyed by content hash) is kept.
   const admin = path.join(dir, ADMIN_DIR);
-  if (fs.existsSync(admin)) for (const name of fs.readdirSync(admin)) if (!(options['keep-features'] && name === 'features')) fs.rmSync(path.join(admin, name), { recursive: true, force: true });
+  const kept = (name: string): boolean => (options['keep-features'] && name === 'features') || (options['keep-perceptual'] && name.startsWith('perceptual.db'));
+  if (fs.existsSync(admin)) for (const name of fs.readdirSync(admin)) if (!kept(name)) fs.rmSync(path.join(admin, name), { recursive: true, force: true });
   const ws = new Workspace({ stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'adma-bench-')), shell: 'web', version: 'bench', log: (m) => console.error(m) });
   const h = createHandlers(ws);
   const call = async <C extends Channel>(c: C, args?: ArgsOf<C>): Promise<ResultOf<C>> => {
+    // Each request arrives as its own message, as from a shell (IPC, WebSocket): without this
+    // turn of the event loop, requests awaited one after another ran as one block of
+    // microtasks, and the stall monitors saw 500 labels as one 4-second stall.
+    await new Promise((resolve) => setImmediate(resolve));
     const r = await dispatch(h, c, args);
     if (!r.ok) throw new Error(`${c}: ${r.error.message}`);
     return r.value as ResultOf<C>;
@@ -108,6 +116,8 @@ async function main(): Promise<void> {
     delay.reset();
     return `${max.toFixed(0)} ms`;
   };
+  // Each stall over 50 ms, counted per phase (the histogram above gives only the longest).
+  const stalls = new MainThreadStalls();
   let roundAt = 0;
   ws.events.subscribe((event, payload) => {
     if (event === 'project:changed' && (payload as { change: string }).change === 'round') roundAt = performance.now();
@@ -118,8 +128,12 @@ async function main(): Promise<void> {
   for (const name of MNIST_LABELS) classId.set(name, (await call('classes:create', { name })).id);
   const label = async (imageId: number, relPath: string) => call('labels:set', { imageIds: [imageId], classId: classId.get(truth.get(relPath) as string) as number });
   stall();
+  stalls.take();
   const t0 = performance.now();
   await call('engine:chooseModel', { choice: { kind: 'starter' } });
+  // The start of extraction (the job's images listed and handed to the worker): its first 3 seconds.
+  while (performance.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 50));
+  console.log(`extraction start (model chosen, first 3 s): longest main-thread stall ${stall()}; stalls ${stalls.take()}`);
   let status = await call('engine:status');
   while (status.features.state === 'running') {
     await new Promise((r) => setTimeout(r, 500));
@@ -127,18 +141,20 @@ async function main(): Promise<void> {
   }
   const extractS = (performance.now() - t0) / 1000;
   console.log(`backend: ${status.backend}; load average ${loadavg()}`);
-  console.log(`pool: ${count} images; feature extraction ${extractS.toFixed(1)} s (${Math.round(count / extractS)} images/s, starter model); longest main-thread stall ${stall()}`);
+  console.log(`pool: ${count} images; feature extraction ${extractS.toFixed(1)} s (${Math.round(count / extractS)} images/s, starter model); longest main-thread stall ${stall()}; stalls ${stalls.take()}`);
   console.log(`project folder .adma: ${sizes(path.join(dir, ADMIN_DIR))}`);
 
   await call('loop:updateSettings', { batchSize: 10 });
   const p0 = performance.now();
   let round = await call('loop:nextRound');
-  console.log(`first round (pool prepare incl. distinctiveness for ${count} images + selection): ${Math.round(performance.now() - p0)} ms; longest main-thread stall ${stall()}`);
+  console.log(`first round (pool prepare incl. distinctiveness for ${count} images + selection): ${Math.round(performance.now() - p0)} ms; longest main-thread stall ${stall()}; stalls ${stalls.take()}`);
 
   const runRounds = async (labels: string): Promise<void> => {
     const turnaround: number[] = [];
     const cpuMs: number[] = [];
     const trainMs: number[] = [];
+    const roundStalls: string[] = [];
+    stalls.take();
     for (let r = 0; r < rounds; r++) {
       for (const item of round.items.slice(0, -1)) await label(item.imageId, item.relPath);
       const last = round.items.at(-1)!;
@@ -153,12 +169,14 @@ async function main(): Promise<void> {
       round = (await call('loop:currentRound'))!;
       const versions = ws.adaptation().store.latestVersion();
       if (versions) trainMs.push(Number(versions.metrics.millis));
+      roundStalls.push(stalls.take(3));
     }
     console.log(`round turnaround (${labels}), last label → next batch ready (light, b = 10, ${rounds} rounds): p50 ${Math.round(percentile(turnaround, 50))} ms, max ${Math.round(Math.max(...turnaround))} ms`);
     console.log(`  of which fine-tuning in the worker: p50 ${Math.round(percentile(trainMs, 50))} ms; load average ${loadavg()}`);
     console.log(`  every turnaround (ms): ${turnaround.map((t) => Math.round(t)).join(', ')}; longest main-thread stall during the rounds ${stall()}`);
     // CPU time of the whole process (every thread) per turnaround: what the wall clock would be on one idle core.
     console.log(`  CPU time per turnaround (all threads, ms): ${cpuMs.map((t) => Math.round(t)).join(', ')}`);
+    console.log(`  main-thread stalls per round (its labels, training, selection): ${roundStalls.join('; ')}`);
   };
   await runRounds('from 0 labels');
   if (prelabel > 0) {
@@ -169,7 +187,7 @@ async function main(): Promise<void> {
     const picked = new Set<number>();
     while (picked.size < Math.min(prelabel, rows.length)) picked.add(Math.floor(random() * rows.length));
     for (const index of picked) await label(rows[index]!.id, rows[index]!.relPath);
-    console.log(`${picked.size} images labeled outside the queue (true digits); longest main-thread stall ${stall()}`);
+    console.log(`${picked.size} images labeled outside the queue (true digits); longest main-thread stall ${stall()}; stalls ${stalls.take()}`);
     await runRounds(`from ${picked.size + rounds * 10} labels`);
   }
 
@@ -187,8 +205,32 @@ async function main(): Promise<void> {
     }
     console.log(`  ${what}: ${times.map((t) => t.toFixed(1)).join(' / ')} ms`);
   }
+  // The gallery's pages: every sort key, near the top and deep (with the rounds' predictions and query scores).
+  console.log(`gallery pages (images:list, 200 images, median of 3 / max), load average ${loadavg()}:`);
+  stalls.take();
+  const offsets = [0, Math.floor(count / 2), count - 200];
+  for (const filter of [{ kind: 'all' }, { kind: 'unlabeled' }] as const) {
+    for (const key of IMAGE_SORT_KEYS) {
+      for (const descending of [false, true]) {
+        const line: string[] = [];
+        for (const offset of offsets) {
+          const times: number[] = [];
+          for (let k = 0; k < 3; k++) {
+            const s = performance.now();
+            await call('images:list', { filter, sort: { key, descending }, offset, limit: 200 });
+            times.push(performance.now() - s);
+          }
+          times.sort((a, b) => a - b);
+          line.push(`@${offset} ${times[1]!.toFixed(1)}/${times[2]!.toFixed(1)}`);
+        }
+        console.log(`  ${filter.kind} by ${key}${descending ? ' desc' : ''}: ${line.join(', ')} ms`);
+      }
+    }
+  }
+  console.log(`  gallery pages: main-thread stalls ${stalls.take()}`);
   console.log(`  memory after the rounds: main process RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
   if (options['skip-continuous']) {
+    stalls.stop();
     await ws.shutdown();
     return;
   }
@@ -212,6 +254,7 @@ async function main(): Promise<void> {
   console.log(`continuous mode, 60 labels at ~4/s: next image available after p50 ${percentile(waits, 50).toFixed(1)} ms, p95 ${percentile(waits, 95).toFixed(1)} ms; queue empty ${emptyQueue} times; ${ws.adaptation().store.latestVersion()?.version} versions trained`);
   const rss = process.memoryUsage().rss;
   console.log(`memory with the project open: main process RSS ${(rss / 1e6).toFixed(0)} MB (the engine worker is a thread of the same process, so this includes it)`);
+  stalls.stop();
   await ws.shutdown();
 }
 

@@ -4,7 +4,6 @@
  * the model, the training mode or newly extracted features. Those call `invalidate()`;
  * nothing is hashed per request.
  */
-import { join } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import type { AdaptationContext } from './adaptation-context';
 
@@ -35,7 +34,8 @@ export class PoolSession {
       .request('loopPrepare', {
         projectDir: ctx.project.root,
         model: source,
-        items: ctx.imageFiles().map((i) => ({ imageId: i.id, hash: i.hash, path: join(ctx.project.root, i.relPath) })),
+        // Listed by the worker from the project's database, not posted from this thread.
+        items: 'project',
         deep: ctx.store.settings().mode === 'deep',
         excludedIds: [...ctx.store.evaluationIds()],
         centres: ctx.store.centres(modelId),

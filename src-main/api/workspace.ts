@@ -104,13 +104,14 @@ export class Workspace {
    * or query when due (`loop` false: nothing was labeled, as in an import that matched no row).
    */
   labelsChanged(action: LabelAction | null, loop = true): void {
-    const summary = this.requireProject().summary();
+    const project = this.requireProject();
+    const counts = project.images.labelCounts();
     this.events.emit('project:changed', {
       change: 'labels',
       action,
-      labeledCount: summary.labeledCount,
-      unsureCount: summary.unsureCount,
-      classes: this.requireProject().classes.list(),
+      labeledCount: counts.labeled,
+      unsureCount: counts.unsure,
+      classes: project.classes.list(),
     });
     if (loop) this.adaptation().loop.onLabelsChanged();
   }

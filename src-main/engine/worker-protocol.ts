@@ -16,6 +16,7 @@ import type { ModelSource } from './model/model-source';
 import type { ResizeMode } from './preprocess/decode-image';
 import type { DownloadResult } from './model/model-download';
 import type { DecodeItem } from './preprocess/prefetch-decoded-batches';
+import type { JobImages } from './loop/loop-jobs';
 
 export type { ModelSource };
 
@@ -34,7 +35,8 @@ export interface ExtractFeaturesArgs {
   projectDir?: string;
   /** ... unless an explicit cache file is given. */
   storePath?: string;
-  items: DecodeItem[];
+  /** The images, or 'project': every present image of the project at `projectDir`, listed by the worker (loop/project-images.ts). */
+  items: JobImages<DecodeItem>;
   batchSize?: number;
   prefetchDepth?: number;
   pooling?: Pooling;

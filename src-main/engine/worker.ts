@@ -17,6 +17,7 @@ import { downloadModel, loadKnownModel } from './model/model-download';
 import { ProgressMeter, type ProgressSnapshot } from '../core/progress-meter';
 import { exportAdaptedModel } from './export/export-adapted';
 import { AdaptationPool } from './loop/adaptation-pool';
+import { jobImages } from './loop/project-images';
 import { perceptualCodes } from './features/difference-hash';
 import { inspectModelFolder } from './model/inspect-model';
 import { loadHead } from './train/head-file';
@@ -137,7 +138,8 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     const runtime = await featureRuntimeFor(loaded, dirname(storePath));
     const store = FeatureStore.open(storePath, featureLayoutOf(loaded));
     try {
-      const result = await extractFeatures(loaded, store, args.items, {
+      const items = jobImages(args.items, args.projectDir);
+      const result = await extractFeatures(loaded, store, items, {
         ...(runtime.runner ? { runner: runtime.runner } : {}),
         batchSize: args.batchSize,
         prefetchDepth: args.prefetchDepth,
@@ -153,7 +155,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
       if (args.projectDir) {
         // The thumbnails' difference hashes (near duplicates) are cached with the features, so the pool finds them ready.
         const perceptual = new ProgressMeter(0);
-        await perceptualCodes(args.projectDir, args.items, (done, total) => context.progress('perceptual', perceptual.update(done, total)));
+        await perceptualCodes(args.projectDir, items, (done, total) => context.progress('perceptual', perceptual.update(done, total)));
       }
       return { ...result, modelId, storePath, runtime: runtime.label, runtimeFallback: runtime.fallback };
     } finally {

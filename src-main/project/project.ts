@@ -7,6 +7,7 @@ import type { LabelAction, ProjectSummary, ScanReport } from '../../src-shared/c
 import type { MediaSource } from '../media/image-media';
 import { ClassStore } from './class-store';
 import { ImageIndex } from './image-index';
+import { ImageOrders } from './image-order';
 import { applyLabelOperation, startLabelWriter, type LabelOperation } from './label-operations';
 import { LabelStore } from './label-store';
 import type { WriterThread } from './writer-thread';
@@ -38,6 +39,8 @@ type LabelResult<O extends LabelOperation> = O['kind'] extends 'undo' | 'redo' ?
 
 export class Project implements MediaSource {
   readonly images: ImageIndex;
+  /** The gallery's pages at any position (image-order.ts); `images.list` is the same page with OFFSET. */
+  readonly orders: ImageOrders;
   readonly classes: ClassStore;
   readonly labels: LabelStore;
   readonly wal: WalGuard;
@@ -64,6 +67,7 @@ export class Project implements MediaSource {
     this.classes = new ClassStore(db);
     this.labels = new LabelStore(db, currentActor());
     this.wal = new WalGuard(db, projectDbPath(root), warn);
+    this.orders = new ImageOrders(db, this.images, () => ({ dbFile: projectDbPath(root), actor: currentActor() }), () => this.presentCount());
   }
 
   /** `warn`: told when the project was damaged from outside while open (e.g. its -wal deleted) and repaired. */
@@ -159,8 +163,12 @@ export class Project implements MediaSource {
   private inLabelWriter(operation: LabelOperation): boolean {
     if (this.otherWriters > 0) return true;
     if ((operation.kind === 'set' || operation.kind === 'setUnsure') && operation.imageIds.length <= BULK_LABEL_IMAGES) return false;
+    return this.presentCount() > BULK_LABEL_IMAGES;
+  }
+
+  private presentCount(): number {
     this.presentImages ??= this.images.presentCount();
-    return this.presentImages > BULK_LABEL_IMAGES;
+    return this.presentImages;
   }
 
   /**
@@ -194,6 +202,7 @@ export class Project implements MediaSource {
     await this.scanning?.catch(() => undefined);
     await this.labelWritesSettled();
     await this.labelWriter?.close();
+    await this.orders.close();
     this.wal.checkpoint();
     this.wal.dispose();
     this.db.close();

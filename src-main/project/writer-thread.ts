@@ -73,13 +73,17 @@ export class WriterThread<O, R> {
     });
   }
 
-  /** Apply one operation in the thread; resolves once it is committed (or rejects: nothing of it was saved). */
-  apply(operation: O): Promise<R> {
+  /**
+   * Apply one operation in the thread; resolves once it is committed (or rejects: nothing of it
+   * was saved). `transfer`: buffers of the operation moved to the thread rather than copied
+   * (they are unusable here afterwards).
+   */
+  apply(operation: O, transfer: readonly ArrayBuffer[] = []): Promise<R> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ kind: 'apply', id, operation } satisfies WriterThreadRequest<O>);
+      this.worker.postMessage({ kind: 'apply', id, operation } satisfies WriterThreadRequest<O>, [...transfer]);
     });
   }
 

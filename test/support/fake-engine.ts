@@ -6,11 +6,17 @@ import fs from 'node:fs';
 import type { EnginePort } from '../../src-main/adaptation/engine-port';
 import type { EngineJob, ProgressListener } from '../../src-main/engine/engine-client';
 import type { JobArgs, JobKind, JobResult } from '../../src-main/engine/worker-protocol';
+import type { JobImages, PoolItem } from '../../src-main/engine/loop/loop-jobs';
+import { jobImages } from '../../src-main/engine/loop/project-images';
 
 export class FakeEngine implements EnginePort {
   readonly calls: { kind: JobKind; args: unknown }[] = [];
-  /** Pool rows of the latest loopPrepare. */
+  /** Pool rows of the latest loopPrepare (the images it was given, or the project's, read as the worker reads them). */
   private poolIds: number[] = [];
+
+  get poolSize(): number {
+    return this.poolIds.length;
+  }
   /** Near duplicates the fake's loopDuplicatesBetween reports: image id -> the image it copies. */
   readonly nearCopies = new Map<number, number>();
 
@@ -36,11 +42,11 @@ export class FakeEngine implements EnginePort {
       case 'loadModel':
         return { descriptor: { id: 'fake-model', name: 'Fake model' } } as never;
       case 'extractFeatures': {
-        const items = a.items as unknown[];
+        const items = jobImages(a.items as JobImages<unknown>, a.projectDir as string | undefined);
         return { requested: items.length, reused: 0, computed: items.length, failures: [], forwardPasses: 1, imagesForwarded: items.length, cancelled: false } as never;
       }
       case 'loopPrepare': {
-        this.poolIds = (a.items as { imageId: number }[]).map((i) => i.imageId);
+        this.poolIds = jobImages(a.items as JobImages<PoolItem>, a.projectDir as string | undefined).map((i) => i.imageId);
         return { modelId: 'fake-model', rows: this.poolIds.length, missing: [], centres: { origin: 'source-data', centres: [] }, prepareMillis: 1 } as never;
       }
       case 'loopSelect': {

@@ -15,7 +15,7 @@ export function imagesHandlers(ws: Workspace): HandlersOf<typeof imagesRequests>
     return w;
   };
   return {
-    'images:list': ({ filter, sort, offset, limit }) => project().images.list(filter, offset, limit, sort),
+    'images:list': ({ filter, sort, offset, limit }) => project().orders.list(filter, offset, limit, sort),
     'images:get': ({ id }) => project().images.get(id),
     'images:prepare': ({ ids, variant }) => {
       const w = warmer(project());

@@ -37,10 +37,12 @@ import type {
   LoopSelectArgs,
   LoopTrainArgs,
   LoopTrainResult,
+  PoolItem,
   PoolPredictions,
   SelectedItem,
 } from './loop-jobs';
 import { LoopCore } from './loop-core';
+import { jobImages } from './project-images';
 
 interface CutRows {
   shape: number[];
@@ -110,10 +112,11 @@ export class AdaptationPool {
       throw error;
     }
     try {
-      const wanted = args.items.map((i) => i.hash);
+      const items: PoolItem[] = jobImages(args.items, args.projectDir);
+      const wanted = items.map((i) => i.hash);
       const missingHashes = new Set(store.missing(wanted, { grid: false, cut: args.deep }));
-      const present = args.items.filter((i) => !missingHashes.has(i.hash));
-      const missing = args.items.filter((i) => missingHashes.has(i.hash)).map((i) => i.imageId);
+      const present = items.filter((i) => !missingHashes.has(i.hash));
+      const missing = items.filter((i) => missingHashes.has(i.hash)).map((i) => i.imageId);
       if (present.length === 0) {
         throw new AppError('NOT_FOUND', 'No image has features yet: wait for feature extraction to make progress.');
       }

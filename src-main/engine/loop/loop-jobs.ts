@@ -21,10 +21,14 @@ export interface PoolItem {
   path?: string;
 }
 
+/** The images a job runs on: those given, or 'project': every present image of the project, listed by the worker (project-images.ts). */
+export type JobImages<T> = T[] | 'project';
+
 export interface LoopPrepareArgs {
   projectDir: string;
   model: ModelSource;
-  items: PoolItem[];
+  /** The pool's images, or 'project': every present image of the project at `projectDir`, listed by the worker. */
+  items: JobImages<PoolItem>;
   /** Load cut-layer activations too (deep fine-tuning). */
   deep: boolean;
   /** Images that may not vote for or become pool-estimated centres (evaluation set). */

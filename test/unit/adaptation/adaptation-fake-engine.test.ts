@@ -133,8 +133,9 @@ describe('adaptation with a fake engine', () => {
     await adaptation.features.done;
     await adaptation.loop.nextRound();
     expect(engine.count('loopPrepare')).toBe(2); // rebuilt once the new image's features are extracted
-    const lastPrepare = engine.calls.filter((c) => c.kind === 'loopPrepare').at(-1)!.args as { items: unknown[] };
-    expect(lastPrepare.items).toHaveLength(13);
+    const lastPrepare = engine.calls.filter((c) => c.kind === 'loopPrepare').at(-1)!.args as { items: unknown };
+    expect(lastPrepare.items).toBe('project'); // listed by the worker, not posted by the host
+    expect(engine.poolSize).toBe(13);
 
     adaptation.loop.updateSettings({ mode: 'deep' });
     await adaptation.features.done;

@@ -2,7 +2,7 @@
  * A version of a large pool (THREAD_PREDICTIONS predictions or more) is recorded by the
  * version writer thread on its own connection: the same rows as `AdaptationStore.saveVersion`
  * writes on the host's, the old predictions replaced, and none of it through the host's
- * connection. A small pool's version is written on the host's thread as before.
+ * connection (the predictions' buffers moved to the thread, not copied). A small pool's version is written on the host's thread as before.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdaptationContext } from '../../../src-main/adaptation/adaptation-context';
@@ -51,8 +51,11 @@ describe('the version writer thread', () => {
 
     const before = hostChanges(project);
     await ctx.saveVersion(versionRow(1, classes), predictions(0));
-    await ctx.saveVersion(versionRow(2, classes), predictions(1));
+    const sent = predictions(1);
+    await ctx.saveVersion(versionRow(2, classes), sent);
     expect(hostChanges(project)).toBe(before);
+    // Moved to the thread, not copied: the host's arrays are empty now.
+    expect([sent.imageIds.length, sent.classIndexes.length, sent.probabilities.length]).toEqual([0, 0, 0]);
 
     expect(ctx.store.latestVersion()?.version).toBe(2);
     const rows = project.db.prepare('SELECT image_id, model_version, class_id, probability FROM predictions ORDER BY image_id').all() as {

@@ -70,6 +70,24 @@ describe('image list sorts and filters', () => {
   });
 });
 
+describe('label counts (sent with every label change)', () => {
+  it('equal the summary counts (and the class list its per-class counts) after labels, unsure marks and a labeled image removed by a rescan', async () => {
+    const { project, ids, ant } = await setup();
+    project.setLabels([ids[0]!, ids[1]!], ant.id);
+    project.setUnsure([ids[4]!], true);
+    const counts = () => ({ labeled: project.images.counts().labeled, unsure: project.images.counts().unsure });
+    expect(project.images.labelCounts()).toEqual({ labeled: 3, unsure: 1 });
+    expect(project.classes.get(ant.id).labelCount).toBe(3);
+    expect(project.images.labelCounts()).toEqual(counts());
+    fs.rmSync(path.join(project.root, project.images.get(ids[0]!).relPath));
+    await project.rescan();
+    expect(project.images.labelCounts()).toEqual({ labeled: 2, unsure: 1 });
+    // The class list counts labels of present images only, too.
+    expect(project.classes.list().find((c) => c.id === ant.id)?.labelCount).toBe(2);
+    expect(project.images.labelCounts()).toEqual(counts());
+  });
+});
+
 describe('image files for extraction and the pool', () => {
   it('lists every present image with its path and hash, in the listing order, without removed ones', async () => {
     const root = await imageFolder(6);
