@@ -7,7 +7,11 @@
  *   bench/results/paired-default.md  the product default (RECOMMENDED_STRATEGY) against
  *                                    random, margin, core-set and ADMA: ΔALC, seeds ahead
  *                                    (and each seed's Δ), labels to 95% (median) of the
- *                                    default and of the baseline within the 200 labels.
+ *                                    default and of the baseline within the 200 labels;
+ *                                    then goal (a) per setting: the default against the best
+ *                                    of them, and each baseline's gap in words. A gap is
+ *                                    "beyond noise" when the mean paired Δ exceeds two
+ *                                    standard errors (2 · std / √seeds).
  *
  *   npx tsx bench/study/paired-alc.ts
  */
@@ -24,7 +28,19 @@ const goal = [
   `| setting | ${RECOMMENDED_STRATEGY} − baseline | ΔALC mean ± std | seeds ahead | Δ per seed (seeds 0–4) | labels to 95%: ${RECOMMENDED_STRATEGY} | baseline |`,
   '|---|---|---|---|---|---|---|',
 ];
+const verdict = [
+  `| setting | best of ${GOAL_BASELINES.join(', ')} (ALC) | ${RECOMMENDED_STRATEGY} (ALC) | ${GOAL_BASELINES.map((b) => `− ${b}`).join(' | ')} | goal (a) |`,
+  `|---|---|---|${GOAL_BASELINES.map(() => '---|').join('')}---|`,
+];
 const signed = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(3)}`;
+/** A paired gap in words: ahead / behind beyond noise (> 2 standard errors), else level. */
+function gapInWords(d: number[]): { words: string; beyondNoise: boolean; mean: number; ahead: number } {
+  const { mean, std } = meanStd(d);
+  const beyondNoise = Math.abs(mean) > (2 * std) / Math.sqrt(d.length);
+  const ahead = d.filter((x) => x > 0).length;
+  const words = beyondNoise ? (mean > 0 ? 'ahead' : 'behind') : 'level';
+  return { words: `${signed(mean)}, ${ahead}/${d.length}: ${words}`, beyondNoise, mean, ahead };
+}
 for (const setting of STUDY_SETTINGS) {
   const run = studyRun(setting.id);
   if (!run) continue;
@@ -41,6 +57,14 @@ for (const setting of STUDY_SETTINGS) {
   const mine = run.summary.find((s) => s.strategy === RECOMMENDED_STRATEGY);
   if (!mine) continue;
   const budget = meta.rounds * meta.batch;
+  const present = GOAL_BASELINES.filter((b) => run.summary.some((s) => s.strategy === b));
+  const best = present.map((b) => run.summary.find((s) => s.strategy === b) as typeof mine).reduce((a, b) => (b.alc.mean > a.alc.mean ? b : a));
+  const gaps = present.map((b) => gapInWords(diffs(RECOMMENDED_STRATEGY, b)));
+  const failures = [
+    ...(mine.alc.mean < best.alc.mean ? [`below ${best.strategy}`] : []),
+    ...gaps.flatMap((g, i) => (g.beyondNoise && (g.mean < 0 || g.ahead < Math.ceil(0.8 * seeds.length)) ? [`${present[i]} ${g.mean < 0 ? 'ahead' : `ahead of it on only ${g.ahead}`}`] : [])),
+  ];
+  verdict.push(`| ${setting.id} | ${best.strategy} ${best.alc.mean.toFixed(3)} | ${mine.alc.mean.toFixed(3)} | ${GOAL_BASELINES.map((b) => (present.includes(b) ? gaps[present.indexOf(b)]?.words : 'not run')).join(' | ')} | ${failures.length ? `not met (${failures.join('; ')})` : 'met'} |`);
   for (const baseline of GOAL_BASELINES) {
     const theirs = run.summary.find((s) => s.strategy === baseline);
     if (!theirs) continue;
@@ -49,4 +73,5 @@ for (const setting of STUDY_SETTINGS) {
 }
 writeFileSync(join(RESULTS, 'paired-alc.md'), `${adma.join('\n')}\n`);
 writeFileSync(join(RESULTS, 'paired-default.md'), `${goal.join('\n')}\n`);
-process.stdout.write(`${goal.join('\n')}\n`);
+writeFileSync(join(RESULTS, 'goal-a.md'), `${verdict.join('\n')}\n`);
+process.stdout.write(`${goal.join('\n')}\n\n${verdict.join('\n')}\n`);

@@ -5,7 +5,8 @@
  *                 (MAIN_PARTS): every strategy as first run.
  *   today's runs  strategies re-run later on the code of the product (TODAY_SOURCES, first
  *                 listed first): least-sure-per-group/ holds the default (typical-margin) with
- *                 its rule since 2026-11-30, and margin and random; the runs to 95% of the
+ *                 its rule since 2026-11-30, and margin and random; rerun-rest-2026-11-30/
+ *                 the MNIST main run's other strategies; the runs to 95% of the
  *                 all-labels accuracy (budget-to-95/…) run the same loop on the same seeds,
  *                 only longer, so their first rounds are a 20-round run's rounds.
  *
@@ -28,7 +29,7 @@ export const RESULTS = join(ROOT, 'bench/results');
 /** Subfolders holding strategies of the main run that were run in a second process. */
 export const MAIN_PARTS = ['more-strategies', 'adma-diverse'] as const;
 /** Later runs on today's code whose curves take the place of the main run's, first listed first. */
-export const TODAY_SOURCES = ['least-sure-per-group', 'budget-to-95/goal-baselines', 'budget-to-95/more-strategies', 'budget-to-95'] as const;
+export const TODAY_SOURCES = ['least-sure-per-group', 'rerun-rest-2026-11-30', 'budget-to-95/goal-baselines', 'budget-to-95/more-strategies', 'budget-to-95'] as const;
 
 export interface StudyRun extends SimulationResult {
   /** Where each strategy's curves come from: 'main run', a main part or a today's source, with the rounds used. */
