@@ -11,7 +11,11 @@
  *                                    then goal (a) per setting: the default against the best
  *                                    of them, and each baseline's gap in words. A gap is
  *                                    "beyond noise" when the mean paired Δ exceeds two
- *                                    standard errors (2 · std / √seeds).
+ *                                    standard errors (2 · std / √seeds);
+ *   bench/results/paired-more-seeds.md  where results/<setting>/seeds-5-9/ exists (the default,
+ *                                    margin and random on five more seeds, run-study.ts
+ *                                    --first-seed 5): the default against margin and random on
+ *                                    those seeds and on all ten.
  *
  *   npx tsx bench/study/paired-alc.ts
  */
@@ -19,7 +23,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECOMMENDED_STRATEGY } from '../../src-shared/contract';
 import { areaUnderLearningCurve, formatLabelsToTarget, meanStd } from '../../src-main/engine/simulate/learning-curve-summary';
-import { RESULTS, studyRun } from './study-runs';
+import { readRun, RESULTS, studyRun } from './study-runs';
 import { STUDY_SETTINGS } from './study-settings';
 
 const GOAL_BASELINES = ['random', 'margin', 'coreset', 'adma'];
@@ -31,6 +35,10 @@ const goal = [
 const verdict = [
   `| setting | best of ${GOAL_BASELINES.join(', ')} (ALC) | ${RECOMMENDED_STRATEGY} (ALC) | ${GOAL_BASELINES.map((b) => `− ${b}`).join(' | ')} | goal (a) |`,
   `|---|---|---|${GOAL_BASELINES.map(() => '---|').join('')}---|`,
+];
+const moreSeeds = [
+  `| setting | ${RECOMMENDED_STRATEGY} − baseline | seeds 5–9: ΔALC mean ± std, seeds ahead | Δ per seed | seeds 0–9: ΔALC mean ± std, seeds ahead | in words (10 seeds) |`,
+  '|---|---|---|---|---|---|',
 ];
 const signed = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(3)}`;
 /** A paired gap in words: ahead / behind beyond noise (> 2 standard errors), else level. */
@@ -65,6 +73,16 @@ for (const setting of STUDY_SETTINGS) {
     ...gaps.flatMap((g, i) => (g.beyondNoise && (g.mean < 0 || g.ahead < Math.ceil(0.8 * seeds.length)) ? [`${present[i]} ${g.mean < 0 ? 'ahead' : `ahead of it on only ${g.ahead}`}`] : [])),
   ];
   verdict.push(`| ${setting.id} | ${best.strategy} ${best.alc.mean.toFixed(3)} | ${mine.alc.mean.toFixed(3)} | ${GOAL_BASELINES.map((b) => (present.includes(b) ? gaps[present.indexOf(b)]?.words : 'not run')).join(' | ')} | ${failures.length ? `not met (${failures.join('; ')})` : 'met'} |`);
+  const extra = readRun(join(RESULTS, setting.id, 'seeds-5-9'));
+  if (extra) {
+    const extraAlc = (strategy: string, seed: number): number => areaUnderLearningCurve(extra.rounds.filter((r) => r.strategy === strategy && r.seed === seed).sort((a, b) => a.round - b.round));
+    for (const baseline of ['margin', 'random']) {
+      const d5 = extra.meta.seeds.map((seed) => extraAlc(RECOMMENDED_STRATEGY, seed) - extraAlc(baseline, seed));
+      const d10 = [...diffs(RECOMMENDED_STRATEGY, baseline), ...d5];
+      const summary = (d: number[]): string => `${signed(meanStd(d).mean)} ± ${meanStd(d).std.toFixed(3)}, ${d.filter((x) => x > 0).length}/${d.length}`;
+      moreSeeds.push(`| ${setting.id} | − ${baseline} | ${summary(d5)} | ${d5.map(signed).join(', ')} | ${summary(d10)} | ${gapInWords(d10).words.split(': ')[1]} |`);
+    }
+  }
   for (const baseline of GOAL_BASELINES) {
     const theirs = run.summary.find((s) => s.strategy === baseline);
     if (!theirs) continue;
@@ -74,4 +92,5 @@ for (const setting of STUDY_SETTINGS) {
 writeFileSync(join(RESULTS, 'paired-alc.md'), `${adma.join('\n')}\n`);
 writeFileSync(join(RESULTS, 'paired-default.md'), `${goal.join('\n')}\n`);
 writeFileSync(join(RESULTS, 'goal-a.md'), `${verdict.join('\n')}\n`);
+if (moreSeeds.length > 2) writeFileSync(join(RESULTS, 'paired-more-seeds.md'), `${moreSeeds.join('\n')}\n`);
 process.stdout.write(`${goal.join('\n')}\n\n${verdict.join('\n')}\n`);

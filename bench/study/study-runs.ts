@@ -76,6 +76,15 @@ function assertPairable(settingId: string, main: SimulationResult, run: Simulati
   }
 }
 
+const curveOf = (run: SimulationResult, strategy: string, seed: number): RoundRecord[] =>
+  run.rounds.filter((r) => r.strategy === strategy && r.seed === seed).sort((a, b) => a.round - b.round);
+
+/** Same test accuracy and the same images picked (in any order) in every round. */
+function sameCurve(a: RoundRecord[], b: RoundRecord[]): boolean {
+  const picked = (r: RoundRecord): string => [...r.queried].sort((x, y) => x - y).join(',');
+  return a.length === b.length && a.every((r, i) => r.testAccuracy === b[i]?.testAccuracy && picked(r) === picked(b[i] as RoundRecord));
+}
+
 /** The setting's curves for the study's tables: today's runs where they exist, else the main run's. */
 export function studyRun(settingId: string): StudyRun | null {
   const main = mainRun(settingId);
@@ -94,8 +103,11 @@ export function studyRun(settingId: string): StudyRun | null {
       // A run stopped at the target before the main run's last round cannot stand in for it.
       if (curves.some((curve) => curve.length < main.meta.rounds)) continue;
       taken.set(strategy, curves.flat());
-      const cut = run.meta.rounds > main.meta.rounds ? `, first ${main.meta.rounds} rounds` : '';
-      sources.set(strategy, `${name}/${cut}`);
+      const notes = [
+        ...(run.meta.rounds > main.meta.rounds ? [`first ${main.meta.rounds} rounds`] : []),
+        ...(main.meta.strategies.includes(strategy) ? [`equal to the main run's on ${seeds.filter((seed, i) => sameCurve(curves[i] ?? [], curveOf(main, strategy, seed))).length}/${seeds.length} seeds`] : []),
+      ];
+      sources.set(strategy, `${name}/${notes.length ? ` (${notes.join('; ')})` : ''}`);
     }
   }
   const rounds = [...main.rounds.filter((r) => !taken.has(r.strategy)), ...[...taken.values()].flat()];

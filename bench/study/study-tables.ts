@@ -11,6 +11,7 @@
  *              (results/<setting>/budget-to-95/ and its subfolders), paired per seed with random
  *   default    bench/results/paired-default.md (the product default against every baseline)
  *   goal-a     bench/results/goal-a.md (paired-alc.ts: issue 9's goal (a), per setting)
+ *   more-seeds bench/results/paired-more-seeds.md (paired-alc.ts: the default on seeds 5–9)
  *   paired     bench/results/paired-alc.md
  *   spreading  bench/results/spreading.md (spreading-tables.ts: label spreading, the extended budget)
  * The prose around them is written by hand. Run after run-study.ts, rewrite-reports.ts and
@@ -216,6 +217,7 @@ doc = replaceSection(doc, 'discovery', discovery());
 doc = replaceSection(doc, 'budget', budget());
 doc = replaceSection(doc, 'default', readFileSync(join(RESULTS, 'paired-default.md'), 'utf8'));
 doc = replaceSection(doc, 'goal-a', readFileSync(join(RESULTS, 'goal-a.md'), 'utf8'));
+if (existsSync(join(RESULTS, 'paired-more-seeds.md'))) doc = replaceSection(doc, 'more-seeds', readFileSync(join(RESULTS, 'paired-more-seeds.md'), 'utf8'));
 doc = replaceSection(doc, 'paired', readFileSync(join(RESULTS, 'paired-alc.md'), 'utf8'));
 if (existsSync(join(RESULTS, 'spreading.md'))) doc = replaceSection(doc, 'spreading', readFileSync(join(RESULTS, 'spreading.md'), 'utf8'));
 writeFileSync(STUDY, doc);
