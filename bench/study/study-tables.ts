@@ -9,6 +9,7 @@
  *   discovery  classes with a label after 10 / 20 / 50 labels, per strategy (multi-class sets)
  *   budget     labels to 95% of the all-labels accuracy measured to the end
  *              (results/<setting>/budget-to-95/ and its subfolders), paired per seed with random
+ *   budget-ten-seeds  the same over seeds 0–9 where seeds-5-9/budget-to-95/ exists
  *   default    bench/results/paired-default.md (the product default against every baseline)
  *   goal-a     bench/results/goal-a.md (paired-alc.ts: issue 9's goal (a), per setting)
  *   more-seeds bench/results/paired-more-seeds.md (paired-alc.ts: the default on seeds 5–9)
@@ -149,14 +150,31 @@ function budgetRun(settingId: string): SimulationResult | null {
   return { ...base, rounds, summary: summariseStrategies(rounds, base.references) };
 }
 
-function budget(): string {
+/**
+ * The runs to 95% over ten seeds: budget-to-95/ (seeds 0–4) and seeds-5-9/budget-to-95/ (seeds
+ * 5–9, new splits), for the strategies run on both; null where the second was not run.
+ */
+function budgetRunTenSeeds(settingId: string): SimulationResult | null {
+  const first = budgetRun(settingId);
+  const second = readRun(join(RESULTS, settingId, 'seeds-5-9/budget-to-95'));
+  if (!first || !second) return null;
+  if (second.meta.seeds.some((seed) => first.meta.seeds.includes(seed)) || second.meta.rounds !== first.meta.rounds || second.meta.batch !== first.meta.batch) {
+    throw new Error(`${settingId}/seeds-5-9/budget-to-95: its seeds overlap budget-to-95/'s or its budget differs.`);
+  }
+  const strategies = new Set<string>(second.meta.strategies);
+  const rounds = [...first.rounds.filter((r) => strategies.has(r.strategy)), ...second.rounds];
+  const references = [...first.references, ...second.references];
+  return { ...first, meta: { ...first.meta, seeds: [...first.meta.seeds, ...second.meta.seeds] }, references, rounds, summary: summariseStrategies(rounds, references) };
+}
+
+function budget(runOf: (settingId: string) => SimulationResult | null): string {
   const out = [
     `| setting | strategy | labels to 95%: median (reached: per seed) | median ÷ random's | seeds with fewer labels than random | seeds at ≤ ½ of random's labels | seeds on which ${RECOMMENDED_STRATEGY} needs fewer / more labels |`,
     '|---|---|---|---|---|---|---|',
   ];
   const notes: string[] = [];
   for (const { setting } of present) {
-    const run = budgetRun(setting.id);
+    const run = runOf(setting.id);
     if (!run) continue;
     const cap = run.meta.rounds * run.meta.batch;
     const random = run.summary.find((s) => s.strategy === 'random');
@@ -214,7 +232,8 @@ let doc = readFileSync(STUDY, 'utf8');
 doc = replaceSection(doc, 'headline', headline());
 doc = replaceSection(doc, 'settings', settings());
 doc = replaceSection(doc, 'discovery', discovery());
-doc = replaceSection(doc, 'budget', budget());
+doc = replaceSection(doc, 'budget', budget(budgetRun));
+if (present.some(({ setting }) => budgetRunTenSeeds(setting.id))) doc = replaceSection(doc, 'budget-ten-seeds', budget(budgetRunTenSeeds));
 doc = replaceSection(doc, 'default', readFileSync(join(RESULTS, 'paired-default.md'), 'utf8'));
 doc = replaceSection(doc, 'goal-a', readFileSync(join(RESULTS, 'goal-a.md'), 'utf8'));
 if (existsSync(join(RESULTS, 'paired-more-seeds.md'))) doc = replaceSection(doc, 'more-seeds', readFileSync(join(RESULTS, 'paired-more-seeds.md'), 'utf8'));
