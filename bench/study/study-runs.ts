@@ -50,8 +50,8 @@ function build(meta: SimulationMeta, references: ReferenceRecord[], rounds: Roun
 }
 
 /** The main run of a setting with its parts run apart, or null where it was not run. */
-export function mainRun(settingId: string): StudyRun | null {
-  const root = join(RESULTS, settingId);
+export function mainRun(settingId: string, results = RESULTS): StudyRun | null {
+  const root = join(results, settingId);
   const main = readRun(root);
   if (!main) return null;
   const rounds = [...main.rounds];
@@ -86,10 +86,10 @@ function sameCurve(a: RoundRecord[], b: RoundRecord[]): boolean {
 }
 
 /** The setting's curves for the study's tables: today's runs where they exist, else the main run's. */
-export function studyRun(settingId: string): StudyRun | null {
-  const main = mainRun(settingId);
+export function studyRun(settingId: string, results = RESULTS): StudyRun | null {
+  const main = mainRun(settingId, results);
   if (!main) return null;
-  const root = join(RESULTS, settingId);
+  const root = join(results, settingId);
   const seeds = main.meta.seeds;
   const taken = new Map<string, RoundRecord[]>();
   const sources = new Map(main.sources);
