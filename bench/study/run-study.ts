@@ -16,7 +16,7 @@
  *
  *   extract  only extract and cache the features
  *
- *   npx tsx bench/study/run-study.ts <setting> [main|tuning|variants|ablation|extract] [--seeds 5]
+ *   npx tsx bench/study/run-study.ts <setting> [main|tuning|variants|ablation|extract] [--seeds 5] [--first-seed 0]
  *        [--rounds 20] [--batches 5,10,20] [--schedules linear:0.1,exp:0.8] [--uncertainty margin]
  *        [--strategies adma,random] [--out <subfolder of the setting's results, for main>]
  *        [--spread]   (main: the light head's label spreading on)
@@ -40,12 +40,13 @@ import { ROOT, studySetting } from './study-settings';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { seeds: { type: 'string' }, rounds: { type: 'string' }, batches: { type: 'string' }, schedules: { type: 'string' }, strategies: { type: 'string' }, uncertainty: { type: 'string' }, out: { type: 'string' }, spread: { type: 'boolean' }, 'stop-at-target': { type: 'boolean' } },
+  options: { seeds: { type: 'string' }, 'first-seed': { type: 'string' }, rounds: { type: 'string' }, batches: { type: 'string' }, schedules: { type: 'string' }, strategies: { type: 'string' }, uncertainty: { type: 'string' }, out: { type: 'string' }, spread: { type: 'boolean' }, 'stop-at-target': { type: 'boolean' } },
 });
 const setting = studySetting(positionals[0] ?? '');
 const part = positionals[1] ?? 'main';
 const seedCount = Number(values.seeds ?? 5);
-const seeds = Array.from({ length: seedCount }, (_, i) => i);
+const firstSeed = Number(values['first-seed'] ?? 0);
+const seeds = Array.from({ length: seedCount }, (_, i) => firstSeed + i);
 const log = (line: string): void => {
   process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 };

@@ -3,9 +3,12 @@
  *   bench/results/spreading/<setting>/spread/rounds.json   the default with spreading on
  *   bench/results/spreading/<setting>/base/rounds.json     the default and random, 40 rounds
  *                                                          (the settings with an extended budget)
- *   bench/results/<setting>/rounds.json (+ subfolders)     the main run (20 rounds, spreading off):
- *                                                          margin and random, and the default where
- *                                                          there is no base run
+ *   the study's curves (study-runs.ts)                     margin and random (20 rounds)
+ *   bench/results/<setting>/rounds.json (+ its parts)      the main run: the default without
+ *                                                          spreading where there is no base run
+ * The spreading and base runs were made with the default's rule before 2026-11-30 (margin inside
+ * the least-labeled groups), so the default without spreading is that rule's too, never the
+ * current rule's curves.
  * ALC is taken over the first 20 rounds (200 labels) everywhere, so 40-round runs compare with
  * the main runs; labels to 95% of the all-labels accuracy over every round a run has. Only
  * seeds present in both runs of a pair are compared. Writes bench/results/spreading.md
@@ -13,11 +16,12 @@
  *
  *   npx tsx bench/study/spreading-tables.ts
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECOMMENDED_STRATEGY } from '../../src-shared/contract';
 import { areaUnderLearningCurve, formatLabelsToTarget, meanStd, summariseStrategies } from '../../src-main/engine/simulate/learning-curve-summary';
 import type { ReferenceRecord, RoundRecord } from '../../src-main/engine/simulate/simulation-records';
+import { mainRun, studyRun } from './study-runs';
 import { ROOT, STUDY_SETTINGS } from './study-settings';
 
 const ALC_ROUNDS = 20;
@@ -29,18 +33,6 @@ interface Run {
 
 function read(file: string): Run | null {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Run) : null;
-}
-
-/** The main run's records of a setting, subfolder runs included. */
-function mainRun(settingId: string): Run | null {
-  const root = join(ROOT, 'bench/results', settingId);
-  const main = read(join(root, 'rounds.json'));
-  if (!main) return null;
-  for (const entry of readdirSync(root, { withFileTypes: true })) {
-    const sub = entry.isDirectory() ? read(join(root, entry.name, 'rounds.json')) : null;
-    if (sub) main.rounds.push(...sub.rounds);
-  }
-  return main;
 }
 
 const curve = (run: Run, strategy: string, seed: number): RoundRecord[] =>
@@ -64,23 +56,24 @@ function meanAlc(run: Run, strategy: string, seeds: number[]): string {
 
 const d = RECOMMENDED_STRATEGY;
 const alcTable = [
-  `| setting | seeds | ALC (200 labels): ${d} + spreading | ${d} | margin | random | Δ spreading − off | seeds ahead | Δ spreading − margin | seeds ahead |`,
+  `| setting | seeds | ALC (200 labels), rule before 2026-11-30: ${d} + spreading | ${d} | margin | random | Δ spreading − off | seeds ahead | Δ spreading − margin | seeds ahead |`,
   '|---|---|---|---|---|---|---|---|---|---|',
 ];
 const budgetTable = [
-  `| setting | budget | all-labels accuracy | accuracy at the budget: ${d} / random | labels to 95%: ${d} | random | ${d} + spreading | ALC (all rounds): ${d} − random | seeds ahead |`,
+  `| setting | budget | all-labels accuracy | accuracy at the budget: ${d} (rule before 2026-11-30) / random | labels to 95%: ${d} | random | ${d} + spreading | ALC (all rounds): ${d} − random | seeds ahead |`,
   '|---|---|---|---|---|---|---|---|---|',
 ];
 for (const setting of STUDY_SETTINGS) {
   const spread = read(join(ROOT, 'bench/results/spreading', setting.id, 'spread/rounds.json'));
   const main = mainRun(setting.id);
+  const today = studyRun(setting.id);
   const base = read(join(ROOT, 'bench/results/spreading', setting.id, 'base/rounds.json'));
-  if (spread && main) {
+  if (spread && main && today) {
     const seeds = seedsOf(spread, d);
     // The default without spreading from the run made with the same code, where there is one.
     const off = base ?? main;
     alcTable.push(
-      `| ${setting.id} | ${seeds.length} | ${meanAlc(spread, d, seeds)} | ${meanAlc(off, d, seeds)} | ${meanAlc(main, 'margin', seeds)} | ${meanAlc(main, 'random', seeds)} | ${paired(spread, d, off, d)} | ${paired(spread, d, main, 'margin')} |`,
+      `| ${setting.id} | ${seeds.length} | ${meanAlc(spread, d, seeds)} | ${meanAlc(off, d, seeds)} | ${meanAlc(today, 'margin', seeds)} | ${meanAlc(today, 'random', seeds)} | ${paired(spread, d, off, d)} | ${paired(spread, d, today, 'margin')} |`,
     );
   }
   if (base) {
