@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DUPLICATE_DEFAULTS } from '../../../src-shared/contract';
 import { AppError } from '../../../src-shared/app-error';
@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 /** A photo-like scene (shapes over blurred noise) that differs with `seed`. */
-async function scene(seed: number, width = 1200, height = 800): Promise<sharp.Sharp> {
+async function scene(seed: number, width = 1200, height = 800): Promise<Sharp> {
   const noise = await sharp({ create: { width, height, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 128, sigma: 50 } } })
     .blur(2)
     .png()
@@ -107,7 +107,7 @@ describe('the perceptual pass: one decode per image', () => {
 
   it('codes from the one decode pair planted copies and keep different scenes apart', async () => {
     const root = tempDir();
-    const copies: Record<string, (image: sharp.Sharp) => sharp.Sharp> = {
+    const copies: Record<string, (image: Sharp) => Sharp> = {
       'q40.jpg': (image) => image.jpeg({ quality: 40 }),
       'half.jpg': (image) => image.resize(600).jpeg({ quality: 90 }),
       'brighter.jpg': (image) => image.modulate({ brightness: 1.2 }).jpeg({ quality: 90 }),
