@@ -40,8 +40,12 @@ export const fromRaw = (pixels: RawPixels): Sharp => sharp(pixels.data, { raw: p
  */
 export const thumbnailPixels = (image: Sharp): Promise<RawPixels> => rawPixels(image.resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }));
 
-/** The thumbnail file's bytes (WebP) from its pixels. */
-export const encodeThumbnail = (pixels: RawPixels): Promise<Buffer> => fromRaw(pixels).webp({ quality: 80 }).toBuffer();
+/**
+ * The thumbnail file's bytes (WebP) from its pixels. Effort 2 (of 0-6; sharp's default is 4):
+ * every image's thumbnail is encoded once extraction is done, and on 60 hymenoptera thumbnails
+ * it took 3.4 ms of CPU each instead of 6.7 ms, for files of 9.3 KB instead of 9.0 KB.
+ */
+export const encodeThumbnail = (pixels: RawPixels): Promise<Buffer> => fromRaw(pixels).webp({ quality: 80, effort: 2 }).toBuffer();
 
 /**
  * Write a cache file atomically (a temporary file renamed over it: a reader sees the whole file
