@@ -1,13 +1,16 @@
 /**
  * Keypress → next image, in the real renderer against the built web host.
  * `npx tsx bench/keypress-latency.bench.ts [--images 40] [--labels 30] [--size 1024x768[,640x480…]]
- *   [--pace 0[,1200]] [--texture flat|photo] [--old <checkout with a build>]`
+ *   [--pace 0[,1200]] [--texture flat|photo] [--old <checkout with a build>] [--extract no|yes|no,yes]`
  * `--pace <ms>`: wait that long after each image shows before the next key (an expert's pace;
  * the back end renders renditions ahead meanwhile); 0: press as soon as the image's rendition
  * shows. `--texture photo`: images with fine noise under the shapes, which costs a JPEG decoder
  * what a real photo does (the flat default decodes 3× faster). `--old`: run every session on
  * that build too (its `out/`, e.g. main's), alternating old and new, each on a fresh copy of the
- * folder (cold caches).
+ * folder (cold caches). `--extract yes`: the project is created with the built-in starter model
+ * and labeling starts once its feature extraction (and the perceptual pass after it, which in the
+ * new build stores every image's gallery thumbnail) is complete; `no` (default): "Decide later",
+ * no extraction, so no thumbnail exists before the label view asks for it.
  *
  * Per key, from the key event (`adma:label-key`) to two frames the renderer marks:
  * - first paint (`adma:image-first-paint`): the frame after the next image first shows, as its
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     pace: { type: 'string', default: '0' },
     texture: { type: 'string', default: 'flat' },
     old: { type: 'string' },
+    extract: { type: 'string', default: 'no' },
   },
 });
 const imageCount = Number(values.images);
@@ -39,6 +43,7 @@ const labelCount = Math.min(Number(values.labels), imageCount - 1);
 const sizes = values.size.split(',').map((size) => size.split('x').map(Number) as [number, number]);
 const paces = values.pace.split(',').map(Number);
 const photo = values.texture === 'photo';
+const extracts = values.extract.split(',').map((v) => v === 'yes');
 
 async function makeFolder(width: number, height: number): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-bench-'));
@@ -62,18 +67,20 @@ interface Session {
   firstPaint: number[];
   rendition: number[];
   thumbFirst: number;
+  /** Keys whose next image (thumbnail or rendition) the page had decoded, so on screen in the first frame after the move. */
+  firstFrame: number;
   /** Keys whose next rendition the prefetcher had decoded (shown without waiting). */
   prefetched: number;
   labelsPerMinute: number;
 }
 
-async function session(source: string, pace: number, root: string | undefined): Promise<Session> {
+async function session(source: string, pace: number, extract: boolean, root: string | undefined): Promise<Session> {
   const folder = await copyFolder(source);
-  const result: Session = { firstPaint: [], rendition: [], thumbFirst: 0, prefetched: 0, labelsPerMinute: 0 };
+  const result: Session = { firstPaint: [], rendition: [], thumbFirst: 0, firstFrame: 0, prefetched: 0, labelsPerMinute: 0 };
   await withBenchPage(
     folder,
     async (page) => {
-      await createLabelingProject(page, folder, imageCount);
+      await createLabelingProject(page, folder, imageCount, extract);
       await page.waitForTimeout(500);
       const started = performance.now();
       for (let i = 0; i < labelCount; i++) {
@@ -87,11 +94,19 @@ async function session(source: string, pace: number, root: string | undefined): 
           const shown = shownMark.startTime;
           const painted = performance.getEntriesByName('adma:image-first-paint').find((e) => e.startTime >= key.startTime) as PerformanceMark | undefined;
           const first = painted ? Math.min(painted.startTime, shown) : shown;
-          return { rendition: shown - key.startTime, firstPaint: first - key.startTime, thumbFirst: (painted?.detail as { kind?: string } | undefined)?.kind === 'thumbnail', prefetched: (shownMark.detail as { prefetched?: boolean } | null)?.prefetched === true };
+          const paintedDetail = painted?.detail as { kind?: string; prefetched?: boolean } | undefined;
+          return {
+            rendition: shown - key.startTime,
+            firstPaint: first - key.startTime,
+            thumbFirst: paintedDetail?.kind === 'thumbnail',
+            firstFrame: paintedDetail?.prefetched === true,
+            prefetched: (shownMark.detail as { prefetched?: boolean } | null)?.prefetched === true,
+          };
         });
         result.rendition.push(sample.rendition);
         result.firstPaint.push(sample.firstPaint);
         result.thumbFirst += Number(sample.thumbFirst);
+        result.firstFrame += Number(sample.firstFrame);
         result.prefetched += Number(sample.prefetched);
       }
       result.labelsPerMinute = Math.round(labelCount / ((performance.now() - started) / 60_000));
@@ -109,13 +124,15 @@ async function main(): Promise<void> {
     const source = await makeFolder(width, height);
     console.log(`\n${imageCount} ${photo ? 'photo-like' : 'flat'} JPEGs of ${width}×${height} (${Date.now() - started} ms to generate), ${labelCount} labels per session`);
     try {
-      for (const pace of paces) {
-        for (const build of builds) {
-          const load = os.loadavg()[0]!.toFixed(1);
-          const s = await session(source, pace, build.root);
-          console.log(
-            `${width}×${height} pace ${pace === 0 ? 'fast' : `${pace} ms`} ${build.name.padEnd(4)} load ${load}: first paint ${stats(s.firstPaint)} | rendition ${stats(s.rendition)} | first paint by the thumbnail ${s.thumbFirst}/${labelCount}, rendition decoded ahead ${s.prefetched}/${labelCount} | ${s.labelsPerMinute} labels/min`,
-          );
+      for (const extract of extracts) {
+        for (const pace of paces) {
+          for (const build of builds) {
+            const load = os.loadavg()[0]!.toFixed(1);
+            const s = await session(source, pace, extract, build.root);
+            console.log(
+              `${width}×${height} ${extract ? 'after extraction' : 'no extraction'} pace ${pace === 0 ? 'fast' : `${pace} ms`} ${build.name.padEnd(4)} load ${load}: first paint ${stats(s.firstPaint)} | rendition ${stats(s.rendition)} | first paint by the thumbnail ${s.thumbFirst}/${labelCount}, decoded ahead (thumbnail or rendition; not recorded by older builds) ${s.firstFrame}/${labelCount}, rendition decoded ahead ${s.prefetched}/${labelCount} | ${s.labelsPerMinute} labels/min`,
+            );
+          }
         }
       }
     } finally {

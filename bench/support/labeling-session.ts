@@ -36,13 +36,28 @@ export async function withBenchPage(folder: string, body: (page: Page) => Promis
   }
 }
 
-/** Create a project on `folder` from the start screen, add classes A, B, C and open the labeling view on its first image. */
-export async function createLabelingProject(page: Page, folder: string, imageCount: number): Promise<void> {
+/**
+ * Create a project on `folder` from the start screen, add classes A, B, C and open the labeling
+ * view on its first image. `extract`: choose the built-in starter model at creation (instead of
+ * "Decide later") and wait until its feature extraction is complete, i.e. also the perceptual
+ * pass that follows it (near-duplicate codes and, where the build does it, every image's gallery
+ * thumbnail), as an expert's project is once the model has been chosen.
+ */
+export async function createLabelingProject(page: Page, folder: string, imageCount: number, extract = false): Promise<void> {
   await page.getByLabel('Project folder').fill(folder);
   await page.getByRole('button', { name: 'Create project' }).click();
-  await decideModelLater(page);
+  if (extract) {
+    await page.getByRole('dialog', { name: 'Choose the pre-trained model' }).getByRole('button', { name: 'Use this model' }).click();
+  } else await decideModelLater(page);
   const counts = page.getByTestId('project-counts');
   await counts.filter({ hasText: `${imageCount.toLocaleString('en-US')} images` }).or(counts.filter({ hasText: `${imageCount} images` })).waitFor({ timeout: 600_000 });
+  if (extract) {
+    await page.getByRole('tab', { name: /Adapt/ }).click();
+    // Ready for every image: an extraction started before the scan had found them all is
+    // followed by one over the whole folder.
+    const all = `${imageCount.toLocaleString('en-US')} / ${imageCount.toLocaleString('en-US')} images`;
+    await page.getByTestId('features-state').filter({ hasText: 'Ready' }).filter({ hasText: all }).waitFor({ timeout: 1_800_000 });
+  }
   await page.getByRole('tab', { name: /Classes/ }).click();
   for (const name of ['A', 'B', 'C']) {
     await page.getByLabel('New class').fill(name);

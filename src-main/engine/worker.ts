@@ -153,9 +153,10 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
         throw new AppError('CANCELLED', `Feature extraction was cancelled after ${result.computed} new images; they are saved and will not be computed again.`);
       }
       if (args.projectDir) {
-        // The thumbnails' difference hashes (near duplicates) are cached with the features, so the pool finds them ready.
+        // The thumbnails' difference hashes (near duplicates) are cached with the features, so the pool finds them ready;
+        // the same decode stores each image's gallery thumbnail (the codes are not kept here: read on demand).
         const perceptual = new ProgressMeter(0);
-        await perceptualCodes(args.projectDir, items, (done, total) => context.progress('perceptual', perceptual.update(done, total)));
+        await perceptualCodes(args.projectDir, items, (done, total) => context.progress('perceptual', perceptual.update(done, total)), 'onDemand', context.signal);
       }
       return { ...result, modelId, storePath, runtime: runtime.label, runtimeFallback: runtime.fallback };
     } finally {

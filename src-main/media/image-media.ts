@@ -7,14 +7,14 @@
  * the cost; sharp decodes a 24 MP JPEG at 1/2 scale for a 1280 px rendition, see bench/README.md).
  * Images are addressed by id only; the path comes from the project database.
  */
-import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import pLimit from 'p-limit';
-import sharp, { type Sharp, type SharpOptions } from 'sharp';
+import sharp from 'sharp';
 import { AppError } from '../../src-shared/app-error';
 import { RENDITION_EDGES, type MediaVariant, type RenditionEdge } from '../../src-shared/contract';
+import { decodeOriginal, encodeThumbnail, fromRaw, rawPixels, renditionFile, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from './media-cache';
 import { resolveInside } from './path-containment';
 
 export interface MediaSource {
@@ -35,8 +35,6 @@ const NATIVE: Record<string, string> = {
   gif: 'image/gif',
   bmp: 'image/bmp',
 };
-
-export const THUMB_SIZE = 256;
 
 /**
  * Decodes at a time (at least libuv's default thread pool of 4, where sharp runs them):
@@ -62,7 +60,7 @@ function cached(cacheFile: string, render: () => Promise<Buffer>): Promise<Buffe
         // not cached yet
       }
       const body = await decodeSlots(render);
-      await store(cacheFile, body);
+      await storeCacheFile(cacheFile, body);
       return body;
     })().finally(() => rendering.delete(cacheFile));
     rendering.set(cacheFile, pending);
@@ -70,55 +68,51 @@ function cached(cacheFile: string, render: () => Promise<Buffer>): Promise<Buffe
   return pending;
 }
 
-/** The cache is an optimisation: a file that cannot be stored is still served. */
-async function store(cacheFile: string, body: Buffer): Promise<void> {
-  const tmp = `${cacheFile}.${randomUUID()}.tmp`;
-  try {
-    await fs.mkdir(path.dirname(cacheFile), { recursive: true });
-    await fs.writeFile(tmp, body);
-    await fs.rename(tmp, cacheFile);
-  } catch {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
-  }
-}
-
-const thumbFile = (source: MediaSource, hash: string): string => path.join(source.adminDir, 'thumbs', `${hash}-${THUMB_SIZE}.webp`);
-const toThumbnail = (image: Sharp): Promise<Buffer> => image.resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
-
-const renditionFile = (source: MediaSource, hash: string, edge: RenditionEdge): string => path.join(source.adminDir, 'renditions', `${hash}-${edge}.jpg`);
-
 async function thumbnail(source: MediaSource, file: Promise<string>, hash: string): Promise<Buffer> {
-  // A rendition of this image being rendered stores its thumbnail too: wait for it rather than
-  // decode the file a second time (the label view asks for both of the images ahead of it).
-  const rendition = RENDITION_EDGES.map((edge) => rendering.get(renditionFile(source, hash, edge))).find((r) => r !== undefined);
-  if (rendition) await rendition.catch(() => undefined);
-  return cached(thumbFile(source, hash), async () => toThumbnail(sharp(await file, { animated: false }).rotate()));
+  const cacheFile = thumbnailFile(source.adminDir, hash);
+  // A rendition of this image being rendered stores its thumbnail too (unless it is cached
+  // already): wait for it rather than decode the file a second time (the label view asks for
+  // both of the images ahead of it).
+  const rendition = RENDITION_EDGES.map((edge) => rendering.get(renditionFile(source.adminDir, hash, edge))).find((r) => r !== undefined);
+  if (rendition && !existsSync(cacheFile)) await rendition.catch(() => undefined);
+  return cached(cacheFile, async () => encodeThumbnail(await thumbnailPixels(decodeOriginal(await file))));
 }
 
 /** Store the thumbnail made from a rendition's pixels, unless it is cached or being rendered. */
-async function thumbnailFromRendition(cacheFile: string, pixels: Buffer, raw: SharpOptions): Promise<void> {
+async function thumbnailFromRendition(cacheFile: string, pixels: RawPixels): Promise<void> {
   if (rendering.has(cacheFile)) return;
   const exists = await fs.access(cacheFile).then(
     () => true,
     () => false,
   );
-  if (!exists) await store(cacheFile, await toThumbnail(sharp(pixels, raw)));
+  if (!exists) await storeCacheFile(cacheFile, await encodeThumbnail(await thumbnailPixels(fromRaw(pixels))));
 }
 
 function rendition(source: MediaSource, file: Promise<string>, hash: string, edge: RenditionEdge): Promise<Buffer> {
-  return cached(renditionFile(source, hash, edge), async () => {
-    const { data, info } = await sharp(await file, { animated: false })
-      .rotate()
-      .resize(edge, edge, { fit: 'inside', withoutEnlargement: true })
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    const raw = { raw: { width: info.width, height: info.height, channels: info.channels } } as const;
+  return cached(renditionFile(source.adminDir, hash, edge), async () => {
+    const pixels = await rawPixels(decodeOriginal(await file).resize(edge, edge, { fit: 'inside', withoutEnlargement: true }));
     const [body] = await Promise.all([
-      sharp(data, raw).flatten({ background: '#000000' }).jpeg({ quality: 88 }).toBuffer(),
+      fromRaw(pixels).flatten({ background: '#000000' }).jpeg({ quality: 88 }).toBuffer(),
       // The thumbnail is an optimisation too: one that cannot be made is rendered when asked for.
-      thumbnailFromRendition(thumbFile(source, hash), data, raw).catch(() => undefined),
+      thumbnailFromRendition(thumbnailFile(source.adminDir, hash), pixels).catch(() => undefined),
     ]);
     return body;
+  });
+}
+
+/**
+ * The ids among `ids` whose thumbnail is cached, i.e. answered from a small file without a
+ * decode (made by the perceptual pass after feature extraction, a visit to the gallery or a
+ * rendition). A synchronous check of each file: a few microseconds, never behind the decodes
+ * that fill the thread pool.
+ */
+export function cachedThumbnails(source: MediaSource, ids: readonly number[]): number[] {
+  return ids.filter((id) => {
+    try {
+      return existsSync(thumbnailFile(source.adminDir, source.locate(id).hash));
+    } catch {
+      return false; // an image that is gone has no thumbnail to show
+    }
   });
 }
 

@@ -18,7 +18,7 @@ import { jobs } from '../stores/jobs.svelte';
 import type { SourceCounts } from '../logic/labeling-sequence';
 import { labeling } from '../stores/labeling.svelte';
 import { loop } from '../stores/loop.svelte';
-import { prefetcher } from '../stores/prefetch';
+import { clearPrefetches } from '../stores/prefetch';
 import { project } from '../stores/project.svelte';
 import { suggestions } from '../stores/suggestions.svelte';
 import { toasts } from '../stores/toasts.svelte';
@@ -90,7 +90,7 @@ export async function createDemoProject(path: string): Promise<void> {
 export async function closeProject(): Promise<void> {
   // Labels still being committed reach the project before it closes.
   await labeling.committed();
-  prefetcher.clear();
+  clearPrefetches();
   clearLoadedProject();
   await tick();
   try {

@@ -1,9 +1,10 @@
-/** The one prefetcher of the labeling view's images (screen-sized renditions). */
+/** The prefetchers of the labeling view's images: screen-sized renditions, and thumbnails. */
 import { RENDITION_EDGES } from '../../src-shared/contract';
 import { mediaUrl } from '../api/bridge';
 import { call } from '../api/client';
 import { browserLoader, ImagePrefetcher } from '../logic/image-prefetcher';
 import { renditionEdgeFor, renditionVariant } from '../logic/rendition';
+import { ThumbnailsAhead } from '../logic/thumbnails-ahead';
 
 export const PREFETCH_AHEAD = 5;
 export const PREFETCH_BEHIND = 1;
@@ -20,6 +21,23 @@ export function screenUrl(imageId: number): string {
 /** The thumbnail the label view shows, scaled up, while an image's rendition is on its way. */
 export function thumbUrl(imageId: number): string {
   return mediaUrl(imageId, 'thumb');
+}
+
+/**
+ * Thumbnails decoded in the page: those of the images next to the labeler, and those of the list
+ * ahead (up to THUMBNAILS_AHEAD) that the back end has cached. Small (a 256 px WebP, ~0.2 MB
+ * decoded), so a key pressed faster than the renditions come still shows the next image at once.
+ */
+export const THUMBNAILS_AHEAD = 200;
+export const thumbnailPrefetcher = new ImagePrefetcher(browserLoader, 20);
+const thumbnailsAhead = new ThumbnailsAhead(
+  (ids) => call('images:thumbnailsCached', { ids }).then((answer) => answer.ids),
+  (ids) => thumbnailPrefetcher.want(ids.map(thumbUrl)),
+);
+
+/** Load the thumbnails of `near` (the images next to the labeler) and of the cached ones among `ahead`. */
+export function prefetchThumbnails(near: readonly number[], ahead: readonly number[]): void {
+  thumbnailsAhead.show(near, ahead);
 }
 
 /** Images past the labeling position whose thumbnail and rendition the back end renders ahead. */
@@ -48,4 +66,12 @@ export function prepareAhead(ahead: readonly number[]): void {
       for (const id of fresh) prepared.delete(id);
     });
   }
+}
+
+/** Stop every prefetch and forget what was asked (the project is closing: its images are gone). */
+export function clearPrefetches(): void {
+  prefetcher.clear();
+  thumbnailPrefetcher.clear();
+  thumbnailsAhead.clear();
+  prepared.clear();
 }

@@ -73,4 +73,6 @@ export const imagesRequests = {
   'images:get': query(s.object({ id })).returns<ImageItem>(),
   /** Render these images' thumbnails or renditions in the background (a bounded queue; the oldest wishes drop first). */
   'images:prepare': query(s.object({ ids: s.array(id, { max: 500 }), variant: mediaVariant })).returns<{ queued: number; pending: number }>(),
+  /** The ids among these whose thumbnail is cached (served without decoding the original). */
+  'images:thumbnailsCached': query(s.object({ ids: s.array(id, { max: 500 }) })).returns<{ ids: number[] }>(),
 } as const;

@@ -1,5 +1,6 @@
 /** Handlers of the images domain. */
 import type { imagesRequests } from '../../../src-shared/requests/images';
+import { cachedThumbnails } from '../../media/image-media';
 import { MediaWarmer } from '../../media/media-warmer';
 import type { Project } from '../../project/project';
 import type { Workspace } from '../workspace';
@@ -21,5 +22,6 @@ export function imagesHandlers(ws: Workspace): HandlersOf<typeof imagesRequests>
       const w = warmer(project());
       return { queued: w.want(ids, variant), pending: w.pending };
     },
+    'images:thumbnailsCached': ({ ids }) => ({ ids: cachedThumbnails(project(), ids) }),
   };
 }

@@ -8,54 +8,93 @@
  * - grey thumbnails of THUMBNAIL_SIDE^2 bytes, stretched to a square, from which the gradient
  *   codes of adma/thumbnail-correlation.ts are derived when a pair is compared.
  *
+ * Both come from the gallery thumbnail's pixels (media/media-cache.ts: EXIF-rotated, fitted
+ * inside 256 px; sharp shrinks a JPEG while decoding it): ONE decode of the original per image,
+ * which also stores the gallery thumbnail in the media cache when it is not there yet, so the
+ * gallery and the label view show it without decoding the original again (a 24 MP JPEG costs
+ * ~0.1 s of CPU to decode; see bench/README.md).
+ *
  * Codes are derived data, cached per content hash in `<project>/.adma/perceptual.db` (tables
- * `dhash` and `thumbnail`; deleting the file costs recomputation only): two sharp decodes
- * per image the first time (with JPEG shrink-on-load, a few milliseconds each), a lookup
- * afterwards. A cache from before thumbnails existed gets them computed on the next pass.
+ * `dhash` and `thumbnail`; deleting the file costs recomputation only): one decode per image
+ * the first time, a lookup afterwards. A cache from before thumbnails existed gets them computed
+ * on the next pass.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import pLimit from 'p-limit';
-import sharp, { type OutputInfo } from 'sharp';
+import sharp from 'sharp';
+import { AppError } from '../../../src-shared/app-error';
+import { decodeOriginal, encodeThumbnail, fromRaw, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from '../../media/media-cache';
+import { ADMIN_DIR } from '../../project/project-db';
 import type { PerceptualCodes, ThumbnailSource } from '../adma/near-duplicates';
 import { THUMBNAIL_SIDE } from '../adma/thumbnail-correlation';
 
-/** The two 32-bit words (high: rows 0-3, low: rows 4-7) of an image's difference hash. */
-function greySquare(input: string | Buffer, width: number, height: number): Promise<{ data: Buffer; info: OutputInfo }> {
-  return sharp(input, { failOn: 'none', animated: false, pages: 1 })
-    .rotate()
-    .flatten({ background: '#ffffff' })
-    .greyscale()
-    .resize(width, height, { fit: 'fill', kernel: 'cubic' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+export interface ImageCodes {
+  /** The two 32-bit words (high: rows 0-3, low: rows 4-7) of the difference hash. */
+  words: [number, number];
+  /** THUMBNAIL_SIDE^2 grey bytes, row-major, stretched to a square. */
+  thumbnail: Uint8Array;
 }
 
-/** The grey thumbnail (THUMBNAIL_SIDE^2 bytes, row-major) of the image, stretched to a square. */
-export async function greyThumbnail(input: string | Buffer): Promise<Uint8Array> {
-  const { data, info } = await greySquare(input, THUMBNAIL_SIDE, THUMBNAIL_SIDE);
-  const out = new Uint8Array(THUMBNAIL_SIDE * THUMBNAIL_SIDE);
+/** Grey pixels (one byte each) of `pixels` flattened on white, stretched to width x height. */
+async function greySquare(pixels: RawPixels, width: number, height: number): Promise<Uint8Array> {
+  const { data, info } = await fromRaw(pixels).flatten({ background: '#ffffff' }).greyscale().resize(width, height, { fit: 'fill', kernel: 'cubic' }).raw().toBuffer({ resolveWithObject: true });
+  const out = new Uint8Array(width * height);
   for (let i = 0; i < out.length; i++) out[i] = data[i * info.channels] as number;
   return out;
 }
 
-export async function differenceHash(input: string | Buffer): Promise<[number, number]> {
-  const { data, info } = await greySquare(input, 9, 8);
-  const channels = info.channels;
+/** Both codes of an image from its gallery thumbnail's pixels (thumbnailPixels). */
+export async function imageCodes(pixels: RawPixels): Promise<ImageCodes> {
+  const [grid, thumbnail] = await Promise.all([greySquare(pixels, 9, 8), greySquare(pixels, THUMBNAIL_SIDE, THUMBNAIL_SIDE)]);
   const words: [number, number] = [0, 0];
   for (let y = 0; y < 8; y++) {
     for (let x = 0; x < 8; x++) {
-      const left = data[(y * 9 + x) * channels] as number;
-      const right = data[(y * 9 + x + 1) * channels] as number;
-      if (left > right) {
+      if ((grid[y * 9 + x] as number) > (grid[y * 9 + x + 1] as number)) {
         const bit = (y % 4) * 8 + x;
         const w = y < 4 ? 0 : 1;
         words[w] = (words[w] | (1 << bit)) >>> 0;
       }
     }
   }
-  return words;
+  return { words, thumbnail };
+}
+
+/**
+ * A decode that tolerates damage (a truncated file gives its readable part): the media cache
+ * refuses such a file, but its codes can still find its copies.
+ */
+const decodeLeniently = (input: string | Buffer): Promise<RawPixels> => thumbnailPixels(sharp(input, { failOn: 'none', animated: false, pages: 1 }).rotate());
+
+/** The codes of an image file or encoded image, decoded directly (tests, benchmarks). */
+export async function codesOfImage(input: string | Buffer): Promise<ImageCodes> {
+  return imageCodes(await decodeLeniently(input));
+}
+
+export async function differenceHash(input: string | Buffer): Promise<[number, number]> {
+  return (await codesOfImage(input)).words;
+}
+
+/** The grey thumbnail (THUMBNAIL_SIDE^2 bytes, row-major) of the image, stretched to a square. */
+export async function greyThumbnail(input: string | Buffer): Promise<Uint8Array> {
+  return (await codesOfImage(input)).thumbnail;
+}
+
+/**
+ * The codes of `file` from one decode; its gallery thumbnail is stored at `thumbFile` as well
+ * unless that exists. A file the media cache cannot decode (damaged) gets codes from a lenient
+ * decode and no thumbnail (the gallery reports it when shown); one no decoder reads throws.
+ */
+async function decodeOnce(file: string, thumbFile: string): Promise<ImageCodes> {
+  let pixels: RawPixels;
+  try {
+    pixels = await thumbnailPixels(decodeOriginal(file));
+  } catch {
+    return imageCodes(await decodeLeniently(file));
+  }
+  const [codes] = await Promise.all([imageCodes(pixels), existsSync(thumbFile) ? undefined : encodeThumbnail(pixels).then((body) => storeCacheFile(thumbFile, body))]);
+  return codes;
 }
 
 export function perceptualStorePath(projectDir: string): string {
@@ -106,17 +145,23 @@ export class StoredThumbnails implements ThumbnailSource {
   }
 }
 
+/** Computed codes are saved this many at a time: a cancelled or interrupted pass keeps its work. */
+const SAVE_EVERY = 256;
+
 /**
- * Perceptual codes of `files` in order, from the cache or computed (four files at a time)
- * and cached. A file that cannot be decoded gets unknown codes (and is tried again next time).
+ * Perceptual codes of `files` in order, from the cache or computed (four files at a time, one
+ * decode each, which also stores the image's gallery thumbnail in the media cache) and cached.
+ * A file that cannot be decoded gets unknown codes (and is tried again next time).
  * Thumbnails come in one array (`inMemory`, THUMBNAIL_SIDE^2 bytes per file) or, `onDemand`,
  * as StoredThumbnails: read from the cache only for the rows that need them (close it when done).
+ * `signal`: stop decoding, save the codes computed so far and throw CANCELLED.
  */
 export async function perceptualCodes(
   projectDir: string,
   files: readonly HashedFile[],
   onProgress?: (done: number, total: number) => void,
   thumbnailsKept: 'inMemory' | 'onDemand' = 'inMemory',
+  signal?: AbortSignal,
 ): Promise<PerceptualCodes> {
   const path = perceptualStorePath(projectDir);
   mkdirSync(dirname(path), { recursive: true });
@@ -145,20 +190,28 @@ export async function perceptualCodes(
     });
     const putHash = db.prepare('INSERT OR REPLACE INTO dhash (hash, high, low) VALUES (?, ?, ?)');
     const putThumbnail = db.prepare('INSERT OR REPLACE INTO thumbnail (hash, side, pixels) VALUES (?, ?, ?)');
+    const save = db.transaction((rows: { hash: string; codes: ImageCodes }[]) => {
+      for (const { hash, codes } of rows) {
+        putHash.run(hash, codes.words[0], codes.words[1]);
+        putThumbnail.run(hash, THUMBNAIL_SIDE, Buffer.from(codes.thumbnail.buffer, codes.thumbnail.byteOffset, codes.thumbnail.byteLength));
+      }
+    });
+    const adminDir = join(projectDir, ADMIN_DIR);
     const limit = pLimit(4);
     let done = 0;
-    const fresh: { hash: string; high: number; low: number; pixels: Uint8Array }[] = [];
+    const fresh: { hash: string; codes: ImageCodes }[] = [];
     await Promise.all(
       todo.map((i) =>
         limit(async () => {
+          if (signal?.aborted) return;
           const file = files[i] as HashedFile;
           try {
-            const [[high, low], pixels] = await Promise.all([differenceHash(file.path as string), greyThumbnail(file.path as string)]);
-            words[2 * i] = high;
-            words[2 * i + 1] = low;
-            if (inMemory) thumbnails.set(pixels, i * side);
+            const codes = await decodeOnce(file.path as string, thumbnailFile(adminDir, file.hash));
+            [words[2 * i], words[2 * i + 1]] = codes.words;
+            if (inMemory) thumbnails.set(codes.thumbnail, i * side);
             known[i] = 1;
-            fresh.push({ hash: file.hash, high, low, pixels });
+            fresh.push({ hash: file.hash, codes });
+            if (fresh.length >= SAVE_EVERY) save(fresh.splice(0));
           } catch {
             // unreadable now: unknown, so never called a near duplicate
           }
@@ -167,12 +220,8 @@ export async function perceptualCodes(
         }),
       ),
     );
-    db.transaction(() => {
-      for (const row of fresh) {
-        putHash.run(row.hash, row.high, row.low);
-        putThumbnail.run(row.hash, THUMBNAIL_SIDE, Buffer.from(row.pixels.buffer, row.pixels.byteOffset, row.pixels.byteLength));
-      }
-    })();
+    save(fresh);
+    if (signal?.aborted) throw new AppError('CANCELLED', `The thumbnail hashes were cancelled after ${done} of ${todo.length} images; those are saved and will not be computed again.`);
     return { words, known, thumbnails: inMemory ? thumbnails : new StoredThumbnails(path, files.map((file) => file.hash)) };
   } finally {
     db.close();

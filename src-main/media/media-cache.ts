@@ -1,0 +1,64 @@
+/**
+ * The media cache under a project's `.adma` folder: its file names, its atomic writes, and the
+ * one definition of the gallery thumbnail (decode, size, encoding). Shared by the media server
+ * (image-media.ts) and the engine's perceptual pass (engine/features/difference-hash.ts), which
+ * decodes every image once after feature extraction and stores its thumbnail here, so the
+ * gallery and the label view find it ready instead of decoding the original again.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import sharp, { type Sharp } from 'sharp';
+import type { RenditionEdge } from '../../src-shared/contract';
+
+export const THUMB_SIZE = 256;
+
+/** Pixels in memory, 8 bits per channel, as sharp gives them (`raw()`) and takes them back (`{ raw }`). */
+export interface RawPixels {
+  data: Buffer;
+  info: { width: number; height: number; channels: 1 | 2 | 3 | 4 };
+}
+
+export const thumbnailFile = (adminDir: string, hash: string): string => path.join(adminDir, 'thumbs', `${hash}-${THUMB_SIZE}.webp`);
+
+export const renditionFile = (adminDir: string, hash: string, edge: RenditionEdge): string => path.join(adminDir, 'renditions', `${hash}-${edge}.jpg`);
+
+/** An original as the media cache decodes it: its first frame, EXIF orientation applied. */
+export const decodeOriginal = (file: string): Sharp => sharp(file, { animated: false }).rotate();
+
+/** Pixels of `image` and their layout (8 bits per channel: a 16-bit PNG is scaled down). */
+export async function rawPixels(image: Sharp): Promise<RawPixels> {
+  const { data, info } = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  return { data, info: { width: info.width, height: info.height, channels: info.channels } };
+}
+
+export const fromRaw = (pixels: RawPixels): Sharp => sharp(pixels.data, { raw: pixels.info });
+
+/**
+ * The gallery thumbnail's pixels: `image` fitted inside THUMB_SIZE (never enlarged). From a file,
+ * this is the one decode, and sharp shrinks a JPEG while decoding it.
+ */
+export const thumbnailPixels = (image: Sharp): Promise<RawPixels> => rawPixels(image.resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }));
+
+/**
+ * The thumbnail file's bytes (WebP) from its pixels. Effort 2 (of 0-6; sharp's default is 4):
+ * every image's thumbnail is encoded once extraction is done, and on 60 hymenoptera thumbnails
+ * it took 3.4 ms of CPU each instead of 6.7 ms, for files of 9.3 KB instead of 9.0 KB.
+ */
+export const encodeThumbnail = (pixels: RawPixels): Promise<Buffer> => fromRaw(pixels).webp({ quality: 80, effort: 2 }).toBuffer();
+
+/**
+ * Write a cache file atomically (a temporary file renamed over it: a reader sees the whole file
+ * or none). The cache is an optimisation: a file that cannot be stored is still served, so a
+ * failure is swallowed and leaves nothing behind.
+ */
+export async function storeCacheFile(cacheFile: string, body: Buffer): Promise<void> {
+  const tmp = `${cacheFile}.${randomUUID()}.tmp`;
+  try {
+    await fs.mkdir(path.dirname(cacheFile), { recursive: true });
+    await fs.writeFile(tmp, body);
+    await fs.rename(tmp, cacheFile);
+  } catch {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+  }
+}

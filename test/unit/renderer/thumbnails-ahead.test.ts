@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ASK_BATCH, RECHECK_MS, ThumbnailsAhead } from '../../../src-renderer/logic/thumbnails-ahead';
+
+/** A back end whose cached thumbnails are `cached`, with questions held until answered. */
+function setup(cached: Set<number>) {
+  const questions: { ids: number[]; answer: () => Promise<void> }[] = [];
+  const loads: number[][] = [];
+  let now = 0;
+  const ahead = new ThumbnailsAhead(
+    (ids) =>
+      new Promise((resolve) => {
+        questions.push({
+          ids,
+          answer: async () => {
+            resolve(ids.filter((id) => cached.has(id)));
+            await new Promise((r) => setTimeout(r, 0));
+          },
+        });
+      }),
+    (ids) => loads.push(ids),
+    () => now,
+  );
+  return { ahead, questions, loads, advance: (ms: number) => (now += ms), lastLoad: () => loads[loads.length - 1] };
+}
+
+const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+
+describe('thumbnails decoded ahead of the labeler', () => {
+  it('loads the near images at once and the rest of the list ahead once the back end has them cached', async () => {
+    const t = setup(new Set(range(1, 150)));
+    t.ahead.show([1, 2, 3], range(1, 201));
+    expect(t.lastLoad()).toEqual([1, 2, 3]);
+    expect(t.questions).toHaveLength(1);
+    expect(t.questions[0]!.ids).toEqual(range(1, 201));
+    await t.questions[0]!.answer();
+    expect(t.lastLoad()).toEqual([1, 2, 3, ...range(4, 150)]);
+    // One step on: the known ones stay loaded, nothing is asked for one new image.
+    t.ahead.show([2, 3, 4], range(2, 202));
+    expect(t.lastLoad()).toEqual([2, 3, 4, ...range(5, 150)]);
+    expect(t.questions).toHaveLength(1);
+  });
+
+  it('asks once at a time, in batches, and about a missing thumbnail again only after a while', async () => {
+    const cached = new Set<number>();
+    const t = setup(cached);
+    t.ahead.show([], range(0, 50));
+    t.ahead.show([], range(1, 51)); // the first question is still out: no second one
+    expect(t.questions).toHaveLength(1);
+    await t.questions[0]!.answer();
+    expect(t.lastLoad()).toEqual([]);
+    // The back end renders meanwhile; the new images entering the list are asked about in a batch.
+    for (const id of range(0, 60)) cached.add(id);
+    for (let step = 2; step <= ASK_BATCH + 1; step++) t.ahead.show([], range(step, step + 50));
+    expect(t.questions).toHaveLength(2);
+    expect(t.questions[1]!.ids).toEqual(range(50, 50 + ASK_BATCH));
+    await t.questions[1]!.answer();
+    expect(t.lastLoad()).toEqual(range(50, 60));
+    // Those found missing before are asked about again once RECHECK_MS has passed.
+    t.advance(RECHECK_MS);
+    t.ahead.show([], range(12, 62));
+    expect(t.questions).toHaveLength(3);
+    expect(t.questions[2]!.ids).toEqual([...range(12, 50), 60, 61]);
+    await t.questions[2]!.answer();
+    expect(t.lastLoad()).toEqual(range(12, 60));
+  });
+
+  it('drops an answer about the images of a project closed meanwhile', async () => {
+    const t = setup(new Set([1, 2, 3]));
+    t.ahead.show([], [1, 2, 3]);
+    t.ahead.clear();
+    await t.questions[0]!.answer();
+    t.ahead.show([], [1, 2, 3]);
+    expect(t.lastLoad()).toEqual([]);
+    expect(t.questions).toHaveLength(2);
+  });
+});
