@@ -11,6 +11,7 @@ import type { MediaVariant, ScanReport } from '../../src-shared/contract';
 import { Workspace } from '../../src-main/api/workspace';
 import { readMedia } from '../../src-main/media/image-media';
 import { ADMIN_DIR } from '../../src-main/project/project-db';
+import { MainThreadStalls } from './main-thread-stalls';
 
 export interface ScanTiming {
   workspace: Workspace;
@@ -18,6 +19,8 @@ export interface ScanTiming {
   fullMs: number;
   /** CPU time of the process (all threads) during the first scan. */
   fullCpuMs: number;
+  /** Stalls of the main thread during the first scan (MainThreadStalls.take). */
+  fullStalls: string;
   /** Open → the first unlabeled image's bytes ready (null: no image). */
   firstImageMs: number | null;
   rescan: ScanReport;
@@ -30,6 +33,7 @@ export async function measureScan(dir: string, variant: MediaVariant): Promise<S
   const workspace = new Workspace({ stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'adma-bench-')), shell: 'web', version: 'bench' });
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const stalls = new MainThreadStalls();
   let firstImageMs: number | null = null;
   let claimed = false;
   workspace.events.subscribe((event) => {
@@ -46,13 +50,15 @@ export async function measureScan(dir: string, variant: MediaVariant): Promise<S
   await workspace.open(dir, true);
   const full = await workspace.rescan();
   const fullMs = performance.now() - t0;
+  const fullStalls = stalls.take();
+  stalls.stop();
   const cpu = process.cpuUsage(cpu0);
   const fullCpuMs = (cpu.user + cpu.system) / 1000;
   const t1 = performance.now();
   const rescan = await workspace.rescan();
   const rescanMs = performance.now() - t1;
   const dbBytes = fs.statSync(path.join(dir, ADMIN_DIR, 'project.db')).size;
-  return { workspace, full, fullMs, fullCpuMs, firstImageMs, rescan, rescanMs, dbBytes };
+  return { workspace, full, fullMs, fullCpuMs, fullStalls, firstImageMs, rescan, rescanMs, dbBytes };
 }
 
 /** The lines both benches print for a ScanTiming. */
@@ -61,6 +67,7 @@ export function scanTimingLines(t: ScanTiming): string[] {
   return [
     `images: ${t.full.total} (unreadable ${t.full.unreadable.length})`,
     `first scan: ${rate(t.full.total, t.fullMs)} (walk, read, SHA-256, header probe, SQLite); CPU ${(t.fullCpuMs / 1000).toFixed(2)} s = ${Math.round((t.fullCpuMs * 1000) / t.full.total)} µs per file`,
+    `main thread during the first scan: ${t.fullStalls}`,
     `time to first image (open → first image bytes ready, during the scan): ${t.firstImageMs === null ? 'n/a' : `${Math.round(t.firstImageMs)} ms`}`,
     `rescan, nothing changed: ${rate(t.rescan.unchanged, t.rescanMs)}`,
     `project database: ${(t.dbBytes / 2 ** 20).toFixed(1)} MB (${Math.round(t.dbBytes / t.full.total)} bytes per image)`,
