@@ -116,11 +116,6 @@ export class AdaptationContext {
     return latest && latest.modelId === modelId && this.headExists(latest.version) ? this.headDir(latest.version) : null;
   }
 
-  /** Every image of the project, present on disk. */
-  allImages() {
-    return this.project.images.list({ kind: 'all' }, 0, 10_000_000).items;
-  }
-
   /** Labels of training images (the evaluation set's labels left out). */
   trainingLabels(): Map<number, number> {
     const evaluation = this.store.evaluationIds();

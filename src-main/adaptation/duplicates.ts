@@ -44,8 +44,7 @@ export class Duplicates {
   async groups(minSimilarity?: number): Promise<DuplicateReport> {
     const started = performance.now();
     const criteria = this.criteria(minSimilarity);
-    const images = this.ctx.allImages();
-    const byId = new Map(images.map((i) => [i.id, i]));
+    const index = this.ctx.project.images;
     const evaluation = this.ctx.store.evaluationIds();
     // Union of exact groups (by content hash, every image) and near groups (images with features).
     const parent = new Map<number, number>();
@@ -60,12 +59,8 @@ export class Duplicates {
       const rb = find(b);
       if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
     };
-    const firstWithHash = new Map<string, number>();
-    for (const image of images) {
-      const first = firstWithHash.get(image.hash);
-      if (first === undefined) firstWithHash.set(image.hash, image.id);
-      else join(first, image.id);
-    }
+    // Exact copies by the content hash's index: the 100,000 rows are never listed on this thread.
+    for (const [first, ...rest] of index.sameContent()) for (const id of rest) join(first as number, id);
     const nearSimilarity = new Map<number, number>();
     let compared = 0;
     if (await this.poolReady()) {
@@ -82,6 +77,7 @@ export class Duplicates {
       const root = find(id);
       members.set(root, [...(members.get(root) ?? []), id]);
     }
+    const byId = new Map(index.itemsOf([...parent.keys()]).map((i) => [i.id, i]));
     const groups: DuplicateGroup[] = [];
     for (const ids of members.values()) {
       const items = ids.map((id) => byId.get(id)).filter((i): i is ImageItem => i !== undefined);
@@ -102,7 +98,7 @@ export class Duplicates {
       minThumbnailCorrelation: criteria.minThumbnailCorrelation,
       groups,
       compared,
-      images: images.length,
+      images: index.presentCount(),
       millis: Math.round(performance.now() - started),
     };
   }
@@ -135,7 +131,7 @@ export class Duplicates {
     const found = await this.ctx.engine().request('loopSimilar', { imageId, count, skipIds: [] });
     const pairs = await this.ctx.engine().request('loopDuplicatesBetween', { criteria, left: [imageId], right: found.map((f) => f.imageId) });
     const duplicates = new Set(pairs.map((p) => p.right));
-    const byId = new Map(this.ctx.allImages().map((i) => [i.id, i]));
+    const byId = new Map(this.ctx.project.images.itemsOf(found.map((f) => f.imageId)).map((i) => [i.id, i]));
     return found.flatMap((f) => {
       const item = byId.get(f.imageId);
       return item ? [{ ...item, similarity: f.similarity, duplicate: duplicates.has(f.imageId) || item.hash === image.hash }] : [];
@@ -145,10 +141,9 @@ export class Duplicates {
   /** Evaluation images that duplicate a labeled training image (exact always, near once features exist). */
   async leakage(): Promise<Leakage> {
     const { store } = this.ctx;
-    const images = this.ctx.allImages();
-    const byId = new Map(images.map((i) => [i.id, i]));
     const evaluation = [...store.evaluationIds()].sort((a, b) => a - b);
     const training = [...this.ctx.trainingLabels().keys()].sort((a, b) => a - b);
+    const byId = new Map(this.ctx.project.images.itemsOf([...evaluation, ...training]).map((i) => [i.id, i]));
     const pairs = new Map<string, LeakagePair>();
     const add = (evalId: number, trainId: number, similarity: number, exact: boolean): void => {
       const e = byId.get(evalId);

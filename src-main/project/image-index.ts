@@ -218,6 +218,22 @@ export class ImageIndex {
     return this.db.prepare('SELECT id, rel_path AS relPath, hash FROM images WHERE present = 1 ORDER BY rel_path').all() as { id: number; relPath: string; hash: string }[];
   }
 
+  /**
+   * The present images that share their file content with another, grouped (ids ascending;
+   * groups by first id). The hashes that occur twice come from the hash index alone (no row
+   * read), then only their rows: 100,000 images are not listed (that took 0.8-1.2 s).
+   */
+  sameContent(): number[][] {
+    const hashes = this.db.prepare('SELECT hash FROM images GROUP BY hash HAVING COUNT(*) > 1').pluck().all() as string[];
+    // The hash index, not images_present: without statistics SQLite preferred the latter (it
+    // gives id order) and walked every present image for each hash (25 s at 100,000).
+    const idsOf = this.db.prepare('SELECT id FROM images INDEXED BY images_hash WHERE hash = ? AND present = 1 ORDER BY id').pluck();
+    return hashes
+      .map((hash) => idsOf.all(hash) as number[])
+      .filter((ids) => ids.length > 1)
+      .sort((a, b) => (a[0] as number) - (b[0] as number));
+  }
+
   /** Every id the filter matches (a selection over the whole filter result, resolved here rather than in the view). */
   idsMatching(filter: ImageFilter): number[] {
     const { where, params } = filterSql(filter);

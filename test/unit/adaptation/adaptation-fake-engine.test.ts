@@ -236,7 +236,7 @@ describe('adaptation with a fake engine', () => {
     adaptation.loop.updateSettings({ batchSize: 2 });
     const first = await adaptation.loop.nextRound();
     const queued = new Set(first.items.map((q) => q.imageId));
-    const outside = adaptation.ctx.allImages().filter((i) => !queued.has(i.id)).slice(0, 8);
+    const outside = adaptation.ctx.project.images.list({ kind: 'all' }, 0, 100_000).items.filter((i) => !queued.has(i.id)).slice(0, 8);
     outside.forEach((image, k) => project.setLabels([image.id], k % 2 ? ant.id : bee.id));
     await adaptation.loop.train();
     expect(adaptation.loop.nextQuery()).toEqual({ t: 1, lambda: 0.5, held: null });
