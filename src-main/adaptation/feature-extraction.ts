@@ -9,6 +9,8 @@ export type FeatureStatus = EngineStatus['features'];
 export class FeatureExtraction {
   private state: FeatureStatus = { state: 'none', done: 0, total: 0, failed: 0, message: null };
   private running: { cancel(): void; done: Promise<void> } | null = null;
+  /** The latest job's token (start). */
+  private current: object | null = null;
 
   constructor(
     private readonly ctx: AdaptationContext,
@@ -34,10 +36,16 @@ export class FeatureExtraction {
     const total = ctx.project.images.presentCount();
     const deep = ctx.store.settings().mode === 'deep';
     const reporter = new JobReporter(ctx.events, 'extract');
+    // Only the latest job writes the state: a job cancelled by this start answers later (with
+    // CANCELLED, or complete if it finished meanwhile) and must not overwrite the new job's.
+    const token = {};
+    this.current = token;
+    const latest = (): boolean => this.current === token;
     this.state = { state: 'running', done: 0, total, failed: 0, message: null };
     ctx.engineChanged();
     const job = ctx.engine().start('extractFeatures', { model: source, projectDir: ctx.project.root, items: 'project', deep });
     job.onProgress((event) => {
+      if (!latest()) return;
       // After the features: the thumbnails' difference hashes (near duplicates), counted on their own.
       if (event.phase === 'perceptual') return reporter.progress('thumbnail hashes', event.done, event.total);
       // The engine counts the images it still had to compute; the UI counts every image.
@@ -48,6 +56,7 @@ export class FeatureExtraction {
     const done = reporter
       .run(() => job.result)
       .then((result) => {
+        if (!latest()) return;
         this.state = {
           state: 'complete',
           done: result.requested,
@@ -62,6 +71,7 @@ export class FeatureExtraction {
         return this.onComplete();
       })
       .catch((error: unknown) => {
+        if (!latest()) return;
         const cancelled = error instanceof AppError && error.code === 'CANCELLED';
         this.state = { ...this.state, state: cancelled ? 'cancelled' : 'failed', message: errorMessage(error) };
         ctx.engineChanged();

@@ -3,6 +3,7 @@
  * the active loop runs with small deterministic results and counts what was asked.
  */
 import fs from 'node:fs';
+import { AppError } from '../../src-shared/app-error';
 import type { EnginePort } from '../../src-main/adaptation/engine-port';
 import type { EngineJob, ProgressListener } from '../../src-main/engine/engine-client';
 import type { JobArgs, JobKind, JobResult } from '../../src-main/engine/worker-protocol';
@@ -87,12 +88,18 @@ export class FakeEngine implements EnginePort {
   async terminate(): Promise<void> {}
 
   start<K extends JobKind>(kind: K, args: JobArgs<K>): EngineJob<K> {
+    // A cancelled job answers CANCELLED, as the worker's do (when it has not answered yet).
+    let cancel = (): void => undefined;
+    const cancelled = new Promise<never>((_, reject) => {
+      cancel = () => reject(new AppError('CANCELLED', `${kind} was cancelled.`));
+    });
+    const result = Promise.race([this.request(kind, args), cancelled]);
     return {
       id: `${kind}-${this.calls.length}`,
       kind,
-      result: this.request(kind, args),
+      result,
       onProgress: (_listener: ProgressListener) => () => undefined,
-      cancel: () => undefined,
+      cancel,
     };
   }
 }

@@ -53,6 +53,20 @@ async function until<T>(probe: () => T | null): Promise<T> {
 }
 
 describe('adaptation with a fake engine', () => {
+  it('an extraction started anew (a rescan, deep mode) owns the status: the one it cancelled does not overwrite it', async () => {
+    const { engine, adaptation } = await setup();
+    let release!: () => void;
+    engine.hold = { kind: 'extractFeatures', until: new Promise<void>((resolve) => (release = resolve)) };
+    adaptation.features.start();
+    const first = adaptation.features.done;
+    adaptation.features.start(); // cancels the first
+    await first;
+    expect(adaptation.features.status.state).toBe('running');
+    release();
+    await adaptation.features.done;
+    expect(adaptation.features.status).toMatchObject({ state: 'complete', done: 12, total: 12 });
+  });
+
   it('keeps a label that lands while a re-rank is being ranked: the image stays in the batch, with the labeled ones first', async () => {
     const { project, engine, adaptation, ant } = await setup();
     adaptation.loop.updateSettings({ batchSize: 4 });
