@@ -7,7 +7,8 @@
  *   then a small file read, never a decode of the original, so asking for a whole list is cheap,
  *   and a key pressed past the renditions shows the next image's thumbnail in the first frame.
  * Which ones are cached is asked in batches (one question at a time); an image whose thumbnail
- * was not cached is asked about again after RECHECK_MS (the back end renders ahead meanwhile).
+ * was not cached is asked about again after RECHECK_MS (the back end renders ahead meanwhile),
+ * also when the labeler has not moved since.
  */
 export const RECHECK_MS = 1000;
 /** Ask sooner than RECHECK_MS once this many images ahead are not known to be cached. */
@@ -27,6 +28,8 @@ export class ThumbnailsAhead {
   #lastAsk = -Infinity;
   #near: readonly number[] = [];
   #ahead: readonly number[] = [];
+  /** A recheck of missing thumbnails is scheduled (`later`). */
+  #recheckPending = false;
 
   constructor(
     /** The ids among `ids` whose thumbnail the back end has cached. */
@@ -34,6 +37,8 @@ export class ThumbnailsAhead {
     /** Load and decode the thumbnails of these images (in priority order), and no others. */
     private readonly load: (ids: number[]) => void,
     private readonly now: () => number = () => performance.now(),
+    /** Run `recheck` after `ms` (the recheck of thumbnails found missing, while the labeler stays put). */
+    private readonly later: (recheck: () => void, ms: number) => void = (recheck, ms) => void setTimeout(recheck, ms),
   ) {}
 
   /** The labeler moved: `near` are the images next to it, `ahead` the list after it (in order). */
@@ -86,6 +91,15 @@ export class ThumbnailsAhead {
       .finally(() => {
         this.#asking = false;
         this.#load();
+        // Missing ones are asked about again after RECHECK_MS even if the labeler does not move
+        // (extraction may finish in the meantime and make every thumbnail).
+        if (generation === this.#generation && !this.#recheckPending && this.#ahead.some((id) => !this.#cached.has(id))) {
+          this.#recheckPending = true;
+          this.later(() => {
+            this.#recheckPending = false;
+            if (generation === this.#generation) this.#askIfDue();
+          }, RECHECK_MS);
+        }
       });
   }
 }

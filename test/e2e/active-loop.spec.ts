@@ -114,6 +114,13 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   expect((await name.boundingBox())?.width ?? 0).toBeGreaterThan(30);
   const badge = await page.getByTestId('backend-indicator').boundingBox();
   expect((badge?.x ?? 0) + (badge?.width ?? 0)).toBeLessThanOrEqual(1280);
+  // A 1024 px window: every tab and the Keys button in view (the Alt+N hints give way).
+  await page.setViewportSize({ width: 1024, height: 800 });
+  const lastTab = await page.getByRole('tab', { name: /Duplicates/ }).boundingBox();
+  const keys = await page.getByRole('button', { name: 'Keyboard shortcuts' }).boundingBox();
+  expect((lastTab?.x ?? 0) + (lastTab?.width ?? 0)).toBeLessThanOrEqual(keys?.x ?? 0);
+  expect((keys?.x ?? 0) + (keys?.width ?? 0)).toBeLessThanOrEqual(1024);
+  await page.setViewportSize({ width: 1280, height: 800 });
   await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
   await expect(page.getByRole('list', { name: 'Model choices' }).getByText('In use')).toBeVisible();
 

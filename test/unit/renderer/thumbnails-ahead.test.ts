@@ -5,6 +5,7 @@ import { ASK_BATCH, RECHECK_MS, ThumbnailsAhead } from '../../../src-renderer/lo
 function setup(cached: Set<number>) {
   const questions: { ids: number[]; answer: () => Promise<void> }[] = [];
   const loads: number[][] = [];
+  const rechecks: (() => void)[] = [];
   let now = 0;
   const ahead = new ThumbnailsAhead(
     (ids) =>
@@ -19,8 +20,9 @@ function setup(cached: Set<number>) {
       }),
     (ids) => loads.push(ids),
     () => now,
+    (recheck) => rechecks.push(recheck),
   );
-  return { ahead, questions, loads, advance: (ms: number) => (now += ms), lastLoad: () => loads[loads.length - 1] };
+  return { ahead, questions, loads, rechecks, advance: (ms: number) => (now += ms), lastLoad: () => loads[loads.length - 1] };
 }
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
@@ -72,5 +74,22 @@ describe('thumbnails decoded ahead of the labeler', () => {
     t.ahead.show([], [1, 2, 3]);
     expect(t.lastLoad()).toEqual([]);
     expect(t.questions).toHaveLength(2);
+  });
+
+  it('asks again about the missing ones after a while even when the labeler does not move (extraction finished meanwhile)', async () => {
+    const cached = new Set<number>();
+    const t = setup(cached);
+    t.ahead.show([1], range(1, 30));
+    await t.questions[0]!.answer();
+    expect(t.lastLoad()).toEqual([1]);
+    expect(t.rechecks).toHaveLength(1);
+    for (const id of range(1, 30)) cached.add(id);
+    t.advance(RECHECK_MS);
+    t.rechecks.shift()!();
+    expect(t.questions).toHaveLength(2);
+    await t.questions[1]!.answer();
+    expect(t.lastLoad()).toEqual(range(1, 30));
+    // Every thumbnail ahead known: no further recheck.
+    expect(t.rechecks).toHaveLength(0);
   });
 });
