@@ -219,7 +219,11 @@ class LabelingSession {
     }
   }
 
-  /** The folder changed (a scan found images): pages may exist past what looked like the end. */
+  /**
+   * The folder changed (a scan found images): pages may exist past what looked like the end.
+   * They are loaded now when the labeler is near the end of what is loaded (a session started
+   * while the scan had found one image would otherwise prefetch nothing ahead until a key).
+   */
   async sourceGrew(): Promise<void> {
     this.#exhausted = false;
     if (this.#atEnd) {
@@ -227,7 +231,7 @@ class LabelingSession {
         this.#atEnd = false;
         await this.advance((items, index) => (this.toUnlabeled ? nextUnlabeledIndex(items, index) : nextIndex(items, index)));
       });
-    }
+    } else await this.topUp();
   }
 
   /**

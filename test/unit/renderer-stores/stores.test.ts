@@ -304,6 +304,19 @@ describe('labeling session', () => {
     expect(`${session.index + 1} / ${session.total}`).toBe('3 / 298');
   });
 
+  it('loads the images ahead when the scan finds more, before any key (a session started on the first image found)', async () => {
+    session.reset();
+    serve(1); // the scan had committed its first image when the label view opened
+    await session.start({ kind: 'queue' });
+    expect(session.items.map((i) => i.id)).toEqual([1]);
+    serve(24);
+    session.recount({ imageCount: 24, labeledCount: 0, unsureCount: 0, classes: [] });
+    await session.sourceGrew();
+    // The view prefetches from these: without them nothing ahead is loaded until the labeler moves.
+    expect(session.items).toHaveLength(24);
+    expect(session.index).toBe(0);
+  });
+
   it('counts a browse through labeled images from the label counts', async () => {
     session.reset();
     answers.set('images:list', () => ({ total: 2, items: [image(4, 7), image(9, 7)] }));
