@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Project } from '../../../src-main/project/project';
 import { imageFolder } from '../../support/image-folder';
+import { scannedProject } from '../../support/scanned-project';
 
 const projects: Project[] = [];
 afterEach(async () => {
@@ -90,10 +91,7 @@ describe('label counts (sent with every label change)', () => {
 
 describe('image files for extraction and the pool', () => {
   it('lists every present image with its path and hash, in the listing order, without removed ones', async () => {
-    const root = await imageFolder(6);
-    const project = Project.open(root, true);
-    projects.push(project);
-    await project.rescan();
+    const { root, project } = await scannedProject(6, projects);
     const removed = fs.readdirSync(root).filter((f) => !f.startsWith('.')).sort()[2]!;
     fs.rmSync(path.join(root, removed));
     await project.rescan();

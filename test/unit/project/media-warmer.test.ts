@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MediaWarmer } from '../../../src-main/media/media-warmer';
 import { Project } from '../../../src-main/project/project';
-import { imageFolder } from '../../support/image-folder';
+import { scannedProject } from '../../support/scanned-project';
 
 const projects: Project[] = [];
 afterEach(async () => {
@@ -13,10 +13,7 @@ afterEach(async () => {
 
 describe('media warmer', () => {
   it('renders the newest wish first, skipping repeats and the one rendering, and drops the lowest in priority past its bound', async () => {
-    const root = await imageFolder(6);
-    const project = Project.open(root, true);
-    projects.push(project);
-    await project.rescan();
+    const { project } = await scannedProject(6, projects);
     const items = project.images.list({ kind: 'all' }, 0, 10).items;
     const ids = items.map((i) => i.id);
 
