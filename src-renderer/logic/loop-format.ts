@@ -43,6 +43,33 @@ const UNCERTAINTY_WORDS: Record<UncertaintyName, string> = {
   gini: 'Gini impurity',
 };
 
+/**
+ * What a strategy's first round asks for, before any label exists (a Record: none is missed).
+ * The uncertainty-driven strategies have no classifier to be unsure with yet, so they draw
+ * their first batch at random (selection-reason: uncertaintyFallbackReason).
+ */
+const FIRST_ROUND_WORDS: Record<StrategyName, string> = {
+  adma: 'round 0 ranks by distinctiveness alone (λ₀ = 0)',
+  'adma-diverse': 'round 0 ranks by distinctiveness alone (λ₀ = 0), the batch spread out over the top candidates',
+  random: 'a uniform random sample',
+  entropy: 'a random sample, since no classifier exists to be unsure yet',
+  margin: 'a random sample, since no classifier exists to be unsure yet',
+  'least-confidence': 'a random sample, since no classifier exists to be unsure yet',
+  gini: 'a random sample, since no classifier exists to be unsure yet',
+  badge: 'a random sample, since no classifier exists to be unsure yet',
+  distinctiveness: 'the most distinctive images under the pre-trained features',
+  coreset: 'images spread over the whole pool (greedy k-centre cover)',
+  typiclust: 'the most typical image of each of the largest groups of similar images',
+  'typical-margin': 'the most typical image of each of the largest groups of similar images',
+  'adma-typical': 'the most typical image of each of the largest groups of similar images',
+  probcover: 'the images close to the most other images (coverage)',
+};
+
+/** The queue's words before the first round: what querying it will pick, for the chosen strategy. */
+export function firstRoundInWords(name: StrategyName): string {
+  return `No round yet. Query the first batch (no labels needed): ${FIRST_ROUND_WORDS[name]}.`;
+}
+
 /** Every strategy, the recommended one first and named so ("Recommended: …"). */
 export const STRATEGIES: readonly { name: StrategyName; label: string; description: string }[] = [
   RECOMMENDED_STRATEGY,

@@ -133,8 +133,11 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   // The default strategy is the recommended one; this flow runs the paper's ADMA to follow its λ schedule.
   const strategy = page.getByLabel('Strategy');
   await expect(strategy.locator('option:checked')).toHaveText(/Recommended/);
+  // Before the first round the queue says what the chosen strategy will pick.
+  await expect(page.getByTestId('first-round-words')).toContainText('the most typical image of each of the largest groups');
   await strategy.selectOption('adma');
   await expect(strategy).toHaveValue('adma');
+  await expect(page.getByTestId('first-round-words')).toContainText('round 0 ranks by distinctiveness alone');
 
   // Round 0: query the first batch; it is ranked by distinctiveness (λ = 0).
   await page.getByRole('button', { name: 'Query the first batch' }).click();

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { STRATEGY_NAMES } from '../../../src-main/engine/adma/query-strategy';
+import { createStrategy } from '../../../src-main/engine/adma/strategy-registry';
 import { RECOMMENDED_STRATEGY } from '../../../src-shared/contract';
+import { createSyntheticPool, selectionContextFor } from '../adma/synthetic-pool';
 import {
   describeSchedule,
+  firstRoundInWords,
   formatDownload,
   formatProbability,
   formatScore,
@@ -79,5 +83,29 @@ describe('loop formatting', () => {
     expect(unlabeledClassesHint(classes)).toBe('No labels yet: basophil, platelet');
     expect(unlabeledClassesHint(classes.map((c) => ({ ...c, labelCount: 1 })))).toBeNull();
     expect(unlabeledClassesHint([])).toBeNull();
+  });
+
+  it('says what each strategy’s first round picks, as the engine picks it with no label and no classifier', () => {
+    const pool = createSyntheticPool({ images: 300, dimA: 10, dimB: 16, sourceClasses: 12, targetClasses: 4, seed: 5 });
+    const ctx = selectionContextFor(pool, { round: 0, labeledClassCount: 0, targetProbabilities: null });
+    // The engine's reason for a cold-start pick, and the words the queue must then use.
+    const families: { reason: RegExp; words: RegExp }[] = [
+      { reason: /^distinctive:/, words: /distinctiv/ },
+      { reason: /^random pick/, words: /random sample/ },
+      { reason: /^typical of a group/, words: /most typical image/ },
+      { reason: /^(first core-set point|covers the pool)/, words: /k-centre/ },
+      { reason: /no labeled image is close to/, words: /coverage/ },
+    ];
+    for (const name of STRATEGY_NAMES) {
+      const words = firstRoundInWords(name);
+      expect(words).toMatch(/^No round yet\. Query the first batch/);
+      const reasons = createStrategy(name).select(ctx, 5).items.map((item) => item.reason);
+      for (const reason of reasons) {
+        const family = families.find((f) => f.reason.test(reason));
+        expect(family, `${name}: no family for "${reason}"`).toBeDefined();
+        expect(words, `${name} picks "${reason}"`).toMatch(family!.words);
+      }
+    }
+    expect(firstRoundInWords(RECOMMENDED_STRATEGY)).not.toMatch(/distinctiv/);
   });
 });
