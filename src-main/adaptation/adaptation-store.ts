@@ -5,7 +5,8 @@ import { DUPLICATE_DEFAULTS } from '../../src-shared/contract';
 import { DEFAULT_ADMA_OPTIONS } from '../engine/adma/adma-strategy';
 import type { CentreRecord } from '../engine/adma/centre-set';
 import type { Prediction } from '../engine/loop/loop-jobs';
-import { toItem, UNSURE_COLUMN, type ImageRow } from '../project/image-index';
+import { ITEM_COLUMNS, toItem, type ImageRow } from '../project/image-index';
+import { SUGGESTION_COLUMNS, SUGGESTION_JOINS, suggestionOf, type SuggestionRow } from '../project/suggestions';
 import { isDecided } from '../../src-shared/requests/images';
 
 /**
@@ -180,9 +181,7 @@ export class AdaptationStore {
     // image (by images_present) and looked each up in round_items (5 ms → 0.1 ms at 100,000).
     const items = this.db
       .prepare(
-        `SELECT r.round_id, i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at, ${UNSURE_COLUMN},
-                r.distinctiveness, r.uncertainty, r.score, r.reason, s.class_id AS imported, s.probability AS imported_probability,
-                p.class_id AS predicted, p.probability
+        `SELECT r.round_id, ${ITEM_COLUMNS}, r.distinctiveness, r.uncertainty, r.score, r.reason
          FROM round_items r CROSS JOIN images i ON i.id = r.image_id
          LEFT JOIN labels l ON l.image_id = r.image_id
          ${SUGGESTION_JOINS}
@@ -194,8 +193,7 @@ export class AdaptationStore {
       uncertainty: number | null;
       score: number | null;
       reason: string;
-      predicted: number | null;
-    } & Omit<SuggestionRow, 'class_id'>)[];
+    })[];
     const byRound = new Map<number, QueueItem[]>(rows.map((row) => [row.id, []]));
     for (const i of items) {
       const { id, ...image } = toItem(i);
@@ -206,7 +204,6 @@ export class AdaptationStore {
         uncertainty: i.uncertainty,
         score: i.score,
         reason: i.reason,
-        suggestion: suggestionOf({ ...i, class_id: i.predicted }),
       });
     }
     // Class discovery: when each round closed, and the first training label of each live class.
@@ -342,9 +339,7 @@ export class AdaptationStore {
   suggestion(imageId: number): Suggestion | null {
     const row = this.db
       .prepare(
-        `SELECT s.class_id AS imported, s.probability AS imported_probability, p.class_id, p.probability
-         FROM images i ${SUGGESTION_JOINS}
-         WHERE i.id = ? AND NOT EXISTS (SELECT 1 FROM evaluation_images e WHERE e.image_id = i.id)`,
+        `SELECT ${SUGGESTION_COLUMNS} FROM images i ${SUGGESTION_JOINS} WHERE i.id = ?`,
       )
       .get(imageId) as SuggestionRow | undefined;
     return row ? suggestionOf(row) : null;
@@ -382,23 +377,6 @@ export class AdaptationStore {
   }
 }
 
-/** An image's imported suggestion and the current model's prediction, of live classes only. */
-const SUGGESTION_JOINS = `
-  LEFT JOIN imported_suggestions s ON s.image_id = i.id AND s.class_id IN (SELECT id FROM classes WHERE deleted_at IS NULL)
-  LEFT JOIN predictions p ON p.image_id = i.id AND p.class_id IN (SELECT id FROM classes WHERE deleted_at IS NULL)`;
-
-interface SuggestionRow {
-  imported: number | null;
-  imported_probability: number | null;
-  class_id: number | null;
-  probability: number | null;
-}
-
-function suggestionOf(row: SuggestionRow): Suggestion | null {
-  if (row.imported !== null && row.imported_probability !== null) return { classId: row.imported, probability: row.imported_probability, source: 'imported' };
-  if (row.class_id !== null && row.probability !== null) return { classId: row.class_id, probability: row.probability, source: 'model' };
-  return null;
-}
 
 function toVersion(row: Record<string, unknown>): VersionRow {
   return {

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
 import type { ImageFilter, ImageItem, ImagePage, ImageSort, UnreadableFile } from '../../src-shared/contract';
 import type { ImageProbe } from './image-files';
+import { SUGGESTION_COLUMNS, SUGGESTION_JOINS, suggestionOf, type SuggestionRow } from './suggestions';
 
 export interface IndexedFile {
   id: number;
@@ -11,7 +12,7 @@ export interface IndexedFile {
   present: boolean;
 }
 
-export interface ImageRow {
+export interface ImageRow extends SuggestionRow {
   id: number;
   rel_path: string;
   width: number;
@@ -27,9 +28,12 @@ export interface ImageRow {
 /** 1 when the image is marked unsure (label-store.ts: then it has no label row). */
 export const UNSURE_COLUMN = 'EXISTS (SELECT 1 FROM unsure u WHERE u.image_id = i.id) AS unsure';
 
+/** The columns of an ImageItem (image `i`, its label `l`, SUGGESTION_JOINS). */
+export const ITEM_COLUMNS = `i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at, ${UNSURE_COLUMN}, ${SUGGESTION_COLUMNS}`;
+
 const SELECT_ITEM = `
-  SELECT i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at, ${UNSURE_COLUMN}
-  FROM images i LEFT JOIN labels l ON l.image_id = i.id`;
+  SELECT ${ITEM_COLUMNS}
+  FROM images i LEFT JOIN labels l ON l.image_id = i.id ${SUGGESTION_JOINS}`;
 
 export function toItem(row: ImageRow): ImageItem {
   return {
@@ -43,6 +47,7 @@ export function toItem(row: ImageRow): ImageItem {
     classId: row.class_id,
     labeledAt: row.labeled_at,
     unsure: row.unsure === 1,
+    suggestion: suggestionOf(row),
   };
 }
 
@@ -177,8 +182,8 @@ export class ImageIndex {
     const total = (this.db.prepare(`SELECT COUNT(*) AS n ${joinsFor(filter, null)} WHERE ${where}`).get(...params) as { n: number }).n;
     const rows = this.db
       .prepare(
-        `SELECT i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at, ${UNSURE_COLUMN}
-         ${joinsFor(filter, sort)} WHERE ${where} ${orderSql(sort)} LIMIT ? OFFSET ?`,
+        `SELECT ${ITEM_COLUMNS}
+         ${joinsFor(filter, sort)} ${SUGGESTION_JOINS} WHERE ${where} ${orderSql(sort)} LIMIT ? OFFSET ?`,
       )
       .all(...params, limit, offset) as ImageRow[];
     return { total, items: rows.map(toItem) };
@@ -201,8 +206,8 @@ export class ImageIndex {
   itemsOf(ids: ArrayLike<number>): ImageItem[] {
     const rows = this.db
       .prepare(
-        `SELECT i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at, ${UNSURE_COLUMN}
-         FROM json_each(?) j CROSS JOIN images i ON i.id = j.value LEFT JOIN labels l ON l.image_id = i.id
+        `SELECT ${ITEM_COLUMNS}
+         FROM json_each(?) j CROSS JOIN images i ON i.id = j.value LEFT JOIN labels l ON l.image_id = i.id ${SUGGESTION_JOINS}
          WHERE i.present = 1 ORDER BY j.key`,
       )
       .all(JSON.stringify(Array.from(ids))) as ImageRow[];

@@ -165,6 +165,8 @@ function followRound(round: RoundInfo): void {
 const refreshModel = coalesce(async () => {
   if (!project.summary) return;
   suggestions.clear();
+  // The gallery shows each image's suggestion, and may be filtered or sorted by the prediction.
+  if (gallery.loaded) await gallery.reload();
   if (ui.view === 'dashboard') await Promise.all([dashboard.load(), duplicates.loadLeakage()]);
 }, 150);
 
@@ -172,6 +174,8 @@ const refreshEvaluation = coalesce(async () => {
   if (!project.summary) return;
   if (ui.view === 'dashboard' || dashboard.data) await dashboard.load();
   if (ui.view === 'dashboard') await duplicates.loadLeakage();
+  // Evaluation images show no suggestion (project/suggestions.ts).
+  if (gallery.loaded) await gallery.reload();
   if (labeling.source.kind === 'evaluation' && labeling.items.length === 0) await labeling.start({ kind: 'evaluation' });
 }, 150);
 

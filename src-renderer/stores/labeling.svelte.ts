@@ -152,7 +152,7 @@ class LabelingSession {
 
   /** The round's images as the label view shows them: queue items carry every field of an image. */
   private roundItems(round: RoundInfo): ImageItem[] {
-    return round.items.map(({ imageId, distinctiveness: _d, uncertainty: _u, score: _s, reason: _r, suggestion: _g, ...image }) => ({ id: imageId, ...image }));
+    return round.items.map(({ imageId, distinctiveness: _d, uncertainty: _u, score: _s, reason: _r, ...image }) => ({ id: imageId, ...image }));
   }
 
   /** Start over on `source`; with `startAt`, open that image (loading pages until found). */

@@ -9,6 +9,14 @@ export type RenditionEdge = (typeof RENDITION_EDGES)[number];
 export type MediaVariant = 'full' | 'thumb' | `screen${RenditionEdge}`;
 const mediaVariant: Schema<MediaVariant> = s.literal('full', 'thumb', ...RENDITION_EDGES.map((edge) => `screen${edge}` as const));
 
+/** A class suggested for an image: another model's imported prediction, else the current model's. */
+export interface Suggestion {
+  classId: number;
+  probability: number;
+  /** The project's model, or another model's predictions imported from a CSV (Labels → Import → suggestions). */
+  source: 'model' | 'imported';
+}
+
 export interface ImageItem {
   id: number;
   relPath: string;
@@ -21,6 +29,11 @@ export interface ImageItem {
   labeledAt: string | null;
   /** Marked unsure: the expert looked and cannot decide (never together with a class). */
   unsure: boolean;
+  /**
+   * The class suggested for it (project/suggestions.ts): never for an evaluation image, whose
+   * labels must not be swayed by the model they measure.
+   */
+  suggestion: Suggestion | null;
 }
 
 /** The expert has answered for this image: a class, or unsure. Undecided images are the ones left to label. */

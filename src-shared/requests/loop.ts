@@ -2,7 +2,7 @@
 import { s, type Schema } from '../schema';
 import { command, id, query } from './request-def';
 import type { EngineStatus } from './engine';
-import type { ImageItem } from './images';
+import type { ImageItem, Suggestion } from './images';
 import { DUPLICATE_SIMILARITY_RANGE } from './duplicates';
 
 /** Query strategies: ADMA, its variants, the baselines and the typicality/coverage strategies. */
@@ -49,13 +49,6 @@ export interface LoopSettings {
   duplicateSimilarity: number;
 }
 
-export interface Suggestion {
-  classId: number;
-  probability: number;
-  /** The project's model, or another model's predictions imported from a CSV (Labels → Import → suggestions). */
-  source: 'model' | 'imported';
-}
-
 /** One image of a round's batch: the image itself (as the label view shows it) and why it was queried. */
 export interface QueueItem extends Omit<ImageItem, 'id'> {
   imageId: number;
@@ -63,7 +56,6 @@ export interface QueueItem extends Omit<ImageItem, 'id'> {
   uncertainty: number | null;
   score: number | null;
   reason: string;
-  suggestion: Suggestion | null;
 }
 
 export interface RoundInfo {

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AdaptationStore } from '../../../src-main/adaptation/adaptation-store';
 import { Project } from '../../../src-main/project/project';
 import { imageFolder } from '../../support/image-folder';
 import { scannedProject } from '../../support/scanned-project';
@@ -68,6 +69,36 @@ describe('image list sorts and filters', () => {
     expect(project.images.list({ kind: 'predicted', classId: bee.id }, 0, 10).total).toBe(2);
     expect(project.images.idsMatching({ kind: 'unlabeled' })).toEqual([ids[0], ids[1], ids[3], ids[4]]);
     expect(project.images.idsMatching({ kind: 'class', classId: ant.id })).toEqual([ids[2]]);
+  });
+});
+
+describe('suggestions read with the images', () => {
+  it('carry the model’s prediction, an imported one first, none for an evaluation image or a deleted class, alike from every read path', async () => {
+    const { project, ids, ant, bee } = await setup();
+    const wasp = project.classes.create('wasp', undefined);
+    project.db.prepare('INSERT INTO predictions (image_id, model_version, class_id, probability) VALUES (?, 1, ?, ?)').run(ids[4], wasp.id, 0.55);
+    // Image 1 also has an imported suggestion (bee), which comes before the model's (ant).
+    project.db
+      .prepare("INSERT INTO imported_suggestions (image_id, class_id, probability, source, imported_at) VALUES (?, ?, ?, 'other.csv', 'x')")
+      .run(ids[1], bee.id, 0.8);
+    // Image 3 is in the evaluation set: nothing may sway its label.
+    project.db.prepare("INSERT INTO evaluation_images (image_id, added_at) VALUES (?, 'x')").run(ids[3]);
+    project.classes.markDeleted(wasp.id, 'x');
+    const expected = [
+      { classId: bee.id, probability: 0.9, source: 'model' },
+      { classId: bee.id, probability: 0.8, source: 'imported' },
+      { classId: ant.id, probability: 0.7, source: 'model' },
+      null,
+      null,
+    ];
+    expect(ids.map((id) => project.images.get(id).suggestion)).toEqual(expected);
+    expect(project.images.list({ kind: 'all' }, 0, 100).items.map((i) => i.suggestion)).toEqual(expected);
+    // Sorted by the prediction, the suggestion columns do not clash with the sort's join.
+    const byConfidence = project.images.list({ kind: 'all' }, 0, 100, { key: 'confidence', descending: true }).items;
+    expect(byConfidence.map((i) => i.suggestion)).toEqual(byConfidence.map((i) => expected[ids.indexOf(i.id)]));
+    expect(project.images.itemsOf(Int32Array.from(ids)).map((i) => i.suggestion)).toEqual(expected);
+    const store = new AdaptationStore(project.db);
+    expect(ids.map((id) => store.suggestion(id))).toEqual(expected);
   });
 });
 

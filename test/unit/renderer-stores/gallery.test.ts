@@ -23,6 +23,7 @@ const image = (index: number): ImageItem => ({
   classId: null,
   labeledAt: null,
   unsure: false,
+  suggestion: null,
 });
 
 function answer(channel: string, args: Record<string, unknown>): unknown {

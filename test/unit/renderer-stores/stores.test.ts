@@ -267,7 +267,7 @@ describe('closing a project', () => {
 });
 
 describe('labeling session', () => {
-  const image = (id: number, classId: number | null = null): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId, labeledAt: null, unsure: false });
+  const image = (id: number, classId: number | null = null): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId, labeledAt: null, unsure: false, suggestion: null });
   /** A folder of `count` unlabeled images listed in pages, as the server would while a scan has found `count` so far. */
   const serve = (count: number) =>
     answers.set('images:list', (args) => {
@@ -328,7 +328,7 @@ describe('labeling session', () => {
 });
 
 describe('duplicates store', () => {
-  const image = (id: number, classId: number | null = null): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId, labeledAt: null, unsure: false });
+  const image = (id: number, classId: number | null = null): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId, labeledAt: null, unsure: false, suggestion: null });
   const report = (minSimilarity: number): DuplicateReport => ({
     minSimilarity,
     maxHammingDistance: 16,

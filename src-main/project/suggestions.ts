@@ -1,0 +1,33 @@
+/**
+ * The class suggested for an image, read with the image: a suggestion imported from another
+ * model's predictions (the expert brought it in for this image, so it comes first), else the
+ * current model's prediction; of live classes only.
+ *
+ * Invariant: an evaluation image has no suggestion, wherever it is read (label view, gallery,
+ * queue): a suggestion shown, or accepted with Enter, while its label is given would bias the
+ * honest estimate that the evaluation set is for.
+ */
+import type { Suggestion } from '../../src-shared/contract';
+
+/** Joins on an image aliased `i`; their columns are SUGGESTION_COLUMNS (aliases chosen not to clash with a query's own). */
+export const SUGGESTION_JOINS = `
+  LEFT JOIN imported_suggestions sg_i ON sg_i.image_id = i.id AND sg_i.class_id IN (SELECT id FROM classes WHERE deleted_at IS NULL)
+    AND NOT EXISTS (SELECT 1 FROM evaluation_images sg_e WHERE sg_e.image_id = i.id)
+  LEFT JOIN predictions sg_p ON sg_p.image_id = i.id AND sg_p.class_id IN (SELECT id FROM classes WHERE deleted_at IS NULL)
+    AND NOT EXISTS (SELECT 1 FROM evaluation_images sg_e WHERE sg_e.image_id = i.id)`;
+
+export const SUGGESTION_COLUMNS =
+  'sg_i.class_id AS imported, sg_i.probability AS imported_probability, sg_p.class_id AS predicted, sg_p.probability AS predicted_probability';
+
+export interface SuggestionRow {
+  imported: number | null;
+  imported_probability: number | null;
+  predicted: number | null;
+  predicted_probability: number | null;
+}
+
+export function suggestionOf(row: SuggestionRow): Suggestion | null {
+  if (row.imported !== null && row.imported_probability !== null) return { classId: row.imported, probability: row.imported_probability, source: 'imported' };
+  if (row.predicted !== null && row.predicted_probability !== null) return { classId: row.predicted, probability: row.predicted_probability, source: 'model' };
+  return null;
+}
