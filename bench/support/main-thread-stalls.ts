@@ -57,7 +57,7 @@ export function stallCause(stall: Pick<Stall, 'ms' | 'cpuMs' | 'waitMs'>): 'cpu'
 }
 
 export function describeStall(stall: Stall): string {
-  const parts = [`${stall.ms.toFixed(0)} ms: CPU ${stall.cpuMs.toFixed(0)}`];
+  const parts = [`${stall.ms.toFixed(0)} ms (at ${(stall.at / 1000).toFixed(3)} s): CPU ${stall.cpuMs.toFixed(0)}`];
   if (stall.waitMs !== null) parts.push(`waiting for a core ${stall.waitMs.toFixed(0)}`);
   if (stall.gcMs > 0) parts.push(`GC ${stall.gcMs.toFixed(0)} (${stall.gc})`);
   if (stall.task) parts.push(`longest task ${stall.task} ${stall.taskMs.toFixed(0)}`);
