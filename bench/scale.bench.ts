@@ -10,11 +10,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { dispatch } from '../src-main/api/dispatch';
 import { createHandlers } from '../src-main/api/handlers';
 import type { Workspace } from '../src-main/api/workspace';
+import { mainThreadProfile } from './support/main-thread-profile';
 import { MainThreadStalls } from './support/main-thread-stalls';
 import { threadClock } from './support/thread-cpu';
 import { measureScan, scanTimingLines } from './support/measure-scan';
@@ -115,22 +115,6 @@ async function extract(handlers: ReturnType<typeof createHandlers>, workspace: W
   const cache = path.join(dir, '.adma', 'features');
   const bytes = fs.readdirSync(cache).reduce((sum, name) => sum + fs.statSync(path.join(cache, name)).size, 0);
   console.log(`  feature cache ${mb(bytes)} (${s.features.done > 0 ? Math.round(bytes / s.features.done) : 0} bytes per image)`);
-}
-
-/** Starts a CPU profile of this (the main) thread; the returned function stops it and writes it. */
-async function mainThreadProfile(file: string): Promise<() => Promise<void>> {
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 1000 });
-  await session.post('Profiler.start');
-  const offsetUs = Number(process.hrtime.bigint() / 1000n) - performance.now() * 1000;
-  console.log(`main-thread profile to ${file}: profile µs = performance.now() ms × 1000 + ${offsetUs.toFixed(0)}`);
-  return async () => {
-    const { profile } = await session.post('Profiler.stop');
-    fs.writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-  };
 }
 
 async function main(): Promise<void> {
