@@ -9,6 +9,8 @@
  * and carries its own faint noise (distinct features, as distinct photos would have).
  * `--keep-features` keeps the feature cache of the last run (extraction then only reads it);
  * `--keep-perceptual` keeps the thumbnails' difference hashes too (perceptual.db, by content hash).
+ * `--profile-main FILE`: a CPU profile of the main thread only from the model choice to the end
+ * of the first round (support/main-thread-profile.ts), to slice around a stall.
  * `--prelabel N` labels N random images (the true digit, outside the queue) before the rounds,
  * so the rounds run with N + 10, N + 20, ... labels (the cluster strategies' K grows with them).
  * Also: the feature cache's size, `dashboard:get` and the longest stall of the host's event loop
@@ -29,11 +31,12 @@ import { loadMnistDigits, MNIST_LABELS, type MnistDigit } from '../src-main/engi
 import { mulberry32 } from '../src-main/core/seeded-random';
 import type { ArgsOf, Channel, ResultOf } from '../src-shared/contract';
 import { IMAGE_SORT_KEYS } from '../src-shared/requests/images';
+import { mainThreadProfile } from './support/main-thread-profile';
 import { MainThreadStalls } from './support/main-thread-stalls';
 
 const { values: options, positionals } = parseArgs({
   allowPositionals: true,
-  options: { prelabel: { type: 'string', default: '0' }, 'skip-continuous': { type: 'boolean', default: false }, 'keep-features': { type: 'boolean', default: false }, 'keep-perceptual': { type: 'boolean', default: false } },
+  options: { prelabel: { type: 'string', default: '0' }, 'skip-continuous': { type: 'boolean', default: false }, 'keep-features': { type: 'boolean', default: false }, 'keep-perceptual': { type: 'boolean', default: false }, 'profile-main': { type: 'string' } },
 });
 const count = Number(positionals[0] ?? 10_000);
 const rounds = Number(positionals[1] ?? 8);
@@ -118,6 +121,7 @@ async function main(): Promise<void> {
   };
   // Each stall over 50 ms, counted per phase (the histogram above gives only the longest).
   const stalls = new MainThreadStalls();
+  console.log(`main-thread stalls: a 10 ms timer; CPU and wait per stall from ${stalls.clockSource}; load average ${loadavg()}`);
   let roundAt = 0;
   ws.events.subscribe((event, payload) => {
     if (event === 'project:changed' && (payload as { change: string }).change === 'round') roundAt = performance.now();
@@ -129,6 +133,7 @@ async function main(): Promise<void> {
   const label = async (imageId: number, relPath: string) => call('labels:set', { imageIds: [imageId], classId: classId.get(truth.get(relPath) as string) as number });
   stall();
   stalls.take();
+  const stopProfile = options['profile-main'] ? await mainThreadProfile(options['profile-main']) : null;
   const t0 = performance.now();
   await call('engine:chooseModel', { choice: { kind: 'starter' } });
   // The start of extraction (the job's images listed and handed to the worker): its first 3 seconds.
@@ -142,12 +147,17 @@ async function main(): Promise<void> {
   const extractS = (performance.now() - t0) / 1000;
   console.log(`backend: ${status.backend}; load average ${loadavg()}`);
   console.log(`pool: ${count} images; feature extraction ${extractS.toFixed(1)} s (${Math.round(count / extractS)} images/s, starter model); longest main-thread stall ${stall()}; stalls ${stalls.take()}`);
+  // The folder's sizes walk every file synchronously (after extraction from scratch, 100,000
+  // thumbnails: ~0.5 s of this thread's CPU): the bench's own work, not counted as a stall.
   console.log(`project folder .adma: ${sizes(path.join(dir, ADMIN_DIR))}`);
+  stalls.take();
+  stall();
 
   await call('loop:updateSettings', { batchSize: 10 });
   const p0 = performance.now();
   let round = await call('loop:nextRound');
   console.log(`first round (pool prepare incl. distinctiveness for ${count} images + selection): ${Math.round(performance.now() - p0)} ms; longest main-thread stall ${stall()}; stalls ${stalls.take()}`);
+  await stopProfile?.();
 
   const runRounds = async (labels: string): Promise<void> => {
     const turnaround: number[] = [];
