@@ -15,7 +15,7 @@
  *   more-seeds bench/results/paired-more-seeds.md (paired-alc.ts: the default on seeds 5–9)
  *   paired     bench/results/paired-alc.md
  *   spreading  bench/results/spreading.md (spreading-tables.ts: label spreading, the extended budget)
- *   external-* the headline, default, goal-a, more-seeds, discovery, budget and settings tables
+ *   external-* the headline, default, goal-a, more-seeds, discovery, budget(-ten-seeds) and settings tables
  *              of the settings outside ../shared (EXTERNAL_SETTINGS), in their own section
  * The prose around them is written by hand. Run after run-study.ts, rewrite-reports.ts and
  * paired-alc.ts:
@@ -250,6 +250,7 @@ if (external.length) {
   if (existsSync(join(RESULTS, 'external-more-seeds.md'))) doc = replaceSection(doc, 'external-more-seeds', readFileSync(join(RESULTS, 'external-more-seeds.md'), 'utf8'));
   doc = replaceSection(doc, 'external-discovery', discovery(external));
   if (external.some(({ setting }) => budgetRun(setting.id))) doc = replaceSection(doc, 'external-budget', budget(external, budgetRun));
+  if (external.some(({ setting }) => budgetRunTenSeeds(setting.id))) doc = replaceSection(doc, 'external-budget-ten-seeds', budget(external, budgetRunTenSeeds));
   doc = replaceSection(doc, 'external-settings', settings(external));
 }
 doc = replaceSection(doc, 'default', readFileSync(join(RESULTS, 'paired-default.md'), 'utf8'));
