@@ -52,7 +52,7 @@ const log = (line: string): void => {
 };
 
 if (!existsSync(setting.folder)) {
-  log(`skipped ${setting.id}: ${setting.folder} is absent${setting.folder.includes('mnist') ? ' (run bench/study/write-mnist-pool.ts first)' : ' (shared material not mounted)'}`);
+  log(`skipped ${setting.id}: ${setting.folder} is absent${setting.folder.includes('mnist') ? ' (run bench/study/write-mnist-pool.ts first)' : setting.folder.includes('/external/') ? ' (build it: bench/study/external/README.md)' : ' (shared material not mounted)'}`);
   process.exit(0);
 }
 const backend = await initBackend();

@@ -35,8 +35,23 @@ export const STUDY_SETTINGS: readonly StudySetting[] = [
   { id: 'mnist5000-starter-deep', title: 'MNIST 5,000 · starter (Fashion-MNIST) · deep', folder: mnist, model: 'starter', mode: 'deep', cacheDir: join(WORK, 'cache/mnist-5000') },
 ];
 
+/**
+ * Data sets outside ../shared, built offline from Debian packages by bench/study/external/
+ * (README.md there) into bench/.work/external/: the check that the default was not fitted to
+ * the sets above. Their tables are STUDY.md's "Data sets outside ../shared" section.
+ */
+const optdigits = join(WORK, 'external/optdigits');
+const fontLetters = join(WORK, 'external/font-letters');
+export const EXTERNAL_SETTINGS: readonly StudySetting[] = [
+  { id: 'optdigits-mobilenet025-light', title: 'optdigits (UCI, 8x8 scans) · MobileNet v1 0.25 · light', folder: optdigits, model: join(SHARED, 'models/mobilenet_v1_0.25_224'), mode: 'light', cacheDir: join(WORK, 'cache/optdigits') },
+  { id: 'font-letters-mobilenet025-light', title: 'font letters A–J (Debian fonts) · MobileNet v1 0.25 · light', folder: fontLetters, model: join(SHARED, 'models/mobilenet_v1_0.25_224'), mode: 'light', cacheDir: join(WORK, 'cache/font-letters') },
+  { id: 'optdigits-mobilenet075-light', title: 'optdigits (UCI, 8x8 scans) · MobileNet v1 0.75 · light', folder: optdigits, model: join(SHARED, 'models/mobilenet_v1_0.75_224'), mode: 'light', cacheDir: join(WORK, 'cache/optdigits') },
+  { id: 'font-letters-mobilenet075-light', title: 'font letters A–J (Debian fonts) · MobileNet v1 0.75 · light', folder: fontLetters, model: join(SHARED, 'models/mobilenet_v1_0.75_224'), mode: 'light', cacheDir: join(WORK, 'cache/font-letters') },
+];
+
 export function studySetting(id: string): StudySetting {
-  const setting = STUDY_SETTINGS.find((s) => s.id === id);
-  if (!setting) throw new Error(`Unknown study setting "${id}"; known: ${STUDY_SETTINGS.map((s) => s.id).join(', ')}.`);
+  const all = [...STUDY_SETTINGS, ...EXTERNAL_SETTINGS];
+  const setting = all.find((s) => s.id === id);
+  if (!setting) throw new Error(`Unknown study setting "${id}"; known: ${all.map((s) => s.id).join(', ')}.`);
   return setting;
 }

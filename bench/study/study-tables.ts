@@ -15,6 +15,8 @@
  *   more-seeds bench/results/paired-more-seeds.md (paired-alc.ts: the default on seeds 5–9)
  *   paired     bench/results/paired-alc.md
  *   spreading  bench/results/spreading.md (spreading-tables.ts: label spreading, the extended budget)
+ *   external-* the headline, default, goal-a, more-seeds, discovery, budget(-ten-seeds) and settings tables
+ *              of the settings outside ../shared (EXTERNAL_SETTINGS), in their own section
  * The prose around them is written by hand. Run after run-study.ts, rewrite-reports.ts and
  * paired-alc.ts:
  *
@@ -29,27 +31,34 @@ import { curveSeries, learningCurveSvg } from '../../src-main/engine/simulate/le
 import type { SimulationResult } from '../../src-main/engine/simulate/run-simulation';
 import { summaryMarkdown } from '../../src-main/engine/simulate/simulation-report-files';
 import { describeSources, readRun, RESULTS, studyRun, type StudyRun } from './study-runs';
-import { ROOT, STUDY_SETTINGS, type StudySetting } from './study-settings';
+import { EXTERNAL_SETTINGS, ROOT, STUDY_SETTINGS, type StudySetting } from './study-settings';
 
 const STUDY = join(ROOT, 'bench/STUDY.md');
 
-const present = STUDY_SETTINGS.flatMap((setting) => {
-  const run = studyRun(setting.id);
-  return run ? [{ setting, run }] : [];
-});
+interface Present {
+  setting: StudySetting;
+  run: StudyRun;
+}
+const presentOf = (settings: readonly StudySetting[]): Present[] =>
+  settings.flatMap((setting) => {
+    const run = studyRun(setting.id);
+    return run ? [{ setting, run }] : [];
+  });
+const studySets = presentOf(STUDY_SETTINGS);
+const external = presentOf(EXTERNAL_SETTINGS);
 const shortTitle = (title: string): string => title.replace('MobileNet v1', 'MobileNet').replace(' (Fashion-MNIST)', '');
 /** Where a setting's table and plot live: combined/ when any curve comes from a later run. */
 const fromMainOnly = (run: StudyRun): boolean => [...run.sources.values()].every((source) => source === 'main run');
 const plotFolder = (setting: StudySetting, run: StudyRun): string => (fromMainOnly(run) ? setting.id : `${setting.id}/combined`);
 const summaryOf = (run: StudyRun, name: string): StrategySummary | undefined => run.summary.find((s) => s.strategy === name);
 
-function headline(): string {
+function headline(present: Present[]): string {
   const out = [
     `| strategy | ${present.map(({ setting, run }) => `[${shortTitle(setting.title)}](results/${plotFolder(setting, run)}/curves.svg)`).join(' | ')} |`,
     `|---|${present.map(() => '---|').join('')}`,
   ];
   const best = new Map(present.map(({ setting, run }) => [setting.id, Math.max(...run.summary.map((s) => Number(s.alc.mean.toFixed(3))))]));
-  for (const name of STRATEGY_NAMES) {
+  for (const name of STRATEGY_NAMES.filter((n) => present.some(({ run }) => summaryOf(run, n)))) {
     const cells = present.map(({ setting, run }) => {
       const s = summaryOf(run, name);
       if (!s) return 'not run';
@@ -66,15 +75,15 @@ function headline(): string {
   });
   out.push('', `All-labels reference accuracy (mean over the 5 seeds): ${references.join('; ')}.`);
   const sources = present.filter(({ run }) => !fromMainOnly(run)).map(({ setting, run }) => `${shortTitle(setting.title)}: ${describeSources(run)}`);
-  out.push('', `Curves not from the main run's own rounds.json (folders of \`results/<setting>/\`): ${sources.join('. ')}.`);
+  if (sources.length) out.push('', `Curves not from the main run's own rounds.json (folders of \`results/<setting>/\`): ${sources.join('. ')}.`);
   return out.join('\n');
 }
 
 /** Classes with at least one label after 10, 20 and 50 labels (mean over seeds), multi-class settings. */
-function discovery(): string {
+function discovery(present: Present[]): string {
   const multi = present.filter(({ run }) => run.meta.classes.length > 2);
   const out = [`| strategy | ${multi.map(({ setting }) => shortTitle(setting.title)).join(' | ')} |`, `|---|${multi.map(() => '---|').join('')}`];
-  for (const name of STRATEGY_NAMES) {
+  for (const name of STRATEGY_NAMES.filter((n) => multi.some(({ run }) => summaryOf(run, n)))) {
     const cells = multi.map(({ run }) => {
       const s = summaryOf(run, name);
       return s ? s.classesDiscovered.map((c) => (Number.isFinite(c.mean) ? c.mean.toFixed(1) : '–')).join(' / ') : 'not run';
@@ -113,7 +122,7 @@ function otherRuns(settingId: string): string[] {
   return found.sort();
 }
 
-function settings(): string {
+function settings(present: Present[]): string {
   const parts: string[] = [];
   for (const { setting, run } of present) {
     const folder = plotFolder(setting, run);
@@ -167,7 +176,7 @@ function budgetRunTenSeeds(settingId: string): SimulationResult | null {
   return { ...first, meta: { ...first.meta, seeds: [...first.meta.seeds, ...second.meta.seeds] }, references, rounds, summary: summariseStrategies(rounds, references) };
 }
 
-function budget(runOf: (settingId: string) => SimulationResult | null): string {
+function budget(present: Present[], runOf: (settingId: string) => SimulationResult | null): string {
   const out = [
     `| setting | strategy | labels to 95%: median (reached: per seed) | median ÷ random's | seeds with fewer labels than random | seeds at ≤ ½ of random's labels | seeds on which ${RECOMMENDED_STRATEGY} needs fewer / more labels |`,
     '|---|---|---|---|---|---|---|',
@@ -229,15 +238,25 @@ function replaceSection(doc: string, name: string, body: string): string {
 }
 
 let doc = readFileSync(STUDY, 'utf8');
-doc = replaceSection(doc, 'headline', headline());
-doc = replaceSection(doc, 'settings', settings());
-doc = replaceSection(doc, 'discovery', discovery());
-doc = replaceSection(doc, 'budget', budget(budgetRun));
-if (present.some(({ setting }) => budgetRunTenSeeds(setting.id))) doc = replaceSection(doc, 'budget-ten-seeds', budget(budgetRunTenSeeds));
+doc = replaceSection(doc, 'headline', headline(studySets));
+doc = replaceSection(doc, 'settings', settings(studySets));
+doc = replaceSection(doc, 'discovery', discovery(studySets));
+doc = replaceSection(doc, 'budget', budget(studySets, budgetRun));
+if (studySets.some(({ setting }) => budgetRunTenSeeds(setting.id))) doc = replaceSection(doc, 'budget-ten-seeds', budget(studySets, budgetRunTenSeeds));
+if (external.length) {
+  doc = replaceSection(doc, 'external-headline', headline(external));
+  doc = replaceSection(doc, 'external-default', readFileSync(join(RESULTS, 'external-default.md'), 'utf8'));
+  doc = replaceSection(doc, 'external-goal-a', readFileSync(join(RESULTS, 'external-goal-a.md'), 'utf8'));
+  if (existsSync(join(RESULTS, 'external-more-seeds.md'))) doc = replaceSection(doc, 'external-more-seeds', readFileSync(join(RESULTS, 'external-more-seeds.md'), 'utf8'));
+  doc = replaceSection(doc, 'external-discovery', discovery(external));
+  if (external.some(({ setting }) => budgetRun(setting.id))) doc = replaceSection(doc, 'external-budget', budget(external, budgetRun));
+  if (external.some(({ setting }) => budgetRunTenSeeds(setting.id))) doc = replaceSection(doc, 'external-budget-ten-seeds', budget(external, budgetRunTenSeeds));
+  doc = replaceSection(doc, 'external-settings', settings(external));
+}
 doc = replaceSection(doc, 'default', readFileSync(join(RESULTS, 'paired-default.md'), 'utf8'));
 doc = replaceSection(doc, 'goal-a', readFileSync(join(RESULTS, 'goal-a.md'), 'utf8'));
 if (existsSync(join(RESULTS, 'paired-more-seeds.md'))) doc = replaceSection(doc, 'more-seeds', readFileSync(join(RESULTS, 'paired-more-seeds.md'), 'utf8'));
 doc = replaceSection(doc, 'paired', readFileSync(join(RESULTS, 'paired-alc.md'), 'utf8'));
 if (existsSync(join(RESULTS, 'spreading.md'))) doc = replaceSection(doc, 'spreading', readFileSync(join(RESULTS, 'spreading.md'), 'utf8'));
 writeFileSync(STUDY, doc);
-process.stdout.write(`bench/STUDY.md: tables of ${present.length} settings regenerated\n`);
+process.stdout.write(`bench/STUDY.md: tables of ${studySets.length} settings and ${external.length} outside ../shared regenerated\n`);
