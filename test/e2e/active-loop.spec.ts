@@ -224,13 +224,14 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   // The gallery shows the model's suggestion on unlabeled images (not a label: "name? 62%"),
   // and none on the evaluation images.
   await page.keyboard.press('Alt+2');
-  await page.getByRole('button', { name: /^Unlabeled/ }).click();
+  await page.getByRole('group', { name: 'Filter' }).getByRole('button', { name: /^Unlabeled/ }).click({ timeout: 30_000 });
   await expect(page.getByTestId('thumb-suggestion').first()).toHaveText(/^\S+\? (\d{1,3}|<1)%$/);
   await shot(page, 'gallery-suggestions.png');
-  await page.getByRole('button', { name: /^Evaluation set/ }).click();
+  await page.getByRole('group', { name: 'Filter' }).getByRole('button', { name: /^Evaluation set/ }).click({ timeout: 30_000 });
   await expect(page.getByTestId('gallery-count')).toHaveText(`${EVALUATION} images`);
   await expect(page.getByTestId('thumb').first()).toBeVisible();
   await expect(page.getByTestId('thumb-suggestion')).toHaveCount(0);
+  await page.keyboard.press('Alt+6');
 
   // Export: a non-empty folder is refused with a fresh sub-folder offered instead.
   const exports = path.join(work, 'exports');
