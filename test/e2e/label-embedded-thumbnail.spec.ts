@@ -5,14 +5,14 @@
  * without one behaves as before (and the page never asks for one it does not have).
  * Every rendition and cached thumbnail is held here, so nothing else can paint first.
  */
-import { expect, test, type Route } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { cameraJpeg } from '../support/camera-jpeg';
 import { hostWithImageFolder } from './support/folder-host';
-import { createClasses, createProjectWithoutModel } from './support/model-step';
+import { openLabelViewHolding } from './support/label-view';
 import { watchProblems } from './support/page-problems';
 import { ROOT } from './support/paths';
 
@@ -47,16 +47,8 @@ const lastFirstPaint = (page: import('@playwright/test').Page) =>
 
 test('label view: a camera JPEG paints its EXIF thumbnail first, oriented, then its rendition', async ({ page }) => {
   const problems = watchProblems(page);
-  const held: Route[] = [];
-  await page.route(HELD, (route) => {
-    held.push(route);
-  });
-  await page.goto(setup.host.url);
-  await createProjectWithoutModel(page, setup.folder, COUNT);
-  await createClasses(page, ['Ant']);
-  await page.getByRole('tab', { name: /Label/ }).click();
+  const held = await openLabelViewHolding(page, setup.host.url, setup.folder, COUNT, HELD);
   const position = page.getByTestId('position');
-  await expect(position).toHaveText(`1 / ${COUNT}`);
 
   // Image 2 (orientation 6): nothing but its embedded thumbnail can come.
   await page.keyboard.press('1');
