@@ -47,7 +47,11 @@ const lastFirstPaint = (page: import('@playwright/test').Page) =>
 
 test('label view: a camera JPEG paints its EXIF thumbnail first, oriented, then its rendition', async ({ page }) => {
   const problems = watchProblems(page);
+  // The label view asks which images ahead carry an EXIF thumbnail and prefetches those; image 2
+  // is the first ahead, so the first one fetched is its (the key must not outrun that answer).
+  const prefetched = page.waitForResponse((response) => /\/media\/\d+\/embedded/.test(response.url()) && response.status() === 200);
   const held = await openLabelViewHolding(page, setup.host.url, setup.folder, COUNT, HELD);
+  await prefetched;
   const position = page.getByTestId('position');
 
   // Image 2 (orientation 6): nothing but its embedded thumbnail can come.
