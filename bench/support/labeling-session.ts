@@ -69,9 +69,14 @@ export async function createLabelingProject(page: Page, folder: string, imageCou
   await page.waitForFunction(() => performance.getEntriesByName('adma:image-shown').length > 0);
 }
 
-/** Press the key of class (i mod 3) + 1 and wait until the next image is shown. */
-export async function labelByKey(page: Page, i: number): Promise<void> {
-  const shownBefore = await page.evaluate(() => performance.getEntriesByName('adma:image-shown').length);
+/**
+ * Press the key of class (i mod 3) + 1 and wait until the next image is shown: its rendition
+ * (`adma:image-shown`), or with `until: 'paint'` its first paint, whichever piece it is
+ * (`adma:image-first-paint`: a labeler who presses on as soon as they see the image).
+ */
+export async function labelByKey(page: Page, i: number, until: 'rendition' | 'paint' = 'rendition'): Promise<void> {
+  const mark = until === 'paint' ? 'adma:image-first-paint' : 'adma:image-shown';
+  const before = await page.evaluate((name) => performance.getEntriesByName(name).length, mark);
   await page.keyboard.press(String((i % 3) + 1));
-  await page.waitForFunction((n) => performance.getEntriesByName('adma:image-shown').length > n, shownBefore);
+  await page.waitForFunction(([name, n]) => performance.getEntriesByName(name as string).length > (n as number), [mark, before] as const);
 }

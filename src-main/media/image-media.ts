@@ -5,6 +5,8 @@
  * the rendition is served as the original instead. A rendition's decode also gives its image's
  * thumbnail when that is not cached yet: one decode instead of two (the JPEG decode is most of
  * the cost; sharp decodes a 24 MP JPEG at 1/2 scale for a 1280 px rendition, see bench/README.md).
+ * The thumbnail a camera embedded in a JPEG's EXIF is served as it is ('embedded', oriented;
+ * embedded-thumbnail.ts): the label view's first paint when nothing better is ready yet.
  * Images are addressed by id only; the path comes from the project database.
  */
 import { existsSync } from 'node:fs';
@@ -15,7 +17,8 @@ import sharp from 'sharp';
 import { AppError } from '../../src-shared/app-error';
 import { RENDITION_EDGES, type MediaVariant, type RenditionEdge } from '../../src-shared/contract';
 import { decodeOriginal, encodeThumbnail, fromRaw, rawPixels, renditionFile, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from './media-cache';
-import { resolveInside } from './path-containment';
+import { readEmbeddedThumbnail } from './embedded-thumbnail';
+import { resolveInside, resolveInsideSync } from './path-containment';
 
 export interface MediaSource {
   root: string;
@@ -116,6 +119,71 @@ export function cachedThumbnails(source: MediaSource, ids: readonly number[]): n
   });
 }
 
+/** Forget the embedded thumbnails found (tests). */
+export function forgetEmbeddedThumbnails(): void {
+  embeddedKept.clear();
+  embeddedKeptBytes = 0;
+}
+
+/**
+ * Embedded thumbnails found (a JPEG) or not (null), by content hash (the same bytes have the same
+ * one), the most recently used last; at most EMBEDDED_KEPT entries and EMBEDDED_KEPT_BYTES of JPEG.
+ */
+const embeddedKept = new Map<string, Buffer | null>();
+const EMBEDDED_KEPT = 2000;
+const EMBEDDED_KEPT_BYTES = 16 * 1024 * 1024;
+let embeddedKeptBytes = 0;
+
+function keepEmbedded(hash: string, thumb: Buffer | null): void {
+  const before = embeddedKept.get(hash);
+  if (before) embeddedKeptBytes -= before.length;
+  embeddedKept.delete(hash);
+  embeddedKept.set(hash, thumb);
+  embeddedKeptBytes += thumb?.length ?? 0;
+  for (const [oldest, kept] of embeddedKept) {
+    if (embeddedKept.size <= EMBEDDED_KEPT && embeddedKeptBytes <= EMBEDDED_KEPT_BYTES) break;
+    embeddedKept.delete(oldest);
+    embeddedKeptBytes -= kept?.length ?? 0;
+  }
+}
+
+/** The embedded thumbnail of image `id` (oriented), or null when it has no usable one; throws NOT_FOUND for a missing file. */
+async function embeddedThumbnail(source: MediaSource, id: number): Promise<Buffer | null> {
+  const { relPath, hash, format, orientation, width, height } = source.locate(id);
+  if (format !== 'jpeg') return null;
+  if (embeddedKept.has(hash)) {
+    const thumb = embeddedKept.get(hash)!;
+    keepEmbedded(hash, thumb);
+    return thumb;
+  }
+  const thumb = await readEmbeddedThumbnail(resolveInsideSync(source.root, relPath), { format, width, height, orientation });
+  keepEmbedded(hash, thumb);
+  return thumb;
+}
+
+/** Time a question may spend reading files for embedded thumbnails (on the host's main thread); the rest wait for the next question. */
+export const EMBEDDED_CHECK_BUDGET_MS = 20;
+
+/**
+ * The ids among `ids` (in priority order) whose file carries a usable embedded thumbnail. Files
+ * not read before are read while the question has spent less than `budgetMs`; the others are
+ * left out this time (the label view asks again about the images still without a thumbnail).
+ */
+export async function embeddedThumbnails(source: MediaSource, ids: readonly number[], budgetMs = EMBEDDED_CHECK_BUDGET_MS): Promise<number[]> {
+  const started = performance.now();
+  const found: number[] = [];
+  for (const id of ids) {
+    try {
+      const located = source.locate(id);
+      if (!embeddedKept.has(located.hash) && performance.now() - started >= budgetMs) continue;
+      if (await embeddedThumbnail(source, id)) found.push(id);
+    } catch {
+      // an image that is gone has no thumbnail to show
+    }
+  }
+  return found;
+}
+
 /** The rendition edge a variant names, or null for 'full' and 'thumb'. */
 export function renditionEdge(variant: MediaVariant): RenditionEdge | null {
   const edge = Number(variant.slice('screen'.length));
@@ -123,6 +191,11 @@ export function renditionEdge(variant: MediaVariant): RenditionEdge | null {
 }
 
 export async function readMedia(source: MediaSource, imageId: number, variant: MediaVariant): Promise<MediaBody> {
+  if (variant === 'embedded') {
+    const thumb = await embeddedThumbnail(source, imageId);
+    if (!thumb) throw new AppError('NOT_FOUND', `${source.locate(imageId).relPath} has no embedded thumbnail to show.`);
+    return { body: thumb, contentType: 'image/jpeg' };
+  }
   const { relPath, hash, format, orientation, width, height } = source.locate(imageId);
   // The path check comes before any read of the file and any answer, but a render is
   // registered before it is awaited: a thumbnail asked for in the same moment as its image's

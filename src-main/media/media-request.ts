@@ -13,7 +13,7 @@ export interface MediaAnswer {
   headers: Record<string, string>;
 }
 
-const ROUTE = /^\/?(\d+)\/(full|thumb|screen\d+)$/;
+const ROUTE = /^\/?(\d+)\/(full|thumb|embedded|screen\d+)$/;
 const TEXT = { 'Content-Type': 'text/plain; charset=utf-8' };
 
 /** `route` is `<id>/<variant>` (a leading slash is allowed); `project` is the open project, if any. */

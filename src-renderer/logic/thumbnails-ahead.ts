@@ -6,9 +6,14 @@
  *   after feature extraction stores every image's; the gallery and the renditions some): each is
  *   then a small file read, never a decode of the original, so asking for a whole list is cheap,
  *   and a key pressed past the renditions shows the next image's thumbnail in the first frame.
- * Which ones are cached is asked in batches (one question at a time); an image whose thumbnail
- * was not cached is asked about again after RECHECK_MS (the back end renders ahead meanwhile),
- * also when the labeler has not moved since.
+ * - for the images (near or ahead) without a cached thumbnail, the thumbnail their camera
+ *   embedded in the JPEG's EXIF, where the back end says they have one: read from the file's
+ *   first bytes, no decode, so a key pressed before any thumbnail or rendition is made (no
+ *   feature extraction yet) still shows the next image at once; its thumbnail or rendition
+ *   replaces it when ready.
+ * Which ones are cached (and which have an embedded one) is asked in batches (one question at a
+ * time); an image whose thumbnail was not cached is asked about again after RECHECK_MS (the back
+ * end renders ahead meanwhile), also when the labeler has not moved since.
  */
 export const RECHECK_MS = 1000;
 /** Ask sooner than RECHECK_MS once this many images ahead are not known to be cached. */
@@ -20,6 +25,8 @@ const KNOWN_MAX = 20_000;
 
 export class ThumbnailsAhead {
   readonly #cached = new Set<number>();
+  /** Images whose JPEG embeds a usable EXIF thumbnail (a property of the file: never asked again). */
+  readonly #embedded = new Set<number>();
   /** Images found not cached, and when. */
   readonly #missing = new Map<number, number>();
   #asking = false;
@@ -32,10 +39,10 @@ export class ThumbnailsAhead {
   #recheckPending = false;
 
   constructor(
-    /** The ids among `ids` whose thumbnail the back end has cached. */
-    private readonly ask: (ids: number[]) => Promise<number[]>,
-    /** Load and decode the thumbnails of these images (in priority order), and no others. */
-    private readonly load: (ids: number[]) => void,
+    /** The ids among `ids` whose thumbnail the back end has cached, and among the others those with an embedded thumbnail. */
+    private readonly ask: (ids: number[]) => Promise<{ cached: number[]; embedded: number[] }>,
+    /** Load and decode the thumbnails of `thumbnails` and the embedded thumbnails of `embedded` (in priority order), and no others. */
+    private readonly load: (thumbnails: number[], embedded: number[]) => void,
     private readonly now: () => number = () => performance.now(),
     /** Run `recheck` after `ms` (the recheck of thumbnails found missing, while the labeler stays put). */
     private readonly later: (recheck: () => void, ms: number) => void = (recheck, ms) => void setTimeout(recheck, ms),
@@ -49,9 +56,15 @@ export class ThumbnailsAhead {
     this.#askIfDue();
   }
 
+  /** Whether the back end said image `id` has an embedded thumbnail (and its thumbnail was not cached then). */
+  hasEmbedded(id: number): boolean {
+    return this.#embedded.has(id);
+  }
+
   /** Forget everything (the project closed: its ids mean nothing in the next one). */
   clear(): void {
     this.#cached.clear();
+    this.#embedded.clear();
     this.#missing.clear();
     this.#near = [];
     this.#ahead = [];
@@ -61,7 +74,11 @@ export class ThumbnailsAhead {
 
   #load(): void {
     const near = new Set(this.#near);
-    this.load([...this.#near, ...this.#ahead.filter((id) => !near.has(id) && this.#cached.has(id))]);
+    const all = [...this.#near, ...this.#ahead.filter((id) => !near.has(id))];
+    this.load(
+      all.filter((id) => near.has(id) || this.#cached.has(id)),
+      all.filter((id) => this.#embedded.has(id) && !this.#cached.has(id)),
+    );
   }
 
   #askIfDue(): void {
@@ -72,12 +89,14 @@ export class ThumbnailsAhead {
     this.#asking = true;
     this.#lastAsk = now;
     const generation = this.#generation;
-    const asked = (cached: readonly number[]): void => {
+    const asked = ({ cached, embedded }: { cached: readonly number[]; embedded: readonly number[] }): void => {
       if (generation !== this.#generation) return;
       if (this.#cached.size + this.#missing.size > KNOWN_MAX) {
         this.#cached.clear();
         this.#missing.clear();
+        this.#embedded.clear();
       }
+      for (const id of embedded) this.#embedded.add(id);
       const found = new Set(cached);
       for (const id of unknown) {
         if (found.has(id)) {
@@ -87,7 +106,7 @@ export class ThumbnailsAhead {
       }
     };
     this.ask(unknown)
-      .then(asked, () => asked([]))
+      .then(asked, () => asked({ cached: [], embedded: [] }))
       .finally(() => {
         this.#asking = false;
         this.#load();

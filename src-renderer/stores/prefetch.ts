@@ -23,6 +23,11 @@ export function thumbUrl(imageId: number): string {
   return mediaUrl(imageId, 'thumb');
 }
 
+/** The thumbnail the camera embedded in the image's EXIF (only for images the back end said have one). */
+export function embeddedUrl(imageId: number): string {
+  return mediaUrl(imageId, 'embedded');
+}
+
 /**
  * Thumbnails decoded in the page: those of the images next to the labeler, and those of the list
  * ahead (up to THUMBNAILS_AHEAD) that the back end has cached. Small (a 256 px WebP, ~0.2 MB
@@ -30,10 +35,21 @@ export function thumbUrl(imageId: number): string {
  */
 export const THUMBNAILS_AHEAD = 200;
 export const thumbnailPrefetcher = new ImagePrefetcher(browserLoader, 20);
+/**
+ * The EXIF-embedded thumbnails of the same images that have no cached thumbnail (~160×120, a
+ * read of the file's first bytes on the back end): the first paint before any thumbnail exists.
+ */
+export const embeddedPrefetcher = new ImagePrefetcher(browserLoader, 20);
 const thumbnailsAhead = new ThumbnailsAhead(
-  (ids) => call('images:thumbnailsCached', { ids }).then((answer) => answer.ids),
-  (ids) => thumbnailPrefetcher.want(ids.map(thumbUrl)),
+  (ids) => call('images:thumbnailsCached', { ids }).then((answer) => ({ cached: answer.ids, embedded: answer.embedded })),
+  (thumbnails, embedded) => {
+    thumbnailPrefetcher.want(thumbnails.map(thumbUrl));
+    embeddedPrefetcher.want(embedded.map(embeddedUrl));
+  },
 );
+
+/** Whether image `id` has an embedded thumbnail to show (as far as the label view has asked). */
+export const hasEmbeddedThumbnail = (id: number): boolean => thumbnailsAhead.hasEmbedded(id);
 
 /** Load the thumbnails of `near` (the images next to the labeler) and of the cached ones among `ahead`. */
 export function prefetchThumbnails(near: readonly number[], ahead: readonly number[]): void {
@@ -72,6 +88,7 @@ export function prepareAhead(ahead: readonly number[]): void {
 export function clearPrefetches(): void {
   prefetcher.clear();
   thumbnailPrefetcher.clear();
+  embeddedPrefetcher.clear();
   thumbnailsAhead.clear();
   prepared.clear();
 }

@@ -5,9 +5,12 @@ import { id, query } from './request-def';
 /** Long edges (px) of the screen-sized renditions: a few sizes, so that the cache is shared. */
 export const RENDITION_EDGES = [1280, 1920, 2560, 3840] as const;
 export type RenditionEdge = (typeof RENDITION_EDGES)[number];
-/** Image variants served by the media route: the original, a thumbnail, a rendition of at most that long edge. */
-export type MediaVariant = 'full' | 'thumb' | `screen${RenditionEdge}`;
-const mediaVariant: Schema<MediaVariant> = s.literal('full', 'thumb', ...RENDITION_EDGES.map((edge) => `screen${edge}` as const));
+/**
+ * Image variants served by the media route: the original, a thumbnail, a rendition of at most that
+ * long edge, the thumbnail a camera embedded in the JPEG's EXIF (when it has a usable one).
+ */
+export type MediaVariant = 'full' | 'thumb' | `screen${RenditionEdge}` | 'embedded';
+const mediaVariant: Schema<MediaVariant> = s.literal('full', 'thumb', 'embedded', ...RENDITION_EDGES.map((edge) => `screen${edge}` as const));
 
 /** A class suggested for an image: another model's imported prediction, else the current model's. */
 export interface Suggestion {
@@ -86,6 +89,9 @@ export const imagesRequests = {
   'images:get': query(s.object({ id })).returns<ImageItem>(),
   /** Render these images' thumbnails or renditions in the background (a bounded queue; the oldest wishes drop first). */
   'images:prepare': query(s.object({ ids: s.array(id, { max: 500 }), variant: mediaVariant })).returns<{ queued: number; pending: number }>(),
-  /** The ids among these whose thumbnail is cached (served without decoding the original). */
-  'images:thumbnailsCached': query(s.object({ ids: s.array(id, { max: 500 }) })).returns<{ ids: number[] }>(),
+  /**
+   * The ids among these whose thumbnail is cached (served without decoding the original), and
+   * among the others those whose JPEG embeds a usable EXIF thumbnail (variant 'embedded').
+   */
+  'images:thumbnailsCached': query(s.object({ ids: s.array(id, { max: 500 }) })).returns<{ ids: number[]; embedded: number[] }>(),
 } as const;

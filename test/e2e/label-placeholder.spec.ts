@@ -3,10 +3,10 @@
  * rendition is still on its way (here: held), its thumbnail is shown scaled up; the rendition
  * takes its place when it arrives. The label itself is committed in the background.
  */
-import { expect, test, type Route } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import path from 'node:path';
 import { hostWithImageFolder } from './support/folder-host';
-import { createClasses, createProjectWithoutModel } from './support/model-step';
+import { openLabelViewHolding } from './support/label-view';
 import { ROOT } from './support/paths';
 
 const COUNT = 8;
@@ -14,18 +14,9 @@ const setup = hostWithImageFolder(COUNT, 'adma-e2e-placeholder-');
 const SCREEN = /\/media\/\d+\/screen\d+/;
 
 test('label view: the next image shows as its thumbnail while its rendition is held, then sharp', async ({ page }) => {
-  // Hold every rendition from the start (the label view shows, and prefetches, as soon as the
-  // project is created): only thumbnails arrive.
-  const held: Route[] = [];
-  await page.route(SCREEN, (route) => {
-    held.push(route);
-  });
-  await page.goto(setup.host.url);
-  await createProjectWithoutModel(page, setup.folder, COUNT);
-  await createClasses(page, ['Ant']);
-  await page.getByRole('tab', { name: /Label/ }).click();
+  // Every rendition is held: only thumbnails arrive.
+  const held = await openLabelViewHolding(page, setup.host.url, setup.folder, COUNT, SCREEN);
   const position = page.getByTestId('position');
-  await expect(position).toHaveText(`1 / ${COUNT}`);
   await expect(page.getByTestId('placeholder-image')).toHaveClass(/loaded/);
 
   // The key moves on at once, although no rendition has come: image 2 shows as its thumbnail.

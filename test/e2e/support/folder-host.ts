@@ -7,15 +7,19 @@ import { ROOT } from './paths';
 import { startWebHost, type RunningHost } from './web-host';
 
 /**
- * A spec's web host and image folder of `count` images, started before its tests and removed
+ * A spec's web host and image folder of `count` images (made by `make`), started before its tests and removed
  * after them (registers the beforeAll/afterAll hooks; read the fields inside a test).
  */
-export function hostWithImageFolder(count: number, prefix: string): { readonly host: RunningHost; readonly folder: string } {
+export function hostWithImageFolder(
+  count: number,
+  prefix: string,
+  make: (count: number, prefix: string) => Promise<string> = makeImageFolder,
+): { readonly host: RunningHost; readonly folder: string } {
   let host: RunningHost | undefined;
   let folder: string | undefined;
   let stateDir: string | undefined;
   test.beforeAll(async () => {
-    folder = await makeImageFolder(count, prefix);
+    folder = await make(count, prefix);
     stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-state-'));
     host = await startWebHost(ROOT, stateDir);
   });

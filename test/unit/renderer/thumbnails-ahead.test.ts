@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ASK_BATCH, RECHECK_MS, ThumbnailsAhead } from '../../../src-renderer/logic/thumbnails-ahead';
 
-/** A back end whose cached thumbnails are `cached`, with questions held until answered. */
-function setup(cached: Set<number>) {
+/** A back end whose cached thumbnails are `cached` (and embedded ones `embedded`), with questions held until answered. */
+function setup(cached: Set<number>, embedded = new Set<number>()) {
   const questions: { ids: number[]; answer: () => Promise<void> }[] = [];
   const loads: number[][] = [];
+  const embeddedLoads: number[][] = [];
   const rechecks: (() => void)[] = [];
   let now = 0;
   const ahead = new ThumbnailsAhead(
@@ -13,16 +14,27 @@ function setup(cached: Set<number>) {
         questions.push({
           ids,
           answer: async () => {
-            resolve(ids.filter((id) => cached.has(id)));
+            resolve({ cached: ids.filter((id) => cached.has(id)), embedded: ids.filter((id) => !cached.has(id) && embedded.has(id)) });
             await new Promise((r) => setTimeout(r, 0));
           },
         });
       }),
-    (ids) => loads.push(ids),
+    (ids, embeddedIds) => {
+      loads.push(ids);
+      embeddedLoads.push(embeddedIds);
+    },
     () => now,
     (recheck) => rechecks.push(recheck),
   );
-  return { ahead, questions, loads, rechecks, advance: (ms: number) => (now += ms), lastLoad: () => loads[loads.length - 1] };
+  return {
+    ahead,
+    questions,
+    loads,
+    rechecks,
+    advance: (ms: number) => (now += ms),
+    lastLoad: () => loads[loads.length - 1],
+    lastEmbeddedLoad: () => embeddedLoads[embeddedLoads.length - 1],
+  };
 }
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
@@ -91,5 +103,30 @@ describe('thumbnails decoded ahead of the labeler', () => {
     expect(t.lastLoad()).toEqual(range(1, 30));
     // Every thumbnail ahead known: no further recheck.
     expect(t.rechecks).toHaveLength(0);
+  });
+
+  it('loads the embedded thumbnails of the images near and ahead that have one and no cached thumbnail, until their thumbnail is cached', async () => {
+    const cached = new Set([5, 6]);
+    const embedded = new Set([2, 3, 5, 8, 9]);
+    const t = setup(cached, embedded);
+    t.ahead.show([1, 2, 3], range(1, 11));
+    expect(t.lastEmbeddedLoad()).toEqual([]);
+    await t.questions[0]!.answer();
+    // 5 is cached: its thumbnail is better, no embedded one for it.
+    expect(t.lastEmbeddedLoad()).toEqual([2, 3, 8, 9]);
+    expect(t.lastLoad()).toEqual([1, 2, 3, 5, 6]);
+    expect([2, 3, 8, 9].every((id) => t.ahead.hasEmbedded(id))).toBe(true);
+    expect(t.ahead.hasEmbedded(1)).toBe(false);
+    expect(t.ahead.hasEmbedded(5)).toBe(false);
+    // Later the back end has cached 8's thumbnail (a rendition made it): the embedded one gives way.
+    cached.add(8);
+    t.advance(RECHECK_MS);
+    t.rechecks.shift()!();
+    await t.questions[1]!.answer();
+    expect(t.lastLoad()).toEqual([1, 2, 3, 5, 6, 8]);
+    expect(t.lastEmbeddedLoad()).toEqual([2, 3, 9]);
+    // A closed project's answers are forgotten.
+    t.ahead.clear();
+    expect(t.ahead.hasEmbedded(2)).toBe(false);
   });
 });
