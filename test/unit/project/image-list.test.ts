@@ -96,6 +96,8 @@ describe('suggestions read with the images', () => {
     // Sorted by the prediction, the suggestion columns do not clash with the sort's join.
     const byConfidence = project.images.list({ kind: 'all' }, 0, 100, { key: 'confidence', descending: true }).items;
     expect(byConfidence.map((i) => i.suggestion)).toEqual(byConfidence.map((i) => expected[ids.indexOf(i.id)]));
+    // The sort reads the same predictions: the deleted class's (image 4, 0.55) counts as none, last.
+    expect(byConfidence.map((i) => ids.indexOf(i.id))).toEqual([0, 2, 3, 1, 4]);
     expect(project.images.itemsOf(Int32Array.from(ids)).map((i) => i.suggestion)).toEqual(expected);
     const store = new AdaptationStore(project.db);
     expect(ids.map((id) => store.suggestion(id))).toEqual(expected);
