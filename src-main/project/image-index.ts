@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
 import type { ImageFilter, ImageItem, ImagePage, ImageSort, UnreadableFile } from '../../src-shared/contract';
 import type { ImageProbe } from './image-files';
-import { SUGGESTION_COLUMNS, SUGGESTION_JOINS, suggestionOf, type SuggestionRow } from './suggestions';
+import { LIVE_CLASS_IDS, SUGGESTION_COLUMNS, SUGGESTION_JOINS, suggestionOf, type SuggestionRow } from './suggestions';
 
 export interface IndexedFile {
   id: number;
@@ -72,7 +72,7 @@ function filterSql(filter: ImageFilter): { where: string; params: unknown[] } {
 
 /** The label of each image; the current model's prediction only where a filter or sort reads it. */
 const LABEL_JOIN = 'FROM images i LEFT JOIN labels l ON l.image_id = i.id';
-const PREDICTION_JOIN = 'LEFT JOIN predictions p ON p.image_id = i.id AND p.class_id IN (SELECT id FROM classes WHERE deleted_at IS NULL)';
+const PREDICTION_JOIN = `LEFT JOIN predictions p ON p.image_id = i.id AND p.class_id IN ${LIVE_CLASS_IDS}`;
 /** Each image's query score in the latest round that queried it (SQLite takes the bare column from the MAX row). */
 const LAST_SCORE = 'LEFT JOIN (SELECT image_id, score, MAX(round_id) AS round_id FROM round_items GROUP BY image_id) q ON q.image_id = i.id';
 

@@ -9,12 +9,14 @@
  */
 import type { Suggestion } from '../../src-shared/contract';
 
+/** The ids of the classes not deleted: a prediction or suggestion of any other class is none. */
+export const LIVE_CLASS_IDS = '(SELECT id FROM classes WHERE deleted_at IS NULL)';
+const NOT_EVALUATION = 'NOT EXISTS (SELECT 1 FROM evaluation_images sg_e WHERE sg_e.image_id = i.id)';
+
 /** Joins on an image aliased `i`; their columns are SUGGESTION_COLUMNS (aliases chosen not to clash with a query's own). */
 export const SUGGESTION_JOINS = `
-  LEFT JOIN imported_suggestions sg_i ON sg_i.image_id = i.id AND sg_i.class_id IN (SELECT id FROM classes WHERE deleted_at IS NULL)
-    AND NOT EXISTS (SELECT 1 FROM evaluation_images sg_e WHERE sg_e.image_id = i.id)
-  LEFT JOIN predictions sg_p ON sg_p.image_id = i.id AND sg_p.class_id IN (SELECT id FROM classes WHERE deleted_at IS NULL)
-    AND NOT EXISTS (SELECT 1 FROM evaluation_images sg_e WHERE sg_e.image_id = i.id)`;
+  LEFT JOIN imported_suggestions sg_i ON sg_i.image_id = i.id AND sg_i.class_id IN ${LIVE_CLASS_IDS} AND ${NOT_EVALUATION}
+  LEFT JOIN predictions sg_p ON sg_p.image_id = i.id AND sg_p.class_id IN ${LIVE_CLASS_IDS} AND ${NOT_EVALUATION}`;
 
 export const SUGGESTION_COLUMNS =
   'sg_i.class_id AS imported, sg_i.probability AS imported_probability, sg_p.class_id AS predicted, sg_p.probability AS predicted_probability';
