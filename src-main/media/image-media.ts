@@ -147,9 +147,9 @@ function keepEmbedded(hash: string, thumb: Buffer | null): void {
   }
 }
 
-/** The embedded thumbnail of image `id` (oriented), or null when it has no usable one; throws NOT_FOUND for a missing file. */
-async function embeddedThumbnail(source: MediaSource, id: number): Promise<Buffer | null> {
-  const { relPath, hash, format, orientation, width, height } = source.locate(id);
+/** The embedded thumbnail of an image as `source.locate` gives it (oriented), or null when it has no usable one; throws NOT_FOUND for a missing file. */
+async function embeddedThumbnail(source: MediaSource, located: ReturnType<MediaSource['locate']>): Promise<Buffer | null> {
+  const { relPath, hash, format, orientation, width, height } = located;
   if (format !== 'jpeg') return null;
   if (embeddedKept.has(hash)) {
     const thumb = embeddedKept.get(hash)!;
@@ -176,7 +176,7 @@ export async function embeddedThumbnails(source: MediaSource, ids: readonly numb
     try {
       const located = source.locate(id);
       if (!embeddedKept.has(located.hash) && performance.now() - started >= budgetMs) continue;
-      if (await embeddedThumbnail(source, id)) found.push(id);
+      if (await embeddedThumbnail(source, located)) found.push(id);
     } catch {
       // an image that is gone has no thumbnail to show
     }
@@ -192,8 +192,9 @@ export function renditionEdge(variant: MediaVariant): RenditionEdge | null {
 
 export async function readMedia(source: MediaSource, imageId: number, variant: MediaVariant): Promise<MediaBody> {
   if (variant === 'embedded') {
-    const thumb = await embeddedThumbnail(source, imageId);
-    if (!thumb) throw new AppError('NOT_FOUND', `${source.locate(imageId).relPath} has no embedded thumbnail to show.`);
+    const located = source.locate(imageId);
+    const thumb = await embeddedThumbnail(source, located);
+    if (!thumb) throw new AppError('NOT_FOUND', `${located.relPath} has no embedded thumbnail to show.`);
     return { body: thumb, contentType: 'image/jpeg' };
   }
   const { relPath, hash, format, orientation, width, height } = source.locate(imageId);
