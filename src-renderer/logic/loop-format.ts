@@ -48,20 +48,22 @@ const UNCERTAINTY_WORDS: Record<UncertaintyName, string> = {
  * The uncertainty-driven strategies have no classifier to be unsure with yet, so they draw
  * their first batch at random (selection-reason: uncertaintyFallbackReason).
  */
+const RANDOM_UNTIL_CLASSIFIER = 'a random sample, since no classifier exists to be unsure yet';
+const TYPICAL_OF_LARGEST_GROUPS = 'the most typical image of each of the largest groups of similar images';
 const FIRST_ROUND_WORDS: Record<StrategyName, string> = {
   adma: 'round 0 ranks by distinctiveness alone (λ₀ = 0)',
   'adma-diverse': 'round 0 ranks by distinctiveness alone (λ₀ = 0), the batch spread out over the top candidates',
   random: 'a uniform random sample',
-  entropy: 'a random sample, since no classifier exists to be unsure yet',
-  margin: 'a random sample, since no classifier exists to be unsure yet',
-  'least-confidence': 'a random sample, since no classifier exists to be unsure yet',
-  gini: 'a random sample, since no classifier exists to be unsure yet',
-  badge: 'a random sample, since no classifier exists to be unsure yet',
+  entropy: RANDOM_UNTIL_CLASSIFIER,
+  margin: RANDOM_UNTIL_CLASSIFIER,
+  'least-confidence': RANDOM_UNTIL_CLASSIFIER,
+  gini: RANDOM_UNTIL_CLASSIFIER,
+  badge: RANDOM_UNTIL_CLASSIFIER,
   distinctiveness: 'the most distinctive images under the pre-trained features',
   coreset: 'images spread over the whole pool (greedy k-centre cover)',
-  typiclust: 'the most typical image of each of the largest groups of similar images',
-  'typical-margin': 'the most typical image of each of the largest groups of similar images',
-  'adma-typical': 'the most typical image of each of the largest groups of similar images',
+  typiclust: TYPICAL_OF_LARGEST_GROUPS,
+  'typical-margin': TYPICAL_OF_LARGEST_GROUPS,
+  'adma-typical': TYPICAL_OF_LARGEST_GROUPS,
   probcover: 'the images close to the most other images (coverage)',
 };
 
