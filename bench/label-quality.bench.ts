@@ -19,7 +19,7 @@ import { runNoiseExperiment } from '../src-main/engine/quality/label-noise-exper
 import { readImageFolderDataset } from '../src-main/engine/simulate/image-folder-dataset';
 import { prepareSimulationFeatures } from '../src-main/engine/simulate/simulation-features';
 import { stratifiedTestSplit } from '../src-main/engine/simulate/stratified-split';
-import { trainOnPool, type HeadInputs } from '../src-main/engine/loop/loop-core';
+import { trainOnPool, type HeadInputs } from '../src-main/engine/loop/train-on-pool';
 import { labelQuality } from '../src-main/engine/quality/label-quality';
 import { reliability, softmaxRows, topConfidence } from '../src-main/engine/quality/calibration';
 

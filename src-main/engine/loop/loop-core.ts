@@ -10,20 +10,22 @@
  *   fallback.
  * - train: fine-tunes on every label so far, warm from the previous head, with the light
  *   head's features standardised by the whole pool's statistics (the same rows the app and
- *   the simulator hold), then scores every pool row.
+ *   the simulator hold) and its L2 penalty chosen by cross-validation from 100 labels on
+ *   (quality/l2-choice.ts; the caller passes the previous choice), then scores every pool row.
  */
 import type { CentreSet } from '../adma/centre-set';
 import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix';
 import type { Selection, StrategyName } from '../adma/query-strategy';
 import type { SelectionContext } from '../adma/selection-context';
 import { createStrategy, type StrategyOptions } from '../adma/strategy-registry';
-import { fineTune, type FineTuneOptions, type FineTuneResult } from '../train/fine-tune';
-import type { HeadWeights, TopBlockWeights, TrainingMode } from '../train/head-weights';
-import { featureStandardization, type FeatureStandardization } from '../train/logistic-regression';
+import type { FineTuneResult } from '../train/fine-tune';
+import type { HeadWeights, TrainingMode } from '../train/head-weights';
 import { predictPool } from '../onnx/head-graph';
 import type { NearDuplicateIndex } from '../adma/near-duplicates';
 import { poolEmbedding } from '../adma/pool-embedding';
 import { mixSpreadProbabilities } from '../train/label-spreading';
+import { chooseL2, type L2Choice } from '../quality/l2-choice';
+import { trainOnPool, type HeadInputs, type LoopTrainRequest } from './train-on-pool';
 
 export interface LoopPoolMatrices {
   /** Image id of each pool row. */
@@ -49,73 +51,32 @@ export interface LoopSelectRequest {
   nearDuplicates?: NearDuplicateIndex;
 }
 
-/** Rows of the head's input (pooled layer B, or cut activations in deep mode). */
-export interface HeadInputs {
-  data: Float32Array;
-  rowShape: number[];
-}
-
-export interface LoopTrainRequest {
-  mode: TrainingMode;
-  classes: string[];
-  /** Pool rows of the labeled images and their class indices (into `classes`). */
-  rows: readonly number[];
-  labels: readonly number[];
-  seed: number;
-  previous?: HeadWeights;
-  topBlock?: TopBlockWeights;
-  signal?: AbortSignal;
-  onEpoch?: FineTuneOptions['onEpoch'];
-  /** Recipe overrides (e.g. `adma train --epochs` for deep mode). */
-  fineTune?: Pick<FineTuneOptions, 'maxEpochs' | 'minSteps'>;
-  /**
-   * Mix the head's pool probabilities with label spreading over a k-NN graph of the pool's
-   * layer-B features (train/label-spreading.ts). Off by default: the study did not show a
-   * gain on every data set (bench/STUDY.md).
-   */
-  labelSpreading?: boolean;
+export interface LoopCoreTrainRequest extends Omit<LoopTrainRequest, 'l2'> {
+  /** The previous head's L2 choice (its facts), kept while it still holds (quality/l2-choice.ts). */
+  previousL2?: L2Choice;
 }
 
 export interface LoopTrainOutcome {
   result: FineTuneResult;
+  /** Light mode: the L2 penalty trained with and when it was chosen; null in deep mode. */
+  l2: L2Choice | null;
   /** rows x C probabilities of every pool row under the new head. */
   probabilities: Float32Array;
 }
 
-const standardizations = new WeakMap<Float32Array, FeatureStandardization>();
-
-/** Per-feature mean and std of a pool's light-head inputs (computed once per array). */
-export function poolStandardization(inputs: HeadInputs): FeatureStandardization {
-  const known = standardizations.get(inputs.data);
-  if (known) return known;
-  const stats = featureStandardization(inputs.data, inputs.rowShape.reduce((a, b) => a * b, 1));
-  standardizations.set(inputs.data, stats);
-  return stats;
-}
-
 /**
- * The loop's fine-tuning step: the labeled rows of the pool's head inputs, trained warm, a
- * light head on features standardised with the whole pool's statistics. `adma train` calls
- * it directly (it keeps no pool state between runs).
+ * The loop's fine-tuning step with its L2 choice: the light head's penalty carried from the
+ * previous round or chosen anew (quality/l2-choice.ts), then trainOnPool. The loop core and
+ * `adma train` call it.
  */
-export async function trainOnPool(inputs: HeadInputs, request: LoopTrainRequest): Promise<FineTuneResult> {
-  const rowLength = inputs.rowShape.reduce((a, b) => a * b, 1);
-  const features = new Float32Array(request.rows.length * rowLength);
-  request.rows.forEach((row, k) => features.set(inputs.data.subarray(row * rowLength, (row + 1) * rowLength), k * rowLength));
-  return fineTune(
-    { features, rowShape: inputs.rowShape, labels: request.labels },
-    {
-      mode: request.mode,
-      classes: request.classes,
-      seed: request.seed,
-      ...(request.mode === 'light' ? { standardization: poolStandardization(inputs) } : {}),
-      ...(request.previous ? { previous: request.previous } : {}),
-      ...(request.topBlock ? { topBlock: request.topBlock } : {}),
-      ...(request.signal ? { signal: request.signal } : {}),
-      ...(request.onEpoch ? { onEpoch: request.onEpoch } : {}),
-      ...(request.fineTune ?? {}),
-    },
-  );
+export async function fineTuneOnPool(inputs: HeadInputs, request: LoopCoreTrainRequest): Promise<{ result: FineTuneResult; l2: L2Choice | null }> {
+  const { previousL2, ...train } = request;
+  const chosen =
+    request.mode === 'light'
+      ? await chooseL2({ inputs, rows: request.rows, labels: request.labels, classes: request.classes, seed: request.seed, ...(previousL2 ? { previous: previousL2 } : {}), ...(request.signal ? { signal: request.signal } : {}) })
+      : null;
+  const l2 = chosen ? { alpha: chosen.alpha, chosenOn: chosen.chosenOn, classes: chosen.classes } : null;
+  return { result: await trainOnPool(inputs, { ...train, ...(l2 ? { l2: l2.alpha } : {}) }), l2 };
 }
 
 export class LoopCore {
@@ -123,6 +84,8 @@ export class LoopCore {
   private probabilities: FeatureMatrix | null = null;
   /** The current head's calibration temperature: reasons quote probabilities as the product shows them. */
   private shownTemperature = 1;
+  /** The L2 choice of the last head this core trained (null: none trained since the pool was built, or a deep head). */
+  private l2: L2Choice | null = null;
 
   constructor(
     readonly pool: LoopPoolMatrices,
@@ -132,6 +95,10 @@ export class LoopCore {
 
   get currentHead(): HeadWeights | null {
     return this.head;
+  }
+
+  get currentL2(): L2Choice | null {
+    return this.l2;
   }
 
   /** Use a head (e.g. the project's latest version) and score the pool with it; `temperature`: its calibration, for reasons only. */
@@ -146,6 +113,7 @@ export class LoopCore {
 
   clear(): void {
     this.head = null;
+    this.l2 = null;
     this.probabilities = null;
     this.shownTemperature = 1;
   }
@@ -180,12 +148,13 @@ export class LoopCore {
     return strategy.select(this.context(request), request.batchSize);
   }
 
-  async train(request: LoopTrainRequest): Promise<LoopTrainOutcome> {
-    const result = await trainOnPool(this.inputsFor(request.mode), request);
+  async train(request: LoopCoreTrainRequest): Promise<LoopTrainOutcome> {
+    const { result, l2 } = await fineTuneOnPool(this.inputsFor(request.mode), request);
+    this.l2 = l2;
     const headProbabilities = await this.useHead(result.head);
-    if (!request.labelSpreading) return { result, probabilities: headProbabilities };
+    if (!request.labelSpreading) return { result, l2, probabilities: headProbabilities };
     const probabilities = mixSpreadProbabilities(poolEmbedding(this.pool.featuresB), headProbabilities, request.rows, request.labels, result.head.classes.length);
     this.probabilities = createFeatureMatrix(probabilities, this.pool.imageIds.length, result.head.classes.length);
-    return { result, probabilities };
+    return { result, l2, probabilities };
   }
 }

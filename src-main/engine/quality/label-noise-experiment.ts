@@ -6,7 +6,7 @@
  * (recall at 2k). The same run reports the calibration of the held-out predictions.
  */
 import { deriveSeed, SeededRandom } from '../../core/seeded-random';
-import type { HeadInputs } from '../loop/loop-core';
+import type { HeadInputs } from '../loop/train-on-pool';
 import { labelQuality, type Calibration } from './label-quality';
 import { precisionRecallAt, suspectQueue } from './suspect-labels';
 

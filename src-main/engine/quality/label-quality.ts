@@ -11,7 +11,7 @@
  * entropy or self-confidence in a multi-class task, so applying it to the strategies would
  * silently change which images ADMA queries.
  */
-import type { HeadInputs } from '../loop/loop-core';
+import type { HeadInputs } from '../loop/train-on-pool';
 import type { HeadWeights } from '../train/head-weights';
 import type { HeadRecord } from '../train/head-file';
 import { fitTemperature, reliability, softmaxRows, topConfidence } from './calibration';
@@ -32,6 +32,8 @@ export interface LabelQualityRequest {
   folds?: number;
   seed: number;
   signal?: AbortSignal;
+  /** The light head's L2 penalty (see OutOfFoldOptions.l2). */
+  l2?: number;
   /** See OutOfFoldOptions.warmStart. */
   warmStart?: HeadWeights;
   onFold?: (done: number, total: number) => void;
@@ -70,6 +72,7 @@ export async function labelQuality(request: LabelQualityRequest): Promise<LabelQ
     ...(request.signal ? { signal: request.signal } : {}),
     ...(request.onFold ? { onFold: request.onFold } : {}),
     ...(request.warmStart ? { warmStart: request.warmStart } : {}),
+    ...(request.l2 !== undefined ? { l2: request.l2 } : {}),
   });
   const judgedRows: number[] = [];
   for (let i = 0; i < request.labels.length; i++) if (oof.judged[i]) judgedRows.push(i);

@@ -1,6 +1,6 @@
 /**
  * Cross-validated (out-of-fold) logits of labeled images: K stratified folds, the app's
- * light head (loop-core's trainOnPool: logistic regression on pool-standardised layer-B
+ * light head (train-on-pool.ts: logistic regression on pool-standardised layer-B
  * features, class-balanced, L2) trained on K - 1 folds and applied to the held-out one, so
  * every image is scored by a model that never saw its label (confident learning, Northcutt
  * et al., JAIR 2021; the held-out logits also fit the temperature).
@@ -15,7 +15,7 @@
  *   (`judged[i] = 0`: the only image of its class).
  */
 import { deriveSeed, SeededRandom } from '../../core/seeded-random';
-import { trainOnPool, type HeadInputs } from '../loop/loop-core';
+import { trainOnPool, type HeadInputs } from '../loop/train-on-pool';
 import type { HeadWeights } from '../train/head-weights';
 
 const FOLD_STREAM = 0xf01d;
@@ -49,6 +49,15 @@ export interface OutOfFoldOptions {
    * only fewer solver iterations are needed.
    */
   warmStart?: HeadWeights;
+  /** The light head's L2 penalty (l2-choice.ts); default the fine-tuning default. */
+  l2?: number;
+  /** The light head's solver tolerance (FineTuneOptions.solverTolerance); default the fine-tuning default. */
+  solverTolerance?: number;
+  /**
+   * Per fold, a head from an earlier pass over the same folds (OutOfFold.heads, e.g. at the
+   * previous penalty of a grid): the fold starts from it. Takes precedence over warmStart.
+   */
+  foldStarts?: readonly (HeadWeights | null)[];
   /** Called after each fold is trained and scored. */
   onFold?: (done: number, total: number) => void;
 }
@@ -59,6 +68,8 @@ export interface OutOfFold {
   /** 1 where the row's own class was in its fold's training rows. */
   judged: Uint8Array;
   fold: Int32Array;
+  /** Each fold's trained head (outputs named class-<index>); null where the fold trained nothing. */
+  heads: (HeadWeights | null)[];
 }
 
 /**
@@ -73,6 +84,7 @@ export async function outOfFoldLogits(inputs: HeadInputs, rows: readonly number[
   const fold = stratifiedFolds(labels, c, options.folds, options.seed);
   const logits = new Float64Array(n * c).fill(-Infinity);
   const judged = new Uint8Array(n);
+  const heads: (HeadWeights | null)[] = [];
   for (let f = 0; f < options.folds; f++) {
     if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('Cancelled.');
     const train: number[] = [];
@@ -80,7 +92,9 @@ export async function outOfFoldLogits(inputs: HeadInputs, rows: readonly number[
     for (let i = 0; i < n; i++) (fold[i] === f ? held : train).push(i);
     // Train on the classes present in the other folds only (a class without rows has no optimum).
     const present = [...new Set(train.map((i) => labels[i] as number))].sort((a, b) => a - b);
+    heads.push(null);
     if (present.length >= 2 && held.length > 0) {
+      const foldStart = options.foldStarts?.[f];
       const local = new Map(present.map((cls, j) => [cls, j]));
       const result = await trainOnPool(inputs, {
         mode: 'light',
@@ -88,10 +102,17 @@ export async function outOfFoldLogits(inputs: HeadInputs, rows: readonly number[
         rows: train.map((i) => rows[i] as number),
         labels: train.map((i) => local.get(labels[i] as number) as number),
         seed: options.seed,
+        ...(options.l2 !== undefined ? { l2: options.l2 } : {}),
+        ...(options.solverTolerance !== undefined ? { fineTune: { solverTolerance: options.solverTolerance } } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         // initialHead aligns a warm start by class name: name its outputs as the fold's are.
-        ...(options.warmStart ? { previous: { ...options.warmStart, classes: options.warmStart.classes.map((_, k) => `class-${k}`) } } : {}),
+        ...(foldStart
+          ? { previous: foldStart }
+          : options.warmStart
+            ? { previous: { ...options.warmStart, classes: options.warmStart.classes.map((_, k) => `class-${k}`) } }
+            : {}),
       });
+      heads[f] = result.head;
       const { kernel, bias } = result.head.dense;
       const m = present.length;
       for (const i of held) {
@@ -106,5 +127,5 @@ export async function outOfFoldLogits(inputs: HeadInputs, rows: readonly number[
     }
     options.onFold?.(f + 1, options.folds);
   }
-  return { logits, judged, fold };
+  return { logits, judged, fold, heads };
 }

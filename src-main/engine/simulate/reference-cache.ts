@@ -22,8 +22,15 @@ export interface ReferenceKeyParts {
   labels: ArrayLike<number>;
 }
 
+/**
+ * The reference training's recipe: bumped when it changes, so records trained the old way are
+ * not reused (2: the light head's L2 penalty chosen by cross-validation, quality/l2-choice.ts).
+ */
+const REFERENCE_RECIPE = 2;
+
 export function referenceKey(parts: ReferenceKeyParts): string {
   const hash = createHash('sha256');
+  hash.update(`recipe ${REFERENCE_RECIPE}\n`);
   hash.update(JSON.stringify([parts.modelId, parts.mode, parts.testFraction, parts.seed, parts.normalize, ...(parts.poolCentres ? [parts.poolCentres] : []), ...(parts.pooling ? [parts.pooling] : [])]));
   parts.paths.forEach((path, i) => hash.update(`${path}\t${parts.labels[i]}\n`));
   return hash.digest('hex').slice(0, 24);

@@ -1,9 +1,10 @@
 /**
  * The reference of a seed: the same fine-tuning recipe (and, in light mode, the same pool
- * standardisation as the loop core) trained once, cold, on every pool label. Its test accuracy is what "labels to reach 95%" is measured against; its errors on
+ * standardisation and L2 choice as the loop core) trained once, cold, on every pool label. Its test accuracy is what "labels to reach 95%" is measured against; its errors on
  * the test images are compared with D (does D point at what the model finds hard?).
  */
-import { poolStandardization } from '../loop/loop-core';
+import { poolStandardization } from '../loop/train-on-pool';
+import { chooseL2 } from '../quality/l2-choice';
 import { fineTune } from '../train/fine-tune';
 import type { TrainingMode } from '../train/head-weights';
 import { predictProbabilities } from '../train/predict-probabilities';
@@ -17,9 +18,11 @@ import { gatherRows, modeRows } from './training-rows';
 export async function trainReference(features: SimulationFeatures, setup: SeedSetup, mode: TrainingMode, signal?: AbortSignal): Promise<ReferenceRecord> {
   const started = performance.now();
   const rows = modeRows(features, mode);
+  const labels = setup.poolIds.map((id) => features.labels[id] as number);
+  const l2 = mode === 'light' ? (await chooseL2({ inputs: rows, rows: setup.poolIds, labels, classes: features.classes, seed: setup.seed, ...(signal ? { signal } : {}) })).alpha : undefined;
   const result = await fineTune(
-    { features: gatherRows(rows, setup.poolIds), rowShape: rows.rowShape, labels: setup.poolIds.map((id) => features.labels[id] as number) },
-    { mode, classes: features.classes, seed: setup.seed, ...(mode === 'light' ? { standardization: poolStandardization(rows) } : {}), ...(features.topBlock ? { topBlock: features.topBlock } : {}), ...(signal ? { signal } : {}) },
+    { features: gatherRows(rows, setup.poolIds), rowShape: rows.rowShape, labels },
+    { mode, classes: features.classes, seed: setup.seed, ...(mode === 'light' ? { standardization: poolStandardization(rows), l2 } : {}), ...(features.topBlock ? { topBlock: features.topBlock } : {}), ...(signal ? { signal } : {}) },
   );
   const c = features.classes.length;
   const probabilities = predictProbabilities(result.head, gatherRows(rows, setup.testIdList));

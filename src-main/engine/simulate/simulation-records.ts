@@ -28,6 +28,8 @@ export interface RoundRecord {
   classesSeen: number;
   /** Epochs fine-tuning ran this round (0 while fewer than two classes have labels). */
   epochs: number;
+  /** Light mode: the head's L2 penalty this round (quality/l2-choice.ts); null without a classifier or in deep mode. Absent in records written before it existed. */
+  l2?: number | null;
 }
 
 /** Per seed: training on every pool label, the accuracy each strategy is measured against. */

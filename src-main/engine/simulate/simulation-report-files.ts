@@ -56,11 +56,11 @@ function diagnosticsOf(result: SimulationResult, strategy: string): StrategyDiag
 }
 
 function roundsCsv(result: SimulationResult): string {
-  const lines = ['strategy,schedule,seed,round,labels,test_accuracy,millis,select_millis,train_millis,lambda,batch_class_mix,batch_mean_distance_b,batch_mean_d,classes_seen,epochs'];
+  const lines = ['strategy,schedule,seed,round,labels,test_accuracy,millis,select_millis,train_millis,lambda,batch_class_mix,batch_mean_distance_b,batch_mean_d,classes_seen,epochs,l2'];
   for (const r of result.rounds) {
     const schedule = r.strategy.startsWith('adma') ? result.meta.schedule : '';
     lines.push(
-      [r.strategy, schedule, r.seed, r.round, r.labels, round(r.testAccuracy), Math.round(r.millis), Math.round(r.selectMillis), Math.round(r.trainMillis), r.lambda === null ? null : round(r.lambda), classMix(r, result.meta.classes), r.batchMeanDistanceB === null ? null : round(r.batchMeanDistanceB), round(r.batchMeanDistinctiveness), r.classesSeen, r.epochs]
+      [r.strategy, schedule, r.seed, r.round, r.labels, round(r.testAccuracy), Math.round(r.millis), Math.round(r.selectMillis), Math.round(r.trainMillis), r.lambda === null ? null : round(r.lambda), classMix(r, result.meta.classes), r.batchMeanDistanceB === null ? null : round(r.batchMeanDistanceB), round(r.batchMeanDistinctiveness), r.classesSeen, r.epochs, r.l2 ?? null]
         .map(csvField)
         .join(','),
     );

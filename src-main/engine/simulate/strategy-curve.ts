@@ -9,6 +9,7 @@
 import type { StrategyName } from '../adma/query-strategy';
 import type { StrategyOptions } from '../adma/strategy-registry';
 import { LoopCore } from '../loop/loop-core';
+import type { L2Choice } from '../quality/l2-choice';
 import type { HeadWeights, TrainingMode } from '../train/head-weights';
 import { meanPairwiseDistance } from './batch-redundancy';
 import type { RoundRecord } from './simulation-records';
@@ -52,6 +53,7 @@ export async function runStrategyCurve(features: SimulationFeatures, setup: Seed
   /** Dataset class indices in order of first label: the classifier's output order. */
   const seen: number[] = [];
   let head: HeadWeights | null = null;
+  let l2Choice: L2Choice | null = null;
   const records: RoundRecord[] = [];
 
   for (let round = 0; round < options.rounds; round++) {
@@ -85,10 +87,11 @@ export async function runStrategyCurve(features: SimulationFeatures, setup: Seed
 
     const trainStarted = performance.now();
     let epochs = 0;
+    let l2: number | null = null;
     let predicted: Int32Array;
     if (seen.length >= 2) {
       const classNames = seen.map((k) => features.classes[k] as string);
-      const { result, probabilities } = await core.train({
+      const { result, probabilities, l2: chosen } = await core.train({
         mode: options.mode,
         classes: classNames,
         rows: labeled,
@@ -96,11 +99,14 @@ export async function runStrategyCurve(features: SimulationFeatures, setup: Seed
         seed: setup.seed,
         ...(features.topBlock ? { topBlock: features.topBlock } : {}),
         ...(head ? { previous: head } : {}),
+        ...(l2Choice ? { previousL2: l2Choice } : {}),
         ...(options.labelSpreading ? { labelSpreading: true } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       head = result.head;
       epochs = result.epochs;
+      l2Choice = chosen;
+      l2 = chosen?.alpha ?? null;
       predicted = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         let best = 0;
@@ -129,6 +135,7 @@ export async function runStrategyCurve(features: SimulationFeatures, setup: Seed
       batchMeanDistinctiveness: selection.items.length ? dSum / selection.items.length : 0,
       classesSeen: seen.length,
       epochs,
+      l2,
     };
     records.push(record);
     options.onRound?.(record);

@@ -69,6 +69,8 @@ export interface FineTuneOptions {
   standardization?: FeatureStandardization;
   /** Light mode: L2 penalty on the standardised kernel, against the summed loss; default 1. */
   l2?: number;
+  /** Light mode: L-BFGS's relative gradient tolerance (LbfgsOptions.gradientTolerance); default 1e-6. */
+  solverTolerance?: number;
   /** 'balanced' (default): inverse class frequency; 'none': every example weighs 1. */
   classWeighting?: 'balanced' | 'none';
   onEpoch?: (progress: EpochProgress) => void;
@@ -153,7 +155,7 @@ function fineTuneLight(set: TrainingSet, rows: number, options: FineTuneOptions,
     alpha: options.l2 ?? 1,
     rowWeights: Array.from(set.labels, (c) => classWeights[c] as number),
     ...(warm ? { start: { kernel: newClassColumnsZeroed(head, options.previous as HeadWeights), bias: head.dense.bias } } : {}),
-    ...(options.signal ? { lbfgs: { signal: options.signal } } : {}),
+    lbfgs: { ...(options.signal ? { signal: options.signal } : {}), ...(options.solverTolerance !== undefined ? { gradientTolerance: options.solverTolerance } : {}) },
   });
   const kernel = Float32Array.from(fit.kernel);
   const bias = Float32Array.from(fit.bias);

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveSeed, mulberry32, randomIndex } from '../../../src-main/core/seeded-random';
-import { poolStandardization } from '../../../src-main/engine/loop/loop-core';
+import { poolStandardization } from '../../../src-main/engine/loop/train-on-pool';
 import type { SimulationFeatures } from '../../../src-main/engine/simulate/simulation-features';
 import { inverseFrequencyClassWeights } from '../../../src-main/engine/train/class-weights';
 import { fineTune } from '../../../src-main/engine/train/fine-tune';
