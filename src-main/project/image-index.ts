@@ -62,7 +62,10 @@ function filterSql(filter: ImageFilter): { where: string; params: unknown[] } {
     case 'unsure':
       return { where: 'i.present = 1 AND i.id IN (SELECT image_id FROM unsure)', params: [] };
     case 'labeled':
-      return { where: 'i.present = 1 AND l.class_id IS NOT NULL', params: [] };
+      // Every label row is a label (class_id NOT NULL). As a set, not `l.class_id IS NOT NULL`: with
+      // planner statistics SQLite then walked all 100,000 images by name to find 550 labeled ones
+      // (35 ms; a set: 5 ms, bench/README.md "Planner statistics").
+      return { where: 'i.present = 1 AND i.id IN (SELECT image_id FROM labels)', params: [] };
     case 'class':
       return { where: 'i.present = 1 AND l.class_id = ?', params: [filter.classId] };
     case 'evaluation':
