@@ -27,32 +27,28 @@ const rows = Number(values.rows);
 const workDir = path.resolve('bench/.work/perceptual-store');
 const shared = path.resolve('..', 'shared', 'data');
 
-/** Each byte minus the PNG Paeth predictor of its left, upper and upper-left neighbours (mod 256). */
+/** The PNG Paeth predictor of byte `i` of a `side`-wide image: its left, upper or upper-left neighbour in `pixels`. */
+function predicted(pixels: Uint8Array, i: number, side: number): number {
+  const x = i % side;
+  const a = x > 0 ? (pixels[i - 1] as number) : 0;
+  const b = i >= side ? (pixels[i - side] as number) : 0;
+  const c = x > 0 && i >= side ? (pixels[i - side - 1] as number) : 0;
+  const p = a + b - c;
+  const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/** Each byte minus its Paeth predictor (mod 256): what deflate is given. */
 function paeth(pixels: Uint8Array, side: number): Uint8Array {
   const out = new Uint8Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) {
-    const x = i % side;
-    const a = x > 0 ? (pixels[i - 1] as number) : 0;
-    const b = i >= side ? (pixels[i - side] as number) : 0;
-    const c = x > 0 && i >= side ? (pixels[i - side - 1] as number) : 0;
-    const p = a + b - c;
-    const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
-    out[i] = ((pixels[i] as number) - (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 255;
-  }
+  for (let i = 0; i < pixels.length; i++) out[i] = ((pixels[i] as number) - predicted(pixels, i, side)) & 255;
   return out;
 }
 
+/** The pixels back: each residual plus the predictor of the pixels restored before it. */
 function unpaeth(residual: Uint8Array, side: number): Uint8Array {
   const out = new Uint8Array(residual.length);
-  for (let i = 0; i < residual.length; i++) {
-    const x = i % side;
-    const a = x > 0 ? (out[i - 1] as number) : 0;
-    const b = i >= side ? (out[i - side] as number) : 0;
-    const c = x > 0 && i >= side ? (out[i - side - 1] as number) : 0;
-    const p = a + b - c;
-    const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
-    out[i] = ((residual[i] as number) + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 255;
-  }
+  for (let i = 0; i < residual.length; i++) out[i] = ((residual[i] as number) + predicted(out, i, side)) & 255;
   return out;
 }
 
