@@ -6,12 +6,13 @@
  */
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Project } from '../../../src-main/project/project';
+import { PLANNER_STATISTICS_EVERY_MS, Project } from '../../../src-main/project/project';
 import { projectDbPath } from '../../../src-main/project/project-db';
 import { imageFolder } from '../../support/image-folder';
 
 const opened: Project[] = [];
 afterEach(async () => {
+  vi.useRealTimers();
   for (const project of opened.splice(0)) await project.close();
 });
 
@@ -66,6 +67,21 @@ describe('planner statistics', () => {
     open(root, false);
     expect(analysedRows(root).images).toBeGreaterThan(2000);
     expect(analysedRows(root).labels).toBe(30);
+  });
+
+  it('are refreshed every few hours while the project stays open', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const root = await imageFolder(3);
+    const project = open(root, true);
+    await project.rescan();
+    const ids = addImageRows(project, 3000);
+    project.setLabels(ids.slice(0, 40), project.classes.create('ant', undefined).id);
+    project.images.order({ kind: 'labeled' });
+    expect(analysedRows(root)).toMatchObject({ images: 3 });
+    expect(analysedRows(root).labels).toBeUndefined();
+    vi.advanceTimersByTime(PLANNER_STATISTICS_EVERY_MS);
+    expect(analysedRows(root).images).toBeGreaterThan(2000);
+    expect(analysedRows(root).labels).toBe(40);
   });
 
   it('let the "Labeled" order look up the few labeled images, not walk every image', async () => {
