@@ -90,14 +90,20 @@ export function configureConnection(db: Database.Database): void {
  * statistics live in the file, so the writer and reader threads' connections and the engine's
  * read-only ones use them from their next open; a read-only connection could not store them,
  * and a thread's optimize would queue for the write lock behind the host's writes.
- * Statistics only steer the planner: one that cannot be gathered (the write lock held by
- * another process past the busy timeout) leaves the project as it was, so it is not an error.
+ * It never waits for another connection's write (a writer thread's bulk label or a version's
+ * predictions, seconds at 100,000 images: the host's main thread would stall that long): when
+ * the write lock is taken the statistics stay as they were until the next scan, interval, close
+ * or open. They only steer the planner, so that is not an error.
  */
 export function refreshPlannerStatistics(db: Database.Database, tables: 'all-tables' | 'used-tables'): void {
+  const wait = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
   try {
     db.pragma(tables === 'all-tables' ? 'optimize = 0x10002' : 'optimize');
   } catch {
-    // kept as they were; the next open or scan tries again
+    // SQLITE_BUSY: kept as they were
+  } finally {
+    db.pragma(`busy_timeout = ${wait}`);
   }
 }
 

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PLANNER_STATISTICS_EVERY_MS, Project } from '../../../src-main/project/project';
-import { projectDbPath } from '../../../src-main/project/project-db';
+import { projectDbPath, refreshPlannerStatistics } from '../../../src-main/project/project-db';
 import { imageFolder } from '../../support/image-folder';
 
 const opened: Project[] = [];
@@ -82,6 +82,26 @@ describe('planner statistics', () => {
     vi.advanceTimersByTime(PLANNER_STATISTICS_EVERY_MS);
     expect(analysedRows(root).images).toBeGreaterThan(2000);
     expect(analysedRows(root).labels).toBe(40);
+  });
+
+  it('never wait for another connection holding the write lock: kept as they were until the next refresh', async () => {
+    const root = await imageFolder(3);
+    const project = open(root, true);
+    await project.rescan();
+    addImageRows(project, 3000);
+    project.images.order({ kind: 'all' });
+    const writer = new Database(projectDbPath(root));
+    try {
+      writer.exec('BEGIN IMMEDIATE'); // as a writer thread holds it through a large write
+      refreshPlannerStatistics(project.db, 'used-tables');
+      expect(analysedRows(root).images).toBe(3);
+      expect(project.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+      writer.exec('COMMIT');
+    } finally {
+      writer.close();
+    }
+    refreshPlannerStatistics(project.db, 'used-tables');
+    expect(analysedRows(root).images).toBeGreaterThan(2000);
   });
 
   it('let the "Labeled" order look up the few labeled images, not walk every image', async () => {
