@@ -103,22 +103,6 @@ function rendition(source: MediaSource, file: Promise<string>, hash: string, edg
   });
 }
 
-/**
- * The ids among `ids` whose thumbnail is cached, i.e. answered from a small file without a
- * decode (made by the perceptual pass after feature extraction, a visit to the gallery or a
- * rendition). A synchronous check of each file: a few microseconds, never behind the decodes
- * that fill the thread pool.
- */
-export function cachedThumbnails(source: MediaSource, ids: readonly number[]): number[] {
-  return ids.filter((id) => {
-    try {
-      return existsSync(thumbnailFile(source.adminDir, source.locate(id).hash));
-    } catch {
-      return false; // an image that is gone has no thumbnail to show
-    }
-  });
-}
-
 /** Forget the embedded thumbnails found (tests). */
 export function forgetEmbeddedThumbnails(): void {
   embeddedKept.clear();
@@ -164,24 +148,65 @@ async function embeddedThumbnail(source: MediaSource, located: ReturnType<MediaS
 /** Time a question may spend reading files for embedded thumbnails (on the host's main thread); the rest wait for the next question. */
 export const EMBEDDED_CHECK_BUDGET_MS = 20;
 
+type Located = ReturnType<MediaSource['locate']>;
+
+/** `source.locate(id)`, or null for an image that is gone (it has no thumbnail to show). */
+function locatedOrNull(source: MediaSource, id: number): Located | null {
+  try {
+    return source.locate(id);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The ids among `ids` (in priority order) whose file carries a usable embedded thumbnail. Files
  * not read before are read while the question has spent less than `budgetMs`; the others are
  * left out this time (the label view asks again about the images still without a thumbnail).
  */
-export async function embeddedThumbnails(source: MediaSource, ids: readonly number[], budgetMs = EMBEDDED_CHECK_BUDGET_MS): Promise<number[]> {
+export function embeddedThumbnails(source: MediaSource, ids: readonly number[], budgetMs = EMBEDDED_CHECK_BUDGET_MS): Promise<number[]> {
+  return embeddedAmong(
+    source,
+    ids.flatMap((id) => {
+      const located = locatedOrNull(source, id);
+      return located ? [{ id, located }] : [];
+    }),
+    budgetMs,
+  );
+}
+
+async function embeddedAmong(source: MediaSource, images: readonly { id: number; located: Located }[], budgetMs: number): Promise<number[]> {
   const started = performance.now();
   const found: number[] = [];
-  for (const id of ids) {
+  for (const { id, located } of images) {
+    if (!embeddedKept.has(located.hash) && performance.now() - started >= budgetMs) continue;
     try {
-      const located = source.locate(id);
-      if (!embeddedKept.has(located.hash) && performance.now() - started >= budgetMs) continue;
       if (await embeddedThumbnail(source, located)) found.push(id);
     } catch {
-      // an image that is gone has no thumbnail to show
+      // a file that is gone has no thumbnail to show
     }
   }
   return found;
+}
+
+/**
+ * What the label view can paint at once for `ids` (in priority order), each image located once:
+ * `ids`, those whose gallery thumbnail is cached, i.e. answered from a small file without a
+ * decode (made by the perceptual pass after feature extraction, a visit to the gallery or a
+ * rendition; a synchronous check of each file: a few microseconds, never behind the decodes
+ * that fill the thread pool); `embedded`, of the others, those whose file carries a usable
+ * embedded thumbnail (as embeddedThumbnails, within `budgetMs`).
+ */
+export async function paintableThumbnails(source: MediaSource, ids: readonly number[], budgetMs = EMBEDDED_CHECK_BUDGET_MS): Promise<{ ids: number[]; embedded: number[] }> {
+  const cached: number[] = [];
+  const uncached: { id: number; located: Located }[] = [];
+  for (const id of ids) {
+    const located = locatedOrNull(source, id);
+    if (!located) continue;
+    if (existsSync(thumbnailFile(source.adminDir, located.hash))) cached.push(id);
+    else uncached.push({ id, located });
+  }
+  return { ids: cached, embedded: await embeddedAmong(source, uncached, budgetMs) };
 }
 
 /** The rendition edge a variant names, or null for 'full' and 'thumb'. */

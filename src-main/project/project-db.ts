@@ -77,6 +77,36 @@ export function configureConnection(db: Database.Database): void {
   db.pragma('busy_timeout = 5000');
 }
 
+/**
+ * The query planner's statistics (sqlite_stat1), kept as SQLite recommends for a database an
+ * application owns (https://sqlite.org/pragma.html#pragma_optimize, SQLite 3.46 and later):
+ * - `'all-tables'` when the host's long-lived connection opens: `PRAGMA optimize=0x10002`
+ *   analyses every table whose statistics are missing or stale (a project from before had none);
+ * - `'used-tables'` after a scan (the images table may have grown from nothing to 100,000 rows)
+ *   and before the connection closes: `PRAGMA optimize` analyses the tables this connection's
+ *   queries used whose size changed much since they were analysed; usually nothing.
+ * Either way SQLite bounds each ANALYZE itself (a temporary analysis_limit), so a large project
+ * costs milliseconds (bench/db-statistics.bench.ts). Only the host's connection runs it: the
+ * statistics live in the file, so the writer and reader threads' connections and the engine's
+ * read-only ones use them from their next open; a read-only connection could not store them,
+ * and a thread's optimize would queue for the write lock behind the host's writes.
+ * It never waits for another connection's write (a writer thread's bulk label or a version's
+ * predictions, seconds at 100,000 images: the host's main thread would stall that long): when
+ * the write lock is taken the statistics stay as they were until the next scan, interval, close
+ * or open. They only steer the planner, so that is not an error.
+ */
+export function refreshPlannerStatistics(db: Database.Database, tables: 'all-tables' | 'used-tables'): void {
+  const wait = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.pragma(tables === 'all-tables' ? 'optimize = 0x10002' : 'optimize');
+  } catch {
+    // SQLITE_BUSY: kept as they were
+  } finally {
+    db.pragma(`busy_timeout = ${wait}`);
+  }
+}
+
 export function openProjectDb(root: string, create: boolean): OpenedProjectDb {
   const adminDir = path.join(root, ADMIN_DIR);
   const dbFile = projectDbPath(root);
@@ -115,6 +145,7 @@ export function openProjectDb(root: string, create: boolean): OpenedProjectDb {
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw damaged(dbFile, String(check));
     migrate(db);
+    refreshPlannerStatistics(db, 'all-tables');
     return { db, adminDir, lock, created: !exists };
   } catch (error) {
     db?.close();

@@ -12,7 +12,7 @@ import { applyLabelOperation, startLabelWriter, type LabelOperation } from './la
 import { LabelStore } from './label-store';
 import type { WriterThread } from './writer-thread';
 import { schemaVersion } from './migrations';
-import { openProjectDb, projectDbPath } from './project-db';
+import { openProjectDb, projectDbPath, refreshPlannerStatistics } from './project-db';
 import type { ProjectLock } from './project-lock';
 import { scanProject, type ScanProgress } from './scan-project';
 import { WalGuard } from './wal-guard';
@@ -35,6 +35,9 @@ export function currentActor(): string {
  */
 export const BULK_LABEL_IMAGES = 2000;
 
+/** How often an open project's planner statistics are refreshed (project-db.ts: SQLite advises every few hours). */
+export const PLANNER_STATISTICS_EVERY_MS = 2 * 60 * 60 * 1000;
+
 type LabelResult<O extends LabelOperation> = O['kind'] extends 'undo' | 'redo' ? LabelAction | null : LabelAction;
 
 export class Project implements MediaSource {
@@ -54,6 +57,8 @@ export class Project implements MediaSource {
   private presentImages: number | null = null;
   private readonly closing = new AbortController();
   private closed = false;
+  /** Labels, predictions and rounds grow while the project is open (scans refresh the statistics themselves). */
+  private readonly statistics = setInterval(() => refreshPlannerStatistics(this.db, 'used-tables'), PLANNER_STATISTICS_EVERY_MS).unref();
 
   private constructor(
     readonly root: string,
@@ -113,6 +118,8 @@ export class Project implements MediaSource {
       this.scanning = scanProject(this.root, this.images, onProgress, this.closing.signal).finally(() => {
         this.scanning = null;
         this.presentImages = null;
+        // A first scan takes the images table from nothing to all of them: the plans need to know.
+        refreshPlannerStatistics(this.db, 'used-tables');
       });
     }
     return this.scanning;
@@ -203,6 +210,8 @@ export class Project implements MediaSource {
     await this.labelWritesSettled();
     await this.labelWriter?.close();
     await this.orders.close();
+    clearInterval(this.statistics);
+    refreshPlannerStatistics(this.db, 'used-tables');
     this.wal.checkpoint();
     this.wal.dispose();
     this.db.close();

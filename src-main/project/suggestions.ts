@@ -13,13 +13,29 @@ import type { Suggestion } from '../../src-shared/contract';
 export const LIVE_CLASS_IDS = '(SELECT id FROM classes WHERE deleted_at IS NULL)';
 const NOT_EVALUATION = 'NOT EXISTS (SELECT 1 FROM evaluation_images sg_e WHERE sg_e.image_id = i.id)';
 
+const IMPORTED_JOIN = `LEFT JOIN imported_suggestions sg_i ON sg_i.image_id = i.id AND sg_i.class_id IN ${LIVE_CLASS_IDS} AND ${NOT_EVALUATION}`;
+const IMPORTED_COLUMNS = 'sg_i.class_id AS imported, sg_i.probability AS imported_probability';
+
 /** Joins on an image aliased `i`; their columns are SUGGESTION_COLUMNS (aliases chosen not to clash with a query's own). */
 export const SUGGESTION_JOINS = `
-  LEFT JOIN imported_suggestions sg_i ON sg_i.image_id = i.id AND sg_i.class_id IN ${LIVE_CLASS_IDS} AND ${NOT_EVALUATION}
+  ${IMPORTED_JOIN}
   LEFT JOIN predictions sg_p ON sg_p.image_id = i.id AND sg_p.class_id IN ${LIVE_CLASS_IDS} AND ${NOT_EVALUATION}`;
 
-export const SUGGESTION_COLUMNS =
-  'sg_i.class_id AS imported, sg_i.probability AS imported_probability, sg_p.class_id AS predicted, sg_p.probability AS predicted_probability';
+export const SUGGESTION_COLUMNS = `${IMPORTED_COLUMNS}, sg_p.class_id AS predicted, sg_p.probability AS predicted_probability`;
+
+/**
+ * SUGGESTION_JOINS and SUGGESTION_COLUMNS for a query that already joins the image's prediction
+ * of a live class, evaluation images included, as `prediction` (the gallery's prediction sorts
+ * and filter): the model's suggestion is that row unless the image is an evaluation image, so
+ * predictions is not joined a second time.
+ */
+export function suggestionBeside(prediction: string): { joins: string; columns: string } {
+  const model = (column: string): string => `CASE WHEN sg_x.image_id IS NULL THEN ${prediction}.${column} END`;
+  return {
+    joins: `${IMPORTED_JOIN} LEFT JOIN evaluation_images sg_x ON sg_x.image_id = i.id`,
+    columns: `${IMPORTED_COLUMNS}, ${model('class_id')} AS predicted, ${model('probability')} AS predicted_probability`,
+  };
+}
 
 export interface SuggestionRow {
   imported: number | null;

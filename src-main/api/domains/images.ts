@@ -1,6 +1,6 @@
 /** Handlers of the images domain. */
 import type { imagesRequests } from '../../../src-shared/requests/images';
-import { cachedThumbnails, embeddedThumbnails } from '../../media/image-media';
+import { paintableThumbnails } from '../../media/image-media';
 import { MediaWarmer } from '../../media/media-warmer';
 import type { Project } from '../../project/project';
 import type { Workspace } from '../workspace';
@@ -22,11 +22,6 @@ export function imagesHandlers(ws: Workspace): HandlersOf<typeof imagesRequests>
       const w = warmer(project());
       return { queued: w.want(ids, variant), pending: w.pending };
     },
-    'images:thumbnailsCached': async ({ ids }) => {
-      const p = project();
-      const cached = cachedThumbnails(p, ids);
-      const known = new Set(cached);
-      return { ids: cached, embedded: await embeddedThumbnails(p, ids.filter((id) => !known.has(id))) };
-    },
+    'images:thumbnailsCached': ({ ids }) => paintableThumbnails(project(), ids),
   };
 }

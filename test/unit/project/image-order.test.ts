@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Project, currentActor } from '../../../src-main/project/project';
 import { ImageOrders } from '../../../src-main/project/image-order';
 import { projectDbPath } from '../../../src-main/project/project-db';
@@ -135,5 +135,42 @@ describe('gallery pages from kept orders', () => {
     } finally {
       await small.close();
     }
+  });
+
+  it('read the prediction once in an OFFSET page that sorts or filters by it; an evaluation image sorts by its prediction and shows no suggestion', async () => {
+    const { project, ids, ant, bee } = await setup();
+    const evaluation = ids[12]!; // predicted bee at 0.5, in the evaluation set
+    const prepared: string[] = [];
+    const prepare = project.db.prepare.bind(project.db);
+    vi.spyOn(project.db, 'prepare').mockImplementation((sql: string) => {
+      prepared.push(sql);
+      return prepare(sql);
+    });
+    const cases: [ImageFilter, ImageSort][] = [
+      [{ kind: 'all' }, { key: 'prediction', descending: false }],
+      [{ kind: 'all' }, { key: 'confidence', descending: true }],
+      [{ kind: 'unlabeled' }, { key: 'confidence', descending: false }],
+      [{ kind: 'predicted', classId: bee.id }, { key: 'name', descending: false }],
+    ];
+    for (const [filter, sort] of cases) {
+      prepared.length = 0;
+      const page = project.images.list(filter, 0, 100, sort);
+      const sql = prepared.find((text) => text.includes('OFFSET')) ?? '';
+      expect(sql.match(/JOIN predictions\b/g), `${filter.kind} ${sort.key}`).toHaveLength(1);
+      const shown = page.items.find((item) => item.id === evaluation);
+      expect(shown, `${filter.kind} ${sort.key}`).toBeDefined();
+      expect(shown!.suggestion).toBeNull();
+      // Among the predicted images, not with the unpredicted ones at the end.
+      expect(page.items.findIndex((item) => item.id === evaluation)).toBeLessThan(page.items.length - 5);
+      // The other unlabeled predicted images keep the model's suggestion.
+      const other = page.items.find((item) => item.id === ids[14]);
+      if (other) expect(other.suggestion).toEqual({ classId: bee.id, probability: 0.9, source: 'model' });
+    }
+    // A deleted class's prediction is no suggestion and sorts with the unpredicted images.
+    project.deleteClass(ant.id);
+    const page = project.images.list({ kind: 'all' }, 0, 100, { key: 'prediction', descending: false });
+    const antPredicted = ids[13]!;
+    expect(page.items.find((item) => item.id === antPredicted)!.suggestion).toBeNull();
+    expect(page.items.findIndex((item) => item.id === antPredicted)).toBeGreaterThanOrEqual(page.items.filter((item) => item.suggestion !== null || item.id === evaluation).length);
   });
 });
