@@ -164,24 +164,36 @@ async function embeddedThumbnail(source: MediaSource, located: ReturnType<MediaS
 /** Time a question may spend reading files for embedded thumbnails (on the host's main thread); the rest wait for the next question. */
 export const EMBEDDED_CHECK_BUDGET_MS = 20;
 
+/** What a question about embedded thumbnails learned: which ids have one, and which were left for a later question. */
+export interface EmbeddedAnswer {
+  embedded: number[];
+  unchecked: number[];
+}
+
 /**
  * The ids among `ids` (in priority order) whose file carries a usable embedded thumbnail. Files
- * not read before are read while the question has spent less than `budgetMs`; the others are
- * left out this time (the label view asks again about the images still without a thumbnail).
+ * not read before are read while the question has spent less than `budgetMs` (on the host's main
+ * thread: a page of uncached files is read in bounded chunks, one question each); the others are
+ * `unchecked`, for the next question.
  */
-export async function embeddedThumbnails(source: MediaSource, ids: readonly number[], budgetMs = EMBEDDED_CHECK_BUDGET_MS): Promise<number[]> {
+export async function embeddedThumbnails(source: MediaSource, ids: readonly number[], budgetMs = EMBEDDED_CHECK_BUDGET_MS): Promise<EmbeddedAnswer> {
   const started = performance.now();
-  const found: number[] = [];
+  const embedded: number[] = [];
+  const unchecked: number[] = [];
   for (const id of ids) {
     try {
       const located = source.locate(id);
-      if (!embeddedKept.has(located.hash) && performance.now() - started >= budgetMs) continue;
-      if (await embeddedThumbnail(source, located)) found.push(id);
+      // Only an unknown JPEG costs a read (a PNG has no EXIF thumbnail: no read, never left over).
+      if (located.format === 'jpeg' && !embeddedKept.has(located.hash) && performance.now() - started >= budgetMs) {
+        unchecked.push(id);
+        continue;
+      }
+      if (await embeddedThumbnail(source, located)) embedded.push(id);
     } catch {
       // an image that is gone has no thumbnail to show
     }
   }
-  return found;
+  return { embedded, unchecked };
 }
 
 /** The rendition edge a variant names, or null for 'full' and 'thumb'. */

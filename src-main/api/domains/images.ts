@@ -26,7 +26,7 @@ export function imagesHandlers(ws: Workspace): HandlersOf<typeof imagesRequests>
       const p = project();
       const cached = cachedThumbnails(p, ids);
       const known = new Set(cached);
-      return { ids: cached, embedded: await embeddedThumbnails(p, ids.filter((id) => !known.has(id))) };
+      return { ids: cached, ...(await embeddedThumbnails(p, ids.filter((id) => !known.has(id)))) };
     },
   };
 }
