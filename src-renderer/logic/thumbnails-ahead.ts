@@ -17,7 +17,8 @@
  *   decodes.
  * Which ones are cached (and which have an embedded one) is asked in batches (one question at a
  * time; an unknown current image is asked about without waiting for a batch, and right after a
- * question already out); an image whose thumbnail was not cached is asked about again after
+ * question already out; the files the host left unread, within its time budget, right after the
+ * answer); an image whose thumbnail was not cached is asked about again after
  * RECHECK_MS (the back end renders ahead meanwhile), also when the labeler has not moved since.
  */
 export const RECHECK_MS = 1000;
@@ -47,7 +48,7 @@ export class ThumbnailsAhead {
 
   constructor(
     /** The ids among `ids` whose thumbnail the back end has cached, and among the others those with an embedded thumbnail. */
-    private readonly ask: (ids: number[]) => Promise<{ cached: number[]; embedded: number[] }>,
+    private readonly ask: (ids: number[]) => Promise<{ cached: number[]; embedded: number[]; unchecked?: number[] }>,
     /** Load and decode the thumbnails of `thumbnails` and the embedded thumbnails of `embedded` (in priority order), and no others. */
     private readonly load: (thumbnails: number[], embedded: number[]) => void,
     private readonly now: () => number = () => performance.now(),
@@ -108,17 +109,22 @@ export class ThumbnailsAhead {
     return current !== null && !this.#cached.has(current) && !this.#embedded.has(current) && !this.#missing.has(current);
   }
 
-  #askIfDue(): void {
+  /** `force`: ask about the unknown ones now, however few (the host left some unread). */
+  #askIfDue(force = false): void {
     if (this.#asking) return;
     const now = this.now();
     const unknown = this.#asked()
       .filter((id) => !this.#cached.has(id) && now - (this.#missing.get(id) ?? -Infinity) >= RECHECK_MS)
       .slice(0, ASK_MAX);
-    if (unknown.length === 0 || (unknown.length < ASK_BATCH && now - this.#lastAsk < RECHECK_MS && !this.#currentUnknown())) return;
+    const due = unknown.length >= ASK_BATCH || now - this.#lastAsk >= RECHECK_MS;
+    if (unknown.length === 0 || (!due && !force && !this.#currentUnknown())) return;
     this.#asking = true;
-    this.#lastAsk = now;
+    // A question asked for the image on screen alone does not hold back the next batch (the list
+    // ahead may fill right after: the view opening while its list loads).
+    if (due) this.#lastAsk = now;
     const generation = this.#generation;
-    const asked = ({ cached, embedded }: { cached: readonly number[]; embedded: readonly number[] }): void => {
+    let left = false;
+    const asked = ({ cached, embedded, unchecked = [] }: { cached: readonly number[]; embedded: readonly number[]; unchecked?: readonly number[] }): void => {
       if (generation !== this.#generation) return;
       if (this.#cached.size + this.#missing.size > KNOWN_MAX) {
         this.#cached.clear();
@@ -128,7 +134,11 @@ export class ThumbnailsAhead {
       for (const id of embedded) this.#embedded.add(id);
       if (embedded.length > 0) this.found(embedded);
       const found = new Set(cached);
+      // Files the host had no time to read this time: asked about again right after, not in RECHECK_MS.
+      const later = new Set(unchecked.length < unknown.length ? unchecked : []);
+      left = later.size > 0;
       for (const id of unknown) {
+        if (later.has(id)) continue;
         if (found.has(id)) {
           this.#cached.add(id);
           this.#missing.delete(id);
@@ -140,9 +150,10 @@ export class ThumbnailsAhead {
       .finally(() => {
         this.#asking = false;
         this.#load();
-        // The labeler moved on to an image not asked about while this question was out.
-        if (generation === this.#generation && this.#currentUnknown()) {
-          this.#askIfDue();
+        // The labeler moved on to an image not asked about while this question was out, or the
+        // host left files unread: ask again now.
+        if (generation === this.#generation && (this.#currentUnknown() || left)) {
+          this.#askIfDue(left);
           return;
         }
         // Missing ones are asked about again after RECHECK_MS even if the labeler does not move

@@ -43,7 +43,7 @@ export const embeddedPrefetcher = new ImagePrefetcher(browserLoader, 20);
 /** Told which images have an embedded thumbnail, as the answers come (the view on one of them shows it). */
 const embeddedListeners = new Set<(ids: readonly number[]) => void>();
 const thumbnailsAhead = new ThumbnailsAhead(
-  (ids) => call('images:thumbnailsCached', { ids }).then((answer) => ({ cached: answer.ids, embedded: answer.embedded })),
+  (ids) => call('images:thumbnailsCached', { ids }).then((answer) => ({ cached: answer.ids, embedded: answer.embedded, unchecked: answer.unchecked })),
   (thumbnails, embedded) => {
     thumbnailPrefetcher.want(thumbnails.map(thumbUrl));
     embeddedPrefetcher.want(embedded.map(embeddedUrl));

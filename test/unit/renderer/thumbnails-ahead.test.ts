@@ -171,4 +171,22 @@ describe('thumbnails decoded ahead of the labeler', () => {
     t.ahead.show([], range(1, 21));
     expect(t.questions).toHaveLength(1);
   });
+
+  it('asks again right after an answer about the files the host left unread (its time budget), not a second later', async () => {
+    const questions: { ids: number[]; resolve: (answer: { cached: number[]; embedded: number[]; unchecked: number[] }) => void }[] = [];
+    const ahead = new ThumbnailsAhead(
+      (ids) => new Promise((resolve) => questions.push({ ids, resolve })),
+      () => undefined,
+      () => 0,
+      () => undefined,
+    );
+    ahead.show([], [2, 3, 4], 1);
+    questions[0]!.resolve({ cached: [], embedded: [1], unchecked: [2, 3, 4] });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(questions.map((q) => q.ids)).toEqual([[1, 2, 3, 4], [2, 3, 4]]);
+    questions[1]!.resolve({ cached: [], embedded: [2, 4], unchecked: [] });
+    await new Promise((r) => setTimeout(r, 0));
+    expect([1, 2, 3, 4].map((id) => ahead.hasEmbedded(id))).toEqual([true, true, false, true]);
+    expect(questions).toHaveLength(2);
+  });
 });
