@@ -4,52 +4,20 @@
  * shown again with nothing new, it reloads nothing. The stores run against the real handlers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatch } from '../../../src-main/api/dispatch';
-import { createHandlers } from '../../../src-main/api/handlers';
-import { Workspace } from '../../../src-main/api/workspace';
-import { useBridge } from '../../../src-renderer/api/bridge';
+import type { Workspace } from '../../../src-main/api/workspace';
 import { showView } from '../../../src-renderer/orchestration/navigation';
 import { openProject, refreshesIdle, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
 import { gallery } from '../../../src-renderer/stores/gallery.svelte';
 import { ui } from '../../../src-renderer/stores/ui.svelte';
-import type { Channel, EventName, Events, RawApi } from '../../../src-shared/contract';
-import { FakeEngine } from '../../support/fake-engine';
-import { imageFolder, tempDir } from '../../support/image-folder';
+import type { Channel } from '../../../src-shared/contract';
+import { imageFolder } from '../../support/image-folder';
+import { bridgedWorkspace, until } from '../../support/renderer-in-process';
 
 const sent: Channel[] = [];
 let ws: Workspace;
 let unwire: () => void;
 /** Events delivered to the page so far (each asynchronously, as the shells do). */
 let delivered = 0;
-
-async function until<T>(probe: () => T | null | undefined | false): Promise<T> {
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
-function inProcessApi(workspace: Workspace): RawApi {
-  const handlers = createHandlers(workspace);
-  const on = <E extends EventName>(event: E, listener: (payload: Events[E]) => void): (() => void) =>
-    workspace.events.subscribe((name, payload) => {
-      if ((name as EventName) !== event) return;
-      queueMicrotask(() => {
-        listener(structuredClone(payload) as Events[E]);
-        delivered++;
-      });
-    });
-  return new Proxy({} as RawApi, {
-    get: (_target, key) => {
-      if (key === 'on') return on;
-      return (args: unknown) => {
-        sent.push(key as Channel);
-        return dispatch(handlers, key, structuredClone(args)).then((result) => structuredClone(result));
-      };
-    },
-  });
-}
 
 /** The back end announces `change`; resolves once the page has handled it and its refreshes ran. */
 async function announce(change: 'model' | 'evaluation'): Promise<void> {
@@ -63,8 +31,7 @@ const lists = (): number => sent.filter((c) => c === 'images:list').length;
 
 beforeAll(async () => {
   const root = await imageFolder(6);
-  ws = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {}, createEngine: () => new FakeEngine() });
-  useBridge({ raw: inProcessApi(ws), kind: 'web', mediaUrl: () => '', onStatus: () => () => undefined });
+  ws = bridgedWorkspace(sent, () => delivered++);
   unwire = wireEvents();
   await openProject(root, true);
   await ws.rescan();
