@@ -159,12 +159,19 @@ function locatedOrNull(source: MediaSource, id: number): Located | null {
   }
 }
 
+/** What a question about embedded thumbnails learned: which ids have one, and which were left for a later question. */
+export interface EmbeddedAnswer {
+  embedded: number[];
+  unchecked: number[];
+}
+
 /**
  * The ids among `ids` (in priority order) whose file carries a usable embedded thumbnail. Files
- * not read before are read while the question has spent less than `budgetMs`; the others are
- * left out this time (the label view asks again about the images still without a thumbnail).
+ * not read before are read while the question has spent less than `budgetMs` (on the host's main
+ * thread: a page of uncached files is read in bounded chunks, one question each); the others are
+ * `unchecked`, for the next question.
  */
-export function embeddedThumbnails(source: MediaSource, ids: readonly number[], budgetMs = EMBEDDED_CHECK_BUDGET_MS): Promise<number[]> {
+export function embeddedThumbnails(source: MediaSource, ids: readonly number[], budgetMs = EMBEDDED_CHECK_BUDGET_MS): Promise<EmbeddedAnswer> {
   return embeddedAmong(
     source,
     ids.flatMap((id) => {
@@ -175,29 +182,34 @@ export function embeddedThumbnails(source: MediaSource, ids: readonly number[], 
   );
 }
 
-async function embeddedAmong(source: MediaSource, images: readonly { id: number; located: Located }[], budgetMs: number): Promise<number[]> {
+async function embeddedAmong(source: MediaSource, images: readonly { id: number; located: Located }[], budgetMs: number): Promise<EmbeddedAnswer> {
   const started = performance.now();
-  const found: number[] = [];
+  const embedded: number[] = [];
+  const unchecked: number[] = [];
   for (const { id, located } of images) {
-    if (!embeddedKept.has(located.hash) && performance.now() - started >= budgetMs) continue;
+    // Only an unknown JPEG costs a read (a PNG has no EXIF thumbnail: no read, never left over).
+    if (located.format === 'jpeg' && !embeddedKept.has(located.hash) && performance.now() - started >= budgetMs) {
+      unchecked.push(id);
+      continue;
+    }
     try {
-      if (await embeddedThumbnail(source, located)) found.push(id);
+      if (await embeddedThumbnail(source, located)) embedded.push(id);
     } catch {
       // a file that is gone has no thumbnail to show
     }
   }
-  return found;
+  return { embedded, unchecked };
 }
 
 /**
- * What the label view can paint at once for `ids` (in priority order), each image located once:
- * `ids`, those whose gallery thumbnail is cached, i.e. answered from a small file without a
- * decode (made by the perceptual pass after feature extraction, a visit to the gallery or a
- * rendition; a synchronous check of each file: a few microseconds, never behind the decodes
- * that fill the thread pool); `embedded`, of the others, those whose file carries a usable
- * embedded thumbnail (as embeddedThumbnails, within `budgetMs`).
+ * What the label view and the gallery can paint at once for `ids` (in priority order), each
+ * image located once: `ids`, those whose gallery thumbnail is cached, i.e. answered from a small
+ * file without a decode (made by the perceptual pass after feature extraction, a visit to the
+ * gallery or a rendition; a synchronous check of each file: a few microseconds, never behind the
+ * decodes that fill the thread pool); of the others, `embedded` and `unchecked` as
+ * embeddedThumbnails answers them, within `budgetMs`.
  */
-export async function paintableThumbnails(source: MediaSource, ids: readonly number[], budgetMs = EMBEDDED_CHECK_BUDGET_MS): Promise<{ ids: number[]; embedded: number[] }> {
+export async function paintableThumbnails(source: MediaSource, ids: readonly number[], budgetMs = EMBEDDED_CHECK_BUDGET_MS): Promise<{ ids: number[] } & EmbeddedAnswer> {
   const cached: number[] = [];
   const uncached: { id: number; located: Located }[] = [];
   for (const id of ids) {
@@ -206,7 +218,7 @@ export async function paintableThumbnails(source: MediaSource, ids: readonly num
     if (existsSync(thumbnailFile(source.adminDir, located.hash))) cached.push(id);
     else uncached.push({ id, located });
   }
-  return { ids: cached, embedded: await embeddedAmong(source, uncached, budgetMs) };
+  return { ids: cached, ...(await embeddedAmong(source, uncached, budgetMs)) };
 }
 
 /** The rendition edge a variant names, or null for 'full' and 'thumb'. */

@@ -32,6 +32,14 @@ export function startLayers(imageId: number, embedded: boolean, decoded: readonl
   return { imageId, embedded, shown: best, firstPaint: best ? { kind: best, prefetched: true } : null };
 }
 
+/**
+ * The back end said image `imageId` has an embedded thumbnail after it came on screen (the first
+ * image of a session is asked about as it shows): its embedded piece may now be mounted.
+ */
+export function embeddedFound(state: ImageLayers, imageId: number): ImageLayers {
+  return imageId !== state.imageId || state.embedded ? state : { ...state, embedded: true };
+}
+
 /** After `layer` of image `imageId` loaded: the same state when it changes nothing. */
 export function layerLoaded(state: ImageLayers, imageId: number, layer: Layer): ImageLayers {
   if (imageId !== state.imageId || rank(layer) <= rank(state.shown) || (layer === 'embedded' && !state.embedded)) return state;

@@ -11,9 +11,15 @@
  *   first bytes, no decode, so a key pressed before any thumbnail or rendition is made (no
  *   feature extraction yet) still shows the next image at once; its thumbnail or rendition
  *   replaces it when ready.
+ * - the image on screen (`current`) too: the first image of a session (the view opening, an image
+ *   opened from the gallery) is asked about at once, first in the question, and the view is told
+ *   (`found`) when it has an embedded thumbnail, so it does not stay blank while its rendition
+ *   decodes.
  * Which ones are cached (and which have an embedded one) is asked in batches (one question at a
- * time); an image whose thumbnail was not cached is asked about again after RECHECK_MS (the back
- * end renders ahead meanwhile), also when the labeler has not moved since.
+ * time; an unknown current image is asked about without waiting for a batch, and right after a
+ * question already out; the files the host left unread, within its time budget, right after the
+ * answer); an image whose thumbnail was not cached is asked about again after
+ * RECHECK_MS (the back end renders ahead meanwhile), also when the labeler has not moved since.
  */
 export const RECHECK_MS = 1000;
 /** Ask sooner than RECHECK_MS once this many images ahead are not known to be cached. */
@@ -35,23 +41,31 @@ export class ThumbnailsAhead {
   #lastAsk = -Infinity;
   #near: readonly number[] = [];
   #ahead: readonly number[] = [];
+  /** The image on screen. */
+  #current: number | null = null;
   /** A recheck of missing thumbnails is scheduled (`later`). */
   #recheckPending = false;
 
   constructor(
     /** The ids among `ids` whose thumbnail the back end has cached, and among the others those with an embedded thumbnail. */
-    private readonly ask: (ids: number[]) => Promise<{ cached: number[]; embedded: number[] }>,
+    private readonly ask: (ids: number[]) => Promise<{ cached: number[]; embedded: number[]; unchecked?: number[] }>,
     /** Load and decode the thumbnails of `thumbnails` and the embedded thumbnails of `embedded` (in priority order), and no others. */
     private readonly load: (thumbnails: number[], embedded: number[]) => void,
     private readonly now: () => number = () => performance.now(),
     /** Run `recheck` after `ms` (the recheck of thumbnails found missing, while the labeler stays put). */
     private readonly later: (recheck: () => void, ms: number) => void = (recheck, ms) => void setTimeout(recheck, ms),
+    /** The back end said these images have an embedded thumbnail (the view on one of them shows it). */
+    private readonly found: (embedded: readonly number[]) => void = () => undefined,
   ) {}
 
-  /** The labeler moved: `near` are the images next to it, `ahead` the list after it (in order). */
-  show(near: readonly number[], ahead: readonly number[]): void {
+  /**
+   * The labeler moved: `current` is the image on screen, `near` the images next to it, `ahead`
+   * the list after it (in order).
+   */
+  show(near: readonly number[], ahead: readonly number[], current: number | null = null): void {
     this.#near = near;
     this.#ahead = ahead;
+    this.#current = current;
     this.#load();
     this.#askIfDue();
   }
@@ -72,24 +86,45 @@ export class ThumbnailsAhead {
     this.#generation++;
   }
 
+  /** The images asked about: the current one first, then the list ahead. */
+  #asked(): number[] {
+    const current = this.#current;
+    return current === null ? [...this.#ahead] : [current, ...this.#ahead.filter((id) => id !== current)];
+  }
+
   #load(): void {
     const near = new Set(this.#near);
-    const all = [...this.#near, ...this.#ahead.filter((id) => !near.has(id))];
+    const current = this.#current === null ? [] : [this.#current];
+    const all = [...current, ...this.#near.filter((id) => id !== this.#current), ...this.#ahead.filter((id) => !near.has(id) && id !== this.#current)];
+    // The current image's thumbnail is the view's to load (it mounts it); its embedded one is loaded here.
     this.load(
-      all.filter((id) => near.has(id) || this.#cached.has(id)),
+      all.filter((id) => id !== this.#current && (near.has(id) || this.#cached.has(id))),
       all.filter((id) => this.#embedded.has(id) && !this.#cached.has(id)),
     );
   }
 
-  #askIfDue(): void {
+  /** Whether the image on screen has not been asked about yet (asked at once, whatever the batch). */
+  #currentUnknown(): boolean {
+    const current = this.#current;
+    return current !== null && !this.#cached.has(current) && !this.#embedded.has(current) && !this.#missing.has(current);
+  }
+
+  /** `force`: ask about the unknown ones now, however few (the host left some unread). */
+  #askIfDue(force = false): void {
     if (this.#asking) return;
     const now = this.now();
-    const unknown = this.#ahead.filter((id) => !this.#cached.has(id) && now - (this.#missing.get(id) ?? -Infinity) >= RECHECK_MS).slice(0, ASK_MAX);
-    if (unknown.length === 0 || (unknown.length < ASK_BATCH && now - this.#lastAsk < RECHECK_MS)) return;
+    const unknown = this.#asked()
+      .filter((id) => !this.#cached.has(id) && now - (this.#missing.get(id) ?? -Infinity) >= RECHECK_MS)
+      .slice(0, ASK_MAX);
+    const due = unknown.length >= ASK_BATCH || now - this.#lastAsk >= RECHECK_MS;
+    if (unknown.length === 0 || (!due && !force && !this.#currentUnknown())) return;
     this.#asking = true;
-    this.#lastAsk = now;
+    // A question asked for the image on screen alone does not hold back the next batch (the list
+    // ahead may fill right after: the view opening while its list loads).
+    if (due) this.#lastAsk = now;
     const generation = this.#generation;
-    const asked = ({ cached, embedded }: { cached: readonly number[]; embedded: readonly number[] }): void => {
+    let left = false;
+    const asked = ({ cached, embedded, unchecked = [] }: { cached: readonly number[]; embedded: readonly number[]; unchecked?: readonly number[] }): void => {
       if (generation !== this.#generation) return;
       if (this.#cached.size + this.#missing.size > KNOWN_MAX) {
         this.#cached.clear();
@@ -97,8 +132,13 @@ export class ThumbnailsAhead {
         this.#embedded.clear();
       }
       for (const id of embedded) this.#embedded.add(id);
+      if (embedded.length > 0) this.found(embedded);
       const found = new Set(cached);
+      // Files the host had no time to read this time: asked about again right after, not in RECHECK_MS.
+      const later = new Set(unchecked.length < unknown.length ? unchecked : []);
+      left = later.size > 0;
       for (const id of unknown) {
+        if (later.has(id)) continue;
         if (found.has(id)) {
           this.#cached.add(id);
           this.#missing.delete(id);
@@ -110,6 +150,12 @@ export class ThumbnailsAhead {
       .finally(() => {
         this.#asking = false;
         this.#load();
+        // The labeler moved on to an image not asked about while this question was out, or the
+        // host left files unread: ask again now.
+        if (generation === this.#generation && (this.#currentUnknown() || left)) {
+          this.#askIfDue(left);
+          return;
+        }
         // Missing ones are asked about again after RECHECK_MS even if the labeler does not move
         // (extraction may finish in the meantime and make every thumbnail).
         if (generation === this.#generation && !this.#recheckPending && this.#ahead.some((id) => !this.#cached.has(id))) {

@@ -36,7 +36,7 @@ export function showView(view: ViewName): void {
   ui.show(view);
   ui.setHelpOpen(false);
   const load = async (): Promise<void> => {
-    if (view === 'gallery' && !gallery.loaded) await gallery.reload();
+    if (view === 'gallery') await gallery.shown();
     if (view === 'history') await Promise.all([history.load(), project.loadUnreadable()]);
     if (view === 'adapt') {
       await Promise.all([engine.refresh(), loop.refresh(), dashboard.load(), engine.models.length === 0 ? engine.loadModels() : Promise.resolve()]);

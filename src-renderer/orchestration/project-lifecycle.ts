@@ -165,8 +165,9 @@ function followRound(round: RoundInfo): void {
 const refreshModel = coalesce(async () => {
   if (!project.summary) return;
   suggestions.clear();
-  // The gallery shows each image's suggestion, and may be filtered or sorted by the prediction.
-  if (gallery.loaded) await gallery.reload();
+  // The gallery shows each image's suggestion, and may be filtered or sorted by the prediction
+  // (reloaded while shown; hidden, once when shown again).
+  await gallery.outdated(ui.view === 'gallery');
   if (ui.view === 'dashboard') await Promise.all([dashboard.load(), duplicates.loadLeakage()]);
 }, 150);
 
@@ -175,7 +176,7 @@ const refreshEvaluation = coalesce(async () => {
   if (ui.view === 'dashboard' || dashboard.data) await dashboard.load();
   if (ui.view === 'dashboard') await duplicates.loadLeakage();
   // Evaluation images show no suggestion (project/suggestions.ts).
-  if (gallery.loaded) await gallery.reload();
+  await gallery.outdated(ui.view === 'gallery');
   if (labeling.source.kind === 'evaluation' && labeling.items.length === 0) await labeling.start({ kind: 'evaluation' });
 }, 150);
 

@@ -1,10 +1,14 @@
 /**
  * The gallery: a filtered, sorted list of any length, loaded by pages around what is shown
- * (a bounded cache), and the multi-selection over the whole filter result.
+ * (a bounded cache), the multi-selection over the whole filter result, and what each tile shows
+ * before its gallery thumbnail exists (logic/tile-thumbnails.ts).
+ * Changes made elsewhere (a new model, new evaluation images) reload it only while it is shown;
+ * hidden, it remembers that it is out of date and reloads once when shown again (`outdated`, `shown`).
  */
 import type { ImageFilter, ImageItem, ImageSort, LabelAction } from '../../src-shared/contract';
 import { call } from '../api/client';
 import { actionChanges, applyLabels, matchesFilter } from '../logic/labeling-sequence';
+import { TileThumbnails, type TileThumbnail } from '../logic/tile-thumbnails';
 import {
   applyClick,
   clickSpan,
@@ -38,6 +42,14 @@ class Gallery {
   #columns = $state(1);
   /** Loaded pages by page number. */
   #pages = $state.raw<ReadonlyMap<number, readonly ImageItem[]>>(new Map());
+  /** The data changed on the back end while the gallery was hidden: reload when shown. */
+  #outdated = false;
+  /** Bumped when something becomes known about the tiles' thumbnails (the tiles re-read). */
+  #thumbnailsKnown = $state(0);
+  readonly #tileThumbnails = new TileThumbnails(
+    (ids) => call('images:thumbnailsCached', { ids }).then((answer) => ({ cached: answer.ids, embedded: answer.embedded, unchecked: answer.unchecked })),
+    () => this.#thumbnailsKnown++,
+  );
 
   get filter() {
     return this.#filter;
@@ -171,8 +183,47 @@ class Gallery {
     return ids;
   }
 
+  /**
+   * The images' data changed on the back end (a new model's suggestions, new evaluation images):
+   * reload now when the gallery is `visible`, else once when it is shown again.
+   */
+  async outdated(visible: boolean): Promise<void> {
+    if (!this.#loaded) return;
+    if (!visible) {
+      this.#outdated = true;
+      return;
+    }
+    this.#outdated = false;
+    await this.reload();
+  }
+
+  /** The gallery is shown: load it the first time, or again if it went out of date while hidden. */
+  async shown(): Promise<void> {
+    if (this.#loaded && !this.#outdated) return;
+    this.#outdated = false;
+    await this.reload();
+  }
+
+  /** What image `id`'s tile shows before its gallery thumbnail: undefined until the back end has said. */
+  tileThumbnail(id: number): TileThumbnail | undefined {
+    void this.#thumbnailsKnown;
+    return this.#tileThumbnails.get(id);
+  }
+
+  /** The tiles shown (those on screen first): learn which have a cached or an embedded thumbnail. */
+  showTiles(ids: readonly number[]): void {
+    this.#tileThumbnails.show(ids);
+  }
+
+  /** A tile's gallery thumbnail loaded (the host has it cached from now on). */
+  tileThumbnailLoaded(id: number): void {
+    this.#tileThumbnails.thumbnailLoaded(id);
+  }
+
   reset(): void {
     this.#generation++;
+    this.#outdated = false;
+    this.#tileThumbnails.clear();
     this.#pending.clear();
     this.#filter = { kind: 'all' };
     this.#sort = { key: 'name', descending: false };

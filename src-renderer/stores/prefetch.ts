@@ -40,20 +40,36 @@ export const thumbnailPrefetcher = new ImagePrefetcher(browserLoader, 20);
  * read of the file's first bytes on the back end): the first paint before any thumbnail exists.
  */
 export const embeddedPrefetcher = new ImagePrefetcher(browserLoader, 20);
+/** Told which images have an embedded thumbnail, as the answers come (the view on one of them shows it). */
+const embeddedListeners = new Set<(ids: readonly number[]) => void>();
 const thumbnailsAhead = new ThumbnailsAhead(
-  (ids) => call('images:thumbnailsCached', { ids }).then((answer) => ({ cached: answer.ids, embedded: answer.embedded })),
+  (ids) => call('images:thumbnailsCached', { ids }).then((answer) => ({ cached: answer.ids, embedded: answer.embedded, unchecked: answer.unchecked })),
   (thumbnails, embedded) => {
     thumbnailPrefetcher.want(thumbnails.map(thumbUrl));
     embeddedPrefetcher.want(embedded.map(embeddedUrl));
+  },
+  undefined,
+  undefined,
+  (ids) => {
+    for (const listener of embeddedListeners) listener(ids);
   },
 );
 
 /** Whether image `id` has an embedded thumbnail to show (as far as the label view has asked). */
 export const hasEmbeddedThumbnail = (id: number): boolean => thumbnailsAhead.hasEmbedded(id);
 
-/** Load the thumbnails of `near` (the images next to the labeler) and of the cached ones among `ahead`. */
-export function prefetchThumbnails(near: readonly number[], ahead: readonly number[]): void {
-  thumbnailsAhead.show(near, ahead);
+/** Call `listener` with the images found to have an embedded thumbnail, from now on; returns the unsubscribe. */
+export function onEmbeddedThumbnails(listener: (ids: readonly number[]) => void): () => void {
+  embeddedListeners.add(listener);
+  return () => embeddedListeners.delete(listener);
+}
+
+/**
+ * Load the thumbnails of `near` (the images next to the labeler) and of the cached ones among
+ * `ahead`; `current` (the image on screen) is asked about at once for an embedded thumbnail.
+ */
+export function prefetchThumbnails(near: readonly number[], ahead: readonly number[], current: number | null): void {
+  thumbnailsAhead.show(near, ahead, current);
 }
 
 /** Images past the labeling position whose thumbnail and rendition the back end renders ahead. */

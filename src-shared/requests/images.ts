@@ -91,7 +91,9 @@ export const imagesRequests = {
   'images:prepare': query(s.object({ ids: s.array(id, { max: 500 }), variant: mediaVariant })).returns<{ queued: number; pending: number }>(),
   /**
    * The ids among these whose thumbnail is cached (served without decoding the original), and
-   * among the others those whose JPEG embeds a usable EXIF thumbnail (variant 'embedded').
+   * among the others those whose JPEG embeds a usable EXIF thumbnail (variant 'embedded'), and
+   * those whose file the host has not read yet (a question reads files for at most ~20 ms on the
+   * host's main thread): ask again about `unchecked`.
    */
-  'images:thumbnailsCached': query(s.object({ ids: s.array(id, { max: 500 }) })).returns<{ ids: number[]; embedded: number[] }>(),
+  'images:thumbnailsCached': query(s.object({ ids: s.array(id, { max: 500 }) })).returns<{ ids: number[]; embedded: number[]; unchecked: number[] }>(),
 } as const;

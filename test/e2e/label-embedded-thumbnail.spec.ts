@@ -1,18 +1,17 @@
 /**
  * Before any thumbnail or rendition exists (no feature extraction yet), a camera JPEG's next
  * image paints as the thumbnail its camera embedded in the EXIF (read from the file's first
- * bytes, oriented as the image), and its rendition replaces it when it arrives. An image
- * without one behaves as before (and the page never asks for one it does not have).
- * Every rendition and cached thumbnail is held here, so nothing else can paint first.
+ * bytes, oriented as the image), and its rendition replaces it when it arrives; so does the first
+ * image the view opens on (asked about as it shows). An image without one behaves as before (and
+ * the page never asks for one it does not have).
+ * Every rendition and thumbnail is held here (and the host's background renders), so nothing else
+ * can paint first.
  */
 import { expect, test } from '@playwright/test';
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
-import { cameraJpeg } from '../support/camera-jpeg';
+import { cameraFolder } from './support/camera-folder';
 import { hostWithImageFolder } from './support/folder-host';
-import { openLabelViewHolding } from './support/label-view';
+import { holdBackgroundRenders, openLabelViewHolding } from './support/label-view';
 import { watchProblems } from './support/page-problems';
 import { ROOT } from './support/paths';
 
@@ -21,22 +20,7 @@ const COUNT = 5;
 const ORIENTATIONS = [1, 6, 1, 1, 1];
 const WITHOUT_THUMBNAIL = 2;
 
-async function cameraFolder(count: number, prefix: string): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
-  for (let i = 0; i < count; i++) {
-    const hue = (i * 83) % 360;
-    // 1500×1000 as stored: larger than the 1280 px rendition, so the rendition is a rendition.
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1500" height="1000">
-      <rect width="100%" height="100%" fill="hsl(${hue},45%,35%)"/>
-      <rect x="0" y="0" width="750" height="500" fill="hsl(${(hue + 180) % 360},70%,60%)"/>
-      <circle cx="1100" cy="650" r="220" fill="hsl(${(hue + 90) % 360},70%,55%)"/></svg>`;
-    const bytes = await cameraJpeg(sharp(Buffer.from(svg)), ORIENTATIONS[i], { withThumbnail: i !== WITHOUT_THUMBNAIL });
-    await fs.writeFile(path.join(dir, `camera-${i}.jpg`), bytes);
-  }
-  return dir;
-}
-
-const setup = hostWithImageFolder(COUNT, 'adma-e2e-embedded-', cameraFolder);
+const setup = hostWithImageFolder(COUNT, 'adma-e2e-embedded-', (count, prefix) => cameraFolder(count, prefix, { orientations: ORIENTATIONS, without: [WITHOUT_THUMBNAIL] }));
 const HELD = /\/media\/\d+\/(screen\d+|thumb)(\?|$)/;
 
 const lastFirstPaint = (page: import('@playwright/test').Page) =>
@@ -47,18 +31,33 @@ const lastFirstPaint = (page: import('@playwright/test').Page) =>
 
 test('label view: a camera JPEG paints its EXIF thumbnail first, oriented, then its rendition', async ({ page }) => {
   const problems = watchProblems(page);
-  // The label view asks which images ahead carry an EXIF thumbnail and prefetches those; image 2
-  // is the first ahead, so the first one fetched is its (the key must not outrun that answer).
-  const prefetched = page.waitForResponse((response) => /\/media\/\d+\/embedded/.test(response.url()) && response.status() === 200);
+  // The label view asks which images (the one shown and those ahead) carry an EXIF thumbnail and
+  // prefetches those: the key below must not outrun those answers (every image but one has one).
+  const prefetched = new Set<string>();
+  page.on('response', (response) => {
+    if (/\/media\/\d+\/embedded/.test(response.url()) && response.status() === 200) prefetched.add(new URL(response.url()).pathname);
+  });
+  await holdBackgroundRenders(page);
   const held = await openLabelViewHolding(page, setup.host.url, setup.folder, COUNT, HELD);
-  await prefetched;
   const position = page.getByTestId('position');
+  const embedded = page.getByTestId('embedded-image');
+
+  // The first image the view opens on (no image before it to have asked ahead): its EXIF
+  // thumbnail, not a blank placeholder, while its rendition and thumbnail are held. The same
+  // question says which images ahead have one (the key below must not outrun its answer).
+  await expect(page.getByTestId('image-path')).toHaveText('camera-0.jpg');
+  await expect(embedded).toHaveClass(/loaded/);
+  await expect(embedded).toHaveAttribute('data-image-id', (await page.getByTestId('current-image').getAttribute('data-image-id')) ?? '');
+  await expect(page.getByTestId('current-image')).not.toHaveClass(/loaded/);
+  await expect(page.getByTestId('image-loading')).toHaveCount(0);
+  expect((await lastFirstPaint(page))?.kind).toBe('embedded');
+  await page.screenshot({ path: path.join(ROOT, 'test-results/e2e/label-embedded-first-image.png') });
+  await expect.poll(() => prefetched.size).toBe(COUNT - 1);
 
   // Image 2 (orientation 6): nothing but its embedded thumbnail can come.
   await page.keyboard.press('1');
   await expect(position).toHaveText(`2 / ${COUNT}`);
   await expect(page.getByTestId('image-path')).toHaveText('camera-1.jpg');
-  const embedded = page.getByTestId('embedded-image');
   await expect(embedded).toHaveClass(/loaded/);
   await expect(page.getByTestId('current-image')).not.toHaveClass(/loaded/);
   await expect(page.getByTestId('image-loading')).toHaveCount(0);

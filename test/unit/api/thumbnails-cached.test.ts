@@ -47,7 +47,7 @@ describe('images:thumbnailsCached', () => {
     const asked = ['camera.jpg', 'gone.jpg', 'cached.jpg', 'plain.png', 'camera-cached.jpg'].map(id);
     const locate = vi.spyOn(project, 'locate');
     const answer = await dispatch(createHandlers(workspace), 'images:thumbnailsCached', { ids: asked }, () => {});
-    expect(answer).toEqual({ ok: true, value: { ids: [id('cached.jpg'), id('camera-cached.jpg')], embedded: [id('camera.jpg')] } });
+    expect(answer).toEqual({ ok: true, value: { ids: [id('cached.jpg'), id('camera-cached.jpg')], embedded: [id('camera.jpg')], unchecked: [] } });
     expect(locate.mock.calls.map(([asked]) => asked).sort()).toEqual([...asked].sort());
   });
 });

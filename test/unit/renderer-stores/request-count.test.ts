@@ -6,32 +6,20 @@
  * one on the back end reaches the label view through events alone: nothing is fetched again.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dispatch } from '../../../src-main/api/dispatch';
-import { createHandlers } from '../../../src-main/api/handlers';
-import { Workspace } from '../../../src-main/api/workspace';
-import { useBridge } from '../../../src-renderer/api/bridge';
+import type { Workspace } from '../../../src-main/api/workspace';
 import { classes } from '../../../src-renderer/stores/classes.svelte';
 import { engine } from '../../../src-renderer/stores/engine.svelte';
 import { labeling } from '../../../src-renderer/stores/labeling.svelte';
 import { loop } from '../../../src-renderer/stores/loop.svelte';
 import { project } from '../../../src-renderer/stores/project.svelte';
 import { openProject, refreshesIdle, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
-import type { Channel, EventName, Events, RawApi } from '../../../src-shared/contract';
-import { FakeEngine } from '../../support/fake-engine';
-import { imageFolder, tempDir } from '../../support/image-folder';
+import type { Channel } from '../../../src-shared/contract';
+import { imageFolder } from '../../support/image-folder';
+import { bridgedWorkspace, until } from '../../support/renderer-in-process';
 
 const sent: Channel[] = [];
 let ws: Workspace;
 let unwire: () => void;
-
-/** Let every pending promise, microtask and immediate run (no clock involved). */
-async function until<T>(probe: () => T | null | undefined | false): Promise<T> {
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 /** Run every timer the stores scheduled (coalesced refreshes) so a late re-fetch would be counted. */
 async function settle(): Promise<void> {
@@ -41,27 +29,9 @@ async function settle(): Promise<void> {
   }
 }
 
-function inProcessApi(workspace: Workspace): RawApi {
-  const handlers = createHandlers(workspace);
-  const on = <E extends EventName>(event: E, listener: (payload: Events[E]) => void): (() => void) =>
-    workspace.events.subscribe((name, payload) => {
-      if ((name as EventName) === event) queueMicrotask(() => listener(structuredClone(payload) as Events[E]));
-    });
-  return new Proxy({} as RawApi, {
-    get: (_target, key) => {
-      if (key === 'on') return on;
-      return (args: unknown) => {
-        sent.push(key as Channel);
-        return dispatch(handlers, key, structuredClone(args)).then((result) => structuredClone(result));
-      };
-    },
-  });
-}
-
 beforeAll(async () => {
   const root = await imageFolder(12);
-  ws = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {}, createEngine: () => new FakeEngine() });
-  useBridge({ raw: inProcessApi(ws), kind: 'web', mediaUrl: () => '', onStatus: () => () => undefined });
+  ws = bridgedWorkspace(sent);
   unwire = wireEvents();
   await openProject(root, true);
   await ws.rescan();

@@ -4,7 +4,7 @@
  * never brings it back (no flash back), and another image's load is ignored (fast keys).
  */
 import { describe, expect, it } from 'vitest';
-import { layerLoaded, layerMounted, layerShown, startLayers, type ImageLayers, type Layer } from '../../../src-renderer/logic/image-layers';
+import { embeddedFound, layerLoaded, layerMounted, layerShown, startLayers, type ImageLayers, type Layer } from '../../../src-renderer/logic/image-layers';
 
 const mounted = (state: ImageLayers): Layer[] => (['embedded', 'thumbnail', 'rendition'] as const).filter((layer) => layerMounted(state, layer));
 
@@ -63,5 +63,21 @@ describe('pieces of the image on screen', () => {
     expect(layerLoaded(s, 5, 'embedded')).toBe(s);
     s = layerLoaded(s, 5, 'thumbnail');
     expect(s.firstPaint).toEqual({ kind: 'thumbnail', prefetched: false });
+  });
+
+  it('an embedded thumbnail reported after the image came on screen (the first image of a session) is mounted and shown', () => {
+    let s = startLayers(3, false, []);
+    expect(mounted(s)).toEqual(['thumbnail', 'rendition']);
+    expect(layerLoaded(s, 3, 'embedded')).toBe(s);
+    // Another image's answer changes nothing.
+    expect(embeddedFound(s, 4)).toBe(s);
+    s = embeddedFound(s, 3);
+    expect(mounted(s)).toEqual(['embedded', 'thumbnail', 'rendition']);
+    s = layerLoaded(s, 3, 'embedded');
+    expect(s.firstPaint).toEqual({ kind: 'embedded', prefetched: false });
+    expect(embeddedFound(s, 3)).toBe(s);
+    // After the rendition, a late answer mounts nothing.
+    s = layerLoaded(s, 3, 'rendition');
+    expect(mounted(embeddedFound(s, 3))).toEqual(['rendition']);
   });
 });

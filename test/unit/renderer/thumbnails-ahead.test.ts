@@ -7,6 +7,7 @@ function setup(cached: Set<number>, embedded = new Set<number>()) {
   const loads: number[][] = [];
   const embeddedLoads: number[][] = [];
   const rechecks: (() => void)[] = [];
+  const found: number[][] = [];
   let now = 0;
   const ahead = new ThumbnailsAhead(
     (ids) =>
@@ -25,10 +26,12 @@ function setup(cached: Set<number>, embedded = new Set<number>()) {
     },
     () => now,
     (recheck) => rechecks.push(recheck),
+    (ids) => found.push([...ids]),
   );
   return {
     ahead,
     questions,
+    found,
     loads,
     rechecks,
     advance: (ms: number) => (now += ms),
@@ -128,5 +131,62 @@ describe('thumbnails decoded ahead of the labeler', () => {
     // A closed project's answers are forgotten.
     t.ahead.clear();
     expect(t.ahead.hasEmbedded(2)).toBe(false);
+  });
+
+  it('asks about the image on screen at once and first (the view opening, an image opened from the gallery), and says it has an embedded thumbnail', async () => {
+    const embedded = new Set([1, 30]);
+    const t = setup(new Set(), embedded);
+    // The view opens on image 1: nothing ahead known, its own answer is what matters.
+    t.ahead.show([2, 3], range(2, 10), 1);
+    expect(t.questions).toHaveLength(1);
+    expect(t.questions[0]!.ids).toEqual(range(1, 10));
+    await t.questions[0]!.answer();
+    expect(t.found).toEqual([[1]]);
+    expect(t.ahead.hasEmbedded(1)).toBe(true);
+    // Its embedded thumbnail is loaded with the others; its gallery thumbnail is the view's to load.
+    expect(t.lastEmbeddedLoad()).toEqual([1]);
+    expect(t.lastLoad()).toEqual([2, 3]);
+    // A jump (from the gallery) to image 30, far from the list asked about: asked about alone, at once.
+    t.ahead.show([], [], 30);
+    expect(t.questions).toHaveLength(2);
+    expect(t.questions[1]!.ids).toEqual([30]);
+    // Then to image 20 while that question is out: asked right after its answer.
+    t.ahead.show([], [], 20);
+    expect(t.questions).toHaveLength(2);
+    await t.questions[1]!.answer();
+    expect(t.found).toEqual([[1], [30]]);
+    expect(t.questions).toHaveLength(3);
+    expect(t.questions[2]!.ids).toEqual([20]);
+    await t.questions[2]!.answer();
+    // 20 has none: not reported, and not asked again before RECHECK_MS.
+    expect(t.found).toHaveLength(2);
+    t.ahead.show([], [], 20);
+    expect(t.questions).toHaveLength(3);
+  });
+
+  it('without an image on screen, a single new image ahead still waits for a batch (as before)', async () => {
+    const t = setup(new Set());
+    t.ahead.show([], range(0, 20));
+    await t.questions[0]!.answer();
+    t.ahead.show([], range(1, 21));
+    expect(t.questions).toHaveLength(1);
+  });
+
+  it('asks again right after an answer about the files the host left unread (its time budget), not a second later', async () => {
+    const questions: { ids: number[]; resolve: (answer: { cached: number[]; embedded: number[]; unchecked: number[] }) => void }[] = [];
+    const ahead = new ThumbnailsAhead(
+      (ids) => new Promise((resolve) => questions.push({ ids, resolve })),
+      () => undefined,
+      () => 0,
+      () => undefined,
+    );
+    ahead.show([], [2, 3, 4], 1);
+    questions[0]!.resolve({ cached: [], embedded: [1], unchecked: [2, 3, 4] });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(questions.map((q) => q.ids)).toEqual([[1, 2, 3, 4], [2, 3, 4]]);
+    questions[1]!.resolve({ cached: [], embedded: [2, 4], unchecked: [] });
+    await new Promise((r) => setTimeout(r, 0));
+    expect([1, 2, 3, 4].map((id) => ahead.hasEmbedded(id))).toEqual([true, true, false, true]);
+    expect(questions).toHaveLength(2);
   });
 });

@@ -1,0 +1,139 @@
+/**
+ * Toasts never cover the controls the expert answers with in the Suspect labels view: with four
+ * long notifications stacked, every relabel button and "Check labels" is whole on screen and
+ * takes a real mouse click, in a large and a small window. The page talks to the real web host;
+ * only the check's report is made here (from the project's real images and classes), so the
+ * view shows a queue without a trained model.
+ */
+import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
+import path from 'node:path';
+import type { ClassInfo, ImagePage, SuspectReport } from '../../src-shared/contract';
+import type { WsEvent } from '../../src-shared/ws-protocol';
+import { hostWithImageFolder } from './support/folder-host';
+import { createClasses, createProjectWithoutModel } from './support/model-step';
+import { watchProblems } from './support/page-problems';
+import { SHOTS } from './support/paths';
+
+const COUNT = 12;
+const CLASSES = ['Neutrophil', 'Lymphocyte', 'Monocyte', 'Eosinophil', 'Basophil', 'Platelet', 'Erythroblast', 'Artefact', 'Smudge cell'];
+const setup = hostWithImageFolder(COUNT, 'adma-e2e-suspects-toasts-');
+
+/**
+ * Pass the page's WebSocket through, answering `quality:suspects` with a report on the project's
+ * own images and classes (asked of the host on the page's session); returns a function that
+ * pushes an event to the page as the host would.
+ */
+async function relayWithReport(page: Page): Promise<(message: WsEvent) => void> {
+  let route: WebSocketRoute | null = null;
+  await page.routeWebSocket(/\/ws\?/, (ws) => {
+    route = ws;
+    const server = ws.connectToServer();
+    const mine = new Map<number, (value: unknown) => void>();
+    let nextId = 1_000_000;
+    const ask = <T,>(channel: string, args: unknown, session: string | null): Promise<T> =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        mine.set(id, resolve as (value: unknown) => void);
+        server.send(JSON.stringify({ type: 'request', id, channel, args, session }));
+      });
+    server.onMessage((message) => {
+      const data = JSON.parse(String(message)) as { type: string; id?: number; result?: { value: unknown } };
+      const waiting = data.type === 'response' && data.id !== undefined ? mine.get(data.id) : undefined;
+      if (waiting && data.id !== undefined) {
+        mine.delete(data.id);
+        waiting(data.result?.value);
+      } else ws.send(message);
+    });
+    ws.onMessage((message) => {
+      const request = JSON.parse(String(message)) as { type: string; id: number; channel?: string; session: string | null };
+      if (request.type !== 'request' || request.channel !== 'quality:suspects') {
+        server.send(message);
+        return;
+      }
+      void (async () => {
+        const images = await ask<ImagePage>('images:list', { filter: { kind: 'all' }, offset: 0, limit: 50 }, request.session);
+        const classes = await ask<ClassInfo[]>('classes:list', undefined, request.session);
+        const report: SuspectReport = {
+          items: images.items.slice(0, 8).map((image, k) => ({
+            image,
+            givenClassId: classes[k % classes.length]!.id,
+            suggestedClassId: classes[(k + 1) % classes.length]!.id,
+            givenProbability: 0.04,
+            suggestedProbability: 0.81,
+          })),
+          judged: images.items.length,
+          folds: 5,
+          modelId: 'test',
+          millis: 1,
+          checkedAt: new Date().toISOString(),
+        };
+        ws.send(JSON.stringify({ type: 'response', id: request.id, result: { ok: true, value: report } }));
+      })();
+    });
+  });
+  return (message) => {
+    if (!route) throw new Error('the page has not connected yet');
+    route.send(JSON.stringify(message));
+  };
+}
+
+/** Whether each control is whole on screen: no toast over any part of it, and its centre takes the click. */
+async function controlsUncovered(page: Page): Promise<{ toasts: number; covered: string[] }> {
+  return page.evaluate(() => {
+    const toasts = [...document.querySelectorAll('[data-testid="toast"]')].map((t) => t.getBoundingClientRect());
+    const controls = [...document.querySelectorAll<HTMLElement>('[data-testid="suspect-actions"] button, [data-testid="check-labels"]')];
+    const covered = controls
+      .filter((control) => {
+        const r = control.getBoundingClientRect();
+        const under = toasts.some((t) => t.left < r.right && r.left < t.right && t.top < r.bottom && r.top < t.bottom);
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return under || !hit || !control.contains(hit);
+      })
+      .map((control) => control.textContent?.trim() ?? '');
+    return { toasts: toasts.length, covered };
+  });
+}
+
+test('suspect labels: toasts never cover the class buttons; they take clicks while toasts show', async ({ page }) => {
+  const problems = watchProblems(page);
+  const push = await relayWithReport(page);
+  await page.goto(setup.host.url);
+  await createProjectWithoutModel(page, setup.folder, COUNT);
+  await createClasses(page, CLASSES);
+
+  await page.keyboard.press('Alt+7');
+  await page.getByTestId('check-labels').click();
+  await expect(page.getByTestId('suspect')).toHaveCount(8);
+  const actions = page.getByTestId('suspect-actions').getByRole('button');
+  // "Relabel as" the suggestion, and every other class.
+  await expect(actions).toHaveCount(CLASSES.length);
+
+  // Four long notifications at once (the most the page stacks), as a repaired project's warnings
+  // come; pushed again before each look, so that none has timed out (they last 9 s).
+  const notify = async (): Promise<void> => {
+    for (let k = 1; k <= 4; k++) {
+      push({ type: 'event', event: 'project:changed', payload: { change: 'warning', message: `Notice ${k}: the project's history was repaired after an unclean shutdown; nothing was lost, and the labels are as they were.` } });
+    }
+    await expect(page.getByTestId('toast')).toHaveCount(4);
+  };
+
+  for (const size of [
+    { width: 1280, height: 800 },
+    { width: 1024, height: 640 },
+  ]) {
+    await page.setViewportSize(size);
+    // In a small window the buttons are below the fold until the detail is scrolled: the expert scrolls to them.
+    await page.getByTestId('suspect-actions').scrollIntoViewIfNeeded();
+    await notify();
+    await page.screenshot({ path: path.join(SHOTS, `suspects-toasts-${size.width}.png`) });
+    await expect.poll(() => controlsUncovered(page)).toEqual({ toasts: 4, covered: [] });
+  }
+
+  // A real click on the last class button while the toasts show relabels the selected image.
+  const last = actions.last();
+  const name = (await last.textContent())?.replace(/\s+\S+$/, '').trim() ?? '';
+  await notify();
+  await last.click();
+  await expect(page.getByTestId('suspect').first().getByTestId('suspect-status')).toHaveText(`now ${name}`);
+  expect(problems.filter((p) => !p.includes('Project repaired'))).toEqual([]);
+});

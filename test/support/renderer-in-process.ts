@@ -1,0 +1,49 @@
+/**
+ * The renderer's stores against the real handlers in this process: a RawApi over a Workspace
+ * that records every request and delivers events asynchronously, as the shells do.
+ */
+import { dispatch } from '../../src-main/api/dispatch';
+import { createHandlers } from '../../src-main/api/handlers';
+import { Workspace } from '../../src-main/api/workspace';
+import { useBridge } from '../../src-renderer/api/bridge';
+import type { Channel, EventName, Events, RawApi } from '../../src-shared/contract';
+import { FakeEngine } from './fake-engine';
+import { tempDir } from './image-folder';
+
+/** Let every pending promise, microtask and immediate run until `probe` holds (no clock involved). */
+export async function until<T>(probe: () => T | null | undefined | false): Promise<T> {
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** A RawApi over `workspace`'s handlers: each request's channel is pushed to `sent`; `delivered` runs after each event. */
+export function inProcessApi(workspace: Workspace, sent: Channel[], delivered: () => void = () => undefined): RawApi {
+  const handlers = createHandlers(workspace);
+  const on = <E extends EventName>(event: E, listener: (payload: Events[E]) => void): (() => void) =>
+    workspace.events.subscribe((name, payload) => {
+      if ((name as EventName) !== event) return;
+      queueMicrotask(() => {
+        listener(structuredClone(payload) as Events[E]);
+        delivered();
+      });
+    });
+  return new Proxy({} as RawApi, {
+    get: (_target, key) => {
+      if (key === 'on') return on;
+      return (args: unknown) => {
+        sent.push(key as Channel);
+        return dispatch(handlers, key, structuredClone(args)).then((result) => structuredClone(result));
+      };
+    },
+  });
+}
+
+/** A Workspace with the fake engine, bridged to the renderer's stores (see inProcessApi). */
+export function bridgedWorkspace(sent: Channel[], delivered?: () => void): Workspace {
+  const ws = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {}, createEngine: () => new FakeEngine() });
+  useBridge({ raw: inProcessApi(ws, sent, delivered), kind: 'web', mediaUrl: () => '', onStatus: () => () => undefined });
+  return ws;
+}
