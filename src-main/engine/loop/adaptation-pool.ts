@@ -335,6 +335,7 @@ export class AdaptationPool {
       // Shown probabilities are calibrated; the strategies keep reading the raw ones (label-quality.ts).
       predictions: argmaxRows(temperature === 1 ? probabilities : temperedProbabilities(probabilities, c, temperature), c, this.imageIds),
       calibration,
+      l2: l2 ? { alpha: l2.alpha, chosenOn: l2.chosenOn } : null,
     };
   }
 

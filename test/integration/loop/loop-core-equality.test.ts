@@ -2,7 +2,9 @@
  * The simulator and the app run the same loop: on the same features, seed and labels, the
  * simulator's rounds (runStrategyCurve) and the worker's rounds (AdaptationPool.select and
  * .train, as the app's loop jobs call them) query the same images in the same order and
- * train the same heads (later picks read their probabilities). Starter model, 60 demo digits.
+ * train the same heads (later picks read their probabilities). Starter model, 60 demo digits;
+ * past 100 labels (the light head's L2 penalty chosen by cross-validation, carried in the app
+ * through the head files' facts and in the simulator in memory), all 300.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,6 +114,51 @@ describe.skipIf(missing !== null)(`one loop core: simulated rounds equal the app
       pool.dispose();
     });
   }
+  it('past 100 labels: the same picks and the same L2 choices (chosen, carried, stepped) in the app and the simulator', async () => {
+    const big = join(work, 'digits-300');
+    const { index, images } = await readDemoSet(demoDir as string);
+    await writeLabelledImages(big, images.map((image) => ({ file: image.file, label: index.labels[image.label] as string, image: image.image })), 'image-folder');
+    const dataset = await readImageFolderDataset(big);
+    const all = await prepareSimulationFeatures(loaded, dataset, { deep: false, cacheDir: big });
+    const allHashes = await Promise.all(dataset.images.map((image) => hashImageFile(image.absPath)));
+    const setup = setUpSeed(all, SEED, 0.3, true);
+    const batch = 20;
+    const rounds = 8;
+    const simulated = await runStrategyCurve(all, setup, { strategy: 'margin', strategyOptions: { schedule: SCHEDULE, uncertainty: 'margin' }, mode: 'light', batch, rounds });
+    const { pool } = await AdaptationPool.prepare(
+      loaded,
+      { projectDir: big, model: { kind: 'starter' }, items: allHashes.map((hash, imageId) => ({ imageId, hash })), deep: false, excludedIds: [...setup.testIds], centres: null, headDir: null },
+      () => {},
+    );
+    const labeled: number[] = [];
+    const seen: number[] = [];
+    const chosenOn: (number | null)[] = [];
+    let previousDir: string | null = null;
+    for (let round = 0; round < rounds; round++) {
+      const picks = pool.select({ strategy: 'margin', schedule: SCHEDULE, uncertainty: 'margin', batchSize: batch, round, labeledIds: [...labeled], excludedIds: [...setup.testIds], labeledClassCount: seen.length, seed: SEED });
+      expect(picks.map((p) => p.imageId), `round ${round}`).toEqual(simulated[round]?.queried);
+      for (const p of picks) {
+        labeled.push(p.imageId);
+        const label = all.labels[p.imageId] as number;
+        if (!seen.includes(label)) seen.push(label);
+      }
+      const outDir = join(big, `head-${round}`);
+      await pool.train(
+        { classes: seen.map((k) => all.classes[k] as string), labels: labeled.map((imageId) => ({ imageId, classIndex: seen.indexOf(all.labels[imageId] as number) })), mode: 'light', seed: SEED, outDir, previousDir },
+        'wasm',
+        new AbortController().signal,
+        () => {},
+      );
+      const facts = (await loadHead(outDir)).facts;
+      expect(facts.l2?.alpha, `round ${round}`).toBe(simulated[round]?.l2);
+      chosenOn.push(facts.l2?.chosenOn ?? null);
+      previousDir = outDir;
+    }
+    // 20-80 labels: the default; 100: chosen; 120: carried (< 125); 140: chosen again (stepped); 160: carried.
+    expect(chosenOn).toEqual([null, null, null, null, 100, 100, 140, 140]);
+    pool.dispose();
+  });
+
   it('label spreading (a loop-core option) changes only the probabilities: the same first picks, then margin reads the mixed scores', async () => {
     const setup = setUpSeed(features, SEED, 0.3, true);
     const options = { strategy: 'margin' as StrategyName, strategyOptions: { schedule: SCHEDULE, uncertainty: 'margin' as const }, mode: 'light' as const, batch: BATCH, rounds: ROUNDS };
