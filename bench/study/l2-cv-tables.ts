@@ -6,7 +6,8 @@
  * strategy, 20 rounds), l2-cv/budget-to-95/ (MNIST, blood cells: the default, random and
  * margin run to 95% of their own all-labels accuracy) and l2-cv/goal-baselines/ (core-set and
  * ADMA, 20 rounds); the fixed-penalty curves as the study's tables read them (study-runs.ts)
- * and its runs to 95% (budget-to-95/). Writes bench/results/l2-cv.md.
+ * and its runs to 95% (budget-to-95/). Writes bench/results/l2-cv-{head,goal-a,goal-b}.md, which
+ * study-tables.ts puts into bench/STUDY.md.
  *
  *   npx tsx bench/study/l2-cv-tables.ts
  */
@@ -60,7 +61,6 @@ function gap(d: number[]): string {
   return `${signed(mean)} ± ${std.toFixed(3)}, ${d.filter((x) => x > 0).length}/${d.length}: ${beyond ? (mean > 0 ? 'ahead' : 'behind') : 'level'}`;
 }
 
-const lines: string[] = [];
 const headRows: string[] = [];
 const goalA: string[] = [];
 const goalB: string[] = [];
@@ -124,20 +124,20 @@ for (const setting of [...STUDY_SETTINGS, ...EXTERNAL_SETTINGS].filter((s) => s.
     }
   }
 }
-lines.push('<!-- generated:l2-head -->');
-lines.push('| setting | all-labels accuracy: penalty 1 → chosen | strategy | ALC (200 labels): penalty 1 → chosen | Δ chosen − 1 (mean ± std, seeds ahead) | accuracy at 200 labels: 1 → chosen |');
-lines.push('|---|---|---|---|---|---|');
-lines.push(...headRows);
-lines.push('<!-- /generated:l2-head -->', '');
-lines.push('<!-- generated:l2-goal-a -->');
-lines.push(`| setting | best of ${GOAL_BASELINES.join(', ')} (ALC) | ${RECOMMENDED_STRATEGY} (ALC) | ${GOAL_BASELINES.map((b) => `− ${b}`).join(' | ')} | goal (a) |`);
-lines.push(`|---|---|---|${GOAL_BASELINES.map(() => '---').join('|')}|---|`);
-lines.push(...goalA);
-lines.push('<!-- /generated:l2-goal-a -->', '');
-lines.push('<!-- generated:l2-goal-b -->');
-lines.push(`| setting | head | all-labels accuracy | labels to 95%: ${RECOMMENDED_STRATEGY}, median (seeds 0–4) | random | margin | ${RECOMMENDED_STRATEGY} ÷ random (medians) | seeds at ≤ ½ of random's |`);
-lines.push('|---|---|---|---|---|---|---|---|');
-lines.push(...goalB);
-lines.push('<!-- /generated:l2-goal-b -->');
-writeFileSync(join(RESULTS, 'l2-cv.md'), `${lines.join('\n')}\n`);
-console.log(lines.join('\n'));
+const tables = {
+  'l2-cv-head': ['| setting | all-labels accuracy: penalty 1 → chosen | strategy | ALC (200 labels): penalty 1 → chosen | Δ chosen − 1 (mean ± std, seeds ahead) | accuracy at 200 labels: 1 → chosen |', '|---|---|---|---|---|---|', ...headRows],
+  'l2-cv-goal-a': [
+    `| setting | best of ${GOAL_BASELINES.join(', ')} (ALC) | ${RECOMMENDED_STRATEGY} (ALC) | ${GOAL_BASELINES.map((b) => `− ${b}`).join(' | ')} | goal (a) |`,
+    `|---|---|---|${GOAL_BASELINES.map(() => '---').join('|')}|---|`,
+    ...goalA,
+  ],
+  'l2-cv-goal-b': [
+    `| setting | head | all-labels accuracy | labels to 95%: ${RECOMMENDED_STRATEGY}, median (seeds 0–4) | random | margin | ${RECOMMENDED_STRATEGY} ÷ random (medians) | seeds at ≤ ½ of random's |`,
+    '|---|---|---|---|---|---|---|---|',
+    ...goalB,
+  ],
+};
+for (const [name, rows] of Object.entries(tables)) {
+  writeFileSync(join(RESULTS, `${name}.md`), `${rows.join('\n')}\n`);
+  console.log(`${name}:\n${rows.join('\n')}\n`);
+}

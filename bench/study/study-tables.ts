@@ -15,6 +15,7 @@
  *   more-seeds bench/results/paired-more-seeds.md (paired-alc.ts: the default on seeds 5–9)
  *   paired     bench/results/paired-alc.md
  *   spreading  bench/results/spreading.md (spreading-tables.ts: label spreading, the extended budget)
+ *   l2-cv-*    bench/results/l2-cv-*.md (l2-cv-tables.ts: the light head's penalty chosen by cross-validation)
  *   external-* the headline, default, goal-a, more-seeds, discovery, budget(-ten-seeds) and settings tables
  *              of the settings outside ../shared (EXTERNAL_SETTINGS), in their own section
  * The prose around them is written by hand. Run after run-study.ts, rewrite-reports.ts and
@@ -258,5 +259,6 @@ doc = replaceSection(doc, 'goal-a', readFileSync(join(RESULTS, 'goal-a.md'), 'ut
 if (existsSync(join(RESULTS, 'paired-more-seeds.md'))) doc = replaceSection(doc, 'more-seeds', readFileSync(join(RESULTS, 'paired-more-seeds.md'), 'utf8'));
 doc = replaceSection(doc, 'paired', readFileSync(join(RESULTS, 'paired-alc.md'), 'utf8'));
 if (existsSync(join(RESULTS, 'spreading.md'))) doc = replaceSection(doc, 'spreading', readFileSync(join(RESULTS, 'spreading.md'), 'utf8'));
+for (const name of ['l2-cv-head', 'l2-cv-goal-a', 'l2-cv-goal-b']) if (existsSync(join(RESULTS, `${name}.md`))) doc = replaceSection(doc, name, readFileSync(join(RESULTS, `${name}.md`), 'utf8'));
 writeFileSync(STUDY, doc);
 process.stdout.write(`bench/STUDY.md: tables of ${studySets.length} settings and ${external.length} outside ../shared regenerated\n`);

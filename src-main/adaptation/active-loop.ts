@@ -286,7 +286,6 @@ export class ActiveLoop {
           trainAccuracy: result.trainAccuracy,
           millis: result.millis,
           backend: this.parts.model.backendLabel ?? '',
-          ...(result.l2 ? { 'l2 penalty': result.l2.alpha, 'l2 chosen on labels': result.l2.chosenOn ?? '' } : {}),
           ...(result.calibration
             ? {
                 temperature: result.calibration.temperature,

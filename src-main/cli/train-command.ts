@@ -79,7 +79,7 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
   out.log(previous ? `warm start from the previous round (${previous.head.mode}, ${previous.head.classes.length} classes)` : 'cold start');
 
   const { FeatureStore, featureStorePath } = await import('../engine/features/feature-store');
-  const { fineTuneOnPool } = await import('../engine/loop/loop-core');
+  const { trainOnPool } = await import('../engine/loop/train-on-pool');
   const store = FeatureStore.openExisting(featureStorePath(folder, workspace.modelId));
   // Light: the whole pool's layer-B rows (the head standardises with the pool's statistics,
   // as in the app); deep: the labelled images' cut activations.
@@ -112,8 +112,7 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
     }
   }
   const seed = args.seed ?? 0;
-  const previousL2 = previous?.facts.l2 && previous.head.mode === mode ? { ...previous.facts.l2, classes: previous.head.classes } : undefined;
-  const { result, l2 } = await fineTuneOnPool(inputs, {
+  const result = await trainOnPool(inputs, {
     mode,
     classes,
     rows,
@@ -122,7 +121,6 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
     signal: args.signal,
     ...(topBlock ? { topBlock } : {}),
     ...(previous ? { previous: previous.head } : {}),
-    ...(previousL2 ? { previousL2 } : {}),
     ...(args.epochs !== undefined ? { fineTune: { maxEpochs: args.epochs, minSteps: 0 } } : {}),
     onEpoch: (e) => out.update(`training (${mode}): ${mode === 'light' ? 'iteration' : 'epoch'} ${e.epoch}/${e.maxEpochs}, loss ${e.loss.toFixed(4)}`),
   });
@@ -137,7 +135,6 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
       epochs: result.epochs,
       loss: result.loss,
       trainAccuracy: result.trainAccuracy,
-      ...(l2 ? { l2: { alpha: l2.alpha, chosenOn: l2.chosenOn } } : {}),
     },
   });
   out.log(`trained ${mode} head: ${result.epochs} ${mode === 'light' ? 'L-BFGS iterations' : 'epochs'}, loss ${result.loss.toFixed(4)}, training accuracy ${(100 * result.trainAccuracy).toFixed(1)}% (${(result.millis / 1000).toFixed(1)} s)`);

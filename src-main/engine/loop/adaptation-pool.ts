@@ -288,8 +288,7 @@ export class AdaptationPool {
       if (head.mode === args.mode || args.mode === 'deep') previous = head;
     }
     const topBlock = args.mode === 'deep' && !(previous?.block) ? readTopBlock(layersModelOf(this.loaded, 'Deep fine-tuning'), this.loaded.descriptor.cutLayer, this.loaded.descriptor.layerB) : undefined;
-    const previousL2 = previousRecord?.facts.l2 && previousRecord.head.mode === args.mode ? { ...previousRecord.facts.l2, classes: previousRecord.head.classes } : undefined;
-    const { result, probabilities, l2 } = await this.core.train({
+    const { result, probabilities } = await this.core.train({
       mode: args.mode,
       classes: args.classes,
       rows,
@@ -298,7 +297,6 @@ export class AdaptationPool {
       signal,
       ...(previous ? { previous } : {}),
       ...(topBlock ? { topBlock } : {}),
-      ...(previousL2 ? { previousL2 } : {}),
       onEpoch: (p) => onEpoch(p.epoch, p.maxEpochs),
     });
     const counts = args.classes.map((_, c) => usable.filter((l) => l.classIndex === c).length);
@@ -306,7 +304,7 @@ export class AdaptationPool {
       args.mode !== 'light'
         ? null
         : (carriedCalibration(previousRecord, usable.length, args.classes) ??
-          (await this.calibrate(rows, usable.map((l) => l.classIndex), result.head, args.seed, signal, l2?.alpha)));
+          (await this.calibrate(rows, usable.map((l) => l.classIndex), result.head, args.seed, signal)));
     const temperature = calibration?.temperature ?? 1;
     this.core.showAtTemperature(temperature);
     await saveHead(args.outDir, {
@@ -320,7 +318,6 @@ export class AdaptationPool {
         epochs: result.epochs,
         loss: result.loss,
         trainAccuracy: result.trainAccuracy,
-        ...(l2 ? { l2: { alpha: l2.alpha, chosenOn: l2.chosenOn } } : {}),
         ...(calibration
           ? { temperature, calibration: { eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter, heldOut: calibration.heldOut, folds: calibration.folds } }
           : {}),
@@ -335,7 +332,6 @@ export class AdaptationPool {
       // Shown probabilities are calibrated; the strategies keep reading the raw ones (label-quality.ts).
       predictions: argmaxRows(temperature === 1 ? probabilities : temperedProbabilities(probabilities, c, temperature), c, this.imageIds),
       calibration,
-      l2: l2 ? { alpha: l2.alpha, chosenOn: l2.chosenOn } : null,
     };
   }
 
@@ -344,10 +340,10 @@ export class AdaptationPool {
    * same cross-validation as the suspect queue); null with too few labels to cross-validate
    * (fewer than 2 per fold, or one class only).
    */
-  private async calibrate(rows: number[], labels: number[], head: HeadWeights, seed: number, signal: AbortSignal, l2: number | undefined): Promise<Calibration | null> {
+  private async calibrate(rows: number[], labels: number[], head: HeadWeights, seed: number, signal: AbortSignal): Promise<Calibration | null> {
     if (foldsFor(labels.length) === null || labels.length < MIN_LABELS_TO_CALIBRATE) return null;
     const classCount = head.classes.length;
-    const quality = await labelQuality({ inputs: this.inputs('light', null), imageIds: rows, rows, labels, classCount, seed, signal, warmStart: head, ...(l2 !== undefined ? { l2 } : {}) });
+    const quality = await labelQuality({ inputs: this.inputs('light', null), imageIds: rows, rows, labels, classCount, seed, signal, warmStart: head });
     return quality.calibration.heldOut > 0 ? quality.calibration : null;
   }
 
@@ -358,11 +354,8 @@ export class AdaptationPool {
     if (foldsFor(usable.length, args.folds) === null || new Set(usable.map((l) => l.classIndex)).size < 2) {
       throw new AppError('CONFLICT', 'Checking labels needs labeled images of at least two classes with features.');
     }
-    // The penalty of the head this pool last trained, when it is on the same number of classes; else the default.
-    const l2 = this.core.currentL2?.classes.length === args.classCount ? this.core.currentL2.alpha : undefined;
     const quality = await labelQuality({
       inputs: this.inputs('light', null),
-      ...(l2 !== undefined ? { l2 } : {}),
       imageIds: usable.map((l) => l.imageId),
       rows: usable.map((l) => this.rowOf.get(l.imageId) as number),
       labels: usable.map((l) => l.classIndex),

@@ -10,8 +10,9 @@
  *   fallback.
  * - train: fine-tunes on every label so far, warm from the previous head, with the light
  *   head's features standardised by the whole pool's statistics (the same rows the app and
- *   the simulator hold) and its L2 penalty chosen by cross-validation from 100 labels on
- *   (quality/l2-choice.ts; the caller passes the previous choice), then scores every pool row.
+ *   the simulator hold), then scores every pool row. The light head's L2 penalty is the fixed
+ *   default; choosing it by cross-validation (quality/l2-choice.ts) is an option the study
+ *   measured and the product leaves off (bench/STUDY.md).
  */
 import type { CentreSet } from '../adma/centre-set';
 import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix';
@@ -52,27 +53,30 @@ export interface LoopSelectRequest {
 }
 
 export interface LoopCoreTrainRequest extends Omit<LoopTrainRequest, 'l2'> {
-  /** The previous head's L2 choice (its facts), kept while it still holds (quality/l2-choice.ts). */
+  /**
+   * Light mode: choose the L2 penalty by cross-validation from 100 labels on
+   * (quality/l2-choice.ts), carried from `previousL2` while it holds. Off by default: on
+   * labels chosen by the queue, cross-validation picks too strong a penalty and the default
+   * needed more labels to reach 95% of the all-labels accuracy (bench/STUDY.md).
+   */
+  chooseL2?: boolean;
+  /** With chooseL2: the previous round's choice. */
   previousL2?: L2Choice;
 }
 
 export interface LoopTrainOutcome {
   result: FineTuneResult;
-  /** Light mode: the L2 penalty trained with and when it was chosen; null in deep mode. */
+  /** With chooseL2 (light mode): the penalty trained with and when it was chosen; else null (the fixed default). */
   l2: L2Choice | null;
   /** rows x C probabilities of every pool row under the new head. */
   probabilities: Float32Array;
 }
 
-/**
- * The loop's fine-tuning step with its L2 choice: the light head's penalty carried from the
- * previous round or chosen anew (quality/l2-choice.ts), then trainOnPool. The loop core and
- * `adma train` call it.
- */
-export async function fineTuneOnPool(inputs: HeadInputs, request: LoopCoreTrainRequest): Promise<{ result: FineTuneResult; l2: L2Choice | null }> {
-  const { previousL2, ...train } = request;
+/** The loop's fine-tuning step: trainOnPool, with the L2 penalty chosen first when the request asks for it. */
+async function fineTuneOnPool(inputs: HeadInputs, request: LoopCoreTrainRequest): Promise<{ result: FineTuneResult; l2: L2Choice | null }> {
+  const { previousL2, chooseL2: choose, ...train } = request;
   const chosen =
-    request.mode === 'light'
+    choose && request.mode === 'light'
       ? await chooseL2({ inputs, rows: request.rows, labels: request.labels, classes: request.classes, seed: request.seed, ...(previousL2 ? { previous: previousL2 } : {}), ...(request.signal ? { signal: request.signal } : {}) })
       : null;
   const l2 = chosen ? { alpha: chosen.alpha, chosenOn: chosen.chosenOn, classes: chosen.classes } : null;
@@ -84,8 +88,6 @@ export class LoopCore {
   private probabilities: FeatureMatrix | null = null;
   /** The current head's calibration temperature: reasons quote probabilities as the product shows them. */
   private shownTemperature = 1;
-  /** The L2 choice of the last head this core trained (null: none trained since the pool was built, or a deep head). */
-  private l2: L2Choice | null = null;
 
   constructor(
     readonly pool: LoopPoolMatrices,
@@ -97,9 +99,6 @@ export class LoopCore {
     return this.head;
   }
 
-  get currentL2(): L2Choice | null {
-    return this.l2;
-  }
 
   /** Use a head (e.g. the project's latest version) and score the pool with it; `temperature`: its calibration, for reasons only. */
   async useHead(head: HeadWeights, temperature = 1): Promise<Float32Array> {
@@ -113,7 +112,6 @@ export class LoopCore {
 
   clear(): void {
     this.head = null;
-    this.l2 = null;
     this.probabilities = null;
     this.shownTemperature = 1;
   }
@@ -150,7 +148,6 @@ export class LoopCore {
 
   async train(request: LoopCoreTrainRequest): Promise<LoopTrainOutcome> {
     const { result, l2 } = await fineTuneOnPool(this.inputsFor(request.mode), request);
-    this.l2 = l2;
     const headProbabilities = await this.useHead(result.head);
     if (!request.labelSpreading) return { result, l2, probabilities: headProbabilities };
     const probabilities = mixSpreadProbabilities(poolEmbedding(this.pool.featuresB), headProbabilities, request.rows, request.labels, result.head.classes.length);

@@ -147,8 +147,6 @@ export interface LoopTrainResult {
   predictions: PoolPredictions;
   /** Temperature scaling fitted on out-of-fold logits (light mode with enough labels), else null. */
   calibration: Calibration | null;
-  /** Light mode: the L2 penalty trained with and the labels it was chosen on by cross-validation (null: the default below the minimum); null in deep mode. */
-  l2: { alpha: number; chosenOn: number | null } | null;
 }
 
 export interface LoopEvaluateArgs {

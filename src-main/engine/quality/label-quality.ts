@@ -32,8 +32,6 @@ export interface LabelQualityRequest {
   folds?: number;
   seed: number;
   signal?: AbortSignal;
-  /** The light head's L2 penalty (see OutOfFoldOptions.l2). */
-  l2?: number;
   /** See OutOfFoldOptions.warmStart. */
   warmStart?: HeadWeights;
   onFold?: (done: number, total: number) => void;
@@ -72,7 +70,6 @@ export async function labelQuality(request: LabelQualityRequest): Promise<LabelQ
     ...(request.signal ? { signal: request.signal } : {}),
     ...(request.onFold ? { onFold: request.onFold } : {}),
     ...(request.warmStart ? { warmStart: request.warmStart } : {}),
-    ...(request.l2 !== undefined ? { l2: request.l2 } : {}),
   });
   const judgedRows: number[] = [];
   for (let i = 0; i < request.labels.length; i++) if (oof.judged[i]) judgedRows.push(i);

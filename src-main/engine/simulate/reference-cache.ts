@@ -18,20 +18,15 @@ export interface ReferenceKeyParts {
   poolCentres?: object;
   /** D's pooling when not global. */
   pooling?: string;
+  /** The light head's penalty when not the fixed default ('cross-validation': quality/l2-choice.ts). */
+  l2?: string;
   paths: readonly string[];
   labels: ArrayLike<number>;
 }
 
-/**
- * The reference training's recipe: bumped when it changes, so records trained the old way are
- * not reused (2: the light head's L2 penalty chosen by cross-validation, quality/l2-choice.ts).
- */
-const REFERENCE_RECIPE = 2;
-
 export function referenceKey(parts: ReferenceKeyParts): string {
   const hash = createHash('sha256');
-  hash.update(`recipe ${REFERENCE_RECIPE}\n`);
-  hash.update(JSON.stringify([parts.modelId, parts.mode, parts.testFraction, parts.seed, parts.normalize, ...(parts.poolCentres ? [parts.poolCentres] : []), ...(parts.pooling ? [parts.pooling] : [])]));
+  hash.update(JSON.stringify([parts.modelId, parts.mode, parts.testFraction, parts.seed, parts.normalize, ...(parts.poolCentres ? [parts.poolCentres] : []), ...(parts.pooling ? [parts.pooling] : []), ...(parts.l2 ? [`l2 ${parts.l2}`] : [])]));
   parts.paths.forEach((path, i) => hash.update(`${path}\t${parts.labels[i]}\n`));
   return hash.digest('hex').slice(0, 24);
 }

@@ -1,6 +1,6 @@
 /**
  * The reference of a seed: the same fine-tuning recipe (and, in light mode, the same pool
- * standardisation and L2 choice as the loop core) trained once, cold, on every pool label. Its test accuracy is what "labels to reach 95%" is measured against; its errors on
+ * standardisation and, when the run chooses it, L2 choice as the loop core) trained once, cold, on every pool label. Its test accuracy is what "labels to reach 95%" is measured against; its errors on
  * the test images are compared with D (does D point at what the model finds hard?).
  */
 import { poolStandardization } from '../loop/train-on-pool';
@@ -15,11 +15,12 @@ import type { SeedSetup } from './seed-setup';
 import { spearmanCorrelation } from './spearman-correlation';
 import { gatherRows, modeRows } from './training-rows';
 
-export async function trainReference(features: SimulationFeatures, setup: SeedSetup, mode: TrainingMode, signal?: AbortSignal): Promise<ReferenceRecord> {
+export async function trainReference(features: SimulationFeatures, setup: SeedSetup, mode: TrainingMode, options: { chooseL2?: boolean; signal?: AbortSignal } = {}): Promise<ReferenceRecord> {
+  const { signal } = options;
   const started = performance.now();
   const rows = modeRows(features, mode);
   const labels = setup.poolIds.map((id) => features.labels[id] as number);
-  const l2 = mode === 'light' ? (await chooseL2({ inputs: rows, rows: setup.poolIds, labels, classes: features.classes, seed: setup.seed, ...(signal ? { signal } : {}) })).alpha : undefined;
+  const l2 = options.chooseL2 && mode === 'light' ? (await chooseL2({ inputs: rows, rows: setup.poolIds, labels, classes: features.classes, seed: setup.seed, ...(signal ? { signal } : {}) })).alpha : undefined;
   const result = await fineTune(
     { features: gatherRows(rows, setup.poolIds), rowShape: rows.rowShape, labels },
     { mode, classes: features.classes, seed: setup.seed, ...(mode === 'light' ? { standardization: poolStandardization(rows), l2 } : {}), ...(features.topBlock ? { topBlock: features.topBlock } : {}), ...(signal ? { signal } : {}) },

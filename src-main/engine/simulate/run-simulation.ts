@@ -38,6 +38,8 @@ export interface SimulationOptions {
   pooling?: Pooling;
   /** The light head's label spreading over the pool (loop core option). */
   labelSpreading?: boolean;
+  /** The loop core's cross-validated L2 penalty (LoopCoreTrainRequest.chooseL2), for the curves and the reference. */
+  chooseL2?: boolean;
   /**
    * Stop each curve at the first round that reaches this fraction of the seed's all-labels
    * accuracy: labels-to-target is measured at a fraction of the cost, the curves (and their
@@ -99,13 +101,14 @@ export async function runSimulation(features: SimulationFeatures, options: Simul
       normalize,
       ...(options.poolCentres ? { poolCentres: options.poolCentres } : {}),
       ...(pooling !== 'global' ? { pooling } : {}),
+      ...(options.chooseL2 && options.mode === 'light' ? { l2: 'cross-validation' } : {}),
       paths: features.paths,
       labels: features.labels,
     });
     let reference = options.referenceCache?.get(key);
     if (!reference) {
       status(`seed ${seed}: training the reference on all ${setup.poolIds.length} pool labels (${options.mode})…`);
-      reference = await trainReference(features, setup, options.mode, options.signal);
+      reference = await trainReference(features, setup, options.mode, { ...(options.chooseL2 ? { chooseL2: true } : {}), ...(options.signal ? { signal: options.signal } : {}) });
       options.referenceCache?.set(key, reference);
     }
     status(`seed ${seed}: reference accuracy ${(100 * reference.testAccuracy).toFixed(1)}% on ${reference.testSize} test images; Spearman(D, error) ${reference.spearmanDistinctivenessVsError.toFixed(3)}`);
@@ -118,6 +121,7 @@ export async function runSimulation(features: SimulationFeatures, options: Simul
         batch: options.batch,
         rounds: options.rounds,
         ...(options.labelSpreading ? { labelSpreading: true } : {}),
+        ...(options.chooseL2 ? { chooseL2: true } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.stopAtTarget !== undefined ? { stopAtAccuracy: options.stopAtTarget * reference.testAccuracy } : {}),
         onRound: (r) => status(`[${done + 1}/${total}] seed ${seed} ${strategy}: round ${r.round + 1}/${options.rounds}, ${r.labels} labels, accuracy ${(100 * r.testAccuracy).toFixed(1)}% (${(r.millis / 1000).toFixed(2)} s)`),

@@ -9,7 +9,7 @@
 import type { StrategyName } from '../adma/query-strategy';
 import type { StrategyOptions } from '../adma/strategy-registry';
 import { LoopCore } from '../loop/loop-core';
-import type { L2Choice } from '../quality/l2-choice';
+import { DEFAULT_L2, type L2Choice } from '../quality/l2-choice';
 import type { HeadWeights, TrainingMode } from '../train/head-weights';
 import { meanPairwiseDistance } from './batch-redundancy';
 import type { RoundRecord } from './simulation-records';
@@ -25,6 +25,8 @@ export interface CurveOptions {
   rounds: number;
   /** The loop core's label spreading (LoopTrainRequest.labelSpreading). */
   labelSpreading?: boolean;
+  /** The loop core's cross-validated L2 penalty (LoopCoreTrainRequest.chooseL2). */
+  chooseL2?: boolean;
   signal?: AbortSignal;
   /** Stop after the first round whose test accuracy reaches this (labels-to-target runs). */
   stopAtAccuracy?: number;
@@ -99,14 +101,14 @@ export async function runStrategyCurve(features: SimulationFeatures, setup: Seed
         seed: setup.seed,
         ...(features.topBlock ? { topBlock: features.topBlock } : {}),
         ...(head ? { previous: head } : {}),
-        ...(l2Choice ? { previousL2: l2Choice } : {}),
+        ...(options.chooseL2 ? { chooseL2: true, ...(l2Choice ? { previousL2: l2Choice } : {}) } : {}),
         ...(options.labelSpreading ? { labelSpreading: true } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       head = result.head;
       epochs = result.epochs;
       l2Choice = chosen;
-      l2 = chosen?.alpha ?? null;
+      l2 = chosen?.alpha ?? (options.mode === 'light' ? DEFAULT_L2 : null);
       predicted = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         let best = 0;

@@ -30,12 +30,6 @@ export interface HeadRecordFacts {
    * before calibration existed and for deep heads.
    */
   temperature?: number;
-  /**
-   * Light heads: the L2 penalty trained with and the label count it was chosen on by
-   * cross-validation (null: the default below quality/l2-choice.ts's minimum). Absent for
-   * heads trained before the choice existed (they used the default, 1) and for deep heads.
-   */
-  l2?: { alpha: number; chosenOn: number | null };
   /** ECE of the held-out predictions at T = 1 and at T, and how many there were. */
   calibration?: { eceBefore: number | null; eceAfter: number | null; heldOut: number; folds: number };
 }
