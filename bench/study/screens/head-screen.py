@@ -2,7 +2,7 @@
 Debian python3-numpy python3-scipy): a re-implementation of the light head (multinomial
 logistic regression on pool-standardised features, class-balanced, L2 alpha on the summed
 loss, L-BFGS), a stratified 30% test split per seed, a random cold start, then random or
-margin batches of 10 (STRATS=random,margin,cbmargin), each curve run until 95% of its own
+margin batches of 10 (STRATS=random,margin,cbmargin,idmargin), each curve run until 95% of its own
 all-labels accuracy. Head variants: base (alpha 1), a:<alpha>, cv (alpha by 3-fold
 cross-validation on a half-decade grid), cv100 (cv from 100 labels), st:<tau>:<w>
 (self-training: unlabeled pool images the head gives >= tau, weight w, class-balanced, one refit).
@@ -92,6 +92,10 @@ def run(X,y,C,strategy,variant,seed,batch=10,max_labels=800,target=None):
         idx=np.where(y==c)[0]; rng.shuffle(idx); test+=list(idx[:int(round(0.3*len(idx)))])
     test=np.array(sorted(test)); pool=np.setdiff1d(np.arange(n),test)
     mu=X.mean(0); sd=X.std(0); sd[sd<1e-6]=1; Z=(X-mu)/sd
+    global DENS
+    if strategy=='idmargin':
+        E=Z/np.linalg.norm(Z,axis=1,keepdims=True); S=E@E.T
+        k=20; top=np.sort(S,axis=1)[:,-k-1:-1]; DENS=np.maximum(top.mean(1),0)
     lab=[]; accs=[]; th=None
     order=rng.permutation(pool)
     while len(lab)<max_labels:
@@ -99,6 +103,10 @@ def run(X,y,C,strategy,variant,seed,batch=10,max_labels=800,target=None):
         if strategy=='random' or th is None or len(set(y[lab]))<2:
             # random cold start
             cand=[i for i in order if i not in set(lab)][:batch]
+        elif strategy=='idmargin':
+            P=predict(th,Z[unl],C); s=np.sort(P,1); m=s[:,-1]-s[:,-2]
+            score=(1-m)*DENS[unl]
+            cand=list(unl[np.argsort(-score,kind='stable')[:batch]])
         elif strategy=='cbmargin':
             P=predict(th,Z[unl],C); s=np.sort(P,1); m=s[:,-1]-s[:,-2]; pc=P.argmax(1)
             cnt=np.bincount(y[lab],minlength=C)
