@@ -99,7 +99,6 @@ export class LoopCore {
     return this.head;
   }
 
-
   /** Use a head (e.g. the project's latest version) and score the pool with it; `temperature`: its calibration, for reasons only. */
   async useHead(head: HeadWeights, temperature = 1): Promise<Float32Array> {
     // ONNX Runtime where the engine infers with it, else TF.js: the two agree to ~1e-7.
