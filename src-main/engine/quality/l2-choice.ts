@@ -1,7 +1,11 @@
 /**
- * The light head's L2 penalty, chosen by cross-validation once there are enough labels.
+ * The light head's L2 penalty, chosen by cross-validation once there are enough labels: a loop-
+ * core option (LoopCoreTrainRequest.chooseL2, `run-study.ts --l2-cv`) that the product leaves
+ * off. On the labels the queue picks the choice is biased towards strong penalties, and the
+ * default strategy then needed more labels to 95% of the all-labels accuracy (bench/STUDY.md,
+ * "The light head's penalty chosen by cross-validation").
  *
- * Why: one fixed penalty does not suit every data set. On the study's sets the all-labels
+ * Why it was tried: one fixed penalty does not suit every data set. On the study's sets the all-labels
  * accuracy of the head moved by several points with it, in opposite directions (blood
  * cells, MobileNet 0.25: 81% at alpha 1, 84% at 30; MNIST from the starter model: 89% at 1,
  * 84% at 30; bench/STUDY.md). So, as scikit-learn's LogisticRegressionCV does, the penalty
@@ -27,11 +31,10 @@
 import { inverseFrequencyClassWeights } from '../train/class-weights';
 import type { HeadInputs } from '../loop/train-on-pool';
 import type { HeadWeights } from '../train/head-weights';
+import { DEFAULT_L2 } from '../train/logistic-regression';
 import { REFIT_GROWTH } from './label-quality';
 import { outOfFoldLogits } from './out-of-fold';
 
-/** The penalty below L2_CV_MIN_LABELS labels (and of heads trained before the choice existed). */
-export const DEFAULT_L2 = 1;
 /** Half-decades from 0.1 to 100. */
 export const L2_GRID: readonly number[] = [0.1, 0.3, 1, 3, 10, 30, 100];
 export const L2_CV_MIN_LABELS = 100;

@@ -1,11 +1,12 @@
 /**
- * The reference of a seed: the same fine-tuning recipe (and, in light mode, the same pool
- * standardisation and, when the run chooses it, L2 choice as the loop core) trained once, cold, on every pool label. Its test accuracy is what "labels to reach 95%" is measured against; its errors on
- * the test images are compared with D (does D point at what the model finds hard?).
+ * The reference of a seed: the loop's fine-tuning step (train-on-pool.ts: the same recipe and,
+ * in light mode, the same pool standardisation; the L2 choice when the run makes it) trained
+ * once, cold, on every pool label. Its test accuracy is what "labels to reach 95%" is measured
+ * against; its errors on the test images are compared with D (does D point at what the model
+ * finds hard?).
  */
-import { poolStandardization } from '../loop/train-on-pool';
+import { trainOnPool } from '../loop/train-on-pool';
 import { chooseL2 } from '../quality/l2-choice';
-import { fineTune } from '../train/fine-tune';
 import type { TrainingMode } from '../train/head-weights';
 import { predictProbabilities } from '../train/predict-probabilities';
 import { sampledMeanPairwiseDistance } from './batch-redundancy';
@@ -21,10 +22,16 @@ export async function trainReference(features: SimulationFeatures, setup: SeedSe
   const rows = modeRows(features, mode);
   const labels = setup.poolIds.map((id) => features.labels[id] as number);
   const l2 = options.chooseL2 && mode === 'light' ? (await chooseL2({ inputs: rows, rows: setup.poolIds, labels, classes: features.classes, seed: setup.seed, ...(signal ? { signal } : {}) })).alpha : undefined;
-  const result = await fineTune(
-    { features: gatherRows(rows, setup.poolIds), rowShape: rows.rowShape, labels },
-    { mode, classes: features.classes, seed: setup.seed, ...(mode === 'light' ? { standardization: poolStandardization(rows), l2 } : {}), ...(features.topBlock ? { topBlock: features.topBlock } : {}), ...(signal ? { signal } : {}) },
-  );
+  const result = await trainOnPool(rows, {
+    mode,
+    classes: features.classes,
+    rows: setup.poolIds,
+    labels,
+    seed: setup.seed,
+    ...(l2 !== undefined ? { l2 } : {}),
+    ...(features.topBlock ? { topBlock: features.topBlock } : {}),
+    ...(signal ? { signal } : {}),
+  });
   const c = features.classes.length;
   const probabilities = predictProbabilities(result.head, gatherRows(rows, setup.testIdList));
   const error = new Float64Array(setup.testIdList.length);

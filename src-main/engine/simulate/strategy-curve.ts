@@ -9,7 +9,8 @@
 import type { StrategyName } from '../adma/query-strategy';
 import type { StrategyOptions } from '../adma/strategy-registry';
 import { LoopCore } from '../loop/loop-core';
-import { DEFAULT_L2, type L2Choice } from '../quality/l2-choice';
+import type { L2Choice } from '../quality/l2-choice';
+import { DEFAULT_L2 } from '../train/logistic-regression';
 import type { HeadWeights, TrainingMode } from '../train/head-weights';
 import { meanPairwiseDistance } from './batch-redundancy';
 import type { RoundRecord } from './simulation-records';

@@ -33,7 +33,7 @@ import { inverseFrequencyClassWeights } from './class-weights';
 import { HeadNetwork } from './head-network';
 import type { HeadWeights, TopBlockWeights, TrainingMode } from './head-weights';
 import { initialHead } from './initial-head';
-import { featureStandardization, fitLogisticRegression, type FeatureStandardization } from './logistic-regression';
+import { DEFAULT_L2, featureStandardization, fitLogisticRegression, type FeatureStandardization } from './logistic-regression';
 import { trainingRowCount, type TrainingSet } from './training-set';
 
 export interface FineTuneOptions {
@@ -67,7 +67,7 @@ export interface FineTuneOptions {
    * the training rows' own statistics, which are noisy with a few labels.
    */
   standardization?: FeatureStandardization;
-  /** Light mode: L2 penalty on the standardised kernel, against the summed loss; default 1. */
+  /** Light mode: L2 penalty on the standardised kernel, against the summed loss; default DEFAULT_L2 (1). */
   l2?: number;
   /** Light mode: L-BFGS's relative gradient tolerance (LbfgsOptions.gradientTolerance); default 1e-6. */
   solverTolerance?: number;
@@ -152,7 +152,7 @@ function fineTuneLight(set: TrainingSet, rows: number, options: FineTuneOptions,
   if (!warm) head.dense.bias.fill(0);
   const fit = fitLogisticRegression(set.features, set.labels, stats, {
     classCount,
-    alpha: options.l2 ?? 1,
+    alpha: options.l2 ?? DEFAULT_L2,
     rowWeights: Array.from(set.labels, (c) => classWeights[c] as number),
     ...(warm ? { start: { kernel: newClassColumnsZeroed(head, options.previous as HeadWeights), bias: head.dense.bias } } : {}),
     lbfgs: { ...(options.signal ? { signal: options.signal } : {}), ...(options.solverTolerance !== undefined ? { gradientTolerance: options.solverTolerance } : {}) },

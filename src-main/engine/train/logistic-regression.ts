@@ -235,9 +235,12 @@ export function minimizeLbfgs(
   return { theta, value, iterations, gradientNorm, converged: gradientNorm <= tolerance * Math.max(1, Math.abs(value)) };
 }
 
+/** The L2 penalty on the standardised weights when none is given (1 / C = 1, scikit-learn's default C). */
+export const DEFAULT_L2 = 1;
+
 export interface LogisticFitOptions {
   classCount: number;
-  /** L2 penalty on the standardised weights (1 / C); default 1. */
+  /** L2 penalty on the standardised weights (1 / C); default DEFAULT_L2. */
   alpha?: number;
   /** Per-row weights; default 1 each. */
   rowWeights?: ArrayLike<number>;
@@ -283,7 +286,7 @@ export function fitLogisticRegression(x: ArrayLike<number>, labels: ArrayLike<nu
     classCount: c,
     labels: labelArray,
     rowWeights: options.rowWeights ? Float64Array.from(options.rowWeights) : new Float64Array(n).fill(1),
-    alpha: options.alpha ?? 1,
+    alpha: options.alpha ?? DEFAULT_L2,
   };
   if (n < d) return fitInRowSpace(problem, stats, options);
   const start = new Float64Array(d * c + c);

@@ -21,7 +21,8 @@ import { prepareSimulationFeatures, type SimulationFeatures } from '../../../src
 import { runStrategyCurve } from '../../../src-main/engine/simulate/strategy-curve';
 import { findDemoDir, readDemoSet } from '../../../src-main/engine/starter/demo-set';
 import { writeLabelledImages } from '../../../src-main/engine/starter/labelled-image-files';
-import { DEFAULT_L2, L2_CV_MIN_LABELS, L2_GRID } from '../../../src-main/engine/quality/l2-choice';
+import { L2_CV_MIN_LABELS, L2_GRID } from '../../../src-main/engine/quality/l2-choice';
+import { DEFAULT_L2 } from '../../../src-main/engine/train/logistic-regression';
 import { loadHead } from '../../../src-main/engine/train/head-file';
 
 const starterDir = findStarterModelDir();

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../src-main/core/seeded-random';
-import { carriedL2, chooseL2, DEFAULT_L2, heldOutLoss, L2_CV_MIN_LABELS, L2_GRID, type L2Choice } from '../../../src-main/engine/quality/l2-choice';
+import { carriedL2, chooseL2, heldOutLoss, L2_CV_MIN_LABELS, L2_GRID, type L2Choice } from '../../../src-main/engine/quality/l2-choice';
+import { DEFAULT_L2 } from '../../../src-main/engine/train/logistic-regression';
 import { REFIT_GROWTH } from '../../../src-main/engine/quality/label-quality';
 
 /** n rows of d features; the label is the sign of feature 0 plus noise, flipped with probability `flip`. */
