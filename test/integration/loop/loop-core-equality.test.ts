@@ -16,7 +16,7 @@ import { hashImageFile } from '../../../src-main/engine/features/image-content-h
 import { AdaptationPool } from '../../../src-main/engine/loop/adaptation-pool';
 import { findStarterModelDir, loadStarterModel, type LoadedModel } from '../../../src-main/engine/model/load-model';
 import { readImageFolderDataset } from '../../../src-main/engine/simulate/image-folder-dataset';
-import { setUpSeed } from '../../../src-main/engine/simulate/seed-setup';
+import { setUpSeed, type SeedSetup } from '../../../src-main/engine/simulate/seed-setup';
 import { prepareSimulationFeatures, type SimulationFeatures } from '../../../src-main/engine/simulate/simulation-features';
 import { runStrategyCurve } from '../../../src-main/engine/simulate/strategy-curve';
 import { findDemoDir, readDemoSet } from '../../../src-main/engine/starter/demo-set';
@@ -38,6 +38,54 @@ let work: string;
 let loaded: LoadedModel;
 let features: SimulationFeatures;
 let hashes: string[];
+
+/**
+ * The app's rounds on a pool: the worker's select and train (AdaptationPool, as the app's loop
+ * jobs call them, each head warm from the one before through its folder) with the oracle's
+ * labels; each round's picks and the last head's folder.
+ */
+async function appRounds(
+  set: SimulationFeatures,
+  setHashes: string[],
+  dir: string,
+  setup: SeedSetup,
+  strategy: StrategyName,
+  batch: number,
+  rounds: number,
+): Promise<{ picks: number[][]; lastHeadDir: string | null }> {
+  const { pool } = await AdaptationPool.prepare(
+    loaded,
+    { projectDir: dir, model: { kind: 'starter' }, items: setHashes.map((hash, imageId) => ({ imageId, hash })), deep: false, excludedIds: [...setup.testIds], centres: null, headDir: null },
+    () => {},
+  );
+  const picks: number[][] = [];
+  const labeled: number[] = [];
+  const seen: number[] = [];
+  let previousDir: string | null = null;
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const batchPicks = pool.select({ strategy, schedule: SCHEDULE, uncertainty: 'margin', batchSize: batch, round, labeledIds: [...labeled], excludedIds: [...setup.testIds], labeledClassCount: seen.length, seed: SEED });
+      picks.push(batchPicks.map((p) => p.imageId));
+      for (const p of batchPicks) {
+        labeled.push(p.imageId);
+        const label = set.labels[p.imageId] as number;
+        if (!seen.includes(label)) seen.push(label);
+      }
+      if (seen.length < 2) continue;
+      const outDir = join(dir, `${strategy}-head-${round}`);
+      await pool.train(
+        { classes: seen.map((k) => set.classes[k] as string), labels: labeled.map((imageId) => ({ imageId, classIndex: seen.indexOf(set.labels[imageId] as number) })), mode: 'light', seed: SEED, outDir, previousDir },
+        'wasm',
+        new AbortController().signal,
+        () => {},
+      );
+      previousDir = outDir;
+    }
+  } finally {
+    pool.dispose();
+  }
+  return { picks, lastHeadDir: previousDir };
+}
 
 describe.skipIf(missing !== null)(`one loop core: simulated rounds equal the app's rounds${missing ? ` (skipped: ${missing})` : ''}`, () => {
   beforeAll(async () => {
@@ -68,52 +116,10 @@ describe.skipIf(missing !== null)(`one loop core: simulated rounds equal the app
         batch: BATCH,
         rounds: ROUNDS,
       });
-      const { pool } = await AdaptationPool.prepare(
-        loaded,
-        { projectDir: work, model: { kind: 'starter' }, items: hashes.map((hash, imageId) => ({ imageId, hash })), deep: false, excludedIds: [...setup.testIds], centres: null, headDir: null },
-        () => {},
-      );
-      const labeled: number[] = [];
-      const seen: number[] = [];
-      let previousDir: string | null = null;
-      for (let round = 0; round < ROUNDS; round++) {
-        const picks = pool.select({
-          strategy,
-          schedule: SCHEDULE,
-          uncertainty: 'margin',
-          batchSize: BATCH,
-          round,
-          labeledIds: [...labeled],
-          excludedIds: [...setup.testIds],
-          labeledClassCount: seen.length,
-          seed: SEED,
-        });
-        expect(picks.map((p) => p.imageId), `round ${round}`).toEqual(simulated[round]?.queried);
-        for (const p of picks) {
-          labeled.push(p.imageId);
-          const label = features.labels[p.imageId] as number;
-          if (!seen.includes(label)) seen.push(label);
-        }
-        if (seen.length < 2) continue;
-        const outDir = join(work, `${strategy}-head-${round}`);
-        await pool.train(
-          {
-            classes: seen.map((k) => features.classes[k] as string),
-            labels: labeled.map((imageId) => ({ imageId, classIndex: seen.indexOf(features.labels[imageId] as number) })),
-            mode: 'light',
-            seed: SEED,
-            outDir,
-            previousDir,
-          },
-          'wasm',
-          new AbortController().signal,
-          () => {},
-        );
-        previousDir = outDir;
-      }
-      const last = (await loadHead(previousDir as string)).head;
+      const app = await appRounds(features, hashes, work, setup, strategy, BATCH, ROUNDS);
+      expect(app.picks).toEqual(simulated.map((r) => r.queried));
+      const last = (await loadHead(app.lastHeadDir as string)).head;
       expect(last.classes.length).toBe(simulated[ROUNDS - 1]?.classesSeen);
-      pool.dispose();
     });
   }
   it('past 100 labels: the same picks in the app and the simulator, round after round', async () => {
@@ -127,33 +133,9 @@ describe.skipIf(missing !== null)(`one loop core: simulated rounds equal the app
     const batch = 20;
     const rounds = 8;
     const simulated = await runStrategyCurve(all, setup, { strategy: 'margin', strategyOptions: { schedule: SCHEDULE, uncertainty: 'margin' }, mode: 'light', batch, rounds });
-    const { pool } = await AdaptationPool.prepare(
-      loaded,
-      { projectDir: big, model: { kind: 'starter' }, items: allHashes.map((hash, imageId) => ({ imageId, hash })), deep: false, excludedIds: [...setup.testIds], centres: null, headDir: null },
-      () => {},
-    );
-    const labeled: number[] = [];
-    const seen: number[] = [];
-    let previousDir: string | null = null;
-    for (let round = 0; round < rounds; round++) {
-      const picks = pool.select({ strategy: 'margin', schedule: SCHEDULE, uncertainty: 'margin', batchSize: batch, round, labeledIds: [...labeled], excludedIds: [...setup.testIds], labeledClassCount: seen.length, seed: SEED });
-      expect(picks.map((p) => p.imageId), `round ${round}`).toEqual(simulated[round]?.queried);
-      for (const p of picks) {
-        labeled.push(p.imageId);
-        const label = all.labels[p.imageId] as number;
-        if (!seen.includes(label)) seen.push(label);
-      }
-      const outDir = join(big, `head-${round}`);
-      await pool.train(
-        { classes: seen.map((k) => all.classes[k] as string), labels: labeled.map((imageId) => ({ imageId, classIndex: seen.indexOf(all.labels[imageId] as number) })), mode: 'light', seed: SEED, outDir, previousDir },
-        'wasm',
-        new AbortController().signal,
-        () => {},
-      );
-      previousDir = outDir;
-    }
-    expect(labeled).toHaveLength(batch * rounds);
-    pool.dispose();
+    const app = await appRounds(all, allHashes, big, setup, 'margin', batch, rounds);
+    expect(app.picks).toEqual(simulated.map((r) => r.queried));
+    expect(app.picks.flat()).toHaveLength(batch * rounds);
     // The fixed penalty throughout; the cross-validated one (a loop-core option, off in the app) from 100 labels on.
     expect(simulated.map((r) => r.l2)).toEqual(simulated.map(() => DEFAULT_L2));
     const chosen = await runStrategyCurve(all, setup, { strategy: 'margin', strategyOptions: { schedule: SCHEDULE, uncertainty: 'margin' }, mode: 'light', batch, rounds, chooseL2: true });
