@@ -21,6 +21,8 @@
  * answer); an image whose thumbnail was not cached is asked about again after
  * RECHECK_MS (the back end renders ahead meanwhile), also when the labeler has not moved since.
  */
+import type { ThumbnailAnswer } from './tile-thumbnails';
+
 export const RECHECK_MS = 1000;
 /** Ask sooner than RECHECK_MS once this many images ahead are not known to be cached. */
 export const ASK_BATCH = 10;
@@ -48,7 +50,7 @@ export class ThumbnailsAhead {
 
   constructor(
     /** The ids among `ids` whose thumbnail the back end has cached, and among the others those with an embedded thumbnail. */
-    private readonly ask: (ids: number[]) => Promise<{ cached: number[]; embedded: number[]; unchecked?: number[] }>,
+    private readonly ask: (ids: number[]) => Promise<ThumbnailAnswer>,
     /** Load and decode the thumbnails of `thumbnails` and the embedded thumbnails of `embedded` (in priority order), and no others. */
     private readonly load: (thumbnails: number[], embedded: number[]) => void,
     private readonly now: () => number = () => performance.now(),
@@ -124,7 +126,7 @@ export class ThumbnailsAhead {
     if (due) this.#lastAsk = now;
     const generation = this.#generation;
     let left = false;
-    const asked = ({ cached, embedded, unchecked = [] }: { cached: readonly number[]; embedded: readonly number[]; unchecked?: readonly number[] }): void => {
+    const asked = ({ cached, embedded, unchecked }: ThumbnailAnswer): void => {
       if (generation !== this.#generation) return;
       if (this.#cached.size + this.#missing.size > KNOWN_MAX) {
         this.#cached.clear();
@@ -146,7 +148,7 @@ export class ThumbnailsAhead {
       }
     };
     this.ask(unknown)
-      .then(asked, () => asked({ cached: [], embedded: [] }))
+      .then(asked, () => asked({ cached: [], embedded: [], unchecked: [] }))
       .finally(() => {
         this.#asking = false;
         this.#load();

@@ -7,6 +7,7 @@
  */
 import type { ImageFilter, ImageItem, ImageSort, LabelAction } from '../../src-shared/contract';
 import { call } from '../api/client';
+import { askPaintableThumbnails } from '../api/thumbnail-question';
 import { actionChanges, applyLabels, matchesFilter } from '../logic/labeling-sequence';
 import { TileThumbnails, type TileThumbnail } from '../logic/tile-thumbnails';
 import {
@@ -47,7 +48,7 @@ class Gallery {
   /** Bumped when something becomes known about the tiles' thumbnails (the tiles re-read). */
   #thumbnailsKnown = $state(0);
   readonly #tileThumbnails = new TileThumbnails(
-    (ids) => call('images:thumbnailsCached', { ids }).then((answer) => ({ cached: answer.ids, embedded: answer.embedded, unchecked: answer.unchecked })),
+    askPaintableThumbnails,
     () => this.#thumbnailsKnown++,
   );
 

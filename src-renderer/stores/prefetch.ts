@@ -2,6 +2,7 @@
 import { RENDITION_EDGES } from '../../src-shared/contract';
 import { mediaUrl } from '../api/bridge';
 import { call } from '../api/client';
+import { askPaintableThumbnails } from '../api/thumbnail-question';
 import { browserLoader, ImagePrefetcher } from '../logic/image-prefetcher';
 import { renditionEdgeFor, renditionVariant } from '../logic/rendition';
 import { ThumbnailsAhead } from '../logic/thumbnails-ahead';
@@ -43,7 +44,7 @@ export const embeddedPrefetcher = new ImagePrefetcher(browserLoader, 20);
 /** Told which images have an embedded thumbnail, as the answers come (the view on one of them shows it). */
 const embeddedListeners = new Set<(ids: readonly number[]) => void>();
 const thumbnailsAhead = new ThumbnailsAhead(
-  (ids) => call('images:thumbnailsCached', { ids }).then((answer) => ({ cached: answer.ids, embedded: answer.embedded, unchecked: answer.unchecked })),
+  askPaintableThumbnails,
   (thumbnails, embedded) => {
     thumbnailPrefetcher.want(thumbnails.map(thumbUrl));
     embeddedPrefetcher.want(embedded.map(embeddedUrl));

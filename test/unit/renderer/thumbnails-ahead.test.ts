@@ -15,7 +15,7 @@ function setup(cached: Set<number>, embedded = new Set<number>()) {
         questions.push({
           ids,
           answer: async () => {
-            resolve({ cached: ids.filter((id) => cached.has(id)), embedded: ids.filter((id) => !cached.has(id) && embedded.has(id)) });
+            resolve({ cached: ids.filter((id) => cached.has(id)), embedded: ids.filter((id) => !cached.has(id) && embedded.has(id)), unchecked: [] });
             await new Promise((r) => setTimeout(r, 0));
           },
         });
