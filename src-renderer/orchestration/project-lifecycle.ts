@@ -38,6 +38,8 @@ export async function enterProject(): Promise<void> {
   clearLoadedProject();
   ui.show('label');
   await Promise.all([classes.load(), refreshLoop()]);
+  // The project began to close (or another one opened) meanwhile: nothing more to load for it.
+  if (project.closing || openPath !== summary.path) return;
   // Back to the loop's queue when a batch is waiting; otherwise the unlabeled images in folder order.
   const round = loop.round;
   await labeling.start(round && round.labeled < round.items.length ? { kind: 'round' } : { kind: 'queue' });
@@ -82,14 +84,16 @@ export async function createDemoProject(path: string): Promise<void> {
 }
 
 /**
- * Leave the project's views before the close request: the views showing its images unmount
- * (their loads are cancelled) and the prefetches stop, so no image load is overtaken by the
- * close (the media route answers those 409). When the close fails the project is shown again.
- * Labels given but not committed yet are committed first.
+ * Leave the project's views before the close request: the workstation unmounts while the
+ * project is closing (its images' loads are cancelled), the prefetches stop, and the project's
+ * changes pushed meanwhile are not followed (`following()`), so no image load is started or
+ * overtaken by the close (the media route answers those 409). When the close fails the project
+ * is shown again. Labels given but not committed yet are committed first.
  */
 export async function closeProject(): Promise<void> {
   // Labels still being committed reach the project before it closes.
   await labeling.committed();
+  project.beginClose();
   clearPrefetches();
   clearLoadedProject();
   await tick();
@@ -101,6 +105,15 @@ export async function closeProject(): Promise<void> {
     throw error;
   }
   leaveProject();
+}
+
+/**
+ * Whether this window follows the open project's changes: it shows one, and is neither stale (a
+ * stale window shows the project it had; the changes announced now are another one's) nor
+ * closing (its views are gone, and what it would load is refused once the close is done).
+ */
+function following(): boolean {
+  return project.summary !== null && !project.closing && !windowSession.stale;
 }
 
 /**
@@ -144,14 +157,14 @@ function coalesce(fn: () => Promise<void>, ms: number): () => void {
 
 /** Views showing data derived on the server (history, dashboard, the queue panel after an import) follow label and class changes. */
 const refreshViews = coalesce(async () => {
-  if (!project.summary) return;
+  if (!following()) return;
   if (ui.view === 'history') await history.load();
   if (ui.view === 'adapt' && loop.stale) await loop.refreshRound();
   if (ui.view === 'dashboard' || ui.view === 'adapt') await dashboard.load();
 }, 150);
 
 const refreshEngine = coalesce(async () => {
-  if (!project.summary) return;
+  if (!following()) return;
   await engine.refresh();
 }, 200);
 
@@ -163,7 +176,7 @@ function followRound(round: RoundInfo): void {
 
 /** A newly trained model: new suggestions, a new point on the learning curve (its status comes with the 'engine' change). */
 const refreshModel = coalesce(async () => {
-  if (!project.summary) return;
+  if (!following()) return;
   suggestions.clear();
   // The gallery shows each image's suggestion, and may be filtered or sorted by the prediction
   // (reloaded while shown; hidden, once when shown again).
@@ -172,7 +185,7 @@ const refreshModel = coalesce(async () => {
 }, 150);
 
 const refreshEvaluation = coalesce(async () => {
-  if (!project.summary) return;
+  if (!following()) return;
   if (ui.view === 'dashboard' || dashboard.data) await dashboard.load();
   if (ui.view === 'dashboard') await duplicates.loadLeakage();
   // Evaluation images show no suggestion (project/suggestions.ts).
@@ -187,7 +200,7 @@ function sourceCounts(): SourceCounts | null {
 }
 
 const refreshAfterScan = coalesce(async () => {
-  if (!project.summary) return;
+  if (!following()) return;
   await project.refreshSummary();
   const counts = sourceCounts();
   if (counts) labeling.recount(counts);
@@ -238,9 +251,7 @@ function onProjectChanged(event: ProjectChanged): void {
     onOpenStateChanged(event);
     return;
   }
-  // A stale window shows the project it had; the changes announced now are another one's.
-  if (windowSession.stale) return;
-  if (!project.summary) return;
+  if (!following()) return;
   for (const store of followers) if (store.follows.includes(event.change)) store.follow(event);
   switch (event.change) {
     case 'scanned':

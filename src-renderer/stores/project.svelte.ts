@@ -8,6 +8,7 @@ class ProjectState {
   #recent = $state<RecentProject[]>([]);
   #starting = $state(true);
   #opening = $state(false);
+  #closing = $state(false);
   #rescanning = $state(false);
   #lastScan = $state<ScanReport | null>(null);
   #unreadable = $state<UnreadableFile[]>([]);
@@ -28,6 +29,14 @@ class ProjectState {
   }
   get opening(): boolean {
     return this.#opening;
+  }
+  /**
+   * The project is closing: from `beginClose()` until the close request is answered. Its views
+   * are not shown and its changes are not followed meanwhile, so nothing loads the images of a
+   * project the host is closing (their requests would be refused).
+   */
+  get closing(): boolean {
+    return this.#closing;
   }
   get rescanning(): boolean {
     return this.#rescanning;
@@ -97,11 +106,21 @@ class ProjectState {
     }
   }
 
+  /** The close is about to be asked for (`close()` ends it, whether or not the host closed the project). */
+  beginClose(): void {
+    this.#closing = true;
+  }
+
   async close(): Promise<void> {
-    await call('project:close');
-    this.#summary = null;
-    this.#askModel = false;
-    this.#lastScan = null;
+    this.#closing = true;
+    try {
+      await call('project:close');
+      this.#summary = null;
+      this.#askModel = false;
+      this.#lastScan = null;
+    } finally {
+      this.#closing = false;
+    }
     await this.refreshRecent();
   }
 

@@ -1,11 +1,13 @@
 /**
  * The workspace around the labeler: background progress never moves what is under the cursor,
- * and a new project asks for its pre-trained model as a step of its creation.
+ * a new project asks for its pre-trained model as a step of its creation, and closing a project
+ * leaves its views at once and loads nothing of it while the host closes it.
  */
 import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { ProjectChanged } from '../../src-shared/events';
 import type { WsEvent } from '../../src-shared/ws-protocol';
 import { makeImageFolder } from './support/image-folder';
 import { chooseModelFolderInAdapt } from './support/model-step';
@@ -142,5 +144,53 @@ test('a model folder chosen at creation continues in Adapt: layers fit the panel
   await expect(page.getByTestId('folder-model')).toContainText('In use', { timeout: 60_000 });
   await expect(page.getByRole('list', { name: 'Model choices' }).getByText('In use')).toHaveCount(1);
   await shot(page, 'model-folder-in-use.png');
+  expect(problems).toEqual([]);
+});
+
+test('closing a project: the workstation leaves at once, and nothing of the project loads while the host closes it', async ({ page }) => {
+  const problems = watchProblems(page);
+  // Pass the WebSocket through, holding the page's project:close until the test lets it go (a
+  // slow close: the host still has the project open and still announces its changes).
+  let route: WebSocketRoute | null = null;
+  let letCloseThrough: (() => void) | null = null;
+  let holdClose = false;
+  await page.routeWebSocket(/\/ws\?/, (ws) => {
+    route = ws;
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      const request = JSON.parse(String(message)) as { channel?: string };
+      if (holdClose && request.channel === 'project:close') letCloseThrough = () => server.send(message);
+      else server.send(message);
+    });
+  });
+  await page.goto(host.url);
+  await createProject(page, 12);
+  const modelStep = page.getByRole('dialog', { name: 'Choose the pre-trained model' });
+  await expect(modelStep).toBeVisible();
+  await modelStep.getByRole('button', { name: 'Decide later' }).click();
+  await expect(page.getByTestId('current-image')).toBeVisible();
+  await expect(page.getByTestId('project-counts')).toContainText('12 images', { timeout: 30_000 });
+
+  holdClose = true;
+  await page.getByRole('button', { name: 'Close project' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Closing the project…' })).toBeVisible();
+  await expect.poll(() => letCloseThrough !== null).toBe(true);
+  const loadsWhileClosing: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/media/')) loadsWhileClosing.push(request.url());
+  });
+  await expect(page.locator('img[src*="/media/"]')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Close project' })).toBeHidden();
+  await shot(page, 'project-closing.png');
+  // What the host announces meanwhile (a scan ended, a model trained) is not followed.
+  const push = (payload: ProjectChanged): void => route!.send(JSON.stringify({ type: 'event', event: 'project:changed', payload } satisfies WsEvent));
+  push({ change: 'scanned' });
+  push({ change: 'model' });
+  await expect(page.getByRole('status').filter({ hasText: 'Closing the project…' })).toBeVisible();
+
+  letCloseThrough!();
+  await expect(page.getByLabel('Project folder')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Closing the project…' })).toBeHidden();
+  expect(loadsWhileClosing).toEqual([]);
   expect(problems).toEqual([]);
 });

@@ -1,0 +1,109 @@
+/**
+ * Closing a project: from the moment the close is asked for until the back end answers, the
+ * window shows no project view (`project.closing`) and follows none of the project's changes, so
+ * nothing loads the images of a project the host is closing (the media route refuses those
+ * with 409 once it is closed). A close the back end refuses shows the project again. The close
+ * request is held here, as a slow back end would hold it; the stores run against the real
+ * handlers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Workspace } from '../../../src-main/api/workspace';
+import { useBridge } from '../../../src-renderer/api/bridge';
+import { closeProject, openProject, refreshesIdle, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
+import { labeling } from '../../../src-renderer/stores/labeling.svelte';
+import { project } from '../../../src-renderer/stores/project.svelte';
+import { toasts } from '../../../src-renderer/stores/toasts.svelte';
+import { AppError } from '../../../src-shared/app-error';
+import type { Channel, RawApi } from '../../../src-shared/contract';
+import type { ProjectChanged } from '../../../src-shared/events';
+import { imageFolder } from '../../support/image-folder';
+import { bridgedWorkspace, inProcessApi, until } from '../../support/renderer-in-process';
+
+const sent: Channel[] = [];
+let ws: Workspace;
+let unwire: () => void;
+/** Events delivered to the page so far (each asynchronously, as the shells do). */
+let delivered = 0;
+/** The close request waiting for the test to let it through (or refuse it). */
+let heldClose: { pass: () => void; refuse: (error: Error) => void } | null = null;
+
+/** This window's bridge: the real handlers, with `project:close` held until the test lets it go. */
+function holdingCloseApi(inner: RawApi): RawApi {
+  return new Proxy({} as RawApi, {
+    get: (_target, key) => {
+      const forward = Reflect.get(inner, key) as (...args: unknown[]) => Promise<unknown>;
+      if (key !== 'project:close') return forward;
+      return (...args: unknown[]) =>
+        new Promise<void>((pass, refuse) => {
+          heldClose = { pass, refuse };
+        }).then(() => forward(...args));
+    },
+  });
+}
+
+/** The back end announces `events` while the close is held; resolves once the page has handled them and any refresh they started ran. */
+async function announce(...events: ProjectChanged[]): Promise<void> {
+  const before = delivered;
+  for (const event of events) ws.events.emit('project:changed', event);
+  await until(() => delivered >= before + events.length);
+  await until(refreshesIdle);
+}
+
+beforeAll(async () => {
+  const root = await imageFolder(6);
+  ws = bridgedWorkspace([], () => delivered++);
+  useBridge({ raw: holdingCloseApi(inProcessApi(ws, sent, () => delivered++)), kind: 'web', mediaUrl: () => '', onStatus: () => () => undefined });
+  unwire = wireEvents();
+  await openProject(root, true);
+  await ws.rescan();
+  await until(() => !ws.current!.isScanning && refreshesIdle() && labeling.items.length === 6);
+});
+
+afterAll(async () => {
+  unwire?.();
+  await ws?.shutdown();
+});
+
+describe('closing a project', () => {
+  it('a close the back end refuses shows the project again', async () => {
+    const closing = closeProject();
+    await until(() => heldClose);
+    expect(project.closing).toBe(true);
+    expect(labeling.items).toEqual([]);
+    heldClose!.refuse(new AppError('IO_ERROR', 'The project could not be closed (disk gone).'));
+    heldClose = null;
+    await expect(closing).rejects.toThrow('disk gone');
+    expect(project.closing).toBe(false);
+    expect(project.summary).not.toBeNull();
+    await until(() => labeling.items.length === 6);
+  });
+
+  it('while the close is under way nothing follows the project; once answered, no project is shown', async () => {
+    const closing = closeProject();
+    await until(() => heldClose);
+    // The views leave at once (App shows "Closing the project…" while this holds).
+    expect(project.closing).toBe(true);
+    expect(labeling.items).toEqual([]);
+
+    // The host still has the project open and announces changes (a scan, a trained model, new
+    // evaluation images, labels): none is followed, so no request goes out for the project.
+    sent.length = 0;
+    const toastsBefore = toasts.items.length;
+    await announce(
+      { change: 'scanned' },
+      { change: 'model' },
+      { change: 'evaluation' },
+      { change: 'labels', action: null, labeledCount: 1, unsureCount: 0, classes: [] },
+    );
+    expect(sent).toEqual([]);
+    expect(labeling.items).toEqual([]);
+
+    heldClose!.pass();
+    heldClose = null;
+    await closing;
+    expect(project.closing).toBe(false);
+    expect(project.summary).toBeNull();
+    expect(sent).toEqual(['project:close', 'project:recent']);
+    expect(toasts.items.length).toBe(toastsBefore);
+  });
+});
