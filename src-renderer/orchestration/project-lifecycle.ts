@@ -97,6 +97,10 @@ export async function closeProject(): Promise<void> {
   clearPrefetches();
   clearLoadedProject();
   await tick();
+  // The browser cancels the loads just dropped (unmounted images, cleared prefetches) in tasks
+  // it has queued, not at once: the close request goes after them, so that no answer from the
+  // closed project reaches a load not yet cancelled.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   try {
     await project.close();
   } catch (error) {
