@@ -72,8 +72,11 @@ export interface LoopTrainOutcome {
   probabilities: Float32Array;
 }
 
-/** The loop's fine-tuning step: trainOnPool, with the L2 penalty chosen first when the request asks for it. */
-async function fineTuneOnPool(inputs: HeadInputs, request: LoopCoreTrainRequest): Promise<{ result: FineTuneResult; l2: L2Choice | null }> {
+/**
+ * The loop's fine-tuning step: trainOnPool, with the L2 penalty chosen first when the request
+ * asks for it. The loop core and the simulator's reference model train through it.
+ */
+export async function fineTuneOnPool(inputs: HeadInputs, request: LoopCoreTrainRequest): Promise<{ result: FineTuneResult; l2: L2Choice | null }> {
   const { previousL2, chooseL2: choose, ...train } = request;
   const chosen =
     choose && request.mode === 'light'

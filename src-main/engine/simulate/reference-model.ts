@@ -1,12 +1,11 @@
 /**
- * The reference of a seed: the loop's fine-tuning step (train-on-pool.ts: the same recipe and,
- * in light mode, the same pool standardisation; the L2 choice when the run makes it) trained
+ * The reference of a seed: the loop's fine-tuning step (loop-core.ts fineTuneOnPool: the same
+ * recipe and, in light mode, the same pool standardisation; the L2 choice when the run makes it) trained
  * once, cold, on every pool label. Its test accuracy is what "labels to reach 95%" is measured
  * against; its errors on the test images are compared with D (does D point at what the model
  * finds hard?).
  */
-import { trainOnPool } from '../loop/train-on-pool';
-import { chooseL2 } from '../quality/l2-choice';
+import { fineTuneOnPool } from '../loop/loop-core';
 import type { TrainingMode } from '../train/head-weights';
 import { predictProbabilities } from '../train/predict-probabilities';
 import { sampledMeanPairwiseDistance } from './batch-redundancy';
@@ -21,14 +20,13 @@ export async function trainReference(features: SimulationFeatures, setup: SeedSe
   const started = performance.now();
   const rows = modeRows(features, mode);
   const labels = setup.poolIds.map((id) => features.labels[id] as number);
-  const l2 = options.chooseL2 && mode === 'light' ? (await chooseL2({ inputs: rows, rows: setup.poolIds, labels, classes: features.classes, seed: setup.seed, ...(signal ? { signal } : {}) })).alpha : undefined;
-  const result = await trainOnPool(rows, {
+  const { result } = await fineTuneOnPool(rows, {
     mode,
     classes: features.classes,
     rows: setup.poolIds,
     labels,
     seed: setup.seed,
-    ...(l2 !== undefined ? { l2 } : {}),
+    ...(options.chooseL2 ? { chooseL2: true } : {}),
     ...(features.topBlock ? { topBlock: features.topBlock } : {}),
     ...(signal ? { signal } : {}),
   });
