@@ -17,13 +17,13 @@ import { RECOMMENDED_STRATEGY } from '../../src-shared/contract';
 import { areaUnderLearningCurve, meanStd, medianLabelsToTarget } from '../../src-main/engine/simulate/learning-curve-summary';
 import type { SimulationResult } from '../../src-main/engine/simulate/run-simulation';
 import type { RoundRecord } from '../../src-main/engine/simulate/simulation-records';
+import { pairedGap, signed, type PairedGap } from './paired-gap';
 import { readRun, RESULTS, studyRun } from './study-runs';
 import { EXTERNAL_SETTINGS, STUDY_SETTINGS } from './study-settings';
 
 const ROUNDS = 20;
 const GOAL_BASELINES = ['random', 'margin', 'coreset', 'adma'];
 const SEEDS = [0, 1, 2, 3, 4];
-const signed = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(3)}`;
 const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 
 function curve(runs: (SimulationResult | null)[], strategy: string, seed: number): RoundRecord[] | null {
@@ -55,10 +55,8 @@ function labelsTo95(run: SimulationResult | null, strategy: string, seed: number
   return hit ? hit.labels : null;
 }
 
-function gap(d: number[]): string {
-  const { mean, std } = meanStd(d);
-  const beyond = Math.abs(mean) > (2 * std) / Math.sqrt(d.length);
-  return `${signed(mean)} ± ${std.toFixed(3)}, ${d.filter((x) => x > 0).length}/${d.length}: ${beyond ? (mean > 0 ? 'ahead' : 'behind') : 'level'}`;
+function gap(g: PairedGap, seeds: number): string {
+  return `${signed(g.mean)} ± ${g.std.toFixed(3)}, ${g.ahead}/${seeds}: ${g.word}`;
 }
 
 const headRows: string[] = [];
@@ -80,7 +78,7 @@ for (const setting of [...STUDY_SETTINGS, ...EXTERNAL_SETTINGS].filter((s) => s.
     const at200 = SEEDS.map((seed) => [curve([fixed], strategy, seed)?.[ROUNDS - 1]?.testAccuracy, curve(cvRuns, strategy, seed)?.[ROUNDS - 1]?.testAccuracy] as const).filter((p): p is readonly [number, number] => p[0] !== undefined && p[1] !== undefined);
     if (pairs.length === 0) continue;
     headRows.push(
-      `| ${setting.id} | ${pct(referenceMean(fixed) ?? Number.NaN)} → ${pct(cvReference ?? Number.NaN)} | ${strategy} | ${meanStd(pairs.map((p) => p[0])).mean.toFixed(3)} → ${meanStd(pairs.map((p) => p[1])).mean.toFixed(3)} | ${gap(pairs.map((p) => p[1] - p[0]))} | ${pct(meanStd(at200.map((p) => p[0])).mean)} → ${pct(meanStd(at200.map((p) => p[1])).mean)} |`,
+      `| ${setting.id} | ${pct(referenceMean(fixed) ?? Number.NaN)} → ${pct(cvReference ?? Number.NaN)} | ${strategy} | ${meanStd(pairs.map((p) => p[0])).mean.toFixed(3)} → ${meanStd(pairs.map((p) => p[1])).mean.toFixed(3)} | ${gap(pairedGap(pairs.map((p) => p[1] - p[0])), pairs.length)} | ${pct(meanStd(at200.map((p) => p[0])).mean)} → ${pct(meanStd(at200.map((p) => p[1])).mean)} |`,
     );
   }
   // Goal (a) with the chosen penalty: the default's ALC against each baseline's, paired.
@@ -98,10 +96,9 @@ for (const setting of [...STUDY_SETTINGS, ...EXTERNAL_SETTINGS].filter((s) => s.
       const d = SEEDS.map((_, i) => (defaultAlc[i] as number) - (other[i] as number));
       const mean = meanStd(other as number[]).mean;
       if (mean > best.alc) best = { name: baseline, alc: mean };
-      const { mean: dm, std } = meanStd(d);
-      const ahead = d.filter((x) => x > 0).length;
-      if (dm < 0 || (Math.abs(dm) > (2 * std) / Math.sqrt(d.length) && ahead < 4)) met = false;
-      cells.push(gap(d));
+      const g = pairedGap(d);
+      if (g.mean < 0 || (g.beyondNoise && g.ahead < 4)) met = false;
+      cells.push(gap(g, d.length));
     }
     goalA.push(`| ${setting.id} | ${best.name} ${best.alc.toFixed(3)} | ${meanStd(defaultAlc as number[]).mean.toFixed(3)} | ${cells.join(' | ')} | ${met ? 'met' : 'not met'} |`);
   }

@@ -25,18 +25,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RECOMMENDED_STRATEGY } from '../../src-shared/contract';
 import { areaUnderLearningCurve, formatLabelsToTarget, meanStd } from '../../src-main/engine/simulate/learning-curve-summary';
+import { pairedGap, signed, type PairedGap } from './paired-gap';
 import { readRun, RESULTS, studyRun } from './study-runs';
 import { EXTERNAL_SETTINGS, STUDY_SETTINGS, type StudySetting } from './study-settings';
 
 const GOAL_BASELINES = ['random', 'margin', 'coreset', 'adma'];
-const signed = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(3)}`;
-/** A paired gap in words: ahead / behind beyond noise (> 2 standard errors), else level. */
-function gapInWords(d: number[]): { words: string; beyondNoise: boolean; mean: number; ahead: number } {
-  const { mean, std } = meanStd(d);
-  const beyondNoise = Math.abs(mean) > (2 * std) / Math.sqrt(d.length);
-  const ahead = d.filter((x) => x > 0).length;
-  const words = beyondNoise ? (mean > 0 ? 'ahead' : 'behind') : 'level';
-  return { words: `${signed(mean)}, ${ahead}/${d.length}: ${words}`, beyondNoise, mean, ahead };
+/** A paired gap in words (paired-gap.ts): the mean, seeds ahead, and ahead / behind beyond noise or level. */
+function gapInWords(d: number[]): PairedGap & { words: string } {
+  const gap = pairedGap(d);
+  return { ...gap, words: `${signed(gap.mean)}, ${gap.ahead}/${d.length}: ${gap.word}` };
 }
 /** The paired tables of a group of settings (the study's, or those outside ../shared). */
 function pairedTables(settings: readonly StudySetting[]): { adma: string[]; goal: string[]; verdict: string[]; moreSeeds: string[] } {
@@ -84,7 +81,7 @@ function pairedTables(settings: readonly StudySetting[]): { adma: string[]; goal
         const d5 = extra.meta.seeds.map((seed) => extraAlc(RECOMMENDED_STRATEGY, seed) - extraAlc(baseline, seed));
         const d10 = [...diffs(RECOMMENDED_STRATEGY, baseline), ...d5];
         const summary = (d: number[]): string => `${signed(meanStd(d).mean)} ± ${meanStd(d).std.toFixed(3)}, ${d.filter((x) => x > 0).length}/${d.length}`;
-        moreSeeds.push(`| ${setting.id} | − ${baseline} | ${summary(d5)} | ${d5.map(signed).join(', ')} | ${summary(d10)} | ${gapInWords(d10).words.split(': ')[1]} |`);
+        moreSeeds.push(`| ${setting.id} | − ${baseline} | ${summary(d5)} | ${d5.map(signed).join(', ')} | ${summary(d10)} | ${pairedGap(d10).word} |`);
       }
     }
     for (const baseline of GOAL_BASELINES) {
