@@ -267,6 +267,8 @@ test('rescan report, class deletion, bulk labeling, recent projects and a lost c
   await decideModelLater(page);
   await expect(page.getByTestId('project-counts')).toContainText('2 images');
   await page.getByRole('button', { name: 'Close project' }).click();
+  // The picker shows once the host has closed it; a reload before then could cut the close short.
+  await expect(page.getByLabel('Project folder')).toBeVisible();
   await fs.rm(gone, { recursive: true, force: true });
   await page.reload();
   const recent = page.getByRole('region', { name: 'Recent projects' });
