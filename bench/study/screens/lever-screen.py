@@ -12,6 +12,14 @@ clustering embedding of the default's rule stays the product's, on the raw featu
   ssr    signed square root, then each row L2-normalised (power normalisation; Perronnin,
          Sanchez, Mensink, ECCV 2010)
   cl2n   subtract the pool mean, then each row L2-normalised (SimpleShot's CL2N; Wang et al. 2019)
+  a      pooled layer A instead of B (the lower layer of the distinctiveness criterion)
+  ab     pooled layers A and B side by side (intermediate features for a far domain; Evci et
+         al., ICML 2022, "Head2Toe"); needs <set>.a.f32 from dump-features.mts
+  v0     layer B of the re-encoded images of dump-views.mts (view 0: the matched baseline of d4)
+  d4     the head learns every label in the 8 symmetries of the square (rotations by 90
+         degrees, with and without a mirror; each view weighs 1/8, so an image still counts
+         once), standardised with view 0's pool statistics; it predicts on view 0 (pool and
+         test). Only for images whose orientation means nothing; needs dump-views.mts
 
 Strategies (names: <cold start and cap>-<score>; "tm-" is the default's rule, typical-margin:
 k-means of the pool into labeled+10 clusters on the product's embedding (centred, one
@@ -68,11 +76,20 @@ hs = importlib.util.module_from_spec(_spec); _spec.loader.exec_module(hs)
 load, fit, predict, balanced = hs.load, hs.fit, hs.predict, hs.balanced
 
 BATCH = 10
+AUG = None  # d4: the 8 standardised views, [view][row] (view 0 first); None: the head learns one view
+
+def fit_rows(Zt, rows, ylab, C, W0=None):
+    """The head on the labeled rows; under d4 on all their views, each weighing 1/8."""
+    if AUG is None: return fit(Zt[rows], ylab, C, balanced(ylab, C), W0=W0)
+    w = balanced(ylab, C) / len(AUG)
+    return fit(np.vstack([V[rows] for V in AUG]), np.tile(ylab, len(AUG)), C, np.tile(w, len(AUG)), W0=W0)
 COMMITTEE = 5
 
 # ---------- features ----------
-def transform(X, kind):
+def transform(X, kind, XA=None):
     if kind == 'none': return X
+    if kind == 'a': return XA
+    if kind == 'ab': return np.hstack([XA, X])
     if kind == 'ssr':
         S = np.sign(X) * np.sqrt(np.abs(X))
         return S / np.maximum(np.linalg.norm(S, axis=1, keepdims=True), 1e-12)
@@ -256,7 +273,7 @@ def run(X, Zt, E, y, C, strategy, seed, target, max_labels):
         lab += [int(r) for r in picks]
         labarr = np.array(lab, int); ylab = y[labarr]
         if len(set(ylab)) < 2: accs.append(None); continue
-        theta = fit(Zt[labarr], ylab, C, balanced(ylab, C), W0=theta)
+        theta = fit_rows(Zt, labarr, ylab, C, W0=theta)
         acc = float((predict(theta, Zt[test], C).argmax(1) == y[test]).mean()); accs.append(acc)
         if acc >= target: break
     reached = accs[-1] is not None and accs[-1] >= target
@@ -264,13 +281,19 @@ def run(X, Zt, E, y, C, strategy, seed, target, max_labels):
 
 def reference(Zt, y, C, seed):
     test, pool, _ = split(y, C, seed)
-    th = fit(Zt[pool], y[pool], C, balanced(y[pool], C))
+    th = fit_rows(Zt, pool, y[pool], C)
     return float((predict(th, Zt[test], C).argmax(1) == y[test]).mean())
 
 if __name__ == '__main__':
     sid, kind, strategies, seeds, max_labels, out = sys.argv[1], sys.argv[2], sys.argv[3].split(','), [int(s) for s in sys.argv[4].split(',')], int(sys.argv[5]), sys.argv[6]
     X, y, C = load(sid)
-    Zt = standardise(transform(X, kind)); E = pool_embedding(X)
+    XA = (np.fromfile(f'bench/.work/screens/{sid}.a.f32', dtype=np.float32).reshape(len(y), -1).astype(np.float64)
+          if kind in ('a', 'ab') else None)
+    if kind in ('v0', 'd4'):
+        views = [np.fromfile(f'bench/.work/screens/{sid}.v{k}.b.f32', dtype=np.float32).reshape(len(y), -1).astype(np.float64) for k in range(8)]
+        X = views[0]; mu = X.mean(0); sd = X.std(0); sd[sd < 1e-6] = 1
+        if kind == 'd4': AUG = [(V - mu) / sd for V in views]
+    Zt = standardise(transform(X, 'none' if kind in ('v0', 'd4') else kind, XA)); E = pool_embedding(X)
     for seed in seeds:
         ref = reference(Zt, y, C, seed); target = 0.95 * ref
         for strategy in strategies:
