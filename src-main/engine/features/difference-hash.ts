@@ -17,7 +17,9 @@
  * Codes are derived data, cached per content hash in `<project>/.adma/perceptual.db` (tables
  * `dhash` and `thumbnail`; deleting the file costs recomputation only): one decode per image
  * the first time, a lookup afterwards. A cache from before thumbnails existed gets them computed
- * on the next pass.
+ * on the next pass. The file's `user_version` names its layout (PERCEPTUAL_SCHEMA_VERSION; 0 is
+ * a file from before versioning, whose tables are this layout): a file written by another
+ * version of the app, newer or older, is emptied and rebuilt, never misread.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -101,6 +103,34 @@ export function perceptualStorePath(projectDir: string): string {
   return join(projectDir, '.adma', 'perceptual.db');
 }
 
+/** Layout of perceptual.db: tables `dhash (hash, high, low)` and `thumbnail (hash, side, pixels)`. */
+export const PERCEPTUAL_SCHEMA_VERSION = 1;
+
+/** Open (creating it if needed) the perceptual cache at `path` in this version's layout; see the file's comment. */
+function openPerceptualStore(path: string): Database.Database {
+  let db: Database.Database;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+  } catch (error) {
+    throw new AppError('NOT_WRITABLE', `Cannot open the thumbnail-hash cache ${path}: ${(error as Error).message}`);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    db.transaction(() => {
+      if (version !== 0 && version !== PERCEPTUAL_SCHEMA_VERSION) db.exec('DROP TABLE IF EXISTS dhash; DROP TABLE IF EXISTS thumbnail;');
+      db.exec('CREATE TABLE IF NOT EXISTS dhash (hash TEXT PRIMARY KEY, high INTEGER NOT NULL, low INTEGER NOT NULL) WITHOUT ROWID');
+      db.exec('CREATE TABLE IF NOT EXISTS thumbnail (hash TEXT PRIMARY KEY, side INTEGER NOT NULL, pixels BLOB NOT NULL) WITHOUT ROWID');
+      db.pragma(`user_version = ${PERCEPTUAL_SCHEMA_VERSION}`);
+    })();
+  } catch (error) {
+    db.close();
+    throw new AppError('NOT_WRITABLE', `Cannot prepare the thumbnail-hash cache ${path}: ${(error as Error).message}`);
+  }
+  return db;
+}
+
 export interface HashedFile {
   /** Content hash (the cache key). */
   hash: string;
@@ -164,12 +194,8 @@ export async function perceptualCodes(
   signal?: AbortSignal,
 ): Promise<PerceptualCodes> {
   const path = perceptualStorePath(projectDir);
-  mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  const db = openPerceptualStore(path);
   try {
-    db.pragma('journal_mode = WAL');
-    db.exec('CREATE TABLE IF NOT EXISTS dhash (hash TEXT PRIMARY KEY, high INTEGER NOT NULL, low INTEGER NOT NULL) WITHOUT ROWID');
-    db.exec('CREATE TABLE IF NOT EXISTS thumbnail (hash TEXT PRIMARY KEY, side INTEGER NOT NULL, pixels BLOB NOT NULL) WITHOUT ROWID');
     const side = THUMBNAIL_SIDE * THUMBNAIL_SIDE;
     const words = new Uint32Array(files.length * 2);
     const known = new Uint8Array(files.length);

@@ -5,13 +5,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import sharp, { type Sharp } from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DUPLICATE_DEFAULTS } from '../../../src-shared/contract';
 import { AppError } from '../../../src-shared/app-error';
 import { hammingDistance } from '../../../src-main/engine/adma/near-duplicates';
 import { THUMBNAIL_SIDE, thumbnailCodes, thumbnailCorrelation } from '../../../src-main/engine/adma/thumbnail-correlation';
-import { codesOfImage, perceptualCodes } from '../../../src-main/engine/features/difference-hash';
+import { codesOfImage, PERCEPTUAL_SCHEMA_VERSION, perceptualCodes, perceptualStorePath } from '../../../src-main/engine/features/difference-hash';
 import { readMedia } from '../../../src-main/media/image-media';
 import { THUMB_SIZE, thumbnailFile } from '../../../src-main/media/media-cache';
 import { Project } from '../../../src-main/project/project';
@@ -130,5 +131,54 @@ describe('the perceptual pass: one decode per image', () => {
       const apart = hammingDistance(codes, other, row('original.jpg')) > DUPLICATE_DEFAULTS.maxHammingDistance || thumbnailCorrelation(grey(other), grey(row('original.jpg'))) < DUPLICATE_DEFAULTS.minThumbnailCorrelation;
       expect(apart, `other-${seed}.jpg`).toBe(true);
     }
+  });
+});
+
+describe('the perceptual cache file', () => {
+  /** Sets the cache file's user_version, as another version of the app would have written it. */
+  function writtenBy(root: string, version: number): void {
+    const db = new Database(perceptualStorePath(root));
+    db.pragma(`user_version = ${version}`);
+    db.close();
+  }
+  const versionOf = (root: string): number => {
+    const db = new Database(perceptualStorePath(root), { readonly: true });
+    try {
+      return db.pragma('user_version', { simple: true }) as number;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('keeps the codes of a file from before versioning, and empties a file another version wrote instead of misreading it', async () => {
+    const root = tempDir();
+    await (await scene(3, 300, 200)).jpeg().toFile(path.join(root, 'a.jpg'));
+    const { items } = await openProject(root);
+    const computed = await perceptualCodes(root, items);
+    expect(Array.from(computed.known)).toEqual([1]);
+    expect(versionOf(root)).toBe(PERCEPTUAL_SCHEMA_VERSION);
+    // Without a path nothing can be computed: what is known comes from the file.
+    const cachedOnly = items.map(({ hash }) => ({ hash }));
+
+    writtenBy(root, 0);
+    const kept = await perceptualCodes(root, cachedOnly);
+    expect(Array.from(kept.known)).toEqual([1]);
+    expect(Array.from(kept.words)).toEqual(Array.from(computed.words));
+    expect(versionOf(root)).toBe(PERCEPTUAL_SCHEMA_VERSION);
+
+    writtenBy(root, PERCEPTUAL_SCHEMA_VERSION + 1);
+    expect(Array.from((await perceptualCodes(root, cachedOnly)).known)).toEqual([0]);
+    expect(versionOf(root)).toBe(PERCEPTUAL_SCHEMA_VERSION);
+    const again = await perceptualCodes(root, items);
+    expect(Array.from(again.words)).toEqual(Array.from(computed.words));
+  });
+
+  it('says which file it cannot open', async () => {
+    const root = tempDir();
+    fs.mkdirSync(perceptualStorePath(root), { recursive: true });
+    const failure = await perceptualCodes(root, []).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AppError);
+    expect((failure as AppError).code).toBe('NOT_WRITABLE');
+    expect((failure as AppError).message).toContain(perceptualStorePath(root));
   });
 });
