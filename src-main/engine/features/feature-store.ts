@@ -12,6 +12,12 @@
  *   b_grid  float32[4*cB] same for B
  *   softmax float32[K]    source-model class probabilities
  *   cut     float16[h*w*c] cut-layer activations for deep fine-tuning (NULL until requested)
+ *
+ * Table `views`, for projects whose images have no up or down (features/symmetry-views.ts):
+ * pooled B of the other views of an image, one row per (hash, view), extracted only for the
+ * images that need them (the labeled ones). Added beside `features` without a new schema
+ * version, so a cache written before it keeps its rows and gains the empty table on open; an
+ * older app leaves the table alone.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -135,6 +141,7 @@ export class FeatureStore {
       `INSERT OR REPLACE INTO features (hash, a, b, a_grid, b_grid, softmax, cut, computed_at)
        VALUES (@hash, @a, @b, @aGrid, @bGrid, @softmax, @cut, @computedAt)`,
     );
+    db.exec(`CREATE TABLE IF NOT EXISTS views (hash TEXT NOT NULL, view INTEGER NOT NULL, b BLOB NOT NULL, PRIMARY KEY (hash, view)) WITHOUT ROWID`);
   }
 
   /**
@@ -158,7 +165,7 @@ export class FeatureStore {
       const stored = hasMeta ? (db.prepare(`SELECT value FROM meta WHERE key = 'layout'`).get() as { value: string } | undefined) : undefined;
       if (version !== SCHEMA_VERSION || stored?.value !== expected) {
         db.transaction(() => {
-          db.exec(`DROP TABLE IF EXISTS features; DROP TABLE IF EXISTS meta;`);
+          db.exec(`DROP TABLE IF EXISTS features; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS views;`);
           db.exec(`
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE features (
@@ -286,13 +293,57 @@ export class FeatureStore {
     return { hashes: [...hashes], shape, data };
   }
 
-  /** Remove rows whose hash is not in `keep` (images deleted or changed); returns how many. */
+  /** The hashes (deduplicated, order kept) that lack the pooled B of any of `views`. */
+  missingViews(hashes: readonly string[], views: readonly number[]): string[] {
+    const count = this.db.prepare(`SELECT COUNT(*) FROM views WHERE hash = ? AND view IN (${views.map(() => '?').join(',')})`).pluck();
+    const seen = new Set<string>();
+    const out: string[] = [];
+    for (const hash of hashes) {
+      if (seen.has(hash)) continue;
+      seen.add(hash);
+      if (views.length > 0 && (count.get(hash, ...views) as number) < views.length) out.push(hash);
+    }
+    return out;
+  }
+
+  /** Write pooled B of image views in one transaction. */
+  putViews(rows: readonly { hash: string; view: number; b: Float32Array }[]): void {
+    const put = this.db.prepare(`INSERT OR REPLACE INTO views (hash, view, b) VALUES (?, ?, ?)`);
+    this.db.transaction(() => {
+      for (const row of rows) put.run(row.hash, row.view, blob(row.b));
+    })();
+  }
+
+  /**
+   * Pooled B of `views` of each of `hashes`: hashes.length x views.length rows of dB, image by
+   * image. NOT_FOUND when a view of an image has not been extracted.
+   */
+  loadViews(hashes: readonly string[], views: readonly number[]): Float32Array {
+    const dB = pooledLength(this.layout.bShape, 'global');
+    const out = new Float32Array(hashes.length * views.length * dB);
+    const query = this.db.prepare(`SELECT b FROM views WHERE hash = ? AND view = ?`).pluck();
+    hashes.forEach((hash, i) =>
+      views.forEach((view, k) => {
+        const b = query.get(hash, view) as Buffer | undefined;
+        if (!b) throw new AppError('NOT_FOUND', `Image ${hash} has no features of view ${view} for model ${this.layout.modelId} yet; they are extracted before training.`);
+        copyFloats(b, out, (i * views.length + k) * dB, dB, 'view layer B');
+      }),
+    );
+    return out;
+  }
+
+  /** Remove rows whose hash is not in `keep` (images deleted or changed), views included; returns how many images. */
   prune(keep: readonly string[]): number {
     const keepSet = new Set(keep);
     const all = this.db.prepare(`SELECT hash FROM features`).pluck().all() as string[];
     const drop = all.filter((hash) => !keepSet.has(hash));
     const del = this.db.prepare(`DELETE FROM features WHERE hash = ?`);
-    this.db.transaction(() => drop.forEach((hash) => del.run(hash)))();
+    const stale = (this.db.prepare(`SELECT DISTINCT hash FROM views`).pluck().all() as string[]).filter((hash) => !keepSet.has(hash));
+    const delViews = this.db.prepare(`DELETE FROM views WHERE hash = ?`);
+    this.db.transaction(() => {
+      drop.forEach((hash) => del.run(hash));
+      stale.forEach((hash) => delViews.run(hash));
+    })();
     return drop.length;
   }
 

@@ -95,6 +95,38 @@ describe('feature store file', () => {
   });
 });
 
+describe('feature store: the views of images with no up or down', () => {
+  it('stores, finds missing, loads image by image, prunes with the images, and is emptied with the cache', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'adma-store-'));
+    try {
+      const path = featureStorePath(dir, 'm');
+      const layout: FeatureLayout = { modelId: 'm', weights: 'aaaa', aShape: [3], bShape: [2], classCount: 2, cutShape: [2] };
+      let store = FeatureStore.open(path, layout);
+      const b = (hash: string, view: number): Float32Array => Float32Array.of(hash.charCodeAt(0), view);
+      store.putViews([1, 2, 3].flatMap((view) => [{ hash: 'x', view, b: b('x', view) }]).concat([{ hash: 'y', view: 1, b: b('y', 1) }]));
+      expect(store.missingViews(['x', 'y', 'z', 'x'], [1, 2, 3])).toEqual(['y', 'z']);
+      expect(store.missingViews(['x', 'y'], [1])).toEqual([]);
+      expect(Array.from(store.loadViews(['x'], [3, 1]))).toEqual([120, 3, 120, 1]);
+      expect(() => store.loadViews(['y'], [1, 2])).toThrow(/no features of view 2/);
+      store.putBatch([{ hash: 'x', a: Float32Array.of(1, 2, 3), b: Float32Array.of(1, 2), aGrid: null, bGrid: null, softmax: Float32Array.of(0.5, 0.5), cut: null }]);
+      store.close();
+
+      // Opened for reading (as scoring and training do), the views are there; pruning an image drops its views.
+      store = FeatureStore.openExisting(path);
+      expect(store.missingViews(['x'], [1, 2, 3])).toEqual([]);
+      store.prune(['x']);
+      expect(store.missingViews(['x', 'y'], [1])).toEqual(['y']);
+      store.close();
+      // Other weights: the cache is rebuilt, views too.
+      store = FeatureStore.open(path, { ...layout, weights: 'bbbb' });
+      expect(store.missingViews(['x'], [1])).toEqual(['x']);
+      store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 const available = hasMobileNet025 && hasHymenopteraVal;
 const reason = !hasMobileNet025 ? MISSING_MODEL_REASON : !hasHymenopteraVal ? MISSING_DATA_REASON : 'shared model and photos present';
 
