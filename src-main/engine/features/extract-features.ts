@@ -15,6 +15,7 @@ import type { FeatureRow, FeatureStore, Pooling } from './feature-store';
 import { encodeFloat16 } from './float16';
 import { checkFirstBatchFeatures } from './feature-sanity';
 import { globalAveragePool, gridPool2x2 } from './pool-features';
+import { otherViewsOfBatch, symmetryViews } from './symmetry-views';
 import { ProgressMeter, type ProgressSnapshot } from '../../core/progress-meter';
 import type { OnnxFeatureRunner } from '../onnx/onnx-feature-runner';
 
@@ -210,4 +211,48 @@ export async function extractFeatures(
     rate: seconds > 0 ? computed / seconds : 0,
     decodeWaitSeconds: decodeWait / 1000,
   };
+}
+
+export interface ViewExtractionResult {
+  /** Images whose views were computed now. */
+  computed: number;
+  failures: ExtractionFailure[];
+  /** True when stopped by the signal; the views of finished images are stored. */
+  cancelled: boolean;
+}
+
+/**
+ * Pooled B of the other symmetry views (features/symmetry-views.ts) of `items` that the cache
+ * lacks, for images whose orientation means nothing: each image is decoded once, turned and
+ * mirrored in memory, and its views go through the model in one forward pass, stored one image
+ * batch per transaction. The views of an image are those of the model's input shape.
+ */
+export async function extractViewFeatures(
+  loaded: LoadedModel,
+  store: FeatureStore,
+  items: readonly DecodeItem[],
+  options: Pick<ExtractionOptions, 'runner' | 'signal' | 'resize'> & { batchSize?: number } = {},
+): Promise<ViewExtractionResult> {
+  const { height, width, channels } = loaded.descriptor.input;
+  const views = symmetryViews(height, width).slice(1);
+  const distinct = new Map<string, DecodeItem>();
+  for (const item of items) if (!distinct.has(item.hash)) distinct.set(item.hash, item);
+  const todo = store.missingViews([...distinct.keys()], views).map((hash) => distinct.get(hash) as DecodeItem);
+  const failures: ExtractionFailure[] = [];
+  let computed = 0;
+  const target = { height, width, channels, resize: options.resize ?? loaded.descriptor.resize };
+  // A batch of images becomes views.length times as many model inputs.
+  const batches = prefetchDecodedBatches(todo, target, { batchSize: options.batchSize ?? 2, depth: 1, ...(options.signal ? { signal: options.signal } : {}) });
+  for await (const batch of batches) {
+    if (options.signal?.aborted) break;
+    for (const { item, error } of batch.failures) failures.push({ hash: item.hash, path: item.path, error });
+    const n = batch.items.length;
+    if (n === 0) continue;
+    const turned = otherViewsOfBatch(batch.pixels, n, height, width, channels);
+    const rows = n * views.length;
+    const out = await forward(loaded, turned.pixels, rows, false, false, options.runner);
+    store.putViews(batch.items.flatMap((item, i) => views.map((view, k) => ({ hash: item.hash, view, b: rowOf(out.b, rows, i * views.length + k) }))));
+    computed += n;
+  }
+  return { computed, failures, cancelled: options.signal?.aborted === true && computed + failures.length < todo.length };
 }

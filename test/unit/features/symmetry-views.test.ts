@@ -4,7 +4,7 @@
  * image again; the 8 views of an image with no symmetry are 8 different images), and a non-square
  * image has only the 4 views that keep its shape.
  */
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { otherViewsOfBatch, symmetryViews, viewOf } from '../../../src-main/engine/features/symmetry-views';
 
@@ -15,7 +15,7 @@ function asymmetric(height: number, width: number, channels: number, seed = 1): 
   return pixels;
 }
 
-async function bySharp(pixels: Uint8Array, height: number, width: number, channels: 1 | 2 | 3 | 4, op: (image: sharp.Sharp) => sharp.Sharp): Promise<Uint8Array> {
+async function bySharp(pixels: Uint8Array, height: number, width: number, channels: 1 | 2 | 3 | 4, op: (image: Sharp) => Sharp): Promise<Uint8Array> {
   const { data } = await op(sharp(pixels, { raw: { width, height, channels } })).raw().toBuffer({ resolveWithObject: true });
   return new Uint8Array(data);
 }
@@ -24,7 +24,8 @@ const key = (a: Uint8Array): string => Buffer.from(a).toString('base64');
 
 describe('symmetry views', () => {
   it('view 1 is sharp\'s clockwise quarter turn, view 2 its half turn, view 4 its left-right mirror', async () => {
-    const [n, c] = [7, 3];
+    const n = 7;
+    const c = 3;
     const image = asymmetric(n, n, c);
     expect(viewOf(image, n, n, c, 1)).toEqual(await bySharp(image, n, n, c, (s) => s.rotate(90)));
     expect(viewOf(image, n, n, c, 2)).toEqual(await bySharp(image, n, n, c, (s) => s.rotate(180)));
@@ -54,7 +55,8 @@ describe('symmetry views', () => {
   });
 
   it('a non-square image has the 4 views that keep its shape, as sharp makes them', async () => {
-    const [h, w, c] = [4, 9, 3];
+    const [h, w] = [4, 9];
+    const c = 3;
     const image = asymmetric(h, w, c);
     expect(symmetryViews(h, w)).toEqual([0, 2, 4, 6]);
     expect(viewOf(image, h, w, c, 2)).toEqual(await bySharp(image, h, w, c, (s) => s.rotate(180)));
