@@ -3,6 +3,7 @@
  * light head on features standardised with the whole pool's statistics. The loop core,
  * cross-validation (quality/out-of-fold.ts) and `adma train` call it.
  */
+import { AppError } from '../../../src-shared/app-error';
 import { fineTune, type FineTuneOptions, type FineTuneResult } from '../train/fine-tune';
 import type { HeadWeights, TopBlockWeights, TrainingMode } from '../train/head-weights';
 import { featureStandardization, type FeatureStandardization } from '../train/logistic-regression';
@@ -11,6 +12,20 @@ import { featureStandardization, type FeatureStandardization } from '../train/lo
 export interface HeadInputs {
   data: Float32Array;
   rowShape: number[];
+  /**
+   * Light heads of images with no up or down: the pooled B of the other symmetry views of the
+   * rows trained on (features/symmetry-views.ts). The head learns each label in every view, at
+   * 1/(perRow + 1) weight per view; it predicts on the rows themselves.
+   */
+  views?: ViewRows;
+}
+
+/** Pooled B of the other symmetry views of pool rows. */
+export interface ViewRows {
+  /** Views per row besides the row itself (7 for a square model input, 3 otherwise). */
+  perRow: number;
+  /** perRow x d values of a pool row, or undefined when its views are not extracted. */
+  of(row: number): Float32Array | undefined;
 }
 
 export interface LoopTrainRequest {
@@ -50,11 +65,24 @@ export function poolStandardization(inputs: HeadInputs): FeatureStandardization 
 /** The labeled rows of the pool's head inputs, fine-tuned (see the file's comment). */
 export async function trainOnPool(inputs: HeadInputs, request: LoopTrainRequest): Promise<FineTuneResult> {
   const rowLength = inputs.rowShape.reduce((a, b) => a * b, 1);
-  const features = new Float32Array(request.rows.length * rowLength);
-  request.rows.forEach((row, k) => features.set(inputs.data.subarray(row * rowLength, (row + 1) * rowLength), k * rowLength));
+  const views = inputs.views && request.mode === 'light' ? inputs.views : null;
+  const copies = 1 + (views?.perRow ?? 0);
+  const n = request.rows.length;
+  const features = new Float32Array(n * copies * rowLength);
+  const labels = new Array<number>(n * copies);
+  request.rows.forEach((row, k) => {
+    features.set(inputs.data.subarray(row * rowLength, (row + 1) * rowLength), k * rowLength);
+    labels[k] = request.labels[k] as number;
+    if (!views) return;
+    const rowViews = views.of(row);
+    if (rowViews?.length !== views.perRow * rowLength) throw new AppError('BUSY', `Pool row ${row} has no symmetry views yet: they are extracted before training.`);
+    features.set(rowViews, n * rowLength + k * views.perRow * rowLength);
+    labels.fill(request.labels[k] as number, n + k * views.perRow, n + (k + 1) * views.perRow);
+  });
   return fineTune(
-    { features, rowShape: inputs.rowShape, labels: request.labels },
+    { features, rowShape: inputs.rowShape, labels },
     {
+      ...(copies > 1 ? { copiesPerImage: copies } : {}),
       mode: request.mode,
       classes: request.classes,
       seed: request.seed,

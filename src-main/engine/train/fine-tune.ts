@@ -73,6 +73,12 @@ export interface FineTuneOptions {
   solverTolerance?: number;
   /** 'balanced' (default): inverse class frequency; 'none': every example weighs 1. */
   classWeighting?: 'balanced' | 'none';
+  /**
+   * Light mode: the training rows hold every image this many times (its symmetry views,
+   * features/symmetry-views.ts), so each row weighs 1/copiesPerImage and an image still counts
+   * once against the L2 penalty; default 1.
+   */
+  copiesPerImage?: number;
   onEpoch?: (progress: EpochProgress) => void;
   /** Checked before every mini-batch; aborting rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -153,7 +159,7 @@ function fineTuneLight(set: TrainingSet, rows: number, options: FineTuneOptions,
   const fit = fitLogisticRegression(set.features, set.labels, stats, {
     classCount,
     alpha: options.l2 ?? DEFAULT_L2,
-    rowWeights: Array.from(set.labels, (c) => classWeights[c] as number),
+    rowWeights: Array.from(set.labels, (c) => (classWeights[c] as number) / (options.copiesPerImage ?? 1)),
     ...(warm ? { start: { kernel: newClassColumnsZeroed(head, options.previous as HeadWeights), bias: head.dense.bias } } : {}),
     lbfgs: { ...(options.signal ? { signal: options.signal } : {}), ...(options.solverTolerance !== undefined ? { gradientTolerance: options.solverTolerance } : {}) },
   });
