@@ -21,6 +21,7 @@
  *        [--strategies adma,random] [--out <subfolder of the setting's results, for main>]
  *        [--spread]   (main: the light head's label spreading on)
  *        [--l2-cv]    (main: the light head's L2 penalty chosen by cross-validation, quality/l2-choice.ts)
+ *        [--symmetries] (main: every label learned in its 8 symmetry views; images with no up or down only)
  *        [--stop-at-target]  (main: each curve stops at 95% of the all-labels accuracy)
  */
 import { existsSync } from 'node:fs';
@@ -41,7 +42,7 @@ import { ROOT, studySetting } from './study-settings';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { seeds: { type: 'string' }, 'first-seed': { type: 'string' }, rounds: { type: 'string' }, batches: { type: 'string' }, schedules: { type: 'string' }, strategies: { type: 'string' }, uncertainty: { type: 'string' }, out: { type: 'string' }, spread: { type: 'boolean' }, 'l2-cv': { type: 'boolean' }, 'stop-at-target': { type: 'boolean' } },
+  options: { seeds: { type: 'string' }, 'first-seed': { type: 'string' }, rounds: { type: 'string' }, batches: { type: 'string' }, schedules: { type: 'string' }, strategies: { type: 'string' }, uncertainty: { type: 'string' }, out: { type: 'string' }, spread: { type: 'boolean' }, 'l2-cv': { type: 'boolean' }, 'stop-at-target': { type: 'boolean' }, symmetries: { type: 'boolean' } },
 });
 const setting = studySetting(positionals[0] ?? '');
 const part = positionals[1] ?? 'main';
@@ -65,6 +66,8 @@ const features = await prepareSimulationFeatures(loaded, dataset, {
   deep: setting.mode === 'deep',
   pooling: part === 'pooling' ? 'grid2x2' : 'global',
   cacheDir: setting.cacheDir,
+  ...(values.symmetries ? { symmetryViews: true } : {}),
+  onStatus: log,
   onProgress: (p) => {
     if (Date.now() - lastProgress > 10_000) {
       lastProgress = Date.now();
@@ -96,7 +99,7 @@ if (part === 'extract') {
   log(`${setting.id}: features cached`);
 } else if (part === 'main') {
   const strategies = (values.strategies?.split(',') ?? [...STRATEGY_NAMES]) as StrategyName[];
-  const extra: Partial<SimulationOptions> = { ...(values.spread ? { labelSpreading: true } : {}), ...(values['l2-cv'] ? { chooseL2: true } : {}), ...(values['stop-at-target'] ? { stopAtTarget: 0.95 } : {}) };
+  const extra: Partial<SimulationOptions> = { ...(values.spread ? { labelSpreading: true } : {}), ...(values['l2-cv'] ? { chooseL2: true } : {}), ...(values['stop-at-target'] ? { stopAtTarget: 0.95 } : {}), ...(values.symmetries ? { symmetries: true } : {}) };
   const result = await simulate(strategies, 10, Number(values.rounds ?? 20), 'linear:0.1', extra);
   const dir = values.out ? join(outRoot, values.out) : outRoot;
   await writeSimulationReport(result, dir, setting.title);

@@ -64,7 +64,8 @@ export class ActiveLoop {
       this.parts.pool.invalidate();
       if (next.mode === 'deep') this.parts.features.start(); // deep mode needs the cut-layer activations
     }
-    if (next.continuous && !before.continuous) this.scheduler.schedule();
+    // Continuous mode keeps the model in step with the settings it trains under.
+    if (next.continuous && (!before.continuous || next.symmetries !== before.symmetries)) this.scheduler.schedule();
     ctx.engineChanged();
     return next;
   }
@@ -257,6 +258,7 @@ export class ActiveLoop {
           seed: ctx.seed,
           outDir: ctx.headDir(version),
           previousDir,
+          symmetryFiles: ctx.symmetryFiles(labels.keys()),
         },
         { onProgress: reporter.forward },
       ),

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { EngineStatus, ProjectChanged, RoundInfo } from '../../src-shared/contract';
 import type { EventHub } from '../core/event-hub';
 import type { ModelSource } from '../engine/model/model-source';
-import type { PoolPredictions } from '../engine/loop/loop-jobs';
+import type { PoolPredictions, SymmetryFile } from '../engine/loop/loop-jobs';
 import { currentActor, type Project } from '../project/project';
 import { projectDbPath } from '../project/project-db';
 import type { WriterThread } from '../project/writer-thread';
@@ -122,5 +122,23 @@ export class AdaptationContext {
     const labels = this.store.labels();
     for (const id of evaluation) labels.delete(id);
     return labels;
+  }
+
+  /**
+   * The files of labeled images whose symmetry views the light head learns (LoopTrainArgs.symmetryFiles):
+   * null unless the project's images have no up or down (LoopSettings.symmetries) and the head is light.
+   */
+  symmetryFiles(imageIds: Iterable<number>): SymmetryFile[] | null {
+    const settings = this.store.settings();
+    if (!settings.symmetries || settings.mode !== 'light') return null;
+    const files: SymmetryFile[] = [];
+    for (const imageId of imageIds) {
+      try {
+        files.push({ imageId, path: path.join(this.project.root, ...this.project.locate(imageId).relPath.split('/')) });
+      } catch {
+        // removed by a rescan meanwhile: the worker has no row for it either
+      }
+    }
+    return files;
   }
 }

@@ -22,6 +22,7 @@ export const DEFAULT_LOOP_SETTINGS: LoopSettings = {
   uncertainty: DEFAULT_ADMA_OPTIONS.uncertainty,
   mode: 'light',
   continuous: false,
+  symmetries: false,
   duplicateSimilarity: DUPLICATE_DEFAULTS.minSimilarity,
 };
 

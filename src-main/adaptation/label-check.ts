@@ -30,7 +30,12 @@ export class LabelCheck {
     const result = await reporter.run(() =>
       ctx.engine().request(
         'loopLabelQuality',
-        { labels: [...labels].map(([imageId, classId]) => ({ imageId, classIndex: indexOf.get(classId) as number })), classCount: classIds.length, seed: ctx.seed },
+        {
+          labels: [...labels].map(([imageId, classId]) => ({ imageId, classIndex: indexOf.get(classId) as number })),
+          classCount: classIds.length,
+          seed: ctx.seed,
+          symmetryFiles: ctx.symmetryFiles(labels.keys()),
+        },
         { onProgress: reporter.forward },
       ),
     );

@@ -45,6 +45,12 @@ export interface LoopSettings {
   mode: 'light' | 'deep';
   /** Train in the background whenever labels change and re-rank the queue. */
   continuous: boolean;
+  /**
+   * The images have no up or down (cells, tissue, aerial photos): the light head learns every
+   * label in the 8 turns and mirrors of the image too. Off by default: wrong for digits,
+   * letters and most photos.
+   */
+  symmetries: boolean;
   /** Near-duplicate similarity threshold (Duplicates view, batch filter, leakage check). */
   duplicateSimilarity: number;
 }
@@ -93,6 +99,7 @@ export const loopRequests = {
       uncertainty: s.optional(s.literal(...UNCERTAINTY_NAMES)),
       mode: s.optional(s.literal('light', 'deep')),
       continuous: s.optional(s.boolean()),
+      symmetries: s.optional(s.boolean()),
       duplicateSimilarity: s.optional(s.number({ min: DUPLICATE_SIMILARITY_RANGE.min, max: DUPLICATE_SIMILARITY_RANGE.max })),
     }),
   ).returns<LoopSettings>(),

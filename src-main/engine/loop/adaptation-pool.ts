@@ -4,12 +4,16 @@
  * its probabilities. Selection, training and evaluation read from here, so a round costs
  * milliseconds for scoring plus the fine-tuning itself.
  */
+import { dirname } from 'node:path';
 import { AppError } from '../../../src-shared/app-error';
 import type { CentreRecord, CentreSet } from '../adma/centre-set';
 import { computeDistinctiveness } from '../adma/distinctiveness';
 import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix';
 import { estimatePoolCentres, restorePoolCentres } from '../adma/pool-centres';
-import { FeatureStore, featureStorePath } from '../features/feature-store';
+import { extractViewFeatures } from '../features/extract-features';
+import { FeatureStore, featureLayoutOf, featureStorePath } from '../features/feature-store';
+import { symmetryViews } from '../features/symmetry-views';
+import { featureRuntimeFor } from '../onnx/feature-runtime';
 import { layersModelOf, type LoadedModel } from '../model/load-model';
 import { loadShippedCentreSet } from '../model/shipped-centre-set';
 import { loadHead, saveHead, type HeadRecord } from '../train/head-file';
@@ -36,12 +40,14 @@ import type {
   LoopPrepareResult,
   LoopSelectArgs,
   LoopTrainArgs,
+  SymmetryFile,
   LoopTrainResult,
   PoolItem,
   PoolPredictions,
   SelectedItem,
 } from './loop-jobs';
 import { LoopCore } from './loop-core';
+import type { ViewRows } from './train-on-pool';
 import { jobImages } from './project-images';
 
 interface CutRows {
@@ -77,6 +83,8 @@ export class AdaptationPool {
   private duplicates: NearDuplicateIndex | null = null;
   /** Selection and training run through the one loop core the simulator also runs. */
   private readonly core: LoopCore;
+  /** Pooled B of the other symmetry views of labeled rows, by row, loaded or extracted when a head learns them. */
+  private readonly views = new Map<number, Float32Array>();
 
   private constructor(
     readonly projectDir: string,
@@ -197,6 +205,44 @@ export class AdaptationPool {
     return { data: out, rowShape: source.shape };
   }
 
+  /**
+   * The symmetry views of the labeled images in `files` (LoopTrainArgs.symmetryFiles): from
+   * memory, else from the feature cache, else extracted now (one decode per image, stored). An
+   * image whose file cannot be read now has its own features as its views: it is learned as
+   * it is, at its usual weight, and tried again next time.
+   */
+  private async viewsOfLabeled(files: readonly SymmetryFile[], signal: AbortSignal): Promise<ViewRows> {
+    const { height, width } = this.loaded.descriptor.input;
+    const views = symmetryViews(height, width).slice(1);
+    const d = this.featuresB.cols;
+    const wanted = files.flatMap((file) => {
+      const row = this.rowOf.get(file.imageId);
+      return row === undefined || this.views.has(row) ? [] : [{ row, hash: this.hashes[row] as string, path: file.path }];
+    });
+    const asItIs = new Map<number, Float32Array>();
+    if (wanted.length > 0) {
+      const storePath = featureStorePath(this.projectDir, this.loaded.descriptor.id);
+      const runtime = await featureRuntimeFor(this.loaded, dirname(storePath));
+      const store = FeatureStore.open(storePath, featureLayoutOf(this.loaded));
+      try {
+        const extracted = await extractViewFeatures(this.loaded, store, wanted, { ...(runtime.runner ? { runner: runtime.runner } : {}), signal });
+        if (extracted.cancelled) throw new AppError('CANCELLED', 'Training was cancelled while the turned views of the labeled images were extracted; those done are saved.');
+        const unreadable = new Set(extracted.failures.map((f) => f.hash));
+        const readable = wanted.filter((w) => !unreadable.has(w.hash));
+        const loaded = store.loadViews(readable.map((w) => w.hash), views);
+        readable.forEach((w, k) => this.views.set(w.row, loaded.slice(k * views.length * d, (k + 1) * views.length * d)));
+        for (const w of wanted.filter((w) => unreadable.has(w.hash))) {
+          const own = new Float32Array(views.length * d);
+          for (let v = 0; v < views.length; v++) own.set(this.featuresB.data.subarray(w.row * d, (w.row + 1) * d), v * d);
+          asItIs.set(w.row, own);
+        }
+      } finally {
+        store.close();
+      }
+    }
+    return { perRow: views.length, of: (row) => this.views.get(row) ?? asItIs.get(row) };
+  }
+
   private async useHead(dir: string): Promise<void> {
     const { head, facts } = await loadHead(dir);
     await this.core.useHead(head, facts.temperature ?? 1);
@@ -288,7 +334,9 @@ export class AdaptationPool {
       if (head.mode === args.mode || args.mode === 'deep') previous = head;
     }
     const topBlock = args.mode === 'deep' && !(previous?.block) ? readTopBlock(layersModelOf(this.loaded, 'Deep fine-tuning'), this.loaded.descriptor.cutLayer, this.loaded.descriptor.layerB) : undefined;
+    const views = args.mode === 'light' && args.symmetryFiles ? await this.viewsOfLabeled(args.symmetryFiles, signal) : undefined;
     const { result, probabilities } = await this.core.train({
+      ...(views ? { views } : {}),
       mode: args.mode,
       classes: args.classes,
       rows,
@@ -304,7 +352,7 @@ export class AdaptationPool {
       args.mode !== 'light'
         ? null
         : (carriedCalibration(previousRecord, usable.length, args.classes) ??
-          (await this.calibrate(rows, usable.map((l) => l.classIndex), result.head, args.seed, signal)));
+          (await this.calibrate(rows, usable.map((l) => l.classIndex), result.head, args.seed, signal, views)));
     const temperature = calibration?.temperature ?? 1;
     this.core.showAtTemperature(temperature);
     await saveHead(args.outDir, {
@@ -340,10 +388,11 @@ export class AdaptationPool {
    * same cross-validation as the suspect queue); null with too few labels to cross-validate
    * (fewer than 2 per fold, or one class only).
    */
-  private async calibrate(rows: number[], labels: number[], head: HeadWeights, seed: number, signal: AbortSignal): Promise<Calibration | null> {
+  private async calibrate(rows: number[], labels: number[], head: HeadWeights, seed: number, signal: AbortSignal, views: ViewRows | undefined): Promise<Calibration | null> {
     if (foldsFor(labels.length) === null || labels.length < MIN_LABELS_TO_CALIBRATE) return null;
     const classCount = head.classes.length;
-    const quality = await labelQuality({ inputs: this.inputs('light', null), imageIds: rows, rows, labels, classCount, seed, signal, warmStart: head });
+    const inputs = { ...this.inputs('light', null), ...(views ? { views } : {}) };
+    const quality = await labelQuality({ inputs, imageIds: rows, rows, labels, classCount, seed, signal, warmStart: head });
     return quality.calibration.heldOut > 0 ? quality.calibration : null;
   }
 
@@ -354,8 +403,9 @@ export class AdaptationPool {
     if (foldsFor(usable.length, args.folds) === null || new Set(usable.map((l) => l.classIndex)).size < 2) {
       throw new AppError('CONFLICT', 'Checking labels needs labeled images of at least two classes with features.');
     }
+    const views = args.symmetryFiles ? await this.viewsOfLabeled(args.symmetryFiles, signal) : undefined;
     const quality = await labelQuality({
-      inputs: this.inputs('light', null),
+      inputs: { ...this.inputs('light', null), ...(views ? { views } : {}) },
       imageIds: usable.map((l) => l.imageId),
       rows: usable.map((l) => this.rowOf.get(l.imageId) as number),
       labels: usable.map((l) => l.classIndex),
@@ -409,5 +459,6 @@ export class AdaptationPool {
     if (this.codes.thumbnails && !(this.codes.thumbnails instanceof Uint8Array)) this.codes.thumbnails.close();
     this.core.clear();
     this.cut = null;
+    this.views.clear();
   }
 }

@@ -26,7 +26,7 @@ import type { NearDuplicateIndex } from '../adma/near-duplicates';
 import { poolEmbedding } from '../adma/pool-embedding';
 import { mixSpreadProbabilities } from '../train/label-spreading';
 import { chooseL2, type L2Choice } from '../quality/l2-choice';
-import { trainOnPool, type HeadInputs, type LoopTrainRequest } from './train-on-pool';
+import { trainOnPool, type HeadInputs, type LoopTrainRequest, type ViewRows } from './train-on-pool';
 
 export interface LoopPoolMatrices {
   /** Image id of each pool row. */
@@ -62,6 +62,8 @@ export interface LoopCoreTrainRequest extends Omit<LoopTrainRequest, 'l2'> {
   chooseL2?: boolean;
   /** With chooseL2: the previous round's choice. */
   previousL2?: L2Choice;
+  /** Light mode, images with no up or down: every label is learned in its symmetry views too (HeadInputs.views). */
+  views?: ViewRows;
 }
 
 export interface LoopTrainOutcome {
@@ -76,8 +78,9 @@ export interface LoopTrainOutcome {
  * The loop's fine-tuning step: trainOnPool, with the L2 penalty chosen first when the request
  * asks for it. The loop core and the simulator's reference model train through it.
  */
-export async function fineTuneOnPool(inputs: HeadInputs, request: LoopCoreTrainRequest): Promise<{ result: FineTuneResult; l2: L2Choice | null }> {
-  const { previousL2, chooseL2: choose, ...train } = request;
+export async function fineTuneOnPool(poolInputs: HeadInputs, request: LoopCoreTrainRequest): Promise<{ result: FineTuneResult; l2: L2Choice | null }> {
+  const { previousL2, chooseL2: choose, views, ...train } = request;
+  const inputs = views ? { ...poolInputs, views } : poolInputs;
   const chosen =
     choose && request.mode === 'light'
       ? await chooseL2({ inputs, rows: request.rows, labels: request.labels, classes: request.classes, seed: request.seed, ...(previousL2 ? { previous: previousL2 } : {}), ...(request.signal ? { signal: request.signal } : {}) })

@@ -120,6 +120,19 @@ export interface LoopTrainArgs {
   outDir: string;
   /** Warm start from this head, when given. */
   previousDir: string | null;
+  /**
+   * Light mode, images with no up or down: the files of the labeled images, whose symmetry views
+   * (features/symmetry-views.ts) the head learns too; their missing views are extracted first.
+   * Absent or null: the head learns the images as they are.
+   */
+  symmetryFiles?: SymmetryFile[] | null;
+}
+
+/** A labeled image's file, for its symmetry views. */
+export interface SymmetryFile {
+  imageId: number;
+  /** Absolute path. */
+  path: string;
 }
 
 export interface Prediction {
@@ -172,6 +185,8 @@ export interface LoopLabelQualityArgs {
   classCount: number;
   seed: number;
   folds?: number;
+  /** As LoopTrainArgs.symmetryFiles: the folds' heads learn the symmetry views too. */
+  symmetryFiles?: SymmetryFile[] | null;
 }
 
 export interface LoopLabelQualityResult {

@@ -20,13 +20,15 @@ export interface ReferenceKeyParts {
   pooling?: string;
   /** The light head's penalty when not the fixed default ('cross-validation': quality/l2-choice.ts). */
   l2?: string;
+  /** The light head learned each label in its symmetry views. */
+  symmetries?: boolean;
   paths: readonly string[];
   labels: ArrayLike<number>;
 }
 
 export function referenceKey(parts: ReferenceKeyParts): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify([parts.modelId, parts.mode, parts.testFraction, parts.seed, parts.normalize, ...(parts.poolCentres ? [parts.poolCentres] : []), ...(parts.pooling ? [parts.pooling] : []), ...(parts.l2 ? [`l2 ${parts.l2}`] : [])]));
+  hash.update(JSON.stringify([parts.modelId, parts.mode, parts.testFraction, parts.seed, parts.normalize, ...(parts.poolCentres ? [parts.poolCentres] : []), ...(parts.pooling ? [parts.pooling] : []), ...(parts.l2 ? [`l2 ${parts.l2}`] : []), ...(parts.symmetries ? ['symmetries'] : [])]));
   parts.paths.forEach((path, i) => hash.update(`${path}\t${parts.labels[i]}\n`));
   return hash.digest('hex').slice(0, 24);
 }

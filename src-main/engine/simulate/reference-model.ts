@@ -13,9 +13,9 @@ import type { ReferenceRecord } from './simulation-records';
 import type { SimulationFeatures } from './simulation-features';
 import type { SeedSetup } from './seed-setup';
 import { spearmanCorrelation } from './spearman-correlation';
-import { gatherRows, modeRows } from './training-rows';
+import { gatherRows, modeRows, viewRowsOf } from './training-rows';
 
-export async function trainReference(features: SimulationFeatures, setup: SeedSetup, mode: TrainingMode, options: { chooseL2?: boolean; signal?: AbortSignal } = {}): Promise<ReferenceRecord> {
+export async function trainReference(features: SimulationFeatures, setup: SeedSetup, mode: TrainingMode, options: { chooseL2?: boolean; symmetries?: boolean; signal?: AbortSignal } = {}): Promise<ReferenceRecord> {
   const { signal } = options;
   const started = performance.now();
   const rows = modeRows(features, mode);
@@ -27,6 +27,7 @@ export async function trainReference(features: SimulationFeatures, setup: SeedSe
     labels,
     seed: setup.seed,
     ...(options.chooseL2 ? { chooseL2: true } : {}),
+    ...(options.symmetries ? { views: viewRowsOf(features) } : {}),
     ...(features.topBlock ? { topBlock: features.topBlock } : {}),
     ...(signal ? { signal } : {}),
   });

@@ -40,6 +40,8 @@ export interface SimulationOptions {
   labelSpreading?: boolean;
   /** The loop core's cross-validated L2 penalty (LoopCoreTrainRequest.chooseL2), for the curves and the reference. */
   chooseL2?: boolean;
+  /** Light mode: every label learned in its symmetry views (needs features.views), for the curves and the reference. */
+  symmetries?: boolean;
   /**
    * Stop each curve at the first round that reaches this fraction of the seed's all-labels
    * accuracy: labels-to-target is measured at a fraction of the cost, the curves (and their
@@ -102,13 +104,14 @@ export async function runSimulation(features: SimulationFeatures, options: Simul
       ...(options.poolCentres ? { poolCentres: options.poolCentres } : {}),
       ...(pooling !== 'global' ? { pooling } : {}),
       ...(options.chooseL2 && options.mode === 'light' ? { l2: 'cross-validation' } : {}),
+      ...(options.symmetries && options.mode === 'light' ? { symmetries: true } : {}),
       paths: features.paths,
       labels: features.labels,
     });
     let reference = options.referenceCache?.get(key);
     if (!reference) {
       status(`seed ${seed}: training the reference on all ${setup.poolIds.length} pool labels (${options.mode})…`);
-      reference = await trainReference(features, setup, options.mode, { ...(options.chooseL2 ? { chooseL2: true } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+      reference = await trainReference(features, setup, options.mode, { ...(options.chooseL2 ? { chooseL2: true } : {}), ...(options.symmetries ? { symmetries: true } : {}), ...(options.signal ? { signal: options.signal } : {}) });
       options.referenceCache?.set(key, reference);
     }
     status(`seed ${seed}: reference accuracy ${(100 * reference.testAccuracy).toFixed(1)}% on ${reference.testSize} test images; Spearman(D, error) ${reference.spearmanDistinctivenessVsError.toFixed(3)}`);
@@ -122,6 +125,7 @@ export async function runSimulation(features: SimulationFeatures, options: Simul
         rounds: options.rounds,
         ...(options.labelSpreading ? { labelSpreading: true } : {}),
         ...(options.chooseL2 ? { chooseL2: true } : {}),
+        ...(options.symmetries ? { symmetries: true } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.stopAtTarget !== undefined ? { stopAtAccuracy: options.stopAtTarget * reference.testAccuracy } : {}),
         onRound: (r) => status(`[${done + 1}/${total}] seed ${seed} ${strategy}: round ${r.round + 1}/${options.rounds}, ${r.labels} labels, accuracy ${(100 * r.testAccuracy).toFixed(1)}% (${(r.millis / 1000).toFixed(2)} s)`),

@@ -7,7 +7,8 @@
  */
 import type { CentreSet } from '../adma/centre-set';
 import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix';
-import { extractFeatures, type ExtractionProgress } from '../features/extract-features';
+import { extractFeatures, extractViewFeatures, type ExtractionProgress } from '../features/extract-features';
+import { symmetryViews } from '../features/symmetry-views';
 import { FeatureStore, featureLayoutOf, featureStorePath, type Pooling } from '../features/feature-store';
 import { hashImageFile } from '../features/image-content-hash';
 import { featureRuntimeFor } from '../onnx/feature-runtime';
@@ -39,6 +40,11 @@ export interface SimulationFeatures {
   topBlock: TopBlockWeights | null;
   /** Centres shipped with the model; null when they must be estimated from the pool. */
   shippedCentres: CentreSet | null;
+  /**
+   * When asked for: pooled B of every image's other symmetry views (features/symmetry-views.ts),
+   * n x perRow rows of featuresB.cols, image by image, for runs whose images have no up or down.
+   */
+  views: { perRow: number; data: Float32Array } | null;
   /** Images left out because they could not be read. */
   failures: { path: string; reason: string }[];
   extraction: { computed: number; reused: number; seconds: number };
@@ -52,6 +58,8 @@ export interface SimulationFeatureOptions {
   pooling?: Pooling;
   /** Folder holding the feature cache (`<cacheDir>/.adma/features/<model>.db`). */
   cacheDir: string;
+  /** Also extract and load the symmetry views of every image (SimulationFeatures.views). */
+  symmetryViews?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: ExtractionProgress) => void;
   onStatus?: (line: string) => void;
@@ -90,6 +98,21 @@ export async function prepareSimulationFeatures(loaded: LoadedModel, dataset: Im
     const n = kept.length;
     const cut = options.deep ? store.loadCut(keptHashes) : null;
     const grid = options.pooling === 'grid2x2' ? store.load(keptHashes, 'grid2x2') : null;
+    let views: SimulationFeatures['views'] = null;
+    if (options.symmetryViews) {
+      options.onStatus?.('extracting the symmetry views of every image');
+      const extracted = await extractViewFeatures(
+        loaded,
+        store,
+        kept.map((k) => ({ hash: k.hash, path: k.image.absPath })),
+        { ...(runtime.runner ? { runner: runtime.runner } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+      );
+      if (extracted.cancelled) throw options.signal?.reason instanceof Error ? options.signal.reason : new Error('Feature extraction was cancelled.');
+      if (extracted.failures.length > 0) throw new Error(`The symmetry views of ${extracted.failures.length} images could not be extracted (first: ${extracted.failures[0]?.path}).`);
+      const { height, width } = loaded.descriptor.input;
+      const perRow = symmetryViews(height, width).length - 1;
+      views = { perRow, data: store.loadViews(keptHashes, symmetryViews(height, width).slice(1)) };
+    }
     return {
       modelId: layout.modelId,
       modelName: loaded.descriptor.name,
@@ -103,6 +126,7 @@ export async function prepareSimulationFeatures(loaded: LoadedModel, dataset: Im
       gridFeatures: grid ? { featuresA: createFeatureMatrix(grid.a, n, grid.dA), featuresB: createFeatureMatrix(grid.b, n, grid.dB) } : null,
       topBlock: options.deep ? readTopBlock(layersModelOf(loaded, 'Deep fine-tuning'), loaded.descriptor.cutLayer, loaded.descriptor.layerB) : null,
       shippedCentres: await loadShippedCentreSet(loaded),
+      views,
       failures,
       extraction: { computed: result.computed, reused: result.reused, seconds: result.seconds },
       runtime: { label: runtime.label, fallback: runtime.fallback },

@@ -16,7 +16,7 @@ import { meanPairwiseDistance } from './batch-redundancy';
 import type { RoundRecord } from './simulation-records';
 import type { SimulationFeatures } from './simulation-features';
 import type { SeedSetup } from './seed-setup';
-import { modeRows } from './training-rows';
+import { modeRows, viewRowsOf } from './training-rows';
 
 export interface CurveOptions {
   strategy: StrategyName;
@@ -28,6 +28,8 @@ export interface CurveOptions {
   labelSpreading?: boolean;
   /** The loop core's cross-validated L2 penalty (LoopCoreTrainRequest.chooseL2). */
   chooseL2?: boolean;
+  /** Light mode: learn each label in its symmetry views (HeadInputs.views); needs SimulationFeatures.views. */
+  symmetries?: boolean;
   signal?: AbortSignal;
   /** Stop after the first round whose test accuracy reaches this (labels-to-target runs). */
   stopAtAccuracy?: number;
@@ -38,6 +40,7 @@ export async function runStrategyCurve(features: SimulationFeatures, setup: Seed
   const n = features.labels.length;
   const c = features.classes.length;
   const rows = modeRows(features, options.mode);
+  const views = options.symmetries ? viewRowsOf(features) : undefined;
   const imageIds = Int32Array.from({ length: n }, (_, i) => i);
   // The app's loop core, on the simulation's pool (pool row = image id).
   const core = new LoopCore(
@@ -104,6 +107,7 @@ export async function runStrategyCurve(features: SimulationFeatures, setup: Seed
         ...(head ? { previous: head } : {}),
         ...(options.chooseL2 ? { chooseL2: true, ...(l2Choice ? { previousL2: l2Choice } : {}) } : {}),
         ...(options.labelSpreading ? { labelSpreading: true } : {}),
+        ...(views ? { views } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       head = result.head;

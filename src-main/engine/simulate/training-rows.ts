@@ -2,6 +2,7 @@
  * The rows fine-tuning and prediction read for a simulation's training mode: pooled layer-B
  * vectors (light) or cut-layer activations (deep), gathered for a list of image ids.
  */
+import type { ViewRows } from '../loop/train-on-pool';
 import type { TrainingMode } from '../train/head-weights';
 import type { SimulationFeatures } from './simulation-features';
 
@@ -27,4 +28,12 @@ export function gatherRows(rows: ModeRows, ids: readonly number[]): Float32Array
   const out = new Float32Array(ids.length * rows.rowLength);
   ids.forEach((id, k) => out.set(rows.data.subarray(id * rows.rowLength, (id + 1) * rows.rowLength), k * rows.rowLength));
   return out;
+}
+
+/** The symmetry views of a simulation's images as the loop core reads them (row = image id). */
+export function viewRowsOf(features: SimulationFeatures): ViewRows {
+  const views = features.views;
+  if (!views) throw new Error('Symmetry views were not extracted: prepare the features with symmetryViews on.');
+  const length = views.perRow * features.featuresB.cols;
+  return { perRow: views.perRow, of: (row) => views.data.subarray(row * length, (row + 1) * length) };
 }
