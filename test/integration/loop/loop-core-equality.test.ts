@@ -15,7 +15,9 @@ import { initBackend } from '../../../src-main/engine/backend';
 import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
 import { AdaptationPool } from '../../../src-main/engine/loop/adaptation-pool';
 import { findStarterModelDir, loadStarterModel, type LoadedModel } from '../../../src-main/engine/model/load-model';
-import { readImageFolderDataset } from '../../../src-main/engine/simulate/image-folder-dataset';
+import { readImageFolderDataset, type ImageFolderDataset } from '../../../src-main/engine/simulate/image-folder-dataset';
+import { FeatureStore, featureStorePath } from '../../../src-main/engine/features/feature-store';
+import { symmetryViews } from '../../../src-main/engine/features/symmetry-views';
 import { setUpSeed, type SeedSetup } from '../../../src-main/engine/simulate/seed-setup';
 import { prepareSimulationFeatures, type SimulationFeatures } from '../../../src-main/engine/simulate/simulation-features';
 import { runStrategyCurve } from '../../../src-main/engine/simulate/strategy-curve';
@@ -38,6 +40,7 @@ let work: string;
 let loaded: LoadedModel;
 let features: SimulationFeatures;
 let hashes: string[];
+let dataset: ImageFolderDataset;
 
 /**
  * The app's rounds on a pool: the worker's select and train (AdaptationPool, as the app's loop
@@ -52,6 +55,8 @@ async function appRounds(
   strategy: StrategyName,
   batch: number,
   rounds: number,
+  /** Images with no up or down: every image's file (by image id), for its symmetry views. */
+  paths: string[] | null = null,
 ): Promise<{ picks: number[][]; lastHeadDir: string | null }> {
   const { pool } = await AdaptationPool.prepare(
     loaded,
@@ -74,7 +79,15 @@ async function appRounds(
       if (seen.length < 2) continue;
       const outDir = join(dir, `${strategy}-head-${round}`);
       await pool.train(
-        { classes: seen.map((k) => set.classes[k] as string), labels: labeled.map((imageId) => ({ imageId, classIndex: seen.indexOf(set.labels[imageId] as number) })), mode: 'light', seed: SEED, outDir, previousDir },
+        {
+          classes: seen.map((k) => set.classes[k] as string),
+          labels: labeled.map((imageId) => ({ imageId, classIndex: seen.indexOf(set.labels[imageId] as number) })),
+          mode: 'light',
+          seed: SEED,
+          outDir,
+          previousDir,
+          symmetryFiles: paths ? labeled.map((imageId) => ({ imageId, path: paths[imageId] as string })) : null,
+        },
         'wasm',
         new AbortController().signal,
         () => {},
@@ -95,7 +108,7 @@ describe.skipIf(missing !== null)(`one loop core: simulated rounds equal the app
     const { index, images } = await readDemoSet(demoDir as string);
     const chosen = index.labels.flatMap((_, label) => images.filter((image) => image.label === label).slice(0, 6));
     await writeLabelledImages(folder, chosen.map((image) => ({ file: image.file, label: index.labels[image.label] as string, image: image.image })), 'image-folder');
-    const dataset = await readImageFolderDataset(folder);
+    dataset = await readImageFolderDataset(folder);
     loaded = await loadStarterModel();
     // The simulator's feature cache is a project feature store under `work`.
     features = await prepareSimulationFeatures(loaded, dataset, { deep: false, cacheDir: work });
@@ -155,5 +168,29 @@ describe.skipIf(missing !== null)(`one loop core: simulated rounds equal the app
     // Up to and including the first trained round the picks cannot depend on the probabilities.
     for (let round = 0; round <= firstTrained; round++) expect(spread[round]?.queried, `round ${round}`).toEqual(plain[round]?.queried);
     expect(spread.map((record) => record.queried)).not.toEqual(plain.map((record) => record.queried));
+  });
+
+  it('images with no up or down: the app extracts the labeled images\' symmetry views itself and runs the simulator\'s rounds, which the views change', async () => {
+    const withViews = await prepareSimulationFeatures(loaded, dataset, { deep: false, cacheDir: work, symmetryViews: true });
+    const setup = setUpSeed(withViews, SEED, 0.3, true);
+    const options = { strategy: 'margin' as StrategyName, strategyOptions: { schedule: SCHEDULE, uncertainty: 'margin' as const }, mode: 'light' as const, batch: BATCH, rounds: ROUNDS };
+    const simulated = await runStrategyCurve(withViews, setup, { ...options, symmetries: true });
+    const plain = await runStrategyCurve(withViews, setup, options);
+    expect(simulated.map((r) => r.queried)).not.toEqual(plain.map((r) => r.queried));
+    // The app's project has the features but no views yet: its worker extracts those of the labeled images.
+    const appDir = join(work, 'app-with-views');
+    await prepareSimulationFeatures(loaded, dataset, { deep: false, cacheDir: appDir });
+    const app = await appRounds(withViews, hashes, appDir, setup, 'margin', BATCH, ROUNDS, dataset.images.map((image) => image.absPath));
+    expect(app.picks).toEqual(simulated.map((r) => r.queried));
+    const store = FeatureStore.openExisting(featureStorePath(appDir, loaded.descriptor.id));
+    try {
+      const labeled = app.picks.flat().map((id) => hashes[id] as string);
+      const views = symmetryViews(loaded.descriptor.input.height, loaded.descriptor.input.width).slice(1);
+      // The last round trained on every label, so every labeled image's views are in the cache.
+      expect(simulated.at(-1)?.classesSeen).toBeGreaterThanOrEqual(2);
+      expect(store.missingViews(labeled, views)).toEqual([]);
+    } finally {
+      store.close();
+    }
   });
 });
