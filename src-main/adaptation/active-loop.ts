@@ -247,6 +247,7 @@ export class ActiveLoop {
     const settings = ctx.store.settings();
     const version = (ctx.store.latestVersion()?.version ?? 0) + 1;
     const previousDir = ctx.latestHeadDir(model.modelId);
+    const symmetryFiles = ctx.symmetryFiles(labels.keys());
     const reporter = new JobReporter(ctx.events, 'train');
     const result = await reporter.run(() =>
       ctx.engine().request(
@@ -258,7 +259,7 @@ export class ActiveLoop {
           seed: ctx.seed,
           outDir: ctx.headDir(version),
           previousDir,
-          symmetryFiles: ctx.symmetryFiles(labels.keys()),
+          symmetryFiles,
         },
         { onProgress: reporter.forward },
       ),
@@ -288,6 +289,7 @@ export class ActiveLoop {
           trainAccuracy: result.trainAccuracy,
           millis: result.millis,
           backend: this.parts.model.backendLabel ?? '',
+          ...(symmetryFiles ? { 'each label also learned': 'turned and mirrored (images with no up or down)' } : {}),
           ...(result.calibration
             ? {
                 temperature: result.calibration.temperature,

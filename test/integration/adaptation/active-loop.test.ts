@@ -9,6 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers, type Handlers } from '../../../src-main/api/handlers';
 import { Workspace } from '../../../src-main/api/workspace';
+import { FeatureStore, featureStorePath } from '../../../src-main/engine/features/feature-store';
+import { symmetryViews } from '../../../src-main/engine/features/symmetry-views';
 import { handlerCaller, until } from '../../support/handler-calls';
 import { tempDir } from '../../support/image-folder';
 
@@ -156,6 +158,34 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     expect((await call('loop:rounds', { limit: 1000 })).length).toBe(roundCount);
     await call('loop:updateSettings', { continuous: false });
     await until('training to settle', async () => !(await call('engine:status')).training);
+  });
+
+  it('images with no up or down: the next training learns every label turned and mirrored too, and keeps those views', async () => {
+    const labeled = (await call('images:list', { filter: { kind: 'labeled' }, offset: 0, limit: 1000 })).items;
+    const store = (): FeatureStore => FeatureStore.openExisting(featureStorePath(root, 'mobilenet_v1_0.25_224'));
+    const views = symmetryViews(224, 224).slice(1);
+    const missing = (): string[] => {
+      const s = store();
+      try {
+        return s.missingViews(labeled.map((image) => image.hash), views);
+      } finally {
+        s.close();
+      }
+    };
+    expect(missing()).toHaveLength(labeled.length);
+    expect((await call('loop:updateSettings', { symmetries: true })).symmetries).toBe(true);
+    const version = (await call('engine:status')).modelVersion;
+    await call('loop:train');
+    await until('the retrain', async () => (await call('engine:status')).modelVersion > version);
+    // Every training label's views are cached (evaluation labels are never trained on).
+    const evaluation = new Set((await call('images:list', { filter: { kind: 'evaluation' }, offset: 0, limit: 1000 })).items.map((image) => image.hash));
+    expect(missing().filter((hash) => !evaluation.has(hash))).toEqual([]);
+    // The exported model's card says how it learned.
+    const dest = path.join(tempDir('adma-export-'), 'out');
+    await call('export:run', { destination: dest, model: true, labelsCsv: false, labelsJson: false, imageFolder: false });
+    expect(fs.readFileSync(path.join(dest, 'model/MODEL_CARD.md'), 'utf8')).toContain('- each label also learned: turned and mirrored (images with no up or down)');
+    // Deep fine-tuning learns the images as they are; back to the default for the tests after this one.
+    expect((await call('loop:updateSettings', { symmetries: false })).symmetries).toBe(false);
   });
 
   it('exports the model, labels and an ImageFolder copy, and never overwrites', async () => {
