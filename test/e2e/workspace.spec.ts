@@ -122,6 +122,24 @@ test('a new project asks for its model; the starter is the default', async ({ pa
   await page.keyboard.press('Alt+5');
   const choices = page.getByRole('list', { name: 'Model choices' });
   await expect(choices.getByRole('listitem').filter({ hasText: 'Starter model' })).toContainText('In use');
+
+  // "No up or down" (images whose orientation means nothing): off by default, kept with the
+  // project, for light fine-tuning only.
+  const symmetries = page.getByRole('checkbox', { name: 'No up or down' });
+  await expect(symmetries).not.toBeChecked();
+  await expect(symmetries).toBeEnabled();
+  await symmetries.check();
+  await page.reload();
+  await page.getByRole('tab', { name: /^Adapt/ }).click();
+  await expect(symmetries).toBeChecked();
+  await expect(page.getByText('No up or down: the model learns every label turned and mirrored too')).toBeVisible();
+  await shot(page, 'settings-no-up-or-down.png');
+  const depth = page.getByRole('group', { name: 'Loop settings' }).getByRole('combobox').filter({ has: page.getByRole('option', { name: 'Deep (last block too)' }) });
+  await depth.selectOption('deep');
+  await expect(symmetries).toBeDisabled();
+  await depth.selectOption('light');
+  await expect(symmetries).toBeEnabled();
+  await expect(symmetries).toBeChecked();
   expect(problems).toEqual([]);
 });
 
