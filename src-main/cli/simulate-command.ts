@@ -49,6 +49,9 @@ ${modelOptionsHelp(23, '(required)')}
                        product's default schedule).
   --uncertainty <u>    ADMA's U: ${UNCERTAINTY_MEASURES.join(', ')} (default: the
                        product's default for ADMA).
+  --symmetries         Images with no up or down (cells, tissue, aerial photos): light
+                       heads learn every label in its 8 turns and mirrors too, as the
+                       app's "No up or down" setting (extracts those views once).
   --raw-distances      Paper-faithful D (no scale-free distances).
   --pooling <p>        Layers pooled for D: global (default) or grid2x2 (2x2 grid of the
                        spatial layers; models whose centres are estimated from the pool).
@@ -72,6 +75,7 @@ const OPTIONS = {
   schedule: { type: 'string' },
   uncertainty: { type: 'string' },
   'raw-distances': { type: 'boolean' },
+  symmetries: { type: 'boolean' },
   pooling: { type: 'string' },
   'candidate-factor': { type: 'string' },
   cache: { type: 'string' },
@@ -135,6 +139,8 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
   if (!(testFraction > 0 && testFraction < 1)) throw usage(`--test-fraction ${v['test-fraction']}: expected a number between 0 and 1.`);
   const mode = v.mode ?? 'light';
   if (mode !== 'light' && mode !== 'deep') throw usage(`--mode ${mode}: choose light or deep.`);
+  const symmetries = v.symmetries === true;
+  if (symmetries && mode !== 'light') throw usage('--symmetries needs --mode light: deep fine-tuning learns the images as they are.');
   const { parseScheduleSpec } = await import('../engine/simulate/tradeoff-schedule-spec');
   const { DEFAULT_TRADEOFF_SCHEDULE } = await import('../engine/adma/tradeoff-schedule');
   let schedule;
@@ -172,6 +178,7 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
       pooling,
       cacheDir,
       signal,
+      ...(symmetries ? { symmetryViews: true } : {}),
       onStatus: (line) => out.update(line),
       onProgress: (p) => out.update(`extracting: ${p.done}/${p.total} images${p.reused ? ` (${p.reused} cached)` : ''}${p.etaSeconds !== null ? `, ${Math.ceil(p.etaSeconds)} s left` : ''}`),
     });
@@ -197,6 +204,7 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
     ...(uncertainty ? { uncertainty } : {}),
     normalize: v['raw-distances'] !== true,
     pooling,
+    ...(symmetries ? { symmetries: true } : {}),
     ...(candidateFactor !== undefined ? { candidateFactor } : {}),
     referenceCache: new ReferenceCacheDir(join(cacheDir, '.adma', 'simulate')),
     signal,

@@ -193,6 +193,23 @@ describe.skipIf(missing !== null)(`simulation with the starter model${missing ? 
     const badPooling = await cli(folder, '--model', 'starter', '--pooling', 'grid3x3', '--out', out);
     expect(badPooling.code).toBe(2);
     expect(badPooling.stderr).toContain('choose global or grid2x2');
+    const deepSymmetries = await cli(folder, '--model', 'starter', '--mode', 'deep', '--symmetries', '--out', out);
+    expect(deepSymmetries.code).toBe(2);
+    expect(deepSymmetries.stderr).toContain('--symmetries needs --mode light');
+  }, HEAVY);
+
+  it('learns every label in its turns and mirrors with --symmetries: the same first picks, a different head after them', async () => {
+    const model = await loadStarterModel();
+    const withViews = await prepareSimulationFeatures(model, await readImageFolderDataset(folder), { deep: false, cacheDir: join(work, 'cache-views'), symmetryViews: true }).finally(() => model.dispose());
+    expect(withViews.views?.perRow).toBe(7);
+    expect(withViews.views?.data.length).toBe(withViews.labels.length * 7 * withViews.featuresB.cols);
+    const options: SimulationOptions = { strategies: ['random'], seeds: [0], batch: BATCH, rounds: ROUNDS, testFraction: 0.3, mode: 'light', schedule: { kind: 'linear', step: 0.5 } };
+    const plain = await runSimulation(withViews, options);
+    const turned = await runSimulation(withViews, { ...options, symmetries: true });
+    // Random picks do not read the head: the same images, learned differently.
+    expect(turned.rounds.map((r) => r.queried)).toEqual(plain.rounds.map((r) => r.queried));
+    // The reference head's errors (1 - p_true, continuous) rank differently once it learns the views.
+    expect(turned.references[0]?.spearmanDistinctivenessVsError).not.toBe(plain.references[0]?.spearmanDistinctivenessVsError);
   }, HEAVY);
 
   it('refuses D on grid pooling with the starter model: its shipped centres are global-pooled', () => {
