@@ -20,7 +20,7 @@ const COMMON_OPTIONS = {
 
 const OPTIONS = {
   extract: { ...COMMON_OPTIONS, ...MODEL_OPTIONS, deep: { type: 'boolean' }, 'batch-size': { type: 'string' } },
-  train: { ...COMMON_OPTIONS, labels: { type: 'string' }, mode: { type: 'string' }, seed: { type: 'string' }, epochs: { type: 'string' }, fresh: { type: 'boolean' } },
+  train: { ...COMMON_OPTIONS, labels: { type: 'string' }, mode: { type: 'string' }, seed: { type: 'string' }, epochs: { type: 'string' }, fresh: { type: 'boolean' }, symmetries: { type: 'boolean' } },
   predict: { ...COMMON_OPTIONS, out: { type: 'string' } },
   export: { ...COMMON_OPTIONS, out: { type: 'string' } },
 } as const;
@@ -66,7 +66,7 @@ async function runCommand(command: CommandName, argv: string[], signal: AbortSig
     case 'train': {
       const { runTrain } = await import('./train-command');
       return runTrain(
-        { folder, labels: str('labels'), mode: str('mode'), seed: integer(str('seed'), 'seed', 0, command), epochs: integer(str('epochs'), 'epochs', 1, command), fresh: values.fresh === true, backend, signal },
+        { folder, labels: str('labels'), mode: str('mode'), seed: integer(str('seed'), 'seed', 0, command), epochs: integer(str('epochs'), 'epochs', 1, command), fresh: values.fresh === true, symmetries: values.symmetries === true, backend, signal },
         out,
       );
     }

@@ -95,6 +95,9 @@ Options:
   --seed <n>         Seeds initialisation and shuffling (default 0).
   --epochs <n>       Upper bound on training epochs (deep mode; the light head is solved to convergence).
   --fresh            Ignore the previous round's model (cold start).
+  --symmetries       Images with no up or down (cells, tissue, aerial photos): the light
+                     head learns every label in its 8 turns and mirrors too, as the app's
+                     "No up or down" setting (their features are extracted and cached).
 ${COMMON}`,
   predict: `Usage: adma predict <folder> [--out <csv>]
 

@@ -1,10 +1,11 @@
 /** `adma train <folder> --labels <csv> [--mode light|deep]`: one round of fine-tuning. */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import type { HeadRecord } from '../engine/train/head-file';
 import type { TrainingMode } from '../engine/train/head-weights';
+import type { HeadInputs, ViewRows } from '../engine/loop/train-on-pool';
 import { headDir, readWorkspace } from './cli-workspace';
 import { parseLabelsCsv } from '../project/labels-csv';
 import { loadModelFromSpec } from './model-spec';
@@ -19,6 +20,8 @@ export interface TrainArgs {
   seed: number | undefined;
   epochs: number | undefined;
   fresh: boolean;
+  /** Light mode: learn every label in its symmetry views too (LoopSettings.symmetries). */
+  symmetries?: boolean;
   backend: string | undefined;
   signal: AbortSignal;
 }
@@ -36,6 +39,7 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
   const labelsPath = resolve(args.labels);
   if (!existsSync(labelsPath)) throw new AppError('NOT_FOUND', `The labels file ${labelsPath} does not exist.`);
   const lines = parseLabelsCsv(await readFile(labelsPath, 'utf8'), labelsPath);
+  if (args.symmetries && mode !== 'light') throw new UsageError('--symmetries needs --mode light: deep fine-tuning learns the images as they are.', 'train');
   if (mode === 'deep' && !workspace.deep) {
     throw new AppError('NOT_FOUND', `Deep mode needs the cut-layer activations: run 'adma extract ${args.folder} --deep' first.`);
   }
@@ -83,7 +87,7 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
   const store = FeatureStore.openExisting(featureStorePath(folder, workspace.modelId));
   // Light: the whole pool's layer-B rows (the head standardises with the pool's statistics,
   // as in the app); deep: the labelled images' cut activations.
-  let inputs: { data: Float32Array; rowShape: number[] };
+  let inputs: HeadInputs;
   let rows: number[];
   try {
     if (mode === 'deep') {
@@ -111,6 +115,7 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
       loaded.dispose();
     }
   }
+  if (args.symmetries) inputs = { ...inputs, views: await labeledViews(workspace, folder, hashes, rows, out) };
   const seed = args.seed ?? 0;
   const result = await trainOnPool(inputs, {
     mode,
@@ -138,4 +143,38 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
     },
   });
   out.log(`trained ${mode} head: ${result.epochs} ${mode === 'light' ? 'L-BFGS iterations' : 'epochs'}, loss ${result.loss.toFixed(4)}, training accuracy ${(100 * result.trainAccuracy).toFixed(1)}% (${(result.millis / 1000).toFixed(1)} s)`);
+}
+
+/**
+ * The symmetry views of the labeled images (`hashes`, pool rows `rows`): read from the folder's
+ * feature cache, the missing ones extracted first with the workspace's model.
+ */
+async function labeledViews(workspace: Awaited<ReturnType<typeof readWorkspace>>, folder: string, hashes: string[], rows: number[], out: ProgressLine): Promise<ViewRows> {
+  const { FeatureStore, featureLayoutOf, featureStorePath } = await import('../engine/features/feature-store');
+  const { extractViewFeatures } = await import('../engine/features/extract-features');
+  const { symmetryViews } = await import('../engine/features/symmetry-views');
+  const { featureRuntimeFor } = await import('../engine/onnx/feature-runtime');
+  const loaded = await loadModelFromSpec(workspace.model, (line) => out.update(line));
+  try {
+    const storePath = featureStorePath(folder, workspace.modelId);
+    const runtime = await featureRuntimeFor(loaded, dirname(storePath));
+    const store = FeatureStore.open(storePath, featureLayoutOf(loaded));
+    try {
+      const pathOf = new Map(workspace.images.map((image) => [image.hash, join(folder, ...image.path.split('/'))]));
+      out.update(`turned and mirrored views of ${hashes.length} labelled images`);
+      const extracted = await extractViewFeatures(loaded, store, hashes.map((hash) => ({ hash, path: pathOf.get(hash) as string })), runtime.runner ? { runner: runtime.runner } : {});
+      if (extracted.failures.length > 0) throw new AppError('IMAGE_INVALID', `${extracted.failures.length} labelled images cannot be read to turn them (first: ${extracted.failures[0]?.path}: ${extracted.failures[0]?.error.message}).`);
+      out.log(`views: ${extracted.computed} images turned and mirrored now, ${hashes.length - extracted.computed} cached`);
+      const { height, width } = loaded.descriptor.input;
+      const views = symmetryViews(height, width).slice(1);
+      const data = store.loadViews(hashes, views);
+      const length = data.length / hashes.length;
+      const rowOf = new Map(rows.map((row, k) => [row, k]));
+      return { perRow: views.length, of: (row) => (rowOf.has(row) ? data.subarray((rowOf.get(row) as number) * length, ((rowOf.get(row) as number) + 1) * length) : undefined) };
+    } finally {
+      store.close();
+    }
+  } finally {
+    loaded.dispose();
+  }
 }

@@ -319,7 +319,18 @@ describe.skipIf(!haveData)(`adma on real photos with MobileNet v1 0.25${haveData
       expect(Math.abs(Number(row[3]) - fresh.probabilities[i * 2]!)).toBeLessThan(1e-4);
       expect(Math.abs(Number(row[4]) - fresh.probabilities[i * 2 + 1]!)).toBeLessThan(1e-4);
     });
-  }, 5 * 60_000); // five commands on real photos, deep training on wasm: minutes when both cores are busy
+
+    // Every label turned and mirrored too (the app's "No up or down"): the views are extracted once, then cached.
+    const turned = await adma('train', folder, '--labels', csv, '--symmetries', '--fresh');
+    expect(turned.code, turned.stderr).toBe(0);
+    expect(turned.stderr).toContain('views: 10 images turned and mirrored now, 0 cached');
+    expect(turned.stderr).toMatch(/trained light head: .*training accuracy 100\.0%/);
+    const turnedAgain = await adma('train', folder, '--labels', csv, '--symmetries');
+    expect(turnedAgain.stderr).toContain('views: 0 images turned and mirrored now, 10 cached');
+    const deepTurned = await adma('train', folder, '--labels', csv, '--symmetries', '--mode', 'deep');
+    expect(deepTurned.code).toBe(2);
+    expect(deepTurned.stderr).toContain('--symmetries needs --mode light');
+  }, 5 * 60_000); // eight commands on real photos, deep training on wasm: minutes when both cores are busy
 
   it('names labelled images that were never extracted, and refuses deep mode without cut activations', async () => {
     const csv = join(work, 'bad-labels.csv');
