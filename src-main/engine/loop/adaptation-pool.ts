@@ -229,8 +229,8 @@ export class AdaptationPool {
         if (extracted.cancelled) throw new AppError('CANCELLED', 'Training was cancelled while the turned views of the labeled images were extracted; those done are saved.');
         const unreadable = new Set(extracted.failures.map((f) => f.hash));
         const readable = wanted.filter((w) => !unreadable.has(w.hash));
-        const loaded = store.loadViews(readable.map((w) => w.hash), views);
-        readable.forEach((w, k) => this.views.set(w.row, loaded.slice(k * views.length * d, (k + 1) * views.length * d)));
+        const stored = store.loadViews(readable.map((w) => w.hash), views);
+        readable.forEach((w, k) => this.views.set(w.row, stored.slice(k * views.length * d, (k + 1) * views.length * d)));
         for (const w of wanted.filter((w) => unreadable.has(w.hash))) {
           const own = new Float32Array(views.length * d);
           for (let v = 0; v < views.length; v++) own.set(this.featuresB.data.subarray(w.row * d, (w.row + 1) * d), v * d);
