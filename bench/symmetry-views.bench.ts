@@ -1,0 +1,88 @@
+/**
+ * What "No up or down" costs a round (images with no up or down: every label also learned in its
+ * turns and mirrors): `npx tsx bench/symmetry-views.bench.ts [--labels 100,200,1000] [--images 40]`.
+ * On the blood cells (../shared/data/pbc-blood-cells) with MobileNet v1 0.25 and 0.75, in one
+ * process, one after the other:
+ *   - extracting the 7 other views of `--images` images (decode once, turn in memory, one
+ *     forward pass) on the engine's runtime (ONNX Runtime where it loads), into a fresh cache:
+ *     ms per image, i.e. per new label;
+ *   - training the light head (trainOnPool, pool-standardised L-BFGS, warm start off) on the
+ *     first n labels of a fixed random order of the 1,400-image pool, with and without their
+ *     views, median of 3 runs each.
+ * Measures and prints; asserts nothing.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { deriveSeed, mulberry32, randomIndex } from '../src-main/core/seeded-random';
+import { initBackend } from '../src-main/engine/backend';
+import { extractViewFeatures } from '../src-main/engine/features/extract-features';
+import { FeatureStore, featureLayoutOf, featureStorePath } from '../src-main/engine/features/feature-store';
+import { symmetryViews } from '../src-main/engine/features/symmetry-views';
+import { trainOnPool, type ViewRows } from '../src-main/engine/loop/train-on-pool';
+import { loadModelFolder } from '../src-main/engine/model/load-model';
+import { featureRuntimeFor } from '../src-main/engine/onnx/feature-runtime';
+import { readImageFolderDataset } from '../src-main/engine/simulate/image-folder-dataset';
+import { prepareSimulationFeatures } from '../src-main/engine/simulate/simulation-features';
+import { studySetting } from './study/study-settings';
+
+const { values } = parseArgs({ options: { labels: { type: 'string', default: '100,200,1000' }, images: { type: 'string', default: '40' } } });
+const labelCounts = values.labels.split(',').map(Number);
+const images = Number(values.images);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+const backend = await initBackend();
+console.log(`training backend: ${backend.label}`);
+for (const id of ['pbc-mobilenet025-light', 'pbc-mobilenet075-light']) {
+  const setting = studySetting(id);
+  const dataset = await readImageFolderDataset(setting.folder);
+  const loaded = await loadModelFolder(setting.model);
+  try {
+    // Extraction of the views into a fresh cache (the study's cache already holds them).
+    const work = mkdtempSync(join(tmpdir(), 'adma-views-bench-'));
+    try {
+      const storePath = featureStorePath(work, loaded.descriptor.id);
+      const runtime = await featureRuntimeFor(loaded, dirname(storePath));
+      const store = FeatureStore.open(storePath, featureLayoutOf(loaded));
+      try {
+        const items = dataset.images.slice(0, images).map((image, i) => ({ hash: `bench-${i}`, path: image.absPath }));
+        const started = performance.now();
+        const result = await extractViewFeatures(loaded, store, items, runtime.runner ? { runner: runtime.runner } : {});
+        const ms = (performance.now() - started) / result.computed;
+        console.log(`${id}: views of ${result.computed} images on ${runtime.label}: ${ms.toFixed(1)} ms per image (${symmetryViews(224, 224).length - 1} views)`);
+      } finally {
+        store.close();
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+
+    // Training with and without the views, on the study's cached features and views.
+    const features = await prepareSimulationFeatures(loaded, dataset, { deep: false, cacheDir: setting.cacheDir, symmetryViews: true });
+    const views = features.views as NonNullable<typeof features.views>;
+    const d = features.featuresB.cols;
+    const random = mulberry32(deriveSeed(1, 0xbe4c));
+    const order = Array.from({ length: features.labels.length }, (_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = randomIndex(random, i + 1);
+      [order[i], order[j]] = [order[j] as number, order[i] as number];
+    }
+    const rows: ViewRows = { perRow: views.perRow, of: (row) => views.data.subarray(row * views.perRow * d, (row + 1) * views.perRow * d) };
+    const inputs = { data: features.featuresB.data as Float32Array, rowShape: [d] };
+    for (const n of labelCounts) {
+      const picked = order.slice(0, n);
+      const request = { mode: 'light' as const, classes: features.classes, rows: picked, labels: picked.map((row) => features.labels[row] as number), seed: 1 };
+      const time = async (withViews: boolean): Promise<number> => {
+        const runs: number[] = [];
+        for (let k = 0; k < 3; k++) runs.push((await trainOnPool(withViews ? { ...inputs, views: rows } : inputs, request)).millis);
+        return median(runs);
+      };
+      const plain = await time(false);
+      const turned = await time(true);
+      console.log(`${id}: light head on ${n} labels: ${plain.toFixed(0)} ms without the views, ${turned.toFixed(0)} ms with them (${(turned / plain).toFixed(1)}x)`);
+    }
+  } finally {
+    loaded.dispose();
+  }
+}
