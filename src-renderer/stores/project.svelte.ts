@@ -86,7 +86,9 @@ class ProjectState {
       const summary = await call('project:open', { path, create });
       this.#summary = summary;
       this.#lastScan = null;
-      this.#askModel = create;
+      // "Create" on a folder that already holds a project opens that project, whose model was
+      // chosen then: the model step is only for a project without one (it would offer to replace it).
+      this.#askModel = create && (await call('engine:status')).choice === null;
       return summary;
     } finally {
       this.#opening = false;

@@ -269,6 +269,10 @@ test('rescan report, class deletion, bulk labeling, recent projects and a lost c
   await page.getByRole('button', { name: 'Close project' }).click();
   // The picker shows once the host has closed it; a reload before then could cut the close short.
   await expect(page.getByLabel('Project folder')).toBeVisible();
+  // The field still holds that folder's path, checked again: it now holds a project to open.
+  await expect(page.getByLabel('Project folder')).toHaveValue(gone);
+  await expect(page.getByRole('button', { name: 'Open project' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Create project' })).toBeDisabled();
   await fs.rm(gone, { recursive: true, force: true });
   await page.reload();
   const recent = page.getByRole('region', { name: 'Recent projects' });

@@ -148,6 +148,33 @@ describe('classes, project and engine stores', () => {
       expect(sent).toEqual(['project:current']);
     });
   });
+
+  it('asks for the model of a created project, not of an existing one that "Create" opened', async () => {
+    const summary = { path: '/p', name: 'p', createdAt: '', schemaVersion: 1, imageCount: 10, unreadableCount: 0, labeledCount: 0, unsureCount: 0, importedSuggestionCount: 0, classCount: 0, session: 's1' };
+    const status = (choice: EngineStatus['choice']): EngineStatus => ({
+      choice,
+      modelId: choice ? 'm' : null,
+      modelName: choice ? 'M' : null,
+      backend: 'cpu',
+      backendNotes: [],
+      features: { state: 'complete', done: 10, total: 10, failed: 0, message: null },
+      modelVersion: choice ? 6 : 0,
+      training: false,
+    });
+    answers.set('project:open', () => summary);
+    answers.set('engine:status', () => status(null));
+    await project.open('/p', true);
+    expect(project.askModel).toBe(true);
+    project.modelAsked();
+    // The folder already held a project with its model: opened, and its model kept.
+    answers.set('engine:status', () => status({ kind: 'folder', path: '/models/mobilenet' }));
+    await project.open('/p', true);
+    expect(project.askModel).toBe(false);
+    // Opening is never asked either.
+    await project.open('/p', false);
+    expect(project.askModel).toBe(false);
+    expect(sent.filter((c) => c === 'engine:status')).toHaveLength(2);
+  });
 });
 
 describe('engine store: answers and events', () => {
