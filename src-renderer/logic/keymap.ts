@@ -217,6 +217,23 @@ export const bindings: readonly Binding[] = [
 export const isClassKey = (key: string): boolean => /^[0-9a-z]$/.test(key);
 
 /** The command a key press means in `context`, or null when it means nothing there. */
+/**
+ * The keyboard help's sections (`?`): the bindings of every context first, then those of each
+ * view with keys of its own. Every binding is in at least one section.
+ */
+export function helpSections(): { title: string; context: KeyContext | null; bindings: Binding[] }[] {
+  const everywhere = (b: Binding): boolean => ALL.every((context) => b.contexts.includes(context));
+  const views: { title: string; context: KeyContext }[] = [
+    { title: 'Labeling', context: 'label' },
+    { title: 'Gallery', context: 'gallery' },
+    { title: 'Suspect labels', context: 'suspects' },
+  ];
+  return [
+    { title: 'Everywhere', context: null, bindings: bindings.filter(everywhere) },
+    ...views.map((v) => ({ ...v, bindings: bindings.filter((b) => !everywhere(b) && b.contexts.includes(v.context)) })),
+  ];
+}
+
 export function resolveKey(input: KeyInput, context: KeyContext, hotkeys: ReadonlyMap<string, number>): Command | null {
   if (plain(input) && (context === 'label' || context === 'gallery' || context === 'suspects')) {
     const key = input.key.toLowerCase();

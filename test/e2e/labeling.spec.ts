@@ -136,7 +136,11 @@ test('label 20 images by keyboard, undo one, reload: every label is still there'
 
   // The help overlay lists the keys; Esc closes it.
   await page.keyboard.press('?');
-  await expect(page.getByRole('dialog', { name: 'Keyboard' })).toBeVisible();
+  const help = page.getByRole('dialog', { name: 'Keyboard' });
+  await expect(help).toBeVisible();
+  // Undo and the view keys work everywhere and are listed there; the suspect-label keys have their own list.
+  await expect(help.getByRole('heading', { name: 'Everywhere' }).locator('xpath=following-sibling::dl[1]')).toContainText('Ctrl+Z');
+  await expect(help.getByRole('heading', { name: 'Suspect labels' })).toBeVisible();
   await shot(page, 'help.png');
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog', { name: 'Keyboard' })).toBeHidden();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindings, isTypingTarget, resolveKey, type KeyInput } from '../../../src-renderer/logic/keymap';
+import { bindings, helpSections, isTypingTarget, resolveKey, type KeyInput } from '../../../src-renderer/logic/keymap';
 
 const key = (k: string, extra: Partial<KeyInput> = {}): KeyInput => ({
   key: k,
@@ -105,5 +105,19 @@ describe('isTypingTarget', () => {
     expect(isTypingTarget({ tagName: 'INPUT', type: 'color' })).toBe(false);
     expect(isTypingTarget({ tagName: 'BUTTON' })).toBe(false);
     expect(isTypingTarget(null)).toBe(false);
+  });
+});
+
+describe('the keyboard help', () => {
+  it('lists every binding, the ones that work everywhere (undo, views, help) under "Everywhere"', () => {
+    const sections = helpSections();
+    const listed = new Set(sections.flatMap((section) => section.bindings));
+    for (const b of bindings) expect(listed.has(b), b.description).toBe(true);
+    const everywhere = sections.find((section) => section.title === 'Everywhere')!;
+    expect(everywhere.bindings.length).toBeGreaterThan(0);
+    for (const keys of [['Ctrl+Z'], ['?']]) {
+      expect(everywhere.bindings.some((b) => keys.every((k) => b.keys.some((key) => key.includes(k)))), keys.join()).toBe(true);
+    }
+    expect(sections.find((section) => section.title === 'Suspect labels')?.bindings.length).toBeGreaterThan(0);
   });
 });
