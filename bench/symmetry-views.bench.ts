@@ -1,14 +1,15 @@
 /**
  * What "No up or down" costs a round (images with no up or down: every label also learned in its
- * turns and mirrors): `npx tsx bench/symmetry-views.bench.ts [--labels 100,200,1000] [--images 40]`.
+ * turns and mirrors): `npx tsx bench/symmetry-views.bench.ts [--labels 100,200,500] [--images 40]`.
  * On the blood cells (../shared/data/pbc-blood-cells) with MobileNet v1 0.25 and 0.75, in one
  * process, one after the other:
  *   - extracting the 7 other views of `--images` images (decode once, turn in memory, one
  *     forward pass) on the engine's runtime (ONNX Runtime where it loads), into a fresh cache:
  *     ms per image, i.e. per new label;
- *   - training the light head (trainOnPool, pool-standardised L-BFGS, warm start off) on the
- *     first n labels of a fixed random order of the 1,400-image pool, with and without their
- *     views, median of 3 runs each.
+ *   - training the light head (trainOnPool, pool-standardised L-BFGS) on the first n labels of
+ *     a fixed random order of the pool, with and without their views: from scratch (the first
+ *     training, or `adma train --fresh`), and as a round does it, warm from the head of the
+ *     first n - 10 labels; median of 3 runs each.
  * Measures and prints; asserts nothing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +28,7 @@ import { readImageFolderDataset } from '../src-main/engine/simulate/image-folder
 import { prepareSimulationFeatures } from '../src-main/engine/simulate/simulation-features';
 import { studySetting } from './study/study-settings';
 
-const { values } = parseArgs({ options: { labels: { type: 'string', default: '100,200,1000' }, images: { type: 'string', default: '40' } } });
+const { values } = parseArgs({ options: { labels: { type: 'string', default: '100,200,500' }, images: { type: 'string', default: '40' } } });
 const labelCounts = values.labels.split(',').map(Number);
 const images = Number(values.images);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -73,14 +74,19 @@ for (const id of ['pbc-mobilenet025-light', 'pbc-mobilenet075-light']) {
     for (const n of labelCounts) {
       const picked = order.slice(0, n);
       const request = { mode: 'light' as const, classes: features.classes, rows: picked, labels: picked.map((row) => features.labels[row] as number), seed: 1 };
-      const time = async (withViews: boolean): Promise<number> => {
+      const before = { ...request, rows: picked.slice(0, n - 10), labels: request.labels.slice(0, n - 10) };
+      const time = async (withViews: boolean, warm: boolean): Promise<number> => {
+        const on = withViews ? { ...inputs, views: rows } : inputs;
+        const previous = warm ? (await trainOnPool(on, before)).head : undefined;
         const runs: number[] = [];
-        for (let k = 0; k < 3; k++) runs.push((await trainOnPool(withViews ? { ...inputs, views: rows } : inputs, request)).millis);
+        for (let k = 0; k < 3; k++) runs.push((await trainOnPool(on, previous ? { ...request, previous } : request)).millis);
         return median(runs);
       };
-      const plain = await time(false);
-      const turned = await time(true);
-      console.log(`${id}: light head on ${n} labels: ${plain.toFixed(0)} ms without the views, ${turned.toFixed(0)} ms with them (${(turned / plain).toFixed(1)}x)`);
+      for (const warm of [false, true]) {
+        const plain = await time(false, warm);
+        const turned = await time(true, warm);
+        console.log(`${id}: light head on ${n} labels, ${warm ? 'warm from the head of 10 fewer (a round)' : 'from scratch'}: ${plain.toFixed(0)} ms without the views, ${turned.toFixed(0)} ms with them (${(turned / plain).toFixed(1)}x)`);
+      }
     }
   } finally {
     loaded.dispose();

@@ -55,8 +55,14 @@ export interface ImportedSuggestionSource {
 /** Import as labels (a labels CSV, class folders, Label Studio, COCO or ADMA JSON) or as suggestions (a prediction CSV). */
 export type ImportKind = 'labels' | 'suggestions';
 
+export interface ExportCheck extends PathCheck {
+  empty: boolean;
+  refused: string | null;
+}
+
 export const transferRequests = {
-  'export:check': query(s.object({ destination: s.string({ min: 1 }) }), 'app').returns<PathCheck & { empty: boolean }>(),
+  /** The destination as the export would find it; `refused`: why the export would refuse it for where it is (inside the open project), else null. */
+  'export:check': query(s.object({ destination: s.string({ min: 1 }) }), 'app').returns<ExportCheck>(),
   'export:run': command(
     s.object({
       destination: s.string({ min: 1 }),

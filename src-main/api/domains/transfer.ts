@@ -1,6 +1,7 @@
 /** Handlers of the transfer domain: export and CSV label import. */
 import fs from 'node:fs';
 import type { transferRequests } from '../../../src-shared/requests/transfer';
+import { exportPlaceProblem } from '../../engine/export/export-target';
 import { checkPath } from '../../project/path-check';
 import type { Workspace } from '../workspace';
 import type { HandlersOf } from './domain-handlers';
@@ -10,7 +11,12 @@ export function transferHandlers(ws: Workspace): HandlersOf<typeof transferReque
   return {
     'export:check': ({ destination }) => {
       const check = checkPath(destination);
-      return { ...check, empty: !check.exists || (check.isDirectory && fs.readdirSync(check.path).length === 0) };
+      const root = ws.current?.root;
+      return {
+        ...check,
+        empty: !check.exists || (check.isDirectory && fs.readdirSync(check.path).length === 0),
+        refused: root ? exportPlaceProblem(destination, root) : null,
+      };
     },
     'export:run': (request) => adaptation().transfer.export(request),
     'labels:importCsv': async ({ path, createClasses }) => {

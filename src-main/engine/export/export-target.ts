@@ -56,18 +56,25 @@ function failure(error: unknown, destination: string): AppError {
   return reason ? new AppError(mapped.code, `Cannot export to ${destination}: ${reason}. Choose another folder; nothing was written.`) : mapped;
 }
 
-/** Check the destination and make an empty staging folder for the export. */
-export function prepareExportTarget(requested: string, projectRoot: string): ExportTarget {
+/**
+ * Why an export cannot go to `requested` because of where it is (null when it can): inside the
+ * project folder (links resolved), where the next scan would add the exported copies as new images.
+ */
+export function exportPlaceProblem(requested: string, projectRoot: string): string | null {
   const destination = path.resolve(requested);
   const anchor = nearestExistingPath(destination); // the destination itself, or its nearest existing ancestor
   const realDestination = path.join(realOrSelf(anchor), path.relative(anchor, destination));
   const realProject = realOrSelf(projectRoot);
-  if (realDestination === realProject || isInside(realProject, realDestination)) {
-    throw new AppError(
-      'BAD_ARGUMENT',
-      `Cannot export to ${destination}: it is inside the project folder ${projectRoot}, where the next scan would add the exported copies as new images. Choose a folder outside the project.`,
-    );
-  }
+  if (realDestination !== realProject && !isInside(realProject, realDestination)) return null;
+  return `Cannot export to ${destination}: it is inside the project folder ${projectRoot}, where the next scan would add the exported copies as new images. Choose a folder outside the project.`;
+}
+
+/** Check the destination and make an empty staging folder for the export. */
+export function prepareExportTarget(requested: string, projectRoot: string): ExportTarget {
+  const destination = path.resolve(requested);
+  const problem = exportPlaceProblem(requested, projectRoot);
+  if (problem) throw new AppError('BAD_ARGUMENT', problem);
+  const anchor = nearestExistingPath(destination);
   const stat = fs.statSync(anchor);
   if (anchor === destination) {
     if (!stat.isDirectory() || fs.readdirSync(destination).length > 0) {

@@ -196,6 +196,12 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     );
     expect(fs.readFileSync(path.join(occupied, 'keep.txt'), 'utf8')).toBe('mine');
     expect((await call('export:check', { destination: occupied })).empty).toBe(false);
+    // A folder inside the project is refused before the export is tried, with the export's own reason.
+    const inside = await call('export:check', { destination: path.join(root, 'export') });
+    expect(inside.exists).toBe(false);
+    expect(inside.refused).toMatch(/inside the project folder/);
+    await expect(call('export:run', { destination: path.join(root, 'export'), model: false, labelsCsv: true, labelsJson: false, imageFolder: false })).rejects.toThrow(/inside the project folder/);
+    expect((await call('export:check', { destination: occupied })).refused).toBeNull();
 
     const dest = path.join(tempDir('adma-export-'), 'out');
     const report = await call('export:run', { destination: dest, model: true, labelsCsv: true, labelsJson: true, imageFolder: true });
