@@ -247,7 +247,9 @@ export class AdaptationStore {
         modelVersion: row.model_version,
         createdAt: row.created_at,
         items: queue,
-        labeled: queue.filter(isDecided).length,
+        // A closed round counts what was decided before the next round opened: an image it left
+        // open and a later round queried again is that round's (not counted in both).
+        labeled: queue.filter((item) => isDecided(item) && (until === null || item.labeledAt === null || item.labeledAt < until)).length,
         classesLabeled: until === null ? classesWithLabels : (firsts ?? []).filter((first) => first <= until).length,
       };
     });

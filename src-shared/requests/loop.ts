@@ -74,7 +74,10 @@ export interface RoundInfo {
   modelVersion: number;
   createdAt: string;
   items: QueueItem[];
-  /** How many of the batch are decided (labeled or marked unsure). */
+  /**
+   * How many of the batch are decided (labeled or marked unsure): for a closed round, those
+   * decided before the next round opened (an image marked unsure counts whenever it was marked).
+   */
   labeled: number;
   /**
    * Classes with at least one training label (outside the evaluation set) after this round:

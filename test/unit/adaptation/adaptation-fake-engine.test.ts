@@ -322,6 +322,27 @@ describe('adaptation with a fake engine', () => {
     expect(adaptation.store.rounds(1).map((r) => r.classesLabeled)).toEqual([2]);
   });
 
+  it('the round history counts a closed round\'s labels made before the next round opened, not later ones', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const at = (second: number) => vi.setSystemTime(new Date(Date.UTC(2026, 0, 1, 0, 0, second)));
+    at(1);
+    const { project, adaptation, bee } = await setup();
+    adaptation.loop.updateSettings({ batchSize: 3 });
+    at(2);
+    const first = await adaptation.loop.nextRound();
+    at(3);
+    project.setLabels([first.items[0]!.imageId], bee.id);
+    at(4);
+    await adaptation.loop.nextRound(); // round 0 closes with one of its three decided
+    at(5);
+    // Its other two are labeled now, while round 1 is open (as when round 1 queries them again).
+    project.setLabels(first.items.slice(1).map((q) => q.imageId), bee.id);
+    const [latest, closed] = adaptation.store.rounds(10);
+    expect(closed?.index).toBe(0);
+    expect(closed?.labeled).toBe(1);
+    expect(latest?.index).toBe(1);
+  });
+
   it('samples the evaluation set without copies of training images: same content always, near duplicates from the engine', async () => {
     const { root, project, engine, adaptation, ant } = await setup();
     const images = () => project.images.list({ kind: 'all' }, 0, 100).items;
