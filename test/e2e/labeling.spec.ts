@@ -205,6 +205,13 @@ test('rescan report, class deletion, bulk labeling, recent projects and a lost c
   await shot(page, 'rescan-report.png');
   await page.getByRole('button', { name: 'Close', exact: true }).click();
   await expect(page.getByTestId('project-counts')).toContainText('31 images');
+  // A 1024-px window holds the header with its unreadable count: nothing scrolls sideways.
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await expect(page.getByTestId('project-counts')).toContainText('1 unreadable');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
+  await expect(page.getByTestId('shell-indicator')).toBeInViewport({ ratio: 1 });
+  await shot(page, 'header-1024.png');
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // Deleting a class says how many labels go, then unlabels them.
   await page.keyboard.press('Alt+3');
