@@ -87,6 +87,8 @@ test('suspect labels: flipped labels rank on top, Enter relabels, Ctrl+Z undoes;
   const items = page.getByTestId('suspect');
   await expect(items.first()).toBeVisible({ timeout: 5 * 60_000 });
   await expect(page.getByTestId('suspect-summary')).toContainText('training labels checked in 5 folds');
+  // How far to trust the checker: its agreement with the labels it did not see, said in numbers.
+  await expect(page.getByTestId('suspect-agreement')).toContainText(/The model that checked them agrees with \d+% of your labels \(\d+ of \d+\) it did not see\./);
   const top = (await suspectFiles(page)).slice(0, FLIPPED);
   const hits = top.filter((file) => flipped.has(file)).length;
   // 12 of 300 are flipped, but those the random evaluation sample took are not checked (about
