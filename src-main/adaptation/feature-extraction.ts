@@ -57,10 +57,12 @@ export class FeatureExtraction {
       .run(() => job.result)
       .then((result) => {
         if (!latest()) return;
+        // In images, as the progress counted them: the engine counts distinct contents, and two
+        // files with the same bytes share one feature row.
         this.state = {
           state: 'complete',
-          done: result.requested,
-          total: result.requested,
+          done: Math.max(0, total - result.failures.length),
+          total,
           failed: result.failures.length,
           message:
             [result.failures.length ? `${result.failures.length} images could not be decoded (first: ${result.failures[0]?.path}: ${result.failures[0]?.error.message})` : null, result.runtimeFallback]

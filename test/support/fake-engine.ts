@@ -43,8 +43,10 @@ export class FakeEngine implements EnginePort {
       case 'loadModel':
         return { descriptor: { id: 'fake-model', name: 'Fake model' } } as never;
       case 'extractFeatures': {
-        const items = jobImages(a.items as JobImages<unknown>, a.projectDir as string | undefined);
-        return { requested: items.length, reused: 0, computed: items.length, failures: [], forwardPasses: 1, imagesForwarded: items.length, cancelled: false } as never;
+        const items = jobImages(a.items as JobImages<{ hash: string }>, a.projectDir as string | undefined);
+        // As the engine: one feature row per distinct content, so files with the same bytes count once.
+        const distinct = new Set(items.map((item) => item.hash)).size;
+        return { requested: distinct, reused: 0, computed: distinct, failures: [], forwardPasses: 1, imagesForwarded: distinct, cancelled: false } as never;
       }
       case 'loopPrepare': {
         this.poolIds = jobImages(a.items as JobImages<PoolItem>, a.projectDir as string | undefined).map((i) => i.imageId);

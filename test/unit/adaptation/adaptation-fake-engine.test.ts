@@ -343,6 +343,16 @@ describe('adaptation with a fake engine', () => {
     expect(latest?.index).toBe(1);
   });
 
+  it('counts features in images, as the header does: a byte-identical copy is one more image, though it shares its feature row', async () => {
+    const { root, project, adaptation } = await setup();
+    const [first] = project.images.list({ kind: 'all' }, 0, 1).items;
+    fs.copyFileSync(path.join(root, first!.relPath), path.join(root, 'copy-of-first.png'));
+    adaptation.onScanned(await project.rescan());
+    await adaptation.features.done;
+    expect(project.summary().imageCount).toBe(13);
+    expect(adaptation.status().features).toMatchObject({ state: 'complete', done: 13, total: 13, failed: 0 });
+  });
+
   it('samples the evaluation set without copies of training images: same content always, near duplicates from the engine', async () => {
     const { root, project, engine, adaptation, ant } = await setup();
     const images = () => project.images.list({ kind: 'all' }, 0, 100).items;
