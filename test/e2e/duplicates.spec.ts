@@ -139,5 +139,19 @@ test('Duplicates view and more like this: group, label a group and undo, thresho
   await expect(page.getByRole('button', { name: 'Label evaluation set (22)' })).toBeVisible();
   await expect(page.getByTestId('leakage-warning')).toBeHidden();
   await shot(page, 'evaluation-without-copies.png');
+
+  // A rescan finds one more photo: the Duplicates view says its groups are from before, until Find again.
+  await page.keyboard.press('Alt+8');
+  await expect(page.getByTestId('duplicate-summary')).toBeVisible();
+  await expect(page.getByTestId('duplicate-outdated')).toBeHidden();
+  const extra = (await fs.readdir(path.join(PHOTOS, 'ants'))).sort()[12] as string;
+  await fs.copyFile(path.join(PHOTOS, 'ants', extra), path.join(folder, 'ants', extra));
+  await page.getByRole('button', { name: 'Rescan folder' }).click();
+  await expect(page.getByTestId('scan-report')).toContainText(/Added\s*1/);
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(page.getByTestId('duplicate-outdated')).toContainText('29 images now, 28 then');
+  await page.getByRole('button', { name: 'Find again' }).click();
+  await expect(page.getByTestId('duplicate-outdated')).toBeHidden();
+  await expect(page.getByTestId('duplicate-summary')).toContainText('of 29 images');
   expect(problems).toEqual([]);
 });
