@@ -20,12 +20,12 @@ import { deriveSeed, mulberry32, randomIndex } from '../src-main/core/seeded-ran
 import { initBackend } from '../src-main/engine/backend';
 import { extractViewFeatures } from '../src-main/engine/features/extract-features';
 import { FeatureStore, featureLayoutOf, featureStorePath } from '../src-main/engine/features/feature-store';
-import { symmetryViews } from '../src-main/engine/features/symmetry-views';
-import { trainOnPool, type ViewRows } from '../src-main/engine/loop/train-on-pool';
+import { trainOnPool } from '../src-main/engine/loop/train-on-pool';
 import { loadModelFolder } from '../src-main/engine/model/load-model';
 import { featureRuntimeFor } from '../src-main/engine/onnx/feature-runtime';
 import { readImageFolderDataset } from '../src-main/engine/simulate/image-folder-dataset';
 import { prepareSimulationFeatures } from '../src-main/engine/simulate/simulation-features';
+import { viewRowsOf } from '../src-main/engine/simulate/training-rows';
 import { studySetting } from './study/study-settings';
 
 const { values } = parseArgs({ options: { labels: { type: 'string', default: '100,200,500' }, images: { type: 'string', default: '40' } } });
@@ -51,7 +51,7 @@ for (const id of ['pbc-mobilenet025-light', 'pbc-mobilenet075-light']) {
         const started = performance.now();
         const result = await extractViewFeatures(loaded, store, items, runtime.runner ? { runner: runtime.runner } : {});
         const ms = (performance.now() - started) / result.computed;
-        console.log(`${id}: views of ${result.computed} images on ${runtime.label}: ${ms.toFixed(1)} ms per image (${symmetryViews(224, 224).length - 1} views)`);
+        console.log(`${id}: views of ${result.computed} images on ${runtime.label}: ${ms.toFixed(1)} ms per image (${result.views.length} views)`);
       } finally {
         store.close();
       }
@@ -61,7 +61,6 @@ for (const id of ['pbc-mobilenet025-light', 'pbc-mobilenet075-light']) {
 
     // Training with and without the views, on the study's cached features and views.
     const features = await prepareSimulationFeatures(loaded, dataset, { deep: false, cacheDir: setting.cacheDir, symmetryViews: true });
-    const views = features.views as NonNullable<typeof features.views>;
     const d = features.featuresB.cols;
     const random = mulberry32(deriveSeed(1, 0xbe4c));
     const order = Array.from({ length: features.labels.length }, (_, i) => i);
@@ -69,7 +68,7 @@ for (const id of ['pbc-mobilenet025-light', 'pbc-mobilenet075-light']) {
       const j = randomIndex(random, i + 1);
       [order[i], order[j]] = [order[j] as number, order[i] as number];
     }
-    const rows: ViewRows = { perRow: views.perRow, of: (row) => views.data.subarray(row * views.perRow * d, (row + 1) * views.perRow * d) };
+    const rows = viewRowsOf(features);
     const inputs = { data: features.featuresB.data as Float32Array, rowShape: [d] };
     for (const n of labelCounts) {
       const picked = order.slice(0, n);

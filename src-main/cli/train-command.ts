@@ -152,7 +152,6 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
 async function labeledViews(workspace: Awaited<ReturnType<typeof readWorkspace>>, folder: string, hashes: string[], rows: number[], out: ProgressLine): Promise<ViewRows> {
   const { FeatureStore, featureLayoutOf, featureStorePath } = await import('../engine/features/feature-store');
   const { extractViewFeatures } = await import('../engine/features/extract-features');
-  const { symmetryViews } = await import('../engine/features/symmetry-views');
   const { featureRuntimeFor } = await import('../engine/onnx/feature-runtime');
   const loaded = await loadModelFromSpec(workspace.model, (line) => out.update(line));
   try {
@@ -165,12 +164,10 @@ async function labeledViews(workspace: Awaited<ReturnType<typeof readWorkspace>>
       const extracted = await extractViewFeatures(loaded, store, hashes.map((hash) => ({ hash, path: pathOf.get(hash) as string })), runtime.runner ? { runner: runtime.runner } : {});
       if (extracted.failures.length > 0) throw new AppError('IMAGE_INVALID', `${extracted.failures.length} labelled images cannot be read to turn them (first: ${extracted.failures[0]?.path}: ${extracted.failures[0]?.error.message}).`);
       out.log(`views: ${extracted.computed} images turned and mirrored now, ${hashes.length - extracted.computed} cached`);
-      const { height, width } = loaded.descriptor.input;
-      const views = symmetryViews(height, width).slice(1);
-      const data = store.loadViews(hashes, views);
+      const data = store.loadViews(hashes, extracted.views);
       const length = data.length / hashes.length;
       const rowOf = new Map(rows.map((row, k) => [row, k]));
-      return { perRow: views.length, of: (row) => (rowOf.has(row) ? data.subarray((rowOf.get(row) as number) * length, ((rowOf.get(row) as number) + 1) * length) : undefined) };
+      return { perRow: extracted.views.length, of: (row) => (rowOf.has(row) ? data.subarray((rowOf.get(row) as number) * length, ((rowOf.get(row) as number) + 1) * length) : undefined) };
     } finally {
       store.close();
     }

@@ -214,6 +214,8 @@ export async function extractFeatures(
 }
 
 export interface ViewExtractionResult {
+  /** The views an image of the model's input shape has, view 0 left out: what FeatureStore.loadViews reads for these images. */
+  views: readonly number[];
   /** Images whose views were computed now. */
   computed: number;
   failures: ExtractionFailure[];
@@ -254,5 +256,5 @@ export async function extractViewFeatures(
     store.putViews(batch.items.flatMap((item, i) => views.map((view, k) => ({ hash: item.hash, view, b: rowOf(out.b, rows, i * views.length + k) }))));
     computed += n;
   }
-  return { computed, failures, cancelled: options.signal?.aborted === true && computed + failures.length < todo.length };
+  return { views, computed, failures, cancelled: options.signal?.aborted === true && computed + failures.length < todo.length };
 }

@@ -212,9 +212,9 @@ export class AdaptationPool {
    * it is, at its usual weight, and tried again next time.
    */
   private async viewsOfLabeled(files: readonly SymmetryFile[], signal: AbortSignal): Promise<ViewRows> {
-    const { height, width } = this.loaded.descriptor.input;
-    const views = symmetryViews(height, width).slice(1);
     const d = this.featuresB.cols;
+    // The views of the model's input shape, view 0 left out (what extraction also reports).
+    const perRow = symmetryViews(this.loaded.descriptor.input.height, this.loaded.descriptor.input.width).length - 1;
     const wanted = files.flatMap((file) => {
       const row = this.rowOf.get(file.imageId);
       return row === undefined || this.views.has(row) ? [] : [{ row, hash: this.hashes[row] as string, path: file.path }];
@@ -229,18 +229,18 @@ export class AdaptationPool {
         if (extracted.cancelled) throw new AppError('CANCELLED', 'Training was cancelled while the turned views of the labeled images were extracted; those done are saved.');
         const unreadable = new Set(extracted.failures.map((f) => f.hash));
         const readable = wanted.filter((w) => !unreadable.has(w.hash));
-        const stored = store.loadViews(readable.map((w) => w.hash), views);
-        readable.forEach((w, k) => this.views.set(w.row, stored.slice(k * views.length * d, (k + 1) * views.length * d)));
+        const stored = store.loadViews(readable.map((w) => w.hash), extracted.views);
+        readable.forEach((w, k) => this.views.set(w.row, stored.slice(k * perRow * d, (k + 1) * perRow * d)));
         for (const w of wanted.filter((w) => unreadable.has(w.hash))) {
-          const own = new Float32Array(views.length * d);
-          for (let v = 0; v < views.length; v++) own.set(this.featuresB.data.subarray(w.row * d, (w.row + 1) * d), v * d);
+          const own = new Float32Array(perRow * d);
+          for (let v = 0; v < perRow; v++) own.set(this.featuresB.data.subarray(w.row * d, (w.row + 1) * d), v * d);
           asItIs.set(w.row, own);
         }
       } finally {
         store.close();
       }
     }
-    return { perRow: views.length, of: (row) => this.views.get(row) ?? asItIs.get(row) };
+    return { perRow, of: (row) => this.views.get(row) ?? asItIs.get(row) };
   }
 
   private async useHead(dir: string): Promise<void> {

@@ -8,7 +8,6 @@
 import type { CentreSet } from '../adma/centre-set';
 import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix';
 import { extractFeatures, extractViewFeatures, type ExtractionProgress } from '../features/extract-features';
-import { symmetryViews } from '../features/symmetry-views';
 import { FeatureStore, featureLayoutOf, featureStorePath, type Pooling } from '../features/feature-store';
 import { hashImageFile } from '../features/image-content-hash';
 import { featureRuntimeFor } from '../onnx/feature-runtime';
@@ -109,9 +108,7 @@ export async function prepareSimulationFeatures(loaded: LoadedModel, dataset: Im
       );
       if (extracted.cancelled) throw options.signal?.reason instanceof Error ? options.signal.reason : new Error('Feature extraction was cancelled.');
       if (extracted.failures.length > 0) throw new Error(`The symmetry views of ${extracted.failures.length} images could not be extracted (first: ${extracted.failures[0]?.path}).`);
-      const { height, width } = loaded.descriptor.input;
-      const perRow = symmetryViews(height, width).length - 1;
-      views = { perRow, data: store.loadViews(keptHashes, symmetryViews(height, width).slice(1)) };
+      views = { perRow: extracted.views.length, data: store.loadViews(keptHashes, extracted.views) };
     }
     return {
       modelId: layout.modelId,
