@@ -47,6 +47,11 @@ export class PathEntry<C extends PathCheck = PathCheck> {
     this.#timer = setTimeout(() => void this.refresh(), 120);
   }
 
+  /** Check the path again (the folder may have changed since it was typed), as typing it would. */
+  recheck(): void {
+    if (this.#value.trim()) this.set(this.#value);
+  }
+
   async refresh(): Promise<void> {
     const generation = ++this.#generation;
     const value = this.#value;
