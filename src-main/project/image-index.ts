@@ -291,6 +291,20 @@ export class ImageIndex {
   }
 
   /**
+   * The median of the present images' shorter sides in pixels (the lower median for an even
+   * count), or null when none is present. What the model step judges the images by: 28-pixel
+   * digits and 224-pixel photographs want different pre-trained models.
+   */
+  medianShortSide(): number | null {
+    const count = this.presentCount();
+    if (count === 0) return null;
+    return this.db
+      .prepare('SELECT MIN(width, height) AS side FROM images WHERE present = 1 ORDER BY side LIMIT 1 OFFSET ?')
+      .pluck()
+      .get(Math.floor((count - 1) / 2)) as number;
+  }
+
+  /**
    * Counts. `labels CROSS JOIN images` (likewise elsewhere for labels, unsure marks, evaluation
    * images and round items): the small table is the outer loop; with a plain JOIN SQLite walked
    * every present image through images_present and probed the small table (at 100,000 images

@@ -39,7 +39,7 @@ export function showView(view: ViewName): void {
     if (view === 'gallery') await gallery.shown();
     if (view === 'history') await Promise.all([history.load(), project.loadUnreadable()]);
     if (view === 'adapt') {
-      await Promise.all([engine.refresh(), loop.refresh(), dashboard.load(), engine.models.length === 0 ? engine.loadModels() : Promise.resolve()]);
+      await Promise.all([engine.refresh(), loop.refresh(), dashboard.load(), engine.loadModels()]);
     }
     if (view === 'dashboard') await Promise.all([dashboard.load(), duplicates.loadLeakage()]);
     if (view === 'duplicates' && !duplicates.report) await duplicates.load();

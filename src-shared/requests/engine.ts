@@ -36,6 +36,8 @@ export interface ModelOption {
   downloadBytes: number;
   /** Whether the product pins this model's file hashes (downloads are verified). */
   hashesPinned: boolean;
+  /** Why this option suits the open project's images, on the one option recommended; null on the others. */
+  recommendation: string | null;
 }
 
 export interface ModelLayer {

@@ -7,7 +7,7 @@
 import { expect, test, type Route } from '@playwright/test';
 import path from 'node:path';
 import { hostWithImageFolder } from './support/folder-host';
-import { createClasses } from './support/model-step';
+import { createClasses, useStarterModel } from './support/model-step';
 import { ROOT } from './support/paths';
 
 const COUNT = 24;
@@ -31,7 +31,7 @@ test('label view: after extraction, a burst of keys past the renditions shows ea
   await page.goto(setup.host.url);
   await page.getByLabel('Project folder').fill(setup.folder);
   await page.getByRole('button', { name: 'Create project' }).click();
-  await page.getByRole('dialog', { name: 'Choose the pre-trained model' }).getByRole('button', { name: 'Use this model' }).click();
+  await useStarterModel(page);
   await expect(page.getByTestId('project-counts')).toContainText(`${COUNT} images`, { timeout: 60_000 });
   // Ready for every image (an extraction started before the scan had found them all is followed
   // by one over the whole folder).

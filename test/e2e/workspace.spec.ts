@@ -104,16 +104,23 @@ test('background progress does not move the image being labeled', async ({ page 
   expect(problems).toEqual([]);
 });
 
-test('a new project asks for its model; the starter is the default', async ({ page }) => {
+test('a new project asks for its model, recommending one for its images; the starter can be chosen', async ({ page }) => {
   const problems = watchProblems(page);
   await page.goto(host.url);
   await createProject(page, 6);
   const step = page.getByRole('dialog', { name: 'Choose the pre-trained model' });
   await expect(step).toBeVisible();
-  await expect(step.getByRole('radio', { name: /Starter model/ })).toBeChecked();
-  await expect(step.getByRole('radio', { name: /MobileNet/ }).first()).toBeVisible();
+  // The test images are 160-240 by 120-150 px: once indexed, an ImageNet MobileNet is
+  // recommended (and chosen) with the reason, not the 28-pixel starter.
+  await expect(page.getByTestId('project-counts')).toContainText('6 images', { timeout: 60_000 });
+  const mobileNet = step.getByRole('radio', { name: /MobileNet v1 0\.25/ });
+  await expect(mobileNet).toBeChecked();
+  const mobileNetChoice = step.locator('label', { has: page.getByRole('radio', { name: /MobileNet v1 0\.25/ }) });
+  await expect(mobileNetChoice).toContainText('recommended');
+  await expect(mobileNetChoice).toContainText('about 120 px on the shorter side');
   await expect(step.getByRole('radio', { name: /model folder on this computer/ })).toBeVisible();
   await shot(page, 'model-step.png');
+  await step.getByRole('radio', { name: /Starter model/ }).check();
   await step.getByRole('button', { name: 'Use this model' }).click();
   await expect(step).toBeHidden();
   // The model in use is named in the row under the header once its features are ready.

@@ -7,7 +7,7 @@ import type { HandlersOf } from './domain-handlers';
 export function engineHandlers(ws: Workspace): HandlersOf<typeof engineRequests> {
   const adaptation = () => ws.adaptation();
   return {
-    'engine:models': () => modelOptions(ws.options.places ?? {}),
+    'engine:models': () => modelOptions(ws.options.places ?? {}, ws.current?.images.medianShortSide() ?? null),
     'engine:inspectFolder': ({ path }) => adaptation().model.inspectFolder(path),
     'engine:status': () => adaptation().status(),
     'engine:chooseModel': ({ choice }) => adaptation().chooseModel(choice),

@@ -5,6 +5,18 @@ export async function decideModelLater(page: Page): Promise<void> {
   await page.getByRole('dialog', { name: 'Choose the pre-trained model' }).getByRole('button', { name: 'Decide later' }).click();
 }
 
+/** At creation, choose the built-in starter model (whatever is recommended for the images). */
+export async function useStarterModel(page: Page): Promise<void> {
+  const step = page.getByRole('dialog', { name: 'Choose the pre-trained model' });
+  const starter = step.getByRole('radio', { name: /Starter model/ });
+  // A click, not check(): check() does nothing on a radio already checked, and the step's
+  // selection follows its recommendation until the user clicks a choice (once the scan has
+  // indexed the images, photographs are recommended MobileNet).
+  await starter.click();
+  await expect(starter).toBeChecked();
+  await step.getByRole('button', { name: 'Use this model' }).click();
+}
+
 /** Create a project in `folder` (from the picker) without a model; waits until its `count` images are indexed. */
 export async function createProjectWithoutModel(page: Page, folder: string, count: number): Promise<void> {
   await page.getByLabel('Project folder').fill(folder);
