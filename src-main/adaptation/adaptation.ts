@@ -74,6 +74,7 @@ export class Adaptation {
       modelName: model?.modelName ?? null,
       backend: this.model.backendLabel,
       backendNotes: this.model.backendNotes,
+      backendSlow: this.model.backendSlow,
       features: this.features.status,
       modelVersion: store.latestVersion()?.version ?? 0,
       training: this.loop.isTraining,

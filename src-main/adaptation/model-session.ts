@@ -9,6 +9,7 @@ export class ModelSession {
   private label: string | null = null;
   /** Why faster runtimes are not used (the engine's fallback reasons). */
   private notes: string[] = [];
+  private slowness: string | null = null;
   private backendStart: Promise<void> | null = null;
 
   constructor(
@@ -25,6 +26,11 @@ export class ModelSession {
     return this.notes;
   }
 
+  /** Why the engine runs slower than it could (null at full speed): see backendSlowness. */
+  get backendSlow(): string | null {
+    return this.slowness;
+  }
+
   /** Start the engine once; its backend label is kept for the status. */
   ensureBackend(): Promise<void> {
     // Promise.resolve().then: a worker that cannot start rejects here, never throws into the caller.
@@ -33,6 +39,7 @@ export class ModelSession {
       .then((info) => {
         this.label = info.label;
         this.notes = info.fallbacks;
+        this.slowness = info.slowness ?? null;
       })
       .catch((error: unknown) => {
         this.backendStart = null;

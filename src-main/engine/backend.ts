@@ -27,6 +27,8 @@ export interface BackendInfo {
   fallbacks: string[];
   /** What runs feature extraction and pool prediction. */
   inference: InferenceRuntime;
+  /** Why it runs slower than it could, in words for the expert; null at full speed. */
+  slowness: string | null;
 }
 
 export interface InferenceRuntime {
@@ -110,7 +112,7 @@ async function startBackend(wanted: BackendChoice | undefined): Promise<BackendI
       await tf.ready();
       inference ??= { name, label: LABELS[name], threads: null };
       const label = inference.name === name ? LABELS[name] : `${inference.label} for features and predictions; ${LABELS[name]} for training`;
-      current = { name, label, convGradients: name !== 'wasm', fallbacks, inference };
+      current = { name, label, convGradients: name !== 'wasm', fallbacks, inference, slowness: backendSlowness({ name, inference }) };
       currentWanted = tfOnly ? wanted : 'onnxruntime';
       return current;
     } catch (error) {
@@ -119,6 +121,17 @@ async function startBackend(wanted: BackendChoice | undefined): Promise<BackendI
     }
   }
   throw new Error(`No TensorFlow.js backend could start:\n${fallbacks.join('\n')}`);
+}
+
+/**
+ * Why the engine runs slower than it could, in words for the expert; null at full speed
+ * (ONNX Runtime for features and predictions; WebAssembly or native TensorFlow for training).
+ */
+export function backendSlowness(info: Pick<BackendInfo, 'name' | 'inference'>): string | null {
+  const reasons: string[] = [];
+  if (info.inference.name !== 'onnxruntime') reasons.push('features and predictions are computed without ONNX Runtime, several times slower');
+  if (info.name === 'cpu') reasons.push('training runs in plain JavaScript, many times slower');
+  return reasons.length === 0 ? null : `Slow mode: ${reasons.join('; ')}. The details say why.`;
 }
 
 export function activeBackend(): BackendInfo | null {

@@ -70,6 +70,8 @@ export interface EngineStatus {
   backend: string | null;
   /** Why faster runtimes are not used, one line each (e.g. why tfjs-node is not installed). */
   backendNotes: string[];
+  /** Why the engine runs slower than it could, in plain words; null at full speed. */
+  backendSlow: string | null;
   features: { state: FeatureState; done: number; total: number; failed: number; message: string | null };
   /** Latest trained classifier version, 0 before the first round is trained. */
   modelVersion: number;

@@ -107,7 +107,9 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   await page.keyboard.press('Alt+5');
   await expect(page.getByRole('tab', { name: /Adapt/ })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('engine-backend')).not.toHaveText('Starting the engine…', { timeout: 60_000 });
-  await expect(page.getByTestId('backend-indicator')).toBeVisible();
+  // The header says in plain words where the model runs; the runtimes are in its tooltip.
+  await expect(page.getByTestId('backend-indicator')).toHaveText('On this computer');
+  await expect(page.getByTestId('backend-indicator')).toHaveAttribute('title', /never leave it\.\nEngine: ONNX Runtime/);
   // The long backend label gives up its width, not the project's name (1280 px wide window).
   const name = page.locator('header h1');
   await expect(name).toHaveText('demo');
