@@ -12,10 +12,25 @@ export function wilsonInterval(correct: number, n: number, z = 1.96): { low: num
   return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }
 
+/** The half-width (accuracy, 0–1) below which the evaluation set is trusted to tell a flat curve. */
+export const PLATEAU_RESOLUTION = 0.05;
+
+/**
+ * Evaluation images needed for a 95% interval of ±`halfWidth` around `accuracy` (normal
+ * approximation, at least 50): what the hint asks for when the set is too small to judge.
+ */
+export function evaluationImagesFor(accuracy: number, halfWidth = PLATEAU_RESOLUTION): number {
+  const p = Math.min(Math.max(accuracy, 0.05), 0.95);
+  return Math.max(50, Math.ceil((1.96 * 1.96 * p * (1 - p)) / (halfWidth * halfWidth)));
+}
+
 /**
  * A stopping hint: the curve is flat when the last three points span at least a third more
  * labels than the first of them yet gained under one point of accuracy, and the first
  * point's interval already contains the last point's accuracy (the gain is within noise).
+ * An evaluation set whose interval is wider than ±5 points cannot tell a flat curve from one
+ * still rising by several points (48 images: about ±12, so equal counts on three rounds say
+ * little): then the hint says how many evaluation images would tell, instead of "flattened".
  */
 export function plateauHint(curve: readonly CurvePoint[]): { flat: boolean; message: string } | null {
   if (curve.length < 3) return null;
@@ -24,14 +39,20 @@ export function plateauHint(curve: readonly CurvePoint[]): { flat: boolean; mess
   const last = recent[2]!;
   const gain = last.accuracy - first.accuracy;
   const addedLabels = last.labels - first.labels;
-  const flat = addedLabels >= first.labels / 3 && gain < 0.01 && last.accuracy <= first.high;
   const points = (gain * 100).toFixed(1);
-  return flat
-    ? {
-        flat: true,
-        message: `The curve has flattened: the last ${addedLabels} labels changed accuracy by ${points} points, within the evaluation set's uncertainty. More labels of this kind are unlikely to help much; consider stopping, or label more evaluation images to measure finer.`,
-      }
-    : { flat: false, message: `Still improving: the last ${addedLabels} labels changed accuracy by ${points} points.` };
+  const level = addedLabels >= first.labels / 3 && gain < 0.01 && last.accuracy <= first.high;
+  if (!level) return { flat: false, message: `Still improving: the last ${addedLabels} labels changed accuracy by ${points} points.` };
+  const halfWidth = (last.high - last.low) / 2;
+  if (halfWidth > PLATEAU_RESOLUTION) {
+    return {
+      flat: false,
+      message: `The last ${addedLabels} labels changed accuracy by ${points} points, but ${last.evaluated} evaluation images measure it only to about ±${Math.round(halfWidth * 100)} points: too coarse to tell whether the curve has flattened. About ${evaluationImagesFor(last.accuracy)} labeled evaluation images would measure it to ±${Math.round(PLATEAU_RESOLUTION * 100)}.`,
+    };
+  }
+  return {
+    flat: true,
+    message: `The curve has flattened: the last ${addedLabels} labels changed accuracy by ${points} points, within the evaluation set's uncertainty. More labels of this kind are unlikely to help much; consider stopping, or label more evaluation images to measure finer.`,
+  };
 }
 
 /**

@@ -1,0 +1,53 @@
+/**
+ * The dashboard's stopping hint: "flattened" only where the evaluation set is large enough to
+ * tell (its 95% interval within ±5 points); on a small set, equal accuracies on three rounds
+ * get a hint saying how many evaluation images would tell; a rising curve says so.
+ */
+import { describe, expect, it } from 'vitest';
+import { evaluationImagesFor, plateauHint, wilsonInterval } from '../../../src-main/adaptation/learning-curve';
+import type { CurvePoint } from '../../../src-shared/contract';
+
+function point(labels: number, correct: number, evaluated: number): CurvePoint {
+  return { modelVersion: labels, labels, accuracy: correct / evaluated, ...wilsonInterval(correct, evaluated), evaluated };
+}
+
+describe('plateauHint', () => {
+  it('needs three points', () => {
+    expect(plateauHint([point(10, 300, 400), point(20, 320, 400)])).toBeNull();
+  });
+
+  it('calls a level curve flat on a large evaluation set', () => {
+    const hint = plateauHint([point(100, 320, 400), point(130, 321, 400), point(160, 322, 400)]);
+    expect(hint?.flat).toBe(true);
+    expect(hint?.message).toMatch(/^The curve has flattened: the last 60 labels changed accuracy by 0\.5 points/);
+  });
+
+  it('does not call a level curve flat on 48 evaluation images: it asks for enough to tell', () => {
+    const hint = plateauHint([point(100, 38, 48), point(130, 38, 48), point(160, 38, 48)]);
+    expect(hint?.flat).toBe(false);
+    expect(hint?.message).toContain('48 evaluation images measure it only to about ±11 points');
+    expect(hint?.message).toContain(`About ${evaluationImagesFor(38 / 48)} labeled evaluation images would measure it to ±5`);
+  });
+
+  it('says a rising curve is still improving, whatever the set', () => {
+    for (const n of [48, 400]) {
+      const hint = plateauHint([point(100, Math.round(0.6 * n), n), point(130, Math.round(0.7 * n), n), point(160, Math.round(0.8 * n), n)]);
+      expect(hint).toEqual({ flat: false, message: expect.stringMatching(/^Still improving: the last 60 labels/) as unknown as string });
+    }
+  });
+
+  it('is not flat where the labels grew by less than a third', () => {
+    expect(plateauHint([point(300, 320, 400), point(310, 320, 400), point(320, 320, 400)])?.flat).toBe(false);
+  });
+});
+
+describe('evaluationImagesFor', () => {
+  it('gives a set whose interval is about ±5 points', () => {
+    const n = evaluationImagesFor(0.8);
+    expect(n).toBe(246);
+    const { low, high } = wilsonInterval(Math.round(0.8 * n), n);
+    expect((high - low) / 2).toBeLessThan(0.052);
+    expect(evaluationImagesFor(0.999)).toBe(evaluationImagesFor(0.95));
+    expect(evaluationImagesFor(0.99)).toBeGreaterThanOrEqual(50);
+  });
+});
