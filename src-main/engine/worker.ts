@@ -46,6 +46,15 @@ function requirePool(): AdaptationPool {
   return pool;
 }
 
+/**
+ * Progress of the symmetry views extracted before a training or a label check ("No up or
+ * down" on labeled images the cache has no views of: 7 forward passes each, long the first time).
+ */
+function viewsProgress(context: JobContext): (done: number, total: number) => void {
+  const meter = new ProgressMeter(0);
+  return (done, total) => context.progress('turning labeled images', meter.update(done, total), `${done} of ${total} labeled images turned and mirrored`);
+}
+
 function post(message: WorkerMessage): void {
   port.postMessage(message);
 }
@@ -192,7 +201,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
   async loopTrain(args, context) {
     const backend = await ensureBackend();
     const meter = new ProgressMeter(0);
-    return requirePool().train(args, backend.label, context.signal, (epoch, max) => context.progress('train', meter.update(epoch, max)));
+    return requirePool().train(args, backend.label, context.signal, (epoch, max) => context.progress('train', meter.update(epoch, max)), viewsProgress(context));
   },
 
   async loopDuplicates(args, context) {
@@ -236,7 +245,12 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
   async loopLabelQuality(args, context) {
     await ensureBackend();
     const meter = new ProgressMeter(0);
-    return requirePool().labelQuality(args, context.signal, (done, total) => context.progress('cross-validate', meter.update(done, total), `fold ${done} of ${total}`));
+    return requirePool().labelQuality(
+      args,
+      context.signal,
+      (done, total) => context.progress('cross-validate', meter.update(done, total), `fold ${done} of ${total}`),
+      viewsProgress(context),
+    );
   },
 
   async loopReset() {

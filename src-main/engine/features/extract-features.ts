@@ -233,7 +233,11 @@ export async function extractViewFeatures(
   loaded: LoadedModel,
   store: FeatureStore,
   items: readonly DecodeItem[],
-  options: Pick<ExtractionOptions, 'runner' | 'signal' | 'resize'> & { batchSize?: number } = {},
+  options: Pick<ExtractionOptions, 'runner' | 'signal' | 'resize'> & {
+    batchSize?: number;
+    /** Images done (extracted or unreadable) of those the cache lacked, after each batch; (0, n) first. */
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<ViewExtractionResult> {
   const { height, width, channels } = loaded.descriptor.input;
   const views = symmetryViews(height, width).slice(1);
@@ -245,16 +249,21 @@ export async function extractViewFeatures(
   const target = { height, width, channels, resize: options.resize ?? loaded.descriptor.resize };
   // A batch of images becomes views.length times as many model inputs.
   const batches = prefetchDecodedBatches(todo, target, { batchSize: options.batchSize ?? 2, depth: 1, ...(options.signal ? { signal: options.signal } : {}) });
+  if (todo.length > 0) options.onProgress?.(0, todo.length);
   for await (const batch of batches) {
     if (options.signal?.aborted) break;
     for (const { item, error } of batch.failures) failures.push({ hash: item.hash, path: item.path, error });
     const n = batch.items.length;
-    if (n === 0) continue;
+    if (n === 0) {
+      options.onProgress?.(computed + failures.length, todo.length);
+      continue;
+    }
     const turned = otherViewsOfBatch(batch.pixels, n, height, width, channels);
     const rows = n * views.length;
     const out = await forward(loaded, turned.pixels, rows, false, false, options.runner);
     store.putViews(batch.items.flatMap((item, i) => views.map((view, k) => ({ hash: item.hash, view, b: rowOf(out.b, rows, i * views.length + k) }))));
     computed += n;
+    options.onProgress?.(computed + failures.length, todo.length);
   }
   return { views, computed, failures, cancelled: options.signal?.aborted === true && computed + failures.length < todo.length };
 }

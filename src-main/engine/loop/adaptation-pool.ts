@@ -211,7 +211,7 @@ export class AdaptationPool {
    * image whose file cannot be read now has its own features as its views: it is learned as
    * it is, at its usual weight, and tried again next time.
    */
-  private async viewsOfLabeled(files: readonly SymmetryFile[], signal: AbortSignal): Promise<ViewRows> {
+  private async viewsOfLabeled(files: readonly SymmetryFile[], signal: AbortSignal, onViews?: (done: number, total: number) => void): Promise<ViewRows> {
     const d = this.featuresB.cols;
     // The views of the model's input shape, view 0 left out (what extraction also reports).
     const perRow = symmetryViews(this.loaded.descriptor.input.height, this.loaded.descriptor.input.width).length - 1;
@@ -225,7 +225,7 @@ export class AdaptationPool {
       const runtime = await featureRuntimeFor(this.loaded, dirname(storePath));
       const store = FeatureStore.open(storePath, featureLayoutOf(this.loaded));
       try {
-        const extracted = await extractViewFeatures(this.loaded, store, wanted, { ...(runtime.runner ? { runner: runtime.runner } : {}), signal });
+        const extracted = await extractViewFeatures(this.loaded, store, wanted, { ...(runtime.runner ? { runner: runtime.runner } : {}), signal, ...(onViews ? { onProgress: onViews } : {}) });
         if (extracted.cancelled) throw new AppError('CANCELLED', 'Training was cancelled while the turned views of the labeled images were extracted; those done are saved.');
         const unreadable = new Set(extracted.failures.map((f) => f.hash));
         const readable = wanted.filter((w) => !unreadable.has(w.hash));
@@ -321,7 +321,14 @@ export class AdaptationPool {
     }));
   }
 
-  async train(args: LoopTrainArgs, backend: string, signal: AbortSignal, onEpoch: (epoch: number, max: number) => void): Promise<LoopTrainResult> {
+  /** `onViews`: progress of extracting the symmetry views the cache lacks (first use of "No up or down"). */
+  async train(
+    args: LoopTrainArgs,
+    backend: string,
+    signal: AbortSignal,
+    onEpoch: (epoch: number, max: number) => void,
+    onViews?: (done: number, total: number) => void,
+  ): Promise<LoopTrainResult> {
     const usable = args.labels.filter((l) => this.rowOf.has(l.imageId));
     if (usable.length === 0) throw new AppError('BAD_ARGUMENT', 'None of the labeled images has features yet: wait for feature extraction.');
     const rows = usable.map((l) => this.rowOf.get(l.imageId) as number);
@@ -334,7 +341,7 @@ export class AdaptationPool {
       if (head.mode === args.mode || args.mode === 'deep') previous = head;
     }
     const topBlock = args.mode === 'deep' && !(previous?.block) ? readTopBlock(layersModelOf(this.loaded, 'Deep fine-tuning'), this.loaded.descriptor.cutLayer, this.loaded.descriptor.layerB) : undefined;
-    const views = args.mode === 'light' && args.symmetryFiles ? await this.viewsOfLabeled(args.symmetryFiles, signal) : undefined;
+    const views = args.mode === 'light' && args.symmetryFiles ? await this.viewsOfLabeled(args.symmetryFiles, signal, onViews) : undefined;
     const { result, probabilities } = await this.core.train({
       ...(views ? { views } : {}),
       mode: args.mode,
@@ -397,13 +404,18 @@ export class AdaptationPool {
   }
 
   /** The suspect-label queue and calibration of the given labels by K-fold cross-validation of the light head. */
-  async labelQuality(args: LoopLabelQualityArgs, signal: AbortSignal, onFold: (done: number, total: number) => void): Promise<LoopLabelQualityResult> {
+  async labelQuality(
+    args: LoopLabelQualityArgs,
+    signal: AbortSignal,
+    onFold: (done: number, total: number) => void,
+    onViews?: (done: number, total: number) => void,
+  ): Promise<LoopLabelQualityResult> {
     const started = performance.now();
     const usable = args.labels.filter((l) => this.rowOf.has(l.imageId));
     if (foldsFor(usable.length, args.folds) === null || new Set(usable.map((l) => l.classIndex)).size < 2) {
       throw new AppError('CONFLICT', 'Checking labels needs labeled images of at least two classes with features.');
     }
-    const views = args.symmetryFiles ? await this.viewsOfLabeled(args.symmetryFiles, signal) : undefined;
+    const views = args.symmetryFiles ? await this.viewsOfLabeled(args.symmetryFiles, signal, onViews) : undefined;
     const quality = await labelQuality({
       inputs: { ...this.inputs('light', null), ...(views ? { views } : {}) },
       imageIds: usable.map((l) => l.imageId),

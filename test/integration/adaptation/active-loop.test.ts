@@ -175,8 +175,22 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     expect(missing()).toHaveLength(labeled.length);
     expect((await call('loop:updateSettings', { symmetries: true })).symmetries).toBe(true);
     const version = (await call('engine:status')).modelVersion;
+    // The training job reports the views it extracts first, counting up to the labeled images without them.
+    const turning: { done: number; total: number }[] = [];
+    const unsubscribe = workspace.events.subscribe((event, payload) => {
+      if (event === 'job:progress' && 'phase' in payload && payload.phase === 'turning labeled images') turning.push({ done: payload.done, total: payload.total });
+    });
     await call('loop:train');
     await until('the retrain', async () => (await call('engine:status')).modelVersion > version);
+    unsubscribe();
+    // (Progress events are thinned to a few per second, so the last counts may not be among them.)
+    expect(turning.length).toBeGreaterThan(0);
+    expect(turning[0]?.total).toBeGreaterThan(0);
+    turning.forEach((p, k) => {
+      expect(p.total).toBe(turning[0]?.total);
+      expect(p.done).toBeLessThanOrEqual(p.total);
+      if (k > 0) expect(p.done).toBeGreaterThanOrEqual(turning[k - 1]!.done);
+    });
     // Every training label's views are cached (evaluation labels are never trained on).
     const evaluation = new Set((await call('images:list', { filter: { kind: 'evaluation' }, offset: 0, limit: 1000 })).items.map((image) => image.hash));
     expect(missing().filter((hash) => !evaluation.has(hash))).toEqual([]);

@@ -2,7 +2,8 @@
  * The features of the symmetry views of labeled images (images with no up or down): view k of an
  * image gives the features of the image turned and mirrored by hand and extracted as any other
  * image; an image with every symmetry gives the same features in every view; what is stored is
- * not computed again, and a file that cannot be read is reported without stopping the others.
+ * not computed again, and a file that cannot be read is reported without stopping the others;
+ * progress runs from 0 to every image the cache lacked.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,8 +87,10 @@ describe.skipIf(!hasMobileNet025)(`symmetry view features (${hasMobileNet025 ? '
       const flatOwn = store.load([items[1]!.hash]).b;
       flatViews.forEach((v, i) => expect(v).toBeCloseTo(flatOwn[i % d] as number, 4));
 
-      // Stored views are not computed again.
-      expect(await extractViewFeatures(loaded, store, items)).toMatchObject({ computed: 0, failures: [] });
+      // Stored views are not computed again, and nothing is reported as progress.
+      const again: [number, number][] = [];
+      expect(await extractViewFeatures(loaded, store, items, { onProgress: (done, total) => again.push([done, total]) })).toMatchObject({ computed: 0, failures: [] });
+      expect(again).toEqual([]);
     } finally {
       store.close();
     }
@@ -105,7 +108,12 @@ describe.skipIf(!hasMobileNet025)(`symmetry view features (${hasMobileNet025 ? '
     ];
     const store = FeatureStore.open(featureStorePath(join(work, 'second'), loaded.descriptor.id), featureLayoutOf(loaded));
     try {
-      const result = await extractViewFeatures(loaded, store, items);
+      // Progress counts the unreadable file as done too: it starts at 0 and ends at every image.
+      const progress: [number, number][] = [];
+      const result = await extractViewFeatures(loaded, store, items, { batchSize: 1, onProgress: (done, total) => progress.push([done, total]) });
+      expect(progress[0]).toEqual([0, 2]);
+      expect(progress.at(-1)).toEqual([2, 2]);
+      expect(progress.every(([done], k) => k === 0 || done >= (progress[k - 1]![0]))).toBe(true);
       expect(result.computed).toBe(1);
       expect(result.failures.map((f) => f.path)).toEqual([bad]);
       expect(store.missingViews(items.map((i) => i.hash), symmetryViews(side, side).slice(1))).toEqual(['bad-hash']);
