@@ -85,6 +85,17 @@ export function strategyLabel(name: StrategyName): string {
   return name === RECOMMENDED_STRATEGY ? `Recommended: ${label}` : label;
 }
 
+const TYPICAL_SCORE =
+  'Typical picks: how typical the image is of its group, compared only within that group. Groups are taken fewest labels first, then largest first, so these rows are in group order, not score order.';
+
+/** What the queue's Score column holds for a round of `name` (its header's tooltip). */
+export function scoreMeaning(name: StrategyName): string {
+  if (name === 'typical-margin') return `${TYPICAL_SCORE} Unsure picks: margin uncertainty 1 − (p1 − p2), least sure first, one per group.`;
+  if (name === 'adma-typical') return `${TYPICAL_SCORE} Later picks: s = (1 − λ) D + λ U within the group with the fewest labels.`;
+  if (name === 'typiclust') return TYPICAL_SCORE;
+  return usesLambda(name) ? 'Score s = (1 − λ) D + λ U' : 'The score this strategy ranks by (the reason says what it measures)';
+}
+
 /** Whether λ_t means anything for a strategy (only the ADMA trade-offs use it). */
 export const usesLambda = (name: StrategyName): boolean => name === 'adma' || name === 'adma-diverse' || name === 'adma-typical';
 

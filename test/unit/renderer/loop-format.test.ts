@@ -11,6 +11,7 @@ import {
   formatScore,
   lambdaRule,
   reasonInWords,
+  scoreMeaning,
   STRATEGIES,
   strategyLabel,
   unlabeledClassesHint,
@@ -107,5 +108,15 @@ describe('loop formatting', () => {
       }
     }
     expect(firstRoundInWords(RECOMMENDED_STRATEGY)).not.toMatch(/distinctiv/);
+  });
+});
+
+describe('scoreMeaning', () => {
+  it('says for the group strategies that typical picks are in group order, not score order', () => {
+    for (const name of ['typiclust', 'typical-margin', 'adma-typical'] as const) expect(scoreMeaning(name)).toContain('group order, not score order');
+    expect(scoreMeaning('typical-margin')).toContain('Unsure picks: margin');
+    expect(scoreMeaning('adma-typical')).toContain('(1 − λ) D + λ U');
+    expect(scoreMeaning('adma')).toBe('Score s = (1 − λ) D + λ U');
+    expect(scoreMeaning('margin')).not.toContain('group');
   });
 });
