@@ -222,6 +222,15 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   await expect(page.getByTestId('accuracy')).toContainText('Accuracy');
   await expect(page.getByTestId('confusion-matrix')).toBeVisible();
   await shot(page, 'dashboard.png');
+  // In a 1024 px window the cards stack, so the confusion matrix gets the window's width (room
+  // for 10 classes with long names) and shows every column without scrolling.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const matrix = page.getByTestId('confusion-matrix');
+  const card = page.getByRole('region', { name: /Confusion matrix/ });
+  await expect.poll(async () => (await card.boundingBox())?.width ?? 0).toBeGreaterThan(900);
+  await expect.poll(() => matrix.evaluate((el) => el.parentElement!.scrollWidth - el.parentElement!.clientWidth)).toBeLessThanOrEqual(0);
+  await shot(page, 'dashboard-1024.png');
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   // The gallery shows the model's suggestion on unlabeled images (not a label: "name? 62%"),
   // and none on the evaluation images.
