@@ -69,7 +69,7 @@ function catalog(places: ModelPlaces): ModelOption[] {
       (m): ModelOption => ({
         choice: { kind: 'known', id: m.id },
         name: m.name,
-        description: `Google's ImageNet MobileNet v1 (1000 classes), for photographs. ${m.sha256 ? 'Files verified against hashes built into ADMA Studio.' : 'Hashes not pinned: the download is checked by loading it.'}`,
+        description: "Google's ImageNet MobileNet v1 (1000 classes), for photographs.",
         downloadBytes: isModelInstalled(m.id, places) ? 0 : m.approxBytes,
         hashesPinned: m.sha256 !== null,
         recommendation: null,
