@@ -11,7 +11,7 @@ import type { EnginePort } from '../adaptation/engine-port';
 import { EngineClient } from '../engine/engine-client';
 import { findDemoDir, writeDemoSet } from '../engine/starter/demo-set';
 import type { LabelAction, OpenProjectSummary, ScanReport } from '../../src-shared/contract';
-import { checkPath } from '../project/path-check';
+import { checkPath, expandPath } from '../project/path-check';
 import { Project } from '../project/project';
 import { RecentProjects } from '../project/recent-projects';
 import { EventHub } from '../core/event-hub';
@@ -130,7 +130,7 @@ export class Workspace {
   async createDemo(folder: string): Promise<OpenProjectSummary> {
     const demoDir = findDemoDir(this.options.places?.resourcesDir);
     if (!demoDir) throw new AppError('NOT_FOUND', 'The demo images are not installed with this copy of ADMA Studio.');
-    const check = checkPath(folder);
+    const check = checkPath(expandPath(folder)); // a relative path is refused with its own message
     if (check.exists && (!check.isDirectory || fs.readdirSync(check.path).length > 0)) {
       throw new AppError('CONFLICT', `${check.path} is not empty: choose a new or empty folder for the demo project.`);
     }
@@ -150,7 +150,7 @@ export class Workspace {
   }
 
   async open(folder: string, create: boolean): Promise<OpenProjectSummary> {
-    const check = checkPath(folder);
+    const check = checkPath(expandPath(folder)); // a relative path is refused with its own message
     if (!check.exists) throw new AppError('NOT_FOUND', `The folder ${check.path} does not exist.`);
     if (!check.isDirectory) throw new AppError('NOT_A_FOLDER', `${check.path} is a file; choose the folder that holds your images.`);
     if (!check.readable) throw new AppError('UNREADABLE', `The folder ${check.path} cannot be read (permission denied).`);

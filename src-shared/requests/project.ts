@@ -25,6 +25,10 @@ export interface PathCheck {
   readable: boolean;
   writable: boolean;
   hasProject: boolean;
+  /** The typed path was relative: refused (the message says how to type it), nothing else is known. */
+  relative: boolean;
+  /** A readable folder with nothing in it (hidden files count); false for anything else. */
+  empty: boolean;
   /** A sentence for the user: what this folder is and whether it can be opened. */
   message: string;
 }

@@ -56,7 +56,6 @@ export interface ImportedSuggestionSource {
 export type ImportKind = 'labels' | 'suggestions';
 
 export interface ExportCheck extends PathCheck {
-  empty: boolean;
   refused: string | null;
 }
 

@@ -1,8 +1,7 @@
 /** Handlers of the transfer domain: export and CSV label import. */
-import fs from 'node:fs';
 import type { transferRequests } from '../../../src-shared/requests/transfer';
 import { exportPlaceProblem } from '../../engine/export/export-target';
-import { checkPath } from '../../project/path-check';
+import { checkPath, expandPath } from '../../project/path-check';
 import type { Workspace } from '../workspace';
 import type { HandlersOf } from './domain-handlers';
 
@@ -14,22 +13,23 @@ export function transferHandlers(ws: Workspace): HandlersOf<typeof transferReque
       const root = ws.current?.root;
       return {
         ...check,
-        empty: !check.exists || (check.isDirectory && fs.readdirSync(check.path).length === 0),
-        refused: root ? exportPlaceProblem(destination, root) : null,
+        // A relative path is refused with checkPath's message; a place inside the project with the export's own.
+        refused: check.relative ? check.message : root ? exportPlaceProblem(check.path, root) : null,
       };
     },
-    'export:run': (request) => adaptation().transfer.export(request),
+    // Paths typed in the UI: `~` expanded, a relative one refused with its own message.
+    'export:run': (request) => adaptation().transfer.export({ ...request, destination: expandPath(request.destination) }),
     'labels:importCsv': async ({ path, createClasses }) => {
       // After the label writes asked for before it (a bulk label may still run in its thread).
       await ws.requireProject().labelWritesSettled();
-      const report = adaptation().transfer.importCsv(path, createClasses);
+      const report = adaptation().transfer.importCsv(expandPath(path), createClasses);
       ws.labelsChanged(null, report.labeled > 0);
       if (report.createdClasses.length > 0) ws.classesChanged();
       return report;
     },
     'labels:import': async ({ path, kind, createClasses }) => {
       await ws.requireProject().labelWritesSettled();
-      const report = await adaptation().transfer.importFile(path, kind, createClasses);
+      const report = await adaptation().transfer.importFile(expandPath(path), kind, createClasses);
       if (kind === 'labels') ws.labelsChanged(null, report.labeled + report.unsure > 0);
       if (report.createdClasses.length > 0) ws.classesChanged();
       return report;

@@ -216,6 +216,9 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     expect(inside.refused).toMatch(/inside the project folder/);
     await expect(call('export:run', { destination: path.join(root, 'export'), model: false, labelsCsv: true, labelsJson: false, imageFolder: false })).rejects.toThrow(/inside the project folder/);
     expect((await call('export:check', { destination: occupied })).refused).toBeNull();
+    // A relative path has no folder to start from: refused, and so is an export to it.
+    expect((await call('export:check', { destination: 'exports/today' })).refused).toMatch(/"exports\/today" is not a full path/);
+    await expect(call('export:run', { destination: 'exports/today', model: false, labelsCsv: true, labelsJson: false, imageFolder: false })).rejects.toThrow(/not a full path/);
 
     const dest = path.join(tempDir('adma-export-'), 'out');
     const report = await call('export:run', { destination: dest, model: true, labelsCsv: true, labelsJson: true, imageFolder: true });

@@ -1,0 +1,77 @@
+/**
+ * The start screen's path fields tell the truth before any click: a relative path is refused
+ * with how to type it (it used to name the app's own working folder); the demo's folder must be
+ * new or empty, said up front; and when opening fails because the folder changed since it was
+ * checked, the field's status is checked again (it kept "An ADMA Studio project: open it").
+ */
+import { expect, test } from '@playwright/test';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { makeImageFolder } from './support/image-folder';
+import { decideModelLater } from './support/model-step';
+import { watchProblems } from './support/page-problems';
+import { ROOT } from './support/paths';
+import { startWebHost, type RunningHost } from './support/web-host';
+
+let host: RunningHost;
+let stateDir: string;
+const folders: string[] = [];
+
+test.beforeAll(async () => {
+  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-state-'));
+  host = await startWebHost(ROOT, stateDir);
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+  for (const folder of [stateDir, ...folders]) await fs.rm(folder, { recursive: true, force: true });
+});
+
+test('relative paths are refused, the demo folder must be empty, and a failed open checks the path again', async ({ page }) => {
+  const problems = watchProblems(page);
+  await page.goto(host.url);
+  const field = page.getByLabel('Project folder');
+  const create = page.getByRole('button', { name: 'Create project' });
+  const open = page.getByRole('button', { name: 'Open project' });
+
+  // "resources" would have named the app's own resources folder.
+  await field.fill('resources');
+  await expect(page.getByTestId('path-status')).toContainText('"resources" is not a full path');
+  await expect(create).toBeDisabled();
+  await expect(open).toBeDisabled();
+
+  // The demo: a relative path, a folder with files, then a new folder.
+  const demo = page.getByLabel('Where to create it');
+  const demoButton = page.getByRole('button', { name: 'Create demo project' });
+  await demo.fill('demo-here');
+  await expect(page.getByTestId('demo-path-status')).toContainText('not a full path');
+  await expect(demoButton).toBeDisabled();
+  const full = await makeImageFolder(2, 'adma-e2e-full-');
+  folders.push(full);
+  await demo.fill(full);
+  await expect(page.getByTestId('demo-path-status')).toContainText('This folder is not empty');
+  await expect(demoButton).toBeDisabled();
+  await demo.fill(path.join(full, 'new-demo'));
+  await expect(page.getByTestId('demo-path-status')).toContainText('will be created');
+  await expect(demoButton).toBeEnabled();
+
+  // A project, closed; its database folder removed behind the app's back; Open fails, and the
+  // field says what the folder is now.
+  const folder = await makeImageFolder(3, 'adma-e2e-gone-db-');
+  folders.push(folder);
+  await field.fill(folder);
+  await expect(page.getByTestId('path-status')).toContainText('create one');
+  await create.click();
+  await decideModelLater(page);
+  await expect(page.getByTestId('project-counts')).toContainText('3 images', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Close project' }).click();
+  await expect(field).toHaveValue(folder);
+  await expect(page.getByTestId('path-status')).toContainText('An ADMA Studio project');
+  await fs.rm(path.join(folder, '.adma'), { recursive: true, force: true });
+  await open.click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByTestId('path-status')).toContainText('A folder without a project: create one');
+  await expect(create).toBeEnabled();
+  expect(problems).toEqual([]);
+});

@@ -1,0 +1,51 @@
+/**
+ * Paths typed in the UI: absolute ones and `~` are taken, a relative one is refused with a
+ * message that says how to type it (it would otherwise be resolved against the app's own
+ * working folder: "resources" named the app's resources folder); the live check and the
+ * completion say so instead of throwing, and opening a project refuses it.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Workspace } from '../../../src-main/api/workspace';
+import { checkPath, completePath, expandPath } from '../../../src-main/project/path-check';
+import { tempDir } from '../../support/image-folder';
+
+describe('paths typed in the UI', () => {
+  it('takes absolute paths and the home folder', () => {
+    const dir = tempDir();
+    expect(expandPath(` ${dir} `)).toBe(dir);
+    expect(expandPath(path.join(dir, 'a', '..', 'b'))).toBe(path.join(dir, 'b'));
+    expect(expandPath('~')).toBe(os.homedir());
+    expect(expandPath('')).toBe(os.homedir());
+    expect(expandPath('~/photos')).toBe(path.join(os.homedir(), 'photos'));
+  });
+
+  it('refuses a relative path, saying how to type it', () => {
+    for (const typed of ['resources', './resources', '../x', 'demo-here/sub']) {
+      expect(() => expandPath(typed)).toThrow(/BAD_ARGUMENT|not a full path/);
+      const check = checkPath(typed);
+      expect(check).toMatchObject({ exists: false, hasProject: false, relative: true, empty: false });
+      expect(check.message).toContain(`"${typed}" is not a full path`);
+      expect(check.message).toContain(`~/${typed}`);
+      expect(completePath(typed).entries).toEqual([]);
+    }
+  });
+
+  it('says whether a folder is empty', async () => {
+    const dir = tempDir();
+    expect(checkPath(dir)).toMatchObject({ exists: true, isDirectory: true, relative: false, empty: true });
+    fs.writeFileSync(path.join(dir, '.hidden'), '');
+    expect(checkPath(dir).empty).toBe(false);
+    expect(checkPath(path.join(dir, '.hidden'))).toMatchObject({ exists: true, isDirectory: false, empty: false });
+    expect(checkPath(path.join(dir, 'missing'))).toMatchObject({ exists: false, relative: false, empty: false, message: 'No such folder.' });
+  });
+
+  it('opening a relative path is refused before anything is created', async () => {
+    const workspace = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {} });
+    await expect(workspace.open('resources', true)).rejects.toThrow(/not a full path/);
+    await expect(workspace.createDemo('demo-here')).rejects.toThrow(/not a full path/);
+    expect(workspace.current).toBeNull();
+  });
+});
