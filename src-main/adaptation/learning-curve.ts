@@ -25,12 +25,15 @@ export function evaluationImagesFor(accuracy: number, halfWidth = PLATEAU_RESOLU
 }
 
 /**
- * A stopping hint: the curve is flat when the last three points span at least a third more
- * labels than the first of them yet gained under one point of accuracy, and the first
- * point's interval already contains the last point's accuracy (the gain is within noise).
- * An evaluation set whose interval is wider than ±5 points cannot tell a flat curve from one
- * still rising by several points (48 images: about ±12, so equal counts on three rounds say
- * little): then the hint says how many evaluation images would tell, instead of "flattened".
+ * A stopping hint from the last three points of the curve, in words:
+ * - a gain of a point or more: still improving;
+ * - a drop of a point or more: said as a drop, as noise when the first point's interval holds
+ *   the last accuracy, else as a reason to check the recent labels;
+ * - under a point either way but fewer new labels than a third of the first point's: too early;
+ * - level over at least a third more labels, the last accuracy inside the first point's
+ *   interval: flat, but only where the evaluation set measures to ±5 points or better. A
+ *   coarser set (48 images: about ±12, where equal counts on three rounds say little) gets how
+ *   many evaluation images would tell instead of "flattened".
  */
 export function plateauHint(curve: readonly CurvePoint[]): { flat: boolean; message: string } | null {
   if (curve.length < 3) return null;
@@ -39,19 +42,34 @@ export function plateauHint(curve: readonly CurvePoint[]): { flat: boolean; mess
   const last = recent[2]!;
   const gain = last.accuracy - first.accuracy;
   const addedLabels = last.labels - first.labels;
-  const points = (gain * 100).toFixed(1);
-  const level = addedLabels >= first.labels / 3 && gain < 0.01 && last.accuracy <= first.high;
-  if (!level) return { flat: false, message: `Still improving: the last ${addedLabels} labels changed accuracy by ${points} points.` };
+  const points = Math.abs(gain * 100).toFixed(1);
   const halfWidth = (last.high - last.low) / 2;
+  const resolution = `±${Math.round(halfWidth * 100)} points`;
+  const rising = { flat: false, message: `Still improving: the last ${addedLabels} labels raised accuracy by ${points} points.` };
+  if (gain >= 0.01) return rising;
+  if (gain <= -0.01) {
+    return {
+      flat: false,
+      message:
+        last.accuracy >= first.low
+          ? `Accuracy fell by ${points} points over the last ${addedLabels} labels, within what ${last.evaluated} evaluation images can tell (${resolution}): likely noise.`
+          : `Accuracy fell by ${points} points over the last ${addedLabels} labels, more than ${last.evaluated} evaluation images' uncertainty (${resolution}): check the recent labels (Suspect labels).`,
+    };
+  }
+  const needed = Math.ceil(first.labels / 3);
+  if (addedLabels < needed) {
+    return { flat: false, message: `Accuracy changed by under a point over the last ${addedLabels} labels: too few to tell whether the curve has flattened (about ${needed} would).` };
+  }
+  if (last.accuracy > first.high) return rising;
   if (halfWidth > PLATEAU_RESOLUTION) {
     return {
       flat: false,
-      message: `The last ${addedLabels} labels changed accuracy by ${points} points, but ${last.evaluated} evaluation images measure it only to about ±${Math.round(halfWidth * 100)} points: too coarse to tell whether the curve has flattened. About ${evaluationImagesFor(last.accuracy)} labeled evaluation images would measure it to ±${Math.round(PLATEAU_RESOLUTION * 100)}.`,
+      message: `The last ${addedLabels} labels changed accuracy by under a point, but ${last.evaluated} evaluation images measure it only to about ${resolution}: too coarse to tell whether the curve has flattened. About ${evaluationImagesFor(last.accuracy)} labeled evaluation images would measure it to ±${Math.round(PLATEAU_RESOLUTION * 100)}.`,
     };
   }
   return {
     flat: true,
-    message: `The curve has flattened: the last ${addedLabels} labels changed accuracy by ${points} points, within the evaluation set's uncertainty. More labels of this kind are unlikely to help much; consider stopping, or label more evaluation images to measure finer.`,
+    message: `The curve has flattened: the last ${addedLabels} labels changed accuracy by under a point, within the evaluation set's uncertainty. More labels of this kind are unlikely to help much; consider stopping, or label more evaluation images to measure finer.`,
   };
 }
 
