@@ -234,6 +234,14 @@ export class AdaptationStore {
         )
         .pluck()
         .get() as number);
+    // Images of closed rounds decided now whose current label (or unsure mark) is from after the
+    // round closed: whether they were decided when it closed is in their history (a label fixed
+    // later, or undone and redone, keeps counting for the round it was made in).
+    const laterDecided = rows.flatMap((row) => {
+      const until = closedAt(row.id);
+      return until === null ? [] : (byRound.get(row.id) ?? []).filter((item) => isDecided(item) && (item.labeledAt === null || item.labeledAt >= until)).map((item) => item.imageId);
+    });
+    const decidedWhen = this.decidedAtTimes(laterDecided);
     return rows.map((row) => {
       const queue = byRound.get(row.id) ?? [];
       const until = closedAt(row.id);
@@ -249,10 +257,39 @@ export class AdaptationStore {
         items: queue,
         // A closed round counts what was decided before the next round opened: an image it left
         // open and a later round queried again is that round's (not counted in both).
-        labeled: queue.filter((item) => isDecided(item) && (until === null || item.labeledAt === null || item.labeledAt < until)).length,
+        labeled: queue.filter((item) => isDecided(item) && (until === null || (item.labeledAt !== null && item.labeledAt < until) || decidedWhen(item.imageId, until))).length,
         classesLabeled: until === null ? classesWithLabels : (firsts ?? []).filter((first) => first <= until).length,
       };
     });
+  }
+
+  /**
+   * Whether an image of `imageIds` was decided (labeled or marked unsure) at a moment, read from
+   * the label history: its last change before that moment left it decided.
+   */
+  private decidedAtTimes(imageIds: readonly number[]): (imageId: number, at: string) => boolean {
+    const changes = new Map<number, { at: string; decided: boolean }[]>();
+    if (imageIds.length > 0) {
+      const rows = this.db
+        .prepare(
+          `SELECT h.image_id, h.at, h.new_class_id IS NOT NULL OR h.new_unsure = 1 AS decided
+           FROM json_each(?) j CROSS JOIN label_history h ON h.image_id = j.value ORDER BY h.id`,
+        )
+        .all(JSON.stringify([...new Set(imageIds)])) as { image_id: number; at: string; decided: number }[];
+      for (const r of rows) {
+        let list = changes.get(r.image_id);
+        if (!list) changes.set(r.image_id, (list = []));
+        list.push({ at: r.at, decided: r.decided === 1 });
+      }
+    }
+    return (imageId, at) => {
+      let decided = false;
+      for (const change of changes.get(imageId) ?? []) {
+        if (change.at >= at) break;
+        decided = change.decided;
+      }
+      return decided;
+    };
   }
 
   /** Every image any round has queried. */

@@ -326,7 +326,7 @@ describe('adaptation with a fake engine', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const at = (second: number) => vi.setSystemTime(new Date(Date.UTC(2026, 0, 1, 0, 0, second)));
     at(1);
-    const { project, adaptation, bee } = await setup();
+    const { project, adaptation, ant, bee } = await setup();
     adaptation.loop.updateSettings({ batchSize: 3 });
     at(2);
     const first = await adaptation.loop.nextRound();
@@ -341,6 +341,20 @@ describe('adaptation with a fake engine', () => {
     expect(closed?.index).toBe(0);
     expect(closed?.labeled).toBe(1);
     expect(latest?.index).toBe(1);
+
+    // The label it had when it closed, corrected later (or undone and redone): still its label.
+    at(6);
+    project.setLabels([first.items[0]!.imageId], ant.id);
+    expect(adaptation.store.rounds(10)[1]?.labeled).toBe(1);
+    at(7);
+    project.labels.undo(); // the correction: back to bee, written now
+    project.labels.undo(); // the two labeled at 5
+    at(8);
+    project.labels.redo(); // the two again
+    expect(adaptation.store.rounds(10)[1]?.labeled).toBe(1);
+    // Unlabeled now: no longer counted anywhere.
+    project.setLabels([first.items[0]!.imageId], null);
+    expect(adaptation.store.rounds(10)[1]?.labeled).toBe(0);
   });
 
   it('counts features in images, as the header does: a byte-identical copy is one more image, though it shares its feature row', async () => {
