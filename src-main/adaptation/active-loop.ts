@@ -237,11 +237,12 @@ export class ActiveLoop {
     if (!model?.modelId) throw new AppError('CONFLICT', 'Choose a pre-trained model first.');
     await this.parts.pool.prepare();
     const labels = ctx.trainingLabels();
-    const labeledClasses = new Set(labels.values());
+    const perClass = new Map<number, number>();
+    for (const classId of labels.values()) perClass.set(classId, (perClass.get(classId) ?? 0) + 1);
     const classes: VersionClass[] = ctx.project.classes
       .list()
-      .filter((c) => labeledClasses.has(c.id))
-      .map((c) => ({ id: c.id, name: c.name }));
+      .filter((c) => perClass.has(c.id))
+      .map((c) => ({ id: c.id, name: c.name, labels: perClass.get(c.id) as number }));
     if (classes.length < 2) throw new AppError('CONFLICT', 'Label images of at least two classes before the model can be trained.');
     const indexOf = new Map(classes.map((c, i) => [c.id, i]));
     const settings = ctx.store.settings();

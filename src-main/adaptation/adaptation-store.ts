@@ -49,6 +49,8 @@ export interface ModelRow {
 export interface VersionClass {
   id: number;
   name: string;
+  /** Training labels of the class this version learned from (absent in versions saved before it was recorded). */
+  labels?: number;
 }
 
 export interface VersionRow {

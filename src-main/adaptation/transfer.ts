@@ -44,8 +44,9 @@ export class Transfer {
         await this.parts.pool.prepare();
         const dashboard = await this.parts.evaluation.dashboard();
         const names = latest.classes.map((c) => classes.find((live) => live.id === c.id)?.name ?? c.name);
+        // The labels the exported version learned from (today's, for a version saved before they were recorded).
         const labels = ctx.trainingLabels();
-        const counts = latest.classes.map((c) => [...labels.values()].filter((id) => id === c.id).length);
+        const counts = latest.classes.map((c) => c.labels ?? [...labels.values()].filter((id) => id === c.id).length);
         const point = dashboard.curve.find((p) => p.modelVersion === latest.version);
         const result = await ctx.engine().request('loopExport', {
           headDir: ctx.headDir(latest.version),

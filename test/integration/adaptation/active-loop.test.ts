@@ -194,10 +194,18 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     // Every training label's views are cached (evaluation labels are never trained on).
     const evaluation = new Set((await call('images:list', { filter: { kind: 'evaluation' }, offset: 0, limit: 1000 })).items.map((image) => image.hash));
     expect(missing().filter((hash) => !evaluation.has(hash))).toEqual([]);
-    // The exported model's card says how it learned.
+    // The exported model's card says how it learned, and counts the labels it learned from,
+    // not one made since.
+    const extra = (await call('images:list', { filter: { kind: 'unlabeled' }, offset: 0, limit: 1 })).items[0]!;
+    await call('labels:set', { imageIds: [extra.id], classId: truth(extra.relPath) });
     const dest = path.join(tempDir('adma-export-'), 'out');
     await call('export:run', { destination: dest, model: true, labelsCsv: false, labelsJson: false, imageFolder: false });
-    expect(fs.readFileSync(path.join(dest, 'model/MODEL_CARD.md'), 'utf8')).toContain('- each label also learned: turned and mirrored (images with no up or down)');
+    await call('labels:set', { imageIds: [extra.id], classId: null });
+    const card = fs.readFileSync(path.join(dest, 'model/MODEL_CARD.md'), 'utf8');
+    expect(card).toContain('- each label also learned: turned and mirrored (images with no up or down)');
+    const trainedOn = Number(/^- labels: (\d+)$/m.exec(card)?.[1]);
+    expect(trainedOn).toBeGreaterThan(0);
+    expect(card).toContain(`| **total** | **${trainedOn}** |`);
     // Deep fine-tuning learns the images as they are; back to the default for the tests after this one.
     expect((await call('loop:updateSettings', { symmetries: false })).symmetries).toBe(false);
   });
