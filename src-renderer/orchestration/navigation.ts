@@ -33,6 +33,11 @@ export function filterTitle(filter: ImageFilter): string {
 }
 
 export function showView(view: ViewName): void {
+  void openView(view);
+}
+
+/** Show a view; resolves once the data it shows is loaded (a failure is a toast). */
+export async function openView(view: ViewName): Promise<void> {
   ui.show(view);
   ui.setHelpOpen(false);
   const load = async (): Promise<void> => {
@@ -44,7 +49,7 @@ export function showView(view: ViewName): void {
     if (view === 'dashboard') await Promise.all([dashboard.load(), duplicates.loadLeakage()]);
     if (view === 'duplicates' && !duplicates.report) await duplicates.load();
   };
-  load().catch((error: unknown) => toasts.error(error));
+  await load().catch((error: unknown) => toasts.error(error));
 }
 
 /** Open one image in the labeling view, browsing the gallery's current filter from there. */

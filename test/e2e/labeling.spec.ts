@@ -211,6 +211,10 @@ test('rescan report, class deletion, bulk labeling, recent projects and a lost c
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
   await expect(page.getByTestId('shell-indicator')).toBeInViewport({ ratio: 1 });
   await shot(page, 'header-1024.png');
+  // The count opens the History view at the list of unreadable files, each with its reason.
+  await page.getByRole('button', { name: /1 unreadable/ }).click();
+  await expect(page.locator('#unreadable-files')).toBeInViewport();
+  await expect(page.getByRole('cell', { name: /broken\.png/ })).toBeVisible();
   await page.setViewportSize({ width: 1280, height: 800 });
 
   // Deleting a class says how many labels go, then unlabels them.
