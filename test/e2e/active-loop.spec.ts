@@ -250,6 +250,10 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   await fs.writeFile(path.join(exports, 'notes.txt'), 'already here');
   await page.getByRole('button', { name: 'Export…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Export' });
+  // A relative path says how to type it (not "inside the project folder").
+  await dialog.getByLabel('Destination folder').fill('exports/today');
+  await expect(dialog.getByTestId('export-destination-status')).toContainText('"exports/today" is not a full path');
+  await expect(dialog.getByRole('button', { name: 'Export', exact: true })).toBeDisabled();
   await dialog.getByLabel('Destination folder').fill(exports);
   await expect(dialog.getByTestId('export-not-empty')).toBeVisible();
   await expect(dialog.getByRole('button', { name: 'Export', exact: true })).toBeDisabled();
