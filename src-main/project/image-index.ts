@@ -23,13 +23,17 @@ export interface ImageRow extends SuggestionRow {
   class_id: number | null;
   labeled_at: string | null;
   unsure: number;
+  evaluation: number;
 }
 
 /** 1 when the image is marked unsure (label-store.ts: then it has no label row). */
 export const UNSURE_COLUMN = 'EXISTS (SELECT 1 FROM unsure u WHERE u.image_id = i.id) AS unsure';
 
+/** 1 when the image is in the evaluation set (never queried, never trained on). */
+const EVALUATION_COLUMN = 'EXISTS (SELECT 1 FROM evaluation_images e WHERE e.image_id = i.id) AS evaluation';
+
 /** The columns of an ImageItem but its suggestion (image `i`, its label `l`). */
-const IMAGE_COLUMNS = `i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at, ${UNSURE_COLUMN}`;
+const IMAGE_COLUMNS = `i.id, i.rel_path, i.width, i.height, i.size, i.mtime_ms, i.hash, l.class_id, l.labeled_at, ${UNSURE_COLUMN}, ${EVALUATION_COLUMN}`;
 /** The columns of an ImageItem (image `i`, its label `l`, SUGGESTION_JOINS). */
 export const ITEM_COLUMNS = `${IMAGE_COLUMNS}, ${SUGGESTION_COLUMNS}`;
 
@@ -49,6 +53,7 @@ export function toItem(row: ImageRow): ImageItem {
     classId: row.class_id,
     labeledAt: row.labeled_at,
     unsure: row.unsure === 1,
+    evaluation: row.evaluation === 1,
     suggestion: suggestionOf(row),
   };
 }

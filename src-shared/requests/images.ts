@@ -32,6 +32,8 @@ export interface ImageItem {
   labeledAt: string | null;
   /** Marked unsure: the expert looked and cannot decide (never together with a class). */
   unsure: boolean;
+  /** In the evaluation set: its label measures the model, it is never queried or trained on. */
+  evaluation: boolean;
   /**
    * The class suggested for it (project/suggestions.ts): never for an evaluation image, whose
    * labels must not be swayed by the model they measure.

@@ -237,11 +237,16 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   await page.keyboard.press('Alt+2');
   await page.getByRole('group', { name: 'Filter' }).getByRole('button', { name: /^Unlabeled/ }).click({ timeout: 30_000 });
   await expect(page.getByTestId('thumb-suggestion').first()).toHaveText(/^\S+\? (\d{1,3}|<1)%$/);
+  // Unlabeled training images carry no evaluation mark; every evaluation image does (below).
+  await expect(page.getByTestId('thumb-evaluation')).toHaveCount(0);
   await shot(page, 'gallery-suggestions.png');
   await page.getByRole('group', { name: 'Filter' }).getByRole('button', { name: /^Evaluation set/ }).click({ timeout: 30_000 });
   await expect(page.getByTestId('gallery-count')).toHaveText(`${EVALUATION} images`);
   await expect(page.getByTestId('thumb').first()).toBeVisible();
   await expect(page.getByTestId('thumb-suggestion')).toHaveCount(0);
+  const shownTiles = await page.getByTestId('thumb').count();
+  await expect(page.getByTestId('thumb-evaluation')).toHaveCount(shownTiles);
+  await shot(page, 'gallery-evaluation.png');
   await page.keyboard.press('Alt+6');
 
   // Export: a non-empty folder is refused with a fresh sub-folder offered instead.

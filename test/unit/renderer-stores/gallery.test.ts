@@ -23,6 +23,7 @@ const image = (index: number): ImageItem => ({
   classId: null,
   labeledAt: null,
   unsure: false,
+  evaluation: false,
   suggestion: null,
 });
 

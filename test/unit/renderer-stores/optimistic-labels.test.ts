@@ -25,7 +25,7 @@ let actionId = 0;
 const server = new Map<number, { classId: number | null; unsure: boolean }>();
 const history: LabelAction[] = [];
 
-const image = (id: number): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId: null, labeledAt: null, unsure: false, suggestion: null });
+const image = (id: number): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId: null, labeledAt: null, unsure: false, evaluation: false, suggestion: null });
 
 function answer(channel: string, args: Held['args']): Promise<unknown> {
   if (channel === 'images:list') {

@@ -53,6 +53,7 @@ const item = (imageId: number, classId: number | null = null): QueueItem => ({
   classId,
   labeledAt: null,
   unsure: false,
+  evaluation: false,
   distinctiveness: 0.5,
   uncertainty: null,
   score: 0.5,
@@ -297,7 +298,7 @@ describe('closing a project', () => {
 });
 
 describe('labeling session', () => {
-  const image = (id: number, classId: number | null = null): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId, labeledAt: null, unsure: false, suggestion: null });
+  const image = (id: number, classId: number | null = null): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId, labeledAt: null, unsure: false, evaluation: false, suggestion: null });
   /** A folder of `count` unlabeled images listed in pages, as the server would while a scan has found `count` so far. */
   const serve = (count: number) =>
     answers.set('images:list', (args) => {
@@ -358,7 +359,7 @@ describe('labeling session', () => {
 });
 
 describe('duplicates store', () => {
-  const image = (id: number, classId: number | null = null): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId, labeledAt: null, unsure: false, suggestion: null });
+  const image = (id: number, classId: number | null = null): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId, labeledAt: null, unsure: false, evaluation: false, suggestion: null });
   const report = (minSimilarity: number): DuplicateReport => ({
     minSimilarity,
     maxHammingDistance: 16,

@@ -18,7 +18,7 @@ useBridge({
   onStatus: () => () => undefined,
 });
 
-const image = (id: number, classId: number): ImageItem => ({ id, relPath: `img-${id}.png`, width: 8, height: 8, size: 1, mtimeMs: 0, hash: `h${id}`, classId, labeledAt: null, unsure: false, suggestion: null });
+const image = (id: number, classId: number): ImageItem => ({ id, relPath: `img-${id}.png`, width: 8, height: 8, size: 1, mtimeMs: 0, hash: `h${id}`, classId, labeledAt: null, unsure: false, evaluation: false, suggestion: null });
 const report: SuspectReport = {
   items: [1, 2, 3].map((id) => ({ image: image(id, 10), givenClassId: 10, suggestedClassId: 20, givenProbability: 0.05 * id, suggestedProbability: 0.9 })),
   judged: 30,
