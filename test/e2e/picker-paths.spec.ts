@@ -6,31 +6,17 @@
  */
 import { expect, test } from '@playwright/test';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { makeImageFolder } from './support/image-folder';
+import { hostWithImageFolder } from './support/folder-host';
 import { decideModelLater } from './support/model-step';
 import { watchProblems } from './support/page-problems';
-import { ROOT } from './support/paths';
-import { startWebHost, type RunningHost } from './support/web-host';
 
-let host: RunningHost;
-let stateDir: string;
-const folders: string[] = [];
-
-test.beforeAll(async () => {
-  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-state-'));
-  host = await startWebHost(ROOT, stateDir);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  for (const folder of [stateDir, ...folders]) await fs.rm(folder, { recursive: true, force: true });
-});
+// The folder of three images that becomes a project whose database is then removed.
+const setup = hostWithImageFolder(3, 'adma-e2e-gone-db-');
 
 test('relative paths are refused, the demo folder must be empty, and a failed open checks the path again', async ({ page }) => {
   const problems = watchProblems(page);
-  await page.goto(host.url);
+  await page.goto(setup.host.url);
   const field = page.getByLabel('Project folder');
   const create = page.getByRole('button', { name: 'Create project' });
   const open = page.getByRole('button', { name: 'Open project' });
@@ -47,19 +33,16 @@ test('relative paths are refused, the demo folder must be empty, and a failed op
   await demo.fill('demo-here');
   await expect(page.getByTestId('demo-path-status')).toContainText('not a full path');
   await expect(demoButton).toBeDisabled();
-  const full = await makeImageFolder(2, 'adma-e2e-full-');
-  folders.push(full);
-  await demo.fill(full);
+  await demo.fill(setup.folder);
   await expect(page.getByTestId('demo-path-status')).toContainText('This folder is not empty');
   await expect(demoButton).toBeDisabled();
-  await demo.fill(path.join(full, 'new-demo'));
+  await demo.fill(path.join(setup.folder, 'new-demo'));
   await expect(page.getByTestId('demo-path-status')).toContainText('will be created');
   await expect(demoButton).toBeEnabled();
 
   // A project, closed; its database folder removed behind the app's back; Open fails, and the
   // field says what the folder is now.
-  const folder = await makeImageFolder(3, 'adma-e2e-gone-db-');
-  folders.push(folder);
+  const folder = setup.folder;
   await field.fill(folder);
   await expect(page.getByTestId('path-status')).toContainText('create one');
   await create.click();

@@ -4,35 +4,17 @@
  * "lymphocyte" and "monocyte"; found in a walkthrough).
  */
 import { expect, test } from '@playwright/test';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { makeImageFolder } from './support/image-folder';
+import { hostWithImageFolder } from './support/folder-host';
 import { createClasses, createProjectWithoutModel } from './support/model-step';
 import { watchProblems } from './support/page-problems';
-import { ROOT } from './support/paths';
-import { startWebHost, type RunningHost } from './support/web-host';
 
-let host: RunningHost;
-let stateDir: string;
-let folder: string;
-
-test.beforeAll(async () => {
-  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-state-'));
-  folder = await makeImageFolder(4, 'adma-e2e-toasts-');
-  host = await startWebHost(ROOT, stateDir);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  for (const dir of [stateDir, folder]) await fs.rm(dir, { recursive: true, force: true });
-});
+const setup = hostWithImageFolder(4, 'adma-e2e-toasts-');
 
 test('a toast does not cover the class bar when the classes wrap onto two rows', async ({ page }) => {
   const problems = watchProblems(page);
   await page.setViewportSize({ width: 1024, height: 700 });
-  await page.goto(host.url);
-  await createProjectWithoutModel(page, folder, 4);
+  await page.goto(setup.host.url);
+  await createProjectWithoutModel(page, setup.folder, 4);
   await createClasses(page, ['basophil', 'eosinophil', 'erythroblast', 'immature granulocyte', 'lymphocyte', 'monocyte', 'neutrophil', 'platelet']);
   await page.getByRole('tab', { name: /^Label/ }).click();
   const bar = page.getByRole('toolbar', { name: 'Classes' });
