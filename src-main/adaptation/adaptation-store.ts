@@ -365,6 +365,31 @@ export class AdaptationStore {
     this.db.transaction(() => ids.forEach((id) => insert.run(id, now, actionId)))();
   }
 
+  /**
+   * Present images counted by where they stand, in one pass: in the evaluation set (and of
+   * those, labeled), training labels, the loop's pool (unlabeled, not unsure, outside the set),
+   * unsure outside the set, and the images an evaluation sample draws from (the pool's images
+   * never queried: a queried image was chosen for being informative, not at random).
+   */
+  placeCounts(): { present: number; evaluation: number; evaluationLabeled: number; training: number; pool: number; unsure: number; sampleable: number } {
+    const row = this.db
+      .prepare(
+        `SELECT COUNT(*) AS present,
+                COALESCE(SUM(e.image_id IS NOT NULL), 0) AS evaluation,
+                COALESCE(SUM(e.image_id IS NOT NULL AND l.image_id IS NOT NULL), 0) AS evaluationLabeled,
+                COALESCE(SUM(e.image_id IS NULL AND l.image_id IS NOT NULL), 0) AS training,
+                COALESCE(SUM(e.image_id IS NULL AND l.image_id IS NULL AND u.image_id IS NULL), 0) AS pool,
+                COALESCE(SUM(e.image_id IS NULL AND l.image_id IS NULL AND u.image_id IS NOT NULL), 0) AS unsure,
+                COALESCE(SUM(e.image_id IS NULL AND l.image_id IS NULL AND u.image_id IS NULL
+                             AND NOT EXISTS (SELECT 1 FROM round_items r WHERE r.image_id = i.id)), 0) AS sampleable
+         FROM images i LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN evaluation_images e ON e.image_id = i.id
+         LEFT JOIN unsure u ON u.image_id = i.id
+         WHERE i.present = 1`,
+      )
+      .get() as Record<'present' | 'evaluation' | 'evaluationLabeled' | 'training' | 'pool' | 'unsure' | 'sampleable', number>;
+    return row;
+  }
+
   /** Take images out of the evaluation set (their labels stay: they become training labels). */
   removeEvaluation(ids: readonly number[]): void {
     const remove = this.db.prepare('DELETE FROM evaluation_images WHERE image_id = ?');
