@@ -18,21 +18,21 @@ export function evaluationCap(notTraining: number): number {
 
 const images = (n: number): string => `${n} image${n === 1 ? '' : 's'}`;
 
-/** The rule with this project's numbers. */
+/** The rule with this project's numbers (after "the evaluation set"). */
 function ruleWords(room: EvaluationRoom): string {
-  return `the evaluation set may hold at most half of the ${images(room.notTraining)} that are not training labels (${room.cap}), so that as many stay for the loop to ask about`;
+  return `may hold at most half of the ${images(room.notTraining)} that are not training labels (${room.cap}), so that as many stay for the loop to ask about`;
 }
 
 /** Why no image can be added now, or null when some can. */
 function fullWords(room: EvaluationRoom): string | null {
   if (room.max > 0) return null;
-  if (room.size >= room.cap) return `The evaluation set is full: it holds ${images(room.size)}, and ${ruleWords(room)}.`;
+  if (room.size >= room.cap) return `The evaluation set is full: it holds ${images(room.size)} and ${ruleWords(room)}.`;
   return 'No image is left to sample: every unlabeled image outside the evaluation set has been queried by the loop (a queried image is not a random pick).';
 }
 
 /** What a sample may add now, said before the click. */
 export function sampleLimitWords(room: EvaluationRoom): string {
-  return fullWords(room) ?? `Up to ${images(room.max)} now: ${ruleWords(room)}.`;
+  return fullWords(room) ?? `Up to ${images(room.max)} now: the evaluation set ${ruleWords(room)}.`;
 }
 
 /** Why a sample of `count` images is refused, or null when it fits. */
@@ -43,5 +43,5 @@ export function sampleRefusal(room: EvaluationRoom, count: number): string | nul
   if (room.max < room.cap - room.size) {
     return `At most ${images(room.max)} can be added now: only ${room.candidates} unlabeled image${room.candidates === 1 ? ' is' : 's are'} outside the evaluation set and never queried by the loop.`;
   }
-  return `At most ${images(room.max)} can be added now, not ${count}: ${ruleWords(room)}. The evaluation set holds ${room.size}.`;
+  return `At most ${images(room.max)} can be added now, not ${count}: the evaluation set ${ruleWords(room)}. It holds ${room.size}.`;
 }

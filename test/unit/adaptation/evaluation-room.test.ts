@@ -71,7 +71,7 @@ describe('the evaluation set may hold at most half of the images that are not tr
     const tooMany = await refusal(() => handlers['evaluation:sample']({ count: 1000 }));
     expect(tooMany.code).toBe('BAD_ARGUMENT');
     expect(tooMany.message).toBe(
-      'At most 6 images can be added now, not 1000: the evaluation set may hold at most half of the 12 images that are not training labels (6), so that as many stay for the loop to ask about. The evaluation set holds 0.',
+      'At most 6 images can be added now, not 1000: the evaluation set may hold at most half of the 12 images that are not training labels (6), so that as many stay for the loop to ask about. It holds 0.',
     );
     expect(adaptation.store.evaluationIds().size).toBe(0);
 
@@ -79,7 +79,7 @@ describe('the evaluation set may hold at most half of the images that are not tr
     const room = adaptation.evaluation.room();
     expect(room).toMatchObject({ size: 6, cap: 6, max: 0, pool: 6 });
     const full = await refusal(() => handlers['evaluation:sample']({ count: 1 }));
-    expect(full.message).toMatch(/^The evaluation set is full: it holds 6 images, and the evaluation set may hold at most half of the 12 images/);
+    expect(full.message).toMatch(/^The evaluation set is full: it holds 6 images and may hold at most half of the 12 images/);
 
     // Training labels shrink what is not a training label: the cap follows (the set is not cut).
     const training = allIds.filter((id) => !adaptation.store.evaluationIds().has(id)).slice(0, 2);
