@@ -5,6 +5,8 @@
  * labeled ones stay), and a loop that had found nothing to ask goes on; the undo of an
  * import's held-out split after a release brings back only what was not released.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Adaptation } from '../../../src-main/adaptation/adaptation';
 import { evaluationHandlers } from '../../../src-main/api/domains/evaluation';
@@ -86,6 +88,24 @@ describe('the evaluation set may hold at most half of the images that are not tr
     project.setLabels(training, ant.id);
     expect(adaptation.evaluation.room()).toMatchObject({ size: 6, notTraining: 10, cap: 5, max: 0, pool: 4 });
     expect((await adaptation.evaluation.dashboard()).evaluation).toEqual(adaptation.evaluation.room());
+  });
+
+  it('counts present images only, unsure ones apart from the pool, queried ones apart from what a sample draws from', async () => {
+    const { project, adaptation, handlers, ant, allIds } = await setup();
+    adaptation.loop.updateSettings({ batchSize: 3 });
+    const round = await adaptation.loop.nextRound();
+    const queried = new Set(round.items.map((i) => i.imageId));
+    const others = allIds.filter((id) => !queried.has(id));
+    await handlers['evaluation:sample']({ count: 2 });
+    const outside = others.filter((id) => !adaptation.store.evaluationIds().has(id));
+    project.labels.setUnsure([outside[0]!], true, new Set(allIds));
+    project.setLabels([outside[1]!, round.items[0]!.imageId], ant.id);
+    // One image leaves the folder (its rows stay, not present).
+    const gone = project.images.get(outside[2]!);
+    fs.rmSync(path.join(project.root, gone.relPath));
+    await project.rescan();
+    // 11 present: 2 training labels, 2 in the set, 1 unsure; the pool 6, of which 2 were queried.
+    expect(adaptation.evaluation.room()).toEqual({ size: 2, labeled: 0, notTraining: 9, cap: 4, max: 2, candidates: 4, pool: 6, unsure: 1 });
   });
 
   it('says when the images left to sample, not the cap, are the limit (queried images are no random pick)', async () => {
