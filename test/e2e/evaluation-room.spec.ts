@@ -128,7 +128,25 @@ test('a sample beyond half of the pool is refused before the click; the unlabele
   await expect(page.getByTestId('position')).toHaveText('1 / 10');
   await shot(page, 'evaluation-room-loop-goes-on.png');
 
+  // The dashboard: 12 training labels now, so the set may hold 6; only the 2 images never
+  // queried can be sampled (the field starts there). Return one of them from the dashboard.
   await page.getByRole('tab', { name: /Dashboard/ }).click();
   await expect(page.getByTestId('loop-pool')).toHaveText('12 images left for the loop to ask about.');
+  await expect(limit).toHaveText(/^Up to 2 images now/);
+  await expect(add).toHaveValue('2');
+  await sample.click();
+  await expect(page.getByText('Added 2 images to the evaluation set (2 in all).')).toBeVisible();
+  await page.getByRole('button', { name: 'Return unlabeled…' }).click();
+  const fromDashboard = page.getByRole('dialog', { name: 'Return evaluation images to the loop' });
+  const howMany = fromDashboard.getByLabel('Images to return');
+  await howMany.fill('3');
+  await expect(fromDashboard.getByRole('alert')).toHaveText('Enter a number from 1 to 2.');
+  await expect(fromDashboard.getByRole('button', { name: /^Return/ })).toBeDisabled();
+  await howMany.fill('1');
+  await expect(fromDashboard).toContainText('The images you keep can still be labeled to measure accuracy.');
+  await fromDashboard.getByRole('button', { name: 'Return 1 image' }).click();
+  await expect(page.getByText("Returned 1 image to the loop's pool; the evaluation set holds 1.")).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Label evaluation set (1)' })).toBeVisible();
+  await expect(page.getByTestId('loop-pool')).toHaveText('11 images left for the loop to ask about.');
   expect(problems).toEqual([]);
 });
