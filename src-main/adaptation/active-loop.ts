@@ -162,7 +162,7 @@ export class ActiveLoop {
         ctx.store.rerankRound(open.id, items[0]?.lambda ?? open.lambda, next);
       }
     } else {
-      if (items.length === 0) throw new AppError('CONFLICT', 'Every image with features is labeled or in the evaluation set: there is nothing left to query.');
+      if (items.length === 0) throw new AppError('CONFLICT', this.nothingToQuery());
       ctx.store.saveRound(
         {
           index: t,
@@ -181,6 +181,17 @@ export class ActiveLoop {
     return round;
   }
 
+  /** Why a query found nothing, and what the expert can do about it. */
+  private nothingToQuery(): string {
+    const room = this.parts.evaluation.room();
+    const waiting = room.size - room.labeled;
+    const ways = [
+      ...(waiting > 0 ? [`return the evaluation set's ${waiting} unlabeled image${waiting === 1 ? '' : 's'} to the pool (Dashboard), or label them to measure accuracy`] : []),
+      'add images to the folder and rescan',
+    ];
+    return `Every image with features is labeled, marked unsure or in the evaluation set: there is nothing left to query. To go on, ${ways.join('; ')}.`;
+  }
+
   /** After any label change: train when the batch is done (or continuously), then re-query. */
   onLabelsChanged(): void {
     const { ctx } = this;
@@ -191,6 +202,27 @@ export class ActiveLoop {
       continuous: ctx.store.settings().continuous,
       batchDone: round !== null && round.items.length > 0 && round.labeled === round.items.length,
       trainedSinceQuery: round !== null && round.modelVersion !== version,
+    });
+  }
+
+  /**
+   * Images came back to the loop's pool (the evaluation set returned its unlabeled ones): a
+   * finished batch whose successor found nothing to ask gets its next round now, as it would
+   * have after its training; one not trained yet trains first. An open batch, no round yet, or a
+   * training running (its query follows it) is left alone.
+   */
+  poolGrew(): void {
+    const { ctx } = this;
+    if (ctx.isClosed || !ctx.store.model() || this.scheduler.isTraining) return;
+    const round = ctx.store.latestRound();
+    if (round === null || round.items.length === 0 || round.labeled < round.items.length) return;
+    const trainedSinceQuery = round.modelVersion !== (ctx.store.latestVersion()?.version ?? 0);
+    if (!trainedSinceQuery && !ctx.store.settings().continuous) {
+      this.onLabelsChanged();
+      return;
+    }
+    this.refreshQueue().catch((error: unknown) => {
+      if (!(error instanceof AppError && error.code === 'CONFLICT')) ctx.log(`active loop: ${errorMessage(error)}`);
     });
   }
 

@@ -404,6 +404,43 @@ export class AdaptationStore {
     this.db.transaction(() => ids.forEach((id) => insert.run(id, now, actionId)))();
   }
 
+  /**
+   * Present images counted by where they stand: in the evaluation set (and of those, labeled),
+   * training labels, the loop's pool (unlabeled, not unsure, outside the set), unsure outside the
+   * set, and the images an evaluation sample draws from (the pool's images never queried: a
+   * queried image was chosen for being informative, not at random). Only the present count walks
+   * the images (by its index); the rest walks the small tables (labels, evaluation, unsure,
+   * queried), and the pool is what remains: one pass joining every image took ~130 ms at 100,000
+   * images (bench/README.md, "The evaluation set's room").
+   */
+  placeCounts(): { present: number; evaluation: number; evaluationLabeled: number; training: number; pool: number; unsure: number; sampleable: number } {
+    const present = this.db.prepare('SELECT COUNT(*) FROM images WHERE present = 1').pluck().get() as number;
+    const inSet = this.db
+      .prepare(
+        `SELECT COUNT(*) AS evaluation, COALESCE(SUM(l.image_id IS NOT NULL), 0) AS labeled
+         FROM evaluation_images e CROSS JOIN images i ON i.id = e.image_id LEFT JOIN labels l ON l.image_id = e.image_id WHERE i.present = 1`,
+      )
+      .get() as { evaluation: number; labeled: number };
+    const outside = (from: string): number =>
+      this.db
+        .prepare(`SELECT COUNT(*) FROM ${from} x CROSS JOIN images i ON i.id = x.image_id WHERE i.present = 1 AND x.image_id NOT IN (SELECT image_id FROM evaluation_images)`)
+        .pluck()
+        .get() as number;
+    const training = outside('labels');
+    // Unsure images never have a label (label-store.ts).
+    const unsure = outside('unsure');
+    const queriedInPool = this.db
+      .prepare(
+        `SELECT COUNT(*) FROM (SELECT DISTINCT image_id FROM round_items) q CROSS JOIN images i ON i.id = q.image_id
+         WHERE i.present = 1 AND q.image_id NOT IN (SELECT image_id FROM evaluation_images)
+           AND q.image_id NOT IN (SELECT image_id FROM labels) AND q.image_id NOT IN (SELECT image_id FROM unsure)`,
+      )
+      .pluck()
+      .get() as number;
+    const pool = present - inSet.evaluation - training - unsure;
+    return { present, evaluation: inSet.evaluation, evaluationLabeled: inSet.labeled, training, pool, unsure, sampleable: pool - queriedInPool };
+  }
+
   /** Take images out of the evaluation set (their labels stay: they become training labels). */
   removeEvaluation(ids: readonly number[]): void {
     const remove = this.db.prepare('DELETE FROM evaluation_images WHERE image_id = ?');

@@ -2,7 +2,9 @@
  * The evaluation set (a random sample never queried nor trained on), scoring every model
  * version against its labels, and the dashboard built from those scores.
  */
-import type { CalibrationView, Dashboard } from '../../src-shared/contract';
+import { AppError } from '../../src-shared/app-error';
+import type { CalibrationView, Dashboard, EvaluationRoom } from '../../src-shared/contract';
+import { evaluationCap, sampleRefusal } from '../../src-shared/evaluation-room';
 import { reliability } from '../engine/quality/calibration';
 import { SeededRandom } from '../core/seeded-random';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
@@ -74,6 +76,50 @@ export class Evaluation {
   }
 
   /**
+   * The evaluation set's size and cap and the loop's pool (src-shared/evaluation-room.ts: the
+   * set may hold at most half of the images that are not training labels).
+   */
+  room(): EvaluationRoom {
+    const counts = this.ctx.store.placeCounts();
+    const notTraining = counts.present - counts.training;
+    const cap = evaluationCap(notTraining);
+    return {
+      size: counts.evaluation,
+      labeled: counts.evaluationLabeled,
+      notTraining,
+      cap,
+      max: Math.max(0, Math.min(cap - counts.evaluation, counts.sampleable)),
+      candidates: counts.sampleable,
+      pool: counts.pool,
+      unsure: counts.unsure,
+    };
+  }
+
+  /** Refuse (BAD_ARGUMENT, nothing added) a sample of more images than the room allows. */
+  checkSample(count: number): void {
+    const refusal = sampleRefusal(this.room(), count);
+    if (refusal) throw new AppError('BAD_ARGUMENT', refusal);
+  }
+
+  /**
+   * Return `count` (default: all) of the evaluation set's images without a label to the loop's
+   * pool. A random subset (seeded), never the last added or the last in folder order: what stays
+   * must remain a random sample of the folder. Labeled evaluation images always stay: they are
+   * the honest measure. Images marked unsure count as without a label.
+   */
+  release(count?: number): { released: number; room: EvaluationRoom } {
+    const { ctx } = this;
+    const labels = ctx.store.labels();
+    const unlabeled = [...ctx.store.evaluationIds()].filter((id) => !labels.has(id)).sort((a, b) => a - b);
+    const chosen = new SeededRandom(ctx.seed ^ (unlabeled.length + 7919)).shuffled(unlabeled).slice(0, count ?? unlabeled.length);
+    if (chosen.length > 0) {
+      ctx.store.removeEvaluation(chosen);
+      ctx.changed('evaluation');
+    }
+    return { released: chosen.length, room: this.room() };
+  }
+
+  /**
    * Score on the evaluation set each version not yet scored against its current labels: a new
    * version alone after a round, every version when evaluation labels change.
    */
@@ -118,12 +164,12 @@ export class Evaluation {
       }
       return { classId: c.id, name: c.name, color: c.color, training, evaluation: inEvaluation };
     });
-    const evalLabeled = [...evaluation].filter((id) => labels.has(id)).length;
+    const room = this.room();
     const latest = versions[versions.length - 1];
     const calibration = this.calibration && latest && this.calibration.modelVersion === latest.version ? withoutSignature(this.calibration) : null;
     return {
-      trainingLabels: labels.size - evalLabeled,
-      evaluation: { size: evaluation.size, labeled: evalLabeled },
+      trainingLabels: labels.size - room.labeled,
+      evaluation: room,
       accuracyKnown: curve.length > 0,
       curve,
       perClass,

@@ -17,7 +17,11 @@
  * - An action that put images in the evaluation set (an import's held-out split:
  *   `evaluation_images.action_id`) takes them out when undone and puts them back when redone;
  *   meanwhile they wait in `evaluation_undone`, and are forgotten when a new action drops the
- *   undone ones. An image added to the evaluation set otherwise (the sampler) stays.
+ *   undone ones. An image added to the evaluation set otherwise (the sampler) stays until the
+ *   expert returns it to the loop's pool (Evaluation.release: only images without a label, so
+ *   the labeled evaluation images, the honest measure, never leave that way). A release is not
+ *   a label action and Undo does not bring it back; an image released from an action's split is
+ *   no longer its row, so undoing and redoing that action move only the rows still in the set.
  */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';

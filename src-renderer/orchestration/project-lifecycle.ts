@@ -191,6 +191,7 @@ const refreshModel = coalesce(async () => {
 const refreshEvaluation = coalesce(async () => {
   if (!following()) return;
   if (ui.view === 'dashboard' || dashboard.data) await dashboard.load();
+  else if (dashboard.room) await dashboard.loadRoom();
   if (ui.view === 'dashboard') await duplicates.loadLeakage();
   // Evaluation images show no suggestion (project/suggestions.ts).
   await gallery.outdated(ui.view === 'gallery');

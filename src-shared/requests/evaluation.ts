@@ -61,9 +61,34 @@ export interface SuspectReport {
   checkedAt: string;
 }
 
+/**
+ * How the images that are not training labels divide between the evaluation set and the loop's
+ * pool, and how many a new evaluation sample may still take. The rule (Evaluation.room): the
+ * evaluation set may hold at most half of the images that are not training labels, so at least
+ * as many stay for the loop to ask about; a sample asking for more is refused, never silently
+ * shrunk nor allowed to empty the pool.
+ */
+export interface EvaluationRoom {
+  /** Images in the evaluation set, and how many of them have a label (the honest measure). */
+  size: number;
+  labeled: number;
+  /** Present images that are not training labels: the evaluation set, the loop's pool and unsure images. */
+  notTraining: number;
+  /** The most images the evaluation set may hold: half of `notTraining`, rounded down. */
+  cap: number;
+  /** Images a sample may add now: what the cap leaves, at most the images a sample draws from. */
+  max: number;
+  /** Images a sample draws from: unlabeled, never queried, outside the evaluation set. */
+  candidates: number;
+  /** Images the loop can still ask about: unlabeled, not unsure, outside the evaluation set. */
+  pool: number;
+  /** Images marked unsure outside the evaluation set (never asked again). */
+  unsure: number;
+}
+
 export interface Dashboard {
   trainingLabels: number;
-  evaluation: { size: number; labeled: number };
+  evaluation: EvaluationRoom;
   /** False until the evaluation set has labels and a model has been trained: accuracy is unknown. */
   accuracyKnown: boolean;
   curve: CurvePoint[];
@@ -75,7 +100,15 @@ export interface Dashboard {
 
 export const evaluationRequests = {
   /** Add a random sample of unlabeled, never-queried images to the evaluation set. */
+  /** Refused (BAD_ARGUMENT, nothing added) when `count` is more than EvaluationRoom.max. */
   'evaluation:sample': command(s.object({ count: s.int({ min: 1, max: 10_000 }) })).returns<{ added: number; size: number }>(),
+  /** The evaluation set's size, its cap and the loop's pool (the Label view asks when a batch is done). */
+  'evaluation:room': query(s.none()).returns<EvaluationRoom>(),
+  /**
+   * Return `count` (default: all) of the evaluation set's images without a label to the loop's
+   * pool, a random subset of them; its labeled images stay. Not a label action: not undone by Undo.
+   */
+  'evaluation:release': command(s.object({ count: s.optional(s.int({ min: 1, max: 10_000_000 })) })).returns<{ released: number; room: EvaluationRoom }>(),
   'dashboard:get': query(s.none()).returns<Dashboard>(),
   /** Cross-validate the training labels (5 folds of the light head) and return the suspect-label queue; a job with progress. */
   'quality:suspects': query(s.none()).returns<SuspectReport>(),

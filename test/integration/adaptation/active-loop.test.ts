@@ -118,7 +118,12 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     for (const item of evaluation.items) await call('labels:set', { imageIds: [item.id], classId: truth(item.relPath) });
     const after = await call('dashboard:get');
     expect(after.accuracyKnown).toBe(true);
-    expect(after.evaluation).toEqual({ size: 12, labeled: 12 });
+    expect(after.evaluation).toMatchObject({ size: 12, labeled: 12 });
+    // Its room: half of the images that are not training labels, less what it holds.
+    const room = after.evaluation;
+    expect(room.notTraining).toBe(120 - after.trainingLabels);
+    expect(room.cap).toBe(Math.floor(room.notTraining / 2));
+    expect(room.max).toBe(Math.min(room.cap - 12, room.candidates));
     expect(after.curve.length).toBeGreaterThanOrEqual(2);
     for (const p of after.curve) {
       expect(p.low).toBeLessThanOrEqual(p.accuracy);

@@ -16,7 +16,7 @@ import { LoopStore } from '../../../src-renderer/stores/loop.svelte';
 import { project } from '../../../src-renderer/stores/project.svelte';
 import { closeProject } from '../../../src-renderer/orchestration/project-lifecycle';
 import { UiStore } from '../../../src-renderer/stores/ui.svelte';
-import type { ClassInfo, Dashboard, DuplicateReport, EngineStatus, ImageItem, ProjectSummary, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
+import type { ClassInfo, Dashboard, DuplicateReport, EvaluationRoom, EngineStatus, ImageItem, ProjectSummary, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
 
 const sent: string[] = [];
 const answers = new Map<string, (args: unknown) => unknown>();
@@ -242,10 +242,12 @@ describe('ui and history stores', () => {
   });
 });
 
+const EMPTY_ROOM: EvaluationRoom = { size: 0, labeled: 0, notTraining: 0, cap: 0, max: 0, candidates: 0, pool: 0, unsure: 0 };
+
 describe('dashboard store', () => {
   const board = (trainingLabels: number): Dashboard => ({
     trainingLabels,
-    evaluation: { size: 0, labeled: 0 },
+    evaluation: EMPTY_ROOM,
     accuracyKnown: false,
     curve: [],
     perClass: [],
@@ -279,11 +281,37 @@ describe('dashboard store', () => {
     expect(dashboard.data?.trainingLabels).toBe(2);
     expect(dashboard.loading).toBe(false);
   });
+
+  it('reads the room alone, and a release returns the new room and reads the shown dashboard again', async () => {
+    dashboard.clear();
+    const full: EvaluationRoom = { ...EMPTY_ROOM, size: 12, labeled: 2, notTraining: 24, cap: 12, pool: 0 };
+    const after: EvaluationRoom = { ...full, size: 2, pool: 10, max: 10, candidates: 10 };
+    answers.set('evaluation:room', () => full);
+    await dashboard.loadRoom();
+    expect(dashboard.room).toEqual(full);
+    expect(dashboard.data).toBeNull();
+    const asked: unknown[] = [];
+    answers.set('evaluation:release', (args) => {
+      asked.push(args);
+      return { released: 10, room: after };
+    });
+    // No dashboard shown: the release does not read it.
+    expect(await dashboard.release()).toBe(10);
+    expect(dashboard.room).toEqual(after);
+    expect(dashboard.releasing).toBe(false);
+    answers.set('dashboard:get', () => ({ ...board(3), evaluation: after }));
+    await dashboard.load();
+    await dashboard.release(4);
+    expect(asked).toEqual([{}, { count: 4 }]);
+    expect(dashboard.data?.evaluation).toEqual(after);
+    dashboard.clear();
+    expect(dashboard.room).toBeNull();
+  });
 });
 
 describe('closing a project', () => {
   it('leaves the project views (no image left loading) before the close request', async () => {
-    const board: Dashboard = { trainingLabels: 1, evaluation: { size: 0, labeled: 0 }, accuracyKnown: false, curve: [], perClass: [], confusion: null, plateau: null, calibration: null };
+    const board: Dashboard = { trainingLabels: 1, evaluation: EMPTY_ROOM, accuracyKnown: false, curve: [], perClass: [], confusion: null, plateau: null, calibration: null };
     answers.set('dashboard:get', () => board);
     await dashboard.load();
     const seenAtClose: unknown[] = [];

@@ -1,0 +1,47 @@
+/**
+ * How large the evaluation set may grow, in numbers and in words. The rule: the evaluation set
+ * may hold at most half of the images that are not training labels, so that at least as many
+ * stay for the active loop to ask about (an evaluation set that takes the whole pool ends the
+ * loop). The back end computes the room (Evaluation.room) and refuses a larger sample with
+ * `sampleRefusal`'s words; the dashboard shows `sampleLimitWords` before the click and the same
+ * refusal as the number is typed.
+ */
+import type { EvaluationRoom } from './contract';
+
+/** The share of the images that are not training labels the evaluation set may hold. */
+export const EVALUATION_MAX_SHARE = 0.5;
+
+/** The most images the evaluation set may hold when `notTraining` images are not training labels. */
+export function evaluationCap(notTraining: number): number {
+  return Math.floor(notTraining * EVALUATION_MAX_SHARE);
+}
+
+const images = (n: number): string => `${n} image${n === 1 ? '' : 's'}`;
+
+/** The rule with this project's numbers (after "the evaluation set"). */
+function ruleWords(room: EvaluationRoom): string {
+  return `may hold at most half of the ${images(room.notTraining)} that are not training labels (${room.cap}), so that as many stay for the loop to ask about`;
+}
+
+/** Why no image can be added now, or null when some can. */
+function fullWords(room: EvaluationRoom): string | null {
+  if (room.max > 0) return null;
+  if (room.size >= room.cap) return `The evaluation set is full: it holds ${images(room.size)} and ${ruleWords(room)}.`;
+  return 'No image is left to sample: every unlabeled image outside the evaluation set has been queried by the loop (a queried image is not a random pick).';
+}
+
+/** What a sample may add now, said before the click. */
+export function sampleLimitWords(room: EvaluationRoom): string {
+  return fullWords(room) ?? `Up to ${images(room.max)} now: the evaluation set ${ruleWords(room)}.`;
+}
+
+/** Why a sample of `count` images is refused, or null when it fits. */
+export function sampleRefusal(room: EvaluationRoom, count: number): string | null {
+  if (count <= room.max) return null;
+  const full = fullWords(room);
+  if (full) return full;
+  if (room.max < room.cap - room.size) {
+    return `At most ${images(room.max)} can be added now: only ${room.candidates} unlabeled image${room.candidates === 1 ? ' is' : 's are'} outside the evaluation set and never queried by the loop.`;
+  }
+  return `At most ${images(room.max)} can be added now, not ${count}: the evaluation set ${ruleWords(room)}. It holds ${room.size}.`;
+}
