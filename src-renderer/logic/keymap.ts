@@ -69,7 +69,7 @@ const VIEW_KEYS: { code: string; view: ViewName; name: string }[] = [
 export const bindings: readonly Binding[] = [
   {
     keys: ['Ctrl+Z'],
-    description: 'Undo the last label change (and show that image)',
+    description: 'Undo the last label change (and show that image) or class delete',
     contexts: ALL,
     matches: (i) => primary(i) && !i.shiftKey && !i.altKey && i.key.toLowerCase() === 'z',
     command: { kind: 'undo' },
