@@ -103,7 +103,9 @@ export class ClassStore {
       const used = new Set(live.map((c) => c.hotkey));
       const hotkey = DEFAULT_HOTKEYS.find((k) => !used.has(k));
       if (!hotkey) throw new AppError('CONFLICT', `A project can have at most ${DEFAULT_HOTKEYS.length} classes with hotkeys.`);
-      const chosen = color ? this.checkColor(color) : CLASS_PALETTE[live.length % CLASS_PALETTE.length]!;
+      // The first palette colour no live class has (after a delete, the count alone repeated one), then in turn.
+      const taken = new Set(live.map((c) => c.color.toUpperCase()));
+      const chosen = color ? this.checkColor(color) : (CLASS_PALETTE.find((c) => !taken.has(c)) ?? CLASS_PALETTE[live.length % CLASS_PALETTE.length]!);
       const position = live.reduce((max, c) => Math.max(max, c.position + 1), 0);
       const { lastInsertRowid } = this.db
         .prepare('INSERT INTO classes (name, color, hotkey, position, created_at) VALUES (?, ?, ?, ?, ?)')

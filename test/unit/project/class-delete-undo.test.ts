@@ -5,6 +5,7 @@
  * never gives two live classes one name or one key.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { CLASS_PALETTE } from '../../../src-main/project/class-store';
 import { BULK_LABEL_IMAGES, Project } from '../../../src-main/project/project';
 import { scannedProject } from '../../support/scanned-project';
 import { addSyntheticImages } from '../../support/synthetic-images';
@@ -196,5 +197,15 @@ describe('deleting a class, undo and redo', () => {
     const undone = await project.writeLabels({ kind: 'undo' });
     expect(undone?.classDeletion).toMatchObject({ classId: bee.id, restored: true });
     expect(project.classes.get(bee.id).labelCount).toBe(BULK_LABEL_IMAGES + 11);
+  });
+
+  it('a class added after a delete gets a colour no live class has', async () => {
+    const { project, bee, wasp } = await setup(1);
+    project.classes.update(bee.id, { color: CLASS_PALETTE[3]! });
+    project.classes.update(wasp.id, { color: CLASS_PALETTE[2]! });
+    const fly = project.classes.create('fly', undefined);
+    project.deleteClass(fly.id);
+    // Three live classes, but the fourth palette colour is bee's: the next free one.
+    expect(project.classes.create('moth', undefined).color).toBe(CLASS_PALETTE[1]);
   });
 });
