@@ -73,11 +73,22 @@ export class ClassStore {
     const trimmed = name.trim();
     if (!trimmed) throw new AppError('BAD_ARGUMENT', 'A class needs a name.');
     if (trimmed.length > MAX_CLASS_NAME) throw new AppError('BAD_ARGUMENT', `A class name has at most ${MAX_CLASS_NAME} characters (this one has ${trimmed.length}).`);
-    const clash = this.db
-      .prepare('SELECT id FROM classes WHERE deleted_at IS NULL AND name = ? COLLATE NOCASE AND id IS NOT ?')
-      .get(trimmed, exceptId);
-    if (clash) throw new AppError('CONFLICT', `There is already a class named "${trimmed}".`);
+    const clash = this.liveNamed(trimmed, exceptId);
+    if (clash !== null) {
+      // Quotes the class that holds the name (the typed name may differ in case); lower case, as it follows "…was not added: ".
+      const caseNote = clash === trimmed ? '' : ' (names that differ only in case count as one)';
+      throw new AppError('CONFLICT', `“${clash}” is already a class${caseNote}.`);
+    }
     return trimmed;
+  }
+
+  /** The name of the live class (other than `exceptId`) named `name` ignoring case, or null. */
+  private liveNamed(name: string, exceptId: number | null): string | null {
+    return (
+      (this.db.prepare('SELECT name FROM classes WHERE deleted_at IS NULL AND name = ? COLLATE NOCASE AND id IS NOT ?').pluck().get(name, exceptId) as
+        | string
+        | undefined) ?? null
+    );
   }
 
   private checkColor(color: string): string {
@@ -92,7 +103,9 @@ export class ClassStore {
       const used = new Set(live.map((c) => c.hotkey));
       const hotkey = DEFAULT_HOTKEYS.find((k) => !used.has(k));
       if (!hotkey) throw new AppError('CONFLICT', `A project can have at most ${DEFAULT_HOTKEYS.length} classes with hotkeys.`);
-      const chosen = color ? this.checkColor(color) : CLASS_PALETTE[live.length % CLASS_PALETTE.length]!;
+      // The first palette colour no live class has (after a delete, the count alone repeated one), then in turn.
+      const taken = new Set(live.map((c) => c.color.toUpperCase()));
+      const chosen = color ? this.checkColor(color) : (CLASS_PALETTE.find((c) => !taken.has(c)) ?? CLASS_PALETTE[live.length % CLASS_PALETTE.length]!);
       const position = live.reduce((max, c) => Math.max(max, c.position + 1), 0);
       const { lastInsertRowid } = this.db
         .prepare('INSERT INTO classes (name, color, hotkey, position, created_at) VALUES (?, ?, ?, ?, ?)')
@@ -137,8 +150,66 @@ export class ClassStore {
     })();
   }
 
-  /** Soft delete: the row stays so the history can still name the class. */
+  /** Where a live class is in the order (0: first). */
+  indexOf(id: number): number {
+    const index = this.list().findIndex((c) => c.id === id);
+    if (index < 0) throw new AppError('NOT_FOUND', `Class ${id} does not exist (it may have been deleted).`);
+    return index;
+  }
+
+  /** Soft delete: the row stays so the history can still name the class, and an undo can bring it back. */
   markDeleted(id: number, now: string): void {
     this.db.prepare('UPDATE classes SET deleted_at = ? WHERE id = ?').run(now, id);
+  }
+
+  /**
+   * Bring a deleted class back (the undo of its deletion) at `index` of the order, with its
+   * colour, and its name and key where they are still free. Live classes never share a name or
+   * a key, so what was taken since the delete is chosen here, never refused: a name now another
+   * class's comes back with " (restored)" (then " (restored 2)"…), a key now another class's is
+   * replaced by the first free one (DEFAULT_HOTKEYS, then 0). Only when all 36 keys belong to
+   * other classes is it refused (the caller's transaction then changes nothing). `notes` say
+   * what differs from before the delete, one sentence each.
+   */
+  restore(id: number, index: number): { name: string; notes: string[] } {
+    const row = this.db.prepare('SELECT name, hotkey FROM classes WHERE id = ? AND deleted_at IS NOT NULL').get(id) as { name: string; hotkey: string } | undefined;
+    if (!row) throw new AppError('NOT_FOUND', `Class ${id} is not a deleted class, so it cannot be brought back.`);
+    const notes: string[] = [];
+    let name = row.name;
+    const holder = this.liveNamed(name, id);
+    if (holder !== null) {
+      name = this.freeName(row.name);
+      notes.push(`A class named “${holder}” was added after the delete, so this one is back as “${name}”.`);
+    }
+    const live = this.list();
+    let hotkey = row.hotkey;
+    const keyHolder = live.find((c) => c.hotkey === hotkey);
+    if (keyHolder) {
+      const used = new Set(live.map((c) => c.hotkey));
+      const free = [...DEFAULT_HOTKEYS, '0'].find((k) => !used.has(k));
+      if (free === undefined) {
+        throw new AppError(
+          'CONFLICT',
+          `“${row.name}” cannot come back: each of the ${ASSIGNABLE_HOTKEYS.length} keys belongs to another class now, and a class needs one. Nothing was changed.`,
+        );
+      }
+      hotkey = free;
+      notes.push(`Its key ${row.hotkey} belongs to “${keyHolder.name}” now, so it has key ${free}.`);
+    }
+    this.db.prepare('UPDATE classes SET name = ?, hotkey = ?, deleted_at = NULL WHERE id = ?').run(name, hotkey, id);
+    const order = live.map((c) => c.id);
+    order.splice(Math.min(index, order.length), 0, id);
+    const place = this.db.prepare('UPDATE classes SET position = ? WHERE id = ?');
+    order.forEach((classId, position) => place.run(position, classId));
+    return { name: row.name, notes };
+  }
+
+  /** `name` with " (restored)", then " (restored 2)"…, that no live class has (shortened to fit MAX_CLASS_NAME). */
+  private freeName(name: string): string {
+    for (let n = 1; ; n++) {
+      const suffix = n === 1 ? ' (restored)' : ` (restored ${n})`;
+      const candidate = `${name.slice(0, MAX_CLASS_NAME - suffix.length).trimEnd()}${suffix}`;
+      if (this.liveNamed(candidate, null) === null) return candidate;
+    }
   }
 }

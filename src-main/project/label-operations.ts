@@ -1,7 +1,7 @@
 /**
  * The label writes a request can ask for, as data, and the one function that applies one to
  * a project database's stores. The host applies small ones itself; large ones (a Ctrl+A
- * label of a 100,000-image project, its undo and redo) are applied by the label writer thread
+ * label of a 100,000-image project, its undo and redo, a class delete) are applied by the label writer thread
  * (label-writer-worker.ts) on its own connection, with the same code: each is one transaction
  * there, so a reader sees all of it or none of it, and a crash at any moment leaves no
  * half-applied action.
@@ -20,6 +20,7 @@ export type LabelOperation =
   | { kind: 'setMatching'; filter: ImageFilter; exceptIds: readonly number[]; classId: number | null }
   | { kind: 'setUnsure'; imageIds: readonly number[]; unsure: boolean }
   | { kind: 'setUnsureMatching'; filter: ImageFilter; exceptIds: readonly number[]; unsure: boolean }
+  | { kind: 'deleteClass'; classId: number }
   | { kind: 'undo' }
   | { kind: 'redo' };
 
@@ -58,6 +59,8 @@ export function applyLabelOperation(stores: LabelStores, operation: LabelOperati
       const ids = matching(stores, operation.filter, operation.exceptIds);
       return stores.labels.setUnsure(ids, operation.unsure, stores.images.existingIds(ids));
     }
+    case 'deleteClass':
+      return stores.labels.deleteClass(operation.classId);
     case 'undo':
       return stores.labels.undo();
     case 'redo':

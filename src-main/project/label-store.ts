@@ -22,10 +22,21 @@
  *   the labeled evaluation images, the honest measure, never leave that way). A release is not
  *   a label action and Undo does not bring it back; an image released from an action's split is
  *   no longer its row, so undoing and redoing that action move only the rows still in the set.
+ * - Deleting a class is an action on the same stack (`deleteClass`): its images' changes are
+ *   history rows of kind 'class-deleted' with the action's id, the class row is soft-deleted
+ *   (`deleted_at`; it keeps its name, colour and key), and the meta row `deleted-class:<action>`
+ *   names the class and its place in the order. That row, not the history, says an action
+ *   deleted a class: a class without labels leaves no history row. Undo brings the class back
+ *   (ClassStore.restore: a name or key taken since is replaced, never shared) before its labels,
+ *   redo unlabels every image of the class again and deletes it. So no `labels` row ever names
+ *   a deleted class, and Ctrl+Z after a delete undoes the delete.
+ * - History rows of kind 'class-deleted' without an action are older versions' deletes: not
+ *   undoable, and an undone label of such a class leaves its image unlabeled.
  */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
 import type { HistoryEntry, LabelAction } from '../../src-shared/contract';
+import type { ClassStore } from './class-store';
 
 type HistoryKind = HistoryEntry['kind'];
 
@@ -41,8 +52,19 @@ interface HistoryRow {
   old_unsure: number;
   new_unsure: number;
   kind: HistoryKind;
+  class_deletion: number;
   actor: string;
   at: string;
+}
+
+/** The meta row of an action that deleted a class is this and the action's id (see the invariants above). */
+const DELETION_KEY = 'deleted-class:';
+const deletionKey = (actionId: number): string => `${DELETION_KEY}${actionId}`;
+
+/** What `deleted-class:<action>` holds: the class and its index in the order when it was deleted. */
+interface DeletionRecord {
+  classId: number;
+  index: number;
 }
 
 /** What the expert decided for one image: a class, unsure (classId null), or nothing. Unsure implies no class. */
@@ -57,6 +79,7 @@ export class LabelStore {
   constructor(
     private readonly db: Database.Database,
     private readonly actor: string,
+    private readonly classes: ClassStore,
   ) {}
 
   /**
@@ -137,11 +160,7 @@ export class LabelStore {
     if (pairs.length === 0) throw new AppError('BAD_ARGUMENT', 'No images were given to label.');
     return this.db.transaction((): LabelAction => {
       const now = new Date().toISOString();
-      this.db.prepare("DELETE FROM evaluation_undone WHERE action_id IN (SELECT id FROM label_actions WHERE state = 'undone')").run();
-      this.db.prepare("UPDATE label_actions SET state = 'dropped', state_changed_at = ? WHERE state = 'undone'").run(now);
-      const actionId = Number(
-        this.db.prepare("INSERT INTO label_actions (state, created_at, state_changed_at) VALUES ('done', ?, ?)").run(now, now).lastInsertRowid,
-      );
+      const actionId = this.beginAction(now);
       const last = new Map<number, LabelState>();
       for (const p of pairs) last.set(p.imageId, { classId: p.classId, unsure: p.classId === null && p.unsure === true });
       const changed = this.writeAll(last, actionId, 'set', now);
@@ -151,11 +170,63 @@ export class LabelStore {
     }).immediate();
   }
 
+  /** A new action on top of the done ones; it drops the undone ones (they can no longer be redone). */
+  private beginAction(now: string): number {
+    this.db.prepare("DELETE FROM evaluation_undone WHERE action_id IN (SELECT id FROM label_actions WHERE state = 'undone')").run();
+    this.db.prepare("UPDATE label_actions SET state = 'dropped', state_changed_at = ? WHERE state = 'undone'").run(now);
+    return Number(this.db.prepare("INSERT INTO label_actions (state, created_at, state_changed_at) VALUES ('done', ?, ?)").run(now, now).lastInsertRowid);
+  }
+
+  /**
+   * Delete a class as one undoable action: every image labeled with it becomes unlabeled, the
+   * class is soft-deleted, and its meta row says which class and where it was in the order,
+   * so the undo brings it back, labels or none.
+   */
+  deleteClass(classId: number): LabelAction {
+    return this.db.transaction((): LabelAction => {
+      const { name } = this.classes.get(classId);
+      const now = new Date().toISOString();
+      const actionId = this.beginAction(now);
+      return { ...this.removeClass(classId, actionId, 'class-deleted', now), classDeletion: { classId, name, restored: false, notes: [] } };
+    }).immediate();
+  }
+
+  /** The delete and its redo: record the class's place, unlabel its images (history rows of `kind`), soft-delete it. */
+  private removeClass(classId: number, actionId: number, kind: HistoryKind, now: string): LabelAction {
+    const record: DeletionRecord = { classId, index: this.classes.indexOf(classId) };
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(deletionKey(actionId), JSON.stringify(record));
+    const images = this.db.prepare('SELECT image_id FROM labels WHERE class_id = ? ORDER BY image_id').pluck().all(classId) as number[];
+    this.writeAll(new Map(images.map((id) => [id, UNLABELED])), actionId, kind, now);
+    this.classes.markDeleted(classId, now);
+    return { actionId, imageIds: images, classIds: images.map(() => null), unsure: images.map(() => false) };
+  }
+
+  /** The class an action deleted, or null for a label action. */
+  private deletionOf(actionId: number): DeletionRecord | null {
+    const value = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(deletionKey(actionId)) as string | undefined;
+    return value === undefined ? null : (JSON.parse(value) as DeletionRecord);
+  }
+
+  /** Undo or redo one action; a class deletion's undo brings the class back before its labels, its redo deletes it again. */
+  private undoOrRedo(actionId: number, direction: 'undo' | 'redo', now: string): LabelAction {
+    const deletion = this.deletionOf(actionId);
+    if (!deletion) return this.replay(actionId, direction, now);
+    const { classId } = deletion;
+    if (direction === 'redo') {
+      const { name } = this.classes.get(classId);
+      return { ...this.removeClass(classId, actionId, 'redo', now), classDeletion: { classId, name, restored: false, notes: [] } };
+    }
+    const { name, notes } = this.classes.restore(classId, deletion.index);
+    return { ...this.replay(actionId, 'undo', now), classDeletion: { classId, name, restored: true, notes } };
+  }
+
   private replay(actionId: number, direction: 'undo' | 'redo', now: string): LabelAction {
     const rows = this.db
-      .prepare("SELECT image_id, old_class_id, new_class_id, old_unsure, new_unsure FROM label_history WHERE action_id = ? AND kind = 'set' ORDER BY id")
+      .prepare(
+        "SELECT image_id, old_class_id, new_class_id, old_unsure, new_unsure FROM label_history WHERE action_id = ? AND kind IN ('set', 'class-deleted') ORDER BY id",
+      )
       .all(actionId) as { image_id: number; old_class_id: number | null; new_class_id: number | null; old_unsure: number; new_unsure: number }[];
-    // A class deleted since then cannot come back: the image stays unlabeled.
+    // A class an older version deleted (not undoable) cannot come back: the image stays unlabeled.
     const alive = new Set(this.db.prepare('SELECT id FROM classes WHERE deleted_at IS NULL').pluck().all() as number[]);
     const targets = new Map<number, LabelState>();
     for (const row of direction === 'undo' ? [...rows].reverse() : rows) {
@@ -188,7 +259,7 @@ export class LabelStore {
       if (!action) return null;
       const now = new Date().toISOString();
       this.db.prepare("UPDATE label_actions SET state = 'undone', state_changed_at = ? WHERE id = ?").run(now, action.id);
-      return this.replay(action.id, 'undo', now);
+      return this.undoOrRedo(action.id, 'undo', now);
     }).immediate();
   }
 
@@ -202,22 +273,16 @@ export class LabelStore {
       if (!action) return null;
       const now = new Date().toISOString();
       this.db.prepare("UPDATE label_actions SET state = 'done', state_changed_at = ? WHERE id = ?").run(now, action.id);
-      return this.replay(action.id, 'redo', now);
+      return this.undoOrRedo(action.id, 'redo', now);
     }).immediate();
-  }
-
-  /** Unlabel every image of a class being deleted; recorded in the history, not undoable. */
-  clearClass(classId: number, now: string): number {
-    const images = this.db.prepare('SELECT image_id FROM labels WHERE class_id = ?').pluck().all(classId) as number[];
-    this.writeAll(new Map(images.map((id) => [id, UNLABELED])), null, 'class-deleted', now);
-    return images.length;
   }
 
   history(imageId: number | undefined, limit: number): HistoryEntry[] {
     const rows = this.db
       .prepare(
         `SELECT h.id, h.action_id, h.image_id, i.rel_path, h.old_class_id, h.new_class_id, h.old_unsure, h.new_unsure,
-                o.name AS old_name, n.name AS new_name, h.kind, h.actor, h.at
+                o.name AS old_name, n.name AS new_name, h.kind, h.actor, h.at,
+                h.kind = 'class-deleted' OR EXISTS (SELECT 1 FROM meta m WHERE m.key = '${DELETION_KEY}' || h.action_id) AS class_deletion
          FROM label_history h JOIN images i ON i.id = h.image_id
          LEFT JOIN classes o ON o.id = h.old_class_id LEFT JOIN classes n ON n.id = h.new_class_id
          WHERE (? IS NULL OR h.image_id = ?) ORDER BY h.id DESC LIMIT ?`,
@@ -235,6 +300,7 @@ export class LabelStore {
       oldUnsure: r.old_unsure === 1,
       newUnsure: r.new_unsure === 1,
       kind: r.kind,
+      classDeletion: r.class_deletion === 1,
       actor: r.actor,
       at: r.at,
     }));

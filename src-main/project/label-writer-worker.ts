@@ -10,6 +10,7 @@ import { LabelStore } from './label-store';
 import { serveWriterThread } from './writer-thread-serve';
 
 serveWriterThread((db, setup) => {
-  const stores = { images: new ImageIndex(db), classes: new ClassStore(db), labels: new LabelStore(db, setup.actor) };
+  const classes = new ClassStore(db);
+  const stores = { images: new ImageIndex(db), classes, labels: new LabelStore(db, setup.actor, classes) };
   return (operation: LabelOperation) => applyLabelOperation(stores, operation);
 }, 'label writer');

@@ -27,8 +27,8 @@ export function currentActor(): string {
 
 /**
  * Label writes that run in the label writer thread (writer-thread.ts), so the host's main
- * thread never holds them: in a project of more images than this, every Ctrl+A label, undo and
- * redo (they may touch every image; their size is not known before they run) and every set of
+ * thread never holds them: in a project of more images than this, every Ctrl+A label, undo,
+ * redo and class delete (they may touch every image; their size is not known before they run) and every set of
  * more images; and any label write while another thread writes (a version's predictions), which
  * on this thread would wait for SQLite's write lock. A single label otherwise commits here (a hop
  * to the thread costs it tens of milliseconds on a loaded machine).
@@ -70,7 +70,7 @@ export class Project implements MediaSource {
   ) {
     this.images = new ImageIndex(db);
     this.classes = new ClassStore(db);
-    this.labels = new LabelStore(db, currentActor());
+    this.labels = new LabelStore(db, currentActor(), this.classes);
     this.wal = new WalGuard(db, projectDbPath(root), warn);
     this.orders = new ImageOrders(db, this.images, () => ({ dbFile: projectDbPath(root), actor: currentActor() }), () => this.presentCount());
   }
@@ -191,15 +191,9 @@ export class Project implements MediaSource {
     }
   }
 
-  /** Delete a class: its images become unlabeled (history keeps the record). */
-  deleteClass(id: number): { unlabeledImages: number } {
-    this.classes.get(id);
-    return this.db.transaction(() => {
-      const now = new Date().toISOString();
-      const unlabeledImages = this.labels.clearClass(id, now);
-      this.classes.markDeleted(id, now);
-      return { unlabeledImages };
-    }).immediate();
+  /** Delete a class on this thread (requests go through `writeLabels`): one undoable action; its images become unlabeled. */
+  deleteClass(classId: number): LabelAction {
+    return this.applyHere({ kind: 'deleteClass', classId }) as LabelAction;
   }
 
   async close(): Promise<void> {

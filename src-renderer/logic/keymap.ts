@@ -69,7 +69,7 @@ const VIEW_KEYS: { code: string; view: ViewName; name: string }[] = [
 export const bindings: readonly Binding[] = [
   {
     keys: ['Ctrl+Z'],
-    description: 'Undo the last label change (and show that image)',
+    description: 'Undo the last label change (and show that image) or class delete',
     contexts: ALL,
     matches: (i) => primary(i) && !i.shiftKey && !i.altKey && i.key.toLowerCase() === 'z',
     command: { kind: 'undo' },
@@ -215,6 +215,19 @@ export const bindings: readonly Binding[] = [
 
 /** Keys that may be class hotkeys: 0–9 and a–z. */
 export const isClassKey = (key: string): boolean => /^[0-9a-z]$/.test(key);
+
+/**
+ * Why a typed character cannot be a class's key, for the Classes view: a key bound to a command
+ * says which (`?` is the help), any other just what a class key may be.
+ */
+export function classKeyRefusal(key: string): string {
+  const bound = bindings.find((b) => b.keys.includes(key));
+  const rule = 'A class key is a digit (0–9) or a letter (a–z).';
+  if (!bound) return `“${key}” cannot be a class key. ${rule}`;
+  // The command as the help names it, up to its first explanation.
+  const job = bound.description.split(/[:;(]/)[0]!.trim();
+  return `“${key}” cannot be a class key: it is the key for “${job}”. ${rule}`;
+}
 
 /** The command a key press means in `context`, or null when it means nothing there. */
 /**

@@ -1,11 +1,13 @@
 /**
- * Label changes that touch several stores: bulk labels from the gallery, undo and redo.
- * After undo or redo the labeling view shows the image whose label changed. Each waits for the
+ * Label changes that touch several stores: bulk labels from the gallery, class deletes, undo
+ * and redo. After undo or redo the labeling view shows the image whose label changed (a class
+ * deleted or brought back is told in a notice instead). Each waits for the
  * label view's labels still being committed, so the server sees every change in the order given
  * (undo undoes the last label given, not an earlier one).
  */
 import type { ImageFilter, LabelAction } from '../../src-shared/contract';
 import { call } from '../api/client';
+import { classes } from '../stores/classes.svelte';
 import { duplicates } from '../stores/duplicates.svelte';
 import { gallery } from '../stores/gallery.svelte';
 import { labeling } from '../stores/labeling.svelte';
@@ -53,12 +55,53 @@ export const markGallerySelectionUnsure = (unsure: boolean): Promise<LabelAction
     (imageIds) => call('labels:setUnsure', { imageIds, unsure }),
   );
 
+const images = (n: number): string => `${n} image${n === 1 ? '' : 's'}`;
+
+/** The notice for an action that deleted a class or brought one back; null for a label action. */
+function classDeletionNotice(action: LabelAction, kind: 'delete' | 'undo' | 'redo'): string | null {
+  const deletion = action.classDeletion;
+  if (!deletion) return null;
+  const n = action.imageIds.length;
+  if (deletion.restored) {
+    const back = `Class “${deletion.name}” is back${n > 0 ? ` with its ${n} label${n === 1 ? '' : 's'}` : ''}.`;
+    return [back, ...deletion.notes].join(' ');
+  }
+  const unlabeled = n > 0 ? `; ${images(n)} became unlabeled` : ' (it had no labels)';
+  return kind === 'delete' ? `Class “${deletion.name}” deleted${unlabeled}. Ctrl+Z brings it back.` : `Class “${deletion.name}” deleted again${unlabeled}.`;
+}
+
+/** A class's images' new states everywhere shown, and the class list, after an action deleted or restored a class. */
+async function showClassDeletion(action: LabelAction): Promise<void> {
+  await classes.load();
+  await applyEverywhere(action);
+  if (gallery.loaded) await gallery.reload();
+}
+
+/**
+ * Delete a class: one undoable action (its images become unlabeled; Ctrl+Z brings it back with
+ * them), after the labels still being committed. Resolves to the notice to show.
+ */
+export function deleteClass(classId: number): Promise<string> {
+  return labeling.enqueue(async () => {
+    await labeling.committed();
+    const action = await call('classes:delete', { id: classId });
+    await showClassDeletion(action);
+    return classDeletionNotice(action, 'delete') ?? '';
+  });
+}
+
 async function undoOrRedo(kind: 'undo' | 'redo'): Promise<void> {
   await labeling.enqueue(async () => {
     await labeling.committed();
     const action = await call(kind === 'undo' ? 'labels:undo' : 'labels:redo');
     if (!action) {
       toasts.info(kind === 'undo' ? 'Nothing to undo.' : 'Nothing to redo.');
+      return;
+    }
+    const notice = classDeletionNotice(action, kind);
+    if (notice !== null) {
+      await showClassDeletion(action);
+      toasts.info(notice);
       return;
     }
     await applyEverywhere(action);
@@ -68,7 +111,7 @@ async function undoOrRedo(kind: 'undo' | 'redo'): Promise<void> {
     if (ui.view === 'label' && n > 0) {
       await labeling.showImage(action.imageIds[0]!);
     } else {
-      toasts.info(`${kind === 'undo' ? 'Undid' : 'Redid'} the label of ${n} image${n === 1 ? '' : 's'}.`);
+      toasts.info(`${kind === 'undo' ? 'Undid' : 'Redid'} the label of ${images(n)}.`);
     }
   });
 }

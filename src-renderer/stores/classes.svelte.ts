@@ -46,12 +46,6 @@ class ClassesStore {
   async reorder(ids: number[]): Promise<void> {
     this.#list = await call('classes:reorder', { ids });
   }
-
-  async remove(id: number): Promise<number> {
-    const { unlabeledImages } = await call('classes:delete', { id });
-    await this.load();
-    return unlabeledImages;
-  }
 }
 
 export const classes = new ClassesStore();

@@ -276,11 +276,6 @@ class Gallery {
     return null;
   }
 
-  /** Images of a deleted class are unlabeled now. */
-  forgetClass(classId: number): void {
-    this.#pages = new Map([...this.#pages].map(([n, items]) => [n, items.map((i) => (i.classId === classId ? { ...i, classId: null } : i))]));
-  }
-
   /**
    * Record a label action: update shown images. Images that left the filter are dropped from the
    * selection and the count; positions shift, so the pages reload (the first now, others when shown).

@@ -419,11 +419,6 @@ class LabelingSession {
     this.recount(counts);
   }
 
-  /** Images of a deleted class are unlabeled now. */
-  forgetClass(classId: number): void {
-    this.#items = this.#items.map((i) => (i.classId === classId ? { ...i, classId: null } : i));
-  }
-
   /**
    * Record a label action's result in the loaded images (from its answer or its event, in
    * either order: applying it twice changes nothing). A loaded image that joins or leaves the

@@ -1,5 +1,6 @@
 /** The classes of the open project: list, create, rename/recolour/hotkey, reorder, delete. */
 import { s } from '../schema';
+import type { LabelAction } from './labels';
 import { command, id, query } from './request-def';
 
 export interface ClassInfo {
@@ -21,6 +22,9 @@ export const classesRequests = {
     s.object({ id, name: s.optional(s.string({ min: 1, max: 80 })), color: s.optional(color), hotkey: s.optional(hotkey) }),
   ).returns<ClassInfo>(),
   'classes:reorder': command(s.object({ ids: s.array(id, { max: 1000, unique: true }) })).returns<ClassInfo[]>(),
-  /** Delete a class; its images become unlabeled and the change is kept in the history. */
-  'classes:delete': command(s.object({ id })).returns<{ unlabeledImages: number }>(),
+  /**
+   * Delete a class: one undoable label action (its images become unlabeled; `labels:undo` right
+   * after it brings the class back with every label it had, `labels:redo` deletes it again).
+   */
+  'classes:delete': command(s.object({ id })).returns<LabelAction>(),
 } as const;

@@ -10,6 +10,19 @@ export interface LabelAction {
   classIds: (number | null)[];
   /** Whether each image is marked unsure after the action (the expert cannot decide; never with a class). */
   unsure: boolean[];
+  /** Set when the action deleted a class (the delete, its undo and its redo): which, and how it came back. */
+  classDeletion?: ClassDeletion;
+}
+
+/** A class deleted by an undoable action, or brought back by its undo. */
+export interface ClassDeletion {
+  classId: number;
+  /** Its name when it was deleted (an undo that had to rename it says so in `notes`). */
+  name: string;
+  /** true: the undo brought the class back; false: the delete (or its redo) deleted it. */
+  restored: boolean;
+  /** What came back otherwise than before the delete (a name or key taken meanwhile), one sentence each. */
+  notes: string[];
 }
 
 export interface HistoryEntry {
@@ -25,6 +38,8 @@ export interface HistoryEntry {
   oldUnsure: boolean;
   newUnsure: boolean;
   kind: 'set' | 'undo' | 'redo' | 'class-deleted';
+  /** The change belongs to the deletion of a class: the delete itself, or its undo (the class came back) or redo. */
+  classDeletion: boolean;
   actor: string;
   at: string;
 }

@@ -2,6 +2,7 @@
 import type { classesRequests } from '../../../src-shared/requests/classes';
 import type { Workspace } from '../workspace';
 import type { HandlersOf } from './domain-handlers';
+import { writeLabels } from './labels';
 
 export function classesHandlers(ws: Workspace): HandlersOf<typeof classesRequests> {
   const project = () => ws.requireProject();
@@ -22,13 +23,7 @@ export function classesHandlers(ws: Workspace): HandlersOf<typeof classesRequest
       ws.classesChanged();
       return list;
     },
-    'classes:delete': async ({ id }) => {
-      // After the label writes asked for before it (a bulk label may still run in its thread).
-      await project().labelWritesSettled();
-      const result = project().deleteClass(id);
-      ws.classesChanged();
-      ws.labelsChanged(null);
-      return result;
-    },
+    // An undoable label action, after the label writes asked for before it (a bulk label may still run in its thread).
+    'classes:delete': ({ id }) => writeLabels(ws, { kind: 'deleteClass', classId: id }),
   };
 }

@@ -4,15 +4,23 @@ import type { LabelOperation } from '../../project/label-operations';
 import type { Workspace } from '../workspace';
 import type { HandlersOf } from './domain-handlers';
 
+/**
+ * Write a label operation after every earlier one, then announce it (a class deleted or brought
+ * back: the class list too), unless the project was closed or replaced meanwhile.
+ */
+export async function writeLabels<O extends LabelOperation>(ws: Workspace, operation: O) {
+  const open = ws.requireProject();
+  const action = await open.writeLabels(operation);
+  if (action && ws.isOpen(open)) {
+    if (action.classDeletion) ws.classesChanged();
+    ws.labelsChanged(action);
+  }
+  return action;
+}
+
 export function labelsHandlers(ws: Workspace): HandlersOf<typeof labelsRequests> {
   const project = () => ws.requireProject();
-  /** Write, then announce it, unless the project was closed or replaced meanwhile. */
-  const write = async <O extends LabelOperation>(operation: O) => {
-    const open = project();
-    const action = await open.writeLabels(operation);
-    if (action && ws.isOpen(open)) ws.labelsChanged(action);
-    return action;
-  };
+  const write = <O extends LabelOperation>(operation: O) => writeLabels(ws, operation);
   return {
     'labels:set': ({ imageIds, classId }) => write({ kind: 'set', imageIds, classId }),
     'labels:setMatching': ({ filter, exceptIds, classId }) => write({ kind: 'setMatching', filter, exceptIds, classId }),

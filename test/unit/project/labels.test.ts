@@ -21,7 +21,8 @@ describe('classes', () => {
     expect(bee.color).toBe('#123456');
     for (let i = 3; i <= 10; i++) project.classes.create(`c${i}`, undefined);
     expect(project.classes.list().map((c) => c.hotkey).slice(8)).toEqual(['9', 'a']);
-    expect(() => project.classes.create('ANT', undefined)).toThrowError(/already a class named "ANT"/);
+    expect(() => project.classes.create('ANT', undefined)).toThrowError('“ant” is already a class (names that differ only in case count as one).')
+    expect(() => project.classes.update(bee.id, { name: 'ant' })).toThrowError('“ant” is already a class.');
     expect(() => project.classes.update(ant.id, { color: 'red' })).toThrowError(/#rrggbb/);
   });
 
@@ -40,7 +41,7 @@ describe('classes', () => {
     project.setLabels([ids[0]!, ids[1]!], ant.id);
     project.setLabels([ids[2]!], bee.id);
     expect(project.classes.get(ant.id).labelCount).toBe(2);
-    expect(project.deleteClass(ant.id)).toEqual({ unlabeledImages: 2 });
+    expect(project.deleteClass(ant.id)).toMatchObject({ imageIds: [ids[0], ids[1]], classIds: [null, null] });
     expect(project.classes.list().map((c) => c.name)).toEqual(['bee']);
     expect(project.summary().labeledCount).toBe(1);
     const history = project.labels.history(ids[0], 10);
@@ -143,11 +144,12 @@ describe('labels, history, undo and redo', () => {
     expect(project.images.list({ kind: 'all' }, 4, 10).items).toHaveLength(2);
   });
 
-  it('undo of a label whose class was deleted leaves the image unlabeled', async () => {
+  it('undo after deleting a class brings the class back first, then the labels before it', async () => {
     const { project, ids, ant, bee } = await setup();
     project.setLabels([ids[0]!], ant.id);
     project.setLabels([ids[0]!], bee.id);
     project.deleteClass(ant.id);
-    expect(project.labels.undo()).toMatchObject({ imageIds: [ids[0]], classIds: [null] });
+    expect(project.labels.undo()).toMatchObject({ imageIds: [], classDeletion: { classId: ant.id, restored: true } });
+    expect(project.labels.undo()).toMatchObject({ imageIds: [ids[0]], classIds: [ant.id] });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindings, helpSections, isTypingTarget, resolveKey, type KeyInput } from '../../../src-renderer/logic/keymap';
+import { bindings, classKeyRefusal, helpSections, isTypingTarget, resolveKey, type KeyInput } from '../../../src-renderer/logic/keymap';
 
 const key = (k: string, extra: Partial<KeyInput> = {}): KeyInput => ({
   key: k,
@@ -119,5 +119,13 @@ describe('the keyboard help', () => {
       expect(everywhere.bindings.some((b) => keys.every((k) => b.keys.some((key) => key.includes(k)))), keys.join()).toBe(true);
     }
     expect(sections.find((section) => section.title === 'Suspect labels')?.bindings.length).toBeGreaterThan(0);
+  });
+});
+
+describe('classKeyRefusal', () => {
+  it('says why a character cannot be a class key: the command of a bound key, else what a class key may be', () => {
+    expect(classKeyRefusal('?')).toBe('“?” cannot be a class key: it is the key for “Show or hide this list of keys”. A class key is a digit (0–9) or a letter (a–z).');
+    expect(classKeyRefusal('.')).toBe('“.” cannot be a class key: it is the key for “Unsure”. A class key is a digit (0–9) or a letter (a–z).');
+    expect(classKeyRefusal('é')).toBe('“é” cannot be a class key. A class key is a digit (0–9) or a letter (a–z).');
   });
 });
