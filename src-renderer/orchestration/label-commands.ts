@@ -1,6 +1,7 @@
 /**
  * Label changes that touch several stores: bulk labels from the gallery, undo and redo.
- * After undo or redo the labeling view shows the image whose label changed. Each waits for the
+ * After undo or redo the labeling view shows the image whose label changed, and the Suspect
+ * labels view selects it (when it is listed). Each waits for the
  * label view's labels still being committed, so the server sees every change in the order given
  * (undo undoes the last label given, not an earlier one).
  */
@@ -67,6 +68,8 @@ async function undoOrRedo(kind: 'undo' | 'redo'): Promise<void> {
     const n = action.imageIds.length;
     if (ui.view === 'label' && n > 0) {
       await labeling.showImage(action.imageIds[0]!);
+    } else if (ui.view === 'suspects' && suspects.show(action.imageIds)) {
+      // The suspect whose label came back is selected: the next Enter answers for it.
     } else {
       toasts.info(`${kind === 'undo' ? 'Undid' : 'Redid'} the label of ${n} image${n === 1 ? '' : 's'}.`);
     }
