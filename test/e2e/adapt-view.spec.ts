@@ -11,28 +11,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDemoProject } from './support/demo-project';
 import { watchProblems } from './support/page-problems';
-import { ROOT, SHOTS } from './support/paths';
-import { startWebHost, type RunningHost } from './support/web-host';
+import { hostWithImageFolder } from './support/folder-host';
+import { SHOTS } from './support/paths';
 
 /** The batch table must show at least this many whole rows, in every window size tested. */
 const ROWS = 5;
 
-let host: RunningHost;
-let work: string;
-let stateDir: string;
-
-test.beforeAll(async () => {
-  work = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-adapt-'));
-  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-adapt-state-'));
-  host = await startWebHost(ROOT, stateDir);
-  await fs.mkdir(SHOTS, { recursive: true });
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await fs.rm(work, { recursive: true, force: true });
-  await fs.rm(stateDir, { recursive: true, force: true });
-});
+// The web host, and an empty folder the demo project is made in.
+const setup = hostWithImageFolder(0, 'adma-e2e-adapt-', (_count, prefix) => fs.mkdtemp(path.join(os.tmpdir(), prefix)));
 
 /** Type `text` into a number field and press Enter (the field commits on Enter). */
 async function enter(field: Locator, text: string): Promise<void> {
@@ -79,8 +65,9 @@ async function roundHeadersOutOfView(page: Page): Promise<string[]> {
 test('Adapt: refused numbers keep the value in force, unsure reads Unsure, the batch and every Rounds column in view at 1024 × 700', async ({ page }) => {
   test.setTimeout(10 * 60_000);
   const problems = watchProblems(page);
-  await page.goto(host.url);
-  await createDemoProject(page, path.join(work, 'demo'));
+  await page.goto(setup.host.url);
+  await createDemoProject(page, path.join(setup.folder, 'demo'));
+  await fs.mkdir(SHOTS, { recursive: true });
   await page.keyboard.press('Alt+5');
   await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
 
