@@ -122,6 +122,7 @@ test('Adapt: refused numbers keep the value in force, unsure reads Unsure, the b
   await expect(first.locator('td').last()).toHaveText('Unsure');
   await expect(first.getByTestId('queue-unsure')).toBeVisible();
   await expect(page.getByTestId('queue-row').nth(1).locator('td').last()).toHaveText('Unlabeled');
+  await page.screenshot({ path: path.join(SHOTS, 'adapt-unsure.png') });
 
   // Rounds enough to fill the history: three more batches.
   for (let round = 1; round <= 3; round++) {

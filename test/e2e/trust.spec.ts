@@ -117,6 +117,7 @@ test('suspect labels: flipped labels rank on top, Enter relabels, Ctrl+Z undoes;
   await expect(first.getByTestId('suspect-status')).toHaveCount(0);
   await expect(first).toHaveAttribute('aria-current', 'true');
   await expect(items.nth(1)).toHaveAttribute('aria-current', 'false');
+  await shot(page, 'suspects-undone.png');
   await expect(page.getByTestId('current-class')).toHaveText(given);
 
   // A class key picks another class for it.
