@@ -1,7 +1,8 @@
 /**
  * Label changes that touch several stores: bulk labels from the gallery, class deletes, undo
- * and redo. After undo or redo the labeling view shows the image whose label changed (a class
- * deleted or brought back is told in a notice instead). Each waits for the
+ * and redo. After undo or redo the labeling view shows the image whose label changed, and the
+ * Suspect labels view selects it (when it is listed); a class deleted or brought back is told in
+ * a notice instead. Each waits for the
  * label view's labels still being committed, so the server sees every change in the order given
  * (undo undoes the last label given, not an earlier one).
  */
@@ -110,6 +111,8 @@ async function undoOrRedo(kind: 'undo' | 'redo'): Promise<void> {
     const n = action.imageIds.length;
     if (ui.view === 'label' && n > 0) {
       await labeling.showImage(action.imageIds[0]!);
+    } else if (ui.view === 'suspects' && suspects.show(action.imageIds)) {
+      // The suspect whose label came back is selected: the next Enter answers for it.
     } else {
       toasts.info(`${kind === 'undo' ? 'Undid' : 'Redid'} the label of ${images(n)}.`);
     }

@@ -71,6 +71,19 @@ class SuspectsState {
     this.select(this.#cursor + step);
   }
 
+  /**
+   * Put the cursor on the first listed image of `imageIds` (an undone or redone label action:
+   * the image whose label changed, as the label view shows it); false when none is listed.
+   */
+  show(imageIds: readonly number[]): boolean {
+    const items = this.#report?.items ?? [];
+    const wanted = new Set(imageIds);
+    const index = items.findIndex((item) => wanted.has(item.image.id));
+    if (index < 0) return false;
+    this.#cursor = index;
+    return true;
+  }
+
   /** After a relabel: the next image still open after the cursor (or stay at the end). */
   advance(): void {
     const items = this.#report?.items ?? [];

@@ -1,24 +1,41 @@
-/** Short messages for the user: errors stay longer than notices; each can be dismissed. */
+/**
+ * Short messages for the user: errors stay longer than notices; each can be dismissed. A message
+ * said again while it still shows is not stacked again: the one showing counts the repeat, comes
+ * last (newest) and starts its time again.
+ */
 import { errorMessage } from '../api/client';
 
 export interface Toast {
   id: number;
   kind: 'error' | 'info';
   message: string;
+  /** How many times it was said while it showed (1: once). */
+  count: number;
 }
+
+/** The most toasts shown at once: a new one pushes the oldest out. */
+const MAX_SHOWN = 4;
 
 class Toasts {
   #items = $state<Toast[]>([]);
   #nextId = 1;
+  readonly #timers = new Map<number, ReturnType<typeof setTimeout>>();
 
   get items(): Toast[] {
     return this.#items;
   }
 
   push(kind: Toast['kind'], message: string): void {
-    const id = this.#nextId++;
-    this.#items = [...this.#items.slice(-3), { id, kind, message }];
-    setTimeout(() => this.dismiss(id), kind === 'error' ? 9000 : 4000);
+    const same = this.#items.find((t) => t.kind === kind && t.message === message);
+    const toast = same ? { ...same, count: same.count + 1 } : { id: this.#nextId++, kind, message, count: 1 };
+    const others = this.#items.filter((t) => t.id !== toast.id);
+    for (const dropped of others.slice(0, Math.max(0, others.length - (MAX_SHOWN - 1)))) this.#forget(dropped.id);
+    this.#items = [...others.slice(-(MAX_SHOWN - 1)), toast];
+    clearTimeout(this.#timers.get(toast.id));
+    this.#timers.set(
+      toast.id,
+      setTimeout(() => this.dismiss(toast.id), kind === 'error' ? 9000 : 4000),
+    );
   }
 
   error(error: unknown, context?: string): void {
@@ -31,7 +48,13 @@ class Toasts {
   }
 
   dismiss(id: number): void {
+    this.#forget(id);
     this.#items = this.#items.filter((t) => t.id !== id);
+  }
+
+  #forget(id: number): void {
+    clearTimeout(this.#timers.get(id));
+    this.#timers.delete(id);
   }
 }
 

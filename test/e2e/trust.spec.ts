@@ -3,7 +3,7 @@
  * project (300 digits, starter model) gets every label from a CSV with 12 deliberately wrong
  * ones, 60 of its images are an evaluation set, the model is trained; the Suspect labels view
  * lists labels the cross-validated model disagrees with, the flipped ones near the top; Enter
- * relabels the selected image with the suggestion (through labels:set), Ctrl+Z undoes it; the
+ * relabels the selected image with the suggestion (through labels:set), Ctrl+Z undoes it and selects it again; the
  * dashboard shows per-class precision and recall and the reliability diagram with its ECE.
  */
 import { expect, test, type Page } from '@playwright/test';
@@ -111,11 +111,13 @@ test('suspect labels: flipped labels rank on top, Enter relabels, Ctrl+Z undoes;
   await expect(items.nth(1)).toHaveAttribute('aria-current', 'true');
   await shot(page, 'suspects-relabeled.png');
 
-  // Ctrl+Z undoes it: the first image has its given label again.
+  // Ctrl+Z undoes it: the first image has its given label again, and is selected again (as the
+  // Keys overlay says: undo shows that image), so the next key answers for it, not for the next suspect.
   await page.keyboard.press('Control+z');
   await expect(first.getByTestId('suspect-status')).toHaveCount(0);
-  await page.keyboard.press('ArrowUp');
   await expect(first).toHaveAttribute('aria-current', 'true');
+  await expect(items.nth(1)).toHaveAttribute('aria-current', 'false');
+  await shot(page, 'suspects-undone.png');
   await expect(page.getByTestId('current-class')).toHaveText(given);
 
   // A class key picks another class for it.

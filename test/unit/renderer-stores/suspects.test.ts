@@ -1,18 +1,22 @@
 /**
  * The suspect-label store against a fake API: a check loads the queue with the cursor on the
  * first image; label actions (a relabel, an undo) mark an image resolved and open again; the
- * cursor moves past resolved images after a relabel; a failed check keeps its message.
+ * cursor moves past resolved images after a relabel; a failed check keeps its message; after an
+ * undo (or redo) in the view the cursor is back on the image whose label came back.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useBridge } from '../../../src-renderer/api/bridge';
+import { redo, relabelSuspect, undo } from '../../../src-renderer/orchestration/label-commands';
 import { suspects } from '../../../src-renderer/stores/suspects.svelte';
-import type { ImageItem, RawApi, SuspectReport } from '../../../src-shared/contract';
+import { toasts } from '../../../src-renderer/stores/toasts.svelte';
+import { ui } from '../../../src-renderer/stores/ui.svelte';
+import type { ImageItem, LabelAction, RawApi, SuspectReport } from '../../../src-shared/contract';
 
-type Answer = { ok: true; value: SuspectReport } | { ok: false; error: { code: string; message: string } };
-let answer: () => Answer | Promise<Answer>;
+type Answer = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
+let answer: (channel: string, args: unknown) => Answer | Promise<Answer>;
 
 useBridge({
-  raw: new Proxy({} as RawApi, { get: (_t, key) => (key === 'on' ? () => () => undefined : async () => answer()) }),
+  raw: new Proxy({} as RawApi, { get: (_t, key) => (key === 'on' ? () => () => undefined : async (args: unknown) => answer(String(key), args)) }),
   kind: 'web',
   mediaUrl: () => '',
   onStatus: () => () => undefined,
@@ -53,6 +57,62 @@ describe('suspects store', () => {
     expect(suspects.open).toBe(2);
     suspects.move(-5);
     expect(suspects.cursor).toBe(0);
+  });
+
+  it('after Ctrl+Z the cursor is back on the image whose label came back (the next Enter answers for it), after Ctrl+Y on the redone one', async () => {
+    await suspects.check();
+    // The server's label history: labels:set records, labels:undo and labels:redo answer with the restored labels.
+    const labels = new Map(report.items.map((i) => [i.image.id, i.givenClassId as number | null]));
+    const done: { imageIds: number[]; before: (number | null)[]; after: (number | null)[] }[] = [];
+    const undone: typeof done = [];
+    let actionId = 0;
+    const action = (imageIds: number[], classIds: (number | null)[]): LabelAction => {
+      imageIds.forEach((id, k) => labels.set(id, classIds[k] ?? null));
+      return { actionId: ++actionId, imageIds, classIds, unsure: imageIds.map(() => false) };
+    };
+    answer = (channel, args) => {
+      if (channel === 'labels:set') {
+        const { imageIds, classId } = args as { imageIds: number[]; classId: number | null };
+        done.push({ imageIds, before: imageIds.map((id) => labels.get(id) ?? null), after: imageIds.map(() => classId) });
+        undone.length = 0;
+        return { ok: true, value: action(imageIds, imageIds.map(() => classId)) };
+      }
+      const from = channel === 'labels:undo' ? done : channel === 'labels:redo' ? undone : null;
+      if (!from) throw new Error(`unexpected request ${channel}`);
+      const step = from.pop();
+      if (!step) return { ok: true, value: null };
+      (channel === 'labels:undo' ? undone : done).push(step);
+      return { ok: true, value: action(step.imageIds, channel === 'labels:undo' ? step.before : step.after) };
+    };
+    ui.show('suspects');
+    const toastsBefore = toasts.items.length;
+
+    // Enter on the first suspect: relabeled, the cursor moves on to the second.
+    await relabelSuspect(null);
+    expect(suspects.currentClass(1)).toBe(20);
+    expect(suspects.selected?.image.id).toBe(2);
+    // Ctrl+Z: image 1 has its label again and is selected again.
+    await undo();
+    expect(suspects.currentClass(1)).toBe(10);
+    expect(suspects.selected?.image.id).toBe(1);
+    // Its selection says what was undone: no notice besides.
+    expect(toasts.items.length).toBe(toastsBefore);
+
+    // From elsewhere in the list, Ctrl+Y redoes it and selects it too.
+    suspects.select(2);
+    await redo();
+    expect(suspects.currentClass(1)).toBe(20);
+    expect(suspects.selected?.image.id).toBe(1);
+
+    // An undone label of an image the list does not hold leaves the cursor, and says what it did.
+    await relabelSuspect(30);
+    labels.set(99, null);
+    done.push({ imageIds: [99], before: [null], after: [20] });
+    suspects.select(2);
+    await undo();
+    expect(suspects.selected?.image.id).toBe(3);
+    expect(toasts.items.at(-1)?.message).toBe('Undid the label of 1 image.');
+    ui.show('label');
   });
 
   it('keeps the reason of a failed check and clears it on the next one', async () => {

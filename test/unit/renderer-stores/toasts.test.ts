@@ -1,0 +1,51 @@
+/**
+ * Toasts: a message said again while it still shows is not stacked again (an out-of-range
+ * number entered three times made three identical toasts): the one showing counts the repeat,
+ * becomes the newest and lasts its full time again; different messages still stack, at most four.
+ */
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { toasts } from '../../../src-renderer/stores/toasts.svelte';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  for (const t of toasts.items) toasts.dismiss(t.id);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+it('an identical live message is counted on the toast showing, not stacked', () => {
+  toasts.info('Enter a number from 1 to 500.');
+  toasts.info('Saved.');
+  toasts.info('Enter a number from 1 to 500.');
+  toasts.info('Enter a number from 1 to 500.');
+  expect(toasts.items.map((t) => [t.message, t.count])).toEqual([
+    ['Saved.', 1],
+    ['Enter a number from 1 to 500.', 3],
+  ]);
+  // The same words as an error are another toast.
+  toasts.push('error', 'Saved.');
+  expect(toasts.items.map((t) => t.kind)).toEqual(['info', 'info', 'error']);
+});
+
+it('a repeat starts the toast’s time again; once gone, the message is new again', () => {
+  toasts.info('Nothing to undo.');
+  vi.advanceTimersByTime(3000);
+  toasts.info('Nothing to undo.');
+  // 4 s after the first, 1 s after the repeat: still showing.
+  vi.advanceTimersByTime(1000);
+  expect(toasts.items.map((t) => t.count)).toEqual([2]);
+  vi.advanceTimersByTime(3000);
+  expect(toasts.items).toEqual([]);
+  toasts.info('Nothing to undo.');
+  expect(toasts.items.map((t) => t.count)).toEqual([1]);
+});
+
+it('different messages stack, four at most (the oldest goes)', () => {
+  for (let k = 1; k <= 6; k++) toasts.info(`Notice ${k}`);
+  expect(toasts.items.map((t) => t.message)).toEqual(['Notice 3', 'Notice 4', 'Notice 5', 'Notice 6']);
+  // A repeat of a shown one moves it last and drops none.
+  toasts.info('Notice 4');
+  expect(toasts.items.map((t) => t.message)).toEqual(['Notice 3', 'Notice 5', 'Notice 6', 'Notice 4']);
+});
