@@ -306,6 +306,11 @@ function maxAbs(a: Float64Array): number {
  * Minimises a smooth function with L-BFGS (two-loop recursion) and a backtracking line
  * search on the Armijo condition; a pair is stored only when its curvature s·y is
  * positive, so the inverse-Hessian estimate stays positive definite.
+ *
+ * Each pass of the two-loop recursion over `direction` also takes the dot product the next
+ * step needs, s·y, s·s and y·y come from one pass, and the pairs dropped from the memory are
+ * reused: fewer passes and no allocation per iteration, with every sum in ascending order as
+ * in separate passes, so the same steps bit for bit.
  */
 export function minimizeLbfgs(
   objective: (theta: Float64Array, grad: Float64Array) => number,
@@ -322,6 +327,9 @@ export function minimizeLbfgs(
   const sList: Float64Array[] = [];
   const yList: Float64Array[] = [];
   const rhoList: number[] = [];
+  // s·y / y·y of the newest pair: the initial Hessian's scale.
+  let gamma = 1;
+  const spare: Float64Array[] = [];
   const direction = new Float64Array(p);
   const alphas = new Float64Array(memory);
   let iterations = 0;
@@ -331,27 +339,62 @@ export function minimizeLbfgs(
     if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('Training was cancelled.');
     if (!Number.isFinite(value)) throw new Error(`Training diverged (objective ${value}).`);
     if (maxAbs(grad) <= tolerance * Math.max(1, Math.abs(value))) break;
-    // Two-loop recursion: direction = -H grad.
-    for (let i = 0; i < p; i++) direction[i] = -(grad[i] as number);
-    for (let m = sList.length - 1; m >= 0; m--) {
-      const a = (rhoList[m] as number) * dot(sList[m] as Float64Array, direction);
+    // Two-loop recursion: direction = -H grad; `next` is the dot product the next step needs.
+    const count = sList.length;
+    let next = 0;
+    if (count > 0) {
+      const s = sList[count - 1] as Float64Array;
+      for (let i = 0; i < p; i++) {
+        const v = -(grad[i] as number);
+        direction[i] = v;
+        next += (s[i] as number) * v;
+      }
+    } else {
+      for (let i = 0; i < p; i++) direction[i] = -(grad[i] as number);
+    }
+    for (let m = count - 1; m >= 0; m--) {
+      const a = (rhoList[m] as number) * next;
       alphas[m] = a;
       const y = yList[m] as Float64Array;
-      for (let i = 0; i < p; i++) direction[i] = (direction[i] as number) - a * (y[i] as number);
+      next = 0;
+      if (m > 0) {
+        const s = sList[m - 1] as Float64Array;
+        for (let i = 0; i < p; i++) {
+          const v = (direction[i] as number) - a * (y[i] as number);
+          direction[i] = v;
+          next += (s[i] as number) * v;
+        }
+      } else {
+        for (let i = 0; i < p; i++) direction[i] = (direction[i] as number) - a * (y[i] as number);
+      }
     }
-    if (sList.length > 0) {
-      const last = sList.length - 1;
-      const gamma = dot(sList[last] as Float64Array, yList[last] as Float64Array) / dot(yList[last] as Float64Array, yList[last] as Float64Array);
-      for (let i = 0; i < p; i++) direction[i] = (direction[i] as number) * gamma;
+    if (count > 0) {
+      const y = yList[0] as Float64Array;
+      next = 0;
+      for (let i = 0; i < p; i++) {
+        const v = (direction[i] as number) * gamma;
+        direction[i] = v;
+        next += (y[i] as number) * v;
+      }
     } else {
       const scale = 1 / Math.max(1, Math.sqrt(dot(grad, grad)));
       for (let i = 0; i < p; i++) direction[i] = (direction[i] as number) * scale;
     }
-    for (let m = 0; m < sList.length; m++) {
-      const b = (rhoList[m] as number) * dot(yList[m] as Float64Array, direction);
+    for (let m = 0; m < count; m++) {
+      const b = (rhoList[m] as number) * next;
       const s = sList[m] as Float64Array;
       const a = alphas[m] as number;
-      for (let i = 0; i < p; i++) direction[i] = (direction[i] as number) + (a - b) * (s[i] as number);
+      next = 0;
+      if (m + 1 < count) {
+        const y = yList[m + 1] as Float64Array;
+        for (let i = 0; i < p; i++) {
+          const v = (direction[i] as number) + (a - b) * (s[i] as number);
+          direction[i] = v;
+          next += (y[i] as number) * v;
+        }
+      } else {
+        for (let i = 0; i < p; i++) direction[i] = (direction[i] as number) + (a - b) * (s[i] as number);
+      }
     }
     let slope = dot(grad, direction);
     if (!(slope < 0)) {
@@ -372,22 +415,31 @@ export function minimizeLbfgs(
     }
     iterations++;
     if (!(nextValue <= value)) break; // no progress possible at machine precision
-    const s = new Float64Array(p);
-    const y = new Float64Array(p);
+    const s = spare.pop() ?? new Float64Array(p);
+    const y = spare.pop() ?? new Float64Array(p);
+    let sy = 0;
+    let ss = 0;
+    let yy = 0;
     for (let i = 0; i < p; i++) {
-      s[i] = (nextTheta[i] as number) - (theta[i] as number);
-      y[i] = (nextGrad[i] as number) - (grad[i] as number);
+      const si = (nextTheta[i] as number) - (theta[i] as number);
+      const yi = (nextGrad[i] as number) - (grad[i] as number);
+      s[i] = si;
+      y[i] = yi;
+      sy += si * yi;
+      ss += si * si;
+      yy += yi * yi;
     }
-    const sy = dot(s, y);
-    if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
+    if (sy > 1e-12 * Math.sqrt(ss * yy)) {
       if (sList.length === memory) {
-        sList.shift();
-        yList.shift();
+        spare.push(sList.shift() as Float64Array, yList.shift() as Float64Array);
         rhoList.shift();
       }
       sList.push(s);
       yList.push(y);
       rhoList.push(1 / sy);
+      gamma = sy / yy;
+    } else {
+      spare.push(s, y);
     }
     const relativeChange = (value - nextValue) / Math.max(1, Math.abs(value));
     [theta, nextTheta] = [nextTheta, theta];
