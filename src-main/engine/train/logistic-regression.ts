@@ -127,7 +127,8 @@ const ROW_BLOCK = 4;
  * leaves every sum as it is while W and the residuals are finite: s + ±0 = s for s != 0, a
  * logit's sign of zero does not reach exp(l - max), and a gradient sum is never -0 (it starts
  * at +0 and x + y = 0 gives +0). So W is checked finite first, and a non-finite f (where a
- * residual may be NaN) is recomputed by the reference: both then return exactly its numbers.
+ * residual may be NaN; a non-finite feature always makes f non-finite) is recomputed by the
+ * reference: both then return exactly its numbers.
  */
 export function logisticObjectiveOf(problem: LogisticProblem): (theta: Float64Array, grad: Float64Array) => number {
   const { z, n, d, classCount: c, labels, rowWeights, alpha } = problem;
