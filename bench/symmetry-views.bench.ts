@@ -16,7 +16,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { deriveSeed, mulberry32, randomIndex } from '../src-main/core/seeded-random';
 import { initBackend } from '../src-main/engine/backend';
 import { extractViewFeatures } from '../src-main/engine/features/extract-features';
 import { FeatureStore, featureLayoutOf, featureStorePath } from '../src-main/engine/features/feature-store';
@@ -27,6 +26,7 @@ import { readImageFolderDataset } from '../src-main/engine/simulate/image-folder
 import { prepareSimulationFeatures } from '../src-main/engine/simulate/simulation-features';
 import { viewRowsOf } from '../src-main/engine/simulate/training-rows';
 import { studySetting } from './study/study-settings';
+import { benchLabelOrder } from './support/label-order';
 
 const { values } = parseArgs({ options: { labels: { type: 'string', default: '100,200,500' }, images: { type: 'string', default: '40' } } });
 const labelCounts = values.labels.split(',').map(Number);
@@ -62,12 +62,7 @@ for (const id of ['pbc-mobilenet025-light', 'pbc-mobilenet075-light']) {
     // Training with and without the views, on the study's cached features and views.
     const features = await prepareSimulationFeatures(loaded, dataset, { deep: false, cacheDir: setting.cacheDir, symmetryViews: true });
     const d = features.featuresB.cols;
-    const random = mulberry32(deriveSeed(1, 0xbe4c));
-    const order = Array.from({ length: features.labels.length }, (_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = randomIndex(random, i + 1);
-      [order[i], order[j]] = [order[j] as number, order[i] as number];
-    }
+    const order = benchLabelOrder(features.labels.length);
     const rows = viewRowsOf(features);
     const inputs = { data: features.featuresB.data as Float32Array, rowShape: [d] };
     for (const n of labelCounts) {

@@ -62,8 +62,11 @@ export function poolStandardization(inputs: HeadInputs): FeatureStandardization 
   return stats;
 }
 
-/** The labeled rows of the pool's head inputs, fine-tuned (see the file's comment). */
-export async function trainOnPool(inputs: HeadInputs, request: LoopTrainRequest): Promise<FineTuneResult> {
+/**
+ * The rows a round trains on: the labeled pool rows, then (light mode, with views) their other
+ * symmetry views, `copies` rows per labeled image in all.
+ */
+export function poolTrainingRows(inputs: HeadInputs, request: LoopTrainRequest): { features: Float32Array; labels: number[]; copies: number } {
   const rowLength = inputs.rowShape.reduce((a, b) => a * b, 1);
   const views = inputs.views && request.mode === 'light' ? inputs.views : null;
   const copies = 1 + (views?.perRow ?? 0);
@@ -79,6 +82,12 @@ export async function trainOnPool(inputs: HeadInputs, request: LoopTrainRequest)
     features.set(rowViews, n * rowLength + k * views.perRow * rowLength);
     labels.fill(request.labels[k] as number, n + k * views.perRow, n + (k + 1) * views.perRow);
   });
+  return { features, labels, copies };
+}
+
+/** The labeled rows of the pool's head inputs, fine-tuned (see the file's comment). */
+export async function trainOnPool(inputs: HeadInputs, request: LoopTrainRequest): Promise<FineTuneResult> {
+  const { features, labels, copies } = poolTrainingRows(inputs, request);
   return fineTune(
     { features, rowShape: inputs.rowShape, labels },
     {
