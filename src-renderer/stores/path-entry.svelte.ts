@@ -3,6 +3,7 @@
  * picker checks with `project:checkPath`; other fields (the export destination, the demo
  * folder) bring their own check.
  */
+import { tick } from 'svelte';
 import type { PathCheck, PathCompletion } from '../../src-shared/contract';
 import { call } from '../api/client';
 import { completeTyped } from '../logic/path-completion';
@@ -63,6 +64,33 @@ export class PathEntry<C extends PathCheck = PathCheck> {
     } finally {
       if (generation === this.#generation) this.#checking = false;
     }
+  }
+
+  /** The check of the value as typed now: a check still waiting or running is finished first. */
+  async settled(): Promise<C | null> {
+    if (!this.#value.trim()) return null;
+    if (this.#timer || this.#checking) {
+      if (this.#timer) clearTimeout(this.#timer);
+      this.#timer = null;
+      await this.refresh();
+    }
+    return this.#check;
+  }
+
+  /**
+   * The field's keydown: Enter typed before the path's check has answered (the form's buttons
+   * wait for it, so the browser would drop the key) submits the form once the check is in.
+   * Returns whether it took the key.
+   */
+  submitWhenChecked(event: KeyboardEvent): boolean {
+    if (event.key !== 'Enter' || event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return false;
+    if (!this.#timer && !this.#checking) return false;
+    event.preventDefault();
+    const form = (event.currentTarget as HTMLInputElement | null)?.form ?? null;
+    void this.settled()
+      .then(() => tick())
+      .then(() => form?.requestSubmit());
+    return true;
   }
 
   /** Whether Tab would complete something, judged from the completion already at hand. */

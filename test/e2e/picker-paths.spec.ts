@@ -56,5 +56,22 @@ test('relative paths are refused, the demo folder must be empty, and a failed op
   await expect(page.getByRole('alert')).toBeVisible();
   await expect(page.getByTestId('path-status')).toContainText('A folder without a project: create one');
   await expect(create).toBeEnabled();
+
+  // Enter pressed at once after typing, before the path's check has answered, is not lost: it
+  // opens a project once the check says it is one (and never creates one).
+  await create.click();
+  await decideModelLater(page);
+  await expect(page.getByTestId('project-counts')).toContainText('3 images', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Close project' }).click();
+  await field.fill('');
+  await field.pressSequentially(folder);
+  await field.press('Enter');
+  await expect(page.getByTestId('project-counts')).toContainText('3 images');
+  await page.getByRole('button', { name: 'Close project' }).click();
+  const plain = path.join(folder, 'batch-b');
+  await field.fill(plain);
+  await field.press('Enter');
+  await expect(page.getByTestId('path-status')).toContainText('A folder without a project');
+  expect(await fs.readdir(plain)).not.toContain('.adma');
   expect(problems).toEqual([]);
 });
