@@ -26,7 +26,9 @@ export function evaluationImagesFor(accuracy: number, halfWidth = PLATEAU_RESOLU
 
 /**
  * A stopping hint from the last three points of the curve, in words:
- * - a gain of a point or more: still improving;
+ * - a gain of a point or more: still improving where the last accuracy is above the first
+ *   point's interval, else a rise within what the evaluation set can tell (a drop in the
+ *   latest round is said too);
  * - a drop of a point or more: said as a drop, as noise when the first point's interval holds
  *   the last accuracy, else as a reason to check the recent labels;
  * - under a point either way but fewer new labels than a third of the first point's: too early;
@@ -45,8 +47,16 @@ export function plateauHint(curve: readonly CurvePoint[]): { flat: boolean; mess
   const points = Math.abs(gain * 100).toFixed(1);
   const halfWidth = (last.high - last.low) / 2;
   const resolution = `±${Math.round(halfWidth * 100)} points`;
-  const rising = { flat: false, message: `Still improving: the last ${addedLabels} labels raised accuracy by ${points} points.` };
-  if (gain >= 0.01) return rising;
+  const middle = recent[1]!;
+  const latestDrop = middle.accuracy - last.accuracy >= 0.01 ? ` (the latest round lowered it by ${((middle.accuracy - last.accuracy) * 100).toFixed(1)})` : '';
+  const rising = { flat: false, message: `Still improving: the last ${addedLabels} labels raised accuracy by ${points} points${latestDrop}.` };
+  if (gain >= 0.01) {
+    if (last.accuracy > first.high) return rising;
+    return {
+      flat: false,
+      message: `Accuracy rose by ${points} points over the last ${addedLabels} labels${latestDrop}, within what ${last.evaluated} evaluation images can tell (${resolution}): too little to say whether it is still improving.${halfWidth > PLATEAU_RESOLUTION ? ` About ${evaluationImagesFor(last.accuracy)} labeled evaluation images would measure it to ±${Math.round(PLATEAU_RESOLUTION * 100)}.` : ''}`,
+    };
+  }
   if (gain <= -0.01) {
     return {
       flat: false,

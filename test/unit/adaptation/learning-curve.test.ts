@@ -29,11 +29,23 @@ describe('plateauHint', () => {
     expect(hint?.message).toContain(`About ${evaluationImagesFor(38 / 48)} labeled evaluation images would measure it to ±5`);
   });
 
-  it('says a rising curve is still improving, whatever the set', () => {
+  it("says a curve rising beyond the first point's interval is still improving, whatever the set", () => {
     for (const n of [48, 400]) {
       const hint = plateauHint([point(100, Math.round(0.6 * n), n), point(130, Math.round(0.7 * n), n), point(160, Math.round(0.8 * n), n)]);
       expect(hint).toEqual({ flat: false, message: expect.stringMatching(/^Still improving: the last 60 labels/) as unknown as string });
     }
+  });
+
+  it('calls a rise within the interval no more than that, and says when the latest round fell', () => {
+    // The walkthrough's demo: 55 → 65 → 60% on 20 images read "raised accuracy by 5.0 points".
+    const hint = plateauHint([point(16, 11, 20), point(28, 13, 20), point(40, 12, 20)]);
+    expect(hint?.flat).toBe(false);
+    expect(hint?.message).toMatch(
+      /^Accuracy rose by 5\.0 points over the last 24 labels \(the latest round lowered it by 5\.0\), within what 20 evaluation images can tell .*too little to say whether it is still improving\. About \d+ labeled evaluation images/,
+    );
+    // Beyond the interval but lower in the latest round: still improving, and the drop said.
+    const beyond = plateauHint([point(100, 240, 400), point(130, 300, 400), point(160, 290, 400)]);
+    expect(beyond?.message).toMatch(/^Still improving: the last 60 labels raised accuracy by 12\.5 points \(the latest round lowered it by 2\.5\)\.$/);
   });
 
   it('is too early to tell where the labels grew by less than a third', () => {
