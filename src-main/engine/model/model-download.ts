@@ -11,7 +11,7 @@
  *   `adma-download.json` recording where it came from: a model folder is complete or absent.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -69,10 +69,32 @@ export function defaultModelCacheRoot(): string {
   return join(cacheHome, 'adma-studio', 'models');
 }
 
-/** The installed folder of a known model, or null when it has not been downloaded. */
+/**
+ * A download's record in `dir` (written last, when every file is in place), or null when there
+ * is none or it cannot be read as one: the files hashed (model.json among them) as strings.
+ */
+function readDownloadRecord(dir: string): DownloadRecord | null {
+  let record: unknown;
+  try {
+    record = JSON.parse(readFileSync(join(dir, DOWNLOAD_RECORD), 'utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof record !== 'object' || record === null) return null;
+  const hashes = (record as { sha256?: unknown }).sha256;
+  if (typeof hashes !== 'object' || hashes === null || Array.isArray(hashes)) return null;
+  const entries = Object.entries(hashes as Record<string, unknown>);
+  if (!entries.some(([file]) => file === MODEL_JSON) || !entries.every(([, hash]) => typeof hash === 'string')) return null;
+  return record as DownloadRecord;
+}
+
+/**
+ * The installed folder of a known model, or null when it has not been downloaded (or its
+ * download record is damaged: then it is offered for download again, which replaces it).
+ */
 export function installedModelDir(model: KnownModel, cacheRoot = defaultModelCacheRoot()): string | null {
   const dir = join(cacheRoot, model.id);
-  return existsSync(join(dir, DOWNLOAD_RECORD)) ? dir : null;
+  return readDownloadRecord(dir) ? dir : null;
 }
 
 /**
@@ -81,12 +103,15 @@ export function installedModelDir(model: KnownModel, cacheRoot = defaultModelCac
  * so their features are shared.
  */
 export async function loadKnownModel(model: KnownModel, cacheRoot = defaultModelCacheRoot()): Promise<TfLoadedModel> {
-  const dir = installedModelDir(model, cacheRoot);
-  if (!dir) {
+  const dir = join(cacheRoot, model.id);
+  const record = readDownloadRecord(dir);
+  if (!record) {
     const size = model.approxBytes > 0 ? ` (about ${Math.round(model.approxBytes / 1e6)} MB)` : '';
+    if (existsSync(join(dir, DOWNLOAD_RECORD))) {
+      throw new AppError('MODEL_INVALID', `The downloaded copy of ${model.name} in ${dir} is damaged (its record ${DOWNLOAD_RECORD} cannot be read): download it again${size}, which replaces it.`);
+    }
     throw new AppError('NOT_FOUND', `${model.name} has not been downloaded yet; download it first${size}.`);
   }
-  const record = JSON.parse(await readFile(join(dir, DOWNLOAD_RECORD), 'utf8')) as DownloadRecord;
   const identity = matchKnownModelByHashes(record.sha256) ?? model;
   return loadModelFolder(dir, { id: identity.id, name: identity.name });
 }
@@ -183,9 +208,9 @@ export async function downloadModel(model: KnownModel, options: DownloadOptions 
   const pinned = model.sha256 !== null;
   const note = pinned ? null : `${model.name} has no SHA-256 hashes pinned in this version of ADMA Studio; the download was checked by loading the model, not against known hashes.`;
 
-  if (installedModelDir(model, root)) {
-    const record = JSON.parse(await readFile(join(finalDir, DOWNLOAD_RECORD), 'utf8')) as DownloadRecord;
-    const intact = await Promise.all(Object.entries(record.sha256).map(async ([file, hash]) => existsSync(join(finalDir, file)) && sha256(await readFile(join(finalDir, file))) === hash));
+  const installed = readDownloadRecord(finalDir);
+  if (installed) {
+    const intact = await Promise.all(Object.entries(installed.sha256).map(async ([file, hash]) => existsSync(join(finalDir, file)) && sha256(await readFile(join(finalDir, file))) === hash));
     if (intact.every(Boolean)) return { id: model.id, dir: finalDir, pinned, note, alreadyInstalled: true, bytesDownloaded: 0, resumedFromBytes: 0 };
     await rm(finalDir, { recursive: true, force: true });
   }

@@ -141,6 +141,20 @@ describe.skipIf(!hasMobileNet025)(`downloading a known model (${hasMobileNet025 
     expect(result.pinned).toBe(true);
   });
 
+  it('a damaged download record makes the model not installed, says so on load, and a new download replaces it', async () => {
+    const installed = await downloadModel(model, { cacheRoot, baseUrl: server.base });
+    for (const damaged of ['{}', 'not json', '{"sha256": {"model.json": 7}}']) {
+      writeFileSync(join(installed.dir, DOWNLOAD_RECORD), damaged);
+      expect(installedModelDir(model, cacheRoot)).toBeNull();
+      const error = await rejection(loadKnownModel(model, cacheRoot));
+      expect(error.code).toBe('MODEL_INVALID');
+      expect(error.message).toMatch(/downloaded copy of .* is damaged .*download it again/);
+    }
+    const again = await downloadModel(model, { cacheRoot, baseUrl: server.base });
+    expect(again.alreadyInstalled).toBe(false);
+    expect(installedModelDir(model, cacheRoot)).toBe(again.dir);
+  });
+
   it('a model without pinned hashes is verified by loading it, and says so', async () => {
     const unpinned: KnownModel = { ...model, id: 'unpinned-test-model', name: 'Unpinned test model', sha256: null };
     const result = await downloadModel(unpinned, { cacheRoot, baseUrl: server.base });

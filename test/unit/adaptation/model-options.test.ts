@@ -23,7 +23,7 @@ function cacheWith(ids: string[]): string {
   const root = tempDir('adma-model-cache-');
   for (const id of ids) {
     fs.mkdirSync(path.join(root, id));
-    fs.writeFileSync(path.join(root, id, DOWNLOAD_RECORD), '{}');
+    fs.writeFileSync(path.join(root, id, DOWNLOAD_RECORD), JSON.stringify({ id, url: 'x', pinned: true, sha256: { 'model.json': 'x' }, installedAt: 'x' }));
   }
   return root;
 }
