@@ -210,6 +210,10 @@ test('rescan report, class deletion, bulk labeling, recent projects and a lost c
   await expect(page.getByTestId('project-counts')).toContainText('1 unreadable');
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
   await expect(page.getByTestId('shell-indicator')).toBeInViewport({ ratio: 1 });
+  // The short badge where the model runs is whole, not cut to "On this c…".
+  const badge = page.getByTestId('backend-indicator');
+  await expect(badge).toHaveText('On this computer');
+  expect(await badge.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
   await shot(page, 'header-1024.png');
   // The count opens the History view at the list of unreadable files, each with its reason.
   await page.getByRole('button', { name: /1 unreadable/ }).click();
