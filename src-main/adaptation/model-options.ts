@@ -52,7 +52,11 @@ function recommendedOption(options: readonly ModelOption[], shortSide: number | 
 function recommendationText(option: ModelOption, shortSide: number | null): string {
   if (shortSide === null) return 'Built in and works offline; the images are not indexed yet.';
   if (option.choice.kind === 'starter') return `Your images are small (about ${shortSide} px on the shorter side), like the 28-pixel images it was trained on.`;
-  return `Your images are about ${shortSide} px on the shorter side: for photographs and scans an ImageNet model gives far better features than the 28-pixel starter.`;
+  const which =
+    option.downloadBytes === 0
+      ? 'this is the largest (most accurate) one already on this computer'
+      : 'this is the smallest to download; a larger one is more accurate but slower';
+  return `Your images are about ${shortSide} px on the shorter side: for photographs and scans an ImageNet model gives far better features than the 28-pixel starter, and ${which}.`;
 }
 
 function catalog(places: ModelPlaces): ModelOption[] {

@@ -114,7 +114,8 @@ async function undoOrRedo(kind: 'undo' | 'redo'): Promise<void> {
     } else if (ui.view === 'suspects' && suspects.show(action.imageIds)) {
       // The suspect whose label came back is selected: the next Enter answers for it.
     } else {
-      toasts.info(`${kind === 'undo' ? 'Undid' : 'Redid'} the label of ${images(n)}.`);
+      // Neutral words: the change may have been a label or an unsure mark.
+      toasts.info(`${kind === 'undo' ? 'Undid' : 'Redid'} the last change: ${images(n)}.`);
     }
   });
 }

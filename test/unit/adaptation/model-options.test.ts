@@ -45,11 +45,13 @@ describe('modelOptions recommends a model for the images', () => {
     expect(download.choice).toEqual({ kind: 'known', id: 'mobilenet_v1_0.25_224' });
     expect(download.downloadBytes).toBeGreaterThan(0);
     expect(download.recommendation).toContain('about 224 px');
+    expect(download.recommendation).toContain('the smallest to download');
 
     // Both pinned models installed (and an unpinned one, which is never recommended): the larger pinned.
     const both = recommended(modelOptions({ cacheRoot: cacheWith(['mobilenet_v1_0.25_224', 'mobilenet_v1_0.75_224', 'mobilenet_v1_1.0_224']) }, PHOTO_SHORT_SIDE));
     expect(both.choice).toEqual({ kind: 'known', id: 'mobilenet_v1_0.75_224' });
     expect(both.downloadBytes).toBe(0);
+    expect(both.recommendation).toContain('the largest (most accurate) one already on this computer');
     const small = recommended(modelOptions({ cacheRoot: cacheWith(['mobilenet_v1_0.25_224']) }, 500));
     expect(small.choice).toEqual({ kind: 'known', id: 'mobilenet_v1_0.25_224' });
   });

@@ -111,7 +111,7 @@ describe('suspects store', () => {
     suspects.select(2);
     await undo();
     expect(suspects.selected?.image.id).toBe(3);
-    expect(toasts.items.at(-1)?.message).toBe('Undid the label of 1 image.');
+    expect(toasts.items.at(-1)?.message).toBe('Undid the last change: 1 image.');
     ui.show('label');
   });
 
