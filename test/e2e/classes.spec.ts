@@ -79,7 +79,13 @@ test('deleting a class is one undoable action: Ctrl+Z brings it back with its la
 
   await page.getByRole('tab', { name: /Classes/ }).click();
   await expect(page.getByLabel('Class bee')).toContainText('3 labels');
-  await page.getByRole('button', { name: 'Delete bee' }).click();
+  // Cancel gives the focus back to the Delete button (the keyboard user keeps her place).
+  const deleteBee = page.getByRole('button', { name: 'Delete bee' });
+  await deleteBee.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog', { name: 'Delete “bee”?' }).getByRole('button', { name: 'Cancel' }).click();
+  await expect(deleteBee).toBeFocused();
+  await deleteBee.click();
   const dialog = page.getByRole('dialog', { name: 'Delete “bee”?' });
   await expect(dialog).toContainText('3 images labeled “bee” will become unlabeled. Ctrl+Z brings the class back with its 3 labels');
   await shot(page, 'classes-delete-dialog.png');
