@@ -18,6 +18,20 @@ export function roundWithChanges(round: RoundInfo, changes: ReadonlyMap<number, 
   return { ...round, items, labeled: items.filter(isDecided).length };
 }
 
+/**
+ * The label view's source when a project opens (or the page reloads): the loop's queue once
+ * the loop has a round, whether its batch waits or is labeled. A labeled batch is between
+ * rounds: its training and the next round's query follow by themselves, and a view on the
+ * queue moves onto the new round when it opens (followQueue), as it does without a reload;
+ * when no next round can open, the queue's finished batch says why. Before the first round,
+ * the unlabeled images in folder order. The source chosen by hand is not remembered across
+ * a reload, so there is no choice of the user's to keep here; once the view is open, only
+ * the user moves it off the queue, and a new round never moves it onto the queue.
+ */
+export function sourceAtOpen(round: { readonly items: readonly unknown[] } | null): 'round' | 'queue' {
+  return round !== null && round.items.length > 0 ? 'round' : 'queue';
+}
+
 export interface Placement {
   index: number;
   atEnd: boolean;

@@ -17,6 +17,7 @@ import { history } from '../stores/history.svelte';
 import { jobs } from '../stores/jobs.svelte';
 import type { SourceCounts } from '../logic/labeling-sequence';
 import { labeling } from '../stores/labeling.svelte';
+import { sourceAtOpen } from '../logic/round-sequence';
 import { loop } from '../stores/loop.svelte';
 import { clearPrefetches } from '../stores/prefetch';
 import { project } from '../stores/project.svelte';
@@ -40,9 +41,8 @@ export async function enterProject(): Promise<void> {
   await Promise.all([classes.load(), refreshLoop()]);
   // The project began to close (or another one opened) meanwhile: nothing more to load for it.
   if (project.closing || openPath !== summary.path) return;
-  // Back to the loop's queue when a batch is waiting; otherwise the unlabeled images in folder order.
-  const round = loop.round;
-  await labeling.start(round && round.labeled < round.items.length ? { kind: 'round' } : { kind: 'queue' });
+  // Back to the loop's queue, also between rounds (the next one opens there); before the first round, folder order.
+  await labeling.start({ kind: sourceAtOpen(loop.round) });
 }
 
 /** Engine status and loop state: loaded with the project and after engine or round changes. */

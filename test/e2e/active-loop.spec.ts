@@ -13,7 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { startWebHost, type RunningHost } from './support/web-host';
 import { watchProblems } from './support/page-problems';
-import { createDemoProject, readDemoIndex } from './support/demo-project';
+import { createDemoProject, readDemoTruth } from './support/demo-project';
 import { ROOT, SHOTS } from './support/paths';
 
 const ROUNDS = 3;
@@ -31,8 +31,7 @@ test.beforeAll(async () => {
   host = await startWebHost(ROOT, stateDir);
   await fs.mkdir(SHOTS, { recursive: true });
   // The demo set's truth, read straight from its index (file name → digit).
-  const index = await readDemoIndex(ROOT);
-  truth = new Map(index.items.map((item) => [item.file, index.labels[item.label]!]));
+  truth = await readDemoTruth(ROOT);
 });
 
 test.afterAll(async () => {

@@ -12,6 +12,12 @@ export async function readDemoIndex(root: string): Promise<DemoIndex> {
   return JSON.parse(await fs.readFile(path.join(root, 'resources/demo/mnist-demo.json'), 'utf8')) as DemoIndex;
 }
 
+/** The demo set's true class of each image, by file name (the class is the digit to press). */
+export async function readDemoTruth(root: string): Promise<Map<string, string>> {
+  const index = await readDemoIndex(root);
+  return new Map(index.items.map((item) => [item.file, index.labels[item.label]!]));
+}
+
 /** From whatever the host shows (the picker, or a project an earlier test left open): create the demo project in `folder`. */
 export async function createDemoProject(page: Page, folder: string): Promise<string> {
   const close = page.getByRole('button', { name: 'Close project' });

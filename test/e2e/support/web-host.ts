@@ -2,9 +2,12 @@
  * Starts the built web host (`node out/main/host.js --port 0 --state-dir <dir>`) and reads
  * the tokenised URL it prints: `ADMA Studio web host: http://127.0.0.1:<port>/?token=<token>`.
  */
+import { test } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { ROOT, SHOTS } from './paths';
 
 export interface RunningHost {
   url: string;
@@ -54,5 +57,41 @@ export async function startWebHost(root: string, stateDir: string, timeoutMs = 3
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
       }),
+  };
+}
+
+/** A spec file's web host and the folder its projects go in (read inside the tests). */
+export interface SpecHost {
+  readonly host: RunningHost;
+  readonly work: string;
+}
+
+/**
+ * For the tests of one spec file: the built web host on a fresh state folder, started before
+ * them, and a fresh folder for their projects; stopped and removed after them. `name` names
+ * the temporary folders.
+ */
+export function webHostForSpec(name: string): SpecHost {
+  let host: RunningHost | null = null;
+  let work = '';
+  let stateDir = '';
+  test.beforeAll(async () => {
+    work = await fs.promises.mkdtemp(path.join(os.tmpdir(), `adma-e2e-${name}-`));
+    stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), `adma-e2e-${name}-state-`));
+    host = await startWebHost(ROOT, stateDir);
+    await fs.promises.mkdir(SHOTS, { recursive: true });
+  });
+  test.afterAll(async () => {
+    await host?.stop();
+    await Promise.all([work, stateDir].filter((dir) => dir !== '').map((dir) => fs.promises.rm(dir, { recursive: true, force: true })));
+  });
+  return {
+    get host(): RunningHost {
+      if (!host) throw new Error('The web host is not started yet: read it inside a test.');
+      return host;
+    },
+    get work(): string {
+      return work;
+    },
   };
 }

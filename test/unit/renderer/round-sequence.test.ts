@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstUnlabeled, followQueue, keepOnScreen, nextInQueue } from '../../../src-renderer/logic/round-sequence';
+import { firstUnlabeled, followQueue, keepOnScreen, nextInQueue, sourceAtOpen } from '../../../src-renderer/logic/round-sequence';
 
 const items = (...spec: [number, number | null][]) => spec.map(([id, classId]) => ({ id, classId, unsure: false }));
 
@@ -49,5 +49,18 @@ describe('following the queue', () => {
     expect(nextInQueue(queue, 2)).toBe(4);
     expect(nextInQueue(queue, 4)).toBe(0);
     expect(nextInQueue(items([1, 3], [2, null]), 1)).toBeNull();
+  });
+});
+
+describe('the label view’s source when a project opens (or the page reloads)', () => {
+  it('is the queue while the loop has a round: its batch waiting, or labeled and between rounds (the next one opens there)', () => {
+    expect(sourceAtOpen({ items: items([1, null], [2, 3]) })).toBe('round');
+    // the last image of the batch labeled, the training running: the view follows the loop
+    expect(sourceAtOpen({ items: items([1, 4], [2, 3]) })).toBe('round');
+  });
+
+  it('is folder order before the first round', () => {
+    expect(sourceAtOpen(null)).toBe('queue');
+    expect(sourceAtOpen({ items: [] })).toBe('queue');
   });
 });
