@@ -102,6 +102,9 @@ async function undoOrRedo(kind: 'undo' | 'redo'): Promise<void> {
     const notice = classDeletionNotice(action, kind);
     if (notice !== null) {
       await showClassDeletion(action);
+      // The notice of the delete (or of the undo) this reverses no longer holds.
+      const name = action.classDeletion?.name ?? '';
+      toasts.dismissWhere((t) => t.message.startsWith(`Class “${name}” deleted`) || t.message.startsWith(`Class “${name}” is back`));
       toasts.info(notice);
       return;
     }

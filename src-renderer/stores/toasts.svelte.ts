@@ -52,6 +52,11 @@ class Toasts {
     this.#items = this.#items.filter((t) => t.id !== id);
   }
 
+  /** Dismiss the toasts `outdated` says no longer hold (a "deleted" notice once the undo brought the class back). */
+  dismissWhere(outdated: (toast: Toast) => boolean): void {
+    for (const toast of this.#items.filter(outdated)) this.dismiss(toast.id);
+  }
+
   #forget(id: number): void {
     clearTimeout(this.#timers.get(id));
     this.#timers.delete(id);

@@ -97,6 +97,8 @@ test('deleting a class is one undoable action: Ctrl+Z brings it back with its la
   // Ctrl+Z right after: the class, its key, colour and place, and its three labels; not an older label.
   await page.keyboard.press('Control+z');
   await expect(notice(page, 'Class “bee” is back with its 3 labels.')).toBeVisible();
+  // The delete's notice, no longer true, is gone.
+  await expect(notice(page, /Class “bee” deleted/)).toHaveCount(0);
   await expectNames(page, ['ant', 'bee', 'wasp', 'fly']);
   await expect(page.getByLabel('Hotkey of bee')).toHaveValue('2');
   await expect(page.getByLabel('Class bee')).toContainText('3 labels');
