@@ -374,7 +374,19 @@ export class AdaptationPool {
         loss: result.loss,
         trainAccuracy: result.trainAccuracy,
         ...(calibration
-          ? { temperature, calibration: { eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter, heldOut: calibration.heldOut, folds: calibration.folds } }
+          ? {
+              temperature,
+              calibration: {
+                eceBefore: calibration.eceBefore,
+                eceAfter: calibration.eceAfter,
+                heldOut: calibration.heldOut,
+                folds: calibration.folds,
+                fittedTemperature: calibration.fittedTemperature,
+                applied: calibration.applied,
+                logLossBefore: calibration.logLossBefore,
+                logLossAfter: calibration.logLossAfter,
+              },
+            }
           : {}),
       },
     });
@@ -392,7 +404,8 @@ export class AdaptationPool {
 
   /**
    * Temperature of a light head, fitted on out-of-fold logits of its training labels (the
-   * same cross-validation as the suspect queue); null with too few labels to cross-validate
+   * same cross-validation as the suspect queue) and applied only when it helps there
+   * (calibration.ts decideTemperature); null with too few labels to cross-validate
    * (fewer than 2 per fold, or one class only).
    */
   private async calibrate(rows: number[], labels: number[], head: HeadWeights, seed: number, signal: AbortSignal, views: ViewRows | undefined): Promise<Calibration | null> {
