@@ -12,7 +12,7 @@ const figure = (v: number | null): string => (v === null ? 'unknown' : v.toFixed
 
 /** Which temperature the probabilities use and why; `temperature`: the one applied. */
 export function temperatureDecisionText(heldOut: HeldOutCalibration, temperature: number): string {
-  const on = `${heldOut.count} out-of-fold predictions of the training labels (${heldOut.folds} folds)`;
+  const on = `${heldOut.count} out-of-fold predictions of the training labels, ${heldOut.folds} folds`;
   const ece = `ECE ${figure(heldOut.eceBefore)} → ${figure(heldOut.eceAfter)}`;
   if (heldOut.applied === null || heldOut.fitted === null) {
     return `Temperature T = ${temperature.toFixed(2)}, fitted on ${on}, ${ece}; applied whatever its effect, as before T was kept only when it helps (the next training decides by that rule).`;

@@ -46,7 +46,7 @@ describe('the model card rows for calibration', () => {
   it('says when the fitted temperature was not applied, and why, with the out-of-fold figures', () => {
     const rows = calibrationMetrics(decided(false), evaluation(false, 0.2344, 0.2344));
     expect(rows['temperature scaling']).toBe(
-      'Temperature scaling not applied (T = 1, the raw softmax): the fitted T = 1.34 did not improve the calibration of 88 out-of-fold predictions of the training labels (5 folds) ' +
+      'Temperature scaling not applied (T = 1, the raw softmax): the fitted T = 1.34 did not improve the calibration of 88 out-of-fold predictions of the training labels, 5 folds ' +
         '(ECE 0.124 → 0.172, log-loss 0.912 → 0.925; each fold tempered at a T fitted on the other folds); T is kept only when it lowers both the log-loss and the ECE.',
     );
     expect(rows['temperature T (not applied: the final layer gives softmax(logits))']).toBe(1);
