@@ -1,6 +1,7 @@
 /**
  * Calibration kernels: softmax with a temperature, the reliability diagram and expected
- * calibration error (ECE), and temperature scaling (Guo et al., ICML 2017).
+ * calibration error (ECE), and temperature scaling (Guo et al., ICML 2017), kept only when it
+ * lowers the out-of-fold log-loss and ECE on folds it was not fitted on (decideTemperature).
  *
  * Invariants:
  * - A logit of -Infinity is a class the model cannot predict (absent from its training
@@ -168,7 +169,7 @@ export function temperedProbabilities(probabilities: ArrayLike<number>, c: numbe
 
 /**
  * The calibrated classifier of a stored head: its final dense layer's kernel and bias divided
- * by the head's temperature, so softmax(x W / T + b / T) = softmax(logits / T) exactly (up to
+ * by the head's applied temperature (1, the head unchanged, when the fitted T did not help), so softmax(x W / T + b / T) = softmax(logits / T) exactly (up to
  * float32 rounding of the divided weights). What export writes, for TF.js and ONNX alike.
  */
 export function calibratedHead(record: { head: HeadWeights; facts: { temperature?: number } }): HeadWeights {
