@@ -74,6 +74,12 @@ function argmaxRows(probabilities: ArrayLike<number>, classes: number, imageIds:
   return out;
 }
 
+/** A calibration's figures as a head record keeps them beside its applied temperature. */
+function figuresOf(calibration: Calibration): NonNullable<HeadRecord['facts']['calibration']> {
+  const { temperature: _applied, ...figures } = calibration;
+  return figures;
+}
+
 /** Fewer training labels than this are not cross-validated for a temperature (T stays 1). */
 const MIN_LABELS_TO_CALIBRATE = 10;
 
@@ -373,21 +379,7 @@ export class AdaptationPool {
         epochs: result.epochs,
         loss: result.loss,
         trainAccuracy: result.trainAccuracy,
-        ...(calibration
-          ? {
-              temperature,
-              calibration: {
-                eceBefore: calibration.eceBefore,
-                eceAfter: calibration.eceAfter,
-                heldOut: calibration.heldOut,
-                folds: calibration.folds,
-                fittedTemperature: calibration.fittedTemperature,
-                applied: calibration.applied,
-                logLossBefore: calibration.logLossBefore,
-                logLossAfter: calibration.logLossAfter,
-              },
-            }
-          : {}),
+        ...(calibration ? { temperature, calibration: figuresOf(calibration) } : {}),
       },
     });
     const c = result.head.classes.length;
