@@ -11,6 +11,7 @@ import { nextQueryTradeoff, type NextQueryTradeoff } from '../../src-shared/trad
 import { JobReporter } from '../core/job-reporter';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
 import type { VersionClass } from './adaptation-store';
+import { calibrationVersionMetrics } from './calibration-record';
 import type { Evaluation } from './evaluation';
 import type { FeatureExtraction } from './feature-extraction';
 import type { ModelSession } from './model-session';
@@ -323,15 +324,7 @@ export class ActiveLoop {
           millis: result.millis,
           backend: this.parts.model.backendLabel ?? '',
           ...(symmetryFiles ? { 'each label also learned': 'turned and mirrored (images with no up or down)' } : {}),
-          ...(result.calibration
-            ? {
-                temperature: result.calibration.temperature,
-                'ece out-of-fold before': result.calibration.eceBefore ?? '',
-                'ece out-of-fold after': result.calibration.eceAfter ?? '',
-                'out-of-fold predictions': result.calibration.heldOut,
-                folds: result.calibration.folds,
-              }
-            : {}),
+          ...(result.calibration ? calibrationVersionMetrics(result.calibration) : {}),
         },
         trainedAt: new Date().toISOString(),
       },

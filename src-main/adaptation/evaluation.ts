@@ -8,6 +8,7 @@ import { evaluationCap, sampleRefusal } from '../../src-shared/evaluation-room';
 import { reliability } from '../engine/quality/calibration';
 import { SeededRandom } from '../core/seeded-random';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
+import { heldOutCalibration } from './calibration-record';
 import type { VersionRow } from './adaptation-store';
 import { curvePoints, plateauHint } from './learning-curve';
 import type { PoolSession } from './pool-session';
@@ -203,7 +204,6 @@ function calibrationOf(
     correct.push(guesses.get(id) === labels.get(id));
   });
   const shown = reliability(confidence, correct);
-  const heldOut = version.metrics['ece out-of-fold before'];
   return {
     modelVersion: version.version,
     temperature: entry.temperature,
@@ -211,18 +211,6 @@ function calibrationOf(
     bins: shown.bins,
     ece: shown.ece,
     eceUncalibrated: reliability(raw, correct).ece,
-    heldOut:
-      typeof heldOut === 'number'
-        ? {
-            eceBefore: heldOut,
-            eceAfter: numberOrNull(version.metrics['ece out-of-fold after']),
-            count: Number(version.metrics['out-of-fold predictions']),
-            folds: Number(version.metrics['folds']),
-          }
-        : null,
+    heldOut: heldOutCalibration(version.metrics),
   };
-}
-
-function numberOrNull(value: number | string | undefined): number | null {
-  return typeof value === 'number' ? value : null;
 }

@@ -3,11 +3,13 @@ import type { CalibrationView } from '../../src-shared/contract';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
+import { temperatureDecisionText } from '../../src-shared/calibration-text';
 import type { ExportReport, ExportRequest, ImportedSuggestionSource, ImportKind, ImportReport } from '../../src-shared/contract';
 import { JobReporter } from '../core/job-reporter';
 import { knownError } from '../core/storage-errors';
 import { abandonExport, completeExport, prepareExportTarget } from '../engine/export/export-target';
 import type { AdaptationContext } from './adaptation-context';
+import { heldOutCalibration } from './calibration-record';
 import type { Evaluation } from './evaluation';
 import { copyImageFolder, labeledImages, labelsCsv, labelsJson, unsureCsv, unsureImages, writeHuggingFace } from './labels-export';
 import { clearImportedSuggestions, importedSuggestionSources, importFile, importLabelsCsv } from './labels-import';
@@ -126,18 +128,36 @@ export class Transfer {
 }
 
 /**
- * The model card's calibration rows: the temperature folded into the exported model and the
- * expected calibration error before (T = 1) and after it, on the held-out (out-of-fold)
- * training labels T was fitted on and on the evaluation set.
+ * The model card's calibration rows: the temperature folded into the exported model (1 when
+ * it was fitted but did not help, see calibration.ts decideTemperature), why, and the expected
+ * calibration error and log-loss before (T = 1) and after it on the held-out (out-of-fold)
+ * training labels T was fitted on, and the ECE on the evaluation set. A version trained before
+ * the decision existed keeps its old rows (its T was applied).
  */
 export function calibrationMetrics(metrics: Record<string, number | string>, calibration: CalibrationView | null): Record<string, string | number> {
   const ece = (v: number | string | null | undefined): string => (typeof v === 'number' ? v.toFixed(4) : 'unknown');
   const t = metrics['temperature'];
-  if (typeof t !== 'number') return { calibration: 'not fitted (deep mode, or too few labels to cross-validate): probabilities are the raw softmax' };
+  const heldOut = heldOutCalibration(metrics);
+  if (typeof t !== 'number' || !heldOut) return { calibration: 'not fitted (deep mode, or too few labels to cross-validate): probabilities are the raw softmax' };
+  const applied = 'temperature T (probabilities = softmax(logits / T), folded into the final layer)';
+  if (heldOut.applied === null) {
+    const out: Record<string, string | number> = {
+      [applied]: t,
+      [`ECE out-of-fold, ${heldOut.count} training labels, ${heldOut.folds} folds (T = 1 → T)`]: `${ece(heldOut.eceBefore)} → ${ece(heldOut.eceAfter)}`,
+    };
+    if (calibration) out[`ECE evaluation set, ${calibration.evaluated} images (T = 1 → T)`] = `${ece(calibration.eceUncalibrated)} → ${ece(calibration.ece)}`;
+    return out;
+  }
   const out: Record<string, string | number> = {
-    'temperature T (probabilities = softmax(logits / T), folded into the final layer)': t,
-    [`ECE out-of-fold, ${metrics['out-of-fold predictions']} training labels, ${metrics['folds']} folds (T = 1 → T)`]: `${ece(metrics['ece out-of-fold before'])} → ${ece(metrics['ece out-of-fold after'])}`,
+    'temperature scaling': temperatureDecisionText(heldOut, t),
+    [heldOut.applied ? applied : 'temperature T (not applied: the final layer gives softmax(logits))']: t,
+    [`temperature fitted by log-loss on the out-of-fold predictions`]: heldOut.fitted ?? 'unknown',
+    [`ECE out-of-fold, ${heldOut.count} training labels, ${heldOut.folds} folds (T = 1 → fitted T, cross-fitted)`]: `${ece(heldOut.eceBefore)} → ${ece(heldOut.eceAfter)}`,
+    [`log-loss out-of-fold (T = 1 → fitted T, cross-fitted)`]: `${ece(heldOut.logLossBefore)} → ${ece(heldOut.logLossAfter)}`,
   };
-  if (calibration) out[`ECE evaluation set, ${calibration.evaluated} images (T = 1 → T)`] = `${ece(calibration.eceUncalibrated)} → ${ece(calibration.ece)}`;
+  if (calibration) {
+    if (heldOut.applied) out[`ECE evaluation set, ${calibration.evaluated} images (T = 1 → T)`] = `${ece(calibration.eceUncalibrated)} → ${ece(calibration.ece)}`;
+    else out[`ECE evaluation set, ${calibration.evaluated} images (T = 1, applied)`] = ece(calibration.ece);
+  }
   return out;
 }

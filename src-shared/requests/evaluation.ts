@@ -27,17 +27,34 @@ export interface ReliabilityBinView {
 /** Calibration of the latest model on the labeled evaluation set (and on its out-of-fold training labels). */
 export interface CalibrationView {
   modelVersion: number;
-  /** Temperature fitted on out-of-fold logits of the training labels; 1 when not fitted. */
+  /** Temperature applied (fitted on out-of-fold logits of the training labels and kept because it helped there); 1 when not fitted or not applied. */
   temperature: number;
   /** Labeled evaluation images the diagram is drawn from. */
   evaluated: number;
   /** Reliability diagram of the shown (calibrated) probabilities. */
   bins: ReliabilityBinView[];
-  /** Expected calibration error on the evaluation set at T and at T = 1. */
+  /** Expected calibration error on the evaluation set at the applied T and at T = 1. */
   ece: number | null;
   eceUncalibrated: number | null;
-  /** ECE of the out-of-fold predictions T was fitted on, before and after; null when T was not fitted. */
-  heldOut: { eceBefore: number | null; eceAfter: number | null; count: number; folds: number } | null;
+  /** How T was fitted and decided on the out-of-fold predictions of the training labels; null when T was not fitted. */
+  heldOut: HeldOutCalibration | null;
+}
+
+/**
+ * The out-of-fold predictions of the training labels a temperature was fitted on: their ECE
+ * and log-loss at T = 1 and cross-fitted at the fitted T, and whether T was applied
+ * (src-main/engine/quality/calibration.ts decideTemperature). `fitted`, `applied` and the
+ * log-losses are null for a model trained before that decision existed (its T was applied).
+ */
+export interface HeldOutCalibration {
+  eceBefore: number | null;
+  eceAfter: number | null;
+  count: number;
+  folds: number;
+  fitted: number | null;
+  applied: boolean | null;
+  logLossBefore: number | null;
+  logLossAfter: number | null;
 }
 
 export interface SuspectItem {

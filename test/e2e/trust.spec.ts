@@ -130,7 +130,13 @@ test('suspect labels: flipped labels rank on top, Enter relabels, Ctrl+Z undoes;
   await expect(page.getByTestId('reliability-diagram')).toBeVisible({ timeout: 2 * 60_000 });
   expect(await page.getByTestId('reliability-bar').count()).toBeGreaterThan(0);
   await expect(page.getByTestId('ece')).toContainText(/Expected calibration error \d\.\d{3}/);
-  await expect(page.getByTestId('temperature')).toContainText(/Temperature T = \d+\.\d{2}, fitted on \d+ out-of-fold predictions/);
+  // Which temperature the probabilities use, and why (kept only when it lowered the out-of-fold log-loss and ECE).
+  const temperature = page.getByTestId('temperature');
+  await expect(temperature).toContainText(
+    /Temperature scaling (applied, T = \d+\.\d{2}: fitted by log-loss on \d+ out-of-fold predictions .* it lowered both|not applied \(T = 1, the raw softmax\): the fitted T = \d+\.\d{2} did not improve)/,
+  );
+  const applied = /Temperature scaling applied/.test((await temperature.textContent()) ?? '');
+  await expect(page.getByTestId('ece')).toContainText(applied ? /without temperature scaling \d\.\d{3}/ : /no temperature scaling/);
   await expect(page.getByTestId('precision').first()).toHaveText(/^(\d+%|—)$/);
   await expect(page.getByTestId('precision-row')).toBeVisible();
   await page.getByTestId('reliability-diagram').scrollIntoViewIfNeeded();

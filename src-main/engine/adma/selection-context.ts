@@ -30,8 +30,8 @@ export interface SelectionContext {
   /** Names of the classifier's C classes (column order), for reasons in words. */
   targetClassNames?: readonly string[];
   /**
-   * The temperature at which the product shows this classifier's probabilities (its fitted
-   * calibration): reasons in words quote them at it, so that they agree with the suggestion
+   * The temperature at which the product shows this classifier's probabilities (its applied
+   * calibration, 1 when the fitted T did not help): reasons in words quote them at it, so that they agree with the suggestion
    * shown beside them. Strategies rank by the raw probabilities; absent means 1.
    */
   shownTemperature?: number;

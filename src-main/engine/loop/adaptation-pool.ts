@@ -74,6 +74,12 @@ function argmaxRows(probabilities: ArrayLike<number>, classes: number, imageIds:
   return out;
 }
 
+/** A calibration's figures as a head record keeps them beside its applied temperature. */
+function figuresOf(calibration: Calibration): NonNullable<HeadRecord['facts']['calibration']> {
+  const { temperature: _applied, ...figures } = calibration;
+  return figures;
+}
+
 /** Fewer training labels than this are not cross-validated for a temperature (T stays 1). */
 const MIN_LABELS_TO_CALIBRATE = 10;
 
@@ -373,9 +379,7 @@ export class AdaptationPool {
         epochs: result.epochs,
         loss: result.loss,
         trainAccuracy: result.trainAccuracy,
-        ...(calibration
-          ? { temperature, calibration: { eceBefore: calibration.eceBefore, eceAfter: calibration.eceAfter, heldOut: calibration.heldOut, folds: calibration.folds } }
-          : {}),
+        ...(calibration ? { temperature, calibration: figuresOf(calibration) } : {}),
       },
     });
     const c = result.head.classes.length;
@@ -392,7 +396,8 @@ export class AdaptationPool {
 
   /**
    * Temperature of a light head, fitted on out-of-fold logits of its training labels (the
-   * same cross-validation as the suspect queue); null with too few labels to cross-validate
+   * same cross-validation as the suspect queue) and applied only when it helps there
+   * (calibration.ts decideTemperature); null with too few labels to cross-validate
    * (fewer than 2 per fold, or one class only).
    */
   private async calibrate(rows: number[], labels: number[], head: HeadWeights, seed: number, signal: AbortSignal, views: ViewRows | undefined): Promise<Calibration | null> {

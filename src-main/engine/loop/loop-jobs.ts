@@ -156,7 +156,7 @@ export interface LoopTrainResult {
   loss: number;
   trainAccuracy: number;
   millis: number;
-  /** Top-1 prediction of every pool row (probability at the fitted temperature). */
+  /** Top-1 prediction of every pool row (probability at the applied temperature: the fitted one when it helped, else 1). */
   predictions: PoolPredictions;
   /** Temperature scaling fitted on out-of-fold logits (light mode with enough labels), else null. */
   calibration: Calibration | null;

@@ -1,6 +1,7 @@
 /**
  * Calibration kernels: softmax with a temperature, the reliability diagram and expected
- * calibration error (ECE), and temperature scaling (Guo et al., ICML 2017).
+ * calibration error (ECE), and temperature scaling (Guo et al., ICML 2017), kept only when it
+ * lowers the out-of-fold log-loss and ECE on folds it was not fitted on (decideTemperature).
  *
  * Invariants:
  * - A logit of -Infinity is a class the model cannot predict (absent from its training
@@ -168,7 +169,7 @@ export function temperedProbabilities(probabilities: ArrayLike<number>, c: numbe
 
 /**
  * The calibrated classifier of a stored head: its final dense layer's kernel and bias divided
- * by the head's temperature, so softmax(x W / T + b / T) = softmax(logits / T) exactly (up to
+ * by the head's applied temperature (1, the head unchanged, when the fitted T did not help), so softmax(x W / T + b / T) = softmax(logits / T) exactly (up to
  * float32 rounding of the divided weights). What export writes, for TF.js and ONNX alike.
  */
 export function calibratedHead(record: { head: HeadWeights; facts: { temperature?: number } }): HeadWeights {
@@ -177,4 +178,78 @@ export function calibratedHead(record: { head: HeadWeights; facts: { temperature
   if (t === 1) return record.head;
   const { dense } = record.head;
   return { ...record.head, dense: { kernel: dense.kernel.map((w) => w / t), bias: dense.bias.map((b) => b / t) } };
+}
+
+/**
+ * Whether a fitted temperature is kept, decided on predictions it was not fitted on.
+ *
+ * The rule, fixed before looking at any data set: T is fitted by log-loss (fitTemperature),
+ * and log-loss and ECE disagree often enough on small label sets (a few confidently wrong
+ * predictions pull T up and leave the right ones underconfident) that lowering one does not
+ * mean lowering the other. So T is kept only when it lowers BOTH the log-loss (a proper
+ * score) and the expected calibration error of the out-of-fold predictions; otherwise T = 1
+ * (the raw softmax) and the figures say why. Judging T on the same predictions it was fitted
+ * on would favour it (its log-loss there is lower by construction), so the figures after T
+ * are cross-fitted: each fold's predictions are tempered with a T fitted on the other folds'
+ * predictions only, and the log-loss and ECE are taken over all folds so tempered. The T
+ * kept is the one fitted on every fold's predictions (`fitted`).
+ */
+export interface TemperatureDecision {
+  /** T minimising the log-loss of all the out-of-fold predictions (the candidate). */
+  fitted: number;
+  /** Whether `fitted` is applied; `temperature` is `fitted` then, 1 otherwise. */
+  applied: boolean;
+  temperature: number;
+  /** ECE and mean log-loss at T = 1, and cross-fitted at T; null without predictions (after: or with one fold only). */
+  eceBefore: number | null;
+  eceAfter: number | null;
+  logLossBefore: number | null;
+  logLossAfter: number | null;
+}
+
+function eceAt(logits: ArrayLike<number>, c: number, labels: ArrayLike<number>, temperature: number): number | null {
+  const top = topConfidence(softmaxRows(logits, c, temperature), c, labels);
+  return reliability(top.confidence, top.correct).ece;
+}
+
+/**
+ * Fit T on out-of-fold logits (`fold[i]`: the fold row i was held out in) and decide whether
+ * to apply it (see TemperatureDecision).
+ */
+export function decideTemperature(logits: ArrayLike<number>, c: number, labels: ArrayLike<number>, fold: ArrayLike<number>): TemperatureDecision {
+  const n = labels.length;
+  if (logits.length !== n * c) throw new Error(`${logits.length} logits for ${n} rows of ${c} classes.`);
+  if (fold.length !== n) throw new Error(`${fold.length} fold indexes for ${n} rows.`);
+  const fitted = fitTemperature(logits, c, labels);
+  if (n === 0) return { fitted, applied: false, temperature: 1, eceBefore: null, eceAfter: null, logLossBefore: null, logLossAfter: null };
+  const eceBefore = eceAt(logits, c, labels, 1);
+  const logLossBefore = temperatureObjective(logits, c, labels, 1).value;
+  const folds = [...new Set(Array.from(fold))];
+  if (folds.length < 2) return { fitted, applied: false, temperature: 1, eceBefore, eceAfter: null, logLossBefore, logLossAfter: null };
+  // Each fold tempered at a T fitted on the others: probabilities for the ECE, log-loss summed.
+  const crossFitted = new Float64Array(n * c);
+  let logLossSum = 0;
+  for (const held of folds) {
+    const inside: number[] = [];
+    const outside: number[] = [];
+    for (let i = 0; i < n; i++) (fold[i] === held ? inside : outside).push(i);
+    const rowsOf = (rows: number[]): { z: Float64Array; y: number[] } => {
+      const z = new Float64Array(rows.length * c);
+      rows.forEach((i, j) => {
+        for (let k = 0; k < c; k++) z[j * c + k] = logits[i * c + k] as number;
+      });
+      return { z, y: rows.map((i) => labels[i] as number) };
+    };
+    const train = rowsOf(outside);
+    const test = rowsOf(inside);
+    const t = fitTemperature(train.z, c, train.y);
+    logLossSum += temperatureObjective(test.z, c, test.y, 1 / t).value * inside.length;
+    const p = softmaxRows(test.z, c, t);
+    inside.forEach((i, j) => crossFitted.set(p.subarray(j * c, (j + 1) * c), i * c));
+  }
+  const top = topConfidence(crossFitted, c, labels);
+  const eceAfter = reliability(top.confidence, top.correct).ece;
+  const logLossAfter = logLossSum / n;
+  const applied = eceAfter !== null && eceBefore !== null && eceAfter < eceBefore && logLossAfter < logLossBefore;
+  return { fitted, applied, temperature: applied ? fitted : 1, eceBefore, eceAfter, logLossBefore, logLossAfter };
 }

@@ -1,8 +1,9 @@
 /**
  * One pass of cross-validation over the labeled images gives both trust measures: the
  * suspect-label ranking (out-of-fold probability of the given label) and the temperature
- * fitted on the same held-out logits, with the expected calibration error of those held-out
- * predictions before and after it.
+ * fitted on the same held-out logits, with the expected calibration error and log-loss of those
+ * held-out predictions before and after it. T is applied only when, cross-fitted over the
+ * folds, it lowers both (calibration.ts decideTemperature); otherwise T = 1.
  *
  * Decision (the paper's method stays exact): the suspect ranking and the query strategies
  * read uncalibrated probabilities. T is applied only where probabilities are shown or
@@ -14,7 +15,7 @@
 import type { HeadInputs } from '../loop/train-on-pool';
 import type { HeadWeights } from '../train/head-weights';
 import type { HeadRecord } from '../train/head-file';
-import { fitTemperature, reliability, softmaxRows, topConfidence } from './calibration';
+import { decideTemperature, softmaxRows, type TemperatureDecision } from './calibration';
 import { outOfFoldLogits } from './out-of-fold';
 import { rankBySelfConfidence, type SuspectRow } from './suspect-labels';
 
@@ -38,10 +39,16 @@ export interface LabelQualityRequest {
 }
 
 export interface Calibration {
+  /** The temperature applied: `fittedTemperature` when it helped (`applied`), else 1. */
   temperature: number;
-  /** ECE of the out-of-fold predictions at T = 1 and at the fitted T; null without any. */
+  /** T minimising the log-loss of the out-of-fold predictions. */
+  fittedTemperature: number;
+  applied: boolean;
+  /** ECE and mean log-loss of the out-of-fold predictions at T = 1 and cross-fitted at T (decideTemperature); null without any. */
   eceBefore: number | null;
   eceAfter: number | null;
+  logLossBefore: number | null;
+  logLossAfter: number | null;
   /** Held-out predictions T was fitted on. */
   heldOut: number;
   folds: number;
@@ -76,17 +83,27 @@ export async function labelQuality(request: LabelQualityRequest): Promise<LabelQ
   const logits = new Float64Array(judgedRows.length * c);
   judgedRows.forEach((i, j) => logits.set(oof.logits.subarray(i * c, (i + 1) * c), j * c));
   const labels = judgedRows.map((i) => request.labels[i] as number);
-  const temperature = fitTemperature(logits, c, labels);
-  const ece = (t: number): number | null => {
-    if (labels.length === 0) return null;
-    const top = topConfidence(softmaxRows(logits, c, t), c, labels);
-    return reliability(top.confidence, top.correct).ece;
-  };
+  const decision = decideTemperature(logits, c, labels, judgedRows.map((i) => oof.fold[i] as number));
   const probabilities = new Float64Array(request.labels.length * c);
   for (const i of judgedRows) probabilities.set(softmaxRows(oof.logits.subarray(i * c, (i + 1) * c), c), i * c);
   return {
     ranked: rankBySelfConfidence(request.imageIds, request.labels, probabilities, c, oof.judged),
-    calibration: { temperature, eceBefore: ece(1), eceAfter: ece(temperature), heldOut: labels.length, folds },
+    calibration: calibrationOf(decision, labels.length, folds),
+  };
+}
+
+/** The calibration record of a temperature decision on `heldOut` out-of-fold predictions from `folds` folds. */
+export function calibrationOf(decision: TemperatureDecision, heldOut: number, folds: number): Calibration {
+  return {
+    temperature: decision.temperature,
+    fittedTemperature: decision.fitted,
+    applied: decision.applied,
+    eceBefore: decision.eceBefore,
+    eceAfter: decision.eceAfter,
+    logLossBefore: decision.logLossBefore,
+    logLossAfter: decision.logLossAfter,
+    heldOut,
+    folds,
   };
 }
 
@@ -98,13 +115,16 @@ export const REFIT_GROWTH = 1.25;
  * REFIT_GROWTH since it was fitted (on `heldOut` labels) and the classes are the same: fitting
  * runs K more trainings of the head, which would multiply each training's time (continuous
  * mode trains after nearly every label), and the temperature moves little with a few more
- * labels. Null when it must be fitted anew.
+ * labels. Null when it must be fitted anew, and for a head fitted before T was kept only when
+ * it helps (its record lacks the decision): its T was applied whatever its effect.
  */
 export function carriedCalibration(previous: HeadRecord | undefined, labels: number, classes: string[]): Calibration | null {
   const fitted = previous?.facts.calibration;
   const temperature = previous?.facts.temperature;
   if (!previous || !fitted || temperature === undefined || previous.head.mode !== 'light') return null;
+  const { fittedTemperature, applied, logLossBefore, logLossAfter } = fitted;
+  if (fittedTemperature === undefined || applied === undefined || logLossBefore === undefined || logLossAfter === undefined) return null;
   if (previous.head.classes.length !== classes.length || previous.head.classes.some((name, i) => name !== classes[i])) return null;
   if (labels >= fitted.heldOut * REFIT_GROWTH || labels < fitted.heldOut) return null;
-  return { temperature, ...fitted };
+  return { temperature, ...fitted, fittedTemperature, applied, logLossBefore, logLossAfter };
 }

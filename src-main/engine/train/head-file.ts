@@ -25,13 +25,27 @@ export interface HeadRecordFacts {
   loss: number;
   trainAccuracy: number;
   /**
-   * Temperature fitted on out-of-fold logits of the training labels (quality/label-quality.ts):
-   * shown and exported probabilities are softmax(logits / T). Absent (= 1) for heads trained
-   * before calibration existed and for deep heads.
+   * Temperature applied (quality/label-quality.ts): shown and exported probabilities are
+   * softmax(logits / T). The T fitted on out-of-fold logits of the training labels when it
+   * lowered their log-loss and ECE (calibration.ts decideTemperature), else 1. Absent (= 1)
+   * for heads trained before calibration existed and for deep heads.
    */
   temperature?: number;
-  /** ECE of the held-out predictions at T = 1 and at T, and how many there were. */
-  calibration?: { eceBefore: number | null; eceAfter: number | null; heldOut: number; folds: number };
+  /**
+   * How many held-out predictions T was fitted on, their ECE and log-loss at T = 1 and
+   * cross-fitted at the fitted T, and whether it was applied. The fitted T, the decision and
+   * the log-losses are absent in heads trained before the decision existed (T was applied).
+   */
+  calibration?: {
+    eceBefore: number | null;
+    eceAfter: number | null;
+    heldOut: number;
+    folds: number;
+    fittedTemperature?: number;
+    applied?: boolean;
+    logLossBefore?: number | null;
+    logLossAfter?: number | null;
+  };
 }
 
 export interface HeadRecord {

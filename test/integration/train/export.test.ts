@@ -14,7 +14,10 @@ import { fineTune } from '../../../src-main/engine/train/fine-tune';
 import type { TrainingMode } from '../../../src-main/engine/train/head-weights';
 import { predictProbabilities } from '../../../src-main/engine/train/predict-probabilities';
 import { readTopBlock } from '../../../src-main/engine/train/top-block';
-import { calibratedHead, temperedProbabilities } from '../../../src-main/engine/quality/calibration';
+import { calibratedHead, decideTemperature, temperedProbabilities } from '../../../src-main/engine/quality/calibration';
+import { calibrationOf } from '../../../src-main/engine/quality/label-quality';
+import { calibrationVersionMetrics } from '../../../src-main/adaptation/calibration-record';
+import { calibrationMetrics } from '../../../src-main/adaptation/transfer';
 
 const run = promisify(execFile);
 const LOADER = join(import.meta.dirname, 'load-export.mjs');
@@ -186,6 +189,48 @@ describe('export: one self-contained TF.js Layers model, loaded in a fresh proce
       const onnx = JSON.parse(stdout) as { probabilities: number[] };
       expect(maxAbsDiff(onnx.probabilities, calibrated)).toBeLessThan(1e-4);
     } else throw new Error(`the tiny model was expected to export to ONNX: ${result.onnx.reason}`);
+  });
+
+  it('light mode with a fitted temperature that did not help: the export is the raw softmax and its card says why', async () => {
+    // Out-of-fold logits where the log-loss-fitted T worsens the ECE (see temperature-decision.test.ts).
+    const oof: number[] = [];
+    const oofLabels: number[] = [];
+    const fold: number[] = [];
+    for (const { p, right } of [{ p: 0.99, right: 50 }, { p: 0.6, right: 30 }]) {
+      for (let j = 0; j < 50; j++) {
+        oof.push(Math.log(p / (1 - p)), 0);
+        oofLabels.push(j < right ? 0 : 1);
+        fold.push(j % 5);
+      }
+    }
+    const calibration = calibrationOf(decideTemperature(Float64Array.from(oof), 2, oofLabels, fold), oofLabels.length, 5);
+    expect(calibration.applied).toBe(false);
+    expect(calibration.fittedTemperature).not.toBeCloseTo(1, 2);
+    // The version's metrics as the loop records them, and the card rows as the export builds them.
+    const metrics = calibrationVersionMetrics(calibration);
+    const count = labels.length;
+    const features = cachedFeatures(source.model, source.descriptor, inputs, count);
+    const trained = await fineTune({ features: features.b, rowShape: [features.b.length / count], labels }, { mode: 'light', classes, seed: 3 });
+    const raw = predictProbabilities(trained.head, features.b);
+    const dir = join(work, 'tiny-not-calibrated');
+    await exportClassifier({
+      source: source.model,
+      descriptor: source.descriptor,
+      head: calibratedHead({ head: trained.head, facts: { temperature: calibration.temperature } }),
+      outDir: dir,
+      labelCounts: [6, 6],
+      backend: backendLabel,
+      metrics: calibrationMetrics(metrics, null),
+      training: metrics,
+    });
+    const fresh = await predictInFreshProcess(dir, inputs, count);
+    expect(maxAbsDiff(fresh.probabilities, raw)).toBeLessThan(1e-4);
+    const card = readFileSync(join(dir, 'MODEL_CARD.md'), 'utf8');
+    const t = calibration.fittedTemperature.toFixed(2);
+    expect(card).toContain(`| temperature scaling | Temperature scaling not applied (T = 1, the raw softmax): the fitted T = ${t} did not improve the calibration of 100 out-of-fold predictions`);
+    expect(card).toContain('| temperature T (not applied: the final layer gives softmax(logits)) | 1 |');
+    expect(card).not.toContain('folded into the final layer');
+    expect(card).toContain('- temperature applied: no');
   });
 
   it('light mode on a spatial layer B adds the global average pooling the feature cache applies', async () => {

@@ -1,0 +1,23 @@
+/**
+ * The temperature-scaling decision in words, for the dashboard's calibration card and the
+ * exported model card alike (one wording for both).
+ */
+import type { HeldOutCalibration } from './requests/evaluation';
+
+/** The rule, fixed a priori (src-main/engine/quality/calibration.ts decideTemperature). */
+export const TEMPERATURE_RULE =
+  'T is fitted by log-loss on the out-of-fold predictions of the training labels and kept only when, on folds it was not fitted on, it lowers both their log-loss and their ECE';
+
+const figure = (v: number | null): string => (v === null ? 'unknown' : v.toFixed(3));
+
+/** Which temperature the probabilities use and why; `temperature`: the one applied. */
+export function temperatureDecisionText(heldOut: HeldOutCalibration, temperature: number): string {
+  const on = `${heldOut.count} out-of-fold predictions of the training labels, ${heldOut.folds} folds`;
+  const ece = `ECE ${figure(heldOut.eceBefore)} → ${figure(heldOut.eceAfter)}`;
+  if (heldOut.applied === null || heldOut.fitted === null) {
+    return `Temperature T = ${temperature.toFixed(2)}, fitted on ${on}, ${ece}; applied whatever its effect, as before T was kept only when it helps (the next training decides by that rule).`;
+  }
+  const scores = `${ece}, log-loss ${figure(heldOut.logLossBefore)} → ${figure(heldOut.logLossAfter)}; each fold tempered at a T fitted on the other folds`;
+  if (heldOut.applied) return `Temperature scaling applied, T = ${heldOut.fitted.toFixed(2)}: fitted by log-loss on ${on}, it lowered both their log-loss and their ECE (${scores}).`;
+  return `Temperature scaling not applied (T = 1, the raw softmax): the fitted T = ${heldOut.fitted.toFixed(2)} did not improve the calibration of ${on} (${scores}); T is kept only when it lowers both the log-loss and the ECE.`;
+}
