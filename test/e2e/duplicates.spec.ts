@@ -134,6 +134,9 @@ test('Duplicates view and more like this: group, label a group and undo, thresho
   // fix: test/integration/adaptation/duplicates.test.ts). 28 images, 5 labeled (a group of 3 ants,
   // 2 bee copies): of the 23 that are not training labels, the set may take half (11).
   await page.keyboard.press('Alt+6');
+  // The dashboard's data for now (its suggested size follows it: typing before it came, the new
+  // suggestion landed in the middle of the typing and the field read "11100").
+  await expect(page.getByTestId('sample-limit')).toContainText('Up to 11 images now');
   await page.locator('#sample-size').fill('100');
   await expect(page.getByTestId('sample-limit')).toContainText('At most 11 images can be added now, not 100');
   await page.getByRole('button', { name: 'Use 11' }).click();
