@@ -41,7 +41,9 @@ async function labelSelection(classId: number | null): Promise<void> {
   }
   const n = (await labelGallerySelection(classId)).imageIds.length;
   const name = classId === null ? null : (classes.byId.get(classId)?.name ?? 'class');
-  toasts.info(name ? `Labeled ${n} image${n === 1 ? '' : 's'} as “${name}”.` : `Cleared the label of ${n} image${n === 1 ? '' : 's'}.`);
+  // A key on a large selection (Ctrl+A) replaces many labels at once: say how to take it back.
+  const back = n > 1 ? ' Ctrl+Z undoes it.' : '';
+  toasts.info(name ? `Labeled ${n} image${n === 1 ? '' : 's'} as “${name}”.${back}` : `Cleared the label of ${n} image${n === 1 ? '' : 's'}.${back}`);
 }
 
 /** The gallery's `.`: mark the selection unsure; in the Unsure filter (all of it is), take the mark away. */

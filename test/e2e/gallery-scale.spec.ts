@@ -72,7 +72,7 @@ test('virtual gallery: rendered rows only, sort, keyboard moves, Ctrl+A over eve
   await expect(page.getByTestId('selection-count')).toHaveText(`${COUNT - 1} selected`);
   await expect(page.getByRole('button', { name: `Label ${COUNT - 1} selected as Cell` })).toBeVisible();
   await page.keyboard.press('1');
-  await expect(page.getByText(`Labeled ${COUNT - 1} images as “Cell”.`)).toBeVisible();
+  await expect(page.getByText(`Labeled ${COUNT - 1} images as “Cell”. Ctrl+Z undoes it.`)).toBeVisible();
   await expect(counts).toContainText(`${COUNT - 1} labeled`);
   await page.getByRole('button', { name: /^Unlabeled/ }).click();
   await expect(galleryCount).toHaveText('1 image');
