@@ -50,11 +50,12 @@ export function plateauHint(curve: readonly CurvePoint[]): { flat: boolean; mess
   const middle = recent[1]!;
   const latestDrop = middle.accuracy - last.accuracy >= 0.01 ? ` (the latest round lowered it by ${((middle.accuracy - last.accuracy) * 100).toFixed(1)})` : '';
   const rising = { flat: false, message: `Still improving: the last ${addedLabels} labels raised accuracy by ${points} points${latestDrop}.` };
+  const finer = `About ${evaluationImagesFor(last.accuracy)} labeled evaluation images would measure it to ±${Math.round(PLATEAU_RESOLUTION * 100)}.`;
   if (gain >= 0.01) {
     if (last.accuracy > first.high) return rising;
     return {
       flat: false,
-      message: `Accuracy rose by ${points} points over the last ${addedLabels} labels${latestDrop}, within what ${last.evaluated} evaluation images can tell (${resolution}): too little to say whether it is still improving.${halfWidth > PLATEAU_RESOLUTION ? ` About ${evaluationImagesFor(last.accuracy)} labeled evaluation images would measure it to ±${Math.round(PLATEAU_RESOLUTION * 100)}.` : ''}`,
+      message: `Accuracy rose by ${points} points over the last ${addedLabels} labels${latestDrop}, within what ${last.evaluated} evaluation images can tell (${resolution}): too little to say whether it is still improving.${halfWidth > PLATEAU_RESOLUTION ? ` ${finer}` : ''}`,
     };
   }
   if (gain <= -0.01) {
@@ -74,7 +75,7 @@ export function plateauHint(curve: readonly CurvePoint[]): { flat: boolean; mess
   if (halfWidth > PLATEAU_RESOLUTION) {
     return {
       flat: false,
-      message: `The last ${addedLabels} labels changed accuracy by under a point, but ${last.evaluated} evaluation images measure it only to about ${resolution}: too coarse to tell whether the curve has flattened. About ${evaluationImagesFor(last.accuracy)} labeled evaluation images would measure it to ±${Math.round(PLATEAU_RESOLUTION * 100)}.`,
+      message: `The last ${addedLabels} labels changed accuracy by under a point, but ${last.evaluated} evaluation images measure it only to about ${resolution}: too coarse to tell whether the curve has flattened. ${finer}`,
     };
   }
   return {

@@ -131,7 +131,7 @@ export class Workspace {
     const demoDir = findDemoDir(this.options.places?.resourcesDir);
     if (!demoDir) throw new AppError('NOT_FOUND', 'The demo images are not installed with this copy of ADMA Studio.');
     const check = checkPath(expandPath(folder)); // a relative path is refused with its own message
-    if (check.exists && (!check.isDirectory || fs.readdirSync(check.path).length > 0)) {
+    if (check.exists && !check.empty) {
       throw new AppError('CONFLICT', `${check.path} is not empty: choose a new or empty folder for the demo project.`);
     }
     fs.mkdirSync(check.path, { recursive: true });

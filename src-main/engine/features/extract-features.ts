@@ -254,15 +254,13 @@ export async function extractViewFeatures(
     if (options.signal?.aborted) break;
     for (const { item, error } of batch.failures) failures.push({ hash: item.hash, path: item.path, error });
     const n = batch.items.length;
-    if (n === 0) {
-      options.onProgress?.(computed + failures.length, todo.length);
-      continue;
+    if (n > 0) {
+      const turned = otherViewsOfBatch(batch.pixels, n, height, width, channels);
+      const rows = n * views.length;
+      const out = await forward(loaded, turned.pixels, rows, false, false, options.runner);
+      store.putViews(batch.items.flatMap((item, i) => views.map((view, k) => ({ hash: item.hash, view, b: rowOf(out.b, rows, i * views.length + k) }))));
+      computed += n;
     }
-    const turned = otherViewsOfBatch(batch.pixels, n, height, width, channels);
-    const rows = n * views.length;
-    const out = await forward(loaded, turned.pixels, rows, false, false, options.runner);
-    store.putViews(batch.items.flatMap((item, i) => views.map((view, k) => ({ hash: item.hash, view, b: rowOf(out.b, rows, i * views.length + k) }))));
-    computed += n;
     options.onProgress?.(computed + failures.length, todo.length);
   }
   return { views, computed, failures, cancelled: options.signal?.aborted === true && computed + failures.length < todo.length };

@@ -46,6 +46,12 @@ describe('paths typed in the UI', () => {
     const workspace = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {} });
     await expect(workspace.open('resources', true)).rejects.toThrow(/not a full path/);
     await expect(workspace.createDemo('demo-here')).rejects.toThrow(/not a full path/);
+    // The demo goes only into a new or empty folder (PathCheck.empty, as the start screen says).
+    const full = tempDir();
+    fs.writeFileSync(path.join(full, 'notes.txt'), 'mine');
+    await expect(workspace.createDemo(full)).rejects.toThrow(/is not empty/);
+    await expect(workspace.createDemo(path.join(full, 'notes.txt'))).rejects.toThrow(/is not empty/);
+    expect(fs.readdirSync(full)).toEqual(['notes.txt']);
     expect(workspace.current).toBeNull();
   });
 });
