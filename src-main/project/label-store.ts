@@ -184,21 +184,21 @@ export class LabelStore {
    */
   deleteClass(classId: number): LabelAction {
     return this.db.transaction((): LabelAction => {
-      const { name } = this.classes.get(classId);
+      // An unknown class throws in removeClass: the transaction then keeps no action either.
       const now = new Date().toISOString();
-      const actionId = this.beginAction(now);
-      return { ...this.removeClass(classId, actionId, 'class-deleted', now), classDeletion: { classId, name, restored: false, notes: [] } };
+      return this.removeClass(classId, this.beginAction(now), 'class-deleted', now);
     }).immediate();
   }
 
   /** The delete and its redo: record the class's place, unlabel its images (history rows of `kind`), soft-delete it. */
   private removeClass(classId: number, actionId: number, kind: HistoryKind, now: string): LabelAction {
+    const { name } = this.classes.get(classId);
     const record: DeletionRecord = { classId, index: this.classes.indexOf(classId) };
     this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(deletionKey(actionId), JSON.stringify(record));
     const images = this.db.prepare('SELECT image_id FROM labels WHERE class_id = ? ORDER BY image_id').pluck().all(classId) as number[];
     this.writeAll(new Map(images.map((id) => [id, UNLABELED])), actionId, kind, now);
     this.classes.markDeleted(classId, now);
-    return { actionId, imageIds: images, classIds: images.map(() => null), unsure: images.map(() => false) };
+    return { actionId, imageIds: images, classIds: images.map(() => null), unsure: images.map(() => false), classDeletion: { classId, name, restored: false, notes: [] } };
   }
 
   /** The class an action deleted, or null for a label action. */
@@ -212,10 +212,7 @@ export class LabelStore {
     const deletion = this.deletionOf(actionId);
     if (!deletion) return this.replay(actionId, direction, now);
     const { classId } = deletion;
-    if (direction === 'redo') {
-      const { name } = this.classes.get(classId);
-      return { ...this.removeClass(classId, actionId, 'redo', now), classDeletion: { classId, name, restored: false, notes: [] } };
-    }
+    if (direction === 'redo') return this.removeClass(classId, actionId, 'redo', now);
     const { name, notes } = this.classes.restore(classId, deletion.index);
     return { ...this.replay(actionId, 'undo', now), classDeletion: { classId, name, restored: true, notes } };
   }

@@ -28,6 +28,19 @@ const names = (project: Project): string[] => project.classes.list().map((c) => 
 const evaluationIds = (project: Project): number[] => project.db.prepare('SELECT image_id FROM evaluation_images ORDER BY image_id').pluck().all() as number[];
 
 describe('deleting a class, undo and redo', () => {
+  it('an unknown or already deleted class is refused and leaves no action behind', async () => {
+    const { project, ids, ant, bee } = await setup();
+    const labeled = project.setLabels([ids[0]!], ant.id);
+    project.deleteClass(bee.id);
+    project.labels.undo();
+    project.labels.redo();
+    // bee is deleted now: deleting it again, or a class that never was, changes nothing.
+    expect(() => project.deleteClass(bee.id)).toThrow(/does not exist/);
+    expect(() => project.deleteClass(9999)).toThrow(/does not exist/);
+    expect(project.labels.undo()?.classDeletion?.restored).toBe(true);
+    expect(project.labels.undo()?.actionId).toBe(labeled.actionId);
+  });
+
   it('undo right after the delete brings the class back with every label it had, training and evaluation; redo deletes it again', async () => {
     const { project, ids, ant, bee, wasp } = await setup();
     // An older, unrelated label: the undo of the delete must not touch it.
