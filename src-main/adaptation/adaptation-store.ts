@@ -294,7 +294,6 @@ export class AdaptationStore {
     };
   }
 
-  /** Every image any round has queried. */
   /** Of `imageIds`, those labeled or marked unsure now. */
   decidedAmong(imageIds: readonly number[]): Set<number> {
     if (imageIds.length === 0) return new Set();
@@ -310,6 +309,7 @@ export class AdaptationStore {
     );
   }
 
+  /** Every image any round has queried. */
   queriedIds(): Set<number> {
     return new Set((this.db.prepare('SELECT DISTINCT image_id FROM round_items').all() as { image_id: number }[]).map((r) => r.image_id));
   }

@@ -229,7 +229,6 @@ export function classKeyRefusal(key: string): string {
   return `“${key}” cannot be a class key: it is the key for “${job}”. ${rule}`;
 }
 
-/** The command a key press means in `context`, or null when it means nothing there. */
 /**
  * The keyboard help's sections (`?`): the bindings of every context first, then those of each
  * view with keys of its own. Every binding is in at least one section.
@@ -247,6 +246,7 @@ export function helpSections(): { title: string; context: KeyContext | null; bin
   ];
 }
 
+/** The command a key press means in `context`, or null when it means nothing there. */
 export function resolveKey(input: KeyInput, context: KeyContext, hotkeys: ReadonlyMap<string, number>): Command | null {
   if (plain(input) && (context === 'label' || context === 'gallery' || context === 'suspects')) {
     const key = input.key.toLowerCase();
