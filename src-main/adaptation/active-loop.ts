@@ -207,6 +207,16 @@ export class ActiveLoop {
   }
 
   /**
+   * The features are ready (after open, a rescan or a model choice): a batch labeled to its end
+   * and not trained on yet (the project was closed, or the host stopped, between its last label
+   * and the training) trains now and the next round opens, as it would have right after that
+   * label. Batch mode only: continuous mode trains on the next change.
+   */
+  resume(): void {
+    if (!this.ctx.store.settings().continuous) this.onLabelsChanged();
+  }
+
+  /**
    * Images came back to the loop's pool (the evaluation set returned its unlabeled ones): a
    * finished batch whose successor found nothing to ask gets its next round now, as it would
    * have after its training; one not trained yet trains first. An open batch, no round yet, or a

@@ -49,9 +49,10 @@ export class Adaptation {
     this.ctx = ctx;
     ctx.engineStatus = () => this.status();
     this.pool = new PoolSession(ctx);
-    this.features = new FeatureExtraction(ctx, () => {
+    this.features = new FeatureExtraction(ctx, async () => {
       this.pool.invalidate();
-      return this.pool.prepare();
+      await this.pool.prepare();
+      this.loop.resume();
     });
     this.model = new ModelSession(ctx, () => this.pool.invalidate());
     this.evaluation = new Evaluation(ctx, this.pool);

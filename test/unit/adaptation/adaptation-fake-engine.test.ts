@@ -185,6 +185,53 @@ describe('adaptation with a fake engine', () => {
     expect(changes.filter((c) => c === 'round')).toHaveLength(2);
   });
 
+  it('a batch labeled to its end but closed before its training trains on reopen, once the features are ready, and the next round opens', async () => {
+    const { root, project, adaptation, ant, bee } = await setup();
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    const first = await adaptation.loop.nextRound();
+    // The last label lands and the project closes before the scheduler runs (no onLabelsChanged).
+    first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+    await adaptation.close();
+    await project.close();
+    open.splice(0);
+
+    const reopened = Project.open(root, false);
+    await reopened.rescan();
+    const engine = new FakeEngine();
+    const again = new Adaptation({ project: reopened, engine: () => engine, events: new EventHub(), places: {}, log: () => {} });
+    open.push({ project: reopened, adaptation: again });
+    expect(again.loop.currentRound()).toMatchObject({ id: first.id, labeled: 4 });
+    again.features.start();
+    const next = await until<RoundInfo>(() => {
+      const round = again.loop.currentRound();
+      return round && round.id !== first.id ? round : null;
+    });
+    expect(engine.count('loopTrain')).toBe(1);
+    expect(next).toMatchObject({ index: 1, modelVersion: 1, labeled: 0 });
+  });
+
+  it('reopening with the batch still open trains nothing: only a finished batch resumes', async () => {
+    const { root, project, adaptation, ant } = await setup();
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    const first = await adaptation.loop.nextRound();
+    project.setLabels([first.items[0]!.imageId], ant.id);
+    await adaptation.close();
+    await project.close();
+    open.splice(0);
+
+    const reopened = Project.open(root, false);
+    await reopened.rescan();
+    const engine = new FakeEngine();
+    const again = new Adaptation({ project: reopened, engine: () => engine, events: new EventHub(), places: {}, log: () => {} });
+    open.push({ project: reopened, adaptation: again });
+    again.features.start();
+    await again.features.done;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(again.loop.isTraining).toBe(false);
+    expect(engine.count('loopTrain')).toBe(0);
+    expect(again.loop.currentRound()).toMatchObject({ id: first.id, labeled: 1 });
+  });
+
   it('the dashboard curve has one point per training-label count, from the latest version at that count', async () => {
     const { project, adaptation, ant, bee } = await setup();
     await adaptation.duplicates.sampleEvaluation(2);
