@@ -23,6 +23,9 @@ export const KEEP_LATEST_VERSIONS = 3;
 
 type RankedItem = Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>;
 
+const sameImages = (a: readonly { imageId: number }[], b: readonly { imageId: number }[]): boolean =>
+  a.length === b.length && a.every((item, k) => item.imageId === b[k]?.imageId);
+
 export class ActiveLoop {
   readonly scheduler: TrainingScheduler;
   /**
@@ -164,6 +167,15 @@ export class ActiveLoop {
       }
     } else {
       if (items.length === 0) throw new AppError('CONFLICT', this.nothingToQuery());
+      // Nothing decided in the open batch and nothing else changed (labels, model, settings):
+      // the query is deterministic and would ask for the same images again as a new round.
+      const latest = ctx.store.latestRound();
+      if (latest !== null && !latest.items.some(isDecided) && sameImages(latest.items, items)) {
+        throw new AppError(
+          'CONFLICT',
+          'The next round would ask for the same images: nothing in this batch is labeled yet, and the labels, the model and the settings are as they were when it was asked for. Label some of its images or mark them unsure (.), change a setting, or train, then ask again.',
+        );
+      }
       ctx.store.saveRound(
         {
           index: t,

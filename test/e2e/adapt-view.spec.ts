@@ -124,8 +124,16 @@ test('Adapt: refused numbers keep the value in force, unsure reads Unsure, the b
   await expect(page.getByTestId('queue-row').nth(1).locator('td').last()).toHaveText('Unlabeled');
   await page.screenshot({ path: path.join(SHOTS, 'adapt-unsure.png') });
 
-  // Rounds enough to fill the history: three more batches.
+  // Rounds enough to fill the history: three more batches, each after one image of the open
+  // batch is marked unsure (a batch with nothing decided would come back unchanged: refused).
   for (let round = 1; round <= 3; round++) {
+    if (round > 1) {
+      await page.getByTestId('queue-row').first().getByRole('button').first().click();
+      await expect(page.getByTestId('current-label')).toHaveText('Unlabeled');
+      await page.keyboard.press('.');
+      await page.keyboard.press('Alt+5');
+      await expect(page.getByTestId('round-labeled')).toHaveText('1 / 10 labeled');
+    }
     await page.getByRole('button', { name: 'Next round' }).click();
     await expect(page.getByTestId('round-facts')).toContainText(`Round ${round}`);
   }

@@ -141,6 +141,9 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     for (const p of fewer.curve) expect(p.evaluated).toBe(8);
     for (const item of evaluation.items.slice(0, 4)) await call('labels:set', { imageIds: [item.id], classId: truth(item.relPath) });
     expect((await call('dashboard:get')).curve).toEqual(after.curve);
+    // One image of the open batch decided, so the next round is a new batch (an unchanged one is refused).
+    const open = (await call('loop:currentRound'))!;
+    await call('labels:set', { imageIds: [open.items[0]!.imageId], classId: truth(open.items[0]!.relPath) });
     const next = await call('loop:nextRound');
     expect(next.items.some((i) => evalIds.has(i.imageId))).toBe(false);
   });

@@ -126,10 +126,13 @@ describe('adaptation with a fake engine', () => {
 
   it('loads the pool once, and again only after the image set, the mode or the model changed', async () => {
     const { root, project, engine, adaptation } = await setup();
+    // A batch with nothing decided would come back unchanged (refused): decide one first.
+    const labelOneOfTheBatch = () => project.setLabels([adaptation.loop.currentRound()!.items.at(-1)!.imageId], project.classes.list()[0]!.id);
     expect(adaptation.status().features.state).toBe('complete');
     expect(engine.count('loopPrepare')).toBe(1); // after extraction
     adaptation.loop.updateSettings({ batchSize: 3 });
     await adaptation.loop.nextRound();
+    engine.reorderPool((ids) => [...ids].reverse()); // as a new model would rank (an unchanged batch is refused)
     await adaptation.loop.nextRound();
     expect(engine.count('loopPrepare')).toBe(1);
 
@@ -145,6 +148,7 @@ describe('adaptation with a fake engine', () => {
     expect(added.added).toBe(1);
     adaptation.onScanned(added);
     await adaptation.features.done;
+    labelOneOfTheBatch();
     await adaptation.loop.nextRound();
     expect(engine.count('loopPrepare')).toBe(2); // rebuilt once the new image's features are extracted
     const lastPrepare = engine.calls.filter((c) => c.kind === 'loopPrepare').at(-1)!.args as { items: unknown };
@@ -153,6 +157,7 @@ describe('adaptation with a fake engine', () => {
 
     adaptation.loop.updateSettings({ mode: 'deep' });
     await adaptation.features.done;
+    labelOneOfTheBatch();
     await adaptation.loop.nextRound();
     expect(engine.count('loopPrepare')).toBe(3); // rebuilt with the deep features
   });
@@ -208,6 +213,23 @@ describe('adaptation with a fake engine', () => {
     });
     expect(engine.count('loopTrain')).toBe(1);
     expect(next).toMatchObject({ index: 1, modelVersion: 1, labeled: 0 });
+  });
+
+  it('refuses a next round that would ask for the open batch again (nothing decided, nothing changed); any change lets it through', async () => {
+    const { project, engine, adaptation, ant } = await setup();
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    const first = await adaptation.loop.nextRound();
+    await expect(adaptation.loop.nextRound()).rejects.toThrow(/would ask for the same images.*Label some of its images or mark them unsure/);
+    expect(adaptation.loop.currentRound()?.id).toBe(first.id);
+    expect(adaptation.store.roundCount()).toBe(1);
+    // A new model ranks differently: the same request opens a round.
+    engine.reorderPool((ids) => [...ids].reverse());
+    const second = await adaptation.loop.nextRound();
+    expect(second.id).not.toBe(first.id);
+    // One image of it decided: the next round leaves that one out, so it is a new batch.
+    project.setLabels([second.items[0]!.imageId], ant.id);
+    const third = await adaptation.loop.nextRound();
+    expect(third.items.map((i) => i.imageId)).not.toContain(second.items[0]!.imageId);
   });
 
   it('reopening with the batch still open trains nothing: only a finished batch resumes', async () => {
@@ -300,6 +322,7 @@ describe('adaptation with a fake engine', () => {
     const outside = adaptation.ctx.project.images.list({ kind: 'all' }, 0, 100_000).items.filter((i) => !queued.has(i.id)).slice(0, 8);
     outside.forEach((image, k) => project.setLabels([image.id], k % 2 ? ant.id : bee.id));
     await adaptation.loop.train();
+    engine.reorderPool((ids) => [...ids].reverse()); // the trained model ranks anew
     expect(adaptation.loop.nextQuery()).toEqual({ t: 1, lambda: 0.5, held: null });
     const second = await adaptation.loop.nextRound();
     const rounds = engine.calls.filter((c) => c.kind === 'loopSelect').map((c) => (c.args as { round: number }).round);
