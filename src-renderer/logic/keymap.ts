@@ -213,6 +213,17 @@ export const bindings: readonly Binding[] = [
   },
 ];
 
+/**
+ * Keys of the Classes view's rows (handled by the row with focus, not by the keyboard map):
+ * Alt+↑ / Alt+↓ move the class up or down the list, which is the class bar's order too.
+ */
+export const classRowKeys = {
+  keys: ['Alt+↑', 'Alt+↓'],
+  description: 'In Classes (the row with focus): move the class up or down the list, and the class bar with it',
+  /** The move a key press means on a class row: −1 up, +1 down, or null. */
+  move: (i: KeyInput): -1 | 1 | null => (i.altKey && !primary(i) && !i.shiftKey ? (i.key === 'ArrowUp' ? -1 : i.key === 'ArrowDown' ? 1 : null) : null),
+} as const;
+
 /** Keys that may be class hotkeys: 0–9 and a–z. */
 export const isClassKey = (key: string): boolean => /^[0-9a-z]$/.test(key);
 

@@ -141,6 +141,8 @@ test('label 20 images by keyboard, undo one, reload: every label is still there'
   // Undo and the view keys work everywhere and are listed there; the suspect-label keys have their own list.
   await expect(help.getByRole('heading', { name: 'Everywhere' }).locator('xpath=following-sibling::dl[1]')).toContainText('Ctrl+Z');
   await expect(help.getByRole('heading', { name: 'Suspect labels' })).toBeVisible();
+  // The Classes view's own keys (reorder) are listed with the classes.
+  await expect(help.getByRole('heading', { name: 'Classes' }).locator('xpath=following-sibling::dl[2]')).toContainText(/^Alt\+↑\s*or\s*Alt\+↓\s*In Classes/);
   await shot(page, 'help.png');
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog', { name: 'Keyboard' })).toBeHidden();

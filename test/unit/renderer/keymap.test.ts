@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindings, classKeyRefusal, helpSections, isTypingTarget, resolveKey, type KeyInput } from '../../../src-renderer/logic/keymap';
+import { bindings, classKeyRefusal, classRowKeys, helpSections, isTypingTarget, resolveKey, type KeyInput } from '../../../src-renderer/logic/keymap';
 
 const key = (k: string, extra: Partial<KeyInput> = {}): KeyInput => ({
   key: k,
@@ -119,6 +119,18 @@ describe('the keyboard help', () => {
       expect(everywhere.bindings.some((b) => keys.every((k) => b.keys.some((key) => key.includes(k)))), keys.join()).toBe(true);
     }
     expect(sections.find((section) => section.title === 'Suspect labels')?.bindings.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the class rows\' keys', () => {
+  const key = (k: string, mods: Partial<KeyInput> = {}): KeyInput => ({ key: k, code: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods });
+  it('Alt+↑ moves up and Alt+↓ down; plain, Ctrl or Shift arrows do not move a class', () => {
+    expect(classRowKeys.move(key('ArrowUp', { altKey: true }))).toBe(-1);
+    expect(classRowKeys.move(key('ArrowDown', { altKey: true }))).toBe(1);
+    expect(classRowKeys.move(key('ArrowDown'))).toBeNull();
+    expect(classRowKeys.move(key('ArrowUp', { altKey: true, ctrlKey: true }))).toBeNull();
+    expect(classRowKeys.move(key('ArrowUp', { altKey: true, shiftKey: true }))).toBeNull();
+    expect(classRowKeys.move(key('ArrowLeft', { altKey: true }))).toBeNull();
   });
 });
 
