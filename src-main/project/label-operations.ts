@@ -7,7 +7,7 @@
  * half-applied action.
  */
 import { AppError } from '../../src-shared/app-error';
-import type { LabelAction } from '../../src-shared/contract';
+import type { GallerySelection, LabelAction, LabelReplacement } from '../../src-shared/contract';
 import type { ImageFilter } from '../../src-shared/requests/images';
 import type { ClassStore } from './class-store';
 import type { ImageIndex } from './image-index';
@@ -40,6 +40,16 @@ function assertClassExists(stores: LabelStores, classId: number | null): void {
 function matching(stores: LabelStores, filter: ImageFilter, exceptIds: readonly number[]): number[] {
   const except = new Set(exceptIds);
   return stores.images.idsMatching(filter).filter((id) => !except.has(id));
+}
+
+/** The ids a gallery selection names: listed, or resolved from its filter (Ctrl+A). */
+function selectionIds(stores: LabelStores, selection: GallerySelection): readonly number[] {
+  return selection.kind === 'ids' ? selection.imageIds : matching(stores, selection.filter, selection.exceptIds);
+}
+
+/** What labeling a selection as `classId` (null: clearing it) would replace; reads only. */
+export function labelReplacement(stores: LabelStores, selection: GallerySelection, classId: number | null): LabelReplacement {
+  return stores.labels.replacement(selectionIds(stores, selection), classId);
 }
 
 /** Apply one label operation (one transaction of the label store); null: nothing to undo or redo. */

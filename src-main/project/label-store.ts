@@ -35,7 +35,7 @@
  */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
-import type { HistoryEntry, LabelAction } from '../../src-shared/contract';
+import type { HistoryEntry, LabelAction, LabelReplacement } from '../../src-shared/contract';
 import type { ClassStore } from './class-store';
 
 type HistoryKind = HistoryEntry['kind'];
@@ -141,6 +141,29 @@ export class LabelStore {
   /** Mark images unsure (or take the mark away: they become unlabeled); one undoable action. */
   setUnsure(imageIds: readonly number[], unsure: boolean, validImages: Set<number>): LabelAction {
     return this.setMany(imageIds.map((imageId) => ({ imageId, classId: null, unsure })), validImages);
+  }
+
+  /**
+   * What giving `imageIds` the class `classId` (null: clearing them) would replace: the labels of
+   * another class among the present images, per class, and how many of those are evaluation
+   * images'. One query over the list (a Ctrl+A selection names 100,000).
+   */
+  replacement(imageIds: readonly number[], classId: number | null): LabelReplacement {
+    const list = JSON.stringify(imageIds);
+    const present = this.db.prepare('SELECT COUNT(*) FROM images WHERE present = 1 AND id IN (SELECT value FROM json_each(?))').pluck().get(list) as number;
+    const rows = this.db
+      .prepare(
+        `SELECT l.class_id AS classId, COUNT(*) AS count, COUNT(e.image_id) AS evaluation
+         FROM labels l CROSS JOIN images i ON i.id = l.image_id LEFT JOIN evaluation_images e ON e.image_id = l.image_id
+         WHERE i.present = 1 AND l.image_id IN (SELECT value FROM json_each(?)) AND l.class_id IS NOT ?
+         GROUP BY l.class_id ORDER BY count DESC, l.class_id`,
+      )
+      .all(list, classId) as { classId: number; count: number; evaluation: number }[];
+    return {
+      images: present,
+      replaced: rows.map(({ classId: id, count }) => ({ classId: id, count })),
+      evaluation: rows.reduce((n, row) => n + row.evaluation, 0),
+    };
   }
 
   /** Ids of the present images marked unsure. */

@@ -7,7 +7,8 @@ import { isTypingTarget, resolveKey } from '../logic/keymap';
 import { classes } from '../stores/classes.svelte';
 import { gallery } from '../stores/gallery.svelte';
 import { labeling } from '../stores/labeling.svelte';
-import { labelGallerySelection, markGallerySelectionUnsure, redo, relabelSuspect, undo } from './label-commands';
+import { gallerySelectionReplacement, labelGallerySelection, markGallerySelectionUnsure, redo, relabelSuspect, undo } from './label-commands';
+import { RELABEL_CONFIRM_AT, relabelQuestion } from '../logic/relabel-question';
 import { suspects } from '../stores/suspects.svelte';
 import { openInLabeling, showView } from './navigation';
 import { project } from '../stores/project.svelte';
@@ -34,16 +35,34 @@ const NOT_SAVED = 'The label was not saved, back on its image';
 
 const fail = (what: string) => (error: unknown) => toasts.error(error, what);
 
-async function labelSelection(classId: number | null): Promise<void> {
+/**
+ * Label the gallery's selection (null: clear its labels). A write that would replace many labels
+ * (RELABEL_CONFIRM_AT) asks first; `confirmed` is the expert's yes.
+ */
+async function labelSelection(classId: number | null, confirmed = false): Promise<void> {
   if (gallery.selectedCount === 0) {
     toasts.info('Select images first (click, Shift+click, Ctrl+A).');
     return;
+  }
+  if (!confirmed && gallery.selectedCount >= RELABEL_CONFIRM_AT) {
+    const target = classId === null ? null : (classes.byId.get(classId)?.name ?? 'class');
+    const question = relabelQuestion(await gallerySelectionReplacement(classId), target, (id) => classes.byId.get(id)?.name);
+    if (question) {
+      gallery.askRelabel(classId, question);
+      return;
+    }
   }
   const n = (await labelGallerySelection(classId)).imageIds.length;
   const name = classId === null ? null : (classes.byId.get(classId)?.name ?? 'class');
   // A key on a large selection (Ctrl+A) replaces many labels at once: say how to take it back.
   const back = n > 1 ? ' Ctrl+Z undoes it.' : '';
   toasts.info(name ? `Labeled ${n} image${n === 1 ? '' : 's'} as “${name}”.${back}` : `Cleared the label of ${n} image${n === 1 ? '' : 's'}.${back}`);
+}
+
+/** The expert's answer to the relabel question: write the waiting label change, or drop it. */
+export function answerRelabel(yes: boolean): void {
+  const pending = gallery.takeRelabel();
+  if (pending && yes) labelSelection(pending.classId, true).catch(fail(pending.classId === null ? 'The labels were not cleared' : 'The labels were not saved'));
 }
 
 /** The gallery's `.`: mark the selection unsure; in the Unsure filter (all of it is), take the mark away. */

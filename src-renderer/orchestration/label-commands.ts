@@ -6,7 +6,7 @@
  * label view's labels still being committed, so the server sees every change in the order given
  * (undo undoes the last label given, not an earlier one).
  */
-import type { ImageFilter, LabelAction } from '../../src-shared/contract';
+import type { GallerySelection, ImageFilter, LabelAction, LabelReplacement } from '../../src-shared/contract';
 import { call } from '../api/client';
 import { classes } from '../stores/classes.svelte';
 import { duplicates } from '../stores/duplicates.svelte';
@@ -30,17 +30,27 @@ export async function setLabels(imageIds: number[], classId: number | null): Pro
   return action;
 }
 
-/** Write a change of the gallery's selection: a Ctrl+A selection is resolved by the back end from the filter, whatever its size. */
+/** The gallery's selection as requests name it: a Ctrl+A selection is resolved by the back end from the filter, whatever its size. */
+function gallerySelection(): GallerySelection {
+  const { all, ids } = gallery.selection;
+  return all ? { kind: 'matching', filter: gallery.filter, exceptIds: [...ids] } : { kind: 'ids', imageIds: [...ids] };
+}
+
+/** Write a change of the gallery's selection. */
 async function writeGallerySelection(
   matching: (filter: ImageFilter, exceptIds: number[]) => Promise<LabelAction>,
   listed: (imageIds: number[]) => Promise<LabelAction>,
 ): Promise<LabelAction> {
-  const { all, ids } = gallery.selection;
+  const selection = gallerySelection();
   await labeling.committed();
-  const action = all ? await matching(gallery.filter, [...ids]) : await listed([...ids]);
+  const action = selection.kind === 'matching' ? await matching(selection.filter, selection.exceptIds) : await listed(selection.imageIds);
   await applyEverywhere(action);
   return action;
 }
+
+/** What labeling the gallery's selection as `classId` (null: clearing it) would replace. */
+export const gallerySelectionReplacement = (classId: number | null): Promise<LabelReplacement> =>
+  call('labels:replaced', { selection: gallerySelection(), classId });
 
 /** Label the gallery's selection (or clear its labels). */
 export const labelGallerySelection = (classId: number | null): Promise<LabelAction> =>

@@ -9,6 +9,7 @@ import type { ImageFilter, ImageItem, ImageSort, LabelAction } from '../../src-s
 import { call } from '../api/client';
 import { askPaintableThumbnails } from '../api/thumbnail-question';
 import { actionChanges, applyLabels, matchesFilter } from '../logic/labeling-sequence';
+import type { RelabelQuestion } from '../logic/relabel-question';
 import { TileThumbnails, type TileThumbnail } from '../logic/tile-thumbnails';
 import {
   applyClick,
@@ -257,6 +258,21 @@ class Gallery {
 
   selectAll(): void {
     this.#selection = selectAll();
+  }
+
+  /** A label write on the selection waiting for the expert's yes (it would replace many labels). */
+  #relabel = $state<{ classId: number | null; question: RelabelQuestion } | null>(null);
+  get relabel() {
+    return this.#relabel;
+  }
+  askRelabel(classId: number | null, question: RelabelQuestion): void {
+    this.#relabel = { classId, question };
+  }
+  /** The expert answered: the write waiting (if any), now no longer waiting. */
+  takeRelabel(): { classId: number | null } | null {
+    const pending = this.#relabel;
+    this.#relabel = null;
+    return pending;
   }
 
   clearSelection(): void {

@@ -1,6 +1,6 @@
 /** Labels: set (one undoable action for any number of images), undo, redo, history. */
-import { s } from '../schema';
-import { imageFilterSchema } from './images';
+import { s, type Schema } from '../schema';
+import { imageFilterSchema, type ImageFilter } from './images';
 import { command, id, query } from './request-def';
 
 export interface LabelAction {
@@ -25,6 +25,19 @@ export interface ClassDeletion {
   notes: string[];
 }
 
+/** The gallery's selection as a request names it: listed ids, or every image a filter matches but `exceptIds` (Ctrl+A). */
+export type GallerySelection = { kind: 'ids'; imageIds: number[] } | { kind: 'matching'; filter: ImageFilter; exceptIds: number[] };
+
+/** What giving a selection one class (or clearing it) would replace: asked before a large gallery write. */
+export interface LabelReplacement {
+  /** Present images in the selection. */
+  images: number;
+  /** Labels of another class the write would change, per class (most first). */
+  replaced: { classId: number; count: number }[];
+  /** How many of the replaced labels are evaluation images' (the accuracy estimate's ground truth). */
+  evaluation: number;
+}
+
 export interface HistoryEntry {
   id: number;
   actionId: number | null;
@@ -44,6 +57,12 @@ export interface HistoryEntry {
   at: string;
 }
 
+const ids = s.array(id, { max: 100_000, unique: true });
+const gallerySelection: Schema<GallerySelection> = s.variant('kind', {
+  ids: s.object({ kind: s.literal('ids'), imageIds: ids }),
+  matching: s.object({ kind: s.literal('matching'), filter: imageFilterSchema, exceptIds: ids }),
+});
+
 export const labelsRequests = {
   'labels:set': command(s.object({ imageIds: s.array(id, { max: 100_000, unique: true }), classId: s.nullable(id) })).returns<LabelAction>(),
   /** Label every image the filter matches except `exceptIds` (the gallery's Ctrl+A): the ids are resolved here, whatever their number. */
@@ -56,6 +75,8 @@ export const labelsRequests = {
   'labels:setUnsureMatching': command(
     s.object({ filter: imageFilterSchema, exceptIds: s.array(id, { max: 100_000, unique: true }), unsure: s.boolean() }),
   ).returns<LabelAction>(),
+  /** What labeling the selection as `classId` (null: clearing it) would replace; writes nothing. */
+  'labels:replaced': query(s.object({ selection: gallerySelection, classId: s.nullable(id) })).returns<LabelReplacement>(),
   'labels:undo': command(s.none()).returns<LabelAction | null>(),
   'labels:redo': command(s.none()).returns<LabelAction | null>(),
   'labels:history': query(s.object({ imageId: s.optional(id), limit: s.int({ min: 1, max: 10_000 }) })).returns<HistoryEntry[]>(),

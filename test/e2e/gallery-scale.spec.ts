@@ -79,5 +79,23 @@ test('virtual gallery: rendered rows only, sort, keyboard moves, Ctrl+A over eve
   await expect(thumbs).toHaveCount(1);
   await expect(thumbs.first()).toHaveAccessibleName(/^img-999\.png, unlabeled/);
 
+  // A key that would replace many labels asks first: Ctrl+A over every image, then Backspace.
+  // Cancel keeps every label; the confirmed clear takes them all, and Ctrl+Z brings them back.
+  await page.getByRole('button', { name: /^All/ }).click();
+  await expect(galleryCount).toHaveText(`${COUNT} images`);
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Backspace');
+  const question = page.getByRole('dialog', { name: `Clear ${(COUNT - 1).toLocaleString('en-US')} labels?` });
+  await expect(question).toContainText(`The selection holds ${COUNT.toLocaleString('en-US')} images; ${(COUNT - 1).toLocaleString('en-US')} labels would be cleared (${(COUNT - 1).toLocaleString('en-US')} “Cell”). Ctrl+Z undoes it.`);
+  await question.getByRole('button', { name: 'Cancel' }).click();
+  await expect(question).toBeHidden();
+  await expect(counts).toContainText(`${COUNT - 1} labeled`);
+  await page.keyboard.press('Backspace');
+  await question.getByRole('button', { name: `Clear ${(COUNT - 1).toLocaleString('en-US')} labels` }).click();
+  await expect(page.getByText(`Cleared the label of ${COUNT} images. Ctrl+Z undoes it.`)).toBeVisible();
+  await expect(counts).toContainText('0 labeled');
+  await page.keyboard.press('Control+z');
+  await expect(counts).toContainText(`${COUNT - 1} labeled`);
+
   expect(problems).toEqual([]);
 });

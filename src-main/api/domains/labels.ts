@@ -1,6 +1,6 @@
 /** Handlers of the labels domain: every change is one undoable action, announced once. */
 import type { labelsRequests } from '../../../src-shared/requests/labels';
-import type { LabelOperation } from '../../project/label-operations';
+import { labelReplacement, type LabelOperation } from '../../project/label-operations';
 import type { Workspace } from '../workspace';
 import type { HandlersOf } from './domain-handlers';
 
@@ -26,6 +26,7 @@ export function labelsHandlers(ws: Workspace): HandlersOf<typeof labelsRequests>
     'labels:setMatching': ({ filter, exceptIds, classId }) => write({ kind: 'setMatching', filter, exceptIds, classId }),
     'labels:setUnsure': ({ imageIds, unsure }) => write({ kind: 'setUnsure', imageIds, unsure }),
     'labels:setUnsureMatching': ({ filter, exceptIds, unsure }) => write({ kind: 'setUnsureMatching', filter, exceptIds, unsure }),
+    'labels:replaced': ({ selection, classId }) => labelReplacement(project(), selection, classId),
     'labels:undo': () => write({ kind: 'undo' }),
     'labels:redo': () => write({ kind: 'redo' }),
     'labels:history': ({ imageId, limit }) => project().labels.history(imageId, limit),
