@@ -139,6 +139,14 @@ test('Adapt: refused numbers keep the value in force, unsure reads Unsure, the b
   }
   await expect(page.getByTestId('round-history').locator('tbody tr')).toHaveCount(4);
 
+  // The demo's 28 px digits fill their gallery tiles, pixels crisp (not 28 px in a 150 px square).
+  await page.keyboard.press('Alt+2');
+  const digit = page.getByTestId('thumb-image').first();
+  await expect(digit).toHaveAttribute('data-loaded', '');
+  await expect(digit).toHaveCSS('image-rendering', 'pixelated');
+  expect((await digit.boundingBox())!.width).toBeGreaterThanOrEqual(140);
+  await page.keyboard.press('Alt+5');
+
   for (const size of [
     { width: 1024, height: 700 },
     { width: 1280, height: 800 },
