@@ -33,7 +33,31 @@ function isEventName(value: string): value is EventName {
   return (eventNames as string[]).includes(value);
 }
 
-export function createWsRawApi(wsUrl: string): WsApiHandle {
+/**
+ * Whether the host at a WebSocket URL's address refuses the URL's token: 'refused' when it
+ * answers 401 (a restarted host has a new token), 'unknown' when it does not answer or lets it in.
+ */
+export type TokenProbe = (wsUrl: string) => Promise<'refused' | 'unknown'>;
+
+export const probeToken: TokenProbe = async (wsUrl) => {
+  const url = new URL(wsUrl);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  url.pathname = '/';
+  try {
+    const response = await fetch(url, { method: 'HEAD', cache: 'no-store' });
+    return response.status === 401 ? 'refused' : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+};
+
+/** Failed reconnects in a row before the host is asked whether it still knows the token. */
+const PROBE_AFTER_ATTEMPTS = 2;
+
+const REFUSED =
+  'ADMA Studio was restarted and no longer accepts this page: open the address it printed when it started (the project and every saved label are there).';
+
+export function createWsRawApi(wsUrl: string, probe: TokenProbe = probeToken): WsApiHandle {
   let socket: WebSocket | null = null;
   let nextId = 1;
   let attempt = 0;
@@ -96,9 +120,21 @@ export function createWsRawApi(wsUrl: string): WsApiHandle {
       attempt += 1;
       const reason = event.code === CLOSE_POLICY_VIOLATION ? 'the host refused too many malformed messages from this page' : 'the host stopped answering';
       setStatus({ state: 'lost', attempt, retryInMs, reason });
-      setTimeout(connect, retryInMs);
+      const retry = (): void => {
+        if (attempt < PROBE_AFTER_ATTEMPTS) return connect();
+        // A host that answers but refuses the token will refuse every retry: say so and stop.
+        void probe(wsUrl).then((answer) => {
+          if (answer !== 'refused') return connect();
+          setStatus({ state: 'refused', reason: REFUSED });
+          for (const wake of [...waiting]) wake();
+        });
+      };
+      setTimeout(retry, retryInMs);
     });
   };
+
+  /** Why no request can be answered any more (the host refuses this page), or null. */
+  const refusal = (): string | null => (status.state === 'refused' ? status.reason : null);
 
   const whenOpen = (): Promise<WebSocket | null> =>
     new Promise((resolve) => {
@@ -116,8 +152,10 @@ export function createWsRawApi(wsUrl: string): WsApiHandle {
     });
 
   const send = async (channel: Channel, args: unknown, session: string | null): Promise<Result<unknown>> => {
+    const before = refusal();
+    if (before) return networkError(before);
     const ws = await whenOpen();
-    if (!ws) return networkError('ADMA Studio is not reachable. Is the web host still running? The page keeps retrying.');
+    if (!ws) return networkError(refusal() ?? 'ADMA Studio is not reachable. Is the web host still running? The page keeps retrying.');
     const requestId = nextId++;
     const request: WsRequest = { type: 'request', id: requestId, channel, args, session };
     return new Promise((resolve) => {

@@ -5,6 +5,7 @@
 import type { Command, KeyContext } from '../logic/keymap';
 import { isTypingTarget, resolveKey } from '../logic/keymap';
 import { classes } from '../stores/classes.svelte';
+import { connection } from '../stores/connection.svelte';
 import { gallery } from '../stores/gallery.svelte';
 import { labeling } from '../stores/labeling.svelte';
 import { gallerySelectionReplacement, labelGallerySelection, markGallerySelectionUnsure, redo, relabelSuspect, undo } from './label-commands';
@@ -76,7 +77,16 @@ async function markSelectionUnsure(): Promise<void> {
   toasts.info(unsure ? `Marked ${n} image${n === 1 ? '' : 's'} unsure.` : `Took the unsure mark from ${n} image${n === 1 ? '' : 's'}.`);
 }
 
+/** Said when a label key is pressed with no connection: the key changed nothing, shown or saved. */
+export const NO_CONNECTION = 'Not saved: ADMA Studio is not connected (see the banner). Nothing changed; press the key again once the connection is back.';
+
 export function run(command: Command): void {
+  // With the link down a label change could only be shown, not saved: refuse it on the spot
+  // rather than move on as if it had been made (the view stays on the image).
+  if (CHANGES_LABELS.has(command.kind) && connection.status.state !== 'open') {
+    toasts.info(NO_CONNECTION);
+    return;
+  }
   const inLabel = ui.view === 'label';
   switch (command.kind) {
     case 'label':

@@ -18,10 +18,11 @@ export interface RunningHost {
 
 const URL_LINE = /ADMA Studio web host: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/;
 
-export async function startWebHost(root: string, stateDir: string, timeoutMs = 30_000): Promise<RunningHost> {
+/** `port`: 0 picks a free one; a given port lets a test start a host again where one ran (a restart). */
+export async function startWebHost(root: string, stateDir: string, timeoutMs = 30_000, port = 0): Promise<RunningHost> {
   const entry = path.join(root, 'out/main/host.js');
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run "npx electron-vite build" first.`);
-  const child = spawn(process.execPath, [entry, '--port', '0', '--state-dir', stateDir], {
+  const child = spawn(process.execPath, [entry, '--port', String(port), '--state-dir', stateDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
@@ -52,7 +53,8 @@ export async function startWebHost(root: string, stateDir: string, timeoutMs = 3
     output: () => log,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // Ended already: by itself (exitCode) or killed by a test (signalCode; 'exit' has fired).
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();

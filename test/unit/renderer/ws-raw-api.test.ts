@@ -110,6 +110,34 @@ describe('WebSocket RawApi', () => {
     expect(statuses.at(-1)).toBe('open');
   });
 
+  it('after failed reconnects asks the host about its token: a refused one stops retrying and fails requests at once', async () => {
+    vi.useFakeTimers();
+    const asked: string[] = [];
+    let answer: 'refused' | 'unknown' = 'unknown';
+    const handle = createWsRawApi('ws://x/ws?token=old', async (url) => {
+      asked.push(url);
+      return answer;
+    });
+    const statuses: ConnectionStatus[] = [];
+    handle.onStatus((s) => statuses.push(s));
+    FakeSocket.instances[0]!.open();
+    FakeSocket.instances[0]!.drop();
+    await vi.advanceTimersByTimeAsync(400);
+    expect(asked).toEqual([]); // the first retry reconnects without asking
+    FakeSocket.instances[1]!.drop();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(asked).toEqual(['ws://x/ws?token=old']); // not refused: it goes on retrying
+    expect(FakeSocket.instances).toHaveLength(3);
+    answer = 'refused';
+    FakeSocket.instances[2]!.drop();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(asked).toHaveLength(2);
+    expect(statuses.at(-1)).toMatchObject({ state: 'refused', reason: expect.stringMatching(/restarted.*open the address it printed/) });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeSocket.instances).toHaveLength(3); // no more sockets
+    await expect(handle.api['labels:undo'](undefined, null)).resolves.toMatchObject({ ok: false, error: { code: 'NETWORK', message: expect.stringMatching(/restarted/) } });
+  });
+
   it('builds the socket URL from the page location and token', () => {
     const location = { protocol: 'http:', host: '127.0.0.1:5000' } as Location;
     expect(wsUrlFor(location, 'a b')).toBe('ws://127.0.0.1:5000/ws?token=a%20b');

@@ -1,0 +1,73 @@
+/**
+ * The host goes away mid-labeling. While the page has no connection, a label key is refused on
+ * the spot (a notice, and the view stays on its image) instead of moving on as if the label had
+ * been saved. When a host starts again at the same address it has a new token, so the old page
+ * can never reconnect: it says so and which address to open, instead of retrying forever.
+ */
+import { expect, test } from '@playwright/test';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { makeImageFolder } from './support/image-folder';
+import { decideModelLater } from './support/model-step';
+import { watchProblems } from './support/page-problems';
+import { ROOT } from './support/paths';
+import { startWebHost, type RunningHost } from './support/web-host';
+
+const hosts: RunningHost[] = [];
+const dirs: string[] = [];
+test.afterAll(async () => {
+  await Promise.all(hosts.map((host) => host.stop()));
+  await Promise.all(dirs.map((dir) => fs.rm(dir, { recursive: true, force: true })));
+});
+
+test('no connection: label keys are refused in place; a restarted host is named, not retried forever', async ({ page }) => {
+  const folder = await makeImageFolder(6, 'adma-e2e-lost-');
+  const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-lost-state-'));
+  dirs.push(folder, stateDir);
+  const first = await startWebHost(ROOT, stateDir);
+  hosts.push(first);
+  // The page logs its failed reconnects; only the app's own problems count here.
+  const problems = watchProblems(page);
+
+  await page.goto(first.url);
+  await page.getByLabel('Project folder').fill(folder);
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await decideModelLater(page);
+  await expect(page.getByTestId('project-counts')).toContainText('6 images', { timeout: 60_000 });
+  await page.getByRole('tab', { name: /Classes/ }).click();
+  await page.getByLabel('New class').fill('cell');
+  await page.getByLabel('New class').press('Enter');
+  await expect(page.getByLabel('Name of cell')).toBeVisible();
+  await page.keyboard.press('Alt+1');
+  const position = page.getByTestId('position');
+  await expect(position).toHaveText('1 / 6');
+  await page.keyboard.press('1');
+  await expect(position).toHaveText('2 / 6');
+  await expect(page.getByTestId('project-counts')).toContainText('1 labeled');
+
+  // The host dies: the banner says so, and a label key changes nothing, shown or saved.
+  first.process.kill('SIGKILL');
+  await expect(page.getByRole('alert').filter({ hasText: 'Connection lost' })).toBeVisible();
+  await page.keyboard.press('1');
+  await expect(page.getByText('Not saved: ADMA Studio is not connected')).toBeVisible();
+  await expect(position).toHaveText('2 / 6');
+  await expect(page.getByTestId('current-label')).toHaveText('Unlabeled');
+
+  // A host started again at the same address has a new token: the page says to open its address.
+  const port = Number(new URL(first.url).port);
+  const second = await startWebHost(ROOT, stateDir, 30_000, port);
+  hosts.push(second);
+  expect(second.url).not.toBe(first.url);
+  await expect(page.getByTestId('connection-refused')).toContainText('ADMA Studio was restarted and no longer accepts this page: open the address it printed', {
+    timeout: 60_000,
+  });
+  await page.keyboard.press('1');
+  await expect(position).toHaveText('2 / 6');
+
+  // The new address has the project, with the one label that was saved.
+  await page.goto(second.url);
+  await page.getByRole('button', { name: `Open ${path.basename(folder)}` }).click();
+  await expect(page.getByTestId('project-counts')).toContainText('1 labeled', { timeout: 60_000 });
+  expect(problems.filter((p) => !/WebSocket|ERR_CONNECTION_REFUSED|401|Failed to load resource/.test(p))).toEqual([]);
+});
