@@ -55,6 +55,31 @@ its own seeds, typicality on all members):
                    acquisition"), beta = 1: the margin uncertainty s = 1 - (p1 - p2) ranked as
                    log s + Gumbel noise (sampling the batch without replacement with
                    probability proportional to s), then the default's one per cluster
+  maxherd          MaxHerding (Bae, Noh, Sutherland, ECCV 2024, "Generalized coverage for more
+                   robust low-budget active learning"), every round, no head: greedy maximisation
+                   of the kernel coverage (1/N) sum_i max_{l in labeled} k(x_i, x_l) over the pool,
+                   one pick at a time (the gain of a candidate c is sum_i [k(x_i, c) - m_i]_+, m_i the
+                   best coverage of x_i so far), k(x, x') = exp(-|x - x'|^2 / delta^2), delta = 1
+                   (the authors' run_budget default) on the standardised features with each row
+                   L2-normalised (the head's own input space; the authors' kernel lives on the unit-
+                   normalised features their linear probe reads)
+  uherd            Uncertainty Herding (Bae, Oliveira, Sutherland, ICLR 2025, "Uncertainty Herding:
+                   one active learning method for all label budgets"), settings of the authors'
+                   code (github.com/BorealisAI/uherding: uherding_margin with -s true -p true):
+                   the same greedy step with every pool row weighted by its uncertainty U_i
+                   (gain of c: sum_i U_i [k(x_i, c) - m_i]_+), U = 1 - (p1 - p2) of softmax(logits / T)
+                   of the head, U = 0 on labeled rows; T by temperature scaling: a second head fitted
+                   from scratch on the first 70% of the labels in labeling order, T on the grid
+                   1.0, 1.1, ..., 19.9 minimising the 15-bin expected calibration error on the last
+                   30%; delta adaptive: the smallest non-zero distance between two labeled images
+                   (falls as labels accumulate, so the rule moves from coverage to uncertainty);
+                   cold start with no labels: U = 1 and delta = 1, i.e. MaxHerding (while no head
+                   over two classes exists, U = 1 with the adaptive delta); logs T and delta
+  typ-uherd        the default's typical cold start (typical_batch, while no head over two
+                   classes exists), then uherd (a hybrid fixed from the paper's idea, not tuned)
+  <herding rule>-pe  (maxherd-pe, uherd-pe, typ-uherd-pe) the same rule with the kernel on the
+                   product's 32-dim pool embedding (pool_embedding, rows L2-normalised) instead of
+                   the standardised features: a check of that one choice, not a tuned variant
 A strategy name may end in #<n> (e.g. tm#1): the same rule with another seed for its own
 randomness (k-means, bootstrap, dropout), the split and random order unchanged; tm against tm#1
 measures how far the labels-to-95% of one rule move when only a few picks change (the noise
@@ -210,6 +235,56 @@ def temperature(Z, lab, ylab, C, theta):
     nll = lambda lt: -log_softmax(L[ok] / np.exp(lt), axis=1)[np.arange(ok.sum()), ylab[ok]].mean()
     return float(np.exp(minimize_scalar(nll, bounds=(-3, 3), method='bounded').x))
 
+# ---------- (uncertainty) herding ----------
+T_GRID = np.arange(1.0, 20, 0.1)  # the authors' temperature grid (obtain_temperature)
+
+def herding_space(Zt, pool):
+    """Pool rows of the head's standardised features, each L2-normalised, and their squared distances."""
+    H = Zt[pool] / np.maximum(np.linalg.norm(Zt[pool], axis=1, keepdims=True), 1e-12)
+    return sqdist(H, H).astype(np.float32)
+
+def herding_batch(D2, lab_pos, U, delta):
+    """Greedy (uncertainty-weighted) kernel coverage: BATCH positions into the pool. The gain of
+    candidate c is sum_i U_i [k(x_i, c) - m_i]_+ with m_i = max over chosen l of k(x_i, x_l); the
+    gains are updated only on the rows whose m_i a pick raised (equal to recomputing them)."""
+    K = np.exp(-D2 / np.float32(delta * delta))
+    m = K[lab_pos].max(0) if len(lab_pos) else np.zeros(len(K), np.float32)
+    G = (np.maximum(K - m[:, None], 0) * U[:, None].astype(np.float32)).sum(0, dtype=np.float64)
+    taken = np.zeros(len(K), bool); taken[lab_pos] = True; picks = []
+    for _ in range(BATCH):
+        c = int(np.argmax(np.where(taken, -np.inf, G))); picks.append(c); taken[c] = True
+        k = K[c]; S = np.where(k > m)[0]
+        if len(S):
+            KS = K[S]
+            G -= (U[S, None] * (np.maximum(KS - m[S, None], 0) - np.maximum(KS - k[S, None], 0))).sum(0, dtype=np.float64)
+            m[S] = k[S]
+    return picks
+
+def adaptive_delta(D2, lab_pos):
+    """The authors' adaptive radius: the smallest non-zero distance between two labeled images."""
+    if len(lab_pos) < 2: return 1.0
+    d = np.sqrt(D2[np.ix_(lab_pos, lab_pos)][np.tril_indices(len(lab_pos), -1)])
+    d = d[d > 0]
+    return float(d.min()) if len(d) else 1.0
+
+def ece(P, y, bins=15):
+    """Expected calibration error of the top-label confidence (Guo et al. 2017; bins (lo, hi])."""
+    conf = P.max(1); right = P.argmax(1) == y; e = 0.0
+    for lo, hi in zip(np.linspace(0, 1, bins + 1)[:-1], np.linspace(0, 1, bins + 1)[1:]):
+        b = (conf > lo) & (conf <= hi)
+        if b.any(): e += b.mean() * abs(right[b].mean() - conf[b].mean())
+    return e
+
+def herding_temperature(Zt, labarr, y, C):
+    """The authors' temperature: a head from scratch on the first 70% of the labels (labeling
+    order), T on T_GRID with the least ECE on the last 30% (ties: the smallest T)."""
+    n_val = int(len(labarr) * 0.3)
+    if n_val == 0: return 1.0
+    tr, va = labarr[:-n_val], labarr[-n_val:]
+    L = logits(fit_rows(Zt, tr, y[tr], C), Zt[va], C)
+    errs = [ece(softmax(L / t, axis=1), y[va]) for t in T_GRID]
+    return float(T_GRID[int(np.argmin(errs))])
+
 # ---------- one run ----------
 def run(X, Zt, E, y, C, strategy, seed, target, max_labels):
     test, pool, order = split(y, C, seed)
@@ -217,11 +292,19 @@ def run(X, Zt, E, y, C, strategy, seed, target, max_labels):
     rng = np.random.default_rng([seed, 0x5c2] + ([int(salt)] if salt else []))
     lab = []; accs = []; theta = None; diag = {'T': [], 'overlap': [], 'cand_frac': []}
     cold_random = strategy in ('random', 'margin')
+    pe = strategy.endswith('-pe'); strategy = strategy[:-3] if pe else strategy
+    herd = strategy in ('maxherd', 'uherd', 'typ-uherd')
+    if herd: D2 = herding_space(E if pe else Zt, pool); diag['delta'] = []
     while len(lab) < max_labels:
         labarr = np.array(lab, int); is_lab = np.isin(pool, labarr); unl = pool[~is_lab]
         classifier = theta is not None and len(set(y[labarr])) >= 2
         if strategy == 'random' or (not classifier and cold_random):
             taken = set(lab); picks = [r for r in order if r not in taken][:BATCH]
+        elif strategy == 'maxherd' or (not classifier and strategy == 'uherd'):
+            lab_pos = np.searchsorted(pool, labarr)
+            delta = 1.0 if strategy == 'maxherd' or len(lab_pos) == 0 else adaptive_delta(D2, lab_pos)
+            picks = list(pool[herding_batch(D2, lab_pos, np.ones(len(pool)), delta)])
+            diag['delta'].append(delta)
         elif not classifier:
             picks = typical_batch(E, pool, labarr, rng)
         else:
@@ -251,6 +334,12 @@ def run(X, Zt, E, y, C, strategy, seed, target, max_labels):
             elif strategy == 'tm-lmargin':
                 s = np.sort(logits(theta, Zt[unl], C), 1)
                 picks = least_sure_per_cluster(E, pool, labarr, unl, -(s[:, -1] - s[:, -2]), rng)
+            elif strategy in ('uherd', 'typ-uherd'):
+                lab_pos = np.searchsorted(pool, labarr); delta = adaptive_delta(D2, lab_pos)
+                T = herding_temperature(Zt, labarr, y, C)
+                U = margin_of(softmax(logits(theta, Zt[pool], C) / T, axis=1)); U[lab_pos] = 0
+                picks = list(pool[herding_batch(D2, lab_pos, U, delta)])
+                diag['T'].append(T); diag['delta'].append(delta)
             elif strategy == 'tm-power':
                 score = np.log(np.maximum(margin_of(P), 1e-300)) + rng.gumbel(size=len(unl))
                 picks = least_sure_per_cluster(E, pool, labarr, unl, score, rng)

@@ -15,7 +15,9 @@ the row itself): mean of log(ratio) - log(baseline ratio) over the seeds, shown 
 +-2 standard errors (as a factor range; a range that holds 1 is noise), and diagnostics. A last
 line per set gives the spread of the ratio of medians over the replicates of the default's rule
 (the same rule with only its own randomness changed): the noise floor of one ratio.
-SEEDS=0-4 keeps seeds 0 to 4 only. LEVELS=0.6,0.7,0.8 adds, per set, the labels at which each
+SEEDS=0-4 keeps seeds 0 to 4 only. STRATEGIES=random,tm,uherd keeps those strategies (a name
+keeps its replicates too: tm keeps tm#1...) and TRANSFORMS=none those transforms, so a new
+screen's file can be read together with an earlier one whose baselines it reuses. LEVELS=0.6,0.7,0.8 adds, per set, the labels at which each
 transform and strategy's mean curve first reaches those fixed accuracies (levers that change
 the all-labels accuracy compared at one goal; ">max": not within the runs' curves; "–": above
 some run's own target, where that run stopped, so not measured).
@@ -23,6 +25,9 @@ some run's own target, where that run stopped, so not measured).
   SEEDS=0-4 /usr/bin/python3 bench/study/screens/lever-tables.py bench/.work/screens/screen2.jsonl
 
   /usr/bin/python3 bench/study/screens/lever-tables.py bench/.work/screens/screen2.jsonl
+
+  STRATEGIES=random,margin,tm,uherd,maxherd,typ-uherd TRANSFORMS=none /usr/bin/python3 \
+      bench/study/screens/lever-tables.py bench/.work/screens/screen2.jsonl bench/.work/screens/screen4.jsonl
 """
 import json, os, sys
 import numpy as np
@@ -31,6 +36,11 @@ rows = [json.loads(l) for f in sys.argv[1:] for l in open(f)]
 if os.environ.get('SEEDS'):
     lo, hi = (int(v) for v in os.environ['SEEDS'].split('-'))
     rows = [r for r in rows if lo <= r['seed'] <= hi]
+if os.environ.get('STRATEGIES'):
+    keep = set(os.environ['STRATEGIES'].split(','))
+    rows = [r for r in rows if r['strategy'].partition('#')[0] in keep]
+if os.environ.get('TRANSFORMS'):
+    rows = [r for r in rows if r['transform'] in set(os.environ['TRANSFORMS'].split(','))]
 runs = {}
 for r in rows: runs[(r['set'], r['transform'], r['strategy'], r['seed'])] = r
 INF = float('inf')
