@@ -1,6 +1,6 @@
 /** The active loop's rows in the project database: model choice, settings, rounds, versions, evaluation set, predictions. */
 import type Database from 'better-sqlite3';
-import { RECOMMENDED_STRATEGY, type LoopSettings, type ModelChoice, type QueueItem, type RoundInfo, type ScheduleSetting, type StrategyName, type Suggestion } from '../../src-shared/contract';
+import { RECOMMENDED_STRATEGY, type LoopSettings, type ModelChoice, type QueueItem, type RoundInfo, type ScheduleSetting, type StrategyName, type Suggestion, type SuspectItem, type SuspectReport } from '../../src-shared/contract';
 import { DUPLICATE_DEFAULTS } from '../../src-shared/contract';
 import { DEFAULT_ADMA_OPTIONS } from '../engine/adma/adma-strategy';
 import type { CentreRecord } from '../engine/adma/centre-set';
@@ -77,6 +77,12 @@ interface RoundRow {
   created_at: string;
 }
 
+/** The `meta` row of the last label check (a JSON StoredLabelCheck). */
+const LABEL_CHECK_KEY = 'label-check';
+
+/** A label check as stored: the report with each suspect's image by id (read again when shown). */
+export type StoredLabelCheck = Omit<SuspectReport, 'items'> & { items: (Omit<SuspectItem, 'image'> & { imageId: number })[] };
+
 export class AdaptationStore {
   constructor(private readonly db: Database.Database) {}
 
@@ -114,6 +120,16 @@ export class AdaptationStore {
     this.db
       .prepare('INSERT INTO loop_settings (id, settings) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET settings = excluded.settings')
       .run(JSON.stringify({ chosen }));
+  }
+
+  /** The last label check (its suspects by image id), kept so it survives a reload or a restart; null before the first. */
+  labelCheck(): StoredLabelCheck | null {
+    const value = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(LABEL_CHECK_KEY) as string | undefined;
+    return value === undefined ? null : (JSON.parse(value) as StoredLabelCheck);
+  }
+
+  saveLabelCheck(check: StoredLabelCheck): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(LABEL_CHECK_KEY, JSON.stringify(check));
   }
 
   centres(modelId: string): CentreRecord | null {

@@ -2,13 +2,15 @@
  * The suspect-label queue of an open project: cross-validates the training labels in the
  * engine worker (5 folds of the light head, seeded by the project's seed, so the same labels
  * give the same queue) and maps class indices back to class ids and image rows. Computed
- * on demand, nothing stored: a relabel from the queue goes through labels:set like any other.
+ * on demand; the last check is kept (its suspects by image id) so a reload or a restart shows
+ * it again, each image as it is now. A relabel from the queue goes through labels:set like any other.
  * Evaluation labels are left out (they must never be trained on, not even in a fold).
  */
 import type { SuspectReport } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/app-error';
 import { JobReporter } from '../core/job-reporter';
 import type { AdaptationContext } from './adaptation-context';
+import type { StoredLabelCheck } from './adaptation-store';
 import type { PoolSession } from './pool-session';
 
 export class LabelCheck {
@@ -39,22 +41,41 @@ export class LabelCheck {
         { onProgress: reporter.forward },
       ),
     );
-    const items: SuspectReport['items'] = [];
-    for (const row of result.suspects) {
-      let image;
-      try {
-        image = ctx.project.images.get(row.imageId);
-      } catch {
-        continue; // removed by a rescan meanwhile
-      }
-      items.push({
-        image,
+    const check: StoredLabelCheck = {
+      items: result.suspects.map((row) => ({
+        imageId: row.imageId,
         givenClassId: classIds[row.given] as number,
         suggestedClassId: classIds[row.suggested] as number,
         givenProbability: row.givenProbability,
         suggestedProbability: row.suggestedProbability,
-      });
+      })),
+      judged: result.judged,
+      folds: result.calibration.folds,
+      modelId: model.modelId,
+      millis: result.millis,
+      checkedAt: new Date().toISOString(),
+    };
+    ctx.store.saveLabelCheck(check);
+    return this.reportOf(check);
+  }
+
+  /** The last check, each suspect's image as it is now (images removed since are left out); null before the first. */
+  last(): SuspectReport | null {
+    const check = this.ctx.store.labelCheck();
+    return check ? this.reportOf(check) : null;
+  }
+
+  private reportOf({ items: stored, ...facts }: StoredLabelCheck): SuspectReport {
+    const items: SuspectReport['items'] = [];
+    for (const { imageId, ...row } of stored) {
+      let image;
+      try {
+        image = this.ctx.project.images.get(imageId);
+      } catch {
+        continue; // removed by a rescan meanwhile
+      }
+      items.push({ image, ...row });
     }
-    return { items, judged: result.judged, folds: result.calibration.folds, modelId: model.modelId, millis: result.millis, checkedAt: new Date().toISOString() };
+    return { items, ...facts };
   }
 }

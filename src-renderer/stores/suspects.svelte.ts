@@ -44,14 +44,38 @@ class SuspectsState {
 
   /** Cross-validate the labels in the engine (a job with progress) and show the queue. */
   async check(): Promise<void> {
+    this.#restore.reset(); // a check run now wins over the last one still being read
     await this.#load.run(
       () => call('quality:suspects'),
-      (report) => {
-        this.#report = report;
-        this.#current = new Map(report.items.map((i) => [i.image.id, i.givenClassId]));
-        this.#cursor = 0;
-      },
+      (report) => this.#show(report),
     );
+  }
+
+  /** Reading the last check back (a reload, a restart); apart from `#load` so it never reads as "Checking…". */
+  readonly #restore = new LatestLoad();
+  #restored = false;
+
+  /**
+   * Show the project's last check again, once per project, unless a report is shown already:
+   * each image as it is now (relabeled ones read as resolved). Nothing to show before the first
+   * check; a failure leaves the view as before a check ("Check labels" works).
+   */
+  async restore(): Promise<void> {
+    if (this.#restored || this.#report) return;
+    this.#restored = true;
+    await this.#restore.run(
+      () => call('quality:lastSuspects'),
+      (last) => {
+        if (last && !this.#report) this.#show(last);
+      },
+      () => true,
+    );
+  }
+
+  #show(report: SuspectReport): void {
+    this.#report = report;
+    this.#current = new Map(report.items.map((i) => [i.image.id, i.image.classId]));
+    this.#cursor = 0;
   }
 
   /** A label action (from this view, the label view, undo or redo) changed some images. */
@@ -98,6 +122,8 @@ class SuspectsState {
 
   clear(): void {
     this.#load.reset();
+    this.#restore.reset();
+    this.#restored = false;
     this.#report = null;
     this.#current = new Map();
     this.#cursor = 0;

@@ -129,4 +129,6 @@ export const evaluationRequests = {
   'dashboard:get': query(s.none()).returns<Dashboard>(),
   /** Cross-validate the training labels (5 folds of the light head) and return the suspect-label queue; a job with progress. */
   'quality:suspects': query(s.none()).returns<SuspectReport>(),
+  /** The last check's suspect-label queue, each image as it is now (kept across reloads and restarts); null before the first check. */
+  'quality:lastSuspects': query(s.none()).returns<SuspectReport | null>(),
 } as const;

@@ -71,6 +71,15 @@ export class FakeEngine implements EnginePort {
           return original !== undefined && right.has(original) ? [{ left, right: original, similarity: 0.9, exact: false }] : [];
         }) as never;
       }
+      case 'loopLabelQuality': {
+        // The first label is the one suspect: the model would say the next class.
+        const labels = a.labels as { imageId: number; classIndex: number }[];
+        const first = labels[0];
+        const suspects = first
+          ? [{ imageId: first.imageId, given: first.classIndex, suggested: (first.classIndex + 1) % (a.classCount as number), givenProbability: 0.1, suggestedProbability: 0.8 }]
+          : [];
+        return { suspects, judged: labels.length, calibration: { folds: 5 }, millis: 1 } as never;
+      }
       case 'loopReset':
         return null as never;
       default:

@@ -21,5 +21,6 @@ export function evaluationHandlers(ws: Workspace): HandlersOf<typeof evaluationR
     },
     'dashboard:get': () => evaluation().dashboard(),
     'quality:suspects': () => ws.adaptation().labelCheck.suspects(),
+    'quality:lastSuspects': () => ws.adaptation().labelCheck.last(),
   };
 }

@@ -254,6 +254,35 @@ describe('adaptation with a fake engine', () => {
     expect(again.loop.currentRound()).toMatchObject({ id: first.id, labeled: 1 });
   });
 
+  it('keeps the last label check: shown again after a reopen, each image as it is now, removed images left out', async () => {
+    const { root, project, adaptation, ant, bee } = await setup();
+    expect(adaptation.labelCheck.last()).toBeNull();
+    const ids = project.images.list({ kind: 'all' }, 0, 4).items.map((i) => i.id);
+    project.setLabels(ids.slice(0, 2), ant.id);
+    project.setLabels(ids.slice(2, 4), bee.id);
+    const checked = await adaptation.labelCheck.suspects();
+    expect(checked.items).toHaveLength(1);
+    expect(adaptation.labelCheck.last()).toEqual(checked);
+    // Relabeled since: the suspect reads its class now; its given class is the one checked.
+    const suspect = checked.items[0]!;
+    project.setLabels([suspect.image.id], suspect.suggestedClassId);
+    await adaptation.close();
+    await project.close();
+    open.splice(0);
+
+    const reopened = Project.open(root, false);
+    const again = new Adaptation({ project: reopened, engine: () => new FakeEngine(), events: new EventHub(), places: {}, log: () => {} });
+    open.push({ project: reopened, adaptation: again });
+    const last = again.labelCheck.last()!;
+    expect(last).toMatchObject({ judged: 4, folds: 5, checkedAt: checked.checkedAt });
+    expect(last.items).toEqual([{ ...suspect, image: { ...suspect.image, classId: suspect.suggestedClassId, labeledAt: expect.any(String) } }]);
+    // The file is gone: the suspect is left out.
+    const file = path.join(root, suspect.image.relPath);
+    fs.rmSync(file);
+    await reopened.rescan();
+    expect(again.labelCheck.last()!.items).toEqual([]);
+  });
+
   it('the dashboard curve has one point per training-label count, from the latest version at that count', async () => {
     const { project, adaptation, ant, bee } = await setup();
     await adaptation.duplicates.sampleEvaluation(2);
