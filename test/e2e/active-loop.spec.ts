@@ -8,10 +8,9 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startWebHost, type RunningHost } from './support/web-host';
+import { webHostForSpec } from './support/web-host';
 import { watchProblems } from './support/page-problems';
 import { createDemoProject, readDemoTruth } from './support/demo-project';
 import { ROOT, SHOTS } from './support/paths';
@@ -20,24 +19,12 @@ const ROUNDS = 3;
 const BATCH = 40;
 const EVALUATION = 60;
 
-let host: RunningHost;
-let work: string;
-let stateDir: string;
+const spec = webHostForSpec('adma-e2e-loop-');
 let truth: Map<string, string>;
 
 test.beforeAll(async () => {
-  work = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-loop-'));
-  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-loop-state-'));
-  host = await startWebHost(ROOT, stateDir);
-  await fs.mkdir(SHOTS, { recursive: true });
   // The demo set's truth, read straight from its index (file name → digit).
   truth = await readDemoTruth(ROOT);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await fs.rm(work, { recursive: true, force: true });
-  await fs.rm(stateDir, { recursive: true, force: true });
 });
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
@@ -93,10 +80,10 @@ async function labelUntil(page: Page, done: Locator, count: number, seen: string
 test('demo project: three rounds by keyboard, evaluation set, learning curve, export loads in stock TF.js', async ({ page }) => {
   test.setTimeout(15 * 60_000);
   const problems = watchProblems(page);
-  await page.goto(host.url);
+  await page.goto(spec.host.url);
 
   // Create the demo project from the picker.
-  const demo = await createDemoProject(page, path.join(work, 'demo'));
+  const demo = await createDemoProject(page, path.join(spec.work, 'demo'));
   await expect(page.getByTestId('class-button')).toHaveCount(10);
   await expect(page.getByRole('button', { name: '0 (key 0)' })).toBeVisible();
   // No class has a label yet: the class bar names them all.
@@ -249,7 +236,7 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   await page.keyboard.press('Alt+6');
 
   // Export: a non-empty folder is refused with a fresh sub-folder offered instead.
-  const exports = path.join(work, 'exports');
+  const exports = path.join(spec.work, 'exports');
   await fs.mkdir(exports);
   await fs.writeFile(path.join(exports, 'notes.txt'), 'already here');
   await page.getByRole('button', { name: 'Export…' }).click();
@@ -281,7 +268,7 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   const labeledBefore = new Set([...trained, ...evaluated]);
   const fresh = [...truth.keys()].filter((f) => !labeledBefore.has(f)).slice(0, 5);
   const rows = [...fresh, ...trained.slice(0, 3)].map((f) => `${f},${trueClass(f)}`);
-  const csv = path.join(work, 'more-labels.csv');
+  const csv = path.join(spec.work, 'more-labels.csv');
   await fs.writeFile(csv, ['path,class', ...rows, 'not-there.png,3', ''].join('\n'));
   await page.getByRole('button', { name: 'Import labels…' }).click();
   const importDialog = page.getByRole('dialog', { name: 'Import labels or suggestions' });
@@ -327,9 +314,9 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
 test('continuous mode: the queue is re-ranked while labeling, and no key press is lost or lands on the wrong image', async ({ page }) => {
   test.setTimeout(5 * 60_000);
   const problems = watchProblems(page);
-  await page.goto(host.url);
+  await page.goto(spec.host.url);
   // The host reopens the last project (the first test's); the helper closes it to reach the picker.
-  await createDemoProject(page, path.join(work, 'continuous'));
+  await createDemoProject(page, path.join(spec.work, 'continuous'));
   await page.keyboard.press('Alt+5');
   await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
   // Query first: switching continuous mode on trains on what is labeled and re-queries at
@@ -373,8 +360,8 @@ test('continuous mode: the queue is re-ranked while labeling, and no key press i
 test('feature extraction runs in the background: progress with rate and time left, labeling meanwhile, cancel and resume', async ({ page }) => {
   test.setTimeout(5 * 60_000);
   const problems = watchProblems(page);
-  await page.goto(host.url);
-  const demo = await createDemoProject(page, path.join(work, 'extraction'));
+  await page.goto(spec.host.url);
+  const demo = await createDemoProject(page, path.join(spec.work, 'extraction'));
   await page.keyboard.press('Alt+5');
   await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
 

@@ -6,19 +6,17 @@
  * and every Rounds column is in view, in 1280 × 800 too.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { createDemoProject } from './support/demo-project';
 import { watchProblems } from './support/page-problems';
-import { hostWithImageFolder } from './support/folder-host';
+import { webHostForSpec } from './support/web-host';
 import { SHOTS } from './support/paths';
 
 /** The batch table must show at least this many whole rows, in every window size tested. */
 const ROWS = 5;
 
 // The web host, and an empty folder the demo project is made in.
-const setup = hostWithImageFolder(0, 'adma-e2e-adapt-', (_count, prefix) => fs.mkdtemp(path.join(os.tmpdir(), prefix)));
+const setup = webHostForSpec('adma-e2e-adapt-');
 
 /** Type `text` into a number field and press Enter (the field commits on Enter). */
 async function enter(field: Locator, text: string): Promise<void> {
@@ -66,8 +64,7 @@ test('Adapt: refused numbers keep the value in force, unsure reads Unsure, the b
   test.setTimeout(10 * 60_000);
   const problems = watchProblems(page);
   await page.goto(setup.host.url);
-  await createDemoProject(page, path.join(setup.folder, 'demo'));
-  await fs.mkdir(SHOTS, { recursive: true });
+  await createDemoProject(page, path.join(setup.work, 'demo'));
   await page.keyboard.press('Alt+5');
   await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
 

@@ -6,7 +6,6 @@
  * again, and a name taken meanwhile brings it back renamed.
  */
 import { expect, test, type Page } from '@playwright/test';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { hostWithImageFolder } from './support/folder-host';
 import { createProjectWithoutModel } from './support/model-step';
@@ -17,7 +16,6 @@ import { SHOTS } from './support/paths';
 test.describe.configure({ mode: 'serial' });
 
 const run = hostWithImageFolder(12, 'adma-e2e-classes-');
-test.beforeAll(() => fs.mkdir(SHOTS, { recursive: true }));
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
 const rows = (page: Page) => page.getByTestId('class-row');

@@ -8,27 +8,21 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createClasses, createProjectWithModelFolder } from './support/model-step';
 import { watchProblems } from './support/page-problems';
-import { startWebHost, type RunningHost } from './support/web-host';
-import { HYMENOPTERA_VAL as PHOTOS, MOBILENET_025 as MODEL, photosAndModelAvailable as available, ROOT, SHOTS } from './support/paths';
+import { webHostForSpec } from './support/web-host';
+import { HYMENOPTERA_VAL as PHOTOS, MOBILENET_025 as MODEL, photosAndModelAvailable as available, SHOTS } from './support/paths';
 
 
-let host: RunningHost;
-let folder: string;
-let stateDir: string;
 /** The originals that got copies (relative paths). */
 const originals: string[] = [];
 
 test.skip(!available, `skipped: the shared model ${MODEL} or photos ${PHOTOS} are absent`);
 
-test.beforeAll(async () => {
-  if (!available) return;
-  folder = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-dup-'));
-  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-dup-state-'));
+// The project folder: twelve photos of each class, and a re-encoded and a byte-identical copy of one of each.
+const spec = webHostForSpec('adma-e2e-dup-', async (folder) => {
   for (const cls of ['ants', 'bees']) {
     await fs.mkdir(path.join(folder, cls));
     for (const file of (await fs.readdir(path.join(PHOTOS, cls))).sort().slice(0, 12)) await fs.copyFile(path.join(PHOTOS, cls, file), path.join(folder, cls, file));
@@ -40,22 +34,14 @@ test.beforeAll(async () => {
     await sharp(path.join(folder, cls, file)).rotate().jpeg({ quality: 40 }).toFile(path.join(folder, 'copies', `recoded-${k}.jpg`));
     await fs.copyFile(path.join(folder, cls, file), path.join(folder, 'copies', `same-${k}.jpg`));
   }
-  await fs.mkdir(SHOTS, { recursive: true });
-  host = await startWebHost(ROOT, stateDir);
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  if (folder) await fs.rm(folder, { recursive: true, force: true });
-  if (stateDir) await fs.rm(stateDir, { recursive: true, force: true });
 });
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
 
 test('Duplicates view and more like this: group, label a group and undo, threshold, open, bulk label similar images', async ({ page }) => {
   const problems = watchProblems(page);
-  await page.goto(host.url);
-  await createProjectWithModelFolder(page, folder, MODEL);
+  await page.goto(spec.host.url);
+  await createProjectWithModelFolder(page, spec.work, MODEL);
   await createClasses(page, ['ant', 'bee']);
 
   // The Duplicates view: one group per original, each with its two copies.
@@ -150,7 +136,7 @@ test('Duplicates view and more like this: group, label a group and undo, thresho
   await expect(page.getByTestId('duplicate-summary')).toBeVisible();
   await expect(page.getByTestId('duplicate-outdated')).toBeHidden();
   const extra = (await fs.readdir(path.join(PHOTOS, 'ants'))).sort()[12] as string;
-  await fs.copyFile(path.join(PHOTOS, 'ants', extra), path.join(folder, 'ants', extra));
+  await fs.copyFile(path.join(PHOTOS, 'ants', extra), path.join(spec.work, 'ants', extra));
   await page.getByRole('button', { name: 'Rescan folder' }).click();
   await expect(page.getByTestId('scan-report')).toContainText(/Added\s*1/);
   await page.getByRole('button', { name: 'Close', exact: true }).click();

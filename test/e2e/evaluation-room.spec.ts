@@ -8,32 +8,15 @@
  * confirmation they go back, and the loop goes on with a new round.
  */
 import { expect, test, type Page } from '@playwright/test';
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { makeImageFolder } from './support/image-folder';
+import { hostWithImageFolder } from './support/folder-host';
 import { createClasses, useStarterModel } from './support/model-step';
 import { watchProblems } from './support/page-problems';
-import { ROOT, SHOTS } from './support/paths';
-import { startWebHost, type RunningHost } from './support/web-host';
+import { SHOTS } from './support/paths';
 
 const COUNT = 24;
 
-let host: RunningHost;
-let stateDir: string;
-let folder: string;
-
-test.beforeAll(async () => {
-  folder = await makeImageFolder(COUNT);
-  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-evalroom-state-'));
-  host = await startWebHost(ROOT, stateDir);
-  await fs.mkdir(SHOTS, { recursive: true });
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  for (const dir of [stateDir, folder]) if (dir) await fs.rm(dir, { recursive: true, force: true });
-});
+const setup = hostWithImageFolder(COUNT, 'adma-e2e-evalroom-');
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
 
@@ -51,8 +34,8 @@ async function labelBatch(page: Page, count: number): Promise<void> {
 test('a sample beyond half of the pool is refused before the click; the unlabeled evaluation images go back and the loop goes on', async ({ page }) => {
   test.setTimeout(8 * 60_000);
   const problems = watchProblems(page);
-  await page.goto(host.url);
-  await page.getByLabel('Project folder').fill(folder);
+  await page.goto(setup.host.url);
+  await page.getByLabel('Project folder').fill(setup.folder);
   await page.getByRole('button', { name: 'Create project' }).click();
   await useStarterModel(page);
   await expect(page.getByTestId('project-counts')).toContainText(`${COUNT} images`, { timeout: 60_000 });

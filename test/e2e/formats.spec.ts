@@ -8,20 +8,17 @@
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createClasses, decideModelLater } from './support/model-step';
 import { openImageFolderExport } from './support/export-dialog';
 import { watchProblems } from './support/page-problems';
-import { startWebHost, type RunningHost } from './support/web-host';
-import { HYMENOPTERA_VAL as PHOTOS, ROOT, SHOTS } from './support/paths';
+import { webHostForSpec } from './support/web-host';
+import { HYMENOPTERA_VAL as PHOTOS, SHOTS } from './support/paths';
 
 const PER_CLASS = 8;
 const EVALUATION = 4;
 const haveData = existsSync(path.join(PHOTOS, 'ants')) && existsSync(path.join(PHOTOS, 'bees'));
 
-let host: RunningHost;
-let work: string;
 /** File name → true class of the photos copied into each project folder. */
 const truth = new Map<string, 'ants' | 'bees'>();
 
@@ -30,20 +27,15 @@ async function copyPhotos(folder: string): Promise<void> {
   for (const [name, cls] of truth) await fs.copyFile(path.join(PHOTOS, cls, name), path.join(folder, name));
 }
 
+test.skip(!haveData, '../shared/data/hymenoptera is absent');
+
+const spec = webHostForSpec('adma-e2e-formats-');
+
 test.beforeAll(async () => {
-  test.skip(!haveData, '../shared/data/hymenoptera is absent');
   for (const cls of ['ants', 'bees'] as const) {
     const names = (await fs.readdir(path.join(PHOTOS, cls))).filter((f) => f.endsWith('.jpg')).sort().slice(0, PER_CLASS);
     for (const name of names) truth.set(name, cls);
   }
-  work = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-formats-'));
-  host = await startWebHost(ROOT, path.join(work, 'state'));
-  await fs.mkdir(SHOTS, { recursive: true });
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  if (work) await fs.rm(work, { recursive: true, force: true });
 });
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
@@ -61,9 +53,9 @@ async function createProject(page: Page, folder: string): Promise<void> {
 
 test('mark unsure by key, export with a split, import into a fresh project: every label comes back', async ({ page }) => {
   const problems = watchProblems(page);
-  const first = path.join(work, 'first');
+  const first = path.join(spec.work, 'first');
   await copyPhotos(first);
-  await page.goto(host.url);
+  await page.goto(spec.host.url);
   await createProject(page, first);
 
   // Two classes, keys 1 and 2.
@@ -137,7 +129,7 @@ test('mark unsure by key, export with a split, import into a fresh project: ever
   await shot(page, 'formats-history.png');
 
   // Export with a split ImageFolder and a Hugging Face layout.
-  const destination = path.join(work, 'export');
+  const destination = path.join(spec.work, 'export');
   const dialog = await openImageFolderExport(page, destination);
   await dialog.getByRole('checkbox', { name: /Hugging Face imagefolder/ }).check();
   await shot(page, 'formats-export-dialog.png');
@@ -157,7 +149,7 @@ test('mark unsure by key, export with a split, import into a fresh project: ever
   expect(await listed(path.join(destination, 'huggingface', 'test'))).toHaveLength(EVALUATION);
 
   // A fresh project of the same photos: import the split ImageFolder; every label comes back.
-  const second = path.join(work, 'second');
+  const second = path.join(spec.work, 'second');
   await copyPhotos(second);
   await createProject(page, second);
   await page.keyboard.press('Alt+6');
@@ -204,7 +196,7 @@ test('mark unsure by key, export with a split, import into a fresh project: ever
   await expect(page.getByText('No images match this filter.')).toBeVisible();
 
   // Another model's predictions as suggestions, listed by file in the dialog, then cleared.
-  const predictions = path.join(work, 'other-model.csv');
+  const predictions = path.join(spec.work, 'other-model.csv');
   const predicted = [...truth.keys()].slice(0, 3);
   await fs.writeFile(predictions, ['path,class,probability', ...predicted.map((name) => `${name},ants,0.8`)].join('\n'));
   const openSuggestions = async () => {

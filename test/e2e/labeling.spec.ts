@@ -5,35 +5,19 @@
  */
 import { expect, test, type Page, type Route, type WebSocketRoute } from '@playwright/test';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { makeImageFolder } from './support/image-folder';
-import { startWebHost, type RunningHost } from './support/web-host';
+import { hostWithImageFolder } from './support/folder-host';
 import { watchProblems } from './support/page-problems';
 import { decideModelLater } from './support/model-step';
-import { ROOT, SHOTS } from './support/paths';
+import { SHOTS } from './support/paths';
 
 const CLASSES = ['Normal', 'Mitosis', 'Artifact'];
 
 // The second test continues the first one's project: run them in order, skip on failure.
 test.describe.configure({ mode: 'serial' });
 
-let host: RunningHost;
-let folder: string;
-let stateDir: string;
-
-test.beforeAll(async () => {
-  folder = await makeImageFolder(30);
-  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-state-'));
-  host = await startWebHost(ROOT, stateDir);
-  await fs.mkdir(SHOTS, { recursive: true });
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await fs.rm(folder, { recursive: true, force: true });
-  await fs.rm(stateDir, { recursive: true, force: true });
-});
+const setup = hostWithImageFolder(30, 'adma-e2e-labeling-');
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
 
@@ -54,13 +38,13 @@ test('label 20 images by keyboard, undo one, reload: every label is still there'
       server.send(message);
     });
   });
-  await page.goto(host.url);
+  await page.goto(setup.host.url);
 
   // Project picker: live validation, Tab completion, create.
   const pathField = page.getByLabel('Project folder');
-  await pathField.fill(folder.slice(0, -2));
+  await pathField.fill(setup.folder.slice(0, -2));
   await pathField.press('Tab');
-  await expect(pathField).toHaveValue(`${folder}/`);
+  await expect(pathField).toHaveValue(`${setup.folder}/`);
   await expect(page.getByTestId('path-status')).toContainText('create one');
   await shot(page, 'picker.png');
   await page.getByRole('button', { name: 'Create project' }).click();
@@ -187,15 +171,15 @@ test('label 20 images by keyboard, undo one, reload: every label is still there'
 test('rescan report, class deletion, bulk labeling, recent projects and a lost connection', async ({ page }) => {
   const problems = watchProblems(page);
   // One more image and one broken file for the rescan to find.
-  await fs.copyFile(path.join(folder, 'img-000.png'), path.join(folder, 'copy-of-000.png'));
-  await fs.writeFile(path.join(folder, 'broken.png'), Buffer.from('this is not a PNG file'));
+  await fs.copyFile(path.join(setup.folder, 'img-000.png'), path.join(setup.folder, 'copy-of-000.png'));
+  await fs.writeFile(path.join(setup.folder, 'broken.png'), Buffer.from('this is not a PNG file'));
   // Pass the WebSocket through, keeping a handle to cut it.
   const sockets: WebSocketRoute[] = [];
   await page.routeWebSocket(/\/ws\?/, (ws) => {
     sockets.push(ws);
     ws.connectToServer();
   });
-  await page.goto(host.url);
+  await page.goto(setup.host.url);
   await expect(page.getByTestId('project-counts')).toContainText('19 labeled');
 
   await page.getByRole('button', { name: 'Rescan folder' }).click();
@@ -298,9 +282,9 @@ test('rescan report, class deletion, bulk labeling, recent projects and a lost c
   await page.reload();
   const recent = page.getByRole('region', { name: 'Recent projects' });
   await expect(recent.getByText('Missing')).toBeVisible();
-  await expect(recent.getByRole('button', { name: `Open ${path.basename(folder)}` })).toBeEnabled();
+  await expect(recent.getByRole('button', { name: `Open ${path.basename(setup.folder)}` })).toBeEnabled();
   await shot(page, 'picker-recent.png');
-  await recent.getByRole('button', { name: `Open ${path.basename(folder)}` }).click();
+  await recent.getByRole('button', { name: `Open ${path.basename(setup.folder)}` }).click();
   await expect(page.getByTestId('project-counts')).toContainText('13 labeled');
 
   // Closing while images are still loading: the page cancels those loads before it asks to
@@ -316,13 +300,13 @@ test('rescan report, class deletion, bulk labeling, recent projects and a lost c
   await page.unroute(/\/media\//);
   const released = await Promise.all(held.map((route) => route.continue().then(() => route.request().response(), () => null)));
   expect(released.filter((response) => response?.status() === 409)).toEqual([]);
-  await recent.getByRole('button', { name: `Open ${path.basename(folder)}` }).click();
+  await recent.getByRole('button', { name: `Open ${path.basename(setup.folder)}` }).click();
   await expect(page.getByTestId('project-counts')).toContainText('13 labeled');
 
   expect(problems).toEqual([]);
 
   // The host goes away: the page says so and keeps retrying.
-  await host.stop();
+  await setup.host.stop();
   await expect(page.getByRole('alert').filter({ hasText: 'Connection lost' })).toBeVisible();
   await shot(page, 'connection-lost.png');
 });

@@ -7,40 +7,31 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { SIZE, tinyClassifier } from '../support/tiny-onnx';
 import { makeImageFolder } from './support/image-folder';
 import { chooseModelFolderInAdapt } from './support/model-step';
 import { watchProblems } from './support/page-problems';
-import { startWebHost, type RunningHost } from './support/web-host';
-import { ROOT, SHOTS } from './support/paths';
+import { webHostForSpec } from './support/web-host';
+import { SHOTS } from './support/paths';
 
 
-let host: RunningHost;
-let stateDir: string;
-let modelDir: string;
-let images: string;
+let modelDir = '';
+let images = '';
 
-test.beforeAll(async () => {
-  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-state-'));
-  modelDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-onnx-'));
+// A model folder holding a small ONNX classifier without a Softmax, and an image folder.
+const spec = webHostForSpec('adma-e2e-onnx-', async (work) => {
+  modelDir = path.join(work, 'model');
+  await fs.mkdir(modelDir);
   await fs.writeFile(path.join(modelDir, 'resnet-like.onnx'), tinyClassifier('NCHW', { softmax: false }));
-  images = await makeImageFolder(6);
-  host = await startWebHost(ROOT, stateDir);
-  await fs.mkdir(SHOTS, { recursive: true });
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  for (const dir of [stateDir, modelDir, images]) if (dir) await fs.rm(dir, { recursive: true, force: true });
+  images = await makeImageFolder(6, path.join(work, 'images-'));
 });
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
 
 test('an ONNX folder: preprocessing defaults from the graph, bad values said, the model then in use', async ({ page }) => {
   const problems = watchProblems(page);
-  await page.goto(host.url);
+  await page.goto(spec.host.url);
   await page.getByLabel('Project folder').fill(images);
   await expect(page.getByTestId('path-status')).toContainText('create one');
   await page.getByRole('button', { name: 'Create project' }).click();

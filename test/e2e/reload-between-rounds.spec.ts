@@ -16,7 +16,7 @@ import { ROOT, SHOTS } from './support/paths';
 
 const BATCH = 10;
 
-const spec = webHostForSpec('reload-round');
+const spec = webHostForSpec('adma-e2e-reload-round-');
 let truth: Map<string, string>;
 
 test.beforeAll(async () => {

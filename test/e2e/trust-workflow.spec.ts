@@ -9,22 +9,19 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { createClasses, createProjectWithModelFolder, decideModelLater } from './support/model-step';
 import { openImageFolderExport } from './support/export-dialog';
 import { watchProblems } from './support/page-problems';
 import { selectSuspect, suspectFiles } from './support/suspects';
-import { startWebHost, type RunningHost } from './support/web-host';
-import { HYMENOPTERA_VAL as PHOTOS, MOBILENET_025 as MODEL, photosAndModelAvailable as available, ROOT, SHOTS } from './support/paths';
+import { webHostForSpec } from './support/web-host';
+import { HYMENOPTERA_VAL as PHOTOS, MOBILENET_025 as MODEL, photosAndModelAvailable as available, SHOTS } from './support/paths';
 
 const PER_CLASS = 14;
 const EVALUATION = 4;
 
 type Cls = 'ant' | 'bee';
-let host: RunningHost;
-let work: string;
 /** Relative path in the project → true class, copies included. */
 const truth = new Map<string, Cls>();
 /** The originals that got copies, and their copies. */
@@ -52,18 +49,7 @@ async function writePhotos(folder: string): Promise<void> {
   }
 }
 
-test.beforeAll(async () => {
-  if (!available) return;
-  work = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-trustflow-'));
-  await writePhotos(path.join(work, 'first'));
-  await fs.mkdir(SHOTS, { recursive: true });
-  host = await startWebHost(ROOT, path.join(work, 'state'));
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  if (work) await fs.rm(work, { recursive: true, force: true });
-});
+const spec = webHostForSpec('adma-e2e-trustflow-', (work) => writePhotos(path.join(work, 'first')));
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
 
@@ -81,10 +67,10 @@ async function importLabels(page: Page, file: string, createClasses: boolean): P
 test('duplicates, suspect labels, relabel, export with a split, import into a fresh project', async ({ page }) => {
   test.setTimeout(10 * 60_000);
   const problems = watchProblems(page);
-  await page.goto(host.url);
+  await page.goto(spec.host.url);
 
   // A project with the MobileNet v1 0.25 model folder; classes ant and bee.
-  await createProjectWithModelFolder(page, path.join(work, 'first'), MODEL);
+  await createProjectWithModelFolder(page, path.join(spec.work, 'first'), MODEL);
   await createClasses(page, ['ant', 'bee']);
 
   // 1. Duplicates: each original with its two copies; each group labeled at once with its class.
@@ -109,7 +95,7 @@ test('duplicates, suspect labels, relabel, export with a split, import into a fr
   const evaluation = [rest[0]!, rest[1]!, rest[rest.length - 1]!, rest[rest.length - 2]!];
   const training = rest.filter((p) => !evaluation.includes(p));
   const wrong = [training[3]!, training[7]!, training[training.length - 4]!];
-  const csv = path.join(work, 'labels.csv');
+  const csv = path.join(spec.work, 'labels.csv');
   await fs.writeFile(
     csv,
     [
@@ -152,7 +138,7 @@ test('duplicates, suspect labels, relabel, export with a split, import into a fr
   const stillWrong = wrong.filter((p) => !found.includes(p));
 
   // 4. Export the labels as an ImageFolder split into train and evaluation.
-  const destination = path.join(work, 'export');
+  const destination = path.join(spec.work, 'export');
   const dialog = await openImageFolderExport(page, destination);
   await dialog.getByRole('button', { name: 'Export', exact: true }).click();
   await expect(dialog.getByTestId('export-result')).toBeVisible({ timeout: 60_000 });
@@ -172,7 +158,7 @@ test('duplicates, suspect labels, relabel, export with a split, import into a fr
   // 5. A fresh project of the same photos: the split ImageFolder brings every label and the
   //    evaluation set back.
   await page.getByRole('button', { name: 'Close project' }).click();
-  const second = path.join(work, 'second');
+  const second = path.join(spec.work, 'second');
   await writePhotos(second);
   await page.getByLabel('Project folder').fill(second);
   await page.getByRole('button', { name: 'Create project' }).click();

@@ -8,40 +8,24 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { createDemoProject, readDemoIndex } from './support/demo-project';
 import { watchProblems } from './support/page-problems';
 import { suspectFiles } from './support/suspects';
-import { startWebHost, type RunningHost } from './support/web-host';
+import { webHostForSpec } from './support/web-host';
 import { ROOT, SHOTS } from './support/paths';
 
 const FLIPPED = 12;
 
-let host: RunningHost;
-let work: string;
-let stateDir: string;
-
-test.beforeAll(async () => {
-  work = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-trust-'));
-  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-trust-state-'));
-  host = await startWebHost(ROOT, stateDir);
-  await fs.mkdir(SHOTS, { recursive: true });
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  await fs.rm(work, { recursive: true, force: true });
-  await fs.rm(stateDir, { recursive: true, force: true });
-});
+const spec = webHostForSpec('adma-e2e-trust-');
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
 
 test('suspect labels: flipped labels rank on top, Enter relabels, Ctrl+Z undoes; the dashboard shows calibration', async ({ page }) => {
   test.setTimeout(15 * 60_000);
   const problems = watchProblems(page);
-  await page.goto(host.url);
-  await createDemoProject(page, path.join(work, 'demo'));
+  await page.goto(spec.host.url);
+  await createDemoProject(page, path.join(spec.work, 'demo'));
 
   // Features of the starter model.
   await page.keyboard.press('Alt+5');
@@ -65,7 +49,7 @@ test('suspect labels: flipped labels rank on top, Enter relabels, Ctrl+Z undoes;
     }
     return `${item.file},${truth}`;
   });
-  const csv = path.join(work, 'labels.csv');
+  const csv = path.join(spec.work, 'labels.csv');
   await fs.writeFile(csv, ['path,class', ...rows, ''].join('\n'));
   await page.getByRole('button', { name: 'Import labels…' }).click();
   const importDialog = page.getByRole('dialog', { name: 'Import labels or suggestions' });

@@ -5,31 +5,17 @@
  * every event (a late connection): the host refuses its label and tab 1 shows the banner.
  */
 import { expect, test, type Page } from '@playwright/test';
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { makeImageFolder } from './support/image-folder';
-import { startWebHost, type RunningHost } from './support/web-host';
+import { webHostForSpec } from './support/web-host';
 import { watchProblems } from './support/page-problems';
 import { decideModelLater } from './support/model-step';
-import { ROOT, SHOTS } from './support/paths';
+import { SHOTS } from './support/paths';
 
 
-let host: RunningHost;
 const folders: string[] = [];
-let stateDir: string;
-
-test.beforeAll(async () => {
-  for (const count of [4, 6, 5]) folders.push(await makeImageFolder(count));
-  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-state-'));
-  host = await startWebHost(ROOT, stateDir);
-  await fs.mkdir(SHOTS, { recursive: true });
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  for (const folder of folders) await fs.rm(folder, { recursive: true, force: true });
-  await fs.rm(stateDir, { recursive: true, force: true });
+const spec = webHostForSpec('adma-e2e-two-tabs-', async (work) => {
+  for (const count of [4, 6, 5]) folders.push(await makeImageFolder(count, path.join(work, 'images-')));
 });
 
 async function createProject(page: Page, folder: string, images: number): Promise<void> {
@@ -62,7 +48,7 @@ test('a tab whose project another tab replaced labels nothing, says so, and show
       ws.send(message);
     });
   });
-  await tab1.goto(host.url);
+  await tab1.goto(spec.host.url);
   await createProject(tab1, folderA, 4);
   await addClass(tab1, 'Cat');
   const shownInTab1 = await tab1.getByTestId('image-path').textContent();
@@ -70,7 +56,7 @@ test('a tab whose project another tab replaced labels nothing, says so, and show
 
   // Tab 2 closes A and opens B, whose images have the same names (and ids).
   const tab2 = await context.newPage();
-  await tab2.goto(host.url);
+  await tab2.goto(spec.host.url);
   await expect(tab2.getByTestId('project-counts')).toContainText('4 images');
   await tab2.getByRole('button', { name: 'Close project' }).click();
   await createProject(tab2, folderB, 6);

@@ -4,33 +4,17 @@
  * leaves its views at once and loads nothing of it while the host closes it.
  */
 import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { ProjectChanged } from '../../src-shared/events';
 import type { WsEvent } from '../../src-shared/ws-protocol';
 import { makeImageFolder } from './support/image-folder';
 import { chooseModelFolderInAdapt } from './support/model-step';
 import { watchProblems } from './support/page-problems';
-import { startWebHost, type RunningHost } from './support/web-host';
+import { webHostForSpec } from './support/web-host';
 import { ROOT, SHOTS } from './support/paths';
 
 
-let host: RunningHost;
-let stateDir: string;
-const folders: string[] = [];
-
-test.beforeAll(async () => {
-  stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-state-'));
-  host = await startWebHost(ROOT, stateDir);
-  await fs.mkdir(SHOTS, { recursive: true });
-});
-
-test.afterAll(async () => {
-  await host?.stop();
-  for (const folder of folders) await fs.rm(folder, { recursive: true, force: true });
-  await fs.rm(stateDir, { recursive: true, force: true });
-});
+const spec = webHostForSpec('adma-e2e-workspace-');
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
 
@@ -49,8 +33,7 @@ async function relay(page: Page): Promise<(message: WsEvent) => void> {
 
 /** Create a project on a fresh folder of `count` images through the picker (closing the one a previous test left open). */
 async function createProject(page: Page, count: number): Promise<string> {
-  const folder = await makeImageFolder(count);
-  folders.push(folder);
+  const folder = await makeImageFolder(count, path.join(spec.work, 'images-'));
   const close = page.getByRole('button', { name: 'Close project' });
   await expect(page.getByLabel('Project folder').or(close)).toBeVisible();
   if (await close.isVisible()) await close.click();
@@ -63,7 +46,7 @@ async function createProject(page: Page, count: number): Promise<string> {
 test('background progress does not move the image being labeled', async ({ page }) => {
   const problems = watchProblems(page);
   const push = await relay(page);
-  await page.goto(host.url);
+  await page.goto(spec.host.url);
   await createProject(page, 12);
   const modelStep = page.getByRole('dialog', { name: 'Choose the pre-trained model' });
   if (await modelStep.isVisible()) await modelStep.getByRole('button', { name: 'Decide later' }).click();
@@ -106,7 +89,7 @@ test('background progress does not move the image being labeled', async ({ page 
 
 test('a new project asks for its model, recommending one for its images; the starter can be chosen', async ({ page }) => {
   const problems = watchProblems(page);
-  await page.goto(host.url);
+  await page.goto(spec.host.url);
   await createProject(page, 6);
   const step = page.getByRole('dialog', { name: 'Choose the pre-trained model' });
   await expect(step).toBeVisible();
@@ -152,7 +135,7 @@ test('a new project asks for its model, recommending one for its images; the sta
 
 test('a model folder chosen at creation continues in Adapt: layers fit the panel, its card says "In use"', async ({ page }) => {
   const problems = watchProblems(page);
-  await page.goto(host.url);
+  await page.goto(spec.host.url);
   await createProject(page, 6);
   const field = await chooseModelFolderInAdapt(page);
   await field.fill(path.join(ROOT, '../shared/models/mobilenet_v1_0.25_224'));
@@ -188,7 +171,7 @@ test('closing a project: the workstation leaves at once, and nothing of the proj
       else server.send(message);
     });
   });
-  await page.goto(host.url);
+  await page.goto(spec.host.url);
   await createProject(page, 12);
   const modelStep = page.getByRole('dialog', { name: 'Choose the pre-trained model' });
   await expect(modelStep).toBeVisible();

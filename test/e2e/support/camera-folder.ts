@@ -7,10 +7,11 @@ import { cameraJpeg } from '../../support/camera-jpeg';
 /**
  * A folder of `count` camera-like JPEGs `camera-<i>.jpg` (names sort in that order), 1500×1000 as
  * stored (larger than the 1280 px rendition, so a rendition is a rendition), each with a padded
- * 160×120 EXIF thumbnail except those in `without`, turned by `orientations[i]` (default 1).
+ * 160×120 EXIF thumbnail except those in `without`, turned by `orientations[i]` (default 1);
+ * `prefix` names the new folder in the temporary folder, or, absolute, says where it goes.
  */
 export async function cameraFolder(count: number, prefix: string, { orientations = [], without = [] }: { orientations?: readonly number[]; without?: readonly number[] } = {}): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  const dir = await fs.mkdtemp(path.resolve(os.tmpdir(), prefix));
   for (let i = 0; i < count; i++) {
     const hue = (i * 83) % 360;
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1500" height="1000">

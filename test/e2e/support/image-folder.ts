@@ -23,9 +23,12 @@ function svgFor(i: number, width: number, height: number): string {
   </svg>`;
 }
 
-/** Write `count` images (every third one a JPEG, a few in a sub-folder) and return the folder. */
+/**
+ * Write `count` images (every third one a JPEG, a few in a sub-folder) into a new folder and
+ * return it; `prefix` names it in the temporary folder, or, absolute, says where it goes.
+ */
 export async function makeImageFolder(count: number, prefix = 'adma-e2e-'): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  const dir = await fs.mkdtemp(path.resolve(os.tmpdir(), prefix));
   await fs.mkdir(path.join(dir, 'batch-b'));
   for (let i = 0; i < count; i++) {
     const width = 160 + (i % 3) * 40;

@@ -70,16 +70,19 @@ export interface SpecHost {
 
 /**
  * For the tests of one spec file: the built web host on a fresh state folder, started before
- * them, and a fresh folder for their projects; stopped and removed after them. `name` names
- * the temporary folders.
+ * them, and a fresh folder for their projects, images and files; stopped and removed after
+ * them (registers the beforeAll/afterAll hooks; read the fields inside a test). `prefix` names
+ * the temporary folders (`adma-e2e-<spec>-`, the state folder `adma-e2e-<spec>-state-`).
+ * `prepare`, when given, fills the work folder (images, a model, photos) before the host starts.
  */
-export function webHostForSpec(name: string): SpecHost {
+export function webHostForSpec(prefix: string, prepare?: (work: string) => Promise<void>): SpecHost {
   let host: RunningHost | null = null;
   let work = '';
   let stateDir = '';
   test.beforeAll(async () => {
-    work = await fs.promises.mkdtemp(path.join(os.tmpdir(), `adma-e2e-${name}-`));
-    stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), `adma-e2e-${name}-state-`));
+    work = await fs.promises.mkdtemp(path.join(os.tmpdir(), prefix));
+    stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), `${prefix}state-`));
+    await prepare?.(work);
     host = await startWebHost(ROOT, stateDir);
     await fs.promises.mkdir(SHOTS, { recursive: true });
   });
@@ -93,6 +96,7 @@ export function webHostForSpec(name: string): SpecHost {
       return host;
     },
     get work(): string {
+      if (!work) throw new Error('The work folder is not made yet: read it inside a test.');
       return work;
     },
   };
