@@ -109,6 +109,15 @@ test('suspect labels: flipped labels rank on top, Enter relabels, Ctrl+Z undoes;
   await page.keyboard.press(other);
   await expect(first.getByTestId('suspect-status')).toHaveText(`now ${other}`);
 
+  // A reload keeps the check: the same queue, the relabel still read as resolved, and when it ran.
+  const queued = await suspectFiles(page);
+  await page.reload();
+  await page.keyboard.press('Alt+7');
+  await expect(page.getByTestId('suspect-summary')).toContainText('training labels checked in 5 folds');
+  await expect(page.getByTestId('suspects-checked-at')).toHaveText(/^checked \S/);
+  await expect(items.first().getByTestId('suspect-status')).toHaveText(`now ${other}`);
+  expect(await suspectFiles(page)).toEqual(queued);
+
   // The dashboard: per-class precision and recall, reliability diagram and ECE on the evaluation set.
   await page.keyboard.press('Alt+6');
   await expect(page.getByTestId('reliability-diagram')).toBeVisible({ timeout: 2 * 60_000 });
