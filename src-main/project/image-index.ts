@@ -77,6 +77,9 @@ function filterSql(filter: ImageFilter): { where: string; params: unknown[] } {
       return { where: 'i.present = 1 AND i.id IN (SELECT image_id FROM evaluation_images)', params: [] };
     case 'predicted':
       return { where: 'i.present = 1 AND l.class_id IS NULL AND p.class_id = ?', params: [filter.classId] };
+    case 'name':
+      // A substring, not a pattern: % and _ typed by the expert are literal. (LIKE ignores the case of ASCII letters only.)
+      return { where: "i.present = 1 AND i.rel_path LIKE ? ESCAPE '\\'", params: [`%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`] };
   }
 }
 

@@ -104,6 +104,8 @@ export function matchesFilter(filter: ImageFilter, item: SequenceItem): boolean 
       return item.classId === null;
     case 'all':
     case 'evaluation':
+    case 'name':
+      // A label change never moves an image in or out of these.
       return true;
   }
 }
@@ -123,6 +125,7 @@ export function listingCount(filter: ImageFilter, counts: SourceCounts): number 
       return counts.classes.find((c) => c.id === filter.classId)?.labelCount ?? 0;
     case 'evaluation':
     case 'predicted':
+    case 'name':
       return null;
   }
 }

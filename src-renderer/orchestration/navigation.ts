@@ -29,6 +29,8 @@ export function filterTitle(filter: ImageFilter): string {
       return 'Evaluation set';
     case 'predicted':
       return `Predicted “${classes.byId.get(filter.classId)?.name ?? 'deleted'}”`;
+    case 'name':
+      return `Names with “${filter.text}”`;
   }
 }
 

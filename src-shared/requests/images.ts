@@ -60,7 +60,9 @@ export type ImageFilter =
   /** The evaluation set (never queried, never trained on). */
   | { kind: 'evaluation' }
   /** Unlabeled images the current model predicts as this class. */
-  | { kind: 'predicted'; classId: number };
+  | { kind: 'predicted'; classId: number }
+  /** Images whose path (folder and file name) contains `text`, ignoring case. */
+  | { kind: 'name'; text: string };
 
 /** Gallery order: file name, file date, the model's predicted class or its confidence, the last query score. */
 export type ImageSortKey = 'name' | 'date' | 'prediction' | 'confidence' | 'score';
@@ -78,6 +80,7 @@ const filter: Schema<ImageFilter> = s.variant('kind', {
   class: s.object({ kind: s.literal('class'), classId: id }),
   evaluation: s.object({ kind: s.literal('evaluation') }),
   predicted: s.object({ kind: s.literal('predicted'), classId: id }),
+  name: s.object({ kind: s.literal('name'), text: s.string({ min: 1, max: 200 }) }),
 });
 
 export const imageFilterSchema = filter;

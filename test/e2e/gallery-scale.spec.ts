@@ -97,5 +97,21 @@ test('virtual gallery: rendered rows only, sort, keyboard moves, Ctrl+A over eve
   await page.keyboard.press('Control+z');
   await expect(counts).toContainText(`${COUNT - 1} labeled`);
 
+  // Find by file name: the images whose name contains the text; Ctrl+A then takes only those.
+  const find = page.getByLabel('Find by file name');
+  await find.fill('IMG-99');
+  await expect(galleryCount).toHaveText('10 images');
+  await expect(thumbs.first()).toHaveAccessibleName(/^(batch-b\/)?img-99\d\.png/);
+  await find.blur();
+  await page.keyboard.press('Control+a');
+  await expect(page.getByTestId('selection-count')).toHaveText('10 selected');
+  await page.keyboard.press('Backspace');
+  await expect(page.getByText('Cleared the label of 10 images. Ctrl+Z undoes it.')).toBeVisible();
+  await expect(counts).toContainText(`${COUNT - 10} labeled`); // img-999 had no label
+  // A filter chip ends the search.
+  await page.getByRole('button', { name: /^All/ }).click();
+  await expect(find).toHaveValue('');
+  await expect(galleryCount).toHaveText(`${COUNT} images`);
+
   expect(problems).toEqual([]);
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdaptationStore } from '../../../src-main/adaptation/adaptation-store';
 import { Project } from '../../../src-main/project/project';
-import { imageFolder } from '../../support/image-folder';
+import { imageFolder, writeImage } from '../../support/image-folder';
 import { scannedProject } from '../../support/scanned-project';
 
 const projects: Project[] = [];
@@ -131,5 +131,23 @@ describe('image files for extraction and the pool', () => {
     const listed = project.images.list({ kind: 'all' }, 0, 100).items;
     expect(listed).toHaveLength(5);
     expect(project.images.files()).toEqual(listed.map((i) => ({ id: i.id, relPath: i.relPath, hash: i.hash })));
+  });
+});
+
+describe('the file-name search', () => {
+  it('lists the images whose path contains the text, ignoring case; % and _ are plain characters; Ctrl+A resolves the same set', async () => {
+    const root = await imageFolder(0);
+    for (const [k, name] of ['Cell_0142.jpg', 'cell-0143.png', 'sub/CELL_99.png', '50%_crop.png', 'other.png'].entries()) await writeImage(path.join(root, name), k);
+    const project = Project.open(root, true);
+    projects.push(project);
+    await project.rescan();
+    const names = (text: string): string[] => project.images.list({ kind: 'name', text }, 0, 100).items.map((i) => i.relPath);
+    expect(names('cell_')).toEqual(['Cell_0142.jpg', 'sub/CELL_99.png']);
+    expect(names('CELL')).toEqual(['Cell_0142.jpg', 'cell-0143.png', 'sub/CELL_99.png']);
+    expect(names('%')).toEqual(['50%_crop.png']);
+    expect(names('sub/')).toEqual(['sub/CELL_99.png']);
+    expect(names('nothing')).toEqual([]);
+    expect(project.images.list({ kind: 'name', text: 'cell' }, 0, 100).total).toBe(3);
+    expect(project.images.idsMatching({ kind: 'name', text: 'cell_' })).toEqual(project.images.list({ kind: 'name', text: 'cell_' }, 0, 100).items.map((i) => i.id));
   });
 });
