@@ -169,6 +169,11 @@ interface Layout {
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
+/** Whether n rows of d features and c classes fit in one WebAssembly memory (100,000 x 1,024 do: 0.8 GB). */
+export function fitsInWasmMemory(n: number, d: number, c: number): boolean {
+  return Math.ceil(simdLayout(n, d, Math.ceil(c / 2)).bytes / PAGE) <= MAX_PAGES;
+}
+
 /** Where each region starts, in bytes, for n rows of d features and `pairs` class pairs. */
 export function simdLayout(n: number, d: number, pairs: number): Layout {
   const blocks = Math.ceil(n / ROWS);
@@ -208,12 +213,11 @@ export class SimdProducts {
 
   /** Null where SIMD is not available or the problem does not fit in a WebAssembly memory. */
   static create(z: Float64Array, n: number, d: number, c: number, rowEnd: Int32Array): SimdProducts | null {
+    if (z.length !== n * d || rowEnd.length !== n) throw new Error(`${z.length} values and ${rowEnd.length} row ends for ${n} rows of ${d}.`);
     const module = simdModule();
-    if (!module) return null;
-    const pairs = Math.ceil(c / 2);
-    const layout = simdLayout(n, d, pairs);
+    if (!module || !fitsInWasmMemory(n, d, c)) return null;
+    const layout = simdLayout(n, d, Math.ceil(c / 2));
     const pages = Math.ceil(layout.bytes / PAGE);
-    if (pages > MAX_PAGES) return null;
     const exports = new WebAssembly.Instance(module, {}).exports as unknown as Kernels;
     const have = exports.memory.buffer.byteLength / PAGE;
     try {
@@ -241,6 +245,11 @@ export class SimdProducts {
       for (let r = i; r < Math.min(n, i + ROWS); r++) end = Math.max(end, rowEnd[r] as number);
       ends[i / ROWS] = 8 * end;
     }
+  }
+
+  /** The module's memory (grown to the problem at `create`; the views follow any later growth). */
+  get memory(): WebAssembly.Memory {
+    return this.#kernels.memory;
   }
 
   /** Views on the memory, re-taken when it has grown (a grown memory detaches the old buffer). */
