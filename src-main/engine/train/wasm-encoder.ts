@@ -168,6 +168,9 @@ export function encodeModule(functions: ExportedFunction[], initialPages: number
   const memory = vector([[0x00, ...uleb(initialPages)]]);
   const exports = vector([...functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]), [...name('memory'), 0x02, ...uleb(0)]]);
   const code = vector(functions.map(({ writer, code: body }) => writer.encode(body)));
+  // The custom "name" section's function names (subsection 1): profiles show `logits`, not `wasm-function[0]`.
+  const functionNames = vector(functions.map((f, i) => [...uleb(i), ...name(f.name)]));
+  const names = [...name('name'), 1, ...uleb(functionNames.length), ...functionNames];
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, types),
@@ -175,5 +178,6 @@ export function encodeModule(functions: ExportedFunction[], initialPages: number
     ...section(5, memory),
     ...section(7, exports),
     ...section(10, code),
+    ...section(0, names),
   ]);
 }
