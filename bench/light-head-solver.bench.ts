@@ -1,18 +1,22 @@
 /**
- * The light head's solver before and after its faster arithmetic, in one process:
- * `npx tsx bench/light-head-solver.bench.ts [--labels 200,1000] [--runs 3] [--before 3750d64]`.
+ * The light head's solver, its objective on WebAssembly SIMD against JavaScript, and before its
+ * faster arithmetic, in one process:
+ * `npx tsx bench/light-head-solver.bench.ts [--labels 200,1000] [--runs 3] [--before 3750d64|none]`.
  * The solver as it was (logistic-regression.ts at commit `--before`, read with git show into a
- * temporary file; it imports nothing) and as it is now fit the same problem, alternately, on
- * the blood cells (../shared/data/pbc-blood-cells) with MobileNet v1 0.25 and 0.75: a round of
- * "No up or down" (every label and its 7 other symmetry views, at 1/8 weight), warm from the
- * head of 10 fewer labels, as trainOnPool builds it; then the same without the views. Prints
- * the median time of `--runs` fits of each, whether the two fits are bit-identical (kernel,
- * bias, objective, iterations) and whether the fit reproduces trainOnPool's head, and the
- * whole trainOnPool round now. Measures and prints; asserts nothing.
+ * temporary file; it imports nothing) and as it is now with each objective kernel (objectiveKernel
+ * 'javascript' and 'simd') fit the same problem, alternately, on the blood cells
+ * (../shared/data/pbc-blood-cells) with MobileNet v1 0.25 and 0.75: a round of "No up or down"
+ * (every label and its 7 other symmetry views, at 1/8 weight), warm from the head of 10 fewer
+ * labels, as trainOnPool builds it; then the same without the views. Prints the median time of
+ * `--runs` fits of each, whether the fits are bit-identical (kernel, bias, objective,
+ * iterations), whether the fit reproduces trainOnPool's head (which runs the default kernel),
+ * the whole trainOnPool round now, and, where the fit is in the primal (rows >= features), the
+ * median of 15 objective evaluations at the warm start on each kernel. Measures and prints;
+ * asserts nothing.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src-main/engine/backend';
@@ -23,6 +27,7 @@ import { prepareSimulationFeatures } from '../src-main/engine/simulate/simulatio
 import { viewRowsOf } from '../src-main/engine/simulate/training-rows';
 import { inverseFrequencyClassWeights } from '../src-main/engine/train/class-weights';
 import * as current from '../src-main/engine/train/logistic-regression';
+import { simdAvailable } from '../src-main/engine/train/logistic-simd';
 import { ROOT, studySetting } from './study/study-settings';
 import { benchLabelOrder } from './support/label-order';
 
@@ -35,8 +40,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 const temporary = mkdtempSync(join(tmpdir(), 'adma-solver-bench-'));
 const beforePath = join(temporary, 'logistic-regression-before.ts');
-writeFileSync(beforePath, execFileSync('git', ['show', `${values.before}:src-main/engine/train/logistic-regression.ts`], { cwd: ROOT }));
-const before = (await import(beforePath)) as typeof current;
+if (values.before !== 'none') writeFileSync(beforePath, execFileSync('git', ['show', `${values.before}:src-main/engine/train/logistic-regression.ts`], { cwd: ROOT }));
+const before = values.before === 'none' ? null : ((await import(beforePath)) as typeof current);
 
 const sameBits = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
 
@@ -58,9 +63,32 @@ function fitInputs(inputs: HeadInputs, request: LoopTrainRequest, classCount: nu
   };
 }
 
+/** Median time of one objective evaluation at the warm start, each kernel alternately (the primal problem as fitLogisticRegression builds it). */
+function objectiveTimes(x: Float32Array, labels: number[], stats: current.FeatureStandardization, options: { classCount: number; rowWeights: number[]; start: { kernel: ArrayLike<number>; bias: ArrayLike<number> } }): Record<current.ObjectiveKernel, number> {
+  const d = stats.mean.length;
+  const n = labels.length;
+  const c = options.classCount;
+  const z = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) z[i * d + j] = ((x[i * d + j] as number) - (stats.mean[j] as number)) / (stats.std[j] as number);
+  const problem: current.LogisticProblem = { z, n, d, classCount: c, labels: Int32Array.from(labels), rowWeights: Float64Array.from(options.rowWeights), alpha: current.DEFAULT_L2 };
+  const theta = new Float64Array(d * c + c);
+  for (let j = 0; j < d; j++) for (let k = 0; k < c; k++) theta[j * c + k] = (options.start.kernel[j * c + k] as number) * (stats.std[j] as number);
+  const grad = new Float64Array(theta.length);
+  const objectives = { javascript: current.logisticObjectiveOf(problem, 'javascript'), simd: current.logisticObjectiveOf(problem, 'simd') };
+  const times: Record<current.ObjectiveKernel, number[]> = { javascript: [], simd: [] };
+  for (let run = 0; run < 15; run++) {
+    for (const kernel of ['javascript', 'simd'] as const) {
+      const started = performance.now();
+      objectives[kernel](theta, grad);
+      times[kernel].push(performance.now() - started);
+    }
+  }
+  return { javascript: median(times.javascript), simd: median(times.simd) };
+}
+
 try {
   const backend = await initBackend();
-  console.log(`solver: plain JavaScript, Float64, on Node ${process.version} (training backend for the rest: ${backend.label}); before = ${values.before}`);
+  console.log(`solver: Float64 in JavaScript or WebAssembly SIMD (default here: ${simdAvailable() ? 'SIMD' : 'JavaScript'}), on Node ${process.version} (training backend for the rest: ${backend.label}); before = ${values.before}; load: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   for (const id of ['pbc-mobilenet025-light', 'pbc-mobilenet075-light']) {
     const setting = studySetting(id);
     const dataset = await readImageFolderDataset(setting.folder);
@@ -78,18 +106,23 @@ try {
           const previous = (await trainOnPool(inputs, { ...request, rows: picked.slice(0, n - 10), labels: request.labels.slice(0, n - 10) })).head;
           const round = { ...request, previous };
           const { x, labels, stats, options } = fitInputs(inputs, round, features.classes.length);
-          const times = { before: [] as number[], now: [] as number[] };
-          let fits: { before?: current.LogisticFit; now?: current.LogisticFit } = {};
+          const kernels: current.ObjectiveKernel[] = ['javascript', 'simd'];
+          const times = new Map<string, number[]>();
+          const fits = new Map<string, current.LogisticFit>();
           for (let run = 0; run < runs; run++) {
-            for (const [name, solver] of [['before', before], ['now', current]] as const) {
+            const solvers: [string, () => current.LogisticFit][] = kernels.map((kernel) => [kernel, () => current.fitLogisticRegression(x, labels, stats, { ...options, objectiveKernel: kernel })]);
+            if (before) solvers.unshift(['before', () => before.fitLogisticRegression(x, labels, stats, options)]);
+            for (const [name, solve] of solvers) {
               const started = performance.now();
-              fits = { ...fits, [name]: solver.fitLogisticRegression(x, labels, stats, options) };
-              times[name].push(performance.now() - started);
+              fits.set(name, solve());
+              times.set(name, [...(times.get(name) ?? []), performance.now() - started]);
             }
           }
-          const old = fits.before as current.LogisticFit;
-          const fit = fits.now as current.LogisticFit;
-          const identical = sameBits(old.kernel, fit.kernel) && sameBits(old.bias, fit.bias) && Object.is(old.value, fit.value) && old.iterations === fit.iterations;
+          const fit = fits.get('simd') as current.LogisticFit;
+          const sameFit = (other: current.LogisticFit): boolean =>
+            sameBits(other.kernel, fit.kernel) && sameBits(other.bias, fit.bias) && Object.is(other.value, fit.value) && other.iterations === fit.iterations;
+          const identical = [...fits.values()].every(sameFit);
+          const evaluation = labels.length >= d ? objectiveTimes(x, labels, stats, options) : null;
           const roundTimes: number[] = [];
           let head = previous;
           for (let run = 0; run < runs; run++) {
@@ -98,11 +131,14 @@ try {
             head = result.head;
           }
           const reproduces = sameBits(Float32Array.from(fit.kernel), head.dense.kernel) && sameBits(Float32Array.from(fit.bias), head.dense.bias);
-          const [was, is] = [median(times.before), median(times.now)];
+          const ms = (name: string): number => median(times.get(name) as number[]);
+          const [js, simd] = [ms('javascript'), ms('simd')];
           console.log(
             `${id}: ${n} labels${withViews ? ' with the views' : ''} (${labels.length} rows of ${d}, warm, ${fit.iterations} iterations): ` +
-              `solver before ${was.toFixed(0)} ms, now ${is.toFixed(0)} ms (${(was / is).toFixed(2)}x); bit-identical: ${identical ? 'yes' : 'NO'}; ` +
-              `same head as trainOnPool: ${reproduces ? 'yes' : 'NO'}; trainOnPool round now ${median(roundTimes).toFixed(0)} ms`,
+              (before ? `solver before ${ms('before').toFixed(0)} ms, ` : '') +
+              `JavaScript ${js.toFixed(0)} ms, SIMD ${simd.toFixed(0)} ms (${(js / simd).toFixed(2)}x); bit-identical: ${identical ? 'yes' : 'NO'}; ` +
+              `same head as trainOnPool: ${reproduces ? 'yes' : 'NO'}; trainOnPool round now ${median(roundTimes).toFixed(0)} ms` +
+              (evaluation ? `; one evaluation: JavaScript ${evaluation.javascript.toFixed(2)} ms, SIMD ${evaluation.simd.toFixed(2)} ms` : ''),
           );
         }
       }

@@ -14,6 +14,8 @@
  * so the stored head, prediction and export see an ordinary dense layer on raw features.
  */
 
+import { SimdProducts, simdAvailable } from './logistic-simd';
+
 export interface FeatureStandardization {
   /** Per-feature mean over the pool. */
   mean: Float64Array;
@@ -112,9 +114,23 @@ export function logisticObjective(problem: LogisticProblem, theta: Float64Array,
 const ROW_BLOCK = 4;
 
 /**
+ * Which code computes the objective's two products: WebAssembly SIMD (logistic-simd.ts) or
+ * plain JavaScript. Both return the reference's numbers bit for bit; 'auto' (the default, what
+ * the app and `adma simulate` run) takes SIMD where the runtime has it and the problem fits in
+ * a WebAssembly memory, else JavaScript. Tests and the bench force one or the other.
+ */
+export type ObjectiveKernel = 'simd' | 'javascript';
+export type ObjectiveKernelChoice = ObjectiveKernel | 'auto';
+
+/** An objective prepared by logisticObjectiveOf, saying which kernel it runs. */
+export type LogisticObjective = ((theta: Float64Array, grad: Float64Array) => number) & { readonly kernel: ObjectiveKernel };
+
+/**
  * `logisticObjective` of one problem, prepared for the solver's many evaluations: the same
- * value and gradient, bit for bit, about 4x faster in V8 (bench/README.md, "The light head's
- * objective, faster"). `problem` must not change while the function is in use.
+ * value and gradient, bit for bit, about 4x faster in V8's JavaScript and faster again on
+ * WebAssembly SIMD (bench/README.md, "The light head's objective, faster"). `problem` must not
+ * change while the function is in use. `kernel: 'simd'` throws where SIMD is not available or
+ * the problem does not fit; 'auto' then falls back to JavaScript.
  *
  * Every floating-point sum is accumulated in the reference's order: a logit is its bias plus
  * x_j W_jk in ascending j, a gradient entry sums its rows in ascending i before the penalty, f
@@ -128,14 +144,14 @@ const ROW_BLOCK = 4;
  * logit's sign of zero does not reach exp(l - max), and a gradient sum is never -0 (it starts
  * at +0 and x + y = 0 gives +0). So W is checked finite first, and a non-finite f (where a
  * residual may be NaN; a non-finite feature always makes f non-finite) is recomputed by the
- * reference: both then return exactly its numbers.
+ * reference: both then return exactly its numbers. The SIMD kernels do the same with lanes for
+ * classes (logistic-simd.ts); the softmax, exp and log stay in JavaScript, shared.
  */
-export function logisticObjectiveOf(problem: LogisticProblem): (theta: Float64Array, grad: Float64Array) => number {
-  const { z, n, d, classCount: c, labels, rowWeights, alpha } = problem;
+export function logisticObjectiveOf(problem: LogisticProblem, kernel: ObjectiveKernelChoice = 'auto'): LogisticObjective {
+  const { z, n, d, classCount: c, labels, rowWeights } = problem;
   if (z.length !== n * d) throw new Error(`${z.length} standardised values for ${n} rows of ${d}.`);
   if (labels.length !== n || rowWeights.length !== n) throw new Error(`${labels.length} labels and ${rowWeights.length} row weights for ${n} rows.`);
   for (const label of labels) if (label < 0 || label >= c) throw new Error(`Label ${label} is not a class index in [0, ${c}).`);
-  const biasOffset = d * c;
   // Each row's span: its features up to the last nonzero one.
   const rowEnd = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -143,6 +159,75 @@ export function logisticObjectiveOf(problem: LogisticProblem): (theta: Float64Ar
     while (end > 0 && (z[i * d + end - 1] as number) === 0) end--;
     rowEnd[i] = end;
   }
+  if (kernel !== 'javascript') {
+    const products = SimdProducts.create(z, n, d, c, rowEnd);
+    if (products) return Object.assign(simdObjective(problem, products), { kernel: 'simd' as const });
+    if (kernel === 'simd') {
+      throw new Error(simdAvailable() ? `${n} rows of ${d} features do not fit in a WebAssembly memory.` : 'This runtime has no WebAssembly SIMD.');
+    }
+  }
+  return Object.assign(javascriptObjective(problem, rowEnd), { kernel: 'javascript' as const });
+}
+
+/**
+ * A row's weighted cross-entropy from its logits at values[o, o + c), whose place it takes with
+ * the row's residuals weight * softmax - weight * onehot(label): the reference's arithmetic.
+ */
+function softmaxResiduals(values: Float64Array, o: number, c: number, label: number, weight: number): number {
+  let max = -Infinity;
+  for (let k = 0; k < c; k++) if ((values[o + k] as number) > max) max = values[o + k] as number;
+  let sum = 0;
+  for (let k = 0; k < c; k++) {
+    const e = Math.exp((values[o + k] as number) - max);
+    values[o + k] = e;
+    sum += e;
+  }
+  // CE = log sum exp - logit_y = log(sum) + max - logit_y; values now hold exp(l - max).
+  const loss = weight * (Math.log(sum) - Math.log(values[o + label] as number));
+  for (let k = 0; k < c; k++) values[o + k] = (weight * (values[o + k] as number)) / sum - (k === label ? weight : 0);
+  return loss;
+}
+
+/** f += the penalty, grad += its gradient (after the data part, as the reference). */
+function addPenalty(f: number, theta: Float64Array, grad: Float64Array, weightCount: number, alpha: number): number {
+  let value = f;
+  for (let p = 0; p < weightCount; p++) {
+    const v = theta[p] as number;
+    value += 0.5 * alpha * v * v;
+    grad[p] = (grad[p] as number) + alpha * v;
+  }
+  return value;
+}
+
+/** The objective on WebAssembly SIMD: logits and gradient by `products`, the rest as in javascriptObjective. */
+function simdObjective(problem: LogisticProblem, products: SimdProducts): (theta: Float64Array, grad: Float64Array) => number {
+  const { n, d, classCount: c, labels, rowWeights, alpha } = problem;
+  const biasOffset = d * c;
+  const stride = products.stride;
+  return (theta, grad) => {
+    if (theta.length !== biasOffset + c || grad.length !== theta.length) throw new Error(`theta and grad must hold ${biasOffset + c} values.`);
+    for (let p = 0; p < theta.length; p++) if (!Number.isFinite(theta[p] as number)) return logisticObjective(problem, theta, grad);
+    const rows = products.logitRows(theta);
+    let f = 0;
+    for (let k = 0; k < c; k++) grad[biasOffset + k] = 0;
+    for (let i = 0; i < n; i++) {
+      const o = i * stride;
+      f += softmaxResiduals(rows, o, c, labels[i] as number, rowWeights[i] as number);
+      for (let k = 0; k < c; k++) grad[biasOffset + k] = (grad[biasOffset + k] as number) + (rows[o + k] as number);
+    }
+    if (!Number.isFinite(f)) return logisticObjective(problem, theta, grad);
+    const byPair = products.gradientByPair();
+    for (let j = 0; j < d; j++) {
+      for (let k = 0; k < c; k++) grad[j * c + k] = byPair[((k >> 1) * d + j) * 2 + (k & 1)] as number;
+    }
+    return addPenalty(f, theta, grad, biasOffset, alpha);
+  };
+}
+
+/** The objective in plain JavaScript (see logisticObjectiveOf). */
+function javascriptObjective(problem: LogisticProblem, rowEnd: Int32Array): (theta: Float64Array, grad: Float64Array) => number {
+  const { z, n, d, classCount: c, labels, rowWeights, alpha } = problem;
+  const biasOffset = d * c;
   const weightsByClass = new Float64Array(c * d);
   // Logits, then residuals (weight * softmax - weight * onehot), of the rows of one block.
   const block = new Float64Array(ROW_BLOCK * c);
@@ -215,18 +300,7 @@ export function logisticObjectiveOf(problem: LogisticProblem): (theta: Float64Ar
           block.fill(0, o, o + c);
           continue;
         }
-        let max = -Infinity;
-        for (let k = 0; k < c; k++) if ((block[o + k] as number) > max) max = block[o + k] as number;
-        let sum = 0;
-        for (let k = 0; k < c; k++) {
-          const e = Math.exp((block[o + k] as number) - max);
-          block[o + k] = e;
-          sum += e;
-        }
-        const label = labels[i + r] as number;
-        const weight = rowWeights[i + r] as number;
-        f += weight * (Math.log(sum) - Math.log(block[o + label] as number));
-        for (let k = 0; k < c; k++) block[o + k] = (weight * (block[o + k] as number)) / sum - (k === label ? weight : 0);
+        f += softmaxResiduals(block, o, c, labels[i + r] as number, rowWeights[i + r] as number);
       }
       if (!Number.isFinite(f)) return logisticObjective(problem, theta, grad);
       k = 0;
@@ -262,12 +336,7 @@ export function logisticObjectiveOf(problem: LogisticProblem): (theta: Float64Ar
         grad[b] = (grad[b] as number) + (block[k] as number) + (block[c + k] as number) + (block[2 * c + k] as number) + (block[3 * c + k] as number);
       }
     }
-    for (let p = 0; p < biasOffset; p++) {
-      const v = theta[p] as number;
-      f += 0.5 * alpha * v * v;
-      grad[p] = (grad[p] as number) + alpha * v;
-    }
-    return f;
+    return addPenalty(f, theta, grad, biasOffset, alpha);
   };
 }
 
@@ -464,6 +533,8 @@ export interface LogisticFitOptions {
   /** Starting raw-space weights [d x C] and bias [C] (e.g. the previous round, class-aligned). */
   start?: { kernel: ArrayLike<number>; bias: ArrayLike<number> };
   lbfgs?: LbfgsOptions;
+  /** The objective's kernel; default 'auto' (SIMD where available). Both give the same fit bit for bit. */
+  objectiveKernel?: ObjectiveKernelChoice;
 }
 
 export interface LogisticFit {
@@ -475,6 +546,8 @@ export interface LogisticFit {
   iterations: number;
   gradientNorm: number;
   converged: boolean;
+  /** The kernel the objective ran on. */
+  objectiveKernel: ObjectiveKernel;
 }
 
 /**
@@ -519,9 +592,10 @@ export function fitLogisticRegression(x: ArrayLike<number>, labels: ArrayLike<nu
       start[d * c + k] = (options.start.bias[k] as number) + shift;
     }
   }
-  const result = minimizeLbfgs(logisticObjectiveOf(problem), start, options.lbfgs);
+  const objective = logisticObjectiveOf(problem, options.objectiveKernel);
+  const result = minimizeLbfgs(objective, start, options.lbfgs);
   const { kernel, bias } = foldIntoRawSpace(result.theta.subarray(0, d * c), result.theta.subarray(d * c), stats, c);
-  return { kernel, bias, value: result.value, iterations: result.iterations, gradientNorm: result.gradientNorm, converged: result.converged };
+  return { kernel, bias, value: result.value, iterations: result.iterations, gradientNorm: result.gradientNorm, converged: result.converged, objectiveKernel: objective.kernel };
 }
 
 function foldIntoRawSpace(w: Float64Array, b: Float64Array, stats: FeatureStandardization, c: number): { kernel: Float64Array; bias: Float64Array } {
@@ -644,7 +718,8 @@ function fitInRowSpace(problem: LogisticProblem, stats: FeatureStandardization, 
       }
     }
   }
-  const result = minimizeLbfgs(logisticObjectiveOf(reduced), start, options.lbfgs);
+  const objective = logisticObjectiveOf(reduced, options.objectiveKernel);
+  const result = minimizeLbfgs(objective, start, options.lbfgs);
   // W = Q^T a, summed over r in ascending order, by class, then laid out d x C.
   const wByClass = new Float64Array(c * d);
   for (let r = 0; r < rank; r++) {
@@ -659,5 +734,5 @@ function fitInRowSpace(problem: LogisticProblem, stats: FeatureStandardization, 
   const w = new Float64Array(d * c);
   for (let j = 0; j < d; j++) for (let k = 0; k < c; k++) w[j * c + k] = wByClass[k * d + j] as number;
   const { kernel, bias } = foldIntoRawSpace(w, result.theta.subarray(rank * c), stats, c);
-  return { kernel, bias, value: result.value, iterations: result.iterations, gradientNorm: result.gradientNorm, converged: result.converged };
+  return { kernel, bias, value: result.value, iterations: result.iterations, gradientNorm: result.gradientNorm, converged: result.converged, objectiveKernel: objective.kernel };
 }

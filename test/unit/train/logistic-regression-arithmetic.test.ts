@@ -3,9 +3,10 @@
  * study's results (bench/STUDY.md) rest on its arithmetic. This file keeps the straightforward
  * implementations the results were computed with (row by row, as first written) and checks,
  * bit for bit (Object.is on every value, so -0 and NaN count), that the objective, the row-space
- * basis and whole fits of logistic-regression.ts return what they return.
+ * basis and whole fits of logistic-regression.ts return what they return, on both of the
+ * objective's kernels (WebAssembly SIMD and plain JavaScript).
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mulberry32 } from '../../../src-main/core/seeded-random';
 import {
   featureStandardization,
@@ -18,7 +19,12 @@ import {
   type LbfgsOptions,
   type LbfgsResult,
   type LogisticProblem,
+  type ObjectiveKernel,
 } from '../../../src-main/engine/train/logistic-regression';
+import { SimdProducts, fitsInWasmMemory, logisticSimdModuleBytes, simdLayout } from '../../../src-main/engine/train/logistic-simd';
+
+/** Both kernels, forced: each test runs on each (this runtime, Node 20, has WebAssembly SIMD). */
+const KERNELS: readonly ObjectiveKernel[] = ['simd', 'javascript'];
 
 /** The objective as first written: row by row, zero features skipped. */
 function referenceObjective(problem: LogisticProblem, theta: Float64Array, grad: Float64Array): number {
@@ -322,13 +328,21 @@ const SHAPES: Shape[] = [
   { n: 6, d: 6, c: 4 },
   { n: 23, d: 23, c: 7, triangular: true },
   { n: 30, d: 10, c: 9, triangular: true },
+  // SIMD lanes: one class (a padding lane), 10 classes (two pairs at a time, then one), odd d,
+  // n not a multiple of 4.
+  { n: 7, d: 9, c: 1 },
+  { n: 14, d: 5, c: 1, zeros: 0.3 },
+  { n: 33, d: 17, c: 10, zeros: 0.2 },
+  { n: 26, d: 3, c: 10, triangular: true },
+  { n: 45, d: 31, c: 2, zeros: 0.1 },
 ];
 
 describe('the light head’s arithmetic, bit for bit', () => {
-  it('logisticObjectiveOf returns the reference’s value and gradient, over repeated evaluations', () => {
+  it.each(KERNELS)('logisticObjectiveOf (%s) returns the reference’s value and gradient, over repeated evaluations', (kernel) => {
     SHAPES.forEach((shape, s) => {
       const problem = randomProblem(shape, 100 + s);
-      const objective = logisticObjectiveOf(problem);
+      const objective = logisticObjectiveOf(problem, kernel);
+      expect(objective.kernel).toBe(kernel);
       const random = mulberry32(200 + s);
       const p = shape.d * shape.c + shape.c;
       // Small and large weights: logits up to several hundred exercise the shift by the maximum.
@@ -347,10 +361,10 @@ describe('the light head’s arithmetic, bit for bit', () => {
     });
   });
 
-  it('agrees where the numbers stop being finite: infinite or NaN weights, overflowing logits, zero weights', () => {
+  it.each(KERNELS)('agrees where the numbers stop being finite (%s): infinite or NaN weights, overflowing logits, zero weights', (kernel) => {
     const shape = { n: 13, d: 6, c: 3, zeros: 0.3 };
     const problem = randomProblem(shape, 7);
-    const objective = logisticObjectiveOf(problem);
+    const objective = logisticObjectiveOf(problem, kernel);
     const random = mulberry32(8);
     const p = shape.d * shape.c + shape.c;
     const cases: Float64Array[] = [];
@@ -386,17 +400,17 @@ describe('the light head’s arithmetic, bit for bit', () => {
     const actualGrad = new Float64Array(8);
     const expected = referenceObjective(single, theta, expectedGrad);
     expect(Number.isNaN(expected) && Number.isFinite(expectedGrad[2])).toBe(true);
-    expect(Object.is(logisticObjectiveOf(single)(theta, actualGrad), expected)).toBe(true);
+    expect(Object.is(logisticObjectiveOf(single, kernel)(theta, actualGrad), expected)).toBe(true);
     expectSameBits(actualGrad, expectedGrad);
   });
 
-  it('L-BFGS takes the same steps as first written: same iterations, same theta', () => {
-    for (const [s, shape] of [{ n: 64, d: 10, c: 4 }, { n: 21, d: 21, c: 2, triangular: true }, { n: 50, d: 7, c: 3, zeros: 0.3 }].entries()) {
+  it.each(KERNELS)('L-BFGS takes the same steps as first written (%s): same iterations, same theta', (kernel) => {
+    for (const [s, shape] of [{ n: 64, d: 10, c: 4 }, { n: 21, d: 21, c: 2, triangular: true }, { n: 50, d: 7, c: 3, zeros: 0.3 }, { n: 39, d: 9, c: 10 }].entries()) {
       const problem = randomProblem(shape, 300 + s);
       const start = randomTheta(shape.d * shape.c + shape.c, 0.1, mulberry32(400 + s));
       for (const memory of [10, 3]) {
         const expected = referenceMinimizeLbfgs((t, g) => referenceObjective(problem, t, g), start, { gradientTolerance: 1e-9, memory });
-        const actual = minimizeLbfgs(logisticObjectiveOf(problem), start, { gradientTolerance: 1e-9, memory });
+        const actual = minimizeLbfgs(logisticObjectiveOf(problem, kernel), start, { gradientTolerance: 1e-9, memory });
         expect(actual.iterations).toBe(expected.iterations);
         expect(actual.iterations).toBeGreaterThan(memory + 5);
         expect(Object.is(actual.value, expected.value)).toBe(true);
@@ -478,27 +492,107 @@ describe('the light head’s arithmetic, bit for bit', () => {
     }
   });
 
-  it('fitLogisticRegression returns the reference fit, in the primal and in the rows’ span', () => {
+  it.each(KERNELS)('fitLogisticRegression (%s) returns the reference fit, in the primal and in the rows’ span', (kernel) => {
     for (const [s, { n, d, c }] of [
       { n: 45, d: 6, c: 3 },
       { n: 14, d: 20, c: 4 },
       { n: 9, d: 9, c: 2 },
+      { n: 23, d: 7, c: 1 },
+      { n: 61, d: 11, c: 10 },
+      { n: 19, d: 33, c: 8 },
     ].entries()) {
       const random = mulberry32(500 + s);
       const x = Float32Array.from({ length: n * d }, (_, p) => Math.max(0, gaussianish(random) + (p % d) / d));
       const labels = Array.from({ length: n }, (_, i) => i % c);
       const stats = featureStandardization(x, d);
       const rowWeights = labels.map((_, i) => (1 + (i % 3)) / 8);
-      const kernel = Float32Array.from({ length: d * c }, () => 0.2 * gaussianish(random));
+      const startKernel = Float32Array.from({ length: d * c }, () => 0.2 * gaussianish(random));
       const bias = Float32Array.from({ length: c }, () => gaussianish(random));
-      const expected = referenceFit(x, labels, stats, c, rowWeights, kernel, bias);
-      const actual = fitLogisticRegression(x, labels, stats, { classCount: c, rowWeights, start: { kernel, bias } });
+      const expected = referenceFit(x, labels, stats, c, rowWeights, startKernel, bias);
+      const actual = fitLogisticRegression(x, labels, stats, { classCount: c, rowWeights, start: { kernel: startKernel, bias }, objectiveKernel: kernel });
+      expect(actual.objectiveKernel).toBe(kernel);
       expect(actual.iterations).toBe(expected.iterations);
       expect(Object.is(actual.value, expected.value)).toBe(true);
       expect(Object.is(actual.gradientNorm, expected.gradientNorm)).toBe(true);
       expectSameBits(actual.kernel, expected.kernel);
       expectSameBits(actual.bias, expected.bias);
     }
+  });
+
+  it('the SIMD module is valid WebAssembly, and what the app runs by default here', () => {
+    expect(WebAssembly.validate(logisticSimdModuleBytes())).toBe(true);
+    const problem = randomProblem({ n: 10, d: 4, c: 3 }, 3);
+    expect(logisticObjectiveOf(problem).kernel).toBe('simd');
+    const x = Float32Array.from({ length: 40 }, (_, p) => (p * 7) % 5);
+    const fit = fitLogisticRegression(x, [0, 1, 2, 0, 1, 2, 0, 1, 2, 0], featureStandardization(x, 4), { classCount: 3 });
+    expect(fit.objectiveKernel).toBe('simd');
+  });
+
+  it('a problem of 2 MB grows the SIMD memory from its one page and returns the reference’s numbers; views follow a later growth', () => {
+    // 1,003 rows (not a multiple of 4) of 257 features, 3 classes.
+    const shape = { n: 1003, d: 257, c: 3, zeros: 0.1 };
+    const problem = randomProblem(shape, 17);
+    const objective = logisticObjectiveOf(problem, 'simd');
+    const random = mulberry32(18);
+    const p = shape.d * shape.c + shape.c;
+    const check = (evaluate: (theta: Float64Array, grad: Float64Array) => number): void => {
+      const theta = randomTheta(p, 0.05, random);
+      const expectedGrad = new Float64Array(p);
+      const actualGrad = new Float64Array(p);
+      expect(Object.is(evaluate(theta, actualGrad), referenceObjective(problem, theta, expectedGrad))).toBe(true);
+      expectSameBits(actualGrad, expectedGrad);
+    };
+    check(objective);
+    const rowEnd = new Int32Array(shape.n).fill(shape.d);
+    const products = SimdProducts.create(problem.z, shape.n, shape.d, shape.c, rowEnd);
+    if (!products) throw new Error('SIMD is available here.');
+    expect(products.memory.buffer.byteLength).toBeGreaterThanOrEqual(simdLayout(shape.n, shape.d, 2).bytes);
+    expect(products.memory.buffer.byteLength).toBeGreaterThan(2_000_000);
+    const theta = randomTheta(p, 0.05, random);
+    const first = Float64Array.from(products.logitRows(theta));
+    // Growing detaches the buffer the views were taken on; the next call must take new ones.
+    const detached = products.memory.buffer;
+    products.memory.grow(3);
+    expect(detached.byteLength).toBe(0);
+    expectSameBits(products.logitRows(theta), first);
+    const grown = products.gradientByPair();
+    expect(grown.buffer).toBe(products.memory.buffer);
+    expect(grown.length).toBe(4 * shape.d);
+  });
+
+  it('sizes up to 100,000 rows x 1,024 features fit in a WebAssembly memory; what does not fit is left to JavaScript', () => {
+    expect(fitsInWasmMemory(100_000, 1024, 20)).toBe(true);
+    expect(fitsInWasmMemory(600_000, 1024, 2)).toBe(false);
+  });
+
+  describe('without WebAssembly SIMD', () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+      vi.resetModules();
+    });
+
+    it('computes in JavaScript when the module does not validate, and says so when SIMD is asked for', async () => {
+      vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
+      vi.resetModules();
+      const fresh = await import('../../../src-main/engine/train/logistic-regression');
+      const problem = randomProblem({ n: 11, d: 5, c: 3 }, 5);
+      const objective = fresh.logisticObjectiveOf(problem);
+      expect(objective.kernel).toBe('javascript');
+      const theta = randomTheta(18, 0.5, mulberry32(6));
+      const [expectedGrad, actualGrad] = [new Float64Array(18), new Float64Array(18)];
+      expect(Object.is(objective(theta, actualGrad), referenceObjective(problem, theta, expectedGrad))).toBe(true);
+      expectSameBits(actualGrad, expectedGrad);
+      expect(() => fresh.logisticObjectiveOf(problem, 'simd')).toThrow(/no WebAssembly SIMD/);
+    });
+
+    it('computes in JavaScript when the memory cannot grow to the problem', () => {
+      vi.spyOn(WebAssembly.Memory.prototype, 'grow').mockImplementation(() => {
+        throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+      });
+      const problem = randomProblem({ n: 300, d: 40, c: 4 }, 9);
+      expect(logisticObjectiveOf(problem).kernel).toBe('javascript');
+      expect(() => logisticObjectiveOf(problem, 'simd')).toThrow(/300 rows of 40 features do not fit/);
+    });
   });
 
   it('refuses a problem whose sizes or labels do not fit', () => {
