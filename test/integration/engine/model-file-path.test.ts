@@ -7,9 +7,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../../src-shared/app-error';
 import { inspectModelFolder } from '../../../src-main/engine/model/inspect-model';
 import { loadAnyModelFolder, modelFolderOf } from '../../../src-main/engine/model/load-model';
+import { appErrorOf as refusal } from '../../support/error-of';
 import { tinyClassifier } from '../../support/tiny-onnx';
 
 const STARTER = resolve(__dirname, '../../../resources/starter');
@@ -21,15 +21,6 @@ beforeAll(() => {
 afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
 
 describe('a model file typed where its folder is asked for', () => {
   it("inspects and loads a TF.js model from the path of its model.json", async () => {
