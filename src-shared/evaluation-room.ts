@@ -8,6 +8,9 @@
  */
 import type { EvaluationRoom } from './contract';
 
+/** The most images one sample may add (the request's limit). */
+export const MAX_SAMPLE_COUNT = 10_000;
+
 /** The share of the images that are not training labels the evaluation set may hold. */
 export const EVALUATION_MAX_SHARE = 0.5;
 
@@ -44,4 +47,19 @@ export function sampleRefusal(room: EvaluationRoom, count: number): string | nul
     return `At most ${images(room.max)} can be added now: only ${room.candidates} unlabeled image${room.candidates === 1 ? ' is' : 's are'} outside the evaluation set and never queried by the loop.`;
   }
   return `At most ${images(room.max)} can be added now, not ${count}: the evaluation set ${ruleWords(room)}. It holds ${room.size}.`;
+}
+
+/**
+ * Why the number typed in the dashboard's sample field is refused, or null when it can be
+ * sampled: `value` is the field's number, NaN when it is empty or not a number. Said under the
+ * field as it is typed (as the loop settings say a refused number), so Enter never does nothing
+ * without a word.
+ */
+export function typedSampleRefusal(room: EvaluationRoom, value: number): string | null {
+  const range = `Enter how many images to add, a whole number from 1 to ${Math.max(1, Math.min(room.max, MAX_SAMPLE_COUNT))}.`;
+  if (!Number.isFinite(value)) return `That is not a number. ${range}`;
+  if (!Number.isInteger(value)) return `${value} is not a whole number. ${range}`;
+  if (value < 1) return `${value} is out of range. ${range}`;
+  if (value > MAX_SAMPLE_COUNT && room.max > MAX_SAMPLE_COUNT) return `One sample adds at most ${MAX_SAMPLE_COUNT} images: add ${MAX_SAMPLE_COUNT}, then sample again.`;
+  return sampleRefusal(room, value);
 }

@@ -5,7 +5,9 @@
  * Unsure images (the expert could not decide) have no class, so no class folder and no
  * labels row holds them: the image copies leave them out, labels.json lists them apart in
  * its `unsure` list (and restores them on import), and `unsure.csv` lists them beside any
- * export of labels or images, so nothing the expert did is lost.
+ * export of labels or images, so nothing the expert did is lost. Their split is `evaluation`
+ * for an unsure image of the evaluation set and `none` for any other: an unsure image is never
+ * trained on, so it is in no split (`training` would say it was learned from).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -49,14 +51,15 @@ export interface UnsureImage {
   hash: string;
   markedAt: string;
   actor: string;
-  split: 'training' | 'evaluation';
+  /** `none`: in no split (never trained on); `evaluation`: in the evaluation set. */
+  split: 'none' | 'evaluation';
 }
 
 export function unsureImages(project: Project, evaluation: ReadonlySet<number>): UnsureImage[] {
   const rows = project.db
     .prepare('SELECT i.id, i.rel_path, i.hash, u.marked_at, u.actor FROM unsure u JOIN images i ON i.id = u.image_id WHERE i.present = 1 ORDER BY i.rel_path')
     .all() as { id: number; rel_path: string; hash: string; marked_at: string; actor: string }[];
-  return rows.map((r) => ({ relPath: r.rel_path, hash: r.hash, markedAt: r.marked_at, actor: r.actor, split: evaluation.has(r.id) ? 'evaluation' : 'training' }));
+  return rows.map((r) => ({ relPath: r.rel_path, hash: r.hash, markedAt: r.marked_at, actor: r.actor, split: evaluation.has(r.id) ? 'evaluation' : 'none' }));
 }
 
 export function unsureCsv(images: readonly UnsureImage[]): string {

@@ -87,6 +87,11 @@ function requestUrl(raw: string | undefined): { url: URL; pathname: string } | n
   }
 }
 
+/** A request URL as logged: the access token replaced by `…` (a log is no place for it). */
+export function redactToken(raw: string | undefined): string {
+  return (raw ?? '').replace(new RegExp(`([?&]${TOKEN_PARAM}=)[^&#]*`, 'g'), '$1…');
+}
+
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { workspace, rendererDir } = options;
   const token = options.token ?? randomBytes(24).toString('base64url');
@@ -130,8 +135,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 
   const server = http.createServer((req, res) => {
-    req.on('error', (error) => log(`web host: request ${req.url}: ${error.message}`));
-    res.on('error', (error) => log(`web host: response to ${req.url}: ${error.message}`));
+    req.on('error', (error) => log(`web host: request ${redactToken(req.url)}: ${error.message}`));
+    res.on('error', (error) => log(`web host: response to ${redactToken(req.url)}: ${error.message}`));
     if (!allowedHosts.has(req.headers.host ?? '')) return send(res, 421, 'Unexpected Host header.');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed.');
     const parsed = requestUrl(req.url);
@@ -144,7 +149,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     const done = (p: Promise<void>): void => {
       p.catch((error: Error) => {
-        log(`web host: ${req.url}: ${error.message}`);
+        log(`web host: ${redactToken(req.url)}: ${error.message}`);
         if (!res.headersSent) send(res, 500, 'Internal error.');
       });
     };

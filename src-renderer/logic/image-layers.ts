@@ -6,6 +6,9 @@
  * - A piece stays in the page while nothing better is loaded, and leaves once something is.
  * - A load of another image's piece (a previous image's element, its load overtaken by fast
  *   keys) is ignored: the view never shows a wrong image.
+ * - A piece that fails to load is not shown, even when it was decoded ahead (a failed element
+ *   would draw the browser's broken-image icon and its alt text over the view's message); the
+ *   lesser pieces come back in its place.
  * - The first piece on screen is the image's first paint (the benchmark reads it); `prefetched`:
  *   it was decoded ahead, so on screen in the first frame after the move.
  */
@@ -44,6 +47,12 @@ export function embeddedFound(state: ImageLayers, imageId: number): ImageLayers 
 export function layerLoaded(state: ImageLayers, imageId: number, layer: Layer): ImageLayers {
   if (imageId !== state.imageId || rank(layer) <= rank(state.shown) || (layer === 'embedded' && !state.embedded)) return state;
   return { ...state, shown: layer, firstPaint: state.firstPaint ?? { kind: layer, prefetched: false } };
+}
+
+/** After `layer` of image `imageId` failed to load: not shown any more (the same state when it was not shown). */
+export function layerFailed(state: ImageLayers, imageId: number, layer: Layer): ImageLayers {
+  if (imageId !== state.imageId || state.shown !== layer) return state;
+  return { ...state, shown: null };
 }
 
 /** Whether `layer`'s element is in the page: the rendition always, a lesser piece while nothing better is loaded. */

@@ -2,6 +2,7 @@
 import { s } from '../schema';
 import { command, query } from './request-def';
 import type { ImageItem } from './images';
+import { MAX_SAMPLE_COUNT } from '../evaluation-room';
 
 export interface CurvePoint {
   modelVersion: number;
@@ -118,7 +119,7 @@ export interface Dashboard {
 export const evaluationRequests = {
   /** Add a random sample of unlabeled, never-queried images to the evaluation set. */
   /** Refused (BAD_ARGUMENT, nothing added) when `count` is more than EvaluationRoom.max. */
-  'evaluation:sample': command(s.object({ count: s.int({ min: 1, max: 10_000 }) })).returns<{ added: number; size: number }>(),
+  'evaluation:sample': command(s.object({ count: s.int({ min: 1, max: MAX_SAMPLE_COUNT }) })).returns<{ added: number; size: number }>(),
   /** The evaluation set's size, its cap and the loop's pool (the Label view asks when a batch is done). */
   'evaluation:room': query(s.none()).returns<EvaluationRoom>(),
   /**

@@ -57,6 +57,8 @@ export type ImportKind = 'labels' | 'suggestions';
 
 export interface ExportCheck extends PathCheck {
   refused: string | null;
+  /** Why a destination that does not exist cannot be created there (under a file, permission denied, read-only), else null. */
+  cannotCreate: string | null;
 }
 
 export const transferRequests = {

@@ -93,6 +93,6 @@ describe.skipIf(!starter)('a model with damaged weights', () => {
     fs.truncateSync(path.join(dir, 'weights.bin'), 2_500_000_000); // sparse: no disk used
     const error = await readModelFolder(dir).catch((e: unknown) => e);
     expect((error as AppError).code).toBe('MODEL_INVALID');
-    expect((error as AppError).message).toMatch(/weights\.bin .* hold 2500000000 bytes but model\.json declares \d+/);
+    expect((error as AppError).message).toMatch(/Weight file weights\.bin in .* holds 2500000000 bytes but model\.json declares \d+/);
   });
 });

@@ -1,6 +1,6 @@
 /** Handlers of the transfer domain: export and CSV label import. */
 import type { transferRequests } from '../../../src-shared/requests/transfer';
-import { exportPlaceProblem } from '../../engine/export/export-target';
+import { exportCreationProblem, exportPlaceProblem } from '../../engine/export/export-target';
 import { checkPath, expandPath } from '../../project/path-check';
 import type { Workspace } from '../workspace';
 import type { HandlersOf } from './domain-handlers';
@@ -15,6 +15,7 @@ export function transferHandlers(ws: Workspace): HandlersOf<typeof transferReque
         ...check,
         // A relative path is refused with checkPath's message; a place inside the project with the export's own.
         refused: check.relative ? check.message : root ? exportPlaceProblem(check.path, root) : null,
+        cannotCreate: check.relative || check.exists ? null : exportCreationProblem(check.path),
       };
     },
     // Paths typed in the UI: `~` expanded, a relative one refused with its own message.

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../src-shared/app-error';
 import { isInside } from '../../media/path-containment';
-import { storageError } from '../../core/storage-errors';
+import { errnoReason, storageError } from '../../core/storage-errors';
 
 export const PARTIAL_MARKER = 'ADMA-EXPORT-INCOMPLETE.txt';
 
@@ -67,6 +67,26 @@ export function exportPlaceProblem(requested: string, projectRoot: string): stri
   const realProject = realOrSelf(projectRoot);
   if (realDestination !== realProject && !isInside(realProject, realDestination)) return null;
   return `Cannot export to ${destination}: it is inside the project folder ${projectRoot}, where the next scan would add the exported copies as new images. Choose a folder outside the project.`;
+}
+
+/**
+ * Why a destination that does not exist yet cannot be created where it is, or null (it can, or
+ * it exists): its nearest existing ancestor is a file, or a folder this user may not enter and
+ * write in (permission denied, a read-only disk). The Export dialog's check says it before
+ * anything is written; the export itself would fail there the same way.
+ */
+export function exportCreationProblem(requested: string): string | null {
+  const destination = path.resolve(requested);
+  const anchor = nearestExistingPath(destination);
+  if (anchor === destination) return null;
+  if (!fs.statSync(anchor).isDirectory()) return `This folder cannot be created: ${anchor} is a file, not a folder. Choose another place.`;
+  try {
+    fs.accessSync(anchor, fs.constants.W_OK | fs.constants.X_OK);
+    return null;
+  } catch (error) {
+    const reason = storageError(error)?.code === 'READ_ONLY' ? 'the disk or folder is read-only' : errnoReason(error);
+    return `This folder cannot be created in ${anchor}: ${reason}. Choose another folder.`;
+  }
 }
 
 /** Check the destination and make an empty staging folder for the export. */

@@ -4,11 +4,11 @@
  * MobileNet v1 detection), or null when the user must choose.
  */
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { LayerNames, ModelInspection } from '../../../src-shared/contract';
 import { existsSync } from 'node:fs';
 import { findOnnxFile, inspectOnnxFolder } from '../onnx/onnx-folder';
-import { buildModelFromFolder, DESCRIPTOR_FILE } from './load-model';
+import { buildModelFromFolder, DESCRIPTOR_FILE, modelFolderOf } from './load-model';
 import { MODEL_JSON } from './model-folder-io';
 import { detectMobileNetV1 } from './mobilenet-v1-layers';
 
@@ -23,7 +23,7 @@ async function descriptorLayers(folder: string): Promise<LayerNames | null> {
 }
 
 export async function inspectModelFolder(dir: string): Promise<ModelInspection> {
-  const folder = resolve(dir);
+  const folder = await modelFolderOf(dir);
   const onnxFile = existsSync(join(folder, MODEL_JSON)) ? null : await findOnnxFile(folder);
   if (onnxFile) return inspectOnnxFolder(folder, onnxFile);
   const { model } = await buildModelFromFolder(folder);

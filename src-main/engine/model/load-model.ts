@@ -5,7 +5,7 @@
  * MobileNet v1, and otherwise is built from the layer names the user chose.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
@@ -177,9 +177,31 @@ async function loadOnnxFolder(folder: string, file: string, options: LoadModelOp
   };
 }
 
-/** Load a folder holding either a TF.js Layers model or one `.onnx` image model. */
+/**
+ * The model folder a typed path names. A model is chosen by its folder (its model.json and
+ * weight files, or its one `.onnx` file), so a path to that `model.json` or `.onnx` file names
+ * its folder; any other file is refused with what to choose instead (it gave a raw ENOTDIR on
+ * "file/model.json"). A missing path is left to the folder's own checks, which say so.
+ */
+export async function modelFolderOf(path: string): Promise<string> {
+  const resolved = resolve(path);
+  const info = await stat(resolved).catch(() => null);
+  if (!info || info.isDirectory()) return resolved;
+  const folder = dirname(resolved);
+  const name = basename(resolved);
+  if (name === MODEL_JSON) return folder;
+  if (name.toLowerCase().endsWith('.onnx')) {
+    if (existsSync(join(folder, MODEL_JSON))) {
+      throw invalid(`${name} sits beside a TF.js ${MODEL_JSON} in ${folder}, and that folder is read as the TF.js model: keep the ONNX model in a folder of its own and choose that folder.`);
+    }
+    return folder; // a folder of several .onnx files is refused by findOnnxFile, naming them
+  }
+  throw invalid(`${resolved} is a file: choose the folder that holds ${MODEL_JSON} and its weight files (TF.js), or one .onnx model.`);
+}
+
+/** Load a folder holding either a TF.js Layers model or one `.onnx` image model (a path to its model.json or .onnx file names it too). */
 export async function loadAnyModelFolder(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
-  const folder = resolve(dir);
+  const folder = await modelFolderOf(dir);
   const onnxFile = existsSync(join(folder, MODEL_JSON)) ? null : await findOnnxFile(folder);
   return onnxFile ? loadOnnxFolder(folder, onnxFile, options) : loadModelFolder(folder, options);
 }

@@ -74,7 +74,7 @@ function shardError(error: unknown, dir: string, path: string): AppError {
 
 function sizeMismatch(dir: string, paths: readonly string[], actual: number, expected: number): AppError {
   return invalid(
-    `Weight file${paths.length > 1 ? 's' : ''} ${paths.join(', ')} in ${dir} hold ${actual} bytes but ${MODEL_JSON} declares ${expected}: the files are truncated or belong to another model.`,
+    `Weight file${paths.length > 1 ? 's' : ''} ${paths.join(', ')} in ${dir} ${paths.length > 1 ? 'hold' : 'holds'} ${actual} bytes but ${MODEL_JSON} declares ${expected}: the files are truncated or belong to another model.`,
   );
 }
 

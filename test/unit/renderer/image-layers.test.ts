@@ -4,7 +4,7 @@
  * never brings it back (no flash back), and another image's load is ignored (fast keys).
  */
 import { describe, expect, it } from 'vitest';
-import { embeddedFound, layerLoaded, layerMounted, layerShown, startLayers, type ImageLayers, type Layer } from '../../../src-renderer/logic/image-layers';
+import { embeddedFound, layerFailed, layerLoaded, layerMounted, layerShown, startLayers, type ImageLayers, type Layer } from '../../../src-renderer/logic/image-layers';
 
 const mounted = (state: ImageLayers): Layer[] => (['embedded', 'thumbnail', 'rendition'] as const).filter((layer) => layerMounted(state, layer));
 
@@ -79,5 +79,21 @@ describe('pieces of the image on screen', () => {
     // After the rendition, a late answer mounts nothing.
     s = layerLoaded(s, 3, 'rendition');
     expect(mounted(embeddedFound(s, 3))).toEqual(['rendition']);
+  });
+});
+
+describe('a piece that fails to load', () => {
+  it('is not shown, even when it was decoded ahead, and the lesser pieces come back in its place', () => {
+    // The rendition was decoded ahead, then its element failed (the connection was lost): the
+    // view must not show a broken image over its message.
+    const s = layerFailed(startLayers(7, true, ['rendition', 'thumbnail']), 7, 'rendition');
+    expect(layerShown(s, 'rendition')).toBe(false);
+    expect(s.shown).toBeNull();
+    expect(mounted(s)).toEqual(['embedded', 'thumbnail', 'rendition']);
+    // A lesser piece shown stays when the rendition fails; another image's failure changes nothing.
+    const thumb = layerLoaded(startLayers(7, false, []), 7, 'thumbnail');
+    expect(layerFailed(thumb, 7, 'rendition')).toBe(thumb);
+    expect(layerFailed(thumb, 8, 'thumbnail')).toBe(thumb);
+    expect(layerFailed(thumb, 7, 'thumbnail').shown).toBeNull();
   });
 });

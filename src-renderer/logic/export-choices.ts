@@ -1,0 +1,38 @@
+/**
+ * The Export dialog's boxes against what the project can give now. A part that cannot be made
+ * (the adapted model before any training; the train/evaluation split while the evaluation set
+ * has no labeled image) is shown unticked and disabled, whatever was ticked: the dialog never
+ * shows a box ticked that the export will not honour. What the person asked for is kept, so
+ * the box is ticked again once the part can be made. The result line says what was left out
+ * and why.
+ */
+import type { ExportRequest } from '../../src-shared/contract';
+
+export type ExportParts = Omit<Required<ExportRequest>, 'destination'>;
+
+export interface ExportAvailability {
+  /** A model version has been trained. */
+  trainedModel: boolean;
+  /** The evaluation set has at least one labeled image. */
+  labeledEvaluation: boolean;
+}
+
+/** The parts as the boxes show them and the export takes them: asked for and possible now. */
+export function exportedParts(asked: ExportParts, can: ExportAvailability): ExportParts {
+  return {
+    ...asked,
+    model: asked.model && can.trainedModel,
+    splitImageFolder: asked.imageFolder && asked.splitImageFolder && can.labeledEvaluation,
+  };
+}
+
+/** What an export of `asked` leaves out that was asked for, and why (one sentence each). */
+export function exportLeftOut(asked: ExportParts, can: ExportAvailability): string[] {
+  const out: string[] = [];
+  if (asked.model && !can.trainedModel) out.push('The adapted model was left out: no model has been trained yet (it trains when a batch is labeled).');
+  if (asked.imageFolder && asked.splitImageFolder && !can.labeledEvaluation) {
+    out.push('The ImageFolder copy is not split into train/ and evaluation/: the evaluation set has no labeled image.');
+  }
+  if (asked.huggingFace && !can.labeledEvaluation) out.push('The Hugging Face layout has no test/ split: the evaluation set has no labeled image.');
+  return out;
+}
