@@ -30,7 +30,7 @@ describe('tagged unions', () => {
   const list = (filter: unknown) => ({ filter, offset: 0, limit: 10 });
 
   it('refuses an unknown filter kind and a field of another kind', async () => {
-    expect(await refusal('images:list', list({ kind: 'foo' }))).toMatch(/filter\.kind: expected one of all, unlabeled, labeled, unsure, class, evaluation, predicted, got "foo"/);
+    expect(await refusal('images:list', list({ kind: 'foo' }))).toMatch(/filter\.kind: expected one of all, unlabeled, labeled, unsure, class, evaluation, predicted, name, got "foo"/);
     expect(await refusal('images:list', list({ kind: 'toString' }))).toMatch(/filter\.kind/);
     expect(await refusal('images:list', list({ kind: 'all', classId: 3 }))).toMatch(/filter\.classId: expected no such field/);
     expect(await refusal('images:list', list({ kind: 'class' }))).toMatch(/filter\.classId: expected an integer/);
