@@ -36,6 +36,10 @@ describe('tagged unions', () => {
     expect(await refusal('images:list', list({ kind: 'class' }))).toMatch(/filter\.classId: expected an integer/);
     expect(await refusal('images:list', list(null))).toMatch(/filter: expected an object, got null/);
     expect(requests['images:list'].args.parse(list({ kind: 'class', classId: 2 }))).toEqual(list({ kind: 'class', classId: 2 }));
+    // The file-name search: some text, not too much.
+    expect(await refusal('images:list', list({ kind: 'name', text: '' }))).toMatch(/filter\.text/);
+    expect(await refusal('images:list', list({ kind: 'name', text: 'x'.repeat(201) }))).toMatch(/filter\.text/);
+    expect(requests['images:list'].args.parse(list({ kind: 'name', text: 'cell_01' }))).toEqual(list({ kind: 'name', text: 'cell_01' }));
   });
 
   it('refuses a model choice or schedule carrying another kind\'s field', async () => {
