@@ -44,6 +44,19 @@ async function setup(timers?: ManualTimers) {
   return { root, project, engine, adaptation, ant, bee, changes };
 }
 
+/** Close the project and its adaptation, then open both again with a fresh engine, as a restart does (the opening scan too). */
+async function reopen(root: string, before: { project: Project; adaptation: Adaptation }) {
+  await before.adaptation.close();
+  await before.project.close();
+  open.splice(open.findIndex((o) => o.project === before.project), 1);
+  const project = Project.open(root, false);
+  await project.rescan();
+  const engine = new FakeEngine();
+  const adaptation = new Adaptation({ project, engine: () => engine, events: new EventHub(), places: {}, log: () => {} });
+  open.push({ project, adaptation });
+  return { project, adaptation, engine };
+}
+
 async function until<T>(probe: () => T | null): Promise<T> {
   for (;;) {
     const value = probe();
@@ -196,15 +209,7 @@ describe('adaptation with a fake engine', () => {
     const first = await adaptation.loop.nextRound();
     // The last label lands and the project closes before the scheduler runs (no onLabelsChanged).
     first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
-    await adaptation.close();
-    await project.close();
-    open.splice(0);
-
-    const reopened = Project.open(root, false);
-    await reopened.rescan();
-    const engine = new FakeEngine();
-    const again = new Adaptation({ project: reopened, engine: () => engine, events: new EventHub(), places: {}, log: () => {} });
-    open.push({ project: reopened, adaptation: again });
+    const { adaptation: again, engine } = await reopen(root, { project, adaptation });
     expect(again.loop.currentRound()).toMatchObject({ id: first.id, labeled: 4 });
     again.features.start();
     const next = await until<RoundInfo>(() => {
@@ -237,15 +242,7 @@ describe('adaptation with a fake engine', () => {
     adaptation.loop.updateSettings({ batchSize: 4 });
     const first = await adaptation.loop.nextRound();
     project.setLabels([first.items[0]!.imageId], ant.id);
-    await adaptation.close();
-    await project.close();
-    open.splice(0);
-
-    const reopened = Project.open(root, false);
-    await reopened.rescan();
-    const engine = new FakeEngine();
-    const again = new Adaptation({ project: reopened, engine: () => engine, events: new EventHub(), places: {}, log: () => {} });
-    open.push({ project: reopened, adaptation: again });
+    const { adaptation: again, engine } = await reopen(root, { project, adaptation });
     again.features.start();
     await again.features.done;
     await new Promise((resolve) => setImmediate(resolve));
@@ -266,13 +263,7 @@ describe('adaptation with a fake engine', () => {
     // Relabeled since: the suspect reads its class now; its given class is the one checked.
     const suspect = checked.items[0]!;
     project.setLabels([suspect.image.id], suspect.suggestedClassId);
-    await adaptation.close();
-    await project.close();
-    open.splice(0);
-
-    const reopened = Project.open(root, false);
-    const again = new Adaptation({ project: reopened, engine: () => new FakeEngine(), events: new EventHub(), places: {}, log: () => {} });
-    open.push({ project: reopened, adaptation: again });
+    const { project: reopened, adaptation: again } = await reopen(root, { project, adaptation });
     const last = again.labelCheck.last()!;
     expect(last).toMatchObject({ judged: 4, folds: 5, checkedAt: checked.checkedAt });
     expect(last.items).toEqual([{ ...suspect, image: { ...suspect.image, classId: suspect.suggestedClassId, labeledAt: expect.any(String) } }]);

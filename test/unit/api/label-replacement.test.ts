@@ -19,14 +19,20 @@ afterEach(async () => {
   workspace = null;
 });
 
+/** A workspace with a scanned project of `count` images, and a caller of its requests. */
+async function openFolder(count: number) {
+  const root = await imageFolder(count);
+  const ws = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {}, createEngine: () => new FakeEngine() });
+  workspace = ws;
+  const call = handlerCaller(() => createHandlers(ws));
+  await ws.open(root, true);
+  await ws.requireProject().rescan();
+  return { ws, root, call };
+}
+
 describe('labels:replaced', () => {
   it('counts the labels of other classes a write would change, per class, evaluation ones too, and changes nothing', async () => {
-    const root = await imageFolder(8);
-    const ws = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {}, createEngine: () => new FakeEngine() });
-    workspace = ws;
-    const call = handlerCaller(() => createHandlers(ws));
-    await ws.open(root, true);
-    await ws.requireProject().rescan();
+    const { ws, root, call } = await openFolder(8);
     const ant = await call('classes:create', { name: 'ant' });
     const bee = await call('classes:create', { name: 'bee' });
     await call('labels:set', { imageIds: [1, 2, 3], classId: bee.id });
@@ -61,11 +67,7 @@ describe('labels:replaced', () => {
   });
 
   it('refuses a selection of an unknown kind or with stray fields', async () => {
-    const root = await imageFolder(1);
-    const ws = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {}, createEngine: () => new FakeEngine() });
-    workspace = ws;
-    const call = handlerCaller(() => createHandlers(ws));
-    await ws.open(root, true);
+    const { call } = await openFolder(1);
     await expect(call('labels:replaced', { selection: { kind: 'everything' }, classId: null } as never)).rejects.toThrow(/selection\.kind/);
     await expect(call('labels:replaced', { selection: { kind: 'ids', imageIds: [1], filter: { kind: 'all' } }, classId: null } as never)).rejects.toThrow(/filter/);
   });
