@@ -9,7 +9,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { makeImageFolder } from './support/image-folder';
-import { decideModelLater } from './support/model-step';
+import { createClasses, createProjectWithoutModel } from './support/model-step';
 import { watchProblems } from './support/page-problems';
 import { ROOT } from './support/paths';
 import { startWebHost, type RunningHost } from './support/web-host';
@@ -31,14 +31,8 @@ test('no connection: label keys are refused in place; a restarted host is named,
   const problems = watchProblems(page);
 
   await page.goto(first.url);
-  await page.getByLabel('Project folder').fill(folder);
-  await page.getByRole('button', { name: 'Create project' }).click();
-  await decideModelLater(page);
-  await expect(page.getByTestId('project-counts')).toContainText('6 images', { timeout: 60_000 });
-  await page.getByRole('tab', { name: /Classes/ }).click();
-  await page.getByLabel('New class').fill('cell');
-  await page.getByLabel('New class').press('Enter');
-  await expect(page.getByLabel('Name of cell')).toBeVisible();
+  await createProjectWithoutModel(page, folder, 6);
+  await createClasses(page, ['cell']);
   await page.keyboard.press('Alt+1');
   const position = page.getByTestId('position');
   await expect(position).toHaveText('1 / 6');

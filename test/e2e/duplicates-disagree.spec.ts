@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { hostWithImageFolder } from './support/folder-host';
 import { makeImageFolder } from './support/image-folder';
-import { decideModelLater } from './support/model-step';
+import { createClasses, createProjectWithoutModel } from './support/model-step';
 import { watchProblems } from './support/page-problems';
 
 /** Four images, and two byte-identical copies of the first PNG, named to sort first. */
@@ -24,16 +24,8 @@ const setup = hostWithImageFolder(4, 'adma-e2e-disagree-', folderWithCopies);
 test('duplicates: exact copies labeled differently are flagged until labeled one way', async ({ page }) => {
   const problems = watchProblems(page);
   await page.goto(setup.host.url);
-  await page.getByLabel('Project folder').fill(setup.folder);
-  await page.getByRole('button', { name: 'Create project' }).click();
-  await decideModelLater(page);
-  await expect(page.getByTestId('project-counts')).toContainText('6 images', { timeout: 60_000 });
-  await page.getByRole('tab', { name: /Classes/ }).click();
-  for (const name of ['eosinophil', 'basophil']) {
-    await page.getByLabel('New class').fill(name);
-    await page.getByLabel('New class').press('Enter');
-    await expect(page.getByLabel(`Name of ${name}`)).toBeVisible();
-  }
+  await createProjectWithoutModel(page, setup.folder, 6);
+  await createClasses(page, ['eosinophil', 'basophil']);
   // The two copies come first in folder order: one of each class.
   await page.keyboard.press('Alt+1');
   await page.getByRole('button', { name: 'Folder order' }).click();
