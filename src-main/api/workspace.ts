@@ -47,6 +47,8 @@ export class Workspace {
   private readonly sessionNames = new Map<string, string>();
   private adaptationService: Adaptation | null = null;
   private engineClient: EngineHandle | null = null;
+  /** The report of the scan run at this opening, when it found the folder changed (until dismissed). */
+  private openingScan: ScanReport | null = null;
 
   constructor(readonly options: WorkspaceOptions) {
     this.recent = new RecentProjects(options.stateDir);
@@ -177,8 +179,25 @@ export class Workspace {
     if (this.sessionNames.size > SESSION_NAMES_KEPT) this.sessionNames.delete(this.sessionNames.keys().next().value as string);
     this.recent.touch(next.root, summary.name);
     this.events.emit('project:changed', { change: 'opened', session, name: summary.name });
-    this.rescan().catch((error: Error) => this.log(`scan of ${next.root} failed: ${error.message}`));
+    this.openingScan = null;
+    this.rescan()
+      .then((report) => {
+        // What changed in the folder while the project was closed is news; a new project's first scan is not.
+        if (this.project === next && !report.first && report.added + report.removed + report.changed > 0) this.openingScan = report;
+      })
+      .catch((error: Error) => this.log(`scan of ${next.root} failed: ${error.message}`));
     return summary;
+  }
+
+  /** The opening scan's report when it found the folder changed, until dismissed (see `project:openScan`). */
+  openScan(): ScanReport | null {
+    this.requireProject();
+    return this.openingScan;
+  }
+
+  dismissOpenScan(): void {
+    this.requireProject();
+    this.openingScan = null;
   }
 
   async rescan(): Promise<ScanReport> {
@@ -209,6 +228,7 @@ export class Workspace {
     const name = this.sessionNames.get(session) ?? '';
     this.project = null;
     this.sessionId = null;
+    this.openingScan = null;
     this.adaptationService = null;
     await adaptation?.close();
     if (this.engineClient) await this.engineClient.request('loopReset', {}).catch(() => undefined);

@@ -38,7 +38,7 @@ export async function enterProject(): Promise<void> {
   openPath = summary.path;
   clearLoadedProject();
   ui.show('label');
-  await Promise.all([classes.load(), refreshLoop()]);
+  await Promise.all([classes.load(), refreshLoop(), followOpenScan()]);
   // The project began to close (or another one opened) meanwhile: nothing more to load for it.
   if (project.closing || openPath !== summary.path) return;
   // Back to the loop's queue, also between rounds (the next one opens there); before the first round, folder order.
@@ -68,6 +68,17 @@ export function leaveProject(): void {
   clearLoadedProject();
   history.clear();
   project.clearUnreadable();
+  project.forgetOpenScan();
+}
+
+/**
+ * What the scan at the project's opening found changed while it was closed (after a reload too,
+ * until dismissed): asked when the project is entered and when a scan ends.
+ */
+async function followOpenScan(): Promise<void> {
+  await project.loadOpenScan().catch((error: unknown) => {
+    if (!windowSession.stale) toasts.error(error, 'Could not read what the scan found');
+  });
 }
 
 export async function openProject(path: string, create: boolean): Promise<void> {
@@ -327,7 +338,10 @@ export function wireEvents(): () => void {
       jobs.end(e.jobId);
       if (windowSession.stale) return;
       // The engine status itself comes with the 'engine' change.
-      if (e.kind === 'scan') refreshAfterScan();
+      if (e.kind === 'scan') {
+        refreshAfterScan();
+        if (following()) void followOpenScan();
+      }
     }),
     subscribe('job:failed', (e) => {
       jobs.end(e.jobId);

@@ -11,6 +11,8 @@ class ProjectState {
   #closing = $state(false);
   #rescanning = $state(false);
   #lastScan = $state<ScanReport | null>(null);
+  /** What the scan run at the project's opening found changed in the folder, until dismissed. */
+  #openScan = $state<ScanReport | null>(null);
   #unreadable = $state<UnreadableFile[]>([]);
   #askModel = $state(false);
 
@@ -43,6 +45,9 @@ class ProjectState {
   }
   get lastScan(): ScanReport | null {
     return this.#lastScan;
+  }
+  get openScan(): ScanReport | null {
+    return this.#openScan;
   }
   get unreadable(): UnreadableFile[] {
     return this.#unreadable;
@@ -86,6 +91,7 @@ class ProjectState {
       const summary = await call('project:open', { path, create });
       this.#summary = summary;
       this.#lastScan = null;
+      this.#openScan = null;
       // "Create" on a folder that already holds a project opens that project, whose model was
       // chosen then: the model step is only for a project without one (it would offer to replace it).
       this.#askModel = create && (await call('engine:status')).choice === null;
@@ -102,6 +108,7 @@ class ProjectState {
       const summary = await call('project:createDemo', { path });
       this.#summary = summary;
       this.#lastScan = null;
+      this.#openScan = null;
       return summary;
     } finally {
       this.#opening = false;
@@ -120,6 +127,7 @@ class ProjectState {
       this.#summary = null;
       this.#askModel = false;
       this.#lastScan = null;
+      this.#openScan = null;
     } finally {
       this.#closing = false;
     }
@@ -145,6 +153,22 @@ class ProjectState {
     } finally {
       this.#rescanning = false;
     }
+  }
+
+  /** Ask whether the scan of this opening found the folder changed (null while it runs, or when nothing changed). */
+  async loadOpenScan(): Promise<void> {
+    this.#openScan = await call('project:openScan');
+  }
+
+  /** The project left this window. */
+  forgetOpenScan(): void {
+    this.#openScan = null;
+  }
+
+  /** The opening scan's changes were seen: no window shows them again. */
+  async dismissOpenScan(): Promise<void> {
+    this.#openScan = null;
+    await call('project:dismissOpenScan');
   }
 
   clearUnreadable(): void {
