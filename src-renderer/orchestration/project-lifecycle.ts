@@ -220,9 +220,11 @@ const refreshAfterScan = coalesce(async () => {
   await project.refreshSummary();
   const counts = sourceCounts();
   if (counts) labeling.recount(counts);
-  // A session that found nothing yet (the scan had just begun) starts again with what is there now.
-  if (labeling.items.length === 0) await labeling.start({ kind: 'queue' });
-  else {
+  // A session that found nothing yet (the scan had just begun) starts again with what is there now;
+  // not a list to review (the scan report's Review may have just started it: its images are on their way).
+  if (labeling.items.length === 0) {
+    if (labeling.source.kind !== 'list') await labeling.start({ kind: 'queue' });
+  } else {
     await labeling.refreshCurrent();
     await labeling.sourceGrew();
   }

@@ -1,5 +1,6 @@
 /** The open project, the recent list, the shell's capabilities and the last scan report. */
 import type { AppInfo, ProjectChange, ProjectChanged, ProjectSummary, RecentProject, ScanReport, UnreadableFile } from '../../src-shared/contract';
+import { mediaContentChanged } from '../api/bridge';
 import { call } from '../api/client';
 
 class ProjectState {
@@ -147,6 +148,7 @@ class ProjectState {
     this.#rescanning = true;
     try {
       const report = await call('project:rescan');
+      if (changedContent(report)) mediaContentChanged();
       this.#lastScan = report;
       await this.refreshSummary();
       return report;
@@ -157,7 +159,10 @@ class ProjectState {
 
   /** Ask whether the scan of this opening found the folder changed (null while it runs, or when nothing changed). */
   async loadOpenScan(): Promise<void> {
-    this.#openScan = await call('project:openScan');
+    const report = await call('project:openScan');
+    // Images of this project shown in this page before it was closed may be cached under their ids.
+    if (report && this.#openScan === null && changedContent(report)) mediaContentChanged();
+    this.#openScan = report;
   }
 
   /** The project left this window. */
@@ -179,5 +184,8 @@ class ProjectState {
     this.#unreadable = await call('project:unreadable');
   }
 }
+
+/** The scan found files whose content is new under an image id they had before. */
+const changedContent = (report: ScanReport): boolean => report.changed > 0 || report.labeledChanged.length > 0;
 
 export const project = new ProjectState();

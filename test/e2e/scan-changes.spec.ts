@@ -54,9 +54,10 @@ test('a replaced labeled file is named with its label after a rescan and at open
   await expect(page.getByTestId('image-path')).toHaveText('img-001.png');
   await expect(page.getByTestId('current-label')).toHaveText('Bee');
   await expect(page.getByTestId('position')).toHaveText('1 / 1');
-  // The new picture (img-004's 200 x 120 pixels), not the old one.
+  // The new picture (img-004's 200 x 120 pixels), not the old one (200 x 150) the page showed before under this image's id.
   await expect(page.getByText('200 × 120')).toBeVisible();
   await expect(page.getByTestId('current-image')).toBeVisible();
+  await expect.poll(() => page.getByTestId('current-image').evaluate((img: HTMLImageElement) => (img.complete ? img.naturalHeight : 0))).toBe(120);
   await shot(page, 'scan-changes-review.png');
   // The new picture is an Ant: fixed with its key; the list ends there.
   await page.keyboard.press('1');
@@ -87,6 +88,8 @@ test('a replaced labeled file is named with its label after a rescan and at open
   await notice.getByRole('button', { name: 'Review 1 labeled image whose file changed' }).click();
   await expect(page.getByTestId('image-path')).toHaveText('img-000.png');
   await expect(page.getByTestId('current-label')).toHaveText('Ant');
+  // img-003's 160 x 150 pixels, not the 160 x 120 this page showed under this id before the close.
+  await expect.poll(() => page.getByTestId('current-image').evaluate((img: HTMLImageElement) => (img.complete ? img.naturalHeight : 0))).toBe(150);
   // Seen: dismissed for good (a reload does not bring it back).
   await notice.getByRole('button', { name: /^Dismiss/ }).click();
   await expect(notice).toBeHidden();
