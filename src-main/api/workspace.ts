@@ -10,7 +10,7 @@ import type { ModelPlaces } from '../adaptation/model-options';
 import type { EnginePort } from '../adaptation/engine-port';
 import { EngineClient } from '../engine/engine-client';
 import { findDemoDir, writeDemoSet } from '../engine/starter/demo-set';
-import type { LabelAction, OpenProjectSummary, ScanReport } from '../../src-shared/contract';
+import type { LabelAction, OpenProjectSummary, ScanReport, ScanReports } from '../../src-shared/contract';
 import { checkPath, expandPath } from '../project/path-check';
 import { Project } from '../project/project';
 import { RecentProjects } from '../project/recent-projects';
@@ -49,6 +49,10 @@ export class Workspace {
   private engineClient: EngineHandle | null = null;
   /** The report of the scan run at this opening, when it found the folder changed (until dismissed). */
   private openingScan: ScanReport | null = null;
+  /** The latest scan's report, for the windows that did not ask for it (`project:scans`). */
+  private latestScan: ScanReport | null = null;
+  /** The next scan to finish is the opening's (the one `open` starts, shared by any rescan asked for meanwhile). */
+  private openingScanDue = false;
 
   constructor(readonly options: WorkspaceOptions) {
     this.recent = new RecentProjects(options.stateDir);
@@ -180,19 +184,24 @@ export class Workspace {
     this.recent.touch(next.root, summary.name);
     this.events.emit('project:changed', { change: 'opened', session, name: summary.name });
     this.openingScan = null;
-    this.rescan()
-      .then((report) => {
-        // What changed in the folder while the project was closed is news; a new project's first scan is not.
-        if (this.project === next && !report.first && report.added + report.removed + report.changed > 0) this.openingScan = report;
-      })
-      .catch((error: Error) => this.log(`scan of ${next.root} failed: ${error.message}`));
+    this.latestScan = null;
+    this.openingScanDue = true;
+    this.rescan().catch((error: Error) => this.log(`scan of ${next.root} failed: ${error.message}`));
     return summary;
   }
 
-  /** The opening scan's report when it found the folder changed, until dismissed (see `project:openScan`). */
-  openScan(): ScanReport | null {
+  private scanFinished(report: ScanReport): void {
+    this.latestScan = report;
+    if (!this.openingScanDue) return;
+    this.openingScanDue = false;
+    // What changed in the folder while the project was closed is news; a new project's first scan is not.
+    if (!report.first && report.added + report.removed + report.changed > 0) this.openingScan = report;
+  }
+
+  /** What this opening's scans found (see `project:scans`). */
+  scans(): ScanReports {
     this.requireProject();
-    return this.openingScan;
+    return { opening: this.openingScan, latest: this.latestScan };
   }
 
   dismissOpenScan(): void {
@@ -211,6 +220,8 @@ export class Workspace {
         this.events.emit('project:changed', { change: 'scanned' });
       });
       reporter.progress('indexing', result.total, result.total, true);
+      // Recorded before the job's end is announced: windows ask for it then.
+      if (this.project === project) this.scanFinished(result);
       return result;
     });
     if (this.project === project) {
@@ -229,6 +240,8 @@ export class Workspace {
     this.project = null;
     this.sessionId = null;
     this.openingScan = null;
+    this.latestScan = null;
+    this.openingScanDue = false;
     this.adaptationService = null;
     await adaptation?.close();
     if (this.engineClient) await this.engineClient.request('loopReset', {}).catch(() => undefined);

@@ -184,6 +184,7 @@ export async function scanProject(
     ...report,
     unreadable,
     durationMs: Math.round(performance.now() - started),
+    finishedAt: new Date().toISOString(),
     first,
     addedFiles: listed(names.added),
     removedFiles: listed(names.removed),

@@ -38,7 +38,7 @@ export async function enterProject(): Promise<void> {
   openPath = summary.path;
   clearLoadedProject();
   ui.show('label');
-  await Promise.all([classes.load(), refreshLoop(), followOpenScan()]);
+  await Promise.all([classes.load(), refreshLoop(), followScans(false)]);
   // The project began to close (or another one opened) meanwhile: nothing more to load for it.
   if (project.closing || openPath !== summary.path) return;
   // Back to the loop's queue, also between rounds (the next one opens there); before the first round, folder order.
@@ -68,15 +68,15 @@ export function leaveProject(): void {
   clearLoadedProject();
   history.clear();
   project.clearUnreadable();
-  project.forgetOpenScan();
+  project.forgetScanNews();
 }
 
 /**
- * What the scan at the project's opening found changed while it was closed (after a reload too,
- * until dismissed): asked when the project is entered and when a scan ends.
+ * What the scans found that this window did not ask for (the opening's, after a reload too until
+ * dismissed; another window's rescan): asked when the project is entered and when a scan ends.
  */
-async function followOpenScan(): Promise<void> {
-  await project.loadOpenScan().catch((error: unknown) => {
+async function followScans(scanEnded: boolean): Promise<void> {
+  await project.loadScans(scanEnded).catch((error: unknown) => {
     if (!windowSession.stale) toasts.error(error, 'Could not read what the scan found');
   });
 }
@@ -342,7 +342,7 @@ export function wireEvents(): () => void {
       // The engine status itself comes with the 'engine' change.
       if (e.kind === 'scan') {
         refreshAfterScan();
-        if (following()) void followOpenScan();
+        if (following()) void followScans(true);
       }
     }),
     subscribe('job:failed', (e) => {

@@ -99,6 +99,8 @@ export interface ScanReport {
   unchanged: number;
   unreadable: UnreadableFile[];
   durationMs: number;
+  /** When the scan ended (ISO 8601): which scan a report is. */
+  finishedAt: string;
   /** The project's first scan (nothing was indexed before): every file is new, none is news. */
   first: boolean;
   /** Names of the added, removed and changed files, by path: at most SCAN_NAMES_LISTED of each. */
@@ -111,6 +113,16 @@ export interface ScanReport {
   labeledRemoved: ScannedLabeledImage[];
   /** Every labeled (or unsure) image whose file came back with the same content, and with it the label. By path. */
   labeledReturned: ScannedLabeledImage[];
+}
+
+export interface ScanReports {
+  /**
+   * The scan run when the project was opened, when it found the folder changed since the project
+   * was last open (null: nothing changed, the scan is still running, a new project, or dismissed).
+   */
+  opening: ScanReport | null;
+  /** The latest scan of this opening (null while the first one runs). */
+  latest: ScanReport | null;
 }
 
 export const projectRequests = {
@@ -127,12 +139,8 @@ export const projectRequests = {
   'project:close': command(s.none()).returns<null>(),
   'project:current': query(s.none(), 'app').returns<OpenProjectSummary | null>(),
   'project:rescan': command(s.none()).returns<ScanReport>(),
-  /**
-   * The report of the scan that ran when this project was opened, when it found the folder
-   * changed since the project was last open (null: nothing changed, the scan is still running,
-   * a new project, or the report was dismissed).
-   */
-  'project:openScan': query(s.none()).returns<ScanReport | null>(),
+  /** What the open project's scans found: the opening's news (until dismissed) and the latest scan's report. */
+  'project:scans': query(s.none()).returns<ScanReports>(),
   /** The opening scan's report was read: forget it (every window). */
   'project:dismissOpenScan': command(s.none()).returns<null>(),
   'project:unreadable': query(s.none()).returns<UnreadableFile[]>(),

@@ -29,7 +29,7 @@ export function projectHandlers(ws: Workspace): HandlersOf<typeof projectRequest
     },
     'project:current': () => ws.summary(),
     'project:rescan': () => ws.rescan(),
-    'project:openScan': () => ws.openScan(),
+    'project:scans': () => ws.scans(),
     'project:dismissOpenScan': () => {
       ws.dismissOpenScan();
       return null;

@@ -140,7 +140,7 @@ describe('the scan at a project opening', () => {
     await ws.open(root, true);
     await ws.rescan();
     // A new project's first scan is no news.
-    expect(await call('project:openScan')).toBeNull();
+    expect((await call('project:scans')).opening).toBeNull();
     const cls = await call('classes:create', { name: 'cat' });
     const item = (await call('images:list', { filter: { kind: 'all' }, offset: 0, limit: 10 })).items[0]!;
     await call('labels:set', { imageIds: [item.id], classId: cls.id });
@@ -149,21 +149,20 @@ describe('the scan at a project opening', () => {
     await overwrite(path.join(root, item.relPath), 321);
     await ws.open(root, false);
     await ws.rescan(); // the opening's scan, shared
-    await new Promise((resolve) => setImmediate(resolve));
-    const report = await call('project:openScan');
+    const { opening: report, latest } = await call('project:scans');
+    expect(latest).toEqual(report);
     expect(report).toMatchObject({ changed: 1, changedFiles: [item.relPath], labeledChanged: [{ imageId: item.id, className: 'cat', evaluation: false }] });
     // An explicit rescan right after finds nothing new; the opening's report stays until dismissed.
     expect(await call('project:rescan')).toMatchObject({ changed: 0, labeledChanged: [] });
-    expect(await call('project:openScan')).not.toBeNull();
+    expect(await call('project:scans')).toMatchObject({ opening: { changed: 1 }, latest: { changed: 0 } });
     expect(await call('images:byIds', { ids: [item.id] })).toMatchObject([{ id: item.id, classId: cls.id, suggestion: null }]);
     await call('project:dismissOpenScan');
-    expect(await call('project:openScan')).toBeNull();
+    expect((await call('project:scans')).opening).toBeNull();
 
     // Reopened with nothing changed: nothing to tell.
     await call('project:close');
     await ws.open(root, false);
     await ws.rescan();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(await call('project:openScan')).toBeNull();
+    expect((await call('project:scans')).opening).toBeNull();
   });
 });

@@ -11,6 +11,7 @@ const report = (over: Partial<ScanReport>): ScanReport => ({
   unchanged: 10,
   unreadable: [],
   durationMs: 5,
+  finishedAt: '2026-11-30T22:00:00.000Z',
   first: false,
   addedFiles: [],
   removedFiles: [],

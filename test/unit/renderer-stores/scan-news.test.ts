@@ -1,23 +1,30 @@
 /**
  * Reviewing a list of images (the labeled images whose file changed): the label view goes
  * through exactly those, in the list's order, labeled or not; a label moves on to the next one
- * of the list (not to the next unlabeled image), and the list's length stays what it is.
+ * of the list (not to the next unlabeled image), and the list's length stays what it is. A
+ * rescan this window did not ask for (another window's) that found a labeled image changed is
+ * news here, and its media URLs change so the old pixels are not shown.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mediaUrl } from '../../../src-renderer/api/bridge';
 import type { Workspace } from '../../../src-main/api/workspace';
 import { wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
 import { reviewImages } from '../../../src-renderer/orchestration/navigation';
 import { classes } from '../../../src-renderer/stores/classes.svelte';
 import { labeling } from '../../../src-renderer/stores/labeling.svelte';
+import { project as projectStore } from '../../../src-renderer/stores/project.svelte';
 import { ui } from '../../../src-renderer/stores/ui.svelte';
-import { imageFolder } from '../../support/image-folder';
-import { bridgedWorkspace, openScannedProject } from '../../support/renderer-in-process';
+import { imageFolder, writeImage } from '../../support/image-folder';
+import { bridgedWorkspace, openScannedProject, until } from '../../support/renderer-in-process';
 
 let ws: Workspace;
 let unwire: () => void;
+let root: string;
 
 beforeAll(async () => {
-  const root = await imageFolder(6);
+  root = await imageFolder(6);
   ws = bridgedWorkspace([]);
   unwire = wireEvents();
   await openScannedProject(ws, root, 6);
@@ -49,5 +56,21 @@ describe('reviewing a list of images', () => {
     expect(labeling.atEnd).toBe(true);
     expect(labeling.total).toBe(3);
     expect(project.images.get(d!.id).classId).toBe(bee.id);
+  });
+
+  it("names another window's rescan that changed a labeled image, and gives the media URLs a new version", async () => {
+    const project = ws.requireProject();
+    const item = project.images.list({ kind: 'labeled' }, 0, 10).items[0]!;
+    const urlBefore = mediaUrl(item.id, 'thumb');
+    expect(projectStore.scanNews).toBeNull();
+    await writeImage(path.join(root, item.relPath), 4321);
+    fs.utimesSync(path.join(root, item.relPath), new Date(), new Date(Date.now() + 10_000));
+    await ws.rescan(); // not through this window's store: another window's
+    const news = await until(() => projectStore.scanNews);
+    expect(news.where).toBe('elsewhere');
+    expect(news.report.labeledChanged).toMatchObject([{ imageId: item.id, relPath: item.relPath }]);
+    expect(mediaUrl(item.id, 'thumb')).not.toBe(urlBefore);
+    await projectStore.dismissScanNews();
+    expect(projectStore.scanNews).toBeNull();
   });
 });
