@@ -9,8 +9,6 @@ export interface IndexedFile {
   id: number;
   size: number;
   mtimeMs: number;
-  /** The content hash the file had when last read. */
-  hash: string;
   present: boolean;
 }
 
@@ -123,15 +121,14 @@ export class ImageIndex {
   constructor(private readonly db: Database.Database) {}
 
   indexedFiles(): Map<string, IndexedFile> {
-    const rows = this.db.prepare('SELECT id, rel_path, size, mtime_ms, hash, present FROM images').all() as {
+    const rows = this.db.prepare('SELECT id, rel_path, size, mtime_ms, present FROM images').all() as {
       id: number;
       rel_path: string;
       size: number;
       mtime_ms: number;
-      hash: string;
       present: number;
     }[];
-    return new Map(rows.map((r) => [r.rel_path, { id: r.id, size: r.size, mtimeMs: r.mtime_ms, hash: r.hash, present: r.present === 1 }]));
+    return new Map(rows.map((r) => [r.rel_path, { id: r.id, size: r.size, mtimeMs: r.mtime_ms, present: r.present === 1 }]));
   }
 
   unreadableFiles(): Map<string, { size: number; mtimeMs: number; reason: string }> {
@@ -158,6 +155,7 @@ export class ImageIndex {
       ),
       forgetUnreadable: this.db.prepare('DELETE FROM unreadable WHERE rel_path = ?'),
       markAbsent: this.db.prepare('UPDATE images SET present = 0 WHERE rel_path = ?'),
+      hashOf: this.db.prepare('SELECT hash FROM images WHERE id = ?').pluck(),
       forgetPrediction: this.db.prepare('DELETE FROM predictions WHERE image_id = ?'),
       forgetImportedSuggestion: this.db.prepare('DELETE FROM imported_suggestions WHERE image_id = ?'),
       markUnreadable: this.db.prepare(
@@ -181,6 +179,14 @@ export class ImageIndex {
     const s = this.scanStatements;
     s.markAbsent.run(relPath);
     s.markUnreadable.run(relPath, reason, size, mtimeMs, now);
+  }
+
+  /**
+   * The content hash image `id` has now (read by a scan for the few files whose size or date
+   * moved, before it writes the new one: reading every image's hash took ~150 ms at 100,000).
+   */
+  hashOf(id: number): string {
+    return this.scanStatements.hashOf.get(id) as string;
   }
 
   /**

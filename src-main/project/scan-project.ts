@@ -65,7 +65,7 @@ export async function scanProject(
         const { file } = outcome;
         if ('probe' in outcome) {
           const before = known.get(file.relPath);
-          const newContent = before !== undefined && before.hash !== outcome.probe.hash;
+          const newContent = before !== undefined && index.hashOf(before.id) !== outcome.probe.hash;
           if (before?.present && !newContent) report.unchanged++;
           else if (before?.present) {
             report.changed++;
