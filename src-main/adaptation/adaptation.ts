@@ -97,9 +97,14 @@ export class Adaptation {
     return this.status();
   }
 
-  /** The folder was rescanned: a changed image set invalidates the pool; new images need features. */
+  /**
+   * The folder was rescanned: a changed image set invalidates the pool; new images need features.
+   * Changed files lost their predictions and suggestions (ImageIndex.forgetModelOutput): the
+   * windows drop those they show, as after a new model.
+   */
   onScanned(report: ScanReport): void {
     if (report.added + report.removed + report.changed > 0) this.pool.invalidate();
+    if (report.changed > 0 || report.labeledChanged.length > 0) this.ctx.changed('model');
     if (this.ctx.store.model()) this.features.start();
   }
 

@@ -10,7 +10,7 @@ import type { ModelPlaces } from '../adaptation/model-options';
 import type { EnginePort } from '../adaptation/engine-port';
 import { EngineClient } from '../engine/engine-client';
 import { findDemoDir, writeDemoSet } from '../engine/starter/demo-set';
-import type { LabelAction, OpenProjectSummary, ScanReport } from '../../src-shared/contract';
+import type { LabelAction, OpenProjectSummary, ScanReport, ScanReports } from '../../src-shared/contract';
 import { checkPath, expandPath } from '../project/path-check';
 import { Project } from '../project/project';
 import { RecentProjects } from '../project/recent-projects';
@@ -47,6 +47,12 @@ export class Workspace {
   private readonly sessionNames = new Map<string, string>();
   private adaptationService: Adaptation | null = null;
   private engineClient: EngineHandle | null = null;
+  /** The report of the scan run at this opening, when it found the folder changed (until dismissed). */
+  private openingScan: ScanReport | null = null;
+  /** The latest scan's report, for the windows that did not ask for it (`project:scans`). */
+  private latestScan: ScanReport | null = null;
+  /** The next scan to finish is the opening's (the one `open` starts, shared by any rescan asked for meanwhile). */
+  private openingScanDue = false;
 
   constructor(readonly options: WorkspaceOptions) {
     this.recent = new RecentProjects(options.stateDir);
@@ -177,8 +183,30 @@ export class Workspace {
     if (this.sessionNames.size > SESSION_NAMES_KEPT) this.sessionNames.delete(this.sessionNames.keys().next().value as string);
     this.recent.touch(next.root, summary.name);
     this.events.emit('project:changed', { change: 'opened', session, name: summary.name });
+    this.openingScan = null;
+    this.latestScan = null;
+    this.openingScanDue = true;
     this.rescan().catch((error: Error) => this.log(`scan of ${next.root} failed: ${error.message}`));
     return summary;
+  }
+
+  private scanFinished(report: ScanReport): void {
+    this.latestScan = report;
+    if (!this.openingScanDue) return;
+    this.openingScanDue = false;
+    // What changed in the folder while the project was closed is news; a new project's first scan is not.
+    if (!report.first && report.added + report.removed + report.changed > 0) this.openingScan = report;
+  }
+
+  /** What this opening's scans found (see `project:scans`). */
+  scans(): ScanReports {
+    this.requireProject();
+    return { opening: this.openingScan, latest: this.latestScan };
+  }
+
+  dismissOpenScan(): void {
+    this.requireProject();
+    this.openingScan = null;
   }
 
   async rescan(): Promise<ScanReport> {
@@ -192,6 +220,8 @@ export class Workspace {
         this.events.emit('project:changed', { change: 'scanned' });
       });
       reporter.progress('indexing', result.total, result.total, true);
+      // Recorded before the job's end is announced: windows ask for it then.
+      if (this.project === project) this.scanFinished(result);
       return result;
     });
     if (this.project === project) {
@@ -209,6 +239,9 @@ export class Workspace {
     const name = this.sessionNames.get(session) ?? '';
     this.project = null;
     this.sessionId = null;
+    this.openingScan = null;
+    this.latestScan = null;
+    this.openingScanDue = false;
     this.adaptationService = null;
     await adaptation?.close();
     if (this.engineClient) await this.engineClient.request('loopReset', {}).catch(() => undefined);

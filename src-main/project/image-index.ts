@@ -1,7 +1,7 @@
 /** The project's table of images and unreadable files: what a scan writes and the UI lists. */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
-import type { ImageFilter, ImageItem, ImagePage, ImageSort, UnreadableFile } from '../../src-shared/contract';
+import type { ImageFilter, ImageItem, ImagePage, ImageSort, ScannedLabeledImage, UnreadableFile } from '../../src-shared/contract';
 import type { ImageProbe } from './image-files';
 import { LIVE_CLASS_IDS, SUGGESTION_COLUMNS, SUGGESTION_JOINS, suggestionBeside, suggestionOf, type SuggestionRow } from './suggestions';
 
@@ -158,6 +158,9 @@ export class ImageIndex {
       ),
       forgetUnreadable: this.db.prepare('DELETE FROM unreadable WHERE rel_path = ?'),
       markAbsent: this.db.prepare('UPDATE images SET present = 0 WHERE rel_path = ?'),
+      hashOf: this.db.prepare('SELECT hash FROM images WHERE id = ?').pluck(),
+      forgetPrediction: this.db.prepare('DELETE FROM predictions WHERE image_id = ?'),
+      forgetImportedSuggestion: this.db.prepare('DELETE FROM imported_suggestions WHERE image_id = ?'),
       markUnreadable: this.db.prepare(
         `INSERT INTO unreadable (rel_path, reason, size, mtime_ms, seen_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(rel_path) DO UPDATE SET reason = excluded.reason, size = excluded.size, mtime_ms = excluded.mtime_ms, seen_at = excluded.seen_at`,
@@ -179,6 +182,50 @@ export class ImageIndex {
     const s = this.scanStatements;
     s.markAbsent.run(relPath);
     s.markUnreadable.run(relPath, reason, size, mtimeMs, now);
+  }
+
+  /**
+   * The content hash image `id` has now (read by a scan for the few files whose size or date
+   * moved, before it writes the new one: reading every image's hash took ~150 ms at 100,000).
+   */
+  hashOf(id: number): string {
+    return this.scanStatements.hashOf.get(id) as string;
+  }
+
+  /**
+   * The image's file content changed: its model output (the project model's prediction and a
+   * suggestion imported from another model) was made from the old pixels and is dropped, never
+   * shown for the new ones. Its label stays: that is the expert's, to review (scan-project.ts).
+   */
+  forgetModelOutput(imageId: number): void {
+    const s = this.scanStatements;
+    s.forgetPrediction.run(imageId);
+    s.forgetImportedSuggestion.run(imageId);
+  }
+
+  /**
+   * Of `ids`, the images that hold the expert's answer (a label or an unsure mark), with the
+   * label's class and whether they are evaluation images, by path. Present or not: a scan asks
+   * about files that just went.
+   */
+  answeredImages(ids: readonly number[]): ScannedLabeledImage[] {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT i.id, i.rel_path, l.class_id, c.name AS class_name, ${UNSURE_COLUMN}, ${EVALUATION_COLUMN}
+         FROM json_each(?) j CROSS JOIN images i ON i.id = j.value LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
+         WHERE l.image_id IS NOT NULL OR i.id IN (SELECT image_id FROM unsure)
+         ORDER BY i.rel_path`,
+      )
+      .all(JSON.stringify(ids)) as { id: number; rel_path: string; class_id: number | null; class_name: string | null; unsure: number; evaluation: number }[];
+    return rows.map((r) => ({
+      imageId: r.id,
+      relPath: r.rel_path,
+      classId: r.class_id,
+      className: r.class_name,
+      unsure: r.unsure === 1,
+      evaluation: r.evaluation === 1,
+    }));
   }
 
   markAbsent(relPath: string): void {

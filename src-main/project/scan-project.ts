@@ -3,8 +3,14 @@
  * added, removed, changed or unreadable. Writes are committed in small batches so the UI
  * can show the first images while a large folder is still being indexed; a bad file is
  * listed with its reason and never stops the scan.
+ *
+ * A file is changed when its content hash is new (a file only touched is unchanged). A changed
+ * image keeps its id and its label, but its model output, made from the old pixels, is dropped
+ * in the same transaction (ImageIndex.forgetModelOutput); the report names every labeled image
+ * whose file changed, went or came back, so the expert is told and can review them.
  */
 import type { ScanReport, UnreadableFile } from '../../src-shared/contract';
+import { SCAN_NAMES_LISTED } from '../../src-shared/requests/project';
 import { probeImage, UnreadableImage, walkImageFiles, type FoundFile, type ImageProbe, type SkippedEntry } from './image-files';
 import type { ImageIndex } from './image-index';
 
@@ -39,7 +45,11 @@ export async function scanProject(
   const knownUnreadable = index.unreadableFiles();
   const seen = new Set<string>();
   const skipped: SkippedEntry[] = [];
+  const first = known.size === 0 && knownUnreadable.size === 0;
   const report = { total: 0, added: 0, removed: 0, changed: 0, unchanged: 0 };
+  const names = { added: [] as string[], removed: [] as string[], changed: [] as string[] };
+  /** Images whose content changed (present before or back with new content), gone, back as they were. */
+  const ids = { changed: [] as number[], removed: [] as number[], returned: [] as number[] };
   let found = 0;
   let done = 0;
   let pending: Outcome[] = [];
@@ -55,11 +65,28 @@ export async function scanProject(
         const { file } = outcome;
         if ('probe' in outcome) {
           const before = known.get(file.relPath);
-          if (before && before.present) report.changed++;
-          else report.added++;
+          const newContent = before !== undefined && index.hashOf(before.id) !== outcome.probe.hash;
+          if (before?.present && !newContent) report.unchanged++;
+          else if (before?.present) {
+            report.changed++;
+            names.changed.push(file.relPath);
+          } else {
+            report.added++;
+            names.added.push(file.relPath);
+            if (before && !newContent) ids.returned.push(before.id);
+          }
           index.upsertImage(file.relPath, file.size, file.mtimeMs, outcome.probe, now);
+          if (before && newContent) {
+            ids.changed.push(before.id);
+            index.forgetModelOutput(before.id);
+          }
         } else {
-          if (known.get(file.relPath)?.present) report.removed++;
+          const before = known.get(file.relPath);
+          if (before?.present) {
+            report.removed++;
+            names.removed.push(file.relPath);
+            ids.removed.push(before.id);
+          }
           index.markUnreadable(file.relPath, file.size, file.mtimeMs, outcome.reason, now);
         }
       }
@@ -143,6 +170,8 @@ export async function scanProject(
       if (!seen.has(relPath) && file.present) {
         index.markAbsent(relPath);
         report.removed++;
+        names.removed.push(relPath);
+        ids.removed.push(file.id);
       }
     }
     for (const relPath of knownUnreadable.keys()) if (!seen.has(relPath)) index.forgetUnreadable(relPath);
@@ -150,5 +179,18 @@ export async function scanProject(
 
   const unreadable: UnreadableFile[] = index.unreadable();
   report.total = index.counts().images;
-  return { ...report, unreadable, durationMs: Math.round(performance.now() - started) };
+  const listed = (paths: string[]): string[] => paths.sort().slice(0, SCAN_NAMES_LISTED);
+  return {
+    ...report,
+    unreadable,
+    durationMs: Math.round(performance.now() - started),
+    finishedAt: new Date().toISOString(),
+    first,
+    addedFiles: listed(names.added),
+    removedFiles: listed(names.removed),
+    changedFiles: listed(names.changed),
+    labeledChanged: index.answeredImages(ids.changed),
+    labeledRemoved: index.answeredImages(ids.removed),
+    labeledReturned: index.answeredImages(ids.returned),
+  };
 }

@@ -56,6 +56,20 @@ export function useBridge(given: Bridge): void {
   chosen = given;
 }
 
+/** Bumped when a scan found files whose content changed (see `mediaContentChanged`). */
+let contentEpoch = 0;
+
+/**
+ * A scan found files whose content changed under their image ids: from now on every media URL
+ * is a new one, so that nothing in the page serves the old pixels for an id (the document's
+ * decoded images are reused by URL whatever the cache headers say, and so are the prefetchers').
+ * Unchanged images are revalidated by their ETag (the content hash) and not sent again.
+ */
+export function mediaContentChanged(): void {
+  contentEpoch++;
+}
+
 export function mediaUrl(imageId: number, variant: MediaVariant): string {
-  return bridge().mediaUrl(imageId, variant);
+  const url = bridge().mediaUrl(imageId, variant);
+  return contentEpoch === 0 ? url : `${url}${url.includes('?') ? '&' : '?'}v=${contentEpoch}`;
 }

@@ -145,7 +145,8 @@ export type SessionTitleSource =
   | { kind: 'round'; roundIndex: number | null }
   | { kind: 'queue' }
   | { kind: 'evaluation' }
-  | { kind: 'browse'; title: string };
+  | { kind: 'browse'; title: string }
+  | { kind: 'list'; title: string };
 
 /**
  * The label view's header: the real source and its order, and what is unusual about the image
@@ -163,6 +164,8 @@ export function sessionTitle(source: SessionTitleSource, current: { labeled: boo
         return 'Evaluation set · folder order · no suggestions';
       case 'browse':
         return `${source.title} · folder order`;
+      case 'list':
+        return source.title;
     }
   })();
   if (current?.inserted) return `${base} · this image is shown from outside it`;

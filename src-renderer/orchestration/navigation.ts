@@ -79,6 +79,12 @@ export async function browse(filter: ImageFilter): Promise<void> {
   await labeling.start(filter.kind === 'unlabeled' ? { kind: 'queue' } : { kind: 'browse', filter, title: filterTitle(filter) });
 }
 
+/** Go through these images one by one in the labeling view, in this order (the labeled images whose file changed). */
+export async function reviewImages(ids: readonly number[], title: string): Promise<void> {
+  showView('label');
+  await labeling.start({ kind: 'list', ids, title });
+}
+
 /** Show one image in the labeling view within the current session (from the history). */
 export async function showImage(imageId: number): Promise<void> {
   showView('label');

@@ -38,7 +38,7 @@ export async function enterProject(): Promise<void> {
   openPath = summary.path;
   clearLoadedProject();
   ui.show('label');
-  await Promise.all([classes.load(), refreshLoop()]);
+  await Promise.all([classes.load(), refreshLoop(), followScans(false)]);
   // The project began to close (or another one opened) meanwhile: nothing more to load for it.
   if (project.closing || openPath !== summary.path) return;
   // Back to the loop's queue, also between rounds (the next one opens there); before the first round, folder order.
@@ -68,6 +68,17 @@ export function leaveProject(): void {
   clearLoadedProject();
   history.clear();
   project.clearUnreadable();
+  project.forgetScanNews();
+}
+
+/**
+ * What the scans found that this window did not ask for (the opening's, after a reload too until
+ * dismissed; another window's rescan): asked when the project is entered and when a scan ends.
+ */
+async function followScans(scanEnded: boolean): Promise<void> {
+  await project.loadScans(scanEnded).catch((error: unknown) => {
+    if (!windowSession.stale) toasts.error(error, 'Could not read what the scan found');
+  });
 }
 
 export async function openProject(path: string, create: boolean): Promise<void> {
@@ -209,9 +220,11 @@ const refreshAfterScan = coalesce(async () => {
   await project.refreshSummary();
   const counts = sourceCounts();
   if (counts) labeling.recount(counts);
-  // A session that found nothing yet (the scan had just begun) starts again with what is there now.
-  if (labeling.items.length === 0) await labeling.start({ kind: 'queue' });
-  else {
+  // A session that found nothing yet (the scan had just begun) starts again with what is there now;
+  // not a list to review (the scan report's Review may have just started it: its images are on their way).
+  if (labeling.items.length === 0) {
+    if (labeling.source.kind !== 'list') await labeling.start({ kind: 'queue' });
+  } else {
     await labeling.refreshCurrent();
     await labeling.sourceGrew();
   }
@@ -327,7 +340,10 @@ export function wireEvents(): () => void {
       jobs.end(e.jobId);
       if (windowSession.stale) return;
       // The engine status itself comes with the 'engine' change.
-      if (e.kind === 'scan') refreshAfterScan();
+      if (e.kind === 'scan') {
+        refreshAfterScan();
+        if (following()) void followScans(true);
+      }
     }),
     subscribe('job:failed', (e) => {
       jobs.end(e.jobId);

@@ -30,9 +30,18 @@ import {
 
 /**
  * `round`: the loop's queue (the open round). `queue`: every unlabeled image in folder order.
- * `evaluation`: the evaluation set, stopping on its unlabeled images.
+ * `evaluation`: the evaluation set, stopping on its unlabeled images. `list`: these images in
+ * this order, to review one by one (the labeled images whose file changed).
  */
-export type SessionSource = { kind: 'queue' } | { kind: 'round' } | { kind: 'evaluation' } | { kind: 'browse'; filter: ImageFilter; title: string };
+export type SessionSource =
+  | { kind: 'queue' }
+  | { kind: 'round' }
+  | { kind: 'evaluation' }
+  | { kind: 'browse'; filter: ImageFilter; title: string }
+  | { kind: 'list'; ids: readonly number[]; title: string };
+
+/** The most images a `list` session holds (images:byIds answers as many at once). */
+export const LIST_SESSION_MAX = 5000;
 
 const PAGE = 200;
 const LOAD_MARGIN = 30;
@@ -54,7 +63,7 @@ class LabelingSession {
   #listed = $state(0);
   /** Images put into the sequence by hand, outside the source's paging (after undo, from the history). */
   readonly #inserted = new SvelteSet<number>();
-  #total = $derived(this.#source.kind === 'round' ? this.#items.length : sequenceLength(this.#items, filterOf(this.#source), this.#listed));
+  #total = $derived(fixedSequence(this.#source) ? this.#items.length : sequenceLength(this.#items, filterOf(this.#source), this.#listed));
   #exhausted = $state(false);
   #loading = $state(false);
   #started = $state(false);
@@ -142,7 +151,7 @@ class LabelingSession {
 
   /** Labeling or skipping moves to the next unlabeled image (not merely the next one). */
   private get toUnlabeled(): boolean {
-    return this.#source.kind !== 'browse';
+    return this.#source.kind !== 'browse' && this.#source.kind !== 'list';
   }
 
   /** The round with the labels this session committed since it was queried. */
@@ -204,6 +213,13 @@ class LabelingSession {
         if (generation !== this.#generation) return;
         this.#round = round;
         this.#items = items;
+        this.#exhausted = true;
+        return;
+      }
+      if (this.#source.kind === 'list') {
+        const items = await call('images:byIds', { ids: this.#source.ids.slice(0, LIST_SESSION_MAX) });
+        if (generation !== this.#generation) return;
+        this.#items = appendPage(this.#items, applyLabels(items, this.#pending.states()));
         this.#exhausted = true;
         return;
       }
@@ -406,7 +422,7 @@ class LabelingSession {
    * listing's count from them where they say it (not for the queue or the evaluation set).
    */
   recount(counts: SourceCounts): void {
-    if (this.#source.kind === 'round') return;
+    if (fixedSequence(this.#source)) return;
     const filter = filterOf(this.#source);
     const listed = listingCount(filter, counts);
     // The counts are the server's: labels not committed yet move the listing as shown here.
@@ -482,7 +498,15 @@ function filterOf(source: SessionSource): ImageFilter {
       return { kind: 'evaluation' };
     case 'browse':
       return source.filter;
+    case 'list':
+      // Every image of the list stays in it whatever its label (fixedSequence: the list is its length).
+      return { kind: 'all' };
   }
+}
+
+/** The sequence is what was loaded (the round's batch, a list of ids), not a server listing that grows or shrinks. */
+function fixedSequence(source: SessionSource): boolean {
+  return source.kind === 'round' || source.kind === 'list';
 }
 
 const firstUnlabeledIndex = (items: readonly ImageItem[]): number | null => {

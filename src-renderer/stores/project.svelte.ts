@@ -1,5 +1,6 @@
 /** The open project, the recent list, the shell's capabilities and the last scan report. */
 import type { AppInfo, ProjectChange, ProjectChanged, ProjectSummary, RecentProject, ScanReport, UnreadableFile } from '../../src-shared/contract';
+import { mediaContentChanged } from '../api/bridge';
 import { call } from '../api/client';
 
 class ProjectState {
@@ -11,6 +12,8 @@ class ProjectState {
   #closing = $state(false);
   #rescanning = $state(false);
   #lastScan = $state<ScanReport | null>(null);
+  /** What a scan this window did not ask for found changed in the folder, until dismissed. */
+  #scanNews = $state<ScanNews | null>(null);
   #unreadable = $state<UnreadableFile[]>([]);
   #askModel = $state(false);
 
@@ -43,6 +46,9 @@ class ProjectState {
   }
   get lastScan(): ScanReport | null {
     return this.#lastScan;
+  }
+  get scanNews(): ScanNews | null {
+    return this.#scanNews;
   }
   get unreadable(): UnreadableFile[] {
     return this.#unreadable;
@@ -86,6 +92,7 @@ class ProjectState {
       const summary = await call('project:open', { path, create });
       this.#summary = summary;
       this.#lastScan = null;
+      this.#scanNews = null;
       // "Create" on a folder that already holds a project opens that project, whose model was
       // chosen then: the model step is only for a project without one (it would offer to replace it).
       this.#askModel = create && (await call('engine:status')).choice === null;
@@ -102,6 +109,7 @@ class ProjectState {
       const summary = await call('project:createDemo', { path });
       this.#summary = summary;
       this.#lastScan = null;
+      this.#scanNews = null;
       return summary;
     } finally {
       this.#opening = false;
@@ -120,6 +128,7 @@ class ProjectState {
       this.#summary = null;
       this.#askModel = false;
       this.#lastScan = null;
+      this.#scanNews = null;
     } finally {
       this.#closing = false;
     }
@@ -139,12 +148,46 @@ class ProjectState {
     this.#rescanning = true;
     try {
       const report = await call('project:rescan');
+      if (changedContent(report)) mediaContentChanged();
       this.#lastScan = report;
       await this.refreshSummary();
       return report;
     } finally {
       this.#rescanning = false;
     }
+  }
+
+  /**
+   * What the scans found that this window did not ask for: the opening's scan (news until
+   * dismissed, in every window and after a reload) and, when `scanEnded`, another window's
+   * rescan that found labeled images changed or gone. A latest scan not seen here that changed
+   * file contents gives the media URLs a new version (this page may hold the old pixels).
+   */
+  async loadScans(scanEnded: boolean): Promise<void> {
+    const { opening, latest } = await call('project:scans');
+    // This window's own rescan is told by its answer.
+    const unseen = latest !== null && !this.#rescanning && latest.finishedAt !== this.#lastScan?.finishedAt;
+    if (unseen) {
+      this.#lastScan = latest;
+      if (changedContent(latest)) mediaContentChanged();
+    }
+    const elsewhere = unseen && scanEnded && latest.finishedAt !== opening?.finishedAt && !latest.first && tellsOfLabels(latest);
+    if (elsewhere) this.#scanNews = { report: latest, where: 'elsewhere' };
+    else if (opening) this.#scanNews = this.#scanNews?.where === 'elsewhere' ? this.#scanNews : { report: opening, where: 'opening' };
+    // Dismissed in another window.
+    else if (this.#scanNews?.where === 'opening') this.#scanNews = null;
+  }
+
+  /** The project left this window. */
+  forgetScanNews(): void {
+    this.#scanNews = null;
+  }
+
+  /** The news was read: the opening's is not shown again in any window. */
+  async dismissScanNews(): Promise<void> {
+    const news = this.#scanNews;
+    this.#scanNews = null;
+    if (news?.where === 'opening') await call('project:dismissOpenScan');
   }
 
   clearUnreadable(): void {
@@ -155,5 +198,17 @@ class ProjectState {
     this.#unreadable = await call('project:unreadable');
   }
 }
+
+/** What a scan found that this window did not ask for: at the project's opening, or in another window's rescan. */
+export interface ScanNews {
+  report: ScanReport;
+  where: 'opening' | 'elsewhere';
+}
+
+/** The scan found files whose content is new under an image id they had before. */
+const changedContent = (report: ScanReport): boolean => report.changed > 0 || report.labeledChanged.length > 0;
+
+/** The scan found labeled images whose file changed, went or came back. */
+const tellsOfLabels = (report: ScanReport): boolean => report.labeledChanged.length + report.labeledRemoved.length + report.labeledReturned.length > 0;
 
 export const project = new ProjectState();

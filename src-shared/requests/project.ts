@@ -69,6 +69,28 @@ export interface UnreadableFile {
   reason: string;
 }
 
+/** An image a scan found changed, gone or back while it held the expert's answer: a label, or an unsure mark. */
+export interface ScannedLabeledImage {
+  imageId: number;
+  relPath: string;
+  /** The label's class (null: marked unsure). */
+  classId: number | null;
+  className: string | null;
+  unsure: boolean;
+  /** In the evaluation set: its label measures the model. */
+  evaluation: boolean;
+}
+
+/** How many file names of each kind a scan report lists (the counts are always whole). */
+export const SCAN_NAMES_LISTED = 200;
+
+/**
+ * What a scan found. `changed` counts files whose content changed (a new content hash; a file
+ * only touched counts as unchanged). A labeled image whose file changed keeps its label (the
+ * expert's work) but loses its prediction and suggestion, made from the old pixels; its
+ * features are extracted again (they are cached by content hash). A labeled file that is gone
+ * keeps its label, which comes back with the file.
+ */
 export interface ScanReport {
   total: number;
   added: number;
@@ -77,6 +99,30 @@ export interface ScanReport {
   unchanged: number;
   unreadable: UnreadableFile[];
   durationMs: number;
+  /** When the scan ended (ISO 8601): which scan a report is. */
+  finishedAt: string;
+  /** The project's first scan (nothing was indexed before): every file is new, none is news. */
+  first: boolean;
+  /** Names of the added, removed and changed files, by path: at most SCAN_NAMES_LISTED of each. */
+  addedFiles: string[];
+  removedFiles: string[];
+  changedFiles: string[];
+  /** Every labeled (or unsure) image whose file content changed: its label is to be checked. By path. */
+  labeledChanged: ScannedLabeledImage[];
+  /** Every labeled (or unsure) image whose file is gone or unreadable now: the label waits for the file. By path. */
+  labeledRemoved: ScannedLabeledImage[];
+  /** Every labeled (or unsure) image whose file came back with the same content, and with it the label. By path. */
+  labeledReturned: ScannedLabeledImage[];
+}
+
+export interface ScanReports {
+  /**
+   * The scan run when the project was opened, when it found the folder changed since the project
+   * was last open (null: nothing changed, the scan is still running, a new project, or dismissed).
+   */
+  opening: ScanReport | null;
+  /** The latest scan of this opening (null while the first one runs). */
+  latest: ScanReport | null;
 }
 
 export const projectRequests = {
@@ -93,6 +139,10 @@ export const projectRequests = {
   'project:close': command(s.none()).returns<null>(),
   'project:current': query(s.none(), 'app').returns<OpenProjectSummary | null>(),
   'project:rescan': command(s.none()).returns<ScanReport>(),
+  /** What the open project's scans found: the opening's news (until dismissed) and the latest scan's report. */
+  'project:scans': query(s.none()).returns<ScanReports>(),
+  /** The opening scan's report was read: forget it (every window). */
+  'project:dismissOpenScan': command(s.none()).returns<null>(),
   'project:unreadable': query(s.none()).returns<UnreadableFile[]>(),
   /** A ready-to-label project made offline from the starter model's demo images. */
   'project:createDemo': command(s.object({ path: s.string({ min: 1 }) }), 'app').returns<OpenProjectSummary>(),

@@ -6,6 +6,8 @@ import { dispatch } from '../../src-main/api/dispatch';
 import { createHandlers } from '../../src-main/api/handlers';
 import { Workspace } from '../../src-main/api/workspace';
 import { useBridge } from '../../src-renderer/api/bridge';
+import { openProject, refreshesIdle } from '../../src-renderer/orchestration/project-lifecycle';
+import { labeling } from '../../src-renderer/stores/labeling.svelte';
 import type { Channel, EventName, Events, RawApi } from '../../src-shared/contract';
 import { FakeEngine } from './fake-engine';
 import { tempDir } from './image-folder';
@@ -46,4 +48,11 @@ export function bridgedWorkspace(sent: Channel[], delivered?: () => void): Works
   const ws = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {}, createEngine: () => new FakeEngine() });
   useBridge({ raw: inProcessApi(ws, sent, delivered), kind: 'web', mediaUrl: () => '', onStatus: () => () => undefined });
   return ws;
+}
+
+/** Create a project on `root` (`count` images) in this window; resolves once it is scanned and the label view holds every image. */
+export async function openScannedProject(ws: Workspace, root: string, count: number): Promise<void> {
+  await openProject(root, true);
+  await ws.rescan();
+  await until(() => !ws.current!.isScanning && refreshesIdle() && labeling.items.length === count);
 }

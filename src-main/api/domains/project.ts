@@ -29,6 +29,11 @@ export function projectHandlers(ws: Workspace): HandlersOf<typeof projectRequest
     },
     'project:current': () => ws.summary(),
     'project:rescan': () => ws.rescan(),
+    'project:scans': () => ws.scans(),
+    'project:dismissOpenScan': () => {
+      ws.dismissOpenScan();
+      return null;
+    },
     'project:unreadable': () => project().images.unreadable(),
     'project:createDemo': ({ path }) => ws.createDemo(path),
   };

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../../src-main/api/workspace';
 import { useBridge } from '../../../src-renderer/api/bridge';
-import { closeProject, openProject, refreshesIdle, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
+import { closeProject, refreshesIdle, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
 import { labeling } from '../../../src-renderer/stores/labeling.svelte';
 import { project } from '../../../src-renderer/stores/project.svelte';
 import { toasts } from '../../../src-renderer/stores/toasts.svelte';
@@ -17,7 +17,7 @@ import { AppError } from '../../../src-shared/app-error';
 import type { Channel, RawApi } from '../../../src-shared/contract';
 import type { ProjectChanged } from '../../../src-shared/events';
 import { imageFolder } from '../../support/image-folder';
-import { bridgedWorkspace, inProcessApi, until } from '../../support/renderer-in-process';
+import { bridgedWorkspace, inProcessApi, openScannedProject, until } from '../../support/renderer-in-process';
 
 const sent: Channel[] = [];
 let ws: Workspace;
@@ -54,9 +54,7 @@ beforeAll(async () => {
   ws = bridgedWorkspace([], () => delivered++);
   useBridge({ raw: holdingCloseApi(inProcessApi(ws, sent, () => delivered++)), kind: 'web', mediaUrl: () => '', onStatus: () => () => undefined });
   unwire = wireEvents();
-  await openProject(root, true);
-  await ws.rescan();
-  await until(() => !ws.current!.isScanning && refreshesIdle() && labeling.items.length === 6);
+  await openScannedProject(ws, root, 6);
 });
 
 afterAll(async () => {

@@ -1,0 +1,100 @@
+/**
+ * A labeled image whose file is replaced: the rescan names it with its label, and "Review"
+ * opens it in the label view to confirm or fix the label. The same changes made while the
+ * project is closed are told when it opens (the scan at opening applied them silently before;
+ * found in a walkthrough).
+ */
+import { expect, test, type Page } from '@playwright/test';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { hostWithImageFolder } from './support/folder-host';
+import { createClasses, createProjectWithoutModel } from './support/model-step';
+import { watchProblems } from './support/page-problems';
+import { SHOTS } from './support/paths';
+
+const setup = hostWithImageFolder(6, 'adma-e2e-scan-changes-');
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
+
+/** Replace `name`'s bytes with those of `from` (another image) and move its date on, as an overwrite does. */
+async function replaceFile(name: string, from: string): Promise<void> {
+  const file = path.join(setup.folder, name);
+  await fs.copyFile(path.join(setup.folder, from), file);
+  const later = new Date(Date.now() + 60_000);
+  await fs.utimes(file, later, later);
+}
+
+test('a replaced labeled file is named with its label after a rescan and at opening, and Review opens it', async ({ page }) => {
+  const problems = watchProblems(page);
+  await fs.mkdir(SHOTS, { recursive: true });
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.goto(setup.host.url);
+  await createProjectWithoutModel(page, setup.folder, 6);
+  await createClasses(page, ['Ant', 'Bee']);
+  await page.getByRole('tab', { name: /^Label/ }).click();
+  await expect(page.getByTestId('image-path')).toHaveText('img-000.png');
+  await page.keyboard.press('1');
+  await expect(page.getByTestId('image-path')).toHaveText('img-001.png');
+  await page.keyboard.press('2');
+  await expect(page.getByTestId('project-counts')).toContainText('2 labeled');
+
+  // The file of the Bee image is overwritten with another picture; the rescan says so by name.
+  await replaceFile('img-001.png', 'img-004.png');
+  await page.getByRole('button', { name: 'Rescan folder' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Rescan finished' });
+  await expect(dialog.getByTestId('scan-report')).toContainText(/Changed\s*1/);
+  const changed = dialog.getByTestId('scan-labeled-changed');
+  await expect(changed).toContainText('Labeled images whose file changed (1)');
+  await expect(changed.getByRole('listitem')).toHaveCount(1);
+  await expect(changed.getByRole('listitem')).toContainText(/img-001\.png\s*Bee\s*training/);
+  await shot(page, 'scan-changes-rescan.png');
+
+  await dialog.getByRole('button', { name: 'Review 1 labeled image whose file changed' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('label-source')).toHaveText('Labeled images whose file changed · check each label');
+  await expect(page.getByTestId('image-path')).toHaveText('img-001.png');
+  await expect(page.getByTestId('current-label')).toHaveText('Bee');
+  await expect(page.getByTestId('position')).toHaveText('1 / 1');
+  // The new picture (img-004's 200 x 120 pixels), not the old one (200 x 150) the page showed before under this image's id.
+  await expect(page.getByText('200 × 120')).toBeVisible();
+  await expect(page.getByTestId('current-image')).toBeVisible();
+  await expect.poll(() => page.getByTestId('current-image').evaluate((img: HTMLImageElement) => (img.complete ? img.naturalHeight : 0))).toBe(120);
+  await shot(page, 'scan-changes-review.png');
+  // The new picture is an Ant: fixed with its key; the list ends there.
+  await page.keyboard.press('1');
+  await expect(page.getByRole('heading', { name: 'End of “Labeled images whose file changed · check each label”' })).toBeVisible();
+  await expect(page.getByTestId('project-counts')).toContainText('2 labeled');
+
+  // While the project is closed: the Ant image's file is replaced and the Bee… now Ant image's file goes.
+  await page.getByRole('button', { name: 'Close project' }).click();
+  await expect(page.getByLabel('Project folder')).toBeVisible();
+  await replaceFile('img-000.png', 'img-003.png');
+  await fs.rm(path.join(setup.folder, 'img-001.png'));
+  await page.getByRole('button', { name: `Open ${path.basename(setup.folder)}` }).click();
+  const notice = page.getByTestId('folder-changed');
+  await expect(notice).toContainText("The folder changed while the project was closed: 1 labeled image's file changed, 1 labeled file is missing.");
+  await expect(page.getByTestId('project-counts')).toContainText('5 images');
+  await expect(page.getByTestId('project-counts')).toContainText('1 labeled');
+  await shot(page, 'scan-changes-at-open.png');
+
+  await notice.getByRole('button', { name: 'See what changed' }).click();
+  const list = page.getByRole('dialog', { name: 'The folder changed while the project was closed' });
+  await expect(list.getByTestId('scan-labeled-changed').getByRole('listitem')).toContainText(/img-000\.png\s*Ant\s*training/);
+  await expect(list.getByTestId('scan-labeled-removed')).toContainText('Their labels are kept and come back when the files do');
+  await expect(list.getByTestId('scan-labeled-removed').getByRole('listitem')).toContainText(/img-001\.png\s*Ant/);
+  await shot(page, 'scan-changes-at-open-list.png');
+  await list.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(list).toBeHidden();
+
+  await notice.getByRole('button', { name: 'Review 1 labeled image whose file changed' }).click();
+  await expect(page.getByTestId('image-path')).toHaveText('img-000.png');
+  await expect(page.getByTestId('current-label')).toHaveText('Ant');
+  // img-003's 160 x 150 pixels, not the 160 x 120 this page showed under this id before the close.
+  await expect.poll(() => page.getByTestId('current-image').evaluate((img: HTMLImageElement) => (img.complete ? img.naturalHeight : 0))).toBe(150);
+  // Seen: dismissed for good (a reload does not bring it back).
+  await notice.getByRole('button', { name: /^Dismiss/ }).click();
+  await expect(notice).toBeHidden();
+  await page.reload();
+  await expect(page.getByTestId('project-counts')).toContainText('5 images');
+  await expect(page.getByTestId('folder-changed')).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
