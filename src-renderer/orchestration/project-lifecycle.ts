@@ -217,7 +217,8 @@ function sourceCounts(): SourceCounts | null {
 
 const refreshAfterScan = coalesce(async () => {
   if (!following()) return;
-  await project.refreshSummary();
+  // The classes' label counts too: a labeled image's file that went (or came back) moves them.
+  await Promise.all([project.refreshSummary(), classes.load()]);
   const counts = sourceCounts();
   if (counts) labeling.recount(counts);
   // A session that found nothing yet (the scan had just begun) starts again with what is there now;

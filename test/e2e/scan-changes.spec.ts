@@ -74,6 +74,8 @@ test('a replaced labeled file is named with its label after a rescan and at open
   await expect(notice).toContainText("The folder changed while the project was closed: 1 labeled image's file changed, 1 labeled file is missing.");
   await expect(page.getByTestId('project-counts')).toContainText('5 images');
   await expect(page.getByTestId('project-counts')).toContainText('1 labeled');
+  // The class bar counts the present images' labels too, as the header does.
+  await expect(page.getByTestId('class-button').filter({ hasText: 'Ant' }).locator('.count')).toHaveText('1');
   await shot(page, 'scan-changes-at-open.png');
 
   await notice.getByRole('button', { name: 'See what changed' }).click();
