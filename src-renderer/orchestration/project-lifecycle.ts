@@ -279,7 +279,12 @@ function onProjectChanged(event: ProjectChanged): void {
     case 'labels': {
       const counts = sourceCounts();
       if (counts) labeling.followLabels(event.action, counts);
-      if (event.action) suspects.apply(event.action);
+      if (event.action) {
+        suspects.apply(event.action);
+        // The Duplicates view's groups show each image's label: a label given in the label view
+        // (or another window) after its search must show there too.
+        duplicates.apply(event.action);
+      }
       refreshViews();
       return;
     }

@@ -26,7 +26,14 @@ test('duplicates: exact copies labeled differently are flagged until labeled one
   await page.goto(setup.host.url);
   await createProjectWithoutModel(page, setup.folder, 6);
   await createClasses(page, ['eosinophil', 'basophil']);
-  // The two copies come first in folder order: one of each class.
+
+  // The search first, while the copies have no label: the group agrees.
+  await page.keyboard.press('Alt+8');
+  const group = page.getByTestId('duplicate-group').filter({ hasText: 'Exact copies' });
+  await expect(group).toHaveCount(1);
+  await expect(group.getByTestId('labels-disagree')).toHaveCount(0);
+
+  // The two copies come first in folder order: one of each class, given in the label view.
   await page.keyboard.press('Alt+1');
   await page.getByRole('button', { name: 'Folder order' }).click();
   const position = page.getByTestId('position');
@@ -35,10 +42,10 @@ test('duplicates: exact copies labeled differently are flagged until labeled one
   await expect(page.getByTestId('image-path')).toHaveText(/^a-copy-2/);
   await page.keyboard.press('2');
   await expect(position).not.toHaveText(/^2 /);
+  await expect(page.getByTestId('project-counts')).toContainText('2 labeled');
 
+  // Back in Duplicates, the same search shows the labels given since, and flags the group.
   await page.keyboard.press('Alt+8');
-  const group = page.getByTestId('duplicate-group').filter({ hasText: 'Exact copies' });
-  await expect(group).toHaveCount(1);
   await expect(group.getByTestId('labels-disagree')).toHaveText('Labels disagree: 1 “basophil”, 1 “eosinophil”');
   await group.getByRole('toolbar', { name: 'Label the whole group' }).getByRole('button', { name: 'eosinophil' }).click();
   await expect(group.getByTestId('labels-disagree')).toHaveCount(0);
