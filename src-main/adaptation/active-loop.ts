@@ -3,6 +3,7 @@
  * is labeled (or continuously), and the current model's suggestions. The engine worker
  * selects (loopSelect) and trains (loopTrain); this module records the results.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { AppError } from '../../src-shared/app-error';
 import { duplicateCriteria, type LoopSettings, type QueueItem, type RoundInfo, type Suggestion } from '../../src-shared/contract';
@@ -22,6 +23,10 @@ import { TrainingScheduler, type SchedulerTimers } from './training-scheduler';
 export const KEEP_LATEST_VERSIONS = 3;
 
 type RankedItem = Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>;
+
+/** Why a next round is refused while the open batch is untouched and nothing changed. */
+const UNCHANGED_BATCH =
+  'Nothing in this batch is labeled yet, and the labels, the model and the settings are as they were when it was asked for: a next round would only be another draw. Label some of its images or mark them unsure (.), change a setting, or train, then ask again.';
 
 const sameImages = (a: readonly { imageId: number }[], b: readonly { imageId: number }[]): boolean =>
   a.length === b.length && a.every((item, k) => item.imageId === b[k]?.imageId);
@@ -131,6 +136,13 @@ export class ActiveLoop {
     });
     const settings = ctx.store.settings();
     const labels = ctx.trainingLabels();
+    // A new round while the open one has nothing decided and nothing changed since it was asked
+    // for (labels, unsure marks, the evaluation set, the model, the settings) would only be
+    // another draw: refused, so rounds (and t) count batches the expert answered.
+    const before = ctx.store.latestRound();
+    if (open === null && before !== null && !before.items.some(isDecided) && this.askedFor?.roundId === before.id && this.askedFor.state === this.queryState()) {
+      throw new AppError('CONFLICT', UNCHANGED_BATCH);
+    }
     const kept = open ? open.items.filter(isDecided) : [];
     const batchSize = (open?.batchSize ?? settings.batchSize) - kept.length;
     const { t } = this.nextQuery(open ? open.index : ctx.store.roundCount());
@@ -167,13 +179,12 @@ export class ActiveLoop {
       }
     } else {
       if (items.length === 0) throw new AppError('CONFLICT', this.nothingToQuery());
-      // Nothing decided in the open batch and nothing else changed (labels, model, settings):
-      // the query is deterministic and would ask for the same images again as a new round.
+      // The same images again (a deterministic strategy on a model not trained since): refused too.
       const latest = ctx.store.latestRound();
       if (latest !== null && !latest.items.some(isDecided) && sameImages(latest.items, items)) {
         throw new AppError(
           'CONFLICT',
-          'The next round would ask for the same images: nothing in this batch is labeled yet, and the labels, the model and the settings are as they were when it was asked for. Label some of its images or mark them unsure (.), change a setting, or train, then ask again.',
+          'The next round would ask for the same images: nothing in this batch is labeled yet, and the model ranks the images as it did. Label some of its images or mark them unsure (.), change a setting, or train, then ask again.',
         );
       }
       ctx.store.saveRound(
@@ -190,8 +201,22 @@ export class ActiveLoop {
       );
     }
     const round = ctx.store.latestRound() as RoundInfo;
+    this.askedFor = { roundId: round.id, state: this.queryState() };
     ctx.roundQueried(round);
     return round;
+  }
+
+  /** The round last asked for here, and the state it was asked in (not kept across a restart: then never refused). */
+  private askedFor: { roundId: number; state: string } | null = null;
+
+  /** A digest of what a query reads: labels, unsure marks, the evaluation set, the model version, the settings, the images present. */
+  private queryState(): string {
+    const { store, project } = this.ctx;
+    const sorted = (ids: Iterable<number>): number[] => [...ids].sort((a, b) => a - b);
+    const labels = [...this.ctx.trainingLabels()].sort((a, b) => a[0] - b[0]);
+    return createHash('sha256')
+      .update(JSON.stringify([labels, sorted(project.labels.unsureIds()), sorted(store.evaluationIds()), store.latestVersion()?.version ?? 0, store.settings(), project.images.presentCount()]))
+      .digest('hex');
   }
 
   /** Why a query found nothing, and what the expert can do about it. */

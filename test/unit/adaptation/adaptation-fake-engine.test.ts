@@ -145,7 +145,7 @@ describe('adaptation with a fake engine', () => {
     expect(engine.count('loopPrepare')).toBe(1); // after extraction
     adaptation.loop.updateSettings({ batchSize: 3 });
     await adaptation.loop.nextRound();
-    engine.reorderPool((ids) => [...ids].reverse()); // as a new model would rank (an unchanged batch is refused)
+    labelOneOfTheBatch(); // an untouched batch with nothing changed gets no successor
     await adaptation.loop.nextRound();
     expect(engine.count('loopPrepare')).toBe(1);
 
@@ -220,21 +220,36 @@ describe('adaptation with a fake engine', () => {
     expect(next).toMatchObject({ index: 1, modelVersion: 1, labeled: 0 });
   });
 
-  it('refuses a next round that would ask for the open batch again (nothing decided, nothing changed); any change lets it through', async () => {
+  it('refuses a next round while the open batch is untouched and nothing changed, even when a draw would differ; any change lets it through', async () => {
     const { project, engine, adaptation, ant } = await setup();
     adaptation.loop.updateSettings({ batchSize: 4 });
     const first = await adaptation.loop.nextRound();
-    await expect(adaptation.loop.nextRound()).rejects.toThrow(/would ask for the same images.*Label some of its images or mark them unsure/);
+    await expect(adaptation.loop.nextRound()).rejects.toThrow(/only be another draw.*Label some of its images or mark them unsure/);
+    // A strategy drawing at random would pick others: still refused, nothing was answered or changed.
+    engine.reorderPool((ids) => [...ids].reverse());
+    await expect(adaptation.loop.nextRound()).rejects.toThrow(/another draw/);
     expect(adaptation.loop.currentRound()?.id).toBe(first.id);
     expect(adaptation.store.roundCount()).toBe(1);
-    // A new model ranks differently: the same request opens a round.
-    engine.reorderPool((ids) => [...ids].reverse());
+    expect(engine.count('loopSelect')).toBe(1); // refused before the engine is asked
+    // A setting changed: the request opens a round.
+    adaptation.loop.updateSettings({ batchSize: 5 });
     const second = await adaptation.loop.nextRound();
     expect(second.id).not.toBe(first.id);
-    // One image of it decided: the next round leaves that one out, so it is a new batch.
-    project.setLabels([second.items[0]!.imageId], ant.id);
-    const third = await adaptation.loop.nextRound();
-    expect(third.items.map((i) => i.imageId)).not.toContain(second.items[0]!.imageId);
+    // Untouched again: refused; an unsure mark elsewhere is a change (and this draw picks others).
+    await expect(adaptation.loop.nextRound()).rejects.toThrow(/another draw/);
+    const outside = project.images.list({ kind: 'all' }, 0, 100).items.find((i) => !second.items.some((q) => q.imageId === i.id))!;
+    project.setUnsure([outside.id], true);
+    engine.reorderPool((ids) => [...ids].reverse());
+    const unsureNext = await adaptation.loop.nextRound();
+    expect(unsureNext.id).not.toBe(second.id);
+    // One image of the open batch decided: the next round leaves that one out, so it is a new batch.
+    project.setLabels([unsureNext.items[0]!.imageId], ant.id);
+    const fourth = await adaptation.loop.nextRound();
+    expect(fourth.items.map((i) => i.imageId)).not.toContain(unsureNext.items[0]!.imageId);
+    // A label outside the open batch, the model not trained since: the same images, refused.
+    const elsewhere = project.images.list({ kind: 'unlabeled' }, 0, 100).items.find((i) => !fourth.items.some((q) => q.imageId === i.id))!;
+    project.setLabels([elsewhere.id], ant.id);
+    await expect(adaptation.loop.nextRound()).rejects.toThrow(/would ask for the same images.*ranks the images as it did/);
   });
 
   it('reopening with the batch still open trains nothing: only a finished batch resumes', async () => {
