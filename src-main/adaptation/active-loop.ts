@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { AppError } from '../../src-shared/app-error';
-import { duplicateCriteria, type LoopSettings, type QueueItem, type RoundInfo, type Suggestion } from '../../src-shared/contract';
+import { duplicateCriteria, type LabelAction, type LoopSettings, type QueueItem, type RoundInfo, type Suggestion } from '../../src-shared/contract';
 import { isDecided } from '../../src-shared/requests/images';
 import { nextQueryTradeoff, type NextQueryTradeoff } from '../../src-shared/tradeoff';
 import { JobReporter } from '../core/job-reporter';
@@ -241,6 +241,22 @@ export class ActiveLoop {
       batchDone: round !== null && round.items.length > 0 && round.labeled === round.items.length,
       trainedSinceQuery: round !== null && round.modelVersion !== version,
     });
+  }
+
+  /**
+   * An undo or redo took back (or put back) labels: when the model in use was trained after the
+   * action was first done, it learned from labels that no longer stand (a bulk label that
+   * finished a batch trains at once; its undo must not leave that model in use, exported or
+   * suggesting). Retrain now, in batch mode too; continuous mode retrains on every change anyway.
+   */
+  labelsReplayed(action: LabelAction): void {
+    const { ctx } = this;
+    if (ctx.isClosed || !ctx.store.model() || ctx.store.settings().continuous) return;
+    const version = ctx.store.latestVersion();
+    const doneAt = ctx.project.labels.doneAt(action.actionId);
+    if (!version || !doneAt || version.trainedAt <= doneAt) return;
+    const evaluation = ctx.store.evaluationIds();
+    if (action.imageIds.some((id) => !evaluation.has(id))) this.scheduler.schedule();
   }
 
   /**

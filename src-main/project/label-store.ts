@@ -166,6 +166,11 @@ export class LabelStore {
     };
   }
 
+  /** When an action was first done (ISO time), or null when there is no such action. */
+  doneAt(actionId: number): string | null {
+    return (this.db.prepare('SELECT created_at FROM label_actions WHERE id = ?').pluck().get(actionId) as string | undefined) ?? null;
+  }
+
   /** Ids of the present images marked unsure. */
   unsureIds(): Set<number> {
     return new Set(this.db.prepare('SELECT u.image_id FROM unsure u CROSS JOIN images i ON i.id = u.image_id WHERE i.present = 1').pluck().all() as number[]);

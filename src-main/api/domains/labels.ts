@@ -1,5 +1,5 @@
 /** Handlers of the labels domain: every change is one undoable action, announced once. */
-import type { labelsRequests } from '../../../src-shared/requests/labels';
+import type { LabelAction, labelsRequests } from '../../../src-shared/requests/labels';
 import { labelReplacement, type LabelOperation } from '../../project/label-operations';
 import type { Workspace } from '../workspace';
 import type { HandlersOf } from './domain-handlers';
@@ -21,14 +21,21 @@ export async function writeLabels<O extends LabelOperation>(ws: Workspace, opera
 export function labelsHandlers(ws: Workspace): HandlersOf<typeof labelsRequests> {
   const project = () => ws.requireProject();
   const write = <O extends LabelOperation>(operation: O) => writeLabels(ws, operation);
+  /** Undo or redo: the action may take back labels the model in use learned from (ActiveLoop.labelsReplayed). */
+  const replay = async (operation: { kind: 'undo' | 'redo' }): Promise<LabelAction | null> => {
+    const open = project();
+    const action = await write(operation);
+    if (action && ws.isOpen(open)) ws.adaptation().loop.labelsReplayed(action);
+    return action;
+  };
   return {
     'labels:set': ({ imageIds, classId }) => write({ kind: 'set', imageIds, classId }),
     'labels:setMatching': ({ filter, exceptIds, classId }) => write({ kind: 'setMatching', filter, exceptIds, classId }),
     'labels:setUnsure': ({ imageIds, unsure }) => write({ kind: 'setUnsure', imageIds, unsure }),
     'labels:setUnsureMatching': ({ filter, exceptIds, unsure }) => write({ kind: 'setUnsureMatching', filter, exceptIds, unsure }),
     'labels:replaced': ({ selection, classId }) => labelReplacement(project(), selection, classId),
-    'labels:undo': () => write({ kind: 'undo' }),
-    'labels:redo': () => write({ kind: 'redo' }),
+    'labels:undo': () => replay({ kind: 'undo' }),
+    'labels:redo': () => replay({ kind: 'redo' }),
     'labels:history': ({ imageId, limit }) => project().labels.history(imageId, limit),
   };
 }

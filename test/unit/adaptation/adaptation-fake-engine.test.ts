@@ -289,6 +289,38 @@ describe('adaptation with a fake engine', () => {
     expect(again.labelCheck.last()!.items).toEqual([]);
   });
 
+  it('an undo of labels the model in use learned from retrains it; an undo of labels newer than the model does not', async () => {
+    const { project, engine, adaptation, ant, bee } = await setup();
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    const first = await adaptation.loop.nextRound();
+    const [a, b, c, d] = first.items.map((i) => i.imageId) as [number, number, number, number];
+    project.setLabels([a], ant.id);
+    project.setLabels([b], bee.id);
+    // One bulk label finishes the batch: it trains at once (v1) and the next round opens.
+    const bulk = project.setLabels([c, d], ant.id);
+    adaptation.loop.onLabelsChanged();
+    await until(() => (adaptation.status().modelVersion === 1 && adaptation.loop.currentRound()?.id !== first.id ? true : null));
+    expect(engine.count('loopTrain')).toBe(1);
+
+    // Its undo takes back labels v1 learned from: v2 is trained without them.
+    const undone = (await project.writeLabels({ kind: 'undo' }))!;
+    expect(undone.actionId).toBe(bulk.actionId);
+    adaptation.loop.labelsReplayed(undone);
+    await until(() => (adaptation.status().modelVersion === 2 && !adaptation.loop.isTraining ? true : null));
+    const trainedOn = (engine.calls.filter((call) => call.kind === 'loopTrain').at(-1)!.args as { labels: { imageId: number }[] }).labels.map((l) => l.imageId);
+    expect(trainedOn.sort((x, y) => x - y)).toEqual([a, b].sort((x, y) => x - y));
+
+    // A label given after v2, then undone, was never learned from: nothing trains.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const later = project.setLabels([c], bee.id);
+    const undoLater = (await project.writeLabels({ kind: 'undo' }))!;
+    expect(undoLater.actionId).toBe(later.actionId);
+    adaptation.loop.labelsReplayed(undoLater);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(adaptation.loop.isTraining).toBe(false);
+    expect(engine.count('loopTrain')).toBe(2);
+  });
+
   it('the dashboard curve has one point per training-label count, from the latest version at that count', async () => {
     const { project, adaptation, ant, bee } = await setup();
     await adaptation.duplicates.sampleEvaluation(2);
