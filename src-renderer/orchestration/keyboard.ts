@@ -63,7 +63,10 @@ async function labelSelection(classId: number | null, confirmed = false): Promis
 /** The expert's answer to the relabel question: write the waiting label change, or drop it. */
 export function answerRelabel(yes: boolean): void {
   const pending = gallery.takeRelabel();
-  if (pending && yes) labelSelection(pending.classId, true).catch(fail(pending.classId === null ? 'The labels were not cleared' : 'The labels were not saved'));
+  if (!pending || !yes) return;
+  const refused = noConnection();
+  if (refused) toasts.info(refused);
+  else labelSelection(pending.classId, true).catch(fail(pending.classId === null ? 'The labels were not cleared' : 'The labels were not saved'));
 }
 
 /** The gallery's `.`: mark the selection unsure; in the Unsure filter (all of it is), take the mark away. */
@@ -77,14 +80,24 @@ async function markSelectionUnsure(): Promise<void> {
   toasts.info(unsure ? `Marked ${n} image${n === 1 ? '' : 's'} unsure.` : `Took the unsure mark from ${n} image${n === 1 ? '' : 's'}.`);
 }
 
-/** Said when a label key is pressed with no connection: the key changed nothing, shown or saved. */
-export const NO_CONNECTION = 'Not saved: ADMA Studio is not connected (see the banner). Nothing changed; press the key again once the connection is back.';
+/**
+ * Why a label change is refused now, or null when the link is open: with it down a change could
+ * only be shown, not saved, so it changes nothing (the view stays on its image).
+ */
+function noConnection(): string | null {
+  const { state } = connection.status;
+  if (state === 'open') return null;
+  return state === 'refused'
+    ? 'Not saved: this page is no longer connected to ADMA Studio (see the banner). Nothing changed.'
+    : 'Not saved: ADMA Studio is not connected (see the banner). Nothing changed; press the key again once the connection is back.';
+}
 
 export function run(command: Command): void {
   // With the link down a label change could only be shown, not saved: refuse it on the spot
   // rather than move on as if it had been made (the view stays on the image).
-  if (CHANGES_LABELS.has(command.kind) && connection.status.state !== 'open') {
-    toasts.info(NO_CONNECTION);
+  const refused = CHANGES_LABELS.has(command.kind) ? noConnection() : null;
+  if (refused) {
+    toasts.info(refused);
     return;
   }
   const inLabel = ui.view === 'label';

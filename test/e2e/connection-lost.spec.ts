@@ -57,6 +57,7 @@ test('no connection: label keys are refused in place; a restarted host is named,
     timeout: 60_000,
   });
   await page.keyboard.press('1');
+  await expect(page.getByText('Not saved: this page is no longer connected to ADMA Studio')).toBeVisible();
   await expect(position).toHaveText('2 / 6');
 
   // The new address has the project, with the one label that was saved.
