@@ -81,7 +81,7 @@ interface RoundRow {
 const LABEL_CHECK_KEY = 'label-check';
 
 /** A label check as stored: the report with each suspect's image by id (read again when shown). */
-export type StoredLabelCheck = Omit<SuspectReport, 'items'> & { items: (Omit<SuspectItem, 'image'> & { imageId: number })[] };
+export type StoredLabelCheck = Omit<SuspectReport, 'items' | 'changesSince'> & { items: (Omit<SuspectItem, 'image'> & { imageId: number })[] };
 
 export class AdaptationStore {
   constructor(private readonly db: Database.Database) {}

@@ -76,6 +76,6 @@ export class LabelCheck {
       }
       items.push({ image, ...row });
     }
-    return { items, ...facts };
+    return { items, ...facts, changesSince: this.ctx.project.labels.changesSince(facts.checkedAt) };
   }
 }

@@ -166,6 +166,11 @@ export class LabelStore {
     };
   }
 
+  /** How many label changes (history rows) were made after `at` (an ISO time). */
+  changesSince(at: string): number {
+    return this.db.prepare('SELECT COUNT(*) FROM label_history WHERE at > ?').pluck().get(at) as number;
+  }
+
   /** When an action was first done (ISO time), or null when there is no such action. */
   doneAt(actionId: number): string | null {
     return (this.db.prepare('SELECT created_at FROM label_actions WHERE id = ?').pluck().get(actionId) as string | undefined) ?? null;

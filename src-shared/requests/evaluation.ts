@@ -77,6 +77,8 @@ export interface SuspectReport {
   modelId: string;
   millis: number;
   checkedAt: string;
+  /** Label changes (labels, unsure marks, undos) made since the check: its queue may be out of date. */
+  changesSince: number;
 }
 
 /**

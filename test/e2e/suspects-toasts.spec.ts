@@ -66,6 +66,7 @@ async function relayWithReport(page: Page): Promise<(message: WsEvent) => void> 
           modelId: 'test',
           millis: 1,
           checkedAt: new Date().toISOString(),
+          changesSince: 0,
         };
         ws.send(JSON.stringify({ type: 'response', id: request.id, result: { ok: true, value: report } }));
       })();

@@ -275,12 +275,14 @@ describe('adaptation with a fake engine', () => {
     const checked = await adaptation.labelCheck.suspects();
     expect(checked.items).toHaveLength(1);
     expect(adaptation.labelCheck.last()).toEqual(checked);
+    expect(checked.changesSince).toBe(0);
     // Relabeled since: the suspect reads its class now; its given class is the one checked.
     const suspect = checked.items[0]!;
+    await new Promise((resolve) => setTimeout(resolve, 5));
     project.setLabels([suspect.image.id], suspect.suggestedClassId);
     const { project: reopened, adaptation: again } = await reopen(root, { project, adaptation });
     const last = again.labelCheck.last()!;
-    expect(last).toMatchObject({ judged: 4, folds: 5, checkedAt: checked.checkedAt });
+    expect(last).toMatchObject({ judged: 4, folds: 5, checkedAt: checked.checkedAt, changesSince: 1 });
     expect(last.items).toEqual([{ ...suspect, image: { ...suspect.image, classId: suspect.suggestedClassId, labeledAt: expect.any(String) } }]);
     // The file is gone: the suspect is left out.
     const file = path.join(root, suspect.image.relPath);

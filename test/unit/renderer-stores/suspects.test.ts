@@ -30,6 +30,7 @@ const report: SuspectReport = {
   modelId: 'm',
   millis: 1,
   checkedAt: '2026-01-01T00:00:00Z',
+  changesSince: 0,
 };
 
 describe('suspects store', () => {
