@@ -159,10 +159,22 @@ export class LabelStore {
          GROUP BY l.class_id ORDER BY count DESC, l.class_id`,
       )
       .all(list, classId) as { classId: number; count: number; evaluation: number }[];
+    // Evaluation images with no label that a class would label (the honest estimate's ground truth, given in bulk).
+    const evaluationLabeled =
+      classId === null
+        ? 0
+        : (this.db
+            .prepare(
+              `SELECT COUNT(*) FROM evaluation_images e CROSS JOIN images i ON i.id = e.image_id
+               WHERE i.present = 1 AND e.image_id IN (SELECT value FROM json_each(?)) AND e.image_id NOT IN (SELECT image_id FROM labels)`,
+            )
+            .pluck()
+            .get(list) as number);
     return {
       images: present,
       replaced: rows.map(({ classId: id, count }) => ({ classId: id, count })),
       evaluation: rows.reduce((n, row) => n + row.evaluation, 0),
+      evaluationLabeled,
     };
   }
 

@@ -19,11 +19,14 @@ const count = (n: number, one: string, many = `${one}s`): string => `${n.toLocal
 
 /**
  * The question for labeling the selection as `target` (null: clearing its labels), or null when
- * the write replaces fewer than RELABEL_CONFIRM_AT labels.
+ * the write replaces fewer than RELABEL_CONFIRM_AT labels and labels no evaluation image that had
+ * none (the accuracy is measured against those labels: one key over a whole filter should not
+ * give them unasked).
  */
 export function relabelQuestion(replacement: LabelReplacement, target: string | null, nameOf: (classId: number) => string | undefined): RelabelQuestion | null {
   const replaced = replacement.replaced.reduce((n, r) => n + r.count, 0);
-  if (replaced < RELABEL_CONFIRM_AT) return null;
+  const evaluationLabeled = target === null ? 0 : replacement.evaluationLabeled;
+  if (replaced < RELABEL_CONFIRM_AT && evaluationLabeled === 0) return null;
   const shown = replacement.replaced.slice(0, 4).map((r) => `${r.count.toLocaleString('en-US')} “${nameOf(r.classId) ?? 'deleted class'}”`);
   const rest = replacement.replaced.slice(4).reduce((n, r) => n + r.count, 0);
   const which = [...shown, ...(rest > 0 ? [`${rest.toLocaleString('en-US')} of other classes`] : [])].join(', ');
@@ -38,9 +41,14 @@ export function relabelQuestion(replacement: LabelReplacement, target: string | 
       confirmLabel: `Clear ${count(replaced, 'label')}`,
     };
   }
+  const replacing = replaced > 0 ? `${count(replaced, 'label')} of another class would be replaced (${which}).${evaluation} ` : '';
+  const unlabeledEvaluation =
+    evaluationLabeled > 0
+      ? `${count(evaluationLabeled, 'evaluation image')} with no label yet would be labeled “${target}”: the accuracy is measured against ${evaluationLabeled === 1 ? 'its label' : 'their labels'}, so give ${evaluationLabeled === 1 ? 'it' : 'them'} one by one unless you are sure. `
+      : '';
   return {
     title: `Label ${count(replacement.images, 'image')} as “${target}”?`,
-    message: `${count(replaced, 'label')} of another class would be replaced (${which}).${evaluation} Ctrl+Z undoes it.`,
+    message: `${replacing}${unlabeledEvaluation}Ctrl+Z undoes it.`,
     confirmLabel: `Label ${count(replacement.images, 'image')}`,
   };
 }

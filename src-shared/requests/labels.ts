@@ -36,6 +36,8 @@ export interface LabelReplacement {
   replaced: { classId: number; count: number }[];
   /** How many of the replaced labels are evaluation images' (the accuracy estimate's ground truth). */
   evaluation: number;
+  /** Evaluation images with no label yet that the write would label (0 when clearing). */
+  evaluationLabeled: number;
 }
 
 export interface HistoryEntry {

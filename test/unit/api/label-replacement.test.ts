@@ -38,10 +38,10 @@ describe('labels:replaced', () => {
     await call('labels:set', { imageIds: [1, 2, 3], classId: bee.id });
     await call('labels:set', { imageIds: [4], classId: ant.id });
     await call('labels:setUnsure', { imageIds: [5], unsure: true });
-    ws.requireProject().db.prepare("INSERT INTO evaluation_images (image_id, added_at) VALUES (3, 'now')").run();
+    ws.requireProject().db.prepare("INSERT INTO evaluation_images (image_id, added_at) VALUES (3, 'now'), (6, 'now')").run();
 
     const all: GallerySelection = { kind: 'matching', filter: { kind: 'all' }, exceptIds: [] };
-    expect(await call('labels:replaced', { selection: all, classId: ant.id })).toEqual({ images: 8, replaced: [{ classId: bee.id, count: 3 }], evaluation: 1 });
+    expect(await call('labels:replaced', { selection: all, classId: ant.id })).toEqual({ images: 8, replaced: [{ classId: bee.id, count: 3 }], evaluation: 1, evaluationLabeled: 1 });
     // Clearing replaces every label; the most replaced class first.
     expect(await call('labels:replaced', { selection: all, classId: null })).toEqual({
       images: 8,
@@ -50,11 +50,12 @@ describe('labels:replaced', () => {
         { classId: ant.id, count: 1 },
       ],
       evaluation: 1,
+      evaluationLabeled: 0,
     });
     // Ctrl+A less the exceptions; a listed selection; a class filter.
-    expect(await call('labels:replaced', { selection: { ...all, exceptIds: [1, 3] }, classId: ant.id })).toEqual({ images: 6, replaced: [{ classId: bee.id, count: 1 }], evaluation: 0 });
-    expect(await call('labels:replaced', { selection: { kind: 'ids', imageIds: [4, 5, 6] }, classId: bee.id })).toEqual({ images: 3, replaced: [{ classId: ant.id, count: 1 }], evaluation: 0 });
-    expect(await call('labels:replaced', { selection: { kind: 'matching', filter: { kind: 'class', classId: bee.id }, exceptIds: [] }, classId: bee.id })).toEqual({ images: 3, replaced: [], evaluation: 0 });
+    expect(await call('labels:replaced', { selection: { ...all, exceptIds: [1, 3] }, classId: ant.id })).toEqual({ images: 6, replaced: [{ classId: bee.id, count: 1 }], evaluation: 0, evaluationLabeled: 1 });
+    expect(await call('labels:replaced', { selection: { kind: 'ids', imageIds: [4, 5, 6] }, classId: bee.id })).toEqual({ images: 3, replaced: [{ classId: ant.id, count: 1 }], evaluation: 0, evaluationLabeled: 1 });
+    expect(await call('labels:replaced', { selection: { kind: 'matching', filter: { kind: 'class', classId: bee.id }, exceptIds: [] }, classId: bee.id })).toEqual({ images: 3, replaced: [], evaluation: 0, evaluationLabeled: 0 });
 
     // An image removed from the folder no longer counts.
     fs.rmSync(path.join(root, fs.readdirSync(root).filter((f) => f.endsWith('.png')).sort()[0]!));
