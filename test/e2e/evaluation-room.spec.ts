@@ -10,7 +10,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
 import { hostWithImageFolder } from './support/folder-host';
-import { createClasses, useStarterModel } from './support/model-step';
+import { createClasses, createProjectWithStarterModel } from './support/model-step';
 import { watchProblems } from './support/page-problems';
 import { SHOTS } from './support/paths';
 
@@ -35,12 +35,7 @@ test('a sample beyond half of the pool is refused before the click; the unlabele
   test.setTimeout(8 * 60_000);
   const problems = watchProblems(page);
   await page.goto(setup.host.url);
-  await page.getByLabel('Project folder').fill(setup.folder);
-  await page.getByRole('button', { name: 'Create project' }).click();
-  await useStarterModel(page);
-  await expect(page.getByTestId('project-counts')).toContainText(`${COUNT} images`, { timeout: 60_000 });
-  await page.getByRole('tab', { name: /Adapt/ }).click();
-  await expect(page.getByTestId('features-state')).toContainText(new RegExp(`Ready.*${COUNT} / ${COUNT} images`), { timeout: 3 * 60_000 });
+  await createProjectWithStarterModel(page, setup.folder, COUNT, 3 * 60_000);
   await createClasses(page, ['Ant', 'Bee']);
 
   // The dashboard says the limit before any click.

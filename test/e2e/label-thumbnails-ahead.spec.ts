@@ -7,7 +7,7 @@
 import { expect, test, type Route } from '@playwright/test';
 import path from 'node:path';
 import { hostWithImageFolder } from './support/folder-host';
-import { createClasses, useStarterModel } from './support/model-step';
+import { createClasses, createProjectWithStarterModel } from './support/model-step';
 import { ROOT } from './support/paths';
 
 const COUNT = 24;
@@ -29,14 +29,7 @@ test('label view: after extraction, a burst of keys past the renditions shows ea
     if (match && response.ok()) thumbnails.add(match[1] as string);
   });
   await page.goto(setup.host.url);
-  await page.getByLabel('Project folder').fill(setup.folder);
-  await page.getByRole('button', { name: 'Create project' }).click();
-  await useStarterModel(page);
-  await expect(page.getByTestId('project-counts')).toContainText(`${COUNT} images`, { timeout: 60_000 });
-  // Ready for every image (an extraction started before the scan had found them all is followed
-  // by one over the whole folder).
-  await page.getByRole('tab', { name: /Adapt/ }).click();
-  await expect(page.getByTestId('features-state')).toContainText(new RegExp(`Ready.*${COUNT} / ${COUNT} images`), { timeout: 120_000 });
+  await createProjectWithStarterModel(page, setup.folder, COUNT, 120_000);
   await createClasses(page, ['Ant']);
 
   await page.getByRole('tab', { name: /Label/ }).click();

@@ -17,6 +17,20 @@ export async function useStarterModel(page: Page): Promise<void> {
   await step.getByRole('button', { name: 'Use this model' }).click();
 }
 
+/**
+ * Create a project in `folder` (from the picker) with the starter model, then wait in Adapt until
+ * features are ready for all `count` images (an extraction started before the scan had found them
+ * all is followed by one over the whole folder), at most `readyMs`.
+ */
+export async function createProjectWithStarterModel(page: Page, folder: string, count: number, readyMs: number): Promise<void> {
+  await page.getByLabel('Project folder').fill(folder);
+  await page.getByRole('button', { name: 'Create project' }).click();
+  await useStarterModel(page);
+  await expect(page.getByTestId('project-counts')).toContainText(`${count} images`, { timeout: 60_000 });
+  await page.getByRole('tab', { name: /Adapt/ }).click();
+  await expect(page.getByTestId('features-state')).toContainText(new RegExp(`Ready.*${count} / ${count} images`), { timeout: readyMs });
+}
+
 /** Create a project in `folder` (from the picker) without a model; waits until its `count` images are indexed. */
 export async function createProjectWithoutModel(page: Page, folder: string, count: number): Promise<void> {
   await page.getByLabel('Project folder').fill(folder);
