@@ -66,16 +66,12 @@ export class LabelCheck {
   }
 
   private reportOf({ items: stored, ...facts }: StoredLabelCheck): SuspectReport {
-    const items: SuspectReport['items'] = [];
-    for (const { imageId, ...row } of stored) {
-      let image;
-      try {
-        image = this.ctx.project.images.get(imageId);
-      } catch {
-        continue; // removed by a rescan meanwhile
-      }
-      items.push({ image, ...row });
-    }
+    // One query for them all; images removed by a rescan meanwhile are left out.
+    const present = new Map(this.ctx.project.images.itemsOf(stored.map((s) => s.imageId)).map((image) => [image.id, image]));
+    const items: SuspectReport['items'] = stored.flatMap(({ imageId, ...row }) => {
+      const image = present.get(imageId);
+      return image ? [{ image, ...row }] : [];
+    });
     return { items, ...facts, changesSince: this.ctx.project.labels.changesSince(facts.checkedAt) };
   }
 }
