@@ -139,8 +139,9 @@ export class ActiveLoop {
     // A new round while the open one has nothing decided and nothing changed since it was asked
     // for (labels, unsure marks, the evaluation set, the model, the settings) would only be
     // another draw: refused, so rounds (and t) count batches the expert answered.
+    const state = this.queryState(labels);
     const before = ctx.store.latestRound();
-    if (open === null && before !== null && !before.items.some(isDecided) && this.askedFor?.roundId === before.id && this.askedFor.state === this.queryState()) {
+    if (open === null && before !== null && !before.items.some(isDecided) && this.askedFor?.roundId === before.id && this.askedFor.state === state) {
       throw new AppError('CONFLICT', UNCHANGED_BATCH);
     }
     const kept = open ? open.items.filter(isDecided) : [];
@@ -201,7 +202,7 @@ export class ActiveLoop {
       );
     }
     const round = ctx.store.latestRound() as RoundInfo;
-    this.askedFor = { roundId: round.id, state: this.queryState() };
+    this.askedFor = { roundId: round.id, state };
     ctx.roundQueried(round);
     return round;
   }
@@ -210,10 +211,10 @@ export class ActiveLoop {
   private askedFor: { roundId: number; state: string } | null = null;
 
   /** A digest of what a query reads: labels, unsure marks, the evaluation set, the model version, the settings, the images present. */
-  private queryState(): string {
+  private queryState(trainingLabels: ReadonlyMap<number, number>): string {
     const { store, project } = this.ctx;
     const sorted = (ids: Iterable<number>): number[] => [...ids].sort((a, b) => a - b);
-    const labels = [...this.ctx.trainingLabels()].sort((a, b) => a[0] - b[0]);
+    const labels = [...trainingLabels].sort((a, b) => a[0] - b[0]);
     return createHash('sha256')
       .update(JSON.stringify([labels, sorted(project.labels.unsureIds()), sorted(store.evaluationIds()), store.latestVersion()?.version ?? 0, store.settings(), project.images.presentCount()]))
       .digest('hex');
