@@ -107,6 +107,24 @@ export function reasonInWords(reason: string, nameOf: (classId: number) => strin
   return reason.replace(/\bclass-(\d+)\b/g, (key, id: string) => nameOf(Number(id)) ?? key);
 }
 
+/**
+ * A queue reason beside the suggestion chip. The reason keeps the words of the model the batch
+ * was asked with; once a newer model suggests, the percentages it quotes can differ from the
+ * chip's (21% against 15%), so such a reason says it is from when the image was asked for.
+ */
+export function reasonBesideSuggestion(
+  why: string,
+  askedWithVersion: number,
+  suggestion: { source: 'model' | 'imported'; modelVersion: number } | null,
+): { text: string; title: string } {
+  const older = suggestion?.source === 'model' && suggestion.modelVersion > askedWithVersion && /\d%/.test(why);
+  if (!older) return { text: why, title: why };
+  return {
+    text: `When asked: ${why}`,
+    title: `${why}\n(Why it was asked for, by model version ${askedWithVersion}; the suggestion is from version ${suggestion.modelVersion}.)`,
+  };
+}
+
 /** `92%` for a probability, `<1%` for tiny ones. */
 export function formatProbability(p: number): string {
   if (!Number.isFinite(p)) return '—';

@@ -10,6 +10,7 @@ import {
   formatProbability,
   formatScore,
   lambdaRule,
+  reasonBesideSuggestion,
   reasonInWords,
   scoreMeaning,
   STRATEGIES,
@@ -66,6 +67,22 @@ describe('loop formatting', () => {
     ]);
     expect(reasonInWords('the model is torn between class-3 41% and class-12 38%', (id) => names.get(id))).toBe('the model is torn between rose 41% and tulip 38%');
     expect(reasonInWords('torn between class-9 50% and class-3 40%', (id) => names.get(id))).toBe('torn between class-9 50% and rose 40%');
+  });
+
+  it('says a reason quoting an older model\'s percentages is from when the image was asked for', () => {
+    const torn = 'the model is torn between rose 41% and tulip 38%';
+    // The same model asked and suggests: the reason as it is.
+    expect(reasonBesideSuggestion(torn, 3, { source: 'model', modelVersion: 3 })).toEqual({ text: torn, title: torn });
+    // A newer model suggests: its chip can quote other numbers.
+    const newer = reasonBesideSuggestion(torn, 3, { source: 'model', modelVersion: 4 });
+    expect(newer.text).toBe(`When asked: ${torn}`);
+    expect(newer.title).toContain('model version 3');
+    expect(newer.title).toContain('from version 4');
+    // No percentages to contradict, an imported suggestion, or no suggestion: as it is.
+    const typical = 'typical of a large group with no label yet';
+    expect(reasonBesideSuggestion(typical, 0, { source: 'model', modelVersion: 2 }).text).toBe(typical);
+    expect(reasonBesideSuggestion(torn, 3, { source: 'imported', modelVersion: 4 }).text).toBe(torn);
+    expect(reasonBesideSuggestion(torn, 3, null).text).toBe(torn);
   });
 
   it('writes probabilities and download sizes', () => {
