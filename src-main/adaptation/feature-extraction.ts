@@ -41,7 +41,7 @@ export class FeatureExtraction {
     const token = {};
     this.current = token;
     const latest = (): boolean => this.current === token;
-    this.state = { state: 'running', done: 0, total, failed: 0, message: null };
+    this.state = { state: 'checking', done: 0, total, failed: 0, message: null };
     ctx.engineChanged();
     const job = ctx.engine().start('extractFeatures', { model: source, projectDir: ctx.project.root, items: 'project', deep });
     job.onProgress((event) => {
@@ -50,7 +50,11 @@ export class FeatureExtraction {
       if (event.phase === 'perceptual') return reporter.progress('thumbnail hashes', event.done, event.total);
       // The engine counts the images it still had to compute; the UI counts every image.
       const done = Math.max(0, total - (event.total - event.done));
-      this.state = { ...this.state, done, total };
+      // Checking until the engine says some image lacks features (event.total: those it computes).
+      const state = this.state.state === 'checking' && !(event.phase === 'extract' && event.total > 0) ? 'checking' : 'running';
+      const changed = state !== this.state.state;
+      this.state = { ...this.state, state, done, total };
+      if (changed) ctx.engineChanged();
       reporter.progress(event.phase, done, total);
     });
     const done = reporter

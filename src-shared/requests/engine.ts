@@ -60,7 +60,12 @@ export interface ModelInspection {
   onnx?: { file: string; inputName: string; inputShape: (number | string | null)[]; defaults: OnnxPreprocessing };
 }
 
-export type FeatureState = 'none' | 'running' | 'complete' | 'cancelled' | 'failed';
+/**
+ * `checking`: an extraction started and has not yet said whether any image lacks features (the
+ * engine loads the model first); it becomes `running` once some do, or `complete`. A project
+ * reopened with every feature stored goes checking → complete, never showing "extracting 0 / N".
+ */
+export type FeatureState = 'none' | 'checking' | 'running' | 'complete' | 'cancelled' | 'failed';
 
 export interface EngineStatus {
   choice: ModelChoice | null;

@@ -29,6 +29,15 @@ export class FakeEngine implements EnginePort {
   hold: { kind: JobKind; until: Promise<void> } | null = null;
   /** Jobs waiting on `hold` right now. */
   holding = 0;
+  /** The progress listeners of the jobs started (start), by kind: `progress` reports to them as the worker would. */
+  private readonly progressListeners = new Map<JobKind, Set<ProgressListener>>();
+
+  /** Report progress of every started job of `kind` (phase, done of total), as the worker's events. */
+  progress(kind: JobKind, phase: string, done: number, total: number): void {
+    for (const listener of this.progressListeners.get(kind) ?? []) {
+      listener({ type: 'progress', jobId: `${kind}`, kind, phase, done, total, rate: 0, etaSeconds: null, backend: null });
+    }
+  }
 
   count(kind: JobKind): number {
     return this.calls.filter((c) => c.kind === kind).length;
@@ -109,7 +118,11 @@ export class FakeEngine implements EnginePort {
       id: `${kind}-${this.calls.length}`,
       kind,
       result,
-      onProgress: (_listener: ProgressListener) => () => undefined,
+      onProgress: (listener: ProgressListener) => {
+        const listeners = this.progressListeners.get(kind) ?? new Set<ProgressListener>();
+        this.progressListeners.set(kind, listeners.add(listener));
+        return () => listeners.delete(listener);
+      },
       cancel,
     };
   }

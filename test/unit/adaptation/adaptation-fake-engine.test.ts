@@ -74,10 +74,40 @@ describe('adaptation with a fake engine', () => {
     const first = adaptation.features.done;
     adaptation.features.start(); // cancels the first
     await first;
-    expect(adaptation.features.status.state).toBe('running');
+    expect(adaptation.features.status.state).toBe('checking');
     release();
     await adaptation.features.done;
     expect(adaptation.features.status).toMatchObject({ state: 'complete', done: 12, total: 12 });
+  });
+
+  it('an extraction is "checking" until the engine says some image lacks features; with none missing it never says "running"', async () => {
+    const { engine, adaptation } = await setup();
+    const changes: string[] = [];
+    const status = (): string => adaptation.features.status.state;
+    // Every feature stored (a reopened project): checking, then complete.
+    let release!: () => void;
+    engine.hold = { kind: 'extractFeatures', until: new Promise<void>((resolve) => (release = resolve)) };
+    adaptation.features.start();
+    changes.push(status());
+    engine.progress('extractFeatures', 'extract', 0, 0); // the engine's first report: nothing to compute
+    changes.push(status());
+    expect(adaptation.features.status).toMatchObject({ done: 12, total: 12 });
+    release();
+    await adaptation.features.done;
+    changes.push(status());
+    expect(changes).toEqual(['checking', 'checking', 'complete']);
+
+    // Some images lack features (a rescan found new ones): running from the first report on, counted over the project.
+    engine.hold = { kind: 'extractFeatures', until: new Promise<void>((resolve) => (release = resolve)) };
+    adaptation.features.start();
+    expect(status()).toBe('checking');
+    engine.progress('extractFeatures', 'extract', 0, 5);
+    expect(adaptation.features.status).toMatchObject({ state: 'running', done: 7, total: 12 });
+    engine.progress('extractFeatures', 'extract', 5, 5);
+    expect(adaptation.features.status).toMatchObject({ state: 'running', done: 12 });
+    release();
+    await adaptation.features.done;
+    expect(status()).toBe('complete');
   });
 
   it('keeps a label that lands while a re-rank is being ranked: the image stays in the batch, with the labeled ones first', async () => {
