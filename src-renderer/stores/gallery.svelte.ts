@@ -248,6 +248,11 @@ class Gallery {
     this.#cursor = index;
   }
 
+  /** The keyboard's cursor comes to `index` without changing the selection (a tile focused by Tab). */
+  focusAt(index: number): void {
+    if (index >= 0 && index < this.#total) this.#cursor = index;
+  }
+
   /** Arrow keys: move the cursor and select it, or extend the range from the anchor. Returns the new position. */
   async move(dx: number, dy: number, extend: boolean): Promise<number | null> {
     const target = moveTarget(this.#total, this.#cursor, dx, dy, this.#columns);
