@@ -13,7 +13,10 @@
  *   training labels (training, the evaluation score, exports of labels) never sees it.
  * - Every change of state (class or unsure) is one `label_history` row with the state before
  *   and after (`old_/new_class_id`, `old_/new_unsure`), so undo and redo restore an unsure
- *   mark exactly like a class.
+ *   mark exactly like a class; and with when and by whom the state before was given (`old_at`,
+ *   `old_actor`: a label's labeled_at, a mark's marked_at), so a state restored keeps its own
+ *   time: an undo gives a label back as it was given (its labeled_at, exported and read by the
+ *   rounds, is not the undo's), a redo as the action first gave it (the row's `at`).
  * - An action that put images in the evaluation set (an import's held-out split:
  *   `evaluation_images.action_id`) takes them out when undone and puts them back when redone;
  *   meanwhile they wait in `evaluation_undone`, and are forgotten when a new action drops the
@@ -71,6 +74,8 @@ interface DeletionRecord {
 export interface LabelState {
   classId: number | null;
   unsure: boolean;
+  /** When and by whom it was given, for a state an undo or redo restores (otherwise now, by this user). */
+  given?: { at: string | null; actor: string | null };
 }
 
 const UNLABELED: LabelState = { classId: null, unsure: false };
@@ -90,28 +95,31 @@ export class LabelStore {
    * bulk label of 100,000 on the host's main thread. Prepared once.
    */
   private readonly stmt = (() => {
-    const triples = `SELECT j.key AS seq, json_extract(j.value, '$[0]') AS image_id, json_extract(j.value, '$[1]') AS class_id, json_extract(j.value, '$[2]') AS unsure FROM json_each(@pairs) j`;
+    // [imageId, classId, unsure, at, actor]: `at` and `actor` are the state's own (a restored one's), null for now and this user.
+    const triples = `SELECT j.key AS seq, json_extract(j.value, '$[0]') AS image_id, json_extract(j.value, '$[1]') AS class_id, json_extract(j.value, '$[2]') AS unsure,
+      json_extract(j.value, '$[3]') AS given_at, json_extract(j.value, '$[4]') AS given_by FROM json_each(@pairs) j`;
     const wasUnsure = 'CASE WHEN l.class_id IS NULL AND u.image_id IS NOT NULL THEN 1 ELSE 0 END';
     let prepared: Record<'history' | 'remove' | 'upsert' | 'removeUnsure' | 'markUnsure', Database.Statement> | null = null;
     return () =>
       (prepared ??= {
         history: this.db.prepare(
           `WITH t AS (${triples})
-           INSERT INTO label_history (action_id, image_id, old_class_id, new_class_id, old_unsure, new_unsure, kind, actor, at)
-           SELECT @action, t.image_id, l.class_id, t.class_id, ${wasUnsure}, t.unsure, @kind, @actor, @now
+           INSERT INTO label_history (action_id, image_id, old_class_id, new_class_id, old_unsure, new_unsure, kind, actor, at, old_at, old_actor)
+           SELECT @action, t.image_id, l.class_id, t.class_id, ${wasUnsure}, t.unsure, @kind, @actor, @now,
+                  CASE WHEN l.class_id IS NOT NULL THEN l.labeled_at ELSE u.marked_at END, CASE WHEN l.class_id IS NOT NULL THEN l.actor ELSE u.actor END
            FROM t LEFT JOIN labels l ON l.image_id = t.image_id LEFT JOIN unsure u ON u.image_id = t.image_id
            WHERE l.class_id IS NOT t.class_id OR ${wasUnsure} <> t.unsure ORDER BY t.seq`,
         ),
         remove: this.db.prepare(`DELETE FROM labels WHERE image_id IN (SELECT image_id FROM (${triples}) WHERE class_id IS NULL)`),
         upsert: this.db.prepare(
           `INSERT INTO labels (image_id, class_id, labeled_at, actor)
-           SELECT image_id, class_id, @now, @actor FROM (${triples}) WHERE class_id IS NOT NULL
+           SELECT image_id, class_id, COALESCE(given_at, @now), COALESCE(given_by, @actor) FROM (${triples}) WHERE class_id IS NOT NULL
            ON CONFLICT(image_id) DO UPDATE SET class_id = excluded.class_id, labeled_at = excluded.labeled_at, actor = excluded.actor
            WHERE labels.class_id IS NOT excluded.class_id`,
         ),
         removeUnsure: this.db.prepare(`DELETE FROM unsure WHERE image_id IN (SELECT image_id FROM (${triples}) WHERE unsure = 0)`),
         markUnsure: this.db.prepare(
-          `INSERT INTO unsure (image_id, marked_at, actor) SELECT image_id, @now, @actor FROM (${triples}) WHERE unsure = 1
+          `INSERT INTO unsure (image_id, marked_at, actor) SELECT image_id, COALESCE(given_at, @now), COALESCE(given_by, @actor) FROM (${triples}) WHERE unsure = 1
            ON CONFLICT(image_id) DO NOTHING`,
         ),
       });
@@ -123,7 +131,7 @@ export class LabelStore {
    * of `labels` and `unsure`: it keeps at most one of the two rows per image.
    */
   private writeAll(targets: ReadonlyMap<number, LabelState>, actionId: number | null, kind: HistoryKind, now: string): number {
-    const pairs = JSON.stringify([...targets].map(([imageId, state]) => [imageId, state.classId, state.classId === null && state.unsure ? 1 : 0]));
+    const pairs = JSON.stringify([...targets].map(([imageId, state]) => [imageId, state.classId, state.classId === null && state.unsure ? 1 : 0, state.given?.at ?? null, state.given?.actor ?? null]));
     const changed = this.stmt().history.run({ pairs, action: actionId, kind, actor: this.actor, now }).changes;
     if (changed === 0) return 0;
     this.stmt().remove.run({ pairs });
@@ -263,17 +271,37 @@ export class LabelStore {
   }
 
   private replay(actionId: number, direction: 'undo' | 'redo', now: string): LabelAction {
+    // When and by whom the state before was given; rows older than migration 7 have none: the
+    // image's latest earlier row that gave that state says it (its time, not older ones').
     const rows = this.db
       .prepare(
-        "SELECT image_id, old_class_id, new_class_id, old_unsure, new_unsure FROM label_history WHERE action_id = ? AND kind IN ('set', 'class-deleted') ORDER BY id",
+        `SELECT h.image_id, h.old_class_id, h.new_class_id, h.old_unsure, h.new_unsure, h.at, h.actor,
+                COALESCE(h.old_at, p.at) AS old_at, COALESCE(h.old_actor, p.actor) AS old_actor
+         FROM label_history h
+         LEFT JOIN label_history p ON h.old_at IS NULL AND p.id = (
+           SELECT q.id FROM label_history q WHERE q.image_id = h.image_id AND q.id < h.id AND q.new_class_id IS h.old_class_id AND q.new_unsure = h.old_unsure
+           ORDER BY q.id DESC LIMIT 1)
+         WHERE h.action_id = ? AND h.kind IN ('set', 'class-deleted') ORDER BY h.id`,
       )
-      .all(actionId) as { image_id: number; old_class_id: number | null; new_class_id: number | null; old_unsure: number; new_unsure: number }[];
+      .all(actionId) as {
+      image_id: number;
+      old_class_id: number | null;
+      new_class_id: number | null;
+      old_unsure: number;
+      new_unsure: number;
+      at: string;
+      actor: string;
+      old_at: string | null;
+      old_actor: string | null;
+    }[];
     // A class an older version deleted (not undoable) cannot come back: the image stays unlabeled.
     const alive = new Set(this.db.prepare('SELECT id FROM classes WHERE deleted_at IS NULL').pluck().all() as number[]);
     const targets = new Map<number, LabelState>();
     for (const row of direction === 'undo' ? [...rows].reverse() : rows) {
       const target: LabelState =
-        direction === 'undo' ? { classId: row.old_class_id, unsure: row.old_unsure === 1 } : { classId: row.new_class_id, unsure: row.new_unsure === 1 };
+        direction === 'undo'
+          ? { classId: row.old_class_id, unsure: row.old_unsure === 1, given: { at: row.old_at, actor: row.old_actor } }
+          : { classId: row.new_class_id, unsure: row.new_unsure === 1, given: { at: row.at, actor: row.actor } };
       targets.set(row.image_id, target.classId === null || alive.has(target.classId) ? target : UNLABELED);
     }
     this.writeAll(targets, actionId, direction, now);

@@ -177,6 +177,16 @@ export const migrations: readonly Migration[] = [
       );
     `);
   },
+  // 7: when and by whom the state a history row replaced was given (a label's labeled_at and
+  // actor, an unsure mark's marked_at and actor), so an undo gives the label back with its own
+  // time, not the undo's (exports and the rounds' class counts read labeled_at). Older rows have
+  // none: label-store.ts falls back to the image's earlier history row.
+  (db) => {
+    db.exec(`
+      ALTER TABLE label_history ADD COLUMN old_at TEXT;
+      ALTER TABLE label_history ADD COLUMN old_actor TEXT;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

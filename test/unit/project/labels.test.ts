@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Project } from '../../../src-main/project/project';
 import { scannedProject } from '../../support/scanned-project';
 
@@ -87,6 +87,49 @@ describe('labels, history, undo and redo', () => {
     expect(project.labels.undo()).toBeNull();
     // nothing was erased: every change is in the history
     expect(project.labels.history(undefined, 100).length).toBe(20);
+  });
+
+  it('an undo gives a label back with its own time and annotator, a redo with the action\'s: never the undo\'s (walkthrough 7)', async () => {
+    const { project, ids, ant, bee } = await setup();
+    const labeledAt = (id: number) => project.images.get(id).labeledAt;
+    const at = (iso: string) => vi.setSystemTime(new Date(iso));
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      at('2026-01-01T09:00:00.000Z');
+      project.setLabels([ids[0]!, ids[1]!], ant.id);
+      at('2026-01-01T10:00:00.000Z');
+      project.setUnsure([ids[2]!], true);
+      at('2026-01-01T11:00:00.000Z');
+      project.setLabels([ids[0]!, ids[1]!, ids[2]!], bee.id); // a bulk relabel, mark included
+      at('2026-01-01T12:00:00.000Z');
+      project.labels.undo();
+      expect([labeledAt(ids[0]!), labeledAt(ids[1]!)]).toEqual(['2026-01-01T09:00:00.000Z', '2026-01-01T09:00:00.000Z']);
+      expect(project.db.prepare('SELECT marked_at FROM unsure WHERE image_id = ?').pluck().get(ids[2])).toBe('2026-01-01T10:00:00.000Z');
+      at('2026-01-01T13:00:00.000Z');
+      project.labels.redo();
+      expect(labeledAt(ids[0]!)).toBe('2026-01-01T11:00:00.000Z');
+
+      // A class deleted and brought back: its labels keep their times.
+      at('2026-01-01T14:00:00.000Z');
+      project.deleteClass(bee.id);
+      at('2026-01-01T15:00:00.000Z');
+      project.labels.undo();
+      expect([labeledAt(ids[0]!), labeledAt(ids[2]!)]).toEqual(['2026-01-01T11:00:00.000Z', '2026-01-01T11:00:00.000Z']);
+      // The undo's own history rows still say when the undo was.
+      expect(project.labels.history(ids[0], 1)[0]).toMatchObject({ kind: 'undo', at: '2026-01-01T15:00:00.000Z' });
+
+      // History written before the times were kept (migration 7): the image's earlier row says when.
+      at('2026-01-01T16:00:00.000Z');
+      project.setLabels([ids[3]!], ant.id);
+      at('2026-01-01T17:00:00.000Z');
+      project.setLabels([ids[3]!], bee.id);
+      project.db.prepare('UPDATE label_history SET old_at = NULL, old_actor = NULL WHERE image_id = ?').run(ids[3]);
+      at('2026-01-01T18:00:00.000Z');
+      project.labels.undo();
+      expect(labeledAt(ids[3]!)).toBe('2026-01-01T16:00:00.000Z');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a bulk label records only the images whose class changes, in order, and leaves the others untouched', async () => {
