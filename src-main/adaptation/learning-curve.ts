@@ -9,8 +9,13 @@ export function wilsonInterval(correct: number, n: number, z = 1.96): { low: num
   const denominator = 1 + (z * z) / n;
   const centre = (p + (z * z) / (2 * n)) / denominator;
   const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denominator;
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+  // At 0 or n correct the bound is exactly 0 or 1 (the arithmetic gives 0.9999999999999999 for 38
+  // of 38, which made a curve level at 100% read as "still improving").
+  return { low: correct === 0 ? 0 : Math.max(0, centre - half), high: correct === n ? 1 : Math.min(1, centre + half) };
 }
+
+/** Accuracies closer than this are equal (floating-point rounding, never a real difference). */
+const NOISE = 1e-9;
 
 /** The half-width (accuracy, 0–1) below which the evaluation set is trusted to tell a flat curve. */
 export const PLATEAU_RESOLUTION = 0.05;
@@ -52,7 +57,7 @@ export function plateauHint(curve: readonly CurvePoint[]): { flat: boolean; mess
   const rising = { flat: false, message: `Still improving: the last ${addedLabels} labels raised accuracy by ${points} points${latestDrop}.` };
   const finer = `About ${evaluationImagesFor(last.accuracy)} labeled evaluation images would measure it to ±${Math.round(PLATEAU_RESOLUTION * 100)}.`;
   if (gain >= 0.01) {
-    if (last.accuracy > first.high) return rising;
+    if (last.accuracy - first.high > NOISE) return rising;
     return {
       flat: false,
       message: `Accuracy rose by ${points} points over the last ${addedLabels} labels${latestDrop}, within what ${last.evaluated} evaluation images can tell (${resolution}): too little to say whether it is still improving.${halfWidth > PLATEAU_RESOLUTION ? ` ${finer}` : ''}`,
@@ -71,7 +76,7 @@ export function plateauHint(curve: readonly CurvePoint[]): { flat: boolean; mess
   if (addedLabels < needed) {
     return { flat: false, message: `Accuracy changed by under a point over the last ${addedLabels} labels: too few to tell whether the curve has flattened (about ${needed} would).` };
   }
-  if (last.accuracy > first.high) return rising;
+  if (last.accuracy - first.high > NOISE) return rising;
   if (halfWidth > PLATEAU_RESOLUTION) {
     return {
       flat: false,

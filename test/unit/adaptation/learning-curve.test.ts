@@ -16,6 +16,14 @@ describe('plateauHint', () => {
     expect(plateauHint([point(10, 300, 400), point(20, 320, 400)])).toBeNull();
   });
 
+  it('a curve level at 100% is not "still improving" (walkthrough 7: 38 of 38 read as rising by 0.0 points)', () => {
+    expect(wilsonInterval(38, 38).high).toBe(1);
+    expect(wilsonInterval(0, 38).low).toBe(0);
+    const hint = plateauHint([point(60, 38, 38), point(80, 38, 38), point(116, 38, 38)]);
+    expect(hint?.message).not.toMatch(/Still improving/);
+    expect(hint?.message).toMatch(/^The curve has flattened/);
+  });
+
   it('calls a level curve flat on a large evaluation set', () => {
     const hint = plateauHint([point(100, 320, 400), point(130, 321, 400), point(160, 322, 400)]);
     expect(hint?.flat).toBe(true);
