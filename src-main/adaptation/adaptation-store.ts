@@ -40,6 +40,12 @@ function chosenSettings(stored: StoredSettings): Partial<LoopSettings> {
 
 const sameSetting = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
+/** The mean of the known values, null when none is known. */
+function mean(values: readonly (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : null;
+}
+
 export interface ModelRow {
   choice: ModelChoice;
   modelId: string | null;
@@ -145,7 +151,7 @@ export class AdaptationStore {
 
   // ------------------------------------------------------------------ rounds
 
-  saveRound(round: Omit<RoundInfo, 'id' | 'items' | 'labeled' | 'classesLabeled' | 'createdAt'>, modelId: string, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[]): number {
+  saveRound(round: Omit<RoundInfo, 'id' | 'items' | 'labeled' | 'asked' | 'classesLabeled' | 'createdAt'>, modelId: string, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[]): number {
     return this.db.transaction(() => {
       const id = Number(
         this.db
@@ -200,30 +206,35 @@ export class AdaptationStore {
     // image (by images_present) and looked each up in round_items (5 ms → 0.1 ms at 100,000).
     const items = this.db
       .prepare(
-        `SELECT r.round_id, ${ITEM_COLUMNS}, r.distinctiveness, r.uncertainty, r.score, r.reason
+        `SELECT r.round_id, ${ITEM_COLUMNS}, r.distinctiveness, r.uncertainty, r.score, r.reason, i.present
          FROM round_items r CROSS JOIN images i ON i.id = r.image_id
          LEFT JOIN labels l ON l.image_id = r.image_id
          ${SUGGESTION_JOINS}
-         WHERE r.round_id BETWEEN ? AND ? AND i.present = 1 ORDER BY r.round_id, r.position`,
+         WHERE r.round_id BETWEEN ? AND ? ORDER BY r.round_id, r.position`,
       )
       .all(rows[rows.length - 1]!.id, rows[0]!.id) as (ImageRow & {
+      present: number;
       round_id: number;
       distinctiveness: number | null;
       uncertainty: number | null;
       score: number | null;
       reason: string;
     })[];
+    // Every image each round asked for (its record), and the present ones (its queue to label).
+    const askedBy = new Map<number, QueueItem[]>(rows.map((row) => [row.id, []]));
     const byRound = new Map<number, QueueItem[]>(rows.map((row) => [row.id, []]));
     for (const i of items) {
       const { id, ...image } = toItem(i);
-      byRound.get(i.round_id)?.push({
+      const item: QueueItem = {
         imageId: id,
         ...image,
         distinctiveness: i.distinctiveness,
         uncertainty: i.uncertainty,
         score: i.score,
         reason: i.reason,
-      });
+      };
+      askedBy.get(i.round_id)?.push(item);
+      if (i.present === 1) byRound.get(i.round_id)?.push(item);
     }
     // Class discovery: when each round closed, and the first training label of each live class.
     const opened = this.db.prepare('SELECT id, created_at FROM rounds WHERE id > ? ORDER BY id').all(rows[rows.length - 1]!.id) as { id: number; created_at: string }[];
@@ -236,14 +247,12 @@ export class AdaptationStore {
           this.db
             .prepare(
               `SELECT MIN(l.labeled_at) AS first FROM labels l JOIN classes c ON c.id = l.class_id AND c.deleted_at IS NULL
-               CROSS JOIN images i ON i.id = l.image_id AND i.present = 1
                WHERE l.image_id NOT IN (SELECT image_id FROM evaluation_images) GROUP BY l.class_id`,
             )
             .all() as { first: string }[]
         ).map((r) => r.first)
       : null;
     const classesWithLabels =
-      firsts?.length ??
       (this.db
         .prepare(
           `SELECT COUNT(*) FROM classes c WHERE c.deleted_at IS NULL AND EXISTS (
@@ -257,11 +266,12 @@ export class AdaptationStore {
     // later, or undone and redone, keeps counting for the round it was made in).
     const laterDecided = rows.flatMap((row) => {
       const until = closedAt(row.id);
-      return until === null ? [] : (byRound.get(row.id) ?? []).filter((item) => isDecided(item) && (item.labeledAt === null || item.labeledAt >= until)).map((item) => item.imageId);
+      return until === null ? [] : (askedBy.get(row.id) ?? []).filter((item) => isDecided(item) && (item.labeledAt === null || item.labeledAt >= until)).map((item) => item.imageId);
     });
     const decidedWhen = this.decidedAtTimes(laterDecided);
     return rows.map((row) => {
       const queue = byRound.get(row.id) ?? [];
+      const asked = askedBy.get(row.id) ?? [];
       const until = closedAt(row.id);
       return {
         id: row.id,
@@ -275,7 +285,8 @@ export class AdaptationStore {
         items: queue,
         // A closed round counts what was decided before the next round opened: an image it left
         // open and a later round queried again is that round's (not counted in both).
-        labeled: queue.filter((item) => isDecided(item) && (until === null || (item.labeledAt !== null && item.labeledAt < until) || decidedWhen(item.imageId, until))).length,
+        labeled: (until === null ? queue : asked).filter((item) => isDecided(item) && (until === null || (item.labeledAt !== null && item.labeledAt < until) || decidedWhen(item.imageId, until))).length,
+        asked: { count: asked.length, distinctiveness: mean(asked.map((q) => q.distinctiveness)), uncertainty: mean(asked.map((q) => q.uncertainty)), score: mean(asked.map((q) => q.score)) },
         classesLabeled: until === null ? classesWithLabels : (firsts ?? []).filter((first) => first <= until).length,
       };
     });

@@ -77,11 +77,18 @@ export interface RoundInfo {
   /**
    * How many of the batch are decided (labeled or marked unsure): for a closed round, those
    * decided before the next round opened (an image marked unsure counts whenever it was marked).
+   * Images whose files went missing since count too (the round's record does not change).
    */
   labeled: number;
   /**
+   * The batch as it was asked for: every image, also those whose files went missing since
+   * (`items` holds the present ones, to label), with its mean scores (null where unscored).
+   */
+  asked: { count: number; distinctiveness: number | null; uncertainty: number | null; score: number | null };
+  /**
    * Classes with at least one training label (outside the evaluation set) after this round:
-   * labels made before the next round opened (the newest round: every label so far).
+   * labels made before the next round opened, also on files missing since (the newest round:
+   * every label of a present image so far).
    */
   classesLabeled: number;
 }

@@ -491,6 +491,28 @@ describe('adaptation with a fake engine', () => {
     expect(adaptation.store.rounds(1).map((r) => r.classesLabeled)).toEqual([2]);
   });
 
+  it('a closed round keeps its record when files of its batch go missing: count, labels, scores and classes (walkthrough 7)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const at = (second: number) => vi.setSystemTime(new Date(Date.UTC(2026, 0, 1, 0, 0, second)));
+    at(1);
+    const { root, project, adaptation, bee } = await setup();
+    adaptation.loop.updateSettings({ batchSize: 3 });
+    at(2);
+    const first = await adaptation.loop.nextRound();
+    at(3);
+    project.setLabels(first.items.map((q) => q.imageId), bee.id);
+    at(4);
+    await adaptation.loop.nextRound();
+    const before = adaptation.store.rounds(10)[1]!;
+    expect(before).toMatchObject({ index: 0, labeled: 3, asked: { count: 3, distinctiveness: 0.5, score: 0.5 }, classesLabeled: 1 });
+    // Every file of the batch goes, and a rescan finds them gone.
+    for (const q of first.items) fs.rmSync(path.join(root, q.relPath));
+    await project.rescan();
+    const after = adaptation.store.rounds(10)[1]!;
+    expect(after.items).toHaveLength(0); // nothing of it is left to label
+    expect(after).toMatchObject({ index: 0, labeled: 3, asked: before.asked, classesLabeled: 1 });
+  });
+
   it('the round history counts a closed round\'s labels made before the next round opened, not later ones', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const at = (second: number) => vi.setSystemTime(new Date(Date.UTC(2026, 0, 1, 0, 0, second)));
