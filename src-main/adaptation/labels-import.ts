@@ -16,7 +16,7 @@ import { AppError } from '../../src-shared/app-error';
 import type { ImportedSuggestionSource, ImportKind, ImportReport } from '../../src-shared/contract';
 import { isInside } from '../media/path-containment';
 import { DEFAULT_HOTKEYS, MAX_CLASS_NAME } from '../project/class-store';
-import { parseLabelsCsv } from '../project/labels-csv';
+import { readLabelsCsv } from '../project/labels-csv';
 import type { Project } from '../project/project';
 import { errnoReason } from '../core/storage-errors';
 import { AdaptationStore } from './adaptation-store';
@@ -94,10 +94,13 @@ async function readLabelsFile(file: string, onProgress?: (done: number, total: n
 }
 
 function labelsCsvFile(text: string, file: string): ParsedFile {
-  const entries = parseLabelsCsv(text, file).map(
+  // A line that is not a label is listed with why; the others are applied (one bad line of
+  // thousands no longer refuses the file).
+  const { lines, problems } = readLabelsCsv(text, file);
+  const entries = lines.map(
     (l): ParsedEntry => ({ line: l.line, path: l.path, className: l.className, alternatives: [], unsure: false, probability: null, hash: null, evaluation: isEvaluationSplit(l.split) }),
   );
-  return { format: 'labels CSV (path, class)', entries, problems: [] };
+  return { format: 'labels CSV (path, class)', entries, problems: problems.map((p) => ({ line: p.line, path: '', className: '', reason: p.reason })) };
 }
 
 function readText(file: string): string {

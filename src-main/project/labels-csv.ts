@@ -73,12 +73,20 @@ function lineList(lines: readonly number[]): string {
   return lines.length > 10 ? `${shown} and ${lines.length - 10} more` : shown;
 }
 
+/** A line of a labels CSV that is not a label, and why. */
+export interface LabelLineProblem {
+  line: number;
+  reason: string;
+}
+
 /**
  * Without a header every line is `path,class`. A header naming `path` and `class` columns
  * (in any position, e.g. ADMA Studio's own export `path,class,split,labeled_at,annotator`)
- * selects those columns and lets the others be.
+ * selects those columns and lets the others be. The lines that are not labels are returned
+ * apart, with why (the import lists them and applies the rest); a file with no label at all is
+ * refused (it is not a labels CSV).
  */
-export function parseLabelsCsv(text: string, source: string): LabelLine[] {
+export function readLabelsCsv(text: string, source: string): { lines: LabelLine[]; problems: LabelLineProblem[] } {
   const { rows, problems } = readRows(text);
   const out: LabelLine[] = [];
   let columns: { path: number; className: number; split: number; width: number } | null = null;
@@ -98,16 +106,34 @@ export function parseLabelsCsv(text: string, source: string): LabelLine[] {
     if (row.fields.length !== layout.width || !path || !className) wrongShape.push(row.line);
     else out.push({ line: row.line, path, className, ...(layout.split >= 0 ? { split: row.fields[layout.split] ?? '' } : {}) });
   }
-  const bad = problems.length + wrongShape.length;
-  if (bad > 0) {
-    const expected = columns ? `${layout.width} fields with a path and a class, as in the header` : 'a path and a class ("path,class")';
-    const lines = [
-      ...(wrongShape.length ? [`line${wrongShape.length > 1 ? 's' : ''} ${lineList(wrongShape)}: expected ${expected}`] : []),
-      ...problems.slice(0, 5).map((p) => `line ${p.line}: ${p.reason}`),
-    ];
-    const notCsv = out.length === 0 ? '\nIt does not look like a labels CSV.' : '';
-    throw new AppError('BAD_ARGUMENT', `${source} has ${bad} bad line${bad > 1 ? 's' : ''}:\n  ${lines.join('\n  ')}${notCsv}`);
+  const expected = columns ? `${layout.width} fields with a path and a class, as in the header` : 'a path and a class ("path,class")';
+  const all = [...problems, ...wrongShape.map((line) => ({ line, reason: `${SHAPE}expected ${expected}` }))].sort((a, b) => a.line - b.line);
+  if (out.length === 0) {
+    if (all.length === 0) throw new AppError('BAD_ARGUMENT', `${source} has no labels; write one "path,class" line per labeled image.`);
+    throw new AppError('BAD_ARGUMENT', `${source} has ${badLines(all)}\nIt does not look like a labels CSV.`);
   }
-  if (out.length === 0) throw new AppError('BAD_ARGUMENT', `${source} has no labels; write one "path,class" line per labeled image.`);
-  return out;
+  return { lines: out, problems: all };
+}
+
+const SHAPE = 'malformed: ';
+
+/** "3 bad lines:" and the first of them, with why (the lines of the wrong shape together). */
+function badLines(problems: readonly LabelLineProblem[]): string {
+  const shape = problems.filter((p) => p.reason.startsWith(SHAPE));
+  const other = problems.filter((p) => !p.reason.startsWith(SHAPE));
+  const lines = [
+    ...(shape.length ? [`line${shape.length > 1 ? 's' : ''} ${lineList(shape.map((p) => p.line))}: ${shape[0]!.reason.slice(SHAPE.length)}`] : []),
+    ...other.slice(0, 5).map((p) => `line ${p.line}: ${p.reason}`),
+  ];
+  return `${problems.length} bad line${problems.length > 1 ? 's' : ''}:\n  ${lines.join('\n  ')}`;
+}
+
+/**
+ * The labels of a CSV, refusing the whole file if any line is not a label (`adma train`: a
+ * training set with lines left out would train on less than the expert meant).
+ */
+export function parseLabelsCsv(text: string, source: string): LabelLine[] {
+  const { lines, problems } = readLabelsCsv(text, source);
+  if (problems.length > 0) throw new AppError('BAD_ARGUMENT', `${source} has ${badLines(problems)}`);
+  return lines;
 }

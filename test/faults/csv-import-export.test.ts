@@ -99,6 +99,16 @@ describe('CSV import', () => {
     expect(project.summary().labeledCount).toBe(0);
   });
 
+  it('applies the good lines of a CSV with a malformed one and lists that line with why (walkthrough 7: one bad line refused the file)', async () => {
+    const project = await projectWith(['a.png', 'b.png', 'c.png']);
+    const report = importLabelsCsv(project, csvFile('a.png,ant\nb.png\n"c.png,bee\n'), true);
+    expect(project.summary().labeledCount).toBe(1);
+    expect(report.unmatched.map((u) => [u.line, u.reason])).toEqual([
+      [2, 'malformed: expected a path and a class ("path,class")'],
+      [3, expect.stringMatching(/quote/)],
+    ]);
+  });
+
   it('reports the line numbers of a file that is not a CSV, never its contents', async () => {
     const project = await projectWith(['a.png']);
     const shadow = csvFile('root:$6$SECRETHASH1:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\nuser:$6$SECRETHASH2:19000:0:99999:7:::\n');
