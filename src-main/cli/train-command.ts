@@ -7,6 +7,7 @@ import type { HeadRecord } from '../engine/train/head-file';
 import type { TrainingMode } from '../engine/train/head-weights';
 import type { HeadInputs, ViewRows } from '../engine/loop/train-on-pool';
 import { headDir, readWorkspace } from './cli-workspace';
+import { isEvaluationSplit } from '../adaptation/label-formats';
 import { parseLabelsCsv } from '../project/labels-csv';
 import { loadModelFromSpec } from './model-spec';
 import type { ProgressLine } from './progress-line';
@@ -38,7 +39,12 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
   const workspace = await readWorkspace(folder);
   const labelsPath = resolve(args.labels);
   if (!existsSync(labelsPath)) throw new AppError('NOT_FOUND', `The labels file ${labelsPath} does not exist.`);
-  const lines = parseLabelsCsv(await readFile(labelsPath, 'utf8'), labelsPath);
+  const all = parseLabelsCsv(await readFile(labelsPath, 'utf8'), labelsPath);
+  // An exported labels.csv names its evaluation images (split evaluation, test, val…): they
+  // measure the model, so training on them would make that measure a lie. Left out, and said.
+  const lines = all.filter((line) => !isEvaluationSplit(line.split));
+  const heldOut = all.length - lines.length;
+  if (heldOut > 0) out.log(`${heldOut} evaluation label${heldOut === 1 ? '' : 's'} left out (their split column says ${all.find((l) => isEvaluationSplit(l.split))?.split}): they measure the model, not train it`);
   if (args.symmetries && mode !== 'light') throw new UsageError('--symmetries needs --mode light: deep fine-tuning learns the images as they are.', 'train');
   if (mode === 'deep' && !workspace.deep) {
     throw new AppError('NOT_FOUND', `Deep mode needs the cut-layer activations: run 'adma extract ${args.folder} --deep' first.`);

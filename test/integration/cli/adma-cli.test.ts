@@ -272,10 +272,21 @@ describe.skipIf(!haveData)(`adma on real photos with MobileNet v1 0.25${haveData
 
     const labelled = files.filter((_, i) => i % 8 < 5);
     const csv = join(work, 'labels.csv');
-    writeFileSync(csv, ['path,class', ...labelled.map((f, i) => (i === 0 ? `"${f.rel}",${f.className}` : `${f.rel},${f.className}`)), ''].join('\r\n'));
+    // As the app exports it: a split column, whose evaluation rows measure the model and are not trained on.
+    const heldOut = files.filter((_, i) => i % 8 === 5).slice(0, 2);
+    writeFileSync(
+      csv,
+      [
+        'path,class,split',
+        ...labelled.map((f, i) => (i === 0 ? `"${f.rel}",${f.className},train` : `${f.rel},${f.className},train`)),
+        ...heldOut.map((f) => `${f.rel},${f.className},evaluation`),
+        '',
+      ].join('\r\n'),
+    );
     const light = await adma('train', folder, '--labels', csv, '--seed', '3');
     expect(light.code, light.stderr).toBe(0);
     expect(light.stderr).toContain('backend: WebAssembly');
+    expect(light.stderr).toContain('2 evaluation labels left out (their split column says evaluation)');
     expect(light.stderr).toContain('10 labels: ants 5, bees 5');
     expect(light.stderr).toContain('cold start');
     expect(light.stderr).toMatch(/trained light head: \d+ L-BFGS iterations, loss [\d.]+, training accuracy 100\.0%/);
