@@ -24,6 +24,14 @@ export interface LabeledImage {
   split: 'training' | 'evaluation';
 }
 
+/** Labels (of live classes) kept on images whose files are missing from the folder: not exportable with a file. */
+export function missingLabelCount(project: Project): number {
+  return project.db
+    .prepare('SELECT COUNT(*) FROM labels l JOIN images i ON i.id = l.image_id JOIN classes c ON c.id = l.class_id WHERE i.present = 0 AND c.deleted_at IS NULL')
+    .pluck()
+    .get() as number;
+}
+
 export function labeledImages(project: Project, evaluation: ReadonlySet<number>): LabeledImage[] {
   const rows = project.db
     .prepare(

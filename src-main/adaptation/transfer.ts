@@ -11,7 +11,7 @@ import { abandonExport, completeExport, prepareExportTarget } from '../engine/ex
 import type { AdaptationContext } from './adaptation-context';
 import { heldOutCalibration } from './calibration-record';
 import type { Evaluation } from './evaluation';
-import { copyImageFolder, labeledImages, labelsCsv, labelsJson, unsureCsv, unsureImages, writeHuggingFace } from './labels-export';
+import { copyImageFolder, labeledImages, labelsCsv, missingLabelCount, labelsJson, unsureCsv, unsureImages, writeHuggingFace } from './labels-export';
 import { clearImportedSuggestions, importedSuggestionSources, importFile, importLabelsCsv } from './labels-import';
 import { writeLearningCurveFiles } from './learning-curve-image';
 import type { PoolSession } from './pool-session';
@@ -92,7 +92,16 @@ export class Transfer {
       }
       completeExport(target);
       reporter.progress('export', steps, steps, true);
-      return { destination: target.destination, files, modelVersion: request.model ? (latest?.version ?? null) : null };
+      // Labels of images whose files are gone (moved or deleted since the last scan) are kept by
+      // the project but cannot be exported with a file: said, never dropped silently.
+      const missing = request.labelsCsv || request.labelsJson || request.imageFolder || request.huggingFace ? missingLabelCount(ctx.project) : 0;
+      const notes =
+        missing > 0
+          ? [
+              `${missing} label${missing === 1 ? ' is' : 's are'} on image${missing === 1 ? '' : 's'} no longer in the folder (moved or deleted since the last scan) and ${missing === 1 ? 'is' : 'are'} not in this export. Put the files back and rescan to export ${missing === 1 ? 'it' : 'them'}.`,
+            ]
+          : [];
+      return { destination: target.destination, files, modelVersion: request.model ? (latest?.version ?? null) : null, notes };
     }).catch((error: unknown) => {
       abandonExport(target);
       throw knownError(error, 'The export') ?? error;

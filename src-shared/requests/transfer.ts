@@ -19,6 +19,8 @@ export interface ExportReport {
   destination: string;
   files: string[];
   modelVersion: number | null;
+  /** What the expert should know about what was not exported (labels of images missing from the folder), in sentences. */
+  notes: string[];
 }
 
 export interface ImportReport {

@@ -71,6 +71,17 @@ describe('an export interrupted by kill -9', () => {
     expect(fs.readFileSync(path.join(destination, 'labels.csv'), 'utf8').trim().split('\n')).toHaveLength(31);
   });
 
+  it('says how many labels are on files missing since the last scan, and exports the rest (walkthrough 7: dropped silently)', async () => {
+    const project = await labeledProject(5);
+    fs.rmSync(path.join(project.root, 'img-0001.png'));
+    fs.rmSync(path.join(project.root, 'img-0002.png'));
+    await project.rescan();
+    const destination = path.join(tempDir(), 'export');
+    const report = await exportService(project).export({ destination, model: false, labelsCsv: true, labelsJson: false, imageFolder: true });
+    expect(fs.readFileSync(path.join(destination, 'labels.csv'), 'utf8').trim().split('\n')).toHaveLength(4);
+    expect(report.notes).toEqual(['2 labels are on images no longer in the folder (moved or deleted since the last scan) and are not in this export. Put the files back and rescan to export them.']);
+  });
+
   it('removes its staging folder when an export fails', async () => {
     const project = await labeledProject(2);
     fs.rmSync(path.join(project.root, 'img-0001.png')); // the copy fails on a vanished file
