@@ -96,7 +96,9 @@ export class Project implements MediaSource {
     const counts = this.images.counts();
     return {
       path: this.root,
-      name: this.meta('name') ?? path.basename(this.root),
+      // The folder's name as it is now: a project moved or renamed is called by its new name
+      // (the name stored at creation, meta 'name', stays for the record).
+      name: path.basename(this.root) || this.root,
       createdAt: this.meta('created_at') ?? '',
       schemaVersion: schemaVersion(this.db),
       imageCount: counts.images,

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Project } from '../../../src-main/project/project';
 import { scannedProject } from '../../support/scanned-project';
@@ -154,6 +156,18 @@ describe('labels, history, undo and redo', () => {
     expect(project.setLabels(ids, null).actionId).toBeGreaterThan(0);
     expect(project.setLabels(ids, null).actionId).toBe(0);
     expect(project.summary().labeledCount).toBe(0);
+  });
+
+  it('a project moved to another folder is called by its new name, its labels kept (walkthrough 7)', async () => {
+    const { root, project, ids, ant } = await setup(2);
+    project.setLabels([ids[0]!], ant.id);
+    await project.close();
+    projects.splice(projects.indexOf(project), 1);
+    const moved = path.join(path.dirname(root), `${path.basename(root)} moved é`);
+    fs.renameSync(root, moved);
+    const reopened = Project.open(moved, false);
+    projects.push(reopened);
+    expect(reopened.summary()).toMatchObject({ name: path.basename(moved), path: moved, labeledCount: 1 });
   });
 
   it('survives closing and reopening: labels and the undo stack are on disk', async () => {
