@@ -125,11 +125,12 @@ export function reasonBesideSuggestion(
   };
 }
 
-/** `92%` for a probability, `<1%` for tiny ones. */
+/** `92%` for a probability, `<1%` for tiny ones, `>99%` for ones short of certain (99.5% never reads as a certain 100%). */
 export function formatProbability(p: number): string {
   if (!Number.isFinite(p)) return '—';
   const percent = Math.round(p * 100);
-  return percent < 1 && p > 0 ? '<1%' : `${percent}%`;
+  if (percent < 1 && p > 0) return '<1%';
+  return percent > 99 && p < 1 ? '>99%' : `${percent}%`;
 }
 
 /** `1.2 MB` / `340 KB` for a download size; `already here` for 0. */

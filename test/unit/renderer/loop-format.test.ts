@@ -88,6 +88,8 @@ describe('loop formatting', () => {
   it('writes probabilities and download sizes', () => {
     expect(formatProbability(0.923)).toBe('92%');
     expect(formatProbability(0.001)).toBe('<1%');
+    expect(formatProbability(0.995)).toBe('>99%');
+    expect(formatProbability(1)).toBe('100%');
     expect(formatDownload(0)).toBe('on this computer');
     expect(formatDownload(2_000_000)).toBe('1.9 MB download');
     expect(formatDownload(480_000)).toBe('469 KB download');
