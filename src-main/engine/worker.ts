@@ -201,7 +201,9 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
   async loopTrain(args, context) {
     const backend = await ensureBackend();
     const meter = new ProgressMeter(0);
-    return requirePool().train(args, backend.label, context.signal, (epoch, max) => context.progress('train', meter.update(epoch, max)), viewsProgress(context));
+    // No time left is said: `max` is the solver's iteration cap, and a fit usually converges
+    // long before it (walkthrough 7: "22 min left" for a training that took 5).
+    return requirePool().train(args, backend.label, context.signal, (epoch, max) => context.progress('train', { ...meter.update(epoch, max), etaSeconds: null }), viewsProgress(context));
   },
 
   async loopDuplicates(args, context) {
