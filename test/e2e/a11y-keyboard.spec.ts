@@ -195,7 +195,7 @@ test.describe('at 200 % zoom (683 × 384)', () => {
 
     await page.keyboard.press('Alt+6');
     const sample = page.getByRole('button', { name: /random images/ });
-    await expect(sample).toHaveAccessibleName(/^Add \d+ random images to the evaluation set$/);
+    await expect(sample).toHaveAccessibleName(/^Put \d+ random images in the evaluation set$/);
     expect(await axeViolations(page, '[data-testid="per-class"]')).toEqual([]);
 
     await page.getByRole('button', { name: 'Export…' }).click();
