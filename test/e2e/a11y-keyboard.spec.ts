@@ -182,6 +182,42 @@ test.describe('at 200 % zoom (683 × 384)', () => {
     expect(problems).toEqual([]);
   });
 
+  test('a toast is compact at 200 % zoom and keeps off the focused control', async ({ page }) => {
+    const problems = watchProblems(page);
+    let route: WebSocketRoute | null = null;
+    await page.routeWebSocket(/\/ws\?/, (ws) => {
+      ws.connectToServer();
+      route = ws;
+    });
+    await openProject(page);
+    await expect.poll(() => route !== null).toBe(true);
+    await page.getByRole('tab', { name: /Classes/ }).click();
+    await expect(page.getByLabel('New class')).toBeVisible();
+    if ((await page.getByTestId('class-row').count()) < 3) await createClasses(page, ['fly', 'gnat', 'midge']);
+    // The last class's Delete button, focused, brought to the toasts' usual corner (bottom right).
+    const last = page.getByTestId('class-row').last().getByRole('button', { name: /^Delete / });
+    await last.focus();
+    await last.evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    route!.send(
+      JSON.stringify({
+        type: 'event',
+        event: 'project:changed',
+        payload: { change: 'warning', message: "The project's history was repaired after an unclean shutdown; nothing was lost, and the labels are as they were." },
+      } satisfies WsEvent),
+    );
+    const toast = page.getByTestId('toast');
+    await expect(toast).toBeVisible();
+    await expect
+      .poll(async () => {
+        const [t, f] = [(await toast.boundingBox())!, (await last.boundingBox())!];
+        const overlaps = t.x < f.x + f.width && f.x < t.x + t.width && t.y < f.y + f.height && f.y < t.y + t.height;
+        return { width: t.width <= 300, overlaps };
+      })
+      .toEqual({ width: true, overlaps: false });
+    await shot(page, 'a11y-toast-zoomed.png');
+    expect(problems).toEqual([]);
+  });
+
   test('export: the Close button gets the focus and the files written are said; the dashboard tables have no empty header', async ({ page }) => {
     const problems = watchProblems(page);
     await openProject(page);
