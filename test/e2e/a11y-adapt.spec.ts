@@ -2,7 +2,8 @@
  * The Adapt view with the keyboard and a screen reader at 200 % zoom (683 × 384 CSS pixels), on
  * the demo project with the starter model: "Query the first batch" keeps the focus while it
  * works and the new batch is said; Train now keeps the focus while training; the batch and
- * rounds tables have named headers and toggles (axe: no WCAG A/AA violation there).
+ * rounds tables have named headers and toggles, and the dashboard's confusion matrix scrolls in a
+ * focusable, named region (axe: no WCAG A/AA violation there).
  */
 import { expect, test } from '@playwright/test';
 import path from 'node:path';
@@ -62,5 +63,20 @@ test('Adapt by keyboard at 200 % zoom: busy buttons keep the focus, a new batch 
   await expect(toggle).toHaveAttribute('aria-expanded', 'true');
   expect(await axeViolations(page, '[data-testid="round-history"]')).toEqual([]);
   await page.screenshot({ path: path.join(SHOTS, 'a11y-adapt-zoomed.png') });
+
+  // A labeled evaluation set: the dashboard's confusion matrix scrolls in a focusable, named region.
+  await page.keyboard.press('Alt+6');
+  await page.getByLabel('Add').fill('4');
+  await page.getByRole('button', { name: 'Put 4 random images in the evaluation set' }).click();
+  await page.getByRole('button', { name: 'Label evaluation set (4)' }).click();
+  await expect(page.getByTestId('position')).toHaveText('1 / 4');
+  for (const key of ['1', '2', '1', '2']) await page.keyboard.press(key);
+  await expect(page.getByTestId('evaluation-done')).toBeVisible();
+  await page.keyboard.press('Alt+6');
+  await expect(page.getByTestId('confusion-matrix')).toBeVisible({ timeout: 60_000 });
+  const scroller = page.getByRole('region', { name: 'True by predicted class (scrolls)' });
+  await expect(scroller).toHaveAttribute('tabindex', '0');
+  expect(await axeViolations(page, '.wrap:has([data-testid="confusion-matrix"])')).toEqual([]);
+  await page.screenshot({ path: path.join(SHOTS, 'a11y-dashboard-zoomed.png') });
   expect(problems).toEqual([]);
 });
