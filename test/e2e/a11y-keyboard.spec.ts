@@ -13,7 +13,7 @@ import { axeViolations, expectAnnounced, focusedDescription, ZOOMED } from './su
 import { hostWithImageFolder } from './support/folder-host';
 import { createClasses, decideModelLater } from './support/model-step';
 import { watchProblems } from './support/page-problems';
-import { SHOTS } from './support/paths';
+import { ROOT, SHOTS } from './support/paths';
 
 // The tests share one project (made by the first that needs it): each passes or fails on its own.
 const run = hostWithImageFolder(12, 'adma-e2e-a11y-');
@@ -270,5 +270,32 @@ test.describe('at 1366 × 768', () => {
     await page.keyboard.press('Escape');
     await expect(help).toBeHidden();
     await expect(keysButton(page)).toBeFocused();
+  });
+});
+
+// Last: choosing a model starts a feature extraction in the shared project.
+test.describe('a model folder at 200 % zoom', () => {
+  test.use(ZOOMED);
+
+  test('Inspect and Use this model keep the focus while they work; what was read and the model in use are said', async ({ page }) => {
+    const problems = watchProblems(page);
+    await openProject(page);
+    await page.keyboard.press('Alt+5');
+    await page.getByLabel('Model folder').fill(path.join(ROOT, '../shared/models/mobilenet_v1_0.25_224'));
+    const inspect = page.getByRole('button', { name: /^(Inspect|Reading…)$/ });
+    await inspect.focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('group', { name: 'Layer picker' })).toBeVisible({ timeout: 60_000 });
+    await expect(inspect).toBeFocused();
+    await expectAnnounced(page, /^\d+ layers read\. Layers detected automatically; check them below\.$/);
+
+    const use = page.getByRole('button', { name: /^(Use this model|Loading…)$/ });
+    await use.focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('folder-model')).toContainText('In use', { timeout: 60_000 });
+    await expect(use).toBeFocused();
+    // Said, unless the feature extraction it starts is said right after it (the newest only is kept).
+    await expectAnnounced(page, /^The model folder is in use$|^Feature extraction started\.$/);
+    expect(problems).toEqual([]);
   });
 });
