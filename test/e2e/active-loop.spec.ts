@@ -375,7 +375,7 @@ test('feature extraction runs in the background: progress with rate and time lef
   }
   await page.getByRole('button', { name: 'Rescan folder' }).click();
   await page.getByRole('dialog', { name: 'Rescan finished' }).getByRole('button', { name: 'Close', exact: true }).click();
-  const strip = page.getByRole('status', { name: 'Background work' });
+  const strip = page.getByRole('group', { name: 'Background work' });
   await expect(strip).toContainText('Feature extraction');
   // Counted over every image of the project: the 300 already extracted count as done.
   await expect(strip).toContainText(/\d+ \/ 3900 · [\d.]+ images\/s · .+ left/);

@@ -5,11 +5,10 @@
  * only the check's report is made here (from the project's real images and classes), so the
  * view shows a queue without a trained model.
  */
-import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
-import type { ClassInfo, ImagePage, SuspectReport } from '../../src-shared/contract';
-import type { WsEvent } from '../../src-shared/ws-protocol';
 import { hostWithImageFolder } from './support/folder-host';
+import { relayWithReport } from './support/suspect-report';
 import { createClasses, createProjectWithoutModel } from './support/model-step';
 import { watchProblems } from './support/page-problems';
 import { SHOTS } from './support/paths';
@@ -17,66 +16,6 @@ import { SHOTS } from './support/paths';
 const COUNT = 12;
 const CLASSES = ['Neutrophil', 'Lymphocyte', 'Monocyte', 'Eosinophil', 'Basophil', 'Platelet', 'Erythroblast', 'Artefact', 'Smudge cell'];
 const setup = hostWithImageFolder(COUNT, 'adma-e2e-suspects-toasts-');
-
-/**
- * Pass the page's WebSocket through, answering `quality:suspects` with a report on the project's
- * own images and classes (asked of the host on the page's session); returns a function that
- * pushes an event to the page as the host would.
- */
-async function relayWithReport(page: Page): Promise<(message: WsEvent) => void> {
-  let route: WebSocketRoute | null = null;
-  await page.routeWebSocket(/\/ws\?/, (ws) => {
-    route = ws;
-    const server = ws.connectToServer();
-    const mine = new Map<number, (value: unknown) => void>();
-    let nextId = 1_000_000;
-    const ask = <T,>(channel: string, args: unknown, session: string | null): Promise<T> =>
-      new Promise((resolve) => {
-        const id = nextId++;
-        mine.set(id, resolve as (value: unknown) => void);
-        server.send(JSON.stringify({ type: 'request', id, channel, args, session }));
-      });
-    server.onMessage((message) => {
-      const data = JSON.parse(String(message)) as { type: string; id?: number; result?: { value: unknown } };
-      const waiting = data.type === 'response' && data.id !== undefined ? mine.get(data.id) : undefined;
-      if (waiting && data.id !== undefined) {
-        mine.delete(data.id);
-        waiting(data.result?.value);
-      } else ws.send(message);
-    });
-    ws.onMessage((message) => {
-      const request = JSON.parse(String(message)) as { type: string; id: number; channel?: string; session: string | null };
-      if (request.type !== 'request' || request.channel !== 'quality:suspects') {
-        server.send(message);
-        return;
-      }
-      void (async () => {
-        const images = await ask<ImagePage>('images:list', { filter: { kind: 'all' }, offset: 0, limit: 50 }, request.session);
-        const classes = await ask<ClassInfo[]>('classes:list', undefined, request.session);
-        const report: SuspectReport = {
-          items: images.items.slice(0, 8).map((image, k) => ({
-            image,
-            givenClassId: classes[k % classes.length]!.id,
-            suggestedClassId: classes[(k + 1) % classes.length]!.id,
-            givenProbability: 0.04,
-            suggestedProbability: 0.81,
-          })),
-          judged: images.items.length,
-          folds: 5,
-          modelId: 'test',
-          millis: 1,
-          checkedAt: new Date().toISOString(),
-          changesSince: 0,
-        };
-        ws.send(JSON.stringify({ type: 'response', id: request.id, result: { ok: true, value: report } }));
-      })();
-    });
-  });
-  return (message) => {
-    if (!route) throw new Error('the page has not connected yet');
-    route.send(JSON.stringify(message));
-  };
-}
 
 /**
  * Whether each control is whole on screen: no toast over any part of it, and its centre takes the

@@ -66,7 +66,7 @@ test('background progress does not move the image being labeled', async ({ page 
     payload: { jobId: `e2e-${kind}`, kind, phase: kind === 'train' ? 'training' : '', done, total, rate: 12.5, etaSeconds: 42 },
   });
   push(progress('extract', 3, 12));
-  const strip = page.getByRole('status', { name: 'Background work' });
+  const strip = page.getByRole('group', { name: 'Background work' });
   await expect(strip).toContainText('Feature extraction');
   const duringOne = await box();
   await shot(page, 'workspace-progress-one.png');
