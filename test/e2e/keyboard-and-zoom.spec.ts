@@ -34,7 +34,7 @@ test('at 200% zoom the image and the grid keep a screen; tabs, views, the grid a
   await shot(page, 'zoom200-label.png');
 
   // A class key: the label given and the next image, said in one message.
-  const announcer = page.getByTestId('announcer');
+  const announcer = page.getByTestId('announcer-position');
   await page.keyboard.press('1');
   await expect(page.getByTestId('position')).toHaveText('2 / 12');
   await expect(announcer).toHaveText(/^Labeled cat\. Image 2 of 12: .+, unlabeled\.$/);
