@@ -2,17 +2,9 @@
 import type { CurvePoint } from '../../src-shared/contract';
 import type { VersionRow } from './adaptation-store';
 
-/** 95% Wilson score interval of `correct` successes out of `n`. */
-export function wilsonInterval(correct: number, n: number, z = 1.96): { low: number; high: number } {
-  if (n === 0) return { low: 0, high: 1 };
-  const p = correct / n;
-  const denominator = 1 + (z * z) / n;
-  const centre = (p + (z * z) / (2 * n)) / denominator;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denominator;
-  // At 0 or n correct the bound is exactly 0 or 1 (the arithmetic gives 0.9999999999999999 for 38
-  // of 38, which made a curve level at 100% read as "still improving").
-  return { low: correct === 0 ? 0 : Math.max(0, centre - half), high: correct === n ? 1 : Math.min(1, centre + half) };
-}
+import { wilsonInterval } from '../../src-shared/wilson-interval';
+
+export { wilsonInterval };
 
 /** Accuracies closer than this are equal (floating-point rounding, never a real difference). */
 const NOISE = 1e-9;

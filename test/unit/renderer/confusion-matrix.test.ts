@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confusionRows } from '../../../src-renderer/logic/confusion-matrix';
+import { confusionRows, shareOf } from '../../../src-renderer/logic/confusion-matrix';
 
 describe('confusionRows', () => {
   it('shares each cell of its row and counts the diagonal as correct', () => {
@@ -24,5 +24,12 @@ describe('confusionRows', () => {
       [0, 0, 0],
     ]);
     expect(m.precision).toEqual([0.6, 0.8, null]);
+  });
+
+  it('a precision or recall says how many images it rests on and its 95% interval (walkthrough 7: 100% of 3 read as exact)', () => {
+    expect(shareOf(3, 3)).toEqual({ text: '100%', n: 3, interval: '100% of 3 evaluation images; 95% interval 44–100%' });
+    expect(shareOf(38, 40)?.interval).toBe('95% of 40 evaluation images; 95% interval 83–99%');
+    expect(shareOf(0, 0)).toBeNull();
+    expect(confusionRows([[2, 1], [0, 3]]).predicted).toEqual([2, 4]);
   });
 });
