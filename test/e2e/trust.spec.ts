@@ -138,7 +138,7 @@ test('suspect labels: flipped labels rank on top, Enter relabels, Ctrl+Z undoes;
   const applied = /Temperature scaling applied/.test((await temperature.textContent()) ?? '');
   await expect(page.getByTestId('ece')).toContainText(applied ? /without temperature scaling \d\.\d{3}/ : /no temperature scaling/);
   // A precision with the images it rests on (its 95% interval in the tooltip), or none.
-  await expect(page.getByTestId('precision').first()).toHaveText(/^(\d+% of \d+|—)$/);
+  await expect(page.getByTestId('precision').first()).toHaveText(/^(\d+%\sof \d+|—)$/);
   await expect(page.getByTestId('precision-row')).toBeVisible();
   await page.getByTestId('reliability-diagram').scrollIntoViewIfNeeded();
   await shot(page, 'dashboard-calibration.png');
