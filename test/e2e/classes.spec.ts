@@ -55,6 +55,10 @@ test('define classes: the cursor waits in the field, fast typing loses and merge
   await page.keyboard.type('?');
   await expect(notice(page, '“?” cannot be a class key: it is the key for “Show or hide this list of keys”.')).toBeVisible();
   await expect(page.getByLabel('Hotkey of ant')).toHaveValue('1');
+  // A word pasted into the key field (a name put in the wrong field) is refused whole, not cut to its last letter.
+  await page.keyboard.insertText('eosinophil');
+  await expect(notice(page, '“eosinophil” cannot be a class key.')).toBeVisible();
+  await expect(page.getByLabel('Hotkey of ant')).toHaveValue('1');
   await shot(page, 'classes-fast-typing.png');
   expect(problems).toEqual([]);
 });
