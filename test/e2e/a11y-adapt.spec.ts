@@ -8,7 +8,7 @@
 import { expect, test } from '@playwright/test';
 import path from 'node:path';
 import { axeViolations, expectAnnounced, focusedDescription, ZOOMED } from './support/a11y';
-import { createDemoProject } from './support/demo-project';
+import { createDemoProjectInAdapt } from './support/demo-project';
 import { watchProblems } from './support/page-problems';
 import { webHostForSpec } from './support/web-host';
 import { SHOTS } from './support/paths';
@@ -21,9 +21,7 @@ test('Adapt by keyboard at 200 % zoom: busy buttons keep the focus, a new batch 
   test.setTimeout(10 * 60_000);
   const problems = watchProblems(page);
   await page.goto(setup.host.url);
-  await createDemoProject(page, path.join(setup.work, 'demo'));
-  await page.keyboard.press('Alt+5');
-  await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
+  await createDemoProjectInAdapt(page, path.join(setup.work, 'demo'));
 
   // Query the first batch with Enter: the button keeps the focus while it works and after.
   const query = page.getByRole('button', { name: 'Query the first batch' });

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { webHostForSpec } from './support/web-host';
 import { watchProblems } from './support/page-problems';
-import { createDemoProject, readDemoTruth } from './support/demo-project';
+import { createDemoProject, createDemoProjectInAdapt, readDemoTruth } from './support/demo-project';
 import { ROOT, SHOTS } from './support/paths';
 
 const ROUNDS = 3;
@@ -316,9 +316,7 @@ test('continuous mode: the queue is re-ranked while labeling, and no key press i
   const problems = watchProblems(page);
   await page.goto(spec.host.url);
   // The host reopens the last project (the first test's); the helper closes it to reach the picker.
-  await createDemoProject(page, path.join(spec.work, 'continuous'));
-  await page.keyboard.press('Alt+5');
-  await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
+  await createDemoProjectInAdapt(page, path.join(spec.work, 'continuous'));
   // Query first: switching continuous mode on trains on what is labeled and re-queries at
   // once, so a first batch would appear by itself and the button would read "Next round".
   await page.getByRole('button', { name: 'Query the first batch' }).click();

@@ -7,7 +7,7 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import path from 'node:path';
-import { createDemoProject } from './support/demo-project';
+import { createDemoProjectInAdapt } from './support/demo-project';
 import { watchProblems } from './support/page-problems';
 import { webHostForSpec } from './support/web-host';
 import { SHOTS } from './support/paths';
@@ -64,9 +64,7 @@ test('Adapt: refused numbers keep the value in force, unsure reads Unsure, the b
   test.setTimeout(10 * 60_000);
   const problems = watchProblems(page);
   await page.goto(setup.host.url);
-  await createDemoProject(page, path.join(setup.work, 'demo'));
-  await page.keyboard.press('Alt+5');
-  await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
+  await createDemoProjectInAdapt(page, path.join(setup.work, 'demo'));
 
   // A batch size out of range: the field shows the size in force again, and the line beside the
   // settings says what was refused; entered again, still one line and no notice stacked.

@@ -9,7 +9,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { createDemoProject, readDemoIndex } from './support/demo-project';
+import { createDemoProjectInAdapt, readDemoIndex } from './support/demo-project';
 import { watchProblems } from './support/page-problems';
 import { suspectFiles } from './support/suspects';
 import { webHostForSpec } from './support/web-host';
@@ -25,11 +25,8 @@ test('suspect labels: flipped labels rank on top, Enter relabels, Ctrl+Z undoes;
   test.setTimeout(15 * 60_000);
   const problems = watchProblems(page);
   await page.goto(spec.host.url);
-  await createDemoProject(page, path.join(spec.work, 'demo'));
-
   // Features of the starter model.
-  await page.keyboard.press('Alt+5');
-  await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
+  await createDemoProjectInAdapt(page, path.join(spec.work, 'demo'));
 
   // An evaluation set of 60 images (sampled before any label: every image is a candidate).
   await page.keyboard.press('Alt+6');

@@ -29,3 +29,11 @@ export async function createDemoProject(page: Page, folder: string): Promise<str
   await expect(page.getByTestId('project-counts')).toContainText('300 images', { timeout: 60_000 });
   return folder;
 }
+
+/** Create the demo project in `folder` (as createDemoProject), open Adapt and wait until its features are ready. */
+export async function createDemoProjectInAdapt(page: Page, folder: string): Promise<string> {
+  await createDemoProject(page, folder);
+  await page.keyboard.press('Alt+5');
+  await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
+  return folder;
+}
