@@ -47,6 +47,8 @@ test('at 200% zoom the image and the grid keep a screen; tabs, views, the grid a
   // The gallery: its grid keeps nearly the window's height too.
   await page.keyboard.press('Alt+2');
   await expect(page.getByTestId('gallery-count')).toHaveText('12 images');
+  // The evaluation set's chip has its count before the dashboard was ever opened.
+  await expect(page.getByRole('group', { name: 'Filter' }).getByRole('button', { name: /^Evaluation set\s*0$/ })).toBeVisible();
   expect(await heightOf(page, '.images .scroller')).toBeGreaterThanOrEqual(200);
   // The view switched to by its Alt key has the focus: the next Tab starts in it.
   await expect.poll(() => focusedId(page)).toBe('view-panel');
