@@ -225,7 +225,7 @@ function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolea
       else pairs.push({ imageId: image.id, classId, unsure: entry.unsure });
     }
     if (pairs.length > 0) {
-      actionId = project.labels.setMany(pairs, project.images.existingIds(pairs.map((p) => p.imageId))).actionId || null;
+      actionId = project.labels.setMany(pairs, project.images.existingIds(pairs.map((p) => p.imageId)), path.basename(source)).actionId || null;
       report.labeled = pairs.filter((p) => !p.unsure).length;
       report.unsure = pairs.filter((p) => p.unsure).length;
     }

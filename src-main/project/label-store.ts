@@ -56,6 +56,7 @@ interface HistoryRow {
   new_unsure: number;
   kind: HistoryKind;
   class_deletion: number;
+  imported_from: string | null;
   actor: string;
   at: string;
 }
@@ -205,7 +206,7 @@ export class LabelStore {
    * One undoable action that gives each image its own state (bulk labeling, imports). A pair
    * without `unsure` means a class (or unlabeled when its class is null).
    */
-  setMany(pairs: readonly { imageId: number; classId: number | null; unsure?: boolean }[], validImages: Set<number>): LabelAction {
+  setMany(pairs: readonly { imageId: number; classId: number | null; unsure?: boolean }[], validImages: Set<number>, importedFrom: string | null = null): LabelAction {
     const missing = pairs.filter((p) => !validImages.has(p.imageId));
     if (missing.length > 0) {
       throw new AppError('NOT_FOUND', `${missing.length} of the images are no longer in the project (first: id ${missing[0]!.imageId}). Rescan and try again.`);
@@ -214,6 +215,7 @@ export class LabelStore {
     return this.db.transaction((): LabelAction => {
       const now = new Date().toISOString();
       const actionId = this.beginAction(now);
+      if (importedFrom !== null) this.db.prepare('UPDATE label_actions SET imported_from = ? WHERE id = ?').run(importedFrom, actionId);
       const last = new Map<number, LabelState>();
       for (const p of pairs) last.set(p.imageId, { classId: p.classId, unsure: p.classId === null && p.unsure === true });
       const changed = this.writeAll(last, actionId, 'set', now);
@@ -351,10 +353,11 @@ export class LabelStore {
     const rows = this.db
       .prepare(
         `SELECT h.id, h.action_id, h.image_id, i.rel_path, h.old_class_id, h.new_class_id, h.old_unsure, h.new_unsure,
-                o.name AS old_name, n.name AS new_name, h.kind, h.actor, h.at,
+                o.name AS old_name, n.name AS new_name, h.kind, h.actor, h.at, a.imported_from,
                 h.kind = 'class-deleted' OR EXISTS (SELECT 1 FROM meta m WHERE m.key = '${DELETION_KEY}' || h.action_id) AS class_deletion
          FROM label_history h JOIN images i ON i.id = h.image_id
          LEFT JOIN classes o ON o.id = h.old_class_id LEFT JOIN classes n ON n.id = h.new_class_id
+         LEFT JOIN label_actions a ON a.id = h.action_id
          WHERE (? IS NULL OR h.image_id = ?) ORDER BY h.id DESC LIMIT ?`,
       )
       .all(imageId ?? null, imageId ?? null, limit) as HistoryRow[];
@@ -371,6 +374,7 @@ export class LabelStore {
       newUnsure: r.new_unsure === 1,
       kind: r.kind,
       classDeletion: r.class_deletion === 1,
+      importedFrom: r.imported_from,
       actor: r.actor,
       at: r.at,
     }));

@@ -187,6 +187,11 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE label_history ADD COLUMN old_actor TEXT;
     `);
   },
+  // 8: the file an action's labels were imported from (null: given by the expert), so the
+  // history tells an import's labels from those typed (walkthrough 7).
+  (db) => {
+    db.exec(`ALTER TABLE label_actions ADD COLUMN imported_from TEXT;`);
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -55,6 +55,8 @@ export interface HistoryEntry {
   kind: 'set' | 'undo' | 'redo' | 'class-deleted';
   /** The change belongs to the deletion of a class: the delete itself, or its undo (the class came back) or redo. */
   classDeletion: boolean;
+  /** Where the action's labels came from when not from the expert's keys: an import's file ("labels.csv"), else null. */
+  importedFrom: string | null;
   actor: string;
   at: string;
 }

@@ -101,8 +101,13 @@ describe('CSV import', () => {
 
   it('applies the good lines of a CSV with a malformed one and lists that line with why (walkthrough 7: one bad line refused the file)', async () => {
     const project = await projectWith(['a.png', 'b.png', 'c.png']);
-    const report = importLabelsCsv(project, csvFile('a.png,ant\nb.png\n"c.png,bee\n'), true);
+    const file = csvFile('a.png,ant\nb.png\n"c.png,bee\n');
+    const report = importLabelsCsv(project, file, true);
     expect(project.summary().labeledCount).toBe(1);
+    // The history says the label came from the file, not from the keys (walkthrough 7).
+    expect(project.labels.history(undefined, 5)).toEqual([expect.objectContaining({ kind: 'set', newClassName: 'ant', importedFrom: path.basename(file) })]);
+    project.setLabels([project.images.list({ kind: 'all' }, 0, 5).items.find((i) => i.relPath === 'b.png')!.id], project.classes.list()[0]!.id);
+    expect(project.labels.history(undefined, 1)[0]?.importedFrom).toBeNull();
     expect(report.unmatched.map((u) => [u.line, u.reason])).toEqual([
       [2, 'malformed: expected a path and a class ("path,class")'],
       [3, expect.stringMatching(/quote/)],
