@@ -81,8 +81,11 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
         images: kept.map(({ path, hash }) => ({ path, hash })),
         extractedAt: new Date().toISOString(),
       });
+      // The engine counts distinct contents; byte-identical copies share one feature row, said
+      // apart so that the numbers add up to the files found (walkthrough 7: 9 copies unaccounted).
+      const copies = images.length - result.requested;
       out.log(
-        `extracted ${result.computed} images, ${result.reused} already cached, ${result.failures.length} failed (${result.seconds.toFixed(1)} s)${deep ? '; cut-layer activations cached for deep training' : ''}`,
+        `extracted ${result.computed} images, ${result.reused} already cached, ${result.failures.length} failed${copies > 0 ? `, ${copies} byte-identical ${copies === 1 ? "copy sharing its original's" : "copies sharing their originals'"} features` : ''} (${result.seconds.toFixed(1)} s)${deep ? '; cut-layer activations cached for deep training' : ''}`,
       );
     } finally {
       store.close();

@@ -142,6 +142,11 @@ describe('adma on ONNX Runtime (the default backend)', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/extracted 0 images, 6 already cached/);
     expect(again.stderr).not.toContain('0/0');
+    // A byte-identical copy shares its original's features: said, so the numbers add up to the files.
+    copyFileSync(join(folder, 'image-0.png'), join(folder, 'copy of image-0.png'));
+    const copied = await admaOn(null, 'extract', folder);
+    expect(copied.code, copied.stderr).toBe(0);
+    expect(copied.stderr).toMatch(/extracted 0 images, 6 already cached, 0 failed, 1 byte-identical copy sharing its original's features/);
   });
 
   it('export never overwrites, like the app: a non-empty --out is refused untouched', async () => {
