@@ -236,11 +236,10 @@ export class ActiveLoop {
     const { ctx } = this;
     if (ctx.isClosed || !ctx.store.model()) return;
     const round = this.reclaimDropped(ctx.store.latestRound());
-    const version = ctx.store.latestVersion()?.version ?? 0;
     this.scheduler.labelsChanged({
       continuous: ctx.store.settings().continuous,
       batchDone: round !== null && round.items.length > 0 && round.labeled === round.items.length,
-      trainedSinceQuery: round !== null && round.modelVersion !== version,
+      trainedOnBatch: round !== null && round.trained,
     });
   }
 
@@ -281,8 +280,7 @@ export class ActiveLoop {
     if (ctx.isClosed || !ctx.store.model() || this.scheduler.isTraining) return;
     const round = ctx.store.latestRound();
     if (round === null || round.items.length === 0 || round.labeled < round.items.length) return;
-    const trainedSinceQuery = round.modelVersion !== (ctx.store.latestVersion()?.version ?? 0);
-    if (!trainedSinceQuery && !ctx.store.settings().continuous) {
+    if (!round.trained && !ctx.store.settings().continuous) {
       this.onLabelsChanged();
       return;
     }
@@ -334,6 +332,9 @@ export class ActiveLoop {
     if (!model?.modelId) throw new AppError('CONFLICT', 'Choose a pre-trained model first.');
     await this.parts.pool.prepare();
     const labels = ctx.trainingLabels();
+    // The version's time is when its labels were read: a label given during the training is
+    // after it, so the batch it finished still counts as not trained on (RoundInfo.trained).
+    const labelsReadAt = new Date().toISOString();
     const perClass = new Map<number, number>();
     for (const classId of labels.values()) perClass.set(classId, (perClass.get(classId) ?? 0) + 1);
     const classes: VersionClass[] = ctx.project.classes
@@ -390,7 +391,7 @@ export class ActiveLoop {
           ...(symmetryFiles ? { 'each label also learned': 'turned and mirrored (images with no up or down)' } : {}),
           ...(result.calibration ? calibrationVersionMetrics(result.calibration) : {}),
         },
-        trainedAt: new Date().toISOString(),
+        trainedAt: labelsReadAt,
       },
       result.predictions,
     );

@@ -151,7 +151,7 @@ export class AdaptationStore {
 
   // ------------------------------------------------------------------ rounds
 
-  saveRound(round: Omit<RoundInfo, 'id' | 'items' | 'labeled' | 'asked' | 'classesLabeled' | 'createdAt'>, modelId: string, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[]): number {
+  saveRound(round: Omit<RoundInfo, 'id' | 'items' | 'labeled' | 'asked' | 'trained' | 'classesLabeled' | 'createdAt'>, modelId: string, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[]): number {
     return this.db.transaction(() => {
       const id = Number(
         this.db
@@ -269,6 +269,7 @@ export class AdaptationStore {
       return until === null ? [] : (askedBy.get(row.id) ?? []).filter((item) => isDecided(item) && (item.labeledAt === null || item.labeledAt >= until)).map((item) => item.imageId);
     });
     const decidedWhen = this.decidedAtTimes(laterDecided);
+    const latest = this.latestVersion();
     return rows.map((row) => {
       const queue = byRound.get(row.id) ?? [];
       const asked = askedBy.get(row.id) ?? [];
@@ -286,6 +287,10 @@ export class AdaptationStore {
         // A closed round counts what was decided before the next round opened: an image it left
         // open and a later round queried again is that round's (not counted in both).
         labeled: (until === null ? queue : asked).filter((item) => isDecided(item) && (until === null || (item.labeledAt !== null && item.labeledAt < until) || decidedWhen(item.imageId, until))).length,
+        trained:
+          latest !== null &&
+          latest.version > row.model_version &&
+          queue.every((item) => !isDecided(item) || item.labeledAt === null || item.labeledAt <= latest.trainedAt),
         asked: { count: asked.length, distinctiveness: mean(asked.map((q) => q.distinctiveness)), uncertainty: mean(asked.map((q) => q.uncertainty)), score: mean(asked.map((q) => q.score)) },
         classesLabeled: until === null ? classesWithLabels : (firsts ?? []).filter((first) => first <= until).length,
       };

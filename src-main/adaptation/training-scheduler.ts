@@ -41,8 +41,8 @@ export interface LabelState {
   continuous: boolean;
   /** The open batch has items and every one is labeled. */
   batchDone: boolean;
-  /** A version newer than the one the open batch was queried with exists. */
-  trainedSinceQuery: boolean;
+  /** The model in use learned every label of the open batch (RoundInfo.trained). */
+  trainedOnBatch: boolean;
 }
 
 const isConflict = (error: unknown): boolean => error instanceof AppError && error.code === 'CONFLICT';
@@ -99,7 +99,7 @@ export class TrainingScheduler {
       this.schedule();
       return;
     }
-    if (state.batchDone && !state.trainedSinceQuery && !this.training) {
+    if (state.batchDone && !state.trainedOnBatch && !this.training) {
       this.timers.defer(() => void this.trainThenQuery());
     }
   }

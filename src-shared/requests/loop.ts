@@ -86,6 +86,12 @@ export interface RoundInfo {
    */
   asked: { count: number; distinctiveness: number | null; uncertainty: number | null; score: number | null };
   /**
+   * The model in use learned every label given in this batch so far: trained after the batch
+   * was asked for, from labels read after its latest label. Not merely "a newer model": one
+   * trained while the batch was half labeled (Train now) has not seen the labels given since.
+   */
+  trained: boolean;
+  /**
    * Classes with at least one training label (outside the evaluation set) after this round:
    * labels made before the next round opened, also on files missing since (the newest round:
    * every label of a present image so far).

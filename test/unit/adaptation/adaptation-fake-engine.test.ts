@@ -233,6 +233,37 @@ describe('adaptation with a fake engine', () => {
     expect(changes.filter((c) => c === 'round')).toHaveLength(2);
   });
 
+  it('a batch trained half labeled (Train now) trains again when its last label is given, and the next round opens (verify 8: it never did)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const at = (second: number) => vi.setSystemTime(new Date(Date.UTC(2026, 0, 1, 0, 0, second)));
+    at(1);
+    const { project, engine, adaptation, ant, bee } = await setup();
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    at(2);
+    const first = await adaptation.loop.nextRound();
+    at(3);
+    project.setLabels([first.items[0]!.imageId], ant.id);
+    project.setLabels([first.items[1]!.imageId], bee.id);
+    at(4);
+    await adaptation.loop.train(); // Train now, half the batch labeled
+    expect(engine.count('loopTrain')).toBe(1);
+    // Every label given so far is learned; the two still to come are not.
+    expect(adaptation.store.latestRound()).toMatchObject({ id: first.id, trained: true });
+    at(5);
+    project.setLabels([first.items[2]!.imageId, first.items[3]!.imageId], ant.id);
+    expect(adaptation.store.latestRound()).toMatchObject({ id: first.id, labeled: 4, trained: false });
+    adaptation.loop.onLabelsChanged();
+    const next = await until<RoundInfo>(() => {
+      const round = adaptation.loop.currentRound();
+      return round && round.id !== first.id ? round : null;
+    });
+    expect(engine.count('loopTrain')).toBe(2);
+    expect(next).toMatchObject({ index: 1, modelVersion: 2 });
+    // The second training learned the whole batch.
+    const learned = (engine.calls.filter((call) => call.kind === 'loopTrain').at(-1)!.args as { labels: { imageId: number }[] }).labels.map((l) => l.imageId);
+    expect(learned).toEqual(expect.arrayContaining(first.items.map((i) => i.imageId)));
+  });
+
   it('a batch labeled to its end but closed before its training trains on reopen, once the features are ready, and the next round opens', async () => {
     const { root, project, adaptation, ant, bee } = await setup();
     adaptation.loop.updateSettings({ batchSize: 4 });

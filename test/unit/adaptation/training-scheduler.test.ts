@@ -55,8 +55,8 @@ function setup() {
   return { scheduler, timers, calls, trainings, queries, logged, trainingEvents: () => trainingEvents };
 }
 
-const continuous: LabelState = { continuous: true, batchDone: false, trainedSinceQuery: false };
-const batchDone: LabelState = { continuous: false, batchDone: true, trainedSinceQuery: false };
+const continuous: LabelState = { continuous: true, batchDone: false, trainedOnBatch: false };
+const batchDone: LabelState = { continuous: false, batchDone: true, trainedOnBatch: false };
 
 describe('training scheduler', () => {
   it('continuous mode: a burst of label changes trains once, after the coalescing delay, then queries', async () => {
@@ -112,7 +112,7 @@ describe('training scheduler', () => {
   it('batch mode: a labeled batch trains after the label request answered, then queries the next batch', async () => {
     const { scheduler, timers, calls, trainings, trainingEvents } = setup();
     scheduler.labelsChanged({ ...batchDone, batchDone: false });
-    scheduler.labelsChanged({ ...batchDone, trainedSinceQuery: true });
+    scheduler.labelsChanged({ ...batchDone, trainedOnBatch: true });
     expect(timers.deferred).toHaveLength(0);
     scheduler.labelsChanged(batchDone);
     expect(calls).toEqual([]); // deferred, not inside the request

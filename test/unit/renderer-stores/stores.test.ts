@@ -72,6 +72,7 @@ const round = (id: number, items: QueueItem[]): RoundInfo => ({
   items,
   labeled: items.filter((i) => i.classId !== null).length,
   asked: { count: items.length, distinctiveness: 0.5, uncertainty: null, score: 0.5 },
+  trained: false,
   classesLabeled: 0,
 });
 const cls = (id: number, labelCount: number): ClassInfo => ({ id, name: `c${id}`, color: '#112233', hotkey: String(id), position: id, labelCount });
