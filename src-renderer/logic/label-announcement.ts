@@ -31,6 +31,22 @@ function answer(before: AnnouncedImage, after: { classId: number | null; unsure:
 }
 
 /**
+ * What is said when the last key leaves no image on screen (a batch labeled, the evaluation set
+ * done): the answer given to the image announced last, then the panel's heading ("Labeled
+ * basophil. Batch labeled"), never that image again as if it were still unlabeled.
+ */
+export function endAnnouncement(
+  last: AnnouncedImage | null,
+  lastNow: { classId: number | null; unsure: boolean } | null,
+  heading: string,
+  className: (id: number) => string,
+): string {
+  const given = last && lastNow ? answer(last, lastNow, className) : null;
+  const title = heading.trim().replace(/[.!]?$/, '.');
+  return given ? `${given} ${title}` : title;
+}
+
+/**
  * The message, or null when there is nothing new to say (the same image in the same state).
  * `last`: the image announced last, as it was then; `lastNow`: that image's state now (null when
  * it is not in the list any more).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelAnnouncement, type ShownImage } from '../../../src-renderer/logic/label-announcement';
+import { endAnnouncement, labelAnnouncement, type ShownImage } from '../../../src-renderer/logic/label-announcement';
 
 const names = new Map([
   [1, 'neutrophil'],
@@ -33,5 +33,11 @@ describe('label view announcements', () => {
 
   it('an image that left the list (undo, a new round) says only the image now shown', () => {
     expect(labelAnnouncement({ id: 7, classId: null, unsure: false }, null, shown(3, 1, { classId: 1 }), className)).toBe('Image 1 of 10: cell-3.jpg, neutrophil.');
+  });
+
+  it('the last key of a batch says the label given and the panel that follows, not the image as unlabeled (verify 8)', () => {
+    const last = { id: 7, classId: null, unsure: false };
+    expect(endAnnouncement(last, { classId: 2, unsure: false }, 'Batch labeled', className)).toBe('Labeled platelet. Batch labeled.');
+    expect(endAnnouncement(null, null, 'Every evaluation image is labeled', className)).toBe('Every evaluation image is labeled.');
   });
 });
