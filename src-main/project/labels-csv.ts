@@ -43,8 +43,28 @@ const REASONS: Record<string, string> = {
   CSV_MAX_RECORD_SIZE: 'a field is too long',
 };
 
+/**
+ * The records of `text`. A quote left open swallows every line after it into one field, so the
+ * good lines after a stray quote were lost unlisted (verify 8): then each line is read on its
+ * own, and only the line with the stray quote is a problem, at its own number. (A quoted field
+ * spanning lines, which RFC 4180 allows, is read whole when every quote is closed.)
+ */
 function readRows(text: string): { rows: Row[]; problems: { line: number; reason: string }[] } {
   const { delimiter, fromLine } = delimiterOf(text.replace(/^\uFEFF/, ''));
+  const whole = readRecords(text, delimiter, fromLine);
+  if (!whole.problems.some((p) => p.reason === REASONS.CSV_QUOTE_NOT_CLOSED)) return whole;
+  const rows: Row[] = [];
+  const problems: { line: number; reason: string }[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (i + 1 < fromLine || line.trim() === '') return;
+    const one = readRecords(i === 0 ? line : line.replace(/^\uFEFF/, ''), delimiter, 1);
+    rows.push(...one.rows.map((row) => ({ ...row, line: i + 1 })));
+    problems.push(...one.problems.map((problem) => ({ ...problem, line: i + 1 })));
+  });
+  return { rows, problems };
+}
+
+function readRecords(text: string, delimiter: string, fromLine: number): { rows: Row[]; problems: { line: number; reason: string }[] } {
   const problems: { line: number; reason: string }[] = [];
   const records = parse(text, {
     bom: true,

@@ -100,12 +100,16 @@ describe('CSV import', () => {
   });
 
   it('applies the good lines of a CSV with a malformed one and lists that line with why (walkthrough 7: one bad line refused the file)', async () => {
-    const project = await projectWith(['a.png', 'b.png', 'c.png']);
-    const file = csvFile('a.png,ant\nb.png\n"c.png,bee\n');
+    const project = await projectWith(['a.png', 'b.png', 'c.png', 'd.png']);
+    const file = csvFile('a.png,ant\nb.png\n"c.png,bee\nd.png,bee\n');
     const report = importLabelsCsv(project, file, true);
-    expect(project.summary().labeledCount).toBe(1);
+    // The good line after a stray quote is applied too (verify 8: the quote swallowed it, unlisted).
+    expect(project.summary().labeledCount).toBe(2);
     // The history says the label came from the file, not from the keys (walkthrough 7).
-    expect(project.labels.history(undefined, 5)).toEqual([expect.objectContaining({ kind: 'set', newClassName: 'ant', importedFrom: path.basename(file) })]);
+    expect(project.labels.history(undefined, 5).map((h) => [h.relPath, h.newClassName, h.importedFrom])).toEqual([
+      ['d.png', 'bee', path.basename(file)],
+      ['a.png', 'ant', path.basename(file)],
+    ]);
     project.setLabels([project.images.list({ kind: 'all' }, 0, 5).items.find((i) => i.relPath === 'b.png')!.id], project.classes.list()[0]!.id);
     expect(project.labels.history(undefined, 1)[0]?.importedFrom).toBeNull();
     expect(report.unmatched.map((u) => [u.line, u.reason])).toEqual([
