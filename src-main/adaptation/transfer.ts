@@ -11,7 +11,7 @@ import { abandonExport, completeExport, prepareExportTarget } from '../engine/ex
 import type { AdaptationContext } from './adaptation-context';
 import { heldOutCalibration } from './calibration-record';
 import type { Evaluation } from './evaluation';
-import { copyImageFolder, labeledImages, labelsCsv, missingLabelCount, labelsJson, unsureCsv, unsureImages, writeHuggingFace } from './labels-export';
+import { copyImageFolder, labeledImages, labelsCsv, labelsJson, missingLabelCount, unsureCsv, unsureImages, writeHuggingFace } from './labels-export';
 import { clearImportedSuggestions, importedSuggestionSources, importFile, importLabelsCsv } from './labels-import';
 import { writeLearningCurveFiles } from './learning-curve-image';
 import type { PoolSession } from './pool-session';
@@ -24,7 +24,9 @@ export class Transfer {
 
   async export(request: ExportRequest): Promise<ExportReport> {
     const { ctx } = this;
-    if (!request.model && !request.labelsCsv && !request.labelsJson && !request.imageFolder && !request.huggingFace) {
+    // Anything that writes labels or labeled images (not the model alone).
+    const labelsExported = request.labelsCsv || request.labelsJson || request.imageFolder || request.huggingFace === true;
+    if (!request.model && !labelsExported) {
       throw new AppError('BAD_ARGUMENT', 'Choose at least one thing to export.');
     }
     const latest = ctx.store.latestVersion();
@@ -76,7 +78,7 @@ export class Transfer {
         files.push('labels.json');
       }
       // Unsure images have no class: listed apart beside any labels or images (see labels-export.ts).
-      if (unsure.length > 0 && (request.labelsCsv || request.labelsJson || request.imageFolder || request.huggingFace)) {
+      if (unsure.length > 0 && labelsExported) {
         fs.writeFileSync(path.join(dest, 'unsure.csv'), unsureCsv(unsure), { flag: 'wx' });
         files.push('unsure.csv');
       }
@@ -94,7 +96,7 @@ export class Transfer {
       reporter.progress('export', steps, steps, true);
       // Labels of images whose files are gone (moved or deleted since the last scan) are kept by
       // the project but cannot be exported with a file: said, never dropped silently.
-      const missing = request.labelsCsv || request.labelsJson || request.imageFolder || request.huggingFace ? missingLabelCount(ctx.project) : 0;
+      const missing = labelsExported ? missingLabelCount(ctx.project) : 0;
       const notes =
         missing > 0
           ? [

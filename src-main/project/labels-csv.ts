@@ -57,7 +57,7 @@ function readRows(text: string): { rows: Row[]; problems: { line: number; reason
   const problems: { line: number; reason: string }[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     if (i + 1 < fromLine || line.trim() === '') return;
-    const one = readRecords(i === 0 ? line : line.replace(/^\uFEFF/, ''), delimiter, 1);
+    const one = readRecords(line, delimiter, 1); // a BOM on the first line: csv-parse's `bom`
     rows.push(...one.rows.map((row) => ({ ...row, line: i + 1 })));
     problems.push(...one.problems.map((problem) => ({ ...problem, line: i + 1 })));
   });
