@@ -6,13 +6,14 @@
  * changes without moving the focus (a class added, renamed or moved, a job started or ended, an
  * export written) is said in the live region. Axe finds no WCAG A/AA violation in these parts.
  */
-import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
 import type { WsEvent } from '../../src-shared/ws-protocol';
 import { axeViolations, expectAnnounced, focusedDescription, ZOOMED } from './support/a11y';
 import { hostWithImageFolder } from './support/folder-host';
 import { createClasses, decideModelLater } from './support/model-step';
 import { watchProblems } from './support/page-problems';
+import { relay } from './support/ws-relay';
 import { ROOT, SHOTS } from './support/paths';
 
 // The tests share one project (made by the first that needs it): each passes or fails on its own.
@@ -159,14 +160,10 @@ test.describe('at 200 % zoom (683 × 384)', () => {
 
   test('background work: the progress is shown, not read; its start and end are said', async ({ page }) => {
     const problems = watchProblems(page);
-    let route: WebSocketRoute | null = null;
-    await page.routeWebSocket(/\/ws\?/, (ws) => {
-      ws.connectToServer();
-      route = ws;
-    });
-    const push = (message: WsEvent) => route!.send(JSON.stringify(message));
+    const events = await relay(page);
+    const { push } = events;
     await openProject(page);
-    await expect.poll(() => route !== null).toBe(true);
+    await expect.poll(() => events.connected).toBe(true);
 
     push({ type: 'event', event: 'job:progress', payload: { jobId: 'e2e-extract', kind: 'extract', phase: '', done: 3, total: 12, rate: 12.5, etaSeconds: 42 } });
     const strip = page.getByRole('group', { name: 'Background work' });
@@ -184,13 +181,9 @@ test.describe('at 200 % zoom (683 × 384)', () => {
 
   test('a toast is compact at 200 % zoom and keeps off the focused control', async ({ page }) => {
     const problems = watchProblems(page);
-    let route: WebSocketRoute | null = null;
-    await page.routeWebSocket(/\/ws\?/, (ws) => {
-      ws.connectToServer();
-      route = ws;
-    });
+    const events = await relay(page);
     await openProject(page);
-    await expect.poll(() => route !== null).toBe(true);
+    await expect.poll(() => events.connected).toBe(true);
     await page.getByRole('tab', { name: /Classes/ }).click();
     await expect(page.getByLabel('New class')).toBeVisible();
     if ((await page.getByTestId('class-row').count()) < 3) await createClasses(page, ['fly', 'gnat', 'midge']);
@@ -198,12 +191,12 @@ test.describe('at 200 % zoom (683 × 384)', () => {
     const last = page.getByTestId('class-row').last().getByRole('button', { name: /^Delete / });
     await last.focus();
     await last.evaluate((el) => el.scrollIntoView({ block: 'end' }));
-    route!.send(
-      JSON.stringify({
+    events.push(
+      {
         type: 'event',
         event: 'project:changed',
         payload: { change: 'warning', message: "The project's history was repaired after an unclean shutdown; nothing was lost, and the labels are as they were." },
-      } satisfies WsEvent),
+      } satisfies WsEvent,
     );
     const toast = page.getByTestId('toast');
     await expect(toast).toBeVisible();

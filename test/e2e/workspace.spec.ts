@@ -10,6 +10,7 @@ import type { WsEvent } from '../../src-shared/ws-protocol';
 import { makeImageFolder } from './support/image-folder';
 import { chooseModelFolderInAdapt } from './support/model-step';
 import { watchProblems } from './support/page-problems';
+import { relay } from './support/ws-relay';
 import { webHostForSpec } from './support/web-host';
 import { ROOT, SHOTS } from './support/paths';
 
@@ -17,19 +18,6 @@ import { ROOT, SHOTS } from './support/paths';
 const spec = webHostForSpec('adma-e2e-workspace-');
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
-
-/** Pass the page's WebSocket through; the returned function pushes an event to the page as the host would. */
-async function relay(page: Page): Promise<(message: WsEvent) => void> {
-  let route: WebSocketRoute | null = null;
-  await page.routeWebSocket(/\/ws\?/, (ws) => {
-    ws.connectToServer();
-    route = ws;
-  });
-  return (message) => {
-    if (!route) throw new Error('the page has not connected yet');
-    route.send(JSON.stringify(message));
-  };
-}
 
 /** Create a project on a fresh folder of `count` images through the picker (closing the one a previous test left open). */
 async function createProject(page: Page, count: number): Promise<string> {
@@ -45,7 +33,7 @@ async function createProject(page: Page, count: number): Promise<string> {
 
 test('background progress does not move the image being labeled', async ({ page }) => {
   const problems = watchProblems(page);
-  const push = await relay(page);
+  const { push } = await relay(page);
   await page.goto(spec.host.url);
   await createProject(page, 12);
   const modelStep = page.getByRole('dialog', { name: 'Choose the pre-trained model' });
