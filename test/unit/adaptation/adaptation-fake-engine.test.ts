@@ -57,6 +57,15 @@ async function reopen(root: string, before: { project: Project; adaptation: Adap
   return { project, adaptation, engine };
 }
 
+/**
+ * Only Date is faked (timers run for real), so label, round and training times are distinct and
+ * ordered without a clock race: `at(s)` sets the clock to second s of 2026-01-01.
+ */
+function fakeClock(): (second: number) => void {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  return (second) => vi.setSystemTime(new Date(Date.UTC(2026, 0, 1, 0, 0, second)));
+}
+
 async function until<T>(probe: () => T | null): Promise<T> {
   for (;;) {
     const value = probe();
@@ -234,8 +243,7 @@ describe('adaptation with a fake engine', () => {
   });
 
   it('a batch trained half labeled (Train now) trains again when its last label is given, and the next round opens (verify 8: it never did)', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    const at = (second: number) => vi.setSystemTime(new Date(Date.UTC(2026, 0, 1, 0, 0, second)));
+    const at = fakeClock();
     at(1);
     const { project, engine, adaptation, ant, bee } = await setup();
     adaptation.loop.updateSettings({ batchSize: 4 });
@@ -495,8 +503,7 @@ describe('adaptation with a fake engine', () => {
 
   it('the round history counts, per round, the classes with a training label after it (labels before the next round opened)', async () => {
     // Only Date is faked, so label and round times are distinct and ordered (no clock race).
-    vi.useFakeTimers({ toFake: ['Date'] });
-    const at = (second: number) => vi.setSystemTime(new Date(Date.UTC(2026, 0, 1, 0, 0, second)));
+    const at = fakeClock();
     at(1);
     const { project, adaptation, ant, bee } = await setup();
     const wasp = project.classes.create('wasp', undefined);
@@ -523,8 +530,7 @@ describe('adaptation with a fake engine', () => {
   });
 
   it('a closed round keeps its record when files of its batch go missing: count, labels, scores and classes (walkthrough 7)', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    const at = (second: number) => vi.setSystemTime(new Date(Date.UTC(2026, 0, 1, 0, 0, second)));
+    const at = fakeClock();
     at(1);
     const { root, project, adaptation, bee } = await setup();
     adaptation.loop.updateSettings({ batchSize: 3 });
@@ -545,8 +551,7 @@ describe('adaptation with a fake engine', () => {
   });
 
   it('the round history counts a closed round\'s labels made before the next round opened, not later ones', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    const at = (second: number) => vi.setSystemTime(new Date(Date.UTC(2026, 0, 1, 0, 0, second)));
+    const at = fakeClock();
     at(1);
     const { project, adaptation, ant, bee } = await setup();
     adaptation.loop.updateSettings({ batchSize: 3 });
