@@ -502,7 +502,6 @@ describe('adaptation with a fake engine', () => {
   });
 
   it('the round history counts, per round, the classes with a training label after it (labels before the next round opened)', async () => {
-    // Only Date is faked, so label and round times are distinct and ordered (no clock race).
     const at = fakeClock();
     at(1);
     const { project, adaptation, ant, bee } = await setup();
