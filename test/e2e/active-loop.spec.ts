@@ -222,7 +222,7 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   // and none on the evaluation images.
   await page.keyboard.press('Alt+2');
   await page.getByRole('group', { name: 'Filter' }).getByRole('button', { name: /^Unlabeled/ }).click({ timeout: 30_000 });
-  await expect(page.getByTestId('thumb-suggestion').first()).toHaveText(/^\S+\? (\d{1,3}|<1)%$/);
+  await expect(page.getByTestId('thumb-suggestion').first()).toHaveText(/^\S+\? (\d{1,3}|<1|>99)%$/);
   // Unlabeled training images carry no evaluation mark; every evaluation image does (below).
   await expect(page.getByTestId('thumb-evaluation')).toHaveCount(0);
   await shot(page, 'gallery-suggestions.png');
