@@ -48,6 +48,8 @@ export const requests = mergeDomains(requestDomains);
 
 export type Channel = keyof typeof requests;
 export type ArgsOf<C extends Channel> = (typeof requests)[C] extends RequestDef<infer A, unknown> ? A : never;
+/** A typed call's arguments after the channel: none for a request that takes none, an optional one where it may be left out. */
+export type ArgList<C extends Channel> = [ArgsOf<C>] extends [void] ? [] : undefined extends ArgsOf<C> ? [ArgsOf<C>?] : [ArgsOf<C>];
 export type ResultOf<C extends Channel> = (typeof requests)[C] extends RequestDef<unknown, infer R> ? R : never;
 export const channels = Object.keys(requests) as Channel[];
 

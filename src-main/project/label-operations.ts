@@ -21,7 +21,8 @@ export type LabelOperation =
   | { kind: 'setUnsure'; imageIds: readonly number[]; unsure: boolean }
   | { kind: 'setUnsureMatching'; filter: ImageFilter; exceptIds: readonly number[]; unsure: boolean }
   | { kind: 'deleteClass'; classId: number }
-  | { kind: 'undo' }
+  /** `actionId`: only if the latest done change is still this one (see LabelStore.undo). */
+  | { kind: 'undo'; actionId?: number }
   | { kind: 'redo' };
 
 export interface LabelStores {
@@ -72,7 +73,7 @@ export function applyLabelOperation(stores: LabelStores, operation: LabelOperati
     case 'deleteClass':
       return stores.labels.deleteClass(operation.classId);
     case 'undo':
-      return stores.labels.undo();
+      return stores.labels.undo(operation.actionId);
     case 'redo':
       return stores.labels.redo();
   }

@@ -38,7 +38,7 @@
  */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
-import type { HistoryEntry, LabelAction, LabelReplacement } from '../../src-shared/contract';
+import type { HistoryEntry, LabelAction, LabelReplacement, UndoPreview } from '../../src-shared/contract';
 import type { ClassStore } from './class-store';
 
 type HistoryKind = HistoryEntry['kind'];
@@ -325,9 +325,29 @@ export class LabelStore {
     }
   }
 
-  undo(): LabelAction | null {
+  /** What `undo` would undo now (see UndoPreview), or null when no change is done; reads only. */
+  nextUndo(): UndoPreview | null {
+    const action = this.db.prepare("SELECT id, created_at, imported_from FROM label_actions WHERE state = 'done' ORDER BY id DESC LIMIT 1").get() as
+      | { id: number; created_at: string; imported_from: string | null }
+      | undefined;
+    if (!action) return null;
+    const images = this.db.prepare("SELECT COUNT(DISTINCT image_id) FROM label_history WHERE action_id = ? AND kind IN ('set', 'class-deleted')").pluck().get(action.id) as number;
+    const deletion = this.deletionOf(action.id);
+    const deletedClass = deletion ? ((this.db.prepare('SELECT name FROM classes WHERE id = ?').pluck().get(deletion.classId) as string | undefined) ?? null) : null;
+    return { actionId: action.id, at: action.created_at, images, importedFrom: action.imported_from, deletedClass };
+  }
+
+  /**
+   * Undo the latest done action; null when there is none. With `expected` (an id nextUndo gave),
+   * only if that action is still the latest done one: a window that asked the expert about one
+   * change never undoes another that a second window made meanwhile.
+   */
+  undo(expected?: number): LabelAction | null {
     return this.db.transaction((): LabelAction | null => {
       const action = this.db.prepare("SELECT id FROM label_actions WHERE state = 'done' ORDER BY id DESC LIMIT 1").get() as { id: number } | undefined;
+      if (expected !== undefined && action?.id !== expected) {
+        throw new AppError('CONFLICT', 'The labels changed meanwhile (another window?), so the change you were asked about is no longer the last one. Nothing was undone.');
+      }
       if (!action) return null;
       const now = new Date().toISOString();
       this.db.prepare("UPDATE label_actions SET state = 'undone', state_changed_at = ? WHERE id = ?").run(now, action.id);

@@ -3,11 +3,10 @@
  * so callers write ordinary try/catch and the message is the one meant for the user.
  */
 import { AppError, type Result } from '../../src-shared/app-error';
-import { requests, type ArgsOf, type Channel, type EventName, type Events, type OpenProjectSummary, type RawApi, type ResultOf } from '../../src-shared/contract';
+import { requests, type ArgList, type ArgsOf, type Channel, type EventName, type Events, type OpenProjectSummary, type RawApi, type ResultOf } from '../../src-shared/contract';
 import { bridge } from './bridge';
 import { windowSession } from './session';
 
-type ArgList<C extends Channel> = [ArgsOf<C>] extends [void] ? [] : [ArgsOf<C>];
 
 /**
  * Send one request with this window's session. A stale window (see session.ts) sends no

@@ -15,6 +15,8 @@ import { labeling } from '../stores/labeling.svelte';
 import { suspects } from '../stores/suspects.svelte';
 import { toasts } from '../stores/toasts.svelte';
 import { ui } from '../stores/ui.svelte';
+import { pendingUndo } from '../stores/undo-question.svelte';
+import { undoQuestion, type UndoQuestion } from '../logic/undo-question';
 
 async function applyEverywhere(action: LabelAction): Promise<void> {
   labeling.apply(action);
@@ -105,10 +107,31 @@ export function deleteClass(classId: number): Promise<string> {
   });
 }
 
-async function undoOrRedo(kind: 'undo' | 'redo'): Promise<void> {
+/** When this window started: a large change made before it asks before Ctrl+Z undoes it. */
+const WINDOW_SINCE = performance.timeOrigin;
+const madeAt = (iso: string): string => `on ${new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}`;
+
+/**
+ * Undo or redo the latest change, after the labels still being committed. An undo reads what it
+ * would undo first and undoes only that (another window's change meanwhile refuses it); an import
+ * or a large change older than this window waits for the expert's answer (`pendingUndo`), and
+ * `confirmed` is that answer's change.
+ */
+async function undoOrRedo(kind: 'undo' | 'redo', confirmed?: { actionId: number; question: UndoQuestion }): Promise<void> {
   await labeling.enqueue(async () => {
     await labeling.committed();
-    const action = await call(kind === 'undo' ? 'labels:undo' : 'labels:redo');
+    let action: LabelAction | null;
+    if (kind === 'redo') action = await call('labels:redo');
+    else {
+      const preview = confirmed ? null : await call('labels:nextUndo');
+      const question = preview && undoQuestion(preview, WINDOW_SINCE, madeAt);
+      if (preview && question) {
+        pendingUndo.ask(preview.actionId, question);
+        return;
+      }
+      const actionId = confirmed?.actionId ?? preview?.actionId;
+      action = actionId === undefined ? null : await call('labels:undo', { actionId });
+    }
     if (!action) {
       toasts.info(kind === 'undo' ? 'Nothing to undo.' : 'Nothing to redo.');
       return;
@@ -126,7 +149,10 @@ async function undoOrRedo(kind: 'undo' | 'redo'): Promise<void> {
     // Images whose label came back may belong in the gallery's filter again.
     if (gallery.loaded) await gallery.reload();
     const n = action.imageIds.length;
-    if (ui.view === 'label' && n > 0) {
+    if (confirmed) {
+      // The expert was asked about this change: say it is done, and how to take it back.
+      toasts.info(confirmed.question.done);
+    } else if (ui.view === 'label' && n > 0) {
       await labeling.showImage(action.imageIds[0]!);
     } else if (ui.view === 'suspects' && suspects.show(action.imageIds)) {
       // The suspect whose label came back is selected: the next Enter answers for it.
@@ -139,6 +165,12 @@ async function undoOrRedo(kind: 'undo' | 'redo'): Promise<void> {
 
 export const undo = (): Promise<void> => undoOrRedo('undo');
 export const redo = (): Promise<void> => undoOrRedo('redo');
+
+/** The expert's answer to the undo question: undo that change (only it), or nothing. */
+export function answerUndo(yes: boolean): Promise<void> {
+  const pending = pendingUndo.take();
+  return pending && yes ? undoOrRedo('undo', pending) : Promise.resolve();
+}
 
 /**
  * Relabel the selected suspect: with `classId`, or with the suggested class when null; through

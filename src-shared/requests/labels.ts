@@ -61,6 +61,22 @@ export interface HistoryEntry {
   at: string;
 }
 
+/**
+ * What Ctrl+Z would undo now (the latest change still done), read only: the window asks before
+ * undoing a change the expert may not have in mind (an import, a large change of an earlier session).
+ */
+export interface UndoPreview {
+  actionId: number;
+  /** When the change was made (ISO time). */
+  at: string;
+  /** Images whose label or unsure mark it changed. */
+  images: number;
+  /** The import's file when the change was an import of labels, else null. */
+  importedFrom: string | null;
+  /** The class's name when the change deleted a class, else null. */
+  deletedClass: string | null;
+}
+
 const ids = s.array(id, { max: 100_000, unique: true });
 const gallerySelection: Schema<GallerySelection> = s.variant('kind', {
   ids: s.object({ kind: s.literal('ids'), imageIds: ids }),
@@ -81,7 +97,13 @@ export const labelsRequests = {
   ).returns<LabelAction>(),
   /** What labeling the selection as `classId` (null: clearing it) would replace; writes nothing. */
   'labels:replaced': query(s.object({ selection: gallerySelection, classId: s.nullable(id) })).returns<LabelReplacement>(),
-  'labels:undo': command(s.none()).returns<LabelAction | null>(),
+  /**
+   * Undo the latest change still done. With `actionId` (from labels:nextUndo), only if it is still
+   * that change: another window's change meanwhile refuses it (CONFLICT), nothing undone.
+   */
+  'labels:undo': command(s.optional(s.object({ actionId: id }))).returns<LabelAction | null>(),
+  /** What labels:undo would undo now, or null when there is nothing to undo; writes nothing. */
+  'labels:nextUndo': query(s.none()).returns<UndoPreview | null>(),
   'labels:redo': command(s.none()).returns<LabelAction | null>(),
   'labels:history': query(s.object({ imageId: s.optional(id), limit: s.int({ min: 1, max: 10_000 }) })).returns<HistoryEntry[]>(),
 } as const;

@@ -22,7 +22,7 @@ export function labelsHandlers(ws: Workspace): HandlersOf<typeof labelsRequests>
   const project = () => ws.requireProject();
   const write = <O extends LabelOperation>(operation: O) => writeLabels(ws, operation);
   /** Undo or redo: the action may take back labels the model in use learned from (ActiveLoop.labelsReplayed). */
-  const replay = async (operation: { kind: 'undo' | 'redo' }): Promise<LabelAction | null> => {
+  const replay = async (operation: { kind: 'undo'; actionId?: number } | { kind: 'redo' }): Promise<LabelAction | null> => {
     const open = project();
     const action = await write(operation);
     if (action && ws.isOpen(open)) ws.adaptation().loop.labelsReplayed(action);
@@ -34,7 +34,8 @@ export function labelsHandlers(ws: Workspace): HandlersOf<typeof labelsRequests>
     'labels:setUnsure': ({ imageIds, unsure }) => write({ kind: 'setUnsure', imageIds, unsure }),
     'labels:setUnsureMatching': ({ filter, exceptIds, unsure }) => write({ kind: 'setUnsureMatching', filter, exceptIds, unsure }),
     'labels:replaced': ({ selection, classId }) => labelReplacement(project(), selection, classId),
-    'labels:undo': () => replay({ kind: 'undo' }),
+    'labels:undo': (args) => replay({ kind: 'undo', actionId: args?.actionId }),
+    'labels:nextUndo': () => project().labels.nextUndo(),
     'labels:redo': () => replay({ kind: 'redo' }),
     'labels:history': ({ imageId, limit }) => project().labels.history(imageId, limit),
   };

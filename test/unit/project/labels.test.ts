@@ -91,6 +91,29 @@ describe('labels, history, undo and redo', () => {
     expect(project.labels.history(undefined, 100).length).toBe(20);
   });
 
+  it('nextUndo names the change Ctrl+Z would undo; an undo of a named change refuses another that came since', async () => {
+    const { project, ids, ant, bee } = await setup();
+    expect(project.labels.nextUndo()).toBeNull();
+    const valid = new Set(ids);
+    const imported = project.labels.setMany([ids[0]!, ids[1]!, ids[2]!].map((imageId) => ({ imageId, classId: ant.id })), valid, 'labels.csv');
+    expect(project.labels.nextUndo()).toEqual({ actionId: imported.actionId, at: project.labels.doneAt(imported.actionId), images: 3, importedFrom: 'labels.csv', deletedClass: null });
+    // Another window labels meanwhile: the undo asked about the import undoes nothing.
+    const later = project.setLabels([ids[3]!], bee.id);
+    expect(() => project.labels.undo(imported.actionId)).toThrowError(/no longer the last one\. Nothing was undone/);
+    expect(project.labels.nextUndo()).toMatchObject({ actionId: later.actionId, images: 1, importedFrom: null });
+    expect(project.labels.undo(later.actionId)).toMatchObject({ actionId: later.actionId, classIds: [null] });
+    expect(project.labels.undo(imported.actionId)).toMatchObject({ actionId: imported.actionId, classIds: [null, null, null] });
+    expect(project.summary().labeledCount).toBe(0);
+    // A redone action is the next undo again, its images counted once; a class deletion is named.
+    project.labels.redo();
+    expect(project.labels.nextUndo()).toMatchObject({ actionId: imported.actionId, images: 3, importedFrom: 'labels.csv' });
+    const deleted = project.deleteClass(ant.id);
+    expect(project.labels.nextUndo()).toMatchObject({ actionId: deleted.actionId, images: 3, deletedClass: 'ant', importedFrom: null });
+    project.labels.undo();
+    project.labels.undo();
+    expect(project.labels.nextUndo()).toBeNull();
+  });
+
   it('an undo gives a label back with its own time and annotator, a redo with the action\'s: never the undo\'s (walkthrough 7)', async () => {
     const { project, ids, ant, bee } = await setup();
     const labeledAt = (id: number) => project.images.get(id).labeledAt;
