@@ -3,6 +3,8 @@
  * other keys or modifiers, so a class key can never collide with a command. One table
  * drives both key resolution and the help overlay.
  */
+import type { GridStep } from './range-selection';
+
 export type ViewName = 'label' | 'gallery' | 'classes' | 'history' | 'adapt' | 'dashboard' | 'suspects' | 'duplicates';
 export type KeyContext = 'label' | 'gallery' | 'suspects' | 'other';
 
@@ -23,7 +25,7 @@ export type Command =
   | { kind: 'escape' }
   | { kind: 'select-all' }
   | { kind: 'open' }
-  | { kind: 'move'; dx: number; dy: number; extend: boolean }
+  | { kind: 'move'; step: GridStep; extend: boolean }
   | { kind: 'view'; view: ViewName };
 
 export interface KeyInput {
@@ -48,12 +50,16 @@ const ALL: readonly KeyContext[] = ['label', 'gallery', 'suspects', 'other'];
 const primary = (i: KeyInput): boolean => i.ctrlKey || i.metaKey;
 const plain = (i: KeyInput): boolean => !i.ctrlKey && !i.metaKey && !i.altKey;
 
-const ARROWS: Record<string, { dx: number; dy: number }> = {
+const ARROWS: Record<string, GridStep> = {
   ArrowLeft: { dx: -1, dy: 0 },
   ArrowRight: { dx: 1, dy: 0 },
   ArrowUp: { dx: 0, dy: -1 },
   ArrowDown: { dx: 0, dy: 1 },
 };
+
+/** The gallery's Home and End (the ends of the row), with Ctrl the first and the last image. */
+const gridEnd = (i: KeyInput): GridStep | null =>
+  i.altKey ? null : i.key === 'Home' ? { to: primary(i) ? 'first' : 'row-start' } : i.key === 'End' ? { to: primary(i) ? 'last' : 'row-end' } : null;
 
 const VIEW_KEYS: { code: string; view: ViewName; name: string }[] = [
   { code: 'Digit1', view: 'label', name: 'Label' },
@@ -179,7 +185,14 @@ export const bindings: readonly Binding[] = [
     description: 'Move the selection through the grid; with Shift, extend it',
     contexts: ['gallery'],
     matches: (i) => !primary(i) && !i.altKey && Object.hasOwn(ARROWS, i.key),
-    command: { kind: 'move', dx: 0, dy: 0, extend: false },
+    command: { kind: 'move', step: { dx: 0, dy: 0 }, extend: false },
+  },
+  {
+    keys: ['Home', 'End', 'Ctrl+Home', 'Ctrl+End'],
+    description: 'Move the selection to the start or end of the row; with Ctrl, to the first or last image; with Shift, extend it',
+    contexts: ['gallery'],
+    matches: (i) => gridEnd(i) !== null,
+    command: { kind: 'move', step: { to: 'first' }, extend: false },
   },
   {
     keys: ['Enter'],
@@ -269,7 +282,7 @@ export function resolveKey(input: KeyInput, context: KeyContext, hotkeys: Readon
   for (const binding of bindings) {
     if (!binding.contexts.includes(context) || !binding.matches(input)) continue;
     const command = binding.command;
-    if (command.kind === 'move') return { kind: 'move', ...ARROWS[input.key]!, extend: input.shiftKey };
+    if (command.kind === 'move') return { kind: 'move', step: ARROWS[input.key] ?? gridEnd(input)!, extend: input.shiftKey };
     return command;
   }
   return null;

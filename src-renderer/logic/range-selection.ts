@@ -67,12 +67,27 @@ export function forgetIds(state: Selection, gone: Iterable<number>): Selection {
   return changed ? { ...state, ids } : state;
 }
 
+/** A keyboard move in the grid: `dx` images sideways and `dy` rows (the arrows), or to a place (Home, End, Ctrl+Home, Ctrl+End). */
+export type GridStep = { dx: number; dy: number } | { to: 'row-start' | 'row-end' | 'first' | 'last' };
+
 /**
- * Keyboard move in a grid of `columns` over `total` positions: from the cursor, `dx` images
- * sideways or `dy` rows; clamped to the list. Returns the position to move to.
+ * Keyboard move in a grid of `columns` over `total` positions, from the cursor, clamped to the
+ * list (the last row may be short). Returns the position to move to; with no cursor, the first.
  */
-export function moveTarget(total: number, cursor: number | null, dx: number, dy: number, columns: number): number | null {
+export function moveTarget(total: number, cursor: number | null, step: GridStep, columns: number): number | null {
   if (total === 0) return null;
   if (cursor === null || cursor >= total) return 0;
-  return Math.min(total - 1, Math.max(0, cursor + dx + dy * Math.max(1, columns)));
+  const width = Math.max(1, columns);
+  const rowStart = cursor - (cursor % width);
+  const target =
+    'dx' in step
+      ? cursor + step.dx + step.dy * width
+      : step.to === 'first'
+        ? 0
+        : step.to === 'last'
+          ? total - 1
+          : step.to === 'row-start'
+            ? rowStart
+            : rowStart + width - 1;
+  return Math.min(total - 1, Math.max(0, target));
 }

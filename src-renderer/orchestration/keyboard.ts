@@ -186,7 +186,7 @@ export function run(command: Command): void {
     }
     case 'move':
       // The gallery view scrolls the cursor into view and focuses it.
-      gallery.move(command.dx, command.dy, command.extend).catch(fail('Could not move'));
+      gallery.move(command.step, command.extend).catch(fail('Could not move'));
       return;
     case 'view':
       showView(command.view);

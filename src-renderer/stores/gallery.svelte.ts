@@ -18,6 +18,7 @@ import {
   forgetIds,
   isSelected,
   moveTarget,
+  type GridStep,
   selectAll,
   selectedCount,
   type ClickModifiers,
@@ -253,9 +254,9 @@ class Gallery {
     if (index >= 0 && index < this.#total) this.#cursor = index;
   }
 
-  /** Arrow keys: move the cursor and select it, or extend the range from the anchor. Returns the new position. */
-  async move(dx: number, dy: number, extend: boolean): Promise<number | null> {
-    const target = moveTarget(this.#total, this.#cursor, dx, dy, this.#columns);
+  /** Arrow keys, Home and End: move the cursor and select it, or extend the range from the anchor. Returns the new position. */
+  async move(step: GridStep, extend: boolean): Promise<number | null> {
+    const target = moveTarget(this.#total, this.#cursor, step, this.#columns);
     if (target === null) return null;
     await this.click(target, { range: extend, toggle: false });
     return target;

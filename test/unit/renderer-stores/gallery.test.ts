@@ -103,15 +103,22 @@ describe('gallery over 100,000 images', () => {
 
   it('the arrows move by images and by rows of the laid-out grid, loading the page they reach', async () => {
     gallery.setColumns(6);
-    expect(await gallery.move(1, 0, false)).toBe(0);
-    expect(await gallery.move(1, 0, false)).toBe(1);
-    expect(await gallery.move(0, 1, false)).toBe(7);
-    for (let k = 0; k < 40; k++) await gallery.move(0, 1, false);
+    expect(await gallery.move({ dx: 1, dy: 0 }, false)).toBe(0);
+    expect(await gallery.move({ dx: 1, dy: 0 }, false)).toBe(1);
+    expect(await gallery.move({ dx: 0, dy: 1 }, false)).toBe(7);
+    for (let k = 0; k < 40; k++) await gallery.move({ dx: 0, dy: 1 }, false);
     expect(gallery.cursor).toBe(247);
     expect(gallery.isSelected(248)).toBe(true);
     // Shift+up extends from the anchor (247) one row back: 241..247.
-    await gallery.move(0, -1, true);
+    await gallery.move({ dx: 0, dy: -1 }, true);
     expect(gallery.selectedCount).toBe(7);
+    // Home and End: the ends of the row (Shift extends); Ctrl+End: the last image, its page loaded.
+    expect(await gallery.move({ to: 'row-start' }, false)).toBe(240);
+    expect(await gallery.move({ to: 'row-end' }, true)).toBe(245);
+    expect(gallery.selectedCount).toBe(6);
+    const last = await gallery.move({ to: 'last' }, false);
+    expect(last).toBe(gallery.total - 1);
+    expect(gallery.itemAt(last!)).toBeDefined();
   });
 
   it('a new sort reloads from the start with the sort sent to the back end', async () => {

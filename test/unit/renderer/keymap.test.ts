@@ -57,8 +57,13 @@ describe('resolveKey', () => {
   });
 
   it('moves the gallery selection with the arrows, Shift extending it', () => {
-    expect(resolveKey(key('ArrowDown'), 'gallery', hotkeys)).toEqual({ kind: 'move', dx: 0, dy: 1, extend: false });
-    expect(resolveKey(key('ArrowLeft', { shiftKey: true }), 'gallery', hotkeys)).toEqual({ kind: 'move', dx: -1, dy: 0, extend: true });
+    expect(resolveKey(key('ArrowDown'), 'gallery', hotkeys)).toEqual({ kind: 'move', step: { dx: 0, dy: 1 }, extend: false });
+    expect(resolveKey(key('ArrowLeft', { shiftKey: true }), 'gallery', hotkeys)).toEqual({ kind: 'move', step: { dx: -1, dy: 0 }, extend: true });
+    expect(resolveKey(key('Home'), 'gallery', hotkeys)).toEqual({ kind: 'move', step: { to: 'row-start' }, extend: false });
+    expect(resolveKey(key('End', { shiftKey: true }), 'gallery', hotkeys)).toEqual({ kind: 'move', step: { to: 'row-end' }, extend: true });
+    expect(resolveKey(key('End', { ctrlKey: true }), 'gallery', hotkeys)).toEqual({ kind: 'move', step: { to: 'last' }, extend: false });
+    expect(resolveKey(key('Home', { metaKey: true, shiftKey: true }), 'gallery', hotkeys)).toEqual({ kind: 'move', step: { to: 'first' }, extend: true });
+    expect(resolveKey(key('Home'), 'label', hotkeys)).toBeNull();
     expect(resolveKey(key('ArrowLeft'), 'label', hotkeys)).toEqual({ kind: 'back' });
   });
 

@@ -81,12 +81,23 @@ describe('gallery selection', () => {
 
 describe('keyboard moves in the grid', () => {
   it('moves sideways and by rows, clamped, starting at the first image', () => {
-    expect(moveTarget(7, null, 1, 0, 3)).toBe(0);
-    expect(moveTarget(7, 1, 1, 0, 3)).toBe(2);
-    expect(moveTarget(7, 1, 0, 1, 3)).toBe(4);
-    expect(moveTarget(7, 5, 0, 1, 3)).toBe(6);
-    expect(moveTarget(7, 0, -1, 0, 3)).toBe(0);
-    expect(moveTarget(100_000, 99_990, 0, 1, 6)).toBe(99_996);
-    expect(moveTarget(0, 1, 1, 0, 3)).toBeNull();
+    expect(moveTarget(7, null, { dx: 1, dy: 0 }, 3)).toBe(0);
+    expect(moveTarget(7, 1, { dx: 1, dy: 0 }, 3)).toBe(2);
+    expect(moveTarget(7, 1, { dx: 0, dy: 1 }, 3)).toBe(4);
+    expect(moveTarget(7, 5, { dx: 0, dy: 1 }, 3)).toBe(6);
+    expect(moveTarget(7, 0, { dx: -1, dy: 0 }, 3)).toBe(0);
+    expect(moveTarget(100_000, 99_990, { dx: 0, dy: 1 }, 6)).toBe(99_996);
+    expect(moveTarget(0, 1, { dx: 1, dy: 0 }, 3)).toBeNull();
+  });
+
+  it('Home and End go to the ends of the row (the last row may be short), Ctrl+Home and Ctrl+End to the first and last image', () => {
+    expect(moveTarget(7, 4, { to: 'row-start' }, 3)).toBe(3);
+    expect(moveTarget(7, 4, { to: 'row-end' }, 3)).toBe(5);
+    expect(moveTarget(7, 6, { to: 'row-end' }, 3)).toBe(6);
+    expect(moveTarget(7, 6, { to: 'row-start' }, 3)).toBe(6);
+    expect(moveTarget(7, 4, { to: 'first' }, 3)).toBe(0);
+    expect(moveTarget(7, 4, { to: 'last' }, 3)).toBe(6);
+    expect(moveTarget(7, null, { to: 'last' }, 3)).toBe(0);
+    expect(moveTarget(100_000, 12, { to: 'last' }, 6)).toBe(99_999);
   });
 });
