@@ -55,6 +55,16 @@ test('virtual gallery: rendered rows only, sort, keyboard moves, Ctrl+A over eve
   await page.keyboard.press('Shift+ArrowUp');
   const columns = await page.evaluate(() => getComputedStyle(document.querySelector('.scroller .row')!).gridTemplateColumns.split(' ').length);
   await expect(page.getByTestId('selection-count')).toHaveText(`${columns + 1} selected`);
+  // Ctrl+End and Ctrl+Home: the last and the first image, scrolled to and focused; Shift+End: to the row's end.
+  await page.keyboard.press('Control+End');
+  await expect(focused).toHaveAccessibleName(/^img-999\.png, unlabeled/);
+  await expect(focused).toBeInViewport();
+  await expect(page.getByTestId('selection-count')).toHaveText('1 selected');
+  await page.keyboard.press('Control+Home');
+  await expect(focused).toHaveAccessibleName(/^batch-b\/img-006\.png, unlabeled/);
+  await expect(focused).toBeInViewport();
+  await page.keyboard.press('Shift+End');
+  await expect(page.getByTestId('selection-count')).toHaveText(`${columns} selected`);
 
   // Scrolled to the bottom, the DOM still holds only the rows shown.
   // (virtua may still be settling the cursor's scrollToIndex of the key press above, which can
