@@ -3,12 +3,14 @@
  * browser where no Electron binary is installed. Prints the tokenised URL.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { APP_VERSION } from '../app-version';
 import { Workspace } from '../api/workspace';
+import { writeOpenPage } from './open-page';
 import { startWebHost } from './web-host';
 
 const HELP = `Usage: node out/main/host.js [--port N] [--state-dir DIR] [--open]
@@ -18,9 +20,10 @@ Serves ADMA Studio to a browser on 127.0.0.1 with a random access token.
   --state-dir DIR  where the recent-projects list is kept (default: ~/.config/adma-studio)
   --open           open the URL in the default browser`;
 
-function openInBrowser(url: string): void {
+/** Start the default browser on `target` (a file: URL: see open-page.ts). */
+function openInBrowser(target: string): void {
   const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
-  const args = process.platform === 'win32' ? ['/c', 'start', '', url] : [url];
+  const args = process.platform === 'win32' ? ['/c', 'start', '', target] : [target];
   const child = spawn(command, args, { stdio: 'ignore', detached: true });
   child.on('error', () => console.error('No default browser could be started: open the URL above yourself.'));
   child.unref();
@@ -47,12 +50,14 @@ async function main(): Promise<void> {
   const host = await startWebHost({ workspace, rendererDir, port });
   console.log(`ADMA Studio web host: ${host.url}`);
   console.log('Only this machine can connect; the token in the URL is required. Press Ctrl+C to stop.');
-  if (values.open) openInBrowser(host.url);
+  const openPage = values.open ? writeOpenPage(stateDir, host.url) : null;
+  if (openPage) openInBrowser(openPage.href);
   let stopping = false;
   const stop = async (why: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     if (why) console.error(`ADMA Studio web host: stopping (${why}).`);
+    if (openPage) fs.rmSync(openPage.file, { force: true });
     await host.close();
     await workspace.shutdown();
     process.exit(0);

@@ -1,10 +1,12 @@
 /**
  * The plain-Node web host: serves the built renderer and the same request handlers over
  * one WebSocket, so the whole UI runs (and is tested) in an ordinary browser. Security:
- * binds 127.0.0.1 only; every HTTP request, image and WebSocket needs the per-run random
- * token (query `?token=` or the HttpOnly cookie set when the page first loads with it);
- * the Host header must name this server (no DNS rebinding) and WebSocket Origins must be
- * this server's own.
+ * binds 127.0.0.1 only; the page, every image and the WebSocket need the per-run random
+ * token in the query (`?token=`), and nothing else stands for it: no cookie, since a browser
+ * sends a cookie of 127.0.0.1 to every port of 127.0.0.1, so any local server the browser
+ * visits would receive it. Only the renderer's bundle (`/assets/`, the app's public code, which
+ * the page loads without the token) is served to anyone. The Host header must name this server
+ * (no DNS rebinding) and WebSocket Origins must be this server's own.
  *
  * Robustness: every socket and stream has an error listener, so one misbehaving client (a
  * malformed frame, a reset mid-response, an undecodable URL) is answered or closed with a
@@ -47,7 +49,8 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-const COOKIE = 'adma_token';
+/** The built renderer's scripts and styles: the app's public code, served without the token (the page's own loads carry none). */
+const PUBLIC_ASSETS = '/assets/';
 const STATIC_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -67,14 +70,6 @@ function tokenMatches(given: string | null | undefined, token: string): boolean 
   const a = Buffer.from(given);
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function cookieToken(header: string | undefined): string | null {
-  for (const part of (header ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === COOKIE) return value.join('=');
-  }
-  return null;
 }
 
 /** The request's URL, or null when it cannot be parsed or its path is not valid percent-encoding. */
@@ -100,8 +95,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let allowedHosts = new Set<string>();
   let allowedOrigins = new Set<string>();
 
-  const authorised = (req: http.IncomingMessage, url: URL): boolean =>
-    tokenMatches(url.searchParams.get(TOKEN_PARAM), token) || tokenMatches(cookieToken(req.headers.cookie), token);
+  const authorised = (url: URL): boolean => tokenMatches(url.searchParams.get(TOKEN_PARAM), token);
+  const assetsDir = path.resolve(rendererDir, PUBLIC_ASSETS.slice(1));
+  /** A file of the bundle's own folder, resolved (a `..` in the decoded path leaves it). */
+  const isPublicAsset = (pathname: string): boolean => isInside(assetsDir, path.resolve(rendererDir, pathname.slice(1)));
 
   const send = (res: http.ServerResponse, status: number, body: string | Buffer, headers: http.OutgoingHttpHeaders = {}): void => {
     res.writeHead(status, { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', ...headers });
@@ -113,7 +110,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     send(res, answer.status, answer.body, answer.headers);
   };
 
-  const serveStatic = async (res: http.ServerResponse, pathname: string, setCookie: boolean): Promise<void> => {
+  const serveStatic = async (res: http.ServerResponse, pathname: string): Promise<void> => {
     const rel = pathname === '/' ? 'index.html' : pathname.slice(1);
     const file = path.resolve(rendererDir, rel);
     if (!isInside(path.resolve(rendererDir), file)) return send(res, 404, 'Not found.');
@@ -127,7 +124,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY;
         headers['X-Frame-Options'] = 'DENY';
       }
-      if (setCookie) headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
       send(res, 200, body, headers);
     } catch {
       send(res, 404, 'Not found.');
@@ -142,7 +138,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const parsed = requestUrl(req.url);
     if (!parsed) return send(res, 400, 'Malformed URL (invalid percent-encoding).', { 'Content-Type': 'text/plain; charset=utf-8' });
     const { url, pathname } = parsed;
-    if (!authorised(req, url)) {
+    if (!isPublicAsset(pathname) && !authorised(url)) {
       return send(res, 401, 'ADMA Studio: this address needs the token printed when the server started (open the full URL it printed).', {
         'Content-Type': 'text/plain; charset=utf-8',
       });
@@ -154,7 +150,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       });
     };
     if (pathname.startsWith(MEDIA_ROUTE)) return done(serveMedia(res, pathname.slice(MEDIA_ROUTE.length), req));
-    return done(serveStatic(res, pathname, url.searchParams.has(TOKEN_PARAM)));
+    return done(serveStatic(res, pathname));
   });
   // A malformed request line or headers, or a connection reset before a request was read.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
@@ -180,7 +176,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       url.pathname === WS_ROUTE &&
       allowedHosts.has(req.headers.host ?? '') &&
       allowedOrigins.has(req.headers.origin ?? '') &&
-      authorised(req, url);
+      authorised(url);
     if (!ok) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;

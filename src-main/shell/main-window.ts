@@ -1,7 +1,7 @@
 /** The application window, locked down per Electron's security checklist. */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, session, shell } from 'electron';
+import { BrowserWindow, session } from 'electron';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const RENDERER_FILE = path.join(here, '../renderer/index.html');
@@ -43,11 +43,9 @@ export function createMainWindow(): BrowserWindow {
       spellcheck: false,
     },
   });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    // Never a new Electron window; documentation links go to the user's browser.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // Never a new window, and nothing handed to the system (shell.openExternal): the app has no
+  // external links, and a URL a page could choose has no business leaving it.
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
   });
