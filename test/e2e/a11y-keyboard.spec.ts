@@ -128,7 +128,7 @@ test.describe('at 200 % zoom (683 × 384)', () => {
     await bee.press('Enter');
     const hornet = page.getByLabel('Name of hornet');
     await expect(hornet).toBeFocused();
-    await expectAnnounced(page, 'Renamed to hornet');
+    await expectAnnounced(page, 'Renamed bee to hornet');
     await page.keyboard.press('Alt+ArrowDown');
     await expect.poll(() => names(page)).toEqual(['ant', 'wasp', 'hornet']);
     await expectAnnounced(page, 'hornet moved to position 3 of 3');
