@@ -19,6 +19,7 @@ import { DEFAULT_HOTKEYS, MAX_CLASS_NAME } from '../project/class-store';
 import { readLabelsCsv } from '../project/labels-csv';
 import type { Project } from '../project/project';
 import { errnoReason } from '../core/storage-errors';
+import { MAX_LABELS_FILE_BYTES, readUserText } from '../core/user-file';
 import { AdaptationStore } from './adaptation-store';
 import { huggingFaceMetadata, isEvaluationSplit, parseLabelsJson, parsePredictionsCsv, readClassFolders, readHuggingFaceFolder, type ParsedEntry, type ParsedFile } from './label-formats';
 
@@ -88,7 +89,7 @@ async function readLabelsFile(file: string, onProgress?: (done: number, total: n
     const metadata = huggingFaceMetadata(file);
     return metadata.length > 0 ? readHuggingFaceFolder(file, metadata, onProgress) : readClassFolders(file, onProgress);
   }
-  const text = readText(file);
+  const text = await readText(file);
   if (/^\s*[[{]/.test(text.replace(/^\uFEFF/, ''))) return parseLabelsJson(text, file);
   return labelsCsvFile(text, file);
 }
@@ -103,12 +104,9 @@ function labelsCsvFile(text: string, file: string): ParsedFile {
   return { format: 'labels CSV (path, class)', entries, problems: problems.map((p) => ({ line: p.line, path: '', className: '', reason: p.reason })) };
 }
 
-function readText(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new AppError('UNREADABLE', `Cannot read ${file}: ${errnoReason(error)}.`);
-  }
+/** A labels or predictions file the request names: a regular file of at most 512 MB (user-file.ts: never a FIFO or a device). */
+function readText(file: string): Promise<string> {
+  return readUserText(file, { what: 'a labels or predictions file', maxBytes: MAX_LABELS_FILE_BYTES });
 }
 
 function checkExists(file: string): void {
@@ -124,14 +122,14 @@ export async function importFile(project: Project, file: string, kind: ImportKin
   checkExists(file);
   if (kind === 'suggestions') {
     if (fs.statSync(file).isDirectory()) throw new AppError('BAD_ARGUMENT', `${file} is a folder: suggestions come from a prediction CSV file.`);
-    return importSuggestions(project, parsePredictionsCsv(readText(file), file), path.basename(file));
+    return importSuggestions(project, parsePredictionsCsv(await readText(file), file), path.basename(file));
   }
   return applyLabels(project, await readLabelsFile(file, onProgress), createClasses, file);
 }
 
 /** The labels CSV import (Labels → Import of a CSV, `labels:importCsv`). */
-export function importLabelsCsv(project: Project, csvPath: string, createClasses: boolean): ImportReport {
-  return applyLabels(project, labelsCsvFile(readText(csvPath), csvPath), createClasses, csvPath);
+export async function importLabelsCsv(project: Project, csvPath: string, createClasses: boolean): Promise<ImportReport> {
+  return applyLabels(project, labelsCsvFile(await readText(csvPath), csvPath), createClasses, csvPath);
 }
 
 function emptyReport(parsed: ParsedFile): ImportReport {
