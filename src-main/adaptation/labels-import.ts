@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
+import { classNameProblem, visibleClassName } from '../../src-shared/class-name';
 import type { ImportedSuggestionSource, ImportKind, ImportReport } from '../../src-shared/contract';
 import { isInside } from '../media/path-containment';
 import { DEFAULT_HOTKEYS, MAX_CLASS_NAME } from '../project/class-store';
@@ -193,9 +194,12 @@ function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolea
   const blocking: string[] = [];
   const where = (lines: number[]) => (lines.every((l) => l === 0) ? `${lines.length} file${lines.length === 1 ? '' : 's'}` : `lines ${lineList(lines)}`);
   const tooLong = [...newClasses.values()].filter((c) => c.name.length > MAX_CLASS_NAME);
-  for (const c of tooLong) blocking.push(`${where(c.lines)}: the class name "${c.name.slice(0, 40)}…" has ${c.name.length} characters; at most ${MAX_CLASS_NAME} are allowed`);
+  for (const c of tooLong) blocking.push(`${where(c.lines)}: the class name "${visibleClassName(c.name.slice(0, 40))}…" has ${c.name.length} characters; at most ${MAX_CLASS_NAME} are allowed`);
+  // The check ClassStore.create makes too (src-shared/class-name.ts), here with the lines.
+  const badCharacters = [...newClasses.values()].filter((c) => c.name.length <= MAX_CLASS_NAME && classNameProblem(c.name) !== null);
+  for (const c of badCharacters) blocking.push(`${where(c.lines)}: ${(classNameProblem(c.name) as string).replace(/^The/, 'the')}`);
   const room = DEFAULT_HOTKEYS.length - live.length;
-  const creatable = [...newClasses.values()].filter((c) => c.name.length <= MAX_CLASS_NAME);
+  const creatable = [...newClasses.values()].filter((c) => c.name.length <= MAX_CLASS_NAME && classNameProblem(c.name) === null);
   if (creatable.length > room) {
     const over = creatable.slice(room);
     blocking.push(
