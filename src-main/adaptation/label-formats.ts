@@ -14,11 +14,12 @@
  *   of probabilities (wide), read as suggestions.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { AppError } from '../../src-shared/app-error';
 import { errnoReason } from '../core/storage-errors';
+import { MAX_LABELS_FILE_BYTES, openUserFile, readUserText } from '../core/user-file';
 import { unneutralise } from '../project/csv-field';
 import { walkImageFiles, type FoundFile, type SkippedEntry } from '../project/image-files';
 
@@ -294,10 +295,16 @@ export function parsePredictionsCsv(text: string, source: string): ParsedFile {
 /** Folder names that mean a split, not a class: `<root>/train/<class>/…` is read one level deeper. */
 const SPLIT_FOLDERS = new Set(['train', 'training', ...EVALUATION_SPLITS]);
 
+/** The content hash of an image a labels folder holds: a regular file only (a FIFO or device there would never end). */
 async function sha256(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  const { handle } = await openUserFile(file, { what: 'an image', maxBytes: Infinity });
+  try {
+    const hash = createHash('sha256');
+    for await (const chunk of handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -361,8 +368,9 @@ export async function readHuggingFaceFolder(root: string, metadataFiles: readonl
     const prefix = path.relative(root, dir).split(path.sep).join('/');
     const relOf = (name: string) => (prefix ? `${prefix}/${name}` : name);
     let records: { record: string[]; info: { lines: number } }[];
+    const text = await readUserText(metadata, { what: 'a metadata.csv', maxBytes: MAX_LABELS_FILE_BYTES });
     try {
-      records = parse(readFileSync(metadata, 'utf8'), { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true, max_record_size: 64 * 1024 }) as unknown as typeof records;
+      records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true, max_record_size: 64 * 1024 }) as unknown as typeof records;
     } catch (error) {
       throw new AppError('BAD_ARGUMENT', `${metadata} is not a readable CSV (line ${Number((error as { lines?: unknown }).lines ?? 0)}). Nothing was imported.`);
     }

@@ -13,12 +13,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
+import { classNameProblem, visibleClassName } from '../../src-shared/class-name';
 import type { ImportedSuggestionSource, ImportKind, ImportReport } from '../../src-shared/contract';
 import { isInside } from '../media/path-containment';
 import { DEFAULT_HOTKEYS, MAX_CLASS_NAME } from '../project/class-store';
 import { readLabelsCsv } from '../project/labels-csv';
 import type { Project } from '../project/project';
 import { errnoReason } from '../core/storage-errors';
+import { MAX_LABELS_FILE_BYTES, readUserText } from '../core/user-file';
 import { AdaptationStore } from './adaptation-store';
 import { huggingFaceMetadata, isEvaluationSplit, parseLabelsJson, parsePredictionsCsv, readClassFolders, readHuggingFaceFolder, type ParsedEntry, type ParsedFile } from './label-formats';
 
@@ -88,7 +90,7 @@ async function readLabelsFile(file: string, onProgress?: (done: number, total: n
     const metadata = huggingFaceMetadata(file);
     return metadata.length > 0 ? readHuggingFaceFolder(file, metadata, onProgress) : readClassFolders(file, onProgress);
   }
-  const text = readText(file);
+  const text = await readText(file);
   if (/^\s*[[{]/.test(text.replace(/^\uFEFF/, ''))) return parseLabelsJson(text, file);
   return labelsCsvFile(text, file);
 }
@@ -103,12 +105,9 @@ function labelsCsvFile(text: string, file: string): ParsedFile {
   return { format: 'labels CSV (path, class)', entries, problems: problems.map((p) => ({ line: p.line, path: '', className: '', reason: p.reason })) };
 }
 
-function readText(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new AppError('UNREADABLE', `Cannot read ${file}: ${errnoReason(error)}.`);
-  }
+/** A labels or predictions file the request names: a regular file of at most 512 MB (user-file.ts: never a FIFO or a device). */
+function readText(file: string): Promise<string> {
+  return readUserText(file, { what: 'a labels or predictions file', maxBytes: MAX_LABELS_FILE_BYTES });
 }
 
 function checkExists(file: string): void {
@@ -124,14 +123,14 @@ export async function importFile(project: Project, file: string, kind: ImportKin
   checkExists(file);
   if (kind === 'suggestions') {
     if (fs.statSync(file).isDirectory()) throw new AppError('BAD_ARGUMENT', `${file} is a folder: suggestions come from a prediction CSV file.`);
-    return importSuggestions(project, parsePredictionsCsv(readText(file), file), path.basename(file));
+    return importSuggestions(project, parsePredictionsCsv(await readText(file), file), path.basename(file));
   }
   return applyLabels(project, await readLabelsFile(file, onProgress), createClasses, file);
 }
 
 /** The labels CSV import (Labels → Import of a CSV, `labels:importCsv`). */
-export function importLabelsCsv(project: Project, csvPath: string, createClasses: boolean): ImportReport {
-  return applyLabels(project, labelsCsvFile(readText(csvPath), csvPath), createClasses, csvPath);
+export async function importLabelsCsv(project: Project, csvPath: string, createClasses: boolean): Promise<ImportReport> {
+  return applyLabels(project, labelsCsvFile(await readText(csvPath), csvPath), createClasses, csvPath);
 }
 
 function emptyReport(parsed: ParsedFile): ImportReport {
@@ -195,9 +194,12 @@ function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolea
   const blocking: string[] = [];
   const where = (lines: number[]) => (lines.every((l) => l === 0) ? `${lines.length} file${lines.length === 1 ? '' : 's'}` : `lines ${lineList(lines)}`);
   const tooLong = [...newClasses.values()].filter((c) => c.name.length > MAX_CLASS_NAME);
-  for (const c of tooLong) blocking.push(`${where(c.lines)}: the class name "${c.name.slice(0, 40)}…" has ${c.name.length} characters; at most ${MAX_CLASS_NAME} are allowed`);
+  for (const c of tooLong) blocking.push(`${where(c.lines)}: the class name "${visibleClassName(c.name.slice(0, 40))}…" has ${c.name.length} characters; at most ${MAX_CLASS_NAME} are allowed`);
+  // The check ClassStore.create makes too (src-shared/class-name.ts), here with the lines.
+  const badCharacters = [...newClasses.values()].filter((c) => c.name.length <= MAX_CLASS_NAME && classNameProblem(c.name) !== null);
+  for (const c of badCharacters) blocking.push(`${where(c.lines)}: ${(classNameProblem(c.name) as string).replace(/^The/, 'the')}`);
   const room = DEFAULT_HOTKEYS.length - live.length;
-  const creatable = [...newClasses.values()].filter((c) => c.name.length <= MAX_CLASS_NAME);
+  const creatable = [...newClasses.values()].filter((c) => c.name.length <= MAX_CLASS_NAME && classNameProblem(c.name) === null);
   if (creatable.length > room) {
     const over = creatable.slice(room);
     blocking.push(

@@ -110,8 +110,8 @@ export class Transfer {
     });
   }
 
-  importCsv(csvPath: string, createClasses: boolean): ImportReport {
-    const report = importLabelsCsv(this.ctx.project, csvPath, createClasses);
+  async importCsv(csvPath: string, createClasses: boolean): Promise<ImportReport> {
+    const report = await importLabelsCsv(this.ctx.project, csvPath, createClasses);
     if (report.evaluation > 0) this.ctx.changed('evaluation');
     return report;
   }

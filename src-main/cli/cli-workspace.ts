@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
+import { PRIVATE_FOLDER_MODE } from '../core/private-folder';
 import type { LayerNames, OnnxPreprocessing } from '../../src-shared/contract';
 
 export interface ModelSpec {
@@ -66,7 +67,7 @@ export async function readWorkspaceIfPresent(folder: string): Promise<Workspace 
 
 export async function writeWorkspace(folder: string, workspace: Workspace): Promise<void> {
   const file = workspaceFile(folder);
-  await mkdir(cliDir(folder), { recursive: true });
+  await mkdir(cliDir(folder), { recursive: true, mode: PRIVATE_FOLDER_MODE }); // `.adma` too when this makes it: owner-only (private-folder.ts)
   await writeFile(`${file}.tmp`, `${JSON.stringify(workspace, null, 1)}\n`);
   await rename(`${file}.tmp`, file);
 }

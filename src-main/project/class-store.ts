@@ -1,6 +1,7 @@
 /** Target classes: names, colours, hotkeys (1–9, then letters) and order. */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
+import { classNameProblem } from '../../src-shared/class-name';
 import type { ClassInfo } from '../../src-shared/contract';
 
 /** Hotkeys given to new classes, in order. Commands never use bare digits or letters. */
@@ -73,6 +74,8 @@ export class ClassStore {
     const trimmed = name.trim();
     if (!trimmed) throw new AppError('BAD_ARGUMENT', 'A class needs a name.');
     if (trimmed.length > MAX_CLASS_NAME) throw new AppError('BAD_ARGUMENT', `A class name has at most ${MAX_CLASS_NAME} characters (this one has ${trimmed.length}).`);
+    const problem = classNameProblem(trimmed); // NUL, ESC, U+202E…: every class made or renamed passes here
+    if (problem !== null) throw new AppError('BAD_ARGUMENT', problem);
     const clash = this.liveNamed(trimmed, exceptId);
     if (clash !== null) {
       // Quotes the class that holds the name (the typed name may differ in case); lower case, as it follows "…was not added: ".

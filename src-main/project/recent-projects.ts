@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RecentProject } from '../../src-shared/contract';
+import { makePrivateFolder } from '../core/private-folder';
 import { hasProject } from './project-db';
 
 const MAX_RECENT = 12;
@@ -29,9 +30,11 @@ export class RecentProjects {
   }
 
   private write(list: Stored[]): void {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    // The paths of the expert's projects: a state folder we create is owner-only, and the file
+    // itself is too (a state folder the user named may be readable by others).
+    makePrivateFolder(path.dirname(this.file));
     const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(list, null, 2));
+    fs.writeFileSync(tmp, JSON.stringify(list, null, 2), { mode: 0o600 });
     fs.renameSync(tmp, this.file);
   }
 

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { labeledImages, labelsCsv } from '../../src-main/adaptation/labels-export';
 import { importLabelsCsv } from '../../src-main/adaptation/labels-import';
 import { Project } from '../../src-main/project/project';
-import { errorOf } from '../support/error-of';
+import { appErrorOf } from '../support/error-of';
 import { tempDir, writeImage } from '../support/image-folder';
 
 const projects: Project[] = [];
@@ -51,7 +51,7 @@ describe('CSV export against formula injection', () => {
 
     // Round trip: a fresh project with the same files imports the export to the same labels.
     const copy = await projectWith(files);
-    const report = importLabelsCsv(copy, csvFile(csv), true);
+    const report = await importLabelsCsv(copy, csvFile(csv), true);
     expect(report.unmatched).toEqual([]);
     expect(new Set(report.createdClasses)).toEqual(new Set(classes.map((c) => c.name)));
     const byPath = (p: Project) => labeledImages(p, new Set()).map((i) => [i.relPath, i.className]);
@@ -62,19 +62,19 @@ describe('CSV export against formula injection', () => {
 describe('CSV import', () => {
   it('reads file names with quotes and commas, and Excel semicolon CSVs', async () => {
     const project = await projectWith(['a,b "q".png', 'x "q".png', 'c.png']);
-    const quoted = importLabelsCsv(project, csvFile('path,class\n"a,b ""q"".png",ant\nx "q".png,bee\n'), true);
+    const quoted = await importLabelsCsv(project, csvFile('path,class\n"a,b ""q"".png",ant\nx "q".png,bee\n'), true);
     expect(quoted.unmatched).toEqual([]);
     expect(quoted.labeled).toBe(2);
-    const excel = importLabelsCsv(project, csvFile('\uFEFFpath;class\r\nc.png;wasp\r\n'), true);
+    const excel = await importLabelsCsv(project, csvFile('\uFEFFpath;class\r\nc.png;wasp\r\n'), true);
     expect(excel.labeled).toBe(1);
     expect(excel.createdClasses).toEqual(['wasp']);
-    const sep = importLabelsCsv(project, csvFile('sep=;\nc.png;ant\n'), false);
+    const sep = await importLabelsCsv(project, csvFile('sep=;\nc.png;ant\n'), false);
     expect(sep.labeled).toBe(1);
   });
 
   it('reports a bare name shared by two images as ambiguous instead of picking one', async () => {
     const project = await projectWith(['x/a.png', 'y/a.png']);
-    const report = importLabelsCsv(project, csvFile('a.png,ant\n'), true);
+    const report = await importLabelsCsv(project, csvFile('a.png,ant\n'), true);
     expect(report.labeled).toBe(0);
     expect(report.unmatched[0]?.reason).toMatch(/ambiguous: 2 images are named a\.png \(x\/a\.png, y\/a\.png\)/);
   });
@@ -82,7 +82,7 @@ describe('CSV import', () => {
   it('refuses a class name over 80 characters, creating nothing', async () => {
     const project = await projectWith(['a.png', 'b.png']);
     const long = 'n'.repeat(500);
-    const error = errorOf(() => importLabelsCsv(project, csvFile(`a.png,ant\nb.png,${long}\n`), true));
+    const error = await appErrorOf(importLabelsCsv(project, csvFile(`a.png,ant\nb.png,${long}\n`), true));
     expect(error.message).toMatch(/Nothing was imported.*lines 2: the class name "n+…" has 500 characters; at most 80/s);
     expect(project.classes.list()).toEqual([]);
     expect(project.summary().labeledCount).toBe(0);
@@ -93,7 +93,7 @@ describe('CSV import', () => {
     const names = Array.from({ length: 40 }, (_, i) => `img-${i}.png`);
     const project = await projectWith(names);
     const csv = names.map((n, i) => `${n},class-${i}`).join('\n');
-    const error = errorOf(() => importLabelsCsv(project, csvFile(csv), true));
+    const error = await appErrorOf(importLabelsCsv(project, csvFile(csv), true));
     expect(error.message).toMatch(/Nothing was imported.*40 new classes but the project has 0 of at most 35: lines 36, 37, 38, 39, 40 would need classes "class-35", "class-36", "class-37" and 2 more/s);
     expect(project.classes.list()).toEqual([]);
     expect(project.summary().labeledCount).toBe(0);
@@ -102,7 +102,7 @@ describe('CSV import', () => {
   it('applies the good lines of a CSV with a malformed one and lists that line with why (walkthrough 7: one bad line refused the file)', async () => {
     const project = await projectWith(['a.png', 'b.png', 'c.png', 'd.png']);
     const file = csvFile('a.png,ant\nb.png\n"c.png,bee\nd.png,bee\n');
-    const report = importLabelsCsv(project, file, true);
+    const report = await importLabelsCsv(project, file, true);
     // The good line after a stray quote is applied too (verify 8: the quote swallowed it, unlisted).
     expect(project.summary().labeledCount).toBe(2);
     // The history says the label came from the file, not from the keys (walkthrough 7).
@@ -121,7 +121,7 @@ describe('CSV import', () => {
   it('reports the line numbers of a file that is not a CSV, never its contents', async () => {
     const project = await projectWith(['a.png']);
     const shadow = csvFile('root:$6$SECRETHASH1:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\nuser:$6$SECRETHASH2:19000:0:99999:7:::\n');
-    const error = errorOf(() => importLabelsCsv(project, shadow, true));
+    const error = await appErrorOf(importLabelsCsv(project, shadow, true));
     expect(error.message).toMatch(/has 3 bad lines:\n {2}lines 1, 2, 3: expected a path and a class/);
     expect(error.message).toMatch(/does not look like a labels CSV/);
     expect(error.message).not.toMatch(/SECRETHASH|root|daemon/);

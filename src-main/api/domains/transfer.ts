@@ -23,7 +23,7 @@ export function transferHandlers(ws: Workspace): HandlersOf<typeof transferReque
     'labels:importCsv': async ({ path, createClasses }) => {
       // After the label writes asked for before it (a bulk label may still run in its thread).
       await ws.requireProject().labelWritesSettled();
-      const report = adaptation().transfer.importCsv(expandPath(path), createClasses);
+      const report = await adaptation().transfer.importCsv(expandPath(path), createClasses);
       ws.labelsChanged(null, report.labeled > 0);
       if (report.createdClasses.length > 0) ws.classesChanged();
       return report;

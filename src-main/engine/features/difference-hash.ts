@@ -21,12 +21,13 @@
  * a file from before versioning, whose tables are this layout): a file written by another
  * version of the app, newer or older, is emptied and rebuilt, never misread.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { AppError } from '../../../src-shared/app-error';
+import { makePrivateFolder } from '../../core/private-folder';
 import { decodeOriginal, encodeThumbnail, fromRaw, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from '../../media/media-cache';
 import { ADMIN_DIR } from '../../project/project-db';
 import type { PerceptualCodes, ThumbnailSource } from '../adma/near-duplicates';
@@ -110,7 +111,7 @@ export const PERCEPTUAL_SCHEMA_VERSION = 1;
 function openPerceptualStore(path: string): Database.Database {
   let db: Database.Database;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makePrivateFolder(dirname(path)); // `.adma` when a command-line run makes it: owner-only (private-folder.ts)
     db = new Database(path);
   } catch (error) {
     throw new AppError('NOT_WRITABLE', `Cannot open the thumbnail-hash cache ${path}: ${(error as Error).message}`);

@@ -19,10 +19,11 @@
  * version, so a cache written before it keeps its rows and gains the empty table on open; an
  * older app leaves the table alone.
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../../src-shared/app-error';
+import { makePrivateFolder } from '../../core/private-folder';
 import type { FeatureShape } from '../model/feature-model';
 import type { LoadedModel } from '../model/load-model';
 import { filesFingerprint } from '../model/model-folder-io';
@@ -149,7 +150,7 @@ export class FeatureStore {
    * different model id, weights, layout or schema is derived data and is emptied and rebuilt.
    */
   static open(path: string, layout: FeatureLayout): FeatureStore {
-    mkdirSync(dirname(path), { recursive: true });
+    makePrivateFolder(dirname(path)); // `.adma/features` (and `.adma` when a command-line run makes it): owner-only (private-folder.ts)
     let db: Database.Database;
     try {
       db = new Database(path);

@@ -3,9 +3,9 @@
  * shape, plus the layer names the product would choose by itself (adma-model.json or
  * MobileNet v1 detection), or null when the user must choose.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LayerNames, ModelInspection } from '../../../src-shared/contract';
+import { MAX_MODEL_JSON_BYTES, readUserText } from '../../core/user-file';
 import { existsSync } from 'node:fs';
 import { findOnnxFile, inspectOnnxFolder } from '../onnx/onnx-folder';
 import { buildModelFromFolder, DESCRIPTOR_FILE, modelFolderOf } from './load-model';
@@ -14,7 +14,7 @@ import { detectMobileNetV1 } from './mobilenet-v1-layers';
 
 async function descriptorLayers(folder: string): Promise<LayerNames | null> {
   try {
-    const parsed = JSON.parse(await readFile(join(folder, DESCRIPTOR_FILE), 'utf8')) as Partial<LayerNames>;
+    const parsed = JSON.parse(await readUserText(join(folder, DESCRIPTOR_FILE), { what: 'a model descriptor', maxBytes: MAX_MODEL_JSON_BYTES })) as Partial<LayerNames>;
     const { layerA, layerB, softmaxLayer, cutLayer } = parsed;
     return layerA && layerB && softmaxLayer && cutLayer ? { layerA, layerB, softmaxLayer, cutLayer } : null;
   } catch {

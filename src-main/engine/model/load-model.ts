@@ -5,12 +5,13 @@
  * MobileNet v1, and otherwise is built from the layer names the user chose.
  */
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../src-shared/app-error';
 import type { OnnxPreprocessing } from '../../../src-shared/contract';
+import { MAX_MODEL_JSON_BYTES, readUserText } from '../../core/user-file';
 import { findOnnxFile, IMAGENET_MEAN, IMAGENET_STD, openOnnxFolderModel, type OnnxFolderModel } from '../onnx/onnx-folder';
 import type { ModelDescriptor } from './descriptor';
 import { buildFeatureModel, imageInputShape, type FeatureModel } from './feature-model';
@@ -62,7 +63,7 @@ function invalid(message: string): AppError {
 
 async function readJsonIfPresent(path: string): Promise<unknown> {
   if (!existsSync(path)) return undefined;
-  const text = await readFile(path, 'utf8');
+  const text = await readUserText(path, { what: 'a model folder\'s JSON file', maxBytes: MAX_MODEL_JSON_BYTES });
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

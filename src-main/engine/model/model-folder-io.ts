@@ -5,10 +5,12 @@
  * a truncated file or a graph-model folder fails with a message that names the file.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../src-shared/app-error';
+import { MAX_MODEL_JSON_BYTES, readUserFile } from '../../core/user-file';
+import { isInside } from '../../media/path-containment';
 
 export const MODEL_JSON = 'model.json';
 
@@ -78,6 +80,32 @@ function sizeMismatch(dir: string, paths: readonly string[], actual: number, exp
   );
 }
 
+/**
+ * The real path of a file a model folder's own files name (a weight shard of model.json, a
+ * descriptor's centres file), proved inside the folder: symlinks resolved, compared
+ * component-wise (path-containment.ts). Invariant: loading a model reads only files inside
+ * the folder the user chose; `"paths": ["../elsewhere/shard"]` or a link out is refused.
+ * A missing file is left to the caller's read (its ENOENT names the file).
+ */
+export async function modelFolderFile(dir: string, relPath: string, listedIn: string): Promise<string> {
+  const joined = join(dir, relPath);
+  let real: string;
+  let realDir: string;
+  try {
+    realDir = await realpath(dir);
+    real = await realpath(joined);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return joined;
+    throw error;
+  }
+  if (!isInside(realDir, real)) {
+    throw invalid(
+      `"${relPath}" listed in ${listedIn} is outside the model folder ${dir} (it resolves to ${real}). ADMA Studio reads a model only from the files in its folder: put the file in the folder and name it there.`,
+    );
+  }
+  return real;
+}
+
 /** Every shard group's size against the manifest before a byte is read (a wrong 2 GB file is refused at once). */
 async function checkShardSizes(dir: string, manifest: tf.io.WeightsManifestConfig): Promise<void> {
   for (const group of manifest) {
@@ -85,7 +113,7 @@ async function checkShardSizes(dir: string, manifest: tf.io.WeightsManifestConfi
     let actual = 0;
     for (const path of group.paths) {
       try {
-        const info = await stat(join(dir, path));
+        const info = await stat(await modelFolderFile(dir, path, MODEL_JSON));
         if (!info.isFile()) throw invalid(`Weight file "${path}" in ${dir} is not a file.`);
         actual += info.size;
       } catch (error) {
@@ -102,10 +130,12 @@ export async function readModelFolder(dir: string): Promise<ModelFolderContents>
   let text: string;
   const fileHashes: Record<string, string> = {};
   try {
-    const raw = await readFile(jsonPath);
+    await stat(jsonPath); // a missing model.json: the message below, not the reader's
+    const raw = await readUserFile(jsonPath, { what: `a model's ${MODEL_JSON}`, maxBytes: MAX_MODEL_JSON_BYTES });
     fileHashes[MODEL_JSON] = createHash('sha256').update(raw).digest('hex');
     text = raw.toString('utf8');
   } catch (error) {
+    if (error instanceof AppError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw invalid(`No ${MODEL_JSON} (TF.js) or .onnx file in ${dir}: choose the folder that contains the TF.js model.json and its weight files, or one ONNX image model.`);
     throw new AppError('UNREADABLE', `Cannot read ${jsonPath}: ${(error as Error).message}`);
@@ -119,12 +149,11 @@ export async function readModelFolder(dir: string): Promise<ModelFolderContents>
     const expected = manifestGroupBytes(group);
     let actual = 0;
     for (const path of group.paths) {
-      const file = join(dir, path);
       let bytes: Buffer;
       try {
-        bytes = await readFile(file);
+        bytes = await readUserFile(await modelFolderFile(dir, path, MODEL_JSON), { what: 'a weight file', maxBytes: expected });
       } catch (error) {
-        throw shardError(error, dir, path);
+        throw error instanceof AppError ? error : shardError(error, dir, path);
       }
       fileHashes[path] = createHash('sha256').update(bytes).digest('hex');
       buffers.push(bytes);

@@ -3,17 +3,17 @@
  * model's centres.json) as a CentreSet for distinctiveness; null for models without them
  * (ImageNet models, whose centres are estimated from the pool).
  */
-import { join } from 'node:path';
 import type { CentreSet } from '../adma/centre-set';
 import { createFeatureMatrix } from '../adma/feature-matrix';
 import { createSourceCentres } from '../adma/source-centres';
 import type { LoadedModel } from './load-model';
+import { modelFolderFile } from './model-folder-io';
 import { readCentresFile } from '../starter/centres-file';
 
 export async function loadShippedCentreSet(loaded: LoadedModel): Promise<CentreSet | null> {
   const relative = loaded.descriptor.centresFile;
   if (relative === undefined) return null;
-  const file = await readCentresFile(join(loaded.dir, relative));
+  const file = await readCentresFile(await modelFolderFile(loaded.dir, relative, 'the model descriptor (centresFile)'));
   const k = file.centres.length;
   const dA = file.centres[0]?.layerA.length ?? 0;
   const dB = file.centres[0]?.layerB.length ?? 0;

@@ -10,16 +10,20 @@
  * ONNX graph, so these models adapt in light mode only.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import { AppError } from '../../../src-shared/app-error';
 import type { LayerNames, ModelInspection, ModelLayer, OnnxPreprocessing } from '../../../src-shared/contract';
+import { readUserFile } from '../../core/user-file';
 import type { FeatureShape } from '../model/feature-model';
-import { decodeModel, node, onnx, type NodeProto, type ValueInfoLike } from './onnx-proto';
+import { decodeModel, externalDataTensors, node, onnx, type NodeProto, type ValueInfoLike } from './onnx-proto';
 import { createSession, loadOnnxRuntime, type OrtModule } from './onnx-runtime';
 
 type ModelProto = InstanceType<typeof onnx.ModelProto>;
+
+/** The largest .onnx file read: protobuf's own limit (a larger model keeps its weights in external data, refused below). */
+const MAX_ONNX_BYTES = 2 * 1024 ** 3 - 1;
 
 export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
 export const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
@@ -96,12 +100,7 @@ export function imageInput(model: ModelProto, file: string): OnnxImageInput {
 
 /** Read and parse the `.onnx` file of a folder (MODEL_INVALID when damaged or not an image model). */
 export async function readOnnxGraph(file: string): Promise<OnnxGraph> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(file));
-  } catch (error) {
-    throw new AppError('UNREADABLE', `Cannot read ${file}: ${(error as Error).message}`);
-  }
+  const bytes = new Uint8Array(await readUserFile(file, { what: 'an ONNX model', maxBytes: MAX_ONNX_BYTES }));
   let model: ModelProto;
   try {
     model = decodeModel(bytes);
@@ -109,6 +108,14 @@ export async function readOnnxGraph(file: string): Promise<OnnxGraph> {
     throw invalid(`${file} is not a valid ONNX model (${(error as Error).message}); the file is damaged or truncated. Copy or export it again.`);
   }
   if (!model.graph || (model.graph.node ?? []).length === 0) throw invalid(`${file} holds no ONNX graph (no nodes); the file is damaged or is not an ONNX model.`);
+  const external = externalDataTensors(model);
+  if (external.length > 0) {
+    // ONNX Runtime would look the data files up from the app's working folder, not the model's.
+    throw invalid(
+      `${file} keeps the data of ${external.length} tensor${external.length === 1 ? '' : 's'} (${external.slice(0, 3).join(', ')}${external.length > 3 ? ', …' : ''}) in separate external-data files; ADMA Studio reads a model from its one .onnx file only. ` +
+        `Save the model with its weights inside the file (e.g. in Python: onnx.save_model(onnx.load("${basename(file)}"), "single.onnx", save_as_external_data=False)) and choose the folder holding that file.`,
+    );
+  }
   const input = imageInput(model, file);
   return { file, bytes, model, input, fileHashes: { [basename(file)]: createHash('sha256').update(bytes).digest('hex') } };
 }

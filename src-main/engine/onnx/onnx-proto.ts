@@ -90,3 +90,52 @@ export function encodeModel(graph: GraphParts): Uint8Array {
 export function decodeModel(bytes: Uint8Array): InstanceType<typeof onnx.ModelProto> {
   return onnx.ModelProto.decode(bytes);
 }
+
+type TensorLike = Parameters<typeof onnx.TensorProto.create>[0] | null;
+type SparseLike = Parameters<typeof onnx.SparseTensorProto.create>[0] | null;
+type GraphLike = Parameters<typeof onnx.GraphProto.create>[0] | null;
+type NodeLike = NonNullable<Parameters<typeof onnx.NodeProto.create>[0]>;
+
+/**
+ * The names of the tensors whose data a model keeps in external files (`data_location:
+ * EXTERNAL`, or an `external_data` location), anywhere: initializers, sparse initializers,
+ * tensor attributes (a Constant's value), subgraphs (If, Loop, Scan bodies), functions and
+ * training graphs. ONNX Runtime, given the model as bytes, looks such files up relative to
+ * the process's working folder, outside the model's folder: such models are refused.
+ */
+export function externalDataTensors(model: InstanceType<typeof onnx.ModelProto>): string[] {
+  const found: string[] = [];
+  const tensor = (t: TensorLike): void => {
+    if (!t) return;
+    if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || (t.externalData ?? []).length > 0) found.push(t.name || '(unnamed)');
+  };
+  const sparse = (s: SparseLike): void => {
+    tensor(s?.values);
+    tensor(s?.indices);
+  };
+  const nodes = (list: readonly NodeLike[] | null | undefined): void => {
+    for (const n of list ?? []) {
+      for (const a of n.attribute ?? []) {
+        tensor(a.t);
+        (a.tensors ?? []).forEach(tensor);
+        sparse(a.sparseTensor);
+        (a.sparseTensors ?? []).forEach(sparse);
+        graph(a.g);
+        (a.graphs ?? []).forEach(graph);
+      }
+    }
+  };
+  const graph = (g: GraphLike): void => {
+    if (!g) return;
+    (g.initializer ?? []).forEach(tensor);
+    (g.sparseInitializer ?? []).forEach(sparse);
+    nodes(g.node);
+  };
+  graph(model.graph);
+  for (const f of model.functions ?? []) nodes(f.node);
+  for (const t of model.trainingInfo ?? []) {
+    graph(t.initialization);
+    graph(t.algorithm);
+  }
+  return found;
+}

@@ -3,7 +3,7 @@
  * one centre per source class, with its global-average-pooled layer-A and layer-B vectors,
  * ready for the distinctiveness criterion. Written by scripts/starter-model, read here.
  */
-import { readFile } from 'node:fs/promises';
+import { MAX_MODEL_JSON_BYTES, readUserText } from '../../core/user-file';
 
 export interface ShippedCentre {
   /** Softmax column of the source class this centre represents. */
@@ -72,5 +72,5 @@ export function parseCentresFile(value: unknown, where: string): CentresFile {
 }
 
 export async function readCentresFile(path: string): Promise<CentresFile> {
-  return parseCentresFile(JSON.parse(await readFile(path, 'utf8')) as unknown, path);
+  return parseCentresFile(JSON.parse(await readUserText(path, { what: 'a centres file', maxBytes: MAX_MODEL_JSON_BYTES })) as unknown, path);
 }
