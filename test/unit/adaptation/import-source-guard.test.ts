@@ -3,8 +3,8 @@
  * metadata.csv blocked the whole host (readFileSync waiting for a writer), /dev/zero read until
  * std::bad_alloc. Each is refused at once with a message naming the file (user-file.ts).
  *
- * A writer opens each FIFO after a few seconds, so that the old code's blocking read ends
- * (and the test fails on it) instead of hanging the test process.
+ * A writer opens each FIFO after 30 s, so that the old code's blocking read ends (and the test
+ * fails on its content) instead of hanging the test process; the new code never waits for it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,20 +26,18 @@ afterEach(async () => {
   for (const p of opened.splice(0)) await p.close();
 });
 
-/** A FIFO at `file`, and a writer that opens it (then closes it, empty) after 4 s. */
+/** A FIFO at `file`, and a writer that opens it (then closes it, empty) after 30 s. */
 function fifo(file: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const made = spawnSync('mkfifo', [file]);
   if (made.status !== 0) throw new Error(`mkfifo failed: ${String(made.stderr)}`);
-  writers.push(spawn('sh', ['-c', 'sleep 4; : > "$1"', 'sh', file], { stdio: 'ignore' }));
+  writers.push(spawn('sh', ['-c', 'sleep 30; : > "$1"', 'sh', file], { stdio: 'ignore' }));
   return file;
 }
 
-/** Refused within 2 s (the writer, 4 s away, never came into it). */
+/** Refused as not a file (a read would have waited for the writer, or never ended). */
 async function refusedAtOnce(run: Promise<unknown>): Promise<string> {
-  const started = Date.now();
   const error = await appErrorOf(run);
-  expect(Date.now() - started).toBeLessThan(2000);
   expect(error.code).toBe('BAD_ARGUMENT');
   return error.message;
 }
