@@ -3,7 +3,8 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 export default defineConfig({
   test: {
-    testTimeout: 60_000,
+    // Generous: CI shares two cores with other work, and a CPU-bound test can run 4x slower there.
+    testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,

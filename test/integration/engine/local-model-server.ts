@@ -1,5 +1,5 @@
 /** A 127.0.0.1 HTTP server for a model folder, for download tests. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -8,8 +8,14 @@ import { join } from 'node:path';
 export interface ModelServer {
   base: string;
   log: { file: string; range: string | null }[];
-  /** Files whose next full transfer stops half-way (socket destroyed). */
+  /**
+   * Files whose next full transfer stops half-way (socket destroyed). Where the client keeps
+   * `<file>.part` (partsIn), only once the half is written there: a reset drops the bytes the
+   * client has not read yet, and on a busy machine it may not have read any.
+   */
   interruptNext: Set<string>;
+  /** The folder where the client writes `<file>.part` while downloading (null: not waited for). */
+  partsIn(dir: string | null): void;
   /** Files served with one byte flipped. */
   corrupt: Set<string>;
   close(): Promise<void>;
@@ -17,6 +23,14 @@ export interface ModelServer {
 
 export async function startModelServer(dir: string): Promise<ModelServer> {
   const state = { log: [] as ModelServer['log'], interruptNext: new Set<string>(), corrupt: new Set<string>() };
+  let partsDir: string | null = null;
+  const partSize = (file: string): number => {
+    try {
+      return statSync(join(partsDir as string, `${file}.part`)).size;
+    } catch {
+      return 0;
+    }
+  };
   const server: Server = createServer((request, response) => {
     const file = decodeURIComponent((request.url ?? '/').replace(/^\/models\//, ''));
     const range = request.headers.range ?? null;
@@ -44,7 +58,13 @@ export async function startModelServer(dir: string): Promise<ModelServer> {
     });
     if (state.interruptNext.has(file) && body.length > 1) {
       state.interruptNext.delete(file);
-      response.write(body.subarray(0, Math.floor(body.length / 2)), () => setTimeout(() => response.destroy(), 20));
+      const half = body.subarray(0, Math.floor(body.length / 2));
+      // Wait for the state (the half on the client's disk), not for a duration.
+      const cut = (): void => {
+        if (partsDir === null || response.destroyed || partSize(file) >= start + half.length) response.destroy();
+        else setTimeout(cut, 10);
+      };
+      response.write(half, cut);
       return;
     }
     response.end(body);
@@ -54,6 +74,9 @@ export async function startModelServer(dir: string): Promise<ModelServer> {
   return {
     base: `http://127.0.0.1:${port}/models/`,
     ...state,
+    partsIn: (dir) => {
+      partsDir = dir;
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -37,6 +37,7 @@ describe.skipIf(!hasMobileNet025)(`downloading a known model (${hasMobileNet025 
     server.log.length = 0;
     server.interruptNext.clear();
     server.corrupt.clear();
+    server.partsIn(join(cacheRoot, `.staging-${model.id}`));
     return () => rmSync(cacheRoot, { recursive: true, force: true });
   });
 
