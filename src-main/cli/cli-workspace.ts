@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
-import { PRIVATE_FOLDER_MODE } from '../core/private-folder';
+import { PRIVATE_FOLDER_MODE, refuseLinks } from '../core/private-folder';
 import type { LayerNames, OnnxPreprocessing } from '../../src-shared/contract';
 
 export interface ModelSpec {
@@ -37,8 +37,11 @@ export interface Workspace {
   extractedAt: string;
 }
 
+/** `<folder>/.adma/cli`; refused when `.adma` is or holds a symbolic link, as the app refuses it (private-folder.ts). */
 export function cliDir(folder: string): string {
-  return join(resolve(folder), '.adma', 'cli');
+  const adminDir = join(resolve(folder), '.adma');
+  refuseLinks(adminDir);
+  return join(adminDir, 'cli');
 }
 
 export function headDir(folder: string): string {

@@ -12,6 +12,8 @@
  * the same as before.
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../src-shared/app-error';
 
 export const PRIVATE_FOLDER_MODE = 0o700;
 
@@ -45,4 +47,44 @@ export function tightenOwnFolder(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Refuse a `.adma` that is a symbolic link, or that holds one (project.db, its -wal and -shm,
+ * lock.db, thumbs/, features/…): SQLite and mkdir follow links, so a link planted in a shared
+ * or unpacked folder (`.adma -> ../elsewhere`) would make the app write the project's data
+ * outside the folder the user chose. Invariant: everything the app writes for a project is
+ * inside `<folder>/.adma`, a real folder. A missing `.adma` is fine (it is created below).
+ */
+export function refuseLinks(adminDir: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(adminDir);
+  } catch {
+    return;
+  }
+  if (stat.isSymbolicLink()) throw linkRefused(adminDir);
+  if (!stat.isDirectory()) return; // a file named .adma: mkdir says so below
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(adminDir, { withFileTypes: true });
+  } catch {
+    return; // unreadable: the open below says why
+  }
+  const link = entries.find((e) => e.isSymbolicLink());
+  if (link) throw linkRefused(path.join(adminDir, link.name));
+}
+
+function linkRefused(file: string): AppError {
+  let target = '';
+  try {
+    target = ` (to ${fs.readlinkSync(file)})`;
+  } catch {
+    // gone meanwhile: named without its target
+  }
+  return new AppError(
+    'UNSUPPORTED',
+    `${file} is a symbolic link${target}: ADMA Studio keeps a project's database and thumbnails only in a real .adma folder inside the project folder, ` +
+      `so that it never writes outside the folder you chose. Nothing was opened or changed. Remove the link (or replace it with a copy of what it points to) and open the project again.`,
+  );
 }

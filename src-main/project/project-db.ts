@@ -6,7 +6,7 @@ import { AppError } from '../../src-shared/app-error';
 import { migrate, refuseNewerSchema, schemaVersion } from './migrations';
 import { ProjectLock } from './project-lock';
 import { storageError } from '../core/storage-errors';
-import { makePrivateFolder, tightenOwnFolder } from '../core/private-folder';
+import { makePrivateFolder, refuseLinks, tightenOwnFolder } from '../core/private-folder';
 
 export const ADMIN_DIR = '.adma';
 export const DB_FILE = 'project.db';
@@ -106,46 +106,6 @@ export function refreshPlannerStatistics(db: Database.Database, tables: 'all-tab
   } finally {
     db.pragma(`busy_timeout = ${wait}`);
   }
-}
-
-/**
- * Refuse a `.adma` that is a symbolic link, or that holds one (project.db, its -wal and -shm,
- * lock.db, thumbs/, features/…): SQLite and mkdir follow links, so a link planted in a shared
- * or unpacked folder (`.adma -> ../elsewhere`) would make the app write the project's data
- * outside the folder the user chose. Invariant: everything the app writes for a project is
- * inside `<folder>/.adma`, a real folder. A missing `.adma` is fine (it is created below).
- */
-function refuseLinks(adminDir: string): void {
-  let stat: fs.Stats;
-  try {
-    stat = fs.lstatSync(adminDir);
-  } catch {
-    return;
-  }
-  if (stat.isSymbolicLink()) throw linkRefused(adminDir);
-  if (!stat.isDirectory()) return; // a file named .adma: mkdir says so below
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(adminDir, { withFileTypes: true });
-  } catch {
-    return; // unreadable: the open below says why
-  }
-  const link = entries.find((e) => e.isSymbolicLink());
-  if (link) throw linkRefused(path.join(adminDir, link.name));
-}
-
-function linkRefused(file: string): AppError {
-  let target = '';
-  try {
-    target = ` (to ${fs.readlinkSync(file)})`;
-  } catch {
-    // gone meanwhile: named without its target
-  }
-  return new AppError(
-    'UNSUPPORTED',
-    `${file} is a symbolic link${target}: ADMA Studio keeps a project's database and thumbnails only in a real ${ADMIN_DIR} folder inside the project folder, ` +
-      `so that it never writes outside the folder you chose. Nothing was opened or changed. Remove the link (or replace it with a copy of what it points to) and open the project again.`,
-  );
 }
 
 export function openProjectDb(root: string, create: boolean): OpenedProjectDb {

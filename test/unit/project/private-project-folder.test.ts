@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src-shared/app-error';
 import { Project } from '../../../src-main/project/project';
+import { cliDir, writeWorkspace } from '../../../src-main/cli/cli-workspace';
 import { RecentProjects } from '../../../src-main/project/recent-projects';
 import { errorOf } from '../../support/error-of';
 import { tempDir } from '../../support/image-folder';
@@ -49,7 +50,7 @@ describe('owner-only project data', () => {
 });
 
 describe('a symbolic link in place of .adma or inside it', () => {
-  it.skipIf(!posix)('refuses a .adma that links outside the chosen folder, and writes nothing there', () => {
+  it.skipIf(!posix)('refuses a .adma that links outside the chosen folder, and writes nothing there', async () => {
     const base = tempDir();
     const root = path.join(base, 'proj');
     const victim = path.join(base, 'outside', 'victim-dir');
@@ -61,6 +62,11 @@ describe('a symbolic link in place of .adma or inside it', () => {
     expect((error as AppError).code).toBe('UNSUPPORTED');
     expect(error.message).toContain(path.join(root, '.adma'));
     expect(error.message).toMatch(/symbolic link \(to \.\.\/outside\/victim-dir\).*Remove the link/s);
+    expect(fs.readdirSync(victim)).toEqual([]);
+    // The command-line tool's workspace in the same folder is refused the same way.
+    const cli = errorOf(() => cliDir(root));
+    expect((cli as AppError).code).toBe('UNSUPPORTED');
+    await expect(writeWorkspace(root, { formatVersion: 1 } as Parameters<typeof writeWorkspace>[1])).rejects.toThrow(/symbolic link/);
     expect(fs.readdirSync(victim)).toEqual([]);
   });
 
