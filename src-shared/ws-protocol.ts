@@ -83,3 +83,9 @@ export function parseWsRequest(text: string): ParsedRequest {
 export const MEDIA_ROUTE = '/media/';
 export const WS_ROUTE = '/ws';
 export const TOKEN_PARAM = 'token';
+/**
+ * The address the host prints: the app's page at `/open#token=…`. The page reads the token and
+ * shows itself at `/`, so opening the printed address again (a restarted host's, in the same tab)
+ * loads the page anew rather than only changing the fragment of the one shown.
+ */
+export const OPEN_ROUTE = '/open';

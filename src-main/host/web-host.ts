@@ -1,12 +1,14 @@
 /**
  * The plain-Node web host: serves the built renderer and the same request handlers over
  * one WebSocket, so the whole UI runs (and is tested) in an ordinary browser. Security:
- * binds 127.0.0.1 only; the page, every image and the WebSocket need the per-run random
- * token in the query (`?token=`), and nothing else stands for it: no cookie, since a browser
- * sends a cookie of 127.0.0.1 to every port of 127.0.0.1, so any local server the browser
- * visits would receive it. Only the renderer's bundle (`/assets/`, the app's public code, which
- * the page loads without the token) is served to anyone. The Host header must name this server
- * (no DNS rebinding) and WebSocket Origins must be this server's own.
+ * binds 127.0.0.1 only; every image and the WebSocket need the per-run random token in their
+ * query (`?token=`), and nothing else stands for it: no cookie, since a browser sends a cookie
+ * of 127.0.0.1 to every port of 127.0.0.1, so any local server the browser visits would receive
+ * it. The address printed carries the token in its fragment (`/open#token=…`), which no request
+ * sends: the page (the app's public code, `/`, `/open` and `/assets/`) is served to anyone, reads the
+ * token there, keeps it in the tab and takes it out of the address bar (ws-raw-api.ts pageToken),
+ * so it stays out of the browser's history. The Host header must name this server (no DNS
+ * rebinding) and WebSocket Origins must be this server's own.
  *
  * Robustness: every socket and stream has an error listener, so one misbehaving client (a
  * malformed frame, a reset mid-response, an undecodable URL) is answered or closed with a
@@ -23,6 +25,7 @@ import {
   MAX_PROTOCOL_ERRORS,
   MEDIA_ROUTE,
   parseWsRequest,
+  OPEN_ROUTE,
   TOKEN_PARAM,
   WS_ROUTE,
   type WsProtocolError,
@@ -97,8 +100,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const authorised = (url: URL): boolean => tokenMatches(url.searchParams.get(TOKEN_PARAM), token);
   const assetsDir = path.resolve(rendererDir, PUBLIC_ASSETS.slice(1));
-  /** A file of the bundle's own folder, resolved (a `..` in the decoded path leaves it). */
-  const isPublicAsset = (pathname: string): boolean => isInside(assetsDir, path.resolve(rendererDir, pathname.slice(1)));
+  /** The app's page and a file of the bundle's own folder, resolved (a `..` in the decoded path leaves it). */
+  const isPublicPage = (pathname: string): boolean =>
+    pathname === '/' || pathname === '/index.html' || pathname === OPEN_ROUTE || isInside(assetsDir, path.resolve(rendererDir, pathname.slice(1)));
 
   const send = (res: http.ServerResponse, status: number, body: string | Buffer, headers: http.OutgoingHttpHeaders = {}): void => {
     res.writeHead(status, { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', ...headers });
@@ -111,7 +115,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 
   const serveStatic = async (res: http.ServerResponse, pathname: string): Promise<void> => {
-    const rel = pathname === '/' ? 'index.html' : pathname.slice(1);
+    const rel = pathname === '/' || pathname === OPEN_ROUTE ? 'index.html' : pathname.slice(1);
     const file = path.resolve(rendererDir, rel);
     if (!isInside(path.resolve(rendererDir), file)) return send(res, 404, 'Not found.');
     try {
@@ -138,7 +142,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const parsed = requestUrl(req.url);
     if (!parsed) return send(res, 400, 'Malformed URL (invalid percent-encoding).', { 'Content-Type': 'text/plain; charset=utf-8' });
     const { url, pathname } = parsed;
-    if (!isPublicAsset(pathname) && !authorised(url)) {
+    if (!isPublicPage(pathname) && !authorised(url)) {
       return send(res, 401, 'ADMA Studio: this address needs the token printed when the server started (open the full URL it printed).', {
         'Content-Type': 'text/plain; charset=utf-8',
       });
@@ -240,7 +244,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   allowedOrigins = new Set([origin, `http://localhost:${port}`]);
 
   return {
-    url: `${origin}/?${TOKEN_PARAM}=${encodeURIComponent(token)}`,
+    url: `${origin}${OPEN_ROUTE}#${TOKEN_PARAM}=${encodeURIComponent(token)}`,
     origin,
     token,
     close: async () => {

@@ -6,7 +6,7 @@
 import { MEDIA_SCHEME, type MediaVariant, type RawApi } from '../../src-shared/contract';
 import { MEDIA_ROUTE, TOKEN_PARAM } from '../../src-shared/ws-protocol';
 import type { ConnectionStatus } from './connection-status';
-import { createWsRawApi, tokenFromLocation, wsUrlFor } from './ws-raw-api';
+import { createWsRawApi, pageToken, wsUrlFor } from './ws-raw-api';
 
 export interface Bridge {
   raw: RawApi;
@@ -33,7 +33,7 @@ function chooseBridge(): Bridge {
       },
     };
   }
-  const token = tokenFromLocation(window.location);
+  const token = pageToken(window.location, window.sessionStorage, window.history);
   const handle = createWsRawApi(wsUrlFor(window.location, token));
   return {
     raw: handle.api,

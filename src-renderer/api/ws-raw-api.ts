@@ -6,7 +6,7 @@
  */
 import type { Result } from '../../src-shared/app-error';
 import { channels, eventNames, type Channel, type EventName, type Events, type RawApi } from '../../src-shared/contract';
-import { CLOSE_POLICY_VIOLATION, TOKEN_PARAM, WS_ROUTE, type WsRequest, type WsServerMessage } from '../../src-shared/ws-protocol';
+import { CLOSE_POLICY_VIOLATION, OPEN_ROUTE, TOKEN_PARAM, WS_ROUTE, type WsRequest, type WsServerMessage } from '../../src-shared/ws-protocol';
 import { reconnectDelay } from './backoff';
 import type { ConnectionStatus } from './connection-status';
 
@@ -40,9 +40,9 @@ function isEventName(value: string): value is EventName {
 export type TokenProbe = (wsUrl: string) => Promise<'refused' | 'unknown'>;
 
 export const probeToken: TokenProbe = async (wsUrl) => {
+  // The socket's own address over plain HTTP: the host answers 401 there when it refuses the token.
   const url = new URL(wsUrl);
   url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
-  url.pathname = '/';
   try {
     const response = await fetch(url, { method: 'HEAD', cache: 'no-store' });
     return response.status === 401 ? 'refused' : 'unknown';
@@ -56,6 +56,8 @@ const PROBE_AFTER_ATTEMPTS = 2;
 
 const REFUSED =
   'ADMA Studio was restarted and no longer accepts this page: open the address it printed when it started (the project and every saved label are there).';
+const NO_TOKEN =
+  'This page was opened without its key: open the address ADMA Studio printed when it started (the whole of it, with “#token=…”), or start it with npm start.';
 
 export function createWsRawApi(wsUrl: string, probe: TokenProbe = probeToken): WsApiHandle {
   let socket: WebSocket | null = null;
@@ -180,7 +182,9 @@ export function createWsRawApi(wsUrl: string, probe: TokenProbe = probeToken): W
   } as Record<string, unknown>;
   for (const channel of channels) api[channel] = (args: unknown, session: string | null) => send(channel, args, session);
 
-  connect();
+  // A page without a token is refused by the host whatever it does: say so at once.
+  if (new URL(wsUrl).searchParams.get(TOKEN_PARAM)) connect();
+  else setStatus({ state: 'refused', reason: NO_TOKEN });
   return {
     api: api as RawApi,
     onStatus(listener) {
@@ -193,9 +197,26 @@ export function createWsRawApi(wsUrl: string, probe: TokenProbe = probeToken): W
   };
 }
 
-/** The page URL's token, kept in the address bar so a reload reconnects. */
-export function tokenFromLocation(location: Location): string {
-  return new URL(location.href).searchParams.get(TOKEN_PARAM) ?? '';
+/** Where a tab keeps its token once read from the address: a reload finds it there. */
+export const TOKEN_STORAGE_KEY = 'adma-token';
+
+/**
+ * The page's token. The host prints it in the address's fragment (`#token=…`), which no request
+ * carries; it is kept in this tab's sessionStorage (a reload finds it there) and taken out of the
+ * address bar, so that it is not in the browser's history, a bookmark or a copied address. An
+ * address with `?token=` (an older host's) is read the same way. '' when the tab has none.
+ */
+export function pageToken(location: Location, storage: Pick<Storage, 'getItem' | 'setItem'>, history: Pick<History, 'replaceState'>): string {
+  const url = new URL(location.href);
+  const fromAddress = new URLSearchParams(url.hash.slice(1)).get(TOKEN_PARAM) ?? url.searchParams.get(TOKEN_PARAM);
+  if (fromAddress) {
+    storage.setItem(TOKEN_STORAGE_KEY, fromAddress);
+    url.searchParams.delete(TOKEN_PARAM);
+    // Shown at `/`, not at the printed `/open`: that address, opened again, loads the page anew.
+    history.replaceState(null, '', `${url.pathname === OPEN_ROUTE ? '/' : url.pathname}${url.search}`);
+    return fromAddress;
+  }
+  return storage.getItem(TOKEN_STORAGE_KEY) ?? '';
 }
 
 export function wsUrlFor(location: Location, token: string): string {

@@ -16,7 +16,7 @@ export interface RunningHost {
   stop(): Promise<void>;
 }
 
-const URL_LINE = /ADMA Studio web host: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/;
+const URL_LINE = /ADMA Studio web host: (http:\/\/127\.0\.0\.1:\d+\/open#token=\S+)/;
 
 /** `port`: 0 picks a free one; a given port lets a test start a host again where one ran (a restart). */
 export async function startWebHost(root: string, stateDir: string, timeoutMs = 30_000, port = 0): Promise<RunningHost> {

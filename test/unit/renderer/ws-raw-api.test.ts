@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionStatus } from '../../../src-renderer/api/connection-status';
-import { createWsRawApi, wsUrlFor } from '../../../src-renderer/api/ws-raw-api';
+import { createWsRawApi, pageToken, wsUrlFor } from '../../../src-renderer/api/ws-raw-api';
 import { callOn } from '../../../src-renderer/api/client';
 import { AppError } from '../../../src-shared/app-error';
 import type { RawApi } from '../../../src-shared/contract';
@@ -70,7 +70,7 @@ describe('WebSocket RawApi', () => {
   });
 
   it('ends a request the host could not read with the host\'s reason', async () => {
-    const { api } = createWsRawApi('ws://x/ws');
+    const { api } = createWsRawApi('ws://x/ws?token=t');
     const socket = FakeSocket.instances[0]!;
     socket.open();
     const pending = api['classes:list'](undefined, null);
@@ -80,7 +80,7 @@ describe('WebSocket RawApi', () => {
   });
 
   it('delivers pushed events to exactly the listeners still subscribed', async () => {
-    const { api } = createWsRawApi('ws://x/ws');
+    const { api } = createWsRawApi('ws://x/ws?token=t');
     const socket = FakeSocket.instances[0]!;
     socket.open();
     const seen: string[] = [];
@@ -94,7 +94,7 @@ describe('WebSocket RawApi', () => {
 
   it('fails requests in flight with NETWORK when the socket drops, then reconnects with backoff', async () => {
     vi.useFakeTimers();
-    const handle = createWsRawApi('ws://x/ws');
+    const handle = createWsRawApi('ws://x/ws?token=t');
     const statuses: ConnectionStatus['state'][] = [];
     handle.onStatus((s) => statuses.push(s.state));
     const socket = FakeSocket.instances[0]!;
@@ -136,6 +136,33 @@ describe('WebSocket RawApi', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(FakeSocket.instances).toHaveLength(3); // no more sockets
     await expect(handle.api['labels:undo'](undefined, null)).resolves.toMatchObject({ ok: false, error: { code: 'NETWORK', message: expect.stringMatching(/restarted/) } });
+  });
+
+  it('reads the token from the address’s fragment, keeps it in the tab, and takes it out of the address bar', () => {
+    const stored = new Map<string, string>();
+    const storage = { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => void stored.set(k, v) };
+    const replaced: string[] = [];
+    const history = { replaceState: (_s: unknown, _t: string, url?: string | URL | null) => void replaced.push(String(url)) };
+    const at = (href: string) => ({ href }) as Location;
+    expect(pageToken(at('http://127.0.0.1:5000/open#token=abc_DEF-1'), storage, history)).toBe('abc_DEF-1');
+    expect(replaced).toEqual(['/']);
+    // A reload: the address has no token any more; the tab's copy is used.
+    expect(pageToken(at('http://127.0.0.1:5000/'), storage, history)).toBe('abc_DEF-1');
+    expect(replaced).toHaveLength(1);
+    // An older host's address (?token=) is read and cleaned the same way, other parameters kept.
+    expect(pageToken(at('http://127.0.0.1:5000/?token=old&x=1'), storage, history)).toBe('old');
+    expect(replaced.at(-1)).toBe('/?x=1');
+    // A tab that never had one: none.
+    expect(pageToken(at('http://127.0.0.1:5000/'), { getItem: () => null, setItem: () => undefined }, history)).toBe('');
+  });
+
+  it('a page without a token does not try to connect: it says at once how to open the app', async () => {
+    const handle = createWsRawApi('ws://127.0.0.1:5000/ws?token=');
+    const statuses: ConnectionStatus[] = [];
+    handle.onStatus((s) => statuses.push(s));
+    expect(FakeSocket.instances).toHaveLength(0);
+    expect(statuses).toEqual([{ state: 'refused', reason: expect.stringMatching(/opened without its key.*#token=/) }]);
+    await expect(handle.api['app:info'](undefined, null)).resolves.toMatchObject({ ok: false, error: { code: 'NETWORK' } });
   });
 
   it('builds the socket URL from the page location and token', () => {
