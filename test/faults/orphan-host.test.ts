@@ -77,7 +77,8 @@ describe('npm start killed with SIGKILL', () => {
     const url = await hostUrl(start);
     const port = Number(url.port);
 
-    const socket = await wsConnect(port, `?token=${url.searchParams.get('token')}`);
+    // The printed address carries the token in its fragment (/open#token=…).
+    const socket = await wsConnect(port, `?token=${new URLSearchParams(url.hash.slice(1)).get('token')}`);
     socket.on('error', () => {});
     expect((await wsCall(socket, 1, 'project:open', { path: projectDir, create: true })).result).toMatchObject({ ok: true });
     const lockFile = path.join(projectDir, '.adma', 'lock');

@@ -33,6 +33,10 @@ function answer(channel: string, args: Held['args']): Promise<unknown> {
     const unlabeled = Array.from({ length: 10 }, (_, k) => k + 1).filter((id) => !server.get(id)?.classId && !server.get(id)?.unsure);
     return Promise.resolve({ total: unlabeled.length, items: unlabeled.slice(offset, offset + limit).map(image) });
   }
+  if (channel === 'labels:nextUndo') {
+    const last = history.at(-1);
+    return Promise.resolve(last ? { actionId: last.actionId, at: new Date().toISOString(), images: last.imageIds.length, importedFrom: null, deletedClass: null } : null);
+  }
   if (channel === 'labels:undo') {
     const last = history.pop()!;
     for (const id of last.imageIds) server.delete(id);
@@ -170,7 +174,8 @@ describe('labels committed in the background', () => {
     expect(sent).not.toContain('labels:undo');
     held[1]!.commit();
     await Promise.all([...given, undone]);
-    expect(sent.filter((c) => c.startsWith('labels:'))).toEqual(['labels:set', 'labels:set', 'labels:undo']);
+    // The undo asks what it would undo (the last label, given here: no question), then undoes only that.
+    expect(sent.filter((c) => c.startsWith('labels:'))).toEqual(['labels:set', 'labels:set', 'labels:nextUndo', 'labels:undo']);
     expect([...server.keys()]).toEqual([1]);
     expect(labeling.current).toMatchObject({ id: 2, classId: null });
   });

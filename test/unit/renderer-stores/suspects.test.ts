@@ -78,6 +78,10 @@ describe('suspects store', () => {
         undone.length = 0;
         return { ok: true, value: action(imageIds, imageIds.map(() => classId)) };
       }
+      if (channel === 'labels:nextUndo') {
+        const last = done.at(-1);
+        return { ok: true, value: last ? { actionId, at: new Date().toISOString(), images: last.imageIds.length, importedFrom: null, deletedClass: null } : null };
+      }
       const from = channel === 'labels:undo' ? done : channel === 'labels:redo' ? undone : null;
       if (!from) throw new Error(`unexpected request ${channel}`);
       const step = from.pop();
