@@ -196,10 +196,14 @@ function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolea
   const tooLong = [...newClasses.values()].filter((c) => c.name.length > MAX_CLASS_NAME);
   for (const c of tooLong) blocking.push(`${where(c.lines)}: the class name "${visibleClassName(c.name.slice(0, 40))}…" has ${c.name.length} characters; at most ${MAX_CLASS_NAME} are allowed`);
   // The check ClassStore.create makes too (src-shared/class-name.ts), here with the lines.
-  const badCharacters = [...newClasses.values()].filter((c) => c.name.length <= MAX_CLASS_NAME && classNameProblem(c.name) !== null);
-  for (const c of badCharacters) blocking.push(`${where(c.lines)}: ${(classNameProblem(c.name) as string).replace(/^The/, 'the')}`);
+  const creatable: typeof tooLong = [];
+  for (const c of newClasses.values()) {
+    if (c.name.length > MAX_CLASS_NAME) continue;
+    const problem = classNameProblem(c.name);
+    if (problem === null) creatable.push(c);
+    else blocking.push(`${where(c.lines)}: ${problem.replace(/^The/, 'the')}`);
+  }
   const room = DEFAULT_HOTKEYS.length - live.length;
-  const creatable = [...newClasses.values()].filter((c) => c.name.length <= MAX_CLASS_NAME && classNameProblem(c.name) === null);
   if (creatable.length > room) {
     const over = creatable.slice(room);
     blocking.push(

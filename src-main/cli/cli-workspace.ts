@@ -5,10 +5,10 @@
  * `<folder>/.adma/cli/head/`; the features in the engine's cache `<folder>/.adma/features/`.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
-import { PRIVATE_FOLDER_MODE, refuseLinks } from '../core/private-folder';
+import { makePrivateFolder, refuseLinks } from '../core/private-folder';
 import type { LayerNames, OnnxPreprocessing } from '../../src-shared/contract';
 
 export interface ModelSpec {
@@ -70,7 +70,7 @@ export async function readWorkspaceIfPresent(folder: string): Promise<Workspace 
 
 export async function writeWorkspace(folder: string, workspace: Workspace): Promise<void> {
   const file = workspaceFile(folder);
-  await mkdir(cliDir(folder), { recursive: true, mode: PRIVATE_FOLDER_MODE }); // `.adma` too when this makes it: owner-only (private-folder.ts)
+  makePrivateFolder(cliDir(folder)); // `.adma` too when this makes it: owner-only
   await writeFile(`${file}.tmp`, `${JSON.stringify(workspace, null, 1)}\n`);
   await rename(`${file}.tmp`, file);
 }

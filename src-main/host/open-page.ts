@@ -7,12 +7,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { makePrivateFolder } from '../core/private-folder';
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Write the forwarding page for `url` in `stateDir`; returns its file and the file: URL to open. */
 export function writeOpenPage(stateDir: string, url: string): { file: string; href: string } {
-  fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  makePrivateFolder(stateDir);
   const file = path.join(stateDir, 'open.html');
   fs.rmSync(file, { force: true });
   const target = escapeHtml(url);

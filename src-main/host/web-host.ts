@@ -54,6 +54,8 @@ export interface WebHost {
 
 /** The built renderer's scripts and styles: the app's public code, served without the token (the page's own loads carry none). */
 const PUBLIC_ASSETS = '/assets/';
+/** The addresses of the app's page (index.html), public too: `/open` is the one printed (see OPEN_ROUTE). */
+const PAGE_PATHS = new Set(['/', '/index.html', OPEN_ROUTE]);
 const STATIC_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -102,7 +104,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const assetsDir = path.resolve(rendererDir, PUBLIC_ASSETS.slice(1));
   /** The app's page and a file of the bundle's own folder, resolved (a `..` in the decoded path leaves it). */
   const isPublicPage = (pathname: string): boolean =>
-    pathname === '/' || pathname === '/index.html' || pathname === OPEN_ROUTE || isInside(assetsDir, path.resolve(rendererDir, pathname.slice(1)));
+    PAGE_PATHS.has(pathname) || isInside(assetsDir, path.resolve(rendererDir, pathname.slice(1)));
 
   const send = (res: http.ServerResponse, status: number, body: string | Buffer, headers: http.OutgoingHttpHeaders = {}): void => {
     res.writeHead(status, { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', ...headers });
@@ -115,7 +117,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 
   const serveStatic = async (res: http.ServerResponse, pathname: string): Promise<void> => {
-    const rel = pathname === '/' || pathname === OPEN_ROUTE ? 'index.html' : pathname.slice(1);
+    const rel = PAGE_PATHS.has(pathname) ? 'index.html' : pathname.slice(1);
     const file = path.resolve(rendererDir, rel);
     if (!isInside(path.resolve(rendererDir), file)) return send(res, 404, 'Not found.');
     try {

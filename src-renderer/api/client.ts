@@ -7,7 +7,6 @@ import { requests, type ArgList, type ArgsOf, type Channel, type EventName, type
 import { bridge } from './bridge';
 import { windowSession } from './session';
 
-
 /**
  * Send one request with this window's session. A stale window (see session.ts) sends no
  * project request; a PROJECT_CHANGED answer makes it stale; opening, creating and closing set
