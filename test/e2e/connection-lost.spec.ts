@@ -66,3 +66,19 @@ test('no connection: label keys are refused in place; a restarted host is named,
   await expect(page.getByTestId('project-counts')).toContainText('1 labeled', { timeout: 60_000 });
   expect(problems.filter((p) => !/WebSocket|ERR_CONNECTION_REFUSED|401|Failed to load resource/.test(p))).toEqual([]);
 });
+
+test('a page opened without its key says how to open the app, and shows nothing it cannot do', async ({ page }) => {
+  const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-nokey-state-'));
+  dirs.push(stateDir);
+  const host = await startWebHost(ROOT, stateDir);
+  hosts.push(host);
+  const problems = watchProblems(page);
+
+  await page.goto(new URL('/', host.url).href);
+  await expect(page.getByTestId('connection-refused')).toContainText('This page was opened without its key: open the address ADMA Studio printed');
+  // Neither the project picker nor the workstation: no control at all, and no second notice.
+  await expect(page.getByRole('button')).toHaveCount(0);
+  await expect(page.getByRole('textbox')).toHaveCount(0);
+  await expect(page.getByRole('alert')).toHaveCount(1);
+  expect(problems).toEqual([]);
+});
