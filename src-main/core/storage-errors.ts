@@ -18,6 +18,7 @@ export function errnoReason(error: unknown): string {
   if (code === 'ENOENT') return 'the file is gone (moved or deleted since the scan)';
   if (code === 'EISDIR') return 'a folder, not a file';
   if (code === 'EIO') return 'read error from the disk (EIO)';
+  if (code === 'ELOOP') return 'a symbolic link now stands in its place (links are not followed)';
   return (error as Error).message;
 }
 

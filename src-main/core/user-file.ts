@@ -83,19 +83,23 @@ export async function openUserFile(file: string, limits: UserFileLimits): Promis
   }
 }
 
+/** Exactly the `size` bytes fstat gave (fewer if it shrank meanwhile): a file that grows cannot take more. */
+async function readWhole(handle: FileHandle, size: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(size);
+  let filled = 0;
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
+}
+
 /** The bytes of a user-named regular file (see the invariants above). Errors are AppErrors naming the file. */
 export async function readUserFile(file: string, limits: UserFileLimits): Promise<Buffer> {
   const { handle, size } = await openUserFile(file, limits);
   try {
-    // Exactly the size fstat gave: a file that grows meanwhile cannot take more than the cap.
-    const buffer = Buffer.alloc(size);
-    let filled = 0;
-    while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
-      if (bytesRead === 0) break; // shrank meanwhile
-      filled += bytesRead;
-    }
-    return buffer.subarray(0, filled);
+    return await readWhole(handle, size);
   } catch (error) {
     throw new AppError('UNREADABLE', `Cannot read ${file}: ${errnoReason(error)}.`);
   } finally {
@@ -106,4 +110,61 @@ export async function readUserFile(file: string, limits: UserFileLimits): Promis
 /** readUserFile as UTF-8 text. */
 export async function readUserText(file: string, limits: UserFileLimits): Promise<string> {
   return (await readUserFile(file, limits)).toString('utf8');
+}
+
+/*
+ * A project's images, read after the scan indexed them (the scan's probe, the engine's decode,
+ * the gallery's embedded thumbnail). The scan took only regular files and skipped symbolic links;
+ * what stands at the path when it is read again is held to the same rule, on the open
+ * descriptor: a symbolic link put in its place is not followed (O_NOFOLLOW: ELOOP), a FIFO is
+ * not waited on (O_NONBLOCK), and a FIFO, socket or device is refused, never read. Errors are
+ * plain errors (errno, or one naming the kind of file) for the caller's own message (errnoReason).
+ */
+
+const IMAGE_FLAGS = fs.constants.O_RDONLY | NONBLOCK | (fs.constants.O_NOFOLLOW ?? 0);
+
+function notRegular(stat: fs.Stats): Error {
+  return new Error(`${kindOf(stat)} now stands in its place, not an image file`);
+}
+
+/** A project image opened for reading on the calling thread (see above); the caller closes the descriptor. */
+export function openImageSync(file: string): { fd: number; size: number } {
+  const fd = fs.openSync(file, IMAGE_FLAGS);
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw notRegular(stat);
+    return { fd, size: stat.size };
+  } catch (error) {
+    fs.closeSync(fd);
+    throw error;
+  }
+}
+
+/** A project image's bytes, read on the calling thread: for small files from the page cache (see above). */
+export function readImageFileSync(file: string): Buffer {
+  const { fd, size } = openImageSync(file);
+  try {
+    const buffer = Buffer.alloc(size);
+    let filled = 0;
+    while (filled < buffer.length) {
+      const bytesRead = fs.readSync(fd, buffer, filled, buffer.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A project image's bytes, read asynchronously (see above). */
+export async function readImageFile(file: string): Promise<Buffer> {
+  const handle = await open(file, IMAGE_FLAGS);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw notRegular(stat);
+    return await readWhole(handle, stat.size);
+  } finally {
+    await handle.close();
+  }
 }

@@ -17,7 +17,8 @@
  *   none of its own, so an EXIF segment naming that orientation is put in front of its bytes
  *   (browsers and sharp apply it when decoding; no decode here).
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { openImageSync } from '../core/user-file';
 import exifr from 'exifr';
 import { imageSize } from 'image-size';
 
@@ -43,7 +44,7 @@ export interface MainImage {
 function readHead(file: string, bytes: number): Buffer | null {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    ({ fd } = openImageSync(file));
   } catch {
     return null;
   }

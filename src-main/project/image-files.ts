@@ -3,13 +3,13 @@
  * probe that reads a file once for its content hash, format, pixel size and orientation.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { imageSize } from 'image-size';
 import sharp from 'sharp';
 import { ADMIN_DIR } from './project-db';
 import { errnoReason } from '../core/storage-errors';
+import { readImageFile, readImageFileSync } from '../core/user-file';
 
 /** What the scan indexes: the formats sharp decodes here (AVIF where its libheif has the AV1 decoder). */
 export const IMAGE_EXTENSIONS = new Set([
@@ -190,7 +190,7 @@ async function sharpHeader(buffer: Buffer): Promise<Header> {
 export async function probeImage(absPath: string, expectedSize = Infinity): Promise<ImageProbe> {
   let buffer: Buffer;
   try {
-    buffer = expectedSize <= SYNC_READ_MAX_BYTES ? readFileSync(absPath) : await fs.readFile(absPath);
+    buffer = expectedSize <= SYNC_READ_MAX_BYTES ? readImageFileSync(absPath) : await readImageFile(absPath);
   } catch (error) {
     throw new UnreadableImage(errnoReason(error));
   }

@@ -10,10 +10,10 @@
  * - 'squash': scale each axis independently to the input size; keeps the whole image but
  *   distorts its aspect ratio.
  */
-import fs from 'node:fs/promises';
 import sharp from 'sharp';
 import { AppError } from '../../../src-shared/app-error';
 import { errnoReason } from '../../core/storage-errors';
+import { readImageFile } from '../../core/user-file';
 
 export type ResizeMode = 'center-crop' | 'squash';
 
@@ -36,7 +36,7 @@ export async function decodeImage(input: string | Buffer, target: DecodeTarget):
   let bytes: Buffer;
   try {
     // Read first: sharp says "unsupported image format" for a file it may not open.
-    bytes = typeof input === 'string' ? await fs.readFile(input) : input;
+    bytes = typeof input === 'string' ? await readImageFile(input) : input;
   } catch (error) {
     throw new AppError('IMAGE_INVALID', `Cannot read ${label}: ${errnoReason(error)}`);
   }

@@ -6,7 +6,7 @@
  * A writer opens each FIFO after 30 s, so that the old code's blocking read ends (and the test
  * fails on its content) instead of hanging the test process; the new code never waits for it.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { importFile, importLabelsCsv } from '../../../src-main/adaptation/labels
 import { MAX_LABELS_FILE_BYTES, readUserText } from '../../../src-main/core/user-file';
 import type { Project } from '../../../src-main/project/project';
 import { appErrorOf } from '../../support/error-of';
+import { fifoWithLateWriter } from '../../support/fifo';
 import { tempDir } from '../../support/image-folder';
 import { scannedProject } from '../../support/scanned-project';
 
@@ -26,14 +27,7 @@ afterEach(async () => {
   for (const p of opened.splice(0)) await p.close();
 });
 
-/** A FIFO at `file`, and a writer that opens it (then closes it, empty) after 30 s. */
-function fifo(file: string): string {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const made = spawnSync('mkfifo', [file]);
-  if (made.status !== 0) throw new Error(`mkfifo failed: ${String(made.stderr)}`);
-  writers.push(spawn('sh', ['-c', 'sleep 30; : > "$1"', 'sh', file], { stdio: 'ignore' }));
-  return file;
-}
+const fifo = (file: string): string => fifoWithLateWriter(file, writers);
 
 /** Refused as not a file (a read would have waited for the writer, or never ended). */
 async function refusedAtOnce(run: Promise<unknown>): Promise<string> {
