@@ -225,6 +225,9 @@ const refreshAfterScan = coalesce(async () => {
   // not a list to review (the scan report's Review may have just started it: its images are on their way).
   if (labeling.items.length === 0) {
     if (labeling.source.kind !== 'list') await labeling.start({ kind: 'queue' });
+  } else if (labeling.source.kind === 'round') {
+    // The batch without the images whose files went, on the image shown.
+    await labeling.followRound(await loop.refreshRound());
   } else {
     await labeling.refreshCurrent();
     await labeling.sourceGrew();

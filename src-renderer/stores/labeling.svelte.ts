@@ -241,6 +241,10 @@ class LabelingSession {
    * while the scan had found one image would otherwise prefetch nothing ahead until a key).
    */
   async sourceGrew(): Promise<void> {
+    // A batch's and a list's images are fixed when fetched: no scan adds any. (A batch whose
+    // files went is followed by followRound, which keeps the image on screen; reloading it here
+    // kept the position number instead, and jumped past the unlabeled images that had gone.)
+    if (this.#source.kind === 'round' || this.#source.kind === 'list') return;
     this.#exhausted = false;
     if (this.#atEnd) {
       await this.enqueue(async () => {

@@ -62,6 +62,9 @@ test('a replaced labeled file is named with its label after a rescan and at open
   // The new picture is an Ant: fixed with its key; the list ends there.
   await page.keyboard.press('1');
   await expect(page.getByRole('heading', { name: 'End of “Labeled images whose file changed · check each label”' })).toBeVisible();
+  // On from there: the active loop's queue first (as the toolbar's Queue), folder order named as such.
+  await expect(page.getByRole('button', { name: 'Back to the queue' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Label in folder order' })).toBeVisible();
   await expect(page.getByTestId('project-counts')).toContainText('2 labeled');
 
   // While the project is closed: the Ant image's file is replaced and the Bee… now Ant image's file goes.
