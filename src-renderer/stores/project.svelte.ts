@@ -184,6 +184,18 @@ class ProjectState {
   }
 
   /** The news was read: the opening's is not shown again in any window. */
+  /**
+   * The expert went through these images to the end of the list: if they are every labeled
+   * image whose file changed that the notice asks to review, the notice has done its work and
+   * goes, as if dismissed (a notice with nothing to review stays until dismissed).
+   */
+  async reviewedThrough(ids: readonly number[]): Promise<void> {
+    const changed = this.#scanNews?.report.labeledChanged ?? [];
+    if (changed.length === 0) return;
+    const seen = new Set(ids);
+    if (changed.every((image) => seen.has(image.imageId))) await this.dismissScanNews();
+  }
+
   async dismissScanNews(): Promise<void> {
     const news = this.#scanNews;
     this.#scanNews = null;

@@ -70,6 +70,21 @@ describe('reviewing a list of images', () => {
     expect(news.where).toBe('elsewhere');
     expect(news.report.labeledChanged).toMatchObject([{ imageId: item.id, relPath: item.relPath }]);
     expect(mediaUrl(item.id, 'thumb')).not.toBe(urlBefore);
+    // Reviewing other images leaves the news; going through the changed one to the end of a list ends it.
+    const other = project.images.list({ kind: 'unlabeled' }, 0, 1).items[0]!;
+    await projectStore.reviewedThrough([other.id]);
+    expect(projectStore.scanNews).toBe(news);
+    await projectStore.reviewedThrough([other.id, item.id]);
+    expect(projectStore.scanNews).toBeNull();
+  });
+
+  it('is dismissed by hand, with nothing reviewed', async () => {
+    const project = ws.requireProject();
+    const item = project.images.list({ kind: 'labeled' }, 0, 10).items[0]!;
+    await writeImage(path.join(root, item.relPath), 999);
+    fs.utimesSync(path.join(root, item.relPath), new Date(), new Date(Date.now() + 20_000));
+    await ws.rescan();
+    await until(() => projectStore.scanNews);
     await projectStore.dismissScanNews();
     expect(projectStore.scanNews).toBeNull();
   });
