@@ -205,10 +205,15 @@ export const migrations: readonly Migration[] = [
  *
  * Backfill, from what older versions stored:
  * - Names: a class's present name (`classes.name`, deleted classes included) is the only name
- *   the database kept, so older rows get it and are marked `class_names_backfilled = 1`. Not
- *   recoverable: a rename made before the upgrade (rows before it show the later name), and the
- *   name a class had before an undo brought it back as "… (restored)" (rows before that undo
- *   show "… (restored)").
+ *   the database kept, so older rows get it, and all of them are marked
+ *   `class_names_backfilled = 1`. One earlier name is read back: a class named "X (restored)"
+ *   (or "X (restored 2)"…) that a deletion action deleted before another class named "X" was
+ *   made took that name when an undo brought it back (ClassStore.restore); it was deleted from
+ *   the moment "X" was made until that undo, so its rows (and its class changes) up to that
+ *   moment name it "X", and so does the old name of the first undo after it. Not recoverable:
+ *   every rename made before the upgrade (rows before it show the later name), a name
+ *   shortened by " (restored)" to fit 80 characters, and a restore whose "X" was taken by a
+ *   rename rather than a new class.
  * - Class changes: every deletion action (meta `deleted-class:<action>`) gives its delete (at
  *   the action's `created_at`, its 'class-deleted' rows counted); each undo and redo of it that
  *   changed labels is its group of 'undo'/'redo' rows (time, who, count). A class deleted without
@@ -229,10 +234,14 @@ function historyNames(db: Database.Database): void {
   if (!columns.has('old_class_name')) db.exec('ALTER TABLE label_history ADD COLUMN old_class_name TEXT');
   if (!columns.has('new_class_name')) db.exec('ALTER TABLE label_history ADD COLUMN new_class_name TEXT');
   if (!columns.has('class_names_backfilled')) db.exec('ALTER TABLE label_history ADD COLUMN class_names_backfilled INTEGER NOT NULL DEFAULT 0');
+  restoredNames(db);
+  // A class's name at `at`: "X" before a restore renamed it (see above), else its present name.
+  const nameThen = (id: string, at: string) =>
+    `COALESCE((SELECT r.base FROM class_name_then r WHERE r.class_id = ${id} AND ${at} <= r.until), (SELECT c.name FROM classes c WHERE c.id = ${id}))`;
   db.exec(`
     UPDATE label_history SET
-      old_class_name = (SELECT c.name FROM classes c WHERE c.id = label_history.old_class_id),
-      new_class_name = (SELECT c.name FROM classes c WHERE c.id = label_history.new_class_id),
+      old_class_name = ${nameThen('label_history.old_class_id', 'label_history.at')},
+      new_class_name = ${nameThen('label_history.new_class_id', 'label_history.at')},
       class_names_backfilled = 1
     WHERE (old_class_id IS NOT NULL AND old_class_name IS NULL) OR (new_class_id IS NOT NULL AND new_class_name IS NULL);
     CREATE TABLE IF NOT EXISTS class_history (
@@ -250,7 +259,10 @@ function historyNames(db: Database.Database): void {
     );
     CREATE INDEX IF NOT EXISTS class_history_place ON class_history(after_history_id);
   `);
-  if ((db.prepare('SELECT COUNT(*) FROM class_history').pluck().get() as number) > 0) return;
+  if ((db.prepare('SELECT COUNT(*) FROM class_history').pluck().get() as number) > 0) {
+    db.exec('DROP TABLE class_name_then');
+    return;
+  }
   // The last label row written at or before a time (0: none).
   const placeAt = '(SELECT COALESCE(MAX(p.id), 0) FROM label_history p WHERE p.at <= x.at)';
   db.exec(`
@@ -285,12 +297,40 @@ function historyNames(db: Database.Database): void {
       FROM classes c WHERE c.deleted_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM class_history_backfill b WHERE b.class_id = c.id);
     INSERT INTO class_history (action_id, class_id, kind, old_name, new_name, images, actor, at, after_history_id, backfilled)
       SELECT x.action_id, x.class_id, x.kind,
-             c.name, CASE WHEN x.kind = 'undo' THEN c.name END,
+             -- The undo that renamed a class brought back the class deleted as "X".
+             CASE WHEN x.kind = 'undo' AND x.at = (SELECT MIN(y.at) FROM class_history_backfill y JOIN class_name_then r ON r.class_id = y.class_id
+                                                    WHERE y.class_id = x.class_id AND y.kind = 'undo' AND y.at > r.until)
+                  THEN (SELECT r.base FROM class_name_then r WHERE r.class_id = x.class_id) ELSE ${nameThen('x.class_id', 'x.at')} END,
+             CASE WHEN x.kind = 'undo' THEN ${nameThen('x.class_id', 'x.at')} END,
              x.images, x.actor, x.at, COALESCE(x.place, ${placeAt}), 1
       FROM class_history_backfill x JOIN classes c ON c.id = x.class_id
       ORDER BY COALESCE(x.place, ${placeAt}), x.at, x.action_id;
     DROP TABLE class_history_backfill;
+    DROP TABLE class_name_then;
   `);
+}
+
+/**
+ * Fill the temporary `class_name_then` with each class that an undo brought back renamed
+ * "X (restored…)" because a new class "X" was made while it was deleted: its name "X" and the
+ * time until which it had it (when the first such "X" was made). See historyNames.
+ */
+function restoredNames(db: Database.Database): void {
+  db.exec('CREATE TEMP TABLE class_name_then (class_id INTEGER PRIMARY KEY, base TEXT NOT NULL, until TEXT NOT NULL)');
+  const suffixed = db.prepare("SELECT id, name FROM classes WHERE name LIKE '% (restored%)'").all() as { id: number; name: string }[];
+  const madeWhileDeleted = db.prepare(
+    `SELECT MIN(k.created_at) FROM classes k
+     WHERE k.id <> @id AND k.name = @base COLLATE NOCASE
+       AND EXISTS (SELECT 1 FROM meta m JOIN label_actions a ON a.id = CAST(substr(m.key, length('deleted-class:') + 1) AS INTEGER)
+                   WHERE m.key LIKE 'deleted-class:%' AND json_extract(m.value, '$.classId') = @id AND a.created_at <= k.created_at)`,
+  );
+  const insert = db.prepare('INSERT INTO class_name_then (class_id, base, until) VALUES (?, ?, ?)');
+  for (const { id, name } of suffixed) {
+    const base = /^(.+) \(restored(?: [0-9]+)?\)$/.exec(name)?.[1];
+    if (base === undefined) continue;
+    const until = madeWhileDeleted.pluck().get({ id, base }) as string | null;
+    if (until !== null) insert.run(id, base, until);
+  }
 }
 
 export const SCHEMA_VERSION = migrations.length;

@@ -118,7 +118,8 @@ const T = (n: number): string => `2026-01-0${n}T10:00:00.000Z`;
  * A schema-8 project's rows as that version wrote them: an older version's delete of "moth"
  * (with a label) and of "gnat" (without: only deleted_at), a labeled "bee" deleted and brought
  * back as "bee (restored)" because a new "bee" was made meanwhile (its undo then dropped by a
- * newer action), "platelet" deleted without labels, "wasp" deleted without labels and undone.
+ * newer action), "platelet" deleted without labels, "wasp" deleted without labels and undone,
+ * a label of a class the expert named "moss (restored)" (an older version's row, no action).
  */
 function schema8Rows(db: Database.Database): void {
   const cls = db.prepare('INSERT INTO classes (id, name, color, hotkey, position, created_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -126,9 +127,10 @@ function schema8Rows(db: Database.Database): void {
   cls.run(2, 'bee (restored)', '#000000', '2', 1, T(1), null);
   cls.run(3, 'platelet', '#000000', '3', 2, T(1), T(4));
   cls.run(4, 'moth', '#000000', '4', 3, T(1), T(1));
-  cls.run(5, 'bee', '#000000', '5', 4, T(2), null);
+  cls.run(5, 'bee', '#000000', '5', 4, '2026-01-02T11:00:00.000Z', null);
   cls.run(6, 'gnat', '#000000', '6', 5, T(1), '2025-12-03T10:00:00.000Z');
   cls.run(7, 'wasp', '#000000', '7', 6, T(1), null);
+  cls.run(8, 'moss (restored)', '#000000', '8', 7, T(1), null); // so named by the expert: no "moss" was made while it was deleted
   const action = db.prepare('INSERT INTO label_actions (id, state, created_at, state_changed_at) VALUES (?, ?, ?, ?)');
   action.run(1, 'done', T(1), T(1));
   action.run(2, 'dropped', T(2), T(4));
@@ -144,11 +146,12 @@ function schema8Rows(db: Database.Database): void {
   row.run(7, 2, 3, 2, null, 'class-deleted', 'me', T(2));
   row.run(8, 2, 2, null, 2, 'undo', 'you', T(3));
   row.run(9, 2, 3, null, 2, 'undo', 'you', T(3));
+  row.run(10, null, 4, null, 8, 'set', 'old', T(7));
   const meta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
   meta.run('deleted-class:2', JSON.stringify({ classId: 2, index: 1 }));
   meta.run('deleted-class:3', JSON.stringify({ classId: 3, index: 2 }));
   meta.run('deleted-class:4', JSON.stringify({ classId: 7, index: 5 }));
-  db.exec("INSERT INTO labels (image_id, class_id, labeled_at, actor) VALUES (1, 1, '2026-01-01T10:00:00.000Z', 'me'), (2, 2, '2026-01-01T10:00:00.000Z', 'me'), (3, 2, '2026-01-01T10:00:00.000Z', 'me')");
+  db.exec("INSERT INTO labels (image_id, class_id, labeled_at, actor) VALUES (1, 1, '2026-01-01T10:00:00.000Z', 'me'), (2, 2, '2026-01-01T10:00:00.000Z', 'me'), (3, 2, '2026-01-01T10:00:00.000Z', 'me'), (4, 8, '2026-01-07T10:00:00.000Z', 'old')");
 }
 
 async function schema8Project(): Promise<string> {
@@ -173,21 +176,24 @@ describe('migration 9: history names and class changes from a schema-8 project',
     const project = Project.open(root, false);
     projects.push(project);
     expect(schemaVersion(project.db)).toBe(SCHEMA_VERSION);
-    expect(project.summary().labeledCount).toBe(3);
+    expect(project.summary().labeledCount).toBe(4);
 
+    // "bee" was deleted before another "bee" was made, so its "(restored)" came from the undo:
+    // its rows until then name it "bee". "moss (restored)" has no such evidence and keeps its name.
     const items = project.labels.changes(100);
     expect(shown(items)).toEqual([
+      [4, 'set', null, 'moss (restored)'],
       ['class', 'undo', 'wasp', 'wasp', 0],
       ['class', 'class-deleted', 'wasp', null, 0],
       ['class', 'class-deleted', 'platelet', null, 0],
-      ['class', 'undo', 'bee (restored)', 'bee (restored)', 2],
+      ['class', 'undo', 'bee', 'bee (restored)', 2],
       [3, 'undo', null, 'bee (restored)'],
       [2, 'undo', null, 'bee (restored)'],
-      ['class', 'class-deleted', 'bee (restored)', null, 2],
-      [3, 'class-deleted', 'bee (restored)', null],
-      [2, 'class-deleted', 'bee (restored)', null],
-      [3, 'set', null, 'bee (restored)'],
-      [2, 'set', null, 'bee (restored)'],
+      ['class', 'class-deleted', 'bee', null, 2],
+      [3, 'class-deleted', 'bee', null],
+      [2, 'class-deleted', 'bee', null],
+      [3, 'set', null, 'bee'],
+      [2, 'set', null, 'bee'],
       [1, 'set', null, 'ant'],
       ['class', 'class-deleted', 'gnat', null, 0],
       ['class', 'class-deleted', 'moth', null, 1],
@@ -212,14 +218,14 @@ describe('migration 9: history names and class changes from a schema-8 project',
     project.setLabels([4], 1);
     const after = project.labels.changes(3);
     expect(shown(after)).toEqual([
-      [4, 'set', null, 'formica'],
+      [4, 'set', 'moss (restored)', 'formica'],
       ['class', 'renamed', 'ant', 'formica', 1],
-      ['class', 'undo', 'wasp', 'wasp', 0],
+      [4, 'set', null, 'moss (restored)'],
     ]);
     expect(after[0]).toMatchObject({ classNamesBackfilled: false });
     expect(project.labels.history(1, 5)).toMatchObject([{ newClassName: 'ant', classNamesBackfilled: true }]);
     // Undo still reads the label actions alone: the newest done action is the rename-free label of image 4.
-    expect(project.labels.undo()).toMatchObject({ imageIds: [4], classIds: [null] });
+    expect(project.labels.undo()).toMatchObject({ imageIds: [4], classIds: [8] });
   });
 
   it('is idempotent: run again, it adds and changes nothing', async () => {
@@ -246,7 +252,7 @@ describe('migration 9: history names and class changes from a schema-8 project',
     expect(schemaVersion(db)).toBe(8);
     const columns = (db.prepare('PRAGMA table_info(label_history)').all() as { name: string }[]).map((c) => c.name);
     expect(columns).not.toContain('old_class_name');
-    expect(db.prepare('SELECT COUNT(*) FROM label_history').pluck().get()).toBe(9);
+    expect(db.prepare('SELECT COUNT(*) FROM label_history').pluck().get()).toBe(10);
     db.close();
   });
 
