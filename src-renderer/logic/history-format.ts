@@ -52,4 +52,4 @@ export const namesBackfilled = (e: HistoryItem): boolean => (e.subject === 'imag
 
 /** The note under the heading when some rows' names were read back at the upgrade. */
 export const BACKFILLED_NOTE =
-  '* Recorded before this project was upgraded to keep class names with each change: shows the name the class had at the upgrade (a rename before it was not recorded).';
+  '* A change made before this project was upgraded to keep class names: the name shown is the one the class had at the upgrade (a rename before it was not recorded).';
