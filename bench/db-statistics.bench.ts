@@ -162,7 +162,7 @@ async function main(): Promise<void> {
   }
   const sides = [plain, analysed].map((file) => {
     const side = recording(file);
-    return { ...side, images: new ImageIndex(side.db), classes: new ClassStore(side.db), store: new AdaptationStore(side.db) };
+    return { ...side, images: new ImageIndex(side.db), classes: new ClassStore(side.db, 'bench'), store: new AdaptationStore(side.db) };
   });
   const [a] = sides;
   const firstIds = (a!.db.prepare('SELECT id FROM images WHERE present = 1 ORDER BY rel_path LIMIT 200 OFFSET 40000').pluck().all() as number[]);

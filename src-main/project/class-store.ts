@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
 import { classNameProblem } from '../../src-shared/class-name';
-import type { ClassInfo } from '../../src-shared/contract';
+import type { ClassHistoryEntry, ClassInfo } from '../../src-shared/contract';
 
 /** Hotkeys given to new classes, in order. Commands never use bare digits or letters. */
 export const DEFAULT_HOTKEYS = [...'123456789abcdefghijklmnopqrstuvwxyz'];
@@ -51,8 +51,22 @@ const toInfo = (r: ClassRow): ClassInfo => ({
 
 const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
 
+/** A change of a class itself, for `class_history` (see ClassHistoryEntry). */
+export interface ClassChange {
+  actionId: number | null;
+  classId: number;
+  kind: ClassHistoryEntry['kind'];
+  oldName: string | null;
+  newName: string | null;
+  images: number;
+}
+
 export class ClassStore {
-  constructor(private readonly db: Database.Database) {}
+  /** `actor`: who makes the changes (the history's "who" of a rename). */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly actor: string,
+  ) {}
 
   list(): ClassInfo[] {
     return (this.db.prepare(`${SELECT} ORDER BY c.position, c.id`).all() as ClassRow[]).map(toInfo);
@@ -119,8 +133,15 @@ export class ClassStore {
 
   update(id: number, changes: { name?: string | undefined; color?: string | undefined; hotkey?: string | undefined }): ClassInfo {
     return this.db.transaction(() => {
-      this.get(id);
-      if (changes.name !== undefined) this.db.prepare('UPDATE classes SET name = ? WHERE id = ?').run(this.checkName(changes.name, id), id);
+      const before = this.get(id);
+      if (changes.name !== undefined) {
+        const name = this.checkName(changes.name, id);
+        this.db.prepare('UPDATE classes SET name = ? WHERE id = ?').run(name, id);
+        // A rename changes what every label of the class reads as (exports name the class): the history says when.
+        if (name !== before.name) {
+          this.record({ actionId: null, classId: id, kind: 'renamed', oldName: before.name, newName: name, images: before.labelCount }, new Date().toISOString());
+        }
+      }
       if (changes.color !== undefined) this.db.prepare('UPDATE classes SET color = ? WHERE id = ?').run(this.checkColor(changes.color), id);
       if (changes.hotkey !== undefined) {
         const key = changes.hotkey.toLowerCase();
@@ -158,6 +179,55 @@ export class ClassStore {
     const index = this.list().findIndex((c) => c.id === id);
     if (index < 0) throw new AppError('NOT_FOUND', `Class ${id} does not exist (it may have been deleted).`);
     return index;
+  }
+
+  /**
+   * Append a change of a class to `class_history`, placed after the label history rows written
+   * so far (its action's own included, so it heads them in the History, newest first).
+   */
+  record(change: ClassChange, now: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO class_history (action_id, class_id, kind, old_name, new_name, images, actor, at, after_history_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(id), 0) FROM label_history))`,
+      )
+      .run(change.actionId, change.classId, change.kind, change.oldName, change.newName, change.images, this.actor, now);
+  }
+
+  /** The latest class changes, newest first (placed among the label rows by `after_history_id`). */
+  history(limit: number): (ClassHistoryEntry & { afterHistoryId: number })[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, action_id, class_id, kind, old_name, new_name, images, actor, at, after_history_id, backfilled
+         FROM class_history ORDER BY after_history_id DESC, id DESC LIMIT ?`,
+      )
+      .all(limit) as {
+      id: number;
+      action_id: number | null;
+      class_id: number;
+      kind: ClassHistoryEntry['kind'];
+      old_name: string | null;
+      new_name: string | null;
+      images: number;
+      actor: string | null;
+      at: string;
+      after_history_id: number;
+      backfilled: number;
+    }[];
+    return rows.map((r) => ({
+      subject: 'class',
+      id: r.id,
+      actionId: r.action_id,
+      classId: r.class_id,
+      kind: r.kind,
+      oldName: r.old_name,
+      newName: r.new_name,
+      images: r.images,
+      actor: r.actor,
+      at: r.at,
+      backfilled: r.backfilled === 1,
+      afterHistoryId: r.after_history_id,
+    }));
   }
 
   /** Soft delete: the row stays so the history can still name the class, and an undo can bring it back. */

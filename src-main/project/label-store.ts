@@ -16,7 +16,11 @@
  *   mark exactly like a class; and with when and by whom the state before was given (`old_at`,
  *   `old_actor`: a label's labeled_at, a mark's marked_at), so a state restored keeps its own
  *   time: an undo gives a label back as it was given (its labeled_at, exported and read by the
- *   rounds, is not the undo's), a redo as the action first gave it (the row's `at`).
+ *   rounds, is not the undo's), a redo as the action first gave it (the row's `at`). A row also
+ *   keeps the names its old and new class had when it was written (`old_/new_class_name`), so
+ *   the History is an audit trail: a class renamed, deleted or brought back as "… (restored)"
+ *   later does not change what older rows say (rows from before migration 9 carry the names at
+ *   the upgrade, `class_names_backfilled`; see migrations.ts).
  * - An action that put images in the evaluation set (an import's held-out split:
  *   `evaluation_images.action_id`) takes them out when undone and puts them back when redone;
  *   meanwhile they wait in `evaluation_undone`, and are forgotten when a new action drops the
@@ -28,8 +32,13 @@
  * - Deleting a class is an action on the same stack (`deleteClass`): its images' changes are
  *   history rows of kind 'class-deleted' with the action's id, the class row is soft-deleted
  *   (`deleted_at`; it keeps its name, colour and key), and the meta row `deleted-class:<action>`
- *   names the class and its place in the order. That row, not the history, says an action
- *   deleted a class: a class without labels leaves no history row. Undo brings the class back
+ *   names the class and its place in the order. That row, not the label history, says an
+ *   action deleted a class (undo and redo read it): a class without labels leaves no label row.
+ *   The History still shows every delete, undo and redo of a class, labels or none: each
+ *   appends one `class_history` row (ClassStore.record: the action, the class's name then and
+ *   the one it came back with, how many images it changed), placed after the label rows written
+ *   before it (`after_history_id`), and so does a rename (no action: not undoable). Undo and
+ *   redo never read `class_history`. Undo brings the class back
  *   (ClassStore.restore: a name or key taken since is replaced, never shared) before its labels,
  *   redo unlabels every image of the class again and deletes it. So no `labels` row ever names
  *   a deleted class, and Ctrl+Z after a delete undoes the delete.
@@ -38,7 +47,7 @@
  */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
-import type { HistoryEntry, LabelAction, LabelReplacement, UndoPreview } from '../../src-shared/contract';
+import type { HistoryEntry, HistoryItem, LabelAction, LabelReplacement, UndoPreview } from '../../src-shared/contract';
 import type { ClassStore } from './class-store';
 
 type HistoryKind = HistoryEntry['kind'];
@@ -52,6 +61,7 @@ interface HistoryRow {
   new_class_id: number | null;
   old_name: string | null;
   new_name: string | null;
+  class_names_backfilled: number;
   old_unsure: number;
   new_unsure: number;
   kind: HistoryKind;
@@ -105,10 +115,12 @@ export class LabelStore {
       (prepared ??= {
         history: this.db.prepare(
           `WITH t AS (${triples})
-           INSERT INTO label_history (action_id, image_id, old_class_id, new_class_id, old_unsure, new_unsure, kind, actor, at, old_at, old_actor)
+           INSERT INTO label_history (action_id, image_id, old_class_id, new_class_id, old_unsure, new_unsure, kind, actor, at, old_at, old_actor, old_class_name, new_class_name)
            SELECT @action, t.image_id, l.class_id, t.class_id, ${wasUnsure}, t.unsure, @kind, @actor, @now,
-                  CASE WHEN l.class_id IS NOT NULL THEN l.labeled_at ELSE u.marked_at END, CASE WHEN l.class_id IS NOT NULL THEN l.actor ELSE u.actor END
+                  CASE WHEN l.class_id IS NOT NULL THEN l.labeled_at ELSE u.marked_at END, CASE WHEN l.class_id IS NOT NULL THEN l.actor ELSE u.actor END,
+                  oc.name, nc.name
            FROM t LEFT JOIN labels l ON l.image_id = t.image_id LEFT JOIN unsure u ON u.image_id = t.image_id
+                LEFT JOIN classes oc ON oc.id = l.class_id LEFT JOIN classes nc ON nc.id = t.class_id
            WHERE l.class_id IS NOT t.class_id OR ${wasUnsure} <> t.unsure ORDER BY t.seq`,
         ),
         remove: this.db.prepare(`DELETE FROM labels WHERE image_id IN (SELECT image_id FROM (${triples}) WHERE class_id IS NULL)`),
@@ -245,14 +257,18 @@ export class LabelStore {
     }).immediate();
   }
 
-  /** The delete and its redo: record the class's place, unlabel its images (history rows of `kind`), soft-delete it. */
-  private removeClass(classId: number, actionId: number, kind: HistoryKind, now: string): LabelAction {
+  /**
+   * The delete and its redo: record the class's place, unlabel its images (history rows of
+   * `kind`), soft-delete it, and say so in the class history (labels or none).
+   */
+  private removeClass(classId: number, actionId: number, kind: 'class-deleted' | 'redo', now: string): LabelAction {
     const { name } = this.classes.get(classId);
     const record: DeletionRecord = { classId, index: this.classes.indexOf(classId) };
     this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(deletionKey(actionId), JSON.stringify(record));
     const images = this.db.prepare('SELECT image_id FROM labels WHERE class_id = ? ORDER BY image_id').pluck().all(classId) as number[];
-    this.writeAll(new Map(images.map((id) => [id, UNLABELED])), actionId, kind, now);
+    const changed = this.writeAll(new Map(images.map((id) => [id, UNLABELED])), actionId, kind, now);
     this.classes.markDeleted(classId, now);
+    this.classes.record({ actionId, classId, kind, oldName: name, newName: null, images: changed }, now);
     return { actionId, imageIds: images, classIds: images.map(() => null), unsure: images.map(() => false), classDeletion: { classId, name, restored: false, notes: [] } };
   }
 
@@ -265,14 +281,21 @@ export class LabelStore {
   /** Undo or redo one action; a class deletion's undo brings the class back before its labels, its redo deletes it again. */
   private undoOrRedo(actionId: number, direction: 'undo' | 'redo', now: string): LabelAction {
     const deletion = this.deletionOf(actionId);
-    if (!deletion) return this.replay(actionId, direction, now);
+    if (!deletion) {
+      const { changed: _changed, ...action } = this.replay(actionId, direction, now);
+      return action;
+    }
     const { classId } = deletion;
     if (direction === 'redo') return this.removeClass(classId, actionId, 'redo', now);
     const { name, notes } = this.classes.restore(classId, deletion.index);
-    return { ...this.replay(actionId, 'undo', now), classDeletion: { classId, name, restored: true, notes } };
+    const { changed, ...action } = this.replay(actionId, 'undo', now);
+    // The name it came back with (" (restored)" when its own was taken meanwhile).
+    this.classes.record({ actionId, classId, kind: 'undo', oldName: name, newName: this.classes.nameOf(classId), images: changed }, now);
+    return { ...action, classDeletion: { classId, name, restored: true, notes } };
   }
 
-  private replay(actionId: number, direction: 'undo' | 'redo', now: string): LabelAction {
+  /** Undo or redo a label action's rows; `changed`: how many images it changed (history rows written). */
+  private replay(actionId: number, direction: 'undo' | 'redo', now: string): LabelAction & { changed: number } {
     // When and by whom the state before was given; rows older than migration 7 have none: the
     // image's latest earlier row that gave that state says it (its time, not older ones').
     const rows = this.db
@@ -306,12 +329,12 @@ export class LabelStore {
           : { classId: row.new_class_id, unsure: row.new_unsure === 1, given: { at: row.at, actor: row.actor } };
       targets.set(row.image_id, target.classId === null || alive.has(target.classId) ? target : UNLABELED);
     }
-    this.writeAll(targets, actionId, direction, now);
+    const changed = this.writeAll(targets, actionId, direction, now);
     this.moveEvaluation(actionId, direction);
     // Every image of the action now has its target: the state each one shows.
     const imageIds = rows.map((r) => r.image_id);
     const states = imageIds.map((id) => targets.get(id) ?? UNLABELED);
-    return { actionId, imageIds, classIds: states.map((s) => s.classId), unsure: states.map((s) => s.classId === null && s.unsure) };
+    return { actionId, imageIds, classIds: states.map((s) => s.classId), unsure: states.map((s) => s.classId === null && s.unsure), changed };
   }
 
   /** The evaluation-set rows the action added: out to `evaluation_undone` on undo, back on redo. */
@@ -369,11 +392,38 @@ export class LabelStore {
     }).immediate();
   }
 
+  /**
+   * The History: the latest `limit` changes, label rows and class changes together, newest first.
+   * A class change sits after the label rows written before it (`after_history_id`), so a
+   * delete, its undo or its redo heads the rows of the images it changed.
+   */
+  changes(limit: number): HistoryItem[] {
+    const labels = this.history(undefined, limit);
+    const classes = this.classes.history(limit);
+    const merged: HistoryItem[] = [];
+    let l = 0;
+    let c = 0;
+    while (merged.length < limit && (l < labels.length || c < classes.length)) {
+      const label = labels[l];
+      const change = classes[c];
+      if (change !== undefined && (label === undefined || change.afterHistoryId >= label.id)) {
+        const { afterHistoryId: _place, ...entry } = change;
+        merged.push(entry);
+        c++;
+      } else if (label !== undefined) {
+        merged.push(label);
+        l++;
+      }
+    }
+    return merged;
+  }
+
+  /** The label rows (of one image, or all), newest first, with the class names they had then. */
   history(imageId: number | undefined, limit: number): HistoryEntry[] {
     const rows = this.db
       .prepare(
         `SELECT h.id, h.action_id, h.image_id, i.rel_path, h.old_class_id, h.new_class_id, h.old_unsure, h.new_unsure,
-                o.name AS old_name, n.name AS new_name, h.kind, h.actor, h.at, a.imported_from,
+                COALESCE(h.old_class_name, o.name) AS old_name, COALESCE(h.new_class_name, n.name) AS new_name, h.class_names_backfilled, h.kind, h.actor, h.at, a.imported_from,
                 h.kind = 'class-deleted' OR EXISTS (SELECT 1 FROM meta m WHERE m.key = '${DELETION_KEY}' || h.action_id) AS class_deletion
          FROM label_history h JOIN images i ON i.id = h.image_id
          LEFT JOIN classes o ON o.id = h.old_class_id LEFT JOIN classes n ON n.id = h.new_class_id
@@ -382,6 +432,7 @@ export class LabelStore {
       )
       .all(imageId ?? null, imageId ?? null, limit) as HistoryRow[];
     return rows.map((r) => ({
+      subject: 'image',
       id: r.id,
       actionId: r.action_id,
       imageId: r.image_id,
@@ -390,6 +441,7 @@ export class LabelStore {
       newClassId: r.new_class_id,
       oldClassName: r.old_name,
       newClassName: r.new_name,
+      classNamesBackfilled: r.class_names_backfilled === 1,
       oldUnsure: r.old_unsure === 1,
       newUnsure: r.new_unsure === 1,
       kind: r.kind,

@@ -10,7 +10,7 @@ import { LabelStore } from './label-store';
 import { serveWriterThread } from './writer-thread-serve';
 
 serveWriterThread((db, setup) => {
-  const classes = new ClassStore(db);
+  const classes = new ClassStore(db, setup.actor);
   const stores = { images: new ImageIndex(db), classes, labels: new LabelStore(db, setup.actor, classes) };
   return (operation: LabelOperation) => applyLabelOperation(stores, operation);
 }, 'label writer');

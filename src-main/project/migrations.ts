@@ -192,7 +192,146 @@ export const migrations: readonly Migration[] = [
   (db) => {
     db.exec(`ALTER TABLE label_actions ADD COLUMN imported_from TEXT;`);
   },
+  // 9: the history keeps class names as they were (the audit trail no longer reads a class's
+  // present name), and class changes that are not one image's are history too. See historyNames.
+  (db) => historyNames(db),
 ];
+
+/**
+ * Migration 9. Each `label_history` row gets the names its old and new class had when the row
+ * was written (`old_class_name`, `new_class_name`; label-store.ts writes them from now on), and
+ * `class_history` records what happened to a class itself: its deletion, the undo that brought
+ * it back and the redo that deleted it again (labels or none), and its renames.
+ *
+ * Backfill, from what older versions stored:
+ * - Names: a class's present name (`classes.name`, deleted classes included) is the only name
+ *   the database kept, so older rows get it, and all of them are marked
+ *   `class_names_backfilled = 1`. One earlier name is read back: a class named "X (restored)"
+ *   (or "X (restored 2)"…) that a deletion action deleted before another class named "X" was
+ *   made took that name when an undo brought it back (ClassStore.restore); it was deleted from
+ *   the moment "X" was made until that undo, so its rows (and its class changes) up to that
+ *   moment name it "X", and so does the old name of the first undo after it. Not recoverable:
+ *   every rename made before the upgrade (rows before it show the later name), a name
+ *   shortened by " (restored)" to fit 80 characters, and a restore whose "X" was taken by a
+ *   rename rather than a new class.
+ * - Class changes: every deletion action (meta `deleted-class:<action>`) gives its delete (at
+ *   the action's `created_at`, its 'class-deleted' rows counted); each undo and redo of it that
+ *   changed labels is its group of 'undo'/'redo' rows (time, who, count). A class deleted without
+ *   labels left no rows: its action's present state gives one undo (state 'undone', at
+ *   `state_changed_at`) or one redo (state 'done' but changed after it was made); earlier undos
+ *   and redos of it, and the undo of a delete dropped since, are not recoverable. Older
+ *   versions' deletes (kind 'class-deleted' without an action) give a delete per class and time;
+ *   a class deleted by them without labels, its `deleted_at`. The actor of a change read from no
+ *   history row is not known (null). No rename before the upgrade is known.
+ * - `after_history_id`, which places a class change among the label rows, is the id of the last
+ *   row of its group (a change without rows: the last row written at or before its time).
+ *
+ * Idempotent on its own (columns and table added only when missing, backfills only of rows not
+ * yet filled), besides `migrate` running it once inside the transaction that sets user_version.
+ */
+function historyNames(db: Database.Database): void {
+  const columns = new Set((db.prepare('PRAGMA table_info(label_history)').all() as { name: string }[]).map((c) => c.name));
+  if (!columns.has('old_class_name')) db.exec('ALTER TABLE label_history ADD COLUMN old_class_name TEXT');
+  if (!columns.has('new_class_name')) db.exec('ALTER TABLE label_history ADD COLUMN new_class_name TEXT');
+  if (!columns.has('class_names_backfilled')) db.exec('ALTER TABLE label_history ADD COLUMN class_names_backfilled INTEGER NOT NULL DEFAULT 0');
+  restoredNames(db);
+  // A class's name at `at`: "X" before a restore renamed it (see above), else its present name.
+  const nameThen = (id: string, at: string) =>
+    `COALESCE((SELECT r.base FROM class_name_then r WHERE r.class_id = ${id} AND ${at} <= r.until), (SELECT c.name FROM classes c WHERE c.id = ${id}))`;
+  db.exec(`
+    UPDATE label_history SET
+      old_class_name = ${nameThen('label_history.old_class_id', 'label_history.at')},
+      new_class_name = ${nameThen('label_history.new_class_id', 'label_history.at')},
+      class_names_backfilled = 1
+    WHERE (old_class_id IS NOT NULL AND old_class_name IS NULL) OR (new_class_id IS NOT NULL AND new_class_name IS NULL);
+    CREATE TABLE IF NOT EXISTS class_history (
+      id INTEGER PRIMARY KEY,
+      action_id INTEGER REFERENCES label_actions(id),
+      class_id INTEGER NOT NULL REFERENCES classes(id),
+      kind TEXT NOT NULL CHECK (kind IN ('class-deleted', 'undo', 'redo', 'renamed')),
+      old_name TEXT,
+      new_name TEXT,
+      images INTEGER NOT NULL,
+      actor TEXT,
+      at TEXT NOT NULL,
+      after_history_id INTEGER NOT NULL,
+      backfilled INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX IF NOT EXISTS class_history_place ON class_history(after_history_id);
+  `);
+  if ((db.prepare('SELECT COUNT(*) FROM class_history').pluck().get() as number) > 0) {
+    db.exec('DROP TABLE class_name_then');
+    return;
+  }
+  // The last label row written at or before a time (0: none).
+  const placeAt = '(SELECT COALESCE(MAX(p.id), 0) FROM label_history p WHERE p.at <= x.at)';
+  db.exec(`
+    CREATE TEMP TABLE class_history_backfill (action_id INTEGER, class_id INTEGER NOT NULL, kind TEXT NOT NULL, images INTEGER NOT NULL, actor TEXT, at TEXT NOT NULL, place INTEGER);
+    -- Deletion actions: the delete itself, with its rows when it had labels.
+    INSERT INTO class_history_backfill
+      SELECT a.id, json_extract(m.value, '$.classId'), 'class-deleted',
+             (SELECT COUNT(*) FROM label_history h WHERE h.action_id = a.id AND h.kind = 'class-deleted'),
+             (SELECT h.actor FROM label_history h WHERE h.action_id = a.id AND h.kind = 'class-deleted' ORDER BY h.id LIMIT 1),
+             a.created_at,
+             (SELECT MAX(h.id) FROM label_history h WHERE h.action_id = a.id AND h.kind = 'class-deleted')
+      FROM meta m JOIN label_actions a ON a.id = CAST(substr(m.key, length('deleted-class:') + 1) AS INTEGER)
+      WHERE m.key LIKE 'deleted-class:%';
+    -- Their undos and redos that changed labels: one per group of rows (same kind and time).
+    INSERT INTO class_history_backfill
+      SELECT h.action_id, json_extract(m.value, '$.classId'), h.kind, COUNT(*), MIN(h.actor), h.at, MAX(h.id)
+      FROM label_history h JOIN meta m ON m.key = 'deleted-class:' || h.action_id
+      WHERE h.kind IN ('undo', 'redo') GROUP BY h.action_id, h.kind, h.at;
+    -- A deletion without labels: its present state says its last undo or redo.
+    INSERT INTO class_history_backfill
+      SELECT a.id, json_extract(m.value, '$.classId'), CASE a.state WHEN 'undone' THEN 'undo' ELSE 'redo' END, 0, NULL, a.state_changed_at, NULL
+      FROM meta m JOIN label_actions a ON a.id = CAST(substr(m.key, length('deleted-class:') + 1) AS INTEGER)
+      WHERE m.key LIKE 'deleted-class:%' AND NOT EXISTS (SELECT 1 FROM label_history h WHERE h.action_id = a.id)
+        AND (a.state = 'undone' OR (a.state = 'done' AND a.state_changed_at > a.created_at));
+    -- Older versions' deletes (no action): one per class and time.
+    INSERT INTO class_history_backfill
+      SELECT NULL, h.old_class_id, 'class-deleted', COUNT(*), MIN(h.actor), h.at, MAX(h.id)
+      FROM label_history h WHERE h.kind = 'class-deleted' AND h.action_id IS NULL AND h.old_class_id IS NOT NULL GROUP BY h.old_class_id, h.at;
+    -- A class deleted without labels by an older version: its deleted_at.
+    INSERT INTO class_history_backfill
+      SELECT NULL, c.id, 'class-deleted', 0, NULL, c.deleted_at, NULL
+      FROM classes c WHERE c.deleted_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM class_history_backfill b WHERE b.class_id = c.id);
+    INSERT INTO class_history (action_id, class_id, kind, old_name, new_name, images, actor, at, after_history_id, backfilled)
+      SELECT x.action_id, x.class_id, x.kind,
+             -- The undo that renamed a class brought back the class deleted as "X".
+             CASE WHEN x.kind = 'undo' AND x.at = (SELECT MIN(y.at) FROM class_history_backfill y JOIN class_name_then r ON r.class_id = y.class_id
+                                                    WHERE y.class_id = x.class_id AND y.kind = 'undo' AND y.at > r.until)
+                  THEN (SELECT r.base FROM class_name_then r WHERE r.class_id = x.class_id) ELSE ${nameThen('x.class_id', 'x.at')} END,
+             CASE WHEN x.kind = 'undo' THEN ${nameThen('x.class_id', 'x.at')} END,
+             x.images, x.actor, x.at, COALESCE(x.place, ${placeAt}), 1
+      FROM class_history_backfill x JOIN classes c ON c.id = x.class_id
+      ORDER BY COALESCE(x.place, ${placeAt}), x.at, x.action_id;
+    DROP TABLE class_history_backfill;
+    DROP TABLE class_name_then;
+  `);
+}
+
+/**
+ * Fill the temporary `class_name_then` with each class that an undo brought back renamed
+ * "X (restored…)" because a new class "X" was made while it was deleted: its name "X" and the
+ * time until which it had it (when the first such "X" was made). See historyNames.
+ */
+function restoredNames(db: Database.Database): void {
+  db.exec('CREATE TEMP TABLE class_name_then (class_id INTEGER PRIMARY KEY, base TEXT NOT NULL, until TEXT NOT NULL)');
+  const suffixed = db.prepare("SELECT id, name FROM classes WHERE name LIKE '% (restored%)'").all() as { id: number; name: string }[];
+  const madeWhileDeleted = db.prepare(
+    `SELECT MIN(k.created_at) FROM classes k
+     WHERE k.id <> @id AND k.name = @base COLLATE NOCASE
+       AND EXISTS (SELECT 1 FROM meta m JOIN label_actions a ON a.id = CAST(substr(m.key, length('deleted-class:') + 1) AS INTEGER)
+                   WHERE m.key LIKE 'deleted-class:%' AND json_extract(m.value, '$.classId') = @id AND a.created_at <= k.created_at)`,
+  );
+  const insert = db.prepare('INSERT INTO class_name_then (class_id, base, until) VALUES (?, ?, ?)');
+  for (const { id, name } of suffixed) {
+    const base = /^(.+) \(restored(?: [0-9]+)?\)$/.exec(name)?.[1];
+    if (base === undefined) continue;
+    const until = madeWhileDeleted.pluck().get({ id, base }) as string | null;
+    if (until !== null) insert.run(id, base, until);
+  }
+}
 
 export const SCHEMA_VERSION = migrations.length;
 

@@ -69,7 +69,7 @@ export class Project implements MediaSource {
     warn?: (message: string) => void,
   ) {
     this.images = new ImageIndex(db);
-    this.classes = new ClassStore(db);
+    this.classes = new ClassStore(db, currentActor());
     this.labels = new LabelStore(db, currentActor(), this.classes);
     this.wal = new WalGuard(db, projectDbPath(root), warn);
     this.orders = new ImageOrders(db, this.images, () => ({ dbFile: projectDbPath(root), actor: currentActor() }), () => this.presentCount());

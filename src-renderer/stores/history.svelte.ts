@@ -1,12 +1,12 @@
-/** Recent label changes (who, when, old → new). State is private: loaded here, cleared on leaving a project. */
-import type { HistoryEntry } from '../../src-shared/contract';
+/** Recent label and class changes (who, when, old → new). State is private: loaded here, cleared on leaving a project. */
+import type { HistoryItem } from '../../src-shared/contract';
 import { call } from '../api/client';
 
 export class HistoryStore {
-  #entries = $state<HistoryEntry[]>([]);
+  #entries = $state<HistoryItem[]>([]);
   #loading = $state(false);
 
-  get entries(): HistoryEntry[] {
+  get entries(): HistoryItem[] {
     return this.#entries;
   }
   get loading(): boolean {

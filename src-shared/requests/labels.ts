@@ -40,15 +40,26 @@ export interface LabelReplacement {
   evaluationLabeled: number;
 }
 
+/** One row of the History: a change of one image's label, or a change of a class itself (`subject`). */
+export type HistoryItem = HistoryEntry | ClassHistoryEntry;
+
+/** A change of one image's label or unsure mark. */
 export interface HistoryEntry {
+  subject: 'image';
   id: number;
   actionId: number | null;
   imageId: number;
   relPath: string;
   oldClassId: number | null;
   newClassId: number | null;
+  /** The classes' names when the change was made (not their present names: a class renamed or restored since keeps its old name here). */
   oldClassName: string | null;
   newClassName: string | null;
+  /**
+   * The names were not recorded with the change (made before the project was upgraded to keep
+   * them) and are the classes' names at that upgrade: a rename before it is not reflected.
+   */
+  classNamesBackfilled: boolean;
   /** Unsure before and after the change (an unsure image has no class). */
   oldUnsure: boolean;
   newUnsure: boolean;
@@ -59,6 +70,32 @@ export interface HistoryEntry {
   importedFrom: string | null;
   actor: string;
   at: string;
+}
+
+/**
+ * A change of a class itself: its deletion (labels or none), the undo that brought it back, the
+ * redo that deleted it again, or a rename. Not one image's: the images a delete unlabeled are
+ * HistoryEntry rows of the same action besides it.
+ */
+export interface ClassHistoryEntry {
+  subject: 'class';
+  id: number;
+  /** The label action (a deletion, its undo and redo); null for a rename and older versions' deletes. */
+  actionId: number | null;
+  classId: number;
+  /** 'class-deleted': deleted; 'undo': brought back by the undo of its deletion; 'redo': deleted again; 'renamed'. */
+  kind: 'class-deleted' | 'undo' | 'redo' | 'renamed';
+  /** The class's name before the change (deleted: its name; brought back: its name when deleted). */
+  oldName: string | null;
+  /** Its name after: a rename's new name, the name an undo brought it back with (" (restored)" when its name was taken); null when deleted. */
+  newName: string | null;
+  /** Images whose label the change took away or gave back (a rename: the labels the class had). */
+  images: number;
+  /** Who, when known (null: an older version's change, read back from the state it left). */
+  actor: string | null;
+  at: string;
+  /** Read back from what an older version stored, not recorded when it happened (names are the names at the upgrade). */
+  backfilled: boolean;
 }
 
 /**
@@ -105,5 +142,6 @@ export const labelsRequests = {
   /** What labels:undo would undo now, or null when there is nothing to undo; writes nothing. */
   'labels:nextUndo': query(s.none()).returns<UndoPreview | null>(),
   'labels:redo': command(s.none()).returns<LabelAction | null>(),
-  'labels:history': query(s.object({ imageId: s.optional(id), limit: s.int({ min: 1, max: 10_000 }) })).returns<HistoryEntry[]>(),
+  /** The label changes (of one image: only its own), and without `imageId` the class changes among them; newest first. */
+  'labels:history': query(s.object({ imageId: s.optional(id), limit: s.int({ min: 1, max: 10_000 }) })).returns<HistoryItem[]>(),
 } as const;

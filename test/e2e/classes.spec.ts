@@ -136,6 +136,25 @@ test('deleting a class is one undoable action: Ctrl+Z brings it back with its la
   await expect(page.locator('.kind', { hasText: 'Undo: class back' }).first()).toBeVisible();
   await expect(page.locator('.kind', { hasText: 'Redo: class deleted' }).first()).toBeVisible();
   await expect(page.locator('.kind', { hasText: 'Class deleted' }).first()).toBeVisible();
+  // Each delete, undo and redo is a line of its own, with the class's name then; the labels given
+  // before the restore still name "bee", not the "bee (restored)" it is called now.
+  const rows = page.getByRole('row');
+  await expect(rows.filter({ hasText: 'Deleted class “bee” – 3 images unlabeled' })).toHaveCount(2);
+  await expect(rows.filter({ hasText: 'Deleted class “bee” again – 3 images unlabeled' })).toHaveCount(1);
+  await expect(rows.filter({ hasText: 'Class “bee” back – 3 images labeled again' })).toHaveCount(2);
+  await expect(rows.filter({ hasText: 'Class “bee” back as “bee (restored)” – 3 images labeled again' })).toHaveCount(1);
+  const labelRows = rows.filter({ has: page.locator('.kind', { hasText: /^Label$/ }) });
+  await expect(labelRows.getByRole('cell', { name: 'unlabeled → bee', exact: true })).toHaveCount(3);
+  await expect(labelRows.filter({ hasText: 'bee (restored)' })).toHaveCount(0);
   await shot(page, 'classes-history.png');
+
+  // A class without labels leaves a line too.
+  await page.getByRole('tab', { name: /Classes/ }).click();
+  await page.getByRole('button', { name: 'Delete fly' }).click();
+  await page.getByRole('dialog', { name: 'Delete “fly”?' }).getByRole('button', { name: 'Delete class' }).click();
+  await expectNames(page, ['ant', 'bee (restored)', 'wasp', 'bee']);
+  await page.getByRole('tab', { name: /History/ }).click();
+  await expect(rows.nth(1)).toContainText('Deleted class “fly” (no labels)');
+  await expect(rows.nth(1)).toContainText('Class deleted');
   expect(problems).toEqual([]);
 });

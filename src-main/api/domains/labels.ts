@@ -37,6 +37,6 @@ export function labelsHandlers(ws: Workspace): HandlersOf<typeof labelsRequests>
     'labels:undo': (args) => replay({ kind: 'undo', actionId: args?.actionId }),
     'labels:nextUndo': () => project().labels.nextUndo(),
     'labels:redo': () => replay({ kind: 'redo' }),
-    'labels:history': ({ imageId, limit }) => project().labels.history(imageId, limit),
+    'labels:history': ({ imageId, limit }) => (imageId === undefined ? project().labels.changes(limit) : project().labels.history(imageId, limit)),
   };
 }

@@ -42,6 +42,15 @@ describe('classes:delete and labels:undo', () => {
     expect(afterDelete[1]).toMatchObject({ action: { actionId: deleted.actionId }, labeledCount: 1 });
     expect((afterDelete[1] as ProjectChanged & { change: 'labels' }).classes.map((c) => c.name)).toEqual(['ant']);
 
+    // The History names the delete itself, above the images it unlabeled; one image's history has only its own rows.
+    const history = await call('labels:history', { limit: 10 });
+    expect(history.slice(0, 3)).toMatchObject([
+      { subject: 'class', kind: 'class-deleted', classId: bee.id, oldName: 'bee', newName: null, images: 2, actionId: deleted.actionId },
+      { subject: 'image', kind: 'class-deleted', oldClassName: 'bee' },
+      { subject: 'image', kind: 'class-deleted', oldClassName: 'bee' },
+    ]);
+    expect(await call('labels:history', { imageId: 3, limit: 10 })).toMatchObject([{ subject: 'image', imageId: 3, newClassName: 'ant' }]);
+
     const undone = await call('labels:undo');
     expect(undone).toMatchObject({ actionId: deleted.actionId, classIds: [bee.id, bee.id], classDeletion: { restored: true } });
     const afterUndo = seen.splice(0);
