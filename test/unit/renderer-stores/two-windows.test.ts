@@ -120,6 +120,9 @@ describe('a window whose project another window replaced', () => {
   });
 
   it('is stopped by the back end when the event comes late, and stays stopped', async () => {
+    // The refreshes B's scan scheduled here (coalesced, on timers) run first: one running after
+    // the reset would ask with no session, be refused, and make this window stale before it opens C.
+    await until(refreshesIdle);
     windowSession.reset();
     const folderC = await imageFolder(4);
     const { antId, imageId } = await showA(folderC);
