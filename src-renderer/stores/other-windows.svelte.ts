@@ -15,13 +15,14 @@ import type { ProjectChanged } from '../../src-shared/contract';
 import { thisWindow } from '../api/window-id';
 import { actionChanges, type LabelChange } from '../logic/labeling-sequence';
 import { concernedImages, NoticeBurst, type OtherWindowChange } from '../logic/other-window-labels';
-import { toasts } from './toasts.svelte';
+import { ERROR_MS, toasts } from './toasts.svelte';
 
 type LabelsChanged = ProjectChanged & { change: 'labels' };
 
 class OtherWindows {
   readonly #given = new Map<number, LabelChange>();
-  readonly #notices = new NoticeBurst((message) => toasts.info(message));
+  // Shown as long as an error: the expert's eyes are on the image, and the change undid their work.
+  readonly #notices = new NoticeBurst((message) => toasts.info(message, ERROR_MS));
 
   /** How many images hold a label this window gave (and no other window changed since). */
   get givenCount(): number {
