@@ -8,7 +8,7 @@ import { channels, eventNames, type EventName, type Events, type RawApi } from '
 
 const api: Record<string, unknown> = {};
 for (const channel of channels) {
-  api[channel] = (args: unknown, session: string | null) => ipcRenderer.invoke(channel, args, session);
+  api[channel] = (args: unknown, session: string | null, windowId: string | null) => ipcRenderer.invoke(channel, args, session, windowId);
 }
 api.on = <E extends EventName>(event: E, listener: (payload: Events[E]) => void): (() => void) => {
   if (!eventNames.includes(event)) throw new Error(`Unknown event "${event}"`);

@@ -57,8 +57,12 @@ export const channels = Object.keys(requests) as Channel[];
 
 /** Raw bridge exposed as `window.api` (Electron preload) or built over WebSocket (browser). */
 export type RawApi = {
-  /** `session`: the opening of a project this window shows (OpenProjectSummary.session), null when none. */
-  [C in Channel]: (args: ArgsOf<C>, session: string | null) => Promise<Result<ResultOf<C>>>;
+  /**
+   * `session`: the opening of a project this window shows (OpenProjectSummary.session), null when
+   * none. `windowId`: this page's own random id (src-shared/window-id.ts), the `origin` of the
+   * changes it causes.
+   */
+  [C in Channel]: (args: ArgsOf<C>, session: string | null, windowId?: string | null) => Promise<Result<ResultOf<C>>>;
 } & {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
 };

@@ -33,8 +33,12 @@ export type ProjectChanged =
   /** `session`: the opening that began or ended (see OpenProjectSummary); `name`: the project's. */
   | { change: 'opened' | 'closed'; session: string; name: string }
   | { change: 'classes'; classes: ClassInfo[] }
-  /** `action` is null for an import (many rows) or a deleted class. */
-  | { change: 'labels'; action: LabelAction | null; labeledCount: number; unsureCount: number; classes: ClassInfo[] }
+  /**
+   * `action` is null for an import (many rows); `imported` is then how many images it labeled or
+   * marked unsure (0 otherwise). `origin`: the window whose request made the change (the id it
+   * sent, src-shared/window-id.ts), null when no window asked (the command line, a test).
+   */
+  | { change: 'labels'; action: LabelAction | null; origin: string | null; imported: number; labeledCount: number; unsureCount: number; classes: ClassInfo[] }
   | { change: 'engine'; status: EngineStatus }
   | { change: 'round'; round: RoundInfo }
   /** Something outside the app damaged the project and the app repaired it; say what may be lost. */

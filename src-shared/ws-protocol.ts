@@ -5,6 +5,7 @@
 import type { Result } from './app-error';
 import type { Channel, EventName, Events } from './contract';
 import { s, SchemaError } from './schema';
+import { windowIdSchema } from './window-id';
 
 export interface WsRequest {
   type: 'request';
@@ -17,6 +18,11 @@ export interface WsRequest {
    * PROJECT_CHANGED; a missing session counts as null.
    */
   session: string | null;
+  /**
+   * The sending page's own random id (src-shared/window-id.ts), null or missing for none: the
+   * events its request causes carry it as their `origin`, so the page knows them for its own.
+   */
+  windowId?: string | null;
 }
 
 export interface WsResponse {
@@ -56,6 +62,7 @@ const requestShape = s.object({
   channel: s.string({ min: 1, max: 200 }),
   args: s.unknown(),
   session: s.optional(s.nullable(s.string({ min: 1, max: 200 }))),
+  windowId: s.optional(s.nullable(windowIdSchema)),
 });
 
 export type ParsedRequest = { ok: true; request: Omit<WsRequest, 'channel'> & { channel: string } } | { ok: false; error: WsProtocolError };
@@ -69,8 +76,8 @@ export function parseWsRequest(text: string): ParsedRequest {
     return { ok: false, error: { type: 'protocol-error', id: null, message: `The message is not JSON: ${(error as Error).message}` } };
   }
   try {
-    const { type, id, channel, args, session } = requestShape.parse(value, 'message');
-    return { ok: true, request: { type, id, channel, args, session: session ?? null } };
+    const { type, id, channel, args, session, windowId } = requestShape.parse(value, 'message');
+    return { ok: true, request: { type, id, channel, args, session: session ?? null, windowId: windowId ?? null } };
   } catch (error) {
     if (!(error instanceof SchemaError)) throw error;
     const rawId = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;

@@ -7,6 +7,7 @@ import { AppError, type ErrorData, type Result } from '../../src-shared/app-erro
 import { requests, type Channel } from '../../src-shared/contract';
 import { SchemaError } from '../../src-shared/schema';
 import { storageError } from '../core/storage-errors';
+import type { RequestOrigin } from './domains/domain-handlers';
 import type { Handlers } from './handlers';
 
 export function isChannel(value: unknown): value is Channel {
@@ -22,12 +23,14 @@ export interface SessionSource {
 
 /**
  * What a shell knows about the window a request came from: the session it shows (null: it
- * shows no project), as sent in the request's envelope. In-process callers (the CLI, tests)
- * pass no caller: they act on whatever is open.
+ * shows no project) and the window's own id (src-shared/window-id.ts; null or missing: none
+ * given), as sent in the request's envelope. In-process callers (the CLI, tests) pass no
+ * caller: they act on whatever is open, and their changes have no origin.
  */
 export interface Caller {
   session: string | null;
   workspace: SessionSource;
+  windowId?: string | null;
 }
 
 /**
@@ -62,8 +65,8 @@ export async function dispatch(
   if (refusal) return { ok: false, error: refusal };
   try {
     const args = requests[channel].args.parse(rawArgs) as never;
-    const handler = handlers[channel] as (args: never) => unknown;
-    return { ok: true, value: await handler(args) };
+    const handler = handlers[channel] as (args: never, from: RequestOrigin) => unknown;
+    return { ok: true, value: await handler(args, { origin: caller?.windowId ?? null }) };
   } catch (error) {
     if (error instanceof AppError) return { ok: false, error: error.toData() };
     if (error instanceof SchemaError) return { ok: false, error: { code: 'BAD_ARGUMENT', message: `Invalid request ${channel}: ${error.message}` } };

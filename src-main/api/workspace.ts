@@ -106,15 +106,19 @@ export class Workspace {
   }
 
   /**
-   * Labels changed: announce the action with the new counts, then let the active loop train
-   * or query when due (`loop` false: nothing was labeled, as in an import that matched no row).
+   * Labels changed: announce the action with the window that asked for it (`origin`, null for
+   * none) and the new counts, then let the active loop train or query when due (`loop` false:
+   * nothing was labeled, as in an import that matched no row). An import has no action:
+   * `imported` says how many images it changed.
    */
-  labelsChanged(action: LabelAction | null, loop = true): void {
+  labelsChanged(action: LabelAction | null, origin: string | null, { loop = true, imported = 0 }: { loop?: boolean; imported?: number } = {}): void {
     const project = this.requireProject();
     const counts = project.images.labelCounts();
     this.events.emit('project:changed', {
       change: 'labels',
       action,
+      origin,
+      imported,
       labeledCount: counts.labeled,
       unsureCount: counts.unsure,
       classes: project.classes.list(),

@@ -226,8 +226,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (isBinary) return refuse({ type: 'protocol-error', id: null, message: 'Binary messages are not part of the protocol: send JSON text.' });
       const parsed = parseWsRequest(String(data));
       if (!parsed.ok) return refuse(parsed.error);
-      const { id, channel, args, session } = parsed.request;
-      void dispatch(handlers, channel, args, log, { session, workspace }).then((result) => post({ type: 'response', id, result }));
+      const { id, channel, args, session, windowId } = parsed.request;
+      void dispatch(handlers, channel, args, log, { session, workspace, windowId }).then((result) => post({ type: 'response', id, result }));
     });
   });
 

@@ -6,21 +6,22 @@ import { AppError, type Result } from '../../src-shared/app-error';
 import { requests, type ArgList, type ArgsOf, type Channel, type EventName, type Events, type OpenProjectSummary, type RawApi, type ResultOf } from '../../src-shared/contract';
 import { bridge } from './bridge';
 import { windowSession } from './session';
+import { thisWindow } from './window-id';
 
 /**
- * Send one request with this window's session. A stale window (see session.ts) sends no
+ * Send one request with this window's session and its own id (the origin of the changes it makes). A stale window (see session.ts) sends no
  * project request; a PROJECT_CHANGED answer makes it stale; opening, creating and closing set
  * its session, and `project:current` checks it.
  */
 export async function callOn<C extends Channel>(raw: RawApi, channel: C, ...args: ArgList<C>): Promise<ResultOf<C>> {
   const stale = windowSession.stale;
   if (stale && requests[channel].scope === 'project') throw new AppError('PROJECT_CHANGED', stale.message);
-  const fn = raw[channel] as unknown as (args: ArgsOf<C> | undefined, session: string | null) => Promise<Result<ResultOf<C>>>;
+  const fn = raw[channel] as unknown as (args: ArgsOf<C> | undefined, session: string | null, windowId: string) => Promise<Result<ResultOf<C>>>;
   const switches = windowSession.isSwitch(channel);
   if (switches) windowSession.beginSwitch();
   let result: Result<ResultOf<C>>;
   try {
-    result = await fn(args[0], windowSession.id);
+    result = await fn(args[0], windowSession.id, thisWindow.id);
   } catch (error) {
     throw new AppError('INTERNAL', `The request ${channel} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
   } finally {

@@ -153,13 +153,13 @@ export function createWsRawApi(wsUrl: string, probe: TokenProbe = probeToken): W
       waiting.add(wake);
     });
 
-  const send = async (channel: Channel, args: unknown, session: string | null): Promise<Result<unknown>> => {
+  const send = async (channel: Channel, args: unknown, session: string | null, windowId: string | null): Promise<Result<unknown>> => {
     const before = refusal();
     if (before) return networkError(before);
     const ws = await whenOpen();
     if (!ws) return networkError(refusal() ?? 'ADMA Studio is not reachable. Is the web host still running? The page keeps retrying.');
     const requestId = nextId++;
-    const request: WsRequest = { type: 'request', id: requestId, channel, args, session };
+    const request: WsRequest = { type: 'request', id: requestId, channel, args, session, ...(windowId === null ? {} : { windowId }) };
     return new Promise((resolve) => {
       pending.set(requestId, { resolve });
       ws.send(JSON.stringify(request));
@@ -180,7 +180,7 @@ export function createWsRawApi(wsUrl: string, probe: TokenProbe = probeToken): W
       };
     },
   } as Record<string, unknown>;
-  for (const channel of channels) api[channel] = (args: unknown, session: string | null) => send(channel, args, session);
+  for (const channel of channels) api[channel] = (args: unknown, session: string | null, windowId?: string | null) => send(channel, args, session, windowId ?? null);
 
   // A page without a token is refused by the host whatever it does: say so at once.
   if (new URL(wsUrl).searchParams.get(TOKEN_PARAM)) connect();

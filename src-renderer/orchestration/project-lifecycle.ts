@@ -4,7 +4,7 @@
  */
 import { tick } from 'svelte';
 import type { JobKind, ProjectChanged, RoundInfo } from '../../src-shared/contract';
-import { subscribe } from '../api/client';
+import { call, subscribe } from '../api/client';
 import { windowSession } from '../api/session';
 import { classes } from '../stores/classes.svelte';
 import { connection } from '../stores/connection.svelte';
@@ -19,6 +19,9 @@ import type { SourceCounts } from '../logic/labeling-sequence';
 import { labeling } from '../stores/labeling.svelte';
 import { sourceAtOpen } from '../logic/round-sequence';
 import { loop } from '../stores/loop.svelte';
+import { fileName } from '../logic/file-name';
+import { namesNeeded, otherWindowNotice, type OtherWindowChange } from '../logic/other-window-labels';
+import { otherWindows } from '../stores/other-windows.svelte';
 import { clearPrefetches } from '../stores/prefetch';
 import { project } from '../stores/project.svelte';
 import { suggestions } from '../stores/suggestions.svelte';
@@ -60,6 +63,7 @@ function clearLoadedProject(): void {
   duplicates.clear();
   engine.clear();
   loop.clear();
+  otherWindows.clear();
 }
 
 export function leaveProject(): void {
@@ -280,6 +284,9 @@ function onProjectChanged(event: ProjectChanged): void {
       refreshAfterScan();
       return;
     case 'labels': {
+      // Before the label view applies it: what it showed is what another window's change replaced.
+      const news = otherWindows.follow(event, ui.view === 'label' ? labeling.current : null, labeling.committingIds());
+      if (news) void tellOtherWindowChange(news);
       const counts = sourceCounts();
       if (counts) labeling.followLabels(event.action, counts);
       if (event.action) {
@@ -309,6 +316,24 @@ function onProjectChanged(event: ProjectChanged): void {
       toasts.error(event.message, 'Project repaired');
       return;
   }
+}
+
+/**
+ * Tell the expert of another window's label change that concerns this window, naming the image
+ * when the notice does (from the images loaded here, else asked for).
+ */
+async function tellOtherWindowChange(change: OtherWindowChange): Promise<void> {
+  const names = new Map<number, string>();
+  for (const id of namesNeeded(change)) {
+    const relPath = labeling.items.find((item) => item.id === id)?.relPath ?? (await call('images:get', { id }).then((item) => item.relPath, () => null));
+    if (relPath !== null) names.set(id, fileName(relPath));
+  }
+  const deletion = change.action?.classDeletion;
+  const message = otherWindowNotice(change, {
+    className: (id) => classes.byId.get(id)?.name ?? (deletion?.classId === id ? deletion.name : 'a deleted class'),
+    imageName: (id) => names.get(id) ?? null,
+  });
+  if (message && following()) otherWindows.tell(message, change.concerned.length || change.images);
 }
 
 const JOB_FAILED: Record<JobKind, string> = {

@@ -130,6 +130,11 @@ class LabelingSession {
     return this.#pending.size;
   }
 
+  /** The images with a label given here whose commit has not answered yet. */
+  committingIds(): ReadonlySet<number> {
+    return new Set(this.#pending.states().keys());
+  }
+
   /** Resolves once every label given so far has been committed or has failed (undo, close). */
   committed(): Promise<void> {
     return this.#commits;

@@ -13,6 +13,10 @@ export interface Toast {
   count: number;
 }
 
+/** How long an error and a notice show unless dismissed. */
+export const ERROR_MS = 9000;
+const INFO_MS = 4000;
+
 /** The most toasts shown at once: a new one pushes the oldest out. */
 const MAX_SHOWN = 4;
 
@@ -25,7 +29,8 @@ class Toasts {
     return this.#items;
   }
 
-  push(kind: Toast['kind'], message: string): void {
+  /** Show `message` for `showMs` (by default errors 9 s, notices 4 s). */
+  push(kind: Toast['kind'], message: string, showMs = kind === 'error' ? ERROR_MS : INFO_MS): void {
     const same = this.#items.find((t) => t.kind === kind && t.message === message);
     const toast = same ? { ...same, count: same.count + 1 } : { id: this.#nextId++, kind, message, count: 1 };
     const others = this.#items.filter((t) => t.id !== toast.id);
@@ -34,7 +39,7 @@ class Toasts {
     clearTimeout(this.#timers.get(toast.id));
     this.#timers.set(
       toast.id,
-      setTimeout(() => this.dismiss(toast.id), kind === 'error' ? 9000 : 4000),
+      setTimeout(() => this.dismiss(toast.id), showMs),
     );
   }
 
@@ -43,8 +48,9 @@ class Toasts {
     this.push('error', context ? `${context}: ${message}` : message);
   }
 
-  info(message: string): void {
-    this.push('info', message);
+  /** A notice; `showMs` longer than the usual 4 s for news the expert must not miss (ERROR_MS: as long as an error). */
+  info(message: string, showMs?: number): void {
+    this.push('info', message, showMs);
   }
 
   dismiss(id: number): void {

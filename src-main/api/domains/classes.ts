@@ -24,6 +24,6 @@ export function classesHandlers(ws: Workspace): HandlersOf<typeof classesRequest
       return list;
     },
     // An undoable label action, after the label writes asked for before it (a bulk label may still run in its thread).
-    'classes:delete': ({ id }) => writeLabels(ws, { kind: 'deleteClass', classId: id }),
+    'classes:delete': ({ id }, from) => writeLabels(ws, { kind: 'deleteClass', classId: id }, from),
   };
 }

@@ -3,7 +3,7 @@ import type { transferRequests } from '../../../src-shared/requests/transfer';
 import { exportCreationProblem, exportPlaceProblem } from '../../engine/export/export-target';
 import { checkPath, expandPath } from '../../project/path-check';
 import type { Workspace } from '../workspace';
-import type { HandlersOf } from './domain-handlers';
+import { NO_WINDOW, type HandlersOf } from './domain-handlers';
 
 export function transferHandlers(ws: Workspace): HandlersOf<typeof transferRequests> {
   const adaptation = () => ws.adaptation();
@@ -20,18 +20,18 @@ export function transferHandlers(ws: Workspace): HandlersOf<typeof transferReque
     },
     // Paths typed in the UI: `~` expanded, a relative one refused with its own message.
     'export:run': (request) => adaptation().transfer.export({ ...request, destination: expandPath(request.destination) }),
-    'labels:importCsv': async ({ path, createClasses }) => {
+    'labels:importCsv': async ({ path, createClasses }, from = NO_WINDOW) => {
       // After the label writes asked for before it (a bulk label may still run in its thread).
       await ws.requireProject().labelWritesSettled();
       const report = await adaptation().transfer.importCsv(expandPath(path), createClasses);
-      ws.labelsChanged(null, report.labeled > 0);
+      ws.labelsChanged(null, from.origin, { loop: report.labeled > 0, imported: report.labeled + report.unsure });
       if (report.createdClasses.length > 0) ws.classesChanged();
       return report;
     },
-    'labels:import': async ({ path, kind, createClasses }) => {
+    'labels:import': async ({ path, kind, createClasses }, from = NO_WINDOW) => {
       await ws.requireProject().labelWritesSettled();
       const report = await adaptation().transfer.importFile(expandPath(path), kind, createClasses);
-      if (kind === 'labels') ws.labelsChanged(null, report.labeled + report.unsure > 0);
+      if (kind === 'labels') ws.labelsChanged(null, from.origin, { loop: report.labeled + report.unsure > 0, imported: report.labeled + report.unsure });
       if (report.createdClasses.length > 0) ws.classesChanged();
       return report;
     },

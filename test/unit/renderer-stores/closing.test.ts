@@ -91,7 +91,7 @@ describe('closing a project', () => {
       { change: 'scanned' },
       { change: 'model' },
       { change: 'evaluation' },
-      { change: 'labels', action: null, labeledCount: 1, unsureCount: 0, classes: [] },
+      { change: 'labels', action: null, origin: null, imported: 0, labeledCount: 1, unsureCount: 0, classes: [] },
     );
     expect(sent).toEqual([]);
     expect(labeling.items).toEqual([]);

@@ -98,7 +98,7 @@ describe('loop store', () => {
     expect(loop.follows).toEqual(['round', 'labels']);
     loop.follow({ change: 'round', round: round(1, [item(1), item(2)]) });
     loop.follow({ change: 'round', round: round(2, [item(3), item(4)]) });
-    loop.follow({ change: 'labels', action: { actionId: 1, imageIds: [3], classIds: [7], unsure: [false] }, labeledCount: 1, unsureCount: 0, classes: [] });
+    loop.follow({ change: 'labels', action: { actionId: 1, imageIds: [3], classIds: [7], unsure: [false] }, origin: null, imported: 0, labeledCount: 1, unsureCount: 0, classes: [] });
     expect(loop.round?.labeled).toBe(1);
     expect(loop.round?.items[0]?.classId).toBe(7);
     expect(loop.rounds.map((r) => [r.id, r.labeled])).toEqual([
@@ -110,7 +110,7 @@ describe('loop store', () => {
 
   it('marks the round stale after a change without an action, and reads it again on request', async () => {
     const loop = new LoopStore();
-    loop.follow({ change: 'labels', action: null, labeledCount: 5, unsureCount: 0, classes: [] });
+    loop.follow({ change: 'labels', action: null, origin: null, imported: 0, labeledCount: 5, unsureCount: 0, classes: [] });
     expect(loop.stale).toBe(true);
     answers.set('loop:currentRound', () => round(1, [item(1, 2)]));
     answers.set('loop:rounds', () => [round(1, [item(1, 2)])]);
@@ -127,11 +127,11 @@ describe('classes, project and engine stores', () => {
     answers.set('project:current', () => summary);
     classes.follow({ change: 'classes', classes: [cls(1, 0), cls(2, 0)] });
     expect(classes.byId.get(2)?.name).toBe('c2');
-    project.follow({ change: 'labels', action: null, labeledCount: 3, unsureCount: 0, classes: [cls(1, 3)] });
+    project.follow({ change: 'labels', action: null, origin: null, imported: 0, labeledCount: 3, unsureCount: 0, classes: [cls(1, 3)] });
     expect(project.summary).toBeNull(); // no project open: nothing to count
     return project.refreshSummary().then(() => {
-      project.follow({ change: 'labels', action: { actionId: 1, imageIds: [1, 2, 3], classIds: [1, 1, 1], unsure: [false, false, false] }, labeledCount: 3, unsureCount: 0, classes: [cls(1, 3), cls(2, 0)] });
-      classes.follow({ change: 'labels', action: null, labeledCount: 3, unsureCount: 0, classes: [cls(1, 3), cls(2, 0)] });
+      project.follow({ change: 'labels', action: { actionId: 1, imageIds: [1, 2, 3], classIds: [1, 1, 1], unsure: [false, false, false] }, origin: null, imported: 0, labeledCount: 3, unsureCount: 0, classes: [cls(1, 3), cls(2, 0)] });
+      classes.follow({ change: 'labels', action: null, origin: null, imported: 0, labeledCount: 3, unsureCount: 0, classes: [cls(1, 3), cls(2, 0)] });
       expect(project.summary).toMatchObject({ labeledCount: 3, classCount: 2, imageCount: 10 });
       expect(classes.byId.get(1)?.labelCount).toBe(3);
       const status: EngineStatus = {

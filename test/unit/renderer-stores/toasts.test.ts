@@ -4,7 +4,7 @@
  * becomes the newest and lasts its full time again; different messages still stack, at most four.
  */
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { toasts } from '../../../src-renderer/stores/toasts.svelte';
+import { ERROR_MS, toasts } from '../../../src-renderer/stores/toasts.svelte';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -48,4 +48,13 @@ it('different messages stack, four at most (the oldest goes)', () => {
   // A repeat of a shown one moves it last and drops none.
   toasts.info('Notice 4');
   expect(toasts.items.map((t) => t.message)).toEqual(['Notice 3', 'Notice 5', 'Notice 6', 'Notice 4']);
+});
+
+it('a notice the expert must not miss (another window changed their label) shows as long as an error', () => {
+  toasts.info('Usual notice.');
+  toasts.info('Another window changed img-1.png from ant to bee.', ERROR_MS);
+  vi.advanceTimersByTime(4000);
+  expect(toasts.items.map((t) => t.message)).toEqual(['Another window changed img-1.png from ant to bee.']);
+  vi.advanceTimersByTime(ERROR_MS - 4000);
+  expect(toasts.items).toEqual([]);
 });

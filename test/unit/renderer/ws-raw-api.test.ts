@@ -69,6 +69,16 @@ describe('WebSocket RawApi', () => {
     await expect(pending).resolves.toEqual({ ok: true, value: [] });
   });
 
+  it("sends the page's window id with a request, the origin of the changes it makes", async () => {
+    const { api } = createWsRawApi('ws://127.0.0.1:1/ws?token=t');
+    const socket = FakeSocket.instances[0]!;
+    socket.open();
+    await tick();
+    void api['labels:undo'](undefined, 'session-a', 'w'.repeat(22));
+    await tick();
+    expect(socket.sent).toEqual([{ type: 'request', id: 1, channel: 'labels:undo', session: 'session-a', windowId: 'w'.repeat(22) }]);
+  });
+
   it('ends a request the host could not read with the host\'s reason', async () => {
     const { api } = createWsRawApi('ws://x/ws?token=t');
     const socket = FakeSocket.instances[0]!;
