@@ -3,9 +3,10 @@
  * reconnections keep them current.
  */
 import { tick } from 'svelte';
-import type { JobKind, ProjectChanged, RoundInfo } from '../../src-shared/contract';
+import type { JobKind, LabelAction, ProjectChanged, RoundInfo } from '../../src-shared/contract';
 import { call, subscribe } from '../api/client';
 import { windowSession } from '../api/session';
+import { thisWindow } from '../api/window-id';
 import { classes } from '../stores/classes.svelte';
 import { connection } from '../stores/connection.svelte';
 import { dashboard } from '../stores/dashboard.svelte';
@@ -187,6 +188,16 @@ const refreshEngine = coalesce(async () => {
   await engine.refresh();
 }, 200);
 
+/** A label change another window made: the gallery's tiles show it (an import, with no per-image list, reloads it). */
+async function followInGallery(action: LabelAction | null): Promise<void> {
+  try {
+    if (action) await gallery.apply(action);
+    else await gallery.outdated(ui.view === 'gallery');
+  } catch (error) {
+    toasts.error(error, 'The gallery could not show another window’s labels');
+  }
+}
+
 /** A new round, or the open one re-ranked (carried by the event): suggestions and a session on the queue follow. */
 function followRound(round: RoundInfo): void {
   suggestions.seed(round.items);
@@ -289,6 +300,9 @@ function onProjectChanged(event: ProjectChanged): void {
       if (news) void tellOtherWindowChange(news);
       const counts = sourceCounts();
       if (counts) labeling.followLabels(event.action, counts);
+      // The gallery applies this window's own writes when they are answered (label-commands);
+      // another window's, or one no window made, reach it here.
+      if (!thisWindow.made(event.origin)) void followInGallery(event.action);
       if (event.action) {
         suspects.apply(event.action);
         // The Duplicates view's groups show each image's label: a label given in the label view

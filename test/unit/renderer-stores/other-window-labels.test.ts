@@ -19,6 +19,7 @@ import { otherWindows } from '../../../src-renderer/stores/other-windows.svelte'
 import { project } from '../../../src-renderer/stores/project.svelte';
 import { toasts } from '../../../src-renderer/stores/toasts.svelte';
 import { ui } from '../../../src-renderer/stores/ui.svelte';
+import { gallery } from '../../../src-renderer/stores/gallery.svelte';
 import type { ArgList, Channel, EventName, Events, RawApi, ResultOf } from '../../../src-shared/contract';
 import { newWindowId } from '../../../src-shared/window-id';
 import { FakeEngine } from '../../support/fake-engine';
@@ -167,5 +168,17 @@ describe('another window’s label changes', () => {
     const [notice] = await until(() => notices().length > 0 && notices());
     expect(notice).toMatch(new RegExp(`^Another window changed ${nameOf(id).replace('.', '\\.')} from ant to `));
     expect(thisWindow.id).not.toBe(otherWindowId);
+  });
+});
+
+describe('the gallery with another window’s label changes', () => {
+  it('shows another window’s label on its tile without a reload by hand', async () => {
+    await gallery.setFilter({ kind: 'all' });
+    await until(() => gallery.loaded && !gallery.loading && gallery.total === IMAGES);
+    const tile = (id: number) => Array.from({ length: IMAGES }, (_, k) => gallery.itemAt(k)).find((i) => i?.id === id);
+    const id = gallery.itemAt(1)!.id;
+    const other = tile(id)!.classId === ant ? bee : ant;
+    await otherWindow('labels:set', { imageIds: [id], classId: other });
+    await until(() => tile(id)?.classId === other);
   });
 });
