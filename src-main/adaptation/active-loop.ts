@@ -13,14 +13,12 @@ import { JobReporter } from '../core/job-reporter';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
 import type { VersionClass } from './adaptation-store';
 import { calibrationVersionMetrics } from './calibration-record';
+import { KEEP_LATEST_VERSIONS } from './model-versions';
 import type { Evaluation } from './evaluation';
 import type { FeatureExtraction } from './feature-extraction';
 import type { ModelSession } from './model-session';
 import type { PoolSession } from './pool-session';
 import { TrainingScheduler, type SchedulerTimers } from './training-scheduler';
-
-/** Versions kept besides those rounds were opened with (see AdaptationStore.thinVersions). */
-export const KEEP_LATEST_VERSIONS = 3;
 
 type RankedItem = Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>;
 
