@@ -234,6 +234,9 @@ export class ActiveLoop {
     const { ctx } = this;
     if (ctx.isClosed || !ctx.store.model()) return;
     const round = this.reclaimDropped(ctx.store.latestRound());
+    // The header and the model panel say how many labels the classifier in use was trained on
+    // of how many there are now: the status goes out again once there is a classifier.
+    if (ctx.store.latestVersion() !== null) ctx.engineChanged();
     this.scheduler.labelsChanged({
       continuous: ctx.store.settings().continuous,
       batchDone: round !== null && round.items.length > 0 && round.labeled === round.items.length,

@@ -483,6 +483,14 @@ export class AdaptationStore {
     this.db.transaction(() => ids.forEach((id) => remove.run(id)))();
   }
 
+  /** Training labels: labels of present images outside the evaluation set (a count only: no row read). */
+  trainingLabelCount(): number {
+    return this.db
+      .prepare('SELECT COUNT(*) FROM labels l CROSS JOIN images i ON i.id = l.image_id WHERE i.present = 1 AND l.image_id NOT IN (SELECT image_id FROM evaluation_images)')
+      .pluck()
+      .get() as number;
+  }
+
   /** Labels of present images: image id → class id. */
   labels(): Map<number, number> {
     const rows = this.db

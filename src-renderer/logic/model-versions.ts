@@ -2,7 +2,7 @@
  * Words about trained versions: the learning curve's points and breaks, why a version is kept,
  * and when the classifier in use is out of date (trained on another backbone, or on fewer labels).
  */
-import type { CurvePoint, ModelVersionInfo, VersionKeepReason } from '../../src-shared/contract';
+import type { CurvePoint, EngineStatus, ModelVersionInfo, VersionKeepReason } from '../../src-shared/contract';
 
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
 
@@ -50,4 +50,33 @@ export function keepRuleWords(keepLatest: number): string {
 export function versionLine(v: ModelVersionInfo): string {
   const date = v.trainedAt.slice(0, 16).replace('T', ' ');
   return `v${v.version} · ${v.backbone} · ${v.trainingLabels} labels · ${v.accuracy ? pct(v.accuracy.value) : 'accuracy unknown'} · ${date}`;
+}
+
+/**
+ * Why the classifier in use is out of date, in one sentence ending in what to do; null when it is
+ * not (or there is none). Another backbone comes first: its suggestions and an export are that
+ * backbone's until a training.
+ */
+export function classifierStaleness(status: Pick<EngineStatus, 'modelId' | 'modelName' | 'classifier' | 'trainingLabels'> | null): string | null {
+  const classifier = status?.classifier;
+  if (!status || !classifier) return null;
+  const now = status.trainingLabels;
+  if (status.modelId !== null && classifier.modelId !== status.modelId) {
+    return `Classifier version ${classifier.version} was trained on ${classifier.backbone}, not on ${status.modelName ?? 'the model in use'}: its suggestions are the old model's, and it cannot be exported with this model in use, until you train (Train now, in Adapt).`;
+  }
+  if (now !== undefined && now > classifier.trainingLabels) {
+    return `Classifier version ${classifier.version} was trained on ${classifier.trainingLabels} of ${now} labels: Train now (Adapt) to use them all.`;
+  }
+  if (now !== undefined && now < classifier.trainingLabels) {
+    return `Classifier version ${classifier.version} was trained on ${classifier.trainingLabels} labels; ${now} remain (some were removed or their files moved out): Train now (Adapt) to match them.`;
+  }
+  return null;
+}
+
+/** The same, short enough for the header's one line ("trained on 50 of 110 labels — Train now"); null when up to date. */
+export function classifierStalenessShort(status: Pick<EngineStatus, 'modelId' | 'modelName' | 'classifier' | 'trainingLabels'> | null): string | null {
+  const classifier = status?.classifier;
+  if (!status || !classifier || classifierStaleness(status) === null) return null;
+  if (status.modelId !== null && classifier.modelId !== status.modelId) return `trained on ${classifier.backbone} — Train now`;
+  return `trained on ${classifier.trainingLabels} of ${status.trainingLabels ?? classifier.trainingLabels} labels — Train now`;
 }

@@ -113,3 +113,25 @@ describe('exporting a kept version', () => {
     expect(fs.existsSync(path.join(out, 'other'))).toBe(false);
   });
 });
+
+describe('the engine status says what the classifier in use was trained on', () => {
+  it('its backbone and labels, against the training labels now; a label change sends the status again', async () => {
+    const { project: p, adaptation, ids, ant, bee, hub } = await project();
+    const events: unknown[] = [];
+    // The status before any training: no classifier.
+    expect(adaptation.status().classifier ?? null).toBeNull();
+    p.setLabels(ids.slice(0, 2), ant.id);
+    p.setLabels(ids.slice(2, 4), bee.id);
+    await adaptation.loop.train();
+    p.setLabels(ids.slice(4, 7), bee.id);
+    const status = adaptation.status();
+    expect(status.classifier).toEqual({ version: 1, modelId: 'fake-model', backbone: 'Fake model', trainingLabels: 4 });
+    expect(status.trainingLabels).toBe(7);
+    hub.subscribe((event, payload) => {
+      if (event === 'project:changed' && (payload as { change: string }).change === 'engine') events.push(payload);
+    });
+    adaptation.loop.onLabelsChanged();
+    expect(events).toHaveLength(1);
+    expect((events[0] as { status: { trainingLabels: number } }).status.trainingLabels).toBe(7);
+  });
+});

@@ -1,13 +1,45 @@
 /**
- * Words about versions: the curve's breaks and why a version is kept.
+ * Words about versions: the classifier in use out of date (walkthrough: after a switch to 0.75
+ * the header read "classifier version 6" with nothing saying v6 was trained on 0.25; with 55
+ * labels more than v10 was trained on, Export wrote v10 without a word), the curve's breaks,
+ * and why a version is kept.
  */
 import { describe, expect, it } from 'vitest';
-import type { CurvePoint, ModelVersionInfo } from '../../../src-shared/contract';
+import type { CurvePoint, EngineStatus, ModelVersionInfo } from '../../../src-shared/contract';
 import { exportLeftOut } from '../../../src-renderer/logic/export-choices';
-import { curveBreakWords, curvePointTitle, keepRuleWords, keptReasonWords, versionLine } from '../../../src-renderer/logic/model-versions';
+import { classifierStaleness, classifierStalenessShort, curveBreakWords, curvePointTitle, keepRuleWords, keptReasonWords, versionLine } from '../../../src-renderer/logic/model-versions';
 
 const SMALL = { id: 'mobilenet_v1_0.25_224', name: 'MobileNet v1 0.25 (ImageNet, 224 px)' };
 const LARGE = { id: 'mobilenet_v1_0.75_224', name: 'MobileNet v1 0.75 (ImageNet, 224 px)' };
+
+type Status = Pick<EngineStatus, 'modelId' | 'modelName' | 'classifier' | 'trainingLabels'>;
+const status = (inUse: typeof SMALL, trainedOn: typeof SMALL, trained: number, now: number): Status => ({
+  modelId: inUse.id,
+  modelName: inUse.name,
+  classifier: { version: 10, modelId: trainedOn.id, backbone: trainedOn.name, trainingLabels: trained },
+  trainingLabels: now,
+});
+
+describe('classifierStaleness', () => {
+  it('says when the classifier was trained on fewer labels than there are now', () => {
+    expect(classifierStaleness(status(SMALL, SMALL, 50, 105))).toBe('Classifier version 10 was trained on 50 of 105 labels: Train now (Adapt) to use them all.');
+    expect(classifierStalenessShort(status(SMALL, SMALL, 50, 105))).toBe('trained on 50 of 105 labels — Train now');
+  });
+
+  it('says when it was trained on another backbone than the one in use, first', () => {
+    const s = status(LARGE, SMALL, 50, 105);
+    expect(classifierStaleness(s)).toMatch(/^Classifier version 10 was trained on MobileNet v1 0\.25 \(ImageNet, 224 px\), not on MobileNet v1 0\.75 \(ImageNet, 224 px\): .*Train now/);
+    expect(classifierStalenessShort(s)).toBe('trained on MobileNet v1 0.25 (ImageNet, 224 px) — Train now');
+  });
+
+  it('says when labels were removed since, and nothing when up to date or untrained', () => {
+    expect(classifierStaleness(status(SMALL, SMALL, 105, 50))).toMatch(/trained on 105 labels; 50 remain/);
+    expect(classifierStaleness(status(SMALL, SMALL, 50, 50))).toBeNull();
+    expect(classifierStalenessShort(status(SMALL, SMALL, 50, 50))).toBeNull();
+    expect(classifierStaleness({ modelId: SMALL.id, modelName: SMALL.name, classifier: null, trainingLabels: 4 })).toBeNull();
+    expect(classifierStaleness(null)).toBeNull();
+  });
+});
 
 const point = (modelVersion: number, labels: number, run: number, backbone = SMALL): CurvePoint => ({
   modelVersion,
