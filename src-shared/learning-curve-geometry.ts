@@ -8,6 +8,8 @@ export interface CurveSample {
   accuracy: number;
   low: number;
   high: number;
+  /** The run the sample belongs to (absent: 0): only one run's samples are joined by a line. */
+  run?: number;
 }
 
 export interface Plot {
@@ -20,11 +22,14 @@ export interface Plot {
 }
 
 export interface CurveGeometry<S extends CurveSample = CurveSample> {
-  /** Polyline points of the accuracy line, `x,y x,y …`. */
+  /** Polyline points of the accuracy line of the latest run, `x,y x,y …`. */
   line: string;
-  /** Polygon of the 95% band (high edge left to right, then low edge back). */
+  /** Polygon of the latest run's 95% band (high edge left to right, then low edge back). */
   band: string;
-  points: { x: number; y: number; sample: S }[];
+  /** The lines of earlier runs (drawn faded), oldest first; none when every sample is of one run. */
+  earlier: string[];
+  /** `latestRun`: the sample is of the latest run (earlier runs' points are drawn faded). */
+  points: { x: number; y: number; sample: S; latestRun: boolean }[];
   xTicks: { x: number; label: string }[];
   yTicks: { y: number; label: string }[];
   /** The plot area inside the margins. */
@@ -83,11 +88,16 @@ export function curveGeometry<S extends CurveSample>(samples: readonly S[], plot
   const scales = plotScales(plot, { max: xMax });
   const sx = (labels: number): number => round1(scales.sx(labels));
   const sy = (accuracy: number): number => round1(scales.sy(accuracy));
-  const points = sorted.map((sample) => ({ x: sx(sample.labels), y: sy(sample.accuracy), sample }));
-  const line = linePoints(sorted, sx, sy, (s) => s.labels, (s) => s.accuracy);
-  const band = bandPoints(sorted, sx, sy, (s) => s.labels, (s) => s.low, (s) => s.high);
+  const runOf = (sample: S): number => sample.run ?? 0;
+  const lastRun = samples.length > 0 ? runOf(samples[samples.length - 1]!) : 0;
+  const points = sorted.map((sample) => ({ x: sx(sample.labels), y: sy(sample.accuracy), sample, latestRun: runOf(sample) === lastRun }));
+  const latest = sorted.filter((sample) => runOf(sample) === lastRun);
+  const line = linePoints(latest, sx, sy, (s) => s.labels, (s) => s.accuracy);
+  const band = bandPoints(latest, sx, sy, (s) => s.labels, (s) => s.low, (s) => s.high);
+  const earlierRuns = [...new Set(samples.map(runOf))].filter((run) => run !== lastRun).sort((a, b) => a - b);
+  const earlier = earlierRuns.map((run) => linePoints(sorted.filter((sample) => runOf(sample) === run), sx, sy, (s) => s.labels, (s) => s.accuracy));
   const xTicks: CurveGeometry['xTicks'] = [];
   for (let v = 0; v <= xMax; v += step) xTicks.push({ x: sx(v), label: String(v) });
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((v) => ({ y: sy(v), label: `${Math.round(v * 100)}%` }));
-  return { line, band, points, xTicks, yTicks, area: scales.area };
+  return { line, band, earlier, points, xTicks, yTicks, area: scales.area };
 }

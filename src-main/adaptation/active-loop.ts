@@ -13,14 +13,12 @@ import { JobReporter } from '../core/job-reporter';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
 import type { VersionClass } from './adaptation-store';
 import { calibrationVersionMetrics } from './calibration-record';
+import { KEEP_LATEST_VERSIONS } from './model-versions';
 import type { Evaluation } from './evaluation';
 import type { FeatureExtraction } from './feature-extraction';
 import type { ModelSession } from './model-session';
 import type { PoolSession } from './pool-session';
 import { TrainingScheduler, type SchedulerTimers } from './training-scheduler';
-
-/** Versions kept besides those rounds were opened with (see AdaptationStore.thinVersions). */
-export const KEEP_LATEST_VERSIONS = 3;
 
 type RankedItem = Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>;
 
@@ -236,6 +234,9 @@ export class ActiveLoop {
     const { ctx } = this;
     if (ctx.isClosed || !ctx.store.model()) return;
     const round = this.reclaimDropped(ctx.store.latestRound());
+    // The header and the model panel say how many labels the classifier in use was trained on
+    // of how many there are now: the status goes out again once there is a classifier.
+    if (ctx.store.latestVersion() !== null) ctx.engineChanged();
     this.scheduler.labelsChanged({
       continuous: ctx.store.settings().continuous,
       batchDone: round !== null && round.items.length > 0 && round.labeled === round.items.length,

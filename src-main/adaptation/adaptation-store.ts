@@ -8,6 +8,7 @@ import type { Prediction } from '../engine/loop/loop-jobs';
 import { ITEM_COLUMNS, toItem, type ImageRow } from '../project/image-index';
 import { SUGGESTION_COLUMNS, SUGGESTION_JOINS, suggestionOf, type SuggestionRow } from '../project/suggestions';
 import { isDecided } from '../../src-shared/requests/images';
+import { keepReasons } from './model-versions';
 
 /**
  * Defaults chosen by the simulation study (bench/STUDY.md, "The product default"): the
@@ -374,24 +375,27 @@ export class AdaptationStore {
     })();
   }
 
+  /** One version's row, or null when there is none (never trained, or thinned). */
+  version(version: number): VersionRow | null {
+    const row = this.db.prepare('SELECT * FROM model_versions WHERE version = ?').get(version) as Record<string, unknown> | undefined;
+    return row ? toVersion(row) : null;
+  }
+
+  /** The versions rounds were opened with. */
+  roundVersions(): Set<number> {
+    return new Set(this.db.prepare('SELECT DISTINCT model_version FROM rounds').pluck().all() as number[]);
+  }
+
   /**
-   * Thin the stored versions: keep the latest `keepLatest`, and every version a round was
-   * opened with (the model at the end of the round before: one point per batch on the
-   * learning curve). Deletes the other rows and answers their version numbers (their head
-   * folders are the caller's to remove).
+   * Thin the stored versions: keep those keepReasons (model-versions.ts) gives a reason (the
+   * latest `keepLatest`, the best on the evaluation set, the latest of each backbone, those
+   * rounds were opened with). Deletes the other rows and answers their version numbers (their
+   * head folders are the caller's to remove).
    */
   thinVersions(keepLatest: number): number[] {
     return this.db.transaction(() => {
-      const thinned = (
-        this.db
-          .prepare(
-            `SELECT version FROM model_versions
-             WHERE version NOT IN (SELECT version FROM model_versions ORDER BY version DESC LIMIT ?)
-               AND version NOT IN (SELECT model_version FROM rounds)
-             ORDER BY version`,
-          )
-          .all(keepLatest) as { version: number }[]
-      ).map((r) => r.version);
+      const reasons = keepReasons(this.versions(), this.roundVersions(), keepLatest);
+      const thinned = [...reasons].filter(([, why]) => why.length === 0).map(([version]) => version).sort((a, b) => a - b);
       const remove = this.db.prepare('DELETE FROM model_versions WHERE version = ?');
       for (const version of thinned) remove.run(version);
       return thinned;
@@ -477,6 +481,14 @@ export class AdaptationStore {
   removeEvaluation(ids: readonly number[]): void {
     const remove = this.db.prepare('DELETE FROM evaluation_images WHERE image_id = ?');
     this.db.transaction(() => ids.forEach((id) => remove.run(id)))();
+  }
+
+  /** Training labels: labels of present images outside the evaluation set (a count only: no row read). */
+  trainingLabelCount(): number {
+    return this.db
+      .prepare('SELECT COUNT(*) FROM labels l CROSS JOIN images i ON i.id = l.image_id WHERE i.present = 1 AND l.image_id NOT IN (SELECT image_id FROM evaluation_images)')
+      .pluck()
+      .get() as number;
   }
 
   /** Labels of present images: image id → class id. */

@@ -16,6 +16,7 @@ import { Evaluation } from './evaluation';
 import { FeatureExtraction } from './feature-extraction';
 import { LabelCheck } from './label-check';
 import type { ModelPlaces } from './model-options';
+import { backboneName } from './model-versions';
 import { ModelSession } from './model-session';
 import { PoolSession } from './pool-session';
 import type { SchedulerTimers } from './training-scheduler';
@@ -69,6 +70,7 @@ export class Adaptation {
   status(): EngineStatus {
     const { store } = this.ctx;
     const model = store.model();
+    const latest = store.latestVersion();
     return {
       choice: model?.choice ?? null,
       modelId: model?.modelId ?? null,
@@ -77,7 +79,9 @@ export class Adaptation {
       backendNotes: this.model.backendNotes,
       backendSlow: this.model.backendSlow,
       features: this.features.status,
-      modelVersion: store.latestVersion()?.version ?? 0,
+      modelVersion: latest?.version ?? 0,
+      classifier: latest ? { version: latest.version, modelId: latest.modelId, backbone: backboneName(latest.modelId, model), trainingLabels: latest.trainingLabels } : null,
+      trainingLabels: store.trainingLabelCount(),
       training: this.loop.isTraining,
     };
   }

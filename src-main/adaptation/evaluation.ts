@@ -10,7 +10,8 @@ import { SeededRandom } from '../core/seeded-random';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
 import { heldOutCalibration } from './calibration-record';
 import type { VersionRow } from './adaptation-store';
-import { curvePoints, plateauHint } from './learning-curve';
+import { curveHint, curvePoints, latestPoint } from './learning-curve';
+import { backboneName } from './model-versions';
 import type { PoolSession } from './pool-session';
 
 export interface EvaluationScore {
@@ -130,7 +131,10 @@ export class Evaluation {
     const evalIds = [...ctx.store.evaluationIds()].filter((id) => labels.has(id)).sort((a, b) => a - b);
     if (evalIds.length === 0) return;
     const signature = evalIds.map((id) => `${id}:${labels.get(id)}`).join();
-    const stale = ctx.store.versions().filter((v) => this.scoredAgainst.get(v.version) !== signature && ctx.headExists(v.version));
+    // Only versions trained on the backbone in use: the pool's features are that backbone's, and
+    // a head of another one (kept as the best, or as that backbone's latest) keeps the score it had.
+    const modelId = ctx.store.model()?.modelId ?? null;
+    const stale = ctx.store.versions().filter((v) => v.modelId === modelId && this.scoredAgainst.get(v.version) !== signature && ctx.headExists(v.version));
     if (stale.length === 0) return;
     await this.pool.prepare();
     const { predicted } = await ctx.engine().request('loopEvaluate', {
@@ -154,7 +158,9 @@ export class Evaluation {
     const versions = ctx.store.versions();
     const labels = ctx.store.labels();
     const evaluation = ctx.store.evaluationIds();
-    const curve = curvePoints(versions);
+    const backbone = (modelId: string): string => backboneName(modelId, ctx.store.model());
+    const curve = curvePoints(versions, backbone);
+    const latestScored = latestPoint(versions, backbone);
     const perClass = ctx.project.classes.list().map((c) => {
       let training = 0;
       let inEvaluation = 0;
@@ -173,9 +179,10 @@ export class Evaluation {
       evaluation: room,
       accuracyKnown: curve.length > 0,
       curve,
+      latest: latestScored,
       perClass,
       confusion: latest?.confusion ?? null,
-      plateau: plateauHint(curve),
+      plateau: curveHint(curve),
       calibration,
     };
   }

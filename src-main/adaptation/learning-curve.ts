@@ -82,24 +82,68 @@ export function plateauHint(curve: readonly CurvePoint[]): { flat: boolean; mess
 }
 
 /**
- * The learning curve: one point per training-label count, from the latest version scored
- * at that count (a retrain without new labels, or continuous mode's retrains, replace the
- * point rather than repeat its label count), in label order.
+ * The learning curve: the scored versions in training order (version order), each point with
+ * its backbone and its run. A retrain on the same labels count and backbone as the version
+ * just before it (a retrain without new labels, continuous mode's retrains) replaces that
+ * point rather than repeat it. A run starts again where the training labels went down (files
+ * moved out, labels removed) or the backbone changed: the chart joins only one run's points,
+ * and the stopping hint compares only the latest run's, so an older model at more labels is
+ * never read as the latest (the headline is the latest version's point, `latestPoint`).
  */
-export function curvePoints(versions: readonly VersionRow[]): CurvePoint[] {
-  const latestAt = new Map<number, VersionRow>();
-  for (const v of versions) {
-    if (v.evalLabeled <= 0) continue;
-    const seen = latestAt.get(v.trainingLabels);
-    if (!seen || v.version > seen.version) latestAt.set(v.trainingLabels, v);
+export function curvePoints(versions: readonly VersionRow[], backbone: (modelId: string) => string = (id) => id): CurvePoint[] {
+  const scored = versions.filter((v) => v.evalLabeled > 0).sort((a, b) => a.version - b.version);
+  const kept: VersionRow[] = [];
+  for (const v of scored) {
+    const before = kept.at(-1);
+    if (before && before.trainingLabels === v.trainingLabels && before.modelId === v.modelId) kept[kept.length - 1] = v;
+    else kept.push(v);
   }
-  return [...latestAt.values()]
-    .sort((a, b) => a.trainingLabels - b.trainingLabels)
-    .map((v) => ({
-      modelVersion: v.version,
-      labels: v.trainingLabels,
-      accuracy: v.evalCorrect / v.evalLabeled,
-      ...wilsonInterval(v.evalCorrect, v.evalLabeled),
-      evaluated: v.evalLabeled,
-    }));
+  let run = 0;
+  return kept.map((v, k) => {
+    const before = kept[k - 1];
+    if (before && (v.trainingLabels < before.trainingLabels || v.modelId !== before.modelId)) run++;
+    return versionPoint(v, backbone, run);
+  });
+}
+
+/** One version's point on the evaluation set (accuracy 0, interval 0–1, none evaluated, when it is not scored). */
+export function versionPoint(v: VersionRow, backbone: (modelId: string) => string = (id) => id, run = 0): CurvePoint {
+  return {
+    modelVersion: v.version,
+    labels: v.trainingLabels,
+    accuracy: v.evalLabeled > 0 ? v.evalCorrect / v.evalLabeled : 0,
+    ...wilsonInterval(v.evalCorrect, v.evalLabeled),
+    evaluated: v.evalLabeled,
+    modelId: v.modelId,
+    backbone: backbone(v.modelId),
+    trainedAt: v.trainedAt,
+    run,
+  };
+}
+
+/** The latest version's point: null before a version, or when the latest is not scored. */
+export function latestPoint(versions: readonly VersionRow[], backbone: (modelId: string) => string = (id) => id): CurvePoint | null {
+  const latest = versions.reduce<VersionRow | null>((a, v) => (a === null || v.version > a.version ? v : a), null);
+  return latest && latest.evalLabeled > 0 ? versionPoint(latest, backbone) : null;
+}
+
+/**
+ * The stopping hint of a curve in training order: plateauHint over its latest run only. Where
+ * that run is too short to judge but the curve is not (the labels went down or the backbone
+ * changed a version or two ago), it says so instead of comparing across the break.
+ */
+export function curveHint(curve: readonly CurvePoint[]): { flat: boolean; message: string } | null {
+  const last = curve.at(-1);
+  if (!last) return null;
+  const run = curve.filter((p) => (p.run ?? 0) === (last.run ?? 0));
+  if (run.length >= 3 || curve.length < 3) return plateauHint(run);
+  const before = curve[curve.length - run.length - 1] as CurvePoint;
+  const why =
+    before.modelId !== undefined && last.modelId !== undefined && before.modelId !== run[0]!.modelId
+      ? `the pre-trained model changed after version ${before.modelVersion} (${before.backbone ?? before.modelId} → ${run[0]!.backbone ?? run[0]!.modelId})`
+      : `the training labels went down after version ${before.modelVersion} (${before.labels} → ${run[0]!.labels})`;
+  return {
+    flat: false,
+    message: `Whether the curve has flattened is not told yet: ${why}, so the latest ${run.length === 1 ? 'version is' : `${run.length} versions are`} not compared with the ones before. It is told after three trainings since then.`,
+  };
 }

@@ -4,7 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import { temperatureDecisionText } from '../../src-shared/calibration-text';
-import type { ExportReport, ExportRequest, ImportedSuggestionSource, ImportKind, ImportReport } from '../../src-shared/contract';
+import type { ExportReport, ExportRequest, ImportedSuggestionSource, ImportKind, ImportReport, ModelVersions } from '../../src-shared/contract';
+import { wilsonInterval } from '../../src-shared/wilson-interval';
+import type { VersionRow } from './adaptation-store';
+import { versionPoint } from './learning-curve';
+import { backboneName, keepReasons, KEEP_LATEST_VERSIONS } from './model-versions';
 import { JobReporter } from '../core/job-reporter';
 import { knownError } from '../core/storage-errors';
 import { abandonExport, completeExport, prepareExportTarget } from '../engine/export/export-target';
@@ -29,8 +33,8 @@ export class Transfer {
     if (!request.model && !labelsExported) {
       throw new AppError('BAD_ARGUMENT', 'Choose at least one thing to export.');
     }
-    const latest = ctx.store.latestVersion();
-    if (request.model && !latest) throw new AppError('CONFLICT', 'There is no trained model yet: label a batch first (the model trains when the batch is done).');
+    // The version exported: the one asked for (a kept version, see versions()), else the latest.
+    const latest = request.model ? this.exportableVersion(request.modelVersion) : null;
     const target = prepareExportTarget(request.destination, ctx.project.root);
     for (const note of target.notes) ctx.log(note);
     const dest = target.staging; // renamed to target.destination once complete
@@ -51,7 +55,8 @@ export class Transfer {
         // The labels the exported version learned from (today's, for a version saved before they were recorded).
         const labels = ctx.trainingLabels();
         const counts = latest.classes.map((c) => c.labels ?? [...labels.values()].filter((id) => id === c.id).length);
-        const point = dashboard.curve.find((p) => p.modelVersion === latest.version);
+        // The exported version's own score (the dashboard's headline for the latest version).
+        const point = latest.evalLabeled > 0 ? versionPoint(latest) : null;
         const result = await ctx.engine().request('loopExport', {
           headDir: ctx.headDir(latest.version),
           outDir: path.join(dest, 'model'),
@@ -61,12 +66,12 @@ export class Transfer {
             ...(point
               ? { 'evaluation accuracy': `${(point.accuracy * 100).toFixed(1)}% (95% CI ${(point.low * 100).toFixed(1)}–${(point.high * 100).toFixed(1)}%, ${point.evaluated} images)` }
               : { 'evaluation accuracy': 'unknown (no labeled evaluation set)' }),
-            ...calibrationMetrics(latest.metrics, dashboard.calibration),
+            ...calibrationMetrics(latest.metrics, dashboard.calibration?.modelVersion === latest.version ? dashboard.calibration : null),
           },
           training: { version: latest.version, labels: latest.trainingLabels, mode: latest.mode, ...latest.metrics },
         });
         files.push(...result.files.map((f) => path.join('model', f)));
-        files.push(...(await writeLearningCurveFiles(path.join(dest, 'model'), dashboard.curve)).map((f) => path.join('model', f)));
+        files.push(...(await writeLearningCurveFiles(path.join(dest, 'model'), dashboard.curve, latest.version)).map((f) => path.join('model', f)));
         reporter.progress('export', ++done, steps, true);
       }
       if (request.labelsCsv) {
@@ -108,6 +113,55 @@ export class Transfer {
       abandonExport(target);
       throw knownError(error, 'The export') ?? error;
     });
+  }
+
+  /**
+   * The version an export writes: `requested` (absent: the latest), refused with why when there
+   * is none, it was thinned, it was trained on another backbone than the one in use (the
+   * exported model is that backbone with the version's head on top), or its files are gone.
+   */
+  private exportableVersion(requested: number | undefined): VersionRow {
+    const { ctx } = this;
+    const latest = ctx.store.latestVersion();
+    if (!latest) throw new AppError('CONFLICT', 'There is no trained model yet: label a batch first (the model trains when the batch is done).');
+    const version = requested === undefined ? latest : ctx.store.version(requested);
+    if (!version) throw new AppError('NOT_FOUND', `Version ${requested} is not kept by this project: choose one of the versions listed in the export dialog.`);
+    const why = this.notExportable(version);
+    if (why) throw new AppError('CONFLICT', `Version ${version.version} cannot be exported: ${why}`);
+    return version;
+  }
+
+  private notExportable(version: VersionRow): string | null {
+    const { ctx } = this;
+    const model = ctx.store.model();
+    if (version.modelId !== model?.modelId) {
+      return `it was trained on ${backboneName(version.modelId, model)}, and ${model?.modelName ?? 'another model'} is in use. Choose ${backboneName(version.modelId, model)} in Adapt to export it.`;
+    }
+    if (!ctx.headExists(version.version)) return 'its files are gone from .adma/models.';
+    return null;
+  }
+
+  /** The versions the project keeps, newest first: backbone, labels, accuracy, date, why kept, whether exportable now. */
+  versions(): ModelVersions {
+    const { ctx } = this;
+    const rows = ctx.store.versions();
+    const reasons = keepReasons(rows, ctx.store.roundVersions(), KEEP_LATEST_VERSIONS);
+    const model = ctx.store.model();
+    return {
+      keepLatest: KEEP_LATEST_VERSIONS,
+      versions: rows
+        .sort((a, b) => b.version - a.version)
+        .map((v) => ({
+          version: v.version,
+          modelId: v.modelId,
+          backbone: backboneName(v.modelId, model),
+          trainingLabels: v.trainingLabels,
+          accuracy: v.evalLabeled > 0 ? { value: v.evalCorrect / v.evalLabeled, ...wilsonInterval(v.evalCorrect, v.evalLabeled), evaluated: v.evalLabeled } : null,
+          trainedAt: v.trainedAt,
+          kept: reasons.get(v.version) ?? [],
+          notExportable: this.notExportable(v),
+        })),
+    };
   }
 
   async importCsv(csvPath: string, createClasses: boolean): Promise<ImportReport> {

@@ -8,11 +8,13 @@
  */
 import type { ExportRequest } from '../../src-shared/contract';
 
-export type ExportParts = Omit<Required<ExportRequest>, 'destination'>;
+export type ExportParts = Omit<Required<ExportRequest>, 'destination' | 'modelVersion'>;
 
 export interface ExportAvailability {
-  /** A model version has been trained. */
+  /** A model version has been trained (and the one chosen can be exported now). */
   trainedModel: boolean;
+  /** Why the chosen version cannot be exported now (trained on another backbone than the one in use…); absent or null when it can, or none is trained. */
+  modelRefused?: string | null;
   /** The evaluation set has at least one labeled image. */
   labeledEvaluation: boolean;
 }
@@ -29,7 +31,13 @@ export function exportedParts(asked: ExportParts, can: ExportAvailability): Expo
 /** What an export of `asked` leaves out that was asked for, and why (one sentence each). */
 export function exportLeftOut(asked: ExportParts, can: ExportAvailability): string[] {
   const out: string[] = [];
-  if (asked.model && !can.trainedModel) out.push('The adapted model was left out: no model has been trained yet (it trains when a batch is labeled).');
+  if (asked.model && !can.trainedModel) {
+    out.push(
+      can.modelRefused
+        ? `The adapted model was left out: ${can.modelRefused}`
+        : 'The adapted model was left out: no model has been trained yet (it trains when a batch is labeled).',
+    );
+  }
   if (asked.imageFolder && asked.splitImageFolder && !can.labeledEvaluation) {
     out.push('The ImageFolder copy is not split into train/ and evaluation/: the evaluation set has no labeled image.');
   }

@@ -80,6 +80,14 @@ export interface EngineStatus {
   features: { state: FeatureState; done: number; total: number; failed: number; message: string | null };
   /** Latest trained classifier version, 0 before the first round is trained. */
   modelVersion: number;
+  /**
+   * The classifier in use (the latest version): the pre-trained model it was trained on and its
+   * training labels; null (or absent) before the first training. With `trainingLabels` it tells
+   * when the classifier is out of date (src-renderer/logic/model-versions.ts classifierStaleness).
+   */
+  classifier?: { version: number; modelId: string; backbone: string; trainingLabels: number } | null;
+  /** Training labels now (labeled images present, outside the evaluation set). */
+  trainingLabels?: number;
   training: boolean;
 }
 

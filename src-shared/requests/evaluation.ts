@@ -12,6 +12,17 @@ export interface CurvePoint {
   low: number;
   high: number;
   evaluated: number;
+  /** The pre-trained model (backbone) the version was trained on: its id and its name as shown. */
+  modelId?: string;
+  backbone?: string;
+  /** When the version read its training labels (ISO time). */
+  trainedAt?: string;
+  /**
+   * Points are in training order; a run starts again (the next number) where the training
+   * labels went down or the backbone changed: the chart joins only the points of one run,
+   * and the stopping hint reads only the latest run.
+   */
+  run?: number;
 }
 
 /** One confidence bin of a reliability diagram: predictions with top-1 probability in (lower, upper]. */
@@ -111,7 +122,10 @@ export interface Dashboard {
   evaluation: EvaluationRoom;
   /** False until the evaluation set has labels and a model has been trained: accuracy is unknown. */
   accuracyKnown: boolean;
+  /** Every kept version's point, in training order (learning-curve.ts curvePoints). */
   curve: CurvePoint[];
+  /** The latest version's point (the headline, the confusion matrix and the export's model card): null when it is not scored. */
+  latest: CurvePoint | null;
   perClass: { classId: number; name: string; color: string; training: number; evaluation: number }[];
   calibration: CalibrationView | null;
   confusion: { classIds: number[]; counts: number[][] } | null;

@@ -13,6 +13,32 @@ export interface ExportRequest {
   splitImageFolder?: boolean;
   /** A Hugging Face `imagefolder` layout: `train/` and `test/` (the evaluation set), each with a metadata.csv of file_name and label (absent: false). */
   huggingFace?: boolean;
+  /** The kept version to export with `model` (absent: the latest). */
+  modelVersion?: number;
+}
+
+/** Why a project keeps a trained version (model-versions.ts keepReasons); versions with none are deleted after the next training. */
+export type VersionKeepReason = 'latest' | 'recent' | 'best' | 'backbone' | 'round';
+
+/** A trained version the project keeps, as the export dialog lists it. */
+export interface ModelVersionInfo {
+  version: number;
+  modelId: string;
+  /** The pre-trained model it was trained on, by name. */
+  backbone: string;
+  trainingLabels: number;
+  /** Accuracy on the evaluation set with its 95% interval; null when not scored. */
+  accuracy: { value: number; low: number; high: number; evaluated: number } | null;
+  trainedAt: string;
+  kept: VersionKeepReason[];
+  /** Why it cannot be exported now (another backbone than the one in use, its files gone), else null. */
+  notExportable: string | null;
+}
+
+export interface ModelVersions {
+  versions: ModelVersionInfo[];
+  /** How many latest versions are always kept. */
+  keepLatest: number;
 }
 
 export interface ExportReport {
@@ -75,8 +101,11 @@ export const transferRequests = {
       imageFolder: s.boolean(),
       splitImageFolder: s.optional(s.boolean()),
       huggingFace: s.optional(s.boolean()),
+      modelVersion: s.optional(s.int({ min: 1, max: 1_000_000_000 })),
     }),
   ).returns<ExportReport>(),
+  /** The trained versions the project keeps (newest first), why each is kept, and whether it can be exported now. */
+  'export:versions': query(s.none()).returns<ModelVersions>(),
   /** Import labels from a CSV file of `path,class` rows (header optional). */
   'labels:importCsv': command(s.object({ path: s.string({ min: 1 }), createClasses: s.boolean() })).returns<ImportReport>(),
   /** Import labels from a file or a folder of class folders (the format is recognised), or suggestions from a prediction CSV. */

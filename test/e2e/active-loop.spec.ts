@@ -206,6 +206,8 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   const accuracies = titles.map((t) => Number(/: ([\d.]+)%/.exec(t)?.[1]));
   expect(accuracies.at(-1)!).toBeGreaterThan(accuracies[0]!);
   await expect(page.getByTestId('accuracy')).toContainText('Accuracy');
+  // The headline is the latest version's (the confusion matrix's), named.
+  await expect(page.getByTestId('accuracy')).toContainText(/\(version \d+, \d+ labels; 95%/);
   await expect(page.getByTestId('confusion-matrix')).toBeVisible();
   await shot(page, 'dashboard.png');
   // In a 1024 px window the cards stack, so the confusion matrix gets the window's width (room
@@ -254,6 +256,10 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   await expect(dialog.getByTestId('export-destination-status')).toHaveText('A new folder: it will be created.');
   await expect(dialog.getByRole('button', { name: 'Export', exact: true })).toBeEnabled();
   await expect(dialog.getByRole('checkbox', { name: /Adapted model/ })).toBeChecked();
+  // Every kept version is listed (the latest chosen), with why versions are kept.
+  await expect(dialog.getByTestId('export-version').first()).toContainText(/^v\d+ · .+ · \d+ labels · [\d.]+% · \d{4}-/);
+  await expect(dialog.getByRole('radiogroup', { name: 'Version to export' }).getByRole('radio').first()).toBeChecked();
+  await expect(dialog.getByTestId('export-keep-rule')).toContainText('The project keeps the latest 3 versions');
   await shot(page, 'export-dialog.png');
   await dialog.getByRole('button', { name: 'Export', exact: true }).click();
   const result = dialog.getByTestId('export-result');
@@ -282,6 +288,12 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   await expect(importReport).toContainText('not-there.png');
   await shot(page, 'import-report.png');
   await importDialog.getByRole('button', { name: 'Close' }).click();
+  // Five labels more than the classifier in use was trained on: the header says so, and what to do.
+  const stale = page.getByTestId('classifier-stale-header');
+  await expect(stale).toHaveText(/^trained on \d+ of \d+ labels — Train now$/);
+  const [, trainedOn, now] = /trained on (\d+) of (\d+)/.exec((await stale.textContent()) ?? '')!;
+  expect(Number(now) - Number(trainedOn)).toBe(5);
+  await shot(page, 'classifier-stale.png');
 
   // The exported model, loaded by stock TF.js in a separate process, reads the digits it was
   // adapted on (every 3rd labeled image); its accuracy on held-out evaluation images is recorded.

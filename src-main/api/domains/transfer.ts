@@ -20,6 +20,7 @@ export function transferHandlers(ws: Workspace): HandlersOf<typeof transferReque
     },
     // Paths typed in the UI: `~` expanded, a relative one refused with its own message.
     'export:run': (request) => adaptation().transfer.export({ ...request, destination: expandPath(request.destination) }),
+    'export:versions': () => adaptation().transfer.versions(),
     'labels:importCsv': async ({ path, createClasses }, from = NO_WINDOW) => {
       // After the label writes asked for before it (a bulk label may still run in its thread).
       await ws.requireProject().labelWritesSettled();

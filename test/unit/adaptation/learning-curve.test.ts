@@ -4,7 +4,8 @@
  * get a hint saying how many evaluation images would tell; a rising curve says so.
  */
 import { describe, expect, it } from 'vitest';
-import { evaluationImagesFor, plateauHint, wilsonInterval } from '../../../src-main/adaptation/learning-curve';
+import type { VersionRow } from '../../../src-main/adaptation/adaptation-store';
+import { curveHint, curvePoints, evaluationImagesFor, latestPoint, plateauHint, wilsonInterval } from '../../../src-main/adaptation/learning-curve';
 import type { CurvePoint } from '../../../src-shared/contract';
 
 function point(labels: number, correct: number, evaluated: number): CurvePoint {
@@ -79,5 +80,65 @@ describe('evaluationImagesFor', () => {
     expect((high - low) / 2).toBeLessThan(0.052);
     expect(evaluationImagesFor(0.999)).toBe(evaluationImagesFor(0.95));
     expect(evaluationImagesFor(0.99)).toBeGreaterThanOrEqual(50);
+  });
+});
+
+/**
+ * The walkthrough: 55 training files moved out (105 → 50 labels), two trainings (v9, v10): the
+ * headline said v8's 82.4% (the curve's last point by label count) while the confusion matrix
+ * and the exported MODEL_CARD.md said v10's 73.5%.
+ */
+describe('the curve after the training labels went down', () => {
+  const row = (version: number, labels: number, correct: number, evaluated = 34, modelId = 'mobilenet_v1_0.25_224'): VersionRow => ({
+    version,
+    modelId,
+    mode: 'light',
+    classes: [],
+    trainingLabels: labels,
+    evalLabeled: evaluated,
+    evalCorrect: correct,
+    confusion: null,
+    metrics: {},
+    trainedAt: new Date(Date.UTC(2026, 10, 20 + version)).toISOString(),
+  });
+  const versions = [row(6, 80, 26), row(7, 95, 27), row(8, 105, 28), row(9, 50, 25), row(10, 50, 25)];
+
+  it('the latest point is the latest version, in training order; the break starts a new run', () => {
+    const curve = curvePoints(versions);
+    expect(curve.map((p) => [p.modelVersion, p.labels, p.run])).toEqual([
+      [6, 80, 0],
+      [7, 95, 0],
+      [8, 105, 0],
+      [10, 50, 1],
+    ]);
+    expect(curve.at(-1)?.modelVersion).toBe(10);
+    expect(latestPoint(versions)?.accuracy).toBeCloseTo(25 / 34);
+    expect((latestPoint(versions)!.accuracy * 100).toFixed(1)).toBe('73.5');
+    expect(latestPoint(versions)?.modelVersion).toBe(10);
+  });
+
+  it('the hint does not compare across the break (no "rose" or "fell" from v8 to v10)', () => {
+    const hint = curveHint(curvePoints(versions));
+    expect(hint?.flat).toBe(false);
+    expect(hint?.message).toMatch(/^Whether the curve has flattened is not told yet: the training labels went down after version 8 \(105 → 50\)/);
+    // Three trainings after the break: the hint reads that run only.
+    const later = curveHint(curvePoints([...versions, row(11, 70, 26), row(12, 90, 27)]));
+    expect(later?.message).toMatch(/over the last 40 labels/);
+  });
+
+  it('a backbone change starts a run too, and is said', () => {
+    const curve = curvePoints([row(5, 80, 26), row(6, 105, 26), row(7, 105, 29, 34, 'mobilenet_v1_0.75_224'), row(8, 105, 28)]);
+    expect(curve.map((p) => [p.modelVersion, p.run])).toEqual([
+      [5, 0],
+      [6, 0],
+      [7, 1],
+      [8, 2],
+    ]);
+    expect(curveHint(curve)?.message).toMatch(/the pre-trained model changed after version 7/);
+  });
+
+  it('a retrain on the same labels replaces the point before it; an unscored latest has no headline', () => {
+    expect(curvePoints([row(1, 10, 20), row(2, 20, 22), row(3, 20, 23)]).map((p) => p.modelVersion)).toEqual([1, 3]);
+    expect(latestPoint([row(1, 10, 20), row(2, 20, 0, 0)])).toBeNull();
   });
 });

@@ -252,6 +252,7 @@ describe('dashboard store', () => {
     evaluation: EMPTY_ROOM,
     accuracyKnown: false,
     curve: [],
+    latest: null,
     perClass: [],
     confusion: null,
     plateau: null,
@@ -313,7 +314,7 @@ describe('dashboard store', () => {
 
 describe('closing a project', () => {
   it('leaves the project views (no image left loading) before the close request', async () => {
-    const board: Dashboard = { trainingLabels: 1, evaluation: EMPTY_ROOM, accuracyKnown: false, curve: [], perClass: [], confusion: null, plateau: null, calibration: null };
+    const board: Dashboard = { trainingLabels: 1, evaluation: EMPTY_ROOM, accuracyKnown: false, curve: [], latest: null, perClass: [], confusion: null, plateau: null, calibration: null };
     answers.set('dashboard:get', () => board);
     await dashboard.load();
     const seenAtClose: unknown[] = [];

@@ -42,4 +42,21 @@ describe('curveGeometry', () => {
     expect(empty.line).toBe('');
     expect(empty.xTicks.map((t) => t.label)).toEqual(['0', '1']);
   });
+
+  it("joins only the latest run's points; an earlier run (labels went down, another backbone) is a line of its own", () => {
+    // In training order: 10 → 20 labels, then down to 10 again (run 1).
+    const g = curveGeometry(
+      [
+        { labels: 10, accuracy: 0.5, low: 0.4, high: 0.6, run: 0 },
+        { labels: 20, accuracy: 0.8, low: 0.7, high: 0.9, run: 0 },
+        { labels: 10, accuracy: 0.6, low: 0.5, high: 0.7, run: 1 },
+      ],
+      plot,
+    );
+    expect(g.line).toBe('230,100');
+    expect(g.earlier).toEqual(['230,120 420,60']);
+    expect(g.points.filter((p) => p.latestRun).map((p) => p.sample.accuracy)).toEqual([0.6]);
+    // Without runs: one line through every point, as before.
+    expect(curveGeometry([{ labels: 10, accuracy: 0.5, low: 0.4, high: 0.6 }, { labels: 20, accuracy: 0.8, low: 0.7, high: 0.9 }], plot).earlier).toEqual([]);
+  });
 });

@@ -1,0 +1,57 @@
+/**
+ * Which trained versions a project keeps, and why (AdaptationStore.thinVersions deletes the
+ * others, ActiveLoop removes their head folders), and the backbone names versions are shown by.
+ */
+import type { VersionKeepReason } from '../../src-shared/contract';
+import { findKnownModel } from '../engine/model/known-models';
+import type { VersionRow } from './adaptation-store';
+
+/** Versions kept as the latest ones, whatever else keeps versions. */
+export const KEEP_LATEST_VERSIONS = 3;
+
+type Scored = Pick<VersionRow, 'version' | 'modelId' | 'evalLabeled' | 'evalCorrect'>;
+
+/**
+ * Why each version is kept; a version with no reason is thinned. Kept:
+ * - `latest`: the latest version (the model in use, suggesting and exported by default);
+ * - `recent`: the `keepLatest - 1` versions before it;
+ * - `best`: the best accuracy on the evaluation set (the latest of equals), so a better model
+ *   trained earlier (on another backbone, or before labels were removed) is never lost;
+ * - `backbone`: the latest version trained on each other backbone (a switch back finds it);
+ * - `round`: a version a round was opened with (one point per batch on the learning curve).
+ */
+export function keepReasons(versions: readonly Scored[], roundVersions: ReadonlySet<number>, keepLatest = KEEP_LATEST_VERSIONS): Map<number, VersionKeepReason[]> {
+  const newestFirst = [...versions].sort((a, b) => b.version - a.version);
+  const reasons = new Map<number, VersionKeepReason[]>(newestFirst.map((v) => [v.version, []]));
+  const add = (version: number, reason: VersionKeepReason): void => {
+    const list = reasons.get(version);
+    if (list && !list.includes(reason)) list.push(reason);
+  };
+  newestFirst.forEach((v, k) => {
+    if (k === 0) add(v.version, 'latest');
+    else if (k < keepLatest) add(v.version, 'recent');
+  });
+  let best: Scored | null = null;
+  for (const v of newestFirst) {
+    if (v.evalLabeled <= 0) continue;
+    // Newest first: an equal score later in the list is older, so the latest of equals stays.
+    if (best === null || v.evalCorrect / v.evalLabeled > best.evalCorrect / best.evalLabeled + 1e-12) best = v;
+  }
+  if (best) add(best.version, 'best');
+  const backbones = new Set<string>();
+  for (const v of newestFirst) {
+    if (backbones.has(v.modelId)) continue;
+    backbones.add(v.modelId);
+    if (v !== newestFirst[0]) add(v.version, 'backbone');
+  }
+  for (const v of newestFirst) if (roundVersions.has(v.version)) add(v.version, 'round');
+  return reasons;
+}
+
+/** The name a backbone is shown by: a known model's, the project's current model's, else its id. */
+export function backboneName(modelId: string, current: { modelId: string | null; modelName: string | null } | null): string {
+  const known = findKnownModel(modelId);
+  if (known) return known.name;
+  if (current && current.modelId === modelId && current.modelName) return current.modelName;
+  return modelId;
+}

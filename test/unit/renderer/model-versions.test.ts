@@ -1,0 +1,92 @@
+/**
+ * Words about versions: the classifier in use out of date (walkthrough: after a switch to 0.75
+ * the header read "classifier version 6" with nothing saying v6 was trained on 0.25; with 55
+ * labels more than v10 was trained on, Export wrote v10 without a word), the curve's breaks,
+ * and why a version is kept.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CurvePoint, EngineStatus, ModelVersionInfo } from '../../../src-shared/contract';
+import { exportLeftOut } from '../../../src-renderer/logic/export-choices';
+import { classifierStaleness, classifierStalenessShort, curveBreakWords, curvePointTitle, keepRuleWords, keptReasonWords, versionLine } from '../../../src-renderer/logic/model-versions';
+
+const SMALL = { id: 'mobilenet_v1_0.25_224', name: 'MobileNet v1 0.25 (ImageNet, 224 px)' };
+const LARGE = { id: 'mobilenet_v1_0.75_224', name: 'MobileNet v1 0.75 (ImageNet, 224 px)' };
+
+type Status = Pick<EngineStatus, 'modelId' | 'modelName' | 'classifier' | 'trainingLabels'>;
+const status = (inUse: typeof SMALL, trainedOn: typeof SMALL, trained: number, now: number): Status => ({
+  modelId: inUse.id,
+  modelName: inUse.name,
+  classifier: { version: 10, modelId: trainedOn.id, backbone: trainedOn.name, trainingLabels: trained },
+  trainingLabels: now,
+});
+
+describe('classifierStaleness', () => {
+  it('says when the classifier was trained on fewer labels than there are now', () => {
+    expect(classifierStaleness(status(SMALL, SMALL, 50, 105))).toBe('Classifier version 10 was trained on 50 of 105 labels: Train now (Adapt) to use them all.');
+    expect(classifierStalenessShort(status(SMALL, SMALL, 50, 105))).toBe('trained on 50 of 105 labels — Train now');
+  });
+
+  it('says when it was trained on another backbone than the one in use, first', () => {
+    const s = status(LARGE, SMALL, 50, 105);
+    expect(classifierStaleness(s)).toMatch(/^Classifier version 10 was trained on MobileNet v1 0\.25 \(ImageNet, 224 px\), not on MobileNet v1 0\.75 \(ImageNet, 224 px\): .*Train now/);
+    expect(classifierStalenessShort(s)).toBe('trained on MobileNet v1 0.25 (ImageNet, 224 px) — Train now');
+  });
+
+  it('says when labels were removed since, and nothing when up to date or untrained', () => {
+    expect(classifierStaleness(status(SMALL, SMALL, 105, 50))).toMatch(/trained on 105 labels; 50 remain/);
+    expect(classifierStaleness(status(SMALL, SMALL, 50, 50))).toBeNull();
+    expect(classifierStalenessShort(status(SMALL, SMALL, 50, 50))).toBeNull();
+    expect(classifierStaleness({ modelId: SMALL.id, modelName: SMALL.name, classifier: null, trainingLabels: 4 })).toBeNull();
+    expect(classifierStaleness(null)).toBeNull();
+  });
+});
+
+const point = (modelVersion: number, labels: number, run: number, backbone = SMALL): CurvePoint => ({
+  modelVersion,
+  labels,
+  accuracy: 0.8,
+  low: 0.7,
+  high: 0.9,
+  evaluated: 34,
+  modelId: backbone.id,
+  backbone: backbone.name,
+  run,
+});
+
+describe('the curve in words', () => {
+  it('names each break: labels down, backbone changed', () => {
+    expect(curveBreakWords([point(6, 105, 0), point(7, 105, 1, LARGE), point(8, 105, 2), point(10, 50, 3)])).toEqual([
+      'Version 7 was trained on MobileNet v1 0.75 (ImageNet, 224 px), version 6 on MobileNet v1 0.25 (ImageNet, 224 px).',
+      'Version 8 was trained on MobileNet v1 0.25 (ImageNet, 224 px), version 7 on MobileNet v1 0.75 (ImageNet, 224 px).',
+      'The training labels went down from 105 (version 8) to 50 (version 10).',
+    ]);
+    expect(curveBreakWords([point(1, 10, 0), point(2, 20, 0)])).toEqual([]);
+  });
+
+  it("a point's title names its version, backbone and the latest", () => {
+    expect(curvePointTitle(point(10, 50, 1), 10)).toBe('50 labels: 80.0% (95% 70.0%–90.0%, 34 images) — version 10 (latest), on MobileNet v1 0.25 (ImageNet, 224 px)');
+  });
+});
+
+describe('kept versions in words', () => {
+  it('lists a version with its backbone, labels, accuracy and date, and why it is kept', () => {
+    const v: ModelVersionInfo = {
+      version: 7,
+      modelId: LARGE.id,
+      backbone: LARGE.name,
+      trainingLabels: 105,
+      accuracy: { value: 29 / 34, low: 0.7, high: 0.94, evaluated: 34 },
+      trainedAt: '2026-11-27T14:02:11.000Z',
+      kept: ['best', 'backbone'],
+      notExportable: null,
+    };
+    expect(versionLine(v)).toBe('v7 · MobileNet v1 0.75 (ImageNet, 224 px) · 105 labels · 85.3% · 2026-11-27 14:02');
+    expect(keptReasonWords(v.kept)).toBe('best on the evaluation set; latest on its pre-trained model');
+    expect(keepRuleWords(3)).toMatch(/^The project keeps the latest 3 versions, the best on the evaluation set, the latest on each pre-trained model/);
+  });
+
+  it("the export's left-out line gives the refusal of the chosen version", () => {
+    const asked = { model: true, labelsCsv: true, labelsJson: false, imageFolder: false, splitImageFolder: false, huggingFace: false };
+    expect(exportLeftOut(asked, { trainedModel: false, labeledEvaluation: true, modelRefused: 'it was trained on X.' })).toEqual(['The adapted model was left out: it was trained on X.']);
+  });
+});
