@@ -102,12 +102,13 @@ export class Adaptation {
   }
 
   /**
-   * The folder was rescanned: a changed image set invalidates the pool; new images need features.
+   * The folder was rescanned: a changed image set (or a moved file) invalidates the pool; new images need features.
    * Changed files lost their predictions and suggestions (ImageIndex.forgetModelOutput): the
    * windows drop those they show, as after a new model.
    */
   onScanned(report: ScanReport): void {
-    if (report.added + report.removed + report.changed > 0) this.pool.invalidate();
+    // A moved image keeps its id and content but not its path, which the pool holds.
+    if (report.added + report.removed + report.changed + report.moved > 0) this.pool.invalidate();
     if (report.changed > 0 || report.labeledChanged.length > 0) this.ctx.changed('model');
     if (this.ctx.store.model()) this.features.start();
   }

@@ -8,9 +8,15 @@
  * export of labels or images, so nothing the expert did is lost. Their split is `evaluation`
  * for an unsure image of the evaluation set and `none` for any other: an unsure image is never
  * trained on, so it is in no split (`training` would say it was learned from).
+ *
+ * An export that copies image files checks each copy's content hash against the project's as
+ * it copies (copyInto): a file changed since the last scan is left out of the whole export and
+ * named in its notes, never written under a label given to other pixels or with a wrong sha256.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { openImageFile } from '../core/user-file';
 import { neutralise, toCsv } from '../project/csv-field';
 import type { Project } from '../project/project';
 import { resolveInside } from '../media/path-containment';
@@ -102,10 +108,63 @@ export function classFolderName(name: string): string {
 /** An image's file name in a flat copy: its sub-folders joined into the name. */
 const flatName = (relPath: string): string => relPath.split('/').join('__');
 
-async function copyInto(root: string, dest: string, rel: string, relPath: string): Promise<void> {
+/** Bytes read and written at a time by a copy. */
+const COPY_CHUNK = 1024 * 1024;
+
+/**
+ * Copy one image to `<dest>/<rel>`, hashing the bytes as they pass (one read of the file): true
+ * when their SHA-256 is the project's, the hash the labels and metadata name. A file whose content
+ * is not (replaced since the last scan, perhaps with the same size and date, which a plain rescan
+ * does not read) is not the image that was labeled: its copy is removed and false returned. The
+ * file is read by the rule of every read of a project image (user-file.ts: no symbolic link
+ * followed, no FIFO waited on).
+ */
+async function copyInto(root: string, dest: string, rel: string, image: { relPath: string; hash: string }): Promise<boolean> {
   const target = path.join(dest, rel);
   await fs.mkdir(path.dirname(target), { recursive: true });
-  await fs.copyFile(await resolveInside(root, relPath), target, fs.constants.COPYFILE_EXCL);
+  const { handle: source } = await openImageFile(await resolveInside(root, image.relPath));
+  let same = false;
+  try {
+    const out = await fs.open(target, 'wx');
+    try {
+      const hash = createHash('sha256');
+      const buffer = Buffer.alloc(COPY_CHUNK);
+      for (;;) {
+        const { bytesRead } = await source.read(buffer, 0, buffer.length, null);
+        if (bytesRead === 0) break;
+        const chunk = buffer.subarray(0, bytesRead);
+        hash.update(chunk);
+        let written = 0;
+        while (written < bytesRead) written += (await out.write(chunk, written, bytesRead - written)).bytesWritten;
+      }
+      same = hash.digest('hex') === image.hash;
+    } finally {
+      await out.close();
+      if (!same) await fs.rm(target, { force: true });
+    }
+  } finally {
+    await source.close();
+  }
+  return same;
+}
+
+/**
+ * The labeled images whose files an export found changed since the last scan (copyInto), by
+ * path: left out of every part of that export (copies, metadata, labels files) and named in its
+ * notes. A second copy (ImageFolder and Hugging Face) skips them without reading them again.
+ */
+export type ChangedSinceScan = Set<string>;
+
+/** The export's note for the labeled images left out because their files changed since the last scan; null when none was. */
+export function changedSinceScanNote(changed: ChangedSinceScan, listed = 10): string | null {
+  if (changed.size === 0) return null;
+  const paths = [...changed].sort();
+  const names = paths.slice(0, listed).join(', ') + (paths.length > listed ? ` and ${paths.length - listed} more` : '');
+  const one = paths.length === 1;
+  return (
+    `${paths.length} labeled image${one ? "'s file" : "s' files"} changed since the last scan, so ${one ? 'it is' : 'they are'} not in this export ` +
+    `(${one ? 'its' : 'their'} label and hash would be wrong): ${names}. Rescan with "Check every file", check ${one ? 'its label' : 'their labels'}, then export again.`
+  );
 }
 
 /** The split folders of a split ImageFolder copy: the evaluation set never sits with training images. */
@@ -121,12 +180,15 @@ export async function copyImageFolder(
   images: readonly LabeledImage[],
   onProgress: (done: number) => void,
   split = false,
+  changed: ChangedSinceScan = new Set(),
 ): Promise<string[]> {
   const written: string[] = [];
   for (const [i, image] of images.entries()) {
     const rel = path.join(...(split ? [IMAGE_FOLDER_SPLITS[image.split]] : []), classFolderName(image.className), flatName(image.relPath));
-    await copyInto(root, dest, rel, image.relPath);
-    written.push(rel);
+    if (!changed.has(image.relPath)) {
+      if (await copyInto(root, dest, rel, image)) written.push(rel);
+      else changed.add(image.relPath);
+    }
     onProgress(i + 1);
   }
   return written;
@@ -142,7 +204,13 @@ const HF_SPLITS = { training: 'train', evaluation: 'test' } as const;
  * and `sha256` say which project image it was (an import matches on them). A file name that a
  * spreadsheet would run as a formula gets a leading `_`, so that `file_name` is never altered.
  */
-export async function writeHuggingFace(root: string, dest: string, images: readonly LabeledImage[], onProgress: (done: number) => void): Promise<string[]> {
+export async function writeHuggingFace(
+  root: string,
+  dest: string,
+  images: readonly LabeledImage[],
+  onProgress: (done: number) => void,
+  changed: ChangedSinceScan = new Set(),
+): Promise<string[]> {
   const written: string[] = [];
   let done = 0;
   for (const split of ['training', 'evaluation'] as const) {
@@ -153,10 +221,18 @@ export async function writeHuggingFace(root: string, dest: string, images: reado
     for (const image of part) {
       const flat = flatName(image.relPath);
       const fileName = neutralise(flat) === flat ? flat : `_${flat}`;
-      await copyInto(root, path.join(dest, folder), fileName, image.relPath);
-      written.push(path.join(folder, fileName));
-      rows.push([fileName, image.className, image.relPath, image.hash]);
+      if (!changed.has(image.relPath)) {
+        if (await copyInto(root, path.join(dest, folder), fileName, image)) {
+          written.push(path.join(folder, fileName));
+          rows.push([fileName, image.className, image.relPath, image.hash]);
+        } else changed.add(image.relPath);
+      }
       onProgress(++done);
+    }
+    if (rows.length === 0) {
+      // Every file of the split changed since the scan: no split folder rather than one without its metadata.
+      await fs.rm(path.join(dest, folder), { recursive: true, force: true });
+      continue;
     }
     await fs.writeFile(path.join(dest, folder, 'metadata.csv'), toCsv([['file_name', 'label', 'path', 'sha256'], ...rows]), { flag: 'wx' });
     written.push(path.join(folder, 'metadata.csv'));

@@ -15,7 +15,18 @@ import { abandonExport, completeExport, prepareExportTarget } from '../engine/ex
 import type { AdaptationContext } from './adaptation-context';
 import { heldOutCalibration } from './calibration-record';
 import type { Evaluation } from './evaluation';
-import { copyImageFolder, labeledImages, labelsCsv, labelsJson, missingLabelCount, unsureCsv, unsureImages, writeHuggingFace } from './labels-export';
+import {
+  changedSinceScanNote,
+  copyImageFolder,
+  labeledImages,
+  labelsCsv,
+  labelsJson,
+  missingLabelCount,
+  unsureCsv,
+  unsureImages,
+  writeHuggingFace,
+  type ChangedSinceScan,
+} from './labels-export';
 import { clearImportedSuggestions, importedSuggestionSources, importFile, importLabelsCsv } from './labels-import';
 import { writeLearningCurveFiles } from './learning-curve-image';
 import type { PoolSession } from './pool-session';
@@ -74,28 +85,39 @@ export class Transfer {
         files.push(...(await writeLearningCurveFiles(path.join(dest, 'model'), dashboard.curve, latest.version)).map((f) => path.join('model', f)));
         reporter.progress('export', ++done, steps, true);
       }
+      // The copies first: a file found changed since the last scan (its hash checked as it is
+      // copied) is left out of the labels files too (labels-export.ts).
+      const changed: ChangedSinceScan = new Set();
+      if (request.imageFolder) {
+        const copied = await copyImageFolder(
+          ctx.project.root,
+          path.join(dest, 'images'),
+          images,
+          (n) => reporter.progress('copy images', done + n, steps),
+          request.splitImageFolder === true,
+          changed,
+        );
+        done += images.length;
+        files.push(...copied.map((f) => path.join('images', f)));
+      }
+      if (request.huggingFace) {
+        const copied = await writeHuggingFace(ctx.project.root, path.join(dest, 'huggingface'), images, (n) => reporter.progress('copy images', done + n, steps), changed);
+        done += images.length;
+        files.push(...copied.map((f) => path.join('huggingface', f)));
+      }
+      const labeled = changed.size === 0 ? images : images.filter((image) => !changed.has(image.relPath));
       if (request.labelsCsv) {
-        fs.writeFileSync(path.join(dest, 'labels.csv'), labelsCsv(images), { flag: 'wx' });
+        fs.writeFileSync(path.join(dest, 'labels.csv'), labelsCsv(labeled), { flag: 'wx' });
         files.push('labels.csv');
       }
       if (request.labelsJson) {
-        fs.writeFileSync(path.join(dest, 'labels.json'), labelsJson(images, classes.map((c) => c.name), ctx.project.summary().name, unsure), { flag: 'wx' });
+        fs.writeFileSync(path.join(dest, 'labels.json'), labelsJson(labeled, classes.map((c) => c.name), ctx.project.summary().name, unsure), { flag: 'wx' });
         files.push('labels.json');
       }
       // Unsure images have no class: listed apart beside any labels or images (see labels-export.ts).
       if (unsure.length > 0 && labelsExported) {
         fs.writeFileSync(path.join(dest, 'unsure.csv'), unsureCsv(unsure), { flag: 'wx' });
         files.push('unsure.csv');
-      }
-      if (request.imageFolder) {
-        const copied = await copyImageFolder(ctx.project.root, path.join(dest, 'images'), images, (n) => reporter.progress('copy images', done + n, steps), request.splitImageFolder === true);
-        done += images.length;
-        files.push(...copied.map((f) => path.join('images', f)));
-      }
-      if (request.huggingFace) {
-        const copied = await writeHuggingFace(ctx.project.root, path.join(dest, 'huggingface'), images, (n) => reporter.progress('copy images', done + n, steps));
-        done += images.length;
-        files.push(...copied.map((f) => path.join('huggingface', f)));
       }
       completeExport(target);
       reporter.progress('export', steps, steps, true);
@@ -108,6 +130,8 @@ export class Transfer {
               `${missing} label${missing === 1 ? ' is' : 's are'} on image${missing === 1 ? '' : 's'} no longer in the folder (moved or deleted since the last scan) and ${missing === 1 ? 'is' : 'are'} not in this export. Put the files back and rescan to export ${missing === 1 ? 'it' : 'them'}.`,
             ]
           : [];
+      const changedNote = changedSinceScanNote(changed);
+      if (changedNote) notes.push(changedNote);
       return { destination: target.destination, files, modelVersion: request.model ? (latest?.version ?? null) : null, notes };
     }).catch((error: unknown) => {
       abandonExport(target);

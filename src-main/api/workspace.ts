@@ -199,7 +199,7 @@ export class Workspace {
     if (!this.openingScanDue) return;
     this.openingScanDue = false;
     // What changed in the folder while the project was closed is news; a new project's first scan is not.
-    if (!report.first && report.added + report.removed + report.changed > 0) this.openingScan = report;
+    if (!report.first && report.added + report.removed + report.changed + report.moved > 0) this.openingScan = report;
   }
 
   /** What this opening's scans found (see `project:scans`). */
@@ -213,16 +213,28 @@ export class Workspace {
     this.openingScan = null;
   }
 
-  async rescan(): Promise<ScanReport> {
+  /**
+   * Scan the open project's folder. A plain rescan asked for while a scan runs shares it; one
+   * that checks every file (reads and hashes each, scan-project.ts) waits for it, then runs.
+   */
+  async rescan(options: { checkEveryFile?: boolean } = {}): Promise<ScanReport> {
     const project = this.requireProject();
-    if (project.isScanning) return project.rescan();
+    if (project.isScanning) {
+      if (!options.checkEveryFile) return project.rescan();
+      await project.rescan().catch(() => undefined);
+      if (!this.isOpen(project)) throw new AppError('NO_PROJECT', 'The project was closed before its files were checked.');
+      return this.rescan(options);
+    }
     const job = new JobReporter(this.events, 'scan');
     const report = await job.run(async (reporter) => {
       reporter.progress('indexing', 0, 0, true);
-      const result = await project.rescan((p) => {
-        reporter.progress(p.phase, p.done, p.total);
-        this.events.emit('project:changed', { change: 'scanned' });
-      });
+      const result = await project.rescan(
+        (p) => {
+          reporter.progress(p.phase, p.done, p.total);
+          this.events.emit('project:changed', { change: 'scanned' });
+        },
+        { checkEveryFile: options.checkEveryFile === true },
+      );
       reporter.progress('indexing', result.total, result.total, true);
       // Recorded before the job's end is announced: windows ask for it then.
       if (this.project === project) this.scanFinished(result);

@@ -157,13 +157,24 @@ export function readImageFileSync(file: string): Buffer {
   }
 }
 
-/** A project image's bytes, read asynchronously (see above). */
-export async function readImageFile(file: string): Promise<Buffer> {
+/** A project image opened for reading asynchronously (see above), for a reader that streams it; the caller closes the handle. */
+export async function openImageFile(file: string): Promise<{ handle: FileHandle; size: number }> {
   const handle = await open(file, IMAGE_FLAGS);
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) throw notRegular(stat);
-    return await readWhole(handle, stat.size);
+    return { handle, size: stat.size };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+/** A project image's bytes, read asynchronously (see above). */
+export async function readImageFile(file: string): Promise<Buffer> {
+  const { handle, size } = await openImageFile(file);
+  try {
+    return await readWhole(handle, size);
   } finally {
     await handle.close();
   }

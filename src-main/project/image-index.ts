@@ -158,6 +158,12 @@ export class ImageIndex {
       ),
       forgetUnreadable: this.db.prepare('DELETE FROM unreadable WHERE rel_path = ?'),
       markAbsent: this.db.prepare('UPDATE images SET present = 0 WHERE rel_path = ?'),
+      move: this.db.prepare(
+        `UPDATE images SET rel_path = ?, size = ?, mtime_ms = ?, hash = ?, width = ?, height = ?, format = ?, orientation = ?, present = 1
+         WHERE id = ?`,
+      ),
+      hashKnown: this.db.prepare('SELECT 1 FROM images INDEXED BY images_hash WHERE hash = ? LIMIT 1').pluck(),
+      withHash: this.db.prepare('SELECT id, rel_path AS relPath FROM images INDEXED BY images_hash WHERE hash = ? ORDER BY rel_path'),
       hashOf: this.db.prepare('SELECT hash FROM images WHERE id = ?').pluck(),
       forgetPrediction: this.db.prepare('DELETE FROM predictions WHERE image_id = ?'),
       forgetImportedSuggestion: this.db.prepare('DELETE FROM imported_suggestions WHERE image_id = ?'),
@@ -176,6 +182,27 @@ export class ImageIndex {
     const s = this.scanStatements;
     s.upsert.run(relPath, size, mtimeMs, probe.hash, probe.width, probe.height, probe.format, probe.orientation, now);
     s.forgetUnreadable.run(relPath);
+  }
+
+  /**
+   * Image `id`'s file is now at `relPath` (a path no image has), same content: the row keeps its
+   * id, so its label, unsure mark, evaluation membership, history, round items and predictions
+   * (all keyed by the id) follow the file. scan-project.ts decides when a file moved.
+   */
+  moveImage(id: number, relPath: string, size: number, mtimeMs: number, probe: ImageProbe): void {
+    const s = this.scanStatements;
+    s.move.run(relPath, size, mtimeMs, probe.hash, probe.width, probe.height, probe.format, probe.orientation, id);
+    s.forgetUnreadable.run(relPath);
+  }
+
+  /** Whether any image, present or not, has this content hash (one probe of the hash index). */
+  hashKnown(hash: string): boolean {
+    return this.scanStatements.hashKnown.get(hash) !== undefined;
+  }
+
+  /** Every image, present or not, with this content hash, by path. */
+  imagesWithHash(hash: string): { id: number; relPath: string }[] {
+    return this.scanStatements.withHash.all(hash) as { id: number; relPath: string }[];
   }
 
   markUnreadable(relPath: string, size: number, mtimeMs: number, reason: string, now: string): void {

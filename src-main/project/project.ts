@@ -14,7 +14,7 @@ import type { WriterThread } from './writer-thread';
 import { schemaVersion } from './migrations';
 import { openProjectDb, projectDbPath, refreshPlannerStatistics } from './project-db';
 import type { ProjectLock } from './project-lock';
-import { scanProject, type ScanProgress } from './scan-project';
+import { scanProject, type ScanOptions, type ScanProgress } from './scan-project';
 import { WalGuard } from './wal-guard';
 
 export function currentActor(): string {
@@ -114,10 +114,13 @@ export class Project implements MediaSource {
     return this.images.locate(id);
   }
 
-  /** Scan the folder; concurrent callers share the scan in progress. */
-  rescan(onProgress?: (p: ScanProgress) => void): Promise<ScanReport> {
+  /**
+   * Scan the folder; concurrent callers share the scan in progress (Workspace.rescan waits for it
+   * before a scan that checks every file). `checkEveryFile`: read and hash every file (scan-project.ts).
+   */
+  rescan(onProgress?: (p: ScanProgress) => void, options: ScanOptions = {}): Promise<ScanReport> {
     if (!this.scanning) {
-      this.scanning = scanProject(this.root, this.images, onProgress, this.closing.signal).finally(() => {
+      this.scanning = scanProject(this.root, this.images, onProgress, this.closing.signal, options).finally(() => {
         this.scanning = null;
         this.presentImages = null;
         // A first scan takes the images table from nothing to all of them: the plans need to know.

@@ -8,8 +8,31 @@
  * image keeps its id and its label, but its model output, made from the old pixels, is dropped
  * in the same transaction (ImageIndex.forgetModelOutput); the report names every labeled image
  * whose file changed, went or came back, so the expert is told and can review them.
+ *
+ * A file moved or renamed is the same image: when the scan finds an image's file gone from its
+ * path and a file with the same content hash at a path the project does not know, the image
+ * keeps its id (and so its label, unsure mark, evaluation membership, history, round items and
+ * predictions, all keyed by the id) and takes the new path (ImageIndex.moveImage), counted as
+ * moved, neither removed nor added. The rule (pairMoves):
+ * - Only a file at a new path can be a moved one; a file at a path the project knows is that
+ *   path's image (changed, unchanged or back).
+ * - Only an image whose path the scan did not find can have moved: a copy made while the
+ *   original is still there is a new image (a duplicate), and known duplicates stay as they are.
+ *   An image already gone in an earlier scan counts too: its file comes back at a new path.
+ * - One to one. For one content, one gone image and one new path: a move. With more on either
+ *   side (duplicates moved together, or copies) a gone image is paired only with the new path of
+ *   the same file name, when that name is the only one of its kind on both sides (a folder of
+ *   duplicates moved elsewhere). The rest stay removed and added: pairing identical content by
+ *   order would hand one image's label or evaluation place to another file at random, and the
+ *   report names the missing labeled files, so the expert can still see them.
+ * - The new files whose content the project already knows are held back (not committed with
+ *   their batch) until the walk has ended: only then is it known which paths are gone.
+ *
+ * `checkEveryFile` reads and hashes every file, whatever its size and date: the plain scan
+ * trusts an unchanged size and modification time, so a file replaced by one of the same size
+ * with its old date back is found only so.
  */
-import type { ScanReport, UnreadableFile } from '../../src-shared/contract';
+import type { MovedFile, ScanReport, UnreadableFile } from '../../src-shared/contract';
 import { SCAN_NAMES_LISTED } from '../../src-shared/requests/project';
 import { probeImage, UnreadableImage, walkImageFiles, type FoundFile, type ImageProbe, type SkippedEntry } from './image-files';
 import type { ImageIndex } from './image-index';
@@ -34,20 +57,58 @@ const CONCURRENCY = 8;
 
 type Outcome = { file: FoundFile; probe: ImageProbe } | { file: FoundFile; reason: string };
 
+export interface ScanOptions {
+  /** Read and hash every file, not only those whose size or date changed. */
+  checkEveryFile?: boolean;
+}
+
+/** A file's name without its folder. */
+const fileName = (relPath: string): string => relPath.slice(relPath.lastIndexOf('/') + 1);
+
+/**
+ * Which of `gone` (images of one content whose paths the scan did not find) moved to which of
+ * `arrived` (new paths with that content): one to one, see the rule in the file comment.
+ */
+export function pairMoves(gone: readonly { id: number; relPath: string }[], arrived: readonly string[]): { id: number; from: string; to: string }[] {
+  const [onlyGone] = gone;
+  const [onlyArrived] = arrived;
+  if (onlyGone === undefined || onlyArrived === undefined) return [];
+  if (gone.length === 1 && arrived.length === 1) return [{ id: onlyGone.id, from: onlyGone.relPath, to: onlyArrived }];
+  const count = (paths: readonly string[]): Map<string, number> => {
+    const counts = new Map<string, number>();
+    for (const p of paths) counts.set(fileName(p), (counts.get(fileName(p)) ?? 0) + 1);
+    return counts;
+  };
+  const goneNames = count(gone.map((g) => g.relPath));
+  const arrivedNames = count(arrived);
+  const pairs: { id: number; from: string; to: string }[] = [];
+  for (const image of gone) {
+    const name = fileName(image.relPath);
+    if (goneNames.get(name) !== 1 || arrivedNames.get(name) !== 1) continue;
+    pairs.push({ id: image.id, from: image.relPath, to: arrived.find((p) => fileName(p) === name) as string });
+  }
+  return pairs;
+}
+
 export async function scanProject(
   root: string,
   index: ImageIndex,
   onProgress: (progress: ScanProgress) => void = () => {},
   signal?: AbortSignal,
+  options: ScanOptions = {},
 ): Promise<ScanReport> {
+  const checkEveryFile = options.checkEveryFile === true;
   const started = performance.now();
   const known = index.indexedFiles();
   const knownUnreadable = index.unreadableFiles();
   const seen = new Set<string>();
   const skipped: SkippedEntry[] = [];
   const first = known.size === 0 && knownUnreadable.size === 0;
-  const report = { total: 0, added: 0, removed: 0, changed: 0, unchanged: 0 };
+  const report = { total: 0, added: 0, removed: 0, changed: 0, unchanged: 0, moved: 0 };
   const names = { added: [] as string[], removed: [] as string[], changed: [] as string[] };
+  const moved: MovedFile[] = [];
+  /** New paths whose content the project knows: moved files, or copies; decided after the walk. */
+  const heldBack: { file: FoundFile; probe: ImageProbe }[] = [];
   /** Images whose content changed (present before or back with new content), gone, back as they were. */
   const ids = { changed: [] as number[], removed: [] as number[], returned: [] as number[] };
   let found = 0;
@@ -65,6 +126,10 @@ export async function scanProject(
         const { file } = outcome;
         if ('probe' in outcome) {
           const before = known.get(file.relPath);
+          if (before === undefined && !first && index.hashKnown(outcome.probe.hash)) {
+            heldBack.push(outcome);
+            continue;
+          }
           const newContent = before !== undefined && index.hashOf(before.id) !== outcome.probe.hash;
           if (before?.present && !newContent) report.unchanged++;
           else if (before?.present) {
@@ -131,12 +196,12 @@ export async function scanProject(
     const beforeUnreadable = knownUnreadable.get(file.relPath);
     const same = (x: { size: number; mtimeMs: number } | undefined): boolean =>
       x !== undefined && x.size === file.size && x.mtimeMs === file.mtimeMs;
-    if (before?.present && same(before)) {
+    if (before?.present && same(before) && !checkEveryFile) {
       report.unchanged++;
       done++;
       continue;
     }
-    if (same(beforeUnreadable)) {
+    if (same(beforeUnreadable) && !checkEveryFile) {
       done++;
       continue;
     }
@@ -166,8 +231,33 @@ export async function scanProject(
       seen.add(entry.relPath);
       index.markUnreadable(entry.relPath, -1, -1, entry.reason, now);
     }
+    // The held-back new files: each a moved image, or a new one (see the rule above).
+    const byHash = new Map<string, { file: FoundFile; probe: ImageProbe }[]>();
+    for (const held of heldBack) {
+      const same = byHash.get(held.probe.hash);
+      if (same) same.push(held);
+      else byHash.set(held.probe.hash, [held]);
+    }
+    const movedIds = new Set<number>();
+    for (const [hash, arrivals] of byHash) {
+      const gone = index.imagesWithHash(hash).filter((image) => !seen.has(image.relPath));
+      const movedTo = new Map(pairMoves(gone, arrivals.map((a) => a.file.relPath)).map((pair) => [pair.to, pair]));
+      for (const { file, probe } of arrivals) {
+        const pair = movedTo.get(file.relPath);
+        if (pair) {
+          index.moveImage(pair.id, file.relPath, file.size, file.mtimeMs, probe);
+          movedIds.add(pair.id);
+          report.moved++;
+          moved.push({ imageId: pair.id, from: pair.from, to: pair.to, labeled: false });
+        } else {
+          index.upsertImage(file.relPath, file.size, file.mtimeMs, probe, now);
+          report.added++;
+          names.added.push(file.relPath);
+        }
+      }
+    }
     for (const [relPath, file] of known) {
-      if (!seen.has(relPath) && file.present) {
+      if (!seen.has(relPath) && file.present && !movedIds.has(file.id)) {
         index.markAbsent(relPath);
         report.removed++;
         names.removed.push(relPath);
@@ -180,6 +270,9 @@ export async function scanProject(
   const unreadable: UnreadableFile[] = index.unreadable();
   report.total = index.counts().images;
   const listed = (paths: string[]): string[] => paths.sort().slice(0, SCAN_NAMES_LISTED);
+  const movedListed = moved.sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0)).slice(0, SCAN_NAMES_LISTED);
+  const answered = new Set(index.answeredImages(movedListed.map((m) => m.imageId)).map((image) => image.imageId));
+  const movedFiles = movedListed.map((m) => ({ ...m, labeled: answered.has(m.imageId) }));
   return {
     ...report,
     unreadable,
@@ -189,6 +282,8 @@ export async function scanProject(
     addedFiles: listed(names.added),
     removedFiles: listed(names.removed),
     changedFiles: listed(names.changed),
+    movedFiles,
+    checkedEveryFile: checkEveryFile,
     labeledChanged: index.answeredImages(ids.changed),
     labeledRemoved: index.answeredImages(ids.removed),
     labeledReturned: index.answeredImages(ids.returned),

@@ -5,7 +5,8 @@ const count = (n: number, one: string, many: string): string => `${n} ${n === 1 
 
 /**
  * One sentence of what a scan changed, labeled images first: "1 labeled image's file changed,
- * 1 labeled file is missing, 3 files added". Empty when nothing changed.
+ * 1 labeled file is missing, 2 files moved or renamed (labels kept), 3 files added". Empty when
+ * nothing changed.
  */
 export function scanChangeSummary(report: ScanReport): string {
   const labeledChanged = report.labeledChanged.length;
@@ -18,6 +19,7 @@ export function scanChangeSummary(report: ScanReport): string {
     labeledChanged > 0 ? `${count(labeledChanged, "labeled image's file", "labeled images' files")} changed` : '',
     labeledRemoved > 0 ? `${count(labeledRemoved, 'labeled file is', 'labeled files are')} missing` : '',
     labeledReturned > 0 ? `${count(labeledReturned, 'labeled file is', 'labeled files are')} back` : '',
+    report.moved > 0 ? `${count(report.moved, 'file', 'files')} moved or renamed (labels kept)` : '',
     otherChanged > 0 ? `${count(otherChanged, labeledChanged > 0 ? 'other file' : 'file', labeledChanged > 0 ? 'other files' : 'files')} changed` : '',
     otherRemoved > 0 ? `${count(otherRemoved, labeledRemoved > 0 ? 'other file' : 'file', labeledRemoved > 0 ? 'other files' : 'files')} removed` : '',
     otherAdded > 0 ? `${count(otherAdded, 'file', 'files')} added` : '',

@@ -144,10 +144,11 @@ class ProjectState {
     this.#recent = await call('project:forgetRecent', { path });
   }
 
-  async rescan(): Promise<ScanReport> {
+  /** `checkEveryFile`: read and hash every file, not only those whose size or date changed. */
+  async rescan(checkEveryFile = false): Promise<ScanReport> {
     this.#rescanning = true;
     try {
-      const report = await call('project:rescan');
+      const report = await call('project:rescan', checkEveryFile ? { checkEveryFile } : undefined);
       if (changedContent(report)) mediaContentChanged();
       this.#lastScan = report;
       await this.refreshSummary();
@@ -220,7 +221,8 @@ export interface ScanNews {
 /** The scan found files whose content is new under an image id they had before. */
 const changedContent = (report: ScanReport): boolean => report.changed > 0 || report.labeledChanged.length > 0;
 
-/** The scan found labeled images whose file changed, went or came back. */
-const tellsOfLabels = (report: ScanReport): boolean => report.labeledChanged.length + report.labeledRemoved.length + report.labeledReturned.length > 0;
+/** The scan found labeled images whose file changed, went, came back or moved. */
+const tellsOfLabels = (report: ScanReport): boolean =>
+  report.labeledChanged.length + report.labeledRemoved.length + report.labeledReturned.length > 0 || report.movedFiles.some((file) => file.labeled);
 
 export const project = new ProjectState();

@@ -81,6 +81,19 @@ export interface ScannedLabeledImage {
   evaluation: boolean;
 }
 
+/**
+ * A file the scan found moved or renamed: gone from `from`, its content (same hash) at `to`, a
+ * path the project did not know. The image keeps its id and with it everything the expert gave
+ * it (label, unsure mark, evaluation set, history, rounds, predictions); only its path changed.
+ */
+export interface MovedFile {
+  imageId: number;
+  from: string;
+  to: string;
+  /** It holds the expert's answer (a label or an unsure mark), kept. */
+  labeled: boolean;
+}
+
 /** How many file names of each kind a scan report lists (the counts are always whole). */
 export const SCAN_NAMES_LISTED = 200;
 
@@ -97,6 +110,8 @@ export interface ScanReport {
   removed: number;
   changed: number;
   unchanged: number;
+  /** Files moved or renamed (scan-project.ts says when a gone file and a new one are the same): not in `added` or `removed`. */
+  moved: number;
   unreadable: UnreadableFile[];
   durationMs: number;
   /** When the scan ended (ISO 8601): which scan a report is. */
@@ -107,6 +122,10 @@ export interface ScanReport {
   addedFiles: string[];
   removedFiles: string[];
   changedFiles: string[];
+  /** The moved or renamed files, old and new path, by new path: at most SCAN_NAMES_LISTED. */
+  movedFiles: MovedFile[];
+  /** A "check every file" scan: every file was read and hashed again, whatever its size and date. */
+  checkedEveryFile: boolean;
   /** Every labeled (or unsure) image whose file content changed: its label is to be checked. By path. */
   labeledChanged: ScannedLabeledImage[];
   /** Every labeled (or unsure) image whose file is gone or unreadable now: the label waits for the file. By path. */
@@ -138,7 +157,12 @@ export const projectRequests = {
   /** Project scope: a window can close only the project it shows. */
   'project:close': command(s.none()).returns<null>(),
   'project:current': query(s.none(), 'app').returns<OpenProjectSummary | null>(),
-  'project:rescan': command(s.none()).returns<ScanReport>(),
+  /**
+   * Scan the folder again. A plain rescan reads only files whose size or date changed;
+   * `checkEveryFile` reads and hashes every file (a file replaced with one of the same size and
+   * date is found only so). Absent: false.
+   */
+  'project:rescan': command(s.optional(s.object({ checkEveryFile: s.optional(s.boolean()) }))).returns<ScanReport>(),
   /** What the open project's scans found: the opening's news (until dismissed) and the latest scan's report. */
   'project:scans': query(s.none()).returns<ScanReports>(),
   /** The opening scan's report was read: forget it (every window). */

@@ -7,6 +7,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import sharp from 'sharp';
 import { hostWithImageFolder } from './support/folder-host';
 import { createClasses, createProjectWithoutModel } from './support/model-step';
 import { watchProblems } from './support/page-problems';
@@ -103,5 +104,45 @@ test('a replaced labeled file is named with its label after a rescan and at open
   await page.reload();
   await expect(page.getByTestId('project-counts')).toContainText('5 images');
   await expect(page.getByTestId('folder-changed')).toHaveCount(0);
+
+  // The labeled file is moved and renamed: the same image, its label kept, the report says where it went.
+  await fs.mkdir(path.join(setup.folder, 'sorted'));
+  await fs.rename(path.join(setup.folder, 'img-000.png'), path.join(setup.folder, 'sorted', 'ant.png'));
+  await page.getByRole('button', { name: 'Rescan folder' }).click();
+  const movedDialog = page.getByRole('dialog', { name: 'Rescan finished' });
+  await expect(movedDialog.getByTestId('scan-report')).toContainText(/Added\s*0/);
+  await expect(movedDialog.getByTestId('scan-report')).toContainText(/Moved\s*1/);
+  const moved = movedDialog.getByTestId('scan-moved');
+  await expect(moved).toContainText('1 file moved or renamed (labels kept)');
+  await expect(moved.getByRole('listitem')).toHaveText(/img-000\.png → sorted\/ant\.png\s*· labeled/);
+  await shot(page, 'scan-changes-moved.png');
+  await movedDialog.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(page.getByTestId('project-counts')).toContainText('5 images');
+  await expect(page.getByTestId('project-counts')).toContainText('1 labeled');
+
+  // A file replaced by one of the same size with its old date: a rescan does not read it, "Check every file" does.
+  // Two pictures of the same pixel size, stored uncompressed: files of the same byte size.
+  const quiet = path.join(setup.folder, 'img-004.png');
+  const oldDate = new Date('2026-01-02T03:04:05Z');
+  const solid = (r: number) => sharp({ create: { width: 64, height: 48, channels: 3, background: { r, g: 90, b: 40 } } }).png({ compressionLevel: 0, adaptiveFiltering: false });
+  await solid(200).toFile(quiet);
+  await fs.utimes(quiet, oldDate, oldDate);
+  await page.getByRole('button', { name: 'Rescan folder' }).click();
+  await page.getByRole('dialog', { name: 'Rescan finished' }).getByRole('button', { name: 'Close', exact: true }).click();
+  const sizeBefore = (await fs.stat(quiet)).size;
+  await solid(20).toFile(quiet);
+  expect((await fs.stat(quiet)).size).toBe(sizeBefore);
+  await fs.utimes(quiet, oldDate, oldDate);
+  await page.getByRole('button', { name: 'Rescan folder' }).click();
+  const plain = page.getByRole('dialog', { name: 'Rescan finished' });
+  await expect(plain.getByTestId('scan-report')).toContainText(/Changed\s*0/);
+  await plain.getByRole('button', { name: 'Check every file' }).click();
+  const checked = page.getByRole('dialog', { name: 'Every file checked' });
+  await expect(checked.getByTestId('scan-report')).toContainText(/Changed\s*1/);
+  await expect(checked.getByTestId('scan-check-every-file')).toHaveCount(0);
+  await checked.getByTestId('scan-changed-files').click();
+  await expect(checked.getByTestId('scan-changed-files')).toContainText('img-004.png');
+  await shot(page, 'scan-changes-check-every-file.png');
+  await checked.getByRole('button', { name: 'Close', exact: true }).click();
   expect(problems).toEqual([]);
 });

@@ -28,7 +28,7 @@ export function projectHandlers(ws: Workspace): HandlersOf<typeof projectRequest
       return null;
     },
     'project:current': () => ws.summary(),
-    'project:rescan': () => ws.rescan(),
+    'project:rescan': (args) => ws.rescan({ checkEveryFile: args?.checkEveryFile === true }),
     'project:scans': () => ws.scans(),
     'project:dismissOpenScan': () => {
       ws.dismissOpenScan();

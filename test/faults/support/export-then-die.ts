@@ -8,14 +8,18 @@ import { exportService } from './export-service';
 
 const [root, destination, after] = process.argv.slice(2) as [string, string, string];
 const project = Project.open(root, false);
-const copyFile = fsp.copyFile.bind(fsp);
+// An image copy opens its target with 'wx' (labels-export.ts copyInto, which hashes as it copies):
+// the next copy's open, once `after` copies are done.
+const open = fsp.open.bind(fsp);
 let copied = 0;
-fsp.copyFile = async (...args: Parameters<typeof fsp.copyFile>) => {
-  if (copied === Number(after)) {
-    process.stdout.write(`dying after ${copied}\n`);
-    process.kill(process.pid, 'SIGKILL');
+fsp.open = async (...args: Parameters<typeof fsp.open>) => {
+  if (args[1] === 'wx') {
+    if (copied === Number(after)) {
+      process.stdout.write(`dying after ${copied}\n`);
+      process.kill(process.pid, 'SIGKILL');
+    }
+    copied += 1;
   }
-  copied += 1;
-  return copyFile(...args);
+  return open(...args);
 };
 void exportService(project).export({ destination, model: false, labelsCsv: true, labelsJson: true, imageFolder: true });

@@ -9,6 +9,7 @@ const report = (over: Partial<ScanReport>): ScanReport => ({
   removed: 0,
   changed: 0,
   unchanged: 10,
+  moved: 0,
   unreadable: [],
   durationMs: 5,
   finishedAt: '2026-11-30T22:00:00.000Z',
@@ -16,6 +17,8 @@ const report = (over: Partial<ScanReport>): ScanReport => ({
   addedFiles: [],
   removedFiles: [],
   changedFiles: [],
+  movedFiles: [],
+  checkedEveryFile: false,
   labeledChanged: [],
   labeledRemoved: [],
   labeledReturned: [],
@@ -28,6 +31,14 @@ describe('the words of a scan report', () => {
     expect(scanChangeSummary(r)).toBe("1 labeled image's file changed, 1 labeled file is missing, 1 labeled file is back, 2 other files changed, 1 file added");
     expect(reviewChangedLabel(r)).toBe('Review 1 labeled image whose file changed');
     expect(reviewChangedLabel(report({ labeledChanged: [labeled(1), labeled(2)] }))).toBe('Review 2 labeled images whose file changed');
+  });
+
+  it('says how many files moved or were renamed, with their labels kept', () => {
+    const moved = { imageId: 1, from: 'a.png', to: 'moved/b.png', labeled: true };
+    expect(scanChangeSummary(report({ moved: 1, movedFiles: [moved] }))).toBe('1 file moved or renamed (labels kept)');
+    expect(scanChangeSummary(report({ moved: 20, added: 2, removed: 1, labeledRemoved: [labeled(2)] }))).toBe(
+      '1 labeled file is missing, 20 files moved or renamed (labels kept), 2 files added',
+    );
   });
 
   it('says plain counts when no labeled image is concerned, and nothing when nothing changed', () => {
