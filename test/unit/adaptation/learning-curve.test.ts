@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { VersionRow } from '../../../src-main/adaptation/adaptation-store';
 import { curveHint, curvePoints, evaluationImagesFor, latestPoint, plateauHint, wilsonInterval } from '../../../src-main/adaptation/learning-curve';
 import type { CurvePoint } from '../../../src-shared/contract';
+import { SMALL, versionRow } from '../../support/version-row';
 
 function point(labels: number, correct: number, evaluated: number): CurvePoint {
   return { modelVersion: labels, labels, accuracy: correct / evaluated, ...wilsonInterval(correct, evaluated), evaluated };
@@ -89,18 +90,7 @@ describe('evaluationImagesFor', () => {
  * and the exported MODEL_CARD.md said v10's 73.5%.
  */
 describe('the curve after the training labels went down', () => {
-  const row = (version: number, labels: number, correct: number, evaluated = 34, modelId = 'mobilenet_v1_0.25_224'): VersionRow => ({
-    version,
-    modelId,
-    mode: 'light',
-    classes: [],
-    trainingLabels: labels,
-    evalLabeled: evaluated,
-    evalCorrect: correct,
-    confusion: null,
-    metrics: {},
-    trainedAt: new Date(Date.UTC(2026, 10, 20 + version)).toISOString(),
-  });
+  const row = (version: number, labels: number, correct: number, evaluated = 34, modelId = SMALL): VersionRow => versionRow(version, modelId, labels, correct, evaluated);
   const versions = [row(6, 80, 26), row(7, 95, 27), row(8, 105, 28), row(9, 50, 25), row(10, 50, 25)];
 
   it('the latest point is the latest version, in training order; the break starts a new run', () => {

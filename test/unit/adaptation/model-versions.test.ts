@@ -8,13 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Adaptation } from '../../../src-main/adaptation/adaptation';
-import type { VersionRow } from '../../../src-main/adaptation/adaptation-store';
 import { keepReasons } from '../../../src-main/adaptation/model-versions';
 import { EventHub } from '../../../src-main/core/event-hub';
 import { Project } from '../../../src-main/project/project';
 import { AppError } from '../../../src-shared/app-error';
 import { FakeEngine } from '../../support/fake-engine';
 import { imageFolder } from '../../support/image-folder';
+import { LARGE, SMALL, versionRow } from '../../support/version-row';
 
 const open: { project: Project; adaptation: Adaptation }[] = [];
 afterEach(async () => {
@@ -24,23 +24,7 @@ afterEach(async () => {
   }
 });
 
-function version(v: number, modelId: string, labels: number, correct: number, evaluated = 34): VersionRow {
-  return {
-    version: v,
-    modelId,
-    mode: 'light',
-    classes: [],
-    trainingLabels: labels,
-    evalLabeled: evaluated,
-    evalCorrect: correct,
-    confusion: null,
-    metrics: {},
-    trainedAt: new Date(Date.UTC(2026, 10, 20 + v)).toISOString(),
-  };
-}
-
-const SMALL = 'mobilenet_v1_0.25_224';
-const LARGE = 'mobilenet_v1_0.75_224';
+const version = versionRow;
 
 describe('why a version is kept', () => {
   it('says why each version is kept', () => {

@@ -4,8 +4,9 @@
  */
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AdaptationStore, type VersionRow } from '../../../src-main/adaptation/adaptation-store';
+import { AdaptationStore } from '../../../src-main/adaptation/adaptation-store';
 import { migrate } from '../../../src-main/project/migrations';
+import { LARGE, SMALL, versionRow } from '../../support/version-row';
 
 const dbs: Database.Database[] = [];
 afterEach(() => {
@@ -19,23 +20,7 @@ function memoryStore(): AdaptationStore {
   return new AdaptationStore(db);
 }
 
-function version(v: number, modelId: string, labels: number, correct: number, evaluated = 34): VersionRow {
-  return {
-    version: v,
-    modelId,
-    mode: 'light',
-    classes: [],
-    trainingLabels: labels,
-    evalLabeled: evaluated,
-    evalCorrect: correct,
-    confusion: null,
-    metrics: {},
-    trainedAt: new Date(Date.UTC(2026, 10, 20 + v)).toISOString(),
-  };
-}
-
-const SMALL = 'mobilenet_v1_0.25_224';
-const LARGE = 'mobilenet_v1_0.75_224';
+const version = versionRow;
 
 describe('thinning the stored versions', () => {
   it('never deletes the best version on the evaluation set nor the latest of another backbone (the walkthrough: v7 on 0.75)', () => {
