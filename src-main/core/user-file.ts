@@ -124,6 +124,8 @@ export async function readUserText(file: string, limits: UserFileLimits): Promis
 const IMAGE_FLAGS = fs.constants.O_RDONLY | NONBLOCK | (fs.constants.O_NOFOLLOW ?? 0);
 
 function notRegular(stat: fs.Stats): Error {
+  // A folder reads as the errno would name it (errnoReason: "a folder, not a file").
+  if (stat.isDirectory()) return Object.assign(new Error('EISDIR: a folder'), { code: 'EISDIR' });
   return new Error(`${kindOf(stat)} now stands in its place, not an image file`);
 }
 
@@ -159,7 +161,8 @@ export function readImageFileSync(file: string): Buffer {
 
 /** A project image opened for reading asynchronously (see above), for a reader that streams it; the caller closes the handle. */
 export async function openImageFile(file: string): Promise<{ handle: FileHandle; size: number }> {
-  const handle = await open(file, IMAGE_FLAGS);
+  // fs.promises.open read at the call (not a binding taken at import), as tests stand in for it.
+  const handle = await fs.promises.open(file, IMAGE_FLAGS);
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) throw notRegular(stat);

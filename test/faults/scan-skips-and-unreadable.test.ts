@@ -59,7 +59,7 @@ describe('an image that became unreadable after the scan', () => {
     const dir = tempDir();
     const file = path.join(dir, 'a.png');
     await writeImage(file, 1);
-    vi.spyOn(fsp, 'readFile').mockRejectedValueOnce(Object.assign(new Error(`EACCES: permission denied, open '${file}'`), { code: 'EACCES' }));
+    vi.spyOn(fsp, 'open').mockRejectedValueOnce(Object.assign(new Error(`EACCES: permission denied, open '${file}'`), { code: 'EACCES' }));
     const error = await decodeImage(file, TARGET).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/Cannot read .*a\.png: permission denied$/);
     expect((error as Error).message).not.toMatch(/unsupported image format/);
