@@ -7,7 +7,7 @@
  */
 import { expect, test } from '@playwright/test';
 import path from 'node:path';
-import { axeViolations, expectAnnounced, focusedDescription, ZOOMED } from './support/a11y';
+import { axeViolations, expectAnnounced, focusedDescription, recordButtonStates, ZOOMED } from './support/a11y';
 import { createDemoProjectInAdapt } from './support/demo-project';
 import { watchProblems } from './support/page-problems';
 import { webHostForSpec } from './support/web-host';
@@ -44,13 +44,17 @@ test('Adapt by keyboard at 200 % zoom: busy buttons keep the focus, a new batch 
 
   // Train now: focused while training (it was disabled, and the focus fell to the page).
   const train = page.getByRole('button', { name: /^(Train now|Training…)$/ });
+  // Training on two labels can end before a poll sees it: every state the button passes through
+  // is recorded in the page and checked once training is over.
   await train.focus();
+  const states = await recordButtonStates(train);
   await page.keyboard.press('Enter');
-  await expect(train).toHaveText('Training…');
-  await expect(train).toHaveAttribute('aria-disabled', 'true');
-  await expect(train).toBeFocused();
+  await expect.poll(async () => (await states()).some((s) => s.text === 'Training…')).toBe(true);
   await expect(train).toHaveText('Train now', { timeout: 2 * 60_000 });
   await expect(train).toBeFocused();
+  const seen = await states();
+  expect(seen.filter((s) => s.text === 'Training…')).not.toEqual([]);
+  for (const s of seen) expect(s).toEqual({ text: s.text, ariaDisabled: s.text === 'Training…' ? 'true' : 'false', focused: true });
   expect(await focusedDescription(page)).not.toBe('body');
 
   // The rounds: each toggle says what it does and whether it is open.
