@@ -4,11 +4,13 @@
  * folders inside the project are refused with their own codes before anything is written.
  */
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PARTIAL_MARKER, stagingFolder } from '../../src-main/engine/export/export-target';
 import { Project } from '../../src-main/project/project';
 import { AppError } from '../../src-shared/app-error';
+import type { ExportRequest } from '../../src-shared/contract';
 import { imageFolder, tempDir } from '../support/image-folder';
 import { runScript } from './support/child';
 import { exportService } from './support/export-service';
@@ -17,6 +19,7 @@ import { mountTmpfs, type Mount } from './support/mounts';
 const projects: Project[] = [];
 const mounts: Mount[] = [];
 afterEach(async () => {
+  vi.restoreAllMocks();
   for (const p of projects.splice(0)) await p.close();
   for (const m of mounts.splice(0)) m.unmount();
 });
@@ -31,9 +34,9 @@ async function labeledProject(count: number): Promise<Project> {
   return project;
 }
 
-async function exportError(project: Project, destination: string): Promise<AppError> {
+async function exportError(project: Project, destination: string, parts: Partial<ExportRequest> = {}): Promise<AppError> {
   try {
-    await exportService(project).export({ destination, model: false, labelsCsv: true, labelsJson: false, imageFolder: false });
+    await exportService(project).export({ destination, model: false, labelsCsv: true, labelsJson: false, imageFolder: false, ...parts });
   } catch (error) {
     if (error instanceof AppError) return error;
     throw error;
@@ -82,13 +85,36 @@ describe('an export interrupted by kill -9', () => {
     expect(report.notes).toEqual(['2 labels are on images no longer in the folder (moved or deleted since the last scan) and are not in this export. Put the files back and rescan to export them.']);
   });
 
-  it('removes its staging folder when an export fails', async () => {
-    const project = await labeledProject(2);
-    fs.rmSync(path.join(project.root, 'img-0001.png')); // the copy fails on a vanished file
+  it('removes its staging folder when an export fails to write, and keeps the empty folder it was to fill', async () => {
+    const project = await labeledProject(3);
     const destination = path.join(tempDir(), 'export');
-    await expect(exportService(project).export({ destination, model: false, labelsCsv: true, labelsJson: false, imageFolder: true })).rejects.toThrow(/missing/);
+    fs.mkdirSync(destination);
+    // The second image's copy cannot be made (a file gone from the project would only be left out: export-left-out.test.ts).
+    const open = fsp.open.bind(fsp);
+    let copies = 0;
+    vi.spyOn(fsp, 'open').mockImplementation(async (...args: Parameters<typeof fsp.open>) => {
+      if (args[1] === 'wx' && ++copies === 2) throw Object.assign(new Error(`ENOSPC: no space left on device, open '${String(args[0])}'`), { code: 'ENOSPC' });
+      return open(...args);
+    });
+    const error = await exportError(project, destination, { imageFolder: true });
+    expect(error.code).toBe('DISK_FULL');
     expect(fs.existsSync(stagingFolder(destination))).toBe(false);
-    expect(fs.existsSync(destination)).toBe(false);
+    expect(fs.readdirSync(destination)).toEqual([]);
+  });
+
+  it.skipIf(!canMount)('fails on a disk that fills up, removes what it wrote and keeps what was there', async () => {
+    const project = await labeledProject(30);
+    const m = mountTmpfs(64); // room for a few of the 30 copies (a page each at least), not all
+    if (typeof m === 'string') throw new Error(m);
+    mounts.push(m);
+    fs.writeFileSync(path.join(m.dir, 'keep.txt'), 'here before');
+    const destination = path.join(m.dir, 'export');
+    fs.mkdirSync(destination);
+    const error = await exportError(project, destination, { imageFolder: true });
+    expect(error.code).toBe('DISK_FULL');
+    expect(fs.readdirSync(m.dir).sort()).toEqual(['export', 'keep.txt']);
+    expect(fs.readdirSync(destination)).toEqual([]);
+    expect(fs.readFileSync(path.join(m.dir, 'keep.txt'), 'utf8')).toBe('here before');
   });
 });
 
