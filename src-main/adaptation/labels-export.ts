@@ -9,17 +9,27 @@
  * for an unsure image of the evaluation set and `none` for any other: an unsure image is never
  * trained on, so it is in no split (`training` would say it was learned from).
  *
- * An export that copies image files checks each copy's content hash against the project's as
- * it copies (copyInto): a file changed since the last scan is left out of the whole export and
- * named in its notes, never written under a label given to other pixels or with a wrong sha256.
+ * An export that copies image files reads each labeled image once and checks its content hash
+ * against the project's as it copies (copyInto): a file that changed on disk since the last scan
+ * (new content, gone, unreadable, no longer a regular file) is left out of the whole export (every
+ * copy, the Hugging Face metadata, labels.csv and labels.json) and named with its reason in the
+ * export's notes (leftOutNotes), and the export goes on: never written under a label given to other
+ * pixels or with a wrong sha256, and never a reason to lose the rest. A failure to write the export
+ * (disk full, read-only) still fails it, and export-target.ts removes what was written.
+ *
+ * A folder of the copies (a class, a split, `images/`, `huggingface/`) holds at least one image:
+ * it is made for the first copy written into it, and a copy taken back (its content changed, or its
+ * read failed midway) removes the folders it leaves empty. So a class whose every file was left
+ * out, and a class with no labeled image, has no folder.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { errnoReason } from '../core/storage-errors';
 import { openImageFile } from '../core/user-file';
 import { neutralise, toCsv } from '../project/csv-field';
 import type { Project } from '../project/project';
-import { resolveInside } from '../media/path-containment';
+import { isInside, resolveInside } from '../media/path-containment';
 
 export interface LabeledImage {
   relPath: string;
@@ -112,130 +122,247 @@ const flatName = (relPath: string): string => relPath.split('/').join('__');
 const COPY_CHUNK = 1024 * 1024;
 
 /**
- * Copy one image to `<dest>/<rel>`, hashing the bytes as they pass (one read of the file): true
- * when their SHA-256 is the project's, the hash the labels and metadata name. A file whose content
- * is not (replaced since the last scan, perhaps with the same size and date, which a plain rescan
- * does not read) is not the image that was labeled: its copy is removed and false returned. The
- * file is read by the rule of every read of a project image (user-file.ts: no symbolic link
- * followed, no FIFO waited on).
+ * Why a labeled image is not in an export that copies images: its content is not what was
+ * labeled (`changed`), its file is gone (`gone`), or it cannot be read as an image file
+ * (`unreadable`: permission denied, a read error, a folder or a named pipe in its place); `why`
+ * says which in plain words.
  */
-async function copyInto(root: string, dest: string, rel: string, image: { relPath: string; hash: string }): Promise<boolean> {
-  const target = path.join(dest, rel);
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  const { handle: source } = await openImageFile(await resolveInside(root, image.relPath));
-  let same = false;
-  try {
-    const out = await fs.open(target, 'wx');
-    try {
-      const hash = createHash('sha256');
-      const buffer = Buffer.alloc(COPY_CHUNK);
-      for (;;) {
-        const { bytesRead } = await source.read(buffer, 0, buffer.length, null);
-        if (bytesRead === 0) break;
-        const chunk = buffer.subarray(0, bytesRead);
-        hash.update(chunk);
-        let written = 0;
-        while (written < bytesRead) written += (await out.write(chunk, written, bytesRead - written)).bytesWritten;
-      }
-      same = hash.digest('hex') === image.hash;
-    } finally {
-      await out.close();
-      if (!same) await fs.rm(target, { force: true });
-    }
-  } finally {
-    await source.close();
-  }
-  return same;
+export interface LeftOutReason {
+  kind: 'changed' | 'gone' | 'unreadable';
+  why: string;
 }
 
 /**
- * The labeled images whose files an export found changed since the last scan (copyInto), by
- * path: left out of every part of that export (copies, metadata, labels files) and named in its
- * notes. A second copy (ImageFolder and Hugging Face) skips them without reading them again.
+ * The labeled images an export left out (copyInto), by path: out of every part of that export
+ * (copies, metadata, labels files) and named in its notes (leftOutNotes).
  */
-export type ChangedSinceScan = Set<string>;
+export type LeftOut = Map<string, LeftOutReason>;
 
-/** The export's note for the labeled images left out because their files changed since the last scan; null when none was. */
-export function changedSinceScanNote(changed: ChangedSinceScan, listed = 10): string | null {
-  if (changed.size === 0) return null;
-  const paths = [...changed].sort();
-  const names = paths.slice(0, listed).join(', ') + (paths.length > listed ? ` and ${paths.length - listed} more` : '');
-  const one = paths.length === 1;
-  return (
-    `${paths.length} labeled image${one ? "'s file" : "s' files"} changed since the last scan, so ${one ? 'it is' : 'they are'} not in this export ` +
-    `(${one ? 'its' : 'their'} label and hash would be wrong): ${names}. Rescan with "Check every file", check ${one ? 'its label' : 'their labels'}, then export again.`
-  );
+/** Why reading a labeled image's file failed, from the error of the read. */
+function readFailure(error: unknown): LeftOutReason {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'gone', why: errnoReason({ code: 'ENOENT' }) } : { kind: 'unreadable', why: errnoReason(error) };
+}
+
+type FileHandle = Awaited<ReturnType<typeof fs.open>>;
+
+/**
+ * A labeled image's file opened for the copy, by the rule of every read of a project image
+ * (resolveInside: inside the project folder; user-file.ts: no symbolic link followed, no FIFO
+ * waited on, a regular file), or why it cannot be. resolveInside says "missing" for any path it
+ * cannot resolve, so the path itself is looked at (lstat) to tell a file gone from one that this
+ * user may not reach or that a link now leads away.
+ */
+async function openSource(root: string, relPath: string): Promise<{ handle: FileHandle } | { leftOut: LeftOutReason }> {
+  let file: string;
+  try {
+    file = await resolveInside(root, relPath);
+  } catch {
+    try {
+      const stat = await fs.lstat(path.join(root, ...relPath.split('/')));
+      const why = stat.isSymbolicLink() ? errnoReason({ code: 'ELOOP' }) : 'a symbolic link on its path now leads outside the project folder';
+      return { leftOut: { kind: 'unreadable', why } };
+    } catch (error) {
+      return { leftOut: readFailure(error) };
+    }
+  }
+  try {
+    return { handle: (await openImageFile(file)).handle };
+  } catch (error) {
+    return { leftOut: readFailure(error) };
+  }
+}
+
+/**
+ * Remove `folder` and each parent up to and including `top` while it is empty (rmdir refuses a
+ * folder that holds anything): a copy taken back leaves no empty folder behind it.
+ */
+async function removeEmptyFolders(folder: string, top: string): Promise<void> {
+  for (let dir = folder; dir === top || isInside(top, dir); dir = path.dirname(dir)) {
+    try {
+      await fs.rmdir(dir);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') return;
+      throw error;
+    }
+  }
+}
+
+/** Where one copy of an image goes: the file `rel` under the layout's folder `top` (`images/`, `huggingface/`). */
+interface CopyTarget {
+  top: string;
+  rel: string;
+}
+
+/**
+ * Copy one image to every target, reading it once and hashing the bytes as they pass: null when
+ * their SHA-256 is the project's (the hash the labels and metadata name), else why it is left out.
+ * A file whose content is not (replaced since the last scan, perhaps with the same size and date,
+ * which a plain rescan does not read) is not the image that was labeled, and one that cannot be
+ * opened or read is not copied: its copies are removed (with the folders they leave empty). The
+ * source is opened before any folder is made, so a file gone or unreadable makes none. Errors of
+ * the targets (disk full, read-only) are thrown: the export fails, and nothing of it is kept.
+ */
+async function copyInto(root: string, image: { relPath: string; hash: string }, targets: readonly CopyTarget[]): Promise<LeftOutReason | null> {
+  const source = await openSource(root, image.relPath);
+  if ('leftOut' in source) return source.leftOut;
+  let leftOut: LeftOutReason | null;
+  const outs: FileHandle[] = [];
+  try {
+    for (const target of targets) {
+      const file = path.join(target.top, target.rel);
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      outs.push(await fs.open(file, 'wx'));
+    }
+    const hash = createHash('sha256');
+    const buffer = Buffer.alloc(COPY_CHUNK);
+    for (;;) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await source.handle.read(buffer, 0, buffer.length, null));
+      } catch (error) {
+        leftOut = readFailure(error); // the source failed (EIO), not the export
+        break;
+      }
+      if (bytesRead === 0) {
+        leftOut = hash.digest('hex') === image.hash ? null : { kind: 'changed', why: 'its content changed since the last scan' };
+        break;
+      }
+      const chunk = buffer.subarray(0, bytesRead);
+      hash.update(chunk);
+      for (const out of outs) {
+        let written = 0;
+        while (written < bytesRead) written += (await out.write(chunk, written, bytesRead - written)).bytesWritten;
+      }
+    }
+  } finally {
+    // On a failure to write, the export fails and its staging folder goes whole (export-target.ts).
+    for (const out of outs) await out.close();
+    await source.handle.close();
+  }
+  if (leftOut) {
+    for (const target of targets) {
+      const file = path.join(target.top, target.rel);
+      await fs.rm(file);
+      await removeEmptyFolders(path.dirname(file), target.top);
+    }
+  }
+  return leftOut;
+}
+
+/** Paths named in a note: the first `listed`, then how many more. */
+function pathList(paths: readonly string[], listed: number): string {
+  return paths.slice(0, listed).join(', ') + (paths.length > listed ? ` and ${paths.length - listed} more` : '');
+}
+
+/**
+ * The export's notes for the labeled images it left out, one for each kind of reason (changed,
+ * gone, unreadable with each file's reason), in plain words with what to do; none when none was.
+ */
+export function leftOutNotes(leftOut: LeftOut, listed = 10): string[] {
+  const notes: string[] = [];
+  const of = (kind: LeftOutReason['kind']): string[] =>
+    [...leftOut]
+      .filter(([, r]) => r.kind === kind)
+      .map(([p]) => p)
+      .sort();
+  const changed = of('changed');
+  if (changed.length > 0) {
+    const one = changed.length === 1;
+    notes.push(
+      `${changed.length} labeled image${one ? "'s file" : "s' files"} changed since the last scan, so ${one ? 'it is' : 'they are'} not in this export ` +
+        `(${one ? 'its' : 'their'} label and hash would be wrong): ${pathList(changed, listed)}. Rescan with "Check every file", check ${one ? 'its label' : 'their labels'}, then export again.`,
+    );
+  }
+  const gone = of('gone');
+  if (gone.length > 0) {
+    const one = gone.length === 1;
+    notes.push(
+      `${gone.length} labeled image${one ? "'s file is" : "s' files are"} gone from the project folder since the last scan (moved or deleted), so ${one ? 'it is' : 'they are'} not in this export: ` +
+        `${pathList(gone, listed)}. Put ${one ? 'it' : 'them'} back, or rescan (a file moved inside the folder keeps its label), then export again.`,
+    );
+  }
+  const unreadable = of('unreadable');
+  if (unreadable.length > 0) {
+    const one = unreadable.length === 1;
+    const named = unreadable.map((p) => `${p} (${leftOut.get(p)!.why})`);
+    notes.push(
+      `${unreadable.length} labeled image${one ? "'s file" : "s' files"} could not be read, so ${one ? 'it is' : 'they are'} not in this export: ${pathList(named, listed)}. ` +
+        `Make ${one ? 'it a readable image file' : 'them readable image files'} again, then export again.`,
+    );
+  }
+  return notes;
 }
 
 /** The split folders of a split ImageFolder copy: the evaluation set never sits with training images. */
 export const IMAGE_FOLDER_SPLITS = { training: 'train', evaluation: 'evaluation' } as const;
 
-/**
- * Copy every labeled image into `<dest>/<class>/` (or `<dest>/train/<class>/` and
- * `<dest>/evaluation/<class>/` when `split`), flattening sub-folders into the file name.
- */
-export async function copyImageFolder(
-  root: string,
-  dest: string,
-  images: readonly LabeledImage[],
-  onProgress: (done: number) => void,
-  split = false,
-  changed: ChangedSinceScan = new Set(),
-): Promise<string[]> {
-  const written: string[] = [];
-  for (const [i, image] of images.entries()) {
-    const rel = path.join(...(split ? [IMAGE_FOLDER_SPLITS[image.split]] : []), classFolderName(image.className), flatName(image.relPath));
-    if (!changed.has(image.relPath)) {
-      if (await copyInto(root, dest, rel, image)) written.push(rel);
-      else changed.add(image.relPath);
-    }
-    onProgress(i + 1);
-  }
-  return written;
-}
-
 /** The Hugging Face split of each ADMA split: the evaluation set is the test split. */
 const HF_SPLITS = { training: 'train', evaluation: 'test' } as const;
 
 /**
- * A Hugging Face `imagefolder` data set: `<dest>/train/` and `<dest>/test/` (the evaluation
- * set; absent when it has no labeled image), each with the images and a `metadata.csv` whose
- * `file_name` column names the image beside it and whose `label` column holds its class; `path`
- * and `sha256` say which project image it was (an import matches on them). A file name that a
- * spreadsheet would run as a formula gets a leading `_`, so that `file_name` is never altered.
+ * The layouts an export copies the labeled images into, each in its own folder of the export:
+ *
+ * `imageFolder` (`images/`): every labeled image in `<class>/` (or `train/<class>/` and
+ * `evaluation/<class>/` when `split`), sub-folders flattened into the file name.
+ *
+ * `huggingFace` (`huggingface/`): a Hugging Face `imagefolder` data set, `train/` and `test/` (the
+ * evaluation set; absent when it has no labeled image), each with the images and a `metadata.csv`
+ * whose `file_name` column names the image beside it and whose `label` column holds its class;
+ * `path` and `sha256` say which project image it was (an import matches on them). A file name that
+ * a spreadsheet would run as a formula gets a leading `_`, so that `file_name` is never altered.
  */
-export async function writeHuggingFace(
+export interface ImageLayouts {
+  imageFolder?: { split: boolean };
+  huggingFace?: boolean;
+}
+
+/**
+ * Copy the labeled images into each layout asked for, reading each file once (copyInto), so the
+ * layouts hold the same images: one left out is in none of them and is added to `leftOut`. The
+ * files written, relative to `dest` (the copies, then the metadata); `onProgress` counts images.
+ */
+export async function copyImages(
   root: string,
   dest: string,
   images: readonly LabeledImage[],
+  layouts: ImageLayouts,
   onProgress: (done: number) => void,
-  changed: ChangedSinceScan = new Set(),
+  leftOut: LeftOut,
 ): Promise<string[]> {
-  const written: string[] = [];
-  let done = 0;
-  for (const split of ['training', 'evaluation'] as const) {
-    const part = images.filter((i) => i.split === split);
-    if (part.length === 0) continue;
-    const folder = HF_SPLITS[split];
-    const rows: string[][] = [];
-    for (const image of part) {
-      const flat = flatName(image.relPath);
-      const fileName = neutralise(flat) === flat ? flat : `_${flat}`;
-      if (!changed.has(image.relPath)) {
-        if (await copyInto(root, path.join(dest, folder), fileName, image)) {
-          written.push(path.join(folder, fileName));
-          rows.push([fileName, image.className, image.relPath, image.hash]);
-        } else changed.add(image.relPath);
+  const imageFolder = path.join(dest, 'images');
+  const huggingFace = path.join(dest, 'huggingface');
+  const copies: string[] = [];
+  const hf = { training: { files: [] as string[], rows: [] as string[][] }, evaluation: { files: [] as string[], rows: [] as string[][] } };
+  for (const [i, image] of images.entries()) {
+    const flat = flatName(image.relPath);
+    const hfName = neutralise(flat) === flat ? flat : `_${flat}`;
+    const folderRel = path.join(...(layouts.imageFolder?.split ? [IMAGE_FOLDER_SPLITS[image.split]] : []), classFolderName(image.className), flat);
+    const hfRel = path.join(HF_SPLITS[image.split], hfName);
+    const targets: CopyTarget[] = [];
+    if (layouts.imageFolder) targets.push({ top: imageFolder, rel: folderRel });
+    if (layouts.huggingFace) targets.push({ top: huggingFace, rel: hfRel });
+    if (targets.length > 0 && !leftOut.has(image.relPath)) {
+      const reason = await copyInto(root, image, targets);
+      if (reason) leftOut.set(image.relPath, reason);
+      else {
+        if (layouts.imageFolder) copies.push(path.join('images', folderRel));
+        if (layouts.huggingFace) {
+          hf[image.split].files.push(path.join('huggingface', hfRel));
+          hf[image.split].rows.push([hfName, image.className, image.relPath, image.hash]);
+        }
       }
-      onProgress(++done);
     }
-    if (rows.length === 0) {
-      // Every file of the split changed since the scan: no split folder rather than one without its metadata.
-      await fs.rm(path.join(dest, folder), { recursive: true, force: true });
-      continue;
-    }
-    await fs.writeFile(path.join(dest, folder, 'metadata.csv'), toCsv([['file_name', 'label', 'path', 'sha256'], ...rows]), { flag: 'wx' });
-    written.push(path.join(folder, 'metadata.csv'));
+    onProgress(i + 1);
   }
-  return written;
+  for (const split of ['training', 'evaluation'] as const) {
+    const { files, rows } = hf[split];
+    // A split none of whose images was copied has no folder (copyInto made none or took it back): no metadata either.
+    if (rows.length === 0) continue;
+    const metadata = path.join(HF_SPLITS[split], 'metadata.csv');
+    await fs.writeFile(path.join(huggingFace, metadata), toCsv([['file_name', 'label', 'path', 'sha256'], ...rows]), { flag: 'wx' });
+    copies.push(...files, path.join('huggingface', metadata));
+  }
+  return copies;
 }

@@ -15,18 +15,7 @@ import { abandonExport, completeExport, prepareExportTarget } from '../engine/ex
 import type { AdaptationContext } from './adaptation-context';
 import { heldOutCalibration } from './calibration-record';
 import type { Evaluation } from './evaluation';
-import {
-  changedSinceScanNote,
-  copyImageFolder,
-  labeledImages,
-  labelsCsv,
-  labelsJson,
-  missingLabelCount,
-  unsureCsv,
-  unsureImages,
-  writeHuggingFace,
-  type ChangedSinceScan,
-} from './labels-export';
+import { copyImages, labeledImages, labelsCsv, labelsJson, leftOutNotes, missingLabelCount, unsureCsv, unsureImages, type LeftOut } from './labels-export';
 import { clearImportedSuggestions, importedSuggestionSources, importFile, importLabelsCsv } from './labels-import';
 import { writeLearningCurveFiles } from './learning-curve-image';
 import type { PoolSession } from './pool-session';
@@ -56,7 +45,8 @@ export class Transfer {
       const images = labeledImages(ctx.project, evaluation);
       const unsure = unsureImages(ctx.project, evaluation);
       const classes = ctx.project.classes.list();
-      const steps = (request.model ? 1 : 0) + (request.imageFolder ? images.length : 0) + (request.huggingFace ? images.length : 0) + 1;
+      const copiesImages = request.imageFolder || request.huggingFace === true;
+      const steps = (request.model ? 1 : 0) + (copiesImages ? images.length : 0) + 1;
       let done = 0;
       reporter.progress('export', done, steps, true);
       if (request.model && latest) {
@@ -85,27 +75,15 @@ export class Transfer {
         files.push(...(await writeLearningCurveFiles(path.join(dest, 'model'), dashboard.curve, latest.version)).map((f) => path.join('model', f)));
         reporter.progress('export', ++done, steps, true);
       }
-      // The copies first: a file found changed since the last scan (its hash checked as it is
-      // copied) is left out of the labels files too (labels-export.ts).
-      const changed: ChangedSinceScan = new Set();
-      if (request.imageFolder) {
-        const copied = await copyImageFolder(
-          ctx.project.root,
-          path.join(dest, 'images'),
-          images,
-          (n) => reporter.progress('copy images', done + n, steps),
-          request.splitImageFolder === true,
-          changed,
-        );
+      // The copies first, each image read once for every layout: a file found changed, gone or
+      // unreadable since the last scan is left out of the labels files too (labels-export.ts).
+      const leftOut: LeftOut = new Map();
+      if (copiesImages) {
+        const layouts = { ...(request.imageFolder ? { imageFolder: { split: request.splitImageFolder === true } } : {}), huggingFace: request.huggingFace === true };
+        files.push(...(await copyImages(ctx.project.root, dest, images, layouts, (n) => reporter.progress('copy images', done + n, steps), leftOut)));
         done += images.length;
-        files.push(...copied.map((f) => path.join('images', f)));
       }
-      if (request.huggingFace) {
-        const copied = await writeHuggingFace(ctx.project.root, path.join(dest, 'huggingface'), images, (n) => reporter.progress('copy images', done + n, steps), changed);
-        done += images.length;
-        files.push(...copied.map((f) => path.join('huggingface', f)));
-      }
-      const labeled = changed.size === 0 ? images : images.filter((image) => !changed.has(image.relPath));
+      const labeled = leftOut.size === 0 ? images : images.filter((image) => !leftOut.has(image.relPath));
       if (request.labelsCsv) {
         fs.writeFileSync(path.join(dest, 'labels.csv'), labelsCsv(labeled), { flag: 'wx' });
         files.push('labels.csv');
@@ -130,8 +108,7 @@ export class Transfer {
               `${missing} label${missing === 1 ? ' is' : 's are'} on image${missing === 1 ? '' : 's'} no longer in the folder (moved or deleted since the last scan) and ${missing === 1 ? 'is' : 'are'} not in this export. Put the files back and rescan to export ${missing === 1 ? 'it' : 'them'}.`,
             ]
           : [];
-      const changedNote = changedSinceScanNote(changed);
-      if (changedNote) notes.push(changedNote);
+      notes.push(...leftOutNotes(leftOut));
       return { destination: target.destination, files, modelVersion: request.model ? (latest?.version ?? null) : null, notes };
     }).catch((error: unknown) => {
       abandonExport(target);

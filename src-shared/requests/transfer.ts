@@ -45,7 +45,11 @@ export interface ExportReport {
   destination: string;
   files: string[];
   modelVersion: number | null;
-  /** What the expert should know about what was not exported (labels of images missing from the folder), in sentences. */
+  /**
+   * What the expert should know about what was not exported, in sentences: labels of images
+   * missing from the folder at the last scan, and labeled images whose files an image copy found
+   * changed, gone or unreadable since (named, each with why; in no file of the export).
+   */
   notes: string[];
 }
 
