@@ -243,13 +243,21 @@ function markUsed(path: string): void {
   }
 }
 
+/** The schema version and recorded layout key of an open cache file (undefined when it has none). */
+function storedLayout(db: Database.Database): { version: number; key: string | undefined } {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).get() !== undefined;
+  return { version, key: hasMeta ? (db.prepare(`SELECT value FROM meta WHERE key = 'layout'`).pluck().get() as string | undefined) : undefined };
+}
+
 /**
- * Adopt the old one-per-model file for `layout` when it was written before layers were
- * recorded and everything it recorded matches: its features were computed for this model,
- * weights and shapes, and it served this layout until now. Its recorded layout is completed
- * inside one write transaction, so of two processes adopting at once the second sees the
- * first's layout and takes a file of its own when that is not its layout. True when the file
- * holds `layout` now.
+ * Whether the old one-per-model file at `path` holds `layout`, adopting it when it was
+ * written before layers were recorded and everything it recorded matches: its features were
+ * computed for this model, weights and shapes, and it served this layout until now. Its
+ * recorded layout is completed inside one write transaction that checks again, so of two
+ * processes adopting at once the second sees the first's layout and, when that is not its
+ * own, takes a file of its own. A file already holding `layout` is only read (no write lock
+ * while another process extracts into it).
  */
 function adopt(path: string, layout: FeatureLayout): boolean {
   let db: Database.Database;
@@ -258,18 +266,22 @@ function adopt(path: string, layout: FeatureLayout): boolean {
   } catch {
     return false;
   }
+  const key = layoutKey(layout);
+  const before = keyBeforeReading(layout);
   try {
-    return db.transaction(() => {
-      if ((db.pragma('user_version', { simple: true }) as number) !== SCHEMA_VERSION) return false;
-      const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).get() !== undefined;
-      const stored = hasMeta ? (db.prepare(`SELECT value FROM meta WHERE key = 'layout'`).pluck().get() as string | undefined) : undefined;
-      if (stored === layoutKey(layout)) return true;
-      if (stored !== keyBeforeReading(layout)) return false;
-      db.prepare(`UPDATE meta SET value = ? WHERE key = 'layout'`).run(layoutKey(layout));
-      return true;
-    }).immediate();
+    const seen = storedLayout(db);
+    if (seen.version !== SCHEMA_VERSION || (seen.key !== key && seen.key !== before)) return false;
+    if (seen.key === key) return true;
+    return db
+      .transaction(() => {
+        const now = storedLayout(db);
+        if (now.version !== SCHEMA_VERSION || (now.key !== key && now.key !== before)) return false;
+        if (now.key === before) db.prepare(`UPDATE meta SET value = ? WHERE key = 'layout'`).run(key);
+        return true;
+      })
+      .immediate();
   } catch {
-    return false; // unreadable or busy beyond the timeout: the layout gets its own file
+    return false; // unreadable, or busy beyond the timeout: the layout gets a file of its own, this one is left as it is
   } finally {
     db.close();
   }
@@ -377,10 +389,8 @@ export class FeatureStore {
       // Checked and rebuilt in one write transaction: two processes creating the file at once
       // build it once, and the second never drops rows the first has written since.
       db.transaction(() => {
-        const version = db.pragma('user_version', { simple: true }) as number;
-        const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).get() !== undefined;
-        const stored = hasMeta ? (db.prepare(`SELECT value FROM meta WHERE key = 'layout'`).get() as { value: string } | undefined) : undefined;
-        if (version !== SCHEMA_VERSION || stored?.value !== expected) {
+        const stored = storedLayout(db);
+        if (stored.version !== SCHEMA_VERSION || stored.key !== expected) {
           db.exec(`DROP TABLE IF EXISTS features; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS views;`);
           db.exec(`
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -220,8 +220,10 @@ describe('adma extract beside the app’s feature cache (the starter model, as t
     expect(deep.code, deep.stderr).toBe(0);
     expect(deep.stderr).toMatch(/extracted 6 images, 0 already cached.*cut-layer activations cached/);
     expect(await appExtract(folder, items)).toMatchObject({ computed: 0, reused: 6, storePath: first.storePath });
-    const train = await adma('train', folder, '--labels', csvOf(folder, ['a', 'b', 'a', 'b', 'a', 'b']), '--mode', 'deep');
+    // train reads the cache extract wrote (the workspace names its layout).
+    const train = await adma('train', folder, '--labels', csvOf(folder, ['a', 'b', 'a', 'b', 'a', 'b']));
     expect(train.code, train.stderr).toBe(0);
+    expect(train.stderr).toMatch(/trained light head/);
   }, 5 * 60_000);
 
   it('a project from before layouts were kept apart keeps its cache: the app and the default layout reuse it, another layout leaves it alone', async () => {
@@ -241,6 +243,13 @@ describe('adma extract beside the app’s feature cache (the starter model, as t
     const shared = await adma('extract', folder, '--model', 'starter');
     expect(shared.stderr).toMatch(/extracted 0 images, 6 already cached/);
     expect(await appExtract(folder, items)).toMatchObject({ computed: 0, reused: 6, storePath: legacy });
+    // A command-line workspace of that time names no layout: train reads the model's one file, as then.
+    const workspaceFile = join(folder, '.adma', 'cli', 'workspace.json');
+    const { layout: _layout, ...older } = JSON.parse(readFileSync(workspaceFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(workspaceFile, JSON.stringify(older));
+    const train = await adma('train', folder, '--labels', csvOf(folder, ['a', 'b', 'a', 'b', 'a', 'b']));
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stderr).toMatch(/trained light head/);
   }, 5 * 60_000);
 });
 
