@@ -417,7 +417,9 @@ export class FeatureStore {
 
   /**
    * Open an existing cache with the layout it was written with (for readers such as
-   * scoring and training that do not load the model). NOT_FOUND when there is none.
+   * scoring and training that do not load the model). NOT_FOUND when there is none. A file
+   * written before layouts recorded the reading has no `layout.reading`: only the shapes are
+   * read from it here.
    */
   static openExisting(path: string): FeatureStore {
     if (!existsSync(path)) throw new AppError('NOT_FOUND', `No feature cache at ${path}; run feature extraction first.`);
