@@ -14,11 +14,11 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src-main/engine/backend';
 import { extractViewFeatures } from '../src-main/engine/features/extract-features';
-import { FeatureStore, featureLayoutOf, featureStorePath } from '../src-main/engine/features/feature-store';
+import { FeatureStore, featureCacheDir, featureLayoutOf } from '../src-main/engine/features/feature-store';
 import { trainOnPool } from '../src-main/engine/loop/train-on-pool';
 import { loadModelFolder } from '../src-main/engine/model/load-model';
 import { featureRuntimeFor } from '../src-main/engine/onnx/feature-runtime';
@@ -43,9 +43,8 @@ for (const id of ['pbc-mobilenet025-light', 'pbc-mobilenet075-light']) {
     // Extraction of the views into a fresh cache (the study's cache already holds them).
     const work = mkdtempSync(join(tmpdir(), 'adma-views-bench-'));
     try {
-      const storePath = featureStorePath(work, loaded.descriptor.id);
-      const runtime = await featureRuntimeFor(loaded, dirname(storePath));
-      const store = FeatureStore.open(storePath, featureLayoutOf(loaded));
+      const runtime = await featureRuntimeFor(loaded, featureCacheDir(work));
+      const store = FeatureStore.openFor(work, featureLayoutOf(loaded));
       try {
         const items = dataset.images.slice(0, images).map((image, i) => ({ hash: `bench-${i}`, path: image.absPath }));
         const started = performance.now();

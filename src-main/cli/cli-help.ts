@@ -72,7 +72,9 @@ export const COMMAND_HELP: Record<CommandName, string> = {
 
 Finds every image under <folder> (recursively; hidden folders and .adma skipped),
 computes the pre-trained model's features once per image (content-addressed: renamed
-files are not recomputed) and caches them in <folder>/.adma/features/.
+files are not recomputed) and caches them in <folder>/.adma/features/, shared with
+ADMA Studio when it reads the model the same way; other layers or preprocessing get a
+cache file of their own beside the app's.
 
 Options:
 ${modelOptionsHelp(21, "Required the first time; later runs reuse the folder's model.")}

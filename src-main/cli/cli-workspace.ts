@@ -2,7 +2,9 @@
  * What the `adma` commands remember about a folder between runs, in
  * `<folder>/.adma/cli/workspace.json`: which pre-trained model its features come from and
  * the images extracted (relative path → content hash). The trained head lives beside it in
- * `<folder>/.adma/cli/head/`; the features in the engine's cache `<folder>/.adma/features/`.
+ * `<folder>/.adma/cli/head/`; the features in the engine's cache `<folder>/.adma/features/`, in
+ * the file of the layout extracted (feature-store.ts), which the app shares when it reads the
+ * model the same way.
  */
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
@@ -10,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import { makePrivateFolder, refuseLinks } from '../core/private-folder';
 import type { LayerNames, OnnxPreprocessing } from '../../src-shared/contract';
+import type { FeatureLayout, FeatureStore } from '../engine/features/feature-store';
 
 export interface ModelSpec {
   kind: 'dir' | 'url' | 'starter';
@@ -31,6 +34,11 @@ export interface Workspace {
   formatVersion: 1;
   model: ModelSpec;
   modelId: string;
+  /**
+   * The layout of the features extracted: which of the folder's caches `train` and `predict`
+   * read. Absent in a workspace written before layouts were kept apart (the model's one file).
+   */
+  layout?: FeatureLayout;
   /** Whether the cut-layer activations were extracted too. */
   deep: boolean;
   images: WorkspaceImage[];
@@ -73,4 +81,10 @@ export async function writeWorkspace(folder: string, workspace: Workspace): Prom
   makePrivateFolder(cliDir(folder)); // `.adma` too when this makes it: owner-only
   await writeFile(`${file}.tmp`, `${JSON.stringify(workspace, null, 1)}\n`);
   await rename(`${file}.tmp`, file);
+}
+
+/** The folder's feature cache the workspace's features were extracted into, for reading. */
+export async function openWorkspaceFeatures(folder: string, workspace: Workspace): Promise<FeatureStore> {
+  const { FeatureStore, legacyFeatureStorePath } = await import('../engine/features/feature-store');
+  return workspace.layout ? FeatureStore.openExistingFor(folder, workspace.layout) : FeatureStore.openExisting(legacyFeatureStorePath(folder, workspace.modelId));
 }

@@ -1,5 +1,5 @@
 /** `adma extract <folder> --model <dir|url|starter>`: cache features for every image. */
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import { readWorkspaceIfPresent, writeWorkspace, type ModelSpec, type WorkspaceImage } from './cli-workspace';
 import { loadModelFromSpec, resolveModelSpec } from './model-spec';
@@ -43,14 +43,16 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
   const loaded = await loadModelFromSpec(spec, (line) => out.update(line));
   try {
     out.log(`model: ${loaded.descriptor.name} (${loaded.descriptor.id})`);
-    const { FeatureStore, featureLayoutOf, featureStorePath } = await import('../engine/features/feature-store');
+    const { FeatureStore, featureCacheDir, featureLayoutOf } = await import('../engine/features/feature-store');
     const { extractFeatures } = await import('../engine/features/extract-features');
     const { featureRuntimeFor } = await import('../engine/onnx/feature-runtime');
     const modelId = loaded.descriptor.id;
-    const storePath = featureStorePath(folder, modelId);
-    const runtime = await featureRuntimeFor(loaded, dirname(storePath));
+    const runtime = await featureRuntimeFor(loaded, featureCacheDir(folder));
     out.log(`features computed by ${runtime.label}${runtime.fallback ? ` (${runtime.fallback})` : ''}`);
-    const store = FeatureStore.open(storePath, featureLayoutOf(loaded));
+    // This layout's cache: the app's when it reads the model the same way, else one of its own
+    // beside the app's, which it leaves as it is.
+    const layout = featureLayoutOf(loaded);
+    const store = FeatureStore.openFor(folder, layout);
     try {
       const result = await extractFeatures(
         loaded,
@@ -77,6 +79,7 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
         formatVersion: 1,
         model: spec,
         modelId,
+        layout,
         deep,
         images: kept.map(({ path, hash }) => ({ path, hash })),
         extractedAt: new Date().toISOString(),

@@ -3,7 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { once } from 'node:events';
 import { AppError } from '../../src-shared/app-error';
-import { headDir, readWorkspace } from './cli-workspace';
+import { headDir, openWorkspaceFeatures, readWorkspace } from './cli-workspace';
 import { csvField } from '../project/csv-field';
 import type { ProgressLine } from './progress-line';
 import { startBackend } from './start-backend';
@@ -30,9 +30,8 @@ export async function runPredict(args: PredictArgs, out: ProgressLine): Promise<
   if (facts.modelId !== workspace.modelId) {
     throw new AppError('CONFLICT', `The trained model reads features of ${facts.modelId} but ${folder} was last extracted with ${workspace.modelId}: train again.`);
   }
-  const { FeatureStore, featureStorePath } = await import('../engine/features/feature-store');
   const { predictPool } = await import('../engine/onnx/head-graph');
-  const store = FeatureStore.openExisting(featureStorePath(folder, workspace.modelId));
+  const store = await openWorkspaceFeatures(folder, workspace);
   let file: WriteStream | null = null;
   const target: NodeJS.WritableStream = args.out ? (file = createWriteStream(resolve(args.out))) : process.stdout;
   const started = performance.now();

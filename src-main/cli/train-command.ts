@@ -1,12 +1,12 @@
 /** `adma train <folder> --labels <csv> [--mode light|deep]`: one round of fine-tuning. */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import type { HeadRecord } from '../engine/train/head-file';
 import type { TrainingMode } from '../engine/train/head-weights';
 import type { HeadInputs, ViewRows } from '../engine/loop/train-on-pool';
-import { headDir, readWorkspace } from './cli-workspace';
+import { headDir, openWorkspaceFeatures, readWorkspace } from './cli-workspace';
 import { isEvaluationSplit } from '../adaptation/label-formats';
 import { parseLabelsCsv } from '../project/labels-csv';
 import { loadModelFromSpec } from './model-spec';
@@ -88,9 +88,8 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
   out.log(`${hashes.length} labels: ${classes.map((c, i) => `${c} ${labelCounts[i]}`).join(', ')}`);
   out.log(previous ? `warm start from the previous round (${previous.head.mode}, ${previous.head.classes.length} classes)` : 'cold start');
 
-  const { FeatureStore, featureStorePath } = await import('../engine/features/feature-store');
   const { trainOnPool } = await import('../engine/loop/train-on-pool');
-  const store = FeatureStore.openExisting(featureStorePath(folder, workspace.modelId));
+  const store = await openWorkspaceFeatures(folder, workspace);
   // Light: the whole pool's layer-B rows (the head standardises with the pool's statistics,
   // as in the app); deep: the labelled images' cut activations.
   let inputs: HeadInputs;
@@ -156,14 +155,13 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
  * feature cache, the missing ones extracted first with the workspace's model.
  */
 async function labeledViews(workspace: Awaited<ReturnType<typeof readWorkspace>>, folder: string, hashes: string[], rows: number[], out: ProgressLine): Promise<ViewRows> {
-  const { FeatureStore, featureLayoutOf, featureStorePath } = await import('../engine/features/feature-store');
+  const { FeatureStore, featureCacheDir, featureLayoutOf } = await import('../engine/features/feature-store');
   const { extractViewFeatures } = await import('../engine/features/extract-features');
   const { featureRuntimeFor } = await import('../engine/onnx/feature-runtime');
   const loaded = await loadModelFromSpec(workspace.model, (line) => out.update(line));
   try {
-    const storePath = featureStorePath(folder, workspace.modelId);
-    const runtime = await featureRuntimeFor(loaded, dirname(storePath));
-    const store = FeatureStore.open(storePath, featureLayoutOf(loaded));
+    const runtime = await featureRuntimeFor(loaded, featureCacheDir(folder));
+    const store = FeatureStore.openFor(folder, featureLayoutOf(loaded));
     try {
       const pathOf = new Map(workspace.images.map((image) => [image.hash, join(folder, ...image.path.split('/'))]));
       out.update(`turned and mirrored views of ${hashes.length} labelled images`);

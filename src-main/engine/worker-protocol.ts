@@ -31,7 +31,7 @@ export interface ModelSummary {
 
 export interface ExtractFeaturesArgs {
   model: ModelSource;
-  /** The cache goes to `<projectDir>/.adma/features/<modelId>.db` ... */
+  /** The cache goes to the project's cache of the model's layout (FeatureStore.openFor: `<projectDir>/.adma/features/<modelId>@<layout>.db`) ... */
   projectDir?: string;
   /** ... unless an explicit cache file is given. */
   storePath?: string;

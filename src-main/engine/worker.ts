@@ -10,7 +10,7 @@ import { activeBackend, initBackend, type BackendInfo } from './backend';
 import { dirname } from 'node:path';
 import { extractFeatures } from './features/extract-features';
 import { featureRuntimeFor, releaseFeatureRuntimes } from './onnx/feature-runtime';
-import { FeatureStore, featureLayoutOf, featureStorePath } from './features/feature-store';
+import { FeatureStore, featureCacheDir, featureLayoutOf } from './features/feature-store';
 import { findKnownModel, modelForUrl, type KnownModel } from './model/known-models';
 import { loadAnyModelFolder, loadStarterModel, type LoadedModel } from './model/load-model';
 import { downloadModel, loadKnownModel } from './model/model-download';
@@ -142,10 +142,14 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     await ensureBackend();
     const loaded = await loadModel(args.model);
     const modelId = loaded.descriptor.id;
-    const storePath = args.storePath ?? (args.projectDir ? featureStorePath(args.projectDir, modelId) : null);
-    if (!storePath) throw new AppError('BAD_ARGUMENT', 'Feature extraction needs a project folder or a cache file.');
-    const runtime = await featureRuntimeFor(loaded, dirname(storePath));
-    const store = FeatureStore.open(storePath, featureLayoutOf(loaded));
+    // The file given, else the project's cache of this model's layout (shared with `adma extract`).
+    const file = args.storePath;
+    const where = file ?? args.projectDir;
+    if (!where) throw new AppError('BAD_ARGUMENT', 'Feature extraction needs a project folder or a cache file.');
+    const runtime = await featureRuntimeFor(loaded, file ? dirname(file) : featureCacheDir(where));
+    const layout = featureLayoutOf(loaded);
+    const store = file ? FeatureStore.open(file, layout) : FeatureStore.openFor(where, layout);
+    const storePath = store.path;
     try {
       const items = jobImages(args.items, args.projectDir);
       const result = await extractFeatures(loaded, store, items, {

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/engine/backend';
 import { extractFeatures } from '../../src-main/engine/features/extract-features';
 import { checkFirstBatchFeatures } from '../../src-main/engine/features/feature-sanity';
-import { FeatureStore, featureLayoutOf, featureStorePath } from '../../src-main/engine/features/feature-store';
+import { FeatureStore, featureLayoutOf } from '../../src-main/engine/features/feature-store';
 import { hashImageFile } from '../../src-main/engine/features/image-content-hash';
 import { findStarterModelDir, loadModelFolder, type LoadedModel } from '../../src-main/engine/model/load-model';
 import { readModelFolder } from '../../src-main/engine/model/model-folder-io';
@@ -40,7 +40,7 @@ async function extractWith(modelDir: string): Promise<unknown> {
   const items = await Promise.all(
     fs.readdirSync(root).map(async (f) => ({ path: path.join(root, f), hash: await hashImageFile(path.join(root, f)) })),
   );
-  const store = FeatureStore.open(featureStorePath(root, loaded.descriptor.id), featureLayoutOf(loaded));
+  const store = FeatureStore.openFor(root, featureLayoutOf(loaded));
   try {
     const result = await extractFeatures(loaded, store, items, { batchSize: 4 });
     return { result, stored: store.count() };

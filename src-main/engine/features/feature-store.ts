@@ -1,8 +1,20 @@
 /**
- * The per-project, per-model feature cache: one SQLite file
- * `<project>/.adma/features/<modelId>.db`, one row per image content hash. Derived data:
- * deleting the file only costs recomputation. Each extraction batch is one transaction,
- * so a crash or cancel loses at most the batch in flight.
+ * The per-project feature cache: SQLite files in `<project>/.adma/features/`, one per feature
+ * layout (FeatureLayout: the model's identity and weights, the layers read, how pixels are
+ * fed), one row per image content hash. Derived data: deleting a file only costs
+ * recomputation. Each extraction batch is one transaction, so a crash or cancel loses at most
+ * the batch in flight.
+ *
+ * Files of one folder (FeatureStore.openFor / openExistingFor, the app's and the `adma`
+ * commands' one way in): `<model>@<digest of the layout>.db`, and `<model>.db`, the one file
+ * per model that versions before layouts were kept side by side wrote. A layout is read from
+ * its own file, or from `<model>.db` when that holds it, so the app and the commands share the
+ * cache of the layout they both use, and a run with another layout (other layers, another
+ * preprocessing) writes its own file instead of emptying theirs. `<model>.db` is never renamed
+ * (a process of an older version may hold it open by that name): a file written before layers
+ * were recorded in its layout is adopted in place by the first layout that matches everything
+ * it recorded (see `adopt`). At most MAX_LAYOUTS_PER_MODEL files are kept per model (see
+ * `removeStaleLayouts`).
  *
  * Row layout (all BLOBs little-endian, row-major):
  *   a       float32[dA]   layer A, global average pooled over h x w
@@ -19,11 +31,13 @@
  * version, so a cache written before it keeps its rows and gains the empty table on open; an
  * older app leaves the table alone.
  */
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../../src-shared/app-error';
 import { makePrivateFolder } from '../../core/private-folder';
+import type { ModelDescriptor } from '../model/descriptor';
 import type { FeatureShape } from '../model/feature-model';
 import type { LoadedModel } from '../model/load-model';
 import { filesFingerprint } from '../model/model-folder-io';
@@ -31,7 +45,19 @@ import { decodeFloat16 } from './float16';
 
 const SCHEMA_VERSION = 1;
 
-/** Feature sizes of one model, checked against the file when it is opened. */
+/**
+ * How a model is read, besides its files: the four layers, the input size, the pixel
+ * normalisation and the resize. The model id and weights do not say it (a TF.js model keeps
+ * its id whatever layers are chosen), and two layer choices can have the same shapes.
+ */
+export interface FeatureReading {
+  layers: { layerA: string; layerB: string; softmaxLayer: string; cutLayer: string };
+  input: ModelDescriptor['input'];
+  normalization: ModelDescriptor['normalization'];
+  resize: ModelDescriptor['resize'];
+}
+
+/** What every feature of a cache file was computed with, checked against the file when it is opened. */
 export interface FeatureLayout {
   modelId: string;
   /** Fingerprint of the model's files: a model rebuilt or replaced under the same id gets a fresh cache. */
@@ -40,8 +66,8 @@ export interface FeatureLayout {
   bShape: FeatureShape;
   classCount: number;
   cutShape: FeatureShape;
+  reading: FeatureReading;
 }
-
 export interface FeatureRow {
   hash: string;
   a: Float32Array;
@@ -84,18 +110,189 @@ export interface CutActivations {
 /** The layout of a loaded model's features. */
 export function featureLayoutOf(loaded: LoadedModel): FeatureLayout {
   const { shapes, classCount } = loaded.features;
-  return { modelId: loaded.descriptor.id, weights: filesFingerprint(loaded.fileHashes), aShape: shapes.a, bShape: shapes.b, classCount, cutShape: shapes.cut };
+  const { descriptor } = loaded;
+  const { layerA, layerB, softmaxLayer, cutLayer, input, normalization, resize } = descriptor;
+  return {
+    modelId: descriptor.id,
+    weights: filesFingerprint(loaded.fileHashes),
+    aShape: shapes.a,
+    bShape: shapes.b,
+    classCount,
+    cutShape: shapes.cut,
+    reading: { layers: { layerA, layerB, softmaxLayer, cutLayer }, input, normalization, resize },
+  };
 }
 
-/** Key order fixed, so the same layout always serialises the same way. */
+/** Key order fixed (nested objects too), so the same layout always serialises the same way, also after a JSON round trip. */
 function layoutKey(layout: FeatureLayout): string {
+  const { modelId, weights, aShape, bShape, classCount, cutShape, reading } = layout;
+  const { layers, input, normalization, resize } = reading;
+  return JSON.stringify({
+    modelId,
+    weights,
+    aShape,
+    bShape,
+    classCount,
+    cutShape,
+    reading: {
+      layers: { layerA: layers.layerA, layerB: layers.layerB, softmaxLayer: layers.softmaxLayer, cutLayer: layers.cutLayer },
+      input: { height: input.height, width: input.width, channels: input.channels },
+      normalization: { scale: normalization.scale, offset: normalization.offset },
+      resize,
+    },
+  });
+}
+
+/** The key versions before FeatureReading wrote (what a file of theirs can be matched by). */
+function keyBeforeReading(layout: FeatureLayout): string {
   const { modelId, weights, aShape, bShape, classCount, cutShape } = layout;
   return JSON.stringify({ modelId, weights, aShape, bShape, classCount, cutShape });
 }
 
-/** The cache file for a project and model (model ids are made filename-safe). */
-export function featureStorePath(projectDir: string, modelId: string): string {
-  return join(projectDir, '.adma', 'features', `${modelId.replace(/[^A-Za-z0-9._-]/g, '_')}.db`);
+/** `<folder>/.adma/features`: the feature caches of a project or image folder (and the ONNX graphs converted for them). */
+export function featureCacheDir(folder: string): string {
+  return join(folder, '.adma', 'features');
+}
+
+/** Model ids made filename-safe (without '@', which separates the layout's digest). */
+function fileStem(modelId: string): string {
+  return modelId.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+/** The one cache file per model that versions before layouts were kept side by side wrote (and workspaces of theirs name). */
+export function legacyFeatureStorePath(folder: string, modelId: string): string {
+  return join(featureCacheDir(folder), `${fileStem(modelId)}.db`);
+}
+
+/** The file a layout's cache is created in: `<model>@<first 16 hex digits of SHA-256 of the layout key>.db`. */
+export function featureStorePath(folder: string, layout: FeatureLayout): string {
+  const digest = createHash('sha256').update(layoutKey(layout)).digest('hex').slice(0, 16);
+  return join(featureCacheDir(folder), `${fileStem(layout.modelId)}@${digest}.db`);
+}
+
+/**
+ * Files of a model's cache kept in one folder, the one just opened included. Three: the app's
+ * layout, one of a command-line experiment and one spare, each up to gigabytes at 100,000
+ * images (cut activations).
+ */
+export const MAX_LAYOUTS_PER_MODEL = 3;
+
+/** Every cache file of `modelId` in `dir` (the old one-per-model name and the per-layout ones). */
+function cacheFilesOf(dir: string, modelId: string): string[] {
+  const stem = fileStem(modelId).replace(/\./g, '\\.');
+  const pattern = new RegExp(`^${stem}(@[0-9a-f]{16})?\\.db$`);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => pattern.test(name)).map((name) => join(dir, name));
+}
+
+/**
+ * Whether another connection (this process's or another's) has the database at `path` open:
+ * in WAL mode every connection holds a shared lock on the file while open, so an exclusive
+ * lock taken without waiting succeeds only when none does.
+ */
+function heldByAnother(path: string): boolean {
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(path, { fileMustExist: true, timeout: 0 });
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE; COMMIT;');
+    return false;
+  } catch {
+    return true; // busy, or not readable as a database: not ours to judge, left alone
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * The rule that bounds the files: after a layout's file is created, the model's files beyond
+ * the MAX_LAYOUTS_PER_MODEL most recently used (file modification time, set on every open by
+ * `markUsed` and by SQLite's writes) are removed, least recently used first, never the file
+ * just created and never one that a connection has open (the app extracting into it while a
+ * command runs): that one is removed by a later creation, once closed. The WAL and
+ * shared-memory files go first, so that a crash in between never leaves a WAL beside a file
+ * it does not belong to.
+ */
+function removeStaleLayouts(dir: string, modelId: string, created: string): void {
+  const others = cacheFilesOf(dir, modelId)
+    .filter((path) => path !== created)
+    .map((path) => ({ path, used: statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((x, y) => y.used - x.used);
+  for (const { path } of others.slice(MAX_LAYOUTS_PER_MODEL - 1)) {
+    if (heldByAnother(path)) continue;
+    try {
+      for (const suffix of ['-wal', '-shm', '']) rmSync(path + suffix, { force: true });
+    } catch {
+      // in use where open files cannot be removed (Windows): kept, removed by a later creation
+    }
+  }
+}
+
+/** Marks a cache file as used now (what removeStaleLayouts orders by). */
+function markUsed(path: string): void {
+  const now = new Date();
+  try {
+    utimesSync(path, now, now);
+  } catch {
+    // a read-only folder: the file is only older than it is
+  }
+}
+
+/** The schema version and recorded layout key of an open cache file (undefined when it has none). */
+function storedLayout(db: Database.Database): { version: number; key: string | undefined } {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).get() !== undefined;
+  return { version, key: hasMeta ? (db.prepare(`SELECT value FROM meta WHERE key = 'layout'`).pluck().get() as string | undefined) : undefined };
+}
+
+/**
+ * Whether the old one-per-model file at `path` holds `layout`, adopting it when it was
+ * written before layers were recorded and everything it recorded matches: its features were
+ * computed for this model, weights and shapes, and it served this layout until now. Its
+ * recorded layout is completed inside one write transaction that checks again, so of two
+ * processes adopting at once the second sees the first's layout and, when that is not its
+ * own, takes a file of its own. A file already holding `layout` is only read (no write lock
+ * while another process extracts into it).
+ */
+function adopt(path: string, layout: FeatureLayout): boolean {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { fileMustExist: true });
+  } catch {
+    return false;
+  }
+  const key = layoutKey(layout);
+  const before = keyBeforeReading(layout);
+  try {
+    const seen = storedLayout(db);
+    if (seen.version !== SCHEMA_VERSION || (seen.key !== key && seen.key !== before)) return false;
+    if (seen.key === key) return true;
+    return db
+      .transaction(() => {
+        const now = storedLayout(db);
+        if (now.version !== SCHEMA_VERSION || (now.key !== key && now.key !== before)) return false;
+        if (now.key === before) db.prepare(`UPDATE meta SET value = ? WHERE key = 'layout'`).run(key);
+        return true;
+      })
+      .immediate();
+  } catch {
+    return false; // unreadable, or busy beyond the timeout: the layout gets a file of its own, this one is left as it is
+  } finally {
+    db.close();
+  }
+}
+
+/** The existing cache file of `layout` in `folder`, or null: its own file, else the old one-per-model file when that holds it. */
+function findFeatureStore(folder: string, layout: FeatureLayout): string | null {
+  const own = featureStorePath(folder, layout);
+  if (existsSync(own)) return own;
+  const legacy = legacyFeatureStorePath(folder, layout.modelId);
+  return existsSync(legacy) && adopt(legacy, layout) ? legacy : null;
 }
 
 function size(shape: FeatureShape): number {
@@ -146,8 +343,36 @@ export class FeatureStore {
   }
 
   /**
+   * Open the cache of `layout` in `folder` (its `.adma/features/`), creating the layout's own
+   * file when the folder has none for it; other layouts' files are left as they are, but for
+   * the bound on their number (removeStaleLayouts). The way the app and the commands open a
+   * folder's cache.
+   */
+  static openFor(folder: string, layout: FeatureLayout): FeatureStore {
+    const found = findFeatureStore(folder, layout);
+    const path = found ?? featureStorePath(folder, layout);
+    const store = FeatureStore.open(path, layout);
+    markUsed(path);
+    if (!found) removeStaleLayouts(featureCacheDir(folder), layout.modelId, path);
+    return store;
+  }
+
+  /**
+   * Open the existing cache of `layout` in `folder`, for readers that must not create one.
+   * NOT_FOUND when the folder has none for this layout.
+   */
+  static openExistingFor(folder: string, layout: FeatureLayout): FeatureStore {
+    const path = findFeatureStore(folder, layout);
+    if (!path) throw new AppError('NOT_FOUND', `No feature cache for ${layout.modelId} read at layers ${layout.reading.layers.layerA}, ${layout.reading.layers.layerB} in ${featureCacheDir(folder)}; run feature extraction first.`);
+    const store = FeatureStore.open(path, layout); // holds `layout` (findFeatureStore): nothing is emptied
+    markUsed(path);
+    return store;
+  }
+
+  /**
    * Open (creating it if needed) the cache at `path` for a model. A file written for a
-   * different model id, weights, layout or schema is derived data and is emptied and rebuilt.
+   * different model id, weights, layout or schema is derived data and is emptied and rebuilt:
+   * a folder's caches are opened with openFor, which never gives one layout another's file.
    */
   static open(path: string, layout: FeatureLayout): FeatureStore {
     makePrivateFolder(dirname(path)); // `.adma/features` (and `.adma` when a command-line run makes it): owner-only (private-folder.ts)
@@ -161,11 +386,11 @@ export class FeatureStore {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       const expected = layoutKey(layout);
-      const version = db.pragma('user_version', { simple: true }) as number;
-      const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).get() !== undefined;
-      const stored = hasMeta ? (db.prepare(`SELECT value FROM meta WHERE key = 'layout'`).get() as { value: string } | undefined) : undefined;
-      if (version !== SCHEMA_VERSION || stored?.value !== expected) {
-        db.transaction(() => {
+      // Checked and rebuilt in one write transaction: two processes creating the file at once
+      // build it once, and the second never drops rows the first has written since.
+      db.transaction(() => {
+        const stored = storedLayout(db);
+        if (stored.version !== SCHEMA_VERSION || stored.key !== expected) {
           db.exec(`DROP TABLE IF EXISTS features; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS views;`);
           db.exec(`
             CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -181,8 +406,8 @@ export class FeatureStore {
             ) WITHOUT ROWID;`);
           db.prepare(`INSERT INTO meta (key, value) VALUES ('layout', ?)`).run(expected);
           db.pragma(`user_version = ${SCHEMA_VERSION}`);
-        })();
-      }
+        }
+      }).immediate();
     } catch (error) {
       db.close();
       throw error instanceof AppError ? error : new AppError('INTERNAL', `Cannot prepare the feature cache ${path}: ${(error as Error).message}`);
@@ -192,7 +417,9 @@ export class FeatureStore {
 
   /**
    * Open an existing cache with the layout it was written with (for readers such as
-   * scoring and training that do not load the model). NOT_FOUND when there is none.
+   * scoring and training that do not load the model). NOT_FOUND when there is none. A file
+   * written before layouts recorded the reading has no `layout.reading`: only the shapes are
+   * read from it here.
    */
   static openExisting(path: string): FeatureStore {
     if (!existsSync(path)) throw new AppError('NOT_FOUND', `No feature cache at ${path}; run feature extraction first.`);

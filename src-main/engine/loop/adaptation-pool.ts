@@ -4,14 +4,13 @@
  * its probabilities. Selection, training and evaluation read from here, so a round costs
  * milliseconds for scoring plus the fine-tuning itself.
  */
-import { dirname } from 'node:path';
 import { AppError } from '../../../src-shared/app-error';
 import type { CentreRecord, CentreSet } from '../adma/centre-set';
 import { computeDistinctiveness } from '../adma/distinctiveness';
 import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix';
 import { estimatePoolCentres, restorePoolCentres } from '../adma/pool-centres';
 import { extractViewFeatures } from '../features/extract-features';
-import { FeatureStore, featureLayoutOf, featureStorePath } from '../features/feature-store';
+import { FeatureStore, featureCacheDir, featureLayoutOf } from '../features/feature-store';
 import { symmetryViews } from '../features/symmetry-views';
 import { featureRuntimeFor } from '../onnx/feature-runtime';
 import { layersModelOf, type LoadedModel } from '../model/load-model';
@@ -118,7 +117,7 @@ export class AdaptationPool {
     const modelId = loaded.descriptor.id;
     let store: FeatureStore;
     try {
-      store = FeatureStore.openExisting(featureStorePath(args.projectDir, modelId));
+      store = FeatureStore.openExistingFor(args.projectDir, featureLayoutOf(loaded));
     } catch (error) {
       if (error instanceof AppError && error.code === 'NOT_FOUND') {
         throw new AppError('NOT_FOUND', 'No image features have been computed for this model yet: wait for feature extraction to finish.');
@@ -189,7 +188,7 @@ export class AdaptationPool {
 
   private ensureCut(): CutRows {
     if (this.cut) return this.cut;
-    const store = FeatureStore.openExisting(featureStorePath(this.projectDir, this.loaded.descriptor.id));
+    const store = FeatureStore.openExistingFor(this.projectDir, featureLayoutOf(this.loaded));
     try {
       const missing = store.missing(this.hashes, { grid: false, cut: true });
       if (missing.length > 0) {
@@ -227,9 +226,8 @@ export class AdaptationPool {
     });
     const asItIs = new Map<number, Float32Array>();
     if (wanted.length > 0) {
-      const storePath = featureStorePath(this.projectDir, this.loaded.descriptor.id);
-      const runtime = await featureRuntimeFor(this.loaded, dirname(storePath));
-      const store = FeatureStore.open(storePath, featureLayoutOf(this.loaded));
+      const runtime = await featureRuntimeFor(this.loaded, featureCacheDir(this.projectDir));
+      const store = FeatureStore.openFor(this.projectDir, featureLayoutOf(this.loaded));
       try {
         const extracted = await extractViewFeatures(this.loaded, store, wanted, { ...(runtime.runner ? { runner: runtime.runner } : {}), signal, ...(onViews ? { onProgress: onViews } : {}) });
         if (extracted.cancelled) throw new AppError('CANCELLED', 'Training was cancelled while the turned views of the labeled images were extracted; those done are saved.');

@@ -8,10 +8,9 @@
 import type { CentreSet } from '../adma/centre-set';
 import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix';
 import { extractFeatures, extractViewFeatures, type ExtractionProgress } from '../features/extract-features';
-import { FeatureStore, featureLayoutOf, featureStorePath, type Pooling } from '../features/feature-store';
+import { FeatureStore, featureCacheDir, featureLayoutOf, type Pooling } from '../features/feature-store';
 import { hashImageFile } from '../features/image-content-hash';
 import { featureRuntimeFor } from '../onnx/feature-runtime';
-import { dirname } from 'node:path';
 import { layersModelOf, type LoadedModel } from '../model/load-model';
 import type { TopBlockWeights } from '../train/head-weights';
 import { readTopBlock } from '../train/top-block';
@@ -55,7 +54,7 @@ export interface SimulationFeatureOptions {
   deep: boolean;
   /** Also extract and load 2x2 grid pooling of layers A and B (method page, choice 1's option). */
   pooling?: Pooling;
-  /** Folder holding the feature cache (`<cacheDir>/.adma/features/<model>.db`). */
+  /** Folder holding the feature cache (`<cacheDir>/.adma/features/`, the file of the model's layout: FeatureStore.openFor). */
   cacheDir: string;
   /** Also extract and load the symmetry views of every image (SimulationFeatures.views). */
   symmetryViews?: boolean;
@@ -71,10 +70,10 @@ export async function prepareSimulationFeatures(loaded: LoadedModel, dataset: Im
     if (i % 200 === 199) options.onStatus?.(`hashing: ${i + 1}/${dataset.images.length} images`);
   }
   const layout = featureLayoutOf(loaded);
-  const storePath = featureStorePath(options.cacheDir, layout.modelId);
   // The engine's choice, as for the app and `adma extract` (an ONNX model folder always runs on ONNX Runtime).
-  const runtime = await featureRuntimeFor(loaded, dirname(storePath));
-  const store = FeatureStore.open(storePath, layout);
+  const runtime = await featureRuntimeFor(loaded, featureCacheDir(options.cacheDir));
+  // The folder's cache of this layout, shared with the app and `adma extract`.
+  const store = FeatureStore.openFor(options.cacheDir, layout);
   try {
     const result = await extractFeatures(
       loaded,

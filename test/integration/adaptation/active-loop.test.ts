@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers, type Handlers } from '../../../src-main/api/handlers';
 import { Workspace } from '../../../src-main/api/workspace';
-import { FeatureStore, featureStorePath } from '../../../src-main/engine/features/feature-store';
+import { FeatureStore, featureCacheDir } from '../../../src-main/engine/features/feature-store';
 import { symmetryViews } from '../../../src-main/engine/features/symmetry-views';
 import { handlerCaller, until } from '../../support/handler-calls';
 import { tempDir } from '../../support/image-folder';
@@ -170,7 +170,10 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
 
   it('images with no up or down: the next training learns every label turned and mirrored too, and keeps those views', async () => {
     const labeled = (await call('images:list', { filter: { kind: 'labeled' }, offset: 0, limit: 1000 })).items;
-    const store = (): FeatureStore => FeatureStore.openExisting(featureStorePath(root, 'mobilenet_v1_0.25_224'));
+    // The project's one cache of MobileNet's layout (the app reads it one way only).
+    const [cacheFile, ...more] = fs.readdirSync(featureCacheDir(root)).filter((name) => name.startsWith('mobilenet_v1_0.25_224@') && name.endsWith('.db'));
+    expect(more).toEqual([]);
+    const store = (): FeatureStore => FeatureStore.openExisting(path.join(featureCacheDir(root), cacheFile as string));
     const views = symmetryViews(224, 224).slice(1);
     const missing = (): string[] => {
       const s = store();

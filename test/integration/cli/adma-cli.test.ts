@@ -3,7 +3,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { COMMANDS } from '../../../src-main/cli/cli-help';
+import { EngineClient } from '../../../src-main/engine/engine-client';
+import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
 import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
 import { writeImage } from '../../support/image-folder';
 import { SIZE, tinyClassifier } from '../../support/tiny-onnx';
@@ -160,6 +163,102 @@ describe('adma on ONNX Runtime (the default backend)', () => {
     expect(readdirSync(target)).toEqual(['model.json']);
   });
 });
+
+describe('adma extract beside the app’s feature cache (the starter model, as the app extracts it)', () => {
+  const STARTER = join(ROOT, 'resources/starter');
+  // The app's layers are block2_relu (A) and pooled (B); block1_relu has another shape, block2_bn the same shape as block2_relu.
+  const OTHER_SHAPES = 'block1_relu,pooled,source_softmax,cut';
+  const SAME_SHAPES = 'block2_bn,pooled,source_softmax,cut';
+  let client: EngineClient;
+  beforeAll(() => {
+    client = new EngineClient();
+  });
+  afterAll(async () => {
+    await client?.terminate();
+  });
+
+  async function photos(name: string): Promise<{ folder: string; items: { hash: string; path: string }[] }> {
+    const folder = join(work, name);
+    const items = [];
+    for (let i = 0; i < 6; i++) {
+      const path = join(folder, `image-${i}.png`);
+      await writeImage(path, 40 + i);
+      items.push({ path, hash: await hashImageFile(path) });
+    }
+    return { folder, items };
+  }
+
+  /** The app's extraction job (engine worker, starter model, the project's folder): what it computed and reused. */
+  function appExtract(folder: string, items: { hash: string; path: string }[]): Promise<{ computed: number; reused: number; storePath: string }> {
+    return client.request('extractFeatures', { model: { kind: 'starter' }, projectDir: folder, items });
+  }
+
+  it('another layout writes its own cache: the app then finds every image cached, and the default layout still shares the app’s', async () => {
+    const { folder, items } = await photos('beside-the-app');
+    const first = await appExtract(folder, items);
+    expect(first).toMatchObject({ computed: 6, reused: 0 });
+
+    const other = await adma('extract', folder, '--model', STARTER, '--layers', OTHER_SHAPES);
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stderr).toMatch(/extracted 6 images, 0 already cached/);
+    const app = await appExtract(folder, items);
+    expect(app).toMatchObject({ computed: 0, reused: 6, storePath: first.storePath });
+    // Its own cache is kept too.
+    const otherAgain = await adma('extract', folder, '--model', STARTER, '--layers', OTHER_SHAPES);
+    expect(otherAgain.stderr).toMatch(/extracted 0 images, 6 already cached/);
+
+    // The same shapes at another layer are other features, never the app's rows.
+    const sameShapes = await adma('extract', folder, '--model', STARTER, '--layers', SAME_SHAPES);
+    expect(sameShapes.code, sameShapes.stderr).toBe(0);
+    expect(sameShapes.stderr).toMatch(/extracted 6 images, 0 already cached/);
+
+    // The app's layout from the command line shares the app's cache, as before; deep adds the cut activations to it.
+    const shared = await adma('extract', folder, '--model', 'starter');
+    expect(shared.code, shared.stderr).toBe(0);
+    expect(shared.stderr).toMatch(/extracted 0 images, 6 already cached/);
+    const deep = await adma('extract', folder, '--model', 'starter', '--deep');
+    expect(deep.code, deep.stderr).toBe(0);
+    expect(deep.stderr).toMatch(/extracted 6 images, 0 already cached.*cut-layer activations cached/);
+    expect(await appExtract(folder, items)).toMatchObject({ computed: 0, reused: 6, storePath: first.storePath });
+    // train reads the cache extract wrote (the workspace names its layout).
+    const train = await adma('train', folder, '--labels', csvOf(folder, ['a', 'b', 'a', 'b', 'a', 'b']));
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stderr).toMatch(/trained light head/);
+  }, 5 * 60_000);
+
+  it('a project from before layouts were kept apart keeps its cache: the app and the default layout reuse it, another layout leaves it alone', async () => {
+    const { folder, items } = await photos('older-project');
+    // The cache as versions before this one wrote it: `.adma/features/<model>.db`, its layout without the layers.
+    const legacy = join(folder, '.adma', 'features', 'starter-fashion-mnist-v1.db');
+    expect(await client.request('extractFeatures', { model: { kind: 'starter' }, storePath: legacy, items })).toMatchObject({ computed: 6 });
+    const db = new Database(legacy);
+    const stored = JSON.parse(db.prepare(`SELECT value FROM meta WHERE key = 'layout'`).pluck().get() as string) as Record<string, unknown>;
+    const { modelId, weights, aShape, bShape, classCount, cutShape } = stored;
+    db.prepare(`UPDATE meta SET value = ? WHERE key = 'layout'`).run(JSON.stringify({ modelId, weights, aShape, bShape, classCount, cutShape }));
+    db.close();
+
+    expect(await appExtract(folder, items)).toMatchObject({ computed: 0, reused: 6, storePath: legacy });
+    const other = await adma('extract', folder, '--model', STARTER, '--layers', OTHER_SHAPES);
+    expect(other.stderr).toMatch(/extracted 6 images, 0 already cached/);
+    const shared = await adma('extract', folder, '--model', 'starter');
+    expect(shared.stderr).toMatch(/extracted 0 images, 6 already cached/);
+    expect(await appExtract(folder, items)).toMatchObject({ computed: 0, reused: 6, storePath: legacy });
+    // A command-line workspace of that time names no layout: train reads the model's one file, as then.
+    const workspaceFile = join(folder, '.adma', 'cli', 'workspace.json');
+    const { layout: _layout, ...older } = JSON.parse(readFileSync(workspaceFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(workspaceFile, JSON.stringify(older));
+    const train = await adma('train', folder, '--labels', csvOf(folder, ['a', 'b', 'a', 'b', 'a', 'b']));
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stderr).toMatch(/trained light head/);
+  }, 5 * 60_000);
+});
+
+/** A labels CSV for the images image-0.png… of `folder`, one class per image in that order. */
+function csvOf(folder: string, classes: string[]): string {
+  const file = join(folder, '..', `${folder.split(/[\\/]/).pop() ?? 'labels'}.csv`);
+  writeFileSync(file, ['path,class', ...classes.map((c, i) => `image-${i}.png,${c}`), ''].join('\n'));
+  return file;
+}
 
 describe('adma with an ONNX model folder (loaded by the app’s loader; a ResNet-like graph ending at its logits)', () => {
   let images: string;

@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src-shared/app-error';
 import { EngineClient } from '../../../src-main/engine/engine-client';
@@ -50,6 +50,8 @@ describe.skipIf(!available)(`engine worker extraction (${reason})`, () => {
   let client: EngineClient;
   let project: string;
   let items: { hash: string; path: string }[];
+  /** The cache file of the first extraction, which later ones share. */
+  let storePath: string;
 
   beforeAll(async () => {
     client = new EngineClient();
@@ -78,7 +80,10 @@ describe.skipIf(!available)(`engine worker extraction (${reason})`, () => {
     unsubscribe();
     unsubscribeAll();
     expect(result).toMatchObject({ modelId: 'mobilenet_v1_0.25_224', computed: 12, reused: 0, cancelled: false });
-    expect(result.storePath).toBe(join(project, '.adma', 'features', 'mobilenet_v1_0.25_224.db'));
+    // The project's cache of the model's layout (its layers and preprocessing digested in the name).
+    expect(dirname(result.storePath)).toBe(join(project, '.adma', 'features'));
+    expect(basename(result.storePath)).toMatch(/^mobilenet_v1_0\.25_224@[0-9a-f]{16}\.db$/);
+    storePath = result.storePath;
     // ONNX Runtime runs inside the worker thread, its converted graph cached beside the features.
     expect(result).toMatchObject({ runtimeFallback: null });
     expect(result.runtime).toMatch(/^ONNX Runtime [\d.]+ \(\d+ threads?\)$/);
@@ -144,7 +149,6 @@ describe.skipIf(!available)(`engine worker extraction (${reason})`, () => {
     expect(error.code).toBe('CANCELLED');
     expect(error.message).toMatch(/saved and will not be computed again/);
 
-    const storePath = join(project, '.adma', 'features', 'mobilenet_v1_0.25_224.db');
     const afterCancel = FeatureStore.openExisting(storePath);
     const keptAfterCancel = afterCancel.count();
     afterCancel.close();

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -6,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src-shared/app-error';
 import { initBackend } from '../../../src-main/engine/backend';
 import { extractFeatures, type ExtractionProgress } from '../../../src-main/engine/features/extract-features';
-import { FeatureStore, featureLayoutOf, featureStorePath, type FeatureLayout } from '../../../src-main/engine/features/feature-store';
+import { FeatureStore, featureCacheDir, featureLayoutOf, featureStorePath, legacyFeatureStorePath, MAX_LAYOUTS_PER_MODEL, type FeatureLayout, type FeatureReading } from '../../../src-main/engine/features/feature-store';
 import { decodeFloat16, encodeFloat16 } from '../../../src-main/engine/features/float16';
 import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
 import { ProgressMeter } from '../../../src-main/core/progress-meter';
@@ -46,13 +47,19 @@ describe('progress meter', () => {
   });
 });
 
+/** How a test model is read: its four layers (A and B named), 8x8 RGB pixels scaled to 0..1, squashed. */
+function reading(layerA = 'a', layerB = 'b'): FeatureReading {
+  return { layers: { layerA, layerB, softmaxLayer: 'softmax', cutLayer: 'cut' }, input: { height: 8, width: 8, channels: 3 }, normalization: { scale: 1 / 255, offset: 0 }, resize: 'squash' };
+}
+
 describe('feature store file', () => {
   it('rebuilds a cache written for another layout, prunes rows, and opens existing caches read-side', () => {
     const dir = mkdtempSync(join(tmpdir(), 'adma-store-'));
     try {
-      const path = featureStorePath(dir, 'some/model:v1');
-      expect(path).toBe(join(dir, '.adma', 'features', 'some_model_v1.db'));
-      const layout: FeatureLayout = { modelId: 'some/model:v1', weights: 'aaaa', aShape: [2, 2, 3], bShape: [4], classCount: 2, cutShape: [2] };
+      const layout: FeatureLayout = { modelId: 'some/model:v1', weights: 'aaaa', aShape: [2, 2, 3], bShape: [4], classCount: 2, cutShape: [2], reading: reading() };
+      const path = featureStorePath(dir, layout);
+      expect(path).toMatch(/[/\\]\.adma[/\\]features[/\\]some_model_v1@[0-9a-f]{16}\.db$/);
+      expect(path.startsWith(dir)).toBe(true);
       const row = (hash: string) => ({
         hash,
         a: Float32Array.of(1, 2, 3),
@@ -95,12 +102,123 @@ describe('feature store file', () => {
   });
 });
 
+describe('feature store: the layouts of a folder kept side by side', () => {
+  const base: FeatureLayout = { modelId: 'model', weights: 'aaaa', aShape: [2, 2, 3], bShape: [4], classCount: 2, cutShape: [2], reading: reading() };
+  /** Another way of reading the same model: same id, weights and shapes, other layer A. */
+  const other = (name: string): FeatureLayout => ({ ...base, reading: reading(name) });
+  const row = (hash: string, value = 1) => ({ hash, a: Float32Array.of(value, 2, 3), b: Float32Array.of(value, 2, 3, 4), aGrid: null, bGrid: null, softmax: Float32Array.of(0.5, 0.5), cut: null });
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'adma-layouts-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function write(folder: string, layout: FeatureLayout, hashes: string[], value = 1): string {
+    const store = FeatureStore.openFor(folder, layout);
+    store.putBatch(hashes.map((hash) => row(hash, value)));
+    store.close();
+    return store.path;
+  }
+  function count(folder: string, layout: FeatureLayout): number {
+    const store = FeatureStore.openExistingFor(folder, layout);
+    try {
+      return store.count();
+    } finally {
+      store.close();
+    }
+  }
+  /** As versions before layouts were kept apart wrote it: `<model>.db`, its layout recorded without the reading. */
+  function writeOldCache(folder: string, layout: FeatureLayout, hashes: string[]): string {
+    const path = legacyFeatureStorePath(folder, layout.modelId);
+    const store = FeatureStore.open(path, layout);
+    store.putBatch(hashes.map((hash) => row(hash)));
+    store.close();
+    const db = new Database(path);
+    const { modelId, weights, aShape, bShape, classCount, cutShape } = layout;
+    db.prepare(`UPDATE meta SET value = ? WHERE key = 'layout'`).run(JSON.stringify({ modelId, weights, aShape, bShape, classCount, cutShape }));
+    db.close();
+    return path;
+  }
+
+  it('opens another layer choice with the same shapes as a cache of its own, and each keeps its rows', () => {
+    const folder = join(dir, 'side-by-side');
+    const first = write(folder, base, ['x', 'y']);
+    const second = write(folder, other('a2'), ['x'], 7);
+    expect(second).not.toBe(first);
+    expect(count(folder, base)).toBe(2);
+    expect(count(folder, other('a2'))).toBe(1);
+    const store = FeatureStore.openExistingFor(folder, base);
+    expect(Array.from(store.load(['x']).a)).toEqual([1, 2, 3]); // never the other layer's 7
+    store.close();
+    expect(() => FeatureStore.openExistingFor(folder, other('a3'))).toThrow(/No feature cache for model read at layers a3, b/);
+    // A layout survives a JSON round trip (a command-line workspace keeps it) with the same file.
+    expect(FeatureStore.openExistingFor(folder, JSON.parse(JSON.stringify(other('a2'))) as FeatureLayout).path).toBe(second);
+  });
+
+  it('keeps the one cache file of a project from before: the first layout it matches adopts it in place, another gets its own file', () => {
+    const folder = join(dir, 'older-project');
+    const old = writeOldCache(folder, base, ['x', 'y', 'z']);
+    expect(count(folder, base)).toBe(3);
+    expect(FeatureStore.openExistingFor(folder, base).path).toBe(old);
+    // Same id, weights and shapes as it recorded, but it is base's now: the other reading starts empty beside it.
+    expect(write(folder, other('a2'), ['x'])).not.toBe(old);
+    expect(count(folder, base)).toBe(3);
+    // A file of other weights (the model replaced) is not adopted, and not emptied either.
+    const replaced = join(dir, 'replaced');
+    writeOldCache(replaced, { ...base, weights: 'old' }, ['x']);
+    expect(() => FeatureStore.openExistingFor(replaced, base)).toThrow(/No feature cache/);
+    write(replaced, base, []);
+    const kept = new Database(legacyFeatureStorePath(replaced, 'model'));
+    expect(kept.prepare('SELECT COUNT(*) FROM features').pluck().get()).toBe(1);
+    kept.close();
+  });
+
+  it(`keeps at most ${MAX_LAYOUTS_PER_MODEL} layouts of a model, removing the least recently used, never one held open, nor another model's files`, () => {
+    const folder = join(dir, 'bounded');
+    const features = featureCacheDir(folder);
+    const used = (path: string, secondsAgo: number): void => {
+      const when = new Date(Date.now() - secondsAgo * 1000);
+      utimesSync(path, when, when);
+    };
+    const oldest = write(folder, base, ['x']);
+    used(oldest, 400);
+    const a2 = write(folder, other('a2'), ['x']);
+    used(a2, 300);
+    const a3 = write(folder, other('a3'), ['x']);
+    used(a3, 200);
+    const otherModel = write(folder, { ...base, modelId: 'model.v2' }, ['x']);
+    used(otherModel, 1000);
+    writeFileSync(join(features, 'model.0123456789abcdef.onnx'), 'a converted graph');
+    expect(readdirSync(features).filter((name) => name.startsWith('model@') && name.endsWith('.db'))).toHaveLength(3);
+
+    // Reading a layout counts as using it: a2 becomes the most recently used.
+    FeatureStore.openExistingFor(folder, other('a2')).close();
+    const a4 = write(folder, other('a4'), ['x']);
+    expect(existsSync(oldest)).toBe(false);
+    expect(existsSync(`${oldest}-wal`) || existsSync(`${oldest}-shm`)).toBe(false);
+    for (const path of [a2, a3, a4, otherModel, join(features, 'model.0123456789abcdef.onnx')]) expect(existsSync(path), path).toBe(true);
+
+    // A cache held open (the app extracting into it) is kept, even when least recently used.
+    used(a3, 500);
+    const held = FeatureStore.openExistingFor(folder, other('a3'));
+    used(a3, 500);
+    const a5 = write(folder, other('a5'), ['x']);
+    expect(existsSync(a3)).toBe(true);
+    held.close();
+    used(a3, 500);
+    used(a2, 450);
+    const a6 = write(folder, other('a6'), ['x']);
+    expect([a2, a3, a4, a5, a6].map((path) => existsSync(path))).toEqual([false, false, true, true, true]);
+    expect(existsSync(otherModel)).toBe(true);
+  });
+});
+
 describe('feature store: the views of images with no up or down', () => {
   it('stores, finds missing, loads image by image, prunes with the images, and is emptied with the cache', () => {
     const dir = mkdtempSync(join(tmpdir(), 'adma-store-'));
     try {
-      const path = featureStorePath(dir, 'm');
-      const layout: FeatureLayout = { modelId: 'm', weights: 'aaaa', aShape: [3], bShape: [2], classCount: 2, cutShape: [2] };
+      const layout: FeatureLayout = { modelId: 'm', weights: 'aaaa', aShape: [3], bShape: [2], classCount: 2, cutShape: [2], reading: reading() };
+      const path = featureStorePath(dir, layout);
       let store = FeatureStore.open(path, layout);
       const b = (hash: string, view: number): Float32Array => Float32Array.of(hash.charCodeAt(0), view);
       store.putViews([1, 2, 3].flatMap((view) => [{ hash: 'x', view, b: b('x', view) }]).concat([{ hash: 'y', view: 1, b: b('y', 1) }]));
@@ -136,7 +254,7 @@ describe.skipIf(!available)(`feature extraction and cache (${reason})`, () => {
   let items: { hash: string; path: string }[];
   let layout: FeatureLayout;
 
-  const openStore = (name: string): FeatureStore => FeatureStore.open(featureStorePath(join(work, name), loaded.descriptor.id), layout);
+  const openStore = (name: string): FeatureStore => FeatureStore.openFor(join(work, name), layout);
 
   beforeAll(async () => {
     await initBackend();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, type BackendInfo } from '../../../src-main/engine/backend';
 import { extractFeatures } from '../../../src-main/engine/features/extract-features';
-import { FeatureStore, featureLayoutOf, featureStorePath } from '../../../src-main/engine/features/feature-store';
+import { FeatureStore, featureLayoutOf } from '../../../src-main/engine/features/feature-store';
 import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
 import { loadModelFolder, type LoadedModel } from '../../../src-main/engine/model/load-model';
 import { hasHymenopteraVal, hasMobileNet025, hymenopteraValPhotos, MISSING_DATA_REASON, MISSING_MODEL_REASON, MOBILENET_025_DIR } from './shared-material';
@@ -33,7 +33,7 @@ describe.skipIf(!available)(`MobileNet v1 0.25 on the hymenoptera validation pho
     const photos = hymenopteraValPhotos();
     expect(photos).toHaveLength(153);
     const items = await Promise.all(photos.map(async (photo) => ({ ...photo, hash: await hashImageFile(photo.path) })));
-    const store = FeatureStore.open(featureStorePath(project, loaded.descriptor.id), featureLayoutOf(loaded));
+    const store = FeatureStore.openFor(project, featureLayoutOf(loaded));
     try {
       const result = await extractFeatures(loaded, store, items);
       expect(result.failures).toEqual([]);

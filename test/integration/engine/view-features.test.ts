@@ -12,7 +12,7 @@ import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend';
 import { extractFeatures, extractViewFeatures } from '../../../src-main/engine/features/extract-features';
-import { FeatureStore, featureLayoutOf, featureStorePath } from '../../../src-main/engine/features/feature-store';
+import { FeatureStore, featureLayoutOf } from '../../../src-main/engine/features/feature-store';
 import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
 import { symmetryViews } from '../../../src-main/engine/features/symmetry-views';
 import { loadModelFolder, type TfLoadedModel } from '../../../src-main/engine/model/load-model';
@@ -65,7 +65,7 @@ describe.skipIf(!hasMobileNet025)(`symmetry view features (${hasMobileNet025 ? '
       { hash: await hashImageFile(photo), path: photo },
       { hash: await hashImageFile(flat), path: flat },
     ];
-    const store = FeatureStore.open(featureStorePath(work, loaded.descriptor.id), featureLayoutOf(loaded));
+    const store = FeatureStore.openFor(work, featureLayoutOf(loaded));
     try {
       await extractFeatures(loaded, store, [...items, ...byHand]);
       const result = await extractViewFeatures(loaded, store, items);
@@ -106,7 +106,7 @@ describe.skipIf(!hasMobileNet025)(`symmetry view features (${hasMobileNet025 ? '
       { hash: 'bad-hash', path: bad },
       { hash: await hashImageFile(good), path: good },
     ];
-    const store = FeatureStore.open(featureStorePath(join(work, 'second'), loaded.descriptor.id), featureLayoutOf(loaded));
+    const store = FeatureStore.openFor(join(work, 'second'), featureLayoutOf(loaded));
     try {
       // Progress counts the unreadable file as done too: it starts at 0 and ends at every image.
       const progress: [number, number][] = [];

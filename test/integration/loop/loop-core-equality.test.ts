@@ -16,7 +16,7 @@ import { hashImageFile } from '../../../src-main/engine/features/image-content-h
 import { AdaptationPool } from '../../../src-main/engine/loop/adaptation-pool';
 import { findStarterModelDir, loadStarterModel, type LoadedModel } from '../../../src-main/engine/model/load-model';
 import { readImageFolderDataset, type ImageFolderDataset } from '../../../src-main/engine/simulate/image-folder-dataset';
-import { FeatureStore, featureStorePath } from '../../../src-main/engine/features/feature-store';
+import { FeatureStore, featureLayoutOf } from '../../../src-main/engine/features/feature-store';
 import { symmetryViews } from '../../../src-main/engine/features/symmetry-views';
 import { setUpSeed, type SeedSetup } from '../../../src-main/engine/simulate/seed-setup';
 import { prepareSimulationFeatures, type SimulationFeatures } from '../../../src-main/engine/simulate/simulation-features';
@@ -182,7 +182,7 @@ describe.skipIf(missing !== null)(`one loop core: simulated rounds equal the app
     await prepareSimulationFeatures(loaded, dataset, { deep: false, cacheDir: appDir });
     const app = await appRounds(withViews, hashes, appDir, setup, 'margin', BATCH, ROUNDS, dataset.images.map((image) => image.absPath));
     expect(app.picks).toEqual(simulated.map((r) => r.queried));
-    const store = FeatureStore.openExisting(featureStorePath(appDir, loaded.descriptor.id));
+    const store = FeatureStore.openExistingFor(appDir, featureLayoutOf(loaded));
     try {
       const labeled = app.picks.flat().map((id) => hashes[id] as string);
       const views = symmetryViews(loaded.descriptor.input.height, loaded.descriptor.input.width).slice(1);
