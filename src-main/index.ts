@@ -18,6 +18,7 @@ if (!app.requestSingleInstanceLock()) {
     shell: 'electron',
     version: APP_VERSION,
     log: (m) => console.error(m),
+    watchFolders: true,
     // Packaged apps carry the starter model and demo images as extra resources (package.json "build").
     places: app.isPackaged ? { resourcesDir: path.join(process.resourcesPath, 'resources') } : {},
     pickFolder: async () => {

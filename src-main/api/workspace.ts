@@ -12,6 +12,7 @@ import { EngineClient } from '../engine/engine-client';
 import { findDemoDir, writeDemoSet } from '../engine/starter/demo-set';
 import type { LabelAction, OpenProjectSummary, ScanReport, ScanReports } from '../../src-shared/contract';
 import { checkPath, expandPath } from '../project/path-check';
+import { FolderWatch } from '../project/folder-watch';
 import { Project } from '../project/project';
 import { RecentProjects } from '../project/recent-projects';
 import { EventHub } from '../core/event-hub';
@@ -31,6 +32,12 @@ export interface WorkspaceOptions {
   places?: ModelPlaces;
   /** Engine factory (tests may run the worker from sources, or pass a fake). */
   createEngine?: () => EngineHandle;
+  /**
+   * Watch the open project's folder and scan it when files change (folder-watch.ts). The shells
+   * turn it on; tests that change files and then rescan by hand leave it off, or their rescan
+   * would race the watch's.
+   */
+  watchFolders?: boolean;
   /** A fixed seed for every project's active loop (reproducible runs: tests, benchmarks); by default each project derives its own. */
   seed?: number;
 }
@@ -51,6 +58,9 @@ export class Workspace {
   private openingScan: ScanReport | null = null;
   /** The latest scan's report, for the windows that did not ask for it (`project:scans`). */
   private latestScan: ScanReport | null = null;
+  /** The latest scan was the folder watch's. */
+  private latestScanWatched = false;
+  private folderWatch: FolderWatch | null = null;
   /** The next scan to finish is the opening's (the one `open` starts, shared by any rescan asked for meanwhile). */
   private openingScanDue = false;
 
@@ -189,23 +199,42 @@ export class Workspace {
     this.events.emit('project:changed', { change: 'opened', session, name: summary.name });
     this.openingScan = null;
     this.latestScan = null;
+    this.latestScanWatched = false;
     this.openingScanDue = true;
     this.rescan().catch((error: Error) => this.log(`scan of ${next.root} failed: ${error.message}`));
+    if (this.options.watchFolders) {
+      this.folderWatch = new FolderWatch(next.root, {
+        onChanged: () => this.rescanChanged(next),
+        onError: (message) => {
+          this.log(message);
+          if (this.project === next) this.events.emit('project:changed', { change: 'warning', message });
+        },
+      });
+    }
     return summary;
   }
 
-  private scanFinished(report: ScanReport): void {
+  private scanFinished(report: ScanReport, watched: boolean): void {
     this.latestScan = report;
+    this.latestScanWatched = watched;
     if (!this.openingScanDue) return;
     this.openingScanDue = false;
     // What changed in the folder while the project was closed is news; a new project's first scan is not.
     if (!report.first && report.added + report.removed + report.changed + report.moved > 0) this.openingScan = report;
   }
 
+  /**
+   * Resolves once the open project's folder is watched (every folder has its watch; changes made
+   * before may go unnoticed until the next scan); at once when nothing is watched.
+   */
+  async folderWatchReady(): Promise<void> {
+    await this.folderWatch?.ready();
+  }
+
   /** What this opening's scans found (see `project:scans`). */
   scans(): ScanReports {
     this.requireProject();
-    return { opening: this.openingScan, latest: this.latestScan };
+    return { opening: this.openingScan, latest: this.latestScan, latestWatched: this.latestScanWatched };
   }
 
   dismissOpenScan(): void {
@@ -217,7 +246,7 @@ export class Workspace {
    * Scan the open project's folder. A plain rescan asked for while a scan runs shares it; one
    * that checks every file (reads and hashes each, scan-project.ts) waits for it, then runs.
    */
-  async rescan(options: { checkEveryFile?: boolean } = {}): Promise<ScanReport> {
+  async rescan(options: { checkEveryFile?: boolean } = {}, watched = false): Promise<ScanReport> {
     const project = this.requireProject();
     if (project.isScanning) {
       if (!options.checkEveryFile) return project.rescan();
@@ -237,7 +266,7 @@ export class Workspace {
       );
       reporter.progress('indexing', result.total, result.total, true);
       // Recorded before the job's end is announced: windows ask for it then.
-      if (this.project === project) this.scanFinished(result);
+      if (this.project === project) this.scanFinished(result, watched);
       return result;
     });
     if (this.project === project) {
@@ -247,9 +276,22 @@ export class Workspace {
     return report;
   }
 
+  /**
+   * The folder watch saw files change: scan. A scan already running may have walked past the
+   * change, so it is not shared: this one starts after it.
+   */
+  private async rescanChanged(project: Project): Promise<void> {
+    if (project.isScanning) await project.rescan().catch(() => undefined);
+    if (!this.isOpen(project)) return;
+    await this.rescan({}, true).catch((error: Error) => this.log(`scan of ${project.root} after a change failed: ${error.message}`));
+  }
+
   async close(): Promise<void> {
     const project = this.project;
     if (!project) return;
+    const watch = this.folderWatch;
+    this.folderWatch = null;
+    await watch?.close();
     const adaptation = this.adaptationService;
     const session = this.sessionId ?? '';
     const name = this.sessionNames.get(session) ?? '';
@@ -257,6 +299,7 @@ export class Workspace {
     this.sessionId = null;
     this.openingScan = null;
     this.latestScan = null;
+    this.latestScanWatched = false;
     this.openingScanDue = false;
     this.adaptationService = null;
     await adaptation?.close();

@@ -13,12 +13,15 @@ import { Workspace } from '../api/workspace';
 import { writeOpenPage } from './open-page';
 import { startWebHost } from './web-host';
 
-const HELP = `Usage: node out/main/host.js [--port N] [--state-dir DIR] [--open]
+const HELP = `Usage: node out/main/host.js [--port N] [--state-dir DIR] [--open] [--no-folder-watch]
 
 Serves ADMA Studio to a browser on 127.0.0.1 with a random access token.
   --port N         port to listen on (default: a free one)
   --state-dir DIR  where the recent-projects list is kept (default: ~/.config/adma-studio)
-  --open           open the URL in the default browser`;
+  --open           open the URL in the default browser
+  --no-folder-watch
+                   do not notice files added, removed or changed in the open project's
+                   folder by themselves; only "Rescan folder" finds them`;
 
 /** Start the default browser on `target` (a file: URL: see open-page.ts). */
 function openInBrowser(target: string): void {
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       'state-dir': { type: 'string' },
       open: { type: 'boolean', default: false },
+      'no-folder-watch': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -45,7 +49,7 @@ async function main(): Promise<void> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: "${values.port}" is not a port number.`);
   const stateDir = values['state-dir'] ?? path.join(os.homedir(), '.config', 'adma-studio');
-  const workspace = new Workspace({ stateDir, shell: 'web', version: APP_VERSION, log: (m) => console.error(m) });
+  const workspace = new Workspace({ stateDir, shell: 'web', version: APP_VERSION, log: (m) => console.error(m), watchFolders: !values['no-folder-watch'] });
   const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url));
   const host = await startWebHost({ workspace, rendererDir, port });
   console.log(`ADMA Studio web host: ${host.url}`);

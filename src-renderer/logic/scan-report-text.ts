@@ -27,6 +27,11 @@ export function scanChangeSummary(report: ScanReport): string {
   return parts.join(', ');
 }
 
+/** Who found what a scan this window did not ask for found: the words before its summary. */
+export function scanNewsHeading(where: 'opening' | 'watched' | 'elsewhere'): string {
+  return where === 'opening' ? 'The folder changed while the project was closed' : where === 'watched' ? 'Files changed in the folder' : 'A rescan in another window found';
+}
+
 /** The button that opens the labeled images whose file changed in the labeling view. */
 export function reviewChangedLabel(report: ScanReport): string {
   const n = report.labeledChanged.length;

@@ -21,6 +21,7 @@ import { labeling } from '../stores/labeling.svelte';
 import { sourceAtOpen } from '../logic/round-sequence';
 import { loop } from '../stores/loop.svelte';
 import { fileName } from '../logic/file-name';
+import { scanChangeSummary, scanNewsHeading } from '../logic/scan-report-text';
 import { namesNeeded, otherWindowNotice, type OtherWindowChange } from '../logic/other-window-labels';
 import { otherWindows } from '../stores/other-windows.svelte';
 import { clearPrefetches } from '../stores/prefetch';
@@ -81,9 +82,12 @@ export function leaveProject(): void {
  * dismissed; another window's rescan): asked when the project is entered and when a scan ends.
  */
 async function followScans(scanEnded: boolean): Promise<void> {
-  await project.loadScans(scanEnded).catch((error: unknown) => {
+  try {
+    const passing = await project.loadScans(scanEnded);
+    if (passing) toasts.info(`${scanNewsHeading(passing.where)}: ${scanChangeSummary(passing.report)}.`);
+  } catch (error) {
     if (!windowSession.stale) toasts.error(error, 'Could not read what the scan found');
-  });
+  }
 }
 
 export async function openProject(path: string, create: boolean): Promise<void> {

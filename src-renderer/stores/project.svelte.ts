@@ -160,23 +160,28 @@ class ProjectState {
 
   /**
    * What the scans found that this window did not ask for: the opening's scan (news until
-   * dismissed, in every window and after a reload) and, when `scanEnded`, another window's
-   * rescan that found labeled images changed or gone. A latest scan not seen here that changed
-   * file contents gives the media URLs a new version (this page may hold the old pixels).
+   * dismissed, in every window and after a reload) and, when `scanEnded`, a scan the app started
+   * itself on seeing files change in the folder, or another window's rescan. One that found
+   * labeled images changed or gone becomes the notice; one that changed only other files is
+   * returned, to be said in passing (null: nothing to say). A latest scan not seen here that
+   * changed file contents gives the media URLs a new version (this page may hold the old pixels).
    */
-  async loadScans(scanEnded: boolean): Promise<void> {
-    const { opening, latest } = await call('project:scans');
+  async loadScans(scanEnded: boolean): Promise<ScanNews | null> {
+    const { opening, latest, latestWatched } = await call('project:scans');
     // This window's own rescan is told by its answer.
     const unseen = latest !== null && !this.#rescanning && latest.finishedAt !== this.#lastScan?.finishedAt;
     if (unseen) {
       this.#lastScan = latest;
       if (changedContent(latest)) mediaContentChanged();
     }
-    const elsewhere = unseen && scanEnded && latest.finishedAt !== opening?.finishedAt && !latest.first && tellsOfLabels(latest);
-    if (elsewhere) this.#scanNews = { report: latest, where: 'elsewhere' };
-    else if (opening) this.#scanNews = this.#scanNews?.where === 'elsewhere' ? this.#scanNews : { report: opening, where: 'opening' };
+    const news: ScanNews | null =
+      unseen && scanEnded && latest.finishedAt !== opening?.finishedAt && !latest.first ? { report: latest, where: latestWatched ? 'watched' : 'elsewhere' } : null;
+    const labeledNews = news !== null && tellsOfLabels(news.report);
+    if (labeledNews) this.#scanNews = news;
+    else if (opening) this.#scanNews = this.#scanNews && this.#scanNews.where !== 'opening' ? this.#scanNews : { report: opening, where: 'opening' };
     // Dismissed in another window.
     else if (this.#scanNews?.where === 'opening') this.#scanNews = null;
+    return news !== null && !labeledNews && changedFiles(news.report) ? news : null;
   }
 
   /** The project left this window. */
@@ -212,14 +217,20 @@ class ProjectState {
   }
 }
 
-/** What a scan found that this window did not ask for: at the project's opening, or in another window's rescan. */
+/**
+ * What a scan found that this window did not ask for: at the project's opening, in a scan the app
+ * started on seeing files change in the folder ('watched'), or in another window's rescan.
+ */
 export interface ScanNews {
   report: ScanReport;
-  where: 'opening' | 'elsewhere';
+  where: 'opening' | 'watched' | 'elsewhere';
 }
 
 /** The scan found files whose content is new under an image id they had before. */
 const changedContent = (report: ScanReport): boolean => report.changed > 0 || report.labeledChanged.length > 0;
+
+/** The scan found files added, removed, changed or moved. */
+const changedFiles = (report: ScanReport): boolean => report.added + report.removed + report.changed + report.moved > 0;
 
 /** The scan found labeled images whose file changed, went, came back or moved. */
 const tellsOfLabels = (report: ScanReport): boolean =>

@@ -142,6 +142,8 @@ export interface ScanReports {
   opening: ScanReport | null;
   /** The latest scan of this opening (null while the first one runs). */
   latest: ScanReport | null;
+  /** The latest scan was started by the app itself, which noticed files change in the folder (folder-watch.ts), not asked for by a window. */
+  latestWatched: boolean;
 }
 
 export const projectRequests = {

@@ -17,7 +17,8 @@ const CLASSES = ['Normal', 'Mitosis', 'Artifact'];
 // The second test continues the first one's project: run them in order, skip on failure.
 test.describe.configure({ mode: 'serial' });
 
-const setup = hostWithImageFolder(30, 'adma-e2e-labeling-');
+// The rescan test changes files, then clicks Rescan: the folder watch's own scan would race it.
+const setup = hostWithImageFolder(30, 'adma-e2e-labeling-', makeImageFolder, { folderWatch: false });
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { makeImageFolder } from './image-folder';
-import { webHostForSpec, type SpecHost } from './web-host';
+import { webHostForSpec, type HostOptions, type SpecHost } from './web-host';
 
 /**
  * A spec's web host (see `webHostForSpec`, named by `prefix`) and an image folder of `count`
@@ -11,11 +11,16 @@ export function hostWithImageFolder(
   count: number,
   prefix: string,
   make: (count: number, prefix: string) => Promise<string> = makeImageFolder,
+  options: HostOptions = {},
 ): SpecHost & { readonly folder: string } {
   let folder = '';
-  const spec = webHostForSpec(prefix, async (work) => {
-    folder = await make(count, path.join(work, 'images-'));
-  });
+  const spec = webHostForSpec(
+    prefix,
+    async (work) => {
+      folder = await make(count, path.join(work, 'images-'));
+    },
+    options,
+  );
   return {
     get host() {
       return spec.host;

@@ -18,11 +18,21 @@ export interface RunningHost {
 
 const URL_LINE = /ADMA Studio web host: (http:\/\/127\.0\.0\.1:\d+\/open#token=\S+)/;
 
+export interface HostOptions {
+  /**
+   * Notice file changes in the open project's folder by themselves (the default, as the app
+   * does). A spec that changes files and then clicks Rescan turns it off: the watch's own scan
+   * would race the click's and leave its report empty.
+   */
+  folderWatch?: boolean;
+}
+
 /** `port`: 0 picks a free one; a given port lets a test start a host again where one ran (a restart). */
-export async function startWebHost(root: string, stateDir: string, timeoutMs = 30_000, port = 0): Promise<RunningHost> {
+export async function startWebHost(root: string, stateDir: string, timeoutMs = 30_000, port = 0, options: HostOptions = {}): Promise<RunningHost> {
   const entry = path.join(root, 'out/main/host.js');
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run "npx electron-vite build" first.`);
-  const child = spawn(process.execPath, [entry, '--port', String(port), '--state-dir', stateDir], {
+  const args = [entry, '--port', String(port), '--state-dir', stateDir, ...(options.folderWatch === false ? ['--no-folder-watch'] : [])];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
@@ -75,7 +85,7 @@ export interface SpecHost {
  * the temporary folders (`adma-e2e-<spec>-`, the state folder `adma-e2e-<spec>-state-`).
  * `prepare`, when given, fills the work folder (images, a model, photos) before the host starts.
  */
-export function webHostForSpec(prefix: string, prepare?: (work: string) => Promise<void>): SpecHost {
+export function webHostForSpec(prefix: string, prepare?: (work: string) => Promise<void>, options: HostOptions = {}): SpecHost {
   let host: RunningHost | null = null;
   let work = '';
   let stateDir = '';
@@ -83,7 +93,7 @@ export function webHostForSpec(prefix: string, prepare?: (work: string) => Promi
     work = await fs.promises.mkdtemp(path.join(os.tmpdir(), prefix));
     stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), `${prefix}state-`));
     await prepare?.(work);
-    host = await startWebHost(ROOT, stateDir);
+    host = await startWebHost(ROOT, stateDir, 30_000, 0, options);
     await fs.promises.mkdir(SHOTS, { recursive: true });
   });
   test.afterAll(async () => {
