@@ -248,6 +248,7 @@ const refreshAfterScan = coalesce(async () => {
     // The batch without the images whose files went, on the image shown.
     await labeling.followRound(await loop.refreshRound());
   } else {
+    await labeling.dropGone();
     await labeling.refreshCurrent();
     await labeling.sourceGrew();
   }

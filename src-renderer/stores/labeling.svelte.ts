@@ -44,6 +44,8 @@ export type SessionSource =
 export const LIST_SESSION_MAX = 5000;
 
 const PAGE = 200;
+/** The most ids one images:byIds request takes (its schema). */
+const BY_IDS_MAX = 5000;
 const LOAD_MARGIN = 30;
 
 /** A change of the image on screen and the request that commits it. */
@@ -481,6 +483,34 @@ class LabelingSession {
     this.#items = [...this.#items.slice(0, at), item!, ...this.#items.slice(at)];
     this.#index = at;
     this.#atEnd = false;
+  }
+
+  /**
+   * A scan may have taken files away: the loaded images whose files went leave the sequence.
+   * Kept, they still counted in its length, were stepped through, and pushed the next page's
+   * offset (nextPageOffset) one past an image the server still lists, which was then never
+   * shown. A batch is followRound's and a list is what was asked for (both fixed); the image on
+   * screen stays, for refreshCurrent to find gone.
+   */
+  async dropGone(): Promise<void> {
+    if (fixedSequence(this.#source) || this.#items.length === 0) return;
+    const generation = this.#generation;
+    const asked = this.#items.map((item) => item.id);
+    const chunks = Array.from({ length: Math.ceil(asked.length / BY_IDS_MAX) }, (_, k) => asked.slice(k * BY_IDS_MAX, (k + 1) * BY_IDS_MAX));
+    const present = new Set((await Promise.all(chunks.map((ids) => call('images:byIds', { ids })))).flat().map((item) => item.id));
+    const gone = new Set(asked.filter((id) => !present.has(id)));
+    if (gone.size === 0) return;
+    await this.enqueue(async () => {
+      if (generation !== this.#generation) return;
+      const current = this.#current;
+      const stays = (item: ImageItem): boolean => item === current || !gone.has(item.id);
+      const kept = this.#items.filter(stays);
+      if (kept.length === this.#items.length) return;
+      // The same image stays under the cursor; past the end, the cursor stays past the end.
+      this.#index = Math.max(0, Math.min(this.#items.slice(0, this.#index).filter(stays).length, kept.length - 1));
+      this.#items = kept;
+      for (const id of gone) this.#inserted.delete(id);
+    });
   }
 
   /** Refresh loaded items from the server (after a class was deleted or a rescan). */
