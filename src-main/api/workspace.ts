@@ -10,7 +10,7 @@ import type { ModelPlaces } from '../adaptation/model-options';
 import type { EnginePort } from '../adaptation/engine-port';
 import { EngineClient } from '../engine/engine-client';
 import { findDemoDir, writeDemoSet } from '../engine/starter/demo-set';
-import type { LabelAction, OpenProjectSummary, ScanReport, ScanReports } from '../../src-shared/contract';
+import type { LabelAction, OpenProjectSummary, PathCheck, ScanReport, ScanReports } from '../../src-shared/contract';
 import { checkPath, expandPath } from '../project/path-check';
 import { Project } from '../project/project';
 import { readProjectIdentity, sameProject } from '../project/project-identity';
@@ -165,11 +165,17 @@ export class Workspace {
    * this opening was asked for in its place (`locate`), taken out of the list in the same write
    * that lists the project at its path.
    */
-  async open(folder: string, create: boolean, replaces?: string): Promise<OpenProjectSummary> {
+  /** The typed folder, checked as a project's folder must be before anything is read in it. */
+  private existingFolder(folder: string): PathCheck {
     const check = checkPath(expandPath(folder)); // a relative path is refused with its own message
     if (!check.exists) throw new AppError('NOT_FOUND', `The folder ${check.path} does not exist.`);
     if (!check.isDirectory) throw new AppError('NOT_A_FOLDER', `${check.path} is a file; choose the folder that holds your images.`);
     if (!check.readable) throw new AppError('UNREADABLE', `The folder ${check.path} cannot be read (permission denied).`);
+    return check;
+  }
+
+  async open(folder: string, create: boolean, replaces?: string): Promise<OpenProjectSummary> {
+    const check = this.existingFolder(folder);
     if (this.project?.root === check.path) {
       if (replaces !== undefined) this.recent.touch(this.project.root, this.requireSummary().name, this.project.identity(), replaces);
       return this.requireSummary();
@@ -217,10 +223,7 @@ export class Workspace {
   async locate(listed: string, folder: string): Promise<OpenProjectSummary> {
     const entry = this.recent.entry(listed);
     if (!entry) throw new AppError('NOT_FOUND', `${listed} is no longer in the recent projects list; open the project from its folder instead.`);
-    const check = checkPath(expandPath(folder)); // a relative path is refused with its own message
-    if (!check.exists) throw new AppError('NOT_FOUND', `The folder ${check.path} does not exist. Nothing was changed.`);
-    if (!check.isDirectory) throw new AppError('NOT_A_FOLDER', `${check.path} is a file: choose the folder ${entry.name} was moved to. Nothing was changed.`);
-    if (!check.readable) throw new AppError('UNREADABLE', `The folder ${check.path} cannot be read (permission denied). Nothing was changed.`);
+    const check = this.existingFolder(folder);
     if (!check.hasProject) {
       throw new AppError('NOT_FOUND', `${check.path} holds no ADMA Studio project (no .adma folder with its database): choose the folder ${entry.name} was moved to. Nothing was changed.`);
     }

@@ -75,6 +75,12 @@ test('a moved project is marked missing and Locate… opens it from its new fold
   const field = form.getByLabel(`Where is the folder of ${name} now?`);
   await expect(field).toBeFocused();
   await expect(field).toHaveValue(`${path.dirname(folder)}/`);
+  // Escape closes the form, back on its button; the button opens it again.
+  await field.press('Escape');
+  await expect(form).toHaveCount(0);
+  await expect(entry.getByRole('button', { name: `Locate ${name}` })).toBeFocused();
+  await entry.getByRole('button', { name: `Locate ${name}` }).click();
+  await expect(field).toBeFocused();
   const submit = form.getByRole('button', { name: 'Open from here' });
 
   // A folder without a project cannot be chosen.

@@ -168,6 +168,20 @@ describe('project:locate', () => {
     expect((await call('project:locate', { path: root, folder: moved })).labeledCount).toBe(2);
   });
 
+  it('replaces the entry when the project is already open at its new folder (opened through the path field)', async () => {
+    const { ws, call } = newWorkspace();
+    const root = await labeledProject(ws, call);
+    const moved = move(root);
+    await call('project:open', { path: moved, create: false });
+    expect((await call('project:recent')).map((r) => [r.path, r.exists])).toEqual([
+      [moved, true],
+      [root, false],
+    ]);
+    const session = ws.session;
+    expect(await call('project:locate', { path: root, folder: moved })).toMatchObject({ path: moved, session });
+    expect((await call('project:recent')).map((r) => r.path)).toEqual([moved]);
+  });
+
   it('refuses an entry no longer listed', async () => {
     const { call } = newWorkspace();
     const root = await imageFolder(1);
