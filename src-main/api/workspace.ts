@@ -10,10 +10,11 @@ import type { ModelPlaces } from '../adaptation/model-options';
 import type { EnginePort } from '../adaptation/engine-port';
 import { EngineClient } from '../engine/engine-client';
 import { findDemoDir, writeDemoSet } from '../engine/starter/demo-set';
-import type { LabelAction, OpenProjectSummary, ScanReport, ScanReports } from '../../src-shared/contract';
+import type { LabelAction, OpenProjectSummary, PathCheck, ScanReport, ScanReports } from '../../src-shared/contract';
 import { checkPath, expandPath } from '../project/path-check';
 import { FolderWatch } from '../project/folder-watch';
 import { Project } from '../project/project';
+import { readProjectIdentity, sameProject } from '../project/project-identity';
 import { RecentProjects } from '../project/recent-projects';
 import { EventHub } from '../core/event-hub';
 import { JobReporter } from '../core/job-reporter';
@@ -169,12 +170,26 @@ export class Workspace {
     return this.requireSummary();
   }
 
-  async open(folder: string, create: boolean): Promise<OpenProjectSummary> {
+  /** The typed folder, checked as a project's folder must be before anything is read in it. */
+  private existingFolder(folder: string): PathCheck {
     const check = checkPath(expandPath(folder)); // a relative path is refused with its own message
     if (!check.exists) throw new AppError('NOT_FOUND', `The folder ${check.path} does not exist.`);
     if (!check.isDirectory) throw new AppError('NOT_A_FOLDER', `${check.path} is a file; choose the folder that holds your images.`);
     if (!check.readable) throw new AppError('UNREADABLE', `The folder ${check.path} cannot be read (permission denied).`);
-    if (this.project?.root === check.path) return this.requireSummary();
+    return check;
+  }
+
+  /**
+   * Open the project in `folder` (create one there when `create`). `replaces`: the recent entry
+   * this opening was asked for in its place (`locate`), taken out of the list in the same write
+   * that lists the project at its path.
+   */
+  async open(folder: string, create: boolean, replaces?: string): Promise<OpenProjectSummary> {
+    const check = this.existingFolder(folder);
+    if (this.project?.root === check.path) {
+      if (replaces !== undefined) this.recent.touch(this.project.root, this.requireSummary().name, this.project.identity(), replaces);
+      return this.requireSummary();
+    }
     const next = Project.open(check.path, create, (message) => {
       this.log(message);
       this.events.emit('project:changed', { change: 'warning', message });
@@ -195,7 +210,7 @@ export class Workspace {
     const summary = { ...next.summary(), session };
     this.sessionNames.set(session, summary.name);
     if (this.sessionNames.size > SESSION_NAMES_KEPT) this.sessionNames.delete(this.sessionNames.keys().next().value as string);
-    this.recent.touch(next.root, summary.name);
+    this.recent.touch(next.root, summary.name, next.identity(), replaces);
     this.events.emit('project:changed', { change: 'opened', session, name: summary.name });
     this.openingScan = null;
     this.latestScan = null;
@@ -212,6 +227,44 @@ export class Workspace {
       });
     }
     return summary;
+  }
+
+  /**
+   * Locate…: the recent entry `listed` (its folder moved, renamed, or on another drive now) is
+   * found in `folder`. The folder must hold a project and it must be the entry's own
+   * (project-identity.ts); then it opens and the entry's path becomes `folder`, listed once.
+   * Anything else is refused before a byte is written, the list and the folder as they were.
+   *
+   * An entry written by a version that recorded no identity (its project not opened since) cannot
+   * be compared: the project in `folder` is taken on the expert's word, unless the list already
+   * holds it under another entry (which recorded its identity): then this entry cannot be told
+   * apart from that one, and the expert is told to forget it if it was the same.
+   */
+  async locate(listed: string, folder: string): Promise<OpenProjectSummary> {
+    const entry = this.recent.entry(listed);
+    if (!entry) throw new AppError('NOT_FOUND', `${listed} is no longer in the recent projects list; open the project from its folder instead.`);
+    const check = this.existingFolder(folder);
+    if (!check.hasProject) {
+      throw new AppError('NOT_FOUND', `${check.path} holds no ADMA Studio project (no .adma folder with its database): choose the folder ${entry.name} was moved to. Nothing was changed.`);
+    }
+    const found = readProjectIdentity(check.path);
+    const verdict = sameProject(entry, found);
+    if (verdict === 'unknown') {
+      const listedAs = found.id === null ? undefined : this.recent.entries().find((e) => e.id === found.id && e.path !== listed);
+      if (listedAs) {
+        throw new AppError(
+          'CONFLICT',
+          `${check.path} holds the project listed as ${listedAs.name} (${listedAs.path}). This entry was listed by an earlier version of ADMA Studio, which did not record which project it was, so it cannot be told apart: if it was that project, Forget this entry. Nothing was changed.`,
+        );
+      }
+    }
+    if (verdict === 'different') {
+      throw new AppError(
+        'CONFLICT',
+        `${check.path} holds another project, not the ${entry.name} last opened at ${listed}. Choose the folder ${entry.name} was moved to. Nothing was changed.`,
+      );
+    }
+    return this.open(check.path, false, listed);
   }
 
   private scanFinished(report: ScanReport, watched: boolean): void {

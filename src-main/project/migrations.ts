@@ -195,6 +195,13 @@ export const migrations: readonly Migration[] = [
   // 9: the history keeps class names as they were (the audit trail no longer reads a class's
   // present name), and class changes that are not one image's are history too. See historyNames.
   (db) => historyNames(db),
+  // 10: the project's identity, a random id made once and never changed, so that a recent entry
+  // whose folder moved can tell its project from another in the folder the expert points at
+  // (Workspace.locate, project-identity.ts). A project made before gets its id here, at its
+  // first opening by this version; a copy of the folder carries the same id (it is that project).
+  (db) => {
+    db.exec(`INSERT OR IGNORE INTO meta (key, value) VALUES ('project_id', lower(hex(randomblob(16))));`);
+  },
 ];
 
 /**

@@ -44,7 +44,7 @@ function damaged(dbFile: string, what: string): AppError {
  * schema no newer than ours. A read-only connection never checkpoints the WAL, so a newer
  * app's uncheckpointed commits stay where they are.
  */
-function inspectReadOnly(dbFile: string): void {
+export function inspectReadOnly(dbFile: string): void {
   const stat = fs.statSync(dbFile);
   if (!stat.isFile()) throw damaged(dbFile, 'it is a folder or other non-file, not a database file');
   let probe: Database.Database | null = null;

@@ -13,6 +13,7 @@ import { LabelStore } from './label-store';
 import type { WriterThread } from './writer-thread';
 import { schemaVersion } from './migrations';
 import { openProjectDb, projectDbPath, refreshPlannerStatistics } from './project-db';
+import { identityOf, type ProjectIdentity } from './project-identity';
 import type { ProjectLock } from './project-lock';
 import { scanProject, type ScanOptions, type ScanProgress } from './scan-project';
 import { WalGuard } from './wal-guard';
@@ -90,6 +91,11 @@ export class Project implements MediaSource {
 
   private meta(key: string): string | null {
     return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+  }
+
+  /** Which project this is, wherever its folder is (project-identity.ts). */
+  identity(): ProjectIdentity {
+    return identityOf(this.db);
   }
 
   summary(): ProjectSummary {

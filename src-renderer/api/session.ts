@@ -21,7 +21,7 @@ let ownSwitches = 0;
 const listeners = new Set<(stale: StaleWindow | null) => void>();
 
 /** Requests whose answer is the open project (or none) and so set this window's session. */
-const SWITCHES: readonly Channel[] = ['project:open', 'project:createDemo', 'project:close'];
+const SWITCHES: readonly Channel[] = ['project:open', 'project:locate', 'project:createDemo', 'project:close'];
 
 export const windowSession = {
   get id(): string | null {

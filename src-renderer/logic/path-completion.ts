@@ -30,3 +30,14 @@ export function completeTyped(typed: string, candidates: readonly string[]): str
   const prefix = commonPrefix(candidates);
   return prefix.length > typed.length && prefix !== typed ? prefix : null;
 }
+
+/**
+ * The folder that held `path`, with its separator ("/data/cells" → "/data/"): where Locate…
+ * starts, since a renamed folder usually stays beside its old name (Tab then lists its
+ * neighbours). A path with no separator gives "".
+ */
+export function parentFolder(path: string): string {
+  const trimmed = path.replace(/[\\/]+$/, '');
+  const cut = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
+  return cut < 0 ? '' : trimmed.slice(0, cut + 1);
+}

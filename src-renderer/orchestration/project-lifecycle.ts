@@ -95,6 +95,12 @@ export async function openProject(path: string, create: boolean): Promise<void> 
   await enterProject();
 }
 
+/** Locate…: open the recent entry `listed` from the folder it was moved to. */
+export async function locateProject(listed: string, folder: string): Promise<void> {
+  await project.locate(listed, folder);
+  await enterProject();
+}
+
 export async function createDemoProject(path: string): Promise<void> {
   await project.createDemo(path);
   // The demo's images were indexed while the request ran, before this page knew the project:

@@ -86,34 +86,44 @@ class ProjectState {
     this.#recent = await call('project:recent');
   }
 
-  async open(path: string, create: boolean): Promise<ProjectSummary> {
+  /** Ask the host to open a project (`request`) and show it: the one path of open, Locate… and the demo. */
+  async #opened(request: () => Promise<ProjectSummary>, after?: () => Promise<void>): Promise<ProjectSummary> {
     this.#opening = true;
     try {
-      const summary = await call('project:open', { path, create });
+      const summary = await request();
       this.#summary = summary;
       this.#lastScan = null;
       this.#scanNews = null;
-      // "Create" on a folder that already holds a project opens that project, whose model was
-      // chosen then: the model step is only for a project without one (it would offer to replace it).
-      this.#askModel = create && (await call('engine:status')).choice === null;
+      await after?.();
       return summary;
     } finally {
       this.#opening = false;
     }
   }
 
+  open(path: string, create: boolean): Promise<ProjectSummary> {
+    return this.#opened(
+      () => call('project:open', { path, create }),
+      async () => {
+        // "Create" on a folder that already holds a project opens that project, whose model was
+        // chosen then: the model step is only for a project without one (it would offer to replace it).
+        this.#askModel = create && (await call('engine:status')).choice === null;
+      },
+    );
+  }
+
+  /**
+   * Locate…: open the recent entry listed at `listed` from `folder`, where its folder is now (the
+   * host checks it is the same project). On success the host lists it at `folder` in the entry's
+   * place; on a refusal nothing changed, and the error says why.
+   */
+  locate(listed: string, folder: string): Promise<ProjectSummary> {
+    return this.#opened(() => call('project:locate', { path: listed, folder }));
+  }
+
   /** Create the offline demo project (MNIST digits, classes 0–9, the starter model) in `path` and open it. */
-  async createDemo(path: string): Promise<ProjectSummary> {
-    this.#opening = true;
-    try {
-      const summary = await call('project:createDemo', { path });
-      this.#summary = summary;
-      this.#lastScan = null;
-      this.#scanNews = null;
-      return summary;
-    } finally {
-      this.#opening = false;
-    }
+  createDemo(path: string): Promise<ProjectSummary> {
+    return this.#opened(() => call('project:createDemo', { path }));
   }
 
   /** The close is about to be asked for (`close()` ends it, whether or not the host closed the project). */

@@ -150,6 +150,12 @@ export const projectRequests = {
   'app:info': query(s.none(), 'app').returns<AppInfo>(),
   'project:recent': query(s.none(), 'app').returns<RecentProject[]>(),
   'project:forgetRecent': command(s.object({ path: s.string({ min: 1 }) }), 'app').returns<RecentProject[]>(),
+  /**
+   * Locate…: the recent entry listed at `path` (its folder moved or renamed) is in `folder` now.
+   * Opens it there if `folder` holds that same project, and lists it at `folder` in the entry's
+   * place; a folder without a project, or with another one, is refused and nothing changes.
+   */
+  'project:locate': command(s.object({ path: s.string({ min: 1 }), folder: s.string({ min: 1 }) }), 'app').returns<OpenProjectSummary>(),
   /** Native folder dialog (Electron only); null when cancelled. */
   'project:pickFolder': query(s.none(), 'app').returns<string | null>(),
   'project:checkPath': query(s.object({ path: s.string() }), 'app').returns<PathCheck>(),

@@ -16,6 +16,7 @@ export function projectHandlers(ws: Workspace): HandlersOf<typeof projectRequest
     }),
     'project:recent': () => ws.recent.list(),
     'project:forgetRecent': ({ path }) => ws.recent.forget(path),
+    'project:locate': ({ path, folder }) => ws.locate(path, folder),
     'project:pickFolder': async () => {
       if (!ws.options.pickFolder) throw new AppError('UNSUPPORTED', 'There is no folder dialog in the browser: type the folder path instead.');
       return ws.options.pickFolder();

@@ -41,6 +41,39 @@ describe('project schema migrations', () => {
     db.prepare("INSERT INTO classes (name, color, hotkey, position, created_at) VALUES ('x', '#000000', '1', 0, 'now')").run();
   });
 
+  it('gives every project an id of its own (migration 10), made once and kept', async () => {
+    const idOf = (db: Database.Database) => db.prepare("SELECT value FROM meta WHERE key = 'project_id'").pluck().get() as string | undefined;
+    const roots = [tempDir(), tempDir()];
+    const ids: (string | undefined)[] = [];
+    for (const root of roots) {
+      const { db, lock } = openProjectDb(root, true);
+      ids.push(idOf(db));
+      db.close();
+      lock.release();
+    }
+    expect(ids[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(ids[1]).toMatch(/^[0-9a-f]{32}$/);
+    expect(ids[0]).not.toBe(ids[1]);
+    // Opened again: the same id.
+    const again = openProjectDb(roots[0]!, false);
+    opened.push(again.db, { close: () => again.lock.release() });
+    expect(idOf(again.db)).toBe(ids[0]);
+
+    // A project made by a version before it (schema 9) gets its id at its first opening by this one.
+    const old = tempDir();
+    fs.mkdirSync(path.join(old, '.adma'));
+    const before = new Database(projectDbPath(old));
+    migrate(before, 9);
+    before.prepare("INSERT INTO meta (key, value) VALUES ('created_at', '2025-06-01T08:00:00.000Z')").run();
+    expect(idOf(before)).toBeUndefined();
+    before.close();
+    const upgraded = openProjectDb(old, false);
+    opened.push(upgraded.db, { close: () => upgraded.lock.release() });
+    expect(schemaVersion(upgraded.db)).toBe(10);
+    expect(idOf(upgraded.db)).toMatch(/^[0-9a-f]{32}$/);
+    expect(idOf(upgraded.db)).not.toBe(ids[0]);
+  });
+
   it('refuses a project written by a newer version and leaves it untouched', () => {
     const root = tempDir();
     fs.mkdirSync(path.join(root, '.adma'));

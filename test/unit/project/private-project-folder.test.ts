@@ -42,7 +42,7 @@ describe('owner-only project data', () => {
   it.skipIf(!posix)('creates the state folder at 0700 and writes the recent-projects list owner-only', () => {
     const state = path.join(tempDir(), 'state', 'adma-studio');
     const recent = new RecentProjects(state);
-    recent.touch('/somewhere/private', 'private');
+    recent.touch('/somewhere/private', 'private', { id: null, createdAt: null });
     expect(modeOf(state)).toBe(0o700);
     expect(modeOf(path.join(state, 'recent-projects.json'))).toBe(0o600);
     expect(recent.list().map((r) => r.path)).toEqual(['/somewhere/private']);

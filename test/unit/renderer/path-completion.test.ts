@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commonPrefix, completeTyped, separatorOf } from '../../../src-renderer/logic/path-completion';
+import { commonPrefix, completeTyped, parentFolder, separatorOf } from '../../../src-renderer/logic/path-completion';
 
 describe('path completion', () => {
   it('completes a single folder with a trailing separator', () => {
@@ -22,5 +22,15 @@ describe('path completion', () => {
     expect(commonPrefix([])).toBe('');
     expect(separatorOf('/a/b')).toBe('/');
     expect(separatorOf('C:\\a')).toBe('\\');
+  });
+});
+
+describe('parentFolder (where Locate… starts)', () => {
+  it('is the folder that held the path, with its separator, on either kind of path', () => {
+    expect(parentFolder('/data/cells')).toBe('/data/');
+    expect(parentFolder('/data/cells/')).toBe('/data/');
+    expect(parentFolder('D:\\scans\\blood')).toBe('D:\\scans\\');
+    expect(parentFolder('/cells')).toBe('/');
+    expect(parentFolder('cells')).toBe('');
   });
 });
