@@ -195,6 +195,12 @@ export const migrations: readonly Migration[] = [
   // 9: the history keeps class names as they were (the audit trail no longer reads a class's
   // present name), and class changes that are not one image's are history too. See historyNames.
   (db) => historyNames(db),
+  // 10: the window whose request made an action (its page's random id, src-shared/window-id.ts;
+  // null: no window asked, as the command line, or made before this migration), so that Ctrl+Z
+  // and Ctrl+Shift+Z in one window ask before taking back or bringing back another window's change.
+  (db) => {
+    db.exec('ALTER TABLE label_actions ADD COLUMN window_id TEXT;');
+  },
 ];
 
 /**
