@@ -118,19 +118,28 @@ function checkExists(file: string): void {
   }
 }
 
-/** Import `file` as labels (any supported format) or as suggestions (a prediction CSV). */
-export async function importFile(project: Project, file: string, kind: ImportKind, createClasses: boolean, onProgress?: (done: number, total: number) => void): Promise<ImportReport> {
+/**
+ * Import `file` as labels (any supported format) or as suggestions (a prediction CSV).
+ * `onProgress`: files read so far; `window`: the id of the window that asked, kept with the labels' action (null: none).
+ */
+export async function importFile(
+  project: Project,
+  file: string,
+  kind: ImportKind,
+  createClasses: boolean,
+  { onProgress, window = null }: { onProgress?: (done: number, total: number) => void; window?: string | null } = {},
+): Promise<ImportReport> {
   checkExists(file);
   if (kind === 'suggestions') {
     if (fs.statSync(file).isDirectory()) throw new AppError('BAD_ARGUMENT', `${file} is a folder: suggestions come from a prediction CSV file.`);
     return importSuggestions(project, parsePredictionsCsv(await readText(file), file), path.basename(file));
   }
-  return applyLabels(project, await readLabelsFile(file, onProgress), createClasses, file);
+  return applyLabels(project, await readLabelsFile(file, onProgress), createClasses, file, window);
 }
 
-/** The labels CSV import (Labels → Import of a CSV, `labels:importCsv`). */
-export async function importLabelsCsv(project: Project, csvPath: string, createClasses: boolean): Promise<ImportReport> {
-  return applyLabels(project, labelsCsvFile(await readText(csvPath), csvPath), createClasses, csvPath);
+/** The labels CSV import (Labels → Import of a CSV, `labels:importCsv`); `window` as for importFile. */
+export async function importLabelsCsv(project: Project, csvPath: string, createClasses: boolean, window: string | null = null): Promise<ImportReport> {
+  return applyLabels(project, labelsCsvFile(await readText(csvPath), csvPath), createClasses, csvPath, window);
 }
 
 function emptyReport(parsed: ParsedFile): ImportReport {
@@ -160,7 +169,7 @@ function withoutConflicts(planned: { entry: ParsedEntry; image: ImageRow }[], re
   return kept;
 }
 
-function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolean, source: string): ImportReport {
+function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolean, source: string, window: string | null): ImportReport {
   const lookup = new ImageLookup(project);
   const live = project.classes.list();
   const classes = new Map(live.map((c) => [c.name.toLowerCase(), c.id]));
@@ -231,7 +240,7 @@ function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolea
       else pairs.push({ imageId: image.id, classId, unsure: entry.unsure });
     }
     if (pairs.length > 0) {
-      actionId = project.labels.setMany(pairs, project.images.existingIds(pairs.map((p) => p.imageId)), path.basename(source)).actionId || null;
+      actionId = project.labels.setMany(pairs, project.images.existingIds(pairs.map((p) => p.imageId)), { importedFrom: path.basename(source), window }).actionId || null;
       report.labeled = pairs.filter((p) => !p.unsure).length;
       report.unsure = pairs.filter((p) => p.unsure).length;
     }

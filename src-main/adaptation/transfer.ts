@@ -165,16 +165,19 @@ export class Transfer {
     };
   }
 
-  async importCsv(csvPath: string, createClasses: boolean): Promise<ImportReport> {
-    const report = await importLabelsCsv(this.ctx.project, csvPath, createClasses);
+  /** `window`: the id of the window that asked (null: none), kept with the import's action. */
+  async importCsv(csvPath: string, createClasses: boolean, window: string | null = null): Promise<ImportReport> {
+    const report = await importLabelsCsv(this.ctx.project, csvPath, createClasses, window);
     if (report.evaluation > 0) this.ctx.changed('evaluation');
     return report;
   }
 
-  /** Labels from any supported file or class folders, or suggestions from a prediction CSV (progress: files hashed). */
-  async importFile(file: string, kind: ImportKind, createClasses: boolean): Promise<ImportReport> {
+  /** Labels from any supported file or class folders, or suggestions from a prediction CSV (progress: files hashed); `window` as for importCsv. */
+  async importFile(file: string, kind: ImportKind, createClasses: boolean, window: string | null = null): Promise<ImportReport> {
     const reporter = new JobReporter(this.ctx.events, 'import');
-    const report = await reporter.run(() => importFile(this.ctx.project, file, kind, createClasses, (done, total) => reporter.progress('read files', done, total)));
+    const report = await reporter.run(() =>
+      importFile(this.ctx.project, file, kind, createClasses, { onProgress: (done, total) => reporter.progress('read files', done, total), window }),
+    );
     // New suggestions: the label view reads them again, as after a new model.
     if (kind === 'suggestions' && report.suggested > 0) this.ctx.changed('model');
     if (report.evaluation > 0) this.ctx.changed('evaluation');

@@ -15,7 +15,7 @@ import type { LabelStore } from './label-store';
 import { workerEntryPath } from '../core/worker-thread';
 import { WriterThread, type WriterThreadSetup } from './writer-thread';
 
-export type LabelOperation =
+export type LabelOperation = (
   | { kind: 'set'; imageIds: readonly number[]; classId: number | null }
   | { kind: 'setMatching'; filter: ImageFilter; exceptIds: readonly number[]; classId: number | null }
   | { kind: 'setUnsure'; imageIds: readonly number[]; unsure: boolean }
@@ -23,7 +23,15 @@ export type LabelOperation =
   | { kind: 'deleteClass'; classId: number }
   /** `actionId`: only if the latest done change is still this one (see LabelStore.undo). */
   | { kind: 'undo'; actionId?: number }
-  | { kind: 'redo' };
+  /** `actionId`: only if the latest undone change is still this one (see LabelStore.redo). */
+  | { kind: 'redo'; actionId?: number }
+) & {
+  /**
+   * The id of the window that asked (src-shared/window-id.ts; null or left out: none), kept with
+   * the action the operation begins. Undo and redo begin none: the change stays its maker's.
+   */
+  window?: string | null;
+};
 
 export interface LabelStores {
   images: ImageIndex;
@@ -55,27 +63,28 @@ export function labelReplacement(stores: LabelStores, selection: GallerySelectio
 
 /** Apply one label operation (one transaction of the label store); null: nothing to undo or redo. */
 export function applyLabelOperation(stores: LabelStores, operation: LabelOperation): LabelAction | null {
+  const window = operation.window ?? null;
   switch (operation.kind) {
     case 'set':
       assertClassExists(stores, operation.classId);
-      return stores.labels.set(operation.imageIds, operation.classId, stores.images.existingIds(operation.imageIds), true);
+      return stores.labels.set(operation.imageIds, operation.classId, stores.images.existingIds(operation.imageIds), true, window);
     case 'setMatching': {
       assertClassExists(stores, operation.classId);
       const ids = matching(stores, operation.filter, operation.exceptIds);
-      return stores.labels.set(ids, operation.classId, stores.images.existingIds(ids), true);
+      return stores.labels.set(ids, operation.classId, stores.images.existingIds(ids), true, window);
     }
     case 'setUnsure':
-      return stores.labels.setUnsure(operation.imageIds, operation.unsure, stores.images.existingIds(operation.imageIds));
+      return stores.labels.setUnsure(operation.imageIds, operation.unsure, stores.images.existingIds(operation.imageIds), window);
     case 'setUnsureMatching': {
       const ids = matching(stores, operation.filter, operation.exceptIds);
-      return stores.labels.setUnsure(ids, operation.unsure, stores.images.existingIds(ids));
+      return stores.labels.setUnsure(ids, operation.unsure, stores.images.existingIds(ids), window);
     }
     case 'deleteClass':
-      return stores.labels.deleteClass(operation.classId);
+      return stores.labels.deleteClass(operation.classId, window);
     case 'undo':
       return stores.labels.undo(operation.actionId);
     case 'redo':
-      return stores.labels.redo();
+      return stores.labels.redo(operation.actionId);
   }
 }
 

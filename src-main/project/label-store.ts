@@ -44,10 +44,15 @@
  *   a deleted class, and Ctrl+Z after a delete undoes the delete.
  * - History rows of kind 'class-deleted' without an action are older versions' deletes: not
  *   undoable, and an undone label of such a class leaves its image unlabeled.
+ * - An action keeps the window whose request made it (`label_actions.window_id`, the page's random
+ *   id; null: no window, or made before migration 10), written in the transaction that begins it
+ *   and never changed: undo and redo are not new actions, so a change stays the window's that
+ *   made it, and another window asks before taking it back or bringing it back (nextUndo, nextRedo).
  */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
 import type { HistoryEntry, HistoryItem, LabelAction, LabelReplacement, UndoPreview } from '../../src-shared/contract';
+import { UNDO_PREVIEW_PATHS } from '../../src-shared/requests/labels';
 import type { ClassStore } from './class-store';
 
 type HistoryKind = HistoryEntry['kind'];
@@ -154,14 +159,15 @@ export class LabelStore {
     return changed;
   }
 
-  set(imageIds: readonly number[], classId: number | null, validImages: Set<number>, classExists: boolean): LabelAction {
+  /** Give images a class (null: unlabeled); one undoable action, made by `window` (the id of the window that asked, null: none). */
+  set(imageIds: readonly number[], classId: number | null, validImages: Set<number>, classExists: boolean, window: string | null = null): LabelAction {
     if (classId !== null && !classExists) throw new AppError('NOT_FOUND', `Class ${classId} does not exist; it may have been deleted.`);
-    return this.setMany(imageIds.map((imageId) => ({ imageId, classId })), validImages);
+    return this.setMany(imageIds.map((imageId) => ({ imageId, classId })), validImages, { window });
   }
 
-  /** Mark images unsure (or take the mark away: they become unlabeled); one undoable action. */
-  setUnsure(imageIds: readonly number[], unsure: boolean, validImages: Set<number>): LabelAction {
-    return this.setMany(imageIds.map((imageId) => ({ imageId, classId: null, unsure })), validImages);
+  /** Mark images unsure (or take the mark away: they become unlabeled); one undoable action, made by `window`. */
+  setUnsure(imageIds: readonly number[], unsure: boolean, validImages: Set<number>, window: string | null = null): LabelAction {
+    return this.setMany(imageIds.map((imageId) => ({ imageId, classId: null, unsure })), validImages, { window });
   }
 
   /**
@@ -216,9 +222,14 @@ export class LabelStore {
 
   /**
    * One undoable action that gives each image its own state (bulk labeling, imports). A pair
-   * without `unsure` means a class (or unlabeled when its class is null).
+   * without `unsure` means a class (or unlabeled when its class is null). `importedFrom`: the
+   * file of an import; `window`: the id of the window that asked (null: none).
    */
-  setMany(pairs: readonly { imageId: number; classId: number | null; unsure?: boolean }[], validImages: Set<number>, importedFrom: string | null = null): LabelAction {
+  setMany(
+    pairs: readonly { imageId: number; classId: number | null; unsure?: boolean }[],
+    validImages: Set<number>,
+    { importedFrom = null, window = null }: { importedFrom?: string | null; window?: string | null } = {},
+  ): LabelAction {
     const missing = pairs.filter((p) => !validImages.has(p.imageId));
     if (missing.length > 0) {
       throw new AppError('NOT_FOUND', `${missing.length} of the images are no longer in the project (first: id ${missing[0]!.imageId}). Rescan and try again.`);
@@ -226,7 +237,7 @@ export class LabelStore {
     if (pairs.length === 0) throw new AppError('BAD_ARGUMENT', 'No images were given to label.');
     return this.db.transaction((): LabelAction => {
       const now = new Date().toISOString();
-      const actionId = this.beginAction(now);
+      const actionId = this.beginAction(now, window);
       if (importedFrom !== null) this.db.prepare('UPDATE label_actions SET imported_from = ? WHERE id = ?').run(importedFrom, actionId);
       const last = new Map<number, LabelState>();
       for (const p of pairs) last.set(p.imageId, { classId: p.classId, unsure: p.classId === null && p.unsure === true });
@@ -237,23 +248,25 @@ export class LabelStore {
     }).immediate();
   }
 
-  /** A new action on top of the done ones; it drops the undone ones (they can no longer be redone). */
-  private beginAction(now: string): number {
+  /** A new action on top of the done ones, made by `window`; it drops the undone ones (they can no longer be redone). */
+  private beginAction(now: string, window: string | null): number {
     this.db.prepare("DELETE FROM evaluation_undone WHERE action_id IN (SELECT id FROM label_actions WHERE state = 'undone')").run();
     this.db.prepare("UPDATE label_actions SET state = 'dropped', state_changed_at = ? WHERE state = 'undone'").run(now);
-    return Number(this.db.prepare("INSERT INTO label_actions (state, created_at, state_changed_at) VALUES ('done', ?, ?)").run(now, now).lastInsertRowid);
+    return Number(
+      this.db.prepare("INSERT INTO label_actions (state, created_at, state_changed_at, window_id) VALUES ('done', ?, ?, ?)").run(now, now, window).lastInsertRowid,
+    );
   }
 
   /**
    * Delete a class as one undoable action: every image labeled with it becomes unlabeled, the
    * class is soft-deleted, and its meta row says which class and where it was in the order,
-   * so the undo brings it back, labels or none.
+   * so the undo brings it back, labels or none. `window`: the id of the window that asked (null: none).
    */
-  deleteClass(classId: number): LabelAction {
+  deleteClass(classId: number, window: string | null = null): LabelAction {
     return this.db.transaction((): LabelAction => {
       // An unknown class throws in removeClass: the transaction then keeps no action either.
       const now = new Date().toISOString();
-      return this.removeClass(classId, this.beginAction(now), 'class-deleted', now);
+      return this.removeClass(classId, this.beginAction(now, window), 'class-deleted', now);
     }).immediate();
   }
 
@@ -348,16 +361,66 @@ export class LabelStore {
     }
   }
 
+  /** The latest done action (what undo undoes) or the latest undone one (what redo redoes); undefined when there is none. */
+  private next(direction: 'undo' | 'redo'): number | undefined {
+    // Undone actions always form a suffix of the done ones (a new action drops them), so the
+    // most recently undone is the oldest undone.
+    const sql =
+      direction === 'undo'
+        ? "SELECT id FROM label_actions WHERE state = 'done' ORDER BY id DESC LIMIT 1"
+        : "SELECT id FROM label_actions WHERE state = 'undone' ORDER BY id ASC LIMIT 1";
+    return this.db.prepare(sql).pluck().get() as number | undefined;
+  }
+
   /** What `undo` would undo now (see UndoPreview), or null when no change is done; reads only. */
   nextUndo(): UndoPreview | null {
-    const action = this.db.prepare("SELECT id, created_at, imported_from FROM label_actions WHERE state = 'done' ORDER BY id DESC LIMIT 1").get() as
-      | { id: number; created_at: string; imported_from: string | null }
-      | undefined;
-    if (!action) return null;
-    const images = this.db.prepare("SELECT COUNT(DISTINCT image_id) FROM label_history WHERE action_id = ? AND kind IN ('set', 'class-deleted')").pluck().get(action.id) as number;
-    const deletion = this.deletionOf(action.id);
+    const actionId = this.next('undo');
+    return actionId === undefined ? null : this.preview(actionId);
+  }
+
+  /** What `redo` would redo now (see UndoPreview), or null when no change is undone; reads only. */
+  nextRedo(): UndoPreview | null {
+    const actionId = this.next('redo');
+    return actionId === undefined ? null : this.preview(actionId);
+  }
+
+  /** An action as the expert is asked about it: what it gave which images, when, from which window. */
+  private preview(actionId: number): UndoPreview {
+    const action = this.db.prepare('SELECT created_at, imported_from, window_id FROM label_actions WHERE id = ?').get(actionId) as {
+      created_at: string;
+      imported_from: string | null;
+      window_id: string | null;
+    };
+    // The action's own rows (its undos and redos add rows of other kinds): one per image it changed.
+    const rows = `FROM label_history h WHERE h.action_id = @actionId AND h.kind IN ('set', 'class-deleted')`;
+    const counts = this.db
+      .prepare(`SELECT COUNT(DISTINCT h.image_id) AS images, COUNT(DISTINCT CASE WHEN h.new_unsure = 1 THEN h.image_id END) AS unsure,
+                COUNT(DISTINCT CASE WHEN h.new_class_id IS NULL AND h.new_unsure = 0 THEN h.image_id END) AS unlabeled ${rows}`)
+      .get({ actionId }) as { images: number; unsure: number; unlabeled: number };
+    // A class's name now (as the class bar shows it), or the row's when the class is gone.
+    const classes = this.db
+      .prepare(`SELECT COALESCE(c.name, MIN(h.new_class_name)) FROM label_history h LEFT JOIN classes c ON c.id = h.new_class_id
+                WHERE h.action_id = @actionId AND h.kind IN ('set', 'class-deleted') AND h.new_class_id IS NOT NULL
+                GROUP BY h.new_class_id ORDER BY MIN(h.id)`)
+      .pluck()
+      .all({ actionId }) as string[];
+    const paths = this.db
+      .prepare(`SELECT i.rel_path FROM label_history h JOIN images i ON i.id = h.image_id
+                WHERE h.action_id = @actionId AND h.kind IN ('set', 'class-deleted') GROUP BY h.image_id ORDER BY MIN(h.id) LIMIT @limit`)
+      .pluck()
+      .all({ actionId, limit: UNDO_PREVIEW_PATHS }) as string[];
+    const deletion = this.deletionOf(actionId);
     const deletedClass = deletion ? ((this.db.prepare('SELECT name FROM classes WHERE id = ?').pluck().get(deletion.classId) as string | undefined) ?? null) : null;
-    return { actionId: action.id, at: action.created_at, images, importedFrom: action.imported_from, deletedClass };
+    return {
+      actionId,
+      at: action.created_at,
+      images: counts.images,
+      importedFrom: action.imported_from,
+      deletedClass,
+      window: action.window_id,
+      gave: { classes, unsure: counts.unsure, unlabeled: counts.unlabeled },
+      paths,
+    };
   }
 
   /**
@@ -367,28 +430,28 @@ export class LabelStore {
    */
   undo(expected?: number): LabelAction | null {
     return this.db.transaction((): LabelAction | null => {
-      const action = this.db.prepare("SELECT id FROM label_actions WHERE state = 'done' ORDER BY id DESC LIMIT 1").get() as { id: number } | undefined;
-      if (expected !== undefined && action?.id !== expected) {
+      const actionId = this.next('undo');
+      if (expected !== undefined && actionId !== expected) {
         throw new AppError('CONFLICT', 'The labels changed meanwhile (another window?), so the change you were asked about is no longer the last one. Nothing was undone.');
       }
-      if (!action) return null;
+      if (actionId === undefined) return null;
       const now = new Date().toISOString();
-      this.db.prepare("UPDATE label_actions SET state = 'undone', state_changed_at = ? WHERE id = ?").run(now, action.id);
-      return this.undoOrRedo(action.id, 'undo', now);
+      this.db.prepare("UPDATE label_actions SET state = 'undone', state_changed_at = ? WHERE id = ?").run(now, actionId);
+      return this.undoOrRedo(actionId, 'undo', now);
     }).immediate();
   }
 
-  redo(): LabelAction | null {
+  /** Redo the latest undone action; null when there is none. With `expected` (an id nextRedo gave), only if it is still that action (as undo). */
+  redo(expected?: number): LabelAction | null {
     return this.db.transaction((): LabelAction | null => {
-      // Undone actions always form a suffix of the done ones (a new action drops them), so
-      // the most recently undone is the oldest undone.
-      const action = this.db
-        .prepare("SELECT id FROM label_actions WHERE state = 'undone' ORDER BY id ASC LIMIT 1")
-        .get() as { id: number } | undefined;
-      if (!action) return null;
+      const actionId = this.next('redo');
+      if (expected !== undefined && actionId !== expected) {
+        throw new AppError('CONFLICT', 'The labels changed meanwhile (another window?), so the change you were asked about is no longer the one to redo. Nothing was redone.');
+      }
+      if (actionId === undefined) return null;
       const now = new Date().toISOString();
-      this.db.prepare("UPDATE label_actions SET state = 'done', state_changed_at = ? WHERE id = ?").run(now, action.id);
-      return this.undoOrRedo(action.id, 'redo', now);
+      this.db.prepare("UPDATE label_actions SET state = 'done', state_changed_at = ? WHERE id = ?").run(now, actionId);
+      return this.undoOrRedo(actionId, 'redo', now);
     }).immediate();
   }
 

@@ -202,6 +202,12 @@ export const migrations: readonly Migration[] = [
   (db) => {
     db.exec(`INSERT OR IGNORE INTO meta (key, value) VALUES ('project_id', lower(hex(randomblob(16))));`);
   },
+  // 11: the window whose request made an action (its page's random id, src-shared/window-id.ts;
+  // null: no window asked, as the command line, or made before this migration), so that Ctrl+Z
+  // and Ctrl+Shift+Z in one window ask before taking back or bringing back another window's change.
+  (db) => {
+    db.exec('ALTER TABLE label_actions ADD COLUMN window_id TEXT;');
+  },
 ];
 
 /**

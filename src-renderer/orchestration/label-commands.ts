@@ -8,6 +8,7 @@
  */
 import type { GallerySelection, ImageFilter, LabelAction, LabelReplacement } from '../../src-shared/contract';
 import { call } from '../api/client';
+import { thisWindow } from '../api/window-id';
 import { classes } from '../stores/classes.svelte';
 import { duplicates } from '../stores/duplicates.svelte';
 import { gallery } from '../stores/gallery.svelte';
@@ -15,8 +16,8 @@ import { labeling } from '../stores/labeling.svelte';
 import { suspects } from '../stores/suspects.svelte';
 import { toasts } from '../stores/toasts.svelte';
 import { ui } from '../stores/ui.svelte';
-import { pendingUndo } from '../stores/undo-question.svelte';
-import { undoQuestion, type UndoQuestion } from '../logic/undo-question';
+import { pendingUndo, type PendingReplay } from '../stores/undo-question.svelte';
+import { redoQuestion, undoQuestion, type AskingWindow } from '../logic/undo-question';
 
 async function applyEverywhere(action: LabelAction): Promise<void> {
   labeling.apply(action);
@@ -107,31 +108,35 @@ export function deleteClass(classId: number): Promise<string> {
   });
 }
 
-/** When this window started: a large change made before it asks before Ctrl+Z undoes it. */
+/** This window as the undo questions see it: its id, and when it started (a large change made before it asks before Ctrl+Z undoes it). */
 const WINDOW_SINCE = performance.timeOrigin;
+const askingWindow = (): AskingWindow => ({ id: thisWindow.id, since: WINDOW_SINCE });
 const madeAt = (iso: string): string => `on ${new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}`;
 
+/** Undo or redo exactly `actionId` (the back end refuses it, nothing changed, when another change came since). */
+const replay = (kind: 'undo' | 'redo', actionId: number): Promise<LabelAction | null> =>
+  kind === 'undo' ? call('labels:undo', { actionId }) : call('labels:redo', { actionId });
+
 /**
- * Undo or redo the latest change, after the labels still being committed. An undo reads what it
- * would undo first and undoes only that (another window's change meanwhile refuses it); an import
- * or a large change older than this window waits for the expert's answer (`pendingUndo`), and
- * `confirmed` is that answer's change.
+ * Undo or redo the latest change, after the labels still being committed. It reads what it would
+ * undo or redo first and does only that (another window's change meanwhile refuses it); an
+ * import, a large change older than this window, or another window's change waits for the
+ * expert's answer (`pendingUndo`, logic/undo-question.ts), and `confirmed` is that answer's change.
  */
-async function undoOrRedo(kind: 'undo' | 'redo', confirmed?: { actionId: number; question: UndoQuestion }): Promise<void> {
+async function undoOrRedo(kind: 'undo' | 'redo', confirmed?: PendingReplay): Promise<void> {
   await labeling.enqueue(async () => {
     await labeling.committed();
-    let action: LabelAction | null;
-    if (kind === 'redo') action = await call('labels:redo');
-    else {
-      const preview = confirmed ? null : await call('labels:nextUndo');
-      const question = preview && undoQuestion(preview, WINDOW_SINCE, madeAt);
+    let actionId = confirmed?.actionId;
+    if (actionId === undefined) {
+      const preview = await call(kind === 'undo' ? 'labels:nextUndo' : 'labels:nextRedo');
+      const question = preview && (kind === 'undo' ? undoQuestion : redoQuestion)(preview, askingWindow(), madeAt);
       if (preview && question) {
-        pendingUndo.ask(preview.actionId, question);
+        pendingUndo.ask({ kind, actionId: preview.actionId, question });
         return;
       }
-      const actionId = confirmed?.actionId ?? preview?.actionId;
-      action = actionId === undefined ? null : await call('labels:undo', { actionId });
+      actionId = preview?.actionId;
     }
+    const action = actionId === undefined ? null : await replay(kind, actionId);
     if (!action) {
       toasts.info(kind === 'undo' ? 'Nothing to undo.' : 'Nothing to redo.');
       return;
@@ -166,10 +171,10 @@ async function undoOrRedo(kind: 'undo' | 'redo', confirmed?: { actionId: number;
 export const undo = (): Promise<void> => undoOrRedo('undo');
 export const redo = (): Promise<void> => undoOrRedo('redo');
 
-/** The expert's answer to the undo question: undo that change (only it), or nothing. */
+/** The expert's answer to the undo or redo question: undo or redo that change (only it), or nothing (Cancel keeps it). */
 export function answerUndo(yes: boolean): Promise<void> {
   const pending = pendingUndo.take();
-  return pending && yes ? undoOrRedo('undo', pending) : Promise.resolve();
+  return pending && yes ? undoOrRedo(pending.kind, pending) : Promise.resolve();
 }
 
 /**

@@ -99,8 +99,10 @@ export interface ClassHistoryEntry {
 }
 
 /**
- * What Ctrl+Z would undo now (the latest change still done), read only: the window asks before
- * undoing a change the expert may not have in mind (an import, a large change of an earlier session).
+ * What Ctrl+Z would undo now (the latest change still done), or Ctrl+Shift+Z would redo (the
+ * latest change undone), read only: the window asks before taking back or bringing back a change
+ * the expert may not have in mind (an import, a large change of an earlier session, another
+ * window's change), naming it.
  */
 export interface UndoPreview {
   actionId: number;
@@ -112,7 +114,19 @@ export interface UndoPreview {
   importedFrom: string | null;
   /** The class's name when the change deleted a class, else null. */
   deletedClass: string | null;
+  /**
+   * The window whose request made the change (its page's id, src-shared/window-id.ts); null when
+   * no window did (the command line, a script) or when it was made before the project recorded it.
+   */
+  window: string | null;
+  /** What the change gave its images: the classes (their names now, in the change's order), how many it marked unsure, how many it left unlabeled. */
+  gave: { classes: string[]; unsure: number; unlabeled: number };
+  /** The paths of its first images (at most UNDO_PREVIEW_PATHS), in the change's order. */
+  paths: string[];
 }
+
+/** How many of a change's images its UndoPreview names. */
+export const UNDO_PREVIEW_PATHS = 3;
 
 const ids = s.array(id, { max: 100_000, unique: true });
 const gallerySelection: Schema<GallerySelection> = s.variant('kind', {
@@ -141,7 +155,13 @@ export const labelsRequests = {
   'labels:undo': command(s.optional(s.object({ actionId: id }))).returns<LabelAction | null>(),
   /** What labels:undo would undo now, or null when there is nothing to undo; writes nothing. */
   'labels:nextUndo': query(s.none()).returns<UndoPreview | null>(),
-  'labels:redo': command(s.none()).returns<LabelAction | null>(),
+  /**
+   * Redo the latest change undone. With `actionId` (from labels:nextRedo), only if it is still
+   * that change: a change undone or made meanwhile refuses it (CONFLICT), nothing redone.
+   */
+  'labels:redo': command(s.optional(s.object({ actionId: id }))).returns<LabelAction | null>(),
+  /** What labels:redo would redo now, or null when there is nothing to redo; writes nothing. */
+  'labels:nextRedo': query(s.none()).returns<UndoPreview | null>(),
   /** The label changes (of one image: only its own), and without `imageId` the class changes among them; newest first. */
   'labels:history': query(s.object({ imageId: s.optional(id), limit: s.int({ min: 1, max: 10_000 }) })).returns<HistoryItem[]>(),
 } as const;

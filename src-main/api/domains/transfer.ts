@@ -24,14 +24,14 @@ export function transferHandlers(ws: Workspace): HandlersOf<typeof transferReque
     'labels:importCsv': async ({ path, createClasses }, from = NO_WINDOW) => {
       // After the label writes asked for before it (a bulk label may still run in its thread).
       await ws.requireProject().labelWritesSettled();
-      const report = await adaptation().transfer.importCsv(expandPath(path), createClasses);
+      const report = await adaptation().transfer.importCsv(expandPath(path), createClasses, from.origin);
       ws.labelsChanged(null, from.origin, { loop: report.labeled > 0, imported: report.labeled + report.unsure });
       if (report.createdClasses.length > 0) ws.classesChanged();
       return report;
     },
     'labels:import': async ({ path, kind, createClasses }, from = NO_WINDOW) => {
       await ws.requireProject().labelWritesSettled();
-      const report = await adaptation().transfer.importFile(expandPath(path), kind, createClasses);
+      const report = await adaptation().transfer.importFile(expandPath(path), kind, createClasses, from.origin);
       if (kind === 'labels') ws.labelsChanged(null, from.origin, { loop: report.labeled + report.unsure > 0, imported: report.labeled + report.unsure });
       if (report.createdClasses.length > 0) ws.classesChanged();
       return report;

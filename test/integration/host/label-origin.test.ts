@@ -126,6 +126,13 @@ describe('label changes carry the window that made them', () => {
     expect(heard).not.toContain(host.token);
     expect(heard).not.toContain(opened.session);
     expect(new Set([...a.labels, ...b.labels].map((e) => e.origin))).toEqual(new Set([a.windowId, b.windowId]));
+
+    // The history keeps the window that made each change (undo and redo leave it): Ctrl+Z in B
+    // would take back A's import, and then B's own class delete; Ctrl+Shift+Z would bring back A's import.
+    expect(await send(b, 'labels:nextUndo')).toMatchObject({ window: a.windowId, importedFrom: 'labels.csv', images: 2 });
+    await send(b, 'labels:undo');
+    expect(await send(b, 'labels:nextUndo')).toMatchObject({ window: b.windowId, deletedClass: 'cat' });
+    expect(await send(a, 'labels:nextRedo')).toMatchObject({ window: a.windowId, importedFrom: 'labels.csv' });
   });
 
   it('announces a change without an origin when the request names no window, and refuses a malformed window id', async () => {

@@ -95,8 +95,17 @@ describe('labels, history, undo and redo', () => {
     const { project, ids, ant, bee } = await setup();
     expect(project.labels.nextUndo()).toBeNull();
     const valid = new Set(ids);
-    const imported = project.labels.setMany([ids[0]!, ids[1]!, ids[2]!].map((imageId) => ({ imageId, classId: ant.id })), valid, 'labels.csv');
-    expect(project.labels.nextUndo()).toEqual({ actionId: imported.actionId, at: project.labels.doneAt(imported.actionId), images: 3, importedFrom: 'labels.csv', deletedClass: null });
+    const imported = project.labels.setMany([ids[0]!, ids[1]!, ids[2]!].map((imageId) => ({ imageId, classId: ant.id })), valid, { importedFrom: 'labels.csv' });
+    expect(project.labels.nextUndo()).toEqual({
+      actionId: imported.actionId,
+      at: project.labels.doneAt(imported.actionId),
+      images: 3,
+      importedFrom: 'labels.csv',
+      deletedClass: null,
+      window: null,
+      gave: { classes: ['ant'], unsure: 0, unlabeled: 0 },
+      paths: [0, 1, 2].map((k) => project.images.get(ids[k]!).relPath),
+    });
     // Another window labels meanwhile: the undo asked about the import undoes nothing.
     const later = project.setLabels([ids[3]!], bee.id);
     expect(() => project.labels.undo(imported.actionId)).toThrowError(/no longer the last one\. Nothing was undone/);
@@ -112,6 +121,45 @@ describe('labels, history, undo and redo', () => {
     project.labels.undo();
     project.labels.undo();
     expect(project.labels.nextUndo()).toBeNull();
+  });
+
+  it('the previews name the window that made the change, what it gave and which images; a redo of a named change refuses another', async () => {
+    const { project, ids, ant, bee } = await setup();
+    const [windowA, windowB] = ['windowAAAAAAAAAAAAAAAA', 'windowBBBBBBBBBBBBBBBB'];
+    const path = (k: number) => project.images.get(ids[k]!).relPath;
+    expect(project.labels.nextRedo()).toBeNull();
+    const valid = new Set(ids);
+    project.labels.set([ids[0]!], ant.id, valid, true, windowA);
+    const relabel = project.labels.setMany(
+      [ids[4]!, ids[1]!, ids[2]!, ids[3]!].map((imageId, k) => ({ imageId, classId: k === 3 ? null : k === 0 ? ant.id : bee.id, unsure: k === 3 })),
+      valid,
+      { window: windowB },
+    );
+    expect(project.labels.nextUndo()).toMatchObject({
+      actionId: relabel.actionId,
+      window: windowB,
+      images: 4,
+      gave: { classes: ['ant', 'bee'], unsure: 1, unlabeled: 0 },
+      paths: [path(4), path(1), path(2)],
+    });
+    // What redo would bring back is the same change, named the same way; a class renamed since is named as now.
+    project.labels.undo(relabel.actionId);
+    project.classes.update(bee.id, { name: 'wasp' });
+    expect(project.labels.nextRedo()).toMatchObject({ actionId: relabel.actionId, window: windowB, gave: { classes: ['ant', 'wasp'] } });
+    expect(project.labels.nextUndo()).toMatchObject({ window: windowA, images: 1, gave: { classes: ['ant'], unsure: 0, unlabeled: 0 }, paths: [path(0)] });
+    // An undo meanwhile changes what redo would redo: the redo asked about refuses, nothing redone.
+    project.labels.undo();
+    expect(project.labels.nextRedo()).toMatchObject({ window: windowA });
+    expect(() => project.labels.redo(relabel.actionId)).toThrowError(/no longer the one to redo\. Nothing was redone/);
+    expect(project.summary().labeledCount).toBe(0);
+    expect(project.labels.redo()).toMatchObject({ imageIds: [ids[0]] });
+    expect(project.labels.redo(relabel.actionId)).toMatchObject({ actionId: relabel.actionId });
+    expect(project.labels.nextRedo()).toBeNull();
+    // A clear and a class delete keep their window; the delete's images are unlabeled ones.
+    project.labels.set([ids[0]!], null, valid, true, windowA);
+    expect(project.labels.nextUndo()).toMatchObject({ window: windowA, gave: { classes: [], unsure: 0, unlabeled: 1 } });
+    project.labels.deleteClass(ant.id, windowB);
+    expect(project.labels.nextUndo()).toMatchObject({ window: windowB, deletedClass: 'ant', images: 1, gave: { classes: [], unlabeled: 1 }, paths: [path(4)] });
   });
 
   it('an undo gives a label back with its own time and annotator, a redo with the action\'s: never the undo\'s (walkthrough 7)', async () => {

@@ -69,7 +69,7 @@ describe('project schema migrations', () => {
     before.close();
     const upgraded = openProjectDb(old, false);
     opened.push(upgraded.db, { close: () => upgraded.lock.release() });
-    expect(schemaVersion(upgraded.db)).toBe(10);
+    expect(schemaVersion(upgraded.db)).toBe(SCHEMA_VERSION);
     expect(idOf(upgraded.db)).toMatch(/^[0-9a-f]{32}$/);
     expect(idOf(upgraded.db)).not.toBe(ids[0]);
   });

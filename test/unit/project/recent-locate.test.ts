@@ -192,9 +192,10 @@ describe('project:locate', () => {
     const { ws, call } = newWorkspace();
     const root = await labeledProject(ws, call);
     const moved = move(root);
-    // The folder as a version before migration 10 left it: no id in its database.
+    // The folder as a version before migration 10 left it: no id in its database (nor migration 11's column).
     const db = new Database(projectDbPath(moved));
     db.exec("DELETE FROM meta WHERE key = 'project_id'");
+    db.exec('ALTER TABLE label_actions DROP COLUMN window_id');
     db.pragma('user_version = 9');
     db.close();
     expect((await call('project:locate', { path: root, folder: moved })).labeledCount).toBe(2);

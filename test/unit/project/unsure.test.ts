@@ -110,7 +110,7 @@ describe('the unsure mark', () => {
     await old.close();
     // Take the database back to schema 4 (what the previous version wrote), with a label in it.
     const db = new Database(projectDbPath(root));
-    db.exec('ALTER TABLE label_actions DROP COLUMN imported_from;');
+    db.exec('ALTER TABLE label_actions DROP COLUMN window_id; ALTER TABLE label_actions DROP COLUMN imported_from;');
     db.exec('ALTER TABLE label_history DROP COLUMN old_at; ALTER TABLE label_history DROP COLUMN old_actor;');
     db.exec('DROP TABLE evaluation_undone; DROP INDEX evaluation_images_action; ALTER TABLE evaluation_images DROP COLUMN action_id;');
     db.exec('DROP TABLE unsure; DROP TABLE imported_suggestions; ALTER TABLE label_history DROP COLUMN old_unsure; ALTER TABLE label_history DROP COLUMN new_unsure;');

@@ -6,6 +6,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useBridge } from '../../../src-renderer/api/bridge';
+import { thisWindow } from '../../../src-renderer/api/window-id';
 import { undo } from '../../../src-renderer/orchestration/label-commands';
 import { labeling } from '../../../src-renderer/stores/labeling.svelte';
 import { AppError } from '../../../src-shared/app-error';
@@ -35,7 +36,9 @@ function answer(channel: string, args: Held['args']): Promise<unknown> {
   }
   if (channel === 'labels:nextUndo') {
     const last = history.at(-1);
-    return Promise.resolve(last ? { actionId: last.actionId, at: new Date().toISOString(), images: last.imageIds.length, importedFrom: null, deletedClass: null } : null);
+    // This window's own change (so Ctrl+Z undoes it at once).
+    const preview = (a: LabelAction) => ({ actionId: a.actionId, at: new Date().toISOString(), images: a.imageIds.length, importedFrom: null, deletedClass: null, window: thisWindow.id, gave: { classes: ['a'], unsure: 0, unlabeled: 0 }, paths: [] });
+    return Promise.resolve(last ? preview(last) : null);
   }
   if (channel === 'labels:undo') {
     const last = history.pop()!;

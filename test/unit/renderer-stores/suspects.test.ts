@@ -6,6 +6,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useBridge } from '../../../src-renderer/api/bridge';
+import { thisWindow } from '../../../src-renderer/api/window-id';
 import { redo, relabelSuspect, undo } from '../../../src-renderer/orchestration/label-commands';
 import { suspects } from '../../../src-renderer/stores/suspects.svelte';
 import { toasts } from '../../../src-renderer/stores/toasts.svelte';
@@ -78,9 +79,11 @@ describe('suspects store', () => {
         undone.length = 0;
         return { ok: true, value: action(imageIds, imageIds.map(() => classId)) };
       }
-      if (channel === 'labels:nextUndo') {
-        const last = done.at(-1);
-        return { ok: true, value: last ? { actionId, at: new Date().toISOString(), images: last.imageIds.length, importedFrom: null, deletedClass: null } : null };
+      if (channel === 'labels:nextUndo' || channel === 'labels:nextRedo') {
+        // This window's own change: undone and redone at once.
+        const next = channel === 'labels:nextUndo' ? done.at(-1) : undone.at(-1);
+        const preview = { actionId, at: new Date().toISOString(), window: thisWindow.id, importedFrom: null, deletedClass: null, gave: { classes: [], unsure: 0, unlabeled: 0 }, paths: [] };
+        return { ok: true, value: next ? { ...preview, images: next.imageIds.length } : null };
       }
       const from = channel === 'labels:undo' ? done : channel === 'labels:redo' ? undone : null;
       if (!from) throw new Error(`unexpected request ${channel}`);
