@@ -6,10 +6,7 @@
  * not concern it are not; a bulk change is told once, and so is a burst of single changes.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dispatch } from '../../../src-main/api/dispatch';
-import { createHandlers } from '../../../src-main/api/handlers';
-import { Workspace } from '../../../src-main/api/workspace';
-import { useBridge } from '../../../src-renderer/api/bridge';
+import type { Workspace } from '../../../src-main/api/workspace';
 import { thisWindow } from '../../../src-renderer/api/window-id';
 import { refreshesIdle, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
 import { setLabels } from '../../../src-renderer/orchestration/label-commands';
@@ -20,39 +17,15 @@ import { project } from '../../../src-renderer/stores/project.svelte';
 import { toasts } from '../../../src-renderer/stores/toasts.svelte';
 import { ui } from '../../../src-renderer/stores/ui.svelte';
 import { gallery } from '../../../src-renderer/stores/gallery.svelte';
-import type { ArgList, Channel, EventName, Events, RawApi, ResultOf } from '../../../src-shared/contract';
-import { newWindowId } from '../../../src-shared/window-id';
-import { FakeEngine } from '../../support/fake-engine';
-import { imageFolder, tempDir } from '../../support/image-folder';
+import { imageFolder } from '../../support/image-folder';
+import { twoWindows, type TwoWindows } from '../../support/two-windows';
 import { openScannedProject, until } from '../../support/renderer-in-process';
 
 const IMAGES = 8;
 let ws: Workspace;
 let unwire: () => void;
-let handlers: ReturnType<typeof createHandlers>;
-const otherWindowId = newWindowId();
-
-/** This window's bridge: the real handlers behind the shells' dispatch, with the session and window id the page sends. */
-function windowApi(workspace: Workspace): RawApi {
-  const on = <E extends EventName>(event: E, listener: (payload: Events[E]) => void): (() => void) =>
-    workspace.events.subscribe((name, payload) => {
-      if ((name as EventName) === event) queueMicrotask(() => listener(structuredClone(payload) as Events[E]));
-    });
-  return new Proxy({} as RawApi, {
-    get: (_target, key) => {
-      if (key === 'on') return on;
-      return (args: unknown, session: string | null, windowId?: string | null) =>
-        dispatch(handlers, key, structuredClone(args), () => {}, { session, workspace, windowId }).then((result) => structuredClone(result));
-    },
-  });
-}
-
-/** The other window's request: same back end, same project, its own window id. */
-async function otherWindow<C extends Channel>(channel: C, ...args: ArgList<C>): Promise<ResultOf<C>> {
-  const result = await dispatch(handlers, channel, args[0], () => {}, { session: ws.session, workspace: ws, windowId: otherWindowId });
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as ResultOf<C>;
-}
+let otherWindow: TwoWindows['other'];
+let otherWindowId: string;
 
 const notices = (): string[] => toasts.items.filter((t) => t.message.startsWith('Another window')).map((t) => t.message);
 /** Every label event so far has reached this window's stores (the project store follows them all). */
@@ -63,9 +36,7 @@ let ant: number;
 let bee: number;
 
 beforeAll(async () => {
-  ws = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {}, createEngine: () => new FakeEngine() });
-  handlers = createHandlers(ws);
-  useBridge({ raw: windowApi(ws), kind: 'web', mediaUrl: () => '', onStatus: () => () => undefined });
+  ({ ws, other: otherWindow, otherId: otherWindowId } = twoWindows());
   unwire = wireEvents();
   await openScannedProject(ws, await imageFolder(IMAGES), IMAGES);
   ant = (await classes.create('ant')).id;

@@ -9,10 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dispatch } from '../../../src-main/api/dispatch';
-import { createHandlers } from '../../../src-main/api/handlers';
-import { Workspace } from '../../../src-main/api/workspace';
-import { useBridge } from '../../../src-renderer/api/bridge';
+import type { Workspace } from '../../../src-main/api/workspace';
 import { refreshesIdle, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
 import { answerUndo, redo, undo } from '../../../src-renderer/orchestration/label-commands';
 import { classes } from '../../../src-renderer/stores/classes.svelte';
@@ -21,39 +18,14 @@ import { project } from '../../../src-renderer/stores/project.svelte';
 import { toasts } from '../../../src-renderer/stores/toasts.svelte';
 import { ui } from '../../../src-renderer/stores/ui.svelte';
 import { pendingUndo } from '../../../src-renderer/stores/undo-question.svelte';
-import type { ArgList, Channel, EventName, Events, RawApi, ResultOf } from '../../../src-shared/contract';
-import { newWindowId } from '../../../src-shared/window-id';
-import { FakeEngine } from '../../support/fake-engine';
 import { imageFolder, tempDir } from '../../support/image-folder';
+import { twoWindows, type TwoWindows } from '../../support/two-windows';
 import { openScannedProject, until } from '../../support/renderer-in-process';
 
 const IMAGES = 6;
 let ws: Workspace;
 let unwire: () => void;
-let handlers: ReturnType<typeof createHandlers>;
-const otherWindowId = newWindowId();
-
-/** This window's bridge: the real handlers behind the shells' dispatch, with the session and window id the page sends. */
-function windowApi(workspace: Workspace): RawApi {
-  const on = <E extends EventName>(event: E, listener: (payload: Events[E]) => void): (() => void) =>
-    workspace.events.subscribe((name, payload) => {
-      if ((name as EventName) === event) queueMicrotask(() => listener(structuredClone(payload) as Events[E]));
-    });
-  return new Proxy({} as RawApi, {
-    get: (_target, key) => {
-      if (key === 'on') return on;
-      return (args: unknown, session: string | null, windowId?: string | null) =>
-        dispatch(handlers, key, structuredClone(args), () => {}, { session, workspace, windowId }).then((result) => structuredClone(result));
-    },
-  });
-}
-
-/** The other window's request: same back end, same project, its own window id. */
-async function otherWindow<C extends Channel>(channel: C, ...args: ArgList<C>): Promise<ResultOf<C>> {
-  const result = await dispatch(handlers, channel, args[0], () => {}, { session: ws.session, workspace: ws, windowId: otherWindowId });
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as ResultOf<C>;
-}
+let otherWindow: TwoWindows['other'];
 
 /** The image's class in the project (the back end's truth), null when unlabeled. */
 const classOf = (id: number): number | null => ws.current!.images.get(id).classId;
@@ -65,9 +37,7 @@ const unlabeledIds = (): number[] => ws.current!.images.list({ kind: 'unlabeled'
 let ant: number;
 
 beforeAll(async () => {
-  ws = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {}, createEngine: () => new FakeEngine() });
-  handlers = createHandlers(ws);
-  useBridge({ raw: windowApi(ws), kind: 'web', mediaUrl: () => '', onStatus: () => () => undefined });
+  ({ ws, other: otherWindow } = twoWindows());
   unwire = wireEvents();
   await openScannedProject(ws, await imageFolder(IMAGES), IMAGES);
   ant = (await classes.create('ant')).id;
