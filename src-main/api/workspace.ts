@@ -342,9 +342,11 @@ export class Workspace {
   async close(): Promise<void> {
     const project = this.project;
     if (!project) return;
+    // Everything of the open project is let go before the first await: a close or an open that
+    // comes meanwhile (another window) finds no project here, not this one half closed (it would
+    // close the project opened meanwhile in its place).
     const watch = this.folderWatch;
     this.folderWatch = null;
-    await watch?.close();
     const adaptation = this.adaptationService;
     const session = this.sessionId ?? '';
     const name = this.sessionNames.get(session) ?? '';
@@ -355,6 +357,9 @@ export class Workspace {
     this.latestScanWatched = false;
     this.openingScanDue = false;
     this.adaptationService = null;
+    // Not waited for: a watch still setting up on a large folder would hold the close for
+    // seconds; its events are ignored from now on (FolderWatch.close).
+    watch?.close().catch((error: Error) => this.log(`the folder watch of ${project.root} did not stop cleanly: ${error.message}`));
     await adaptation?.close();
     if (this.engineClient) await this.engineClient.request('loopReset', {}).catch(() => undefined);
     await project.close();

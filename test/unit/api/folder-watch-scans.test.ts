@@ -66,3 +66,16 @@ it('images copied in, renamed or deleted while the project is open are scanned b
   expect(ws.summary()?.imageCount).toBe(4);
 });
 
+
+it('a close and an open at once (two windows) leave the project opened open: the close closes only its own', async () => {
+  const [a, b] = [await imageFolder(2), await imageFolder(2)];
+  const ws = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {}, createEngine: () => new FakeEngine(), watchFolders: true });
+  workspace = ws;
+  await ws.open(a, true);
+  await ws.rescan();
+  const closing = ws.close();
+  const opened = await ws.open(b, true);
+  await closing;
+  expect(ws.summary()).toMatchObject({ path: opened.path, session: opened.session });
+  expect(await ws.rescan()).toMatchObject({ total: 2 });
+});
