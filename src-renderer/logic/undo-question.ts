@@ -31,9 +31,10 @@ const joined = (words: string[]): string => (words.length <= 1 ? (words[0] ?? ''
 
 /**
  * Whether the change was made in another window while this one was open: by a window with
- * another id (not by none: the command line), after this window opened. Whose a change made
- * before this window opened was is not known here: it may be this same tab's before a reload (a
- * new page, with a new id), so the rule for earlier changes holds for it.
+ * another id (not by none: the command line), after this window opened (a reload keeps a tab's id
+ * and start: api/window-id.ts). Whose a change made before this window opened was is not known
+ * here: it may be this same desktop window's before the app restarted (a new window, with a new
+ * id), so the rule for earlier changes holds for it.
  */
 export function madeInAnotherWindow(preview: UndoPreview, window: AskingWindow): boolean {
   return preview.window !== null && preview.window !== window.id && Date.parse(preview.at) >= window.since;

@@ -109,8 +109,7 @@ export function deleteClass(classId: number): Promise<string> {
 }
 
 /** This window as the undo questions see it: its id, and when it started (a large change made before it asks before Ctrl+Z undoes it). */
-const WINDOW_SINCE = performance.timeOrigin;
-const askingWindow = (): AskingWindow => ({ id: thisWindow.id, since: WINDOW_SINCE });
+const askingWindow = (): AskingWindow => ({ id: thisWindow.id, since: thisWindow.since });
 const madeAt = (iso: string): string => `on ${new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}`;
 
 /** Undo or redo exactly `actionId` (the back end refuses it, nothing changed, when another change came since). */

@@ -15,7 +15,7 @@ const IMAGES = 5;
 const setup = hostWithImageFolder(IMAGES, 'adma-e2e-undo-other-window-');
 const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-test('Ctrl+Z on a label given in another tab asks first; Cancel keeps it in both tabs, Undo takes it back; a label given here is undone at once', async ({ context }) => {
+test('Ctrl+Z on a label given in another tab asks first, after a reload too; Cancel keeps it in both tabs, Undo takes it back; a label given here is undone at once, after a reload too', async ({ context }) => {
   const tabA = await context.newPage();
   const problemsA = watchProblems(tabA);
   await tabA.goto(setup.host.url);
@@ -71,6 +71,24 @@ test('Ctrl+Z on a label given in another tab asks first; Cancel keeps it in both
   await expect(countsA).toContainText(/(^|\s)0 labeled/);
   await expect(countsB).toContainText(/(^|\s)0 labeled/);
   await expect(tabA.getByRole('dialog')).toHaveCount(0);
+
+  // A reload keeps the tab the same window: a label given in A before it is undone at once after
+  // it; one given in B still asks (each page load was a new window, and both went unasked).
+  await tabA.keyboard.press('2');
+  await expect(countsA).toContainText('1 labeled');
+  await tabA.reload();
+  await expect(countsA).toContainText('1 labeled');
+  await tabA.keyboard.press('Control+z');
+  await expect(countsA).toContainText(/(^|\s)0 labeled/);
+  await expect(tabA.getByRole('dialog')).toHaveCount(0);
+  await tabB.keyboard.press('Alt+1');
+  const fromB = (await tabB.getByTestId('image-path').textContent())!;
+  await tabB.keyboard.press('1');
+  await expect(countsB).toContainText('1 labeled');
+  await tabA.reload();
+  await expect(countsA).toContainText('1 labeled');
+  await tabA.keyboard.press('Control+z');
+  await expect(tabA.getByRole('dialog', { name: `Undo the label “Neutrophil” given to ${fromB}, made in another window?` })).toBeVisible();
 
   expect(problemsA).toEqual([]);
   expect(problemsB).toEqual([]);
