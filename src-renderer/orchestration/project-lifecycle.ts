@@ -24,6 +24,7 @@ import { fileName } from '../logic/file-name';
 import { scanChangeSummary, scanNewsHeading } from '../logic/scan-report-text';
 import { namesNeeded, otherWindowNotice, type OtherWindowChange } from '../logic/other-window-labels';
 import { otherWindows } from '../stores/other-windows.svelte';
+import { pendingUndo } from '../stores/undo-question.svelte';
 import { clearPrefetches } from '../stores/prefetch';
 import { project } from '../stores/project.svelte';
 import { suggestions } from '../stores/suggestions.svelte';
@@ -66,6 +67,8 @@ function clearLoadedProject(): void {
   engine.clear();
   loop.clear();
   otherWindows.clear();
+  // A question about another project's change: answered here, its action id would be this one's.
+  pendingUndo.take();
 }
 
 export function leaveProject(): void {

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../../src-main/api/workspace';
-import { refreshesIdle, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
+import { leaveProject, refreshesIdle, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
 import { answerUndo, redo, undo } from '../../../src-renderer/orchestration/label-commands';
 import { classes } from '../../../src-renderer/stores/classes.svelte';
 import { labeling } from '../../../src-renderer/stores/labeling.svelte';
@@ -131,5 +131,17 @@ describe('undo and redo of another window’s change', () => {
     expect([classOf(a!), classOf(b!)]).toEqual([null, null]);
     expect(toasts.items.at(-1)?.message).toBe('Undid the import of “labels.csv”: 2 images. Ctrl+Shift+Z redoes it.');
     await settled(3);
+  });
+});
+
+describe('a question left waiting when the project leaves the window', () => {
+  it('goes with the project: answered in another, its action id would be that project’s', async () => {
+    const [id] = unlabeledIds();
+    await otherWindow('labels:set', { imageIds: [id!], classId: ant });
+    await settled(4);
+    await undo();
+    expect(pendingUndo.question?.title).toContain(nameOf(id!));
+    leaveProject();
+    expect(pendingUndo.question).toBeNull();
   });
 });
