@@ -95,7 +95,12 @@ export class FolderWatch {
   }
 
   async #events(error: Error | null, events: watcher.Event[]): Promise<void> {
-    if (error) return this.#fail(error);
+    if (error) {
+      // Events were lost (the system's queue overflowed, a folder could not be watched): one scan
+      // catches up with whatever they were, as well as the warning.
+      this.#fail(error);
+      return this.#changed();
+    }
     for (const event of events) {
       const rel = path.relative(this.#root, event.path);
       const isFolder = () => fs.lstat(event.path).then((stats) => stats.isDirectory(), () => false);

@@ -45,7 +45,7 @@
  * - History rows of kind 'class-deleted' without an action are older versions' deletes: not
  *   undoable, and an undone label of such a class leaves its image unlabeled.
  * - An action keeps the window whose request made it (`label_actions.window_id`, the page's random
- *   id; null: no window, or made before migration 10), written in the transaction that begins it
+ *   id; null: no window, or made before migration 11), written in the transaction that begins it
  *   and never changed: undo and redo are not new actions, so a change stays the window's that
  *   made it, and another window asks before taking it back or bringing it back (nextUndo, nextRedo).
  */

@@ -205,8 +205,10 @@ export const migrations: readonly Migration[] = [
   // 11: the window whose request made an action (its page's random id, src-shared/window-id.ts;
   // null: no window asked, as the command line, or made before this migration), so that Ctrl+Z
   // and Ctrl+Shift+Z in one window ask before taking back or bringing back another window's change.
+  // (A development build numbered it 10 and may have added the column already: added only if absent.)
   (db) => {
-    db.exec('ALTER TABLE label_actions ADD COLUMN window_id TEXT;');
+    const columns = db.prepare('PRAGMA table_info(label_actions)').all() as { name: string }[];
+    if (!columns.some((column) => column.name === 'window_id')) db.exec('ALTER TABLE label_actions ADD COLUMN window_id TEXT;');
   },
 ];
 

@@ -83,14 +83,24 @@ describe('FolderWatch', () => {
     for (let i = 0; i < 5; i++) await writeImage(path.join(root, 'new', `n${i}.png`), 10 + i);
     await scan.started(1);
 
-    // Changes while that scan runs wait for it, then start another.
-    fs.rmSync(path.join(root, 'a.png'));
-    await writeImage(path.join(root, 'b.png'), 2);
-    // (the second scan cannot start while the first is held)
-    expect(scan.calls).toBe(1);
-    scan.end();
-    await scan.started(2);
-    scan.end();
+    // Changes while that scan runs wait for it, then start another. A second watch on the folder,
+    // slower to call (300 ms of quiet against 50), says when the change has been seen and the
+    // first watch's quiet time has passed: a watch that did not wait would have called by then.
+    const sentinel = scans();
+    const second = new FolderWatch(root, { onChanged: sentinel.onChanged, onError: (m) => expect.fail(m), quietMs: 300 });
+    try {
+      await second.ready();
+      fs.rmSync(path.join(root, 'a.png'));
+      await writeImage(path.join(root, 'b.png'), 2);
+      await sentinel.started(1);
+      expect(scan.calls).toBe(1);
+      scan.end();
+      await scan.started(2);
+      scan.end();
+    } finally {
+      sentinel.end();
+      await second.close();
+    }
   });
 
   it('a closed watch starts no scan', async () => {
