@@ -148,7 +148,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     if (!where) throw new AppError('BAD_ARGUMENT', 'Feature extraction needs a project folder or a cache file.');
     const runtime = await featureRuntimeFor(loaded, file ? dirname(file) : featureCacheDir(where));
     const layout = featureLayoutOf(loaded);
-    const store = file ? FeatureStore.open(file, layout) : FeatureStore.openFor(where, layout);
+    const store = file ? FeatureStore.open(file, layout) : FeatureStore.openFor(where, layout, { theApps: true });
     const storePath = store.path;
     try {
       const items = jobImages(args.items, args.projectDir);

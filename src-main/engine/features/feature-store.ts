@@ -209,6 +209,19 @@ function heldByAnother(path: string): boolean {
   }
 }
 
+/** Whether the file at `path` is a cache the app has opened (marked by `openFor`'s `theApps`); unreadable counts as yes (left alone). */
+function theAppsCache(path: string): boolean {
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    return db.prepare(`SELECT 1 FROM meta WHERE key = 'app'`).get() !== undefined;
+  } catch {
+    return true;
+  } finally {
+    db?.close();
+  }
+}
+
 /**
  * The rule that bounds the files: after a layout's file is created, the model's files beyond
  * the MAX_LAYOUTS_PER_MODEL most recently used (file modification time, set on every open by
@@ -216,14 +229,18 @@ function heldByAnother(path: string): boolean {
  * just created and never one that a connection has open (the app extracting into it while a
  * command runs): that one is removed by a later creation, once closed. The WAL and
  * shared-memory files go first, so that a crash in between never leaves a WAL beside a file
- * it does not belong to.
+ * it does not belong to. A file the app has opened is never removed: commands run with other
+ * layouts (`adma extract --layers`) cannot push out the cache the app extracts into.
  */
 function removeStaleLayouts(dir: string, modelId: string, created: string): void {
   const others = cacheFilesOf(dir, modelId)
     .filter((path) => path !== created)
     .map((path) => ({ path, used: statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
     .sort((x, y) => y.used - x.used);
-  for (const { path } of others.slice(MAX_LAYOUTS_PER_MODEL - 1)) {
+  // The app's caches count against the bound but are never removed: the others make room.
+  const apps = others.filter(({ path }) => theAppsCache(path));
+  const removable = others.filter((other) => !apps.includes(other));
+  for (const { path } of removable.slice(Math.max(0, MAX_LAYOUTS_PER_MODEL - 1 - apps.length))) {
     if (heldByAnother(path)) continue;
     try {
       for (const suffix of ['-wal', '-shm', '']) rmSync(path + suffix, { force: true });
@@ -346,12 +363,14 @@ export class FeatureStore {
    * Open the cache of `layout` in `folder` (its `.adma/features/`), creating the layout's own
    * file when the folder has none for it; other layouts' files are left as they are, but for
    * the bound on their number (removeStaleLayouts). The way the app and the commands open a
-   * folder's cache.
+   * folder's cache. `theApps`: the app opens it (its project's pool), which marks the file so:
+   * the bound never removes it (at 100,000 images it is hours of extraction).
    */
-  static openFor(folder: string, layout: FeatureLayout): FeatureStore {
+  static openFor(folder: string, layout: FeatureLayout, options: { theApps?: boolean } = {}): FeatureStore {
     const found = findFeatureStore(folder, layout);
     const path = found ?? featureStorePath(folder, layout);
     const store = FeatureStore.open(path, layout);
+    if (options.theApps) store.db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('app', '1')`).run();
     markUsed(path);
     if (!found) removeStaleLayouts(featureCacheDir(folder), layout.modelId, path);
     return store;

@@ -227,7 +227,7 @@ export class AdaptationPool {
     const asItIs = new Map<number, Float32Array>();
     if (wanted.length > 0) {
       const runtime = await featureRuntimeFor(this.loaded, featureCacheDir(this.projectDir));
-      const store = FeatureStore.openFor(this.projectDir, featureLayoutOf(this.loaded));
+      const store = FeatureStore.openFor(this.projectDir, featureLayoutOf(this.loaded), { theApps: true });
       try {
         const extracted = await extractViewFeatures(this.loaded, store, wanted, { ...(runtime.runner ? { runner: runtime.runner } : {}), signal, ...(onViews ? { onProgress: onViews } : {}) });
         if (extracted.cancelled) throw new AppError('CANCELLED', 'Training was cancelled while the turned views of the labeled images were extracted; those done are saved.');

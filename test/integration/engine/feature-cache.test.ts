@@ -211,6 +211,27 @@ describe('feature store: the layouts of a folder kept side by side', () => {
     expect([a2, a3, a4, a5, a6].map((path) => existsSync(path))).toEqual([false, false, true, true, true]);
     expect(existsSync(otherModel)).toBe(true);
   });
+
+  it('never removes the cache the app opened, however long unused, when commands make other layouts', () => {
+    const folder = join(dir, 'apps-cache');
+    const used = (path: string, secondsAgo: number): void => {
+      const when = new Date(Date.now() - secondsAgo * 1000);
+      utimesSync(path, when, when);
+    };
+    const apps = FeatureStore.openFor(folder, base, { theApps: true });
+    apps.putBatch([row('x')]);
+    apps.close();
+    used(apps.path, 1000);
+    const made = [other('a2'), other('a3'), other('a4'), other('a5')].map((layout, k) => {
+      const path = write(folder, layout, ['x']);
+      used(path, 500 - k * 100);
+      return path;
+    });
+    expect(existsSync(apps.path)).toBe(true);
+    expect(count(folder, base)).toBe(1);
+    // The commands' own files are still bounded: the oldest of them went.
+    expect(made.map((path) => existsSync(path))).toEqual([false, false, true, true]);
+  });
 });
 
 describe('feature store: the views of images with no up or down', () => {
