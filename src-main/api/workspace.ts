@@ -61,6 +61,8 @@ export class Workspace {
   private latestScan: ScanReport | null = null;
   /** The latest scan was the folder watch's. */
   private latestScanWatched = false;
+  /** A window asked for the scan running now (a plain rescan shares it): its report is not the watch's alone. */
+  private scanAskedFor = false;
   private folderWatch: FolderWatch | null = null;
   /** The next scan to finish is the opening's (the one `open` starts, shared by any rescan asked for meanwhile). */
   private openingScanDue = false;
@@ -302,11 +304,15 @@ export class Workspace {
   async rescan(options: { checkEveryFile?: boolean } = {}, watched = false): Promise<ScanReport> {
     const project = this.requireProject();
     if (project.isScanning) {
-      if (!options.checkEveryFile) return project.rescan();
+      if (!options.checkEveryFile) {
+        if (!watched) this.scanAskedFor = true;
+        return project.rescan();
+      }
       await project.rescan().catch(() => undefined);
       if (!this.isOpen(project)) throw new AppError('NO_PROJECT', 'The project was closed before its files were checked.');
       return this.rescan(options);
     }
+    this.scanAskedFor = !watched;
     const job = new JobReporter(this.events, 'scan');
     const report = await job.run(async (reporter) => {
       reporter.progress('indexing', 0, 0, true);
@@ -319,7 +325,7 @@ export class Workspace {
       );
       reporter.progress('indexing', result.total, result.total, true);
       // Recorded before the job's end is announced: windows ask for it then.
-      if (this.project === project) this.scanFinished(result, watched);
+      if (this.project === project) this.scanFinished(result, watched && !this.scanAskedFor);
       return result;
     });
     if (this.project === project) {

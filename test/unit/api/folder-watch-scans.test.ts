@@ -11,7 +11,7 @@ import { createHandlers } from '../../../src-main/api/handlers';
 import { Workspace } from '../../../src-main/api/workspace';
 import type { ScanReport } from '../../../src-shared/contract';
 import { FakeEngine } from '../../support/fake-engine';
-import { handlerCaller } from '../../support/handler-calls';
+import { handlerCaller, until } from '../../support/handler-calls';
 import { imageFolder, tempDir, writeImage } from '../../support/image-folder';
 
 let workspace: Workspace | null = null;
@@ -78,4 +78,23 @@ it('a close and an open at once (two windows) leave the project opened open: the
   await closing;
   expect(ws.summary()).toMatchObject({ path: opened.path, session: opened.session });
   expect(await ws.rescan()).toMatchObject({ total: 2 });
+});
+
+it('a Rescan asked for while the watch scans shares that scan, and its report is no longer the watch alone', async () => {
+  const root = await imageFolder(40);
+  const ws = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {}, createEngine: () => new FakeEngine(), watchFolders: true });
+  workspace = ws;
+  await ws.open(root, true);
+  await ws.rescan();
+  await ws.folderWatchReady();
+  // A window's Rescan, asked while the scan the watch started runs (the scan's progress events say it does).
+  let asked: Promise<ScanReport> | null = null;
+  const off = ws.events.subscribe((event) => {
+    if (asked === null && (event === 'job:progress' || event === 'project:changed') && ws.current?.isScanning) asked = ws.rescan();
+  });
+  await writeImage(path.join(root, 'late.png'), 77);
+  await until('a Rescan asked while the watch scans', async () => asked !== null);
+  off();
+  expect(await asked).toMatchObject({ added: 1 });
+  expect(ws.scans()).toMatchObject({ latest: { added: 1 }, latestWatched: false });
 });
