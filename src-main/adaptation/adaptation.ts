@@ -6,6 +6,7 @@
  * the project database.
  */
 import type { EngineStatus, ScanReport } from '../../src-shared/contract';
+import { changedAnyFile } from '../../src-shared/requests/project';
 import type { EventHub } from '../core/event-hub';
 import type { Project } from '../project/project';
 import { ActiveLoop } from './active-loop';
@@ -108,7 +109,7 @@ export class Adaptation {
    */
   onScanned(report: ScanReport): void {
     // A moved image keeps its id and content but not its path, which the pool holds.
-    if (report.added + report.removed + report.changed + report.moved > 0) this.pool.invalidate();
+    if (changedAnyFile(report)) this.pool.invalidate();
     if (report.changed > 0 || report.labeledChanged.length > 0) this.ctx.changed('model');
     if (this.ctx.store.model()) this.features.start();
   }

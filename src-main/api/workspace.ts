@@ -11,6 +11,7 @@ import type { EnginePort } from '../adaptation/engine-port';
 import { EngineClient } from '../engine/engine-client';
 import { findDemoDir, writeDemoSet } from '../engine/starter/demo-set';
 import type { LabelAction, OpenProjectSummary, PathCheck, ScanReport, ScanReports } from '../../src-shared/contract';
+import { changedAnyFile } from '../../src-shared/requests/project';
 import { checkPath, expandPath } from '../project/path-check';
 import { FolderWatch } from '../project/folder-watch';
 import { Project } from '../project/project';
@@ -275,7 +276,7 @@ export class Workspace {
     if (!this.openingScanDue) return;
     this.openingScanDue = false;
     // What changed in the folder while the project was closed is news; a new project's first scan is not.
-    if (!report.first && report.added + report.removed + report.changed + report.moved > 0) this.openingScan = report;
+    if (!report.first && changedAnyFile(report)) this.openingScan = report;
   }
 
   /**

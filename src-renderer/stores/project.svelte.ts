@@ -2,6 +2,7 @@
 import type { AppInfo, ProjectChange, ProjectChanged, ProjectSummary, RecentProject, ScanReport, UnreadableFile } from '../../src-shared/contract';
 import { mediaContentChanged } from '../api/bridge';
 import { call } from '../api/client';
+import { changedAnyFile } from '../../src-shared/requests/project';
 
 class ProjectState {
   #appInfo = $state<AppInfo | null>(null);
@@ -191,7 +192,7 @@ class ProjectState {
     else if (opening) this.#scanNews = this.#scanNews && this.#scanNews.where !== 'opening' ? this.#scanNews : { report: opening, where: 'opening' };
     // Dismissed in another window.
     else if (this.#scanNews?.where === 'opening') this.#scanNews = null;
-    return news !== null && !labeledNews && changedFiles(news.report) ? news : null;
+    return news !== null && !labeledNews && changedAnyFile(news.report) ? news : null;
   }
 
   /** The project left this window. */
@@ -238,9 +239,6 @@ export interface ScanNews {
 
 /** The scan found files whose content is new under an image id they had before. */
 const changedContent = (report: ScanReport): boolean => report.changed > 0 || report.labeledChanged.length > 0;
-
-/** The scan found files added, removed, changed or moved. */
-const changedFiles = (report: ScanReport): boolean => report.added + report.removed + report.changed + report.moved > 0;
 
 /** The scan found labeled images whose file changed, went, came back or moved. */
 const tellsOfLabels = (report: ScanReport): boolean =>

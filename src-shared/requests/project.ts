@@ -134,6 +134,11 @@ export interface ScanReport {
   labeledReturned: ScannedLabeledImage[];
 }
 
+/** The scan found files added, removed, changed or moved (a scan that found only unchanged or unreadable files did not). */
+export function changedAnyFile(report: Pick<ScanReport, 'added' | 'removed' | 'changed' | 'moved'>): boolean {
+  return report.added + report.removed + report.changed + report.moved > 0;
+}
+
 export interface ScanReports {
   /**
    * The scan run when the project was opened, when it found the folder changed since the project
