@@ -22,7 +22,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type watcher from '@parcel/watcher';
 import { ADMIN_DIR } from './project-db';
-import { IMAGE_EXTENSIONS, UNSUPPORTED_IMAGES } from './image-files';
+import { imageLikeName } from './image-files';
 
 /** How long the folder must be quiet before a scan starts. */
 const QUIET_MS = 1_000;
@@ -40,11 +40,6 @@ function hidden(relPath: string): boolean {
   return relPath.split(/[\\/]/).some((part) => part.startsWith('.'));
 }
 
-const imageLike = (file: string): boolean => {
-  const ext = path.extname(file).toLowerCase();
-  return IMAGE_EXTENSIONS.has(ext) || Object.hasOwn(UNSUPPORTED_IMAGES, ext);
-};
-
 /**
  * Whether an event on `relPath` (relative to the project folder) is a change a scan would find,
  * by the rule in the file comment; `isFolder` is asked only of a path made or changed that is not
@@ -52,7 +47,7 @@ const imageLike = (file: string): boolean => {
  */
 export async function countsAsChange(type: watcher.EventType, relPath: string, isFolder: () => Promise<boolean>): Promise<boolean> {
   if (relPath === '' || hidden(relPath)) return false;
-  if (type === 'delete' || imageLike(relPath)) return true;
+  if (type === 'delete' || imageLikeName(relPath)) return true;
   return type === 'create' && (await isFolder());
 }
 

@@ -27,6 +27,12 @@ export const UNSUPPORTED_IMAGES: Record<string, string> = {
   ...(IMAGE_EXTENSIONS.has('.avif') ? {} : { '.avif': 'AVIF image: this build cannot decode it; convert it to JPEG or PNG' }),
 };
 
+/** A file the scan looks at by its name's extension: an image, indexed or listed as unsupported. */
+export function imageLikeName(file: string): boolean {
+  const ext = path.extname(file).toLowerCase();
+  return IMAGE_EXTENSIONS.has(ext) || Object.hasOwn(UNSUPPORTED_IMAGES, ext);
+}
+
 export interface FoundFile {
   relPath: string;
   absPath: string;
@@ -93,7 +99,7 @@ export async function* walkImageFiles(root: string, skipped: SkippedEntry[]): As
         const target = await fs.stat(absPath).catch(() => null);
         if (target?.isDirectory()) {
           skipped.push({ relPath: `${toRelPath(root, absPath)}/`, reason: 'symbolic link to a folder: not followed (move or copy the folder into the project folder)' });
-        } else if (IMAGE_EXTENSIONS.has(ext) || UNSUPPORTED_IMAGES[ext]) {
+        } else if (imageLikeName(entry.name)) {
           skipped.push({ relPath: toRelPath(root, absPath), reason: 'symbolic link: not followed (copy the file into the project folder)' });
         }
         continue;
