@@ -121,8 +121,10 @@ test('a new project asks for its model, recommending one for its images; the sta
   expect(problems).toEqual([]);
 });
 
-test('a model folder chosen at creation continues in Adapt: layers fit the panel, its card says "In use"', async ({ page }) => {
+test('a model folder chosen at creation continues in Adapt: layers fit the panel and scroll into view, its card says "In use"', async ({ page }) => {
   const problems = watchProblems(page);
+  // A laptop's window: the model list fills the panel, so what Inspect reads opens below its fold.
+  await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto(spec.host.url);
   await createProject(page, 6);
   const field = await chooseModelFolderInAdapt(page);
@@ -130,6 +132,7 @@ test('a model folder chosen at creation continues in Adapt: layers fit the panel
   await page.getByRole('button', { name: 'Inspect' }).click();
   const picker = page.getByRole('group', { name: 'Layer picker' });
   await expect(picker).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('button', { name: 'Use this model' }), 'what Inspect read is scrolled into view').toBeInViewport();
   const card = await page.getByRole('region', { name: 'Model' }).boundingBox();
   for (const select of await picker.getByRole('combobox').all()) {
     const box = (await select.boundingBox())!;
