@@ -117,6 +117,36 @@ async function extract(handlers: ReturnType<typeof createHandlers>, workspace: W
   console.log(`  feature cache ${mb(bytes)} (${s.features.done > 0 ? Math.round(bytes / s.features.done) : 0} bytes per image)`);
 }
 
+/**
+ * What every label costs the host's main thread besides its write, with every image labeled: the
+ * counts and class list `labelsChanged` announces, and the training-label count the engine status
+ * re-sends once a classifier exists (ActiveLoop.onLabelsChanged). Each read alone, then one label
+ * through dispatch, which runs them all (a real change each time: image 7 goes to the other class).
+ * Medians of 5, max.
+ */
+async function perLabelStatus(workspace: Workspace, handlers: ReturnType<typeof createHandlers>, classIds: [number, number]): Promise<void> {
+  const project = workspace.requireProject();
+  const store = workspace.adaptation().store;
+  const median = async (what: string, run: (k: number) => unknown): Promise<void> => {
+    const times: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      const s = performance.now();
+      await run(k);
+      times.push(performance.now() - s);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`  ${what.padEnd(58)} ${times[2]!.toFixed(1).padStart(7)} ms (max ${times[4]!.toFixed(1)})`);
+  };
+  console.log(`per-label status with ${project.images.labelCounts().labeled} labels (median of 5, max):`);
+  await median('labelCounts (labeled, unsure)', () => project.images.labelCounts());
+  await median('classes.list (labels per class)', () => project.classes.list());
+  await median('trainingLabelCount (engine status)', () => store.trainingLabelCount());
+  await median('labels:set one image (all of it, with the write)', async (k) => {
+    const result = await dispatch(handlers, 'labels:set', { imageIds: [7], classId: classIds[(k + 1) % 2] });
+    if (!result.ok) throw new Error(`labels:set: ${result.error.message}`);
+  });
+}
+
 async function main(): Promise<void> {
   const dir = await scaleFolder({ count, largeEvery: Number(values['large-every']) });
   console.log(`${count} images in ${dir}; load average ${loadavg()}; ${os.cpus().length} cores`);
@@ -143,7 +173,7 @@ async function main(): Promise<void> {
   };
   console.log('request durations (median of 3, max):');
   const cls = (await dispatch(handlers, 'classes:create', { name: 'A' })) as { ok: true; value: { id: number } };
-  await dispatch(handlers, 'classes:create', { name: 'B' });
+  const b = (await dispatch(handlers, 'classes:create', { name: 'B' })) as { ok: true; value: { id: number } };
   await timed('project:current (summary)', 'project:current', undefined);
   for (const offset of [0, 50_000, count - 200]) {
     await timed(`images:list all by name, offset ${offset}`, 'images:list', { filter: { kind: 'all' }, offset, limit: 200 });
@@ -168,10 +198,12 @@ async function main(): Promise<void> {
   await bulkTimed('labels:undo of it (once)', 'labels:undo', undefined);
   await bulkTimed('labels:redo of it (once)', 'labels:redo', undefined);
   await bulkTimed('labels:undo of it again (once)', 'labels:undo', undefined);
-  bulkStalls.stop();
   await timed('labels:set one image', 'labels:set', { imageIds: [5], classId: cls.value.id });
   await timed('labels:history limit 200', 'labels:history', { limit: 200 });
   await timed('images:list labeled, offset 0', 'images:list', { filter: { kind: 'labeled' }, offset: 0, limit: 200 });
+  await bulkTimed('labels:setMatching all again (every image labeled)', 'labels:setMatching', { filter: { kind: 'all' }, exceptIds: [], classId: cls.value.id });
+  bulkStalls.stop();
+  await perLabelStatus(workspace, handlers, [cls.value.id, b.value.id]);
   if (extractSeconds > 0) await extract(handlers, workspace, dir, extractSeconds, values['profile-main']);
   const memory = process.memoryUsage();
   console.log(`host RSS ${mb(memory.rss)}, JS heap ${mb(memory.heapUsed)}; load average ${loadavg()}`);
