@@ -3,7 +3,7 @@
  * gallery thumbnail, else a usable EXIF-embedded one, and the files it left unread this time),
  * in the shape the label view's and the gallery's thumbnail logic read.
  */
-import type { ThumbnailAnswer } from '../logic/tile-thumbnails';
+import type { ThumbnailAnswer } from '../logic/paintable-thumbnails';
 import { call } from './client';
 
 export function askPaintableThumbnails(ids: number[]): Promise<ThumbnailAnswer> {

@@ -21,24 +21,16 @@
  * answer); an image whose thumbnail was not cached is asked about again after
  * RECHECK_MS (the back end renders ahead meanwhile), also when the labeler has not moved since.
  */
-import type { ThumbnailAnswer } from './tile-thumbnails';
+import { ASK_MAX, PaintableThumbnails, type ThumbnailAnswer } from './paintable-thumbnails';
 
 export const RECHECK_MS = 1000;
 /** Ask sooner than RECHECK_MS once this many images ahead are not known to be cached. */
 export const ASK_BATCH = 10;
-/** At most this many ids per question (the request's bound). */
-const ASK_MAX = 500;
-/** Forget what is known past this many images (a long session keeps the memory bounded). */
-const KNOWN_MAX = 20_000;
 
 export class ThumbnailsAhead {
-  readonly #cached = new Set<number>();
-  /** Images whose JPEG embeds a usable EXIF thumbnail (a property of the file: never asked again). */
-  readonly #embedded = new Set<number>();
-  /** Images found not cached, and when. */
-  readonly #missing = new Map<number, number>();
-  #asking = false;
-  /** Bumped by clear(): an answer about another project's images is dropped. */
+  /** What the back end said; an image found without a cached thumbnail is asked about again after RECHECK_MS. */
+  readonly #known: PaintableThumbnails;
+  /** Bumped by clear(): a recheck scheduled for another project's images is dropped. */
   #generation = 0;
   #lastAsk = -Infinity;
   #near: readonly number[] = [];
@@ -50,7 +42,7 @@ export class ThumbnailsAhead {
 
   constructor(
     /** The ids among `ids` whose thumbnail the back end has cached, and among the others those with an embedded thumbnail. */
-    private readonly ask: (ids: number[]) => Promise<ThumbnailAnswer>,
+    ask: (ids: number[]) => Promise<ThumbnailAnswer>,
     /** Load and decode the thumbnails of `thumbnails` and the embedded thumbnails of `embedded` (in priority order), and no others. */
     private readonly load: (thumbnails: number[], embedded: number[]) => void,
     private readonly now: () => number = () => performance.now(),
@@ -58,7 +50,9 @@ export class ThumbnailsAhead {
     private readonly later: (recheck: () => void, ms: number) => void = (recheck, ms) => void setTimeout(recheck, ms),
     /** The back end said these images have an embedded thumbnail (the view on one of them shows it). */
     private readonly found: (embedded: readonly number[]) => void = () => undefined,
-  ) {}
+  ) {
+    this.#known = new PaintableThumbnails(ask);
+  }
 
   /**
    * The labeler moved: `current` is the image on screen, `near` the images next to it, `ahead`
@@ -74,14 +68,12 @@ export class ThumbnailsAhead {
 
   /** Whether the back end said image `id` has an embedded thumbnail (and its thumbnail was not cached then). */
   hasEmbedded(id: number): boolean {
-    return this.#embedded.has(id);
+    return this.#known.hasEmbedded(id);
   }
 
   /** Forget everything (the project closed: its ids mean nothing in the next one). */
   clear(): void {
-    this.#cached.clear();
-    this.#embedded.clear();
-    this.#missing.clear();
+    this.#known.clear();
     this.#near = [];
     this.#ahead = [];
     this.#lastAsk = -Infinity;
@@ -100,73 +92,49 @@ export class ThumbnailsAhead {
     const all = [...current, ...this.#near.filter((id) => id !== this.#current), ...this.#ahead.filter((id) => !near.has(id) && id !== this.#current)];
     // The current image's thumbnail is the view's to load (it mounts it); its embedded one is loaded here.
     this.load(
-      all.filter((id) => id !== this.#current && (near.has(id) || this.#cached.has(id))),
-      all.filter((id) => this.#embedded.has(id) && !this.#cached.has(id)),
+      all.filter((id) => id !== this.#current && (near.has(id) || this.#known.isCached(id))),
+      all.filter((id) => this.#known.hasEmbedded(id) && !this.#known.isCached(id)),
     );
   }
 
   /** Whether the image on screen has not been asked about yet (asked at once, whatever the batch). */
   #currentUnknown(): boolean {
     const current = this.#current;
-    return current !== null && !this.#cached.has(current) && !this.#embedded.has(current) && !this.#missing.has(current);
+    return current !== null && this.#known.get(current) === undefined && !this.#known.hasEmbedded(current);
   }
 
   /** `force`: ask about the unknown ones now, however few (the host left some unread). */
   #askIfDue(force = false): void {
-    if (this.#asking) return;
+    if (this.#known.asking) return;
     const now = this.now();
     const unknown = this.#asked()
-      .filter((id) => !this.#cached.has(id) && now - (this.#missing.get(id) ?? -Infinity) >= RECHECK_MS)
+      .filter((id) => !this.#known.isCached(id) && now - (this.#known.missingSince(id) ?? -Infinity) >= RECHECK_MS)
       .slice(0, ASK_MAX);
     const due = unknown.length >= ASK_BATCH || now - this.#lastAsk >= RECHECK_MS;
     if (unknown.length === 0 || (!due && !force && !this.#currentUnknown())) return;
-    this.#asking = true;
     // A question asked for the image on screen alone does not hold back the next batch (the list
     // ahead may fill right after: the view opening while its list loads).
     if (due) this.#lastAsk = now;
     const generation = this.#generation;
-    let left = false;
-    const asked = ({ cached, embedded, unchecked }: ThumbnailAnswer): void => {
-      if (generation !== this.#generation) return;
-      if (this.#cached.size + this.#missing.size > KNOWN_MAX) {
-        this.#cached.clear();
-        this.#missing.clear();
-        this.#embedded.clear();
+    this.#known.question(unknown, now, ({ fresh, left, embedded }) => {
+      if (fresh && embedded.length > 0) this.found(embedded);
+      this.#load();
+      if (!fresh) return;
+      // The labeler moved on to an image not asked about while this question was out, or the
+      // host left files unread: ask again now.
+      if (this.#currentUnknown() || left) {
+        this.#askIfDue(left);
+        return;
       }
-      for (const id of embedded) this.#embedded.add(id);
-      if (embedded.length > 0) this.found(embedded);
-      const found = new Set(cached);
-      // Files the host had no time to read this time: asked about again right after, not in RECHECK_MS.
-      const later = new Set(unchecked.length < unknown.length ? unchecked : []);
-      left = later.size > 0;
-      for (const id of unknown) {
-        if (later.has(id)) continue;
-        if (found.has(id)) {
-          this.#cached.add(id);
-          this.#missing.delete(id);
-        } else this.#missing.set(id, now);
+      // Missing ones are asked about again after RECHECK_MS even if the labeler does not move
+      // (extraction may finish in the meantime and make every thumbnail).
+      if (!this.#recheckPending && this.#ahead.some((id) => !this.#known.isCached(id))) {
+        this.#recheckPending = true;
+        this.later(() => {
+          this.#recheckPending = false;
+          if (generation === this.#generation) this.#askIfDue();
+        }, RECHECK_MS);
       }
-    };
-    this.ask(unknown)
-      .then(asked, () => asked({ cached: [], embedded: [], unchecked: [] }))
-      .finally(() => {
-        this.#asking = false;
-        this.#load();
-        // The labeler moved on to an image not asked about while this question was out, or the
-        // host left files unread: ask again now.
-        if (generation === this.#generation && (this.#currentUnknown() || left)) {
-          this.#askIfDue(left);
-          return;
-        }
-        // Missing ones are asked about again after RECHECK_MS even if the labeler does not move
-        // (extraction may finish in the meantime and make every thumbnail).
-        if (generation === this.#generation && !this.#recheckPending && this.#ahead.some((id) => !this.#cached.has(id))) {
-          this.#recheckPending = true;
-          this.later(() => {
-            this.#recheckPending = false;
-            if (generation === this.#generation) this.#askIfDue();
-          }, RECHECK_MS);
-        }
-      });
+    });
   }
 }

@@ -7,7 +7,7 @@
  * that fails takes its label away again and brings the view back to its image (the caller's
  * promise rejects with the reason), so no label is ever dropped silently.
  */
-import type { ImageFilter, ImageItem, LabelAction, QueueItem, RoundInfo } from '../../src-shared/contract';
+import type { ImageFilter, ImageItem, ImagePage, LabelAction, QueueItem, RoundInfo } from '../../src-shared/contract';
 import { SvelteSet } from 'svelte/reactivity';
 import { call } from '../api/client';
 import { PendingLabels } from '../logic/pending-labels';
@@ -81,7 +81,21 @@ class LabelingSession {
    * server still lists that image as unlabeled, and must not offer it again as such.
    */
   #committed = new Map<number, LabelChange>();
+  /** The session: `start` and `reset` move it on, and what an older session asked for is dropped. */
   #generation = 0;
+  /**
+   * The source's listing as the pages were asked: a scan's news (`dropGone`) moves it on, and a
+   * page asked before is asked again (it may hold images whose files went, past an offset that
+   * counted them). Not the session's generation: the session, and a `start` finding its image, go on.
+   */
+  #listing = 0;
+  /**
+   * While `dropGone` asks which loaded images are still there: settles when it knows. A page is
+   * asked only after it, without the images found gone (they still wait for the command chain to
+   * leave the sequence).
+   */
+  #checking: Promise<void> = Promise.resolve();
+  #gone: ReadonlySet<number> = new Set();
   /** Labels shown but not committed yet, and the chain their commits run on, in order. */
   readonly #pending = new PendingLabels();
   #commits: Promise<void> = Promise.resolve();
@@ -203,6 +217,7 @@ class LabelingSession {
     this.#items = [];
     this.#index = 0;
     this.#listed = 0;
+    this.#gone = new Set();
     this.#exhausted = false;
     this.#atEnd = false;
     this.#started = started;
@@ -230,9 +245,16 @@ class LabelingSession {
         this.#exhausted = true;
         return;
       }
-      const offset = nextPageOffset(this.#items, this.liveQueue, this.#inserted);
-      const page = await call('images:list', { filter: filterOf(this.#source), offset, limit: PAGE });
-      if (generation !== this.#generation) return;
+      let page: ImagePage;
+      for (;;) {
+        await this.#checking;
+        if (generation !== this.#generation) return;
+        const listing = this.#listing;
+        const paged = this.#items.filter((item) => !this.#gone.has(item.id));
+        page = await call('images:list', { filter: filterOf(this.#source), offset: nextPageOffset(paged, this.liveQueue, this.#inserted), limit: PAGE });
+        if (generation !== this.#generation) return;
+        if (listing === this.#listing) break;
+      }
       this.#listed = page.total;
       const before = this.#items.length;
       this.#items = appendPage(this.#items, applyLabels(page.items, this.#pending.states()));
@@ -490,17 +512,31 @@ class LabelingSession {
    * Kept, they still counted in its length, were stepped through, and pushed the next page's
    * offset (nextPageOffset) one past an image the server still lists, which was then never
    * shown. A batch is followRound's and a list is what was asked for (both fixed); the image on
-   * screen stays, for refreshCurrent to find gone.
+   * screen stays, for refreshCurrent to find gone. A page on its way since before the scan is
+   * asked again (see `#listing`): landing after this, it put images whose files went back in.
    */
   async dropGone(): Promise<void> {
-    if (fixedSequence(this.#source) || this.#items.length === 0) return;
+    if (fixedSequence(this.#source)) return;
+    // A page on its way was asked before the scan: it may hold images whose files went.
+    this.#listing++;
+    if (this.#items.length === 0) return;
     const generation = this.#generation;
     const asked = this.#items.map((item) => item.id);
     const chunks = Array.from({ length: Math.ceil(asked.length / BY_IDS_MAX) }, (_, k) => asked.slice(k * BY_IDS_MAX, (k + 1) * BY_IDS_MAX));
-    const present = new Set((await Promise.all(chunks.map((ids) => call('images:byIds', { ids })))).flat().map((item) => item.id));
-    const gone = new Set(asked.filter((id) => !present.has(id)));
+    const checked = Promise.all(chunks.map((ids) => call('images:byIds', { ids }))).then((answers) => {
+      const present = new Set(answers.flat().map((item) => item.id));
+      return new Set(asked.filter((id) => !present.has(id)));
+    });
+    this.#checking = checked.then(
+      (gone) => {
+        this.#gone = gone;
+      },
+      () => undefined,
+    );
+    const gone = await checked;
     if (gone.size === 0) return;
     await this.enqueue(async () => {
+      this.#gone = new Set();
       if (generation !== this.#generation) return;
       const current = this.#current;
       const stays = (item: ImageItem): boolean => item === current || !gone.has(item.id);

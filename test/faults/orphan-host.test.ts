@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { imageFolder, tempDir } from '../support/image-folder';
+import { until } from '../support/until';
 import { wsCall, wsConnect } from '../support/web-host-client';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -34,11 +35,6 @@ function running(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** Polls a condition until it holds; the test's own timeout bounds the wait. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 function portRefuses(port: number): Promise<boolean> {
@@ -87,7 +83,7 @@ describe('npm start killed with SIGKILL', () => {
     expect(running(hostPid)).toBe(true);
 
     start.kill('SIGKILL');
-    await until(() => !running(hostPid));
+    await until('the orphaned host to exit', () => !running(hostPid), { paceMs: 50 });
     expect(fs.existsSync(lockFile)).toBe(false);
     expect(await portRefuses(port)).toBe(true);
   });

@@ -11,15 +11,7 @@ import { labeling } from '../../src-renderer/stores/labeling.svelte';
 import type { Channel, EventName, Events, RawApi } from '../../src-shared/contract';
 import { FakeEngine } from './fake-engine';
 import { tempDir } from './image-folder';
-
-/** Let every pending promise, microtask and immediate run until `probe` holds (no clock involved). */
-export async function until<T>(probe: () => T | null | undefined | false): Promise<T> {
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+import { until } from './until';
 
 /** A RawApi over `workspace`'s handlers: each request's channel is pushed to `sent`; `delivered` runs after each event. */
 export function inProcessApi(workspace: Workspace, sent: Channel[], delivered: () => void = () => undefined): RawApi {

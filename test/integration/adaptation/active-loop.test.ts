@@ -11,8 +11,12 @@ import { createHandlers, type Handlers } from '../../../src-main/api/handlers';
 import { Workspace } from '../../../src-main/api/workspace';
 import { FeatureStore, featureCacheDir } from '../../../src-main/engine/features/feature-store';
 import { symmetryViews } from '../../../src-main/engine/features/symmetry-views';
-import { handlerCaller, until } from '../../support/handler-calls';
+import { handlerCaller } from '../../support/handler-calls';
+import { until } from '../../support/until';
 import { tempDir } from '../../support/image-folder';
+
+/** Waits on the real engine (features, training, queries): polled, and given longer than a unit test's state. */
+const engineWork = { paceMs: 150, limitMs: 120_000 };
 
 const SHARED = path.resolve(__dirname, '../../../../shared');
 const MODEL = path.join(SHARED, 'models/mobilenet_v1_0.25_224');
@@ -64,7 +68,7 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     const done = await until('features', async () => {
       const s = await call('engine:status');
       return s.features.state === 'complete' ? s : null;
-    });
+    }, engineWork);
     expect(done.features).toMatchObject({ done: 120, total: 120, failed: 0 });
   });
 
@@ -90,7 +94,7 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
       const next = await until('the next round', async () => {
         const current = await call('loop:currentRound');
         return current && current.id !== round.id ? current : null;
-      });
+      }, engineWork);
       expect(next.index).toBe(round.index + 1);
       const queried = new Set(round.items.map((i) => i.imageId));
       expect(next.items.some((i) => queried.has(i.imageId))).toBe(false);
@@ -155,8 +159,8 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     const version = (await call('engine:status')).modelVersion;
     const item = round.items[0]!;
     await call('labels:set', { imageIds: [item.imageId], classId: truth(item.relPath) });
-    await until('a continuous retrain', async () => (await call('engine:status')).modelVersion > version);
-    await until('training to settle', async () => !(await call('engine:status')).training);
+    await until('a continuous retrain', async () => (await call('engine:status')).modelVersion > version, engineWork);
+    await until('training to settle', async () => !(await call('engine:status')).training, engineWork);
     // A retrain re-ranks the open batch: the same round, its labeled item kept first.
     const current = (await call('loop:currentRound'))!;
     expect(current.id).toBe(round.id);
@@ -165,7 +169,7 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     expect(current.items).toHaveLength(round.items.length);
     expect((await call('loop:rounds', { limit: 1000 })).length).toBe(roundCount);
     await call('loop:updateSettings', { continuous: false });
-    await until('training to settle', async () => !(await call('engine:status')).training);
+    await until('training to settle', async () => !(await call('engine:status')).training, engineWork);
   });
 
   it('images with no up or down: the next training learns every label turned and mirrored too, and keeps those views', async () => {
@@ -192,7 +196,7 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
       if (event === 'job:progress' && 'phase' in payload && payload.phase === 'turning labeled images') turning.push({ done: payload.done, total: payload.total });
     });
     await call('loop:train');
-    await until('the retrain', async () => (await call('engine:status')).modelVersion > version);
+    await until('the retrain', async () => (await call('engine:status')).modelVersion > version, engineWork);
     unsubscribe();
     // (Progress events are thinned to a few per second, so the last counts may not be among them.)
     expect(turning.length).toBeGreaterThan(0);
@@ -322,7 +326,7 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     expect(status.modelVersion).toBe(versions);
     expect((await call('loop:currentRound'))!.id).toBe(round!.id);
     expect((await call('dashboard:get')).evaluation.size).toBe(12);
-    await until('features after reopen', async () => (await call('engine:status')).features.state === 'complete');
+    await until('features after reopen', async () => (await call('engine:status')).features.state === 'complete', engineWork);
     const next = await call('loop:nextRound');
     expect(next.items.length).toBeGreaterThan(0);
   });
@@ -342,7 +346,7 @@ describe.skipIf(!available)('a pool too small for distinctiveness', () => {
       await run('project:open', { path: small, create: true });
       await ws.rescan();
       await run('engine:chooseModel', { choice: { kind: 'folder', path: MODEL } });
-      await until('features', async () => (await run('engine:status')).features.state === 'complete');
+      await until('features', async () => (await run('engine:status')).features.state === 'complete', engineWork);
       // ADMA (paper) chosen explicitly: the fallback is that of the D-based strategies.
       await run('loop:updateSettings', { batchSize: 8, strategy: 'adma' });
       expect((await run('engine:status')).features).toMatchObject({ done: 16, total: 16, failed: 0 });

@@ -11,8 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers, type Handlers } from '../../../src-main/api/handlers';
 import { Workspace } from '../../../src-main/api/workspace';
 import type { ImageItem } from '../../../src-shared/contract';
-import { handlerCaller, until } from '../../support/handler-calls';
+import { handlerCaller } from '../../support/handler-calls';
+import { until } from '../../support/until';
 import { tempDir } from '../../support/image-folder';
+
+/** Waits on the real engine (features, training, queries): polled, and given longer than a unit test's state. */
+const engineWork = { paceMs: 150, limitMs: 120_000 };
 
 const SHARED = path.resolve(__dirname, '../../../../shared');
 const MODEL = path.join(SHARED, 'models/mobilenet_v1_0.25_224');
@@ -78,7 +82,7 @@ describe.skipIf(!available)('duplicates (MobileNet v1 0.25 on 50 hymenoptera pho
     expect(early.groups).toHaveLength(6);
 
     await call('engine:chooseModel', { choice: { kind: 'folder', path: MODEL } });
-    await until('features', async () => (await call('engine:status')).features.state === 'complete');
+    await until('features', async () => (await call('engine:status')).features.state === 'complete', engineWork);
     // The all-pairs search is a `duplicates` job: it reports its progress and its end.
     const jobEvents: string[] = [];
     const unsubscribe = workspace.events.subscribe((event, payload) => {

@@ -15,6 +15,7 @@ import { newWindowId } from '../../../src-shared/window-id';
 import type { WsServerMessage } from '../../../src-shared/ws-protocol';
 import { FakeEngine } from '../../support/fake-engine';
 import { imageFolder, tempDir } from '../../support/image-folder';
+import { until } from '../../support/until';
 import { nextMessage, wsConnect } from '../../support/web-host-client';
 
 type LabelsChanged = ProjectChanged & { change: 'labels' };
@@ -71,7 +72,7 @@ async function send<T>(tab: Tab, channel: string, args?: unknown, windowId: unkn
 
 /** Both tabs have been told of `count` label changes (events reach every socket before its own answer, but not the others'). */
 async function told(tabs: Tab[], count: number): Promise<void> {
-  for (const tab of tabs) while (tab.labels.length < count) await new Promise((resolve) => setImmediate(resolve));
+  for (const [k, tab] of tabs.entries()) await until(`tab ${k + 1} to be told of ${count} label changes`, () => tab.labels.length >= count);
 }
 
 describe('label changes carry the window that made them', () => {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workspace } from '../../../src-main/api/workspace';
 import { redactToken, startWebHost, type WebHost } from '../../../src-main/host/web-host';
-import { until } from '../../support/handler-calls';
+import { until } from '../../support/until';
 import { tempDir } from '../../support/image-folder';
 
 const logged: string[] = [];
@@ -50,7 +50,7 @@ describe('web host log', () => {
     // Opening the pipe for writing returns once the host opened it to answer the request.
     const writer = await fs.promises.open(pipe, 'w');
     socket.destroy();
-    const line = await until('the aborted request is logged', () => Promise.resolve(logged.find((m) => m.includes('/held.js'))));
+    const line = await until('the aborted request is logged', () => Promise.resolve(logged.find((m) => m.includes('/held.js'))), { paceMs: 150 });
     await writer.close();
     expect(line).toBe('web host: request /held.js?token=…&v=1: aborted');
     expect(logged.join('\n')).not.toContain(host.token);

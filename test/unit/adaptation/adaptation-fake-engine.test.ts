@@ -15,6 +15,7 @@ import type { RoundInfo } from '../../../src-shared/contract';
 import { FakeEngine } from '../../support/fake-engine';
 import { imageFolder, writeImage } from '../../support/image-folder';
 import { ManualTimers } from '../../support/manual-timers';
+import { until } from '../../support/until';
 
 const open: { project: Project; adaptation: Adaptation }[] = [];
 afterEach(async () => {
@@ -64,14 +65,6 @@ async function reopen(root: string, before: { project: Project; adaptation: Adap
 function fakeClock(): (second: number) => void {
   vi.useFakeTimers({ toFake: ['Date'] });
   return (second) => vi.setSystemTime(new Date(Date.UTC(2026, 0, 1, 0, 0, second)));
-}
-
-async function until<T>(probe: () => T | null): Promise<T> {
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 describe('adaptation with a fake engine', () => {

@@ -17,6 +17,7 @@ import { AppError } from '../../../src-shared/app-error';
 import type { RoundInfo } from '../../../src-shared/contract';
 import { FakeEngine } from '../../support/fake-engine';
 import { imageFolder } from '../../support/image-folder';
+import { until } from '../../support/until';
 
 const open: { project: Project; adaptation: Adaptation }[] = [];
 afterEach(async () => {
@@ -45,14 +46,6 @@ async function setup() {
   const handlers = evaluationHandlers({ adaptation: () => adaptation } as unknown as Workspace);
   const allIds = project.images.list({ kind: 'all' }, 0, 100).items.map((i) => i.id);
   return { project, adaptation, handlers, ant, bee, changes, allIds };
-}
-
-async function until<T>(probe: () => T | null | undefined | false): Promise<T> {
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 async function refusal(run: () => unknown): Promise<AppError> {

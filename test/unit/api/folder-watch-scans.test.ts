@@ -11,7 +11,8 @@ import { createHandlers } from '../../../src-main/api/handlers';
 import { Workspace } from '../../../src-main/api/workspace';
 import type { ScanReport } from '../../../src-shared/contract';
 import { FakeEngine } from '../../support/fake-engine';
-import { handlerCaller, until } from '../../support/handler-calls';
+import { handlerCaller } from '../../support/handler-calls';
+import { until } from '../../support/until';
 import { imageFolder, tempDir, writeImage } from '../../support/image-folder';
 
 let workspace: Workspace | null = null;
@@ -93,7 +94,7 @@ it('a Rescan asked for while the watch scans shares that scan, and its report is
     if (asked === null && (event === 'job:progress' || event === 'project:changed') && ws.current?.isScanning) asked = ws.rescan();
   });
   await writeImage(path.join(root, 'late.png'), 77);
-  await until('a Rescan asked while the watch scans', async () => asked !== null);
+  await until('a Rescan asked while the watch scans', async () => asked !== null, { paceMs: 150 });
   off();
   expect(await asked).toMatchObject({ added: 1 });
   expect(ws.scans()).toMatchObject({ latest: { added: 1 }, latestWatched: false });

@@ -17,7 +17,8 @@ import { AppError } from '../../../src-shared/app-error';
 import type { Channel, RawApi } from '../../../src-shared/contract';
 import type { ProjectChanged } from '../../../src-shared/events';
 import { imageFolder } from '../../support/image-folder';
-import { bridgedWorkspace, inProcessApi, openScannedProject, until } from '../../support/renderer-in-process';
+import { bridgedWorkspace, inProcessApi, openScannedProject } from '../../support/renderer-in-process';
+import { until } from '../../support/until';
 
 const sent: Channel[] = [];
 let ws: Workspace;

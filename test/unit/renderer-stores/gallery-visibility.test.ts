@@ -11,7 +11,8 @@ import { gallery } from '../../../src-renderer/stores/gallery.svelte';
 import { ui } from '../../../src-renderer/stores/ui.svelte';
 import type { Channel } from '../../../src-shared/contract';
 import { imageFolder } from '../../support/image-folder';
-import { bridgedWorkspace, until } from '../../support/renderer-in-process';
+import { bridgedWorkspace } from '../../support/renderer-in-process';
+import { until } from '../../support/until';
 
 const sent: Channel[] = [];
 let ws: Workspace;

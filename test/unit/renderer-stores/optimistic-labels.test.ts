@@ -11,6 +11,7 @@ import { undo } from '../../../src-renderer/orchestration/label-commands';
 import { labeling } from '../../../src-renderer/stores/labeling.svelte';
 import { AppError } from '../../../src-shared/app-error';
 import type { ImageItem, LabelAction, RawApi } from '../../../src-shared/contract';
+import { until } from '../../support/until';
 
 interface Held {
   channel: string;
@@ -81,11 +82,6 @@ useBridge({
   mediaUrl: () => '',
   onStatus: () => () => undefined,
 });
-
-/** Let pending promises run until `probe` holds (no clock involved). */
-async function until(probe: () => boolean): Promise<void> {
-  while (!probe()) await new Promise((resolve) => setImmediate(resolve));
-}
 
 beforeEach(async () => {
   held.length = 0;

@@ -19,7 +19,8 @@ import { ui } from '../../../src-renderer/stores/ui.svelte';
 import { gallery } from '../../../src-renderer/stores/gallery.svelte';
 import { imageFolder } from '../../support/image-folder';
 import { twoWindows, type TwoWindows } from '../../support/two-windows';
-import { openScannedProject, until } from '../../support/renderer-in-process';
+import { openScannedProject } from '../../support/renderer-in-process';
+import { until } from '../../support/until';
 
 const IMAGES = 8;
 let ws: Workspace;

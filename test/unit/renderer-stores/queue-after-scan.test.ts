@@ -12,7 +12,8 @@ import { openProject, refreshesIdle, wireEvents } from '../../../src-renderer/or
 import { classes } from '../../../src-renderer/stores/classes.svelte';
 import { labeling } from '../../../src-renderer/stores/labeling.svelte';
 import { imageFolder } from '../../support/image-folder';
-import { bridgedWorkspace, until } from '../../support/renderer-in-process';
+import { bridgedWorkspace } from '../../support/renderer-in-process';
+import { until } from '../../support/until';
 
 let ws: Workspace;
 let unwire: () => void;

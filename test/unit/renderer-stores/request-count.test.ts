@@ -15,7 +15,8 @@ import { project } from '../../../src-renderer/stores/project.svelte';
 import { openProject, refreshesIdle, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
 import type { Channel } from '../../../src-shared/contract';
 import { imageFolder } from '../../support/image-folder';
-import { bridgedWorkspace, until } from '../../support/renderer-in-process';
+import { bridgedWorkspace } from '../../support/renderer-in-process';
+import { until } from '../../support/until';
 
 const sent: Channel[] = [];
 let ws: Workspace;

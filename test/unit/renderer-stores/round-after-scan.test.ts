@@ -14,7 +14,8 @@ import { engine } from '../../../src-renderer/stores/engine.svelte';
 import { labeling } from '../../../src-renderer/stores/labeling.svelte';
 import { loop } from '../../../src-renderer/stores/loop.svelte';
 import { imageFolder } from '../../support/image-folder';
-import { bridgedWorkspace, until } from '../../support/renderer-in-process';
+import { bridgedWorkspace } from '../../support/renderer-in-process';
+import { until } from '../../support/until';
 
 let ws: Workspace;
 let unwire: () => void;

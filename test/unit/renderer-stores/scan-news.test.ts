@@ -17,7 +17,8 @@ import { labeling } from '../../../src-renderer/stores/labeling.svelte';
 import { project as projectStore } from '../../../src-renderer/stores/project.svelte';
 import { ui } from '../../../src-renderer/stores/ui.svelte';
 import { imageFolder, writeImage } from '../../support/image-folder';
-import { bridgedWorkspace, openScannedProject, until } from '../../support/renderer-in-process';
+import { bridgedWorkspace, openScannedProject } from '../../support/renderer-in-process';
+import { until } from '../../support/until';
 
 let ws: Workspace;
 let unwire: () => void;

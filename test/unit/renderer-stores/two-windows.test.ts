@@ -20,6 +20,7 @@ import { AppError } from '../../../src-shared/app-error';
 import type { Channel, EventName, Events, RawApi } from '../../../src-shared/contract';
 import { FakeEngine } from '../../support/fake-engine';
 import { imageFolder, tempDir } from '../../support/image-folder';
+import { until } from '../../support/until';
 
 const sent: { channel: Channel; session: string | null }[] = [];
 let ws: Workspace;
@@ -27,14 +28,6 @@ let unwire: () => void;
 /** While true, events are held back (a slow connection): the back end's check must catch the switch. */
 let holdEvents = false;
 const held: (() => void)[] = [];
-
-async function until<T>(probe: () => T | null | undefined | false): Promise<T> {
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 /** This window's bridge: the real handlers behind the shells' session check. */
 function windowApi(workspace: Workspace): RawApi {

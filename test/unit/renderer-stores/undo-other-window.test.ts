@@ -20,7 +20,8 @@ import { ui } from '../../../src-renderer/stores/ui.svelte';
 import { pendingUndo } from '../../../src-renderer/stores/undo-question.svelte';
 import { imageFolder, tempDir } from '../../support/image-folder';
 import { twoWindows, type TwoWindows } from '../../support/two-windows';
-import { openScannedProject, until } from '../../support/renderer-in-process';
+import { openScannedProject } from '../../support/renderer-in-process';
+import { until } from '../../support/until';
 
 const IMAGES = 6;
 let ws: Workspace;

@@ -4,7 +4,8 @@
  * twice, a failed question never repeated, a closed project's answers dropped.
  */
 import { describe, expect, it } from 'vitest';
-import { TileThumbnails, type ThumbnailAnswer } from '../../../src-renderer/logic/tile-thumbnails';
+import type { ThumbnailAnswer } from '../../../src-renderer/logic/paintable-thumbnails';
+import { TileThumbnails } from '../../../src-renderer/logic/tile-thumbnails';
 
 /** A host with these cached and embedded thumbnails that reads at most `perQuestion` unknown files per question. */
 function setup(cached: Set<number>, embedded: Set<number>, perQuestion = Infinity) {
