@@ -635,7 +635,7 @@ describe('a switch of the pre-trained model trains a classifier on the new one b
   }
 
   /** Switch to another model (the engine loads `id`), as the Adapt view's choice does. */
-  async function switchTo(setupDone: Awaited<ReturnType<typeof trained>>, id: string): Promise<void> {
+  async function switchTo(setupDone: { engine: FakeEngine; adaptation: Adaptation }, id: string): Promise<void> {
     setupDone.engine.model = { id, name: `Model ${id}` };
     await setupDone.adaptation.chooseModel(other(id));
   }
@@ -696,14 +696,16 @@ describe('a switch of the pre-trained model trains a classifier on the new one b
     const ids = none.project.images.list({ kind: 'all' }, 0, 2).items.map((i) => i.id);
     none.project.setLabels([ids[0]!], none.ant.id);
     none.project.setLabels([ids[1]!], none.bee.id);
-    none.engine.model = { id: 'model-b', name: 'Model B' };
-    await none.adaptation.chooseModel(other('model-b'));
+    await switchTo(none, 'model-b');
     await none.adaptation.features.done;
     expect(none.engine.count('loopTrain')).toBe(0);
     expect(none.adaptation.status()).toMatchObject({ backboneRetrain: false, training: false });
   });
 
-  it('a second switch while the first one\'s training runs: the last model chosen is the one in use at the end', async () => {
+  it.each([
+    ['to a third model', 'model-c'],
+    ['back to the model the classifier before was trained on (its older version is not the latest)', 'fake-model'],
+  ])('a second switch while the first one\'s training runs, %s: the last model chosen is the one in use at the end', async (_, second) => {
     const s = await trained();
     const { engine, adaptation } = s;
     let release!: () => void;
@@ -712,35 +714,18 @@ describe('a switch of the pre-trained model trains a classifier on the new one b
     await adaptation.features.done;
     await until(() => engine.holding === 1 || null); // model B's training runs
     expect(adaptation.status()).toMatchObject({ training: true, backboneRetrain: true });
-    await switchTo(s, 'model-c');
-    await adaptation.features.done; // model C's features are ready while B's training still runs
+    await switchTo(s, second);
+    await adaptation.features.done; // the second model's features are ready while B's training still runs
     engine.hold = null;
     release();
-    const version = await until(settled(adaptation, 'model-c'));
+    const version = await until(settled(adaptation, second));
     expect(version.version).toBe(3);
     expect(adaptation.store.versions().map((v) => [v.version, v.modelId])).toEqual([
       [1, 'fake-model'],
       [2, 'model-b'],
-      [3, 'model-c'],
+      [3, second],
     ]);
-    expect(adaptation.status()).toMatchObject({ modelId: 'model-c', classifier: { modelId: 'model-c' }, backboneRetrain: false });
-  });
-
-  it('a switch back during the first switch\'s training retrains on the model chosen back (its older version is not the latest)', async () => {
-    const s = await trained();
-    const { engine, adaptation } = s;
-    let release!: () => void;
-    engine.hold = { kind: 'loopTrain', until: new Promise<void>((resolve) => (release = resolve)) };
-    await switchTo(s, 'model-b');
-    await adaptation.features.done;
-    await until(() => engine.holding === 1 || null);
-    await switchTo(s, 'fake-model'); // back to the model v1 was trained on
-    await adaptation.features.done;
-    engine.hold = null;
-    release();
-    const version = await until(settled(adaptation, 'fake-model'));
-    expect(version.version).toBe(3);
-    expect(adaptation.store.versions().map((v) => v.modelId)).toEqual(['fake-model', 'model-b', 'fake-model']);
+    expect(adaptation.status()).toMatchObject({ modelId: second, classifier: { modelId: second }, backboneRetrain: false });
   });
 
   it('a cancelled or failed extraction trains nothing until the features are complete; closing the project mid-way neither', async () => {
