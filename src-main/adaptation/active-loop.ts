@@ -327,6 +327,69 @@ export class ActiveLoop {
     return this.ctx.store.suggestion(imageId);
   }
 
+  /** The classes a training on these labels learns (those with labels), with their label counts. */
+  private classesOf(labels: ReadonlyMap<number, number>): VersionClass[] {
+    const perClass = new Map<number, number>();
+    for (const classId of labels.values()) perClass.set(classId, (perClass.get(classId) ?? 0) + 1);
+    return this.ctx.project.classes
+      .list()
+      .filter((c) => perClass.has(c.id))
+      .map((c) => ({ id: c.id, name: c.name, labels: perClass.get(c.id) as number }));
+  }
+
+  /**
+   * The classifier in use was trained on another pre-trained model than the chosen one (the
+   * expert switched), and the labels so far can train one on the chosen model (two classes or
+   * more, as any training needs): retrainOnChosenModel trains it once the features are complete.
+   */
+  backboneRetrainDue(): boolean {
+    const { store } = this.ctx;
+    const modelId = store.model()?.modelId;
+    const latest = store.latestVersion();
+    if (!modelId || !latest || latest.modelId === modelId) return false;
+    return this.classesOf(this.ctx.trainingLabels()).length >= 2;
+  }
+
+  /**
+   * The chosen model's features are complete (after a switch, a restart or a rescan): when the
+   * classifier in use is another model's, train one on every label so far with the chosen model,
+   * in either mode, as Train now does (the queue is left as it is, as after Train now). After
+   * the running training, checked then: a training of a model chosen before must not stay the
+   * latest version, the last model chosen wins. Its errors are a training's (the job's
+   * failure is shown; the log has the rest).
+   */
+  retrainOnChosenModel(): void {
+    const { ctx } = this;
+    const due = (): boolean => !ctx.isClosed && this.parts.features.status.state === 'complete' && this.backboneRetrainDue();
+    this.retrains++;
+    this.retrainFailedOn = null;
+    // Not checked before the running training ends: it may be the training of a model chosen
+    // before, and its version the latest after it (a switch back to the model in use then).
+    this.scheduler
+      .trainWhenDue(due)
+      .catch((error: unknown) => {
+        if (this.retrains === 1) this.retrainFailedOn = ctx.store.model()?.modelId ?? null;
+        if (!(error instanceof AppError && error.code === 'CONFLICT')) ctx.log(`active loop: ${errorMessage(error)}`);
+        ctx.engineChanged(); // no longer promised: the status says Train now again
+      })
+      .finally(() => this.retrains--);
+  }
+
+  /** retrainOnChosenModel calls not ended yet. */
+  private retrains = 0;
+  /** The chosen model whose retrain ended in an error (until the next retrainOnChosenModel). */
+  private retrainFailedOn: string | null = null;
+
+  /**
+   * The app trains a classifier on the chosen model by itself (EngineStatus.backboneRetrain):
+   * the one in use is another model's, and its retrain is waiting for the features, about to
+   * start or running; not after it failed (then Train now, as after any failed training).
+   */
+  backboneRetrainPending(): boolean {
+    if (!this.backboneRetrainDue()) return false;
+    return this.isTraining || this.retrainFailedOn !== this.ctx.store.model()?.modelId;
+  }
+
   private async runTraining(): Promise<void> {
     const { ctx } = this;
     const model = ctx.store.model();
@@ -336,12 +399,7 @@ export class ActiveLoop {
     // The version's time is when its labels were read: a label given during the training is
     // after it, so the batch it finished still counts as not trained on (RoundInfo.trained).
     const labelsReadAt = new Date().toISOString();
-    const perClass = new Map<number, number>();
-    for (const classId of labels.values()) perClass.set(classId, (perClass.get(classId) ?? 0) + 1);
-    const classes: VersionClass[] = ctx.project.classes
-      .list()
-      .filter((c) => perClass.has(c.id))
-      .map((c) => ({ id: c.id, name: c.name, labels: perClass.get(c.id) as number }));
+    const classes = this.classesOf(labels);
     if (classes.length < 2) throw new AppError('CONFLICT', 'Label images of at least two classes before the model can be trained.');
     const indexOf = new Map(classes.map((c, i) => [c.id, i]));
     const settings = ctx.store.settings();

@@ -55,6 +55,8 @@ export class Adaptation {
       this.pool.invalidate();
       await this.pool.prepare();
       this.loop.resume();
+      // After a switch of the pre-trained model: a classifier on the new one, by itself.
+      this.loop.retrainOnChosenModel();
     });
     this.model = new ModelSession(ctx, () => this.pool.invalidate());
     this.evaluation = new Evaluation(ctx, this.pool);
@@ -84,6 +86,7 @@ export class Adaptation {
       classifier: latest ? { version: latest.version, modelId: latest.modelId, backbone: backboneName(latest.modelId, model), trainingLabels: latest.trainingLabels } : null,
       trainingLabels: store.trainingLabelCount(),
       training: this.loop.isTraining,
+      backboneRetrain: this.loop.backboneRetrainPending(),
     };
   }
 

@@ -81,6 +81,18 @@ export class TrainingScheduler {
     return run;
   }
 
+  /**
+   * Train once the running training (if any) has ended, if `due()` still says so then: what that
+   * training was started on may be out of date (the expert chose another pre-trained model
+   * meanwhile), and joining it would keep its version as the latest. Resolves without training
+   * when closed or not due.
+   */
+  async trainWhenDue(due: () => boolean): Promise<void> {
+    while (this.training) await Promise.allSettled([this.training]);
+    if (this.closed || !due()) return;
+    await this.train();
+  }
+
   labelsChanged(state: LabelState): void {
     if (this.closed) return;
     if (state.continuous) {

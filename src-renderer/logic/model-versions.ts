@@ -52,17 +52,27 @@ export function versionLine(v: ModelVersionInfo): string {
   return `v${v.version} · ${v.backbone} · ${v.trainingLabels} labels · ${v.accuracy ? pct(v.accuracy.value) : 'accuracy unknown'} · ${date}`;
 }
 
+type StalenessStatus = Pick<EngineStatus, 'modelId' | 'modelName' | 'classifier' | 'trainingLabels'> & Partial<Pick<EngineStatus, 'training' | 'features' | 'backboneRetrain'>>;
+
 /**
- * Why the classifier in use is out of date, in one sentence ending in what to do; null when it is
- * not (or there is none). Another backbone comes first: its suggestions and an export are that
- * backbone's until a training.
+ * Why the classifier in use is out of date, in one sentence ending in what to do (or what the
+ * app does by itself); null when it is not (or there is none). Another backbone comes first: its
+ * suggestions and an export are that backbone's until a training, which the app starts by itself
+ * once the new backbone's features are extracted (EngineStatus.backboneRetrain).
  */
-export function classifierStaleness(status: Pick<EngineStatus, 'modelId' | 'modelName' | 'classifier' | 'trainingLabels'> | null): string | null {
+export function classifierStaleness(status: StalenessStatus | null): string | null {
   const classifier = status?.classifier;
   if (!status || !classifier) return null;
   const now = status.trainingLabels;
   if (status.modelId !== null && classifier.modelId !== status.modelId) {
-    return `Classifier version ${classifier.version} was trained on ${classifier.backbone}, not on ${status.modelName ?? 'the model in use'}: its suggestions are the old model's, and it cannot be exported with this model in use, until you train (Train now, in Adapt).`;
+    const inUse = status.modelName ?? 'the model in use';
+    const was = `Classifier version ${classifier.version} was trained on ${classifier.backbone}, not on ${inUse}`;
+    if (status.backboneRetrain && status.training) return `${was}: a classifier on ${inUse} is being trained on the labels so far; until it is ready, the suggestions are the old model's.`;
+    if (status.backboneRetrain) {
+      const paused = status.features?.state === 'cancelled' || status.features?.state === 'failed' ? ' (resume the extraction in Adapt)' : '';
+      return `${was}: its suggestions are the old model's until a classifier on ${inUse} is trained on the labels so far, which starts by itself once its features are extracted${paused}.`;
+    }
+    return `${was}: its suggestions are the old model's, and it cannot be exported with this model in use, until you train (Train now, in Adapt).`;
   }
   if (now !== undefined && now > classifier.trainingLabels) {
     return `Classifier version ${classifier.version} was trained on ${classifier.trainingLabels} of ${now} labels: Train now (Adapt) to use them all.`;
@@ -74,9 +84,12 @@ export function classifierStaleness(status: Pick<EngineStatus, 'modelId' | 'mode
 }
 
 /** The same, short enough for the header's one line ("trained on 50 of 110 labels — Train now"); null when up to date. */
-export function classifierStalenessShort(status: Pick<EngineStatus, 'modelId' | 'modelName' | 'classifier' | 'trainingLabels'> | null): string | null {
+export function classifierStalenessShort(status: StalenessStatus | null): string | null {
   const classifier = status?.classifier;
   if (!status || !classifier || classifierStaleness(status) === null) return null;
-  if (status.modelId !== null && classifier.modelId !== status.modelId) return `trained on ${classifier.backbone} — Train now`;
+  if (status.modelId !== null && classifier.modelId !== status.modelId) {
+    if (!status.backboneRetrain) return `trained on ${classifier.backbone} — Train now`;
+    return status.training ? `trained on ${classifier.backbone} — training on ${status.modelName ?? 'the new model'}…` : `trained on ${classifier.backbone} — retrains by itself once features are ready`;
+  }
   return `trained on ${classifier.trainingLabels} of ${status.trainingLabels ?? classifier.trainingLabels} labels — Train now`;
 }

@@ -89,6 +89,13 @@ export interface EngineStatus {
   /** Training labels now (labeled images present, outside the evaluation set). */
   trainingLabels?: number;
   training: boolean;
+  /**
+   * The classifier in use was trained on another pre-trained model than the chosen one, and the
+   * app trains one on the chosen model by itself (ActiveLoop.retrainOnChosenModel): once the
+   * features are complete, or now (`training`). False when it will not (no classifier, fewer
+   * than two classes labeled, or that training failed: then Train now, as after any failure).
+   */
+  backboneRetrain?: boolean;
 }
 
 const layerNames = s.object({

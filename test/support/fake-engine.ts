@@ -25,6 +25,8 @@ export class FakeEngine implements EnginePort {
   reorderPool(order: (ids: readonly number[]) => number[]): void {
     this.poolIds = order(this.poolIds);
   }
+  /** The model loadModel answers with (and loopPrepare pools): tests change it to switch models. */
+  model = { id: 'fake-model', name: 'Fake model' };
   /** When set, a job of this kind waits for the returned promise before it is answered (a slow engine). */
   hold: { kind: JobKind; until: Promise<void> } | null = null;
   /** Jobs waiting on `hold` right now. */
@@ -50,7 +52,7 @@ export class FakeEngine implements EnginePort {
       case 'init':
         return { name: 'cpu', label: 'fake backend', convGradients: false, notes: [] } as never;
       case 'loadModel':
-        return { descriptor: { id: 'fake-model', name: 'Fake model' } } as never;
+        return { descriptor: { ...this.model } } as never;
       case 'extractFeatures': {
         const items = jobImages(a.items as JobImages<{ hash: string }>, a.projectDir as string | undefined);
         // As the engine: one feature row per distinct content, so files with the same bytes count once.
@@ -59,7 +61,7 @@ export class FakeEngine implements EnginePort {
       }
       case 'loopPrepare': {
         this.poolIds = jobImages(a.items as JobImages<PoolItem>, a.projectDir as string | undefined).map((i) => i.imageId);
-        return { modelId: 'fake-model', rows: this.poolIds.length, missing: [], centres: { origin: 'source-data', centres: [] }, prepareMillis: 1 } as never;
+        return { modelId: this.model.id, rows: this.poolIds.length, missing: [], centres: { origin: 'source-data', centres: [] }, prepareMillis: 1 } as never;
       }
       case 'loopSelect': {
         const taken = new Set([...(a.labeledIds as number[]), ...(a.excludedIds as number[])]);

@@ -11,7 +11,7 @@ import { KNOWN_MODELS } from '../../../src-main/engine/model/known-models';
 import { AppError } from '../../../src-shared/app-error';
 import { EventHub } from '../../../src-main/core/event-hub';
 import { Project } from '../../../src-main/project/project';
-import type { RoundInfo } from '../../../src-shared/contract';
+import type { EngineStatus, ProjectChanged, RoundInfo } from '../../../src-shared/contract';
 import { FakeEngine } from '../../support/fake-engine';
 import { imageFolder, writeImage } from '../../support/image-folder';
 import { ManualTimers } from '../../support/manual-timers';
@@ -33,16 +33,20 @@ async function setup(timers?: ManualTimers) {
   const engine = new FakeEngine();
   const events = new EventHub();
   const changes: string[] = [];
+  /** The messages of failed jobs (as the windows show them) and the log's lines. */
+  const failedJobs: string[] = [];
+  const logged: string[] = [];
   events.subscribe((event, payload) => {
     if (event === 'project:changed') changes.push((payload as { change: string }).change);
+    if (event === 'job:failed') failedJobs.push((payload as { error: { message: string } }).error.message);
   });
-  const adaptation = new Adaptation({ project, engine: () => engine, events, places: {}, log: () => {}, timers });
+  const adaptation = new Adaptation({ project, engine: () => engine, events, places: {}, log: (message) => logged.push(message), timers });
   open.push({ project, adaptation });
   const ant = project.classes.create('ant', undefined);
   const bee = project.classes.create('bee', undefined);
   await adaptation.chooseModel({ kind: 'starter' });
   await adaptation.features.done;
-  return { root, project, engine, adaptation, ant, bee, changes };
+  return { root, project, engine, events, adaptation, ant, bee, changes, failedJobs, logged };
 }
 
 /** Close the project and its adaptation, then open both again with a fresh engine, as a restart does (the opening scan too). */
@@ -604,5 +608,168 @@ describe('adaptation with a fake engine', () => {
     expect(evaluation.has(copy.id)).toBe(false);
     expect(evaluation.has(second!.id)).toBe(false);
     expect((await adaptation.duplicates.leakage()).pairs).toEqual([]);
+  });
+});
+
+describe('a switch of the pre-trained model trains a classifier on the new one by itself', () => {
+  const other = (name: string): { kind: 'folder'; path: string } => ({ kind: 'folder', path: `/models/${name}` });
+
+  /** A project whose classifier (v1) was trained on the fake model, on two labels of each of two classes. */
+  async function trained(labels: 'two classes' | 'one class' = 'two classes') {
+    const setupDone = await setup();
+    const { project, adaptation, ant, bee } = setupDone;
+    const ids = project.images.list({ kind: 'all' }, 0, 4).items.map((i) => i.id);
+    project.setLabels(ids.slice(0, 2), ant.id);
+    project.setLabels(ids.slice(2, 4), bee.id);
+    await adaptation.loop.train();
+    expect(adaptation.store.latestVersion()).toMatchObject({ version: 1, modelId: 'fake-model' });
+    if (labels === 'one class') project.setLabels(ids.slice(2, 4), null);
+    return { ...setupDone, ids };
+  }
+
+  /** Switch to another model (the engine loads `id`), as the Adapt view's choice does. */
+  async function switchTo(setupDone: { engine: FakeEngine; adaptation: Adaptation }, id: string): Promise<void> {
+    setupDone.engine.model = { id, name: `Model ${id}` };
+    await setupDone.adaptation.chooseModel(other(id));
+  }
+
+  const settled = (adaptation: Adaptation, modelId: string) => () => {
+    const latest = adaptation.store.latestVersion();
+    return latest?.modelId === modelId && !adaptation.loop.isTraining ? latest : null;
+  };
+
+  it('once the new model\'s features are extracted, a version on it is trained on every label so far, with no label or Train now; the status says so meanwhile', async () => {
+    const s = await trained();
+    const { engine, events, adaptation, changes } = s;
+    const announced: EngineStatus[] = [];
+    events.subscribe((event, payload) => {
+      const changed = payload as ProjectChanged;
+      if (event === 'project:changed' && changed.change === 'engine') announced.push(changed.status);
+    });
+    let release!: () => void;
+    engine.hold = { kind: 'extractFeatures', until: new Promise<void>((resolve) => (release = resolve)) };
+    await switchTo(s, 'model-b');
+    // Extracting: the classifier in use is still the old model's, and the status says a new one comes by itself.
+    expect(adaptation.status()).toMatchObject({ modelId: 'model-b', classifier: { version: 1, modelId: 'fake-model' }, backboneRetrain: true, training: false });
+    expect(engine.count('loopTrain')).toBe(1);
+    changes.length = 0;
+    release();
+    const version = await until(settled(adaptation, 'model-b'));
+    expect(version).toMatchObject({ version: 2, modelId: 'model-b', trainingLabels: 4 });
+    expect(engine.count('loopTrain')).toBe(2);
+    // Trained from scratch on the new model, not on the old model's head.
+    expect((engine.calls.filter((c) => c.kind === 'loopTrain').at(-1)!.args as { previousDir: string | null }).previousDir).toBeNull();
+    expect(adaptation.status()).toMatchObject({ classifier: { version: 2, modelId: 'model-b', backbone: 'Model model-b' }, backboneRetrain: false, training: false });
+    // As after any training: the windows reload the model's suggestions.
+    expect(changes).toContain('model');
+    // Every status the windows were sent on the way promised the new classifier (never Train now), and said when it trained.
+    const afterSwitch = announced.filter((status) => status.modelId === 'model-b');
+    expect(afterSwitch.every((status) => status.backboneRetrain === true || status.classifier?.modelId === 'model-b')).toBe(true);
+    expect(afterSwitch.some((status) => status.training && status.backboneRetrain)).toBe(true);
+    expect(afterSwitch.at(-1)).toMatchObject({ classifier: { modelId: 'model-b' }, training: false, backboneRetrain: false });
+  });
+
+  it('trains nothing when the switch is to the same model, without a classifier, or with labels of one class only', async () => {
+    // The same model again.
+    const same = await trained();
+    await same.adaptation.chooseModel({ kind: 'starter' });
+    await same.adaptation.features.done;
+    expect(same.engine.count('loopTrain')).toBe(1);
+    expect(same.adaptation.status().backboneRetrain).toBe(false);
+
+    // Labels of one class left: no classifier can be trained (Train now would refuse too).
+    const one = await trained('one class');
+    await switchTo(one, 'model-b');
+    await one.adaptation.features.done;
+    expect(one.engine.count('loopTrain')).toBe(1);
+    expect(one.adaptation.status()).toMatchObject({ backboneRetrain: false, training: false });
+
+    // Labels of two classes but no classifier yet (batch mode trains when the batch is done).
+    const none = await setup();
+    const ids = none.project.images.list({ kind: 'all' }, 0, 2).items.map((i) => i.id);
+    none.project.setLabels([ids[0]!], none.ant.id);
+    none.project.setLabels([ids[1]!], none.bee.id);
+    await switchTo(none, 'model-b');
+    await none.adaptation.features.done;
+    expect(none.engine.count('loopTrain')).toBe(0);
+    expect(none.adaptation.status()).toMatchObject({ backboneRetrain: false, training: false });
+  });
+
+  it.each([
+    ['to a third model', 'model-c'],
+    ['back to the model the classifier before was trained on (its older version is not the latest)', 'fake-model'],
+  ])('a second switch while the first one\'s training runs, %s: the last model chosen is the one in use at the end', async (_, second) => {
+    const s = await trained();
+    const { engine, adaptation } = s;
+    let release!: () => void;
+    engine.hold = { kind: 'loopTrain', until: new Promise<void>((resolve) => (release = resolve)) };
+    await switchTo(s, 'model-b');
+    await adaptation.features.done;
+    await until(() => engine.holding === 1 || null); // model B's training runs
+    expect(adaptation.status()).toMatchObject({ training: true, backboneRetrain: true });
+    await switchTo(s, second);
+    await adaptation.features.done; // the second model's features are ready while B's training still runs
+    engine.hold = null;
+    release();
+    const version = await until(settled(adaptation, second));
+    expect(version.version).toBe(3);
+    expect(adaptation.store.versions().map((v) => [v.version, v.modelId])).toEqual([
+      [1, 'fake-model'],
+      [2, 'model-b'],
+      [3, second],
+    ]);
+    expect(adaptation.status()).toMatchObject({ modelId: second, classifier: { modelId: second }, backboneRetrain: false });
+  });
+
+  it('a cancelled or failed extraction trains nothing until the features are complete; closing the project mid-way neither', async () => {
+    const s = await trained();
+    const { engine, adaptation } = s;
+    // Cancelled: nothing trains; the status still promises the training, once the extraction is resumed.
+    engine.hold = { kind: 'extractFeatures', until: new Promise<void>(() => undefined) };
+    await switchTo(s, 'model-b');
+    adaptation.features.cancel();
+    await adaptation.features.done;
+    expect(adaptation.status()).toMatchObject({ features: { state: 'cancelled' }, backboneRetrain: true, training: false });
+    expect(engine.count('loopTrain')).toBe(1);
+    // Resumed and complete: it trains.
+    engine.hold = null;
+    adaptation.features.start();
+    await until(settled(adaptation, 'model-b'));
+    expect(engine.count('loopTrain')).toBe(2);
+
+    // The pool cannot be loaded after the extraction (the extraction fails): no training, no crash.
+    const failing = await trained();
+    const request = failing.engine.request.bind(failing.engine);
+    failing.engine.request = ((kind, args) =>
+      kind === 'loopPrepare' ? Promise.reject(new AppError('IO_ERROR', 'The feature cache could not be read.')) : request(kind, args)) as FakeEngine['request'];
+    await switchTo(failing, 'model-b');
+    await failing.adaptation.features.done;
+    expect(failing.adaptation.status()).toMatchObject({ features: { state: 'failed' }, training: false });
+    expect(failing.engine.count('loopTrain')).toBe(1);
+
+    // Closed while the new model's features are extracted: the extraction ends, nothing trains.
+    const closing = await trained();
+    let release!: () => void;
+    closing.engine.hold = { kind: 'extractFeatures', until: new Promise<void>((resolve) => (release = resolve)) };
+    await switchTo(closing, 'model-b');
+    const closed = closing.adaptation.close();
+    release();
+    await closed;
+    expect(closing.engine.count('loopTrain')).toBe(1);
+    expect(closing.adaptation.store.latestVersion()?.modelId).toBe('fake-model');
+  });
+
+  it('a training error after the switch is reported as any training\'s (the job fails), and leaves the old classifier in use', async () => {
+    const s = await trained();
+    const { engine, adaptation, failedJobs, logged } = s;
+    const request = engine.request.bind(engine);
+    engine.request = ((kind, args) => (kind === 'loopTrain' ? Promise.reject(new AppError('INTERNAL', 'Out of memory while training.')) : request(kind, args))) as FakeEngine['request'];
+    await switchTo(s, 'model-b');
+    await adaptation.features.done;
+    await until(() => (logged.length > 0 && !adaptation.loop.isTraining ? logged : null));
+    expect(failedJobs).toEqual(['Out of memory while training.']);
+    expect(logged).toEqual(['active loop: Out of memory while training.']);
+    // Not promised any more: the model panel says Train now again.
+    expect(adaptation.status()).toMatchObject({ classifier: { version: 1, modelId: 'fake-model' }, backboneRetrain: false, training: false });
   });
 });

@@ -171,4 +171,35 @@ describe('training scheduler', () => {
     scheduler.labelsChanged(continuous);
     expect(timers.timeouts.size).toBe(0);
   });
+
+  it('trainWhenDue starts its own training after the running one, if still due then; it never joins the running one', async () => {
+    const { scheduler, calls, trainings } = setup();
+    void scheduler.train(); // a training of what was before (another model)
+    let due = true;
+    const after = scheduler.trainWhenDue(() => due);
+    await settle();
+    expect(calls).toEqual(['train']); // waits: joining would keep the running one's version
+    trainings[0]!.resolve();
+    await settle();
+    expect(calls).toEqual(['train', 'train']);
+    trainings[1]!.resolve();
+    await after;
+
+    // No longer due once the running training ends: nothing more.
+    void scheduler.train();
+    const skipped = scheduler.trainWhenDue(() => due);
+    due = false;
+    trainings[2]!.resolve();
+    await skipped;
+    expect(calls).toEqual(['train', 'train', 'train']);
+
+    // Closed meanwhile: nothing either.
+    due = true;
+    void scheduler.train();
+    const closing = scheduler.trainWhenDue(() => due);
+    const closed = scheduler.close();
+    trainings[3]!.resolve();
+    await Promise.all([closing, closed]);
+    expect(calls).toHaveLength(4);
+  });
 });

@@ -32,6 +32,21 @@ describe('classifierStaleness', () => {
     expect(classifierStalenessShort(s)).toBe('trained on MobileNet v1 0.25 (ImageNet, 224 px) — Train now');
   });
 
+  it('after a switch the app retrains by itself: says so instead of Train now, while the features are extracted and while it trains', () => {
+    const features = (state: EngineStatus['features']['state']): EngineStatus['features'] => ({ state, done: 0, total: 12, failed: 0, message: null });
+    const waiting = { ...status(LARGE, SMALL, 50, 105), backboneRetrain: true, training: false, features: features('running') };
+    expect(classifierStaleness(waiting)).toBe(
+      "Classifier version 10 was trained on MobileNet v1 0.25 (ImageNet, 224 px), not on MobileNet v1 0.75 (ImageNet, 224 px): its suggestions are the old model's until a classifier on MobileNet v1 0.75 (ImageNet, 224 px) is trained on the labels so far, which starts by itself once its features are extracted.",
+    );
+    expect(classifierStalenessShort(waiting)).toBe('trained on MobileNet v1 0.25 (ImageNet, 224 px) — retrains by itself once features are ready');
+    expect(classifierStaleness({ ...waiting, features: features('cancelled') })).toMatch(/once its features are extracted \(resume the extraction in Adapt\)\.$/);
+    const training = { ...waiting, training: true, features: features('complete') };
+    expect(classifierStaleness(training)).toMatch(/: a classifier on MobileNet v1 0\.75 \(ImageNet, 224 px\) is being trained on the labels so far; until it is ready, the suggestions are the old model's\.$/);
+    expect(classifierStalenessShort(training)).toBe('trained on MobileNet v1 0.25 (ImageNet, 224 px) — training on MobileNet v1 0.75 (ImageNet, 224 px)…');
+    // Not promised (its training failed, or one class is labeled): Train now, as before.
+    expect(classifierStalenessShort({ ...waiting, backboneRetrain: false })).toBe('trained on MobileNet v1 0.25 (ImageNet, 224 px) — Train now');
+  });
+
   it('says when labels were removed since, and nothing when up to date or untrained', () => {
     expect(classifierStaleness(status(SMALL, SMALL, 105, 50))).toMatch(/trained on 105 labels; 50 remain/);
     expect(classifierStaleness(status(SMALL, SMALL, 50, 50))).toBeNull();
