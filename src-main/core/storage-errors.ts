@@ -6,7 +6,8 @@
  */
 import { AppError } from '../../src-shared/app-error';
 
-function codeOf(error: unknown): string | null {
+/** The `code` of an errno or SQLite error, or null. */
+export function codeOf(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : null;
 }
