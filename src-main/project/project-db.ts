@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
 import { migrate, refuseNewerSchema, schemaVersion } from './migrations';
 import { ProjectLock } from './project-lock';
-import { storageError } from '../core/storage-errors';
+import { codeOf, storageError } from '../core/storage-errors';
 import { makePrivateFolder, refuseLinks, tightenOwnFolder } from '../core/private-folder';
 
 export const ADMIN_DIR = '.adma';
@@ -139,7 +139,10 @@ export function openProjectDb(root: string, create: boolean): OpenedProjectDb {
   let exists = true;
   try {
     fs.lstatSync(dbFile);
-  } catch {
+  } catch (error) {
+    // Only a database that is not there is no project; one this user may not reach is said so.
+    const code = codeOf(error);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw openStorageError(error, root);
     exists = false;
   }
   if (!exists && !create) {
