@@ -3,6 +3,7 @@ import path from 'node:path';
 import { app, BrowserWindow, dialog } from 'electron';
 import { Workspace } from './api/workspace';
 import { APP_VERSION } from './app-version';
+import { folderDialogOptions } from './shell/folder-dialog';
 import { createMainWindow, isAppUrl, lockDownSessions } from './shell/main-window';
 import { handleMediaProtocol, registerMediaScheme } from './shell/media-protocol';
 import { registerIpc } from './shell/ipc';
@@ -21,8 +22,8 @@ if (!app.requestSingleInstanceLock()) {
     watchFolders: true,
     // Packaged apps carry the starter model and demo images as extra resources (package.json "build").
     places: app.isPackaged ? { resourcesDir: path.join(process.resourcesPath, 'resources') } : {},
-    pickFolder: async () => {
-      const options = { title: 'Open or create a project folder', properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+    pickFolder: async (pick) => {
+      const options = folderDialogOptions(pick);
       const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },

@@ -25,11 +25,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { errnoReason } from '../core/storage-errors';
+import { AppError } from '../../src-shared/app-error';
+import { codeOf, errnoReason } from '../core/storage-errors';
 import { openImageFile } from '../core/user-file';
 import { neutralise, toCsv } from '../project/csv-field';
 import type { Project } from '../project/project';
-import { isInside, resolveInside } from '../media/path-containment';
+import { isInside, realPathInside } from '../media/path-containment';
 
 export interface LabeledImage {
   relPath: string;
@@ -140,7 +141,7 @@ export type LeftOut = Map<string, LeftOutReason>;
 
 /** Why reading a labeled image's file failed, from the error of the read. */
 function readFailure(error: unknown): LeftOutReason {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = codeOf(error);
   return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'gone', why: errnoReason({ code: 'ENOENT' }) } : { kind: 'unreadable', why: errnoReason(error) };
 }
 
@@ -148,23 +149,16 @@ type FileHandle = Awaited<ReturnType<typeof fs.open>>;
 
 /**
  * A labeled image's file opened for the copy, by the rule of every read of a project image
- * (resolveInside: inside the project folder; user-file.ts: no symbolic link followed, no FIFO
- * waited on, a regular file), or why it cannot be. resolveInside says "missing" for any path it
- * cannot resolve, so the path itself is looked at (lstat) to tell a file gone from one that this
- * user may not reach or that a link now leads away.
+ * (realPathInside: inside the project folder; user-file.ts: no symbolic link followed, no FIFO
+ * waited on, a regular file), or why it cannot be: gone, or unreadable with the reason its
+ * path could not be followed (permission denied, a link, a disk error).
  */
 async function openSource(root: string, relPath: string): Promise<{ handle: FileHandle } | { leftOut: LeftOutReason }> {
   let file: string;
   try {
-    file = await resolveInside(root, relPath);
-  } catch {
-    try {
-      const stat = await fs.lstat(path.join(root, ...relPath.split('/')));
-      const why = stat.isSymbolicLink() ? errnoReason({ code: 'ELOOP' }) : 'a symbolic link on its path now leads outside the project folder';
-      return { leftOut: { kind: 'unreadable', why } };
-    } catch (error) {
-      return { leftOut: readFailure(error) };
-    }
+    file = await realPathInside(root, relPath);
+  } catch (error) {
+    return { leftOut: error instanceof AppError ? { kind: 'unreadable', why: 'a symbolic link on its path now leads outside the project folder' } : readFailure(error) };
   }
   try {
     return { handle: (await openImageFile(file)).handle };

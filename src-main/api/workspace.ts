@@ -16,19 +16,22 @@ import { checkPath, expandPath } from '../project/path-check';
 import { FolderWatch } from '../project/folder-watch';
 import { Project } from '../project/project';
 import { readProjectIdentity, sameProject } from '../project/project-identity';
-import { RecentProjects } from '../project/recent-projects';
+import { RecentProjects, type RecentEntry } from '../project/recent-projects';
 import { EventHub } from '../core/event-hub';
 import { JobReporter } from '../core/job-reporter';
 
 /** The engine as the workspace holds it: the adaptation's port, and a way to stop it. */
 export type EngineHandle = EnginePort & { terminate(): Promise<void> };
 
+/** What a native folder dialog picks a folder for. `locate`: the recent project `name`, last opened at `listedAt` (Locate…). */
+export type FolderPick = { kind: 'open' } | { kind: 'locate'; name: string; listedAt: string };
+
 export interface WorkspaceOptions {
   stateDir: string;
   shell: 'electron' | 'web';
   version: string;
-  /** Native folder dialog, where the shell has one. */
-  pickFolder?: () => Promise<string | null>;
+  /** Native folder dialog, where the shell has one; `pick` says what the folder is for (its title and button). */
+  pickFolder?: (pick: FolderPick) => Promise<string | null>;
   log?: (message: string) => void;
   /** Model cache and shipped resources (packaged apps pass their resources folder). */
   places?: ModelPlaces;
@@ -232,6 +235,13 @@ export class Workspace {
     return summary;
   }
 
+  /** The recent entry listed at `listed`, sought by Locate…; NOT_FOUND when it is no longer listed. */
+  listedEntry(listed: string): RecentEntry {
+    const entry = this.recent.entry(listed);
+    if (!entry) throw new AppError('NOT_FOUND', `${listed} is no longer in the recent projects list; open the project from its folder instead.`);
+    return entry;
+  }
+
   /**
    * Locate…: the recent entry `listed` (its folder moved, renamed, or on another drive now) is
    * found in `folder`. The folder must hold a project and it must be the entry's own
@@ -244,8 +254,7 @@ export class Workspace {
    * apart from that one, and the expert is told to forget it if it was the same.
    */
   async locate(listed: string, folder: string): Promise<OpenProjectSummary> {
-    const entry = this.recent.entry(listed);
-    if (!entry) throw new AppError('NOT_FOUND', `${listed} is no longer in the recent projects list; open the project from its folder instead.`);
+    const entry = this.listedEntry(listed);
     const check = this.existingFolder(folder);
     if (!check.hasProject) {
       throw new AppError('NOT_FOUND', `${check.path} holds no ADMA Studio project (no .adma folder with its database): choose the folder ${entry.name} was moved to. Nothing was changed.`);

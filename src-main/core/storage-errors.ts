@@ -4,9 +4,11 @@
  * for every caller (requests, jobs, the engine worker, the CLI), so no path claims that a
  * label is saved when the disk refused it.
  */
+import fs from 'node:fs';
 import { AppError } from '../../src-shared/app-error';
 
-function codeOf(error: unknown): string | null {
+/** The `code` of an errno or SQLite error, or null. */
+export function codeOf(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : null;
 }
@@ -22,6 +24,27 @@ export function errnoReason(error: unknown): string {
   return (error as Error).message;
 }
 
+/** The calls of Node's fs that only read: a permission error from one of them is a read refused. */
+const READ_CALLS = new Set(['read', 'scandir', 'opendir', 'stat', 'lstat', 'fstat', 'realpath', 'readlink']);
+
+/**
+ * Whether a permission error (EACCES, EPERM) was met reading rather than writing: by the call
+ * that failed, or, for an `open` (which may be either), by the file it names being one this
+ * user may not read. A write refused keeps the write's words.
+ */
+function deniedRead(error: unknown): boolean {
+  const { syscall, path } = error as { syscall?: unknown; path?: unknown };
+  if (typeof syscall === 'string' && READ_CALLS.has(syscall)) return true;
+  if (syscall !== 'open' || typeof path !== 'string') return false;
+  try {
+    fs.accessSync(path, fs.constants.R_OK);
+    return false;
+  } catch (probe) {
+    const code = codeOf(probe);
+    return code === 'EACCES' || code === 'EPERM';
+  }
+}
+
 /**
  * The AppError for a storage failure, or null when `error` is not one. `what` names what was
  * being written, e.g. "This change" or "The export".
@@ -34,6 +57,11 @@ export function storageError(error: unknown, what = 'This change'): AppError | n
   }
   if (code === 'EROFS' || code.startsWith('SQLITE_READONLY')) {
     return new AppError('READ_ONLY', `The disk or folder is read-only: ${what.toLowerCase()} was not saved. Use a place you can write to; what was saved before is kept.`);
+  }
+  if ((code === 'EACCES' || code === 'EPERM') && deniedRead(error)) {
+    const { path } = error as { path?: unknown };
+    const where = typeof path === 'string' ? path : 'a file or folder it needs';
+    return new AppError('UNREADABLE', `Permission denied reading ${where}: ${what.toLowerCase()} could not go on. Check that you may read it (and open the folders it is in), then try again.`);
   }
   if (code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') {
     return new AppError('NOT_WRITABLE', `Permission denied: ${what.toLowerCase()} was not saved. Check who may write to this folder, then try again.`);

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
 import { migrate, refuseNewerSchema, schemaVersion } from './migrations';
 import { ProjectLock } from './project-lock';
-import { storageError } from '../core/storage-errors';
+import { codeOf, storageError } from '../core/storage-errors';
 import { makePrivateFolder, refuseLinks, tightenOwnFolder } from '../core/private-folder';
 
 export const ADMIN_DIR = '.adma';
@@ -39,17 +39,41 @@ function damaged(dbFile: string, what: string): AppError {
   return new AppError('PROJECT_CORRUPT', `The project database ${dbFile} is damaged: ${what}. ${recoveryAdvice(dbFile)}`);
 }
 
+/** A read-only connection to the database file (SQLite makes its -wal and -shm when absent). */
+function openReadOnly(dbFile: string): Database.Database {
+  return new Database(dbFile, { readonly: true, fileMustExist: true });
+}
+
+/**
+ * A read-only connection to `dbFile` that creates no file beside it, for a folder that is only
+ * looked at (Locate… pointed at a folder that may hold another project). SQLite reads a WAL
+ * database, even read-only, by making its -wal and -shm beside it when they are absent, and
+ * better-sqlite3 is built without URI names (no `immutable=1`). So when there is no -wal (the
+ * project was closed: every commit is in the file) the file's bytes are read into memory and
+ * opened there, their header marked as a rollback-journal database (bytes 18 and 19 are 2 for
+ * WAL, 1 for legacy; https://sqlite.org/fileformat2.html#file_format_version_numbers): the same
+ * pages, no sidecar. When a -wal exists (the project is open elsewhere, or was not closed) it
+ * holds commits the file lacks, so it is read where it is (its -shm is there too, or made).
+ */
+export function openReadOnlyUntouched(dbFile: string): Database.Database {
+  if (fs.existsSync(`${dbFile}-wal`)) return openReadOnly(dbFile);
+  const bytes = fs.readFileSync(dbFile);
+  if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) bytes.fill(1, 18, 20);
+  return new Database(bytes, { readonly: true });
+}
+
 /**
  * Look at an existing database without writing a byte: it must be a file with an ADMA Studio
  * schema no newer than ours. A read-only connection never checkpoints the WAL, so a newer
- * app's uncheckpointed commits stay where they are.
+ * app's uncheckpointed commits stay where they are. `open`: openReadOnlyUntouched where the
+ * folder must be left exactly as it was (no -wal or -shm made beside the file).
  */
-export function inspectReadOnly(dbFile: string): void {
+export function inspectReadOnly(dbFile: string, open: (dbFile: string) => Database.Database = openReadOnly): void {
   const stat = fs.statSync(dbFile);
   if (!stat.isFile()) throw damaged(dbFile, 'it is a folder or other non-file, not a database file');
   let probe: Database.Database | null = null;
   try {
-    probe = new Database(dbFile, { readonly: true, fileMustExist: true });
+    probe = open(dbFile);
     refuseNewerSchema(probe);
     const tables = probe.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
     if (schemaVersion(probe) === 0 && tables.n === 0) {
@@ -115,7 +139,10 @@ export function openProjectDb(root: string, create: boolean): OpenedProjectDb {
   let exists = true;
   try {
     fs.lstatSync(dbFile);
-  } catch {
+  } catch (error) {
+    // Only a database that is not there is no project; one this user may not reach is said so.
+    const code = codeOf(error);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw openStorageError(error, root);
     exists = false;
   }
   if (!exists && !create) {

@@ -12,7 +12,7 @@
  */
 import Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
-import { inspectReadOnly, projectDbPath } from './project-db';
+import { inspectReadOnly, openReadOnlyUntouched, projectDbPath } from './project-db';
 
 export interface ProjectIdentity {
   id: string | null;
@@ -28,15 +28,16 @@ export function identityOf(db: Database.Database): ProjectIdentity {
 
 /**
  * The identity of the project in `root`, read without writing a byte (no migration, no lock, no
- * checkpoint): a folder that turns out to hold another project is left exactly as it was. A
+ * checkpoint, no -wal or -shm made: openReadOnlyUntouched): a folder that turns out to hold
+ * another project is left exactly as it was. A
  * damaged database or one from a newer version is refused as opening it would be.
  */
 export function readProjectIdentity(root: string): ProjectIdentity {
   const dbFile = projectDbPath(root);
-  inspectReadOnly(dbFile);
+  inspectReadOnly(dbFile, openReadOnlyUntouched);
   let db: Database.Database | null = null;
   try {
-    db = new Database(dbFile, { readonly: true, fileMustExist: true });
+    db = openReadOnlyUntouched(dbFile);
     return identityOf(db);
   } catch (error) {
     throw new AppError('UNREADABLE', `Cannot read which project ${root} holds (${(error as Error).message}). Nothing was changed.`);

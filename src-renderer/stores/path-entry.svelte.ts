@@ -4,7 +4,7 @@
  * folder) bring their own check.
  */
 import { tick } from 'svelte';
-import type { PathCheck, PathCompletion } from '../../src-shared/contract';
+import type { ArgsOf, PathCheck, PathCompletion } from '../../src-shared/contract';
 import { call } from '../api/client';
 import { completeTyped } from '../logic/path-completion';
 import { toasts } from './toasts.svelte';
@@ -17,9 +17,12 @@ export class PathEntry<C extends PathCheck = PathCheck> {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #generation = 0;
   readonly #checkPath: (path: string) => Promise<C>;
+  readonly #pick: () => ArgsOf<'project:pickFolder'>;
 
-  constructor(checkPath: (path: string) => Promise<C>) {
+  /** `pick`: what "Choose folder…" picks the folder for (Locate…: `{ locate }`), for the dialog's words; by default a project's folder. */
+  constructor(checkPath: (path: string) => Promise<C>, pick: () => ArgsOf<'project:pickFolder'> = () => undefined) {
     this.#checkPath = checkPath;
+    this.#pick = pick;
   }
 
   get value(): string {
@@ -132,7 +135,7 @@ export class PathEntry<C extends PathCheck = PathCheck> {
   /** "Choose folder…": the system's folder dialog; the chosen folder replaces the typed path. */
   async pickFolder(): Promise<void> {
     try {
-      const chosen = await call('project:pickFolder');
+      const chosen = await call('project:pickFolder', this.#pick());
       if (chosen) this.choose(chosen);
     } catch (e) {
       toasts.error(e, 'The folder dialog failed');

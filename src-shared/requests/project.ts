@@ -161,8 +161,11 @@ export const projectRequests = {
    * place; a folder without a project, or with another one, is refused and nothing changes.
    */
   'project:locate': command(s.object({ path: s.string({ min: 1 }), folder: s.string({ min: 1 }) }), 'app').returns<OpenProjectSummary>(),
-  /** Native folder dialog (Electron only); null when cancelled. */
-  'project:pickFolder': query(s.none(), 'app').returns<string | null>(),
+  /**
+   * Native folder dialog (Electron only); null when cancelled. `locate`: the folder is for
+   * Locate… of the recent entry listed at that path (the dialog names it and starts beside it).
+   */
+  'project:pickFolder': query(s.optional(s.object({ locate: s.string({ min: 1 }) })), 'app').returns<string | null>(),
   'project:checkPath': query(s.object({ path: s.string() }), 'app').returns<PathCheck>(),
   'project:completePath': query(s.object({ partial: s.string() }), 'app').returns<PathCompletion>(),
   /** Open the project in `path`, creating it when `create` is true and none exists. */

@@ -145,6 +145,16 @@ describe('an export of image files whose files changed on disk after the scan', 
     await exportBoth(project, /permission denied/);
   });
 
+  it('leaves out a labeled file whose path cannot be followed (realpath refused with EACCES) and says permission denied', async () => {
+    const { project } = await labeledProject();
+    const realpath = fsp.realpath.bind(fsp);
+    vi.spyOn(fsp, 'realpath').mockImplementation(async (...args: Parameters<typeof fsp.realpath>) => {
+      if (path.basename(String(args[0])) === BROKEN) throw Object.assign(new Error(`EACCES: permission denied, realpath '${String(args[0])}'`), { code: 'EACCES' });
+      return realpath(...args);
+    });
+    await exportBoth(project, /permission denied/);
+  });
+
   it('leaves out a labeled file whose read fails midway (EIO), taking back its copies and their folders', async () => {
     const { root, project } = await labeledProject();
     const open = fsp.open.bind(fsp);

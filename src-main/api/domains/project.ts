@@ -17,9 +17,11 @@ export function projectHandlers(ws: Workspace): HandlersOf<typeof projectRequest
     'project:recent': () => ws.recent.list(),
     'project:forgetRecent': ({ path }) => ws.recent.forget(path),
     'project:locate': ({ path, folder }) => ws.locate(path, folder),
-    'project:pickFolder': async () => {
+    'project:pickFolder': async (args) => {
       if (!ws.options.pickFolder) throw new AppError('UNSUPPORTED', 'There is no folder dialog in the browser: type the folder path instead.');
-      return ws.options.pickFolder();
+      if (!args) return ws.options.pickFolder({ kind: 'open' });
+      const entry = ws.listedEntry(args.locate);
+      return ws.options.pickFolder({ kind: 'locate', name: entry.name, listedAt: entry.path });
     },
     'project:checkPath': ({ path }) => checkPath(path),
     'project:completePath': ({ partial }) => completePath(partial),

@@ -58,6 +58,33 @@ describe('which project a folder holds', () => {
     expect(sameProject(ID_A, { id: null, createdAt: ID_B.createdAt })).toBe('different');
     expect(sameProject({}, ID_A)).toBe('unknown');
   });
+
+  it('reads a project open elsewhere (its commits still in the -wal), and refuses a damaged database, making no file beside it', () => {
+    const root = tempDir();
+    fs.mkdirSync(path.join(root, '.adma'));
+    const dbFile = projectDbPath(root);
+    const holder = new Database(dbFile);
+    holder.pragma('journal_mode = WAL');
+    holder.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('project_id', '${ID_A.id}'), ('created_at', '${ID_A.createdAt}');`);
+    // Open, not checkpointed: the rows are in the -wal only, and the reader must see them.
+    expect(fs.statSync(`${dbFile}-wal`).size).toBeGreaterThan(0);
+    const listing = fs.readdirSync(path.join(root, '.adma')).sort();
+    expect(readProjectIdentity(root)).toEqual(ID_A);
+    expect(fs.readdirSync(path.join(root, '.adma')).sort()).toEqual(listing);
+    holder.close(); // the last connection checkpoints and removes the -wal and -shm
+    expect(fs.readdirSync(path.join(root, '.adma'))).toEqual(['project.db']);
+    expect(readProjectIdentity(root)).toEqual(ID_A);
+    expect(fs.readdirSync(path.join(root, '.adma'))).toEqual(['project.db']);
+
+    for (const [bytes, why] of [
+      [Buffer.alloc(0), /the file is empty/],
+      [Buffer.from('not a database at all, just some text'.repeat(200)), /not a readable SQLite database/],
+    ] as const) {
+      fs.writeFileSync(dbFile, bytes);
+      expect(() => readProjectIdentity(root)).toThrow(why);
+      expect(fs.readdirSync(path.join(root, '.adma'))).toEqual(['project.db']);
+    }
+  });
 });
 
 let workspace: Workspace | null = null;
@@ -92,21 +119,14 @@ function move(root: string): string {
 }
 
 /**
- * Everything a refused Locate… must leave as it was: the recent list, the folders' files, the
- * project databases' bytes. SQLite's own sidecars are not compared: reading a WAL database, even
- * read-only, makes an empty -wal and its -shm index beside it (better-sqlite3 is built without
- * URI names, so `immutable=1` is not available); the -wal must be empty (nothing written).
+ * Everything a refused Locate… must leave as it was: the recent list, the folders' files (also
+ * in `.adma`: no -wal or -shm made by reading the database), the project databases' bytes.
  */
 function snapshot(stateDir: string, folders: string[]) {
   const file = path.join(stateDir, 'recent-projects.json');
-  const sidecar = /-(wal|shm)$/;
-  for (const f of folders) {
-    const wal = `${projectDbPath(f)}-wal`;
-    if (fs.existsSync(wal)) expect(fs.statSync(wal).size).toBe(0);
-  }
   return {
     recent: fs.readFileSync(file, 'utf8'),
-    folders: folders.map((f) => [fs.readdirSync(f).sort(), fs.existsSync(path.join(f, '.adma')) ? fs.readdirSync(path.join(f, '.adma')).filter((n) => !sidecar.test(n)).sort() : null]),
+    folders: folders.map((f) => [fs.readdirSync(f).sort(), fs.existsSync(path.join(f, '.adma')) ? fs.readdirSync(path.join(f, '.adma')).sort() : null]),
     databases: folders.map((f) => (fs.existsSync(projectDbPath(f)) ? fs.readFileSync(projectDbPath(f)).toString('base64') : null)),
   };
 }
