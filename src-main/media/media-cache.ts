@@ -23,8 +23,12 @@ export const thumbnailFile = (adminDir: string, hash: string): string => path.jo
 
 export const renditionFile = (adminDir: string, hash: string, edge: RenditionEdge): string => path.join(adminDir, 'renditions', `${hash}-${edge}.jpg`);
 
-/** An original as the media cache decodes it: its first frame, EXIF orientation applied. */
-export const decodeOriginal = (file: string): Sharp => sharp(file, { animated: false }).rotate();
+/**
+ * An original as the media cache decodes it: its first frame, EXIF orientation applied. The app
+ * gives it the bytes read once from the file checked (path-containment.ts, readInside;
+ * user-file.ts), never a path that sharp would open again; benchmarks give paths.
+ */
+export const decodeOriginal = (input: string | Buffer): Sharp => sharp(input, { animated: false }).rotate();
 
 /** Pixels of `image` and their layout (8 bits per channel: a 16-bit PNG is scaled down). */
 export async function rawPixels(image: Sharp): Promise<RawPixels> {

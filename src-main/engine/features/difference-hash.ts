@@ -28,6 +28,7 @@ import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { AppError } from '../../../src-shared/app-error';
 import { makePrivateFolder } from '../../core/private-folder';
+import { readImageFile } from '../../core/user-file';
 import { decodeOriginal, encodeThumbnail, fromRaw, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from '../../media/media-cache';
 import { ADMIN_DIR } from '../../project/project-db';
 import type { PerceptualCodes, ThumbnailSource } from '../adma/near-duplicates';
@@ -90,11 +91,14 @@ export async function greyThumbnail(input: string | Buffer): Promise<Uint8Array>
  * decode and no thumbnail (the gallery reports it when shown); one no decoder reads throws.
  */
 async function decodeOnce(file: string, thumbFile: string): Promise<ImageCodes> {
+  // Its bytes, read as every project image is (user-file.ts: a link swapped in is not followed),
+  // decoded as read: the thumbnail stored is the gallery's, never another file's.
+  const bytes = await readImageFile(file);
   let pixels: RawPixels;
   try {
-    pixels = await thumbnailPixels(decodeOriginal(file));
+    pixels = await thumbnailPixels(decodeOriginal(bytes));
   } catch {
-    return imageCodes(await decodeLeniently(file));
+    return imageCodes(await decodeLeniently(bytes));
   }
   const [codes] = await Promise.all([imageCodes(pixels), existsSync(thumbFile) ? undefined : encodeThumbnail(pixels).then((body) => storeCacheFile(thumbFile, body))]);
   return codes;
