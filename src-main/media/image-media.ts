@@ -16,7 +16,7 @@ import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { AppError } from '../../src-shared/app-error';
 import { RENDITION_EDGES, type MediaVariant, type RenditionEdge } from '../../src-shared/contract';
-import { decodeOriginal, encodeThumbnail, fromRaw, rawPixels, renditionFile, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from './media-cache';
+import { decodeOriginal, encodeThumbnail, fromRaw, rawPixels, readCacheFile, renditionFile, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from './media-cache';
 import { readEmbeddedThumbnail } from './embedded-thumbnail';
 import { openInsideSync, readInside, resolveInside } from './path-containment';
 
@@ -58,7 +58,7 @@ function cached(cacheFile: string, render: () => Promise<Buffer>): Promise<Buffe
   if (!pending) {
     pending = (async () => {
       try {
-        return await fs.readFile(cacheFile);
+        return await readCacheFile(cacheFile);
       } catch {
         // not cached yet
       }

@@ -6,10 +6,12 @@
  * gallery and the label view find it ready instead of decoding the original again.
  */
 import { randomUUID } from 'node:crypto';
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import type { RenditionEdge } from '../../src-shared/contract';
+import { privatePath } from '../core/private-folder';
 
 export const THUMB_SIZE = 256;
 
@@ -19,9 +21,17 @@ export interface RawPixels {
   info: { width: number; height: number; channels: 1 | 2 | 3 | 4 };
 }
 
-export const thumbnailFile = (adminDir: string, hash: string): string => path.join(adminDir, 'thumbs', `${hash}-${THUMB_SIZE}.webp`);
+/** A thumbnail's cache file; refused when it, `thumbs` or `.adma` is a symbolic link (privatePath). */
+export const thumbnailFile = (adminDir: string, hash: string): string => privatePath(adminDir, 'thumbs', `${hash}-${THUMB_SIZE}.webp`);
 
-export const renditionFile = (adminDir: string, hash: string, edge: RenditionEdge): string => path.join(adminDir, 'renditions', `${hash}-${edge}.jpg`);
+/** A rendition's cache file; refused when it, `renditions` or `.adma` is a symbolic link (privatePath). */
+export const renditionFile = (adminDir: string, hash: string, edge: RenditionEdge): string => privatePath(adminDir, 'renditions', `${hash}-${edge}.jpg`);
+
+/** Absent on Windows: 0 adds nothing. */
+const NOFOLLOW = fsSync.constants.O_NOFOLLOW ?? 0;
+
+/** A cache file's bytes; a symbolic link put in its place since thumbnailFile or renditionFile checked it is not followed (ELOOP). */
+export const readCacheFile = (cacheFile: string): Promise<Buffer> => fs.readFile(cacheFile, { flag: fsSync.constants.O_RDONLY | NOFOLLOW });
 
 /**
  * An original as the media cache decodes it: its first frame, EXIF orientation applied. The app
