@@ -103,12 +103,13 @@ export function privatePath(adminDir: string, ...parts: string[]): string {
   let at = adminDir;
   for (let i = 0; i <= steps.length; i++) {
     if (i > 0) at = path.join(at, steps[i - 1]!);
-    let stat: fs.Stats;
+    let stat: fs.Stats | undefined;
     try {
-      stat = fs.lstatSync(at);
+      stat = fs.lstatSync(at, { throwIfNoEntry: false }); // no Error made for a missing file: a thumbnail not cached yet costs microseconds
     } catch {
-      break; // missing from here on: created by the caller (or unreadable: its open says why)
+      break; // unreadable: its open says why
     }
+    if (!stat) break; // missing from here on: created by the caller
     if (stat.isSymbolicLink()) throw linkRefused(at);
   }
   return target;

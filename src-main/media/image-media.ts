@@ -16,7 +16,7 @@ import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { AppError } from '../../src-shared/app-error';
 import { RENDITION_EDGES, type MediaVariant, type RenditionEdge } from '../../src-shared/contract';
-import { decodeOriginal, encodeThumbnail, fromRaw, rawPixels, readCacheFile, renditionFile, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from './media-cache';
+import { decodeOriginal, encodeThumbnail, fromRaw, rawPixels, readCacheFile, renditionFile, storeCacheFile, thumbnailFile, thumbnailPixels, thumbnailsCached, type RawPixels } from './media-cache';
 import { readEmbeddedThumbnail } from './embedded-thumbnail';
 import { openInsideSync, readInside, resolveInside } from './path-containment';
 
@@ -222,10 +222,11 @@ async function embeddedAmong(source: MediaSource, images: readonly { id: number;
 export async function paintableThumbnails(source: MediaSource, ids: readonly number[], budgetMs = EMBEDDED_CHECK_BUDGET_MS): Promise<{ ids: number[] } & EmbeddedAnswer> {
   const cached: number[] = [];
   const uncached: { id: number; located: Located }[] = [];
+  const isCached = thumbnailsCached(source.adminDir);
   for (const id of ids) {
     const located = locatedOrNull(source, id);
     if (!located) continue;
-    if (existsSync(thumbnailFile(source.adminDir, located.hash))) cached.push(id);
+    if (isCached(located.hash)) cached.push(id);
     else uncached.push({ id, located });
   }
   return { ids: cached, ...(await embeddedAmong(source, uncached, budgetMs)) };

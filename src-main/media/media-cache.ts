@@ -21,8 +21,21 @@ export interface RawPixels {
   info: { width: number; height: number; channels: 1 | 2 | 3 | 4 };
 }
 
+const thumbnailName = (hash: string): string => `${hash}-${THUMB_SIZE}.webp`;
+
 /** A thumbnail's cache file; refused when it, `thumbs` or `.adma` is a symbolic link (privatePath). */
-export const thumbnailFile = (adminDir: string, hash: string): string => privatePath(adminDir, 'thumbs', `${hash}-${THUMB_SIZE}.webp`);
+export const thumbnailFile = (adminDir: string, hash: string): string => privatePath(adminDir, 'thumbs', thumbnailName(hash));
+
+/**
+ * Whether a hash's thumbnail is cached, for many hashes at a time (the gallery's first paint, on
+ * the host's main thread): `.adma` and `thumbs` are checked once (privatePath), then one lstat a
+ * hash, as the existence check before it cost. A link in a thumbnail's place is not cached (its
+ * read through thumbnailFile refuses it).
+ */
+export function thumbnailsCached(adminDir: string): (hash: string) => boolean {
+  const dir = privatePath(adminDir, 'thumbs');
+  return (hash) => fsSync.lstatSync(path.join(dir, thumbnailName(hash)), { throwIfNoEntry: false })?.isFile() === true;
+}
 
 /** A rendition's cache file; refused when it, `renditions` or `.adma` is a symbolic link (privatePath). */
 export const renditionFile = (adminDir: string, hash: string, edge: RenditionEdge): string => privatePath(adminDir, 'renditions', `${hash}-${edge}.jpg`);

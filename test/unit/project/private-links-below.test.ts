@@ -15,7 +15,7 @@ import { privateFolder, privatePath } from '../../../src-main/core/private-folde
 import { featureCacheDir, FeatureStore, type FeatureLayout } from '../../../src-main/engine/features/feature-store';
 import { perceptualCodes } from '../../../src-main/engine/features/difference-hash';
 import { loadHead, saveHead } from '../../../src-main/engine/train/head-file';
-import { readMedia } from '../../../src-main/media/image-media';
+import { paintableThumbnails, readMedia } from '../../../src-main/media/image-media';
 import { thumbnailFile } from '../../../src-main/media/media-cache';
 import { Project } from '../../../src-main/project/project';
 import { projectDbPath } from '../../../src-main/project/project-db';
@@ -95,6 +95,8 @@ describe.skipIf(process.platform === 'win32')('a symbolic link planted below .ad
       }
       const error = await appErrorOf(readMedia(project, wide!.id, planted === 'renditions' ? 'screen1280' : 'thumb'));
       expectRefused(error, link);
+      // The gallery's question "which thumbnails are cached" does not look through it either.
+      if (planted === 'thumbs') expectRefused(await paintableThumbnails(project, [wide!.id]).then(() => null, (e: unknown) => e), link);
       expect(contents(outside)).toEqual(before);
       // The perceptual pass (which stores the gallery's thumbnails) refuses it too.
       if (planted !== 'renditions') {
