@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineStatus, ProjectChanged, RoundInfo } from '../../src-shared/contract';
 import type { EventHub } from '../core/event-hub';
+import { privateFolder } from '../core/private-folder';
 import type { ModelSource } from '../engine/model/model-source';
 import type { PoolPredictions, SymmetryFile } from '../engine/loop/loop-jobs';
 import { currentActor, type Project } from '../project/project';
@@ -102,8 +103,9 @@ export class AdaptationContext {
     return model ? modelSource(model.choice, this.places) : null;
   }
 
+  /** `.adma/models/v<version>`; refused when it, `models`, `.adma` or a file in it is a symbolic link (privateFolder). */
   headDir(version: number): string {
-    return path.join(this.project.adminDir, 'models', `v${version}`);
+    return privateFolder(this.project.adminDir, 'models', `v${version}`);
   }
 
   headExists(version: number): boolean {

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
-import { makePrivateFolder, refuseLinks } from '../core/private-folder';
+import { makePrivateFolder, privateFolder, refuseLinks } from '../core/private-folder';
 import type { LayerNames, OnnxPreprocessing } from '../../src-shared/contract';
 import type { FeatureLayout, FeatureStore } from '../engine/features/feature-store';
 
@@ -45,15 +45,20 @@ export interface Workspace {
   extractedAt: string;
 }
 
-/** `<folder>/.adma/cli`; refused when `.adma` is or holds a symbolic link, as the app refuses it (private-folder.ts). */
+/**
+ * `<folder>/.adma/cli`; refused when `.adma` is or holds a symbolic link, as the app refuses it,
+ * or when `cli` is or holds one (privateFolder: its files are written through `.tmp` files).
+ */
 export function cliDir(folder: string): string {
   const adminDir = join(resolve(folder), '.adma');
   refuseLinks(adminDir);
-  return join(adminDir, 'cli');
+  return privateFolder(adminDir, 'cli');
 }
 
+/** `<folder>/.adma/cli/head`, refused as cliDir is. */
 export function headDir(folder: string): string {
-  return join(cliDir(folder), 'head');
+  cliDir(folder);
+  return privateFolder(join(resolve(folder), '.adma'), 'cli', 'head');
 }
 
 function workspaceFile(folder: string): string {

@@ -10,6 +10,7 @@ import { accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../src-shared/app-error';
+import { privateFolder } from '../core/private-folder';
 import { isStrategyName, STRATEGY_NAMES, type StrategyName } from '../engine/adma/query-strategy';
 import { UNCERTAINTY_MEASURES, type UncertaintyMeasure } from '../engine/adma/uncertainty';
 import { modelOptionsHelp } from './cli-help';
@@ -206,7 +207,7 @@ export async function runSimulate(argv: string[], signal: AbortSignal, out: Prog
     pooling,
     ...(symmetries ? { symmetries: true } : {}),
     ...(candidateFactor !== undefined ? { candidateFactor } : {}),
-    referenceCache: new ReferenceCacheDir(join(cacheDir, '.adma', 'simulate')),
+    referenceCache: new ReferenceCacheDir(privateFolder(join(cacheDir, '.adma'), 'simulate')),
     signal,
     onStatus: (line) => (line.startsWith('seed') ? out.log(line) : out.update(line)),
   });

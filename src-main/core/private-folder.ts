@@ -17,6 +17,9 @@ import { AppError } from '../../src-shared/app-error';
 
 export const PRIVATE_FOLDER_MODE = 0o700;
 
+/** A project's private folder, inside the project folder. */
+export const ADMIN_DIR = '.adma';
+
 /**
  * Create `dir` (and missing parents) with mode 0700. An existing folder is left as it is:
  * a folder the user chose (e.g. `--state-dir ~/Documents`) is not ours to tighten.
@@ -75,6 +78,71 @@ export function refuseLinks(adminDir: string): void {
   if (link) throw linkRefused(path.join(adminDir, link.name));
 }
 
+/*
+ * Below `.adma`. The project folder may be shared or synced, and anything in it replaced by a
+ * symbolic link at any moment: mkdir, open, SQLite (with its -wal and -shm files), ONNX Runtime
+ * and the writes of a temporary file of a known name all follow a link, so one planted at
+ * `.adma/features`, `.adma/models/v3` or `.adma/thumbs/<hash>.webp` would make the app read or
+ * write outside the project folder. Invariant: every path the app reads or writes below `.adma`
+ * is made by privatePath or privateFolder, which refuse (linkRefused: the path, what to do)
+ * when `.adma` or anything on the way that exists is a link; they are called at each use, not
+ * once at open, so a link planted while the project is open is refused at the next read or
+ * write. Missing parts are fine (the caller creates them). Nothing is read or written before
+ * the refusal: the project's labels (project.db) are untouched.
+ */
+
+/**
+ * `<adminDir>/<parts…>` once neither `adminDir` nor any folder or file on the way to it that
+ * exists is a symbolic link (a few lstats: for a file in a large folder, a thumbnail).
+ */
+export function privatePath(adminDir: string, ...parts: string[]): string {
+  const target = path.join(adminDir, ...parts);
+  const rel = path.relative(adminDir, target);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) throw new Error(`${target} is not below ${adminDir}`); // a caller's mistake, never the user's
+  const steps = rel.split(path.sep).filter((step) => step !== '');
+  let at = adminDir;
+  for (let i = 0; i <= steps.length; i++) {
+    if (i > 0) at = path.join(at, steps[i - 1]!);
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.lstatSync(at, { throwIfNoEntry: false }); // no Error made for a missing file: a thumbnail not cached yet costs microseconds
+    } catch {
+      break; // unreadable: its open says why
+    }
+    if (!stat) break; // missing from here on: created by the caller
+    if (stat.isSymbolicLink()) throw linkRefused(at);
+  }
+  return target;
+}
+
+/**
+ * The folder `<adminDir>/<parts…>` (privatePath) once nothing in it is a symbolic link either:
+ * for a small folder whose files are opened by name (a SQLite file and its -wal and -shm, an
+ * ONNX graph, a trained head, a JSON file and the temporary file it is written through).
+ */
+export function privateFolder(adminDir: string, ...parts: string[]): string {
+  const dir = privatePath(adminDir, ...parts);
+  refuseLinks(dir);
+  return dir;
+}
+
+/**
+ * The folder `dir` checked as privateFolder checks it, from the last `.adma` on its path down;
+ * a folder not below a `.adma` (one a test or a command names) as refuseLinks checks it. For a
+ * reader or writer given a folder's path by another process (the engine's head files), which
+ * checks it again when it opens its files.
+ */
+export function privateFolderAt(dir: string): string {
+  const steps = path.resolve(dir).split(path.sep);
+  const at = steps.lastIndexOf(ADMIN_DIR);
+  if (at < 0) {
+    refuseLinks(dir);
+    return dir;
+  }
+  privateFolder(steps.slice(0, at + 1).join(path.sep) || path.sep, ...steps.slice(at + 1));
+  return dir;
+}
+
 function linkRefused(file: string): AppError {
   let target = '';
   try {
@@ -84,7 +152,7 @@ function linkRefused(file: string): AppError {
   }
   return new AppError(
     'UNSUPPORTED',
-    `${file} is a symbolic link${target}: ADMA Studio keeps a project's database and thumbnails only in a real .adma folder inside the project folder, ` +
-      `so that it never writes outside the folder you chose. Nothing was opened or changed. Remove the link (or replace it with a copy of what it points to) and open the project again.`,
+    `${file} is a symbolic link${target}: ADMA Studio keeps a project's database, thumbnails, features and models only in real folders and files of the .adma folder inside the project folder, ` +
+      `so that it never reads or writes outside the folder you chose. Nothing was opened or changed, and your labels are kept. Remove the link (or replace it with a copy of what it points to), then open the project or try again.`,
   );
 }

@@ -84,7 +84,7 @@ export async function openUserFile(file: string, limits: UserFileLimits): Promis
 }
 
 /** Exactly the `size` bytes fstat gave (fewer if it shrank meanwhile): a file that grows cannot take more. */
-async function readWhole(handle: FileHandle, size: number): Promise<Buffer> {
+export async function readWhole(handle: FileHandle, size: number): Promise<Buffer> {
   const buffer = Buffer.alloc(size);
   let filled = 0;
   while (filled < buffer.length) {

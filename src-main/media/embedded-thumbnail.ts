@@ -40,11 +40,14 @@ export interface MainImage {
   orientation: number;
 }
 
-/** The first `bytes` of a file (fewer when it is shorter), read synchronously; null when it cannot be read. */
-function readHead(file: string, bytes: number): Buffer | null {
+/**
+ * The first `bytes` of a file (fewer when it is shorter), read synchronously; null when it cannot
+ * be read. `file` is a path, or a descriptor the caller opened (and closes).
+ */
+function readHead(file: string | number, bytes: number): Buffer | null {
   let fd: number;
   try {
-    ({ fd } = openImageSync(file));
+    fd = typeof file === 'number' ? file : openImageSync(file).fd;
   } catch {
     return null;
   }
@@ -55,7 +58,7 @@ function readHead(file: string, bytes: number): Buffer | null {
   } catch {
     return null;
   } finally {
-    closeSync(fd);
+    if (typeof file !== 'number') closeSync(fd);
   }
 }
 
@@ -107,10 +110,11 @@ export function withOrientation(jpeg: Buffer, orientation: number): Buffer {
 }
 
 /**
- * The embedded thumbnail of the JPEG `file`, oriented as `main`, or null when it has no
- * acceptable one (see the invariants above). Never throws: a hostile file is no thumbnail.
+ * The embedded thumbnail of the JPEG `file` (a path, or a descriptor the caller opened and
+ * closes), oriented as `main`, or null when it has no acceptable one (see the invariants above).
+ * Never throws: a hostile file is no thumbnail.
  */
-export async function readEmbeddedThumbnail(file: string, main: MainImage): Promise<Buffer | null> {
+export async function readEmbeddedThumbnail(file: string | number, main: MainImage): Promise<Buffer | null> {
   if (main.format !== 'jpeg') return null;
   const head = readHead(file, EXIF_READ_BYTES);
   if (!head || head.length < 4) return null;

@@ -9,16 +9,16 @@
  * embedded-thumbnail.ts): the label view's first paint when nothing better is ready yet.
  * Images are addressed by id only; the path comes from the project database.
  */
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { AppError } from '../../src-shared/app-error';
 import { RENDITION_EDGES, type MediaVariant, type RenditionEdge } from '../../src-shared/contract';
-import { decodeOriginal, encodeThumbnail, fromRaw, rawPixels, renditionFile, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from './media-cache';
+import { decodeOriginal, encodeThumbnail, fromRaw, rawPixels, readCacheFile, renditionFile, storeCacheFile, thumbnailFile, thumbnailPixels, thumbnailsCached, type RawPixels } from './media-cache';
 import { readEmbeddedThumbnail } from './embedded-thumbnail';
-import { resolveInside, resolveInsideSync } from './path-containment';
+import { openInsideSync, readInside, resolveInside } from './path-containment';
 
 export interface MediaSource {
   root: string;
@@ -58,7 +58,7 @@ function cached(cacheFile: string, render: () => Promise<Buffer>): Promise<Buffe
   if (!pending) {
     pending = (async () => {
       try {
-        return await fs.readFile(cacheFile);
+        return await readCacheFile(cacheFile);
       } catch {
         // not cached yet
       }
@@ -71,14 +71,17 @@ function cached(cacheFile: string, render: () => Promise<Buffer>): Promise<Buffe
   return pending;
 }
 
-async function thumbnail(source: MediaSource, file: Promise<string>, hash: string): Promise<Buffer> {
+/** An original's bytes, read when its decode starts (readInside: what is decoded is what was checked). */
+type ReadOriginal = () => Promise<Buffer>;
+
+async function thumbnail(source: MediaSource, original: ReadOriginal, hash: string): Promise<Buffer> {
   const cacheFile = thumbnailFile(source.adminDir, hash);
   // A rendition of this image being rendered stores its thumbnail too (unless it is cached
   // already): wait for it rather than decode the file a second time (the label view asks for
   // both of the images ahead of it).
   const rendition = RENDITION_EDGES.map((edge) => rendering.get(renditionFile(source.adminDir, hash, edge))).find((r) => r !== undefined);
   if (rendition && !existsSync(cacheFile)) await rendition.catch(() => undefined);
-  return cached(cacheFile, async () => encodeThumbnail(await thumbnailPixels(decodeOriginal(await file))));
+  return cached(cacheFile, async () => encodeThumbnail(await thumbnailPixels(decodeOriginal(await original()))));
 }
 
 /** Store the thumbnail made from a rendition's pixels, unless it is cached or being rendered. */
@@ -91,9 +94,9 @@ async function thumbnailFromRendition(cacheFile: string, pixels: RawPixels): Pro
   if (!exists) await storeCacheFile(cacheFile, await encodeThumbnail(await thumbnailPixels(fromRaw(pixels))));
 }
 
-function rendition(source: MediaSource, file: Promise<string>, hash: string, edge: RenditionEdge): Promise<Buffer> {
+function rendition(source: MediaSource, original: ReadOriginal, hash: string, edge: RenditionEdge): Promise<Buffer> {
   return cached(renditionFile(source.adminDir, hash, edge), async () => {
-    const pixels = await rawPixels(decodeOriginal(await file).resize(edge, edge, { fit: 'inside', withoutEnlargement: true }));
+    const pixels = await rawPixels(decodeOriginal(await original()).resize(edge, edge, { fit: 'inside', withoutEnlargement: true }));
     const [body] = await Promise.all([
       fromRaw(pixels).flatten({ background: '#000000' }).jpeg({ quality: 88 }).toBuffer(),
       // The thumbnail is an optimisation too: one that cannot be made is rendered when asked for.
@@ -140,7 +143,14 @@ async function embeddedThumbnail(source: MediaSource, located: ReturnType<MediaS
     keepEmbedded(hash, thumb);
     return thumb;
   }
-  const thumb = await readEmbeddedThumbnail(resolveInsideSync(source.root, relPath), { format, width, height, orientation });
+  // Read from the descriptor of the file checked inside the project folder (path-containment.ts).
+  const { fd } = openInsideSync(source.root, relPath);
+  let thumb: Buffer | null;
+  try {
+    thumb = await readEmbeddedThumbnail(fd, { format, width, height, orientation });
+  } finally {
+    closeSync(fd);
+  }
   keepEmbedded(hash, thumb);
   return thumb;
 }
@@ -212,10 +222,11 @@ async function embeddedAmong(source: MediaSource, images: readonly { id: number;
 export async function paintableThumbnails(source: MediaSource, ids: readonly number[], budgetMs = EMBEDDED_CHECK_BUDGET_MS): Promise<{ ids: number[] } & EmbeddedAnswer> {
   const cached: number[] = [];
   const uncached: { id: number; located: Located }[] = [];
+  const isCached = thumbnailsCached(source.adminDir);
   for (const id of ids) {
     const located = locatedOrNull(source, id);
     if (!located) continue;
-    if (existsSync(thumbnailFile(source.adminDir, located.hash))) cached.push(id);
+    if (isCached(located.hash)) cached.push(id);
     else uncached.push({ id, located });
   }
   return { ids: cached, ...(await embeddedAmong(source, uncached, budgetMs)) };
@@ -238,19 +249,22 @@ export async function readMedia(source: MediaSource, imageId: number, variant: M
   // The path check comes before any read of the file and any answer, but a render is
   // registered before it is awaited: a thumbnail asked for in the same moment as its image's
   // rendition must find the rendition under way (two checks need not finish in the order asked).
+  // The bytes decoded or served are read from the file opened once and checked again on its
+  // descriptor (readInside): a link swapped in after this check is never followed.
   const file = resolveInside(source.root, relPath);
+  const original: ReadOriginal = () => readInside(source.root, relPath);
   const checked = <T>(body: Promise<T>): Promise<T> => {
     body.catch(() => undefined);
     return file.then(() => body);
   };
   try {
-    if (variant === 'thumb') return { body: await checked(thumbnail(source, file, hash)), contentType: 'image/webp' };
+    if (variant === 'thumb') return { body: await checked(thumbnail(source, original, hash)), contentType: 'image/webp' };
     const edge = renditionEdge(variant);
-    if (edge !== null && Math.max(width, height) > edge) return { body: await checked(rendition(source, file, hash, edge)), contentType: 'image/jpeg' };
+    if (edge !== null && Math.max(width, height) > edge) return { body: await checked(rendition(source, original, hash, edge)), contentType: 'image/jpeg' };
     const native = NATIVE[format];
-    if (native && orientation === 1) return { body: await fs.readFile(await file), contentType: native };
-    const resolved = await file;
-    const body = await decodeSlots(() => sharp(resolved, { animated: format === 'gif' }).rotate().png().toBuffer());
+    await file;
+    if (native && orientation === 1) return { body: await original(), contentType: native };
+    const body = await decodeSlots(async () => sharp(await original(), { animated: format === 'gif' }).rotate().png().toBuffer());
     return { body, contentType: 'image/png' };
   } catch (error) {
     if (error instanceof AppError) throw error;

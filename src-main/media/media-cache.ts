@@ -6,10 +6,12 @@
  * gallery and the label view find it ready instead of decoding the original again.
  */
 import { randomUUID } from 'node:crypto';
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import type { RenditionEdge } from '../../src-shared/contract';
+import { privatePath } from '../core/private-folder';
 
 export const THUMB_SIZE = 256;
 
@@ -19,12 +21,37 @@ export interface RawPixels {
   info: { width: number; height: number; channels: 1 | 2 | 3 | 4 };
 }
 
-export const thumbnailFile = (adminDir: string, hash: string): string => path.join(adminDir, 'thumbs', `${hash}-${THUMB_SIZE}.webp`);
+const thumbnailName = (hash: string): string => `${hash}-${THUMB_SIZE}.webp`;
 
-export const renditionFile = (adminDir: string, hash: string, edge: RenditionEdge): string => path.join(adminDir, 'renditions', `${hash}-${edge}.jpg`);
+/** A thumbnail's cache file; refused when it, `thumbs` or `.adma` is a symbolic link (privatePath). */
+export const thumbnailFile = (adminDir: string, hash: string): string => privatePath(adminDir, 'thumbs', thumbnailName(hash));
 
-/** An original as the media cache decodes it: its first frame, EXIF orientation applied. */
-export const decodeOriginal = (file: string): Sharp => sharp(file, { animated: false }).rotate();
+/**
+ * Whether a hash's thumbnail is cached, for many hashes at a time (the gallery's first paint, on
+ * the host's main thread): `.adma` and `thumbs` are checked once (privatePath), then one lstat a
+ * hash, as the existence check before it cost. A link in a thumbnail's place is not cached (its
+ * read through thumbnailFile refuses it).
+ */
+export function thumbnailsCached(adminDir: string): (hash: string) => boolean {
+  const dir = privatePath(adminDir, 'thumbs');
+  return (hash) => fsSync.lstatSync(path.join(dir, thumbnailName(hash)), { throwIfNoEntry: false })?.isFile() === true;
+}
+
+/** A rendition's cache file; refused when it, `renditions` or `.adma` is a symbolic link (privatePath). */
+export const renditionFile = (adminDir: string, hash: string, edge: RenditionEdge): string => privatePath(adminDir, 'renditions', `${hash}-${edge}.jpg`);
+
+/** Absent on Windows: 0 adds nothing. */
+const NOFOLLOW = fsSync.constants.O_NOFOLLOW ?? 0;
+
+/** A cache file's bytes; a symbolic link put in its place since thumbnailFile or renditionFile checked it is not followed (ELOOP). */
+export const readCacheFile = (cacheFile: string): Promise<Buffer> => fs.readFile(cacheFile, { flag: fsSync.constants.O_RDONLY | NOFOLLOW });
+
+/**
+ * An original as the media cache decodes it: its first frame, EXIF orientation applied. The app
+ * gives it the bytes read once from the file checked (path-containment.ts, readInside;
+ * user-file.ts), never a path that sharp would open again; benchmarks give paths.
+ */
+export const decodeOriginal = (input: string | Buffer): Sharp => sharp(input, { animated: false }).rotate();
 
 /** Pixels of `image` and their layout (8 bits per channel: a 16-bit PNG is scaled down). */
 export async function rawPixels(image: Sharp): Promise<RawPixels> {

@@ -3,11 +3,12 @@
  * folder: symlinks resolved, compared component-wise (never a bare string prefix, which
  * would let `/data/project-evil` pass for `/data/project`).
  */
-import { realpathSync } from 'node:fs';
+import { closeSync, fstatSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import { codeOf, errnoReason } from '../core/storage-errors';
+import { openImageFile, openImageSync, readWhole } from '../core/user-file';
 
 export function isInside(root: string, candidate: string): boolean {
   const rel = path.relative(root, candidate);
@@ -75,4 +76,72 @@ export function resolveInsideSync(root: string, relPath: string): string {
     throw unresolvable(relPath, error);
   }
   return inside(realRoot, real, relPath);
+}
+
+/*
+ * Reading a project file by the path resolveInside checked would read whatever stands there when
+ * the read opens it: a symbolic link swapped in after the check (the folder may be shared or
+ * synced) would be followed out of the project folder. So the file is opened once and what is
+ * read is the open descriptor, confirmed after the open:
+ * - the file itself: opened without following a link (user-file.ts, "A project's images");
+ * - a folder on its path swapped for a link (which the open follows): the file opened must be the
+ *   very file (same device and inode) that the path, resolved and checked again after the open,
+ *   names inside the folder; another file is refused.
+ * The bytes read (or the descriptor) are what the caller decodes: never the path again.
+ */
+
+/**
+ * Why the open or read of `relPath` failed: a link now in the file's place (the open follows
+ * none: ELOOP) is refused as such; a file gone, one this user may not read or a disk error is
+ * worded as resolveInside words it.
+ */
+function unreadable(relPath: string, error: unknown): AppError {
+  if (codeOf(error) !== 'ELOOP') return unresolvable(relPath, error);
+  return new AppError('UNREADABLE', `Cannot read ${relPath}: ${errnoReason(error)}. Nothing outside the project folder was read. Rescan the project.`);
+}
+
+function confirmSame(relPath: string, opened: BigIntStats, named: BigIntStats): void {
+  if (opened.dev !== named.dev || opened.ino !== named.ino) {
+    throw new AppError(
+      'UNREADABLE',
+      `Refused to read ${relPath}: it was replaced while it was being opened (a folder on its path now leads elsewhere). Nothing outside the project folder was read. Rescan the project.`,
+    );
+  }
+}
+
+/** The bytes of the project file `relPath`, from the file resolveInside checked (see above). */
+export async function readInside(root: string, relPath: string): Promise<Buffer> {
+  let opened: Awaited<ReturnType<typeof openImageFile>>;
+  try {
+    opened = await openImageFile(await resolveInside(root, relPath));
+  } catch (error) {
+    throw error instanceof AppError ? error : unreadable(relPath, error);
+  }
+  try {
+    const stat = await opened.handle.stat({ bigint: true });
+    const again = await resolveInside(root, relPath);
+    confirmSame(relPath, stat, await fs.stat(again, { bigint: true }));
+    return await readWhole(opened.handle, opened.size);
+  } catch (error) {
+    throw error instanceof AppError ? error : unreadable(relPath, error);
+  } finally {
+    await opened.handle.close();
+  }
+}
+
+/** The project file `relPath` opened on the calling thread (see above and resolveInsideSync); the caller closes the descriptor. */
+export function openInsideSync(root: string, relPath: string): { fd: number; size: number } {
+  let opened: { fd: number; size: number };
+  try {
+    opened = openImageSync(resolveInsideSync(root, relPath));
+  } catch (error) {
+    throw error instanceof AppError ? error : unreadable(relPath, error);
+  }
+  try {
+    confirmSame(relPath, fstatSync(opened.fd, { bigint: true }), statSync(resolveInsideSync(root, relPath), { bigint: true }));
+    return opened;
+  } catch (error) {
+    closeSync(opened.fd);
+    throw error instanceof AppError ? error : unreadable(relPath, error);
+  }
 }

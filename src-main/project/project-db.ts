@@ -6,9 +6,9 @@ import { AppError } from '../../src-shared/app-error';
 import { migrate, refuseNewerSchema, schemaVersion } from './migrations';
 import { ProjectLock } from './project-lock';
 import { codeOf, storageError } from '../core/storage-errors';
-import { makePrivateFolder, refuseLinks, tightenOwnFolder } from '../core/private-folder';
+import { ADMIN_DIR, makePrivateFolder, refuseLinks, tightenOwnFolder } from '../core/private-folder';
 
-export const ADMIN_DIR = '.adma';
+export { ADMIN_DIR } from '../core/private-folder';
 export const DB_FILE = 'project.db';
 
 export interface OpenedProjectDb {

@@ -27,7 +27,8 @@ import Database from 'better-sqlite3';
 import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { AppError } from '../../../src-shared/app-error';
-import { makePrivateFolder } from '../../core/private-folder';
+import { makePrivateFolder, privateFolder } from '../../core/private-folder';
+import { readImageFile } from '../../core/user-file';
 import { decodeOriginal, encodeThumbnail, fromRaw, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from '../../media/media-cache';
 import { ADMIN_DIR } from '../../project/project-db';
 import type { PerceptualCodes, ThumbnailSource } from '../adma/near-duplicates';
@@ -90,18 +91,22 @@ export async function greyThumbnail(input: string | Buffer): Promise<Uint8Array>
  * decode and no thumbnail (the gallery reports it when shown); one no decoder reads throws.
  */
 async function decodeOnce(file: string, thumbFile: string): Promise<ImageCodes> {
+  // Its bytes, read as every project image is (user-file.ts: a link swapped in is not followed),
+  // decoded as read: the thumbnail stored is the gallery's, never another file's.
+  const bytes = await readImageFile(file);
   let pixels: RawPixels;
   try {
-    pixels = await thumbnailPixels(decodeOriginal(file));
+    pixels = await thumbnailPixels(decodeOriginal(bytes));
   } catch {
-    return imageCodes(await decodeLeniently(file));
+    return imageCodes(await decodeLeniently(bytes));
   }
   const [codes] = await Promise.all([imageCodes(pixels), existsSync(thumbFile) ? undefined : encodeThumbnail(pixels).then((body) => storeCacheFile(thumbFile, body))]);
   return codes;
 }
 
+/** `<projectDir>/.adma/perceptual.db`; refused when `.adma` is or holds a symbolic link (privateFolder: the file, its -wal and -shm). */
 export function perceptualStorePath(projectDir: string): string {
-  return join(projectDir, '.adma', 'perceptual.db');
+  return join(privateFolder(join(projectDir, ADMIN_DIR)), 'perceptual.db');
 }
 
 /** Layout of perceptual.db: tables `dhash (hash, high, low)` and `thumbnail (hash, side, pixels)`. */
@@ -232,8 +237,9 @@ export async function perceptualCodes(
         limit(async () => {
           if (signal?.aborted) return;
           const file = files[i] as HashedFile;
+          const thumbFile = thumbnailFile(adminDir, file.hash); // a link in its place is refused, not taken for an unreadable image
           try {
-            const codes = await decodeOnce(file.path as string, thumbnailFile(adminDir, file.hash));
+            const codes = await decodeOnce(file.path as string, thumbFile);
             [words[2 * i], words[2 * i + 1]] = codes.words;
             if (inMemory) thumbnails.set(codes.thumbnail, i * side);
             known[i] = 1;

@@ -36,7 +36,7 @@ import { existsSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../../src-shared/app-error';
-import { makePrivateFolder } from '../../core/private-folder';
+import { makePrivateFolder, privateFolder } from '../../core/private-folder';
 import type { ModelDescriptor } from '../model/descriptor';
 import type { FeatureShape } from '../model/feature-model';
 import type { LoadedModel } from '../model/load-model';
@@ -149,9 +149,12 @@ function keyBeforeReading(layout: FeatureLayout): string {
   return JSON.stringify({ modelId, weights, aShape, bShape, classCount, cutShape });
 }
 
-/** `<folder>/.adma/features`: the feature caches of a project or image folder (and the ONNX graphs converted for them). */
+/**
+ * `<folder>/.adma/features`: the feature caches of a project or image folder (and the ONNX graphs
+ * converted for them); refused when it, `.adma` or a file in it is a symbolic link (privateFolder).
+ */
 export function featureCacheDir(folder: string): string {
-  return join(folder, '.adma', 'features');
+  return privateFolder(join(folder, '.adma'), 'features');
 }
 
 /** Model ids made filename-safe (without '@', which separates the layout's digest). */

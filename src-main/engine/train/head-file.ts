@@ -7,6 +7,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../src-shared/app-error';
+import { privateFolderAt } from '../../core/private-folder';
 import type { HeadWeights, TopBlockWeights } from './head-weights';
 
 export const HEAD_JSON = 'head.json';
@@ -81,6 +82,9 @@ export async function saveHead(dir: string, record: HeadRecord): Promise<void> {
     denseInputs: head.dense.kernel.length / head.classes.length,
     facts,
   };
+  // A head folder is below `.adma` (privateFolder made its path): checked again as it is written,
+  // from `.adma` down, since its files are written through temporary files of known names.
+  privateFolderAt(dir);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, `${HEAD_BIN}.tmp`), bytes);
   await writeFile(join(dir, `${HEAD_JSON}.tmp`), `${JSON.stringify(json, null, 2)}\n`);
@@ -89,6 +93,7 @@ export async function saveHead(dir: string, record: HeadRecord): Promise<void> {
 }
 
 export async function loadHead(dir: string): Promise<HeadRecord> {
+  privateFolderAt(dir); // as saveHead
   let json: HeadJson;
   let bin: Buffer;
   try {

@@ -1,0 +1,134 @@
+/**
+ * A project image swapped for a symbolic link to a file outside the project folder (the folder
+ * may be shared or synced) after the media server checked that it lies inside (resolveInside's
+ * realpath) and before it is read or decoded: the outside file's bytes are never served, as the
+ * original, a thumbnail or the embedded thumbnail. The swap happens in a stand-in for realpath,
+ * right after the check's own call resolves: no sleep, no race.
+ */
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { forgetEmbeddedThumbnails, readMedia, type MediaSource } from '../../../src-main/media/image-media';
+import { thumbnailFile } from '../../../src-main/media/media-cache';
+import { appErrorOf } from '../../support/error-of';
+import { cameraJpeg } from '../../support/camera-jpeg';
+import { tempDir } from '../../support/image-folder';
+
+beforeEach(() => forgetEmbeddedThumbnails());
+afterEach(() => {
+  vi.restoreAllMocks();
+  syncBuiltinESMExports();
+});
+
+const picture = (background: string) => sharp({ create: { width: 600, height: 400, channels: 3, background } });
+
+interface Scene {
+  source: MediaSource;
+  /** The image's path as the check resolves it. */
+  checked: string;
+  outsideBytes: Buffer;
+  swapFile: () => void;
+  swapFolder: () => void;
+}
+
+let hashes = 0;
+
+/** A project with `sub/cell.jpg` (blue) and, outside it, a folder with a `cell.jpg` of its own (red), both with an embedded thumbnail. */
+async function scene(): Promise<Scene> {
+  const root = fs.realpathSync(tempDir());
+  const outside = fs.realpathSync(tempDir('adma-outside-'));
+  fs.mkdirSync(path.join(root, 'sub'));
+  const checked = path.join(root, 'sub', 'cell.jpg');
+  fs.writeFileSync(checked, await cameraJpeg(picture('#2040c0')));
+  const outsideBytes = await cameraJpeg(picture('#e02020'));
+  fs.writeFileSync(path.join(outside, 'cell.jpg'), outsideBytes);
+  const hash = `h${++hashes}`;
+  return {
+    source: { root, adminDir: path.join(root, '.adma'), locate: () => ({ relPath: 'sub/cell.jpg', hash, format: 'jpeg', orientation: 1, width: 600, height: 400 }) },
+    checked,
+    outsideBytes,
+    swapFile: () => {
+      fs.rmSync(checked);
+      fs.symlinkSync(path.join(outside, 'cell.jpg'), checked);
+    },
+    swapFolder: () => {
+      fs.renameSync(path.join(root, 'sub'), path.join(root, 'sub-was'));
+      fs.symlinkSync(outside, path.join(root, 'sub'));
+    },
+  };
+}
+
+/**
+ * Run `swap` once, right after the `nth` realpath of `file` resolved (asynchronous and
+ * synchronous): the first is the check before any answer, a later one a check just before a read.
+ */
+function swapAfterCheck(file: string, swap: () => void, nth = 1): void {
+  let calls = 0;
+  const once = (resolvedFor: unknown): void => {
+    if (String(resolvedFor) === file && ++calls === nth) swap();
+  };
+  const realpath = fsp.realpath.bind(fsp);
+  vi.spyOn(fsp, 'realpath').mockImplementation(async (p, options) => {
+    const real = await realpath(p, options);
+    once(p);
+    return real;
+  });
+  const realpathSync = fs.realpathSync.bind(fs);
+  vi.spyOn(fs, 'realpathSync').mockImplementation(((p: fs.PathLike, options?: fs.EncodingOption) => {
+    const real = realpathSync(p, options);
+    once(p);
+    return real;
+  }) as typeof fs.realpathSync);
+  syncBuiltinESMExports(); // `import { realpathSync } from 'node:fs'` sees the stand-in
+}
+
+/** The mean red and blue of an encoded image. */
+async function redBlue(body: Buffer): Promise<[number, number]> {
+  const { channels } = await sharp(body).stats();
+  return [Math.round(channels[0]!.mean), Math.round(channels[2]!.mean)];
+}
+
+describe.skipIf(process.platform === 'win32')('an image swapped for a link out of the project between the check and the read', () => {
+  for (const swapped of ['file', 'folder'] as const) {
+    it(`(the ${swapped === 'file' ? 'file itself' : 'folder holding it'}) serves neither the original nor a thumbnail of the outside file`, async () => {
+      for (const [variant, nth] of [['full', 1], ['thumb', 1], ['full', 2], ['thumb', 2]] as const) {
+        const s = await scene();
+        swapAfterCheck(s.checked, swapped === 'file' ? s.swapFile : s.swapFolder, nth);
+        const answer = await readMedia(s.source, 1, variant).then(
+          (media) => media.body,
+          (error: unknown) => error,
+        );
+        vi.restoreAllMocks();
+        syncBuiltinESMExports();
+        if (Buffer.isBuffer(answer)) {
+          expect(answer.equals(s.outsideBytes), `${variant}: the outside file's bytes were served`).toBe(false);
+          const [red, blue] = await redBlue(answer);
+          expect(red < blue, `${variant}: a picture of the outside file was served`).toBe(true);
+        }
+        const error = await appErrorOf(Promise.reject(answer as Error));
+        expect(error.message).toContain('sub/cell.jpg');
+        // Refused by the check before the read, by the open (a link is not followed), or by the check after it.
+        expect(error.message).toMatch(swapped === 'file' && nth === 2 ? /symbolic link now stands in its place/ : /outside the project folder/);
+        // Nothing made from the outside file was cached either.
+        expect(fs.existsSync(thumbnailFile(s.source.adminDir, s.source.locate(1).hash))).toBe(false);
+      }
+    });
+  }
+
+  it("(a folder on its path) serves no embedded thumbnail of the outside file", async () => {
+    const s = await scene();
+    // Before the swap, the project's own image has one (blue).
+    const own = await readMedia(s.source, 1, 'embedded');
+    const [red, blue] = await redBlue(own.body);
+    expect(red < blue).toBe(true);
+    forgetEmbeddedThumbnails();
+
+    swapAfterCheck(s.checked, s.swapFolder);
+    const error = await appErrorOf(readMedia(s.source, 1, 'embedded'));
+    expect(error.message).toContain('sub/cell.jpg');
+    expect(error.message).toMatch(/outside the project folder/);
+  });
+});
