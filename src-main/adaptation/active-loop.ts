@@ -347,7 +347,9 @@ export class ActiveLoop {
     const modelId = store.model()?.modelId;
     const latest = store.latestVersion();
     if (!modelId || !latest || latest.modelId === modelId) return false;
-    return this.classesOf(this.ctx.trainingLabels()).length >= 2;
+    // Read in every engine status while the new model's features are extracted (hours at
+    // 100,000 images, labeling meanwhile): a count that stops at two, not every training label.
+    return store.trainingClassCount(2) >= 2;
   }
 
   /**

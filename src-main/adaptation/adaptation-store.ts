@@ -501,6 +501,24 @@ export class AdaptationStore {
       .get() as number;
   }
 
+  /**
+   * How many classes (live ones) have a training label, counted up to `atMost`: each class asks
+   * for one training label through labels_class and stops at the first, so the answer costs a
+   * few probes where reading the training labels (ctx.trainingLabels) reads them all. For a
+   * check made after every label (ActiveLoop.backboneRetrainDue, in the engine status).
+   */
+  trainingClassCount(atMost: number): number {
+    return this.db
+      .prepare(
+        `SELECT COUNT(*) FROM (SELECT 1 FROM classes c WHERE c.deleted_at IS NULL AND EXISTS (
+           SELECT 1 FROM labels l CROSS JOIN images i ON i.id = l.image_id
+           WHERE l.class_id = c.id AND i.present = 1 AND NOT EXISTS (SELECT 1 FROM evaluation_images e WHERE e.image_id = l.image_id)
+         ) LIMIT ?)`,
+      )
+      .pluck()
+      .get(atMost) as number;
+  }
+
   /** Labels of present images: image id → class id. */
   labels(): Map<number, number> {
     const rows = this.db
