@@ -232,12 +232,22 @@ export async function perceptualCodes(
     const limit = pLimit(4);
     let done = 0;
     const fresh: { hash: string; codes: ImageCodes }[] = [];
+    // A link in a thumbnail's place (or thumbs/ a link) is refused, not taken for an unreadable
+    // image: the first refusal stops the pass, the images still queued are skipped, and it is
+    // thrown once the running ones have settled (their codes saved), not while they still write.
+    let refused: { error: unknown } | null = null;
     await Promise.all(
       todo.map((i) =>
         limit(async () => {
-          if (signal?.aborted) return;
+          if (signal?.aborted || refused) return;
           const file = files[i] as HashedFile;
-          const thumbFile = thumbnailFile(adminDir, file.hash); // a link in its place is refused, not taken for an unreadable image
+          let thumbFile: string;
+          try {
+            thumbFile = thumbnailFile(adminDir, file.hash);
+          } catch (error) {
+            refused ??= { error };
+            return;
+          }
           try {
             const codes = await decodeOnce(file.path as string, thumbFile);
             [words[2 * i], words[2 * i + 1]] = codes.words;
@@ -254,6 +264,7 @@ export async function perceptualCodes(
       ),
     );
     save(fresh);
+    if (refused) throw (refused as { error: unknown }).error;
     if (signal?.aborted) throw new AppError('CANCELLED', `The thumbnail hashes were cancelled after ${done} of ${todo.length} images; those are saved and will not be computed again.`);
     return { words, known, thumbnails: inMemory ? thumbnails : new StoredThumbnails(path, files.map((file) => file.hash)) };
   } finally {

@@ -107,6 +107,37 @@ describe.skipIf(process.platform === 'win32')('a symbolic link planted below .ad
     }
   });
 
+  it('at one of many thumbnails: the perceptual pass stops, saves what it decoded, and has written nothing more when it answers', async () => {
+    const root = tempDir();
+    const files = await Promise.all(
+      Array.from({ length: 24 }, async (_, i) => {
+        const file = path.join(root, `img${i}.png`);
+        await sharp({ create: { width: 40 + i, height: 30, channels: 3, background: { r: 10 * i, g: 90, b: 40 } } }).png().toFile(file);
+        return { hash: `h${i}`, path: file };
+      }),
+    );
+    const admin = path.join(root, '.adma');
+    fs.mkdirSync(admin);
+    const outside = tempDir('adma-outside-');
+    fs.writeFileSync(path.join(outside, 'victim'), 'the expert’s own file');
+    const link = thumbnailFile(admin, 'h2');
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(path.join(outside, 'victim'), link);
+    expectRefused(await perceptualCodes(root, files).then(() => null, (e: unknown) => e), link);
+    // Answered after every decode it began had ended (at most 4 at a time): the queued images were
+    // not decoded, and the ones that were are saved, not lost to a closed database.
+    const thumbs = fs.readdirSync(path.dirname(link)).filter((name) => !name.startsWith('h2'));
+    expect(thumbs.length).toBeGreaterThan(0);
+    expect(thumbs.length).toBeLessThanOrEqual(4);
+    const db = new Database(path.join(admin, 'perceptual.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT COUNT(*) FROM dhash').pluck().get()).toBe(thumbs.length);
+    } finally {
+      db.close();
+    }
+    expect(fs.readFileSync(path.join(outside, 'victim'), 'utf8')).toBe('the expert’s own file');
+  });
+
   it('at features/ or a feature cache’s -wal file: the cache is not opened', async () => {
     for (const planted of ['features', 'wal'] as const) {
       const { root, admin, outside, ids } = await labeledProject();
