@@ -252,6 +252,9 @@ export async function readMedia(source: MediaSource, imageId: number, variant: M
   // The bytes decoded or served are read from the file opened once and checked again on its
   // descriptor (readInside): a link swapped in after this check is never followed.
   const file = resolveInside(source.root, relPath);
+  // Handled here too: a render that throws before it is awaited (a link at renditions/, refused
+  // at once) leaves this check's rejection with no one waiting on it.
+  file.catch(() => undefined);
   const original: ReadOriginal = () => readInside(source.root, relPath);
   const checked = <T>(body: Promise<T>): Promise<T> => {
     body.catch(() => undefined);

@@ -17,6 +17,7 @@ import { perceptualCodes } from '../../../src-main/engine/features/difference-ha
 import { loadHead, saveHead } from '../../../src-main/engine/train/head-file';
 import { paintableThumbnails, readMedia } from '../../../src-main/media/image-media';
 import { thumbnailFile } from '../../../src-main/media/media-cache';
+import { resolveInside } from '../../../src-main/media/path-containment';
 import { Project } from '../../../src-main/project/project';
 import { projectDbPath } from '../../../src-main/project/project-db';
 import { appErrorOf, errorOf } from '../../support/error-of';
@@ -136,6 +137,28 @@ describe.skipIf(process.platform === 'win32')('a symbolic link planted below .ad
       db.close();
     }
     expect(fs.readFileSync(path.join(outside, 'victim'), 'utf8')).toBe('the expert’s own file');
+  });
+
+  it('at renditions/, for an image whose file went: refused, and the file check’s answer is not left unhandled', async () => {
+    const { project, admin, outside } = await labeledProject();
+    const [wide] = project.images.list({ kind: 'all' }, 0, 10).items.filter((i) => i.relPath === 'wide.png');
+    fs.rmSync(path.join(project.root, 'wide.png'));
+    const link = path.join(admin, 'renditions');
+    fs.symlinkSync(outside, link);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      expectRefused(await appErrorOf(readMedia(project, wide!.id, 'screen1280')), link);
+      // The same check, asked after: once it has answered, so has the one readMedia began first
+      // (both are realpath calls on one thread pool), and an unhandled rejection is reported
+      // after the microtasks of the turn that made it.
+      await resolveInside(project.root, 'wide.png').catch(() => undefined);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('at features/ or a feature cache’s -wal file: the cache is not opened', async () => {
