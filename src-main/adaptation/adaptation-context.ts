@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { AppError } from '../../src-shared/app-error';
 import path from 'node:path';
 import type { EngineStatus, ProjectChanged, RoundInfo } from '../../src-shared/contract';
 import type { EventHub } from '../core/event-hub';
@@ -110,6 +111,21 @@ export class AdaptationContext {
 
   headExists(version: number): boolean {
     return fs.existsSync(this.headDir(version));
+  }
+
+  /**
+   * Why version `version`'s head cannot be used now (its files gone, or a link refused on its
+   * way), or null: for what lists or scores every version, which must not fail on one of them
+   * (the export dialog names the reason; the evaluation skips it). What reads or writes a head
+   * goes through headDir and is refused there.
+   */
+  headProblem(version: number): string | null {
+    try {
+      return this.headExists(version) ? null : 'its files are gone from .adma/models.';
+    } catch (error) {
+      if (error instanceof AppError) return error.message;
+      throw error;
+    }
   }
 
   /** The latest version's head folder when it was trained on `modelId` and is on disk. */

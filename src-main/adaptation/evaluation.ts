@@ -134,7 +134,7 @@ export class Evaluation {
     // Only versions trained on the backbone in use: the pool's features are that backbone's, and
     // a head of another one (kept as the best, or as that backbone's latest) keeps the score it had.
     const modelId = ctx.store.model()?.modelId ?? null;
-    const stale = ctx.store.versions().filter((v) => v.modelId === modelId && this.scoredAgainst.get(v.version) !== signature && ctx.headExists(v.version));
+    const stale = ctx.store.versions().filter((v) => v.modelId === modelId && this.scoredAgainst.get(v.version) !== signature && ctx.headProblem(v.version) === null);
     if (stale.length === 0) return;
     await this.pool.prepare();
     const { predicted } = await ctx.engine().request('loopEvaluate', {

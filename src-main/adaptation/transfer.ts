@@ -138,8 +138,7 @@ export class Transfer {
     if (version.modelId !== model?.modelId) {
       return `it was trained on ${backboneName(version.modelId, model)}, and ${model?.modelName ?? 'another model'} is in use. Choose ${backboneName(version.modelId, model)} in Adapt to export it.`;
     }
-    if (!ctx.headExists(version.version)) return 'its files are gone from .adma/models.';
-    return null;
+    return ctx.headProblem(version.version);
   }
 
   /** The versions the project keeps, newest first: backbone, labels, accuracy, date, why kept, whether exportable now. */

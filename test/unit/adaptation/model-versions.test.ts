@@ -98,6 +98,31 @@ describe('exporting a kept version', () => {
   });
 });
 
+describe('a version whose folder is a symbolic link', () => {
+  it('is listed as not exportable, with why, while the other versions list and export as before', async () => {
+    const { project: p, adaptation, ids, ant, bee } = await project();
+    p.setLabels(ids.slice(0, 2), ant.id);
+    p.setLabels(ids.slice(2, 4), bee.id);
+    await adaptation.loop.train();
+    p.setLabels(ids.slice(4, 6), bee.id);
+    await adaptation.loop.train();
+    const v1 = path.join(p.adminDir, 'models', 'v1');
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'adma-outside-'));
+    fs.rmSync(v1, { recursive: true });
+    fs.symlinkSync(outside, v1);
+    const listed = adaptation.transfer.versions();
+    expect(listed.versions.map((v) => [v.version, v.notExportable === null])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+    expect(listed.versions[1]!.notExportable).toContain(`${v1} is a symbolic link`);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'adma-export-version-'));
+    const refused = await adaptation.transfer.export({ model: true, labelsCsv: false, labelsJson: false, imageFolder: false, destination: path.join(out, 'one'), modelVersion: 1 }).catch((e: unknown) => e);
+    expect((refused as AppError).message).toMatch(/^Version 1 cannot be exported: .* is a symbolic link/);
+    expect(fs.readdirSync(outside)).toEqual([]);
+  });
+});
+
 describe('the engine status says what the classifier in use was trained on', () => {
   it('its backbone and labels, against the training labels now; a label change sends the status again', async () => {
     const { project: p, adaptation, ids, ant, bee, hub } = await project();
