@@ -44,6 +44,9 @@ function openReadOnly(dbFile: string): Database.Database {
   return new Database(dbFile, { readonly: true, fileMustExist: true });
 }
 
+/** The largest database openReadOnlyUntouched reads into memory. */
+const IN_MEMORY_MAX = 2 ** 30;
+
 /**
  * A read-only connection to `dbFile` that creates no file beside it, for a folder that is only
  * looked at (Locate… pointed at a folder that may hold another project). SQLite reads a WAL
@@ -56,7 +59,8 @@ function openReadOnly(dbFile: string): Database.Database {
  * holds commits the file lacks, so it is read where it is (its -shm is there too, or made).
  */
 export function openReadOnlyUntouched(dbFile: string): Database.Database {
-  if (fs.existsSync(`${dbFile}-wal`)) return openReadOnly(dbFile);
+  // A database too large to hold in memory (past 1 GiB) is read in place too: a -shm may be made.
+  if (fs.existsSync(`${dbFile}-wal`) || fs.statSync(dbFile).size > IN_MEMORY_MAX) return openReadOnly(dbFile);
   const bytes = fs.readFileSync(dbFile);
   if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) bytes.fill(1, 18, 20);
   return new Database(bytes, { readonly: true });

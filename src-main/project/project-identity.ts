@@ -12,7 +12,9 @@
  */
 import Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
-import { inspectReadOnly, openReadOnlyUntouched, projectDbPath } from './project-db';
+import path from 'node:path';
+import { refuseLinks } from '../core/private-folder';
+import { ADMIN_DIR, inspectReadOnly, openReadOnlyUntouched, projectDbPath } from './project-db';
 
 export interface ProjectIdentity {
   id: string | null;
@@ -33,6 +35,8 @@ export function identityOf(db: Database.Database): ProjectIdentity {
  * damaged database or one from a newer version is refused as opening it would be.
  */
 export function readProjectIdentity(root: string): ProjectIdentity {
+  // Before any read: .adma (or a file in it) a link is refused as at open, not followed.
+  refuseLinks(path.join(root, ADMIN_DIR));
   const dbFile = projectDbPath(root);
   inspectReadOnly(dbFile, openReadOnlyUntouched);
   let db: Database.Database | null = null;

@@ -171,6 +171,19 @@ describe('project:locate', () => {
     ]);
   });
 
+  it('refuses a folder whose .adma is a symbolic link before reading through it, and changes nothing there', async () => {
+    const { ws, call, stateDir } = newWorkspace();
+    const other = await labeledProject(ws, call);
+    const root = await labeledProject(ws, call);
+    move(root);
+    const linked = tempDir();
+    fs.symlinkSync(path.join(other, '.adma'), path.join(linked, '.adma'));
+    const before = snapshot(stateDir, [other]);
+    await expect(call('project:locate', { path: root, folder: linked })).rejects.toThrow(/\.adma is a symbolic link/);
+    expect(ws.current).toBeNull();
+    expect(snapshot(stateDir, [other])).toEqual(before);
+  });
+
   it('refuses a folder without a project, and a path that is no folder, and changes nothing', async () => {
     const { ws, call, stateDir } = newWorkspace();
     const root = await labeledProject(ws, call);
