@@ -104,7 +104,7 @@ function confirmSame(relPath: string, opened: BigIntStats, named: BigIntStats): 
   if (opened.dev !== named.dev || opened.ino !== named.ino) {
     throw new AppError(
       'UNREADABLE',
-      `Refused to read ${relPath}: it was replaced while it was being opened (a folder on its path now leads elsewhere). Nothing outside the project folder was read. Rescan the project.`,
+      `Refused to read ${relPath}: it changed while it was being opened (saved again, moved, or a folder on its path now leads elsewhere). Nothing outside the project folder was read. Try again; if it keeps happening, rescan the project.`,
     );
   }
 }

@@ -16,7 +16,7 @@ export function folderDialogOptions(pick: FolderPick): OpenDialogOptions {
   const title = `Locate ${pick.name}: choose the folder it was moved to`;
   return {
     title,
-    message: `${title} (the one with .adma in it). It was at ${pick.listedAt}.`,
+    message: `${title}. It was at ${pick.listedAt}.`,
     buttonLabel: 'Locate here',
     // A moved or renamed folder usually stays in the same parent: start there.
     defaultPath: path.dirname(pick.listedAt),

@@ -49,7 +49,7 @@ describe('the folder dialog of Locate…', () => {
     const options = folderDialogOptions({ kind: 'locate', name: 'bees-2024', listedAt: '/data/field/bees-2024' });
     expect(options).toEqual({
       title: 'Locate bees-2024: choose the folder it was moved to',
-      message: 'Locate bees-2024: choose the folder it was moved to (the one with .adma in it). It was at /data/field/bees-2024.',
+      message: 'Locate bees-2024: choose the folder it was moved to. It was at /data/field/bees-2024.',
       buttonLabel: 'Locate here',
       defaultPath: '/data/field',
       properties: ['openDirectory'],
