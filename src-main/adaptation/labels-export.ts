@@ -158,7 +158,10 @@ async function openSource(root: string, relPath: string): Promise<{ handle: File
   try {
     file = await realPathInside(root, relPath);
   } catch (error) {
-    return { leftOut: error instanceof AppError ? { kind: 'unreadable', why: 'a symbolic link on its path now leads outside the project folder' } : readFailure(error) };
+    if (error instanceof AppError) return { leftOut: { kind: 'unreadable', why: 'a symbolic link on its path now leads outside the project folder' } };
+    // realpath's loop is of the links on the path (the open below follows none: its ELOOP is a link in the file's place).
+    if (codeOf(error) === 'ELOOP') return { leftOut: { kind: 'unreadable', why: 'the symbolic links on its path lead in a loop' } };
+    return { leftOut: readFailure(error) };
   }
   try {
     return { handle: (await openImageFile(file)).handle };

@@ -169,6 +169,13 @@ describe('an export of image files whose files changed on disk after the scan', 
     await exportBoth(project, /read error from the disk \(EIO\)/);
   });
 
+  it('leaves out a labeled file whose path is a loop of symbolic links and says so', async () => {
+    const { root, project } = await labeledProject();
+    fs.rmSync(path.join(root, BROKEN));
+    fs.symlinkSync(BROKEN, path.join(root, BROKEN));
+    await exportBoth(project, /symbolic links on its path lead in a loop/);
+  });
+
   it('leaves out a labeled file replaced by a folder and says so', async () => {
     const { root, project } = await labeledProject();
     fs.rmSync(path.join(root, BROKEN));
