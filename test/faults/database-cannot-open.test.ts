@@ -14,6 +14,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { featureStorePath, FeatureStore } from '../../src-main/engine/features/feature-store';
 import { perceptualCodes, perceptualStorePath } from '../../src-main/engine/features/difference-hash';
+import { startLabelWriter } from '../../src-main/project/label-operations';
 import { Project } from '../../src-main/project/project';
 import { projectDbPath } from '../../src-main/project/project-db';
 import { appErrorOf, errorOf } from '../support/error-of';
@@ -77,6 +78,20 @@ describe('a database SQLite cannot open', () => {
     const project = Project.open(root, false);
     expect(project.classes.list().map((c) => c.name)).toEqual(['ant']);
     await project.close();
+  });
+
+  it("the label writer thread's own connection, when the -wal is a folder: every change refused with that, not an internal error", async () => {
+    const root = await projectWithAClass();
+    const dbFile = projectDbPath(root);
+    fs.mkdirSync(`${dbFile}-wal`);
+    const writer = startLabelWriter({ dbFile, actor: 'test' });
+    const expected = {
+      code: 'UNREADABLE',
+      message: `${dbFile}-wal is a folder, not a file: this change could not go on. Move it out of the way (ADMA Studio has not changed it), then try again.`,
+    };
+    expect(await appErrorOf(writer.apply({ kind: 'set', imageIds: [1], classId: null }))).toMatchObject(expected);
+    expect(await appErrorOf(writer.apply({ kind: 'undo' }))).toMatchObject(expected);
+    await writer.close();
   });
 
   it('a project database this user may not read: permission denied reading it, not an internal error', async () => {
