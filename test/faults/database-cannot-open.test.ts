@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { featureStorePath, FeatureStore } from '../../src-main/engine/features/feature-store';
 import { perceptualCodes, perceptualStorePath } from '../../src-main/engine/features/difference-hash';
 import { startLabelWriter } from '../../src-main/project/label-operations';
+import { projectImages } from '../../src-main/engine/loop/project-images';
 import { Project } from '../../src-main/project/project';
 import { projectDbPath } from '../../src-main/project/project-db';
 import { appErrorOf, errorOf } from '../support/error-of';
@@ -92,6 +93,16 @@ describe('a database SQLite cannot open', () => {
     expect(await appErrorOf(writer.apply({ kind: 'set', imageIds: [1], classId: null }))).toMatchObject(expected);
     expect(await appErrorOf(writer.apply({ kind: 'undo' }))).toMatchObject(expected);
     await writer.close();
+  });
+
+  it("the engine's read of the project's images, when the -wal is a folder: said so", async () => {
+    const root = await projectWithAClass();
+    const dbFile = projectDbPath(root);
+    fs.mkdirSync(`${dbFile}-wal`);
+    expect(errorOf(() => projectImages(root))).toMatchObject({
+      code: 'UNREADABLE',
+      message: `${dbFile}-wal is a folder, not a file: reading the project's images could not go on. Move it out of the way (ADMA Studio has not changed it), then try again.`,
+    });
   });
 
   it('a project database this user may not read: permission denied reading it, not an internal error', async () => {
