@@ -5,6 +5,7 @@
  * label is saved when the disk refused it.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 
 /** The `code` of an errno or SQLite error, or null. */
@@ -60,8 +61,7 @@ export function storageError(error: unknown, what = 'This change'): AppError | n
   }
   if ((code === 'EACCES' || code === 'EPERM') && deniedRead(error)) {
     const { path } = error as { path?: unknown };
-    const where = typeof path === 'string' ? path : 'a file or folder it needs';
-    return new AppError('UNREADABLE', `Permission denied reading ${where}: ${what.toLowerCase()} could not go on. Check that you may read it (and open the folders it is in), then try again.`);
+    return readRefused(typeof path === 'string' ? path : 'a file or folder it needs', what);
   }
   if (code === 'EACCES' || code === 'EPERM' || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') {
     return new AppError('NOT_WRITABLE', `Permission denied: ${what.toLowerCase()} was not saved. Check who may write to this folder, then try again.`);
@@ -76,6 +76,66 @@ export function storageError(error: unknown, what = 'This change'): AppError | n
     return new AppError('NOT_A_FOLDER', `A part of the path is a file, not a folder: ${what.toLowerCase()} was not saved. Choose another place.`);
   }
   return null;
+}
+
+function readRefused(where: string, what: string): AppError {
+  return new AppError('UNREADABLE', `Permission denied reading ${where}: ${what.toLowerCase()} could not go on. Check that you may read it (and open the folders it is in), then try again.`);
+}
+
+/**
+ * Why SQLite could not open the database `file` (or, on a first read, its -wal or -shm), as
+ * an AppError naming the file and what to do. SQLite's SQLITE_CANTOPEN and SQLITE_IOERR_*
+ * carry no errno, so the reason is asked of the file system, cheaply: the file, then its -wal
+ * and -shm, must each be a file this user may open for reading, and the folder one where the
+ * missing ones can be made. Nothing is created, changed or removed. Null for any other error,
+ * and for an SQLITE_IOERR_* the file system finds no reason for: its caller words those.
+ */
+export function cantOpenError(error: unknown, file: string, what: string): AppError | null {
+  const code = codeOf(error) ?? '';
+  const cantOpen = code.startsWith('SQLITE_CANTOPEN');
+  if (!cantOpen && !code.startsWith('SQLITE_IOERR')) return null;
+  const lower = what.toLowerCase();
+  let missing = false;
+  for (const part of [file, `${file}-wal`, `${file}-shm`]) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(part);
+    } catch (probe) {
+      if (codeOf(probe) === 'ENOENT' && part !== file) {
+        missing = true;
+        continue;
+      }
+      return cannotOpen(probe, part, lower);
+    }
+    if (!stat.isFile()) {
+      const kind = stat.isDirectory() ? 'a folder' : stat.isSymbolicLink() ? 'a symbolic link' : 'a pipe, socket or device';
+      return new AppError('UNREADABLE', `${part} is ${kind}, not a file: ${lower} could not go on. Move it out of the way (ADMA Studio has not changed it), then try again.`);
+    }
+    try {
+      fs.closeSync(fs.openSync(part, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)));
+    } catch (probe) {
+      return cannotOpen(probe, part, lower);
+    }
+  }
+  const folder = path.dirname(file);
+  try {
+    if (missing) fs.accessSync(folder, fs.constants.W_OK | fs.constants.X_OK);
+  } catch (probe) {
+    const readOnly = codeOf(probe) === 'EROFS';
+    return new AppError(
+      readOnly ? 'READ_ONLY' : 'NOT_WRITABLE',
+      `${readOnly ? 'The disk is read-only' : 'Permission denied writing'} in ${folder}: ${lower} could not go on, as SQLite keeps two working files (-wal, -shm) beside ${path.basename(file)}. Check who may write to that folder (or use a copy on a disk you can write to), then try again.`,
+    );
+  }
+  if (!cantOpen) return null;
+  return new AppError('IO_ERROR', `${file} could not be opened, and the system gave no reason: ${lower} could not go on. Check that the disk is still connected and that no other program (a sync or backup tool, an antivirus) holds the file, then try again.`);
+}
+
+/** The file `part` could not be looked at or opened (`probe`: Node's error). */
+function cannotOpen(probe: unknown, part: string, lower: string): AppError {
+  const code = codeOf(probe);
+  if (code === 'EACCES' || code === 'EPERM') return readRefused(part, lower);
+  return new AppError('IO_ERROR', `${part} could not be opened (${errnoReason(probe)}): ${lower} could not go on. Check the disk and the file, then try again.`);
 }
 
 /** `error` as it should reach the user: an AppError as is, a storage failure mapped, else null. */

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
 import { migrate, refuseNewerSchema, schemaVersion } from './migrations';
 import { ProjectLock } from './project-lock';
-import { codeOf, storageError } from '../core/storage-errors';
+import { cantOpenError, codeOf, storageError } from '../core/storage-errors';
 import { ADMIN_DIR, makePrivateFolder, refuseLinks, tightenOwnFolder } from '../core/private-folder';
 
 export { ADMIN_DIR } from '../core/private-folder';
@@ -201,7 +201,7 @@ function openStorageError(error: unknown, root: string): Error {
       `The project in ${root} is on a read-only disk or folder: ADMA Studio stores every label in ${path.join(ADMIN_DIR, DB_FILE)} as you make it, so it cannot open the project there. Copy the folder to a disk you can write to (or remount it writable) and open that copy.`,
     );
   }
-  return storageError(error, 'Opening the project') ?? (error as Error);
+  return cantOpenError(error, projectDbPath(root), 'Opening the project') ?? storageError(error, 'Opening the project') ?? (error as Error);
 }
 
 function isReadOnlyPlace(root: string): boolean {

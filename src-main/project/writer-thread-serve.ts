@@ -6,8 +6,8 @@
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { AppError } from '../../src-shared/app-error';
-import { storageError } from '../core/storage-errors';
+import { AppError, type ErrorData } from '../../src-shared/app-error';
+import { cantOpenError, storageError } from '../core/storage-errors';
 import { configureConnection } from './project-db';
 import type { WriterThreadReply, WriterThreadRequest, WriterThreadSetup } from './writer-thread';
 
@@ -19,10 +19,31 @@ export function serveWriterThread<O, R>(writer: (db: Database.Database, setup: W
   const port = parentPort;
   if (!port) throw new Error(`The ${what} runs as a worker thread.`);
   const setup = workerData as WriterThreadSetup;
-  const db = new Database(setup.dbFile);
-  configureConnection(db);
-  const apply = writer(db, setup);
-  const changes = db.prepare('SELECT total_changes()').pluck();
+  /** How a failure reaches the host: said for the user, nothing of the change saved. */
+  const failure = (error: unknown): ErrorData => {
+    const known = error instanceof AppError ? error : (cantOpenError(error, setup.dbFile, 'This change') ?? storageError(error, 'This change'));
+    return known ? known.toData() : { code: 'INTERNAL', message: `The ${what} failed: ${(error as Error).message}. Nothing of this change was saved.` };
+  };
+  let db: Database.Database | undefined;
+  let apply: (operation: O) => R;
+  let changes: Database.Statement;
+  try {
+    // Preparing the statements reads the file (and opens its -wal): a file that cannot be opened fails here.
+    db = new Database(setup.dbFile);
+    configureConnection(db);
+    apply = writer(db, setup);
+    changes = db.prepare('SELECT total_changes()').pluck();
+  } catch (error) {
+    db?.close();
+    // The database cannot be opened (e.g. a folder in the place of its -wal): every operation is refused with why, until closed.
+    const refused = failure(error);
+    port.on('message', (request: WriterThreadRequest<O>) => {
+      if (request.kind === 'close') port.close();
+      else port.postMessage({ id: request.id, ok: false, error: refused } satisfies WriterThreadReply<R>);
+    });
+    port.postMessage({ id: 0, ready: true } satisfies WriterThreadReply<R>);
+    return;
+  }
   const totalChanges = (): number => changes.get() as number;
   port.on('message', (request: WriterThreadRequest<O>) => {
     if (request.kind === 'close') {
@@ -41,8 +62,7 @@ export function serveWriterThread<O, R>(writer: (db: Database.Database, setup: W
       if (totalChanges() - before >= CHECKPOINT_CHANGES) db.pragma('wal_checkpoint(PASSIVE)');
       reply = { id: request.id, ok: true, value };
     } catch (error) {
-      const known = error instanceof AppError ? error : storageError(error, 'This change');
-      reply = { id: request.id, ok: false, error: known ? known.toData() : { code: 'INTERNAL', message: `The ${what} failed: ${(error as Error).message}. Nothing of this change was saved.` } };
+      reply = { id: request.id, ok: false, error: failure(error) };
     }
     port.postMessage(reply);
   });

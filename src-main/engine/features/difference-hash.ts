@@ -28,6 +28,7 @@ import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { AppError } from '../../../src-shared/app-error';
 import { makePrivateFolder, privateFolder } from '../../core/private-folder';
+import { cantOpenError } from '../../core/storage-errors';
 import { readImageFile } from '../../core/user-file';
 import { decodeOriginal, encodeThumbnail, fromRaw, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from '../../media/media-cache';
 import { ADMIN_DIR } from '../../project/project-db';
@@ -119,7 +120,7 @@ function openPerceptualStore(path: string): Database.Database {
     makePrivateFolder(dirname(path)); // `.adma` when a command-line run makes it: owner-only (private-folder.ts)
     db = new Database(path);
   } catch (error) {
-    throw new AppError('NOT_WRITABLE', `Cannot open the thumbnail-hash cache ${path}: ${(error as Error).message}`);
+    throw cantOpenError(error, path, 'Opening the thumbnail-hash cache') ?? new AppError('NOT_WRITABLE', `Cannot open the thumbnail-hash cache ${path}: ${(error as Error).message}`);
   }
   try {
     db.pragma('journal_mode = WAL');
@@ -132,7 +133,7 @@ function openPerceptualStore(path: string): Database.Database {
     })();
   } catch (error) {
     db.close();
-    throw new AppError('NOT_WRITABLE', `Cannot prepare the thumbnail-hash cache ${path}: ${(error as Error).message}`);
+    throw cantOpenError(error, path, 'Opening the thumbnail-hash cache') ?? new AppError('NOT_WRITABLE', `Cannot prepare the thumbnail-hash cache ${path}: ${(error as Error).message}`);
   }
   return db;
 }

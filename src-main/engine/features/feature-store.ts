@@ -37,6 +37,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../../src-shared/app-error';
 import { makePrivateFolder, privateFolder } from '../../core/private-folder';
+import { cantOpenError } from '../../core/storage-errors';
 import type { ModelDescriptor } from '../model/descriptor';
 import type { FeatureShape } from '../model/feature-model';
 import type { LoadedModel } from '../model/load-model';
@@ -402,7 +403,7 @@ export class FeatureStore {
     try {
       db = new Database(path);
     } catch (error) {
-      throw new AppError('NOT_WRITABLE', `Cannot open the feature cache ${path}: ${(error as Error).message}`);
+      throw cantOpenError(error, path, 'Opening the feature cache') ?? new AppError('NOT_WRITABLE', `Cannot open the feature cache ${path}: ${(error as Error).message}`);
     }
     try {
       db.pragma('journal_mode = WAL');
@@ -432,7 +433,7 @@ export class FeatureStore {
       }).immediate();
     } catch (error) {
       db.close();
-      throw error instanceof AppError ? error : new AppError('INTERNAL', `Cannot prepare the feature cache ${path}: ${(error as Error).message}`);
+      throw error instanceof AppError ? error : (cantOpenError(error, path, 'Opening the feature cache') ?? new AppError('INTERNAL', `Cannot prepare the feature cache ${path}: ${(error as Error).message}`));
     }
     return new FeatureStore(path, db, layout);
   }

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../../src-shared/app-error';
+import { cantOpenError } from '../../core/storage-errors';
 import { ImageIndex } from '../../project/image-index';
 import { projectDbPath } from '../../project/project-db';
 import type { JobImages, PoolItem } from './loop-jobs';
@@ -17,11 +18,15 @@ export type ProjectImage = Required<PoolItem>;
 
 /** Every present image of the project at `projectDir`: id, content hash, absolute path, ordered by path (ImageIndex.files). */
 export function projectImages(projectDir: string): ProjectImage[] {
-  const db = new Database(projectDbPath(projectDir), { readonly: true, fileMustExist: true });
+  const file = projectDbPath(projectDir);
+  let db: Database.Database | null = null;
   try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
     return new ImageIndex(db).files().map((f) => ({ imageId: f.id, hash: f.hash, path: path.join(projectDir, ...f.relPath.split('/')) }));
+  } catch (error) {
+    throw cantOpenError(error, file, "Reading the project's images") ?? error;
   } finally {
-    db.close();
+    db?.close();
   }
 }
 

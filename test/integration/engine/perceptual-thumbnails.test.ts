@@ -178,7 +178,8 @@ describe('the perceptual cache file', () => {
     fs.mkdirSync(perceptualStorePath(root), { recursive: true });
     const failure = await perceptualCodes(root, []).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AppError);
-    expect((failure as AppError).code).toBe('NOT_WRITABLE');
-    expect((failure as AppError).message).toContain(perceptualStorePath(root));
+    // A folder in its place is said so (cantOpenError), not "not writable".
+    expect((failure as AppError).code).toBe('UNREADABLE');
+    expect((failure as AppError).message).toContain(`${perceptualStorePath(root)} is a folder, not a file`);
   });
 });

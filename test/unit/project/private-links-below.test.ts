@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src-shared/app-error';
 import { writeWorkspace } from '../../../src-main/cli/cli-workspace';
 import { privateFolder, privatePath } from '../../../src-main/core/private-folder';
-import { featureCacheDir, FeatureStore, type FeatureLayout } from '../../../src-main/engine/features/feature-store';
+import { featureCacheDir, FeatureStore } from '../../../src-main/engine/features/feature-store';
 import { perceptualCodes } from '../../../src-main/engine/features/difference-hash';
 import { loadHead, saveHead } from '../../../src-main/engine/train/head-file';
 import { paintableThumbnails, readMedia } from '../../../src-main/media/image-media';
@@ -22,21 +22,12 @@ import { Project } from '../../../src-main/project/project';
 import { projectDbPath } from '../../../src-main/project/project-db';
 import { appErrorOf, errorOf } from '../../support/error-of';
 import { tempDir } from '../../support/image-folder';
+import { smallLayout as layout } from '../../support/feature-layout';
 
 const projects: Project[] = [];
 afterEach(async () => {
   for (const p of projects.splice(0)) await p.close();
 });
-
-const layout: FeatureLayout = {
-  modelId: 'some/model:v1',
-  weights: 'aaaa',
-  aShape: [2],
-  bShape: [2],
-  classCount: 2,
-  cutShape: [2],
-  reading: { layers: { layerA: 'a', layerB: 'b', softmaxLayer: 'softmax', cutLayer: 'cut' }, input: { height: 8, width: 8, channels: 3 }, normalization: { scale: 1 / 255, offset: 0 }, resize: 'squash' },
-};
 
 /** Every file below `dir` with its bytes: what the app may have written there. */
 function contents(dir: string): Record<string, string> {
