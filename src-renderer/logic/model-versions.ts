@@ -68,6 +68,8 @@ export function classifierStaleness(status: StalenessStatus | null): string | nu
     const inUse = status.modelName ?? 'the model in use';
     const was = `Classifier version ${classifier.version} was trained on ${classifier.backbone}, not on ${inUse}`;
     if (status.backboneRetrain && status.training) return `${was}: a classifier on ${inUse} is being trained on the labels so far; until it is ready, the suggestions are the old model's.`;
+    // Features ready, the training not begun yet (the pool is prepared for it first).
+    if (status.backboneRetrain && status.features?.state === 'complete') return `${was}: its features are ready and a classifier on ${inUse} is about to be trained on the labels so far; until it is ready, the suggestions are the old model's.`;
     if (status.backboneRetrain) {
       const paused = status.features?.state === 'cancelled' || status.features?.state === 'failed' ? ' (resume the extraction in Adapt)' : '';
       return `${was}: its suggestions are the old model's until a classifier on ${inUse} is trained on the labels so far, which starts by itself once its features are extracted${paused}.`;
@@ -89,7 +91,9 @@ export function classifierStalenessShort(status: StalenessStatus | null): string
   if (!status || !classifier || classifierStaleness(status) === null) return null;
   if (status.modelId !== null && classifier.modelId !== status.modelId) {
     if (!status.backboneRetrain) return `trained on ${classifier.backbone} — Train now`;
-    return status.training ? `trained on ${classifier.backbone} — training on ${status.modelName ?? 'the new model'}…` : `trained on ${classifier.backbone} — retrains by itself once features are ready`;
+    const chosen = status.modelName ?? 'the new model';
+    if (status.training) return `trained on ${classifier.backbone} — training on ${chosen}…`;
+    return status.features?.state === 'complete' ? `trained on ${classifier.backbone} — about to train on ${chosen}` : `trained on ${classifier.backbone} — retrains by itself once features are ready`;
   }
   return `trained on ${classifier.trainingLabels} of ${status.trainingLabels ?? classifier.trainingLabels} labels — Train now`;
 }

@@ -43,6 +43,10 @@ describe('classifierStaleness', () => {
     const training = { ...waiting, training: true, features: features('complete') };
     expect(classifierStaleness(training)).toMatch(/: a classifier on MobileNet v1 0\.75 \(ImageNet, 224 px\) is being trained on the labels so far; until it is ready, the suggestions are the old model's\.$/);
     expect(classifierStalenessShort(training)).toBe('trained on MobileNet v1 0.25 (ImageNet, 224 px) — training on MobileNet v1 0.75 (ImageNet, 224 px)…');
+    // The features are ready, the training not begun (the pool is prepared for it first).
+    const about = { ...waiting, features: features('complete') };
+    expect(classifierStaleness(about)).toMatch(/: its features are ready and a classifier on MobileNet v1 0\.75 \(ImageNet, 224 px\) is about to be trained on the labels so far; until it is ready, the suggestions are the old model's\.$/);
+    expect(classifierStalenessShort(about)).toBe('trained on MobileNet v1 0.25 (ImageNet, 224 px) — about to train on MobileNet v1 0.75 (ImageNet, 224 px)');
     // Not promised (its training failed, or one class is labeled): Train now, as before.
     expect(classifierStalenessShort({ ...waiting, backboneRetrain: false })).toBe('trained on MobileNet v1 0.25 (ImageNet, 224 px) — Train now');
   });
