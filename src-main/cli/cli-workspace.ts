@@ -57,8 +57,7 @@ export function cliDir(folder: string): string {
 
 /** `<folder>/.adma/cli/head`, refused as cliDir is. */
 export function headDir(folder: string): string {
-  cliDir(folder);
-  return privateFolder(join(resolve(folder), '.adma'), 'cli', 'head');
+  return privateFolder(cliDir(folder), 'head');
 }
 
 function workspaceFile(folder: string): string {
