@@ -141,6 +141,15 @@ function truncationReason(buffer: Buffer, format: string): string | null {
   return null;
 }
 
+/** JPEG or PNG by the file's first bytes (its signature), whatever its name says; null otherwise. */
+function signatureFormat(buffer: Buffer): 'jpeg' | 'png' | null {
+  if (buffer.length >= 3 && buffer[0] === 0xff && buffer[1] === 0xd8 && buffer[2] === 0xff) return 'jpeg';
+  if (buffer.length >= 8 && buffer.subarray(0, 8).equals(PNG_SIGNATURE)) return 'png';
+  return null;
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
 export class UnreadableImage extends Error {}
 
 interface Header {
@@ -182,6 +191,11 @@ async function sharpHeader(buffer: Buffer): Promise<Header> {
     return { format, width: meta.width, height: meta.height, orientation: meta.orientation ?? 1 };
   } catch (error) {
     if (error instanceof UnreadableImage) throw error;
+    // A JPEG or PNG cut short inside its header (a copy or download interrupted early) gets the
+    // same plain reason as one cut in its image data, not the decoder's words for it.
+    const signature = signatureFormat(buffer);
+    const truncated = signature && truncationReason(buffer, signature);
+    if (truncated) throw new UnreadableImage(truncated);
     const message = ((error as Error).message.split('\n')[0] ?? '').trim();
     throw new UnreadableImage(
       /unsupported image format/i.test(message) ? 'not an image: the contents are not a supported image format' : `corrupt image: ${message}`,

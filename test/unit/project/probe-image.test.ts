@@ -42,4 +42,14 @@ describe('probeImage', () => {
     const jpeg = await solid().jpeg().toBuffer();
     await expect(probeImage(await written('cut.jpg', jpeg.subarray(0, jpeg.length - 40)))).rejects.toThrow(/truncated JPEG/);
   });
+
+  it('calls a JPEG or PNG cut inside its header truncated, as one cut in its image data, not by the decoder\'s words', async () => {
+    const jpeg = await solid().jpeg().withIccProfile('srgb').toBuffer();
+    const png = await solid().png().toBuffer();
+    // Cut before the image's dimensions (a JPEG's SOF after its ICC profile; a PNG's inside IHDR): no quick read, sharp fails.
+    await expect(probeImage(await written('early.jpg', jpeg.subarray(0, 300)))).rejects.toThrow(/^truncated JPEG: the file ends before the image data does$/);
+    await expect(probeImage(await written('early.png', png.subarray(0, 20)))).rejects.toThrow(/^truncated PNG: the file ends before the image data does$/);
+    // A file named .png that is a cut JPEG is judged by its bytes.
+    await expect(probeImage(await written('named.png', jpeg.subarray(0, 300)))).rejects.toThrow(/^truncated JPEG/);
+  });
 });
