@@ -6,7 +6,7 @@
  * the box is ticked again once the part can be made. The result line says what was left out
  * and why.
  */
-import type { ExportRequest } from '../../src-shared/contract';
+import type { ExportRequest, ModelChoice } from '../../src-shared/contract';
 
 export type ExportParts = Omit<Required<ExportRequest>, 'destination' | 'modelVersion'>;
 
@@ -43,4 +43,16 @@ export function exportLeftOut(asked: ExportParts, can: ExportAvailability): stri
   }
   if (asked.huggingFace && !can.labeledEvaluation) out.push('The Hugging Face layout has no test/ split: the evaluation set has no labeled image.');
   return out;
+}
+
+/**
+ * The files the adapted model is exported as, in words (export-adapted.ts): a TF.js pre-trained
+ * model gives the TF.js folder and the same classifier as model.onnx; an ONNX model folder gives
+ * model.onnx only (its trunk is no TF.js graph). The versions that can be exported are on the
+ * pre-trained model in use, so its choice says which (the model panel always sends an ONNX
+ * folder with its preprocessing).
+ */
+export function modelFilesWords(choice: ModelChoice | null, version: number): string {
+  const model = choice?.kind === 'folder' && choice.onnx ? `ONNX model (version ${version}): model.onnx` : `TF.js model and model.onnx (version ${version})`;
+  return `${model}, labels.json, preprocessing.json, model card`;
 }

@@ -4,7 +4,7 @@
  * too, and the result line says what was left out and why ("Wrote 45 files" said nothing).
  */
 import { describe, expect, it } from 'vitest';
-import { exportedParts, exportLeftOut, type ExportParts } from '../../../src-renderer/logic/export-choices';
+import { exportedParts, exportLeftOut, modelFilesWords, type ExportParts } from '../../../src-renderer/logic/export-choices';
 
 const asked: ExportParts = { model: true, labelsCsv: true, labelsJson: true, imageFolder: true, splitImageFolder: true, huggingFace: true };
 
@@ -26,5 +26,13 @@ describe('export parts that cannot be made now', () => {
     // What was not asked for is not "left out".
     const labelsOnly = { ...asked, model: false, imageFolder: false, huggingFace: false };
     expect(exportLeftOut(labelsOnly, { trainedModel: false, labeledEvaluation: false })).toEqual([]);
+  });
+
+  it('name the model files the export writes: model.onnx beside a TF.js model, model.onnx alone for an ONNX model', () => {
+    const onnx = { height: 224, width: 224, scaling: 'imagenet', channelOrder: 'RGB', layout: 'NCHW' } as const;
+    expect(modelFilesWords({ kind: 'known', id: 'mobilenet_v1_0.25_224' }, 5)).toBe('TF.js model and model.onnx (version 5), labels.json, preprocessing.json, model card');
+    expect(modelFilesWords({ kind: 'starter' }, 1)).toMatch(/^TF\.js model and model\.onnx \(version 1\)/);
+    expect(modelFilesWords({ kind: 'folder', path: '/models/tfjs' }, 2)).toMatch(/^TF\.js model and model\.onnx/);
+    expect(modelFilesWords({ kind: 'folder', path: '/models/resnet', onnx }, 3)).toBe('ONNX model (version 3): model.onnx, labels.json, preprocessing.json, model card');
   });
 });
