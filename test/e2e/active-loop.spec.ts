@@ -133,6 +133,7 @@ test('demo project: three rounds by keyboard, evaluation set, learning curve, ex
   await expect(page.getByTestId('queue-row')).toHaveCount(BATCH);
   await expect(page.getByTestId('round-facts')).toContainText('Round 0');
   await expect(page.getByTestId('round-facts')).toContainText('λt = 0.00');
+  await expect(page.getByTestId('round-facts')).toContainText('linear, step 0.5');
   await shot(page, 'adapt-queue.png');
 
   let accepted = 0;

@@ -53,6 +53,8 @@ test('a reload while the model trains on a labeled batch comes back on the Queue
   await expect(page.getByLabel('Batch size')).toHaveValue(String(BATCH));
   await page.getByRole('button', { name: 'Query the first batch' }).click();
   await expect(page.getByTestId('round-facts')).toContainText('Round 0');
+  // The recommended strategy uses no λ: the facts name no λ schedule (they are rendered at once with "Round 0").
+  await expect(page.getByTestId('round-facts')).not.toContainText(/λ|step/);
   await page.getByRole('button', { name: 'Label this batch' }).click();
 
   const source = page.getByTestId('label-source');
