@@ -69,6 +69,11 @@ class LabelingSession {
   #exhausted = $state(false);
   #loading = $state(false);
   #started = $state(false);
+  /**
+   * The source is the one the project opened on (folder order before the first round), not one
+   * the labeler chose: the first round, once queried, may take its place (project-lifecycle).
+   */
+  #openDefault = $state(false);
   #atEnd = $state(false);
   #current = $derived(this.#atEnd ? null : (this.#items[this.#index] ?? null));
   #currentInserted = $derived(this.#current !== null && this.#inserted.has(this.#current.id));
@@ -121,6 +126,10 @@ class LabelingSession {
   }
   get started(): boolean {
     return this.#started;
+  }
+  /** The session is on the source the project opened on, not one chosen since (see `#openDefault`). */
+  get onOpenDefault(): boolean {
+    return this.#openDefault;
   }
   /** The labeler went past the last image of the source. */
   get atEnd(): boolean {
@@ -185,10 +194,14 @@ class LabelingSession {
     return round.items.map(({ imageId, distinctiveness: _d, uncertainty: _u, score: _s, reason: _r, ...image }) => ({ id: imageId, ...image }));
   }
 
-  /** Start over on `source`; with `startAt`, open that image (loading pages until found). */
-  async start(source: SessionSource, startAt?: number): Promise<void> {
+  /**
+   * Start over on `source`; with `startAt`, open that image (loading pages until found).
+   * `openDefault`: the source the project opens on, not the labeler's choice.
+   */
+  async start(source: SessionSource, startAt?: number, openDefault = false): Promise<void> {
     const generation = ++this.#generation;
     this.clearSession(source, true);
+    this.#openDefault = openDefault;
     // Labels still being committed hold for the new session's images too.
     this.#committed = this.#pending.states();
     await this.loadMore(generation);
@@ -221,6 +234,7 @@ class LabelingSession {
     this.#exhausted = false;
     this.#atEnd = false;
     this.#started = started;
+    this.#openDefault = false;
     this.#round = null;
   }
 

@@ -104,6 +104,12 @@ test('Adapt: refused numbers keep the value in force, unsure reads Unsure, the b
   await page.getByRole('button', { name: 'Query the first batch' }).click();
   await expect(page.getByTestId('queue-row')).toHaveCount(10);
   await expect(page.getByTestId('round-facts')).toContainText('b = 10');
+  // Gone to the label view by its key, not through "Label this batch": it opens on the batch, not
+  // on the folder order the project opened on before there was a round.
+  await page.keyboard.press('Alt+1');
+  await expect(page.getByTestId('label-source')).toContainText(/queue/i);
+  await expect(page.getByTestId('position')).toHaveText('1 / 10');
+  await page.keyboard.press('Alt+5');
 
   // The first image of the batch marked unsure (".") in the label view: the batch table says
   // "Unsure" for it, as the count does.
