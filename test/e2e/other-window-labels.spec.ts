@@ -46,6 +46,10 @@ test('a label replaced in another tab is told in this tab, naming the image and 
   await expect(tabA.getByTestId('toasts')).toHaveAttribute('aria-live', 'polite');
   await expect(tabA.getByTestId('toasts')).toHaveAttribute('role', 'status');
   await tabA.screenshot({ path: path.join(SHOTS, 'other-window-notice.png') });
+  // B has handled the event of its own change (the class counts come only with it; the notice,
+  // had there been one, is decided in the same step): only now does "no notice" mean something.
+  await expect(tabB.getByRole('button', { name: 'Only Monocyte (1)' })).toBeVisible();
+  await expect(tabB.getByRole('button', { name: 'Only Neutrophil (0)' })).toBeVisible();
   await expect(tabB.getByTestId('toast').filter({ hasText: 'Another window' })).toHaveCount(0);
 
   // A labels two more images; B labels every image Monocyte with one key.
@@ -65,6 +69,8 @@ test('a label replaced in another tab is told in this tab, naming the image and 
   await expect(bulk).toHaveCount(1, { timeout: 15_000 });
   await expect(bulk).toContainText('among them 2 you labeled in this window');
   await tabA.screenshot({ path: path.join(SHOTS, 'other-window-bulk-notice.png') });
+  // B handled its own bulk change's event (its counts come only with it), so its notice would be up.
+  await expect(tabB.getByRole('button', { name: `Only Monocyte (${IMAGES})` })).toBeVisible();
   await expect(tabB.getByTestId('toast').filter({ hasText: 'Another window' })).toHaveCount(0);
 
   expect(problemsA).toEqual([]);

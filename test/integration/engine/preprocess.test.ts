@@ -2,10 +2,23 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../src-shared/app-error';
 import { decodeImage, type DecodeTarget } from '../../../src-main/engine/preprocess/decode-image';
 import { prefetchDecodedBatches } from '../../../src-main/engine/preprocess/prefetch-decoded-batches';
+import { until } from '../../support/until';
+
+/** The files whose decode began, and those whose decode has ended (the prefetch test watches how far ahead it decodes). */
+const decodes = vi.hoisted(() => ({ begun: new Set<string>(), ended: new Set<string>() }));
+vi.mock('../../../src-main/engine/preprocess/decode-image', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../src-main/engine/preprocess/decode-image')>();
+  const watched: typeof real.decodeImage = (input, target) => {
+    const name = typeof input === 'string' ? input : 'bytes';
+    decodes.begun.add(name);
+    return real.decodeImage(input, target).finally(() => decodes.ended.add(name));
+  };
+  return { ...real, decodeImage: watched };
+});
 
 const RGB: DecodeTarget = { height: 8, width: 8, channels: 3, resize: 'center-crop' };
 let dir: string;
@@ -143,7 +156,9 @@ describe('prefetchDecodedBatches', () => {
       if (batches === 1) {
         // While the consumer works on batch 1, batches 2 and 3 are decoded ahead; batch 4 is not
         // started yet. Break every later file: only those not decoded yet are affected.
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        const ahead = items.slice(3, 9).map((item) => item.path);
+        await until('batches 2 and 3 decoded ahead of the consumer', () => ahead.every((file) => decodes.ended.has(file)));
+        expect(decodes.begun.has(items[9]!.path)).toBe(false);
         for (const item of items.slice(3)) writeFileSync(item.path, 'overwritten');
       }
     }

@@ -50,16 +50,31 @@ async function setup(timers?: ManualTimers) {
 }
 
 /** Close the project and its adaptation, then open both again with a fresh engine, as a restart does (the opening scan too). */
-async function reopen(root: string, before: { project: Project; adaptation: Adaptation }) {
+async function reopen(root: string, before: { project: Project; adaptation: Adaptation }, timers?: ManualTimers) {
   await before.adaptation.close();
   await before.project.close();
   open.splice(open.findIndex((o) => o.project === before.project), 1);
   const project = Project.open(root, false);
   await project.rescan();
   const engine = new FakeEngine();
-  const adaptation = new Adaptation({ project, engine: () => engine, events: new EventHub(), places: {}, log: () => {} });
+  const adaptation = new Adaptation({ project, engine: () => engine, events: new EventHub(), places: {}, log: () => {}, timers });
   open.push({ project, adaptation });
   return { project, adaptation, engine };
+}
+
+/**
+ * With the loop's timers driven by hand: run every due timer and deferred step until the loop is
+ * idle (no clock involved). Whatever the loop scheduled has then run, so a training it should
+ * not have started is counted.
+ */
+async function drainLoop(timers: ManualTimers, adaptation: Adaptation): Promise<void> {
+  for (let quiet = 0; quiet < 3; ) {
+    const busy = timers.timeouts.size > 0 || timers.deferred.length > 0 || adaptation.loop.isTraining;
+    timers.fireTimeouts();
+    timers.runDeferred();
+    await new Promise((resolve) => setImmediate(resolve));
+    quiet = busy ? 0 : quiet + 1;
+  }
 }
 
 /**
@@ -323,16 +338,22 @@ describe('adaptation with a fake engine', () => {
     adaptation.loop.updateSettings({ batchSize: 4 });
     const first = await adaptation.loop.nextRound();
     project.setLabels([first.items[0]!.imageId], ant.id);
-    const { adaptation: again, engine } = await reopen(root, { project, adaptation });
+    const timers = new ManualTimers();
+    const { adaptation: again, engine } = await reopen(root, { project, adaptation }, timers);
     again.features.start();
     await again.features.done;
-    await new Promise((resolve) => setImmediate(resolve));
+    // The features are complete (the moment a finished batch resumes): nothing was scheduled,
+    // and running whatever the loop has scheduled trains nothing.
+    expect([timers.timeouts.size, timers.deferred.length]).toEqual([0, 0]);
+    await drainLoop(timers, again);
     expect(again.loop.isTraining).toBe(false);
     expect(engine.count('loopTrain')).toBe(0);
     expect(again.loop.currentRound()).toMatchObject({ id: first.id, labeled: 1 });
   });
 
   it('keeps the last label check: shown again after a reopen, each image as it is now, removed images left out', async () => {
+    const at = fakeClock();
+    at(1);
     const { root, project, adaptation, ant, bee } = await setup();
     expect(adaptation.labelCheck.last()).toBeNull();
     const ids = project.images.list({ kind: 'all' }, 0, 4).items.map((i) => i.id);
@@ -344,7 +365,7 @@ describe('adaptation with a fake engine', () => {
     expect(checked.changesSince).toBe(0);
     // Relabeled since: the suspect reads its class now; its given class is the one checked.
     const suspect = checked.items[0]!;
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    at(2);
     project.setLabels([suspect.image.id], suspect.suggestedClassId);
     const { project: reopened, adaptation: again } = await reopen(root, { project, adaptation });
     const last = again.labelCheck.last()!;
@@ -358,33 +379,42 @@ describe('adaptation with a fake engine', () => {
   });
 
   it('an undo of labels the model in use learned from retrains it; an undo of labels newer than the model does not', async () => {
-    const { project, engine, adaptation, ant, bee } = await setup();
+    const at = fakeClock();
+    at(1);
+    const timers = new ManualTimers();
+    const { project, engine, adaptation, ant, bee } = await setup(timers);
     adaptation.loop.updateSettings({ batchSize: 4 });
     const first = await adaptation.loop.nextRound();
     const [a, b, c, d] = first.items.map((i) => i.imageId) as [number, number, number, number];
     project.setLabels([a], ant.id);
     project.setLabels([b], bee.id);
-    // One bulk label finishes the batch: it trains at once (v1) and the next round opens.
+    // One bulk label finishes the batch: it trains at once (v1, later than the label) and the next round opens.
     const bulk = project.setLabels([c, d], ant.id);
+    at(2);
     adaptation.loop.onLabelsChanged();
+    await drainLoop(timers, adaptation);
     await until(() => (adaptation.status().modelVersion === 1 && adaptation.loop.currentRound()?.id !== first.id ? true : null));
     expect(engine.count('loopTrain')).toBe(1);
 
     // Its undo takes back labels v1 learned from: v2 is trained without them.
+    at(3);
     const undone = (await project.writeLabels({ kind: 'undo' }))!;
     expect(undone.actionId).toBe(bulk.actionId);
     adaptation.loop.labelsReplayed(undone);
+    await drainLoop(timers, adaptation);
     await until(() => (adaptation.status().modelVersion === 2 && !adaptation.loop.isTraining ? true : null));
     const trainedOn = (engine.calls.filter((call) => call.kind === 'loopTrain').at(-1)!.args as { labels: { imageId: number }[] }).labels.map((l) => l.imageId);
     expect(trainedOn.sort((x, y) => x - y)).toEqual([a, b].sort((x, y) => x - y));
 
-    // A label given after v2, then undone, was never learned from: nothing trains.
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // A label given after v2, then undone, was never learned from: nothing is scheduled, and
+    // running whatever the loop has scheduled trains nothing.
+    at(4);
     const later = project.setLabels([c], bee.id);
     const undoLater = (await project.writeLabels({ kind: 'undo' }))!;
     expect(undoLater.actionId).toBe(later.actionId);
     adaptation.loop.labelsReplayed(undoLater);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect([timers.timeouts.size, timers.deferred.length]).toEqual([0, 0]);
+    await drainLoop(timers, adaptation);
     expect(adaptation.loop.isTraining).toBe(false);
     expect(engine.count('loopTrain')).toBe(2);
   });
@@ -408,16 +438,7 @@ describe('adaptation with a fake engine', () => {
   it('continuous mode: a round is one batch (retrains re-rank the open batch), and stored versions are thinned', async () => {
     const timers = new ManualTimers();
     const { project, adaptation, ant, bee } = await setup(timers);
-    /** Run every due timer and deferred step until the loop is idle (no clock involved). */
-    const drain = async () => {
-      for (let quiet = 0; quiet < 3; ) {
-        const busy = timers.timeouts.size > 0 || timers.deferred.length > 0 || adaptation.loop.isTraining;
-        timers.fireTimeouts();
-        timers.runDeferred();
-        await new Promise((resolve) => setImmediate(resolve));
-        quiet = busy ? 0 : quiet + 1;
-      }
-    };
+    const drain = () => drainLoop(timers, adaptation);
     adaptation.loop.updateSettings({ batchSize: 4 });
     await adaptation.loop.nextRound();
     adaptation.loop.updateSettings({ continuous: true });

@@ -17,6 +17,7 @@ import { project } from '../../../src-renderer/stores/project.svelte';
 import { closeProject } from '../../../src-renderer/orchestration/project-lifecycle';
 import { UiStore } from '../../../src-renderer/stores/ui.svelte';
 import type { ClassInfo, Dashboard, DuplicateReport, EvaluationRoom, EngineStatus, ImageItem, ProjectSummary, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
+import { until } from '../../support/until';
 
 const sent: string[] = [];
 const answers = new Map<string, (args: unknown) => unknown>();
@@ -198,7 +199,7 @@ describe('engine store: answers and events', () => {
     let answer!: (value: EngineStatus) => void;
     answers.set('engine:status', () => new Promise<EngineStatus>((resolve) => (answer = resolve)));
     const slow = engine.refresh();
-    await new Promise((resolve) => setImmediate(resolve));
+    await until('the status request to reach the back end', () => sent.includes('engine:status'));
     engine.follow({ change: 'engine', status: status('complete', 10) });
     answer(status('running', 3)); // read before extraction finished, delivered after its event
     await slow;

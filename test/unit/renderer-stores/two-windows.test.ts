@@ -28,6 +28,8 @@ let unwire: () => void;
 /** While true, events are held back (a slow connection): the back end's check must catch the switch. */
 let holdEvents = false;
 const held: (() => void)[] = [];
+/** Events sent to this window, and those its listeners have handled (equal: every event sent is handled). */
+const events = { sent: 0, handled: 0 };
 
 /** This window's bridge: the real handlers behind the shells' session check. */
 function windowApi(workspace: Workspace): RawApi {
@@ -35,7 +37,11 @@ function windowApi(workspace: Workspace): RawApi {
   const on = <E extends EventName>(event: E, listener: (payload: Events[E]) => void): (() => void) =>
     workspace.events.subscribe((name, payload) => {
       if ((name as EventName) !== event) return;
-      const deliver = () => listener(structuredClone(payload) as Events[E]);
+      events.sent++;
+      const deliver = () => {
+        listener(structuredClone(payload) as Events[E]);
+        events.handled++;
+      };
       if (holdEvents) held.push(deliver);
       else queueMicrotask(deliver);
     });
@@ -107,7 +113,7 @@ describe('a window whose project another window replaced', () => {
     const errorsBefore = toasts.items.filter((t) => t.kind === 'error').length;
     ws.events.emit('job:progress', { jobId: 'b-job', kind: 'extract', phase: 'extracting', done: 1, total: 4, rate: null, etaSeconds: null });
     ws.events.emit('job:failed', { jobId: 'b-job2', kind: 'extract', error: { code: 'IO_ERROR', message: 'B failed' } });
-    await new Promise((resolve) => setImmediate(resolve));
+    await until('this window to handle both events', () => events.handled === events.sent);
     expect(jobs.running).toEqual([]);
     expect(toasts.items.filter((t) => t.kind === 'error')).toHaveLength(errorsBefore);
   });
