@@ -428,10 +428,31 @@ export class ActiveLoop {
     return this.isTraining || this.retrainFailedOn !== this.ctx.store.model()?.modelId;
   }
 
+  /**
+   * The id of the pre-trained model the running training uses, read when it began (null when
+   * none runs): the chosen one, or the one chosen before when the expert switched while it ran.
+   * The status names it (EngineStatus.trainingOn), not the model chosen since.
+   */
+  get trainingOn(): string | null {
+    return this.trainingModelId;
+  }
+
+  private trainingModelId: string | null = null;
+
   private async runTraining(): Promise<void> {
+    const modelId = this.ctx.store.model()?.modelId;
+    if (!modelId) throw new AppError('CONFLICT', 'Choose a pre-trained model first.');
+    this.trainingModelId = modelId;
+    try {
+      await this.trainVersion(modelId);
+    } finally {
+      this.trainingModelId = null;
+    }
+  }
+
+  /** Fine-tune and record one version on `modelId` (the chosen model when the training began). */
+  private async trainVersion(modelId: string): Promise<void> {
     const { ctx } = this;
-    const model = ctx.store.model();
-    if (!model?.modelId) throw new AppError('CONFLICT', 'Choose a pre-trained model first.');
     await this.parts.pool.prepare();
     const labels = ctx.trainingLabels();
     // The version's time is when its labels were read: a label given during the training is
@@ -442,7 +463,7 @@ export class ActiveLoop {
     const indexOf = new Map(classes.map((c, i) => [c.id, i]));
     const settings = ctx.store.settings();
     const version = (ctx.store.latestVersion()?.version ?? 0) + 1;
-    const previousDir = ctx.latestHeadDir(model.modelId);
+    const previousDir = ctx.latestHeadDir(modelId);
     const symmetryFiles = ctx.symmetryFiles(labels.keys());
     const reporter = new JobReporter(ctx.events, 'train');
     const result = await reporter.run(() =>
@@ -472,7 +493,7 @@ export class ActiveLoop {
     await ctx.saveVersion(
       {
         version,
-        modelId: model.modelId,
+        modelId,
         mode: settings.mode,
         classes,
         trainingLabels: labels.size,

@@ -16,6 +16,7 @@ import { FakeEngine } from '../../support/fake-engine';
 import { imageFolder, writeImage } from '../../support/image-folder';
 import { ManualTimers } from '../../support/manual-timers';
 import { until } from '../../support/until';
+import { classifierStaleness, classifierStalenessShort } from '../../../src-renderer/logic/model-versions';
 
 const open: { project: Project; adaptation: Adaptation }[] = [];
 afterEach(async () => {
@@ -716,6 +717,40 @@ describe('a switch of the pre-trained model trains a classifier on the new one b
     expect(kinds.lastIndexOf('loopSelect')).toBeGreaterThan(kinds.lastIndexOf('loopTrain'));
     expect(engine.calls.filter((c) => c.kind === 'loopSelect').at(-1)!.args).toMatchObject({ batchSize: 3, round: round.index });
     expect(adaptation.store.roundCount()).toBe(1);
+  });
+
+  it('the running training keeps its own model\'s name in the status when the expert switches during it; the new model\'s follows, named so', async () => {
+    const s = await trained();
+    const { engine, adaptation } = s;
+    let releaseOld!: () => void;
+    engine.hold = { kind: 'loopTrain', until: new Promise<void>((resolve) => (releaseOld = resolve)) };
+    const old = adaptation.loop.train(); // Train now, on the fake model
+    await until(() => engine.holding === 1 || null);
+    expect(adaptation.status().trainingOn).toEqual({ modelId: 'fake-model', backbone: 'Fake model' });
+    await switchTo(s, 'model-b');
+    await adaptation.features.done;
+    // Model B chosen and its features ready, the fake model's training still running (a model
+    // from a folder is named by its id once another is chosen, as the classifier's backbone is).
+    const during = adaptation.status();
+    expect(during).toMatchObject({ modelId: 'model-b', training: true, trainingOn: { modelId: 'fake-model', backbone: 'fake-model' }, backboneRetrain: true });
+    expect(classifierStaleness(during)).toBe(
+      "Classifier version 1 was trained on fake-model, not on Model model-b: a training on fake-model, begun before the switch, is finishing; a classifier on Model model-b is trained on the labels so far right after it; until it is ready, the suggestions are the old model's.",
+    );
+    expect(classifierStalenessShort(during)).toBe('trained on fake-model — training on fake-model, then on Model model-b');
+    // Its version is the fake model's; then model B's training runs, and the status names B.
+    let releaseNew!: () => void;
+    engine.hold = { kind: 'loopTrain', until: new Promise<void>((resolve) => (releaseNew = resolve)) };
+    releaseOld();
+    await old;
+    expect(adaptation.store.latestVersion()).toMatchObject({ version: 2, modelId: 'fake-model' });
+    await until(() => engine.holding === 1 || null);
+    const retraining = adaptation.status();
+    expect(retraining).toMatchObject({ training: true, trainingOn: { modelId: 'model-b', backbone: 'Model model-b' }, backboneRetrain: true });
+    expect(classifierStalenessShort(retraining)).toBe('trained on fake-model — training on Model model-b…');
+    engine.hold = null;
+    releaseNew();
+    await until(settled(adaptation, 'model-b'));
+    expect(adaptation.status()).toMatchObject({ training: false, trainingOn: null, classifier: { version: 3, modelId: 'model-b' } });
   });
 
   it('on open: a switch whose retrain the app was closed before is completed (the batch re-chosen too); a project back on its classifier\'s model trains nothing', async () => {
