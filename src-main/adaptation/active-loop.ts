@@ -106,10 +106,31 @@ export class ActiveLoop {
    * retrains do not open rounds.
    */
   refreshQueue(): Promise<RoundInfo> {
-    return this.serially(() => {
-      const open = this.ctx.store.latestRound();
-      const isOpen = open !== null && open.items.length > 0 && open.labeled < open.items.length;
-      return this.query(isOpen ? open : null);
+    return this.serially(() => this.query(this.openBatch()));
+  }
+
+  /** The latest round while its batch has undecided images; null when it is done or there is none. */
+  private openBatch(): RoundInfo | null {
+    const round = this.ctx.store.latestRound();
+    return round !== null && round.items.length > 0 && round.labeled < round.items.length ? round : null;
+  }
+
+  /**
+   * A classifier on the chosen model is in use after the retrain of a switch: the open batch's
+   * undecided images were chosen by the model before, so they are chosen again by the new one,
+   * re-ranked in place as continuous mode's retrains do (refreshQueue: what is decided stays
+   * where it is, same round, batch size and t; the page keeps the image on screen and a label
+   * given to an image taken out still counts, see ARCHITECTURE.md "Rounds, versions and t").
+   * A finished batch is left to its next round; a round opened since with this version, or a
+   * version that is not the chosen model's (another switch meanwhile: its own retrain re-ranks), too.
+   */
+  private rerankWithChosenModel(): Promise<void> {
+    const { ctx } = this;
+    return this.serially(async () => {
+      const open = this.openBatch();
+      const latest = ctx.store.latestVersion();
+      if (ctx.isClosed || open === null || latest === null || latest.modelId !== ctx.store.model()?.modelId || open.modelVersion >= latest.version) return;
+      await this.query(open);
     });
   }
 
@@ -285,10 +306,13 @@ export class ActiveLoop {
       this.onLabelsChanged();
       return;
     }
-    this.refreshQueue().catch((error: unknown) => {
-      if (!(error instanceof AppError && error.code === 'CONFLICT')) ctx.log(`active loop: ${errorMessage(error)}`);
-    });
+    this.refreshQueue().catch(this.logFailure);
   }
+
+  /** A query or training the loop started by itself failed: logged, unless it only found nothing to do (CONFLICT). */
+  private readonly logFailure = (error: unknown): void => {
+    if (!(error instanceof AppError && error.code === 'CONFLICT')) this.ctx.log(`active loop: ${errorMessage(error)}`);
+  };
 
   /**
    * Images a re-rank took out of the open batch and that have been labeled (or marked unsure)
@@ -355,10 +379,17 @@ export class ActiveLoop {
   /**
    * The chosen model's features are complete (after a switch, a restart or a rescan): when the
    * classifier in use is another model's, train one on every label so far with the chosen model,
-   * in either mode, as Train now does (the queue is left as it is, as after Train now). After
-   * the running training, checked then: a training of a model chosen before must not stay the
-   * latest version, the last model chosen wins. Its errors are a training's (the job's
-   * failure is shown; the log has the rest).
+   * in either mode, as Train now does, then let it choose the open batch's undecided images
+   * (rerankWithChosenModel). After the running training, checked then: a training of a model
+   * chosen before must not stay the latest version, the last model chosen wins. Its errors are
+   * a training's (the job's failure is shown; the log has the rest).
+   *
+   * Checked on every completion, so also when the project is opened: the chosen model differs
+   * from the classifier's only while a switch's retrain is owed (the app was closed before it
+   * ended, or it failed). The classifier in use is always the latest version; an expert who goes
+   * back to another model (to export one of its versions, as the export dialog says) chooses it
+   * in Adapt, a switch like any other, retrained in the session as soon as its features are
+   * ready, and the versions before stay kept and exportable (model-versions.ts keepReasons).
    */
   retrainOnChosenModel(): void {
     const { ctx } = this;
@@ -369,11 +400,16 @@ export class ActiveLoop {
     // before, and its version the latest after it (a switch back to the model in use then).
     this.scheduler
       .trainWhenDue(due)
-      .catch((error: unknown) => {
-        if (this.retrains === 1) this.retrainFailedOn = ctx.store.model()?.modelId ?? null;
-        if (!(error instanceof AppError && error.code === 'CONFLICT')) ctx.log(`active loop: ${errorMessage(error)}`);
-        ctx.engineChanged(); // no longer promised: the status says Train now again
-      })
+      .then(
+        (trained) => {
+          if (trained) this.rerankWithChosenModel().catch(this.logFailure);
+        },
+        (error: unknown) => {
+          if (this.retrains === 1) this.retrainFailedOn = ctx.store.model()?.modelId ?? null;
+          this.logFailure(error);
+          ctx.engineChanged(); // no longer promised: the status says Train now again
+        },
+      )
       .finally(() => this.retrains--);
   }
 
@@ -392,10 +428,31 @@ export class ActiveLoop {
     return this.isTraining || this.retrainFailedOn !== this.ctx.store.model()?.modelId;
   }
 
+  /**
+   * The id of the pre-trained model the running training uses, read when it began (null when
+   * none runs): the chosen one, or the one chosen before when the expert switched while it ran.
+   * The status names it (EngineStatus.trainingOn), not the model chosen since.
+   */
+  get trainingOn(): string | null {
+    return this.trainingModelId;
+  }
+
+  private trainingModelId: string | null = null;
+
   private async runTraining(): Promise<void> {
+    const modelId = this.ctx.store.model()?.modelId;
+    if (!modelId) throw new AppError('CONFLICT', 'Choose a pre-trained model first.');
+    this.trainingModelId = modelId;
+    try {
+      await this.trainVersion(modelId);
+    } finally {
+      this.trainingModelId = null;
+    }
+  }
+
+  /** Fine-tune and record one version on `modelId` (the chosen model when the training began). */
+  private async trainVersion(modelId: string): Promise<void> {
     const { ctx } = this;
-    const model = ctx.store.model();
-    if (!model?.modelId) throw new AppError('CONFLICT', 'Choose a pre-trained model first.');
     await this.parts.pool.prepare();
     const labels = ctx.trainingLabels();
     // The version's time is when its labels were read: a label given during the training is
@@ -406,7 +463,7 @@ export class ActiveLoop {
     const indexOf = new Map(classes.map((c, i) => [c.id, i]));
     const settings = ctx.store.settings();
     const version = (ctx.store.latestVersion()?.version ?? 0) + 1;
-    const previousDir = ctx.latestHeadDir(model.modelId);
+    const previousDir = ctx.latestHeadDir(modelId);
     const symmetryFiles = ctx.symmetryFiles(labels.keys());
     const reporter = new JobReporter(ctx.events, 'train');
     const result = await reporter.run(() =>
@@ -436,7 +493,7 @@ export class ActiveLoop {
     await ctx.saveVersion(
       {
         version,
-        modelId: model.modelId,
+        modelId,
         mode: settings.mode,
         classes,
         trainingLabels: labels.size,

@@ -74,6 +74,7 @@ export class Adaptation {
     const { store } = this.ctx;
     const model = store.model();
     const latest = store.latestVersion();
+    const on = this.loop.trainingOn;
     return {
       choice: model?.choice ?? null,
       modelId: model?.modelId ?? null,
@@ -86,6 +87,7 @@ export class Adaptation {
       classifier: latest ? { version: latest.version, modelId: latest.modelId, backbone: backboneName(latest.modelId, model), trainingLabels: latest.trainingLabels } : null,
       trainingLabels: store.trainingLabelCount(),
       training: this.loop.isTraining,
+      trainingOn: on ? { modelId: on, backbone: backboneName(on, model) } : null,
       backboneRetrain: this.loop.backboneRetrainPending(),
     };
   }

@@ -84,13 +84,14 @@ export class TrainingScheduler {
   /**
    * Train once the running training (if any) has ended, if `due()` still says so then: what that
    * training was started on may be out of date (the expert chose another pre-trained model
-   * meanwhile), and joining it would keep its version as the latest. Resolves without training
-   * when closed or not due.
+   * meanwhile), and joining it would keep its version as the latest. Resolves true once its
+   * training is recorded; false without training, when closed or not due.
    */
-  async trainWhenDue(due: () => boolean): Promise<void> {
+  async trainWhenDue(due: () => boolean): Promise<boolean> {
     while (this.training) await Promise.allSettled([this.training]);
-    if (this.closed || !due()) return;
+    if (this.closed || !due()) return false;
     await this.train();
+    return true;
   }
 
   labelsChanged(state: LabelState): void {

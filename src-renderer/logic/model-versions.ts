@@ -52,7 +52,18 @@ export function versionLine(v: ModelVersionInfo): string {
   return `v${v.version} · ${v.backbone} · ${v.trainingLabels} labels · ${v.accuracy ? pct(v.accuracy.value) : 'accuracy unknown'} · ${date}`;
 }
 
-type StalenessStatus = Pick<EngineStatus, 'modelId' | 'modelName' | 'classifier' | 'trainingLabels'> & Partial<Pick<EngineStatus, 'training' | 'features' | 'backboneRetrain'>>;
+type StalenessStatus = Pick<EngineStatus, 'modelId' | 'modelName' | 'classifier' | 'trainingLabels'> & Partial<Pick<EngineStatus, 'training' | 'trainingOn' | 'features' | 'backboneRetrain'>>;
+
+/** The pre-trained model the running training uses when it is not the chosen one (chosen before, the switch came during it); else null. */
+function trainingOnAnother(status: StalenessStatus): string | null {
+  const on = status.training ? status.trainingOn : null;
+  return on && on.modelId !== status.modelId ? on.backbone : null;
+}
+
+/** What resumes a paused or failed extraction, said after "once its features are extracted". */
+function pausedWords(status: StalenessStatus): string {
+  return status.features?.state === 'cancelled' || status.features?.state === 'failed' ? ' (resume the extraction in Adapt)' : '';
+}
 
 /**
  * Why the classifier in use is out of date, in one sentence ending in what to do (or what the
@@ -67,12 +78,17 @@ export function classifierStaleness(status: StalenessStatus | null): string | nu
   if (status.modelId !== null && classifier.modelId !== status.modelId) {
     const inUse = status.modelName ?? 'the model in use';
     const was = `Classifier version ${classifier.version} was trained on ${classifier.backbone}, not on ${inUse}`;
+    const before = trainingOnAnother(status);
+    // A training that began before the switch runs on the model chosen then; the one on the chosen model follows it.
+    if (status.backboneRetrain && before !== null) {
+      const then = status.features?.state === 'complete' ? 'right after it' : `once its features are extracted${pausedWords(status)}`;
+      return `${was}: a training on ${before}, begun before the switch, is finishing; a classifier on ${inUse} is trained on the labels so far ${then}; until it is ready, the suggestions are the old model's.`;
+    }
     if (status.backboneRetrain && status.training) return `${was}: a classifier on ${inUse} is being trained on the labels so far; until it is ready, the suggestions are the old model's.`;
     // Features ready, the training not begun yet (the pool is prepared for it first).
     if (status.backboneRetrain && status.features?.state === 'complete') return `${was}: its features are ready and a classifier on ${inUse} is about to be trained on the labels so far; until it is ready, the suggestions are the old model's.`;
     if (status.backboneRetrain) {
-      const paused = status.features?.state === 'cancelled' || status.features?.state === 'failed' ? ' (resume the extraction in Adapt)' : '';
-      return `${was}: its suggestions are the old model's until a classifier on ${inUse} is trained on the labels so far, which starts by itself once its features are extracted${paused}.`;
+      return `${was}: its suggestions are the old model's until a classifier on ${inUse} is trained on the labels so far, which starts by itself once its features are extracted${pausedWords(status)}.`;
     }
     return `${was}: its suggestions are the old model's, and it cannot be exported with this model in use, until you train (Train now, in Adapt).`;
   }
@@ -92,6 +108,8 @@ export function classifierStalenessShort(status: StalenessStatus | null): string
   if (status.modelId !== null && classifier.modelId !== status.modelId) {
     if (!status.backboneRetrain) return `trained on ${classifier.backbone} — Train now`;
     const chosen = status.modelName ?? 'the new model';
+    const before = trainingOnAnother(status);
+    if (before !== null) return `trained on ${classifier.backbone} — training on ${before}, then on ${chosen}`;
     if (status.training) return `trained on ${classifier.backbone} — training on ${chosen}…`;
     return status.features?.state === 'complete' ? `trained on ${classifier.backbone} — about to train on ${chosen}` : `trained on ${classifier.backbone} — retrains by itself once features are ready`;
   }

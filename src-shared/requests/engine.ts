@@ -90,6 +90,12 @@ export interface EngineStatus {
   trainingLabels?: number;
   training: boolean;
   /**
+   * The pre-trained model the running training uses (read when it began), while `training`:
+   * another than `modelId` when the expert chose another model while it ran (that training
+   * ends first; the retrain on the chosen model follows it). Null (or absent) when none runs.
+   */
+  trainingOn?: { modelId: string; backbone: string } | null;
+  /**
    * The classifier in use was trained on another pre-trained model than the chosen one, and the
    * app trains one on the chosen model by itself (ActiveLoop.retrainOnChosenModel): once the
    * features are complete, or now (`training`). False when it will not (no classifier, fewer

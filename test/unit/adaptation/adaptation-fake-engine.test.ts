@@ -16,6 +16,7 @@ import { FakeEngine } from '../../support/fake-engine';
 import { imageFolder, writeImage } from '../../support/image-folder';
 import { ManualTimers } from '../../support/manual-timers';
 import { until } from '../../support/until';
+import { classifierStaleness, classifierStalenessShort } from '../../../src-renderer/logic/model-versions';
 
 const open: { project: Project; adaptation: Adaptation }[] = [];
 afterEach(async () => {
@@ -688,6 +689,131 @@ describe('a switch of the pre-trained model trains a classifier on the new one b
     expect(afterSwitch.every((status) => status.backboneRetrain === true || status.classifier?.modelId === 'model-b')).toBe(true);
     expect(afterSwitch.some((status) => status.training && status.backboneRetrain)).toBe(true);
     expect(afterSwitch.at(-1)).toMatchObject({ classifier: { modelId: 'model-b' }, training: false, backboneRetrain: false });
+  });
+
+  /**
+   * An open batch of 4 asked of the old classifier (v1), which ranked the images last first,
+   * with its first image labeled; the rounds the windows are sent from now on.
+   */
+  async function openBatch(s: Awaited<ReturnType<typeof trained>>) {
+    const { engine, events, adaptation, project, ant } = s;
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    engine.reorderPool((ids) => [...ids].reverse());
+    const round = await adaptation.loop.nextRound();
+    project.setLabels([round.items[0]!.imageId], ant.id);
+    adaptation.loop.onLabelsChanged();
+    const announced: RoundInfo[] = [];
+    events.subscribe((event, payload) => {
+      const changed = payload as ProjectChanged;
+      if (event === 'project:changed' && changed.change === 'round') announced.push(changed.round);
+    });
+    return { round, announced };
+  }
+
+  /** The open batch re-chosen by the new model: same round, size and t, its label kept first, its other places the new model's picks. */
+  function expectRechosen(after: RoundInfo, before: RoundInfo, newRanking: readonly number[], ant: number): void {
+    expect(after).toMatchObject({ id: before.id, index: before.index, batchSize: 4, labeled: 1 });
+    expect(after.items.map((i) => [i.imageId, i.classId])).toEqual([
+      [before.items[0]!.imageId, ant],
+      ...newRanking.slice(0, 3).map((id) => [id, null]),
+    ]);
+  }
+
+  it('the open batch\'s unlabeled images are chosen again by the classifier on the new model once it is in use; its labels stay', async () => {
+    const s = await trained();
+    const { project, engine, adaptation, ant, ids } = s;
+    const { round, announced } = await openBatch(s);
+    // The new model (its pool in project order here) ranks first the images the old one ranked last.
+    const labeled = new Set([...ids, round.items[0]!.imageId]);
+    const newRanking = project.images.list({ kind: 'all' }, 0, 100).items.map((i) => i.id).filter((id) => !labeled.has(id));
+    expect(round.items.slice(1).map((i) => i.imageId)).not.toEqual(newRanking.slice(0, 3));
+    await switchTo(s, 'model-b');
+    await until(settled(adaptation, 'model-b'));
+    // The windows are sent the re-ranked round (they follow it as after continuous mode's re-ranks, keeping the image on screen).
+    const rechosen = await until('the re-ranked batch sent to the windows', () => announced.find((r) => r.id === round.id));
+    expectRechosen(rechosen, round, newRanking, ant.id);
+    expectRechosen(adaptation.loop.currentRound()!, round, newRanking, ant.id);
+    // Asked of the new classifier: after its training, with the round's own t.
+    const kinds = engine.calls.map((c) => c.kind);
+    expect(kinds.lastIndexOf('loopSelect')).toBeGreaterThan(kinds.lastIndexOf('loopTrain'));
+    expect(engine.calls.filter((c) => c.kind === 'loopSelect').at(-1)!.args).toMatchObject({ batchSize: 3, round: round.index });
+    expect(adaptation.store.roundCount()).toBe(1);
+  });
+
+  it('the running training keeps its own model\'s name in the status when the expert switches during it; the new model\'s follows, named so', async () => {
+    const s = await trained();
+    const { engine, adaptation } = s;
+    let releaseOld!: () => void;
+    engine.hold = { kind: 'loopTrain', until: new Promise<void>((resolve) => (releaseOld = resolve)) };
+    const old = adaptation.loop.train(); // Train now, on the fake model
+    await until(() => engine.holding === 1 || null);
+    expect(adaptation.status().trainingOn).toEqual({ modelId: 'fake-model', backbone: 'Fake model' });
+    await switchTo(s, 'model-b');
+    await adaptation.features.done;
+    // Model B chosen and its features ready, the fake model's training still running (a model
+    // from a folder is named by its id once another is chosen, as the classifier's backbone is).
+    const during = adaptation.status();
+    expect(during).toMatchObject({ modelId: 'model-b', training: true, trainingOn: { modelId: 'fake-model', backbone: 'fake-model' }, backboneRetrain: true });
+    expect(classifierStaleness(during)).toBe(
+      "Classifier version 1 was trained on fake-model, not on Model model-b: a training on fake-model, begun before the switch, is finishing; a classifier on Model model-b is trained on the labels so far right after it; until it is ready, the suggestions are the old model's.",
+    );
+    expect(classifierStalenessShort(during)).toBe('trained on fake-model — training on fake-model, then on Model model-b');
+    // Its version is the fake model's; then model B's training runs, and the status names B.
+    let releaseNew!: () => void;
+    engine.hold = { kind: 'loopTrain', until: new Promise<void>((resolve) => (releaseNew = resolve)) };
+    releaseOld();
+    await old;
+    expect(adaptation.store.latestVersion()).toMatchObject({ version: 2, modelId: 'fake-model' });
+    await until(() => engine.holding === 1 || null);
+    const retraining = adaptation.status();
+    expect(retraining).toMatchObject({ training: true, trainingOn: { modelId: 'model-b', backbone: 'Model model-b' }, backboneRetrain: true });
+    expect(classifierStalenessShort(retraining)).toBe('trained on fake-model — training on Model model-b…');
+    engine.hold = null;
+    releaseNew();
+    await until(settled(adaptation, 'model-b'));
+    expect(adaptation.status()).toMatchObject({ training: false, trainingOn: null, classifier: { version: 3, modelId: 'model-b' } });
+  });
+
+  it('on open: a switch whose retrain the app was closed before is completed (the batch re-chosen too); a project back on its classifier\'s model trains nothing', async () => {
+    // Closed while the new model's features were extracted: the switch's retrain is owed.
+    const s = await trained();
+    const { root, project, engine, adaptation, ant, ids } = s;
+    const { round } = await openBatch(s);
+    engine.hold = { kind: 'extractFeatures', until: new Promise<void>(() => undefined) };
+    await switchTo(s, 'model-b');
+    const { project: reopened, adaptation: again } = await reopen(root, { project, adaptation });
+    expect(again.status()).toMatchObject({ modelId: 'model-b', classifier: { modelId: 'fake-model' }, backboneRetrain: true });
+    again.features.start(); // as the opening scan does
+    expect(await until(settled(again, 'model-b'))).toMatchObject({ version: 2, trainingLabels: 5 });
+    const labeled = new Set([...ids, round.items[0]!.imageId]);
+    const newRanking = reopened.images.list({ kind: 'all' }, 0, 100).items.map((i) => i.id).filter((id) => !labeled.has(id));
+    const rechosen = await until('the batch re-chosen', () => {
+      const now = again.loop.currentRound();
+      return now && now.items[1]?.imageId === newRanking[0] ? now : null;
+    });
+    expectRechosen(rechosen, round, newRanking, ant.id);
+
+    // Back on the model its classifier was trained on (the expert chose it again, e.g. to export
+    // one of its versions, as the export dialog says): retrained then, in the session; nothing on open.
+    const back = await trained();
+    await switchTo(back, 'model-b');
+    await until(settled(back.adaptation, 'model-b'));
+    back.engine.model = { id: 'fake-model', name: 'Fake model' };
+    await back.adaptation.chooseModel({ kind: 'starter' });
+    await until(settled(back.adaptation, 'fake-model'));
+    expect(back.adaptation.store.versions().map((v) => [v.version, v.modelId])).toEqual([
+      [1, 'fake-model'],
+      [2, 'model-b'],
+      [3, 'fake-model'],
+    ]);
+    const { adaptation: backAgain, engine: backEngine } = await reopen(back.root, back);
+    backAgain.features.start();
+    await backAgain.features.done;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(backEngine.count('loopTrain')).toBe(0);
+    expect(backAgain.status()).toMatchObject({ modelId: 'fake-model', classifier: { version: 3 }, backboneRetrain: false, training: false });
+    // The version the expert came back for is kept and can be exported with this model.
+    expect(backAgain.transfer.versions().versions.find((v) => v.version === 1)).toMatchObject({ notExportable: null });
   });
 
   it('trains nothing when the switch is to the same model, without a classifier, or with labels of one class only', async () => {

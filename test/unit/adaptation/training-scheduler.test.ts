@@ -183,14 +183,14 @@ describe('training scheduler', () => {
     await settle();
     expect(calls).toEqual(['train', 'train']);
     trainings[1]!.resolve();
-    await after;
+    expect(await after).toBe(true); // it trained: the loop then lets the new classifier choose the open batch
 
     // No longer due once the running training ends: nothing more.
     void scheduler.train();
     const skipped = scheduler.trainWhenDue(() => due);
     due = false;
     trainings[2]!.resolve();
-    await skipped;
+    expect(await skipped).toBe(false);
     expect(calls).toEqual(['train', 'train', 'train']);
 
     // Closed meanwhile: nothing either.
@@ -199,7 +199,7 @@ describe('training scheduler', () => {
     const closing = scheduler.trainWhenDue(() => due);
     const closed = scheduler.close();
     trainings[3]!.resolve();
-    await Promise.all([closing, closed]);
+    expect(await Promise.all([closing, closed])).toEqual([false, undefined]);
     expect(calls).toHaveLength(4);
   });
 });

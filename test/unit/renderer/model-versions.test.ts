@@ -47,6 +47,17 @@ describe('classifierStaleness', () => {
     const about = { ...waiting, features: features('complete') };
     expect(classifierStaleness(about)).toMatch(/: its features are ready and a classifier on MobileNet v1 0\.75 \(ImageNet, 224 px\) is about to be trained on the labels so far; until it is ready, the suggestions are the old model's\.$/);
     expect(classifierStalenessShort(about)).toBe('trained on MobileNet v1 0.25 (ImageNet, 224 px) — about to train on MobileNet v1 0.75 (ImageNet, 224 px)');
+    // A training begun before the switch still runs, on the model chosen then: named as such, the new model's after it.
+    const before = { ...training, trainingOn: { modelId: SMALL.id, backbone: SMALL.name } };
+    expect(classifierStaleness(before)).toBe(
+      "Classifier version 10 was trained on MobileNet v1 0.25 (ImageNet, 224 px), not on MobileNet v1 0.75 (ImageNet, 224 px): a training on MobileNet v1 0.25 (ImageNet, 224 px), begun before the switch, is finishing; a classifier on MobileNet v1 0.75 (ImageNet, 224 px) is trained on the labels so far right after it; until it is ready, the suggestions are the old model's.",
+    );
+    expect(classifierStalenessShort(before)).toBe('trained on MobileNet v1 0.25 (ImageNet, 224 px) — training on MobileNet v1 0.25 (ImageNet, 224 px), then on MobileNet v1 0.75 (ImageNet, 224 px)');
+    expect(classifierStaleness({ ...before, features: features('cancelled') })).toMatch(
+      /is finishing; a classifier on MobileNet v1 0\.75 \(ImageNet, 224 px\) is trained on the labels so far once its features are extracted \(resume the extraction in Adapt\); until/,
+    );
+    // The running training is the chosen model's: said as before.
+    expect(classifierStalenessShort({ ...training, trainingOn: { modelId: LARGE.id, backbone: LARGE.name } })).toBe(classifierStalenessShort(training));
     // Not promised (its training failed, or one class is labeled): Train now, as before.
     expect(classifierStalenessShort({ ...waiting, backboneRetrain: false })).toBe('trained on MobileNet v1 0.25 (ImageNet, 224 px) — Train now');
   });
