@@ -10,6 +10,7 @@ import { EventHub } from '../../../src-main/core/event-hub';
 import { mulberry32 } from '../../../src-main/core/seeded-random';
 import type { Project } from '../../../src-main/project/project';
 import { FakeEngine } from '../../support/fake-engine';
+import { randomLabelMix } from '../../support/label-mix';
 import { scannedProject } from '../../support/scanned-project';
 
 const projects: Project[] = [];
@@ -42,24 +43,10 @@ describe('dashboard counts', () => {
     const store = adaptation.store;
     const [a, b, c] = [project.classes.create('a', undefined), project.classes.create('b', undefined), project.classes.create('c', undefined)];
     const random = mulberry32(5);
-    const pick = (share: number): number[] => ids.filter(() => random() < share);
     let nonzero = 0;
     for (let trial = 0; trial < 10; trial++) {
-      project.db.prepare('UPDATE images SET present = 1').run();
-      project.db.prepare('DELETE FROM evaluation_images').run();
-      project.setLabels(ids, null);
-      const some = (share: number, apply: (chosen: number[]) => unknown): void => {
-        const chosen = pick(share);
-        if (chosen.length > 0) apply(chosen);
-      };
-      some(0.5, (chosen) => project.setLabels(chosen, a.id));
-      some(0.3, (chosen) => project.setLabels(chosen, b.id));
-      if (trial < 8) some(0.2, (chosen) => project.setLabels(chosen, c.id));
-      some(0.1, (chosen) => project.setUnsure(chosen, true));
-      some(0.3, (chosen) => store.addEvaluation(chosen));
-      const gone = pick(0.2);
-      if (gone.length > 0) project.db.prepare(`UPDATE images SET present = 0 WHERE id IN (${gone.join(',')})`).run();
-      if (trial === 8) project.deleteClass(c.id);
+      randomLabelMix(project, store, ids, random, trial <= 8 ? [[a.id, 0.5], [b.id, 0.3], [c.id, 0.2]] : [[a.id, 0.5], [b.id, 0.3]]);
+      if (trial === 8) project.deleteClass(c.id); // its labels go with it
       const want = fromRows(project);
       const board = await adaptation.evaluation.dashboard();
       expect(board.perClass.map(({ classId, training, evaluation }) => ({ classId, training, evaluation })), `trial ${trial}`).toEqual(want);
