@@ -13,10 +13,10 @@
  *   the scan, a second connection, a later migration) keeps it right without knowing of it, and
  *   a rollback or a crash takes the adjustment back with the write. Images are never deleted
  *   and their ids never change while a label names them (the labels' foreign key refuses it).
- * - A database opened for writing is checked against a count from scratch every time the host
- *   opens it (`checkClassLabelCounts`, one pass over the labels: tens of milliseconds at
- *   100,000) and rewritten where it differs, so nothing that went wrong before (an edit from
- *   outside, a damaged file repaired) outlives the next opening.
+ * - Every time the host opens the database (`checkClassLabelCounts`) the table and triggers are
+ *   made again where missing and the counts compared with a count from scratch (one pass over
+ *   the labels: tens of milliseconds at 100,000) and rewritten where they differ, so nothing that
+ *   went wrong before (an edit from outside, a damaged file repaired) outlives the next opening.
  */
 import type Database from 'better-sqlite3';
 
@@ -56,12 +56,14 @@ const FROM_SCRATCH = `
   ) GROUP BY class_id`;
 
 /**
- * Compare `class_label_counts` with a count from scratch and rewrite it where they differ; returns
- * how many classes were wrong (0 when all were right: nothing is written then). Run when the
- * host opens the project (after the migrations), and by migration 12 to fill the new table.
+ * Make the table and triggers where missing, compare `class_label_counts` with a count from
+ * scratch and rewrite it where they differ; returns how many classes were wrong (0 when all were
+ * right: nothing is written then). Run when the host opens the project (after the migrations),
+ * and by migration 12 to make and fill the table.
  */
 export function checkClassLabelCounts(db: Database.Database): number {
   return db.transaction((): number => {
+    db.exec(CLASS_LABEL_COUNTS_SCHEMA);
     const kept = new Map((db.prepare('SELECT class_id, labels FROM class_label_counts').raw().all() as [number, number][]).map(([id, n]) => [id, n]));
     const counted = new Map((db.prepare(FROM_SCRATCH).raw().all() as [number, number][]).map(([id, n]) => [id, n]));
     const wrong = [...new Set([...kept.keys(), ...counted.keys()])].filter((id) => (kept.get(id) ?? 0) !== (counted.get(id) ?? 0));

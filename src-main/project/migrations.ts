@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
-import { CLASS_LABEL_COUNTS_SCHEMA, checkClassLabelCounts } from './class-label-counts';
+import { checkClassLabelCounts } from './class-label-counts';
 
 type Migration = (db: Database.Database) => void;
 
@@ -214,7 +214,6 @@ export const migrations: readonly Migration[] = [
   // 12: each class's labels on present images, kept by triggers (class-label-counts.ts), so the
   // class list sent after every label reads a row per class, not every label; filled here.
   (db) => {
-    db.exec(CLASS_LABEL_COUNTS_SCHEMA);
     checkClassLabelCounts(db);
   },
 ];

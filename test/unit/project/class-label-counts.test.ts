@@ -211,7 +211,7 @@ describe('class_label_counts: the class list counts every write path exactly', (
     }
   }, 240_000);
 
-  it('are checked and set right when the project opens, whatever the file says', async () => {
+  it('are checked and set right when the project opens, whatever the file says, a trigger dropped made again', async () => {
     const { root, project, ids } = await scannedProject(6, projects);
     const [a, b] = [project.classes.create('a', undefined), project.classes.create('b', undefined)];
     project.setLabels(ids.slice(0, 4), a.id);
@@ -219,11 +219,15 @@ describe('class_label_counts: the class list counts every write path exactly', (
     // What no write of the app does: the counts edited from outside, one row gone.
     project.db.prepare('UPDATE class_label_counts SET labels = 99 WHERE class_id = ?').run(a.id);
     project.db.prepare('DELETE FROM class_label_counts WHERE class_id = ?').run(b.id);
+    project.db.exec('DROP TRIGGER class_label_counts_image_presence');
     expect(listed(project)).toEqual(new Map([[a.id, 99], [b.id, 0]]));
     await projects.splice(0)[0]!.close();
     const again = Project.open(root, false);
     projects.push(again);
     expect(listed(again)).toEqual(new Map([[a.id, 4], [b.id, 2]]));
+    // The trigger is back: an image gone is no longer counted.
+    again.db.prepare('UPDATE images SET present = 0 WHERE id = ?').run(ids[0]);
+    expect(listed(again)).toEqual(new Map([[a.id, 3], [b.id, 2]]));
   });
 
   it('a schema-11 project upgrades with its counts from its rows, labels of absent images not counted', async () => {
