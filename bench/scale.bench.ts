@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { dispatch } from '../src-main/api/dispatch';
 import { createHandlers } from '../src-main/api/handlers';
 import type { Workspace } from '../src-main/api/workspace';
+import { checkClassLabelCounts } from '../src-main/project/class-label-counts';
 import { mainThreadProfile } from './support/main-thread-profile';
 import { MainThreadStalls } from './support/main-thread-stalls';
 import { threadClock } from './support/thread-cpu';
@@ -141,6 +142,16 @@ async function perLabelStatus(workspace: Workspace, handlers: ReturnType<typeof 
   await median('labelCounts (labeled, unsure)', () => project.images.labelCounts());
   await median('classes.list (labels per class)', () => project.classes.list());
   await median('trainingLabelCount (engine status)', () => store.trainingLabelCount());
+  // What the renderer asks again after a label (refreshViews, the engine store), whole, through dispatch.
+  const request = async (channel: string, args: unknown): Promise<void> => {
+    const result = await dispatch(handlers, channel, args);
+    if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
+  };
+  await median('engine:status (header, model panel)', () => request('engine:status', undefined));
+  await median('dashboard:get (dashboard and adapt views)', () => request('dashboard:get', undefined));
+  await median('labels:history limit 300 (history view)', () => request('labels:history', { limit: 300 }));
+  // Not per label: the check of the kept counts against the rows when the project opens (class-label-counts.ts).
+  await median('checkClassLabelCounts (at every open, not per label)', () => checkClassLabelCounts(project.db));
   await median('labels:set one image (all of it, with the write)', async (k) => {
     const result = await dispatch(handlers, 'labels:set', { imageIds: [7], classId: classIds[(k + 1) % 2] });
     if (!result.ok) throw new Error(`labels:set: ${result.error.message}`);

@@ -462,7 +462,7 @@ export class AdaptationStore {
         .prepare(`SELECT COUNT(*) FROM ${from} x CROSS JOIN images i ON i.id = x.image_id WHERE i.present = 1 AND x.image_id NOT IN (SELECT image_id FROM evaluation_images)`)
         .pluck()
         .get() as number;
-    const training = outside('labels');
+    const training = this.trainingLabelCount();
     // Unsure images never have a label (label-store.ts).
     const unsure = outside('unsure');
     const queriedInPool = this.db
@@ -520,6 +520,15 @@ export class AdaptationStore {
   }
 
   /** Labels of present images: image id → class id. */
+  /** Labels of the present evaluation images (image id → class id), read from the evaluation set's side, not every label. */
+  evaluationLabels(): Map<number, number> {
+    const rows = this.db
+      .prepare('SELECT e.image_id, l.class_id FROM evaluation_images e CROSS JOIN images i ON i.id = e.image_id CROSS JOIN labels l ON l.image_id = e.image_id WHERE i.present = 1')
+      .raw()
+      .all() as [number, number][];
+    return new Map(rows);
+  }
+
   labels(): Map<number, number> {
     const rows = this.db
       .prepare('SELECT l.image_id, l.class_id FROM labels l CROSS JOIN images i ON i.id = l.image_id WHERE i.present = 1')

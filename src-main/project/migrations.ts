@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
+import { checkClassLabelCounts } from './class-label-counts';
 
 type Migration = (db: Database.Database) => void;
 
@@ -209,6 +210,11 @@ export const migrations: readonly Migration[] = [
   (db) => {
     const columns = db.prepare('PRAGMA table_info(label_actions)').all() as { name: string }[];
     if (!columns.some((column) => column.name === 'window_id')) db.exec('ALTER TABLE label_actions ADD COLUMN window_id TEXT;');
+  },
+  // 12: each class's labels on present images, kept by triggers (class-label-counts.ts), so the
+  // class list sent after every label reads a row per class, not every label; filled here.
+  (db) => {
+    checkClassLabelCounts(db);
   },
 ];
 

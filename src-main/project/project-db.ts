@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
+import { checkClassLabelCounts } from './class-label-counts';
 import { migrate, refuseNewerSchema, schemaVersion } from './migrations';
 import { ProjectLock } from './project-lock';
 import { cantOpenError, codeOf, storageError } from '../core/storage-errors';
@@ -180,6 +181,7 @@ export function openProjectDb(root: string, create: boolean): OpenedProjectDb {
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw damaged(dbFile, String(check));
     migrate(db);
+    checkClassLabelCounts(db); // whatever happened to the file since it was last open
     refreshPlannerStatistics(db, 'all-tables');
     return { db, adminDir, lock, created: !exists };
   } catch (error) {

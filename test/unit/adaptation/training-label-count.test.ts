@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AdaptationStore } from '../../../src-main/adaptation/adaptation-store';
 import { mulberry32 } from '../../../src-main/core/seeded-random';
 import type { Project } from '../../../src-main/project/project';
+import { randomLabelMix } from '../../support/label-mix';
 import { scannedProject } from '../../support/scanned-project';
 
 const projects: Project[] = [];
@@ -30,23 +31,9 @@ describe('trainingLabelCount and trainingClassCount', () => {
     project.classes.create('never used', undefined);
     const store = new AdaptationStore(project.db);
     const random = mulberry32(7);
-    const pick = (share: number) => ids.filter(() => random() < share);
     let nonzero = 0;
     for (let trial = 0; trial < 12; trial++) {
-      project.db.prepare('UPDATE images SET present = 1').run();
-      project.db.prepare('DELETE FROM evaluation_images').run();
-      project.setLabels(ids, null);
-      const some = (share: number, apply: (chosen: number[]) => unknown): void => {
-        const chosen = pick(share);
-        if (chosen.length > 0) apply(chosen);
-      };
-      some(0.6, (chosen) => project.setLabels(chosen, a.id));
-      some(0.3, (chosen) => project.setLabels(chosen, b.id));
-      some(0.1, (chosen) => project.setUnsure(chosen, true));
-      some(0.3, (chosen) => store.addEvaluation(chosen));
-      // Images gone from the folder keep their rows (and labels) but are not present.
-      const gone = pick(0.2);
-      if (gone.length > 0) project.db.prepare(`UPDATE images SET present = 0 WHERE id IN (${gone.join(',')})`).run();
+      randomLabelMix(project, store, ids, random, [[a.id, 0.6], [b.id, 0.3]]);
       const want = expected(project);
       if (want > 0) nonzero++;
       expect(store.trainingLabelCount(), `trial ${trial}`).toBe(want);

@@ -38,8 +38,8 @@ async function schema10Project(): Promise<string> {
 }
 
 describe('migration 11: the window that made a label action', () => {
-  it('is the latest migration', () => {
-    expect(SCHEMA_VERSION).toBe(11);
+  it('is among the migrations', () => {
+    expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(11);
   });
 
   it('upgrades a schema-10 project: its actions are no window’s, undo and redo work as before, new actions keep their window', async () => {
