@@ -25,8 +25,8 @@
  * process) node --expose-gc --import tsx bench/duplicates.bench.ts --memory 100000 inMemory|onDemand.
  * Reads ../shared in place; says so and exits when it is absent.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import sharp, { type Sharp } from 'sharp';
@@ -95,15 +95,33 @@ function photosUnder(dir: string): string[] {
   return out;
 }
 
+/** `source` at `target` as a hard link (no copy of the bytes), or a copy across file systems. */
+function linkOrCopy(source: string, target: string): void {
+  if (existsSync(target)) return;
+  try {
+    linkSync(source, target);
+  } catch {
+    copyFileSync(source, target);
+  }
+}
+
 async function plant(name: string, dir: string, originals: number): Promise<Photo[]> {
+  // The photos are put into the pool's project folder (`work/<name>`, hard links): the perceptual
+  // pass reads only files inside the project folder it is given.
+  const out = join(work, name);
+  mkdirSync(join(out, 'originals'), { recursive: true });
   const paths = photosUnder(dir);
-  const photos: Photo[] = await Promise.all(paths.map(async (path, i) => ({ path, hash: await hashImageFile(path), label: basename(dirname(path)), family: i, transform: null })));
+  const photos: Photo[] = await Promise.all(
+    paths.map(async (source, i) => {
+      const path = join(out, 'originals', `${i}${extname(source)}`);
+      linkOrCopy(source, path);
+      return { path, hash: await hashImageFile(path), label: basename(dirname(source)), family: i, transform: null };
+    }),
+  );
   if (originals === 0) return photos;
   const random = mulberry32(deriveSeed(7, originals, 1));
   const chosen = new Set<number>();
   while (chosen.size < Math.min(originals, photos.length)) chosen.add(Math.floor(random() * photos.length));
-  const out = join(work, name);
-  mkdirSync(out, { recursive: true });
   for (const index of [...chosen].sort((a, b) => a - b)) {
     const source = photos[index] as Photo;
     for (const [k, transform] of (Object.keys(TRANSFORMS) as TransformName[]).entries()) {

@@ -61,6 +61,7 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
         {
           deep: args.deep,
           signal: args.signal,
+          root: folder, // the files found in it are read only inside it
           ...(runtime.runner ? { runner: runtime.runner } : {}),
           ...(args.batchSize ? { batchSize: args.batchSize } : {}),
           // Nothing to compute (everything cached) is said once at the end, not as "0/0".

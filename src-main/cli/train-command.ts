@@ -165,7 +165,7 @@ async function labeledViews(workspace: Awaited<ReturnType<typeof readWorkspace>>
     try {
       const pathOf = new Map(workspace.images.map((image) => [image.hash, join(folder, ...image.path.split('/'))]));
       out.update(`turned and mirrored views of ${hashes.length} labelled images`);
-      const extracted = await extractViewFeatures(loaded, store, hashes.map((hash) => ({ hash, path: pathOf.get(hash) as string })), runtime.runner ? { runner: runtime.runner } : {});
+      const extracted = await extractViewFeatures(loaded, store, hashes.map((hash) => ({ hash, path: pathOf.get(hash) as string })), { root: folder, ...(runtime.runner ? { runner: runtime.runner } : {}) });
       if (extracted.failures.length > 0) throw new AppError('IMAGE_INVALID', `${extracted.failures.length} labelled images cannot be read to turn them (first: ${extracted.failures[0]?.path}: ${extracted.failures[0]?.error.message}).`);
       out.log(`views: ${extracted.computed} images turned and mirrored now, ${hashes.length - extracted.computed} cached`);
       const data = store.loadViews(hashes, extracted.views);

@@ -35,7 +35,7 @@ function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-function kindOf(stat: fs.Stats): string {
+function kindOf(stat: fs.Stats | fs.BigIntStats): string {
   if (stat.isDirectory()) return 'a folder';
   if (stat.isFIFO()) return 'a named pipe (FIFO)';
   if (stat.isSocket()) return 'a socket';
@@ -123,19 +123,23 @@ export async function readUserText(file: string, limits: UserFileLimits): Promis
 
 const IMAGE_FLAGS = fs.constants.O_RDONLY | NONBLOCK | (fs.constants.O_NOFOLLOW ?? 0);
 
-function notRegular(stat: fs.Stats): Error {
+function notRegular(stat: fs.Stats | fs.BigIntStats): Error {
   // A folder reads as the errno would name it (errnoReason: "a folder, not a file").
   if (stat.isDirectory()) return Object.assign(new Error('EISDIR: a folder'), { code: 'EISDIR' });
   return new Error(`${kindOf(stat)} now stands in its place, not an image file`);
 }
 
-/** A project image opened for reading on the calling thread (see above); the caller closes the descriptor. */
-export function openImageSync(file: string): { fd: number; size: number } {
+/**
+ * A project image opened for reading on the calling thread (see above); the caller closes the
+ * descriptor. `stat` is the descriptor's, as BigInt (device and inode exact: path-containment.ts
+ * compares them), from the one fstat the open makes.
+ */
+export function openImageSync(file: string): { fd: number; size: number; stat: fs.BigIntStats } {
   const fd = fs.openSync(file, IMAGE_FLAGS);
   try {
-    const stat = fs.fstatSync(fd);
+    const stat = fs.fstatSync(fd, { bigint: true });
     if (!stat.isFile()) throw notRegular(stat);
-    return { fd, size: stat.size };
+    return { fd, size: Number(stat.size), stat };
   } catch (error) {
     fs.closeSync(fd);
     throw error;
@@ -159,14 +163,14 @@ export function readImageFileSync(file: string): Buffer {
   }
 }
 
-/** A project image opened for reading asynchronously (see above), for a reader that streams it; the caller closes the handle. */
-export async function openImageFile(file: string): Promise<{ handle: FileHandle; size: number }> {
+/** A project image opened for reading asynchronously (see above and openImageSync), for a reader that streams it; the caller closes the handle. */
+export async function openImageFile(file: string): Promise<{ handle: FileHandle; size: number; stat: fs.BigIntStats }> {
   // fs.promises.open read at the call (not a binding taken at import), as tests stand in for it.
   const handle = await fs.promises.open(file, IMAGE_FLAGS);
   try {
-    const stat = await handle.stat();
+    const stat = await handle.stat({ bigint: true });
     if (!stat.isFile()) throw notRegular(stat);
-    return { handle, size: stat.size };
+    return { handle, size: Number(stat.size), stat };
   } catch (error) {
     await handle.close();
     throw error;

@@ -35,7 +35,11 @@ export interface ExtractFeaturesArgs {
   projectDir?: string;
   /** ... unless an explicit cache file is given. */
   storePath?: string;
-  /** The images, or 'project': every present image of the project at `projectDir`, listed by the worker (loop/project-images.ts). */
+  /**
+   * The images, or 'project': every present image of the project at `projectDir`, listed by the
+   * worker (loop/project-images.ts) and read only once checked inside that folder
+   * (ExtractionOptions.root); the perceptual pass that follows reads only files inside `projectDir`.
+   */
   items: JobImages<DecodeItem>;
   batchSize?: number;
   prefetchDepth?: number;

@@ -154,6 +154,8 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
       const items = jobImages(args.items, args.projectDir);
       const result = await extractFeatures(loaded, store, items, {
         ...(runtime.runner ? { runner: runtime.runner } : {}),
+        // The project's images are read only inside its folder (a list given names its own files).
+        ...(args.items === 'project' ? { root: args.projectDir } : {}),
         batchSize: args.batchSize,
         prefetchDepth: args.prefetchDepth,
         pooling: args.pooling,

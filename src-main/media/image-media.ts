@@ -16,7 +16,7 @@ import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { AppError } from '../../src-shared/app-error';
 import { RENDITION_EDGES, type MediaVariant, type RenditionEdge } from '../../src-shared/contract';
-import { decodeOriginal, encodeThumbnail, fromRaw, rawPixels, readCacheFile, renditionFile, storeCacheFile, thumbnailFile, thumbnailPixels, thumbnailsCached, type RawPixels } from './media-cache';
+import { decodeOriginal, encodeThumbnail, fromRaw, rawPixels, readCacheFile, renditionFile, renditionKey, storeCacheFile, thumbnailFile, thumbnailPixels, thumbnailsCached, type RawPixels } from './media-cache';
 import { readEmbeddedThumbnail } from './embedded-thumbnail';
 import { openInsideSync, readInside, resolveInside } from './path-containment';
 
@@ -79,7 +79,8 @@ async function thumbnail(source: MediaSource, original: ReadOriginal, hash: stri
   // A rendition of this image being rendered stores its thumbnail too (unless it is cached
   // already): wait for it rather than decode the file a second time (the label view asks for
   // both of the images ahead of it).
-  const rendition = RENDITION_EDGES.map((edge) => rendering.get(renditionFile(source.adminDir, hash, edge))).find((r) => r !== undefined);
+  // (A lookup by renditionKey: renditionFile's checks, three lstats an edge, are for a file opened.)
+  const rendition = RENDITION_EDGES.map((edge) => rendering.get(renditionKey(source.adminDir, hash, edge))).find((r) => r !== undefined);
   if (rendition && !existsSync(cacheFile)) await rendition.catch(() => undefined);
   return cached(cacheFile, async () => encodeThumbnail(await thumbnailPixels(decodeOriginal(await original()))));
 }
@@ -246,26 +247,30 @@ export async function readMedia(source: MediaSource, imageId: number, variant: M
     return { body: thumb, contentType: 'image/jpeg' };
   }
   const { relPath, hash, format, orientation, width, height } = source.locate(imageId);
-  // The path check comes before any read of the file and any answer, but a render is
-  // registered before it is awaited: a thumbnail asked for in the same moment as its image's
-  // rendition must find the rendition under way (two checks need not finish in the order asked).
   // The bytes decoded or served are read from the file opened once and checked again on its
-  // descriptor (readInside): a link swapped in after this check is never followed.
-  const file = resolveInside(source.root, relPath);
-  // Handled here too: a render that throws before it is awaited (a link at renditions/, refused
-  // at once) leaves this check's rejection with no one waiting on it.
-  file.catch(() => undefined);
+  // descriptor (readInside): a link swapped in after a check is never followed.
   const original: ReadOriginal = () => readInside(source.root, relPath);
-  const checked = <T>(body: Promise<T>): Promise<T> => {
-    body.catch(() => undefined);
-    return file.then(() => body);
-  };
   try {
-    if (variant === 'thumb') return { body: await checked(thumbnail(source, original, hash)), contentType: 'image/webp' };
     const edge = renditionEdge(variant);
-    if (edge !== null && Math.max(width, height) > edge) return { body: await checked(rendition(source, original, hash, edge)), contentType: 'image/jpeg' };
+    if (variant === 'thumb' || (edge !== null && Math.max(width, height) > edge)) {
+      // A thumbnail or rendition may come from the cache, made from an earlier read: the path is
+      // checked before it is answered (a file gone or now leading outside gets no answer). The
+      // check is started before the render is registered, and the render before it is awaited:
+      // a thumbnail asked for in the same moment as its image's rendition must find the
+      // rendition under way (two checks need not finish in the order asked).
+      const file = resolveInside(source.root, relPath);
+      // Handled here too: a render that throws before it is awaited (a link at renditions/,
+      // refused at once) leaves this check's rejection with no one waiting on it.
+      file.catch(() => undefined);
+      const checked = <T>(body: Promise<T>): Promise<T> => {
+        body.catch(() => undefined);
+        return file.then(() => body);
+      };
+      if (variant === 'thumb') return { body: await checked(thumbnail(source, original, hash)), contentType: 'image/webp' };
+      return { body: await checked(rendition(source, original, hash, edge as RenditionEdge)), contentType: 'image/jpeg' };
+    }
+    // The original, as it is or re-encoded: read (and checked) now, nothing from a cache.
     const native = NATIVE[format];
-    await file;
     if (native && orientation === 1) return { body: await original(), contentType: native };
     const body = await decodeSlots(async () => sharp(await original(), { animated: format === 'gif' }).rotate().png().toBuffer());
     return { body, contentType: 'image/png' };

@@ -37,8 +37,16 @@ export function thumbnailsCached(adminDir: string): (hash: string) => boolean {
   return (hash) => fsSync.lstatSync(path.join(dir, thumbnailName(hash)), { throwIfNoEntry: false })?.isFile() === true;
 }
 
+const renditionParts = (hash: string, edge: RenditionEdge): [string, string] => ['renditions', `${hash}-${edge}.jpg`];
+
 /** A rendition's cache file; refused when it, `renditions` or `.adma` is a symbolic link (privatePath). */
-export const renditionFile = (adminDir: string, hash: string, edge: RenditionEdge): string => privatePath(adminDir, 'renditions', `${hash}-${edge}.jpg`);
+export const renditionFile = (adminDir: string, hash: string, edge: RenditionEdge): string => privatePath(adminDir, ...renditionParts(hash, edge));
+
+/**
+ * renditionFile's path without its checks (the same string): the key of a render under way
+ * (image-media.ts), looked up by every thumbnail request; never opened, so nothing to check.
+ */
+export const renditionKey = (adminDir: string, hash: string, edge: RenditionEdge): string => path.join(adminDir, ...renditionParts(hash, edge));
 
 /** Absent on Windows: 0 adds nothing. */
 const NOFOLLOW = fsSync.constants.O_NOFOLLOW ?? 0;

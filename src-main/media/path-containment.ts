@@ -3,7 +3,7 @@
  * folder: symlinks resolved, compared component-wise (never a bare string prefix, which
  * would let `/data/project-evil` pass for `/data/project`).
  */
-import { closeSync, fstatSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
@@ -37,12 +37,20 @@ function unresolvable(relPath: string, error: unknown): AppError {
   return new AppError('UNREADABLE', `Cannot read the file ${relPath} in the project folder: ${errnoReason(error)}.`);
 }
 
+/** A project file whose path leads outside the project folder. */
+const outside = (relPath: string): AppError =>
+  new AppError(
+    'NOT_FOUND',
+    `Refused to read ${relPath}: it leads outside the project folder (a symbolic link on its path points elsewhere), and ADMA Studio reads nothing outside the folder you chose. Replace the link with the file or folder itself, then rescan the project.`,
+  );
+
 function inside(realRoot: string, real: string, relPath: string): string {
-  if (!isInside(realRoot, real)) {
-    throw new AppError('NOT_FOUND', `Refused to serve ${relPath}: it resolves outside the project folder.`);
-  }
+  if (!isInside(realRoot, real)) throw outside(relPath);
   return real;
 }
+
+/** `relPath` (project-relative, `/`-separated) below `root`. */
+const below = (root: string, relPath: string): string => path.resolve(root, ...relPath.split('/'));
 
 /**
  * The real path of `relPath` inside `root`. Throws the error of realpath as it is (errno: for a
@@ -50,16 +58,54 @@ function inside(realRoot: string, real: string, relPath: string): string {
  */
 export async function realPathInside(root: string, relPath: string): Promise<string> {
   const realRoot = await fs.realpath(root);
-  return inside(realRoot, await fs.realpath(path.resolve(realRoot, ...relPath.split('/'))), relPath);
+  return inside(realRoot, await fs.realpath(below(realRoot, relPath)), relPath);
+}
+
+/*
+ * The checks below resolve the project folder once (`realRoot`) and then `relPath` below it, each
+ * time it is checked: realpath's errors worded for the user (unresolvable), a path that resolves
+ * outside refused (inside).
+ */
+
+async function realRootOf(root: string, relPath: string): Promise<string> {
+  try {
+    return await fs.realpath(root);
+  } catch (error) {
+    throw unresolvable(relPath, error);
+  }
+}
+
+async function resolvedBelow(realRoot: string, relPath: string): Promise<string> {
+  let real: string;
+  try {
+    real = await fs.realpath(below(realRoot, relPath));
+  } catch (error) {
+    throw unresolvable(relPath, error);
+  }
+  return inside(realRoot, real, relPath);
+}
+
+function realRootOfSync(root: string, relPath: string): string {
+  try {
+    return realpathSync(root);
+  } catch (error) {
+    throw unresolvable(relPath, error);
+  }
+}
+
+function resolvedBelowSync(realRoot: string, relPath: string): string {
+  let real: string;
+  try {
+    real = realpathSync(below(realRoot, relPath));
+  } catch (error) {
+    throw unresolvable(relPath, error);
+  }
+  return inside(realRoot, real, relPath);
 }
 
 /** realPathInside, its errors worded for the user (missing, permission denied, a loop of links, a disk error). */
 export async function resolveInside(root: string, relPath: string): Promise<string> {
-  try {
-    return await realPathInside(root, relPath);
-  } catch (error) {
-    throw error instanceof AppError ? error : unresolvable(relPath, error);
-  }
+  return resolvedBelow(await realRootOf(root, relPath), relPath);
 }
 
 /**
@@ -67,15 +113,7 @@ export async function resolveInside(root: string, relPath: string): Promise<stri
  * thread pool behind the decodes that fill it (the embedded thumbnail).
  */
 export function resolveInsideSync(root: string, relPath: string): string {
-  let realRoot: string;
-  let real: string;
-  try {
-    realRoot = realpathSync(root);
-    real = realpathSync(path.resolve(realRoot, ...relPath.split('/')));
-  } catch (error) {
-    throw unresolvable(relPath, error);
-  }
-  return inside(realRoot, real, relPath);
+  return resolvedBelowSync(realRootOfSync(root, relPath), relPath);
 }
 
 /*
@@ -109,18 +147,25 @@ function confirmSame(relPath: string, opened: BigIntStats, named: BigIntStats): 
   }
 }
 
-/** The bytes of the project file `relPath`, from the file resolveInside checked (see above). */
+/*
+ * What a read costs (bench/README.md, "Image reads: containment and cost"): the project folder
+ * resolved once, `relPath` resolved and checked twice (before the open, and after it against the
+ * descriptor's one fstat), one stat of the path checked: the check after the open is the last
+ * resolution before the read, and nothing else comes between them.
+ */
+
+/** The bytes of the project file `relPath`, from the file checked inside `root` (see above). */
 export async function readInside(root: string, relPath: string): Promise<Buffer> {
+  const realRoot = await realRootOf(root, relPath);
+  const real = await resolvedBelow(realRoot, relPath);
   let opened: Awaited<ReturnType<typeof openImageFile>>;
   try {
-    opened = await openImageFile(await resolveInside(root, relPath));
+    opened = await openImageFile(real);
   } catch (error) {
-    throw error instanceof AppError ? error : unreadable(relPath, error);
+    throw unreadable(relPath, error);
   }
   try {
-    const stat = await opened.handle.stat({ bigint: true });
-    const again = await resolveInside(root, relPath);
-    confirmSame(relPath, stat, await fs.stat(again, { bigint: true }));
+    confirmSame(relPath, opened.stat, await fs.stat(await resolvedBelow(realRoot, relPath), { bigint: true }));
     return await readWhole(opened.handle, opened.size);
   } catch (error) {
     throw error instanceof AppError ? error : unreadable(relPath, error);
@@ -129,17 +174,29 @@ export async function readInside(root: string, relPath: string): Promise<Buffer>
   }
 }
 
+/**
+ * readInside for a caller given absolute paths (the engine's decodes: a project image as
+ * `<root>/<relPath>`): the part of `file` below `root`, read as readInside reads it; a path not
+ * below `root` is refused as one that leads outside.
+ */
+export async function readFileInside(root: string, file: string): Promise<Buffer> {
+  if (!isInside(root, path.resolve(root, file))) throw outside(file);
+  return readInside(root, path.relative(root, file).split(path.sep).join('/'));
+}
+
 /** The project file `relPath` opened on the calling thread (see above and resolveInsideSync); the caller closes the descriptor. */
 export function openInsideSync(root: string, relPath: string): { fd: number; size: number } {
-  let opened: { fd: number; size: number };
+  const realRoot = realRootOfSync(root, relPath);
+  const real = resolvedBelowSync(realRoot, relPath);
+  let opened: ReturnType<typeof openImageSync>;
   try {
-    opened = openImageSync(resolveInsideSync(root, relPath));
+    opened = openImageSync(real);
   } catch (error) {
-    throw error instanceof AppError ? error : unreadable(relPath, error);
+    throw unreadable(relPath, error);
   }
   try {
-    confirmSame(relPath, fstatSync(opened.fd, { bigint: true }), statSync(resolveInsideSync(root, relPath), { bigint: true }));
-    return opened;
+    confirmSame(relPath, opened.stat, statSync(resolvedBelowSync(realRoot, relPath), { bigint: true }));
+    return { fd: opened.fd, size: opened.size };
   } catch (error) {
     closeSync(opened.fd);
     throw error instanceof AppError ? error : unreadable(relPath, error);

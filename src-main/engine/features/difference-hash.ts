@@ -29,8 +29,8 @@ import sharp from 'sharp';
 import { AppError } from '../../../src-shared/app-error';
 import { makePrivateFolder, privateFolder } from '../../core/private-folder';
 import { cantOpenError } from '../../core/storage-errors';
-import { readImageFile } from '../../core/user-file';
 import { decodeOriginal, encodeThumbnail, fromRaw, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from '../../media/media-cache';
+import { readFileInside } from '../../media/path-containment';
 import { ADMIN_DIR } from '../../project/project-db';
 import type { PerceptualCodes, ThumbnailSource } from '../adma/near-duplicates';
 import { THUMBNAIL_SIDE } from '../adma/thumbnail-correlation';
@@ -87,14 +87,16 @@ export async function greyThumbnail(input: string | Buffer): Promise<Uint8Array>
 }
 
 /**
- * The codes of `file` from one decode; its gallery thumbnail is stored at `thumbFile` as well
- * unless that exists. A file the media cache cannot decode (damaged) gets codes from a lenient
- * decode and no thumbnail (the gallery reports it when shown); one no decoder reads throws.
+ * The codes of `file` (in the project folder `root`) from one decode; its gallery thumbnail is
+ * stored at `thumbFile` as well unless that exists. A file the media cache cannot decode
+ * (damaged) gets codes from a lenient decode and no thumbnail (the gallery reports it when
+ * shown); one no decoder reads, or whose path now leads outside the project folder, throws.
  */
-async function decodeOnce(file: string, thumbFile: string): Promise<ImageCodes> {
-  // Its bytes, read as every project image is (user-file.ts: a link swapped in is not followed),
-  // decoded as read: the thumbnail stored is the gallery's, never another file's.
-  const bytes = await readImageFile(file);
+async function decodeOnce(root: string, file: string, thumbFile: string): Promise<ImageCodes> {
+  // Its bytes, read as the media server reads them (path-containment.ts: checked inside the
+  // project folder, on the descriptor read), decoded as read: the thumbnail stored is the
+  // gallery's, never another file's.
+  const bytes = await readFileInside(root, file);
   let pixels: RawPixels;
   try {
     pixels = await thumbnailPixels(decodeOriginal(bytes));
@@ -141,7 +143,7 @@ function openPerceptualStore(path: string): Database.Database {
 export interface HashedFile {
   /** Content hash (the cache key). */
   hash: string;
-  /** Absolute path; without one the image's codes stay unknown unless cached. */
+  /** Absolute path, in the project folder (a file elsewhere is not read); without one the image's codes stay unknown unless cached. */
   path?: string;
 }
 
@@ -188,7 +190,8 @@ const SAVE_EVERY = 256;
 /**
  * Perceptual codes of `files` in order, from the cache or computed (four files at a time, one
  * decode each, which also stores the image's gallery thumbnail in the media cache) and cached.
- * A file that cannot be decoded gets unknown codes (and is tried again next time).
+ * A file that cannot be decoded, or whose path now leads outside `projectDir` (readFileInside),
+ * gets unknown codes (and is tried again next time).
  * Thumbnails come in one array (`inMemory`, THUMBNAIL_SIDE^2 bytes per file) or, `onDemand`,
  * as StoredThumbnails: read from the cache only for the rows that need them (close it when done).
  * `signal`: stop decoding, save the codes computed so far and throw CANCELLED.
@@ -250,7 +253,7 @@ export async function perceptualCodes(
             return;
           }
           try {
-            const codes = await decodeOnce(file.path as string, thumbFile);
+            const codes = await decodeOnce(projectDir, file.path as string, thumbFile);
             [words[2 * i], words[2 * i + 1]] = codes.words;
             if (inMemory) thumbnails.set(codes.thumbnail, i * side);
             known[i] = 1;

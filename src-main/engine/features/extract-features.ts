@@ -34,6 +34,12 @@ export interface ExtractionOptions {
   onProgress?: (progress: ExtractionProgress) => void;
   /** Runs the model on ONNX Runtime instead of TF.js (pooling stays on TF.js). */
   runner?: OnnxFeatureRunner;
+  /**
+   * The folder the images lie in (the project's, or the folder a command reads): each file is
+   * read only once checked inside it (decodeImage's `root`); one whose path now leads outside
+   * (a folder or file replaced by a symbolic link since the scan) is an unreadable image.
+   */
+  root?: string;
 }
 
 export interface ExtractionProgress extends ProgressSnapshot {
@@ -168,7 +174,7 @@ export async function extractFeatures(
 
   const { height, width, channels } = loaded.descriptor.input;
   const target = { height, width, channels, resize: options.resize ?? loaded.descriptor.resize };
-  const batches = prefetchDecodedBatches(todo, target, { batchSize: options.batchSize ?? 16, depth: options.prefetchDepth ?? 2, signal: options.signal });
+  const batches = prefetchDecodedBatches(todo, target, { batchSize: options.batchSize ?? 16, depth: options.prefetchDepth ?? 2, signal: options.signal, root: options.root });
   let decodeWait = 0;
   let waitStarted = performance.now();
   let firstBatch = true;
@@ -233,7 +239,7 @@ export async function extractViewFeatures(
   loaded: LoadedModel,
   store: FeatureStore,
   items: readonly DecodeItem[],
-  options: Pick<ExtractionOptions, 'runner' | 'signal' | 'resize'> & {
+  options: Pick<ExtractionOptions, 'runner' | 'signal' | 'resize' | 'root'> & {
     batchSize?: number;
     /** Images done (extracted or unreadable) of those the cache lacked, after each batch; (0, n) first. */
     onProgress?: (done: number, total: number) => void;
@@ -248,7 +254,7 @@ export async function extractViewFeatures(
   let computed = 0;
   const target = { height, width, channels, resize: options.resize ?? loaded.descriptor.resize };
   // A batch of images becomes views.length times as many model inputs.
-  const batches = prefetchDecodedBatches(todo, target, { batchSize: options.batchSize ?? 2, depth: 1, ...(options.signal ? { signal: options.signal } : {}) });
+  const batches = prefetchDecodedBatches(todo, target, { batchSize: options.batchSize ?? 2, depth: 1, ...(options.signal ? { signal: options.signal } : {}), ...(options.root !== undefined ? { root: options.root } : {}) });
   if (todo.length > 0) options.onProgress?.(0, todo.length);
   for await (const batch of batches) {
     if (options.signal?.aborted) break;

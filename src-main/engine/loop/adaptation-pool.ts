@@ -229,7 +229,7 @@ export class AdaptationPool {
       const runtime = await featureRuntimeFor(this.loaded, featureCacheDir(this.projectDir));
       const store = FeatureStore.openFor(this.projectDir, featureLayoutOf(this.loaded), { theApps: true });
       try {
-        const extracted = await extractViewFeatures(this.loaded, store, wanted, { ...(runtime.runner ? { runner: runtime.runner } : {}), signal, ...(onViews ? { onProgress: onViews } : {}) });
+        const extracted = await extractViewFeatures(this.loaded, store, wanted, { ...(runtime.runner ? { runner: runtime.runner } : {}), signal, root: this.projectDir, ...(onViews ? { onProgress: onViews } : {}) });
         if (extracted.cancelled) throw new AppError('CANCELLED', 'Training was cancelled while the turned views of the labeled images were extracted; those done are saved.');
         const unreadable = new Set(extracted.failures.map((f) => f.hash));
         const readable = wanted.filter((w) => !unreadable.has(w.hash));

@@ -14,6 +14,7 @@ import sharp from 'sharp';
 import { AppError } from '../../../src-shared/app-error';
 import { errnoReason } from '../../core/storage-errors';
 import { readImageFile } from '../../core/user-file';
+import { readFileInside } from '../../media/path-containment';
 
 export type ResizeMode = 'center-crop' | 'squash';
 
@@ -29,15 +30,19 @@ export type DecodedPixels = Uint8Array;
 
 /**
  * Decode a file (path) or an in-memory image. Throws AppError('IMAGE_INVALID') for empty,
- * unreadable, truncated or non-image input.
+ * unreadable, truncated or non-image input. `root`: the folder the file must lie in (the
+ * project's), read as the media server reads it (path-containment.ts, readFileInside: a
+ * symbolic link on its path that leads outside is refused, with that AppError); without it, a
+ * file named by a tool or test, read as every project image is (user-file.ts, readImageFile).
  */
-export async function decodeImage(input: string | Buffer, target: DecodeTarget): Promise<DecodedPixels> {
+export async function decodeImage(input: string | Buffer, target: DecodeTarget, root?: string): Promise<DecodedPixels> {
   const label = typeof input === 'string' ? input : 'image';
   let bytes: Buffer;
   try {
     // Read first: sharp says "unsupported image format" for a file it may not open.
-    bytes = typeof input === 'string' ? await readImageFile(input) : input;
+    bytes = typeof input !== 'string' ? input : root !== undefined ? await readFileInside(root, input) : await readImageFile(input);
   } catch (error) {
+    if (error instanceof AppError) throw error; // readFileInside's: names the file and says what to do
     throw new AppError('IMAGE_INVALID', `Cannot read ${label}: ${errnoReason(error)}`);
   }
   try {

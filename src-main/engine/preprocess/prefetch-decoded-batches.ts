@@ -26,11 +26,13 @@ export interface PrefetchOptions {
   /** Batches decoded ahead of the consumer (default 2). */
   depth?: number;
   signal?: AbortSignal;
+  /** The folder every item's file must lie in (decodeImage's `root`): the project folder. */
+  root?: string;
 }
 
-async function decodeBatch<T extends DecodeItem>(batch: T[], target: DecodeTarget): Promise<DecodedBatch<T>> {
+async function decodeBatch<T extends DecodeItem>(batch: T[], target: DecodeTarget, root: string | undefined): Promise<DecodedBatch<T>> {
   const imageBytes = target.height * target.width * target.channels;
-  const settled = await Promise.allSettled(batch.map((item) => decodeImage(item.path, target)));
+  const settled = await Promise.allSettled(batch.map((item) => decodeImage(item.path, target, root)));
   const items: T[] = [];
   const failures: DecodedBatch<T>['failures'] = [];
   const pixels = new Uint8Array(imageBytes * batch.length);
@@ -64,7 +66,7 @@ export async function* prefetchDecodedBatches<T extends DecodeItem>(
   let next = 0;
   const fill = (): void => {
     while (pending.length < depth && next < batches.length) {
-      const promise = decodeBatch(batches[next++] as T[], target);
+      const promise = decodeBatch(batches[next++] as T[], target, options.root);
       promise.catch(() => undefined); // observed when awaited; avoids an unhandled rejection if abandoned
       pending.push(promise);
     }

@@ -6,7 +6,7 @@
  */
 import { copyFileSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DUPLICATE_DEFAULTS } from '../../../src-shared/contract';
@@ -41,7 +41,12 @@ describe.skipIf(!ready)(`near duplicates of real photos${ready ? '' : ` (${hasMo
     dir = mkdtempSync(join(tmpdir(), 'adma-dup-'));
     const all = hymenopteraValPhotos();
     const originals = [...all.slice(0, 20), ...all.slice(-20)];
-    for (const [i, p] of originals.entries()) photos.push({ path: p.path, hash: await hashImageFile(p.path), family: i, copy: null });
+    // Copied into the folder: the perceptual pass reads only the project folder's own files.
+    for (const [i, p] of originals.entries()) {
+      const path = join(dir, `original-${i}${extname(p.path)}`);
+      copyFileSync(p.path, path);
+      photos.push({ path, hash: await hashImageFile(path), family: i, copy: null });
+    }
     const copies: [string, (image: Sharp, width: number) => Sharp][] = [
       ['jpeg q40', (image) => image.jpeg({ quality: 40 })],
       ['half size', (image, width) => image.resize(Math.round(width / 2)).jpeg({ quality: 90 })],

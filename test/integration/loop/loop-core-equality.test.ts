@@ -6,7 +6,7 @@
  * past 100 labels (where the app's calibration is carried between rounds through the head
  * files), all 300.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -177,10 +177,12 @@ describe.skipIf(missing !== null)(`one loop core: simulated rounds equal the app
     const simulated = await runStrategyCurve(withViews, setup, { ...options, symmetries: true });
     const plain = await runStrategyCurve(withViews, setup, options);
     expect(simulated.map((r) => r.queried)).not.toEqual(plain.map((r) => r.queried));
-    // The app's project has the features but no views yet: its worker extracts those of the labeled images.
+    // The app's project has the features but no views yet: its worker extracts those of the labeled
+    // images, from the project's own folder (it reads no file outside it), here a copy of the set.
     const appDir = join(work, 'app-with-views');
+    cpSync(dataset.root, join(appDir, 'digits'), { recursive: true });
     await prepareSimulationFeatures(loaded, dataset, { deep: false, cacheDir: appDir });
-    const app = await appRounds(withViews, hashes, appDir, setup, 'margin', BATCH, ROUNDS, dataset.images.map((image) => image.absPath));
+    const app = await appRounds(withViews, hashes, appDir, setup, 'margin', BATCH, ROUNDS, dataset.images.map((image) => join(appDir, 'digits', ...image.path.split('/'))));
     expect(app.picks).toEqual(simulated.map((r) => r.queried));
     const store = FeatureStore.openExistingFor(appDir, featureLayoutOf(loaded));
     try {

@@ -62,3 +62,21 @@ describe.skipIf(process.platform === 'win32')('an image swapped for a symbolic l
     expect(await decodeImage(outside, target)).toHaveLength(8 * 8 * 3);
   });
 });
+
+describe.skipIf(process.platform === 'win32')('a folder of images swapped for a symbolic link out of the project after the scan', () => {
+  it('is not read by the decode given the project folder (the engine\'s), which names the image and says what to do', async () => {
+    const root = tempDir();
+    const outside = tempDir('adma-outside-');
+    await writeImage(path.join(outside, 'cell.png'), 1);
+    fs.symlinkSync(outside, path.join(root, 'sub'));
+    const file = path.join(root, 'sub', 'cell.png');
+    const error = await appErrorOf(decodeImage(file, target, root));
+    expect(error.message).toBe(
+      'Refused to read sub/cell.png: it leads outside the project folder (a symbolic link on its path points elsewhere), and ADMA Studio reads nothing outside the folder you chose. Replace the link with the file or folder itself, then rescan the project.',
+    );
+    // A path not below the folder at all is refused the same way.
+    expect((await appErrorOf(decodeImage(path.join(outside, 'cell.png'), target, root))).message).toMatch(/^Refused to read .*cell\.png: it leads outside the project folder/);
+    // The open alone (no link in the file's place) would have followed the folder's link.
+    expect(await decodeImage(file, target)).toHaveLength(8 * 8 * 3);
+  });
+});

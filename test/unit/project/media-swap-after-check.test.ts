@@ -91,32 +91,67 @@ async function redBlue(body: Buffer): Promise<[number, number]> {
   return [Math.round(channels[0]!.mean), Math.round(channels[2]!.mean)];
 }
 
+/*
+ * The resolutions of the image's path a request makes, in order: a thumbnail is checked before it
+ * is answered (from the cache or not), then its render reads the original (readInside: resolved
+ * before the open, and again after it, against the descriptor); the original ('full') is only
+ * read. The swap after each one is refused by the resolution that follows (it leads outside), by
+ * the open (a link in the file's place is not followed), or by the comparison with the file
+ * opened (another file stands at the path now).
+ */
+const RESOLUTIONS = { full: ['pre-open', 'post-open'], thumb: ['check', 'pre-open', 'post-open'] } as const;
+
+function refusal(after: 'check' | 'pre-open' | 'post-open', swapped: 'file' | 'folder'): RegExp {
+  if (after === 'check' || (after === 'pre-open' && swapped === 'folder')) return /^Refused to read sub\/cell\.jpg: it leads outside the project folder/;
+  if (after === 'pre-open') return /^Cannot read sub\/cell\.jpg: a symbolic link now stands in its place .*Nothing outside the project folder was read/;
+  return /^Refused to read sub\/cell\.jpg: it changed while it was being opened .*Nothing outside the project folder was read/;
+}
+
 describe.skipIf(process.platform === 'win32')('an image swapped for a link out of the project between the check and the read', () => {
   for (const swapped of ['file', 'folder'] as const) {
     it(`(the ${swapped === 'file' ? 'file itself' : 'folder holding it'}) serves neither the original nor a thumbnail of the outside file`, async () => {
-      for (const [variant, nth] of [['full', 1], ['thumb', 1], ['full', 2], ['thumb', 2]] as const) {
-        const s = await scene();
-        swapAfterCheck(s.checked, swapped === 'file' ? s.swapFile : s.swapFolder, nth);
-        const answer = await readMedia(s.source, 1, variant).then(
-          (media) => media.body,
-          (error: unknown) => error,
-        );
-        vi.restoreAllMocks();
-        syncBuiltinESMExports();
-        if (Buffer.isBuffer(answer)) {
-          expect(answer.equals(s.outsideBytes), `${variant}: the outside file's bytes were served`).toBe(false);
-          const [red, blue] = await redBlue(answer);
-          expect(red < blue, `${variant}: a picture of the outside file was served`).toBe(true);
+      for (const variant of ['full', 'thumb'] as const) {
+        for (const [k, after] of RESOLUTIONS[variant].entries()) {
+          const nth = k + 1;
+          const s = await scene();
+          swapAfterCheck(s.checked, swapped === 'file' ? s.swapFile : s.swapFolder, nth);
+          const answer = await readMedia(s.source, 1, variant).then(
+            (media) => media.body,
+            (error: unknown) => error,
+          );
+          vi.restoreAllMocks();
+          syncBuiltinESMExports();
+          if (Buffer.isBuffer(answer)) {
+            expect(answer.equals(s.outsideBytes), `${variant}: the outside file's bytes were served`).toBe(false);
+            const [red, blue] = await redBlue(answer);
+            expect(red < blue, `${variant}: a picture of the outside file was served`).toBe(true);
+          }
+          const error = await appErrorOf(Promise.reject(answer as Error));
+          expect(error.message, `${variant}, swapped after its ${after} resolution`).toMatch(refusal(after, swapped));
+          // Nothing made from the outside file was cached either.
+          expect(fs.existsSync(thumbnailFile(s.source.adminDir, s.source.locate(1).hash))).toBe(false);
         }
-        const error = await appErrorOf(Promise.reject(answer as Error));
-        expect(error.message).toContain('sub/cell.jpg');
-        // Refused by the check before the read, by the open (a link is not followed), or by the check after it.
-        expect(error.message).toMatch(swapped === 'file' && nth === 2 ? /symbolic link now stands in its place/ : /outside the project folder/);
-        // Nothing made from the outside file was cached either.
-        expect(fs.existsSync(thumbnailFile(s.source.adminDir, s.source.locate(1).hash))).toBe(false);
       }
     });
   }
+
+  it('resolves the path only as often as those checks need: the original twice, a thumbnail once from the cache, three times when rendered', async () => {
+    const s = await scene();
+    let resolutions = 0;
+    const realpath = fsp.realpath.bind(fsp);
+    vi.spyOn(fsp, 'realpath').mockImplementation(async (p, options) => {
+      if (String(p) === s.checked) resolutions++;
+      return realpath(p, options);
+    });
+    const count = async (variant: 'full' | 'thumb'): Promise<number> => {
+      resolutions = 0;
+      await readMedia(s.source, 1, variant);
+      return resolutions;
+    };
+    expect(await count('full')).toBe(RESOLUTIONS.full.length);
+    expect(await count('thumb')).toBe(RESOLUTIONS.thumb.length);
+    expect(await count('thumb')).toBe(1); // cached now: the check before the answer only
+  });
 
   it("(a folder on its path) serves no embedded thumbnail of the outside file", async () => {
     const s = await scene();
