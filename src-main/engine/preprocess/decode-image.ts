@@ -12,7 +12,7 @@
  */
 import sharp from 'sharp';
 import { AppError } from '../../../src-shared/app-error';
-import { errnoReason } from '../../core/storage-errors';
+import { imageErrnoReason } from '../../core/storage-errors';
 import { readImageFile } from '../../core/user-file';
 
 export type ResizeMode = 'center-crop' | 'squash';
@@ -38,7 +38,7 @@ export async function decodeImage(input: string | Buffer, target: DecodeTarget):
     // Read first: sharp says "unsupported image format" for a file it may not open.
     bytes = typeof input === 'string' ? await readImageFile(input) : input;
   } catch (error) {
-    throw new AppError('IMAGE_INVALID', `Cannot read ${label}: ${errnoReason(error)}`);
+    throw new AppError('IMAGE_INVALID', `Cannot read ${label}: ${imageErrnoReason(error)}`);
   }
   try {
     const { data, info } = await sharp(bytes, { failOn: 'truncated', animated: false, pages: 1 })
