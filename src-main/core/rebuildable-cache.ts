@@ -22,6 +22,9 @@ export interface OpenedCache<T> {
   notice: string | null;
 }
 
+/** What a cache of what the images give held, and how it comes back. */
+const COMPUTED_AGAIN = 'what it held is computed again from the images, which takes time but loses nothing';
+
 /** The file's identity, or null when there is none at `file`. */
 function identity(file: string): string | null {
   const stat = fs.statSync(file, { throwIfNoEntry: false });
@@ -41,10 +44,11 @@ function asideName(file: string, now: Date): string {
 
 /**
  * Open the cache `file` with `open`, which throws SQLite's error as it is for a damaged file
- * (and words every other error itself). `name` says what the cache is ("the feature cache").
- * A damaged file is set aside (see above) and `open` runs once more, on a new file.
+ * (and words every other error itself). `name` says what the cache is ("the feature cache"),
+ * `held` what was in it and how it comes back. A damaged file is set aside (see above) and
+ * `open` runs once more, on a new file.
  */
-export function openRebuildableCache<T>(file: string, name: string, open: () => T): OpenedCache<T> {
+export function openRebuildableCache<T>(file: string, name: string, open: () => T, held = COMPUTED_AGAIN): OpenedCache<T> {
   const before = identity(file);
   let aside: string | null = null;
   try {
@@ -52,12 +56,12 @@ export function openRebuildableCache<T>(file: string, name: string, open: () => 
   } catch (error) {
     if (!isDamagedDatabase(error)) throw error;
     // Another process may have set it aside and made a new one meanwhile: that one is not touched.
-    if (before !== null && identity(file) === before) aside = setAside(file, name, error);
+    if (before !== null && identity(file) === before) aside = setAside(file, name, held, error);
   }
   try {
     const opened = open();
     const notice = aside
-      ? `${capitalised(name)} ${file} could not be read (the file is damaged), so ADMA Studio moved it aside, as ${path.basename(aside)} in the same folder, and made a new one: what it held is computed again from the images, which takes time but loses nothing. You may delete the damaged file.`
+      ? `${capitalised(name)} ${file} could not be read (the file is damaged), so ADMA Studio moved it aside, as ${path.basename(aside)} in the same folder, and made a new one: ${held}. You may delete the damaged file.`
       : null;
     return { opened, notice };
   } catch (error) {
@@ -70,12 +74,12 @@ export function openRebuildableCache<T>(file: string, name: string, open: () => 
  * Rename `file`, then its -wal and -shm, to the set-aside name, which it returns (null when the
  * file went meanwhile); refused with why when the folder does not allow it.
  */
-function setAside(file: string, name: string, damage: unknown): string | null {
+function setAside(file: string, name: string, held: string, damage: unknown): string | null {
   const aside = asideName(file, new Date());
   const refused = (part: string, error: unknown): AppError =>
     new AppError(
       codeOf(error) === 'EROFS' ? 'READ_ONLY' : 'NOT_WRITABLE',
-      `${capitalised(name)} ${file} is damaged (${(damage as Error).message}), and ${part} could not be moved aside (${errnoReason(error)}). It holds only what ADMA Studio computes again from the images: move it away yourself (or delete it), then try again.`,
+      `${capitalised(name)} ${file} is damaged (${(damage as Error).message}), and ${part} could not be moved aside (${errnoReason(error)}). Nothing else depends on it (${held}): move it away yourself (or delete it), then try again.`,
     );
   try {
     fs.renameSync(file, aside);

@@ -111,7 +111,7 @@ describe('a feature cache that is not a database', () => {
     });
     expect(errorOf(() => FeatureStore.openFor(root, layout))).toMatchObject({
       code: 'NOT_WRITABLE',
-      message: `The feature cache ${file} is damaged (file is not a database), and ${file} could not be moved aside (permission denied). It holds only what ADMA Studio computes again from the images: move it away yourself (or delete it), then try again.`,
+      message: `The feature cache ${file} is damaged (file is not a database), and ${file} could not be moved aside (permission denied). Nothing else depends on it (what it held is computed again from the images, which takes time but loses nothing): move it away yourself (or delete it), then try again.`,
     });
     expect(fs.readFileSync(file).equals(JUNK)).toBe(true);
     expect(setAside(file)).toEqual([]);
@@ -187,6 +187,24 @@ describe('the project database that is not a database: damaged, where, restore i
       expect(setAside(dbFile)).toEqual([]);
     });
   }
+
+  it('a lock file (lock.db) that is not a database is not the project database: set aside, made again, and the project opens', async () => {
+    const root = tempDir();
+    const project = Project.open(root, true);
+    project.classes.create('ant', undefined);
+    await project.close();
+    const lockDb = path.join(root, '.adma', 'lock.db');
+    fs.writeFileSync(lockDb, JUNK);
+    const opened = Project.open(root, false);
+    try {
+      expect(opened.classes.list().map((c) => c.name)).toEqual(['ant']);
+    } finally {
+      await opened.close();
+    }
+    const [aside, ...more] = setAside(lockDb);
+    expect(more).toEqual([]);
+    expect(fs.readFileSync(path.join(root, '.adma', aside!)).equals(JUNK)).toBe(true);
+  });
 
   it("the engine's read of the project's images says the same, not an internal error", async () => {
     const { root, dbFile } = await damagedProject(JUNK);
