@@ -69,7 +69,7 @@ export class FeatureExtraction {
           total,
           failed: result.failures.length,
           message:
-            [result.failures.length ? `${result.failures.length} images could not be decoded (first: ${result.failures[0]?.path}: ${result.failures[0]?.error.message})` : null, result.runtimeFallback]
+            [result.failures.length ? `${result.failures.length} images could not be decoded (first: ${result.failures[0]?.path}: ${result.failures[0]?.error.message})` : null, result.runtimeFallback, ...result.notices]
               .filter((part) => part !== null)
               .join(' ') || null,
         };

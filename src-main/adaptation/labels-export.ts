@@ -26,7 +26,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
-import { codeOf, errnoReason } from '../core/storage-errors';
+import { codeOf, imageErrnoReason } from '../core/storage-errors';
 import { openImageFile } from '../core/user-file';
 import { neutralise, toCsv } from '../project/csv-field';
 import type { Project } from '../project/project';
@@ -142,7 +142,7 @@ export type LeftOut = Map<string, LeftOutReason>;
 /** Why reading a labeled image's file failed, from the error of the read. */
 function readFailure(error: unknown): LeftOutReason {
   const code = codeOf(error);
-  return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'gone', why: errnoReason({ code: 'ENOENT' }) } : { kind: 'unreadable', why: errnoReason(error) };
+  return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'gone', why: imageErrnoReason({ code: 'ENOENT' }) } : { kind: 'unreadable', why: imageErrnoReason(error) };
 }
 
 type FileHandle = Awaited<ReturnType<typeof fs.open>>;

@@ -53,6 +53,7 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
     // beside the app's, which it leaves as it is.
     const layout = featureLayoutOf(loaded);
     const store = FeatureStore.openFor(folder, layout);
+    if (store.notice) out.log(store.notice);
     try {
       const result = await extractFeatures(
         loaded,

@@ -162,6 +162,7 @@ async function labeledViews(workspace: Awaited<ReturnType<typeof readWorkspace>>
   try {
     const runtime = await featureRuntimeFor(loaded, featureCacheDir(folder));
     const store = FeatureStore.openFor(folder, featureLayoutOf(loaded));
+    if (store.notice) out.log(store.notice);
     try {
       const pathOf = new Map(workspace.images.map((image) => [image.hash, join(folder, ...image.path.split('/'))]));
       out.update(`turned and mirrored views of ${hashes.length} labelled images`);

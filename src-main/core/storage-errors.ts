@@ -14,26 +14,59 @@ export function codeOf(error: unknown): string | null {
   return typeof code === 'string' ? code : null;
 }
 
-/** A short reason for a file that could not be read, e.g. "permission denied". */
+/** `text` with its first letter a capital, to begin a sentence with a name ("the feature cache"). */
+export const capitalised = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
+/**
+ * A short reason for a file that could not be read, e.g. "permission denied". A file not there
+ * is said without a cause the caller cannot know; for a project image indexed by the scan, say
+ * so with imageErrnoReason.
+ */
 export function errnoReason(error: unknown): string {
   const code = codeOf(error);
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOENT') return 'the file is gone (moved or deleted since the scan)';
+  if (code === 'ENOENT') return 'the file is not there (moved or deleted)';
   if (code === 'EISDIR') return 'a folder, not a file';
   if (code === 'EIO') return 'read error from the disk (EIO)';
   if (code === 'ELOOP') return 'a symbolic link now stands in its place (links are not followed)';
   return (error as Error).message;
 }
 
+/** errnoReason for a project image, a file the scan found: one that is not there went since the scan. */
+export function imageErrnoReason(error: unknown): string {
+  return codeOf(error) === 'ENOENT' ? 'the file is gone (moved or deleted since the scan)' : errnoReason(error);
+}
+
+/**
+ * Whether SQLite found the file not to be a readable database: overwritten with something else,
+ * truncated, or pages damaged (SQLITE_NOTADB, SQLITE_CORRUPT*; "file is encrypted" is what
+ * older SQLite versions said for NOTADB).
+ */
+export function isDamagedDatabase(error: unknown): boolean {
+  const code = codeOf(error) ?? '';
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) return true;
+  return error instanceof Error && /not a database|malformed|file is encrypted/i.test(error.message);
+}
+
+/**
+ * Whether a failed call read or wrote. Give it where the caller knows (an export writes, a
+ * project image is read); 'unknown' (a request or a job whose error may come from anywhere)
+ * lets the failed call tell (deniedRead).
+ */
+export type Operation = 'read' | 'write' | 'unknown';
+
 /** The calls of Node's fs that only read: a permission error from one of them is a read refused. */
 const READ_CALLS = new Set(['read', 'scandir', 'opendir', 'stat', 'lstat', 'fstat', 'realpath', 'readlink']);
 
 /**
- * Whether a permission error (EACCES, EPERM) was met reading rather than writing: by the call
- * that failed, or, for an `open` (which may be either), by the file it names being one this
- * user may not read. A write refused keeps the write's words.
+ * Whether a permission error (EACCES, EPERM) was met reading rather than writing: as the caller
+ * says, else by the call that failed, or, for an `open` (which may be either), by the file it
+ * names being one this user may not read (a guess: a write into a folder this user may not
+ * enter fails the same way, so a caller that writes says 'write'). A write refused keeps the
+ * write's words.
  */
-function deniedRead(error: unknown): boolean {
+function deniedRead(error: unknown, operation: Operation): boolean {
+  if (operation !== 'unknown') return operation === 'read';
   const { syscall, path } = error as { syscall?: unknown; path?: unknown };
   if (typeof syscall === 'string' && READ_CALLS.has(syscall)) return true;
   if (syscall !== 'open' || typeof path !== 'string') return false;
@@ -48,9 +81,10 @@ function deniedRead(error: unknown): boolean {
 
 /**
  * The AppError for a storage failure, or null when `error` is not one. `what` names what was
- * being written, e.g. "This change" or "The export".
+ * being written, e.g. "This change" or "The export"; `operation`, whether it read or wrote,
+ * where the caller knows (see Operation).
  */
-export function storageError(error: unknown, what = 'This change'): AppError | null {
+export function storageError(error: unknown, what = 'This change', operation: Operation = 'unknown'): AppError | null {
   const code = codeOf(error);
   if (code === null) return null;
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {
@@ -59,7 +93,7 @@ export function storageError(error: unknown, what = 'This change'): AppError | n
   if (code === 'EROFS' || code.startsWith('SQLITE_READONLY')) {
     return new AppError('READ_ONLY', `The disk or folder is read-only: ${what.toLowerCase()} was not saved. Use a place you can write to; what was saved before is kept.`);
   }
-  if ((code === 'EACCES' || code === 'EPERM') && deniedRead(error)) {
+  if ((code === 'EACCES' || code === 'EPERM') && deniedRead(error, operation)) {
     const { path } = error as { path?: unknown };
     return readRefused(typeof path === 'string' ? path : 'a file or folder it needs', what);
   }
@@ -78,8 +112,13 @@ export function storageError(error: unknown, what = 'This change'): AppError | n
   return null;
 }
 
-function readRefused(where: string, what: string): AppError {
-  return new AppError('UNREADABLE', `Permission denied reading ${where}: ${what.toLowerCase()} could not go on. Check that you may read it (and open the folders it is in), then try again.`);
+/**
+ * The one wording of a read this user may not make: `where` names the file or folder, `what`
+ * (when the caller has it) what could not go on.
+ */
+export function readRefused(where: string, what?: string): AppError {
+  const stopped = what ? `: ${what.toLowerCase()} could not go on` : '';
+  return new AppError('UNREADABLE', `Permission denied reading ${where}${stopped}. Check that you may read it (and open the folders it is in), then try again.`);
 }
 
 /**
@@ -89,8 +128,10 @@ function readRefused(where: string, what: string): AppError {
  * and -shm, must each be a file this user may open for reading, and the folder one where the
  * missing ones can be made. Nothing is created, changed or removed. Null for any other error,
  * and for an SQLITE_IOERR_* the file system finds no reason for: its caller words those.
+ * `name` says what the file is ("the project database", "the feature cache"), for a file that
+ * went between SQLite's open and the probe.
  */
-export function cantOpenError(error: unknown, file: string, what: string): AppError | null {
+export function cantOpenError(error: unknown, file: string, what: string, name: string): AppError | null {
   const code = codeOf(error) ?? '';
   const cantOpen = code.startsWith('SQLITE_CANTOPEN');
   if (!cantOpen && !code.startsWith('SQLITE_IOERR')) return null;
@@ -104,6 +145,12 @@ export function cantOpenError(error: unknown, file: string, what: string): AppEr
       if (codeOf(probe) === 'ENOENT' && part !== file) {
         missing = true;
         continue;
+      }
+      if (codeOf(probe) === 'ENOENT') {
+        return new AppError(
+          'NOT_FOUND',
+          `${capitalised(name)} ${file} is not there any more (moved or deleted while in use): ${lower} could not go on. If it was moved, put it back where it was; then try again.`,
+        );
       }
       return cannotOpen(probe, part, lower);
     }

@@ -55,6 +55,8 @@ export interface ExtractFeaturesResult extends ExtractionResult {
   runtime: string;
   /** Why ONNX Runtime did not run this model although it loaded (e.g. a layer the converter lacks), else null. */
   runtimeFallback: string | null;
+  /** For the user, once: a damaged cache file set aside and made again (rebuildable-cache.ts). */
+  notices: string[];
 }
 
 export interface DownloadModelArgs {

@@ -167,13 +167,16 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
       if (result.cancelled) {
         throw new AppError('CANCELLED', `Feature extraction was cancelled after ${result.computed} new images; they are saved and will not be computed again.`);
       }
+      // A damaged cache file set aside on the way (rebuildable-cache.ts) is said once, with the extraction's outcome.
+      const notices = store.notice ? [store.notice] : [];
       if (args.projectDir) {
         // The thumbnails' difference hashes (near duplicates) are cached with the features, so the pool finds them ready;
         // the same decode stores each image's gallery thumbnail (the codes are not kept here: read on demand).
         const perceptual = new ProgressMeter(0);
-        await perceptualCodes(args.projectDir, items, (done, total) => context.progress('perceptual', perceptual.update(done, total)), 'onDemand', context.signal);
+        const pass = await perceptualCodes(args.projectDir, items, (done, total) => context.progress('perceptual', perceptual.update(done, total)), 'onDemand', context.signal);
+        if (pass.notice) notices.push(pass.notice);
       }
-      return { ...result, modelId, storePath, runtime: runtime.label, runtimeFallback: runtime.fallback };
+      return { ...result, modelId, storePath, runtime: runtime.label, runtimeFallback: runtime.fallback, notices };
     } finally {
       store.close();
     }

@@ -7,7 +7,7 @@ import { closeSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
-import { codeOf, errnoReason } from '../core/storage-errors';
+import { codeOf, imageErrnoReason, readRefused } from '../core/storage-errors';
 import { openImageFile, openImageSync, readWhole } from '../core/user-file';
 
 export function isInside(root: string, candidate: string): boolean {
@@ -20,21 +20,20 @@ const missing = (relPath: string): AppError => new AppError('NOT_FOUND', `The fi
 /**
  * Why `relPath` could not be resolved, from the error of realpath: only a file that is gone
  * (ENOENT; ENOTDIR: a folder on its path is now a file) is missing; a file this user may not
- * read, a loop of symbolic links or a disk error is said as what it is, for a rescan would not help.
+ * read (readRefused: one wording for every read refused), a loop of symbolic links or a disk error
+ * is said as what it is, for a rescan would not help.
  */
 function unresolvable(relPath: string, error: unknown): AppError {
   const code = codeOf(error);
   if (code === 'ENOENT' || code === 'ENOTDIR') return missing(relPath);
-  if (code === 'EACCES' || code === 'EPERM') {
-    return new AppError('UNREADABLE', `Cannot read the file ${relPath} in the project folder: permission denied. Check that you may read this file and open the folders it is in, then try again.`);
-  }
+  if (code === 'EACCES' || code === 'EPERM') return readRefused(`the file ${relPath} in the project folder`);
   if (code === 'ELOOP') {
     return new AppError('UNREADABLE', `Cannot read the file ${relPath} in the project folder: the symbolic links on its path lead in a loop. Remove or correct the link, then rescan the project.`);
   }
   if (code === 'EIO') {
-    return new AppError('IO_ERROR', `Cannot read the file ${relPath} in the project folder: ${errnoReason(error)}. Check the disk (is it still connected?), then try again.`);
+    return new AppError('IO_ERROR', `Cannot read the file ${relPath} in the project folder: ${imageErrnoReason(error)}. Check the disk (is it still connected?), then try again.`);
   }
-  return new AppError('UNREADABLE', `Cannot read the file ${relPath} in the project folder: ${errnoReason(error)}.`);
+  return new AppError('UNREADABLE', `Cannot read the file ${relPath} in the project folder: ${imageErrnoReason(error)}.`);
 }
 
 /** A project file whose path leads outside the project folder. */
@@ -135,7 +134,7 @@ export function resolveInsideSync(root: string, relPath: string): string {
  */
 function unreadable(relPath: string, error: unknown): AppError {
   if (codeOf(error) !== 'ELOOP') return unresolvable(relPath, error);
-  return new AppError('UNREADABLE', `Cannot read ${relPath}: ${errnoReason(error)}. Nothing outside the project folder was read. Rescan the project.`);
+  return new AppError('UNREADABLE', `Cannot read ${relPath}: ${imageErrnoReason(error)}. Nothing outside the project folder was read. Rescan the project.`);
 }
 
 function confirmSame(relPath: string, opened: BigIntStats, named: BigIntStats): void {

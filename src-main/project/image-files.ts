@@ -8,7 +8,7 @@ import path from 'node:path';
 import { imageSize } from 'image-size';
 import sharp from 'sharp';
 import { ADMIN_DIR } from './project-db';
-import { errnoReason } from '../core/storage-errors';
+import { imageErrnoReason } from '../core/storage-errors';
 import { readImageFile, readImageFileSync } from '../core/user-file';
 
 /** What the scan indexes: the formats sharp decodes here (AVIF where its libheif has the AV1 decoder). */
@@ -81,7 +81,7 @@ export async function* walkImageFiles(root: string, skipped: SkippedEntry[]): As
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
     } catch (error) {
-      skipped.push({ relPath: `${toRelPath(root, dir) || '.'}/`, reason: `folder unreadable: ${errnoReason(error)}` });
+      skipped.push({ relPath: `${toRelPath(root, dir) || '.'}/`, reason: `folder unreadable: ${imageErrnoReason(error)}` });
       continue;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -122,7 +122,7 @@ export async function* walkImageFiles(root: string, skipped: SkippedEntry[]): As
         const absPath = chunk[i]!;
         const stat = stats[i]!;
         if (stat.status === 'fulfilled') yield { relPath: toRelPath(root, absPath), absPath, size: stat.value.size, mtimeMs: stat.value.mtimeMs };
-        else skipped.push({ relPath: toRelPath(root, absPath), reason: errnoReason(stat.reason) });
+        else skipped.push({ relPath: toRelPath(root, absPath), reason: imageErrnoReason(stat.reason) });
       }
     }
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
@@ -212,7 +212,7 @@ export async function probeImage(absPath: string, expectedSize = Infinity): Prom
   try {
     buffer = expectedSize <= SYNC_READ_MAX_BYTES ? readImageFileSync(absPath) : await readImageFile(absPath);
   } catch (error) {
-    throw new UnreadableImage(errnoReason(error));
+    throw new UnreadableImage(imageErrnoReason(error));
   }
   if (buffer.length === 0) throw new UnreadableImage('empty file (0 bytes)');
   const { format, width, height, orientation } = quickHeader(buffer) ?? (await sharpHeader(buffer));

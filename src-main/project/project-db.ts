@@ -6,7 +6,7 @@ import { AppError } from '../../src-shared/app-error';
 import { checkClassLabelCounts } from './class-label-counts';
 import { migrate, refuseNewerSchema, schemaVersion } from './migrations';
 import { ProjectLock } from './project-lock';
-import { cantOpenError, codeOf, storageError } from '../core/storage-errors';
+import { cantOpenError, codeOf, isDamagedDatabase, storageError } from '../core/storage-errors';
 import { ADMIN_DIR, makePrivateFolder, refuseLinks, tightenOwnFolder } from '../core/private-folder';
 
 export { ADMIN_DIR } from '../core/private-folder';
@@ -38,6 +38,15 @@ function recoveryAdvice(dbFile: string): string {
 
 function damaged(dbFile: string, what: string): AppError {
   return new AppError('PROJECT_CORRUPT', `The project database ${dbFile} is damaged: ${what}. ${recoveryAdvice(dbFile)}`);
+}
+
+/**
+ * SQLite's finding that the project database `dbFile` is not a readable database (isDamagedDatabase),
+ * as every connection to it says it: damaged, where, and what to do; the file is never set aside
+ * or replaced (unlike a cache: rebuildable-cache.ts). Null for any other error.
+ */
+export function damagedProjectDb(dbFile: string, error: unknown): AppError | null {
+  return isDamagedDatabase(error) ? damaged(dbFile, `it is not a readable SQLite database (${(error as Error).message})`) : null;
 }
 
 /** A read-only connection to the database file (SQLite makes its -wal and -shm when absent). */
@@ -86,10 +95,8 @@ export function inspectReadOnly(dbFile: string, open: (dbFile: string) => Databa
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
-    const code = (error as { code?: string }).code ?? '';
-    if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT') || /not a database|malformed|file is encrypted/i.test((error as Error).message)) {
-      throw damaged(dbFile, `it is not a readable SQLite database (${(error as Error).message})`);
-    }
+    const corrupt = damagedProjectDb(dbFile, error);
+    if (corrupt) throw corrupt;
     // Anything else (e.g. no -shm can be made on a read-only disk) is met by the writable open below.
   } finally {
     probe?.close();
@@ -188,9 +195,7 @@ export function openProjectDb(root: string, create: boolean): OpenedProjectDb {
     db?.close();
     lock.release();
     if (error instanceof AppError) throw error;
-    const message = (error as Error).message;
-    if (/not a database|malformed|file is encrypted/i.test(message)) throw damaged(dbFile, `it is not a readable SQLite database (${message})`);
-    throw openStorageError(error, root);
+    throw damagedProjectDb(dbFile, error) ?? openStorageError(error, root);
   }
 }
 
@@ -203,7 +208,7 @@ function openStorageError(error: unknown, root: string): Error {
       `The project in ${root} is on a read-only disk or folder: ADMA Studio stores every label in ${path.join(ADMIN_DIR, DB_FILE)} as you make it, so it cannot open the project there. Copy the folder to a disk you can write to (or remount it writable) and open that copy.`,
     );
   }
-  return cantOpenError(error, projectDbPath(root), 'Opening the project') ?? storageError(error, 'Opening the project') ?? (error as Error);
+  return cantOpenError(error, projectDbPath(root), 'Opening the project', 'the project database') ?? storageError(error, 'Opening the project') ?? (error as Error);
 }
 
 function isReadOnlyPlace(root: string): boolean {

@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
+import { openRebuildableCache } from '../core/rebuildable-cache';
 
 interface LockRecord {
   pid: number;
@@ -31,8 +32,17 @@ function readLock(file: string): LockRecord | null {
   }
 }
 
-/** Take the OS lock on `lock.db`, or null when a live process holds it. */
+/**
+ * Take the OS lock on `lock.db`, or null when a live process holds it. A lock.db that is not a
+ * database (overwritten, cut short) holds nothing and no live holder (its lock would have
+ * answered SQLITE_BUSY before its bytes were read): it is set aside and made again
+ * (rebuildable-cache.ts), never taken for a damaged project database.
+ */
 function takeOsLock(file: string): Database.Database | null {
+  return openRebuildableCache(file, "the project's lock file", () => lockOnce(file), 'it held only the lock of the open project, taken again now').opened;
+}
+
+function lockOnce(file: string): Database.Database | null {
   const db = new Database(file, { timeout: 0 });
   try {
     db.pragma('locking_mode = EXCLUSIVE');

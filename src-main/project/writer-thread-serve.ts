@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError, type ErrorData } from '../../src-shared/app-error';
 import { cantOpenError, storageError } from '../core/storage-errors';
-import { configureConnection } from './project-db';
+import { configureConnection, damagedProjectDb } from './project-db';
 import type { WriterThreadReply, WriterThreadRequest, WriterThreadSetup } from './writer-thread';
 
 /** Rows changed by one write from which the thread checkpoints the log itself. */
@@ -21,7 +21,7 @@ export function serveWriterThread<O, R>(writer: (db: Database.Database, setup: W
   const setup = workerData as WriterThreadSetup;
   /** How a failure reaches the host: said for the user, nothing of the change saved. */
   const failure = (error: unknown): ErrorData => {
-    const known = error instanceof AppError ? error : (cantOpenError(error, setup.dbFile, 'This change') ?? storageError(error, 'This change'));
+    const known = error instanceof AppError ? error : (cantOpenError(error, setup.dbFile, 'This change', 'the project database') ?? damagedProjectDb(setup.dbFile, error) ?? storageError(error, 'This change'));
     return known ? known.toData() : { code: 'INTERNAL', message: `The ${what} failed: ${(error as Error).message}. Nothing of this change was saved.` };
   };
   let db: Database.Database | undefined;

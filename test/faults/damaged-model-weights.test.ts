@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readUserFile } from '../../src-main/core/user-file';
 import { initBackend } from '../../src-main/engine/backend';
 import { extractFeatures } from '../../src-main/engine/features/extract-features';
 import { checkFirstBatchFeatures } from '../../src-main/engine/features/feature-sanity';
@@ -94,5 +95,15 @@ describe.skipIf(!starter)('a model with damaged weights', () => {
     const error = await readModelFolder(dir).catch((e: unknown) => e);
     expect((error as AppError).code).toBe('MODEL_INVALID');
     expect((error as AppError).message).toMatch(/Weight file weights\.bin in .* holds 2500000000 bytes but model\.json declares \d+/);
+  });
+});
+
+describe('a model file gone before its read (after the folder was checked)', () => {
+  it('is said as a file not there, not as an image gone since the scan', async () => {
+    const shard = path.join(tempDir('adma-model-'), 'weights.bin');
+    await expect(readUserFile(shard, { what: 'a weight file', maxBytes: 1024 })).rejects.toMatchObject({
+      code: 'UNREADABLE',
+      message: `Cannot read ${shard}: the file is not there (moved or deleted).`,
+    });
   });
 });

@@ -160,6 +160,26 @@ describe('a database SQLite cannot open', () => {
     });
   });
 
+  it("the project database gone while the project is in use, when the engine reads the project's images: said for what it is, not as an image gone since the scan", async () => {
+    const root = await projectWithAClass();
+    const dbFile = projectDbPath(root);
+    fs.rmSync(dbFile);
+    expect(errorOf(() => projectImages(root))).toMatchObject({
+      code: 'NOT_FOUND',
+      message: `The project database ${dbFile} is not there any more (moved or deleted while in use): reading the project's images could not go on. If it was moved, put it back where it was; then try again.`,
+    });
+  });
+
+  it('a feature cache gone between SQLite\'s open and the probe: said for what it is', () => {
+    const root = tempDir();
+    const file = featureStorePath(root, layout);
+    refused.add(file); // SQLite could not open it; by the probe, there is no file
+    expect(errorOf(() => FeatureStore.open(file, layout))).toMatchObject({
+      code: 'NOT_FOUND',
+      message: `The feature cache ${file} is not there any more (moved or deleted while in use): opening the feature cache could not go on. If it was moved, put it back where it was; then try again.`,
+    });
+  });
+
   it('a feature cache whose -wal is a folder: said so', () => {
     const root = tempDir();
     FeatureStore.openFor(root, layout).close();

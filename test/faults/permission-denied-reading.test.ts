@@ -17,6 +17,7 @@ import { storageError } from '../../src-main/core/storage-errors';
 import { Project } from '../../src-main/project/project';
 import { projectDbPath } from '../../src-main/project/project-db';
 import { AppError } from '../../src-shared/app-error';
+import { errorOf } from '../support/error-of';
 import { tempDir } from '../support/image-folder';
 
 afterEach(() => vi.restoreAllMocks());
@@ -51,6 +52,38 @@ describe('a permission error while reading', () => {
     fs.writeFileSync(readable, '');
     expect(storageError(denied('open', unreadable))).toMatchObject({ code: 'UNREADABLE', message: expect.stringContaining(`Permission denied reading ${unreadable}`) });
     expect(storageError(denied('open', readable))).toMatchObject({ code: 'NOT_WRITABLE', message: expect.stringMatching(/this change was not saved.*who may write/) });
+  });
+
+  it('a write into a folder this user may not enter, which the caller says is a write: the write\'s words, not "reading"', () => {
+    const locked = path.join(tempDir(), 'locked');
+    const file = path.join(locked, 'predictions.csv');
+    // A folder without the search permission refuses the lookup of anything in it, the access probe included.
+    const access = fs.accessSync.bind(fs);
+    vi.spyOn(fs, 'accessSync').mockImplementation((p, mode) => {
+      if (String(p).startsWith(`${locked}${path.sep}`)) throw denied('access', String(p));
+      access(p, mode);
+    });
+    expect(storageError(denied('open', file), 'The export', 'write')).toMatchObject({
+      code: 'NOT_WRITABLE',
+      message: 'Permission denied: the export was not saved. Check who may write to this folder, then try again.',
+    });
+    // And a read the caller says is a read is one, whatever the file.
+    expect(storageError(denied('open', path.join(tempDir(), 'readable.png')), 'The import', 'read')).toMatchObject({
+      code: 'UNREADABLE',
+      message: expect.stringMatching(/^Permission denied reading .*readable\.png: the import could not go on\./),
+    });
+  });
+
+  it.skipIf(process.getuid?.() === 0)('the same with a real folder made unenterable (chmod 600; skipped as root: root enters any folder)', () => {
+    const locked = path.join(tempDir(), 'locked');
+    fs.mkdirSync(locked);
+    fs.chmodSync(locked, 0o600);
+    try {
+      const error = errorOf(() => fs.writeFileSync(path.join(locked, 'predictions.csv'), 'x'));
+      expect(storageError(error, 'The export', 'write')).toMatchObject({ code: 'NOT_WRITABLE', message: expect.stringMatching(/^Permission denied: the export was not saved\./) });
+    } finally {
+      fs.chmodSync(locked, 0o700);
+    }
   });
 
   it('a write refused keeps its words', () => {

@@ -57,7 +57,7 @@ export class FakeEngine implements EnginePort {
         const items = jobImages(a.items as JobImages<{ hash: string }>, a.projectDir as string | undefined);
         // As the engine: one feature row per distinct content, so files with the same bytes count once.
         const distinct = new Set(items.map((item) => item.hash)).size;
-        return { requested: distinct, reused: 0, computed: distinct, failures: [], forwardPasses: 1, imagesForwarded: distinct, cancelled: false } as never;
+        return { requested: distinct, reused: 0, computed: distinct, failures: [], forwardPasses: 1, imagesForwarded: distinct, cancelled: false, runtimeFallback: null, notices: [] } as never;
       }
       case 'loopPrepare': {
         this.poolIds = jobImages(a.items as JobImages<PoolItem>, a.projectDir as string | undefined).map((i) => i.imageId);

@@ -44,7 +44,7 @@ function notAFolder(destination: string, at: string): AppError {
 }
 
 function failure(error: unknown, destination: string): AppError {
-  const mapped = storageError(error, 'The export');
+  const mapped = storageError(error, 'The export', 'write'); // every call it words makes the export's folders and files
   if (!mapped) return new AppError('NOT_WRITABLE', `Cannot export to ${destination}: ${(error as Error).message}.`);
   const reasons: Partial<Record<AppError['code'], string>> = {
     READ_ONLY: 'the disk or folder is read-only',

@@ -28,7 +28,8 @@ import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { AppError } from '../../../src-shared/app-error';
 import { makePrivateFolder, privateFolder } from '../../core/private-folder';
-import { cantOpenError } from '../../core/storage-errors';
+import { openRebuildableCache, type OpenedCache } from '../../core/rebuildable-cache';
+import { cantOpenError, isDamagedDatabase } from '../../core/storage-errors';
 import { decodeOriginal, encodeThumbnail, fromRaw, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from '../../media/media-cache';
 import { readFileInside } from '../../media/path-containment';
 import { ADMIN_DIR } from '../../project/project-db';
@@ -115,14 +116,27 @@ export function perceptualStorePath(projectDir: string): string {
 /** Layout of perceptual.db: tables `dhash (hash, high, low)` and `thumbnail (hash, side, pixels)`. */
 export const PERCEPTUAL_SCHEMA_VERSION = 1;
 
-/** Open (creating it if needed) the perceptual cache at `path` in this version's layout; see the file's comment. */
-function openPerceptualStore(path: string): Database.Database {
-  let db: Database.Database;
+/**
+ * Open (creating it if needed) the perceptual cache at `path` in this version's layout; see the
+ * file's comment. A file that is not a readable database is set aside and a new one made
+ * (rebuildable-cache.ts): `notice` says so, for the user.
+ */
+function openPerceptualStore(path: string): OpenedCache<Database.Database> {
   try {
     makePrivateFolder(dirname(path)); // `.adma` when a command-line run makes it: owner-only (private-folder.ts)
+  } catch (error) {
+    throw new AppError('NOT_WRITABLE', `Cannot open the thumbnail-hash cache ${path}: ${(error as Error).message}`);
+  }
+  return openRebuildableCache(path, 'the thumbnail-hash cache', () => openInLayout(path));
+}
+
+/** The database at `path` in this version's layout. SQLite's error for a damaged file is thrown as it is (openRebuildableCache); every other is worded for the user. */
+function openInLayout(path: string): Database.Database {
+  let db: Database.Database;
+  try {
     db = new Database(path);
   } catch (error) {
-    throw cantOpenError(error, path, 'Opening the thumbnail-hash cache') ?? new AppError('NOT_WRITABLE', `Cannot open the thumbnail-hash cache ${path}: ${(error as Error).message}`);
+    throw cantOpenError(error, path, 'Opening the thumbnail-hash cache', 'the thumbnail-hash cache') ?? new AppError('NOT_WRITABLE', `Cannot open the thumbnail-hash cache ${path}: ${(error as Error).message}`);
   }
   try {
     db.pragma('journal_mode = WAL');
@@ -133,11 +147,12 @@ function openPerceptualStore(path: string): Database.Database {
       db.exec('CREATE TABLE IF NOT EXISTS thumbnail (hash TEXT PRIMARY KEY, side INTEGER NOT NULL, pixels BLOB NOT NULL) WITHOUT ROWID');
       db.pragma(`user_version = ${PERCEPTUAL_SCHEMA_VERSION}`);
     })();
+    return db;
   } catch (error) {
     db.close();
-    throw cantOpenError(error, path, 'Opening the thumbnail-hash cache') ?? new AppError('NOT_WRITABLE', `Cannot prepare the thumbnail-hash cache ${path}: ${(error as Error).message}`);
+    if (isDamagedDatabase(error)) throw error;
+    throw cantOpenError(error, path, 'Opening the thumbnail-hash cache', 'the thumbnail-hash cache') ?? new AppError('NOT_WRITABLE', `Cannot prepare the thumbnail-hash cache ${path}: ${(error as Error).message}`);
   }
-  return db;
 }
 
 export interface HashedFile {
@@ -195,6 +210,7 @@ const SAVE_EVERY = 256;
  * Thumbnails come in one array (`inMemory`, THUMBNAIL_SIDE^2 bytes per file) or, `onDemand`,
  * as StoredThumbnails: read from the cache only for the rows that need them (close it when done).
  * `signal`: stop decoding, save the codes computed so far and throw CANCELLED.
+ * `notice`: for the user, once, when a damaged cache file was set aside (openPerceptualStore).
  */
 export async function perceptualCodes(
   projectDir: string,
@@ -202,9 +218,9 @@ export async function perceptualCodes(
   onProgress?: (done: number, total: number) => void,
   thumbnailsKept: 'inMemory' | 'onDemand' = 'inMemory',
   signal?: AbortSignal,
-): Promise<PerceptualCodes> {
+): Promise<PerceptualCodes & { notice: string | null }> {
   const path = perceptualStorePath(projectDir);
-  const db = openPerceptualStore(path);
+  const { opened: db, notice } = openPerceptualStore(path);
   try {
     const side = THUMBNAIL_SIDE * THUMBNAIL_SIDE;
     const words = new Uint32Array(files.length * 2);
@@ -270,7 +286,7 @@ export async function perceptualCodes(
     save(fresh);
     if (refused) throw (refused as { error: unknown }).error;
     if (signal?.aborted) throw new AppError('CANCELLED', `The thumbnail hashes were cancelled after ${done} of ${todo.length} images; those are saved and will not be computed again.`);
-    return { words, known, thumbnails: inMemory ? thumbnails : new StoredThumbnails(path, files.map((file) => file.hash)) };
+    return { words, known, thumbnails: inMemory ? thumbnails : new StoredThumbnails(path, files.map((file) => file.hash)), notice };
   } finally {
     db.close();
   }

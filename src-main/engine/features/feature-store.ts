@@ -37,7 +37,8 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../../src-shared/app-error';
 import { makePrivateFolder, privateFolder } from '../../core/private-folder';
-import { cantOpenError } from '../../core/storage-errors';
+import { openRebuildableCache } from '../../core/rebuildable-cache';
+import { cantOpenError, isDamagedDatabase } from '../../core/storage-errors';
 import type { ModelDescriptor } from '../model/descriptor';
 import type { FeatureShape } from '../model/feature-model';
 import type { LoadedModel } from '../model/load-model';
@@ -316,6 +317,52 @@ function findFeatureStore(folder: string, layout: FeatureLayout): string | null 
   return existsSync(legacy) && adopt(legacy, layout) ? legacy : null;
 }
 
+/**
+ * The database at `path`, made to hold `layout`: a file written for another layout or schema is
+ * emptied (see FeatureStore.open). SQLite's error for a damaged file is thrown as it is, for
+ * openRebuildableCache; every other is worded for the user.
+ */
+function openInLayout(path: string, layout: FeatureLayout): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (error) {
+    throw cantOpenError(error, path, 'Opening the feature cache', 'the feature cache') ?? new AppError('NOT_WRITABLE', `Cannot open the feature cache ${path}: ${(error as Error).message}`);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    const expected = layoutKey(layout);
+    // Checked and rebuilt in one write transaction: two processes creating the file at once
+    // build it once, and the second never drops rows the first has written since.
+    db.transaction(() => {
+      const stored = storedLayout(db);
+      if (stored.version !== SCHEMA_VERSION || stored.key !== expected) {
+        db.exec(`DROP TABLE IF EXISTS features; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS views;`);
+        db.exec(`
+          CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+          CREATE TABLE features (
+            hash TEXT PRIMARY KEY,
+            a BLOB NOT NULL,
+            b BLOB NOT NULL,
+            a_grid BLOB,
+            b_grid BLOB,
+            softmax BLOB NOT NULL,
+            cut BLOB,
+            computed_at INTEGER NOT NULL
+          ) WITHOUT ROWID;`);
+        db.prepare(`INSERT INTO meta (key, value) VALUES ('layout', ?)`).run(expected);
+        db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      }
+    }).immediate();
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof AppError || isDamagedDatabase(error)) throw error;
+    throw cantOpenError(error, path, 'Opening the feature cache', 'the feature cache') ?? new AppError('INTERNAL', `Cannot prepare the feature cache ${path}: ${(error as Error).message}`);
+  }
+}
+
 function size(shape: FeatureShape): number {
   return shape.reduce((x, y) => x * y, 1);
 }
@@ -353,6 +400,8 @@ export class FeatureStore {
     readonly path: string,
     db: Database.Database,
     layout: FeatureLayout,
+    /** For the user, once: the damaged file this open set aside (openRebuildableCache), else null. */
+    readonly notice: string | null = null,
   ) {
     this.db = db;
     this.layout = layout;
@@ -396,46 +445,13 @@ export class FeatureStore {
    * Open (creating it if needed) the cache at `path` for a model. A file written for a
    * different model id, weights, layout or schema is derived data and is emptied and rebuilt:
    * a folder's caches are opened with openFor, which never gives one layout another's file.
+   * A file that is not a readable database is set aside and a new one made (rebuildable-cache.ts):
+   * `notice` says so, for the user.
    */
   static open(path: string, layout: FeatureLayout): FeatureStore {
     makePrivateFolder(dirname(path)); // `.adma/features` (and `.adma` when a command-line run makes it): owner-only (private-folder.ts)
-    let db: Database.Database;
-    try {
-      db = new Database(path);
-    } catch (error) {
-      throw cantOpenError(error, path, 'Opening the feature cache') ?? new AppError('NOT_WRITABLE', `Cannot open the feature cache ${path}: ${(error as Error).message}`);
-    }
-    try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      const expected = layoutKey(layout);
-      // Checked and rebuilt in one write transaction: two processes creating the file at once
-      // build it once, and the second never drops rows the first has written since.
-      db.transaction(() => {
-        const stored = storedLayout(db);
-        if (stored.version !== SCHEMA_VERSION || stored.key !== expected) {
-          db.exec(`DROP TABLE IF EXISTS features; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS views;`);
-          db.exec(`
-            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-            CREATE TABLE features (
-              hash TEXT PRIMARY KEY,
-              a BLOB NOT NULL,
-              b BLOB NOT NULL,
-              a_grid BLOB,
-              b_grid BLOB,
-              softmax BLOB NOT NULL,
-              cut BLOB,
-              computed_at INTEGER NOT NULL
-            ) WITHOUT ROWID;`);
-          db.prepare(`INSERT INTO meta (key, value) VALUES ('layout', ?)`).run(expected);
-          db.pragma(`user_version = ${SCHEMA_VERSION}`);
-        }
-      }).immediate();
-    } catch (error) {
-      db.close();
-      throw error instanceof AppError ? error : (cantOpenError(error, path, 'Opening the feature cache') ?? new AppError('INTERNAL', `Cannot prepare the feature cache ${path}: ${(error as Error).message}`));
-    }
-    return new FeatureStore(path, db, layout);
+    const { opened, notice } = openRebuildableCache(path, 'the feature cache', () => openInLayout(path, layout));
+    return new FeatureStore(path, opened, layout, notice);
   }
 
   /**

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { AppError } from '../../../src-shared/app-error';
 import { cantOpenError } from '../../core/storage-errors';
 import { ImageIndex } from '../../project/image-index';
-import { projectDbPath } from '../../project/project-db';
+import { damagedProjectDb, projectDbPath } from '../../project/project-db';
 import type { JobImages, PoolItem } from './loop-jobs';
 
 /** A present image with its absolute path: both an extraction item and a pool item. */
@@ -24,7 +24,7 @@ export function projectImages(projectDir: string): ProjectImage[] {
     db = new Database(file, { readonly: true, fileMustExist: true });
     return new ImageIndex(db).files().map((f) => ({ imageId: f.id, hash: f.hash, path: path.join(projectDir, ...f.relPath.split('/')) }));
   } catch (error) {
-    throw cantOpenError(error, file, "Reading the project's images") ?? error;
+    throw cantOpenError(error, file, "Reading the project's images", 'the project database') ?? damagedProjectDb(file, error) ?? error;
   } finally {
     db?.close();
   }

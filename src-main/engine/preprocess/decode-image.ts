@@ -12,7 +12,7 @@
  */
 import sharp from 'sharp';
 import { AppError } from '../../../src-shared/app-error';
-import { errnoReason } from '../../core/storage-errors';
+import { imageErrnoReason } from '../../core/storage-errors';
 import { readImageFile } from '../../core/user-file';
 import { readFileInside } from '../../media/path-containment';
 
@@ -43,7 +43,7 @@ export async function decodeImage(input: string | Buffer, target: DecodeTarget, 
     bytes = typeof input !== 'string' ? input : root !== undefined ? await readFileInside(root, input) : await readImageFile(input);
   } catch (error) {
     if (error instanceof AppError) throw error; // readFileInside's: names the file and says what to do
-    throw new AppError('IMAGE_INVALID', `Cannot read ${label}: ${errnoReason(error)}`);
+    throw new AppError('IMAGE_INVALID', `Cannot read ${label}: ${imageErrnoReason(error)}`);
   }
   try {
     const { data, info } = await sharp(bytes, { failOn: 'truncated', animated: false, pages: 1 })

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readRefused } from '../../../src-main/core/storage-errors';
 import { isInside, resolveInside, resolveInsideSync } from '../../../src-main/media/path-containment';
 import { tempDir } from '../../support/image-folder';
 
@@ -62,9 +63,12 @@ describe('path containment of the media route', () => {
           () => null,
           (e: unknown) => e,
         )) as (Error & { code: string }) | null;
-        expect(error).toMatchObject({ code: 'UNREADABLE' });
-        expect(error!.message).toMatch(/Cannot read the file private\.png .*permission denied.*you may read this file/);
-        expect(error!.message).not.toMatch(/missing|Rescan/);
+        // The one wording of a read refused (storage-errors.ts readRefused), as every other read refused says it.
+        expect(error).toMatchObject({
+          code: 'UNREADABLE',
+          message: 'Permission denied reading the file private.png in the project folder. Check that you may read it (and open the folders it is in), then try again.',
+        });
+        expect(error).toEqual(readRefused('the file private.png in the project folder'));
         vi.restoreAllMocks();
       }
     });

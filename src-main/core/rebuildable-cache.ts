@@ -1,0 +1,98 @@
+/**
+ * A cache ADMA Studio keeps in SQLite and can compute again from the images (the feature caches,
+ * the thumbnail-hash cache). A file that SQLite finds is not a readable database (overwritten
+ * with something else, truncated: isDamagedDatabase) is set aside, never deleted: renamed with
+ * the time beside it, and its -wal and -shm with it when they are still there (SQLite removes
+ * those of a file it cannot read as it closes it; a -wal left behind would be replayed into the
+ * new file). A new cache is made in its place, and the opener is handed a notice for the user,
+ * naming both files, said once (the new file opens as any other). A file that cannot be moved
+ * aside is refused with why and what to do; nothing else is changed.
+ *
+ * Never for the project database: its labels and their history exist nowhere else, so a
+ * damaged one is refused as it is (project-db.ts), and the user restores it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../src-shared/app-error';
+import { capitalised, codeOf, errnoReason, isDamagedDatabase } from './storage-errors';
+
+/** What a cache's opener gets: the open cache, and the notice for the user when a damaged file was set aside. */
+export interface OpenedCache<T> {
+  opened: T;
+  notice: string | null;
+}
+
+/** What a cache of what the images give held, and how it comes back. */
+const COMPUTED_AGAIN = 'what it held is computed again from the images, which takes time but loses nothing';
+
+/** The file's identity, or null when there is none at `file`. */
+function identity(file: string): string | null {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  return stat ? `${stat.dev}:${stat.ino}` : null;
+}
+
+/**
+ * `<file>.damaged-<UTC time>`, e.g. `mobilenet@….db.damaged-2026-12-02T07-40-34Z`, with `-2`,
+ * `-3` … after it when one of that name is there (a rename would replace it).
+ */
+function asideName(file: string, now: Date): string {
+  const base = `${file}.damaged-${now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}`;
+  let name = base;
+  for (let n = 2; fs.existsSync(name) || fs.existsSync(`${name}-wal`); n++) name = `${base}-${n}`;
+  return name;
+}
+
+/**
+ * Open the cache `file` with `open`, which throws SQLite's error as it is for a damaged file
+ * (and words every other error itself). `name` says what the cache is ("the feature cache"),
+ * `held` what was in it and how it comes back. A damaged file is set aside (see above) and
+ * `open` runs once more, on a new file.
+ */
+export function openRebuildableCache<T>(file: string, name: string, open: () => T, held = COMPUTED_AGAIN): OpenedCache<T> {
+  const before = identity(file);
+  let aside: string | null = null;
+  try {
+    return { opened: open(), notice: null };
+  } catch (error) {
+    if (!isDamagedDatabase(error)) throw error;
+    // Another process may have set it aside and made a new one meanwhile: that one is not touched.
+    if (before !== null && identity(file) === before) aside = setAside(file, name, held, error);
+  }
+  try {
+    const opened = open();
+    const notice = aside
+      ? `${capitalised(name)} ${file} could not be read (the file is damaged), so ADMA Studio moved it aside, as ${path.basename(aside)} in the same folder, and made a new one: ${held}. You may delete the damaged file.`
+      : null;
+    return { opened, notice };
+  } catch (error) {
+    if (!isDamagedDatabase(error)) throw error;
+    throw new AppError('IO_ERROR', `${capitalised(name)} ${file} was damaged, and the new file made in its place cannot be read either (${(error as Error).message}). Check the disk (is it failing, or full?), then try again.`);
+  }
+}
+
+/**
+ * Rename `file`, then its -wal and -shm, to the set-aside name, which it returns (null when the
+ * file went meanwhile); refused with why when the folder does not allow it.
+ */
+function setAside(file: string, name: string, held: string, damage: unknown): string | null {
+  const aside = asideName(file, new Date());
+  const refused = (part: string, error: unknown): AppError =>
+    new AppError(
+      codeOf(error) === 'EROFS' ? 'READ_ONLY' : 'NOT_WRITABLE',
+      `${capitalised(name)} ${file} is damaged (${(damage as Error).message}), and ${part} could not be moved aside (${errnoReason(error)}). Nothing else depends on it (${held}): move it away yourself (or delete it), then try again.`,
+    );
+  try {
+    fs.renameSync(file, aside);
+  } catch (error) {
+    if (codeOf(error) === 'ENOENT') return null; // moved by another process meanwhile: a new one is made
+    throw refused(file, error);
+  }
+  for (const suffix of ['-wal', '-shm']) {
+    try {
+      fs.renameSync(`${file}${suffix}`, `${aside}${suffix}`);
+    } catch (error) {
+      if (codeOf(error) !== 'ENOENT') throw refused(`${file}${suffix}`, error);
+    }
+  }
+  return aside;
+}
