@@ -1,8 +1,10 @@
 /** `adma predict <folder> [--out csv]`: probabilities for every extracted image. */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { resolve } from 'node:path';
+import { open, rename, rm } from 'node:fs/promises';
+import type { WriteStream } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { once } from 'node:events';
 import { AppError } from '../../src-shared/app-error';
+import { storageError } from '../core/storage-errors';
 import { headDir, openWorkspaceFeatures, readWorkspace } from './cli-workspace';
 import { csvField } from '../project/csv-field';
 import type { ProgressLine } from './progress-line';
@@ -17,10 +19,6 @@ export interface PredictArgs {
 /** Images whose features are read and predicted at a time (bounds memory in deep mode). */
 const CHUNK = 1024;
 
-async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
-  if (!stream.write(text)) await once(stream, 'drain');
-}
-
 export async function runPredict(args: PredictArgs, out: ProgressLine): Promise<void> {
   const folder = resolve(args.folder);
   const workspace = await readWorkspace(folder);
@@ -32,11 +30,33 @@ export async function runPredict(args: PredictArgs, out: ProgressLine): Promise<
   }
   const { predictPool } = await import('../engine/onnx/head-graph');
   const store = await openWorkspaceFeatures(folder, workspace);
-  let file: WriteStream | null = null;
-  const target: NodeJS.WritableStream = args.out ? (file = createWriteStream(resolve(args.out))) : process.stdout;
-  const started = performance.now();
+  // The rows go to `<out>.partial`, opened before any work, and take the name asked for only once
+  // all are written: a folder that does not exist or cannot be written is said at once (the
+  // caller's error words it), a write error later (a full disk) fails the command instead of going
+  // unheard on the stream, and a failed run leaves a file of that name from before as it was.
+  const outFile = args.out ? resolve(args.out) : null;
+  const partial = outFile ? `${outFile}.partial` : null;
+  let file: WriteStream | null;
+  let writeError: Error | null = null;
   try {
-    await write(target, `${['path', 'predicted', 'confidence', ...head.classes].map(csvField).join(',')}\n`);
+    file = partial ? (await open(partial, 'w')).createWriteStream() : null;
+  } catch (error) {
+    store.close();
+    const { code } = error as NodeJS.ErrnoException;
+    if (outFile && (code === 'ENOENT' || code === 'ENOTDIR')) throw new AppError('NOT_A_FOLDER', `Cannot write ${outFile}: the folder ${dirname(outFile)} does not exist.`);
+    throw storageError(error, 'The predictions', 'write') ?? error;
+  }
+  file?.on('error', (error) => (writeError ??= error));
+  const target: NodeJS.WritableStream = file ?? process.stdout;
+  const write = async (text: string): Promise<void> => {
+    if (writeError) throw writeError;
+    if (!target.write(text)) await once(target, 'drain');
+    if (writeError) throw writeError;
+  };
+  const started = performance.now();
+  const count = workspace.images.length;
+  try {
+    await write(`${['path', 'predicted', 'confidence', ...head.classes].map(csvField).join(',')}\n`);
     const images = workspace.images;
     for (let from = 0; from < images.length; from += CHUNK) {
       const chunk = images.slice(from, from + CHUNK);
@@ -51,16 +71,23 @@ export async function runPredict(args: PredictArgs, out: ProgressLine): Promise<
         for (let c = 1; c < classCount; c++) if ((row[c] as number) > (row[best] as number)) best = c;
         text += `${[csvField(image.path), csvField(head.classes[best] as string), (row[best] as number).toFixed(6), ...Array.from(row, (p) => p.toFixed(6))].join(',')}\n`;
       });
-      await write(target, text);
+      await write(text);
       out.update(`predicting: ${Math.min(images.length, from + CHUNK)}/${images.length} images`);
     }
-    out.log(`predicted ${images.length} images with the ${head.mode} head (${head.classes.length} classes) in ${((performance.now() - started) / 1000).toFixed(1)} s${args.out ? ` → ${resolve(args.out)}` : ''}`);
+  } catch (error) {
+    writeError ??= error as Error;
   } finally {
     store.close();
-    if (file) {
+    if (file && !file.closed) {
       const closing = once(file, 'close');
       file.end();
-      await closing;
+      await closing.catch(() => undefined); // its error, if any, is writeError
     }
   }
+  if (partial && outFile) {
+    if (writeError) await rm(partial, { force: true });
+    else await rename(partial, outFile);
+  }
+  if (writeError) throw writeError;
+  out.log(`predicted ${count} images with the ${head.mode} head (${head.classes.length} classes) in ${((performance.now() - started) / 1000).toFixed(1)} s${outFile ? ` → ${outFile}` : ''}`);
 }

@@ -409,6 +409,12 @@ describe.skipIf(!haveData)(`adma on real photos with MobileNet v1 0.25${haveData
     const byPath = new Map(rows.slice(1).map((r) => [r[0] as string, r]));
     const correct = files.filter((f) => byPath.get(f.rel)?.[1] === f.className).length;
     expect(correct).toBeGreaterThanOrEqual(12);
+    // --out into a folder that does not exist: said in words before any work (it was an unhandled
+    // stream error), and nothing is left behind; the rows go to <out>.partial until all are written.
+    const nowhere = await adma('predict', folder, '--out', join(work, 'no-such-folder', 'p.csv'));
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toContain(`adma predict: Cannot write ${join(work, 'no-such-folder', 'p.csv')}: the folder ${join(work, 'no-such-folder')} does not exist.`);
+    expect(readdirSync(work).filter((name) => name.endsWith('.partial'))).toEqual([]);
 
     const exportDir = join(work, 'classifier');
     const exported = await adma('export', folder, '--out', exportDir);
