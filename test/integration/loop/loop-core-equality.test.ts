@@ -80,6 +80,7 @@ async function appRounds(
       const outDir = join(dir, `${strategy}-head-${round}`);
       await pool.train(
         {
+          modelId: loaded.descriptor.id,
           classes: seen.map((k) => set.classes[k] as string),
           labels: labeled.map((imageId) => ({ imageId, classIndex: seen.indexOf(set.labels[imageId] as number) })),
           mode: 'light',
