@@ -338,13 +338,8 @@ export class AdaptationPool {
    * the symmetry views the cache lacks (first use of "No up or down"). Refused, saying why, when
    * the pool is not the features of the model the version is to be recorded on (`args.modelId`).
    */
-  train(
-    args: LoopTrainArgs,
-    backend: string,
-    signal: AbortSignal,
-    onEpoch: (epoch: number, max: number) => void,
-    onViews?: (done: number, total: number) => void,
-  ): Promise<LoopTrainResult> {
+  train(...job: Parameters<AdaptationPool['fineTune']>): Promise<LoopTrainResult> {
+    const [args] = job;
     const loadedId = this.loaded.descriptor.id;
     if (args.modelId !== loadedId) {
       return Promise.reject(
@@ -354,7 +349,7 @@ export class AdaptationPool {
         ),
       );
     }
-    return this.held(() => this.fineTune(args, backend, signal, onEpoch, onViews));
+    return this.held(() => this.fineTune(...job));
   }
 
   private async fineTune(

@@ -10,17 +10,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../../src-shared/app-error';
 import { initBackend } from '../../../src-main/engine/backend';
-import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
 import { AdaptationPool } from '../../../src-main/engine/loop/adaptation-pool';
 import type { LoopTrainArgs, LoopTrainResult } from '../../../src-main/engine/loop/loop-jobs';
-import { findStarterModelDir, loadStarterModel, type LoadedModel } from '../../../src-main/engine/model/load-model';
-import { readImageFolderDataset, type ImageFolderDataset } from '../../../src-main/engine/simulate/image-folder-dataset';
-import { prepareSimulationFeatures, type SimulationFeatures } from '../../../src-main/engine/simulate/simulation-features';
-import { findDemoDir, readDemoSet } from '../../../src-main/engine/starter/demo-set';
+import { findStarterModelDir, type LoadedModel } from '../../../src-main/engine/model/load-model';
+import { findDemoDir } from '../../../src-main/engine/starter/demo-set';
 import { loadHead } from '../../../src-main/engine/train/head-file';
-import { writeLabelledImages } from '../../../src-main/engine/starter/labelled-image-files';
+import { appErrorOf } from '../../support/error-of';
+import { starterDigits, type StarterDigits } from '../../support/starter-digits';
 
 const starterDir = findStarterModelDir();
 const demoDir = findDemoDir();
@@ -28,8 +25,8 @@ const missing = !starterDir ? 'the starter model (resources/starter) is not buil
 
 let work: string;
 let loaded: LoadedModel;
-let dataset: ImageFolderDataset;
-let features: SimulationFeatures;
+let dataset: StarterDigits['dataset'];
+let features: StarterDigits['features'];
 let hashes: string[];
 
 async function preparePool(): Promise<AdaptationPool> {
@@ -57,28 +54,12 @@ function trainingArgs(outDir: string): LoopTrainArgs {
   };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
-
 describe.skipIf(missing !== null)(`a pool disposed while a training runs on it${missing ? ` (skipped: ${missing})` : ''}`, () => {
   beforeAll(async () => {
     await initBackend('wasm');
     work = mkdtempSync(join(tmpdir(), 'adma-pool-dispose-'));
-    const folder = join(work, 'digits');
-    const { index, images } = await readDemoSet(demoDir as string);
-    const chosen = index.labels.flatMap((_, label) => images.filter((image) => image.label === label).slice(0, 4 + (label < 2 ? 8 : 0)));
-    await writeLabelledImages(folder, chosen.map((image) => ({ file: image.file, label: index.labels[image.label] as string, image: image.image })), 'image-folder');
-    dataset = await readImageFolderDataset(folder);
-    loaded = await loadStarterModel();
-    // The project's feature store under `work`, as the app's extraction leaves it.
-    features = await prepareSimulationFeatures(loaded, dataset, { deep: false, cacheDir: work });
-    hashes = await Promise.all(dataset.images.map((image) => hashImageFile(image.absPath)));
+    // 12 digits of the two classes trained on, 4 of each other one.
+    ({ loaded, dataset, features, hashes } = await starterDigits(work, (label) => (label < 2 ? 12 : 4)));
   });
   afterAll(() => {
     loaded?.dispose();
@@ -111,7 +92,7 @@ describe.skipIf(missing !== null)(`a pool disposed while a training runs on it${
     expect((await loadHead(outDir)).facts.modelId).toBe(loaded.descriptor.id);
     // Freed once the training ended: its head is not kept, and no job starts on it any more.
     expect(pool.hasHead).toBe(false);
-    const late = await rejection(pool.train(trainingArgs(join(work, 'head-late')), 'wasm', new AbortController().signal, () => {}));
+    const late = await appErrorOf(pool.train(trainingArgs(join(work, 'head-late')), 'wasm', new AbortController().signal, () => {}));
     expect(late.code).toBe('CANCELLED');
     expect(late.message).toMatch(/features were unloaded.*nothing was done/);
     expect(existsSync(join(work, 'head-late'))).toBe(false);
@@ -121,7 +102,7 @@ describe.skipIf(missing !== null)(`a pool disposed while a training runs on it${
     const pool = await preparePool();
     try {
       const outDir = join(work, 'head-other-model');
-      const error = await rejection(pool.train({ ...trainingArgs(outDir), modelId: 'mobilenet_v1_0.25_224' }, 'wasm', new AbortController().signal, () => {}));
+      const error = await appErrorOf(pool.train({ ...trainingArgs(outDir), modelId: 'mobilenet_v1_0.25_224' }, 'wasm', new AbortController().signal, () => {}));
       expect(error.code).toBe('CONFLICT');
       expect(error.message).toContain(`to be made on the pre-trained model mobilenet_v1_0.25_224, but the features of another pre-trained model (${loaded.descriptor.id}) were loaded`);
       expect(error.message).toMatch(/No classifier version was made and the classifier in use is unchanged/);
