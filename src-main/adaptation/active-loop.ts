@@ -470,6 +470,7 @@ export class ActiveLoop {
       ctx.engine().request(
         'loopTrain',
         {
+          modelId,
           classes: classes.map((c) => `class-${c.id}`),
           labels: [...labels].map(([imageId, classId]) => ({ imageId, classIndex: indexOf.get(classId) as number })),
           mode: settings.mode,

@@ -14,6 +14,8 @@ export class FakeEngine implements EnginePort {
   readonly calls: { kind: JobKind; args: unknown }[] = [];
   /** Pool rows of the latest loopPrepare (the images it was given, or the project's, read as the worker reads them). */
   private poolIds: number[] = [];
+  /** The model of the latest loopPrepare: as the worker's pool, a training to be recorded on another model is refused when it starts. */
+  private poolModelId: string | null = null;
 
   get poolSize(): number {
     return this.poolIds.length;
@@ -61,6 +63,7 @@ export class FakeEngine implements EnginePort {
       }
       case 'loopPrepare': {
         this.poolIds = jobImages(a.items as JobImages<PoolItem>, a.projectDir as string | undefined).map((i) => i.imageId);
+        this.poolModelId = this.model.id;
         return { modelId: this.model.id, rows: this.poolIds.length, missing: [], centres: { origin: 'source-data', centres: [] }, prepareMillis: 1 } as never;
       }
       case 'loopSelect': {
@@ -99,6 +102,10 @@ export class FakeEngine implements EnginePort {
   }
 
   request<K extends JobKind>(kind: K, args: JobArgs<K>): Promise<JobResult<K>> {
+    const trainOn = kind === 'loopTrain' ? ((args as Partial<JobArgs<'loopTrain'>>).modelId ?? null) : null;
+    if (trainOn !== null && trainOn !== this.poolModelId) {
+      return Promise.reject(new AppError('CONFLICT', `This training was to be made on the pre-trained model ${trainOn}, but the features of another pre-trained model (${this.poolModelId}) were loaded.`));
+    }
     if (this.hold?.kind !== kind) return Promise.resolve().then(() => this.answer(kind, args));
     this.holding++;
     return this.hold.until.then(() => {

@@ -90,6 +90,10 @@ export class AdaptationPool {
   private readonly core: LoopCore;
   /** Pooled B of the other symmetry views of labeled rows, by row, loaded or extracted when a head learns them. */
   private readonly views = new Map<number, Float32Array>();
+  /** Jobs running on the pool now (trainings, label checks, duplicate searches, evaluations): see dispose. */
+  private running = 0;
+  /** dispose was called: no job starts any more, and the pool is freed when the last running one ends. */
+  private disposing = false;
 
   private constructor(
     readonly projectDir: string,
@@ -272,7 +276,11 @@ export class AdaptationPool {
   }
 
   /** Duplicate groups among the pool images (all of them, or those given), searched in slices (`pairsInSlices`): cancellable, the worker stays responsive. */
-  async duplicateGroups(args: LoopDuplicatesArgs, signal: AbortSignal, onProgress: (done: number, total: number) => void): Promise<LoopDuplicatesResult> {
+  duplicateGroups(args: LoopDuplicatesArgs, signal: AbortSignal, onProgress: (done: number, total: number) => void): Promise<LoopDuplicatesResult> {
+    return this.held(() => this.searchDuplicates(args, signal, onProgress));
+  }
+
+  private async searchDuplicates(args: LoopDuplicatesArgs, signal: AbortSignal, onProgress: (done: number, total: number) => void): Promise<LoopDuplicatesResult> {
     const started = performance.now();
     const index = this.nearDuplicates(args.criteria);
     const rows = args.imageIds ? this.rowsOf(args.imageIds) : null;
@@ -325,8 +333,26 @@ export class AdaptationPool {
     }));
   }
 
-  /** `onViews`: progress of extracting the symmetry views the cache lacks (first use of "No up or down"). */
-  async train(
+  /**
+   * Fine-tune a head on the labels and save it in `args.outDir`. `onViews`: progress of extracting
+   * the symmetry views the cache lacks (first use of "No up or down"). Refused, saying why, when
+   * the pool is not the features of the model the version is to be recorded on (`args.modelId`).
+   */
+  train(...job: Parameters<AdaptationPool['fineTune']>): Promise<LoopTrainResult> {
+    const [args] = job;
+    const loadedId = this.loaded.descriptor.id;
+    if (args.modelId !== loadedId) {
+      return Promise.reject(
+        new AppError(
+          'CONFLICT',
+          `This training was to be made on the pre-trained model ${args.modelId}, but the features of another pre-trained model (${loadedId}) were loaded before it could start: another model was chosen meanwhile. No classifier version was made and the classifier in use is unchanged; the next training uses the model chosen now.`,
+        ),
+      );
+    }
+    return this.held(() => this.fineTune(...job));
+  }
+
+  private async fineTune(
     args: LoopTrainArgs,
     backend: string,
     signal: AbortSignal,
@@ -407,7 +433,16 @@ export class AdaptationPool {
   }
 
   /** The suspect-label queue and calibration of the given labels by K-fold cross-validation of the light head. */
-  async labelQuality(
+  labelQuality(
+    args: LoopLabelQualityArgs,
+    signal: AbortSignal,
+    onFold: (done: number, total: number) => void,
+    onViews?: (done: number, total: number) => void,
+  ): Promise<LoopLabelQualityResult> {
+    return this.held(() => this.crossValidate(args, signal, onFold, onViews));
+  }
+
+  private async crossValidate(
     args: LoopLabelQualityArgs,
     signal: AbortSignal,
     onFold: (done: number, total: number) => void,
@@ -433,7 +468,11 @@ export class AdaptationPool {
     return { suspects: suspectQueue(quality.ranked), judged: quality.ranked.length, calibration: quality.calibration, millis: Math.round(performance.now() - started) };
   }
 
-  async evaluate(args: LoopEvaluateArgs): Promise<LoopEvaluateResult> {
+  evaluate(args: LoopEvaluateArgs): Promise<LoopEvaluateResult> {
+    return this.held(() => this.predictHeads(args));
+  }
+
+  private async predictHeads(args: LoopEvaluateArgs): Promise<LoopEvaluateResult> {
     const rows = args.imageIds.map((id) => this.rowOf.get(id) ?? -1);
     const present = rows.filter((r) => r >= 0);
     const predicted: LoopEvaluateResult['predicted'] = [];
@@ -470,7 +509,30 @@ export class AdaptationPool {
     return this.core.currentHead !== null;
   }
 
+  /**
+   * Run a job on the pool: a dispose meanwhile (the worker loaded another pool, e.g. the
+   * expert chose another pre-trained model during a training) waits for it to end, so the job
+   * finishes on the features it began on; the pool is freed right after.
+   */
+  private async held<T>(job: () => Promise<T>): Promise<T> {
+    if (this.disposing) throw new AppError('CANCELLED', 'These image features were unloaded (another pre-trained model or training mode was chosen, or the project was closed): nothing was done. Try again.');
+    this.running++;
+    try {
+      return await job();
+    } finally {
+      this.running--;
+      if (this.disposing && this.running === 0) this.free();
+    }
+  }
+
+  /** The pool is no longer used: freed now, or when its running jobs have ended (held). */
   dispose(): void {
+    if (this.disposing) return;
+    this.disposing = true;
+    if (this.running === 0) this.free();
+  }
+
+  private free(): void {
     if (this.codes.thumbnails && !(this.codes.thumbnails instanceof Uint8Array)) this.codes.thumbnails.close();
     this.core.clear();
     this.cut = null;

@@ -111,6 +111,11 @@ export interface SelectedItem {
 }
 
 export interface LoopTrainArgs {
+  /**
+   * Id of the pre-trained model the version is recorded on (the one chosen when the training
+   * began): the worker refuses, saying why, when its pool is another model's.
+   */
+  modelId: string;
   /** Class keys in output order (stable across renames). */
   classes: string[];
   labels: { imageId: number; classIndex: number }[];

@@ -289,11 +289,11 @@ describe('ONNX model folder extraction through the engine worker', () => {
     const prepared = await client.request('loopPrepare', { projectDir: project, model, items: pool, deep: false, excludedIds: [], centres: null, headDir: null });
     expect(prepared).toMatchObject({ rows: 3, missing: [] });
     const labels = [{ imageId: 1, classIndex: 0 }, { imageId: 2, classIndex: 1 }];
-    const trained = await client.request('loopTrain', { classes: ['ant', 'bee'], labels, mode: 'light', seed: 1, outDir: join(project, 'head-1'), previousDir: null });
+    const trained = await client.request('loopTrain', { modelId: summary.descriptor.id, classes: ['ant', 'bee'], labels, mode: 'light', seed: 1, outDir: join(project, 'head-1'), previousDir: null });
     expect(Array.from(trained.predictions.imageIds)).toEqual([1, 2, 3]);
     await client.request('extractFeatures', { model, projectDir: project, items, deep: true });
     await client.request('loopPrepare', { projectDir: project, model, items: pool, deep: true, excludedIds: [], centres: prepared.centres, headDir: null });
-    const deep = await rejection(client.request('loopTrain', { classes: ['ant', 'bee'], labels, mode: 'deep', seed: 1, outDir: join(project, 'head-deep'), previousDir: null }));
+    const deep = await rejection(client.request('loopTrain', { modelId: summary.descriptor.id, classes: ['ant', 'bee'], labels, mode: 'deep', seed: 1, outDir: join(project, 'head-deep'), previousDir: null }));
     expect(deep.code).toBe('UNSUPPORTED');
     expect(deep.message).toMatch(/Deep fine-tuning needs the model as a TF\.js Layers graph/);
 

@@ -14,7 +14,7 @@ import type { StrategyName } from '../../../src-main/engine/adma/query-strategy'
 import { initBackend } from '../../../src-main/engine/backend';
 import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
 import { AdaptationPool } from '../../../src-main/engine/loop/adaptation-pool';
-import { findStarterModelDir, loadStarterModel, type LoadedModel } from '../../../src-main/engine/model/load-model';
+import { findStarterModelDir, type LoadedModel } from '../../../src-main/engine/model/load-model';
 import { readImageFolderDataset, type ImageFolderDataset } from '../../../src-main/engine/simulate/image-folder-dataset';
 import { FeatureStore, featureLayoutOf } from '../../../src-main/engine/features/feature-store';
 import { symmetryViews } from '../../../src-main/engine/features/symmetry-views';
@@ -23,6 +23,7 @@ import { prepareSimulationFeatures, type SimulationFeatures } from '../../../src
 import { runStrategyCurve } from '../../../src-main/engine/simulate/strategy-curve';
 import { findDemoDir, readDemoSet } from '../../../src-main/engine/starter/demo-set';
 import { writeLabelledImages } from '../../../src-main/engine/starter/labelled-image-files';
+import { starterDigits } from '../../support/starter-digits';
 import { L2_CV_MIN_LABELS, L2_GRID } from '../../../src-main/engine/quality/l2-choice';
 import { DEFAULT_L2 } from '../../../src-main/engine/train/logistic-regression';
 import { loadHead } from '../../../src-main/engine/train/head-file';
@@ -80,6 +81,7 @@ async function appRounds(
       const outDir = join(dir, `${strategy}-head-${round}`);
       await pool.train(
         {
+          modelId: loaded.descriptor.id,
           classes: seen.map((k) => set.classes[k] as string),
           labels: labeled.map((imageId) => ({ imageId, classIndex: seen.indexOf(set.labels[imageId] as number) })),
           mode: 'light',
@@ -104,15 +106,7 @@ describe.skipIf(missing !== null)(`one loop core: simulated rounds equal the app
   beforeAll(async () => {
     await initBackend('wasm');
     work = mkdtempSync(join(tmpdir(), 'adma-loop-core-'));
-    const folder = join(work, 'digits');
-    const { index, images } = await readDemoSet(demoDir as string);
-    const chosen = index.labels.flatMap((_, label) => images.filter((image) => image.label === label).slice(0, 6));
-    await writeLabelledImages(folder, chosen.map((image) => ({ file: image.file, label: index.labels[image.label] as string, image: image.image })), 'image-folder');
-    dataset = await readImageFolderDataset(folder);
-    loaded = await loadStarterModel();
-    // The simulator's feature cache is a project feature store under `work`.
-    features = await prepareSimulationFeatures(loaded, dataset, { deep: false, cacheDir: work });
-    hashes = await Promise.all(dataset.images.map((image) => hashImageFile(image.absPath)));
+    ({ loaded, dataset, features, hashes } = await starterDigits(work, () => 6));
   });
   afterAll(() => {
     loaded?.dispose();

@@ -52,12 +52,15 @@ async function setup(timers?: ManualTimers) {
 
 /** Close the project and its adaptation, then open both again with a fresh engine, as a restart does (the opening scan too). */
 async function reopen(root: string, before: { project: Project; adaptation: Adaptation }, timers?: ManualTimers) {
+  const chosen = before.adaptation.store.model();
   await before.adaptation.close();
   await before.project.close();
   open.splice(open.findIndex((o) => o.project === before.project), 1);
   const project = Project.open(root, false);
   await project.rescan();
   const engine = new FakeEngine();
+  // The worker loads the project's chosen model (its pool is that model's).
+  if (chosen?.modelId) engine.model = { id: chosen.modelId, name: chosen.modelName ?? chosen.modelId };
   const adaptation = new Adaptation({ project, engine: () => engine, events: new EventHub(), places: {}, log: () => {}, timers });
   open.push({ project, adaptation });
   return { project, adaptation, engine };
@@ -764,6 +767,9 @@ describe('a switch of the pre-trained model trains a classifier on the new one b
     releaseOld();
     await old;
     expect(adaptation.store.latestVersion()).toMatchObject({ version: 2, modelId: 'fake-model' });
+    // Each training tells the engine the model its version is recorded on (the engine refuses another model's pool).
+    const trainedOn = (): string => (engine.calls.filter((c) => c.kind === 'loopTrain').at(-1)!.args as { modelId: string }).modelId;
+    expect(trainedOn()).toBe('fake-model');
     await until(() => engine.holding === 1 || null);
     const retraining = adaptation.status();
     expect(retraining).toMatchObject({ training: true, trainingOn: { modelId: 'model-b', backbone: 'Model model-b' }, backboneRetrain: true });
@@ -772,6 +778,32 @@ describe('a switch of the pre-trained model trains a classifier on the new one b
     releaseNew();
     await until(settled(adaptation, 'model-b'));
     expect(adaptation.status()).toMatchObject({ training: false, trainingOn: null, classifier: { version: 3, modelId: 'model-b' } });
+    expect(trainedOn()).toBe('model-b');
+  });
+
+  it('a training whose model\'s features were replaced by the new model\'s before it could start fails, saying why; no version on the wrong model, and the new model\'s retrain follows', async () => {
+    const s = await trained();
+    const { engine, adaptation, failedJobs } = s;
+    // Train now while the fake model's pool is being loaded again (a rescan changed a file).
+    adaptation.pool.invalidate();
+    let releasePrepare!: () => void;
+    engine.hold = { kind: 'loopPrepare', until: new Promise<void>((resolve) => (releasePrepare = resolve)) };
+    const old = adaptation.loop.train();
+    await until(() => engine.holding === 1 || null);
+    engine.hold = null; // that load stays held; later ones are answered
+    expect(adaptation.status().trainingOn).toEqual({ modelId: 'fake-model', backbone: 'Fake model' });
+    // The expert chooses model B meanwhile; the engine has B's pool loaded when the training asks to start.
+    await switchTo(s, 'model-b');
+    await adaptation.features.done;
+    releasePrepare();
+    await expect(old).rejects.toThrow(/to be made on the pre-trained model fake-model, but the features of another pre-trained model \(model-b\) were loaded/);
+    expect(failedJobs.some((message) => message.includes('pre-trained model fake-model'))).toBe(true);
+    // Model B's retrain follows, on B's pool: the next version is B's, and none is recorded on the wrong model.
+    expect(await until(settled(adaptation, 'model-b'))).toMatchObject({ version: 2, modelId: 'model-b' });
+    expect(adaptation.store.versions().map((v) => [v.version, v.modelId])).toEqual([
+      [1, 'fake-model'],
+      [2, 'model-b'],
+    ]);
   });
 
   it('on open: a switch whose retrain the app was closed before is completed (the batch re-chosen too); a project back on its classifier\'s model trains nothing', async () => {
