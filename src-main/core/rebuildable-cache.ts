@@ -31,6 +31,62 @@ function identity(file: string): string | null {
   return stat ? `${stat.dev}:${stat.ino}` : null;
 }
 
+/** Where the damage a reader found in `file` is recorded until the next open sets the file aside. */
+const recordOf = (file: string): string => `${file}.found-damaged`;
+
+/**
+ * Record that a read of `file` met `damage` (see above), for the next open; false when the
+ * record could not be written (a read-only folder: the file cannot be set aside either). For a
+ * reader that goes on without the file; one that stops throws damagedCacheError, which records.
+ */
+export function recordDamage(file: string, damage: unknown): boolean {
+  const id = identity(file);
+  if (id === null) return false;
+  try {
+    fs.writeFileSync(recordOf(file), `${id}\n${(damage as Error).message}\n`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What a reader recorded of `file` (its words for the damage), or null: none, or a record of
+ * another file since put in its place (removed then). Files are told apart by device and inode
+ * only (SQLite changes the times and size of the damaged file as it closes it): a file put in
+ * its place under the same inode number is set aside too, which costs its recomputation only.
+ */
+function recordedDamage(file: string, now: string | null): string | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(recordOf(file), 'utf8');
+  } catch {
+    return null;
+  }
+  const [id, reason] = text.split('\n');
+  if (now !== null && id === now) return reason || 'damaged pages';
+  fs.rmSync(recordOf(file), { force: true });
+  return null;
+}
+
+/**
+ * The error for a read of the cache `file` that met damaged pages (`damage`: SQLite's error,
+ * isDamagedDatabase): says the file, that it holds only what is computed again (`held`), and
+ * that the next open sets it aside (the damage is recorded for it), or, when that cannot be
+ * recorded, to move it away. Never the project database's words: that one is intact.
+ */
+export function damagedCacheError(file: string, name: string, damage: unknown, held = COMPUTED_AGAIN): AppError {
+  const code = codeOf(damage);
+  const reason = `${code ? `${code}: ` : ''}${(damage as Error).message}`;
+  const next = recordDamage(file, damage)
+    ? 'ADMA Studio moves it aside and makes a new one the next time it opens it: close and reopen the project, or run the feature extraction again'
+    : 'Move it away yourself (or delete it), then close and reopen the project, or run the feature extraction again';
+  return new AppError(
+    'IO_ERROR',
+    `${capitalised(name)} ${file} is damaged: part of it can no longer be read (${reason}). It holds nothing that cannot be computed again from the images; your labels (the project database) are not affected. ${next}; ${held}.`,
+  );
+}
+
 /**
  * `<file>.damaged-<UTC time>`, e.g. `mobilenet@….db.damaged-2026-12-02T07-40-34Z`, with `-2`,
  * `-3` … after it when one of that name is there (a rename would replace it).
@@ -51,12 +107,18 @@ function asideName(file: string, now: Date): string {
 export function openRebuildableCache<T>(file: string, name: string, open: () => T, held = COMPUTED_AGAIN): OpenedCache<T> {
   const before = identity(file);
   let aside: string | null = null;
-  try {
-    return { opened: open(), notice: null };
-  } catch (error) {
-    if (!isDamagedDatabase(error)) throw error;
-    // Another process may have set it aside and made a new one meanwhile: that one is not touched.
-    if (before !== null && identity(file) === before) aside = setAside(file, name, held, error);
+  const recorded = recordedDamage(file, before);
+  if (recorded !== null) {
+    aside = setAside(file, name, held, recorded);
+    fs.rmSync(recordOf(file), { force: true });
+  } else {
+    try {
+      return { opened: open(), notice: null };
+    } catch (error) {
+      if (!isDamagedDatabase(error)) throw error;
+      // Another process may have set it aside and made a new one meanwhile: that one is not touched.
+      if (before !== null && identity(file) === before) aside = setAside(file, name, held, (error as Error).message);
+    }
   }
   try {
     const opened = open();
@@ -72,14 +134,14 @@ export function openRebuildableCache<T>(file: string, name: string, open: () => 
 
 /**
  * Rename `file`, then its -wal and -shm, to the set-aside name, which it returns (null when the
- * file went meanwhile); refused with why when the folder does not allow it.
+ * file went meanwhile); refused with why (`damage`: SQLite's words) when the folder does not allow it.
  */
-function setAside(file: string, name: string, held: string, damage: unknown): string | null {
+function setAside(file: string, name: string, held: string, damage: string): string | null {
   const aside = asideName(file, new Date());
   const refused = (part: string, error: unknown): AppError =>
     new AppError(
       codeOf(error) === 'EROFS' ? 'READ_ONLY' : 'NOT_WRITABLE',
-      `${capitalised(name)} ${file} is damaged (${(damage as Error).message}), and ${part} could not be moved aside (${errnoReason(error)}). Nothing else depends on it (${held}): move it away yourself (or delete it), then try again.`,
+      `${capitalised(name)} ${file} is damaged (${damage}), and ${part} could not be moved aside (${errnoReason(error)}). Nothing else depends on it (${held}): move it away yourself (or delete it), then try again.`,
     );
   try {
     fs.renameSync(file, aside);

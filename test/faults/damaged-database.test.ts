@@ -12,7 +12,6 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EngineClient } from '../../src-main/engine/engine-client';
 import { featureStorePath, FeatureStore } from '../../src-main/engine/features/feature-store';
-import { hashImageFile } from '../../src-main/engine/features/image-content-hash';
 import { findStarterModelDir } from '../../src-main/engine/model/load-model';
 import { perceptualCodes, perceptualStorePath } from '../../src-main/engine/features/difference-hash';
 import { projectImages } from '../../src-main/engine/loop/project-images';
@@ -20,8 +19,9 @@ import { startLabelWriter } from '../../src-main/project/label-operations';
 import { Project } from '../../src-main/project/project';
 import { projectDbPath } from '../../src-main/project/project-db';
 import { appErrorOf, errorOf } from '../support/error-of';
-import { imageFolder, tempDir } from '../support/image-folder';
+import { tempDir } from '../support/image-folder';
 import { smallLayout as layout } from '../support/feature-layout';
+import { expectFeatureCacheMadeAgain, extractedOnce, setAside } from './support/cache-set-aside';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -34,14 +34,6 @@ function truncatedHeader(): Buffer {
   db.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)');
   db.close();
   return fs.readFileSync(file).subarray(0, 60);
-}
-
-/** The files in `file`'s folder set aside from it (`<name>.damaged-<time>`). */
-function setAside(file: string): string[] {
-  return fs
-    .readdirSync(path.dirname(file))
-    .filter((name) => name.startsWith(`${path.basename(file)}.damaged-`))
-    .sort();
 }
 
 /** A feature cache of `layout` in a new folder holding one row, closed. */
@@ -62,24 +54,7 @@ describe('a feature cache that is not a database', () => {
     it(`${kind}: set aside, never deleted, a new one made, and the user told once`, () => {
       const { root, file } = cacheWithARow();
       fs.writeFileSync(file, bytes);
-      const store = FeatureStore.openFor(root, layout);
-      try {
-        expect(store.count()).toBe(0);
-        const [aside, ...more] = setAside(file);
-        expect(more).toEqual([]);
-        expect(aside).toMatch(/\.damaged-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/);
-        expect(fs.readFileSync(path.join(path.dirname(file), aside!)).equals(bytes)).toBe(true);
-        expect(store.notice).toBe(
-          `The feature cache ${file} could not be read (the file is damaged), so ADMA Studio moved it aside, as ${aside} in the same folder, and made a new one: what it held is computed again from the images, which takes time but loses nothing. You may delete the damaged file.`,
-        );
-      } finally {
-        store.close();
-      }
-      // Told once: the new file opens as any other.
-      const again = FeatureStore.openFor(root, layout);
-      expect(again.notice).toBeNull();
-      again.close();
-      expect(setAside(file)).toHaveLength(1);
+      expectFeatureCacheMadeAgain(root, file, bytes);
     });
   }
 
@@ -139,15 +114,12 @@ describe.skipIf(!findStarterModelDir())('the extraction that meets damaged cache
   it('makes both again and says each once, in its result (what the model panel shows)', async () => {
     const client = new EngineClient();
     try {
-      const project = await imageFolder(3);
-      const items = await Promise.all(fs.readdirSync(project).map(async (name) => ({ path: path.join(project, name), hash: await hashImageFile(path.join(project, name)) })));
-      const model = { kind: 'folder' as const, path: findStarterModelDir()! };
-      const first = await client.request('extractFeatures', { model, projectDir: project, items });
+      const { project, first, extract } = await extractedOnce(client);
       expect(first.notices).toEqual([]);
       const perceptual = perceptualStorePath(project);
       fs.writeFileSync(first.storePath, JUNK);
       fs.writeFileSync(perceptual, JUNK);
-      const second = await client.request('extractFeatures', { model, projectDir: project, items });
+      const second = await extract();
       expect(second.computed).toBe(3);
       expect(second.notices).toEqual([
         expect.stringMatching(new RegExp(`^The feature cache ${first.storePath} could not be read \\(the file is damaged\\)`)),
@@ -155,7 +127,7 @@ describe.skipIf(!findStarterModelDir())('the extraction that meets damaged cache
       ]);
       expect(setAside(first.storePath)).toHaveLength(1);
       expect(setAside(perceptual)).toHaveLength(1);
-      const third = await client.request('extractFeatures', { model, projectDir: project, items });
+      const third = await extract();
       expect(third.notices).toEqual([]);
     } finally {
       await client.terminate();

@@ -28,7 +28,7 @@ import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { AppError } from '../../../src-shared/app-error';
 import { makePrivateFolder, privateFolder } from '../../core/private-folder';
-import { openRebuildableCache, type OpenedCache } from '../../core/rebuildable-cache';
+import { damagedCacheError, openRebuildableCache, recordDamage, type OpenedCache } from '../../core/rebuildable-cache';
 import { cantOpenError, isDamagedDatabase } from '../../core/storage-errors';
 import { decodeOriginal, encodeThumbnail, fromRaw, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from '../../media/media-cache';
 import { readFileInside } from '../../media/path-containment';
@@ -113,6 +113,9 @@ export function perceptualStorePath(projectDir: string): string {
   return join(privateFolder(join(projectDir, ADMIN_DIR)), 'perceptual.db');
 }
 
+/** What the user knows perceptual.db as. */
+const PERCEPTUAL_NAME = 'the thumbnail-hash cache';
+
 /** Layout of perceptual.db: tables `dhash (hash, high, low)` and `thumbnail (hash, side, pixels)`. */
 export const PERCEPTUAL_SCHEMA_VERSION = 1;
 
@@ -127,7 +130,7 @@ function openPerceptualStore(path: string): OpenedCache<Database.Database> {
   } catch (error) {
     throw new AppError('NOT_WRITABLE', `Cannot open the thumbnail-hash cache ${path}: ${(error as Error).message}`);
   }
-  return openRebuildableCache(path, 'the thumbnail-hash cache', () => openInLayout(path));
+  return openRebuildableCache(path, PERCEPTUAL_NAME, () => openInLayout(path));
 }
 
 /** The database at `path` in this version's layout. SQLite's error for a damaged file is thrown as it is (openRebuildableCache); every other is worded for the user. */
@@ -186,7 +189,9 @@ export class StoredThumbnails implements ThumbnailSource {
       }
       const found = this.#get.get(hash, THUMBNAIL_SIDE) as { pixels: Buffer } | undefined;
       return found?.pixels.length === THUMBNAIL_SIDE * THUMBNAIL_SIDE ? new Uint8Array(found.pixels.buffer, found.pixels.byteOffset, found.pixels.byteLength) : null;
-    } catch {
+    } catch (error) {
+      // Damaged pages: recorded, so the next pass sets the file aside (rebuildable-cache.ts).
+      if (isDamagedDatabase(error)) recordDamage(this.path, error);
       this.close();
       return null;
     }
@@ -287,6 +292,11 @@ export async function perceptualCodes(
     if (refused) throw (refused as { error: unknown }).error;
     if (signal?.aborted) throw new AppError('CANCELLED', `The thumbnail hashes were cancelled after ${done} of ${todo.length} images; those are saved and will not be computed again.`);
     return { words, known, thumbnails: inMemory ? thumbnails : new StoredThumbnails(path, files.map((file) => file.hash)), notice };
+  } catch (error) {
+    // Pages found damaged as the pass reads or writes (the open reads only the header and schema):
+    // this cache's damage, set aside at the next pass (damagedCacheError), never the project database's.
+    if (isDamagedDatabase(error)) throw damagedCacheError(path, PERCEPTUAL_NAME, error);
+    throw error;
   } finally {
     db.close();
   }

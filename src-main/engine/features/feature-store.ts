@@ -37,7 +37,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../../src-shared/app-error';
 import { makePrivateFolder, privateFolder } from '../../core/private-folder';
-import { openRebuildableCache } from '../../core/rebuildable-cache';
+import { damagedCacheError, openRebuildableCache } from '../../core/rebuildable-cache';
 import { cantOpenError, isDamagedDatabase } from '../../core/storage-errors';
 import type { ModelDescriptor } from '../model/descriptor';
 import type { FeatureShape } from '../model/feature-model';
@@ -475,41 +475,45 @@ export class FeatureStore {
 
   /** The hashes (from `hashes`, deduplicated, order kept) that lack something `needs` asks for. */
   missing(hashes: readonly string[], needs: FeatureNeeds): string[] {
-    const gridSpatial = this.layout.aShape.length === 3 || this.layout.bShape.length === 3;
-    const query = this.db.prepare(`SELECT a_grid IS NOT NULL AS hasGrid, cut IS NOT NULL AS hasCut FROM features WHERE hash = ?`);
-    const seen = new Set<string>();
-    const out: string[] = [];
-    for (const hash of hashes) {
-      if (seen.has(hash)) continue;
-      seen.add(hash);
-      const row = query.get(hash) as { hasGrid: number; hasCut: number } | undefined;
-      const complete = row !== undefined && (!needs.grid || !gridSpatial || row.hasGrid === 1) && (!needs.cut || row.hasCut === 1);
-      if (!complete) out.push(hash);
-    }
-    return out;
+    return this.guarded(() => {
+      const gridSpatial = this.layout.aShape.length === 3 || this.layout.bShape.length === 3;
+      const query = this.db.prepare(`SELECT a_grid IS NOT NULL AS hasGrid, cut IS NOT NULL AS hasCut FROM features WHERE hash = ?`);
+      const seen = new Set<string>();
+      const out: string[] = [];
+      for (const hash of hashes) {
+        if (seen.has(hash)) continue;
+        seen.add(hash);
+        const row = query.get(hash) as { hasGrid: number; hasCut: number } | undefined;
+        const complete = row !== undefined && (!needs.grid || !gridSpatial || row.hasGrid === 1) && (!needs.cut || row.hasCut === 1);
+        if (!complete) out.push(hash);
+      }
+      return out;
+    });
   }
 
   /** Write one batch of rows in a single transaction. */
   putBatch(rows: readonly FeatureRow[]): void {
-    const now = Date.now();
-    this.db.transaction(() => {
-      for (const row of rows) {
-        this.insert.run({
-          hash: row.hash,
-          a: blob(row.a),
-          b: blob(row.b),
-          aGrid: row.aGrid ? blob(row.aGrid) : null,
-          bGrid: row.bGrid ? blob(row.bGrid) : null,
-          softmax: blob(row.softmax),
-          cut: row.cut ? blob(row.cut) : null,
-          computedAt: now,
-        });
-      }
-    })();
+    this.guarded(() => {
+      const now = Date.now();
+      this.db.transaction(() => {
+        for (const row of rows) {
+          this.insert.run({
+            hash: row.hash,
+            a: blob(row.a),
+            b: blob(row.b),
+            aGrid: row.aGrid ? blob(row.aGrid) : null,
+            bGrid: row.bGrid ? blob(row.bGrid) : null,
+            softmax: blob(row.softmax),
+            cut: row.cut ? blob(row.cut) : null,
+            computedAt: now,
+          });
+        }
+      })();
+    });
   }
 
   count(): number {
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM features`).get() as { n: number }).n;
+    return this.guarded(() => (this.db.prepare(`SELECT COUNT(*) AS n FROM features`).get() as { n: number }).n);
   }
 
   /**
@@ -517,68 +521,76 @@ export class FeatureStore {
    * hash has not been extracted (or lacks grid pooling when that is asked for).
    */
   load(hashes: readonly string[], pooling: Pooling = 'global'): FeatureMatrices {
-    const { aShape, bShape, classCount } = this.layout;
-    const dA = pooledLength(aShape, pooling);
-    const dB = pooledLength(bShape, pooling);
-    const n = hashes.length;
-    const a = new Float32Array(n * dA);
-    const b = new Float32Array(n * dB);
-    const softmax = new Float32Array(n * classCount);
-    const query = this.db.prepare(`SELECT hash, a, b, a_grid, b_grid, softmax FROM features WHERE hash = ?`);
-    const missing: string[] = [];
-    hashes.forEach((hash, i) => {
-      const row = query.get(hash) as StoredRow | undefined;
-      const aBlob = pooling === 'grid2x2' && aShape.length === 3 ? row?.a_grid : row?.a;
-      const bBlob = pooling === 'grid2x2' && bShape.length === 3 ? row?.b_grid : row?.b;
-      if (!row || !aBlob || !bBlob) {
-        missing.push(hash);
-        return;
+    return this.guarded(() => {
+      const { aShape, bShape, classCount } = this.layout;
+      const dA = pooledLength(aShape, pooling);
+      const dB = pooledLength(bShape, pooling);
+      const n = hashes.length;
+      const a = new Float32Array(n * dA);
+      const b = new Float32Array(n * dB);
+      const softmax = new Float32Array(n * classCount);
+      const query = this.db.prepare(`SELECT hash, a, b, a_grid, b_grid, softmax FROM features WHERE hash = ?`);
+      const missing: string[] = [];
+      hashes.forEach((hash, i) => {
+        const row = query.get(hash) as StoredRow | undefined;
+        const aBlob = pooling === 'grid2x2' && aShape.length === 3 ? row?.a_grid : row?.a;
+        const bBlob = pooling === 'grid2x2' && bShape.length === 3 ? row?.b_grid : row?.b;
+        if (!row || !aBlob || !bBlob) {
+          missing.push(hash);
+          return;
+        }
+        copyFloats(aBlob, a, i * dA, dA, 'layer A');
+        copyFloats(bBlob, b, i * dB, dB, 'layer B');
+        copyFloats(row.softmax, softmax, i * classCount, classCount, 'softmax');
+      });
+      if (missing.length) {
+        throw new AppError('NOT_FOUND', `${missing.length} of ${n} images have no ${pooling === 'grid2x2' ? 'grid-pooled ' : ''}features for model ${this.layout.modelId} yet (first: ${missing[0]}); run feature extraction first.`);
       }
-      copyFloats(aBlob, a, i * dA, dA, 'layer A');
-      copyFloats(bBlob, b, i * dB, dB, 'layer B');
-      copyFloats(row.softmax, softmax, i * classCount, classCount, 'softmax');
+      return { hashes: [...hashes], n, dA, dB, classCount, a, b, softmax };
     });
-    if (missing.length) {
-      throw new AppError('NOT_FOUND', `${missing.length} of ${n} images have no ${pooling === 'grid2x2' ? 'grid-pooled ' : ''}features for model ${this.layout.modelId} yet (first: ${missing[0]}); run feature extraction first.`);
-    }
-    return { hashes: [...hashes], n, dA, dB, classCount, a, b, softmax };
   }
 
   /** Cut-layer activations (stored float16, returned float32) for deep fine-tuning. */
   loadCut(hashes: readonly string[]): CutActivations {
-    const shape = this.layout.cutShape;
-    const length = size(shape);
-    const data = new Float32Array(hashes.length * length);
-    const query = this.db.prepare(`SELECT cut FROM features WHERE hash = ?`);
-    hashes.forEach((hash, i) => {
-      const row = query.get(hash) as { cut: Buffer | null } | undefined;
-      if (!row?.cut) throw new AppError('NOT_FOUND', `Image ${hash} has no cached cut-layer activations for model ${this.layout.modelId}; run extraction with deep mode on.`);
-      if (row.cut.byteLength !== length * 2) throw new AppError('INTERNAL', `Cut activations of ${hash} have the wrong size; delete the feature cache to rebuild it.`);
-      const halves = new Uint16Array(row.cut.buffer.slice(row.cut.byteOffset, row.cut.byteOffset + row.cut.byteLength));
-      decodeFloat16(halves, data.subarray(i * length, (i + 1) * length));
+    return this.guarded(() => {
+      const shape = this.layout.cutShape;
+      const length = size(shape);
+      const data = new Float32Array(hashes.length * length);
+      const query = this.db.prepare(`SELECT cut FROM features WHERE hash = ?`);
+      hashes.forEach((hash, i) => {
+        const row = query.get(hash) as { cut: Buffer | null } | undefined;
+        if (!row?.cut) throw new AppError('NOT_FOUND', `Image ${hash} has no cached cut-layer activations for model ${this.layout.modelId}; run extraction with deep mode on.`);
+        if (row.cut.byteLength !== length * 2) throw new AppError('INTERNAL', `Cut activations of ${hash} have the wrong size; delete the feature cache to rebuild it.`);
+        const halves = new Uint16Array(row.cut.buffer.slice(row.cut.byteOffset, row.cut.byteOffset + row.cut.byteLength));
+        decodeFloat16(halves, data.subarray(i * length, (i + 1) * length));
+      });
+      return { hashes: [...hashes], shape, data };
     });
-    return { hashes: [...hashes], shape, data };
   }
 
   /** The hashes (deduplicated, order kept) that lack the pooled B of any of `views`. */
   missingViews(hashes: readonly string[], views: readonly number[]): string[] {
-    const count = this.db.prepare(`SELECT COUNT(*) FROM views WHERE hash = ? AND view IN (${views.map(() => '?').join(',')})`).pluck();
-    const seen = new Set<string>();
-    const out: string[] = [];
-    for (const hash of hashes) {
-      if (seen.has(hash)) continue;
-      seen.add(hash);
-      if (views.length > 0 && (count.get(hash, ...views) as number) < views.length) out.push(hash);
-    }
-    return out;
+    return this.guarded(() => {
+      const count = this.db.prepare(`SELECT COUNT(*) FROM views WHERE hash = ? AND view IN (${views.map(() => '?').join(',')})`).pluck();
+      const seen = new Set<string>();
+      const out: string[] = [];
+      for (const hash of hashes) {
+        if (seen.has(hash)) continue;
+        seen.add(hash);
+        if (views.length > 0 && (count.get(hash, ...views) as number) < views.length) out.push(hash);
+      }
+      return out;
+    });
   }
 
   /** Write pooled B of image views in one transaction. */
   putViews(rows: readonly { hash: string; view: number; b: Float32Array }[]): void {
-    const put = this.db.prepare(`INSERT OR REPLACE INTO views (hash, view, b) VALUES (?, ?, ?)`);
-    this.db.transaction(() => {
-      for (const row of rows) put.run(row.hash, row.view, blob(row.b));
-    })();
+    this.guarded(() => {
+      const put = this.db.prepare(`INSERT OR REPLACE INTO views (hash, view, b) VALUES (?, ?, ?)`);
+      this.db.transaction(() => {
+        for (const row of rows) put.run(row.hash, row.view, blob(row.b));
+      })();
+    });
   }
 
   /**
@@ -586,49 +598,69 @@ export class FeatureStore {
    * image. NOT_FOUND when a view of an image has not been extracted.
    */
   loadViews(hashes: readonly string[], views: readonly number[]): Float32Array {
-    const dB = pooledLength(this.layout.bShape, 'global');
-    const out = new Float32Array(hashes.length * views.length * dB);
-    const query = this.db.prepare(`SELECT b FROM views WHERE hash = ? AND view = ?`).pluck();
-    hashes.forEach((hash, i) =>
-      views.forEach((view, k) => {
-        const b = query.get(hash, view) as Buffer | undefined;
-        if (!b) throw new AppError('NOT_FOUND', `Image ${hash} has no features of view ${view} for model ${this.layout.modelId} yet; they are extracted before training.`);
-        copyFloats(b, out, (i * views.length + k) * dB, dB, 'view layer B');
-      }),
-    );
-    return out;
+    return this.guarded(() => {
+      const dB = pooledLength(this.layout.bShape, 'global');
+      const out = new Float32Array(hashes.length * views.length * dB);
+      const query = this.db.prepare(`SELECT b FROM views WHERE hash = ? AND view = ?`).pluck();
+      hashes.forEach((hash, i) =>
+        views.forEach((view, k) => {
+          const b = query.get(hash, view) as Buffer | undefined;
+          if (!b) throw new AppError('NOT_FOUND', `Image ${hash} has no features of view ${view} for model ${this.layout.modelId} yet; they are extracted before training.`);
+          copyFloats(b, out, (i * views.length + k) * dB, dB, 'view layer B');
+        }),
+      );
+      return out;
+    });
   }
 
   /** Remove rows whose hash is not in `keep` (images deleted or changed), views included; returns how many images. */
   prune(keep: readonly string[]): number {
-    const keepSet = new Set(keep);
-    const all = this.db.prepare(`SELECT hash FROM features`).pluck().all() as string[];
-    const drop = all.filter((hash) => !keepSet.has(hash));
-    const del = this.db.prepare(`DELETE FROM features WHERE hash = ?`);
-    const stale = (this.db.prepare(`SELECT DISTINCT hash FROM views`).pluck().all() as string[]).filter((hash) => !keepSet.has(hash));
-    const delViews = this.db.prepare(`DELETE FROM views WHERE hash = ?`);
-    this.db.transaction(() => {
-      drop.forEach((hash) => del.run(hash));
-      stale.forEach((hash) => delViews.run(hash));
-    })();
-    return drop.length;
+    return this.guarded(() => {
+      const keepSet = new Set(keep);
+      const all = this.db.prepare(`SELECT hash FROM features`).pluck().all() as string[];
+      const drop = all.filter((hash) => !keepSet.has(hash));
+      const del = this.db.prepare(`DELETE FROM features WHERE hash = ?`);
+      const stale = (this.db.prepare(`SELECT DISTINCT hash FROM views`).pluck().all() as string[]).filter((hash) => !keepSet.has(hash));
+      const delViews = this.db.prepare(`DELETE FROM views WHERE hash = ?`);
+      this.db.transaction(() => {
+        drop.forEach((hash) => del.run(hash));
+        stale.forEach((hash) => delViews.run(hash));
+      })();
+      return drop.length;
+    });
   }
 
   /** Bytes on disk (database + write-ahead log). */
   bytesOnDisk(): number {
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
-    let total = 0;
-    for (const suffix of ['', '-wal']) {
-      try {
-        total += statSync(this.path + suffix).size;
-      } catch {
-        // no WAL file
+    return this.guarded(() => {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      let total = 0;
+      for (const suffix of ['', '-wal']) {
+        try {
+          total += statSync(this.path + suffix).size;
+        } catch {
+          // no WAL file
+        }
       }
-    }
-    return total;
+      return total;
+    });
   }
 
   close(): void {
     this.db.close();
+  }
+
+  /**
+   * `read` run on the file; pages found damaged as it reads (a header and schema that read at
+   * open say nothing of the pages further in) are said as this cache's damage (damagedCacheError:
+   * set aside at the next open), never as the project database's.
+   */
+  private guarded<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      if (isDamagedDatabase(error)) throw damagedCacheError(this.path, 'the feature cache', error);
+      throw error;
+    }
   }
 }
