@@ -107,14 +107,6 @@ export async function resolveInside(root: string, relPath: string): Promise<stri
   return resolvedBelow(await realRootOf(root, relPath), relPath);
 }
 
-/**
- * resolveInside on the calling thread: a few stats, for a read that must not queue on libuv's
- * thread pool behind the decodes that fill it (the embedded thumbnail).
- */
-export function resolveInsideSync(root: string, relPath: string): string {
-  return resolvedBelowSync(realRootOfSync(root, relPath), relPath);
-}
-
 /*
  * Reading a project file by the path resolveInside checked would read whatever stands there when
  * the read opens it: a symbolic link swapped in after the check (the folder may be shared or
@@ -183,7 +175,11 @@ export async function readFileInside(root: string, file: string): Promise<Buffer
   return readInside(root, path.relative(root, file).split(path.sep).join('/'));
 }
 
-/** The project file `relPath` opened on the calling thread (see above and resolveInsideSync); the caller closes the descriptor. */
+/**
+ * The project file `relPath` opened on the calling thread (see above), its path checked as
+ * resolveInside checks it: a few stats, for a read that must not queue on libuv's thread pool
+ * behind the decodes that fill it (the embedded thumbnail). The caller closes the descriptor.
+ */
 export function openInsideSync(root: string, relPath: string): { fd: number; size: number } {
   const realRoot = realRootOfSync(root, relPath);
   const real = resolvedBelowSync(realRoot, relPath);

@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readRefused } from '../../../src-main/core/storage-errors';
-import { isInside, resolveInside, resolveInsideSync } from '../../../src-main/media/path-containment';
+import { isInside, openInsideSync, resolveInside } from '../../../src-main/media/path-containment';
 import { tempDir } from '../../support/image-folder';
 
 describe('path containment of the media route', () => {
@@ -51,7 +51,7 @@ describe('path containment of the media route', () => {
       fs.writeFileSync(path.join(root, 'sub'), 'a file where a folder was');
       await expect(resolveInside(root, 'gone.png')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/gone\.png is missing.*Rescan/) });
       await expect(resolveInside(root, 'sub/x.png')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/missing.*Rescan/) });
-      expect(() => resolveInsideSync(root, 'sub/x.png')).toThrow(/missing from the project folder/);
+      expect(() => openInsideSync(root, 'sub/x.png')).toThrow(/missing from the project folder/);
     });
 
     it('permission denied: names the file and says to check who may read it, not that it is missing', async () => {
@@ -79,7 +79,7 @@ describe('path containment of the media route', () => {
       fs.symlinkSync('loop-a', path.join(root, 'loop-b'));
       const loop = /Cannot read the file loop-a\/x\.png .*symbolic links on its path lead in a loop/;
       await expect(resolveInside(root, 'loop-a/x.png')).rejects.toMatchObject({ code: 'UNREADABLE', message: expect.stringMatching(loop) });
-      expect(() => resolveInsideSync(root, 'loop-a/x.png')).toThrow(loop);
+      expect(() => openInsideSync(root, 'loop-a/x.png')).toThrow(loop);
     });
 
     it('a disk error: says the disk failed the read, not that the file is missing', async () => {
