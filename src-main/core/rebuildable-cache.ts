@@ -13,8 +13,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
-import { capitalised, codeOf, errnoReason, isDamagedDatabase } from './storage-errors';
+import { cantOpenError, capitalised, codeOf, errnoReason, isDamagedDatabase } from './storage-errors';
 
 /** What a cache's opener gets: the open cache, and the notice for the user when a damaged file was set aside. */
 export interface OpenedCache<T> {
@@ -85,6 +86,32 @@ export function damagedCacheError(file: string, name: string, damage: unknown, h
     'IO_ERROR',
     `${capitalised(name)} ${file} is damaged: part of it can no longer be read (${reason}). It holds nothing that cannot be computed again from the images; your labels (the project database) are not affected. ${next}; ${held}.`,
   );
+}
+
+/**
+ * The SQLite file of the cache `name` ("the feature cache") at `file`, made ready by `prepare`
+ * (its layout checked, made or rebuilt): the `open` openRebuildableCache takes. SQLite's error
+ * for a damaged file is thrown as it is, for openRebuildableCache; an AppError of `prepare` as it
+ * is; every other error is worded for the user, with the file system's reason where it has one
+ * (cantOpenError), else as a file that cannot be opened (NOT_WRITABLE) or made ready
+ * (`unprepared`).
+ */
+export function openCacheDatabase(file: string, name: string, prepare: (db: Database.Database) => void, unprepared: 'NOT_WRITABLE' | 'INTERNAL'): Database.Database {
+  const opening = `Opening ${name}`;
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+  } catch (error) {
+    throw cantOpenError(error, file, opening, name) ?? new AppError('NOT_WRITABLE', `Cannot open ${name} ${file}: ${(error as Error).message}`);
+  }
+  try {
+    prepare(db);
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof AppError || isDamagedDatabase(error)) throw error;
+    throw cantOpenError(error, file, opening, name) ?? new AppError(unprepared, `Cannot prepare ${name} ${file}: ${(error as Error).message}`);
+  }
 }
 
 /**

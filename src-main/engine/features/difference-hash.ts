@@ -28,8 +28,8 @@ import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { AppError } from '../../../src-shared/app-error';
 import { makePrivateFolder, privateFolder } from '../../core/private-folder';
-import { damagedCacheError, openRebuildableCache, recordDamage, type OpenedCache } from '../../core/rebuildable-cache';
-import { cantOpenError, isDamagedDatabase } from '../../core/storage-errors';
+import { damagedCacheError, openCacheDatabase, openRebuildableCache, recordDamage, type OpenedCache } from '../../core/rebuildable-cache';
+import { isDamagedDatabase } from '../../core/storage-errors';
 import { decodeOriginal, encodeThumbnail, fromRaw, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from '../../media/media-cache';
 import { readFileInside } from '../../media/path-containment';
 import { ADMIN_DIR } from '../../project/project-db';
@@ -133,29 +133,23 @@ function openPerceptualStore(path: string): OpenedCache<Database.Database> {
   return openRebuildableCache(path, PERCEPTUAL_NAME, () => openInLayout(path));
 }
 
-/** The database at `path` in this version's layout. SQLite's error for a damaged file is thrown as it is (openRebuildableCache); every other is worded for the user. */
+/** The database at `path` in this version's layout; errors as openCacheDatabase says them. */
 function openInLayout(path: string): Database.Database {
-  let db: Database.Database;
-  try {
-    db = new Database(path);
-  } catch (error) {
-    throw cantOpenError(error, path, 'Opening the thumbnail-hash cache', 'the thumbnail-hash cache') ?? new AppError('NOT_WRITABLE', `Cannot open the thumbnail-hash cache ${path}: ${(error as Error).message}`);
-  }
-  try {
-    db.pragma('journal_mode = WAL');
-    const version = db.pragma('user_version', { simple: true }) as number;
-    db.transaction(() => {
-      if (version !== 0 && version !== PERCEPTUAL_SCHEMA_VERSION) db.exec('DROP TABLE IF EXISTS dhash; DROP TABLE IF EXISTS thumbnail;');
-      db.exec('CREATE TABLE IF NOT EXISTS dhash (hash TEXT PRIMARY KEY, high INTEGER NOT NULL, low INTEGER NOT NULL) WITHOUT ROWID');
-      db.exec('CREATE TABLE IF NOT EXISTS thumbnail (hash TEXT PRIMARY KEY, side INTEGER NOT NULL, pixels BLOB NOT NULL) WITHOUT ROWID');
-      db.pragma(`user_version = ${PERCEPTUAL_SCHEMA_VERSION}`);
-    })();
-    return db;
-  } catch (error) {
-    db.close();
-    if (isDamagedDatabase(error)) throw error;
-    throw cantOpenError(error, path, 'Opening the thumbnail-hash cache', 'the thumbnail-hash cache') ?? new AppError('NOT_WRITABLE', `Cannot prepare the thumbnail-hash cache ${path}: ${(error as Error).message}`);
-  }
+  return openCacheDatabase(
+    path,
+    PERCEPTUAL_NAME,
+    (db) => {
+      db.pragma('journal_mode = WAL');
+      const version = db.pragma('user_version', { simple: true }) as number;
+      db.transaction(() => {
+        if (version !== 0 && version !== PERCEPTUAL_SCHEMA_VERSION) db.exec('DROP TABLE IF EXISTS dhash; DROP TABLE IF EXISTS thumbnail;');
+        db.exec('CREATE TABLE IF NOT EXISTS dhash (hash TEXT PRIMARY KEY, high INTEGER NOT NULL, low INTEGER NOT NULL) WITHOUT ROWID');
+        db.exec('CREATE TABLE IF NOT EXISTS thumbnail (hash TEXT PRIMARY KEY, side INTEGER NOT NULL, pixels BLOB NOT NULL) WITHOUT ROWID');
+        db.pragma(`user_version = ${PERCEPTUAL_SCHEMA_VERSION}`);
+      })();
+    },
+    'NOT_WRITABLE',
+  );
 }
 
 export interface HashedFile {

@@ -37,8 +37,8 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../../src-shared/app-error';
 import { makePrivateFolder, privateFolder } from '../../core/private-folder';
-import { damagedCacheError, openRebuildableCache } from '../../core/rebuildable-cache';
-import { cantOpenError, isDamagedDatabase } from '../../core/storage-errors';
+import { damagedCacheError, openCacheDatabase, openRebuildableCache } from '../../core/rebuildable-cache';
+import { isDamagedDatabase } from '../../core/storage-errors';
 import type { ModelDescriptor } from '../model/descriptor';
 import type { FeatureShape } from '../model/feature-model';
 import type { LoadedModel } from '../model/load-model';
@@ -319,48 +319,41 @@ function findFeatureStore(folder: string, layout: FeatureLayout): string | null 
 
 /**
  * The database at `path`, made to hold `layout`: a file written for another layout or schema is
- * emptied (see FeatureStore.open). SQLite's error for a damaged file is thrown as it is, for
- * openRebuildableCache; every other is worded for the user.
+ * emptied (see FeatureStore.open); errors as openCacheDatabase says them.
  */
 function openInLayout(path: string, layout: FeatureLayout): Database.Database {
-  let db: Database.Database;
-  try {
-    db = new Database(path);
-  } catch (error) {
-    throw cantOpenError(error, path, 'Opening the feature cache', 'the feature cache') ?? new AppError('NOT_WRITABLE', `Cannot open the feature cache ${path}: ${(error as Error).message}`);
-  }
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    const expected = layoutKey(layout);
-    // Checked and rebuilt in one write transaction: two processes creating the file at once
-    // build it once, and the second never drops rows the first has written since.
-    db.transaction(() => {
-      const stored = storedLayout(db);
-      if (stored.version !== SCHEMA_VERSION || stored.key !== expected) {
-        db.exec(`DROP TABLE IF EXISTS features; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS views;`);
-        db.exec(`
-          CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-          CREATE TABLE features (
-            hash TEXT PRIMARY KEY,
-            a BLOB NOT NULL,
-            b BLOB NOT NULL,
-            a_grid BLOB,
-            b_grid BLOB,
-            softmax BLOB NOT NULL,
-            cut BLOB,
-            computed_at INTEGER NOT NULL
-          ) WITHOUT ROWID;`);
-        db.prepare(`INSERT INTO meta (key, value) VALUES ('layout', ?)`).run(expected);
-        db.pragma(`user_version = ${SCHEMA_VERSION}`);
-      }
-    }).immediate();
-    return db;
-  } catch (error) {
-    db.close();
-    if (error instanceof AppError || isDamagedDatabase(error)) throw error;
-    throw cantOpenError(error, path, 'Opening the feature cache', 'the feature cache') ?? new AppError('INTERNAL', `Cannot prepare the feature cache ${path}: ${(error as Error).message}`);
-  }
+  return openCacheDatabase(
+    path,
+    'the feature cache',
+    (db) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      const expected = layoutKey(layout);
+      // Checked and rebuilt in one write transaction: two processes creating the file at once
+      // build it once, and the second never drops rows the first has written since.
+      db.transaction(() => {
+        const stored = storedLayout(db);
+        if (stored.version !== SCHEMA_VERSION || stored.key !== expected) {
+          db.exec(`DROP TABLE IF EXISTS features; DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS views;`);
+          db.exec(`
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE features (
+              hash TEXT PRIMARY KEY,
+              a BLOB NOT NULL,
+              b BLOB NOT NULL,
+              a_grid BLOB,
+              b_grid BLOB,
+              softmax BLOB NOT NULL,
+              cut BLOB,
+              computed_at INTEGER NOT NULL
+            ) WITHOUT ROWID;`);
+          db.prepare(`INSERT INTO meta (key, value) VALUES ('layout', ?)`).run(expected);
+          db.pragma(`user_version = ${SCHEMA_VERSION}`);
+        }
+      }).immediate();
+    },
+    'INTERNAL',
+  );
 }
 
 function size(shape: FeatureShape): number {
