@@ -519,7 +519,6 @@ export class AdaptationStore {
       .get(atMost) as number;
   }
 
-  /** Labels of present images: image id → class id. */
   /** Labels of the present evaluation images (image id → class id), read from the evaluation set's side, not every label. */
   evaluationLabels(): Map<number, number> {
     const rows = this.db
@@ -529,6 +528,7 @@ export class AdaptationStore {
     return new Map(rows);
   }
 
+  /** Labels of present images: image id → class id. */
   labels(): Map<number, number> {
     const rows = this.db
       .prepare('SELECT l.image_id, l.class_id FROM labels l CROSS JOIN images i ON i.id = l.image_id WHERE i.present = 1')
