@@ -4,7 +4,7 @@ import type { WriteStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { once } from 'node:events';
 import { AppError } from '../../src-shared/app-error';
-import { storageError } from '../core/storage-errors';
+import { codeOf, storageError } from '../core/storage-errors';
 import { headDir, openWorkspaceFeatures, readWorkspace } from './cli-workspace';
 import { csvField } from '../project/csv-field';
 import type { ProgressLine } from './progress-line';
@@ -37,21 +37,22 @@ export async function runPredict(args: PredictArgs, out: ProgressLine): Promise<
   const outFile = args.out ? resolve(args.out) : null;
   const partial = outFile ? `${outFile}.partial` : null;
   let file: WriteStream | null;
-  let writeError: Error | null = null;
+  /** The run's first error, the stream's (a write) or the work's: the rows written are then removed. */
+  let failure: Error | null = null;
   try {
     file = partial ? (await open(partial, 'w')).createWriteStream() : null;
   } catch (error) {
     store.close();
-    const { code } = error as NodeJS.ErrnoException;
+    const code = codeOf(error);
     if (outFile && (code === 'ENOENT' || code === 'ENOTDIR')) throw new AppError('NOT_A_FOLDER', `Cannot write ${outFile}: the folder ${dirname(outFile)} does not exist.`);
     throw storageError(error, 'The predictions', 'write') ?? error;
   }
-  file?.on('error', (error) => (writeError ??= error));
+  file?.on('error', (error) => (failure ??= error));
   const target: NodeJS.WritableStream = file ?? process.stdout;
   const write = async (text: string): Promise<void> => {
-    if (writeError) throw writeError;
+    if (failure) throw failure;
     if (!target.write(text)) await once(target, 'drain');
-    if (writeError) throw writeError;
+    if (failure) throw failure;
   };
   const started = performance.now();
   const count = workspace.images.length;
@@ -75,19 +76,19 @@ export async function runPredict(args: PredictArgs, out: ProgressLine): Promise<
       out.update(`predicting: ${Math.min(images.length, from + CHUNK)}/${images.length} images`);
     }
   } catch (error) {
-    writeError ??= error as Error;
+    failure ??= error as Error;
   } finally {
     store.close();
     if (file && !file.closed) {
       const closing = once(file, 'close');
       file.end();
-      await closing.catch(() => undefined); // its error, if any, is writeError
+      await closing.catch(() => undefined); // its error, if any, is in failure
     }
   }
   if (partial && outFile) {
-    if (writeError) await rm(partial, { force: true });
+    if (failure) await rm(partial, { force: true });
     else await rename(partial, outFile);
   }
-  if (writeError) throw writeError;
+  if (failure) throw failure;
   out.log(`predicted ${count} images with the ${head.mode} head (${head.classes.length} classes) in ${((performance.now() - started) / 1000).toFixed(1)} s${outFile ? ` → ${outFile}` : ''}`);
 }
