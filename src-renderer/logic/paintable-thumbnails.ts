@@ -88,11 +88,11 @@ export class PaintableThumbnails {
   }
 
   /**
-   * Ask about `ids` (the first ASK_MAX; none when a question is out: returns false). Its answer
-   * is recorded as of `at` (unless `clear` came meanwhile), then `ended` is told how it went.
+   * Ask about `ids` (the first ASK_MAX; nothing is asked while a question is out, or of no ids).
+   * Its answer is recorded as of `at` (unless `clear` came meanwhile), then `ended` is told how it went.
    */
-  question(ids: readonly number[], at: number, ended: (end: QuestionEnd) => void): boolean {
-    if (this.#asking || ids.length === 0) return false;
+  question(ids: readonly number[], at: number, ended: (end: QuestionEnd) => void): void {
+    if (this.#asking || ids.length === 0) return;
     const asked = ids.slice(0, ASK_MAX);
     this.#asking = true;
     const generation = this.#generation;
@@ -120,7 +120,6 @@ export class PaintableThumbnails {
         this.#asking = false;
         ended({ ...end, fresh: generation === this.#generation });
       });
-    return true;
   }
 
   #bound(): void {
