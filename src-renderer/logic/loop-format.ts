@@ -100,6 +100,14 @@ export function scoreMeaning(name: StrategyName): string {
 export const usesLambda = (name: StrategyName): boolean => name === 'adma' || name === 'adma-diverse' || name === 'adma-typical';
 
 /**
+ * Whether the Uncertainty setting changes what a strategy picks: the λ trade-offs score with it, and
+ * distinctiveness falls back to it when the pool yields too few source-class centres
+ * (strategy-registry.ts). The uncertainty baselines are named by their measure, and the recommended
+ * rule always ranks by margin.
+ */
+export const usesUncertaintySetting = (name: StrategyName): boolean => usesLambda(name) || name === 'distinctiveness';
+
+/**
  * A queue reason as the expert reads it: the engine names classes by their stable keys
  * (`class-<id>`, so a rename never leaves an old name behind); shown with today's names.
  */

@@ -87,9 +87,14 @@ test('Adapt: refused numbers keep the value in force, unsure reads Unsure, the b
   await enter(batch, '10');
   await expect(batch).toHaveValue('10');
 
+  // The recommended rule uses neither λ nor the Uncertainty setting: neither is offered with it.
+  const step = page.getByLabel('Step');
+  const uncertainty = page.getByRole('combobox', { name: 'Uncertainty' });
+  await expect(step).toHaveCount(0);
+  await expect(uncertainty).toHaveCount(0);
   // The λ step of a λ strategy, the same way.
   await page.getByLabel('Strategy').selectOption('adma');
-  const step = page.getByLabel('Step');
+  await expect(uncertainty).toBeVisible();
   await expect(step).toHaveValue('0.5');
   await enter(step, '-3');
   await expect(step).toHaveValue('0.5');

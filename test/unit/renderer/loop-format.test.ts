@@ -17,6 +17,7 @@ import {
   strategyLabel,
   unlabeledClassesHint,
   usesLambda,
+  usesUncertaintySetting,
 } from '../../../src-renderer/logic/loop-format';
 
 describe('loop formatting', () => {
@@ -58,6 +59,9 @@ describe('loop formatting', () => {
     expect(strategyLabel('adma')).toBe('ADMA (paper)');
     expect(usesLambda('adma')).toBe(true);
     expect(usesLambda('entropy')).toBe(false);
+    expect(usesLambda('typical-margin')).toBe(false);
+    // The Uncertainty setting is offered only where it changes the picks.
+    expect(STRATEGIES.filter((s) => usesUncertaintySetting(s.name)).map((s) => s.name).sort()).toEqual(['adma', 'adma-diverse', 'adma-typical', 'distinctiveness']);
   });
 
   it('shows reasons with the classes’ current names', () => {
