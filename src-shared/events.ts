@@ -29,7 +29,8 @@ export interface JobEnd {
  * new counts, the engine status, the new round.
  */
 export type ProjectChanged =
-  | { change: 'scanned' | 'model' | 'evaluation' }
+  /** 'scores': versions were scored on the evaluation set (Evaluation.scorePending). */
+  | { change: 'scanned' | 'model' | 'evaluation' | 'scores' }
   /** `session`: the opening that began or ended (see OpenProjectSummary); `name`: the project's. */
   | { change: 'opened' | 'closed'; session: string; name: string }
   | { change: 'classes'; classes: ClassInfo[] }

@@ -93,8 +93,8 @@ export class AdaptationContext {
     this.announce({ change: 'round', round });
   }
 
-  /** A new version was trained, or the evaluation set grew. */
-  changed(change: 'model' | 'evaluation'): void {
+  /** A new version was trained, the evaluation set grew, or versions were scored on it. */
+  changed(change: 'model' | 'evaluation' | 'scores'): void {
     this.announce({ change });
   }
 

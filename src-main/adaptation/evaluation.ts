@@ -25,6 +25,8 @@ export class Evaluation {
   private readonly scoredAgainst = new Map<number, string>();
   /** The reliability of the latest version scored, on the labels it was scored against. */
   private calibration: (CalibrationView & { signature: string }) | null = null;
+  /** The scoring running in the background (scorePending), or null. */
+  private scoring: Promise<void> | null = null;
 
   constructor(
     private readonly ctx: AdaptationContext,
@@ -122,39 +124,76 @@ export class Evaluation {
   }
 
   /**
-   * Score on the evaluation set each version not yet scored against its current labels: a new
-   * version alone after a round, every version when evaluation labels change.
+   * The versions to score: trained on the backbone in use (the pool's features are that
+   * backbone's; a head of another one, kept as the best or as that backbone's latest, keeps the
+   * score it had) and not yet scored against the current evaluation labels (`signature`).
    */
-  private async refresh(): Promise<void> {
+  private pending(): { stale: VersionRow[]; evalIds: number[]; labels: Map<number, number>; signature: string } {
     const { ctx } = this;
     const labels = ctx.store.evaluationLabels();
     const evalIds = [...labels.keys()].sort((a, b) => a - b);
-    if (evalIds.length === 0) return;
     const signature = evalIds.map((id) => `${id}:${labels.get(id)}`).join();
-    // Only versions trained on the backbone in use: the pool's features are that backbone's, and
-    // a head of another one (kept as the best, or as that backbone's latest) keeps the score it had.
     const modelId = ctx.store.model()?.modelId ?? null;
-    const stale = ctx.store.versions().filter((v) => v.modelId === modelId && this.scoredAgainst.get(v.version) !== signature && ctx.headProblem(v.version) === null);
-    if (stale.length === 0) return;
+    const stale =
+      evalIds.length === 0 ? [] : ctx.store.versions().filter((v) => v.modelId === modelId && this.scoredAgainst.get(v.version) !== signature && ctx.headProblem(v.version) === null);
+    return { stale, evalIds, labels, signature };
+  }
+
+  /** Score the pending versions once (a new version alone after a round, every version when evaluation labels change); how many got a score. */
+  private async scoreOnce(): Promise<number> {
+    const { ctx } = this;
+    const { stale, evalIds, labels, signature } = this.pending();
+    if (stale.length === 0) return 0;
     await this.pool.prepare();
     const { predicted } = await ctx.engine().request('loopEvaluate', {
       heads: stale.map((v) => ({ version: v.version, dir: ctx.headDir(v.version) })),
       imageIds: evalIds,
     });
+    let scored = 0;
     for (const { version, classIndex } of predicted) {
-      const row = stale.find((v) => v.version === version) as VersionRow;
+      const row = stale.find((v) => v.version === version);
+      if (!row) continue;
       const guesses = new Map(evalIds.map((id, k) => [id, row.classes[classIndex[k] as number]?.id ?? -1]));
       const result = this.score(guesses);
       const entry = predicted.find((p) => p.version === version);
       if (entry && version === ctx.store.latestVersion()?.version) this.calibration = { ...calibrationOf(row, evalIds, labels, guesses, entry), signature };
       ctx.store.saveEvaluation(version, result.labeled, result.correct, result.confusion);
       this.scoredAgainst.set(version, signature);
+      scored++;
     }
+    return scored;
+  }
+
+  /**
+   * Score every pending version. One scoring runs at a time and every caller while it runs shares
+   * it; it goes on while versions trained meanwhile are pending, and stops at a pass that scores
+   * nothing (a failure is logged: the dashboard shows the scores it has). When it saved a score it
+   * announces 'scores', and a dashboard on screen reads them. The dashboard never waits for it:
+   * the engine may be busy training for seconds to minutes, and the counts must not wait.
+   */
+  scorePending(): Promise<void> {
+    this.scoring ??= this.scoreAll().finally(() => {
+      this.scoring = null;
+    });
+    return this.scoring;
+  }
+
+  private async scoreAll(): Promise<void> {
+    const { ctx } = this;
+    let saved = 0;
+    try {
+      for (let scored = await this.scoreOnce(); scored > 0; scored = await this.scoreOnce()) saved += scored;
+    } catch (error) {
+      ctx.log(`evaluation: ${errorMessage(error)}`);
+    }
+    if (saved > 0) ctx.changed('scores');
   }
 
   async dashboard(): Promise<Dashboard> {
     const { ctx } = this;
-    await this.refresh().catch((error: unknown) => ctx.log(`evaluation: ${errorMessage(error)}`));
+    // Scored in the background (scorePending): what is scored now is shown, with the versions still to score.
+    const scoring = this.pending().stale.map((v) => v.version);
+    if (scoring.length > 0) void this.scorePending();
     const versions = ctx.store.versions();
     // Asked again after every label while the dashboard or the adapt view shows: nothing here reads
     // every label (reading them twice took 350–1,500 ms at 100,000 labels). A class's training
@@ -181,6 +220,7 @@ export class Evaluation {
       confusion: latest?.confusion ?? null,
       plateau: curveHint(curve),
       calibration,
+      scoring,
     };
   }
 }

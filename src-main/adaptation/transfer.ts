@@ -51,6 +51,8 @@ export class Transfer {
       reporter.progress('export', done, steps, true);
       if (request.model && latest) {
         await this.parts.pool.prepare();
+        // The model card states the latest version's score: wait for it (the dashboard does not).
+        await this.parts.evaluation.scorePending();
         const dashboard = await this.parts.evaluation.dashboard();
         const names = latest.classes.map((c) => classes.find((live) => live.id === c.id)?.name ?? c.name);
         // The labels the exported version learned from (today's, for a version saved before they were recorded).

@@ -342,6 +342,9 @@ function onProjectChanged(event: ProjectChanged): void {
     case 'model':
       refreshModel();
       return;
+    case 'scores':
+      refreshViews();
+      return;
     case 'evaluation':
       // Images just added to the evaluation set lose the suggestions shown for them before.
       suggestions.clear();

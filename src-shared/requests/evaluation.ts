@@ -130,6 +130,11 @@ export interface Dashboard {
   calibration: CalibrationView | null;
   confusion: { classIds: number[]; counts: number[][] } | null;
   plateau: { flat: boolean; message: string } | null;
+  /**
+   * Versions being scored on the evaluation set now, in the background (their points and the
+   * headline come once scored, announced by a 'scores' change); empty when every score is current.
+   */
+  scoring: number[];
 }
 
 export const evaluationRequests = {

@@ -76,8 +76,12 @@ export class FakeEngine implements EnginePort {
       case 'loopTrain':
         fs.mkdirSync(a.outDir as string, { recursive: true }); // the head folder, as the worker saves it
         return { epochs: 1, loss: 0.1, trainAccuracy: 1, millis: 1, predictions: { imageIds: Int32Array.from(this.poolIds), classIndexes: new Int32Array(this.poolIds.length), probabilities: new Float64Array(this.poolIds.length).fill(0.9) } } as never;
-      case 'loopEvaluate':
-        return { predicted: [] } as never;
+      case 'loopEvaluate': {
+        // Every head predicts the first class everywhere, as the fake's trainings do.
+        const ids = a.imageIds as number[];
+        const heads = a.heads as { version: number }[];
+        return { predicted: heads.map(({ version }) => ({ version, classIndex: ids.map(() => 0), confidence: ids.map(() => 0.9), rawConfidence: ids.map(() => 0.9), temperature: 1 })) } as never;
+      }
       case 'loopDuplicatesBetween': {
         const right = new Set(a.right as number[]);
         return (a.left as number[]).flatMap((left) => {

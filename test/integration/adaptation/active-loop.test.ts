@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers, type Handlers } from '../../../src-main/api/handlers';
 import { Workspace } from '../../../src-main/api/workspace';
+import type { Dashboard } from '../../../src-shared/contract';
 import { FeatureStore, featureCacheDir } from '../../../src-main/engine/features/feature-store';
 import { symmetryViews } from '../../../src-main/engine/features/symmetry-views';
 import { handlerCaller } from '../../support/handler-calls';
@@ -31,6 +32,13 @@ const classOf = new Map<string, number>();
 const call = handlerCaller(() => handlers);
 
 const truth = (relPath: string): number => classOf.get(relPath.split('/')[0] as string) as number;
+
+/** The dashboard once every version is scored on the current evaluation labels (it scores them in the background). */
+const scoredDashboard = (): Promise<Dashboard> =>
+  until('every version scored on the evaluation set', async () => {
+    const board = await call('dashboard:get');
+    return board.scoring.length === 0 && board;
+  }, { paceMs: 20 });
 
 function openWorkspace(): void {
   // A fixed seed: the evaluation sample (12 images) and the picks are the same on every run, so the accuracy check cannot flake.
@@ -120,7 +128,7 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     const queried = new Set((await call('loop:rounds', { limit: 100 })).flatMap((r) => r.items.map((i) => i.imageId)));
     expect([...evalIds].some((id) => queried.has(id))).toBe(false);
     for (const item of evaluation.items) await call('labels:set', { imageIds: [item.id], classId: truth(item.relPath) });
-    const after = await call('dashboard:get');
+    const after = await scoredDashboard();
     expect(after.accuracyKnown).toBe(true);
     expect(after.evaluation).toMatchObject({ size: 12, labeled: 12 });
     // Its room: half of the images that are not training labels, less what it holds.
@@ -140,11 +148,11 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     // Fewer evaluation labels: every version is scored again, on the 8 that remain.
     const unlabeled = evaluation.items.slice(0, 4).map((i) => i.id);
     await call('labels:set', { imageIds: unlabeled, classId: null });
-    const fewer = await call('dashboard:get');
+    const fewer = await scoredDashboard();
     expect(fewer.curve.map((p) => p.modelVersion)).toEqual(after.curve.map((p) => p.modelVersion));
     for (const p of fewer.curve) expect(p.evaluated).toBe(8);
     for (const item of evaluation.items.slice(0, 4)) await call('labels:set', { imageIds: [item.id], classId: truth(item.relPath) });
-    expect((await call('dashboard:get')).curve).toEqual(after.curve);
+    expect((await scoredDashboard()).curve).toEqual(after.curve);
     // One image of the open batch decided, so the next round is a new batch (an unchanged one is refused).
     const open = (await call('loop:currentRound'))!;
     await call('labels:set', { imageIds: [open.items[0]!.imageId], classId: truth(open.items[0]!.relPath) });

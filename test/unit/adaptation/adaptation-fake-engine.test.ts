@@ -439,6 +439,34 @@ describe('adaptation with a fake engine', () => {
     expect(board).toMatchObject({ trainingLabels: 4, evaluation: { size: 2, labeled: 2 }, accuracyKnown: true });
   });
 
+  it('the dashboard never waits for the engine: while it scores versions on the evaluation set, the counts answer and name the versions; a scores change follows', async () => {
+    const { project, engine, adaptation, ant, bee, changes } = await setup();
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    const first = await adaptation.loop.nextRound();
+    first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+    await adaptation.loop.train();
+    await adaptation.duplicates.sampleEvaluation(2);
+    const evaluation = [...adaptation.store.evaluationIds()];
+    // The evaluation labels change after the training: its version is to be scored again, and the engine is busy.
+    let release = (): void => undefined;
+    engine.hold = { kind: 'loopEvaluate', until: new Promise<void>((resolve) => (release = resolve)) };
+    project.setLabels(evaluation, ant.id);
+    const during = await adaptation.evaluation.dashboard();
+    const version = adaptation.store.latestVersion()!.version;
+    expect(during).toMatchObject({ trainingLabels: 4, evaluation: { size: 2, labeled: 2 }, scoring: [version], latest: null });
+    expect(during.perClass.map((c) => c.evaluation)).toEqual([2, 0]);
+    await until('the scoring asked of the engine', () => engine.holding === 1);
+    // A second read while it runs shares it: one scoring at a time.
+    expect((await adaptation.evaluation.dashboard()).scoring).toEqual([version]);
+    expect(changes).not.toContain('scores');
+    release();
+    await until('the scores change', () => changes.includes('scores'));
+    expect(engine.count('loopEvaluate')).toBe(1);
+    const after = await adaptation.evaluation.dashboard();
+    expect(after).toMatchObject({ scoring: [], accuracyKnown: true, latest: { modelVersion: version, evaluated: 2, accuracy: 1 } });
+    expect(after.calibration?.modelVersion).toBe(version);
+  });
+
   it('continuous mode: a round is one batch (retrains re-rank the open batch), and stored versions are thinned', async () => {
     const timers = new ManualTimers();
     const { project, adaptation, ant, bee } = await setup(timers);

@@ -258,6 +258,7 @@ describe('dashboard store', () => {
     confusion: null,
     plateau: null,
     calibration: null,
+    scoring: [],
   });
 
   it('keeps a failed load as an error (not an endless loading) and a retry clears it', async () => {
@@ -315,7 +316,7 @@ describe('dashboard store', () => {
 
 describe('closing a project', () => {
   it('leaves the project views (no image left loading) before the close request', async () => {
-    const board: Dashboard = { trainingLabels: 1, evaluation: EMPTY_ROOM, accuracyKnown: false, curve: [], latest: null, perClass: [], confusion: null, plateau: null, calibration: null };
+    const board: Dashboard = { trainingLabels: 1, evaluation: EMPTY_ROOM, accuracyKnown: false, curve: [], latest: null, perClass: [], confusion: null, plateau: null, calibration: null, scoring: [] };
     answers.set('dashboard:get', () => board);
     await dashboard.load();
     const seenAtClose: unknown[] = [];
