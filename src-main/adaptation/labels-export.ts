@@ -25,12 +25,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { AppError } from '../../src-shared/app-error';
 import { codeOf, imageErrnoReason } from '../core/storage-errors';
-import { openImageFile } from '../core/user-file';
 import { neutralise, toCsv } from '../project/csv-field';
 import type { Project } from '../project/project';
-import { isInside, realPathInside } from '../media/path-containment';
+import { isInside, openInside, RefusedRead } from '../media/path-containment';
 
 export interface LabeledImage {
   relPath: string;
@@ -149,24 +147,16 @@ type FileHandle = Awaited<ReturnType<typeof fs.open>>;
 
 /**
  * A labeled image's file opened for the copy, by the rule of every read of a project image
- * (realPathInside: inside the project folder; user-file.ts: no symbolic link followed, no FIFO
- * waited on, a regular file), or why it cannot be: gone, or unreadable with the reason its
- * path could not be followed (permission denied, a link, a disk error).
+ * (openInside: checked inside the project folder, opened without following a link in its place,
+ * then confirmed to be the very file its path, checked again, names: a folder on its path swapped
+ * for a link between the check and the open is refused, not copied), or why it cannot be: gone,
+ * or unreadable with the reason in a few words (permission denied, a link, a disk error).
  */
 async function openSource(root: string, relPath: string): Promise<{ handle: FileHandle } | { leftOut: LeftOutReason }> {
-  let file: string;
   try {
-    file = await realPathInside(root, relPath);
+    return { handle: (await openInside(root, relPath)).handle };
   } catch (error) {
-    if (error instanceof AppError) return { leftOut: { kind: 'unreadable', why: 'a symbolic link on its path now leads outside the project folder' } };
-    // realpath's loop is of the links on the path (the open below follows none: its ELOOP is a link in the file's place).
-    if (codeOf(error) === 'ELOOP') return { leftOut: { kind: 'unreadable', why: 'the symbolic links on its path lead in a loop' } };
-    return { leftOut: readFailure(error) };
-  }
-  try {
-    return { handle: (await openImageFile(file)).handle };
-  } catch (error) {
-    return { leftOut: readFailure(error) };
+    return { leftOut: error instanceof RefusedRead ? error.reason : readFailure(error) };
   }
 }
 

@@ -31,14 +31,19 @@ export interface ModelSummary {
 
 export interface ExtractFeaturesArgs {
   model: ModelSource;
-  /** The cache goes to the project's cache of the model's layout (FeatureStore.openFor: `<projectDir>/.adma/features/<modelId>@<layout>.db`) ... */
-  projectDir?: string;
+  /**
+   * The project folder, required: every image is read only once checked inside it
+   * (ExtractionOptions.root), and the cache goes to the project's cache of the model's layout
+   * (FeatureStore.openFor: `<projectDir>/.adma/features/<modelId>@<layout>.db`) ...
+   */
+  projectDir: string;
   /** ... unless an explicit cache file is given. */
   storePath?: string;
   /**
    * The images, or 'project': every present image of the project at `projectDir`, listed by the
-   * worker (loop/project-images.ts) and read only once checked inside that folder
-   * (ExtractionOptions.root); the perceptual pass that follows reads only files inside `projectDir`.
+   * worker (loop/project-images.ts). A list must name files inside `projectDir` (the job is
+   * refused otherwise, before anything is read: extractionImages); the perceptual pass that
+   * follows reads only files inside `projectDir` too.
    */
   items: JobImages<DecodeItem>;
   batchSize?: number;

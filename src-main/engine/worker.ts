@@ -17,7 +17,7 @@ import { downloadModel, loadKnownModel } from './model/model-download';
 import { ProgressMeter, type ProgressSnapshot } from '../core/progress-meter';
 import { exportAdaptedModel } from './export/export-adapted';
 import { AdaptationPool } from './loop/adaptation-pool';
-import { jobImages } from './loop/project-images';
+import { extractionImages } from './loop/project-images';
 import { perceptualCodes } from './features/difference-hash';
 import { inspectModelFolder } from './model/inspect-model';
 import { loadHead } from './train/head-file';
@@ -139,23 +139,21 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
   },
 
   async extractFeatures(args, context) {
+    // The images, each read only inside the project folder (a list naming a file elsewhere is refused before anything is made).
+    const { root, images: items } = extractionImages(args.items, args.projectDir);
     await ensureBackend();
     const loaded = await loadModel(args.model);
     const modelId = loaded.descriptor.id;
     // The file given, else the project's cache of this model's layout (shared with `adma extract`).
     const file = args.storePath;
-    const where = file ?? args.projectDir;
-    if (!where) throw new AppError('BAD_ARGUMENT', 'Feature extraction needs a project folder or a cache file.');
-    const runtime = await featureRuntimeFor(loaded, file ? dirname(file) : featureCacheDir(where));
+    const runtime = await featureRuntimeFor(loaded, file ? dirname(file) : featureCacheDir(root));
     const layout = featureLayoutOf(loaded);
-    const store = file ? FeatureStore.open(file, layout) : FeatureStore.openFor(where, layout, { theApps: true });
+    const store = file ? FeatureStore.open(file, layout) : FeatureStore.openFor(root, layout, { theApps: true });
     const storePath = store.path;
     try {
-      const items = jobImages(args.items, args.projectDir);
       const result = await extractFeatures(loaded, store, items, {
         ...(runtime.runner ? { runner: runtime.runner } : {}),
-        // The project's images are read only inside its folder (a list given names its own files).
-        ...(args.items === 'project' ? { root: args.projectDir } : {}),
+        root,
         batchSize: args.batchSize,
         prefetchDepth: args.prefetchDepth,
         pooling: args.pooling,
@@ -169,13 +167,11 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
       }
       // A damaged cache file set aside on the way (rebuildable-cache.ts) is said once, with the extraction's outcome.
       const notices = store.notice ? [store.notice] : [];
-      if (args.projectDir) {
-        // The thumbnails' difference hashes (near duplicates) are cached with the features, so the pool finds them ready;
-        // the same decode stores each image's gallery thumbnail (the codes are not kept here: read on demand).
-        const perceptual = new ProgressMeter(0);
-        const pass = await perceptualCodes(args.projectDir, items, (done, total) => context.progress('perceptual', perceptual.update(done, total)), 'onDemand', context.signal);
-        if (pass.notice) notices.push(pass.notice);
-      }
+      // The thumbnails' difference hashes (near duplicates) are cached with the features, so the pool finds them ready;
+      // the same decode stores each image's gallery thumbnail (the codes are not kept here: read on demand).
+      const perceptual = new ProgressMeter(0);
+      const pass = await perceptualCodes(root, items, (done, total) => context.progress('perceptual', perceptual.update(done, total)), 'onDemand', context.signal);
+      if (pass.notice) notices.push(pass.notice);
       return { ...result, modelId, storePath, runtime: runtime.label, runtimeFallback: runtime.fallback, notices };
     } finally {
       store.close();

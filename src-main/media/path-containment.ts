@@ -6,8 +6,9 @@
 import { closeSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { AppError } from '../../src-shared/app-error';
+import { AppError, type ErrorCode } from '../../src-shared/app-error';
 import { codeOf, imageErrnoReason, readRefused } from '../core/storage-errors';
+import type { FileHandle } from 'node:fs/promises';
 import { openImageFile, openImageSync, readWhole } from '../core/user-file';
 
 export function isInside(root: string, candidate: string): boolean {
@@ -15,7 +16,26 @@ export function isInside(root: string, candidate: string): boolean {
   return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
 
-const missing = (relPath: string): AppError => new AppError('NOT_FOUND', `The file ${relPath} is missing from the project folder. Rescan the project.`);
+/**
+ * A file of the folder not read, as the functions below refuse it: the message is the sentence for
+ * the user; `reason` says it in a few words, and whether the file is simply gone, for a caller that
+ * lists several files it left out (an export's notes: labels-export.ts).
+ */
+export class RefusedRead extends AppError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly reason: { kind: 'gone' | 'unreadable'; why: string },
+  ) {
+    super(code, message);
+    this.name = 'RefusedRead';
+  }
+}
+
+const unreadableFor = (why: string) => ({ kind: 'unreadable' as const, why });
+
+const missing = (relPath: string): RefusedRead =>
+  new RefusedRead('NOT_FOUND', `The file ${relPath} is missing from the project folder. Rescan the project.`, { kind: 'gone', why: imageErrnoReason({ code: 'ENOENT' }) });
 
 /**
  * Why `relPath` could not be resolved, from the error of realpath: only a file that is gone
@@ -23,24 +43,30 @@ const missing = (relPath: string): AppError => new AppError('NOT_FOUND', `The fi
  * read (readRefused: one wording for every read refused), a loop of symbolic links or a disk error
  * is said as what it is, for a rescan would not help.
  */
-function unresolvable(relPath: string, error: unknown): AppError {
+function unresolvable(relPath: string, error: unknown): RefusedRead {
   const code = codeOf(error);
   if (code === 'ENOENT' || code === 'ENOTDIR') return missing(relPath);
-  if (code === 'EACCES' || code === 'EPERM') return readRefused(`the file ${relPath} in the project folder`);
+  if (code === 'EACCES' || code === 'EPERM') {
+    const refused = readRefused(`the file ${relPath} in the project folder`);
+    return new RefusedRead(refused.code, refused.message, unreadableFor(imageErrnoReason(error)));
+  }
   if (code === 'ELOOP') {
-    return new AppError('UNREADABLE', `Cannot read the file ${relPath} in the project folder: the symbolic links on its path lead in a loop. Remove or correct the link, then rescan the project.`);
+    const why = 'the symbolic links on its path lead in a loop';
+    return new RefusedRead('UNREADABLE', `Cannot read the file ${relPath} in the project folder: ${why}. Remove or correct the link, then rescan the project.`, unreadableFor(why));
   }
+  const why = imageErrnoReason(error);
   if (code === 'EIO') {
-    return new AppError('IO_ERROR', `Cannot read the file ${relPath} in the project folder: ${imageErrnoReason(error)}. Check the disk (is it still connected?), then try again.`);
+    return new RefusedRead('IO_ERROR', `Cannot read the file ${relPath} in the project folder: ${why}. Check the disk (is it still connected?), then try again.`, unreadableFor(why));
   }
-  return new AppError('UNREADABLE', `Cannot read the file ${relPath} in the project folder: ${imageErrnoReason(error)}.`);
+  return new RefusedRead('UNREADABLE', `Cannot read the file ${relPath} in the project folder: ${why}.`, unreadableFor(why));
 }
 
 /** A project file whose path leads outside the project folder. */
-const outside = (relPath: string): AppError =>
-  new AppError(
+const outside = (relPath: string): RefusedRead =>
+  new RefusedRead(
     'NOT_FOUND',
     `Refused to read ${relPath}: it leads outside the project folder (a symbolic link on its path points elsewhere), and ADMA Studio reads nothing outside the folder you chose. Replace the link with the file or folder itself, then rescan the project.`,
+    unreadableFor('a symbolic link on its path now leads outside the project folder'),
   );
 
 function inside(realRoot: string, real: string, relPath: string): string {
@@ -50,15 +76,6 @@ function inside(realRoot: string, real: string, relPath: string): string {
 
 /** `relPath` (project-relative, `/`-separated) below `root`. */
 const below = (root: string, relPath: string): string => path.resolve(root, ...relPath.split('/'));
-
-/**
- * The real path of `relPath` inside `root`. Throws the error of realpath as it is (errno: for a
- * caller that words the reason itself), or NOT_FOUND for a path that resolves outside.
- */
-export async function realPathInside(root: string, relPath: string): Promise<string> {
-  const realRoot = await fs.realpath(root);
-  return inside(realRoot, await fs.realpath(below(realRoot, relPath)), relPath);
-}
 
 /*
  * The checks below resolve the project folder once (`realRoot`) and then `relPath` below it, each
@@ -102,7 +119,10 @@ function resolvedBelowSync(realRoot: string, relPath: string): string {
   return inside(realRoot, real, relPath);
 }
 
-/** realPathInside, its errors worded for the user (missing, permission denied, a loop of links, a disk error). */
+/**
+ * The real path of `relPath` inside `root`, its errors worded for the user (missing, permission
+ * denied, a loop of links, a disk error; a path that resolves outside refused).
+ */
 export async function resolveInside(root: string, relPath: string): Promise<string> {
   return resolvedBelow(await realRootOf(root, relPath), relPath);
 }
@@ -124,16 +144,18 @@ export async function resolveInside(root: string, relPath: string): Promise<stri
  * none: ELOOP) is refused as such; a file gone, one this user may not read or a disk error is
  * worded as resolveInside words it.
  */
-function unreadable(relPath: string, error: unknown): AppError {
+function unreadable(relPath: string, error: unknown): RefusedRead {
   if (codeOf(error) !== 'ELOOP') return unresolvable(relPath, error);
-  return new AppError('UNREADABLE', `Cannot read ${relPath}: ${imageErrnoReason(error)}. Nothing outside the project folder was read. Rescan the project.`);
+  const why = imageErrnoReason(error);
+  return new RefusedRead('UNREADABLE', `Cannot read ${relPath}: ${why}. Nothing outside the project folder was read. Rescan the project.`, unreadableFor(why));
 }
 
 function confirmSame(relPath: string, opened: BigIntStats, named: BigIntStats): void {
   if (opened.dev !== named.dev || opened.ino !== named.ino) {
-    throw new AppError(
+    throw new RefusedRead(
       'UNREADABLE',
       `Refused to read ${relPath}: it changed while it was being opened (saved again, moved, or a folder on its path now leads elsewhere). Nothing outside the project folder was read. Try again; if it keeps happening, rescan the project.`,
+      unreadableFor('it changed while it was being opened (saved again, moved, or a folder on its path now leads elsewhere)'),
     );
   }
 }
@@ -145,8 +167,12 @@ function confirmSame(relPath: string, opened: BigIntStats, named: BigIntStats): 
  * resolution before the read, and nothing else comes between them.
  */
 
-/** The bytes of the project file `relPath`, from the file checked inside `root` (see above). */
-export async function readInside(root: string, relPath: string): Promise<Buffer> {
+/**
+ * The project file `relPath` opened and confirmed inside `root` (see above), for a caller that
+ * reads the descriptor itself (an export streams its copies from it). Every error is a RefusedRead.
+ * The caller closes the handle.
+ */
+export async function openInside(root: string, relPath: string): Promise<{ handle: FileHandle; size: number }> {
   const realRoot = await realRootOf(root, relPath);
   const real = await resolvedBelow(realRoot, relPath);
   let opened: Awaited<ReturnType<typeof openImageFile>>;
@@ -157,11 +183,22 @@ export async function readInside(root: string, relPath: string): Promise<Buffer>
   }
   try {
     confirmSame(relPath, opened.stat, await fs.stat(await resolvedBelow(realRoot, relPath), { bigint: true }));
-    return await readWhole(opened.handle, opened.size);
+    return { handle: opened.handle, size: opened.size };
   } catch (error) {
-    throw error instanceof AppError ? error : unreadable(relPath, error);
-  } finally {
     await opened.handle.close();
+    throw error instanceof AppError ? error : unreadable(relPath, error);
+  }
+}
+
+/** The bytes of the project file `relPath`, from the file checked inside `root` (see above). */
+export async function readInside(root: string, relPath: string): Promise<Buffer> {
+  const { handle, size } = await openInside(root, relPath);
+  try {
+    return await readWhole(handle, size);
+  } catch (error) {
+    throw unreadable(relPath, error);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -7,6 +7,10 @@
  * decoded into features nor into gallery thumbnails; each such image is reported as unreadable,
  * with its name and what to do, and the rest of the extraction goes on. Once the links are
  * replaced by the files, the next extraction computes them: nothing was lost.
+ *
+ * An extraction given a list of files (not 'project') is held to the same folder: its files are
+ * read only once checked inside `projectDir` (it read them as listed, links and all), and a list
+ * naming a file elsewhere, or given without the folder, is refused whole before anything is read.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineClient } from '../../src-main/engine/engine-client';
 import { thumbnailFile } from '../../src-main/media/media-cache';
 import { Project } from '../../src-main/project/project';
+import { hashImageFile } from '../../src-main/engine/features/image-content-hash';
+import type { ExtractFeaturesArgs } from '../../src-main/engine/worker-protocol';
+import { appErrorOf } from '../support/error-of';
 import { tempDir, writeImage } from '../support/image-folder';
 
 const OUTSIDE = /^Refused to read (cells\/[ab]\.png|c\.png): it leads outside the project folder .*Replace the link with the file or folder itself, then rescan the project\.$/;
@@ -77,5 +84,58 @@ describe.skipIf(process.platform === 'win32')('feature extraction after images w
     expect(result).toMatchObject({ computed: 2, reused: 1 });
     expect(result.failures.map((f) => path.relative(root, f.path))).toEqual(['c.png']);
     expect(fs.existsSync(thumbnailFile(path.join(root, '.adma'), hashOf.get('cells/a.png')!))).toBe(true);
+  });
+});
+
+describe.skipIf(process.platform === 'win32')('feature extraction given a list of files', () => {
+  let client: EngineClient;
+  let root: string;
+  let outside: string;
+  const model = { kind: 'starter' as const };
+  const items: { path: string; hash: string }[] = [];
+
+  beforeAll(async () => {
+    root = tempDir();
+    outside = tempDir('adma-outside-');
+    for (const [relPath, seed] of [['cells/a.png', 1], ['b.png', 2]] as const) {
+      const file = path.join(root, relPath);
+      await writeImage(file, seed);
+      items.push({ path: file, hash: await hashImageFile(file) });
+    }
+    // After the list was made: the folder holding cells/a.png is a link to a folder elsewhere, holding an a.png of its own.
+    await writeImage(path.join(outside, 'a.png'), 11);
+    await writeImage(path.join(outside, 'elsewhere.png'), 12);
+    fs.renameSync(path.join(root, 'cells'), path.join(root, 'cells-was'));
+    fs.symlinkSync(outside, path.join(root, 'cells'));
+    client = new EngineClient();
+  });
+  afterAll(async () => {
+    await client?.terminate();
+  });
+
+  it('reads its files only inside the project folder: one behind a link out is reported as unreadable, the rest extracted', async () => {
+    const result = await client.request('extractFeatures', { model, projectDir: root, items });
+    expect(result.computed).toBe(1); // b.png
+    expect(result.failures.map((f) => path.relative(root, f.path))).toEqual([path.join('cells', 'a.png')]);
+    expect(result.failures[0]?.error.message).toMatch(OUTSIDE);
+  });
+
+  it('refuses a list naming a file outside the project folder, before anything is read or made', async () => {
+    const project = tempDir();
+    const file = path.join(outside, 'elsewhere.png');
+    const error = await appErrorOf(client.request('extractFeatures', { model, projectDir: project, items: [{ path: file, hash: await hashImageFile(file) }] }));
+    expect(error.code).toBe('BAD_ARGUMENT');
+    expect(error.message).toBe(
+      `Feature extraction was asked to read ${file}, which is not inside the project folder ${project}: it reads images only inside that folder. Move or copy the image into the folder, then try again.`,
+    );
+    expect(fs.readdirSync(project)).toEqual([]); // no cache, no thumbnails
+  });
+
+  it('refuses a list given without the project folder (a cache file alone names no folder to read in)', async () => {
+    const storePath = path.join(tempDir(), 'features.db');
+    const args = { model, storePath, items } as unknown as ExtractFeaturesArgs; // as a caller that skips the type would send it
+    const error = await appErrorOf(client.request('extractFeatures', args));
+    expect(error).toMatchObject({ code: 'BAD_ARGUMENT', message: 'Feature extraction reads images only inside a project folder, and none was given: give the folder the images lie in.' });
+    expect(fs.existsSync(storePath)).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../../src-shared/app-error';
 import { cantOpenError } from '../../core/storage-errors';
+import { isInside } from '../../media/path-containment';
 import { ImageIndex } from '../../project/image-index';
 import { damagedProjectDb, projectDbPath } from '../../project/project-db';
 import type { JobImages, PoolItem } from './loop-jobs';
@@ -35,4 +36,23 @@ export function jobImages<T>(items: JobImages<T>, projectDir: string | undefined
   if (items !== 'project') return items;
   if (!projectDir) throw new AppError('BAD_ARGUMENT', "The project's images were asked for without the project's folder.");
   return projectImages(projectDir);
+}
+
+/**
+ * The images an extraction reads and the folder it reads them in (ExtractionOptions.root): the
+ * project's own, or the list given, each file of which must lie in the project folder. So no
+ * caller reads a file outside the folder it names by listing it (the list used to be read as it
+ * came, links and all): a list without the folder, or naming a file elsewhere, is refused whole,
+ * before anything is read; a file inside it is then read only once checked inside it (a folder on
+ * its path swapped for a link out is an unreadable image, as for the project's own).
+ */
+export function extractionImages<T extends { path: string }>(items: JobImages<T>, projectDir: string | undefined): { root: string; images: T[] | ProjectImage[] } {
+  if (!projectDir) throw new AppError('BAD_ARGUMENT', 'Feature extraction reads images only inside a project folder, and none was given: give the folder the images lie in.');
+  const images = jobImages(items, projectDir);
+  const root = path.resolve(projectDir);
+  const elsewhere = images.find((image) => !isInside(root, path.resolve(root, image.path)));
+  if (elsewhere) {
+    throw new AppError('BAD_ARGUMENT', `Feature extraction was asked to read ${elsewhere.path}, which is not inside the project folder ${root}: it reads images only inside that folder. Move or copy the image into the folder, then try again.`);
+  }
+  return { root, images };
 }

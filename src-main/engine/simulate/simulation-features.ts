@@ -4,7 +4,13 @@
  * cut-layer activations for deep mode), through the engine's content-addressed feature
  * cache, plus the pre-trained top block (deep mode) and the shipped centres (if any).
  * Images that fail to decode are dropped from the simulation and reported.
+ *
+ * Every image is read only inside the dataset's folder (`dataset.root`), as the app reads a
+ * project's (path-containment.ts): the hash, the features and the symmetry views. The folder's
+ * walk skipped symbolic links; one swapped in since (a class folder or a file replaced by a link
+ * out of the folder) is refused with the app's words and its image left out, not followed.
  */
+import { AppError } from '../../../src-shared/app-error';
 import type { CentreSet } from '../adma/centre-set';
 import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix';
 import { extractFeatures, extractViewFeatures, type ExtractionProgress } from '../features/extract-features';
@@ -14,7 +20,7 @@ import { featureRuntimeFor } from '../onnx/feature-runtime';
 import { layersModelOf, type LoadedModel } from '../model/load-model';
 import type { TopBlockWeights } from '../train/head-weights';
 import { readTopBlock } from '../train/top-block';
-import type { ImageFolderDataset } from './image-folder-dataset';
+import type { ImageFolderDataset, LabelledImageFile } from './image-folder-dataset';
 import { loadShippedCentreSet } from '../model/shipped-centre-set';
 
 export interface SimulationFeatures {
@@ -64,9 +70,16 @@ export interface SimulationFeatureOptions {
 }
 
 export async function prepareSimulationFeatures(loaded: LoadedModel, dataset: ImageFolderDataset, options: SimulationFeatureOptions): Promise<SimulationFeatures> {
-  const hashes: string[] = [];
-  for (let i = 0; i < dataset.images.length; i++) {
-    hashes.push(await hashImageFile((dataset.images[i] as { absPath: string }).absPath));
+  const root = dataset.root;
+  const hashed: { image: LabelledImageFile; hash: string }[] = [];
+  const failures: SimulationFeatures['failures'] = [];
+  for (const [i, image] of dataset.images.entries()) {
+    try {
+      hashed.push({ image, hash: await hashImageFile(image.absPath, root) });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      failures.push({ path: image.path, reason: error.message }); // readFileInside's: names the file and says why
+    }
     if (i % 200 === 199) options.onStatus?.(`hashing: ${i + 1}/${dataset.images.length} images`);
   }
   const layout = featureLayoutOf(loaded);
@@ -78,8 +91,9 @@ export async function prepareSimulationFeatures(loaded: LoadedModel, dataset: Im
     const result = await extractFeatures(
       loaded,
       store,
-      dataset.images.map((image, i) => ({ hash: hashes[i] as string, path: image.absPath })),
+      hashed.map(({ image, hash }) => ({ hash, path: image.absPath })),
       {
+        root,
         deep: options.deep,
         pooling: options.pooling ?? 'global',
         ...(runtime.runner ? { runner: runtime.runner } : {}),
@@ -89,8 +103,10 @@ export async function prepareSimulationFeatures(loaded: LoadedModel, dataset: Im
     );
     if (result.cancelled) throw options.signal?.reason instanceof Error ? options.signal.reason : new Error('Feature extraction was cancelled.');
     const failedHashes = new Set(result.failures.map((f) => f.hash));
-    const kept = dataset.images.map((image, i) => ({ image, hash: hashes[i] as string })).filter(({ hash }) => !failedHashes.has(hash));
-    const failures = dataset.images.flatMap((image, i) => (failedHashes.has(hashes[i] as string) ? [{ path: image.path, reason: result.failures.find((f) => f.hash === hashes[i])?.error.message ?? 'unreadable' }] : []));
+    const kept = hashed.filter(({ hash }) => !failedHashes.has(hash));
+    for (const { image, hash } of hashed) {
+      if (failedHashes.has(hash)) failures.push({ path: image.path, reason: result.failures.find((f) => f.hash === hash)?.error.message ?? 'unreadable' });
+    }
     const keptHashes = kept.map((k) => k.hash);
     const matrices = store.load(keptHashes);
     const n = kept.length;
@@ -103,7 +119,7 @@ export async function prepareSimulationFeatures(loaded: LoadedModel, dataset: Im
         loaded,
         store,
         kept.map((k) => ({ hash: k.hash, path: k.image.absPath })),
-        { ...(runtime.runner ? { runner: runtime.runner } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+        { root, ...(runtime.runner ? { runner: runtime.runner } : {}), ...(options.signal ? { signal: options.signal } : {}) },
       );
       if (extracted.cancelled) throw options.signal?.reason instanceof Error ? options.signal.reason : new Error('Feature extraction was cancelled.');
       if (extracted.failures.length > 0) throw new Error(`The symmetry views of ${extracted.failures.length} images could not be extracted (first: ${extracted.failures[0]?.path}).`);

@@ -230,7 +230,7 @@ describe('adma extract beside the app’s feature cache (the starter model, as t
     const { folder, items } = await photos('older-project');
     // The cache as versions before this one wrote it: `.adma/features/<model>.db`, its layout without the layers.
     const legacy = join(folder, '.adma', 'features', 'starter-fashion-mnist-v1.db');
-    expect(await client.request('extractFeatures', { model: { kind: 'starter' }, storePath: legacy, items })).toMatchObject({ computed: 6 });
+    expect(await client.request('extractFeatures', { model: { kind: 'starter' }, projectDir: folder, storePath: legacy, items })).toMatchObject({ computed: 6 });
     const db = new Database(legacy);
     const stored = JSON.parse(db.prepare(`SELECT value FROM meta WHERE key = 'layout'`).pluck().get() as string) as Record<string, unknown>;
     const { modelId, weights, aShape, bShape, classCount, cutShape } = stored;

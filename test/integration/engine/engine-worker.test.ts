@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +57,15 @@ describe.skipIf(!available)(`engine worker extraction (${reason})`, () => {
     client = new EngineClient();
     project = mkdtempSync(join(tmpdir(), 'adma-worker-'));
     const photos = hymenopteraValPhotos().filter((_, i) => i % 4 === 1); // 38 photos
-    items = await Promise.all(photos.map(async ({ path }) => ({ path, hash: await hashImageFile(path) })));
+    // Copied into the project folder: the worker reads a list's files only inside it.
+    mkdirSync(join(project, 'photos'));
+    items = await Promise.all(
+      photos.map(async ({ path }, i) => {
+        const copy = join(project, 'photos', `${i}-${basename(path)}`);
+        copyFileSync(path, copy);
+        return { path: copy, hash: await hashImageFile(copy) };
+      }),
+    );
   });
   afterAll(async () => {
     await client?.terminate();

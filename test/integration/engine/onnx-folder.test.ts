@@ -176,16 +176,18 @@ describe('ONNX model folders whose source output is logits (issue 10: a ResNet e
     const client = new EngineClient();
     try {
       const dir = folderWith('logits-extract', 'resnet-like.onnx', tinyClassifier('NCHW', { softmax: false }));
+      const project = join(root, 'project-logits');
+      mkdirSync(project, { recursive: true });
       const items = await Promise.all(
         [7, 8].map(async (seed) => {
-          const path = join(root, `logits-${seed}.png`);
+          const path = join(project, `logits-${seed}.png`); // inside the project folder, as the worker reads only there
           await sharp(Buffer.from(pixelsOf(seed)), { raw: { width: SIZE, height: SIZE, channels: 3 } }).png().toFile(path);
           return { path, hash: await hashImageFile(path) };
         }),
       );
       const onnx: OnnxPreprocessing = { height: SIZE, width: SIZE, scaling: 'unit', channelOrder: 'RGB', layout: 'NCHW' };
       const model = { kind: 'folder' as const, path: dir, layers: { ...LAYERS, softmaxLayer: 'logits' }, onnx };
-      const result = await client.request('extractFeatures', { model, projectDir: join(root, 'project-logits'), items });
+      const result = await client.request('extractFeatures', { model, projectDir: project, items });
       expect(result).toMatchObject({ computed: 2, runtimeFallback: null });
       const store = FeatureStore.openExisting(result.storePath);
       try {
@@ -218,10 +220,12 @@ describe('ONNX model folder on a TF.js backend', () => {
       const info = await client.request('init', { prefer: 'wasm' });
       expect(info.inference.name).toBe('wasm');
       const dir = folderWith('on-wasm', 'tiny.onnx', tinyClassifier('NCHW'));
-      const path = join(root, 'on-wasm.png');
+      const project = join(root, 'project-wasm');
+      mkdirSync(project, { recursive: true });
+      const path = join(project, 'on-wasm.png');
       await sharp(Buffer.from(pixelsOf(5)), { raw: { width: SIZE, height: SIZE, channels: 3 } }).png().toFile(path);
       const model = { kind: 'folder' as const, path: dir, layers: LAYERS };
-      const result = await client.request('extractFeatures', { model, projectDir: join(root, 'project-wasm'), items: [{ path, hash: await hashImageFile(path) }] });
+      const result = await client.request('extractFeatures', { model, projectDir: project, items: [{ path, hash: await hashImageFile(path) }] });
       expect(result).toMatchObject({ computed: 1, runtimeFallback: null });
       expect(result.runtime).toMatch(/^ONNX Runtime [\d.]+ \(\d+ threads?\)$/);
     } finally {
@@ -241,7 +245,8 @@ describe('ONNX model folder extraction through the engine worker', () => {
 
   it.each(['NCHW', 'NHWC'] as const)('extracts pooled features and probabilities of a %s graph that match a hand computation', async (layout) => {
     const dir = folderWith(`extract-${layout}`, 'tiny.onnx', tinyClassifier(layout));
-    const images = join(root, `images-${layout}`);
+    const project = join(root, `project-${layout}`);
+    const images = join(project, 'images'); // inside the project folder, as the worker reads only there
     mkdirSync(images, { recursive: true });
     const items = await Promise.all(
       [1, 2, 3].map(async (seed) => {
@@ -255,7 +260,6 @@ describe('ONNX model folder extraction through the engine worker', () => {
     const summary = await client.request('loadModel', { source: model });
     expect(summary.shapes).toEqual({ a: [SIZE, SIZE, FILTERS], b: [FILTERS], cut: [1, 1, FILTERS] });
     expect(summary.classCount).toBe(CLASSES);
-    const project = join(root, `project-${layout}`);
     const result = await client.request('extractFeatures', { model, projectDir: project, items, batchSize: 2 });
     expect(result).toMatchObject({ computed: 3, runtimeFallback: null });
     expect(result.runtime).toMatch(/^ONNX Runtime/);

@@ -16,6 +16,7 @@ import { thumbnailFile } from '../../../src-main/media/media-cache';
 import { appErrorOf } from '../../support/error-of';
 import { cameraJpeg } from '../../support/camera-jpeg';
 import { tempDir } from '../../support/image-folder';
+import { swapAfterCheck } from '../../support/swap-after-check';
 
 beforeEach(() => forgetEmbeddedThumbnails());
 afterEach(() => {
@@ -59,30 +60,6 @@ async function scene(): Promise<Scene> {
       fs.symlinkSync(outside, path.join(root, 'sub'));
     },
   };
-}
-
-/**
- * Run `swap` once, right after the `nth` realpath of `file` resolved (asynchronous and
- * synchronous): the first is the check before any answer, a later one a check just before a read.
- */
-function swapAfterCheck(file: string, swap: () => void, nth = 1): void {
-  let calls = 0;
-  const once = (resolvedFor: unknown): void => {
-    if (String(resolvedFor) === file && ++calls === nth) swap();
-  };
-  const realpath = fsp.realpath.bind(fsp);
-  vi.spyOn(fsp, 'realpath').mockImplementation(async (p, options) => {
-    const real = await realpath(p, options);
-    once(p);
-    return real;
-  });
-  const realpathSync = fs.realpathSync.bind(fs);
-  vi.spyOn(fs, 'realpathSync').mockImplementation(((p: fs.PathLike, options?: fs.EncodingOption) => {
-    const real = realpathSync(p, options);
-    once(p);
-    return real;
-  }) as typeof fs.realpathSync);
-  syncBuiltinESMExports(); // `import { realpathSync } from 'node:fs'` sees the stand-in
 }
 
 /** The mean red and blue of an encoded image. */

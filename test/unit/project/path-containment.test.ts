@@ -68,7 +68,7 @@ describe('path containment of the media route', () => {
           code: 'UNREADABLE',
           message: 'Permission denied reading the file private.png in the project folder. Check that you may read it (and open the folders it is in), then try again.',
         });
-        expect(error).toEqual(readRefused('the file private.png in the project folder'));
+        expect({ code: error?.code, message: error?.message }).toEqual(readRefused('the file private.png in the project folder').toData());
         vi.restoreAllMocks();
       }
     });
