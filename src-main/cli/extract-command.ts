@@ -33,7 +33,13 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
   const skipped: { relPath: string; reason: string }[] = [];
   const images: (WorkspaceImage & { absPath: string })[] = [];
   for await (const file of walkImageFiles(folder, skipped)) {
-    images.push({ path: file.relPath, absPath: file.absPath, hash: await hashImageFile(file.absPath) });
+    try {
+      // Read only inside the folder, as its extraction reads it (a file swapped for a link out since the walk is refused).
+      images.push({ path: file.relPath, absPath: file.absPath, hash: await hashImageFile(file.absPath, folder) });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      skipped.push({ relPath: file.relPath, reason: error.message });
+    }
     out.update(`scanning: ${images.length} images`);
   }
   for (const entry of skipped) out.log(`skipped ${entry.relPath}: ${entry.reason}`);
