@@ -53,6 +53,12 @@ export interface ModelRow {
   modelName: string | null;
 }
 
+/** A pre-trained model the project has used (project_models): its name and the choice it was made by. */
+export interface UsedModel {
+  name: string;
+  choice: ModelChoice;
+}
+
 export interface VersionClass {
   id: number;
   name: string;
@@ -100,13 +106,37 @@ export class AdaptationStore {
     return row ? { choice: JSON.parse(row.choice) as ModelChoice, modelId: row.model_id, modelName: row.model_name } : null;
   }
 
+  /**
+   * Record the chosen model, and remember it among the models the project has used
+   * (`project_models`): its versions and curve points are named by it after another is chosen.
+   */
   setModel(choice: ModelChoice, modelId: string | null, modelName: string | null): void {
-    this.db
-      .prepare(
-        `INSERT INTO engine_model (id, choice, model_id, model_name, chosen_at) VALUES (1, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET choice = excluded.choice, model_id = excluded.model_id, model_name = excluded.model_name, chosen_at = excluded.chosen_at`,
-      )
-      .run(JSON.stringify(choice), modelId, modelName, new Date().toISOString());
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO engine_model (id, choice, model_id, model_name, chosen_at) VALUES (1, ?, ?, ?, ?)
+           ON CONFLICT(id) DO UPDATE SET choice = excluded.choice, model_id = excluded.model_id, model_name = excluded.model_name, chosen_at = excluded.chosen_at`,
+        )
+        .run(JSON.stringify(choice), modelId, modelName, now);
+      if (modelId === null || modelName === null) return;
+      this.db
+        .prepare(
+          `INSERT INTO project_models (model_id, name, choice, chosen_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT(model_id) DO UPDATE SET name = excluded.name, choice = excluded.choice, chosen_at = excluded.chosen_at`,
+        )
+        .run(modelId, modelName, JSON.stringify(choice), now);
+    })();
+  }
+
+  /**
+   * Every pre-trained model the project has used (chosen since migration 13, or chosen when it
+   * ran), by id: the name it was last chosen under and how (a folder model's path). Never
+   * forgotten: versions, rounds and centres name models by id for as long as the project keeps them.
+   */
+  usedModels(): Map<string, UsedModel> {
+    const rows = this.db.prepare('SELECT model_id, name, choice FROM project_models').all() as { model_id: string; name: string; choice: string }[];
+    return new Map(rows.map((r) => [r.model_id, { name: r.name, choice: JSON.parse(r.choice) as ModelChoice }]));
   }
 
   /**
