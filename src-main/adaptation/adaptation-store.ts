@@ -87,6 +87,7 @@ interface RoundRow {
   schedule: string;
   batch_size: number;
   model_version: number;
+  reranked_with: number | null;
   created_at: string;
 }
 
@@ -182,7 +183,7 @@ export class AdaptationStore {
 
   // ------------------------------------------------------------------ rounds
 
-  saveRound(round: Omit<RoundInfo, 'id' | 'items' | 'labeled' | 'asked' | 'trained' | 'classesLabeled' | 'createdAt'>, modelId: string, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[]): number {
+  saveRound(round: Omit<RoundInfo, 'id' | 'items' | 'labeled' | 'asked' | 'trained' | 'classesLabeled' | 'createdAt' | 'rerankedWith'>, modelId: string, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[]): number {
     return this.db.transaction(() => {
       const id = Number(
         this.db
@@ -202,12 +203,14 @@ export class AdaptationStore {
 
   /**
    * Re-rank an open round (continuous mode, after a retrain): its items become `items` (the
-   * labeled ones first, where they were), its λ the new ranking's. The round keeps its id,
-   * index and model version (the version it was opened with).
+   * labeled ones first, where they were), its λ the new ranking's, and `rankedWith` the version
+   * whose ranking chose its undecided items (RoundInfo.rerankedWith; null: the items are the
+   * round's own ranking put back in another order, which changes no version). The round keeps
+   * its id, index and model version (the version it was opened with).
    */
-  rerankRound(roundId: number, lambda: number | null, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[]): void {
+  rerankRound(roundId: number, lambda: number | null, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[], rankedWith: number | null): void {
     this.db.transaction(() => {
-      this.db.prepare('UPDATE rounds SET lambda = ? WHERE id = ?').run(lambda, roundId);
+      this.db.prepare('UPDATE rounds SET lambda = ?, reranked_with = COALESCE(?, reranked_with) WHERE id = ?').run(lambda, rankedWith, roundId);
       this.db.prepare('DELETE FROM round_items WHERE round_id = ?').run(roundId);
       const insert = this.db.prepare(
         'INSERT INTO round_items (round_id, position, image_id, distinctiveness, uncertainty, score, reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -313,6 +316,7 @@ export class AdaptationStore {
         schedule: JSON.parse(row.schedule) as ScheduleSetting,
         batchSize: row.batch_size,
         modelVersion: row.model_version,
+        rerankedWith: row.reranked_with,
         createdAt: row.created_at,
         items: queue,
         // A closed round counts what was decided before the next round opened: an image it left

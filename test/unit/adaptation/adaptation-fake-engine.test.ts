@@ -17,6 +17,7 @@ import { imageFolder, writeImage } from '../../support/image-folder';
 import { ManualTimers } from '../../support/manual-timers';
 import { until } from '../../support/until';
 import { classifierStaleness, classifierStalenessShort } from '../../../src-renderer/logic/model-versions';
+import { roundModelWords } from '../../../src-renderer/logic/loop-format';
 
 const open: { project: Project; adaptation: Adaptation }[] = [];
 afterEach(async () => {
@@ -447,6 +448,7 @@ describe('adaptation with a fake engine', () => {
     await adaptation.loop.nextRound();
     adaptation.loop.updateSettings({ continuous: true });
     await drain();
+    let reranked = 0;
     for (let k = 0; k < 12; k++) {
       const open = adaptation.loop.currentRound()!;
       const next = open.items.find((q) => q.classId === null)!;
@@ -456,7 +458,18 @@ describe('adaptation with a fake engine', () => {
       const after = adaptation.loop.currentRound()!;
       // A re-rank keeps the labeled items where they were: the open batch starts with them.
       expect(after.items.slice(0, after.labeled).every((q) => q.classId !== null)).toBe(true);
+      // The open batch's unlabeled images were chosen by the latest version (after every
+      // training, or before any with one class labeled): the one the round was opened with, or
+      // the one whose re-rank chose them again, and the queue says which.
+      if (after.labeled === after.items.length) continue;
+      const latest = adaptation.store.latestVersion()?.version ?? 0;
+      expect(after.rerankedWith ?? after.modelVersion).toBe(latest);
+      if (after.rerankedWith === null || after.rerankedWith === after.modelVersion) continue;
+      reranked++;
+      expect(after.modelVersion).toBeLessThan(latest);
+      expect(roundModelWords(after).text).toBe(`re-chosen by model v${latest} (opened with v${after.modelVersion})`);
     }
+    expect(reranked).toBeGreaterThan(4);
     const rounds = adaptation.store.rounds(100);
     // 12 images, 12 labels: three batches, and nothing is left to query after the third.
     expect(rounds.map((r) => [r.index, r.labeled])).toEqual([
@@ -736,6 +749,11 @@ describe('a switch of the pre-trained model trains a classifier on the new one b
     const rechosen = await until('the re-ranked batch sent to the windows', () => announced.find((r) => r.id === round.id));
     expectRechosen(rechosen, round, newRanking, ant.id);
     expectRechosen(adaptation.loop.currentRound()!, round, newRanking, ant.id);
+    // Opened with v1 (on the old model), its unlabeled images chosen again by v2 (on the new one): the queue says both.
+    expect(round).toMatchObject({ modelVersion: 1, rerankedWith: null });
+    expect(rechosen).toMatchObject({ modelVersion: 1, rerankedWith: 2 });
+    expect(adaptation.loop.currentRound()).toMatchObject({ modelVersion: 1, rerankedWith: 2 });
+    expect(roundModelWords(rechosen).text).toBe('re-chosen by model v2 (opened with v1)');
     // Asked of the new classifier: after its training, with the round's own t.
     const kinds = engine.calls.map((c) => c.kind);
     expect(kinds.lastIndexOf('loopSelect')).toBeGreaterThan(kinds.lastIndexOf('loopTrain'));
