@@ -121,15 +121,16 @@ export class ActiveLoop {
    * re-ranked in place as continuous mode's retrains do (refreshQueue: what is decided stays
    * where it is, same round, batch size and t; the page keeps the image on screen and a label
    * given to an image taken out still counts, see ARCHITECTURE.md "Rounds, versions and t").
-   * A finished batch is left to its next round; a round opened since with this version, or a
-   * version that is not the chosen model's (another switch meanwhile: its own retrain re-ranks), too.
+   * A finished batch is left to its next round; a round opened (or re-ranked) since with this
+   * version, or a version that is not the chosen model's (another switch meanwhile: its own
+   * retrain re-ranks), too.
    */
   private rerankWithChosenModel(): Promise<void> {
     const { ctx } = this;
     return this.serially(async () => {
       const open = this.openBatch();
       const latest = ctx.store.latestVersion();
-      if (ctx.isClosed || open === null || latest === null || latest.modelId !== ctx.store.model()?.modelId || open.modelVersion >= latest.version) return;
+      if (ctx.isClosed || open === null || latest === null || latest.modelId !== ctx.store.model()?.modelId || (open.rerankedWith ?? open.modelVersion) >= latest.version) return;
       await this.query(open);
     });
   }
@@ -180,6 +181,8 @@ export class ActiveLoop {
       // The one near-duplicate test at the project's threshold, as the Duplicates view shows it.
       nearDuplicates: duplicateCriteria(settings.duplicateSimilarity),
     });
+    // The version the ranking is recorded as chosen by: a new round's, or a re-rank's (RoundInfo.rerankedWith).
+    const rankedWith = ctx.store.latestVersion()?.version ?? 0;
     if (open) {
       // The expert keeps labeling while the engine ranks: read the batch again now, keep every
       // item decided by now first, where it was, and fill only the places still open with
@@ -195,7 +198,7 @@ export class ActiveLoop {
         if (this.dropped?.roundId !== open.id) this.dropped = { roundId: open.id, items: new Map() };
         for (const item of current.items) if (!nextIds.has(item.imageId)) this.dropped.items.set(item.imageId, item);
         for (const id of nextIds) this.dropped.items.delete(id);
-        ctx.store.rerankRound(open.id, items[0]?.lambda ?? open.lambda, next);
+        ctx.store.rerankRound(open.id, items[0]?.lambda ?? open.lambda, next, fresh.length > 0 ? rankedWith : null);
       }
     } else {
       if (items.length === 0) throw new AppError('CONFLICT', this.nothingToQuery());
@@ -214,7 +217,7 @@ export class ActiveLoop {
           lambda: items[0]?.lambda ?? null,
           schedule: settings.schedule,
           batchSize: settings.batchSize,
-          modelVersion: ctx.store.latestVersion()?.version ?? 0,
+          modelVersion: rankedWith,
         },
         ctx.store.model()?.modelId as string,
         items,
@@ -332,7 +335,7 @@ export class ActiveLoop {
     const back = [...decided].slice(0, open.length).map((id) => dropped.items.get(id) as RankedItem);
     for (const id of decided) dropped.items.delete(id);
     if (back.length === 0) return round;
-    this.ctx.store.rerankRound(round.id, round.lambda, [...round.items.filter(isDecided), ...back, ...open.slice(0, open.length - back.length)]);
+    this.ctx.store.rerankRound(round.id, round.lambda, [...round.items.filter(isDecided), ...back, ...open.slice(0, open.length - back.length)], null);
     const now = this.ctx.store.latestRound() as RoundInfo;
     this.ctx.roundQueried(now);
     return now;

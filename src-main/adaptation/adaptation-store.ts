@@ -53,6 +53,12 @@ export interface ModelRow {
   modelName: string | null;
 }
 
+/** A pre-trained model the project has used (project_models): its name and the choice it was made by. */
+export interface UsedModel {
+  name: string;
+  choice: ModelChoice;
+}
+
 export interface VersionClass {
   id: number;
   name: string;
@@ -81,6 +87,7 @@ interface RoundRow {
   schedule: string;
   batch_size: number;
   model_version: number;
+  reranked_with: number | null;
   created_at: string;
 }
 
@@ -100,13 +107,37 @@ export class AdaptationStore {
     return row ? { choice: JSON.parse(row.choice) as ModelChoice, modelId: row.model_id, modelName: row.model_name } : null;
   }
 
+  /**
+   * Record the chosen model, and remember it among the models the project has used
+   * (`project_models`): its versions and curve points are named by it after another is chosen.
+   */
   setModel(choice: ModelChoice, modelId: string | null, modelName: string | null): void {
-    this.db
-      .prepare(
-        `INSERT INTO engine_model (id, choice, model_id, model_name, chosen_at) VALUES (1, ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET choice = excluded.choice, model_id = excluded.model_id, model_name = excluded.model_name, chosen_at = excluded.chosen_at`,
-      )
-      .run(JSON.stringify(choice), modelId, modelName, new Date().toISOString());
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO engine_model (id, choice, model_id, model_name, chosen_at) VALUES (1, ?, ?, ?, ?)
+           ON CONFLICT(id) DO UPDATE SET choice = excluded.choice, model_id = excluded.model_id, model_name = excluded.model_name, chosen_at = excluded.chosen_at`,
+        )
+        .run(JSON.stringify(choice), modelId, modelName, now);
+      if (modelId === null || modelName === null) return;
+      this.db
+        .prepare(
+          `INSERT INTO project_models (model_id, name, choice, chosen_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT(model_id) DO UPDATE SET name = excluded.name, choice = excluded.choice, chosen_at = excluded.chosen_at`,
+        )
+        .run(modelId, modelName, JSON.stringify(choice), now);
+    })();
+  }
+
+  /**
+   * Every pre-trained model the project has used (chosen since migration 13, or chosen when it
+   * ran), by id: the name it was last chosen under and how (a folder model's path). Never
+   * forgotten: versions, rounds and centres name models by id for as long as the project keeps them.
+   */
+  usedModels(): Map<string, UsedModel> {
+    const rows = this.db.prepare('SELECT model_id, name, choice FROM project_models').all() as { model_id: string; name: string; choice: string }[];
+    return new Map(rows.map((r) => [r.model_id, { name: r.name, choice: JSON.parse(r.choice) as ModelChoice }]));
   }
 
   /**
@@ -152,7 +183,7 @@ export class AdaptationStore {
 
   // ------------------------------------------------------------------ rounds
 
-  saveRound(round: Omit<RoundInfo, 'id' | 'items' | 'labeled' | 'asked' | 'trained' | 'classesLabeled' | 'createdAt'>, modelId: string, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[]): number {
+  saveRound(round: Omit<RoundInfo, 'id' | 'items' | 'labeled' | 'asked' | 'trained' | 'classesLabeled' | 'createdAt' | 'rerankedWith'>, modelId: string, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[]): number {
     return this.db.transaction(() => {
       const id = Number(
         this.db
@@ -172,12 +203,14 @@ export class AdaptationStore {
 
   /**
    * Re-rank an open round (continuous mode, after a retrain): its items become `items` (the
-   * labeled ones first, where they were), its λ the new ranking's. The round keeps its id,
-   * index and model version (the version it was opened with).
+   * labeled ones first, where they were), its λ the new ranking's, and `rankedWith` the version
+   * whose ranking chose its undecided items (RoundInfo.rerankedWith; null: the items are the
+   * round's own ranking put back in another order, which changes no version). The round keeps
+   * its id, index and model version (the version it was opened with).
    */
-  rerankRound(roundId: number, lambda: number | null, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[]): void {
+  rerankRound(roundId: number, lambda: number | null, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[], rankedWith: number | null): void {
     this.db.transaction(() => {
-      this.db.prepare('UPDATE rounds SET lambda = ? WHERE id = ?').run(lambda, roundId);
+      this.db.prepare('UPDATE rounds SET lambda = ?, reranked_with = COALESCE(?, reranked_with) WHERE id = ?').run(lambda, rankedWith, roundId);
       this.db.prepare('DELETE FROM round_items WHERE round_id = ?').run(roundId);
       const insert = this.db.prepare(
         'INSERT INTO round_items (round_id, position, image_id, distinctiveness, uncertainty, score, reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -283,6 +316,7 @@ export class AdaptationStore {
         schedule: JSON.parse(row.schedule) as ScheduleSetting,
         batchSize: row.batch_size,
         modelVersion: row.model_version,
+        rerankedWith: row.reranked_with,
         createdAt: row.created_at,
         items: queue,
         // A closed round counts what was decided before the next round opened: an image it left

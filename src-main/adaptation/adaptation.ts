@@ -75,6 +75,7 @@ export class Adaptation {
     const model = store.model();
     const latest = store.latestVersion();
     const on = this.loop.trainingOn;
+    const used = store.usedModels();
     return {
       choice: model?.choice ?? null,
       modelId: model?.modelId ?? null,
@@ -84,10 +85,10 @@ export class Adaptation {
       backendSlow: this.model.backendSlow,
       features: this.features.status,
       modelVersion: latest?.version ?? 0,
-      classifier: latest ? { version: latest.version, modelId: latest.modelId, backbone: backboneName(latest.modelId, model), trainingLabels: latest.trainingLabels } : null,
+      classifier: latest ? { version: latest.version, modelId: latest.modelId, backbone: backboneName(latest.modelId, used), trainingLabels: latest.trainingLabels } : null,
       trainingLabels: store.trainingLabelCount(),
       training: this.loop.isTraining,
-      trainingOn: on ? { modelId: on, backbone: backboneName(on, model) } : null,
+      trainingOn: on ? { modelId: on, backbone: backboneName(on, used) } : null,
       backboneRetrain: this.loop.backboneRetrainPending(),
     };
   }

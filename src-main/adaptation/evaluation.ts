@@ -199,7 +199,8 @@ export class Evaluation {
     // every label (reading them twice took 350–1,500 ms at 100,000 labels). A class's training
     // labels are its labels on present images (the class list's count) less its evaluation ones.
     const evaluationLabels = ctx.store.evaluationLabels();
-    const backbone = (modelId: string): string => backboneName(modelId, ctx.store.model());
+    const used = ctx.store.usedModels();
+    const backbone = (modelId: string): string => backboneName(modelId, used);
     const curve = curvePoints(versions, backbone);
     const latestScored = latestPoint(versions, backbone);
     const perClass = ctx.project.classes.list().map((c) => {

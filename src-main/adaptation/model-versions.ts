@@ -1,10 +1,10 @@
 /**
  * Which trained versions a project keeps, and why (AdaptationStore.thinVersions deletes the
- * others, ActiveLoop removes their head folders), and the backbone names versions are shown by.
+ * others, ActiveLoop removes their head folders), and the name a pre-trained model is shown by.
  */
 import type { VersionKeepReason } from '../../src-shared/contract';
 import { findKnownModel } from '../engine/model/known-models';
-import type { VersionRow } from './adaptation-store';
+import type { UsedModel, VersionRow } from './adaptation-store';
 
 /** Versions kept as the latest ones, whatever else keeps versions. */
 export const KEEP_LATEST_VERSIONS = 3;
@@ -48,10 +48,13 @@ export function keepReasons(versions: readonly Scored[], roundVersions: Readonly
   return reasons;
 }
 
-/** The name a backbone is shown by: a known model's, the project's current model's, else its id. */
-export function backboneName(modelId: string, current: { modelId: string | null; modelName: string | null } | null): string {
-  const known = findKnownModel(modelId);
-  if (known) return known.name;
-  if (current && current.modelId === modelId && current.modelName) return current.modelName;
-  return modelId;
+/**
+ * The name a pre-trained model is shown by, wherever a model id is put into words (the engine
+ * status, the learning curve, the version list, the export's refusals): the name the project
+ * chose it under (AdaptationStore.usedModels, kept for every model it used), else a known
+ * model's, else its id (only a model used before the project remembered its models, migration
+ * 13, and not known by name).
+ */
+export function backboneName(modelId: string, used: ReadonlyMap<string, Pick<UsedModel, 'name'>>): string {
+  return used.get(modelId)?.name ?? findKnownModel(modelId)?.name ?? modelId;
 }

@@ -6,7 +6,7 @@ import { AppError } from '../../src-shared/app-error';
 import { temperatureDecisionText } from '../../src-shared/calibration-text';
 import type { ExportReport, ExportRequest, ImportedSuggestionSource, ImportKind, ImportReport, ModelVersions } from '../../src-shared/contract';
 import { wilsonInterval } from '../../src-shared/wilson-interval';
-import type { VersionRow } from './adaptation-store';
+import type { UsedModel, VersionRow } from './adaptation-store';
 import { versionPoint } from './learning-curve';
 import { backboneName, keepReasons, KEEP_LATEST_VERSIONS } from './model-versions';
 import { JobReporter } from '../core/job-reporter';
@@ -129,16 +129,21 @@ export class Transfer {
     if (!latest) throw new AppError('CONFLICT', 'There is no trained model yet: label a batch first (the model trains when the batch is done).');
     const version = requested === undefined ? latest : ctx.store.version(requested);
     if (!version) throw new AppError('NOT_FOUND', `Version ${requested} is not kept by this project: choose one of the versions listed in the export dialog.`);
-    const why = this.notExportable(version);
+    const why = this.notExportable(version, ctx.store.usedModels());
     if (why) throw new AppError('CONFLICT', `Version ${version.version} cannot be exported: ${why}`);
     return version;
   }
 
-  private notExportable(version: VersionRow): string | null {
+  /** `used`: the models the project has used (AdaptationStore.usedModels), read once for a list. */
+  private notExportable(version: VersionRow, used: ReadonlyMap<string, UsedModel>): string | null {
     const { ctx } = this;
     const model = ctx.store.model();
     if (version.modelId !== model?.modelId) {
-      return `it was trained on ${backboneName(version.modelId, model)}, and ${model?.modelName ?? 'another model'} is in use. Choose ${backboneName(version.modelId, model)} in Adapt to export it.`;
+      const name = backboneName(version.modelId, used);
+      // A model from a folder is not in the Adapt view's list once another is chosen: where it is, said.
+      const choice = used.get(version.modelId)?.choice;
+      const where = choice?.kind === 'folder' ? ` (its model folder: ${choice.path})` : '';
+      return `it was trained on ${name}, and ${model?.modelName ?? 'another model'} is in use. Choose ${name} in Adapt${where} to export it.`;
     }
     return ctx.headProblem(version.version);
   }
@@ -148,7 +153,7 @@ export class Transfer {
     const { ctx } = this;
     const rows = ctx.store.versions();
     const reasons = keepReasons(rows, ctx.store.roundVersions(), KEEP_LATEST_VERSIONS);
-    const model = ctx.store.model();
+    const used = ctx.store.usedModels();
     return {
       keepLatest: KEEP_LATEST_VERSIONS,
       versions: rows
@@ -156,12 +161,12 @@ export class Transfer {
         .map((v) => ({
           version: v.version,
           modelId: v.modelId,
-          backbone: backboneName(v.modelId, model),
+          backbone: backboneName(v.modelId, used),
           trainingLabels: v.trainingLabels,
           accuracy: v.evalLabeled > 0 ? { value: v.evalCorrect / v.evalLabeled, ...wilsonInterval(v.evalCorrect, v.evalLabeled), evaluated: v.evalLabeled } : null,
           trainedAt: v.trainedAt,
           kept: reasons.get(v.version) ?? [],
-          notExportable: this.notExportable(v),
+          notExportable: this.notExportable(v, used),
         })),
     };
   }

@@ -216,6 +216,28 @@ export const migrations: readonly Migration[] = [
   (db) => {
     checkClassLabelCounts(db);
   },
+  // 13: every pre-trained model the project has used, by id, with the name it was chosen under
+  // and the choice (a folder model: its path), so its versions, curve points and the status keep
+  // naming it after another model is chosen (engine_model holds only the chosen one; a model
+  // from a folder has no name but that one). Filled with the chosen model: earlier models' names
+  // were not kept and stay unknown (shown by their ids). And the version whose ranking chose an
+  // open round's undecided images when a re-rank chose them again (null: never re-ranked, the
+  // version it was opened with did), so the queue says which version chose what it shows.
+  // Made only where missing, like migrations 9, 11 and 12: running it again changes nothing.
+  (db) => {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS project_models (
+        model_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        choice TEXT NOT NULL,
+        chosen_at TEXT NOT NULL
+      );
+      INSERT OR IGNORE INTO project_models (model_id, name, choice, chosen_at)
+        SELECT model_id, model_name, choice, chosen_at FROM engine_model WHERE model_id IS NOT NULL AND model_name IS NOT NULL;
+    `);
+    const columns = db.prepare('PRAGMA table_info(rounds)').all() as { name: string }[];
+    if (!columns.some((column) => column.name === 'reranked_with')) db.exec('ALTER TABLE rounds ADD COLUMN reranked_with INTEGER;');
+  },
 ];
 
 /**

@@ -1,5 +1,5 @@
 /** How the active loop's numbers and choices are written for the user. */
-import { RECOMMENDED_STRATEGY, STRATEGY_NAMES, UNCERTAINTY_NAMES, type ScheduleSetting, type StrategyName, type UncertaintyName } from '../../src-shared/contract';
+import { RECOMMENDED_STRATEGY, STRATEGY_NAMES, UNCERTAINTY_NAMES, type RoundInfo, type ScheduleSetting, type StrategyName, type UncertaintyName } from '../../src-shared/contract';
 
 /** A score in [0, 1] with three decimals; null (not computed) as an em dash. */
 export function formatScore(value: number | null): string {
@@ -113,6 +113,28 @@ export const usesUncertaintySetting = (name: StrategyName): boolean => usesLambd
  */
 export function reasonInWords(reason: string, nameOf: (classId: number) => string | undefined): string {
   return reason.replace(/\bclass-(\d+)\b/g, (key, id: string) => nameOf(Number(id)) ?? key);
+}
+
+/**
+ * Which model version chose the images of a round's batch: the version it was opened with, or,
+ * once a re-rank chose its unlabeled images again (continuous mode's retrains, the retrain after
+ * a switch of the pre-trained model), that version, with the one it was opened with. `text` for
+ * the queue's facts, `short` for the rounds table, `title` the whole sentence.
+ */
+export function roundModelWords(round: Pick<RoundInfo, 'modelVersion' | 'rerankedWith'>): { text: string; short: string; title: string } {
+  const opened = round.modelVersion;
+  // Version 0: no classifier yet (the strategy ranked without one).
+  const openedBy = opened > 0 ? `by model version ${opened}` : 'before any classifier was trained';
+  // A re-rank by the version the round was opened with chose nothing another version would not have.
+  if (round.rerankedWith === null || round.rerankedWith === opened) {
+    return { text: `model v${opened}`, short: `v${opened}`, title: `The batch was chosen ${openedBy}.` };
+  }
+  const by = round.rerankedWith;
+  return {
+    text: `re-chosen by model v${by} (opened with v${opened})`,
+    short: `v${opened} → v${by}`,
+    title: `The round was opened ${opened > 0 ? `with model version ${opened}` : openedBy}; its unlabeled images were chosen again by model version ${by} (the images labeled by then stayed where they were).`,
+  };
 }
 
 /**

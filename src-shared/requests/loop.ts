@@ -71,7 +71,15 @@ export interface RoundInfo {
   lambda: number | null;
   schedule: ScheduleSetting;
   batchSize: number;
+  /** The version the round was opened with (the model at the end of the round before; 0: none trained). */
   modelVersion: number;
+  /**
+   * The version whose ranking chose the batch's undecided images again when the open batch was
+   * re-ranked (continuous mode's retrains, the retrain after a switch of the pre-trained model):
+   * the latest such; null when never re-ranked (`modelVersion` chose them all). Its decided
+   * images stay where they were, chosen by the versions before.
+   */
+  rerankedWith: number | null;
   createdAt: string;
   items: QueueItem[];
   /**

@@ -357,6 +357,14 @@ test('continuous mode: the queue is re-ranked while labeling, and no key press i
   await expect(page.getByTestId('suggestion')).toBeVisible({ timeout: 30_000 });
   await shot(page, 'label-continuous.png');
 
+  // The queue says which version chose the undecided images it shows: round 1, half labeled, is
+  // re-ranked by the training after the last label, a version newer than the one it opened with.
+  await page.keyboard.press('Alt+5');
+  const facts = page.getByTestId('round-facts');
+  await expect(facts).toContainText(/re-chosen by model v\d+ \(opened with v\d+\)/, { timeout: 60_000 });
+  const [, by, opened] = /re-chosen by model v(\d+) \(opened with v(\d+)\)/.exec((await facts.textContent()) ?? '')!;
+  expect(Number(by)).toBeGreaterThan(Number(opened));
+
   // Every label is the true class of the image it was meant for.
   await page.keyboard.press('Alt+6');
   const expected = new Map<string, number>();

@@ -17,6 +17,7 @@ import { imageFolder, writeImage } from '../../support/image-folder';
 import { ManualTimers } from '../../support/manual-timers';
 import { until } from '../../support/until';
 import { classifierStaleness, classifierStalenessShort } from '../../../src-renderer/logic/model-versions';
+import { roundModelWords } from '../../../src-renderer/logic/loop-format';
 
 const open: { project: Project; adaptation: Adaptation }[] = [];
 afterEach(async () => {
@@ -475,6 +476,7 @@ describe('adaptation with a fake engine', () => {
     await adaptation.loop.nextRound();
     adaptation.loop.updateSettings({ continuous: true });
     await drain();
+    let reranked = 0;
     for (let k = 0; k < 12; k++) {
       const open = adaptation.loop.currentRound()!;
       const next = open.items.find((q) => q.classId === null)!;
@@ -484,7 +486,18 @@ describe('adaptation with a fake engine', () => {
       const after = adaptation.loop.currentRound()!;
       // A re-rank keeps the labeled items where they were: the open batch starts with them.
       expect(after.items.slice(0, after.labeled).every((q) => q.classId !== null)).toBe(true);
+      // The open batch's unlabeled images were chosen by the latest version (after every
+      // training, or before any with one class labeled): the one the round was opened with, or
+      // the one whose re-rank chose them again, and the queue says which.
+      if (after.labeled === after.items.length) continue;
+      const latest = adaptation.store.latestVersion()?.version ?? 0;
+      expect(after.rerankedWith ?? after.modelVersion).toBe(latest);
+      if (after.rerankedWith === null || after.rerankedWith === after.modelVersion) continue;
+      reranked++;
+      expect(after.modelVersion).toBeLessThan(latest);
+      expect(roundModelWords(after).text).toBe(`re-chosen by model v${latest} (opened with v${after.modelVersion})`);
     }
+    expect(reranked).toBeGreaterThan(4);
     const rounds = adaptation.store.rounds(100);
     // 12 images, 12 labels: three batches, and nothing is left to query after the third.
     expect(rounds.map((r) => [r.index, r.labeled])).toEqual([
@@ -764,6 +777,11 @@ describe('a switch of the pre-trained model trains a classifier on the new one b
     const rechosen = await until('the re-ranked batch sent to the windows', () => announced.find((r) => r.id === round.id));
     expectRechosen(rechosen, round, newRanking, ant.id);
     expectRechosen(adaptation.loop.currentRound()!, round, newRanking, ant.id);
+    // Opened with v1 (on the old model), its unlabeled images chosen again by v2 (on the new one): the queue says both.
+    expect(round).toMatchObject({ modelVersion: 1, rerankedWith: null });
+    expect(rechosen).toMatchObject({ modelVersion: 1, rerankedWith: 2 });
+    expect(adaptation.loop.currentRound()).toMatchObject({ modelVersion: 1, rerankedWith: 2 });
+    expect(roundModelWords(rechosen).text).toBe('re-chosen by model v2 (opened with v1)');
     // Asked of the new classifier: after its training, with the round's own t.
     const kinds = engine.calls.map((c) => c.kind);
     expect(kinds.lastIndexOf('loopSelect')).toBeGreaterThan(kinds.lastIndexOf('loopTrain'));
@@ -781,14 +799,14 @@ describe('a switch of the pre-trained model trains a classifier on the new one b
     expect(adaptation.status().trainingOn).toEqual({ modelId: 'fake-model', backbone: 'Fake model' });
     await switchTo(s, 'model-b');
     await adaptation.features.done;
-    // Model B chosen and its features ready, the fake model's training still running (a model
-    // from a folder is named by its id once another is chosen, as the classifier's backbone is).
+    // Model B chosen and its features ready, the fake model's training still running: both named
+    // by the names they were chosen under (the project remembers every model it used), not by id.
     const during = adaptation.status();
-    expect(during).toMatchObject({ modelId: 'model-b', training: true, trainingOn: { modelId: 'fake-model', backbone: 'fake-model' }, backboneRetrain: true });
+    expect(during).toMatchObject({ modelId: 'model-b', training: true, trainingOn: { modelId: 'fake-model', backbone: 'Fake model' }, backboneRetrain: true });
     expect(classifierStaleness(during)).toBe(
-      "Classifier version 1 was trained on fake-model, not on Model model-b: a training on fake-model, begun before the switch, is finishing; a classifier on Model model-b is trained on the labels so far right after it; until it is ready, the suggestions are the old model's.",
+      "Classifier version 1 was trained on Fake model, not on Model model-b: a training on Fake model, begun before the switch, is finishing; a classifier on Model model-b is trained on the labels so far right after it; until it is ready, the suggestions are the old model's.",
     );
-    expect(classifierStalenessShort(during)).toBe('trained on fake-model — training on fake-model, then on Model model-b');
+    expect(classifierStalenessShort(during)).toBe('trained on Fake model — training on Fake model, then on Model model-b');
     // Its version is the fake model's; then model B's training runs, and the status names B.
     let releaseNew!: () => void;
     engine.hold = { kind: 'loopTrain', until: new Promise<void>((resolve) => (releaseNew = resolve)) };
@@ -801,12 +819,53 @@ describe('a switch of the pre-trained model trains a classifier on the new one b
     await until(() => engine.holding === 1 || null);
     const retraining = adaptation.status();
     expect(retraining).toMatchObject({ training: true, trainingOn: { modelId: 'model-b', backbone: 'Model model-b' }, backboneRetrain: true });
-    expect(classifierStalenessShort(retraining)).toBe('trained on fake-model — training on Model model-b…');
+    expect(classifierStalenessShort(retraining)).toBe('trained on Fake model — training on Model model-b…');
     engine.hold = null;
     releaseNew();
     await until(settled(adaptation, 'model-b'));
     expect(adaptation.status()).toMatchObject({ training: false, trainingOn: null, classifier: { version: 3, modelId: 'model-b' } });
     expect(trainedOn()).toBe('model-b');
+  });
+
+  it('every model the project used keeps its name once another is chosen: status, curve, version list and export say it, after a reopen too', async () => {
+    const s = await setup();
+    const { root, project, adaptation, ant, bee } = s;
+    await adaptation.duplicates.sampleEvaluation(2);
+    const evaluation = adaptation.store.evaluationIds();
+    project.setLabels([...evaluation], ant.id);
+    const training = project.images.list({ kind: 'all' }, 0, 100).items.map((i) => i.id).filter((id) => !evaluation.has(id)).slice(0, 4);
+    project.setLabels(training.slice(0, 2), ant.id);
+    project.setLabels(training.slice(2), bee.id);
+    await adaptation.loop.train();
+    // Two model folders one after the other, each retrained on by itself.
+    await switchTo(s, 'model-b');
+    await until(settled(adaptation, 'model-b'));
+    await switchTo(s, 'model-c');
+    await until(settled(adaptation, 'model-c'));
+    const names = (a: Adaptation) => a.transfer.versions().versions.map((v) => [v.version, v.backbone]);
+    const listed = [
+      [3, 'Model model-c'],
+      [2, 'Model model-b'],
+      [1, 'Fake model'],
+    ];
+    expect(names(adaptation)).toEqual(listed);
+    // A version on a folder model no longer in use: named, and where its folder is said (the Adapt view lists only the folder in use).
+    const refusal = adaptation.transfer.versions().versions.find((v) => v.version === 2)!.notExportable;
+    expect(refusal).toBe('it was trained on Model model-b, and Model model-c is in use. Choose Model model-b in Adapt (its model folder: /models/model-b) to export it.');
+    const curve = async (a: Adaptation) => (await a.evaluation.dashboard()).curve.map((p) => [p.modelVersion, p.backbone]);
+    expect(await curve(adaptation)).toEqual([
+      [1, 'Fake model'],
+      [2, 'Model model-b'],
+      [3, 'Model model-c'],
+    ]);
+    // Kept in the project: the same names after a reopen.
+    const { adaptation: again } = await reopen(root, { project, adaptation });
+    expect(names(again)).toEqual(listed);
+    expect(await curve(again)).toEqual([
+      [1, 'Fake model'],
+      [2, 'Model model-b'],
+      [3, 'Model model-c'],
+    ]);
   });
 
   it('a training whose model\'s features were replaced by the new model\'s before it could start fails, saying why; no version on the wrong model, and the new model\'s retrain follows', async () => {

@@ -69,6 +69,7 @@ const round = (id: number, items: QueueItem[]): RoundInfo => ({
   schedule: { kind: 'linear', step: 0.5 },
   batchSize: items.length,
   modelVersion: 0,
+  rerankedWith: null,
   createdAt: '2026-01-01T00:00:00Z',
   items,
   labeled: items.filter((i) => i.classId !== null).length,

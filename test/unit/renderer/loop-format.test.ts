@@ -12,6 +12,7 @@ import {
   lambdaRule,
   reasonBesideSuggestion,
   reasonInWords,
+  roundModelWords,
   scoreMeaning,
   STRATEGIES,
   strategyLabel,
@@ -87,6 +88,21 @@ describe('loop formatting', () => {
     expect(reasonBesideSuggestion(typical, 0, { source: 'model', modelVersion: 2 }).text).toBe(typical);
     expect(reasonBesideSuggestion(torn, 3, { source: 'imported', modelVersion: 4 }).text).toBe(torn);
     expect(reasonBesideSuggestion(torn, 3, null).text).toBe(torn);
+  });
+
+  it('says which model version chose the batch: the one the round was opened with, or the re-rank\'s since', () => {
+    expect(roundModelWords({ modelVersion: 3, rerankedWith: null })).toEqual({ text: 'model v3', short: 'v3', title: 'The batch was chosen by model version 3.' });
+    expect(roundModelWords({ modelVersion: 0, rerankedWith: null }).title).toBe('The batch was chosen before any classifier was trained.');
+    // Re-ranked (continuous mode's retrain, the retrain after a model switch): the newer version chose the unlabeled images.
+    expect(roundModelWords({ modelVersion: 3, rerankedWith: 7 })).toEqual({
+      text: 're-chosen by model v7 (opened with v3)',
+      short: 'v3 → v7',
+      title: 'The round was opened with model version 3; its unlabeled images were chosen again by model version 7 (the images labeled by then stayed where they were).',
+    });
+    expect(roundModelWords({ modelVersion: 0, rerankedWith: 1 }).title).toBe(
+      'The round was opened before any classifier was trained; its unlabeled images were chosen again by model version 1 (the images labeled by then stayed where they were).',
+    );
+    expect(roundModelWords({ modelVersion: 4, rerankedWith: 4 }).text).toBe('model v4');
   });
 
   it('writes probabilities and download sizes', () => {
