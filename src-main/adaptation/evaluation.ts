@@ -135,9 +135,10 @@ export class Evaluation {
     // a head of another one (kept as the best, or as that backbone's latest) keeps the score it had.
     const modelId = ctx.store.model()?.modelId ?? null;
     const stale = ctx.store.versions().filter((v) => v.modelId === modelId && this.scoredAgainst.get(v.version) !== signature && ctx.headProblem(v.version) === null);
-    if (stale.length === 0) return;
+    if (stale.length === 0 || modelId === null) return;
     await this.pool.prepare();
     const { predicted } = await ctx.engine().request('loopEvaluate', {
+      modelId,
       heads: stale.map((v) => ({ version: v.version, dir: ctx.headDir(v.version) })),
       imageIds: evalIds,
     });

@@ -36,7 +36,7 @@ import type {
   LoopLabelQualityArgs,
   LoopLabelQualityResult,
   LoopPrepareArgs,
-  LoopPrepareResult,
+  LoopPrepared,
   LoopSelectArgs,
   LoopTrainArgs,
   SymmetryFile,
@@ -48,6 +48,7 @@ import type {
 import { LoopCore } from './loop-core';
 import type { ViewRows } from './train-on-pool';
 import { jobImages } from './project-images';
+import { otherModelError, type SlotPool } from './pool-slot';
 
 interface CutRows {
   shape: number[];
@@ -82,7 +83,7 @@ function figuresOf(calibration: Calibration): NonNullable<HeadRecord['facts']['c
 /** Fewer training labels than this are not cross-validated for a temperature (T stays 1). */
 const MIN_LABELS_TO_CALIBRATE = 10;
 
-export class AdaptationPool {
+export class AdaptationPool implements SlotPool {
   private cut: CutRows | null = null;
   /** The near-duplicate index of the last criteria asked for (its unit rows are built once). */
   private duplicates: NearDuplicateIndex | null = null;
@@ -116,7 +117,7 @@ export class AdaptationPool {
     args: LoopPrepareArgs,
     onProgress: (done: number, total: number) => void,
     onPerceptualProgress: (done: number, total: number) => void = () => undefined,
-  ): Promise<{ pool: AdaptationPool; result: LoopPrepareResult }> {
+  ): Promise<{ pool: AdaptationPool; result: LoopPrepared }> {
     const started = performance.now();
     const modelId = loaded.descriptor.id;
     let store: FeatureStore;
@@ -156,7 +157,7 @@ export class AdaptationPool {
       if (args.headDir) await pool.useHead(args.headDir);
       return {
         pool,
-        result: { modelId, rows: imageIds.length, missing, centres: centres.record, prepareMillis: Math.round(performance.now() - started) },
+        result: { outcome: 'loaded', modelId, rows: imageIds.length, missing, centres: centres.record, prepareMillis: Math.round(performance.now() - started) },
       };
     } finally {
       store.close();
@@ -340,12 +341,13 @@ export class AdaptationPool {
    */
   train(...job: Parameters<AdaptationPool['fineTune']>): Promise<LoopTrainResult> {
     const [args] = job;
-    const loadedId = this.loaded.descriptor.id;
-    if (args.modelId !== loadedId) {
+    if (args.modelId !== this.modelId) {
       return Promise.reject(
-        new AppError(
-          'CONFLICT',
-          `This training was to be made on the pre-trained model ${args.modelId}, but the features of another pre-trained model (${loadedId}) were loaded before it could start: another model was chosen meanwhile. No classifier version was made and the classifier in use is unchanged; the next training uses the model chosen now.`,
+        otherModelError(
+          args.modelId,
+          this.modelId,
+          'This training was to be made',
+          'No classifier version was made and the classifier in use is unchanged; the next training uses the model chosen now.',
         ),
       );
     }
@@ -503,6 +505,11 @@ export class AdaptationPool {
       predicted.push({ version, classIndex, confidence, rawConfidence, temperature });
     }
     return { predicted };
+  }
+
+  /** The pre-trained model whose features these are. */
+  get modelId(): string {
+    return this.loaded.descriptor.id;
   }
 
   get hasHead(): boolean {
