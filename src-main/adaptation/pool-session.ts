@@ -20,7 +20,11 @@ export class PoolSession {
    */
   private pool: Promise<string> | null = null;
 
-  constructor(private readonly ctx: AdaptationContext) {}
+  constructor(
+    private readonly ctx: AdaptationContext,
+    /** Notices of a load for the user (a damaged cache file set aside and made again): said where extraction's are. */
+    private readonly tell: (notices: readonly string[]) => void = () => undefined,
+  ) {}
 
   /** True once a prepare has been started for the current image set, model and mode. */
   get isPrepared(): boolean {
@@ -54,6 +58,7 @@ export class PoolSession {
       .then(
         (result) => {
           if (ctx.isClosed) throw closed();
+          this.tell(result.notices);
           // Centres are kept per model, under the model the worker computed them on (the one loaded).
           if (result.outcome === 'loaded') ctx.store.saveCentres(result.modelId, result.centres);
           if (this.pool !== pool) return this.prepare();

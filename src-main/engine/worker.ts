@@ -200,7 +200,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     const ticket = pools.begin(); // before any await: tickets follow the order the loads were asked in
     await ensureBackend();
     const loaded = await loadModel(args.model);
-    if (!pools.isNewest(ticket)) return { outcome: 'superseded' };
+    if (!pools.isNewest(ticket)) return { outcome: 'superseded', notices: [] };
     const meter = new ProgressMeter(0);
     const perceptual = new ProgressMeter(0);
     const prepared = await AdaptationPool.prepare(
@@ -210,7 +210,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
       (done, total) => context.progress('perceptual', perceptual.update(done, total)),
     );
     // Superseded meanwhile: the newer load's pool is (or becomes) the worker's; this one is freed.
-    return pools.install(ticket, prepared.pool) ? prepared.result : { outcome: 'superseded' };
+    return pools.install(ticket, prepared.pool) ? prepared.result : { outcome: 'superseded', notices: prepared.result.notices };
   },
 
   async loopSelect(args) {

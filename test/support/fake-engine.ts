@@ -43,6 +43,8 @@ export class FakeEngine implements EnginePort {
   }
   /** The model loadModel answers with (and loopPrepare pools): tests change it to switch models. */
   model = { id: 'fake-model', name: 'Fake model' };
+  /** The notices loopPrepare's answers carry (a damaged cache file the load set aside and made again). */
+  prepareNotices: string[] = [];
   /** When set, a job of this kind waits for the returned promise before it is answered (a slow engine). */
   hold: { kind: JobKind; until: Promise<void> } | null = null;
   /** Jobs waiting on `hold` right now. */
@@ -79,8 +81,8 @@ export class FakeEngine implements EnginePort {
       case 'loopPrepare': {
         const { ticket, modelId } = load as { ticket: number; modelId: string };
         const ids = jobImages(a.items as JobImages<PoolItem>, a.projectDir as string | undefined).map((i) => i.imageId);
-        if (!this.pools.install(ticket, { modelId, ids, dispose: () => undefined })) return { outcome: 'superseded' } as never;
-        return { outcome: 'loaded', modelId, rows: ids.length, missing: [], centres: { origin: 'source-data', centres: [] }, prepareMillis: 1 } as never;
+        if (!this.pools.install(ticket, { modelId, ids, dispose: () => undefined })) return { outcome: 'superseded', notices: this.prepareNotices } as never;
+        return { outcome: 'loaded', notices: this.prepareNotices, modelId, rows: ids.length, missing: [], centres: { origin: 'source-data', centres: [] }, prepareMillis: 1 } as never;
       }
       case 'loopSelect': {
         const taken = new Set([...(a.labeledIds as number[]), ...(a.excludedIds as number[])]);

@@ -49,6 +49,7 @@ import { LoopCore } from './loop-core';
 import type { ViewRows } from './train-on-pool';
 import { jobImages } from './project-images';
 import { otherModelError, type SlotPool } from './pool-slot';
+import { knownError } from '../../core/storage-errors';
 
 interface CutRows {
   shape: number[];
@@ -82,6 +83,16 @@ function figuresOf(calibration: Calibration): NonNullable<HeadRecord['facts']['c
 
 /** Fewer training labels than this are not cross-validated for a temperature (T stays 1). */
 const MIN_LABELS_TO_CALIBRATE = 10;
+
+/**
+ * `error` with the notices (a damaged cache file set aside and made again) appended to its words:
+ * a load that fails after setting a file aside still says so, once (the next open finds the new
+ * file). An error that is not the user's (a bug) is left as it is.
+ */
+function withNotices(error: unknown, notices: readonly string[]): unknown {
+  const known = notices.length > 0 ? knownError(error) : null;
+  return known ? new AppError(known.code, [known.message, ...notices].join(' ')) : error;
+}
 
 export class AdaptationPool implements SlotPool {
   private cut: CutRows | null = null;
@@ -129,6 +140,8 @@ export class AdaptationPool implements SlotPool {
       }
       throw error;
     }
+    // For the user: the damaged cache files this load set aside (rebuildable-cache.ts), said with its outcome.
+    const notices = store.notice ? [store.notice] : [];
     try {
       const items: PoolItem[] = jobImages(args.items, args.projectDir);
       const wanted = items.map((i) => i.hash);
@@ -152,13 +165,16 @@ export class AdaptationPool implements SlotPool {
         { normalize: true, onProgress: (done: number, total: number) => onProgress(done, total) },
       );
       const codes = await perceptualCodes(args.projectDir, present, onPerceptualProgress, 'onDemand');
+      if (codes.notice) notices.push(codes.notice);
       const pool = new AdaptationPool(args.projectDir, loaded, imageIds, hashes, rowOf, featuresA, featuresB, sourceProbabilities, centres, distinctiveness, codes);
       if (args.deep) pool.cut = pool.loadCut(store);
       if (args.headDir) await pool.useHead(args.headDir);
       return {
         pool,
-        result: { outcome: 'loaded', modelId, rows: imageIds.length, missing, centres: centres.record, prepareMillis: Math.round(performance.now() - started) },
+        result: { outcome: 'loaded', notices, modelId, rows: imageIds.length, missing, centres: centres.record, prepareMillis: Math.round(performance.now() - started) },
       };
+    } catch (error) {
+      throw withNotices(error, notices);
     } finally {
       store.close();
     }

@@ -42,16 +42,19 @@ export interface LoopPrepareArgs {
 /**
  * What came of a load of the pool (pool-slot.ts): `loaded`, it is the worker's pool now; or
  * `superseded`, a newer load (or a reset) was asked for while it ran, so it was disposed and the
- * pool is the newer one's.
+ * pool is the newer one's. Both say `notices`: a damaged cache file the load set aside and made
+ * again (rebuildable-cache.ts), for the user, said once.
  */
 export type LoopPrepareResult = LoopPrepared | LoopPrepareSuperseded;
 
 export interface LoopPrepareSuperseded {
   outcome: 'superseded';
+  notices: string[];
 }
 
 export interface LoopPrepared {
   outcome: 'loaded';
+  notices: string[];
   modelId: string;
   /** Pool images that have features (rows), and those that do not yet. */
   rows: number;

@@ -288,7 +288,7 @@ describe('ONNX model folder extraction through the engine worker', () => {
     const pool = items.map((item, i) => ({ imageId: i + 1, hash: item.hash }));
     const prepared = await client.request('loopPrepare', { projectDir: project, model, items: pool, deep: false, excludedIds: [], centres: null, headDir: null });
     if (prepared.outcome !== 'loaded') throw new Error('the only load asked for was superseded');
-    expect(prepared).toMatchObject({ rows: 3, missing: [] });
+    expect(prepared).toMatchObject({ rows: 3, missing: [], notices: [] });
     const labels = [{ imageId: 1, classIndex: 0 }, { imageId: 2, classIndex: 1 }];
     const trained = await client.request('loopTrain', { modelId: summary.descriptor.id, classes: ['ant', 'bee'], labels, mode: 'light', seed: 1, outDir: join(project, 'head-1'), previousDir: null });
     expect(Array.from(trained.predictions.imageIds)).toEqual([1, 2, 3]);

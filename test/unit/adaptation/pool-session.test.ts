@@ -3,12 +3,14 @@
  * the order a test chooses (FakeEngine.hold; the fake keeps the newest load asked for as its
  * pool, as the worker does: pool-slot.ts). A prepare superseded by invalidate() (the model, mode
  * or image set changed while it ran) does not resolve as if it were current: its callers wait
- * for the newest load and go on with that pool, named by its model.
+ * for the newest load and go on with that pool, named by its model. A load's notices (a damaged
+ * cache file set aside and made again) are shown as the extraction's are.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Adaptation } from '../../../src-main/adaptation/adaptation';
 import { EventHub } from '../../../src-main/core/event-hub';
 import { Project } from '../../../src-main/project/project';
+import type { EngineStatus, ProjectChanged } from '../../../src-shared/contract';
 import { FakeEngine } from '../../support/fake-engine';
 import { imageFolder } from '../../support/image-folder';
 import { until } from '../../support/until';
@@ -29,11 +31,18 @@ async function setup() {
   const project = Project.open(root, true);
   await project.rescan();
   const engine = new FakeEngine();
-  const adaptation = new Adaptation({ project, engine: () => engine, events: new EventHub(), places: {}, log: () => {} });
+  const events = new EventHub();
+  /** The engine statuses announced to the windows. */
+  const statuses: EngineStatus[] = [];
+  events.subscribe((event, payload) => {
+    const change = payload as ProjectChanged;
+    if (event === 'project:changed' && change.change === 'engine') statuses.push(change.status);
+  });
+  const adaptation = new Adaptation({ project, engine: () => engine, events, places: {}, log: () => {} });
   open.push({ project, adaptation });
   await adaptation.chooseModel({ kind: 'starter' });
   await adaptation.features.done;
-  return { project, engine, adaptation };
+  return { project, engine, adaptation, statuses };
 }
 
 /** Hold the next load of the pool the fake is asked for (each held load keeps its own release); `release` answers it. */
@@ -114,5 +123,24 @@ describe('a prepare superseded by invalidate()', () => {
     expect(selects[0]!.args).toMatchObject({ modelId: 'model-b' });
     // Asked for after both loads were answered: on the pool the engine kept, model B's.
     expect(engine.calls.findIndex((c) => c.kind === 'loopSelect')).toBeGreaterThan(engine.calls.findLastIndex((c) => c.kind === 'loopPrepare'));
+  });
+});
+
+describe("a load's notices", () => {
+  it('are shown where the extraction says its own, once', async () => {
+    const { engine, adaptation, statuses } = await setup();
+    expect(adaptation.status().features).toMatchObject({ state: 'complete', message: null });
+    const notice =
+      'The thumbnail-hash cache /p/.adma/perceptual.db could not be read (the file is damaged), so ADMA Studio moved it aside, as perceptual.db.damaged-2026-12-02T07-40-34Z in the same folder, and made a new one: what it held is computed again from the images, which takes time but loses nothing. You may delete the damaged file.';
+    engine.prepareNotices = [notice];
+    adaptation.pool.invalidate();
+    statuses.length = 0;
+    await adaptation.pool.prepare();
+    expect(adaptation.status().features).toMatchObject({ state: 'complete', message: notice });
+    expect(statuses.at(-1)?.features.message).toBe(notice); // the windows are told
+    engine.prepareNotices = [];
+    adaptation.pool.invalidate();
+    await adaptation.pool.prepare();
+    expect(adaptation.status().features.message).toBe(notice);
   });
 });
