@@ -149,7 +149,7 @@ export class ActiveLoop {
     const { pool, features } = this.parts;
     if (!ctx.store.model()) throw new AppError('CONFLICT', 'Choose a pre-trained model first (Adapt view).');
     const firstPool = features.status.state !== 'complete' && !pool.isPrepared;
-    await pool.prepare().catch((error: unknown) => {
+    const modelId = await pool.prepare().catch((error: unknown) => {
       if (!firstPool) throw error;
       const { done, total } = features.status;
       throw new AppError('BUSY', `Features are not ready yet (${done} of ${total} images): ${errorMessage(error)}`);
@@ -168,6 +168,7 @@ export class ActiveLoop {
     const batchSize = (open?.batchSize ?? settings.batchSize) - kept.length;
     const { t } = this.nextQuery(open ? open.index : ctx.store.roundCount());
     const items = await ctx.engine().request('loopSelect', {
+      modelId,
       strategy: settings.strategy,
       schedule: settings.schedule.kind === 'linear' ? { kind: 'linear', step: settings.schedule.step } : { kind: 'exponential', gamma: settings.schedule.gamma },
       uncertainty: settings.uncertainty,

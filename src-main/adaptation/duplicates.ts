@@ -29,14 +29,13 @@ export class Duplicates {
     return duplicateCriteria(minSimilarity ?? this.ctx.store.settings().duplicateSimilarity);
   }
 
-  /** Whether the pool (features) is ready for near-duplicate work; false while extraction has nothing yet. */
-  private async poolReady(): Promise<boolean> {
-    if (!this.ctx.store.model()) return false;
+  /** The model whose features the pool holds, once it is ready for near-duplicate work; null while extraction has nothing yet. */
+  private async poolReady(): Promise<string | null> {
+    if (!this.ctx.store.model()) return null;
     try {
-      await this.parts.pool.prepare();
-      return true;
+      return await this.parts.pool.prepare();
     } catch (error) {
-      if (error instanceof AppError && (error.code === 'NOT_FOUND' || error.code === 'CONFLICT')) return false;
+      if (error instanceof AppError && (error.code === 'NOT_FOUND' || error.code === 'CONFLICT')) return null;
       throw error;
     }
   }
@@ -63,8 +62,9 @@ export class Duplicates {
     for (const [first, ...rest] of index.sameContent()) for (const id of rest) join(first as number, id);
     const nearSimilarity = new Map<number, number>();
     let compared = 0;
-    if (await this.poolReady()) {
-      const near = await this.searchPairs(criteria);
+    const modelId = await this.poolReady();
+    if (modelId !== null) {
+      const near = await this.searchPairs(criteria, modelId);
       compared = near.compared;
       for (const group of near.groups) {
         const [first, ...rest] = group.imageIds as [number, ...number[]];
@@ -104,13 +104,13 @@ export class Duplicates {
   }
 
   /** The engine's all-pairs search as a `duplicates` job: progress events, cancellable, the worker stays responsive. */
-  private async searchPairs(criteria: NearDuplicateCriteria): Promise<JobResult<'loopDuplicates'>> {
+  private async searchPairs(criteria: NearDuplicateCriteria, modelId: string): Promise<JobResult<'loopDuplicates'>> {
     this.search?.abort();
     const controller = new AbortController();
     this.search = controller;
     const reporter = new JobReporter(this.ctx.events, 'duplicates');
     try {
-      return await reporter.run(() => this.ctx.engine().request('loopDuplicates', { criteria }, { signal: controller.signal, onProgress: reporter.forward }));
+      return await reporter.run(() => this.ctx.engine().request('loopDuplicates', { modelId, criteria }, { signal: controller.signal, onProgress: reporter.forward }));
     } finally {
       if (this.search === controller) this.search = null;
     }
@@ -126,10 +126,11 @@ export class Duplicates {
 
   async similar(imageId: number, count: number): Promise<SimilarItem[]> {
     const image = this.ctx.project.images.get(imageId);
-    if (!(await this.poolReady())) throw new AppError('BUSY', 'Similar images need the image features: choose a model and wait for feature extraction.');
+    const modelId = await this.poolReady();
+    if (modelId === null) throw new AppError('BUSY', 'Similar images need the image features: choose a model and wait for feature extraction.');
     const criteria = this.criteria();
-    const found = await this.ctx.engine().request('loopSimilar', { imageId, count, skipIds: [] });
-    const pairs = await this.ctx.engine().request('loopDuplicatesBetween', { criteria, left: [imageId], right: found.map((f) => f.imageId) });
+    const found = await this.ctx.engine().request('loopSimilar', { modelId, imageId, count, skipIds: [] });
+    const pairs = await this.ctx.engine().request('loopDuplicatesBetween', { modelId, criteria, left: [imageId], right: found.map((f) => f.imageId) });
     const duplicates = new Set(pairs.map((p) => p.right));
     const byId = new Map(this.ctx.project.images.itemsOf(found.map((f) => f.imageId)).map((i) => [i.id, i]));
     return found.flatMap((f) => {
@@ -156,9 +157,10 @@ export class Duplicates {
       if (hash) trainingByHash.set(hash, [...(trainingByHash.get(hash) ?? []), id]);
     }
     for (const id of evaluation) for (const t of trainingByHash.get(byId.get(id)?.hash ?? '') ?? []) add(id, t, 1, true);
-    const nearChecked = evaluation.length > 0 && training.length > 0 ? await this.poolReady() : true;
-    if (nearChecked && evaluation.length > 0 && training.length > 0) {
-      const near = await this.ctx.engine().request('loopDuplicatesBetween', { criteria: this.criteria(), left: evaluation, right: training });
+    const modelId = evaluation.length > 0 && training.length > 0 ? await this.poolReady() : null;
+    const nearChecked = modelId !== null || evaluation.length === 0 || training.length === 0;
+    if (modelId !== null) {
+      const near = await this.ctx.engine().request('loopDuplicatesBetween', { modelId, criteria: this.criteria(), left: evaluation, right: training });
       for (const p of near) add(p.left, p.right, p.similarity, p.exact);
     }
     const list = [...pairs.values()].sort((a, b) => a.evaluation.id - b.evaluation.id || a.training.id - b.training.id);
@@ -189,14 +191,14 @@ export class Duplicates {
     const order = this.parts.evaluation.sampleOrder(avoid);
     const training = [...ctx.trainingLabels().keys()];
     const trainingHashes = new Set(training.map((id) => ctx.project.images.get(id).hash));
-    const near = training.length > 0 && (await this.poolReady());
+    const modelId = training.length > 0 ? await this.poolReady() : null;
     const chosen: number[] = [];
     for (let start = 0; start < order.length && chosen.length < count; ) {
       const chunk = order.slice(start, start + Math.max(64, 4 * (count - chosen.length)));
       start += chunk.length;
       const copies = new Set(chunk.filter((id) => trainingHashes.has(ctx.project.images.get(id).hash)));
-      if (near) {
-        const pairs = await ctx.engine().request('loopDuplicatesBetween', { criteria: this.criteria(), left: chunk, right: training });
+      if (modelId !== null) {
+        const pairs = await ctx.engine().request('loopDuplicatesBetween', { modelId, criteria: this.criteria(), left: chunk, right: training });
         for (const p of pairs) copies.add(p.left);
       }
       for (const id of chunk) if (!copies.has(id) && chosen.length < count) chosen.push(id);

@@ -128,24 +128,25 @@ export class Evaluation {
    * backbone's; a head of another one, kept as the best or as that backbone's latest, keeps the
    * score it had) and not yet scored against the current evaluation labels (`signature`).
    */
-  private pending(): { stale: VersionRow[]; evalIds: number[]; labels: Map<number, number>; signature: string } {
+  private pending(): { stale: VersionRow[]; evalIds: number[]; labels: Map<number, number>; signature: string; modelId: string | null } {
     const { ctx } = this;
     const labels = ctx.store.evaluationLabels();
     const evalIds = [...labels.keys()].sort((a, b) => a - b);
     const signature = evalIds.map((id) => `${id}:${labels.get(id)}`).join();
     const modelId = ctx.store.model()?.modelId ?? null;
     const stale =
-      evalIds.length === 0 ? [] : ctx.store.versions().filter((v) => v.modelId === modelId && this.scoredAgainst.get(v.version) !== signature && ctx.headProblem(v.version) === null);
-    return { stale, evalIds, labels, signature };
+      evalIds.length === 0 || modelId === null ? [] : ctx.store.versions().filter((v) => v.modelId === modelId && this.scoredAgainst.get(v.version) !== signature && ctx.headProblem(v.version) === null);
+    return { stale, evalIds, labels, signature, modelId };
   }
 
   /** Score the pending versions once (a new version alone after a round, every version when evaluation labels change); how many got a score. */
   private async scoreOnce(): Promise<number> {
     const { ctx } = this;
-    const { stale, evalIds, labels, signature } = this.pending();
-    if (stale.length === 0) return 0;
+    const { stale, evalIds, labels, signature, modelId } = this.pending();
+    if (stale.length === 0 || modelId === null) return 0;
     await this.pool.prepare();
     const { predicted } = await ctx.engine().request('loopEvaluate', {
+      modelId,
       heads: stale.map((v) => ({ version: v.version, dir: ctx.headDir(v.version) })),
       imageIds: evalIds,
     });

@@ -6,6 +6,9 @@ import { errorMessage, type AdaptationContext } from './adaptation-context';
 
 export type FeatureStatus = EngineStatus['features'];
 
+/** Parts of a status message, the absent ones left out: one message, or null when nothing is to be said. */
+const sentences = (parts: readonly (string | null)[]): string | null => parts.filter((part) => part !== null).join(' ') || null;
+
 export class FeatureExtraction {
   private state: FeatureStatus = { state: 'none', done: 0, total: 0, failed: 0, message: null };
   private running: { cancel(): void; done: Promise<void> } | null = null;
@@ -68,10 +71,11 @@ export class FeatureExtraction {
           done: Math.max(0, total - result.failures.length),
           total,
           failed: result.failures.length,
-          message:
-            [result.failures.length ? `${result.failures.length} images could not be decoded (first: ${result.failures[0]?.path}: ${result.failures[0]?.error.message})` : null, result.runtimeFallback, ...result.notices]
-              .filter((part) => part !== null)
-              .join(' ') || null,
+          message: sentences([
+            result.failures.length ? `${result.failures.length} images could not be decoded (first: ${result.failures[0]?.path}: ${result.failures[0]?.error.message})` : null,
+            result.runtimeFallback,
+            ...result.notices,
+          ]),
         };
         ctx.engineChanged();
         return this.onComplete();
@@ -86,6 +90,16 @@ export class FeatureExtraction {
         if (this.running?.done === done) this.running = null;
       });
     this.running = { cancel: () => job.cancel(), done };
+  }
+
+  /**
+   * Notices of the engine's other work on the features (the pool's load: a damaged cache file
+   * set aside and made again), said as the extraction's own: after its message, in the model panel.
+   */
+  tell(notices: readonly string[]): void {
+    if (notices.length === 0) return;
+    this.state = { ...this.state, message: sentences([this.state.message, ...notices]) };
+    this.ctx.engineChanged();
   }
 
   cancel(): void {

@@ -22,7 +22,8 @@ export class LabelCheck {
   async suspects(): Promise<SuspectReport> {
     const { ctx } = this;
     const model = ctx.store.model();
-    if (!model?.modelId) throw new AppError('CONFLICT', 'Choose a pre-trained model first: labels are checked on its features.');
+    const modelId = model?.modelId;
+    if (!modelId) throw new AppError('CONFLICT', 'Choose a pre-trained model first: labels are checked on its features.');
     const labels = ctx.trainingLabels();
     const classIds = [...new Set(labels.values())].sort((a, b) => a - b);
     if (classIds.length < 2) throw new AppError('CONFLICT', 'Label images of at least two classes before checking labels.');
@@ -33,6 +34,7 @@ export class LabelCheck {
       ctx.engine().request(
         'loopLabelQuality',
         {
+          modelId,
           labels: [...labels].map(([imageId, classId]) => ({ imageId, classIndex: indexOf.get(classId) as number })),
           classCount: classIds.length,
           seed: ctx.seed,
@@ -51,7 +53,7 @@ export class LabelCheck {
       })),
       judged: result.judged,
       folds: result.calibration.folds,
-      modelId: model.modelId,
+      modelId,
       millis: result.millis,
       checkedAt: new Date().toISOString(),
     };

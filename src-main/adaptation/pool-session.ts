@@ -7,10 +7,24 @@
 import { AppError } from '../../src-shared/app-error';
 import type { AdaptationContext } from './adaptation-context';
 
-export class PoolSession {
-  private pool: Promise<void> | null = null;
+/** A load that ends after the project was closed: nothing more is read or recorded for it. */
+const closed = (): AppError => new AppError('CANCELLED', 'The project was closed while its image features were loading: nothing was done.');
 
-  constructor(private readonly ctx: AdaptationContext) {}
+export class PoolSession {
+  /**
+   * The newest load (null: none since the last invalidate), resolving to the model id of the
+   * pool it loaded. A load superseded by invalidate() never resolves or fails as its own: its
+   * callers wait for the newest load instead (prepare), so no caller goes on with a pool that is
+   * no longer the one wanted. The worker keeps only the newest load it was asked for too
+   * (pool-slot.ts), whatever order the loads finish in.
+   */
+  private pool: Promise<string> | null = null;
+
+  constructor(
+    private readonly ctx: AdaptationContext,
+    /** Notices of a load for the user (a damaged cache file set aside and made again): said where extraction's are. */
+    private readonly tell: (notices: readonly string[]) => void = () => undefined,
+  ) {}
 
   /** True once a prepare has been started for the current image set, model and mode. */
   get isPrepared(): boolean {
@@ -21,15 +35,15 @@ export class PoolSession {
     this.pool = null;
   }
 
-  /** Load the pool into the worker unless the current one still holds. */
-  prepare(): Promise<void> {
+  /** Load the pool into the worker unless the current one still holds; resolves to the id of the model whose features it holds. */
+  prepare(): Promise<string> {
     const { ctx } = this;
     const model = ctx.store.model();
     const source = ctx.source();
     if (!model?.modelId || !source) return Promise.reject(new AppError('CONFLICT', 'Choose a pre-trained model first.'));
     if (this.pool) return this.pool;
     const modelId = model.modelId;
-    const pool: Promise<void> = ctx
+    const pool: Promise<string> = ctx
       .engine()
       .request('loopPrepare', {
         projectDir: ctx.project.root,
@@ -41,13 +55,26 @@ export class PoolSession {
         centres: ctx.store.centres(modelId),
         headDir: ctx.latestHeadDir(modelId),
       })
-      .then((result) => {
-        ctx.store.saveCentres(result.modelId, result.centres);
-      })
-      .catch((error: unknown) => {
-        if (this.pool === pool) this.pool = null;
-        throw error;
-      });
+      .then(
+        (result) => {
+          if (ctx.isClosed) throw closed();
+          this.tell(result.notices);
+          // Centres are kept per model, under the model the worker computed them on (the one loaded).
+          if (result.outcome === 'loaded') ctx.store.saveCentres(result.modelId, result.centres);
+          if (this.pool !== pool) return this.prepare();
+          if (result.outcome === 'loaded') return result.modelId;
+          // Superseded in the worker though not here: a reset (a project closed) or another session's load came after it.
+          this.pool = null;
+          throw new AppError('CANCELLED', 'The image features being loaded were replaced by others (a project was closed or opened meanwhile): nothing was done. Try again.');
+        },
+        (error: unknown) => {
+          if (ctx.isClosed) throw closed();
+          // Superseded: what became of this load no longer matters, the newest one does.
+          if (this.pool !== pool) return this.prepare();
+          this.pool = null;
+          throw error;
+        },
+      );
     this.pool = pool;
     return pool;
   }

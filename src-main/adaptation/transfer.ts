@@ -61,6 +61,7 @@ export class Transfer {
         // The exported version's own score (the dashboard's headline for the latest version).
         const point = latest.evalLabeled > 0 ? versionPoint(latest) : null;
         const result = await ctx.engine().request('loopExport', {
+          modelId: latest.modelId,
           headDir: ctx.headDir(latest.version),
           outDir: path.join(dest, 'model'),
           classNames: names,

@@ -17,6 +17,7 @@ import { downloadModel, loadKnownModel } from './model/model-download';
 import { ProgressMeter, type ProgressSnapshot } from '../core/progress-meter';
 import { exportAdaptedModel } from './export/export-adapted';
 import { AdaptationPool } from './loop/adaptation-pool';
+import { otherModelError, PoolSlot } from './loop/pool-slot';
 import { extractionImages } from './loop/project-images';
 import { perceptualCodes } from './features/difference-hash';
 import { inspectModelFolder } from './model/inspect-model';
@@ -39,10 +40,18 @@ type JobHandler<K extends JobKind> = (args: JobArgs<K>, context: JobContext) => 
 const running = new Map<string, AbortController>();
 const models = new Map<string, Promise<LoadedModel>>();
 let backendStart: Promise<BackendInfo> | null = null;
-let pool: AdaptationPool | null = null;
+/** The pool, and the loads that would replace it: the newest load asked for wins (pool-slot.ts). */
+const pools = new PoolSlot<AdaptationPool>();
 
-function requirePool(): AdaptationPool {
+/**
+ * The pool, for a job asked for on the pre-trained model `on.modelId` (its arguments assume that
+ * model's features; `on.job` words the refusal, otherModelError). Without `on`, any pool: a
+ * training checks its model itself (AdaptationPool.train, with its own words).
+ */
+function requirePool(on?: { modelId: string; job: string }): AdaptationPool {
+  const pool = pools.current;
   if (!pool) throw new AppError('BUSY', 'The engine has not loaded this project\'s features yet; try again in a moment.');
+  if (on && on.modelId !== pool.modelId) throw otherModelError(on.modelId, pool.modelId, on.job);
   return pool;
 }
 
@@ -184,8 +193,10 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
   },
 
   async loopPrepare(args, context) {
+    const ticket = pools.begin(); // before any await: tickets follow the order the loads were asked in
     await ensureBackend();
     const loaded = await loadModel(args.model);
+    if (!pools.isNewest(ticket)) return { outcome: 'superseded', notices: [] };
     const meter = new ProgressMeter(0);
     const perceptual = new ProgressMeter(0);
     const prepared = await AdaptationPool.prepare(
@@ -194,13 +205,12 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
       (done, total) => context.progress('distinctiveness', meter.update(done, total)),
       (done, total) => context.progress('perceptual', perceptual.update(done, total)),
     );
-    pool?.dispose();
-    pool = prepared.pool;
-    return prepared.result;
+    // Superseded meanwhile: the newer load's pool is (or becomes) the worker's; this one is freed.
+    return pools.install(ticket, prepared.pool) ? prepared.result : { outcome: 'superseded', notices: prepared.result.notices };
   },
 
   async loopSelect(args) {
-    return requirePool().select(args);
+    return requirePool({ modelId: args.modelId, job: 'This batch was to be chosen' }).select(args);
   },
 
   async loopTrain(args, context) {
@@ -213,24 +223,24 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
 
   async loopDuplicates(args, context) {
     const meter = new ProgressMeter(0);
-    return requirePool().duplicateGroups(args, context.signal, (done, total) => context.progress('duplicates', meter.update(done, total)));
+    return requirePool({ modelId: args.modelId, job: 'This search for duplicates was to be made' }).duplicateGroups(args, context.signal, (done, total) => context.progress('duplicates', meter.update(done, total)));
   },
 
   async loopDuplicatesBetween(args) {
-    return requirePool().duplicatesBetween(args);
+    return requirePool({ modelId: args.modelId, job: 'This search for duplicates was to be made' }).duplicatesBetween(args);
   },
 
   async loopSimilar(args) {
-    return requirePool().similar(args);
+    return requirePool({ modelId: args.modelId, job: 'This search for similar images was to be made' }).similar(args);
   },
 
   async loopEvaluate(args) {
-    return requirePool().evaluate(args);
+    return requirePool({ modelId: args.modelId, job: 'This evaluation was to be made' }).evaluate(args);
   },
 
   async loopExport(args, context) {
     const backend = await ensureBackend();
-    const current = requirePool();
+    const current = requirePool({ modelId: args.modelId, job: 'This export was to be made' });
     context.progress('export', { done: 0, total: 1, rate: 0, etaSeconds: null });
     const record = await loadHead(args.headDir);
     const { facts } = record;
@@ -252,7 +262,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
   async loopLabelQuality(args, context) {
     await ensureBackend();
     const meter = new ProgressMeter(0);
-    return requirePool().labelQuality(
+    return requirePool({ modelId: args.modelId, job: 'This label check was to be made' }).labelQuality(
       args,
       context.signal,
       (done, total) => context.progress('cross-validate', meter.update(done, total), `fold ${done} of ${total}`),
@@ -261,8 +271,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
   },
 
   async loopReset() {
-    pool?.dispose();
-    pool = null;
+    pools.reset();
     return null;
   },
 };
@@ -303,8 +312,7 @@ const jobs = new Set<Promise<void>>();
 async function shutdown(): Promise<void> {
   for (const controller of running.values()) controller.abort();
   await Promise.allSettled([...jobs]);
-  pool?.dispose();
-  pool = null;
+  pools.reset();
   await releaseFeatureRuntimes();
   post({ type: 'stopped' });
 }

@@ -142,3 +142,46 @@ describe.skipIf(!findStarterModelDir())('the extraction that meets a feature cac
     }
   });
 });
+
+describe.skipIf(!findStarterModelDir())('the pool\'s load that meets a damaged cache first (the engine worker, the shipped starter model)', () => {
+  const setAsideNotice = (name: string, file: string): RegExp => new RegExp(`${name} ${file} could not be read \\(the file is damaged\\), so ADMA Studio moved it aside, as ${path.basename(file)}\\.damaged-[^ ]+ in the same folder, and made a new one`);
+
+  it('a damaged feature cache: the load says so with its failure (the new cache is empty), and no later open says it again', async () => {
+    const client = new EngineClient();
+    try {
+      const { first, extract, prepare } = await extractedOnce(client);
+      damagePages(first.storePath, ['features']);
+      await expect(prepare()).rejects.toMatchObject({ code: 'IO_ERROR', message: expect.stringMatching(damagedWords(first.storePath, 'The feature cache')) });
+      // The next load is the first to open it since: it sets it aside, and its failure says so.
+      const failed = await appErrorOf(prepare());
+      expect(failed.code).toBe('NOT_FOUND');
+      expect(failed.message).toMatch(/^No image has features yet: wait for feature extraction to make progress\. /);
+      expect(failed.message).toMatch(setAsideNotice('The feature cache', first.storePath));
+      expect(setAside(first.storePath)).toHaveLength(1);
+      // Said once: the extraction that computes the features again does not say it again.
+      const again = await extract();
+      expect(again.computed).toBe(3);
+      expect(again.notices).toEqual([]);
+      expect(await prepare()).toMatchObject({ outcome: 'loaded', rows: 3, notices: [] });
+    } finally {
+      await client.terminate();
+    }
+  });
+
+  it('a damaged thumbnail-hash cache: the load sets it aside, computes the codes again and says so with its result', async () => {
+    const client = new EngineClient();
+    try {
+      const { project, prepare } = await extractedOnce(client);
+      const file = perceptualStorePath(project);
+      damagePages(file, ['dhash', 'thumbnail']);
+      await expect(prepare()).rejects.toMatchObject({ code: 'IO_ERROR', message: expect.stringMatching(damagedWords(file, 'The thumbnail-hash cache')) });
+      const loaded = await prepare();
+      expect(loaded).toMatchObject({ outcome: 'loaded', rows: 3 });
+      expect(loaded.notices).toEqual([expect.stringMatching(setAsideNotice('The thumbnail-hash cache', file))]);
+      expect(setAside(file)).toHaveLength(1);
+      expect(await prepare()).toMatchObject({ outcome: 'loaded', notices: [] });
+    } finally {
+      await client.terminate();
+    }
+  });
+});

@@ -9,13 +9,26 @@ import type { EngineJob, ProgressListener } from '../../src-main/engine/engine-c
 import type { JobArgs, JobKind, JobResult } from '../../src-main/engine/worker-protocol';
 import type { JobImages, PoolItem } from '../../src-main/engine/loop/loop-jobs';
 import { jobImages } from '../../src-main/engine/loop/project-images';
+import { otherModelError, PoolSlot } from '../../src-main/engine/loop/pool-slot';
+
+/** The fake's pool: the model it was loaded for and its rows (the images given, or the project's, read as the worker reads them). */
+interface FakePool {
+  modelId: string;
+  ids: number[];
+  dispose(): void;
+}
 
 export class FakeEngine implements EnginePort {
   readonly calls: { kind: JobKind; args: unknown }[] = [];
-  /** Pool rows of the latest loopPrepare (the images it was given, or the project's, read as the worker reads them). */
-  private poolIds: number[] = [];
-  /** The model of the latest loopPrepare: as the worker's pool, a training to be recorded on another model is refused when it starts. */
-  private poolModelId: string | null = null;
+  /**
+   * The pool, kept as the worker keeps it: the newest loopPrepare asked for wins, whatever order
+   * the loads are answered in; a job asked for on another model than the pool's is refused when it starts.
+   */
+  private readonly pools = new PoolSlot<FakePool>();
+
+  private get poolIds(): number[] {
+    return this.pools.current?.ids ?? [];
+  }
 
   get poolSize(): number {
     return this.poolIds.length;
@@ -25,10 +38,13 @@ export class FakeEngine implements EnginePort {
 
   /** The ranking loopSelect answers with (pool order, first taken first): tests change it as a new model would. */
   reorderPool(order: (ids: readonly number[]) => number[]): void {
-    this.poolIds = order(this.poolIds);
+    const pool = this.pools.current;
+    if (pool) pool.ids = order(pool.ids);
   }
   /** The model loadModel answers with (and loopPrepare pools): tests change it to switch models. */
   model = { id: 'fake-model', name: 'Fake model' };
+  /** The notices loopPrepare's answers carry (a damaged cache file the load set aside and made again). */
+  prepareNotices: string[] = [];
   /** When set, a job of this kind waits for the returned promise before it is answered (a slow engine). */
   hold: { kind: JobKind; until: Promise<void> } | null = null;
   /** Jobs waiting on `hold` right now. */
@@ -47,7 +63,8 @@ export class FakeEngine implements EnginePort {
     return this.calls.filter((c) => c.kind === kind).length;
   }
 
-  private answer<K extends JobKind>(kind: K, args: JobArgs<K>): JobResult<K> {
+  /** `load`: a loopPrepare's ticket and model, taken when it was asked for (as the worker takes them when the request arrives). */
+  private answer<K extends JobKind>(kind: K, args: JobArgs<K>, load: { ticket: number; modelId: string } | null): JobResult<K> {
     this.calls.push({ kind, args });
     const a = args as never as Record<string, unknown>;
     switch (kind) {
@@ -62,9 +79,10 @@ export class FakeEngine implements EnginePort {
         return { requested: distinct, reused: 0, computed: distinct, failures: [], forwardPasses: 1, imagesForwarded: distinct, cancelled: false, runtimeFallback: null, notices: [] } as never;
       }
       case 'loopPrepare': {
-        this.poolIds = jobImages(a.items as JobImages<PoolItem>, a.projectDir as string | undefined).map((i) => i.imageId);
-        this.poolModelId = this.model.id;
-        return { modelId: this.model.id, rows: this.poolIds.length, missing: [], centres: { origin: 'source-data', centres: [] }, prepareMillis: 1 } as never;
+        const { ticket, modelId } = load as { ticket: number; modelId: string };
+        const ids = jobImages(a.items as JobImages<PoolItem>, a.projectDir as string | undefined).map((i) => i.imageId);
+        if (!this.pools.install(ticket, { modelId, ids, dispose: () => undefined })) return { outcome: 'superseded', notices: this.prepareNotices } as never;
+        return { outcome: 'loaded', notices: this.prepareNotices, modelId, rows: ids.length, missing: [], centres: { origin: 'source-data', centres: [] }, prepareMillis: 1 } as never;
       }
       case 'loopSelect': {
         const taken = new Set([...(a.labeledIds as number[]), ...(a.excludedIds as number[])]);
@@ -99,6 +117,7 @@ export class FakeEngine implements EnginePort {
         return { suspects, judged: labels.length, calibration: { folds: 5 }, millis: 1 } as never;
       }
       case 'loopReset':
+        this.pools.reset();
         return null as never;
       default:
         throw new Error(`the fake engine does not run ${kind}`);
@@ -106,15 +125,19 @@ export class FakeEngine implements EnginePort {
   }
 
   request<K extends JobKind>(kind: K, args: JobArgs<K>): Promise<JobResult<K>> {
-    const trainOn = kind === 'loopTrain' ? ((args as Partial<JobArgs<'loopTrain'>>).modelId ?? null) : null;
-    if (trainOn !== null && trainOn !== this.poolModelId) {
-      return Promise.reject(new AppError('CONFLICT', `This training was to be made on the pre-trained model ${trainOn}, but the features of another pre-trained model (${this.poolModelId}) were loaded.`));
+    // A pool job (its args name the model it was asked for on) is refused as the worker refuses it.
+    const on = (args as { modelId?: unknown }).modelId;
+    if (kind.startsWith('loop') && typeof on === 'string') {
+      const pool = this.pools.current;
+      if (!pool) return Promise.reject(new AppError('BUSY', 'The engine has not loaded this project\'s features yet; try again in a moment.'));
+      if (pool.modelId !== on) return Promise.reject(otherModelError(on, pool.modelId, `This ${kind} job was to be made`));
     }
-    if (this.hold?.kind !== kind) return Promise.resolve().then(() => this.answer(kind, args));
+    const load = kind === 'loopPrepare' ? { ticket: this.pools.begin(), modelId: this.model.id } : null;
+    if (this.hold?.kind !== kind) return Promise.resolve().then(() => this.answer(kind, args, load));
     this.holding++;
     return this.hold.until.then(() => {
       this.holding--;
-      return this.answer(kind, args);
+      return this.answer(kind, args, load);
     });
   }
 

@@ -36,7 +36,7 @@ import type {
   LoopLabelQualityArgs,
   LoopLabelQualityResult,
   LoopPrepareArgs,
-  LoopPrepareResult,
+  LoopPrepared,
   LoopSelectArgs,
   LoopTrainArgs,
   SymmetryFile,
@@ -48,6 +48,8 @@ import type {
 import { LoopCore } from './loop-core';
 import type { ViewRows } from './train-on-pool';
 import { jobImages } from './project-images';
+import { otherModelError, type SlotPool } from './pool-slot';
+import { knownError } from '../../core/storage-errors';
 
 interface CutRows {
   shape: number[];
@@ -82,7 +84,17 @@ function figuresOf(calibration: Calibration): NonNullable<HeadRecord['facts']['c
 /** Fewer training labels than this are not cross-validated for a temperature (T stays 1). */
 const MIN_LABELS_TO_CALIBRATE = 10;
 
-export class AdaptationPool {
+/**
+ * `error` with the notices (a damaged cache file set aside and made again) appended to its words:
+ * a load that fails after setting a file aside still says so, once (the next open finds the new
+ * file). An error that is not the user's (a bug) is left as it is.
+ */
+function withNotices(error: unknown, notices: readonly string[]): unknown {
+  const known = notices.length > 0 ? knownError(error) : null;
+  return known ? new AppError(known.code, [known.message, ...notices].join(' ')) : error;
+}
+
+export class AdaptationPool implements SlotPool {
   private cut: CutRows | null = null;
   /** The near-duplicate index of the last criteria asked for (its unit rows are built once). */
   private duplicates: NearDuplicateIndex | null = null;
@@ -116,7 +128,7 @@ export class AdaptationPool {
     args: LoopPrepareArgs,
     onProgress: (done: number, total: number) => void,
     onPerceptualProgress: (done: number, total: number) => void = () => undefined,
-  ): Promise<{ pool: AdaptationPool; result: LoopPrepareResult }> {
+  ): Promise<{ pool: AdaptationPool; result: LoopPrepared }> {
     const started = performance.now();
     const modelId = loaded.descriptor.id;
     let store: FeatureStore;
@@ -128,6 +140,8 @@ export class AdaptationPool {
       }
       throw error;
     }
+    // For the user: the damaged cache files this load set aside (rebuildable-cache.ts), said with its outcome.
+    const notices = store.notice ? [store.notice] : [];
     try {
       const items: PoolItem[] = jobImages(args.items, args.projectDir);
       const wanted = items.map((i) => i.hash);
@@ -151,13 +165,16 @@ export class AdaptationPool {
         { normalize: true, onProgress: (done: number, total: number) => onProgress(done, total) },
       );
       const codes = await perceptualCodes(args.projectDir, present, onPerceptualProgress, 'onDemand');
+      if (codes.notice) notices.push(codes.notice);
       const pool = new AdaptationPool(args.projectDir, loaded, imageIds, hashes, rowOf, featuresA, featuresB, sourceProbabilities, centres, distinctiveness, codes);
       if (args.deep) pool.cut = pool.loadCut(store);
       if (args.headDir) await pool.useHead(args.headDir);
       return {
         pool,
-        result: { modelId, rows: imageIds.length, missing, centres: centres.record, prepareMillis: Math.round(performance.now() - started) },
+        result: { outcome: 'loaded', notices, modelId, rows: imageIds.length, missing, centres: centres.record, prepareMillis: Math.round(performance.now() - started) },
       };
+    } catch (error) {
+      throw withNotices(error, notices);
     } finally {
       store.close();
     }
@@ -340,12 +357,13 @@ export class AdaptationPool {
    */
   train(...job: Parameters<AdaptationPool['fineTune']>): Promise<LoopTrainResult> {
     const [args] = job;
-    const loadedId = this.loaded.descriptor.id;
-    if (args.modelId !== loadedId) {
+    if (args.modelId !== this.modelId) {
       return Promise.reject(
-        new AppError(
-          'CONFLICT',
-          `This training was to be made on the pre-trained model ${args.modelId}, but the features of another pre-trained model (${loadedId}) were loaded before it could start: another model was chosen meanwhile. No classifier version was made and the classifier in use is unchanged; the next training uses the model chosen now.`,
+        otherModelError(
+          args.modelId,
+          this.modelId,
+          'This training was to be made',
+          'No classifier version was made and the classifier in use is unchanged; the next training uses the model chosen now.',
         ),
       );
     }
@@ -503,6 +521,11 @@ export class AdaptationPool {
       predicted.push({ version, classIndex, confidence, rawConfidence, temperature });
     }
     return { predicted };
+  }
+
+  /** The pre-trained model whose features these are. */
+  get modelId(): string {
+    return this.loaded.descriptor.id;
   }
 
   get hasHead(): boolean {

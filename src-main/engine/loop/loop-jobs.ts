@@ -39,7 +39,22 @@ export interface LoopPrepareArgs {
   headDir: string | null;
 }
 
-export interface LoopPrepareResult {
+/**
+ * What came of a load of the pool (pool-slot.ts): `loaded`, it is the worker's pool now; or
+ * `superseded`, a newer load (or a reset) was asked for while it ran, so it was disposed and the
+ * pool is the newer one's. Both say `notices`: a damaged cache file the load set aside and made
+ * again (rebuildable-cache.ts), for the user, said once.
+ */
+export type LoopPrepareResult = LoopPrepared | LoopPrepareSuperseded;
+
+export interface LoopPrepareSuperseded {
+  outcome: 'superseded';
+  notices: string[];
+}
+
+export interface LoopPrepared {
+  outcome: 'loaded';
+  notices: string[];
   modelId: string;
   /** Pool images that have features (rows), and those that do not yet. */
   rows: number;
@@ -48,7 +63,16 @@ export interface LoopPrepareResult {
   prepareMillis: number;
 }
 
-export interface LoopSelectArgs {
+/**
+ * A job run on the worker's pool, asked for on the pre-trained model `modelId` (the one chosen
+ * when it was asked for, whose features its arguments assume): the worker refuses it, saying
+ * why, when its pool is another model's (pool-slot.ts otherModelError).
+ */
+export interface PoolJobArgs {
+  modelId: string;
+}
+
+export interface LoopSelectArgs extends PoolJobArgs {
   strategy: StrategyName;
   schedule: TradeoffSchedule;
   uncertainty: UncertaintyMeasure;
@@ -63,7 +87,7 @@ export interface LoopSelectArgs {
   nearDuplicates?: NearDuplicateCriteria;
 }
 
-export interface LoopDuplicatesArgs {
+export interface LoopDuplicatesArgs extends PoolJobArgs {
   criteria: NearDuplicateCriteria;
   /** Pool images to group (every pool image when absent). */
   imageIds?: number[];
@@ -76,7 +100,7 @@ export interface LoopDuplicatesResult {
   millis: number;
 }
 
-export interface LoopDuplicatesBetweenArgs {
+export interface LoopDuplicatesBetweenArgs extends PoolJobArgs {
   criteria: NearDuplicateCriteria;
   left: number[];
   right: number[];
@@ -89,7 +113,7 @@ export interface ImagePair {
   exact: boolean;
 }
 
-export interface LoopSimilarArgs {
+export interface LoopSimilarArgs extends PoolJobArgs {
   imageId: number;
   count: number;
   /** Images never returned (besides the image itself). */
@@ -110,7 +134,7 @@ export interface SelectedItem {
   reason: string;
 }
 
-export interface LoopTrainArgs {
+export interface LoopTrainArgs extends PoolJobArgs {
   /**
    * Id of the pre-trained model the version is recorded on (the one chosen when the training
    * began): the worker refuses, saying why, when its pool is another model's.
@@ -167,7 +191,7 @@ export interface LoopTrainResult {
   calibration: Calibration | null;
 }
 
-export interface LoopEvaluateArgs {
+export interface LoopEvaluateArgs extends PoolJobArgs {
   heads: { version: number; dir: string }[];
   imageIds: number[];
 }
@@ -184,7 +208,7 @@ export interface LoopEvaluateResult {
   }[];
 }
 
-export interface LoopLabelQualityArgs {
+export interface LoopLabelQualityArgs extends PoolJobArgs {
   /** Training labels (evaluation images left out), class indices into `classCount` classes. */
   labels: { imageId: number; classIndex: number }[];
   classCount: number;
@@ -203,7 +227,7 @@ export interface LoopLabelQualityResult {
   millis: number;
 }
 
-export interface LoopExportArgs {
+export interface LoopExportArgs extends PoolJobArgs {
   headDir: string;
   outDir: string;
   /** Display names in head class order. */

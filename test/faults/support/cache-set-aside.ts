@@ -44,12 +44,15 @@ export function expectFeatureCacheMadeAgain(root: string, file: string, bytes: B
 
 /**
  * A project of three images whose features the engine worker behind `client` extracted once
- * with the shipped starter model (`first`: that result); `extract` runs the same extraction again.
+ * with the shipped starter model (`first`: that result); `extract` runs the same extraction again,
+ * `prepare` loads those images as the pool (loopPrepare).
  */
 export async function extractedOnce(client: EngineClient) {
   const project = await imageFolder(3);
   const items = await Promise.all(fs.readdirSync(project).map(async (name) => ({ path: path.join(project, name), hash: await hashImageFile(path.join(project, name)) })));
   const model = { kind: 'folder' as const, path: findStarterModelDir()! };
   const extract = () => client.request('extractFeatures', { model, projectDir: project, items });
-  return { project, first: await extract(), extract };
+  const pool = items.map((item, k) => ({ ...item, imageId: k + 1 }));
+  const prepare = () => client.request('loopPrepare', { projectDir: project, model, items: pool, deep: false, excludedIds: [], centres: null, headDir: null });
+  return { project, first: await extract(), extract, prepare };
 }

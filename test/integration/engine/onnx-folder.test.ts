@@ -291,7 +291,8 @@ describe('ONNX model folder extraction through the engine worker', () => {
     // Light mode trains and predicts the pool from the cached features; deep mode and the TF.js export refuse, saying why.
     const pool = items.map((item, i) => ({ imageId: i + 1, hash: item.hash }));
     const prepared = await client.request('loopPrepare', { projectDir: project, model, items: pool, deep: false, excludedIds: [], centres: null, headDir: null });
-    expect(prepared).toMatchObject({ rows: 3, missing: [] });
+    if (prepared.outcome !== 'loaded') throw new Error('the only load asked for was superseded');
+    expect(prepared).toMatchObject({ rows: 3, missing: [], notices: [] });
     const labels = [{ imageId: 1, classIndex: 0 }, { imageId: 2, classIndex: 1 }];
     const trained = await client.request('loopTrain', { modelId: summary.descriptor.id, classes: ['ant', 'bee'], labels, mode: 'light', seed: 1, outDir: join(project, 'head-1'), previousDir: null });
     expect(Array.from(trained.predictions.imageIds)).toEqual([1, 2, 3]);
@@ -304,7 +305,7 @@ describe('ONNX model folder extraction through the engine worker', () => {
     // Export: model.onnx composed from the user's graph up to layer B and the light head, pixels 0..255 NHWC in.
     const outDir = join(project, 'export');
     await client.request('loopPrepare', { projectDir: project, model, items: pool, deep: false, excludedIds: [], centres: prepared.centres, headDir: join(project, 'head-1') });
-    const exported = await client.request('loopExport', { headDir: join(project, 'head-1'), outDir, classNames: ['ant', 'bee'], labelCounts: [1, 1], metrics: {}, training: {} });
+    const exported = await client.request('loopExport', { modelId: summary.descriptor.id, headDir: join(project, 'head-1'), outDir, classNames: ['ant', 'bee'], labelCounts: [1, 1], metrics: {}, training: {} });
     expect(exported.files).toEqual(['model.onnx', 'labels.json', 'preprocessing.json', 'MODEL_CARD.md']);
     const ort = (await import('onnxruntime-node')).default;
     const session = await ort.InferenceSession.create(join(outDir, 'model.onnx'));
