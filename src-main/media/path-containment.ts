@@ -66,7 +66,8 @@ export async function realPathInside(root: string, relPath: string): Promise<str
  * outside refused (inside).
  */
 
-async function realRootOf(root: string, relPath: string): Promise<string> {
+/** The project folder's real path, realpath's error worded for the read of `relPath`. */
+export async function realRootOf(root: string, relPath: string): Promise<string> {
   try {
     return await fs.realpath(root);
   } catch (error) {
@@ -74,7 +75,8 @@ async function realRootOf(root: string, relPath: string): Promise<string> {
   }
 }
 
-async function resolvedBelow(realRoot: string, relPath: string): Promise<string> {
+/** The real path of `relPath` below the folder's real path `realRoot`: refused when it resolves outside. */
+export async function resolvedBelow(realRoot: string, relPath: string): Promise<string> {
   let real: string;
   try {
     real = await fs.realpath(below(realRoot, relPath));
@@ -147,7 +149,11 @@ function confirmSame(relPath: string, opened: BigIntStats, named: BigIntStats): 
 
 /** The bytes of the project file `relPath`, from the file checked inside `root` (see above). */
 export async function readInside(root: string, relPath: string): Promise<Buffer> {
-  const realRoot = await realRootOf(root, relPath);
+  return readBelow(await realRootOf(root, relPath), relPath);
+}
+
+/** readInside below the project folder's real path, resolved by the caller (realRootOf). */
+export async function readBelow(realRoot: string, relPath: string): Promise<Buffer> {
   const real = await resolvedBelow(realRoot, relPath);
   let opened: Awaited<ReturnType<typeof openImageFile>>;
   try {
