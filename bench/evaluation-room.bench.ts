@@ -2,18 +2,35 @@
  * The evaluation set's room (AdaptationStore.placeCounts: the evaluation set, training labels,
  * the loop's pool, unsure, what a sample draws from) at 100,000 images, as the dashboard and the
  * Label view (when a batch is done) read it, against one pass joining every image (the first
- * version): both counts are printed (they must agree) with the times of `--runs` reads.
+ * version): both counts are printed (they must agree) with the times of `--runs` reads. Then the
+ * database reads of one `dashboard:get` (Evaluation.dashboard with no version to score: versions,
+ * evaluation labels, class list, room, training labels), with `--old <checkout of the code
+ * before>` the old code's and the new alternating, and the present-image count's query plan.
  * In-memory database of the current schema: 550 labels, 200 evaluation images, 40 unsure marks,
- * 500 queried images, 100 images absent. Prints numbers; asserts nothing.
- * `npx tsx bench/evaluation-room.bench.ts [--images 100000] [--runs 7]`
+ * 500 queried images, `--absent` images absent (100), planner statistics made as at every open.
+ * Prints numbers; asserts nothing.
+ * `npx tsx bench/evaluation-room.bench.ts [--images 100000] [--absent 100] [--runs 7] [--old DIR]`
  */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { AdaptationStore } from '../src-main/adaptation/adaptation-store';
+import { ClassStore } from '../src-main/project/class-store';
+import { PRESENT_IMAGE_COUNT } from '../src-main/project/image-index';
 import { migrate } from '../src-main/project/migrations';
+import { refreshPlannerStatistics } from '../src-main/project/project-db';
 
-const { values } = parseArgs({ options: { images: { type: 'string', default: '100000' }, runs: { type: 'string', default: '7' } } });
+const { values } = parseArgs({
+  options: {
+    images: { type: 'string', default: '100000' },
+    absent: { type: 'string', default: '100' },
+    runs: { type: 'string', default: '7' },
+    old: { type: 'string' },
+  },
+});
 const count = Number(values.images);
+const absent = Number(values.absent);
 const runs = Number(values.runs);
 
 const db = new Database(':memory:');
@@ -33,8 +50,9 @@ db.transaction(() => {
   const unsure = db.prepare("INSERT OR IGNORE INTO unsure (image_id, marked_at, actor) VALUES (?, ?, 'bench')");
   for (let i = 1; i <= 40; i++) unsure.run(((i * 1013) % count) + 1, at);
   db.prepare('DELETE FROM labels WHERE image_id IN (SELECT image_id FROM unsure)').run();
-  db.prepare('UPDATE images SET present = 0 WHERE id IN (SELECT id FROM images ORDER BY id DESC LIMIT 100)').run();
+  db.prepare('UPDATE images SET present = 0 WHERE id IN (SELECT id FROM images ORDER BY id DESC LIMIT ?)').run(absent);
 })();
+refreshPlannerStatistics(db, 'all-tables');
 
 const onePass = db.prepare(
   `SELECT COUNT(*) AS present, SUM(e.image_id IS NOT NULL) AS evaluation, SUM(e.image_id IS NOT NULL AND l.image_id IS NOT NULL) AS evaluationLabeled,
@@ -58,6 +76,39 @@ function timed(name: string, read: () => unknown): void {
   console.log(`${name}: median ${sorted[Math.floor(runs / 2)]!.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms  ${JSON.stringify(result)}`);
 }
 
-console.log(`${count} images, ${runs} reads each`);
+console.log(`${count} images (${absent} absent), ${runs} reads each`);
 timed('one pass joining every image', () => onePass.get());
 timed('placeCounts (small tables, present by index)', () => store.placeCounts());
+
+/** The database reads of one dashboard:get when no model version is to be scored (Evaluation.dashboard). */
+function dashboardReads(code: { store: AdaptationStore; classes: ClassStore }): unknown {
+  const { store, classes } = code;
+  store.versions();
+  const evaluation = store.evaluationLabels();
+  return { classes: classes.list().length, evaluationLabels: evaluation.size, room: store.placeCounts(), training: store.trainingLabelCount() };
+}
+
+const codes: Record<string, { store: AdaptationStore; classes: ClassStore }> = { new: { store, classes: new ClassStore(db, 'bench') } };
+if (values.old) {
+  const from = (file: string): string => pathToFileURL(path.resolve(values.old!, file)).href;
+  const old = {
+    store: (await import(from('src-main/adaptation/adaptation-store.ts'))) as { AdaptationStore: typeof AdaptationStore },
+    classes: (await import(from('src-main/project/class-store.ts'))) as { ClassStore: typeof ClassStore },
+  };
+  codes.old = { store: new old.store.AdaptationStore(db), classes: new old.classes.ClassStore(db, 'bench') };
+}
+const times: Record<string, number[]> = {};
+const answer: Record<string, unknown> = {};
+for (let r = 0; r < runs; r++) {
+  for (const [name, code] of Object.entries(codes)) {
+    const started = performance.now();
+    answer[name] = dashboardReads(code);
+    (times[name] ??= []).push(performance.now() - started);
+  }
+}
+for (const [name, list] of Object.entries(times)) {
+  const sorted = [...list].sort((a, b) => a - b);
+  console.log(`dashboard:get's reads, ${name} code: median ${sorted[Math.floor(runs / 2)]!.toFixed(2)} ms, max ${sorted.at(-1)!.toFixed(2)} ms  ${JSON.stringify(answer[name])}`);
+}
+const plan = db.prepare(`EXPLAIN QUERY PLAN ${PRESENT_IMAGE_COUNT}`).all() as { detail: string }[];
+console.log(`present-image count's plan: ${plan.map((p) => p.detail).join('; ')}`);

@@ -5,7 +5,7 @@ import { DUPLICATE_DEFAULTS } from '../../src-shared/contract';
 import { DEFAULT_ADMA_OPTIONS } from '../engine/adma/adma-strategy';
 import type { CentreRecord } from '../engine/adma/centre-set';
 import type { Prediction } from '../engine/loop/loop-jobs';
-import { ITEM_COLUMNS, toItem, type ImageRow } from '../project/image-index';
+import { ITEM_COLUMNS, PRESENT_IMAGE_COUNT, toItem, type ImageRow } from '../project/image-index';
 import { SUGGESTION_COLUMNS, SUGGESTION_JOINS, suggestionOf, type SuggestionRow } from '../project/suggestions';
 import { isDecided } from '../../src-shared/requests/images';
 import { keepReasons } from './model-versions';
@@ -484,7 +484,7 @@ export class AdaptationStore {
    * images (bench/README.md, "The evaluation set's room").
    */
   placeCounts(): { present: number; evaluation: number; evaluationLabeled: number; training: number; pool: number; unsure: number; sampleable: number } {
-    const present = this.db.prepare('SELECT COUNT(*) FROM images WHERE present = 1').pluck().get() as number;
+    const present = this.db.prepare(PRESENT_IMAGE_COUNT).pluck().get() as number;
     const inSet = this.db
       .prepare(
         `SELECT COUNT(*) AS evaluation, COALESCE(SUM(l.image_id IS NOT NULL), 0) AS labeled

@@ -18,7 +18,7 @@ import { AppError } from '../../src-shared/app-error';
 import { RENDITION_EDGES, type MediaVariant, type RenditionEdge } from '../../src-shared/contract';
 import { decodeOriginal, encodeThumbnail, fromRaw, rawPixels, readCacheFile, renditionFile, renditionKey, storeCacheFile, thumbnailFile, thumbnailPixels, thumbnailsCached, type RawPixels } from './media-cache';
 import { readEmbeddedThumbnail } from './embedded-thumbnail';
-import { openInsideSync, readInside, resolveInside } from './path-containment';
+import { openInsideSync, readBelow, realRootOf, resolvedBelow } from './path-containment';
 
 export interface MediaSource {
   root: string;
@@ -69,6 +69,41 @@ function cached(cacheFile: string, render: () => Promise<Buffer>): Promise<Buffe
     rendering.set(cacheFile, pending);
   }
   return pending;
+}
+
+/**
+ * The project folder's real path per source (a Project is one opening of a project), resolved at
+ * its first read and kept: a request resolves only its image's path below it. The folder's
+ * resolution was 6 of the 14 readlinks of a cached thumbnail, at depth 6 (bench/README.md).
+ * Invariants:
+ * - Every check still resolves the image's path and refuses it when it is not below the real
+ *   path the check uses (path-containment.ts): a link inside the folder leading out of it is
+ *   refused as before.
+ * - A check that fails below the kept path resolves the folder again and, when its real path
+ *   changed (the folder moved, or a link on the folder's own path re-pointed), is made once more
+ *   below the new one and keeps it: what every read did before, so nothing read before is
+ *   refused now. Its error stands when the folder's real path is the same.
+ * - A check that passes below the kept path reads from the folder opened, even if a link on the
+ *   folder's own path now points at another copy of it (the project's database is still the
+ *   file opened there); nothing outside both was ever read.
+ */
+const realRoots = new WeakMap<MediaSource, string>();
+
+/** `check` below the project folder's real path as kept (see realRoots). */
+async function belowFolder<T>(source: MediaSource, relPath: string, check: (realRoot: string) => Promise<T>): Promise<T> {
+  const kept = realRoots.get(source);
+  let failure: unknown;
+  if (kept !== undefined) {
+    try {
+      return await check(kept);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  const now = await realRootOf(source.root, relPath);
+  if (now === kept) throw failure;
+  realRoots.set(source, now);
+  return check(now);
 }
 
 /** An original's bytes, read when its decode starts (readInside: what is decoded is what was checked). */
@@ -249,7 +284,7 @@ export async function readMedia(source: MediaSource, imageId: number, variant: M
   const { relPath, hash, format, orientation, width, height } = source.locate(imageId);
   // The bytes decoded or served are read from the file opened once and checked again on its
   // descriptor (readInside): a link swapped in after a check is never followed.
-  const original: ReadOriginal = () => readInside(source.root, relPath);
+  const original: ReadOriginal = () => belowFolder(source, relPath, (realRoot) => readBelow(realRoot, relPath));
   try {
     const edge = renditionEdge(variant);
     if (variant === 'thumb' || (edge !== null && Math.max(width, height) > edge)) {
@@ -258,7 +293,7 @@ export async function readMedia(source: MediaSource, imageId: number, variant: M
       // check is started before the render is registered, and the render before it is awaited:
       // a thumbnail asked for in the same moment as its image's rendition must find the
       // rendition under way (two checks need not finish in the order asked).
-      const file = resolveInside(source.root, relPath);
+      const file = belowFolder(source, relPath, (realRoot) => resolvedBelow(realRoot, relPath));
       // Handled here too: a render that throws before it is awaited (a link at renditions/,
       // refused at once) leaves this check's rejection with no one waiting on it.
       file.catch(() => undefined);
@@ -266,8 +301,11 @@ export async function readMedia(source: MediaSource, imageId: number, variant: M
         body.catch(() => undefined);
         return file.then(() => body);
       };
-      if (variant === 'thumb') return { body: await checked(thumbnail(source, original, hash)), contentType: 'image/webp' };
-      return { body: await checked(rendition(source, original, hash, edge as RenditionEdge)), contentType: 'image/jpeg' };
+      // A render reads the original once the check passed: the read's own resolutions follow the
+      // check's, as when each resolved the project folder first (realRoots: now only the first does).
+      const readChecked: ReadOriginal = () => file.then(original);
+      if (variant === 'thumb') return { body: await checked(thumbnail(source, readChecked, hash)), contentType: 'image/webp' };
+      return { body: await checked(rendition(source, readChecked, hash, edge as RenditionEdge)), contentType: 'image/jpeg' };
     }
     // The original, as it is or re-encoded: read (and checked) now, nothing from a cache.
     const native = NATIVE[format];

@@ -83,7 +83,8 @@ const below = (root: string, relPath: string): string => path.resolve(root, ...r
  * outside refused (inside).
  */
 
-async function realRootOf(root: string, relPath: string): Promise<string> {
+/** The project folder's real path, realpath's error worded for the read of `relPath`. */
+export async function realRootOf(root: string, relPath: string): Promise<string> {
   try {
     return await fs.realpath(root);
   } catch (error) {
@@ -91,7 +92,8 @@ async function realRootOf(root: string, relPath: string): Promise<string> {
   }
 }
 
-async function resolvedBelow(realRoot: string, relPath: string): Promise<string> {
+/** The real path of `relPath` below the folder's real path `realRoot`: refused when it resolves outside. */
+export async function resolvedBelow(realRoot: string, relPath: string): Promise<string> {
   let real: string;
   try {
     real = await fs.realpath(below(realRoot, relPath));
@@ -173,7 +175,11 @@ function confirmSame(relPath: string, opened: BigIntStats, named: BigIntStats): 
  * The caller closes the handle.
  */
 export async function openInside(root: string, relPath: string): Promise<{ handle: FileHandle; size: number }> {
-  const realRoot = await realRootOf(root, relPath);
+  return openBelow(await realRootOf(root, relPath), relPath);
+}
+
+/** openInside below the project folder's real path, resolved by the caller (realRootOf). */
+async function openBelow(realRoot: string, relPath: string): Promise<{ handle: FileHandle; size: number }> {
   const real = await resolvedBelow(realRoot, relPath);
   let opened: Awaited<ReturnType<typeof openImageFile>>;
   try {
@@ -192,7 +198,12 @@ export async function openInside(root: string, relPath: string): Promise<{ handl
 
 /** The bytes of the project file `relPath`, from the file checked inside `root` (see above). */
 export async function readInside(root: string, relPath: string): Promise<Buffer> {
-  const { handle, size } = await openInside(root, relPath);
+  return readBelow(await realRootOf(root, relPath), relPath);
+}
+
+/** readInside below the project folder's real path, resolved by the caller (realRootOf). */
+export async function readBelow(realRoot: string, relPath: string): Promise<Buffer> {
+  const { handle, size } = await openBelow(realRoot, relPath);
   try {
     return await readWhole(handle, size);
   } catch (error) {

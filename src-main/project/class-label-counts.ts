@@ -22,7 +22,9 @@ import type Database from 'better-sqlite3';
 
 /**
  * Migration 12: the table and the triggers that keep it (see the invariants above); filled by
- * checkClassLabelCounts. Made only where missing, like migration 9, so running it again changes nothing.
+ * checkClassLabelCounts, which openProjectDb runs after the migrations (the only place that
+ * migrates: a database migrated without it has the table empty). Made only where missing, like
+ * migration 9, so running it again changes nothing.
  */
 export const CLASS_LABEL_COUNTS_SCHEMA = `
   CREATE TABLE IF NOT EXISTS class_label_counts (class_id INTEGER PRIMARY KEY, labels INTEGER NOT NULL);
@@ -58,8 +60,8 @@ const FROM_SCRATCH = `
 /**
  * Make the table and triggers where missing, compare `class_label_counts` with a count from
  * scratch and rewrite it where they differ; returns how many classes were wrong (0 when all were
- * right: nothing is written then). Run when the host opens the project (after the migrations),
- * and by migration 12 to make and fill the table.
+ * right: nothing is written then). Run when the host opens the project, after the migrations:
+ * it fills the table migration 12 made.
  */
 export function checkClassLabelCounts(db: Database.Database): number {
   return db.transaction((): number => {

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
-import { checkClassLabelCounts } from './class-label-counts';
+import { CLASS_LABEL_COUNTS_SCHEMA } from './class-label-counts';
 
 type Migration = (db: Database.Database) => void;
 
@@ -212,9 +212,11 @@ export const migrations: readonly Migration[] = [
     if (!columns.some((column) => column.name === 'window_id')) db.exec('ALTER TABLE label_actions ADD COLUMN window_id TEXT;');
   },
   // 12: each class's labels on present images, kept by triggers (class-label-counts.ts), so the
-  // class list sent after every label reads a row per class, not every label; filled here.
+  // class list sent after every label reads a row per class, not every label. Made empty here and
+  // filled by the check that follows every migration at open (openProjectDb): filling it here too
+  // counted every label twice on the upgrade.
   (db) => {
-    checkClassLabelCounts(db);
+    db.exec(CLASS_LABEL_COUNTS_SCHEMA);
   },
   // 13: every pre-trained model the project has used, by id, with the name it was chosen under
   // and the choice (a folder model: its path), so its versions, curve points and the status keep

@@ -7,7 +7,7 @@
  * or moved (rescans), the evaluation set grown and shrunk, another window's change, and a write
  * that fails halfway. Dropping any one trigger makes the sequence find a wrong count, so each is
  * needed and the check can fail. Also: a crash (SIGKILL) in the middle of writes, the check when
- * the project opens, and the upgrade of a schema-11 project.
+ * the project opens, and the upgrade of a schema-11 project (its labels counted once, at the open).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -239,6 +239,13 @@ describe('class_label_counts: the class list counts every write path exactly', (
     for (let k = 0; k < 5; k++) image.run(`${k}.png`, `h${k}`, k === 4 ? 0 : 1);
     old.prepare("INSERT INTO classes (name, color, hotkey, position, created_at) VALUES ('a', '#000000', '1', 0, 'now'), ('b', '#111111', '2', 1, 'now'), ('c', '#222222', '3', 2, 'now')").run();
     old.prepare("INSERT INTO labels (image_id, class_id, labeled_at, actor) VALUES (1, 1, 'now', 'me'), (2, 1, 'now', 'me'), (3, 2, 'now', 'me'), (5, 2, 'now', 'me')").run();
+    // The labels are counted once on the upgrade: migration 12 makes the table and its triggers,
+    // the check that follows every migration at open fills it (it also filled it in the migration).
+    const copy = new Database(old.serialize());
+    migrate(copy, 12);
+    expect(copy.prepare('SELECT COUNT(*) FROM class_label_counts').pluck().get()).toBe(0);
+    expect(copy.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").pluck().all()).toEqual([...TRIGGERS].sort());
+    copy.close();
     old.close();
     const project = Project.open(root, false);
     projects.push(project);
