@@ -123,7 +123,8 @@ export class Adaptation {
   async close(): Promise<void> {
     this.ctx.markClosed();
     this.features.cancel();
-    await Promise.allSettled([this.features.done, this.loop.scheduler.close()]);
+    // A scoring on the evaluation set stops at its next step once closed; none reaches the engine after its reset.
+    await Promise.allSettled([this.features.done, this.loop.scheduler.close(), this.evaluation.scorePending()]);
     await this.ctx.closeWriters();
   }
 }

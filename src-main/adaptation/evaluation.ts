@@ -10,6 +10,7 @@ import { SeededRandom } from '../core/seeded-random';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
 import { heldOutCalibration } from './calibration-record';
 import type { VersionRow } from './adaptation-store';
+import type { LoopEvaluateResult } from '../engine/loop/loop-jobs';
 import { curveHint, curvePoints, latestPoint } from './learning-curve';
 import { backboneName } from './model-versions';
 import type { PoolSession } from './pool-session';
@@ -21,22 +22,30 @@ export interface EvaluationScore {
 }
 
 export class Evaluation {
-  /** Per model version, the evaluation labels it was last scored against (see refresh). */
+  /** Per model version, the evaluation labels it was last scored against (their `signature`, see pending). */
   private readonly scoredAgainst = new Map<number, string>();
+  /**
+   * Per model version, the evaluation labels a scoring of it failed against: not asked again until
+   * they change (the dashboard would otherwise say "measuring" for ever, and ask at every read).
+   */
+  private readonly failedAgainst = new Map<number, string>();
+  /** Why the latest scoring failed (the versions of failedAgainst), or null. */
+  private failure: string | null = null;
+  /** How many scoring passes failed (each is announced once). */
+  private failedPasses = 0;
   /** The reliability of the latest version scored, on the labels it was scored against. */
   private calibration: (CalibrationView & { signature: string }) | null = null;
   /** The scoring running in the background (scorePending), or null. */
-  private scoring: Promise<void> | null = null;
+  private running: Promise<void> | null = null;
 
   constructor(
     private readonly ctx: AdaptationContext,
     private readonly pool: PoolSession,
   ) {}
 
-  /** Accuracy and confusion on the labeled evaluation images, from top-1 predicted class ids. */
-  score(predicted: Map<number, number>): EvaluationScore {
+  /** Accuracy and confusion on the labeled evaluation images (`labels`, by default the current ones), from top-1 predicted class ids. */
+  score(predicted: Map<number, number>, labels: Map<number, number> = this.ctx.store.evaluationLabels()): EvaluationScore {
     const { store, project } = this.ctx;
-    const labels = store.evaluationLabels();
     const classIds = project.classes.list().map((c) => c.id);
     const column = new Map(classIds.map((id, i) => [id, i]));
     const counts = classIds.map(() => classIds.map(() => 0));
@@ -126,7 +135,8 @@ export class Evaluation {
   /**
    * The versions to score: trained on the backbone in use (the pool's features are that
    * backbone's; a head of another one, kept as the best or as that backbone's latest, keeps the
-   * score it had) and not yet scored against the current evaluation labels (`signature`).
+   * score it had) and not yet scored against the current evaluation labels (`signature`), nor
+   * failed against them.
    */
   private pending(): { stale: VersionRow[]; evalIds: number[]; labels: Map<number, number>; signature: string; modelId: string | null } {
     const { ctx } = this;
@@ -135,7 +145,9 @@ export class Evaluation {
     const signature = evalIds.map((id) => `${id}:${labels.get(id)}`).join();
     const modelId = ctx.store.model()?.modelId ?? null;
     const stale =
-      evalIds.length === 0 || modelId === null ? [] : ctx.store.versions().filter((v) => v.modelId === modelId && this.scoredAgainst.get(v.version) !== signature && ctx.headProblem(v.version) === null);
+      evalIds.length === 0 || modelId === null ? [] : ctx.store
+            .versions()
+            .filter((v) => v.modelId === modelId && this.scoredAgainst.get(v.version) !== signature && this.failedAgainst.get(v.version) !== signature && ctx.headProblem(v.version) === null);
     return { stale, evalIds, labels, signature, modelId };
   }
 
@@ -143,23 +155,40 @@ export class Evaluation {
   private async scoreOnce(): Promise<number> {
     const { ctx } = this;
     const { stale, evalIds, labels, signature, modelId } = this.pending();
-    if (stale.length === 0 || modelId === null) return 0;
-    await this.pool.prepare();
-    const { predicted } = await ctx.engine().request('loopEvaluate', {
-      modelId,
-      heads: stale.map((v) => ({ version: v.version, dir: ctx.headDir(v.version) })),
-      imageIds: evalIds,
-    });
+    if (stale.length === 0 || modelId === null || ctx.isClosed) return 0;
+    let predicted: LoopEvaluateResult['predicted'];
+    try {
+      await this.pool.prepare();
+      predicted = (
+        await ctx.engine().request('loopEvaluate', {
+          modelId,
+          heads: stale.map((v) => ({ version: v.version, dir: ctx.headDir(v.version) })),
+          imageIds: evalIds,
+        })
+      ).predicted;
+    } catch (error) {
+      if (ctx.isClosed) return 0;
+      for (const v of stale) this.failedAgainst.set(v.version, signature);
+      this.failedPasses++;
+      this.failure = errorMessage(error);
+      ctx.log(`evaluation: ${this.failure}`);
+      return 0;
+    }
+    // Closed meanwhile: its database is gone, and nothing of it may reach the next project.
+    if (ctx.isClosed) return 0;
+    this.failure = null;
     let scored = 0;
     for (const { version, classIndex } of predicted) {
       const row = stale.find((v) => v.version === version);
       if (!row) continue;
       const guesses = new Map(evalIds.map((id, k) => [id, row.classes[classIndex[k] as number]?.id ?? -1]));
-      const result = this.score(guesses);
+      // The labels this pass asked about: a label changed since makes the version pending again.
+      const result = this.score(guesses, labels);
       const entry = predicted.find((p) => p.version === version);
       if (entry && version === ctx.store.latestVersion()?.version) this.calibration = { ...calibrationOf(row, evalIds, labels, guesses, entry), signature };
       ctx.store.saveEvaluation(version, result.labeled, result.correct, result.confusion);
       this.scoredAgainst.set(version, signature);
+      this.failedAgainst.delete(version);
       scored++;
     }
     return scored;
@@ -167,34 +196,36 @@ export class Evaluation {
 
   /**
    * Score every pending version. One scoring runs at a time and every caller while it runs shares
-   * it; it goes on while versions trained meanwhile are pending, and stops at a pass that scores
-   * nothing (a failure is logged: the dashboard shows the scores it has). When it saved a score it
-   * announces 'scores', and a dashboard on screen reads them. The dashboard never waits for it:
-   * the engine may be busy training for seconds to minutes, and the counts must not wait.
+   * it; it goes on while versions trained (or labels changed) meanwhile are pending, and stops at a
+   * pass that scores nothing. A failed pass is remembered against its labels (failedAgainst): those
+   * versions are not pending again until the labels change, and the dashboard says why. Each pass
+   * that saved a score, or failed, announces 'scores', and a dashboard on screen reads them (that
+   * read asks for nothing more: what it finds pending was announced already or is new). The
+   * dashboard never waits for it: the engine may be busy training for seconds to minutes, and the
+   * counts must not wait. Resolves once nothing is pending; never rejects.
    */
   scorePending(): Promise<void> {
-    this.scoring ??= this.scoreAll().finally(() => {
-      this.scoring = null;
+    this.running ??= this.scoreAll().finally(() => {
+      this.running = null;
     });
-    return this.scoring;
+    return this.running;
   }
 
   private async scoreAll(): Promise<void> {
     const { ctx } = this;
-    let saved = 0;
-    try {
-      for (let scored = await this.scoreOnce(); scored > 0; scored = await this.scoreOnce()) saved += scored;
-    } catch (error) {
-      ctx.log(`evaluation: ${errorMessage(error)}`);
+    for (;;) {
+      const failedBefore = this.failedPasses;
+      const scored = await this.scoreOnce();
+      if (scored > 0 || this.failedPasses > failedBefore) ctx.changed('scores');
+      if (scored === 0) return;
     }
-    if (saved > 0) ctx.changed('scores');
   }
 
   async dashboard(): Promise<Dashboard> {
     const { ctx } = this;
     // Scored in the background (scorePending): what is scored now is shown, with the versions still to score.
-    const scoring = this.pending().stale.map((v) => v.version);
-    if (scoring.length > 0) void this.scorePending();
+    const pending = this.pending();
+    if (pending.stale.length > 0) void this.scorePending();
     const versions = ctx.store.versions();
     // Asked again after every label while the dashboard or the adapt view shows: nothing here reads
     // every label (reading them twice took 350–1,500 ms at 100,000 labels). A class's training
@@ -211,7 +242,9 @@ export class Evaluation {
     });
     const room = this.room();
     const latest = versions[versions.length - 1];
-    const calibration = this.calibration && latest && this.calibration.modelVersion === latest.version ? withoutSignature(this.calibration) : null;
+    // The latest version's reliability on the evaluation labels as they are now (none while it is scored again on new ones).
+    const calibration =
+      this.calibration && latest && this.calibration.modelVersion === latest.version && this.calibration.signature === pending.signature ? withoutSignature(this.calibration) : null;
     return {
       trainingLabels: ctx.store.trainingLabelCount(),
       evaluation: room,
@@ -222,7 +255,8 @@ export class Evaluation {
       confusion: latest?.confusion ?? null,
       plateau: curveHint(curve),
       calibration,
-      scoring,
+      scoring: pending.stale.map((v) => v.version),
+      scoringFailed: this.failure !== null && [...this.failedAgainst.values()].includes(pending.signature) ? this.failure : null,
     };
   }
 }

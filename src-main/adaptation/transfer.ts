@@ -34,7 +34,7 @@ export class Transfer {
       throw new AppError('BAD_ARGUMENT', 'Choose at least one thing to export.');
     }
     // The version exported: the one asked for (a kept version, see versions()), else the latest.
-    const latest = request.model ? this.exportableVersion(request.modelVersion) : null;
+    let latest = request.model ? this.exportableVersion(request.modelVersion) : null;
     const target = prepareExportTarget(request.destination, ctx.project.root);
     for (const note of target.notes) ctx.log(note);
     const dest = target.staging; // renamed to target.destination once complete
@@ -51,8 +51,10 @@ export class Transfer {
       reporter.progress('export', done, steps, true);
       if (request.model && latest) {
         await this.parts.pool.prepare();
-        // The model card states the latest version's score: wait for it (the dashboard does not).
+        // The model card states the version's score on the current evaluation labels: wait for it (the
+        // dashboard does not), then read the version again.
         await this.parts.evaluation.scorePending();
+        latest = ctx.store.version(latest.version) ?? latest;
         const dashboard = await this.parts.evaluation.dashboard();
         const names = latest.classes.map((c) => classes.find((live) => live.id === c.id)?.name ?? c.name);
         // The labels the exported version learned from (today's, for a version saved before they were recorded).

@@ -135,6 +135,8 @@ export interface Dashboard {
    * headline come once scored, announced by a 'scores' change); empty when every score is current.
    */
   scoring: number[];
+  /** Why scoring versions on the current evaluation labels failed (not asked again until they change), or null. */
+  scoringFailed: string | null;
 }
 
 export const evaluationRequests = {

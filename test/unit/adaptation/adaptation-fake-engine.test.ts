@@ -13,7 +13,7 @@ import { EventHub } from '../../../src-main/core/event-hub';
 import { Project } from '../../../src-main/project/project';
 import type { EngineStatus, ProjectChanged, RoundInfo } from '../../../src-shared/contract';
 import { FakeEngine } from '../../support/fake-engine';
-import { imageFolder, writeImage } from '../../support/image-folder';
+import { imageFolder, tempDir, writeImage } from '../../support/image-folder';
 import { ManualTimers } from '../../support/manual-timers';
 import { until } from '../../support/until';
 import { classifierStaleness, classifierStalenessShort } from '../../../src-renderer/logic/model-versions';
@@ -466,6 +466,91 @@ describe('adaptation with a fake engine', () => {
     const after = await adaptation.evaluation.dashboard();
     expect(after).toMatchObject({ scoring: [], accuracyKnown: true, latest: { modelVersion: version, evaluated: 2, accuracy: 1 } });
     expect(after.calibration?.modelVersion).toBe(version);
+  });
+
+  it('a scoring that fails is said on the dashboard and not asked again until the evaluation labels change', async () => {
+    const { project, engine, adaptation, ant, bee, changes, logged } = await setup();
+    const request = engine.request.bind(engine);
+    let failing = true;
+    engine.request = ((kind, args) =>
+      kind === 'loopEvaluate' && failing ? Promise.reject(new AppError('UNREADABLE', 'The head of version 2 is damaged.')) : request(kind, args)) as typeof engine.request;
+    let evaluations = 0;
+    const countEvaluations = engine.request;
+    engine.request = ((kind, args) => {
+      if (kind === 'loopEvaluate') evaluations++;
+      return countEvaluations(kind, args);
+    }) as typeof engine.request;
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    const first = await adaptation.loop.nextRound();
+    first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+    await adaptation.loop.train();
+    await adaptation.duplicates.sampleEvaluation(2);
+    const evaluation = [...adaptation.store.evaluationIds()];
+    project.setLabels(evaluation, ant.id);
+    const version = adaptation.store.latestVersion()!.version;
+    expect((await adaptation.evaluation.dashboard()).scoring).toEqual([version]);
+    await until('the failure announced', () => changes.includes('scores'));
+    const failed = await adaptation.evaluation.dashboard();
+    expect(failed).toMatchObject({ scoring: [], scoringFailed: 'The head of version 2 is damaged.', latest: null });
+    expect(logged).toContain('evaluation: The head of version 2 is damaged.');
+    // Read again: not asked of the engine again (it would say "measuring" and fail at every read).
+    await adaptation.evaluation.scorePending();
+    expect(evaluations).toBe(1);
+    // The labels change: asked again, and scored.
+    failing = false;
+    project.setLabels([evaluation[0]!], bee.id);
+    expect((await adaptation.evaluation.dashboard()).scoring).toEqual([version]);
+    await adaptation.evaluation.scorePending();
+    expect(evaluations).toBe(2);
+    expect(await adaptation.evaluation.dashboard()).toMatchObject({ scoring: [], scoringFailed: null, latest: { modelVersion: version, evaluated: 2, accuracy: 0.5 } });
+  });
+
+  it('closing the project during a scoring: it stops there, nothing more is asked of the engine or saved, nothing is logged', async () => {
+    const { project, engine, adaptation, ant, bee, logged } = await setup();
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    const first = await adaptation.loop.nextRound();
+    first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+    await adaptation.loop.train();
+    await adaptation.duplicates.sampleEvaluation(2);
+    const evaluation = [...adaptation.store.evaluationIds()];
+    let release = (): void => undefined;
+    engine.hold = { kind: 'loopEvaluate', until: new Promise<void>((resolve) => (release = resolve)) };
+    project.setLabels(evaluation, ant.id);
+    await adaptation.evaluation.dashboard();
+    await until('the scoring asked of the engine', () => engine.holding === 1);
+    // The labels change during the pass: a second pass would be due.
+    project.setLabels([evaluation[0]!], bee.id);
+    open.splice(open.findIndex((o) => o.adaptation === adaptation), 1);
+    const closing = adaptation.close();
+    release();
+    await closing;
+    await project.close();
+    expect(engine.count('loopEvaluate')).toBe(1);
+    expect(logged.filter((line) => line.startsWith('evaluation:'))).toEqual([]);
+  });
+
+  it('the model card states the score the export waited for: a version trained before its evaluation set was labeled', async () => {
+    const { project, engine, adaptation, ant, bee } = await setup();
+    const metrics: Record<string, string>[] = [];
+    const request = engine.request.bind(engine);
+    engine.request = ((kind, args) => {
+      if (kind !== 'loopExport') return request(kind, args);
+      const a = args as unknown as { metrics: Record<string, string>; outDir: string };
+      metrics.push(a.metrics);
+      fs.mkdirSync(a.outDir, { recursive: true });
+      fs.writeFileSync(path.join(a.outDir, 'model.json'), '{}');
+      return Promise.resolve({ files: ['model.json'] });
+    }) as typeof engine.request;
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    const first = await adaptation.loop.nextRound();
+    first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+    await adaptation.loop.train();
+    await adaptation.duplicates.sampleEvaluation(2);
+    project.setLabels([...adaptation.store.evaluationIds()], ant.id);
+    expect(adaptation.store.latestVersion()!.evalLabeled).toBe(0);
+    await adaptation.transfer.export({ model: true, labelsCsv: false, labelsJson: false, imageFolder: false, destination: path.join(tempDir('adma-export-'), 'out') });
+    expect(adaptation.store.latestVersion()!.evalLabeled).toBe(2);
+    expect(metrics[0]!['evaluation accuracy']).toMatch(/^100\.0% \(95% CI/);
   });
 
   it('continuous mode: a round is one batch (retrains re-rank the open batch), and stored versions are thinned', async () => {

@@ -260,6 +260,7 @@ describe('dashboard store', () => {
     plateau: null,
     calibration: null,
     scoring: [],
+    scoringFailed: null,
   });
 
   it('keeps a failed load as an error (not an endless loading) and a retry clears it', async () => {
@@ -317,7 +318,7 @@ describe('dashboard store', () => {
 
 describe('closing a project', () => {
   it('leaves the project views (no image left loading) before the close request', async () => {
-    const board: Dashboard = { trainingLabels: 1, evaluation: EMPTY_ROOM, accuracyKnown: false, curve: [], latest: null, perClass: [], confusion: null, plateau: null, calibration: null, scoring: [] };
+    const board: Dashboard = { trainingLabels: 1, evaluation: EMPTY_ROOM, accuracyKnown: false, curve: [], latest: null, perClass: [], confusion: null, plateau: null, calibration: null, scoring: [], scoringFailed: null };
     answers.set('dashboard:get', () => board);
     await dashboard.load();
     const seenAtClose: unknown[] = [];
