@@ -59,7 +59,7 @@ export async function openInLabeling(imageId: number): Promise<void> {
   const filter = gallery.filter;
   const source = filter.kind === 'unlabeled' ? ({ kind: 'queue' } as const) : { kind: 'browse' as const, filter, title: filterTitle(filter) };
   showView('label');
-  await labeling.start(source, imageId);
+  await labeling.start(source, { startAt: imageId });
 }
 
 /** Label the loop's queue (the open round, querying the first one when none exists). */

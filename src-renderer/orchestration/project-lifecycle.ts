@@ -48,7 +48,7 @@ export async function enterProject(): Promise<void> {
   // The project began to close (or another one opened) meanwhile: nothing more to load for it.
   if (project.closing || openPath !== summary.path) return;
   // Back to the loop's queue, also between rounds (the next one opens there); before the first round, folder order.
-  await labeling.start({ kind: sourceAtOpen(loop.round) }, undefined, true);
+  await labeling.start({ kind: sourceAtOpen(loop.round) }, { openDefault: true });
 }
 
 /** Engine status and loop state: loaded with the project and after engine or round changes. */
@@ -259,7 +259,7 @@ const refreshAfterScan = coalesce(async () => {
   // A session that found nothing yet (the scan had just begun) starts again with what is there now;
   // not a list to review (the scan report's Review may have just started it: its images are on their way).
   if (labeling.items.length === 0) {
-    if (labeling.source.kind !== 'list') await labeling.start({ kind: 'queue' }, undefined, labeling.onOpenDefault);
+    if (labeling.source.kind !== 'list') await labeling.start({ kind: 'queue' }, { openDefault: labeling.onOpenDefault });
   } else if (labeling.source.kind === 'round') {
     // The batch without the images whose files went, on the image shown.
     await labeling.followRound(await loop.refreshRound());

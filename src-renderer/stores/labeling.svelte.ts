@@ -48,6 +48,14 @@ const PAGE = 200;
 const BY_IDS_MAX = 5000;
 const LOAD_MARGIN = 30;
 
+/** How a session starts (`start`). */
+export interface StartOptions {
+  /** Open this image (loading pages until found; shown inserted when the source has none). */
+  startAt?: number;
+  /** The source the project opens on, not the labeler's choice (see `onOpenDefault`). */
+  openDefault?: boolean;
+}
+
 /** A change of the image on screen and the request that commits it. */
 interface Decision {
   change: LabelChange;
@@ -194,11 +202,8 @@ class LabelingSession {
     return round.items.map(({ imageId, distinctiveness: _d, uncertainty: _u, score: _s, reason: _r, ...image }) => ({ id: imageId, ...image }));
   }
 
-  /**
-   * Start over on `source`; with `startAt`, open that image (loading pages until found).
-   * `openDefault`: the source the project opens on, not the labeler's choice.
-   */
-  async start(source: SessionSource, startAt?: number, openDefault = false): Promise<void> {
+  /** Start over on `source` (see `StartOptions`). */
+  async start(source: SessionSource, { startAt, openDefault = false }: StartOptions = {}): Promise<void> {
     const generation = ++this.#generation;
     this.clearSession(source, true);
     this.#openDefault = openDefault;
