@@ -69,6 +69,16 @@ export async function labelQueue(): Promise<void> {
   await labeling.start({ kind: 'round' });
 }
 
+/**
+ * Label the loop's open batch from the label view's folder order (Ctrl+B, the batch offer): the
+ * image on screen stays until the batch is read, and a key pressed meanwhile is that image's
+ * (labeling.switchToRound). Never queries a batch: with none open, says where to.
+ */
+export async function switchToBatch(): Promise<void> {
+  if (labeling.source.kind === 'round') return;
+  if (!(await labeling.switchToRound())) toasts.info('No batch is open yet: query the first one in Adapt (Alt+5).');
+}
+
 /** Label the evaluation set's unlabeled images. */
 export async function labelEvaluation(): Promise<void> {
   showView('label');

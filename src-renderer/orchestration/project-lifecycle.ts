@@ -216,7 +216,8 @@ function followRound(round: RoundInfo): void {
   suggestions.seed(round.items);
   // The first round queried (from Adapt) while the label view still shows the folder order the
   // project opened on, not one the labeler chose: the label view opens on the round's queue, as
-  // it would after a reload. Not while it is on screen: the image being looked at stays.
+  // it would after a reload. Not while it is on screen: the image being looked at stays, and the
+  // view offers the batch (labeling.batchOffer, Ctrl+B), as it does for a folder order chosen by hand.
   if (labeling.onOpenDefault && labeling.source.kind === 'queue' && ui.view !== 'label' && round.items.length > 0) {
     labeling.start({ kind: 'round' }).catch((error: unknown) => toasts.error(error, 'Could not open the new round'));
     return;
