@@ -16,6 +16,7 @@ export type Command =
   | { kind: 'redo' }
   | { kind: 'skip' }
   | { kind: 'accept' }
+  | { kind: 'batch' }
   | { kind: 'back' }
   | { kind: 'forward' }
   | { kind: 'zoom-in' }
@@ -101,6 +102,13 @@ export const bindings: readonly Binding[] = [
     contexts: ['label'],
     matches: (i) => plain(i) && i.key === 'Enter',
     command: { kind: 'accept' },
+  },
+  {
+    keys: ['Ctrl+B'],
+    description: "Label the active loop's batch (from the folder order, when a batch is ready); the image on screen stays until the batch is read",
+    contexts: ['label'],
+    matches: (i) => primary(i) && !i.shiftKey && !i.altKey && i.key.toLowerCase() === 'b',
+    command: { kind: 'batch' },
   },
   {
     keys: ['←'],

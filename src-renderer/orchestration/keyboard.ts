@@ -11,7 +11,7 @@ import { labeling } from '../stores/labeling.svelte';
 import { gallerySelectionReplacement, labelGallerySelection, markGallerySelectionUnsure, redo, relabelSuspect, undo } from './label-commands';
 import { RELABEL_CONFIRM_AT, relabelQuestion } from '../logic/relabel-question';
 import { suspects } from '../stores/suspects.svelte';
-import { openInLabeling, showView } from './navigation';
+import { openInLabeling, showView, switchToBatch } from './navigation';
 import { project } from '../stores/project.svelte';
 import { suggestions } from '../stores/suggestions.svelte';
 import { toasts } from '../stores/toasts.svelte';
@@ -121,17 +121,22 @@ export function run(command: Command): void {
         return;
       }
       performance.mark(LABEL_KEY_MARK);
+      // The key is the image's on screen now, also when the view moves before the suggestion is known.
+      const pressed = labeling.keyPress();
       // The shown suggestion may have been dropped by a newer model a moment ago: ask again.
       const known = suggestions.get(item.id);
       const suggestion = known !== undefined ? Promise.resolve(known) : call('loop:suggestion', { imageId: item.id });
       suggestion
-        .then((s) => (labeling.current?.id === item.id ? labeling.labelWith(() => s?.classId ?? null) : false))
+        .then((s) => labeling.labelWith((labeled) => (labeled.id === item.id ? (s?.classId ?? null) : null), pressed))
         .then((accepted) => {
           if (!accepted) toasts.info('No suggestion for this image yet: the model suggests a class once it has been trained on a labeled batch.');
         })
         .catch(fail(NOT_SAVED));
       return;
     }
+    case 'batch':
+      switchToBatch().catch(fail('The batch could not be opened'));
+      return;
     case 'clear':
       if (inLabel) labeling.clearLabel().catch(fail('The label was not cleared, back on its image'));
       else labelSelection(null).catch(fail('The labels were not cleared'));

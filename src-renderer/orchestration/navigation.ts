@@ -59,7 +59,7 @@ export async function openInLabeling(imageId: number): Promise<void> {
   const filter = gallery.filter;
   const source = filter.kind === 'unlabeled' ? ({ kind: 'queue' } as const) : { kind: 'browse' as const, filter, title: filterTitle(filter) };
   showView('label');
-  await labeling.start(source, imageId);
+  await labeling.start(source, { startAt: imageId });
 }
 
 /** Label the loop's queue (the open round, querying the first one when none exists). */
@@ -67,6 +67,16 @@ export async function labelQueue(): Promise<void> {
   await loop.ensureRound();
   showView('label');
   await labeling.start({ kind: 'round' });
+}
+
+/**
+ * Label the loop's open batch from the label view's folder order (Ctrl+B, the batch offer): the
+ * image on screen stays until the batch is read, and a key pressed meanwhile is that image's
+ * (labeling.switchToRound). Never queries a batch: with none open, says where to.
+ */
+export async function switchToBatch(): Promise<void> {
+  if (labeling.source.kind === 'round') return;
+  if (!(await labeling.switchToRound())) toasts.info('No batch is open yet: query the first one in Adapt (Alt+5).');
 }
 
 /** Label the evaluation set's unlabeled images. */

@@ -48,7 +48,7 @@ export async function enterProject(): Promise<void> {
   // The project began to close (or another one opened) meanwhile: nothing more to load for it.
   if (project.closing || openPath !== summary.path) return;
   // Back to the loop's queue, also between rounds (the next one opens there); before the first round, folder order.
-  await labeling.start({ kind: sourceAtOpen(loop.round) }, undefined, true);
+  await labeling.start({ kind: sourceAtOpen(loop.round) }, { openDefault: true });
 }
 
 /** Engine status and loop state: loaded with the project and after engine or round changes. */
@@ -216,7 +216,8 @@ function followRound(round: RoundInfo): void {
   suggestions.seed(round.items);
   // The first round queried (from Adapt) while the label view still shows the folder order the
   // project opened on, not one the labeler chose: the label view opens on the round's queue, as
-  // it would after a reload. Not while it is on screen: the image being looked at stays.
+  // it would after a reload. Not while it is on screen: the image being looked at stays, and the
+  // view offers the batch (labeling.batchOffer, Ctrl+B), as it does for a folder order chosen by hand.
   if (labeling.onOpenDefault && labeling.source.kind === 'queue' && ui.view !== 'label' && round.items.length > 0) {
     labeling.start({ kind: 'round' }).catch((error: unknown) => toasts.error(error, 'Could not open the new round'));
     return;
@@ -259,7 +260,7 @@ const refreshAfterScan = coalesce(async () => {
   // A session that found nothing yet (the scan had just begun) starts again with what is there now;
   // not a list to review (the scan report's Review may have just started it: its images are on their way).
   if (labeling.items.length === 0) {
-    if (labeling.source.kind !== 'list') await labeling.start({ kind: 'queue' }, undefined, labeling.onOpenDefault);
+    if (labeling.source.kind !== 'list') await labeling.start({ kind: 'queue' }, { openDefault: labeling.onOpenDefault });
   } else if (labeling.source.kind === 'round') {
     // The batch without the images whose files went, on the image shown.
     await labeling.followRound(await loop.refreshRound());

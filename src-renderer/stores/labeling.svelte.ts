@@ -11,6 +11,8 @@ import type { ImageFilter, ImageItem, ImagePage, LabelAction, QueueItem, RoundIn
 import { SvelteSet } from 'svelte/reactivity';
 import { call } from '../api/client';
 import { PendingLabels } from '../logic/pending-labels';
+import { batchOffer, type BatchOffer } from '../logic/batch-offer';
+import { loop } from './loop.svelte';
 import { firstUnlabeled, followQueue, keepOnScreen, nextInQueue, roundWithChanges } from '../logic/round-sequence';
 import {
   appendPage,
@@ -48,6 +50,24 @@ const PAGE = 200;
 const BY_IDS_MAX = 5000;
 const LOAD_MARGIN = 30;
 
+/** How a session starts (`start`). */
+export interface StartOptions {
+  /** Open this image (loading pages until found; shown inserted when the source has none). */
+  startAt?: number;
+  /** The source the project opens on, not the labeler's choice (see `onOpenDefault`). */
+  openDefault?: boolean;
+}
+
+/**
+ * The image on screen when a key was pressed, and how many times the view had moved by then
+ * by anything but the keys (see `#moves`). Taken at the press, before the key's command waits
+ * its turn behind the commands before it.
+ */
+export interface KeyPress {
+  readonly item: ImageItem | null;
+  readonly moves: number;
+}
+
 /** A change of the image on screen and the request that commits it. */
 interface Decision {
   change: LabelChange;
@@ -74,6 +94,19 @@ class LabelingSession {
    * the labeler chose: the first round, once queried, may take its place (project-lifecycle).
    */
   #openDefault = $state(false);
+  /**
+   * The loop's batch that was open when the labeler chose the folder order: passed over then
+   * (or with "Not now"), so not offered while they label in folder order; a newer one is.
+   */
+  #passedBatch = $state<number | null>(null);
+  #batchOffer = $derived(batchOffer(this.#source.kind, loop.round, this.#passedBatch));
+  /**
+   * How many times the image on screen changed by something other than the keys' own commands:
+   * a new session, a batch taken or followed, a failed commit bringing the view back. A key's
+   * command that runs after such a move acts on the image on screen when the key was pressed
+   * (`keyTarget`), never on the one the move put there, which the expert had not seen.
+   */
+  #moves = 0;
   #atEnd = $state(false);
   #current = $derived(this.#atEnd ? null : (this.#items[this.#index] ?? null));
   #currentInserted = $derived(this.#current !== null && this.#inserted.has(this.#current.id));
@@ -130,6 +163,10 @@ class LabelingSession {
   /** The session is on the source the project opened on, not one chosen since (see `#openDefault`). */
   get onOpenDefault(): boolean {
     return this.#openDefault;
+  }
+  /** The loop's batch waiting while the labeler is on the folder order (see `batchOffer`), or null. */
+  get batchOffer(): BatchOffer | null {
+    return this.#batchOffer;
   }
   /** The labeler went past the last image of the source. */
   get atEnd(): boolean {
@@ -194,14 +231,13 @@ class LabelingSession {
     return round.items.map(({ imageId, distinctiveness: _d, uncertainty: _u, score: _s, reason: _r, ...image }) => ({ id: imageId, ...image }));
   }
 
-  /**
-   * Start over on `source`; with `startAt`, open that image (loading pages until found).
-   * `openDefault`: the source the project opens on, not the labeler's choice.
-   */
-  async start(source: SessionSource, startAt?: number, openDefault = false): Promise<void> {
+  /** Start over on `source` (see `StartOptions`). */
+  async start(source: SessionSource, { startAt, openDefault = false }: StartOptions = {}): Promise<void> {
     const generation = ++this.#generation;
+    const passed = this.passedAtStart(source, openDefault);
     this.clearSession(source, true);
     this.#openDefault = openDefault;
+    this.#passedBatch = passed;
     // Labels still being committed hold for the new session's images too.
     this.#committed = this.#pending.states();
     await this.loadMore(generation);
@@ -216,6 +252,17 @@ class LabelingSession {
       if (found >= 0) this.#index = found;
       else await this.showImage(startAt);
     }
+  }
+
+  /**
+   * The batch a session starting on `source` passes over: the folder order chosen while a batch
+   * is open passes that one; going on in folder order (the skipped images, a scan's restart)
+   * keeps what was passed; the folder order the project opens on chooses nothing.
+   */
+  private passedAtStart(source: SessionSource, openDefault: boolean): number | null {
+    if (source.kind !== 'queue' || openDefault) return null;
+    if (this.#source.kind === 'queue' && this.#started) return this.#passedBatch;
+    return loop.round?.id ?? null;
   }
 
   reset(): void {
@@ -235,7 +282,44 @@ class LabelingSession {
     this.#atEnd = false;
     this.#started = started;
     this.#openDefault = false;
+    this.#passedBatch = null;
     this.#round = null;
+    this.#moves++;
+  }
+
+  /** The labeler puts the offered batch off ("Not now"): the folder order goes on without the offer until another batch opens. */
+  passBatch(roundId: number): void {
+    this.#passedBatch = roundId;
+  }
+
+  /**
+   * Switch to the loop's open batch from the folder order (the batch offer, Ctrl+B). The image
+   * on screen stays while the batch is read, and keys pressed meanwhile act on the folder order
+   * as ever; then the batch takes the view in one step (no empty view in between), at its first
+   * image to label. Resolves false when no batch is open (the view stays); a session started
+   * meanwhile wins.
+   */
+  async switchToRound(): Promise<boolean> {
+    const generation = this.#generation;
+    const fetched = await call('loop:currentRound');
+    return this.enqueue(async () => {
+      if (generation !== this.#generation) return true;
+      if (!fetched || fetched.items.length === 0) return false;
+      this.#generation++;
+      this.clearSession({ kind: 'round' }, true);
+      // A load of the folder order still on its way is the old session's: nothing loads now.
+      this.#loading = false;
+      // The batch was read before this turn came: the labels this session gave or heard of since
+      // (kept in `#committed`, the latest of each image) hold for its images.
+      const round = this.withCommitted(fetched);
+      this.#round = round;
+      this.#items = this.roundItems(round);
+      this.#exhausted = true;
+      const placement = firstUnlabeled(this.#items);
+      this.#index = placement.index;
+      this.#atEnd = placement.atEnd;
+      return true;
+    });
   }
 
   private async loadMore(generation = this.#generation): Promise<void> {
@@ -309,13 +393,15 @@ class LabelingSession {
       const sameRound = round !== null && this.#round !== null && round.id === this.#round.id;
       const items = keepOnScreen(round ? this.roundItems(round) : [], this.#atEnd ? null : this.#current, this.#index, sameRound);
       if (generation !== this.#generation) return;
-      const placement = followQueue(items, this.#current?.id ?? null, sameRound, this.#atEnd);
+      const shown = this.#current?.id ?? null;
+      const placement = followQueue(items, shown, sameRound, this.#atEnd);
       this.#round = round;
       this.#items = items;
       this.#exhausted = true;
       this.#inserted.clear();
       this.#index = placement.index;
       this.#atEnd = placement.atEnd;
+      if ((this.#current?.id ?? null) !== shown) this.#moves++;
     });
   }
 
@@ -351,15 +437,15 @@ class LabelingSession {
    * settles with the commit: it rejects when the commit failed (the label was taken away and
    * the view went back to the image). Resolves false when `decide` has nothing to change.
    */
-  private changeCurrent(decide: (item: ImageItem) => Decision | null, advance: (change: LabelChange) => boolean): Promise<boolean> {
+  private changeCurrent(decide: (item: ImageItem) => Decision | null, advance: (change: LabelChange) => boolean, pressed = this.keyPress()): Promise<boolean> {
     let committing: Promise<void> = Promise.resolve();
     const moved = this.enqueue(async () => {
-      const item = this.#current;
+      const { item, advances } = this.keyTarget(pressed);
       if (!item) return true;
       const decision = decide(item);
       if (!decision) return false;
       committing = this.commit(item, decision.change, () => decision.send(item.id));
-      if (advance(decision.change)) await this.advanceAfterLabel();
+      if (advances && advance(decision.change)) await this.advanceAfterLabel();
       return true;
     });
     return moved.then(
@@ -372,6 +458,24 @@ class LabelingSession {
         throw error;
       },
     );
+  }
+
+  /** The image on screen now and the view's moves so far: what a key pressed now is for (see `keyTarget`). */
+  keyPress(): KeyPress {
+    return { item: this.#current, moves: this.#moves };
+  }
+
+  /**
+   * The image a key's command acts on when it runs. While nothing but the keys moved the view,
+   * the image on screen then (a key typed ahead labels the image the keys before it led to, as
+   * ever). After a move under the key (a batch taken or opened, another source, a failed commit
+   * bringing the view back), the image that was on screen when it was pressed: its label goes
+   * there, and the view, which has moved already, stays where it is.
+   */
+  private keyTarget(pressed: KeyPress): { item: ImageItem | null; advances: boolean } {
+    if (pressed.moves === this.#moves) return { item: this.#current, advances: true };
+    const stillShown = pressed.item !== null && this.#current?.id === pressed.item.id;
+    return stillShown ? { item: this.#current, advances: true } : { item: pressed.item, advances: false };
   }
 
   /** Show `change` on `item` now and commit it after the commits before it (see the class comment). */
@@ -404,8 +508,10 @@ class LabelingSession {
   private returnTo(imageId: number): void {
     const found = this.#items.findIndex((i) => i.id === imageId);
     if (found < 0) return;
+    const shown = this.#current?.id ?? null;
     this.#index = found;
     this.#atEnd = false;
+    if (imageId !== shown) this.#moves++;
   }
 
   /** Label the current image and move on at once; settles with the commit (see `changeCurrent`). */
@@ -415,13 +521,18 @@ class LabelingSession {
 
   /**
    * Label the current image with the class `pick` chooses for it when the command runs (the
-   * model's suggestion); false when it has none, and the view stays.
+   * model's suggestion); false when it has none, and the view stays. `pressed`: the key's
+   * press, when the command is asked for after an answer (`keyPress` taken at the key).
    */
-  labelWith(pick: (item: ImageItem) => number | null): Promise<boolean> {
-    return this.changeCurrent((item) => {
-      const classId = pick(item);
-      return classId === null ? null : { change: { classId, unsure: false }, send: (id) => call('labels:set', { imageIds: [id], classId }) };
-    }, () => true);
+  labelWith(pick: (item: ImageItem) => number | null, pressed = this.keyPress()): Promise<boolean> {
+    return this.changeCurrent(
+      (item) => {
+        const classId = pick(item);
+        return classId === null ? null : { change: { classId, unsure: false }, send: (id) => call('labels:set', { imageIds: [id], classId }) };
+      },
+      () => true,
+      pressed,
+    );
   }
 
   async clearLabel(): Promise<void> {
@@ -442,19 +553,28 @@ class LabelingSession {
     }, (change) => change.unsure);
   }
 
+  /*
+   * Skip, next and back after the view moved under the key (see `keyTarget`) do nothing: the
+   * image they would have moved from is gone already, and moving on would pass one unseen.
+   */
+
   skip(): Promise<void> {
-    return this.enqueue(() => (this.#current ? this.advanceAfterLabel() : Promise.resolve()));
+    const { moves } = this.keyPress();
+    return this.enqueue(() => (this.#current && moves === this.#moves ? this.advanceAfterLabel() : Promise.resolve()));
   }
 
   forward(): Promise<void> {
+    const { moves } = this.keyPress();
     return this.enqueue(async () => {
-      if (this.#atEnd) return;
+      if (this.#atEnd || moves !== this.#moves) return;
       await this.advance((items, index) => nextIndex(items, index));
     });
   }
 
   back(): Promise<void> {
+    const { moves } = this.keyPress();
     return this.enqueue(async () => {
+      if (moves !== this.#moves) return;
       if (this.#atEnd) {
         this.#atEnd = false;
         return;

@@ -33,6 +33,9 @@ export async function createDemoProject(page: Page, folder: string): Promise<str
 /** Create the demo project in `folder` (as createDemoProject), open Adapt and wait until its features are ready. */
 export async function createDemoProjectInAdapt(page: Page, folder: string): Promise<string> {
   await createDemoProject(page, folder);
+  // The project is entered (its label view on the first image) only after its counts show: an
+  // Alt+5 before that was overridden by the entry's own switch to the label view.
+  await expect(page.getByTestId('position')).toHaveText('1 / 300');
   await page.keyboard.press('Alt+5');
   await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
   return folder;

@@ -79,7 +79,7 @@ it('a page asked before a scan and answered after the files went brings none of 
 it('a page asked again while the images found gone wait to leave the sequence does not count them in its offset', async () => {
   // A full first page (200), on its last image.
   listed = range(1, 205);
-  await labeling.start({ kind: 'queue' }, 200);
+  await labeling.start({ kind: 'queue' }, { startAt: 200 });
   expect(labeling.current?.id).toBe(200);
 
   // Skipping asks for the next page (its answer held): the command chain waits for it.

@@ -1,0 +1,213 @@
+/**
+ * A batch that opens while the label view shows the folder order: offered, never switched to
+ * under the expert's keys; Ctrl+B (switchToRound) switches with the image on screen kept until
+ * the batch is read. A key's label goes to the image on screen when the key was pressed, also
+ * when the view moved (another session, a batch taken) before the key's command had its turn.
+ * Against a fake API whose answers the test holds and releases.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useBridge } from '../../../src-renderer/api/bridge';
+import { labeling } from '../../../src-renderer/stores/labeling.svelte';
+import { loop } from '../../../src-renderer/stores/loop.svelte';
+import type { ImageItem, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
+import { until } from '../../support/until';
+
+/** The server's labels (every label request is answered at once). */
+const server = new Map<number, number>();
+const sent: string[] = [];
+/** The open round on the server, and the held `loop:currentRound` answers (released by the test). */
+let open: RoundInfo | null = null;
+let holdRound = false;
+const heldRound: (() => void)[] = [];
+
+const image = (id: number): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId: server.get(id) ?? null, labeledAt: null, unsure: false, evaluation: false, suggestion: null });
+const queued = (id: number): QueueItem => {
+  const { id: imageId, ...rest } = image(id);
+  return { imageId, ...rest, distinctiveness: 0.5, uncertainty: null, score: 0.5, reason: 'test' };
+};
+const round = (id: number, ids: number[]): RoundInfo => ({
+  id,
+  index: id - 1,
+  strategy: 'adma',
+  lambda: 0,
+  schedule: { kind: 'linear', step: 0.5 },
+  batchSize: ids.length,
+  modelVersion: 0,
+  createdAt: '2026-01-01T00:00:00Z',
+  items: ids.map(queued),
+  labeled: 0,
+  asked: { count: ids.length, distinctiveness: 0.5, uncertainty: null, score: 0.5 },
+  trained: false,
+  classesLabeled: 0,
+});
+
+function answer(channel: string, args: unknown): Promise<unknown> {
+  sent.push(channel);
+  if (channel === 'images:list') {
+    const { offset, limit } = args as { offset: number; limit: number };
+    const unlabeled = Array.from({ length: 20 }, (_, k) => k + 1).filter((id) => !server.has(id));
+    return Promise.resolve({ total: unlabeled.length, items: unlabeled.slice(offset, offset + limit).map(image) });
+  }
+  if (channel === 'loop:currentRound') {
+    const fresh = open && { ...open, items: open.items.map((q) => ({ ...q, classId: server.get(q.imageId) ?? null })) };
+    if (!holdRound) return Promise.resolve(fresh);
+    return new Promise((resolve) => heldRound.push(() => resolve(fresh)));
+  }
+  if (channel === 'labels:set') {
+    const { imageIds, classId } = args as { imageIds: number[]; classId: number };
+    for (const id of imageIds) server.set(id, classId);
+    return Promise.resolve({ actionId: sent.length, imageIds, classIds: imageIds.map(() => classId), unsure: imageIds.map(() => false) });
+  }
+  return Promise.reject(new Error(`unexpected ${channel}`));
+}
+
+useBridge({
+  raw: new Proxy({} as RawApi, {
+    get: (_target, key) => {
+      if (key === 'on') return () => () => undefined;
+      return async (args: unknown) => ({ ok: true, value: await answer(String(key), args) });
+    },
+  }),
+  kind: 'web',
+  mediaUrl: () => '',
+  onStatus: () => () => undefined,
+});
+
+/** A command that holds the label view's command chain until released (a page still loading). */
+function busyChain(): () => void {
+  let resolve = (): void => undefined;
+  const held = new Promise<void>((done) => (resolve = done));
+  void labeling.enqueue(() => held);
+  return () => resolve();
+}
+
+beforeEach(async () => {
+  server.clear();
+  sent.length = 0;
+  open = null;
+  holdRound = false;
+  heldRound.length = 0;
+  loop.clear();
+  labeling.reset();
+  // The folder order the project opens on before its first round.
+  await labeling.start({ kind: 'queue' }, { openDefault: true });
+});
+
+describe('a batch opening while the label view shows the folder order', () => {
+  it('is offered, not switched to; "Not now" puts it off until another batch opens', () => {
+    expect(labeling.batchOffer).toBeNull();
+    open = round(1, [7, 3, 9]);
+    loop.applyRound(open);
+    expect(labeling.source.kind).toBe('queue');
+    expect(labeling.current?.id).toBe(1);
+    expect(labeling.batchOffer).toEqual({ roundId: 1, roundIndex: 0, size: 3, toLabel: 3 });
+
+    labeling.passBatch(1);
+    expect(labeling.batchOffer).toBeNull();
+    // A re-rank of the same round stays put off; the next round is offered.
+    loop.applyRound(round(1, [3, 9, 7]));
+    expect(labeling.batchOffer).toBeNull();
+    loop.applyRound(round(2, [4, 5]));
+    expect(labeling.batchOffer).toMatchObject({ roundId: 2, size: 2, toLabel: 2 });
+  });
+
+  it('is not offered for the batch open when the folder order was chosen by hand, nor on another source', async () => {
+    open = round(1, [7, 3, 9]);
+    loop.applyRound(open);
+    await labeling.start({ kind: 'evaluation' }).catch(() => undefined);
+    expect(labeling.batchOffer).toBeNull();
+    await labeling.start({ kind: 'queue' });
+    expect(labeling.batchOffer).toBeNull();
+    // Going on in folder order (the skipped images) keeps it put off; a newer batch is offered.
+    await labeling.start({ kind: 'queue' });
+    expect(labeling.batchOffer).toBeNull();
+    loop.applyRound(round(2, [4, 5]));
+    expect(labeling.batchOffer?.roundId).toBe(2);
+  });
+
+  it('switching keeps the image on screen until the batch is read; a key pressed meanwhile labels that image', async () => {
+    open = round(1, [7, 3, 9]);
+    loop.applyRound(open);
+    holdRound = true;
+    const switched = labeling.switchToRound();
+    await until(() => heldRound.length === 1);
+    // Still the folder order's first image: the key is its, and the folder order moves on.
+    expect(labeling.current?.id).toBe(1);
+    await labeling.label(2);
+    expect(server.get(1)).toBe(2);
+    expect(labeling.current?.id).toBe(2);
+
+    heldRound[0]!();
+    expect(await switched).toBe(true);
+    expect(labeling.source.kind).toBe('round');
+    expect(labeling.items.map((i) => i.id)).toEqual([7, 3, 9]);
+    expect(labeling.current?.id).toBe(7);
+    expect(labeling.batchOffer).toBeNull();
+  });
+
+  it('a key pressed just before the switch, while the command chain is busy, labels the folder image it was pressed on', async () => {
+    open = round(1, [7, 3, 9]);
+    loop.applyRound(open);
+    const release = busyChain();
+    const switched = labeling.switchToRound();
+    await until(() => sent.includes('loop:currentRound'));
+    // The switch waits its turn behind the busy command; the key comes after it.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(labeling.current?.id).toBe(1);
+    const given = labeling.label(4);
+    release();
+    expect(await switched).toBe(true);
+    await given;
+    expect(server.get(1)).toBe(4);
+    expect(server.has(7)).toBe(false);
+    // The batch's first image stays on screen, unlabeled: the key was not for it.
+    expect(labeling.source.kind).toBe('round');
+    expect(labeling.current).toMatchObject({ id: 7, classId: null });
+  });
+
+  it('with no batch open, the switch leaves the folder order as it is', async () => {
+    expect(await labeling.switchToRound()).toBe(false);
+    expect(labeling.source.kind).toBe('queue');
+    expect(labeling.current?.id).toBe(1);
+  });
+});
+
+describe('a key whose command runs after the view moved under it', () => {
+  it('labels the image on screen when it was pressed, not the one another source put there', async () => {
+    open = round(1, [7, 3, 9]);
+    const release = busyChain();
+    expect(labeling.current?.id).toBe(1);
+    const given = labeling.label(5);
+    // The labeler (or the app) opens the queue before the key's command had its turn.
+    await labeling.start({ kind: 'round' });
+    expect(labeling.current?.id).toBe(7);
+    release();
+    await given;
+    expect(server.get(1)).toBe(5);
+    expect(server.has(7)).toBe(false);
+    expect(labeling.current).toMatchObject({ id: 7, classId: null });
+  });
+
+  it('a skip pressed before the move does not pass over the image the move put on screen', async () => {
+    open = round(1, [7, 3, 9]);
+    const release = busyChain();
+    const skipped = labeling.skip();
+    await labeling.start({ kind: 'round' });
+    release();
+    await skipped;
+    expect(labeling.current?.id).toBe(7);
+  });
+
+  it('keys typed ahead in one session still label the images they lead to, one after another', async () => {
+    const release = busyChain();
+    const given = [labeling.label(1), labeling.label(2), labeling.label(3)];
+    release();
+    await Promise.all(given);
+    expect([...server]).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+    expect(labeling.current?.id).toBe(4);
+  });
+});
