@@ -127,6 +127,7 @@ export function roundModelWords(round: Pick<RoundInfo, 'modelVersion' | 'reranke
   const openedBy = opened > 0 ? `by model version ${opened}` : 'before any classifier was trained';
   // A re-rank by the version the round was opened with chose nothing another version would not have.
   if (round.rerankedWith === null || round.rerankedWith === opened) {
+    if (opened === 0) return { text: 'chosen without a classifier', short: '—', title: `The batch was chosen ${openedBy}.` };
     return { text: `model v${opened}`, short: `v${opened}`, title: `The batch was chosen ${openedBy}.` };
   }
   const by = round.rerankedWith;

@@ -104,6 +104,10 @@ test('Adapt: refused numbers keep the value in force, unsure reads Unsure, the b
   await expect(refused).toHaveText('That is not a number: the step stays 0.5. Enter a number from 0.001 to 1.');
   await page.screenshot({ path: path.join(SHOTS, 'adapt-refused-number.png') });
   await expect(numberToasts).toHaveCount(0);
+  // A strategy without λ hides its fields, and the refusal of a λ value with them.
+  await page.getByLabel('Strategy').selectOption('typical-margin');
+  await expect(refused).toHaveCount(0);
+  await page.getByLabel('Strategy').selectOption('adma');
 
   // The first batch is queried with the sizes in force.
   await page.getByRole('button', { name: 'Query the first batch' }).click();

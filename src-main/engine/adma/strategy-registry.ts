@@ -19,9 +19,9 @@ import { UncertaintyStrategy } from './uncertainty-strategy';
 import type { UncertaintyMeasure } from './uncertainty';
 
 export interface StrategyOptions {
-  /** lambda_t schedule of 'adma' and 'adma-diverse' (default linear, step 0.1). */
+  /** lambda_t schedule of the ADMA trade-offs: 'adma', 'adma-diverse' and 'adma-typical' (default linear, step 0.1). */
   schedule?: TradeoffSchedule;
-  /** Uncertainty measure of 'adma' and 'adma-diverse' (default entropy). */
+  /** Uncertainty measure of the ADMA trade-offs, and of the fallback of 'adma', 'adma-diverse' and 'distinctiveness' when the pool yields too few source-class centres (default entropy). */
   uncertainty?: UncertaintyMeasure;
   /** Scale-free distances for D (default true; false is paper-faithful). */
   normalize?: boolean;

@@ -33,6 +33,7 @@ const round = (id: number, ids: number[]): RoundInfo => ({
   schedule: { kind: 'linear', step: 0.5 },
   batchSize: ids.length,
   modelVersion: 0,
+  rerankedWith: null,
   createdAt: '2026-01-01T00:00:00Z',
   items: ids.map(queued),
   labeled: 0,

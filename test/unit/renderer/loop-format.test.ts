@@ -92,7 +92,8 @@ describe('loop formatting', () => {
 
   it('says which model version chose the batch: the one the round was opened with, or the re-rank\'s since', () => {
     expect(roundModelWords({ modelVersion: 3, rerankedWith: null })).toEqual({ text: 'model v3', short: 'v3', title: 'The batch was chosen by model version 3.' });
-    expect(roundModelWords({ modelVersion: 0, rerankedWith: null }).title).toBe('The batch was chosen before any classifier was trained.');
+    // No classifier yet: no "model v0" (a version the expert never saw).
+    expect(roundModelWords({ modelVersion: 0, rerankedWith: null })).toEqual({ text: 'chosen without a classifier', short: '—', title: 'The batch was chosen before any classifier was trained.' });
     // Re-ranked (continuous mode's retrain, the retrain after a model switch): the newer version chose the unlabeled images.
     expect(roundModelWords({ modelVersion: 3, rerankedWith: 7 })).toEqual({
       text: 're-chosen by model v7 (opened with v3)',
