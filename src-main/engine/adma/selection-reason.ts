@@ -45,14 +45,19 @@ export function tornReason(c: CompetingClasses): string {
   return `the model is torn between ${c.first} ${percent(c.firstProbability)} and ${c.second} ${percent(c.secondProbability)}`;
 }
 
+/** A group of one image is that image alone: no other image is like it (an outlier of the pool). */
+const ALONE = 'unlike any other image (a group of its own)';
+
 /** Typical-first picks (TypiClust): the image stands for a group of similar images. */
 export function typicalReason(groupSize: number, groupLabels: number): string {
+  if (groupSize === 1) return ALONE;
   const labels = groupLabels === 0 ? 'no label yet' : groupLabels === 1 ? 'only 1 label' : `only ${groupLabels} labels`;
   return `typical of a group of ${groupSize} similar images with ${labels}`;
 }
 
 /** A pick made for its cluster: its own reason, then the group it covers. */
 export function inGroupReason(reason: string, groupSize: number, groupLabels: number): string {
+  if (groupSize === 1) return `${reason}; ${ALONE}`;
   const labels = groupLabels === 0 ? 'no label yet' : groupLabels === 1 ? '1 label' : `${groupLabels} labels`;
   return `${reason}; from a group of ${groupSize} similar images with ${labels}`;
 }

@@ -9,7 +9,7 @@ import { centreDistances, kmeans, nearestCentres, poolEmbedding } from '../../..
 import type { Selection } from '../../../src-main/engine/adma/query-strategy';
 import { mulberry32 } from '../../../src-main/core/seeded-random';
 import { competingClasses } from '../../../src-main/engine/adma/selection-context';
-import { tornReason } from '../../../src-main/engine/adma/selection-reason';
+import { inGroupReason, tornReason, typicalReason } from '../../../src-main/engine/adma/selection-reason';
 import { createSourceCentres } from '../../../src-main/engine/adma/source-centres';
 import { createStrategy } from '../../../src-main/engine/adma/strategy-registry';
 import { computeUncertainty } from '../../../src-main/engine/adma/uncertainty';
@@ -266,5 +266,15 @@ describe('nearest centres with triangle-inequality pruning', () => {
       nearestCentres(embedding, list, centres, k, between, guesses, out);
       expect(Array.from(out)).toEqual(expected);
     }
+  });
+});
+
+describe('the reason words of a pick for its group', () => {
+  it('says how large the group is and how many labels it has; a group of one is an image unlike any other, not "a group of 1 similar images"', () => {
+    expect(typicalReason(240, 0)).toBe('typical of a group of 240 similar images with no label yet');
+    expect(typicalReason(12, 2)).toBe('typical of a group of 12 similar images with only 2 labels');
+    expect(inGroupReason('torn', 5, 1)).toBe('torn; from a group of 5 similar images with 1 label');
+    expect(typicalReason(1, 0)).toBe('unlike any other image (a group of its own)');
+    expect(inGroupReason('torn', 1, 0)).toBe('torn; unlike any other image (a group of its own)');
   });
 });
