@@ -389,7 +389,7 @@ export function refuseNewerSchema(db: Database.Database): void {
   if (from > SCHEMA_VERSION) {
     throw new AppError(
       'PROJECT_TOO_NEW',
-      `This project was saved by a newer version of ADMA Studio (project schema ${from}; this version understands up to ${SCHEMA_VERSION}). Update ADMA Studio to open it. Nothing in the project was changed.`,
+      `This project was opened, and upgraded, by a newer version of ADMA Studio (project schema ${from}; this version understands up to ${SCHEMA_VERSION}). Update ADMA Studio to open it. Nothing in the project was changed.`,
     );
   }
 }
