@@ -3,7 +3,7 @@
  * folder: symlinks resolved, compared component-wise (never a bare string prefix, which
  * would let `/data/project-evil` pass for `/data/project`).
  */
-import { closeSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, readlinkSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, type ErrorCode } from '../../src-shared/app-error';
@@ -133,11 +133,21 @@ export async function resolveInside(root: string, relPath: string): Promise<stri
  * Reading a project file by the path resolveInside checked would read whatever stands there when
  * the read opens it: a symbolic link swapped in after the check (the folder may be shared or
  * synced) would be followed out of the project folder. So the file is opened once and what is
- * read is the open descriptor, confirmed after the open:
+ * read is the open descriptor, confirmed after the open (confirmOpened):
  * - the file itself: opened without following a link (user-file.ts, "A project's images");
- * - a folder on its path swapped for a link (which the open follows): the file opened must be the
- *   very file (same device and inode) that the path, resolved and checked again after the open,
- *   names inside the folder; another file is refused.
+ * - a folder on its path swapped for a link (which the open follows): on Linux, the descriptor
+ *   itself says where the file it opened is (the link /proc/self/fd/<fd>, the kernel's path of
+ *   the opened file, read without resolving anything on disk again): it must be the very path
+ *   checked, inside the folder's real path. No later change of the folder can make another file
+ *   pass: what is compared is the file opened, not a path resolved again. A file renamed or
+ *   deleted between the open and the confirm is refused too (its path is no longer the one checked).
+ * - where /proc is not there (macOS, Windows, a Linux without /proc mounted): the path is resolved
+ *   and checked again after the open, and the file opened must be the very file (same device and
+ *   inode) that this path names. That refuses a folder swapped for a link once, before or after
+ *   the open; it does not refuse a folder flipped out (the open), in (the resolution) and out
+ *   again (the stat, which follows links) at the right moments: the stat then names the outside
+ *   file opened. Node offers no call there that names a descriptor's file (macOS's
+ *   fcntl F_GETPATH, Windows' GetFinalPathNameByHandle), so that window stays open there.
  * The bytes read (or the descriptor) are what the caller decodes: never the path again.
  */
 
@@ -152,21 +162,44 @@ function unreadable(relPath: string, error: unknown): RefusedRead {
   return new RefusedRead('UNREADABLE', `Cannot read ${relPath}: ${why}. Nothing outside the project folder was read. Rescan the project.`, unreadableFor(why));
 }
 
+const changed = (relPath: string): RefusedRead => {
+  const why = 'it changed while it was being opened (saved again, moved, or a folder on its path now leads elsewhere)';
+  return new RefusedRead(
+    'UNREADABLE',
+    `Refused to read ${relPath}: ${why}. Nothing outside the project folder was read. Try again; if it keeps happening, rescan the project.`,
+    unreadableFor(why),
+  );
+};
+
 function confirmSame(relPath: string, opened: BigIntStats, named: BigIntStats): void {
-  if (opened.dev !== named.dev || opened.ino !== named.ino) {
-    throw new RefusedRead(
-      'UNREADABLE',
-      `Refused to read ${relPath}: it changed while it was being opened (saved again, moved, or a folder on its path now leads elsewhere). Nothing outside the project folder was read. Try again; if it keeps happening, rescan the project.`,
-      unreadableFor('it changed while it was being opened (saved again, moved, or a folder on its path now leads elsewhere)'),
-    );
+  if (opened.dev !== named.dev || opened.ino !== named.ino) throw changed(relPath);
+}
+
+/**
+ * The path of the file open on `fd` as the kernel keeps it (Linux's /proc/self/fd), or null where
+ * there is no such link to read (not Linux, or /proc not mounted): then the caller confirms by
+ * the path (see above). A readlink of /proc reads no disk and never blocks on one, so it is done
+ * on the calling thread, also for the asynchronous reads: no hop through libuv's thread pool.
+ */
+function openedPath(fd: number): string | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return null;
   }
+}
+
+/** The descriptor's file (Linux) is the path `real` checked inside `realRoot`, else refused (see above). */
+function confirmOpenedPath(realRoot: string, real: string, opened: string, relPath: string): void {
+  if (opened !== real) throw isInside(realRoot, opened) ? changed(relPath) : outside(relPath);
 }
 
 /*
  * What a read costs (bench/README.md, "Image reads: containment and cost"): the project folder
- * resolved once, `relPath` resolved and checked twice (before the open, and after it against the
- * descriptor's one fstat), one stat of the path checked: the check after the open is the last
- * resolution before the read, and nothing else comes between them.
+ * resolved once, `relPath` resolved and checked once before the open, then on Linux one readlink
+ * of the descriptor's /proc link (elsewhere: `relPath` resolved and checked again, and one stat of
+ * the path checked, against the descriptor's one fstat).
  */
 
 /**
@@ -188,7 +221,9 @@ async function openBelow(realRoot: string, relPath: string): Promise<{ handle: F
     throw unreadable(relPath, error);
   }
   try {
-    confirmSame(relPath, opened.stat, await fs.stat(await resolvedBelow(realRoot, relPath), { bigint: true }));
+    const openedAt = openedPath(opened.handle.fd);
+    if (openedAt !== null) confirmOpenedPath(realRoot, real, openedAt, relPath);
+    else confirmSame(relPath, opened.stat, await fs.stat(await resolvedBelow(realRoot, relPath), { bigint: true }));
     return { handle: opened.handle, size: opened.size };
   } catch (error) {
     await opened.handle.close();
@@ -238,7 +273,9 @@ export function openInsideSync(root: string, relPath: string): { fd: number; siz
     throw unreadable(relPath, error);
   }
   try {
-    confirmSame(relPath, opened.stat, statSync(resolvedBelowSync(realRoot, relPath), { bigint: true }));
+    const openedAt = openedPath(opened.fd);
+    if (openedAt !== null) confirmOpenedPath(realRoot, real, openedAt, relPath);
+    else confirmSame(relPath, opened.stat, statSync(resolvedBelowSync(realRoot, relPath), { bigint: true }));
     return { fd: opened.fd, size: opened.size };
   } catch (error) {
     closeSync(opened.fd);
