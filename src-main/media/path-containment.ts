@@ -133,14 +133,17 @@ export async function resolveInside(root: string, relPath: string): Promise<stri
  * Reading a project file by the path resolveInside checked would read whatever stands there when
  * the read opens it: a symbolic link swapped in after the check (the folder may be shared or
  * synced) would be followed out of the project folder. So the file is opened once and what is
- * read is the open descriptor, confirmed after the open (confirmOpened):
+ * read is the open descriptor, confirmed after the open (byDescriptor, else confirmSame):
  * - the file itself: opened without following a link (user-file.ts, "A project's images");
  * - a folder on its path swapped for a link (which the open follows): on Linux, the descriptor
- *   itself says where the file it opened is (the link /proc/self/fd/<fd>, the kernel's path of
- *   the opened file, read without resolving anything on disk again): it must be the very path
- *   checked, inside the folder's real path. No later change of the folder can make another file
- *   pass: what is compared is the file opened, not a path resolved again. A file renamed or
- *   deleted between the open and the confirm is refused too (its path is no longer the one checked).
+ *   itself says where the file it opened is (the link /proc/self/fd/<fd>: the kernel's path of
+ *   the opened file, read without resolving anything on disk again). It must lie inside the
+ *   folder's real path, else it is refused as leading outside: no change of the folder before or
+ *   after can make a file outside pass, for what is checked is the file opened, not a path
+ *   resolved again. It is nearly always the very path checked; when it is not (the file or a
+ *   folder on its path renamed or swapped for a link within the folder around the open, a name
+ *   spelt in another case on a case-insensitive disk), the file opened must also be the very file
+ *   (same device and inode) the path checked names now, else it is refused as changed.
  * - where /proc is not there (macOS, Windows, a Linux without /proc mounted): the path is resolved
  *   and checked again after the open, and the file opened must be the very file (same device and
  *   inode) that this path names. That refuses a folder swapped for a link once, before or after
@@ -190,16 +193,27 @@ function openedPath(fd: number): string | null {
   }
 }
 
-/** The descriptor's file (Linux) is the path `real` checked inside `realRoot`, else refused (see above). */
-function confirmOpenedPath(realRoot: string, real: string, opened: string, relPath: string): void {
-  if (opened !== real) throw isInside(realRoot, opened) ? changed(relPath) : outside(relPath);
+/**
+ * The confirm by the descriptor (Linux, see above) of the file opened on `fd` for the path `real`
+ * checked inside `realRoot`, a file outside refused here: 'confirmed' when it is `real`;
+ * 'same-as-checked' when it is elsewhere inside, and the caller compares it with the file `real`
+ * names (a stat: what it follows cannot let a file outside in, for the file opened is inside);
+ * 'by-path' where the descriptor cannot say (no /proc), and the caller confirms by the path.
+ */
+function byDescriptor(realRoot: string, real: string, fd: number, relPath: string): 'confirmed' | 'same-as-checked' | 'by-path' {
+  const openedAt = openedPath(fd);
+  if (openedAt === null) return 'by-path';
+  if (openedAt === real) return 'confirmed';
+  if (!isInside(realRoot, openedAt)) throw outside(relPath);
+  return 'same-as-checked';
 }
 
 /*
  * What a read costs (bench/README.md, "Image reads: containment and cost"): the project folder
  * resolved once, `relPath` resolved and checked once before the open, then on Linux one readlink
- * of the descriptor's /proc link (elsewhere: `relPath` resolved and checked again, and one stat of
- * the path checked, against the descriptor's one fstat).
+ * of the descriptor's /proc link (and, in the rare case it is not the path checked, one stat of
+ * that path against the descriptor's one fstat); elsewhere `relPath` resolved and checked again,
+ * and one stat of the path checked, against the descriptor's one fstat.
  */
 
 /**
@@ -221,9 +235,8 @@ async function openBelow(realRoot: string, relPath: string): Promise<{ handle: F
     throw unreadable(relPath, error);
   }
   try {
-    const openedAt = openedPath(opened.handle.fd);
-    if (openedAt !== null) confirmOpenedPath(realRoot, real, openedAt, relPath);
-    else confirmSame(relPath, opened.stat, await fs.stat(await resolvedBelow(realRoot, relPath), { bigint: true }));
+    const confirm = byDescriptor(realRoot, real, opened.handle.fd, relPath);
+    if (confirm !== 'confirmed') confirmSame(relPath, opened.stat, await fs.stat(confirm === 'by-path' ? await resolvedBelow(realRoot, relPath) : real, { bigint: true }));
     return { handle: opened.handle, size: opened.size };
   } catch (error) {
     await opened.handle.close();
@@ -273,9 +286,8 @@ export function openInsideSync(root: string, relPath: string): { fd: number; siz
     throw unreadable(relPath, error);
   }
   try {
-    const openedAt = openedPath(opened.fd);
-    if (openedAt !== null) confirmOpenedPath(realRoot, real, openedAt, relPath);
-    else confirmSame(relPath, opened.stat, statSync(resolvedBelowSync(realRoot, relPath), { bigint: true }));
+    const confirm = byDescriptor(realRoot, real, opened.fd, relPath);
+    if (confirm !== 'confirmed') confirmSame(relPath, opened.stat, statSync(confirm === 'by-path' ? resolvedBelowSync(realRoot, relPath) : real, { bigint: true }));
     return { fd: opened.fd, size: opened.size };
   } catch (error) {
     closeSync(opened.fd);

@@ -6,6 +6,8 @@
  * race: the folder is a link out all along, and realpath answers for the file's path as if it
  * were not. A confirm by the path (resolve again, stat, same device and inode) accepts the outside
  * file; on Linux the confirm reads where the descriptor's file is (/proc/self/fd) and refuses it.
+ * And the rare descriptor path inside the folder but not the one checked (the file renamed after
+ * the open): read when the path checked still names that very file, refused as changed otherwise.
  */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -54,6 +56,55 @@ describe.runIf(process.platform === 'linux')('a folder flipped out, in and out a
   it('is refused by openInsideSync (the embedded thumbnail)', () => {
     const { root } = flipped();
     expect(errorOf(() => openInsideSync(root, 'sub/cell.png')).message).toMatch(OUTSIDE);
+  });
+
+  /** After the open of `file` (asynchronous and synchronous), run `change` once. */
+  function changeAfterOpen(file: string, change: () => void): void {
+    const open = fs.promises.open.bind(fs.promises);
+    vi.spyOn(fs.promises, 'open').mockImplementation(async (p, flags, mode) => {
+      const handle = await open(p, flags, mode);
+      if (String(p) === file) change();
+      return handle;
+    });
+    const openSync = fs.openSync.bind(fs);
+    vi.spyOn(fs, 'openSync').mockImplementation(((p: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode) => {
+      const fd = openSync(p, flags ?? 'r', mode);
+      if (String(p) === file) change();
+      return fd;
+    }) as typeof fs.openSync);
+    syncBuiltinESMExports();
+  }
+
+  /** A project with `sub/cell.png` (its real path too). */
+  function project(): { root: string; file: string } {
+    const root = fs.realpathSync(tempDir());
+    fs.mkdirSync(path.join(root, 'sub'));
+    const file = path.join(root, 'sub', 'cell.png');
+    fs.writeFileSync(file, 'own');
+    return { root, file };
+  }
+
+  it('refuses a file renamed within the folder after the open, another now at its path, as changed', async () => {
+    for (const sync of [false, true]) {
+      const { root, file } = project();
+      changeAfterOpen(file, () => {
+        fs.renameSync(file, path.join(root, 'sub', 'was.png'));
+        fs.writeFileSync(file, 'another');
+      });
+      const error = sync ? errorOf(() => openInsideSync(root, 'sub/cell.png')) : await appErrorOf(readInside(root, 'sub/cell.png'));
+      expect(error.message, sync ? 'sync' : 'async').toMatch(/^Refused to read sub\/cell\.png: it changed while it was being opened/);
+      vi.restoreAllMocks();
+      syncBuiltinESMExports();
+    }
+  });
+
+  it('reads a file renamed within the folder after the open when its path still names that very file (a hard link)', async () => {
+    const { root, file } = project();
+    changeAfterOpen(file, () => {
+      fs.renameSync(file, path.join(root, 'sub', 'was.png'));
+      fs.linkSync(path.join(root, 'sub', 'was.png'), file);
+    });
+    expect((await readInside(root, 'sub/cell.png')).toString()).toBe('own');
   });
 
   it('still reads the project file itself, through a project folder that is a link', async () => {
