@@ -17,25 +17,43 @@ export function isInside(root: string, candidate: string): boolean {
 }
 
 /**
+ * Why a file of the folder was not read, in a few words, and whether the file is simply gone, for
+ * a caller that lists several files it left out (an export's notes: labels-export.ts).
+ */
+export interface ReadRefusal {
+  kind: 'gone' | 'unreadable';
+  why: string;
+}
+
+/**
  * A file of the folder not read, as the functions below refuse it: the message is the sentence for
- * the user; `reason` says it in a few words, and whether the file is simply gone, for a caller that
- * lists several files it left out (an export's notes: labels-export.ts).
+ * the app's user (it names the file and says what to do); `reason` says it in a few words.
  */
 export class RefusedRead extends AppError {
   constructor(
     code: ErrorCode,
     message: string,
-    readonly reason: { kind: 'gone' | 'unreadable'; why: string },
+    readonly reason: ReadRefusal,
   ) {
     super(code, message);
     this.name = 'RefusedRead';
   }
 }
 
-const unreadableFor = (why: string) => ({ kind: 'unreadable' as const, why });
+const unreadableFor = (why: string): ReadRefusal => ({ kind: 'unreadable', why });
+
+/**
+ * The reason of a read of a folder's file that failed with `error`: gone when the file is
+ * (ENOENT; ENOTDIR: a folder on its path is now a file), else unreadable, said as imageErrnoReason
+ * says it. The one wording of "gone" (RefusedRead's, an export's own read errors).
+ */
+export function readRefusalOf(error: unknown): ReadRefusal {
+  const code = codeOf(error);
+  return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'gone', why: imageErrnoReason({ code: 'ENOENT' }) } : unreadableFor(imageErrnoReason(error));
+}
 
 const missing = (relPath: string): RefusedRead =>
-  new RefusedRead('NOT_FOUND', `The file ${relPath} is missing from the project folder. Rescan the project.`, { kind: 'gone', why: imageErrnoReason({ code: 'ENOENT' }) });
+  new RefusedRead('NOT_FOUND', `The file ${relPath} is missing from the project folder. Rescan the project.`, readRefusalOf({ code: 'ENOENT' }));
 
 /**
  * Why `relPath` could not be resolved, from the error of realpath: only a file that is gone
@@ -61,12 +79,20 @@ function unresolvable(relPath: string, error: unknown): RefusedRead {
   return new RefusedRead('UNREADABLE', `Cannot read the file ${relPath} in the project folder: ${why}.`, unreadableFor(why));
 }
 
-/** A project file whose path leads outside the project folder. */
+/** A project file whose path, below the project folder, leads outside it through a symbolic link. */
 const outside = (relPath: string): RefusedRead =>
   new RefusedRead(
     'NOT_FOUND',
     `Refused to read ${relPath}: it leads outside the project folder (a symbolic link on its path points elsewhere), and ADMA Studio reads nothing outside the folder you chose. Replace the link with the file or folder itself, then rescan the project.`,
     unreadableFor('a symbolic link on its path now leads outside the project folder'),
+  );
+
+/** A path given (readFileInside) that is not below the project folder at all: no link involved. */
+const notBelow = (root: string, file: string): RefusedRead =>
+  new RefusedRead(
+    'NOT_FOUND',
+    `Refused to read ${file}: it is not in the project folder ${root}, and ADMA Studio reads nothing outside the folder you chose. Move or copy the file into the folder, then rescan the project.`,
+    unreadableFor(`it is not in the folder ${root}`),
   );
 
 function inside(realRoot: string, real: string, relPath: string): string {
@@ -264,10 +290,11 @@ export async function readBelow(realRoot: string, relPath: string): Promise<Buff
 /**
  * readInside for a caller given absolute paths (the engine's decodes: a project image as
  * `<root>/<relPath>`): the part of `file` below `root`, read as readInside reads it; a path not
- * below `root` is refused as one that leads outside.
+ * below `root` at all is refused as such (notBelow), one below it that a link leads outside as
+ * readInside refuses it.
  */
 export async function readFileInside(root: string, file: string): Promise<Buffer> {
-  if (!isInside(root, path.resolve(root, file))) throw outside(file);
+  if (!isInside(root, path.resolve(root, file))) throw notBelow(root, file);
   return readInside(root, path.relative(root, file).split(path.sep).join('/'));
 }
 
