@@ -17,8 +17,10 @@ export function isInside(root: string, candidate: string): boolean {
 }
 
 /**
- * Why a file of the folder was not read, in a few words, and whether the file is simply gone, for
- * a caller that lists several files it left out (an export's notes: labels-export.ts).
+ * Why a file of the folder was not read, in a few words that name neither the file nor the app's
+ * project (so a command-line tool says them as they are: `skipped <file>: <why>`), and whether the
+ * file is simply gone, for a caller that lists several files it left out (an export's notes:
+ * labels-export.ts).
  */
 export interface ReadRefusal {
   kind: 'gone' | 'unreadable';
@@ -52,6 +54,14 @@ export function readRefusalOf(error: unknown): ReadRefusal {
   return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'gone', why: imageErrnoReason({ code: 'ENOENT' }) } : unreadableFor(imageErrnoReason(error));
 }
 
+/**
+ * An error of a read of a folder's file in a few words, for a command-line tool that names the
+ * file itself (`skipped <file>: <why>`): a RefusedRead's reason, any other error's message.
+ */
+export function shortReason(error: Error): string {
+  return error instanceof RefusedRead ? error.reason.why : error.message;
+}
+
 const missing = (relPath: string): RefusedRead =>
   new RefusedRead('NOT_FOUND', `The file ${relPath} is missing from the project folder. Rescan the project.`, readRefusalOf({ code: 'ENOENT' }));
 
@@ -79,12 +89,12 @@ function unresolvable(relPath: string, error: unknown): RefusedRead {
   return new RefusedRead('UNREADABLE', `Cannot read the file ${relPath} in the project folder: ${why}.`, unreadableFor(why));
 }
 
-/** A project file whose path, below the project folder, leads outside it through a symbolic link. */
-const outside = (relPath: string): RefusedRead =>
+/** A project file whose path, below the project folder (its real path `realRoot`), leads outside it through a symbolic link. */
+const outside = (realRoot: string, relPath: string): RefusedRead =>
   new RefusedRead(
     'NOT_FOUND',
     `Refused to read ${relPath}: it leads outside the project folder (a symbolic link on its path points elsewhere), and ADMA Studio reads nothing outside the folder you chose. Replace the link with the file or folder itself, then rescan the project.`,
-    unreadableFor('a symbolic link on its path now leads outside the project folder'),
+    unreadableFor(`a symbolic link on its path leads outside the folder ${realRoot}`),
   );
 
 /** A path given (readFileInside) that is not below the project folder at all: no link involved. */
@@ -96,7 +106,7 @@ const notBelow = (root: string, file: string): RefusedRead =>
   );
 
 function inside(realRoot: string, real: string, relPath: string): string {
-  if (!isInside(realRoot, real)) throw outside(relPath);
+  if (!isInside(realRoot, real)) throw outside(realRoot, relPath);
   return real;
 }
 
@@ -230,7 +240,7 @@ function byDescriptor(realRoot: string, real: string, fd: number, relPath: strin
   const openedAt = openedPath(fd);
   if (openedAt === null) return 'by-path';
   if (openedAt === real) return 'confirmed';
-  if (!isInside(realRoot, openedAt)) throw outside(relPath);
+  if (!isInside(realRoot, openedAt)) throw outside(realRoot, relPath);
   return 'same-as-checked';
 }
 
