@@ -25,10 +25,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { codeOf, imageErrnoReason } from '../core/storage-errors';
 import { neutralise, toCsv } from '../project/csv-field';
 import type { Project } from '../project/project';
-import { isInside, openInside, RefusedRead } from '../media/path-containment';
+import { isInside, openInside, readRefusalOf, RefusedRead } from '../media/path-containment';
 
 export interface LabeledImage {
   relPath: string;
@@ -137,12 +136,6 @@ export interface LeftOutReason {
  */
 export type LeftOut = Map<string, LeftOutReason>;
 
-/** Why reading a labeled image's file failed, from the error of the read. */
-function readFailure(error: unknown): LeftOutReason {
-  const code = codeOf(error);
-  return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'gone', why: imageErrnoReason({ code: 'ENOENT' }) } : { kind: 'unreadable', why: imageErrnoReason(error) };
-}
-
 type FileHandle = Awaited<ReturnType<typeof fs.open>>;
 
 /**
@@ -156,7 +149,7 @@ async function openSource(root: string, relPath: string): Promise<{ handle: File
   try {
     return { handle: (await openInside(root, relPath)).handle };
   } catch (error) {
-    return { leftOut: error instanceof RefusedRead ? error.reason : readFailure(error) };
+    return { leftOut: error instanceof RefusedRead ? error.reason : readRefusalOf(error) };
   }
 }
 
@@ -209,7 +202,7 @@ async function copyInto(root: string, image: { relPath: string; hash: string }, 
       try {
         ({ bytesRead } = await source.handle.read(buffer, 0, buffer.length, null));
       } catch (error) {
-        leftOut = readFailure(error); // the source failed (EIO), not the export
+        leftOut = readRefusalOf(error); // the source failed (EIO), not the export
         break;
       }
       if (bytesRead === 0) {

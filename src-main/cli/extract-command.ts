@@ -1,6 +1,7 @@
 /** `adma extract <folder> --model <dir|url|starter>`: cache features for every image. */
 import { resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
+import { shortReason } from '../media/path-containment';
 import { readWorkspaceIfPresent, writeWorkspace, type ModelSpec, type WorkspaceImage } from './cli-workspace';
 import { loadModelFromSpec, resolveModelSpec } from './model-spec';
 import type { ProgressLine } from './progress-line';
@@ -38,7 +39,7 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
       images.push({ path: file.relPath, absPath: file.absPath, hash: await hashImageFile(file.absPath, folder) });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      skipped.push({ relPath: file.relPath, reason: error.message });
+      skipped.push({ relPath: file.relPath, reason: shortReason(error) }); // the file is named once, by the line that says it
     }
     out.update(`scanning: ${images.length} images`);
   }
@@ -78,7 +79,7 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
         },
       );
       const failed = new Set(result.failures.map((f) => f.hash));
-      for (const failure of result.failures) out.log(`failed ${failure.path}: ${failure.error.message}`);
+      for (const failure of result.failures) out.log(`failed ${failure.path}: ${failure.why}`);
       if (result.cancelled) throw new AppError('CANCELLED', `Extraction interrupted after ${result.computed} images; everything computed is kept, run the command again to continue.`);
       const kept = images.filter((image) => !failed.has(image.hash));
       // Cut activations cached by an earlier `--deep` run still count.

@@ -3,7 +3,7 @@
  * folder: symlinks resolved, compared component-wise (never a bare string prefix, which
  * would let `/data/project-evil` pass for `/data/project`).
  */
-import { closeSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, readlinkSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, type ErrorCode } from '../../src-shared/app-error';
@@ -17,25 +17,53 @@ export function isInside(root: string, candidate: string): boolean {
 }
 
 /**
+ * Why a file of the folder was not read, in a few words that name neither the file nor the app's
+ * project (so a command-line tool says them as they are: `skipped <file>: <why>`), and whether the
+ * file is simply gone, for a caller that lists several files it left out (an export's notes:
+ * labels-export.ts).
+ */
+export interface ReadRefusal {
+  kind: 'gone' | 'unreadable';
+  why: string;
+}
+
+/**
  * A file of the folder not read, as the functions below refuse it: the message is the sentence for
- * the user; `reason` says it in a few words, and whether the file is simply gone, for a caller that
- * lists several files it left out (an export's notes: labels-export.ts).
+ * the app's user (it names the file and says what to do); `reason` says it in a few words.
  */
 export class RefusedRead extends AppError {
   constructor(
     code: ErrorCode,
     message: string,
-    readonly reason: { kind: 'gone' | 'unreadable'; why: string },
+    readonly reason: ReadRefusal,
   ) {
     super(code, message);
     this.name = 'RefusedRead';
   }
 }
 
-const unreadableFor = (why: string) => ({ kind: 'unreadable' as const, why });
+const unreadableFor = (why: string): ReadRefusal => ({ kind: 'unreadable', why });
+
+/**
+ * The reason of a read of a folder's file that failed with `error`: gone when the file is
+ * (ENOENT; ENOTDIR: a folder on its path is now a file), else unreadable, said as imageErrnoReason
+ * says it. The one wording of "gone" (RefusedRead's, an export's own read errors).
+ */
+export function readRefusalOf(error: unknown): ReadRefusal {
+  const code = codeOf(error);
+  return code === 'ENOENT' || code === 'ENOTDIR' ? { kind: 'gone', why: imageErrnoReason({ code: 'ENOENT' }) } : unreadableFor(imageErrnoReason(error));
+}
+
+/**
+ * An error of a read of a folder's file in a few words, for a command-line tool that names the
+ * file itself (`skipped <file>: <why>`): a RefusedRead's reason, any other error's message.
+ */
+export function shortReason(error: Error): string {
+  return error instanceof RefusedRead ? error.reason.why : error.message;
+}
 
 const missing = (relPath: string): RefusedRead =>
-  new RefusedRead('NOT_FOUND', `The file ${relPath} is missing from the project folder. Rescan the project.`, { kind: 'gone', why: imageErrnoReason({ code: 'ENOENT' }) });
+  new RefusedRead('NOT_FOUND', `The file ${relPath} is missing from the project folder. Rescan the project.`, readRefusalOf({ code: 'ENOENT' }));
 
 /**
  * Why `relPath` could not be resolved, from the error of realpath: only a file that is gone
@@ -61,16 +89,24 @@ function unresolvable(relPath: string, error: unknown): RefusedRead {
   return new RefusedRead('UNREADABLE', `Cannot read the file ${relPath} in the project folder: ${why}.`, unreadableFor(why));
 }
 
-/** A project file whose path leads outside the project folder. */
-const outside = (relPath: string): RefusedRead =>
+/** A project file whose path, below the project folder (its real path `realRoot`), leads outside it through a symbolic link. */
+const outside = (realRoot: string, relPath: string): RefusedRead =>
   new RefusedRead(
     'NOT_FOUND',
     `Refused to read ${relPath}: it leads outside the project folder (a symbolic link on its path points elsewhere), and ADMA Studio reads nothing outside the folder you chose. Replace the link with the file or folder itself, then rescan the project.`,
-    unreadableFor('a symbolic link on its path now leads outside the project folder'),
+    unreadableFor(`a symbolic link on its path leads outside the folder ${realRoot}`),
+  );
+
+/** A path given (readFileInside) that is not below the project folder at all: no link involved. */
+const notBelow = (root: string, file: string): RefusedRead =>
+  new RefusedRead(
+    'NOT_FOUND',
+    `Refused to read ${file}: it is not in the project folder ${root}, and ADMA Studio reads nothing outside the folder you chose. Move or copy the file into the folder, then rescan the project.`,
+    unreadableFor(`it is not in the folder ${root}`),
   );
 
 function inside(realRoot: string, real: string, relPath: string): string {
-  if (!isInside(realRoot, real)) throw outside(relPath);
+  if (!isInside(realRoot, real)) throw outside(realRoot, relPath);
   return real;
 }
 
@@ -133,11 +169,24 @@ export async function resolveInside(root: string, relPath: string): Promise<stri
  * Reading a project file by the path resolveInside checked would read whatever stands there when
  * the read opens it: a symbolic link swapped in after the check (the folder may be shared or
  * synced) would be followed out of the project folder. So the file is opened once and what is
- * read is the open descriptor, confirmed after the open:
+ * read is the open descriptor, confirmed after the open (byDescriptor, else confirmSame):
  * - the file itself: opened without following a link (user-file.ts, "A project's images");
- * - a folder on its path swapped for a link (which the open follows): the file opened must be the
- *   very file (same device and inode) that the path, resolved and checked again after the open,
- *   names inside the folder; another file is refused.
+ * - a folder on its path swapped for a link (which the open follows): on Linux, the descriptor
+ *   itself says where the file it opened is (the link /proc/self/fd/<fd>: the kernel's path of
+ *   the opened file, read without resolving anything on disk again). It must lie inside the
+ *   folder's real path, else it is refused as leading outside: no change of the folder before or
+ *   after can make a file outside pass, for what is checked is the file opened, not a path
+ *   resolved again. It is nearly always the very path checked; when it is not (the file or a
+ *   folder on its path renamed or swapped for a link within the folder around the open, a name
+ *   spelt in another case on a case-insensitive disk), the file opened must also be the very file
+ *   (same device and inode) the path checked names now, else it is refused as changed.
+ * - where /proc is not there (macOS, Windows, a Linux without /proc mounted): the path is resolved
+ *   and checked again after the open, and the file opened must be the very file (same device and
+ *   inode) that this path names. That refuses a folder swapped for a link once, before or after
+ *   the open; it does not refuse a folder flipped out (the open), in (the resolution) and out
+ *   again (the stat, which follows links) at the right moments: the stat then names the outside
+ *   file opened. Node offers no call there that names a descriptor's file (macOS's
+ *   fcntl F_GETPATH, Windows' GetFinalPathNameByHandle), so that window stays open there.
  * The bytes read (or the descriptor) are what the caller decodes: never the path again.
  */
 
@@ -152,21 +201,55 @@ function unreadable(relPath: string, error: unknown): RefusedRead {
   return new RefusedRead('UNREADABLE', `Cannot read ${relPath}: ${why}. Nothing outside the project folder was read. Rescan the project.`, unreadableFor(why));
 }
 
+const changed = (relPath: string): RefusedRead => {
+  const why = 'it changed while it was being opened (saved again, moved, or a folder on its path now leads elsewhere)';
+  return new RefusedRead(
+    'UNREADABLE',
+    `Refused to read ${relPath}: ${why}. Nothing outside the project folder was read. Try again; if it keeps happening, rescan the project.`,
+    unreadableFor(why),
+  );
+};
+
 function confirmSame(relPath: string, opened: BigIntStats, named: BigIntStats): void {
-  if (opened.dev !== named.dev || opened.ino !== named.ino) {
-    throw new RefusedRead(
-      'UNREADABLE',
-      `Refused to read ${relPath}: it changed while it was being opened (saved again, moved, or a folder on its path now leads elsewhere). Nothing outside the project folder was read. Try again; if it keeps happening, rescan the project.`,
-      unreadableFor('it changed while it was being opened (saved again, moved, or a folder on its path now leads elsewhere)'),
-    );
+  if (opened.dev !== named.dev || opened.ino !== named.ino) throw changed(relPath);
+}
+
+/**
+ * The path of the file open on `fd` as the kernel keeps it (Linux's /proc/self/fd), or null where
+ * there is no such link to read (not Linux, or /proc not mounted): then the caller confirms by
+ * the path (see above). A readlink of /proc reads no disk and never blocks on one, so it is done
+ * on the calling thread, also for the asynchronous reads: no hop through libuv's thread pool.
+ */
+function openedPath(fd: number): string | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return null;
   }
+}
+
+/**
+ * The confirm by the descriptor (Linux, see above) of the file opened on `fd` for the path `real`
+ * checked inside `realRoot`, a file outside refused here: 'confirmed' when it is `real`;
+ * 'same-as-checked' when it is elsewhere inside, and the caller compares it with the file `real`
+ * names (a stat: what it follows cannot let a file outside in, for the file opened is inside);
+ * 'by-path' where the descriptor cannot say (no /proc), and the caller confirms by the path.
+ */
+function byDescriptor(realRoot: string, real: string, fd: number, relPath: string): 'confirmed' | 'same-as-checked' | 'by-path' {
+  const openedAt = openedPath(fd);
+  if (openedAt === null) return 'by-path';
+  if (openedAt === real) return 'confirmed';
+  if (!isInside(realRoot, openedAt)) throw outside(realRoot, relPath);
+  return 'same-as-checked';
 }
 
 /*
  * What a read costs (bench/README.md, "Image reads: containment and cost"): the project folder
- * resolved once, `relPath` resolved and checked twice (before the open, and after it against the
- * descriptor's one fstat), one stat of the path checked: the check after the open is the last
- * resolution before the read, and nothing else comes between them.
+ * resolved once, `relPath` resolved and checked once before the open, then on Linux one readlink
+ * of the descriptor's /proc link (and, in the rare case it is not the path checked, one stat of
+ * that path against the descriptor's one fstat); elsewhere `relPath` resolved and checked again,
+ * and one stat of the path checked, against the descriptor's one fstat.
  */
 
 /**
@@ -188,7 +271,8 @@ async function openBelow(realRoot: string, relPath: string): Promise<{ handle: F
     throw unreadable(relPath, error);
   }
   try {
-    confirmSame(relPath, opened.stat, await fs.stat(await resolvedBelow(realRoot, relPath), { bigint: true }));
+    const confirm = byDescriptor(realRoot, real, opened.handle.fd, relPath);
+    if (confirm !== 'confirmed') confirmSame(relPath, opened.stat, await fs.stat(confirm === 'by-path' ? await resolvedBelow(realRoot, relPath) : real, { bigint: true }));
     return { handle: opened.handle, size: opened.size };
   } catch (error) {
     await opened.handle.close();
@@ -216,10 +300,11 @@ export async function readBelow(realRoot: string, relPath: string): Promise<Buff
 /**
  * readInside for a caller given absolute paths (the engine's decodes: a project image as
  * `<root>/<relPath>`): the part of `file` below `root`, read as readInside reads it; a path not
- * below `root` is refused as one that leads outside.
+ * below `root` at all is refused as such (notBelow), one below it that a link leads outside as
+ * readInside refuses it.
  */
 export async function readFileInside(root: string, file: string): Promise<Buffer> {
-  if (!isInside(root, path.resolve(root, file))) throw outside(file);
+  if (!isInside(root, path.resolve(root, file))) throw notBelow(root, file);
   return readInside(root, path.relative(root, file).split(path.sep).join('/'));
 }
 
@@ -238,7 +323,8 @@ export function openInsideSync(root: string, relPath: string): { fd: number; siz
     throw unreadable(relPath, error);
   }
   try {
-    confirmSame(relPath, opened.stat, statSync(resolvedBelowSync(realRoot, relPath), { bigint: true }));
+    const confirm = byDescriptor(realRoot, real, opened.fd, relPath);
+    if (confirm !== 'confirmed') confirmSame(relPath, opened.stat, statSync(confirm === 'by-path' ? resolvedBelowSync(realRoot, relPath) : real, { bigint: true }));
     return { fd: opened.fd, size: opened.size };
   } catch (error) {
     closeSync(opened.fd);

@@ -54,6 +54,6 @@ describe.skipIf(process.platform === 'win32')('an export whose image folder is s
     expect(report.files.some((f) => f.includes('cells__a.png'))).toBe(false);
     expect(fs.readFileSync(path.join(destination, 'labels.csv'), 'utf8')).not.toContain('cells/a.png');
     const note = report.notes.find((n) => n.includes('cells/a.png'));
-    expect(note, report.notes.join('\n')).toMatch(/could not be read, so it is not in this export: cells\/a\.png \(a symbolic link on its path now leads outside the project folder\)/);
+    expect(note, report.notes.join('\n')).toContain(`could not be read, so it is not in this export: cells/a.png (a symbolic link on its path leads outside the folder ${root})`);
   });
 });

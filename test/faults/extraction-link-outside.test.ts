@@ -66,6 +66,8 @@ describe.skipIf(process.platform === 'win32')('feature extraction after images w
     expect(result.computed).toBe(1); // d.png
     expect(result.failures.map((f) => path.relative(root, f.path)).sort()).toEqual(['c.png', path.join('cells', 'a.png'), path.join('cells', 'b.png')]);
     for (const failure of result.failures) expect(failure.error.message).toMatch(OUTSIDE);
+    // The same in a few words, for `adma extract` and `adma simulate`, which name the file themselves.
+    for (const failure of result.failures) expect(failure.why).toBe(`a symbolic link on its path leads outside the folder ${fs.realpathSync(root)}`);
     // No gallery thumbnail was made of an outside file under a project image's name.
     const adminDir = path.join(root, '.adma');
     expect(fs.existsSync(thumbnailFile(adminDir, hashOf.get('d.png')!))).toBe(true);

@@ -52,6 +52,8 @@ export interface ExtractionFailure {
   hash: string;
   path: string;
   error: ErrorData;
+  /** The error in a few words, for a tool that names the file itself (`adma extract`, `adma simulate`). */
+  why: string;
 }
 
 export interface ExtractionResult {
@@ -182,7 +184,7 @@ export async function extractFeatures(
     if (!firstBatch) decodeWait += performance.now() - waitStarted;
     firstBatch = false;
     if (options.signal?.aborted) break;
-    for (const { item, error } of batch.failures) failures.push({ hash: item.hash, path: item.path, error });
+    for (const { item, error, why } of batch.failures) failures.push({ hash: item.hash, path: item.path, error, why });
     const n = batch.items.length;
     if (n > 0) {
       const out = await forward(loaded, batch.pixels, n, grid, deep, options.runner);
@@ -258,7 +260,7 @@ export async function extractViewFeatures(
   if (todo.length > 0) options.onProgress?.(0, todo.length);
   for await (const batch of batches) {
     if (options.signal?.aborted) break;
-    for (const { item, error } of batch.failures) failures.push({ hash: item.hash, path: item.path, error });
+    for (const { item, error, why } of batch.failures) failures.push({ hash: item.hash, path: item.path, error, why });
     const n = batch.items.length;
     if (n > 0) {
       const turned = otherViewsOfBatch(batch.pixels, n, height, width, channels);

@@ -5,6 +5,7 @@
  * A file that cannot be decoded becomes a per-image failure; the run continues.
  */
 import { AppError, type ErrorData } from '../../../src-shared/app-error';
+import { shortReason } from '../../media/path-containment';
 import { decodeImage, type DecodeTarget } from './decode-image';
 
 export interface DecodeItem {
@@ -18,7 +19,8 @@ export interface DecodedBatch<T extends DecodeItem> {
   items: T[];
   /** items.length x height x width x channels bytes. */
   pixels: Uint8Array;
-  failures: { item: T; error: ErrorData }[];
+  /** `error` for the app (names the file); `why` the same in a few words, for a tool that names the file itself (shortReason). */
+  failures: { item: T; error: ErrorData; why: string }[];
 }
 
 export interface PrefetchOptions {
@@ -43,10 +45,11 @@ async function decodeBatch<T extends DecodeItem>(batch: T[], target: DecodeTarge
       items.push(item);
     } else {
       const reason: unknown = result.reason;
-      failures.push({
-        item,
-        error: reason instanceof AppError ? reason.toData() : { code: 'IMAGE_INVALID', message: `Cannot decode ${item.path}: ${String(reason)}` },
-      });
+      failures.push(
+        reason instanceof AppError
+          ? { item, error: reason.toData(), why: shortReason(reason) }
+          : { item, error: { code: 'IMAGE_INVALID', message: `Cannot decode ${item.path}: ${String(reason)}` }, why: String(reason) },
+      );
     }
   });
   return { items, pixels: pixels.subarray(0, items.length * imageBytes), failures };

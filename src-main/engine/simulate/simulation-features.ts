@@ -8,9 +8,11 @@
  * Every image is read only inside the dataset's folder (`dataset.root`), as the app reads a
  * project's (path-containment.ts): the hash, the features and the symmetry views. The folder's
  * walk skipped symbolic links; one swapped in since (a class folder or a file replaced by a link
- * out of the folder) is refused with the app's words and its image left out, not followed.
+ * out of the folder) is refused, not followed, and its image left out with the reason in a few
+ * words (path-containment.ts, shortReason).
  */
 import { AppError } from '../../../src-shared/app-error';
+import { shortReason } from '../../media/path-containment';
 import type { CentreSet } from '../adma/centre-set';
 import { createFeatureMatrix, type FeatureMatrix } from '../adma/feature-matrix';
 import { extractFeatures, extractViewFeatures, type ExtractionProgress } from '../features/extract-features';
@@ -78,7 +80,7 @@ export async function prepareSimulationFeatures(loaded: LoadedModel, dataset: Im
       hashed.push({ image, hash: await hashImageFile(image.absPath, root) });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      failures.push({ path: image.path, reason: error.message }); // readFileInside's: names the file and says why
+      failures.push({ path: image.path, reason: shortReason(error) }); // said after the file's path (`adma simulate`: "left out <path>: <reason>")
     }
     if (i % 200 === 199) options.onStatus?.(`hashing: ${i + 1}/${dataset.images.length} images`);
   }
@@ -105,7 +107,9 @@ export async function prepareSimulationFeatures(loaded: LoadedModel, dataset: Im
     const failedHashes = new Set(result.failures.map((f) => f.hash));
     const kept = hashed.filter(({ hash }) => !failedHashes.has(hash));
     for (const { image, hash } of hashed) {
-      if (failedHashes.has(hash)) failures.push({ path: image.path, reason: result.failures.find((f) => f.hash === hash)?.error.message ?? 'unreadable' });
+      if (!failedHashes.has(hash)) continue;
+      const failed = result.failures.find((f) => f.hash === hash);
+      failures.push({ path: image.path, reason: failed?.why ?? 'unreadable' });
     }
     const keptHashes = kept.map((k) => k.hash);
     const matrices = store.load(keptHashes);

@@ -71,12 +71,29 @@ async function redBlue(body: Buffer): Promise<[number, number]> {
 /*
  * The resolutions of the image's path a request makes, in order: a thumbnail is checked before it
  * is answered (from the cache or not), then its render reads the original (readInside: resolved
- * before the open, and again after it, against the descriptor); the original ('full') is only
- * read. The swap after each one is refused by the resolution that follows (it leads outside), by
- * the open (a link in the file's place is not followed), or by the comparison with the file
- * opened (another file stands at the path now).
+ * before the open; where the descriptor cannot say its file's path (no /proc: macOS, Windows),
+ * again after the open, against the descriptor); the original ('full') is only read. The swap
+ * after each one is refused by the resolution that follows (it leads outside), by the open (a link
+ * in the file's place is not followed), or by the confirm of the file opened (on Linux the
+ * descriptor's path, not the one checked; elsewhere another file stands at the path now).
  */
-const RESOLUTIONS = { full: ['pre-open', 'post-open'], thumb: ['check', 'pre-open', 'post-open'] } as const;
+const RESOLUTIONS = {
+  proc: { full: ['pre-open'], thumb: ['check', 'pre-open'] },
+  path: { full: ['pre-open', 'post-open'], thumb: ['check', 'pre-open', 'post-open'] },
+} as const;
+
+/** How this run confirms the file opened: by the descriptor's /proc link (Linux), or by its path again (where /proc is not). */
+const CONFIRMS = process.platform === 'linux' ? (['proc', 'path'] as const) : (['path'] as const);
+
+/** Read the descriptor's path as a system without /proc would: not at all. */
+function withoutProc(): void {
+  const readlinkSync = fs.readlinkSync.bind(fs);
+  vi.spyOn(fs, 'readlinkSync').mockImplementation(((p: fs.PathLike, options?: fs.EncodingOption) => {
+    if (String(p).startsWith('/proc/')) throw Object.assign(new Error(`ENOENT: no such file or directory, readlink '${String(p)}'`), { code: 'ENOENT' });
+    return readlinkSync(p, options);
+  }) as typeof fs.readlinkSync);
+  syncBuiltinESMExports();
+}
 
 function refusal(after: 'check' | 'pre-open' | 'post-open', swapped: 'file' | 'folder'): RegExp {
   if (after === 'check' || (after === 'pre-open' && swapped === 'folder')) return /^Refused to read sub\/cell\.jpg: it leads outside the project folder/;
@@ -85,50 +102,56 @@ function refusal(after: 'check' | 'pre-open' | 'post-open', swapped: 'file' | 'f
 }
 
 describe.skipIf(process.platform === 'win32')('an image swapped for a link out of the project between the check and the read', () => {
-  for (const swapped of ['file', 'folder'] as const) {
-    it(`(the ${swapped === 'file' ? 'file itself' : 'folder holding it'}) serves neither the original nor a thumbnail of the outside file`, async () => {
-      for (const variant of ['full', 'thumb'] as const) {
-        for (const [k, after] of RESOLUTIONS[variant].entries()) {
-          const nth = k + 1;
-          const s = await scene();
-          swapAfterCheck(s.checked, swapped === 'file' ? s.swapFile : s.swapFolder, nth);
-          const answer = await readMedia(s.source, 1, variant).then(
-            (media) => media.body,
-            (error: unknown) => error,
-          );
-          vi.restoreAllMocks();
-          syncBuiltinESMExports();
-          if (Buffer.isBuffer(answer)) {
-            expect(answer.equals(s.outsideBytes), `${variant}: the outside file's bytes were served`).toBe(false);
-            const [red, blue] = await redBlue(answer);
-            expect(red < blue, `${variant}: a picture of the outside file was served`).toBe(true);
+  for (const confirm of CONFIRMS) {
+    for (const swapped of ['file', 'folder'] as const) {
+      it(`(the ${swapped === 'file' ? 'file itself' : 'folder holding it'}; confirmed by ${confirm === 'proc' ? "the descriptor's /proc link" : 'the path again'}) serves neither the original nor a thumbnail of the outside file`, async () => {
+        for (const variant of ['full', 'thumb'] as const) {
+          for (const [k, after] of RESOLUTIONS[confirm][variant].entries()) {
+            const nth = k + 1;
+            const s = await scene();
+            if (confirm === 'path') withoutProc();
+            swapAfterCheck(s.checked, swapped === 'file' ? s.swapFile : s.swapFolder, nth);
+            const answer = await readMedia(s.source, 1, variant).then(
+              (media) => media.body,
+              (error: unknown) => error,
+            );
+            vi.restoreAllMocks();
+            syncBuiltinESMExports();
+            if (Buffer.isBuffer(answer)) {
+              expect(answer.equals(s.outsideBytes), `${variant}: the outside file's bytes were served`).toBe(false);
+              const [red, blue] = await redBlue(answer);
+              expect(red < blue, `${variant}: a picture of the outside file was served`).toBe(true);
+            }
+            const error = await appErrorOf(Promise.reject(answer as Error));
+            expect(error.message, `${variant}, swapped after its ${after} resolution`).toMatch(refusal(after, swapped));
+            // Nothing made from the outside file was cached either.
+            expect(fs.existsSync(thumbnailFile(s.source.adminDir, s.source.locate(1).hash))).toBe(false);
           }
-          const error = await appErrorOf(Promise.reject(answer as Error));
-          expect(error.message, `${variant}, swapped after its ${after} resolution`).toMatch(refusal(after, swapped));
-          // Nothing made from the outside file was cached either.
-          expect(fs.existsSync(thumbnailFile(s.source.adminDir, s.source.locate(1).hash))).toBe(false);
         }
-      }
-    });
+      });
+    }
   }
 
-  it('resolves the path only as often as those checks need: the original twice, a thumbnail once from the cache, three times when rendered', async () => {
-    const s = await scene();
-    let resolutions = 0;
-    const realpath = fsp.realpath.bind(fsp);
-    vi.spyOn(fsp, 'realpath').mockImplementation(async (p, options) => {
-      if (String(p) === s.checked) resolutions++;
-      return realpath(p, options);
+  for (const confirm of CONFIRMS) {
+    it(`resolves the path only as often as those checks need (confirmed by ${confirm === 'proc' ? "the descriptor's /proc link" : 'the path again'}): the original ${RESOLUTIONS[confirm].full.length}, a thumbnail once from the cache, ${RESOLUTIONS[confirm].thumb.length} when rendered`, async () => {
+      const s = await scene();
+      if (confirm === 'path') withoutProc();
+      let resolutions = 0;
+      const realpath = fsp.realpath.bind(fsp);
+      vi.spyOn(fsp, 'realpath').mockImplementation(async (p, options) => {
+        if (String(p) === s.checked) resolutions++;
+        return realpath(p, options);
+      });
+      const count = async (variant: 'full' | 'thumb'): Promise<number> => {
+        resolutions = 0;
+        await readMedia(s.source, 1, variant);
+        return resolutions;
+      };
+      expect(await count('full')).toBe(RESOLUTIONS[confirm].full.length);
+      expect(await count('thumb')).toBe(RESOLUTIONS[confirm].thumb.length);
+      expect(await count('thumb')).toBe(1); // cached now: the check before the answer only
     });
-    const count = async (variant: 'full' | 'thumb'): Promise<number> => {
-      resolutions = 0;
-      await readMedia(s.source, 1, variant);
-      return resolutions;
-    };
-    expect(await count('full')).toBe(RESOLUTIONS.full.length);
-    expect(await count('thumb')).toBe(RESOLUTIONS.thumb.length);
-    expect(await count('thumb')).toBe(1); // cached now: the check before the answer only
-  });
+  }
 
   it("(a folder on its path) serves no embedded thumbnail of the outside file", async () => {
     const s = await scene();
