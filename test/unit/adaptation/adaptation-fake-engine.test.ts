@@ -51,6 +51,16 @@ async function setup(timers?: ManualTimers) {
   return { root, project, engine, events, adaptation, ant, bee, changes, failedJobs, logged };
 }
 
+/** A version trained on a first batch of 4 labels, then an evaluation set of 2 sampled (not labeled: that version has no score yet); its image ids. */
+async function trainedThenEvaluationSampled({ project, adaptation, ant, bee }: Awaited<ReturnType<typeof setup>>): Promise<number[]> {
+  adaptation.loop.updateSettings({ batchSize: 4 });
+  const first = await adaptation.loop.nextRound();
+  first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+  await adaptation.loop.train();
+  await adaptation.duplicates.sampleEvaluation(2);
+  return [...adaptation.store.evaluationIds()];
+}
+
 /** Close the project and its adaptation, then open both again with a fresh engine, as a restart does (the opening scan too). */
 async function reopen(root: string, before: { project: Project; adaptation: Adaptation }, timers?: ManualTimers) {
   const chosen = before.adaptation.store.model();
@@ -441,13 +451,9 @@ describe('adaptation with a fake engine', () => {
   });
 
   it('the dashboard never waits for the engine: while it scores versions on the evaluation set, the counts answer and name the versions; a scores change follows', async () => {
-    const { project, engine, adaptation, ant, bee, changes } = await setup();
-    adaptation.loop.updateSettings({ batchSize: 4 });
-    const first = await adaptation.loop.nextRound();
-    first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
-    await adaptation.loop.train();
-    await adaptation.duplicates.sampleEvaluation(2);
-    const evaluation = [...adaptation.store.evaluationIds()];
+    const context = await setup();
+    const { project, engine, adaptation, ant, changes } = context;
+    const evaluation = await trainedThenEvaluationSampled(context);
     // The evaluation labels change after the training: its version is to be scored again, and the engine is busy.
     let release = (): void => undefined;
     engine.hold = { kind: 'loopEvaluate', until: new Promise<void>((resolve) => (release = resolve)) };
@@ -469,23 +475,17 @@ describe('adaptation with a fake engine', () => {
   });
 
   it('a scoring that fails is said on the dashboard and not asked again until the evaluation labels change', async () => {
-    const { project, engine, adaptation, ant, bee, changes, logged } = await setup();
+    const context = await setup();
+    const { project, engine, adaptation, ant, bee, changes, logged } = context;
     const request = engine.request.bind(engine);
     let failing = true;
-    engine.request = ((kind, args) =>
-      kind === 'loopEvaluate' && failing ? Promise.reject(new AppError('UNREADABLE', 'The head of version 2 is damaged.')) : request(kind, args)) as typeof engine.request;
     let evaluations = 0;
-    const countEvaluations = engine.request;
     engine.request = ((kind, args) => {
-      if (kind === 'loopEvaluate') evaluations++;
-      return countEvaluations(kind, args);
+      if (kind !== 'loopEvaluate') return request(kind, args);
+      evaluations++;
+      return failing ? Promise.reject(new AppError('UNREADABLE', 'The head of version 2 is damaged.')) : request(kind, args);
     }) as typeof engine.request;
-    adaptation.loop.updateSettings({ batchSize: 4 });
-    const first = await adaptation.loop.nextRound();
-    first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
-    await adaptation.loop.train();
-    await adaptation.duplicates.sampleEvaluation(2);
-    const evaluation = [...adaptation.store.evaluationIds()];
+    const evaluation = await trainedThenEvaluationSampled(context);
     project.setLabels(evaluation, ant.id);
     const version = adaptation.store.latestVersion()!.version;
     expect((await adaptation.evaluation.dashboard()).scoring).toEqual([version]);
@@ -506,13 +506,9 @@ describe('adaptation with a fake engine', () => {
   });
 
   it('closing the project during a scoring: it stops there, nothing more is asked of the engine or saved, nothing is logged', async () => {
-    const { project, engine, adaptation, ant, bee, logged } = await setup();
-    adaptation.loop.updateSettings({ batchSize: 4 });
-    const first = await adaptation.loop.nextRound();
-    first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
-    await adaptation.loop.train();
-    await adaptation.duplicates.sampleEvaluation(2);
-    const evaluation = [...adaptation.store.evaluationIds()];
+    const context = await setup();
+    const { project, engine, adaptation, ant, bee, logged } = context;
+    const evaluation = await trainedThenEvaluationSampled(context);
     let release = (): void => undefined;
     engine.hold = { kind: 'loopEvaluate', until: new Promise<void>((resolve) => (release = resolve)) };
     project.setLabels(evaluation, ant.id);
@@ -530,7 +526,8 @@ describe('adaptation with a fake engine', () => {
   });
 
   it('the model card states the score the export waited for: a version trained before its evaluation set was labeled', async () => {
-    const { project, engine, adaptation, ant, bee } = await setup();
+    const context = await setup();
+    const { project, engine, adaptation, ant } = context;
     const metrics: Record<string, string>[] = [];
     const request = engine.request.bind(engine);
     engine.request = ((kind, args) => {
@@ -541,12 +538,7 @@ describe('adaptation with a fake engine', () => {
       fs.writeFileSync(path.join(a.outDir, 'model.json'), '{}');
       return Promise.resolve({ files: ['model.json'] });
     }) as typeof engine.request;
-    adaptation.loop.updateSettings({ batchSize: 4 });
-    const first = await adaptation.loop.nextRound();
-    first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
-    await adaptation.loop.train();
-    await adaptation.duplicates.sampleEvaluation(2);
-    project.setLabels([...adaptation.store.evaluationIds()], ant.id);
+    project.setLabels(await trainedThenEvaluationSampled(context), ant.id);
     expect(adaptation.store.latestVersion()!.evalLabeled).toBe(0);
     await adaptation.transfer.export({ model: true, labelsCsv: false, labelsJson: false, imageFolder: false, destination: path.join(tempDir('adma-export-'), 'out') });
     expect(adaptation.store.latestVersion()!.evalLabeled).toBe(2);
