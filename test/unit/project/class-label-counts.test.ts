@@ -22,7 +22,8 @@ import { mulberry32 } from '../../../src-main/core/seeded-random';
 import { migrate, SCHEMA_VERSION, schemaVersion } from '../../../src-main/project/migrations';
 import { Project } from '../../../src-main/project/project';
 import { projectDbPath } from '../../../src-main/project/project-db';
-import { imageFolder, tempDir } from '../../support/image-folder';
+import { FolderChurn } from '../../support/folder-churn';
+import { imageFolder } from '../../support/image-folder';
 import { scannedProject } from '../../support/scanned-project';
 
 const projects: Project[] = [];
@@ -59,9 +60,8 @@ async function firstWrongStep(seed: number, steps: number, drop?: string): Promi
   const one = (): number => pick(present());
   const live = (): number[] => project.classes.list().map((c) => c.id);
   const classOrNull = (): number | null => (random() < 0.15 ? null : pick(live()));
-  const aside = tempDir('adma-aside-');
-  const away: string[] = []; // files moved out of the folder (their images are not present after a rescan)
-  const relPath = (id: number): string => (project.db.prepare('SELECT rel_path FROM images WHERE id = ?').pluck().get(id) as string);
+  const churn = new FolderChurn(project, root, random);
+  const relPath = (id: number): string => churn.relPath(id);
   let made = 0;
   const newClass = (): number => project.classes.create(`class ${seed}-${made++}`, undefined).id;
   newClass();
@@ -90,7 +90,7 @@ async function firstWrongStep(seed: number, steps: number, drop?: string): Promi
     [
       'import a CSV with a held-out split',
       async () => {
-        const file = path.join(aside, `labels-${made}.csv`);
+        const file = path.join(churn.aside, `labels-${made}.csv`);
         const chosen = some(0.4).concat(one());
         const name = random() < 0.3 ? `imported ${made++}` : pick(project.classes.list()).name;
         fs.writeFileSync(file, `path,class,split\n${chosen.map((id) => `${relPath(id)},"${name}",${random() < 0.3 ? 'test' : 'train'}`).join('\n')}\n`);
@@ -115,35 +115,9 @@ async function firstWrongStep(seed: number, steps: number, drop?: string): Promi
       'delete a class (writer thread)',
       () => (live().length > 2 ? project.whileOtherThreadWrites(() => project.writeLabels({ kind: 'deleteClass', classId: pick(live()) })) : undefined),
     ],
-    [
-      'images gone from the folder, rescan',
-      () => {
-        for (const id of some(0.15)) {
-          const rel = relPath(id);
-          const file = path.join(root, rel);
-          if (!fs.existsSync(file)) continue;
-          fs.renameSync(file, path.join(aside, rel));
-          away.push(rel);
-        }
-        return project.rescan();
-      },
-    ],
-    [
-      'images back in the folder, rescan',
-      () => {
-        for (const rel of away.splice(0, Math.ceil(away.length * random()))) fs.renameSync(path.join(aside, rel), path.join(root, rel));
-        return project.rescan();
-      },
-    ],
-    [
-      'an image moved within the folder, rescan',
-      () => {
-        const rel = relPath(one());
-        const file = path.join(root, rel);
-        if (fs.existsSync(file)) fs.renameSync(file, path.join(root, `moved-${made++}-${path.basename(rel)}`));
-        return project.rescan();
-      },
-    ],
+    ['images gone from the folder, rescan', () => churn.gone(some(0.15))],
+    ['images back in the folder, rescan', () => churn.back()],
+    ['an image moved within the folder, rescan', () => churn.moved(one())],
     [
       'relabel, images gone, then undo and redo (labels of absent images change)',
       async () => {
@@ -151,12 +125,7 @@ async function firstWrongStep(seed: number, steps: number, drop?: string): Promi
         if (labeled.length === 0) return;
         const chosen = labeled.filter(() => random() < 0.5).concat(pick(labeled));
         await project.writeLabels({ kind: 'set', imageIds: chosen, classId: pick(live()) });
-        for (const id of chosen.filter(() => random() < 0.5)) {
-          const rel = relPath(id);
-          fs.renameSync(path.join(root, rel), path.join(aside, rel));
-          away.push(rel);
-        }
-        await project.rescan();
+        await churn.gone(chosen.filter(() => random() < 0.5));
         await project.writeLabels({ kind: 'undo' });
         if (random() < 0.5) await project.writeLabels({ kind: 'redo' });
       },

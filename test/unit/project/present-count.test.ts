@@ -19,7 +19,8 @@ import { PRESENT_IMAGE_COUNT } from '../../../src-main/project/image-index';
 import { migrate } from '../../../src-main/project/migrations';
 import { Project } from '../../../src-main/project/project';
 import { refreshPlannerStatistics } from '../../../src-main/project/project-db';
-import { tempDir, writeImage } from '../../support/image-folder';
+import { FolderChurn } from '../../support/folder-churn';
+import { writeImage } from '../../support/image-folder';
 import { scannedProject } from '../../support/scanned-project';
 
 const projects: Project[] = [];
@@ -48,38 +49,18 @@ async function firstWrongStep(seed: number, steps: number): Promise<string | nul
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const present = (): number[] => project.db.prepare('SELECT id FROM images WHERE present = 1 ORDER BY id').pluck().all() as number[];
   const some = (share: number): number[] => present().filter(() => random() < share);
-  const relPath = (id: number): string => project.db.prepare('SELECT rel_path FROM images WHERE id = ?').pluck().get(id) as string;
-  const aside = tempDir('adma-aside-');
-  const away: string[] = [];
+  const churn = new FolderChurn(project, root, random);
+  const relPath = (id: number): string => churn.relPath(id);
   let made = 0;
   const classes = [project.classes.create('a', undefined).id, project.classes.create('b', undefined).id];
   const writes: [string, () => Promise<unknown> | unknown][] = [
-    [
-      'files gone, rescan',
-      () => {
-        for (const id of some(0.25)) {
-          const rel = relPath(id);
-          fs.renameSync(path.join(root, rel), path.join(aside, rel));
-          away.push(rel);
-        }
-        return project.rescan();
-      },
-    ],
-    [
-      'files back, rescan',
-      () => {
-        for (const rel of away.splice(0, Math.ceil(away.length * random()))) fs.renameSync(path.join(aside, rel), path.join(root, rel));
-        return project.rescan();
-      },
-    ],
+    ['files gone, rescan', () => churn.gone(some(0.25))],
+    ['files back, rescan', () => churn.back()],
     [
       'a file moved within the folder, rescan',
       () => {
         const ids = present();
-        if (ids.length === 0) return undefined;
-        const rel = relPath(pick(ids));
-        fs.renameSync(path.join(root, rel), path.join(root, `moved-${made++}-${path.basename(rel)}`));
-        return project.rescan();
+        return ids.length === 0 ? undefined : churn.moved(pick(ids));
       },
     ],
     [
