@@ -14,6 +14,8 @@ import { until } from '../../support/until';
 
 /** The server's labels (every label request is answered at once). */
 const server = new Map<number, number>();
+/** How many images the folder holds (a scan may add some). */
+let total = 20;
 const sent: string[] = [];
 /** The open round on the server, and the held `loop:currentRound` answers (released by the test). */
 let open: RoundInfo | null = null;
@@ -46,7 +48,7 @@ function answer(channel: string, args: unknown): Promise<unknown> {
   sent.push(channel);
   if (channel === 'images:list') {
     const { offset, limit } = args as { offset: number; limit: number };
-    const unlabeled = Array.from({ length: 20 }, (_, k) => k + 1).filter((id) => !server.has(id));
+    const unlabeled = Array.from({ length: total }, (_, k) => k + 1).filter((id) => !server.has(id));
     return Promise.resolve({ total: unlabeled.length, items: unlabeled.slice(offset, offset + limit).map(image) });
   }
   if (channel === 'loop:currentRound') {
@@ -83,6 +85,7 @@ function busyChain(): () => void {
 }
 
 beforeEach(async () => {
+  total = 20;
   server.clear();
   sent.length = 0;
   open = null;
@@ -210,5 +213,82 @@ describe('a key whose command runs after the view moved under it', () => {
       [3, 3],
     ]);
     expect(labeling.current?.id).toBe(4);
+  });
+
+  it('keys typed ahead across a move each label the image their keys led to; one with none left is dropped', async () => {
+    open = round(1, [7, 3, 9]);
+    const release = busyChain();
+    expect(labeling.current?.id).toBe(1);
+    // The expert types 1, Ctrl+B, 2, 3 while the command chain is busy on folder image 1.
+    const first = labeling.label(1);
+    const switched = labeling.switchToRound();
+    await until(() => sent.includes('loop:currentRound'));
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = labeling.label(2);
+    const third = labeling.label(3);
+    release();
+    expect(await switched).toBe(true);
+    const outcomes = await Promise.all([first, second, third]);
+    expect([...server]).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(labeling.current).toMatchObject({ id: 7, classId: null });
+    expect(outcomes[0]).toMatchObject({ kind: 'done', onScreen: true, item: { id: 1 } });
+    // The 2 was typed after the 1 had (in the expert's sequence) moved on to image 2: it labels
+    // image 2, which has left the screen, and says so.
+    expect(outcomes[1]).toMatchObject({ kind: 'done', onScreen: false, item: { id: 2 } });
+    // The 3 aimed at the image after 2, which the old session never showed: dropped, and said.
+    expect(outcomes[2]).toEqual({ kind: 'dropped' });
+  });
+
+  it('a key pressed on the end panel does not label the image a scan then puts there', async () => {
+    for (let k = 0; k < 20; k++) await labeling.label(1);
+    expect(labeling.atEnd).toBe(true);
+    total = 21;
+    const release = busyChain();
+    const grew = labeling.sourceGrew();
+    const given = labeling.label(3);
+    release();
+    await grew;
+    const outcome = await given;
+    expect(server.has(21)).toBe(false);
+    expect(labeling.current).toMatchObject({ id: 21, classId: null });
+    expect(outcome).toEqual({ kind: 'dropped' });
+  });
+
+  it('a key pressed while a new session loads its first image does not label that image', async () => {
+    const release = busyChain();
+    const started = labeling.start({ kind: 'queue' });
+    // Nothing is on screen until the first page is read.
+    expect(labeling.current).toBeNull();
+    const given = labeling.label(3);
+    await started;
+    release();
+    const outcome = await given;
+    expect(server.size).toBe(0);
+    expect(labeling.current?.id).toBe(1);
+    expect(outcome).toEqual({ kind: 'dropped' });
+  });
+
+  it('a skip pressed before a move that leaves the same image on screen still skips it', async () => {
+    const release = busyChain();
+    const skipped = labeling.skip();
+    await labeling.start({ kind: 'queue' });
+    expect(labeling.current?.id).toBe(1);
+    release();
+    const outcome = await skipped;
+    expect(labeling.current?.id).toBe(2);
+    expect(outcome).toMatchObject({ kind: 'done', onScreen: true });
+  });
+
+  it('a skip, next or back whose image left the screen is dropped, for the expert to be told', async () => {
+    open = round(1, [7, 3, 9]);
+    const release = busyChain();
+    const moves = [labeling.skip(), labeling.forward(), labeling.back()];
+    await labeling.start({ kind: 'round' });
+    release();
+    expect(await Promise.all(moves)).toEqual([{ kind: 'dropped' }, { kind: 'dropped' }, { kind: 'dropped' }]);
+    expect(labeling.current?.id).toBe(7);
   });
 });
