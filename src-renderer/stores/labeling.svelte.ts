@@ -56,6 +56,12 @@ export interface StartOptions {
   startAt?: number;
   /** The source the project opens on, not the labeler's choice (see `onOpenDefault`). */
   openDefault?: boolean;
+  /**
+   * The labeler chose this source (a button, the gallery): the folder order chosen so passes over
+   * the batch open then (`passedAtStart`). A fallback the app takes by itself (an image gone, a
+   * scan's empty session) passes nothing, and the batch stays offered.
+   */
+  byHand?: boolean;
 }
 
 /**
@@ -248,9 +254,9 @@ class LabelingSession {
   }
 
   /** Start over on `source` (see `StartOptions`). */
-  async start(source: SessionSource, { startAt, openDefault = false }: StartOptions = {}): Promise<void> {
+  async start(source: SessionSource, { startAt, openDefault = false, byHand = false }: StartOptions = {}): Promise<void> {
     const generation = ++this.#generation;
-    const passed = this.passedAtStart(source, openDefault);
+    const passed = this.passedAtStart(source, openDefault, byHand);
     this.clearSession(source, true);
     this.#openDefault = openDefault;
     this.#passedBatch = passed;
@@ -296,14 +302,15 @@ class LabelingSession {
   }
 
   /**
-   * The batch a session starting on `source` passes over: the folder order chosen while a batch
-   * is open passes that one; going on in folder order (the skipped images, a scan's restart)
-   * keeps what was passed; the folder order the project opens on chooses nothing.
+   * The batch a session starting on `source` passes over: the folder order chosen by hand while
+   * a batch is open passes that one; going on in folder order (the skipped images, a scan's
+   * restart) keeps what was passed; the folder order the project opens on, or one the app falls
+   * back to by itself, chooses nothing.
    */
-  private passedAtStart(source: SessionSource, openDefault: boolean): number | null {
+  private passedAtStart(source: SessionSource, openDefault: boolean, byHand: boolean): number | null {
     if (source.kind !== 'queue' || openDefault) return null;
     if (this.#source.kind === 'queue' && this.#started) return this.#passedBatch;
-    return loop.round?.id ?? null;
+    return byHand ? (loop.round?.id ?? null) : null;
   }
 
   reset(): void {

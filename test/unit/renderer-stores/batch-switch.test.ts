@@ -120,7 +120,7 @@ describe('a batch opening while the label view shows the folder order', () => {
     loop.applyRound(open);
     await labeling.start({ kind: 'evaluation' }).catch(() => undefined);
     expect(labeling.batchOffer).toBeNull();
-    await labeling.start({ kind: 'queue' });
+    await labeling.start({ kind: 'queue' }, { byHand: true });
     expect(labeling.batchOffer).toBeNull();
     // Going on in folder order (the skipped images) keeps it put off; a newer batch is offered.
     await labeling.start({ kind: 'queue' });
@@ -167,6 +167,17 @@ describe('a batch opening while the label view shows the folder order', () => {
     // The batch's first image stays on screen, unlabeled: the key was not for it.
     expect(labeling.source.kind).toBe('round');
     expect(labeling.current).toMatchObject({ id: 7, classId: null });
+  });
+
+  it('is still offered when the app falls back to the folder order by itself (the image on screen went)', async () => {
+    open = round(1, [7, 3, 9]);
+    loop.applyRound(open);
+    await labeling.start({ kind: 'evaluation' });
+    expect(labeling.current?.id).toBe(1);
+    // images:get is refused: the image left the project, and the view falls back to the folder order.
+    await labeling.refreshCurrent();
+    expect(labeling.source.kind).toBe('queue');
+    expect(labeling.batchOffer).toMatchObject({ roundId: 1, size: 3 });
   });
 
   it('with no batch open, the switch leaves the folder order as it is', async () => {
