@@ -115,6 +115,8 @@ class LabelingSession {
    */
   #passedBatch = $state<number | null>(null);
   #batchOffer = $derived(batchOffer(this.#source.kind, loop.round, this.#passedBatch));
+  /** The round whose offer was announced: once per round, also when the label view is shown again. */
+  #offerAnnounced: number | null = null;
   /**
    * How many times the image on screen changed by something other than the keys' own commands:
    * a new session, a batch taken or followed, a failed commit bringing the view back. A key's
@@ -315,6 +317,7 @@ class LabelingSession {
 
   reset(): void {
     this.#generation++;
+    this.#offerAnnounced = null;
     this.clearSession({ kind: 'queue' }, false);
   }
 
@@ -334,6 +337,14 @@ class LabelingSession {
     this.#passedBatch = null;
     this.#round = null;
     this.movedFrom(before);
+  }
+
+  /** The batch offer to announce now: the one on screen, once per round (see `#offerAnnounced`); else null. */
+  offerToAnnounce(): BatchOffer | null {
+    const offer = this.#batchOffer;
+    if (!offer || offer.roundId === this.#offerAnnounced) return null;
+    this.#offerAnnounced = offer.roundId;
+    return offer;
   }
 
   /** The labeler puts the offered batch off ("Not now"): the folder order goes on without the offer until another batch opens. */

@@ -180,6 +180,18 @@ describe('a batch opening while the label view shows the folder order', () => {
     expect(labeling.batchOffer).toMatchObject({ roundId: 1, size: 3 });
   });
 
+  it('is announced once per round, also when the label view is shown again', () => {
+    open = round(1, [7, 3, 9]);
+    loop.applyRound(open);
+    expect(labeling.offerToAnnounce()).toMatchObject({ roundId: 1 });
+    // The label view mounted again (another view and back): the same offer is not said again.
+    expect(labeling.offerToAnnounce()).toBeNull();
+    loop.applyRound(round(1, [3, 9, 7]));
+    expect(labeling.offerToAnnounce()).toBeNull();
+    loop.applyRound(round(2, [4, 5]));
+    expect(labeling.offerToAnnounce()).toMatchObject({ roundId: 2 });
+  });
+
   it('with no batch open, the switch leaves the folder order as it is', async () => {
     expect(await labeling.switchToRound()).toBe(false);
     expect(labeling.source.kind).toBe('queue');
