@@ -11,6 +11,10 @@ import { labeling } from '../../../src-renderer/stores/labeling.svelte';
 import { loop } from '../../../src-renderer/stores/loop.svelte';
 import type { ImageItem, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
 import { until } from '../../support/until';
+import { run } from '../../../src-renderer/orchestration/keyboard';
+import { connection } from '../../../src-renderer/stores/connection.svelte';
+import { toasts } from '../../../src-renderer/stores/toasts.svelte';
+import { suggestions } from '../../../src-renderer/stores/suggestions.svelte';
 
 /** The server's labels (every label request is answered at once). */
 const server = new Map<number, number>();
@@ -73,8 +77,16 @@ useBridge({
   }),
   kind: 'web',
   mediaUrl: () => '',
-  onStatus: () => () => undefined,
+  onStatus: (listener) => {
+    listener({ state: 'open' });
+    return () => undefined;
+  },
 });
+// The link is open: the keys' label changes are not refused for want of it.
+connection.watch(
+  () => undefined,
+  () => undefined,
+);
 
 /** A command that holds the label view's command chain until released (a page still loading). */
 function busyChain(): () => void {
@@ -313,5 +325,45 @@ describe('a key whose command runs after the view moved under it', () => {
     release();
     expect(await Promise.all(moves)).toEqual([{ kind: 'dropped' }, { kind: 'dropped' }, { kind: 'dropped' }]);
     expect(labeling.current?.id).toBe(7);
+  });
+
+  it('the keys say in words what they did off screen, or that they were dropped', async () => {
+    open = round(1, [7, 3, 9]);
+    const release = busyChain();
+    // 1, 2, Skip typed ahead on folder image 1, then the batch takes the view.
+    run({ kind: 'label', classId: 1 });
+    run({ kind: 'skip' });
+    run({ kind: 'label', classId: 2 });
+    run({ kind: 'skip' });
+    await labeling.start({ kind: 'round' });
+    release();
+    await until(() => toasts.items.some((t) => t.message.includes('Skip')));
+    expect(server.get(1)).toBe(1);
+    expect(server.has(2)).toBe(false);
+    const said = toasts.items.map((t) => t.message);
+    // The 1 labeled image 1 off screen; the first skip had no image on screen left to skip from.
+    expect(said).toContain('Labeled img-1.png as a class (the image on screen when you pressed the key).');
+    expect(said).toContain('The view changed before Skip took effect; nothing was skipped.');
+    expect(said).toContain('The view changed before the label key took effect; nothing was labeled.');
+  });
+
+  it('Enter typed ahead takes the suggestion of the image it goes to', async () => {
+    suggestions.seed([
+      { imageId: 1, suggestion: { classId: 4, probability: 0.9, source: 'model' } },
+      { imageId: 2, suggestion: { classId: 6, probability: 0.8, source: 'model' } },
+    ]);
+    const release = busyChain();
+    // 5 on image 1, then Enter before the 5 moved the view on: the Enter is for image 2.
+    run({ kind: 'label', classId: 5 });
+    run({ kind: 'accept' });
+    release();
+    const refusals = (): string[] => toasts.items.map((t) => t.message).filter((m) => /Enter|suggestion/.test(m));
+    await until(() => server.has(2) || refusals().length > 0);
+    expect(refusals()).toEqual([]);
+    expect([...server]).toEqual([
+      [1, 5],
+      [2, 6],
+    ]);
+    expect(labeling.current?.id).toBe(3);
   });
 });
