@@ -105,7 +105,7 @@ export const bindings: readonly Binding[] = [
   },
   {
     keys: ['Ctrl+B'],
-    description: "Label the active loop's batch (from the folder order, when a batch is ready); the image on screen stays until the batch is read",
+    description: "Label the active loop's batch instead of what the label view shows (the folder order offers it when one is ready); the image on screen stays until the batch is read",
     contexts: ['label'],
     matches: (i) => primary(i) && !i.shiftKey && !i.altKey && i.key.toLowerCase() === 'b',
     command: { kind: 'batch' },

@@ -2,12 +2,14 @@
  * The one keydown handler: ignores keys while the user types in a field or a dialog is
  * open, resolves the key in the current view's context and runs the command.
  */
+import type { ImageItem } from '../../src-shared/contract';
 import type { Command, KeyContext } from '../logic/keymap';
 import { isTypingTarget, resolveKey } from '../logic/keymap';
 import { classes } from '../stores/classes.svelte';
 import { connection } from '../stores/connection.svelte';
 import { gallery } from '../stores/gallery.svelte';
-import { labeling } from '../stores/labeling.svelte';
+import { labeling, type KeyOutcome } from '../stores/labeling.svelte';
+import { announcer } from '../stores/announcer.svelte';
 import { gallerySelectionReplacement, labelGallerySelection, markGallerySelectionUnsure, redo, relabelSuspect, undo } from './label-commands';
 import { RELABEL_CONFIRM_AT, relabelQuestion } from '../logic/relabel-question';
 import { suspects } from '../stores/suspects.svelte';
@@ -35,6 +37,26 @@ function context(): KeyContext {
 const NOT_SAVED = 'The label was not saved, back on its image';
 
 const fail = (what: string) => (error: unknown) => toasts.error(error, what);
+
+/** Said on screen and to a screen reader: what a key did that the view does not show. */
+function tell(words: string): void {
+  toasts.info(words);
+  announcer.say(words);
+}
+
+/**
+ * Say what a label view key did when the view moved under it (labeling's `keyTarget`): a change
+ * made to an image no longer on screen ("Labeled img-12.png as basophil (the image on screen
+ * when you pressed the key).": `done` words the change for the image's name), or a key dropped
+ * ("The view changed before Skip took effect; nothing was skipped.": `what` is "Skip",
+ * `nothing` "nothing was skipped").
+ */
+function sayKeyOutcome(outcome: KeyOutcome, what: string, nothing: string, done: (name: string) => string = () => ''): void {
+  if (outcome.kind === 'dropped') tell(`The view changed before ${what} took effect; ${nothing}.`);
+  else if (outcome.kind === 'done' && !outcome.onScreen) tell(`${done(outcome.item.relPath)} (the image on screen when you pressed the key).`);
+}
+
+const className = (classId: number | null): string => (classId === null ? 'no class' : (classes.byId.get(classId)?.name ?? 'a class'));
 
 /**
  * Label the gallery's selection (null: clear its labels). A write that would replace many labels
@@ -106,7 +128,10 @@ export function run(command: Command): void {
       if (ui.view === 'suspects') relabelSuspect(command.classId).catch(fail('The label was not saved'));
       else if (inLabel) {
         performance.mark(LABEL_KEY_MARK);
-        labeling.label(command.classId).catch(fail(NOT_SAVED));
+        labeling
+          .label(command.classId)
+          .then((outcome) => sayKeyOutcome(outcome, 'the label key', 'nothing was labeled', (name) => `Labeled ${name} as ${className(command.classId)}`))
+          .catch(fail(NOT_SAVED));
       } else labelSelection(command.classId).catch(fail('The labels were not saved'));
       return;
     case 'accept': {
@@ -126,10 +151,22 @@ export function run(command: Command): void {
       // The shown suggestion may have been dropped by a newer model a moment ago: ask again.
       const known = suggestions.get(item.id);
       const suggestion = known !== undefined ? Promise.resolve(known) : call('loop:suggestion', { imageId: item.id });
+      // The image the key goes to (it may not be `item` when the view moved under the key).
+      let target: ImageItem | null = null;
+      let accepted: number | null = null;
       suggestion
-        .then((s) => labeling.labelWith((labeled) => (labeled.id === item.id ? (s?.classId ?? null) : null), pressed))
-        .then((accepted) => {
-          if (!accepted) toasts.info('No suggestion for this image yet: the model suggests a class once it has been trained on a labeled batch.');
+        .then((s) =>
+          labeling.labelWith((labeled) => {
+            target = labeled;
+            accepted = labeled.id === item.id ? (s?.classId ?? null) : (suggestions.get(labeled.id)?.classId ?? null);
+            return accepted;
+          }, pressed),
+        )
+        .then((outcome) => {
+          sayKeyOutcome(outcome, 'Enter', 'nothing was labeled', (name) => `Labeled ${name} as ${className(accepted)}`);
+          if (outcome.kind !== 'unchanged' || target === null) return;
+          if (target.id === item.id) toasts.info('No suggestion for this image yet: the model suggests a class once it has been trained on a labeled batch.');
+          else tell(`The view changed before Enter took effect; ${target.relPath} has no suggestion shown yet, so nothing was labeled.`);
         })
         .catch(fail(NOT_SAVED));
       return;
@@ -138,14 +175,21 @@ export function run(command: Command): void {
       switchToBatch().catch(fail('The batch could not be opened'));
       return;
     case 'clear':
-      if (inLabel) labeling.clearLabel().catch(fail('The label was not cleared, back on its image'));
+      if (inLabel)
+        labeling
+          .clearLabel()
+          .then((outcome) => sayKeyOutcome(outcome, 'the clear key', 'no label was cleared', (name) => `Cleared the label of ${name}`))
+          .catch(fail('The label was not cleared, back on its image'));
       else labelSelection(null).catch(fail('The labels were not cleared'));
       return;
     case 'unsure':
       if (ui.view === 'gallery') markSelectionUnsure().catch(fail('The unsure marks were not saved'));
       if (!inLabel) return;
       performance.mark(LABEL_KEY_MARK);
-      labeling.toggleUnsure().catch(fail('The unsure mark was not saved, back on its image'));
+      labeling
+        .toggleUnsure()
+        .then((outcome) => sayKeyOutcome(outcome, 'the unsure key', 'no image was marked', (name) => `Changed the unsure mark of ${name}`))
+        .catch(fail('The unsure mark was not saved, back on its image'));
       return;
     case 'undo':
       undo().catch(fail('Undo failed'));
@@ -155,15 +199,24 @@ export function run(command: Command): void {
       return;
     case 'skip':
       performance.mark(LABEL_KEY_MARK);
-      labeling.skip().catch(fail('Could not move on'));
+      labeling
+        .skip()
+        .then((outcome) => sayKeyOutcome(outcome, 'Skip', 'nothing was skipped'))
+        .catch(fail('Could not move on'));
       return;
     case 'back':
       if (ui.view === 'suspects') return suspects.move(-1);
-      labeling.back().catch(fail('Could not go back'));
+      labeling
+        .back()
+        .then((outcome) => sayKeyOutcome(outcome, 'Back', 'the view stays'))
+        .catch(fail('Could not go back'));
       return;
     case 'forward':
       if (ui.view === 'suspects') return suspects.move(1);
-      labeling.forward().catch(fail('Could not move on'));
+      labeling
+        .forward()
+        .then((outcome) => sayKeyOutcome(outcome, 'Next', 'the view stays'))
+        .catch(fail('Could not move on'));
       return;
     case 'zoom-in':
       viewer.zoom(1.25);

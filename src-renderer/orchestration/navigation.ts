@@ -59,7 +59,7 @@ export async function openInLabeling(imageId: number): Promise<void> {
   const filter = gallery.filter;
   const source = filter.kind === 'unlabeled' ? ({ kind: 'queue' } as const) : { kind: 'browse' as const, filter, title: filterTitle(filter) };
   showView('label');
-  await labeling.start(source, { startAt: imageId });
+  await labeling.start(source, { startAt: imageId, byHand: true });
 }
 
 /** Label the loop's queue (the open round, querying the first one when none exists). */
@@ -76,7 +76,7 @@ export async function labelQueue(): Promise<void> {
  */
 export async function switchToBatch(): Promise<void> {
   if (labeling.source.kind === 'round') return;
-  if (!(await labeling.switchToRound())) toasts.info('No batch is open yet: query the first one in Adapt (Alt+5).');
+  if (!(await labeling.switchToRound())) toasts.info('No batch with images to label is open: query one in Adapt (Alt+5).');
 }
 
 /** Label the evaluation set's unlabeled images. */
@@ -86,7 +86,7 @@ export async function labelEvaluation(): Promise<void> {
 }
 
 export async function browse(filter: ImageFilter): Promise<void> {
-  await labeling.start(filter.kind === 'unlabeled' ? { kind: 'queue' } : { kind: 'browse', filter, title: filterTitle(filter) });
+  await labeling.start(filter.kind === 'unlabeled' ? { kind: 'queue' } : { kind: 'browse', filter, title: filterTitle(filter) }, { byHand: true });
 }
 
 /** Go through these images one by one in the labeling view, in this order (the labeled images whose file changed). */

@@ -56,6 +56,12 @@ export interface StartOptions {
   startAt?: number;
   /** The source the project opens on, not the labeler's choice (see `onOpenDefault`). */
   openDefault?: boolean;
+  /**
+   * The labeler chose this source (a button, the gallery): the folder order chosen so passes over
+   * the batch open then (`passedAtStart`). A fallback the app takes by itself (an image gone, a
+   * scan's empty session) passes nothing, and the batch stays offered.
+   */
+  byHand?: boolean;
 }
 
 /**
@@ -67,6 +73,15 @@ export interface KeyPress {
   readonly item: ImageItem | null;
   readonly moves: number;
 }
+
+/**
+ * What a key's command did (see `keyTarget`). `done`: it acted on `item`; `onScreen` false when
+ * that image had left the screen (the view moved under the key), to be said to the expert.
+ * `unchanged`: nothing to change on its image (no image on screen, nothing to do for it).
+ * `dropped`: the view moved under the key and no image is left for it to go to; nothing was done,
+ * to be said to the expert.
+ */
+export type KeyOutcome = { kind: 'done'; item: ImageItem; onScreen: boolean } | { kind: 'unchanged' } | { kind: 'dropped' };
 
 /** A change of the image on screen and the request that commits it. */
 interface Decision {
@@ -100,6 +115,8 @@ class LabelingSession {
    */
   #passedBatch = $state<number | null>(null);
   #batchOffer = $derived(batchOffer(this.#source.kind, loop.round, this.#passedBatch));
+  /** The round whose offer was announced: once per round, also when the label view is shown again. */
+  #offerAnnounced: number | null = null;
   /**
    * How many times the image on screen changed by something other than the keys' own commands:
    * a new session, a batch taken or followed, a failed commit bringing the view back. A key's
@@ -107,6 +124,13 @@ class LabelingSession {
    * (`keyTarget`), never on the one the move put there, which the expert had not seen.
    */
   #moves = 0;
+  /**
+   * For each count of `#moves` the view has left: the image the keys pressed before that move
+   * lead to now, or null when they lead nowhere (nothing was on screen, or a key went past the
+   * last image it could know). A move records the image on screen then (every key pressed before
+   * it that ran had moved the view there); a late key acting on it moves it on (`keyTarget`).
+   */
+  readonly #endOf = new Map<number, ImageItem | null>();
   #atEnd = $state(false);
   #current = $derived(this.#atEnd ? null : (this.#items[this.#index] ?? null));
   #currentInserted = $derived(this.#current !== null && this.#inserted.has(this.#current.id));
@@ -232,46 +256,74 @@ class LabelingSession {
   }
 
   /** Start over on `source` (see `StartOptions`). */
-  async start(source: SessionSource, { startAt, openDefault = false }: StartOptions = {}): Promise<void> {
+  async start(source: SessionSource, { startAt, openDefault = false, byHand = false }: StartOptions = {}): Promise<void> {
     const generation = ++this.#generation;
-    const passed = this.passedAtStart(source, openDefault);
+    const passed = this.passedAtStart(source, openDefault, byHand);
     this.clearSession(source, true);
     this.#openDefault = openDefault;
     this.#passedBatch = passed;
     // Labels still being committed hold for the new session's images too.
     this.#committed = this.#pending.states();
-    await this.loadMore(generation);
+    // The first page puts the first image where nothing was: a key pressed meanwhile had no image.
+    await this.moveView(() => this.loadMore(generation));
     if (generation !== this.#generation) return;
     if (startAt === undefined && (source.kind === 'round' || source.kind === 'evaluation')) {
-      await this.advance((items) => firstUnlabeledIndex(items));
+      await this.moveView(() => this.advance((items) => firstUnlabeledIndex(items)));
       return;
     }
     if (startAt !== undefined) {
-      while (generation === this.#generation && !this.#items.some((i) => i.id === startAt) && !this.#exhausted) await this.loadMore(generation);
-      const found = this.#items.findIndex((i) => i.id === startAt);
-      if (found >= 0) this.#index = found;
-      else await this.showImage(startAt);
+      await this.moveView(async () => {
+        while (generation === this.#generation && !this.#items.some((i) => i.id === startAt) && !this.#exhausted) await this.loadMore(generation);
+        const found = this.#items.findIndex((i) => i.id === startAt);
+        if (found >= 0) this.#index = found;
+        else await this.showImage(startAt);
+      });
     }
   }
 
   /**
-   * The batch a session starting on `source` passes over: the folder order chosen while a batch
-   * is open passes that one; going on in folder order (the skipped images, a scan's restart)
-   * keeps what was passed; the folder order the project opens on chooses nothing.
+   * Run `change`, which moves the view by anything but the keys' own commands, and count the move
+   * when the image on screen changed (see `#moves`, `#endOf`). `change` keeps the image on screen
+   * until it puts the new one there in one step (loading pages behind it), so a key pressed
+   * during it was pressed on the image it started from.
    */
-  private passedAtStart(source: SessionSource, openDefault: boolean): number | null {
+  private async moveView(change: () => Promise<void> | void): Promise<void> {
+    const before = this.#current;
+    try {
+      await change();
+    } finally {
+      this.movedFrom(before);
+    }
+  }
+
+  /** The view moved from `before` to the image on screen now: count it when the image changed. */
+  private movedFrom(before: ImageItem | null): void {
+    if ((this.#current?.id ?? null) === (before?.id ?? null)) return;
+    this.#endOf.set(this.#moves, before);
+    this.#moves++;
+  }
+
+  /**
+   * The batch a session starting on `source` passes over: the folder order chosen by hand while
+   * a batch is open passes that one; going on in folder order (the skipped images, a scan's
+   * restart) keeps what was passed; the folder order the project opens on, or one the app falls
+   * back to by itself, chooses nothing.
+   */
+  private passedAtStart(source: SessionSource, openDefault: boolean, byHand: boolean): number | null {
     if (source.kind !== 'queue' || openDefault) return null;
     if (this.#source.kind === 'queue' && this.#started) return this.#passedBatch;
-    return loop.round?.id ?? null;
+    return byHand ? (loop.round?.id ?? null) : null;
   }
 
   reset(): void {
     this.#generation++;
+    this.#offerAnnounced = null;
     this.clearSession({ kind: 'queue' }, false);
   }
 
   /** No images loaded yet for `source` (the caller moves the generation on). */
   private clearSession(source: SessionSource, started: boolean): void {
+    const before = this.#current;
     this.#source = source;
     this.#inserted.clear();
     this.#items = [];
@@ -284,7 +336,15 @@ class LabelingSession {
     this.#openDefault = false;
     this.#passedBatch = null;
     this.#round = null;
-    this.#moves++;
+    this.movedFrom(before);
+  }
+
+  /** The batch offer to announce now: the one on screen, once per round (see `#offerAnnounced`); else null. */
+  offerToAnnounce(): BatchOffer | null {
+    const offer = this.#batchOffer;
+    if (!offer || offer.roundId === this.#offerAnnounced) return null;
+    this.#offerAnnounced = offer.roundId;
+    return offer;
   }
 
   /** The labeler puts the offered batch off ("Not now"): the folder order goes on without the offer until another batch opens. */
@@ -374,10 +434,13 @@ class LabelingSession {
     if (this.#source.kind === 'round' || this.#source.kind === 'list') return;
     this.#exhausted = false;
     if (this.#atEnd) {
-      await this.enqueue(async () => {
-        this.#atEnd = false;
-        await this.advance((items, index) => (this.toUnlabeled ? nextUnlabeledIndex(items, index) : nextIndex(items, index)));
-      });
+      // The new image takes the end panel's place: a key pressed on the end panel is not for it.
+      await this.enqueue(() =>
+        this.moveView(async () => {
+          this.#atEnd = false;
+          await this.advance((items, index) => (this.toUnlabeled ? nextUnlabeledIndex(items, index) : nextIndex(items, index)));
+        }),
+      );
     } else await this.topUp();
   }
 
@@ -393,15 +456,15 @@ class LabelingSession {
       const sameRound = round !== null && this.#round !== null && round.id === this.#round.id;
       const items = keepOnScreen(round ? this.roundItems(round) : [], this.#atEnd ? null : this.#current, this.#index, sameRound);
       if (generation !== this.#generation) return;
-      const shown = this.#current?.id ?? null;
-      const placement = followQueue(items, shown, sameRound, this.#atEnd);
+      const before = this.#current;
+      const placement = followQueue(items, before?.id ?? null, sameRound, this.#atEnd);
       this.#round = round;
       this.#items = items;
       this.#exhausted = true;
       this.#inserted.clear();
       this.#index = placement.index;
       this.#atEnd = placement.atEnd;
-      if ((this.#current?.id ?? null) !== shown) this.#moves++;
+      this.movedFrom(before);
     });
   }
 
@@ -437,17 +500,17 @@ class LabelingSession {
    * settles with the commit: it rejects when the commit failed (the label was taken away and
    * the view went back to the image). Resolves false when `decide` has nothing to change.
    */
-  private changeCurrent(decide: (item: ImageItem) => Decision | null, advance: (change: LabelChange) => boolean, pressed = this.keyPress()): Promise<boolean> {
+  private changeCurrent(decide: (item: ImageItem) => Decision | null, advance: (change: LabelChange) => boolean, pressed = this.keyPress()): Promise<KeyOutcome> {
     let committing: Promise<void> = Promise.resolve();
-    const moved = this.enqueue(async () => {
-      const { item, advances } = this.keyTarget(pressed);
-      if (!item) return true;
-      const decision = decide(item);
-      if (!decision) return false;
-      committing = this.commit(item, decision.change, () => decision.send(item.id));
-      if (advances && advance(decision.change)) await this.advanceAfterLabel();
-      return true;
-    });
+    const moved = this.enqueue(() =>
+      this.keyCommand(pressed, async (item, onScreen): Promise<KeyOutcome> => {
+        const decision = decide(item);
+        if (!decision) return { kind: 'unchanged' };
+        committing = this.commit(item, decision.change, () => decision.send(item.id));
+        if (onScreen && advance(decision.change)) await this.advanceAfterLabel();
+        return { kind: 'done', item, onScreen };
+      }),
+    );
     return moved.then(
       async (changed) => {
         await committing;
@@ -466,16 +529,35 @@ class LabelingSession {
   }
 
   /**
-   * The image a key's command acts on when it runs. While nothing but the keys moved the view,
-   * the image on screen then (a key typed ahead labels the image the keys before it led to, as
-   * ever). After a move under the key (a batch taken or opened, another source, a failed commit
-   * bringing the view back), the image that was on screen when it was pressed: its label goes
-   * there, and the view, which has moved already, stays where it is.
+   * The image a key's command acts on when it runs: the image the keys pressed before it had
+   * led to. While nothing but the keys moved the view, that is the image on screen then (a key
+   * typed ahead labels the image the keys before it led to, as ever). After a move under the
+   * key (another source, a batch taken or followed, a scan's image on the end panel, a failed
+   * commit bringing the view back), it is the image its keys had reached at the move
+   * (`#endOf`); null when they reached none. Invariant: each key acts on the image it was aimed
+   * at, or on none (`keyCommand` says it was dropped).
    */
-  private keyTarget(pressed: KeyPress): { item: ImageItem | null; advances: boolean } {
-    if (pressed.moves === this.#moves) return { item: this.#current, advances: true };
-    const stillShown = pressed.item !== null && this.#current?.id === pressed.item.id;
-    return stillShown ? { item: this.#current, advances: true } : { item: pressed.item, advances: false };
+  private keyTarget(pressed: KeyPress): ImageItem | null {
+    if (pressed.moves === this.#moves) return this.#current;
+    return this.#endOf.get(pressed.moves) ?? null;
+  }
+
+  /**
+   * Run a key's `act` on its target (`keyTarget`), telling it whether that image is on screen
+   * (then it may move the view on, as any key). A late key's keys lead on from there: to where
+   * the view went when it was on screen, else nowhere (the sequence after an image that left the
+   * screen is not known).
+   */
+  private async keyCommand(pressed: KeyPress, act: (item: ImageItem, onScreen: boolean) => Promise<KeyOutcome>): Promise<KeyOutcome> {
+    const item = this.keyTarget(pressed);
+    const late = pressed.moves !== this.#moves;
+    if (!item) return late ? { kind: 'dropped' } : { kind: 'unchanged' };
+    const onScreen = this.#current?.id === item.id;
+    try {
+      return await act(item, onScreen);
+    } finally {
+      if (late) this.#endOf.set(pressed.moves, onScreen ? this.#current : null);
+    }
   }
 
   /** Show `change` on `item` now and commit it after the commits before it (see the class comment). */
@@ -508,23 +590,23 @@ class LabelingSession {
   private returnTo(imageId: number): void {
     const found = this.#items.findIndex((i) => i.id === imageId);
     if (found < 0) return;
-    const shown = this.#current?.id ?? null;
+    const before = this.#current;
     this.#index = found;
     this.#atEnd = false;
-    if (imageId !== shown) this.#moves++;
+    this.movedFrom(before);
   }
 
   /** Label the current image and move on at once; settles with the commit (see `changeCurrent`). */
-  async label(classId: number): Promise<void> {
-    await this.changeCurrent(() => ({ change: { classId, unsure: false }, send: (id) => call('labels:set', { imageIds: [id], classId }) }), () => true);
+  label(classId: number): Promise<KeyOutcome> {
+    return this.changeCurrent(() => ({ change: { classId, unsure: false }, send: (id) => call('labels:set', { imageIds: [id], classId }) }), () => true);
   }
 
   /**
    * Label the current image with the class `pick` chooses for it when the command runs (the
-   * model's suggestion); false when it has none, and the view stays. `pressed`: the key's
+   * model's suggestion); `unchanged` when it has none, and the view stays. `pressed`: the key's
    * press, when the command is asked for after an answer (`keyPress` taken at the key).
    */
-  labelWith(pick: (item: ImageItem) => number | null, pressed = this.keyPress()): Promise<boolean> {
+  labelWith(pick: (item: ImageItem) => number | null, pressed = this.keyPress()): Promise<KeyOutcome> {
     return this.changeCurrent(
       (item) => {
         const classId = pick(item);
@@ -535,8 +617,8 @@ class LabelingSession {
     );
   }
 
-  async clearLabel(): Promise<void> {
-    await this.changeCurrent(
+  clearLabel(): Promise<KeyOutcome> {
+    return this.changeCurrent(
       (item) => (item.classId === null ? null : { change: { classId: null, unsure: false }, send: (id) => call('labels:set', { imageIds: [id], classId: null }) }),
       () => false,
     );
@@ -546,42 +628,52 @@ class LabelingSession {
    * Mark the current image unsure (the expert cannot decide) and move on, or take an unsure
    * image's mark away (it becomes unlabeled, and stays on screen).
    */
-  async toggleUnsure(): Promise<void> {
-    await this.changeCurrent((item) => {
+  toggleUnsure(): Promise<KeyOutcome> {
+    return this.changeCurrent((item) => {
       const unsure = !item.unsure;
       return { change: { classId: null, unsure }, send: (id) => call('labels:setUnsure', { imageIds: [id], unsure }) };
     }, (change) => change.unsure);
   }
 
-  /*
-   * Skip, next and back after the view moved under the key (see `keyTarget`) do nothing: the
-   * image they would have moved from is gone already, and moving on would pass one unseen.
+  /**
+   * A move key (skip, next, back) on its target (`keyTarget`, the same rule as a label key): it
+   * moves the view from that image when it is on screen; when the image has left the screen it
+   * is dropped (moving on from another image would pass one unseen). `fromEnd`: what the key
+   * does on the end panel (nothing on screen), in the keys' own session.
    */
-
-  skip(): Promise<void> {
-    const { moves } = this.keyPress();
-    return this.enqueue(() => (this.#current && moves === this.#moves ? this.advanceAfterLabel() : Promise.resolve()));
-  }
-
-  forward(): Promise<void> {
-    const { moves } = this.keyPress();
+  private moveKey(move: () => Promise<void> | void, fromEnd: () => void = () => undefined): Promise<KeyOutcome> {
+    const pressed = this.keyPress();
     return this.enqueue(async () => {
-      if (this.#atEnd || moves !== this.#moves) return;
-      await this.advance((items, index) => nextIndex(items, index));
-    });
-  }
-
-  back(): Promise<void> {
-    const { moves } = this.keyPress();
-    return this.enqueue(async () => {
-      if (moves !== this.#moves) return;
-      if (this.#atEnd) {
-        this.#atEnd = false;
-        return;
+      if (pressed.moves === this.#moves && this.#atEnd) {
+        fromEnd();
+        return { kind: 'unchanged' };
       }
-      const previous = previousIndex(this.#index);
-      if (previous !== null) this.#index = previous;
+      return this.keyCommand(pressed, async (item, onScreen) => {
+        if (!onScreen) return { kind: 'dropped' };
+        await move();
+        return { kind: 'done', item, onScreen };
+      });
     });
+  }
+
+  skip(): Promise<KeyOutcome> {
+    return this.moveKey(() => this.advanceAfterLabel());
+  }
+
+  forward(): Promise<KeyOutcome> {
+    return this.moveKey(() => this.advance((items, index) => nextIndex(items, index)));
+  }
+
+  back(): Promise<KeyOutcome> {
+    return this.moveKey(
+      () => {
+        const previous = previousIndex(this.#index);
+        if (previous !== null) this.#index = previous;
+      },
+      () => {
+        this.#atEnd = false;
+      },
+    );
   }
 
   /**

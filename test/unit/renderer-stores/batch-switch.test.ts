@@ -11,9 +11,15 @@ import { labeling } from '../../../src-renderer/stores/labeling.svelte';
 import { loop } from '../../../src-renderer/stores/loop.svelte';
 import type { ImageItem, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
 import { until } from '../../support/until';
+import { run } from '../../../src-renderer/orchestration/keyboard';
+import { connection } from '../../../src-renderer/stores/connection.svelte';
+import { toasts } from '../../../src-renderer/stores/toasts.svelte';
+import { suggestions } from '../../../src-renderer/stores/suggestions.svelte';
 
 /** The server's labels (every label request is answered at once). */
 const server = new Map<number, number>();
+/** How many images the folder holds (a scan may add some). */
+let total = 20;
 const sent: string[] = [];
 /** The open round on the server, and the held `loop:currentRound` answers (released by the test). */
 let open: RoundInfo | null = null;
@@ -46,7 +52,7 @@ function answer(channel: string, args: unknown): Promise<unknown> {
   sent.push(channel);
   if (channel === 'images:list') {
     const { offset, limit } = args as { offset: number; limit: number };
-    const unlabeled = Array.from({ length: 20 }, (_, k) => k + 1).filter((id) => !server.has(id));
+    const unlabeled = Array.from({ length: total }, (_, k) => k + 1).filter((id) => !server.has(id));
     return Promise.resolve({ total: unlabeled.length, items: unlabeled.slice(offset, offset + limit).map(image) });
   }
   if (channel === 'loop:currentRound') {
@@ -71,8 +77,16 @@ useBridge({
   }),
   kind: 'web',
   mediaUrl: () => '',
-  onStatus: () => () => undefined,
+  onStatus: (listener) => {
+    listener({ state: 'open' });
+    return () => undefined;
+  },
 });
+// The link is open: the keys' label changes are not refused for want of it.
+connection.watch(
+  () => undefined,
+  () => undefined,
+);
 
 /** A command that holds the label view's command chain until released (a page still loading). */
 function busyChain(): () => void {
@@ -83,6 +97,7 @@ function busyChain(): () => void {
 }
 
 beforeEach(async () => {
+  total = 20;
   server.clear();
   sent.length = 0;
   open = null;
@@ -117,7 +132,7 @@ describe('a batch opening while the label view shows the folder order', () => {
     loop.applyRound(open);
     await labeling.start({ kind: 'evaluation' }).catch(() => undefined);
     expect(labeling.batchOffer).toBeNull();
-    await labeling.start({ kind: 'queue' });
+    await labeling.start({ kind: 'queue' }, { byHand: true });
     expect(labeling.batchOffer).toBeNull();
     // Going on in folder order (the skipped images) keeps it put off; a newer batch is offered.
     await labeling.start({ kind: 'queue' });
@@ -166,6 +181,29 @@ describe('a batch opening while the label view shows the folder order', () => {
     expect(labeling.current).toMatchObject({ id: 7, classId: null });
   });
 
+  it('is still offered when the app falls back to the folder order by itself (the image on screen went)', async () => {
+    open = round(1, [7, 3, 9]);
+    loop.applyRound(open);
+    await labeling.start({ kind: 'evaluation' });
+    expect(labeling.current?.id).toBe(1);
+    // images:get is refused: the image left the project, and the view falls back to the folder order.
+    await labeling.refreshCurrent();
+    expect(labeling.source.kind).toBe('queue');
+    expect(labeling.batchOffer).toMatchObject({ roundId: 1, size: 3 });
+  });
+
+  it('is announced once per round, also when the label view is shown again', () => {
+    open = round(1, [7, 3, 9]);
+    loop.applyRound(open);
+    expect(labeling.offerToAnnounce()).toMatchObject({ roundId: 1 });
+    // The label view mounted again (another view and back): the same offer is not said again.
+    expect(labeling.offerToAnnounce()).toBeNull();
+    loop.applyRound(round(1, [3, 9, 7]));
+    expect(labeling.offerToAnnounce()).toBeNull();
+    loop.applyRound(round(2, [4, 5]));
+    expect(labeling.offerToAnnounce()).toMatchObject({ roundId: 2 });
+  });
+
   it('with no batch open, the switch leaves the folder order as it is', async () => {
     expect(await labeling.switchToRound()).toBe(false);
     expect(labeling.source.kind).toBe('queue');
@@ -210,5 +248,122 @@ describe('a key whose command runs after the view moved under it', () => {
       [3, 3],
     ]);
     expect(labeling.current?.id).toBe(4);
+  });
+
+  it('keys typed ahead across a move each label the image their keys led to; one with none left is dropped', async () => {
+    open = round(1, [7, 3, 9]);
+    const release = busyChain();
+    expect(labeling.current?.id).toBe(1);
+    // The expert types 1, Ctrl+B, 2, 3 while the command chain is busy on folder image 1.
+    const first = labeling.label(1);
+    const switched = labeling.switchToRound();
+    await until(() => sent.includes('loop:currentRound'));
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = labeling.label(2);
+    const third = labeling.label(3);
+    release();
+    expect(await switched).toBe(true);
+    const outcomes = await Promise.all([first, second, third]);
+    expect([...server]).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(labeling.current).toMatchObject({ id: 7, classId: null });
+    expect(outcomes[0]).toMatchObject({ kind: 'done', onScreen: true, item: { id: 1 } });
+    // The 2 was typed after the 1 had (in the expert's sequence) moved on to image 2: it labels
+    // image 2, which has left the screen, and says so.
+    expect(outcomes[1]).toMatchObject({ kind: 'done', onScreen: false, item: { id: 2 } });
+    // The 3 aimed at the image after 2, which the old session never showed: dropped, and said.
+    expect(outcomes[2]).toEqual({ kind: 'dropped' });
+  });
+
+  it('a key pressed on the end panel does not label the image a scan then puts there', async () => {
+    for (let k = 0; k < 20; k++) await labeling.label(1);
+    expect(labeling.atEnd).toBe(true);
+    total = 21;
+    const release = busyChain();
+    const grew = labeling.sourceGrew();
+    const given = labeling.label(3);
+    release();
+    await grew;
+    const outcome = await given;
+    expect(server.has(21)).toBe(false);
+    expect(labeling.current).toMatchObject({ id: 21, classId: null });
+    expect(outcome).toEqual({ kind: 'dropped' });
+  });
+
+  it('a key pressed while a new session loads its first image does not label that image', async () => {
+    const release = busyChain();
+    const started = labeling.start({ kind: 'queue' });
+    // Nothing is on screen until the first page is read.
+    expect(labeling.current).toBeNull();
+    const given = labeling.label(3);
+    await started;
+    release();
+    const outcome = await given;
+    expect(server.size).toBe(0);
+    expect(labeling.current?.id).toBe(1);
+    expect(outcome).toEqual({ kind: 'dropped' });
+  });
+
+  it('a skip pressed before a move that leaves the same image on screen still skips it', async () => {
+    const release = busyChain();
+    const skipped = labeling.skip();
+    await labeling.start({ kind: 'queue' });
+    expect(labeling.current?.id).toBe(1);
+    release();
+    const outcome = await skipped;
+    expect(labeling.current?.id).toBe(2);
+    expect(outcome).toMatchObject({ kind: 'done', onScreen: true });
+  });
+
+  it('a skip, next or back whose image left the screen is dropped, for the expert to be told', async () => {
+    open = round(1, [7, 3, 9]);
+    const release = busyChain();
+    const moves = [labeling.skip(), labeling.forward(), labeling.back()];
+    await labeling.start({ kind: 'round' });
+    release();
+    expect(await Promise.all(moves)).toEqual([{ kind: 'dropped' }, { kind: 'dropped' }, { kind: 'dropped' }]);
+    expect(labeling.current?.id).toBe(7);
+  });
+
+  it('the keys say in words what they did off screen, or that they were dropped', async () => {
+    open = round(1, [7, 3, 9]);
+    const release = busyChain();
+    // 1, 2, Skip typed ahead on folder image 1, then the batch takes the view.
+    run({ kind: 'label', classId: 1 });
+    run({ kind: 'skip' });
+    run({ kind: 'label', classId: 2 });
+    run({ kind: 'skip' });
+    await labeling.start({ kind: 'round' });
+    release();
+    await until(() => toasts.items.some((t) => t.message.includes('Skip')));
+    expect(server.get(1)).toBe(1);
+    expect(server.has(2)).toBe(false);
+    const said = toasts.items.map((t) => t.message);
+    // The 1 labeled image 1 off screen; the first skip had no image on screen left to skip from.
+    expect(said).toContain('Labeled img-1.png as a class (the image on screen when you pressed the key).');
+    expect(said).toContain('The view changed before Skip took effect; nothing was skipped.');
+    expect(said).toContain('The view changed before the label key took effect; nothing was labeled.');
+  });
+
+  it('Enter typed ahead takes the suggestion of the image it goes to', async () => {
+    suggestions.seed([
+      { imageId: 1, suggestion: { classId: 4, probability: 0.9, source: 'model' } },
+      { imageId: 2, suggestion: { classId: 6, probability: 0.8, source: 'model' } },
+    ]);
+    const release = busyChain();
+    // 5 on image 1, then Enter before the 5 moved the view on: the Enter is for image 2.
+    run({ kind: 'label', classId: 5 });
+    run({ kind: 'accept' });
+    release();
+    const refusals = (): string[] => toasts.items.map((t) => t.message).filter((m) => /Enter|suggestion/.test(m));
+    await until(() => server.has(2) || refusals().length > 0);
+    expect(refusals()).toEqual([]);
+    expect([...server]).toEqual([
+      [1, 5],
+      [2, 6],
+    ]);
+    expect(labeling.current?.id).toBe(3);
   });
 });
