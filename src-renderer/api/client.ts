@@ -18,6 +18,9 @@ export async function callOn<C extends Channel>(raw: RawApi, channel: C, ...args
   if (stale && requests[channel].scope === 'project') throw new AppError('PROJECT_CHANGED', stale.message);
   const fn = raw[channel] as unknown as (args: ArgsOf<C> | undefined, session: string | null, windowId: string) => Promise<Result<ResultOf<C>>>;
   const switches = windowSession.isSwitch(channel);
+  // The session this request was sent with, and whether this window was opening or closing a project then.
+  const sentWith = windowSession.id;
+  const sentDuringSwitch = windowSession.switching;
   if (switches) windowSession.beginSwitch();
   let result: Result<ResultOf<C>>;
   try {
@@ -28,7 +31,15 @@ export async function callOn<C extends Channel>(raw: RawApi, channel: C, ...args
     if (switches) windowSession.endSwitch();
   }
   if (!result.ok) {
-    if (result.error.code === 'PROJECT_CHANGED') windowSession.markStale(result.error.message);
+    if (result.error.code === 'PROJECT_CHANGED') {
+      // Refused because this window itself closed or opened a project since the request was sent (a
+      // refresh still on its way when Close project was clicked): its own switch, not another
+      // window's, so the window is not stale; the request simply came too late.
+      if (!switches && (sentDuringSwitch || windowSession.switching || windowSession.id !== sentWith)) {
+        throw new AppError('CANCELLED', 'The project was closed or changed in this window before this was answered: nothing was done.');
+      }
+      windowSession.markStale(result.error.message);
+    }
     throw AppError.from(result.error);
   }
   if (switches) windowSession.adopt(result.value as OpenProjectSummary | null);

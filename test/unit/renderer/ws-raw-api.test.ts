@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionStatus } from '../../../src-renderer/api/connection-status';
 import { createWsRawApi, pageToken, wsUrlFor } from '../../../src-renderer/api/ws-raw-api';
 import { callOn } from '../../../src-renderer/api/client';
+import { windowSession } from '../../../src-renderer/api/session';
 import { AppError } from '../../../src-shared/app-error';
-import type { RawApi } from '../../../src-shared/contract';
+import type { OpenProjectSummary, RawApi } from '../../../src-shared/contract';
 
 /** A stand-in for the browser WebSocket: records what is sent, lets the test drive events. */
 class FakeSocket {
@@ -194,6 +195,29 @@ describe('client', () => {
     );
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: 'NO_PROJECT', message: 'Open one.' });
+  });
+
+  it('a project request refused because this window closed its own project meanwhile: the window is not stale (no "another window" banner)', async () => {
+    windowSession.reset();
+    windowSession.adopt({ session: 'S1', name: 'cells' } as OpenProjectSummary);
+    let answerLate = (): void => undefined;
+    const api = {
+      // A refresh on its way when Close project is clicked: the back end answers it once the project is closed.
+      'classes:list': () => new Promise((resolve) => (answerLate = () => resolve({ ok: false, error: { code: 'PROJECT_CHANGED', message: 'This window shows the project cells, but that project was closed in another window; reload to continue.' } }))),
+      'project:close': async () => ({ ok: true, value: null }),
+    } as unknown as RawApi;
+    const late = callOn(api, 'classes:list').catch((e: unknown) => e);
+    await callOn(api, 'project:close');
+    expect(windowSession.id).toBeNull();
+    answerLate();
+    expect(await late).toMatchObject({ code: 'CANCELLED' });
+    expect(windowSession.stale).toBeNull();
+    // Another window's close, learned from a refusal while this window switched nothing, still makes it stale.
+    windowSession.adopt({ session: 'S2', name: 'cells' } as OpenProjectSummary);
+    const refused = { 'classes:list': async () => ({ ok: false, error: { code: 'PROJECT_CHANGED', message: 'closed in another window' } }) } as unknown as RawApi;
+    expect(await callOn(refused, 'classes:list').catch((e: unknown) => e)).toMatchObject({ code: 'PROJECT_CHANGED' });
+    expect(windowSession.stale).toEqual({ message: 'closed in another window' });
+    windowSession.reset();
   });
 
   it('turns a transport exception into an INTERNAL AppError', async () => {
