@@ -598,7 +598,7 @@ class LabelingSession {
 
   /** Label the current image and move on at once; settles with the commit (see `changeCurrent`). */
   label(classId: number): Promise<KeyOutcome> {
-    return this.changeCurrent(() => ({ change: { classId, unsure: false }, send: (id) => call('labels:set', { imageIds: [id], classId }) }), () => true);
+    return this.labelWith(() => classId);
   }
 
   /**
