@@ -31,8 +31,6 @@ export class Evaluation {
   private readonly failedAgainst = new Map<number, string>();
   /** Why the latest scoring failed (the versions of failedAgainst), or null. */
   private failure: string | null = null;
-  /** How many scoring passes failed (each is announced once). */
-  private failedPasses = 0;
   /** The reliability of the latest version scored, on the labels it was scored against. */
   private calibration: (CalibrationView & { signature: string }) | null = null;
   /** The scoring running in the background (scorePending), or null. */
@@ -151,11 +149,15 @@ export class Evaluation {
     return { stale, evalIds, labels, signature, modelId };
   }
 
-  /** Score the pending versions once (a new version alone after a round, every version when evaluation labels change); how many got a score. */
-  private async scoreOnce(): Promise<number> {
+  /**
+   * Score the pending versions once (a new version alone after a round, every version when
+   * evaluation labels change): how many got a score, and whether the pass failed.
+   */
+  private async scoreOnce(): Promise<{ scored: number; failed: boolean }> {
     const { ctx } = this;
+    const nothing = { scored: 0, failed: false };
     const { stale, evalIds, labels, signature, modelId } = this.pending();
-    if (stale.length === 0 || modelId === null || ctx.isClosed) return 0;
+    if (stale.length === 0 || modelId === null || ctx.isClosed) return nothing;
     let predicted: LoopEvaluateResult['predicted'];
     try {
       await this.pool.prepare();
@@ -167,15 +169,14 @@ export class Evaluation {
         })
       ).predicted;
     } catch (error) {
-      if (ctx.isClosed) return 0;
+      if (ctx.isClosed) return nothing;
       for (const v of stale) this.failedAgainst.set(v.version, signature);
-      this.failedPasses++;
       this.failure = errorMessage(error);
       ctx.log(`evaluation: ${this.failure}`);
-      return 0;
+      return { scored: 0, failed: true };
     }
     // Closed meanwhile: its database is gone, and nothing of it may reach the next project.
-    if (ctx.isClosed) return 0;
+    if (ctx.isClosed) return nothing;
     this.failure = null;
     let scored = 0;
     for (const { version, classIndex } of predicted) {
@@ -191,7 +192,7 @@ export class Evaluation {
       this.failedAgainst.delete(version);
       scored++;
     }
-    return scored;
+    return { scored, failed: false };
   }
 
   /**
@@ -214,9 +215,8 @@ export class Evaluation {
   private async scoreAll(): Promise<void> {
     const { ctx } = this;
     for (;;) {
-      const failedBefore = this.failedPasses;
-      const scored = await this.scoreOnce();
-      if (scored > 0 || this.failedPasses > failedBefore) ctx.changed('scores');
+      const { scored, failed } = await this.scoreOnce();
+      if (scored > 0 || failed) ctx.changed('scores');
       if (scored === 0) return;
     }
   }
@@ -230,7 +230,7 @@ export class Evaluation {
     // Asked again after every label while the dashboard or the adapt view shows: nothing here reads
     // every label (reading them twice took 350–1,500 ms at 100,000 labels). A class's training
     // labels are its labels on present images (the class list's count) less its evaluation ones.
-    const evaluationLabels = ctx.store.evaluationLabels();
+    const evaluationLabels = pending.labels; // read once, by pending
     const used = ctx.store.usedModels();
     const backbone = (modelId: string): string => backboneName(modelId, used);
     const curve = curvePoints(versions, backbone);
