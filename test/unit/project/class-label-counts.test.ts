@@ -15,7 +15,6 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../../src-shared/app-error';
 import { AdaptationStore } from '../../../src-main/adaptation/adaptation-store';
 import { importLabelsCsv } from '../../../src-main/adaptation/labels-import';
 import { mulberry32 } from '../../../src-main/core/seeded-random';
@@ -23,6 +22,7 @@ import { migrate, SCHEMA_VERSION, schemaVersion } from '../../../src-main/projec
 import { Project } from '../../../src-main/project/project';
 import { projectDbPath } from '../../../src-main/project/project-db';
 import { FolderChurn } from '../../support/folder-churn';
+import { firstWrongStepOf, type NamedWrite } from '../../support/random-writes';
 import { imageFolder } from '../../support/image-folder';
 import { scannedProject } from '../../support/scanned-project';
 
@@ -66,7 +66,7 @@ async function firstWrongStep(seed: number, steps: number, drop?: string): Promi
   const newClass = (): number => project.classes.create(`class ${seed}-${made++}`, undefined).id;
   newClass();
   newClass();
-  const writes: [string, () => Promise<unknown> | unknown][] = [
+  const writes: NamedWrite[] = [
     ['label one image', () => project.writeLabels({ kind: 'set', imageIds: [one()], classId: pick(live()) })],
     [
       'relabel a labeled image',
@@ -147,21 +147,11 @@ async function firstWrongStep(seed: number, steps: number, drop?: string): Promi
       },
     ],
   ];
-  for (let step = 0; step < steps; step++) {
-    const [what, write] = pick(writes);
-    try {
-      await write();
-    } catch (error) {
-      // A refusal (e.g. a class name taken, nothing to undo) changes nothing; anything else is a failure.
-      if (!(error instanceof AppError)) throw error;
-    }
+  return firstWrongStepOf(writes, steps, random, () => {
     const counted = fromRows(project.db);
     const shown = listed(project);
-    if (JSON.stringify([...shown].sort()) !== JSON.stringify([...counted].sort())) {
-      return `step ${step} (${what}): listed ${JSON.stringify([...shown])}, counted ${JSON.stringify([...counted])}`;
-    }
-  }
-  return null;
+    return JSON.stringify([...shown].sort()) === JSON.stringify([...counted].sort()) ? null : `listed ${JSON.stringify([...shown])}, counted ${JSON.stringify([...counted])}`;
+  });
 }
 
 describe('class_label_counts: the class list counts every write path exactly', () => {

@@ -12,7 +12,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../../src-shared/app-error';
 import { AdaptationStore } from '../../../src-main/adaptation/adaptation-store';
 import { mulberry32 } from '../../../src-main/core/seeded-random';
 import { PRESENT_IMAGE_COUNT } from '../../../src-main/project/image-index';
@@ -20,6 +19,7 @@ import { migrate } from '../../../src-main/project/migrations';
 import { Project } from '../../../src-main/project/project';
 import { refreshPlannerStatistics } from '../../../src-main/project/project-db';
 import { FolderChurn } from '../../support/folder-churn';
+import { firstWrongStepOf, type NamedWrite } from '../../support/random-writes';
 import { writeImage } from '../../support/image-folder';
 import { scannedProject } from '../../support/scanned-project';
 
@@ -53,7 +53,7 @@ async function firstWrongStep(seed: number, steps: number): Promise<string | nul
   const relPath = (id: number): string => churn.relPath(id);
   let made = 0;
   const classes = [project.classes.create('a', undefined).id, project.classes.create('b', undefined).id];
-  const writes: [string, () => Promise<unknown> | unknown][] = [
+  const writes: NamedWrite[] = [
     ['files gone, rescan', () => churn.gone(some(0.25))],
     ['files back, rescan', () => churn.back()],
     [
@@ -103,17 +103,10 @@ async function firstWrongStep(seed: number, steps: number): Promise<string | nul
     ],
     ['planner statistics refreshed', () => refreshPlannerStatistics(project.db, 'all-tables')],
   ];
-  for (let step = 0; step < steps; step++) {
-    const [what, write] = pick(writes);
-    try {
-      await write();
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-    }
+  return firstWrongStepOf(writes, steps, random, () => {
     const said = readers(project);
-    if (Object.values(said).some((n) => n !== said.rows)) return `step ${step} (${what}): ${JSON.stringify(said)}`;
-  }
-  return null;
+    return Object.values(said).some((n) => n !== said.rows) ? JSON.stringify(said) : null;
+  });
 }
 
 describe('the count of present images', () => {
