@@ -399,4 +399,20 @@ describe('what the view remembers of its moves', () => {
     expect(labeling.movesRemembered).toBe(0);
     expect(server.size).toBe(0);
   });
+
+  it('Back from the end panel (the key or the "Previous image" button: both `run`) says when the view changed first', async () => {
+    for (let k = 0; k < 20; k++) await labeling.label(1);
+    expect(labeling.atEnd).toBe(true);
+    total = 21;
+    const release = busyChain();
+    // A scan's image takes the end panel's place before the Back, pressed on the end panel, has its turn.
+    const grew = labeling.sourceGrew();
+    run({ kind: 'back' });
+    release();
+    await grew;
+    await until(() => toasts.items.some((t) => t.message.includes('Back')));
+    expect(toasts.items.map((t) => t.message)).toContain('The view changed before Back took effect; the view stays.');
+    expect(labeling.current?.id).toBe(21);
+    expect(labeling.movesRemembered).toBe(0);
+  });
 });
