@@ -146,22 +146,19 @@ export function run(command: Command): void {
         return;
       }
       performance.mark(LABEL_KEY_MARK);
-      // The key is the image's on screen now, also when the view moves before the suggestion is known.
-      const pressed = labeling.keyPress();
       // The shown suggestion may have been dropped by a newer model a moment ago: ask again.
       const known = suggestions.get(item.id);
       const suggestion = known !== undefined ? Promise.resolve(known) : call('loop:suggestion', { imageId: item.id });
       // The image the key goes to (it may not be `item` when the view moved under the key).
       let target: ImageItem | null = null;
       let accepted: number | null = null;
-      suggestion
-        .then((s) =>
-          labeling.labelWith((labeled) => {
-            target = labeled;
-            accepted = labeled.id === item.id ? (s?.classId ?? null) : (suggestions.get(labeled.id)?.classId ?? null);
-            return accepted;
-          }, pressed),
-        )
+      // The key is the image's on screen now, also when the view moves before the suggestion is known.
+      labeling
+        .labelOnceKnown(suggestion, (labeled, s) => {
+          target = labeled;
+          accepted = labeled.id === item.id ? (s?.classId ?? null) : (suggestions.get(labeled.id)?.classId ?? null);
+          return accepted;
+        })
         .then((outcome) => {
           sayKeyOutcome(outcome, 'Enter', 'nothing was labeled', (name) => `Labeled ${name} as ${className(accepted)}`);
           if (outcome.kind !== 'unchanged' || target === null) return;

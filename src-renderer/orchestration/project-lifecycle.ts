@@ -3,6 +3,7 @@
  * reconnections keep them current.
  */
 import { tick } from 'svelte';
+import { AppError } from '../../src-shared/app-error';
 import type { JobKind, LabelAction, ProjectChanged, RoundInfo } from '../../src-shared/contract';
 import { call, subscribe } from '../api/client';
 import { windowSession } from '../api/session';
@@ -421,11 +422,12 @@ export function wireEvents(): () => void {
     subscribe('job:failed', (e) => {
       jobs.end(e.jobId);
       if (windowSession.stale) return;
-      // A cancelled extraction is the user's own doing: the engine status says so, no alarm. A
-      // download started from the model picker fails into the picker, beside the model chosen;
-      // an import, export or label check into its open dialog or view.
+      // A cancelled extraction is the user's own doing: the engine status says so, no alarm
+      // (toasts.error shows no CANCELLED). A download started from the model picker fails into
+      // the picker, beside the model chosen; an import, export or label check into its open
+      // dialog or view.
       const shownThere = (e.kind === 'download' && engine.choosing !== null) || jobs.failuresShownHere(e.kind);
-      if (e.error.code !== 'CANCELLED' && !shownThere) toasts.error(e.error.message, JOB_FAILED[e.kind]);
+      if (!shownThere) toasts.error(AppError.from(e.error), JOB_FAILED[e.kind]);
       if (e.kind !== 'scan') refreshEngine();
     }),
     subscribe('project:changed', onProjectChanged),

@@ -125,12 +125,20 @@ class LabelingSession {
    */
   #moves = 0;
   /**
-   * For each count of `#moves` the view has left: the image the keys pressed before that move
-   * lead to now, or null when they lead nowhere (nothing was on screen, or a key went past the
-   * last image it could know). A move records the image on screen then (every key pressed before
-   * it that ran had moved the view there); a late key acting on it moves it on (`keyTarget`).
+   * For each count of `#moves` the view has left while keys pressed before that move still wait
+   * for their command: the image those keys lead to now, or null when they lead nowhere (nothing
+   * was on screen, or a key went past the last image it could know). A move records the image on
+   * screen then (every key pressed before it that ran had moved the view there); a late key
+   * acting on it moves it on (`keyTarget`). Only those keys read it: it goes when the last of
+   * them has been answered, and a move with no key waiting records nothing (see `#waiting`).
    */
   readonly #endOf = new Map<number, ImageItem | null>();
+  /**
+   * For each count of `#moves`: how many keys pressed at it wait for their command (`keyPress`
+   * counts one in, `answered` out). Invariant: `#endOf` holds an entry only for a count some key
+   * still waits on, so it stays as small as the keys typed ahead, however long the session.
+   */
+  readonly #waiting = new Map<number, number>();
   #atEnd = $state(false);
   #current = $derived(this.#atEnd ? null : (this.#items[this.#index] ?? null));
   #currentInserted = $derived(this.#current !== null && this.#inserted.has(this.#current.id));
@@ -299,7 +307,7 @@ class LabelingSession {
   /** The view moved from `before` to the image on screen now: count it when the image changed. */
   private movedFrom(before: ImageItem | null): void {
     if ((this.#current?.id ?? null) === (before?.id ?? null)) return;
-    this.#endOf.set(this.#moves, before);
+    if (this.#waiting.has(this.#moves)) this.#endOf.set(this.#moves, before);
     this.#moves++;
   }
 
@@ -523,9 +531,30 @@ class LabelingSession {
     );
   }
 
-  /** The image on screen now and the view's moves so far: what a key pressed now is for (see `keyTarget`). */
-  keyPress(): KeyPress {
+  /**
+   * The image on screen now and the view's moves so far: what a key pressed now is for (see
+   * `keyTarget`). The key waits (`#waiting`) until `answered`: every press taken is given to a
+   * key's command (`keyCommand` answers it), or answered when it never gets one.
+   */
+  private keyPress(): KeyPress {
+    this.#waiting.set(this.#moves, (this.#waiting.get(this.#moves) ?? 0) + 1);
     return { item: this.#current, moves: this.#moves };
+  }
+
+  /** A key pressed at `pressed` was answered: the view's record for its count goes with the last such key (see `#endOf`). */
+  private answered(pressed: KeyPress): void {
+    const left = (this.#waiting.get(pressed.moves) ?? 0) - 1;
+    if (left > 0) {
+      this.#waiting.set(pressed.moves, left);
+      return;
+    }
+    this.#waiting.delete(pressed.moves);
+    this.#endOf.delete(pressed.moves);
+  }
+
+  /** How many of the view's moves are remembered for keys still waiting (`#endOf`): none once every key was answered. */
+  get movesRemembered(): number {
+    return this.#endOf.size;
   }
 
   /**
@@ -546,17 +575,30 @@ class LabelingSession {
    * Run a key's `act` on its target (`keyTarget`), telling it whether that image is on screen
    * (then it may move the view on, as any key). A late key's keys lead on from there: to where
    * the view went when it was on screen, else nowhere (the sequence after an image that left the
-   * screen is not known).
+   * screen is not known). `onNothing`: what the key does when nothing was on screen at its press
+   * and the view has not moved since (the end panel). Answers the press (`answered`).
    */
-  private async keyCommand(pressed: KeyPress, act: (item: ImageItem, onScreen: boolean) => Promise<KeyOutcome>): Promise<KeyOutcome> {
-    const item = this.keyTarget(pressed);
+  private async keyCommand(
+    pressed: KeyPress,
+    act: (item: ImageItem, onScreen: boolean) => Promise<KeyOutcome>,
+    onNothing: () => void = () => undefined,
+  ): Promise<KeyOutcome> {
     const late = pressed.moves !== this.#moves;
-    if (!item) return late ? { kind: 'dropped' } : { kind: 'unchanged' };
-    const onScreen = this.#current?.id === item.id;
+    const item = this.keyTarget(pressed);
     try {
-      return await act(item, onScreen);
+      if (!item) {
+        if (late) return { kind: 'dropped' };
+        onNothing();
+        return { kind: 'unchanged' };
+      }
+      const onScreen = this.#current?.id === item.id;
+      try {
+        return await act(item, onScreen);
+      } finally {
+        if (late) this.#endOf.set(pressed.moves, onScreen ? this.#current : null);
+      }
     } finally {
-      if (late) this.#endOf.set(pressed.moves, onScreen ? this.#current : null);
+      this.answered(pressed);
     }
   }
 
@@ -603,10 +645,24 @@ class LabelingSession {
 
   /**
    * Label the current image with the class `pick` chooses for it when the command runs (the
-   * model's suggestion); `unchanged` when it has none, and the view stays. `pressed`: the key's
-   * press, when the command is asked for after an answer (`keyPress` taken at the key).
+   * model's suggestion) from what `known` answers (asked at the key, before the command: the key
+   * is for the image on screen now, also when the view moves before the answer); `unchanged`
+   * when it has none, and the view stays. Rejects with `known`'s error, and nothing is labeled.
    */
-  labelWith(pick: (item: ImageItem) => number | null, pressed = this.keyPress()): Promise<KeyOutcome> {
+  async labelOnceKnown<T>(known: Promise<T>, pick: (item: ImageItem, answer: T) => number | null): Promise<KeyOutcome> {
+    const pressed = this.keyPress();
+    let answer: T;
+    try {
+      answer = await known;
+    } catch (error) {
+      this.answered(pressed);
+      throw error;
+    }
+    return this.labelWith((item) => pick(item, answer), pressed);
+  }
+
+  /** Label the current image with the class `pick` chooses for it when the command runs; `unchanged` when it has none. */
+  private labelWith(pick: (item: ImageItem) => number | null, pressed = this.keyPress()): Promise<KeyOutcome> {
     return this.changeCurrent(
       (item) => {
         const classId = pick(item);
@@ -643,17 +699,17 @@ class LabelingSession {
    */
   private moveKey(move: () => Promise<void> | void, fromEnd: () => void = () => undefined): Promise<KeyOutcome> {
     const pressed = this.keyPress();
-    return this.enqueue(async () => {
-      if (pressed.moves === this.#moves && this.#atEnd) {
-        fromEnd();
-        return { kind: 'unchanged' };
-      }
-      return this.keyCommand(pressed, async (item, onScreen) => {
-        if (!onScreen) return { kind: 'dropped' };
-        await move();
-        return { kind: 'done', item, onScreen };
-      });
-    });
+    return this.enqueue(() =>
+      this.keyCommand(
+        pressed,
+        async (item, onScreen) => {
+          if (!onScreen) return { kind: 'dropped' };
+          await move();
+          return { kind: 'done', item, onScreen };
+        },
+        fromEnd,
+      ),
+    );
   }
 
   skip(): Promise<KeyOutcome> {

@@ -3,6 +3,7 @@
  * said again while it still shows is not stacked again: the one showing counts the repeat, comes
  * last (newest) and starts its time again.
  */
+import { AppError } from '../../src-shared/app-error';
 import { errorMessage } from '../api/client';
 
 export interface Toast {
@@ -43,7 +44,14 @@ class Toasts {
     );
   }
 
+  /**
+   * Show an error (`context`: what failed). A CANCELLED one is not shown: nothing failed, the
+   * request was called off (this window closed or changed its project before the answer, the
+   * expert cancelled a job), and what called it off shows that; every caller toasting whatever
+   * a request throws relies on this.
+   */
   error(error: unknown, context?: string): void {
+    if (error instanceof AppError && error.code === 'CANCELLED') return;
     const message = errorMessage(error);
     this.push('error', context ? `${context}: ${message}` : message);
   }

@@ -367,3 +367,52 @@ describe('a key whose command runs after the view moved under it', () => {
     expect(labeling.current?.id).toBe(3);
   });
 });
+
+describe('what the view remembers of its moves', () => {
+  it('lasts only while a key pressed before the move waits: bounded across many moves, the keys still right', async () => {
+    open = round(1, [7, 3, 9]);
+    for (let k = 0; k < 200; k++) {
+      // Moves no key waits on: nothing to remember.
+      await labeling.start({ kind: 'queue' });
+      expect(labeling.current?.id).toBe(1);
+      expect(labeling.movesRemembered).toBe(0);
+      // A skip typed ahead on folder image 1 while the batch takes the view: remembered until answered.
+      const release = busyChain();
+      const skipped = labeling.skip();
+      await labeling.start({ kind: 'round' });
+      expect(labeling.movesRemembered).toBe(1);
+      release();
+      expect(await skipped).toEqual({ kind: 'dropped' });
+      expect(labeling.current?.id).toBe(7);
+      expect(labeling.movesRemembered).toBe(0);
+    }
+  });
+
+  it('a key whose answer never came (Enter, its suggestion not read) is answered too', async () => {
+    let refuse = (_error: Error): void => undefined;
+    const suggestion = new Promise<number>((_resolve, reject) => (refuse = reject));
+    const enter = labeling.labelOnceKnown(suggestion, () => 4);
+    await labeling.start({ kind: 'queue' });
+    expect(labeling.movesRemembered).toBe(1);
+    refuse(new Error('no suggestion'));
+    await expect(enter).rejects.toThrow('no suggestion');
+    expect(labeling.movesRemembered).toBe(0);
+    expect(server.size).toBe(0);
+  });
+
+  it('Back from the end panel (the key or the "Previous image" button: both `run`) says when the view changed first', async () => {
+    for (let k = 0; k < 20; k++) await labeling.label(1);
+    expect(labeling.atEnd).toBe(true);
+    total = 21;
+    const release = busyChain();
+    // A scan's image takes the end panel's place before the Back, pressed on the end panel, has its turn.
+    const grew = labeling.sourceGrew();
+    run({ kind: 'back' });
+    release();
+    await grew;
+    await until(() => toasts.items.some((t) => t.message.includes('Back')));
+    expect(toasts.items.map((t) => t.message)).toContain('The view changed before Back took effect; the view stays.');
+    expect(labeling.current?.id).toBe(21);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+});

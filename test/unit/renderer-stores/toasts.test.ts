@@ -5,6 +5,10 @@
  */
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { ERROR_MS, toasts } from '../../../src-renderer/stores/toasts.svelte';
+import { callOn } from '../../../src-renderer/api/client';
+import { windowSession } from '../../../src-renderer/api/session';
+import { AppError } from '../../../src-shared/app-error';
+import type { OpenProjectSummary, RawApi } from '../../../src-shared/contract';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -57,4 +61,34 @@ it('a notice the expert must not miss (another window changed their label) shows
   expect(toasts.items.map((t) => t.message)).toEqual(['Another window changed img-1.png from ant to bee.']);
   vi.advanceTimersByTime(ERROR_MS - 4000);
   expect(toasts.items).toEqual([]);
+});
+
+it('a request this window called off (CANCELLED: it closed its project before the answer) is not shown; real errors are', async () => {
+  windowSession.reset();
+  windowSession.adopt({ session: 'S1', name: 'cells' } as OpenProjectSummary);
+  let answerLate = (): void => undefined;
+  const api = {
+    // A refresh on its way when Close project is clicked, answered once the project is closed.
+    'classes:list': () => new Promise((resolve) => (answerLate = () => resolve({ ok: false, error: { code: 'PROJECT_CHANGED', message: 'That project was closed.' } }))),
+    'project:close': async () => ({ ok: true, value: null }),
+  } as unknown as RawApi;
+  const late = callOn(api, 'classes:list').catch((e: unknown) => e);
+  await callOn(api, 'project:close');
+  answerLate();
+  const cancelled = await late;
+  expect(cancelled).toMatchObject({ code: 'CANCELLED' });
+  windowSession.reset();
+
+  // A caller that toasts whatever its request throws, on the start screen now.
+  toasts.error(cancelled, 'Could not refresh');
+  toasts.error(new AppError('CANCELLED', 'The search was cancelled.'));
+  expect(toasts.items).toEqual([]);
+  toasts.error(new AppError('IO_ERROR', 'The disk was removed.'), 'Could not refresh');
+  toasts.error(new Error('Unexpected answer'));
+  toasts.error('Project repaired: 2 rows dropped');
+  expect(toasts.items.map((t) => [t.kind, t.message])).toEqual([
+    ['error', 'Could not refresh: The disk was removed.'],
+    ['error', 'Unexpected answer'],
+    ['error', 'Project repaired: 2 rows dropped'],
+  ]);
 });
