@@ -3,7 +3,10 @@
  * labels (seeded), run the app's cross-validation (5 folds of the light head on pooled
  * layer-B features, src-main/engine/quality/label-quality.ts) and report precision at k
  * (k = flipped), recall at 2k, the queue's length and recall, and the expected calibration
- * error of the held-out predictions before and after temperature scaling. Then, on clean
+ * error of the held-out predictions before and after temperature scaling. Beside the queue,
+ * confident learning's own filter (confident-learning.ts, measured and not adopted): its length,
+ * the flipped labels it holds, and precision at k with its flags listed first. --labeled N:
+ * also with only N of the images labeled (drawn by the seed), as an expert checks after a few rounds. Then, on clean
  * labels, calibration as the app does it: a stratified 30% test split stands in for the
  * evaluation set; the light head is trained on the other 70%, T is fitted on their
  * out-of-fold logits, and the ECE of the test predictions is measured at T = 1 and at T.
@@ -13,6 +16,7 @@
  * test ECE at the fitted T and as shipped (at the applied T).
  *
  * Run: npx tsx bench/label-quality.bench.ts [--model 0.25|0.75] [--seeds 1,2,3] [--sets hymenoptera,pbc-blood-cells] [--calibration-only] [--train-size N]
+ *      [--labeled 130,300] [--shares 0,0.05,0.1]
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -97,8 +101,10 @@ await initBackend('wasm');
 const calibrationRows: string[] = [];
 mkdirSync(cacheDir, { recursive: true });
 const loaded = await loadModelFolder(modelDir);
-console.log(`| data set | images | classes | flipped | seed | P@k | R@2k | queue (recall) | T | ECE before → after | ms |`);
-console.log(`|---|---|---|---|---|---|---|---|---|---|---|`);
+const labeledCounts = argument('--labeled', '').split(',').filter(Boolean).map(Number);
+const shares = argument('--shares', '0.05,0.1').split(',').map(Number);
+console.log(`| data set | labeled | classes | flipped | seed | P@k | R@2k | queue (recall) | confident learning (recall) | its flags first: P@k | T | ECE before → after | ms |`);
+console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|---|`);
 for (const set of sets) {
   const folder = join(shared, 'data', set);
   if (!existsSync(folder)) {
@@ -113,13 +119,18 @@ for (const set of sets) {
       `| ${set} | ${seed} | ${c.trainCount} / ${c.test} | ${(c.accuracy * 100).toFixed(1)}% | ${c.fitted.toFixed(2)} | ${c.oof} | ${c.applied ? 'yes' : 'no'} | ${c.before?.toFixed(3)} → ${c.atFitted?.toFixed(3)} | ${c.after?.toFixed(3)} | ${c.trainMillis} | ${c.calibrateMillis} |`,
     );
   }
-  for (const share of process.argv.includes('--calibration-only') ? [] : [0.05, 0.1]) {
-    for (const seed of seeds) {
-      const r = await runNoiseExperiment(inputs, features.labels, features.classes.length, { share, seed });
-      const c = r.calibration;
-      console.log(
-        `| ${set} | ${r.images} | ${features.classes.length} | ${(share * 100).toFixed(0)}% (${r.flipped}) | ${seed} | ${r.precisionAtK.toFixed(3)} | ${r.recallAt2K.toFixed(3)} | ${r.queueLength} (${r.queueRecall.toFixed(3)}) | ${c.fittedTemperature.toFixed(2)} | ${c.eceBefore?.toFixed(3)} → ${c.eceAfter?.toFixed(3)} | ${r.millis} |`,
-      );
+  // --labeled N,M: besides every image, only N (then M) of them labeled, drawn by the seed.
+  for (const labeled of process.argv.includes('--calibration-only') ? [] : [null, ...labeledCounts]) {
+    for (const share of shares) {
+      for (const seed of seeds) {
+        const rows = labeled === null ? undefined : new SeededRandom(seed).shuffled(Array.from({ length: features.labels.length }, (_, i) => i)).slice(0, labeled);
+        const r = await runNoiseExperiment(inputs, features.labels, features.classes.length, { share, seed, ...(rows ? { rows } : {}) });
+        const c = r.calibration;
+        const p = (x: number): string => (r.flipped > 0 ? x.toFixed(3) : '–');
+        console.log(
+          `| ${set} | ${r.images} | ${features.classes.length} | ${(share * 100).toFixed(0)}% (${r.flipped}) | ${seed} | ${p(r.precisionAtK)} | ${p(r.recallAt2K)} | ${r.queueLength} (${p(r.queueRecall)}) | ${r.confidentLength} (${p(r.confidentRecall)}) | ${p(r.confidentFirstPrecisionAtK)} | ${c.fittedTemperature.toFixed(2)} | ${c.eceBefore?.toFixed(3)} → ${c.eceAfter?.toFixed(3)} | ${r.millis} |`,
+        );
+      }
     }
   }
 }

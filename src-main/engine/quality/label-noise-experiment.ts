@@ -8,6 +8,7 @@
 import { deriveSeed, SeededRandom } from '../../core/seeded-random';
 import type { HeadInputs } from '../loop/train-on-pool';
 import { labelQuality, type Calibration } from './label-quality';
+import { confidentLearningIssues } from './confident-learning';
 import { precisionRecallAt, suspectQueue } from './suspect-labels';
 
 const FLIP_STREAM = 0xf11b;
@@ -41,26 +42,53 @@ export interface NoiseExperimentResult {
   /** Share of the flipped images the queue (out-of-fold argmax != given) holds, and its length. */
   queueRecall: number;
   queueLength: number;
+  /** The same for confident learning's filter (confident-learning.ts), measured, not adopted. */
+  confidentRecall: number;
+  confidentLength: number;
+  /** Precision at k with confident learning's flags listed first, then the rest of the queue (each by self-confidence). */
+  confidentFirstPrecisionAtK: number;
   /** Expected precision at k of a random ranking. */
   chance: number;
   calibration: Calibration;
   millis: number;
 }
 
-export async function runNoiseExperiment(inputs: HeadInputs, trueLabels: ArrayLike<number>, classCount: number, options: { share: number; seed: number; folds?: number }): Promise<NoiseExperimentResult> {
+/**
+ * `options.rows`: the pool rows that are labeled (default every row; `trueLabels` is per pool
+ * row), as an expert's few hundred labels among the pool's images.
+ */
+export async function runNoiseExperiment(
+  inputs: HeadInputs,
+  trueLabels: ArrayLike<number>,
+  classCount: number,
+  options: { share: number; seed: number; folds?: number; rows?: readonly number[] },
+): Promise<NoiseExperimentResult> {
   const started = performance.now();
-  const { labels, flipped } = flipLabels(trueLabels, classCount, options.share, options.seed);
-  const rows = labels.map((_, i) => i);
+  const rows = options.rows ?? Array.from({ length: trueLabels.length }, (_, i) => i);
+  const { labels, flipped: flippedAt } = flipLabels(
+    rows.map((row) => trueLabels[row] as number),
+    classCount,
+    options.share,
+    options.seed,
+  );
+  const flipped = new Set([...flippedAt].map((i) => rows[i] as number));
   const quality = await labelQuality({ inputs, imageIds: rows, rows, labels, classCount, seed: options.seed, ...(options.folds ? { folds: options.folds } : {}) });
   const k = flipped.size;
+  const recall = (queue: readonly { imageId: number }[]): number => queue.filter((r) => flipped.has(r.imageId)).length / Math.max(1, k);
   const queue = suspectQueue(quality.ranked);
+  const flags = confidentLearningIssues(labels, quality.probabilities, classCount, quality.judged);
+  const flaggedIds = new Set([...flags].map((i) => rows[i] as number));
+  const confident = quality.ranked.filter((row) => flaggedIds.has(row.imageId));
   return {
     images: labels.length,
     flipped: k,
     precisionAtK: precisionRecallAt(quality.ranked, flipped, k).precision,
     recallAt2K: precisionRecallAt(quality.ranked, flipped, 2 * k).recall,
-    queueRecall: queue.filter((r) => flipped.has(r.imageId)).length / Math.max(1, k),
+    queueRecall: recall(queue),
     queueLength: queue.length,
+    confidentRecall: recall(confident),
+    confidentLength: confident.length,
+    confidentFirstPrecisionAtK: precisionRecallAt([...confident, ...queue.filter((row) => !confident.includes(row))], flipped, k).precision,
     chance: k / Math.max(1, labels.length),
     calibration: quality.calibration,
     millis: Math.round(performance.now() - started),

@@ -57,6 +57,10 @@ export interface Calibration {
 export interface LabelQuality {
   /** Every judged labeled image, most suspect first (raw out-of-fold probabilities). */
   ranked: SuspectRow[];
+  /** Out-of-fold probabilities, labeled rows x classes in `labels`' order (0 in rows not judged). */
+  probabilities: Float64Array;
+  /** 1 where the row was judged (outOfFoldLogits). */
+  judged: Uint8Array;
   calibration: Calibration;
 }
 
@@ -88,6 +92,8 @@ export async function labelQuality(request: LabelQualityRequest): Promise<LabelQ
   for (const i of judgedRows) probabilities.set(softmaxRows(oof.logits.subarray(i * c, (i + 1) * c), c), i * c);
   return {
     ranked: rankBySelfConfidence(request.imageIds, request.labels, probabilities, c, oof.judged),
+    probabilities,
+    judged: oof.judged,
     calibration: calibrationOf(decision, labels.length, folds),
   };
 }
