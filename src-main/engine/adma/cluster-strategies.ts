@@ -56,7 +56,10 @@ export interface ClusterStrategyOptions {
 
 interface Group {
   members: Int32Array;
+  /** Labeled members. */
   labels: number;
+  /** Members this batch has picked so far (the order counts them with the labels; the reasons apart). */
+  picked: number;
   eligible: number;
   /** Typicality of up to MAX_TYPICALITY_CANDIDATES sampled members, by row; computed when first needed. */
   typicality: Map<number, number> | null;
@@ -107,7 +110,7 @@ export class ClusterStrategy implements QueryStrategy {
     const groups: Group[] = byCluster.map((members) => {
       let labels = 0;
       for (const row of members) if (isLabeled(row)) labels++;
-      return { members: Int32Array.from(members), labels, eligible: members.length - labels, typicality: null };
+      return { members: Int32Array.from(members), labels, picked: 0, eligible: members.length - labels, typicality: null };
     });
 
     const classifier = hasTargetClassifier(ctx) && ctx.labeledClassCount >= 2;
@@ -120,8 +123,9 @@ export class ClusterStrategy implements QueryStrategy {
       const open = groups.filter((g) => g.eligible > 0);
       const bigEnough = open.some((g) => g.members.length >= MIN_CLUSTER_SIZE) ? open.filter((g) => g.members.length >= MIN_CLUSTER_SIZE) : open;
       let group = bigEnough[0] as Group;
+      const load = (g: Group): number => g.labels + g.picked;
       for (const g of bigEnough) {
-        if (g.labels < group.labels || (g.labels === group.labels && g.members.length > group.members.length)) group = g;
+        if (load(g) < load(group) || (load(g) === load(group) && g.members.length > group.members.length)) group = g;
       }
       let row = -1;
       let bestScore = -Infinity;
@@ -153,7 +157,7 @@ export class ClusterStrategy implements QueryStrategy {
       }
       items.push(this.describe(ctx, row, group, bestScore, null, adma));
       taken.add(row);
-      group.labels++;
+      group.picked++;
       group.eligible--;
     }
     return { strategy: this.name, round: ctx.round, items };
@@ -179,7 +183,7 @@ export class ClusterStrategy implements QueryStrategy {
         items.push(this.describe(ctx, row, group, uncertainty[row] as number, uncertainty, null));
         used.add(group);
         taken.add(row);
-        group.labels++;
+        group.picked++;
         group.eligible--;
       }
     }
@@ -202,19 +206,19 @@ export class ClusterStrategy implements QueryStrategy {
     if (uncertainty) {
       const competing = competingClasses(ctx, row);
       const why = competing ? tornReason(competing) : `the model is unsure about it`;
-      return { ...base, uncertainty: uncertainty[row] as number, lambda: 1, score, reason: inGroupReason(why, group.members.length, group.labels) };
+      return { ...base, uncertainty: uncertainty[row] as number, lambda: 1, score, reason: inGroupReason(why, group) };
     }
     if (adma) {
       const u = adma.uncertainty ? (adma.uncertainty[row] as number) : null;
       const why = admaReason(adma.distinctiveness[row] as number, u, adma.lambda, this.options.uncertainty, ctx.labeledClassCount, competingClasses(ctx, row));
-      return { ...base, uncertainty: u, lambda: adma.lambda, score, reason: inGroupReason(why, group.members.length, group.labels) };
+      return { ...base, uncertainty: u, lambda: adma.lambda, score, reason: inGroupReason(why, group) };
     }
     return {
       ...base,
       uncertainty: knownUncertainty(ctx, 'margin', row),
       lambda: null,
       score,
-      reason: typicalReason(group.members.length, group.labels),
+      reason: typicalReason(group),
     };
   }
 }

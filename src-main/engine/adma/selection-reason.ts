@@ -48,18 +48,30 @@ export function tornReason(c: CompetingClasses): string {
 /** A group of one image is that image alone: no other image is like it (an outlier of the pool). */
 const ALONE = 'unlike any other image (a group of its own)';
 
+/** The group a pick stands for: its size, its labeled members, and this batch's earlier picks from it. */
+export interface PickGroup {
+  members: { length: number };
+  labels: number;
+  picked: number;
+}
+
+/** " (1 other image of this batch is from it)" when the batch has picked from the group before; "" otherwise. */
+function earlierPicks(picked: number): string {
+  return picked === 0 ? '' : ` (${picked} other image${picked === 1 ? '' : 's'} of this batch ${picked === 1 ? 'is' : 'are'} from it)`;
+}
+
 /** Typical-first picks (TypiClust): the image stands for a group of similar images. */
-export function typicalReason(groupSize: number, groupLabels: number): string {
-  if (groupSize === 1) return ALONE;
-  const labels = groupLabels === 0 ? 'no label yet' : groupLabels === 1 ? 'only 1 label' : `only ${groupLabels} labels`;
-  return `typical of a group of ${groupSize} similar images with ${labels}`;
+export function typicalReason({ members, labels, picked }: PickGroup): string {
+  if (members.length === 1) return ALONE;
+  const said = labels === 0 ? 'no label yet' : labels === 1 ? 'only 1 label' : `only ${labels} labels`;
+  return `typical of a group of ${members.length} similar images with ${said}${earlierPicks(picked)}`;
 }
 
 /** A pick made for its cluster: its own reason, then the group it covers. */
-export function inGroupReason(reason: string, groupSize: number, groupLabels: number): string {
-  if (groupSize === 1) return `${reason}; ${ALONE}`;
-  const labels = groupLabels === 0 ? 'no label yet' : groupLabels === 1 ? '1 label' : `${groupLabels} labels`;
-  return `${reason}; from a group of ${groupSize} similar images with ${labels}`;
+export function inGroupReason(reason: string, { members, labels, picked }: PickGroup): string {
+  if (members.length === 1) return `${reason}; ${ALONE}`;
+  const said = labels === 0 ? 'no label yet' : labels === 1 ? '1 label' : `${labels} labels`;
+  return `${reason}; from a group of ${members.length} similar images with ${said}${earlierPicks(picked)}`;
 }
 
 /** ProbCover: the pick's neighbourhood holds many images no labeled image is near. */

@@ -271,10 +271,31 @@ describe('nearest centres with triangle-inequality pruning', () => {
 
 describe('the reason words of a pick for its group', () => {
   it('says how large the group is and how many labels it has; a group of one is an image unlike any other, not "a group of 1 similar images"', () => {
-    expect(typicalReason(240, 0)).toBe('typical of a group of 240 similar images with no label yet');
-    expect(typicalReason(12, 2)).toBe('typical of a group of 12 similar images with only 2 labels');
-    expect(inGroupReason('torn', 5, 1)).toBe('torn; from a group of 5 similar images with 1 label');
-    expect(typicalReason(1, 0)).toBe('unlike any other image (a group of its own)');
-    expect(inGroupReason('torn', 1, 0)).toBe('torn; unlike any other image (a group of its own)');
+    const group = (size: number, labels: number, picked = 0): { members: { length: number }; labels: number; picked: number } => ({ members: { length: size }, labels, picked });
+    expect(typicalReason(group(240, 0))).toBe('typical of a group of 240 similar images with no label yet');
+    expect(typicalReason(group(12, 2))).toBe('typical of a group of 12 similar images with only 2 labels');
+    expect(inGroupReason('torn', group(5, 1))).toBe('torn; from a group of 5 similar images with 1 label');
+    expect(typicalReason(group(1, 0))).toBe('unlike any other image (a group of its own)');
+    expect(inGroupReason('torn', group(1, 0))).toBe('torn; unlike any other image (a group of its own)');
+    // This batch's earlier picks from the group are not labels.
+    expect(typicalReason(group(68, 0, 1))).toBe('typical of a group of 68 similar images with no label yet (1 other image of this batch is from it)');
+    expect(inGroupReason('torn', group(30, 2, 3))).toBe('torn; from a group of 30 similar images with 2 labels (3 other images of this batch are from it)');
+  });
+
+  it("a second pick from a group says the group's labels, not the batch's earlier picks, as its labels", () => {
+    // Ten images in one tight group and two far outliers: three clusters, the outliers' too small
+    // to be picked from while the group has images left, so every pick comes from the group.
+    const n = 12;
+    const small = createSyntheticPool({ images: n, dimA: 4, dimB: 4, sourceClasses: 3, targetClasses: 2, seed: 9 });
+    const points = new Float32Array(n * 4);
+    const jitter = mulberry32(3);
+    for (let i = 0; i < 10; i++) for (let d = 0; d < 4; d++) points[i * 4 + d] = jitter() * 0.1;
+    points[10 * 4] = 50;
+    points[11 * 4 + 1] = -50;
+    const context = selectionContextFor({ ...small, featuresB: createFeatureMatrix(points, n, 4) }, { round: 0, labeledClassCount: 0, targetProbabilities: null });
+    const reasons = createStrategy('typiclust').select(context, 3).items.map((item) => item.reason);
+    expect(reasons[0]).toBe('typical of a group of 10 similar images with no label yet');
+    expect(reasons[1]).toBe('typical of a group of 10 similar images with no label yet (1 other image of this batch is from it)');
+    expect(reasons[2]).toBe('typical of a group of 10 similar images with no label yet (2 other images of this batch are from it)');
   });
 });
