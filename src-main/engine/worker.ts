@@ -24,6 +24,7 @@ import { inspectModelFolder } from './model/inspect-model';
 import { loadHead } from './train/head-file';
 import { calibratedHead } from './quality/calibration';
 import type { ClientMessage, JobArgs, JobKind, JobResult, ModelSource, ModelSummary, WorkerMessage } from './worker-protocol';
+import type { LoadNotices } from './loop/loop-jobs';
 import { knownError } from '../core/storage-errors';
 
 if (!parentPort) throw new Error('worker.ts must run as a worker thread (use EngineClient).');
@@ -196,17 +197,27 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     const ticket = pools.begin(); // before any await: tickets follow the order the loads were asked in
     await ensureBackend();
     const loaded = await loadModel(args.model);
-    if (!pools.isNewest(ticket)) return { outcome: 'superseded', notices: [] };
+    if (!pools.isNewest(ticket)) return { outcome: 'superseded', notices: [], featuresSetAside: false };
     const meter = new ProgressMeter(0);
     const perceptual = new ProgressMeter(0);
-    const prepared = await AdaptationPool.prepare(
-      loaded,
-      args,
-      (done, total) => context.progress('distinctiveness', meter.update(done, total)),
-      (done, total) => context.progress('perceptual', perceptual.update(done, total)),
-    );
+    const told: LoadNotices = { notices: [], featuresSetAside: false };
+    let prepared: Awaited<ReturnType<typeof AdaptationPool.prepare>>;
+    try {
+      prepared = await AdaptationPool.prepare(
+        loaded,
+        args,
+        (done, total) => context.progress('distinctiveness', meter.update(done, total)),
+        (done, total) => context.progress('perceptual', perceptual.update(done, total)),
+        told,
+      );
+    } catch (error) {
+      // Failed after setting a damaged cache file aside: the notices are answered apart from the
+      // failure, so they reach the user even when the load is superseded meanwhile (PoolSession).
+      if (told.notices.length === 0) throw error;
+      return { outcome: 'failed', error: toErrorData(error), ...told };
+    }
     // Superseded meanwhile: the newer load's pool is (or becomes) the worker's; this one is freed.
-    return pools.install(ticket, prepared.pool) ? prepared.result : { outcome: 'superseded', notices: prepared.result.notices };
+    return pools.install(ticket, prepared.pool) ? prepared.result : { outcome: 'superseded', ...told };
   },
 
   async loopSelect(args) {
