@@ -7,7 +7,7 @@ import { AppError } from '../../src-shared/app-error';
 import type { EnginePort } from '../../src-main/adaptation/engine-port';
 import type { EngineJob, ProgressListener } from '../../src-main/engine/engine-client';
 import type { JobArgs, JobKind, JobResult } from '../../src-main/engine/worker-protocol';
-import type { JobImages, PoolItem } from '../../src-main/engine/loop/loop-jobs';
+import type { JobImages, PoolItem, PoolJobArgs } from '../../src-main/engine/loop/loop-jobs';
 import { jobImages } from '../../src-main/engine/loop/project-images';
 import { otherModelError, PoolSlot } from '../../src-main/engine/loop/pool-slot';
 
@@ -139,11 +139,11 @@ export class FakeEngine implements EnginePort {
 
   request<K extends JobKind>(kind: K, args: JobArgs<K>): Promise<JobResult<K>> {
     // A pool job (its args name the model it was asked for on) is refused as the worker refuses it.
-    const on = (args as { modelId?: unknown }).modelId;
-    if (kind.startsWith('loop') && typeof on === 'string') {
+    const on = args as { modelId?: unknown };
+    if (kind.startsWith('loop') && typeof on.modelId === 'string') {
       const pool = this.pools.current;
       if (!pool) return Promise.reject(new AppError('BUSY', 'The engine has not loaded this project\'s features yet; try again in a moment.'));
-      if (pool.modelId !== on) return Promise.reject(otherModelError(on, pool.modelId, `This ${kind} job was to be made`));
+      if (pool.modelId !== on.modelId) return Promise.reject(otherModelError(on as PoolJobArgs, pool.modelId, `This ${kind} job was to be made`));
     }
     const load = kind === 'loopPrepare' ? { ticket: this.pools.begin(), modelId: this.model.id } : null;
     if (this.hold?.kind !== kind) return Promise.resolve().then(() => this.answer(kind, args, load));

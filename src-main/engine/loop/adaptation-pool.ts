@@ -357,7 +357,7 @@ export class AdaptationPool implements SlotPool {
     if (args.modelId !== this.modelId) {
       return Promise.reject(
         otherModelError(
-          args.modelId,
+          args,
           this.modelId,
           'This training was to be made',
           'No classifier version was made and the classifier in use is unchanged; the next training uses the model chosen now.',

@@ -84,6 +84,12 @@ export interface LoopPrepared extends LoadNotices {
  */
 export interface PoolJobArgs {
   modelId: string;
+  /**
+   * The names the expert knows the project's models by, by id (model-versions.ts backboneName),
+   * for the words of that refusal; a model not named is said by its id (a direct client: the
+   * CLI, tests). Added to every pool job by the main process (AdaptationContext.engine).
+   */
+  modelNames?: Record<string, string>;
 }
 
 export interface LoopSelectArgs extends PoolJobArgs {
