@@ -11,7 +11,7 @@ import type { EngineStatus, ProjectChanged, RoundInfo } from '../../src-shared/c
 import type { EventHub } from '../core/event-hub';
 import { privateFolder } from '../core/private-folder';
 import type { ModelSource } from '../engine/model/model-source';
-import type { PoolPredictions, SymmetryFile } from '../engine/loop/loop-jobs';
+import type { PoolJobArgs, PoolPredictions, SymmetryFile } from '../engine/loop/loop-jobs';
 import { currentActor, type Project } from '../project/project';
 import { projectDbPath } from '../project/project-db';
 import type { WriterThread } from '../project/writer-thread';
@@ -19,6 +19,7 @@ import { AdaptationStore, type VersionRow } from './adaptation-store';
 import { predictionRows, startVersionWriter, THREAD_PREDICTIONS, type VersionWrite } from './version-writer';
 import type { EnginePort } from './engine-port';
 import { modelSource, type ModelPlaces } from './model-options';
+import { backboneName } from './model-versions';
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -31,7 +32,7 @@ export class AdaptationContext {
 
   constructor(
     readonly project: Project,
-    readonly engine: () => EnginePort,
+    private readonly port: () => EnginePort,
     readonly events: EventHub,
     readonly places: ModelPlaces,
     readonly log: (message: string) => void,
@@ -40,6 +41,27 @@ export class AdaptationContext {
   ) {
     this.store = new AdaptationStore(project.db);
     this.seed = seed ?? createHash('sha256').update(project.summary().createdAt + project.root).digest().readUInt32LE(0);
+  }
+
+  /**
+   * The engine. Every job on the pool (PoolJobArgs) carries the names the expert knows the
+   * project's models by (backboneName), so a refusal on another model's pool names them so.
+   */
+  engine(): EnginePort {
+    const port = this.port();
+    return {
+      request: (kind, args, options) => port.request(kind, this.named(args), options),
+      start: (kind, args) => port.start(kind, this.named(args)),
+    };
+  }
+
+  /** `args` of a job on the pool with the names of the project's models (PoolJobArgs.modelNames); other jobs' as they are. */
+  private named<A>(args: A): A {
+    const on = (args as Partial<PoolJobArgs> | null)?.modelId;
+    if (typeof on !== 'string') return args;
+    const used = this.store.usedModels();
+    const modelNames = Object.fromEntries([...new Set([...used.keys(), on])].map((modelId) => [modelId, backboneName(modelId, used)]));
+    return { ...args, modelNames };
   }
 
   get isClosed(): boolean {

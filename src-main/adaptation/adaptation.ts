@@ -50,7 +50,7 @@ export class Adaptation {
     const ctx = new AdaptationContext(options.project, options.engine, options.events, options.places, options.log, options.seed);
     this.ctx = ctx;
     ctx.engineStatus = () => this.status();
-    this.pool = new PoolSession(ctx, (notices) => this.features.tell(notices));
+    this.pool = new PoolSession(ctx, (notices, featuresLost) => this.features.tell(notices, featuresLost));
     this.features = new FeatureExtraction(ctx, async () => {
       this.pool.invalidate();
       await this.pool.prepare();

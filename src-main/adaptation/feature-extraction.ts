@@ -9,11 +9,21 @@ export type FeatureStatus = EngineStatus['features'];
 /** Parts of a status message, the absent ones left out: one message, or null when nothing is to be said. */
 const sentences = (parts: readonly (string | null)[]): string | null => parts.filter((part) => part !== null).join(' ') || null;
 
+/** Said after the notices of a load that set the chosen model's feature cache aside, while its features are computed again (tell). */
+export const COMPUTING_AGAIN = 'The image features are being computed again now; you can keep labeling meanwhile.';
+
 export class FeatureExtraction {
   private state: FeatureStatus = { state: 'none', done: 0, total: 0, failed: 0, message: null };
   private running: { cancel(): void; done: Promise<void> } | null = null;
   /** The latest job's token (start). */
   private current: object | null = null;
+  /**
+   * Notices of a load that set the chosen model's feature cache aside (tell): said with every
+   * run's words until a run begun after it completes (the features are then computed again).
+   */
+  private lost: string[] = [];
+  /** A load set the feature cache aside while a run was under way (it may write to the file set aside): run again when it ends. */
+  private again = false;
 
   constructor(
     private readonly ctx: AdaptationContext,
@@ -44,7 +54,9 @@ export class FeatureExtraction {
     const token = {};
     this.current = token;
     const latest = (): boolean => this.current === token;
-    this.state = { state: 'checking', done: 0, total, failed: 0, message: null };
+    // This run computes whatever the feature cache lacks now, a new one set aside before too.
+    this.again = false;
+    this.state = { state: 'checking', done: 0, total, failed: 0, message: this.lost.length > 0 ? sentences([...this.lost, COMPUTING_AGAIN]) : null };
     ctx.engineChanged();
     const job = ctx.engine().start('extractFeatures', { model: source, projectDir: ctx.project.root, items: 'project', deep });
     job.onProgress((event) => {
@@ -72,22 +84,26 @@ export class FeatureExtraction {
           total,
           failed: result.failures.length,
           message: sentences([
+            ...this.lost,
             result.failures.length ? `${result.failures.length} images could not be decoded (first: ${result.failures[0]?.path}: ${result.failures[0]?.error.message})` : null,
             result.runtimeFallback,
             ...result.notices,
           ]),
         };
+        // Said with its outcome; once a run that began after the loss completes, said no more.
+        if (!this.again) this.lost = [];
         ctx.engineChanged();
         return this.onComplete();
       })
       .catch((error: unknown) => {
         if (!latest()) return;
         const cancelled = error instanceof AppError && error.code === 'CANCELLED';
-        this.state = { ...this.state, state: cancelled ? 'cancelled' : 'failed', message: errorMessage(error) };
+        this.state = { ...this.state, state: cancelled ? 'cancelled' : 'failed', message: sentences([...this.lost, errorMessage(error)]) };
         ctx.engineChanged();
       })
       .finally(() => {
         if (this.running?.done === done) this.running = null;
+        if (latest() && this.again) this.start();
       });
     this.running = { cancel: () => job.cancel(), done };
   }
@@ -95,14 +111,26 @@ export class FeatureExtraction {
   /**
    * Notices of the engine's other work on the features (the pool's load: a damaged cache file
    * set aside and made again), said as the extraction's own: after its message, in the model panel.
+   * `featuresLost`: the file set aside was the chosen model's feature cache, so its features are
+   * computed again as after an open (start), never by two extractions at once: at once when
+   * none runs, else when the one under way ends (it may be writing to the file set aside).
    */
-  tell(notices: readonly string[]): void {
+  tell(notices: readonly string[], featuresLost = false): void {
     if (notices.length === 0) return;
-    this.state = { ...this.state, message: sentences([this.state.message, ...notices]) };
+    if (!featuresLost) {
+      this.state = { ...this.state, message: sentences([this.state.message, ...notices]) };
+      this.ctx.engineChanged();
+      return;
+    }
+    this.lost.push(...notices);
+    if (this.state.state !== 'checking' && this.state.state !== 'running') return this.start();
+    this.again = true;
+    this.state = { ...this.state, message: sentences([this.state.message, ...notices, COMPUTING_AGAIN]) };
     this.ctx.engineChanged();
   }
 
   cancel(): void {
+    this.again = false;
     this.running?.cancel();
   }
 }

@@ -22,8 +22,12 @@ export class PoolSession {
 
   constructor(
     private readonly ctx: AdaptationContext,
-    /** Notices of a load for the user (a damaged cache file set aside and made again): said where extraction's are. */
-    private readonly tell: (notices: readonly string[]) => void = () => undefined,
+    /**
+     * Notices of a load for the user (a damaged cache file set aside and made again): said where
+     * extraction's are. `featuresLost`: the feature cache set aside was the chosen model's, whose
+     * features are then to be computed again (FeatureExtraction.tell).
+     */
+    private readonly tell: (notices: readonly string[], featuresLost: boolean) => void = () => undefined,
   ) {}
 
   /** True once a prepare has been started for the current image set, model and mode. */
@@ -58,13 +62,16 @@ export class PoolSession {
       .then(
         (result) => {
           if (ctx.isClosed) throw closed();
-          this.tell(result.notices);
+          // Whatever became of the load (superseded, failed): a damaged file it set aside is a fact about the expert's disk.
+          this.tell(result.notices, result.featuresSetAside && ctx.store.model()?.modelId === modelId);
           // Centres are kept per model, under the model the worker computed them on (the one loaded).
           if (result.outcome === 'loaded') ctx.store.saveCentres(result.modelId, result.centres);
           if (this.pool !== pool) return this.prepare();
           if (result.outcome === 'loaded') return result.modelId;
-          // Superseded in the worker though not here: a reset (a project closed) or another session's load came after it.
           this.pool = null;
+          // Its failure says the notices too: a caller that shows it in place of the extraction's words keeps them.
+          if (result.outcome === 'failed') throw new AppError(result.error.code, [result.error.message, ...result.notices].join(' '));
+          // Superseded in the worker though not here: a reset (a project closed) or another session's load came after it.
           throw new AppError('CANCELLED', 'The image features being loaded were replaced by others (a project was closed or opened meanwhile): nothing was done. Try again.');
         },
         (error: unknown) => {

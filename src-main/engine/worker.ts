@@ -24,6 +24,7 @@ import { inspectModelFolder } from './model/inspect-model';
 import { loadHead } from './train/head-file';
 import { calibratedHead } from './quality/calibration';
 import type { ClientMessage, JobArgs, JobKind, JobResult, ModelSource, ModelSummary, WorkerMessage } from './worker-protocol';
+import type { LoadNotices, PoolJobArgs } from './loop/loop-jobs';
 import { knownError } from '../core/storage-errors';
 
 if (!parentPort) throw new Error('worker.ts must run as a worker thread (use EngineClient).');
@@ -44,14 +45,14 @@ let backendStart: Promise<BackendInfo> | null = null;
 const pools = new PoolSlot<AdaptationPool>();
 
 /**
- * The pool, for a job asked for on the pre-trained model `on.modelId` (its arguments assume that
- * model's features; `on.job` words the refusal, otherModelError). Without `on`, any pool: a
+ * The pool, for a job asked for on the pre-trained model `on.args.modelId` (its arguments assume
+ * that model's features; `on.job` words the refusal, otherModelError). Without `on`, any pool: a
  * training checks its model itself (AdaptationPool.train, with its own words).
  */
-function requirePool(on?: { modelId: string; job: string }): AdaptationPool {
+function requirePool(on?: { args: PoolJobArgs; job: string }): AdaptationPool {
   const pool = pools.current;
   if (!pool) throw new AppError('BUSY', 'The engine has not loaded this project\'s features yet; try again in a moment.');
-  if (on && on.modelId !== pool.modelId) throw otherModelError(on.modelId, pool.modelId, on.job);
+  if (on && on.args.modelId !== pool.modelId) throw otherModelError(on.args, pool.modelId, on.job);
   return pool;
 }
 
@@ -196,21 +197,31 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     const ticket = pools.begin(); // before any await: tickets follow the order the loads were asked in
     await ensureBackend();
     const loaded = await loadModel(args.model);
-    if (!pools.isNewest(ticket)) return { outcome: 'superseded', notices: [] };
+    if (!pools.isNewest(ticket)) return { outcome: 'superseded', notices: [], featuresSetAside: false };
     const meter = new ProgressMeter(0);
     const perceptual = new ProgressMeter(0);
-    const prepared = await AdaptationPool.prepare(
-      loaded,
-      args,
-      (done, total) => context.progress('distinctiveness', meter.update(done, total)),
-      (done, total) => context.progress('perceptual', perceptual.update(done, total)),
-    );
+    const told: LoadNotices = { notices: [], featuresSetAside: false };
+    let prepared: Awaited<ReturnType<typeof AdaptationPool.prepare>>;
+    try {
+      prepared = await AdaptationPool.prepare(
+        loaded,
+        args,
+        (done, total) => context.progress('distinctiveness', meter.update(done, total)),
+        (done, total) => context.progress('perceptual', perceptual.update(done, total)),
+        told,
+      );
+    } catch (error) {
+      // Failed after setting a damaged cache file aside: the notices are answered apart from the
+      // failure, so they reach the user even when the load is superseded meanwhile (PoolSession).
+      if (told.notices.length === 0) throw error;
+      return { outcome: 'failed', error: toErrorData(error), ...told };
+    }
     // Superseded meanwhile: the newer load's pool is (or becomes) the worker's; this one is freed.
-    return pools.install(ticket, prepared.pool) ? prepared.result : { outcome: 'superseded', notices: prepared.result.notices };
+    return pools.install(ticket, prepared.pool) ? prepared.result : { outcome: 'superseded', ...told };
   },
 
   async loopSelect(args) {
-    return requirePool({ modelId: args.modelId, job: 'This batch was to be chosen' }).select(args);
+    return requirePool({ args, job: 'This batch was to be chosen' }).select(args);
   },
 
   async loopTrain(args, context) {
@@ -223,24 +234,24 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
 
   async loopDuplicates(args, context) {
     const meter = new ProgressMeter(0);
-    return requirePool({ modelId: args.modelId, job: 'This search for duplicates was to be made' }).duplicateGroups(args, context.signal, (done, total) => context.progress('duplicates', meter.update(done, total)));
+    return requirePool({ args, job: 'This search for duplicates was to be made' }).duplicateGroups(args, context.signal, (done, total) => context.progress('duplicates', meter.update(done, total)));
   },
 
   async loopDuplicatesBetween(args) {
-    return requirePool({ modelId: args.modelId, job: 'This search for duplicates was to be made' }).duplicatesBetween(args);
+    return requirePool({ args, job: 'This search for duplicates was to be made' }).duplicatesBetween(args);
   },
 
   async loopSimilar(args) {
-    return requirePool({ modelId: args.modelId, job: 'This search for similar images was to be made' }).similar(args);
+    return requirePool({ args, job: 'This search for similar images was to be made' }).similar(args);
   },
 
   async loopEvaluate(args) {
-    return requirePool({ modelId: args.modelId, job: 'This evaluation was to be made' }).evaluate(args);
+    return requirePool({ args, job: 'This evaluation was to be made' }).evaluate(args);
   },
 
   async loopExport(args, context) {
     const backend = await ensureBackend();
-    const current = requirePool({ modelId: args.modelId, job: 'This export was to be made' });
+    const current = requirePool({ args, job: 'This export was to be made' });
     context.progress('export', { done: 0, total: 1, rate: 0, etaSeconds: null });
     const record = await loadHead(args.headDir);
     const { facts } = record;
@@ -262,7 +273,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
   async loopLabelQuality(args, context) {
     await ensureBackend();
     const meter = new ProgressMeter(0);
-    return requirePool({ modelId: args.modelId, job: 'This label check was to be made' }).labelQuality(
+    return requirePool({ args, job: 'This label check was to be made' }).labelQuality(
       args,
       context.signal,
       (done, total) => context.progress('cross-validate', meter.update(done, total), `fold ${done} of ${total}`),

@@ -13,12 +13,18 @@ import { describe, expect, it } from 'vitest';
 import { storageError } from '../../src-main/core/storage-errors';
 import { EngineClient } from '../../src-main/engine/engine-client';
 import { perceptualCodes, perceptualStorePath } from '../../src-main/engine/features/difference-hash';
-import { featureStorePath, FeatureStore } from '../../src-main/engine/features/feature-store';
+import { Adaptation } from '../../src-main/adaptation/adaptation';
+import { COMPUTING_AGAIN } from '../../src-main/adaptation/feature-extraction';
+import { EventHub } from '../../src-main/core/event-hub';
+import { featureCacheDir, featureStorePath, FeatureStore } from '../../src-main/engine/features/feature-store';
 import { hashImageFile } from '../../src-main/engine/features/image-content-hash';
 import { findStarterModelDir } from '../../src-main/engine/model/load-model';
+import { Project } from '../../src-main/project/project';
 import { appErrorOf, errorOf } from '../support/error-of';
 import { smallLayout as layout } from '../support/feature-layout';
 import { imageFolder, tempDir } from '../support/image-folder';
+import { until } from '../support/until';
+import type { ProjectChanged } from '../../src-shared/contract';
 import { expectFeatureCacheMadeAgain, extractedOnce, setAside } from './support/cache-set-aside';
 
 /**
@@ -146,17 +152,21 @@ describe.skipIf(!findStarterModelDir())('the extraction that meets a feature cac
 describe.skipIf(!findStarterModelDir())('the pool\'s load that meets a damaged cache first (the engine worker, the shipped starter model)', () => {
   const setAsideNotice = (name: string, file: string): RegExp => new RegExp(`${name} ${file} could not be read \\(the file is damaged\\), so ADMA Studio moved it aside, as ${path.basename(file)}\\.damaged-[^ ]+ in the same folder, and made a new one`);
 
-  it('a damaged feature cache: the load says so with its failure (the new cache is empty), and no later open says it again', async () => {
+  it('a damaged feature cache: the load answers its failure (the new cache is empty) with the notice apart, and no later open says it again', async () => {
     const client = new EngineClient();
     try {
       const { first, extract, prepare } = await extractedOnce(client);
       damagePages(first.storePath, ['features']);
       await expect(prepare()).rejects.toMatchObject({ code: 'IO_ERROR', message: expect.stringMatching(damagedWords(first.storePath, 'The feature cache')) });
-      // The next load is the first to open it since: it sets it aside, and its failure says so.
-      const failed = await appErrorOf(prepare());
-      expect(failed.code).toBe('NOT_FOUND');
-      expect(failed.message).toMatch(/^No image has features yet: wait for feature extraction to make progress\. /);
-      expect(failed.message).toMatch(setAsideNotice('The feature cache', first.storePath));
+      // The next load is the first to open it since: it sets it aside, and answers so apart from its
+      // failure, so the notice reaches the expert even when that load was superseded (PoolSession).
+      const failed = await prepare();
+      expect(failed).toEqual({
+        outcome: 'failed',
+        error: { code: 'NOT_FOUND', message: 'No image has features yet: wait for feature extraction to make progress.' },
+        notices: [expect.stringMatching(setAsideNotice('The feature cache', first.storePath))],
+        featuresSetAside: true,
+      });
       expect(setAside(first.storePath)).toHaveLength(1);
       // Said once: the extraction that computes the features again does not say it again.
       const again = await extract();
@@ -176,11 +186,63 @@ describe.skipIf(!findStarterModelDir())('the pool\'s load that meets a damaged c
       damagePages(file, ['dhash', 'thumbnail']);
       await expect(prepare()).rejects.toMatchObject({ code: 'IO_ERROR', message: expect.stringMatching(damagedWords(file, 'The thumbnail-hash cache')) });
       const loaded = await prepare();
-      expect(loaded).toMatchObject({ outcome: 'loaded', rows: 3 });
+      expect(loaded).toMatchObject({ outcome: 'loaded', rows: 3, featuresSetAside: false });
       expect(loaded.notices).toEqual([expect.stringMatching(setAsideNotice('The thumbnail-hash cache', file))]);
       expect(setAside(file)).toHaveLength(1);
       expect(await prepare()).toMatchObject({ outcome: 'loaded', notices: [] });
     } finally {
+      await client.terminate();
+    }
+  });
+});
+
+describe.skipIf(!findStarterModelDir())('the app after a load that set its feature cache aside (the engine worker, the shipped starter model)', () => {
+  it('a load superseded before it answered still tells the expert, and the features are computed again by themselves', async () => {
+    const root = await imageFolder(3);
+    const project = Project.open(root, true);
+    const client = new EngineClient();
+    const events = new EventHub();
+    /** The extraction's words the model panel was given, in order. */
+    const said: string[] = [];
+    events.subscribe((event, payload) => {
+      const change = payload as ProjectChanged;
+      const message = event === 'project:changed' && change.change === 'engine' ? change.status.features.message : null;
+      if (message !== null && said.at(-1) !== message) said.push(message);
+    });
+    const adaptation = new Adaptation({ project, engine: () => client, events, places: {}, log: () => {} });
+    const ended = () => until('the extraction ended, the pool loaded after it', () => (adaptation.features.done === undefined && adaptation.status().features.state !== 'checking' && adaptation.status().features.state !== 'running') || null);
+    try {
+      await project.rescan();
+      await adaptation.chooseModel({ kind: 'starter' });
+      await ended();
+      expect(adaptation.status().features).toMatchObject({ state: 'complete', done: 3 });
+      const modelId = await adaptation.pool.prepare();
+      const [file, ...others] = fs.readdirSync(featureCacheDir(root)).filter((name) => name.endsWith('.db')).map((name) => path.join(featureCacheDir(root), name));
+      expect(others).toEqual([]);
+      damagePages(file!, ['features']);
+      // A load meets the damage (recorded for the next open).
+      adaptation.pool.invalidate();
+      await expect(adaptation.pool.prepare()).rejects.toMatchObject({ code: 'IO_ERROR' });
+      // The next load sets the file aside; it is superseded here before it answers (the image set changed, say).
+      adaptation.pool.invalidate();
+      const superseded = adaptation.pool.prepare();
+      adaptation.pool.invalidate();
+      await superseded.catch(() => undefined); // the newest load's outcome, which depends on how far the extraction got
+      expect(setAside(file!)).toHaveLength(1);
+      const notice = expect.stringMatching(/^The feature cache .* could not be read \(the file is damaged\), so ADMA Studio moved it aside, as .* and made a new one: .* You may delete the damaged file\. /);
+      expect(said).toContainEqual(notice);
+      expect(said.find((words) => words.startsWith('The feature cache '))).toMatch(new RegExp(`${COMPUTING_AGAIN}$`));
+      // Computed again with no Resume clicked: the new cache holds every image, and the pool loads.
+      await ended();
+      expect(adaptation.status().features).toMatchObject({ state: 'complete', done: 3, message: expect.stringMatching(/^The feature cache .* could not be read/) });
+      const store = FeatureStore.openExisting(file!);
+      expect(store.count()).toBe(3);
+      store.close();
+      adaptation.pool.invalidate();
+      expect(await adaptation.pool.prepare()).toBe(modelId);
+    } finally {
+      await adaptation.close();
+      await project.close();
       await client.terminate();
     }
   });

@@ -7,7 +7,7 @@ import { AppError } from '../../src-shared/app-error';
 import type { EnginePort } from '../../src-main/adaptation/engine-port';
 import type { EngineJob, ProgressListener } from '../../src-main/engine/engine-client';
 import type { JobArgs, JobKind, JobResult } from '../../src-main/engine/worker-protocol';
-import type { JobImages, PoolItem } from '../../src-main/engine/loop/loop-jobs';
+import type { JobImages, PoolItem, PoolJobArgs } from '../../src-main/engine/loop/loop-jobs';
 import { jobImages } from '../../src-main/engine/loop/project-images';
 import { otherModelError, PoolSlot } from '../../src-main/engine/loop/pool-slot';
 
@@ -45,6 +45,12 @@ export class FakeEngine implements EnginePort {
   model = { id: 'fake-model', name: 'Fake model' };
   /** The notices loopPrepare's answers carry (a damaged cache file the load set aside and made again). */
   prepareNotices: string[] = [];
+  /**
+   * The notice of a damaged feature cache the next load answered sets aside (once, as the worker's
+   * open does): that load fails as the worker's does, its new cache being empty, and answers the
+   * notice apart from its failure (LoopPrepareFailed).
+   */
+  setAsideFeatures: string | null = null;
   /** When set, a job of this kind waits for the returned promise before it is answered (a slow engine). */
   hold: { kind: JobKind; until: Promise<void> } | null = null;
   /** Jobs waiting on `hold` right now. */
@@ -81,8 +87,15 @@ export class FakeEngine implements EnginePort {
       case 'loopPrepare': {
         const { ticket, modelId } = load as { ticket: number; modelId: string };
         const ids = jobImages(a.items as JobImages<PoolItem>, a.projectDir as string | undefined).map((i) => i.imageId);
-        if (!this.pools.install(ticket, { modelId, ids, dispose: () => undefined })) return { outcome: 'superseded', notices: this.prepareNotices } as never;
-        return { outcome: 'loaded', notices: this.prepareNotices, modelId, rows: ids.length, missing: [], centres: { origin: 'source-data', centres: [] }, prepareMillis: 1 } as never;
+        const setAside = this.setAsideFeatures;
+        if (setAside !== null) {
+          this.setAsideFeatures = null;
+          const error = { code: 'NOT_FOUND', message: 'No image has features yet: wait for feature extraction to make progress.' };
+          return { outcome: 'failed', error, notices: [...this.prepareNotices, setAside], featuresSetAside: true } as never;
+        }
+        const told = { notices: this.prepareNotices, featuresSetAside: false };
+        if (!this.pools.install(ticket, { modelId, ids, dispose: () => undefined })) return { outcome: 'superseded', ...told } as never;
+        return { outcome: 'loaded', ...told, modelId, rows: ids.length, missing: [], centres: { origin: 'source-data', centres: [] }, prepareMillis: 1 } as never;
       }
       case 'loopSelect': {
         const taken = new Set([...(a.labeledIds as number[]), ...(a.excludedIds as number[])]);
@@ -126,11 +139,11 @@ export class FakeEngine implements EnginePort {
 
   request<K extends JobKind>(kind: K, args: JobArgs<K>): Promise<JobResult<K>> {
     // A pool job (its args name the model it was asked for on) is refused as the worker refuses it.
-    const on = (args as { modelId?: unknown }).modelId;
-    if (kind.startsWith('loop') && typeof on === 'string') {
+    const on = args as { modelId?: unknown };
+    if (kind.startsWith('loop') && typeof on.modelId === 'string') {
       const pool = this.pools.current;
       if (!pool) return Promise.reject(new AppError('BUSY', 'The engine has not loaded this project\'s features yet; try again in a moment.'));
-      if (pool.modelId !== on) return Promise.reject(otherModelError(on, pool.modelId, `This ${kind} job was to be made`));
+      if (pool.modelId !== on.modelId) return Promise.reject(otherModelError(on as PoolJobArgs, pool.modelId, `This ${kind} job was to be made`));
     }
     const load = kind === 'loopPrepare' ? { ticket: this.pools.begin(), modelId: this.model.id } : null;
     if (this.hold?.kind !== kind) return Promise.resolve().then(() => this.answer(kind, args, load));

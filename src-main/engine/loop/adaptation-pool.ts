@@ -35,6 +35,7 @@ import type {
   LoopEvaluateResult,
   LoopLabelQualityArgs,
   LoopLabelQualityResult,
+  LoadNotices,
   LoopPrepareArgs,
   LoopPrepared,
   LoopSelectArgs,
@@ -49,7 +50,6 @@ import { LoopCore } from './loop-core';
 import type { ViewRows } from './train-on-pool';
 import { jobImages } from './project-images';
 import { otherModelError, type SlotPool } from './pool-slot';
-import { knownError } from '../../core/storage-errors';
 
 interface CutRows {
   shape: number[];
@@ -84,16 +84,6 @@ function figuresOf(calibration: Calibration): NonNullable<HeadRecord['facts']['c
 /** Fewer training labels than this are not cross-validated for a temperature (T stays 1). */
 const MIN_LABELS_TO_CALIBRATE = 10;
 
-/**
- * `error` with the notices (a damaged cache file set aside and made again) appended to its words:
- * a load that fails after setting a file aside still says so, once (the next open finds the new
- * file). An error that is not the user's (a bug) is left as it is.
- */
-function withNotices(error: unknown, notices: readonly string[]): unknown {
-  const known = notices.length > 0 ? knownError(error) : null;
-  return known ? new AppError(known.code, [known.message, ...notices].join(' ')) : error;
-}
-
 export class AdaptationPool implements SlotPool {
   private cut: CutRows | null = null;
   /** The near-duplicate index of the last criteria asked for (its unit rows are built once). */
@@ -123,11 +113,16 @@ export class AdaptationPool implements SlotPool {
     this.core = new LoopCore({ imageIds, featuresA, featuresB, sourceProbabilities, centres, distinctiveness }, (mode) => this.inputs(mode, null));
   }
 
+  /**
+   * Build the pool of `args`. `told` collects, as the load goes, what it says for the user (the
+   * damaged cache files it set aside and made again): the caller has them also when it fails.
+   */
   static async prepare(
     loaded: LoadedModel,
     args: LoopPrepareArgs,
     onProgress: (done: number, total: number) => void,
     onPerceptualProgress: (done: number, total: number) => void = () => undefined,
+    told: LoadNotices = { notices: [], featuresSetAside: false },
   ): Promise<{ pool: AdaptationPool; result: LoopPrepared }> {
     const started = performance.now();
     const modelId = loaded.descriptor.id;
@@ -140,8 +135,12 @@ export class AdaptationPool implements SlotPool {
       }
       throw error;
     }
-    // For the user: the damaged cache files this load set aside (rebuildable-cache.ts), said with its outcome.
-    const notices = store.notice ? [store.notice] : [];
+    // For the user: the damaged cache files this load set aside (rebuildable-cache.ts), said whatever its outcome.
+    const { notices } = told;
+    if (store.notice) {
+      notices.push(store.notice);
+      told.featuresSetAside = true;
+    }
     try {
       const items: PoolItem[] = jobImages(args.items, args.projectDir);
       const wanted = items.map((i) => i.hash);
@@ -171,10 +170,8 @@ export class AdaptationPool implements SlotPool {
       if (args.headDir) await pool.useHead(args.headDir);
       return {
         pool,
-        result: { outcome: 'loaded', notices, modelId, rows: imageIds.length, missing, centres: centres.record, prepareMillis: Math.round(performance.now() - started) },
+        result: { outcome: 'loaded', ...told, modelId, rows: imageIds.length, missing, centres: centres.record, prepareMillis: Math.round(performance.now() - started) },
       };
-    } catch (error) {
-      throw withNotices(error, notices);
     } finally {
       store.close();
     }
@@ -360,7 +357,7 @@ export class AdaptationPool implements SlotPool {
     if (args.modelId !== this.modelId) {
       return Promise.reject(
         otherModelError(
-          args.modelId,
+          args,
           this.modelId,
           'This training was to be made',
           'No classifier version was made and the classifier in use is unchanged; the next training uses the model chosen now.',

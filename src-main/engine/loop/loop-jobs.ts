@@ -3,6 +3,7 @@
  * project's images: prepare (load cached features, centres, distinctiveness), select a
  * batch, train a version, evaluate versions, export a version.
  */
+import type { ErrorData } from '../../../src-shared/app-error';
 import type { CentreRecord } from '../adma/centre-set';
 import type { NearDuplicateCriteria } from '../adma/near-duplicates';
 import type { StrategyName } from '../adma/query-strategy';
@@ -40,21 +41,34 @@ export interface LoopPrepareArgs {
 }
 
 /**
- * What came of a load of the pool (pool-slot.ts): `loaded`, it is the worker's pool now; or
+ * What came of a load of the pool (pool-slot.ts): `loaded`, it is the worker's pool now;
  * `superseded`, a newer load (or a reset) was asked for while it ran, so it was disposed and the
- * pool is the newer one's. Both say `notices`: a damaged cache file the load set aside and made
- * again (rebuildable-cache.ts), for the user, said once.
+ * pool is the newer one's; or `failed` after it set a damaged cache file aside (the failure is
+ * answered apart from the notices, so they reach the user whatever becomes of the load:
+ * PoolSession). Any other failure rejects as every job's does.
  */
-export type LoopPrepareResult = LoopPrepared | LoopPrepareSuperseded;
+export type LoopPrepareResult = LoopPrepared | LoopPrepareSuperseded | LoopPrepareFailed;
 
-export interface LoopPrepareSuperseded {
-  outcome: 'superseded';
+/** What a load says for the user, whatever its outcome. */
+export interface LoadNotices {
+  /** A damaged cache file the load set aside and made again (rebuildable-cache.ts), for the user, said once. */
   notices: string[];
+  /** One of them was the feature cache of the load's model: its features are gone and must be extracted again. */
+  featuresSetAside: boolean;
 }
 
-export interface LoopPrepared {
+export interface LoopPrepareSuperseded extends LoadNotices {
+  outcome: 'superseded';
+}
+
+export interface LoopPrepareFailed extends LoadNotices {
+  outcome: 'failed';
+  /** Why the load failed (the notices not in its words). */
+  error: ErrorData;
+}
+
+export interface LoopPrepared extends LoadNotices {
   outcome: 'loaded';
-  notices: string[];
   modelId: string;
   /** Pool images that have features (rows), and those that do not yet. */
   rows: number;
@@ -70,6 +84,12 @@ export interface LoopPrepared {
  */
 export interface PoolJobArgs {
   modelId: string;
+  /**
+   * The names the expert knows the project's models by, by id (model-versions.ts backboneName),
+   * for the words of that refusal; a model not named is said by its id (a direct client: the
+   * CLI, tests). Added to every pool job by the main process (AdaptationContext.engine).
+   */
+  modelNames?: Record<string, string>;
 }
 
 export interface LoopSelectArgs extends PoolJobArgs {

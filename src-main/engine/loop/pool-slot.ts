@@ -65,12 +65,20 @@ export class PoolSlot<P extends SlotPool> {
 /** What a job refused by otherModelError says came of it, unless it says more itself. */
 export const NOTHING_DONE = 'Nothing was changed; ask again: it then runs on the model chosen now.';
 
+/** The model a job on the pool was asked for on, and the names the expert knows models by (PoolJobArgs). */
+export interface AskedOn {
+  readonly modelId: string;
+  readonly modelNames?: Readonly<Record<string, string>>;
+}
+
 /**
- * The refusal of a job asked for on the pre-trained model `asked` (the model chosen when it was
- * asked for, whose features its arguments assume) while the worker's pool holds those of
- * `loaded`: another model was chosen meanwhile. `job` says what was asked for ("This training
- * was to be made"), `outcome` what came of it.
+ * The refusal of a job asked for on the pre-trained model `on.modelId` (the model chosen when it
+ * was asked for, whose features its arguments assume) while the worker's pool holds those of
+ * `loaded`: another model was chosen meanwhile. Both are said by the names in `on.modelNames`
+ * (the project's, given by the main process), else by their ids. `job` says what was asked for
+ * ("This training was to be made"), `outcome` what came of it.
  */
-export function otherModelError(asked: string, loaded: string, job: string, outcome = NOTHING_DONE): AppError {
-  return new AppError('CONFLICT', `${job} on the pre-trained model ${asked}, but the features of another pre-trained model (${loaded}) were loaded before it could start: another model was chosen meanwhile. ${outcome}`);
+export function otherModelError(on: AskedOn, loaded: string, job: string, outcome = NOTHING_DONE): AppError {
+  const name = (modelId: string): string => (on.modelNames && Object.hasOwn(on.modelNames, modelId) ? on.modelNames[modelId]! : modelId);
+  return new AppError('CONFLICT', `${job} on the pre-trained model ${name(on.modelId)}, but the features of another pre-trained model (${name(loaded)}) were loaded before it could start: another model was chosen meanwhile. ${outcome}`);
 }

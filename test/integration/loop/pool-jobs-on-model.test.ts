@@ -59,6 +59,23 @@ describe.skipIf(!findStarterModelDir())('jobs on the worker\'s pool asked for on
     }
   });
 
+  it('name both models by the names the main process gives with the job (PoolJobArgs.modelNames), not by their ids', async () => {
+    const modelNames = { [OTHER]: 'MobileNet v1 0.25', [modelId]: 'Starter (28 px)' };
+    const named = (args: JobArgs<JobKind>) => ({ ...args, modelNames }) as JobArgs<JobKind>;
+    const jobs = Object.entries(poolJobs(OTHER, `${project}/export`)) as [JobKind, JobArgs<JobKind>][];
+    const train: JobArgs<'loopTrain'> = { modelId: OTHER, classes: ['a', 'b'], labels: [{ imageId: 1, classIndex: 0 }], mode: 'light', seed: 1, outDir: `${project}/head`, previousDir: null };
+    for (const [kind, args] of [...jobs, ['loopTrain', train] as [JobKind, JobArgs<JobKind>]]) {
+      const error = await appErrorOf(client.request(kind, named(args)));
+      expect({ kind, code: error.code }).toEqual({ kind, code: 'CONFLICT' });
+      expect({ kind, message: error.message }).toEqual({
+        kind,
+        message: expect.stringMatching(/^This [a-z ]+ was to be (made|chosen) on the pre-trained model MobileNet v1 0\.25, but the features of another pre-trained model \(Starter \(28 px\)\) were loaded before it could start: another model was chosen meanwhile\. /),
+      });
+      expect(error.message).not.toContain(OTHER);
+      expect(error.message).not.toContain(modelId);
+    }
+  });
+
   it('run as before on their own model\'s pool', async () => {
     const jobs = poolJobs(modelId, `${project}/export`);
     expect(await client.request('loopSelect', jobs.loopSelect!)).toHaveLength(2);

@@ -960,8 +960,10 @@ describe('a switch of the pre-trained model trains a classifier on the new one b
     await switchTo(s, 'model-b');
     await adaptation.features.done;
     releasePrepare();
-    await expect(old).rejects.toThrow(/to be made on the pre-trained model fake-model, but the features of another pre-trained model \(model-b\) were loaded/);
-    expect(failedJobs.some((message) => message.includes('pre-trained model fake-model'))).toBe(true);
+    // Both models said by the names the expert knows them by (backboneName), not by their ids.
+    await expect(old).rejects.toThrow(/to be made on the pre-trained model Fake model, but the features of another pre-trained model \(Model model-b\) were loaded/);
+    expect(failedJobs.some((message) => message.includes('pre-trained model Fake model'))).toBe(true);
+    expect(failedJobs.some((message) => message.includes('fake-model'))).toBe(false);
     // Model B's retrain follows, on B's pool: the next version is B's, and none is recorded on the wrong model.
     expect(await until(settled(adaptation, 'model-b'))).toMatchObject({ version: 2, modelId: 'model-b' });
     expect(adaptation.store.versions().map((v) => [v.version, v.modelId])).toEqual([

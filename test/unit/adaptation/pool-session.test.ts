@@ -4,13 +4,17 @@
  * pool, as the worker does: pool-slot.ts). A prepare superseded by invalidate() (the model, mode
  * or image set changed while it ran) does not resolve as if it were current: its callers wait
  * for the newest load and go on with that pool, named by its model. A load's notices (a damaged
- * cache file set aside and made again) are shown as the extraction's are.
+ * cache file set aside and made again) are shown as the extraction's are, whatever became of the
+ * load; when it set the chosen model's feature cache aside, the features are extracted again by
+ * themselves (before, the expert had to click Resume), never by two extractions at once.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Adaptation } from '../../../src-main/adaptation/adaptation';
 import { EventHub } from '../../../src-main/core/event-hub';
 import { Project } from '../../../src-main/project/project';
 import type { EngineStatus, ProjectChanged } from '../../../src-shared/contract';
+import { COMPUTING_AGAIN } from '../../../src-main/adaptation/feature-extraction';
+import { appErrorOf } from '../../support/error-of';
 import { FakeEngine } from '../../support/fake-engine';
 import { imageFolder } from '../../support/image-folder';
 import { until } from '../../support/until';
@@ -142,5 +146,91 @@ describe("a load's notices", () => {
     adaptation.pool.invalidate();
     await adaptation.pool.prepare();
     expect(adaptation.status().features.message).toBe(notice);
+  });
+});
+
+describe('a load that set the feature cache aside (its features gone: the new cache is empty)', () => {
+  const NOTICE =
+    'The feature cache /p/.adma/features/fake-model.db could not be read (the file is damaged), so ADMA Studio moved it aside, as fake-model.db.damaged-2026-12-02T07-40-34Z in the same folder, and made a new one: what it held is computed again from the images, which takes time but loses nothing. You may delete the damaged file.';
+
+  /** Wait until the extraction under way (if any) has ended, the pool loaded after it included. */
+  const extractionEnded = (adaptation: Adaptation) => until(() => adaptation.features.done === undefined || null);
+
+  it('superseded here before it failed: its notice still reaches the expert, and the features are computed again by themselves', async () => {
+    const { engine, adaptation, statuses } = await setup();
+    const extractions = engine.count('extractFeatures');
+    const stale = holdNextLoad(engine);
+    adaptation.pool.invalidate();
+    const caller = adaptation.pool.prepare();
+    await stale.waiting();
+    engine.hold = null;
+    adaptation.pool.invalidate(); // the image set changed meanwhile: that load is no longer the one wanted
+    engine.setAsideFeatures = NOTICE;
+    statuses.length = 0;
+    stale.release();
+    // The failure of the superseded load is not the caller's: it goes on with the newest load's pool.
+    expect(await caller).toBe('fake-model');
+    // Told at once, with what happens now; the extraction starts by itself (no Resume to click).
+    expect(statuses.find((status) => status.features.message?.includes(NOTICE))?.features).toMatchObject({ state: 'checking', message: `${NOTICE} ${COMPUTING_AGAIN}` });
+    await extractionEnded(adaptation);
+    expect(engine.count('extractFeatures')).toBe(extractions + 1);
+    // Said with the outcome of the extraction that computed them again.
+    expect(adaptation.status().features).toMatchObject({ state: 'complete', message: NOTICE });
+    expect(await adaptation.pool.prepare()).toBe('fake-model');
+  });
+
+  it("the load asked for now: its failure says the notice, and the extraction starts by itself, saying so; a model's no longer chosen is only told", async () => {
+    const s = await setup();
+    const { engine, adaptation } = s;
+    const extractions = engine.count('extractFeatures');
+    let releaseExtraction!: () => void;
+    engine.hold = { kind: 'extractFeatures', until: new Promise<void>((resolve) => (releaseExtraction = resolve)) };
+    held.push(releaseExtraction);
+    engine.setAsideFeatures = NOTICE;
+    adaptation.pool.invalidate();
+    const failed = await appErrorOf(adaptation.pool.prepare());
+    expect(failed.code).toBe('NOT_FOUND');
+    expect(failed.message).toBe(`No image has features yet: wait for feature extraction to make progress. ${NOTICE}`);
+    expect(adaptation.status().features).toMatchObject({ state: 'checking', message: `${NOTICE} ${COMPUTING_AGAIN}` });
+    await until(() => engine.holding === 1 || null);
+    engine.hold = null;
+    releaseExtraction();
+    await extractionEnded(adaptation);
+    expect(engine.count('extractFeatures')).toBe(extractions + 1);
+    expect(adaptation.status().features).toMatchObject({ state: 'complete', message: NOTICE });
+
+    // The feature cache of a model no longer chosen (its load superseded by the switch to B's): nothing is computed for it.
+    const { caller, releaseStale, releaseNewer } = await staleAndNewerLoads(s, () => adaptation.pool.prepare());
+    const afterSwitch = engine.count('extractFeatures');
+    const other = NOTICE.replace('computed again', 'computed again (fake model)');
+    engine.setAsideFeatures = other;
+    await answer(engine, releaseStale);
+    releaseNewer();
+    expect(await caller).toBe('model-b');
+    await settle();
+    expect(engine.count('extractFeatures')).toBe(afterSwitch);
+    expect(adaptation.status().features).toMatchObject({ state: 'complete', message: other });
+  });
+
+  it('while an extraction runs: it is not doubled; one more runs once it ended (it may have written to the file set aside)', async () => {
+    const { engine, adaptation } = await setup();
+    const extractions = engine.count('extractFeatures');
+    let releaseExtraction!: () => void;
+    engine.hold = { kind: 'extractFeatures', until: new Promise<void>((resolve) => (releaseExtraction = resolve)) };
+    held.push(releaseExtraction);
+    adaptation.features.start(); // e.g. a scan found new images
+    await until(() => engine.holding === 1 || null);
+    engine.setAsideFeatures = NOTICE;
+    adaptation.pool.invalidate();
+    await expect(adaptation.pool.prepare()).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await settle();
+    expect(engine.holding).toBe(1); // no second extraction beside the one under way
+    expect(adaptation.status().features.message).toBe(`${NOTICE} ${COMPUTING_AGAIN}`);
+    engine.hold = null;
+    releaseExtraction();
+    await until(() => engine.count('extractFeatures') === extractions + 2 || null);
+    await extractionEnded(adaptation);
+    expect(engine.count('extractFeatures')).toBe(extractions + 2);
+    expect(adaptation.status().features).toMatchObject({ state: 'complete', message: NOTICE });
   });
 });
