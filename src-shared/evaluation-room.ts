@@ -35,7 +35,10 @@ function fullWords(room: EvaluationRoom): string | null {
 
 /** What a sample may add now, said before the click. */
 export function sampleLimitWords(room: EvaluationRoom): string {
-  return fullWords(room) ?? `Up to ${images(room.max)} now: the evaluation set ${ruleWords(room)}.`;
+  // With images in the set already, the number is how many more ("Up to 80 images now" read as the set's size).
+  const more = room.size > 0 ? ` more` : '';
+  const holds = room.size > 0 ? ` It holds ${room.size}.` : '';
+  return fullWords(room) ?? `Up to ${room.max}${more} image${room.max === 1 ? '' : 's'} now: the evaluation set ${ruleWords(room)}.${holds}`;
 }
 
 /** Why a sample of `count` images is refused, or null when it fits. */

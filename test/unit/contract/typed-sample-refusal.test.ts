@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { EvaluationRoom } from '../../../src-shared/contract';
-import { sampleRefusal, typedSampleRefusal } from '../../../src-shared/evaluation-room';
+import { sampleLimitWords, sampleRefusal, typedSampleRefusal } from '../../../src-shared/evaluation-room';
 
 const room: EvaluationRoom = { size: 10, labeled: 4, notTraining: 400, cap: 200, max: 190, candidates: 300, pool: 380, unsure: 1 };
 
@@ -27,5 +27,13 @@ describe('the typed evaluation sample size', () => {
     const huge = { ...room, notTraining: 60_000, cap: 30_000, max: 29_990, candidates: 59_000, pool: 59_000 };
     expect(typedSampleRefusal(huge, 10_000)).toBeNull();
     expect(typedSampleRefusal(huge, 20_000)).toBe('One sample adds at most 10000 images: add 10000, then sample again.');
+  });
+
+  it('says how many more images fit when the set holds some, and how many it holds', () => {
+    const rule = 'the evaluation set may hold at most half of the 400 images that are not training labels (200), so that as many stay for the loop to ask about.';
+    expect(sampleLimitWords({ ...room, size: 0, max: 200 })).toBe(`Up to 200 images now: ${rule}`);
+    // "Up to 190 images now" read as the set's size, not as what may be added to its 10.
+    expect(sampleLimitWords(room)).toBe(`Up to 190 more images now: ${rule} It holds 10.`);
+    expect(sampleLimitWords({ ...room, max: 1 })).toBe(`Up to 1 more image now: ${rule} It holds 10.`);
   });
 });
