@@ -469,6 +469,8 @@ export class ActiveLoop {
     const version = (ctx.store.latestVersion()?.version ?? 0) + 1;
     const previousDir = ctx.latestHeadDir(modelId);
     const symmetryFiles = ctx.symmetryFiles(labels.keys());
+    // The training predicts them with the new head: its version is scored from that (Evaluation.saveTrained).
+    const evaluationIds = [...ctx.store.evaluationIds()];
     const reporter = new JobReporter(ctx.events, 'train');
     const result = await reporter.run(() =>
       ctx.engine().request(
@@ -482,29 +484,18 @@ export class ActiveLoop {
           outDir: ctx.headDir(version),
           previousDir,
           symmetryFiles,
+          evaluationIds,
         },
         { onProgress: reporter.forward },
       ),
     );
-    // The evaluation images' predicted classes (a loop over typed arrays: no object per pool image here).
-    const evaluationIds = ctx.store.evaluationIds();
-    const predicted = new Map<number, number>();
-    const { imageIds, classIndexes } = result.predictions;
-    for (let row = 0; row < imageIds.length; row++) {
-      const id = imageIds[row] as number;
-      if (evaluationIds.has(id)) predicted.set(id, classes[classIndexes[row] as number]?.id ?? -1);
-    }
-    const evaluation = this.parts.evaluation.score(predicted);
-    await ctx.saveVersion(
+    await this.parts.evaluation.saveTrained(
       {
         version,
         modelId,
         mode: settings.mode,
         classes,
         trainingLabels: labels.size,
-        evalLabeled: evaluation.labeled,
-        evalCorrect: evaluation.correct,
-        confusion: evaluation.confusion,
         metrics: {
           epochs: result.epochs,
           loss: result.loss,
@@ -516,7 +507,9 @@ export class ActiveLoop {
         },
         trainedAt: labelsReadAt,
       },
-      result.predictions,
+      evaluationIds,
+      result.evaluation,
+      (row) => ctx.saveVersion(row, result.predictions),
     );
     this.thinVersions();
     ctx.changed('model');

@@ -91,9 +91,21 @@ export class FakeEngine implements EnginePort {
           .slice(0, a.batchSize as number)
           .map((imageId) => ({ imageId, distinctiveness: 0.5, uncertainty: null, lambda: 0, score: 0.5, reason: 'fake' })) as never;
       }
-      case 'loopTrain':
+      case 'loopTrain': {
         fs.mkdirSync(a.outDir as string, { recursive: true }); // the head folder, as the worker saves it
-        return { epochs: 1, loss: 0.1, trainAccuracy: 1, millis: 1, predictions: { imageIds: Int32Array.from(this.poolIds), classIndexes: new Int32Array(this.poolIds.length), probabilities: new Float64Array(this.poolIds.length).fill(0.9) } } as never;
+        // The new head predicts the first class everywhere (as loopEvaluate answers), for the evaluation images asked too.
+        const asked = (a.evaluationIds as number[] | undefined) ?? [];
+        const evaluation = { classIndex: asked.map(() => 0), confidence: asked.map(() => 0.9), rawConfidence: asked.map(() => 0.9), temperature: 1 };
+        return {
+          epochs: 1,
+          loss: 0.1,
+          trainAccuracy: 1,
+          millis: 1,
+          predictions: { imageIds: Int32Array.from(this.poolIds), classIndexes: new Int32Array(this.poolIds.length), probabilities: new Float64Array(this.poolIds.length).fill(0.9) },
+          calibration: null,
+          evaluation,
+        } as never;
+      }
       case 'loopEvaluate': {
         // Every head predicts the first class everywhere, as the fake's trainings do.
         const ids = a.imageIds as number[];

@@ -37,6 +37,7 @@ import type {
   LoopLabelQualityResult,
   LoopPrepareArgs,
   LoopPrepared,
+  HeadPredictions,
   LoopSelectArgs,
   LoopTrainArgs,
   SymmetryFile,
@@ -71,6 +72,32 @@ function argmaxRows(probabilities: ArrayLike<number>, classes: number, imageIds:
     }
     out.classIndexes[row] = best;
     out.probabilities[row] = bestP;
+  }
+  return out;
+}
+
+/**
+ * A head's predictions of the images at `rows` (pool rows, -1 for an image without features),
+ * from `probabilities`: its C probabilities of each row present, in order (the rows that are not -1).
+ */
+function headPredictions(probabilities: Float32Array, classes: number, temperature: number, rows: readonly number[]): HeadPredictions {
+  const present = rows.filter((row) => row >= 0).length;
+  const raw = argmaxRows(probabilities, classes, new Int32Array(present));
+  const calibrated = temperature === 1 ? probabilities : temperedProbabilities(probabilities, classes, temperature);
+  const tempered = topConfidence(calibrated, classes, raw.classIndexes).confidence;
+  let k = 0;
+  const out: HeadPredictions = { classIndex: [], confidence: [], rawConfidence: [], temperature };
+  for (const row of rows) {
+    if (row < 0) {
+      out.classIndex.push(-1);
+      out.confidence.push(-1);
+      out.rawConfidence.push(-1);
+      continue;
+    }
+    out.classIndex.push(raw.classIndexes[k] as number);
+    out.rawConfidence.push(raw.probabilities[k] as number);
+    out.confidence.push(tempered[k] as number);
+    k++;
   }
   return out;
 }
@@ -425,6 +452,12 @@ export class AdaptationPool implements SlotPool {
       },
     });
     const c = result.head.classes.length;
+    // The evaluation images' rows of the head's probabilities (the same as loopEvaluate predicts with
+    // the saved head): the host scores the version from them and does not ask loopEvaluate again.
+    const evaluationRows = (args.evaluationIds ?? []).map((id) => this.rowOf.get(id) ?? -1);
+    const present = evaluationRows.filter((row) => row >= 0);
+    const evaluated = new Float32Array(present.length * c);
+    present.forEach((row, k) => evaluated.set(probabilities.subarray(row * c, (row + 1) * c), k * c));
     return {
       epochs: result.epochs,
       loss: result.loss,
@@ -433,6 +466,7 @@ export class AdaptationPool implements SlotPool {
       // Shown probabilities are calibrated; the strategies keep reading the raw ones (label-quality.ts).
       predictions: argmaxRows(temperature === 1 ? probabilities : temperedProbabilities(probabilities, c, temperature), c, this.imageIds),
       calibration,
+      evaluation: headPredictions(evaluated, c, temperature, evaluationRows),
     };
   }
 
@@ -499,26 +533,7 @@ export class AdaptationPool implements SlotPool {
       const c = head.classes.length;
       const temperature = facts.temperature ?? 1;
       const probabilities = present.length > 0 ? await predictPool(head, this.inputs(head.mode, present).data) : new Float32Array(0);
-      const raw = argmaxRows(probabilities, c, new Int32Array(present.length));
-      const calibrated = temperature === 1 ? probabilities : temperedProbabilities(probabilities, c, temperature);
-      const tempered = topConfidence(calibrated, c, raw.classIndexes).confidence;
-      let k = 0;
-      const classIndex: number[] = [];
-      const confidence: number[] = [];
-      const rawConfidence: number[] = [];
-      for (const row of rows) {
-        if (row < 0) {
-          classIndex.push(-1);
-          confidence.push(-1);
-          rawConfidence.push(-1);
-          continue;
-        }
-        classIndex.push(raw.classIndexes[k] as number);
-        rawConfidence.push(raw.probabilities[k] as number);
-        confidence.push(tempered[k] as number);
-        k++;
-      }
-      predicted.push({ version, classIndex, confidence, rawConfidence, temperature });
+      predicted.push({ version, ...headPredictions(probabilities, c, temperature, rows) });
     }
     return { predicted };
   }
