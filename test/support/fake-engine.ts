@@ -15,6 +15,8 @@ import { otherModelError, PoolSlot } from '../../src-main/engine/loop/pool-slot'
 interface FakePool {
   modelId: string;
   ids: number[];
+  /** The head folder it ranks with (LoopSelectResult.headDir): the load's, then each training's. */
+  headDir: string | null;
   dispose(): void;
 }
 
@@ -63,8 +65,11 @@ export class FakeEngine implements EnginePort {
     return this.calls.filter((c) => c.kind === kind).length;
   }
 
-  /** `load`: a loopPrepare's ticket and model, taken when it was asked for (as the worker takes them when the request arrives). */
-  private answer<K extends JobKind>(kind: K, args: JobArgs<K>, load: { ticket: number; modelId: string } | null): JobResult<K> {
+  /**
+   * `load`: a loopPrepare's ticket and model, taken when it was asked for (as the worker takes them when the request arrives);
+   * `rankedWith`: a loopSelect's head, the one the pool held when it was asked for (the worker ranks when the request arrives).
+   */
+  private answer<K extends JobKind>(kind: K, args: JobArgs<K>, load: { ticket: number; modelId: string } | null, rankedWith: string | null): JobResult<K> {
     this.calls.push({ kind, args });
     const a = args as never as Record<string, unknown>;
     switch (kind) {
@@ -81,15 +86,16 @@ export class FakeEngine implements EnginePort {
       case 'loopPrepare': {
         const { ticket, modelId } = load as { ticket: number; modelId: string };
         const ids = jobImages(a.items as JobImages<PoolItem>, a.projectDir as string | undefined).map((i) => i.imageId);
-        if (!this.pools.install(ticket, { modelId, ids, dispose: () => undefined })) return { outcome: 'superseded', notices: this.prepareNotices } as never;
+        if (!this.pools.install(ticket, { modelId, ids, headDir: (a.headDir as string | null) ?? null, dispose: () => undefined })) return { outcome: 'superseded', notices: this.prepareNotices } as never;
         return { outcome: 'loaded', notices: this.prepareNotices, modelId, rows: ids.length, missing: [], centres: { origin: 'source-data', centres: [] }, prepareMillis: 1 } as never;
       }
       case 'loopSelect': {
         const taken = new Set([...(a.labeledIds as number[]), ...(a.excludedIds as number[])]);
-        return this.poolIds
+        const items = this.poolIds
           .filter((id) => !taken.has(id))
           .slice(0, a.batchSize as number)
-          .map((imageId) => ({ imageId, distinctiveness: 0.5, uncertainty: null, lambda: 0, score: 0.5, reason: 'fake' })) as never;
+          .map((imageId) => ({ imageId, distinctiveness: 0.5, uncertainty: null, lambda: 0, score: 0.5, reason: 'fake' }));
+        return { items, headDir: rankedWith } as never;
       }
       case 'loopTrain': {
         fs.mkdirSync(a.outDir as string, { recursive: true }); // the head folder, as the worker saves it
@@ -145,11 +151,16 @@ export class FakeEngine implements EnginePort {
       if (pool.modelId !== on) return Promise.reject(otherModelError(on, pool.modelId, `This ${kind} job was to be made`));
     }
     const load = kind === 'loopPrepare' ? { ticket: this.pools.begin(), modelId: this.model.id } : null;
-    if (this.hold?.kind !== kind) return Promise.resolve().then(() => this.answer(kind, args, load));
+    // The worker's pool ranks with a training's new head from before the training answers (adaptation-pool.ts
+    // fineTune): here from when it is asked for. A select ranks when it is asked for; `hold` delays its answer.
+    const pool = this.pools.current;
+    if (kind === 'loopTrain' && pool) pool.headDir = (args as { outDir: string }).outDir;
+    const rankedWith = kind === 'loopSelect' ? (pool?.headDir ?? null) : null;
+    if (this.hold?.kind !== kind) return Promise.resolve().then(() => this.answer(kind, args, load, rankedWith));
     this.holding++;
     return this.hold.until.then(() => {
       this.holding--;
-      return this.answer(kind, args, load);
+      return this.answer(kind, args, load, rankedWith);
     });
   }
 

@@ -39,12 +39,12 @@ import type {
   LoopPrepared,
   HeadPredictions,
   LoopSelectArgs,
+  LoopSelectResult,
   LoopTrainArgs,
   SymmetryFile,
   LoopTrainResult,
   PoolItem,
   PoolPredictions,
-  SelectedItem,
 } from './loop-jobs';
 import { LoopCore } from './loop-core';
 import type { ViewRows } from './train-on-pool';
@@ -295,9 +295,31 @@ export class AdaptationPool implements SlotPool {
     return { perRow, of: (row) => this.views.get(row) ?? asItIs.get(row) };
   }
 
+  /**
+   * The folder of the head the core ranks with (LoopSelectResult.headDir): the one the pool was
+   * loaded with, or a training's from when it is trained (before its file is saved and the host
+   * records its version); null without one.
+   */
+  private headDir: string | null = null;
+
   private async useHead(dir: string): Promise<void> {
     const { head, facts } = await loadHead(dir);
     await this.core.useHead(head, facts.temperature ?? 1);
+    this.headDir = dir;
+  }
+
+  /** Rank with the head in `dir` again (a training that failed after its head was put in use), or with none when it cannot be read. */
+  private async restoreHead(dir: string | null): Promise<void> {
+    try {
+      if (dir !== null) {
+        await this.useHead(dir);
+        return;
+      }
+    } catch {
+      // unreadable now: ranked without a classifier, as before any version
+    }
+    this.core.clear();
+    this.headDir = null;
   }
 
   rowsOf(ids: readonly number[]): number[] {
@@ -355,7 +377,7 @@ export class AdaptationPool implements SlotPool {
     return index.mostSimilar(row, args.count, new Set(this.rowsOf(args.skipIds))).map((s) => ({ imageId: this.imageIds[s.row] as number, similarity: s.similarity }));
   }
 
-  select(args: LoopSelectArgs): SelectedItem[] {
+  select(args: LoopSelectArgs): LoopSelectResult {
     const selection = this.core.select({
       ...(args.nearDuplicates ? { nearDuplicates: this.nearDuplicates(args.nearDuplicates) } : {}),
       strategy: args.strategy,
@@ -367,7 +389,7 @@ export class AdaptationPool implements SlotPool {
       seed: args.seed,
       batchSize: args.batchSize,
     });
-    return selection.items.map((item) => ({
+    const items = selection.items.map((item) => ({
       imageId: item.imageId,
       distinctiveness: item.distinctiveness,
       uncertainty: item.uncertainty,
@@ -375,6 +397,7 @@ export class AdaptationPool implements SlotPool {
       score: item.score,
       reason: item.reason,
     }));
+    return { items, headDir: this.headDir };
   }
 
   /**
@@ -417,6 +440,7 @@ export class AdaptationPool implements SlotPool {
     }
     const topBlock = args.mode === 'deep' && !(previous?.block) ? readTopBlock(layersModelOf(this.loaded, 'Deep fine-tuning'), this.loaded.descriptor.cutLayer, this.loaded.descriptor.layerB) : undefined;
     const views = args.mode === 'light' && args.symmetryFiles ? await this.viewsOfLabeled(args.symmetryFiles, signal, onViews) : undefined;
+    const headBefore = this.headDir;
     const { result, probabilities } = await this.core.train({
       ...(views ? { views } : {}),
       mode: args.mode,
@@ -429,45 +453,53 @@ export class AdaptationPool implements SlotPool {
       ...(topBlock ? { topBlock } : {}),
       onEpoch: (p) => onEpoch(p.epoch, p.maxEpochs),
     });
-    const counts = args.classes.map((_, c) => usable.filter((l) => l.classIndex === c).length);
-    const calibration =
-      args.mode !== 'light'
-        ? null
-        : (carriedCalibration(previousRecord, usable.length, args.classes) ??
-          (await this.calibrate(rows, usable.map((l) => l.classIndex), result.head, args.seed, signal, views)));
-    const temperature = calibration?.temperature ?? 1;
-    this.core.showAtTemperature(temperature);
-    await saveHead(args.outDir, {
-      head: result.head,
-      facts: {
-        modelId: this.loaded.descriptor.id,
-        labelCounts: counts,
-        trainedAt: new Date().toISOString(),
-        backend,
-        seed: args.seed,
+    // The core ranks with the new head from here on: a batch chosen now says it is this training's.
+    this.headDir = args.outDir;
+    try {
+      const counts = args.classes.map((_, c) => usable.filter((l) => l.classIndex === c).length);
+      const calibration =
+        args.mode !== 'light'
+          ? null
+          : (carriedCalibration(previousRecord, usable.length, args.classes) ??
+            (await this.calibrate(rows, usable.map((l) => l.classIndex), result.head, args.seed, signal, views)));
+      const temperature = calibration?.temperature ?? 1;
+      this.core.showAtTemperature(temperature);
+      await saveHead(args.outDir, {
+        head: result.head,
+        facts: {
+          modelId: this.loaded.descriptor.id,
+          labelCounts: counts,
+          trainedAt: new Date().toISOString(),
+          backend,
+          seed: args.seed,
+          epochs: result.epochs,
+          loss: result.loss,
+          trainAccuracy: result.trainAccuracy,
+          ...(calibration ? { temperature, calibration: figuresOf(calibration) } : {}),
+        },
+      });
+      const c = result.head.classes.length;
+      // The evaluation images' rows of the head's probabilities (the same as loopEvaluate predicts with
+      // the saved head): the host scores the version from them and does not ask loopEvaluate again.
+      const evaluationRows = (args.evaluationIds ?? []).map((id) => this.rowOf.get(id) ?? -1);
+      const present = evaluationRows.filter((row) => row >= 0);
+      const evaluated = new Float32Array(present.length * c);
+      present.forEach((row, k) => evaluated.set(probabilities.subarray(row * c, (row + 1) * c), k * c));
+      return {
         epochs: result.epochs,
         loss: result.loss,
         trainAccuracy: result.trainAccuracy,
-        ...(calibration ? { temperature, calibration: figuresOf(calibration) } : {}),
-      },
-    });
-    const c = result.head.classes.length;
-    // The evaluation images' rows of the head's probabilities (the same as loopEvaluate predicts with
-    // the saved head): the host scores the version from them and does not ask loopEvaluate again.
-    const evaluationRows = (args.evaluationIds ?? []).map((id) => this.rowOf.get(id) ?? -1);
-    const present = evaluationRows.filter((row) => row >= 0);
-    const evaluated = new Float32Array(present.length * c);
-    present.forEach((row, k) => evaluated.set(probabilities.subarray(row * c, (row + 1) * c), k * c));
-    return {
-      epochs: result.epochs,
-      loss: result.loss,
-      trainAccuracy: result.trainAccuracy,
-      millis: Math.round(result.millis),
-      // Shown probabilities are calibrated; the strategies keep reading the raw ones (label-quality.ts).
-      predictions: argmaxRows(temperature === 1 ? probabilities : temperedProbabilities(probabilities, c, temperature), c, this.imageIds),
-      calibration,
-      evaluation: headPredictions(evaluated, c, temperature, evaluationRows),
-    };
+        millis: Math.round(result.millis),
+        // Shown probabilities are calibrated; the strategies keep reading the raw ones (label-quality.ts).
+        predictions: argmaxRows(temperature === 1 ? probabilities : temperedProbabilities(probabilities, c, temperature), c, this.imageIds),
+        calibration,
+        evaluation: headPredictions(evaluated, c, temperature, evaluationRows),
+      };
+    } catch (error) {
+      // No version of it will be recorded: the batches are ranked by the head before again.
+      await this.restoreHead(headBefore);
+      throw error;
+    }
   }
 
   /**

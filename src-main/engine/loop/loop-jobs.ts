@@ -134,6 +134,17 @@ export interface SelectedItem {
   reason: string;
 }
 
+export interface LoopSelectResult {
+  items: SelectedItem[];
+  /**
+   * The folder of the head the batch was ranked with (the one the pool holds: the latest version's
+   * when it was loaded, or a training's from the moment it is trained, before the host records
+   * it), or null: ranked without a classifier. The host records its version (RoundInfo.modelVersion,
+   * rerankedWith), not the latest one it knows when the answer arrives.
+   */
+  headDir: string | null;
+}
+
 export interface LoopTrainArgs extends PoolJobArgs {
   /**
    * Id of the pre-trained model the version is recorded on (the one chosen when the training

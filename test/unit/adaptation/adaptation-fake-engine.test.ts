@@ -61,6 +61,19 @@ async function trainedThenEvaluationSampled({ project, adaptation, ant, bee }: A
   return [...adaptation.store.evaluationIds()];
 }
 
+/** A version trained on a first batch of 4 labels (v1), and the next batch opened with it, nothing in it labeled. */
+async function trainedWithOpenBatch() {
+  const context = await setup();
+  const { project, adaptation, ant, bee } = context;
+  adaptation.loop.updateSettings({ batchSize: 4 });
+  const first = await adaptation.loop.nextRound();
+  first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+  await adaptation.loop.train();
+  const open = await adaptation.loop.nextRound();
+  expect(open).toMatchObject({ modelVersion: 1, rerankedWith: null });
+  return { ...context, open };
+}
+
 /** Close the project and its adaptation, then open both again with a fresh engine, as a restart does (the opening scan too). */
 async function reopen(root: string, before: { project: Project; adaptation: Adaptation }, timers?: ManualTimers) {
   const chosen = before.adaptation.store.model();
@@ -169,6 +182,38 @@ describe('adaptation with a fake engine', () => {
     expect(after.items).toHaveLength(4);
     expect(new Set(after.items.map((i) => i.imageId)).size).toBe(4);
     expect(after.items.slice(2).every((i) => i.classId === null)).toBe(true);
+  });
+
+  it('a re-rank is recorded as made by the version whose head the engine ranked with, not by a training recorded while its answer was on its way', async () => {
+    const { engine, adaptation, open } = await trainedWithOpenBatch();
+    // The engine ranks the open batch with v1's head; v2 is trained and recorded before its answer arrives.
+    let release!: () => void;
+    engine.hold = { kind: 'loopSelect', until: new Promise<void>((resolve) => (release = resolve)) };
+    const reranked = adaptation.loop.refreshQueue();
+    await until('the ranking asked of the engine', () => engine.holding === 1);
+    engine.hold = null;
+    await adaptation.loop.train(); // v2
+    expect(adaptation.store.latestVersion()!.version).toBe(2);
+    release();
+    expect(await reranked).toMatchObject({ id: open.id, modelVersion: 1, rerankedWith: 1 });
+  });
+
+  it('a re-rank is recorded as made by a training the engine already ranks with, though its version is not recorded yet', async () => {
+    const { engine, adaptation, open } = await trainedWithOpenBatch();
+    // The worker ranks with a training's new head before the training answers (adaptation-pool.ts fineTune).
+    let release!: () => void;
+    engine.hold = { kind: 'loopTrain', until: new Promise<void>((resolve) => (release = resolve)) };
+    const training = adaptation.loop.train(); // v2
+    await until('the training asked of the engine', () => engine.holding === 1);
+    engine.hold = null;
+    const during = await adaptation.loop.refreshQueue();
+    const recordedThen = adaptation.store.latestVersion()!.version;
+    release();
+    await training;
+    expect(recordedThen).toBe(1);
+    expect(during).toMatchObject({ id: open.id, modelVersion: 1, rerankedWith: 2 });
+    expect(adaptation.store.latestVersion()!.version).toBe(2);
+    expect(roundModelWords(adaptation.loop.currentRound()!).text).toBe('re-chosen by model v2 (opened with v1)');
   });
 
   it('counts for the batch a label on an image a re-rank took out of it (the page had shown it as part of the batch)', async () => {
