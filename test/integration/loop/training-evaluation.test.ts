@@ -2,9 +2,11 @@
  * A training predicts the evaluation images with the head it saves (LoopTrainResult.evaluation),
  * so the host scores the new version from its answer and does not ask loopEvaluate again: those
  * predictions must be the ones loopEvaluate makes with the saved head, temperature included.
- * The worker's pool (AdaptationPool, as the app's loop jobs call it), starter model, 60 demo digits.
+ * A ranking names the head it was made with (LoopSelectResult.headDir), and a training that fails
+ * after its head was put in use leaves the head before in use. The worker's pool (AdaptationPool,
+ * as the app's loop jobs call it), starter model, 60 demo digits.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +83,46 @@ describe.skipIf(missing !== null)(`a training's predictions of the evaluation im
         () => {},
       );
       expect(none.evaluation).toMatchObject({ classIndex: [], confidence: [], rawConfidence: [] });
+    } finally {
+      pool.dispose();
+    }
+  });
+
+  it('a ranking names the head it was made with; a training that fails once its head is in use puts the head before back', async () => {
+    const { pool } = await AdaptationPool.prepare(
+      loaded,
+      { projectDir: work, model: { kind: 'starter' }, items: hashes.map((hash, imageId) => ({ imageId, hash })), deep: false, excludedIds: [], centres: null, headDir: null },
+      () => {},
+    );
+    try {
+      const ids = hashes.map((_, imageId) => imageId);
+      const classes = [...new Set(features.labels)].sort((a, b) => a - b);
+      const job = (labeled: number[], outDir: string) => ({
+        modelId: loaded.descriptor.id,
+        classes: classes.map((k) => features.classes[k] as string),
+        labels: labeled.map((imageId) => ({ imageId, classIndex: classes.indexOf(features.labels[imageId] as number) })),
+        mode: 'light' as const,
+        seed: 3,
+        outDir,
+        previousDir: null,
+      });
+      const select = (labeled: number[]) =>
+        pool.select({ modelId: loaded.descriptor.id, strategy: 'margin', schedule: { kind: 'linear', step: 0.5 }, uncertainty: 'margin', batchSize: 5, round: 1, labeledIds: labeled, excludedIds: [], labeledClassCount: classes.length, seed: 3 });
+      expect(select([]).headDir).toBeNull();
+      const first = ids.filter((id) => id % 3 === 0);
+      const v1 = join(work, 'ranked-v1');
+      await pool.train(job(first, v1), 'wasm', new AbortController().signal, () => {});
+      const byV1 = select(first);
+      expect(byV1.headDir).toBe(v1);
+      // A training on more labels whose head cannot be saved (a file where its folder goes): it
+      // fails after the core trained it, and the batches are ranked by v1 again.
+      const blocked = join(work, 'a-file');
+      writeFileSync(blocked, '');
+      const failed = pool.train(job(ids.filter((id) => id % 3 !== 2), join(blocked, 'v2')), 'wasm', new AbortController().signal, () => {});
+      await expect(failed).rejects.toThrow();
+      const after = select(first);
+      expect(after.headDir).toBe(v1);
+      expect(after.items).toEqual(byV1.items);
     } finally {
       pool.dispose();
     }
