@@ -167,7 +167,7 @@ export class ActiveLoop {
     const kept = open ? open.items.filter(isDecided) : [];
     const batchSize = (open?.batchSize ?? settings.batchSize) - kept.length;
     const { t } = this.nextQuery(open ? open.index : ctx.store.roundCount());
-    const items = await ctx.engine().request('loopSelect', {
+    const { items, headDir } = await ctx.engine().request('loopSelect', {
       modelId,
       strategy: settings.strategy,
       schedule: settings.schedule.kind === 'linear' ? { kind: 'linear', step: settings.schedule.step } : { kind: 'exponential', gamma: settings.schedule.gamma },
@@ -182,8 +182,11 @@ export class ActiveLoop {
       // The one near-duplicate test at the project's threshold, as the Duplicates view shows it.
       nearDuplicates: duplicateCriteria(settings.duplicateSimilarity),
     });
-    // The version the ranking is recorded as chosen by: a new round's, or a re-rank's (RoundInfo.rerankedWith).
-    const rankedWith = ctx.store.latestVersion()?.version ?? 0;
+    // The version the ranking is recorded as chosen by (a new round's, or a re-rank's: RoundInfo.rerankedWith):
+    // the one whose head the worker ranked with. Not the latest version recorded now: a training
+    // recorded meanwhile did not rank this batch, and the worker ranks with a new head as soon as it
+    // is trained, before its version is recorded here.
+    const rankedWith = this.versionOfHead(headDir);
     if (open) {
       // The expert keeps labeling while the engine ranks: read the batch again now, keep every
       // item decided by now first, where it was, and fill only the places still open with
@@ -228,6 +231,15 @@ export class ActiveLoop {
     this.askedFor = { roundId: round.id, state };
     ctx.roundQueried(round);
     return round;
+  }
+
+  /** The version of the head a ranking was made with (LoopSelectResult.headDir; 0: without a classifier). */
+  private versionOfHead(headDir: string | null): number {
+    const version = this.ctx.headVersion(headDir);
+    if (version !== null) return version;
+    // Not a head folder of this project (never so: the worker's heads are the ones named here).
+    this.ctx.log(`active loop: the batch was ranked with a head outside the project's versions (${headDir}); recorded as the latest version's`);
+    return this.ctx.store.latestVersion()?.version ?? 0;
   }
 
   /** The round last asked for here, and the state it was asked in (not kept across a restart: then never refused). */
@@ -469,6 +481,8 @@ export class ActiveLoop {
     const version = (ctx.store.latestVersion()?.version ?? 0) + 1;
     const previousDir = ctx.latestHeadDir(modelId);
     const symmetryFiles = ctx.symmetryFiles(labels.keys());
+    // The training predicts them with the new head: its version is scored from that (Evaluation.saveTrained).
+    const evaluationIds = [...ctx.store.evaluationIds()];
     const reporter = new JobReporter(ctx.events, 'train');
     const result = await reporter.run(() =>
       ctx.engine().request(
@@ -482,29 +496,18 @@ export class ActiveLoop {
           outDir: ctx.headDir(version),
           previousDir,
           symmetryFiles,
+          evaluationIds,
         },
         { onProgress: reporter.forward },
       ),
     );
-    // The evaluation images' predicted classes (a loop over typed arrays: no object per pool image here).
-    const evaluationIds = ctx.store.evaluationIds();
-    const predicted = new Map<number, number>();
-    const { imageIds, classIndexes } = result.predictions;
-    for (let row = 0; row < imageIds.length; row++) {
-      const id = imageIds[row] as number;
-      if (evaluationIds.has(id)) predicted.set(id, classes[classIndexes[row] as number]?.id ?? -1);
-    }
-    const evaluation = this.parts.evaluation.score(predicted);
-    await ctx.saveVersion(
+    await this.parts.evaluation.saveTrained(
       {
         version,
         modelId,
         mode: settings.mode,
         classes,
         trainingLabels: labels.size,
-        evalLabeled: evaluation.labeled,
-        evalCorrect: evaluation.correct,
-        confusion: evaluation.confusion,
         metrics: {
           epochs: result.epochs,
           loss: result.loss,
@@ -516,7 +519,9 @@ export class ActiveLoop {
         },
         trainedAt: labelsReadAt,
       },
-      result.predictions,
+      evaluationIds,
+      result.evaluation,
+      (row) => ctx.saveVersion(row, result.predictions),
     );
     this.thinVersions();
     ctx.changed('model');

@@ -131,6 +131,21 @@ export class AdaptationContext {
     return privateFolder(this.project.adminDir, 'models', `v${version}`);
   }
 
+  /**
+   * The version whose head folder is `dir` (headDir's inverse); 0 for no head (null: ranked without
+   * a classifier); null when `dir` is not one of this project's head folders.
+   */
+  headVersion(dir: string | null): number | null {
+    if (dir === null) return 0;
+    const version = Number(/^v([1-9]\d*)$/.exec(path.basename(dir))?.[1]);
+    if (!Number.isSafeInteger(version)) return null;
+    try {
+      return this.headDir(version) === dir ? version : null;
+    } catch {
+      return null; // a link refused on its way: not a folder this project wrote
+    }
+  }
+
   headExists(version: number): boolean {
     return fs.existsSync(this.headDir(version));
   }

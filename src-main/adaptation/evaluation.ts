@@ -10,7 +10,7 @@ import { SeededRandom } from '../core/seeded-random';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
 import { heldOutCalibration } from './calibration-record';
 import type { VersionRow } from './adaptation-store';
-import type { LoopEvaluateResult } from '../engine/loop/loop-jobs';
+import type { HeadPredictions, LoopEvaluateResult } from '../engine/loop/loop-jobs';
 import { curveHint, curvePoints, latestPoint } from './learning-curve';
 import { backboneName } from './model-versions';
 import type { PoolSession } from './pool-session';
@@ -19,6 +19,13 @@ export interface EvaluationScore {
   labeled: number;
   correct: number;
   confusion: { classIds: number[]; counts: number[][] } | null;
+}
+
+/** The evaluation labels: by image, their images in id order, and their `signature` (what a version is scored against). */
+interface EvaluationLabels {
+  labels: Map<number, number>;
+  evalIds: number[];
+  signature: string;
 }
 
 export class Evaluation {
@@ -41,8 +48,8 @@ export class Evaluation {
     private readonly pool: PoolSession,
   ) {}
 
-  /** Accuracy and confusion on the labeled evaluation images (`labels`, by default the current ones), from top-1 predicted class ids. */
-  score(predicted: Map<number, number>, labels: Map<number, number> = this.ctx.store.evaluationLabels()): EvaluationScore {
+  /** Accuracy and confusion on the labeled evaluation images (`labels`), from top-1 predicted class ids. */
+  private score(predicted: Map<number, number>, labels: Map<number, number>): EvaluationScore {
     const { store, project } = this.ctx;
     const classIds = project.classes.list().map((c) => c.id);
     const column = new Map(classIds.map((id, i) => [id, i]));
@@ -136,17 +143,63 @@ export class Evaluation {
    * score it had) and not yet scored against the current evaluation labels (`signature`), nor
    * failed against them.
    */
-  private pending(): { stale: VersionRow[]; evalIds: number[]; labels: Map<number, number>; signature: string; modelId: string | null } {
+  private pending(): EvaluationLabels & { stale: VersionRow[]; modelId: string | null } {
     const { ctx } = this;
-    const labels = ctx.store.evaluationLabels();
-    const evalIds = [...labels.keys()].sort((a, b) => a - b);
-    const signature = evalIds.map((id) => `${id}:${labels.get(id)}`).join();
+    const { labels, evalIds, signature } = this.evaluationLabels();
     const modelId = ctx.store.model()?.modelId ?? null;
     const stale =
       evalIds.length === 0 || modelId === null ? [] : ctx.store
             .versions()
             .filter((v) => v.modelId === modelId && this.scoredAgainst.get(v.version) !== signature && this.failedAgainst.get(v.version) !== signature && ctx.headProblem(v.version) === null);
     return { stale, evalIds, labels, signature, modelId };
+  }
+
+  /** The evaluation labels now: by image, their images in id order, and their signature (what a version is scored against). */
+  private evaluationLabels(): EvaluationLabels {
+    const labels = this.ctx.store.evaluationLabels();
+    const evalIds = [...labels.keys()].sort((a, b) => a - b);
+    return { labels, evalIds, signature: evalIds.map((id) => `${id}:${labels.get(id)}`).join() };
+  }
+
+  /**
+   * Record a version a training made (`save` writes its row, given its score) with its score on
+   * the evaluation labels as they are now, from the training's own predictions of the evaluation
+   * images (`evaluated`: of the images `asked`, by the head it saved; LoopTrainResult.evaluation),
+   * and the reliability the background pass would compute: that pass then has nothing to ask the
+   * engine for it (every training used to be scored twice). It counts as scored against these
+   * labels from before its row is saved, so a dashboard read during the save (a large pool's is
+   * written by another thread) does not ask for it either; not when the save fails. A labeled
+   * evaluation image that was not asked (sampled during the training) leaves its scoring to the
+   * background pass, as before.
+   */
+  async saveTrained(
+    version: Omit<VersionRow, 'evalLabeled' | 'evalCorrect' | 'confusion'>,
+    asked: readonly number[],
+    evaluated: HeadPredictions,
+    save: (row: VersionRow) => Promise<void>,
+  ): Promise<void> {
+    const { ctx } = this;
+    const { labels, evalIds, signature } = this.evaluationLabels();
+    const at = new Map(asked.map((id, k) => [id, k]));
+    const ids = evalIds.filter((id) => at.has(id));
+    const complete = ids.length === evalIds.length;
+    const inOrder = (values: readonly number[]): number[] => ids.map((id) => values[at.get(id) as number] as number);
+    const entry = { classIndex: inOrder(evaluated.classIndex), confidence: inOrder(evaluated.confidence), rawConfidence: inOrder(evaluated.rawConfidence), temperature: evaluated.temperature };
+    const guesses = guessesOf(version, ids, entry);
+    const result = this.score(guesses, labels);
+    if (complete) {
+      this.scoredAgainst.set(version.version, signature);
+      this.failedAgainst.delete(version.version);
+    }
+    try {
+      await save({ ...version, evalLabeled: result.labeled, evalCorrect: result.correct, confusion: result.confusion });
+    } catch (error) {
+      this.scoredAgainst.delete(version.version);
+      throw error;
+    }
+    if (ctx.isClosed || evalIds.length === 0) return;
+    if (complete && version.version === ctx.store.latestVersion()?.version) this.calibration = { ...calibrationOf(version, ids, labels, guesses, entry), signature };
+    ctx.changed('scores');
   }
 
   /**
@@ -179,14 +232,14 @@ export class Evaluation {
     if (ctx.isClosed) return nothing;
     this.failure = null;
     let scored = 0;
-    for (const { version, classIndex } of predicted) {
+    for (const entry of predicted) {
+      const { version } = entry;
       const row = stale.find((v) => v.version === version);
       if (!row) continue;
-      const guesses = new Map(evalIds.map((id, k) => [id, row.classes[classIndex[k] as number]?.id ?? -1]));
+      const guesses = guessesOf(row, evalIds, entry);
       // The labels this pass asked about: a label changed since makes the version pending again.
       const result = this.score(guesses, labels);
-      const entry = predicted.find((p) => p.version === version);
-      if (entry && version === ctx.store.latestVersion()?.version) this.calibration = { ...calibrationOf(row, evalIds, labels, guesses, entry), signature };
+      if (version === ctx.store.latestVersion()?.version) this.calibration = { ...calibrationOf(row, evalIds, labels, guesses, entry), signature };
       ctx.store.saveEvaluation(version, result.labeled, result.correct, result.confusion);
       this.scoredAgainst.set(version, signature);
       this.failedAgainst.delete(version);
@@ -261,17 +314,22 @@ export class Evaluation {
   }
 }
 
+/** A version's predicted class id of each image of `evalIds` (-1 without features), from its head's class indices. */
+function guessesOf(version: Pick<VersionRow, 'classes'>, evalIds: readonly number[], entry: Pick<HeadPredictions, 'classIndex'>): Map<number, number> {
+  return new Map(evalIds.map((id, k) => [id, version.classes[entry.classIndex[k] as number]?.id ?? -1]));
+}
+
 function withoutSignature(view: CalibrationView & { signature: string }): CalibrationView {
   const { signature: _signature, ...rest } = view;
   return rest;
 }
 
 function calibrationOf(
-  version: VersionRow,
-  evalIds: number[],
+  version: Pick<VersionRow, 'version' | 'metrics'>,
+  evalIds: readonly number[],
   labels: Map<number, number>,
   guesses: Map<number, number>,
-  entry: { confidence: number[]; rawConfidence: number[]; temperature: number },
+  entry: HeadPredictions,
 ): CalibrationView {
   const confidence: number[] = [];
   const raw: number[] = [];

@@ -86,7 +86,7 @@ import type {
   LoopSelectArgs,
   LoopTrainArgs,
   LoopTrainResult,
-  SelectedItem,
+  LoopSelectResult,
 } from './loop/loop-jobs';
 import type { ImagePair, LoopDuplicatesArgs, LoopDuplicatesBetweenArgs, LoopDuplicatesResult, LoopSimilarArgs, SimilarImage } from './loop/loop-jobs';
 
@@ -101,7 +101,7 @@ export interface EngineJobs {
   /** The layers of a model folder, for the layer picker. */
   inspectModel: { args: { path: string }; result: ModelInspection };
   loopPrepare: { args: LoopPrepareArgs; result: LoopPrepareResult };
-  loopSelect: { args: LoopSelectArgs; result: SelectedItem[] };
+  loopSelect: { args: LoopSelectArgs; result: LoopSelectResult };
   loopTrain: { args: LoopTrainArgs; result: LoopTrainResult };
   loopEvaluate: { args: LoopEvaluateArgs; result: LoopEvaluateResult };
   loopExport: { args: LoopExportArgs; result: LoopExportResult };

@@ -15,6 +15,8 @@ import { otherModelError, PoolSlot } from '../../src-main/engine/loop/pool-slot'
 interface FakePool {
   modelId: string;
   ids: number[];
+  /** The head folder it ranks with (LoopSelectResult.headDir): the load's, then each training's. */
+  headDir: string | null;
   dispose(): void;
 }
 
@@ -69,8 +71,11 @@ export class FakeEngine implements EnginePort {
     return this.calls.filter((c) => c.kind === kind).length;
   }
 
-  /** `load`: a loopPrepare's ticket and model, taken when it was asked for (as the worker takes them when the request arrives). */
-  private answer<K extends JobKind>(kind: K, args: JobArgs<K>, load: { ticket: number; modelId: string } | null): JobResult<K> {
+  /**
+   * `load`: a loopPrepare's ticket and model, taken when it was asked for (as the worker takes them when the request arrives);
+   * `rankedWith`: a loopSelect's head, the one the pool held when it was asked for (the worker ranks when the request arrives).
+   */
+  private answer<K extends JobKind>(kind: K, args: JobArgs<K>, load: { ticket: number; modelId: string } | null, rankedWith: string | null): JobResult<K> {
     this.calls.push({ kind, args });
     const a = args as never as Record<string, unknown>;
     switch (kind) {
@@ -94,19 +99,32 @@ export class FakeEngine implements EnginePort {
           return { outcome: 'failed', error, notices: [...this.prepareNotices, setAside], featuresSetAside: true } as never;
         }
         const told = { notices: this.prepareNotices, featuresSetAside: false };
-        if (!this.pools.install(ticket, { modelId, ids, dispose: () => undefined })) return { outcome: 'superseded', ...told } as never;
+        if (!this.pools.install(ticket, { modelId, ids, headDir: (a.headDir as string | null) ?? null, dispose: () => undefined })) return { outcome: 'superseded', ...told } as never;
         return { outcome: 'loaded', ...told, modelId, rows: ids.length, missing: [], centres: { origin: 'source-data', centres: [] }, prepareMillis: 1 } as never;
       }
       case 'loopSelect': {
         const taken = new Set([...(a.labeledIds as number[]), ...(a.excludedIds as number[])]);
-        return this.poolIds
+        const items = this.poolIds
           .filter((id) => !taken.has(id))
           .slice(0, a.batchSize as number)
-          .map((imageId) => ({ imageId, distinctiveness: 0.5, uncertainty: null, lambda: 0, score: 0.5, reason: 'fake' })) as never;
+          .map((imageId) => ({ imageId, distinctiveness: 0.5, uncertainty: null, lambda: 0, score: 0.5, reason: 'fake' }));
+        return { items, headDir: rankedWith } as never;
       }
-      case 'loopTrain':
+      case 'loopTrain': {
         fs.mkdirSync(a.outDir as string, { recursive: true }); // the head folder, as the worker saves it
-        return { epochs: 1, loss: 0.1, trainAccuracy: 1, millis: 1, predictions: { imageIds: Int32Array.from(this.poolIds), classIndexes: new Int32Array(this.poolIds.length), probabilities: new Float64Array(this.poolIds.length).fill(0.9) } } as never;
+        // The new head predicts the first class everywhere (as loopEvaluate answers), for the evaluation images asked too.
+        const asked = (a.evaluationIds as number[] | undefined) ?? [];
+        const evaluation = { classIndex: asked.map(() => 0), confidence: asked.map(() => 0.9), rawConfidence: asked.map(() => 0.9), temperature: 1 };
+        return {
+          epochs: 1,
+          loss: 0.1,
+          trainAccuracy: 1,
+          millis: 1,
+          predictions: { imageIds: Int32Array.from(this.poolIds), classIndexes: new Int32Array(this.poolIds.length), probabilities: new Float64Array(this.poolIds.length).fill(0.9) },
+          calibration: null,
+          evaluation,
+        } as never;
+      }
       case 'loopEvaluate': {
         // Every head predicts the first class everywhere, as the fake's trainings do.
         const ids = a.imageIds as number[];
@@ -146,11 +164,16 @@ export class FakeEngine implements EnginePort {
       if (pool.modelId !== on.modelId) return Promise.reject(otherModelError(on as PoolJobArgs, pool.modelId, `This ${kind} job was to be made`));
     }
     const load = kind === 'loopPrepare' ? { ticket: this.pools.begin(), modelId: this.model.id } : null;
-    if (this.hold?.kind !== kind) return Promise.resolve().then(() => this.answer(kind, args, load));
+    // The worker's pool ranks with a training's new head from before the training answers (adaptation-pool.ts
+    // fineTune): here from when it is asked for. A select ranks when it is asked for; `hold` delays its answer.
+    const pool = this.pools.current;
+    if (kind === 'loopTrain' && pool) pool.headDir = (args as { outDir: string }).outDir;
+    const rankedWith = kind === 'loopSelect' ? (pool?.headDir ?? null) : null;
+    if (this.hold?.kind !== kind) return Promise.resolve().then(() => this.answer(kind, args, load, rankedWith));
     this.holding++;
     return this.hold.until.then(() => {
       this.holding--;
-      return this.answer(kind, args, load);
+      return this.answer(kind, args, load, rankedWith);
     });
   }
 

@@ -38,13 +38,14 @@ import type {
   LoadNotices,
   LoopPrepareArgs,
   LoopPrepared,
+  HeadPredictions,
   LoopSelectArgs,
+  LoopSelectResult,
   LoopTrainArgs,
   SymmetryFile,
   LoopTrainResult,
   PoolItem,
   PoolPredictions,
-  SelectedItem,
 } from './loop-jobs';
 import { LoopCore } from './loop-core';
 import type { ViewRows } from './train-on-pool';
@@ -71,6 +72,32 @@ function argmaxRows(probabilities: ArrayLike<number>, classes: number, imageIds:
     }
     out.classIndexes[row] = best;
     out.probabilities[row] = bestP;
+  }
+  return out;
+}
+
+/**
+ * A head's predictions of the images at `rows` (pool rows, -1 for an image without features),
+ * from `probabilities`: its C probabilities of each row present, in order (the rows that are not -1).
+ */
+function headPredictions(probabilities: Float32Array, classes: number, temperature: number, rows: readonly number[]): HeadPredictions {
+  const present = rows.filter((row) => row >= 0).length;
+  const raw = argmaxRows(probabilities, classes, new Int32Array(present));
+  const calibrated = temperature === 1 ? probabilities : temperedProbabilities(probabilities, classes, temperature);
+  const tempered = topConfidence(calibrated, classes, raw.classIndexes).confidence;
+  let k = 0;
+  const out: HeadPredictions = { classIndex: [], confidence: [], rawConfidence: [], temperature };
+  for (const row of rows) {
+    if (row < 0) {
+      out.classIndex.push(-1);
+      out.confidence.push(-1);
+      out.rawConfidence.push(-1);
+      continue;
+    }
+    out.classIndex.push(raw.classIndexes[k] as number);
+    out.rawConfidence.push(raw.probabilities[k] as number);
+    out.confidence.push(tempered[k] as number);
+    k++;
   }
   return out;
 }
@@ -265,9 +292,31 @@ export class AdaptationPool implements SlotPool {
     return { perRow, of: (row) => this.views.get(row) ?? asItIs.get(row) };
   }
 
+  /**
+   * The folder of the head the core ranks with (LoopSelectResult.headDir): the one the pool was
+   * loaded with, or a training's from when it is trained (before its file is saved and the host
+   * records its version); null without one.
+   */
+  private headDir: string | null = null;
+
   private async useHead(dir: string): Promise<void> {
     const { head, facts } = await loadHead(dir);
     await this.core.useHead(head, facts.temperature ?? 1);
+    this.headDir = dir;
+  }
+
+  /** Rank with the head in `dir` again (a training that failed after its head was put in use), or with none when it cannot be read. */
+  private async restoreHead(dir: string | null): Promise<void> {
+    try {
+      if (dir !== null) {
+        await this.useHead(dir);
+        return;
+      }
+    } catch {
+      // unreadable now: ranked without a classifier, as before any version
+    }
+    this.core.clear();
+    this.headDir = null;
   }
 
   rowsOf(ids: readonly number[]): number[] {
@@ -325,7 +374,7 @@ export class AdaptationPool implements SlotPool {
     return index.mostSimilar(row, args.count, new Set(this.rowsOf(args.skipIds))).map((s) => ({ imageId: this.imageIds[s.row] as number, similarity: s.similarity }));
   }
 
-  select(args: LoopSelectArgs): SelectedItem[] {
+  select(args: LoopSelectArgs): LoopSelectResult {
     const selection = this.core.select({
       ...(args.nearDuplicates ? { nearDuplicates: this.nearDuplicates(args.nearDuplicates) } : {}),
       strategy: args.strategy,
@@ -337,7 +386,7 @@ export class AdaptationPool implements SlotPool {
       seed: args.seed,
       batchSize: args.batchSize,
     });
-    return selection.items.map((item) => ({
+    const items = selection.items.map((item) => ({
       imageId: item.imageId,
       distinctiveness: item.distinctiveness,
       uncertainty: item.uncertainty,
@@ -345,6 +394,7 @@ export class AdaptationPool implements SlotPool {
       score: item.score,
       reason: item.reason,
     }));
+    return { items, headDir: this.headDir };
   }
 
   /**
@@ -387,6 +437,7 @@ export class AdaptationPool implements SlotPool {
     }
     const topBlock = args.mode === 'deep' && !(previous?.block) ? readTopBlock(layersModelOf(this.loaded, 'Deep fine-tuning'), this.loaded.descriptor.cutLayer, this.loaded.descriptor.layerB) : undefined;
     const views = args.mode === 'light' && args.symmetryFiles ? await this.viewsOfLabeled(args.symmetryFiles, signal, onViews) : undefined;
+    const headBefore = this.headDir;
     const { result, probabilities } = await this.core.train({
       ...(views ? { views } : {}),
       mode: args.mode,
@@ -399,38 +450,53 @@ export class AdaptationPool implements SlotPool {
       ...(topBlock ? { topBlock } : {}),
       onEpoch: (p) => onEpoch(p.epoch, p.maxEpochs),
     });
-    const counts = args.classes.map((_, c) => usable.filter((l) => l.classIndex === c).length);
-    const calibration =
-      args.mode !== 'light'
-        ? null
-        : (carriedCalibration(previousRecord, usable.length, args.classes) ??
-          (await this.calibrate(rows, usable.map((l) => l.classIndex), result.head, args.seed, signal, views)));
-    const temperature = calibration?.temperature ?? 1;
-    this.core.showAtTemperature(temperature);
-    await saveHead(args.outDir, {
-      head: result.head,
-      facts: {
-        modelId: this.loaded.descriptor.id,
-        labelCounts: counts,
-        trainedAt: new Date().toISOString(),
-        backend,
-        seed: args.seed,
+    // The core ranks with the new head from here on: a batch chosen now says it is this training's.
+    this.headDir = args.outDir;
+    try {
+      const counts = args.classes.map((_, c) => usable.filter((l) => l.classIndex === c).length);
+      const calibration =
+        args.mode !== 'light'
+          ? null
+          : (carriedCalibration(previousRecord, usable.length, args.classes) ??
+            (await this.calibrate(rows, usable.map((l) => l.classIndex), result.head, args.seed, signal, views)));
+      const temperature = calibration?.temperature ?? 1;
+      this.core.showAtTemperature(temperature);
+      await saveHead(args.outDir, {
+        head: result.head,
+        facts: {
+          modelId: this.loaded.descriptor.id,
+          labelCounts: counts,
+          trainedAt: new Date().toISOString(),
+          backend,
+          seed: args.seed,
+          epochs: result.epochs,
+          loss: result.loss,
+          trainAccuracy: result.trainAccuracy,
+          ...(calibration ? { temperature, calibration: figuresOf(calibration) } : {}),
+        },
+      });
+      const c = result.head.classes.length;
+      // The evaluation images' rows of the head's probabilities (the same as loopEvaluate predicts with
+      // the saved head): the host scores the version from them and does not ask loopEvaluate again.
+      const evaluationRows = (args.evaluationIds ?? []).map((id) => this.rowOf.get(id) ?? -1);
+      const present = evaluationRows.filter((row) => row >= 0);
+      const evaluated = new Float32Array(present.length * c);
+      present.forEach((row, k) => evaluated.set(probabilities.subarray(row * c, (row + 1) * c), k * c));
+      return {
         epochs: result.epochs,
         loss: result.loss,
         trainAccuracy: result.trainAccuracy,
-        ...(calibration ? { temperature, calibration: figuresOf(calibration) } : {}),
-      },
-    });
-    const c = result.head.classes.length;
-    return {
-      epochs: result.epochs,
-      loss: result.loss,
-      trainAccuracy: result.trainAccuracy,
-      millis: Math.round(result.millis),
-      // Shown probabilities are calibrated; the strategies keep reading the raw ones (label-quality.ts).
-      predictions: argmaxRows(temperature === 1 ? probabilities : temperedProbabilities(probabilities, c, temperature), c, this.imageIds),
-      calibration,
-    };
+        millis: Math.round(result.millis),
+        // Shown probabilities are calibrated; the strategies keep reading the raw ones (label-quality.ts).
+        predictions: argmaxRows(temperature === 1 ? probabilities : temperedProbabilities(probabilities, c, temperature), c, this.imageIds),
+        calibration,
+        evaluation: headPredictions(evaluated, c, temperature, evaluationRows),
+      };
+    } catch (error) {
+      // No version of it will be recorded: the batches are ranked by the head before again.
+      await this.restoreHead(headBefore);
+      throw error;
+    }
   }
 
   /**
@@ -496,26 +562,7 @@ export class AdaptationPool implements SlotPool {
       const c = head.classes.length;
       const temperature = facts.temperature ?? 1;
       const probabilities = present.length > 0 ? await predictPool(head, this.inputs(head.mode, present).data) : new Float32Array(0);
-      const raw = argmaxRows(probabilities, c, new Int32Array(present.length));
-      const calibrated = temperature === 1 ? probabilities : temperedProbabilities(probabilities, c, temperature);
-      const tempered = topConfidence(calibrated, c, raw.classIndexes).confidence;
-      let k = 0;
-      const classIndex: number[] = [];
-      const confidence: number[] = [];
-      const rawConfidence: number[] = [];
-      for (const row of rows) {
-        if (row < 0) {
-          classIndex.push(-1);
-          confidence.push(-1);
-          rawConfidence.push(-1);
-          continue;
-        }
-        classIndex.push(raw.classIndexes[k] as number);
-        rawConfidence.push(raw.probabilities[k] as number);
-        confidence.push(tempered[k] as number);
-        k++;
-      }
-      predicted.push({ version, classIndex, confidence, rawConfidence, temperature });
+      predicted.push({ version, ...headPredictions(probabilities, c, temperature, rows) });
     }
     return { predicted };
   }

@@ -154,6 +154,17 @@ export interface SelectedItem {
   reason: string;
 }
 
+export interface LoopSelectResult {
+  items: SelectedItem[];
+  /**
+   * The folder of the head the batch was ranked with (the one the pool holds: the latest version's
+   * when it was loaded, or a training's from the moment it is trained, before the host records
+   * it), or null: ranked without a classifier. The host records its version (RoundInfo.modelVersion,
+   * rerankedWith), not the latest one it knows when the answer arrives.
+   */
+  headDir: string | null;
+}
+
 export interface LoopTrainArgs extends PoolJobArgs {
   /**
    * Id of the pre-trained model the version is recorded on (the one chosen when the training
@@ -175,6 +186,8 @@ export interface LoopTrainArgs extends PoolJobArgs {
    * Absent or null: the head learns the images as they are.
    */
   symmetryFiles?: SymmetryFile[] | null;
+  /** Images whose predictions by the new head come back as `evaluation` (the evaluation set's: the host scores the version from them). */
+  evaluationIds?: number[];
 }
 
 /** A labeled image's file, for its symmetry views. */
@@ -209,6 +222,18 @@ export interface LoopTrainResult {
   predictions: PoolPredictions;
   /** Temperature scaling fitted on out-of-fold logits (light mode with enough labels), else null. */
   calibration: Calibration | null;
+  /** The new head's predictions of `evaluationIds` (empty without them), as loopEvaluate would answer for it. */
+  evaluation: HeadPredictions;
+}
+
+/** A head's predictions of some images, in the order asked for; -1 for an image without features. */
+export interface HeadPredictions {
+  /** Predicted class index. */
+  classIndex: number[];
+  /** Top-1 probability at the head's temperature, and at T = 1. */
+  confidence: number[];
+  rawConfidence: number[];
+  temperature: number;
 }
 
 export interface LoopEvaluateArgs extends PoolJobArgs {
@@ -217,15 +242,8 @@ export interface LoopEvaluateArgs extends PoolJobArgs {
 }
 
 export interface LoopEvaluateResult {
-  /** Per head, the predicted class index of each image (in `imageIds` order); -1 without features. */
-  predicted: {
-    version: number;
-    classIndex: number[];
-    /** Top-1 probability at the head's temperature, and at T = 1; -1 without features. */
-    confidence: number[];
-    rawConfidence: number[];
-    temperature: number;
-  }[];
+  /** Per head, its predictions of `imageIds`. */
+  predicted: (HeadPredictions & { version: number })[];
 }
 
 export interface LoopLabelQualityArgs extends PoolJobArgs {

@@ -70,7 +70,7 @@ async function appRounds(
   let previousDir: string | null = null;
   try {
     for (let round = 0; round < rounds; round++) {
-      const batchPicks = pool.select({ modelId: loaded.descriptor.id, strategy, schedule: SCHEDULE, uncertainty: 'margin', batchSize: batch, round, labeledIds: [...labeled], excludedIds: [...setup.testIds], labeledClassCount: seen.length, seed: SEED });
+      const batchPicks = pool.select({ modelId: loaded.descriptor.id, strategy, schedule: SCHEDULE, uncertainty: 'margin', batchSize: batch, round, labeledIds: [...labeled], excludedIds: [...setup.testIds], labeledClassCount: seen.length, seed: SEED }).items;
       picks.push(batchPicks.map((p) => p.imageId));
       for (const p of batchPicks) {
         labeled.push(p.imageId);

@@ -78,7 +78,7 @@ describe.skipIf(!findStarterModelDir())('jobs on the worker\'s pool asked for on
 
   it('run as before on their own model\'s pool', async () => {
     const jobs = poolJobs(modelId, `${project}/export`);
-    expect(await client.request('loopSelect', jobs.loopSelect!)).toHaveLength(2);
+    expect((await client.request('loopSelect', jobs.loopSelect!)).items).toHaveLength(2);
     expect(await client.request('loopSimilar', jobs.loopSimilar!)).toHaveLength(2);
     expect(await client.request('loopEvaluate', jobs.loopEvaluate!)).toEqual({ predicted: [] });
   });

@@ -61,6 +61,19 @@ async function trainedThenEvaluationSampled({ project, adaptation, ant, bee }: A
   return [...adaptation.store.evaluationIds()];
 }
 
+/** A version trained on a first batch of 4 labels (v1), and the next batch opened with it, nothing in it labeled. */
+async function trainedWithOpenBatch() {
+  const context = await setup();
+  const { project, adaptation, ant, bee } = context;
+  adaptation.loop.updateSettings({ batchSize: 4 });
+  const first = await adaptation.loop.nextRound();
+  first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+  await adaptation.loop.train();
+  const open = await adaptation.loop.nextRound();
+  expect(open).toMatchObject({ modelVersion: 1, rerankedWith: null });
+  return { ...context, open };
+}
+
 /** Close the project and its adaptation, then open both again with a fresh engine, as a restart does (the opening scan too). */
 async function reopen(root: string, before: { project: Project; adaptation: Adaptation }, timers?: ManualTimers) {
   const chosen = before.adaptation.store.model();
@@ -169,6 +182,38 @@ describe('adaptation with a fake engine', () => {
     expect(after.items).toHaveLength(4);
     expect(new Set(after.items.map((i) => i.imageId)).size).toBe(4);
     expect(after.items.slice(2).every((i) => i.classId === null)).toBe(true);
+  });
+
+  it('a re-rank is recorded as made by the version whose head the engine ranked with, not by a training recorded while its answer was on its way', async () => {
+    const { engine, adaptation, open } = await trainedWithOpenBatch();
+    // The engine ranks the open batch with v1's head; v2 is trained and recorded before its answer arrives.
+    let release!: () => void;
+    engine.hold = { kind: 'loopSelect', until: new Promise<void>((resolve) => (release = resolve)) };
+    const reranked = adaptation.loop.refreshQueue();
+    await until('the ranking asked of the engine', () => engine.holding === 1);
+    engine.hold = null;
+    await adaptation.loop.train(); // v2
+    expect(adaptation.store.latestVersion()!.version).toBe(2);
+    release();
+    expect(await reranked).toMatchObject({ id: open.id, modelVersion: 1, rerankedWith: 1 });
+  });
+
+  it('a re-rank is recorded as made by a training the engine already ranks with, though its version is not recorded yet', async () => {
+    const { engine, adaptation, open } = await trainedWithOpenBatch();
+    // The worker ranks with a training's new head before the training answers (adaptation-pool.ts fineTune).
+    let release!: () => void;
+    engine.hold = { kind: 'loopTrain', until: new Promise<void>((resolve) => (release = resolve)) };
+    const training = adaptation.loop.train(); // v2
+    await until('the training asked of the engine', () => engine.holding === 1);
+    engine.hold = null;
+    const during = await adaptation.loop.refreshQueue();
+    const recordedThen = adaptation.store.latestVersion()!.version;
+    release();
+    await training;
+    expect(recordedThen).toBe(1);
+    expect(during).toMatchObject({ id: open.id, modelVersion: 1, rerankedWith: 2 });
+    expect(adaptation.store.latestVersion()!.version).toBe(2);
+    expect(roundModelWords(adaptation.loop.currentRound()!).text).toBe('re-chosen by model v2 (opened with v1)');
   });
 
   it('counts for the batch a label on an image a re-rank took out of it (the page had shown it as part of the batch)', async () => {
@@ -543,6 +588,71 @@ describe('adaptation with a fake engine', () => {
     await adaptation.transfer.export({ model: true, labelsCsv: false, labelsJson: false, imageFolder: false, destination: path.join(tempDir('adma-export-'), 'out') });
     expect(adaptation.store.latestVersion()!.evalLabeled).toBe(2);
     expect(metrics[0]!['evaluation accuracy']).toMatch(/^100\.0% \(95% CI/);
+  });
+
+  it('a training scores its own version on the evaluation set: one request to the engine (the training), none after it, and its score and reliability show at once', async () => {
+    const context = await setup();
+    const { project, engine, adaptation, ant, bee } = context;
+    const request = engine.request.bind(engine);
+    const cards: Record<string, string>[] = [];
+    engine.request = ((kind, args) => {
+      if (kind !== 'loopExport') return request(kind, args);
+      const a = args as unknown as { metrics: Record<string, string>; outDir: string };
+      cards.push(a.metrics);
+      fs.mkdirSync(a.outDir, { recursive: true });
+      return Promise.resolve({ files: [] });
+    }) as typeof engine.request;
+    const evaluation = await trainedThenEvaluationSampled(context);
+    project.setLabels(evaluation, ant.id);
+    await adaptation.evaluation.scorePending(); // v1, trained before they were labeled: scored in the background
+    expect(engine.count('loopEvaluate')).toBe(1);
+    /** The versions each scoring request asked the engine about. */
+    const evaluated = (): number[][] => engine.calls.filter((c) => c.kind === 'loopEvaluate').map((c) => (c.args as { heads: { version: number }[] }).heads.map((h) => h.version));
+    const trainedOn = (): number[] => (engine.calls.filter((c) => c.kind === 'loopTrain').at(-1)!.args as { evaluationIds: number[] }).evaluationIds;
+
+    await adaptation.loop.train(); // v2
+    // The training predicted the evaluation images with the head it saved: the version's score and
+    // reliability are known as soon as it is, and no other request scores it.
+    const board = await adaptation.evaluation.dashboard();
+    expect(board).toMatchObject({ scoring: [], latest: { modelVersion: 2, evaluated: 2, accuracy: 1 } });
+    expect(board.calibration).toMatchObject({ modelVersion: 2, evaluated: 2 });
+    await adaptation.evaluation.scorePending();
+    await adaptation.transfer.export({ model: true, labelsCsv: false, labelsJson: false, imageFolder: false, destination: path.join(tempDir('adma-export-'), 'out') });
+    expect(cards[0]!['evaluation accuracy']).toMatch(/^100\.0% \(95% CI/);
+    expect(evaluated()).toEqual([[1]]);
+    expect([...trainedOn()].sort((a, b) => a - b)).toEqual([...evaluation].sort((a, b) => a - b));
+
+    // An evaluation label changed during a training: its version is scored on the labels as they are
+    // after it; the background pass asks only about the versions before it.
+    let release!: () => void;
+    engine.hold = { kind: 'loopTrain', until: new Promise<void>((resolve) => (release = resolve)) };
+    const training = adaptation.loop.train(); // v3
+    await until('the training asked of the engine', () => engine.holding === 1);
+    project.setLabels([evaluation[0]!], bee.id);
+    release();
+    await training;
+    expect(await adaptation.evaluation.dashboard()).toMatchObject({ scoring: [1, 2], latest: { modelVersion: 3, evaluated: 2, accuracy: 0.5 } });
+    await adaptation.evaluation.scorePending();
+    expect(evaluated()).toEqual([[1], [1, 2]]);
+
+    // An evaluation image sampled and labeled during a training was not predicted by it: that
+    // version is scored by the background pass, as every version is on the new labels.
+    engine.hold = { kind: 'loopTrain', until: new Promise<void>((resolve) => (release = resolve)) };
+    const another = adaptation.loop.train(); // v4
+    await until('the training asked of the engine', () => engine.holding === 1);
+    await adaptation.duplicates.sampleEvaluation(1);
+    const added = [...adaptation.store.evaluationIds()].filter((id) => !evaluation.includes(id));
+    expect(added).toHaveLength(1);
+    project.setLabels(added, ant.id);
+    release();
+    await another;
+    // (v1 is thinned by now: the latest three versions are kept.)
+    expect((await adaptation.evaluation.dashboard()).scoring).toEqual([2, 3, 4]);
+    await adaptation.evaluation.scorePending();
+    expect(evaluated()).toEqual([[1], [1, 2], [2, 3, 4]]);
+    const after = await adaptation.evaluation.dashboard();
+    expect(after).toMatchObject({ scoring: [], latest: { modelVersion: 4, evaluated: 3 } });
+    expect(after.calibration).toMatchObject({ modelVersion: 4, evaluated: 3 });
   });
 
   it('continuous mode: a round is one batch (retrains re-rank the open batch), and stored versions are thinned', async () => {

@@ -1,0 +1,130 @@
+/**
+ * A training predicts the evaluation images with the head it saves (LoopTrainResult.evaluation),
+ * so the host scores the new version from its answer and does not ask loopEvaluate again: those
+ * predictions must be the ones loopEvaluate makes with the saved head, temperature included.
+ * A ranking names the head it was made with (LoopSelectResult.headDir), and a training that fails
+ * after its head was put in use leaves the head before in use. The worker's pool (AdaptationPool,
+ * as the app's loop jobs call it), starter model, 60 demo digits.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../src-main/engine/backend';
+import { AdaptationPool } from '../../../src-main/engine/loop/adaptation-pool';
+import { findStarterModelDir, type LoadedModel } from '../../../src-main/engine/model/load-model';
+import type { SimulationFeatures } from '../../../src-main/engine/simulate/simulation-features';
+import { findDemoDir } from '../../../src-main/engine/starter/demo-set';
+import { starterDigits } from '../../support/starter-digits';
+
+const missing = !findStarterModelDir() ? 'the starter model (resources/starter) is not built' : !findDemoDir() ? 'the demo set (resources/demo) is absent' : null;
+
+let work: string;
+let loaded: LoadedModel;
+let features: SimulationFeatures;
+let hashes: string[];
+
+describe.skipIf(missing !== null)(`a training's predictions of the evaluation images${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+    work = mkdtempSync(join(tmpdir(), 'adma-training-evaluation-'));
+    ({ loaded, features, hashes } = await starterDigits(work, () => 6));
+  });
+  afterAll(() => {
+    loaded?.dispose();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('are the ones loopEvaluate makes with the head it saved (a temperature fitted; an image without features is -1 in both)', async () => {
+    const { pool } = await AdaptationPool.prepare(
+      loaded,
+      { projectDir: work, model: { kind: 'starter' }, items: hashes.map((hash, imageId) => ({ imageId, hash })), deep: false, excludedIds: [], centres: null, headDir: null },
+      () => {},
+    );
+    try {
+      const ids = hashes.map((_, imageId) => imageId);
+      // 30 labels (enough to fit a temperature), every class; the other 30 images and one without features are the evaluation set.
+      const labeled = ids.filter((id) => id % 2 === 0);
+      const classes = [...new Set(labeled.map((id) => features.labels[id] as number))].sort((a, b) => a - b);
+      const evaluationIds = [...ids.filter((id) => id % 2 === 1), 10_000];
+      const outDir = join(work, 'head-1');
+      const trained = await pool.train(
+        {
+          modelId: loaded.descriptor.id,
+          classes: classes.map((k) => features.classes[k] as string),
+          labels: labeled.map((imageId) => ({ imageId, classIndex: classes.indexOf(features.labels[imageId] as number) })),
+          mode: 'light',
+          seed: 3,
+          outDir,
+          previousDir: null,
+          evaluationIds,
+        },
+        'wasm',
+        new AbortController().signal,
+        () => {},
+      );
+      const { predicted } = await pool.evaluate({ modelId: loaded.descriptor.id, heads: [{ version: 1, dir: outDir }], imageIds: evaluationIds });
+      const evaluated = predicted[0]!;
+      expect(trained.calibration?.heldOut).toBeGreaterThan(0);
+      expect(trained.evaluation.temperature).toBe(trained.calibration!.temperature);
+      expect(trained.evaluation.temperature).not.toBe(1); // the tempered confidences are compared too
+      expect(trained.evaluation.temperature).toBe(evaluated.temperature);
+      expect(trained.evaluation.classIndex).toEqual(evaluated.classIndex);
+      expect(trained.evaluation.classIndex.at(-1)).toBe(-1);
+      expect(trained.evaluation.classIndex.filter((c) => c >= 0)).toHaveLength(30);
+      for (const key of ['confidence', 'rawConfidence'] as const) {
+        trained.evaluation[key].forEach((p, k) => expect(p, `${key} of image ${evaluationIds[k]}`).toBeCloseTo(evaluated[key][k] as number, 6));
+      }
+      // Asked for none: none.
+      const none = await pool.train(
+        { modelId: loaded.descriptor.id, classes: classes.map((k) => features.classes[k] as string), labels: labeled.map((imageId) => ({ imageId, classIndex: classes.indexOf(features.labels[imageId] as number) })), mode: 'light', seed: 3, outDir: join(work, 'head-2'), previousDir: outDir },
+        'wasm',
+        new AbortController().signal,
+        () => {},
+      );
+      expect(none.evaluation).toMatchObject({ classIndex: [], confidence: [], rawConfidence: [] });
+    } finally {
+      pool.dispose();
+    }
+  });
+
+  it('a ranking names the head it was made with; a training that fails once its head is in use puts the head before back', async () => {
+    const { pool } = await AdaptationPool.prepare(
+      loaded,
+      { projectDir: work, model: { kind: 'starter' }, items: hashes.map((hash, imageId) => ({ imageId, hash })), deep: false, excludedIds: [], centres: null, headDir: null },
+      () => {},
+    );
+    try {
+      const ids = hashes.map((_, imageId) => imageId);
+      const classes = [...new Set(features.labels)].sort((a, b) => a - b);
+      const job = (labeled: number[], outDir: string) => ({
+        modelId: loaded.descriptor.id,
+        classes: classes.map((k) => features.classes[k] as string),
+        labels: labeled.map((imageId) => ({ imageId, classIndex: classes.indexOf(features.labels[imageId] as number) })),
+        mode: 'light' as const,
+        seed: 3,
+        outDir,
+        previousDir: null,
+      });
+      const select = (labeled: number[]) =>
+        pool.select({ modelId: loaded.descriptor.id, strategy: 'margin', schedule: { kind: 'linear', step: 0.5 }, uncertainty: 'margin', batchSize: 5, round: 1, labeledIds: labeled, excludedIds: [], labeledClassCount: classes.length, seed: 3 });
+      expect(select([]).headDir).toBeNull();
+      const first = ids.filter((id) => id % 3 === 0);
+      const v1 = join(work, 'ranked-v1');
+      await pool.train(job(first, v1), 'wasm', new AbortController().signal, () => {});
+      const byV1 = select(first);
+      expect(byV1.headDir).toBe(v1);
+      // A training on more labels whose head cannot be saved (a file where its folder goes): it
+      // fails after the core trained it, and the batches are ranked by v1 again.
+      const blocked = join(work, 'a-file');
+      writeFileSync(blocked, '');
+      const failed = pool.train(job(ids.filter((id) => id % 3 !== 2), join(blocked, 'v2')), 'wasm', new AbortController().signal, () => {});
+      await expect(failed).rejects.toThrow();
+      const after = select(first);
+      expect(after.headDir).toBe(v1);
+      expect(after.items).toEqual(byV1.items);
+    } finally {
+      pool.dispose();
+    }
+  });
+});
