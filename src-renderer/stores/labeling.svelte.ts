@@ -119,7 +119,9 @@ class LabelingSession {
   #offerAnnounced: number | null = null;
   /**
    * How many times the image on screen changed by something other than the keys' own commands:
-   * a new session, a batch taken or followed, a failed commit bringing the view back. A key's
+   * a new session, a batch taken or followed, a page putting an image where none was (a new
+   * session's first, a scan's on an empty session: `land`), a failed commit bringing the view
+   * back. A key's
    * command that runs after such a move acts on the image on screen when the key was pressed
    * (`keyTarget`), never on the one the move put there, which the expert had not seen.
    */
@@ -272,8 +274,8 @@ class LabelingSession {
     this.#passedBatch = passed;
     // Labels still being committed hold for the new session's images too.
     this.#committed = this.#pending.states();
-    // The first page puts the first image where nothing was: a key pressed meanwhile had no image.
-    await this.moveView(() => this.loadMore(generation));
+    // The first page puts the first image where nothing was (`land` counts it): a key pressed meanwhile had no image.
+    await this.loadMore(generation);
     if (generation !== this.#generation) return;
     if (startAt === undefined && (source.kind === 'round' || source.kind === 'evaluation')) {
       await this.moveView(() => this.advance((items) => firstUnlabeledIndex(items)));
@@ -302,6 +304,19 @@ class LabelingSession {
     } finally {
       this.movedFrom(before);
     }
+  }
+
+  /**
+   * Put `items` in the sequence: the pages `loadMore` read. Loaded behind the image on screen,
+   * they leave it there; into an empty session (its first page, a scan's image on a session that
+   * had found none, however asked: `start`, `topUp`) they put one on screen by themselves, a move
+   * under the keys (`movedFrom`), counted as they land, so a key pressed on the empty view is
+   * never for that image.
+   */
+  private land(items: ImageItem[]): void {
+    const before = this.#current;
+    this.#items = items;
+    this.movedFrom(before);
   }
 
   /** The view moved from `before` to the image on screen now: count it when the image changed. */
@@ -400,14 +415,14 @@ class LabelingSession {
         const items = round ? this.roundItems(round) : [];
         if (generation !== this.#generation) return;
         this.#round = round;
-        this.#items = items;
+        this.land(items);
         this.#exhausted = true;
         return;
       }
       if (this.#source.kind === 'list') {
         const items = await call('images:byIds', { ids: this.#source.ids.slice(0, LIST_SESSION_MAX) });
         if (generation !== this.#generation) return;
-        this.#items = appendPage(this.#items, applyLabels(items, this.#pending.states()));
+        this.land(appendPage(this.#items, applyLabels(items, this.#pending.states())));
         this.#exhausted = true;
         return;
       }
@@ -423,7 +438,7 @@ class LabelingSession {
       }
       this.#listed = page.total;
       const before = this.#items.length;
-      this.#items = appendPage(this.#items, applyLabels(page.items, this.#pending.states()));
+      this.land(appendPage(this.#items, applyLabels(page.items, this.#pending.states())));
       if (page.items.length < PAGE || this.#items.length === before) this.#exhausted = true;
     } finally {
       if (generation === this.#generation) this.#loading = false;
@@ -449,7 +464,11 @@ class LabelingSession {
           await this.advance((items, index) => (this.toUnlabeled ? nextUnlabeledIndex(items, index) : nextIndex(items, index)));
         }),
       );
-    } else await this.topUp();
+    } else {
+      // Pages behind the image on screen; on a session that had found none, the new image takes
+      // the empty view's place as it lands (`land`): a key pressed there is not for it either.
+      await this.topUp();
+    }
   }
 
   /**
@@ -561,7 +580,7 @@ class LabelingSession {
    * The image a key's command acts on when it runs: the image the keys pressed before it had
    * led to. While nothing but the keys moved the view, that is the image on screen then (a key
    * typed ahead labels the image the keys before it led to, as ever). After a move under the
-   * key (another source, a batch taken or followed, a scan's image on the end panel, a failed
+   * key (another source, a batch taken or followed, a scan's image on the end panel or the empty view, a failed
    * commit bringing the view back), it is the image its keys had reached at the move
    * (`#endOf`); null when they reached none. Invariant: each key acts on the image it was aimed
    * at, or on none (`keyCommand` says it was dropped).

@@ -292,6 +292,43 @@ describe('a key whose command runs after the view moved under it', () => {
     expect(outcome).toEqual({ kind: 'dropped' });
   });
 
+  it('a key pressed on the empty panel (every image labeled) does not label the image a scan then puts there', async () => {
+    for (let id = 1; id <= 20; id++) server.set(id, 1);
+    await labeling.start({ kind: 'queue' });
+    // The folder order found no image to label: nothing on screen, not past an image (no end panel).
+    expect(labeling.current).toBeNull();
+    expect(labeling.atEnd).toBe(false);
+    total = 21;
+    const release = busyChain();
+    const grew = labeling.sourceGrew();
+    const given = labeling.label(3);
+    await grew;
+    expect(labeling.current?.id).toBe(21);
+    release();
+    expect(await given).toEqual({ kind: 'dropped' });
+    expect(server.has(21)).toBe(false);
+    expect(labeling.current).toMatchObject({ id: 21, classId: null });
+    expect(labeling.movesRemembered).toBe(0);
+    // A key pressed once the image is on screen is for it.
+    expect(await labeling.label(4)).toMatchObject({ kind: 'done', onScreen: true, item: { id: 21 } });
+    expect(server.get(21)).toBe(4);
+  });
+
+  it('a key pressed on a browse session with no images does not label the image a scan then brings', async () => {
+    total = 0;
+    await labeling.start({ kind: 'browse', filter: { kind: 'all' }, title: 'All images' });
+    expect(labeling.current).toBeNull();
+    total = 1;
+    const release = busyChain();
+    const grew = labeling.sourceGrew();
+    const given = labeling.label(3);
+    await grew;
+    release();
+    expect(await given).toEqual({ kind: 'dropped' });
+    expect(server.size).toBe(0);
+    expect(labeling.current).toMatchObject({ id: 1, classId: null });
+  });
+
   it('a key pressed while a new session loads its first image does not label that image', async () => {
     const release = busyChain();
     const started = labeling.start({ kind: 'queue' });
