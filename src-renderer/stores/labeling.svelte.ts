@@ -120,10 +120,10 @@ class LabelingSession {
   /**
    * How many times the image on screen changed by something other than the keys' own commands:
    * a new session, a batch taken or followed, a page putting an image where none was (a new
-   * session's first, a scan's on an empty session: `land`), a failed commit bringing the view
-   * back. A key's
-   * command that runs after such a move acts on the image on screen when the key was pressed
-   * (`keyTarget`), never on the one the move put there, which the expert had not seen.
+   * session's first, a scan's on an empty session: `land`), a scan's image on the end panel, a
+   * failed commit bringing the view back. A key's command that runs after such a move acts on
+   * the image on screen when the key was pressed (`keyTarget`), never on the one the move put
+   * there, which the expert had not seen.
    */
   #moves = 0;
   /**
@@ -458,12 +458,13 @@ class LabelingSession {
     this.#exhausted = false;
     if (this.#atEnd) {
       // The new image takes the end panel's place: a key pressed on the end panel is not for it.
-      await this.enqueue(() =>
-        this.moveView(async () => {
-          this.#atEnd = false;
-          await this.advance((items, index) => (this.toUnlabeled ? nextUnlabeledIndex(items, index) : nextIndex(items, index)));
-        }),
-      );
+      // The panel stays while pages load (they land behind it); the image after the last one
+      // loaded comes in one step, or the first when the scan found every loaded image gone
+      // (from index 0 it passed over the first new image unseen).
+      await this.enqueue(() => {
+        const after = this.#items.length === 0 ? -1 : this.#index;
+        return this.moveView(() => this.advance((items) => (this.toUnlabeled ? nextUnlabeledIndex(items, after) : nextIndex(items, after))));
+      });
     } else {
       // Pages behind the image on screen; on a session that had found none, the new image takes
       // the empty view's place as it lands (`land`): a key pressed there is not for it either.
@@ -500,7 +501,7 @@ class LabelingSession {
     if (shouldLoadMore(this.#items.length, this.#index, this.#exhausted, LOAD_MARGIN) && !this.#loading) await this.loadMore();
   }
 
-  /** Move to the next image matching `pick`, loading more pages when needed. */
+  /** Show the next image matching `pick` (also from the end panel), loading more pages when needed; none: the end panel. */
   private async advance(pick: (items: ImageItem[], index: number) => number | null): Promise<void> {
     let next = pick(this.#items, this.#index);
     while (next === null && !this.#exhausted) {
@@ -512,6 +513,7 @@ class LabelingSession {
       return;
     }
     this.#index = next;
+    this.#atEnd = false;
     // A page that cannot be read now is asked for again at the next move.
     this.topUp().catch(() => undefined);
   }
@@ -580,10 +582,10 @@ class LabelingSession {
    * The image a key's command acts on when it runs: the image the keys pressed before it had
    * led to. While nothing but the keys moved the view, that is the image on screen then (a key
    * typed ahead labels the image the keys before it led to, as ever). After a move under the
-   * key (another source, a batch taken or followed, a scan's image on the end panel or the empty view, a failed
-   * commit bringing the view back), it is the image its keys had reached at the move
-   * (`#endOf`); null when they reached none. Invariant: each key acts on the image it was aimed
-   * at, or on none (`keyCommand` says it was dropped).
+   * key (another source, a batch taken or followed, a scan's image on the end panel or the
+   * empty view, a failed commit bringing the view back), it is the image its keys had reached
+   * at the move (`#endOf`); null when they reached none. Invariant: each key acts on the image
+   * it was aimed at, or on none (`keyCommand` says it was dropped).
    */
   private keyTarget(pressed: KeyPress): ImageItem | null {
     if (pressed.moves === this.#moves) return this.#current;

@@ -20,6 +20,8 @@ import { suggestions } from '../../../src-renderer/stores/suggestions.svelte';
 const server = new Map<number, number>();
 /** How many images the folder holds (a scan may add some). */
 let total = 20;
+/** The images whose files a scan found gone. */
+const removed = new Set<number>();
 const sent: string[] = [];
 /** The open round on the server, and the held `loop:currentRound` answers (released by the test). */
 let open: RoundInfo | null = null;
@@ -52,8 +54,12 @@ function answer(channel: string, args: unknown): Promise<unknown> {
   sent.push(channel);
   if (channel === 'images:list') {
     const { offset, limit } = args as { offset: number; limit: number };
-    const unlabeled = Array.from({ length: total }, (_, k) => k + 1).filter((id) => !server.has(id));
+    const unlabeled = Array.from({ length: total }, (_, k) => k + 1).filter((id) => !server.has(id) && !removed.has(id));
     return Promise.resolve({ total: unlabeled.length, items: unlabeled.slice(offset, offset + limit).map(image) });
+  }
+  if (channel === 'images:byIds') {
+    const { ids } = args as { ids: number[] };
+    return Promise.resolve(ids.filter((id) => id <= total && !removed.has(id)).map(image));
   }
   if (channel === 'loop:currentRound') {
     const fresh = open && { ...open, items: open.items.map((q) => ({ ...q, classId: server.get(q.imageId) ?? null })) };
@@ -98,6 +104,7 @@ function busyChain(): () => void {
 
 beforeEach(async () => {
   total = 20;
+  removed.clear();
   server.clear();
   sent.length = 0;
   open = null;
@@ -327,6 +334,26 @@ describe('a key whose command runs after the view moved under it', () => {
     expect(await given).toEqual({ kind: 'dropped' });
     expect(server.size).toBe(0);
     expect(labeling.current).toMatchObject({ id: 1, classId: null });
+  });
+
+  it('on an end panel whose images a scan all found gone, the first image the scan added comes, not the second; a key pressed there is for neither', async () => {
+    for (let k = 0; k < 20; k++) await labeling.label(1);
+    expect(labeling.atEnd).toBe(true);
+    // The files were renamed: every loaded image went, and two came.
+    for (let id = 1; id <= 20; id++) removed.add(id);
+    total = 22;
+    await labeling.dropGone();
+    expect(labeling.items).toEqual([]);
+    expect(labeling.current).toBeNull();
+    const release = busyChain();
+    const grew = labeling.sourceGrew();
+    const given = labeling.label(3);
+    release();
+    await grew;
+    expect(labeling.current).toMatchObject({ id: 21, classId: null });
+    expect(await given).toEqual({ kind: 'dropped' });
+    expect(server.has(21) || server.has(22)).toBe(false);
+    expect(labeling.movesRemembered).toBe(0);
   });
 
   it('a key pressed while a new session loads its first image does not label that image', async () => {
