@@ -120,8 +120,8 @@ class LabelingSession {
   /**
    * How many times the image on screen changed by something other than the keys' own commands:
    * a new session, a batch taken or followed, a page putting an image where none was (a new
-   * session's first, a scan's on an empty session: `land`), a scan's image on the end panel, a
-   * failed commit bringing the view back. A key's command that runs after such a move acts on
+   * session's first, a scan's on an empty session: `land`), a scan's image on the end panel, an
+   * image shown by undo or the history, a failed commit bringing the view back. A key's command that runs after such a move acts on
    * the image on screen when the key was pressed (`keyTarget`), never on the one the move put
    * there, which the expert had not seen.
    */
@@ -286,7 +286,7 @@ class LabelingSession {
         while (generation === this.#generation && !this.#items.some((i) => i.id === startAt) && !this.#exhausted) await this.loadMore(generation);
         const found = this.#items.findIndex((i) => i.id === startAt);
         if (found >= 0) this.#index = found;
-        else await this.showImage(startAt);
+        else await this.putOnScreen(startAt);
       });
     }
   }
@@ -583,9 +583,10 @@ class LabelingSession {
    * led to. While nothing but the keys moved the view, that is the image on screen then (a key
    * typed ahead labels the image the keys before it led to, as ever). After a move under the
    * key (another source, a batch taken or followed, a scan's image on the end panel or the
-   * empty view, a failed commit bringing the view back), it is the image its keys had reached
-   * at the move (`#endOf`); null when they reached none. Invariant: each key acts on the image
-   * it was aimed at, or on none (`keyCommand` says it was dropped).
+   * empty view, undo or the history showing an image, a failed commit bringing the view back),
+   * it is the image its keys had reached at the move (`#endOf`); null when they reached none.
+   * Invariant: each key acts on the image it was aimed at, or on none (`keyCommand` says it was
+   * dropped).
    */
   private keyTarget(pressed: KeyPress): ImageItem | null {
     if (pressed.moves === this.#moves) return this.#current;
@@ -794,8 +795,17 @@ class LabelingSession {
     if (this.#round) this.#round = roundWithChanges(this.#round, changes);
   }
 
-  /** Show one image (after undo or from the gallery): in the sequence if there, else inserted here. */
-  async showImage(imageId: number): Promise<void> {
+  /**
+   * Show one image (after undo, from the history): a move of the view (`moveView`), so a key
+   * pressed before it whose command comes after (Enter waiting for its suggestion) is for the
+   * image it was pressed on, not this one.
+   */
+  showImage(imageId: number): Promise<void> {
+    return this.moveView(() => this.putOnScreen(imageId));
+  }
+
+  /** Put one image on screen: in the sequence if there, else inserted here (the caller counts the move). */
+  private async putOnScreen(imageId: number): Promise<void> {
     const found = this.#items.findIndex((i) => i.id === imageId);
     if (found >= 0) {
       this.#index = found;

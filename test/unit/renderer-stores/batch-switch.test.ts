@@ -356,6 +356,22 @@ describe('a key whose command runs after the view moved under it', () => {
     expect(labeling.movesRemembered).toBe(0);
   });
 
+  it('Enter still waiting for its suggestion when an undo (or the history) shows another image labels the image it was pressed on', async () => {
+    let tell = (_classId: number): void => undefined;
+    const suggestion = new Promise<number>((resolve) => (tell = resolve));
+    expect(labeling.current?.id).toBe(1);
+    const enter = labeling.labelOnceKnown(suggestion, (_item, classId) => classId);
+    // Ctrl+Z (or a click in the history) right after: its command shows image 5 before the Enter's has its turn.
+    await labeling.enqueue(() => labeling.showImage(5));
+    expect(labeling.current?.id).toBe(5);
+    tell(4);
+    expect(await enter).toMatchObject({ kind: 'done', onScreen: false, item: { id: 1 } });
+    expect(server.get(1)).toBe(4);
+    expect(server.has(5)).toBe(false);
+    expect(labeling.current?.id).toBe(5);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+
   it('a key pressed while a new session loads its first image does not label that image', async () => {
     const release = busyChain();
     const started = labeling.start({ kind: 'queue' });
