@@ -119,9 +119,11 @@ class LabelingSession {
   #offerAnnounced: number | null = null;
   /**
    * How many times the image on screen changed by something other than the keys' own commands:
-   * a new session, a batch taken or followed, a failed commit bringing the view back. A key's
-   * command that runs after such a move acts on the image on screen when the key was pressed
-   * (`keyTarget`), never on the one the move put there, which the expert had not seen.
+   * a new session, a batch taken or followed, a page putting an image where none was (a new
+   * session's first, a scan's on an empty session: `land`), a scan's image on the end panel, an
+   * image shown by undo or the history, a failed commit bringing the view back. A key's command that runs after such a move acts on
+   * the image on screen when the key was pressed (`keyTarget`), never on the one the move put
+   * there, which the expert had not seen.
    */
   #moves = 0;
   /**
@@ -272,8 +274,8 @@ class LabelingSession {
     this.#passedBatch = passed;
     // Labels still being committed hold for the new session's images too.
     this.#committed = this.#pending.states();
-    // The first page puts the first image where nothing was: a key pressed meanwhile had no image.
-    await this.moveView(() => this.loadMore(generation));
+    // The first page puts the first image where nothing was (`land` counts it): a key pressed meanwhile had no image.
+    await this.loadMore(generation);
     if (generation !== this.#generation) return;
     if (startAt === undefined && (source.kind === 'round' || source.kind === 'evaluation')) {
       await this.moveView(() => this.advance((items) => firstUnlabeledIndex(items)));
@@ -284,7 +286,7 @@ class LabelingSession {
         while (generation === this.#generation && !this.#items.some((i) => i.id === startAt) && !this.#exhausted) await this.loadMore(generation);
         const found = this.#items.findIndex((i) => i.id === startAt);
         if (found >= 0) this.#index = found;
-        else await this.showImage(startAt);
+        else await this.putOnScreen(startAt);
       });
     }
   }
@@ -302,6 +304,19 @@ class LabelingSession {
     } finally {
       this.movedFrom(before);
     }
+  }
+
+  /**
+   * Put `items` in the sequence: the pages `loadMore` read. Loaded behind the image on screen,
+   * they leave it there; into an empty session (its first page, a scan's image on a session that
+   * had found none, however asked: `start`, `topUp`) they put one on screen by themselves, a move
+   * under the keys (`movedFrom`), counted as they land, so a key pressed on the empty view is
+   * never for that image.
+   */
+  private land(items: ImageItem[]): void {
+    const before = this.#current;
+    this.#items = items;
+    this.movedFrom(before);
   }
 
   /** The view moved from `before` to the image on screen now: count it when the image changed. */
@@ -400,14 +415,14 @@ class LabelingSession {
         const items = round ? this.roundItems(round) : [];
         if (generation !== this.#generation) return;
         this.#round = round;
-        this.#items = items;
+        this.land(items);
         this.#exhausted = true;
         return;
       }
       if (this.#source.kind === 'list') {
         const items = await call('images:byIds', { ids: this.#source.ids.slice(0, LIST_SESSION_MAX) });
         if (generation !== this.#generation) return;
-        this.#items = appendPage(this.#items, applyLabels(items, this.#pending.states()));
+        this.land(appendPage(this.#items, applyLabels(items, this.#pending.states())));
         this.#exhausted = true;
         return;
       }
@@ -423,7 +438,7 @@ class LabelingSession {
       }
       this.#listed = page.total;
       const before = this.#items.length;
-      this.#items = appendPage(this.#items, applyLabels(page.items, this.#pending.states()));
+      this.land(appendPage(this.#items, applyLabels(page.items, this.#pending.states())));
       if (page.items.length < PAGE || this.#items.length === before) this.#exhausted = true;
     } finally {
       if (generation === this.#generation) this.#loading = false;
@@ -443,13 +458,18 @@ class LabelingSession {
     this.#exhausted = false;
     if (this.#atEnd) {
       // The new image takes the end panel's place: a key pressed on the end panel is not for it.
-      await this.enqueue(() =>
-        this.moveView(async () => {
-          this.#atEnd = false;
-          await this.advance((items, index) => (this.toUnlabeled ? nextUnlabeledIndex(items, index) : nextIndex(items, index)));
-        }),
-      );
-    } else await this.topUp();
+      // The panel stays while pages load (they land behind it); the image after the last one
+      // loaded comes in one step, or the first when the scan found every loaded image gone
+      // (from index 0 it passed over the first new image unseen).
+      await this.enqueue(() => {
+        const after = this.#items.length === 0 ? -1 : this.#index;
+        return this.moveView(() => this.advance((items) => (this.toUnlabeled ? nextUnlabeledIndex(items, after) : nextIndex(items, after))));
+      });
+    } else {
+      // Pages behind the image on screen; on a session that had found none, the new image takes
+      // the empty view's place as it lands (`land`): a key pressed there is not for it either.
+      await this.topUp();
+    }
   }
 
   /**
@@ -481,7 +501,7 @@ class LabelingSession {
     if (shouldLoadMore(this.#items.length, this.#index, this.#exhausted, LOAD_MARGIN) && !this.#loading) await this.loadMore();
   }
 
-  /** Move to the next image matching `pick`, loading more pages when needed. */
+  /** Show the next image matching `pick` (also from the end panel), loading more pages when needed; none: the end panel. */
   private async advance(pick: (items: ImageItem[], index: number) => number | null): Promise<void> {
     let next = pick(this.#items, this.#index);
     while (next === null && !this.#exhausted) {
@@ -493,6 +513,7 @@ class LabelingSession {
       return;
     }
     this.#index = next;
+    this.#atEnd = false;
     // A page that cannot be read now is asked for again at the next move.
     this.topUp().catch(() => undefined);
   }
@@ -561,10 +582,11 @@ class LabelingSession {
    * The image a key's command acts on when it runs: the image the keys pressed before it had
    * led to. While nothing but the keys moved the view, that is the image on screen then (a key
    * typed ahead labels the image the keys before it led to, as ever). After a move under the
-   * key (another source, a batch taken or followed, a scan's image on the end panel, a failed
-   * commit bringing the view back), it is the image its keys had reached at the move
-   * (`#endOf`); null when they reached none. Invariant: each key acts on the image it was aimed
-   * at, or on none (`keyCommand` says it was dropped).
+   * key (another source, a batch taken or followed, a scan's image on the end panel or the
+   * empty view, undo or the history showing an image, a failed commit bringing the view back),
+   * it is the image its keys had reached at the move (`#endOf`); null when they reached none.
+   * Invariant: each key acts on the image it was aimed at, or on none (`keyCommand` says it was
+   * dropped).
    */
   private keyTarget(pressed: KeyPress): ImageItem | null {
     if (pressed.moves === this.#moves) return this.#current;
@@ -773,8 +795,17 @@ class LabelingSession {
     if (this.#round) this.#round = roundWithChanges(this.#round, changes);
   }
 
-  /** Show one image (after undo or from the gallery): in the sequence if there, else inserted here. */
-  async showImage(imageId: number): Promise<void> {
+  /**
+   * Show one image (after undo, from the history): a move of the view (`moveView`), so a key
+   * pressed before it whose command comes after (Enter waiting for its suggestion) is for the
+   * image it was pressed on, not this one.
+   */
+  showImage(imageId: number): Promise<void> {
+    return this.moveView(() => this.putOnScreen(imageId));
+  }
+
+  /** Put one image on screen: in the sequence if there, else inserted here (the caller counts the move). */
+  private async putOnScreen(imageId: number): Promise<void> {
     const found = this.#items.findIndex((i) => i.id === imageId);
     if (found >= 0) {
       this.#index = found;

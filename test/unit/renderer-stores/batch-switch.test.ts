@@ -20,6 +20,8 @@ import { suggestions } from '../../../src-renderer/stores/suggestions.svelte';
 const server = new Map<number, number>();
 /** How many images the folder holds (a scan may add some). */
 let total = 20;
+/** The images whose files a scan found gone. */
+const removed = new Set<number>();
 const sent: string[] = [];
 /** The open round on the server, and the held `loop:currentRound` answers (released by the test). */
 let open: RoundInfo | null = null;
@@ -52,8 +54,12 @@ function answer(channel: string, args: unknown): Promise<unknown> {
   sent.push(channel);
   if (channel === 'images:list') {
     const { offset, limit } = args as { offset: number; limit: number };
-    const unlabeled = Array.from({ length: total }, (_, k) => k + 1).filter((id) => !server.has(id));
+    const unlabeled = Array.from({ length: total }, (_, k) => k + 1).filter((id) => !server.has(id) && !removed.has(id));
     return Promise.resolve({ total: unlabeled.length, items: unlabeled.slice(offset, offset + limit).map(image) });
+  }
+  if (channel === 'images:byIds') {
+    const { ids } = args as { ids: number[] };
+    return Promise.resolve(ids.filter((id) => id <= total && !removed.has(id)).map(image));
   }
   if (channel === 'loop:currentRound') {
     const fresh = open && { ...open, items: open.items.map((q) => ({ ...q, classId: server.get(q.imageId) ?? null })) };
@@ -98,6 +104,7 @@ function busyChain(): () => void {
 
 beforeEach(async () => {
   total = 20;
+  removed.clear();
   server.clear();
   sent.length = 0;
   open = null;
@@ -290,6 +297,79 @@ describe('a key whose command runs after the view moved under it', () => {
     expect(server.has(21)).toBe(false);
     expect(labeling.current).toMatchObject({ id: 21, classId: null });
     expect(outcome).toEqual({ kind: 'dropped' });
+  });
+
+  it('a key pressed on the empty panel (every image labeled) does not label the image a scan then puts there', async () => {
+    for (let id = 1; id <= 20; id++) server.set(id, 1);
+    await labeling.start({ kind: 'queue' });
+    // The folder order found no image to label: nothing on screen, not past an image (no end panel).
+    expect(labeling.current).toBeNull();
+    expect(labeling.atEnd).toBe(false);
+    total = 21;
+    const release = busyChain();
+    const grew = labeling.sourceGrew();
+    const given = labeling.label(3);
+    await grew;
+    expect(labeling.current?.id).toBe(21);
+    release();
+    expect(await given).toEqual({ kind: 'dropped' });
+    expect(server.has(21)).toBe(false);
+    expect(labeling.current).toMatchObject({ id: 21, classId: null });
+    expect(labeling.movesRemembered).toBe(0);
+    // A key pressed once the image is on screen is for it.
+    expect(await labeling.label(4)).toMatchObject({ kind: 'done', onScreen: true, item: { id: 21 } });
+    expect(server.get(21)).toBe(4);
+  });
+
+  it('a key pressed on a browse session with no images does not label the image a scan then brings', async () => {
+    total = 0;
+    await labeling.start({ kind: 'browse', filter: { kind: 'all' }, title: 'All images' });
+    expect(labeling.current).toBeNull();
+    total = 1;
+    const release = busyChain();
+    const grew = labeling.sourceGrew();
+    const given = labeling.label(3);
+    await grew;
+    release();
+    expect(await given).toEqual({ kind: 'dropped' });
+    expect(server.size).toBe(0);
+    expect(labeling.current).toMatchObject({ id: 1, classId: null });
+  });
+
+  it('on an end panel whose images a scan all found gone, the first image the scan added comes, not the second; a key pressed there is for neither', async () => {
+    for (let k = 0; k < 20; k++) await labeling.label(1);
+    expect(labeling.atEnd).toBe(true);
+    // The files were renamed: every loaded image went, and two came.
+    for (let id = 1; id <= 20; id++) removed.add(id);
+    total = 22;
+    await labeling.dropGone();
+    expect(labeling.items).toEqual([]);
+    expect(labeling.current).toBeNull();
+    const release = busyChain();
+    const grew = labeling.sourceGrew();
+    const given = labeling.label(3);
+    release();
+    await grew;
+    expect(labeling.current).toMatchObject({ id: 21, classId: null });
+    expect(await given).toEqual({ kind: 'dropped' });
+    expect(server.has(21) || server.has(22)).toBe(false);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+
+  it('Enter still waiting for its suggestion when an undo (or the history) shows another image labels the image it was pressed on', async () => {
+    let tell = (_classId: number): void => undefined;
+    const suggestion = new Promise<number>((resolve) => (tell = resolve));
+    expect(labeling.current?.id).toBe(1);
+    const enter = labeling.labelOnceKnown(suggestion, (_item, classId) => classId);
+    // Ctrl+Z (or a click in the history) right after: its command shows image 5 before the Enter's has its turn.
+    await labeling.enqueue(() => labeling.showImage(5));
+    expect(labeling.current?.id).toBe(5);
+    tell(4);
+    expect(await enter).toMatchObject({ kind: 'done', onScreen: false, item: { id: 1 } });
+    expect(server.get(1)).toBe(4);
+    expect(server.has(5)).toBe(false);
+    expect(labeling.current?.id).toBe(5);
+    expect(labeling.movesRemembered).toBe(0);
   });
 
   it('a key pressed while a new session loads its first image does not label that image', async () => {
