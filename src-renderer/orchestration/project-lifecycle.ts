@@ -258,10 +258,13 @@ const refreshAfterScan = coalesce(async () => {
   await Promise.all([project.refreshSummary(), classes.load()]);
   const counts = sourceCounts();
   if (counts) labeling.recount(counts);
-  // A session that found nothing yet (the scan had just begun) starts again with what is there now;
-  // not a list to review (the scan report's Review may have just started it: its images are on their way).
+  // The session the project opened on that found nothing yet (the scan had just begun) starts again
+  // with what is there now. An empty source the expert chose (the evaluation set, the unsure
+  // images) stays theirs and takes what the scan brought; a list to review is left alone (the scan
+  // report's Review may have just started it: its images are on their way).
   if (labeling.items.length === 0) {
-    if (labeling.source.kind !== 'list') await labeling.start({ kind: 'queue' }, { openDefault: labeling.onOpenDefault });
+    if (labeling.onOpenDefault) await labeling.start({ kind: 'queue' }, { openDefault: true });
+    else if (labeling.source.kind !== 'list') await labeling.sourceGrew();
   } else if (labeling.source.kind === 'round') {
     // The batch without the images whose files went, on the image shown.
     await labeling.followRound(await loop.refreshRound());
