@@ -2,15 +2,16 @@
  * The renderer's stores against the real handlers in this process: a RawApi over a Workspace
  * that records every request and delivers events asynchronously, as the shells do.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { dispatch } from '../../src-main/api/dispatch';
 import { createHandlers } from '../../src-main/api/handlers';
 import { Workspace } from '../../src-main/api/workspace';
 import { useBridge } from '../../src-renderer/api/bridge';
-import { openProject, refreshesIdle } from '../../src-renderer/orchestration/project-lifecycle';
+import { openProject, refreshesIdle, wireEvents } from '../../src-renderer/orchestration/project-lifecycle';
 import { labeling } from '../../src-renderer/stores/labeling.svelte';
 import type { Channel, EventName, Events, RawApi } from '../../src-shared/contract';
 import { FakeEngine } from './fake-engine';
-import { tempDir } from './image-folder';
+import { imageFolder, tempDir } from './image-folder';
 import { until } from './until';
 
 /** A RawApi over `workspace`'s handlers: each request's channel is pushed to `sent`; `delivered` runs after each event. */
@@ -47,4 +48,39 @@ export async function openScannedProject(ws: Workspace, root: string, count: num
   await openProject(root, true);
   await ws.rescan();
   await until(() => !ws.current!.isScanning && refreshesIdle() && labeling.items.length === count);
+}
+
+/**
+ * For a test file: a folder of `count` generated images opened as a project in this window, the
+ * page following its events (wireEvents), created and scanned before the tests (beforeAll) and
+ * shut down after them (afterAll). `sent` and `delivered` as bridgedWorkspace's.
+ */
+export function useScannedProject(count: number, sent: Channel[] = [], delivered?: () => void): { readonly ws: Workspace; readonly root: string } {
+  let ws: Workspace | undefined;
+  let root: string | undefined;
+  let unwire: (() => void) | undefined;
+  beforeAll(async () => {
+    root = await imageFolder(count);
+    ws = bridgedWorkspace(sent, delivered);
+    unwire = wireEvents();
+    await openProject(root, true);
+    await ws.rescan();
+    await until(() => !ws!.current!.isScanning && refreshesIdle());
+  });
+  afterAll(async () => {
+    unwire?.();
+    await ws?.shutdown();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useScannedProject: the project is made in beforeAll; read it in a test or a later hook.');
+    return value;
+  };
+  return {
+    get ws() {
+      return ready(ws);
+    },
+    get root() {
+      return ready(root);
+    },
+  };
 }

@@ -5,39 +5,22 @@
  * for the session the project opens on, so the expert's choice was dropped under them.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Workspace } from '../../../src-main/api/workspace';
-import { openProject, refreshesIdle, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
+import { expect, it } from 'vitest';
+import { refreshesIdle } from '../../../src-renderer/orchestration/project-lifecycle';
 import { classes } from '../../../src-renderer/stores/classes.svelte';
 import { labeling } from '../../../src-renderer/stores/labeling.svelte';
-import { imageFolder, writeImage } from '../../support/image-folder';
-import { bridgedWorkspace } from '../../support/renderer-in-process';
+import { writeImage } from '../../support/image-folder';
+import { useScannedProject } from '../../support/renderer-in-process';
 import { until } from '../../support/until';
 
-let ws: Workspace;
-let unwire: () => void;
-let root: string;
-
-beforeAll(async () => {
-  root = await imageFolder(6);
-  ws = bridgedWorkspace([]);
-  unwire = wireEvents();
-  await openProject(root, true);
-  await ws.rescan();
-  await until(() => !ws.current!.isScanning && refreshesIdle());
-});
-
-afterAll(async () => {
-  unwire?.();
-  await ws?.shutdown();
-});
+const opened = useScannedProject(6);
 
 it('keeps an empty source the expert chose across a scan; the source the project opened on still starts again', async () => {
   let added = 0;
   const scanWithNewFile = async (): Promise<void> => {
-    await writeImage(path.join(root, `added-${added++}.png`), 1000 + added);
-    await ws.rescan();
-    await until(() => !ws.current!.isScanning && refreshesIdle());
+    await writeImage(path.join(opened.root, `added-${added++}.png`), 1000 + added);
+    await opened.ws.rescan();
+    await until(() => !opened.ws.current!.isScanning && refreshesIdle());
   };
 
   await labeling.start({ kind: 'evaluation' });
@@ -59,9 +42,11 @@ it('keeps an empty source the expert chose across a scan; the source the project
   while (labeling.current) await labeling.label(classes.list[0]!.id);
   expect(labeling.items.every((i) => i.classId !== null)).toBe(true);
   await scanWithNewFile();
-  await until(() => labeling.current !== null);
+  // (Read through a function: the loop above narrowed labeling.current to null for TypeScript.)
+  const onScreen = (): { relPath: string } | null => labeling.current;
+  await until(() => onScreen() !== null);
   expect(labeling.source).toEqual({ kind: 'queue' });
-  expect(labeling.current?.relPath).toBe(`added-${added - 1}.png`);
+  expect(onScreen()?.relPath).toBe(`added-${added - 1}.png`);
 
   // The session the project opened on is the app's choice, not the expert's: a scan that finds
   // images for it starts it again with what is there now.

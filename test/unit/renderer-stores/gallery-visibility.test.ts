@@ -3,46 +3,30 @@
  * sends nothing for them and reloads once when shown again (however many arrived meanwhile);
  * shown again with nothing new, it reloads nothing. The stores run against the real handlers.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Workspace } from '../../../src-main/api/workspace';
+import { describe, expect, it } from 'vitest';
 import { openView, showView } from '../../../src-renderer/orchestration/navigation';
-import { openProject, refreshesIdle, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
+import { refreshesIdle } from '../../../src-renderer/orchestration/project-lifecycle';
 import { gallery } from '../../../src-renderer/stores/gallery.svelte';
 import { ui } from '../../../src-renderer/stores/ui.svelte';
 import type { Channel } from '../../../src-shared/contract';
-import { imageFolder } from '../../support/image-folder';
-import { bridgedWorkspace } from '../../support/renderer-in-process';
+import { useScannedProject } from '../../support/renderer-in-process';
 import { until } from '../../support/until';
 
 const sent: Channel[] = [];
-let ws: Workspace;
-let unwire: () => void;
 /** Events delivered to the page so far (each asynchronously, as the shells do). */
 let delivered = 0;
+const opened = useScannedProject(6, sent, () => delivered++);
 
 /** The back end announces `change`; resolves once the page has handled it and its refreshes ran. */
 async function announce(change: 'model' | 'evaluation'): Promise<void> {
   const before = delivered;
-  ws.events.emit('project:changed', { change });
+  opened.ws.events.emit('project:changed', { change });
   await until(() => delivered > before);
   await until(refreshesIdle);
 }
 
 const lists = (): number => sent.filter((c) => c === 'images:list').length;
 
-beforeAll(async () => {
-  const root = await imageFolder(6);
-  ws = bridgedWorkspace(sent, () => delivered++);
-  unwire = wireEvents();
-  await openProject(root, true);
-  await ws.rescan();
-  await until(() => !ws.current!.isScanning && refreshesIdle());
-});
-
-afterAll(async () => {
-  unwire?.();
-  await ws?.shutdown();
-});
 
 describe('the gallery reloads for a new model or evaluation set only while shown', () => {
   it('loads when first shown, follows events while shown, and only once after events while hidden', async () => {

@@ -6,32 +6,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Workspace } from '../../../src-main/api/workspace';
-import { openProject, refreshesIdle, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
+import { beforeAll, expect, it } from 'vitest';
+import { refreshesIdle } from '../../../src-renderer/orchestration/project-lifecycle';
 import { classes } from '../../../src-renderer/stores/classes.svelte';
 import { labeling } from '../../../src-renderer/stores/labeling.svelte';
-import { imageFolder } from '../../support/image-folder';
-import { bridgedWorkspace } from '../../support/renderer-in-process';
+import { useScannedProject } from '../../support/renderer-in-process';
 import { until } from '../../support/until';
 
-let ws: Workspace;
-let unwire: () => void;
-let root: string;
+const opened = useScannedProject(16);
 
 beforeAll(async () => {
-  root = await imageFolder(16);
-  ws = bridgedWorkspace([]);
-  unwire = wireEvents();
-  await openProject(root, true);
-  await ws.rescan();
   await classes.create('ant');
-  await until(() => !ws.current!.isScanning && refreshesIdle());
-});
-
-afterAll(async () => {
-  unwire?.();
-  await ws?.shutdown();
 });
 
 it('drops the images whose files went, stays on the image shown, and skips none of the rest', async () => {
@@ -43,10 +28,10 @@ it('drops the images whose files went, stays on the image shown, and skips none 
   expect(labeling.current?.id).toBe(ids[3]);
 
   // Two labeled images behind and one unlabeled ahead go from the folder; a rescan finds them gone.
-  const project = ws.requireProject();
+  const project = opened.ws.requireProject();
   const gone = [ids[0]!, ids[1]!, ids[5]!];
-  for (const id of gone) fs.rmSync(path.join(root, project.images.get(id).relPath));
-  await ws.rescan();
+  for (const id of gone) fs.rmSync(path.join(opened.root, project.images.get(id).relPath));
+  await opened.ws.rescan();
   await until(() => refreshesIdle() && labeling.items.length === 13);
 
   expect(labeling.items.map((i) => i.id)).toEqual(ids.filter((id) => !gone.includes(id)));

@@ -6,37 +6,22 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Workspace } from '../../../src-main/api/workspace';
-import { openProject, refreshesIdle, wireEvents } from '../../../src-renderer/orchestration/project-lifecycle';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { refreshesIdle } from '../../../src-renderer/orchestration/project-lifecycle';
 import { classes } from '../../../src-renderer/stores/classes.svelte';
 import { engine } from '../../../src-renderer/stores/engine.svelte';
 import { labeling } from '../../../src-renderer/stores/labeling.svelte';
 import { loop } from '../../../src-renderer/stores/loop.svelte';
-import { imageFolder } from '../../support/image-folder';
-import { bridgedWorkspace } from '../../support/renderer-in-process';
+import { useScannedProject } from '../../support/renderer-in-process';
 import { until } from '../../support/until';
 
-let ws: Workspace;
-let unwire: () => void;
-let root: string;
+const opened = useScannedProject(16);
 
 beforeAll(async () => {
-  root = await imageFolder(16);
-  ws = bridgedWorkspace([]);
-  unwire = wireEvents();
-  await openProject(root, true);
-  await ws.rescan();
   await classes.create('ant');
   expect(await engine.choose({ kind: 'starter' })).toBe(true);
-  await ws.adaptation().features.done;
+  await opened.ws.adaptation().features.done;
   await loop.update({ batchSize: 8 });
-  await until(() => !ws.current!.isScanning && refreshesIdle());
-});
-
-afterAll(async () => {
-  unwire?.();
-  await ws?.shutdown();
 });
 
 describe('the batch on screen when a scan finds some of its files gone', () => {
@@ -50,9 +35,9 @@ describe('the batch on screen when a scan finds some of its files gone', () => {
     expect(labeling.current?.id).toBe(batch[3]);
 
     // The first two images of the batch (labeled) go from the folder; a rescan finds them gone.
-    const project = ws.requireProject();
-    for (const id of batch.slice(0, 2)) fs.rmSync(path.join(root, project.images.get(id).relPath));
-    await ws.rescan();
+    const project = opened.ws.requireProject();
+    for (const id of batch.slice(0, 2)) fs.rmSync(path.join(opened.root, project.images.get(id).relPath));
+    await opened.ws.rescan();
     await until(() => refreshesIdle() && labeling.items.length === 6);
 
     expect(labeling.items.map((i) => i.id)).toEqual(batch.slice(2));
