@@ -26,6 +26,9 @@ type RankedItem = Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' 
 const UNCHANGED_BATCH =
   'Nothing in this batch is labeled yet, and the labels, the model and the settings are as they were when it was asked for: a next round would only be another draw. Label some of its images or mark them unsure (.), change a setting, or train, then ask again.';
 
+/** Rankings made again in a row because their head was no recorded version's (ActiveLoop.versionOfHead). */
+const MAX_STALE_RANKINGS = 2;
+
 const sameImages = (a: readonly { imageId: number }[], b: readonly { imageId: number }[]): boolean =>
   a.length === b.length && a.every((item, k) => item.imageId === b[k]?.imageId);
 
@@ -144,7 +147,7 @@ export class ActiveLoop {
     return result;
   }
 
-  private async query(open: RoundInfo | null): Promise<RoundInfo> {
+  private async query(open: RoundInfo | null, attempt = 0): Promise<RoundInfo> {
     const { ctx } = this;
     const { pool, features } = this.parts;
     if (!ctx.store.model()) throw new AppError('CONFLICT', 'Choose a pre-trained model first (Adapt view).');
@@ -167,6 +170,7 @@ export class ActiveLoop {
     const kept = open ? open.items.filter(isDecided) : [];
     const batchSize = (open?.batchSize ?? settings.batchSize) - kept.length;
     const { t } = this.nextQuery(open ? open.index : ctx.store.roundCount());
+    const droppedBefore = this.headsDropped;
     const { items, headDir } = await ctx.engine().request('loopSelect', {
       modelId,
       strategy: settings.strategy,
@@ -186,7 +190,9 @@ export class ActiveLoop {
     // the one whose head the worker ranked with. Not the latest version recorded now: a training
     // recorded meanwhile did not rank this batch, and the worker ranks with a new head as soon as it
     // is trained, before its version is recorded here.
-    const rankedWith = this.versionOfHead(headDir);
+    const rankedWith = await this.versionOfHead(headDir, droppedBefore, attempt);
+    // Ranked by a head no version records (a training that failed once the worker used it): made again.
+    if (rankedWith === null) return this.query(open, attempt + 1);
     if (open) {
       // The expert keeps labeling while the engine ranks: read the batch again now, keep every
       // item decided by now first, where it was, and fill only the places still open with
@@ -233,14 +239,39 @@ export class ActiveLoop {
     return round;
   }
 
-  /** The version of the head a ranking was made with (LoopSelectResult.headDir; 0: without a classifier). */
-  private versionOfHead(headDir: string | null): number {
-    const version = this.ctx.headVersion(headDir);
-    if (version !== null) return version;
-    // Not a head folder of this project (never so: the worker's heads are the ones named here).
-    this.ctx.log(`active loop: the batch was ranked with a head outside the project's versions (${headDir}); recorded as the latest version's`);
-    return this.ctx.store.latestVersion()?.version ?? 0;
+  /**
+   * The version of the head a ranking was made with (LoopSelectResult.headDir; 0: without a
+   * classifier), always a recorded one: a round never names a version no row records, whose
+   * number the next training would give to another head. The worker ranks with a training's head
+   * from before its version is recorded: a ranking by the running training's head waits for it to
+   * end. Null when the head is no recorded version's (its training failed: the worker's pool
+   * holds the head before again, put back by the worker or reloaded, trainVersion), or a training
+   * that may have ranked it failed while it was asked for (`droppedBefore`, headsDropped then:
+   * its number may be recorded since by another head): the ranking is stale and made again.
+   * After MAX_STALE_RANKINGS such, recorded as the latest version's, and logged.
+   */
+  private async versionOfHead(headDir: string | null, droppedBefore: number, attempt: number): Promise<number | null> {
+    const { ctx } = this;
+    const version = ctx.headVersion(headDir);
+    if (version === 0) return 0;
+    if (version !== null) {
+      const training = this.training;
+      if (training?.version === version && ctx.store.version(version) === null) await training.settled;
+      if (ctx.store.version(version) !== null && this.headsDropped === droppedBefore) return version;
+      if (attempt < MAX_STALE_RANKINGS) return null;
+    }
+    // Not a head folder of this project (never so: the worker's heads are the ones named here), or stale again and again.
+    ctx.log(`active loop: the batch was ranked with a head no recorded version is known to have (${headDir}); recorded as the latest version's`);
+    return ctx.store.latestVersion()?.version ?? 0;
   }
+
+  /**
+   * The training under way (trainVersion): the version it is to record, and a promise settled
+   * once it is recorded or has failed. The worker ranks with its head before then (versionOfHead).
+   */
+  private training: { version: number; settled: Promise<void> } | null = null;
+  /** Trainings that failed after they were asked of the engine: their head may have ranked a batch (versionOfHead). */
+  private headsDropped = 0;
 
   /** The round last asked for here, and the state it was asked in (not kept across a restart: then never refused). */
   private askedFor: { roundId: number; state: string } | null = null;
@@ -484,45 +515,64 @@ export class ActiveLoop {
     // The training predicts them with the new head: its version is scored from that (Evaluation.saveTrained).
     const evaluationIds = [...ctx.store.evaluationIds()];
     const reporter = new JobReporter(ctx.events, 'train');
-    const result = await reporter.run(() =>
-      ctx.engine().request(
-        'loopTrain',
-        {
-          modelId,
-          classes: classes.map((c) => `class-${c.id}`),
-          labels: [...labels].map(([imageId, classId]) => ({ imageId, classIndex: indexOf.get(classId) as number })),
-          mode: settings.mode,
-          seed: ctx.seed,
-          outDir: ctx.headDir(version),
-          previousDir,
-          symmetryFiles,
+    let settle = (): void => undefined;
+    const training = { version, settled: new Promise<void>((resolve) => (settle = resolve)) };
+    this.training = training;
+    try {
+      const result = await reporter.run(() =>
+        ctx.engine().request(
+          'loopTrain',
+          {
+            modelId,
+            classes: classes.map((c) => `class-${c.id}`),
+            labels: [...labels].map(([imageId, classId]) => ({ imageId, classIndex: indexOf.get(classId) as number })),
+            mode: settings.mode,
+            seed: ctx.seed,
+            outDir: ctx.headDir(version),
+            previousDir,
+            symmetryFiles,
+            evaluationIds,
+          },
+          { onProgress: reporter.forward },
+        ),
+      );
+      try {
+        await this.parts.evaluation.saveTrained(
+          {
+            version,
+            modelId,
+            mode: settings.mode,
+            classes,
+            trainingLabels: labels.size,
+            metrics: {
+              epochs: result.epochs,
+              loss: result.loss,
+              trainAccuracy: result.trainAccuracy,
+              millis: result.millis,
+              backend: this.parts.model.backendLabel ?? '',
+              ...(symmetryFiles ? { 'each label also learned': 'turned and mirrored (images with no up or down)' } : {}),
+              ...(result.calibration ? calibrationVersionMetrics(result.calibration) : {}),
+            },
+            trainedAt: labelsReadAt,
+          },
           evaluationIds,
-        },
-        { onProgress: reporter.forward },
-      ),
-    );
-    await this.parts.evaluation.saveTrained(
-      {
-        version,
-        modelId,
-        mode: settings.mode,
-        classes,
-        trainingLabels: labels.size,
-        metrics: {
-          epochs: result.epochs,
-          loss: result.loss,
-          trainAccuracy: result.trainAccuracy,
-          millis: result.millis,
-          backend: this.parts.model.backendLabel ?? '',
-          ...(symmetryFiles ? { 'each label also learned': 'turned and mirrored (images with no up or down)' } : {}),
-          ...(result.calibration ? calibrationVersionMetrics(result.calibration) : {}),
-        },
-        trainedAt: labelsReadAt,
-      },
-      evaluationIds,
-      result.evaluation,
-      (row) => ctx.saveVersion(row, result.predictions),
-    );
+          result.evaluation,
+          (row) => ctx.saveVersion(row, result.predictions),
+        );
+      } catch (error) {
+        // The worker ranks with the new head since it trained it (the worker puts the head before
+        // back only when the training fails there): reloaded with the latest recorded version's.
+        this.parts.pool.invalidate();
+        throw error;
+      }
+    } catch (error) {
+      // Its head may have ranked a batch meanwhile (versionOfHead): such a ranking is made again.
+      this.headsDropped++;
+      throw error;
+    } finally {
+      if (this.training === training) this.training = null;
+      settle();
+    }
     this.thinVersions();
     ctx.changed('model');
   }

@@ -198,7 +198,7 @@ describe('adaptation with a fake engine', () => {
     expect(await reranked).toMatchObject({ id: open.id, modelVersion: 1, rerankedWith: 1 });
   });
 
-  it('a re-rank is recorded as made by a training the engine already ranks with, though its version is not recorded yet', async () => {
+  it('a re-rank is recorded as made by a training the engine already ranks with, once its version is recorded', async () => {
     const { engine, adaptation, open } = await trainedWithOpenBatch();
     // The worker ranks with a training's new head before the training answers (adaptation-pool.ts fineTune).
     let release!: () => void;
@@ -206,14 +206,53 @@ describe('adaptation with a fake engine', () => {
     const training = adaptation.loop.train(); // v2
     await until('the training asked of the engine', () => engine.holding === 1);
     engine.hold = null;
-    const during = await adaptation.loop.refreshQueue();
-    const recordedThen = adaptation.store.latestVersion()!.version;
+    const selects = engine.count('loopSelect');
+    const during = adaptation.loop.refreshQueue();
+    await until('the ranking answered by the engine', () => engine.count('loopSelect') === selects + 1);
+    // Not recorded before v2 is: until then no version of that number exists.
+    expect(adaptation.store.latestRound()).toMatchObject({ id: open.id, rerankedWith: null });
     release();
     await training;
-    expect(recordedThen).toBe(1);
-    expect(during).toMatchObject({ id: open.id, modelVersion: 1, rerankedWith: 2 });
+    expect(await during).toMatchObject({ id: open.id, modelVersion: 1, rerankedWith: 2 });
+    expect(engine.count('loopSelect')).toBe(selects + 1);
     expect(adaptation.store.latestVersion()!.version).toBe(2);
     expect(roundModelWords(adaptation.loop.currentRound()!).text).toBe('re-chosen by model v2 (opened with v1)');
+  });
+
+  it('a training whose version could not be recorded (the host failed to save it) ranks no later batch: they name the version before', async () => {
+    const { project, engine, adaptation, ant, bee, open } = await trainedWithOpenBatch();
+    open.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+    vi.spyOn(adaptation.ctx, 'saveVersion').mockRejectedValueOnce(new AppError('DISK_FULL', 'The disk is full.'));
+    await expect(adaptation.loop.train()).rejects.toThrow('The disk is full.');
+    expect(adaptation.store.latestVersion()!.version).toBe(1);
+    // The engine had ranked with v2's head since it trained it: the pool is loaded again with v1's.
+    const next = await adaptation.loop.nextRound();
+    expect(next.modelVersion).toBe(1);
+    expect(engine.calls.filter((c) => c.kind === 'loopPrepare').at(-1)!.args).toMatchObject({ headDir: adaptation.ctx.headDir(1) });
+    // The next training is v2: the round names none of its heads.
+    next.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+    await adaptation.loop.train();
+    expect(adaptation.store.latestVersion()!.version).toBe(2);
+    expect(adaptation.store.latestRound()).toMatchObject({ id: next.id, modelVersion: 1 });
+  });
+
+  it('a batch ranked by a training whose version then fails to be recorded is ranked again, by the version recorded', async () => {
+    const { project, engine, adaptation, ant, bee, open } = await trainedWithOpenBatch();
+    open.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+    vi.spyOn(adaptation.ctx, 'saveVersion').mockRejectedValueOnce(new AppError('DISK_FULL', 'The disk is full.'));
+    let release!: () => void;
+    engine.hold = { kind: 'loopTrain', until: new Promise<void>((resolve) => (release = resolve)) };
+    const training = adaptation.loop.train(); // v2, never recorded
+    await until('the training asked of the engine', () => engine.holding === 1);
+    engine.hold = null;
+    const selects = engine.count('loopSelect');
+    const next = adaptation.loop.nextRound();
+    await until('the ranking answered by the engine (with v2\'s head)', () => engine.count('loopSelect') === selects + 1);
+    release();
+    await expect(training).rejects.toThrow('The disk is full.');
+    expect(await next).toMatchObject({ modelVersion: 1 });
+    expect(engine.count('loopSelect')).toBe(selects + 2);
+    expect(adaptation.store.latestVersion()!.version).toBe(1);
   });
 
   it('counts for the batch a label on an image a re-rank took out of it (the page had shown it as part of the batch)', async () => {
