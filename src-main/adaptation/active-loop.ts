@@ -500,7 +500,9 @@ export class ActiveLoop {
   /** Fine-tune and record one version on `modelId` (the chosen model when the training began). */
   private async trainVersion(modelId: string): Promise<void> {
     const { ctx } = this;
-    await this.parts.pool.prepare();
+    const { pool } = this.parts;
+    await pool.prepare();
+    const generation = pool.generation;
     const labels = ctx.trainingLabels();
     // The version's time is when its labels were read: a label given during the training is
     // after it, so the batch it finished still counts as not trained on (RoundInfo.trained).
@@ -562,7 +564,7 @@ export class ActiveLoop {
       } catch (error) {
         // The worker ranks with the new head since it trained it (the worker puts the head before
         // back only when the training fails there): reloaded with the latest recorded version's.
-        this.parts.pool.invalidate();
+        pool.invalidate();
         throw error;
       }
     } catch (error) {
@@ -573,6 +575,9 @@ export class ActiveLoop {
       if (this.training === training) this.training = null;
       settle();
     }
+    // The pool was loaded again during the training (a scan, a mode switch): with the head recorded
+    // before, not this one. Loaded again with it, unless another model was chosen (its own pool).
+    if (pool.generation !== generation && ctx.store.model()?.modelId === modelId) pool.invalidate();
     this.thinVersions();
     ctx.changed('model');
   }

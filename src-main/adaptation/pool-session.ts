@@ -19,6 +19,8 @@ export class PoolSession {
    * (pool-slot.ts), whatever order the loads finish in.
    */
   private pool: Promise<string> | null = null;
+  /** Loads begun (generation). */
+  private loads = 0;
 
   constructor(
     private readonly ctx: AdaptationContext,
@@ -35,6 +37,15 @@ export class PoolSession {
     return this.pool !== null;
   }
 
+  /**
+   * How many loads have begun: a load begun during a training is given the head recorded before
+   * it (latestHeadDir), not the training's, so that training reloads the pool once its version is
+   * recorded (ActiveLoop.trainVersion).
+   */
+  get generation(): number {
+    return this.loads;
+  }
+
   invalidate(): void {
     this.pool = null;
   }
@@ -47,6 +58,7 @@ export class PoolSession {
     if (!model?.modelId || !source) return Promise.reject(new AppError('CONFLICT', 'Choose a pre-trained model first.'));
     if (this.pool) return this.pool;
     const modelId = model.modelId;
+    this.loads++;
     const pool: Promise<string> = ctx
       .engine()
       .request('loopPrepare', {

@@ -255,6 +255,27 @@ describe('adaptation with a fake engine', () => {
     expect(adaptation.store.latestVersion()!.version).toBe(1);
   });
 
+  it('a pool loaded again during a training ranks with that training\'s head once its version is recorded, not with the head before', async () => {
+    const { project, engine, adaptation, ant, bee, open } = await trainedWithOpenBatch();
+    open.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+    const lastLoad = () => engine.calls.filter((c) => c.kind === 'loopPrepare').at(-1)!.args;
+    let release!: () => void;
+    engine.hold = { kind: 'loopTrain', until: new Promise<void>((resolve) => (release = resolve)) };
+    const training = adaptation.loop.train(); // v2
+    await until('the training asked of the engine', () => engine.holding === 1);
+    engine.hold = null;
+    // A scan changed the image set meanwhile (Adaptation.onScanned): the pool is loaded again, with the head recorded then.
+    adaptation.pool.invalidate();
+    await adaptation.pool.prepare();
+    expect(lastLoad()).toMatchObject({ headDir: adaptation.ctx.headDir(1) });
+    release();
+    await training;
+    expect(adaptation.store.latestVersion()!.version).toBe(2);
+    const next = await adaptation.loop.nextRound();
+    expect(next.modelVersion).toBe(2);
+    expect(lastLoad()).toMatchObject({ headDir: adaptation.ctx.headDir(2) });
+  });
+
   it('counts for the batch a label on an image a re-rank took out of it (the page had shown it as part of the batch)', async () => {
     const { project, engine, adaptation, ant } = await setup();
     adaptation.loop.updateSettings({ batchSize: 4 });
