@@ -76,6 +76,10 @@ export class FeatureExtraction {
       .run(() => job.result)
       .then((result) => {
         if (!latest()) return;
+        // The feature cache was set aside while it ran: what it computed may be in the file set
+        // aside, so it is not complete and no pool is loaded from the new one (the loop would
+        // resume on part of the images); the run that follows (finally) says its own outcome.
+        if (this.again) return;
         // In images, as the progress counted them: the engine counts distinct contents, and two
         // files with the same bytes share one feature row.
         this.state = {
@@ -91,12 +95,13 @@ export class FeatureExtraction {
           ]),
         };
         // Said with its outcome; once a run that began after the loss completes, said no more.
-        if (!this.again) this.lost = [];
+        this.lost = [];
         ctx.engineChanged();
         return this.onComplete();
       })
       .catch((error: unknown) => {
-        if (!latest()) return;
+        // Failed after the cache was set aside under it (again: cancel() clears it): run again, not said.
+        if (!latest() || this.again) return;
         const cancelled = error instanceof AppError && error.code === 'CANCELLED';
         this.state = { ...this.state, state: cancelled ? 'cancelled' : 'failed', message: sentences([...this.lost, errorMessage(error)]) };
         ctx.engineChanged();

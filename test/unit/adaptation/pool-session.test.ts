@@ -233,4 +233,28 @@ describe('a load that set the feature cache aside (its features gone: the new ca
     expect(engine.count('extractFeatures')).toBe(extractions + 2);
     expect(adaptation.status().features).toMatchObject({ state: 'complete', message: NOTICE });
   });
+
+  it('the run under way when the cache was set aside says no outcome and loads no pool (the new cache lacks what it computed): the run after it does', async () => {
+    const { engine, adaptation, statuses } = await setup();
+    const extractions = engine.count('extractFeatures');
+    let releaseExtraction!: () => void;
+    engine.hold = { kind: 'extractFeatures', until: new Promise<void>((resolve) => (releaseExtraction = resolve)) };
+    held.push(releaseExtraction);
+    adaptation.features.start();
+    await until(() => engine.holding === 1 || null);
+    engine.setAsideFeatures = NOTICE;
+    adaptation.pool.invalidate();
+    await expect(adaptation.pool.prepare()).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const loads = engine.count('loopPrepare');
+    statuses.length = 0;
+    engine.hold = null;
+    releaseExtraction();
+    await until(() => engine.count('extractFeatures') === extractions + 2 || null);
+    await extractionEnded(adaptation);
+    // The model panel goes from the run under way to the next one and says its outcome only: no 'complete' between.
+    const states = statuses.map((status) => status.features.state).filter((state, k, all) => state !== all[k - 1]);
+    expect(states).toEqual(['checking', 'complete']);
+    // The pool is loaded once, from the features the run after it completed (the loop resumes on those).
+    expect(engine.count('loopPrepare')).toBe(loads + 1);
+  });
 });
