@@ -169,8 +169,8 @@ export class Evaluation {
    * engine for it (every training used to be scored twice). It counts as scored against these
    * labels from before its row is saved, so a dashboard read during the save (a large pool's is
    * written by another thread) does not ask for it either; not when the save fails. A labeled
-   * evaluation image that was not asked (sampled during the training) leaves its scoring to the
-   * background pass, as before.
+   * evaluation image that was not asked (sampled during the training), or that the training could
+   * not predict (it had no features yet), leaves its scoring to the background pass, as before.
    */
   async saveTrained(
     version: Omit<VersionRow, 'evalLabeled' | 'evalCorrect' | 'confusion'>,
@@ -182,9 +182,10 @@ export class Evaluation {
     const { labels, evalIds, signature } = this.evaluationLabels();
     const at = new Map(asked.map((id, k) => [id, k]));
     const ids = evalIds.filter((id) => at.has(id));
-    const complete = ids.length === evalIds.length;
     const inOrder = (values: readonly number[]): number[] => ids.map((id) => values[at.get(id) as number] as number);
     const entry = { classIndex: inOrder(evaluated.classIndex), confidence: inOrder(evaluated.confidence), rawConfidence: inOrder(evaluated.rawConfidence), temperature: evaluated.temperature };
+    // Every labeled evaluation image asked, and predicted (-1: it had no features in the pool).
+    const complete = ids.length === evalIds.length && entry.classIndex.every((classIndex) => classIndex >= 0);
     const guesses = guessesOf(version, ids, entry);
     const result = this.score(guesses, labels);
     if (complete) {

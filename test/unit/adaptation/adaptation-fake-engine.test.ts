@@ -630,6 +630,30 @@ describe('adaptation with a fake engine', () => {
     expect(logged.filter((line) => line.startsWith('evaluation:'))).toEqual([]);
   });
 
+  it('a training that could not predict an evaluation image (it had no features) leaves its version to the background pass', async () => {
+    const context = await setup();
+    const { project, engine, adaptation, ant } = context;
+    project.setLabels(await trainedThenEvaluationSampled(context), ant.id);
+    await adaptation.evaluation.scorePending(); // v1
+    const request = engine.request.bind(engine);
+    engine.request = (async (kind, args) => {
+      const answer = await request(kind, args);
+      if (kind !== 'loopTrain') return answer;
+      // The first evaluation image asked has no features in the pool: -1, as the worker answers it.
+      const { evaluation } = answer as unknown as { evaluation: { classIndex: number[]; confidence: number[]; rawConfidence: number[] } };
+      evaluation.classIndex[0] = -1;
+      evaluation.confidence[0] = -1;
+      evaluation.rawConfidence[0] = -1;
+      return answer;
+    }) as typeof engine.request;
+    await adaptation.loop.train(); // v2
+    expect((await adaptation.evaluation.dashboard()).scoring).toEqual([2]);
+    await adaptation.evaluation.scorePending();
+    const evaluated = engine.calls.filter((c) => c.kind === 'loopEvaluate').map((c) => (c.args as { heads: { version: number }[] }).heads.map((h) => h.version));
+    expect(evaluated).toEqual([[1], [2]]);
+    expect((await adaptation.evaluation.dashboard()).latest).toMatchObject({ modelVersion: 2, evaluated: 2, accuracy: 1 });
+  });
+
   it('the model card states the score the export waited for: a version trained before its evaluation set was labeled', async () => {
     const context = await setup();
     const { project, engine, adaptation, ant } = context;
