@@ -305,8 +305,13 @@ export class AdaptationPool implements SlotPool {
     this.headDir = dir;
   }
 
-  /** Rank with the head in `dir` again (a training that failed after its head was put in use), or with none when it cannot be read. */
+  /**
+   * Rank with the head in `dir` again (a training that failed after its head was put in use), or
+   * with none when it cannot be read. Not when the pool is being disposed (another pool replaced it
+   * during the training): nothing ranks with it any more, and it is freed when the training ends.
+   */
   private async restoreHead(dir: string | null): Promise<void> {
+    if (this.disposing) return;
     try {
       if (dir !== null) {
         await this.useHead(dir);

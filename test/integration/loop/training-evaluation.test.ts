@@ -3,15 +3,17 @@
  * so the host scores the new version from its answer and does not ask loopEvaluate again: those
  * predictions must be the ones loopEvaluate makes with the saved head, temperature included.
  * A ranking names the head it was made with (LoopSelectResult.headDir), and a training that fails
- * after its head was put in use leaves the head before in use. The worker's pool (AdaptationPool,
+ * after its head was put in use leaves the head before in use (not on a pool being disposed,
+ * where nothing ranks any more). The worker's pool (AdaptationPool,
  * as the app's loop jobs call it), starter model, 60 demo digits.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend';
 import { AdaptationPool } from '../../../src-main/engine/loop/adaptation-pool';
+import { LoopCore } from '../../../src-main/engine/loop/loop-core';
 import { findStarterModelDir, type LoadedModel } from '../../../src-main/engine/model/load-model';
 import type { SimulationFeatures } from '../../../src-main/engine/simulate/simulation-features';
 import { findDemoDir } from '../../../src-main/engine/starter/demo-set';
@@ -123,6 +125,18 @@ describe.skipIf(missing !== null)(`a training's predictions of the evaluation im
       const after = select(first);
       expect(after.headDir).toBe(v1);
       expect(after.items).toEqual(byV1.items);
+
+      // The same failure on a pool disposed during the training (another pool replaced it): the
+      // head before is not put back (the whole pool's probabilities computed again for nothing).
+      const useHead = vi.spyOn(LoopCore.prototype, 'useHead');
+      try {
+        const unused = pool.train(job(ids.filter((id) => id % 3 !== 2), join(blocked, 'v3')), 'wasm', new AbortController().signal, () => {});
+        pool.dispose();
+        await expect(unused).rejects.toThrow();
+        expect(useHead).toHaveBeenCalledTimes(1); // the training's own head only
+      } finally {
+        useHead.mockRestore();
+      }
     } finally {
       pool.dispose();
     }
