@@ -194,7 +194,15 @@ export class AdaptationPool implements SlotPool {
       if (codes.notice) notices.push(codes.notice);
       const pool = new AdaptationPool(args.projectDir, loaded, imageIds, hashes, rowOf, featuresA, featuresB, sourceProbabilities, centres, distinctiveness, codes);
       if (args.deep) pool.cut = pool.loadCut(store);
-      if (args.headDir) await pool.useHead(args.headDir);
+      if (args.headDir) {
+        try {
+          await pool.useHead(args.headDir);
+        } catch (error) {
+          // Its head unreadable: the pool built is freed (its thumbnails' database with it), not left behind on every retry.
+          pool.dispose();
+          throw error;
+        }
+      }
       return {
         pool,
         result: { outcome: 'loaded', ...told, modelId, rows: imageIds.length, missing, centres: centres.record, prepareMillis: Math.round(performance.now() - started) },

@@ -4,7 +4,7 @@
  * predictions must be the ones loopEvaluate makes with the saved head, temperature included.
  * A ranking names the head it was made with (LoopSelectResult.headDir), and a training that fails
  * after its head was put in use leaves the head before in use (not on a pool being disposed,
- * where nothing ranks any more). The worker's pool (AdaptationPool,
+ * where nothing ranks any more); a load whose head cannot be read frees the pool it built. The worker's pool (AdaptationPool,
  * as the app's loop jobs call it), starter model, 60 demo digits.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -87,6 +87,21 @@ describe.skipIf(missing !== null)(`a training's predictions of the evaluation im
       expect(none.evaluation).toMatchObject({ classIndex: [], confidence: [], rawConfidence: [] });
     } finally {
       pool.dispose();
+    }
+  });
+
+  it('a load whose head cannot be read fails and frees the pool it built', async () => {
+    const dispose = vi.spyOn(AdaptationPool.prototype, 'dispose');
+    try {
+      const load = AdaptationPool.prepare(
+        loaded,
+        { projectDir: work, model: { kind: 'starter' }, items: hashes.map((hash, imageId) => ({ imageId, hash })), deep: false, excludedIds: [], centres: null, headDir: join(work, 'no-such-head') },
+        () => {},
+      );
+      await expect(load).rejects.toThrow();
+      expect(dispose).toHaveBeenCalledTimes(1);
+    } finally {
+      dispose.mockRestore();
     }
   });
 
