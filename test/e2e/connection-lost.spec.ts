@@ -30,6 +30,23 @@ test('no connection: label keys are refused in place; a restarted host is named,
   // The page logs its failed reconnects; only the app's own problems count here.
   const problems = watchProblems(page);
 
+  // Which labels:set requests the page has had answered: the host announces a label (the header's
+  // count) before it answers the request, and a label whose answer the connection lost is taken
+  // back and its image shown again (its outcome is unknown to the page). The host is stopped only
+  // once the label's answer has arrived.
+  const labelRequests = new Set<number>();
+  let labelsAnswered = 0;
+  page.on('websocket', (socket) => {
+    socket.on('framesent', ({ payload }) => {
+      const message = typeof payload === 'string' ? (JSON.parse(payload) as { type?: string; id?: number; channel?: string }) : null;
+      if (message?.type === 'request' && message.channel === 'labels:set' && typeof message.id === 'number') labelRequests.add(message.id);
+    });
+    socket.on('framereceived', ({ payload }) => {
+      const message = typeof payload === 'string' ? (JSON.parse(payload) as { type?: string; id?: number }) : null;
+      if (message?.type === 'response' && typeof message.id === 'number' && labelRequests.has(message.id)) labelsAnswered++;
+    });
+  });
+
   await page.goto(first.url);
   await createProjectWithoutModel(page, folder, 6);
   await createClasses(page, ['cell']);
@@ -39,6 +56,7 @@ test('no connection: label keys are refused in place; a restarted host is named,
   await page.keyboard.press('1');
   await expect(position).toHaveText('2 / 6');
   await expect(page.getByTestId('project-counts')).toContainText('1 labeled');
+  await expect.poll(() => labelsAnswered).toBe(1);
 
   // The host dies: the banner says so, and a label key changes nothing, shown or saved.
   first.process.kill('SIGKILL');
