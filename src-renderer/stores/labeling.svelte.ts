@@ -528,18 +528,31 @@ class LabelingSession {
    * on when `advance` says so for that change, without waiting for the commit. The promise
    * settles with the commit: it rejects when the commit failed (the label was taken away and
    * the view went back to the image). Resolves false when `decide` has nothing to change.
+   * `ready`: what the key's command waits for in its turn, before it finds its image (Enter's
+   * suggestion); when it rejects, the press is answered and nothing is changed.
    */
-  private changeCurrent(decide: (item: ImageItem) => Decision | null, advance: (change: LabelChange) => boolean, pressed = this.keyPress()): Promise<KeyOutcome> {
+  private changeCurrent(
+    decide: (item: ImageItem) => Decision | null,
+    advance: (change: LabelChange) => boolean,
+    ready: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<KeyOutcome> {
+    const pressed = this.keyPress();
     let committing: Promise<void> = Promise.resolve();
-    const moved = this.enqueue(() =>
-      this.keyCommand(pressed, async (item, onScreen): Promise<KeyOutcome> => {
+    const moved = this.enqueue(async () => {
+      try {
+        await ready();
+      } catch (error) {
+        this.answered(pressed);
+        throw error;
+      }
+      return this.keyCommand(pressed, async (item, onScreen): Promise<KeyOutcome> => {
         const decision = decide(item);
         if (!decision) return { kind: 'unchanged' };
         committing = this.commit(item, decision.change, () => decision.send(item.id));
         if (onScreen && advance(decision.change)) await this.advanceAfterLabel();
         return { kind: 'done', item, onScreen };
-      }),
-    );
+      });
+    });
     return moved.then(
       async (changed) => {
         await committing;
@@ -669,29 +682,35 @@ class LabelingSession {
    * Label the current image with the class `pick` chooses for it when the command runs (the
    * model's suggestion) from what `known` answers (asked at the key, before the command: the key
    * is for the image on screen now, also when the view moves before the answer); `unchanged`
-   * when it has none, and the view stays. Rejects with `known`'s error, and nothing is labeled.
+   * when it has none, and the view stays. The key takes its place among the commands at the
+   * press and waits for `known` there: keys pressed after it run after it, also when the answer
+   * is slow (the suggestion not in the store yet). Rejects with `known`'s error, and nothing is
+   * labeled.
    */
-  async labelOnceKnown<T>(known: Promise<T>, pick: (item: ImageItem, answer: T) => number | null): Promise<KeyOutcome> {
-    const pressed = this.keyPress();
-    let answer: T;
-    try {
-      answer = await known;
-    } catch (error) {
-      this.answered(pressed);
-      throw error;
-    }
-    return this.labelWith((item) => pick(item, answer), pressed);
+  labelOnceKnown<T>(known: Promise<T>, pick: (item: ImageItem, answer: T) => number | null): Promise<KeyOutcome> {
+    // Its error is read in the key's turn: one that comes before is not unhandled meanwhile.
+    known.catch(() => undefined);
+    let answer: { value: T } | null = null;
+    return this.labelWith(
+      (item) => (answer ? pick(item, answer.value) : null),
+      async () => {
+        answer = { value: await known };
+      },
+    );
   }
 
-  /** Label the current image with the class `pick` chooses for it when the command runs; `unchanged` when it has none. */
-  private labelWith(pick: (item: ImageItem) => number | null, pressed = this.keyPress()): Promise<KeyOutcome> {
+  /**
+   * Label the current image with the class `pick` chooses for it when the command runs; `unchanged`
+   * when it has none. `ready`: what the command waits for in its turn first (see `changeCurrent`).
+   */
+  private labelWith(pick: (item: ImageItem) => number | null, ready?: () => Promise<void>): Promise<KeyOutcome> {
     return this.changeCurrent(
       (item) => {
         const classId = pick(item);
         return classId === null ? null : { change: { classId, unsure: false }, send: (id) => call('labels:set', { imageIds: [id], classId }) };
       },
       () => true,
-      pressed,
+      ready,
     );
   }
 
