@@ -121,9 +121,10 @@ class LabelingSession {
    * How many times the image on screen changed by something other than the keys' own commands:
    * a new session, a batch taken or followed, a page putting an image where none was (a new
    * session's first, a scan's on an empty session: `land`), a scan's image on the end panel, an
-   * image shown by undo or the history, a failed commit bringing the view back. A key's command that runs after such a move acts on
-   * the image on screen when the key was pressed (`keyTarget`), never on the one the move put
-   * there, which the expert had not seen.
+   * image shown by a click (the history, the duplicates), a failed commit bringing the view back.
+   * A key's command that runs after such a move acts on the image on screen when the key was
+   * pressed (`keyTarget`), never on the one the move put there, which the expert had not seen.
+   * Undo and redo are the expert's own keys: the image they show is not such a move.
    */
   #moves = 0;
   /**
@@ -596,7 +597,8 @@ class LabelingSession {
    * led to. While nothing but the keys moved the view, that is the image on screen then (a key
    * typed ahead labels the image the keys before it led to, as ever). After a move under the
    * key (another source, a batch taken or followed, a scan's image on the end panel or the
-   * empty view, undo or the history showing an image, a failed commit bringing the view back),
+   * empty view, a click in the history or the duplicates showing an image, a failed commit
+   * bringing the view back),
    * it is the image its keys had reached at the move (`#endOf`); null when they reached none.
    * Invariant: each key acts on the image it was aimed at, or on none (`keyCommand` says it was
    * dropped).
@@ -815,12 +817,14 @@ class LabelingSession {
   }
 
   /**
-   * Show one image (after undo, from the history): a move of the view (`moveView`), so a key
-   * pressed before it whose command comes after (Enter waiting for its suggestion) is for the
-   * image it was pressed on, not this one.
+   * Show one image. From a click (the history, the duplicates): a move of the view (`moveView`),
+   * so a key pressed before its command ran is for the image it was pressed on, not this one.
+   * `byKey`: shown by the expert's own key (Ctrl+Z, Ctrl+Y showing the image whose label came
+   * back), a key like the others, not a move: a key typed after it (1, Ctrl+Z, 2: the usual typo
+   * fix) is for the image it shows.
    */
-  showImage(imageId: number): Promise<void> {
-    return this.moveView(() => this.putOnScreen(imageId));
+  showImage(imageId: number, { byKey = false }: { byKey?: boolean } = {}): Promise<void> {
+    return byKey ? this.putOnScreen(imageId) : this.moveView(() => this.putOnScreen(imageId));
   }
 
   /** Put one image on screen: in the sequence if there, else inserted here (the caller counts the move). */

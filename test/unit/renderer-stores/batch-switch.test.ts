@@ -123,6 +123,9 @@ connection.watch(
   () => undefined,
 );
 
+/** The toasts saying a key acted off screen or was dropped. */
+const offScreen = (): string[] => toasts.items.map((t) => t.message).filter((m) => m.includes('(the image on screen') || m.startsWith('The view changed'));
+
 /** A command that holds the label view's command chain until released (a page still loading). */
 function busyChain(): () => void {
   let resolve = (): void => undefined;
@@ -146,6 +149,7 @@ beforeEach(async () => {
   holdUndo = false;
   heldUndo.length = 0;
   ui.show('label');
+  for (const t of toasts.items) toasts.dismiss(t.id);
   loop.clear();
   labeling.reset();
   // The folder order the project opens on before its first round.
@@ -469,11 +473,7 @@ describe('a key whose command runs after the view moved under it', () => {
 });
 
 describe('Enter whose suggestion is still being asked for (not in the store yet: the first Enter after a training, or right after an image shows)', () => {
-  /** The toasts and spoken words saying a key acted off screen or was dropped. */
-  const offScreen = (): string[] => toasts.items.map((t) => t.message).filter((m) => m.includes('(the image on screen') || m.startsWith('The view changed'));
-
   beforeEach(() => {
-    for (const t of toasts.items) toasts.dismiss(t.id);
     suggested.set(1, 4);
     // The next image's suggestion is known: a key running too early would find it.
     suggestions.seed([{ imageId: 2, suggestion: { classId: 6, probability: 0.8, source: 'model' } }]);
@@ -529,6 +529,36 @@ describe('Enter whose suggestion is still being asked for (not in the store yet:
     expect(await enter).toMatchObject({ kind: 'done', onScreen: true, item: { id: 1 } });
     await shown;
     expect([...server]).toEqual([[1, 4]]);
+    expect(labeling.current?.id).toBe(5);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+});
+
+describe('Ctrl+Z and Ctrl+Y, the expert\'s own keys', () => {
+  it('1, Ctrl+Z, 2 typed before the undo answers: the 2 labels the image the undo brought back, on screen', async () => {
+    run({ kind: 'label', classId: 1 });
+    await until(() => server.get(1) === 1 && labeling.current?.id === 2);
+    holdUndo = true;
+    run({ kind: 'undo' });
+    run({ kind: 'label', classId: 2 });
+    await until(() => heldUndo.length === 1);
+    heldUndo[0]!();
+    await until(() => server.get(1) === 2 || server.has(2));
+    expect([...server]).toEqual([[1, 2]]);
+    expect(labeling.current?.id).toBe(2);
+    expect(offScreen()).toEqual([]);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+
+  it('a click in the history still moves the view under a key typed before it ran', async () => {
+    const release = busyChain();
+    const shown = showImage(5);
+    // Pressed on image 1 while the history's image waits for its turn.
+    const given = labeling.label(3);
+    release();
+    await shown;
+    expect(await given).toMatchObject({ kind: 'done', onScreen: false, item: { id: 1 } });
+    expect([...server]).toEqual([[1, 3]]);
     expect(labeling.current?.id).toBe(5);
     expect(labeling.movesRemembered).toBe(0);
   });
