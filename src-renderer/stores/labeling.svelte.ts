@@ -339,10 +339,16 @@ class LabelingSession {
     return byHand ? (loop.round?.id ?? null) : null;
   }
 
+  /**
+   * No session (the project closed, or another opens). Keys still waiting for their command were
+   * pressed on the project left: they lead nowhere now (`#endOf`), and act on no image when their
+   * turn comes, neither one of the project left nor one of the next.
+   */
   reset(): void {
     this.#generation++;
     this.#offerAnnounced = null;
     this.clearSession({ kind: 'queue' }, false);
+    for (const moves of this.#waiting.keys()) this.#endOf.set(moves, null);
   }
 
   /** No images loaded yet for `source` (the caller moves the generation on). */

@@ -564,6 +564,24 @@ describe('Ctrl+Z and Ctrl+Y, the expert\'s own keys', () => {
   });
 });
 
+describe('keys still waiting when the project is left (labeling.reset)', () => {
+  it('are dropped: they label no image of the project left, nor of the one opened next', async () => {
+    const release = busyChain();
+    // 3 and Skip pressed on image 1, then the project closes and another opens before their turn.
+    const given = labeling.label(3);
+    const skipped = labeling.skip();
+    labeling.reset();
+    await labeling.start({ kind: 'queue' }, { openDefault: true });
+    expect(labeling.current?.id).toBe(1);
+    release();
+    expect(await given).toEqual({ kind: 'dropped' });
+    expect(await skipped).toEqual({ kind: 'dropped' });
+    expect(server.size).toBe(0);
+    expect(labeling.current?.id).toBe(1);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+});
+
 describe('what the view remembers of its moves', () => {
   it('lasts only while a key pressed before the move waits: bounded across many moves, the keys still right', async () => {
     open = round(1, [7, 3, 9]);
