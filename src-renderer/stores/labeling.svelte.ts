@@ -508,11 +508,17 @@ class LabelingSession {
     if (shouldLoadMore(this.#items.length, this.#index, this.#exhausted, LOAD_MARGIN) && !this.#loading) await this.loadMore();
   }
 
-  /** Show the next image matching `pick` (also from the end panel), loading more pages when needed; none: the end panel. */
+  /**
+   * Show the next image matching `pick` (also from the end panel), loading more pages when needed;
+   * none: the end panel. A session started while a page loads (`start` does not wait for the
+   * commands) is not this one's: the advance stops there, and never moves the new session's view.
+   */
   private async advance(pick: (items: ImageItem[], index: number) => number | null): Promise<void> {
+    const generation = this.#generation;
     let next = pick(this.#items, this.#index);
     while (next === null && !this.#exhausted) {
-      await this.loadMore();
+      await this.loadMore(generation);
+      if (generation !== this.#generation) return;
       next = pick(this.#items, this.#index);
     }
     if (next === null) {

@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useBridge } from '../../../src-renderer/api/bridge';
 import { labeling } from '../../../src-renderer/stores/labeling.svelte';
 import { loop } from '../../../src-renderer/stores/loop.svelte';
-import type { ImageItem, LabelAction, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
+import type { ImageItem, ImagePage, LabelAction, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
 import { until } from '../../support/until';
 import { run } from '../../../src-renderer/orchestration/keyboard';
 import { showImage } from '../../../src-renderer/orchestration/navigation';
@@ -30,6 +30,9 @@ const sent: string[] = [];
 let open: RoundInfo | null = null;
 let holdRound = false;
 const heldRound: (() => void)[] = [];
+/** Whether pages past the first wait for the test, and the held ones. */
+let holdPages = false;
+const heldPages: (() => void)[] = [];
 /** The model's suggestions on the server, by image, and the held `loop:suggestion` answers (released by the test). */
 const suggested = new Map<number, number>();
 const heldSuggestion: (() => void)[] = [];
@@ -64,8 +67,12 @@ function answer(channel: string, args: unknown): Promise<unknown> {
   sent.push(channel);
   if (channel === 'images:list') {
     const { offset, limit } = args as { offset: number; limit: number };
-    const unlabeled = Array.from({ length: total }, (_, k) => k + 1).filter((id) => !server.has(id) && !removed.has(id));
-    return Promise.resolve({ total: unlabeled.length, items: unlabeled.slice(offset, offset + limit).map(image) });
+    const page = (): ImagePage => {
+      const unlabeled = Array.from({ length: total }, (_, k) => k + 1).filter((id) => !server.has(id) && !removed.has(id));
+      return { total: unlabeled.length, items: unlabeled.slice(offset, offset + limit).map(image) };
+    };
+    if (!holdPages || offset === 0) return Promise.resolve(page());
+    return new Promise((resolve) => heldPages.push(() => resolve(page())));
   }
   if (channel === 'images:byIds') {
     const { ids } = args as { ids: number[] };
@@ -142,6 +149,8 @@ beforeEach(async () => {
   open = null;
   holdRound = false;
   heldRound.length = 0;
+  holdPages = false;
+  heldPages.length = 0;
   suggested.clear();
   heldSuggestion.length = 0;
   suggestions.clear();
@@ -579,6 +588,29 @@ describe('keys still waiting when the project is left (labeling.reset)', () => {
     expect(server.size).toBe(0);
     expect(labeling.current?.id).toBe(1);
     expect(labeling.movesRemembered).toBe(0);
+  });
+});
+
+describe('a key still running when another session starts', () => {
+  it('does not move the new session\'s view: a skip waiting for the next page stops when the batch takes the view', async () => {
+    total = 230;
+    await labeling.start({ kind: 'queue' });
+    holdPages = true;
+    for (let k = 1; k < 200; k++) await labeling.skip();
+    expect(labeling.current?.id).toBe(200);
+    // The skip from the last image loaded waits for the next page.
+    const before = heldPages.length;
+    const skipped = labeling.skip();
+    await until(() => heldPages.length > before);
+    open = round(1, [21, 22, 23]);
+    await labeling.start({ kind: 'round' });
+    expect(labeling.current?.id).toBe(21);
+    holdPages = false;
+    for (const release of heldPages) release();
+    await skipped;
+    expect(labeling.source.kind).toBe('round');
+    expect(labeling.current?.id).toBe(21);
+    expect(labeling.items.map((i) => i.id)).toEqual([21, 22, 23]);
   });
 });
 
