@@ -9,6 +9,19 @@ import { windowSession } from './session';
 import { thisWindow } from './window-id';
 
 /**
+ * A request this window called off itself: refused because this window closed or opened a
+ * project after sending it. Nothing failed (what called it off, the switch, shows itself), so it
+ * is never toasted (toasts.error). Its code is CANCELLED, as the main process's own cancellations,
+ * which are shown: they tell the expert that nothing was done and to try again.
+ */
+export class CameTooLate extends AppError {
+  constructor(message: string) {
+    super('CANCELLED', message);
+    this.name = 'CameTooLate';
+  }
+}
+
+/**
  * Send one request with this window's session and its own id (the origin of the changes it makes). A stale window (see session.ts) sends no
  * project request; a PROJECT_CHANGED answer makes it stale; opening, creating and closing set
  * its session, and `project:current` checks it.
@@ -36,7 +49,7 @@ export async function callOn<C extends Channel>(raw: RawApi, channel: C, ...args
       // refresh still on its way when Close project was clicked): its own switch, not another
       // window's, so the window is not stale; the request simply came too late.
       if (!switches && (sentDuringSwitch || windowSession.switching || windowSession.id !== sentWith)) {
-        throw new AppError('CANCELLED', 'The project was closed or changed in this window before this was answered: nothing was done.');
+        throw new CameTooLate('The project was closed or changed in this window before this was answered: nothing was done.');
       }
       windowSession.markStale(result.error.message);
     }

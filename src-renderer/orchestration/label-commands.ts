@@ -157,7 +157,8 @@ async function undoOrRedo(kind: 'undo' | 'redo', confirmed?: PendingReplay): Pro
       // The expert was asked about this change: say it is done, and how to take it back.
       toasts.info(confirmed.question.done);
     } else if (ui.view === 'label' && n > 0) {
-      await labeling.showImage(action.imageIds[0]!);
+      // Ctrl+Z and Ctrl+Y are the expert's keys: a key typed after them is for this image (not a move under it).
+      await labeling.showImage(action.imageIds[0]!, { byKey: true });
     } else if (ui.view === 'suspects' && suspects.show(action.imageIds)) {
       // The suspect whose label came back is selected: the next Enter answers for it.
     } else {

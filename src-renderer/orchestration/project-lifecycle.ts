@@ -425,12 +425,11 @@ export function wireEvents(): () => void {
     subscribe('job:failed', (e) => {
       jobs.end(e.jobId);
       if (windowSession.stale) return;
-      // A cancelled extraction is the user's own doing: the engine status says so, no alarm
-      // (toasts.error shows no CANCELLED). A download started from the model picker fails into
-      // the picker, beside the model chosen; an import, export or label check into its open
-      // dialog or view.
+      // A cancelled job (an extraction, a download) is the user's own doing: the engine status
+      // says so, no alarm. A download started from the model picker fails into the picker,
+      // beside the model chosen; an import, export or label check into its open dialog or view.
       const shownThere = (e.kind === 'download' && engine.choosing !== null) || jobs.failuresShownHere(e.kind);
-      if (!shownThere) toasts.error(AppError.from(e.error), JOB_FAILED[e.kind]);
+      if (e.error.code !== 'CANCELLED' && !shownThere) toasts.error(AppError.from(e.error), JOB_FAILED[e.kind]);
       if (e.kind !== 'scan') refreshEngine();
     }),
     subscribe('project:changed', onProjectChanged),

@@ -121,9 +121,10 @@ class LabelingSession {
    * How many times the image on screen changed by something other than the keys' own commands:
    * a new session, a batch taken or followed, a page putting an image where none was (a new
    * session's first, a scan's on an empty session: `land`), a scan's image on the end panel, an
-   * image shown by undo or the history, a failed commit bringing the view back. A key's command that runs after such a move acts on
-   * the image on screen when the key was pressed (`keyTarget`), never on the one the move put
-   * there, which the expert had not seen.
+   * image shown by a click (the history, the duplicates), a failed commit bringing the view back.
+   * A key's command that runs after such a move acts on the image on screen when the key was
+   * pressed (`keyTarget`), never on the one the move put there, which the expert had not seen.
+   * Undo and redo are the expert's own keys: the image they show is not such a move.
    */
   #moves = 0;
   /**
@@ -338,10 +339,16 @@ class LabelingSession {
     return byHand ? (loop.round?.id ?? null) : null;
   }
 
+  /**
+   * No session (the project closed, or another opens). Keys still waiting for their command were
+   * pressed on the project left: they lead nowhere now (`#endOf`), and act on no image when their
+   * turn comes, neither one of the project left nor one of the next.
+   */
   reset(): void {
     this.#generation++;
     this.#offerAnnounced = null;
     this.clearSession({ kind: 'queue' }, false);
+    for (const moves of this.#waiting.keys()) this.#endOf.set(moves, null);
   }
 
   /** No images loaded yet for `source` (the caller moves the generation on). */
@@ -501,11 +508,17 @@ class LabelingSession {
     if (shouldLoadMore(this.#items.length, this.#index, this.#exhausted, LOAD_MARGIN) && !this.#loading) await this.loadMore();
   }
 
-  /** Show the next image matching `pick` (also from the end panel), loading more pages when needed; none: the end panel. */
+  /**
+   * Show the next image matching `pick` (also from the end panel), loading more pages when needed;
+   * none: the end panel. A session started while a page loads (`start` does not wait for the
+   * commands) is not this one's: the advance stops there, and never moves the new session's view.
+   */
   private async advance(pick: (items: ImageItem[], index: number) => number | null): Promise<void> {
+    const generation = this.#generation;
     let next = pick(this.#items, this.#index);
     while (next === null && !this.#exhausted) {
-      await this.loadMore();
+      await this.loadMore(generation);
+      if (generation !== this.#generation) return;
       next = pick(this.#items, this.#index);
     }
     if (next === null) {
@@ -528,18 +541,31 @@ class LabelingSession {
    * on when `advance` says so for that change, without waiting for the commit. The promise
    * settles with the commit: it rejects when the commit failed (the label was taken away and
    * the view went back to the image). Resolves false when `decide` has nothing to change.
+   * `ready`: what the key's command waits for in its turn, before it finds its image (Enter's
+   * suggestion); when it rejects, the press is answered and nothing is changed.
    */
-  private changeCurrent(decide: (item: ImageItem) => Decision | null, advance: (change: LabelChange) => boolean, pressed = this.keyPress()): Promise<KeyOutcome> {
+  private changeCurrent(
+    decide: (item: ImageItem) => Decision | null,
+    advance: (change: LabelChange) => boolean,
+    ready: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<KeyOutcome> {
+    const pressed = this.keyPress();
     let committing: Promise<void> = Promise.resolve();
-    const moved = this.enqueue(() =>
-      this.keyCommand(pressed, async (item, onScreen): Promise<KeyOutcome> => {
+    const moved = this.enqueue(async () => {
+      try {
+        await ready();
+      } catch (error) {
+        this.answered(pressed);
+        throw error;
+      }
+      return this.keyCommand(pressed, async (item, onScreen): Promise<KeyOutcome> => {
         const decision = decide(item);
         if (!decision) return { kind: 'unchanged' };
         committing = this.commit(item, decision.change, () => decision.send(item.id));
         if (onScreen && advance(decision.change)) await this.advanceAfterLabel();
         return { kind: 'done', item, onScreen };
-      }),
-    );
+      });
+    });
     return moved.then(
       async (changed) => {
         await committing;
@@ -583,7 +609,8 @@ class LabelingSession {
    * led to. While nothing but the keys moved the view, that is the image on screen then (a key
    * typed ahead labels the image the keys before it led to, as ever). After a move under the
    * key (another source, a batch taken or followed, a scan's image on the end panel or the
-   * empty view, undo or the history showing an image, a failed commit bringing the view back),
+   * empty view, a click in the history or the duplicates showing an image, a failed commit
+   * bringing the view back),
    * it is the image its keys had reached at the move (`#endOf`); null when they reached none.
    * Invariant: each key acts on the image it was aimed at, or on none (`keyCommand` says it was
    * dropped).
@@ -669,29 +696,35 @@ class LabelingSession {
    * Label the current image with the class `pick` chooses for it when the command runs (the
    * model's suggestion) from what `known` answers (asked at the key, before the command: the key
    * is for the image on screen now, also when the view moves before the answer); `unchanged`
-   * when it has none, and the view stays. Rejects with `known`'s error, and nothing is labeled.
+   * when it has none, and the view stays. The key takes its place among the commands at the
+   * press and waits for `known` there: keys pressed after it run after it, also when the answer
+   * is slow (the suggestion not in the store yet). Rejects with `known`'s error, and nothing is
+   * labeled.
    */
-  async labelOnceKnown<T>(known: Promise<T>, pick: (item: ImageItem, answer: T) => number | null): Promise<KeyOutcome> {
-    const pressed = this.keyPress();
-    let answer: T;
-    try {
-      answer = await known;
-    } catch (error) {
-      this.answered(pressed);
-      throw error;
-    }
-    return this.labelWith((item) => pick(item, answer), pressed);
+  labelOnceKnown<T>(known: Promise<T>, pick: (item: ImageItem, answer: T) => number | null): Promise<KeyOutcome> {
+    // Its error is read in the key's turn: one that comes before is not unhandled meanwhile.
+    known.catch(() => undefined);
+    let answer: { value: T } | null = null;
+    return this.labelWith(
+      (item) => (answer ? pick(item, answer.value) : null),
+      async () => {
+        answer = { value: await known };
+      },
+    );
   }
 
-  /** Label the current image with the class `pick` chooses for it when the command runs; `unchanged` when it has none. */
-  private labelWith(pick: (item: ImageItem) => number | null, pressed = this.keyPress()): Promise<KeyOutcome> {
+  /**
+   * Label the current image with the class `pick` chooses for it when the command runs; `unchanged`
+   * when it has none. `ready`: what the command waits for in its turn first (see `changeCurrent`).
+   */
+  private labelWith(pick: (item: ImageItem) => number | null, ready?: () => Promise<void>): Promise<KeyOutcome> {
     return this.changeCurrent(
       (item) => {
         const classId = pick(item);
         return classId === null ? null : { change: { classId, unsure: false }, send: (id) => call('labels:set', { imageIds: [id], classId }) };
       },
       () => true,
-      pressed,
+      ready,
     );
   }
 
@@ -796,12 +829,14 @@ class LabelingSession {
   }
 
   /**
-   * Show one image (after undo, from the history): a move of the view (`moveView`), so a key
-   * pressed before it whose command comes after (Enter waiting for its suggestion) is for the
-   * image it was pressed on, not this one.
+   * Show one image. From a click (the history, the duplicates): a move of the view (`moveView`),
+   * so a key pressed before its command ran is for the image it was pressed on, not this one.
+   * `byKey`: shown by the expert's own key (Ctrl+Z, Ctrl+Y showing the image whose label came
+   * back), a key like the others, not a move: a key typed after it (1, Ctrl+Z, 2: the usual typo
+   * fix) is for the image it shows.
    */
-  showImage(imageId: number): Promise<void> {
-    return this.moveView(() => this.putOnScreen(imageId));
+  showImage(imageId: number, { byKey = false }: { byKey?: boolean } = {}): Promise<void> {
+    return byKey ? this.putOnScreen(imageId) : this.moveView(() => this.putOnScreen(imageId));
   }
 
   /** Put one image on screen: in the sequence if there, else inserted here (the caller counts the move). */

@@ -3,8 +3,7 @@
  * said again while it still shows is not stacked again: the one showing counts the repeat, comes
  * last (newest) and starts its time again.
  */
-import { AppError } from '../../src-shared/app-error';
-import { errorMessage } from '../api/client';
+import { CameTooLate, errorMessage } from '../api/client';
 
 export interface Toast {
   id: number;
@@ -45,13 +44,15 @@ class Toasts {
   }
 
   /**
-   * Show an error (`context`: what failed). A CANCELLED one is not shown: nothing failed, the
-   * request was called off (this window closed or changed its project before the answer, the
-   * expert cancelled a job), and what called it off shows that; every caller toasting whatever
-   * a request throws relies on this.
+   * Show an error (`context`: what failed). A request this window called off itself (`CameTooLate`:
+   * it closed or changed its project before the answer) is not shown: nothing failed, and the
+   * switch shows itself; every caller toasting whatever a request throws relies on this. Any other
+   * CANCELLED is shown: the main process says with it that nothing was done and to try again
+   * (features unloaded or replaced meanwhile, the engine worker stopped). A job the expert
+   * cancelled is left out where job failures are toasted (project-lifecycle).
    */
   error(error: unknown, context?: string): void {
-    if (error instanceof AppError && error.code === 'CANCELLED') return;
+    if (error instanceof CameTooLate) return;
     const message = errorMessage(error);
     this.push('error', context ? `${context}: ${message}` : message);
   }

@@ -9,12 +9,15 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useBridge } from '../../../src-renderer/api/bridge';
 import { labeling } from '../../../src-renderer/stores/labeling.svelte';
 import { loop } from '../../../src-renderer/stores/loop.svelte';
-import type { ImageItem, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
+import type { ImageItem, ImagePage, LabelAction, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
 import { until } from '../../support/until';
 import { run } from '../../../src-renderer/orchestration/keyboard';
+import { showImage } from '../../../src-renderer/orchestration/navigation';
 import { connection } from '../../../src-renderer/stores/connection.svelte';
 import { toasts } from '../../../src-renderer/stores/toasts.svelte';
 import { suggestions } from '../../../src-renderer/stores/suggestions.svelte';
+import { ui } from '../../../src-renderer/stores/ui.svelte';
+import { thisWindow } from '../../../src-renderer/api/window-id';
 
 /** The server's labels (every label request is answered at once). */
 const server = new Map<number, number>();
@@ -27,6 +30,16 @@ const sent: string[] = [];
 let open: RoundInfo | null = null;
 let holdRound = false;
 const heldRound: (() => void)[] = [];
+/** Whether pages past the first wait for the test, and the held ones. */
+let holdPages = false;
+const heldPages: (() => void)[] = [];
+/** The model's suggestions on the server, by image, and the held `loop:suggestion` answers (released by the test). */
+const suggested = new Map<number, number>();
+const heldSuggestion: (() => void)[] = [];
+/** The label actions done (Ctrl+Z undoes the last), and whether `labels:nextUndo` waits for the test. */
+const done: LabelAction[] = [];
+let holdUndo = false;
+const heldUndo: (() => void)[] = [];
 
 const image = (id: number): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId: server.get(id) ?? null, labeledAt: null, unsure: false, evaluation: false, suggestion: null });
 const queued = (id: number): QueueItem => {
@@ -54,8 +67,12 @@ function answer(channel: string, args: unknown): Promise<unknown> {
   sent.push(channel);
   if (channel === 'images:list') {
     const { offset, limit } = args as { offset: number; limit: number };
-    const unlabeled = Array.from({ length: total }, (_, k) => k + 1).filter((id) => !server.has(id) && !removed.has(id));
-    return Promise.resolve({ total: unlabeled.length, items: unlabeled.slice(offset, offset + limit).map(image) });
+    const page = (): ImagePage => {
+      const unlabeled = Array.from({ length: total }, (_, k) => k + 1).filter((id) => !server.has(id) && !removed.has(id));
+      return { total: unlabeled.length, items: unlabeled.slice(offset, offset + limit).map(image) };
+    };
+    if (!holdPages || offset === 0) return Promise.resolve(page());
+    return new Promise((resolve) => heldPages.push(() => resolve(page())));
   }
   if (channel === 'images:byIds') {
     const { ids } = args as { ids: number[] };
@@ -69,7 +86,26 @@ function answer(channel: string, args: unknown): Promise<unknown> {
   if (channel === 'labels:set') {
     const { imageIds, classId } = args as { imageIds: number[]; classId: number };
     for (const id of imageIds) server.set(id, classId);
-    return Promise.resolve({ actionId: sent.length, imageIds, classIds: imageIds.map(() => classId), unsure: imageIds.map(() => false) });
+    const action = { actionId: sent.length, imageIds, classIds: imageIds.map(() => classId), unsure: imageIds.map(() => false) };
+    done.push(action);
+    return Promise.resolve(action);
+  }
+  if (channel === 'loop:suggestion') {
+    const { imageId } = args as { imageId: number };
+    const classId = suggested.get(imageId);
+    return new Promise((resolve) => heldSuggestion.push(() => resolve(classId === undefined ? null : { classId, probability: 0.9, source: 'model' })));
+  }
+  if (channel === 'labels:nextUndo') {
+    const last = done.at(-1);
+    // This window's own small change: Ctrl+Z undoes it at once, without a question.
+    const preview = last && { actionId: last.actionId, at: new Date().toISOString(), images: last.imageIds.length, importedFrom: null, deletedClass: null, window: thisWindow.id, gave: { classes: ['a'], unsure: 0, unlabeled: 0 }, paths: [] };
+    if (!holdUndo) return Promise.resolve(preview ?? null);
+    return new Promise((resolve) => heldUndo.push(() => resolve(preview ?? null)));
+  }
+  if (channel === 'labels:undo') {
+    const last = done.pop()!;
+    for (const id of last.imageIds) server.delete(id);
+    return Promise.resolve({ actionId: sent.length, imageIds: last.imageIds, classIds: last.imageIds.map(() => null), unsure: last.imageIds.map(() => false) });
   }
   return Promise.reject(new Error(`unexpected ${channel}`));
 }
@@ -94,6 +130,9 @@ connection.watch(
   () => undefined,
 );
 
+/** The toasts saying a key acted off screen or was dropped. */
+const offScreen = (): string[] => toasts.items.map((t) => t.message).filter((m) => m.includes('(the image on screen') || m.startsWith('The view changed'));
+
 /** A command that holds the label view's command chain until released (a page still loading). */
 function busyChain(): () => void {
   let resolve = (): void => undefined;
@@ -110,6 +149,16 @@ beforeEach(async () => {
   open = null;
   holdRound = false;
   heldRound.length = 0;
+  holdPages = false;
+  heldPages.length = 0;
+  suggested.clear();
+  heldSuggestion.length = 0;
+  suggestions.clear();
+  done.length = 0;
+  holdUndo = false;
+  heldUndo.length = 0;
+  ui.show('label');
+  for (const t of toasts.items) toasts.dismiss(t.id);
   loop.clear();
   labeling.reset();
   // The folder order the project opens on before its first round.
@@ -356,22 +405,6 @@ describe('a key whose command runs after the view moved under it', () => {
     expect(labeling.movesRemembered).toBe(0);
   });
 
-  it('Enter still waiting for its suggestion when an undo (or the history) shows another image labels the image it was pressed on', async () => {
-    let tell = (_classId: number): void => undefined;
-    const suggestion = new Promise<number>((resolve) => (tell = resolve));
-    expect(labeling.current?.id).toBe(1);
-    const enter = labeling.labelOnceKnown(suggestion, (_item, classId) => classId);
-    // Ctrl+Z (or a click in the history) right after: its command shows image 5 before the Enter's has its turn.
-    await labeling.enqueue(() => labeling.showImage(5));
-    expect(labeling.current?.id).toBe(5);
-    tell(4);
-    expect(await enter).toMatchObject({ kind: 'done', onScreen: false, item: { id: 1 } });
-    expect(server.get(1)).toBe(4);
-    expect(server.has(5)).toBe(false);
-    expect(labeling.current?.id).toBe(5);
-    expect(labeling.movesRemembered).toBe(0);
-  });
-
   it('a key pressed while a new session loads its first image does not label that image', async () => {
     const release = busyChain();
     const started = labeling.start({ kind: 'queue' });
@@ -448,6 +481,139 @@ describe('a key whose command runs after the view moved under it', () => {
   });
 });
 
+describe('Enter whose suggestion is still being asked for (not in the store yet: the first Enter after a training, or right after an image shows)', () => {
+  beforeEach(() => {
+    suggested.set(1, 4);
+    // The next image's suggestion is known: a key running too early would find it.
+    suggestions.seed([{ imageId: 2, suggestion: { classId: 6, probability: 0.8, source: 'model' } }]);
+  });
+
+  it('takes its place among the keys at the press: Enter then 3 labels image 1 with its suggestion and image 2 as 3', async () => {
+    run({ kind: 'accept' });
+    run({ kind: 'label', classId: 3 });
+    await until(() => heldSuggestion.length === 1);
+    heldSuggestion[0]!();
+    await until(() => server.size === 2);
+    expect([...server]).toEqual([
+      [1, 4],
+      [2, 3],
+    ]);
+    expect(labeling.current?.id).toBe(3);
+    expect(offScreen()).toEqual([]);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+
+  it('Enter then Skip: image 1 gets its suggestion, the skip passes image 2', async () => {
+    run({ kind: 'accept' });
+    run({ kind: 'skip' });
+    await until(() => heldSuggestion.length === 1);
+    heldSuggestion[0]!();
+    await until(() => labeling.current?.id === 3);
+    expect([...server]).toEqual([[1, 4]]);
+    expect(offScreen()).toEqual([]);
+  });
+
+  it('Enter then Ctrl+Z: the undo runs after Enter and undoes its label, back on image 1', async () => {
+    run({ kind: 'accept' });
+    run({ kind: 'undo' });
+    await until(() => heldSuggestion.length === 1);
+    heldSuggestion[0]!();
+    // The undo answered: it undid a label, or found nothing to undo.
+    await until(() => sent.includes('labels:undo') || toasts.items.some((t) => t.message === 'Nothing to undo.'));
+    await until(() => labeling.current?.id === 1 || server.size > 0);
+    expect(sent.filter((c) => c.startsWith('labels:'))).toEqual(['labels:set', 'labels:nextUndo', 'labels:undo']);
+    expect(server.size).toBe(0);
+    expect(labeling.current).toMatchObject({ id: 1, classId: null });
+    expect(toasts.items.map((t) => t.message)).not.toContain('Nothing to undo.');
+    expect(labeling.movesRemembered).toBe(0);
+  });
+
+  it('Enter then a click in the history: Enter labels image 1 on screen, then the history shows its image', async () => {
+    const enter = labeling.labelOnceKnown(
+      new Promise<number>((resolve) => heldSuggestion.push(() => resolve(4))),
+      (_item, classId) => classId,
+    );
+    const shown = showImage(5);
+    heldSuggestion[0]!();
+    expect(await enter).toMatchObject({ kind: 'done', onScreen: true, item: { id: 1 } });
+    await shown;
+    expect([...server]).toEqual([[1, 4]]);
+    expect(labeling.current?.id).toBe(5);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+});
+
+describe('Ctrl+Z and Ctrl+Y, the expert\'s own keys', () => {
+  it('1, Ctrl+Z, 2 typed before the undo answers: the 2 labels the image the undo brought back, on screen', async () => {
+    run({ kind: 'label', classId: 1 });
+    await until(() => server.get(1) === 1 && labeling.current?.id === 2);
+    holdUndo = true;
+    run({ kind: 'undo' });
+    run({ kind: 'label', classId: 2 });
+    await until(() => heldUndo.length === 1);
+    heldUndo[0]!();
+    await until(() => server.get(1) === 2 || server.has(2));
+    expect([...server]).toEqual([[1, 2]]);
+    expect(labeling.current?.id).toBe(2);
+    expect(offScreen()).toEqual([]);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+
+  it('a click in the history still moves the view under a key typed before it ran', async () => {
+    const release = busyChain();
+    const shown = showImage(5);
+    // Pressed on image 1 while the history's image waits for its turn.
+    const given = labeling.label(3);
+    release();
+    await shown;
+    expect(await given).toMatchObject({ kind: 'done', onScreen: false, item: { id: 1 } });
+    expect([...server]).toEqual([[1, 3]]);
+    expect(labeling.current?.id).toBe(5);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+});
+
+describe('keys still waiting when the project is left (labeling.reset)', () => {
+  it('are dropped: they label no image of the project left, nor of the one opened next', async () => {
+    const release = busyChain();
+    // 3 and Skip pressed on image 1, then the project closes and another opens before their turn.
+    const given = labeling.label(3);
+    const skipped = labeling.skip();
+    labeling.reset();
+    await labeling.start({ kind: 'queue' }, { openDefault: true });
+    expect(labeling.current?.id).toBe(1);
+    release();
+    expect(await given).toEqual({ kind: 'dropped' });
+    expect(await skipped).toEqual({ kind: 'dropped' });
+    expect(server.size).toBe(0);
+    expect(labeling.current?.id).toBe(1);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+});
+
+describe('a key still running when another session starts', () => {
+  it('does not move the new session\'s view: a skip waiting for the next page stops when the batch takes the view', async () => {
+    total = 230;
+    await labeling.start({ kind: 'queue' });
+    holdPages = true;
+    for (let k = 1; k < 200; k++) await labeling.skip();
+    expect(labeling.current?.id).toBe(200);
+    // The skip from the last image loaded waits for the next page.
+    const before = heldPages.length;
+    const skipped = labeling.skip();
+    await until(() => heldPages.length > before);
+    open = round(1, [21, 22, 23]);
+    await labeling.start({ kind: 'round' });
+    expect(labeling.current?.id).toBe(21);
+    holdPages = false;
+    for (const release of heldPages) release();
+    await skipped;
+    expect(labeling.source.kind).toBe('round');
+    expect(labeling.current?.id).toBe(21);
+    expect(labeling.items.map((i) => i.id)).toEqual([21, 22, 23]);
+  });
+});
+
 describe('what the view remembers of its moves', () => {
   it('lasts only while a key pressed before the move waits: bounded across many moves, the keys still right', async () => {
     open = round(1, [7, 3, 9]);
@@ -474,10 +640,13 @@ describe('what the view remembers of its moves', () => {
     const enter = labeling.labelOnceKnown(suggestion, () => 4);
     await labeling.start({ kind: 'queue' });
     expect(labeling.movesRemembered).toBe(1);
+    // A key pressed after it waits behind it, and runs once the Enter is answered.
+    const three = labeling.label(3);
     refuse(new Error('no suggestion'));
     await expect(enter).rejects.toThrow('no suggestion');
+    expect(await three).toMatchObject({ kind: 'done', onScreen: true, item: { id: 1 } });
+    expect([...server]).toEqual([[1, 3]]);
     expect(labeling.movesRemembered).toBe(0);
-    expect(server.size).toBe(0);
   });
 
   it('Back from the end panel (the key or the "Previous image" button: both `run`) says when the view changed first', async () => {

@@ -81,7 +81,6 @@ it('a request this window called off (CANCELLED: it closed its project before th
 
   // A caller that toasts whatever its request throws, on the start screen now.
   toasts.error(cancelled, 'Could not refresh');
-  toasts.error(new AppError('CANCELLED', 'The search was cancelled.'));
   expect(toasts.items).toEqual([]);
   toasts.error(new AppError('IO_ERROR', 'The disk was removed.'), 'Could not refresh');
   toasts.error(new Error('Unexpected answer'));
@@ -90,5 +89,26 @@ it('a request this window called off (CANCELLED: it closed its project before th
     ['error', 'Could not refresh: The disk was removed.'],
     ['error', 'Unexpected answer'],
     ['error', 'Project repaired: 2 rows dropped'],
+  ]);
+});
+
+it('a CANCELLED from the main process (nothing was done: try again) is shown; only the window\'s own late answer is not', async () => {
+  // Query new batch while the features were unloaded (another model chosen): the main process's words, as the request answers them.
+  const api = {
+    'loop:nextRound': async () => ({
+      ok: false,
+      error: { code: 'CANCELLED', message: 'These image features were unloaded (another pre-trained model or training mode was chosen, or the project was closed): nothing was done. Try again.' },
+    }),
+  } as unknown as RawApi;
+  windowSession.reset();
+  windowSession.adopt({ session: 'S1', name: 'cells' } as OpenProjectSummary);
+  const unloaded = await callOn(api, 'loop:nextRound').catch((e: unknown) => e);
+  windowSession.reset();
+  expect(unloaded).toMatchObject({ code: 'CANCELLED' });
+  toasts.error(unloaded, 'Could not query a new batch');
+  toasts.error(new AppError('CANCELLED', 'The engine worker stopped (exit code 0).'), 'Training failed');
+  expect(toasts.items.map((t) => [t.kind, t.message])).toEqual([
+    ['error', 'Could not query a new batch: These image features were unloaded (another pre-trained model or training mode was chosen, or the project was closed): nothing was done. Try again.'],
+    ['error', 'Training failed: The engine worker stopped (exit code 0).'],
   ]);
 });
