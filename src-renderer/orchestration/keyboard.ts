@@ -20,6 +20,7 @@ import { toasts } from '../stores/toasts.svelte';
 import { call } from '../api/client';
 import { ui } from '../stores/ui.svelte';
 import { viewer } from '../stores/viewer.svelte';
+import { notSavedWords } from '../logic/not-saved';
 
 export const LABEL_KEY_MARK = 'adma:label-key';
 /** The frame after the image's rendition (or original, when smaller) is shown. */
@@ -33,10 +34,10 @@ function context(): KeyContext {
   return ui.view === 'label' ? 'label' : ui.view === 'gallery' ? 'gallery' : ui.view === 'suspects' ? 'suspects' : 'other';
 }
 
-/** The view moved on at the key press; a label whose commit failed brings it back to its image. */
-const NOT_SAVED = 'The label was not saved, back on its image';
-
 const fail = (what: string) => (error: unknown) => toasts.error(error, what);
+
+/** The view moved on at the key press; a change whose commit failed brings it back to its image (notSavedWords). */
+const failChange = (change: 'The label' | 'The unsure mark') => (error: unknown) => toasts.error(error, notSavedWords(error, change));
 
 /** Said on screen and to a screen reader: what a key did that the view does not show. */
 function tell(words: string): void {
@@ -131,7 +132,7 @@ export function run(command: Command): void {
         labeling
           .label(command.classId)
           .then((outcome) => sayKeyOutcome(outcome, 'the label key', 'nothing was labeled', (name) => `Labeled ${name} as ${className(command.classId)}`))
-          .catch(fail(NOT_SAVED));
+          .catch(failChange('The label'));
       } else labelSelection(command.classId).catch(fail('The labels were not saved'));
       return;
     case 'accept': {
@@ -165,7 +166,7 @@ export function run(command: Command): void {
           if (target.id === item.id) toasts.info('No suggestion for this image yet: the model suggests a class once it has been trained on a labeled batch.');
           else tell(`The view changed before Enter took effect; ${target.relPath} has no suggestion shown yet, so nothing was labeled.`);
         })
-        .catch(fail(NOT_SAVED));
+        .catch(failChange('The label'));
       return;
     }
     case 'batch':
@@ -186,7 +187,7 @@ export function run(command: Command): void {
       labeling
         .toggleUnsure()
         .then((outcome) => sayKeyOutcome(outcome, 'the unsure key', 'no image was marked', (name) => `Changed the unsure mark of ${name}`))
-        .catch(fail('The unsure mark was not saved, back on its image'));
+        .catch(failChange('The unsure mark'));
       return;
     case 'undo':
       undo().catch(fail('Undo failed'));
