@@ -37,12 +37,16 @@ describe.skipIf(missing !== null)(`a training's predictions of the evaluation im
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('are the ones loopEvaluate makes with the head it saved (a temperature fitted; an image without features is -1 in both)', async () => {
-    const { pool } = await AdaptationPool.prepare(
+  /** The pool of the starter digits, with the head in `headDir` (null: none). */
+  const prepare = (headDir: string | null): ReturnType<typeof AdaptationPool.prepare> =>
+    AdaptationPool.prepare(
       loaded,
-      { projectDir: work, model: { kind: 'starter' }, items: hashes.map((hash, imageId) => ({ imageId, hash })), deep: false, excludedIds: [], centres: null, headDir: null },
+      { projectDir: work, model: { kind: 'starter' }, items: hashes.map((hash, imageId) => ({ imageId, hash })), deep: false, excludedIds: [], centres: null, headDir },
       () => {},
     );
+
+  it('are the ones loopEvaluate makes with the head it saved (a temperature fitted; an image without features is -1 in both)', async () => {
+    const { pool } = await prepare(null);
     try {
       const ids = hashes.map((_, imageId) => imageId);
       // 30 labels (enough to fit a temperature), every class; the other 30 images and one without features are the evaluation set.
@@ -93,11 +97,7 @@ describe.skipIf(missing !== null)(`a training's predictions of the evaluation im
   it('a load whose head cannot be read fails and frees the pool it built', async () => {
     const dispose = vi.spyOn(AdaptationPool.prototype, 'dispose');
     try {
-      const load = AdaptationPool.prepare(
-        loaded,
-        { projectDir: work, model: { kind: 'starter' }, items: hashes.map((hash, imageId) => ({ imageId, hash })), deep: false, excludedIds: [], centres: null, headDir: join(work, 'no-such-head') },
-        () => {},
-      );
+      const load = prepare(join(work, 'no-such-head'));
       await expect(load).rejects.toThrow();
       expect(dispose).toHaveBeenCalledTimes(1);
     } finally {
@@ -106,11 +106,7 @@ describe.skipIf(missing !== null)(`a training's predictions of the evaluation im
   });
 
   it('a ranking names the head it was made with; a training that fails once its head is in use puts the head before back', async () => {
-    const { pool } = await AdaptationPool.prepare(
-      loaded,
-      { projectDir: work, model: { kind: 'starter' }, items: hashes.map((hash, imageId) => ({ imageId, hash })), deep: false, excludedIds: [], centres: null, headDir: null },
-      () => {},
-    );
+    const { pool } = await prepare(null);
     try {
       const ids = hashes.map((_, imageId) => imageId);
       const classes = [...new Set(features.labels)].sort((a, b) => a - b);
