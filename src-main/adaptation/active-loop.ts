@@ -190,7 +190,11 @@ export class ActiveLoop {
     // the one whose head the worker ranked with. Not the latest version recorded now: a training
     // recorded meanwhile did not rank this batch, and the worker ranks with a new head as soon as it
     // is trained, before its version is recorded here.
+    // The project was closed while the engine ranked (or while a training the ranking waited for ended): nothing to record it in.
+    const closed = (): AppError => new AppError('CANCELLED', 'The project was closed while the batch was being chosen: no batch was recorded.');
+    if (ctx.isClosed) throw closed();
     const rankedWith = await this.versionOfHead(headDir, droppedBefore, attempt);
+    if (ctx.isClosed) throw closed();
     // Ranked by a head no version records (a training that failed once the worker used it): made again.
     if (rankedWith === null) return this.query(open, attempt + 1);
     if (open) {
@@ -257,6 +261,7 @@ export class ActiveLoop {
     if (version !== null) {
       const training = this.training;
       if (training?.version === version && ctx.store.version(version) === null) await training.settled;
+      if (ctx.isClosed) return null; // (query refuses it)
       if (ctx.store.version(version) !== null && this.headsDropped === droppedBefore) return version;
       if (attempt < MAX_STALE_RANKINGS) return null;
     }

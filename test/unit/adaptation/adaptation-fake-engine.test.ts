@@ -610,6 +610,27 @@ describe('adaptation with a fake engine', () => {
     expect(await adaptation.evaluation.dashboard()).toMatchObject({ scoring: [], scoringFailed: null, latest: { modelVersion: version, evaluated: 2, accuracy: 0.5 } });
   });
 
+  it('closing the project while the engine chooses a batch: the batch is refused in words (CANCELLED), nothing is recorded or logged', async () => {
+    const { project, engine, adaptation, logged } = await setup();
+    let release = (): void => undefined;
+    engine.hold = { kind: 'loopSelect', until: new Promise<void>((resolve) => (release = resolve)) };
+    const asked = adaptation.loop.nextRound();
+    const outcome = asked.then(
+      () => null,
+      (error: unknown) => error,
+    );
+    await until('the batch asked of the engine', () => engine.holding === 1);
+    open.splice(open.findIndex((o) => o.adaptation === adaptation), 1);
+    const closing = adaptation.close();
+    release();
+    await closing;
+    const error = await outcome;
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'CANCELLED', message: 'The project was closed while the batch was being chosen: no batch was recorded.' });
+    await project.close();
+    expect(logged).toEqual([]);
+  });
+
   it('closing the project during a scoring: it stops there, nothing more is asked of the engine or saved, nothing is logged', async () => {
     const context = await setup();
     const { project, engine, adaptation, ant, bee, logged } = context;
