@@ -141,6 +141,22 @@ function busyChain(): () => void {
   return () => resolve();
 }
 
+/**
+ * A scan's `sourceGrew`, then a key (`press`), both behind a command held busy: `release` lets
+ * them run, `grew` is the scan's, `given` the key's outcome.
+ */
+function scanThenKey<T>(press: () => T): { release: () => void; grew: Promise<void>; given: T } {
+  const release = busyChain();
+  const grew = labeling.sourceGrew();
+  return { release, grew, given: press() };
+}
+
+/** Label every one of the 20 images: the end panel shows. */
+async function toEndPanel(): Promise<void> {
+  for (let k = 0; k < 20; k++) await labeling.label(1);
+  expect(labeling.atEnd).toBe(true);
+}
+
 beforeEach(async () => {
   total = 20;
   removed.clear();
@@ -334,12 +350,9 @@ describe('a key whose command runs after the view moved under it', () => {
   });
 
   it('a key pressed on the end panel does not label the image a scan then puts there', async () => {
-    for (let k = 0; k < 20; k++) await labeling.label(1);
-    expect(labeling.atEnd).toBe(true);
+    await toEndPanel();
     total = 21;
-    const release = busyChain();
-    const grew = labeling.sourceGrew();
-    const given = labeling.label(3);
+    const { release, grew, given } = scanThenKey(() => labeling.label(3));
     release();
     await grew;
     const outcome = await given;
@@ -355,9 +368,7 @@ describe('a key whose command runs after the view moved under it', () => {
     expect(labeling.current).toBeNull();
     expect(labeling.atEnd).toBe(false);
     total = 21;
-    const release = busyChain();
-    const grew = labeling.sourceGrew();
-    const given = labeling.label(3);
+    const { release, grew, given } = scanThenKey(() => labeling.label(3));
     await grew;
     expect(labeling.current?.id).toBe(21);
     release();
@@ -375,9 +386,7 @@ describe('a key whose command runs after the view moved under it', () => {
     await labeling.start({ kind: 'browse', filter: { kind: 'all' }, title: 'All images' });
     expect(labeling.current).toBeNull();
     total = 1;
-    const release = busyChain();
-    const grew = labeling.sourceGrew();
-    const given = labeling.label(3);
+    const { release, grew, given } = scanThenKey(() => labeling.label(3));
     await grew;
     release();
     expect(await given).toEqual({ kind: 'dropped' });
@@ -386,17 +395,14 @@ describe('a key whose command runs after the view moved under it', () => {
   });
 
   it('on an end panel whose images a scan all found gone, the first image the scan added comes, not the second; a key pressed there is for neither', async () => {
-    for (let k = 0; k < 20; k++) await labeling.label(1);
-    expect(labeling.atEnd).toBe(true);
+    await toEndPanel();
     // The files were renamed: every loaded image went, and two came.
     for (let id = 1; id <= 20; id++) removed.add(id);
     total = 22;
     await labeling.dropGone();
     expect(labeling.items).toEqual([]);
     expect(labeling.current).toBeNull();
-    const release = busyChain();
-    const grew = labeling.sourceGrew();
-    const given = labeling.label(3);
+    const { release, grew, given } = scanThenKey(() => labeling.label(3));
     release();
     await grew;
     expect(labeling.current).toMatchObject({ id: 21, classId: null });
@@ -650,13 +656,10 @@ describe('what the view remembers of its moves', () => {
   });
 
   it('Back from the end panel (the key or the "Previous image" button: both `run`) says when the view changed first', async () => {
-    for (let k = 0; k < 20; k++) await labeling.label(1);
-    expect(labeling.atEnd).toBe(true);
+    await toEndPanel();
     total = 21;
-    const release = busyChain();
     // A scan's image takes the end panel's place before the Back, pressed on the end panel, has its turn.
-    const grew = labeling.sourceGrew();
-    run({ kind: 'back' });
+    const { release, grew } = scanThenKey(() => run({ kind: 'back' }));
     release();
     await grew;
     await until(() => toasts.items.some((t) => t.message.includes('Back')));
