@@ -9,6 +9,7 @@ import { callOn } from '../../../src-renderer/api/client';
 import { windowSession } from '../../../src-renderer/api/session';
 import { AppError } from '../../../src-shared/app-error';
 import type { OpenProjectSummary, RawApi } from '../../../src-shared/contract';
+import { requestAnsweredAfterOwnClose } from '../../support/late-answer';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -64,17 +65,9 @@ it('a notice the expert must not miss (another window changed their label) shows
 });
 
 it('a request this window called off (CANCELLED: it closed its project before the answer) is not shown; real errors are', async () => {
-  windowSession.reset();
-  windowSession.adopt({ session: 'S1', name: 'cells' } as OpenProjectSummary);
-  let answerLate = (): void => undefined;
-  const api = {
-    // A refresh on its way when Close project is clicked, answered once the project is closed.
-    'classes:list': () => new Promise((resolve) => (answerLate = () => resolve({ ok: false, error: { code: 'PROJECT_CHANGED', message: 'That project was closed.' } }))),
-    'project:close': async () => ({ ok: true, value: null }),
-  } as unknown as RawApi;
-  const late = callOn(api, 'classes:list').catch((e: unknown) => e);
-  await callOn(api, 'project:close');
-  answerLate();
+  // A refresh on its way when Close project is clicked, answered once the project is closed.
+  const { late, answer } = await requestAnsweredAfterOwnClose('That project was closed.');
+  answer();
   const cancelled = await late;
   expect(cancelled).toMatchObject({ code: 'CANCELLED' });
   windowSession.reset();

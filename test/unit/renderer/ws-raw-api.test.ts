@@ -4,6 +4,7 @@ import { createWsRawApi, pageToken, wsUrlFor } from '../../../src-renderer/api/w
 import { callOn } from '../../../src-renderer/api/client';
 import { windowSession } from '../../../src-renderer/api/session';
 import { AppError } from '../../../src-shared/app-error';
+import { requestAnsweredAfterOwnClose } from '../../support/late-answer';
 import type { OpenProjectSummary, RawApi } from '../../../src-shared/contract';
 
 /** A stand-in for the browser WebSocket: records what is sent, lets the test drive events. */
@@ -198,18 +199,10 @@ describe('client', () => {
   });
 
   it('a project request refused because this window closed its own project meanwhile: the window is not stale (no "another window" banner)', async () => {
-    windowSession.reset();
-    windowSession.adopt({ session: 'S1', name: 'cells' } as OpenProjectSummary);
-    let answerLate = (): void => undefined;
-    const api = {
-      // A refresh on its way when Close project is clicked: the back end answers it once the project is closed.
-      'classes:list': () => new Promise((resolve) => (answerLate = () => resolve({ ok: false, error: { code: 'PROJECT_CHANGED', message: 'This window shows the project cells, but that project was closed in another window; reload to continue.' } }))),
-      'project:close': async () => ({ ok: true, value: null }),
-    } as unknown as RawApi;
-    const late = callOn(api, 'classes:list').catch((e: unknown) => e);
-    await callOn(api, 'project:close');
+    // A refresh on its way when Close project is clicked: the back end answers it once the project is closed.
+    const { late, answer } = await requestAnsweredAfterOwnClose('This window shows the project cells, but that project was closed in another window; reload to continue.');
     expect(windowSession.id).toBeNull();
-    answerLate();
+    answer();
     expect(await late).toMatchObject({ code: 'CANCELLED' });
     expect(windowSession.stale).toBeNull();
     // Another window's close, learned from a refusal while this window switched nothing, still makes it stale.
