@@ -74,7 +74,8 @@ export async function runNoiseExperiment(
   const flipped = new Set([...flippedAt].map((i) => rows[i] as number));
   const quality = await labelQuality({ inputs, imageIds: rows, rows, labels, classCount, seed: options.seed, ...(options.folds ? { folds: options.folds } : {}) });
   const k = flipped.size;
-  const recall = (queue: readonly { imageId: number }[]): number => queue.filter((r) => flipped.has(r.imageId)).length / Math.max(1, k);
+  // Share of the flipped images a whole list holds.
+  const recall = (list: readonly { imageId: number }[]): number => precisionRecallAt(list, flipped, list.length).recall;
   const queue = suspectQueue(quality.ranked);
   const flags = confidentLearningIssues(labels, quality.probabilities, classCount, quality.judged);
   const flaggedIds = new Set([...flags].map((i) => rows[i] as number));
@@ -88,7 +89,7 @@ export async function runNoiseExperiment(
     queueLength: queue.length,
     confidentRecall: recall(confident),
     confidentLength: confident.length,
-    confidentFirstPrecisionAtK: precisionRecallAt([...confident, ...queue.filter((row) => !confident.includes(row))], flipped, k).precision,
+    confidentFirstPrecisionAtK: precisionRecallAt([...confident, ...queue.filter((row) => !flaggedIds.has(row.imageId))], flipped, k).precision,
     chance: k / Math.max(1, labels.length),
     calibration: quality.calibration,
     millis: Math.round(performance.now() - started),
