@@ -19,7 +19,8 @@ export function evaluationCap(notTraining: number): number {
   return Math.floor(notTraining * EVALUATION_MAX_SHARE);
 }
 
-const images = (n: number): string => `${n} image${n === 1 ? '' : 's'}`;
+/** `n` images, with `more` between the number and the noun ("80 more images"). */
+const images = (n: number, more = ''): string => `${n}${more} image${n === 1 ? '' : 's'}`;
 
 /** The rule with this project's numbers (after "the evaluation set"). */
 function ruleWords(room: EvaluationRoom): string {
@@ -36,9 +37,8 @@ function fullWords(room: EvaluationRoom): string | null {
 /** What a sample may add now, said before the click. */
 export function sampleLimitWords(room: EvaluationRoom): string {
   // With images in the set already, the number is how many more ("Up to 80 images now" read as the set's size).
-  const more = room.size > 0 ? ` more` : '';
   const holds = room.size > 0 ? ` It holds ${room.size}.` : '';
-  return fullWords(room) ?? `Up to ${room.max}${more} image${room.max === 1 ? '' : 's'} now: the evaluation set ${ruleWords(room)}.${holds}`;
+  return fullWords(room) ?? `Up to ${images(room.max, room.size > 0 ? ' more' : '')} now: the evaluation set ${ruleWords(room)}.${holds}`;
 }
 
 /** Why a sample of `count` images is refused, or null when it fits. */
