@@ -186,13 +186,13 @@ export class ActiveLoop {
       // The one near-duplicate test at the project's threshold, as the Duplicates view shows it.
       nearDuplicates: duplicateCriteria(settings.duplicateSimilarity),
     });
+    // The project was closed while the engine ranked (or while a training the ranking waited for ended): nothing to record it in.
+    const closed = (): AppError => new AppError('CANCELLED', 'The project was closed while the batch was being chosen: no batch was recorded.');
+    if (ctx.isClosed) throw closed();
     // The version the ranking is recorded as chosen by (a new round's, or a re-rank's: RoundInfo.rerankedWith):
     // the one whose head the worker ranked with. Not the latest version recorded now: a training
     // recorded meanwhile did not rank this batch, and the worker ranks with a new head as soon as it
     // is trained, before its version is recorded here.
-    // The project was closed while the engine ranked (or while a training the ranking waited for ended): nothing to record it in.
-    const closed = (): AppError => new AppError('CANCELLED', 'The project was closed while the batch was being chosen: no batch was recorded.');
-    if (ctx.isClosed) throw closed();
     const rankedWith = await this.versionOfHead(headDir, droppedBefore, attempt);
     if (ctx.isClosed) throw closed();
     // Ranked by a head no version records (a training that failed once the worker used it): made again.

@@ -610,10 +610,9 @@ class LabelingSession {
    * typed ahead labels the image the keys before it led to, as ever). After a move under the
    * key (another source, a batch taken or followed, a scan's image on the end panel or the
    * empty view, a click in the history or the duplicates showing an image, a failed commit
-   * bringing the view back),
-   * it is the image its keys had reached at the move (`#endOf`); null when they reached none.
-   * Invariant: each key acts on the image it was aimed at, or on none (`keyCommand` says it was
-   * dropped).
+   * bringing the view back), it is the image its keys had reached at the move (`#endOf`); null
+   * when they reached none. Invariant: each key acts on the image it was aimed at, or on none
+   * (`keyCommand` says it was dropped).
    */
   private keyTarget(pressed: KeyPress): ImageItem | null {
     if (pressed.moves === this.#moves) return this.#current;

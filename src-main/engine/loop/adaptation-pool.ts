@@ -320,13 +320,13 @@ export class AdaptationPool implements SlotPool {
    */
   private async restoreHead(dir: string | null): Promise<void> {
     if (this.disposing) return;
-    try {
-      if (dir !== null) {
+    if (dir !== null) {
+      try {
         await this.useHead(dir);
         return;
+      } catch {
+        // unreadable now: ranked without a classifier, as before any version
       }
-    } catch {
-      // unreadable now: ranked without a classifier, as before any version
     }
     this.core.clear();
     this.headDir = null;
