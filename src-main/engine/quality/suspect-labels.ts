@@ -15,6 +15,13 @@ export interface SuspectRow {
   givenProbability: number;
 }
 
+/** The class of largest probability in row `row` of rows x `c` `probabilities` (the first of equals). */
+export function argmaxAt(probabilities: ArrayLike<number>, row: number, c: number): number {
+  let best = 0;
+  for (let k = 1; k < c; k++) if ((probabilities[row * c + k] as number) > (probabilities[row * c + best] as number)) best = k;
+  return best;
+}
+
 /**
  * Ranks `imageIds` (with given class indices `labels`) by the out-of-fold probability of the
  * given label; rows with `judged[i] = 0` are left out.
@@ -23,8 +30,7 @@ export function rankBySelfConfidence(imageIds: readonly number[], labels: readon
   const out: SuspectRow[] = [];
   for (let i = 0; i < imageIds.length; i++) {
     if (!judged[i]) continue;
-    let best = 0;
-    for (let k = 1; k < c; k++) if ((probabilities[i * c + k] as number) > (probabilities[i * c + best] as number)) best = k;
+    const best = argmaxAt(probabilities, i, c);
     const given = labels[i] as number;
     out.push({
       imageId: imageIds[i] as number,
