@@ -10,6 +10,7 @@ import { useBridge } from '../../../src-renderer/api/bridge';
 import { labeling } from '../../../src-renderer/stores/labeling.svelte';
 import { loop } from '../../../src-renderer/stores/loop.svelte';
 import type { ImageItem, ImagePage, LabelAction, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
+import { roundInfo } from '../../support/round-info';
 import { until } from '../../support/until';
 import { run } from '../../../src-renderer/orchestration/keyboard';
 import { showImage } from '../../../src-renderer/orchestration/navigation';
@@ -46,22 +47,7 @@ const queued = (id: number): QueueItem => {
   const { id: imageId, ...rest } = image(id);
   return { imageId, ...rest, distinctiveness: 0.5, uncertainty: null, score: 0.5, reason: 'test' };
 };
-const round = (id: number, ids: number[]): RoundInfo => ({
-  id,
-  index: id - 1,
-  strategy: 'adma',
-  lambda: 0,
-  schedule: { kind: 'linear', step: 0.5 },
-  batchSize: ids.length,
-  modelVersion: 0,
-  rerankedWith: null,
-  createdAt: '2026-01-01T00:00:00Z',
-  items: ids.map(queued),
-  labeled: 0,
-  asked: { count: ids.length, distinctiveness: 0.5, uncertainty: null, score: 0.5 },
-  trained: false,
-  classesLabeled: 0,
-});
+const round = (id: number, ids: number[]): RoundInfo => roundInfo(id, ids.map(queued));
 
 function answer(channel: string, args: unknown): Promise<unknown> {
   sent.push(channel);

@@ -16,7 +16,8 @@ import { LoopStore } from '../../../src-renderer/stores/loop.svelte';
 import { project } from '../../../src-renderer/stores/project.svelte';
 import { closeProject } from '../../../src-renderer/orchestration/project-lifecycle';
 import { UiStore } from '../../../src-renderer/stores/ui.svelte';
-import type { ClassInfo, Dashboard, DuplicateReport, EvaluationRoom, EngineStatus, ImageItem, ProjectSummary, QueueItem, RawApi, RoundInfo } from '../../../src-shared/contract';
+import type { ClassInfo, Dashboard, DuplicateReport, EvaluationRoom, EngineStatus, ImageItem, ProjectSummary, QueueItem, RawApi } from '../../../src-shared/contract';
+import { roundInfo as round } from '../../support/round-info';
 import { until } from '../../support/until';
 
 const sent: string[] = [];
@@ -60,22 +61,6 @@ const item = (imageId: number, classId: number | null = null): QueueItem => ({
   score: 0.5,
   reason: 'test',
   suggestion: null,
-});
-const round = (id: number, items: QueueItem[]): RoundInfo => ({
-  id,
-  index: id - 1,
-  strategy: 'adma',
-  lambda: 0,
-  schedule: { kind: 'linear', step: 0.5 },
-  batchSize: items.length,
-  modelVersion: 0,
-  rerankedWith: null,
-  createdAt: '2026-01-01T00:00:00Z',
-  items,
-  labeled: items.filter((i) => i.classId !== null).length,
-  asked: { count: items.length, distinctiveness: 0.5, uncertainty: null, score: 0.5 },
-  trained: false,
-  classesLabeled: 0,
 });
 const cls = (id: number, labelCount: number): ClassInfo => ({ id, name: `c${id}`, color: '#112233', hotkey: String(id), position: id, labelCount });
 
