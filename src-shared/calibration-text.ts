@@ -4,15 +4,18 @@
  */
 import type { HeldOutCalibration } from './requests/evaluation';
 
-/** The rule, fixed a priori (src-main/engine/quality/calibration.ts decideTemperature). */
-export const TEMPERATURE_RULE =
-  'T is fitted by log-loss on the out-of-fold predictions of the training labels and kept only when, on folds it was not fitted on, it lowers both their log-loss and their ECE';
+/** What a temperature was fitted on, in words: "40 labeled evaluation images, 5 folds". */
+export function heldOutText(heldOut: Pick<HeldOutCalibration, 'count' | 'folds' | 'source'>): string {
+  return heldOut.source === 'evaluation set'
+    ? `the model's predictions of ${heldOut.count} labeled evaluation images, ${heldOut.folds} folds`
+    : `${heldOut.count} out-of-fold predictions of the training labels, ${heldOut.folds} folds`;
+}
 
 const figure = (v: number | null): string => (v === null ? 'unknown' : v.toFixed(3));
 
 /** Which temperature the probabilities use and why; `temperature`: the one applied. */
 export function temperatureDecisionText(heldOut: HeldOutCalibration, temperature: number): string {
-  const on = `${heldOut.count} out-of-fold predictions of the training labels, ${heldOut.folds} folds`;
+  const on = heldOutText(heldOut);
   const ece = `ECE ${figure(heldOut.eceBefore)} → ${figure(heldOut.eceAfter)}`;
   if (heldOut.applied === null || heldOut.fitted === null) {
     return `Temperature T = ${temperature.toFixed(2)}, fitted on ${on}, ${ece}; applied whatever its effect, as before T was kept only when it helps (the next training decides by that rule).`;

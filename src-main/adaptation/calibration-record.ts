@@ -17,12 +17,18 @@ export function calibrationVersionMetrics(calibration: Calibration): Record<stri
     'log-loss out-of-fold after': calibration.logLossAfter ?? '',
     'out-of-fold predictions': calibration.heldOut,
     folds: calibration.folds,
+    'temperature fitted on': calibration.source,
   };
 }
 
 const numberOrNull = (value: number | string | undefined): number | null => (typeof value === 'number' ? value : null);
 
-/** The out-of-fold calibration of a version's metrics; null when no temperature was fitted. */
+/**
+ * The held-out calibration of a version's metrics; null when no temperature was fitted. The
+ * keys keep their first names ("out-of-fold"): with `source` 'evaluation set' they hold the
+ * evaluation set's figures, cross-fitted over its folds. A version without 'temperature fitted
+ * on' was fitted on the training labels.
+ */
 export function heldOutCalibration(metrics: Record<string, number | string>): HeldOutCalibration | null {
   const before = metrics['ece out-of-fold before'];
   if (typeof metrics['temperature'] !== 'number' || before === undefined) return null;
@@ -36,5 +42,6 @@ export function heldOutCalibration(metrics: Record<string, number | string>): He
     applied: applied === 'yes' ? true : applied === 'no' ? false : null,
     logLossBefore: numberOrNull(metrics['log-loss out-of-fold before']),
     logLossAfter: numberOrNull(metrics['log-loss out-of-fold after']),
+    source: metrics['temperature fitted on'] === 'evaluation set' ? 'evaluation set' : 'training labels',
   };
 }

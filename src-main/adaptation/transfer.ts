@@ -208,8 +208,9 @@ export class Transfer {
 /**
  * The model card's calibration rows: the temperature folded into the exported model (1 when
  * it was fitted but did not help, see calibration.ts decideTemperature), why, and the expected
- * calibration error and log-loss before (T = 1) and after it on the held-out (out-of-fold)
- * training labels T was fitted on, and the ECE on the evaluation set. A version trained before
+ * calibration error and log-loss before (T = 1) and after it on the held-out predictions T was
+ * fitted on (the labeled evaluation set, or the training labels out of fold), and the ECE on
+ * the evaluation set. A version trained before
  * the decision existed keeps its old rows (its T was applied).
  */
 export function calibrationMetrics(metrics: Record<string, number | string>, calibration: CalibrationView | null): Record<string, string | number> {
@@ -226,14 +227,17 @@ export function calibrationMetrics(metrics: Record<string, number | string>, cal
     if (calibration) out[`ECE evaluation set, ${calibration.evaluated} images (T = 1 → T)`] = `${ece(calibration.eceUncalibrated)} → ${ece(calibration.ece)}`;
     return out;
   }
+  const onEvaluation = heldOut.source === 'evaluation set';
+  const held = onEvaluation ? `evaluation set, ${heldOut.count} images, ${heldOut.folds} folds` : `out-of-fold, ${heldOut.count} training labels, ${heldOut.folds} folds`;
   const out: Record<string, string | number> = {
     'temperature scaling': temperatureDecisionText(heldOut, t),
     [heldOut.applied ? applied : 'temperature T (not applied: the final layer gives softmax(logits))']: t,
-    [`temperature fitted by log-loss on the out-of-fold predictions`]: heldOut.fitted ?? 'unknown',
-    [`ECE out-of-fold, ${heldOut.count} training labels, ${heldOut.folds} folds (T = 1 → fitted T, cross-fitted)`]: `${ece(heldOut.eceBefore)} → ${ece(heldOut.eceAfter)}`,
-    [`log-loss out-of-fold (T = 1 → fitted T, cross-fitted)`]: `${ece(heldOut.logLossBefore)} → ${ece(heldOut.logLossAfter)}`,
+    [onEvaluation ? 'temperature fitted by log-loss on the labeled evaluation set' : 'temperature fitted by log-loss on the out-of-fold predictions']: heldOut.fitted ?? 'unknown',
+    [`ECE ${held} (T = 1 → fitted T, cross-fitted)`]: `${ece(heldOut.eceBefore)} → ${ece(heldOut.eceAfter)}`,
+    [`log-loss ${onEvaluation ? 'evaluation set' : 'out-of-fold'} (T = 1 → fitted T, cross-fitted)`]: `${ece(heldOut.logLossBefore)} → ${ece(heldOut.logLossAfter)}`,
   };
-  if (calibration) {
+  // Fitted on the evaluation set, T is judged there by the cross-fitted figures above; the whole set at T would flatter it.
+  if (calibration && !(onEvaluation && heldOut.applied)) {
     if (heldOut.applied) out[`ECE evaluation set, ${calibration.evaluated} images (T = 1 → T)`] = `${ece(calibration.eceUncalibrated)} → ${ece(calibration.ece)}`;
     else out[`ECE evaluation set, ${calibration.evaluated} images (T = 1, applied)`] = ece(calibration.ece);
   }

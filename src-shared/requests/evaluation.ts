@@ -53,8 +53,9 @@ export interface CalibrationView {
 }
 
 /**
- * The out-of-fold predictions of the training labels a temperature was fitted on: their ECE
- * and log-loss at T = 1 and cross-fitted at the fitted T, and whether T was applied
+ * The held-out predictions a temperature was fitted on (`source`: the labeled evaluation set, or
+ * the training labels' out-of-fold predictions): their ECE and log-loss at T = 1 and
+ * cross-fitted at the fitted T, and whether T was applied
  * (src-main/engine/quality/calibration.ts decideTemperature). `fitted`, `applied` and the
  * log-losses are null for a model trained before that decision existed (its T was applied).
  */
@@ -67,6 +68,7 @@ export interface HeldOutCalibration {
   applied: boolean | null;
   logLossBefore: number | null;
   logLossAfter: number | null;
+  source: 'training labels' | 'evaluation set';
 }
 
 export interface SuspectItem {

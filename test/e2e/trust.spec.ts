@@ -127,13 +127,14 @@ test('suspect labels: flipped labels rank on top, Enter relabels, Ctrl+Z undoes;
   await expect(page.getByTestId('reliability-diagram')).toBeVisible({ timeout: 2 * 60_000 });
   expect(await page.getByTestId('reliability-bar').count()).toBeGreaterThan(0);
   await expect(page.getByTestId('ece')).toContainText(/Expected calibration error \d\.\d{3}/);
-  // Which temperature the probabilities use, and why (kept only when it lowered the out-of-fold log-loss and ECE).
+  // Which temperature the probabilities use, and why: fitted on the 60 labeled evaluation images (a random
+  // sample, not the training labels the loop chose), kept only when it lowered their log-loss and ECE fold by fold.
   const temperature = page.getByTestId('temperature');
   await expect(temperature).toContainText(
-    /Temperature scaling (applied, T = \d+\.\d{2}: fitted by log-loss on \d+ out-of-fold predictions .* it lowered both|not applied \(T = 1, the raw softmax\): the fitted T = \d+\.\d{2} did not improve)/,
+    /Temperature scaling (applied, T = \d+\.\d{2}: fitted by log-loss on the model's predictions of 60 labeled evaluation images, 5 folds, it lowered both|not applied \(T = 1, the raw softmax\): the fitted T = \d+\.\d{2} did not improve the calibration of the model's predictions of 60 labeled evaluation images)/,
   );
   const applied = /Temperature scaling applied/.test((await temperature.textContent()) ?? '');
-  await expect(page.getByTestId('ece')).toContainText(applied ? /without temperature scaling \d\.\d{3}/ : /no temperature scaling/);
+  await expect(page.getByTestId('ece')).toContainText(applied ? /without temperature scaling \d\.\d{3}; 60 images\. T was fitted on these images, .* the error was \d\.\d{3} against \d\.\d{3} untempered/ : /no temperature scaling/);
   // A precision with the images it rests on (its 95% interval in the tooltip), or none.
   await expect(page.getByTestId('precision').first()).toHaveText(/^(\d+%\sof \d+|—)$/);
   await expect(page.getByTestId('precision-row')).toBeVisible();

@@ -20,7 +20,7 @@ import type { HeadWeights } from '../train/head-weights';
 import { predictPool } from '../onnx/head-graph';
 import { readTopBlock } from '../train/top-block';
 import { temperedProbabilities, topConfidence } from '../quality/calibration';
-import { carriedCalibration, foldsFor, labelQuality, type Calibration } from '../quality/label-quality';
+import { carriedCalibration, evaluationSetCalibration, foldsFor, labelQuality, type Calibration } from '../quality/label-quality';
 import { suspectQueue } from '../quality/suspect-labels';
 import { DEFAULT_NEAR_DUPLICATE_CRITERIA, duplicateGroups, NearDuplicateIndex, type NearDuplicateCriteria, type PerceptualCodes } from '../adma/near-duplicates';
 import { perceptualCodes } from '../features/difference-hash';
@@ -470,7 +470,8 @@ export class AdaptationPool implements SlotPool {
       const calibration =
         args.mode !== 'light'
           ? null
-          : (carriedCalibration(previousRecord, usable.length, args.classes) ??
+          : (this.evaluationCalibration(args, probabilities, result.head.classes.length) ??
+            carriedCalibration(previousRecord, usable.length, args.classes) ??
             (await this.calibrate(rows, usable.map((l) => l.classIndex), result.head, args.seed, signal, views)));
       const temperature = calibration?.temperature ?? 1;
       this.core.showAtTemperature(temperature);
@@ -510,6 +511,20 @@ export class AdaptationPool implements SlotPool {
       await this.restoreHead(headBefore);
       throw error;
     }
+  }
+
+  /**
+   * Temperature of a light head fitted on its predictions (`probabilities`: every pool row's, at
+   * T = 1) of the labeled evaluation images that have features; null when they are too few.
+   */
+  private evaluationCalibration(args: LoopTrainArgs, probabilities: Float32Array, c: number): Calibration | null {
+    const known = (args.evaluationLabels ?? []).filter((l) => this.rowOf.has(l.imageId) && l.classIndex >= 0 && l.classIndex < c);
+    const rows = new Float32Array(known.length * c);
+    known.forEach((l, k) => {
+      const row = this.rowOf.get(l.imageId) as number;
+      rows.set(probabilities.subarray(row * c, (row + 1) * c), k * c);
+    });
+    return evaluationSetCalibration(rows, c, known.map((l) => l.classIndex), args.seed);
   }
 
   /**

@@ -188,6 +188,12 @@ export interface LoopTrainArgs extends PoolJobArgs {
   symmetryFiles?: SymmetryFile[] | null;
   /** Images whose predictions by the new head come back as `evaluation` (the evaluation set's: the host scores the version from them). */
   evaluationIds?: number[];
+  /**
+   * The labeled evaluation images, by their class index in `classes` (images of a class the head
+   * has no training label of are left out): a light head's temperature is fitted on its
+   * predictions of them when there are enough (label-quality.ts evaluationSetCalibration).
+   */
+  evaluationLabels?: { imageId: number; classIndex: number }[];
 }
 
 /** A labeled image's file, for its symmetry views. */
@@ -220,7 +226,7 @@ export interface LoopTrainResult {
   millis: number;
   /** Top-1 prediction of every pool row (probability at the applied temperature: the fitted one when it helped, else 1). */
   predictions: PoolPredictions;
-  /** Temperature scaling fitted on out-of-fold logits (light mode with enough labels), else null. */
+  /** Temperature scaling fitted on the labeled evaluation set or on out-of-fold logits (light mode with enough labels), else null. */
   calibration: Calibration | null;
   /** The new head's predictions of `evaluationIds` (empty without them), as loopEvaluate would answer for it. */
   evaluation: HeadPredictions;

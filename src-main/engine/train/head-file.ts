@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { AppError } from '../../../src-shared/app-error';
 import { privateFolderAt } from '../../core/private-folder';
 import type { HeadWeights, TopBlockWeights } from './head-weights';
+import type { CalibrationSource } from '../quality/label-quality';
 
 export const HEAD_JSON = 'head.json';
 export const HEAD_BIN = 'head.bin';
@@ -27,7 +28,7 @@ export interface HeadRecordFacts {
   trainAccuracy: number;
   /**
    * Temperature applied (quality/label-quality.ts): shown and exported probabilities are
-   * softmax(logits / T). The T fitted on out-of-fold logits of the training labels when it
+   * softmax(logits / T). The T fitted on the labeled evaluation set or on out-of-fold logits of the training labels when it
    * lowered their log-loss and ECE (calibration.ts decideTemperature), else 1. Absent (= 1)
    * for heads trained before calibration existed and for deep heads.
    */
@@ -46,6 +47,8 @@ export interface HeadRecordFacts {
     applied?: boolean;
     logLossBefore?: number | null;
     logLossAfter?: number | null;
+    /** Absent in heads calibrated before the evaluation set could be the source: the training labels. */
+    source?: CalibrationSource;
   };
 }
 

@@ -4,7 +4,8 @@
  * predictions must be the ones loopEvaluate makes with the saved head, temperature included.
  * A ranking names the head it was made with (LoopSelectResult.headDir), and a training that fails
  * after its head was put in use leaves the head before in use (not on a pool being disposed,
- * where nothing ranks any more); a load whose head cannot be read frees the pool it built. The worker's pool (AdaptationPool,
+ * where nothing ranks any more); a load whose head cannot be read frees the pool it built. A light
+ * head's temperature is fitted on the labeled evaluation set when it holds enough images. The worker's pool (AdaptationPool,
  * as the app's loop jobs call it), starter model, 60 demo digits.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { initBackend } from '../../../src-main/engine/backend';
 import { AdaptationPool } from '../../../src-main/engine/loop/adaptation-pool';
 import { LoopCore } from '../../../src-main/engine/loop/loop-core';
 import { findStarterModelDir, type LoadedModel } from '../../../src-main/engine/model/load-model';
+import { MIN_EVALUATION_TO_CALIBRATE } from '../../../src-main/engine/quality/label-quality';
+import { loadHead } from '../../../src-main/engine/train/head-file';
 import type { SimulationFeatures } from '../../../src-main/engine/simulate/simulation-features';
 import { findDemoDir } from '../../../src-main/engine/starter/demo-set';
 import { starterDigits } from '../../support/starter-digits';
@@ -89,6 +92,46 @@ describe.skipIf(missing !== null)(`a training's predictions of the evaluation im
         () => {},
       );
       expect(none.evaluation).toMatchObject({ classIndex: [], confidence: [], rawConfidence: [] });
+    } finally {
+      pool.dispose();
+    }
+  });
+
+  it("fits the temperature on the labeled evaluation set when it holds 40 images with features, else on the training labels' folds", async () => {
+    const { pool } = await prepare(null);
+    try {
+      const ids = hashes.map((_, imageId) => imageId);
+      // 20 training labels (every class); the other 40 images are the labeled evaluation set.
+      const labeled = ids.filter((id) => id % 3 === 0);
+      const classes = [...new Set(labeled.map((id) => features.labels[id] as number))].sort((a, b) => a - b);
+      const evaluation = ids.filter((id) => id % 3 !== 0);
+      expect(evaluation).toHaveLength(MIN_EVALUATION_TO_CALIBRATE);
+      const indexOf = (id: number): number => classes.indexOf(features.labels[id] as number);
+      const train = (outDir: string, evaluationLabels: { imageId: number; classIndex: number }[]): ReturnType<AdaptationPool['train']> =>
+        pool.train(
+          {
+            modelId: loaded.descriptor.id,
+            classes: classes.map((k) => features.classes[k] as string),
+            labels: labeled.map((imageId) => ({ imageId, classIndex: indexOf(imageId) })),
+            mode: 'light',
+            seed: 3,
+            outDir,
+            previousDir: null,
+            evaluationIds: evaluation,
+            evaluationLabels,
+          },
+          'wasm',
+          new AbortController().signal,
+          () => {},
+        );
+      const all = evaluation.map((imageId) => ({ imageId, classIndex: indexOf(imageId) }));
+      const onEvaluation = await train(join(work, 'head-eval'), all);
+      expect(onEvaluation.calibration).toMatchObject({ source: 'evaluation set', heldOut: 40, folds: 5 });
+      expect((await loadHead(join(work, 'head-eval'))).facts.calibration?.source).toBe('evaluation set');
+      // One image without features and one of a class the head does not know leave 39 usable: the training labels' folds instead.
+      const short = [...all.slice(1), { imageId: 10_000, classIndex: 0 }, { imageId: all[0]!.imageId, classIndex: classes.length }];
+      const onTraining = await train(join(work, 'head-train'), short);
+      expect(onTraining.calibration).toMatchObject({ source: 'training labels', heldOut: 20 });
     } finally {
       pool.dispose();
     }

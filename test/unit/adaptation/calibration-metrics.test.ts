@@ -13,7 +13,7 @@ describe('the model card rows for calibration', () => {
       bins: [],
       ece: 0.05,
       eceUncalibrated: 0.1,
-      heldOut: { eceBefore: 0.12345, eceAfter: 0.04321, count: 120, folds: 5, fitted: null, applied: null, logLossBefore: null, logLossAfter: null },
+      heldOut: { eceBefore: 0.12345, eceAfter: 0.04321, count: 120, folds: 5, fitted: null, applied: null, logLossBefore: null, logLossAfter: null, source: 'training labels' },
     });
     expect(rows).toEqual({
       'temperature T (probabilities = softmax(logits / T), folded into the final layer)': 1.75,
@@ -60,6 +60,17 @@ describe('the model card rows for calibration', () => {
     expect(rows['temperature scaling']).toMatch(/^Temperature scaling applied, T = 0\.70: fitted by log-loss on 88 out-of-fold predictions .* it lowered both their log-loss and their ECE \(ECE 0\.124 → 0\.081, log-loss 0\.912 → 0\.850;/);
     expect(rows['temperature T (probabilities = softmax(logits / T), folded into the final layer)']).toBe(0.7);
     expect(rows['ECE evaluation set, 20 images (T = 1 → T)']).toBe('0.1200 → 0.0900');
+  });
+
+  it('names the evaluation set when T was fitted there, and judges it by the cross-fitted figures only', () => {
+    const onEvaluation = { ...decided(true), 'out-of-fold predictions': 40, 'temperature fitted on': 'evaluation set' };
+    const rows = calibrationMetrics(onEvaluation, evaluation(true, 0.05, 0.12));
+    expect(rows['temperature scaling']).toMatch(/^Temperature scaling applied, T = 0\.70: fitted by log-loss on the model's predictions of 40 labeled evaluation images, 5 folds, it lowered both/);
+    expect(rows['temperature fitted by log-loss on the labeled evaluation set']).toBe(0.7);
+    expect(rows['ECE evaluation set, 40 images, 5 folds (T = 1 → fitted T, cross-fitted)']).toBe('0.1237 → 0.0810');
+    expect(rows['log-loss evaluation set (T = 1 → fitted T, cross-fitted)']).toBe('0.9120 → 0.8500');
+    // The whole set at the T fitted on it would flatter T: not a row of the card.
+    expect(Object.keys(rows).some((key) => key.includes('training labels') || key.includes('out-of-fold') || key.startsWith('ECE evaluation set, 20 images'))).toBe(false);
   });
 
   it('says when no temperature was fitted', () => {

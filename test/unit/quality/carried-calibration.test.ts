@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { carriedCalibration, REFIT_GROWTH } from '../../../src-main/engine/quality/label-quality';
 import type { HeadRecord } from '../../../src-main/engine/train/head-file';
 
-function record(overrides: { classes?: string[]; mode?: 'light' | 'deep'; temperature?: number; heldOut?: number; calibrated?: boolean; legacy?: boolean } = {}): HeadRecord {
+function record(overrides: { classes?: string[]; mode?: 'light' | 'deep'; temperature?: number; heldOut?: number; calibrated?: boolean; legacy?: boolean; onEvaluationSet?: boolean } = {}): HeadRecord {
   const classes = overrides.classes ?? ['ant', 'bee'];
   return {
     head: { mode: overrides.mode ?? 'light', classes, inputShape: [4], block: null, dense: { kernel: new Float32Array(8), bias: new Float32Array(2) } },
@@ -30,6 +30,7 @@ function record(overrides: { classes?: string[]; mode?: 'light' | 'deep'; temper
               heldOut: overrides.heldOut ?? 100,
               folds: 5,
               ...(overrides.legacy ? {} : { fittedTemperature: overrides.temperature ?? 1.7, applied: true, logLossBefore: 0.4, logLossAfter: 0.3 }),
+              ...(overrides.onEvaluationSet ? { source: 'evaluation set' } : {}),
             },
           }),
     },
@@ -48,6 +49,7 @@ describe('carriedCalibration', () => {
       logLossAfter: 0.3,
       heldOut: 100,
       folds: 5,
+      source: 'training labels',
     });
     expect(carriedCalibration(record(), Math.ceil(100 * REFIT_GROWTH) - 1, ['ant', 'bee'])?.temperature).toBe(1.7);
   });
@@ -58,6 +60,8 @@ describe('carriedCalibration', () => {
     expect(carriedCalibration(record(), 110, ['ant', 'wasp'])).toBeNull();
     expect(carriedCalibration(record(), 110, ['ant', 'bee', 'wasp'])).toBeNull();
     expect(carriedCalibration(record({ calibrated: false }), 110, ['ant', 'bee'])).toBeNull();
+    // A fit on the evaluation set costs milliseconds and the set may have changed: never carried.
+    expect(carriedCalibration(record({ onEvaluationSet: true }), 110, ['ant', 'bee'])).toBeNull();
     expect(carriedCalibration(record({ mode: 'deep' }), 110, ['ant', 'bee'])).toBeNull();
     expect(carriedCalibration(undefined, 110, ['ant', 'bee'])).toBeNull();
   });
