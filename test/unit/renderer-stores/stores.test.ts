@@ -245,6 +245,7 @@ describe('dashboard store', () => {
     plateau: null,
     calibration: null,
     scoring: [],
+    withoutFeatures: 0,
     scoringFailed: null,
   });
 
@@ -303,7 +304,7 @@ describe('dashboard store', () => {
 
 describe('closing a project', () => {
   it('leaves the project views (no image left loading) before the close request', async () => {
-    const board: Dashboard = { trainingLabels: 1, evaluation: EMPTY_ROOM, accuracyKnown: false, curve: [], latest: null, perClass: [], confusion: null, plateau: null, calibration: null, scoring: [], scoringFailed: null };
+    const board: Dashboard = { trainingLabels: 1, evaluation: EMPTY_ROOM, accuracyKnown: false, curve: [], latest: null, perClass: [], confusion: null, plateau: null, calibration: null, scoring: [], withoutFeatures: 0, scoringFailed: null };
     answers.set('dashboard:get', () => board);
     await dashboard.load();
     const seenAtClose: unknown[] = [];
