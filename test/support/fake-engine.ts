@@ -136,6 +136,9 @@ export class FakeEngine implements EnginePort {
         const heads = a.heads as { version: number }[];
         return { predicted: heads.map(({ version }) => ({ version, ...this.headPredictions(ids) })) } as never;
       }
+      case 'loopDuplicates':
+        // No near copies among the pool's images.
+        return { groups: [], compared: this.poolIds.length, millis: 1 } as never;
       case 'loopDuplicatesBetween': {
         const right = new Set(a.right as number[]);
         return (a.left as number[]).flatMap((left) => {
@@ -166,7 +169,19 @@ export class FakeEngine implements EnginePort {
     return { classIndex: known.map((k) => (k ? 0 : -1)), confidence: known.map((k) => (k ? 0.9 : -1)), rawConfidence: known.map((k) => (k ? 0.9 : -1)), temperature: 1 };
   }
 
-  request<K extends JobKind>(kind: K, args: JobArgs<K>): Promise<JobResult<K>> {
+  /** Answer a job; aborting `options.signal` cancels it, as the engine client's: it fails with CANCELLED at once. */
+  request<K extends JobKind>(kind: K, args: JobArgs<K>, options: { signal?: AbortSignal } = {}): Promise<JobResult<K>> {
+    const { signal } = options;
+    if (!signal) return this.answered(kind, args);
+    const cancelled = new Promise<never>((_, reject) => {
+      const cancel = (): void => reject(new AppError('CANCELLED', `The ${kind} job was cancelled.`));
+      if (signal.aborted) cancel();
+      else signal.addEventListener('abort', cancel, { once: true });
+    });
+    return Promise.race([this.answered(kind, args), cancelled]);
+  }
+
+  private answered<K extends JobKind>(kind: K, args: JobArgs<K>): Promise<JobResult<K>> {
     // A pool job (its args name the model it was asked for on) is refused as the worker refuses it.
     const on = args as { modelId?: unknown };
     if (kind.startsWith('loop') && typeof on.modelId === 'string') {

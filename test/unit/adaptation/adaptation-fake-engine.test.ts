@@ -707,6 +707,22 @@ describe('adaptation with a fake engine', () => {
     expect(after.curve.map((p) => p.evaluated)).toEqual([2]);
   });
 
+  it('a search for duplicates stopped by a newer search or by a cancel fails saying which (the window that asked may not be the one that stopped it)', async () => {
+    const { engine, adaptation } = await setup();
+    let release = (): void => undefined;
+    engine.hold = { kind: 'loopDuplicates', until: new Promise<void>((resolve) => (release = resolve)) };
+    const outcome = (search: Promise<unknown>): Promise<unknown> => search.then(() => null, (error: unknown) => error);
+    const first = outcome(adaptation.duplicates.groups());
+    await until('the first search asked of the engine', () => engine.holding === 1);
+    const second = outcome(adaptation.duplicates.groups());
+    expect(await first).toMatchObject({ code: 'CANCELLED', message: 'This search for duplicates was replaced by a newer one (asked in another window, or here): find again to see the groups.' });
+    await until('the second search asked of the engine', () => engine.holding === 2);
+    expect(adaptation.duplicates.cancel()).toBe(true);
+    expect(await second).toMatchObject({ code: 'CANCELLED', message: 'This search for duplicates was cancelled (in another window, or here): find again to see the groups.' });
+    expect(adaptation.duplicates.cancel()).toBe(false);
+    release();
+  });
+
   it('the model card states the score the export waited for: a version trained before its evaluation set was labeled', async () => {
     const context = await setup();
     const { project, engine, adaptation, ant } = context;

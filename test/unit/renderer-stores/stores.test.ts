@@ -438,7 +438,7 @@ describe('duplicates store', () => {
     const search = searchInFlight();
     // The back end stops the search: it fails with CANCELLED (here before the cancel's own answer).
     answers.set('duplicates:cancel', () => {
-      search.fail(new AppError('CANCELLED', 'The loopDuplicates job was cancelled.'));
+      search.fail(new AppError('CANCELLED', 'This search for duplicates was cancelled (in another window, or here): find again to see the groups.'));
       return { cancelled: true };
     });
     sent.length = 0;
@@ -465,7 +465,7 @@ describe('duplicates store', () => {
     // The expert cancels a search; the next one, not cancelled, is given up on by the back end.
     const search = searchInFlight();
     answers.set('duplicates:cancel', () => {
-      search.fail(new AppError('CANCELLED', 'The loopDuplicates job was cancelled.'));
+      search.fail(new AppError('CANCELLED', 'This search for duplicates was cancelled (in another window, or here): find again to see the groups.'));
       return { cancelled: true };
     });
     const searching = duplicates.load(0.75);
