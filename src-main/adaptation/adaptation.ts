@@ -53,6 +53,8 @@ export class Adaptation {
     this.pool = new PoolSession(ctx, (notices, featuresLost) => this.features.tell(notices, featuresLost));
     this.features = new FeatureExtraction(ctx, async () => {
       this.pool.invalidate();
+      // A version scored on part of the evaluation set for want of features is scored again on the new pool.
+      this.evaluation.featuresExtracted();
       await this.pool.prepare();
       this.loop.resume();
       // After a switch of the pre-trained model: a classifier on the new one, by itself.

@@ -15,8 +15,15 @@ import type { AdaptationContext } from './adaptation-context';
 import type { Evaluation } from './evaluation';
 import type { PoolSession } from './pool-session';
 
+/** Why a search for duplicates stopped before its end (`how`: what stopped it). */
+const stopped = (how: string): AppError => new AppError('CANCELLED', `This search for duplicates ${how}: find again to see the groups.`);
+
 export class Duplicates {
-  /** The running all-pairs search (one at a time: a newer one cancels it). */
+  /**
+   * The running all-pairs search (one at a time: a newer one cancels it). Aborted with the words
+   * it then fails with (CANCELLED): every window may ask for a search or cancel one, so the window
+   * whose search it was may not be the one that stopped it.
+   */
   private search: AbortController | null = null;
 
   constructor(
@@ -105,12 +112,19 @@ export class Duplicates {
 
   /** The engine's all-pairs search as a `duplicates` job: progress events, cancellable, the worker stays responsive. */
   private async searchPairs(criteria: NearDuplicateCriteria, modelId: string): Promise<JobResult<'loopDuplicates'>> {
-    this.search?.abort();
+    this.search?.abort(stopped('was replaced by a newer one (asked in another window, or here)'));
     const controller = new AbortController();
     this.search = controller;
     const reporter = new JobReporter(this.ctx.events, 'duplicates');
     try {
-      return await reporter.run(() => this.ctx.engine().request('loopDuplicates', { modelId, criteria }, { signal: controller.signal, onProgress: reporter.forward }));
+      return await reporter.run(async () => {
+        try {
+          return await this.ctx.engine().request('loopDuplicates', { modelId, criteria }, { signal: controller.signal, onProgress: reporter.forward });
+        } catch (error) {
+          // Cancelled by its abort: in the words of what stopped it, not the engine's job name.
+          throw controller.signal.aborted && error instanceof AppError && error.code === 'CANCELLED' ? (controller.signal.reason as AppError) : error;
+        }
+      });
     } finally {
       if (this.search === controller) this.search = null;
     }
@@ -119,7 +133,7 @@ export class Duplicates {
   /** Cancel the running search for groups; false when none runs. */
   cancel(): boolean {
     if (!this.search) return false;
-    this.search.abort();
+    this.search.abort(stopped('was cancelled (in another window, or here)'));
     this.search = null;
     return true;
   }

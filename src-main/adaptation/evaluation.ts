@@ -29,8 +29,21 @@ interface EvaluationLabels {
 }
 
 export class Evaluation {
-  /** Per model version, the evaluation labels it was last scored against (their `signature`, see pending). */
+  /**
+   * Per model version, the evaluation labels it was last scored against (their `signature`, see
+   * pending): every one of them predicted (predictedEvery).
+   */
   private readonly scoredAgainst = new Map<number, string>();
+  /**
+   * Per model version, the evaluation labels the background pass scored it against on part of
+   * them only: some had no features in the pool (not extracted yet, or unreadable), and the engine
+   * predicted them -1. Its row keeps the score on the others (the dashboard says how many it leaves
+   * out: Dashboard.withoutFeatures). Not asked again until the labels change or features are
+   * extracted (`extraction`: featureExtractions when scored; featuresExtracted).
+   */
+  private readonly partialAgainst = new Map<number, { signature: string; extraction: number }>();
+  /** Feature extractions completed since the project opened (featuresExtracted). */
+  private featureExtractions = 0;
   /**
    * Per model version, the evaluation labels a scoring of it failed against: not asked again until
    * they change (the dashboard would otherwise say "measuring" for ever, and ask at every read).
@@ -141,7 +154,7 @@ export class Evaluation {
    * The versions to score: trained on the backbone in use (the pool's features are that
    * backbone's; a head of another one, kept as the best or as that backbone's latest, keeps the
    * score it had) and not yet scored against the current evaluation labels (`signature`), nor
-   * failed against them.
+   * failed against them, nor scored on part of them since the latest feature extraction.
    */
   private pending(): EvaluationLabels & { stale: VersionRow[]; modelId: string | null } {
     const { ctx } = this;
@@ -150,8 +163,25 @@ export class Evaluation {
     const stale =
       evalIds.length === 0 || modelId === null ? [] : ctx.store
             .versions()
-            .filter((v) => v.modelId === modelId && this.scoredAgainst.get(v.version) !== signature && this.failedAgainst.get(v.version) !== signature && ctx.headProblem(v.version) === null);
+            .filter((v) => v.modelId === modelId && this.scoredAgainst.get(v.version) !== signature && this.failedAgainst.get(v.version) !== signature && !this.partlyScored(v.version, signature) && ctx.headProblem(v.version) === null);
     return { stale, evalIds, labels, signature, modelId };
+  }
+
+  /** Whether `version` was scored on part of the labels of `signature` (partialAgainst) since the latest feature extraction. */
+  private partlyScored(version: number, signature: string): boolean {
+    const partial = this.partialAgainst.get(version);
+    return partial !== undefined && partial.signature === signature && partial.extraction === this.featureExtractions;
+  }
+
+  /**
+   * Features were extracted (the pool is loaded again from them): a version scored on part of the
+   * evaluation labels for want of features is scored again, in the background, on all that now
+   * have features. A pass under way on the pool before leaves its versions pending (the count it
+   * recorded is behind), so the pass after it scores them.
+   */
+  featuresExtracted(): void {
+    this.featureExtractions++;
+    if (this.partialAgainst.size > 0) void this.scorePending();
   }
 
   /** The evaluation labels now: by image, their images in id order, and their signature (what a version is scored against). */
@@ -170,7 +200,9 @@ export class Evaluation {
    * labels from before its row is saved, so a dashboard read during the save (a large pool's is
    * written by another thread) does not ask for it either; not when the save fails. A labeled
    * evaluation image that was not asked (sampled during the training), or that the training could
-   * not predict (it had no features yet), leaves its scoring to the background pass, as before.
+   * not predict (it had no features yet), leaves its scoring to the background pass: the row is
+   * saved without a score meanwhile (evalLabeled 0; the dashboard says it is being measured), never
+   * with a score on part of the labels shown as if on all.
    */
   async saveTrained(
     version: Omit<VersionRow, 'evalLabeled' | 'evalCorrect' | 'confusion'>,
@@ -184,10 +216,10 @@ export class Evaluation {
     const ids = evalIds.filter((id) => at.has(id));
     const inOrder = (values: readonly number[]): number[] => ids.map((id) => values[at.get(id) as number] as number);
     const entry = { classIndex: inOrder(evaluated.classIndex), confidence: inOrder(evaluated.confidence), rawConfidence: inOrder(evaluated.rawConfidence), temperature: evaluated.temperature };
-    // Every labeled evaluation image asked, and predicted (-1: it had no features in the pool).
-    const complete = ids.length === evalIds.length && entry.classIndex.every((classIndex) => classIndex >= 0);
     const guesses = guessesOf(version, ids, entry);
-    const result = this.score(guesses, labels);
+    // Every labeled evaluation image asked (one not asked has no guess), and predicted.
+    const complete = predictedEvery(guesses, evalIds);
+    const result = complete ? this.score(guesses, labels) : UNSCORED;
     if (complete) {
       this.scoredAgainst.set(version.version, signature);
       this.failedAgainst.delete(version.version);
@@ -205,12 +237,17 @@ export class Evaluation {
 
   /**
    * Score the pending versions once (a new version alone after a round, every version when
-   * evaluation labels change): how many got a score, and whether the pass failed.
+   * evaluation labels change): how many got a score, and whether the pass failed. A version the
+   * engine could not predict every labeled evaluation image for (predictedEvery: one without
+   * features) keeps the score on the others, is not counted as scored on these labels, and waits
+   * for the next feature extraction (partialAgainst).
    */
   private async scoreOnce(): Promise<{ scored: number; failed: boolean }> {
     const { ctx } = this;
     const nothing = { scored: 0, failed: false };
     const { stale, evalIds, labels, signature, modelId } = this.pending();
+    // The features this pass's pool was loaded from, at the latest (its load is asked for below).
+    const extraction = this.featureExtractions;
     if (stale.length === 0 || modelId === null || ctx.isClosed) return nothing;
     let predicted: LoopEvaluateResult['predicted'];
     try {
@@ -242,7 +279,13 @@ export class Evaluation {
       const result = this.score(guesses, labels);
       if (version === ctx.store.latestVersion()?.version) this.calibration = { ...calibrationOf(row, evalIds, labels, guesses, entry), signature };
       ctx.store.saveEvaluation(version, result.labeled, result.correct, result.confusion);
-      this.scoredAgainst.set(version, signature);
+      if (predictedEvery(guesses, evalIds)) {
+        this.scoredAgainst.set(version, signature);
+        this.partialAgainst.delete(version);
+      } else {
+        this.scoredAgainst.delete(version);
+        this.partialAgainst.set(version, { signature, extraction });
+      }
       this.failedAgainst.delete(version);
       scored++;
     }
@@ -253,7 +296,9 @@ export class Evaluation {
    * Score every pending version. One scoring runs at a time and every caller while it runs shares
    * it; it goes on while versions trained (or labels changed) meanwhile are pending, and stops at a
    * pass that scores nothing. A failed pass is remembered against its labels (failedAgainst): those
-   * versions are not pending again until the labels change, and the dashboard says why. Each pass
+   * versions are not pending again until the labels change, and the dashboard says why. A version
+   * scored on part of the labels for want of features is remembered too (partialAgainst): not
+   * pending again until the labels change or features are extracted (featuresExtracted). Each pass
    * that saved a score, or failed, announces 'scores', and a dashboard on screen reads them (that
    * read asks for nothing more: what it finds pending was announced already or is new). The
    * dashboard never waits for it: the engine may be busy training for seconds to minutes, and the
@@ -299,6 +344,9 @@ export class Evaluation {
     // The latest version's reliability on the evaluation labels as they are now (none while it is scored again on new ones).
     const calibration =
       this.calibration && latest && this.calibration.modelVersion === latest.version && this.calibration.signature === pending.signature ? withoutSignature(this.calibration) : null;
+    // The labeled evaluation images the headline leaves out: they had no features when it was scored on the labels as they are now.
+    const partial = latestScored && this.partialAgainst.get(latestScored.modelVersion);
+    const withoutFeatures = latestScored && partial && partial.signature === pending.signature ? Math.max(0, pending.evalIds.length - latestScored.evaluated) : 0;
     return {
       trainingLabels: ctx.store.trainingLabelCount(),
       evaluation: room,
@@ -310,9 +358,22 @@ export class Evaluation {
       plateau: curveHint(curve),
       calibration,
       scoring: pending.stale.map((v) => v.version),
+      withoutFeatures,
       scoringFailed: this.failure !== null && [...this.failedAgainst.values()].includes(pending.signature) ? this.failure : null,
     };
   }
+}
+
+/** The score of a version not scored (yet): the learning curve and the headline leave it out (evalLabeled 0). */
+const UNSCORED: EvaluationScore = { labeled: 0, correct: 0, confusion: null };
+
+/**
+ * Whether `guesses` (guessesOf) predict every labeled evaluation image of `evalIds`: the rule for
+ * a version to count as scored on those labels, the training's (saveTrained) as the background
+ * pass's. An image not asked has no guess; one without features in the pool is predicted -1.
+ */
+function predictedEvery(guesses: ReadonlyMap<number, number>, evalIds: readonly number[]): boolean {
+  return evalIds.every((id) => (guesses.get(id) ?? -1) >= 0);
 }
 
 /** A version's predicted class id of each image of `evalIds` (-1 without features), from its head's class indices. */

@@ -5,7 +5,7 @@
  */
 import type { DuplicateReport, LabelAction, Leakage, SimilarItem } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/app-error';
-import { call } from '../api/client';
+import { call, CameTooLate } from '../api/client';
 import { actionChanges, applyLabels } from '../logic/labeling-sequence';
 import { LatestLoad } from './latest-load.svelte';
 
@@ -28,6 +28,9 @@ class DuplicatesState {
   #leakage = $state<Leakage | null>(null);
   #fixing = $state(false);
   #cancelled = $state(false);
+  /** Searches begun (load), and the one running when the expert asked to cancel (cancel), or null. */
+  #searches = 0;
+  #cancelledSearch: number | null = null;
 
   get report(): DuplicateReport | null {
     return this.#report;
@@ -59,27 +62,43 @@ class DuplicatesState {
     return this.#cancelled;
   }
 
-  /** Find the groups (at `minSimilarity`, or the project's threshold); a failure is kept in `error`. */
+  /**
+   * Find the groups (at `minSimilarity`, or the project's threshold); a failure is kept in `error`.
+   * A search the expert cancelled (cancel) keeps the groups shown before and says so: it is no
+   * failure. So is one superseded by a newer search here (LatestLoad drops it), and one this window
+   * called off itself (CameTooLate: it closed or opened a project meanwhile). Any other CANCELLED is
+   * the back end's "nothing was done, try again" (features unloaded or replaced meanwhile, the
+   * engine stopped, another window's search or cancel): kept in `error`, in its words.
+   */
   async load(minSimilarity?: number): Promise<void> {
     this.#cancelled = false;
+    const search = ++this.#searches;
     await this.#load.run(
       () => call('duplicates:groups', minSimilarity === undefined ? {} : { minSimilarity }),
       (report) => {
         this.#report = report;
         this.#shown = PAGE;
       },
-      // A cancelled search keeps the groups shown before and says so; it is no failure.
       (error) => {
-        if (!(error instanceof AppError && error.code === 'CANCELLED')) return false;
+        if (error instanceof CameTooLate) return true;
+        if (!(error instanceof AppError && error.code === 'CANCELLED' && this.#cancelledSearch === search)) return false;
         this.#cancelled = true;
         return true;
       },
     );
   }
 
-  /** Stop the running search (the back end's job); the load in flight ends as cancelled. */
+  /**
+   * Stop the running search (the back end's job); the load in flight ends as cancelled. Marked
+   * before the request: the search's CANCELLED may come back before the cancel's answer. Unmarked
+   * when the back end had no search running (it was still loading the features, say): that search
+   * goes on, and a CANCELLED it answers later is not this one.
+   */
   async cancel(): Promise<void> {
-    await call('duplicates:cancel');
+    const search = this.#searches;
+    this.#cancelledSearch = search;
+    const { cancelled } = await call('duplicates:cancel');
+    if (!cancelled && this.#cancelledSearch === search) this.#cancelledSearch = null;
   }
 
   showMore(): void {

@@ -137,6 +137,13 @@ export interface Dashboard {
    * headline come once scored, announced by a 'scores' change); empty when every score is current.
    */
   scoring: number[];
+  /**
+   * Labeled evaluation images the headline (`latest`, and the calibration) leaves out: they had no
+   * image features when it was scored (not extracted yet, or unreadable), so its accuracy is on
+   * `latest.evaluated` of the `evaluation.labeled` images only. It is scored again when features
+   * are extracted. 0 when it is on all of them (or not scored).
+   */
+  withoutFeatures: number;
   /** Why scoring versions on the current evaluation labels failed (not asked again until they change), or null. */
   scoringFailed: string | null;
 }

@@ -7,7 +7,7 @@ import { AppError } from '../../src-shared/app-error';
 import type { EnginePort } from '../../src-main/adaptation/engine-port';
 import type { EngineJob, ProgressListener } from '../../src-main/engine/engine-client';
 import type { JobArgs, JobKind, JobResult } from '../../src-main/engine/worker-protocol';
-import type { JobImages, PoolItem, PoolJobArgs } from '../../src-main/engine/loop/loop-jobs';
+import type { HeadPredictions, JobImages, PoolItem, PoolJobArgs } from '../../src-main/engine/loop/loop-jobs';
 import { jobImages } from '../../src-main/engine/loop/project-images';
 import { otherModelError, PoolSlot } from '../../src-main/engine/loop/pool-slot';
 
@@ -37,6 +37,11 @@ export class FakeEngine implements EnginePort {
   }
   /** Near duplicates the fake's loopDuplicatesBetween reports: image id -> the image it copies. */
   readonly nearCopies = new Map<number, number>();
+  /**
+   * Images the fake's pool has no features for (not extracted yet, or unreadable): loopTrain's and
+   * loopEvaluate's predictions of them are -1, as the worker's (headPredictions).
+   */
+  readonly withoutFeatures = new Set<number>();
 
   /** The ranking loopSelect answers with (pool order, first taken first): tests change it as a new model would. */
   reorderPool(order: (ids: readonly number[]) => number[]): void {
@@ -114,7 +119,7 @@ export class FakeEngine implements EnginePort {
         fs.mkdirSync(a.outDir as string, { recursive: true }); // the head folder, as the worker saves it
         // The new head predicts the first class everywhere (as loopEvaluate answers), for the evaluation images asked too.
         const asked = (a.evaluationIds as number[] | undefined) ?? [];
-        const evaluation = { classIndex: asked.map(() => 0), confidence: asked.map(() => 0.9), rawConfidence: asked.map(() => 0.9), temperature: 1 };
+        const evaluation = this.headPredictions(asked);
         return {
           epochs: 1,
           loss: 0.1,
@@ -129,8 +134,11 @@ export class FakeEngine implements EnginePort {
         // Every head predicts the first class everywhere, as the fake's trainings do.
         const ids = a.imageIds as number[];
         const heads = a.heads as { version: number }[];
-        return { predicted: heads.map(({ version }) => ({ version, classIndex: ids.map(() => 0), confidence: ids.map(() => 0.9), rawConfidence: ids.map(() => 0.9), temperature: 1 })) } as never;
+        return { predicted: heads.map(({ version }) => ({ version, ...this.headPredictions(ids) })) } as never;
       }
+      case 'loopDuplicates':
+        // No near copies among the pool's images.
+        return { groups: [], compared: this.poolIds.length, millis: 1 } as never;
       case 'loopDuplicatesBetween': {
         const right = new Set(a.right as number[]);
         return (a.left as number[]).flatMap((left) => {
@@ -155,7 +163,25 @@ export class FakeEngine implements EnginePort {
     }
   }
 
-  request<K extends JobKind>(kind: K, args: JobArgs<K>): Promise<JobResult<K>> {
+  /** A fake head's predictions of `ids`: the first class at 0.9, -1 for an image without features. */
+  private headPredictions(ids: readonly number[]): HeadPredictions {
+    const known = ids.map((id) => !this.withoutFeatures.has(id));
+    return { classIndex: known.map((k) => (k ? 0 : -1)), confidence: known.map((k) => (k ? 0.9 : -1)), rawConfidence: known.map((k) => (k ? 0.9 : -1)), temperature: 1 };
+  }
+
+  /** Answer a job; aborting `options.signal` cancels it, as the engine client's: it fails with CANCELLED at once. */
+  request<K extends JobKind>(kind: K, args: JobArgs<K>, options: { signal?: AbortSignal } = {}): Promise<JobResult<K>> {
+    const { signal } = options;
+    if (!signal) return this.answered(kind, args);
+    const cancelled = new Promise<never>((_, reject) => {
+      const cancel = (): void => reject(new AppError('CANCELLED', `The ${kind} job was cancelled.`));
+      if (signal.aborted) cancel();
+      else signal.addEventListener('abort', cancel, { once: true });
+    });
+    return Promise.race([this.answered(kind, args), cancelled]);
+  }
+
+  private answered<K extends JobKind>(kind: K, args: JobArgs<K>): Promise<JobResult<K>> {
     // A pool job (its args name the model it was asked for on) is refused as the worker refuses it.
     const on = args as { modelId?: unknown };
     if (kind.startsWith('loop') && typeof on.modelId === 'string') {

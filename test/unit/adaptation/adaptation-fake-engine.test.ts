@@ -675,6 +675,54 @@ describe('adaptation with a fake engine', () => {
     expect((await adaptation.evaluation.dashboard()).latest).toMatchObject({ modelVersion: 2, evaluated: 2, accuracy: 1 });
   });
 
+  it('a version the engine could not predict every evaluation image for (one without features) is scored on part of them and said so, not asked again at every read, and scored on all once features are extracted', async () => {
+    const context = await setup();
+    const { project, engine, adaptation, ant, changes } = context;
+    const evaluation = await trainedThenEvaluationSampled(context);
+    project.setLabels(evaluation, ant.id);
+    // One labeled evaluation image has no features in the pool (not extracted yet, or unreadable).
+    engine.withoutFeatures.add(evaluation[0]!);
+    await adaptation.evaluation.scorePending(); // v1, trained before they were labeled: scored in the background
+    const partial = await adaptation.evaluation.dashboard();
+    expect(partial).toMatchObject({ scoring: [], latest: { modelVersion: 1, evaluated: 1, accuracy: 1 }, withoutFeatures: 1, evaluation: { labeled: 2 } });
+    // A training that could not predict it either: its version shows no score on part of the set meanwhile.
+    await adaptation.loop.train(); // v2
+    expect(await adaptation.evaluation.dashboard()).toMatchObject({ scoring: [2], latest: null, withoutFeatures: 0 });
+    await adaptation.evaluation.scorePending();
+    expect(await adaptation.evaluation.dashboard()).toMatchObject({ scoring: [], latest: { modelVersion: 2, evaluated: 1 }, withoutFeatures: 1 });
+    // Read again: nothing asked of the engine (it would be asked at every read, and answer the same).
+    await adaptation.evaluation.scorePending();
+    const evaluated = (): number[][] => engine.calls.filter((c) => c.kind === 'loopEvaluate').map((c) => (c.args as { heads: { version: number }[] }).heads.map((h) => h.version));
+    expect(evaluated()).toEqual([[1], [2]]);
+
+    // Its features are extracted: both versions are scored again, on every labeled evaluation image, by themselves.
+    engine.withoutFeatures.clear();
+    changes.length = 0;
+    adaptation.features.start();
+    await adaptation.features.done;
+    await until('the versions scored again', () => changes.includes('scores'));
+    expect(evaluated()).toEqual([[1], [2], [1, 2]]);
+    const after = await adaptation.evaluation.dashboard();
+    expect(after).toMatchObject({ scoring: [], latest: { modelVersion: 2, evaluated: 2, accuracy: 1 }, withoutFeatures: 0 });
+    expect(after.curve.map((p) => p.evaluated)).toEqual([2]);
+  });
+
+  it('a search for duplicates stopped by a newer search or by a cancel fails saying which (the window that asked may not be the one that stopped it)', async () => {
+    const { engine, adaptation } = await setup();
+    let release = (): void => undefined;
+    engine.hold = { kind: 'loopDuplicates', until: new Promise<void>((resolve) => (release = resolve)) };
+    const outcome = (search: Promise<unknown>): Promise<unknown> => search.then(() => null, (error: unknown) => error);
+    const first = outcome(adaptation.duplicates.groups());
+    await until('the first search asked of the engine', () => engine.holding === 1);
+    const second = outcome(adaptation.duplicates.groups());
+    expect(await first).toMatchObject({ code: 'CANCELLED', message: 'This search for duplicates was replaced by a newer one (asked in another window, or here): find again to see the groups.' });
+    await until('the second search asked of the engine', () => engine.holding === 2);
+    expect(adaptation.duplicates.cancel()).toBe(true);
+    expect(await second).toMatchObject({ code: 'CANCELLED', message: 'This search for duplicates was cancelled (in another window, or here): find again to see the groups.' });
+    expect(adaptation.duplicates.cancel()).toBe(false);
+    release();
+  });
+
   it('the model card states the score the export waited for: a version trained before its evaluation set was labeled', async () => {
     const context = await setup();
     const { project, engine, adaptation, ant } = context;

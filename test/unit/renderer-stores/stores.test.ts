@@ -16,7 +16,8 @@ import { LoopStore } from '../../../src-renderer/stores/loop.svelte';
 import { project } from '../../../src-renderer/stores/project.svelte';
 import { closeProject } from '../../../src-renderer/orchestration/project-lifecycle';
 import { UiStore } from '../../../src-renderer/stores/ui.svelte';
-import type { ClassInfo, Dashboard, DuplicateReport, EvaluationRoom, EngineStatus, ImageItem, ProjectSummary, QueueItem, RawApi } from '../../../src-shared/contract';
+import type { ClassInfo, Dashboard, DuplicateReport, EvaluationRoom, EngineStatus, ImageItem, OpenProjectSummary, ProjectSummary, QueueItem, RawApi } from '../../../src-shared/contract';
+import { windowSession } from '../../../src-renderer/api/session';
 import { roundInfo as round } from '../../support/round-info';
 import { until } from '../../support/until';
 
@@ -32,9 +33,10 @@ function fakeApi(): RawApi {
         const answer = answers.get(String(key));
         if (!answer) return { ok: false, error: { code: 'INTERNAL', message: `no fake answer for ${String(key)}` } };
         try {
-          return { ok: true, value: answer(args) };
+          // An answer may come later (a promise): a request in flight.
+          return { ok: true, value: await answer(args) };
         } catch (error) {
-          // An answer that throws an AppError is the back end's failure with that code.
+          // An answer that throws (or rejects with) an AppError is the back end's failure with that code.
           if (error instanceof AppError) return { ok: false, error: error.toData() };
           throw error;
         }
@@ -245,6 +247,7 @@ describe('dashboard store', () => {
     plateau: null,
     calibration: null,
     scoring: [],
+    withoutFeatures: 0,
     scoringFailed: null,
   });
 
@@ -303,7 +306,7 @@ describe('dashboard store', () => {
 
 describe('closing a project', () => {
   it('leaves the project views (no image left loading) before the close request', async () => {
-    const board: Dashboard = { trainingLabels: 1, evaluation: EMPTY_ROOM, accuracyKnown: false, curve: [], latest: null, perClass: [], confusion: null, plateau: null, calibration: null, scoring: [], scoringFailed: null };
+    const board: Dashboard = { trainingLabels: 1, evaluation: EMPTY_ROOM, accuracyKnown: false, curve: [], latest: null, perClass: [], confusion: null, plateau: null, calibration: null, scoring: [], withoutFeatures: 0, scoringFailed: null };
     answers.set('dashboard:get', () => board);
     await dashboard.load();
     const seenAtClose: unknown[] = [];
@@ -421,18 +424,29 @@ describe('duplicates store', () => {
     expect(duplicates.similar).toBeNull();
   });
 
-  it('a cancelled search keeps the groups shown before and says so; cancel asks the back end', async () => {
+  /** Answer the next search for groups only when `answer` is called (a search in flight). */
+  const searchInFlight = (): { fail: (error: AppError) => void } => {
+    const search = { fail: (_error: AppError): void => undefined };
+    answers.set('duplicates:groups', () => new Promise((_, reject) => (search.fail = reject)));
+    return search;
+  };
+
+  it('a search the expert cancels ends quietly as cancelled, keeping the groups shown before; cancel asks the back end', async () => {
     duplicates.clear();
     answers.set('duplicates:groups', () => report(0.8));
     await duplicates.load();
-    answers.set('duplicates:groups', () => {
-      throw new AppError('CANCELLED', 'Finding duplicates was cancelled after 256 of 900 images.');
+    const search = searchInFlight();
+    // The back end stops the search: it fails with CANCELLED (here before the cancel's own answer).
+    answers.set('duplicates:cancel', () => {
+      search.fail(new AppError('CANCELLED', 'This search for duplicates was cancelled (in another window, or here): find again to see the groups.'));
+      return { cancelled: true };
     });
-    answers.set('duplicates:cancel', () => ({ cancelled: true }));
     sent.length = 0;
+    const searching = duplicates.load(0.75);
+    expect(duplicates.loading).toBe(true);
     await duplicates.cancel();
-    expect(sent).toEqual(['duplicates:cancel']);
-    await duplicates.load(0.75);
+    await searching;
+    expect(sent).toEqual(['duplicates:groups', 'duplicates:cancel']);
     expect(duplicates.cancelled).toBe(true);
     expect(duplicates.error).toBeNull();
     expect(duplicates.loading).toBe(false);
@@ -441,6 +455,45 @@ describe('duplicates store', () => {
     await duplicates.load(0.75);
     expect(duplicates.cancelled).toBe(false);
     expect(duplicates.report?.minSimilarity).toBe(0.75);
+  });
+
+  it('a CANCELLED the back end answers by itself ("nothing was done, try again") is said in words, even after a search the expert cancelled; a request this window called off is quiet', async () => {
+    duplicates.clear();
+    answers.set('duplicates:groups', () => report(0.8));
+    await duplicates.load();
+    const tryAgain = 'These image features were unloaded (another pre-trained model or training mode was chosen, or the project was closed): nothing was done. Try again.';
+    // The expert cancels a search; the next one, not cancelled, is given up on by the back end.
+    const search = searchInFlight();
+    answers.set('duplicates:cancel', () => {
+      search.fail(new AppError('CANCELLED', 'This search for duplicates was cancelled (in another window, or here): find again to see the groups.'));
+      return { cancelled: true };
+    });
+    const searching = duplicates.load(0.75);
+    await duplicates.cancel();
+    await searching;
+    expect([duplicates.cancelled, duplicates.error]).toEqual([true, null]);
+    answers.set('duplicates:groups', () => {
+      throw new AppError('CANCELLED', tryAgain);
+    });
+    await duplicates.load(0.75);
+    expect([duplicates.cancelled, duplicates.error]).toEqual([false, tryAgain]);
+    expect(duplicates.report?.minSimilarity).toBe(0.8);
+    answers.set('duplicates:groups', () => report(0.75));
+    await duplicates.load(0.75);
+    expect(duplicates.error).toBeNull();
+
+    // This window closed or opened a project before the answer (CameTooLate): nothing failed, nothing to say.
+    answers.set('duplicates:groups', () => {
+      windowSession.adopt({ session: 'another opening', name: 'other' } as OpenProjectSummary);
+      throw new AppError('PROJECT_CHANGED', 'Another project is open now.');
+    });
+    try {
+      await duplicates.load(0.75);
+      expect([duplicates.cancelled, duplicates.error, duplicates.loading]).toEqual([false, null, false]);
+      expect(windowSession.stale).toBeNull();
+    } finally {
+      windowSession.reset();
+    }
   });
 
   it('reads the leakage again after its fix', async () => {
