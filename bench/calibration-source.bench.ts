@@ -14,8 +14,9 @@
  * (runStrategyCurve: the default `typical-margin`, and `random`) picks batches of 10 from the
  * rest. At each checkpoint N the light head is trained on the first N picks and T is chosen
  *   - train-oof: as the app does today (labelQuality on the N training labels);
- *   - evaluation: decideTemperature on the evaluation set's predictions (held out from the
- *     training already, so no refit), cross-fitted over 5 seeded folds of the set.
+ *   - evaluation: as the app does once the set holds 40 labeled images (label-quality.ts
+ *     evaluationSetCalibration: decideTemperature on the head's predictions of the set, held out
+ *     from its training already, judged over 5 seeded folds of the set).
  * Reported on the test split: ECE (10 bins) and mean log-loss at T = 1 and as shipped by each
  * rule, with the temperatures.
  *
@@ -33,8 +34,8 @@ import { runStrategyCurve } from '../src-main/engine/simulate/strategy-curve';
 import { DEFAULT_ADMA_OPTIONS } from '../src-main/engine/adma/adma-strategy';
 import type { StrategyName } from '../src-main/engine/adma/query-strategy';
 import { trainOnPool, type HeadInputs } from '../src-main/engine/loop/train-on-pool';
-import { labelQuality } from '../src-main/engine/quality/label-quality';
-import { decideTemperature, reliability, softmaxRows, temperatureObjective, topConfidence } from '../src-main/engine/quality/calibration';
+import { evaluationSetCalibration, labelQuality } from '../src-main/engine/quality/label-quality';
+import { reliability, softmaxRows, temperatureObjective, topConfidence } from '../src-main/engine/quality/calibration';
 import { SeededRandom } from '../src-main/core/seeded-random';
 import type { HeadWeights } from '../src-main/engine/train/head-weights';
 import { studySetting } from './study/study-settings';
@@ -103,8 +104,6 @@ async function measure(settingId: string, features: SimulationFeatures, seed: nu
   const picked = curve.flatMap((r) => r.queried);
   const testLabels = setup.testIdList.map((id) => features.labels[id] as number);
   const evaluationLabels = evaluationIds.map((id) => features.labels[id] as number);
-  // Five folds of the evaluation set for the cross-fitted check, seeded.
-  const evaluationFolds = new SeededRandom(seed).shuffled(evaluationIds.map((_, i) => i)).reduce((folds, i, rank) => ((folds[i] = rank % 5), folds), new Array<number>(evaluationIds.length));
   const out: Row[] = [];
   for (const n of checkpoints) {
     const rows = picked.slice(0, n);
@@ -113,7 +112,10 @@ async function measure(settingId: string, features: SimulationFeatures, seed: nu
     const head = (await trainOnPool(inputs, { mode: 'light', classes, rows, labels, seed })).head;
     const testLogits = logitsOf(inputs, head, setup.testIdList, c);
     const fit = (await labelQuality({ inputs, imageIds: rows, rows, labels, classCount: c, seed, warmStart: head })).calibration;
-    const decision = decideTemperature(logitsOf(inputs, head, evaluationIds, c), c, evaluationLabels, evaluationFolds);
+    // The app's rule (label-quality.ts evaluationSetCalibration), on the head's float32 probabilities as the worker has them.
+    const evaluated = evaluationSetCalibration(Float32Array.from(softmaxRows(logitsOf(inputs, head, evaluationIds, c), c)), c, evaluationLabels, seed);
+    if (!evaluated) throw new Error(`The evaluation set of ${evaluationIds.length} images is too small to fit a temperature on.`);
+    const decision = { temperature: evaluated.temperature, fitted: evaluated.fittedTemperature, applied: evaluated.applied };
     const raw = scoreAt(testLogits, c, testLabels, 1);
     const top = topConfidence(softmaxRows(testLogits, c, 1), c, testLabels);
     out.push({
