@@ -65,13 +65,14 @@ export interface StartOptions {
 }
 
 /**
- * The image on screen when a key was pressed, and how many times the view had moved by then
- * by anything but the keys (see `#moves`). Taken at the press, before the key's command waits
- * its turn behind the commands before it.
+ * The image on screen when a key was pressed, how many times the view had moved by then by
+ * anything but the keys (see `#moves`), and how many times a project had been left (`#resets`).
+ * Taken at the press, before the key's command waits its turn behind the commands before it.
  */
 export interface KeyPress {
   readonly item: ImageItem | null;
   readonly moves: number;
+  readonly resets: number;
 }
 
 /**
@@ -79,9 +80,10 @@ export interface KeyPress {
  * that image had left the screen (the view moved under the key), to be said to the expert.
  * `unchanged`: nothing to change on its image (no image on screen, nothing to do for it).
  * `dropped`: the view moved under the key and no image is left for it to go to; nothing was done,
- * to be said to the expert.
+ * to be said to the expert. `left`: the project the key was pressed in was left (closed, or
+ * another opened: `reset`) before its turn; nothing was done, and there is nothing to tell.
  */
-export type KeyOutcome = { kind: 'done'; item: ImageItem; onScreen: boolean } | { kind: 'unchanged' } | { kind: 'dropped' };
+export type KeyOutcome = { kind: 'done'; item: ImageItem; onScreen: boolean } | { kind: 'unchanged' } | { kind: 'dropped' } | { kind: 'left' };
 
 /** A change of the image on screen and the request that commits it. */
 interface Decision {
@@ -142,12 +144,20 @@ class LabelingSession {
    * still waits on, so it stays as small as the keys typed ahead, however long the session.
    */
   readonly #waiting = new Map<number, number>();
+  /** How many times a project was left (`reset`): a key pressed before does nothing after (`left`). */
+  #resets = 0;
   #atEnd = $state(false);
   #current = $derived(this.#atEnd ? null : (this.#items[this.#index] ?? null));
   #currentInserted = $derived(this.#current !== null && this.#inserted.has(this.#current.id));
   #round = $state.raw<RoundInfo | null>(null);
   #queueInfo = $derived(new Map<number, QueueItem>((this.#round?.items ?? []).map((q) => [q.imageId, q])));
 
+  /**
+   * The command chain (`enqueue`): the keys' commands, and the moves of the view by anything but
+   * the keys, in the order they were asked for. Invariant: a key acts on the image it was aimed
+   * at (`keyTarget`) or on none, never once its project was left (`left`, said to no one: the
+   * expert left it).
+   */
   #chain: Promise<void> = Promise.resolve();
   /**
    * Labels this session committed, by image: a round queried before a commit reached the
@@ -340,15 +350,15 @@ class LabelingSession {
   }
 
   /**
-   * No session (the project closed, or another opens). Keys still waiting for their command were
-   * pressed on the project left: they lead nowhere now (`#endOf`), and act on no image when their
-   * turn comes, neither one of the project left nor one of the next.
+   * No session (the project closed, or another opens). Keys still waiting for their command, or
+   * running it, were pressed on the project left: they act on no image when their turn comes,
+   * neither one of the project left nor one of the next, and say nothing (`left`).
    */
   reset(): void {
     this.#generation++;
+    this.#resets++;
     this.#offerAnnounced = null;
     this.clearSession({ kind: 'queue' }, false);
-    for (const moves of this.#waiting.keys()) this.#endOf.set(moves, null);
   }
 
   /** No images loaded yet for `source` (the caller moves the generation on). */
@@ -551,11 +561,13 @@ class LabelingSession {
   ): Promise<KeyOutcome> {
     const pressed = this.keyPress();
     let committing: Promise<void> = Promise.resolve();
-    const moved = this.enqueue(async () => {
+    const moved = this.enqueue(async (): Promise<KeyOutcome> => {
       try {
         await ready();
       } catch (error) {
         this.answered(pressed);
+        // The project was left meanwhile: what it could not read there is nothing to tell.
+        if (pressed.resets !== this.#resets) return { kind: 'left' };
         throw error;
       }
       return this.keyCommand(pressed, async (item, onScreen): Promise<KeyOutcome> => {
@@ -585,7 +597,7 @@ class LabelingSession {
    */
   private keyPress(): KeyPress {
     this.#waiting.set(this.#moves, (this.#waiting.get(this.#moves) ?? 0) + 1);
-    return { item: this.#current, moves: this.#moves };
+    return { item: this.#current, moves: this.#moves, resets: this.#resets };
   }
 
   /** A key pressed at `pressed` was answered: the view's record for its count goes with the last such key (see `#endOf`). */
@@ -612,7 +624,7 @@ class LabelingSession {
    * empty view, a click in the history or the duplicates showing an image, a failed commit
    * bringing the view back), it is the image its keys had reached at the move (`#endOf`); null
    * when they reached none. Invariant: each key acts on the image it was aimed at, or on none
-   * (`keyCommand` says it was dropped).
+   * (`keyCommand` says it was dropped, or `left` when its project was left).
    */
   private keyTarget(pressed: KeyPress): ImageItem | null {
     if (pressed.moves === this.#moves) return this.#current;
@@ -621,19 +633,21 @@ class LabelingSession {
 
   /**
    * Run a key's `act` on its target (`keyTarget`), telling it whether that image is on screen
-   * (then it may move the view on, as any key). A late key's keys lead on from there: to where
-   * the view went when it was on screen, else nowhere (the sequence after an image that left the
-   * screen is not known). `onNothing`: what the key does when nothing was on screen at its press
-   * and the view has not moved since (the end panel). Answers the press (`answered`).
+   * (then it may move the view on, as any key). A key pressed in a project since left does
+   * nothing (`left`). A late key's keys lead on from there: to where the view went when it was
+   * on screen, else nowhere (the sequence after an image that left the screen is not known).
+   * `onNothing`: what the key does when nothing was on screen at its press and the view has not
+   * moved since (the end panel). Answers the press (`answered`).
    */
   private async keyCommand(
     pressed: KeyPress,
     act: (item: ImageItem, onScreen: boolean) => Promise<KeyOutcome>,
     onNothing: () => void = () => undefined,
   ): Promise<KeyOutcome> {
-    const late = pressed.moves !== this.#moves;
-    const item = this.keyTarget(pressed);
     try {
+      if (pressed.resets !== this.#resets) return { kind: 'left' };
+      const late = pressed.moves !== this.#moves;
+      const item = this.keyTarget(pressed);
       if (!item) {
         if (late) return { kind: 'dropped' };
         onNothing();

@@ -143,6 +143,26 @@ async function toEndPanel(): Promise<void> {
   expect(labeling.atEnd).toBe(true);
 }
 
+/**
+ * A folder of 230 images, on image 200 (the last of the first page) with the pages after it held:
+ * a key that moves on from there waits for the next page.
+ */
+async function toLastLoaded(): Promise<void> {
+  total = 230;
+  await labeling.start({ kind: 'queue' });
+  holdPages = true;
+  for (let k = 1; k < 200; k++) await labeling.skip();
+  expect(labeling.current?.id).toBe(200);
+}
+
+/** The keys waiting on the command chain have had their turn, and what each answered has been said. */
+async function keysAnswered(): Promise<void> {
+  // The chain runs in order: this runs after every key pressed before it.
+  await labeling.enqueue(() => Promise.resolve());
+  // What the keys answered is said in promise callbacks only: all run before the next immediate.
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 beforeEach(async () => {
   total = 20;
   removed.clear();
@@ -575,21 +595,66 @@ describe('keys still waiting when the project is left (labeling.reset)', () => {
     await labeling.start({ kind: 'queue' }, { openDefault: true });
     expect(labeling.current?.id).toBe(1);
     release();
-    expect(await given).toEqual({ kind: 'dropped' });
-    expect(await skipped).toEqual({ kind: 'dropped' });
+    expect(await given).toEqual({ kind: 'left' });
+    expect(await skipped).toEqual({ kind: 'left' });
     expect(server.size).toBe(0);
     expect(labeling.current?.id).toBe(1);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+
+  it('say nothing: the expert left the project, there is nothing to tell', async () => {
+    suggestions.seed([{ imageId: 1, suggestion: { classId: 4, probability: 0.9, source: 'model' } }]);
+    const release = busyChain();
+    // 3, Enter, Clear, ., Skip, Next, Back typed on image 1; the project closes before their turn.
+    for (const command of [{ kind: 'label', classId: 3 }, { kind: 'accept' }, { kind: 'clear' }, { kind: 'unsure' }, { kind: 'skip' }, { kind: 'forward' }, { kind: 'back' }] as const) run(command);
+    labeling.reset();
+    release();
+    await keysAnswered();
+    expect(toasts.items.map((t) => t.message)).toEqual([]);
+    expect(server.size).toBe(0);
+    expect(labeling.current).toBeNull();
+    expect(labeling.movesRemembered).toBe(0);
+  });
+
+  it('Enter whose suggestion fails once the project is closed says nothing either', async () => {
+    let refuse = (_error: Error): void => undefined;
+    const enter = labeling.labelOnceKnown(new Promise<number>((_resolve, reject) => (refuse = reject)), () => 4);
+    labeling.reset();
+    refuse(new Error('No project is open.'));
+    expect(await enter).toEqual({ kind: 'left' });
+    expect(server.size).toBe(0);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+
+  it('a key running when the project closes (its next image waiting for a page) leaves the keys after it nothing in the project opened next', async () => {
+    await toLastLoaded();
+    const release = busyChain();
+    // Clicks in the history show image 5, then image 200 again; 3 and 4 typed on image 200 wait behind them.
+    const shown = [showImage(5), showImage(200)];
+    const three = labeling.label(3);
+    const four = labeling.label(4);
+    const before = heldPages.length;
+    release();
+    await Promise.all(shown);
+    // The 3 labeled image 200, on screen again, and waits for the page after it.
+    await until(() => heldPages.length > before);
+    expect(server.get(200)).toBe(3);
+    labeling.reset();
+    await labeling.start({ kind: 'queue' }, { openDefault: true });
+    expect(labeling.current?.id).toBe(1);
+    holdPages = false;
+    for (const page of heldPages) page();
+    const outcomes = await Promise.all([three, four]);
+    expect([...server]).toEqual([[200, 3]]);
+    expect(outcomes).toEqual([{ kind: 'done', onScreen: true, item: expect.objectContaining({ id: 200 }) }, { kind: 'left' }]);
+    expect(labeling.current).toMatchObject({ id: 1, classId: null });
     expect(labeling.movesRemembered).toBe(0);
   });
 });
 
 describe('a key still running when another session starts', () => {
   it('does not move the new session\'s view: a skip waiting for the next page stops when the batch takes the view', async () => {
-    total = 230;
-    await labeling.start({ kind: 'queue' });
-    holdPages = true;
-    for (let k = 1; k < 200; k++) await labeling.skip();
-    expect(labeling.current?.id).toBe(200);
+    await toLastLoaded();
     // The skip from the last image loaded waits for the next page.
     const before = heldPages.length;
     const skipped = labeling.skip();
