@@ -85,6 +85,16 @@ export interface KeyPress {
  */
 export type KeyOutcome = { kind: 'done'; item: ImageItem; onScreen: boolean } | { kind: 'unchanged' } | { kind: 'dropped' } | { kind: 'left' };
 
+/**
+ * What a key's command did to its image (`keyCommand`): its outcome, and whether it moves the
+ * expert on from that image (a label, a skip) or leaves them on it (a clear, the unsure mark
+ * taken away, nothing to change): the keys typed after it are for the next image, or this one.
+ */
+interface KeyAct {
+  outcome: KeyOutcome;
+  movesOn: boolean;
+}
+
 /** A change of the image on screen and the request that commits it. */
 interface Decision {
   change: LabelChange;
@@ -134,8 +144,10 @@ class LabelingSession {
    * for their command: the image those keys lead to now, or null when they lead nowhere (nothing
    * was on screen, or a key went past the last image it could know). A move records the image on
    * screen then (every key pressed before it that ran had moved the view there); a late key
-   * acting on it moves it on (`keyTarget`). Only those keys read it: it goes when the last of
-   * them has been answered, and a move with no key waiting records nothing (see `#waiting`).
+   * acting on it moves it on, or leaves it when the key leaves the expert on its image, and so
+   * does a key the view moved under while it ran (`keyCommand`). Only those keys read it: it
+   * goes when the last of them has been answered, and a move with no key waiting records
+   * nothing (see `#waiting`).
    */
   readonly #endOf = new Map<number, ImageItem | null>();
   /**
@@ -154,9 +166,13 @@ class LabelingSession {
 
   /**
    * The command chain (`enqueue`): the keys' commands, and the moves of the view by anything but
-   * the keys, in the order they were asked for. Invariant: a key acts on the image it was aimed
-   * at (`keyTarget`) or on none, never once its project was left (`left`, said to no one: the
-   * expert left it).
+   * the keys, in the order they were asked for. Invariants:
+   * - A key acts on the image it was aimed at (`keyTarget`) or on none: never on an image of a
+   *   session started while it waited or ran (the image its keys lead to is never read from a
+   *   view that moved while its command ran: `keyCommand`), never once its project was left
+   *   (`left`, said to no one: the expert left it).
+   * - A key that leaves its image where it is (a clear, the unsure mark taken away, nothing to
+   *   change) leaves the keys typed after it on that image, also when it ran late (`KeyAct`).
    */
   #chain: Promise<void> = Promise.resolve();
   /**
@@ -570,12 +586,13 @@ class LabelingSession {
         if (pressed.resets !== this.#resets) return { kind: 'left' };
         throw error;
       }
-      return this.keyCommand(pressed, async (item, onScreen): Promise<KeyOutcome> => {
+      return this.keyCommand(pressed, async (item, onScreen): Promise<KeyAct> => {
         const decision = decide(item);
-        if (!decision) return { kind: 'unchanged' };
+        if (!decision) return { outcome: { kind: 'unchanged' }, movesOn: false };
         committing = this.commit(item, decision.change, () => decision.send(item.id));
-        if (onScreen && advance(decision.change)) await this.advanceAfterLabel();
-        return { kind: 'done', item, onScreen };
+        const movesOn = advance(decision.change);
+        if (onScreen && movesOn) await this.advanceAfterLabel();
+        return { outcome: { kind: 'done', item, onScreen }, movesOn };
       });
     });
     return moved.then(
@@ -634,14 +651,17 @@ class LabelingSession {
   /**
    * Run a key's `act` on its target (`keyTarget`), telling it whether that image is on screen
    * (then it may move the view on, as any key). A key pressed in a project since left does
-   * nothing (`left`). A late key's keys lead on from there: to where the view went when it was
-   * on screen, else nowhere (the sequence after an image that left the screen is not known).
-   * `onNothing`: what the key does when nothing was on screen at its press and the view has not
-   * moved since (the end panel). Answers the press (`answered`).
+   * nothing (`left`). After a late key, or one the view moved under while it ran, the keys typed
+   * after it lead on from its image: to where the view went when it was on screen and nothing
+   * else moved it meanwhile; else to that image when the key leaves the expert on it (`KeyAct`),
+   * and nowhere when it moves on (the sequence after an image that left the screen is not
+   * known, and the image on screen is not one its keys led to). `onNothing`: what the key does
+   * when nothing was on screen at its press and the view has not moved since (the end panel).
+   * Answers the press (`answered`).
    */
   private async keyCommand(
     pressed: KeyPress,
-    act: (item: ImageItem, onScreen: boolean) => Promise<KeyOutcome>,
+    act: (item: ImageItem, onScreen: boolean) => Promise<KeyAct>,
     onNothing: () => void = () => undefined,
   ): Promise<KeyOutcome> {
     try {
@@ -654,10 +674,16 @@ class LabelingSession {
         return { kind: 'unchanged' };
       }
       const onScreen = this.#current?.id === item.id;
+      const moves = this.#moves;
+      // A key whose act failed leads its keys nowhere.
+      let movesOn = true;
       try {
-        return await act(item, onScreen);
+        const done = await act(item, onScreen);
+        movesOn = done.movesOn;
+        return done.outcome;
       } finally {
-        if (late) this.#endOf.set(pressed.moves, onScreen ? this.#current : null);
+        const movedUnder = this.#moves !== moves;
+        if (late || movedUnder) this.#endOf.set(pressed.moves, onScreen && !movedUnder ? this.#current : movesOn ? null : item);
       }
     } finally {
       this.answered(pressed);
@@ -770,10 +796,10 @@ class LabelingSession {
     return this.enqueue(() =>
       this.keyCommand(
         pressed,
-        async (item, onScreen) => {
-          if (!onScreen) return { kind: 'dropped' };
+        async (item, onScreen): Promise<KeyAct> => {
+          if (!onScreen) return { outcome: { kind: 'dropped' }, movesOn: true };
           await move();
-          return { kind: 'done', item, onScreen };
+          return { outcome: { kind: 'done', item, onScreen }, movesOn: true };
         },
         fromEnd,
       ),

@@ -22,6 +22,8 @@ import { thisWindow } from '../../../src-renderer/api/window-id';
 
 /** The server's labels (every label request is answered at once). */
 const server = new Map<number, number>();
+/** The images marked unsure on the server (no class; not in the unlabeled listing). */
+const marked = new Set<number>();
 /** How many images the folder holds (a scan may add some). */
 let total = 20;
 /** The images whose files a scan found gone. */
@@ -42,7 +44,7 @@ const done: LabelAction[] = [];
 let holdUndo = false;
 const heldUndo: (() => void)[] = [];
 
-const image = (id: number): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId: server.get(id) ?? null, labeledAt: null, unsure: false, evaluation: false, suggestion: null });
+const image = (id: number): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId: server.get(id) ?? null, labeledAt: null, unsure: marked.has(id), evaluation: false, suggestion: null });
 const queued = (id: number): QueueItem => {
   const { id: imageId, ...rest } = image(id);
   return { imageId, ...rest, distinctiveness: 0.5, uncertainty: null, score: 0.5, reason: 'test' };
@@ -54,7 +56,7 @@ function answer(channel: string, args: unknown): Promise<unknown> {
   if (channel === 'images:list') {
     const { offset, limit } = args as { offset: number; limit: number };
     const page = (): ImagePage => {
-      const unlabeled = Array.from({ length: total }, (_, k) => k + 1).filter((id) => !server.has(id) && !removed.has(id));
+      const unlabeled = Array.from({ length: total }, (_, k) => k + 1).filter((id) => !server.has(id) && !marked.has(id) && !removed.has(id));
       return { total: unlabeled.length, items: unlabeled.slice(offset, offset + limit).map(image) };
     };
     if (!holdPages || offset === 0) return Promise.resolve(page());
@@ -71,8 +73,22 @@ function answer(channel: string, args: unknown): Promise<unknown> {
   }
   if (channel === 'labels:set') {
     const { imageIds, classId } = args as { imageIds: number[]; classId: number };
-    for (const id of imageIds) server.set(id, classId);
+    for (const id of imageIds) {
+      server.set(id, classId);
+      marked.delete(id);
+    }
     const action = { actionId: sent.length, imageIds, classIds: imageIds.map(() => classId), unsure: imageIds.map(() => false) };
+    done.push(action);
+    return Promise.resolve(action);
+  }
+  if (channel === 'labels:setUnsure') {
+    const { imageIds, unsure } = args as { imageIds: number[]; unsure: boolean };
+    for (const id of imageIds) {
+      server.delete(id);
+      if (unsure) marked.add(id);
+      else marked.delete(id);
+    }
+    const action = { actionId: sent.length, imageIds, classIds: imageIds.map(() => null), unsure: imageIds.map(() => unsure) };
     done.push(action);
     return Promise.resolve(action);
   }
@@ -167,6 +183,7 @@ beforeEach(async () => {
   total = 20;
   removed.clear();
   server.clear();
+  marked.clear();
   sent.length = 0;
   open = null;
   holdRound = false;
@@ -353,6 +370,30 @@ describe('a key whose command runs after the view moved under it', () => {
     expect(outcomes[1]).toMatchObject({ kind: 'done', onScreen: false, item: { id: 2 } });
     // The 3 aimed at the image after 2, which the old session never showed: dropped, and said.
     expect(outcomes[2]).toEqual({ kind: 'dropped' });
+  });
+
+  it.each([
+    ['Clear on a labeled image', () => labeling.label(2), () => labeling.clearLabel(), { kind: 'done', onScreen: false, item: { id: 1 } }],
+    ['the unsure key on an unsure image (it takes the mark away)', () => labeling.toggleUnsure(), () => labeling.toggleUnsure(), { kind: 'done', onScreen: false, item: { id: 1 } }],
+    ['Clear on an unlabeled image (nothing to clear)', () => Promise.resolve(), () => labeling.clearLabel(), { kind: 'unchanged' }],
+  ])('after a late key that leaves its image where it is (%s), the key typed after it acts on that image too', async (_what, before, press, said) => {
+    open = round(1, [7, 3, 9]);
+    await before();
+    if (labeling.current?.id !== 1) await labeling.back();
+    expect(labeling.current?.id).toBe(1);
+    const release = busyChain();
+    // The key, then 4, typed on folder image 1; the batch takes the view before their turn.
+    const first = press();
+    const four = labeling.label(4);
+    await labeling.start({ kind: 'round' });
+    release();
+    expect(await first).toMatchObject(said);
+    // The first key left the expert on image 1: the 4 is for it, as typed.
+    expect(await four).toMatchObject({ kind: 'done', onScreen: false, item: { id: 1 } });
+    expect([...server]).toEqual([[1, 4]]);
+    expect(marked.size).toBe(0);
+    expect(labeling.current).toMatchObject({ id: 7, classId: null });
+    expect(labeling.movesRemembered).toBe(0);
   });
 
   it('a key pressed on the end panel does not label the image a scan then puts there', async () => {
@@ -668,6 +709,48 @@ describe('a key still running when another session starts', () => {
     expect(labeling.source.kind).toBe('round');
     expect(labeling.current?.id).toBe(21);
     expect(labeling.items.map((i) => i.id)).toEqual([21, 22, 23]);
+  });
+
+  it('a key typed after it, for the image it was moving on to, is dropped: it labels neither the image left nor the new session\'s', async () => {
+    await toLastLoaded();
+    open = round(1, [21, 22, 23]);
+    const before = heldPages.length;
+    // 1 then 2 typed on image 200: the 1 labels it and waits for the next page; the 2 is for the image after it.
+    const one = labeling.label(1);
+    const two = labeling.label(2);
+    await until(() => heldPages.length > before);
+    await labeling.start({ kind: 'round' });
+    expect(labeling.current?.id).toBe(21);
+    holdPages = false;
+    for (const page of heldPages) page();
+    expect(await one).toMatchObject({ kind: 'done', onScreen: true, item: { id: 200 } });
+    expect(await two).toEqual({ kind: 'dropped' });
+    expect([...server]).toEqual([[200, 1]]);
+    expect(labeling.current).toMatchObject({ id: 21, classId: null });
+    expect(labeling.movesRemembered).toBe(0);
+  });
+
+  it('a late key running when another session starts leaves the keys after it nothing in that session', async () => {
+    await toLastLoaded();
+    open = round(1, [21, 22, 23]);
+    const release = busyChain();
+    // As above, 3 and 4 typed on image 200 behind two clicks in the history (image 5, then image 200 again).
+    const shown = [showImage(5), showImage(200)];
+    const three = labeling.label(3);
+    const four = labeling.label(4);
+    const before = heldPages.length;
+    release();
+    await Promise.all(shown);
+    await until(() => heldPages.length > before);
+    await labeling.start({ kind: 'round' });
+    expect(labeling.current?.id).toBe(21);
+    holdPages = false;
+    for (const page of heldPages) page();
+    expect(await three).toMatchObject({ kind: 'done', onScreen: true, item: { id: 200 } });
+    expect(await four).toEqual({ kind: 'dropped' });
+    expect([...server]).toEqual([[200, 3]]);
+    expect(labeling.current).toMatchObject({ id: 21, classId: null });
+    expect(labeling.movesRemembered).toBe(0);
   });
 });
 
