@@ -165,8 +165,16 @@ class LabelingSession {
   #queueInfo = $derived(new Map<number, QueueItem>((this.#round?.items ?? []).map((q) => [q.imageId, q])));
 
   /**
-   * The command chain (`enqueue`): the keys' commands, and the moves of the view by anything but
+   * The command chain (`enqueue`): the keys' commands, and every move of the view by anything but
    * the keys, in the order they were asked for. Invariants:
+   * - A move of the view runs in its turn on the chain (a batch taken or followed, a scan's image
+   *   on the end panel, a click in the history, a failed commit bringing the view back, a `start`
+   *   reading pages to find its `startAt`), so it never runs between a key's command and the
+   *   view it leaves: a key pressed before it was pressed on the image it started from. Only a
+   *   session's start (its first page, and the first image to label when the source starts
+   *   there: a batch's in the same step; the evaluation set reads on while its pages have none,
+   *   a corner left as it is) and `reset` move the view at once; both move the generation on,
+   *   and a command of the session before stops there (`advance`, `moveView`, `putOnScreen`).
    * - A key acts on the image it was aimed at (`keyTarget`) or on none: never on an image of a
    *   session started while it waited or ran (the image its keys lead to is never read from a
    *   view that moved while its command ran: `keyCommand`), never once its project was left
@@ -308,28 +316,36 @@ class LabelingSession {
       await this.moveView(() => this.advance((items) => firstUnlabeledIndex(items)));
       return;
     }
-    if (startAt !== undefined) {
+    if (startAt === undefined) return;
+    // A move of the view, in its turn among the keys (see `#chain`): a key pressed on the first
+    // page's image while pages are read is for that image, and runs once `startAt` is shown.
+    await this.enqueue(async () => {
+      if (generation !== this.#generation) return;
       await this.moveView(async () => {
-        while (generation === this.#generation && !this.#items.some((i) => i.id === startAt) && !this.#exhausted) await this.loadMore(generation);
-        const found = this.#items.findIndex((i) => i.id === startAt);
-        if (found >= 0) this.#index = found;
-        else await this.putOnScreen(startAt);
+        while (!this.#items.some((i) => i.id === startAt) && !this.#exhausted) {
+          await this.loadMore(generation);
+          if (generation !== this.#generation) return;
+        }
+        await this.putOnScreen(startAt);
       });
-    }
+    });
   }
 
   /**
    * Run `change`, which moves the view by anything but the keys' own commands, and count the move
    * when the image on screen changed (see `#moves`, `#endOf`). `change` keeps the image on screen
    * until it puts the new one there in one step (loading pages behind it), so a key pressed
-   * during it was pressed on the image it started from.
+   * during it was pressed on the image it started from. A session started meanwhile counted its
+   * own moves, and `change` stops there: nothing more is counted (the image on screen is the new
+   * session's, not one `change` put there).
    */
   private async moveView(change: () => Promise<void> | void): Promise<void> {
+    const generation = this.#generation;
     const before = this.#current;
     try {
       await change();
     } finally {
-      this.movedFrom(before);
+      if (generation === this.#generation) this.movedFrom(before);
     }
   }
 
@@ -878,7 +894,10 @@ class LabelingSession {
     return byKey ? this.putOnScreen(imageId) : this.moveView(() => this.putOnScreen(imageId));
   }
 
-  /** Put one image on screen: in the sequence if there, else inserted here (the caller counts the move). */
+  /**
+   * Put one image on screen: in the sequence if there, else inserted here (the caller counts the
+   * move); not into a session started while the image is read.
+   */
   private async putOnScreen(imageId: number): Promise<void> {
     const found = this.#items.findIndex((i) => i.id === imageId);
     if (found >= 0) {
@@ -886,7 +905,10 @@ class LabelingSession {
       this.#atEnd = false;
       return;
     }
-    const [item] = applyLabels([await call('images:get', { id: imageId })], this.#pending.states());
+    const generation = this.#generation;
+    const read = await call('images:get', { id: imageId });
+    if (generation !== this.#generation) return;
+    const [item] = applyLabels([read], this.#pending.states());
     this.#inserted.add(item!.id);
     const at = this.#atEnd ? this.#items.length : this.#index;
     this.#items = [...this.#items.slice(0, at), item!, ...this.#items.slice(at)];

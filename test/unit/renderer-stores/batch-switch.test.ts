@@ -754,6 +754,56 @@ describe('a key still running when another session starts', () => {
   });
 });
 
+describe('a session that starts at an image (the gallery, the queue panel) while pages are read to find it', () => {
+  it('finds it in its turn among the keys: keys typed on the first image shown meanwhile are for that image, then the images their keys led to', async () => {
+    total = 300;
+    holdPages = true;
+    const started = labeling.start({ kind: 'queue' }, { startAt: 250 });
+    // The first page shows image 1 while the page holding image 250 is read.
+    await until(() => heldPages.length === 1);
+    expect(labeling.current?.id).toBe(1);
+    // 3 then 4 typed on image 1, the 4 behind a command still busy.
+    const three = labeling.label(3);
+    const release = busyChain();
+    const four = labeling.label(4);
+    holdPages = false;
+    heldPages[0]!();
+    await started;
+    expect(labeling.current?.id).toBe(250);
+    release();
+    const outcomes = await Promise.all([three, four]);
+    expect([...server]).toEqual([[1, 3]]);
+    // The 3 labeled image 1, off screen by then; the 4 was for the image after 1, which the
+    // expert never saw: dropped, and said.
+    expect(outcomes).toEqual([{ kind: 'done', onScreen: false, item: expect.objectContaining({ id: 1 }) }, { kind: 'dropped' }]);
+    expect(labeling.current?.id).toBe(250);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+
+  it('superseded by another start before it found its image, puts nothing in the new session', async () => {
+    total = 300;
+    holdPages = true;
+    open = round(1, [7, 3, 9]);
+    const first = labeling.start({ kind: 'queue' }, { startAt: 250 });
+    await until(() => heldPages.length === 1);
+    await labeling.start({ kind: 'round' });
+    expect(labeling.current?.id).toBe(7);
+    const release = busyChain();
+    // Typed on image 7, the new session's first, while the first start's page is still read.
+    const three = labeling.label(3);
+    holdPages = false;
+    heldPages[0]!();
+    await first;
+    release();
+    expect(await three).toMatchObject({ kind: 'done', onScreen: true, item: { id: 7 } });
+    expect(sent).not.toContain('images:get');
+    expect([...server]).toEqual([[7, 3]]);
+    expect(labeling.items.map((i) => i.id)).toEqual([7, 3, 9]);
+    expect(labeling.current?.id).toBe(3);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+});
+
 describe('what the view remembers of its moves', () => {
   it('lasts only while a key pressed before the move waits: bounded across many moves, the keys still right', async () => {
     open = round(1, [7, 3, 9]);
