@@ -50,7 +50,8 @@ function tell(words: string): void {
  * made to an image no longer on screen ("Labeled img-12.png as basophil (the image on screen
  * when you pressed the key).": `done` words the change for the image's name), or a key dropped
  * ("The view changed before Skip took effect; nothing was skipped.": `what` is "Skip",
- * `nothing` "nothing was skipped").
+ * `nothing` "nothing was skipped"). A key whose project was left before its turn (`left`) says
+ * nothing: the expert left it.
  */
 function sayKeyOutcome(outcome: KeyOutcome, what: string, nothing: string, done: (name: string) => string = () => ''): void {
   if (outcome.kind === 'dropped') tell(`The view changed before ${what} took effect; ${nothing}.`);

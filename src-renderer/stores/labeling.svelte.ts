@@ -65,13 +65,14 @@ export interface StartOptions {
 }
 
 /**
- * The image on screen when a key was pressed, and how many times the view had moved by then
- * by anything but the keys (see `#moves`). Taken at the press, before the key's command waits
- * its turn behind the commands before it.
+ * The image on screen when a key was pressed, how many times the view had moved by then by
+ * anything but the keys (see `#moves`), and how many times a project had been left (`#resets`).
+ * Taken at the press, before the key's command waits its turn behind the commands before it.
  */
 export interface KeyPress {
   readonly item: ImageItem | null;
   readonly moves: number;
+  readonly resets: number;
 }
 
 /**
@@ -79,9 +80,20 @@ export interface KeyPress {
  * that image had left the screen (the view moved under the key), to be said to the expert.
  * `unchanged`: nothing to change on its image (no image on screen, nothing to do for it).
  * `dropped`: the view moved under the key and no image is left for it to go to; nothing was done,
- * to be said to the expert.
+ * to be said to the expert. `left`: the project the key was pressed in was left (closed, or
+ * another opened: `reset`) before its turn; nothing was done, and there is nothing to tell.
  */
-export type KeyOutcome = { kind: 'done'; item: ImageItem; onScreen: boolean } | { kind: 'unchanged' } | { kind: 'dropped' };
+export type KeyOutcome = { kind: 'done'; item: ImageItem; onScreen: boolean } | { kind: 'unchanged' } | { kind: 'dropped' } | { kind: 'left' };
+
+/**
+ * What a key's command did to its image (`keyCommand`): its outcome, and whether it moves the
+ * expert on from that image (a label, a skip) or leaves them on it (a clear, the unsure mark
+ * taken away, nothing to change): the keys typed after it are for the next image, or this one.
+ */
+interface KeyAct {
+  outcome: KeyOutcome;
+  movesOn: boolean;
+}
 
 /** A change of the image on screen and the request that commits it. */
 interface Decision {
@@ -132,8 +144,10 @@ class LabelingSession {
    * for their command: the image those keys lead to now, or null when they lead nowhere (nothing
    * was on screen, or a key went past the last image it could know). A move records the image on
    * screen then (every key pressed before it that ran had moved the view there); a late key
-   * acting on it moves it on (`keyTarget`). Only those keys read it: it goes when the last of
-   * them has been answered, and a move with no key waiting records nothing (see `#waiting`).
+   * acting on it moves it on, or leaves it when the key leaves the expert on its image, and so
+   * does a key the view moved under while it ran (`keyCommand`). Only those keys read it: it
+   * goes when the last of them has been answered, and a move with no key waiting records
+   * nothing (see `#waiting`).
    */
   readonly #endOf = new Map<number, ImageItem | null>();
   /**
@@ -142,12 +156,32 @@ class LabelingSession {
    * still waits on, so it stays as small as the keys typed ahead, however long the session.
    */
   readonly #waiting = new Map<number, number>();
+  /** How many times a project was left (`reset`): a key pressed before does nothing after (`left`). */
+  #resets = 0;
   #atEnd = $state(false);
   #current = $derived(this.#atEnd ? null : (this.#items[this.#index] ?? null));
   #currentInserted = $derived(this.#current !== null && this.#inserted.has(this.#current.id));
   #round = $state.raw<RoundInfo | null>(null);
   #queueInfo = $derived(new Map<number, QueueItem>((this.#round?.items ?? []).map((q) => [q.imageId, q])));
 
+  /**
+   * The command chain (`enqueue`): the keys' commands, and every move of the view by anything but
+   * the keys, in the order they were asked for. Invariants:
+   * - A move of the view runs in its turn on the chain (a batch taken or followed, a scan's image
+   *   on the end panel, a click in the history, a failed commit bringing the view back, a `start`
+   *   reading pages to find its `startAt`), so it never runs between a key's command and the
+   *   view it leaves: a key pressed before it was pressed on the image it started from. Only a
+   *   session's start (its first page, and the first image to label when the source starts
+   *   there: a batch's in the same step; the evaluation set reads on while its pages have none,
+   *   a corner left as it is) and `reset` move the view at once; both move the generation on,
+   *   and a command of the session before stops there (`advance`, `moveView`, `putOnScreen`).
+   * - A key acts on the image it was aimed at (`keyTarget`) or on none: never on an image of a
+   *   session started while it waited or ran (the image its keys lead to is never read from a
+   *   view that moved while its command ran: `keyCommand`), never once its project was left
+   *   (`left`, said to no one: the expert left it).
+   * - A key that leaves its image where it is (a clear, the unsure mark taken away, nothing to
+   *   change) leaves the keys typed after it on that image, also when it ran late (`KeyAct`).
+   */
   #chain: Promise<void> = Promise.resolve();
   /**
    * Labels this session committed, by image: a round queried before a commit reached the
@@ -282,28 +316,36 @@ class LabelingSession {
       await this.moveView(() => this.advance((items) => firstUnlabeledIndex(items)));
       return;
     }
-    if (startAt !== undefined) {
+    if (startAt === undefined) return;
+    // A move of the view, in its turn among the keys (see `#chain`): a key pressed on the first
+    // page's image while pages are read is for that image, and runs once `startAt` is shown.
+    await this.enqueue(async () => {
+      if (generation !== this.#generation) return;
       await this.moveView(async () => {
-        while (generation === this.#generation && !this.#items.some((i) => i.id === startAt) && !this.#exhausted) await this.loadMore(generation);
-        const found = this.#items.findIndex((i) => i.id === startAt);
-        if (found >= 0) this.#index = found;
-        else await this.putOnScreen(startAt);
+        while (!this.#items.some((i) => i.id === startAt) && !this.#exhausted) {
+          await this.loadMore(generation);
+          if (generation !== this.#generation) return;
+        }
+        await this.putOnScreen(startAt);
       });
-    }
+    });
   }
 
   /**
    * Run `change`, which moves the view by anything but the keys' own commands, and count the move
    * when the image on screen changed (see `#moves`, `#endOf`). `change` keeps the image on screen
    * until it puts the new one there in one step (loading pages behind it), so a key pressed
-   * during it was pressed on the image it started from.
+   * during it was pressed on the image it started from. A session started meanwhile counted its
+   * own moves, and `change` stops there: nothing more is counted (the image on screen is the new
+   * session's, not one `change` put there).
    */
   private async moveView(change: () => Promise<void> | void): Promise<void> {
+    const generation = this.#generation;
     const before = this.#current;
     try {
       await change();
     } finally {
-      this.movedFrom(before);
+      if (generation === this.#generation) this.movedFrom(before);
     }
   }
 
@@ -340,15 +382,15 @@ class LabelingSession {
   }
 
   /**
-   * No session (the project closed, or another opens). Keys still waiting for their command were
-   * pressed on the project left: they lead nowhere now (`#endOf`), and act on no image when their
-   * turn comes, neither one of the project left nor one of the next.
+   * No session (the project closed, or another opens). Keys still waiting for their command, or
+   * running it, were pressed on the project left: they act on no image when their turn comes,
+   * neither one of the project left nor one of the next, and say nothing (`left`).
    */
   reset(): void {
     this.#generation++;
+    this.#resets++;
     this.#offerAnnounced = null;
     this.clearSession({ kind: 'queue' }, false);
-    for (const moves of this.#waiting.keys()) this.#endOf.set(moves, null);
   }
 
   /** No images loaded yet for `source` (the caller moves the generation on). */
@@ -551,19 +593,22 @@ class LabelingSession {
   ): Promise<KeyOutcome> {
     const pressed = this.keyPress();
     let committing: Promise<void> = Promise.resolve();
-    const moved = this.enqueue(async () => {
+    const moved = this.enqueue(async (): Promise<KeyOutcome> => {
       try {
         await ready();
       } catch (error) {
         this.answered(pressed);
+        // The project was left meanwhile: what it could not read there is nothing to tell.
+        if (pressed.resets !== this.#resets) return { kind: 'left' };
         throw error;
       }
-      return this.keyCommand(pressed, async (item, onScreen): Promise<KeyOutcome> => {
+      return this.keyCommand(pressed, async (item, onScreen): Promise<KeyAct> => {
         const decision = decide(item);
-        if (!decision) return { kind: 'unchanged' };
+        if (!decision) return { outcome: { kind: 'unchanged' }, movesOn: false };
         committing = this.commit(item, decision.change, () => decision.send(item.id));
-        if (onScreen && advance(decision.change)) await this.advanceAfterLabel();
-        return { kind: 'done', item, onScreen };
+        const movesOn = advance(decision.change);
+        if (onScreen && movesOn) await this.advanceAfterLabel();
+        return { outcome: { kind: 'done', item, onScreen }, movesOn };
       });
     });
     return moved.then(
@@ -585,7 +630,7 @@ class LabelingSession {
    */
   private keyPress(): KeyPress {
     this.#waiting.set(this.#moves, (this.#waiting.get(this.#moves) ?? 0) + 1);
-    return { item: this.#current, moves: this.#moves };
+    return { item: this.#current, moves: this.#moves, resets: this.#resets };
   }
 
   /** A key pressed at `pressed` was answered: the view's record for its count goes with the last such key (see `#endOf`). */
@@ -612,7 +657,7 @@ class LabelingSession {
    * empty view, a click in the history or the duplicates showing an image, a failed commit
    * bringing the view back), it is the image its keys had reached at the move (`#endOf`); null
    * when they reached none. Invariant: each key acts on the image it was aimed at, or on none
-   * (`keyCommand` says it was dropped).
+   * (`keyCommand` says it was dropped, or `left` when its project was left).
    */
   private keyTarget(pressed: KeyPress): ImageItem | null {
     if (pressed.moves === this.#moves) return this.#current;
@@ -621,29 +666,40 @@ class LabelingSession {
 
   /**
    * Run a key's `act` on its target (`keyTarget`), telling it whether that image is on screen
-   * (then it may move the view on, as any key). A late key's keys lead on from there: to where
-   * the view went when it was on screen, else nowhere (the sequence after an image that left the
-   * screen is not known). `onNothing`: what the key does when nothing was on screen at its press
-   * and the view has not moved since (the end panel). Answers the press (`answered`).
+   * (then it may move the view on, as any key). A key pressed in a project since left does
+   * nothing (`left`). After a late key, or one the view moved under while it ran, the keys typed
+   * after it lead on from its image: to where the view went when it was on screen and nothing
+   * else moved it meanwhile; else to that image when the key leaves the expert on it (`KeyAct`),
+   * and nowhere when it moves on (the sequence after an image that left the screen is not
+   * known, and the image on screen is not one its keys led to). `onNothing`: what the key does
+   * when nothing was on screen at its press and the view has not moved since (the end panel).
+   * Answers the press (`answered`).
    */
   private async keyCommand(
     pressed: KeyPress,
-    act: (item: ImageItem, onScreen: boolean) => Promise<KeyOutcome>,
+    act: (item: ImageItem, onScreen: boolean) => Promise<KeyAct>,
     onNothing: () => void = () => undefined,
   ): Promise<KeyOutcome> {
-    const late = pressed.moves !== this.#moves;
-    const item = this.keyTarget(pressed);
     try {
+      if (pressed.resets !== this.#resets) return { kind: 'left' };
+      const late = pressed.moves !== this.#moves;
+      const item = this.keyTarget(pressed);
       if (!item) {
         if (late) return { kind: 'dropped' };
         onNothing();
         return { kind: 'unchanged' };
       }
       const onScreen = this.#current?.id === item.id;
+      const moves = this.#moves;
+      // A key whose act failed leads its keys nowhere.
+      let movesOn = true;
       try {
-        return await act(item, onScreen);
+        const done = await act(item, onScreen);
+        movesOn = done.movesOn;
+        return done.outcome;
       } finally {
-        if (late) this.#endOf.set(pressed.moves, onScreen ? this.#current : null);
+        const movedUnder = this.#moves !== moves;
+        if (late || movedUnder) this.#endOf.set(pressed.moves, onScreen && !movedUnder ? this.#current : movesOn ? null : item);
       }
     } finally {
       this.answered(pressed);
@@ -756,10 +812,10 @@ class LabelingSession {
     return this.enqueue(() =>
       this.keyCommand(
         pressed,
-        async (item, onScreen) => {
-          if (!onScreen) return { kind: 'dropped' };
+        async (item, onScreen): Promise<KeyAct> => {
+          if (!onScreen) return { outcome: { kind: 'dropped' }, movesOn: true };
           await move();
-          return { kind: 'done', item, onScreen };
+          return { outcome: { kind: 'done', item, onScreen }, movesOn: true };
         },
         fromEnd,
       ),
@@ -838,7 +894,10 @@ class LabelingSession {
     return byKey ? this.putOnScreen(imageId) : this.moveView(() => this.putOnScreen(imageId));
   }
 
-  /** Put one image on screen: in the sequence if there, else inserted here (the caller counts the move). */
+  /**
+   * Put one image on screen: in the sequence if there, else inserted here (the caller counts the
+   * move); not into a session started while the image is read.
+   */
   private async putOnScreen(imageId: number): Promise<void> {
     const found = this.#items.findIndex((i) => i.id === imageId);
     if (found >= 0) {
@@ -846,7 +905,10 @@ class LabelingSession {
       this.#atEnd = false;
       return;
     }
-    const [item] = applyLabels([await call('images:get', { id: imageId })], this.#pending.states());
+    const generation = this.#generation;
+    const read = await call('images:get', { id: imageId });
+    if (generation !== this.#generation) return;
+    const [item] = applyLabels([read], this.#pending.states());
     this.#inserted.add(item!.id);
     const at = this.#atEnd ? this.#items.length : this.#index;
     this.#items = [...this.#items.slice(0, at), item!, ...this.#items.slice(at)];

@@ -22,6 +22,8 @@ import { thisWindow } from '../../../src-renderer/api/window-id';
 
 /** The server's labels (every label request is answered at once). */
 const server = new Map<number, number>();
+/** The images marked unsure on the server (no class; not in the unlabeled listing). */
+const marked = new Set<number>();
 /** How many images the folder holds (a scan may add some). */
 let total = 20;
 /** The images whose files a scan found gone. */
@@ -42,7 +44,7 @@ const done: LabelAction[] = [];
 let holdUndo = false;
 const heldUndo: (() => void)[] = [];
 
-const image = (id: number): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId: server.get(id) ?? null, labeledAt: null, unsure: false, evaluation: false, suggestion: null });
+const image = (id: number): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId: server.get(id) ?? null, labeledAt: null, unsure: marked.has(id), evaluation: false, suggestion: null });
 const queued = (id: number): QueueItem => {
   const { id: imageId, ...rest } = image(id);
   return { imageId, ...rest, distinctiveness: 0.5, uncertainty: null, score: 0.5, reason: 'test' };
@@ -54,7 +56,7 @@ function answer(channel: string, args: unknown): Promise<unknown> {
   if (channel === 'images:list') {
     const { offset, limit } = args as { offset: number; limit: number };
     const page = (): ImagePage => {
-      const unlabeled = Array.from({ length: total }, (_, k) => k + 1).filter((id) => !server.has(id) && !removed.has(id));
+      const unlabeled = Array.from({ length: total }, (_, k) => k + 1).filter((id) => !server.has(id) && !marked.has(id) && !removed.has(id));
       return { total: unlabeled.length, items: unlabeled.slice(offset, offset + limit).map(image) };
     };
     if (!holdPages || offset === 0) return Promise.resolve(page());
@@ -71,8 +73,22 @@ function answer(channel: string, args: unknown): Promise<unknown> {
   }
   if (channel === 'labels:set') {
     const { imageIds, classId } = args as { imageIds: number[]; classId: number };
-    for (const id of imageIds) server.set(id, classId);
+    for (const id of imageIds) {
+      server.set(id, classId);
+      marked.delete(id);
+    }
     const action = { actionId: sent.length, imageIds, classIds: imageIds.map(() => classId), unsure: imageIds.map(() => false) };
+    done.push(action);
+    return Promise.resolve(action);
+  }
+  if (channel === 'labels:setUnsure') {
+    const { imageIds, unsure } = args as { imageIds: number[]; unsure: boolean };
+    for (const id of imageIds) {
+      server.delete(id);
+      if (unsure) marked.add(id);
+      else marked.delete(id);
+    }
+    const action = { actionId: sent.length, imageIds, classIds: imageIds.map(() => null), unsure: imageIds.map(() => unsure) };
     done.push(action);
     return Promise.resolve(action);
   }
@@ -143,10 +159,31 @@ async function toEndPanel(): Promise<void> {
   expect(labeling.atEnd).toBe(true);
 }
 
+/**
+ * A folder of 230 images, on image 200 (the last of the first page) with the pages after it held:
+ * a key that moves on from there waits for the next page.
+ */
+async function toLastLoaded(): Promise<void> {
+  total = 230;
+  await labeling.start({ kind: 'queue' });
+  holdPages = true;
+  for (let k = 1; k < 200; k++) await labeling.skip();
+  expect(labeling.current?.id).toBe(200);
+}
+
+/** The keys waiting on the command chain have had their turn, and what each answered has been said. */
+async function keysAnswered(): Promise<void> {
+  // The chain runs in order: this runs after every key pressed before it.
+  await labeling.enqueue(() => Promise.resolve());
+  // What the keys answered is said in promise callbacks only: all run before the next immediate.
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 beforeEach(async () => {
   total = 20;
   removed.clear();
   server.clear();
+  marked.clear();
   sent.length = 0;
   open = null;
   holdRound = false;
@@ -333,6 +370,30 @@ describe('a key whose command runs after the view moved under it', () => {
     expect(outcomes[1]).toMatchObject({ kind: 'done', onScreen: false, item: { id: 2 } });
     // The 3 aimed at the image after 2, which the old session never showed: dropped, and said.
     expect(outcomes[2]).toEqual({ kind: 'dropped' });
+  });
+
+  it.each([
+    ['Clear on a labeled image', () => labeling.label(2), () => labeling.clearLabel(), { kind: 'done', onScreen: false, item: { id: 1 } }],
+    ['the unsure key on an unsure image (it takes the mark away)', () => labeling.toggleUnsure(), () => labeling.toggleUnsure(), { kind: 'done', onScreen: false, item: { id: 1 } }],
+    ['Clear on an unlabeled image (nothing to clear)', () => Promise.resolve(), () => labeling.clearLabel(), { kind: 'unchanged' }],
+  ])('after a late key that leaves its image where it is (%s), the key typed after it acts on that image too', async (_what, before, press, said) => {
+    open = round(1, [7, 3, 9]);
+    await before();
+    if (labeling.current?.id !== 1) await labeling.back();
+    expect(labeling.current?.id).toBe(1);
+    const release = busyChain();
+    // The key, then 4, typed on folder image 1; the batch takes the view before their turn.
+    const first = press();
+    const four = labeling.label(4);
+    await labeling.start({ kind: 'round' });
+    release();
+    expect(await first).toMatchObject(said);
+    // The first key left the expert on image 1: the 4 is for it, as typed.
+    expect(await four).toMatchObject({ kind: 'done', onScreen: false, item: { id: 1 } });
+    expect([...server]).toEqual([[1, 4]]);
+    expect(marked.size).toBe(0);
+    expect(labeling.current).toMatchObject({ id: 7, classId: null });
+    expect(labeling.movesRemembered).toBe(0);
   });
 
   it('a key pressed on the end panel does not label the image a scan then puts there', async () => {
@@ -575,21 +636,66 @@ describe('keys still waiting when the project is left (labeling.reset)', () => {
     await labeling.start({ kind: 'queue' }, { openDefault: true });
     expect(labeling.current?.id).toBe(1);
     release();
-    expect(await given).toEqual({ kind: 'dropped' });
-    expect(await skipped).toEqual({ kind: 'dropped' });
+    expect(await given).toEqual({ kind: 'left' });
+    expect(await skipped).toEqual({ kind: 'left' });
     expect(server.size).toBe(0);
     expect(labeling.current?.id).toBe(1);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+
+  it('say nothing: the expert left the project, there is nothing to tell', async () => {
+    suggestions.seed([{ imageId: 1, suggestion: { classId: 4, probability: 0.9, source: 'model' } }]);
+    const release = busyChain();
+    // 3, Enter, Clear, ., Skip, Next, Back typed on image 1; the project closes before their turn.
+    for (const command of [{ kind: 'label', classId: 3 }, { kind: 'accept' }, { kind: 'clear' }, { kind: 'unsure' }, { kind: 'skip' }, { kind: 'forward' }, { kind: 'back' }] as const) run(command);
+    labeling.reset();
+    release();
+    await keysAnswered();
+    expect(toasts.items.map((t) => t.message)).toEqual([]);
+    expect(server.size).toBe(0);
+    expect(labeling.current).toBeNull();
+    expect(labeling.movesRemembered).toBe(0);
+  });
+
+  it('Enter whose suggestion fails once the project is closed says nothing either', async () => {
+    let refuse = (_error: Error): void => undefined;
+    const enter = labeling.labelOnceKnown(new Promise<number>((_resolve, reject) => (refuse = reject)), () => 4);
+    labeling.reset();
+    refuse(new Error('No project is open.'));
+    expect(await enter).toEqual({ kind: 'left' });
+    expect(server.size).toBe(0);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+
+  it('a key running when the project closes (its next image waiting for a page) leaves the keys after it nothing in the project opened next', async () => {
+    await toLastLoaded();
+    const release = busyChain();
+    // Clicks in the history show image 5, then image 200 again; 3 and 4 typed on image 200 wait behind them.
+    const shown = [showImage(5), showImage(200)];
+    const three = labeling.label(3);
+    const four = labeling.label(4);
+    const before = heldPages.length;
+    release();
+    await Promise.all(shown);
+    // The 3 labeled image 200, on screen again, and waits for the page after it.
+    await until(() => heldPages.length > before);
+    expect(server.get(200)).toBe(3);
+    labeling.reset();
+    await labeling.start({ kind: 'queue' }, { openDefault: true });
+    expect(labeling.current?.id).toBe(1);
+    holdPages = false;
+    for (const page of heldPages) page();
+    const outcomes = await Promise.all([three, four]);
+    expect([...server]).toEqual([[200, 3]]);
+    expect(outcomes).toEqual([{ kind: 'done', onScreen: true, item: expect.objectContaining({ id: 200 }) }, { kind: 'left' }]);
+    expect(labeling.current).toMatchObject({ id: 1, classId: null });
     expect(labeling.movesRemembered).toBe(0);
   });
 });
 
 describe('a key still running when another session starts', () => {
   it('does not move the new session\'s view: a skip waiting for the next page stops when the batch takes the view', async () => {
-    total = 230;
-    await labeling.start({ kind: 'queue' });
-    holdPages = true;
-    for (let k = 1; k < 200; k++) await labeling.skip();
-    expect(labeling.current?.id).toBe(200);
+    await toLastLoaded();
     // The skip from the last image loaded waits for the next page.
     const before = heldPages.length;
     const skipped = labeling.skip();
@@ -603,6 +709,98 @@ describe('a key still running when another session starts', () => {
     expect(labeling.source.kind).toBe('round');
     expect(labeling.current?.id).toBe(21);
     expect(labeling.items.map((i) => i.id)).toEqual([21, 22, 23]);
+  });
+
+  it('a key typed after it, for the image it was moving on to, is dropped: it labels neither the image left nor the new session\'s', async () => {
+    await toLastLoaded();
+    open = round(1, [21, 22, 23]);
+    const before = heldPages.length;
+    // 1 then 2 typed on image 200: the 1 labels it and waits for the next page; the 2 is for the image after it.
+    const one = labeling.label(1);
+    const two = labeling.label(2);
+    await until(() => heldPages.length > before);
+    await labeling.start({ kind: 'round' });
+    expect(labeling.current?.id).toBe(21);
+    holdPages = false;
+    for (const page of heldPages) page();
+    expect(await one).toMatchObject({ kind: 'done', onScreen: true, item: { id: 200 } });
+    expect(await two).toEqual({ kind: 'dropped' });
+    expect([...server]).toEqual([[200, 1]]);
+    expect(labeling.current).toMatchObject({ id: 21, classId: null });
+    expect(labeling.movesRemembered).toBe(0);
+  });
+
+  it('a late key running when another session starts leaves the keys after it nothing in that session', async () => {
+    await toLastLoaded();
+    open = round(1, [21, 22, 23]);
+    const release = busyChain();
+    // As above, 3 and 4 typed on image 200 behind two clicks in the history (image 5, then image 200 again).
+    const shown = [showImage(5), showImage(200)];
+    const three = labeling.label(3);
+    const four = labeling.label(4);
+    const before = heldPages.length;
+    release();
+    await Promise.all(shown);
+    await until(() => heldPages.length > before);
+    await labeling.start({ kind: 'round' });
+    expect(labeling.current?.id).toBe(21);
+    holdPages = false;
+    for (const page of heldPages) page();
+    expect(await three).toMatchObject({ kind: 'done', onScreen: true, item: { id: 200 } });
+    expect(await four).toEqual({ kind: 'dropped' });
+    expect([...server]).toEqual([[200, 3]]);
+    expect(labeling.current).toMatchObject({ id: 21, classId: null });
+    expect(labeling.movesRemembered).toBe(0);
+  });
+});
+
+describe('a session that starts at an image (the gallery, the queue panel) while pages are read to find it', () => {
+  it('finds it in its turn among the keys: keys typed on the first image shown meanwhile are for that image, then the images their keys led to', async () => {
+    total = 300;
+    holdPages = true;
+    const started = labeling.start({ kind: 'queue' }, { startAt: 250 });
+    // The first page shows image 1 while the page holding image 250 is read.
+    await until(() => heldPages.length === 1);
+    expect(labeling.current?.id).toBe(1);
+    // 3 then 4 typed on image 1, the 4 behind a command still busy.
+    const three = labeling.label(3);
+    const release = busyChain();
+    const four = labeling.label(4);
+    holdPages = false;
+    heldPages[0]!();
+    await started;
+    expect(labeling.current?.id).toBe(250);
+    release();
+    const outcomes = await Promise.all([three, four]);
+    expect([...server]).toEqual([[1, 3]]);
+    // The 3 labeled image 1, off screen by then; the 4 was for the image after 1, which the
+    // expert never saw: dropped, and said.
+    expect(outcomes).toEqual([{ kind: 'done', onScreen: false, item: expect.objectContaining({ id: 1 }) }, { kind: 'dropped' }]);
+    expect(labeling.current?.id).toBe(250);
+    expect(labeling.movesRemembered).toBe(0);
+  });
+
+  it('superseded by another start before it found its image, puts nothing in the new session', async () => {
+    total = 300;
+    holdPages = true;
+    open = round(1, [7, 3, 9]);
+    const first = labeling.start({ kind: 'queue' }, { startAt: 250 });
+    await until(() => heldPages.length === 1);
+    await labeling.start({ kind: 'round' });
+    expect(labeling.current?.id).toBe(7);
+    const release = busyChain();
+    // Typed on image 7, the new session's first, while the first start's page is still read.
+    const three = labeling.label(3);
+    holdPages = false;
+    heldPages[0]!();
+    await first;
+    release();
+    expect(await three).toMatchObject({ kind: 'done', onScreen: true, item: { id: 7 } });
+    expect(sent).not.toContain('images:get');
+    expect([...server]).toEqual([[7, 3]]);
+    expect(labeling.items.map((i) => i.id)).toEqual([7, 3, 9]);
+    expect(labeling.current?.id).toBe(3);
+    expect(labeling.movesRemembered).toBe(0);
   });
 });
 
