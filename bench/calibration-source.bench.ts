@@ -37,8 +37,8 @@ import { trainOnPool, type HeadInputs } from '../src-main/engine/loop/train-on-p
 import { evaluationSetCalibration, labelQuality } from '../src-main/engine/quality/label-quality';
 import { reliability, softmaxRows, temperatureObjective, topConfidence } from '../src-main/engine/quality/calibration';
 import { SeededRandom } from '../src-main/core/seeded-random';
-import type { HeadWeights } from '../src-main/engine/train/head-weights';
 import { studySetting } from './study/study-settings';
+import { lightHeadLogits } from './support/light-head-logits';
 
 const { values } = parseArgs({
   options: {
@@ -55,19 +55,6 @@ const checkpoints = (values.checkpoints ?? '50,100,200').split(',').map(Number);
 const evaluationSize = Number(values.evaluation ?? 40);
 const strategies = (values.strategies ?? 'typical-margin,random').split(',') as StrategyName[];
 const rounds = Math.max(...checkpoints) / 10;
-
-function logitsOf(inputs: HeadInputs, head: HeadWeights, rows: readonly number[], c: number): Float64Array {
-  const d = inputs.rowShape.reduce((a, b) => a * b, 1);
-  const out = new Float64Array(rows.length * c);
-  rows.forEach((row, j) => {
-    for (let k = 0; k < c; k++) {
-      let z = head.dense.bias[k] as number;
-      for (let q = 0; q < d; q++) z += (inputs.data[row * d + q] as number) * (head.dense.kernel[q * c + k] as number);
-      out[j * c + k] = z;
-    }
-  });
-  return out;
-}
 
 function scoreAt(logits: Float64Array, c: number, labels: number[], t: number): { ece: number; nll: number } {
   const top = topConfidence(softmaxRows(logits, c, t), c, labels);
@@ -110,10 +97,10 @@ async function measure(settingId: string, features: SimulationFeatures, seed: nu
     const labels = rows.map((id) => features.labels[id] as number);
     const classes = features.classes.map((name) => name);
     const head = (await trainOnPool(inputs, { mode: 'light', classes, rows, labels, seed })).head;
-    const testLogits = logitsOf(inputs, head, setup.testIdList, c);
+    const testLogits = lightHeadLogits(inputs, head, setup.testIdList, c);
     const fit = (await labelQuality({ inputs, imageIds: rows, rows, labels, classCount: c, seed, warmStart: head })).calibration;
     // The app's rule (label-quality.ts evaluationSetCalibration), on the head's float32 probabilities as the worker has them.
-    const evaluated = evaluationSetCalibration(Float32Array.from(softmaxRows(logitsOf(inputs, head, evaluationIds, c), c)), c, evaluationLabels, seed);
+    const evaluated = evaluationSetCalibration(Float32Array.from(softmaxRows(lightHeadLogits(inputs, head, evaluationIds, c), c)), c, evaluationLabels, seed);
     if (!evaluated) throw new Error(`The evaluation set of ${evaluationIds.length} images is too small to fit a temperature on.`);
     const decision = { temperature: evaluated.temperature, fitted: evaluated.fittedTemperature, applied: evaluated.applied };
     const raw = scoreAt(testLogits, c, testLabels, 1);

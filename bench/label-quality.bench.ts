@@ -31,6 +31,7 @@ import { trainOnPool, type HeadInputs } from '../src-main/engine/loop/train-on-p
 import { labelQuality } from '../src-main/engine/quality/label-quality';
 import { reliability, softmaxRows, topConfidence } from '../src-main/engine/quality/calibration';
 import { SeededRandom } from '../src-main/core/seeded-random';
+import { lightHeadLogits } from './support/light-head-logits';
 
 /** ECE on a 30% test split of a head trained on the other 70%, at T = 1 and at the out-of-fold T. */
 async function testSplitCalibration(
@@ -53,15 +54,7 @@ async function testSplitCalibration(
   const fit = (await labelQuality({ inputs, imageIds: train, rows: train, labels: trainLabels, classCount, seed, warmStart: head })).calibration;
   const { temperature } = fit;
   const calibrated = performance.now();
-  const d = inputs.rowShape.reduce((a, b) => a * b, 1);
-  const logits = new Float64Array(held.length * classCount);
-  held.forEach((row, j) => {
-    for (let k = 0; k < classCount; k++) {
-      let z = head.dense.bias[k] as number;
-      for (let q = 0; q < d; q++) z += (inputs.data[row * d + q] as number) * (head.dense.kernel[q * classCount + k] as number);
-      logits[j * classCount + k] = z;
-    }
-  });
+  const logits = lightHeadLogits(inputs, head, held, classCount);
   const truth = held.map((i) => labels[i] as number);
   const ece = (t: number): { ece: number | null; accuracy: number } => {
     const top = topConfidence(softmaxRows(logits, classCount, t), classCount, truth);

@@ -171,6 +171,24 @@ async function toLastLoaded(): Promise<void> {
   expect(labeling.current?.id).toBe(200);
 }
 
+/**
+ * On image 200 (toLastLoaded), clicks in the history show image 5, then image 200 again, and 3
+ * and 4 are typed on image 200 behind them: once this resolves, the 3 has labeled image 200, on
+ * screen again, and waits for the page after it (a late key still running); the 4 waits behind it.
+ */
+async function lateKeysOnLastLoaded(): Promise<{ three: ReturnType<typeof labeling.label>; four: ReturnType<typeof labeling.label> }> {
+  await toLastLoaded();
+  const release = busyChain();
+  const shown = [showImage(5), showImage(200)];
+  const three = labeling.label(3);
+  const four = labeling.label(4);
+  const before = heldPages.length;
+  release();
+  await Promise.all(shown);
+  await until(() => heldPages.length > before);
+  return { three, four };
+}
+
 /** The keys waiting on the command chain have had their turn, and what each answered has been said. */
 async function keysAnswered(): Promise<void> {
   // The chain runs in order: this runs after every key pressed before it.
@@ -668,17 +686,7 @@ describe('keys still waiting when the project is left (labeling.reset)', () => {
   });
 
   it('a key running when the project closes (its next image waiting for a page) leaves the keys after it nothing in the project opened next', async () => {
-    await toLastLoaded();
-    const release = busyChain();
-    // Clicks in the history show image 5, then image 200 again; 3 and 4 typed on image 200 wait behind them.
-    const shown = [showImage(5), showImage(200)];
-    const three = labeling.label(3);
-    const four = labeling.label(4);
-    const before = heldPages.length;
-    release();
-    await Promise.all(shown);
-    // The 3 labeled image 200, on screen again, and waits for the page after it.
-    await until(() => heldPages.length > before);
+    const { three, four } = await lateKeysOnLastLoaded();
     expect(server.get(200)).toBe(3);
     labeling.reset();
     await labeling.start({ kind: 'queue' }, { openDefault: true });
@@ -731,17 +739,8 @@ describe('a key still running when another session starts', () => {
   });
 
   it('a late key running when another session starts leaves the keys after it nothing in that session', async () => {
-    await toLastLoaded();
+    const { three, four } = await lateKeysOnLastLoaded();
     open = round(1, [21, 22, 23]);
-    const release = busyChain();
-    // As above, 3 and 4 typed on image 200 behind two clicks in the history (image 5, then image 200 again).
-    const shown = [showImage(5), showImage(200)];
-    const three = labeling.label(3);
-    const four = labeling.label(4);
-    const before = heldPages.length;
-    release();
-    await Promise.all(shown);
-    await until(() => heldPages.length > before);
     await labeling.start({ kind: 'round' });
     expect(labeling.current?.id).toBe(21);
     holdPages = false;
