@@ -521,7 +521,7 @@ export class ActiveLoop {
     const symmetryFiles = ctx.symmetryFiles(labels.keys());
     // The training predicts them with the new head: its version is scored from that (Evaluation.saveTrained).
     const evaluationIds = [...ctx.store.evaluationIds()];
-    // A light head's temperature is fitted on these when there are enough (a random sample, as the images the expert meets).
+    // The head's temperature (light or deep) is fitted on these when there are enough (a random sample, as the images the expert meets).
     const evaluationLabels = [...ctx.store.evaluationLabels()].flatMap(([imageId, classId]) => (indexOf.has(classId) ? [{ imageId, classIndex: indexOf.get(classId) as number }] : []));
     const reporter = new JobReporter(ctx.events, 'train');
     let settle = (): void => undefined;

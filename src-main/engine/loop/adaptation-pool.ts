@@ -467,12 +467,14 @@ export class AdaptationPool implements SlotPool {
     this.headDir = args.outDir;
     try {
       const counts = args.classes.map((_, c) => usable.filter((l) => l.classIndex === c).length);
+      // On the evaluation set in either mode (no extra training); else light mode only, on the
+      // training labels' folds (5 more deep trainings per round would be too slow).
       const calibration =
-        args.mode !== 'light'
+        this.evaluationCalibration(args, probabilities, result.head.classes.length) ??
+        (args.mode !== 'light'
           ? null
-          : (this.evaluationCalibration(args, probabilities, result.head.classes.length) ??
-            carriedCalibration(previousRecord, usable.length, args.classes) ??
-            (await this.calibrate(rows, usable.map((l) => l.classIndex), result.head, args.seed, signal, views)));
+          : (carriedCalibration(previousRecord, usable.length, args.classes) ??
+            (await this.calibrate(rows, usable.map((l) => l.classIndex), result.head, args.seed, signal, views))));
       const temperature = calibration?.temperature ?? 1;
       this.core.showAtTemperature(temperature);
       await saveHead(args.outDir, {
@@ -514,8 +516,8 @@ export class AdaptationPool implements SlotPool {
   }
 
   /**
-   * Temperature of a light head fitted on its predictions (`probabilities`: every pool row's, at
-   * T = 1) of the labeled evaluation images that have features; null when they are too few.
+   * Temperature of a head (light or deep) fitted on its predictions (`probabilities`: every pool
+   * row's, at T = 1) of the labeled evaluation images that have features; null when they are too few.
    */
   private evaluationCalibration(args: LoopTrainArgs, probabilities: Float32Array, c: number): Calibration | null {
     const known = (args.evaluationLabels ?? []).filter((l) => this.rowOf.has(l.imageId) && l.classIndex >= 0 && l.classIndex < c);

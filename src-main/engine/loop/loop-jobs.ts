@@ -190,7 +190,7 @@ export interface LoopTrainArgs extends PoolJobArgs {
   evaluationIds?: number[];
   /**
    * The labeled evaluation images, by their class index in `classes` (images of a class the head
-   * has no training label of are left out): a light head's temperature is fitted on its
+   * has no training label of are left out): the head's temperature (light or deep) is fitted on its
    * predictions of them when there are enough (label-quality.ts evaluationSetCalibration).
    */
   evaluationLabels?: { imageId: number; classIndex: number }[];

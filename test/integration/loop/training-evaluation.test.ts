@@ -5,7 +5,7 @@
  * A ranking names the head it was made with (LoopSelectResult.headDir), and a training that fails
  * after its head was put in use leaves the head before in use (not on a pool being disposed,
  * where nothing ranks any more); a load whose head cannot be read frees the pool it built. A light
- * head's temperature is fitted on the labeled evaluation set when it holds enough images. The worker's pool (AdaptationPool,
+ * head's temperature (deep too) is fitted on the labeled evaluation set when it holds enough images. The worker's pool (AdaptationPool,
  * as the app's loop jobs call it), starter model, 60 demo digits.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,8 @@ import { LoopCore } from '../../../src-main/engine/loop/loop-core';
 import { findStarterModelDir, type LoadedModel } from '../../../src-main/engine/model/load-model';
 import { MIN_EVALUATION_TO_CALIBRATE } from '../../../src-main/engine/quality/label-quality';
 import { loadHead } from '../../../src-main/engine/train/head-file';
-import type { SimulationFeatures } from '../../../src-main/engine/simulate/simulation-features';
+import { prepareSimulationFeatures, type SimulationFeatures } from '../../../src-main/engine/simulate/simulation-features';
+import type { ImageFolderDataset } from '../../../src-main/engine/simulate/image-folder-dataset';
 import { findDemoDir } from '../../../src-main/engine/starter/demo-set';
 import { starterDigits } from '../../support/starter-digits';
 
@@ -28,12 +29,13 @@ let work: string;
 let loaded: LoadedModel;
 let features: SimulationFeatures;
 let hashes: string[];
+let dataset: ImageFolderDataset;
 
 describe.skipIf(missing !== null)(`a training's predictions of the evaluation images${missing ? ` (skipped: ${missing})` : ''}`, () => {
   beforeAll(async () => {
     await initBackend('wasm');
     work = mkdtempSync(join(tmpdir(), 'adma-training-evaluation-'));
-    ({ loaded, features, hashes } = await starterDigits(work, () => 6));
+    ({ loaded, features, hashes, dataset } = await starterDigits(work, () => 6));
   });
   afterAll(() => {
     loaded?.dispose();
@@ -41,10 +43,10 @@ describe.skipIf(missing !== null)(`a training's predictions of the evaluation im
   });
 
   /** The pool of the starter digits, with the head in `headDir` (null: none). */
-  const prepare = (headDir: string | null): ReturnType<typeof AdaptationPool.prepare> =>
+  const prepare = (headDir: string | null, deep = false): ReturnType<typeof AdaptationPool.prepare> =>
     AdaptationPool.prepare(
       loaded,
-      { projectDir: work, model: { kind: 'starter' }, items: hashes.map((hash, imageId) => ({ imageId, hash })), deep: false, excludedIds: [], centres: null, headDir },
+      { projectDir: work, model: { kind: 'starter' }, items: hashes.map((hash, imageId) => ({ imageId, hash })), deep, excludedIds: [], centres: null, headDir },
       () => {},
     );
 
@@ -97,8 +99,10 @@ describe.skipIf(missing !== null)(`a training's predictions of the evaluation im
     }
   });
 
-  it("fits the temperature on the labeled evaluation set when it holds 40 images with features, else on the training labels' folds", async () => {
-    const { pool } = await prepare(null);
+  it.each(['light', 'deep'] as const)("fits the %s head's temperature on the labeled evaluation set when it holds 40 images with features, else (light only) on the training labels' folds", async (mode) => {
+    // Deep fine-tuning reads the cut layer's activations: extracted into the same feature store first.
+    if (mode === 'deep') await prepareSimulationFeatures(loaded, dataset, { deep: true, cacheDir: work });
+    const { pool } = await prepare(null, mode === 'deep');
     try {
       const ids = hashes.map((_, imageId) => imageId);
       // 20 training labels (every class); the other 40 images are the labeled evaluation set.
@@ -113,7 +117,7 @@ describe.skipIf(missing !== null)(`a training's predictions of the evaluation im
             modelId: loaded.descriptor.id,
             classes: classes.map((k) => features.classes[k] as string),
             labels: labeled.map((imageId) => ({ imageId, classIndex: indexOf(imageId) })),
-            mode: 'light',
+            mode,
             seed: 3,
             outDir,
             previousDir: null,
@@ -125,13 +129,18 @@ describe.skipIf(missing !== null)(`a training's predictions of the evaluation im
           () => {},
         );
       const all = evaluation.map((imageId) => ({ imageId, classIndex: indexOf(imageId) }));
-      const onEvaluation = await train(join(work, 'head-eval'), all);
+      const onEvaluation = await train(join(work, `head-eval-${mode}`), all);
       expect(onEvaluation.calibration).toMatchObject({ source: 'evaluation set', heldOut: 40, folds: 5 });
-      expect((await loadHead(join(work, 'head-eval'))).facts.calibration?.source).toBe('evaluation set');
-      // One image without features and one of a class the head does not know leave 39 usable: the training labels' folds instead.
+      const saved = await loadHead(join(work, `head-eval-${mode}`));
+      expect(saved.facts.calibration?.source).toBe('evaluation set');
+      // The evaluation images' predictions come back at the temperature applied, as the suggestions are shown.
+      expect(saved.facts.temperature).toBe(onEvaluation.calibration!.temperature);
+      expect(onEvaluation.evaluation.temperature).toBe(onEvaluation.calibration!.temperature);
+      // One image without features and one of a class the head does not know leave 39 usable: the training labels' folds instead (light), none (deep).
       const short = [...all.slice(1), { imageId: 10_000, classIndex: 0 }, { imageId: all[0]!.imageId, classIndex: classes.length }];
-      const onTraining = await train(join(work, 'head-train'), short);
-      expect(onTraining.calibration).toMatchObject({ source: 'training labels', heldOut: 20 });
+      const onTraining = await train(join(work, `head-train-${mode}`), short);
+      if (mode === 'light') expect(onTraining.calibration).toMatchObject({ source: 'training labels', heldOut: 20 });
+      else expect(onTraining.calibration).toBeNull();
     } finally {
       pool.dispose();
     }
