@@ -4,6 +4,13 @@
  */
 import type { HeldOutCalibration } from './requests/evaluation';
 
+/**
+ * Why no temperature was fitted, for the dashboard and the model card: deep heads fit none, and a
+ * light one needs 10 training labels to cross-validate or 40 labeled evaluation images
+ * (adaptation-pool.ts MIN_LABELS_TO_CALIBRATE, label-quality.ts MIN_EVALUATION_TO_CALIBRATE).
+ */
+export const NO_TEMPERATURE_WHY = 'deep fine-tuning, or fewer than 10 training labels and 40 labeled evaluation images';
+
 /** What a temperature was fitted on, in words: "40 labeled evaluation images, 5 folds". */
 export function heldOutText(heldOut: Pick<HeldOutCalibration, 'count' | 'folds' | 'source'>): string {
   return heldOut.source === 'evaluation set'

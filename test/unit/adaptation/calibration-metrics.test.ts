@@ -76,4 +76,10 @@ describe('the model card rows for calibration', () => {
   it('says when no temperature was fitted', () => {
     expect(calibrationMetrics({ epochs: 3 }, null)).toEqual({ calibration: expect.stringMatching(/not fitted/) });
   });
+
+  it('says why none was fitted as the dashboard does: too few training labels and too few labeled evaluation images (either source fits one)', () => {
+    expect(calibrationMetrics({ epochs: 3 }, null).calibration).toBe(
+      'not fitted (deep fine-tuning, or fewer than 10 training labels and 40 labeled evaluation images): probabilities are the raw softmax',
+    );
+  });
 });
