@@ -18,6 +18,18 @@ export function heldOutText(heldOut: Pick<HeldOutCalibration, 'count' | 'folds' 
     : `${heldOut.count} out-of-fold predictions of the training labels, ${heldOut.folds} folds`;
 }
 
+/**
+ * The dashboard's warning beside an evaluation-set ECE at a T fitted on that set: the images T was
+ * fitted on are the labeled evaluation images as they were at the training, less those without
+ * features or of a class the model had no training label of, so they may be fewer than the
+ * `evaluated` ones the diagram is drawn from now (the set grew since, say).
+ */
+export function fittedOnEvaluationText(heldOut: Pick<HeldOutCalibration, 'count'>, evaluated: number): string {
+  return heldOut.count === evaluated
+    ? 'T was fitted on these images, which flatters it'
+    : `T was fitted on ${heldOut.count} labeled evaluation images as they were when the model was trained, which flatters it`;
+}
+
 const figure = (v: number | null): string => (v === null ? 'unknown' : v.toFixed(3));
 
 /** Which temperature the probabilities use and why; `temperature`: the one applied. */
