@@ -4,11 +4,30 @@
  */
 import type { HeldOutCalibration } from './requests/evaluation';
 
+/**
+ * Why no temperature was fitted, for the dashboard and the model card: deep heads fit none, and a
+ * light one needs 10 training labels to cross-validate or 40 labeled evaluation images
+ * (adaptation-pool.ts MIN_LABELS_TO_CALIBRATE, label-quality.ts MIN_EVALUATION_TO_CALIBRATE).
+ */
+export const NO_TEMPERATURE_WHY = 'fewer than 40 labeled evaluation images, and deep fine-tuning or fewer than 10 training labels';
+
 /** What a temperature was fitted on, in words: "40 labeled evaluation images, 5 folds". */
 export function heldOutText(heldOut: Pick<HeldOutCalibration, 'count' | 'folds' | 'source'>): string {
   return heldOut.source === 'evaluation set'
     ? `the model's predictions of ${heldOut.count} labeled evaluation images, ${heldOut.folds} folds`
     : `${heldOut.count} out-of-fold predictions of the training labels, ${heldOut.folds} folds`;
+}
+
+/**
+ * The dashboard's warning beside an evaluation-set ECE at a T fitted on that set: the images T was
+ * fitted on are the labeled evaluation images as they were at the training, less those without
+ * features or of a class the model had no training label of, so they may be fewer than the
+ * `evaluated` ones the diagram is drawn from now (the set grew since, say).
+ */
+export function fittedOnEvaluationText(heldOut: Pick<HeldOutCalibration, 'count'>, evaluated: number): string {
+  return heldOut.count === evaluated
+    ? 'T was fitted on these images, which flatters it'
+    : `T was fitted on ${heldOut.count} labeled evaluation images as they were when the model was trained, which flatters it`;
 }
 
 const figure = (v: number | null): string => (v === null ? 'unknown' : v.toFixed(3));

@@ -3,7 +3,7 @@ import type { CalibrationView } from '../../src-shared/contract';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
-import { temperatureDecisionText } from '../../src-shared/calibration-text';
+import { NO_TEMPERATURE_WHY, temperatureDecisionText } from '../../src-shared/calibration-text';
 import type { ExportReport, ExportRequest, ImportedSuggestionSource, ImportKind, ImportReport, ModelVersions } from '../../src-shared/contract';
 import { wilsonInterval } from '../../src-shared/wilson-interval';
 import type { UsedModel, VersionRow } from './adaptation-store';
@@ -217,7 +217,7 @@ export function calibrationMetrics(metrics: Record<string, number | string>, cal
   const ece = (v: number | string | null | undefined): string => (typeof v === 'number' ? v.toFixed(4) : 'unknown');
   const t = metrics['temperature'];
   const heldOut = heldOutCalibration(metrics);
-  if (typeof t !== 'number' || !heldOut) return { calibration: 'not fitted (fewer than 40 labeled evaluation images, and deep mode or too few training labels to cross-validate): probabilities are the raw softmax' };
+  if (typeof t !== 'number' || !heldOut) return { calibration: `not fitted (${NO_TEMPERATURE_WHY}): probabilities are the raw softmax` };
   const applied = 'temperature T (probabilities = softmax(logits / T), folded into the final layer)';
   if (heldOut.applied === null) {
     const out: Record<string, string | number> = {

@@ -36,10 +36,10 @@ export interface ReliabilityBinView {
   confidence: number | null;
 }
 
-/** Calibration of the latest model on the labeled evaluation set (and on its out-of-fold training labels). */
+/** Calibration of the latest model on the labeled evaluation set (and on the held-out predictions its temperature was fitted on). */
 export interface CalibrationView {
   modelVersion: number;
-  /** Temperature applied (fitted on out-of-fold logits of the training labels and kept because it helped there); 1 when not fitted or not applied. */
+  /** Temperature applied (fitted on the labeled evaluation set or on the training labels' out-of-fold logits, `heldOut.source`, and kept because it helped there); 1 when not fitted or not applied. */
   temperature: number;
   /** Labeled evaluation images the diagram is drawn from. */
   evaluated: number;
@@ -48,7 +48,7 @@ export interface CalibrationView {
   /** Expected calibration error on the evaluation set at the applied T and at T = 1. */
   ece: number | null;
   eceUncalibrated: number | null;
-  /** How T was fitted and decided on the out-of-fold predictions of the training labels; null when T was not fitted. */
+  /** How T was fitted and decided on its held-out predictions (`source`: the evaluation set or the training labels out of fold); null when T was not fitted. */
   heldOut: HeldOutCalibration | null;
 }
 

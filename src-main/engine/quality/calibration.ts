@@ -1,7 +1,8 @@
 /**
  * Calibration kernels: softmax with a temperature, the reliability diagram and expected
  * calibration error (ECE), and temperature scaling (Guo et al., ICML 2017), kept only when it
- * lowers the out-of-fold log-loss and ECE on folds it was not fitted on (decideTemperature).
+ * lowers the held-out log-loss and ECE on folds it was not fitted on (decideTemperature): the
+ * training labels' out-of-fold predictions, or the labeled evaluation set's (label-quality.ts).
  *
  * Invariants:
  * - A logit of -Infinity is a class the model cannot predict (absent from its training
@@ -187,7 +188,7 @@ export function calibratedHead(record: { head: HeadWeights; facts: { temperature
  * and log-loss and ECE disagree often enough on small label sets (a few confidently wrong
  * predictions pull T up and leave the right ones underconfident) that lowering one does not
  * mean lowering the other. So T is kept only when it lowers BOTH the log-loss (a proper
- * score) and the expected calibration error of the out-of-fold predictions; otherwise T = 1
+ * score) and the expected calibration error of the held-out predictions; otherwise T = 1
  * (the raw softmax) and the figures say why. Judging T on the same predictions it was fitted
  * on would favour it (its log-loss there is lower by construction), so the figures after T
  * are cross-fitted: each fold's predictions are tempered with a T fitted on the other folds'
@@ -195,7 +196,7 @@ export function calibratedHead(record: { head: HeadWeights; facts: { temperature
  * kept is the one fitted on every fold's predictions (`fitted`).
  */
 export interface TemperatureDecision {
-  /** T minimising the log-loss of all the out-of-fold predictions (the candidate). */
+  /** T minimising the log-loss of all the held-out predictions (the candidate). */
   fitted: number;
   /** Whether `fitted` is applied; `temperature` is `fitted` then, 1 otherwise. */
   applied: boolean;
@@ -213,8 +214,8 @@ function eceAt(logits: ArrayLike<number>, c: number, labels: ArrayLike<number>, 
 }
 
 /**
- * Fit T on out-of-fold logits (`fold[i]`: the fold row i was held out in) and decide whether
- * to apply it (see TemperatureDecision).
+ * Fit T on held-out logits (out of fold, or the evaluation set's; `fold[i]`: the fold row i is
+ * judged in) and decide whether to apply it (see TemperatureDecision).
  */
 export function decideTemperature(logits: ArrayLike<number>, c: number, labels: ArrayLike<number>, fold: ArrayLike<number>): TemperatureDecision {
   const n = labels.length;

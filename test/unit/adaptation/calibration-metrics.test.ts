@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CalibrationView } from '../../../src-shared/contract';
 import { calibrationMetrics } from '../../../src-main/adaptation/transfer';
+import { fittedOnEvaluationText } from '../../../src-shared/calibration-text';
 
 describe('the model card rows for calibration', () => {
   const metrics = { temperature: 1.75, 'ece out-of-fold before': 0.12345, 'ece out-of-fold after': 0.04321, 'out-of-fold predictions': 120, folds: 5 };
@@ -75,5 +76,24 @@ describe('the model card rows for calibration', () => {
 
   it('says when no temperature was fitted', () => {
     expect(calibrationMetrics({ epochs: 3 }, null)).toEqual({ calibration: expect.stringMatching(/not fitted/) });
+  });
+
+  it('says why none was fitted as the dashboard does: too few training labels and too few labeled evaluation images (either source fits one)', () => {
+    expect(calibrationMetrics({ epochs: 3 }, null).calibration).toBe(
+      'not fitted (fewer than 40 labeled evaluation images, and deep fine-tuning or fewer than 10 training labels): probabilities are the raw softmax',
+    );
+  });
+});
+
+describe("the dashboard's warning beside the evaluation set's ECE at a T fitted there", () => {
+  it('says T was fitted on these images only when they are as many as the diagram is drawn from', () => {
+    expect(fittedOnEvaluationText({ count: 60 }, 60)).toBe('T was fitted on these images, which flatters it');
+  });
+
+  it('names how many it was fitted on when the set differs now (grown since the training, or images it could not predict then)', () => {
+    // T fitted on 40 labeled evaluation images; 60 are labeled now: 20 of the diagram's were never fitted on.
+    const text = fittedOnEvaluationText({ count: 40 }, 60);
+    expect(text).toBe('T was fitted on 40 labeled evaluation images as they were when the model was trained, which flatters it');
+    expect(text).not.toContain('these images');
   });
 });
