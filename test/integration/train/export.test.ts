@@ -161,14 +161,21 @@ describe('export: one self-contained TF.js Layers model, loaded in a fresh proce
     });
   }
 
-  it('light mode with a temperature: TF.js and ONNX exports give the calibrated probabilities softmax(logits / T)', async () => {
+  // A deep head gets a temperature from the evaluation set (label-quality.ts evaluationSetCalibration): folded into the same final dense layer.
+  it.each(['light', 'deep'] as const)('%s mode with a temperature: TF.js and ONNX exports give the calibrated probabilities softmax(logits / T)', async (mode) => {
     const count = labels.length;
     const features = cachedFeatures(source.model, source.descriptor, inputs, count);
-    const trained = await fineTune({ features: features.b, rowShape: [features.b.length / count], labels }, { mode: 'light', classes, seed: 3 });
+    const deep = mode === 'deep';
+    const rows = deep ? features.cut : features.b;
+    const rowShape = deep ? (source.model.getLayer(source.descriptor.cutLayer).outputShape as number[]).slice(1) : [features.b.length / count];
+    const trained = await fineTune(
+      { features: rows, rowShape, labels },
+      { mode, classes, seed: 3, ...(deep ? { maxEpochs: 15, topBlock: readTopBlock(source.model, source.descriptor.cutLayer, source.descriptor.layerB) } : {}) },
+    );
     const temperature = 2.5;
-    const raw = predictProbabilities(trained.head, features.b);
+    const raw = predictProbabilities(trained.head, rows);
     const calibrated = temperedProbabilities(raw, 2, temperature);
-    const dir = join(work, 'tiny-calibrated');
+    const dir = join(work, `tiny-calibrated-${mode}`);
     const result = await exportClassifier({
       source: source.model,
       descriptor: source.descriptor,
@@ -183,7 +190,7 @@ describe('export: one self-contained TF.js Layers model, loaded in a fresh proce
     expect(maxAbsDiff(fresh.probabilities, raw)).toBeGreaterThan(1e-3);
     if (result.onnx.file) {
       const pixels = inputs.map((v) => v * 255);
-      const pixelsPath = join(work, 'tiny-calibrated.f32');
+      const pixelsPath = join(work, `tiny-calibrated-${mode}.f32`);
       writeFileSync(pixelsPath, new Uint8Array(pixels.buffer));
       const { stdout } = await run(process.execPath, [ONNX_LOADER, dir, pixelsPath, String(count)], { maxBuffer: 16 * 1024 * 1024 });
       const onnx = JSON.parse(stdout) as { probabilities: number[] };
