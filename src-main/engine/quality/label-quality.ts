@@ -10,7 +10,8 @@
  * else on the training labels' out-of-fold predictions. The evaluation set is a random sample,
  * like the images the expert meets; the training labels are mostly the images the loop was
  * least sure of, and a T fitted on them over-softens the rest (measured: with the default
- * strategy's labels it raised the test ECE above the raw softmax's on average).
+ * strategy's labels the evaluation set's T gave the lower test ECE in 15 of 18 cases, and the
+ * training labels' T was worse than none in 10 of the 18).
  *
  * Decision (the paper's method stays exact): the suspect ranking and the query strategies
  * read uncalibrated probabilities. T is applied only where probabilities are shown or
