@@ -2,16 +2,16 @@
  * The temperature-scaling decision in words, for the dashboard's calibration card and the
  * exported model card alike (one wording for both).
  */
-import type { HeldOutCalibration } from './requests/evaluation';
+import { MIN_EVALUATION_TO_CALIBRATE, MIN_LABELS_TO_CALIBRATE, type HeldOutCalibration } from './requests/evaluation';
 
 /**
- * Why no temperature was fitted, for the dashboard and the model card: deep heads fit none, and a
- * light one needs 10 training labels to cross-validate or 40 labeled evaluation images
- * (adaptation-pool.ts MIN_LABELS_TO_CALIBRATE, label-quality.ts MIN_EVALUATION_TO_CALIBRATE).
+ * Why no temperature was fitted, for the dashboard and the model card: neither source had enough
+ * held-out predictions (the evaluation set fits one for any head; the training labels' folds only
+ * a light one).
  */
-export const NO_TEMPERATURE_WHY = 'fewer than 40 labeled evaluation images, and deep fine-tuning or fewer than 10 training labels';
+export const NO_TEMPERATURE_WHY = `fewer than ${MIN_EVALUATION_TO_CALIBRATE} labeled evaluation images, and deep fine-tuning or fewer than ${MIN_LABELS_TO_CALIBRATE} training labels`;
 
-/** What a temperature was fitted on, in words: "40 labeled evaluation images, 5 folds". */
+/** What a temperature was fitted on, in words: "88 out-of-fold predictions of the training labels, 5 folds". */
 export function heldOutText(heldOut: Pick<HeldOutCalibration, 'count' | 'folds' | 'source'>): string {
   return heldOut.source === 'evaluation set'
     ? `the model's predictions of ${heldOut.count} labeled evaluation images, ${heldOut.folds} folds`

@@ -53,6 +53,19 @@ export interface CalibrationView {
 }
 
 /**
+ * The held-out predictions a temperature is fitted on: the training labels' out-of-fold
+ * predictions (K more trainings of a light head), or the head's own predictions of the labeled
+ * evaluation set (held out from its training already; split into folds only to judge T).
+ */
+export type CalibrationSource = 'training labels' | 'evaluation set';
+
+/** The labeled evaluation images a temperature is fitted on, at least (the app samples 40 at a time). */
+export const MIN_EVALUATION_TO_CALIBRATE = 40;
+
+/** The training labels a light head's temperature is fitted on out of fold, at least (without MIN_EVALUATION_TO_CALIBRATE evaluation images). */
+export const MIN_LABELS_TO_CALIBRATE = 10;
+
+/**
  * The held-out predictions a temperature was fitted on (`source`: the labeled evaluation set, or
  * the training labels' out-of-fold predictions): their ECE and log-loss at T = 1 and
  * cross-fitted at the fitted T, and whether T was applied
@@ -68,7 +81,7 @@ export interface HeldOutCalibration {
   applied: boolean | null;
   logLossBefore: number | null;
   logLossAfter: number | null;
-  source: 'training labels' | 'evaluation set';
+  source: CalibrationSource;
 }
 
 export interface SuspectItem {

@@ -21,6 +21,7 @@ import { predictPool } from '../onnx/head-graph';
 import { readTopBlock } from '../train/top-block';
 import { temperedProbabilities, topConfidence } from '../quality/calibration';
 import { carriedCalibration, evaluationSetCalibration, foldsFor, labelQuality, type Calibration } from '../quality/label-quality';
+import { MIN_LABELS_TO_CALIBRATE } from '../../../src-shared/requests/evaluation';
 import { suspectQueue } from '../quality/suspect-labels';
 import { DEFAULT_NEAR_DUPLICATE_CRITERIA, duplicateGroups, NearDuplicateIndex, type NearDuplicateCriteria, type PerceptualCodes } from '../adma/near-duplicates';
 import { perceptualCodes } from '../features/difference-hash';
@@ -107,9 +108,6 @@ function figuresOf(calibration: Calibration): NonNullable<HeadRecord['facts']['c
   const { temperature: _applied, ...figures } = calibration;
   return figures;
 }
-
-/** Fewer training labels than this are not cross-validated for a temperature (T stays 1). */
-const MIN_LABELS_TO_CALIBRATE = 10;
 
 export class AdaptationPool implements SlotPool {
   private cut: CutRows | null = null;

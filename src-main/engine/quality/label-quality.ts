@@ -24,6 +24,7 @@ import type { HeadInputs } from '../loop/train-on-pool';
 import type { HeadWeights } from '../train/head-weights';
 import type { HeadRecord } from '../train/head-file';
 import { SeededRandom } from '../../core/seeded-random';
+import { MIN_EVALUATION_TO_CALIBRATE, type CalibrationSource } from '../../../src-shared/requests/evaluation';
 import { decideTemperature, softmaxRows, type TemperatureDecision } from './calibration';
 import { outOfFoldLogits } from './out-of-fold';
 import { rankBySelfConfidence, type SuspectRow } from './suspect-labels';
@@ -46,13 +47,6 @@ export interface LabelQualityRequest {
   warmStart?: HeadWeights;
   onFold?: (done: number, total: number) => void;
 }
-
-/**
- * The held-out predictions a temperature is fitted on: the training labels' out-of-fold
- * predictions (K more trainings of the head), or the head's own predictions of the labeled
- * evaluation set (held out from its training already; split into folds only to judge T).
- */
-export type CalibrationSource = 'training labels' | 'evaluation set';
 
 export interface Calibration {
   /** The temperature applied: `fittedTemperature` when it helped (`applied`), else 1. */
@@ -130,9 +124,6 @@ export function calibrationOf(decision: TemperatureDecision, heldOut: number, fo
     folds,
   };
 }
-
-/** The labeled evaluation images a temperature is fitted on, at least (the app samples 40 at a time). */
-export const MIN_EVALUATION_TO_CALIBRATE = 40;
 
 /** Stand-in log-probability for a probability that underflowed to 0 in float32 (exp(-103.3) is its smallest subnormal). */
 const LOG_OF_UNDERFLOW = Math.log(1.4e-45);

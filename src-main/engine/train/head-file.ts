@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { AppError } from '../../../src-shared/app-error';
 import { privateFolderAt } from '../../core/private-folder';
 import type { HeadWeights, TopBlockWeights } from './head-weights';
-import type { CalibrationSource } from '../quality/label-quality';
+import type { CalibrationSource } from '../../../src-shared/requests/evaluation';
 
 export const HEAD_JSON = 'head.json';
 export const HEAD_BIN = 'head.bin';

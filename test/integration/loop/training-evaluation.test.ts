@@ -16,7 +16,7 @@ import { initBackend } from '../../../src-main/engine/backend';
 import { AdaptationPool } from '../../../src-main/engine/loop/adaptation-pool';
 import { LoopCore } from '../../../src-main/engine/loop/loop-core';
 import { findStarterModelDir, type LoadedModel } from '../../../src-main/engine/model/load-model';
-import { MIN_EVALUATION_TO_CALIBRATE } from '../../../src-main/engine/quality/label-quality';
+import { MIN_EVALUATION_TO_CALIBRATE } from '../../../src-shared/requests/evaluation';
 import { loadHead } from '../../../src-main/engine/train/head-file';
 import { prepareSimulationFeatures, type SimulationFeatures } from '../../../src-main/engine/simulate/simulation-features';
 import type { ImageFolderDataset } from '../../../src-main/engine/simulate/image-folder-dataset';

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decideTemperature, softmaxRows } from '../../../src-main/engine/quality/calibration';
-import { DEFAULT_FOLDS, evaluationSetCalibration, MIN_EVALUATION_TO_CALIBRATE } from '../../../src-main/engine/quality/label-quality';
+import { DEFAULT_FOLDS, evaluationSetCalibration } from '../../../src-main/engine/quality/label-quality';
+import { MIN_EVALUATION_TO_CALIBRATE } from '../../../src-shared/requests/evaluation';
 
 /**
  * Three-class predictions that would be calibrated at the given top probabilities, with their
