@@ -167,10 +167,7 @@ export class Workspace {
     await this.rescan();
     const project = this.requireProject();
     const names = [...new Set(files.map((f) => f.label))].sort();
-    for (const name of names) {
-      const created = project.classes.create(name, undefined);
-      if (/^[0-9]$/.test(name)) project.classes.update(created.id, { hotkey: name });
-    }
+    for (const name of names) project.classes.create(name, undefined); // "0"–"9" get the keys 0–9 (ClassStore.create)
     this.classesChanged();
     await this.adaptation().chooseModel({ kind: 'starter' });
     return this.requireSummary();

@@ -112,7 +112,10 @@ export class ClassStore {
       const clean = this.checkName(name, null);
       const live = this.list();
       const used = new Set(live.map((c) => c.hotkey));
-      const hotkey = DEFAULT_HOTKEYS.find((k) => !used.has(k));
+      // A class named by one key ("0", "3", "B" for grades or digits) gets that key while it is
+      // free, so the key pressed is the name shown; otherwise the first free default key.
+      const own = clean.toLowerCase();
+      const hotkey = ASSIGNABLE_HOTKEYS.includes(own) && !used.has(own) ? own : DEFAULT_HOTKEYS.find((k) => !used.has(k));
       if (!hotkey) throw new AppError('CONFLICT', `A project can have at most ${DEFAULT_HOTKEYS.length} classes with hotkeys.`);
       // The first palette colour no live class has (after a delete, the count alone repeated one), then in turn.
       const taken = new Set(live.map((c) => c.color.toUpperCase()));

@@ -28,6 +28,13 @@ describe('classes', () => {
     expect(() => project.classes.update(ant.id, { color: 'red' })).toThrowError(/#rrggbb/);
   });
 
+  it('gives a class named by one free key that key, case aside, and the next default key otherwise', async () => {
+    const { project } = await setup(1); // ant has 1, bee has 2
+    const made = ['0', '3', 'B', '2', 'x1', '9'].map((name) => project.classes.create(name, undefined).hotkey);
+    // "2" is bee's already, so it and "x1" take the first free default keys (4, 5).
+    expect(made).toEqual(['0', '3', 'b', '4', '5', '9']);
+  });
+
   it('renames, recolours, swaps hotkeys and reorders', async () => {
     const { project, ant, bee } = await setup(1);
     expect(project.classes.update(ant.id, { name: 'Formicidae', color: '#00ff00' })).toMatchObject({ name: 'Formicidae', color: '#00FF00' });
