@@ -155,7 +155,8 @@ export class Transfer {
   versions(): ModelVersions {
     const { ctx } = this;
     const rows = ctx.store.versions();
-    const reasons = keepReasons(rows, ctx.store.roundVersions(), KEEP_LATEST_VERSIONS);
+    const partial = this.parts.evaluation.partialScores();
+    const reasons = keepReasons(rows, ctx.store.roundVersions(), KEEP_LATEST_VERSIONS, new Set(partial.keys()));
     const used = ctx.store.usedModels();
     return {
       keepLatest: KEEP_LATEST_VERSIONS,
@@ -166,7 +167,8 @@ export class Transfer {
           modelId: v.modelId,
           backbone: backboneName(v.modelId, used),
           trainingLabels: v.trainingLabels,
-          accuracy: v.evalLabeled > 0 ? { value: v.evalCorrect / v.evalLabeled, ...wilsonInterval(v.evalCorrect, v.evalLabeled), evaluated: v.evalLabeled } : null,
+          accuracy:
+            v.evalLabeled > 0 ? { value: v.evalCorrect / v.evalLabeled, ...wilsonInterval(v.evalCorrect, v.evalLabeled), evaluated: v.evalLabeled, withoutFeatures: partial.get(v.version) ?? 0 } : null,
           trainedAt: v.trainedAt,
           kept: reasons.get(v.version) ?? [],
           notExportable: this.notExportable(v, used),
