@@ -593,7 +593,7 @@ export class ActiveLoop {
   /** Thin stored versions (see AdaptationStore.thinVersions) and delete their head folders. */
   private thinVersions(): void {
     const { ctx } = this;
-    for (const version of ctx.store.thinVersions(KEEP_LATEST_VERSIONS)) {
+    for (const version of ctx.store.thinVersions(KEEP_LATEST_VERSIONS, new Set(this.parts.evaluation.partialScores().keys()))) {
       try {
         fs.rmSync(ctx.headDir(version), { recursive: true, force: true });
       } catch (error) {

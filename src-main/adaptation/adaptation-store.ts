@@ -422,13 +422,14 @@ export class AdaptationStore {
 
   /**
    * Thin the stored versions: keep those keepReasons (model-versions.ts) gives a reason (the
-   * latest `keepLatest`, the best on the evaluation set, the latest of each backbone, those
-   * rounds were opened with). Deletes the other rows and answers their version numbers (their
-   * head folders are the caller's to remove).
+   * latest `keepLatest`, the best on the evaluation set among those not scored on part of it
+   * (`partial`: Evaluation.partialScores), the latest of each backbone, those rounds were opened
+   * with). Deletes the other rows and answers their version numbers (their head folders are the
+   * caller's to remove).
    */
-  thinVersions(keepLatest: number): number[] {
+  thinVersions(keepLatest: number, partial: ReadonlySet<number>): number[] {
     return this.db.transaction(() => {
-      const reasons = keepReasons(this.versions(), this.roundVersions(), keepLatest);
+      const reasons = keepReasons(this.versions(), this.roundVersions(), keepLatest, partial);
       const thinned = [...reasons].filter(([, why]) => why.length === 0).map(([version]) => version).sort((a, b) => a - b);
       const remove = this.db.prepare('DELETE FROM model_versions WHERE version = ?');
       for (const version of thinned) remove.run(version);

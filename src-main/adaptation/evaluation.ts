@@ -38,10 +38,12 @@ export class Evaluation {
    * Per model version, the evaluation labels the background pass scored it against on part of
    * them only: some had no features in the pool (not extracted yet, or unreadable), and the engine
    * predicted them -1. Its row keeps the score on the others (the dashboard says how many it leaves
-   * out: Dashboard.withoutFeatures). Not asked again until the labels change or features are
-   * extracted (`extraction`: featureExtractions when scored; featuresExtracted).
+   * out: Dashboard.withoutFeatures; `leftOut`: how many). Not asked again until the labels change
+   * or features are extracted (`extraction`: featureExtractions when scored; featuresExtracted).
+   * Its row's score stays partial until a pass predicts every label: an entry is removed only then
+   * (so it also marks a version of another backbone, never scored again, for the session).
    */
-  private readonly partialAgainst = new Map<number, { signature: string; extraction: number }>();
+  private readonly partialAgainst = new Map<number, { signature: string; extraction: number; leftOut: number }>();
   /** Feature extractions completed since the project opened (featuresExtracted). */
   private featureExtractions = 0;
   /**
@@ -174,6 +176,16 @@ export class Evaluation {
   }
 
   /**
+   * The versions whose stored score is on part of the labeled evaluation images it was scored
+   * against (partialAgainst), each with how many of them it leaves out for want of features: not
+   * comparable with a score on every one (keepReasons, the export's version list) and said on the
+   * model card.
+   */
+  partialScores(): Map<number, number> {
+    return new Map([...this.partialAgainst].map(([version, { leftOut }]) => [version, leftOut]));
+  }
+
+  /**
    * Features were extracted (the pool is loaded again from them): a version scored on part of the
    * evaluation labels for want of features is scored again, in the background, on all that now
    * have features. A pass under way on the pool before leaves its versions pending (the count it
@@ -284,7 +296,7 @@ export class Evaluation {
         this.partialAgainst.delete(version);
       } else {
         this.scoredAgainst.delete(version);
-        this.partialAgainst.set(version, { signature, extraction });
+        this.partialAgainst.set(version, { signature, extraction, leftOut: Math.max(0, evalIds.length - result.labeled) });
       }
       this.failedAgainst.delete(version);
       scored++;
@@ -346,7 +358,7 @@ export class Evaluation {
       this.calibration && latest && this.calibration.modelVersion === latest.version && this.calibration.signature === pending.signature ? withoutSignature(this.calibration) : null;
     // The labeled evaluation images the headline leaves out: they had no features when it was scored on the labels as they are now.
     const partial = latestScored && this.partialAgainst.get(latestScored.modelVersion);
-    const withoutFeatures = latestScored && partial && partial.signature === pending.signature ? Math.max(0, pending.evalIds.length - latestScored.evaluated) : 0;
+    const withoutFeatures = latestScored && partial && partial.signature === pending.signature ? partial.leftOut : 0;
     return {
       trainingLabels: ctx.store.trainingLabelCount(),
       evaluation: room,

@@ -16,11 +16,15 @@ type Scored = Pick<VersionRow, 'version' | 'modelId' | 'evalLabeled' | 'evalCorr
  * - `latest`: the latest version (the model in use, suggesting and exported by default);
  * - `recent`: the `keepLatest - 1` versions before it;
  * - `best`: the best accuracy on the evaluation set (the latest of equals), so a better model
- *   trained earlier (on another backbone, or before labels were removed) is never lost;
+ *   trained earlier (on another backbone, or before labels were removed) is never lost. Only
+ *   scores on every labeled evaluation image they were scored against compete: a version scored
+ *   on part of them (`partial`: some had no features yet, Evaluation.partialScores) is not
+ *   comparable yet, like one not scored; it neither is nor displaces the best until it is scored
+ *   on all (once features are extracted), and is kept meanwhile only for another reason;
  * - `backbone`: the latest version trained on each other backbone (a switch back finds it);
  * - `round`: a version a round was opened with (one point per batch on the learning curve).
  */
-export function keepReasons(versions: readonly Scored[], roundVersions: ReadonlySet<number>, keepLatest = KEEP_LATEST_VERSIONS): Map<number, VersionKeepReason[]> {
+export function keepReasons(versions: readonly Scored[], roundVersions: ReadonlySet<number>, keepLatest: number, partial: ReadonlySet<number>): Map<number, VersionKeepReason[]> {
   const newestFirst = [...versions].sort((a, b) => b.version - a.version);
   const reasons = new Map<number, VersionKeepReason[]>(newestFirst.map((v) => [v.version, []]));
   const add = (version: number, reason: VersionKeepReason): void => {
@@ -33,7 +37,7 @@ export function keepReasons(versions: readonly Scored[], roundVersions: Readonly
   });
   let best: Scored | null = null;
   for (const v of newestFirst) {
-    if (v.evalLabeled <= 0) continue;
+    if (v.evalLabeled <= 0 || partial.has(v.version)) continue;
     // Newest first: an equal score later in the list is older, so the latest of equals stays.
     if (best === null || v.evalCorrect / v.evalLabeled > best.evalCorrect / best.evalLabeled + 1e-12) best = v;
   }

@@ -1,5 +1,5 @@
 /** What leaves and enters a project: export (model, labels as CSV/JSON, an image folder by class) and CSV label import. */
-import type { CalibrationView } from '../../src-shared/contract';
+import type { CalibrationView, CurvePoint } from '../../src-shared/contract';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
@@ -60,8 +60,10 @@ export class Transfer {
         // The labels the exported version learned from (today's, for a version saved before they were recorded).
         const labels = ctx.trainingLabels();
         const counts = latest.classes.map((c) => c.labels ?? [...labels.values()].filter((id) => id === c.id).length);
-        // The exported version's own score (the dashboard's headline for the latest version).
+        // The exported version's own score (the dashboard's headline for the latest version), and
+        // the labeled evaluation images it leaves out for want of features (0: scored on all).
         const point = latest.evalLabeled > 0 ? versionPoint(latest) : null;
+        const leftOut = this.parts.evaluation.partialScores().get(latest.version) ?? 0;
         const result = await ctx.engine().request('loopExport', {
           modelId: latest.modelId,
           headDir: ctx.headDir(latest.version),
@@ -69,9 +71,7 @@ export class Transfer {
           classNames: names,
           labelCounts: counts,
           metrics: {
-            ...(point
-              ? { 'evaluation accuracy': `${(point.accuracy * 100).toFixed(1)}% (95% CI ${(point.low * 100).toFixed(1)}–${(point.high * 100).toFixed(1)}%, ${point.evaluated} images)` }
-              : { 'evaluation accuracy': 'unknown (no labeled evaluation set)' }),
+            ...(point ? evaluationAccuracyMetrics(point, leftOut) : { 'evaluation accuracy': 'unknown (no labeled evaluation set)' }),
             ...calibrationMetrics(latest.metrics, dashboard.calibration?.modelVersion === latest.version ? dashboard.calibration : null),
           },
           training: { version: latest.version, labels: latest.trainingLabels, mode: latest.mode, ...latest.metrics },
@@ -155,7 +155,8 @@ export class Transfer {
   versions(): ModelVersions {
     const { ctx } = this;
     const rows = ctx.store.versions();
-    const reasons = keepReasons(rows, ctx.store.roundVersions(), KEEP_LATEST_VERSIONS);
+    const partial = this.parts.evaluation.partialScores();
+    const reasons = keepReasons(rows, ctx.store.roundVersions(), KEEP_LATEST_VERSIONS, new Set(partial.keys()));
     const used = ctx.store.usedModels();
     return {
       keepLatest: KEEP_LATEST_VERSIONS,
@@ -166,7 +167,8 @@ export class Transfer {
           modelId: v.modelId,
           backbone: backboneName(v.modelId, used),
           trainingLabels: v.trainingLabels,
-          accuracy: v.evalLabeled > 0 ? { value: v.evalCorrect / v.evalLabeled, ...wilsonInterval(v.evalCorrect, v.evalLabeled), evaluated: v.evalLabeled } : null,
+          accuracy:
+            v.evalLabeled > 0 ? { value: v.evalCorrect / v.evalLabeled, ...wilsonInterval(v.evalCorrect, v.evalLabeled), evaluated: v.evalLabeled, withoutFeatures: partial.get(v.version) ?? 0 } : null,
           trainedAt: v.trainedAt,
           kept: reasons.get(v.version) ?? [],
           notExportable: this.notExportable(v, used),
@@ -203,6 +205,21 @@ export class Transfer {
     if (cleared > 0) this.ctx.changed('model');
     return { cleared };
   }
+}
+
+/**
+ * The model card's accuracy row: the version's score on the labeled evaluation images with its
+ * 95% interval; for a score on part of them (`leftOut` had no features when it was scored:
+ * Evaluation.partialScores), of how many, and a row saying how many were left out and why.
+ */
+function evaluationAccuracyMetrics(point: Pick<CurvePoint, 'accuracy' | 'low' | 'high' | 'evaluated'>, leftOut: number): Record<string, string> {
+  const interval = `${(point.accuracy * 100).toFixed(1)}% (95% CI ${(point.low * 100).toFixed(1)}–${(point.high * 100).toFixed(1)}%`;
+  if (leftOut <= 0) return { 'evaluation accuracy': `${interval}, ${point.evaluated} images)` };
+  const of = point.evaluated + leftOut;
+  return {
+    'evaluation accuracy': `${interval}, ${point.evaluated} of ${of} labeled images)`,
+    'evaluation images left out': `${leftOut} of ${of}: ${leftOut === 1 ? 'it had' : 'they had'} no image features yet when the version was scored (not extracted, or unreadable), so the accuracy is on the other ${point.evaluated} only`,
+  };
 }
 
 /**

@@ -43,13 +43,21 @@ export function keptReasonWords(reasons: readonly VersionKeepReason[]): string {
 
 /** The rule, said where versions are listed. */
 export function keepRuleWords(keepLatest: number): string {
-  return `The project keeps the latest ${keepLatest} versions, the best on the evaluation set, the latest on each pre-trained model, and those a round began with; after each training the others are deleted.`;
+  return `The project keeps the latest ${keepLatest} versions, the best on the evaluation set, the latest on each pre-trained model, and those a round began with; after each training the others are deleted. A version scored on part of the evaluation set (some of its images have no features yet) is not compared for the best until it is scored on all of them, once their features are extracted.`;
 }
 
-/** A version as a line of the list: "v7 · MobileNet … · 105 labels · 85.3% · 2026-11-30 14:02". */
+/** Why a version's score is not compared for the best (scored on part of the evaluation set: ModelVersionInfo.accuracy.withoutFeatures), else null. */
+export function partialScoreWords(v: ModelVersionInfo): string | null {
+  const left = v.accuracy?.withoutFeatures ?? 0;
+  if (!v.accuracy || left <= 0) return null;
+  return `scored on ${v.accuracy.evaluated} of ${v.accuracy.evaluated + left} labeled evaluation images (${left === 1 ? '1 has' : `${left} have`} no features yet): not compared for the best until scored on all`;
+}
+
+/** A version as a line of the list: "v7 · MobileNet … · 105 labels · 85.3% · 2026-11-30 14:02" ("85.3% on 80 of 100" for a score on part of the evaluation set). */
 export function versionLine(v: ModelVersionInfo): string {
   const date = v.trainedAt.slice(0, 16).replace('T', ' ');
-  return `v${v.version} · ${v.backbone} · ${v.trainingLabels} labels · ${v.accuracy ? pct(v.accuracy.value) : 'accuracy unknown'} · ${date}`;
+  const partOf = v.accuracy && v.accuracy.withoutFeatures > 0 ? ` on ${v.accuracy.evaluated} of ${v.accuracy.evaluated + v.accuracy.withoutFeatures}` : '';
+  return `v${v.version} · ${v.backbone} · ${v.trainingLabels} labels · ${v.accuracy ? `${pct(v.accuracy.value)}${partOf}` : 'accuracy unknown'} · ${date}`;
 }
 
 type StalenessStatus = Pick<EngineStatus, 'modelId' | 'modelName' | 'classifier' | 'trainingLabels'> & Partial<Pick<EngineStatus, 'training' | 'trainingOn' | 'features' | 'backboneRetrain'>>;

@@ -27,8 +27,12 @@ export interface ModelVersionInfo {
   /** The pre-trained model it was trained on, by name. */
   backbone: string;
   trainingLabels: number;
-  /** Accuracy on the evaluation set with its 95% interval; null when not scored. */
-  accuracy: { value: number; low: number; high: number; evaluated: number } | null;
+  /**
+   * Accuracy on the evaluation set with its 95% interval; null when not scored. `withoutFeatures`:
+   * the labeled evaluation images the score leaves out (they had no features yet when it was
+   * scored); not 0: scored on part of the set, not compared for the best (keepReasons).
+   */
+  accuracy: { value: number; low: number; high: number; evaluated: number; withoutFeatures: number } | null;
   trainedAt: string;
   kept: VersionKeepReason[];
   /** Why it cannot be exported now (another backbone than the one in use, its files gone), else null. */

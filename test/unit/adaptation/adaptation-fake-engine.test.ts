@@ -707,6 +707,74 @@ describe('adaptation with a fake engine', () => {
     expect(after.curve.map((p) => p.evaluated)).toEqual([2]);
   });
 
+  it('a version scored on part of the evaluation set is not compared for the best: thinning keeps the best scored on all, and the version list says what the partial score leaves out', async () => {
+    const context = await setup();
+    const { project, engine, adaptation, ant, bee, changes } = context;
+    const evaluation = await trainedThenEvaluationSampled(context);
+    // The fake head says ant for every image: v1, scored on both, is right on one (50%).
+    project.setLabels([evaluation[0]!], ant.id);
+    project.setLabels([evaluation[1]!], bee.id);
+    await adaptation.evaluation.scorePending();
+    expect(adaptation.store.version(1)).toMatchObject({ evalLabeled: 2, evalCorrect: 1 });
+    // The image it got wrong has no features now: the versions after are scored on the other alone (100% of 1).
+    engine.withoutFeatures.add(evaluation[1]!);
+    for (let k = 0; k < 4; k++) {
+      await adaptation.loop.train(); // v2 … v5, the versions before thinned after each
+      await adaptation.evaluation.scorePending();
+    }
+    // v1 stays as the best: a score on part of the set is not compared with one on all of it.
+    expect(adaptation.store.versions().map((v) => v.version)).toEqual([1, 3, 4, 5]);
+    expect(adaptation.transfer.versions().versions.map((v) => [v.version, v.kept, v.accuracy?.evaluated, v.accuracy?.withoutFeatures])).toEqual([
+      [5, ['latest'], 1, 1],
+      [4, ['recent'], 1, 1],
+      [3, ['recent'], 1, 1],
+      [1, ['best'], 2, 0],
+    ]);
+
+    // Features extracted: the partial versions are scored on all and compared again (50% each; the latest of equals is the best).
+    engine.withoutFeatures.clear();
+    changes.length = 0;
+    adaptation.features.start();
+    await adaptation.features.done;
+    await until('the versions scored again', () => changes.includes('scores'));
+    await adaptation.evaluation.scorePending();
+    expect(adaptation.transfer.versions().versions.map((v) => [v.version, v.kept, v.accuracy?.evaluated, v.accuracy?.withoutFeatures])).toEqual([
+      [5, ['latest', 'best'], 2, 0],
+      [4, ['recent'], 2, 0],
+      [3, ['recent'], 2, 0],
+      [1, [], 2, 0],
+    ]);
+  });
+
+  it('the model card of a version scored on part of the evaluation set says how many labeled evaluation images were left out, and why', async () => {
+    const context = await setup();
+    const { project, engine, adaptation, ant, bee } = context;
+    const cards: Record<string, string>[] = [];
+    const request = engine.request.bind(engine);
+    engine.request = ((kind, args) => {
+      if (kind !== 'loopExport') return request(kind, args);
+      const a = args as unknown as { metrics: Record<string, string>; outDir: string };
+      cards.push(a.metrics);
+      fs.mkdirSync(a.outDir, { recursive: true });
+      return Promise.resolve({ files: [] });
+    }) as typeof engine.request;
+    const exportModel = (): Promise<unknown> => adaptation.transfer.export({ model: true, labelsCsv: false, labelsJson: false, imageFolder: false, destination: path.join(tempDir('adma-export-'), 'out') });
+    const evaluation = await trainedThenEvaluationSampled(context);
+    project.setLabels([evaluation[0]!], ant.id);
+    project.setLabels([evaluation[1]!], bee.id);
+    engine.withoutFeatures.add(evaluation[1]!);
+    await exportModel(); // v1, scored by the export's wait on the one image with features
+    expect(cards[0]!['evaluation accuracy']).toMatch(/^100\.0% \(95% CI .*, 1 of 2 labeled images\)$/);
+    expect(cards[0]!['evaluation images left out']).toBe('1 of 2: it had no image features yet when the version was scored (not extracted, or unreadable), so the accuracy is on the other 1 only');
+    // Scored on all once features are extracted: no such row.
+    engine.withoutFeatures.clear();
+    adaptation.features.start();
+    await adaptation.features.done;
+    await exportModel();
+    expect(cards[1]!['evaluation accuracy']).toMatch(/^50\.0% \(95% CI .*, 2 images\)$/);
+    expect(cards[1]).not.toHaveProperty('evaluation images left out');
+  });
+
   it('a search for duplicates stopped by a newer search or by a cancel fails saying which (the window that asked may not be the one that stopped it)', async () => {
     const { engine, adaptation } = await setup();
     let release = (): void => undefined;

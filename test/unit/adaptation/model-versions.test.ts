@@ -28,12 +28,22 @@ const version = versionRow;
 
 describe('why a version is kept', () => {
   it('says why each version is kept', () => {
-    const reasons = keepReasons([version(6, SMALL, 105, 26), version(7, LARGE, 105, 29), version(8, SMALL, 105, 28), version(9, SMALL, 50, 25), version(10, SMALL, 50, 25)], new Set([8]), 3);
+    const reasons = keepReasons([version(6, SMALL, 105, 26), version(7, LARGE, 105, 29), version(8, SMALL, 105, 28), version(9, SMALL, 50, 25), version(10, SMALL, 50, 25)], new Set([8]), 3, new Set());
     expect(Object.fromEntries(reasons)).toEqual({ 10: ['latest'], 9: ['recent'], 8: ['recent', 'round'], 7: ['best', 'backbone'], 6: [] });
     // Equal best scores: the latest of them is the one kept as best.
-    const tie = keepReasons([version(1, SMALL, 10, 30), version(2, SMALL, 20, 30), version(3, SMALL, 30, 10), version(4, SMALL, 40, 10), version(5, SMALL, 50, 10)], new Set(), 3);
+    const tie = keepReasons([version(1, SMALL, 10, 30), version(2, SMALL, 20, 30), version(3, SMALL, 30, 10), version(4, SMALL, 40, 10), version(5, SMALL, 50, 10)], new Set(), 3, new Set());
     expect(tie.get(2)).toEqual(['best']);
     expect(tie.get(1)).toEqual([]);
+  });
+
+  it('does not compare a score on part of the evaluation set (some images without features yet) with scores on all of it', () => {
+    // v4 and v5 were scored on part of the set only (28 of 34 right on the 30 with features: 93%).
+    const rows = [version(1, SMALL, 10, 20), version(2, SMALL, 20, 25), version(3, SMALL, 30, 22), version(4, SMALL, 40, 28, 30), version(5, SMALL, 50, 28, 30), version(6, SMALL, 60, 21)];
+    const reasons = keepReasons(rows, new Set(), 3, new Set([4, 5]));
+    // The best is v2 (25 of 34), among the versions scored on all; v4 is kept only as one of the latest.
+    expect(Object.fromEntries(reasons)).toEqual({ 6: ['latest'], 5: ['recent'], 4: ['recent'], 3: [], 2: ['best'], 1: [] });
+    // None scored on all: no best at all, rather than a partial one.
+    expect([...keepReasons(rows.slice(3, 5), new Set(), 3, new Set([4, 5])).values()].flat()).not.toContain('best');
   });
 });
 

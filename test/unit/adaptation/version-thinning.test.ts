@@ -31,7 +31,7 @@ describe('thinning the stored versions', () => {
     store.saveVersion(version(8, SMALL, 105, 28), []);
     store.saveVersion(version(9, SMALL, 50, 25), []);
     store.saveVersion(version(10, SMALL, 50, 25), []);
-    const thinned = store.thinVersions(3);
+    const thinned = store.thinVersions(3, new Set());
     expect(thinned).toEqual([1, 2, 3, 4, 5, 6]);
     expect(store.versions().map((v) => v.version)).toEqual([7, 8, 9, 10]);
   });
@@ -43,7 +43,7 @@ describe('thinning the stored versions', () => {
     store.saveVersion(version(3, SMALL, 30, 22), []);
     for (let v = 4; v <= 7; v++) store.saveVersion(version(v, SMALL, 10 * v, 24), []);
     store.saveRound({ index: 0, strategy: 'random', lambda: null, schedule: { kind: 'linear', step: 0.1 }, batchSize: 10, modelVersion: 3 }, SMALL, []);
-    expect(store.thinVersions(3)).toEqual([1, 4]);
+    expect(store.thinVersions(3, new Set())).toEqual([1, 4]);
     expect(store.versions().map((v) => v.version)).toEqual([2, 3, 5, 6, 7]);
   });
 });

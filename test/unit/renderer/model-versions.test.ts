@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CurvePoint, EngineStatus, ModelVersionInfo } from '../../../src-shared/contract';
 import { exportLeftOut } from '../../../src-renderer/logic/export-choices';
-import { classifierStaleness, classifierStalenessShort, curveBreakWords, curvePointTitle, keepRuleWords, keptReasonWords, versionLine } from '../../../src-renderer/logic/model-versions';
+import { classifierStaleness, classifierStalenessShort, curveBreakWords, curvePointTitle, keepRuleWords, keptReasonWords, partialScoreWords, versionLine } from '../../../src-renderer/logic/model-versions';
 
 const SMALL = { id: 'mobilenet_v1_0.25_224', name: 'MobileNet v1 0.25 (ImageNet, 224 px)' };
 const LARGE = { id: 'mobilenet_v1_0.75_224', name: 'MobileNet v1 0.75 (ImageNet, 224 px)' };
@@ -105,7 +105,7 @@ describe('kept versions in words', () => {
       modelId: LARGE.id,
       backbone: LARGE.name,
       trainingLabels: 105,
-      accuracy: { value: 29 / 34, low: 0.7, high: 0.94, evaluated: 34 },
+      accuracy: { value: 29 / 34, low: 0.7, high: 0.94, evaluated: 34, withoutFeatures: 0 },
       trainedAt: '2026-11-27T14:02:11.000Z',
       kept: ['best', 'backbone'],
       notExportable: null,
@@ -113,6 +113,23 @@ describe('kept versions in words', () => {
     expect(versionLine(v)).toBe('v7 · MobileNet v1 0.75 (ImageNet, 224 px) · 105 labels · 85.3% · 2026-11-27 14:02');
     expect(keptReasonWords(v.kept)).toBe('best on the evaluation set; latest on its pre-trained model');
     expect(keepRuleWords(3)).toMatch(/^The project keeps the latest 3 versions, the best on the evaluation set, the latest on each pre-trained model/);
+  });
+
+  it('says of a version scored on part of the evaluation set on how many images, and that it is not compared for the best', () => {
+    const v: ModelVersionInfo = {
+      version: 9,
+      modelId: LARGE.id,
+      backbone: LARGE.name,
+      trainingLabels: 120,
+      accuracy: { value: 28 / 30, low: 0.8, high: 0.98, evaluated: 30, withoutFeatures: 4 },
+      trainedAt: '2026-11-28T09:30:00.000Z',
+      kept: ['latest'],
+      notExportable: null,
+    };
+    expect(versionLine(v)).toBe('v9 · MobileNet v1 0.75 (ImageNet, 224 px) · 120 labels · 93.3% on 30 of 34 · 2026-11-28 09:30');
+    expect(partialScoreWords(v)).toBe('scored on 30 of 34 labeled evaluation images (4 have no features yet): not compared for the best until scored on all');
+    expect(partialScoreWords({ ...v, accuracy: { ...v.accuracy!, withoutFeatures: 0 } })).toBeNull();
+    expect(keepRuleWords(3)).toContain('A version scored on part of the evaluation set (some of its images have no features yet) is not compared for the best until it is scored on all of them');
   });
 
   it("the export's left-out line gives the refusal of the chosen version", () => {
