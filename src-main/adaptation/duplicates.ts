@@ -18,11 +18,23 @@ import type { PoolSession } from './pool-session';
 /** Why a search for duplicates stopped before its end (`how`: what stopped it). */
 const stopped = (how: string): AppError => new AppError('CANCELLED', `This search for duplicates ${how}: find again to see the groups.`);
 
+/** `work`'s outcome, or the abort's reason (what stopped it) as soon as `signal` aborts; `work` itself goes on. */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as AppError);
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => reject(signal.reason as AppError);
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
 export class Duplicates {
   /**
-   * The running all-pairs search (one at a time: a newer one cancels it). Aborted with the words
-   * it then fails with (CANCELLED): every window may ask for a search or cancel one, so the window
-   * whose search it was may not be the one that stopped it.
+   * The running search for groups (one at a time: a newer one cancels it), from its request on:
+   * set before its first await, so a cancel or a newer search stops it at any moment, while the
+   * features are still being loaded too (the engine's job not started yet). Aborted with the
+   * words it then fails with (CANCELLED): every window may ask for a search or cancel one, so the
+   * window whose search it was may not be the one that stopped it.
    */
   private search: AbortController | null = null;
 
@@ -48,6 +60,17 @@ export class Duplicates {
   }
 
   async groups(minSimilarity?: number): Promise<DuplicateReport> {
+    this.search?.abort(stopped('was replaced by a newer one (asked in another window, or here)'));
+    const controller = new AbortController();
+    this.search = controller;
+    try {
+      return await this.findGroups(controller.signal, minSimilarity);
+    } finally {
+      if (this.search === controller) this.search = null;
+    }
+  }
+
+  private async findGroups(signal: AbortSignal, minSimilarity?: number): Promise<DuplicateReport> {
     const started = performance.now();
     const criteria = this.criteria(minSimilarity);
     const index = this.ctx.project.images;
@@ -69,9 +92,10 @@ export class Duplicates {
     for (const [first, ...rest] of index.sameContent()) for (const id of rest) join(first as number, id);
     const nearSimilarity = new Map<number, number>();
     let compared = 0;
-    const modelId = await this.poolReady();
+    // Stopped while the pool loads: it fails at once (the load goes on for its other callers).
+    const modelId = await unlessAborted(this.poolReady(), signal);
     if (modelId !== null) {
-      const near = await this.searchPairs(criteria, modelId);
+      const near = await this.searchPairs(criteria, modelId, signal);
       compared = near.compared;
       for (const group of near.groups) {
         const [first, ...rest] = group.imageIds as [number, ...number[]];
@@ -111,23 +135,16 @@ export class Duplicates {
   }
 
   /** The engine's all-pairs search as a `duplicates` job: progress events, cancellable, the worker stays responsive. */
-  private async searchPairs(criteria: NearDuplicateCriteria, modelId: string): Promise<JobResult<'loopDuplicates'>> {
-    this.search?.abort(stopped('was replaced by a newer one (asked in another window, or here)'));
-    const controller = new AbortController();
-    this.search = controller;
+  private async searchPairs(criteria: NearDuplicateCriteria, modelId: string, signal: AbortSignal): Promise<JobResult<'loopDuplicates'>> {
     const reporter = new JobReporter(this.ctx.events, 'duplicates');
-    try {
-      return await reporter.run(async () => {
-        try {
-          return await this.ctx.engine().request('loopDuplicates', { modelId, criteria }, { signal: controller.signal, onProgress: reporter.forward });
-        } catch (error) {
-          // Cancelled by its abort: in the words of what stopped it, not the engine's job name.
-          throw controller.signal.aborted && error instanceof AppError && error.code === 'CANCELLED' ? (controller.signal.reason as AppError) : error;
-        }
-      });
-    } finally {
-      if (this.search === controller) this.search = null;
-    }
+    return await reporter.run(async () => {
+      try {
+        return await this.ctx.engine().request('loopDuplicates', { modelId, criteria }, { signal, onProgress: reporter.forward });
+      } catch (error) {
+        // Cancelled by its abort: in the words of what stopped it, not the engine's job name.
+        throw signal.aborted && error instanceof AppError && error.code === 'CANCELLED' ? (signal.reason as AppError) : error;
+      }
+    });
   }
 
   /** Cancel the running search for groups; false when none runs. */

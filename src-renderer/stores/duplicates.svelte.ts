@@ -65,10 +65,11 @@ class DuplicatesState {
   /**
    * Find the groups (at `minSimilarity`, or the project's threshold); a failure is kept in `error`.
    * A search the expert cancelled (cancel) keeps the groups shown before and says so: it is no
-   * failure. So is one superseded by a newer search here (LatestLoad drops it), and one this window
-   * called off itself (CameTooLate: it closed or opened a project meanwhile). Any other CANCELLED is
-   * the back end's "nothing was done, try again" (features unloaded or replaced meanwhile, the
-   * engine stopped, another window's search or cancel): kept in `error`, in its words.
+   * failure, and its answer (the back end finished it before the cancel came) is not shown either.
+   * So is one superseded by a newer search here (LatestLoad drops it), and one this window called
+   * off itself (CameTooLate: it closed or opened a project meanwhile). Any other CANCELLED is the
+   * back end's "nothing was done, try again" (features unloaded or replaced meanwhile, the engine
+   * stopped, another window's search or cancel): kept in `error`, in its words.
    */
   async load(minSimilarity?: number): Promise<void> {
     this.#cancelled = false;
@@ -76,6 +77,10 @@ class DuplicatesState {
     await this.#load.run(
       () => call('duplicates:groups', minSimilarity === undefined ? {} : { minSimilarity }),
       (report) => {
+        if (this.#cancelledSearch === search) {
+          this.#cancelled = true;
+          return;
+        }
         this.#report = report;
         this.#shown = PAGE;
       },
@@ -89,16 +94,21 @@ class DuplicatesState {
   }
 
   /**
-   * Stop the running search (the back end's job); the load in flight ends as cancelled. Marked
-   * before the request: the search's CANCELLED may come back before the cancel's answer. Unmarked
-   * when the back end had no search running (it was still loading the features, say): that search
-   * goes on, and a CANCELLED it answers later is not this one.
+   * Stop the running search (the back end's, from its request on: Duplicates.search); the load in
+   * flight ends as cancelled, whatever it answers. Marked before the request: the search's answer
+   * or CANCELLED may come back before the cancel's. The mark stays whatever the cancel answers
+   * (`cancelled: false`: the back end had finished the search, its answer came first); unmarked
+   * when the cancel itself failed (the expert is told so), as the search then goes on.
    */
   async cancel(): Promise<void> {
     const search = this.#searches;
     this.#cancelledSearch = search;
-    const { cancelled } = await call('duplicates:cancel');
-    if (!cancelled && this.#cancelledSearch === search) this.#cancelledSearch = null;
+    try {
+      await call('duplicates:cancel');
+    } catch (error) {
+      if (this.#cancelledSearch === search) this.#cancelledSearch = null;
+      throw error;
+    }
   }
 
   showMore(): void {

@@ -13,7 +13,10 @@ export class LatestLoad {
   get loading(): boolean {
     return this.#loading;
   }
-  /** Why the latest load failed; null after one that answered. */
+  /**
+   * Why the latest load failed; null after one that answered, or whose failure `handled` took (a
+   * cancelled one, say): a newer load's outcome makes an older failure stale too.
+   */
   get error(): string | null {
     return this.#error;
   }
@@ -32,7 +35,7 @@ export class LatestLoad {
       this.#error = null;
     } catch (error) {
       if (generation !== this.#generation) return;
-      if (!handled(error)) this.#error = errorMessage(error);
+      this.#error = handled(error) ? null : errorMessage(error);
     } finally {
       if (generation === this.#generation) this.#loading = false;
     }

@@ -67,8 +67,8 @@ export const duplicatesRequests = {
   /**
    * Every duplicate group of the project at a similarity threshold (the project's setting when
    * absent). The all-pairs search is a `duplicates` job (progress events); a newer request, or
-   * `duplicates:cancel`, cancels a running one, which then fails with CANCELLED saying which (any
-   * window may have asked). CANCELLED also comes without either: nothing was done, try again
+   * `duplicates:cancel`, cancels a running one (from its arrival on: while the image features are
+   * still loaded for it too), which then fails with CANCELLED saying which (any window may have asked). CANCELLED also comes without either: nothing was done, try again
    * (features unloaded or replaced meanwhile, the engine stopped).
    */
   'duplicates:groups': query(s.object({ minSimilarity: s.optional(s.number({ min: DUPLICATE_SIMILARITY_RANGE.min, max: DUPLICATE_SIMILARITY_RANGE.max })) })).returns<DuplicateReport>(),

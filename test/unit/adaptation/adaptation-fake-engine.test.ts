@@ -791,6 +791,33 @@ describe('adaptation with a fake engine', () => {
     release();
   });
 
+  it('a search for duplicates cancelled, or replaced by a newer one, while the image features still load stops there: no engine job, CANCELLED saying which', async () => {
+    const { engine, adaptation } = await setup();
+    let release = (): void => undefined;
+    // The pool is loaded again (a rescan changed the images, say) and the load is slow.
+    adaptation.pool.invalidate();
+    engine.hold = { kind: 'loopPrepare', until: new Promise<void>((resolve) => (release = resolve)) };
+    const outcome = (search: Promise<unknown>): Promise<unknown> => search.then(() => null, (error: unknown) => error);
+    const first = outcome(adaptation.duplicates.groups());
+    await until('the features being loaded', () => engine.holding === 1);
+    const second = outcome(adaptation.duplicates.groups());
+    const cancelled = adaptation.duplicates.cancel();
+    try {
+      expect(cancelled).toBe(true);
+      // Both fail while the load still runs (it goes on for its other callers).
+      expect(await Promise.all([first, second])).toMatchObject([
+        { code: 'CANCELLED', message: 'This search for duplicates was replaced by a newer one (asked in another window, or here): find again to see the groups.' },
+        { code: 'CANCELLED', message: 'This search for duplicates was cancelled (in another window, or here): find again to see the groups.' },
+      ]);
+      expect(adaptation.duplicates.cancel()).toBe(false);
+    } finally {
+      release();
+    }
+    // Once it has loaded, neither search asks the engine for pairs.
+    await adaptation.pool.prepare();
+    expect(engine.count('loopDuplicates')).toBe(0);
+  });
+
   it('the model card states the score the export waited for: a version trained before its evaluation set was labeled', async () => {
     const context = await setup();
     const { project, engine, adaptation, ant } = context;

@@ -496,6 +496,51 @@ describe('duplicates store', () => {
     }
   });
 
+  it('a search cancelled after the back end finished it (its answer came before the cancel\'s) ends as cancelled: its groups are not shown (unless the cancel itself failed)', async () => {
+    duplicates.clear();
+    answers.set('duplicates:groups', () => report(0.8));
+    await duplicates.load();
+    let answer = (_report: DuplicateReport): void => undefined;
+    answers.set('duplicates:groups', () => new Promise((resolve) => (answer = resolve)));
+    // The search ends in the back end just before the cancel arrives: it had none running.
+    answers.set('duplicates:cancel', () => {
+      answer(report(0.75));
+      return { cancelled: false };
+    });
+    const searching = duplicates.load(0.75);
+    await duplicates.cancel();
+    await searching;
+    expect([duplicates.cancelled, duplicates.error, duplicates.loading]).toEqual([true, null, false]);
+    expect(duplicates.report?.minSimilarity).toBe(0.8);
+
+    // A cancel that failed (the expert is told so) leaves the search going: its groups are shown when it answers.
+    answers.set('duplicates:groups', () => new Promise((resolve) => (answer = resolve)));
+    answers.delete('duplicates:cancel');
+    const going = duplicates.load(0.75);
+    await expect(duplicates.cancel()).rejects.toThrow(/no fake answer/);
+    answer(report(0.75));
+    await going;
+    expect([duplicates.cancelled, duplicates.error, duplicates.report?.minSimilarity]).toEqual([false, null, 0.75]);
+  });
+
+  it('a failed search\'s error gives way to a later search the expert cancels (it says cancelled, not the old failure)', async () => {
+    duplicates.clear();
+    answers.set('duplicates:groups', () => {
+      throw new AppError('INTERNAL', 'The feature cache could not be read.');
+    });
+    await duplicates.load();
+    expect(duplicates.error).toBe('The feature cache could not be read.');
+    const search = searchInFlight();
+    answers.set('duplicates:cancel', () => {
+      search.fail(new AppError('CANCELLED', 'This search for duplicates was cancelled (in another window, or here): find again to see the groups.'));
+      return { cancelled: true };
+    });
+    const searching = duplicates.load();
+    await duplicates.cancel();
+    await searching;
+    expect([duplicates.cancelled, duplicates.error, duplicates.loading]).toEqual([true, null, false]);
+  });
+
   it('reads the leakage again after its fix', async () => {
     duplicates.clear();
     let leaked = [3];
