@@ -3,11 +3,12 @@
  * the active loop runs with small deterministic results and counts what was asked.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import type { EnginePort } from '../../src-main/adaptation/engine-port';
 import type { EngineJob, ProgressListener } from '../../src-main/engine/engine-client';
 import type { JobArgs, JobKind, JobResult } from '../../src-main/engine/worker-protocol';
-import type { HeadPredictions, JobImages, PoolItem, PoolJobArgs } from '../../src-main/engine/loop/loop-jobs';
+import type { HeadPredictions, JobImages, LoopExportArgs, PoolItem, PoolJobArgs } from '../../src-main/engine/loop/loop-jobs';
 import { jobImages } from '../../src-main/engine/loop/project-images';
 import { otherModelError, PoolSlot } from '../../src-main/engine/loop/pool-slot';
 
@@ -70,6 +71,25 @@ export class FakeEngine implements EnginePort {
     for (const listener of this.progressListeners.get(kind) ?? []) {
       listener({ type: 'progress', jobId: `${kind}`, kind, phase, done, total, rate: 0, etaSeconds: null, backend: null });
     }
+  }
+
+  /**
+   * Answer loopExport, which this engine otherwise lacks, as the worker would: `files` (none by
+   * default) written into its outDir, each as '{}'. The array returned gets every export's
+   * arguments (the model card's metrics, the head it exported).
+   */
+  answerExports(files: readonly string[] = []): LoopExportArgs[] {
+    const exports: LoopExportArgs[] = [];
+    const request = this.request.bind(this);
+    this.request = ((kind, args, options) => {
+      if (kind !== 'loopExport') return request(kind, args, options);
+      const asked = args as LoopExportArgs;
+      exports.push(asked);
+      fs.mkdirSync(asked.outDir, { recursive: true });
+      for (const file of files) fs.writeFileSync(path.join(asked.outDir, file), '{}');
+      return Promise.resolve({ files: [...files] });
+    }) as FakeEngine['request'];
+    return exports;
   }
 
   count(kind: JobKind): number {

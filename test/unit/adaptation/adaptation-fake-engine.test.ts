@@ -749,30 +749,22 @@ describe('adaptation with a fake engine', () => {
   it('the model card of a version scored on part of the evaluation set says how many labeled evaluation images were left out, and why', async () => {
     const context = await setup();
     const { project, engine, adaptation, ant, bee } = context;
-    const cards: Record<string, string>[] = [];
-    const request = engine.request.bind(engine);
-    engine.request = ((kind, args) => {
-      if (kind !== 'loopExport') return request(kind, args);
-      const a = args as unknown as { metrics: Record<string, string>; outDir: string };
-      cards.push(a.metrics);
-      fs.mkdirSync(a.outDir, { recursive: true });
-      return Promise.resolve({ files: [] });
-    }) as typeof engine.request;
+    const exports = engine.answerExports();
     const exportModel = (): Promise<unknown> => adaptation.transfer.export({ model: true, labelsCsv: false, labelsJson: false, imageFolder: false, destination: path.join(tempDir('adma-export-'), 'out') });
     const evaluation = await trainedThenEvaluationSampled(context);
     project.setLabels([evaluation[0]!], ant.id);
     project.setLabels([evaluation[1]!], bee.id);
     engine.withoutFeatures.add(evaluation[1]!);
     await exportModel(); // v1, scored by the export's wait on the one image with features
-    expect(cards[0]!['evaluation accuracy']).toMatch(/^100\.0% \(95% CI .*, 1 of 2 labeled images\)$/);
-    expect(cards[0]!['evaluation images left out']).toBe('1 of 2: it had no image features yet when the version was scored (not extracted, or unreadable), so the accuracy is on the other 1 only');
+    expect(exports[0]!.metrics['evaluation accuracy']).toMatch(/^100\.0% \(95% CI .*, 1 of 2 labeled images\)$/);
+    expect(exports[0]!.metrics['evaluation images left out']).toBe('1 of 2: it had no image features yet when the version was scored (not extracted, or unreadable), so the accuracy is on the other 1 only');
     // Scored on all once features are extracted: no such row.
     engine.withoutFeatures.clear();
     adaptation.features.start();
     await adaptation.features.done;
     await exportModel();
-    expect(cards[1]!['evaluation accuracy']).toMatch(/^50\.0% \(95% CI .*, 2 images\)$/);
-    expect(cards[1]).not.toHaveProperty('evaluation images left out');
+    expect(exports[1]!.metrics['evaluation accuracy']).toMatch(/^50\.0% \(95% CI .*, 2 images\)$/);
+    expect(exports[1]!.metrics).not.toHaveProperty('evaluation images left out');
   });
 
   it('a search for duplicates stopped by a newer search or by a cancel fails saying which (the window that asked may not be the one that stopped it)', async () => {
@@ -821,35 +813,18 @@ describe('adaptation with a fake engine', () => {
   it('the model card states the score the export waited for: a version trained before its evaluation set was labeled', async () => {
     const context = await setup();
     const { project, engine, adaptation, ant } = context;
-    const metrics: Record<string, string>[] = [];
-    const request = engine.request.bind(engine);
-    engine.request = ((kind, args) => {
-      if (kind !== 'loopExport') return request(kind, args);
-      const a = args as unknown as { metrics: Record<string, string>; outDir: string };
-      metrics.push(a.metrics);
-      fs.mkdirSync(a.outDir, { recursive: true });
-      fs.writeFileSync(path.join(a.outDir, 'model.json'), '{}');
-      return Promise.resolve({ files: ['model.json'] });
-    }) as typeof engine.request;
+    const exports = engine.answerExports(['model.json']);
     project.setLabels(await trainedThenEvaluationSampled(context), ant.id);
     expect(adaptation.store.latestVersion()!.evalLabeled).toBe(0);
     await adaptation.transfer.export({ model: true, labelsCsv: false, labelsJson: false, imageFolder: false, destination: path.join(tempDir('adma-export-'), 'out') });
     expect(adaptation.store.latestVersion()!.evalLabeled).toBe(2);
-    expect(metrics[0]!['evaluation accuracy']).toMatch(/^100\.0% \(95% CI/);
+    expect(exports[0]!.metrics['evaluation accuracy']).toMatch(/^100\.0% \(95% CI/);
   });
 
   it('a training scores its own version on the evaluation set: one request to the engine (the training), none after it, and its score and reliability show at once', async () => {
     const context = await setup();
     const { project, engine, adaptation, ant, bee } = context;
-    const request = engine.request.bind(engine);
-    const cards: Record<string, string>[] = [];
-    engine.request = ((kind, args) => {
-      if (kind !== 'loopExport') return request(kind, args);
-      const a = args as unknown as { metrics: Record<string, string>; outDir: string };
-      cards.push(a.metrics);
-      fs.mkdirSync(a.outDir, { recursive: true });
-      return Promise.resolve({ files: [] });
-    }) as typeof engine.request;
+    const exports = engine.answerExports();
     const evaluation = await trainedThenEvaluationSampled(context);
     project.setLabels(evaluation, ant.id);
     await adaptation.evaluation.scorePending(); // v1, trained before they were labeled: scored in the background
@@ -866,7 +841,7 @@ describe('adaptation with a fake engine', () => {
     expect(board.calibration).toMatchObject({ modelVersion: 2, evaluated: 2 });
     await adaptation.evaluation.scorePending();
     await adaptation.transfer.export({ model: true, labelsCsv: false, labelsJson: false, imageFolder: false, destination: path.join(tempDir('adma-export-'), 'out') });
-    expect(cards[0]!['evaluation accuracy']).toMatch(/^100\.0% \(95% CI/);
+    expect(exports[0]!.metrics['evaluation accuracy']).toMatch(/^100\.0% \(95% CI/);
     expect(evaluated()).toEqual([[1]]);
     expect([...trainedOn()].sort((a, b) => a - b)).toEqual([...evaluation].sort((a, b) => a - b));
 

@@ -52,16 +52,7 @@ async function project() {
   const p = Project.open(root, true);
   await p.rescan();
   const engine = new FakeEngine();
-  const exported: { headDir: string }[] = [];
-  const request = engine.request.bind(engine);
-  // The fake engine has no export: this one writes a model.json where the worker would.
-  engine.request = ((kind: string, args: Record<string, unknown>) => {
-    if (kind !== 'loopExport') return request(kind as never, args as never);
-    exported.push({ headDir: args.headDir as string });
-    fs.mkdirSync(args.outDir as string, { recursive: true });
-    fs.writeFileSync(path.join(args.outDir as string, 'model.json'), '{}');
-    return Promise.resolve({ files: ['model.json'] });
-  }) as typeof engine.request;
+  const exported = engine.answerExports(['model.json']);
   const hub = new EventHub();
   const adaptation = new Adaptation({ project: p, engine: () => engine, events: hub, places: {}, log: () => {} });
   open.push({ project: p, adaptation });

@@ -99,17 +99,19 @@ describe('the curve in words', () => {
 });
 
 describe('kept versions in words', () => {
+  const v7: ModelVersionInfo = {
+    version: 7,
+    modelId: LARGE.id,
+    backbone: LARGE.name,
+    trainingLabels: 105,
+    accuracy: { value: 29 / 34, low: 0.7, high: 0.94, evaluated: 34, withoutFeatures: 0 },
+    trainedAt: '2026-11-27T14:02:11.000Z',
+    kept: ['best', 'backbone'],
+    notExportable: null,
+  };
+
   it('lists a version with its backbone, labels, accuracy and date, and why it is kept', () => {
-    const v: ModelVersionInfo = {
-      version: 7,
-      modelId: LARGE.id,
-      backbone: LARGE.name,
-      trainingLabels: 105,
-      accuracy: { value: 29 / 34, low: 0.7, high: 0.94, evaluated: 34, withoutFeatures: 0 },
-      trainedAt: '2026-11-27T14:02:11.000Z',
-      kept: ['best', 'backbone'],
-      notExportable: null,
-    };
+    const v = v7;
     expect(versionLine(v)).toBe('v7 · MobileNet v1 0.75 (ImageNet, 224 px) · 105 labels · 85.3% · 2026-11-27 14:02');
     expect(keptReasonWords(v.kept)).toBe('best on the evaluation set; latest on its pre-trained model');
     expect(keepRuleWords(3)).toMatch(/^The project keeps the latest 3 versions, the best on the evaluation set, the latest on each pre-trained model/);
@@ -117,14 +119,12 @@ describe('kept versions in words', () => {
 
   it('says of a version scored on part of the evaluation set on how many images, and that it is not compared for the best', () => {
     const v: ModelVersionInfo = {
+      ...v7,
       version: 9,
-      modelId: LARGE.id,
-      backbone: LARGE.name,
       trainingLabels: 120,
       accuracy: { value: 28 / 30, low: 0.8, high: 0.98, evaluated: 30, withoutFeatures: 4 },
       trainedAt: '2026-11-28T09:30:00.000Z',
       kept: ['latest'],
-      notExportable: null,
     };
     expect(versionLine(v)).toBe('v9 · MobileNet v1 0.75 (ImageNet, 224 px) · 120 labels · 93.3% on 30 of 34 · 2026-11-28 09:30');
     expect(partialScoreWords(v)).toBe('scored on 30 of 34 labeled evaluation images (4 have no features yet): not compared for the best until scored on all');
