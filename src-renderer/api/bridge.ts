@@ -56,14 +56,15 @@ export function useBridge(given: Bridge): void {
   chosen = given;
 }
 
-/** Bumped when a scan found files whose content changed (see `mediaContentChanged`). */
+/** Bumped when the pixels behind an image id may have changed (see `mediaContentChanged`). */
 let contentEpoch = 0;
 
 /**
- * A scan found files whose content changed under their image ids: from now on every media URL
- * is a new one, so that nothing in the page serves the old pixels for an id (the document's
- * decoded images are reused by URL whatever the cache headers say, and so are the prefetchers').
- * Unchanged images are revalidated by their ETag (the content hash) and not sent again.
+ * A scan found files whose content changed under their image ids, or the page leaves a project
+ * (ids restart in the next one): from now on every media URL is a new one, so that nothing in
+ * the page serves the old pixels for an id (the document's decoded images are reused by URL
+ * whatever the cache headers say, and so are the prefetchers'). Unchanged images are
+ * revalidated by their ETag (the content hash) and not sent again.
  */
 export function mediaContentChanged(): void {
   contentEpoch++;

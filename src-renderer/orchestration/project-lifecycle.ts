@@ -5,6 +5,7 @@
 import { tick } from 'svelte';
 import { AppError } from '../../src-shared/app-error';
 import type { JobKind, LabelAction, ProjectChanged, RoundInfo } from '../../src-shared/contract';
+import { mediaContentChanged } from '../api/bridge';
 import { call, subscribe } from '../api/client';
 import { windowSession } from '../api/session';
 import { thisWindow } from '../api/window-id';
@@ -59,6 +60,9 @@ async function refreshLoop(): Promise<void> {
 
 /** Empty the stores that hold what was loaded for a project: images, labeling, suggestions, dashboard, engine and loop. */
 function clearLoadedProject(): void {
+  // Image ids restart in every project: the next project's media URLs must not be the last one's,
+  // or the page shows its decoded pictures under the same ids.
+  mediaContentChanged();
   gallery.reset();
   labeling.reset();
   suggestions.clear();
