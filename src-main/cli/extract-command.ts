@@ -44,7 +44,7 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
     out.update(`scanning: ${images.length} images`);
   }
   for (const entry of skipped) out.log(`skipped ${entry.relPath}: ${entry.reason}`);
-  if (images.length === 0) throw new AppError('NOT_FOUND', `No images (jpg, png, webp, gif, bmp, tiff) found under ${folder}.`);
+  if (images.length === 0) throw new AppError('NOT_FOUND', `No images (jpg, png, webp, gif, tiff) found under ${folder}.`);
   out.log(`found ${images.length} images`);
 
   const loaded = await loadModelFromSpec(spec, (line) => out.update(line));

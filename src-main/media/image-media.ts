@@ -36,7 +36,6 @@ const NATIVE: Record<string, string> = {
   png: 'image/png',
   webp: 'image/webp',
   gif: 'image/gif',
-  bmp: 'image/bmp',
 };
 
 /**

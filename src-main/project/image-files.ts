@@ -11,20 +11,50 @@ import { ADMIN_DIR } from './project-db';
 import { imageErrnoReason } from '../core/storage-errors';
 import { readImageFile, readImageFileSync } from '../core/user-file';
 
-/** What the scan indexes: the formats sharp decodes here (AVIF where its libheif has the AV1 decoder). */
+/**
+ * What the scan indexes: the formats sharp decodes here (AVIF where its libheif has the AV1
+ * decoder). sharp's prebuilt libvips has no BMP loader on any platform: BMP is listed below.
+ */
 export const IMAGE_EXTENSIONS = new Set([
-  '.jpg', '.jpeg', '.png', '.webp', '.gif', '.bmp', '.tif', '.tiff',
+  '.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff',
   ...(sharp.format.heif?.input.fileSuffix ?? []).filter((s) => s === '.avif'),
 ]);
 
-/** Image files the scan finds but cannot index, listed with why instead of skipped without a word. */
+const MICROSCOPE = (vendor: string): string =>
+  `microscope file (${vendor}): ADMA Studio reads image files, not this format; export the images as TIFF (e.g. Fiji: File → Save As → Tiff…) to label them`;
+const CAMERA_RAW = 'camera raw file: ADMA Studio cannot develop raw files; export them as JPEG or TIFF to label them';
+
+/**
+ * Files the scan finds but cannot index, listed with why and what to do instead of skipped
+ * without a word: image formats this build cannot decode, and the medical, microscope and
+ * camera files experts keep beside their images (a folder of only these otherwise read as
+ * "no images in this folder").
+ */
 export const UNSUPPORTED_IMAGES: Record<string, string> = {
   '.heic': 'HEIC photo: this build cannot decode HEVC images; convert it to JPEG (e.g. Photos → Export, or `heif-convert`)',
   '.heif': 'HEIF photo: this build cannot decode HEVC images; convert it to JPEG (e.g. Photos → Export, or `heif-convert`)',
   '.svg': 'vector drawing (SVG): not a photo; export it as PNG to label it',
   '.svgz': 'vector drawing (SVG): not a photo; export it as PNG to label it',
   '.jxl': 'JPEG XL image: this build cannot decode it; convert it to JPEG or PNG',
+  '.bmp': 'BMP image: this build cannot decode BMP; convert it to PNG (lossless, e.g. Fiji or any image editor: Save As → PNG)',
   ...(IMAGE_EXTENSIONS.has('.avif') ? {} : { '.avif': 'AVIF image: this build cannot decode it; convert it to JPEG or PNG' }),
+  '.dcm': 'DICOM file: ADMA Studio reads image files, not DICOM; export the images from your DICOM viewer as PNG or 16-bit TIFF to label them',
+  '.dicom': 'DICOM file: ADMA Studio reads image files, not DICOM; export the images from your DICOM viewer as PNG or 16-bit TIFF to label them',
+  '.czi': MICROSCOPE('Zeiss CZI'),
+  '.nd2': MICROSCOPE('Nikon ND2'),
+  '.lif': MICROSCOPE('Leica LIF'),
+  '.oib': MICROSCOPE('Olympus OIB'),
+  '.oir': MICROSCOPE('Olympus OIR'),
+  '.vsi': MICROSCOPE('Olympus VSI'),
+  '.ndpi': MICROSCOPE('Hamamatsu NDPI'),
+  '.ims': MICROSCOPE('Imaris IMS'),
+  '.cr2': CAMERA_RAW,
+  '.cr3': CAMERA_RAW,
+  '.nef': CAMERA_RAW,
+  '.arw': CAMERA_RAW,
+  '.orf': CAMERA_RAW,
+  '.raf': CAMERA_RAW,
+  '.rw2': CAMERA_RAW,
 };
 
 /** A file the scan looks at by its name's extension: an image, indexed or listed as unsupported. */

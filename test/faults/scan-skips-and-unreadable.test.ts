@@ -22,12 +22,25 @@ afterEach(async () => {
 const TARGET = { width: 8, height: 8, channels: 3, resize: 'squash' } as const;
 
 describe('the scan lists what it cannot index', () => {
-  it('reads AVIF, and lists HEIC, SVG and a symbolic link to a folder with their reasons', async () => {
+  it('reads AVIF, and lists HEIC, SVG, BMP, DICOM, a microscope file and a symbolic link to a folder with their reasons', async () => {
     const root = tempDir();
     await writeImage(path.join(root, 'a.png'), 1);
     await sharp({ create: { width: 16, height: 12, channels: 3, background: '#336699' } }).avif().toFile(path.join(root, 'b.avif'));
     fs.writeFileSync(path.join(root, 'c.heic'), Buffer.from('....ftypheic........'));
     fs.writeFileSync(path.join(root, 'd.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>');
+    // A BMP (sharp has no loader for it), a DICOM file and a microscope file: named with what to do, not "not an image".
+    const bmp = Buffer.alloc(58);
+    bmp.write('BM', 0);
+    bmp.writeUInt32LE(58, 2);
+    bmp.writeUInt32LE(54, 10);
+    bmp.writeUInt32LE(40, 14);
+    bmp.writeInt32LE(1, 18);
+    bmp.writeInt32LE(1, 22);
+    bmp.writeUInt16LE(1, 26);
+    bmp.writeUInt16LE(24, 28);
+    fs.writeFileSync(path.join(root, 'e.bmp'), bmp);
+    fs.writeFileSync(path.join(root, 'f.dcm'), Buffer.concat([Buffer.alloc(128), Buffer.from('DICM')]));
+    fs.writeFileSync(path.join(root, 'g.czi'), Buffer.from('ZISRAWFILE'));
     const elsewhere = tempDir();
     await writeImage(path.join(elsewhere, 'x.png'), 2);
     fs.symlinkSync(elsewhere, path.join(root, 'linked-folder'));
@@ -42,6 +55,9 @@ describe('the scan lists what it cannot index', () => {
     expect(reasons).toEqual({
       'c.heic': expect.stringMatching(/HEIC photo: this build cannot decode HEVC images; convert it to JPEG/),
       'd.svg': expect.stringMatching(/vector drawing \(SVG\)/),
+      'e.bmp': expect.stringMatching(/^BMP image: this build cannot decode BMP; convert it to PNG/),
+      'f.dcm': expect.stringMatching(/^DICOM file: .* export the images from your DICOM viewer as PNG or 16-bit TIFF/),
+      'g.czi': expect.stringMatching(/^microscope file \(Zeiss CZI\): .* export the images as TIFF/),
       'linked-folder/': expect.stringMatching(/symbolic link to a folder: not followed/),
     });
   });
