@@ -38,6 +38,8 @@ test('gallery: the thumbnails of rows scrolled away are cancelled, not left load
   }).toPass({ timeout: 30_000 });
   await expect.poll(() => [...cancelled].some((url) => url.includes(`/media/${firstId}/thumb`)), { timeout: 30_000 }).toBe(true);
 
-  await page.unroute(/\/media\/\d+\/thumb/);
-  for (const route of held) await route.continue().catch(() => undefined);
+  // The held requests are left to the page's closing: most were cancelled by the page, and a
+  // Route.continue on a request Chromium has already cancelled can go unanswered (CI once waited
+  // out the whole test timeout in that loop, the assertions above all passed).
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
 });
