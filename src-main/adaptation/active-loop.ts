@@ -334,31 +334,69 @@ export class ActiveLoop {
   }
 
   /**
-   * The features are ready (after open, a rescan or a model choice): a batch labeled to its end
-   * and not trained on yet (the project was closed, or the host stopped, between its last label
-   * and the training) trains now and the next round opens, as it would have right after that
-   * label. Batch mode only: continuous mode trains on the next change.
+   * The features are ready (after open, a rescan or a model choice): the loop goes on where it
+   * was (carryOn). A batch labeled to its end with no round after it (the project was closed, or
+   * the host stopped, between its last label and its training, or between that training and the
+   * next query) trains if it is not trained on yet and gets its next round, as it would have
+   * right after that label or that training. An open batch is left as it is.
    */
   resume(): void {
-    if (!this.ctx.store.settings().continuous) this.onLabelsChanged();
+    this.carryOn();
   }
 
   /**
    * Images came back to the loop's pool (the evaluation set returned its unlabeled ones): a
    * finished batch whose successor found nothing to ask gets its next round now, as it would
-   * have after its training; one not trained yet trains first. An open batch, no round yet, or a
-   * training running (its query follows it) is left alone.
+   * have after its training; one not trained yet trains first (carryOn).
    */
   poolGrew(): void {
+    this.carryOn();
+  }
+
+  /**
+   * The latest batch is labeled to its end and no round follows it: what the loop does after a
+   * batch's last label is done now. Batch mode: train when the model in use has not learned
+   * every label of the batch (the query follows the training, TrainingScheduler), else query the
+   * next round. Continuous mode: a finished batch is replaced at once, as after its last label,
+   * and labels given since the latest version are trained on in the background (continuousDue).
+   * An open batch, no round yet, or a training running (its query follows it) is left alone;
+   * a query that finds nothing left to ask (CONFLICT) waits for images, as the label view says.
+   */
+  private carryOn(): void {
     const { ctx } = this;
     if (ctx.isClosed || !ctx.store.model() || this.scheduler.isTraining) return;
+    const continuous = ctx.store.settings().continuous;
+    if (continuous && this.continuousDue()) this.scheduler.schedule();
     const round = ctx.store.latestRound();
     if (round === null || round.items.length === 0 || round.labeled < round.items.length) return;
-    if (!round.trained && !ctx.store.settings().continuous) {
+    if (!round.trained && !continuous) {
       this.onLabelsChanged();
       return;
     }
-    this.refreshQueue().catch(this.logFailure);
+    this.queryAfter(round.id).catch(this.logFailure);
+  }
+
+  /**
+   * Continuous mode trains after every label change: labels given (or taken back) after the
+   * latest version was trained, with two classes or more to learn, were not trained on yet.
+   */
+  private continuousDue(): boolean {
+    const { store, project } = this.ctx;
+    const latest = store.latestVersion();
+    if (latest === null) return store.trainingClassCount(2) >= 2;
+    return project.labels.changesSince(latest.trainedAt) > 0;
+  }
+
+  /**
+   * The next round after `roundId`, when that round is still the latest once the queries before
+   * this one have run (one opened meanwhile, by "Next round now" or a training's query, is not
+   * queried again nor re-ranked).
+   */
+  private queryAfter(roundId: number): Promise<RoundInfo | null> {
+    return this.serially(async () => {
+      if (this.ctx.isClosed || this.ctx.store.latestRound()?.id !== roundId || this.openBatch() !== null) return null;
+      return this.query(null);
+    });
   }
 
   /** A query or training the loop started by itself failed: logged, unless it only found nothing to do (CONFLICT). */

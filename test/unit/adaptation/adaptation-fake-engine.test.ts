@@ -421,6 +421,49 @@ describe('adaptation with a fake engine', () => {
     expect(next).toMatchObject({ index: 1, modelVersion: 1, labeled: 0 });
   });
 
+  it('a batch trained on but closed before its next query gets its next round on reopen, once the features are ready, without training again', async () => {
+    const { root, project, adaptation, ant, bee } = await setup();
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    const first = await adaptation.loop.nextRound();
+    // The last label lands, the training on it is recorded, and the project closes before the query.
+    first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+    await adaptation.loop.train();
+    const { adaptation: again, engine } = await reopen(root, { project, adaptation });
+    expect(again.loop.currentRound()).toMatchObject({ id: first.id, labeled: 4, trained: true });
+    again.features.start();
+    const next = await until<RoundInfo>(() => {
+      const round = again.loop.currentRound();
+      return round && round.id !== first.id ? round : null;
+    });
+    expect(engine.count('loopTrain')).toBe(0);
+    expect(next).toMatchObject({ index: 1, modelVersion: 1, labeled: 0 });
+    expect(again.store.roundCount()).toBe(2);
+  });
+
+  it('continuous mode: a batch labeled to its end but closed before it was replaced gets its next round on reopen, and its untrained labels are trained on', async () => {
+    const { root, project, adaptation, ant, bee } = await setup();
+    adaptation.loop.updateSettings({ batchSize: 4 });
+    const first = await adaptation.loop.nextRound();
+    adaptation.store.saveSettings({ ...adaptation.loop.settings(), continuous: true });
+    first.items.forEach((item, k) => project.setLabels([item.imageId], k % 2 ? ant.id : bee.id));
+    const timers = new ManualTimers();
+    const { adaptation: again, engine } = await reopen(root, { project, adaptation }, timers);
+    again.features.start();
+    await again.features.done;
+    const next = await until<RoundInfo>(() => {
+      timers.fireTimeouts();
+      timers.runDeferred();
+      const round = again.loop.currentRound();
+      return round && round.id !== first.id ? round : null;
+    });
+    expect(next).toMatchObject({ index: 1, labeled: 0 });
+    await drainLoop(timers, again);
+    expect(engine.count('loopTrain')).toBe(1);
+    expect(again.store.latestVersion()?.trainingLabels).toBe(4);
+    // The training re-ranked the open batch: still one round after the finished one.
+    expect(again.store.roundCount()).toBe(2);
+  });
+
   it('refuses a next round while the open batch is untouched and nothing changed, even when a draw would differ; any change lets it through', async () => {
     const { project, engine, adaptation, ant } = await setup();
     adaptation.loop.updateSettings({ batchSize: 4 });
