@@ -774,15 +774,17 @@ describe('adaptation with a fake engine', () => {
       [1, ['best'], 2, 0],
     ]);
 
-    // Features extracted: the partial versions are scored on all and compared again (50% each; the latest of equals is the best).
+    // Features extracted: the partial versions are scored on all and compared again (50% each; the
+    // latest of equals is the best). The labeled batch gets its next round, asked with v5.
     engine.withoutFeatures.clear();
     changes.length = 0;
     adaptation.features.start();
     await adaptation.features.done;
     await until('the versions scored again', () => changes.includes('scores'));
+    await until('the next round asked', () => adaptation.store.latestRound()?.modelVersion === 5);
     await adaptation.evaluation.scorePending();
     expect(adaptation.transfer.versions().versions.map((v) => [v.version, v.kept, v.accuracy?.evaluated, v.accuracy?.withoutFeatures])).toEqual([
-      [5, ['latest', 'best'], 2, 0],
+      [5, ['latest', 'best', 'round'], 2, 0],
       [4, ['recent'], 2, 0],
       [3, ['recent'], 2, 0],
       [1, [], 2, 0],
