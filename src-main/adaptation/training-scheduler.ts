@@ -132,6 +132,9 @@ export class TrainingScheduler {
   }
 
   private async trainThenQuery(): Promise<void> {
+    // Deferred after a batch's last label (or coalesced): the project may have closed meanwhile,
+    // and close() awaited no training then; one started now would outlive it.
+    if (this.closed) return;
     try {
       // With fewer than two labeled classes there is no classifier to train: the next batch
       // is still queried (by distinctiveness alone, as the method prescribes).

@@ -172,6 +172,17 @@ describe('training scheduler', () => {
     expect(timers.timeouts.size).toBe(0);
   });
 
+  it('batch mode: a training deferred after the last label of the batch does not start once the project closed meanwhile', async () => {
+    const { scheduler, timers, calls } = setup();
+    scheduler.labelsChanged(batchDone);
+    expect(timers.deferred).toHaveLength(1);
+    await scheduler.close();
+    timers.runDeferred();
+    await settle();
+    expect(calls).toEqual([]);
+    expect(scheduler.isTraining).toBe(false);
+  });
+
   it('trainWhenDue starts its own training after the running one, if still due then; it never joins the running one', async () => {
     const { scheduler, calls, trainings } = setup();
     void scheduler.train(); // a training of what was before (another model)
