@@ -179,3 +179,31 @@ export function unlabeledClassesHint(classes: readonly { name: string; labelCoun
   const missing = classes.filter((c) => c.labelCount === 0).map((c) => c.name);
   return missing.length === 0 ? null : `No labels yet: ${missing.join(', ')}`;
 }
+
+/** What the label view knows of the loop after a batch is labeled to its end. */
+export interface BatchDoneState {
+  readonly training: boolean;
+  readonly continuous: boolean;
+  /** The model in use learned every label of the batch. */
+  readonly trainedOnBatch: boolean;
+  /** Image features are extracted: the loop can train and query (after an open or a model choice it waits for them). */
+  readonly featuresReady: boolean;
+}
+
+/**
+ * What happens next, in words, once a batch is labeled. Before the features are ready (the
+ * project just opened, another model chosen) nothing trains or queries yet: the loop carries on
+ * by itself once they are (a batch not trained on trains, then the next round opens), so the
+ * view says so rather than "query the next round" or "when training finishes".
+ */
+export function batchDoneWords(state: BatchDoneState): string {
+  if (state.training) return 'The model is training on every label; the next batch opens by itself.';
+  if (state.continuous) return 'Continuous mode: the model trains in the background and the queue is re-ranked.';
+  if (!state.featuresReady) {
+    return state.trainedOnBatch
+      ? 'The next round opens by itself once feature extraction is complete.'
+      : 'The model trains on this batch once feature extraction is complete; the next round then opens by itself.';
+  }
+  if (state.trainedOnBatch) return 'The model is trained on this batch: query the next round.';
+  return 'The next round opens when training finishes.';
+}

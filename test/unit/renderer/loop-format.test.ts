@@ -4,6 +4,7 @@ import { createStrategy } from '../../../src-main/engine/adma/strategy-registry'
 import { RECOMMENDED_STRATEGY } from '../../../src-shared/contract';
 import { createSyntheticPool, selectionContextFor } from '../adma/synthetic-pool';
 import {
+  batchDoneWords,
   describeSchedule,
   firstRoundInWords,
   formatDownload,
@@ -158,5 +159,16 @@ describe('scoreMeaning', () => {
     expect(scoreMeaning('adma-typical')).toContain('(1 − λ) D + λ U');
     expect(scoreMeaning('adma')).toBe('Score s = (1 − λ) D + λ U');
     expect(scoreMeaning('margin')).not.toContain('group');
+  });
+
+  it('after a batch: before the features are ready it says the loop carries on by itself then, never "query" or "when training finishes"', () => {
+    const base = { training: false, continuous: false, trainedOnBatch: false, featuresReady: true };
+    expect(batchDoneWords(base)).toBe('The next round opens when training finishes.');
+    expect(batchDoneWords({ ...base, trainedOnBatch: true })).toBe('The model is trained on this batch: query the next round.');
+    const waiting = batchDoneWords({ ...base, featuresReady: false });
+    expect(waiting).toBe('The model trains on this batch once feature extraction is complete; the next round then opens by itself.');
+    expect(batchDoneWords({ ...base, featuresReady: false, trainedOnBatch: true })).toBe('The next round opens by itself once feature extraction is complete.');
+    expect(batchDoneWords({ ...base, featuresReady: false, training: true })).toContain('training on every label');
+    expect(batchDoneWords({ ...base, featuresReady: false, continuous: true })).toContain('Continuous mode');
   });
 });
