@@ -26,6 +26,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { neutralise, toCsv } from '../project/csv-field';
+import { sortNaturally } from '../../src-shared/natural-name';
+import { nameOrder } from '../project/image-index';
 import type { Project } from '../project/project';
 import { isInside, openInside, readRefusalOf, RefusedRead } from '../media/path-containment';
 
@@ -51,7 +53,7 @@ export function labeledImages(project: Project, evaluation: ReadonlySet<number>)
     .prepare(
       `SELECT i.id, i.rel_path, i.hash, c.name, l.labeled_at, l.actor FROM labels l
        JOIN images i ON i.id = l.image_id JOIN classes c ON c.id = l.class_id
-       WHERE i.present = 1 AND c.deleted_at IS NULL ORDER BY i.rel_path`,
+       WHERE i.present = 1 AND c.deleted_at IS NULL ORDER BY ${nameOrder()}`,
     )
     .all() as { id: number; rel_path: string; hash: string; name: string; labeled_at: string; actor: string }[];
   return rows.map((r) => ({
@@ -79,7 +81,7 @@ export interface UnsureImage {
 
 export function unsureImages(project: Project, evaluation: ReadonlySet<number>): UnsureImage[] {
   const rows = project.db
-    .prepare('SELECT i.id, i.rel_path, i.hash, u.marked_at, u.actor FROM unsure u JOIN images i ON i.id = u.image_id WHERE i.present = 1 ORDER BY i.rel_path')
+    .prepare(`SELECT i.id, i.rel_path, i.hash, u.marked_at, u.actor FROM unsure u JOIN images i ON i.id = u.image_id WHERE i.present = 1 ORDER BY ${nameOrder()}`)
     .all() as { id: number; rel_path: string; hash: string; marked_at: string; actor: string }[];
   return rows.map((r) => ({ relPath: r.rel_path, hash: r.hash, markedAt: r.marked_at, actor: r.actor, split: evaluation.has(r.id) ? 'evaluation' : 'none' }));
 }
@@ -243,10 +245,11 @@ function pathList(paths: readonly string[], listed: number): string {
 export function leftOutNotes(leftOut: LeftOut, listed = 10): string[] {
   const notes: string[] = [];
   const of = (kind: LeftOutReason['kind']): string[] =>
-    [...leftOut]
-      .filter(([, r]) => r.kind === kind)
-      .map(([p]) => p)
-      .sort();
+    sortNaturally(
+      [...leftOut]
+        .filter(([, r]) => r.kind === kind)
+        .map(([p]) => p),
+    );
   const changed = of('changed');
   if (changed.length > 0) {
     const one = changed.length === 1;

@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
 import type { ImageFilter, ImageItem, ImagePage, ImageSort, ScannedLabeledImage, UnreadableFile } from '../../src-shared/contract';
+import { naturalNameKey, sortNaturallyBy } from '../../src-shared/natural-name';
 import type { ImageProbe } from './image-files';
 import { LIVE_CLASS_IDS, SUGGESTION_COLUMNS, SUGGESTION_JOINS, suggestionBeside, suggestionOf, type SuggestionRow } from './suggestions';
 
@@ -110,22 +111,31 @@ function joinsFor(filter: ImageFilter, sort: ImageSort | null): string {
 }
 
 /**
- * Name and date are never null: ordered by their index (ties by id, the same direction, so
- * SQLite walks the index instead of sorting 100,000 rows). Prediction, confidence and score
+ * The natural file-name order of images `i` (src-shared/natural-name.ts: img-2 before img-10,
+ * case and accents aside), ties (img-007 and img-7) by path, which is unique: the order of the
+ * images_name index (migration 14), so SQLite walks it in either direction instead of sorting.
+ * Every list the expert reads "by name" is in it (the gallery, the label view's folder order,
+ * exports, a scan's report).
+ */
+export const nameOrder = (direction: 'ASC' | 'DESC' = 'ASC'): string => `i.name_key ${direction}, i.rel_path ${direction}`;
+
+/**
+ * Name and date are never null: ordered by their index (ties by path or id, the same direction,
+ * so SQLite walks the index instead of sorting 100,000 rows). Prediction, confidence and score
  * may be missing: those images come last in either direction; ties by file name.
  */
 function orderSql(sort: ImageSort): string {
   const direction = sort.descending ? 'DESC' : 'ASC';
   switch (sort.key) {
     case 'name':
-      return `ORDER BY i.rel_path ${direction}`;
+      return `ORDER BY ${nameOrder(direction)}`;
     case 'date':
       return `ORDER BY i.mtime_ms ${direction}, i.id ${direction}`;
     case 'prediction':
     case 'confidence':
     case 'score': {
       const expression = { prediction: 'p.class_id', confidence: 'p.probability', score: 'q.score' }[sort.key];
-      return `ORDER BY ${expression} IS NULL, ${expression} ${direction}, i.rel_path`;
+      return `ORDER BY ${expression} IS NULL, ${expression} ${direction}, ${nameOrder()}`;
     }
   }
 }
@@ -162,16 +172,16 @@ export class ImageIndex {
   private prepareScanStatements() {
     return {
       upsert: this.db.prepare(
-        `INSERT INTO images (rel_path, size, mtime_ms, hash, width, height, format, orientation, present, added_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
-         ON CONFLICT(rel_path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, hash = excluded.hash,
+        `INSERT INTO images (rel_path, name_key, size, mtime_ms, hash, width, height, format, orientation, present, added_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+         ON CONFLICT(rel_path) DO UPDATE SET name_key = excluded.name_key, size = excluded.size, mtime_ms = excluded.mtime_ms, hash = excluded.hash,
            width = excluded.width, height = excluded.height, format = excluded.format,
            orientation = excluded.orientation, present = 1`,
       ),
       forgetUnreadable: this.db.prepare('DELETE FROM unreadable WHERE rel_path = ?'),
       markAbsent: this.db.prepare('UPDATE images SET present = 0 WHERE rel_path = ?'),
       move: this.db.prepare(
-        `UPDATE images SET rel_path = ?, size = ?, mtime_ms = ?, hash = ?, width = ?, height = ?, format = ?, orientation = ?, present = 1
+        `UPDATE images SET rel_path = ?, name_key = ?, size = ?, mtime_ms = ?, hash = ?, width = ?, height = ?, format = ?, orientation = ?, present = 1
          WHERE id = ?`,
       ),
       hashKnown: this.db.prepare('SELECT 1 FROM images INDEXED BY images_hash WHERE hash = ? LIMIT 1').pluck(),
@@ -190,20 +200,22 @@ export class ImageIndex {
     return (this.#scanStatements ??= this.prepareScanStatements());
   }
 
+  /** The image at `relPath`, new or found again (its natural-order key written with its path, as with every path: migration 14). */
   upsertImage(relPath: string, size: number, mtimeMs: number, probe: ImageProbe, now: string): void {
     const s = this.scanStatements;
-    s.upsert.run(relPath, size, mtimeMs, probe.hash, probe.width, probe.height, probe.format, probe.orientation, now);
+    s.upsert.run(relPath, naturalNameKey(relPath), size, mtimeMs, probe.hash, probe.width, probe.height, probe.format, probe.orientation, now);
     s.forgetUnreadable.run(relPath);
   }
 
   /**
    * Image `id`'s file is now at `relPath` (a path no image has), same content: the row keeps its
    * id, so its label, unsure mark, evaluation membership, history, round items and predictions
-   * (all keyed by the id) follow the file. scan-project.ts decides when a file moved.
+   * (all keyed by the id) follow the file, and its place in name order is its new path's.
+   * scan-project.ts decides when a file moved.
    */
   moveImage(id: number, relPath: string, size: number, mtimeMs: number, probe: ImageProbe): void {
     const s = this.scanStatements;
-    s.move.run(relPath, size, mtimeMs, probe.hash, probe.width, probe.height, probe.format, probe.orientation, id);
+    s.move.run(relPath, naturalNameKey(relPath), size, mtimeMs, probe.hash, probe.width, probe.height, probe.format, probe.orientation, id);
     s.forgetUnreadable.run(relPath);
   }
 
@@ -244,7 +256,7 @@ export class ImageIndex {
 
   /**
    * Of `ids`, the images that hold the expert's answer (a label or an unsure mark), with the
-   * label's class and whether they are evaluation images, by path. Present or not: a scan asks
+   * label's class and whether they are evaluation images, in name order. Present or not: a scan asks
    * about files that just went.
    */
   answeredImages(ids: readonly number[]): ScannedLabeledImage[] {
@@ -254,7 +266,7 @@ export class ImageIndex {
         `SELECT i.id, i.rel_path, l.class_id, c.name AS class_name, ${UNSURE_COLUMN}, ${EVALUATION_COLUMN}
          FROM json_each(?) j CROSS JOIN images i ON i.id = j.value LEFT JOIN labels l ON l.image_id = i.id LEFT JOIN classes c ON c.id = l.class_id
          WHERE l.image_id IS NOT NULL OR i.id IN (SELECT image_id FROM unsure)
-         ORDER BY i.rel_path`,
+         ORDER BY ${nameOrder()}`,
       )
       .all(JSON.stringify(ids)) as { id: number; rel_path: string; class_id: number | null; class_name: string | null; unsure: number; evaluation: number }[];
     return rows.map((r) => ({
@@ -320,11 +332,12 @@ export class ImageIndex {
 
   /**
    * Every present image's id, path and content hash, in the listing's default order (by
-   * path): what feature extraction and the engine's pool need, without the listing's joins
+   * name): what feature extraction and the engine's pool need, without the listing's joins
    * and items (listing 100,000 images that way held the host's main thread for seconds).
+   * Extraction goes in this order, so the gallery's first screen gets its thumbnails first.
    */
   files(): { id: number; relPath: string; hash: string }[] {
-    return this.db.prepare('SELECT id, rel_path AS relPath, hash FROM images WHERE present = 1 ORDER BY rel_path').all() as { id: number; relPath: string; hash: string }[];
+    return this.db.prepare(`SELECT i.id, i.rel_path AS relPath, i.hash FROM images i WHERE i.present = 1 ORDER BY ${nameOrder()}`).all() as { id: number; relPath: string; hash: string }[];
   }
 
   /**
@@ -343,10 +356,13 @@ export class ImageIndex {
       .sort((a, b) => (a[0] as number) - (b[0] as number));
   }
 
-  /** Every id the filter matches (a selection over the whole filter result, resolved here rather than in the view). */
+  /**
+   * Every id the filter matches (a selection over the whole filter result, resolved here rather
+   * than in the view), in name order: a bulk label's history rows, and the paths its undo names, follow it.
+   */
   idsMatching(filter: ImageFilter): number[] {
     const { where, params } = filterSql(filter);
-    return this.db.prepare(`SELECT i.id ${joinsFor(filter, null)} WHERE ${where} ORDER BY i.rel_path`).pluck().all(...params) as number[];
+    return this.db.prepare(`SELECT i.id ${joinsFor(filter, null)} WHERE ${where} ORDER BY ${nameOrder()}`).pluck().all(...params) as number[];
   }
 
   get(id: number): ImageItem {
@@ -373,10 +389,10 @@ export class ImageIndex {
     return new Set(rows);
   }
 
+  /** The files the scan could not read, in name order (the table has no key column: they are few, sorted here). */
   unreadable(): UnreadableFile[] {
-    return (this.db.prepare('SELECT rel_path, reason FROM unreadable ORDER BY rel_path').all() as { rel_path: string; reason: string }[]).map(
-      (r) => ({ relPath: r.rel_path, reason: r.reason }),
-    );
+    const rows = this.db.prepare('SELECT rel_path, reason FROM unreadable').all() as { rel_path: string; reason: string }[];
+    return sortNaturallyBy(rows, (r) => r.rel_path).map((r) => ({ relPath: r.rel_path, reason: r.reason }));
   }
 
   /** How many images are present (PRESENT_IMAGE_COUNT). */

@@ -33,6 +33,7 @@
  * with its old date back is found only so.
  */
 import type { MovedFile, ScanReport, UnreadableFile } from '../../src-shared/contract';
+import { sortNaturally, sortNaturallyBy } from '../../src-shared/natural-name';
 import { SCAN_NAMES_LISTED } from '../../src-shared/requests/project';
 import { probeImage, UnreadableImage, walkImageFiles, type FoundFile, type ImageProbe, type SkippedEntry } from './image-files';
 import type { ImageIndex } from './image-index';
@@ -269,8 +270,9 @@ export async function scanProject(
 
   const unreadable: UnreadableFile[] = index.unreadable();
   report.total = index.counts().images;
-  const listed = (paths: string[]): string[] => paths.sort().slice(0, SCAN_NAMES_LISTED);
-  const movedListed = moved.sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0)).slice(0, SCAN_NAMES_LISTED);
+  // In name order, as the gallery lists them (a first scan sorts every file's key once: ~0.2 s at 100,000).
+  const listed = (paths: string[]): string[] => sortNaturally(paths).slice(0, SCAN_NAMES_LISTED);
+  const movedListed = sortNaturallyBy(moved, (m) => m.to).slice(0, SCAN_NAMES_LISTED);
   const answered = new Set(index.answeredImages(movedListed.map((m) => m.imageId)).map((image) => image.imageId));
   const movedFiles = movedListed.map((m) => ({ ...m, labeled: answered.has(m.imageId) }));
   return {

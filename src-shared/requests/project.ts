@@ -118,19 +118,19 @@ export interface ScanReport {
   finishedAt: string;
   /** The project's first scan (nothing was indexed before): every file is new, none is news. */
   first: boolean;
-  /** Names of the added, removed and changed files, by path: at most SCAN_NAMES_LISTED of each. */
+  /** Names of the added, removed and changed files, in name order (natural-name.ts): at most SCAN_NAMES_LISTED of each. */
   addedFiles: string[];
   removedFiles: string[];
   changedFiles: string[];
-  /** The moved or renamed files, old and new path, by new path: at most SCAN_NAMES_LISTED. */
+  /** The moved or renamed files, old and new path, in the new paths' name order: at most SCAN_NAMES_LISTED. */
   movedFiles: MovedFile[];
   /** A "check every file" scan: every file was read and hashed again, whatever its size and date. */
   checkedEveryFile: boolean;
-  /** Every labeled (or unsure) image whose file content changed: its label is to be checked. By path. */
+  /** Every labeled (or unsure) image whose file content changed: its label is to be checked. In name order. */
   labeledChanged: ScannedLabeledImage[];
-  /** Every labeled (or unsure) image whose file is gone or unreadable now: the label waits for the file. By path. */
+  /** Every labeled (or unsure) image whose file is gone or unreadable now: the label waits for the file. In name order. */
   labeledRemoved: ScannedLabeledImage[];
-  /** Every labeled (or unsure) image whose file came back with the same content, and with it the label. By path. */
+  /** Every labeled (or unsure) image whose file came back with the same content, and with it the label. In name order. */
   labeledReturned: ScannedLabeledImage[];
 }
 

@@ -17,7 +17,7 @@ import type { JobImages, PoolItem } from './loop-jobs';
 /** A present image with its absolute path: both an extraction item and a pool item. */
 export type ProjectImage = Required<PoolItem>;
 
-/** Every present image of the project at `projectDir`: id, content hash, absolute path, ordered by path (ImageIndex.files). */
+/** Every present image of the project at `projectDir`: id, content hash, absolute path, in name order (ImageIndex.files). */
 export function projectImages(projectDir: string): ProjectImage[] {
   const file = projectDbPath(projectDir);
   let db: Database.Database | null = null;

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdaptationStore } from '../../../src-main/adaptation/adaptation-store';
+import { labeledImages } from '../../../src-main/adaptation/labels-export';
 import { Project } from '../../../src-main/project/project';
 import { imageFolder, writeImage } from '../../support/image-folder';
 import { scannedProject } from '../../support/scanned-project';
@@ -131,6 +132,36 @@ describe('image files for extraction and the pool', () => {
     const listed = project.images.list({ kind: 'all' }, 0, 100).items;
     expect(listed).toHaveLength(5);
     expect(project.images.files()).toEqual(listed.map((i) => ({ id: i.id, relPath: i.relPath, hash: i.hash })));
+  });
+});
+
+describe('natural file-name order', () => {
+  it('lists unpadded numbers by value and names without case, folder first, in every list read by name', async () => {
+    const root = await imageFolder(0);
+    const names = ['img-10.png', 'img-2.png', 'img-1.png', 'IMG-3.png', 'img-100.png', 'img-7.png', 'img-007.png', 'Scan_B.png', 'scan_a.png', 'a-b/x.png', 'a/z.png'];
+    for (const [k, name] of names.entries()) await writeImage(path.join(root, name), k);
+    const project = Project.open(root, true);
+    projects.push(project);
+    await project.rescan();
+    // Binary order was a-b/x, a/z, img-007, img-1, img-10, img-100, img-2, img-7, IMG-3 first of all, Scan_B before scan_a.
+    const natural = ['a/z.png', 'a-b/x.png', 'img-1.png', 'img-2.png', 'IMG-3.png', 'img-007.png', 'img-7.png', 'img-10.png', 'img-100.png', 'scan_a.png', 'Scan_B.png'];
+    const byName = (descending: boolean): string[] => project.images.list({ kind: 'all' }, 0, 100, { key: 'name', descending }).items.map((i) => i.relPath);
+    expect(byName(false)).toEqual(natural);
+    expect(byName(true)).toEqual([...natural].reverse());
+    const idOf = new Map(project.images.list({ kind: 'all' }, 0, 100).items.map((i) => [i.relPath, i.id]));
+    const ids = natural.map((name) => idOf.get(name));
+    // The label view's folder order (the default sort), the order reader's whole order, Ctrl+A, extraction.
+    expect(project.images.list({ kind: 'all' }, 0, 100).items.map((i) => i.relPath)).toEqual(natural);
+    expect(Array.from(project.images.order({ kind: 'all' }))).toEqual(ids);
+    expect(project.images.idsMatching({ kind: 'unlabeled' })).toEqual(ids);
+    expect(project.images.files().map((f) => f.relPath)).toEqual(natural);
+    // Ties of another sort key by name: the same confidence for every image.
+    const ant = project.classes.create('ant', undefined);
+    for (const id of ids) project.db.prepare('INSERT INTO predictions (image_id, model_version, class_id, probability) VALUES (?, 1, ?, 0.5)').run(id, ant.id);
+    expect(project.images.list({ kind: 'all' }, 0, 100, { key: 'confidence', descending: true }).items.map((i) => i.relPath)).toEqual(natural);
+    // Exports list labels in it too.
+    project.setLabels(ids.map((id) => id!), ant.id);
+    expect(labeledImages(project, new Set()).map((i) => i.relPath)).toEqual(natural);
   });
 });
 

@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ImageIndex } from '../../../src-main/project/image-index';
 import { migrate, SCHEMA_VERSION, schemaVersion } from '../../../src-main/project/migrations';
 import { openProjectDb, projectDbPath } from '../../../src-main/project/project-db';
+import { naturalNameKey } from '../../../src-shared/natural-name';
 import { tempDir } from '../../support/image-folder';
 
 const opened: { close(): void }[] = [];
@@ -72,6 +74,41 @@ describe('project schema migrations', () => {
     expect(schemaVersion(upgraded.db)).toBe(SCHEMA_VERSION);
     expect(idOf(upgraded.db)).toMatch(/^[0-9a-f]{32}$/);
     expect(idOf(upgraded.db)).not.toBe(ids[0]);
+  });
+
+  it('gives the images of a project from before natural order (migration 14) their keys and an index in that order', () => {
+    const root = tempDir();
+    fs.mkdirSync(path.join(root, '.adma'));
+    const old = new Database(projectDbPath(root));
+    migrate(old, 13);
+    const paths = ['img-10.png', 'img-2.png', 'Scan_B.png', 'scan_a.png', 'a-b/x.png', 'a/z.png', 'img-007.png', 'img-7.png'];
+    const insert = old.prepare("INSERT INTO images (rel_path, size, mtime_ms, hash, width, height, format, added_at) VALUES (?, 1, 1, ?, 2, 2, 'png', 'now')");
+    paths.forEach((p, k) => insert.run(p, `h${k}`));
+    old.close();
+
+    const { db, lock } = openProjectDb(root, false);
+    opened.push(db, { close: () => lock.release() });
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    const rows = db.prepare('SELECT rel_path, name_key FROM images').all() as { rel_path: string; name_key: string }[];
+    expect(rows.map((r) => r.name_key)).toEqual(rows.map((r) => naturalNameKey(r.rel_path)));
+    const images = new ImageIndex(db);
+    const natural = ['a/z.png', 'a-b/x.png', 'img-2.png', 'img-007.png', 'img-7.png', 'img-10.png', 'scan_a.png', 'Scan_B.png'];
+    expect(images.list({ kind: 'all' }, 0, 100).items.map((i) => i.relPath)).toEqual(natural);
+    // Walked in the index's order, not sorted, both ways.
+    for (const direction of ['ASC', 'DESC']) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT i.id FROM images i WHERE i.present = 1 ORDER BY i.name_key ${direction}, i.rel_path ${direction}`).all() as { detail: string }[]).map((r) => r.detail).join('\n');
+      expect(plan).toMatch(/images_name/);
+      expect(plan).not.toMatch(/TEMP B-TREE/);
+    }
+
+    // A project of the schema after it (a newer app's) is still refused, untouched.
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    lock.release();
+    opened.splice(0);
+    const before = fs.readFileSync(projectDbPath(root));
+    expect(() => openProjectDb(root, false)).toThrowError(/newer version of ADMA Studio/);
+    expect(fs.readFileSync(projectDbPath(root)).equals(before)).toBe(true);
   });
 
   it('refuses a project written by a newer version and leaves it untouched', () => {

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PLANNER_STATISTICS_EVERY_MS, Project } from '../../../src-main/project/project';
 import { projectDbPath, refreshPlannerStatistics } from '../../../src-main/project/project-db';
 import { imageFolder } from '../../support/image-folder';
+import { addSyntheticImages } from '../../support/synthetic-images';
 
 const opened: Project[] = [];
 afterEach(async () => {
@@ -102,6 +103,29 @@ describe('planner statistics', () => {
     }
     refreshPlannerStatistics(project.db, 'used-tables');
     expect(analysedRows(root).images).toBeGreaterThan(2000);
+  });
+
+  it('let the natural name order (the gallery\'s, the label view\'s folder order) walk its index both ways at 100,000 images, not sort them', async () => {
+    const root = await imageFolder(2);
+    const project = open(root, true);
+    await project.rescan();
+    addSyntheticImages(project.db, 100_000);
+    refreshPlannerStatistics(project.db, 'all-tables'); // as at the next open
+    const prepared: string[] = [];
+    const prepare = project.db.prepare.bind(project.db);
+    vi.spyOn(project.db, 'prepare').mockImplementation((sql: string) => {
+      prepared.push(sql);
+      return prepare(sql);
+    });
+    for (const filter of [{ kind: 'all' }, { kind: 'unlabeled' }] as const) {
+      for (const descending of [false, true]) {
+        const page = project.images.list(filter, 0, 3, { key: 'name', descending });
+        expect(page.items.map((i) => i.relPath)).toEqual(descending ? ['synthetic/0100000.png', 'synthetic/0099999.png', 'synthetic/0099998.png'] : ['img-0000.png', 'img-0001.png', 'synthetic/0000001.png']);
+        const plan = (prepare(`EXPLAIN QUERY PLAN ${prepared.at(-1)!}`).all(3, 0) as { detail: string }[]).map((row) => row.detail);
+        expect(plan.join('\n')).toMatch(/^SCAN i USING INDEX images_name$/m);
+        expect(plan.filter((step) => step.includes('TEMP B-TREE FOR ORDER BY')), plan.join('\n')).toEqual([]);
+      }
+    }
   });
 
   it('let the "Labeled" order look up the few labeled images, not walk every image', async () => {

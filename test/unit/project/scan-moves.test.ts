@@ -14,6 +14,7 @@ import { createHandlers } from '../../../src-main/api/handlers';
 import { Workspace } from '../../../src-main/api/workspace';
 import { Project } from '../../../src-main/project/project';
 import { pairMoves } from '../../../src-main/project/scan-project';
+import { naturalNameKey } from '../../../src-shared/natural-name';
 import { FakeEngine } from '../../support/fake-engine';
 import { handlerCaller } from '../../support/handler-calls';
 import { imageFolder, tempDir, writeImage } from '../../support/image-folder';
@@ -213,6 +214,31 @@ describe('a rescan keeps the identity of a moved or renamed file', () => {
     const { opening } = await call('project:scans');
     expect(opening).toMatchObject({ moved: 1, added: 0, removed: 0, movedFiles: [{ imageId: id, from: name(1), to: 'sorted/cat-1.png', labeled: true }] });
     expect(await call('images:byIds', { ids: [id] })).toMatchObject([{ id, relPath: 'sorted/cat-1.png', classId: cls.id }]);
+  });
+
+  it('puts a moved or renamed image at its new name in name order, and reports moves and additions in name order', async () => {
+    const root = await imageFolder(0);
+    for (const [k, file] of ['img-2.png', 'img-3.png', 'img-10.png', 'img-11.png'].entries()) await writeImage(path.join(root, file), k);
+    const project = Project.open(root, true);
+    projects.push(project);
+    await project.rescan();
+    const byName = (): string[] => project.images.list({ kind: 'all' }, 0, 100).items.map((i) => i.relPath);
+    expect(byName()).toEqual(['img-2.png', 'img-3.png', 'img-10.png', 'img-11.png']);
+    const renamed = idOf(project, 'img-2.png')!;
+    const moved = idOf(project, 'img-3.png')!;
+    move(root, 'img-2.png', 'img-30.png');
+    move(root, 'img-3.png', 'Sub/img-9.png');
+    for (const [k, file] of ['new-10.png', 'new-9.png'].entries()) await writeImage(path.join(root, file), 100 + k);
+
+    const report = await project.rescan();
+    expect(report.moved).toBe(2);
+    // Binary order listed Sub/ (capital S) and img-30 first.
+    expect(report.movedFiles.map((m) => m.to)).toEqual(['img-30.png', 'Sub/img-9.png']);
+    expect(report.addedFiles).toEqual(['new-9.png', 'new-10.png']);
+    expect(byName()).toEqual(['img-10.png', 'img-11.png', 'img-30.png', 'new-9.png', 'new-10.png', 'Sub/img-9.png']);
+    const keyOf = (id: number): string => project.db.prepare('SELECT name_key FROM images WHERE id = ?').pluck().get(id) as string;
+    expect(keyOf(renamed)).toBe(naturalNameKey('img-30.png'));
+    expect(keyOf(moved)).toBe(naturalNameKey('Sub/img-9.png'));
   });
 });
 
