@@ -13,11 +13,11 @@ import { closeSync, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import pLimit from 'p-limit';
-import sharp from 'sharp';
 import { AppError } from '../../src-shared/app-error';
 import { RENDITION_EDGES, type MediaVariant, type RenditionEdge } from '../../src-shared/contract';
 import { decodeOriginal, encodeThumbnail, fromRaw, rawPixels, readCacheFile, renditionFile, renditionKey, storeCacheFile, thumbnailFile, thumbnailPixels, thumbnailsCached, type RawPixels } from './media-cache';
 import { readEmbeddedThumbnail } from './embedded-thumbnail';
+import { decodeEightBit, highBitDepthOf } from './high-bit-depth';
 import { openInsideSync, readBelow, realRootOf, resolvedBelow } from './path-containment';
 
 export interface MediaSource {
@@ -116,7 +116,7 @@ async function thumbnail(source: MediaSource, original: ReadOriginal, hash: stri
   // (A lookup by renditionKey: renditionFile's checks, three lstats an edge, are for a file opened.)
   const rendition = RENDITION_EDGES.map((edge) => rendering.get(renditionKey(source.adminDir, hash, edge))).find((r) => r !== undefined);
   if (rendition && !existsSync(cacheFile)) await rendition.catch(() => undefined);
-  return cached(cacheFile, async () => encodeThumbnail(await thumbnailPixels(decodeOriginal(await original()))));
+  return cached(cacheFile, async () => encodeThumbnail(await thumbnailPixels(await decodeOriginal(await original()))));
 }
 
 /** Store the thumbnail made from a rendition's pixels, unless it is cached or being rendered. */
@@ -131,7 +131,7 @@ async function thumbnailFromRendition(cacheFile: string, pixels: RawPixels): Pro
 
 function rendition(source: MediaSource, original: ReadOriginal, hash: string, edge: RenditionEdge): Promise<Buffer> {
   return cached(renditionFile(source.adminDir, hash, edge), async () => {
-    const pixels = await rawPixels(decodeOriginal(await original()).resize(edge, edge, { fit: 'inside', withoutEnlargement: true }));
+    const pixels = await rawPixels((await decodeOriginal(await original())).resize(edge, edge, { fit: 'inside', withoutEnlargement: true }));
     const [body] = await Promise.all([
       fromRaw(pixels).flatten({ background: '#000000' }).jpeg({ quality: 88 }).toBuffer(),
       // The thumbnail is an optimisation too: one that cannot be made is rendered when asked for.
@@ -306,11 +306,15 @@ export async function readMedia(source: MediaSource, imageId: number, variant: M
       if (variant === 'thumb') return { body: await checked(thumbnail(source, readChecked, hash)), contentType: 'image/webp' };
       return { body: await checked(rendition(source, readChecked, hash, edge as RenditionEdge)), contentType: 'image/jpeg' };
     }
-    // The original, as it is or re-encoded: read (and checked) now, nothing from a cache.
+    // The original, as it is or re-encoded: read (and checked) now, nothing from a cache. A
+    // 16-bit PNG is re-encoded too: a browser shows its high bytes, a 12-bit image almost black.
+    const reencoded = async (bytes: Buffer): Promise<MediaBody> => ({ body: await (await decodeEightBit(bytes, { animated: format === 'gif' })).png().toBuffer(), contentType: 'image/png' });
     const native = NATIVE[format];
-    if (native && orientation === 1) return { body: await original(), contentType: native };
-    const body = await decodeSlots(async () => sharp(await original(), { animated: format === 'gif' }).rotate().png().toBuffer());
-    return { body, contentType: 'image/png' };
+    if (native && orientation === 1) {
+      const bytes = await original();
+      return (await highBitDepthOf(bytes)) === null ? { body: bytes, contentType: native } : decodeSlots(() => reencoded(bytes));
+    }
+    return await decodeSlots(async () => reencoded(await original()));
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw new AppError('IMAGE_INVALID', `Cannot decode ${relPath}: ${(error as Error).message}`);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import type { RenditionEdge } from '../../src-shared/contract';
 import { privatePath } from '../core/private-folder';
+import { decodeEightBit } from './high-bit-depth';
 
 export const THUMB_SIZE = 256;
 
@@ -55,13 +56,14 @@ const NOFOLLOW = fsSync.constants.O_NOFOLLOW ?? 0;
 export const readCacheFile = (cacheFile: string): Promise<Buffer> => fs.readFile(cacheFile, { flag: fsSync.constants.O_RDONLY | NOFOLLOW });
 
 /**
- * An original as the media cache decodes it: its first frame, EXIF orientation applied. The app
- * gives it the bytes read once from the file checked (path-containment.ts, readInside;
- * user-file.ts), never a path that sharp would open again; benchmarks give paths.
+ * An original as the media cache decodes it: its first frame, EXIF orientation applied, 8 bits
+ * per channel (a 16-bit image stretched by its own levels: high-bit-depth.ts). The app gives it
+ * the bytes read once from the file checked (path-containment.ts, readInside; user-file.ts),
+ * never a path that sharp would open again; benchmarks give paths.
  */
-export const decodeOriginal = (input: string | Buffer): Sharp => sharp(input, { animated: false }).rotate();
+export const decodeOriginal = (input: string | Buffer): Promise<Sharp> => decodeEightBit(input, { animated: false });
 
-/** Pixels of `image` and their layout (8 bits per channel: a 16-bit PNG is scaled down). */
+/** Pixels of `image` and their layout (8 bits per channel: give it decodeOriginal's image, never a 16-bit one, which sharp would scale by a fixed factor). */
 export async function rawPixels(image: Sharp): Promise<RawPixels> {
   const { data, info } = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   return { data, info: { width: info.width, height: info.height, channels: info.channels } };

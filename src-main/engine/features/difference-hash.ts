@@ -25,11 +25,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import pLimit from 'p-limit';
-import sharp from 'sharp';
 import { AppError } from '../../../src-shared/app-error';
 import { makePrivateFolder, privateFolder } from '../../core/private-folder';
 import { damagedCacheError, openCacheDatabase, openRebuildableCache, recordDamage, type OpenedCache } from '../../core/rebuildable-cache';
 import { isDamagedDatabase } from '../../core/storage-errors';
+import { decodeEightBit } from '../../media/high-bit-depth';
 import { decodeOriginal, encodeThumbnail, fromRaw, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from '../../media/media-cache';
 import { readFileInside } from '../../media/path-containment';
 import { ADMIN_DIR } from '../../project/project-db';
@@ -71,7 +71,7 @@ export async function imageCodes(pixels: RawPixels): Promise<ImageCodes> {
  * A decode that tolerates damage (a truncated file gives its readable part): the media cache
  * refuses such a file, but its codes can still find its copies.
  */
-const decodeLeniently = (input: string | Buffer): Promise<RawPixels> => thumbnailPixels(sharp(input, { failOn: 'none', animated: false, pages: 1 }).rotate());
+const decodeLeniently = async (input: string | Buffer): Promise<RawPixels> => thumbnailPixels(await decodeEightBit(input, { failOn: 'none', animated: false, pages: 1 }));
 
 /** The codes of an image file or encoded image, decoded directly (tests, benchmarks). */
 export async function codesOfImage(input: string | Buffer): Promise<ImageCodes> {
@@ -100,7 +100,7 @@ async function decodeOnce(root: string, file: string, thumbFile: string): Promis
   const bytes = await readFileInside(root, file);
   let pixels: RawPixels;
   try {
-    pixels = await thumbnailPixels(decodeOriginal(bytes));
+    pixels = await thumbnailPixels(await decodeOriginal(bytes));
   } catch {
     return imageCodes(await decodeLeniently(bytes));
   }

@@ -1,0 +1,160 @@
+/**
+ * Images of more than 8 bits per channel (16-bit grayscale PNG and TIFF from microscopes,
+ * medical and scientific cameras, 32-bit float TIFF from ImageJ), brought to 8 bits by their
+ * own range. libvips scales 16-bit to 8-bit by a fixed factor (about ÷256), so a 12-bit image
+ * (0-4095 in 0-65535) used 1/16 of the range: shown almost black, and fed to the model almost
+ * black. Here the 1st to the 99.8th percentile of the image's values is mapped linearly to
+ * 0-255, clipped (a few hot or dead pixels do not set the range).
+ *
+ * The one decode of every image shown or fed to the model (decodeEightBit): the media cache's
+ * renditions and thumbnails (media-cache.ts decodeOriginal), the originals re-encoded for the
+ * label view's zoom (image-media.ts), the perceptual codes (engine/features/difference-hash.ts),
+ * and the model's input (engine/preprocess/decode-image.ts, which the `adma` commands use too).
+ *
+ * Invariants:
+ * - An 8-bit image is decoded exactly as before: `sharp(input, options).rotate()`, the same
+ *   pipeline, so its pixels are the same bytes (test/unit/media/high-bit-depth.test.ts).
+ * - The levels are the image's, not a channel's: one range for all colour channels, so a
+ *   colour image keeps its balance. Alpha is scaled by its format's full range, never stretched.
+ * - The percentiles are those of a grid sample (every `step`-th row and column, step =
+ *   ceil(max(width, height) / LEVEL_SAMPLE_SIDE)) of the oriented image, interpolated linearly
+ *   as numpy.percentile does by default: the exported model card's Python snippet reproduces
+ *   them exactly (export/model-card.ts).
+ * - An image whose 1st and 99.8th percentiles are equal (mostly background) is mapped from its
+ *   sample's minimum to its maximum; a constant one by its format's full range (what libvips
+ *   gave before): never a division by zero.
+ */
+import sharp, { type Sharp, type SharpOptions } from 'sharp';
+
+/** The percentiles mapped to 0 and 255. */
+export const LOW_PERCENTILE = 1;
+export const HIGH_PERCENTILE = 99.8;
+/** The grid sample's longer side, at most: 256 x 256 pixels (~2-10 ms to sort on one core). */
+export const LEVEL_SAMPLE_SIDE = 256;
+
+/** The range of values a format's full scale spans (a constant image's mapping, and alpha's). */
+const FULL_SCALE: Record<string, number> = {
+  ushort: 65535,
+  short: 32767,
+  uint: 4294967295,
+  int: 2147483647,
+  float: 1,
+  double: 1,
+};
+
+/** The value mapped to 0 and the one mapped to 255. */
+export interface Levels {
+  low: number;
+  high: number;
+}
+
+/** Whether sharp decodes an image of this `depth` (metadata's band format) to more than 8 bits per channel. */
+export const isHighBitDepth = (depth: string | undefined): boolean => depth !== undefined && depth !== 'uchar' && depth !== 'char';
+
+/** What decodeEightBit needs to know of an image deeper than 8 bits: its band format, and whether it is in colour. */
+export interface HighBitDepth {
+  /** sharp's metadata `depth`: 'ushort', 'short', 'uint', 'int', 'float' or 'double'. */
+  depth: string;
+  /** RGB (or CMYK), with or without alpha; otherwise grey, with or without alpha. */
+  colourful: boolean;
+}
+
+/**
+ * How `input` is deeper than 8 bits per channel, or null when it is not. JPEG, GIF and WebP (8
+ * bits here) and PNG (its header's bit depth and colour type) are told from their first bytes,
+ * with no call into libvips: an 8-bit JPEG or PNG pays nothing more than that look.
+ */
+export async function highBitDepthOf(input: string | Buffer, options: SharpOptions = {}): Promise<HighBitDepth | null> {
+  if (Buffer.isBuffer(input)) {
+    const jpeg = input[0] === 0xff && input[1] === 0xd8;
+    const gif = input.toString('latin1', 0, 4) === 'GIF8';
+    const webp = input.toString('latin1', 0, 4) === 'RIFF' && input.toString('latin1', 8, 12) === 'WEBP';
+    if (jpeg || gif || webp) return null;
+    // PNG: the signature, then IHDR (length, type, width, height), bit depth at byte 24 and
+    // colour type at 25 (0 grey, 2 RGB, 3 palette, 4 grey and alpha, 6 RGBA).
+    if (input.length > 25 && input.readUInt32BE(0) === 0x89504e47 && input.toString('latin1', 12, 16) === 'IHDR') {
+      return input[24] === 16 ? { depth: 'ushort', colourful: input[25] === 2 || input[25] === 6 } : null;
+    }
+  }
+  const { depth, channels = 1, hasAlpha, space } = await sharp(input, options).metadata();
+  if (!isHighBitDepth(depth)) return null;
+  return { depth: depth as string, colourful: channels - (hasAlpha ? 1 : 0) >= 3 || space === 'cmyk' };
+}
+
+/** The value at percentile `p` (0-100) of ascending `sorted`, interpolated linearly (numpy.percentile's default). */
+function percentile(sorted: Float64Array, p: number): number {
+  const at = ((sorted.length - 1) * p) / 100;
+  const below = Math.floor(at);
+  const lower = sorted[below] as number;
+  const upper = sorted[Math.min(below + 1, sorted.length - 1)] as number;
+  return lower + (at - below) * (upper - lower);
+}
+
+/**
+ * The levels of an image of `width` x `height` x `channels` values (`colour` of them colour,
+ * the rest alpha), as decodeEightBit maps them; `fullScale` when the image is constant.
+ */
+export function imageLevels(values: ArrayLike<number>, width: number, height: number, channels: number, colour: number, fullScale: number): Levels {
+  const step = Math.max(1, Math.ceil(Math.max(width, height) / LEVEL_SAMPLE_SIDE));
+  const rows = Math.ceil(height / step);
+  const columns = Math.ceil(width / step);
+  const sample = new Float64Array(rows * columns * colour);
+  let n = 0;
+  for (let y = 0; y < height; y += step) {
+    for (let x = 0; x < width; x += step) {
+      const at = (y * width + x) * channels;
+      for (let c = 0; c < colour; c++) sample[n++] = values[at + c] as number;
+    }
+  }
+  // NaN (float images) would sort last and spoil the high percentile: left out.
+  const finite = sample.filter((v) => Number.isFinite(v)).sort();
+  if (finite.length === 0) return { low: 0, high: fullScale };
+  const low = percentile(finite, LOW_PERCENTILE);
+  const high = percentile(finite, HIGH_PERCENTILE);
+  if (high > low) return { low, high };
+  const min = finite[0] as number;
+  const max = finite[finite.length - 1] as number;
+  if (max > min) return { low: min, high: max };
+  return { low: 0, high: fullScale };
+}
+
+/** `values` mapped to 8 bits: colour channels by `levels` (clipped, rounded half up), alpha by `fullScale`. */
+export function toEightBit(values: ArrayLike<number>, channels: number, colour: number, levels: Levels, fullScale: number): Uint8Array {
+  const out = new Uint8Array(values.length);
+  const scale = 255 / (levels.high - levels.low);
+  const alphaScale = 255 / fullScale;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    const scaled = i % channels < colour ? (v - levels.low) * scale : v * alphaScale;
+    // NaN fails both comparisons and is stored as 0 by the typed array.
+    out[i] = scaled <= 0 ? 0 : scaled >= 255 ? 255 : Math.floor(scaled + 0.5);
+  }
+  return out;
+}
+
+/**
+ * `input` decoded with `options`, EXIF orientation applied, as an image of 8 bits per channel
+ * (see the file's comment): an 8-bit image as sharp decodes it, a deeper one stretched by its
+ * levels into raw 8-bit pixels (grey, grey and alpha, RGB or RGBA; a 16-bit CMYK one as RGB).
+ * Throws sharp's errors for input it cannot decode, as sharp does.
+ */
+export async function decodeEightBit(input: string | Buffer, options: SharpOptions = {}): Promise<Sharp> {
+  const deep = await highBitDepthOf(input, options);
+  if (deep === null) return sharp(input, options).rotate();
+  const { depth, colourful } = deep;
+  // The values as stored, in grey or RGB (libvips converts to 8-bit sRGB unless told the
+  // colourspace): 16-bit as 16-bit (half the memory of float), every other depth as float.
+  const sixteen = depth === 'ushort';
+  const space = sixteen ? (colourful ? 'rgb16' : 'grey16') : colourful ? 'srgb' : 'b-w';
+  const { data, info } = await sharp(input, options)
+    .rotate()
+    .toColourspace(space)
+    .raw({ depth: sixteen ? 'ushort' : 'float' })
+    .toBuffer({ resolveWithObject: true });
+  const values = sixteen ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4);
+  const { width, height, channels } = info;
+  const colour = colourful ? 3 : 1;
+  const fullScale = FULL_SCALE[depth] ?? 1;
+  const levels = imageLevels(values, width, height, channels, colour, fullScale);
+  return sharp(toEightBit(values, channels, colour, levels, fullScale), { raw: { width, height, channels } });
+}
