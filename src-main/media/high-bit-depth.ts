@@ -32,6 +32,15 @@ export const HIGH_PERCENTILE = 99.8;
 /** The grid sample's longer side, at most: 256 x 256 pixels (~2-10 ms to sort on one core). */
 export const LEVEL_SAMPLE_SIDE = 256;
 
+/** The rule in words, for an export's preprocessing.json and model card (engine/export). */
+export const HIGH_BIT_DEPTH_RULE =
+  `Images of more than 8 bits per channel (16-bit PNG and TIFF, 32-bit and float TIFF) are brought to 8 bits by their own levels: ` +
+  `the ${LOW_PERCENTILE}st to the ${HIGH_PERCENTILE}th percentile of the values of the EXIF-oriented image (all colour channels together, ` +
+  `from every step-th row and column, step = ceil(longer side / ${LEVEL_SAMPLE_SIDE}); numpy.percentile's linear interpolation) ` +
+  `mapped linearly to 0..255, clipped and rounded half up; alpha is scaled by its full range (65535 for 16-bit). ` +
+  `When the two percentiles are equal, the sample's minimum and maximum are used; for a constant image, 0 and the full range (65535 for 16-bit, 1 for float). ` +
+  `8-bit images are used as they are.`;
+
 /** The range of values a format's full scale spans (a constant image's mapping, and alpha's). */
 const FULL_SCALE: Record<string, number> = {
   ushort: 65535,
@@ -81,13 +90,20 @@ export async function highBitDepthOf(input: string | Buffer, options: SharpOptio
   return { depth: depth as string, colourful: channels - (hasAlpha ? 1 : 0) >= 3 || space === 'cmyk' };
 }
 
-/** The value at percentile `p` (0-100) of ascending `sorted`, interpolated linearly (numpy.percentile's default). */
+/**
+ * The value at percentile `p` (0-100) of ascending `sorted`, interpolated linearly as
+ * numpy.percentile does by default, operation for operation (its index `(n - 1) * (p / 100)`,
+ * and its lerp, which from the halfway point on counts back from the upper value), so that the
+ * model card's Python gets the same levels to the last bit.
+ */
 function percentile(sorted: Float64Array, p: number): number {
-  const at = ((sorted.length - 1) * p) / 100;
+  const at = (sorted.length - 1) * (p / 100);
   const below = Math.floor(at);
+  const t = at - below;
   const lower = sorted[below] as number;
   const upper = sorted[Math.min(below + 1, sorted.length - 1)] as number;
-  return lower + (at - below) * (upper - lower);
+  const diff = upper - lower;
+  return t >= 0.5 ? upper - diff * (1 - t) : lower + diff * t;
 }
 
 /**
