@@ -24,7 +24,10 @@
  *   sample's minimum to its maximum; a constant one by its format's full range (what libvips
  *   gave before): never a division by zero.
  */
+import path from 'node:path';
 import sharp, { type Sharp, type SharpOptions } from 'sharp';
+import { openImageFile, readImageFile } from '../core/user-file';
+import { openInside, readFileInside } from './path-containment';
 
 /** The percentiles mapped to 0 and 255. */
 export const LOW_PERCENTILE = 1;
@@ -68,26 +71,75 @@ export interface HighBitDepth {
   colourful: boolean;
 }
 
+/** Formats (as the scan records them, or formatOfHead) that sharp decodes at 8 bits per channel whatever the file: never stretched. */
+const EIGHT_BIT_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'webp', 'gif']);
+
+/** Whether an image of `format` (the scan's, or formatOfHead's) may be deeper than 8 bits, i.e. decoded by its levels since they were introduced. */
+export const mayBeDeep = (format: string): boolean => !EIGHT_BIT_FORMATS.has(format);
+
+/** Bytes at the start of a file enough for `sniff` (a PNG's colour type is byte 25). */
+const HEAD_BYTES = 32;
+
 /**
- * How `input` is deeper than 8 bits per channel, or null when it is not. JPEG, GIF and WebP (8
- * bits here) and PNG (its header's bit depth and colour type) are told from their first bytes,
- * with no call into libvips: an 8-bit JPEG or PNG pays nothing more than that look.
+ * What the first bytes of an image tell: null for JPEG, GIF and WebP (8 bits here) and an 8-bit
+ * PNG; a 16-bit PNG's depth and colour (IHDR: bit depth at byte 24, colour type at 25: 0 grey,
+ * 2 RGB, 4 grey and alpha, 6 RGBA); undefined when they do not tell (TIFF, AVIF…: libvips does).
+ */
+function sniff(head: Buffer): HighBitDepth | null | undefined {
+  const format = formatOfHead(head);
+  if (format === 'png') return head[24] === 16 ? { depth: 'ushort', colourful: head[25] === 2 || head[25] === 6 } : null;
+  return format === 'other' ? undefined : null;
+}
+
+/** The format of an image as its first bytes say it, as the scan names it, for JPEG, GIF, WebP and PNG; 'other' for the rest (TIFF, AVIF…). */
+export function formatOfHead(head: Buffer): 'jpeg' | 'gif' | 'webp' | 'png' | 'other' {
+  if (head[0] === 0xff && head[1] === 0xd8) return 'jpeg';
+  if (head.toString('latin1', 0, 4) === 'GIF8') return 'gif';
+  if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  if (head.length > 25 && head.readUInt32BE(0) === 0x89504e47 && head.toString('latin1', 12, 16) === 'IHDR') return 'png';
+  return 'other';
+}
+
+/**
+ * How `input` is deeper than 8 bits per channel, or null when it is not. JPEG, GIF, WebP and PNG
+ * are told from their first bytes (sniff), with no call into libvips: an 8-bit JPEG or PNG pays
+ * nothing more than that look.
  */
 export async function highBitDepthOf(input: string | Buffer, options: SharpOptions = {}): Promise<HighBitDepth | null> {
-  if (Buffer.isBuffer(input)) {
-    const jpeg = input[0] === 0xff && input[1] === 0xd8;
-    const gif = input.toString('latin1', 0, 4) === 'GIF8';
-    const webp = input.toString('latin1', 0, 4) === 'RIFF' && input.toString('latin1', 8, 12) === 'WEBP';
-    if (jpeg || gif || webp) return null;
-    // PNG: the signature, then IHDR (length, type, width, height), bit depth at byte 24 and
-    // colour type at 25 (0 grey, 2 RGB, 3 palette, 4 grey and alpha, 6 RGBA).
-    if (input.length > 25 && input.readUInt32BE(0) === 0x89504e47 && input.toString('latin1', 12, 16) === 'IHDR') {
-      return input[24] === 16 ? { depth: 'ushort', colourful: input[25] === 2 || input[25] === 6 } : null;
-    }
-  }
+  const told = Buffer.isBuffer(input) ? sniff(input) : undefined;
+  if (told !== undefined) return told;
   const { depth, channels = 1, hasAlpha, space } = await sharp(input, options).metadata();
   if (!isHighBitDepth(depth)) return null;
   return { depth: depth as string, colourful: channels - (hasAlpha ? 1 : 0) >= 3 || space === 'cmyk' };
+}
+
+/**
+ * The hashes of those `files` that are deeper than 8 bits: what a cache written before the levels
+ * were introduced holds dark (engine/features: the feature and perceptual caches forget them once).
+ * Each file's first bytes are read, checked inside `root` as every project read is
+ * (path-containment.ts; without `root`, a file a tool or test names); the whole file only when
+ * they do not tell (a TIFF). A file that cannot be read is left out (its decode reports it).
+ */
+export async function deepAmong(files: readonly { hash: string; path: string }[], root?: string): Promise<Set<string>> {
+  const deep = new Set<string>();
+  for (const { hash, path: file } of files) {
+    try {
+      const { handle } = root === undefined ? await openImageFile(file) : await openInside(root, path.relative(root, file).split(path.sep).join('/'));
+      let head: Buffer;
+      try {
+        const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0);
+        head = buffer.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
+      const told = sniff(head);
+      const whole = (): Promise<Buffer> => (root === undefined ? readImageFile(file) : readFileInside(root, file));
+      if (told === undefined ? (await highBitDepthOf(await whole())) !== null : told !== null) deep.add(hash);
+    } catch {
+      // unreadable now: not decoded either
+    }
+  }
+  return deep;
 }
 
 /**

@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { codesOfImage, perceptualCodes } from '../../../src-main/engine/features/difference-hash';
 import { readMedia } from '../../../src-main/media/image-media';
+import { thumbnailFile } from '../../../src-main/media/media-cache';
 import { Project } from '../../../src-main/project/project';
 import { sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
 import { tempDir } from '../../support/image-folder';
@@ -82,7 +83,7 @@ describe('a 12-bit image in a 16-bit file, as the label view and the gallery sho
     const [image] = project.images.list({ kind: 'all' }, 0, 10).items;
     const pass = await perceptualCodes(root, [{ hash: image!.hash, path: path.join(root, 'deep.png') }]);
     expect(Math.max(...(pass.thumbnails as Uint8Array))).toBeGreaterThanOrEqual(250); // inMemory, the default
-    const stored = fs.readFileSync(path.join(project.adminDir, 'thumbs', `${image!.hash}-256.webp`));
+    const stored = fs.readFileSync(thumbnailFile(project.adminDir, image!.hash, 'png'));
     expect((await range(stored)).max).toBeGreaterThanOrEqual(250);
   });
 });
