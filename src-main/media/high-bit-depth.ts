@@ -142,18 +142,54 @@ export async function deepAmong(files: readonly { hash: string; path: string }[]
   return deep;
 }
 
+/** A sample's values in ascending order, read by rank (0 is the least): `at(rank)`, `count` of them. */
+interface Ordered {
+  count: number;
+  at(rank: number): number;
+}
+
+/** The finite values of `sample` in order; NaN (float images) would sort last and spoil the high percentile: left out. */
+function sorted(sample: Float64Array): Ordered {
+  const finite = sample.filter((v) => Number.isFinite(v)).sort();
+  return { count: finite.length, at: (rank) => finite[rank] as number };
+}
+
 /**
- * The value at percentile `p` (0-100) of ascending `sorted`, interpolated linearly as
- * numpy.percentile does by default, operation for operation (its index `(n - 1) * (p / 100)`,
- * and its lerp, which from the halfway point on counts back from the upper value), so that the
- * model card's Python gets the same levels to the last bit.
+ * 16-bit values in order by counting them (65,536 bins), the same ranks as sorting them in a
+ * fraction of the time (~1 ms instead of ~15-50 ms for a 256 x 256 RGB sample).
  */
-function percentile(sorted: Float64Array, p: number): number {
-  const at = (sorted.length - 1) * (p / 100);
+function counted(sample: Uint16Array): Ordered {
+  const below = new Uint32Array(65537); // below[v]: how many are less than v
+  for (const v of sample) below[v + 1]!++;
+  for (let v = 1; v <= 65536; v++) below[v]! += below[v - 1]!;
+  return {
+    count: sample.length,
+    at(rank) {
+      // The value v with below[v] <= rank < below[v + 1], by bisection.
+      let lo = 0;
+      let hi = 65535;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((below[mid] as number) <= rank) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    },
+  };
+}
+
+/**
+ * The value at percentile `p` (0-100) of `ordered`, interpolated linearly as numpy.percentile
+ * does by default, operation for operation (its index `(n - 1) * (p / 100)`, and its lerp,
+ * which from the halfway point on counts back from the upper value), so that the model card's
+ * Python gets the same levels to the last bit.
+ */
+function percentile(ordered: Ordered, p: number): number {
+  const at = (ordered.count - 1) * (p / 100);
   const below = Math.floor(at);
   const t = at - below;
-  const lower = sorted[below] as number;
-  const upper = sorted[Math.min(below + 1, sorted.length - 1)] as number;
+  const lower = ordered.at(below);
+  const upper = ordered.at(Math.min(below + 1, ordered.count - 1));
   const diff = upper - lower;
   return t >= 0.5 ? upper - diff * (1 - t) : lower + diff * t;
 }
@@ -166,7 +202,8 @@ export function imageLevels(values: ArrayLike<number>, width: number, height: nu
   const step = Math.max(1, Math.ceil(Math.max(width, height) / LEVEL_SAMPLE_SIDE));
   const rows = Math.ceil(height / step);
   const columns = Math.ceil(width / step);
-  const sample = new Float64Array(rows * columns * colour);
+  const sixteen = values instanceof Uint16Array;
+  const sample = sixteen ? new Uint16Array(rows * columns * colour) : new Float64Array(rows * columns * colour);
   let n = 0;
   for (let y = 0; y < height; y += step) {
     for (let x = 0; x < width; x += step) {
@@ -174,29 +211,42 @@ export function imageLevels(values: ArrayLike<number>, width: number, height: nu
       for (let c = 0; c < colour; c++) sample[n++] = values[at + c] as number;
     }
   }
-  // NaN (float images) would sort last and spoil the high percentile: left out.
-  const finite = sample.filter((v) => Number.isFinite(v)).sort();
-  if (finite.length === 0) return { low: 0, high: fullScale };
-  const low = percentile(finite, LOW_PERCENTILE);
-  const high = percentile(finite, HIGH_PERCENTILE);
+  const ordered = sample instanceof Uint16Array ? counted(sample) : sorted(sample);
+  if (ordered.count === 0) return { low: 0, high: fullScale };
+  const low = percentile(ordered, LOW_PERCENTILE);
+  const high = percentile(ordered, HIGH_PERCENTILE);
   if (high > low) return { low, high };
-  const min = finite[0] as number;
-  const max = finite[finite.length - 1] as number;
+  const min = ordered.at(0);
+  const max = ordered.at(ordered.count - 1);
   if (max > min) return { low: min, high: max };
   return { low: 0, high: fullScale };
 }
 
-/** `values` mapped to 8 bits: colour channels by `levels` (clipped, rounded half up), alpha by `fullScale`. */
+/** `v` scaled by `scale` from `low`, clipped to 0-255 and rounded half up (NaN fails both comparisons: 0). */
+const eightBit = (v: number, low: number, scale: number): number => {
+  const scaled = (v - low) * scale;
+  return scaled <= 0 ? 0 : scaled >= 255 ? 255 : Math.floor(scaled + 0.5);
+};
+
+/**
+ * `values` mapped to 8 bits: colour channels by `levels` (clipped, rounded half up), alpha by
+ * `fullScale`. 16-bit values through a table of all 65,536 (the same arithmetic, once per value
+ * instead of once per pixel: a 2048 x 2048 RGB image in ~15 ms instead of ~60).
+ */
 export function toEightBit(values: ArrayLike<number>, channels: number, colour: number, levels: Levels, fullScale: number): Uint8Array {
   const out = new Uint8Array(values.length);
   const scale = 255 / (levels.high - levels.low);
   const alphaScale = 255 / fullScale;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    const scaled = i % channels < colour ? (v - levels.low) * scale : v * alphaScale;
-    // NaN fails both comparisons and is stored as 0 by the typed array.
-    out[i] = scaled <= 0 ? 0 : scaled >= 255 ? 255 : Math.floor(scaled + 0.5);
+  if (values instanceof Uint16Array) {
+    const table = new Uint8Array(65536);
+    const alphaTable = new Uint8Array(colour < channels ? 65536 : 0);
+    for (let v = 0; v < 65536; v++) table[v] = eightBit(v, levels.low, scale);
+    for (let v = 0; v < alphaTable.length; v++) alphaTable[v] = eightBit(v, 0, alphaScale);
+    if (colour === channels) for (let i = 0; i < values.length; i++) out[i] = table[values[i] as number] as number;
+    else for (let i = 0; i < values.length; i++) out[i] = (i % channels < colour ? table[values[i] as number] : alphaTable[values[i] as number]) as number;
+    return out;
   }
+  for (let i = 0; i < values.length; i++) out[i] = i % channels < colour ? eightBit(values[i] as number, levels.low, scale) : eightBit(values[i] as number, 0, alphaScale);
   return out;
 }
 

@@ -89,6 +89,10 @@ describe('16-bit images brought to 8 bits by their own levels', () => {
     const wide = twelveBitGradient(600, 3);
     const [at3, at6] = [wide[3] as number, wide[6] as number];
     expect(imageLevels(wide, 600, 3, 1, 1, 65535).low).toBeCloseTo(at3 + 0.99 * (at6 - at3), 9);
+    // 16-bit values are ordered by counting them: the same levels as sorting them.
+    const noisy = Uint16Array.from({ length: 300 * 200 * 3 }, (_, i) => (i * 7919) % 4096);
+    expect(imageLevels(noisy, 300, 200, 3, 3, 65535)).toEqual(imageLevels(Array.from(noisy), 300, 200, 3, 3, 65535));
+    expect(imageLevels(new Uint16Array(64).fill(7), 8, 8, 1, 1, 65535)).toEqual({ low: 0, high: 65535 });
   });
 });
 
