@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     const gallery: number[] = [];
     for (const file of files) {
       const started = performance.now();
-      await encodeThumbnail(await thumbnailPixels(decodeOriginal(file)));
+      await encodeThumbnail(await thumbnailPixels(await decodeOriginal(file)));
       gallery.push(performance.now() - started);
     }
     console.log(`gallery thumbnail from the file (one sharp thread): ${summary(gallery)}`);

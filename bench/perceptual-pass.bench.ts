@@ -92,7 +92,7 @@ async function timing(): Promise<void> {
         const before = await pass(source, (dir, items) => old.perceptualCodes(dir, items, undefined, 'onDemand'));
         // The thumbnail the old code made later, when the image was shown: one more decode each.
         const thumbs = await pass(source, async (_dir, items) => {
-          for (const item of items) await encodeThumbnail(await thumbnailPixels(decodeOriginal(item.path)));
+          for (const item of items) await encodeThumbnail(await thumbnailPixels(await decodeOriginal(item.path)));
         });
         const after = await pass(source, (dir, items) => current.perceptualCodes(dir, items, undefined, 'onDemand'));
         costs.old!.push(before);

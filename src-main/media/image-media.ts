@@ -13,11 +13,11 @@ import { closeSync, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import pLimit from 'p-limit';
-import sharp from 'sharp';
 import { AppError } from '../../src-shared/app-error';
 import { RENDITION_EDGES, type MediaVariant, type RenditionEdge } from '../../src-shared/contract';
 import { decodeOriginal, encodeThumbnail, fromRaw, rawPixels, readCacheFile, renditionFile, renditionKey, storeCacheFile, thumbnailFile, thumbnailPixels, thumbnailsCached, type RawPixels } from './media-cache';
 import { readEmbeddedThumbnail } from './embedded-thumbnail';
+import { decodeEightBit, highBitDepthOf } from './high-bit-depth';
 import { openInsideSync, readBelow, realRootOf, resolvedBelow } from './path-containment';
 
 export interface MediaSource {
@@ -108,15 +108,15 @@ async function belowFolder<T>(source: MediaSource, relPath: string, check: (real
 /** An original's bytes, read when its decode starts (readInside: what is decoded is what was checked). */
 type ReadOriginal = () => Promise<Buffer>;
 
-async function thumbnail(source: MediaSource, original: ReadOriginal, hash: string): Promise<Buffer> {
-  const cacheFile = thumbnailFile(source.adminDir, hash);
+async function thumbnail(source: MediaSource, original: ReadOriginal, hash: string, format: string): Promise<Buffer> {
+  const cacheFile = thumbnailFile(source.adminDir, hash, format);
   // A rendition of this image being rendered stores its thumbnail too (unless it is cached
   // already): wait for it rather than decode the file a second time (the label view asks for
   // both of the images ahead of it).
   // (A lookup by renditionKey: renditionFile's checks, three lstats an edge, are for a file opened.)
-  const rendition = RENDITION_EDGES.map((edge) => rendering.get(renditionKey(source.adminDir, hash, edge))).find((r) => r !== undefined);
+  const rendition = RENDITION_EDGES.map((edge) => rendering.get(renditionKey(source.adminDir, hash, edge, format))).find((r) => r !== undefined);
   if (rendition && !existsSync(cacheFile)) await rendition.catch(() => undefined);
-  return cached(cacheFile, async () => encodeThumbnail(await thumbnailPixels(decodeOriginal(await original()))));
+  return cached(cacheFile, async () => encodeThumbnail(await thumbnailPixels(await decodeOriginal(await original()))));
 }
 
 /** Store the thumbnail made from a rendition's pixels, unless it is cached or being rendered. */
@@ -129,13 +129,13 @@ async function thumbnailFromRendition(cacheFile: string, pixels: RawPixels): Pro
   if (!exists) await storeCacheFile(cacheFile, await encodeThumbnail(await thumbnailPixels(fromRaw(pixels))));
 }
 
-function rendition(source: MediaSource, original: ReadOriginal, hash: string, edge: RenditionEdge): Promise<Buffer> {
-  return cached(renditionFile(source.adminDir, hash, edge), async () => {
-    const pixels = await rawPixels(decodeOriginal(await original()).resize(edge, edge, { fit: 'inside', withoutEnlargement: true }));
+function rendition(source: MediaSource, original: ReadOriginal, hash: string, format: string, edge: RenditionEdge): Promise<Buffer> {
+  return cached(renditionFile(source.adminDir, hash, edge, format), async () => {
+    const pixels = await rawPixels((await decodeOriginal(await original())).resize(edge, edge, { fit: 'inside', withoutEnlargement: true }));
     const [body] = await Promise.all([
       fromRaw(pixels).flatten({ background: '#000000' }).jpeg({ quality: 88 }).toBuffer(),
       // The thumbnail is an optimisation too: one that cannot be made is rendered when asked for.
-      thumbnailFromRendition(thumbnailFile(source.adminDir, hash), pixels).catch(() => undefined),
+      thumbnailFromRendition(thumbnailFile(source.adminDir, hash, format), pixels).catch(() => undefined),
     ]);
     return body;
   });
@@ -261,7 +261,7 @@ export async function paintableThumbnails(source: MediaSource, ids: readonly num
   for (const id of ids) {
     const located = locatedOrNull(source, id);
     if (!located) continue;
-    if (isCached(located.hash)) cached.push(id);
+    if (isCached(located.hash, located.format)) cached.push(id);
     else uncached.push({ id, located });
   }
   return { ids: cached, ...(await embeddedAmong(source, uncached, budgetMs)) };
@@ -303,14 +303,18 @@ export async function readMedia(source: MediaSource, imageId: number, variant: M
       // A render reads the original once the check passed: the read's own resolutions follow the
       // check's, as when each resolved the project folder first (realRoots: now only the first does).
       const readChecked: ReadOriginal = () => file.then(original);
-      if (variant === 'thumb') return { body: await checked(thumbnail(source, readChecked, hash)), contentType: 'image/webp' };
-      return { body: await checked(rendition(source, readChecked, hash, edge as RenditionEdge)), contentType: 'image/jpeg' };
+      if (variant === 'thumb') return { body: await checked(thumbnail(source, readChecked, hash, format)), contentType: 'image/webp' };
+      return { body: await checked(rendition(source, readChecked, hash, format, edge as RenditionEdge)), contentType: 'image/jpeg' };
     }
-    // The original, as it is or re-encoded: read (and checked) now, nothing from a cache.
+    // The original, as it is or re-encoded: read (and checked) now, nothing from a cache. A
+    // 16-bit PNG is re-encoded too: a browser shows its high bytes, a 12-bit image almost black.
+    const reencoded = async (bytes: Buffer): Promise<MediaBody> => ({ body: await (await decodeEightBit(bytes, { animated: format === 'gif' })).png().toBuffer(), contentType: 'image/png' });
     const native = NATIVE[format];
-    if (native && orientation === 1) return { body: await original(), contentType: native };
-    const body = await decodeSlots(async () => sharp(await original(), { animated: format === 'gif' }).rotate().png().toBuffer());
-    return { body, contentType: 'image/png' };
+    if (native && orientation === 1) {
+      const bytes = await original();
+      return (await highBitDepthOf(bytes)) === null ? { body: bytes, contentType: native } : decodeSlots(() => reencoded(bytes));
+    }
+    return await decodeSlots(async () => reencoded(await original()));
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw new AppError('IMAGE_INVALID', `Cannot decode ${relPath}: ${(error as Error).message}`);

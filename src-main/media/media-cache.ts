@@ -12,6 +12,7 @@ import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import type { RenditionEdge } from '../../src-shared/contract';
 import { privatePath } from '../core/private-folder';
+import { decodeEightBit, mayBeDeep } from './high-bit-depth';
 
 export const THUMB_SIZE = 256;
 
@@ -21,10 +22,21 @@ export interface RawPixels {
   info: { width: number; height: number; channels: 1 | 2 | 3 | 4 };
 }
 
-const thumbnailName = (hash: string): string => `${hash}-${THUMB_SIZE}.webp`;
+/**
+ * What the cache files of an image of `format` (the scan's, or formatOfHead's) are named with
+ * besides its hash and size: `-levels` for a format that may hold more than 8 bits per channel
+ * (all but JPEG, WebP and GIF: mayBeDeep). Their images are decoded by their own levels since
+ * then (high-bit-depth.ts); the files made before, dark for a 16-bit image, are named without it,
+ * so they are never read again (and go when the new one is stored), and the media's ETag changes
+ * alike (media-request.ts), so a browser's copy is not kept either. Every such image is rendered
+ * again once, 8-bit ones too: which are 16-bit is not known without reading each file.
+ */
+export const cacheGeneration = (format: string): string => (mayBeDeep(format) ? '-levels' : '');
+
+const thumbnailName = (hash: string, format: string): string => `${hash}-${THUMB_SIZE}${cacheGeneration(format)}.webp`;
 
 /** A thumbnail's cache file; refused when it, `thumbs` or `.adma` is a symbolic link (privatePath). */
-export const thumbnailFile = (adminDir: string, hash: string): string => privatePath(adminDir, 'thumbs', thumbnailName(hash));
+export const thumbnailFile = (adminDir: string, hash: string, format: string): string => privatePath(adminDir, 'thumbs', thumbnailName(hash, format));
 
 /**
  * Whether a hash's thumbnail is cached, for many hashes at a time (the gallery's first paint, on
@@ -32,21 +44,30 @@ export const thumbnailFile = (adminDir: string, hash: string): string => private
  * hash, as the existence check before it cost. A link in a thumbnail's place is not cached (its
  * read through thumbnailFile refuses it).
  */
-export function thumbnailsCached(adminDir: string): (hash: string) => boolean {
+export function thumbnailsCached(adminDir: string): (hash: string, format: string) => boolean {
   const dir = privatePath(adminDir, 'thumbs');
-  return (hash) => fsSync.lstatSync(path.join(dir, thumbnailName(hash)), { throwIfNoEntry: false })?.isFile() === true;
+  return (hash, format) => fsSync.lstatSync(path.join(dir, thumbnailName(hash, format)), { throwIfNoEntry: false })?.isFile() === true;
 }
 
-const renditionParts = (hash: string, edge: RenditionEdge): [string, string] => ['renditions', `${hash}-${edge}.jpg`];
+const renditionParts = (hash: string, edge: RenditionEdge, format: string): [string, string] => ['renditions', `${hash}-${edge}${cacheGeneration(format)}.jpg`];
 
 /** A rendition's cache file; refused when it, `renditions` or `.adma` is a symbolic link (privatePath). */
-export const renditionFile = (adminDir: string, hash: string, edge: RenditionEdge): string => privatePath(adminDir, ...renditionParts(hash, edge));
+export const renditionFile = (adminDir: string, hash: string, edge: RenditionEdge, format: string): string => privatePath(adminDir, ...renditionParts(hash, edge, format));
 
 /**
  * renditionFile's path without its checks (the same string): the key of a render under way
  * (image-media.ts), looked up by every thumbnail request; never opened, so nothing to check.
  */
-export const renditionKey = (adminDir: string, hash: string, edge: RenditionEdge): string => path.join(adminDir, ...renditionParts(hash, edge));
+export const renditionKey = (adminDir: string, hash: string, edge: RenditionEdge, format: string): string => path.join(adminDir, ...renditionParts(hash, edge, format));
+
+/**
+ * The cache file that `cacheFile` (a thumbnail's or rendition's) replaces: the one named before
+ * cacheGeneration, or null when the names are the same (JPEG, WebP, GIF).
+ */
+export function replacedCacheFile(cacheFile: string): string | null {
+  const replaced = cacheFile.replace(/-levels(\.webp|\.jpg)$/, '$1');
+  return replaced === cacheFile ? null : replaced;
+}
 
 /** Absent on Windows: 0 adds nothing. */
 const NOFOLLOW = fsSync.constants.O_NOFOLLOW ?? 0;
@@ -55,13 +76,14 @@ const NOFOLLOW = fsSync.constants.O_NOFOLLOW ?? 0;
 export const readCacheFile = (cacheFile: string): Promise<Buffer> => fs.readFile(cacheFile, { flag: fsSync.constants.O_RDONLY | NOFOLLOW });
 
 /**
- * An original as the media cache decodes it: its first frame, EXIF orientation applied. The app
- * gives it the bytes read once from the file checked (path-containment.ts, readInside;
- * user-file.ts), never a path that sharp would open again; benchmarks give paths.
+ * An original as the media cache decodes it: its first frame, EXIF orientation applied, 8 bits
+ * per channel (a 16-bit image stretched by its own levels: high-bit-depth.ts). The app gives it
+ * the bytes read once from the file checked (path-containment.ts, readInside; user-file.ts),
+ * never a path that sharp would open again; benchmarks give paths.
  */
-export const decodeOriginal = (input: string | Buffer): Sharp => sharp(input, { animated: false }).rotate();
+export const decodeOriginal = (input: string | Buffer): Promise<Sharp> => decodeEightBit(input, { animated: false });
 
-/** Pixels of `image` and their layout (8 bits per channel: a 16-bit PNG is scaled down). */
+/** Pixels of `image` and their layout (8 bits per channel: give it decodeOriginal's image, never a 16-bit one, which sharp would scale by a fixed factor). */
 export async function rawPixels(image: Sharp): Promise<RawPixels> {
   const { data, info } = await image.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   return { data, info: { width: info.width, height: info.height, channels: info.channels } };
@@ -95,5 +117,9 @@ export async function storeCacheFile(cacheFile: string, body: Buffer): Promise<v
     await fs.rename(tmp, cacheFile);
   } catch {
     await fs.rm(tmp, { force: true }).catch(() => undefined);
+    return;
   }
+  // The file this one replaces (replacedCacheFile) is never read again: removed, not left to fill the disk.
+  const replaced = replacedCacheFile(cacheFile);
+  if (replaced !== null) await fs.rm(replaced, { force: true }).catch(() => undefined);
 }

@@ -6,6 +6,7 @@
 import { AppError } from '../../src-shared/app-error';
 import type { MediaVariant } from '../../src-shared/contract';
 import { readMedia, renditionEdge, type MediaSource } from './image-media';
+import { cacheGeneration } from './media-cache';
 
 export interface MediaAnswer {
   status: number;
@@ -25,7 +26,9 @@ export async function answerMedia(project: MediaSource | null, route: string, if
     const id = Number(match[1]);
     const variant = match[2] as MediaVariant;
     if (variant.startsWith('screen') && renditionEdge(variant) === null) return { status: 404, body: 'No such image size.', headers: TEXT };
-    const etag = `"${project.locate(id).hash}-${variant}"`;
+    // Named as the cache files are (cacheGeneration): a browser's copy from before 16-bit images were stretched is not kept.
+    const { hash, format } = project.locate(id);
+    const etag = `"${hash}-${variant}${cacheGeneration(format)}"`;
     if (ifNoneMatch === etag) return { status: 304, body: '', headers: { ETag: etag } };
     const media = await readMedia(project, id, variant);
     return { status: 200, body: media.body, headers: { 'Content-Type': media.contentType, 'Cache-Control': 'private, no-cache', ETag: etag } };

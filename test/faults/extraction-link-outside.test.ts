@@ -70,8 +70,8 @@ describe.skipIf(process.platform === 'win32')('feature extraction after images w
     for (const failure of result.failures) expect(failure.why).toBe(`a symbolic link on its path leads outside the folder ${fs.realpathSync(root)}`);
     // No gallery thumbnail was made of an outside file under a project image's name.
     const adminDir = path.join(root, '.adma');
-    expect(fs.existsSync(thumbnailFile(adminDir, hashOf.get('d.png')!))).toBe(true);
-    for (const relPath of ['cells/a.png', 'cells/b.png', 'c.png']) expect(fs.existsSync(thumbnailFile(adminDir, hashOf.get(relPath)!)), relPath).toBe(false);
+    expect(fs.existsSync(thumbnailFile(adminDir, hashOf.get('d.png')!, 'png'))).toBe(true);
+    for (const relPath of ['cells/a.png', 'cells/b.png', 'c.png']) expect(fs.existsSync(thumbnailFile(adminDir, hashOf.get(relPath)!, 'png')), relPath).toBe(false);
 
     // Nothing was stored for them: asked again, they are tried again (and refused again).
     const again = await extract();
@@ -85,7 +85,7 @@ describe.skipIf(process.platform === 'win32')('feature extraction after images w
     const result = await extract();
     expect(result).toMatchObject({ computed: 2, reused: 1 });
     expect(result.failures.map((f) => path.relative(root, f.path))).toEqual(['c.png']);
-    expect(fs.existsSync(thumbnailFile(path.join(root, '.adma'), hashOf.get('cells/a.png')!))).toBe(true);
+    expect(fs.existsSync(thumbnailFile(path.join(root, '.adma'), hashOf.get('cells/a.png')!, 'png'))).toBe(true);
   });
 });
 

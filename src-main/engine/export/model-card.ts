@@ -1,4 +1,5 @@
 /** `MODEL_CARD.md` of an exported classifier: what it is, what it was trained on, how well it did. */
+import { HIGH_BIT_DEPTH_RULE, HIGH_PERCENTILE, LEVEL_SAMPLE_SIDE, LOW_PERCENTILE } from '../../media/high-bit-depth';
 import type { ModelDescriptor } from '../model/descriptor';
 import type { TrainingMode } from '../train/head-weights';
 import { ONNX_INPUT, ONNX_OUTPUT, type OnnxExport } from './export-onnx';
@@ -18,12 +19,82 @@ export interface ModelCardFacts {
   onnx: OnnxExport;
 }
 
-/** The sharp pipeline that prepares an image exactly as ADMA Studio does (Node snippets). */
+/**
+ * The Node snippets' decode of an image file at 8 bits per channel, as ADMA Studio's
+ * (media/high-bit-depth.ts, decodeEightBit; HIGH_BIT_DEPTH_RULE in words): the same operations,
+ * so a 16-bit image gets the same bytes (test/integration/engine/onnx-export.test.ts runs them).
+ */
+const NODE_EIGHT_BIT = [
+  `// 16-bit and float images (microscopes, scientific cameras) as ADMA Studio reads them: the ${LOW_PERCENTILE}st to the`,
+  `// ${HIGH_PERCENTILE}th percentile of the values stretched to 0..255 (preprocessing.json, highBitDepth); 8-bit ones as they are.`,
+  'async function eightBit(file) {',
+  '  const options = { animated: false, pages: 1 };',
+  '  const { depth, channels, hasAlpha, space } = await sharp(file, options).metadata();',
+  "  if (depth === 'uchar' || depth === 'char') return sharp(file, options).rotate();",
+  "  const colour = channels - (hasAlpha ? 1 : 0) >= 3 || space === 'cmyk' ? 3 : 1;",
+  "  const sixteen = depth === 'ushort';",
+  '  const { data, info } = await sharp(file, options)',
+  '    .rotate()',
+  "    .toColourspace(sixteen ? (colour === 3 ? 'rgb16' : 'grey16') : colour === 3 ? 'srgb' : 'b-w')",
+  "    .raw({ depth: sixteen ? 'ushort' : 'float' })",
+  '    .toBuffer({ resolveWithObject: true });',
+  '  const values = sixteen ? new Uint16Array(data.buffer, data.byteOffset, data.length / 2) : new Float32Array(data.buffer, data.byteOffset, data.length / 4);',
+  '  const { width, height, channels: n } = info;',
+  `  const step = Math.max(1, Math.ceil(Math.max(width, height) / ${LEVEL_SAMPLE_SIDE}));`,
+  '  const sample = [];',
+  '  for (let y = 0; y < height; y += step) for (let x = 0; x < width; x += step) for (let c = 0; c < colour; c++) sample.push(values[(y * width + x) * n + c]);',
+  '  const sorted = Float64Array.from(sample.filter(Number.isFinite)).sort();',
+  '  const percentile = (p) => { // numpy.percentile (linear)',
+  '    const at = (sorted.length - 1) * (p / 100), k = Math.floor(at), t = at - k;',
+  '    const lower = sorted[k], upper = sorted[Math.min(k + 1, sorted.length - 1)], diff = upper - lower;',
+  '    return t >= 0.5 ? upper - diff * (1 - t) : lower + diff * t;',
+  '  };',
+  '  const full = { ushort: 65535, short: 32767, uint: 4294967295, int: 2147483647 }[depth] ?? 1;',
+  `  let [low, high] = [percentile(${LOW_PERCENTILE}), percentile(${HIGH_PERCENTILE})];`,
+  '  if (!(high > low)) [low, high] = [sorted[0], sorted[sorted.length - 1]];',
+  '  if (!(high > low)) [low, high] = [0, full];',
+  '  const [scale, alphaScale] = [255 / (high - low), 255 / full];',
+  '  const out = new Uint8Array(values.length);',
+  '  for (let i = 0; i < values.length; i++) {',
+  '    const v = i % n < colour ? (values[i] - low) * scale : values[i] * alphaScale;',
+  '    out[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.floor(v + 0.5);',
+  '  }',
+  '  return sharp(out, { raw: { width, height, channels: n } });',
+  '}',
+].join('\n');
+
+/**
+ * The Python snippets' counterpart (Pillow and numpy): the same levels to the last bit for a grey
+ * 16-bit or float image. Pillow reads 16-bit colour as 8-bit RGB, so that one differs (said).
+ */
+export const PYTHON_EIGHT_BIT = [
+  'def eight_bit(image):',
+  `    """16-bit and float images (microscopes, scientific cameras) as ADMA Studio reads them: the ${LOW_PERCENTILE}st to the`,
+  `    ${HIGH_PERCENTILE}th percentile of the values stretched to 0..255 (preprocessing.json, highBitDepth); 8-bit ones as they are.`,
+  '    Pillow reads 16-bit colour PNG/TIFF as 8-bit RGB: for those, read the 16-bit values with tifffile or imageio instead."""',
+  '    if image.mode not in ("I", "I;16", "I;16B", "I;16L", "F"):',
+  '        return image',
+  '    a = np.asarray(image, dtype=np.float64)',
+  '    full = 1.0 if image.mode == "F" else 65535.0',
+  `    step = max(1, -(-max(image.size) // ${LEVEL_SAMPLE_SIDE}))`,
+  '    sample = a[::step, ::step].ravel()',
+  '    sample = sample[np.isfinite(sample)]',
+  '    low, high = (0.0, full)',
+  '    if sample.size:',
+  `        low, high = np.percentile(sample, [${LOW_PERCENTILE}, ${HIGH_PERCENTILE}])`,
+  '        if not high > low:',
+  '            low, high = sample.min(), sample.max()',
+  '        if not high > low:',
+  '            low, high = (0.0, full)',
+  '    return Image.fromarray(np.floor(np.clip((a - low) * (255 / (high - low)), 0, 255) + 0.5).astype(np.uint8))',
+].join('\n');
+
+/** The sharp pipeline that prepares an image exactly as ADMA Studio does (Node snippets; NODE_EIGHT_BIT first). */
 function sharpPipeline(d: ModelDescriptor): string {
   const { height, width, channels } = d.input;
   return (
-    `const { data } = await sharp(process.argv[2], { animated: false, pages: 1 })\n` +
-    `  .rotate()\n  .flatten({ background: '#ffffff' })\n  .toColourspace('${channels === 1 ? 'b-w' : 'srgb'}')\n` +
+    `const { data } = await (await eightBit(process.argv[2]))\n` +
+    `  .flatten({ background: '#ffffff' })\n  .toColourspace('${channels === 1 ? 'b-w' : 'srgb'}')\n` +
     `  .resize(${width}, ${height}, { fit: '${d.resize === 'squash' ? 'fill' : 'cover'}', position: 'centre' })\n` +
     `  .raw({ depth: 'uchar' })\n  .toBuffer({ resolveWithObject: true });`
   );
@@ -40,6 +111,8 @@ export function loadingSnippets(d: ModelDescriptor, onnx: OnnxExport): { nodeTfj
     "import { readFile } from 'node:fs/promises';",
     "import * as tf from '@tensorflow/tfjs';",
     "import sharp from 'sharp';",
+    '',
+    NODE_EIGHT_BIT,
     '',
     "const json = JSON.parse(await readFile('model.json', 'utf8'));",
     'const weightSpecs = json.weightsManifest.flatMap((group) => group.weights);',
@@ -72,6 +145,8 @@ export function loadingSnippets(d: ModelDescriptor, onnx: OnnxExport): { nodeTfj
     "const labels = await (await fetch('labels.json')).json();",
     '',
     '/** image: a loaded <img>, <canvas> or ImageBitmap (browsers apply the EXIF orientation). */',
+    '// A browser draws a 16-bit PNG at 8 bits by a fixed scale (12-bit data almost black): give such an image as a',
+    "// canvas of its values stretched as preprocessing.json's highBitDepth says, or predict it with the Node snippet.",
     'function predict(image) {',
     '  const probabilities = tf.tidy(() => {',
     crop,
@@ -88,6 +163,8 @@ export function loadingSnippets(d: ModelDescriptor, onnx: OnnxExport): { nodeTfj
     "import * as ort from 'onnxruntime-node';",
     "import sharp from 'sharp';",
     '',
+    NODE_EIGHT_BIT,
+    '',
     `const session = await ort.InferenceSession.create('${onnx.file}');`,
     "const labels = JSON.parse(await readFile('labels.json', 'utf8'));",
     sharpPipeline(d),
@@ -102,9 +179,12 @@ export function loadingSnippets(d: ModelDescriptor, onnx: OnnxExport): { nodeTfj
     'import onnxruntime as ort',
     'from PIL import Image, ImageOps',
     '',
+    PYTHON_EIGHT_BIT,
+    '',
+    '',
     `session = ort.InferenceSession("${onnx.file}")`,
     'labels = json.load(open("labels.json"))',
-    'image = ImageOps.exif_transpose(Image.open(sys.argv[1]))  # first frame of animations',
+    'image = eight_bit(ImageOps.exif_transpose(Image.open(sys.argv[1])))  # first frame of animations; 16-bit stretched',
     'image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA"))  # transparency onto white',
     `image = image.convert("${channels === 1 ? 'L' : 'RGB'}")`,
     d.resize === 'squash'
@@ -140,6 +220,7 @@ export function renderModelCard(facts: ModelCardFacts): string {
     }`,
     `- Graph: standard TF.js Layers model (\`model.json\` + weight shards), frozen trunk ending at \`${trunkEnd}\`, output: softmax over ${facts.classes.length} classes (\`labels.json\`).`,
     `- Input: ${descriptor.input.height}x${descriptor.input.width}x${descriptor.input.channels} float32, normalised as \`pixel * ${descriptor.normalization.scale} + ${descriptor.normalization.offset}\` (not in the graph); see \`preprocessing.json\`.`,
+    `- 16-bit images: ${HIGH_BIT_DEPTH_RULE}`,
     facts.onnx.file
       ? `- ONNX: \`${facts.onnx.file}\`, the same classifier for ONNX Runtime (opset 13); it takes the 0..255 pixel values \`${ONNX_INPUT}\` [batch, ${descriptor.input.height}, ${descriptor.input.width}, ${descriptor.input.channels}] (NHWC, normalisation inside the graph) and returns \`${ONNX_OUTPUT}\`.`
       : `- ONNX: not exported: ${facts.onnx.reason}`,
@@ -161,7 +242,7 @@ export function renderModelCard(facts: ModelCardFacts): string {
   if (training.length > 0) lines.push('## Training details', '', ...training.map(([k, v]) => `- ${k}: ${v}`), '');
   const snippets = loadingSnippets(descriptor, facts.onnx);
   const fence = (language: string, code: string): string[] => [`\`\`\`${language}`, code, '```', ''];
-  lines.push('## Loading it', '', 'Each snippet prepares the image as ADMA Studio does (`preprocessing.json`): EXIF orientation, transparency onto white, resize, then the model.', '');
+  lines.push('## Loading it', '', 'Each snippet prepares the image as ADMA Studio does (`preprocessing.json`): EXIF orientation, a 16-bit or float image stretched to 8 bits by its own levels, transparency onto white, resize, then the model.', '');
   lines.push('### Node.js, TF.js', '', ...fence('js', snippets.nodeTfjs));
   lines.push('### Browser, TF.js', '', ...fence('js', snippets.browserTfjs));
   if (snippets.nodeOnnx && snippets.pythonOnnx) {

@@ -4,6 +4,7 @@
  * normalised float tensor [1, height, width, channels] (NHWC), as the frozen trunk does;
  * `model.onnx` takes the same pixels before normalisation (it normalises in the graph).
  */
+import { HIGH_BIT_DEPTH_RULE } from '../../media/high-bit-depth';
 import type { ModelDescriptor } from '../model/descriptor';
 import { ONNX_INPUT, ONNX_OUTPUT, type OnnxExport } from './export-onnx';
 
@@ -19,6 +20,8 @@ export interface PreprocessingSpec {
   };
   normalization: { scale: number; offset: number; formula: string; inGraph: false };
   exif: string;
+  /** How an image of more than 8 bits per channel becomes 8-bit (media/high-bit-depth.ts): before everything else but the orientation. */
+  highBitDepth: string;
   alpha: string;
   animated: string;
   output: { name: string; classes: string[]; description: string };
@@ -51,6 +54,7 @@ export function preprocessingSpec(descriptor: ModelDescriptor, inputName: string
       inGraph: false,
     },
     exif: 'Apply the EXIF orientation (rotate/flip the pixels as the Orientation tag says) before resizing, as image viewers do.',
+    highBitDepth: HIGH_BIT_DEPTH_RULE,
     alpha: 'Flatten transparency onto a white background.',
     animated: 'Use the first frame of animated GIF, WebP or multi-page TIFF images.',
     output: { name: outputName, classes, description: `Softmax probabilities over the ${classes.length} classes, in labels.json order.` },

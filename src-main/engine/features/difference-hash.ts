@@ -25,11 +25,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import pLimit from 'p-limit';
-import sharp from 'sharp';
 import { AppError } from '../../../src-shared/app-error';
-import { makePrivateFolder, privateFolder } from '../../core/private-folder';
+import { makePrivateFolder, privateFolder, privatePath } from '../../core/private-folder';
 import { damagedCacheError, openCacheDatabase, openRebuildableCache, recordDamage, type OpenedCache } from '../../core/rebuildable-cache';
 import { isDamagedDatabase } from '../../core/storage-errors';
+import { decodeEightBit, deepAmong, formatOfHead } from '../../media/high-bit-depth';
 import { decodeOriginal, encodeThumbnail, fromRaw, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from '../../media/media-cache';
 import { readFileInside } from '../../media/path-containment';
 import { ADMIN_DIR } from '../../project/project-db';
@@ -71,7 +71,7 @@ export async function imageCodes(pixels: RawPixels): Promise<ImageCodes> {
  * A decode that tolerates damage (a truncated file gives its readable part): the media cache
  * refuses such a file, but its codes can still find its copies.
  */
-const decodeLeniently = (input: string | Buffer): Promise<RawPixels> => thumbnailPixels(sharp(input, { failOn: 'none', animated: false, pages: 1 }).rotate());
+const decodeLeniently = async (input: string | Buffer): Promise<RawPixels> => thumbnailPixels(await decodeEightBit(input, { failOn: 'none', animated: false, pages: 1 }));
 
 /** The codes of an image file or encoded image, decoded directly (tests, benchmarks). */
 export async function codesOfImage(input: string | Buffer): Promise<ImageCodes> {
@@ -88,19 +88,15 @@ export async function greyThumbnail(input: string | Buffer): Promise<Uint8Array>
 }
 
 /**
- * The codes of `file` (in the project folder `root`) from one decode; its gallery thumbnail is
- * stored at `thumbFile` as well unless that exists. A file the media cache cannot decode
- * (damaged) gets codes from a lenient decode and no thumbnail (the gallery reports it when
- * shown); one no decoder reads, or whose path now leads outside the project folder, throws.
+ * The codes of an image from one decode of its `bytes`; its gallery thumbnail is stored at
+ * `thumbFile` as well unless that exists. Bytes the media cache cannot decode (damaged) get
+ * codes from a lenient decode and no thumbnail (the gallery reports it when shown); bytes no
+ * decoder reads throw.
  */
-async function decodeOnce(root: string, file: string, thumbFile: string): Promise<ImageCodes> {
-  // Its bytes, read as the media server reads them (path-containment.ts: checked inside the
-  // project folder, on the descriptor read), decoded as read: the thumbnail stored is the
-  // gallery's, never another file's.
-  const bytes = await readFileInside(root, file);
+async function decodeOnce(bytes: Buffer, thumbFile: string): Promise<ImageCodes> {
   let pixels: RawPixels;
   try {
-    pixels = await thumbnailPixels(decodeOriginal(bytes));
+    pixels = await thumbnailPixels(await decodeOriginal(bytes));
   } catch {
     return imageCodes(await decodeLeniently(bytes));
   }
@@ -116,8 +112,16 @@ export function perceptualStorePath(projectDir: string): string {
 /** What the user knows perceptual.db as. */
 const PERCEPTUAL_NAME = 'the thumbnail-hash cache';
 
-/** Layout of perceptual.db: tables `dhash (hash, high, low)` and `thumbnail (hash, side, pixels)`. */
-export const PERCEPTUAL_SCHEMA_VERSION = 1;
+/**
+ * Layout of perceptual.db: tables `dhash (hash, high, low)` and `thumbnail (hash, side, pixels)`.
+ * 2: the same tables, clear of codes computed from the almost black decode of 16-bit images that
+ * versions before media/high-bit-depth.ts made; a file of version 0 or 1 is kept and cleared of
+ * them by the next pass (forgetDarkCodes), not emptied.
+ */
+export const PERCEPTUAL_SCHEMA_VERSION = 2;
+
+/** Versions whose tables are this layout's, though they may hold dark codes of 16-bit images (see above). */
+const BEFORE_LEVELS = [0, 1];
 
 /**
  * Open (creating it if needed) the perceptual cache at `path` in this version's layout; see the
@@ -142,10 +146,12 @@ function openInLayout(path: string): Database.Database {
       db.pragma('journal_mode = WAL');
       const version = db.pragma('user_version', { simple: true }) as number;
       db.transaction(() => {
-        if (version !== 0 && version !== PERCEPTUAL_SCHEMA_VERSION) db.exec('DROP TABLE IF EXISTS dhash; DROP TABLE IF EXISTS thumbnail;');
+        const kept = version === PERCEPTUAL_SCHEMA_VERSION || BEFORE_LEVELS.includes(version);
+        if (!kept) db.exec('DROP TABLE IF EXISTS dhash; DROP TABLE IF EXISTS thumbnail;');
         db.exec('CREATE TABLE IF NOT EXISTS dhash (hash TEXT PRIMARY KEY, high INTEGER NOT NULL, low INTEGER NOT NULL) WITHOUT ROWID');
         db.exec('CREATE TABLE IF NOT EXISTS thumbnail (hash TEXT PRIMARY KEY, side INTEGER NOT NULL, pixels BLOB NOT NULL) WITHOUT ROWID');
-        db.pragma(`user_version = ${PERCEPTUAL_SCHEMA_VERSION}`);
+        // A file from before the levels keeps its version until forgetDarkCodes has cleared it.
+        if (!kept) db.pragma(`user_version = ${PERCEPTUAL_SCHEMA_VERSION}`);
       })();
     },
     'NOT_WRITABLE',
@@ -198,6 +204,29 @@ export class StoredThumbnails implements ThumbnailSource {
   }
 }
 
+/**
+ * A perceptual.db from before the levels (BEFORE_LEVELS) cleared of the codes of those `files`
+ * that are deeper than 8 bits (their first bytes read: deepAmong), computed from their almost
+ * black decode, and marked clear (PERCEPTUAL_SCHEMA_VERSION) when every file with codes had a
+ * path to read: the pass computes them again. A file without one is checked by a later pass.
+ */
+async function forgetDarkCodes(db: Database.Database, projectDir: string, files: readonly HashedFile[]): Promise<void> {
+  if (!BEFORE_LEVELS.includes(db.pragma('user_version', { simple: true }) as number)) return;
+  const has = db.prepare('SELECT 1 FROM dhash WHERE hash = ? UNION ALL SELECT 1 FROM thumbnail WHERE hash = ?');
+  const cached = files.filter((file) => has.get(file.hash, file.hash) !== undefined);
+  const readable = cached.filter((file): file is Required<HashedFile> => file.path !== undefined);
+  const deep = await deepAmong(readable, projectDir);
+  const delHash = db.prepare('DELETE FROM dhash WHERE hash = ?');
+  const delThumbnail = db.prepare('DELETE FROM thumbnail WHERE hash = ?');
+  db.transaction(() => {
+    for (const hash of deep) {
+      delHash.run(hash);
+      delThumbnail.run(hash);
+    }
+    if (readable.length === cached.length) db.pragma(`user_version = ${PERCEPTUAL_SCHEMA_VERSION}`);
+  })();
+}
+
 /** Computed codes are saved this many at a time: a cancelled or interrupted pass keeps its work. */
 const SAVE_EVERY = 256;
 
@@ -221,6 +250,7 @@ export async function perceptualCodes(
   const path = perceptualStorePath(projectDir);
   const { opened: db, notice } = openPerceptualStore(path);
   try {
+    await forgetDarkCodes(db, projectDir, files);
     const side = THUMBNAIL_SIDE * THUMBNAIL_SIDE;
     const words = new Uint32Array(files.length * 2);
     const known = new Uint8Array(files.length);
@@ -260,15 +290,27 @@ export async function perceptualCodes(
         limit(async () => {
           if (signal?.aborted || refused) return;
           const file = files[i] as HashedFile;
-          let thumbFile: string;
           try {
-            thumbFile = thumbnailFile(adminDir, file.hash);
+            // The thumbnail stored lies in `thumbs` (checked before anything is read), named for the
+            // format its bytes are in (cacheGeneration).
+            privatePath(adminDir, 'thumbs');
           } catch (error) {
             refused ??= { error };
             return;
           }
           try {
-            const codes = await decodeOnce(projectDir, file.path as string, thumbFile);
+            // Its bytes, read as the media server reads them (path-containment.ts: checked inside the
+            // project folder, on the descriptor read), decoded as read: the thumbnail stored is the
+            // gallery's, never another file's.
+            const bytes = await readFileInside(projectDir, file.path as string);
+            let thumbFile: string;
+            try {
+              thumbFile = thumbnailFile(adminDir, file.hash, formatOfHead(bytes));
+            } catch (error) {
+              refused ??= { error };
+              return;
+            }
+            const codes = await decodeOnce(bytes, thumbFile);
             [words[2 * i], words[2 * i + 1]] = codes.words;
             if (inMemory) thumbnails.set(codes.thumbnail, i * side);
             known[i] = 1;

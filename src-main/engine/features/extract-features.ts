@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { AppError, type ErrorData } from '../../../src-shared/app-error';
+import { deepAmong } from '../../media/high-bit-depth';
 import type { LoadedModel } from '../model/load-model';
 import type { ResizeMode } from '../preprocess/decode-image';
 import { prefetchDecodedBatches, type DecodeItem } from '../preprocess/prefetch-decoded-batches';
@@ -161,6 +162,13 @@ export async function extractFeatures(
   const deep = options.deep === true;
   const distinct = new Map<string, DecodeItem>();
   for (const item of items) if (!distinct.has(item.hash)) distinct.set(item.hash, item);
+  // A cache written before 16-bit images were stretched (media/high-bit-depth.ts) holds their
+  // features of an almost black image, unlike the new images' and what the exported model is given:
+  // they are forgotten once (each cached image's first bytes read), and computed again below.
+  if (store.writtenBeforeLevels) {
+    const absent = new Set(store.missing([...distinct.keys()], { grid: false, cut: false }));
+    store.forgetDark(await deepAmong([...distinct.values()].filter((item) => !absent.has(item.hash)), options.root));
+  }
   const todoHashes = store.missing([...distinct.keys()], { grid, cut: deep });
   const todo = todoHashes.map((hash) => distinct.get(hash) as DecodeItem);
   const reused = distinct.size - todo.length;

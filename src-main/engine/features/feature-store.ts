@@ -348,6 +348,8 @@ function openInLayout(path: string, layout: FeatureLayout): Database.Database {
               computed_at INTEGER NOT NULL
             ) WITHOUT ROWID;`);
           db.prepare(`INSERT INTO meta (key, value) VALUES ('layout', ?)`).run(expected);
+          // Made by a version that decodes 16-bit images by their levels: nothing dark to forget (FeatureStore.writtenBeforeLevels).
+          db.prepare(`INSERT INTO meta (key, value) VALUES ('levels', '1')`).run();
           db.pragma(`user_version = ${SCHEMA_VERSION}`);
         }
       }).immediate();
@@ -603,6 +605,36 @@ export class FeatureStore {
         }),
       );
       return out;
+    });
+  }
+
+  /**
+   * Whether the file may hold rows of images deeper than 8 bits computed from their old, almost
+   * black decode (before media/high-bit-depth.ts): written by a version before it, and not yet
+   * cleared of them by forgetDark. The meta key 'levels' says it is clear; a version before it
+   * ignores the key (a file it writes to after this one is taken as clear: downgrades are not
+   * followed).
+   */
+  get writtenBeforeLevels(): boolean {
+    return this.guarded(() => this.db.prepare(`SELECT 1 FROM meta WHERE key = 'levels'`).get() === undefined);
+  }
+
+  /**
+   * Forget the rows (features and views) of `hashes`, the images deeper than 8 bits among those
+   * this file holds (media/high-bit-depth.ts, deepAmong), computed from their almost black decode;
+   * then the file is clear of such rows (writtenBeforeLevels is false). One transaction.
+   */
+  forgetDark(hashes: Iterable<string>): void {
+    this.guarded(() => {
+      const del = this.db.prepare(`DELETE FROM features WHERE hash = ?`);
+      const delViews = this.db.prepare(`DELETE FROM views WHERE hash = ?`);
+      this.db.transaction(() => {
+        for (const hash of hashes) {
+          del.run(hash);
+          delViews.run(hash);
+        }
+        this.db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('levels', '1')`).run();
+      })();
     });
   }
 

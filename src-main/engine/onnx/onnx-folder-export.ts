@@ -9,10 +9,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../src-shared/app-error';
+import { HIGH_BIT_DEPTH_RULE } from '../../media/high-bit-depth';
 import type { ModelDescriptor } from '../model/descriptor';
 import type { HeadWeights } from '../train/head-weights';
 import { LABELS_FILE, MODEL_CARD_FILE, PREPROCESSING_FILE, type ExportResult } from '../export/export-classifier';
 import { ONNX_FILE, ONNX_INPUT, ONNX_OUTPUT } from '../export/export-onnx';
+import { PYTHON_EIGHT_BIT } from '../export/model-card';
 import { IMAGENET_MEAN, IMAGENET_STD, type OnnxFolderModel } from './onnx-folder';
 import { batchedValue, floatTensor, int64Tensor, node, onnx, type NodeProto, type TensorProto } from './onnx-proto';
 
@@ -101,7 +103,11 @@ function modelCard(descriptor: ModelDescriptor, folder: OnnxFolderModel, head: H
     '```python',
     'import json, numpy as np, onnxruntime as ort',
     'from PIL import Image, ImageOps',
-    `img = ImageOps.fit(ImageOps.exif_transpose(Image.open("photo.jpg")).convert("RGB"), (${p.width}, ${p.height}))`,
+    '',
+    PYTHON_EIGHT_BIT,
+    '',
+    '',
+    `img = ImageOps.fit(eight_bit(ImageOps.exif_transpose(Image.open("photo.jpg"))).convert("RGB"), (${p.width}, ${p.height}))`,
     `x = np.asarray(img, dtype=np.float32)[None]  # [1, ${p.height}, ${p.width}, 3], 0..255`,
     `probs = ort.InferenceSession("${ONNX_FILE}").run(["${ONNX_OUTPUT}"], {"${ONNX_INPUT}": x})[0][0]`,
     `print(json.load(open("${LABELS_FILE}"))[int(probs.argmax())])`,
@@ -134,6 +140,7 @@ export async function exportOnnxFolderClassifier(options: OnnxFolderExportOption
     colorSpace: 'sRGB',
     resize: { mode: descriptor.resize, height: p.height, width: p.width },
     exif: 'Apply the EXIF orientation before resizing, as image viewers do.',
+    highBitDepth: HIGH_BIT_DEPTH_RULE,
     alpha: 'Flatten transparency onto a white background.',
     onnx: {
       file: ONNX_FILE,

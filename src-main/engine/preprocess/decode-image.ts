@@ -1,6 +1,7 @@
 /**
  * Decodes one image file into the model's input pixels with sharp (libvips, on libuv
- * worker threads): EXIF orientation applied, CMYK and 16-bit converted to 8-bit sRGB,
+ * worker threads): EXIF orientation applied, CMYK converted to 8-bit sRGB, 16-bit and float
+ * images stretched to 8 bits by their own levels (media/high-bit-depth.ts, as they are shown),
  * transparency flattened onto white, only the first frame of animated GIF/WebP/TIFF used,
  * grayscale for 1-channel models, then resized to the model input.
  *
@@ -10,10 +11,10 @@
  * - 'squash': scale each axis independently to the input size; keeps the whole image but
  *   distorts its aspect ratio.
  */
-import sharp from 'sharp';
 import { AppError } from '../../../src-shared/app-error';
 import { imageErrnoReason } from '../../core/storage-errors';
 import { readImageFile } from '../../core/user-file';
+import { decodeEightBit } from '../../media/high-bit-depth';
 import { readFileInside } from '../../media/path-containment';
 
 export type ResizeMode = 'center-crop' | 'squash';
@@ -46,8 +47,7 @@ export async function decodeImage(input: string | Buffer, target: DecodeTarget, 
     throw new AppError('IMAGE_INVALID', `Cannot read ${label}: ${imageErrnoReason(error)}`);
   }
   try {
-    const { data, info } = await sharp(bytes, { failOn: 'truncated', animated: false, pages: 1 })
-      .rotate()
+    const { data, info } = await (await decodeEightBit(bytes, { failOn: 'truncated', animated: false, pages: 1 }))
       .flatten({ background: '#ffffff' })
       .toColourspace(target.channels === 1 ? 'b-w' : 'srgb')
       .resize(target.width, target.height, { fit: target.resize === 'squash' ? 'fill' : 'cover', position: 'centre' })

@@ -4,7 +4,7 @@
  * are extracted through the engine worker and checked against a hand computation, and
  * damaged files or graphs without an image input fail with clear errors.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -307,6 +307,9 @@ describe('ONNX model folder extraction through the engine worker', () => {
     await client.request('loopPrepare', { projectDir: project, model, items: pool, deep: false, excludedIds: [], centres: prepared.centres, headDir: join(project, 'head-1') });
     const exported = await client.request('loopExport', { modelId: summary.descriptor.id, headDir: join(project, 'head-1'), outDir, classNames: ['ant', 'bee'], labelCounts: [1, 1], metrics: {}, training: {} });
     expect(exported.files).toEqual(['model.onnx', 'labels.json', 'preprocessing.json', 'MODEL_CARD.md']);
+    // 16-bit images: the rule in preprocessing.json, and the card's Python applies it (tested in high-bit-depth-python.test.ts).
+    expect(String((JSON.parse(readFileSync(join(outDir, 'preprocessing.json'), 'utf8')) as { highBitDepth?: string }).highBitDepth)).toMatch(/99\.8th percentile/);
+    expect(readFileSync(join(outDir, 'MODEL_CARD.md'), 'utf8')).toContain('img = ImageOps.fit(eight_bit(ImageOps.exif_transpose(');
     const ort = (await import('onnxruntime-node')).default;
     const session = await ort.InferenceSession.create(join(outDir, 'model.onnx'));
     const pixels = Float32Array.from([1, 2, 3].flatMap((seed) => Array.from(pixelsOf(seed))));

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../../src-shared/app-error';
 import { decodeImage, type DecodeTarget } from '../../../src-main/engine/preprocess/decode-image';
 import { prefetchDecodedBatches } from '../../../src-main/engine/preprocess/prefetch-decoded-batches';
+import { decodeOriginal } from '../../../src-main/media/media-cache';
+import { sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
 import { until } from '../../support/until';
 
 /** The files whose decode began, and those whose decode has ended (the prefetch test watches how far ahead it decodes). */
@@ -77,20 +79,36 @@ describe('decodeImage', () => {
     expect(bottom[0]).toBeLessThan(60);
   });
 
-  it('converts CMYK and 16-bit images to 8-bit sRGB close to the original', async () => {
+  it('converts CMYK images to 8-bit sRGB close to the original', async () => {
     const base = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 200, g: 120, b: 40 } } }).png().toBuffer();
     const reference = await decodeImage(base, RGB);
     const cmyk = await sharp(base).toColourspace('cmyk').jpeg({ quality: 100 }).toBuffer();
     expect((await sharp(cmyk).metadata()).space).toBe('cmyk');
-    const sixteen = await sharp(base).toColourspace('rgb16').png().toBuffer();
-    expect((await sharp(sixteen).metadata()).depth).toBe('ushort');
-    for (const encoded of [cmyk, sixteen]) {
-      const out = await decodeImage(encoded, RGB);
-      expect(out.length).toBe(8 * 8 * 3);
-      const diff = Math.max(...Array.from(out, (v, i) => Math.abs(v - (reference[i] as number))));
-      // ICC round trips move colours a little; a misread CMYK or 16-bit image is off by >100.
-      expect(diff).toBeLessThan(40);
+    const out = await decodeImage(cmyk, RGB);
+    expect(out.length).toBe(8 * 8 * 3);
+    const diff = Math.max(...Array.from(out, (v, i) => Math.abs(v - (reference[i] as number))));
+    // ICC round trips move colours a little; a misread CMYK image is off by >100.
+    expect(diff).toBeLessThan(40);
+  });
+
+  it('feeds a 12-bit image in a 16-bit PNG or TIFF stretched by its levels, as it is shown, not 1/16 of the range', async () => {
+    for (const format of ['png', 'tiff'] as const) {
+      // Dark on the left (0), bright on the right (4095), three hot pixels at 65535 that do not set the range.
+      const input = await sixteenBit(twelveBitGradient(64, 64, [70, 1000, 3000]), 64, 64, format);
+      const grey = await decodeImage(input, { height: 8, width: 8, channels: 1, resize: 'squash' });
+      const middle = Array.from(grey.subarray(4 * 8, 5 * 8));
+      expect(middle[0], format).toBeLessThan(20);
+      expect(middle[7], format).toBeGreaterThan(230); // the old code: at most 16
+      middle.slice(1).forEach((v, x) => expect(v, format).toBeGreaterThan(middle[x] as number));
+      // The model sees what the expert sees: the media cache's decode of the same file, resized alike.
+      const shown = await (await decodeOriginal(input)).toColourspace('b-w').resize(8, 8, { fit: 'fill' }).raw().toBuffer();
+      expect(Array.from(grey), format).toEqual(Array.from(shown));
     }
+    // A colour 16-bit image keeps its three channels.
+    const rgb = await sharp(await halves()).toColourspace('rgb16').png().toBuffer();
+    expect((await sharp(rgb).metadata()).depth).toBe('ushort');
+    expect(pixel(await decodeImage(rgb, RGB), 0, 4)).toEqual([255, 0, 0]);
+    expect(pixel(await decodeImage(rgb, RGB), 7, 4)).toEqual([0, 0, 255]);
   });
 
   it('flattens transparency onto white and uses the first frame of an animation', async () => {

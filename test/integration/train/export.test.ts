@@ -152,7 +152,9 @@ describe('export: one self-contained TF.js Layers model, loaded in a fresh proce
       const preprocessing = JSON.parse(readFileSync(join(dir, 'preprocessing.json'), 'utf8')) as Record<string, unknown>;
       expect(preprocessing).toMatchObject({ input: { name: 'image', shape: [null, 8, 8, 3], layout: 'NHWC' }, normalization: { scale: 1 / 255, offset: 0, inGraph: false }, resize: { mode: 'squash' } });
       expect(String(preprocessing.exif)).toMatch(/EXIF orientation/);
+      expect(String(preprocessing.highBitDepth)).toMatch(/16-bit .* the 1st to the 99\.8th percentile .* 0\.\.255/);
       const card = readFileSync(join(dir, 'MODEL_CARD.md'), 'utf8');
+      expect(card).toContain(`- 16-bit images: ${String(preprocessing.highBitDepth)}`);
       expect(card).toContain('Tiny source model');
       expect(card).toContain(`**${mode}**`);
       expect(card).toContain('| left | 6 |');

@@ -125,7 +125,7 @@ describe.skipIf(process.platform === 'win32')('an image swapped for a link out o
             const error = await appErrorOf(Promise.reject(answer as Error));
             expect(error.message, `${variant}, swapped after its ${after} resolution`).toMatch(refusal(after, swapped));
             // Nothing made from the outside file was cached either.
-            expect(fs.existsSync(thumbnailFile(s.source.adminDir, s.source.locate(1).hash))).toBe(false);
+            expect(fs.existsSync(thumbnailFile(s.source.adminDir, s.source.locate(1).hash, s.source.locate(1).format))).toBe(false);
           }
         }
       });

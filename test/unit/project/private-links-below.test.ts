@@ -78,7 +78,7 @@ describe.skipIf(process.platform === 'win32')('a symbolic link planted below .ad
       const [wide] = project.images.list({ kind: 'all' }, 0, 10).items.filter((i) => i.relPath === 'wide.png');
       let link: string;
       if (planted === 'thumb file') {
-        link = thumbnailFile(admin, wide!.hash);
+        link = thumbnailFile(admin, wide!.hash, 'png');
         fs.mkdirSync(path.dirname(link), { recursive: true });
         fs.symlinkSync(path.join(outside, 'victim'), link);
       } else {
@@ -112,7 +112,7 @@ describe.skipIf(process.platform === 'win32')('a symbolic link planted below .ad
     fs.mkdirSync(admin);
     const outside = tempDir('adma-outside-');
     fs.writeFileSync(path.join(outside, 'victim'), 'the expert’s own file');
-    const link = thumbnailFile(admin, 'h2');
+    const link = thumbnailFile(admin, 'h2', 'png');
     fs.mkdirSync(path.dirname(link), { recursive: true });
     fs.symlinkSync(path.join(outside, 'victim'), link);
     expectRefused(await perceptualCodes(root, files).then(() => null, (e: unknown) => e), link);

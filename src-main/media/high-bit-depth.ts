@@ -1,0 +1,278 @@
+/**
+ * Images of more than 8 bits per channel (16-bit grayscale PNG and TIFF from microscopes,
+ * medical and scientific cameras, 32-bit float TIFF from ImageJ), brought to 8 bits by their
+ * own range. libvips scales 16-bit to 8-bit by a fixed factor (about ÷256), so a 12-bit image
+ * (0-4095 in 0-65535) used 1/16 of the range: shown almost black, and fed to the model almost
+ * black. Here the 1st to the 99.8th percentile of the image's values is mapped linearly to
+ * 0-255, clipped (a few hot or dead pixels do not set the range).
+ *
+ * The one decode of every image shown or fed to the model (decodeEightBit): the media cache's
+ * renditions and thumbnails (media-cache.ts decodeOriginal), the originals re-encoded for the
+ * label view's zoom (image-media.ts), the perceptual codes (engine/features/difference-hash.ts),
+ * and the model's input (engine/preprocess/decode-image.ts, which the `adma` commands use too).
+ *
+ * Invariants:
+ * - An 8-bit image is decoded exactly as before: `sharp(input, options).rotate()`, the same
+ *   pipeline, so its pixels are the same bytes (test/unit/media/high-bit-depth.test.ts).
+ * - The levels are the image's, not a channel's: one range for all colour channels, so a
+ *   colour image keeps its balance. Alpha is scaled by its format's full range, never stretched.
+ * - The percentiles are those of a grid sample (every `step`-th row and column, step =
+ *   ceil(max(width, height) / LEVEL_SAMPLE_SIDE)) of the oriented image, interpolated linearly
+ *   as numpy.percentile does by default: the exported model card's Python snippet reproduces
+ *   them exactly (export/model-card.ts).
+ * - An image whose 1st and 99.8th percentiles are equal (mostly background) is mapped from its
+ *   sample's minimum to its maximum; a constant one by its format's full range (what libvips
+ *   gave before): never a division by zero.
+ */
+import path from 'node:path';
+import sharp, { type Sharp, type SharpOptions } from 'sharp';
+import { openImageFile, readImageFile } from '../core/user-file';
+import { openInside, readFileInside } from './path-containment';
+
+/** The percentiles mapped to 0 and 255. */
+export const LOW_PERCENTILE = 1;
+export const HIGH_PERCENTILE = 99.8;
+/** The grid sample's longer side, at most: 256 x 256 pixels (~2-10 ms to sort on one core). */
+export const LEVEL_SAMPLE_SIDE = 256;
+
+/** The rule in words, for an export's preprocessing.json and model card (engine/export). */
+export const HIGH_BIT_DEPTH_RULE =
+  `Images of more than 8 bits per channel (16-bit PNG and TIFF, 32-bit and float TIFF) are brought to 8 bits by their own levels: ` +
+  `the ${LOW_PERCENTILE}st to the ${HIGH_PERCENTILE}th percentile of the values of the EXIF-oriented image (all colour channels together, ` +
+  `from every step-th row and column, step = ceil(longer side / ${LEVEL_SAMPLE_SIDE}); numpy.percentile's linear interpolation) ` +
+  `mapped linearly to 0..255, clipped and rounded half up; alpha is scaled by its full range (65535 for 16-bit). ` +
+  `When the two percentiles are equal, the sample's minimum and maximum are used; for a constant image, 0 and the full range (65535 for 16-bit, 1 for float). ` +
+  `8-bit images are used as they are.`;
+
+/** The range of values a format's full scale spans (a constant image's mapping, and alpha's). */
+const FULL_SCALE: Record<string, number> = {
+  ushort: 65535,
+  short: 32767,
+  uint: 4294967295,
+  int: 2147483647,
+  float: 1,
+  double: 1,
+};
+
+/** The value mapped to 0 and the one mapped to 255. */
+export interface Levels {
+  low: number;
+  high: number;
+}
+
+/** Whether sharp decodes an image of this `depth` (metadata's band format) to more than 8 bits per channel. */
+export const isHighBitDepth = (depth: string | undefined): boolean => depth !== undefined && depth !== 'uchar' && depth !== 'char';
+
+/** What decodeEightBit needs to know of an image deeper than 8 bits: its band format, and whether it is in colour. */
+export interface HighBitDepth {
+  /** sharp's metadata `depth`: 'ushort', 'short', 'uint', 'int', 'float' or 'double'. */
+  depth: string;
+  /** RGB (or CMYK), with or without alpha; otherwise grey, with or without alpha. */
+  colourful: boolean;
+}
+
+/** Formats (as the scan records them, or formatOfHead) that sharp decodes at 8 bits per channel whatever the file: never stretched. */
+const EIGHT_BIT_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'webp', 'gif']);
+
+/** Whether an image of `format` (the scan's, or formatOfHead's) may be deeper than 8 bits, i.e. decoded by its levels since they were introduced. */
+export const mayBeDeep = (format: string): boolean => !EIGHT_BIT_FORMATS.has(format);
+
+/** Bytes at the start of a file enough for `sniff` (a PNG's colour type is byte 25). */
+const HEAD_BYTES = 32;
+
+/**
+ * What the first bytes of an image tell: null for JPEG, GIF and WebP (8 bits here) and an 8-bit
+ * PNG; a 16-bit PNG's depth and colour (IHDR: bit depth at byte 24, colour type at 25: 0 grey,
+ * 2 RGB, 4 grey and alpha, 6 RGBA); undefined when they do not tell (TIFF, AVIF…: libvips does).
+ */
+function sniff(head: Buffer): HighBitDepth | null | undefined {
+  const format = formatOfHead(head);
+  if (format === 'png') return head[24] === 16 ? { depth: 'ushort', colourful: head[25] === 2 || head[25] === 6 } : null;
+  return format === 'other' ? undefined : null;
+}
+
+/** The format of an image as its first bytes say it, as the scan names it, for JPEG, GIF, WebP and PNG; 'other' for the rest (TIFF, AVIF…). */
+export function formatOfHead(head: Buffer): 'jpeg' | 'gif' | 'webp' | 'png' | 'other' {
+  if (head[0] === 0xff && head[1] === 0xd8) return 'jpeg';
+  if (head.toString('latin1', 0, 4) === 'GIF8') return 'gif';
+  if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  if (head.length > 25 && head.readUInt32BE(0) === 0x89504e47 && head.toString('latin1', 12, 16) === 'IHDR') return 'png';
+  return 'other';
+}
+
+/**
+ * How `input` is deeper than 8 bits per channel, or null when it is not. JPEG, GIF, WebP and PNG
+ * are told from their first bytes (sniff), with no call into libvips: an 8-bit JPEG or PNG pays
+ * nothing more than that look.
+ */
+export async function highBitDepthOf(input: string | Buffer, options: SharpOptions = {}): Promise<HighBitDepth | null> {
+  const told = Buffer.isBuffer(input) ? sniff(input) : undefined;
+  if (told !== undefined) return told;
+  const { depth, channels = 1, hasAlpha, space } = await sharp(input, options).metadata();
+  if (!isHighBitDepth(depth)) return null;
+  return { depth: depth as string, colourful: channels - (hasAlpha ? 1 : 0) >= 3 || space === 'cmyk' };
+}
+
+/**
+ * The hashes of those `files` that are deeper than 8 bits: what a cache written before the levels
+ * were introduced holds dark (engine/features: the feature and perceptual caches forget them once).
+ * Each file's first bytes are read, checked inside `root` as every project read is
+ * (path-containment.ts; without `root`, a file a tool or test names); the whole file only when
+ * they do not tell (a TIFF). A file that cannot be read is left out (its decode reports it).
+ */
+export async function deepAmong(files: readonly { hash: string; path: string }[], root?: string): Promise<Set<string>> {
+  const deep = new Set<string>();
+  for (const { hash, path: file } of files) {
+    try {
+      const { handle } = root === undefined ? await openImageFile(file) : await openInside(root, path.relative(root, file).split(path.sep).join('/'));
+      let head: Buffer;
+      try {
+        const { buffer, bytesRead } = await handle.read(Buffer.alloc(HEAD_BYTES), 0, HEAD_BYTES, 0);
+        head = buffer.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
+      const told = sniff(head);
+      const whole = (): Promise<Buffer> => (root === undefined ? readImageFile(file) : readFileInside(root, file));
+      if (told === undefined ? (await highBitDepthOf(await whole())) !== null : told !== null) deep.add(hash);
+    } catch {
+      // unreadable now: not decoded either
+    }
+  }
+  return deep;
+}
+
+/** A sample's values in ascending order, read by rank (0 is the least): `at(rank)`, `count` of them. */
+interface Ordered {
+  count: number;
+  at(rank: number): number;
+}
+
+/** The finite values of `sample` in order; NaN (float images) would sort last and spoil the high percentile: left out. */
+function sorted(sample: Float64Array): Ordered {
+  const finite = sample.filter((v) => Number.isFinite(v)).sort();
+  return { count: finite.length, at: (rank) => finite[rank] as number };
+}
+
+/**
+ * 16-bit values in order by counting them (65,536 bins), the same ranks as sorting them in a
+ * fraction of the time (~1 ms instead of ~15-50 ms for a 256 x 256 RGB sample).
+ */
+function counted(sample: Uint16Array): Ordered {
+  const below = new Uint32Array(65537); // below[v]: how many are less than v
+  for (const v of sample) below[v + 1]!++;
+  for (let v = 1; v <= 65536; v++) below[v]! += below[v - 1]!;
+  return {
+    count: sample.length,
+    at(rank) {
+      // The value v with below[v] <= rank < below[v + 1], by bisection.
+      let lo = 0;
+      let hi = 65535;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((below[mid] as number) <= rank) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    },
+  };
+}
+
+/**
+ * The value at percentile `p` (0-100) of `ordered`, interpolated linearly as numpy.percentile
+ * does by default, operation for operation (its index `(n - 1) * (p / 100)`, and its lerp,
+ * which from the halfway point on counts back from the upper value), so that the model card's
+ * Python gets the same levels to the last bit.
+ */
+function percentile(ordered: Ordered, p: number): number {
+  const at = (ordered.count - 1) * (p / 100);
+  const below = Math.floor(at);
+  const t = at - below;
+  const lower = ordered.at(below);
+  const upper = ordered.at(Math.min(below + 1, ordered.count - 1));
+  const diff = upper - lower;
+  return t >= 0.5 ? upper - diff * (1 - t) : lower + diff * t;
+}
+
+/**
+ * The levels of an image of `width` x `height` x `channels` values (`colour` of them colour,
+ * the rest alpha), as decodeEightBit maps them; `fullScale` when the image is constant.
+ */
+export function imageLevels(values: ArrayLike<number>, width: number, height: number, channels: number, colour: number, fullScale: number): Levels {
+  const step = Math.max(1, Math.ceil(Math.max(width, height) / LEVEL_SAMPLE_SIDE));
+  const rows = Math.ceil(height / step);
+  const columns = Math.ceil(width / step);
+  const sixteen = values instanceof Uint16Array;
+  const sample = sixteen ? new Uint16Array(rows * columns * colour) : new Float64Array(rows * columns * colour);
+  let n = 0;
+  for (let y = 0; y < height; y += step) {
+    for (let x = 0; x < width; x += step) {
+      const at = (y * width + x) * channels;
+      for (let c = 0; c < colour; c++) sample[n++] = values[at + c] as number;
+    }
+  }
+  const ordered = sample instanceof Uint16Array ? counted(sample) : sorted(sample);
+  if (ordered.count === 0) return { low: 0, high: fullScale };
+  const low = percentile(ordered, LOW_PERCENTILE);
+  const high = percentile(ordered, HIGH_PERCENTILE);
+  if (high > low) return { low, high };
+  const min = ordered.at(0);
+  const max = ordered.at(ordered.count - 1);
+  if (max > min) return { low: min, high: max };
+  return { low: 0, high: fullScale };
+}
+
+/** `v` scaled by `scale` from `low`, clipped to 0-255 and rounded half up (NaN fails both comparisons: 0). */
+const eightBit = (v: number, low: number, scale: number): number => {
+  const scaled = (v - low) * scale;
+  return scaled <= 0 ? 0 : scaled >= 255 ? 255 : Math.floor(scaled + 0.5);
+};
+
+/**
+ * `values` mapped to 8 bits: colour channels by `levels` (clipped, rounded half up), alpha by
+ * `fullScale`. 16-bit values through a table of all 65,536 (the same arithmetic, once per value
+ * instead of once per pixel: a 2048 x 2048 RGB image in ~15 ms instead of ~60).
+ */
+export function toEightBit(values: ArrayLike<number>, channels: number, colour: number, levels: Levels, fullScale: number): Uint8Array {
+  const out = new Uint8Array(values.length);
+  const scale = 255 / (levels.high - levels.low);
+  const alphaScale = 255 / fullScale;
+  if (values instanceof Uint16Array) {
+    const table = new Uint8Array(65536);
+    const alphaTable = new Uint8Array(colour < channels ? 65536 : 0);
+    for (let v = 0; v < 65536; v++) table[v] = eightBit(v, levels.low, scale);
+    for (let v = 0; v < alphaTable.length; v++) alphaTable[v] = eightBit(v, 0, alphaScale);
+    if (colour === channels) for (let i = 0; i < values.length; i++) out[i] = table[values[i] as number] as number;
+    else for (let i = 0; i < values.length; i++) out[i] = (i % channels < colour ? table[values[i] as number] : alphaTable[values[i] as number]) as number;
+    return out;
+  }
+  for (let i = 0; i < values.length; i++) out[i] = i % channels < colour ? eightBit(values[i] as number, levels.low, scale) : eightBit(values[i] as number, 0, alphaScale);
+  return out;
+}
+
+/**
+ * `input` decoded with `options`, EXIF orientation applied, as an image of 8 bits per channel
+ * (see the file's comment): an 8-bit image as sharp decodes it, a deeper one stretched by its
+ * levels into raw 8-bit pixels (grey, grey and alpha, RGB or RGBA; a 16-bit CMYK one as RGB).
+ * Throws sharp's errors for input it cannot decode, as sharp does.
+ */
+export async function decodeEightBit(input: string | Buffer, options: SharpOptions = {}): Promise<Sharp> {
+  const deep = await highBitDepthOf(input, options);
+  if (deep === null) return sharp(input, options).rotate();
+  const { depth, colourful } = deep;
+  // The values as stored, in grey or RGB (libvips converts to 8-bit sRGB unless told the
+  // colourspace): 16-bit as 16-bit (half the memory of float), every other depth as float.
+  const sixteen = depth === 'ushort';
+  const space = sixteen ? (colourful ? 'rgb16' : 'grey16') : colourful ? 'srgb' : 'b-w';
+  const { data, info } = await sharp(input, options)
+    .rotate()
+    .toColourspace(space)
+    .raw({ depth: sixteen ? 'ushort' : 'float' })
+    .toBuffer({ resolveWithObject: true });
+  const values = sixteen ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4);
+  const { width, height, channels } = info;
+  const colour = colourful ? 3 : 1;
+  const fullScale = FULL_SCALE[depth] ?? 1;
+  const levels = imageLevels(values, width, height, channels, colour, fullScale);
+  return sharp(toEightBit(values, channels, colour, levels, fullScale), { raw: { width, height, channels } });
+}

@@ -1,0 +1,75 @@
+/**
+ * The model card's Python (PYTHON_EIGHT_BIT, Pillow and numpy) gives a 16-bit grey image the same
+ * 8-bit pixels as ADMA Studio's decode, byte for byte, so an exported model gets the input it was
+ * trained on. Run where a Python with numpy and Pillow is found (Debian: python3-numpy and
+ * python3-pil), skipped, saying so, elsewhere. The Node snippets are run in onnx-export.test.ts.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PYTHON_EIGHT_BIT } from '../../../src-main/engine/export/model-card';
+import { decodeEightBit } from '../../../src-main/media/high-bit-depth';
+import { sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
+import { tempDir } from '../../support/image-folder';
+
+/** The first Python that imports numpy and Pillow, or null. */
+function pythonWithPillow(): string | null {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    try {
+      execFileSync(python, ['-c', 'import numpy, PIL'], { stdio: 'ignore' });
+      return python;
+    } catch {
+      // not there, or without numpy or Pillow
+    }
+  }
+  return null;
+}
+
+const python = pythonWithPillow();
+const dir = tempDir('adma-16bit-python-');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe.skipIf(python === null)(`the model card's Python 16-bit rule${python === null ? ' (skipped: no python3 with numpy and Pillow)' : ''}`, () => {
+  it('gives the bytes ADMA Studio decodes, for 12-bit PNG and TIFF, hot pixels, a sampled grid, nearly constant and constant images', async () => {
+    const sparse = new Uint16Array(300 * 200).fill(100);
+    for (const i of [10, 1000, 20000]) sparse[i] = 3000;
+    // Noise, so that the percentiles fall between two values (the interpolation is exercised);
+    // 700 wide: every 3rd row and column sampled. (Not an EXIF-turned image: sharp writes the
+    // orientation only with a colour profile, i.e. as 16-bit RGB, which Pillow reads as 8-bit.)
+    const noisy = Uint16Array.from(twelveBitGradient(700, 500), (v, i) => Math.max(0, v + ((i * 7919) % 97) - 48));
+    const images: Record<string, Buffer> = {
+      'gradient.png': await sixteenBit(twelveBitGradient(256, 64, [5, 300, 9000]), 256, 64, 'png'),
+      'noisy.tif': await sixteenBit(noisy, 700, 500, 'tiff'),
+      'sparse.png': await sixteenBit(sparse, 300, 200, 'png'),
+      'constant.tif': await sixteenBit(new Uint16Array(40 * 30).fill(1000), 40, 30, 'tiff'),
+      'eight-bit.png': await sharp({ create: { width: 20, height: 10, channels: 3, background: { r: 90, g: 90, b: 90 } } }).toColourspace('b-w').png().toBuffer(),
+    };
+    const script = [
+      'import base64, json, sys',
+      'import numpy as np',
+      'from PIL import Image, ImageOps',
+      '',
+      PYTHON_EIGHT_BIT,
+      '',
+      'out = {}',
+      'for file in sys.argv[1:]:',
+      '    image = eight_bit(ImageOps.exif_transpose(Image.open(file))).convert("L")',
+      '    out[file] = [image.width, image.height, base64.b64encode(image.tobytes()).decode()]',
+      'print(json.dumps(out))',
+    ].join('\n');
+    const files = Object.entries(images).map(([name, bytes]) => {
+      fs.writeFileSync(path.join(dir, name), bytes);
+      return path.join(dir, name);
+    });
+    fs.writeFileSync(path.join(dir, 'rule.py'), script);
+    const printed = JSON.parse(execFileSync(python as string, [path.join(dir, 'rule.py'), ...files], { encoding: 'utf8' })) as Record<string, [number, number, string]>;
+    for (const file of files) {
+      const { data, info } = await (await decodeEightBit(fs.readFileSync(file))).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+      const [width, height, pixels] = printed[file] as [number, number, string];
+      expect([width, height], path.basename(file)).toEqual([info.width, info.height]);
+      expect(Buffer.from(pixels, 'base64').equals(data), path.basename(file)).toBe(true);
+    }
+  });
+});
