@@ -22,6 +22,7 @@ import { ClassStore } from '../src-main/project/class-store';
 import { ImageIndex } from '../src-main/project/image-index';
 import { refreshPlannerStatistics } from '../src-main/project/project-db';
 import { IMAGE_SORT_KEYS, type ImageFilter, type ImageSort } from '../src-shared/requests/images';
+import { mulberry32 as random } from '../src-main/core/seeded-random';
 
 const { values } = parseArgs({
   options: {
@@ -33,15 +34,6 @@ const { values } = parseArgs({
 const labelCount = Number(values.labels);
 const runs = Number(values.runs);
 const workDir = path.resolve('bench/.work/db-statistics');
-
-/** A deterministic sequence in [0, 1). */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function fill(db: Database.Database): void {
   const rand = random(7);

@@ -24,6 +24,7 @@ import { ImageIndex } from '../src-main/project/image-index';
 import { migrate } from '../src-main/project/migrations';
 import { refreshPlannerStatistics } from '../src-main/project/project-db';
 import type { ImageFilter, ImageSort } from '../src-shared/requests/images';
+import { mulberry32 as random } from '../src-main/core/seeded-random';
 
 const { values } = parseArgs({
   options: {
@@ -35,15 +36,6 @@ const { values } = parseArgs({
 const count = Number(values.images);
 const runs = Number(values.runs);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'adma-name-order-'));
-
-/** A deterministic sequence in [0, 1). */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function writeImages(file: string): void {
   const db = new Database(file);

@@ -11,7 +11,7 @@ import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
 import { webHostForSpec } from './support/web-host';
 import { watchProblems } from './support/page-problems';
-import { createDemoProject, readDemoTruth } from './support/demo-project';
+import { createDemoProject, labelDemoBatch, readDemoTruth } from './support/demo-project';
 import { ROOT, SHOTS } from './support/paths';
 
 const BATCH = 10;
@@ -24,22 +24,6 @@ test.beforeAll(async () => {
 });
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
-
-/** Label the round's batch by the demo's true classes, and wait until the last label is committed. */
-async function labelBatch(page: Page, labeledBefore: number): Promise<void> {
-  const imagePath = page.getByTestId('image-path');
-  for (let i = 0; i < BATCH; i++) {
-    await expect(page.getByTestId('position')).toHaveText(new RegExp(`^\\d+ / ${BATCH}$`));
-    const relPath = (await imagePath.textContent()) ?? '';
-    const digit = truth.get(path.basename(relPath));
-    if (digit === undefined) throw new Error(`${relPath} is not a demo image`);
-    await page.keyboard.press(digit);
-    if (i < BATCH - 1) await expect(imagePath).not.toHaveText(relPath);
-  }
-  await expect(page.getByTestId('batch-done')).toBeVisible();
-  // The project's count comes from the back end: every label of the batch is committed.
-  await expect(page.getByTestId('label-progress')).toHaveText(`${labeledBefore + BATCH} of 300 labeled`);
-}
 
 test('a reload while the model trains on a labeled batch comes back on the Queue and follows the next round; folder order chosen by hand stays', async ({ page }) => {
   test.setTimeout(10 * 60_000);
@@ -61,7 +45,7 @@ test('a reload while the model trains on a labeled batch comes back on the Queue
   const queue = page.getByRole('group', { name: 'What to label' }).getByRole('button', { name: 'Queue' });
   const folder = page.getByRole('group', { name: 'What to label' }).getByRole('button', { name: 'Folder order' });
   await expect(source).toHaveText('Queue · round 0');
-  await labelBatch(page, 0);
+  await labelDemoBatch(page, truth, BATCH, BATCH);
 
   // Reload while the model trains on the batch: the view comes back on the Queue...
   await page.reload();
@@ -75,7 +59,7 @@ test('a reload while the model trains on a labeled batch comes back on the Queue
   await shot(page, 'reload-between-rounds-next.png');
 
   // The same again, but the expert chooses folder order after the reload: a new round never takes it away.
-  await labelBatch(page, BATCH);
+  await labelDemoBatch(page, truth, BATCH, 2 * BATCH);
   await page.reload();
   await expect(queue).toHaveAttribute('aria-pressed', 'true');
   await folder.click();

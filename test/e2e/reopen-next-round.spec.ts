@@ -7,11 +7,11 @@
  * "No up or down" makes the training turn every labeled image (several seconds for a batch), so
  * that the stop falls between the last label and the next round.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createDemoProjectInAdapt, readDemoTruth } from './support/demo-project';
+import { createDemoProjectInAdapt, labelDemoBatch, readDemoTruth } from './support/demo-project';
 import { watchProblems } from './support/page-problems';
 import { ROOT } from './support/paths';
 import { startWebHost, type RunningHost } from './support/web-host';
@@ -31,21 +31,6 @@ function stopGracefully(host: RunningHost): Promise<void> {
     host.process.once('exit', () => resolve());
     host.process.kill('SIGTERM');
   });
-}
-
-/** Label the round's batch by the demo's true classes, and wait until the last label is committed. */
-async function labelBatch(page: Page, truth: Map<string, string>): Promise<void> {
-  const imagePath = page.getByTestId('image-path');
-  for (let i = 0; i < BATCH; i++) {
-    await expect(page.getByTestId('position')).toHaveText(new RegExp(`^\\d+ / ${BATCH}$`));
-    const relPath = (await imagePath.textContent()) ?? '';
-    const digit = truth.get(path.basename(relPath));
-    if (digit === undefined) throw new Error(`${relPath} is not a demo image`);
-    await page.keyboard.press(digit);
-    if (i < BATCH - 1) await expect(imagePath).not.toHaveText(relPath);
-  }
-  await expect(page.getByTestId('batch-done')).toBeVisible();
-  await expect(page.getByTestId('label-progress')).toHaveText(`${BATCH} of 300 labeled`);
 }
 
 test('stopped while the model trains on a labeled batch, the app opens the next round by itself once started again', async ({ page }) => {
@@ -68,7 +53,7 @@ test('stopped while the model trains on a labeled batch, the app opens the next 
   await page.getByRole('button', { name: 'Label this batch' }).click();
   const source = page.getByTestId('label-source');
   await expect(source).toHaveText('Queue · round 0');
-  await labelBatch(page, truth);
+  await labelDemoBatch(page, truth, BATCH, BATCH);
 
   // The model trains on the batch: the app is stopped meanwhile.
   await expect(page.getByText('The model is training on every label; the next batch opens by itself.')).toBeVisible();

@@ -40,3 +40,22 @@ export async function createDemoProjectInAdapt(page: Page, folder: string): Prom
   await expect(page.getByTestId('features-state')).toContainText('Ready', { timeout: 5 * 60_000 });
   return folder;
 }
+
+/**
+ * Label the open batch of `batch` images in the label view by the demo's true classes (`truth`,
+ * readDemoTruth), and wait until the last label is committed: the project's count, from the back
+ * end, reads `labeledAfter` of 300.
+ */
+export async function labelDemoBatch(page: Page, truth: ReadonlyMap<string, string>, batch: number, labeledAfter: number): Promise<void> {
+  const imagePath = page.getByTestId('image-path');
+  for (let i = 0; i < batch; i++) {
+    await expect(page.getByTestId('position')).toHaveText(new RegExp(`^\\d+ / ${batch}$`));
+    const relPath = (await imagePath.textContent()) ?? '';
+    const digit = truth.get(path.basename(relPath));
+    if (digit === undefined) throw new Error(`${relPath} is not a demo image`);
+    await page.keyboard.press(digit);
+    if (i < batch - 1) await expect(imagePath).not.toHaveText(relPath);
+  }
+  await expect(page.getByTestId('batch-done')).toBeVisible();
+  await expect(page.getByTestId('label-progress')).toHaveText(`${labeledAfter} of 300 labeled`);
+}

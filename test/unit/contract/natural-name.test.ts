@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { compareCodePoints, compareNaturally, naturalNameKey, sortNaturally } from '../../../src-shared/natural-name';
+import { mulberry32 as random } from '../../../src-main/core/seeded-random';
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 const sign = (n: number): number => Math.sign(n);
@@ -21,15 +22,6 @@ function referenceOrder(a: string, b: string): number {
     if (c !== 0) return sign(c);
   }
   return sign(x.length - y.length);
-}
-
-/** A deterministic sequence in [0, 1). */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
 }
 
 /** Letters (cased, accented, folded by ICU), ASCII digits, and spaces, punctuation and symbols. */
