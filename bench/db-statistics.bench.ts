@@ -23,6 +23,7 @@ import { ImageIndex } from '../src-main/project/image-index';
 import { refreshPlannerStatistics } from '../src-main/project/project-db';
 import { IMAGE_SORT_KEYS, type ImageFilter, type ImageSort } from '../src-shared/requests/images';
 import { mulberry32 as random } from '../src-main/core/seeded-random';
+import { distinctPicker } from './support/distinct-picker';
 
 const { values } = parseArgs({
   options: {
@@ -38,11 +39,7 @@ const workDir = path.resolve('bench/.work/db-statistics');
 function fill(db: Database.Database): void {
   const rand = random(7);
   const ids = db.prepare('SELECT id FROM images ORDER BY id').pluck().all() as number[];
-  const pick = (n: number): number[] => {
-    const chosen = new Set<number>();
-    while (chosen.size < n) chosen.add(ids[Math.floor(rand() * ids.length)]!);
-    return [...chosen];
-  };
+  const pick = distinctPicker(ids, rand);
   db.transaction(() => {
     const at = '2026-11-30T00:00:00Z';
     const classes = ['neutrophil', 'lymphocyte', 'monocyte', 'eosinophil', 'basophil'];

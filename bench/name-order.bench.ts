@@ -25,6 +25,7 @@ import { migrate } from '../src-main/project/migrations';
 import { refreshPlannerStatistics } from '../src-main/project/project-db';
 import type { ImageFilter, ImageSort } from '../src-shared/requests/images';
 import { mulberry32 as random } from '../src-main/core/seeded-random';
+import { distinctPicker } from './support/distinct-picker';
 
 const { values } = parseArgs({
   options: {
@@ -51,11 +52,7 @@ function writeImages(file: string): void {
 function fill(db: Database.Database): void {
   const rand = random(7);
   const ids = db.prepare('SELECT id FROM images ORDER BY id').pluck().all() as number[];
-  const pick = (n: number): number[] => {
-    const chosen = new Set<number>();
-    while (chosen.size < n) chosen.add(ids[Math.floor(rand() * ids.length)]!);
-    return [...chosen];
-  };
+  const pick = distinctPicker(ids, rand);
   db.transaction(() => {
     for (let k = 1; k <= 4; k++) db.prepare("INSERT INTO classes (id, name, color, hotkey, position, created_at) VALUES (?, ?, '#336699', ?, ?, 'x')").run(k, `class ${k}`, String(k), k);
     const label = db.prepare("INSERT OR REPLACE INTO labels (image_id, class_id, labeled_at, actor) VALUES (?, ?, 'x', 'bench')");
