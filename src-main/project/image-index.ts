@@ -336,8 +336,8 @@ export class ImageIndex {
    * and items (listing 100,000 images that way held the host's main thread for seconds).
    * Extraction goes in this order, so the gallery's first screen gets its thumbnails first.
    */
-  files(): { id: number; relPath: string; hash: string }[] {
-    return this.db.prepare(`SELECT i.id, i.rel_path AS relPath, i.hash FROM images i WHERE i.present = 1 ORDER BY ${nameOrder()}`).all() as { id: number; relPath: string; hash: string }[];
+  files(): { id: number; relPath: string; hash: string; format: string }[] {
+    return this.db.prepare(`SELECT i.id, i.rel_path AS relPath, i.hash, i.format FROM images i WHERE i.present = 1 ORDER BY ${nameOrder()}`).all() as { id: number; relPath: string; hash: string; format: string }[];
   }
 
   /**

@@ -163,6 +163,8 @@ export interface HashedFile {
   hash: string;
   /** Absolute path, in the project folder (a file elsewhere is not read); without one the image's codes stay unknown unless cached. */
   path?: string;
+  /** The format the scan read from the file's content, when known (a project's images): see media/high-bit-depth.ts deepAmong. */
+  format?: string;
 }
 
 /**

@@ -14,16 +14,16 @@ import { ImageIndex } from '../../project/image-index';
 import { damagedProjectDb, projectDbPath } from '../../project/project-db';
 import type { JobImages, PoolItem } from './loop-jobs';
 
-/** A present image with its absolute path: both an extraction item and a pool item. */
-export type ProjectImage = Required<PoolItem>;
+/** A present image with its absolute path: both an extraction item and a pool item; `format` as the scan read it from the content. */
+export type ProjectImage = Required<PoolItem> & { format: string };
 
-/** Every present image of the project at `projectDir`: id, content hash, absolute path, in name order (ImageIndex.files). */
+/** Every present image of the project at `projectDir`: id, content hash, absolute path, format, in name order (ImageIndex.files). */
 export function projectImages(projectDir: string): ProjectImage[] {
   const file = projectDbPath(projectDir);
   let db: Database.Database | null = null;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
-    return new ImageIndex(db).files().map((f) => ({ imageId: f.id, hash: f.hash, path: path.join(projectDir, ...f.relPath.split('/')) }));
+    return new ImageIndex(db).files().map((f) => ({ imageId: f.id, hash: f.hash, path: path.join(projectDir, ...f.relPath.split('/')), format: f.format }));
   } catch (error) {
     throw cantOpenError(error, file, "Reading the project's images", 'the project database') ?? damagedProjectDb(file, error) ?? error;
   } finally {

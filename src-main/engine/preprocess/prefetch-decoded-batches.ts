@@ -12,6 +12,8 @@ export interface DecodeItem {
   /** Content hash: the key the features are stored under. */
   hash: string;
   path: string;
+  /** The format the scan read from the file's content, when known (a project's images): see media/high-bit-depth.ts deepAmong. */
+  format?: string;
 }
 
 export interface DecodedBatch<T extends DecodeItem> {

@@ -1,7 +1,13 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import sharp, { type SharpOptions } from 'sharp';
-import { describe, expect, it } from 'vitest';
-import { decodeEightBit, highBitDepthOf, imageLevels } from '../../../src-main/media/high-bit-depth';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeEightBit, deepAmong, highBitDepthOf, imageLevels } from '../../../src-main/media/high-bit-depth';
 import { sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
+import { tempDir } from '../../support/image-folder';
+
+const root = tempDir('adma-deep-among-');
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 /** The grey values of the 8-bit image decodeEightBit gives, one byte a pixel, with its size. */
 async function grey(input: Buffer): Promise<{ data: Buffer; width: number; height: number }> {
@@ -120,5 +126,28 @@ describe('8-bit images', () => {
     const tiff = await sixteenBit(new Uint16Array(8 * 8 * 3), 8, 8, 'tiff', { channels: 3 });
     expect(await highBitDepthOf(png)).toEqual({ depth: 'ushort', colourful: false });
     expect(await highBitDepthOf(tiff)).toEqual({ depth: 'ushort', colourful: true });
+  });
+
+  it('deepAmong finds the 16-bit files by their bytes, and reads none the scan found to be JPEG, WebP or GIF', async () => {
+    const deep = path.join(root, 'deep.png');
+    const tiff = path.join(root, 'deep.tif');
+    const plain = path.join(root, 'plain.png');
+    fs.writeFileSync(deep, await sixteenBit(twelveBitGradient(64, 8), 64, 8, 'png'));
+    fs.writeFileSync(tiff, await sixteenBit(twelveBitGradient(64, 8), 64, 8, 'tiff'));
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toFile(plain);
+    const found = await deepAmong(
+      [
+        { hash: 'png', path: deep },
+        { hash: 'tiff', path: tiff, format: 'tiff' },
+        { hash: 'plain', path: plain, format: 'png' },
+        { hash: 'gone', path: path.join(root, 'gone.png') },
+      ],
+      root,
+    );
+    expect([...found].sort()).toEqual(['png', 'tiff']);
+    // The scan's format is read from the content: a file it calls JPEG, WebP or GIF is not read
+    // (here a 16-bit PNG given as one, to show that nothing of it was looked at).
+    for (const format of ['jpeg', 'webp', 'gif']) expect([...(await deepAmong([{ hash: 'png', path: deep, format }], root))], format).toEqual([]);
+    expect([...(await deepAmong([{ hash: 'png', path: deep, format: 'png' }], root))]).toEqual(['png']);
   });
 });

@@ -18,7 +18,7 @@ afterEach(async () => {
 
 /** What the host listed and posted before (FeatureExtraction, PoolSession). */
 function hostListing(project: Project) {
-  return project.images.files().map((f) => ({ imageId: f.id, hash: f.hash, path: path.join(project.root, ...f.relPath.split('/')) }));
+  return project.images.files().map((f) => ({ imageId: f.id, hash: f.hash, path: path.join(project.root, ...f.relPath.split('/')), format: f.format }));
 }
 
 describe("the project's images, listed by the engine worker", () => {
