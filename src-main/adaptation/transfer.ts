@@ -74,7 +74,7 @@ export class Transfer {
             ...(point ? evaluationAccuracyMetrics(point, leftOut) : { 'evaluation accuracy': 'unknown (no labeled evaluation set)' }),
             ...calibrationMetrics(latest.metrics, dashboard.calibration?.modelVersion === latest.version ? dashboard.calibration : null),
           },
-          training: { version: latest.version, labels: latest.trainingLabels, mode: latest.mode, ...latest.metrics },
+          training: trainingFacts(latest),
         });
         files.push(...result.files.map((f) => path.join('model', f)));
         files.push(...(await writeLearningCurveFiles(path.join(dest, 'model'), dashboard.curve, latest.version)).map((f) => path.join('model', f)));
@@ -212,6 +212,18 @@ export class Transfer {
  * 95% interval; for a score on part of them (`leftOut` had no features when it was scored:
  * Evaluation.partialScores), of how many, and a row saying how many were left out and why.
  */
+/**
+ * A version's training details for the model card: its metrics as recorded, with `epochs` named
+ * for what it counts. A light head is solved to convergence by L-BFGS (engine/train/fine-tune.ts),
+ * so its count is the solver's iterations; the card said "epochs: 73" for it. Deep fine-tuning
+ * counts epochs.
+ */
+export function trainingFacts(version: Pick<VersionRow, 'version' | 'trainingLabels' | 'mode' | 'metrics'>): Record<string, number | string> {
+  const { epochs, ...rest } = version.metrics;
+  const count: Record<string, number | string> = epochs === undefined ? {} : { [version.mode === 'light' ? 'L-BFGS iterations (the light head, solved to convergence)' : 'epochs']: epochs };
+  return { version: version.version, labels: version.trainingLabels, mode: version.mode, ...count, ...rest };
+}
+
 function evaluationAccuracyMetrics(point: Pick<CurvePoint, 'accuracy' | 'low' | 'high' | 'evaluated'>, leftOut: number): Record<string, string> {
   const interval = `${(point.accuracy * 100).toFixed(1)}% (95% CI ${(point.low * 100).toFixed(1)}–${(point.high * 100).toFixed(1)}%`;
   if (leftOut <= 0) return { 'evaluation accuracy': `${interval}, ${point.evaluated} images)` };
