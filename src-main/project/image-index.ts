@@ -331,13 +331,15 @@ export class ImageIndex {
   }
 
   /**
-   * Every present image's id, path and content hash, in the listing's default order (by
-   * name): what feature extraction and the engine's pool need, without the listing's joins
-   * and items (listing 100,000 images that way held the host's main thread for seconds).
-   * Extraction goes in this order, so the gallery's first screen gets its thumbnails first.
+   * Every present image's id, path, content hash and format: what feature extraction and the
+   * engine's pool need, without the listing's joins and items (listing 100,000 images that way
+   * held the host's main thread for seconds). By path (code-unit order), not by name: the pool's
+   * rows are in this order, and a seed picks rows, so this is the order the simulator gives the
+   * same folder (simulate/image-folder-dataset.ts sorts by path) and the app's rounds on a
+   * project are the simulator's for the same seed and labels. No one reads this list.
    */
   files(): { id: number; relPath: string; hash: string; format: string }[] {
-    return this.db.prepare(`SELECT i.id, i.rel_path AS relPath, i.hash, i.format FROM images i WHERE i.present = 1 ORDER BY ${nameOrder()}`).all() as { id: number; relPath: string; hash: string; format: string }[];
+    return this.db.prepare('SELECT id, rel_path AS relPath, hash, format FROM images WHERE present = 1 ORDER BY rel_path').all() as { id: number; relPath: string; hash: string; format: string }[];
   }
 
   /**

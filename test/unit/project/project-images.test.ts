@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Project } from '../../../src-main/project/project';
 import { jobImages, projectImages } from '../../../src-main/engine/loop/project-images';
+import { readImageFolderDataset } from '../../../src-main/engine/simulate/image-folder-dataset';
 import { imageFolder, writeImage } from '../../support/image-folder';
 
 const projects: Project[] = [];
@@ -40,6 +41,19 @@ describe("the project's images, listed by the engine worker", () => {
     expect(listed.map((i) => i.imageId)).not.toContain(gone.imageId);
     expect(listed.some((i) => i.path === path.join(root, 'group-1', 'added.png'))).toBe(true);
     expect(listed.map((i) => i.path)).toEqual(listed.map((i) => i.path).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+
+  it('lists the pool in the simulator’s order of the same folder (by path, not by name), so a seed picks the same images in both', async () => {
+    // Class folders of unpadded numbers and mixed case: natural name order differs from path order here.
+    const root = await imageFolder(0);
+    const names = ['ant/img-10.png', 'ant/img-2.png', 'ant/IMG-3.png', 'bee/scan_a.png', 'bee/Scan_B.png', 'bee/img-100.png', 'bee/img-9.png'];
+    for (const [k, name] of names.entries()) await writeImage(path.join(root, name), k);
+    const project = Project.open(root, true);
+    projects.push(project);
+    await project.rescan();
+    const dataset = await readImageFolderDataset(root);
+    expect(projectImages(root).map((i) => i.path)).toEqual(dataset.images.map((i) => i.absPath));
+    expect(projectImages(root).map((i) => path.relative(root, i.path).split(path.sep).join('/'))).not.toEqual(project.images.list({ kind: 'all' }, 0, 100).items.map((i) => i.relPath));
   });
 
   it('passes a given list through, and asks for the folder when the project is meant', () => {
