@@ -14,7 +14,7 @@ import { readMedia } from '../../../src-main/media/image-media';
 import { thumbnailFile } from '../../../src-main/media/media-cache';
 import { Project } from '../../../src-main/project/project';
 import { sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
-import { tempDir } from '../../support/image-folder';
+import { projectOfFiles } from '../../support/scanned-project';
 
 const projects: Project[] = [];
 afterEach(async () => {
@@ -28,21 +28,12 @@ async function range(encoded: Buffer | Uint8Array): Promise<{ min: number; max: 
   return { min: data.reduce((a, b) => Math.min(a, b), 255), max: data.reduce((a, b) => Math.max(a, b), 0), depth };
 }
 
-async function projectOf(files: Record<string, Buffer>): Promise<{ project: Project; id: (name: string) => number; root: string }> {
-  const root = tempDir('adma-16bit-');
-  for (const [name, bytes] of Object.entries(files)) fs.writeFileSync(path.join(root, name), bytes);
-  const project = Project.open(root, true);
-  projects.push(project);
-  await project.rescan();
-  const items = project.images.list({ kind: 'all' }, 0, 10).items;
-  return { project, root, id: (name) => items.find((i) => i.relPath === name)!.id };
-}
 
 describe('a 12-bit image in a 16-bit file, as the label view and the gallery show it', () => {
   it('has a rendition and a thumbnail spanning the display range, not 1/16 of it', async () => {
     // Larger than the 1280 rendition, so one is made.
     const tiff = await sixteenBit(twelveBitGradient(1600, 1200), 1600, 1200, 'tiff');
-    const { project, id } = await projectOf({ 'cells.tif': tiff });
+    const { project, id } = await projectOfFiles({ 'cells.tif': tiff }, projects, 'adma-16bit-');
 
     const rendition = await readMedia(project, id('cells.tif'), 'screen1280');
     expect(rendition.contentType).toBe('image/jpeg');
@@ -63,7 +54,7 @@ describe('a 12-bit image in a 16-bit file, as the label view and the gallery sho
   it('serves a 16-bit PNG re-encoded at 8 bits, stretched (a browser would show its high bytes), an 8-bit one as its own bytes', async () => {
     const png16 = await sixteenBit(twelveBitGradient(300, 200), 300, 200, 'png');
     const png8 = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#204060' } }).png().toBuffer();
-    const { project, id } = await projectOf({ 'deep.png': png16, 'plain.png': png8 });
+    const { project, id } = await projectOfFiles({ 'deep.png': png16, 'plain.png': png8 }, projects, 'adma-16bit-');
 
     const deep = await readMedia(project, id('deep.png'), 'full');
     expect(deep.contentType).toBe('image/png');
@@ -76,7 +67,7 @@ describe('a 12-bit image in a 16-bit file, as the label view and the gallery sho
 
   it('gives perceptual codes and a stored gallery thumbnail from the stretched pixels', async () => {
     const png16 = await sixteenBit(twelveBitGradient(300, 200), 300, 200, 'png');
-    const { project, root } = await projectOf({ 'deep.png': png16 });
+    const { project, root } = await projectOfFiles({ 'deep.png': png16 }, projects, 'adma-16bit-');
     const codes = await codesOfImage(png16);
     expect(Math.max(...codes.thumbnail)).toBeGreaterThanOrEqual(250);
 

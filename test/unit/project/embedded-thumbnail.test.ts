@@ -15,6 +15,7 @@ import { answerMedia } from '../../../src-main/media/media-request';
 import { Project } from '../../../src-main/project/project';
 import { cameraJpeg, cameraThumbnail, withExif } from '../../support/camera-jpeg';
 import { tempDir } from '../../support/image-folder';
+import { projectOfFiles } from '../../support/scanned-project';
 
 const projects: Project[] = [];
 beforeEach(() => forgetEmbeddedThumbnails());
@@ -54,15 +55,6 @@ async function quadrantColours(image: Buffer, aspect: number): Promise<number[][
 
 const close = (a: number[][], b: number[][]): boolean => a.every((px, i) => px.every((v, c) => Math.abs(v - b[i]![c]!) <= 40));
 
-async function projectWith(files: Record<string, Buffer>): Promise<{ project: Project; root: string; id: (name: string) => number }> {
-  const root = tempDir();
-  for (const [name, bytes] of Object.entries(files)) fs.writeFileSync(path.join(root, name), bytes);
-  const project = Project.open(root, true);
-  projects.push(project);
-  await project.rescan();
-  const items = project.images.list({ kind: 'all' }, 0, 100).items;
-  return { project, root, id: (name) => items.find((i) => i.relPath === name)!.id };
-}
 
 /** Offset of the 4-byte value of IFD entry `tag` (type LONG, count 1) in `file`, either byte order. */
 function longTagValueOffset(file: Buffer, tag: number): number {
@@ -122,7 +114,7 @@ describe('EXIF-embedded thumbnails', () => {
   it('serves the thumbnail oriented as the image, for all 8 orientations, its bars cropped by the centred crop', async () => {
     const files: Record<string, Buffer> = {};
     for (let orientation = 1; orientation <= 8; orientation++) files[`o${orientation}.jpg`] = await cameraJpeg(quadrants(), orientation);
-    const { project, root, id } = await projectWith(files);
+    const { project, root, id } = await projectOfFiles(files, projects);
     for (let orientation = 1; orientation <= 8; orientation++) {
       const name = `o${orientation}.jpg`;
       const item = project.images.get(id(name));
@@ -204,7 +196,7 @@ describe('EXIF-embedded thumbnails', () => {
       'png-image.png': await stored.clone().png().toBuffer(),
     };
     expect(thumbStart).toBeGreaterThan(0);
-    const { project, id } = await projectWith(files);
+    const { project, id } = await projectOfFiles(files, projects);
     const names = Object.keys(files).filter((name) => project.images.list({ kind: 'all' }, 0, 100).items.some((i) => i.relPath === name));
     // The truncated file may be refused by the scan (its end-of-data check); every other one is an image.
     expect(names.length).toBeGreaterThanOrEqual(Object.keys(files).length - 1);
@@ -226,7 +218,7 @@ describe('EXIF-embedded thumbnails', () => {
   it('reads files only within its time budget; the others are unchecked, found when asked again', async () => {
     const files: Record<string, Buffer> = {};
     for (let i = 0; i < 3; i++) files[`c${i}.jpg`] = await cameraJpeg(quadrants(300 + i * 30, 200), 1);
-    const { project, id } = await projectWith(files);
+    const { project, id } = await projectOfFiles(files, projects);
     const ids = Object.keys(files).map(id);
     expect(await embeddedThumbnails(project, ids, 0)).toEqual({ embedded: [], unchecked: ids });
     await readMedia(project, ids[1]!, 'embedded'); // found once: known from then on
