@@ -21,6 +21,19 @@ export function calibrationVersionMetrics(calibration: Calibration): Record<stri
   };
 }
 
+/**
+ * Whether a recorded metric is one of calibrationVersionMetrics' (its keys are those of any
+ * calibration): the model card states them under Metrics (transfer.ts calibrationMetrics), so its
+ * training details leave them out.
+ */
+export function isCalibrationMetric(key: string): boolean {
+  return CALIBRATION_KEYS.has(key);
+}
+
+const CALIBRATION_KEYS: ReadonlySet<string> = new Set(
+  Object.keys(calibrationVersionMetrics({ temperature: 1, fittedTemperature: 1, applied: false, eceBefore: null, eceAfter: null, logLossBefore: null, logLossAfter: null, heldOut: 0, folds: 0, source: 'training labels' })),
+);
+
 const numberOrNull = (value: number | string | undefined): number | null => (typeof value === 'number' ? value : null);
 
 /**

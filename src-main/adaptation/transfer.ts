@@ -12,8 +12,9 @@ import { backboneName, keepReasons, KEEP_LATEST_VERSIONS } from './model-version
 import { JobReporter } from '../core/job-reporter';
 import { knownError } from '../core/storage-errors';
 import { abandonExport, completeExport, prepareExportTarget } from '../engine/export/export-target';
+import { trainingDetails } from '../engine/export/training-details';
 import type { AdaptationContext } from './adaptation-context';
-import { heldOutCalibration } from './calibration-record';
+import { heldOutCalibration, isCalibrationMetric } from './calibration-record';
 import type { Evaluation } from './evaluation';
 import { copyImages, labeledImages, labelsCsv, labelsJson, leftOutNotes, missingLabelCount, unsureCsv, unsureImages, type LeftOut } from './labels-export';
 import { clearImportedSuggestions, importedSuggestionSources, importFile, importLabelsCsv } from './labels-import';
@@ -208,22 +209,36 @@ export class Transfer {
 }
 
 /**
+ * A version's training details for the model card (engine/export/training-details.ts): its
+ * recorded metrics in words, the count named for what it counts (a light head's L-BFGS
+ * iterations; the card said "epochs: 73" for it), without the calibration figures the card's
+ * Metrics state already (calibrationMetrics); any other recorded fact as it is.
+ */
+export function trainingFacts(version: Pick<VersionRow, 'version' | 'trainingLabels' | 'mode' | 'metrics' | 'trainedAt'>): Record<string, number | string> {
+  const { epochs, loss, trainAccuracy, millis, backend, ...rest } = version.metrics;
+  const number = (value: number | string | undefined): number | undefined => (typeof value === 'number' ? value : undefined);
+  const extra = Object.fromEntries(Object.entries(rest).filter(([key]) => !isCalibrationMetric(key)));
+  return trainingDetails(
+    {
+      mode: version.mode,
+      labels: version.trainingLabels,
+      version: version.version,
+      trainedAt: version.trainedAt,
+      count: number(epochs),
+      loss: number(loss),
+      trainAccuracy: number(trainAccuracy),
+      millis: number(millis),
+      ...(typeof backend === 'string' ? { backend } : {}),
+    },
+    extra,
+  );
+}
+
+/**
  * The model card's accuracy row: the version's score on the labeled evaluation images with its
  * 95% interval; for a score on part of them (`leftOut` had no features when it was scored:
  * Evaluation.partialScores), of how many, and a row saying how many were left out and why.
  */
-/**
- * A version's training details for the model card: its metrics as recorded, with `epochs` named
- * for what it counts. A light head is solved to convergence by L-BFGS (engine/train/fine-tune.ts),
- * so its count is the solver's iterations; the card said "epochs: 73" for it. Deep fine-tuning
- * counts epochs.
- */
-export function trainingFacts(version: Pick<VersionRow, 'version' | 'trainingLabels' | 'mode' | 'metrics'>): Record<string, number | string> {
-  const { epochs, ...rest } = version.metrics;
-  const count: Record<string, number | string> = epochs === undefined ? {} : { [version.mode === 'light' ? 'L-BFGS iterations (the light head, solved to convergence)' : 'epochs']: epochs };
-  return { version: version.version, labels: version.trainingLabels, mode: version.mode, ...count, ...rest };
-}
-
 function evaluationAccuracyMetrics(point: Pick<CurvePoint, 'accuracy' | 'low' | 'high' | 'evaluated'>, leftOut: number): Record<string, string> {
   const interval = `${(point.accuracy * 100).toFixed(1)}% (95% CI ${(point.low * 100).toFixed(1)}–${(point.high * 100).toFixed(1)}%`;
   if (leftOut <= 0) return { 'evaluation accuracy': `${interval}, ${point.evaluated} images)` };

@@ -1,6 +1,7 @@
 /** `adma export <folder> --out <dir>`: the adapted classifier (TF.js and ONNX; ONNX only for an ONNX model folder) into a new or empty folder, never overwriting. */
 import { resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
+import { trainingDetails } from '../engine/export/training-details';
 import { headDir, readWorkspace } from './cli-workspace';
 import { loadModelFromSpec } from './model-spec';
 import type { ProgressLine } from './progress-line';
@@ -50,8 +51,17 @@ async function exportInto(stagingDir: string, args: ExportArgs, folder: string, 
       outDir: stagingDir,
       labelCounts: facts.labelCounts,
       backend: facts.backend,
-      metrics: { 'training accuracy': facts.trainAccuracy, 'final training loss': facts.loss },
-      training: { 'trained at': facts.trainedAt, epochs: facts.epochs, seed: facts.seed, 'labelled images': facts.labelCounts.reduce((a, b) => a + b, 0) },
+      // No held-out score: `adma train` keeps no evaluation set (the card says the accuracy on new images is unknown).
+      metrics: {},
+      training: trainingDetails({
+        mode: head.mode,
+        labels: facts.labelCounts.reduce((a, b) => a + b, 0),
+        trainedAt: facts.trainedAt,
+        count: facts.epochs,
+        loss: facts.loss,
+        trainAccuracy: facts.trainAccuracy,
+        seed: facts.seed,
+      }),
     });
     out.log(`exported the ${head.mode} classifier (${head.classes.length} classes, ${(result.weightBytes / 1e6).toFixed(1)} MB of weights) to ${outDir}:`);
     if (!result.onnx.file) out.log(`no model.onnx: ${result.onnx.reason}`);

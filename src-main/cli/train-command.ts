@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
+import { trainingCountName } from '../engine/export/training-details';
 import type { HeadRecord } from '../engine/train/head-file';
 import type { TrainingMode } from '../engine/train/head-weights';
 import type { HeadInputs, ViewRows } from '../engine/loop/train-on-pool';
@@ -147,7 +148,7 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
       trainAccuracy: result.trainAccuracy,
     },
   });
-  out.log(`trained ${mode} head: ${result.epochs} ${mode === 'light' ? 'L-BFGS iterations' : 'epochs'}, loss ${result.loss.toFixed(4)}, training accuracy ${(100 * result.trainAccuracy).toFixed(1)}% (${(result.millis / 1000).toFixed(1)} s)`);
+  out.log(`trained ${mode} head: ${result.epochs} ${trainingCountName(mode)}, loss ${result.loss.toFixed(4)}, training accuracy ${(100 * result.trainAccuracy).toFixed(1)}% (${(result.millis / 1000).toFixed(1)} s)`);
 }
 
 /**

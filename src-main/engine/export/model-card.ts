@@ -3,6 +3,7 @@ import { HIGH_BIT_DEPTH_RULE, HIGH_PERCENTILE, LEVEL_SAMPLE_SIDE, LOW_PERCENTILE
 import type { ModelDescriptor } from '../model/descriptor';
 import type { TrainingMode } from '../train/head-weights';
 import { ONNX_INPUT, ONNX_OUTPUT, type OnnxExport } from './export-onnx';
+import { cardNumber } from './training-details';
 
 export interface ModelCardFacts {
   descriptor: ModelDescriptor;
@@ -14,7 +15,7 @@ export interface ModelCardFacts {
   date: Date;
   /** Named metrics, e.g. training accuracy or a held-out accuracy; omitted when unknown. */
   metrics: Record<string, number | string>;
-  /** Training details shown verbatim (epochs, seed, learning rate...). */
+  /** Training details in words (training-details.ts trainingDetails); numbers are shown to four significant digits. */
   training: Record<string, number | string>;
   onnx: OnnxExport;
 }
@@ -237,9 +238,9 @@ export function renderModelCard(facts: ModelCardFacts): string {
   const metrics = Object.entries(facts.metrics);
   lines.push('## Metrics', '');
   if (metrics.length === 0) lines.push('No held-out evaluation was run; the accuracy on new images is unknown.', '');
-  else lines.push(row(['metric', 'value']), row(['---', '---:']), ...metrics.map(([k, v]) => row([k, typeof v === 'number' ? Number(v.toFixed(4)) : v])), '');
+  else lines.push(row(['metric', 'value']), row(['---', '---:']), ...metrics.map(([k, v]) => row([k, typeof v === 'number' ? cardNumber(v) : v])), '');
   const training = Object.entries(facts.training);
-  if (training.length > 0) lines.push('## Training details', '', ...training.map(([k, v]) => `- ${k}: ${v}`), '');
+  if (training.length > 0) lines.push('## Training details', '', ...training.map(([k, v]) => `- ${k}: ${typeof v === 'number' ? cardNumber(v) : v}`), '');
   const snippets = loadingSnippets(descriptor, facts.onnx);
   const fence = (language: string, code: string): string[] => [`\`\`\`${language}`, code, '```', ''];
   lines.push('## Loading it', '', 'Each snippet prepares the image as ADMA Studio does (`preprocessing.json`): EXIF orientation, a 16-bit or float image stretched to 8 bits by its own levels, transparency onto white, resize, then the model.', '');

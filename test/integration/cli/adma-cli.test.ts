@@ -421,7 +421,15 @@ describe.skipIf(!haveData)(`adma on real photos with MobileNet v1 0.25${haveData
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stderr).toContain('backend: WebAssembly');
     expect(exported.stdout.trim().split('\n')).toContain(join(exportDir, 'MODEL_CARD.md'));
-    expect(readFileSync(join(exportDir, 'MODEL_CARD.md'), 'utf8')).toContain('| ants | 5 |');
+    const card = readFileSync(join(exportDir, 'MODEL_CARD.md'), 'utf8');
+    expect(card).toContain('| ants | 5 |');
+    // The card's training details in words (engine/export/training-details.ts), as the app's: the
+    // deep head's epochs, its loss to four digits, its seed; no held-out score is claimed.
+    const details = card.slice(card.indexOf('## Training details'), card.indexOf('## Loading it'));
+    expect(details).toMatch(/- mode: deep\n- epochs: \d+\n- final training loss: [\d.]+\n- training accuracy: 100\.0% \(on its own training labels/);
+    expect(details).toContain('- seed: 0\n');
+    expect(details).toMatch(/- final training loss: 0\.0*[1-9]\d{0,3}\n/);
+    expect(card).toContain('No held-out evaluation was run; the accuracy on new images is unknown.');
 
     // The exported model, run by stock TF.js in another process, agrees with `adma predict`.
     const sample = files.slice(0, 2).concat(files.slice(8, 10));
