@@ -104,7 +104,8 @@ ${COMMON}`,
   predict: `Usage: adma predict <folder> [--out <csv>]
 
 Class probabilities of the trained classifier for every extracted image in <folder>.
-CSV columns: path, predicted, confidence, then one probability column per class.
+CSV columns: path, predicted, confidence, then one probability column per class;
+one row per image, in natural name order (img-2 before img-10).
 
 Options:
   --out <csv>        Write the CSV to this file (default: stdout).

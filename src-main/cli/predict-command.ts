@@ -4,6 +4,7 @@ import type { WriteStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { once } from 'node:events';
 import { AppError } from '../../src-shared/app-error';
+import { sortNaturallyBy } from '../../src-shared/natural-name';
 import { codeOf, storageError } from '../core/storage-errors';
 import { headDir, openWorkspaceFeatures, readWorkspace } from './cli-workspace';
 import { csvField } from '../project/csv-field';
@@ -58,7 +59,9 @@ export async function runPredict(args: PredictArgs, out: ProgressLine): Promise<
   const count = workspace.images.length;
   try {
     await write(`${['path', 'predicted', 'confidence', ...head.classes].map(csvField).join(',')}\n`);
-    const images = workspace.images;
+    // In natural name order (img-2 before img-10), as the app's labels.csv lists images; the
+    // workspace keeps the scan's order (byte order), which the other commands' rounds depend on.
+    const images = sortNaturallyBy(workspace.images, (image) => image.path);
     for (let from = 0; from < images.length; from += CHUNK) {
       const chunk = images.slice(from, from + CHUNK);
       const hashes = chunk.map((image) => image.hash);

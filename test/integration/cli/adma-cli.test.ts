@@ -8,6 +8,7 @@ import { COMMANDS } from '../../../src-main/cli/cli-help';
 import { EngineClient } from '../../../src-main/engine/engine-client';
 import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
 import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
+import { sortNaturally } from '../../../src-shared/natural-name';
 import { writeImage } from '../../support/image-folder';
 import { SIZE, tinyClassifier } from '../../support/tiny-onnx';
 
@@ -406,6 +407,11 @@ describe.skipIf(!haveData)(`adma on real photos with MobileNet v1 0.25${haveData
     const rows = readFileSync(out, 'utf8').trim().split('\n').map((line) => line.split(','));
     expect(rows[0]).toEqual(['path', 'predicted', 'confidence', 'ants', 'bees']);
     expect(rows.length).toBe(17);
+    // In natural name order, as labels.csv lists images (hymenoptera's numbers are unpadded:
+    // a 9-digit name before a 10-digit one, which byte order puts the other way round).
+    const listed = rows.slice(1).map((r) => r[0] as string);
+    expect(listed).toEqual(sortNaturally(listed));
+    expect(listed).not.toEqual([...listed].sort());
     const byPath = new Map(rows.slice(1).map((r) => [r[0] as string, r]));
     const correct = files.filter((f) => byPath.get(f.rel)?.[1] === f.className).length;
     expect(correct).toBeGreaterThanOrEqual(12);
