@@ -102,7 +102,7 @@ function labelsCsvFile(text: string, file: string): ParsedFile {
   const entries = lines.map(
     (l): ParsedEntry => ({ line: l.line, path: l.path, className: l.className, alternatives: [], unsure: false, probability: null, hash: null, evaluation: isEvaluationSplit(l.split) }),
   );
-  return { format: 'labels CSV (path, class)', entries, problems: problems.map((p) => ({ line: p.line, path: '', className: '', reason: p.reason })) };
+  return { format: 'labels CSV (path, class)', entries, problems: problems.map((p) => ({ line: p.line, path: p.path ?? '', className: p.className ?? '', reason: p.reason })) };
 }
 
 /** A labels or predictions file the request names: a regular file of at most 512 MB (user-file.ts: never a FIFO or a device). */

@@ -97,6 +97,9 @@ function lineList(lines: readonly number[]): string {
 export interface LabelLineProblem {
   line: number;
   reason: string;
+  /** The line's path and class where it has them (a line with an empty class still names its image: the import report shows it). */
+  path?: string;
+  className?: string;
 }
 
 /**
@@ -119,15 +122,21 @@ export function readLabelsCsv(text: string, source: string): { lines: LabelLine[
     }
   }
   const layout = columns ?? { path: 0, className: 1, split: -1, width: 2 };
-  const wrongShape: number[] = [];
+  const expected = columns ? `${layout.width} fields with a path and a class, as in the header` : 'a path and a class ("path,class")';
+  const wrongShape: LabelLineProblem[] = [];
   for (const row of rows) {
     const path = row.fields[layout.path];
     const className = row.fields[layout.className];
-    if (row.fields.length !== layout.width || !path || !className) wrongShape.push(row.line);
-    else out.push({ line: row.line, path, className, ...(layout.split >= 0 ? { split: row.fields[layout.split] ?? '' } : {}) });
+    if (row.fields.length === layout.width && path && className) {
+      out.push({ line: row.line, path, className, ...(layout.split >= 0 ? { split: row.fields[layout.split] ?? '' } : {}) });
+      continue;
+    }
+    // A line of the right shape with one field empty says which; any other, the shape expected.
+    const named = { ...(path ? { path } : {}), ...(className ? { className } : {}) };
+    const reason = row.fields.length !== layout.width ? `expected ${expected}` : !path && !className ? 'no path and no class' : !path ? 'no path' : 'no class';
+    wrongShape.push({ line: row.line, reason: `${SHAPE}${reason}`, ...(row.fields.length === layout.width ? named : {}) });
   }
-  const expected = columns ? `${layout.width} fields with a path and a class, as in the header` : 'a path and a class ("path,class")';
-  const all = [...problems, ...wrongShape.map((line) => ({ line, reason: `${SHAPE}expected ${expected}` }))].sort((a, b) => a.line - b.line);
+  const all = [...problems, ...wrongShape].sort((a, b) => a.line - b.line);
   if (out.length === 0) {
     if (all.length === 0) throw new AppError('BAD_ARGUMENT', `${source} has no labels; write one "path,class" line per labeled image.`);
     throw new AppError('BAD_ARGUMENT', `${source} has ${badLines(all)}\nIt does not look like a labels CSV.`);
@@ -137,12 +146,13 @@ export function readLabelsCsv(text: string, source: string): { lines: LabelLine[
 
 const SHAPE = 'malformed: ';
 
-/** "3 bad lines:" and the first of them, with why (the lines of the wrong shape together). */
+/** "3 bad lines:" and why (the lines of the wrong shape together, one row per reason), then the first five others. */
 function badLines(problems: readonly LabelLineProblem[]): string {
-  const shape = problems.filter((p) => p.reason.startsWith(SHAPE));
+  const shapes = new Map<string, number[]>();
+  for (const p of problems) if (p.reason.startsWith(SHAPE)) shapes.set(p.reason, [...(shapes.get(p.reason) ?? []), p.line]);
   const other = problems.filter((p) => !p.reason.startsWith(SHAPE));
   const lines = [
-    ...(shape.length ? [`line${shape.length > 1 ? 's' : ''} ${lineList(shape.map((p) => p.line))}: ${shape[0]!.reason.slice(SHAPE.length)}`] : []),
+    ...[...shapes].map(([reason, at]) => `line${at.length > 1 ? 's' : ''} ${lineList(at)}: ${reason.slice(SHAPE.length)}`),
     ...other.slice(0, 5).map((p) => `line ${p.line}: ${p.reason}`),
   ];
   return `${problems.length} bad line${problems.length > 1 ? 's' : ''}:\n  ${lines.join('\n  ')}`;

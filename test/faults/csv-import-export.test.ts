@@ -102,6 +102,7 @@ describe('CSV import', () => {
   it('applies the good lines of a CSV with a malformed one and lists that line with why (walkthrough 7: one bad line refused the file)', async () => {
     const project = await projectWith(['a.png', 'b.png', 'c.png', 'd.png']);
     const file = csvFile('a.png,ant\nb.png\n"c.png,bee\nd.png,bee\n');
+    const emptyClass = csvFile('a.png,ant\nc.png,\n');
     const report = await importLabelsCsv(project, file, true);
     // The good line after a stray quote is applied too (verify 8: the quote swallowed it, unlisted).
     expect(project.summary().labeledCount).toBe(2);
@@ -116,6 +117,9 @@ describe('CSV import', () => {
       [2, 'malformed: expected a path and a class ("path,class")'],
       [3, expect.stringMatching(/quote/)],
     ]);
+    // A line with an empty class is listed with its image, so the expert sees which one to fix.
+    const second = await importLabelsCsv(project, emptyClass, true);
+    expect(second.unmatched.map((u) => [u.line, u.path, u.reason])).toEqual([[2, 'c.png', 'malformed: no class']]);
   });
 
   it('reports the line numbers of a file that is not a CSV, never its contents', async () => {
