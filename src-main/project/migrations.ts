@@ -255,13 +255,52 @@ export const migrations: readonly Migration[] = [
   (db) => {
     const columns = db.prepare('PRAGMA table_info(images)').all() as { name: string }[];
     if (!columns.some((column) => column.name === 'name_key')) db.exec('ALTER TABLE images ADD COLUMN name_key TEXT;');
-    db.function('natural_name_key', { deterministic: true }, (relPath: unknown) => naturalNameKey(String(relPath)));
+    registerNameKey(db);
     db.exec(`
       UPDATE images SET name_key = natural_name_key(rel_path) WHERE name_key IS NULL;
       CREATE INDEX IF NOT EXISTS images_name ON images(name_key, rel_path);
     `);
+    recordNameKeyTables(db);
   },
 ];
+
+/** `natural_name_key(rel_path)` on this connection only (see migration 14: nothing stored may name it). */
+function registerNameKey(db: Database.Database): void {
+  db.function('natural_name_key', { deterministic: true }, (relPath: unknown) => naturalNameKey(String(relPath)));
+}
+
+/** meta: the Unicode version of the tables the stored name keys were computed with. */
+const NAME_KEY_UNICODE = 'name_key_unicode';
+
+/** The running runtime's Unicode version (Node's ICU; Electron's Node in the app). */
+const runtimeUnicode = (): string => process.versions.unicode ?? 'unknown';
+
+function recordNameKeyTables(db: Database.Database): void {
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(NAME_KEY_UNICODE, runtimeUnicode());
+}
+
+/**
+ * Keep the stored name keys (migration 14) those of the running app. A key folds a name's letters
+ * by the runtime's Unicode tables (`\p{L}`, NFKD: src-shared/natural-name.ts), and an app update
+ * brings a newer Node (Electron's) whose tables may classify a character an older one did not:
+ * rows keyed before and after the update would then sort by two rules. At every open, when the
+ * project's keys were computed under another Unicode version than the running one (or under an
+ * unrecorded one: a project migrated before the record), the keys of the paths with a character
+ * outside printable ASCII (an ASCII path's key reads no Unicode table) are computed again where
+ * they differ, and the running version is recorded. Returns the keys changed. Cost: nothing when
+ * the versions agree (one meta read); otherwise one pass over the paths (GLOB, no key computed
+ * for ASCII ones) and the non-ASCII ones keyed once.
+ */
+export function keepNameKeysCurrent(db: Database.Database): number {
+  const stored = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(NAME_KEY_UNICODE) as string | undefined;
+  if (stored === runtimeUnicode()) return 0;
+  registerNameKey(db);
+  return db.transaction(() => {
+    const changed = db.prepare("UPDATE images SET name_key = natural_name_key(rel_path) WHERE rel_path GLOB '*[^ -~]*' AND name_key IS NOT natural_name_key(rel_path)").run().changes;
+    recordNameKeyTables(db);
+    return changed;
+  }).immediate();
+}
 
 /**
  * Migration 9. Each `label_history` row gets the names its old and new class had when the row

@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
 import { checkClassLabelCounts } from './class-label-counts';
-import { migrate, refuseNewerSchema, schemaVersion } from './migrations';
+import { keepNameKeysCurrent, migrate, refuseNewerSchema, schemaVersion } from './migrations';
 import { ProjectLock } from './project-lock';
 import { cantOpenError, codeOf, isDamagedDatabase, storageError } from '../core/storage-errors';
 import { ADMIN_DIR, makePrivateFolder, refuseLinks, tightenOwnFolder } from '../core/private-folder';
@@ -188,6 +188,7 @@ export function openProjectDb(root: string, create: boolean): OpenedProjectDb {
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw damaged(dbFile, String(check));
     migrate(db);
+    keepNameKeysCurrent(db); // the app may have been updated since (a newer Unicode)
     checkClassLabelCounts(db); // whatever happened to the file since it was last open
     refreshPlannerStatistics(db, 'all-tables');
     return { db, adminDir, lock, created: !exists };

@@ -111,6 +111,32 @@ describe('project schema migrations', () => {
     expect(fs.readFileSync(projectDbPath(root)).equals(before)).toBe(true);
   });
 
+  it('computes the name keys of non-ASCII paths again when the project was keyed under another Unicode version, and only then', () => {
+    const root = tempDir();
+    const first = openProjectDb(root, true);
+    const insert = first.db.prepare("INSERT INTO images (rel_path, name_key, size, mtime_ms, hash, width, height, format, added_at) VALUES (?, ?, 1, 1, ?, 2, 2, 'png', 'now')");
+    // Keys as an app with other Unicode tables might have stored them (here simply wrong), on a
+    // path with accents and CJK, and on an ASCII one (whose key reads no Unicode table).
+    const paths = ['Zellen/Ärztin-2.png', '细胞/图像-10.png', 'cells/img-3.png'];
+    paths.forEach((p, k) => insert.run(p, `stale-${k}`, `h${k}`));
+    const keys = (db: Database.Database): string[] => paths.map((p) => db.prepare('SELECT name_key FROM images WHERE rel_path = ?').pluck().get(p) as string);
+    const recorded = (db: Database.Database): unknown => db.prepare("SELECT value FROM meta WHERE key = 'name_key_unicode'").pluck().get();
+    // A project made now records the running Unicode version: a reopen recomputes nothing.
+    expect(recorded(first.db)).toBe(process.versions.unicode);
+    first.db.close();
+    first.lock.release();
+    const same = openProjectDb(root, false);
+    expect(keys(same.db)).toEqual(['stale-0', 'stale-1', 'stale-2']);
+    // Keyed under another version: the non-ASCII paths are keyed again, and the version recorded.
+    same.db.prepare("UPDATE meta SET value = '9.0' WHERE key = 'name_key_unicode'").run();
+    same.db.close();
+    same.lock.release();
+    const updated = openProjectDb(root, false);
+    opened.push(updated.db, { close: () => updated.lock.release() });
+    expect(keys(updated.db)).toEqual([naturalNameKey(paths[0]!), naturalNameKey(paths[1]!), 'stale-2']);
+    expect(recorded(updated.db)).toBe(process.versions.unicode);
+  });
+
   it('refuses a project written by a newer version and leaves it untouched', () => {
     const root = tempDir();
     fs.mkdirSync(path.join(root, '.adma'));
