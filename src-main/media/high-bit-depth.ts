@@ -23,8 +23,21 @@
  * - An image whose 1st and 99.8th percentiles are equal (mostly background) is mapped from its
  *   sample's minimum to its maximum; a constant one by its format's full range (what libvips
  *   gave before): never a division by zero.
+ * - The values are those stored, read at their own depth (a 32-bit integer is not rounded through
+ *   float): a float RGB TIFF, which libvips takes as linear light (scRGB), is not brought to
+ *   sRGB's curve first, so its channels are stretched as the same values in grey are. NaN and
+ *   infinite values (ImageJ marks missing data with NaN) are left out of the levels; NaN and
+ *   -inf map to 0, +inf to 255.
+ * - Where only a reduced image is wanted (the gallery thumbnail, renditions, perceptual codes:
+ *   `fit`), a deep image larger than it is reduced by libvips at its own depth as it is decoded,
+ *   and its levels are those of the reduced image: the full-size values are never held (a
+ *   16000 x 16000 16-bit RGB TIFF: ~40 MB instead of ~3 GB; bench/README.md). The model's input
+ *   and the zoomed original are decoded whole, as the exported rule says; at most
+ *   MAX_WHOLE_DEEP_BYTES of values (a clear error beyond), one such image of more than
+ *   LARGE_DEEP_BYTES at a time.
  */
 import path from 'node:path';
+import pLimit from 'p-limit';
 import sharp, { type Sharp, type SharpOptions } from 'sharp';
 import { openImageFile, readImageFile } from '../core/user-file';
 import { openInside, readFileInside } from './path-containment';
@@ -41,7 +54,8 @@ export const HIGH_BIT_DEPTH_RULE =
   `the ${LOW_PERCENTILE}st to the ${HIGH_PERCENTILE}th percentile of the values of the EXIF-oriented image (all colour channels together, ` +
   `from every step-th row and column, step = ceil(longer side / ${LEVEL_SAMPLE_SIDE}); numpy.percentile's linear interpolation) ` +
   `mapped linearly to 0..255, clipped and rounded half up; alpha is scaled by its full range (65535 for 16-bit). ` +
-  `When the two percentiles are equal, the sample's minimum and maximum are used; for a constant image, 0 and the full range (65535 for 16-bit, 1 for float). ` +
+  `The values are those stored (float RGB is not converted from linear light to sRGB); NaN and infinite values are left out of the percentiles, and NaN maps to 0. ` +
+  `When the two percentiles are equal, the sample's minimum and maximum are used; for a constant image, 0 and the full range (65535 for 16-bit, 2147483647 for 32-bit signed, 4294967295 for 32-bit unsigned, 1 for float). ` +
   `8-bit images are used as they are.`;
 
 /** The range of values a format's full scale spans (a constant image's mapping, and alpha's). */
@@ -63,12 +77,18 @@ export interface Levels {
 /** Whether sharp decodes an image of this `depth` (metadata's band format) to more than 8 bits per channel. */
 export const isHighBitDepth = (depth: string | undefined): boolean => depth !== undefined && depth !== 'uchar' && depth !== 'char';
 
-/** What decodeEightBit needs to know of an image deeper than 8 bits: its band format, and whether it is in colour. */
+/** What decodeEightBit needs to know of an image deeper than 8 bits: its band format, whether it is in colour, its size. */
 export interface HighBitDepth {
   /** sharp's metadata `depth`: 'ushort', 'short', 'uint', 'int', 'float' or 'double'. */
   depth: string;
   /** RGB (or CMYK), with or without alpha; otherwise grey, with or without alpha. */
   colourful: boolean;
+  /** Linear-light float RGB (libvips's scRGB: a float RGB TIFF), read as it is, not converted to sRGB. */
+  linear?: true;
+  /** Its size as stored (one page), and its channels (alpha included) as decodeEightBit reads them. */
+  width: number;
+  height: number;
+  bands: number;
 }
 
 /** Formats (as the scan records them, or formatOfHead) that sharp decodes at 8 bits per channel whatever the file: never stretched. */
@@ -82,13 +102,17 @@ const HEAD_BYTES = 32;
 
 /**
  * What the first bytes of an image tell: null for JPEG, GIF and WebP (8 bits here) and an 8-bit
- * PNG; a 16-bit PNG's depth and colour (IHDR: bit depth at byte 24, colour type at 25: 0 grey,
- * 2 RGB, 4 grey and alpha, 6 RGBA); undefined when they do not tell (TIFF, AVIF…: libvips does).
+ * PNG; a 16-bit PNG's depth, colour and size (IHDR: width at byte 16, height at 20, bit depth at
+ * 24, colour type at 25: 0 grey, 2 RGB, 4 grey and alpha, 6 RGBA); undefined when they do not
+ * tell (TIFF, AVIF…: libvips does).
  */
 function sniff(head: Buffer): HighBitDepth | null | undefined {
   const format = formatOfHead(head);
-  if (format === 'png') return head[24] === 16 ? { depth: 'ushort', colourful: head[25] === 2 || head[25] === 6 } : null;
-  return format === 'other' ? undefined : null;
+  if (format !== 'png') return format === 'other' ? undefined : null;
+  if (head[24] !== 16) return null;
+  const type = head[25];
+  const colourful = type === 2 || type === 6;
+  return { depth: 'ushort', colourful, width: head.readUInt32BE(16), height: head.readUInt32BE(20), bands: (colourful ? 3 : 1) + (type === 4 || type === 6 ? 1 : 0) };
 }
 
 /** The format of an image as its first bytes say it, as the scan names it, for JPEG, GIF, WebP and PNG; 'other' for the rest (TIFF, AVIF…). */
@@ -108,9 +132,10 @@ export function formatOfHead(head: Buffer): 'jpeg' | 'gif' | 'webp' | 'png' | 'o
 export async function highBitDepthOf(input: string | Buffer, options: SharpOptions = {}): Promise<HighBitDepth | null> {
   const told = Buffer.isBuffer(input) ? sniff(input) : undefined;
   if (told !== undefined) return told;
-  const { depth, channels = 1, hasAlpha, space } = await sharp(input, options).metadata();
+  const { depth, channels = 1, hasAlpha, space, width = 0, height = 0 } = await sharp(input, options).metadata();
   if (!isHighBitDepth(depth)) return null;
-  return { depth: depth as string, colourful: channels - (hasAlpha ? 1 : 0) >= 3 || space === 'cmyk' };
+  const colourful = channels - (hasAlpha ? 1 : 0) >= 3 || space === 'cmyk';
+  return { depth: depth as string, colourful, ...(colourful && space === 'scrgb' ? { linear: true as const } : {}), width, height, bands: (colourful ? 3 : 1) + (hasAlpha ? 1 : 0) };
 }
 
 /**
@@ -255,29 +280,80 @@ export function toEightBit(values: ArrayLike<number>, channels: number, colour: 
   return out;
 }
 
+/** The typed array of each band format's values as sharp gives them raw (`raw({ depth })`), and its bytes per value. */
+const STORED: Record<string, { array: (buffer: ArrayBuffer, offset: number, length: number) => ArrayLike<number>; bytes: number }> = {
+  ushort: { array: (b, o, n) => new Uint16Array(b, o, n), bytes: 2 },
+  short: { array: (b, o, n) => new Int16Array(b, o, n), bytes: 2 },
+  uint: { array: (b, o, n) => new Uint32Array(b, o, n), bytes: 4 },
+  int: { array: (b, o, n) => new Int32Array(b, o, n), bytes: 4 },
+  float: { array: (b, o, n) => new Float32Array(b, o, n), bytes: 4 },
+  double: { array: (b, o, n) => new Float64Array(b, o, n), bytes: 8 },
+};
+
+/**
+ * The most values a deep image decoded whole (the model's input, the zoomed original) may hold:
+ * 2 GiB, then ~1 GiB more of 8-bit pixels and the file's bytes (a 16000 x 16000 16-bit RGB TIFF,
+ * 1.4 GiB of values, peaked at ~3 GB). Every 16-bit image libvips opens (at most 16383 x 16383
+ * pixels, sharp's limitInputPixels) fits; a larger float or 32-bit RGB one is refused with
+ * tooLargeToDecodeWhole's reason, and still shown (its reduced decodes never hold it whole).
+ */
+export const MAX_WHOLE_DEEP_BYTES = 2 * 1024 ** 3;
+
+/** Values above which a whole deep decode waits for any other such decode to end: 256 MiB (a 6,500 x 6,500 16-bit RGB image). */
+export const LARGE_DEEP_BYTES = 256 * 1024 ** 2;
+
+/**
+ * One whole deep decode of more than LARGE_DEEP_BYTES at a time: the media server decodes up to 4
+ * images at once and the model's input a batch at once, and four 16000 x 16000 16-bit images
+ * held together would need ~12 GB. Smaller ones do not wait.
+ */
+const oneLargeAtATime = pLimit(1);
+
+/** Why an image cannot be decoded whole at its depth, or null when it can (see MAX_WHOLE_DEEP_BYTES). */
+export function tooLargeToDecodeWhole({ depth, width, height, bands }: HighBitDepth): string | null {
+  const bytes = width * height * bands * (STORED[depth]?.bytes ?? 4);
+  if (bytes <= MAX_WHOLE_DEEP_BYTES) return null;
+  const bits = 8 * (STORED[depth]?.bytes ?? 4);
+  return `too large to decode whole at ${bits} bits per channel: ${width} x ${height} pixels need ${(bytes / 1024 ** 3).toFixed(1)} GB (at most ${MAX_WHOLE_DEEP_BYTES / 1024 ** 3} GB); it can be shown, not zoomed into or given to the model`;
+}
+
 /**
  * `input` decoded with `options`, EXIF orientation applied, as an image of 8 bits per channel
  * (see the file's comment): an 8-bit image as sharp decodes it, a deeper one stretched by its
  * levels into raw 8-bit pixels (grey, grey and alpha, RGB or RGBA; a 16-bit CMYK one as RGB).
+ * `fit`: the caller wants no more than this many pixels on either side (it resizes the result
+ * into `fit` x `fit`): a deep image larger than that is reduced to fit inside it before its
+ * values are read, and its levels are the reduced image's. Without it, a deep image is decoded
+ * whole (the exported rule), and one too large for that throws tooLargeToDecodeWhole's reason.
  * Throws sharp's errors for input it cannot decode, as sharp does.
  */
-export async function decodeEightBit(input: string | Buffer, options: SharpOptions = {}): Promise<Sharp> {
+export async function decodeEightBit(input: string | Buffer, options: SharpOptions = {}, fit?: number): Promise<Sharp> {
   const deep = await highBitDepthOf(input, options);
   if (deep === null) return sharp(input, options).rotate();
-  const { depth, colourful } = deep;
+  const { depth, colourful, linear } = deep;
+  const stored = STORED[depth] ?? STORED.float!;
   // The values as stored, in grey or RGB (libvips converts to 8-bit sRGB unless told the
-  // colourspace): 16-bit as 16-bit (half the memory of float), every other depth as float.
+  // colourspace; it takes a float RGB TIFF as scRGB, kept so: its values are not converted).
   const sixteen = depth === 'ushort';
-  const space = sixteen ? (colourful ? 'rgb16' : 'grey16') : colourful ? 'srgb' : 'b-w';
-  const { data, info } = await sharp(input, options)
-    .rotate()
-    .toColourspace(space)
-    .raw({ depth: sixteen ? 'ushort' : 'float' })
-    .toBuffer({ resolveWithObject: true });
-  const values = sixteen ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4);
-  const { width, height, channels } = info;
-  const colour = colourful ? 3 : 1;
-  const fullScale = FULL_SCALE[depth] ?? 1;
-  const levels = imageLevels(values, width, height, channels, colour, fullScale);
-  return sharp(toEightBit(values, channels, colour, levels, fullScale), { raw: { width, height, channels } });
+  const space = sixteen ? (colourful ? 'rgb16' : 'grey16') : !colourful ? 'b-w' : linear ? 'scrgb' : 'srgb';
+  const reduce = fit !== undefined && Math.max(deep.width, deep.height) > fit;
+  const read = async (): Promise<Sharp> => {
+    let image = sharp(input, options).rotate();
+    // libvips reduces as it decodes, at the image's own depth: the full-size values are never held.
+    if (reduce) image = image.resize(fit, fit, { fit: 'inside', withoutEnlargement: true });
+    const { data, info } = await image
+      .toColourspace(space)
+      .raw({ depth: (STORED[depth] ? depth : 'float') as 'float' })
+      .toBuffer({ resolveWithObject: true });
+    const values = stored.array(data.buffer, data.byteOffset, data.byteLength / stored.bytes);
+    const { width, height, channels } = info;
+    const colour = colourful ? 3 : 1;
+    const fullScale = FULL_SCALE[depth] ?? 1;
+    const levels = imageLevels(values, width, height, channels, colour, fullScale);
+    return sharp(toEightBit(values, channels, colour, levels, fullScale), { raw: { width, height, channels } });
+  };
+  if (reduce) return read();
+  const tooLarge = tooLargeToDecodeWhole(deep);
+  if (tooLarge !== null) throw new Error(tooLarge);
+  return deep.width * deep.height * deep.bands * stored.bytes > LARGE_DEEP_BYTES ? oneLargeAtATime(read) : read();
 }

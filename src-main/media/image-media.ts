@@ -15,7 +15,7 @@ import os from 'node:os';
 import pLimit from 'p-limit';
 import { AppError } from '../../src-shared/app-error';
 import { RENDITION_EDGES, type MediaVariant, type RenditionEdge } from '../../src-shared/contract';
-import { decodeOriginal, encodeThumbnail, fromRaw, rawPixels, readCacheFile, renditionFile, renditionKey, storeCacheFile, thumbnailFile, thumbnailPixels, thumbnailsCached, type RawPixels } from './media-cache';
+import { decodeOriginal, encodeThumbnail, fromRaw, rawPixels, readCacheFile, renditionFile, renditionKey, storeCacheFile, THUMB_SIZE, thumbnailFile, thumbnailPixels, thumbnailsCached, type RawPixels } from './media-cache';
 import { readEmbeddedThumbnail } from './embedded-thumbnail';
 import { decodeEightBit, highBitDepthOf } from './high-bit-depth';
 import { openInsideSync, readBelow, realRootOf, resolvedBelow } from './path-containment';
@@ -116,7 +116,7 @@ async function thumbnail(source: MediaSource, original: ReadOriginal, hash: stri
   // (A lookup by renditionKey: renditionFile's checks, three lstats an edge, are for a file opened.)
   const rendition = RENDITION_EDGES.map((edge) => rendering.get(renditionKey(source.adminDir, hash, edge, format))).find((r) => r !== undefined);
   if (rendition && !existsSync(cacheFile)) await rendition.catch(() => undefined);
-  return cached(cacheFile, async () => encodeThumbnail(await thumbnailPixels(await decodeOriginal(await original()))));
+  return cached(cacheFile, async () => encodeThumbnail(await thumbnailPixels(await decodeOriginal(await original(), THUMB_SIZE))));
 }
 
 /** Store the thumbnail made from a rendition's pixels, unless it is cached or being rendered. */
@@ -131,7 +131,7 @@ async function thumbnailFromRendition(cacheFile: string, pixels: RawPixels): Pro
 
 function rendition(source: MediaSource, original: ReadOriginal, hash: string, format: string, edge: RenditionEdge): Promise<Buffer> {
   return cached(renditionFile(source.adminDir, hash, edge, format), async () => {
-    const pixels = await rawPixels((await decodeOriginal(await original())).resize(edge, edge, { fit: 'inside', withoutEnlargement: true }));
+    const pixels = await rawPixels((await decodeOriginal(await original(), edge)).resize(edge, edge, { fit: 'inside', withoutEnlargement: true }));
     const [body] = await Promise.all([
       fromRaw(pixels).flatten({ background: '#000000' }).jpeg({ quality: 88 }).toBuffer(),
       // The thumbnail is an optimisation too: one that cannot be made is rendered when asked for.

@@ -77,11 +77,13 @@ export const readCacheFile = (cacheFile: string): Promise<Buffer> => fs.readFile
 
 /**
  * An original as the media cache decodes it: its first frame, EXIF orientation applied, 8 bits
- * per channel (a 16-bit image stretched by its own levels: high-bit-depth.ts). The app gives it
- * the bytes read once from the file checked (path-containment.ts, readInside; user-file.ts),
- * never a path that sharp would open again; benchmarks give paths.
+ * per channel (a 16-bit image stretched by its own levels: high-bit-depth.ts). `fit`: the most
+ * pixels on a side the caller keeps (it resizes into `fit` x `fit`; a thumbnail, a rendition): a
+ * deep image is then reduced before its values are read, never held whole (decodeEightBit). The
+ * app gives it the bytes read once from the file checked (path-containment.ts, readInside;
+ * user-file.ts), never a path that sharp would open again; benchmarks give paths.
  */
-export const decodeOriginal = (input: string | Buffer): Promise<Sharp> => decodeEightBit(input, { animated: false });
+export const decodeOriginal = (input: string | Buffer, fit?: number): Promise<Sharp> => decodeEightBit(input, { animated: false }, fit);
 
 /** Pixels of `image` and their layout (8 bits per channel: give it decodeOriginal's image, never a 16-bit one, which sharp would scale by a fixed factor). */
 export async function rawPixels(image: Sharp): Promise<RawPixels> {

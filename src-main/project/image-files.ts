@@ -227,6 +227,8 @@ async function sharpHeader(buffer: Buffer): Promise<Header> {
     const truncated = signature && truncationReason(buffer, signature);
     if (truncated) throw new UnreadableImage(truncated);
     const message = ((error as Error).message.split('\n')[0] ?? '').trim();
+    // sharp's limitInputPixels (its default, MAX_PIXELS): a 20000 x 20000 microscope scan is not corrupt.
+    if (/exceeds pixel limit/i.test(message)) throw new UnreadableImage(`too large: more than ${MAX_PIXELS.toLocaleString('en-US')} pixels (16383 x 16383), the most ADMA Studio decodes`);
     throw new UnreadableImage(
       /unsupported image format/i.test(message) ? 'not an image: the contents are not a supported image format' : `corrupt image: ${message}`,
     );

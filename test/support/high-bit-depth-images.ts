@@ -22,3 +22,78 @@ export function sixteenBit(values: Uint16Array, width: number, height: number, f
   if (orientation !== undefined) image = image.withMetadata({ orientation });
   return (format === 'png' ? image.png() : image.tiff({ compression: 'lzw' })).toBuffer();
 }
+
+/** What a deepTiff sample is: IEEE float, unsigned or signed integer (TIFF SampleFormat 3, 1, 2), 32 bits each. */
+export type DeepSamples = Float32Array | Uint32Array | Int32Array;
+
+/**
+ * `values` (1 value a pixel: grey, 3: RGB, interleaved) as a baseline uncompressed TIFF of 32 bits
+ * per sample, as ImageJ and scientific pipelines write them: sharp writes no such file (it casts
+ * to 8 or 16 bits). Little-endian ("II", 42), one IFD after the header, one strip, tags in
+ * ascending order as TIFF 6.0 requires: ImageWidth 256, ImageLength 257, BitsPerSample 258 (32
+ * per sample), Compression 259 (1, none), PhotometricInterpretation 262 (1 BlackIsZero, 2 RGB),
+ * StripOffsets 273, Orientation 274 (when given), SamplesPerPixel 277, RowsPerStrip 278 (all),
+ * StripByteCounts 279, XResolution 282 and YResolution 283 (72/1), PlanarConfiguration 284 (1,
+ * chunky), ResolutionUnit 296 (2, inch), SampleFormat 339 (from the array's type).
+ */
+export function deepTiff(values: DeepSamples, width: number, height: number, options: { channels?: 1 | 3; orientation?: number } = {}): Buffer {
+  const { channels = 1, orientation } = options;
+  if (values.length !== width * height * channels) throw new Error(`deepTiff: ${values.length} values for ${width} x ${height} x ${channels}`);
+  const sampleFormat = values instanceof Float32Array ? 3 : values instanceof Uint32Array ? 1 : 2;
+  const SHORT = 3;
+  const LONG = 4;
+  const RATIONAL = 5;
+  // [tag, type, values]; a SHORT or LONG array of more than one value (per-sample tags of RGB) or
+  // a RATIONAL lies outside the entry, its offset filled in below.
+  const entries: [number, number, number[]][] = [
+    [256, LONG, [width]],
+    [257, LONG, [height]],
+    [258, SHORT, Array<number>(channels).fill(32)],
+    [259, SHORT, [1]],
+    [262, SHORT, [channels === 3 ? 2 : 1]],
+    [273, LONG, [0]], // the strip's offset, set once the layout is known
+    ...(orientation === undefined ? [] : [[274, SHORT, [orientation]] as [number, number, number[]]]),
+    [277, SHORT, [channels]],
+    [278, LONG, [height]],
+    [279, LONG, [values.byteLength]],
+    [282, RATIONAL, [72, 1]],
+    [283, RATIONAL, [72, 1]],
+    [284, SHORT, [1]],
+    [296, SHORT, [2]],
+    [339, SHORT, Array<number>(channels).fill(sampleFormat)],
+  ];
+  const size = (type: number): number => (type === SHORT ? 2 : type === LONG ? 4 : 8);
+  const outside = (type: number, vals: number[]): number => (type === RATIONAL ? 8 : vals.length * size(type) > 4 ? vals.length * size(type) : 0);
+  const ifdOffset = 8;
+  const ifdLength = 2 + entries.length * 12 + 4;
+  let extraOffset = ifdOffset + ifdLength;
+  const extraLength = entries.reduce((sum, [, type, vals]) => sum + outside(type, vals), 0);
+  const stripOffset = extraOffset + extraLength;
+  const out = Buffer.alloc(stripOffset + values.byteLength);
+  out.write('II', 0, 'latin1');
+  out.writeUInt16LE(42, 2);
+  out.writeUInt32LE(ifdOffset, 4);
+  out.writeUInt16LE(entries.length, ifdOffset);
+  entries.forEach(([tag, type, vals], i) => {
+    if (tag === 273) vals = [stripOffset];
+    const at = ifdOffset + 2 + i * 12;
+    out.writeUInt16LE(tag, at);
+    out.writeUInt16LE(type, at + 2);
+    out.writeUInt32LE(type === RATIONAL ? 1 : vals.length, at + 4);
+    const extra = outside(type, vals);
+    let to = at + 8;
+    if (extra > 0) {
+      out.writeUInt32LE(extraOffset, at + 8);
+      to = extraOffset;
+      extraOffset += extra;
+    }
+    for (const v of vals) {
+      if (type === SHORT) out.writeUInt16LE(v, to);
+      else out.writeUInt32LE(v, to);
+      to += size(type === RATIONAL ? LONG : type);
+    }
+  });
+  out.writeUInt32LE(0, ifdOffset + ifdLength - 4); // no next IFD
+  Buffer.from(values.buffer, values.byteOffset, values.byteLength).copy(out, stripOffset);
+  return out;
+}

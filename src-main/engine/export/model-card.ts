@@ -23,10 +23,11 @@ export interface ModelCardFacts {
 /**
  * The Node snippets' decode of an image file at 8 bits per channel, as ADMA Studio's
  * (media/high-bit-depth.ts, decodeEightBit; HIGH_BIT_DEPTH_RULE in words): the same operations,
- * so a 16-bit image gets the same bytes (test/integration/engine/onnx-export.test.ts runs them).
+ * so a 16-bit, 32-bit or float image gets the same bytes (test/integration/engine/onnx-export.test.ts
+ * runs the snippets; test/unit/media/high-bit-depth-float.test.ts this function).
  */
-const NODE_EIGHT_BIT = [
-  `// 16-bit and float images (microscopes, scientific cameras) as ADMA Studio reads them: the ${LOW_PERCENTILE}st to the`,
+export const NODE_EIGHT_BIT = [
+  `// 16-bit, 32-bit and float images (microscopes, scientific cameras) as ADMA Studio reads them: the ${LOW_PERCENTILE}st to the`,
   `// ${HIGH_PERCENTILE}th percentile of the values stretched to 0..255 (preprocessing.json, highBitDepth); 8-bit ones as they are.`,
   'async function eightBit(file) {',
   '  const options = { animated: false, pages: 1 };',
@@ -34,12 +35,14 @@ const NODE_EIGHT_BIT = [
   "  if (depth === 'uchar' || depth === 'char') return sharp(file, options).rotate();",
   "  const colour = channels - (hasAlpha ? 1 : 0) >= 3 || space === 'cmyk' ? 3 : 1;",
   "  const sixteen = depth === 'ushort';",
+  '  // The values as stored, at their own depth (a float RGB TIFF is linear light, scRGB: kept so).',
   '  const { data, info } = await sharp(file, options)',
   '    .rotate()',
-  "    .toColourspace(sixteen ? (colour === 3 ? 'rgb16' : 'grey16') : colour === 3 ? 'srgb' : 'b-w')",
-  "    .raw({ depth: sixteen ? 'ushort' : 'float' })",
+  "    .toColourspace(sixteen ? (colour === 3 ? 'rgb16' : 'grey16') : colour === 1 ? 'b-w' : space === 'scrgb' ? 'scrgb' : 'srgb')",
+  '    .raw({ depth })',
   '    .toBuffer({ resolveWithObject: true });',
-  '  const values = sixteen ? new Uint16Array(data.buffer, data.byteOffset, data.length / 2) : new Float32Array(data.buffer, data.byteOffset, data.length / 4);',
+  '  const Values = { ushort: Uint16Array, short: Int16Array, uint: Uint32Array, int: Int32Array, float: Float32Array, double: Float64Array }[depth];',
+  '  const values = new Values(data.buffer, data.byteOffset, data.length / Values.BYTES_PER_ELEMENT);',
   '  const { width, height, channels: n } = info;',
   `  const step = Math.max(1, Math.ceil(Math.max(width, height) / ${LEVEL_SAMPLE_SIDE}));`,
   '  const sample = [];',
@@ -66,17 +69,23 @@ const NODE_EIGHT_BIT = [
 
 /**
  * The Python snippets' counterpart (Pillow and numpy): the same levels to the last bit for a grey
- * 16-bit or float image. Pillow reads 16-bit colour as 8-bit RGB, so that one differs (said).
+ * 16-bit, 32-bit signed or float image (test/unit/media/high-bit-depth-python.test.ts). Pillow
+ * reads 16-bit colour as 8-bit RGB, 32-bit unsigned TIFF as signed, and no float or 32-bit
+ * colour TIFF: those differ or fail (said).
  */
 export const PYTHON_EIGHT_BIT = [
   'def eight_bit(image):',
-  `    """16-bit and float images (microscopes, scientific cameras) as ADMA Studio reads them: the ${LOW_PERCENTILE}st to the`,
+  `    """16-bit, 32-bit and float images (microscopes, scientific cameras) as ADMA Studio reads them: the ${LOW_PERCENTILE}st to the`,
   `    ${HIGH_PERCENTILE}th percentile of the values stretched to 0..255 (preprocessing.json, highBitDepth); 8-bit ones as they are.`,
-  '    Pillow reads 16-bit colour PNG/TIFF as 8-bit RGB: for those, read the 16-bit values with tifffile or imageio instead."""',
+  '    Pillow reads 16-bit colour PNG/TIFF as 8-bit RGB, 32-bit unsigned TIFF as signed (values from 2**31 on negative), and',
+  '    cannot open float or 32-bit colour TIFF: for those, read the values with tifffile or imageio instead.',
+  '    image: as Image.open gives it; returned EXIF-oriented."""',
+  '    bits = getattr(image, "tag_v2", {}).get(258, (16,))  # TIFF BitsPerSample (the oriented copy has none)',
+  '    image = ImageOps.exif_transpose(image)',
   '    if image.mode not in ("I", "I;16", "I;16B", "I;16L", "F"):',
   '        return image',
   '    a = np.asarray(image, dtype=np.float64)',
-  '    full = 1.0 if image.mode == "F" else 65535.0',
+  '    full = 1.0 if image.mode == "F" else 2147483647.0 if 32 in np.atleast_1d(bits) else 65535.0',
   `    step = max(1, -(-max(image.size) // ${LEVEL_SAMPLE_SIDE}))`,
   '    sample = a[::step, ::step].ravel()',
   '    sample = sample[np.isfinite(sample)]',
@@ -87,7 +96,8 @@ export const PYTHON_EIGHT_BIT = [
   '            low, high = sample.min(), sample.max()',
   '        if not high > low:',
   '            low, high = (0.0, full)',
-  '    return Image.fromarray(np.floor(np.clip((a - low) * (255 / (high - low)), 0, 255) + 0.5).astype(np.uint8))',
+  '    # NaN (missing data) maps to 0, +inf to 255',
+  '    return Image.fromarray(np.nan_to_num(np.floor(np.clip((a - low) * (255 / (high - low)), 0, 255) + 0.5)).astype(np.uint8))',
 ].join('\n');
 
 /** The sharp pipeline that prepares an image exactly as ADMA Studio does (Node snippets; NODE_EIGHT_BIT first). */
@@ -185,7 +195,7 @@ export function loadingSnippets(d: ModelDescriptor, onnx: OnnxExport): { nodeTfj
     '',
     `session = ort.InferenceSession("${onnx.file}")`,
     'labels = json.load(open("labels.json"))',
-    'image = eight_bit(ImageOps.exif_transpose(Image.open(sys.argv[1])))  # first frame of animations; 16-bit stretched',
+    'image = eight_bit(Image.open(sys.argv[1]))  # EXIF-oriented; first frame of animations; 16-bit stretched',
     'image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA"))  # transparency onto white',
     `image = image.convert("${channels === 1 ? 'L' : 'RGB'}")`,
     d.resize === 'squash'

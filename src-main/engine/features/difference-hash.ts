@@ -30,7 +30,7 @@ import { makePrivateFolder, privateFolder, privatePath } from '../../core/privat
 import { damagedCacheError, openCacheDatabase, openRebuildableCache, recordDamage, type OpenedCache } from '../../core/rebuildable-cache';
 import { isDamagedDatabase } from '../../core/storage-errors';
 import { decodeEightBit, deepAmong, formatOfHead } from '../../media/high-bit-depth';
-import { decodeOriginal, encodeThumbnail, fromRaw, storeCacheFile, thumbnailFile, thumbnailPixels, type RawPixels } from '../../media/media-cache';
+import { decodeOriginal, encodeThumbnail, fromRaw, storeCacheFile, THUMB_SIZE, thumbnailFile, thumbnailPixels, type RawPixels } from '../../media/media-cache';
 import { readFileInside } from '../../media/path-containment';
 import { ADMIN_DIR } from '../../project/project-db';
 import type { PerceptualCodes, ThumbnailSource } from '../adma/near-duplicates';
@@ -71,7 +71,7 @@ export async function imageCodes(pixels: RawPixels): Promise<ImageCodes> {
  * A decode that tolerates damage (a truncated file gives its readable part): the media cache
  * refuses such a file, but its codes can still find its copies.
  */
-const decodeLeniently = async (input: string | Buffer): Promise<RawPixels> => thumbnailPixels(await decodeEightBit(input, { failOn: 'none', animated: false, pages: 1 }));
+const decodeLeniently = async (input: string | Buffer): Promise<RawPixels> => thumbnailPixels(await decodeEightBit(input, { failOn: 'none', animated: false, pages: 1 }, THUMB_SIZE));
 
 /** The codes of an image file or encoded image, decoded directly (tests, benchmarks). */
 export async function codesOfImage(input: string | Buffer): Promise<ImageCodes> {
@@ -96,7 +96,7 @@ export async function greyThumbnail(input: string | Buffer): Promise<Uint8Array>
 async function decodeOnce(bytes: Buffer, thumbFile: string): Promise<ImageCodes> {
   let pixels: RawPixels;
   try {
-    pixels = await thumbnailPixels(await decodeOriginal(bytes));
+    pixels = await thumbnailPixels(await decodeOriginal(bytes, THUMB_SIZE));
   } catch {
     return imageCodes(await decodeLeniently(bytes));
   }

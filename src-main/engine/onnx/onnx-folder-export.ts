@@ -107,7 +107,7 @@ function modelCard(descriptor: ModelDescriptor, folder: OnnxFolderModel, head: H
     PYTHON_EIGHT_BIT,
     '',
     '',
-    `img = ImageOps.fit(eight_bit(ImageOps.exif_transpose(Image.open("photo.jpg"))).convert("RGB"), (${p.width}, ${p.height}))`,
+    `img = ImageOps.fit(eight_bit(Image.open("photo.jpg")).convert("RGB"), (${p.width}, ${p.height}))`,
     `x = np.asarray(img, dtype=np.float32)[None]  # [1, ${p.height}, ${p.width}, 3], 0..255`,
     `probs = ort.InferenceSession("${ONNX_FILE}").run(["${ONNX_OUTPUT}"], {"${ONNX_INPUT}": x})[0][0]`,
     `print(json.load(open("${LABELS_FILE}"))[int(probs.argmax())])`,

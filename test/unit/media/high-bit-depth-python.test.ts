@@ -1,6 +1,7 @@
 /**
- * The model card's Python (PYTHON_EIGHT_BIT, Pillow and numpy) gives a 16-bit grey image the same
- * 8-bit pixels as ADMA Studio's decode, byte for byte, so an exported model gets the input it was
+ * The model card's Python (PYTHON_EIGHT_BIT, Pillow and numpy) gives a 16-bit, 32-bit signed or
+ * float grey image the same 8-bit pixels as ADMA Studio's decode, byte for byte (Pillow opens no
+ * float or 32-bit colour TIFF and reads 32-bit unsigned as signed: the snippet says so), so an exported model gets the input it was
  * trained on. Run where a Python with numpy and Pillow is found (Debian: python3-numpy and
  * python3-pil), skipped, saying so, elsewhere. The Node snippets are run in onnx-export.test.ts.
  */
@@ -11,7 +12,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PYTHON_EIGHT_BIT } from '../../../src-main/engine/export/model-card';
 import { decodeEightBit } from '../../../src-main/media/high-bit-depth';
-import { sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
+import { deepTiff, sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
 import { tempDir } from '../../support/image-folder';
 
 /** The first Python that imports numpy and Pillow, or null. */
@@ -32,7 +33,7 @@ const dir = tempDir('adma-16bit-python-');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(python === null)(`the model card's Python 16-bit rule${python === null ? ' (skipped: no python3 with numpy and Pillow)' : ''}`, () => {
-  it('gives the bytes ADMA Studio decodes, for 12-bit PNG and TIFF, hot pixels, a sampled grid, nearly constant and constant images', async () => {
+  it('gives the bytes ADMA Studio decodes, for 12-bit PNG and TIFF, float and 32-bit TIFF, hot pixels, NaN, a sampled grid, nearly constant and constant images', async () => {
     const sparse = new Uint16Array(300 * 200).fill(100);
     for (const i of [10, 1000, 20000]) sparse[i] = 3000;
     // Noise, so that the percentiles fall between two values (the interpolation is exercised);
@@ -44,6 +45,15 @@ describe.skipIf(python === null)(`the model card's Python 16-bit rule${python ==
       'noisy.tif': await sixteenBit(noisy, 700, 500, 'tiff'),
       'sparse.png': await sixteenBit(sparse, 300, 200, 'png'),
       'constant.tif': await sixteenBit(new Uint16Array(40 * 30).fill(1000), 40, 30, 'tiff'),
+      // ImageJ's float TIFF: values below 0 and in 0..0.3, NaN (missing data) and infinities.
+      'float.tif': deepTiff(
+        Float32Array.from(noisy, (v, i) => (i % 997 === 0 ? [NaN, Infinity, -Infinity][i % 3]! : (v - 300) / 13000)),
+        700,
+        500,
+      ),
+      'int32.tif': deepTiff(Int32Array.from(noisy, (v) => v * 4099 - 3_000_000 + 2 ** 24), 700, 500),
+      'int32-constant.tif': deepTiff(new Int32Array(40 * 30).fill(2 ** 29), 40, 30),
+      'float-constant.tif': deepTiff(new Float32Array(40 * 30).fill(0.25), 40, 30),
       'eight-bit.png': await sharp({ create: { width: 20, height: 10, channels: 3, background: { r: 90, g: 90, b: 90 } } }).toColourspace('b-w').png().toBuffer(),
     };
     const script = [
@@ -55,7 +65,7 @@ describe.skipIf(python === null)(`the model card's Python 16-bit rule${python ==
       '',
       'out = {}',
       'for file in sys.argv[1:]:',
-      '    image = eight_bit(ImageOps.exif_transpose(Image.open(file))).convert("L")',
+      '    image = eight_bit(Image.open(file)).convert("L")',
       '    out[file] = [image.width, image.height, base64.b64encode(image.tobytes()).decode()]',
       'print(json.dumps(out))',
     ].join('\n');
@@ -64,7 +74,7 @@ describe.skipIf(python === null)(`the model card's Python 16-bit rule${python ==
       return path.join(dir, name);
     });
     fs.writeFileSync(path.join(dir, 'rule.py'), script);
-    const printed = JSON.parse(execFileSync(python as string, [path.join(dir, 'rule.py'), ...files], { encoding: 'utf8' })) as Record<string, [number, number, string]>;
+    const printed = JSON.parse(execFileSync(python as string, [path.join(dir, 'rule.py'), ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as Record<string, [number, number, string]>;
     for (const file of files) {
       const { data, info } = await (await decodeEightBit(fs.readFileSync(file))).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
       const [width, height, pixels] = printed[file] as [number, number, string];

@@ -13,7 +13,7 @@ import { codesOfImage, perceptualCodes } from '../../../src-main/engine/features
 import { readMedia } from '../../../src-main/media/image-media';
 import { thumbnailFile } from '../../../src-main/media/media-cache';
 import { Project } from '../../../src-main/project/project';
-import { sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
+import { deepTiff, sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
 import { projectOfFiles } from '../../support/scanned-project';
 
 const projects: Project[] = [];
@@ -49,6 +49,22 @@ describe('a 12-bit image in a 16-bit file, as the label view and the gallery sho
     const full = await readMedia(project, id('cells.tif'), 'full');
     expect(full.contentType).toBe('image/png');
     expect(await range(full.body)).toMatchObject({ depth: 'uchar', max: 255, min: 0 });
+  });
+
+  it('shows a float TIFF (values in 0..0.3, NaN here and there) and a 32-bit integer one stretched: rendition, thumbnail and zoom', async () => {
+    const [width, height] = [1600, 1200];
+    const float = Float32Array.from(twelveBitGradient(width, height), (v, i) => (i % 5003 === 0 ? NaN : (v / 4095) * 0.3));
+    const int = Int32Array.from(twelveBitGradient(width, height), (v) => v * 100_000 - 200_000_000);
+    const { project, id } = await projectOfFiles({ 'float.tif': deepTiff(float, width, height), 'int.tif': deepTiff(int, width, height) }, projects, 'adma-32bit-');
+    for (const name of ['float.tif', 'int.tif']) {
+      const rendition = await readMedia(project, id(name), 'screen1280');
+      expect((await sharp(rendition.body).metadata()).width, name).toBe(1280);
+      const shown = await range(rendition.body);
+      expect(shown.min, name).toBeLessThanOrEqual(5);
+      expect(shown.max, name).toBeGreaterThanOrEqual(250);
+      expect((await range((await readMedia(project, id(name), 'thumb')).body)).max, name).toBeGreaterThanOrEqual(250);
+      expect(await range((await readMedia(project, id(name), 'full')).body), name).toMatchObject({ depth: 'uchar', max: 255, min: 0 });
+    }
   });
 
   it('serves a 16-bit PNG re-encoded at 8 bits, stretched (a browser would show its high bytes), an 8-bit one as its own bytes', async () => {

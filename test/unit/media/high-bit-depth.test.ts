@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp, { type SharpOptions } from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeEightBit, deepAmong, highBitDepthOf, imageLevels } from '../../../src-main/media/high-bit-depth';
-import { sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
+import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
+import { decodeEightBit, deepAmong, highBitDepthOf, imageLevels, MAX_WHOLE_DEEP_BYTES, tooLargeToDecodeWhole } from '../../../src-main/media/high-bit-depth';
+import { deepTiff, sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
 import { tempDir } from '../../support/image-folder';
 
 const root = tempDir('adma-deep-among-');
@@ -102,6 +103,46 @@ describe('16-bit images brought to 8 bits by their own levels', () => {
   });
 });
 
+describe('large deep images', () => {
+  it('are reduced at their own depth before their values are read when the caller wants no more than `fit` pixels a side', async () => {
+    const input = await sixteenBit(twelveBitGradient(1200, 300, [5, 700, 1500]), 1200, 300, 'tiff');
+    const { data, info } = await (await decodeEightBit(input, { animated: false }, 256)).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+    // Before, `fit` was not there: the image was decoded whole (1200 x 300) and the caller resized it.
+    expect([info.width, info.height]).toEqual([256, 64]);
+    // Stretched by the reduced image's levels: the whole range, its order kept (row 10, away from the hot pixels).
+    const row = Array.from(data.subarray(10 * 256, 11 * 256));
+    expect(row[0]).toBeLessThanOrEqual(1);
+    expect(row[255]).toBeGreaterThanOrEqual(254);
+    row.slice(1).forEach((v, x) => expect(v, `column ${x + 1}`).toBeGreaterThanOrEqual((row[x] as number) - 1));
+    // An image within `fit`, and an 8-bit one, as without it (the caller's resize does the rest).
+    const small = await sixteenBit(twelveBitGradient(200, 50), 200, 50, 'png');
+    expect((await (await decodeEightBit(small, {}, 256)).raw().toBuffer()).equals(await (await decodeEightBit(small)).raw().toBuffer())).toBe(true);
+    const eight = await sharp({ create: { width: 600, height: 400, channels: 3, background: '#336699' } }).png().toBuffer();
+    expect((await (await decodeEightBit(eight, {}, 256)).metadata()).width).toBe(600);
+  });
+
+  it('one too large to decode whole at its depth gets a clear error (the model’s input, the zoom), before anything is decoded', async () => {
+    const huge = { depth: 'float', colourful: true, linear: true as const, width: 14000, height: 14000, bands: 3 };
+    expect(tooLargeToDecodeWhole(huge)).toBe(
+      'too large to decode whole at 32 bits per channel: 14000 x 14000 pixels need 2.2 GB (at most 2 GB); it can be shown, not zoomed into or given to the model',
+    );
+    // Every 16-bit RGBA image libvips opens (sharp's limit: 16383 x 16383 pixels) is decoded whole.
+    expect(tooLargeToDecodeWhole({ depth: 'ushort', colourful: true, width: 16383, height: 16383, bands: 4 })).toBeNull();
+    expect(16383 * 16383 * 4 * 2).toBeLessThanOrEqual(MAX_WHOLE_DEEP_BYTES);
+    // A float RGB TIFF whose header says 14000 x 14000 (its pixels are not there: nothing is read).
+    const input = deepTiff(new Float32Array(2 * 2 * 3), 2, 2, { channels: 3 });
+    input.writeUInt32LE(14000, 8 + 2 + 8); // ImageWidth's value (the first entry)
+    input.writeUInt32LE(14000, 8 + 2 + 12 + 8); // ImageLength's
+    expect(await highBitDepthOf(input)).toMatchObject({ width: 14000, height: 14000, bands: 3 });
+    await expect(decodeEightBit(input)).rejects.toThrow(/too large to decode whole at 32 bits per channel: 14000 x 14000 pixels/);
+    // As the model's input: an unreadable image (IMAGE_INVALID), named, as a damaged file is.
+    await expect(decodeImage(input, { width: 224, height: 224, channels: 3, resize: 'squash' })).rejects.toMatchObject({
+      code: 'IMAGE_INVALID',
+      message: expect.stringMatching(/^Cannot decode image: too large to decode whole/) as unknown,
+    });
+  });
+});
+
 describe('8-bit images', () => {
   it('are decoded exactly as before, byte for byte', async () => {
     const base = sharp({ create: { width: 30, height: 20, channels: 3, background: { r: 200, g: 120, b: 40 } } });
@@ -124,8 +165,10 @@ describe('8-bit images', () => {
   it('tells a 16-bit PNG from its header and a 16-bit TIFF from libvips', async () => {
     const png = await sixteenBit(twelveBitGradient(8, 8), 8, 8, 'png');
     const tiff = await sixteenBit(new Uint16Array(8 * 8 * 3), 8, 8, 'tiff', { channels: 3 });
-    expect(await highBitDepthOf(png)).toEqual({ depth: 'ushort', colourful: false });
-    expect(await highBitDepthOf(tiff)).toEqual({ depth: 'ushort', colourful: true });
+    expect(await highBitDepthOf(png)).toEqual({ depth: 'ushort', colourful: false, width: 8, height: 8, bands: 1 });
+    expect(await highBitDepthOf(tiff)).toEqual({ depth: 'ushort', colourful: true, width: 8, height: 8, bands: 3 });
+    const rgba = await sixteenBit(new Uint16Array(5 * 3 * 4), 5, 3, 'png', { channels: 4 });
+    expect(await highBitDepthOf(rgba)).toEqual({ depth: 'ushort', colourful: true, width: 5, height: 3, bands: 4 });
   });
 
   it('deepAmong finds the 16-bit files by their bytes, and reads none the scan found to be JPEG, WebP or GIF', async () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { probeImage, UnreadableImage } from '../../../src-main/project/image-files';
+import { deepTiff } from '../../support/high-bit-depth-images';
 import { tempDir } from '../../support/image-folder';
 
 const solid = () => sharp({ create: { width: 40, height: 30, channels: 3, background: '#c04020' } });
@@ -38,6 +39,11 @@ describe('probeImage', () => {
     const implausible = Buffer.from(png);
     implausible.fill(7, 16, 24);
     await expect(probeImage(await written('big.png', implausible))).rejects.toThrow(UnreadableImage);
+    // A header past sharp's pixel limit (a 20000 x 20000 float TIFF; its pixels need not be there): too large, not corrupt.
+    const huge = deepTiff(new Float32Array(4), 2, 2);
+    huge.writeUInt32LE(20000, 8 + 2 + 8); // ImageWidth's value (the first entry)
+    huge.writeUInt32LE(20000, 8 + 2 + 12 + 8); // ImageLength's
+    await expect(probeImage(await written('huge.tif', huge))).rejects.toThrow(/^too large: more than 268,402,689 pixels \(16383 x 16383\), the most ADMA Studio decodes$/);
     await expect(probeImage(await written('fake.jpg', Buffer.from('a text file wearing a .jpg extension')))).rejects.toThrow(/not an image/);
     const jpeg = await solid().jpeg().toBuffer();
     await expect(probeImage(await written('cut.jpg', jpeg.subarray(0, jpeg.length - 40)))).rejects.toThrow(/truncated JPEG/);
