@@ -96,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const out = new ProgressLine();
   if (first !== 'simulate' && !(COMMANDS as readonly string[]).includes(first)) {
-    out.log(`adma: unknown command '${first}'. Commands: ${COMMANDS.join(', ')}.\nRun 'adma --help' for usage.`);
+    out.log(`adma: unknown command '${first}'. Commands: ${[...COMMANDS, 'simulate'].join(', ')}.\nRun 'adma --help' for usage.`);
     return EXIT.usage;
   }
   const command = first as CommandName | 'simulate';

@@ -1,7 +1,7 @@
 /** `adma extract <folder> --model <dir|url|starter>`: cache features for every image. */
 import { resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
-import { shortReason } from '../media/path-containment';
+import { readFileInside, shortReason } from '../media/path-containment';
 import { readWorkspaceIfPresent, writeWorkspace, type ModelSpec, type WorkspaceImage } from './cli-workspace';
 import { loadModelFromSpec, resolveModelSpec } from './model-spec';
 import type { ProgressLine } from './progress-line';
@@ -29,23 +29,27 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
   await startBackend(args.backend, out);
   const spec = args.model !== undefined ? await resolveModelSpec({ model: args.model, layers: args.layers, preprocessing: args.preprocessing }, 'extract', (line) => out.log(line)) : (previous?.model as ModelSpec);
 
-  const { walkImageFiles } = await import('../project/image-files');
-  const { hashImageFile } = await import('../engine/features/image-content-hash');
+  const { probeImageBytes, UnreadableImage, walkImageFiles } = await import('../project/image-files');
   const skipped: { relPath: string; reason: string }[] = [];
   const images: (WorkspaceImage & { absPath: string })[] = [];
   for await (const file of walkImageFiles(folder, skipped)) {
     try {
-      // Read only inside the folder, as its extraction reads it (a file swapped for a link out since the walk is refused).
-      images.push({ path: file.relPath, absPath: file.absPath, hash: await hashImageFile(file.absPath, folder) });
+      // Read only inside the folder, as its extraction reads it (a file swapped for a link out
+      // since the walk is refused), and judged as the app's scan judges it: an empty, truncated
+      // or not-an-image file is skipped here with the scan's words, not counted among the images
+      // found and failed later with the decoder's ("Input Buffer is empty").
+      const probe = await probeImageBytes(await readFileInside(folder, file.absPath));
+      images.push({ path: file.relPath, absPath: file.absPath, hash: probe.hash });
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      skipped.push({ relPath: file.relPath, reason: shortReason(error) }); // the file is named once, by the line that says it
+      if (error instanceof UnreadableImage) skipped.push({ relPath: file.relPath, reason: error.message });
+      else if (error instanceof AppError) skipped.push({ relPath: file.relPath, reason: shortReason(error) }); // the file is named once, by the line that says it
+      else throw error;
     }
-    out.update(`scanning: ${images.length} images`);
+    out.update(`scanning: ${images.length} image${images.length === 1 ? '' : 's'}`);
   }
   for (const entry of skipped) out.log(`skipped ${entry.relPath}: ${entry.reason}`);
   if (images.length === 0) throw new AppError('NOT_FOUND', `No images (jpg, png, webp, gif, tiff) found under ${folder}.`);
-  out.log(`found ${images.length} images`);
+  out.log(`found ${images.length} image${images.length === 1 ? '' : 's'}${skipped.length > 0 ? ` (${skipped.length} skipped)` : ''}`);
 
   const loaded = await loadModelFromSpec(spec, (line) => out.update(line));
   try {

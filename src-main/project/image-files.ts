@@ -246,6 +246,15 @@ export async function probeImage(absPath: string, expectedSize = Infinity): Prom
   } catch (error) {
     throw new UnreadableImage(imageErrnoReason(error));
   }
+  return probeImageBytes(buffer);
+}
+
+/**
+ * Identify an image from its bytes, as the scan does (probeImage; `adma extract` reads them
+ * inside its folder itself); throws UnreadableImage with a user-facing reason: empty, truncated,
+ * not an image, too large.
+ */
+export async function probeImageBytes(buffer: Buffer): Promise<ImageProbe> {
   if (buffer.length === 0) throw new UnreadableImage('empty file (0 bytes)');
   const { format, width, height, orientation } = quickHeader(buffer) ?? (await sharpHeader(buffer));
   const truncated = truncationReason(buffer, format);

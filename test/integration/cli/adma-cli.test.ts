@@ -97,7 +97,7 @@ describe('adma help and usage errors', () => {
     expect(none.stderr).toContain('Usage:');
     const unknownCommand = await adma('frobnicate');
     expect(unknownCommand.code).toBe(2);
-    expect(unknownCommand.stderr).toContain("unknown command 'frobnicate'");
+    expect(unknownCommand.stderr).toContain("unknown command 'frobnicate'. Commands: extract, train, predict, export, simulate.");
     const unknownOption = await adma('predict', work, '--bogus');
     expect(unknownOption.code).toBe(2);
     expect(unknownOption.stderr).toContain("unknown option '--bogus'");
