@@ -42,6 +42,12 @@ export interface Workspace {
   /** Whether the cut-layer activations were extracted too. */
   deep: boolean;
   images: WorkspaceImage[];
+  /**
+   * The files the extraction left out, with why (unreadable, or failed in the model): `train`
+   * names the reason for a labelled one rather than asking to extract it again. Absent in a
+   * workspace written before it was kept.
+   */
+  skipped?: { path: string; reason: string }[];
   extractedAt: string;
 }
 

@@ -95,6 +95,10 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
         layout,
         deep,
         images: kept.map(({ path, hash }) => ({ path, hash })),
+        skipped: [
+          ...skipped.map(({ relPath, reason }) => ({ path: relPath, reason })),
+          ...images.filter((image) => failed.has(image.hash)).map(({ path, hash }) => ({ path, reason: result.failures.find((f) => f.hash === hash)?.why ?? 'its features could not be computed' })),
+        ],
         extractedAt: new Date().toISOString(),
       });
       // The engine counts distinct contents; byte-identical copies share one feature row, said

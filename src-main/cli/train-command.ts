@@ -52,7 +52,9 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
   }
 
   const hashByPath = new Map(workspace.images.map((image) => [image.path, image.hash]));
+  const skippedWhy = new Map((workspace.skipped ?? []).map((file) => [file.path, file.reason]));
   const unknown: string[] = [];
+  const unreadable: string[] = [];
   const hashes: string[] = [];
   const names: string[] = [];
   const seen = new Map<string, string>();
@@ -60,7 +62,9 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
     const rel = (isAbsolute(line.path) ? relative(folder, line.path) : relative(folder, resolve(folder, line.path))).split(sep).join('/');
     const hash = hashByPath.get(rel);
     if (!hash) {
-      unknown.push(`line ${line.line}: ${line.path}`);
+      const why = skippedWhy.get(rel);
+      if (why !== undefined) unreadable.push(`line ${line.line}: ${line.path}: ${why}`);
+      else unknown.push(`line ${line.line}: ${line.path}`);
       continue;
     }
     const earlier = seen.get(rel);
@@ -70,8 +74,16 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
     hashes.push(hash);
     names.push(line.className);
   }
-  if (unknown.length) {
-    throw new AppError('NOT_FOUND', `${unknown.length} labelled image${unknown.length > 1 ? 's are' : ' is'} not among the extracted images of ${folder} (run 'adma extract' after adding images):\n  ${unknown.slice(0, 5).join('\n  ')}`);
+  // Both kinds said at once: the expert mends the labels in one go.
+  if (unreadable.length || unknown.length) {
+    const list = (lines: string[]): string => `\n  ${lines.slice(0, 5).join('\n  ')}${lines.length > 5 ? `\n  and ${lines.length - 5} more` : ''}`;
+    const parts = [
+      ...(unreadable.length
+        ? [`${unreadable.length} labelled image${unreadable.length > 1 ? 's were' : ' was'} left out by 'adma extract' (no features): mend or remove ${unreadable.length > 1 ? 'them' : 'it'}, then train again:${list(unreadable)}`]
+        : []),
+      ...(unknown.length ? [`${unknown.length} labelled image${unknown.length > 1 ? 's are' : ' is'} not among the extracted images of ${folder} (run 'adma extract' after adding images):${list(unknown)}`] : []),
+    ];
+    throw new AppError(unknown.length ? 'NOT_FOUND' : 'UNREADABLE', parts.join('\n'));
   }
 
   const backend = await startBackend(args.backend, out);

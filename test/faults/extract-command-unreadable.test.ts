@@ -10,6 +10,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { runExtract } from '../../src-main/cli/extract-command';
 import { ProgressLine } from '../../src-main/cli/progress-line';
+import { runTrain } from '../../src-main/cli/train-command';
+import { appErrorOf } from '../support/error-of';
 import { tempDir, writeImage } from '../support/image-folder';
 
 /** A ProgressLine writing into `lines` (not a terminal: one line per log). */
@@ -38,5 +40,18 @@ describe('`adma extract` on unreadable files', () => {
     expect(lines).toContain('found 2 images (3 skipped)');
     expect(lines.some((line) => line.startsWith('failed '))).toBe(false);
     expect(lines.find((line) => line.startsWith('extracted '))).toMatch(/^extracted 2 images, 0 already cached, 0 failed/);
+
+    // `adma train` on labels naming a skipped file says why it has no features, not to extract again.
+    const labels = path.join(tempDir(), 'labels.csv');
+    fs.writeFileSync(labels, 'good.png,a\nwhole.jpg,b\ncut.jpg,b\nlater.png,a\n');
+    const error = await appErrorOf(runTrain({ folder, labels, mode: undefined, seed: undefined, epochs: undefined, fresh: false, symmetries: false, backend: 'cpu', signal: new AbortController().signal }, progressInto([])));
+    expect(error.message).toBe(
+      [
+        "1 labelled image was left out by 'adma extract' (no features): mend or remove it, then train again:",
+        '  line 3: cut.jpg: truncated JPEG: the file ends before the image data does',
+        `1 labelled image is not among the extracted images of ${folder} (run 'adma extract' after adding images):`,
+        '  line 4: later.png',
+      ].join('\n'),
+    );
   }, 120_000);
 });
