@@ -4,12 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import { trainingCountName } from '../engine/export/training-details';
-import type { HeadRecord } from '../engine/train/head-file';
+import type { HeadRecord, HeadRecordFacts } from '../engine/train/head-file';
 import type { TrainingMode } from '../engine/train/head-weights';
 import type { HeadInputs, ViewRows } from '../engine/loop/train-on-pool';
 import { headDir, openWorkspaceFeatures, readWorkspace } from './cli-workspace';
 import { isEvaluationSplit } from '../adaptation/label-formats';
-import { parseLabelsCsv } from '../project/labels-csv';
+import { parseLabelsCsv, type LabelLine } from '../project/labels-csv';
+import { wilsonInterval } from '../../src-shared/wilson-interval';
 import { loadModelFromSpec } from './model-spec';
 import type { ProgressLine } from './progress-line';
 import { startBackend } from './start-backend';
@@ -26,6 +27,11 @@ export interface TrainArgs {
   symmetries?: boolean;
   backend: string | undefined;
   signal: AbortSignal;
+}
+
+/** A labels file's path (absolute, or relative to the folder) as the workspace names images: relative, with '/'. */
+function relativeLabelPath(folder: string, labelPath: string): string {
+  return (isAbsolute(labelPath) ? relative(folder, labelPath) : relative(folder, resolve(folder, labelPath))).split(sep).join('/');
 }
 
 function parseMode(value: string | undefined): TrainingMode {
@@ -59,7 +65,7 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
   const names: string[] = [];
   const seen = new Map<string, string>();
   for (const line of lines) {
-    const rel = (isAbsolute(line.path) ? relative(folder, line.path) : relative(folder, resolve(folder, line.path))).split(sep).join('/');
+    const rel = relativeLabelPath(folder, line.path);
     const hash = hashByPath.get(rel);
     if (!hash) {
       const why = skippedWhy.get(rel);
@@ -147,6 +153,7 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
     ...(args.epochs !== undefined ? { fineTune: { maxEpochs: args.epochs, minSteps: 0 } } : {}),
     onEpoch: (e) => out.update(`training (${mode}): ${mode === 'light' ? 'iteration' : 'epoch'} ${e.epoch}/${e.maxEpochs}, loss ${e.loss.toFixed(4)}`),
   });
+  const evaluation = await scoreHeldOut(result.head, workspace, folder, all.filter((line) => isEvaluationSplit(line.split)), out);
   await saveHead(headDir(folder), {
     head: result.head,
     facts: {
@@ -158,9 +165,60 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
       epochs: result.epochs,
       loss: result.loss,
       trainAccuracy: result.trainAccuracy,
+      ...(evaluation ? { evaluation } : {}),
     },
   });
   out.log(`trained ${mode} head: ${result.epochs} ${trainingCountName(mode)}, loss ${result.loss.toFixed(4)}, training accuracy ${(100 * result.trainAccuracy).toFixed(1)}% (${(result.millis / 1000).toFixed(1)} s)`);
+}
+
+/**
+ * The trained head's accuracy on the labels the CSV's split column holds out (an exported
+ * labels.csv's evaluation images): said, and kept with the head for `adma export`'s card. They
+ * were left out of training and measured nothing before. A held-out label of a class the head
+ * has no training label of, or of an image with no features, is left out and counted.
+ */
+async function scoreHeldOut(head: HeadRecord['head'], workspace: Awaited<ReturnType<typeof readWorkspace>>, folder: string, heldOut: readonly LabelLine[], out: ProgressLine): Promise<HeadRecordFacts['evaluation'] | null> {
+  if (heldOut.length === 0) return null;
+  const hashByPath = new Map(workspace.images.map((image) => [image.path, image.hash]));
+  const scored: { hash: string; classIndex: number }[] = [];
+  let unknownClass = 0;
+  let noFeatures = 0;
+  for (const line of heldOut) {
+    const hash = hashByPath.get(relativeLabelPath(folder, line.path));
+    const classIndex = head.classes.indexOf(line.className);
+    if (!hash) noFeatures++;
+    else if (classIndex < 0) unknownClass++;
+    else scored.push({ hash, classIndex });
+  }
+  const leftOut = [
+    ...(noFeatures > 0 ? [`${noFeatures} without features (not extracted, or unreadable)`] : []),
+    ...(unknownClass > 0 ? [`${unknownClass} of a class with no training label`] : []),
+  ];
+  if (scored.length === 0) {
+    out.log(`no evaluation accuracy: every held-out label was left out (${leftOut.join('; ')})`);
+    return null;
+  }
+  const { predictPool } = await import('../engine/onnx/head-graph');
+  const store = await openWorkspaceFeatures(folder, workspace);
+  let probabilities: Float32Array;
+  try {
+    const hashes = scored.map((s) => s.hash);
+    probabilities = await predictPool(head, head.mode === 'deep' ? store.loadCut(hashes).data : store.load(hashes).b);
+  } finally {
+    store.close();
+  }
+  const classCount = head.classes.length;
+  let correct = 0;
+  scored.forEach(({ classIndex }, i) => {
+    let best = 0;
+    for (let c = 1; c < classCount; c++) if ((probabilities[i * classCount + c] as number) > (probabilities[i * classCount + best] as number)) best = c;
+    if (best === classIndex) correct++;
+  });
+  const { low, high } = wilsonInterval(correct, scored.length);
+  out.log(
+    `evaluation accuracy ${((100 * correct) / scored.length).toFixed(1)}% (95% CI ${(100 * low).toFixed(1)}–${(100 * high).toFixed(1)}%) on ${scored.length} held-out label${scored.length === 1 ? '' : 's'}${leftOut.length > 0 ? `; left out: ${leftOut.join('; ')}` : ''}`,
+  );
+  return { correct, evaluated: scored.length, leftOut: noFeatures + unknownClass };
 }
 
 /**

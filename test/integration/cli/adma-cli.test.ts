@@ -395,6 +395,8 @@ describe.skipIf(!haveData)(`adma on real photos with MobileNet v1 0.25${haveData
     expect(light.stderr).toContain('10 labels: ants 5, bees 5');
     expect(light.stderr).toContain('cold start');
     expect(light.stderr).toMatch(/trained light head: \d+ L-BFGS iterations, loss [\d.]+, training accuracy 100\.0%/);
+    // The held-out labels measure the head they were kept from (they measured nothing before).
+    expect(light.stderr).toMatch(/evaluation accuracy (0\.0|50\.0|100\.0)% \(95% CI [\d.]+–[\d.]+%\) on 2 held-out labels\n/);
     const deep = await adma('train', folder, '--labels', csv, '--mode', 'deep');
     expect(deep.code, deep.stderr).toBe(0);
     expect(deep.stderr).toContain('warm start from the previous round (light, 2 classes)');
