@@ -1,5 +1,5 @@
 /** How the active loop's numbers and choices are written for the user. */
-import { RECOMMENDED_STRATEGY, STRATEGY_NAMES, UNCERTAINTY_NAMES, type RoundInfo, type ScheduleSetting, type StrategyName, type UncertaintyName } from '../../src-shared/contract';
+import { RECOMMENDED_STRATEGY, STRATEGY_NAMES, UNCERTAINTY_NAMES, type ModelOption, type RoundInfo, type ScheduleSetting, type StrategyName, type UncertaintyName } from '../../src-shared/contract';
 
 /** A score in [0, 1] with three decimals; null (not computed) as an em dash. */
 export function formatScore(value: number | null): string {
@@ -169,6 +169,20 @@ export function formatDownload(bytes: number): string {
   if (bytes <= 0) return 'on this computer';
   if (bytes >= 1_048_576) return `${(bytes / 1_048_576).toFixed(1)} MB download`;
   return `${Math.max(1, Math.round(bytes / 1024))} KB download`;
+}
+
+/**
+ * A model option's size and how its files are checked, in words (the model step at a project's
+ * opening and the Adapt view's model panel said it two ways, and the panel called a model never
+ * downloaded "verified"). A catalogue model with pinned hashes is checked against them when
+ * downloaded; one without is checked by loading it. Other kinds (the built-in starter, a folder)
+ * say their size only.
+ */
+export function modelSourceWords(option: Pick<ModelOption, 'choice' | 'downloadBytes' | 'hashesPinned'>): string {
+  const size = formatDownload(option.downloadBytes);
+  if (option.choice.kind !== 'known') return size;
+  if (option.downloadBytes <= 0) return `${size}${option.hashesPinned ? ' · its files were checked against hashes built into ADMA Studio' : ''}`;
+  return `${size} · ${option.hashesPinned ? 'checked against file hashes built into ADMA Studio' : 'hashes not pinned: the download is checked by loading it'}`;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   describeSchedule,
   firstRoundInWords,
   formatDownload,
+  modelSourceWords,
   formatProbability,
   formatScore,
   lambdaRule,
@@ -115,6 +116,15 @@ describe('loop formatting', () => {
     expect(formatDownload(0)).toBe('on this computer');
     expect(formatDownload(2_000_000)).toBe('1.9 MB download');
     expect(formatDownload(480_000)).toBe('469 KB download');
+  });
+  it('says how a model’s files are checked, and calls none verified before it is downloaded', () => {
+    const known = { kind: 'known' as const, id: 'mobilenet_v1_0.25_224' };
+    expect(modelSourceWords({ choice: known, downloadBytes: 1_900_000, hashesPinned: true })).toBe('1.8 MB download · checked against file hashes built into ADMA Studio');
+    expect(modelSourceWords({ choice: known, downloadBytes: 5_400_000, hashesPinned: false })).toBe('5.1 MB download · hashes not pinned: the download is checked by loading it');
+    expect(modelSourceWords({ choice: known, downloadBytes: 0, hashesPinned: true })).toBe('on this computer · its files were checked against hashes built into ADMA Studio');
+    expect(modelSourceWords({ choice: known, downloadBytes: 0, hashesPinned: false })).toBe('on this computer');
+    expect(modelSourceWords({ choice: { kind: 'starter' }, downloadBytes: 0, hashesPinned: false })).toBe('on this computer');
+    for (const words of [1_900_000, 0].map((downloadBytes) => modelSourceWords({ choice: known, downloadBytes, hashesPinned: true }))) expect(words).not.toMatch(/verified/);
   });
   it('names the classes that have no label yet, in class order, and nothing when all have one', () => {
     const classes = [
