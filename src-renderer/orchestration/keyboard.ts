@@ -16,11 +16,11 @@ import { suspects } from '../stores/suspects.svelte';
 import { openInLabeling, showView, switchToBatch } from './navigation';
 import { project } from '../stores/project.svelte';
 import { suggestions } from '../stores/suggestions.svelte';
-import { toasts } from '../stores/toasts.svelte';
+import { ERROR_MS, toasts } from '../stores/toasts.svelte';
 import { call } from '../api/client';
 import { ui } from '../stores/ui.svelte';
 import { viewer } from '../stores/viewer.svelte';
-import { notSavedWords } from '../logic/not-saved';
+import { NotSavedReporter, type LabelChange } from '../logic/not-saved';
 
 export const LABEL_KEY_MARK = 'adma:label-key';
 /** The frame after the image's rendition (or original, when smaller) is shown. */
@@ -36,8 +36,13 @@ function context(): KeyContext {
 
 const fail = (what: string) => (error: unknown) => toasts.error(error, what);
 
-/** The view moved on at the key press; a change whose commit failed brings it back to its image (notSavedWords). */
-const failChange = (change: 'The label' | 'The unsure mark') => (error: unknown) => toasts.error(error, notSavedWords(error, change));
+/** The view moved on at the key press; a change whose commit failed brings it back to its image, said with those failing together (NotSavedReporter). */
+const notSaved = new NotSavedReporter(
+  (error, words) => toasts.error(error, words),
+  (words) => toasts.dismissWhere((toast) => toast.kind === 'error' && toast.message.startsWith(`${words}: `)),
+  ERROR_MS,
+);
+const failChange = (change: LabelChange) => (error: unknown) => notSaved.failed(change, error);
 
 /** Said on screen and to a screen reader: what a key did that the view does not show. */
 function tell(words: string): void {

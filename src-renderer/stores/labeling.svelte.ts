@@ -139,6 +139,8 @@ class LabelingSession {
    * Undo and redo are the expert's own keys: the image they show is not such a move.
    */
   #moves = 0;
+  /** `#moves` when the view last went back to an image whose label was not saved (returnTo); null before any. */
+  #returnedAt: number | null = null;
   /**
    * For each count of `#moves` the view has left while keys pressed before that move still wait
    * for their command: the image those keys lead to now, or null when they lead nowhere (nothing
@@ -732,14 +734,21 @@ class LabelingSession {
     return run;
   }
 
-  /** Back to an image whose label was not saved, when it is in the sequence. */
+  /**
+   * Back to an image whose label was not saved, when it is in the sequence; not when the view is
+   * back on an earlier one already and has not moved since (`#returnedAt`): the commits given
+   * after it fail in turn (a host that died, a busy database), and the view stays on the first of
+   * them. It went to each in turn and ended on the last, past the others.
+   */
   private returnTo(imageId: number): void {
+    if (this.#returnedAt === this.#moves) return;
     const found = this.#items.findIndex((i) => i.id === imageId);
     if (found < 0) return;
     const before = this.#current;
     this.#index = found;
     this.#atEnd = false;
     this.movedFrom(before);
+    this.#returnedAt = this.#moves;
   }
 
   /** Label the current image and move on at once; settles with the commit (see `changeCurrent`). */
