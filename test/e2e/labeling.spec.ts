@@ -202,6 +202,25 @@ test('rescan report, class deletion, bulk labeling, recent projects and a lost c
   await expect(badge).toHaveText('On this computer');
   expect(await badge.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
   await shot(page, 'header-1024.png');
+  // A large project's counts (100,000 images, 52,340 labeled; written into the page, which
+  // the next change of the counts replaces): still no sideways scroll, the version badge gives up
+  // its width inside the window, the project's name and the backend badge keep theirs. With 322 /
+  // 135 / 187 / 3 and a short name the version badge stuck out by 17 px.
+  // (The numbers' own text nodes are changed, the ones the page updates, and put back after.)
+  const setCounts = (values: (string | null)[]): Promise<(string | null)[]> =>
+    page.getByTestId('project-counts').evaluate((counts, values) => [...counts.querySelectorAll('strong')].map((n, k) => {
+      const text = n.firstChild as Text;
+      const was = text.data;
+      text.data = values[k] ?? was;
+      return was;
+    }), values);
+  const before = await setCounts(['100000', '52340', '47660']);
+  await expect(page.getByTestId('project-counts')).toContainText('100000 images');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
+  await expect(page.getByTestId('shell-indicator')).toBeInViewport({ ratio: 1 });
+  expect(await badge.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+  await setCounts(before);
+  await expect(page.getByTestId('project-counts')).toContainText('31 images');
   // The count opens the History view at the list of unreadable files, each with its reason.
   await page.getByRole('button', { name: /1 unreadable/ }).click();
   await expect(page.locator('#unreadable-files')).toBeInViewport();
