@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import { NO_TEMPERATURE_WHY, temperatureDecisionText } from '../../src-shared/calibration-text';
+import { leftOutWords, type ClassEvaluation } from '../../src-shared/class-evaluation';
 import type { ExportReport, ExportRequest, ImportedSuggestionSource, ImportKind, ImportReport, ModelVersions } from '../../src-shared/contract';
 import { wilsonInterval } from '../../src-shared/wilson-interval';
 import type { UsedModel, VersionRow } from './adaptation-store';
@@ -76,6 +77,7 @@ export class Transfer {
             ...calibrationMetrics(latest.metrics, dashboard.calibration?.modelVersion === latest.version ? dashboard.calibration : null),
           },
           training: trainingFacts(latest),
+          evaluation: classEvaluation(latest, names, classes, leftOut),
         });
         files.push(...result.files.map((f) => path.join('model', f)));
         files.push(...(await writeLearningCurveFiles(path.join(dest, 'model'), dashboard.curve, latest.version)).map((f) => path.join('model', f)));
@@ -245,7 +247,40 @@ function evaluationAccuracyMetrics(point: Pick<CurvePoint, 'accuracy' | 'low' | 
   const of = point.evaluated + leftOut;
   return {
     'evaluation accuracy': `${interval}, ${point.evaluated} of ${of} labeled images)`,
-    'evaluation images left out': `${leftOut} of ${of}: ${leftOut === 1 ? 'it had' : 'they had'} no image features yet when the version was scored (not extracted, or unreadable), so the accuracy is on the other ${point.evaluated} only`,
+    'evaluation images left out': leftOutWords(leftOut, point.evaluated, 'the accuracy'),
+  };
+}
+
+/**
+ * The model card's per-class section (engine/export/class-evaluation-card.ts) for `version`: its
+ * confusion matrix on the labeled evaluation images it was scored on, rows and columns in the
+ * card's class order (the version's classes, named `names`), then any class of the evaluation set
+ * it has no output for (labeled since it was trained), named as in `live`. The stored matrix is
+ * over the project's classes when it was scored, in their list order. Null when it was not scored
+ * on a labeled image. `leftOut`: labeled evaluation images it was not scored on (Evaluation.partialScores).
+ */
+export function classEvaluation(
+  version: Pick<VersionRow, 'classes' | 'confusion' | 'evalLabeled'>,
+  names: readonly string[],
+  live: readonly { id: number; name: string }[],
+  leftOut: number,
+): ClassEvaluation | null {
+  const { confusion } = version;
+  if (!confusion || version.evalLabeled === 0) return null;
+  const at = new Map(confusion.classIds.map((id, i) => [id, i]));
+  const own = new Set(version.classes.map((c) => c.id));
+  const unknown = confusion.classIds.filter((id, i) => !own.has(id) && (confusion.counts[i] ?? []).some((n) => n > 0));
+  const ids = [...version.classes.map((c) => c.id), ...unknown];
+  const cell = (truth: number, guess: number): number => {
+    const r = at.get(truth);
+    const c = at.get(guess);
+    return r === undefined || c === undefined ? 0 : (confusion.counts[r]?.[c] ?? 0);
+  };
+  return {
+    classes: [...names, ...unknown.map((id) => live.find((c) => c.id === id)?.name ?? `class #${id}`)],
+    modelClasses: names.length,
+    counts: ids.map((truth) => ids.map((guess) => cell(truth, guess))),
+    leftOut,
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { AppError, type ErrorData } from '../../src-shared/app-error';
+import { parseClassEvaluation } from '../../src-shared/class-evaluation';
 import { activeBackend, initBackend, type BackendInfo } from './backend';
 import { dirname } from 'node:path';
 import { extractFeatures } from './features/extract-features';
@@ -250,6 +251,11 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
   },
 
   async loopExport(args, context) {
+    // The per-class facts come from the host (or a test) as data: checked before anything is read or written.
+    const evaluation = args.evaluation ? parseClassEvaluation(args.evaluation) : null;
+    if (evaluation && evaluation.classes.slice(0, evaluation.modelClasses).join('\n') !== args.classNames.join('\n')) {
+      throw new AppError('BAD_ARGUMENT', `The per-class evaluation's classes (${evaluation.classes.slice(0, evaluation.modelClasses).join(', ')}) are not the model's (${args.classNames.join(', ')}).`);
+    }
     const backend = await ensureBackend();
     const current = requirePool({ args, job: 'This export was to be made' });
     context.progress('export', { done: 0, total: 1, rate: 0, etaSeconds: null });
@@ -267,6 +273,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
       backend: facts.backend || backend.label,
       metrics: args.metrics,
       training: args.training,
+      evaluation,
     });
   },
 

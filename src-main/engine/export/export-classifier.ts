@@ -5,11 +5,13 @@
  *                                     (absent, with the reason in the card, for layers ONNX lacks)
  *   labels.json                       class names in output order
  *   preprocessing.json                how to build the input tensor from an image file
- *   MODEL_CARD.md                     source model, data per class, mode, backend, metrics, date
+ *   MODEL_CARD.md                     intended use, source model, data per class, mode, backend, metrics,
+ *                                     recall and precision per class, date
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import type { ClassEvaluation } from '../../../src-shared/class-evaluation';
 import type { ModelDescriptor } from '../model/descriptor';
 import type { HeadWeights } from '../train/head-weights';
 import { composeClassifier } from './compose-classifier';
@@ -34,6 +36,8 @@ export interface ExportOptions {
   backend: string;
   metrics?: Record<string, number | string>;
   training?: Record<string, number | string>;
+  /** The version's score per class on the labeled evaluation set, for the card (class-evaluation-card.ts). */
+  evaluation?: ClassEvaluation | null;
   date?: Date;
 }
 
@@ -69,6 +73,7 @@ export async function exportClassifier(options: ExportOptions): Promise<ExportRe
       date: options.date ?? new Date(),
       metrics: options.metrics ?? {},
       training: options.training ?? {},
+      evaluation: options.evaluation ?? null,
       onnx,
     });
     await writeFile(join(options.outDir, MODEL_CARD_FILE), card);

@@ -1,7 +1,9 @@
 /** `MODEL_CARD.md` of an exported classifier: what it is, what it was trained on, how well it did. */
 import { HIGH_BIT_DEPTH_RULE, HIGH_PERCENTILE, LEVEL_SAMPLE_SIDE, LOW_PERCENTILE } from '../../media/high-bit-depth';
+import type { ClassEvaluation } from '../../../src-shared/class-evaluation';
 import type { ModelDescriptor } from '../model/descriptor';
 import type { TrainingMode } from '../train/head-weights';
+import { classEvaluationSection, intendedUseSection, markdownRow as row } from './class-evaluation-card';
 import { ONNX_INPUT, ONNX_OUTPUT, type OnnxExport } from './export-onnx';
 import { cardNumber } from './training-details';
 
@@ -17,6 +19,8 @@ export interface ModelCardFacts {
   metrics: Record<string, number | string>;
   /** Training details in words (training-details.ts trainingDetails); numbers are shown to four significant digits. */
   training: Record<string, number | string>;
+  /** The version's score per class on the labeled evaluation set; absent or null when it has none. */
+  evaluation?: ClassEvaluation | null;
   onnx: OnnxExport;
 }
 
@@ -208,10 +212,6 @@ export function loadingSnippets(d: ModelDescriptor, onnx: OnnxExport): { nodeTfj
   return { nodeTfjs, browserTfjs, nodeOnnx, pythonOnnx };
 }
 
-function row(cells: (string | number)[]): string {
-  return `| ${cells.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`;
-}
-
 export function renderModelCard(facts: ModelCardFacts): string {
   const { descriptor, mode } = facts;
   const total = facts.labelCounts.reduce((a, b) => a + b, 0);
@@ -221,6 +221,7 @@ export function renderModelCard(facts: ModelCardFacts): string {
     '',
     `Exported by ADMA Studio on ${facts.date.toISOString()}.`,
     '',
+    ...intendedUseSection(),
     '## Model',
     '',
     `- Source model: ${descriptor.name} (id \`${descriptor.id}\`), ${descriptor.sourceLabels.length} source classes.`,
@@ -249,6 +250,7 @@ export function renderModelCard(facts: ModelCardFacts): string {
   lines.push('## Metrics', '');
   if (metrics.length === 0) lines.push('No held-out evaluation was run; the accuracy on new images is unknown.', '');
   else lines.push(row(['metric', 'value']), row(['---', '---:']), ...metrics.map(([k, v]) => row([k, typeof v === 'number' ? cardNumber(v) : v])), '');
+  lines.push(...classEvaluationSection(facts.evaluation));
   const training = Object.entries(facts.training);
   if (training.length > 0) lines.push('## Training details', '', ...training.map(([k, v]) => `- ${k}: ${typeof v === 'number' ? cardNumber(v) : v}`), '');
   const snippets = loadingSnippets(descriptor, facts.onnx);

@@ -4,6 +4,7 @@
  * batch, train a version, evaluate versions, export a version.
  */
 import type { ErrorData } from '../../../src-shared/app-error';
+import type { ClassEvaluation } from '../../../src-shared/class-evaluation';
 import type { CentreRecord } from '../adma/centre-set';
 import type { NearDuplicateCriteria } from '../adma/near-duplicates';
 import type { StrategyName } from '../adma/query-strategy';
@@ -279,6 +280,11 @@ export interface LoopExportArgs extends PoolJobArgs {
   labelCounts: number[];
   metrics: Record<string, number | string>;
   training: Record<string, number | string>;
+  /**
+   * The version's score per class on the labeled evaluation set, for the card's per-class section;
+   * absent or null: none. Checked by the worker (parseClassEvaluation) before anything is written.
+   */
+  evaluation?: ClassEvaluation | null;
 }
 
 export type LoopExportResult = ExportResult;

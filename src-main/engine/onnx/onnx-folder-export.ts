@@ -9,11 +9,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../src-shared/app-error';
+import type { ClassEvaluation } from '../../../src-shared/class-evaluation';
 import { HIGH_BIT_DEPTH_RULE } from '../../media/high-bit-depth';
 import type { ModelDescriptor } from '../model/descriptor';
 import type { HeadWeights } from '../train/head-weights';
 import { LABELS_FILE, MODEL_CARD_FILE, PREPROCESSING_FILE, type ExportResult } from '../export/export-classifier';
 import { ONNX_FILE, ONNX_INPUT, ONNX_OUTPUT } from '../export/export-onnx';
+import { classEvaluationSection, intendedUseSection } from '../export/class-evaluation-card';
 import { PYTHON_EIGHT_BIT } from '../export/model-card';
 import { IMAGENET_MEAN, IMAGENET_STD, type OnnxFolderModel } from './onnx-folder';
 import { batchedValue, floatTensor, int64Tensor, node, onnx, type NodeProto, type TensorProto } from './onnx-proto';
@@ -82,7 +84,7 @@ export function composeOnnxFolderClassifier(folder: OnnxFolderModel, head: HeadW
   return onnx.ModelProto.encode(model).finish();
 }
 
-function modelCard(descriptor: ModelDescriptor, folder: OnnxFolderModel, head: HeadWeights, labelCounts: number[], backend: string, date: Date, metrics: Record<string, number | string>): string {
+function modelCard(descriptor: ModelDescriptor, folder: OnnxFolderModel, head: HeadWeights, labelCounts: number[], backend: string, date: Date, metrics: Record<string, number | string>, evaluation: ClassEvaluation | null): string {
   const p = folder.preprocessing;
   const lines = [
     `# ${head.classes.length}-class classifier adapted from ${descriptor.name}`,
@@ -91,6 +93,7 @@ function modelCard(descriptor: ModelDescriptor, folder: OnnxFolderModel, head: H
     `- Source: the ONNX graph \`${folder.graph.file}\`, used up to \`${folder.layers.layerB}\`, then the adapted head. There is no TF.js copy (\`model.json\`): the source model is not a TF.js graph.`,
     `- \`${ONNX_FILE}\`: input \`${ONNX_INPUT}\` float32 [batch, ${p.height}, ${p.width}, 3] (NHWC, RGB, the 8-bit values 0..255 after resizing as in preprocessing.json); the model's own preprocessing (${p.scaling} scaling, ${p.channelOrder}, ${p.layout}) is inside the graph. Output \`${ONNX_OUTPUT}\`: softmax over the classes of labels.json.`,
     '',
+    ...intendedUseSection(),
     '## Labeled images per class',
     '',
     '| class | images |',
@@ -98,6 +101,7 @@ function modelCard(descriptor: ModelDescriptor, folder: OnnxFolderModel, head: H
     ...head.classes.map((name, i) => `| ${name} | ${labelCounts[i] ?? 0} |`),
     '',
     ...(Object.keys(metrics).length ? ['## Metrics', '', ...Object.entries(metrics).map(([k, v]) => `- ${k}: ${String(v)}`), ''] : []),
+    ...classEvaluationSection(evaluation),
     '## Python (onnxruntime)',
     '',
     '```python',
@@ -125,6 +129,8 @@ export interface OnnxFolderExportOptions {
   labelCounts: number[];
   backend: string;
   metrics?: Record<string, number | string>;
+  /** The version's score per class on the labeled evaluation set (class-evaluation-card.ts). */
+  evaluation?: ClassEvaluation | null;
   date?: Date;
 }
 
@@ -151,6 +157,6 @@ export async function exportOnnxFolderClassifier(options: OnnxFolderExportOption
     tfjs: { file: null, reason: 'The source model is an ONNX graph, not a TF.js Layers model.' },
   };
   await writeFile(join(outDir, PREPROCESSING_FILE), `${JSON.stringify(spec, null, 2)}\n`);
-  await writeFile(join(outDir, MODEL_CARD_FILE), modelCard(descriptor, folder, head, options.labelCounts, options.backend, options.date ?? new Date(), options.metrics ?? {}));
+  await writeFile(join(outDir, MODEL_CARD_FILE), modelCard(descriptor, folder, head, options.labelCounts, options.backend, options.date ?? new Date(), options.metrics ?? {}, options.evaluation ?? null));
   return { dir: outDir, files: [ONNX_FILE, LABELS_FILE, PREPROCESSING_FILE, MODEL_CARD_FILE], weightBytes: bytes.byteLength, onnx: { file: ONNX_FILE, bytes: bytes.byteLength } };
 }

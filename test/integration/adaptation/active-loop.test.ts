@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers, type Handlers } from '../../../src-main/api/handlers';
 import { Workspace } from '../../../src-main/api/workspace';
 import type { Dashboard } from '../../../src-shared/contract';
+import { shareOf } from '../../../src-shared/confusion-matrix';
 import { FeatureStore, featureCacheDir } from '../../../src-main/engine/features/feature-store';
 import { symmetryViews } from '../../../src-main/engine/features/symmetry-views';
 import { handlerCaller } from '../../support/handler-calls';
@@ -226,7 +227,7 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
     await call('labels:set', { imageIds: [extra.id], classId: null });
     const card = fs.readFileSync(path.join(dest, 'model/MODEL_CARD.md'), 'utf8');
     expect(card).toContain('- each label also learned: turned and mirrored (images with no up or down)');
-    const trainedOn = Number(/^- labels: (\d+)$/m.exec(card)?.[1]);
+    const trainedOn = Number(/^- labelled images: (\d+)$/m.exec(card)?.[1]);
     expect(trainedOn).toBeGreaterThan(0);
     expect(card).toContain(`| **total** | **${trainedOn}** |`);
     // Deep fine-tuning learns the images as they are; back to the default for the tests after this one.
@@ -258,7 +259,27 @@ describe.skipIf(!available)('the active loop (MobileNet v1 0.25 on 120 hymenopte
       expect(fs.existsSync(path.join(dest, file))).toBe(true);
     }
     expect(JSON.parse(fs.readFileSync(path.join(dest, 'model/labels.json'), 'utf8'))).toEqual(['ant', 'bee']);
-    expect(fs.readFileSync(path.join(dest, 'model/MODEL_CARD.md'), 'utf8')).toMatch(/## Learning curve/);
+    const card = fs.readFileSync(path.join(dest, 'model/MODEL_CARD.md'), 'utf8');
+    expect(card).toMatch(/## Learning curve/);
+    // The card states each class's recall and precision as the dashboard shows them (the latest
+    // version's confusion matrix), with their counts, and the matrix itself in the card's order.
+    const { confusion } = await scoredDashboard();
+    const cell = (truth: string, guess: string): number => confusion!.counts[confusion!.classIds.indexOf(classOf.get(truth)!)]![confusion!.classIds.indexOf(classOf.get(guess)!)]!;
+    const few: string[] = [];
+    for (const [name, own, other] of [['ant', 'ants', 'bees'], ['bee', 'bees', 'ants']] as const) {
+      const right = cell(own, own);
+      const images = right + cell(own, other);
+      const predicted = right + cell(other, own);
+      const recall = shareOf(right, images)!;
+      const precision = shareOf(right, predicted);
+      expect(card).toContain(`\n| ${name} | ${images} | ${recall.text} (${right} of ${images}) | ${recall.range} | ${precision ? `${precision.text} (${right} of ${predicted}) | ${precision.range}` : '— (never predicted) | —'} |\n`);
+      if (images < 10) few.push(`${name} (${images})`);
+    }
+    expect(card).toContain(`| true \\ predicted | ant | bee |\n| --- | ---: | ---: |\n| ant | ${cell('ants', 'ants')} | ${cell('ants', 'bees')} |\n| bee | ${cell('bees', 'ants')} | ${cell('bees', 'bees')} |\n`);
+    // 12 labeled evaluation images of two classes: one has fewer than 10 at least, named over the table.
+    expect(few.length).toBeGreaterThan(0);
+    expect(card).toMatch(/^> \*\*Warning:\*\* .*Fewer than 10 evaluation images, too few for reliable figures/m);
+    expect(card).toContain(`too few for reliable figures (see the wide 95% intervals): ${few.join(', ')}.`);
     const csv = fs.readFileSync(path.join(dest, 'labels.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('path,class,split,labeled_at,annotator');
     expect(csv.filter((l) => l.includes(',evaluation,'))).toHaveLength(12);

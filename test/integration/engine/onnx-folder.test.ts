@@ -4,7 +4,7 @@
  * are extracted through the engine worker and checked against a hand computation, and
  * damaged files or graphs without an image input fail with clear errors.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -305,8 +305,19 @@ describe('ONNX model folder extraction through the engine worker', () => {
     // Export: model.onnx composed from the user's graph up to layer B and the light head, pixels 0..255 NHWC in.
     const outDir = join(project, 'export');
     await client.request('loopPrepare', { projectDir: project, model, items: pool, deep: false, excludedIds: [], centres: prepared.centres, headDir: join(project, 'head-1') });
-    const exported = await client.request('loopExport', { modelId: summary.descriptor.id, headDir: join(project, 'head-1'), outDir, classNames: ['ant', 'bee'], labelCounts: [1, 1], metrics: {}, training: {} });
+    const exportArgs = { modelId: summary.descriptor.id, headDir: join(project, 'head-1'), outDir, classNames: ['ant', 'bee'], labelCounts: [1, 1], metrics: {}, training: {} };
+    // Per-class facts in another class order than the model's are refused before anything is written.
+    const misordered = await rejection(client.request('loopExport', { ...exportArgs, evaluation: { classes: ['bee', 'ant'], modelClasses: 2, counts: [[1, 0], [1, 1]], leftOut: 0 } }));
+    expect(misordered).toMatchObject({ code: 'BAD_ARGUMENT', message: "The per-class evaluation's classes (bee, ant) are not the model's (ant, bee)." });
+    expect(existsSync(outDir)).toBe(false);
+    const exported = await client.request('loopExport', { ...exportArgs, evaluation: { classes: ['ant', 'bee'], modelClasses: 2, counts: [[1, 0], [1, 1]], leftOut: 0 } });
     expect(exported.files).toEqual(['model.onnx', 'labels.json', 'preprocessing.json', 'MODEL_CARD.md']);
+    // The card states each class's recall and precision with their counts, and the confusion matrix.
+    const card = readFileSync(join(outDir, 'MODEL_CARD.md'), 'utf8');
+    expect(card).toContain('| ant | 1 | 100% (1 of 1) | 21–100% | 50% (1 of 2) | 9–91% |');
+    expect(card).toContain('| bee | 2 | 50% (1 of 2) | 9–91% | 100% (1 of 1) | 21–100% |');
+    expect(card).toContain('| true \\ predicted | ant | bee |\n| --- | ---: | ---: |\n| ant | 1 | 0 |\n| bee | 1 | 1 |\n');
+    expect(card).toContain('## Intended use');
     // 16-bit images: the rule in preprocessing.json, and the card's Python applies it (tested in high-bit-depth-python.test.ts).
     expect(String((JSON.parse(readFileSync(join(outDir, 'preprocessing.json'), 'utf8')) as { highBitDepth?: string }).highBitDepth)).toMatch(/99\.8th percentile/);
     expect(readFileSync(join(outDir, 'MODEL_CARD.md'), 'utf8')).toContain('img = ImageOps.fit(eight_bit(Image.open(');

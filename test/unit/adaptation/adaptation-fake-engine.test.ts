@@ -803,6 +803,8 @@ describe('adaptation with a fake engine', () => {
     await exportModel(); // v1, scored by the export's wait on the one image with features
     expect(exports[0]!.metrics['evaluation accuracy']).toMatch(/^100\.0% \(95% CI .*, 1 of 2 labeled images\)$/);
     expect(exports[0]!.metrics['evaluation images left out']).toBe('1 of 2: it had no image features yet when the version was scored (not extracted, or unreadable), so the accuracy is on the other 1 only');
+    // The per-class section is on the scored image alone, and says how many it leaves out.
+    expect(exports[0]!.evaluation).toEqual({ classes: ['ant', 'bee'], modelClasses: 2, counts: [[1, 0], [0, 0]], leftOut: 1 });
     // Scored on all once features are extracted: no such row.
     engine.withoutFeatures.clear();
     adaptation.features.start();
@@ -810,6 +812,8 @@ describe('adaptation with a fake engine', () => {
     await exportModel();
     expect(exports[1]!.metrics['evaluation accuracy']).toMatch(/^50\.0% \(95% CI .*, 2 images\)$/);
     expect(exports[1]!.metrics).not.toHaveProperty('evaluation images left out');
+    // The fake head says ant for every image: the bee is counted as predicted ant.
+    expect(exports[1]!.evaluation).toEqual({ classes: ['ant', 'bee'], modelClasses: 2, counts: [[1, 0], [1, 0]], leftOut: 0 });
   });
 
   it('a search for duplicates stopped by a newer search or by a cancel fails saying which (the window that asked may not be the one that stopped it)', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confusionRows, shareOf } from '../../../src-renderer/logic/confusion-matrix';
+import { confusionRows, shareOf } from '../../../src-shared/confusion-matrix';
 
 describe('confusionRows', () => {
   it('shares each cell of its row and counts the diagonal as correct', () => {
@@ -27,7 +27,7 @@ describe('confusionRows', () => {
   });
 
   it('a precision or recall says how many images it rests on and its 95% interval (walkthrough 7: 100% of 3 read as exact)', () => {
-    expect(shareOf(3, 3)).toEqual({ text: '100%', n: 3, interval: '100% of 3 evaluation images; 95% interval 44–100%' });
+    expect(shareOf(3, 3)).toEqual({ text: '100%', correct: 3, n: 3, range: '44–100%', interval: '100% of 3 evaluation images; 95% interval 44–100%' });
     expect(shareOf(38, 40)?.interval).toBe('95% of 40 evaluation images; 95% interval 83–99%');
     expect(shareOf(0, 0)).toBeNull();
     expect(confusionRows([[2, 1], [0, 3]]).predicted).toEqual([2, 4]);
