@@ -95,7 +95,7 @@ export const PYTHON_EIGHT_BIT = [
  * preprocessing.json's resize in words): the same shrink-on-load of a large JPEG (Pillow's draft asks
  * libjpeg for the scaled decode libvips uses), the embedded colour profile to sRGB, then one pass per
  * axis with libvips' kernels and sample positions. Measured against the app on 104 real photos
- * (bench/resize-agreement.bench.ts): centre-crop within 12 of 255 per channel, 0.15 on average.
+ * (bench/README.md, 'The exported snippets' resize'): centre-crop within 12 of 255 per channel, 0.15 on average.
  */
 export const PYTHON_RESIZE = [
   'def shrink_on_load(image, width, height):',
@@ -146,7 +146,7 @@ export const PYTHON_RESIZE = [
 
 /**
  * The browser snippet's resize: the same passes in plain JavaScript (TF.js has no Lanczos; a canvas's
- * 'high' smoothing is the browser's own filter, measured 3 to 20 times further from the app's pixels).
+ * 'high' smoothing is the browser's own filter, measured 3.6 times further from the app's pixels on average).
  * It cannot redo libvips' scaled JPEG decode of an image more than 3x the input size (said in the code).
  */
 const BROWSER_RESIZE = [

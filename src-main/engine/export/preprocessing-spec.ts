@@ -15,7 +15,7 @@ export interface PreprocessingSpec {
   /**
    * The resize exactly as the app applies it (engine/preprocess/decode-image.ts: sharp's resize, libvips
    * 8.x): a reimplementation that follows these gets the app's pixels to rounding (the model card's Python
-   * and browser snippets do; bench/resize-agreement.bench.ts measures them).
+   * and browser snippets do; bench/README.md, 'The exported snippets' resize', measures them).
    */
   resize: {
     mode: ModelDescriptor['resize'];
