@@ -12,12 +12,25 @@ export interface PreprocessingSpec {
   formatVersion: 1;
   input: { name: string; shape: [null, number, number, number]; dtype: 'float32'; layout: 'NHWC' };
   colorSpace: 'sRGB' | 'grayscale';
+  /**
+   * The resize exactly as the app applies it (engine/preprocess/decode-image.ts: sharp's resize, libvips
+   * 8.x): a reimplementation that follows these gets the app's pixels to rounding (the model card's Python
+   * and browser snippets do; bench/README.md, 'The exported snippets' resize', measures them).
+   */
   resize: {
     mode: ModelDescriptor['resize'];
     height: number;
     width: number;
     description: string;
+    /** The filter per direction: libvips' Lanczos-3 when shrinking, bicubic (Catmull-Rom) when enlarging. */
+    kernel: { shrink: 'lanczos3'; enlarge: 'bicubic'; description: string };
+    /** Where the output pixels sample the input (libvips' conventions) and how the crop is placed. */
+    geometry: string;
+    /** libvips decodes a large JPEG at 1/2, 1/4 or 1/8 of its size before resizing (shrink-on-load). */
+    jpegShrinkOnLoad: string;
   };
+  /** An embedded ICC profile is applied (to sRGB) before the resize. */
+  colourProfile: string;
   normalization: { scale: number; offset: number; formula: string; inGraph: false };
   exif: string;
   /** How an image of more than 8 bits per channel becomes 8-bit (media/high-bit-depth.ts): before everything else but the orientation. */
@@ -46,7 +59,28 @@ export function preprocessingSpec(descriptor: ModelDescriptor, inputName: string
         descriptor.resize === 'center-crop'
           ? `Scale the image so its shorter side fits ${width}x${height} (keeping the aspect ratio), then crop the centre ${width}x${height}.`
           : `Scale width and height independently to exactly ${width}x${height} (the aspect ratio is not kept).`,
+      kernel: {
+        shrink: 'lanczos3',
+        enlarge: 'bicubic',
+        description:
+          'Each axis by its own factor s = input length / output length (center-crop: the smaller of the two on both axes). ' +
+          'An axis shrunk (s >= 1) is filtered with a 3-lobe Lanczos stretched by s (support 3s input pixels, weights normalised over the pixels inside the image); ' +
+          'an axis enlarged (s < 1) is interpolated with bicubic (Catmull-Rom, a = -0.5), the edge pixels repeated. ' +
+          'Shrunk axes first, the vertical pass before the horizontal, each pass rounded to 8 bits (0..255).',
+      },
+      geometry:
+        'Along an axis of n input pixels: the scaled length is full = round(n / s) and the crop keeps the output length from offset = floor((full - output + 1) / 2) ' +
+        '(0 when squashing). Output pixel j samples input position (offset + j + 0.5) * s - 0.5 - (full * s - n) / 2 when shrinking, ' +
+        '(offset + j) * s - 0.5 when enlarging (pixel i at position i). So the crop is taken after scaling, in whole scaled pixels: not the same box as cropping the centre first.',
+      jpegShrinkOnLoad:
+        `A JPEG whose shrink factor min(width / ${width}, height / ${height}) (after EXIF orientation) has a whole part w >= 3 is first decoded by libjpeg at 1/f of its size, ` +
+        'f the largest of 8, 4 and 2 below w (e.g. 4000x3000 at 1/8, 1500x1000 at 1/4, 800x700 at 1/2), then resized as above; ' +
+        "Pillow's Image.draft(None, (width // f, height // f)) asks libjpeg for the same decode. " +
+        'A WebP that is shrunk is decoded by libwebp directly at the scaled size (scale 1 / min(width / output width, height / output height)) and then resized as above: ' +
+        'libwebp\'s own scaling, which Pillow and browsers do not offer (expect some pixels tens of levels off for WebP). PNG, TIFF, GIF and the rest are decoded whole.',
     },
+    colourProfile:
+      'An embedded ICC colour profile (Adobe RGB, ProPhoto, a camera profile, a PNG iCCP chunk) is applied to convert the pixels to sRGB, perceptual intent, before the resize; images without one are taken as sRGB.',
     normalization: {
       scale,
       offset,

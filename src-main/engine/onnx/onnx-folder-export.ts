@@ -16,7 +16,7 @@ import type { HeadWeights } from '../train/head-weights';
 import { LABELS_FILE, MODEL_CARD_FILE, PREPROCESSING_FILE, type ExportResult } from '../export/export-classifier';
 import { ONNX_FILE, ONNX_INPUT, ONNX_OUTPUT } from '../export/export-onnx';
 import { classEvaluationSection, intendedUseSection } from '../export/class-evaluation-card';
-import { PYTHON_EIGHT_BIT } from '../export/model-card';
+import { PYTHON_EIGHT_BIT, PYTHON_RESIZE } from '../export/model-card';
 import { IMAGENET_MEAN, IMAGENET_STD, type OnnxFolderModel } from './onnx-folder';
 import { batchedValue, floatTensor, int64Tensor, node, onnx, type NodeProto, type TensorProto } from './onnx-proto';
 
@@ -105,13 +105,16 @@ function modelCard(descriptor: ModelDescriptor, folder: OnnxFolderModel, head: H
     '## Python (onnxruntime)',
     '',
     '```python',
-    'import json, numpy as np, onnxruntime as ort',
-    'from PIL import Image, ImageOps',
+    'import io, json, numpy as np, onnxruntime as ort',
+    'from PIL import Image, ImageCms, ImageOps',
     '',
     PYTHON_EIGHT_BIT,
     '',
     '',
-    `img = ImageOps.fit(eight_bit(Image.open("photo.jpg")).convert("RGB"), (${p.width}, ${p.height}))`,
+    PYTHON_RESIZE,
+    '',
+    `img = to_srgb(eight_bit(shrink_on_load(Image.open("photo.jpg"), ${p.width}, ${p.height}))).convert("RGB")`,
+    `img = resize_like_sharp(img, ${p.width}, ${p.height}, cover=${descriptor.resize === 'center-crop' ? 'True' : 'False'})  # as ADMA Studio resizes (preprocessing.json)`,
     `x = np.asarray(img, dtype=np.float32)[None]  # [1, ${p.height}, ${p.width}, 3], 0..255`,
     `probs = ort.InferenceSession("${ONNX_FILE}").run(["${ONNX_OUTPUT}"], {"${ONNX_INPUT}": x})[0][0]`,
     `print(json.load(open("${LABELS_FILE}"))[int(probs.argmax())])`,

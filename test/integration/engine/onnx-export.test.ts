@@ -4,10 +4,12 @@
  * the model card's loading snippets, run as written (Node TF.js and ONNX Runtime).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { chromium } from '@playwright/test';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend';
@@ -66,6 +68,51 @@ async function tfjsExportPredictions(dir: string, pixels: Float32Array, n: numbe
   }
 }
 
+/** How far the browser snippet's probabilities may be from the app's (measured: see bench/README.md, 'The exported snippets' resize'). */
+const BROWSER_TOLERANCE = 0.01;
+
+/**
+ * Runs the model card's browser snippet as written, in Chromium (the e2e suite's), in a page served from
+ * the export folder with @tensorflow/tfjs as an ES module: the probabilities of each photo, flattened.
+ */
+async function browserPredictions(dir: string, snippet: string, photos: string[]): Promise<number[]> {
+  const page = '<!doctype html><script type="importmap">{"imports":{"@tensorflow/tfjs":"/tfjs.mjs"}}</script><script type="module" src="/snippet.mjs"></script>';
+  const files: Record<string, [string, Buffer | string]> = {
+    '/': ['text/html', page],
+    '/tfjs.mjs': ['text/javascript', readFileSync(join(NODE_MODULES, '@tensorflow/tfjs/dist/tf.fesm.js'))],
+    '/snippet.mjs': ['text/javascript', `${snippet}\nwindow.predict = predict;`],
+  };
+  const server = createServer((request, response) => {
+    const url = decodeURIComponent((request.url ?? '/').split('?')[0] as string);
+    const photo = url.startsWith('/photo/') ? photos[Number(url.slice(7))] : undefined;
+    const local = join(dir, url.slice(1));
+    const [type, body] = files[url] ?? (photo ? ['image/jpeg', readFileSync(photo)] : existsSync(local) ? ['application/octet-stream', readFileSync(local)] : ['text/plain', '']);
+    response.statusCode = body === '' ? 404 : 200;
+    response.setHeader('content-type', type);
+    response.end(body);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const tab = await browser.newPage();
+    await tab.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+    await tab.waitForFunction(() => 'predict' in window);
+    return await tab.evaluate(async (count) => {
+      const out: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const image = new Image();
+        image.src = `/photo/${i}`;
+        await image.decode();
+        out.push(...Object.values((window as unknown as { predict: (image: HTMLImageElement) => Record<string, number> }).predict(image)));
+      }
+      return out;
+    }, photos.length);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
 describe.skipIf(!present)(`ONNX export of MobileNet v1 0.25 with an adapted head${present ? '' : ` (${MISSING_MODEL_REASON})`}`, () => {
   for (const mode of ['light', 'deep'] as const) {
     it(`${mode}: model.onnx in a fresh onnxruntime-node process matches the TF.js export on real photos (≤ 1e-4), and the card's snippets run`, async () => {
@@ -111,6 +158,17 @@ describe.skipIf(!present)(`ONNX export of MobileNet v1 0.25 with an adapted head
           expect(maxAbsDiff([printed.ants as number, printed.bees as number], expected), `${name} ${image}`).toBeLessThanOrEqual(1e-4);
         }
       }
+
+      // The browser snippet, in Chromium, on the 12 photos: its JavaScript resize against the app's pixels.
+      const browser = await browserPredictions(dir, snippets.browserTfjs, chosen);
+      const worst = maxAbsDiff(browser, reference);
+      console.log(`${mode}: the card's browser snippet (Chromium) vs the app's input, ${chosen.length} photos: max probability difference ${worst}`);
+      for (let i = 0; i < chosen.length; i++) {
+        const [a, b] = [browser[2 * i] as number, browser[2 * i + 1] as number];
+        const [ra, rb] = [reference[2 * i] as number, reference[2 * i + 1] as number];
+        expect(a > b, `top class of ${chosen[i]}`).toBe(ra > rb);
+      }
+      expect(worst).toBeLessThanOrEqual(BROWSER_TOLERANCE);
     });
   }
 });
