@@ -11,13 +11,14 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../src-shared/app-error';
 import type { OnnxPreprocessing } from '../../../src-shared/contract';
+import { notValidJson } from '../../core/json-syntax';
 import { MAX_MODEL_JSON_BYTES, readUserText } from '../../core/user-file';
 import { findOnnxFile, IMAGENET_MEAN, IMAGENET_STD, openOnnxFolderModel, type OnnxFolderModel } from '../onnx/onnx-folder';
 import type { ModelDescriptor } from './descriptor';
 import { buildFeatureModel, imageInputShape, type FeatureModel } from './feature-model';
 import { matchKnownModelByHashes, type KnownModel } from './known-models';
 import { detectMobileNetV1 } from './mobilenet-v1-layers';
-import { artifactsHandler, filesFingerprint, MODEL_JSON, readModelFolder, type ModelFolderContents } from './model-folder-io';
+import { artifactsHandler, filesFingerprint, MODEL_JSON, readModelFolder, requireModelFolder, type ModelFolderContents } from './model-folder-io';
 
 export const DESCRIPTOR_FILE = 'adma-model.json';
 export const LABELS_FILE = 'labels.json';
@@ -67,7 +68,7 @@ async function readJsonIfPresent(path: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw invalid(`${path} is not valid JSON (${(error as Error).message}).`);
+    throw invalid(notValidJson(path, text, error));
   }
 }
 
@@ -182,10 +183,11 @@ async function loadOnnxFolder(folder: string, file: string, options: LoadModelOp
  * The model folder a typed path names. A model is chosen by its folder (its model.json and
  * weight files, or its one `.onnx` file), so a path to that `model.json` or `.onnx` file names
  * its folder; any other file is refused with what to choose instead (it gave a raw ENOTDIR on
- * "file/model.json"). A missing path is left to the folder's own checks, which say so.
+ * "file/model.json"). A path that names nothing is refused as such (missingModelFolder).
  */
 export async function modelFolderOf(path: string): Promise<string> {
   const resolved = resolve(path);
+  await requireModelFolder(resolved);
   const info = await stat(resolved).catch(() => null);
   if (!info || info.isDirectory()) return resolved;
   const folder = dirname(resolved);
