@@ -37,6 +37,13 @@ export interface LoadModelOptions {
   name?: string;
   /** Preprocessing of an ONNX model folder; default read from the graph's input shape. */
   onnx?: OnnxPreprocessing;
+  /**
+   * The folder name the id of a model the product does not recognise is made with (`<name>-<files
+   * fingerprint>`), when its folder was renamed since the project chose it (Locate…): the files
+   * decide the rest of the id, so the renamed folder of the same files keeps the id and its
+   * cached features, and other files still get another id. Default: the folder's own name.
+   */
+  idFolderName?: string;
 }
 
 export interface LoadedModel {
@@ -159,7 +166,7 @@ async function loadOnnxFolder(folder: string, file: string, options: LoadModelOp
   const descriptor: ModelDescriptor = {
     formatVersion: 1,
     // The preprocessing changes every feature: it is part of the id that keys the feature cache.
-    id: options.id ?? `${basename(folder)}-${filesFingerprint({ ...fileHashes, preprocessing: JSON.stringify(onnx.preprocessing) })}`,
+    id: options.id ?? `${options.idFolderName ?? basename(folder)}-${filesFingerprint({ ...fileHashes, preprocessing: JSON.stringify(onnx.preprocessing) })}`,
     name: options.name ?? `${basename(file)} (ONNX)`,
     input: { height: onnx.preprocessing.height, width: onnx.preprocessing.width, channels: 3 },
     normalization: linearNormalization(onnx.preprocessing.scaling),
@@ -273,7 +280,7 @@ async function describe(model: tf.LayersModel, folder: string, fileHashes: Recor
   if (typeof classCount !== 'number') throw invalid(`Layer "${options.layers.softmaxLayer}" (softmax) has an undefined output size.`);
   return {
     formatVersion: 1,
-    id: `${basename(folder)}-${filesFingerprint(fileHashes)}`,
+    id: `${options.idFolderName ?? basename(folder)}-${filesFingerprint(fileHashes)}`,
     name: basename(folder),
     input,
     normalization: options.normalization ?? { scale: 1 / 127.5, offset: -1 },
