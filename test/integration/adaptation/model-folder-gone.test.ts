@@ -15,6 +15,7 @@ import type { EngineStatus } from '../../../src-shared/contract';
 import { handlerCaller } from '../../support/handler-calls';
 import { tempDir, writeImage } from '../../support/image-folder';
 import { until } from '../../support/until';
+import { saveModelFolder, tinyClassifier } from '../engine/save-model-folder';
 import { hasMobileNet025, hasStarterModel, MISSING_MODEL_REASON, MOBILENET_025_DIR, STARTER_DIR } from '../engine/shared-material';
 
 /** Waits on the real engine: polled, and given longer than a unit test's state. */
@@ -51,12 +52,12 @@ let handlers: Handlers;
 let counting: ReturnType<typeof countingEngine>;
 const call = handlerCaller(() => handlers);
 
-async function openProject(): Promise<void> {
+async function openProject(folder = root): Promise<void> {
   await workspace?.shutdown();
   counting = countingEngine();
   workspace = new Workspace({ stateDir, shell: 'web', version: 'test', log: () => {}, createEngine: () => counting.engine });
   handlers = createHandlers(workspace);
-  await call('project:open', { path: root, create: true });
+  await call('project:open', { path: folder, create: true });
 }
 
 function copyFolder(from: string, to: string): void {
@@ -161,6 +162,39 @@ describe.skipIf(!hasMobileNet025)(`a project's model folder that went away (${ha
     await call('engine:resumeFeatures');
     const ready = await settled('features ready after Try again', 'complete');
     expect(ready.features).toMatchObject({ done: IMAGES, total: IMAGES });
+    expect(await counting.computed()).toBe(0);
+  });
+
+  it('a renamed folder of a model the product does not recognise (its folder name in its id) is located with its id and cache', async () => {
+    await workspace?.shutdown();
+    workspace = null;
+    const project = path.join(work, 'tiny-project');
+    fs.mkdirSync(project);
+    for (let i = 0; i < 4; i++) await writeImage(path.join(project, `img-${i}.png`), 100 + i);
+    const model = path.join(work, 'tiny');
+    const renamed = path.join(work, 'tiny-renamed');
+    await saveModelFolder(tinyClassifier({ softmax: true }), model);
+    await openProject(project);
+    const layers = { layerA: 'block_a', layerB: 'pooled', softmaxLayer: 'scores', cutLayer: 'block_cut' };
+    await call('engine:chooseModel', { choice: { kind: 'folder', path: model, layers } });
+    const extracted = await settled('features extracted', 'complete');
+    expect(extracted.modelId).toMatch(/^tiny-[0-9a-f]{12}$/);
+
+    await workspace!.shutdown();
+    workspace = null;
+    fs.renameSync(model, renamed);
+    await openProject(project);
+    expect((await settled('the model folder found missing', 'unavailable')).modelProblem).toMatchObject({ kind: 'missing', cached: 4, total: 4 });
+
+    await call('engine:locateModel', { path: renamed });
+    const ready = await settled('features ready after Locate', 'complete');
+    expect(ready.modelId).toBe(extracted.modelId);
+    expect(ready.choice).toMatchObject({ path: renamed, idFolderName: 'tiny' });
+    expect(await counting.computed()).toBe(0);
+
+    // Reopened, the renamed folder is the project's model as it is: no problem, nothing computed.
+    await openProject(project);
+    expect((await settled('features ready after reopening', 'complete')).modelId).toBe(extracted.modelId);
     expect(await counting.computed()).toBe(0);
   });
 });
