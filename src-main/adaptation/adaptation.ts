@@ -92,6 +92,7 @@ export class Adaptation {
       training: this.loop.isTraining,
       trainingOn: on ? { modelId: on, backbone: backboneName(on, used) } : null,
       backboneRetrain: this.loop.backboneRetrainPending(),
+      modelProblem: this.features.modelProblem,
     };
   }
 
@@ -106,6 +107,16 @@ export class Adaptation {
   /** Choose the pre-trained model, then extract features in the background. */
   async chooseModel(...args: Parameters<ModelSession['choose']>): Promise<EngineStatus> {
     await this.model.choose(...args);
+    this.features.start();
+    return this.status();
+  }
+
+  /**
+   * Locate…: the project's model folder is at `path` now (ModelSession.locate checks it holds
+   * the same model); its features are then completed, from the cache where it has them.
+   */
+  async locateModel(path: string): Promise<EngineStatus> {
+    await this.model.locate(path);
     this.features.start();
     return this.status();
   }

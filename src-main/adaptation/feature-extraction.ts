@@ -1,13 +1,21 @@
 /** Feature extraction in the background: every image that lacks features, after open, scan, model choice or a switch to deep mode. */
-import { AppError } from '../../src-shared/app-error';
-import type { EngineStatus } from '../../src-shared/contract';
+import { existsSync } from 'node:fs';
+import { AppError, type ErrorCode } from '../../src-shared/app-error';
+import type { EngineStatus, ModelProblem } from '../../src-shared/contract';
 import { JobReporter } from '../core/job-reporter';
+import type { EngineJob } from '../engine/engine-client';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
+import type { ModelRow } from './adaptation-store';
+import { modelSource } from './model-options';
+import { anotherModelIn } from './model-session';
 
 export type FeatureStatus = EngineStatus['features'];
 
 /** Parts of a status message, the absent ones left out: one message, or null when nothing is to be said. */
 const sentences = (parts: readonly (string | null)[]): string | null => parts.filter((part) => part !== null).join(' ') || null;
+
+/** The engine's refusals of a model folder that say it cannot be used as it is now (gone, unreadable, not a model). */
+const MODEL_FOLDER_FAULTS: ReadonlySet<ErrorCode> = new Set(['NOT_FOUND', 'NOT_A_FOLDER', 'UNREADABLE', 'MODEL_INVALID']);
 
 /** Said after the notices of a load that set the chosen model's feature cache aside, while its features are computed again (tell). */
 export const COMPUTING_AGAIN = 'The image features are being computed again now; you can keep labeling meanwhile.';
@@ -24,6 +32,8 @@ export class FeatureExtraction {
   private lost: string[] = [];
   /** A load set the feature cache aside while a run was under way (it may write to the file set aside): run again when it ends. */
   private again = false;
+  /** Why the latest start found the model folder unusable (state `unavailable`); null otherwise. */
+  private problem: Omit<ModelProblem, 'folderThere'> | null = null;
 
   constructor(
     private readonly ctx: AdaptationContext,
@@ -35,20 +45,31 @@ export class FeatureExtraction {
     return { ...this.state };
   }
 
+  /** Why the model folder cannot be used (state `unavailable`), with whether something is at its path now; else null. */
+  get modelProblem(): ModelProblem | null {
+    return this.problem ? { ...this.problem, folderThere: existsSync(this.problem.path) } : null;
+  }
+
   /** The running extraction's end (resolves also when it failed or was cancelled). */
   get done(): Promise<void> | undefined {
     return this.running?.done;
   }
 
+  /**
+   * Extract what the feature cache lacks for the project's model. A model folder is first
+   * checked (checkModelFolder): when it is gone, replaced or damaged the state is `unavailable`
+   * with what is wrong and how many images have cached features, and no extraction runs (it
+   * could only fail again, and said "Failed 0 / N" over a cache that was complete).
+   */
   start(): void {
     const { ctx } = this;
+    const model = ctx.store.model();
     const source = ctx.source();
-    if (!source || ctx.isClosed) return;
+    if (!model || !source || ctx.isClosed) return;
     this.running?.cancel();
     // The worker lists the images itself ('project'): listing and posting 100,000 held this thread for seconds.
     const total = ctx.project.images.presentCount();
     const deep = ctx.store.settings().mode === 'deep';
-    const reporter = new JobReporter(ctx.events, 'extract');
     // Only the latest job writes the state: a job cancelled by this start answers later (with
     // CANCELLED, or complete if it finished meanwhile) and must not overwrite the new job's.
     const token = {};
@@ -56,9 +77,91 @@ export class FeatureExtraction {
     const latest = (): boolean => this.current === token;
     // This run computes whatever the feature cache lacks now, a new one set aside before too.
     this.again = false;
+    this.problem = null;
     this.state = { state: 'checking', done: 0, total, failed: 0, message: this.lost.length > 0 ? sentences([...this.lost, COMPUTING_AGAIN]) : null };
     ctx.engineChanged();
-    const job = ctx.engine().start('extractFeatures', { model: source, projectDir: ctx.project.root, items: 'project', deep });
+    let job: EngineJob<'extractFeatures'> | null = null;
+    let cancelled = false;
+    const extract = (): Promise<void> => {
+      job = ctx.engine().start('extractFeatures', { model: source, projectDir: ctx.project.root, items: 'project', deep });
+      return this.follow(job, total, latest);
+    };
+    // Only a model folder can go away or change under the project: the others start at once.
+    const run =
+      model.choice.kind !== 'folder'
+        ? extract()
+        : this.checkModelFolder(model, total).then((problem) => {
+            if (!latest()) return;
+            if (problem) {
+              this.problem = problem;
+              this.state = { state: 'unavailable', done: problem.cached, total, failed: 0, message: problem.message };
+              ctx.engineChanged();
+              return;
+            }
+            if (cancelled) {
+              this.state = { ...this.state, state: 'cancelled' };
+              ctx.engineChanged();
+              return;
+            }
+            return extract();
+          });
+    const done = run
+      .finally(() => {
+        if (this.running?.done === done) this.running = null;
+        if (latest() && this.again) this.start();
+      });
+    this.running = {
+      cancel: () => {
+        cancelled = true;
+        job?.cancel();
+      },
+      done,
+    };
+  }
+
+  /**
+   * Why the project's model folder cannot be used now (ModelProblem without `folderThere`), or
+   * null when it can, or when the model is not a folder (a download or the starter cannot move),
+   * or when loading failed otherwise (the extraction then says that failure, as before).
+   * Loading here costs the extraction nothing: the worker keeps the loaded model per source.
+   */
+  private async checkModelFolder(model: ModelRow, total: number): Promise<Omit<ModelProblem, 'folderThere'> | null> {
+    const { ctx } = this;
+    const { choice, modelId } = model;
+    if (choice.kind !== 'folder' || modelId === null) return null;
+    const { path } = choice;
+    const name = model.modelName ?? 'the project\'s model';
+    const replaced = (other: string): Pick<ModelProblem, 'kind' | 'message'> => ({
+      kind: 'replaced',
+      message: `${path} holds another model now (${other}), not ${name}, which this project's features and classifier were made with: the folder's files were replaced. Put the files of ${name} back, or locate them where they are now; or choose the model now in the folder below, as a new model (its features are then computed).`,
+    });
+    let found: Pick<ModelProblem, 'kind' | 'message'>;
+    try {
+      const summary = await ctx.engine().request('loadModel', { source: modelSource(choice, ctx.places) });
+      if (summary.descriptor.id === modelId) return null;
+      found = replaced(summary.descriptor.name);
+    } catch (error) {
+      if (!(error instanceof AppError) || !MODEL_FOLDER_FAULTS.has(error.code)) return null;
+      if (!existsSync(path)) {
+        found = { kind: 'missing', message: `Nothing is at ${path} now: the folder of ${name} was moved or renamed, or it is on a disk that is not connected.` };
+      } else {
+        // The project's layers may not fit another model's files: read as any folder is, it says whose they are.
+        const other = error.code === 'MODEL_INVALID' ? await anotherModelIn(ctx, path, modelId) : null;
+        found = other !== null ? replaced(other) : { kind: 'damaged', message: `${path} no longer holds a usable copy of ${name}: ${error.message}` };
+      }
+    }
+    // Derived data, told as a count: 0 when it cannot be read (nothing is lost by saying less).
+    const cached = await ctx
+      .engine()
+      .request('cachedFeatures', { projectDir: ctx.project.root, modelId })
+      .then((answer) => answer.cached, () => 0);
+    return { ...found, path, cached, total };
+  }
+
+  /** The extraction `job`'s progress and outcome, into the state while it is the latest (`latest`). */
+  private follow(job: EngineJob<'extractFeatures'>, total: number, latest: () => boolean): Promise<void> {
+    const { ctx } = this;
+    const reporter = new JobReporter(ctx.events, 'extract');
     job.onProgress((event) => {
       if (!latest()) return;
       // After the features: the thumbnails' difference hashes (near duplicates), counted on their own.
@@ -72,13 +175,13 @@ export class FeatureExtraction {
       if (changed) ctx.engineChanged();
       reporter.progress(event.phase, done, total);
     });
-    const done = reporter
+    return reporter
       .run(() => job.result)
       .then((result) => {
         if (!latest()) return;
         // The feature cache was set aside while it ran: what it computed may be in the file set
         // aside, so it is not complete and no pool is loaded from the new one (the loop would
-        // resume on part of the images); the run that follows (finally) says its own outcome.
+        // resume on part of the images); the run that follows (start's finally) says its own outcome.
         if (this.again) return;
         // In images, as the progress counted them: the engine counts distinct contents, and two
         // files with the same bytes share one feature row.
@@ -105,12 +208,7 @@ export class FeatureExtraction {
         const cancelled = error instanceof AppError && error.code === 'CANCELLED';
         this.state = { ...this.state, state: cancelled ? 'cancelled' : 'failed', message: sentences([...this.lost, errorMessage(error)]) };
         ctx.engineChanged();
-      })
-      .finally(() => {
-        if (this.running?.done === done) this.running = null;
-        if (latest() && this.again) this.start();
       });
-    this.running = { cancel: () => job.cancel(), done };
   }
 
   /**

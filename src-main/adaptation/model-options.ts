@@ -89,6 +89,12 @@ export function modelSource(choice: ModelChoice, places: ModelPlaces): ModelSour
     case 'known':
       return places.cacheRoot ? { kind: 'known', id: choice.id, cacheRoot: places.cacheRoot } : { kind: 'known', id: choice.id };
     case 'folder':
-      return { kind: 'folder', path: choice.path, ...(choice.layers ? { layers: choice.layers } : {}), ...(choice.onnx ? { onnx: choice.onnx } : {}) };
+      return {
+        kind: 'folder',
+        path: choice.path,
+        ...(choice.layers ? { layers: choice.layers } : {}),
+        ...(choice.onnx ? { onnx: choice.onnx } : {}),
+        ...(choice.idFolderName ? { idFolderName: choice.idFolderName } : {}),
+      };
   }
 }

@@ -1,8 +1,26 @@
 /** The engine's backend label and the project's pre-trained model: choice, download, inspection. */
+import { basename } from 'node:path';
+import { AppError } from '../../src-shared/app-error';
 import type { ModelChoice, ModelInspection } from '../../src-shared/contract';
 import { JobReporter } from '../core/job-reporter';
+import type { ModelSummary } from '../engine/worker-protocol';
 import type { AdaptationContext } from './adaptation-context';
 import { isModelInstalled, modelSource } from './model-options';
+
+/**
+ * The name of the model the folder at `path` holds when read as any folder is (without the
+ * project's layer choice), when that is another model than `modelId`; else null. Tells a
+ * folder whose files were replaced by another model from a damaged one, when the project's
+ * layers do not even fit the new files (MobileNet's layers on the starter's graph).
+ */
+export async function anotherModelIn(ctx: AdaptationContext, path: string, modelId: string): Promise<string | null> {
+  try {
+    const summary = await ctx.engine().request('loadModel', { source: { kind: 'folder', path } });
+    return summary.descriptor.id === modelId ? null : summary.descriptor.name;
+  } catch {
+    return null;
+  }
+}
 
 export class ModelSession {
   /** The engine's backend, shown in every status once the worker has started. */
@@ -64,6 +82,53 @@ export class ModelSession {
     const previous = ctx.store.model();
     ctx.store.setModel(choice, summary.descriptor.id, summary.descriptor.name);
     if (previous?.modelId !== summary.descriptor.id) this.onModelChanged();
+    ctx.engineChanged();
+  }
+
+  /**
+   * Locate…: the project's model folder (moved, renamed, on another disk) is at `path` now.
+   * Taken only when the folder holds the very model the project chose: its id (which the files
+   * decide) is the recorded one, so its cached features serve and nothing is computed again.
+   * A model the product does not recognise has its folder's name in its id: a renamed folder of
+   * the same files keeps the recorded id (idFolderName), other files are refused as another model.
+   */
+  async locate(path: string): Promise<void> {
+    const { ctx } = this;
+    const model = ctx.store.model();
+    if (!model || model.choice.kind !== 'folder' || model.modelId === null) {
+      throw new AppError('CONFLICT', "This project's model is not a model folder, so there is no folder to locate: choose a model in the list instead.");
+    }
+    const { modelId } = model;
+    const name = model.modelName ?? "the project's model";
+    await this.ensureBackend();
+    const load = (choice: ModelChoice): Promise<ModelSummary> => ctx.engine().request('loadModel', { source: modelSource(choice, ctx.places) });
+    const idFolderName = model.choice.idFolderName ?? basename(model.choice.path);
+    // Loaded first as any folder is (its own name), then, when only the name differs, under the recorded one.
+    const { idFolderName: _renamedFrom, ...asChosen } = model.choice;
+    let choice: ModelChoice = { ...asChosen, path };
+    const another = (other: string): AppError =>
+      new AppError(
+        'CONFLICT',
+        `${path} holds another model (${other}), not ${name}: its features would not be the ones this project has. Locate the folder that holds ${name}, or choose this one below as a new model (its features are then computed).`,
+      );
+    let summary: ModelSummary;
+    try {
+      summary = await load(choice);
+    } catch (error) {
+      // The project's layers do not fit these files: another model, said so, or the engine's own words.
+      const other = error instanceof AppError && error.code === 'MODEL_INVALID' ? await anotherModelIn(ctx, path, modelId) : null;
+      throw other === null ? error : another(other);
+    }
+    const fileKey = (id: string, folderName: string): string | null => (id.startsWith(`${folderName}-`) ? id.slice(folderName.length + 1) : null);
+    const ownKey = fileKey(modelId, idFolderName);
+    if (summary.descriptor.id !== modelId && ownKey !== null && fileKey(summary.descriptor.id, basename(summary.dir)) === ownKey) {
+      // The same files in a folder of another name: loaded again under the recorded id.
+      choice = { ...choice, idFolderName };
+      summary = await load(choice);
+    }
+    if (summary.descriptor.id !== modelId) throw another(summary.descriptor.name);
+    // The recorded name is kept: the versions and the curve know the model by it.
+    ctx.store.setModel(choice, modelId, model.modelName);
     ctx.engineChanged();
   }
 

@@ -100,6 +100,11 @@ export interface EngineJobs {
   /** Load a project's pool (features, centres, distinctiveness, latest head) into the worker. */
   /** The layers of a model folder, for the layer picker. */
   inspectModel: { args: { path: string }; result: ModelInspection };
+  /**
+   * How many of the project's present images have features cached for the model `modelId`
+   * (cachedFeatureCount), without loading it: for a model that cannot be loaded now.
+   */
+  cachedFeatures: { args: { projectDir: string; modelId: string }; result: { cached: number } };
   loopPrepare: { args: LoopPrepareArgs; result: LoopPrepareResult };
   loopSelect: { args: LoopSelectArgs; result: LoopSelectResult };
   loopTrain: { args: LoopTrainArgs; result: LoopTrainResult };

@@ -11,7 +11,7 @@ import { activeBackend, initBackend, type BackendInfo } from './backend';
 import { dirname } from 'node:path';
 import { extractFeatures } from './features/extract-features';
 import { featureRuntimeFor, releaseFeatureRuntimes } from './onnx/feature-runtime';
-import { FeatureStore, featureCacheDir, featureLayoutOf } from './features/feature-store';
+import { cachedFeatureCount, FeatureStore, featureCacheDir, featureLayoutOf } from './features/feature-store';
 import { findKnownModel, modelForUrl, type KnownModel } from './model/known-models';
 import { loadAnyModelFolder, loadStarterModel, type LoadedModel } from './model/load-model';
 import { downloadModel, loadKnownModel } from './model/model-download';
@@ -19,7 +19,7 @@ import { ProgressMeter, type ProgressSnapshot } from '../core/progress-meter';
 import { exportAdaptedModel } from './export/export-adapted';
 import { AdaptationPool } from './loop/adaptation-pool';
 import { otherModelError, PoolSlot } from './loop/pool-slot';
-import { extractionImages } from './loop/project-images';
+import { extractionImages, projectImages } from './loop/project-images';
 import { perceptualCodes } from './features/difference-hash';
 import { inspectModelFolder } from './model/inspect-model';
 import { loadHead } from './train/head-file';
@@ -86,7 +86,13 @@ function knownOrThrow(id: string): KnownModel {
 function startLoading(source: ModelSource): Promise<LoadedModel> {
   switch (source.kind) {
     case 'folder':
-      return loadAnyModelFolder(source.path, { layers: source.layers, normalization: source.normalization, resize: source.resize, ...(source.onnx ? { onnx: source.onnx } : {}) });
+      return loadAnyModelFolder(source.path, {
+        layers: source.layers,
+        normalization: source.normalization,
+        resize: source.resize,
+        ...(source.onnx ? { onnx: source.onnx } : {}),
+        ...(source.idFolderName ? { idFolderName: source.idFolderName } : {}),
+      });
     case 'known':
       return loadKnownModel(knownOrThrow(source.id), source.cacheRoot);
     case 'url':
@@ -192,6 +198,12 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
   async inspectModel({ path }) {
     await ensureBackend();
     return inspectModelFolder(path);
+  },
+
+  cachedFeatures({ projectDir, modelId }) {
+    // In images, as the model panel counts them (two files with the same bytes count twice).
+    const hashes = projectImages(projectDir).map((image) => image.hash);
+    return Promise.resolve({ cached: cachedFeatureCount(projectDir, modelId, hashes) });
   },
 
   async loopPrepare(args, context) {

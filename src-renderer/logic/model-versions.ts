@@ -70,6 +70,7 @@ function trainingOnAnother(status: StalenessStatus): string | null {
 
 /** What resumes a paused or failed extraction, said after "once its features are extracted". */
 function pausedWords(status: StalenessStatus): string {
+  if (status.features?.state === 'unavailable') return ' (locate the model folder in Adapt)';
   return status.features?.state === 'cancelled' || status.features?.state === 'failed' ? ' (resume the extraction in Adapt)' : '';
 }
 

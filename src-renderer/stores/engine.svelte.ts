@@ -145,6 +145,11 @@ class EngineState {
   async resumeFeatures(): Promise<void> {
     await this.#answer(call('engine:resumeFeatures'));
   }
+
+  /** Locate…: the project's model folder is at `path` now; refused (thrown, in words) when it holds another model or none. */
+  async locateModel(path: string): Promise<void> {
+    await this.#answer(call('engine:locateModel', { path }));
+  }
 }
 
 export const engine = new EngineState();

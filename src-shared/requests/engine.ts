@@ -6,7 +6,11 @@ import { command, query } from './request-def';
 export type ModelChoice =
   | { kind: 'starter' }
   | { kind: 'known'; id: string }
-  | { kind: 'folder'; path: string; layers?: LayerNames; onnx?: OnnxPreprocessing };
+  /**
+   * `idFolderName`: the folder's name when the project chose it, which the id of a model the
+   * product does not recognise keeps after the folder was renamed and located again (Locate…).
+   */
+  | { kind: 'folder'; path: string; layers?: LayerNames; onnx?: OnnxPreprocessing; idFolderName?: string };
 
 /**
  * How pixels are fed to an ONNX image model (a folder holding one `.onnx` file): input size,
@@ -64,8 +68,30 @@ export interface ModelInspection {
  * `checking`: an extraction started and has not yet said whether any image lacks features (the
  * engine loads the model first); it becomes `running` once some do, or `complete`. A project
  * reopened with every feature stored goes checking → complete, never showing "extracting 0 / N".
+ * `unavailable`: the project's model folder cannot be used now (EngineStatus.modelProblem says
+ * why); no feature is computed until it is located or back, and `done` counts the images whose
+ * features are cached for it meanwhile.
  */
-export type FeatureState = 'none' | 'checking' | 'running' | 'complete' | 'cancelled' | 'failed';
+export type FeatureState = 'none' | 'checking' | 'running' | 'complete' | 'cancelled' | 'failed' | 'unavailable';
+
+/**
+ * Why the project's model folder cannot be used now: `missing`, nothing is at its path (moved,
+ * renamed, on a disk not connected); `replaced`, it holds another model than the project's
+ * (other files: its features would not be the cached ones); `damaged`, its files cannot be
+ * read as a model. The features cached for the project's model are kept meanwhile.
+ */
+export interface ModelProblem {
+  kind: 'missing' | 'replaced' | 'damaged';
+  /** The folder the project's model was chosen from. */
+  path: string;
+  /** What is wrong and what can be done, words first (the engine's detail after). */
+  message: string;
+  /** Present images whose features for the project's model are cached, of `total`: used again once the model is found. */
+  cached: number;
+  total: number;
+  /** Something is at `path` now (the disk connected again, the folder put back): Try again can work. Read when the status is made. */
+  folderThere: boolean;
+}
 
 export interface EngineStatus {
   choice: ModelChoice | null;
@@ -102,6 +128,8 @@ export interface EngineStatus {
    * than two classes labeled, or that training failed: then Train now, as after any failure).
    */
   backboneRetrain?: boolean;
+  /** The project's model folder cannot be used now (features `unavailable`); null (or absent) when it can. */
+  modelProblem?: ModelProblem | null;
 }
 
 const layerNames = s.object({
@@ -122,7 +150,13 @@ export const onnxPreprocessing = s.object({
 const modelChoice: Schema<ModelChoice> = s.variant('kind', {
   starter: s.object({ kind: s.literal('starter') }),
   known: s.object({ kind: s.literal('known'), id: s.string({ min: 1, max: 200 }) }),
-  folder: s.object({ kind: s.literal('folder'), path: s.string({ min: 1 }), layers: s.optional(layerNames), onnx: s.optional(onnxPreprocessing) }),
+  folder: s.object({
+    kind: s.literal('folder'),
+    path: s.string({ min: 1 }),
+    layers: s.optional(layerNames),
+    onnx: s.optional(onnxPreprocessing),
+    idFolderName: s.optional(s.string({ min: 1, max: 255 })),
+  }),
 });
 
 export const engineRequests = {
@@ -133,4 +167,10 @@ export const engineRequests = {
   'engine:chooseModel': command(s.object({ choice: modelChoice })).returns<EngineStatus>(),
   'engine:cancelFeatures': command(s.none()).returns<EngineStatus>(),
   'engine:resumeFeatures': command(s.none()).returns<EngineStatus>(),
+  /**
+   * Locate…: the project's model folder is at `path` now (moved or renamed). Taken only when it
+   * holds the very model the project chose (the same files: its cached features serve); the
+   * features are then completed from the cache.
+   */
+  'engine:locateModel': command(s.object({ path: s.string({ min: 1 }) })).returns<EngineStatus>(),
 } as const;

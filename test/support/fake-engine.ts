@@ -51,6 +51,8 @@ export class FakeEngine implements EnginePort {
   }
   /** The model loadModel answers with (and loopPrepare pools): tests change it to switch models. */
   model = { id: 'fake-model', name: 'Fake model' };
+  /** What cachedFeatures answers: the images with features cached for a model that cannot be loaded. */
+  cachedFeatures = 0;
   /** The notices loopPrepare's answers carry (a damaged cache file the load set aside and made again). */
   prepareNotices: string[] = [];
   /**
@@ -108,6 +110,8 @@ export class FakeEngine implements EnginePort {
         return { name: 'cpu', label: 'fake backend', convGradients: false, notes: [] } as never;
       case 'loadModel':
         return { descriptor: { ...this.model } } as never;
+      case 'cachedFeatures':
+        return { cached: this.cachedFeatures } as never;
       case 'extractFeatures': {
         const items = jobImages(a.items as JobImages<{ hash: string }>, a.projectDir as string | undefined);
         // As the engine: one feature row per distinct content, so files with the same bytes count once.

@@ -21,5 +21,6 @@ export function engineHandlers(ws: Workspace): HandlersOf<typeof engineRequests>
       adaptation().features.start();
       return adaptation().status();
     },
+    'engine:locateModel': ({ path }) => adaptation().locateModel(expandPath(path)),
   };
 }

@@ -255,6 +255,32 @@ function removeStaleLayouts(dir: string, modelId: string, created: string): void
   }
 }
 
+/**
+ * How many of `hashes` have features in the app's cache of `modelId` in `folder`: the one of its
+ * files the app used last (openFor marks it used). For a model that cannot be loaded now (its
+ * folder moved away), so its layout is not known: read only, nothing made or emptied. 0 when
+ * there is no such cache or it cannot be read (it is derived data, rebuilt when the model is back).
+ */
+export function cachedFeatureCount(folder: string, modelId: string, hashes: Iterable<string>): number {
+  const latest = cacheFilesOf(featureCacheDir(folder), modelId)
+    .filter(theAppsCache)
+    .map((path) => ({ path, used: statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((x, y) => y.used - x.used)[0];
+  if (!latest) return 0;
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(latest.path, { readonly: true, fileMustExist: true });
+    const has = db.prepare('SELECT 1 FROM features WHERE hash = ?').pluck();
+    let count = 0;
+    for (const hash of hashes) if (has.get(hash) !== undefined) count++;
+    return count;
+  } catch {
+    return 0;
+  } finally {
+    db?.close();
+  }
+}
+
 /** Marks a cache file as used now (what removeStaleLayouts orders by). */
 function markUsed(path: string): void {
   const now = new Date();

@@ -11,13 +11,14 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../src-shared/app-error';
 import type { OnnxPreprocessing } from '../../../src-shared/contract';
+import { notValidJson } from '../../core/json-syntax';
 import { MAX_MODEL_JSON_BYTES, readUserText } from '../../core/user-file';
 import { findOnnxFile, IMAGENET_MEAN, IMAGENET_STD, openOnnxFolderModel, type OnnxFolderModel } from '../onnx/onnx-folder';
 import type { ModelDescriptor } from './descriptor';
 import { buildFeatureModel, imageInputShape, type FeatureModel } from './feature-model';
 import { matchKnownModelByHashes, type KnownModel } from './known-models';
 import { detectMobileNetV1 } from './mobilenet-v1-layers';
-import { artifactsHandler, filesFingerprint, MODEL_JSON, readModelFolder, type ModelFolderContents } from './model-folder-io';
+import { artifactsHandler, filesFingerprint, MODEL_JSON, readModelFolder, requireModelFolder, type ModelFolderContents } from './model-folder-io';
 
 export const DESCRIPTOR_FILE = 'adma-model.json';
 export const LABELS_FILE = 'labels.json';
@@ -36,6 +37,13 @@ export interface LoadModelOptions {
   name?: string;
   /** Preprocessing of an ONNX model folder; default read from the graph's input shape. */
   onnx?: OnnxPreprocessing;
+  /**
+   * The folder name the id of a model the product does not recognise is made with (`<name>-<files
+   * fingerprint>`), when its folder was renamed since the project chose it (Locate…): the files
+   * decide the rest of the id, so the renamed folder of the same files keeps the id and its
+   * cached features, and other files still get another id. Default: the folder's own name.
+   */
+  idFolderName?: string;
 }
 
 export interface LoadedModel {
@@ -67,7 +75,7 @@ async function readJsonIfPresent(path: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw invalid(`${path} is not valid JSON (${(error as Error).message}).`);
+    throw invalid(notValidJson(path, text, error));
   }
 }
 
@@ -158,7 +166,7 @@ async function loadOnnxFolder(folder: string, file: string, options: LoadModelOp
   const descriptor: ModelDescriptor = {
     formatVersion: 1,
     // The preprocessing changes every feature: it is part of the id that keys the feature cache.
-    id: options.id ?? `${basename(folder)}-${filesFingerprint({ ...fileHashes, preprocessing: JSON.stringify(onnx.preprocessing) })}`,
+    id: options.id ?? `${options.idFolderName ?? basename(folder)}-${filesFingerprint({ ...fileHashes, preprocessing: JSON.stringify(onnx.preprocessing) })}`,
     name: options.name ?? `${basename(file)} (ONNX)`,
     input: { height: onnx.preprocessing.height, width: onnx.preprocessing.width, channels: 3 },
     normalization: linearNormalization(onnx.preprocessing.scaling),
@@ -182,10 +190,11 @@ async function loadOnnxFolder(folder: string, file: string, options: LoadModelOp
  * The model folder a typed path names. A model is chosen by its folder (its model.json and
  * weight files, or its one `.onnx` file), so a path to that `model.json` or `.onnx` file names
  * its folder; any other file is refused with what to choose instead (it gave a raw ENOTDIR on
- * "file/model.json"). A missing path is left to the folder's own checks, which say so.
+ * "file/model.json"). A path that names nothing is refused as such (missingModelFolder).
  */
 export async function modelFolderOf(path: string): Promise<string> {
   const resolved = resolve(path);
+  await requireModelFolder(resolved);
   const info = await stat(resolved).catch(() => null);
   if (!info || info.isDirectory()) return resolved;
   const folder = dirname(resolved);
@@ -271,7 +280,7 @@ async function describe(model: tf.LayersModel, folder: string, fileHashes: Recor
   if (typeof classCount !== 'number') throw invalid(`Layer "${options.layers.softmaxLayer}" (softmax) has an undefined output size.`);
   return {
     formatVersion: 1,
-    id: `${basename(folder)}-${filesFingerprint(fileHashes)}`,
+    id: `${options.idFolderName ?? basename(folder)}-${filesFingerprint(fileHashes)}`,
     name: basename(folder),
     input,
     normalization: options.normalization ?? { scale: 1 / 127.5, offset: -1 },

@@ -9,6 +9,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../src-shared/app-error';
+import { notValidJson } from '../../core/json-syntax';
 import { MAX_MODEL_JSON_BYTES, readUserFile } from '../../core/user-file';
 import { isInside } from '../../media/path-containment';
 
@@ -33,6 +34,24 @@ function invalid(message: string): AppError {
   return new AppError('MODEL_INVALID', message);
 }
 
+/**
+ * The refusal of a model folder path that names nothing: said as such (it read "No model.json
+ * … in <path>", as if the folder were there without a model). A project's model folder that
+ * went away is this, and the model panel offers to locate it (FeatureExtraction).
+ */
+export function missingModelFolder(dir: string): AppError {
+  return new AppError('NOT_FOUND', `The model folder ${dir} does not exist: it may have been moved or renamed, or be on a disk that is not connected.`);
+}
+
+/** Refused with missingModelFolder when nothing is at `dir` (another fault of the path is left to the reads, which name it). */
+export async function requireModelFolder(dir: string): Promise<void> {
+  const absent = await stat(dir).then(
+    () => false,
+    (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT',
+  );
+  if (absent) throw missingModelFolder(dir);
+}
+
 /** Weight bytes a manifest group declares (quantised weights use their storage dtype). */
 export function manifestGroupBytes(group: tf.io.WeightsManifestConfig[number]): number {
   let total = 0;
@@ -51,8 +70,8 @@ export function parseModelJson(text: string, where: string): tf.io.ModelJSON {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw invalid(`${where} is not valid JSON (${detail}); the file is probably truncated. Download or copy the model again.`);
+    // Where it stops being JSON (a file cut short ends mid-value: "but the text ends there").
+    throw invalid(`${notValidJson(where, text, error)} Copy or download the model again, or correct the file there.`);
   }
   if (typeof json !== 'object' || json === null) throw invalid(`${where} does not describe a model.`);
   const record = json as Record<string, unknown>;
@@ -137,7 +156,10 @@ export async function readModelFolder(dir: string): Promise<ModelFolderContents>
   } catch (error) {
     if (error instanceof AppError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw invalid(`No ${MODEL_JSON} (TF.js) or .onnx file in ${dir}: choose the folder that contains the TF.js model.json and its weight files, or one ONNX image model.`);
+    if (code === 'ENOENT') {
+      await requireModelFolder(dir); // no folder at all: said so, not as a folder without a model
+      throw invalid(`No ${MODEL_JSON} (TF.js) or .onnx file in ${dir}: choose the folder that contains the TF.js model.json and its weight files, or one ONNX image model.`);
+    }
     throw new AppError('UNREADABLE', `Cannot read ${jsonPath}: ${(error as Error).message}`);
   }
   const json = parseModelJson(text, jsonPath);

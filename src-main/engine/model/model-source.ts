@@ -14,6 +14,8 @@ export type ModelSource =
       resize?: ResizeMode;
       /** Preprocessing of an ONNX model folder. */
       onnx?: OnnxPreprocessing;
+      /** The folder name its id keeps after a rename (LoadModelOptions.idFolderName). */
+      idFolderName?: string;
     }
   /** A known model by id, or any model.json URL; either must have been downloaded (downloadModel). */
   | { kind: 'known'; id: string; cacheRoot?: string }

@@ -32,8 +32,8 @@ describe('engine worker without shared material', () => {
       expect(['tensorflow', 'wasm', 'cpu']).toContain(info.name);
       expect(info.label.length).toBeGreaterThan(0);
       const error = await rejection(client.request('loadModel', { source: { kind: 'folder', path: join(tmpdir(), 'no-such-model-folder') } }));
-      expect(error.code).toBe('MODEL_INVALID');
-      expect(error.message).toMatch(/No model\.json/);
+      expect(error.code).toBe('NOT_FOUND');
+      expect(error.message).toMatch(/^The model folder .*no-such-model-folder does not exist/);
       const unknown = await rejection(client.request('downloadModel', { id: 'mobilenet_v9' }));
       expect(unknown.code).toBe('NOT_FOUND');
       expect(client.backend).toBe(info.name);

@@ -60,8 +60,10 @@ describe('a model file typed where its folder is asked for', () => {
     writeFileSync(join(mixed, 'model.json'), '{}');
     writeFileSync(join(mixed, 'tiny.onnx'), tinyClassifier('NCHW'));
     expect((await refusal(modelFolderOf(join(mixed, 'tiny.onnx')))).message).toMatch(/^tiny\.onnx sits beside a TF\.js model\.json in .*mixed.*: keep the ONNX model in a folder of its own/);
-    // A folder, or a path that does not exist (the folder checks say so), is taken as it is.
+    // A folder is taken as it is; a path that does not exist is refused as such (it read "No model.json … in <path>").
     expect(await modelFolderOf(mixed)).toBe(mixed);
-    expect(await modelFolderOf(join(root, 'missing'))).toBe(join(root, 'missing'));
+    const missing = await refusal(inspectModelFolder(join(root, 'missing')));
+    expect(missing.code).toBe('NOT_FOUND');
+    expect(missing.message).toBe(`The model folder ${join(root, 'missing')} does not exist: it may have been moved or renamed, or be on a disk that is not connected.`);
   });
 });

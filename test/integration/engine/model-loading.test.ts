@@ -69,11 +69,27 @@ describe.skipIf(!hasMobileNet025)(`MobileNet v1 0.25 from a folder (${hasMobileN
     await expectModelError(loadModelFolder(dir), 'MODEL_INVALID', /group3-shard1of1.*truncated/);
   });
 
-  it('a truncated model.json says it is not valid JSON', async () => {
+  it('a truncated model.json says it is not valid JSON, and where it stops', async () => {
     const dir = copyModel('truncated-json');
     const text = readFileSync(join(dir, 'model.json'), 'utf8');
-    writeFileSync(join(dir, 'model.json'), text.slice(0, Math.floor(text.length / 2)));
-    await expectModelError(loadModelFolder(dir), 'MODEL_INVALID', /not valid JSON.*truncated/);
+    const cut = text.slice(0, Math.floor(text.length / 2));
+    writeFileSync(join(dir, 'model.json'), cut);
+    const lines = cut.split('\n');
+    const end = `line ${lines.length}, column ${(lines.at(-1) as string).length + 1}`;
+    await expectModelError(loadModelFolder(dir), 'MODEL_INVALID', new RegExp(`model\\.json is not valid JSON: at ${end}: expected .* but the text ends there\\. Copy or download the model again`));
+    const error = await loadModelFolder(dir).catch((e: unknown) => e as AppError);
+    expect((error as AppError).message).not.toMatch(/probably/);
+  });
+
+  it('a model.json with a fault inside says where it is', async () => {
+    const dir = copyModel('bad-json');
+    writeFileSync(join(dir, 'model.json'), '{\n  "format": "layers-model",\n  "modelTopology": {,\n}');
+    await expectModelError(loadModelFolder(dir), 'MODEL_INVALID', /model\.json is not valid JSON: at line 3, column 21: expected a property name in double quotes or '\}' but found ','\./);
+  });
+
+  it('a folder that does not exist says so, not that it holds no model.json', async () => {
+    const missing = join(work, 'nonexist');
+    await expectModelError(loadModelFolder(missing), 'NOT_FOUND', new RegExp(`^The model folder ${missing} does not exist: it may have been moved or renamed`));
   });
 
   it('weights whose shapes do not fit the graph are rejected', async () => {
@@ -146,6 +162,7 @@ describe('models the product does not recognise', () => {
   });
 
   it('a folder without model.json and a graph model are told apart', async () => {
+    mkdirSync(join(work, 'nothing-here'), { recursive: true });
     await expectModelError(loadModelFolder(join(work, 'nothing-here')), 'MODEL_INVALID', /No model\.json/);
     const dir = join(work, 'graph-model');
     mkdirSync(dir, { recursive: true });
