@@ -241,7 +241,7 @@ export function trainingFacts(version: Pick<VersionRow, 'version' | 'trainingLab
  * 95% interval; for a score on part of them (`leftOut` had no features when it was scored:
  * Evaluation.partialScores), of how many, and a row saying how many were left out and why.
  */
-function evaluationAccuracyMetrics(point: Pick<CurvePoint, 'accuracy' | 'low' | 'high' | 'evaluated'>, leftOut: number): Record<string, string> {
+export function evaluationAccuracyMetrics(point: Pick<CurvePoint, 'accuracy' | 'low' | 'high' | 'evaluated'>, leftOut: number): Record<string, string> {
   const interval = `${(point.accuracy * 100).toFixed(1)}% (95% CI ${(point.low * 100).toFixed(1)}–${(point.high * 100).toFixed(1)}%`;
   if (leftOut <= 0) return { 'evaluation accuracy': `${interval}, ${point.evaluated} images)` };
   const of = point.evaluated + leftOut;

@@ -2,6 +2,8 @@
 import { resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import { trainingDetails } from '../engine/export/training-details';
+import type { HeadRecordFacts } from '../engine/train/head-file';
+import { wilsonInterval } from '../../src-shared/wilson-interval';
 import { headDir, readWorkspace } from './cli-workspace';
 import { loadModelFromSpec } from './model-spec';
 import type { ProgressLine } from './progress-line';
@@ -51,8 +53,9 @@ async function exportInto(stagingDir: string, args: ExportArgs, folder: string, 
       outDir: stagingDir,
       labelCounts: facts.labelCounts,
       backend: facts.backend,
-      // No held-out score: `adma train` keeps no evaluation set (the card says the accuracy on new images is unknown).
-      metrics: {},
+      // The score `adma train` measured on the labels its CSV held out, in the app's words; none
+      // without such labels (the card then says the accuracy on new images is unknown).
+      metrics: facts.evaluation ? await heldOutMetrics(facts.evaluation) : {},
       training: trainingDetails({
         mode: head.mode,
         labels: facts.labelCounts.reduce((a, b) => a + b, 0),
@@ -70,4 +73,13 @@ async function exportInto(stagingDir: string, args: ExportArgs, folder: string, 
   } finally {
     loaded.dispose();
   }
+}
+
+/** The card's accuracy rows for `adma train`'s held-out score (HeadRecordFacts.evaluation), as the app's card words a version's. */
+async function heldOutMetrics(evaluation: NonNullable<HeadRecordFacts['evaluation']>): Promise<Record<string, string>> {
+  const { evaluationAccuracyMetrics } = await import('../adaptation/transfer');
+  const { correct, evaluated, leftOut } = evaluation;
+  const rows = evaluationAccuracyMetrics({ accuracy: correct / evaluated, ...wilsonInterval(correct, evaluated), evaluated }, 0);
+  if (leftOut > 0) rows['held-out labels left out'] = `${leftOut} (no features, or a class with no training label): the accuracy is on the other ${evaluated}`;
+  return rows;
 }

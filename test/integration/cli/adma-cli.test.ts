@@ -437,7 +437,10 @@ describe.skipIf(!haveData)(`adma on real photos with MobileNet v1 0.25${haveData
     expect(details).toMatch(/- mode: deep\n- epochs: \d+\n- final training loss: [\d.]+\n- training accuracy: 100\.0% \(on its own training labels/);
     expect(details).toContain('- seed: 0\n');
     expect(details).toMatch(/- final training loss: 0\.0*[1-9]\d{0,3}\n/);
-    expect(card).toContain('No held-out evaluation was run; the accuracy on new images is unknown.');
+    // The held-out labels' score, as `adma train` said it (the deep head's, the one exported).
+    const heldOutLine = /evaluation accuracy ([\d.]+% \(95% CI [\d.]+–[\d.]+%\)) on 2 held-out labels/.exec(deep.stderr);
+    expect(heldOutLine, deep.stderr).not.toBeNull();
+    expect(card).toContain(`| evaluation accuracy | ${heldOutLine![1]!.replace(')', '')}, 2 images) |`);
 
     // The exported model, run by stock TF.js in another process, agrees with `adma predict`.
     const sample = files.slice(0, 2).concat(files.slice(8, 10));
