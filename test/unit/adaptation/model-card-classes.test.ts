@@ -7,23 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { classEvaluation } from '../../../src-main/adaptation/transfer';
 import { classEvaluationSection, LOW_RECALL } from '../../../src-main/engine/export/class-evaluation-card';
 import { renderModelCard } from '../../../src-main/engine/export/model-card';
-import type { ModelDescriptor } from '../../../src-main/engine/model/descriptor';
+import { CARD_DESCRIPTOR as DESCRIPTOR } from '../../support/test-descriptor';
 import { parseClassEvaluation, type ClassEvaluation } from '../../../src-shared/class-evaluation';
 import { FEW_EVALUATION_IMAGES } from '../../../src-shared/confusion-matrix';
-
-const DESCRIPTOR: ModelDescriptor = {
-  formatVersion: 1,
-  id: 'test-model',
-  name: 'Test model',
-  input: { height: 8, width: 8, channels: 3 },
-  normalization: { scale: 1 / 127.5, offset: -1 },
-  resize: 'center-crop',
-  layerA: 'a',
-  layerB: 'b',
-  softmaxLayer: 's',
-  sourceLabels: ['x', 'y'],
-  cutLayer: 'c',
-};
 
 /** 60 blood cells scored, 41 right (68.3%): rows the true class, columns the predicted one. */
 const CELLS = ['Neutrophil', 'Lymphocyte', 'Monocyte', 'IG', 'Eosinophil'];

@@ -3,21 +3,7 @@ import { trainingFacts } from '../../../src-main/adaptation/transfer';
 import { calibrationVersionMetrics } from '../../../src-main/adaptation/calibration-record';
 import { cardNumber, trainingDetails } from '../../../src-main/engine/export/training-details';
 import { renderModelCard } from '../../../src-main/engine/export/model-card';
-import type { ModelDescriptor } from '../../../src-main/engine/model/descriptor';
-
-const DESCRIPTOR: ModelDescriptor = {
-  formatVersion: 1,
-  id: 'test-model',
-  name: 'Test model',
-  input: { height: 8, width: 8, channels: 3 },
-  normalization: { scale: 1 / 127.5, offset: -1 },
-  resize: 'center-crop',
-  layerA: 'a',
-  layerB: 'b',
-  softmaxLayer: 's',
-  sourceLabels: ['x', 'y'],
-  cutLayer: 'c',
-};
+import { CARD_DESCRIPTOR as DESCRIPTOR } from '../../support/test-descriptor';
 
 describe("the model card's training details", () => {
   // A light version's metrics as active-loop.ts records them (session 24's card printed these raw).
