@@ -315,6 +315,18 @@ export function loadingSnippets(d: ModelDescriptor, onnx: OnnxExport): { nodeTfj
   return { nodeTfjs, browserTfjs, nodeOnnx, pythonOnnx };
 }
 
+/**
+ * The input normalisation as a reader writes it: `pixel / 127.5 - 1` where the scale is the
+ * inverse of a short number (MobileNet's 0.00784313725490196), `pixel * 0.5 + 0.1` otherwise;
+ * no `+ 0`, no `+ -1`. The card printed `pixel * 0.00784313725490196 + -1`.
+ */
+export function normalisationFormula({ scale, offset }: { scale: number; offset: number }): string {
+  const inverse = 1 / scale;
+  const short = Number(inverse.toFixed(3));
+  const scaled = scale !== 1 && Math.abs(inverse - short) < 1e-9 * Math.abs(inverse) ? `pixel / ${short}` : scale === 1 ? 'pixel' : `pixel * ${scale}`;
+  return offset === 0 ? scaled : `${scaled} ${offset < 0 ? '-' : '+'} ${Math.abs(offset)}`;
+}
+
 export function renderModelCard(facts: ModelCardFacts): string {
   const { descriptor, mode } = facts;
   const total = facts.labelCounts.reduce((a, b) => a + b, 0);
@@ -334,7 +346,7 @@ export function renderModelCard(facts: ModelCardFacts): string {
         : `the source model up to \`${descriptor.layerB}\` is frozen; a new softmax layer on its pooled features was trained.`
     }`,
     `- Graph: standard TF.js Layers model (\`model.json\` + weight shards), frozen trunk ending at \`${trunkEnd}\`, output: softmax over ${facts.classes.length} classes (\`labels.json\`).`,
-    `- Input: ${descriptor.input.height}x${descriptor.input.width}x${descriptor.input.channels} float32, normalised as \`pixel * ${descriptor.normalization.scale} + ${descriptor.normalization.offset}\` (not in the graph); see \`preprocessing.json\`.`,
+    `- Input: ${descriptor.input.height}x${descriptor.input.width}x${descriptor.input.channels} float32, normalised as \`${normalisationFormula(descriptor.normalization)}\` (not in the graph; exact values in \`preprocessing.json\`).`,
     `- 16-bit images: ${HIGH_BIT_DEPTH_RULE}`,
     facts.onnx.file
       ? `- ONNX: \`${facts.onnx.file}\`, the same classifier for ONNX Runtime (opset 13); it takes the 0..255 pixel values \`${ONNX_INPUT}\` [batch, ${descriptor.input.height}, ${descriptor.input.width}, ${descriptor.input.channels}] (NHWC, normalisation inside the graph) and returns \`${ONNX_OUTPUT}\`.`

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { trainingFacts } from '../../../src-main/adaptation/transfer';
 import { calibrationVersionMetrics } from '../../../src-main/adaptation/calibration-record';
 import { cardNumber, trainingDetails } from '../../../src-main/engine/export/training-details';
-import { renderModelCard } from '../../../src-main/engine/export/model-card';
+import { normalisationFormula, renderModelCard } from '../../../src-main/engine/export/model-card';
 import { CARD_DESCRIPTOR as DESCRIPTOR } from '../../support/test-descriptor';
 
 describe("the model card's training details", () => {
@@ -71,5 +71,16 @@ describe("the model card's training details", () => {
     expect(details).toContain('- L-BFGS iterations (the light head, solved to convergence): 73\n');
     expect(details).not.toMatch(/trainAccuracy|millis|ece out-of-fold|\d\.0*[1-9]\d{4}/);
     expect(card).toContain('| temperature fitted by log-loss on the out-of-fold predictions | 1.162 |');
+    expect(card).toContain('normalised as `pixel / 127.5 - 1` (not in the graph; exact values in `preprocessing.json`)');
+  });
+});
+
+describe("the model card's input normalisation", () => {
+  it('is written as a reader writes it, exact values left to preprocessing.json', () => {
+    expect(normalisationFormula({ scale: 1 / 127.5, offset: -1 })).toBe('pixel / 127.5 - 1');
+    expect(normalisationFormula({ scale: 1 / 255, offset: 0 })).toBe('pixel / 255');
+    expect(normalisationFormula({ scale: 1, offset: 0 })).toBe('pixel');
+    expect(normalisationFormula({ scale: 0.017, offset: 0.25 })).toBe('pixel * 0.017 + 0.25');
+    expect(normalisationFormula({ scale: 0.0173, offset: -2.1 })).toBe('pixel * 0.0173 - 2.1');
   });
 });
