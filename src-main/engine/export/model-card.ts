@@ -351,7 +351,8 @@ export function renderModelCard(facts: ModelCardFacts): string {
     facts.onnx.file
       ? `- ONNX: \`${facts.onnx.file}\`, the same classifier for ONNX Runtime (opset 13); it takes the 0..255 pixel values \`${ONNX_INPUT}\` [batch, ${descriptor.input.height}, ${descriptor.input.width}, ${descriptor.input.channels}] (NHWC, normalisation inside the graph) and returns \`${ONNX_OUTPUT}\`.`
       : `- ONNX: not exported: ${facts.onnx.reason}`,
-    `- Trained on: ${facts.backend}.`,
+    // The runtimes, as the app reports them ("ONNX Runtime … for features and predictions; WebAssembly … for training"): "Trained on" read oddly before "for features".
+    `- Computed with: ${facts.backend}.`,
     '',
     '## Training data',
     '',

@@ -72,6 +72,7 @@ describe("the model card's training details", () => {
     expect(details).not.toMatch(/trainAccuracy|millis|ece out-of-fold|\d\.0*[1-9]\d{4}/);
     expect(card).toContain('| temperature fitted by log-loss on the out-of-fold predictions | 1.162 |');
     expect(card).toContain('normalised as `pixel / 127.5 - 1` (not in the graph; exact values in `preprocessing.json`)');
+    expect(card).toContain('- Computed with: wasm.');
   });
 });
 
