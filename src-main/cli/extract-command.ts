@@ -82,7 +82,7 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
           },
         },
       );
-      const failed = new Set(result.failures.map((f) => f.hash));
+      const failed = new Map(result.failures.map((f) => [f.hash, f.why]));
       for (const failure of result.failures) out.log(`failed ${failure.path}: ${failure.why}`);
       if (result.cancelled) throw new AppError('CANCELLED', `Extraction interrupted after ${result.computed} images; everything computed is kept, run the command again to continue.`);
       const kept = images.filter((image) => !failed.has(image.hash));
@@ -97,7 +97,10 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
         images: kept.map(({ path, hash }) => ({ path, hash })),
         skipped: [
           ...skipped.map(({ relPath, reason }) => ({ path: relPath, reason })),
-          ...images.filter((image) => failed.has(image.hash)).map(({ path, hash }) => ({ path, reason: result.failures.find((f) => f.hash === hash)?.why ?? 'its features could not be computed' })),
+          ...images.flatMap(({ path, hash }) => {
+            const reason = failed.get(hash);
+            return reason === undefined ? [] : [{ path, reason }];
+          }),
         ],
         extractedAt: new Date().toISOString(),
       });

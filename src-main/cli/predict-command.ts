@@ -8,6 +8,7 @@ import { sortNaturallyBy } from '../../src-shared/natural-name';
 import { codeOf, storageError } from '../core/storage-errors';
 import { headDir, openWorkspaceFeatures, readWorkspace } from './cli-workspace';
 import { csvField } from '../project/csv-field';
+import { argmaxAt } from '../engine/quality/suspect-labels';
 import type { ProgressLine } from './progress-line';
 import { startBackend } from './start-backend';
 
@@ -71,8 +72,7 @@ export async function runPredict(args: PredictArgs, out: ProgressLine): Promise<
       let text = '';
       chunk.forEach((image, i) => {
         const row = probabilities.subarray(i * classCount, (i + 1) * classCount);
-        let best = 0;
-        for (let c = 1; c < classCount; c++) if ((row[c] as number) > (row[best] as number)) best = c;
+        const best = argmaxAt(row, 0, classCount);
         text += `${[csvField(image.path), csvField(head.classes[best] as string), (row[best] as number).toFixed(6), ...Array.from(row, (p) => p.toFixed(6))].join(',')}\n`;
       });
       await write(text);

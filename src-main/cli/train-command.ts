@@ -11,6 +11,7 @@ import { headDir, openWorkspaceFeatures, readWorkspace } from './cli-workspace';
 import { isEvaluationSplit } from '../adaptation/label-formats';
 import { parseLabelsCsv, type LabelLine } from '../project/labels-csv';
 import { wilsonInterval } from '../../src-shared/wilson-interval';
+import { argmaxAt } from '../engine/quality/suspect-labels';
 import { loadModelFromSpec } from './model-spec';
 import type { ProgressLine } from './progress-line';
 import { startBackend } from './start-backend';
@@ -153,7 +154,7 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
     ...(args.epochs !== undefined ? { fineTune: { maxEpochs: args.epochs, minSteps: 0 } } : {}),
     onEpoch: (e) => out.update(`training (${mode}): ${mode === 'light' ? 'iteration' : 'epoch'} ${e.epoch}/${e.maxEpochs}, loss ${e.loss.toFixed(4)}`),
   });
-  const evaluation = await scoreHeldOut(result.head, workspace, folder, all.filter((line) => isEvaluationSplit(line.split)), out);
+  const evaluation = await scoreHeldOut(result.head, workspace, folder, hashByPath, all.filter((line) => isEvaluationSplit(line.split)), out);
   await saveHead(headDir(folder), {
     head: result.head,
     facts: {
@@ -177,9 +178,15 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
  * were left out of training and measured nothing before. A held-out label of a class the head
  * has no training label of, or of an image with no features, is left out and counted.
  */
-async function scoreHeldOut(head: HeadRecord['head'], workspace: Awaited<ReturnType<typeof readWorkspace>>, folder: string, heldOut: readonly LabelLine[], out: ProgressLine): Promise<HeadRecordFacts['evaluation'] | null> {
+async function scoreHeldOut(
+  head: HeadRecord['head'],
+  workspace: Awaited<ReturnType<typeof readWorkspace>>,
+  folder: string,
+  hashByPath: ReadonlyMap<string, string>,
+  heldOut: readonly LabelLine[],
+  out: ProgressLine,
+): Promise<HeadRecordFacts['evaluation'] | null> {
   if (heldOut.length === 0) return null;
-  const hashByPath = new Map(workspace.images.map((image) => [image.path, image.hash]));
   const scored: { hash: string; classIndex: number }[] = [];
   let unknownClass = 0;
   let noFeatures = 0;
@@ -210,9 +217,7 @@ async function scoreHeldOut(head: HeadRecord['head'], workspace: Awaited<ReturnT
   const classCount = head.classes.length;
   let correct = 0;
   scored.forEach(({ classIndex }, i) => {
-    let best = 0;
-    for (let c = 1; c < classCount; c++) if ((probabilities[i * classCount + c] as number) > (probabilities[i * classCount + best] as number)) best = c;
-    if (best === classIndex) correct++;
+    if (argmaxAt(probabilities, i, classCount) === classIndex) correct++;
   });
   const { low, high } = wilsonInterval(correct, scored.length);
   out.log(
