@@ -76,6 +76,15 @@ export function jsonSyntaxFault(text: string): string | null {
     }
     throw new Fault(i, 'a value (an object, array, string, number, true, false or null)');
   };
+  /** An object member's name and its ':' (`expected`: what is said when no name starts here); its value follows. */
+  const member = (expected: string): void => {
+    if (text[i] !== '"') throw new Fault(i, expected);
+    string();
+    space();
+    if (text[i] !== ':') throw new Fault(i, "':' after the property name");
+    i++;
+    space();
+  };
   /** Open containers: '{' or '['. */
   const open: string[] = [];
   try {
@@ -91,14 +100,7 @@ export function jsonSyntaxFault(text: string): string | null {
           i++;
         } else {
           open.push(bracket);
-          if (bracket === '{') {
-            if (text[i] !== '"') throw new Fault(i, "a property name in double quotes or '}'");
-            string();
-            space();
-            if (text[i] !== ':') throw new Fault(i, "':' after the property name");
-            i++;
-            space();
-          }
+          if (bracket === '{') member("a property name in double quotes or '}'");
           continue;
         }
       } else if (text[i] === '"') {
@@ -123,14 +125,7 @@ export function jsonSyntaxFault(text: string): string | null {
         if (text[i] !== ',') throw new Fault(i, `',' or '${close}'`);
         i++;
         space();
-        if (inside === '{') {
-          if (text[i] !== '"') throw new Fault(i, 'a property name in double quotes');
-          string();
-          space();
-          if (text[i] !== ':') throw new Fault(i, "':' after the property name");
-          i++;
-          space();
-        }
+        if (inside === '{') member('a property name in double quotes');
         break;
       }
     }
