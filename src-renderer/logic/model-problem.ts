@@ -4,28 +4,21 @@
  */
 import type { ModelProblem } from '../../src-shared/contract';
 
+/** Each kind's title in the model panel and its few words in the header (in place of the features' state). */
+const WORDS: Record<ModelProblem['kind'], { title: string; short: string }> = {
+  missing: { title: 'The model folder is missing', short: 'model folder missing' },
+  replaced: { title: 'The model folder holds another model', short: 'model folder holds another model' },
+  damaged: { title: 'The model folder cannot be read', short: 'model folder unreadable' },
+};
+
 /** The model panel's title of the problem. */
 export function modelProblemTitle(kind: ModelProblem['kind']): string {
-  switch (kind) {
-    case 'missing':
-      return 'The model folder is missing';
-    case 'replaced':
-      return 'The model folder holds another model';
-    case 'damaged':
-      return 'The model folder cannot be read';
-  }
+  return WORDS[kind].title;
 }
 
 /** The header's words for it, in place of the features' state. */
 export function modelProblemShort(kind: ModelProblem['kind']): string {
-  switch (kind) {
-    case 'missing':
-      return 'model folder missing';
-    case 'replaced':
-      return 'model folder holds another model';
-    case 'damaged':
-      return 'model folder unreadable';
-  }
+  return WORDS[kind].short;
 }
 
 /** What the cache keeps for the model meanwhile, and what finding it will cost. */
