@@ -290,6 +290,12 @@ const STORED: Record<string, { array: (buffer: ArrayBuffer, offset: number, leng
   double: { array: (b, o, n) => new Float64Array(b, o, n), bytes: 8 },
 };
 
+/** A band format's typed array, float's for any other (sharp reads it as float). */
+const storedOf = (depth: string): (typeof STORED)[string] => STORED[depth] ?? (STORED.float as (typeof STORED)[string]);
+
+/** The bytes of a deep image's values decoded whole at its depth. */
+const wholeBytes = ({ depth, width, height, bands }: HighBitDepth): number => width * height * bands * storedOf(depth).bytes;
+
 /**
  * The most values a deep image decoded whole (the model's input, the zoomed original) may hold:
  * 2 GiB, then ~1 GiB more of 8-bit pixels and the file's bytes (a 16000 x 16000 16-bit RGB TIFF,
@@ -310,10 +316,11 @@ export const LARGE_DEEP_BYTES = 256 * 1024 ** 2;
 const oneLargeAtATime = pLimit(1);
 
 /** Why an image cannot be decoded whole at its depth, or null when it can (see MAX_WHOLE_DEEP_BYTES). */
-export function tooLargeToDecodeWhole({ depth, width, height, bands }: HighBitDepth): string | null {
-  const bytes = width * height * bands * (STORED[depth]?.bytes ?? 4);
+export function tooLargeToDecodeWhole(deep: HighBitDepth): string | null {
+  const bytes = wholeBytes(deep);
   if (bytes <= MAX_WHOLE_DEEP_BYTES) return null;
-  const bits = 8 * (STORED[depth]?.bytes ?? 4);
+  const { depth, width, height } = deep;
+  const bits = 8 * storedOf(depth).bytes;
   return `too large to decode whole at ${bits} bits per channel: ${width} x ${height} pixels need ${(bytes / 1024 ** 3).toFixed(1)} GB (at most ${MAX_WHOLE_DEEP_BYTES / 1024 ** 3} GB); it can be shown, not zoomed into or given to the model`;
 }
 
@@ -331,7 +338,7 @@ export async function decodeEightBit(input: string | Buffer, options: SharpOptio
   const deep = await highBitDepthOf(input, options);
   if (deep === null) return sharp(input, options).rotate();
   const { depth, colourful, linear } = deep;
-  const stored = STORED[depth] ?? STORED.float!;
+  const stored = storedOf(depth);
   // The values as stored, in grey or RGB (libvips converts to 8-bit sRGB unless told the
   // colourspace; it takes a float RGB TIFF as scRGB, kept so: its values are not converted).
   const sixteen = depth === 'ushort';
@@ -355,5 +362,5 @@ export async function decodeEightBit(input: string | Buffer, options: SharpOptio
   if (reduce) return read();
   const tooLarge = tooLargeToDecodeWhole(deep);
   if (tooLarge !== null) throw new Error(tooLarge);
-  return deep.width * deep.height * deep.bands * stored.bytes > LARGE_DEEP_BYTES ? oneLargeAtATime(read) : read();
+  return wholeBytes(deep) > LARGE_DEEP_BYTES ? oneLargeAtATime(read) : read();
 }
