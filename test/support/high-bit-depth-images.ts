@@ -23,6 +23,17 @@ export function sixteenBit(values: Uint16Array, width: number, height: number, f
   return (format === 'png' ? image.png() : image.tiff({ compression: 'lzw' })).toBuffer();
 }
 
+/**
+ * Float RGB values (0-1, linear light as libvips takes a float RGB TIFF) rising from 0 at the left
+ * to 1 at the right, red, green and blue alike, the same on every row: brought to sRGB's curve
+ * before its levels (the decode before values were read as stored), it comes out brighter.
+ */
+export function floatRgbGradient(width: number, height: number): Float32Array {
+  const values = new Float32Array(width * height * 3);
+  for (let i = 0; i < values.length; i++) values[i] = (Math.floor(i / 3) % width) / (width - 1);
+  return values;
+}
+
 /** What a deepTiff sample is: IEEE float, unsigned or signed integer (TIFF SampleFormat 3, 1, 2), 32 bits each. */
 export type DeepSamples = Float32Array | Uint32Array | Int32Array;
 

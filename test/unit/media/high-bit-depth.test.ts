@@ -3,7 +3,7 @@ import path from 'node:path';
 import sharp, { type SharpOptions } from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
-import { decodeEightBit, deepAmong, highBitDepthOf, imageLevels, MAX_WHOLE_DEEP_BYTES, tooLargeToDecodeWhole } from '../../../src-main/media/high-bit-depth';
+import { decodedOtherwiseAmong, decodeEightBit, DEEP_DECODE, highBitDepthOf, imageLevels, MAX_WHOLE_DEEP_BYTES, tooLargeToDecodeWhole } from '../../../src-main/media/high-bit-depth';
 import { deepTiff, sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
 import { tempDir } from '../../support/image-folder';
 
@@ -171,26 +171,47 @@ describe('8-bit images', () => {
     expect(await highBitDepthOf(rgba)).toEqual({ depth: 'ushort', colourful: true, width: 5, height: 3, bands: 4 });
   });
 
-  it('deepAmong finds the 16-bit files by their bytes, and reads none the scan found to be JPEG, WebP or GIF', async () => {
+  it('decodedOtherwiseAmong, under the dark decode, finds the 16-bit files by their bytes, and reads none the scan found to be JPEG, WebP or GIF', async () => {
     const deep = path.join(root, 'deep.png');
     const tiff = path.join(root, 'deep.tif');
     const plain = path.join(root, 'plain.png');
     fs.writeFileSync(deep, await sixteenBit(twelveBitGradient(64, 8), 64, 8, 'png'));
     fs.writeFileSync(tiff, await sixteenBit(twelveBitGradient(64, 8), 64, 8, 'tiff'));
     await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toFile(plain);
-    const found = await deepAmong(
+    const found = await decodedOtherwiseAmong(
       [
         { hash: 'png', path: deep },
         { hash: 'tiff', path: tiff, format: 'tiff' },
         { hash: 'plain', path: plain, format: 'png' },
         { hash: 'gone', path: path.join(root, 'gone.png') },
       ],
+      0,
       root,
     );
     expect([...found].sort()).toEqual(['png', 'tiff']);
     // The scan's format is read from the content: a file it calls JPEG, WebP or GIF is not read
     // (here a 16-bit PNG given as one, to show that nothing of it was looked at).
-    for (const format of ['jpeg', 'webp', 'gif']) expect([...(await deepAmong([{ hash: 'png', path: deep, format }], root))], format).toEqual([]);
-    expect([...(await deepAmong([{ hash: 'png', path: deep, format: 'png' }], root))]).toEqual(['png']);
+    for (const format of ['jpeg', 'webp', 'gif']) expect([...(await decodedOtherwiseAmong([{ hash: 'png', path: deep, format }], 0, root))], format).toEqual([]);
+    expect([...(await decodedOtherwiseAmong([{ hash: 'png', path: deep, format: 'png' }], 0, root))]).toEqual(['png']);
+  });
+
+  it('decodedOtherwiseAmong, under the first levels, finds the float RGB and 32-bit TIFF only (read brighter, or rounded, then)', async () => {
+    const files = {
+      floatRgb: deepTiff(new Float32Array(4 * 4 * 3).map((_, i) => i / 48), 4, 4, { channels: 3 }),
+      floatGrey: deepTiff(new Float32Array(4 * 4).map((_, i) => i / 16), 4, 4),
+      uint: deepTiff(new Uint32Array(4 * 4).map((_, i) => 2 ** 25 + i), 4, 4),
+      sixteenTiff: await sixteenBit(twelveBitGradient(4, 4), 4, 4, 'tiff'),
+      sixteenPng: await sixteenBit(twelveBitGradient(4, 4), 4, 4, 'png'),
+      plainTiff: await sharp({ create: { width: 4, height: 4, channels: 3, background: '#808080' } }).tiff().toBuffer(),
+    };
+    const listed = Object.entries(files).map(([hash, bytes]) => {
+      const file = path.join(root, `since-levels-${hash}`);
+      fs.writeFileSync(file, bytes);
+      return { hash, path: file };
+    });
+    expect([...(await decodedOtherwiseAmong(listed, 1, root))].sort()).toEqual(['floatRgb', 'uint']);
+    // A PNG is not read under 1 (at most 16 bits), nor anything under this version's decode.
+    expect([...(await decodedOtherwiseAmong([{ hash: 'x', path: listed[0]!.path, format: 'png' }], 1, root))]).toEqual([]);
+    expect([...(await decodedOtherwiseAmong(listed, DEEP_DECODE, root))]).toEqual([]);
   });
 });
