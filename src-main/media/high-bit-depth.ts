@@ -339,9 +339,13 @@ export const LARGE_DEEP_BYTES = 256 * 1024 ** 2;
 /**
  * One whole deep decode of more than LARGE_DEEP_BYTES at a time: the media server decodes up to 4
  * images at once and the model's input a batch at once, and four 16000 x 16000 16-bit images
- * held together would need ~12 GB. Smaller ones do not wait.
+ * held together would need ~12 GB. Smaller ones do not wait. Exported for its test (its
+ * activeCount and pendingCount); decodes go through wholeDecodeGated.
  */
-const oneLargeAtATime = pLimit(1);
+export const largeWholeDecodes = pLimit(1);
+
+/** `read`, a whole deep decode of `bytes` of values (wholeBytes), run once no other of more than LARGE_DEEP_BYTES runs when it is one; at once otherwise. */
+export const wholeDecodeGated = <T>(bytes: number, read: () => Promise<T>): Promise<T> => (bytes > LARGE_DEEP_BYTES ? largeWholeDecodes(read) : read());
 
 /** Why an image cannot be decoded whole at its depth, or null when it can (see MAX_WHOLE_DEEP_BYTES). */
 export function tooLargeToDecodeWhole(deep: HighBitDepth): string | null {
@@ -390,5 +394,5 @@ export async function decodeEightBit(input: string | Buffer, options: SharpOptio
   if (reduce) return read();
   const tooLarge = tooLargeToDecodeWhole(deep);
   if (tooLarge !== null) throw new Error(tooLarge);
-  return wholeBytes(deep) > LARGE_DEEP_BYTES ? oneLargeAtATime(read) : read();
+  return wholeDecodeGated(wholeBytes(deep), read);
 }

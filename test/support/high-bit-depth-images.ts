@@ -108,3 +108,14 @@ export function deepTiff(values: DeepSamples, width: number, height: number, opt
   Buffer.from(values.buffer, values.byteOffset, values.byteLength).copy(out, stripOffset);
   return out;
 }
+
+/**
+ * A deepTiff of 2 x 2 pixels whose header says `width` x `height`: what libvips reads of its size
+ * (metadata, the decode's memory checks) without the pixels (their decode fails, truncated).
+ */
+export function deepTiffHeader(width: number, height: number, channels: 1 | 3 = 1): Buffer {
+  const input = deepTiff(new Float32Array(2 * 2 * channels), 2, 2, { channels });
+  input.writeUInt32LE(width, 8 + 2 + 8); // ImageWidth's value (the IFD's first entry)
+  input.writeUInt32LE(height, 8 + 2 + 12 + 8); // ImageLength's (the second)
+  return input;
+}

@@ -4,7 +4,7 @@ import sharp, { type SharpOptions } from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
 import { decodedOtherwiseAmong, decodeEightBit, DEEP_DECODE, highBitDepthOf, imageLevels, MAX_WHOLE_DEEP_BYTES, tooLargeToDecodeWhole } from '../../../src-main/media/high-bit-depth';
-import { deepTiff, sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
+import { deepTiff, deepTiffHeader, sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
 import { tempDir } from '../../support/image-folder';
 
 const root = tempDir('adma-deep-among-');
@@ -130,9 +130,7 @@ describe('large deep images', () => {
     expect(tooLargeToDecodeWhole({ depth: 'ushort', colourful: true, width: 16383, height: 16383, bands: 4 })).toBeNull();
     expect(16383 * 16383 * 4 * 2).toBeLessThanOrEqual(MAX_WHOLE_DEEP_BYTES);
     // A float RGB TIFF whose header says 14000 x 14000 (its pixels are not there: nothing is read).
-    const input = deepTiff(new Float32Array(2 * 2 * 3), 2, 2, { channels: 3 });
-    input.writeUInt32LE(14000, 8 + 2 + 8); // ImageWidth's value (the first entry)
-    input.writeUInt32LE(14000, 8 + 2 + 12 + 8); // ImageLength's
+    const input = deepTiffHeader(14000, 14000, 3);
     expect(await highBitDepthOf(input)).toMatchObject({ width: 14000, height: 14000, bands: 3 });
     await expect(decodeEightBit(input)).rejects.toThrow(/too large to decode whole at 32 bits per channel: 14000 x 14000 pixels/);
     // As the model's input: an unreadable image (IMAGE_INVALID), named, as a damaged file is.
