@@ -97,6 +97,30 @@ const EIGHT_BIT_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'webp', 'gif']);
 /** Whether an image of `format` (the scan's, or formatOfHead's) may be deeper than 8 bits, i.e. decoded by its levels since they were introduced. */
 export const mayBeDeep = (format: string): boolean => !EIGHT_BIT_FORMATS.has(format);
 
+/**
+ * The decodes of images deeper than 8 bits, in the order the app's versions made them: a cache
+ * records the one it was written under (engine/features: the feature and perceptual caches), and
+ * forgets once what the present one gives otherwise (decodedOtherwiseSince), nothing else.
+ * - 0: libvips's fixed scale (before this file): a 12-bit image almost black.
+ * - 1: stretched by their levels, but a float RGB TIFF first brought from linear light to sRGB's
+ *   curve (brighter: 0.1 of 0.2 near 190, not 130) and 32-bit integers rounded through float.
+ * - 2: stretched by the values as stored (see the file's comment): this version.
+ */
+export const DEEP_DECODE = 2;
+
+/** Whether an image of `format` (the scan's; undefined when not known) may decode otherwise now than under deep decode `since` (DEEP_DECODE). */
+export function mayDecodeOtherwiseSince(format: string | undefined, since: number): boolean {
+  if (since >= DEEP_DECODE) return false;
+  if (format === undefined) return true;
+  // Of the formats the scan indexes, only TIFF holds float or 32-bit values (PNG and AVIF: at most 16 bits).
+  return since < 1 ? mayBeDeep(format) : format === 'tiff';
+}
+
+/** Whether an image deeper than 8 bits (highBitDepthOf) decodes otherwise now than under deep decode `since` (DEEP_DECODE). */
+export function decodedOtherwiseSince(deep: HighBitDepth, since: number): boolean {
+  return since < 1 || (since < 2 && (deep.linear === true || deep.depth === 'uint' || deep.depth === 'int'));
+}
+
 /** Bytes at the start of a file enough for `sniff` (a PNG's colour type is byte 25). */
 const HEAD_BYTES = 32;
 
@@ -139,20 +163,23 @@ export async function highBitDepthOf(input: string | Buffer, options: SharpOptio
 }
 
 /**
- * The hashes of those `files` that are deeper than 8 bits: what a cache written before the levels
- * were introduced holds dark (engine/features: the feature and perceptual caches forget them once).
+ * The hashes of those `files` whose decode is other now than under deep decode `since`
+ * (DEEP_DECODE, decodedOtherwiseSince): what a cache written under it holds made from another
+ * decode (engine/features: the feature and perceptual caches forget them once). Under 0, every
+ * image deeper than 8 bits; under 1, the float RGB and 32-bit integer ones.
  * Each file's first bytes are read, checked inside `root` as every project read is
  * (path-containment.ts; without `root`, a file a tool or test names); the whole file only when
- * they do not tell (a TIFF). A file whose `format` the scan read from its content as JPEG, WebP
- * or GIF (mayBeDeep) is not read at all. A file that cannot be read is left out (its decode
- * reports it).
+ * they do not tell (a TIFF). A file whose `format` the scan read from its content cannot be one
+ * (mayDecodeOtherwiseSince: under 0, JPEG, WebP or GIF; under 1, all but TIFF) is not read at
+ * all. A file that cannot be read is left out (its decode reports it).
  */
-export async function deepAmong(files: readonly { hash: string; path: string; format?: string }[], root?: string): Promise<Set<string>> {
-  const deep = new Set<string>();
+export async function decodedOtherwiseAmong(files: readonly { hash: string; path: string; format?: string }[], since: number, root?: string): Promise<Set<string>> {
+  const found = new Set<string>();
+  if (since >= DEEP_DECODE) return found;
   for (const { hash, path: file, format } of files) {
     // The scan read the format from the content: a JPEG, WebP or GIF is never deeper (no read;
     // 100,000 JPEGs' heads took ~20-30 s, for nothing).
-    if (format !== undefined && !mayBeDeep(format)) continue;
+    if (!mayDecodeOtherwiseSince(format, since)) continue;
     try {
       const { handle } = root === undefined ? await openImageFile(file) : await openInside(root, path.relative(root, file).split(path.sep).join('/'));
       let head: Buffer;
@@ -164,12 +191,13 @@ export async function deepAmong(files: readonly { hash: string; path: string; fo
       }
       const told = sniff(head);
       const whole = (): Promise<Buffer> => (root === undefined ? readImageFile(file) : readFileInside(root, file));
-      if (told === undefined ? (await highBitDepthOf(await whole())) !== null : told !== null) deep.add(hash);
+      const deep = told === undefined ? await highBitDepthOf(await whole()) : told;
+      if (deep !== null && decodedOtherwiseSince(deep, since)) found.add(hash);
     } catch {
       // unreadable now: not decoded either
     }
   }
-  return deep;
+  return found;
 }
 
 /** A sample's values in ascending order, read by rank (0 is the least): `at(rank)`, `count` of them. */
@@ -311,9 +339,13 @@ export const LARGE_DEEP_BYTES = 256 * 1024 ** 2;
 /**
  * One whole deep decode of more than LARGE_DEEP_BYTES at a time: the media server decodes up to 4
  * images at once and the model's input a batch at once, and four 16000 x 16000 16-bit images
- * held together would need ~12 GB. Smaller ones do not wait.
+ * held together would need ~12 GB. Smaller ones do not wait. Exported for its test (its
+ * activeCount and pendingCount); decodes go through wholeDecodeGated.
  */
-const oneLargeAtATime = pLimit(1);
+export const largeWholeDecodes = pLimit(1);
+
+/** `read`, a whole deep decode of `bytes` of values (wholeBytes), run once no other of more than LARGE_DEEP_BYTES runs when it is one; at once otherwise. */
+export const wholeDecodeGated = <T>(bytes: number, read: () => Promise<T>): Promise<T> => (bytes > LARGE_DEEP_BYTES ? largeWholeDecodes(read) : read());
 
 /** Why an image cannot be decoded whole at its depth, or null when it can (see MAX_WHOLE_DEEP_BYTES). */
 export function tooLargeToDecodeWhole(deep: HighBitDepth): string | null {
@@ -362,5 +394,5 @@ export async function decodeEightBit(input: string | Buffer, options: SharpOptio
   if (reduce) return read();
   const tooLarge = tooLargeToDecodeWhole(deep);
   if (tooLarge !== null) throw new Error(tooLarge);
-  return wholeBytes(deep) > LARGE_DEEP_BYTES ? oneLargeAtATime(read) : read();
+  return wholeDecodeGated(wholeBytes(deep), read);
 }

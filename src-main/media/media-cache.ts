@@ -12,7 +12,7 @@ import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import type { RenditionEdge } from '../../src-shared/contract';
 import { privatePath } from '../core/private-folder';
-import { decodeEightBit, mayBeDeep } from './high-bit-depth';
+import { decodeEightBit, mayDecodeOtherwiseSince } from './high-bit-depth';
 
 export const THUMB_SIZE = 256;
 
@@ -24,14 +24,17 @@ export interface RawPixels {
 
 /**
  * What the cache files of an image of `format` (the scan's, or formatOfHead's) are named with
- * besides its hash and size: `-levels` for a format that may hold more than 8 bits per channel
- * (all but JPEG, WebP and GIF: mayBeDeep). Their images are decoded by their own levels since
- * then (high-bit-depth.ts); the files made before, dark for a 16-bit image, are named without it,
- * so they are never read again (and go when the new one is stored), and the media's ETag changes
- * alike (media-request.ts), so a browser's copy is not kept either. Every such image is rendered
- * again once, 8-bit ones too: which are 16-bit is not known without reading each file.
+ * besides its hash and size: the deep decode (high-bit-depth.ts DEEP_DECODE) they were made
+ * under, for the formats whose decode it changed (mayDecodeOtherwiseSince). `-levels` for a
+ * format that may hold more than 8 bits per channel (all but JPEG, WebP and GIF), decoded by its
+ * own levels since then; `-values` for TIFF, whose float RGB images are read as stored since
+ * then (before, brighter) and 32-bit ones at their own depth. The files made before (dark for a
+ * 16-bit image, bright for a float RGB one) are named otherwise, so they are never read again
+ * (and go when the new one is stored: replacedCacheFiles), and the media's ETag changes alike
+ * (media-request.ts), so a browser's copy is not kept either. Every such image is rendered again
+ * once, 8-bit ones too: which are deep is not known without reading each file.
  */
-export const cacheGeneration = (format: string): string => (mayBeDeep(format) ? '-levels' : '');
+export const cacheGeneration = (format: string): string => (mayDecodeOtherwiseSince(format, 1) ? '-values' : mayDecodeOtherwiseSince(format, 0) ? '-levels' : '');
 
 const thumbnailName = (hash: string, format: string): string => `${hash}-${THUMB_SIZE}${cacheGeneration(format)}.webp`;
 
@@ -61,12 +64,15 @@ export const renditionFile = (adminDir: string, hash: string, edge: RenditionEdg
 export const renditionKey = (adminDir: string, hash: string, edge: RenditionEdge, format: string): string => path.join(adminDir, ...renditionParts(hash, edge, format));
 
 /**
- * The cache file that `cacheFile` (a thumbnail's or rendition's) replaces: the one named before
- * cacheGeneration, or null when the names are the same (JPEG, WebP, GIF).
+ * The cache files that `cacheFile` (a thumbnail's or rendition's) replaces: those named for the
+ * earlier decodes (cacheGeneration); none when the names are the same (JPEG, WebP, GIF).
  */
-export function replacedCacheFile(cacheFile: string): string | null {
-  const replaced = cacheFile.replace(/-levels(\.webp|\.jpg)$/, '$1');
-  return replaced === cacheFile ? null : replaced;
+export function replacedCacheFiles(cacheFile: string): string[] {
+  const named = /(-levels|-values)(\.webp|\.jpg)$/.exec(cacheFile);
+  if (named === null) return [];
+  const [, generation, extension] = named as unknown as [string, string, string];
+  const stem = cacheFile.slice(0, named.index);
+  return generation === '-values' ? [`${stem}${extension}`, `${stem}-levels${extension}`] : [`${stem}${extension}`];
 }
 
 /** Absent on Windows: 0 adds nothing. */
@@ -121,7 +127,6 @@ export async function storeCacheFile(cacheFile: string, body: Buffer): Promise<v
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     return;
   }
-  // The file this one replaces (replacedCacheFile) is never read again: removed, not left to fill the disk.
-  const replaced = replacedCacheFile(cacheFile);
-  if (replaced !== null) await fs.rm(replaced, { force: true }).catch(() => undefined);
+  // The files this one replaces (replacedCacheFiles) are never read again: removed, not left to fill the disk.
+  for (const replaced of replacedCacheFiles(cacheFile)) await fs.rm(replaced, { force: true }).catch(() => undefined);
 }

@@ -26,7 +26,7 @@ export async function answerMedia(project: MediaSource | null, route: string, if
     const id = Number(match[1]);
     const variant = match[2] as MediaVariant;
     if (variant.startsWith('screen') && renditionEdge(variant) === null) return { status: 404, body: 'No such image size.', headers: TEXT };
-    // Named as the cache files are (cacheGeneration): a browser's copy from before 16-bit images were stretched is not kept.
+    // Named as the cache files are (cacheGeneration): a browser's copy made under an earlier decode of deep images is not kept.
     const { hash, format } = project.locate(id);
     const etag = `"${hash}-${variant}${cacheGeneration(format)}"`;
     if (ifNoneMatch === etag) return { status: 304, body: '', headers: { ETag: etag } };

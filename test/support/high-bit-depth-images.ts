@@ -23,6 +23,17 @@ export function sixteenBit(values: Uint16Array, width: number, height: number, f
   return (format === 'png' ? image.png() : image.tiff({ compression: 'lzw' })).toBuffer();
 }
 
+/**
+ * Float RGB values (0-1, linear light as libvips takes a float RGB TIFF) rising from 0 at the left
+ * to 1 at the right, red, green and blue alike, the same on every row: brought to sRGB's curve
+ * before its levels (the decode before values were read as stored), it comes out brighter.
+ */
+export function floatRgbGradient(width: number, height: number): Float32Array {
+  const values = new Float32Array(width * height * 3);
+  for (let i = 0; i < values.length; i++) values[i] = (Math.floor(i / 3) % width) / (width - 1);
+  return values;
+}
+
 /** What a deepTiff sample is: IEEE float, unsigned or signed integer (TIFF SampleFormat 3, 1, 2), 32 bits each. */
 export type DeepSamples = Float32Array | Uint32Array | Int32Array;
 
@@ -96,4 +107,15 @@ export function deepTiff(values: DeepSamples, width: number, height: number, opt
   out.writeUInt32LE(0, ifdOffset + ifdLength - 4); // no next IFD
   Buffer.from(values.buffer, values.byteOffset, values.byteLength).copy(out, stripOffset);
   return out;
+}
+
+/**
+ * A deepTiff of 2 x 2 pixels whose header says `width` x `height`: what libvips reads of its size
+ * (metadata, the decode's memory checks) without the pixels (their decode fails, truncated).
+ */
+export function deepTiffHeader(width: number, height: number, channels: 1 | 3 = 1): Buffer {
+  const input = deepTiff(new Float32Array(2 * 2 * channels), 2, 2, { channels });
+  input.writeUInt32LE(width, 8 + 2 + 8); // ImageWidth's value (the IFD's first entry)
+  input.writeUInt32LE(height, 8 + 2 + 12 + 8); // ImageLength's (the second)
+  return input;
 }

@@ -12,6 +12,8 @@ export interface PreprocessingSpec {
   formatVersion: 1;
   input: { name: string; shape: [null, number, number, number]; dtype: 'float32'; layout: 'NHWC' };
   colorSpace: 'sRGB' | 'grayscale';
+  /** A 1-channel model's input: made grey after the resize, how (decode-image.ts: sharp's toColourspace('b-w') runs after its resize). */
+  grayscale?: string;
   /**
    * The resize exactly as the app applies it (engine/preprocess/decode-image.ts: sharp's resize, libvips
    * 8.x): a reimplementation that follows these gets the app's pixels to rounding (the model card's Python
@@ -51,6 +53,15 @@ export function preprocessingSpec(descriptor: ModelDescriptor, inputName: string
     formatVersion: 1,
     input: { name: inputName, shape: [null, height, width, channels], dtype: 'float32', layout: 'NHWC' },
     colorSpace: channels === 1 ? 'grayscale' : 'sRGB',
+    ...(channels === 1
+      ? {
+          grayscale:
+            'Resize in sRGB (three channels), then make the result grey as libvips does: Y = 0.2126 R + 0.7152 G + 0.0722 B of the linear-light values ' +
+            "(R = ((v / 255 + 0.055) / 1.055) ^ 2.4, or v / 255 / 12.92 for v / 255 <= 0.04045), y = clip(255 Y, 0, 255), and the pixel libvips' table gives: " +
+            "table[k] = round(255 * sRGB(k / 255)) for k = 0..256 (sRGB(x) = 1.055 x ^ (1 / 2.4) - 0.055, or 12.92 x for x <= 0.0031308), " +
+            'pixel = round(table[i] + (table[i + 1] - table[i]) * (y - i)) with i = min(floor(y), 255). A grey image (R = G = B) keeps its values.',
+        }
+      : {}),
     resize: {
       mode: descriptor.resize,
       height,
@@ -66,7 +77,10 @@ export function preprocessingSpec(descriptor: ModelDescriptor, inputName: string
           'Each axis by its own factor s = input length / output length (center-crop: the smaller of the two on both axes). ' +
           'An axis shrunk (s >= 1) is filtered with a 3-lobe Lanczos stretched by s (support 3s input pixels, weights normalised over the pixels inside the image); ' +
           'an axis enlarged (s < 1) is interpolated with bicubic (Catmull-Rom, a = -0.5), the edge pixels repeated. ' +
-          'Shrunk axes first, the vertical pass before the horizontal, each pass rounded to 8 bits (0..255).',
+          'Shrunk axes first, the vertical pass before the horizontal, each pass rounded to 8 bits (0..255). ' +
+          'Then, when an axis is enlarged, one bicubic interpolation over both axes (libvips\' affine), rounded to 8 bits once: ' +
+          'an axis not enlarged (already shrunk, or of the output length) is interpolated again at scale 1, output pixel j sampling input position j - 0.5 ' +
+          '(squashing 500x146 to 224x224 resamples the shrunk width too; leaving it as it is was up to 131 of 255 off).',
       },
       geometry:
         'Along an axis of n input pixels: the scaled length is full = round(n / s) and the crop keeps the output length from offset = floor((full - output + 1) / 2) ' +

@@ -29,7 +29,7 @@ import { AppError } from '../../../src-shared/app-error';
 import { makePrivateFolder, privateFolder, privatePath } from '../../core/private-folder';
 import { damagedCacheError, openCacheDatabase, openRebuildableCache, recordDamage, type OpenedCache } from '../../core/rebuildable-cache';
 import { isDamagedDatabase } from '../../core/storage-errors';
-import { decodeEightBit, deepAmong, formatOfHead } from '../../media/high-bit-depth';
+import { decodeEightBit, decodedOtherwiseAmong, DEEP_DECODE, formatOfHead } from '../../media/high-bit-depth';
 import { decodeOriginal, encodeThumbnail, fromRaw, storeCacheFile, THUMB_SIZE, thumbnailFile, thumbnailPixels, type RawPixels } from '../../media/media-cache';
 import { readFileInside } from '../../media/path-containment';
 import { ADMIN_DIR } from '../../project/project-db';
@@ -115,13 +115,24 @@ const PERCEPTUAL_NAME = 'the thumbnail-hash cache';
 /**
  * Layout of perceptual.db: tables `dhash (hash, high, low)` and `thumbnail (hash, side, pixels)`.
  * 2: the same tables, clear of codes computed from the almost black decode of 16-bit images that
- * versions before media/high-bit-depth.ts made; a file of version 0 or 1 is kept and cleared of
- * them by the next pass (forgetDarkCodes), not emptied.
+ * versions before media/high-bit-depth.ts made. 3: clear as well of codes of float RGB and
+ * 32-bit TIFF computed from their decode before they were read as stored (brighter; deep decode
+ * 1). A file of an earlier version is kept and cleared of those images' codes by the next pass
+ * (forgetCodesDecodedOtherwise), not emptied.
  */
-export const PERCEPTUAL_SCHEMA_VERSION = 2;
+export const PERCEPTUAL_SCHEMA_VERSION = 3;
 
-/** Versions whose tables are this layout's, though they may hold dark codes of 16-bit images (see above). */
-const BEFORE_LEVELS = [0, 1];
+/**
+ * The deep decode (media/high-bit-depth.ts DEEP_DECODE) each version's codes were computed
+ * under: the versions whose tables are this layout's, though they may hold codes of images that
+ * decode otherwise now (see above).
+ */
+const DEEP_DECODE_OF_VERSION: ReadonlyMap<number, number> = new Map([
+  [0, 0],
+  [1, 0],
+  [2, 1],
+  [PERCEPTUAL_SCHEMA_VERSION, DEEP_DECODE],
+]);
 
 /**
  * Open (creating it if needed) the perceptual cache at `path` in this version's layout; see the
@@ -146,11 +157,11 @@ function openInLayout(path: string): Database.Database {
       db.pragma('journal_mode = WAL');
       const version = db.pragma('user_version', { simple: true }) as number;
       db.transaction(() => {
-        const kept = version === PERCEPTUAL_SCHEMA_VERSION || BEFORE_LEVELS.includes(version);
+        const kept = DEEP_DECODE_OF_VERSION.has(version);
         if (!kept) db.exec('DROP TABLE IF EXISTS dhash; DROP TABLE IF EXISTS thumbnail;');
         db.exec('CREATE TABLE IF NOT EXISTS dhash (hash TEXT PRIMARY KEY, high INTEGER NOT NULL, low INTEGER NOT NULL) WITHOUT ROWID');
         db.exec('CREATE TABLE IF NOT EXISTS thumbnail (hash TEXT PRIMARY KEY, side INTEGER NOT NULL, pixels BLOB NOT NULL) WITHOUT ROWID');
-        // A file from before the levels keeps its version until forgetDarkCodes has cleared it.
+        // A file of an earlier decode keeps its version until forgetCodesDecodedOtherwise has cleared it.
         if (!kept) db.pragma(`user_version = ${PERCEPTUAL_SCHEMA_VERSION}`);
       })();
     },
@@ -163,7 +174,7 @@ export interface HashedFile {
   hash: string;
   /** Absolute path, in the project folder (a file elsewhere is not read); without one the image's codes stay unknown unless cached. */
   path?: string;
-  /** The format the scan read from the file's content, when known (a project's images): see media/high-bit-depth.ts deepAmong. */
+  /** The format the scan read from the file's content, when known (a project's images): see media/high-bit-depth.ts decodedOtherwiseAmong. */
   format?: string;
 }
 
@@ -207,21 +218,23 @@ export class StoredThumbnails implements ThumbnailSource {
 }
 
 /**
- * A perceptual.db from before the levels (BEFORE_LEVELS) cleared of the codes of those `files`
- * that are deeper than 8 bits (their first bytes read: deepAmong), computed from their almost
- * black decode, and marked clear (PERCEPTUAL_SCHEMA_VERSION) when every file with codes had a
- * path to read: the pass computes them again. A file without one is checked by a later pass.
+ * A perceptual.db of an earlier deep decode (DEEP_DECODE_OF_VERSION) cleared of the codes of
+ * those `files` that decode otherwise now (decodedOtherwiseAmong: under 0, every image deeper
+ * than 8 bits, almost black; under 1, float RGB and 32-bit TIFF), and marked clear
+ * (PERCEPTUAL_SCHEMA_VERSION) when every file with codes had a path to read: the pass computes
+ * them again. A file without one is checked by a later pass.
  */
-async function forgetDarkCodes(db: Database.Database, projectDir: string, files: readonly HashedFile[]): Promise<void> {
-  if (!BEFORE_LEVELS.includes(db.pragma('user_version', { simple: true }) as number)) return;
+async function forgetCodesDecodedOtherwise(db: Database.Database, projectDir: string, files: readonly HashedFile[]): Promise<void> {
+  const since = DEEP_DECODE_OF_VERSION.get(db.pragma('user_version', { simple: true }) as number) ?? DEEP_DECODE;
+  if (since >= DEEP_DECODE) return;
   const has = db.prepare('SELECT 1 FROM dhash WHERE hash = ? UNION ALL SELECT 1 FROM thumbnail WHERE hash = ?');
   const cached = files.filter((file) => has.get(file.hash, file.hash) !== undefined);
   const readable = cached.filter((file): file is Required<HashedFile> => file.path !== undefined);
-  const deep = await deepAmong(readable, projectDir);
+  const otherwise = await decodedOtherwiseAmong(readable, since, projectDir);
   const delHash = db.prepare('DELETE FROM dhash WHERE hash = ?');
   const delThumbnail = db.prepare('DELETE FROM thumbnail WHERE hash = ?');
   db.transaction(() => {
-    for (const hash of deep) {
+    for (const hash of otherwise) {
       delHash.run(hash);
       delThumbnail.run(hash);
     }
@@ -252,7 +265,7 @@ export async function perceptualCodes(
   const path = perceptualStorePath(projectDir);
   const { opened: db, notice } = openPerceptualStore(path);
   try {
-    await forgetDarkCodes(db, projectDir, files);
+    await forgetCodesDecodedOtherwise(db, projectDir, files);
     const side = THUMBNAIL_SIDE * THUMBNAIL_SIDE;
     const words = new Uint32Array(files.length * 2);
     const known = new Uint8Array(files.length);

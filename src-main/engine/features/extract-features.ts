@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { AppError, type ErrorData } from '../../../src-shared/app-error';
-import { deepAmong } from '../../media/high-bit-depth';
+import { decodedOtherwiseAmong, DEEP_DECODE } from '../../media/high-bit-depth';
 import type { LoadedModel } from '../model/load-model';
 import type { ResizeMode } from '../preprocess/decode-image';
 import { prefetchDecodedBatches, type DecodeItem } from '../preprocess/prefetch-decoded-batches';
@@ -162,12 +162,15 @@ export async function extractFeatures(
   const deep = options.deep === true;
   const distinct = new Map<string, DecodeItem>();
   for (const item of items) if (!distinct.has(item.hash)) distinct.set(item.hash, item);
-  // A cache written before 16-bit images were stretched (media/high-bit-depth.ts) holds their
-  // features of an almost black image, unlike the new images' and what the exported model is given:
-  // they are forgotten once (each cached image's first bytes read), and computed again below.
-  if (store.writtenBeforeLevels) {
+  // A cache written under an earlier decode of deep images (media/high-bit-depth.ts DEEP_DECODE:
+  // before 16-bit images were stretched, an almost black image; before float RGB was read as
+  // stored, a brighter one) holds features unlike the new images' and what the exported model is
+  // given: those images' rows are forgotten once (each cached image that may be one is read:
+  // decodedOtherwiseAmong), and computed again below; every other row is kept.
+  const since = store.deepDecode;
+  if (since < DEEP_DECODE) {
     const absent = new Set(store.missing([...distinct.keys()], { grid: false, cut: false }));
-    store.forgetDark(await deepAmong([...distinct.values()].filter((item) => !absent.has(item.hash)), options.root));
+    store.forgetDecodedOtherwise(await decodedOtherwiseAmong([...distinct.values()].filter((item) => !absent.has(item.hash)), since, options.root));
   }
   const todoHashes = store.missing([...distinct.keys()], { grid, cut: deep });
   const todo = todoHashes.map((hash) => distinct.get(hash) as DecodeItem);

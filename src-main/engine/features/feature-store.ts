@@ -39,6 +39,7 @@ import { AppError } from '../../../src-shared/app-error';
 import { makePrivateFolder, privateFolder } from '../../core/private-folder';
 import { damagedCacheError, openCacheDatabase, openRebuildableCache } from '../../core/rebuildable-cache';
 import { isDamagedDatabase } from '../../core/storage-errors';
+import { DEEP_DECODE } from '../../media/high-bit-depth';
 import type { ModelDescriptor } from '../model/descriptor';
 import type { FeatureShape } from '../model/feature-model';
 import type { LoadedModel } from '../model/load-model';
@@ -374,8 +375,8 @@ function openInLayout(path: string, layout: FeatureLayout): Database.Database {
               computed_at INTEGER NOT NULL
             ) WITHOUT ROWID;`);
           db.prepare(`INSERT INTO meta (key, value) VALUES ('layout', ?)`).run(expected);
-          // Made by a version that decodes 16-bit images by their levels: nothing dark to forget (FeatureStore.writtenBeforeLevels).
-          db.prepare(`INSERT INTO meta (key, value) VALUES ('levels', '1')`).run();
+          // Made under this version's decode of deep images: nothing to forget (FeatureStore.deepDecode).
+          db.prepare(`INSERT INTO meta (key, value) VALUES ('levels', ?)`).run(String(DEEP_DECODE));
           db.pragma(`user_version = ${SCHEMA_VERSION}`);
         }
       }).immediate();
@@ -635,22 +636,27 @@ export class FeatureStore {
   }
 
   /**
-   * Whether the file may hold rows of images deeper than 8 bits computed from their old, almost
-   * black decode (before media/high-bit-depth.ts): written by a version before it, and not yet
-   * cleared of them by forgetDark. The meta key 'levels' says it is clear; a version before it
-   * ignores the key (a file it writes to after this one is taken as clear: downgrades are not
-   * followed).
+   * The decode of images deeper than 8 bits (media/high-bit-depth.ts DEEP_DECODE) the file's rows
+   * may have been computed under: the meta key 'levels' holds it ('1' for the first files that
+   * had it; none: written before the levels, 0). Rows of images that decode otherwise now are
+   * forgotten by forgetDecodedOtherwise, which then records DEEP_DECODE. A version before ignores
+   * a value it does not know (a file it writes to after this one is taken as clear: downgrades
+   * are not followed).
    */
-  get writtenBeforeLevels(): boolean {
-    return this.guarded(() => this.db.prepare(`SELECT 1 FROM meta WHERE key = 'levels'`).get() === undefined);
+  get deepDecode(): number {
+    return this.guarded(() => {
+      const value = this.db.prepare(`SELECT value FROM meta WHERE key = 'levels'`).pluck().get() as string | undefined;
+      return value === undefined ? 0 : Number(value) || 0;
+    });
   }
 
   /**
-   * Forget the rows (features and views) of `hashes`, the images deeper than 8 bits among those
-   * this file holds (media/high-bit-depth.ts, deepAmong), computed from their almost black decode;
-   * then the file is clear of such rows (writtenBeforeLevels is false). One transaction.
+   * Forget the rows (features and views) of `hashes`, the images among those this file holds that
+   * decode otherwise now than under its deepDecode (media/high-bit-depth.ts
+   * decodedOtherwiseAmong); then the file is clear of such rows (deepDecode is DEEP_DECODE). One
+   * transaction.
    */
-  forgetDark(hashes: Iterable<string>): void {
+  forgetDecodedOtherwise(hashes: Iterable<string>): void {
     this.guarded(() => {
       const del = this.db.prepare(`DELETE FROM features WHERE hash = ?`);
       const delViews = this.db.prepare(`DELETE FROM views WHERE hash = ?`);
@@ -659,7 +665,7 @@ export class FeatureStore {
           del.run(hash);
           delViews.run(hash);
         }
-        this.db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('levels', '1')`).run();
+        this.db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('levels', ?)`).run(String(DEEP_DECODE));
       })();
     });
   }

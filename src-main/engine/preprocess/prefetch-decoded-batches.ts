@@ -12,7 +12,7 @@ export interface DecodeItem {
   /** Content hash: the key the features are stored under. */
   hash: string;
   path: string;
-  /** The format the scan read from the file's content, when known (a project's images): see media/high-bit-depth.ts deepAmong. */
+  /** The format the scan read from the file's content, when known (a project's images): see media/high-bit-depth.ts decodedOtherwiseAmong. */
   format?: string;
 }
 

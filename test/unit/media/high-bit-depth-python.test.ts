@@ -10,10 +10,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PYTHON_EIGHT_BIT, PYTHON_RESIZE } from '../../../src-main/engine/export/model-card';
+import { PYTHON_EIGHT_BIT, PYTHON_GREY, PYTHON_RESIZE } from '../../../src-main/engine/export/model-card';
 import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
 import { decodeEightBit } from '../../../src-main/media/high-bit-depth';
 import { deepTiff, sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
+import { blockPng, RESIZE_SIZES } from '../../support/block-images';
 import { tempDir } from '../../support/image-folder';
 import { SHARED_DIR } from '../../integration/engine/shared-material';
 
@@ -88,7 +89,8 @@ describe.skipIf(python === null)(`the model card's Python 16-bit rule${python ==
 
 /**
  * Real photos: blood cells (360x363: shrunk 1.6x); hymenoptera with a Generic RGB and a Nikon profile, one
- * 1488x1984 (a JPEG libvips decodes at 1/4), one 500x181 (enlarged vertically by the centre-crop).
+ * 1488x1984 (a JPEG libvips decodes at 1/4), one 500x181 (enlarged vertically by the centre-crop; squashed,
+ * its width shrunk and its height enlarged).
  */
 const PHOTOS = [
   'pbc-blood-cells/eosinophil/EO_108089.jpg',
@@ -102,43 +104,86 @@ const PHOTOS = [
 ].map((file) => path.join(SHARED_DIR, 'data', file));
 const photosPresent = PHOTOS.every((f) => fs.existsSync(f));
 
-describe.skipIf(python === null || !photosPresent)(`the model card's Python resize${python === null ? ' (skipped: no python3 with numpy and Pillow)' : photosPresent ? '' : ' (skipped: shared photos absent)'}`, () => {
-  it("gives the app's 224x224 input to rounding on real photos, centre-crop and squash (the old bilinear ImageOps.fit was 30-130 off)", async () => {
-    const script = [
-      'import base64, io, json, sys',
-      'import numpy as np',
-      'from PIL import Image, ImageCms, ImageOps',
-      '',
-      PYTHON_RESIZE,
-      '',
-      'out = {}',
-      'for file in sys.argv[2:]:',
-      '    image = to_srgb(ImageOps.exif_transpose(shrink_on_load(Image.open(file), 224, 224))).convert("RGB")',
-      '    out[file] = base64.b64encode(resize_like_sharp(image, 224, 224, cover=sys.argv[1] == "center-crop").tobytes()).decode()',
-      'print(json.dumps(out))',
-    ].join('\n');
-    fs.writeFileSync(path.join(dir, 'resize.py'), script);
-    for (const resize of ['center-crop', 'squash'] as const) {
-      // Squash enlarging one axis while shrinking the other (500x181) is further off (up to ~100; bench/README.md): not here.
-      const photos = resize === 'squash' ? PHOTOS.slice(0, -1) : PHOTOS;
-      const printed = JSON.parse(execFileSync(python as string, [path.join(dir, 'resize.py'), resize, ...photos], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 })) as Record<string, string>;
-      let worst = 0;
-      let total = 0;
-      for (const file of photos) {
-        const app = await decodeImage(file, { width: 224, height: 224, channels: 3, resize });
-        const mine = Buffer.from(printed[file] as string, 'base64');
-        expect(mine.length).toBe(app.length);
-        let sum = 0;
-        for (let i = 0; i < app.length; i++) {
-          const d = Math.abs((mine[i] as number) - (app[i] as number));
-          worst = Math.max(worst, d);
-          sum += d;
+/** The largest and the mean absolute difference of two arrays of bytes. */
+function difference(a: Uint8Array, b: Uint8Array): { max: number; mean: number } {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs((a[i] as number) - (b[i] as number));
+    max = Math.max(max, d);
+    sum += d;
+  }
+  return { max, mean: sum / a.length };
+}
+
+/**
+ * The card's Python input (resize_like_sharp, then grey_like_sharp for a 1-channel model) of each of
+ * `files`, 224 x 224, by resize mode and channels: as the ONNX snippet prepares it, the JPEG shrink-on-load,
+ * EXIF orientation and profile included.
+ */
+function pythonInputs(files: readonly string[]): Record<string, Buffer> {
+  const script = [
+    'import base64, io, json, sys',
+    'import numpy as np',
+    'from PIL import Image, ImageCms, ImageOps',
+    '',
+    PYTHON_RESIZE,
+    '',
+    PYTHON_GREY,
+    '',
+    'out = {}',
+    'for file in sys.argv[1:]:',
+    '    image = to_srgb(ImageOps.exif_transpose(shrink_on_load(Image.open(file), 224, 224))).convert("RGB")',
+    '    for resize in ("squash", "center-crop"):',
+    '        rgb = resize_like_sharp(image, 224, 224, cover=resize == "center-crop")',
+    '        out[f"{file} {resize} 3"] = base64.b64encode(rgb.tobytes()).decode()',
+    '        out[f"{file} {resize} 1"] = base64.b64encode(grey_like_sharp(rgb).tobytes()).decode()',
+    'print(json.dumps(out))',
+  ].join('\n');
+  fs.writeFileSync(path.join(dir, 'resize.py'), script);
+  const printed = JSON.parse(execFileSync(python as string, [path.join(dir, 'resize.py'), ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as Record<string, string>;
+  return Object.fromEntries(Object.entries(printed).map(([key, value]) => [key, Buffer.from(value, 'base64')]));
+}
+
+describe.skipIf(python === null)(`the model card's Python resize and grey${python === null ? ' (skipped: no python3 with numpy and Pillow)' : ''}`, () => {
+  it("gives the app's 224x224 input within 3 of 255 on every path of libvips' resize, one axis enlarged and the other shrunk or kept included (squash 500x146: up to 109 off before); a 1-channel model's grey too (Pillow's L before the resize: up to 71 off)", async () => {
+    const files: string[] = [];
+    for (const [width, height] of RESIZE_SIZES) {
+      const file = path.join(dir, `blocks-${width}x${height}.png`);
+      fs.writeFileSync(file, await blockPng(width, height));
+      files.push(file);
+    }
+    const mine = pythonInputs(files);
+    for (const file of files) {
+      for (const resize of ['squash', 'center-crop'] as const) {
+        for (const channels of [3, 1] as const) {
+          const { max, mean } = difference(mine[`${file} ${resize} ${channels}`] as Buffer, await decodeImage(file, { width: 224, height: 224, channels, resize }));
+          const what = `${path.basename(file)} ${resize}, ${channels} channel${channels === 1 ? '' : 's'}`;
+          expect(max, `${what}: largest difference`).toBeLessThanOrEqual(3);
+          expect(mean, `${what}: mean difference`).toBeLessThanOrEqual(0.25);
         }
-        expect(sum / app.length, `${resize} ${path.basename(file)}: mean difference`).toBeLessThanOrEqual(0.35);
-        total += sum / app.length;
       }
-      console.log(`${resize}: the card's Python resize vs the app on ${photos.length} photos: max ${worst}, mean ${(total / photos.length).toFixed(3)} of 255`);
-      expect(worst, resize).toBeLessThanOrEqual(12);
+    }
+  });
+});
+
+describe.skipIf(python === null || !photosPresent)(`the model card's Python resize on photos${python === null ? ' (skipped: no python3 with numpy and Pillow)' : photosPresent ? '' : ' (skipped: shared photos absent)'}`, () => {
+  it("gives the app's 224x224 input to rounding on real photos, centre-crop and squash, 3 and 1 channels (the old bilinear ImageOps.fit was 30-130 off)", async () => {
+    const mine = pythonInputs(PHOTOS);
+    for (const resize of ['squash', 'center-crop'] as const) {
+      for (const channels of [3, 1] as const) {
+        let worst = 0;
+        let total = 0;
+        for (const file of PHOTOS) {
+          const { max, mean } = difference(mine[`${file} ${resize} ${channels}`] as Buffer, await decodeImage(file, { width: 224, height: 224, channels, resize }));
+          expect(mean, `${resize} ${channels} ${path.basename(file)}: mean difference`).toBeLessThanOrEqual(0.35);
+          worst = Math.max(worst, max);
+          total += mean;
+        }
+        console.log(`${resize}, ${channels} channel(s): the card's Python input vs the app's on ${PHOTOS.length} photos: max ${worst}, mean ${(total / PHOTOS.length).toFixed(3)} of 255`);
+        expect(worst, `${resize} ${channels}`).toBeLessThanOrEqual(4);
+      }
     }
   });
 });

@@ -3,8 +3,8 @@ import path from 'node:path';
 import sharp, { type SharpOptions } from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
-import { decodeEightBit, deepAmong, highBitDepthOf, imageLevels, MAX_WHOLE_DEEP_BYTES, tooLargeToDecodeWhole } from '../../../src-main/media/high-bit-depth';
-import { deepTiff, sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
+import { decodedOtherwiseAmong, decodeEightBit, DEEP_DECODE, highBitDepthOf, imageLevels, MAX_WHOLE_DEEP_BYTES, tooLargeToDecodeWhole } from '../../../src-main/media/high-bit-depth';
+import { deepTiff, deepTiffHeader, sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
 import { tempDir } from '../../support/image-folder';
 
 const root = tempDir('adma-deep-among-');
@@ -130,9 +130,7 @@ describe('large deep images', () => {
     expect(tooLargeToDecodeWhole({ depth: 'ushort', colourful: true, width: 16383, height: 16383, bands: 4 })).toBeNull();
     expect(16383 * 16383 * 4 * 2).toBeLessThanOrEqual(MAX_WHOLE_DEEP_BYTES);
     // A float RGB TIFF whose header says 14000 x 14000 (its pixels are not there: nothing is read).
-    const input = deepTiff(new Float32Array(2 * 2 * 3), 2, 2, { channels: 3 });
-    input.writeUInt32LE(14000, 8 + 2 + 8); // ImageWidth's value (the first entry)
-    input.writeUInt32LE(14000, 8 + 2 + 12 + 8); // ImageLength's
+    const input = deepTiffHeader(14000, 14000, 3);
     expect(await highBitDepthOf(input)).toMatchObject({ width: 14000, height: 14000, bands: 3 });
     await expect(decodeEightBit(input)).rejects.toThrow(/too large to decode whole at 32 bits per channel: 14000 x 14000 pixels/);
     // As the model's input: an unreadable image (IMAGE_INVALID), named, as a damaged file is.
@@ -171,26 +169,47 @@ describe('8-bit images', () => {
     expect(await highBitDepthOf(rgba)).toEqual({ depth: 'ushort', colourful: true, width: 5, height: 3, bands: 4 });
   });
 
-  it('deepAmong finds the 16-bit files by their bytes, and reads none the scan found to be JPEG, WebP or GIF', async () => {
+  it('decodedOtherwiseAmong, under the dark decode, finds the 16-bit files by their bytes, and reads none the scan found to be JPEG, WebP or GIF', async () => {
     const deep = path.join(root, 'deep.png');
     const tiff = path.join(root, 'deep.tif');
     const plain = path.join(root, 'plain.png');
     fs.writeFileSync(deep, await sixteenBit(twelveBitGradient(64, 8), 64, 8, 'png'));
     fs.writeFileSync(tiff, await sixteenBit(twelveBitGradient(64, 8), 64, 8, 'tiff'));
     await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toFile(plain);
-    const found = await deepAmong(
+    const found = await decodedOtherwiseAmong(
       [
         { hash: 'png', path: deep },
         { hash: 'tiff', path: tiff, format: 'tiff' },
         { hash: 'plain', path: plain, format: 'png' },
         { hash: 'gone', path: path.join(root, 'gone.png') },
       ],
+      0,
       root,
     );
     expect([...found].sort()).toEqual(['png', 'tiff']);
     // The scan's format is read from the content: a file it calls JPEG, WebP or GIF is not read
     // (here a 16-bit PNG given as one, to show that nothing of it was looked at).
-    for (const format of ['jpeg', 'webp', 'gif']) expect([...(await deepAmong([{ hash: 'png', path: deep, format }], root))], format).toEqual([]);
-    expect([...(await deepAmong([{ hash: 'png', path: deep, format: 'png' }], root))]).toEqual(['png']);
+    for (const format of ['jpeg', 'webp', 'gif']) expect([...(await decodedOtherwiseAmong([{ hash: 'png', path: deep, format }], 0, root))], format).toEqual([]);
+    expect([...(await decodedOtherwiseAmong([{ hash: 'png', path: deep, format: 'png' }], 0, root))]).toEqual(['png']);
+  });
+
+  it('decodedOtherwiseAmong, under the first levels, finds the float RGB and 32-bit TIFF only (read brighter, or rounded, then)', async () => {
+    const files = {
+      floatRgb: deepTiff(new Float32Array(4 * 4 * 3).map((_, i) => i / 48), 4, 4, { channels: 3 }),
+      floatGrey: deepTiff(new Float32Array(4 * 4).map((_, i) => i / 16), 4, 4),
+      uint: deepTiff(new Uint32Array(4 * 4).map((_, i) => 2 ** 25 + i), 4, 4),
+      sixteenTiff: await sixteenBit(twelveBitGradient(4, 4), 4, 4, 'tiff'),
+      sixteenPng: await sixteenBit(twelveBitGradient(4, 4), 4, 4, 'png'),
+      plainTiff: await sharp({ create: { width: 4, height: 4, channels: 3, background: '#808080' } }).tiff().toBuffer(),
+    };
+    const listed = Object.entries(files).map(([hash, bytes]) => {
+      const file = path.join(root, `since-levels-${hash}`);
+      fs.writeFileSync(file, bytes);
+      return { hash, path: file };
+    });
+    expect([...(await decodedOtherwiseAmong(listed, 1, root))].sort()).toEqual(['floatRgb', 'uint']);
+    // A PNG is not read under 1 (at most 16 bits), nor anything under this version's decode.
+    expect([...(await decodedOtherwiseAmong([{ hash: 'x', path: listed[0]!.path, format: 'png' }], 1, root))]).toEqual([]);
+    expect([...(await decodedOtherwiseAmong(listed, DEEP_DECODE, root))]).toEqual([]);
   });
 });

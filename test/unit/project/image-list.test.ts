@@ -131,7 +131,7 @@ describe('image files for extraction and the pool', () => {
     await project.rescan();
     const listed = project.images.list({ kind: 'all' }, 0, 100).items;
     expect(listed).toHaveLength(5);
-    // The scan's format, read from the content (the 16-bit clean-up reads no JPEG: high-bit-depth.ts deepAmong).
+    // The scan's format, read from the content (the 16-bit clean-up reads no JPEG: high-bit-depth.ts decodedOtherwiseAmong).
     expect(project.images.files()).toEqual(listed.map((i) => ({ id: i.id, relPath: i.relPath, hash: i.hash, format: 'png' })));
   });
 });
