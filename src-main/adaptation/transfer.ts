@@ -117,7 +117,9 @@ export class Transfer {
             ]
           : [];
       notes.push(...leftOutNotes(leftOut));
-      return { destination: target.destination, files, modelVersion: request.model ? (latest?.version ?? null) : null, notes };
+      // Read once it is all in place; a file gone already (another program) counts 0 bytes.
+      const sizes = files.map((file) => fs.statSync(path.join(target.destination, file), { throwIfNoEntry: false })?.size ?? 0);
+      return { destination: target.destination, files, sizes, modelVersion: request.model ? (latest?.version ?? null) : null, notes };
     }).catch((error: unknown) => {
       abandonExport(target);
       throw knownError(error, 'The export') ?? error;

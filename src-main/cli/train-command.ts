@@ -35,6 +35,27 @@ function relativeLabelPath(folder: string, labelPath: string): string {
   return (isAbsolute(labelPath) ? relative(folder, labelPath) : relative(folder, resolve(folder, labelPath))).split(sep).join('/');
 }
 
+/** A class name as the app matches it: one class whatever the case ("Blast" and "blast"), as labels-import.ts keys them. */
+const classKey = (name: string): string => name.toLowerCase();
+
+/**
+ * The classes a training on `file` learns, in the app's order for the same file: a project keeps
+ * its classes in their list order, an import creates the classes the file names that it lacks
+ * after them, in the order the file first names each (any row, an evaluation row too; one class
+ * per name whatever its case, spelled as first written: labels-import.ts), and the model learns
+ * those with a training label in that order (ActiveLoop.classesOf). Here the previous round's
+ * classes (`previous`, empty for a cold start) stand for the project's; `trained`: the class of
+ * each training label. Before, the order was where the training rows first named each class, so
+ * an app's labels.csv whose first row is an evaluation image gave another order than the app's,
+ * and "Blast" and "blast" were two classes.
+ */
+export function trainingClasses(file: readonly Pick<LabelLine, 'className'>[], trained: readonly string[], previous: readonly string[]): string[] {
+  const named = new Map<string, string>();
+  for (const name of [...previous, ...file.map((line) => line.className)]) if (!named.has(classKey(name))) named.set(classKey(name), name);
+  const learned = new Set(trained.map(classKey));
+  return [...named].filter(([key]) => learned.has(key)).map(([, name]) => name);
+}
+
 function parseMode(value: string | undefined): TrainingMode {
   if (value === undefined || value === 'light' || value === 'deep') return value ?? 'light';
   throw new UsageError(`--mode ${value}: choose light or deep.`, 'train');
@@ -75,7 +96,7 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
       continue;
     }
     const earlier = seen.get(rel);
-    if (earlier !== undefined && earlier !== line.className) throw new AppError('BAD_ARGUMENT', `${labelsPath} line ${line.line}: ${line.path} is labelled both "${earlier}" and "${line.className}".`);
+    if (earlier !== undefined && classKey(earlier) !== classKey(line.className)) throw new AppError('BAD_ARGUMENT', `${labelsPath} line ${line.line}: ${line.path} is labelled both "${earlier}" and "${line.className}".`);
     if (earlier !== undefined) continue;
     seen.set(rel, line.className);
     hashes.push(hash);
@@ -100,10 +121,10 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
     const record = await loadHead(headDir(folder)).catch(() => null);
     if (record && record.facts.modelId === workspace.modelId) previous = record;
   }
-  const classes = [...(previous?.head.classes.filter((c) => names.includes(c)) ?? [])];
-  for (const name of names) if (!classes.includes(name)) classes.push(name);
+  const classes = trainingClasses(all, names, previous?.head.classes ?? []);
   if (classes.length < 2) throw new AppError('BAD_ARGUMENT', `Training needs labels of at least two classes; ${labelsPath} only has "${classes[0] ?? ''}".`);
-  const labels = names.map((name) => classes.indexOf(name));
+  const indexOf = new Map(classes.map((name, c) => [classKey(name), c]));
+  const labels = names.map((name) => indexOf.get(classKey(name)) as number);
   const labelCounts = classes.map((_, c) => labels.filter((l) => l === c).length);
   out.log(`${hashes.length} labels: ${classes.map((c, i) => `${c} ${labelCounts[i]}`).join(', ')}`);
   out.log(previous ? `warm start from the previous round (${previous.head.mode}, ${previous.head.classes.length} classes)` : 'cold start');
@@ -192,7 +213,7 @@ async function scoreHeldOut(
   let noFeatures = 0;
   for (const line of heldOut) {
     const hash = hashByPath.get(relativeLabelPath(folder, line.path));
-    const classIndex = head.classes.indexOf(line.className);
+    const classIndex = head.classes.findIndex((name) => classKey(name) === classKey(line.className));
     if (!hash) noFeatures++;
     else if (classIndex < 0) unknownClass++;
     else scored.push({ hash, classIndex });

@@ -56,3 +56,107 @@ export function modelFilesWords(choice: ModelChoice | null, version: number): st
   const model = choice?.kind === 'folder' && choice.onnx ? `ONNX model (version ${version}): model.onnx` : `TF.js model and model.onnx (version ${version})`;
   return `${model}, labels.json, preprocessing.json, model card`;
 }
+
+/** The kinds of file an export writes, in the order the result lists them. */
+export const EXPORT_FILE_KINDS = ['model', 'card', 'preprocessing', 'snippets', 'labels', 'imageFolder', 'huggingFace', 'other'] as const;
+export type ExportFileKind = (typeof EXPORT_FILE_KINDS)[number];
+
+const KIND_TITLES: Record<ExportFileKind, string> = {
+  model: 'Model',
+  card: 'Model card',
+  preprocessing: 'Preprocessing',
+  snippets: 'Code snippets',
+  labels: 'Labels',
+  imageFolder: 'ImageFolder copy',
+  huggingFace: 'Hugging Face imagefolder',
+  other: 'Other files',
+};
+
+/** One kind of file in an export's result: what it holds in words, where, how many files and bytes. */
+export interface ExportFileGroup {
+  kind: ExportFileKind;
+  title: string;
+  /** Its files named (a few), or its images counted (copies). */
+  what: string;
+  /** The export's sub-folder it is in, with a trailing '/'; '' at the export's top. */
+  folder: string;
+  files: number;
+  bytes: number;
+}
+
+/** Code in any language a snippet beside the model may be written in. */
+const SNIPPET_EXTENSIONS = /\.(py|ipynb|js|mjs|cjs|ts|html|sh|r)$/i;
+
+/**
+ * A written file's kind from its path relative to the export (labels-export.ts and
+ * export-classifier.ts name them): the app writes the model and what goes with it into `model/`,
+ * the copies into `images/` and `huggingface/`, the labels files at the top.
+ */
+export function exportFileKind(parts: readonly string[]): ExportFileKind {
+  const [top, ...rest] = parts;
+  const name = parts[parts.length - 1] ?? '';
+  if (parts.length === 1) return /^(labels\.(csv|json)|unsure\.csv)$/.test(name) ? 'labels' : 'other';
+  if (top === 'images') return 'imageFolder';
+  if (top === 'huggingface') return 'huggingFace';
+  if (top !== 'model') return 'other';
+  if (name === 'MODEL_CARD.md' || /^learning-curve\./.test(name)) return 'card';
+  if (name === 'preprocessing.json') return 'preprocessing';
+  if (SNIPPET_EXTENSIONS.test(name) || rest.slice(0, -1).some((folder) => /snippet/i.test(folder))) return 'snippets';
+  return 'model';
+}
+
+/** Up to `most` names, then how many more. */
+function namesWords(names: readonly string[], most = 5): string {
+  return names.length <= most ? names.join(', ') : `${names.slice(0, most).join(', ')} and ${names.length - most} more`;
+}
+
+const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** A group's contents in words, from its files' paths split into folders; named relative to the group's `folder`. */
+function groupWhat(kind: ExportFileKind, paths: readonly (readonly string[])[], folder: string): string {
+  const names = paths.map((p) => p.join('/').slice(folder.length));
+  if (kind === 'imageFolder') {
+    // images/<class>/<file>, or images/<split>/<class>/<file> when split.
+    const split = [...new Set(paths.filter((p) => p.length === 4).map((p) => `${p[1]}/`))];
+    const classes = new Set(paths.map((p) => p[p.length - 2]));
+    return `${count(paths.length, 'image')} in ${count(classes.size, 'class folder')}${split.length > 1 ? `, split into ${split.join(' and ')}` : ''}`;
+  }
+  if (kind === 'huggingFace') {
+    // huggingface/<split>/<file>, with one metadata.csv per split.
+    const metadata = paths.filter((p) => p[p.length - 1] === 'metadata.csv');
+    const splits = [...new Set(paths.map((p) => `${p[1]}/`))];
+    const images = count(paths.length - metadata.length, 'image');
+    return metadata.length === 1 ? `${images} and metadata.csv` : `${images} and ${metadata.length} metadata.csv files${splits.length > 1 ? ` (${splits.join(' and ')})` : ''}`;
+  }
+  if (kind === 'model') {
+    // TF.js weights come in shards: counted, not named.
+    const shards = names.filter((n) => n.endsWith('.bin'));
+    return namesWords([...names.filter((n) => !n.endsWith('.bin')), ...(shards.length > 0 ? [count(shards.length, 'weight file')] : [])]);
+  }
+  return namesWords(names);
+}
+
+/**
+ * What an export wrote, by kind, for its result: the model, its card, preprocessing.json, code
+ * snippets, the labels files, each image copy, anything else; each with its files named or
+ * counted, its folder, and its size. `files` and `sizes` as in ExportReport (paths relative to the
+ * export with the system's separator; bytes in the same order). Kinds with no file are left out.
+ */
+export function exportFileGroups(files: readonly string[], sizes: readonly number[]): ExportFileGroup[] {
+  const byKind = new Map<ExportFileKind, { paths: string[][]; bytes: number }>();
+  files.forEach((file, i) => {
+    const parts = file.split(/[\\/]/);
+    const kind = exportFileKind(parts);
+    const group = byKind.get(kind) ?? { paths: [], bytes: 0 };
+    group.paths.push(parts);
+    group.bytes += sizes[i] ?? 0;
+    byKind.set(kind, group);
+  });
+  return EXPORT_FILE_KINDS.flatMap((kind) => {
+    const group = byKind.get(kind);
+    if (!group) return [];
+    const tops = new Set(group.paths.map((p) => (p.length > 1 ? `${p[0]}/` : '')));
+    const folder = tops.size === 1 ? ([...tops][0] as string) : '';
+    return [{ kind, title: KIND_TITLES[kind], what: groupWhat(kind, group.paths, folder), folder, files: group.paths.length, bytes: group.bytes }];
+  });
+}

@@ -164,11 +164,16 @@ export function formatProbability(p: number): string {
   return percent > 99 && p < 1 ? '>99%' : `${percent}%`;
 }
 
-/** `1.2 MB` / `340 KB` for a download size; `already here` for 0. */
+/** A size in bytes as `2.3 GB`, `1.2 MB` or `340 KB` (at least 1 KB: a file is never said to weigh nothing). */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1_073_741_824) return `${(bytes / 1_073_741_824).toFixed(1)} GB`;
+  if (bytes >= 1_048_576) return `${(bytes / 1_048_576).toFixed(1)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+/** `1.2 MB download` / `340 KB download` for a download size; `on this computer` for 0. */
 export function formatDownload(bytes: number): string {
-  if (bytes <= 0) return 'on this computer';
-  if (bytes >= 1_048_576) return `${(bytes / 1_048_576).toFixed(1)} MB download`;
-  return `${Math.max(1, Math.round(bytes / 1024))} KB download`;
+  return bytes <= 0 ? 'on this computer' : `${formatSize(bytes)} download`;
 }
 
 /**

@@ -47,7 +47,10 @@ export interface ModelVersions {
 
 export interface ExportReport {
   destination: string;
+  /** Every file written, relative to `destination` (the system's separator), in the order written. */
   files: string[];
+  /** The size in bytes of each of `files`, in the same order (the dialog's sizes per kind). */
+  sizes: number[];
   modelVersion: number | null;
   /**
    * What the expert should know about what was not exported, in sentences: labels of images

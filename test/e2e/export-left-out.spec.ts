@@ -51,7 +51,10 @@ test('the export result lists a labeled image whose file was deleted after the s
   await expect(result).toBeVisible();
   const leftOut = dialog.getByTestId('export-left-out').filter({ hasText: bee });
   await expect(leftOut).toHaveText(/1 labeled image's file is gone from the project folder since the last scan \(moved or deleted\), so it is not in this export/);
+  // Every file written is behind "Show all" (a handful here: the virtual list renders them all).
+  await dialog.getByText(/^Show all \d+ files$/).click();
   const written = dialog.getByRole('list', { name: 'Files written' }).getByRole('listitem');
+  await expect(written.first()).toBeVisible();
   const files = await written.allTextContents();
   expect(files.some((f) => f.includes(path.basename(bee)))).toBe(false);
   await expect(result).toContainText(`Wrote ${files.length} files`);

@@ -15,6 +15,16 @@ import { confusionRows, FEW_EVALUATION_IMAGES, shareOf, type Share } from '../..
  */
 export const LOW_RECALL = 0.5;
 
+/**
+ * A precision below this is warned of: more than half of the images the model predicted as the
+ * class are of other classes, so its "this is X" is wrong more often than right. Only once the
+ * class was predicted at least FEW_EVALUATION_IMAGES times, the support rule's count for the
+ * precision's own denominator: on fewer predictions a share under 50% is not evidence of it
+ * (4 right of 9 predictions is 19–73%), and a class predicted a few times is rarely predicted at
+ * all (its recall says so). The table shows every precision with its interval.
+ */
+export const LOW_PRECISION = 0.5;
+
 /** One row of a markdown table; a `|` in a cell (a class name) is escaped. */
 export function markdownRow(cells: readonly (string | number)[]): string {
   return `| ${cells.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`;
@@ -56,7 +66,7 @@ export function classEvaluationSection(evaluation: ClassEvaluation | null | unde
     '',
   ];
   if (leftOut > 0) lines.push(`Evaluation images left out: ${leftOutWords(leftOut, m.total, 'the table')}.`, '');
-  const warning = warningLine(classes, modelClasses, recall);
+  const warning = warningLine(classes, modelClasses, counts, recall, precision);
   if (warning) lines.push(warning, '');
   lines.push(
     markdownRow(['class', 'evaluation images', 'recall', 'recall 95% CI', 'precision', 'precision 95% CI']),
@@ -84,12 +94,21 @@ export function classEvaluationSection(evaluation: ClassEvaluation | null | unde
 
 /**
  * The warning over the table, or null when every class has at least FEW_EVALUATION_IMAGES
- * evaluation images and a recall of LOW_RECALL or more: the classes with a low recall (with it),
- * with too few images for reliable figures (with how many), with none, and those the model cannot
- * predict, each group said in words with its threshold.
+ * evaluation images, a recall of LOW_RECALL or more, and a precision of LOW_PRECISION or more
+ * (or fewer than FEW_EVALUATION_IMAGES predictions): the classes with a low recall (with it), with
+ * a low precision (with it and the class its wrong predictions most often were), with too few
+ * images for reliable figures (with how many), with none, and those the model cannot predict,
+ * each group said in words with its threshold.
  */
-function warningLine(classes: readonly string[], modelClasses: number, recall: readonly (Share | null)[]): string | null {
+function warningLine(
+  classes: readonly string[],
+  modelClasses: number,
+  counts: readonly (readonly number[])[],
+  recall: readonly (Share | null)[],
+  precision: readonly (Share | null)[],
+): string | null {
   const low: string[] = [];
+  const lowPrecision: string[] = [];
   const few: string[] = [];
   const none: string[] = [];
   const unknown: string[] = [];
@@ -101,14 +120,33 @@ function warningLine(classes: readonly string[], modelClasses: number, recall: r
       if (share.correct / share.n < LOW_RECALL) low.push(`${name} (${share.text}, ${share.correct} of ${share.n})`);
       if (share.n < FEW_EVALUATION_IMAGES) few.push(`${name} (${share.n})`);
     }
+    // A class with no evaluation image of its own can still be predicted, wrongly every time.
+    const predicted = precision[c] ?? null;
+    if (c < modelClasses && predicted && predicted.n >= FEW_EVALUATION_IMAGES && predicted.correct / predicted.n < LOW_PRECISION) {
+      const wrong = mostOftenInstead(classes, counts, c);
+      lowPrecision.push(`${name} (${predicted.text}, ${predicted.correct} of ${predicted.n} right${wrong ? `; the wrong ones most often ${wrong.name}, ${wrong.count}` : ''})`);
+    }
   });
   const parts = [
     low.length ? `recall below ${LOW_RECALL * 100}% (the model misses half or more of the class's evaluation images): ${low.join(', ')}.` : '',
+    lowPrecision.length
+      ? `precision below ${LOW_PRECISION * 100}% on ${FEW_EVALUATION_IMAGES} or more predictions (most images the model predicts as the class are of another class: check each one it names so): ${lowPrecision.join(', ')}.`
+      : '',
     few.length ? `Fewer than ${FEW_EVALUATION_IMAGES} evaluation images, too few for reliable figures (see the wide 95% intervals): ${few.join(', ')}.` : '',
     none.length ? `No evaluation images, so how well the model recognises them is unknown: ${none.join(', ')}.` : '',
     unknown.length ? `Not classes of this model (no training labels when it was trained), so never predicted; evaluation images: ${unknown.join(', ')}.` : '',
   ].filter(Boolean);
   if (parts.length === 0) return null;
-  const [first, ...rest] = parts;
-  return `> **Warning:** ${first!.charAt(0).toUpperCase()}${first!.slice(1)}${rest.length ? ` ${rest.join(' ')}` : ''}`;
+  const sentence = (part: string): string => `${part.charAt(0).toUpperCase()}${part.slice(1)}`;
+  return `> **Warning:** ${parts.map(sentence).join(' ')}`;
+}
+
+/** The true class most often predicted as class `c` wrongly (the first in the card's order on a tie), with how many; null when none was. */
+function mostOftenInstead(classes: readonly string[], counts: readonly (readonly number[])[], c: number): { name: string; count: number } | null {
+  let best: { name: string; count: number } | null = null;
+  for (const [r, row] of counts.entries()) {
+    const n = row[c] ?? 0;
+    if (r !== c && n > (best?.count ?? 0)) best = { name: classes[r] as string, count: n };
+  }
+  return best;
 }

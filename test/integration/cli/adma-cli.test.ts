@@ -350,6 +350,41 @@ describe('adma with an ONNX model folder (loaded by the app’s loader; a ResNet
     expect(simulate.stderr).toMatch(/features: 0 computed, 16 cached/); // the folder's cache, shared with `adma extract`
     expect(readdirSync(simulated)).toContain('summary.md');
   }, 5 * 60_000);
+
+  it("orders the classes as the app does for the same labels file: where the file first names each (an evaluation row too), one class whatever its case", async () => {
+    const extract = await adma('extract', images, '--model', model, '--preprocessing', 'scaling=unit');
+    expect(extract.code, extract.stderr).toBe(0);
+    // As the app's labels.csv lists them, by name: its first row is an evaluation image of blues.
+    // Importing it into a new project creates blues, then reds (labels-import.ts), and the model
+    // learns them in that order; the CLI put reds first (its first training row), and "Reds" and
+    // "Blues" were two more classes.
+    const csv = join(work, 'order-labels.csv');
+    const rows = [
+      'path,class,split',
+      'blues/23.png,blues,evaluation',
+      'reds/1.png,reds,training',
+      'reds/2.png,Reds,training',
+      'reds/3.png,reds,training',
+      'blues/27.png,blues,training',
+      'blues/31.png,Blues,training',
+    ];
+    writeFileSync(csv, [...rows, ''].join('\n'));
+    const train = await adma('train', images, '--labels', csv, '--fresh');
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stderr).toContain('5 labels: blues 2, reds 3');
+    expect(train.stderr).toMatch(/evaluation accuracy [\d.]+% .* on 1 held-out label\b/);
+    const out = join(work, 'order-predictions.csv');
+    const predict = await adma('predict', images, '--out', out);
+    expect(predict.code, predict.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8').split('\n')[0]).toBe('path,predicted,confidence,blues,reds');
+
+    // A next round keeps the classes where they were (a project's classes keep their place), whatever the file's order.
+    writeFileSync(csv, ['path,class', 'reds/1.png,reds', 'reds/4.png,reds', 'blues/27.png,BLUES', 'blues/35.png,blues', ''].join('\n'));
+    const again = await adma('train', images, '--labels', csv);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('4 labels: blues 2, reds 2');
+    expect(again.stderr).toContain('warm start from the previous round');
+  }, 5 * 60_000);
 });
 
 describe.skipIf(!haveData)(`adma on real photos with MobileNet v1 0.25${haveData ? '' : ' — SKIPPED: ../shared/models/mobilenet_v1_0.25_224 or ../shared/data/hymenoptera is absent'}`, () => {

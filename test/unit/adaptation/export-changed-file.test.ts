@@ -54,6 +54,8 @@ describe('an export of image files', () => {
     expect(note).toContain(replaced.relPath);
     expect(note).toContain('Check every file');
     expect(report.files.some((f) => f.includes(replaced.relPath))).toBe(false);
+    // Each file's size on disk, in the files' order (the Export dialog's sizes per kind).
+    expect(report.sizes).toEqual(report.files.map((f) => fs.statSync(path.join(destination, f)).size));
 
     const copies = listFiles(path.join(destination, 'images'));
     expect(copies).toEqual(ids.map((id) => project.images.get(id).relPath).filter((p) => p !== replaced.relPath).map((p) => path.join('cat', p)).sort());

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classEvaluation } from '../../../src-main/adaptation/transfer';
-import { classEvaluationSection, LOW_RECALL } from '../../../src-main/engine/export/class-evaluation-card';
+import { classEvaluationSection, LOW_PRECISION, LOW_RECALL } from '../../../src-main/engine/export/class-evaluation-card';
 import { renderModelCard } from '../../../src-main/engine/export/model-card';
 import { CARD_DESCRIPTOR as DESCRIPTOR } from '../../support/test-descriptor';
 import { parseClassEvaluation, type ClassEvaluation } from '../../../src-shared/class-evaluation';
@@ -65,6 +65,37 @@ describe("the model card's evaluation by class", () => {
     expect(section(fine)).not.toContain('Warning');
     // Few images alone are warned of, whatever the recall.
     expect(section({ ...fine, counts: [[9, 0], [0, 10]] })).toContain('> **Warning:** Fewer than 10 evaluation images, too few for reliable figures (see the wide 95% intervals): a (9).');
+  });
+
+  it(`warns of a class predicted wrongly more often than rightly: precision below ${LOW_PRECISION * 100}% on ${FEW_EVALUATION_IMAGES} predictions or more, with what the wrong ones were`, () => {
+    // Blast is predicted 12 times, 4 right: 6 of the others were Lymphocytes, 2 Monocytes. No
+    // recall is low (Blast 4 of 5, warned for its few images only): the recall warning missed it.
+    const cells: ClassEvaluation = {
+      classes: ['Lymphocyte', 'Monocyte', 'Blast'],
+      modelClasses: 3,
+      counts: [
+        [14, 0, 6],
+        [0, 10, 2],
+        [1, 0, 4],
+      ],
+      leftOut: 0,
+    };
+    const warning = section(cells)
+      .split('\n')
+      .filter((line) => line.startsWith('> **Warning:**'));
+    expect(warning).toEqual([
+      '> **Warning:** Precision below 50% on 10 or more predictions (most images the model predicts as the class are of another class: check each one it names so): ' +
+        'Blast (33%, 4 of 12 right; the wrong ones most often Lymphocyte, 6). ' +
+        'Fewer than 10 evaluation images, too few for reliable figures (see the wide 95% intervals): Blast (5).',
+    ]);
+    expect(section(cells)).toContain('| Blast | 5 | 80% (4 of 5) | 38–96% | 33% (4 of 12) | 14–61% |');
+    // 50% is not low; fewer than 10 predictions say too little (Monocyte in BLOOD: 1 right of 4, not warned for it).
+    const half: ClassEvaluation = { ...cells, counts: [[14, 0, 5], [0, 10, 1], [1, 0, 6]] };
+    expect(section(half)).not.toContain('Precision below');
+    const fewPredictions: ClassEvaluation = { ...cells, counts: [[14, 0, 5], [0, 10, 0], [1, 0, 4]] };
+    expect(section(fewPredictions)).toContain('| 44% (4 of 9) |');
+    expect(section(fewPredictions)).not.toContain('Precision below');
+    expect(section(BLOOD)).not.toContain('Precision below');
   });
 
   it('says which classes have no evaluation images or cannot be predicted, and what was never predicted', () => {

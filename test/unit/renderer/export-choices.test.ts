@@ -4,7 +4,7 @@
  * too, and the result line says what was left out and why ("Wrote 45 files" said nothing).
  */
 import { describe, expect, it } from 'vitest';
-import { exportedParts, exportLeftOut, modelFilesWords, type ExportParts } from '../../../src-renderer/logic/export-choices';
+import { exportedParts, exportFileGroups, exportLeftOut, modelFilesWords, type ExportParts } from '../../../src-renderer/logic/export-choices';
 
 const asked: ExportParts = { model: true, labelsCsv: true, labelsJson: true, imageFolder: true, splitImageFolder: true, huggingFace: true };
 
@@ -34,5 +34,62 @@ describe('export parts that cannot be made now', () => {
     expect(modelFilesWords({ kind: 'starter' }, 1)).toMatch(/^TF\.js model and model\.onnx \(version 1\)/);
     expect(modelFilesWords({ kind: 'folder', path: '/models/tfjs' }, 2)).toMatch(/^TF\.js model and model\.onnx/);
     expect(modelFilesWords({ kind: 'folder', path: '/models/resnet', onnx }, 3)).toBe('ONNX model (version 3): model.onnx, labels.json, preprocessing.json, model card');
+  });
+});
+
+describe("an export's result by kind", () => {
+  // As Transfer.export reports them: the model folder first, then the copies, then the labels files.
+  const written = [
+    'model/model.json',
+    'model/group1-shard1of2.bin',
+    'model/group1-shard2of2.bin',
+    'model/model.onnx',
+    'model/labels.json',
+    'model/preprocessing.json',
+    'model/MODEL_CARD.md',
+    'model/learning-curve.svg',
+    'model/learning-curve.png',
+    ...['train/Neutrophil/a.png', 'train/Blast/b.png', 'train/Blast/c.png', 'evaluation/Neutrophil/d.png'].map((f) => `images/${f}`),
+    'huggingface/train/a.png',
+    'huggingface/train/b.png',
+    'huggingface/train/c.png',
+    'huggingface/train/metadata.csv',
+    'huggingface/test/d.png',
+    'huggingface/test/metadata.csv',
+    'labels.csv',
+    'labels.json',
+    'unsure.csv',
+  ];
+  const sizes = written.map((f) => (f.endsWith('.bin') ? 4_000_000 : f.endsWith('.png') ? 100_000 : 1_000));
+
+  it('says each kind once, in a fixed order, with its files named or its images counted, its folder and its bytes', () => {
+    expect(exportFileGroups(written, sizes)).toEqual([
+      { kind: 'model', title: 'Model', what: 'model.json, model.onnx, labels.json, 2 weight files', folder: 'model/', files: 5, bytes: 8_003_000 },
+      // The card's figure goes with the card.
+      { kind: 'card', title: 'Model card', what: 'MODEL_CARD.md, learning-curve.svg, learning-curve.png', folder: 'model/', files: 3, bytes: 102_000 },
+      { kind: 'preprocessing', title: 'Preprocessing', what: 'preprocessing.json', folder: 'model/', files: 1, bytes: 1_000 },
+      { kind: 'labels', title: 'Labels', what: 'labels.csv, labels.json, unsure.csv', folder: '', files: 3, bytes: 3_000 },
+      { kind: 'imageFolder', title: 'ImageFolder copy', what: '4 images in 2 class folders, split into train/ and evaluation/', folder: 'images/', files: 4, bytes: 400_000 },
+      { kind: 'huggingFace', title: 'Hugging Face imagefolder', what: '4 images and 2 metadata.csv files (train/ and test/)', folder: 'huggingface/', files: 6, bytes: 402_000 },
+    ]);
+  });
+
+  it('reads Windows paths too, and an unsplit copy, a single metadata.csv, snippets and anything else', () => {
+    const files = ['model\\model.onnx', 'model\\predict.py', 'model\\snippets\\node-onnx.txt', 'images\\ant\\1.png', 'images\\bee\\2.png', 'huggingface\\train\\1.png', 'huggingface\\train\\metadata.csv', 'notes.txt'];
+    const groups = exportFileGroups(files, files.map(() => 10));
+    expect(groups.map((g) => [g.kind, g.what, g.folder, g.files])).toEqual([
+      ['model', 'model.onnx', 'model/', 1],
+      ['snippets', 'predict.py, snippets/node-onnx.txt', 'model/', 2],
+      ['imageFolder', '2 images in 2 class folders', 'images/', 2],
+      ['huggingFace', '1 image and metadata.csv', 'huggingface/', 2],
+      ['other', 'notes.txt', '', 1],
+    ]);
+    // A class folder named like a split is a class when the copy is not split.
+    expect(exportFileGroups(['images/train/1.png', 'images/evaluation/2.png'], [1, 1])[0]?.what).toBe('2 images in 2 class folders');
+  });
+
+  it('names at most five files, then how many more', () => {
+    const files = Array.from({ length: 8 }, (_, i) => `extra-${i}.txt`);
+    expect(exportFileGroups(files, [])[0]).toEqual({ kind: 'other', title: 'Other files', what: 'extra-0.txt, extra-1.txt, extra-2.txt, extra-3.txt, extra-4.txt and 3 more', folder: '', files: 8, bytes: 0 });
   });
 });
