@@ -186,12 +186,16 @@ export function modelSourceWords(option: Pick<ModelOption, 'choice' | 'downloadB
 }
 
 /**
- * The hint naming the classes that have no label yet ("No labels yet: basophil, platelet"), in
- * class order, or null when every class has one (or there are no classes).
+ * The hint naming the classes that have no training label yet ("No labels yet: basophil,
+ * platelet"), in class order, or null when every class has one (or there are no classes). A
+ * class whose only labels are evaluation labels is named too (the model cannot learn it from
+ * them), and the hint then says "No training labels yet", as the class bar counts training labels.
  */
-export function unlabeledClassesHint(classes: readonly { name: string; labelCount: number }[]): string | null {
-  const missing = classes.filter((c) => c.labelCount === 0).map((c) => c.name);
-  return missing.length === 0 ? null : `No labels yet: ${missing.join(', ')}`;
+export function unlabeledClassesHint(classes: readonly { name: string; labelCount: number; evaluationCount: number }[]): string | null {
+  const missing = classes.filter((c) => c.labelCount - c.evaluationCount === 0);
+  if (missing.length === 0) return null;
+  const heldOnly = missing.some((c) => c.evaluationCount > 0);
+  return `No ${heldOnly ? 'training ' : ''}labels yet: ${missing.map((c) => c.name).join(', ')}`;
 }
 
 /** What the label view knows of the loop after a batch is labeled to its end. */

@@ -128,13 +128,23 @@ describe('loop formatting', () => {
   });
   it('names the classes that have no label yet, in class order, and nothing when all have one', () => {
     const classes = [
-      { name: 'neutrophil', labelCount: 3 },
-      { name: 'basophil', labelCount: 0 },
-      { name: 'platelet', labelCount: 0 },
+      { name: 'neutrophil', labelCount: 3, evaluationCount: 0 },
+      { name: 'basophil', labelCount: 0, evaluationCount: 0 },
+      { name: 'platelet', labelCount: 0, evaluationCount: 0 },
     ];
     expect(unlabeledClassesHint(classes)).toBe('No labels yet: basophil, platelet');
     expect(unlabeledClassesHint(classes.map((c) => ({ ...c, labelCount: 1 })))).toBeNull();
     expect(unlabeledClassesHint([])).toBeNull();
+  });
+
+  it('names a class whose only labels are evaluation labels among those without a training label', () => {
+    const classes = [
+      { name: 'neutrophil', labelCount: 3, evaluationCount: 1 },
+      { name: 'basophil', labelCount: 2, evaluationCount: 2 },
+      { name: 'platelet', labelCount: 0, evaluationCount: 0 },
+    ];
+    expect(unlabeledClassesHint(classes)).toBe('No training labels yet: basophil, platelet');
+    expect(unlabeledClassesHint(classes.slice(0, 1))).toBeNull();
   });
 
   it('says what each strategy’s first round picks, as the engine picks it with no label and no classifier', () => {
