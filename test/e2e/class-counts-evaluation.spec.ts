@@ -62,6 +62,7 @@ test('after an evaluation image is labeled, the class bar, the Classes view and 
   await page.getByRole('tab', { name: /Classes/ }).click();
   const rows = page.getByTestId('class-row-count');
   await expect(rows).toHaveText(['2 training + 1 evaluation label', '1 label']);
+  await shot(page, 'class-counts-evaluation-classes.png');
 
   await page.getByRole('tab', { name: /Gallery/ }).click();
   const filters = page.getByRole('group', { name: 'Filter' });
