@@ -340,17 +340,15 @@ export class Evaluation {
     const versions = ctx.store.versions();
     // Asked again after every label while the dashboard or the adapt view shows: nothing here reads
     // every label (reading them twice took 350–1,500 ms at 100,000 labels). A class's training
-    // labels are its labels on present images (the class list's count) less its evaluation ones.
-    const evaluationLabels = pending.labels; // read once, by pending
+    // labels are its labels on present images less its evaluation ones, both as the class list
+    // counts them (ClassStore), so the dashboard, the class bar and the gallery say the same split.
     const used = ctx.store.usedModels();
     const backbone = (modelId: string): string => backboneName(modelId, used);
     const curve = curvePoints(versions, backbone);
     const latestScored = latestPoint(versions, backbone);
-    const perClass = ctx.project.classes.list().map((c) => {
-      let inEvaluation = 0;
-      for (const cls of evaluationLabels.values()) if (cls === c.id) inEvaluation++;
-      return { classId: c.id, name: c.name, color: c.color, training: c.labelCount - inEvaluation, evaluation: inEvaluation };
-    });
+    const perClass = ctx.project.classes
+      .list()
+      .map((c) => ({ classId: c.id, name: c.name, color: c.color, training: c.labelCount - c.evaluationCount, evaluation: c.evaluationCount }));
     const room = this.room();
     const latest = versions[versions.length - 1];
     // The latest version's reliability on the evaluation labels as they are now (none while it is scored again on new ones).

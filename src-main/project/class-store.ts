@@ -27,12 +27,23 @@ interface ClassRow {
   hotkey: string;
   position: number;
   label_count: number;
+  evaluation_count: number;
 }
 
-/** Each live class with its labels on present images, as class_label_counts keeps them (class-label-counts.ts). */
+/**
+ * Each live class with its labels on present images, as class_label_counts keeps them
+ * (class-label-counts.ts), and how many of those are on present evaluation images: counted from
+ * the evaluation set's side (as AdaptationStore.evaluationLabels reads them), which is small, so
+ * no label outside it is read; the list is sent after every label (Workspace.labelsChanged).
+ */
 const SELECT = `
-  SELECT c.id, c.name, c.color, c.hotkey, c.position, COALESCE(n.labels, 0) AS label_count
-  FROM classes c LEFT JOIN class_label_counts n ON n.class_id = c.id WHERE c.deleted_at IS NULL`;
+  SELECT c.id, c.name, c.color, c.hotkey, c.position, COALESCE(n.labels, 0) AS label_count, COALESCE(e.labels, 0) AS evaluation_count
+  FROM classes c LEFT JOIN class_label_counts n ON n.class_id = c.id
+  LEFT JOIN (
+    SELECT l.class_id, COUNT(*) AS labels FROM evaluation_images x CROSS JOIN images i ON i.id = x.image_id CROSS JOIN labels l ON l.image_id = x.image_id
+    WHERE i.present = 1 GROUP BY l.class_id
+  ) e ON e.class_id = c.id
+  WHERE c.deleted_at IS NULL`;
 
 const toInfo = (r: ClassRow): ClassInfo => ({
   id: r.id,
@@ -41,6 +52,7 @@ const toInfo = (r: ClassRow): ClassInfo => ({
   hotkey: r.hotkey,
   position: r.position,
   labelCount: r.label_count,
+  evaluationCount: r.evaluation_count,
 });
 
 const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;

@@ -1,4 +1,5 @@
 /** How the active loop's numbers and choices are written for the user. */
+import { isTypicalPick } from '../../src-shared/typical-pick';
 import { RECOMMENDED_STRATEGY, STRATEGY_NAMES, UNCERTAINTY_NAMES, type ModelOption, type RoundInfo, type ScheduleSetting, type StrategyName, type UncertaintyName } from '../../src-shared/contract';
 
 /** A score in [0, 1] with three decimals; null (not computed) as an em dash. */
@@ -86,7 +87,42 @@ export function strategyLabel(name: StrategyName): string {
 }
 
 const TYPICAL_SCORE =
-  'Typical picks: how typical the image is of its group, compared only within that group. Groups are taken fewest labels first, then largest first, so these rows are in group order, not score order.';
+  'Typical picks: their typicality, how typical the image is of its group (1 ÷ its mean distance to its nearest similar images), compared only within that group; it has no upper limit and is not a probability. Groups are taken fewest labels first, then largest first, so these rows are in group order, not score order.';
+
+/** A typicality: three significant digits (its scale is the feature space's: 0.0473 and 25.3 both occur), whole numbers from 100. */
+function formatTypicality(value: number): string {
+  return value >= 100 ? String(Math.round(value)) : value.toPrecision(3);
+}
+
+/**
+ * A round's mean score in the rounds table: a typicality when every image of the batch is a
+ * typical pick; none when the batch mixes typical picks with others (a typical-margin batch
+ * re-ranked once a classifier existed: a mean of typicalities and margins means nothing); else
+ * the mean score in [0, 1].
+ */
+export function roundScoreWords(round: { readonly asked: { readonly score: number | null }; readonly items: readonly { readonly reason: string }[] }): { text: string; title: string | null } {
+  const typical = round.items.filter((item) => isTypicalPick(item.reason)).length;
+  const mean = round.asked.score;
+  if (typical === 0 || mean === null || !Number.isFinite(mean)) return { text: formatScore(mean), title: null };
+  if (typical < round.items.length) return { text: '—', title: 'No mean: the batch mixes typical picks (scored by typicality, no upper limit) with picks scored in [0, 1].' };
+  return { text: `typicality ${formatTypicality(mean)}`, title: 'Mean typicality of the batch: how typical its images are of their groups of similar images; no upper limit, not a probability.' };
+}
+
+/**
+ * A queued image's score as the queue and the label view write it. A typical-first pick's score
+ * is its typicality (src-shared/typical-pick.ts), named so, since it is unbounded and a bare
+ * "1.412" in a Score column reads as a probability over 1; every other strategy's score is in
+ * [0, 1] and written as such. `unit`: "typicality" or "score"; `title`: what the number means.
+ */
+export function queueScoreWords(item: { readonly score: number | null; readonly reason: string }): { unit: 'typicality' | 'score'; value: string; title: string | null } {
+  if (item.score === null || !Number.isFinite(item.score) || !isTypicalPick(item.reason)) return { unit: 'score', value: formatScore(item.score), title: null };
+  const value = formatTypicality(item.score);
+  return {
+    unit: 'typicality',
+    value,
+    title: `Typicality ${value}: how typical the image is of its group of similar images (1 ÷ its mean distance to its nearest ones in the group; 0 for an image alone in its group). It has no upper limit and is not a probability; it is compared only within the group.`,
+  };
+}
 
 /** What the queue's Score column holds for a round of `name` (its header's tooltip). */
 export function scoreMeaning(name: StrategyName): string {
@@ -191,12 +227,16 @@ export function modelSourceWords(option: Pick<ModelOption, 'choice' | 'downloadB
 }
 
 /**
- * The hint naming the classes that have no label yet ("No labels yet: basophil, platelet"), in
- * class order, or null when every class has one (or there are no classes).
+ * The hint naming the classes that have no training label yet ("No labels yet: basophil,
+ * platelet"), in class order, or null when every class has one (or there are no classes). A
+ * class whose only labels are evaluation labels is named too (the model cannot learn it from
+ * them), and the hint then says "No training labels yet", as the class bar counts training labels.
  */
-export function unlabeledClassesHint(classes: readonly { name: string; labelCount: number }[]): string | null {
-  const missing = classes.filter((c) => c.labelCount === 0).map((c) => c.name);
-  return missing.length === 0 ? null : `No labels yet: ${missing.join(', ')}`;
+export function unlabeledClassesHint(classes: readonly { name: string; labelCount: number; evaluationCount: number }[]): string | null {
+  const missing = classes.filter((c) => c.labelCount - c.evaluationCount === 0);
+  if (missing.length === 0) return null;
+  const heldOnly = missing.some((c) => c.evaluationCount > 0);
+  return `No ${heldOnly ? 'training ' : ''}labels yet: ${missing.map((c) => c.name).join(', ')}`;
 }
 
 /** What the label view knows of the loop after a batch is labeled to its end. */

@@ -3,8 +3,12 @@ import type { ClassInfo, ProjectChange, ProjectChanged } from '../../src-shared/
 import { call } from '../api/client';
 
 class ClassesStore {
-  /** The project changes that carry a new class list (with counts). */
-  readonly follows: readonly ProjectChange[] = ['classes', 'labels'];
+  /**
+   * The project changes that carry a new class list (with counts), and the evaluation set's
+   * changes, which carry nothing but move labels between training and evaluation (a leaked
+   * image taken out, an import undone): the list is read again then.
+   */
+  readonly follows: readonly ProjectChange[] = ['classes', 'labels', 'evaluation'];
 
   #list = $state<ClassInfo[]>([]);
   #byId = $derived(new Map(this.#list.map((c) => [c.id, c])));
@@ -30,6 +34,8 @@ class ClassesStore {
 
   follow(event: ProjectChanged): void {
     if (event.change === 'classes' || event.change === 'labels') this.#list = event.classes;
+    // The counts stay as they were if the read fails; the next labels event brings them.
+    if (event.change === 'evaluation') this.load().catch(() => undefined);
   }
 
   async create(name: string, color?: string): Promise<ClassInfo> {

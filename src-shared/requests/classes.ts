@@ -9,7 +9,14 @@ export interface ClassInfo {
   color: string;
   hotkey: string;
   position: number;
+  /** Labels of this class on present images, the evaluation set's included. */
   labelCount: number;
+  /**
+   * Of `labelCount`, the labels on present images of the evaluation set (held out: never trained
+   * on, they measure accuracy). The class's training labels are `labelCount − evaluationCount`,
+   * the split the dashboard shows; the renderer writes it in one place (logic/label-counts.ts).
+   */
+  evaluationCount: number;
 }
 
 const color = s.string({ min: 4, max: 9 });

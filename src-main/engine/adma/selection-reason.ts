@@ -2,6 +2,7 @@
  * The one-sentence explanations the UI shows beside each queried image. Numbers are given
  * with two decimals; wording names the criterion that put the image in the batch.
  */
+import { ALONE_IN_GROUP, TYPICAL_REASON_START } from '../../../src-shared/typical-pick';
 import type { UncertaintyMeasure } from './uncertainty';
 
 const MEASURE_LABELS: Record<UncertaintyMeasure, string> = {
@@ -46,7 +47,7 @@ export function tornReason(c: CompetingClasses): string {
 }
 
 /** A group of one image is that image alone: no other image is like it (an outlier of the pool). */
-const ALONE = 'unlike any other image (a group of its own)';
+const ALONE = ALONE_IN_GROUP;
 
 /** The group a pick stands for: its size, its labeled members, and this batch's earlier picks from it. */
 export interface PickGroup {
@@ -64,7 +65,8 @@ function earlierPicks(picked: number): string {
 export function typicalReason({ members, labels, picked }: PickGroup): string {
   if (members.length === 1) return ALONE;
   const said = labels === 0 ? 'no label yet' : labels === 1 ? 'only 1 label' : `only ${labels} labels`;
-  return `typical of a group of ${members.length} similar images with ${said}${earlierPicks(picked)}`;
+  // The queue knows a typicality score by these words (src-shared/typical-pick.ts).
+  return `${TYPICAL_REASON_START}${members.length} similar images with ${said}${earlierPicks(picked)}`;
 }
 
 /** A pick made for its cluster: its own reason, then the group it covers. */

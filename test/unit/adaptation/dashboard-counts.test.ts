@@ -2,7 +2,9 @@
  * The dashboard (asked again after every label while it or the adapt view shows) counts each
  * class's training and evaluation labels and the training labels from the evaluation set's side
  * and the class list's counts, not by reading every label: checked against the rows themselves in
- * every mix of labeled, unsure, absent and evaluation images, with a class deleted among them.
+ * every mix of labeled, unsure, absent and evaluation images, with a class deleted among them. The
+ * class list's own split (labelCount, evaluationCount) is the same, since the class bar and the
+ * gallery show it beside the dashboard.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Adaptation } from '../../../src-main/adaptation/adaptation';
@@ -50,6 +52,9 @@ describe('dashboard counts', () => {
       const want = fromRows(project);
       const board = await adaptation.evaluation.dashboard();
       expect(board.perClass.map(({ classId, training, evaluation }) => ({ classId, training, evaluation })), `trial ${trial}`).toEqual(want);
+      // The class list (the class bar, the Classes view, the gallery's filters) splits them the same.
+      const list = project.classes.list().map((k) => ({ classId: k.id, training: k.labelCount - k.evaluationCount, evaluation: k.evaluationCount }));
+      expect(list, `class list, trial ${trial}`).toEqual(want);
       const training = want.reduce((n, k) => n + k.training, 0);
       if (training > 0) nonzero++;
       expect(board.trainingLabels, `trial ${trial}`).toBe(training);

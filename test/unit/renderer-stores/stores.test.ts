@@ -64,7 +64,7 @@ const item = (imageId: number, classId: number | null = null): QueueItem => ({
   reason: 'test',
   suggestion: null,
 });
-const cls = (id: number, labelCount: number): ClassInfo => ({ id, name: `c${id}`, color: '#112233', hotkey: String(id), position: id, labelCount });
+const cls = (id: number, labelCount: number): ClassInfo => ({ id, name: `c${id}`, color: '#112233', hotkey: String(id), position: id, labelCount, evaluationCount: 0 });
 
 beforeEach(() => {
   sent.length = 0;

@@ -12,6 +12,8 @@ import {
   formatProbability,
   formatScore,
   lambdaRule,
+  queueScoreWords,
+  roundScoreWords,
   reasonBesideSuggestion,
   reasonInWords,
   roundModelWords,
@@ -128,13 +130,64 @@ describe('loop formatting', () => {
   });
   it('names the classes that have no label yet, in class order, and nothing when all have one', () => {
     const classes = [
-      { name: 'neutrophil', labelCount: 3 },
-      { name: 'basophil', labelCount: 0 },
-      { name: 'platelet', labelCount: 0 },
+      { name: 'neutrophil', labelCount: 3, evaluationCount: 0 },
+      { name: 'basophil', labelCount: 0, evaluationCount: 0 },
+      { name: 'platelet', labelCount: 0, evaluationCount: 0 },
     ];
     expect(unlabeledClassesHint(classes)).toBe('No labels yet: basophil, platelet');
     expect(unlabeledClassesHint(classes.map((c) => ({ ...c, labelCount: 1 })))).toBeNull();
     expect(unlabeledClassesHint([])).toBeNull();
+  });
+
+  it('names a class whose only labels are evaluation labels among those without a training label', () => {
+    const classes = [
+      { name: 'neutrophil', labelCount: 3, evaluationCount: 1 },
+      { name: 'basophil', labelCount: 2, evaluationCount: 2 },
+      { name: 'platelet', labelCount: 0, evaluationCount: 0 },
+    ];
+    expect(unlabeledClassesHint(classes)).toBe('No training labels yet: basophil, platelet');
+    expect(unlabeledClassesHint(classes.slice(0, 1))).toBeNull();
+  });
+
+  it('writes a typical pick\'s score as a typicality, never as a bare number past 1, and other scores as before', () => {
+    const typical = queueScoreWords({ score: 1.41234, reason: 'typical of a group of 68 similar images with no label yet' });
+    expect(typical.unit).toBe('typicality');
+    expect(typical.value).toBe('1.41');
+    expect(typical.title).toMatch(/^Typicality 1\.41: how typical the image is of its group .* not a probability/);
+    expect(queueScoreWords({ score: 0.0473219, reason: 'typical of a group of 5 similar images with only 1 label (2 other images of this batch are from it)' }).value).toBe('0.0473');
+    expect(queueScoreWords({ score: 253.4, reason: 'typical of a group of 5 similar images with no label yet' }).value).toBe('253');
+    expect(queueScoreWords({ score: 0, reason: 'unlike any other image (a group of its own)' })).toMatchObject({ unit: 'typicality', value: '0.00' });
+    // A margin pick of the same strategy, once a classifier exists: a score in [0, 1], the column's header says which.
+    expect(queueScoreWords({ score: 0.81234, reason: 'the model is torn between rbc 41% and wbc 38%; unlike any other image (a group of its own)' })).toEqual({ unit: 'score', value: '0.812', title: null });
+    expect(queueScoreWords({ score: null, reason: 'typical of a group of 5 similar images with no label yet' })).toEqual({ unit: 'score', value: '—', title: null });
+  });
+
+  it('writes a round\'s mean score as a typicality when its batch is all typical picks, and gives none for a mixed batch', () => {
+    const typical = { reason: 'typical of a group of 6 similar images with no label yet' };
+    const torn = { reason: 'the model is torn between rbc 41% and wbc 38%; from a group of 6 similar images with no label yet' };
+    expect(roundScoreWords({ asked: { score: 2.2681 }, items: [typical, typical] })).toMatchObject({ text: 'typicality 2.27' });
+    expect(roundScoreWords({ asked: { score: 2.2681 }, items: [typical, typical] }).title).toMatch(/not a probability/);
+    expect(roundScoreWords({ asked: { score: 0.9 }, items: [typical, torn] })).toMatchObject({ text: '—' });
+    expect(roundScoreWords({ asked: { score: 0.81234 }, items: [torn] })).toEqual({ text: '0.812', title: null });
+    expect(roundScoreWords({ asked: { score: null }, items: [] })).toEqual({ text: '—', title: null });
+  });
+
+  it('knows every typical-first pick the engine makes by its reason, and no other pick', () => {
+    const pool = createSyntheticPool({ images: 300, dimA: 10, dimB: 16, sourceClasses: 12, targetClasses: 4, seed: 5 });
+    const cold = selectionContextFor(pool, { round: 0, labeledClassCount: 0, targetProbabilities: null });
+    for (const name of ['typiclust', 'typical-margin', 'adma-typical'] as const) {
+      const items = createStrategy(name).select(cold, 8).items;
+      expect(items.length).toBe(8);
+      for (const item of items) expect(queueScoreWords(item).unit, `${name}: ${item.reason}`).toBe('typicality');
+    }
+    // With a classifier, typical-margin and adma-typical rank by scores in [0, 1]: no typicality.
+    const trained = selectionContextFor(pool, { round: 2 });
+    for (const name of ['typical-margin', 'adma-typical'] as const) {
+      for (const item of createStrategy(name).select(trained, 5).items) expect(queueScoreWords(item).unit, `${name}: ${item.reason}`).toBe('score');
+    }
+    for (const name of STRATEGY_NAMES.filter((n) => !['typiclust', 'typical-margin', 'adma-typical'].includes(n))) {
+      for (const item of createStrategy(name).select(cold, 5).items) expect(queueScoreWords(item).unit, `${name}: ${item.reason}`).toBe('score');
+    }
   });
 
   it('says what each strategy’s first round picks, as the engine picks it with no label and no classifier', () => {
