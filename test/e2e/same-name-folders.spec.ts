@@ -9,6 +9,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { axeViolations } from './support/a11y';
 import { hostWithImageFolder } from './support/folder-host';
 import { makeImageFolder } from './support/image-folder';
 import { createProjectWithoutModel } from './support/model-step';
@@ -80,6 +81,8 @@ test('the same file name in two folders is told apart in the gallery and in Dupl
   expect(await shown(deep.getByTestId('thumb-name'))).toMatch(/^p.*e03\/cell_001\.png$/);
   // A file at the top of the project folder shows no folder.
   await expect(tile('overview.jpg').getByTestId('thumb-folder')).toHaveCount(0);
+  // The fainter folder still reads (contrast), and the tiles keep their names.
+  expect(await axeViolations(page, '[data-testid="thumb"]')).toEqual([]);
 
   // Duplicates: the byte-identical cell_002.jpg of both slides, each member named with its folder.
   await page.keyboard.press('Alt+8');
@@ -92,5 +95,6 @@ test('the same file name in two folders is told apart in the gallery and in Dupl
   expect(texts.sort()).toEqual(['slide01/cell_002.jpg', 'slide02/cell_002.jpg']);
   for (const item of await items.all()) expect(await visibleWidth(item.getByTestId('duplicate-folder'))).toBeGreaterThan(10);
   await expect(items.first()).toHaveAccessibleName(/^slide0[12]\/cell_002\.jpg/);
+  expect(await axeViolations(page, '[data-testid="duplicate-group"]')).toEqual([]);
   expect(problems).toEqual([]);
 });
