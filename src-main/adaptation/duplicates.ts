@@ -90,7 +90,8 @@ export class Duplicates {
     };
     // Exact copies by the content hash's index: the 100,000 rows are never listed on this thread.
     for (const [first, ...rest] of index.sameContent()) for (const id of rest) join(first as number, id);
-    const nearSimilarity = new Map<number, number>();
+    // The lowest and highest similarity of the pairs that joined each engine group (by its first id).
+    const nearSimilarity = new Map<number, { min: number; max: number }>();
     let compared = 0;
     // Stopped while the pool loads: it fails at once (the load goes on for its other callers).
     const modelId = await unlessAborted(this.poolReady(), signal);
@@ -100,7 +101,7 @@ export class Duplicates {
       for (const group of near.groups) {
         const [first, ...rest] = group.imageIds as [number, ...number[]];
         for (const id of rest) join(first, id);
-        if (!group.exact) nearSimilarity.set(first, group.minSimilarity);
+        if (!group.exact) nearSimilarity.set(first, { min: group.minSimilarity, max: group.maxSimilarity });
       }
     }
     const members = new Map<number, number[]>();
@@ -114,12 +115,17 @@ export class Duplicates {
       const items = ids.map((id) => byId.get(id)).filter((i): i is ImageItem => i !== undefined);
       if (items.length < 2) continue;
       const exact = items.every((i) => i.hash === items[0]?.hash);
+      // A near group's pairs: those of the engine groups it holds, and the exact copies joined by
+      // their content hash (images without features among them too), alike as 1.
       let minSimilarity = 1;
+      let maxSimilarity = exact || new Set(items.map((i) => i.hash)).size < items.length ? 1 : -1;
       for (const id of ids) {
         const s = nearSimilarity.get(id);
-        if (s !== undefined) minSimilarity = Math.min(minSimilarity, s);
+        if (s === undefined) continue;
+        minSimilarity = Math.min(minSimilarity, s.min);
+        maxSimilarity = Math.max(maxSimilarity, s.max);
       }
-      groups.push({ kind: exact ? 'exact' : 'near', minSimilarity, items, evaluationIds: ids.filter((id) => evaluation.has(id)) });
+      groups.push({ kind: exact ? 'exact' : 'near', minSimilarity, maxSimilarity, items, evaluationIds: ids.filter((id) => evaluation.has(id)) });
     }
     // Largest groups first, then the least similar (the ones to look at), then by first id.
     groups.sort((a, b) => b.items.length - a.items.length || (a.items[0]?.id ?? 0) - (b.items[0]?.id ?? 0));

@@ -22,8 +22,14 @@ export const DUPLICATE_SIMILARITY_RANGE = { min: 0.5, max: 1 } as const;
 export interface DuplicateGroup {
   /** Exact: every image has the same file content; near: joined by the near-duplicate test. */
   kind: 'exact' | 'near';
-  /** The lowest feature similarity of the pairs that joined the group (1 for exact groups). */
+  /**
+   * The lowest and highest feature similarity of the pairs that joined the group (1 for exact
+   * groups and for exact copies). Every pair that joined it passed the near-duplicate test at the
+   * report's threshold, so both are at least the threshold; two images joined only through
+   * others were not compared, and may be less alike than the lowest.
+   */
   minSimilarity: number;
+  maxSimilarity: number;
   items: ImageItem[];
   /** Ids of the group's images in the evaluation set. */
   evaluationIds: number[];

@@ -58,6 +58,10 @@ test('Duplicates view and more like this: group, label a group and undo, thresho
   for (const group of await groups.all()) await expect(group.getByTestId('duplicate-item')).toHaveCount(3);
   const first = groups.first();
   await expect(first).toContainText('Near duplicates');
+  // Its header says how alike the pairs that joined it measured (the byte-identical copy: 1.00), not a second threshold beside the slider's.
+  const similarity = first.getByTestId('duplicate-similarity');
+  await expect(similarity).toHaveText(/^3 images, feature similarity 0\.\d\d–1\.00 between linked pairs$/);
+  await expect(similarity).toHaveAttribute('title', /at least 0\.70, the threshold/);
   await shot(page, 'duplicates-view.png');
 
   // Label the whole group at once, then undo it (one action in the history).

@@ -396,10 +396,11 @@ export class NearDuplicateIndex {
 
 /**
  * Connected groups of the duplicate graph (every group has at least two rows), each with its
- * rows ascending and the lowest similarity of the pairs that joined it; groups ordered by
- * their first row.
+ * rows ascending and the lowest and highest similarity of the pairs that joined it (single
+ * linkage: two rows joined only through others were not compared, and may be less alike than
+ * the lowest); groups ordered by their first row.
  */
-export function duplicateGroups(pairs: readonly DuplicatePair[]): { rows: number[]; minSimilarity: number; exact: boolean }[] {
+export function duplicateGroups(pairs: readonly DuplicatePair[]): { rows: number[]; minSimilarity: number; maxSimilarity: number; exact: boolean }[] {
   const parent = new Map<number, number>();
   const find = (x: number): number => {
     let root = x;
@@ -419,16 +420,17 @@ export function duplicateGroups(pairs: readonly DuplicatePair[]): { rows: number
     const rb = find(b);
     if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
   }
-  const groups = new Map<number, { rows: number[]; minSimilarity: number; exact: boolean }>();
+  const groups = new Map<number, { rows: number[]; minSimilarity: number; maxSimilarity: number; exact: boolean }>();
   for (const row of [...parent.keys()].sort((x, y) => x - y)) {
     const root = find(row);
-    const group = groups.get(root) ?? { rows: [], minSimilarity: 1, exact: true };
+    const group = groups.get(root) ?? { rows: [], minSimilarity: 1, maxSimilarity: -1, exact: true };
     group.rows.push(row);
     groups.set(root, group);
   }
   for (const pair of pairs) {
-    const group = groups.get(find(pair.a)) as { minSimilarity: number; exact: boolean };
+    const group = groups.get(find(pair.a)) as { minSimilarity: number; maxSimilarity: number; exact: boolean };
     group.minSimilarity = Math.min(group.minSimilarity, pair.similarity);
+    group.maxSimilarity = Math.max(group.maxSimilarity, pair.similarity);
     if (!pair.exact) group.exact = false;
   }
   return [...groups.values()].sort((x, y) => (x.rows[0] as number) - (y.rows[0] as number));

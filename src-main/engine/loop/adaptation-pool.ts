@@ -360,7 +360,7 @@ export class AdaptationPool implements SlotPool {
     const rows = args.imageIds ? this.rowsOf(args.imageIds) : null;
     const groups = duplicateGroups(await index.pairsInSlices(rows, { signal, onProgress }));
     return {
-      groups: groups.map((g) => ({ imageIds: g.rows.map((r) => this.imageIds[r] as number), minSimilarity: g.minSimilarity, exact: g.exact })),
+      groups: groups.map((g) => ({ imageIds: g.rows.map((r) => this.imageIds[r] as number), minSimilarity: g.minSimilarity, maxSimilarity: g.maxSimilarity, exact: g.exact })),
       compared: rows ? rows.length : this.imageIds.length,
       millis: Math.round(performance.now() - started),
     };

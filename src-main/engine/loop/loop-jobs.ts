@@ -115,7 +115,8 @@ export interface LoopDuplicatesArgs extends PoolJobArgs {
 }
 
 export interface LoopDuplicatesResult {
-  groups: { imageIds: number[]; minSimilarity: number; exact: boolean }[];
+  /** Each group's lowest and highest similarity of the pairs that joined it (duplicateGroups). */
+  groups: { imageIds: number[]; minSimilarity: number; maxSimilarity: number; exact: boolean }[];
   /** Pool images compared. */
   compared: number;
   millis: number;

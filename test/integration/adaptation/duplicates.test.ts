@@ -105,6 +105,10 @@ describe.skipIf(!available)('duplicates (MobileNet v1 0.25 on 50 hymenoptera pho
       expect(paths.filter((p) => p.startsWith('copies/')).sort()).toEqual(copies.sort());
       expect(group.kind).toBe('near');
       expect(paths).toHaveLength(copies.length + 1);
+      // The similarities of the pairs that joined it: all passed the threshold; the byte-identical copy and its original are alike as 1.
+      expect(group.minSimilarity).toBeGreaterThanOrEqual(report.minSimilarity);
+      expect(group.minSimilarity).toBeLessThan(group.maxSimilarity);
+      expect(group.maxSimilarity).toBeCloseTo(1, 5);
     }
   });
 

@@ -36,7 +36,7 @@ describe('near-duplicate test', () => {
     expect(index.test(0, 4)).toMatchObject({ exact: true });
     expect(index.similarity(0, 1)).toBeCloseTo(2 / Math.sqrt(4.01), 6);
     expect(index.pairs().map((p) => [p.a, p.b])).toEqual([[0, 1], [0, 4]]);
-    expect(duplicateGroups(index.pairs())).toEqual([{ rows: [0, 1, 4], minSimilarity: expect.closeTo(0, 6) as number, exact: false }]);
+    expect(duplicateGroups(index.pairs())).toEqual([{ rows: [0, 1, 4], minSimilarity: expect.closeTo(0, 6) as number, maxSimilarity: expect.closeTo(2 / Math.sqrt(4.01), 6) as number, exact: false }]);
     expect(index.withCriteria({ minSimilarity: 0.9999, maxHammingDistance: 2, minThumbnailCorrelation: 0.9 }).isDuplicate(0, 1)).toBe(false);
     // Equal content with unknown codes (unreadable thumbnails) is still an exact pair.
     const unknown = new NearDuplicateIndex(features, { ...codes, known: Uint8Array.of(0, 1, 1, 1, 0, 1) }, ['x', 'y', 'z', 'w', 'x', 'v'], index.criteria);

@@ -387,7 +387,7 @@ describe('duplicates store', () => {
     minSimilarity,
     maxHammingDistance: 16,
     minThumbnailCorrelation: 0.97,
-    groups: [{ kind: 'near', minSimilarity: 0.93, items: [image(1), image(2), image(3)], evaluationIds: [3] }],
+    groups: [{ kind: 'near', minSimilarity: 0.93, maxSimilarity: 0.97, items: [image(1), image(2), image(3)], evaluationIds: [3] }],
     compared: 10,
     images: 10,
     millis: 1,
