@@ -62,3 +62,14 @@ export function classNameProblem(name: string): string | null {
   }
   return null;
 }
+
+/**
+ * What makes two class names one class: the same text ignoring case (any script's, not only
+ * ASCII: "Éosinophile" and "éosinophile") and Unicode's composition (an "é" typed as one code
+ * point and one from a macOS folder name, "e" + U+0301). Every place that matches class names
+ * uses it: a class made or renamed (ClassStore), a labels or suggestions import, `adma train`.
+ * Before, the store compared with SQLite's NOCASE, which folds ASCII letters only, while an
+ * import folded every letter: a project could hold "Élan" and "élan", and an import then put
+ * the labels of both on one of them.
+ */
+export const classNameKey = (name: string): string => name.normalize('NFC').toLowerCase();

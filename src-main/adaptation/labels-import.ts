@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../src-shared/app-error';
-import { classNameProblem, visibleClassName } from '../../src-shared/class-name';
+import { classNameKey, classNameProblem, visibleClassName } from '../../src-shared/class-name';
 import type { ImportedSuggestionSource, ImportKind, ImportReport } from '../../src-shared/contract';
 import { isInside } from '../media/path-containment';
 import { DEFAULT_HOTKEYS, MAX_CLASS_NAME } from '../project/class-store';
@@ -146,7 +146,18 @@ function emptyReport(parsed: ParsedFile): ImportReport {
   return { format: parsed.format, rows: parsed.entries.length + parsed.problems.length, labeled: 0, unsure: 0, suggested: 0, evaluation: 0, unchanged: 0, createdClasses: [], unmatched: [...parsed.problems] };
 }
 
-const targetKey = (e: ParsedEntry): string => (e.unsure ? '\u0000unsure' : e.className.toLowerCase());
+/**
+ * Each live class's id by its name's key (classNameKey). A project made before the key covered
+ * every script may hold two names with one key ("Élan", "élan"): the first in the class list
+ * takes the key, so an import puts such labels on one class, always the same one.
+ */
+function classIdsByKey(live: readonly { name: string; id: number }[]): Map<string, number> {
+  const ids = new Map<string, number>();
+  for (const c of live) if (!ids.has(classNameKey(c.name))) ids.set(classNameKey(c.name), c.id);
+  return ids;
+}
+
+const targetKey = (e: ParsedEntry): string => (e.unsure ? '\u0000unsure' : classNameKey(e.className));
 const targetName = (e: ParsedEntry): string => (e.unsure ? 'unsure' : e.className);
 
 /**
@@ -172,7 +183,7 @@ function withoutConflicts(planned: { entry: ParsedEntry; image: ImageRow }[], re
 function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolean, source: string, window: string | null): ImportReport {
   const lookup = new ImageLookup(project);
   const live = project.classes.list();
-  const classes = new Map(live.map((c) => [c.name.toLowerCase(), c.id]));
+  const classes = classIdsByKey(live);
   const report = emptyReport(parsed);
 
   // 1. Plan, without writing.
@@ -185,7 +196,7 @@ function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolea
       miss(images);
       continue;
     }
-    const key = entry.className.toLowerCase();
+    const key = classNameKey(entry.className);
     if (!entry.unsure && !classes.has(key)) {
       if (!createClasses) {
         miss(`no class named "${entry.className}"`);
@@ -228,14 +239,14 @@ function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolea
   project.db.transaction(() => {
     for (const c of newClasses.values()) {
       // A class only entries in conflict named is not created.
-      if (!planned.some((p) => !p.entry.unsure && p.entry.className.toLowerCase() === c.name.toLowerCase())) continue;
-      classes.set(c.name.toLowerCase(), project.classes.create(c.name, undefined).id);
+      if (!planned.some((p) => !p.entry.unsure && classNameKey(p.entry.className) === classNameKey(c.name))) continue;
+      classes.set(classNameKey(c.name), project.classes.create(c.name, undefined).id);
       report.createdClasses.push(c.name);
     }
     const pairs: { imageId: number; classId: number | null; unsure: boolean }[] = [];
     let actionId: number | null = null;
     for (const { entry, image } of planned) {
-      const classId = entry.unsure ? null : (classes.get(entry.className.toLowerCase()) as number);
+      const classId = entry.unsure ? null : (classes.get(classNameKey(entry.className)) as number);
       if (entry.unsure ? image.unsure : image.classId === classId) report.unchanged++;
       else pairs.push({ imageId: image.id, classId, unsure: entry.unsure });
     }
@@ -268,13 +279,13 @@ function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolea
  */
 function importSuggestions(project: Project, parsed: ParsedFile, source: string): ImportReport {
   const lookup = new ImageLookup(project);
-  const classes = new Map(project.classes.list().map((c) => [c.name.toLowerCase(), c.id]));
+  const classes = classIdsByKey(project.classes.list());
   const report = emptyReport(parsed);
   const rows: { imageId: number; classId: number; probability: number }[] = [];
   for (const entry of parsed.entries) {
     const miss = (reason: string) => report.unmatched.push({ line: entry.line, path: entry.path, className: entry.className, reason });
     const images = lookup.find(entry);
-    const classId = classes.get(entry.className.toLowerCase());
+    const classId = classes.get(classNameKey(entry.className));
     if (typeof images === 'string') miss(images);
     else if (classId === undefined) miss(`no class named "${entry.className}" (suggestions never create classes)`);
     else for (const image of images) rows.push({ imageId: image.id, classId, probability: entry.probability as number });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
+import { classNameKey } from '../../src-shared/class-name';
 import { trainingCountName } from '../engine/export/training-details';
 import type { HeadRecord, HeadRecordFacts } from '../engine/train/head-file';
 import type { TrainingMode } from '../engine/train/head-weights';
@@ -35,9 +36,6 @@ function relativeLabelPath(folder: string, labelPath: string): string {
   return (isAbsolute(labelPath) ? relative(folder, labelPath) : relative(folder, resolve(folder, labelPath))).split(sep).join('/');
 }
 
-/** A class name as the app matches it: one class whatever the case ("Blast" and "blast"), as labels-import.ts keys them. */
-const classKey = (name: string): string => name.toLowerCase();
-
 /**
  * The classes a training on `file` learns, in the app's order for the same file: a project keeps
  * its classes in their list order, an import creates the classes the file names that it lacks
@@ -51,8 +49,8 @@ const classKey = (name: string): string => name.toLowerCase();
  */
 export function trainingClasses(file: readonly Pick<LabelLine, 'className'>[], trained: readonly string[], previous: readonly string[]): string[] {
   const named = new Map<string, string>();
-  for (const name of [...previous, ...file.map((line) => line.className)]) if (!named.has(classKey(name))) named.set(classKey(name), name);
-  const learned = new Set(trained.map(classKey));
+  for (const name of [...previous, ...file.map((line) => line.className)]) if (!named.has(classNameKey(name))) named.set(classNameKey(name), name);
+  const learned = new Set(trained.map(classNameKey));
   return [...named].filter(([key]) => learned.has(key)).map(([, name]) => name);
 }
 
@@ -96,7 +94,7 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
       continue;
     }
     const earlier = seen.get(rel);
-    if (earlier !== undefined && classKey(earlier) !== classKey(line.className)) throw new AppError('BAD_ARGUMENT', `${labelsPath} line ${line.line}: ${line.path} is labelled both "${earlier}" and "${line.className}".`);
+    if (earlier !== undefined && classNameKey(earlier) !== classNameKey(line.className)) throw new AppError('BAD_ARGUMENT', `${labelsPath} line ${line.line}: ${line.path} is labelled both "${earlier}" and "${line.className}".`);
     if (earlier !== undefined) continue;
     seen.set(rel, line.className);
     hashes.push(hash);
@@ -123,8 +121,8 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
   }
   const classes = trainingClasses(all, names, previous?.head.classes ?? []);
   if (classes.length < 2) throw new AppError('BAD_ARGUMENT', `Training needs labels of at least two classes; ${labelsPath} only has "${classes[0] ?? ''}".`);
-  const indexOf = new Map(classes.map((name, c) => [classKey(name), c]));
-  const labels = names.map((name) => indexOf.get(classKey(name)) as number);
+  const indexOf = new Map(classes.map((name, c) => [classNameKey(name), c]));
+  const labels = names.map((name) => indexOf.get(classNameKey(name)) as number);
   const labelCounts = classes.map((_, c) => labels.filter((l) => l === c).length);
   out.log(`${hashes.length} labels: ${classes.map((c, i) => `${c} ${labelCounts[i]}`).join(', ')}`);
   out.log(previous ? `warm start from the previous round (${previous.head.mode}, ${previous.head.classes.length} classes)` : 'cold start');
@@ -213,7 +211,7 @@ async function scoreHeldOut(
   let noFeatures = 0;
   for (const line of heldOut) {
     const hash = hashByPath.get(relativeLabelPath(folder, line.path));
-    const classIndex = head.classes.findIndex((name) => classKey(name) === classKey(line.className));
+    const classIndex = head.classes.findIndex((name) => classNameKey(name) === classNameKey(line.className));
     if (!hash) noFeatures++;
     else if (classIndex < 0) unknownClass++;
     else scored.push({ hash, classIndex });

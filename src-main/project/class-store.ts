@@ -1,7 +1,7 @@
 /** Target classes: names, colours, hotkeys (1–9, then letters) and order. */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
-import { classNameProblem } from '../../src-shared/class-name';
+import { classNameKey, classNameProblem } from '../../src-shared/class-name';
 import type { ClassHistoryEntry, ClassInfo } from '../../src-shared/contract';
 
 /** Hotkeys given to new classes, in order. Commands never use bare digits or letters. */
@@ -105,13 +105,15 @@ export class ClassStore {
     return trimmed;
   }
 
-  /** The name of the live class (other than `exceptId`) named `name` ignoring case, or null. */
+  /**
+   * The name of the live class (other than `exceptId`) that is one class with `name`
+   * (classNameKey: any case, any composition), or null. Compared here rather than in SQL: the
+   * unique index's NOCASE folds ASCII only and stays as the backstop it is.
+   */
   private liveNamed(name: string, exceptId: number | null): string | null {
-    return (
-      (this.db.prepare('SELECT name FROM classes WHERE deleted_at IS NULL AND name = ? COLLATE NOCASE AND id IS NOT ?').pluck().get(name, exceptId) as
-        | string
-        | undefined) ?? null
-    );
+    const key = classNameKey(name);
+    const names = this.db.prepare('SELECT name FROM classes WHERE deleted_at IS NULL AND id IS NOT ? ORDER BY position, id').pluck().all(exceptId) as string[];
+    return names.find((other) => classNameKey(other) === key) ?? null;
   }
 
   private checkColor(color: string): string {

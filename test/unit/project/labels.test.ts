@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { importLabelsCsv } from '../../../src-main/adaptation/labels-import';
 import { Project } from '../../../src-main/project/project';
 import { scannedProject } from '../../support/scanned-project';
 
@@ -26,6 +27,20 @@ describe('classes', () => {
     expect(() => project.classes.create('ANT', undefined)).toThrowError('“ant” is already a class (names that differ only in case count as one).')
     expect(() => project.classes.update(bee.id, { name: 'ant' })).toThrowError('“ant” is already a class.');
     expect(() => project.classes.update(ant.id, { color: 'red' })).toThrowError(/#rrggbb/);
+  });
+
+  it('counts names one class whatever the case in any script and however an accent is composed, in the store and in an import', async () => {
+    const { root, project } = await setup(1);
+    const eo = project.classes.create('Éosinophile', undefined);
+    // SQLite's NOCASE folds ASCII only: "éosinophile" was a second class, and an import then put both classes' labels on one.
+    expect(() => project.classes.create('éosinophile', undefined)).toThrowError('“Éosinophile” is already a class (names that differ only in case count as one).');
+    const decomposed = 'E\u0301osinophile'; // "É" as a macOS folder name spells it
+    expect(() => project.classes.create(decomposed, undefined)).toThrowError(/“Éosinophile” is already a class/);
+    const csv = path.join(root, 'labels.csv');
+    fs.writeFileSync(csv, `path,class\nimg-0000.png,${decomposed.toUpperCase()}\n`);
+    expect(await importLabelsCsv(project, csv, true)).toMatchObject({ labeled: 1, createdClasses: [] });
+    expect(project.images.list({ kind: 'class', classId: eo.id }, 0, 10).total).toBe(1);
+    expect(project.classes.list()).toHaveLength(3);
   });
 
   it('gives a class named by one free key that key, case aside, and the next default key otherwise', async () => {
