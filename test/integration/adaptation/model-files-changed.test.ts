@@ -1,0 +1,126 @@
+/**
+ * The files of a project's model folder replaced, put back or removed while the host runs
+ * (the engine worker kept the model it loaded for its whole life, so it went on computing with
+ * the weights it read first, and Try again after "replaced" could keep the wrong model). Through
+ * the request handlers with the real engine, the files changed between two jobs: the next job
+ * sees the files as they are now. Another model is said as replaced (EngineStatus.modelProblem)
+ * and nothing is computed with it; the same model again (files copied back) is used with its
+ * cached features, nothing computed again.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandlers, type Handlers } from '../../../src-main/api/handlers';
+import { Workspace, type EngineHandle } from '../../../src-main/api/workspace';
+import { EngineClient } from '../../../src-main/engine/engine-client';
+import type { EngineStatus } from '../../../src-shared/contract';
+import { handlerCaller } from '../../support/handler-calls';
+import { tempDir, writeImage } from '../../support/image-folder';
+import { until } from '../../support/until';
+import { saveModelFolder, tinyClassifier } from '../engine/save-model-folder';
+
+/** Waits on the real engine: polled, and given longer than a unit test's state. */
+const engineWork = { paceMs: 50, limitMs: 120_000 };
+const IMAGES = 8;
+const LAYERS = { layerA: 'block_a', layerB: 'pooled', softmaxLayer: 'scores', cutLayer: 'block_cut' };
+
+let work: string;
+let project: string;
+/** The project's model folder, and two models whose files go into it: the same names and sizes, other weights. */
+let folder: string;
+let modelA: string;
+let modelB: string;
+let stateDir: string;
+let workspace: Workspace | null = null;
+let handlers: Handlers;
+/** The images each extraction computed (ExtractionResult.computed), of the engine open now. */
+let computed: Promise<number>[] = [];
+const call = handlerCaller(() => handlers);
+
+async function openProject(): Promise<void> {
+  await workspace?.shutdown();
+  computed = [];
+  const inner = new EngineClient();
+  const engine: EngineHandle = {
+    request: inner.request.bind(inner),
+    start: ((kind, args) => {
+      const job = inner.start(kind, args);
+      if (kind === 'extractFeatures') computed.push((job.result as Promise<{ computed: number }>).then((r) => r.computed, () => 0));
+      return job;
+    }) as EngineHandle['start'],
+    terminate: () => inner.terminate(),
+  };
+  workspace = new Workspace({ stateDir, shell: 'web', version: 'test', log: () => {}, createEngine: () => engine });
+  handlers = createHandlers(workspace);
+  await call('project:open', { path: project, create: true });
+}
+
+/** Copy every file of `from` over the files of the same name in `to` (in place: the same files, new bytes and times). */
+function copyOver(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const file of fs.readdirSync(from)) fs.copyFileSync(path.join(from, file), path.join(to, file));
+}
+
+/** The features' state once no check or extraction runs, nor is to begin (after an open, one begins after the scan). */
+const settled = (what: string): Promise<EngineStatus> =>
+  until(
+    what,
+    async () => {
+      const status = await call('engine:status');
+      return !['none', 'checking', 'running'].includes(status.features.state) && status;
+    },
+    engineWork,
+  );
+
+/** `text` matched as it is in a pattern. */
+const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const computedSoFar = async (): Promise<number> => (await Promise.all(computed)).reduce((a, b) => a + b, 0);
+
+beforeAll(async () => {
+  work = tempDir('adma-model-files-');
+  project = path.join(work, 'images');
+  stateDir = path.join(work, 'state');
+  folder = path.join(work, 'tiny');
+  modelA = path.join(work, 'files-a');
+  modelB = path.join(work, 'files-b');
+  fs.mkdirSync(project);
+  for (let i = 0; i < IMAGES; i++) await writeImage(path.join(project, `img-${i}.png`), i);
+  await saveModelFolder(tinyClassifier({ softmax: true }), modelA);
+  await saveModelFolder(tinyClassifier({ softmax: true }), modelB);
+  // The same file names and sizes: only the bytes differ.
+  for (const file of fs.readdirSync(modelA)) expect(fs.statSync(path.join(modelB, file)).size).toBe(fs.statSync(path.join(modelA, file)).size);
+  copyOver(modelA, folder);
+  await openProject();
+  await call('engine:chooseModel', { choice: { kind: 'folder', path: folder, layers: LAYERS } });
+  expect(await settled('features extracted')).toMatchObject({ features: { state: 'complete', done: IMAGES, total: IMAGES } });
+  const ant = (await call('classes:create', { name: 'ant' })).id;
+  const bee = (await call('classes:create', { name: 'bee' })).id;
+  const images = (await call('images:list', { filter: { kind: 'all' }, offset: 0, limit: 100 })).items;
+  for (const [k, image] of images.entries()) await call('labels:set', { imageIds: [image.id], classId: k % 2 === 0 ? ant : bee });
+});
+
+afterAll(async () => {
+  await workspace?.shutdown();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('the files of the project\'s model folder changed while the host runs', () => {
+  it('another model copied over them: the next extraction says so and computes nothing; the files put back, Try again uses them with nothing computed again', async () => {
+    const before = await call('engine:status');
+    const extractions = computed.length;
+    copyOver(modelB, folder);
+    await call('engine:resumeFeatures');
+    const replaced = await settled('the folder checked after the files were replaced');
+    expect(replaced.features.state).toBe('unavailable');
+    expect(replaced.modelProblem).toMatchObject({ kind: 'replaced', path: folder, cached: IMAGES, total: IMAGES, folderThere: true });
+    expect(replaced.modelId).toBe(before.modelId);
+    expect(computed.length).toBe(extractions);
+
+    copyOver(modelA, folder);
+    await call('engine:resumeFeatures');
+    const back = await settled('features ready after Try again');
+    expect(back).toMatchObject({ modelId: before.modelId, modelProblem: null, features: { state: 'complete', done: IMAGES, total: IMAGES } });
+    expect(await computedSoFar()).toBe(IMAGES);
+  });
+});
