@@ -5,7 +5,8 @@
  * the request handlers with the real engine, the files changed between two jobs: the next job
  * sees the files as they are now. Another model is said as replaced (EngineStatus.modelProblem)
  * and nothing is computed with it; the same model again (files copied back) is used with its
- * cached features, nothing computed again.
+ * cached features, nothing computed again. Training while the model cannot be used says why in
+ * words, records nothing and keeps every label.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -122,5 +123,60 @@ describe('the files of the project\'s model folder changed while the host runs',
     const back = await settled('features ready after Try again');
     expect(back).toMatchObject({ modelId: before.modelId, modelProblem: null, features: { state: 'complete', done: IMAGES, total: IMAGES } });
     expect(await computedSoFar()).toBe(IMAGES);
+  });
+
+  it('Train now after another model was copied over the loaded one: refused in words, nothing recorded, every label kept; the same files again train as before', async () => {
+    await call('loop:train');
+    const trained = await call('engine:status');
+    expect(trained).toMatchObject({ modelVersion: 1, trainingLabels: IMAGES });
+
+    copyOver(modelB, folder);
+    const refusal = new RegExp(`^loop:train: MODEL_UNAVAILABLE: Training needs the files of tiny: ${literal(folder)} holds another model now \\(tiny\\), not tiny, .*Nothing was trained, and every label is kept`);
+    await expect(call('loop:train')).rejects.toThrow(refusal);
+    const unavailable = await settled('the folder checked after the refusal');
+    expect(unavailable).toMatchObject({ modelVersion: 1, trainingLabels: IMAGES, features: { state: 'unavailable' }, modelProblem: { kind: 'replaced', path: folder } });
+    // Asked again while the state says so: the same words, without asking the engine.
+    await expect(call('loop:train')).rejects.toThrow(refusal);
+
+    // The same model's files copied again (new bytes on disk, the same model): it trains, from the cached features.
+    copyOver(modelA, folder);
+    await call('engine:resumeFeatures');
+    expect(await settled('features ready again')).toMatchObject({ modelProblem: null, features: { state: 'complete' } });
+    copyOver(modelA, folder);
+    await call('loop:train');
+    expect(await call('engine:status')).toMatchObject({ modelVersion: 2, trainingLabels: IMAGES, features: { state: 'complete' } });
+    expect(await computedSoFar()).toBe(IMAGES);
+  });
+
+  it('Train now after the folder went away: says where it was, nothing recorded; Locate… then training works', async () => {
+    const moved = `${folder}-moved`;
+    fs.renameSync(folder, moved);
+    await expect(call('loop:train')).rejects.toThrow(new RegExp(`^loop:train: MODEL_UNAVAILABLE: Training needs the files of tiny: Nothing is at ${literal(folder)} now: .*every label is kept`));
+    expect(await settled('the folder checked after the refusal')).toMatchObject({ modelVersion: 2, trainingLabels: IMAGES, modelProblem: { kind: 'missing', path: folder } });
+
+    await call('engine:locateModel', { path: moved });
+    expect(await settled('features ready after Locate…')).toMatchObject({ modelProblem: null, features: { state: 'complete' } });
+    await call('loop:train');
+    expect(await call('engine:status')).toMatchObject({ modelVersion: 3 });
+    expect(await computedSoFar()).toBe(IMAGES);
+    fs.renameSync(moved, folder);
+  });
+
+  it('Train now in a project reopened with another model in its folder: says it is replaced (not "wait for feature extraction"), nothing recorded', async () => {
+    // The folder is where the project first had it again, but the project now knows it at `moved` (Locate…): choose it there once more.
+    await call('engine:locateModel', { path: folder });
+    expect(await settled('features ready at the first place')).toMatchObject({ modelProblem: null, features: { state: 'complete' } });
+    await workspace!.shutdown();
+    workspace = null;
+    copyOver(modelB, folder);
+    await openProject();
+    expect(await settled('the folder checked at the open')).toMatchObject({ features: { state: 'unavailable' }, modelProblem: { kind: 'replaced' } });
+    const error = await call('loop:train').then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(new RegExp(`^loop:train: MODEL_UNAVAILABLE: Training needs the files of tiny: ${literal(folder)} holds another model now`));
+    expect(error?.message).not.toMatch(/wait for feature extraction/);
+    expect(await call('engine:status')).toMatchObject({ modelVersion: 3, trainingLabels: IMAGES });
   });
 });
