@@ -152,7 +152,8 @@ export class FeatureExtraction {
    * Why the project's model folder cannot be used now (ModelProblem without `folderThere`), or
    * null when it can, or when the model is not a folder (a download or the starter cannot move),
    * or when loading failed otherwise (the extraction then says that failure, as before).
-   * Loading here costs the extraction nothing: the worker keeps the loaded model per source.
+   * Loading here costs the extraction nothing: the worker keeps the loaded model per source, and
+   * loads it again only when its files changed since (loaded-models.ts), so this sees them as they are now.
    */
   private async checkModelFolder(model: ModelRow, total: number): Promise<Omit<ModelProblem, 'folderThere'> | null> {
     const { ctx } = this;
