@@ -12,9 +12,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers, type Handlers } from '../../../src-main/api/handlers';
-import { Workspace, type EngineHandle } from '../../../src-main/api/workspace';
-import { EngineClient } from '../../../src-main/engine/engine-client';
+import { Workspace } from '../../../src-main/api/workspace';
 import type { EngineStatus } from '../../../src-shared/contract';
+import { countingEngine } from '../../support/counting-engine';
 import { handlerCaller } from '../../support/handler-calls';
 import { tempDir, writeImage } from '../../support/image-folder';
 import { until } from '../../support/until';
@@ -34,24 +34,13 @@ let modelB: string;
 let stateDir: string;
 let workspace: Workspace | null = null;
 let handlers: Handlers;
-/** The images each extraction computed (ExtractionResult.computed), of the engine open now. */
-let computed: Promise<number>[] = [];
+let counting: ReturnType<typeof countingEngine>;
 const call = handlerCaller(() => handlers);
 
 async function openProject(): Promise<void> {
   await workspace?.shutdown();
-  computed = [];
-  const inner = new EngineClient();
-  const engine: EngineHandle = {
-    request: inner.request.bind(inner),
-    start: ((kind, args) => {
-      const job = inner.start(kind, args);
-      if (kind === 'extractFeatures') computed.push((job.result as Promise<{ computed: number }>).then((r) => r.computed, () => 0));
-      return job;
-    }) as EngineHandle['start'],
-    terminate: () => inner.terminate(),
-  };
-  workspace = new Workspace({ stateDir, shell: 'web', version: 'test', log: () => {}, createEngine: () => engine });
+  counting = countingEngine();
+  workspace = new Workspace({ stateDir, shell: 'web', version: 'test', log: () => {}, createEngine: () => counting.engine });
   handlers = createHandlers(workspace);
   await call('project:open', { path: project, create: true });
 }
@@ -76,7 +65,6 @@ const settled = (what: string): Promise<EngineStatus> =>
 /** `text` matched as it is in a pattern. */
 const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-const computedSoFar = async (): Promise<number> => (await Promise.all(computed)).reduce((a, b) => a + b, 0);
 
 beforeAll(async () => {
   work = tempDir('adma-model-files-');
@@ -109,20 +97,20 @@ afterAll(async () => {
 describe('the files of the project\'s model folder changed while the host runs', () => {
   it('another model copied over them: the next extraction says so and computes nothing; the files put back, Try again uses them with nothing computed again', async () => {
     const before = await call('engine:status');
-    const extractions = computed.length;
+    const extractions = counting.extractions;
     copyOver(modelB, folder);
     await call('engine:resumeFeatures');
     const replaced = await settled('the folder checked after the files were replaced');
     expect(replaced.features.state).toBe('unavailable');
     expect(replaced.modelProblem).toMatchObject({ kind: 'replaced', path: folder, cached: IMAGES, total: IMAGES, folderThere: true });
     expect(replaced.modelId).toBe(before.modelId);
-    expect(computed.length).toBe(extractions);
+    expect(counting.extractions).toBe(extractions);
 
     copyOver(modelA, folder);
     await call('engine:resumeFeatures');
     const back = await settled('features ready after Try again');
     expect(back).toMatchObject({ modelId: before.modelId, modelProblem: null, features: { state: 'complete', done: IMAGES, total: IMAGES } });
-    expect(await computedSoFar()).toBe(IMAGES);
+    expect(await counting.computed()).toBe(IMAGES);
   });
 
   it('Train now after another model was copied over the loaded one: refused in words, nothing recorded, every label kept; the same files again train as before', async () => {
@@ -145,7 +133,7 @@ describe('the files of the project\'s model folder changed while the host runs',
     copyOver(modelA, folder);
     await call('loop:train');
     expect(await call('engine:status')).toMatchObject({ modelVersion: 2, trainingLabels: IMAGES, features: { state: 'complete' } });
-    expect(await computedSoFar()).toBe(IMAGES);
+    expect(await counting.computed()).toBe(IMAGES);
   });
 
   it('Train now after the folder went away: says where it was, nothing recorded; Locate… then training works', async () => {
@@ -158,7 +146,7 @@ describe('the files of the project\'s model folder changed while the host runs',
     expect(await settled('features ready after Locate…')).toMatchObject({ modelProblem: null, features: { state: 'complete' } });
     await call('loop:train');
     expect(await call('engine:status')).toMatchObject({ modelVersion: 3 });
-    expect(await computedSoFar()).toBe(IMAGES);
+    expect(await counting.computed()).toBe(IMAGES);
     fs.renameSync(moved, folder);
   });
 

@@ -58,15 +58,21 @@ async function settledFiles(dir: string): Promise<void> {
   expect(await filesStamp(dir, modelFileNames(loaded), since)).not.toBe(UNSETTLED);
 }
 
+/** A model folder holding `weights`, loaded once by a counting loader (`onLoad`: run in each load, after the files are read). */
+async function loadedOnce(weights: string, onLoad?: (dir: string) => void) {
+  const dir = path.join(tempDir('adma-loaded-'), 'model');
+  writeModel(dir, weights);
+  await settledFiles(dir);
+  const counter = counted(onLoad);
+  const models = new LoadedModels(counter.load);
+  const source: ModelSource = { kind: 'folder', path: dir };
+  const first = await models.get(source);
+  return { dir, counter, models, source, first };
+}
+
 describe('the worker keeps a loaded model folder while its files are unchanged', () => {
   it('loads once for any number of uses of unchanged files', async () => {
-    const dir = path.join(tempDir('adma-loaded-'), 'model');
-    writeModel(dir, 'weights A');
-    await settledFiles(dir);
-    const counter = counted();
-    const models = new LoadedModels(counter.load);
-    const source: ModelSource = { kind: 'folder', path: dir };
-    const first = await models.get(source);
+    const { counter, models, source, first } = await loadedOnce('weights A');
     expect(await models.get(source)).toBe(first);
     expect(await models.get(source)).toBe(first);
     await models.requireCurrent(first);
@@ -74,13 +80,7 @@ describe('the worker keeps a loaded model folder while its files are unchanged',
   });
 
   it('the same bytes copied again: loaded again once, the model loaded before kept (its copy freed), and what was computed on it goes on', async () => {
-    const dir = path.join(tempDir('adma-loaded-'), 'model');
-    writeModel(dir, 'weights A');
-    await settledFiles(dir);
-    const counter = counted();
-    const models = new LoadedModels(counter.load);
-    const source: ModelSource = { kind: 'folder', path: dir };
-    const first = await models.get(source);
+    const { dir, counter, models, source, first } = await loadedOnce('weights A');
     writeModel(dir, 'weights A');
     await settledFiles(dir);
     expect(await models.get(source)).toBe(first);
@@ -92,13 +92,7 @@ describe('the worker keeps a loaded model folder while its files are unchanged',
   });
 
   it('another model copied over it (the same size): the new one is used, and what was computed on the old one is refused in words', async () => {
-    const dir = path.join(tempDir('adma-loaded-'), 'model');
-    writeModel(dir, 'weights A');
-    await settledFiles(dir);
-    const counter = counted();
-    const models = new LoadedModels(counter.load);
-    const source: ModelSource = { kind: 'folder', path: dir };
-    const first = await models.get(source);
+    const { dir, models, source, first } = await loadedOnce('weights A');
     writeModel(dir, 'weights B');
     await settledFiles(dir);
     const now = await models.get(source);
@@ -114,28 +108,18 @@ describe('the worker keeps a loaded model folder while its files are unchanged',
   });
 
   it('the folder gone: what was computed on it is refused, saying why', async () => {
-    const dir = path.join(tempDir('adma-loaded-'), 'model');
-    writeModel(dir, 'weights A');
-    await settledFiles(dir);
-    const models = new LoadedModels(counted().load);
-    const first = await models.get({ kind: 'folder', path: dir });
+    const { dir, models, first } = await loadedOnce('weights A');
     fs.rmSync(dir, { recursive: true });
     await expect(models.requireCurrent(first)).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE', message: expect.stringMatching(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} no longer holds model m-.* as it was when its features were loaded: .*ENOENT`)) });
   });
 
   it('a file written while the folder was loaded: loaded again at the next use (the load may have read the file before)', async () => {
-    const dir = path.join(tempDir('adma-loaded-'), 'model');
-    writeModel(dir, 'weights A');
-    await settledFiles(dir);
     let rewrite = true;
     // The weights change just after the load read them: the model loaded is A's, the files B's.
-    const counter = counted((at) => {
+    const { counter, models, source, first } = await loadedOnce('weights A', (at) => {
       if (rewrite) fs.writeFileSync(path.join(at, 'group1-shard1of1.bin'), 'weights B');
       rewrite = false;
     });
-    const models = new LoadedModels(counter.load);
-    const source: ModelSource = { kind: 'folder', path: dir };
-    const first = await models.get(source);
     const next = await models.get(source);
     expect(counter.loads()).toBe(2);
     expect(next.descriptor.id).not.toBe(first.descriptor.id);
