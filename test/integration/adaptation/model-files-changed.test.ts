@@ -150,7 +150,7 @@ describe('the files of the project\'s model folder changed while the host runs',
     fs.renameSync(moved, folder);
   });
 
-  it('Train now in a project reopened with another model in its folder: says it is replaced (not "wait for feature extraction"), nothing recorded', async () => {
+  it('Train now in a project reopened with another model in its folder: says it is replaced (not "wait for feature extraction"), nothing recorded; Try again once the files are back', async () => {
     // The folder is where the project first had it again, but the project now knows it at `moved` (Locate…): choose it there once more.
     await call('engine:locateModel', { path: folder });
     expect(await settled('features ready at the first place')).toMatchObject({ modelProblem: null, features: { state: 'complete' } });
@@ -166,5 +166,12 @@ describe('the files of the project\'s model folder changed while the host runs',
     expect(error?.message).toMatch(new RegExp(`^loop:train: MODEL_UNAVAILABLE: Training needs the files of tiny: ${literal(folder)} holds another model now`));
     expect(error?.message).not.toMatch(/wait for feature extraction/);
     expect(await call('engine:status')).toMatchObject({ modelVersion: 3, trainingLabels: IMAGES });
+
+    // The engine loaded the other model for the folder at the open: Try again once the files are back takes them (it kept the other one).
+    const before = await call('engine:status');
+    copyOver(modelA, folder);
+    await call('engine:resumeFeatures');
+    expect(await settled('features ready after Try again')).toMatchObject({ modelId: before.modelId, modelProblem: null, features: { state: 'complete', done: IMAGES } });
+    expect(await counting.computed()).toBe(0);
   });
 });
