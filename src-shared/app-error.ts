@@ -19,6 +19,12 @@ export type ErrorCode =
   | 'CANCELLED'
   | 'UNSUPPORTED'
   | 'MODEL_INVALID'
+  /**
+   * A job was asked for on the project's model folder, and its files cannot be used as the
+   * project knows them now (gone, replaced, damaged, or changed since they were loaded): nothing
+   * was computed. The host then checks the folder and says which (EngineStatus.modelProblem).
+   */
+  | 'MODEL_UNAVAILABLE'
   | 'IMAGE_INVALID'
   | 'NETWORK'
   | 'INTERNAL';

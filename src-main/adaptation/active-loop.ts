@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { AppError } from '../../src-shared/app-error';
-import { duplicateCriteria, type LabelAction, type LoopSettings, type QueueItem, type RoundInfo, type Suggestion } from '../../src-shared/contract';
+import { duplicateCriteria, type LabelAction, type LoopSettings, type ModelProblem, type QueueItem, type RoundInfo, type Suggestion } from '../../src-shared/contract';
 import { isDecided } from '../../src-shared/requests/images';
 import { nextQueryTradeoff, type NextQueryTradeoff } from '../../src-shared/tradeoff';
 import { JobReporter } from '../core/job-reporter';
@@ -540,11 +540,42 @@ export class ActiveLoop {
     }
   }
 
+  /**
+   * Why no classifier is trained while the project's model folder cannot be used (its features
+   * `unavailable`, EngineStatus.modelProblem): a training needs the model as the project knows
+   * it (the symmetry views of new labels, deep mode's layers, the pool loaded from its features),
+   * so it waits for the model as the queue does; nothing is recorded and every label stays.
+   * `problem` null: the engine found the files changed (MODEL_UNAVAILABLE) and the folder's check
+   * found no problem (the same model, other weights: its features are computed again).
+   */
+  private cannotTrain(problem: ModelProblem | null): AppError {
+    const name = this.ctx.store.model()?.modelName ?? "the project's model";
+    if (problem === null) {
+      return new AppError(
+        'MODEL_UNAVAILABLE',
+        `The files of ${name} changed since its features were loaded, so no classifier was trained on them: its features are being checked and completed again (Model, in Adapt). Every label is kept; train again once the features are ready.`,
+      );
+    }
+    return new AppError(
+      'MODEL_UNAVAILABLE',
+      `Training needs the files of ${name}: ${problem.message} Nothing was trained, and every label is kept: the classifier can be trained on them once the model is back (Locate… or Try again, under Model in Adapt).`,
+    );
+  }
+
+  /** `error` as the training's refusal: the engine's MODEL_UNAVAILABLE once the folder is checked again (cannotTrain); any other as it is. */
+  private async trainingError(error: unknown): Promise<unknown> {
+    if (!(error instanceof AppError && error.code === 'MODEL_UNAVAILABLE')) return error;
+    return this.cannotTrain(await this.parts.features.recheck());
+  }
+
   /** Fine-tune and record one version on `modelId` (the chosen model when the training began). */
   private async trainVersion(modelId: string): Promise<void> {
     const { ctx } = this;
-    const { pool } = this.parts;
-    await pool.prepare();
+    const { pool, features } = this.parts;
+    if (features.status.state === 'unavailable') throw this.cannotTrain(features.modelProblem);
+    await pool.prepare().catch(async (error: unknown) => {
+      throw await this.trainingError(error);
+    });
     const generation = pool.generation;
     const labels = ctx.trainingLabels();
     // The version's time is when its labels were read: a label given during the training is
@@ -567,22 +598,27 @@ export class ActiveLoop {
     this.training = training;
     try {
       const result = await reporter.run(() =>
-        ctx.engine().request(
-          'loopTrain',
-          {
-            modelId,
-            classes: classes.map((c) => `class-${c.id}`),
-            labels: [...labels].map(([imageId, classId]) => ({ imageId, classIndex: indexOf.get(classId) as number })),
-            mode: settings.mode,
-            seed: ctx.seed,
-            outDir: ctx.headDir(version),
-            previousDir,
-            symmetryFiles,
-            evaluationIds,
-            evaluationLabels,
-          },
-          { onProgress: reporter.forward },
-        ),
+        ctx
+          .engine()
+          .request(
+            'loopTrain',
+            {
+              modelId,
+              classes: classes.map((c) => `class-${c.id}`),
+              labels: [...labels].map(([imageId, classId]) => ({ imageId, classIndex: indexOf.get(classId) as number })),
+              mode: settings.mode,
+              seed: ctx.seed,
+              outDir: ctx.headDir(version),
+              previousDir,
+              symmetryFiles,
+              evaluationIds,
+              evaluationLabels,
+            },
+            { onProgress: reporter.forward },
+          )
+          .catch(async (error: unknown) => {
+            throw await this.trainingError(error);
+          }),
       );
       try {
         await this.parts.evaluation.saveTrained(

@@ -49,11 +49,26 @@ export class AdaptationContext {
    */
   engine(): EnginePort {
     const port = this.port();
+    // An answer MODEL_UNAVAILABLE (the model folder's files went or changed since the project
+    // recorded or loaded them) makes the folder be checked again, whichever job met it.
+    const noticed = (error: unknown): never => {
+      if (error instanceof AppError && error.code === 'MODEL_UNAVAILABLE') this.modelUnavailable();
+      throw error;
+    };
     return {
-      request: (kind, args, options) => port.request(kind, this.named(args), options),
-      start: (kind, args) => port.start(kind, this.named(args)),
+      request: (kind, args, options) => port.request(kind, this.named(args), options).catch(noticed),
+      start: (kind, args) => {
+        const job = port.start(kind, this.named(args));
+        return { ...job, result: job.result.catch(noticed) };
+      },
     };
   }
+
+  /**
+   * The engine refused a job because the project's model folder cannot be used as the project
+   * knows it (MODEL_UNAVAILABLE): check the folder again (set by the adaptation: FeatureExtraction.recheck).
+   */
+  modelUnavailable: () => void = () => undefined;
 
   /** `args` of a job on the pool with the names of the project's models (PoolJobArgs.modelNames); other jobs' as they are. */
   private named<A>(args: A): A {

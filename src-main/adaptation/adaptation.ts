@@ -50,6 +50,8 @@ export class Adaptation {
     const ctx = new AdaptationContext(options.project, options.engine, options.events, options.places, options.log, options.seed);
     this.ctx = ctx;
     ctx.engineStatus = () => this.status();
+    // A job refused for the model folder's files (gone or changed since recorded or loaded): the folder is checked again, and the status says what was found.
+    ctx.modelUnavailable = () => void this.features.recheck();
     this.pool = new PoolSession(ctx, (notices, featuresLost) => this.features.tell(notices, featuresLost));
     this.features = new FeatureExtraction(ctx, async () => {
       this.pool.invalidate();

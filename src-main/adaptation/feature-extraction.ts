@@ -1,9 +1,10 @@
 /** Feature extraction in the background: every image that lacks features, after open, scan, model choice or a switch to deep mode. */
 import { existsSync } from 'node:fs';
-import { AppError, type ErrorCode } from '../../src-shared/app-error';
+import { AppError } from '../../src-shared/app-error';
 import type { EngineStatus, ModelProblem } from '../../src-shared/contract';
 import { JobReporter } from '../core/job-reporter';
 import type { EngineJob } from '../engine/engine-client';
+import { MODEL_FOLDER_FAULTS } from '../engine/model/model-folder-io';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
 import type { ModelRow } from './adaptation-store';
 import { modelSource } from './model-options';
@@ -13,9 +14,6 @@ export type FeatureStatus = EngineStatus['features'];
 
 /** Parts of a status message, the absent ones left out: one message, or null when nothing is to be said. */
 const sentences = (parts: readonly (string | null)[]): string | null => parts.filter((part) => part !== null).join(' ') || null;
-
-/** The engine's refusals of a model folder that say it cannot be used as it is now (gone, unreadable, not a model). */
-const MODEL_FOLDER_FAULTS: ReadonlySet<ErrorCode> = new Set(['NOT_FOUND', 'NOT_A_FOLDER', 'UNREADABLE', 'MODEL_INVALID']);
 
 /** Said after the notices of a load that set the chosen model's feature cache aside, while its features are computed again (tell). */
 export const COMPUTING_AGAIN = 'The image features are being computed again now; you can keep labeling meanwhile.';
@@ -34,6 +32,8 @@ export class FeatureExtraction {
   private again = false;
   /** Why the latest start found the model folder unusable (state `unavailable`); null otherwise. */
   private problem: Omit<ModelProblem, 'folderThere'> | null = null;
+  /** The latest start's check of the model folder while it runs (recheck waits for it rather than checking twice). */
+  private checking: Promise<void> | null = null;
 
   constructor(
     private readonly ctx: AdaptationContext,
@@ -83,28 +83,42 @@ export class FeatureExtraction {
     let job: EngineJob<'extractFeatures'> | null = null;
     let cancelled = false;
     const extract = (): Promise<void> => {
-      job = ctx.engine().start('extractFeatures', { model: source, projectDir: ctx.project.root, items: 'project', deep });
+      // Computed only for the model the project recorded: files replaced since the check are refused, not extracted (and the folder checked again: recheck).
+      const recorded = model.modelId !== null ? { recordedModelId: model.modelId } : {};
+      job = ctx.engine().start('extractFeatures', { model: source, ...recorded, projectDir: ctx.project.root, items: 'project', deep });
       return this.follow(job, total, latest);
     };
     // Only a model folder can go away or change under the project: the others start at once.
-    const run =
+    // `checked`: whether to extract, once the folder is checked (and the state says what was found).
+    const checked =
       model.choice.kind !== 'folder'
-        ? extract()
+        ? null
         : this.checkModelFolder(model, total).then((problem) => {
-            if (!latest()) return;
+            if (!latest()) return false;
             if (problem) {
               this.problem = problem;
               this.state = { state: 'unavailable', done: problem.cached, total, failed: 0, message: problem.message };
               ctx.engineChanged();
-              return;
+              return false;
             }
             if (cancelled) {
               this.state = { ...this.state, state: 'cancelled' };
               ctx.engineChanged();
-              return;
+              return false;
             }
-            return extract();
+            return true;
           });
+    if (checked !== null) {
+      const checking = checked.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.checking = checking;
+      void checking.then(() => {
+        if (this.checking === checking) this.checking = null;
+      });
+    }
+    const run = checked === null ? extract() : checked.then((go) => (go ? extract() : undefined));
     const done = run
       .finally(() => {
         if (this.running?.done === done) this.running = null;
@@ -120,10 +134,26 @@ export class FeatureExtraction {
   }
 
   /**
+   * The engine refused a job on the project's model folder (MODEL_UNAVAILABLE: its files went or
+   * changed since they were recorded or loaded): the folder is checked again as at an open
+   * (start), and resolves once it is, with the problem found (null: none, the features are then
+   * completed, from the cache where they are). Not again while a check runs, nor while the
+   * problem is already said (state `unavailable`: Try again and Locate… are the ways on).
+   */
+  async recheck(): Promise<ModelProblem | null> {
+    if (this.state.state !== 'unavailable') {
+      if (this.checking === null) this.start();
+      await this.checking;
+    }
+    return this.modelProblem;
+  }
+
+  /**
    * Why the project's model folder cannot be used now (ModelProblem without `folderThere`), or
    * null when it can, or when the model is not a folder (a download or the starter cannot move),
    * or when loading failed otherwise (the extraction then says that failure, as before).
-   * Loading here costs the extraction nothing: the worker keeps the loaded model per source.
+   * Loading here costs the extraction nothing: the worker keeps the loaded model per source, and
+   * loads it again only when its files changed since (loaded-models.ts), so this sees them as they are now.
    */
   private async checkModelFolder(model: ModelRow, total: number): Promise<Omit<ModelProblem, 'folderThere'> | null> {
     const { ctx } = this;

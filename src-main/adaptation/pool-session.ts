@@ -64,6 +64,8 @@ export class PoolSession {
       .request('loopPrepare', {
         projectDir: ctx.project.root,
         model: source,
+        // Loaded only as the model the project recorded (the worker refuses other files: MODEL_UNAVAILABLE).
+        recordedModelId: modelId,
         // Listed by the worker from the project's database, not posted from this thread.
         items: 'project',
         deep: ctx.store.settings().mode === 'deep',

@@ -23,8 +23,12 @@ import { JobReporter } from '../core/job-reporter';
 /** The engine as the workspace holds it: the adaptation's port, and a way to stop it. */
 export type EngineHandle = EnginePort & { terminate(): Promise<void> };
 
-/** What a native folder dialog picks a folder for. `locate`: the recent project `name`, last opened at `listedAt` (Locate…). */
-export type FolderPick = { kind: 'open' } | { kind: 'locate'; name: string; listedAt: string };
+/**
+ * What a native folder dialog picks a folder for. `locate`: the recent project `name`, last
+ * opened at `listedAt` (Locate…); `locateModel`: the open project's model folder, the model
+ * `name` that was at `listedAt` (the model panel's Locate…).
+ */
+export type FolderPick = { kind: 'open' } | { kind: 'locate' | 'locateModel'; name: string; listedAt: string };
 
 export interface WorkspaceOptions {
   stateDir: string;

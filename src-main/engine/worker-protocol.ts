@@ -32,6 +32,12 @@ export interface ModelSummary {
 export interface ExtractFeaturesArgs {
   model: ModelSource;
   /**
+   * The id the project recorded for `model` (the app's extraction): refused (MODEL_UNAVAILABLE)
+   * when the files at a folder source hold another model now, or cannot be loaded, so no
+   * features are computed for a model the project did not choose. Absent: any (the CLI).
+   */
+  recordedModelId?: string;
+  /**
    * The project folder, required: every image is read only once checked inside it
    * (ExtractionOptions.root), and the cache goes to the project's cache of the model's layout
    * (FeatureStore.openFor: `<projectDir>/.adma/features/<modelId>@<layout>.db`) ...

@@ -14,6 +14,8 @@ import { featureRuntimeFor, releaseFeatureRuntimes } from './onnx/feature-runtim
 import { cachedFeatureCount, FeatureStore, featureCacheDir, featureLayoutOf } from './features/feature-store';
 import { findKnownModel, modelForUrl, type KnownModel } from './model/known-models';
 import { loadAnyModelFolder, loadStarterModel, type LoadedModel } from './model/load-model';
+import { LoadedModels, modelUnavailable } from './model/loaded-models';
+import { MODEL_FOLDER_FAULTS } from './model/model-folder-io';
 import { downloadModel, loadKnownModel } from './model/model-download';
 import { ProgressMeter, type ProgressSnapshot } from '../core/progress-meter';
 import { exportAdaptedModel } from './export/export-adapted';
@@ -40,7 +42,6 @@ export interface JobContext {
 type JobHandler<K extends JobKind> = (args: JobArgs<K>, context: JobContext) => Promise<JobResult<K>>;
 
 const running = new Map<string, AbortController>();
-const models = new Map<string, Promise<LoadedModel>>();
 let backendStart: Promise<BackendInfo> | null = null;
 /** The pool, and the loads that would replace it: the newest load asked for wins (pool-slot.ts). */
 const pools = new PoolSlot<AdaptationPool>();
@@ -48,12 +49,15 @@ const pools = new PoolSlot<AdaptationPool>();
 /**
  * The pool, for a job asked for on the pre-trained model `on.args.modelId` (its arguments assume
  * that model's features; `on.job` words the refusal, otherModelError). Without `on`, any pool: a
- * training checks its model itself (AdaptationPool.train, with its own words).
+ * training checks its model itself (AdaptationPool.train, with its own words). Refused
+ * (MODEL_UNAVAILABLE) when the files of its model folder changed into another model, or went,
+ * since the pool was loaded (LoadedModels.requireCurrent: a stat of each file when unchanged).
  */
-function requirePool(on?: { args: PoolJobArgs; job: string }): AdaptationPool {
+async function requirePool(on?: { args: PoolJobArgs; job: string }): Promise<AdaptationPool> {
   const pool = pools.current;
   if (!pool) throw new AppError('BUSY', 'The engine has not loaded this project\'s features yet; try again in a moment.');
   if (on && on.args.modelId !== pool.modelId) throw otherModelError(on.args, pool.modelId, on.job);
+  await models.requireCurrent(pool.loaded);
   return pool;
 }
 
@@ -102,16 +106,32 @@ function startLoading(source: ModelSource): Promise<LoadedModel> {
   }
 }
 
-/** Loaded models are kept per source for the life of the worker (until the backend changes). */
+/** Loaded models, kept per source for the life of the worker (until the backend changes), loaded again when a folder's files changed. */
+const models = new LoadedModels(startLoading);
+
 function loadModel(source: ModelSource): Promise<LoadedModel> {
-  const key = JSON.stringify(source);
-  let pending = models.get(key);
-  if (!pending) {
-    pending = startLoading(source);
-    models.set(key, pending);
-    pending.catch(() => models.delete(key));
+  return models.get(source);
+}
+
+/**
+ * The model at `source` for a job of the project that recorded it as `recordedModelId` (absent:
+ * any, as loaded). Refused (MODEL_UNAVAILABLE) when a model folder cannot be loaded now or holds
+ * another model: nothing is computed for a model the project did not choose, and the host says
+ * which (FeatureExtraction's folder check).
+ */
+async function recordedModel(source: ModelSource, recordedModelId: string | undefined): Promise<LoadedModel> {
+  if (recordedModelId === undefined) return loadModel(source);
+  let loaded: LoadedModel;
+  try {
+    loaded = await loadModel(source);
+  } catch (error) {
+    if (source.kind === 'folder' && error instanceof AppError && MODEL_FOLDER_FAULTS.has(error.code)) throw modelUnavailable(error.message);
+    throw error;
   }
-  return pending;
+  if (loaded.descriptor.id !== recordedModelId) {
+    throw modelUnavailable(`${loaded.dir} holds another model now (${loaded.descriptor.name}), not the one this project recorded (${recordedModelId}): nothing was computed with it.`);
+  }
+  return loaded;
 }
 
 function summarise(loaded: LoadedModel): ModelSummary {
@@ -130,8 +150,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     const info = await initBackend(prefer);
     if (before && before.name !== info.name) {
       // Weights live on the old backend: load models again on the new one.
-      for (const pending of models.values()) pending.then((m) => m.dispose()).catch(() => undefined);
-      models.clear();
+      models.disposeAll();
     }
     return info;
   },
@@ -159,7 +178,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     // The images, each read only inside the project folder (a list naming a file elsewhere is refused before anything is made).
     const { root, images: items } = extractionImages(args.items, args.projectDir);
     await ensureBackend();
-    const loaded = await loadModel(args.model);
+    const loaded = await recordedModel(args.model, args.recordedModelId);
     const modelId = loaded.descriptor.id;
     // The file given, else the project's cache of this model's layout (shared with `adma extract`).
     const file = args.storePath;
@@ -209,7 +228,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
   async loopPrepare(args, context) {
     const ticket = pools.begin(); // before any await: tickets follow the order the loads were asked in
     await ensureBackend();
-    const loaded = await loadModel(args.model);
+    const loaded = await recordedModel(args.model, args.recordedModelId);
     if (!pools.isNewest(ticket)) return { outcome: 'superseded', notices: [], featuresSetAside: false };
     const meter = new ProgressMeter(0);
     const perceptual = new ProgressMeter(0);
@@ -234,7 +253,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
   },
 
   async loopSelect(args) {
-    return requirePool({ args, job: 'This batch was to be chosen' }).select(args);
+    return (await requirePool({ args, job: 'This batch was to be chosen' })).select(args);
   },
 
   async loopTrain(args, context) {
@@ -242,24 +261,24 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     const meter = new ProgressMeter(0);
     // No time left is said: `max` is the solver's iteration cap, and a fit usually converges
     // long before it (walkthrough 7: "22 min left" for a training that took 5).
-    return requirePool().train(args, backend.label, context.signal, (epoch, max) => context.progress('train', { ...meter.update(epoch, max), etaSeconds: null }), viewsProgress(context));
+    return (await requirePool()).train(args, backend.label, context.signal, (epoch, max) => context.progress('train', { ...meter.update(epoch, max), etaSeconds: null }), viewsProgress(context));
   },
 
   async loopDuplicates(args, context) {
     const meter = new ProgressMeter(0);
-    return requirePool({ args, job: 'This search for duplicates was to be made' }).duplicateGroups(args, context.signal, (done, total) => context.progress('duplicates', meter.update(done, total)));
+    return (await requirePool({ args, job: 'This search for duplicates was to be made' })).duplicateGroups(args, context.signal, (done, total) => context.progress('duplicates', meter.update(done, total)));
   },
 
   async loopDuplicatesBetween(args) {
-    return requirePool({ args, job: 'This search for duplicates was to be made' }).duplicatesBetween(args);
+    return (await requirePool({ args, job: 'This search for duplicates was to be made' })).duplicatesBetween(args);
   },
 
   async loopSimilar(args) {
-    return requirePool({ args, job: 'This search for similar images was to be made' }).similar(args);
+    return (await requirePool({ args, job: 'This search for similar images was to be made' })).similar(args);
   },
 
   async loopEvaluate(args) {
-    return requirePool({ args, job: 'This evaluation was to be made' }).evaluate(args);
+    return (await requirePool({ args, job: 'This evaluation was to be made' })).evaluate(args);
   },
 
   async loopExport(args, context) {
@@ -269,7 +288,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
       throw new AppError('BAD_ARGUMENT', `The per-class evaluation's classes (${evaluation.classes.slice(0, evaluation.modelClasses).join(', ')}) are not the model's (${args.classNames.join(', ')}).`);
     }
     const backend = await ensureBackend();
-    const current = requirePool({ args, job: 'This export was to be made' });
+    const current = await requirePool({ args, job: 'This export was to be made' });
     context.progress('export', { done: 0, total: 1, rate: 0, etaSeconds: null });
     const record = await loadHead(args.headDir);
     const { facts } = record;
@@ -292,7 +311,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
   async loopLabelQuality(args, context) {
     await ensureBackend();
     const meter = new ProgressMeter(0);
-    return requirePool({ args, job: 'This label check was to be made' }).labelQuality(
+    return (await requirePool({ args, job: 'This label check was to be made' })).labelQuality(
       args,
       context.signal,
       (done, total) => context.progress('cross-validate', meter.update(done, total), `fold ${done} of ${total}`),

@@ -163,9 +163,11 @@ export const projectRequests = {
   'project:locate': command(s.object({ path: s.string({ min: 1 }), folder: s.string({ min: 1 }) }), 'app').returns<OpenProjectSummary>(),
   /**
    * Native folder dialog (Electron only); null when cancelled. `locate`: the folder is for
-   * Locate… of the recent entry listed at that path (the dialog names it and starts beside it).
+   * Locate… of the recent entry listed at that path (the dialog names it and starts beside it);
+   * `locateModel`: for Locate… of the open project's model folder (named and started beside
+   * where the project had it). Without either: a project's folder to open or create.
    */
-  'project:pickFolder': query(s.optional(s.object({ locate: s.string({ min: 1 }) })), 'app').returns<string | null>(),
+  'project:pickFolder': query(s.optional(s.object({ locate: s.optional(s.string({ min: 1 })), locateModel: s.optional(s.boolean()) })), 'app').returns<string | null>(),
   'project:checkPath': query(s.object({ path: s.string() }), 'app').returns<PathCheck>(),
   'project:completePath': query(s.object({ partial: s.string() }), 'app').returns<PathCompletion>(),
   /** Open the project in `path`, creating it when `create` is true and none exists. */

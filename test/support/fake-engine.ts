@@ -213,6 +213,12 @@ export class FakeEngine implements EnginePort {
       if (!pool) return Promise.reject(new AppError('BUSY', 'The engine has not loaded this project\'s features yet; try again in a moment.'));
       if (pool.modelId !== on.modelId) return Promise.reject(otherModelError(on as PoolJobArgs, pool.modelId, `This ${kind} job was to be made`));
     }
+    // A load or an extraction for the model the project recorded is refused, as the worker's, when the engine's model is another now (the folder's files replaced).
+    const recorded = (args as { recordedModelId?: unknown }).recordedModelId;
+    if ((kind === 'loopPrepare' || kind === 'extractFeatures') && typeof recorded === 'string' && recorded !== this.model.id) {
+      this.calls.push({ kind, args });
+      return Promise.reject(new AppError('MODEL_UNAVAILABLE', `The model folder holds another model now (${this.model.name}), not the one this project recorded (${recorded}): nothing was computed with it.`));
+    }
     const load = kind === 'loopPrepare' ? { ticket: this.pools.begin(), modelId: this.model.id } : null;
     // The worker's pool ranks with a training's new head from before the training answers (adaptation-pool.ts
     // fineTune): here from when it is asked for. A select ranks when it is asked for; `hold` delays its answer.

@@ -29,6 +29,8 @@ export type JobImages<T> = T[] | 'project';
 export interface LoopPrepareArgs {
   projectDir: string;
   model: ModelSource;
+  /** The id the project recorded for `model`: refused as ExtractFeaturesArgs.recordedModelId is. */
+  recordedModelId?: string;
   /** The pool's images, or 'project': every present image of the project at `projectDir`, listed by the worker. */
   items: JobImages<PoolItem>;
   /** Load cut-layer activations too (deep fine-tuning). */

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { AppError } from '../../../src-shared/app-error';
+import { AppError, type ErrorCode } from '../../../src-shared/app-error';
 import { notValidJson } from '../../core/json-syntax';
 import { MAX_MODEL_JSON_BYTES, readUserFile } from '../../core/user-file';
 import { isInside } from '../../media/path-containment';
@@ -33,6 +33,9 @@ export interface ModelFolderContents {
 function invalid(message: string): AppError {
   return new AppError('MODEL_INVALID', message);
 }
+
+/** The refusals of a model folder that say it cannot be used as it is now (gone, unreadable, not a model). */
+export const MODEL_FOLDER_FAULTS: ReadonlySet<ErrorCode> = new Set(['NOT_FOUND', 'NOT_A_FOLDER', 'UNREADABLE', 'MODEL_INVALID']);
 
 /**
  * The refusal of a model folder path that names nothing: said as such (it read "No model.json

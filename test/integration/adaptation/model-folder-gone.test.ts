@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers, type Handlers } from '../../../src-main/api/handlers';
-import { Workspace, type EngineHandle } from '../../../src-main/api/workspace';
-import { EngineClient } from '../../../src-main/engine/engine-client';
+import { Workspace } from '../../../src-main/api/workspace';
 import type { EngineStatus } from '../../../src-shared/contract';
+import { countingEngine } from '../../support/counting-engine';
 import { handlerCaller } from '../../support/handler-calls';
 import { tempDir, writeImage } from '../../support/image-folder';
 import { until } from '../../support/until';
@@ -21,28 +21,6 @@ import { hasMobileNet025, hasStarterModel, MISSING_MODEL_REASON, MOBILENET_025_D
 /** Waits on the real engine: polled, and given longer than a unit test's state. */
 const engineWork = { paceMs: 100, limitMs: 120_000 };
 const IMAGES = 12;
-
-/** The engine, counting the extractions started and the images they computed (ExtractionResult.computed). */
-function countingEngine(): { engine: EngineHandle; extractions: number; computed: () => Promise<number> } {
-  const inner = new EngineClient();
-  const results: Promise<number>[] = [];
-  const counted = {
-    engine: {
-      request: inner.request.bind(inner),
-      start: ((kind, args) => {
-        const job = inner.start(kind, args);
-        if (kind === 'extractFeatures') results.push((job.result as Promise<{ computed: number }>).then((r) => r.computed, () => 0));
-        return job;
-      }) as EngineHandle['start'],
-      terminate: () => inner.terminate(),
-    },
-    get extractions() {
-      return results.length;
-    },
-    computed: async () => (await Promise.all(results)).reduce((a, b) => a + b, 0),
-  };
-  return counted;
-}
 
 let work: string;
 let root: string;

@@ -1,7 +1,8 @@
 /**
  * The native folder dialog says what the folder is picked for. Locate… asks for the folder a
  * recent project was moved to: it names the project, starts beside its old place, and confirms
- * with its own button; the project picker's "Choose folder…" keeps its own words. Checked as
+ * with its own button; the model panel's Locate… does the same for the project's model folder
+ * (it read "Open or create a project folder"); the project picker's "Choose folder…" keeps its own words. Checked as
  * Electron would get the options (folderDialogOptions), and along the way from the field to
  * the host: Locate…'s field asks with its entry, the picker's without. The web host has no
  * dialog and says so (test/integration/host/web-host.test.ts).
@@ -70,6 +71,34 @@ describe('the folder dialog of Locate…', () => {
     await pathEntry.pickFolder();
     expect(picks[1]).toEqual({ kind: 'open' });
     expect(pathEntry.value).toBe(chosen);
+  });
+
+  it("the model panel's Locate… names the model sought, starts beside its old folder, confirms as its form does, and offers no new folder", () => {
+    const options = folderDialogOptions({ kind: 'locateModel', name: 'MobileNet v1 0.25', listedAt: '/data/models/mobilenet' });
+    expect(options).toEqual({
+      title: 'Locate the model MobileNet v1 0.25: choose the folder that holds it now',
+      message: 'Locate the model MobileNet v1 0.25: choose the folder that holds it now. Its folder was at /data/models/mobilenet.',
+      buttonLabel: 'Use this folder',
+      defaultPath: '/data/models',
+      properties: ['openDirectory'],
+    });
+  });
+
+  it("the model's Locate… field asks for the model folder's dialog, named from the open project's model (not a project's dialog)", async () => {
+    picks.length = 0;
+    await ws.open(listed, false);
+    try {
+      await call('engine:chooseModel', { choice: { kind: 'folder', path: '/data/models/fake', layers: { layerA: 'a', layerB: 'b', softmaxLayer: 's', cutLayer: 'c' } } });
+      // As ModelLocate.svelte makes its field.
+      const locating = new PathEntry((p) => call('project:checkPath', { path: p }), () => ({ locateModel: true }));
+      await locating.pickFolder();
+      expect(picks).toEqual([{ kind: 'locateModel', name: 'Fake model', listedAt: '/data/models/fake' }]);
+      expect(locating.value).toBe(chosen);
+      await expect(call('project:pickFolder', { locate: listed, locateModel: true })).rejects.toThrow(/Ask for one folder dialog/);
+      expect(picks).toHaveLength(1);
+    } finally {
+      await ws.close();
+    }
   });
 
   it('refuses a Locate… dialog for an entry no longer listed, without showing a dialog', async () => {
