@@ -57,6 +57,12 @@ export interface ParsedFile {
   format: string;
   entries: ParsedEntry[];
   problems: EntryProblem[];
+  /**
+   * The file's own list of its classes, in its order (labels.json's `classes`: the exporting
+   * project's order; COCO's `categories`), when it has one: an import creates its new classes
+   * in this order, then any other class its entries name, by first mention.
+   */
+  classOrder?: string[];
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -171,8 +177,12 @@ function parseCoco(json: { [key: string]: Json }): ParsedFile {
     else problems.push({ line: i + 1, path: '', className: '', reason: 'malformed: images[] entry without a numeric id and a file_name' });
   });
   const categories = new Map<number, string>();
+  const classOrder: string[] = [];
   (json.categories as Json[]).forEach((category, i) => {
-    if (isObject(category) && typeof category.id === 'number' && typeof category.name === 'string' && category.name.trim() !== '') categories.set(category.id, category.name.trim());
+    if (isObject(category) && typeof category.id === 'number' && typeof category.name === 'string' && category.name.trim() !== '') {
+      categories.set(category.id, category.name.trim());
+      classOrder.push(category.name.trim());
+    }
     else problems.push({ line: i + 1, path: '', className: '', reason: 'malformed: categories[] entry without a numeric id and a name' });
   });
   const annotated = new Set<number>();
@@ -194,7 +204,7 @@ function parseCoco(json: { [key: string]: Json }): ParsedFile {
   for (const [id, file] of images) {
     if (!annotated.has(id)) problems.push({ line: 0, path: file, className: '', reason: 'listed in images[] without an annotation: left as it is' });
   }
-  return { format: 'COCO-style classification JSON', entries, problems };
+  return { format: 'COCO-style classification JSON', entries, problems, classOrder };
 }
 
 function parseAdmaJson(json: { [key: string]: Json }): ParsedFile {
@@ -213,7 +223,14 @@ function parseAdmaJson(json: { [key: string]: Json }): ParsedFile {
     }
     else problems.push({ line, path: '', className: '', reason: 'malformed: unsure[] entry without a path' });
   });
-  return { format: 'ADMA Studio labels.json', entries, problems };
+  // The exporting project's class order (labels-export.ts). A name that is not a string is
+  // reported and left out of the order; its images' classes still come, by first mention.
+  const classOrder: string[] = [];
+  (Array.isArray(json.classes) ? json.classes : []).forEach((name, i) => {
+    if (typeof name === 'string' && name !== '') classOrder.push(name);
+    else problems.push({ line: 0, path: '', className: '', reason: `malformed: classes[${i}] is not a class name: left out of the class order` });
+  });
+  return { format: 'ADMA Studio labels.json', entries, problems, classOrder };
 }
 
 const PATH_COLUMNS = ['path', 'file', 'file_name', 'filename', 'image', 'image_path'];

@@ -180,6 +180,23 @@ function withoutConflicts(planned: { entry: ParsedEntry; image: ImageRow }[], re
   return kept;
 }
 
+/**
+ * Puts `byKey` (keyed by classNameKey, in first-mention order) in the file's class order: the
+ * classes `order` lists first, as it lists them (a name listed twice, under any spelling of
+ * its key, counts where it first is), then the others, still by first mention.
+ */
+function inClassOrder<T>(byKey: Map<string, T>, order: readonly string[]): void {
+  const rank = new Map<string, number>();
+  order.forEach((name, i) => {
+    const key = classNameKey(name);
+    if (!rank.has(key)) rank.set(key, i);
+  });
+  // Array.prototype.sort is stable: unlisted classes keep their first-mention order.
+  const sorted = [...byKey].sort(([a], [b]) => (rank.get(a) ?? order.length) - (rank.get(b) ?? order.length));
+  byKey.clear();
+  for (const [key, value] of sorted) byKey.set(key, value);
+}
+
 function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolean, source: string, window: string | null): ImportReport {
   const lookup = new ImageLookup(project);
   const live = project.classes.list();
@@ -209,6 +226,8 @@ function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolea
     for (const image of images) matched.push({ entry, image });
   }
   const planned = withoutConflicts(matched, report);
+  // Created in the file's class order where it has one (every check below follows it too).
+  if (parsed.classOrder) inClassOrder(newClasses, parsed.classOrder);
 
   // 2. Refuse the whole import when a class cannot be created.
   const blocking: string[] = [];

@@ -10,7 +10,7 @@ import type { ModelPlaces } from '../adaptation/model-options';
 import type { EnginePort } from '../adaptation/engine-port';
 import { EngineClient } from '../engine/engine-client';
 import { findDemoDir, writeDemoSet } from '../engine/starter/demo-set';
-import type { LabelAction, OpenProjectSummary, PathCheck, ScanReport, ScanReports } from '../../src-shared/contract';
+import type { FolderPurpose, LabelAction, OpenProjectSummary, PathCheck, ScanReport, ScanReports } from '../../src-shared/contract';
 import { changedAnyFile } from '../../src-shared/requests/project';
 import { checkPath, expandPath } from '../project/path-check';
 import { FolderWatch } from '../project/folder-watch';
@@ -28,7 +28,8 @@ export type EngineHandle = EnginePort & { terminate(): Promise<void> };
  * opened at `listedAt` (Locate…); `locateModel`: the open project's model folder, the model
  * `name` that was at `listedAt` (the model panel's Locate…).
  */
-export type FolderPick = { kind: 'open' } | { kind: 'locate' | 'locateModel'; name: string; listedAt: string };
+/** A folder dialog's purpose, with what the two Locate… dialogs name and start beside (the folder's name, where it was listed). */
+export type FolderPick = { purpose: Exclude<FolderPurpose, 'locateProject' | 'locateModel'> } | { purpose: 'locateProject' | 'locateModel'; name: string; listedAt: string };
 
 export interface WorkspaceOptions {
   stateDir: string;

@@ -19,8 +19,12 @@ export class PathEntry<C extends PathCheck = PathCheck> {
   readonly #checkPath: (path: string) => Promise<C>;
   readonly #pick: () => ArgsOf<'project:pickFolder'>;
 
-  /** `pick`: what "Choose folder…" picks the folder for (Locate…: `{ locate }`), for the dialog's words; by default a project's folder. */
-  constructor(checkPath: (path: string) => Promise<C>, pick: () => ArgsOf<'project:pickFolder'> = () => undefined) {
+  /**
+   * `pick`: what "Choose folder…" picks the folder for (its `purpose`; Locate…'s with the entry's
+   * path), for the dialog's words. Every field says it: a default would give a new field another
+   * field's dialog.
+   */
+  constructor(checkPath: (path: string) => Promise<C>, pick: () => ArgsOf<'project:pickFolder'>) {
     this.#checkPath = checkPath;
     this.#pick = pick;
   }
@@ -143,4 +147,4 @@ export class PathEntry<C extends PathCheck = PathCheck> {
   }
 }
 
-export const pathEntry = new PathEntry((path) => call('project:checkPath', { path }));
+export const pathEntry = new PathEntry((path) => call('project:checkPath', { path }), () => ({ purpose: 'openProject' }));

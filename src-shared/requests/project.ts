@@ -1,5 +1,5 @@
 /** The application and the open project: recent list, folder checks, open/close/create, scan. */
-import { s } from '../schema';
+import { s, type Schema } from '../schema';
 import { command, query } from './request-def';
 
 export interface AppInfo {
@@ -10,6 +10,26 @@ export interface AppInfo {
   /** True where a native folder dialog exists (Electron). */
   canPickFolder: boolean;
 }
+
+/**
+ * What a native folder dialog picks a folder for: a project's folder to open or create, the
+ * folder a recent project moved to, the folder that holds the project's model now, a new or
+ * empty folder for the demo project, the folder to export into, a folder of class folders to
+ * import labels from.
+ */
+export type FolderPurpose = 'openProject' | 'locateProject' | 'locateModel' | 'demoProject' | 'exportInto' | 'importClassFolders';
+
+export type PickFolderArgs = { purpose: Exclude<FolderPurpose, 'locateProject'> } | { purpose: 'locateProject'; path: string };
+
+// One tag per purpose; a field of another purpose (a `path` on any but locateProject) is refused.
+const pickFolderArgs: Schema<PickFolderArgs> = s.variant('purpose', {
+  openProject: s.object({ purpose: s.literal('openProject') }),
+  locateProject: s.object({ purpose: s.literal('locateProject'), path: s.string({ min: 1 }) }),
+  locateModel: s.object({ purpose: s.literal('locateModel') }),
+  demoProject: s.object({ purpose: s.literal('demoProject') }),
+  exportInto: s.object({ purpose: s.literal('exportInto') }),
+  importClassFolders: s.object({ purpose: s.literal('importClassFolders') }),
+} satisfies Record<FolderPurpose, Schema<unknown>>);
 
 export interface RecentProject {
   path: string;
@@ -162,12 +182,13 @@ export const projectRequests = {
    */
   'project:locate': command(s.object({ path: s.string({ min: 1 }), folder: s.string({ min: 1 }) }), 'app').returns<OpenProjectSummary>(),
   /**
-   * Native folder dialog (Electron only); null when cancelled. `locate`: the folder is for
-   * Locate… of the recent entry listed at that path (the dialog names it and starts beside it);
-   * `locateModel`: for Locate… of the open project's model folder (named and started beside
-   * where the project had it). Without either: a project's folder to open or create.
+   * Native folder dialog (Electron only); null when cancelled. `purpose` says what the folder is
+   * picked for, and the dialog's title, button and options follow it (folder-dialog.ts); there
+   * is no default, so a new picker cannot borrow another's words. `locateProject` names the
+   * recent entry listed at `path` (its folder moved or renamed: the dialog names it and starts
+   * beside it); `locateModel` is for the open project's model folder.
    */
-  'project:pickFolder': query(s.optional(s.object({ locate: s.optional(s.string({ min: 1 })), locateModel: s.optional(s.boolean()) })), 'app').returns<string | null>(),
+  'project:pickFolder': query(pickFolderArgs, 'app').returns<string | null>(),
   'project:checkPath': query(s.object({ path: s.string() }), 'app').returns<PathCheck>(),
   'project:completePath': query(s.object({ partial: s.string() }), 'app').returns<PathCompletion>(),
   /** Open the project in `path`, creating it when `create` is true and none exists. */

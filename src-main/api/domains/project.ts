@@ -20,17 +20,21 @@ export function projectHandlers(ws: Workspace): HandlersOf<typeof projectRequest
     'project:locate': ({ path, folder }) => ws.locate(path, folder),
     'project:pickFolder': async (args) => {
       if (!ws.options.pickFolder) throw new AppError('UNSUPPORTED', 'There is no folder dialog in the browser: type the folder path instead.');
-      if (args?.locate !== undefined && args.locateModel) throw new AppError('BAD_ARGUMENT', 'Ask for one folder dialog: a recent project\'s (locate) or the model\'s (locateModel).');
-      if (args?.locateModel) {
-        // Named and placed from the open project's own record of its model (the problem's path: where it was).
-        const status = ws.adaptation().status();
-        if (status.choice?.kind !== 'folder') throw new AppError('CONFLICT', "This project's model is not a model folder, so there is no folder to locate: choose a model in the list instead.");
-        const listedAt = status.modelProblem?.path ?? status.choice.path;
-        return ws.options.pickFolder({ kind: 'locateModel', name: status.modelName ?? basename(listedAt), listedAt });
+      switch (args.purpose) {
+        case 'locateProject': {
+          const entry = ws.listedEntry(args.path);
+          return ws.options.pickFolder({ purpose: 'locateProject', name: entry.name, listedAt: entry.path });
+        }
+        case 'locateModel': {
+          // Named and placed from the open project's own record of its model (the problem's path: where it was).
+          const status = ws.adaptation().status();
+          if (status.choice?.kind !== 'folder') throw new AppError('CONFLICT', "This project's model is not a model folder, so there is no folder to locate: choose a model in the list instead.");
+          const listedAt = status.modelProblem?.path ?? status.choice.path;
+          return ws.options.pickFolder({ purpose: 'locateModel', name: status.modelName ?? basename(listedAt), listedAt });
+        }
+        default:
+          return ws.options.pickFolder({ purpose: args.purpose });
       }
-      if (args?.locate === undefined) return ws.options.pickFolder({ kind: 'open' });
-      const entry = ws.listedEntry(args.locate);
-      return ws.options.pickFolder({ kind: 'locate', name: entry.name, listedAt: entry.path });
     },
     'project:checkPath': ({ path }) => checkPath(path),
     'project:completePath': ({ partial }) => completePath(partial),

@@ -335,6 +335,23 @@ export function loadingSnippets(d: ModelDescriptor, onnx: OnnxExport): { nodeTfj
     ...(channels === 1 ? ['', BROWSER_GREY] : []),
   ].join('\n');
   if (!onnx.file) return { nodeTfjs, browserTfjs, nodeOnnx: null, pythonOnnx: null };
+  return { nodeTfjs, browserTfjs, ...onnxSnippets(d, onnx.file) };
+}
+
+/** What every card's "Loading it" says its snippets do. */
+export const LOADING_INTRO =
+  'Each snippet prepares the image as ADMA Studio does (`preprocessing.json`): EXIF orientation, a 16-bit or float image stretched to 8 bits by its own levels, transparency onto white, resize, then the model.';
+
+/**
+ * Code that predicts one image with a `model.onnx` that takes the 0..255 pixels [batch, height,
+ * width, channels] (NHWC) and returns the probabilities: the TF.js export's ONNX copy and the
+ * classifier composed on an ONNX model folder (onnx-folder-export.ts) both do, so both cards
+ * show this code, which prepares the image as ADMA Studio does for `d` (tested by running it:
+ * onnx-export.test.ts the Node one, onnx-folder-snippet.test.ts the Python one).
+ */
+export function onnxSnippets(d: ModelDescriptor, onnxFile: string): { nodeOnnx: string; pythonOnnx: string } {
+  const { height, width, channels } = d.input;
+  const printout = 'console.log(JSON.stringify(Object.fromEntries(labels.map((label, i) => [label, probabilities[i]]))));';
   const nodeOnnx = [
     '// predict-onnx.mjs: node predict-onnx.mjs photo.jpg (run in this folder; npm install onnxruntime-node sharp;',
     "// in a browser, onnxruntime-web has the same API). The graph takes 0..255 pixels: no normalisation here.",
@@ -344,7 +361,7 @@ export function loadingSnippets(d: ModelDescriptor, onnx: OnnxExport): { nodeTfj
     '',
     NODE_EIGHT_BIT,
     '',
-    `const session = await ort.InferenceSession.create('${onnx.file}');`,
+    `const session = await ort.InferenceSession.create('${onnxFile}');`,
     "const labels = JSON.parse(await readFile('labels.json', 'utf8'));",
     sharpPipeline(d),
     `const ${ONNX_INPUT} = new ort.Tensor('float32', Float32Array.from(data), [1, ${height}, ${width}, ${channels}]);`,
@@ -364,7 +381,7 @@ export function loadingSnippets(d: ModelDescriptor, onnx: OnnxExport): { nodeTfj
     PYTHON_RESIZE,
     ...(channels === 1 ? ['', PYTHON_GREY] : []),
     '',
-    `session = ort.InferenceSession("${onnx.file}")`,
+    `session = ort.InferenceSession("${onnxFile}")`,
     'labels = json.load(open("labels.json"))',
     `image = shrink_on_load(Image.open(sys.argv[1]), ${width}, ${height})  # a large JPEG decoded smaller, as libvips does`,
     'image = eight_bit(image)  # EXIF-oriented; first frame of animations; 16-bit stretched',
@@ -377,7 +394,7 @@ export function loadingSnippets(d: ModelDescriptor, onnx: OnnxExport): { nodeTfj
     `probabilities = session.run(["${ONNX_OUTPUT}"], {"${ONNX_INPUT}": pixels})[0][0]`,
     'print(dict(zip(labels, probabilities.tolist())))',
   ].join('\n');
-  return { nodeTfjs, browserTfjs, nodeOnnx, pythonOnnx };
+  return { nodeOnnx, pythonOnnx };
 }
 
 /**
@@ -436,7 +453,7 @@ export function renderModelCard(facts: ModelCardFacts): string {
   if (training.length > 0) lines.push('## Training details', '', ...training.map(([k, v]) => `- ${k}: ${typeof v === 'number' ? cardNumber(v) : v}`), '');
   const snippets = loadingSnippets(descriptor, facts.onnx);
   const fence = (language: string, code: string): string[] => [`\`\`\`${language}`, code, '```', ''];
-  lines.push('## Loading it', '', 'Each snippet prepares the image as ADMA Studio does (`preprocessing.json`): EXIF orientation, a 16-bit or float image stretched to 8 bits by its own levels, transparency onto white, resize, then the model.', '');
+  lines.push('## Loading it', '', LOADING_INTRO, '');
   lines.push('### Node.js, TF.js', '', ...fence('js', snippets.nodeTfjs));
   lines.push('### Browser, TF.js', '', ...fence('js', snippets.browserTfjs));
   if (snippets.nodeOnnx && snippets.pythonOnnx) {

@@ -16,7 +16,7 @@ import type { HeadWeights } from '../train/head-weights';
 import { LABELS_FILE, MODEL_CARD_FILE, PREPROCESSING_FILE, type ExportResult } from '../export/export-classifier';
 import { ONNX_FILE, ONNX_INPUT, ONNX_OUTPUT } from '../export/export-onnx';
 import { classEvaluationSection, intendedUseSection } from '../export/class-evaluation-card';
-import { PYTHON_EIGHT_BIT, PYTHON_RESIZE } from '../export/model-card';
+import { LOADING_INTRO, onnxSnippets } from '../export/model-card';
 import { IMAGENET_MEAN, IMAGENET_STD, type OnnxFolderModel } from './onnx-folder';
 import { batchedValue, floatTensor, int64Tensor, node, onnx, type NodeProto, type TensorProto } from './onnx-proto';
 
@@ -86,6 +86,7 @@ export function composeOnnxFolderClassifier(folder: OnnxFolderModel, head: HeadW
 
 function modelCard(descriptor: ModelDescriptor, folder: OnnxFolderModel, head: HeadWeights, labelCounts: number[], backend: string, date: Date, metrics: Record<string, number | string>, evaluation: ClassEvaluation | null): string {
   const p = folder.preprocessing;
+  const snippets = onnxSnippets(descriptor, ONNX_FILE);
   const lines = [
     `# ${head.classes.length}-class classifier adapted from ${descriptor.name}`,
     '',
@@ -102,22 +103,21 @@ function modelCard(descriptor: ModelDescriptor, folder: OnnxFolderModel, head: H
     '',
     ...(Object.keys(metrics).length ? ['## Metrics', '', ...Object.entries(metrics).map(([k, v]) => `- ${k}: ${String(v)}`), ''] : []),
     ...classEvaluationSection(evaluation),
-    '## Python (onnxruntime)',
+    // The main export's ONNX Runtime code: this model.onnx takes the same 0..255 NHWC pixels, prepared as the app prepares them for this model.
+    '## Loading it',
+    '',
+    LOADING_INTRO,
+    '',
+    '### JavaScript, ONNX Runtime',
+    '',
+    '```js',
+    snippets.nodeOnnx,
+    '```',
+    '',
+    '### Python, ONNX Runtime',
     '',
     '```python',
-    'import io, json, numpy as np, onnxruntime as ort',
-    'from PIL import Image, ImageCms, ImageOps',
-    '',
-    PYTHON_EIGHT_BIT,
-    '',
-    '',
-    PYTHON_RESIZE,
-    '',
-    `img = to_srgb(eight_bit(shrink_on_load(Image.open("photo.jpg"), ${p.width}, ${p.height}))).convert("RGB")`,
-    `img = resize_like_sharp(img, ${p.width}, ${p.height}, cover=${descriptor.resize === 'center-crop' ? 'True' : 'False'})  # as ADMA Studio resizes (preprocessing.json)`,
-    `x = np.asarray(img, dtype=np.float32)[None]  # [1, ${p.height}, ${p.width}, 3], 0..255`,
-    `probs = ort.InferenceSession("${ONNX_FILE}").run(["${ONNX_OUTPUT}"], {"${ONNX_INPUT}": x})[0][0]`,
-    `print(json.load(open("${LABELS_FILE}"))[int(probs.argmax())])`,
+    snippets.pythonOnnx,
     '```',
     '',
   ];

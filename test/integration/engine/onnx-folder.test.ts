@@ -320,7 +320,7 @@ describe('ONNX model folder extraction through the engine worker', () => {
     expect(card).toContain('## Intended use');
     // 16-bit images: the rule in preprocessing.json, and the card's Python applies it (tested in high-bit-depth-python.test.ts).
     expect(String((JSON.parse(readFileSync(join(outDir, 'preprocessing.json'), 'utf8')) as { highBitDepth?: string }).highBitDepth)).toMatch(/99\.8th percentile/);
-    expect(readFileSync(join(outDir, 'MODEL_CARD.md'), 'utf8')).toContain('img = resize_like_sharp(img, ');
+    expect(readFileSync(join(outDir, 'MODEL_CARD.md'), 'utf8')).toContain('image = resize_like_sharp(image, ');
     const ort = (await import('onnxruntime-node')).default;
     const session = await ort.InferenceSession.create(join(outDir, 'model.onnx'));
     const pixels = Float32Array.from([1, 2, 3].flatMap((seed) => Array.from(pixelsOf(seed))));

@@ -93,7 +93,7 @@ describe('requests over the WebSocket', () => {
         error: { code: 'BAD_ARGUMENT', message: expect.stringMatching(/create: expected a boolean/) },
       });
       expect((await call(socket, 4, 'no:such', {})).result).toMatchObject({ ok: false, error: { code: 'BAD_ARGUMENT' } });
-      expect((await call(socket, 5, 'project:pickFolder')).result).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } });
+      expect((await call(socket, 5, 'project:pickFolder', { purpose: 'openProject' })).result).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } });
 
       const opened = await call(socket, 6, 'project:open', { path: projectDir, create: true });
       expect(opened.result).toMatchObject({ ok: true, value: { path: projectDir } });

@@ -2,10 +2,12 @@
  * The native folder dialog says what the folder is picked for. Locate… asks for the folder a
  * recent project was moved to: it names the project, starts beside its old place, and confirms
  * with its own button; the model panel's Locate… does the same for the project's model folder
- * (it read "Open or create a project folder"); the project picker's "Choose folder…" keeps its own words. Checked as
- * Electron would get the options (folderDialogOptions), and along the way from the field to
- * the host: Locate…'s field asks with its entry, the picker's without. The web host has no
- * dialog and says so (test/integration/host/web-host.test.ts).
+ * (it read "Open or create a project folder"); the Export and Import dialogs' and the demo
+ * project's "Choose folder…" have their own words too (they read "Open or create a project
+ * folder"); the project picker's keeps its own. Checked as Electron would get the options
+ * (folderDialogOptions), and along the way from the field to the host: each field asks with
+ * its purpose (Locate…'s with its entry). The web host has no dialog and says so
+ * (test/integration/host/web-host.test.ts).
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +49,7 @@ afterAll(async () => {
 
 describe('the folder dialog of Locate…', () => {
   it('names the project sought, starts beside its old place, confirms with "Locate here", and offers no new folder', () => {
-    const options = folderDialogOptions({ kind: 'locate', name: 'bees-2024', listedAt: '/data/field/bees-2024' });
+    const options = folderDialogOptions({ purpose: 'locateProject', name: 'bees-2024', listedAt: '/data/field/bees-2024' });
     expect(options).toEqual({
       title: 'Locate bees-2024: choose the folder it was moved to',
       message: 'Locate bees-2024: choose the folder it was moved to. It was at /data/field/bees-2024.',
@@ -58,23 +60,23 @@ describe('the folder dialog of Locate…', () => {
   });
 
   it('the project picker keeps its own title, the system button and "New Folder"', () => {
-    expect(folderDialogOptions({ kind: 'open' })).toEqual({ title: 'Open or create a project folder', properties: ['openDirectory', 'createDirectory'] });
+    expect(folderDialogOptions({ purpose: 'openProject' })).toEqual({ title: 'Open or create a project folder', properties: ['openDirectory', 'createDirectory'] });
   });
 
   it("Locate…'s field asks for its entry's dialog and takes the folder chosen; the picker's field asks for a project's folder", async () => {
     picks.length = 0;
-    const locating = new PathEntry((p) => call('project:checkPath', { path: p }), () => ({ locate: listed }));
+    const locating = new PathEntry((p) => call('project:checkPath', { path: p }), () => ({ purpose: 'locateProject', path: listed }));
     await locating.pickFolder();
-    expect(picks).toEqual([{ kind: 'locate', name: path.basename(listed), listedAt: listed }]);
+    expect(picks).toEqual([{ purpose: 'locateProject', name: path.basename(listed), listedAt: listed }]);
     expect(locating.value).toBe(chosen);
 
     await pathEntry.pickFolder();
-    expect(picks[1]).toEqual({ kind: 'open' });
+    expect(picks[1]).toEqual({ purpose: 'openProject' });
     expect(pathEntry.value).toBe(chosen);
   });
 
   it("the model panel's Locate… names the model sought, starts beside its old folder, confirms as its form does, and offers no new folder", () => {
-    const options = folderDialogOptions({ kind: 'locateModel', name: 'MobileNet v1 0.25', listedAt: '/data/models/mobilenet' });
+    const options = folderDialogOptions({ purpose: 'locateModel', name: 'MobileNet v1 0.25', listedAt: '/data/models/mobilenet' });
     expect(options).toEqual({
       title: 'Locate the model MobileNet v1 0.25: choose the folder that holds it now',
       message: 'Locate the model MobileNet v1 0.25: choose the folder that holds it now. Its folder was at /data/models/mobilenet.',
@@ -90,11 +92,10 @@ describe('the folder dialog of Locate…', () => {
     try {
       await call('engine:chooseModel', { choice: { kind: 'folder', path: '/data/models/fake', layers: { layerA: 'a', layerB: 'b', softmaxLayer: 's', cutLayer: 'c' } } });
       // As ModelLocate.svelte makes its field.
-      const locating = new PathEntry((p) => call('project:checkPath', { path: p }), () => ({ locateModel: true }));
+      const locating = new PathEntry((p) => call('project:checkPath', { path: p }), () => ({ purpose: 'locateModel' }));
       await locating.pickFolder();
-      expect(picks).toEqual([{ kind: 'locateModel', name: 'Fake model', listedAt: '/data/models/fake' }]);
+      expect(picks).toEqual([{ purpose: 'locateModel', name: 'Fake model', listedAt: '/data/models/fake' }]);
       expect(locating.value).toBe(chosen);
-      await expect(call('project:pickFolder', { locate: listed, locateModel: true })).rejects.toThrow(/Ask for one folder dialog/);
       expect(picks).toHaveLength(1);
     } finally {
       await ws.close();
@@ -103,7 +104,54 @@ describe('the folder dialog of Locate…', () => {
 
   it('refuses a Locate… dialog for an entry no longer listed, without showing a dialog', async () => {
     picks.length = 0;
-    await expect(call('project:pickFolder', { locate: '/nowhere/listed' })).rejects.toThrow(/no longer in the recent projects list/);
+    await expect(call('project:pickFolder', { purpose: 'locateProject', path: '/nowhere/listed' })).rejects.toThrow(/no longer in the recent projects list/);
+    expect(picks).toEqual([]);
+  });
+
+  it('the Export dialog asks for the folder to export into: its own words, "Export here", and a new folder may be made (macOS) or typed (Windows)', () => {
+    expect(folderDialogOptions({ purpose: 'exportInto' })).toEqual({
+      title: 'Choose the folder to export into',
+      message: "Choose the folder to export into: a new or empty folder, outside the project's folder.",
+      buttonLabel: 'Export here',
+      properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+    });
+  });
+
+  it('the Import dialog asks for a folder of class folders: its own words, and only an existing folder', () => {
+    expect(folderDialogOptions({ purpose: 'importClassFolders' })).toEqual({
+      title: 'Choose the folder of class folders to import',
+      message: 'Choose the folder of class folders to import: one sub-folder per class (or train/, val/… with class folders inside).',
+      buttonLabel: 'Import from here',
+      properties: ['openDirectory'],
+    });
+  });
+
+  it("the demo project's field asks for a new or empty folder, which may be made (macOS) or typed (Windows)", () => {
+    expect(folderDialogOptions({ purpose: 'demoProject' })).toEqual({
+      title: 'Choose a new or empty folder for the demo project',
+      message: 'Choose a new or empty folder for the demo project.',
+      buttonLabel: 'Create it here',
+      properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+    });
+  });
+
+  it("the Export and Import dialogs' fields ask for their own dialogs, not a project's", async () => {
+    picks.length = 0;
+    // As ExportDialog.svelte and ImportDialog.svelte make their fields.
+    const exporting = new PathEntry((p) => call('project:checkPath', { path: p }), () => ({ purpose: 'exportInto' }));
+    const importing = new PathEntry((p) => call('project:checkPath', { path: p }), () => ({ purpose: 'importClassFolders' }));
+    await exporting.pickFolder();
+    await importing.pickFolder();
+    expect(picks).toEqual([{ purpose: 'exportInto' }, { purpose: 'importClassFolders' }]);
+    expect(exporting.value).toBe(chosen);
+  });
+
+  it('refuses a request without a purpose, with an unknown one, or with a field of another purpose, without showing a dialog', async () => {
+    picks.length = 0;
+    await expect(call('project:pickFolder', undefined as never)).rejects.toThrow(/object/);
+    await expect(call('project:pickFolder', { purpose: 'somewhere' } as never)).rejects.toThrow(/purpose.*one of openProject, locateProject, locateModel, demoProject, exportInto, importClassFolders/);
+    await expect(call('project:pickFolder', { purpose: 'exportInto', path: listed } as never)).rejects.toThrow(/path.*no such field/);
+    await expect(call('project:pickFolder', { locate: listed, locateModel: true } as never)).rejects.toThrow(/purpose/);
     expect(picks).toEqual([]);
   });
 });
