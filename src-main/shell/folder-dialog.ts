@@ -25,14 +25,14 @@ export function folderDialogOptions(pick: FolderPick): OpenDialogOptions {
       return { title, message: `${title}.`, buttonLabel: 'Create it here', properties: ['openDirectory', 'createDirectory', 'promptToCreate'] };
     }
     case 'exportInto': {
-      // The export writes its files into this folder (creating it when new); the dialog's button only fills the field.
+      // The export writes its files into this folder (creating it when new). The button only fills the field (the export starts from the dialog's Export), so it does not say "Export".
       const title = 'Choose the folder to export into';
-      return { title, message: `${title}: a new or empty folder, outside the project's folder.`, buttonLabel: 'Export here', properties: ['openDirectory', 'createDirectory', 'promptToCreate'] };
+      return { title, message: `${title}: a new or empty folder, outside the project's folder.`, buttonLabel: 'Use this folder', properties: ['openDirectory', 'createDirectory', 'promptToCreate'] };
     }
     case 'importClassFolders': {
       // The folder must exist and hold the class folders: no "New Folder".
       const title = 'Choose the folder of class folders to import';
-      return { title, message: `${title}: one sub-folder per class (or train/, val/… with class folders inside).`, buttonLabel: 'Import from here', properties: ['openDirectory'] };
+      return { title, message: `${title}: one sub-folder per class (or train/, val/… with class folders inside).`, buttonLabel: 'Use this folder', properties: ['openDirectory'] };
     }
     case 'locateProject':
     case 'locateModel': {

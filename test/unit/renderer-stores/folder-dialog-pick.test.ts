@@ -108,11 +108,11 @@ describe('the folder dialog of Locate…', () => {
     expect(picks).toEqual([]);
   });
 
-  it('the Export dialog asks for the folder to export into: its own words, "Export here", and a new folder may be made (macOS) or typed (Windows)', () => {
+  it('the Export dialog asks for the folder to export into: its own words, a button that does not start the export, and a new folder may be made (macOS) or typed (Windows)', () => {
     expect(folderDialogOptions({ purpose: 'exportInto' })).toEqual({
       title: 'Choose the folder to export into',
       message: "Choose the folder to export into: a new or empty folder, outside the project's folder.",
-      buttonLabel: 'Export here',
+      buttonLabel: 'Use this folder',
       properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
     });
   });
@@ -121,7 +121,7 @@ describe('the folder dialog of Locate…', () => {
     expect(folderDialogOptions({ purpose: 'importClassFolders' })).toEqual({
       title: 'Choose the folder of class folders to import',
       message: 'Choose the folder of class folders to import: one sub-folder per class (or train/, val/… with class folders inside).',
-      buttonLabel: 'Import from here',
+      buttonLabel: 'Use this folder',
       properties: ['openDirectory'],
     });
   });
