@@ -10,14 +10,13 @@
  * shrink-on-load of a JPEG over 3x the input (bench/README.md). Prints, per snippet, mode and channels, the
  * largest and mean difference of 255 over all images, and the worst image.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { BROWSER_GREY, BROWSER_RESIZE, PYTHON_GREY, PYTHON_RESIZE } from '../src-main/engine/export/model-card';
 import { decodeImage } from '../src-main/engine/preprocess/decode-image';
 import { blockPng, RESIZE_SIZES } from '../test/support/block-images';
+import { browserSnippet, byteDifference, pythonSnippetInputs, pythonWithPillow } from '../test/support/snippet-check';
 
 const shared = process.env.ADMA_SHARED_DIR ?? path.resolve(import.meta.dirname, '../../shared');
 const folders = process.argv.slice(2).length > 0 ? process.argv.slice(2) : [path.join(shared, 'data/hymenoptera/val')];
@@ -32,54 +31,16 @@ for (const [width, height] of RESIZE_SIZES) {
 const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : /\.(jpe?g|png)$/i.test(e.name) ? [path.join(dir, e.name)] : []));
 for (const folder of folders) if (fs.existsSync(folder)) files.push(...walk(folder).sort());
 
-type Resize = (pixels: Uint8Array, width: number, height: number, channels: number, outWidth: number, outHeight: number, cover: boolean) => Uint8Array;
-const browser = new Function(`${BROWSER_RESIZE}\n${BROWSER_GREY}\nreturn { resizeLikeSharp, greyLikeSharp };`)() as { resizeLikeSharp: Resize; greyLikeSharp: (rgb: Uint8Array) => Uint8Array };
-
-function python(): Record<string, Buffer> | null {
-  const script = path.join(work, 'snippet.py');
-  fs.writeFileSync(
-    script,
-    [
-      'import base64, io, json, sys',
-      'import numpy as np',
-      'from PIL import Image, ImageCms, ImageOps',
-      PYTHON_RESIZE,
-      PYTHON_GREY,
-      'out = {}',
-      'for file in sys.argv[1:]:',
-      '    image = to_srgb(ImageOps.exif_transpose(shrink_on_load(Image.open(file), 224, 224))).convert("RGB")',
-      '    for resize in ("squash", "center-crop"):',
-      '        rgb = resize_like_sharp(image, 224, 224, cover=resize == "center-crop")',
-      '        out[f"{file} {resize} 3"] = base64.b64encode(rgb.tobytes()).decode()',
-      '        out[f"{file} {resize} 1"] = base64.b64encode(grey_like_sharp(rgb).tobytes()).decode()',
-      'print(json.dumps(out))',
-    ].join('\n'),
-  );
-  for (const exe of ['python3', '/usr/bin/python3']) {
-    try {
-      const printed = JSON.parse(execFileSync(exe, [script, ...files], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] })) as Record<string, string>;
-      return Object.fromEntries(Object.entries(printed).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
-    } catch {
-      // not this one
-    }
-  }
-  return null;
-}
-
-const fromPython = python();
+const browser = browserSnippet();
+const pythonExe = pythonWithPillow();
+const fromPython = pythonExe === null ? null : pythonSnippetInputs(pythonExe, files, work);
 if (fromPython === null) console.log('Python: no python3 with numpy and Pillow; browser snippet only');
 const worst: Record<string, { max: number; sum: number; n: number; file: string }> = {};
 const add = (key: string, mine: Uint8Array, app: Uint8Array, file: string): void => {
-  let max = 0;
-  let sum = 0;
-  for (let i = 0; i < app.length; i++) {
-    const d = Math.abs((mine[i] as number) - (app[i] as number));
-    max = Math.max(max, d);
-    sum += d;
-  }
+  const { max, mean } = byteDifference(mine, app);
   const w = (worst[key] ??= { max: 0, sum: 0, n: 0, file: '' });
   if (max > w.max) Object.assign(w, { max, file: path.basename(file) });
-  w.sum += sum / app.length;
+  w.sum += mean;
   w.n += 1;
 };
 for (const file of files) {

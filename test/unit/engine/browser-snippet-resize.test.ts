@@ -6,28 +6,11 @@
  */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { BROWSER_GREY, BROWSER_RESIZE } from '../../../src-main/engine/export/model-card';
 import { decodeImage, type ResizeMode } from '../../../src-main/engine/preprocess/decode-image';
 import { blockPng, RESIZE_SIZES } from '../../support/block-images';
+import { browserSnippet, byteDifference } from '../../support/snippet-check';
 
-type Resize = (pixels: Uint8Array, width: number, height: number, channels: number, outWidth: number, outHeight: number, cover: boolean) => Uint8Array;
-const { resizeLikeSharp, greyLikeSharp } = new Function(`${BROWSER_RESIZE}\n${BROWSER_GREY}\nreturn { resizeLikeSharp, greyLikeSharp };`)() as {
-  resizeLikeSharp: Resize;
-  greyLikeSharp: (rgb: Uint8Array) => Uint8Array;
-};
-
-/** The largest and the mean absolute difference of two arrays of bytes. */
-function difference(a: Uint8Array, b: Uint8Array): { max: number; mean: number } {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs((a[i] as number) - (b[i] as number));
-    max = Math.max(max, d);
-    sum += d;
-  }
-  return { max, mean: sum / a.length };
-}
+const { resizeLikeSharp, greyLikeSharp } = browserSnippet();
 
 /** The snippet's 224 x 224 input of `png` for a model of `channels`, as its predict() computes it. */
 async function snippetInput(png: Buffer, resize: ResizeMode, channels: 1 | 3): Promise<Uint8Array> {
@@ -41,7 +24,7 @@ describe("the model card's browser snippet", () => {
     for (const [width, height] of RESIZE_SIZES) {
       const png = await blockPng(width, height);
       for (const resize of ['squash', 'center-crop'] as const) {
-        const { max, mean } = difference(await snippetInput(png, resize, 3), await decodeImage(png, { width: 224, height: 224, channels: 3, resize }));
+        const { max, mean } = byteDifference(await snippetInput(png, resize, 3), await decodeImage(png, { width: 224, height: 224, channels: 3, resize }));
         expect(max, `${width} x ${height} ${resize}: largest difference`).toBeLessThanOrEqual(3);
         expect(mean, `${width} x ${height} ${resize}: mean difference`).toBeLessThanOrEqual(0.35);
       }
@@ -52,7 +35,7 @@ describe("the model card's browser snippet", () => {
     for (const [width, height] of RESIZE_SIZES) {
       const png = await blockPng(width, height, 11);
       for (const resize of ['squash', 'center-crop'] as const) {
-        const { max, mean } = difference(await snippetInput(png, resize, 1), await decodeImage(png, { width: 224, height: 224, channels: 1, resize }));
+        const { max, mean } = byteDifference(await snippetInput(png, resize, 1), await decodeImage(png, { width: 224, height: 224, channels: 1, resize }));
         expect(max, `${width} x ${height} ${resize}: largest difference`).toBeLessThanOrEqual(3);
         expect(mean, `${width} x ${height} ${resize}: mean difference`).toBeLessThanOrEqual(0.35);
       }
@@ -60,7 +43,7 @@ describe("the model card's browser snippet", () => {
     // The grey itself, without a resize: libvips' to the byte; a grey image keeps its values.
     const png = await blockPng(224, 224, 5);
     const { data } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
-    expect(difference(greyLikeSharp(new Uint8Array(data)), await decodeImage(png, { width: 224, height: 224, channels: 1, resize: 'squash' })).max).toBe(0);
+    expect(byteDifference(greyLikeSharp(new Uint8Array(data)), await decodeImage(png, { width: 224, height: 224, channels: 1, resize: 'squash' })).max).toBe(0);
     const ramp = Uint8Array.from({ length: 256 * 3 }, (_, i) => Math.floor(i / 3));
     expect(Array.from(greyLikeSharp(ramp))).toEqual(Array.from({ length: 256 }, (_, v) => v));
   });

@@ -10,26 +10,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PYTHON_EIGHT_BIT, PYTHON_GREY, PYTHON_RESIZE } from '../../../src-main/engine/export/model-card';
+import { PYTHON_EIGHT_BIT } from '../../../src-main/engine/export/model-card';
 import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
 import { decodeEightBit } from '../../../src-main/media/high-bit-depth';
 import { deepTiff, sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
 import { blockPng, RESIZE_SIZES } from '../../support/block-images';
 import { tempDir } from '../../support/image-folder';
+import { byteDifference, pythonSnippetInputs, pythonWithPillow } from '../../support/snippet-check';
 import { SHARED_DIR } from '../../integration/engine/shared-material';
-
-/** The first Python that imports numpy and Pillow, or null. */
-function pythonWithPillow(): string | null {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    try {
-      execFileSync(python, ['-c', 'import numpy, PIL'], { stdio: 'ignore' });
-      return python;
-    } catch {
-      // not there, or without numpy or Pillow
-    }
-  }
-  return null;
-}
 
 const python = pythonWithPillow();
 const dir = tempDir('adma-16bit-python-');
@@ -104,47 +92,7 @@ const PHOTOS = [
 ].map((file) => path.join(SHARED_DIR, 'data', file));
 const photosPresent = PHOTOS.every((f) => fs.existsSync(f));
 
-/** The largest and the mean absolute difference of two arrays of bytes. */
-function difference(a: Uint8Array, b: Uint8Array): { max: number; mean: number } {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs((a[i] as number) - (b[i] as number));
-    max = Math.max(max, d);
-    sum += d;
-  }
-  return { max, mean: sum / a.length };
-}
-
-/**
- * The card's Python input (resize_like_sharp, then grey_like_sharp for a 1-channel model) of each of
- * `files`, 224 x 224, by resize mode and channels: as the ONNX snippet prepares it, the JPEG shrink-on-load,
- * EXIF orientation and profile included.
- */
-function pythonInputs(files: readonly string[]): Record<string, Buffer> {
-  const script = [
-    'import base64, io, json, sys',
-    'import numpy as np',
-    'from PIL import Image, ImageCms, ImageOps',
-    '',
-    PYTHON_RESIZE,
-    '',
-    PYTHON_GREY,
-    '',
-    'out = {}',
-    'for file in sys.argv[1:]:',
-    '    image = to_srgb(ImageOps.exif_transpose(shrink_on_load(Image.open(file), 224, 224))).convert("RGB")',
-    '    for resize in ("squash", "center-crop"):',
-    '        rgb = resize_like_sharp(image, 224, 224, cover=resize == "center-crop")',
-    '        out[f"{file} {resize} 3"] = base64.b64encode(rgb.tobytes()).decode()',
-    '        out[f"{file} {resize} 1"] = base64.b64encode(grey_like_sharp(rgb).tobytes()).decode()',
-    'print(json.dumps(out))',
-  ].join('\n');
-  fs.writeFileSync(path.join(dir, 'resize.py'), script);
-  const printed = JSON.parse(execFileSync(python as string, [path.join(dir, 'resize.py'), ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as Record<string, string>;
-  return Object.fromEntries(Object.entries(printed).map(([key, value]) => [key, Buffer.from(value, 'base64')]));
-}
+const pythonInputs = (files: readonly string[]): Record<string, Buffer> => pythonSnippetInputs(python as string, files, dir);
 
 describe.skipIf(python === null)(`the model card's Python resize and grey${python === null ? ' (skipped: no python3 with numpy and Pillow)' : ''}`, () => {
   it("gives the app's 224x224 input within 3 of 255 on every path of libvips' resize, one axis enlarged and the other shrunk or kept included (squash 500x146: up to 109 off before); a 1-channel model's grey too (Pillow's L before the resize: up to 71 off)", async () => {
@@ -158,7 +106,7 @@ describe.skipIf(python === null)(`the model card's Python resize and grey${pytho
     for (const file of files) {
       for (const resize of ['squash', 'center-crop'] as const) {
         for (const channels of [3, 1] as const) {
-          const { max, mean } = difference(mine[`${file} ${resize} ${channels}`] as Buffer, await decodeImage(file, { width: 224, height: 224, channels, resize }));
+          const { max, mean } = byteDifference(mine[`${file} ${resize} ${channels}`] as Buffer, await decodeImage(file, { width: 224, height: 224, channels, resize }));
           const what = `${path.basename(file)} ${resize}, ${channels} channel${channels === 1 ? '' : 's'}`;
           expect(max, `${what}: largest difference`).toBeLessThanOrEqual(3);
           expect(mean, `${what}: mean difference`).toBeLessThanOrEqual(0.25);
@@ -176,7 +124,7 @@ describe.skipIf(python === null || !photosPresent)(`the model card's Python resi
         let worst = 0;
         let total = 0;
         for (const file of PHOTOS) {
-          const { max, mean } = difference(mine[`${file} ${resize} ${channels}`] as Buffer, await decodeImage(file, { width: 224, height: 224, channels, resize }));
+          const { max, mean } = byteDifference(mine[`${file} ${resize} ${channels}`] as Buffer, await decodeImage(file, { width: 224, height: 224, channels, resize }));
           expect(mean, `${resize} ${channels} ${path.basename(file)}: mean difference`).toBeLessThanOrEqual(0.35);
           worst = Math.max(worst, max);
           total += mean;

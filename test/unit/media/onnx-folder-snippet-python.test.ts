@@ -22,18 +22,7 @@ import { exportOnnxFolderClassifier } from '../../../src-main/engine/onnx/onnx-f
 import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
 import { FILTERS, SIZE, tinyClassifier } from '../../support/tiny-onnx';
 import { tempDir } from '../../support/image-folder';
-
-function pythonWithPillow(): string | null {
-  for (const python of ['/usr/bin/python3', 'python3']) {
-    try {
-      execFileSync(python, ['-c', 'import numpy, PIL'], { stdio: 'ignore' });
-      return python;
-    } catch {
-      // not there, or without numpy or Pillow
-    }
-  }
-  return null;
-}
+import { pythonWithPillow } from '../../support/snippet-check';
 
 const python = pythonWithPillow();
 const dir = tempDir('adma-onnx-folder-snippet-');
