@@ -11,6 +11,7 @@ import { makeImageFolder } from './support/image-folder';
 import { createClasses, createProjectWithoutModel } from './support/model-step';
 import { watchProblems } from './support/page-problems';
 import { ROOT } from './support/paths';
+import { openImageFolderExport } from './support/export-dialog';
 
 const COUNT = 6;
 // The file is deleted between the scan and the export: the folder watch would scan it away first.
@@ -37,13 +38,8 @@ test('the export result lists a labeled image whose file was deleted after the s
   const bee = labeled[2]!;
   fs.rmSync(path.join(setup.folder, ...bee.split('/')));
 
-  await page.keyboard.press('Alt+6');
-  await page.getByRole('button', { name: 'Export…' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Export' });
   const destination = path.join(setup.work, 'export');
-  await dialog.getByLabel('Destination folder').fill(destination);
-  await expect(dialog.getByTestId('export-destination-status')).toHaveText('A new folder: it will be created.');
-  await dialog.getByRole('checkbox', { name: /ImageFolder copy/ }).check();
+  const dialog = await openImageFolderExport(page, destination, false);
   await expect(dialog.getByRole('checkbox', { name: /Labels CSV/ })).toBeChecked();
   await dialog.getByRole('button', { name: 'Export', exact: true }).click();
 

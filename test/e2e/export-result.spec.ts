@@ -12,6 +12,7 @@ import { makeImageFolder } from './support/image-folder';
 import { createClasses, createProjectWithoutModel } from './support/model-step';
 import { watchProblems } from './support/page-problems';
 import { SHOTS } from './support/paths';
+import { openImageFolderExport } from './support/export-dialog';
 
 const COUNT = 12;
 const LABELED = 10;
@@ -33,13 +34,8 @@ test('the export result says where it went and what, by kind, with every file be
   }
   await expect(page.getByTestId('label-progress')).toHaveText(`${LABELED} of ${COUNT} labeled`);
 
-  await page.keyboard.press('Alt+6');
-  await page.getByRole('button', { name: 'Export…' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Export' });
   const destination = path.join(setup.work, 'export');
-  await dialog.getByLabel('Destination folder').fill(destination);
-  await expect(dialog.getByTestId('export-destination-status')).toHaveText('A new folder: it will be created.');
-  await dialog.getByRole('checkbox', { name: /ImageFolder copy/ }).check();
+  const dialog = await openImageFolderExport(page, destination, false);
   await dialog.getByRole('checkbox', { name: /Hugging Face imagefolder/ }).check();
   await dialog.getByRole('button', { name: 'Export', exact: true }).click();
 
