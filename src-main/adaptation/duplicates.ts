@@ -127,7 +127,9 @@ export class Duplicates {
       }
       groups.push({ kind: exact ? 'exact' : 'near', minSimilarity, maxSimilarity, items, evaluationIds: ids.filter((id) => evaluation.has(id)) });
     }
-    // Largest groups first, then the least similar (the ones to look at), then by first id.
+    // Largest groups first (the most copies to settle), then by first id (the earliest-added image):
+    // an order that a search again, at another threshold, keeps for the groups it finds again.
+    // Not by similarity: a group's range (minSimilarity..maxSimilarity) is shown on it instead.
     groups.sort((a, b) => b.items.length - a.items.length || (a.items[0]?.id ?? 0) - (b.items[0]?.id ?? 0));
     return {
       minSimilarity: criteria.minSimilarity,

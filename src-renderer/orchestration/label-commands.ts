@@ -51,10 +51,6 @@ async function writeGallerySelection(
   return action;
 }
 
-/** What deleting a class would take: its labels, and how many of them are evaluation labels. */
-export const classLabels = (classId: number): Promise<LabelReplacement> =>
-  call('labels:replaced', { selection: { kind: 'matching', filter: { kind: 'class', classId }, exceptIds: [] }, classId: null });
-
 /** What labeling the gallery's selection as `classId` (null: clearing it) would replace. */
 export const gallerySelectionReplacement = (classId: number | null): Promise<LabelReplacement> =>
   call('labels:replaced', { selection: gallerySelection(), classId });

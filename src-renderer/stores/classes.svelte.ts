@@ -1,5 +1,6 @@
 /** The project's classes, in order, with their hotkeys and label counts. State changes through the methods only. */
 import type { ClassInfo, ProjectChange, ProjectChanged } from '../../src-shared/contract';
+import { totalSplit, type LabelSplit } from '../logic/label-counts';
 import { call } from '../api/client';
 
 class ClassesStore {
@@ -13,6 +14,12 @@ class ClassesStore {
   #list = $state<ClassInfo[]>([]);
   #byId = $derived(new Map(this.#list.map((c) => [c.id, c])));
   #hotkeys = $derived(new Map(this.#list.map((c) => [c.hotkey.toLowerCase(), c.id])));
+  /**
+   * The project's labels split into training and evaluation labels, from this list's counts:
+   * the one split the header's "labeled" and the gallery's Labeled filter show (as the class bar
+   * and the dashboard split each class's).
+   */
+  #labelSplit = $derived(totalSplit(this.#list));
 
   get list(): ClassInfo[] {
     return this.#list;
@@ -22,6 +29,9 @@ class ClassesStore {
   }
   get hotkeys(): Map<string, number> {
     return this.#hotkeys;
+  }
+  get labelSplit(): LabelSplit {
+    return this.#labelSplit;
   }
 
   async load(): Promise<void> {

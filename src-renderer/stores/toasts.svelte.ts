@@ -1,9 +1,10 @@
 /**
- * Short messages for the user: errors stay longer than notices; each can be dismissed. A message
- * said again while it still shows is not stacked again: the one showing counts the repeat, comes
- * last (newest) and starts its time again.
+ * Short messages for the user: each shows for the time to read it, errors longer than notices
+ * (logic/toast-time.ts); each can be dismissed. A message said again while it still shows is not
+ * stacked again: the one showing counts the repeat, comes last (newest) and starts its time again.
  */
 import { CameTooLate, errorMessage } from '../api/client';
+import { ERROR_MS, toastShowMs } from '../logic/toast-time';
 
 export interface Toast {
   id: number;
@@ -13,9 +14,8 @@ export interface Toast {
   count: number;
 }
 
-/** How long an error and a notice show unless dismissed. */
-export const ERROR_MS = 9000;
-const INFO_MS = 4000;
+/** An error's usual time: a notice the expert must not miss asks for it (`info(message, ERROR_MS)`). */
+export { ERROR_MS };
 
 /** The most toasts shown at once: a new one pushes the oldest out. */
 const MAX_SHOWN = 4;
@@ -29,8 +29,8 @@ class Toasts {
     return this.#items;
   }
 
-  /** Show `message` for `showMs` (by default errors 9 s, notices 4 s). */
-  push(kind: Toast['kind'], message: string, showMs = kind === 'error' ? ERROR_MS : INFO_MS): void {
+  /** Show `message` for `showMs` (by default the time to read it: errors 9 s at least, notices 4 s; toastShowMs). */
+  push(kind: Toast['kind'], message: string, showMs = toastShowMs(kind, message)): void {
     const same = this.#items.find((t) => t.kind === kind && t.message === message);
     const toast = same ? { ...same, count: same.count + 1 } : { id: this.#nextId++, kind, message, count: 1 };
     const others = this.#items.filter((t) => t.id !== toast.id);
@@ -57,9 +57,9 @@ class Toasts {
     this.push('error', context ? `${context}: ${message}` : message);
   }
 
-  /** A notice; `showMs` longer than the usual 4 s for news the expert must not miss (ERROR_MS: as long as an error). */
+  /** A notice; `showMs` longer than its reading time for news the expert must not miss (ERROR_MS: as long as an error). */
   info(message: string, showMs?: number): void {
-    this.push('info', message, showMs);
+    this.push('info', message, Math.max(showMs ?? 0, toastShowMs('info', message)));
   }
 
   dismiss(id: number): void {

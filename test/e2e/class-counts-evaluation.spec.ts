@@ -2,10 +2,12 @@
  * Label counts read the same everywhere once some labels are held out (walkthrough of a
  * haematologist's blood cells: the class bar said "rbc 14" where the dashboard said 12 training +
  * 2 evaluation). In Chromium against the built web host, with no model: two images sampled into
- * the evaluation set, one of them labeled rbc there, three labeled in folder order (rbc, rbc,
+ * the evaluation set, labeled rbc and wbc there, three labeled in folder order (rbc, rbc,
  * wbc). The class bar, the Classes view's row and the gallery's Labeled and class filters then
  * show the training labels first and the held-out ones after them ("2 +1 eval"), the titles say
- * both in words, the filters still list every labeled image, and the dashboard's table agrees.
+ * both in words, the filters still list every labeled image, and the dashboard's table agrees;
+ * so does the header ("3 labeled +2 eval"), and the class delete question counts rbc's
+ * evaluation label from the class list (no request to the host).
  */
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
@@ -32,6 +34,14 @@ async function labelInTurn(page: Page, keys: readonly string[]): Promise<void> {
 
 test('after an evaluation image is labeled, the class bar, the Classes view and the gallery split the counts as the dashboard does', async ({ page }) => {
   const problems = watchProblems(page);
+  // The channels of the requests the page sends (the delete question below asks none).
+  const requests: string[] = [];
+  page.on('websocket', (socket) => {
+    socket.on('framesent', ({ payload }) => {
+      const message = typeof payload === 'string' ? (JSON.parse(payload) as { type?: string; channel?: string }) : null;
+      if (message?.type === 'request' && message.channel) requests.push(message.channel);
+    });
+  });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(setup.host.url);
   await createProjectWithoutModel(page, setup.folder, COUNT);
@@ -45,8 +55,12 @@ test('after an evaluation image is labeled, the class bar, the Classes view and 
 
   await page.getByRole('tab', { name: /^Label/ }).click();
   const sources = page.getByRole('group', { name: 'What to label' });
+  // Both evaluation images labeled first (rbc, wbc): folder order lists the unlabeled evaluation
+  // images too, so one left unlabeled could take a folder-order key below.
   await sources.getByRole('button', { name: 'Evaluation' }).click();
   await labelInTurn(page, ['1']);
+  await page.keyboard.press('2');
+  await expect(page.getByTestId('evaluation-done')).toBeVisible();
   await sources.getByRole('button', { name: 'Folder order' }).click();
   await labelInTurn(page, ['1', '1', '2']);
 
@@ -55,21 +69,34 @@ test('after an evaluation image is labeled, the class bar, the Classes view and 
   await expect(rbc.getByTestId('class-count')).toHaveText('2 +1 eval');
   await expect(rbc).toHaveAttribute('title', 'Label as rbc — key 1. 2 training labels + 1 evaluation label (held out to measure accuracy, never trained on)');
   const wbc = bar.getByRole('button', { name: 'wbc (key 2)' });
-  await expect(wbc.getByTestId('class-count')).toHaveText('1');
-  await expect(wbc).toHaveAttribute('title', 'Label as wbc — key 2. 1 label');
+  await expect(wbc.getByTestId('class-count')).toHaveText('1 +1 eval');
+  await expect(wbc).toHaveAttribute('title', 'Label as wbc — key 2. 1 training label + 1 evaluation label (held out to measure accuracy, never trained on)');
+  // The header: the same split, summed ("3 labeled +2 eval"), not 5 labeled.
+  const headerLabeled = page.getByTestId('project-counts').getByTestId('labeled-count');
+  await expect(headerLabeled).toHaveText(/^3 labeled\s\+2 eval$/);
+  await expect(headerLabeled).toHaveAttribute('title', '3 training labels + 2 evaluation labels (held out to measure accuracy, never trained on)');
   await shot(page, 'class-counts-evaluation-bar.png');
 
   await page.getByRole('tab', { name: /Classes/ }).click();
   const rows = page.getByTestId('class-row-count');
-  await expect(rows).toHaveText(['2 training + 1 evaluation label', '1 label']);
+  await expect(rows).toHaveText(['2 training + 1 evaluation label', '1 training + 1 evaluation label']);
   await shot(page, 'class-counts-evaluation-classes.png');
+  // The delete question says how many of rbc's labels are evaluation labels, from the class
+  // list's counts: it asks the host nothing (no request goes out between the click and the question).
+  const before = requests.length;
+  await page.getByRole('button', { name: 'Delete rbc' }).click();
+  const question = page.getByRole('dialog', { name: 'Delete “rbc”?' });
+  await expect(question).toContainText('3 images labeled “rbc” will become unlabeled. 1 of them is an evaluation image');
+  expect(requests.slice(before)).toEqual([]);
+  await question.getByRole('button', { name: 'Cancel' }).click();
+  await expect(question).toBeHidden();
 
   await page.getByRole('tab', { name: /Gallery/ }).click();
   const filters = page.getByRole('group', { name: 'Filter' });
   const labeled = filters.getByRole('button', { name: /^Labeled/ });
-  await expect(labeled).toHaveText('Labeled3 +1 eval');
+  await expect(labeled).toHaveText('Labeled3 +2 eval');
   await labeled.click();
-  await expect(page.getByTestId('gallery-count')).toHaveText('4 images');
+  await expect(page.getByTestId('gallery-count')).toHaveText('5 images');
   const onlyRbc = filters.getByRole('button', { name: 'Only rbc (3)' });
   await expect(onlyRbc).toHaveText('rbc2 +1 eval');
   await onlyRbc.click();

@@ -168,7 +168,8 @@ test('mark unsure by key, export with a split, import into a fresh project: ever
   await expect(report).toContainText(new RegExp(`To evaluation set\\s*${EVALUATION}`));
   await shot(page, 'formats-import-report.png');
   await importDialog.getByRole('button', { name: 'Close' }).click();
-  await expect(page.getByTestId('project-counts')).toContainText(`${labeled} labeled`);
+  // The header splits them as the class bar does: the training labels, then the evaluation ones.
+  await expect(page.getByTestId('labeled-count')).toHaveText(`${labeled - EVALUATION} labeled +${EVALUATION} eval`);
 
   // Each class's gallery filter holds exactly its photos.
   await page.keyboard.press('Alt+2');

@@ -167,6 +167,29 @@ describe('natural file-name order', () => {
   });
 });
 
+describe('the gallery\'s File name sort and folders', () => {
+  it('lists by folder, then by name in it: one slide\'s files together, same-named files of two slides apart', async () => {
+    const root = await imageFolder(0);
+    const names = ['slide10/cell_001.png', 'slide2/cell_002.png', 'slide01/cell_010.png', 'slide2/cell_001.png', 'slide01/cell_002.png', 'slide01/cell_001.png', 'overview.png', 'slide10/cell_2.png'];
+    for (const [k, name] of names.entries()) await writeImage(path.join(root, name), k);
+    const project = Project.open(root, true);
+    projects.push(project);
+    await project.rescan();
+    const byName = project.images.list({ kind: 'all' }, 0, 100, { key: 'name', descending: false }).items.map((i) => i.relPath);
+    // Folders in natural order (slide01, slide2, slide10), each one's files together in natural order.
+    expect(byName).toEqual([
+      'overview.png',
+      'slide01/cell_001.png',
+      'slide01/cell_002.png',
+      'slide01/cell_010.png',
+      'slide2/cell_001.png',
+      'slide2/cell_002.png',
+      'slide10/cell_001.png',
+      'slide10/cell_2.png',
+    ]);
+  });
+});
+
 describe('the file-name search', () => {
   it('lists the images whose path contains the text, ignoring case; % and _ are plain characters; Ctrl+A resolves the same set', async () => {
     const root = await imageFolder(0);

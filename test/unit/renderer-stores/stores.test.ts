@@ -111,6 +111,13 @@ describe('loop store', () => {
 });
 
 describe('classes, project and engine stores', () => {
+  it("split the project's labels from the class list it follows, for the header and the gallery (training, then evaluation)", () => {
+    classes.follow({ change: 'labels', action: null, origin: null, imported: 0, labeledCount: 4, unsureCount: 0, classes: [{ ...cls(1, 3), evaluationCount: 1 }, cls(2, 1)] });
+    expect(classes.labelSplit).toEqual({ training: 3, evaluation: 1 });
+    classes.follow({ change: 'classes', classes: [cls(2, 1)] });
+    expect(classes.labelSplit).toEqual({ training: 1, evaluation: 0 });
+  });
+
   it('take the class list, counts and engine status from the changes they follow', () => {
     const summary: ProjectSummary = { path: '/p', name: 'p', createdAt: '', schemaVersion: 1, imageCount: 10, unreadableCount: 0, labeledCount: 0, unsureCount: 0, importedSuggestionCount: 0, classCount: 0 };
     answers.set('project:current', () => summary);

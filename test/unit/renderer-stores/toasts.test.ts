@@ -47,6 +47,16 @@ it('a repeat starts the toast’s time again; once gone, the message is new agai
   expect(toasts.items.map((t) => t.count)).toEqual([1]);
 });
 
+it('a notice shows for the time to read it: a short one 4 s, a long one longer', () => {
+  toasts.info('Added 2 images to the evaluation set (2 in all).');
+  // 18 words: 1 s + 18 × 0.3 s.
+  toasts.info('No image could be added: every unlabeled image has been queried or is in the evaluation set already.');
+  vi.advanceTimersByTime(4000);
+  expect(toasts.items.map((t) => t.message)).toEqual(['No image could be added: every unlabeled image has been queried or is in the evaluation set already.']);
+  vi.advanceTimersByTime(2400);
+  expect(toasts.items).toEqual([]);
+});
+
 it('different messages stack, four at most (the oldest goes)', () => {
   for (let k = 1; k <= 6; k++) toasts.info(`Notice ${k}`);
   expect(toasts.items.map((t) => t.message)).toEqual(['Notice 3', 'Notice 4', 'Notice 5', 'Notice 6']);
