@@ -45,7 +45,6 @@ export async function enterProject(): Promise<void> {
   if (summary.path === openPath) return;
   openPath = summary.path;
   clearLoadedProject();
-  ui.show('label');
   await Promise.all([classes.load(), refreshLoop(), followScans(false)]);
   // The project began to close (or another one opened) meanwhile: nothing more to load for it.
   if (project.closing || openPath !== summary.path) return;
@@ -58,8 +57,16 @@ async function refreshLoop(): Promise<void> {
   await Promise.all([engine.refresh(), loop.refresh()]);
 }
 
-/** Empty the stores that hold what was loaded for a project: images, labeling, suggestions, dashboard, engine and loop. */
+/**
+ * Empty the stores that hold what was loaded for a project: images, labeling, suggestions,
+ * dashboard, engine and loop; and go back to the Label view, where a project opens. Done when a
+ * project is left, not only when the next one is entered: the next one's workstation shows as
+ * soon as its opening is answered, before it is entered (a created project asks for its model
+ * first), and showed meanwhile the view the last project was left on (its Dashboard, with
+ * Import labels… to click, until the view jumped to Label under the user).
+ */
 function clearLoadedProject(): void {
+  ui.show('label');
   // Image ids restart in every project: the next project's media URLs must not be the last one's,
   // or the page shows its decoded pictures under the same ids.
   mediaContentChanged();

@@ -54,14 +54,19 @@ const spec = webHostForSpec('adma-e2e-trustflow-', (work) => writePhotos(path.jo
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, name) });
 
 async function importLabels(page: Page, file: string, createClasses: boolean): Promise<void> {
+  // The key's effect is a state: the Dashboard shown. A key the page did not act on fails here at
+  // once, not after the test's ten minutes at the button below.
   await page.keyboard.press('Alt+6');
-  await page.getByRole('button', { name: 'Import labels…' }).click();
+  await expect(page.getByRole('tab', { name: /Dashboard/ })).toHaveAttribute('aria-selected', 'true');
+  await page.getByRole('button', { name: 'Import labels…' }).click({ timeout: 60_000 });
   const dialog = page.getByRole('dialog', { name: 'Import labels or suggestions' });
   await dialog.getByLabel('File or folder').fill(file);
   await expect(dialog.getByTestId('import-path-status')).not.toBeEmpty();
   if (createClasses) await dialog.getByRole('checkbox', { name: 'Create classes that do not exist yet' }).check();
   await dialog.getByRole('button', { name: 'Import', exact: true }).click();
-  await expect(dialog.getByTestId('import-report')).toContainText(/Labeled\s*\d+/);
+  // An import job reads and hashes every file of a folder (matching by content): on a loaded
+  // machine (load average ~20 on 2 cores) it read 0.5-4 files/s, far over 5 s for these 32 photos.
+  await expect(dialog.getByTestId('import-report')).toContainText(/Labeled\s*\d+/, { timeout: 5 * 60_000 });
 }
 
 test('duplicates, suspect labels, relabel, export with a split, import into a fresh project', async ({ page }) => {

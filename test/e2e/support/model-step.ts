@@ -1,8 +1,14 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
-/** Creating a project opens its model step; flows that label without a model choose "Decide later". */
+/**
+ * Creating a project opens its model step; flows that label without a model choose "Decide later".
+ * Returns once the step has closed: while it is open it owns the keyboard (a view key pressed
+ * then does nothing), so a flow that goes on with keys waits for that state, not for the click.
+ */
 export async function decideModelLater(page: Page): Promise<void> {
-  await page.getByRole('dialog', { name: 'Choose the pre-trained model' }).getByRole('button', { name: 'Decide later' }).click();
+  const step = page.getByRole('dialog', { name: 'Choose the pre-trained model' });
+  await step.getByRole('button', { name: 'Decide later' }).click();
+  await expect(step).toBeHidden();
 }
 
 /** At creation, choose the built-in starter model (whatever is recommended for the images). */
