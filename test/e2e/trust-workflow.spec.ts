@@ -116,7 +116,7 @@ test('duplicates, suspect labels, relabel, export with a split, import into a fr
   await expect(importDialog.getByTestId('import-report')).toContainText(new RegExp(`To evaluation set\\s*${EVALUATION}`));
   await importDialog.getByRole('button', { name: 'Close' }).click();
   const labeled = truth.size;
-  await expect(page.getByTestId('project-counts')).toContainText(`${labeled} labeled`);
+  await expect(page.getByTestId('labeled-count')).toHaveText(`${labeled - EVALUATION} labeled +${EVALUATION} eval`);
 
   // 3. One training, then the suspect labels: every wrong label the check lists is relabeled
   //    with its suggestion by Enter (the true class); at least two of the three are listed.
@@ -176,7 +176,7 @@ test('duplicates, suspect labels, relabel, export with a split, import into a fr
   await expect(report).toContainText(new RegExp(`To evaluation set\\s*${EVALUATION}`));
   await shot(page, 'trustflow-reimport.png');
   await page.getByRole('dialog', { name: 'Import labels or suggestions' }).getByRole('button', { name: 'Close' }).click();
-  await expect(page.getByTestId('project-counts')).toContainText(`${labeled} labeled`);
+  await expect(page.getByTestId('labeled-count')).toHaveText(`${labeled - EVALUATION} labeled +${EVALUATION} eval`);
   // Each class's gallery filter holds as many photos as the first project gave that class.
   await page.keyboard.press('Alt+2');
   for (const cls of ['ant', 'bee'] as const) {
