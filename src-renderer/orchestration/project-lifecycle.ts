@@ -149,7 +149,11 @@ export async function closeProject(): Promise<void> {
     await enterProject().catch(() => undefined);
     throw error;
   }
+  // Left before anything else is awaited: the picker shows as soon as the close is answered, and
+  // a project opened from it while the recent list below was on its way had its images, classes
+  // and views emptied by this closed project's leaving.
   leaveProject();
+  await project.refreshRecent();
 }
 
 /**

@@ -143,7 +143,6 @@ class ProjectState {
     } finally {
       this.#closing = false;
     }
-    await this.refreshRecent();
   }
 
   /** The model step was answered (a model chosen, or left for later). */

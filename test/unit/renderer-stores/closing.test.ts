@@ -28,11 +28,20 @@ let delivered = 0;
 /** The close request waiting for the test to let it through (or refuse it). */
 let heldClose: { pass: () => void; refuse: (error: Error) => void } | null = null;
 
-/** This window's bridge: the real handlers, with `project:close` held until the test lets it go. */
+/** While set, the recent-projects list is held too, until the test lets it go. */
+let holdRecent = false;
+let heldRecent: { pass: () => void } | null = null;
+
+/** This window's bridge: the real handlers, with `project:close` (and `project:recent` while `holdRecent`) held until the test lets it go. */
 function holdingCloseApi(inner: RawApi): RawApi {
   return new Proxy({} as RawApi, {
     get: (_target, key) => {
       const forward = Reflect.get(inner, key) as (...args: unknown[]) => Promise<unknown>;
+      if (key === 'project:recent' && holdRecent)
+        return (...args: unknown[]) =>
+          new Promise<void>((pass) => {
+            heldRecent = { pass };
+          }).then(() => forward(...args));
       if (key !== 'project:close') return forward;
       return (...args: unknown[]) =>
         new Promise<void>((pass, refuse) => {
@@ -104,5 +113,28 @@ describe('closing a project', () => {
     expect(project.summary).toBeNull();
     expect(sent).toEqual(['project:close', 'project:recent']);
     expect(toasts.items.length).toBe(toastsBefore);
+  });
+
+  it("a project opened while the closed one's recent list is still on its way keeps what it loaded", async () => {
+    // The picker shows once the close is answered, before the recent list comes back: an expert
+    // (or a test) may open the next project then. The closed project's leaving used to run after
+    // that list, emptying the new project's images, classes and views under it.
+    const first = await imageFolder(6);
+    await openScannedProject(ws, first, 6);
+    holdRecent = true;
+    const closing = closeProject();
+    await until(() => heldClose);
+    heldClose!.pass();
+    heldClose = null;
+    await until(() => project.summary === null);
+    holdRecent = false;
+    const next = await imageFolder(4);
+    await openScannedProject(ws, next, 4);
+    await until(() => heldRecent);
+    heldRecent!.pass();
+    await closing;
+    await until(refreshesIdle);
+    expect(project.summary?.path).toBe(next);
+    expect(labeling.items).toHaveLength(4);
   });
 });
