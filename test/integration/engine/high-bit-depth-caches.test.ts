@@ -34,19 +34,31 @@ afterEach(async () => {
   for (const p of projects.splice(0)) await p.close();
 });
 
-/** A folder with a 12-bit image in a 16-bit PNG (`deep`) and an 8-bit PNG (`plain`), scanned. */
-async function folder(): Promise<{ root: string; project: Project; deep: { id: number; hash: string; path: string }; plain: { id: number; hash: string; path: string } }> {
-  const root = tempDir('adma-16bit-caches-');
-  fs.writeFileSync(path.join(root, 'deep.png'), await sixteenBit(twelveBitGradient(300, 200), 300, 200, 'png'));
-  await sharp({ create: { width: 300, height: 200, channels: 3, background: '#5080a0' } }).png().toFile(path.join(root, 'plain.png'));
+type ScannedFile = { id: number; hash: string; path: string };
+
+/** `files` (name → bytes) written into a new folder and scanned as a project; `image(name)`: that file's id, hash and path. */
+async function scannedFolder(prefix: string, files: Record<string, Buffer>): Promise<{ root: string; project: Project; image: (name: string) => ScannedFile }> {
+  const root = tempDir(prefix);
+  for (const [name, bytes] of Object.entries(files)) fs.writeFileSync(path.join(root, name), bytes);
   const project = Project.open(root, true);
   projects.push(project);
   await project.rescan();
   const items = project.images.list({ kind: 'all' }, 0, 10).items;
-  const image = (name: string) => {
+  const image = (name: string): ScannedFile => {
     const { id, hash } = items.find((i) => i.relPath === name)!;
     return { id, hash, path: path.join(root, name) };
   };
+  return { root, project, image };
+}
+
+const plainColour = () => sharp({ create: { width: 300, height: 200, channels: 3, background: '#5080a0' } });
+
+/** A folder with a 12-bit image in a 16-bit PNG (`deep`) and an 8-bit PNG (`plain`), scanned. */
+async function folder(): Promise<{ root: string; project: Project; deep: ScannedFile; plain: ScannedFile }> {
+  const { root, project, image } = await scannedFolder('adma-16bit-caches-', {
+    'deep.png': await sixteenBit(twelveBitGradient(300, 200), 300, 200, 'png'),
+    'plain.png': await plainColour().png().toBuffer(),
+  });
   return { root, project, deep: image('deep.png'), plain: image('plain.png') };
 }
 
@@ -120,19 +132,12 @@ describe('caches written before 16-bit images were stretched', () => {
  * A folder with a float RGB TIFF (`floatRgb`), a 12-bit image in a 16-bit PNG (`deep`) and an
  * 8-bit TIFF (`plain`), scanned: the float one decoded otherwise before it was read as stored.
  */
-async function floatFolder(): Promise<{ root: string; project: Project; files: Record<'floatRgb' | 'deep' | 'plain', { id: number; hash: string; path: string }> }> {
-  const root = tempDir('adma-float-rgb-caches-');
-  fs.writeFileSync(path.join(root, 'float-rgb.tif'), deepTiff(floatRgbGradient(300, 200), 300, 200, { channels: 3 }));
-  fs.writeFileSync(path.join(root, 'deep.png'), await sixteenBit(twelveBitGradient(300, 200), 300, 200, 'png'));
-  await sharp({ create: { width: 300, height: 200, channels: 3, background: '#5080a0' } }).tiff().toFile(path.join(root, 'plain.tif'));
-  const project = Project.open(root, true);
-  projects.push(project);
-  await project.rescan();
-  const items = project.images.list({ kind: 'all' }, 0, 10).items;
-  const image = (name: string) => {
-    const { id, hash } = items.find((i) => i.relPath === name)!;
-    return { id, hash, path: path.join(root, name) };
-  };
+async function floatFolder(): Promise<{ root: string; project: Project; files: Record<'floatRgb' | 'deep' | 'plain', ScannedFile> }> {
+  const { root, project, image } = await scannedFolder('adma-float-rgb-caches-', {
+    'float-rgb.tif': deepTiff(floatRgbGradient(300, 200), 300, 200, { channels: 3 }),
+    'deep.png': await sixteenBit(twelveBitGradient(300, 200), 300, 200, 'png'),
+    'plain.tif': await plainColour().tiff().toBuffer(),
+  });
   return { root, project, files: { floatRgb: image('float-rgb.tif'), deep: image('deep.png'), plain: image('plain.tif') } };
 }
 
