@@ -4,7 +4,8 @@ import type { ViewName } from '../logic/keymap';
 export class UiStore {
   #view = $state<ViewName>('label');
   #helpOpen = $state(false);
-  #dialogOpen = $state(false);
+  /** Modal dialogs open now: one can open over another (a confirmation over the export dialog). */
+  #openDialogs = $state(0);
 
   get view(): ViewName {
     return this.#view;
@@ -14,7 +15,7 @@ export class UiStore {
   }
   /** A modal dialog (confirm, scan report) is open: it owns the keyboard. */
   get dialogOpen(): boolean {
-    return this.#dialogOpen;
+    return this.#openDialogs > 0;
   }
 
   show(view: ViewName): void {
@@ -25,8 +26,19 @@ export class UiStore {
     this.#helpOpen = open;
   }
 
-  setDialogOpen(open: boolean): void {
-    this.#dialogOpen = open;
+  /**
+   * A modal dialog opens; the function returned says it closed (once, however often called).
+   * Counted, not a flag: with one true/false, the first of two stacked dialogs to close said
+   * "none open", and the view's shortcut keys acted behind the dialog still open.
+   */
+  openDialog(): () => void {
+    this.#openDialogs++;
+    let open = true;
+    return () => {
+      if (!open) return;
+      open = false;
+      this.#openDialogs--;
+    };
   }
 }
 

@@ -226,7 +226,7 @@ describe('ui and history stores', () => {
     const ui = new UiStore();
     ui.show('gallery');
     ui.setHelpOpen(true);
-    ui.setDialogOpen(true);
+    ui.openDialog();
     expect([ui.view, ui.helpOpen, ui.dialogOpen]).toEqual(['gallery', true, true]);
     expect(Object.getOwnPropertyDescriptor(UiStore.prototype, 'view')?.set).toBeUndefined();
 
