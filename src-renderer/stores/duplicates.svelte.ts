@@ -26,6 +26,8 @@ class DuplicatesState {
   #similar = $state<SimilarView | null>(null);
   #similarLoading = $state(false);
   #leakage = $state<Leakage | null>(null);
+  /** Leakage checks asked for (and clears): which answer is the latest. */
+  #leakageAsked = 0;
   #fixing = $state(false);
   #cancelled = $state(false);
   /** Searches begun (load), and the one running when the expert asked to cancel (cancel), or null. */
@@ -134,8 +136,11 @@ class DuplicatesState {
     this.#similar = null;
   }
 
+  /** The latest leakage check's answer counts: an older one, or one asked before `clear` (another project's), is dropped. */
   async loadLeakage(): Promise<void> {
-    this.#leakage = await call('duplicates:leakage');
+    const asked = ++this.#leakageAsked;
+    const leakage = await call('duplicates:leakage');
+    if (asked === this.#leakageAsked) this.#leakage = leakage;
   }
 
   /** Replace the leaked evaluation images with fresh ones, then read the leakage again. */
@@ -166,6 +171,7 @@ class DuplicatesState {
     this.#report = null;
     this.#similar = null;
     this.#leakage = null;
+    this.#leakageAsked++;
   }
 }
 

@@ -16,6 +16,7 @@ import { LoopStore } from '../../../src-renderer/stores/loop.svelte';
 import { project } from '../../../src-renderer/stores/project.svelte';
 import { closeProject } from '../../../src-renderer/orchestration/project-lifecycle';
 import { UiStore } from '../../../src-renderer/stores/ui.svelte';
+import type { Leakage } from '../../../src-shared/requests/duplicates';
 import type { ClassInfo, Dashboard, DuplicateReport, EvaluationRoom, EngineStatus, ImageItem, OpenProjectSummary, ProjectSummary, QueueItem, RawApi } from '../../../src-shared/contract';
 import { windowSession } from '../../../src-renderer/api/session';
 import { roundInfo as round } from '../../support/round-info';
@@ -418,6 +419,29 @@ describe('duplicates store', () => {
 
     duplicates.closeSimilar();
     expect(duplicates.similar).toBeNull();
+  });
+
+  it("drops a leakage answer asked before the project was left, and an older one overtaken by a newer", async () => {
+    duplicates.clear();
+    const leakage = (id: number): Leakage => ({ pairs: [], leakedEvaluationIds: [id], nearChecked: true });
+    let answer: (value: Leakage) => void = () => undefined;
+    answers.set('duplicates:leakage', () => new Promise<Leakage>((resolve) => (answer = resolve)));
+    const closedProjects = duplicates.loadLeakage();
+    duplicates.clear(); // the project is left while its check is on its way
+    answer(leakage(1));
+    await closedProjects;
+    expect(duplicates.leakage).toBeNull();
+
+    const answers2: ((value: Leakage) => void)[] = [];
+    answers.set('duplicates:leakage', () => new Promise<Leakage>((resolve) => answers2.push(resolve)));
+    const older = duplicates.loadLeakage();
+    const newer = duplicates.loadLeakage();
+    await until(() => answers2.length === 2);
+    answers2[1]!(leakage(3));
+    await newer;
+    answers2[0]!(leakage(2));
+    await older;
+    expect(duplicates.leakage?.leakedEvaluationIds).toEqual([3]);
   });
 
   it('keeps a failed search as an error, and a failed "more like this" closes it', async () => {
