@@ -63,6 +63,13 @@ export interface ParsedFile {
    * in this order, then any other class its entries name, by first mention.
    */
   classOrder?: string[];
+  /**
+   * `classOrder` is the exporting project's whole class list (ADMA Studio's labels.json), not
+   * only the classes its entries use: an import creates every listed class the project lacks,
+   * labels or not, so a project's empty classes come back. Not COCO's categories, which may
+   * list a whole taxonomy of which a file uses a few.
+   */
+  classListIsProjects?: boolean;
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -230,7 +237,7 @@ function parseAdmaJson(json: { [key: string]: Json }): ParsedFile {
     if (typeof name === 'string' && name !== '') classOrder.push(name);
     else problems.push({ line: 0, path: '', className: '', reason: `malformed: classes[${i}] is not a class name: left out of the class order` });
   });
-  return { format: 'ADMA Studio labels.json', entries, problems, classOrder };
+  return { format: 'ADMA Studio labels.json', entries, problems, classOrder, classListIsProjects: true };
 }
 
 const PATH_COLUMNS = ['path', 'file', 'file_name', 'filename', 'image', 'image_path'];

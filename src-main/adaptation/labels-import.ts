@@ -226,12 +226,23 @@ function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolea
     for (const image of images) matched.push({ entry, image });
   }
   const planned = withoutConflicts(matched, report);
+  // The classes of the exporting project that no entry names (no label yet there) come too.
+  const listedOnly = new Set<string>();
+  if (createClasses && parsed.classListIsProjects) {
+    for (const name of parsed.classOrder ?? []) {
+      const key = classNameKey(name);
+      if (classes.has(key) || newClasses.has(key)) continue;
+      newClasses.set(key, { name, lines: [] });
+      listedOnly.add(key);
+    }
+  }
   // Created in the file's class order where it has one (every check below follows it too).
   if (parsed.classOrder) inClassOrder(newClasses, parsed.classOrder);
 
   // 2. Refuse the whole import when a class cannot be created.
   const blocking: string[] = [];
-  const where = (lines: number[]) => (lines.every((l) => l === 0) ? `${lines.length} file${lines.length === 1 ? '' : 's'}` : `lines ${lineList(lines)}`);
+  const where = (lines: number[]) =>
+    lines.length === 0 ? "the file's class list" : lines.every((l) => l === 0) ? `${lines.length} file${lines.length === 1 ? '' : 's'}` : `lines ${lineList(lines)}`;
   const tooLong = [...newClasses.values()].filter((c) => c.name.length > MAX_CLASS_NAME);
   for (const c of tooLong) blocking.push(`${where(c.lines)}: the class name "${visibleClassName(c.name.slice(0, 40))}…" has ${c.name.length} characters; at most ${MAX_CLASS_NAME} are allowed`);
   // The check ClassStore.create makes too (src-shared/class-name.ts), here with the lines.
@@ -257,8 +268,9 @@ function applyLabels(project: Project, parsed: ParsedFile, createClasses: boolea
   // 3. Apply: one transaction, one undoable action.
   project.db.transaction(() => {
     for (const c of newClasses.values()) {
-      // A class only entries in conflict named is not created.
-      if (!planned.some((p) => !p.entry.unsure && classNameKey(p.entry.className) === classNameKey(c.name))) continue;
+      // A class only entries in conflict named is not created; one only the class list names is.
+      const key = classNameKey(c.name);
+      if (!listedOnly.has(key) && !planned.some((p) => !p.entry.unsure && classNameKey(p.entry.className) === key)) continue;
       classes.set(classNameKey(c.name), project.classes.create(c.name, undefined).id);
       report.createdClasses.push(c.name);
     }

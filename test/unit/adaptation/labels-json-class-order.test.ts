@@ -2,7 +2,8 @@
  * The exported labels.json lists the project's classes in the project's order; importing it
  * into a fresh project creates its classes in that order (they were created by first mention
  * in the entries, which are in image-name order), after any classes the project has, then
- * any class only the entries name, by first mention. COCO's categories list gives the order too.
+ * any class only the entries name, by first mention; a listed class with no label comes too.
+ * COCO's categories list gives the order too, but only the categories its entries use are created.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,7 +32,7 @@ describe("a labels.json's class order on import", () => {
   it('an export imported into a fresh project of the same images keeps the class order', async () => {
     const { project, ids } = await scannedProject(4, opened);
     // Project order zebra, ant, moth; the entries (image-name order) name ant first, then zebra, moth.
-    const [zebra, ant, moth] = ['zebra', 'ant', 'moth'].map((name) => project.classes.create(name, undefined).id) as [number, number, number];
+    const [zebra, ant, moth] = ['zebra', 'ant', 'moth', 'wasp'].map((name) => project.classes.create(name, undefined).id) as [number, number, number];
     const pairs = [ant, zebra, moth, ant].map((classId, i) => ({ imageId: ids[i]!, classId }));
     project.labels.setMany(pairs, project.images.existingIds(ids));
     const destination = path.join(tempDir(), 'export');
@@ -41,8 +42,9 @@ describe("a labels.json's class order on import", () => {
     const fresh = (await scannedProject(4, opened)).project;
     const report = await importFile(fresh, path.join(destination, 'labels.json'), 'labels', true);
     expect(report.unmatched).toEqual([]);
-    expect(report.createdClasses).toEqual(['zebra', 'ant', 'moth']);
-    expect(classNames(fresh)).toEqual(['zebra', 'ant', 'moth']);
+    // "wasp" has no label yet: it comes back all the same (it was lost before).
+    expect(report.createdClasses).toEqual(['zebra', 'ant', 'moth', 'wasp']);
+    expect(classNames(fresh)).toEqual(['zebra', 'ant', 'moth', 'wasp']);
     expect(report.labeled).toBe(4);
   });
 
@@ -52,7 +54,7 @@ describe("a labels.json's class order on import", () => {
     const names = fs.readdirSync(root).filter((f) => f.endsWith('.png')).sort();
     const file = writeJson({
       formatVersion: 1,
-      // "moth" is the project's "Moth" (classNameKey); "Zebra" and "zebra" are one class; "wasp" names no image.
+      // "moth" is the project's "Moth" (classNameKey); "Zebra" and "zebra" are one class; "wasp" names no image but is created.
       classes: ['moth', 'Zebra', 'wasp', 'ant', 'zebra', 7],
       images: [
         { path: names[0], class: 'bee' },
@@ -62,8 +64,8 @@ describe("a labels.json's class order on import", () => {
       ],
     });
     const report = await importFile(project, file, 'labels', true);
-    expect(report.createdClasses).toEqual(['zebra', 'ant', 'bee']);
-    expect(classNames(project)).toEqual(['Moth', 'zebra', 'ant', 'bee']);
+    expect(report.createdClasses).toEqual(['zebra', 'wasp', 'ant', 'bee']);
+    expect(classNames(project)).toEqual(['Moth', 'zebra', 'wasp', 'ant', 'bee']);
     expect(report.labeled).toBe(4);
     // The bad class name is reported, and loses no label.
     expect(report.unmatched).toEqual([{ line: 0, path: '', className: '', reason: 'malformed: classes[5] is not a class name: left out of the class order' }]);
@@ -79,5 +81,19 @@ describe("a labels.json's class order on import", () => {
       'coco.json',
     );
     expect(parsed.classOrder).toEqual(['wasp', 'bee']);
+  });
+
+  it("creates only the COCO categories the file's annotations use, in the categories' order", async () => {
+    const { project, root } = await scannedProject(2, opened);
+    const names = fs.readdirSync(root).filter((f) => f.endsWith('.png')).sort();
+    const file = writeJson({
+      images: [{ id: 1, file_name: names[0] }, { id: 2, file_name: names[1] }],
+      // A taxonomy's categories: "moth" is used by no annotation here.
+      categories: [{ id: 5, name: 'wasp' }, { id: 7, name: 'moth' }, { id: 2, name: 'bee' }],
+      annotations: [{ image_id: 1, category_id: 2 }, { image_id: 2, category_id: 5 }],
+    });
+    const report = await importFile(project, file, 'labels', true);
+    expect(report.createdClasses).toEqual(['wasp', 'bee']);
+    expect(report.labeled).toBe(2);
   });
 });
