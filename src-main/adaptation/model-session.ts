@@ -22,6 +22,11 @@ export async function anotherModelIn(ctx: AdaptationContext, path: string, model
   }
 }
 
+/** The refusal of Locate… (its dialog, its folder) for a project whose model is not a model folder: a download or the starter does not move. */
+export function noModelFolderToLocate(): AppError {
+  return new AppError('CONFLICT', "This project's model is not a model folder, so there is no folder to locate: choose a model in the list instead.");
+}
+
 export class ModelSession {
   /** The engine's backend, shown in every status once the worker has started. */
   private label: string | null = null;
@@ -96,7 +101,7 @@ export class ModelSession {
     const { ctx } = this;
     const model = ctx.store.model();
     if (!model || model.choice.kind !== 'folder' || model.modelId === null) {
-      throw new AppError('CONFLICT', "This project's model is not a model folder, so there is no folder to locate: choose a model in the list instead.");
+      throw noModelFolderToLocate();
     }
     const { modelId } = model;
     const name = model.modelName ?? "the project's model";

@@ -24,11 +24,10 @@ import { JobReporter } from '../core/job-reporter';
 export type EngineHandle = EnginePort & { terminate(): Promise<void> };
 
 /**
- * What a native folder dialog picks a folder for. `locate`: the recent project `name`, last
- * opened at `listedAt` (Locate…); `locateModel`: the open project's model folder, the model
- * `name` that was at `listedAt` (the model panel's Locate…).
+ * What a native folder dialog picks a folder for (FolderPurpose), with what the two Locate…
+ * dialogs name and start beside: the recent project's or the model's `name`, and `listedAt`,
+ * where its folder was.
  */
-/** A folder dialog's purpose, with what the two Locate… dialogs name and start beside (the folder's name, where it was listed). */
 export type FolderPick = { purpose: Exclude<FolderPurpose, 'locateProject' | 'locateModel'> } | { purpose: 'locateProject' | 'locateModel'; name: string; listedAt: string };
 
 export interface WorkspaceOptions {

@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import { AppError } from '../../../src-shared/app-error';
 import type { projectRequests } from '../../../src-shared/requests/project';
+import { noModelFolderToLocate } from '../../adaptation/model-session';
 import { checkPath, completePath } from '../../project/path-check';
 import type { Workspace } from '../workspace';
 import type { HandlersOf } from './domain-handlers';
@@ -28,7 +29,7 @@ export function projectHandlers(ws: Workspace): HandlersOf<typeof projectRequest
         case 'locateModel': {
           // Named and placed from the open project's own record of its model (the problem's path: where it was).
           const status = ws.adaptation().status();
-          if (status.choice?.kind !== 'folder') throw new AppError('CONFLICT', "This project's model is not a model folder, so there is no folder to locate: choose a model in the list instead.");
+          if (status.choice?.kind !== 'folder') throw noModelFolderToLocate();
           const listedAt = status.modelProblem?.path ?? status.choice.path;
           return ws.options.pickFolder({ purpose: 'locateModel', name: status.modelName ?? basename(listedAt), listedAt });
         }

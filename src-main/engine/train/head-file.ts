@@ -34,16 +34,16 @@ export interface HeadRecordFacts {
    */
   temperature?: number;
   /**
-   * How many held-out predictions T was fitted on, their ECE and log-loss at T = 1 and
-   * cross-fitted at the fitted T, and whether it was applied. The fitted T, the decision and
-   * the log-losses are absent in heads trained before the decision existed (T was applied).
-   */
-  /**
    * `adma train`'s score on the held-out labels of its CSV (split evaluation…): how many of the
    * `evaluated` it predicted right, and how many it left out (no features, or a class it has no
    * training label of). Absent when the CSV held none out, and in the app's heads.
    */
   evaluation?: { correct: number; evaluated: number; leftOut: number };
+  /**
+   * How many held-out predictions T was fitted on, their ECE and log-loss at T = 1 and
+   * cross-fitted at the fitted T, and whether it was applied. The fitted T, the decision and
+   * the log-losses are absent in heads trained before the decision existed (T was applied).
+   */
   calibration?: {
     eceBefore: number | null;
     eceAfter: number | null;
