@@ -25,9 +25,9 @@ export function splitOf(cls: { readonly labelCount: number; readonly evaluationC
 export function totalSplit(classes: readonly { readonly labelCount: number; readonly evaluationCount: number }[]): LabelSplit {
   let training = 0;
   let evaluation = 0;
-  for (const c of classes) {
-    training += c.labelCount - c.evaluationCount;
-    evaluation += c.evaluationCount;
+  for (const split of classes.map(splitOf)) {
+    training += split.training;
+    evaluation += split.evaluation;
   }
   return { training, evaluation };
 }

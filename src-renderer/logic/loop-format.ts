@@ -1,5 +1,6 @@
 /** How the active loop's numbers and choices are written for the user. */
 import { isTypicalPick } from '../../src-shared/typical-pick';
+import { splitOf } from './label-counts';
 import { RECOMMENDED_STRATEGY, STRATEGY_NAMES, UNCERTAINTY_NAMES, type ModelOption, type RoundInfo, type ScheduleSetting, type StrategyName, type UncertaintyName } from '../../src-shared/contract';
 
 /** A score in [0, 1] with three decimals; null (not computed) as an em dash. */
@@ -233,7 +234,7 @@ export function modelSourceWords(option: Pick<ModelOption, 'choice' | 'downloadB
  * them), and the hint then says "No training labels yet", as the class bar counts training labels.
  */
 export function unlabeledClassesHint(classes: readonly { name: string; labelCount: number; evaluationCount: number }[]): string | null {
-  const missing = classes.filter((c) => c.labelCount - c.evaluationCount === 0);
+  const missing = classes.filter((c) => splitOf(c).training === 0);
   if (missing.length === 0) return null;
   const heldOnly = missing.some((c) => c.evaluationCount > 0);
   return `No ${heldOnly ? 'training ' : ''}labels yet: ${missing.map((c) => c.name).join(', ')}`;
