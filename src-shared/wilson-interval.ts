@@ -12,3 +12,12 @@ export function wilsonInterval(correct: number, n: number, z = 1.96): { low: num
   // of 38, which made a curve level at 100% read as "still improving").
   return { low: correct === 0 ? 0 : Math.max(0, centre - half), high: correct === n ? 1 : Math.min(1, centre + half) };
 }
+
+/**
+ * An accuracy and its 95% interval as the model card and `adma train` write them: "68.3%" and
+ * "95% CI 55.8–78.7%", to one decimal.
+ */
+export function accuracyWords(accuracy: number, low: number, high: number): { percent: string; interval: string } {
+  const pct = (x: number): string => (x * 100).toFixed(1);
+  return { percent: `${pct(accuracy)}%`, interval: `95% CI ${pct(low)}–${pct(high)}%` };
+}

@@ -6,7 +6,7 @@ import { AppError } from '../../src-shared/app-error';
 import { NO_TEMPERATURE_WHY, temperatureDecisionText } from '../../src-shared/calibration-text';
 import { leftOutWords, type ClassEvaluation } from '../../src-shared/class-evaluation';
 import type { ExportReport, ExportRequest, ImportedSuggestionSource, ImportKind, ImportReport, ModelVersions } from '../../src-shared/contract';
-import { wilsonInterval } from '../../src-shared/wilson-interval';
+import { accuracyWords, wilsonInterval } from '../../src-shared/wilson-interval';
 import type { UsedModel, VersionRow } from './adaptation-store';
 import { versionPoint } from './learning-curve';
 import { backboneName, keepReasons, KEEP_LATEST_VERSIONS } from './model-versions';
@@ -244,11 +244,11 @@ export function trainingFacts(version: Pick<VersionRow, 'version' | 'trainingLab
  * Evaluation.partialScores), of how many, and a row saying how many were left out and why.
  */
 export function evaluationAccuracyMetrics(point: Pick<CurvePoint, 'accuracy' | 'low' | 'high' | 'evaluated'>, leftOut: number): Record<string, string> {
-  const interval = `${(point.accuracy * 100).toFixed(1)}% (95% CI ${(point.low * 100).toFixed(1)}–${(point.high * 100).toFixed(1)}%`;
-  if (leftOut <= 0) return { 'evaluation accuracy': `${interval}, ${point.evaluated} images)` };
+  const { percent, interval } = accuracyWords(point.accuracy, point.low, point.high);
+  if (leftOut <= 0) return { 'evaluation accuracy': `${percent} (${interval}, ${point.evaluated} images)` };
   const of = point.evaluated + leftOut;
   return {
-    'evaluation accuracy': `${interval}, ${point.evaluated} of ${of} labeled images)`,
+    'evaluation accuracy': `${percent} (${interval}, ${point.evaluated} of ${of} labeled images)`,
     'evaluation images left out': leftOutWords(leftOut, point.evaluated, 'the accuracy'),
   };
 }

@@ -11,7 +11,7 @@ import type { HeadInputs, ViewRows } from '../engine/loop/train-on-pool';
 import { headDir, openWorkspaceFeatures, readWorkspace } from './cli-workspace';
 import { isEvaluationSplit } from '../adaptation/label-formats';
 import { parseLabelsCsv, type LabelLine } from '../project/labels-csv';
-import { wilsonInterval } from '../../src-shared/wilson-interval';
+import { accuracyWords, wilsonInterval } from '../../src-shared/wilson-interval';
 import { argmaxAt } from '../engine/quality/suspect-labels';
 import { loadModelFromSpec } from './model-spec';
 import type { ProgressLine } from './progress-line';
@@ -239,8 +239,9 @@ async function scoreHeldOut(
     if (argmaxAt(probabilities, i, classCount) === classIndex) correct++;
   });
   const { low, high } = wilsonInterval(correct, scored.length);
+  const { percent, interval } = accuracyWords(correct / scored.length, low, high);
   out.log(
-    `evaluation accuracy ${((100 * correct) / scored.length).toFixed(1)}% (95% CI ${(100 * low).toFixed(1)}–${(100 * high).toFixed(1)}%) on ${scored.length} held-out label${scored.length === 1 ? '' : 's'}${leftOut.length > 0 ? `; left out: ${leftOut.join('; ')}` : ''}`,
+    `evaluation accuracy ${percent} (${interval}) on ${scored.length} held-out label${scored.length === 1 ? '' : 's'}${leftOut.length > 0 ? `; left out: ${leftOut.join('; ')}` : ''}`,
   );
   return { correct, evaluated: scored.length, leftOut: noFeatures + unknownClass };
 }

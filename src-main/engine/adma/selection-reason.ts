@@ -46,8 +46,6 @@ export function tornReason(c: CompetingClasses): string {
   return `the model is torn between ${c.first} ${percent(c.firstProbability)} and ${c.second} ${percent(c.secondProbability)}`;
 }
 
-/** A group of one image is that image alone: no other image is like it (an outlier of the pool). */
-const ALONE = ALONE_IN_GROUP;
 
 /** The group a pick stands for: its size, its labeled members, and this batch's earlier picks from it. */
 export interface PickGroup {
@@ -63,7 +61,7 @@ function earlierPicks(picked: number): string {
 
 /** Typical-first picks (TypiClust): the image stands for a group of similar images. */
 export function typicalReason({ members, labels, picked }: PickGroup): string {
-  if (members.length === 1) return ALONE;
+  if (members.length === 1) return ALONE_IN_GROUP; // a group of one image: no other image is like it (an outlier of the pool)
   const said = labels === 0 ? 'no label yet' : labels === 1 ? 'only 1 label' : `only ${labels} labels`;
   // The queue knows a typicality score by these words (src-shared/typical-pick.ts).
   return `${TYPICAL_REASON_START}${members.length} similar images with ${said}${earlierPicks(picked)}`;
@@ -71,7 +69,7 @@ export function typicalReason({ members, labels, picked }: PickGroup): string {
 
 /** A pick made for its cluster: its own reason, then the group it covers. */
 export function inGroupReason(reason: string, { members, labels, picked }: PickGroup): string {
-  if (members.length === 1) return `${reason}; ${ALONE}`;
+  if (members.length === 1) return `${reason}; ${ALONE_IN_GROUP}`;
   const said = labels === 0 ? 'no label yet' : labels === 1 ? '1 label' : `${labels} labels`;
   return `${reason}; from a group of ${members.length} similar images with ${said}${earlierPicks(picked)}`;
 }
