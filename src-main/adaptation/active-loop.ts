@@ -562,10 +562,10 @@ export class ActiveLoop {
     );
   }
 
-  /** `error` as the training's refusal: the engine's MODEL_UNAVAILABLE once the folder is checked again (cannotTrain); any other as it is. */
-  private async trainingError(error: unknown): Promise<unknown> {
-    if (!(error instanceof AppError && error.code === 'MODEL_UNAVAILABLE')) return error;
-    return this.cannotTrain(await this.parts.features.recheck());
+  /** Throws `error` as the training's refusal: the engine's MODEL_UNAVAILABLE once the folder is checked again (cannotTrain); any other as it is. */
+  private async refuseTraining(error: unknown): Promise<never> {
+    if (!(error instanceof AppError && error.code === 'MODEL_UNAVAILABLE')) throw error;
+    throw this.cannotTrain(await this.parts.features.recheck());
   }
 
   /** Fine-tune and record one version on `modelId` (the chosen model when the training began). */
@@ -573,9 +573,7 @@ export class ActiveLoop {
     const { ctx } = this;
     const { pool, features } = this.parts;
     if (features.status.state === 'unavailable') throw this.cannotTrain(features.modelProblem);
-    await pool.prepare().catch(async (error: unknown) => {
-      throw await this.trainingError(error);
-    });
+    await pool.prepare().catch((error: unknown) => this.refuseTraining(error));
     const generation = pool.generation;
     const labels = ctx.trainingLabels();
     // The version's time is when its labels were read: a label given during the training is
@@ -616,9 +614,7 @@ export class ActiveLoop {
             },
             { onProgress: reporter.forward },
           )
-          .catch(async (error: unknown) => {
-            throw await this.trainingError(error);
-          }),
+          .catch((error: unknown) => this.refuseTraining(error)),
       );
       try {
         await this.parts.evaluation.saveTrained(
