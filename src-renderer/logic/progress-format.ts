@@ -1,3 +1,5 @@
+import { formatDuration } from '../../src-shared/duration';
+
 /** Words and numbers for a background job's progress: percent, rate, time left. */
 export interface ProgressLike {
   done: number;
@@ -9,20 +11,6 @@ export interface ProgressLike {
 export function percentDone(done: number, total: number): number {
   if (!(total > 0)) return 0;
   return Math.min(100, Math.max(0, Math.floor((done / total) * 100)));
-}
-
-/** `12 s`, `3 min 20 s`, `1 h 05 min`; `less than 1 s` for tiny values. */
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '';
-  if (seconds < 1) return 'less than 1 s';
-  const s = Math.ceil(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) {
-    const rest = s % 60;
-    return rest === 0 ? `${Math.floor(s / 60)} min` : `${Math.floor(s / 60)} min ${rest} s`;
-  }
-  const minutes = Math.floor((s % 3600) / 60);
-  return `${Math.floor(s / 3600)} h ${String(minutes).padStart(2, '0')} min`;
 }
 
 /** `8.4/s` (one decimal under 10 per second), `120/s`; `` when unknown. */

@@ -4,7 +4,8 @@
  * said "feature extraction failed", "Failed 0 / N" and offered a Resume that could only fail,
  * while every feature was in the cache. Now the header and the model panel say the folder is
  * missing, how many images have features cached, and offer Locate… (no retry while nothing is
- * there); Locate… the moved folder makes the features ready at once.
+ * there); Locate… the moved folder makes the features ready at once. The Locate… form left open
+ * does not outlive the project: closed and opened again, the project shows it closed.
  */
 import { expect, test } from '@playwright/test';
 import { existsSync } from 'node:fs';
@@ -79,6 +80,16 @@ test('a moved model folder is said missing with its cached features, and Locate�
   await expect(page.getByText('The model folder cannot be used now (see Model): the queue is computed once it is found.')).toBeVisible();
   await problem.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, 'model-folder-missing.png') });
+
+  // The Locate… form is the problem's (ModelProblemNotice): left open, the project closed and opened again, it starts closed.
+  await problem.getByRole('button', { name: 'Locate…' }).click();
+  await expect(page.getByLabel(/Where is the folder of .* now\?/)).toBeVisible();
+  await page.getByRole('button', { name: 'Close project' }).click();
+  await page.getByRole('button', { name: `Open ${path.basename(folder)}` }).click();
+  await expect(page.getByTestId('features-summary')).toHaveText('model folder missing', { timeout: 60_000 });
+  await page.getByRole('tab', { name: /Adapt/ }).click();
+  await expect(problem.getByRole('button', { name: 'Locate…' })).toHaveAttribute('aria-expanded', 'false');
+  await expect(page.getByLabel(/Where is the folder of .* now\?/)).toHaveCount(0);
 
   // Locate…: the field starts beside the old folder; the moved folder is taken.
   await problem.getByRole('button', { name: 'Locate…' }).click();

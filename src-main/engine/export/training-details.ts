@@ -6,6 +6,7 @@
  * floats ("loss: 0.08755357932978423"), a light head's solver iterations as "epochs", and the
  * calibration figures a second time (the Metrics section states them, calibrationMetrics).
  */
+import { formatDuration } from '../../../src-shared/duration';
 import type { TrainingMode } from '../train/head-weights';
 
 /** What a training's count counts: a light head is solved to convergence by L-BFGS (engine/train/fine-tune.ts); deep fine-tuning runs epochs. */
@@ -39,14 +40,6 @@ export function cardNumber(value: number): string {
   return String(Number(value.toPrecision(4)));
 }
 
-/** 58 → "58 ms", 1234 → "1.2 s", 125000 → "2 min 5 s". */
-function duration(millis: number): string {
-  if (millis < 1000) return `${Math.round(millis)} ms`;
-  if (millis < 60_000) return `${(millis / 1000).toFixed(1)} s`;
-  const seconds = Math.round(millis / 1000);
-  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
-}
-
 /** "2026-12-03T10:40:12.345Z" → "2026-12-03 10:40 UTC"; anything else as it is. */
 function when(iso: string): string {
   const time = new Date(iso);
@@ -68,7 +61,7 @@ export function trainingDetails(run: TrainingRun, extra: Record<string, number |
   if (run.count !== undefined) rows[run.mode === 'light' ? `${trainingCountName('light')} (the light head, solved to convergence)` : trainingCountName('deep')] = run.count;
   if (run.loss !== undefined) rows['final training loss'] = cardNumber(run.loss);
   if (run.trainAccuracy !== undefined) rows['training accuracy'] = `${(100 * run.trainAccuracy).toFixed(1)}% (on its own training labels: not a measure of accuracy on new images)`;
-  if (run.millis !== undefined) rows['training time'] = duration(run.millis);
+  if (run.millis !== undefined) rows['training time'] = formatDuration(run.millis / 1000);
   if (run.seed !== undefined) rows['seed'] = run.seed;
   if (run.backend) rows['backend'] = run.backend;
   for (const [key, value] of Object.entries(extra)) rows[key] = typeof value === 'number' ? cardNumber(value) : value;

@@ -1,9 +1,10 @@
 /**
  * The model card of a classifier adapted on an ONNX model folder shows the same Python as the
  * main export's card (onnxSnippets, model-card.ts): run as the card gives it, on an image with
- * transparency, it feeds model.onnx what ADMA Studio's decode gives that model (transparency
- * onto white, the app's resize). Its own snippet before put transparent pixels' hidden colour in
- * (RGBA converted to RGB), read a fixed "photo.jpg" and resized with Pillow's defaults.
+ * transparency, with and without a Display P3 colour profile (RGBA or palette), it feeds model.onnx what ADMA
+ * Studio's decode gives that model (the profile applied, transparency onto white, the app's resize). Its own snippet before put transparent pixels' hidden colour in
+ * (RGBA converted to RGB), read a fixed "photo.jpg" and resized with Pillow's defaults; the shared
+ * snippet's to_srgb skipped the profile of an RGBA or palette image, which the app applies.
  *
  * Python is /usr/bin/python3 (or python3) with numpy and Pillow; onnxruntime is a stub module on
  * PYTHONPATH that records the feed, so the snippet runs unchanged without ONNX Runtime for
@@ -46,8 +47,13 @@ const STUB = [
   '        return [np.full((x.shape[0], 2), 0.5, dtype=np.float32)]',
 ].join('\n');
 
-/** 30x20, colours over an alpha ramp: fully transparent (hidden colour black) on the left, opaque on the right. */
-async function transparentPng(): Promise<Buffer> {
+/**
+ * 30x20, colours over an alpha ramp: fully transparent (hidden colour black) on the left, opaque on the right.
+ * With `profile` 'p3', its colours are stored in Display P3 with that profile embedded (sharp's own copy),
+ * as a phone's or a Mac's screenshot is: read as sRGB they come out up to 14 of 255 off the app's. With
+ * `palette`, stored as a palette PNG (its transparency in the palette), as pngquant and the like write one.
+ */
+async function transparentPng(profile?: 'p3', palette = false): Promise<Buffer> {
   const width = 30;
   const height = 20;
   const rgba = Buffer.alloc(width * height * 4);
@@ -58,7 +64,8 @@ async function transparentPng(): Promise<Buffer> {
       rgba.set(alpha === 0 ? [0, 0, 0, 0] : [40 + x * 5, 200 - y * 6, 90, alpha], i);
     }
   }
-  return sharp(rgba, { raw: { width, height, channels: 4 } }).png().toBuffer();
+  const png = sharp(rgba, { raw: { width, height, channels: 4 } });
+  return (profile === undefined ? png : png.withIccProfile(profile)).png({ palette }).toBuffer();
 }
 
 const pythonBlock = (card: string): string => {
@@ -68,7 +75,7 @@ const pythonBlock = (card: string): string => {
 };
 
 describe.skipIf(python === null)(`the ONNX-folder model card's Python${python === null ? ' (skipped: no python3 with numpy and Pillow)' : ''}`, () => {
-  it.each(['center-crop', 'squash'] as const)("is the main export's snippet, and feeds model.onnx the app's pixels of a transparent image (%s)", async (resize) => {
+  it.each(['center-crop', 'squash'] as const)("is the main export's snippet, and feeds model.onnx the app's pixels of a transparent image, with a Display P3 profile too, RGBA or palette (%s)", async (resize) => {
     const modelDir = path.join(dir, `model-${resize}`);
     fs.mkdirSync(modelDir, { recursive: true });
     fs.writeFileSync(path.join(modelDir, 'tiny.onnx'), tinyClassifier('NCHW'));
@@ -91,18 +98,26 @@ describe.skipIf(python === null)(`the ONNX-folder model card's Python${python ==
     fs.writeFileSync(image, await transparentPng());
     // The old snippet opened "photo.jpg" in the folder it ran in: given the same image, so it is judged on its pixels.
     fs.copyFileSync(image, path.join(outDir, 'photo.jpg'));
+    // With a Display P3 profile too, in RGBA and as a palette: the app converts the colour of an image with
+    // transparency through its profile (the snippet before skipped RGBA and palette images: 10 to 14 of 255 off).
+    const p3 = path.join(dir, `transparent-p3-${resize}.png`);
+    fs.writeFileSync(p3, await transparentPng('p3'));
+    const p3Palette = path.join(dir, `transparent-p3-palette-${resize}.png`);
+    fs.writeFileSync(p3Palette, await transparentPng('p3', true));
     const stubDir = path.join(dir, `stub-${resize}`);
     fs.mkdirSync(stubDir, { recursive: true });
     fs.writeFileSync(path.join(stubDir, 'onnxruntime.py'), STUB);
     fs.writeFileSync(path.join(outDir, 'predict.py'), snippet);
-    const feedFile = path.join(dir, `feed-${resize}.json`);
-    execFileSync(python as string, ['predict.py', image], { cwd: outDir, env: { ...process.env, PYTHONPATH: stubDir, ADMA_FEED: feedFile }, encoding: 'utf8' });
-    const feed = JSON.parse(fs.readFileSync(feedFile, 'utf8')) as { file: string; exists: boolean; outputs: string[]; input: string; dtype: string; shape: number[]; pixels: number[] };
-    expect(feed).toMatchObject({ file: ONNX_FILE, exists: true, outputs: [ONNX_OUTPUT], input: ONNX_INPUT, dtype: 'float32', shape: [1, SIZE, SIZE, 3] });
+    for (const file of [image, p3, p3Palette]) {
+      const feedFile = path.join(dir, `feed-${path.basename(file)}.json`);
+      execFileSync(python as string, ['predict.py', file], { cwd: outDir, env: { ...process.env, PYTHONPATH: stubDir, ADMA_FEED: feedFile }, encoding: 'utf8' });
+      const feed = JSON.parse(fs.readFileSync(feedFile, 'utf8')) as { file: string; exists: boolean; outputs: string[]; input: string; dtype: string; shape: number[]; pixels: number[] };
+      expect(feed).toMatchObject({ file: ONNX_FILE, exists: true, outputs: [ONNX_OUTPUT], input: ONNX_INPUT, dtype: 'float32', shape: [1, SIZE, SIZE, 3] });
 
-    const app = await decodeImage(image, { width: SIZE, height: SIZE, channels: 3, resize });
-    let max = 0;
-    feed.pixels.forEach((v, i) => (max = Math.max(max, Math.abs(v - (app[i] as number)))));
-    expect(max, 'largest difference from the app, of 255').toBeLessThanOrEqual(3);
+      const app = await decodeImage(file, { width: SIZE, height: SIZE, channels: 3, resize });
+      let max = 0;
+      feed.pixels.forEach((v, i) => (max = Math.max(max, Math.abs(v - (app[i] as number)))));
+      expect(max, `${path.basename(file)}: largest difference from the app, of 255`).toBeLessThanOrEqual(3);
+    }
   });
 });

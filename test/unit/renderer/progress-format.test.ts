@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeProgress, formatDuration, formatRate, percentDone } from '../../../src-renderer/logic/progress-format';
+import { formatDuration } from '../../../src-shared/duration';
+import { describeProgress, formatRate, percentDone } from '../../../src-renderer/logic/progress-format';
 
 describe('progress formatting', () => {
   it('gives a bounded whole percent', () => {
