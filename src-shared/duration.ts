@@ -7,13 +7,14 @@
 
 /**
  * `seconds` as `12 s`, `3 min 20 s`, `2 min`, `1 h 05 min`; `less than 1 s` for a shorter time;
- * `` for no time (negative, NaN, infinite). Whole seconds rounded up: a time left is not promised
- * shorter than it is.
+ * `` for no time (negative, NaN, infinite). A time taken is rounded to the nearest whole second
+ * (1.2 s of training reads `1 s`); a time left (`round` 'up') is rounded up, so that it is never
+ * promised shorter than it is.
  */
-export function formatDuration(seconds: number): string {
+export function formatDuration(seconds: number, round: 'nearest' | 'up' = 'nearest'): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '';
   if (seconds < 1) return 'less than 1 s';
-  const s = Math.ceil(seconds);
+  const s = round === 'up' ? Math.ceil(seconds) : Math.round(seconds);
   if (s < 60) return `${s} s`;
   if (s < 3600) {
     const rest = s % 60;

@@ -26,7 +26,7 @@ export function describeProgress(p: ProgressLike, unit = ''): string {
   const rate = formatRate(p.rate, unit);
   if (rate) parts.push(rate);
   if (p.etaSeconds !== null && p.done < p.total) {
-    const eta = formatDuration(p.etaSeconds);
+    const eta = formatDuration(p.etaSeconds, 'up');
     if (eta) parts.push(`${eta} left`);
   }
   return parts.join(' · ');

@@ -52,7 +52,7 @@ describe("the model card's training details", () => {
     const time = (millis: number): unknown => trainingDetails({ mode: 'light', labels: 1, millis })['training time'];
     // The app's one formatter of a duration (src-shared/duration.ts): whole seconds, minutes, hours. The card's own wrote
     // '58 ms', '1.2 s', '2 min 0 s' and a deep run of 75 minutes as '75 min 0 s'.
-    expect([time(58), time(1234), time(120_000), time(125_000), time(4_500_000)]).toEqual(['less than 1 s', '2 s', '2 min', '2 min 5 s', '1 h 15 min']);
+    expect([time(58), time(1234), time(120_000), time(125_000), time(4_500_000)]).toEqual(['less than 1 s', '1 s', '2 min', '2 min 5 s', '1 h 15 min']);
     expect([cardNumber(0.08755357932978423), cardNumber(1.3590829882068474), cardNumber(73), cardNumber(1234.5678), cardNumber(0.00012346)]).toEqual(['0.08755', '1.359', '73', '1235', '0.0001235']);
   });
 

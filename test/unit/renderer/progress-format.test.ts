@@ -11,7 +11,9 @@ describe('progress formatting', () => {
 
   it('writes durations in seconds, minutes and hours', () => {
     expect(formatDuration(0.2)).toBe('less than 1 s');
-    expect(formatDuration(12.1)).toBe('13 s');
+    expect(formatDuration(12.1, 'up')).toBe('13 s');
+    expect(formatDuration(12.1)).toBe('12 s');
+    expect(formatDuration(12.6)).toBe('13 s');
     expect(formatDuration(120)).toBe('2 min');
     expect(formatDuration(200)).toBe('3 min 20 s');
     expect(formatDuration(3900)).toBe('1 h 05 min');
