@@ -1,8 +1,9 @@
 /** Electron entry: wires the plain-Node workspace to IPC, the media protocol and a window. */
 import path from 'node:path';
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, type OpenDialogOptions } from 'electron';
 import { Workspace } from './api/workspace';
 import { APP_VERSION } from './app-version';
+import { fileDialogOptions } from './shell/file-dialog';
 import { folderDialogOptions } from './shell/folder-dialog';
 import { createMainWindow, isAppUrl, lockDownSessions } from './shell/main-window';
 import { handleMediaProtocol, registerMediaScheme } from './shell/media-protocol';
@@ -14,6 +15,11 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let window: BrowserWindow | null = null;
+  /** The native open dialog, over the window when there is one: the path chosen, null when cancelled. */
+  const showOpenDialog = async (options: OpenDialogOptions): Promise<string | null> => {
+    const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  };
   const workspace = new Workspace({
     stateDir: app.getPath('userData'),
     shell: 'electron',
@@ -22,11 +28,8 @@ if (!app.requestSingleInstanceLock()) {
     watchFolders: true,
     // Packaged apps carry the starter model and demo images as extra resources (package.json "build").
     places: app.isPackaged ? { resourcesDir: path.join(process.resourcesPath, 'resources') } : {},
-    pickFolder: async (pick) => {
-      const options = folderDialogOptions(pick);
-      const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
-      return result.canceled ? null : (result.filePaths[0] ?? null);
-    },
+    pickFolder: (pick) => showOpenDialog(folderDialogOptions(pick)),
+    pickFile: (pick) => showOpenDialog(fileDialogOptions(pick)),
   });
 
   app.on('second-instance', () => {

@@ -10,7 +10,7 @@ import type { ModelPlaces } from '../adaptation/model-options';
 import type { EnginePort } from '../adaptation/engine-port';
 import { EngineClient } from '../engine/engine-client';
 import { findDemoDir, writeDemoSet } from '../engine/starter/demo-set';
-import type { FolderPurpose, LabelAction, OpenProjectSummary, PathCheck, ScanReport, ScanReports } from '../../src-shared/contract';
+import type { FolderPurpose, LabelAction, PickFileArgs, OpenProjectSummary, PathCheck, ScanReport, ScanReports } from '../../src-shared/contract';
 import { changedAnyFile } from '../../src-shared/requests/project';
 import { checkPath, expandPath } from '../project/path-check';
 import { FolderWatch } from '../project/folder-watch';
@@ -36,6 +36,8 @@ export interface WorkspaceOptions {
   version: string;
   /** Native folder dialog, where the shell has one; `pick` says what the folder is for (its title and button). */
   pickFolder?: (pick: FolderPick) => Promise<string | null>;
+  /** Native file dialog, where the shell has one; `pick` says what the file is for (its title, button and filters). */
+  pickFile?: (pick: PickFileArgs) => Promise<string | null>;
   log?: (message: string) => void;
   /** Model cache and shipped resources (packaged apps pass their resources folder). */
   places?: ModelPlaces;

@@ -1,4 +1,4 @@
-/** Validation and completion of folder paths typed in the browser UI (no native dialog there). */
+/** Validation and completion of paths typed in the browser UI (no native dialog there): folders, and files where a field takes them. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,8 +77,13 @@ export function checkPath(input: string): PathCheck {
   return { path: p, exists, isDirectory, readable, writable, hasProject: project, relative: false, empty, message };
 }
 
-/** Sub-folders of the typed path's folder whose names start with its last segment. */
-export function completePath(partial: string): PathCompletion {
+/**
+ * The entries of the typed path's folder whose names start with its last segment: its
+ * sub-folders, and its files whose names end with one of `fileEndings` (".csv"; any case).
+ * Without endings, folders only (the project picker, the export destination). Hidden entries
+ * (a leading dot) are left out; at most 50, in name order.
+ */
+export function completePath(partial: string, fileEndings: readonly string[] = []): PathCompletion {
   let expanded: string;
   try {
     expanded = expandPath(partial);
@@ -88,16 +93,26 @@ export function completePath(partial: string): PathCompletion {
   const endsWithSep = partial.endsWith('/') || partial.endsWith(path.sep);
   const directory = endsWithSep ? expanded : path.dirname(expanded);
   const prefix = endsWithSep ? '' : path.basename(expanded);
-  let names: string[];
+  const endings = fileEndings.map((e) => e.toLowerCase());
+  /** A folder (true), a file with a wanted ending (false), or neither (null). */
+  const kindOf = (d: fs.Dirent): boolean | null => {
+    if (d.isDirectory()) return true;
+    const lower = d.name.toLowerCase();
+    return d.isFile() && endings.some((e) => lower.endsWith(e)) ? false : null;
+  };
+  let entries: PathCompletion['entries'];
   try {
-    names = fs
+    entries = fs
       .readdirSync(directory, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && !d.name.startsWith('.') && d.name.startsWith(prefix))
-      .map((d) => d.name)
-      .sort((a, b) => a.localeCompare(b))
+      .filter((d) => !d.name.startsWith('.') && d.name.startsWith(prefix))
+      .flatMap((d) => {
+        const folder = kindOf(d);
+        return folder === null ? [] : [{ name: d.name, path: path.join(directory, d.name), folder }];
+      })
+      .sort((a, b) => a.name.localeCompare(b.name))
       .slice(0, 50);
   } catch {
-    names = [];
+    entries = [];
   }
-  return { directory, entries: names.map((name) => ({ name, path: path.join(directory, name) })) };
+  return { directory, entries };
 }

@@ -1,4 +1,4 @@
-/** Tab completion of a typed folder path from the back end's list of matching sub-folders. */
+/** Tab completion of a typed path from the back end's list of matching sub-folders (and files, where a field takes them). */
 export function separatorOf(path: string): '/' | '\\' {
   return path.includes('\\') && !path.includes('/') ? '\\' : '/';
 }
@@ -14,20 +14,26 @@ export function commonPrefix(values: readonly string[]): string {
   return prefix;
 }
 
+/** A completion candidate: its full path, and whether it is a folder (or a file). */
+export interface CompletionCandidate {
+  path: string;
+  folder: boolean;
+}
+
 /**
- * The completed text for `typed` given candidate folder paths: a single candidate is taken
- * whole with a trailing separator (ready for the next level); several extend to their
+ * The completed text for `typed` given candidate paths: a single folder is taken whole with a
+ * trailing separator (ready for the next level), a single file whole; several extend to their
  * common prefix. Null when Tab would change nothing.
  */
-export function completeTyped(typed: string, candidates: readonly string[]): string | null {
+export function completeTyped(typed: string, candidates: readonly CompletionCandidate[]): string | null {
   if (candidates.length === 0) return null;
-  const sep = separatorOf(candidates[0]!);
   if (candidates.length === 1) {
     const only = candidates[0]!;
-    const next = only.endsWith(sep) ? only : only + sep;
+    const sep = separatorOf(only.path);
+    const next = !only.folder || only.path.endsWith(sep) ? only.path : only.path + sep;
     return next === typed ? null : next;
   }
-  const prefix = commonPrefix(candidates);
+  const prefix = commonPrefix(candidates.map((c) => c.path));
   return prefix.length > typed.length && prefix !== typed ? prefix : null;
 }
 

@@ -1,10 +1,12 @@
 /**
- * A folder path field: live validation and folder completion as the user types. The project
- * picker checks with `project:checkPath`; other fields (the export destination, the demo
- * folder) bring their own check.
+ * A path field: live validation and completion as the user types, of folders and, in a field
+ * that takes files (the Import dialog's), of the files it takes. The project picker checks with
+ * `project:checkPath`; other fields (the export destination, the demo folder) bring their own
+ * check.
  */
 import { tick } from 'svelte';
-import type { ArgsOf, PathCheck, PathCompletion } from '../../src-shared/contract';
+import type { ArgsOf, FilePurpose, PathCheck, PathCompletion } from '../../src-shared/contract';
+import { FILE_ENDINGS } from '../../src-shared/requests/project';
 import { call } from '../api/client';
 import { completeTyped } from '../logic/path-completion';
 import { toasts } from './toasts.svelte';
@@ -18,15 +20,30 @@ export class PathEntry<C extends PathCheck = PathCheck> {
   #generation = 0;
   readonly #checkPath: (path: string) => Promise<C>;
   readonly #pick: () => ArgsOf<'project:pickFolder'>;
+  readonly #files: () => FilePurpose | null;
 
   /**
    * `pick`: what "Choose folder…" picks the folder for (its `purpose`; Locate…'s with the entry's
    * path), for the dialog's words. Every field says it: a default would give a new field another
-   * field's dialog.
+   * field's dialog. `files`: what file the field takes besides folders, if any (FilePurpose):
+   * Tab completes the files with its endings (FILE_ENDINGS) and "Choose file…" opens its
+   * dialog; by default none, and only folders complete.
    */
-  constructor(checkPath: (path: string) => Promise<C>, pick: () => ArgsOf<'project:pickFolder'>) {
+  constructor(checkPath: (path: string) => Promise<C>, pick: () => ArgsOf<'project:pickFolder'>, files: () => FilePurpose | null = () => null) {
     this.#checkPath = checkPath;
     this.#pick = pick;
+    this.#files = files;
+  }
+
+  /** What file the field takes now (null: folders only). */
+  get filePurpose(): FilePurpose | null {
+    return this.#files();
+  }
+
+  /** The endings of the files the field takes now (".csv"), for Tab completion; empty: folders only. */
+  get fileEndings(): readonly string[] {
+    const purpose = this.#files();
+    return purpose === null ? [] : FILE_ENDINGS[purpose];
   }
 
   get value(): string {
@@ -64,7 +81,9 @@ export class PathEntry<C extends PathCheck = PathCheck> {
     const generation = ++this.#generation;
     const value = this.#value;
     try {
-      const [check, completion] = await Promise.all([this.#checkPath(value), call('project:completePath', { partial: value })]);
+      const endings = this.fileEndings;
+      const asked = endings.length > 0 ? { partial: value, fileEndings: [...endings] } : { partial: value };
+      const [check, completion] = await Promise.all([this.#checkPath(value), call('project:completePath', asked)]);
       if (generation !== this.#generation) return;
       this.#check = check;
       this.#completion = completion;
@@ -104,7 +123,7 @@ export class PathEntry<C extends PathCheck = PathCheck> {
   canComplete(): boolean {
     if (!this.#value.trim()) return false;
     if (this.#checking || !this.#completion) return true;
-    return completeTyped(this.#value, this.#completion.entries.map((e) => e.path)) !== null;
+    return completeTyped(this.#value, this.#completion.entries) !== null;
   }
 
   /** Tab: complete the typed path. Returns false when there was nothing to complete. */
@@ -114,7 +133,7 @@ export class PathEntry<C extends PathCheck = PathCheck> {
       this.#timer = null;
     }
     await this.refresh();
-    const next = completeTyped(this.#value, this.#completion?.entries.map((e) => e.path) ?? []);
+    const next = completeTyped(this.#value, this.#completion?.entries ?? []);
     if (next === null) return false;
     this.#value = next;
     await this.refresh();
@@ -143,6 +162,18 @@ export class PathEntry<C extends PathCheck = PathCheck> {
       if (chosen) this.choose(chosen);
     } catch (e) {
       toasts.error(e, 'The folder dialog failed');
+    }
+  }
+
+  /** "Choose file…": the system's file dialog for the file the field takes; the chosen file replaces the typed path. */
+  async pickFile(): Promise<void> {
+    const purpose = this.#files();
+    if (purpose === null) return;
+    try {
+      const chosen = await call('project:pickFile', { purpose });
+      if (chosen) this.choose(chosen);
+    } catch (e) {
+      toasts.error(e, 'The file dialog failed');
     }
   }
 }

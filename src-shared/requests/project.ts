@@ -9,6 +9,8 @@ export interface AppInfo {
   platform: string;
   /** True where a native folder dialog exists (Electron). */
   canPickFolder: boolean;
+  /** True where a native file dialog exists (Electron). */
+  canPickFile: boolean;
 }
 
 /**
@@ -30,6 +32,34 @@ const pickFolderArgs: Schema<PickFolderArgs> = s.variant('purpose', {
   exportInto: s.object({ purpose: s.literal('exportInto') }),
   importClassFolders: s.object({ purpose: s.literal('importClassFolders') }),
 } satisfies Record<FolderPurpose, Schema<unknown>>);
+
+/**
+ * What a native file dialog picks a file for: a labels file to import (a labels CSV, a Label
+ * Studio or COCO JSON, an ADMA Studio labels.json), or a prediction CSV to import as suggestions.
+ */
+export type FilePurpose = 'importLabels' | 'importPredictions';
+
+/**
+ * The name endings (lower case, with their dot) of the files each purpose takes: the file
+ * dialog's filter offers them first, and the field's Tab completion lists them beside folders.
+ */
+export const FILE_ENDINGS: Record<FilePurpose, readonly string[]> = {
+  importLabels: ['.csv', '.json'],
+  importPredictions: ['.csv'],
+};
+
+export interface PickFileArgs {
+  purpose: FilePurpose;
+}
+
+// Every purpose has its endings, so the purposes are FILE_ENDINGS' keys.
+const pickFileArgs: Schema<PickFileArgs> = s.object({ purpose: s.literal(...(Object.keys(FILE_ENDINGS) as FilePurpose[])) });
+
+/**
+ * A file-name ending that completion may offer: a dot, then 1–16 letters or digits
+ * (".csv"). Compared without regard to case.
+ */
+const fileEnding = s.string({ min: 2, max: 17, pattern: /^\.[A-Za-z0-9]{1,16}$/, describe: 'a file-name ending such as ".csv" (a dot, then 1–16 letters or digits)' });
 
 export interface RecentProject {
   path: string;
@@ -56,7 +86,8 @@ export interface PathCheck {
 export interface PathCompletion {
   /** The directory whose entries are listed. */
   directory: string;
-  entries: { name: string; path: string }[];
+  /** Sub-folders (`folder`: true) and, when asked for by their endings, files (false). */
+  entries: { name: string; path: string; folder: boolean }[];
 }
 
 export interface ProjectSummary {
@@ -189,8 +220,17 @@ export const projectRequests = {
    * beside it); `locateModel` is for the open project's model folder.
    */
   'project:pickFolder': query(pickFolderArgs, 'app').returns<string | null>(),
+  /**
+   * Native file dialog (Electron only); null when cancelled. `purpose` says what the file is
+   * picked for, and the dialog's title, button and filters follow it (file-dialog.ts).
+   */
+  'project:pickFile': query(pickFileArgs, 'app').returns<string | null>(),
   'project:checkPath': query(s.object({ path: s.string() }), 'app').returns<PathCheck>(),
-  'project:completePath': query(s.object({ partial: s.string() }), 'app').returns<PathCompletion>(),
+  /**
+   * The entries of the typed path's folder whose names start with its last segment: sub-folders,
+   * and files whose names end with one of `fileEndings` (any case; absent or empty: folders only).
+   */
+  'project:completePath': query(s.object({ partial: s.string(), fileEndings: s.optional(s.array(fileEnding, { max: 16, unique: true })) }), 'app').returns<PathCompletion>(),
   /** Open the project in `path`, creating it when `create` is true and none exists. */
   'project:open': command(s.object({ path: s.string({ min: 1 }), create: s.boolean() }), 'app').returns<OpenProjectSummary>(),
   /** Project scope: a window can close only the project it shows. */

@@ -15,6 +15,7 @@ export function projectHandlers(ws: Workspace): HandlersOf<typeof projectRequest
       shell: ws.options.shell,
       platform: process.platform,
       canPickFolder: ws.options.pickFolder !== undefined,
+      canPickFile: ws.options.pickFile !== undefined,
     }),
     'project:recent': () => ws.recent.list(),
     'project:forgetRecent': ({ path }) => ws.recent.forget(path),
@@ -37,8 +38,12 @@ export function projectHandlers(ws: Workspace): HandlersOf<typeof projectRequest
           return ws.options.pickFolder({ purpose: args.purpose });
       }
     },
+    'project:pickFile': async (args) => {
+      if (!ws.options.pickFile) throw new AppError('UNSUPPORTED', 'There is no file dialog in the browser: type the file path instead (Tab completes it).');
+      return ws.options.pickFile(args);
+    },
     'project:checkPath': ({ path }) => checkPath(path),
-    'project:completePath': ({ partial }) => completePath(partial),
+    'project:completePath': ({ partial, fileEndings }) => completePath(partial, fileEndings),
     'project:open': ({ path, create }) => ws.open(path, create),
     'project:close': async () => {
       await ws.close();

@@ -42,6 +42,27 @@ describe('paths typed in the UI', () => {
     expect(checkPath(path.join(dir, 'missing'))).toMatchObject({ exists: false, relative: false, empty: false, message: 'No such folder.' });
   });
 
+  it('completes folders only, unless asked for files by their endings (any case)', () => {
+    const dir = tempDir();
+    for (const folder of ['labels', 'lab-photos', '.labels-hidden']) fs.mkdirSync(path.join(dir, folder));
+    for (const name of ['labels.csv', 'labels-2.JSON', 'labels.txt', 'lab.csv.bak', '.labels.csv', 'other.csv']) fs.writeFileSync(path.join(dir, name), 'path,class\n');
+    const typed = path.join(dir, 'lab');
+    const folders = [
+      { name: 'lab-photos', path: path.join(dir, 'lab-photos'), folder: true },
+      { name: 'labels', path: path.join(dir, 'labels'), folder: true },
+    ];
+    // The project picker, the export destination, the model's Locate…: folders only, as before.
+    expect(completePath(typed).entries).toEqual(folders);
+    expect(completePath(typed, []).entries).toEqual(folders);
+    // The Import field: its files too, whatever the case of their ending; no other file, no hidden entry.
+    expect(completePath(typed, ['.csv', '.json']).entries).toEqual(
+      [...folders, { name: 'labels-2.JSON', path: path.join(dir, 'labels-2.JSON'), folder: false }, { name: 'labels.csv', path: path.join(dir, 'labels.csv'), folder: false }],
+    );
+    expect(completePath(typed, ['.CSV']).entries.filter((e) => !e.folder).map((e) => e.name)).toEqual(['labels.csv']);
+    // A folder's whole listing (typed with its separator) lists its files of those endings.
+    expect(completePath(dir + path.sep, ['.csv']).entries.filter((e) => !e.folder).map((e) => e.name)).toEqual(['labels.csv', 'other.csv']);
+  });
+
   it('opening a relative path is refused before anything is created', async () => {
     const workspace = new Workspace({ stateDir: tempDir('adma-state-'), shell: 'web', version: 'test', log: () => {} });
     await expect(workspace.open('resources', true)).rejects.toThrow(/not a full path/);
