@@ -78,6 +78,8 @@ export interface ExportFileGroup {
   title: string;
   /** Its files named (a few), or its images counted (copies). */
   what: string;
+  /** Whether `what` names every one of its files (none counted, none left in "N more"). */
+  named: boolean;
   /** The export's sub-folder it is in, with a trailing '/'; '' at the export's top. */
   folder: string;
   files: number;
@@ -105,35 +107,44 @@ export function exportFileKind(parts: readonly string[]): ExportFileKind {
   return 'model';
 }
 
-/** Up to `most` names, then how many more. */
-function namesWords(names: readonly string[], most = 5): string {
-  return names.length <= most ? names.join(', ') : `${names.slice(0, most).join(', ')} and ${names.length - most} more`;
+/** Most names a group lists; more are counted ("and 2 more"). */
+const MOST_NAMES = 5;
+
+/** Up to MOST_NAMES names, then how many more. */
+function namesWords(names: readonly string[]): string {
+  return names.length <= MOST_NAMES ? names.join(', ') : `${names.slice(0, MOST_NAMES).join(', ')} and ${names.length - MOST_NAMES} more`;
 }
 
 const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/** A group's contents in words, from its files' paths split into folders; named relative to the group's `folder`. */
-function groupWhat(kind: ExportFileKind, paths: readonly (readonly string[])[], folder: string): string {
+/**
+ * A group's contents in words, from its files' paths split into folders; named relative to the
+ * group's `folder`. `named`: whether the words name every file (the result then needs no "Show
+ * all N files": it would list the same names again).
+ */
+function groupWhat(kind: ExportFileKind, paths: readonly (readonly string[])[], folder: string): { what: string; named: boolean } {
   const names = paths.map((p) => p.join('/').slice(folder.length));
+  const counted = (what: string): { what: string; named: boolean } => ({ what, named: false });
   if (kind === 'imageFolder') {
     // images/<class>/<file>, or images/<split>/<class>/<file> when split.
     const split = [...new Set(paths.filter((p) => p.length === 4).map((p) => `${p[1]}/`))];
     const classes = new Set(paths.map((p) => p[p.length - 2]));
-    return `${count(paths.length, 'image')} in ${count(classes.size, 'class folder')}${split.length > 1 ? `, split into ${split.join(' and ')}` : ''}`;
+    return counted(`${count(paths.length, 'image')} in ${count(classes.size, 'class folder')}${split.length > 1 ? `, split into ${split.join(' and ')}` : ''}`);
   }
   if (kind === 'huggingFace') {
     // huggingface/<split>/<file>, with one metadata.csv per split.
     const metadata = paths.filter((p) => p[p.length - 1] === 'metadata.csv');
     const splits = [...new Set(paths.map((p) => `${p[1]}/`))];
     const images = count(paths.length - metadata.length, 'image');
-    return metadata.length === 1 ? `${images} and metadata.csv` : `${images} and ${metadata.length} metadata.csv files${splits.length > 1 ? ` (${splits.join(' and ')})` : ''}`;
+    return counted(metadata.length === 1 ? `${images} and metadata.csv` : `${images} and ${metadata.length} metadata.csv files${splits.length > 1 ? ` (${splits.join(' and ')})` : ''}`);
   }
   if (kind === 'model') {
     // TF.js weights come in shards: counted, not named.
     const shards = names.filter((n) => n.endsWith('.bin'));
-    return namesWords([...names.filter((n) => !n.endsWith('.bin')), ...(shards.length > 0 ? [count(shards.length, 'weight file')] : [])]);
+    const listed = [...names.filter((n) => !n.endsWith('.bin')), ...(shards.length > 0 ? [count(shards.length, 'weight file')] : [])];
+    return { what: namesWords(listed), named: shards.length === 0 && listed.length <= MOST_NAMES };
   }
-  return namesWords(names);
+  return { what: namesWords(names), named: names.length <= MOST_NAMES };
 }
 
 /**
@@ -157,6 +168,6 @@ export function exportFileGroups(files: readonly string[], sizes: readonly numbe
     if (!group) return [];
     const tops = new Set(group.paths.map((p) => (p.length > 1 ? `${p[0]}/` : '')));
     const folder = tops.size === 1 ? ([...tops][0] as string) : '';
-    return [{ kind, title: KIND_TITLES[kind], what: groupWhat(kind, group.paths, folder), folder, files: group.paths.length, bytes: group.bytes }];
+    return [{ kind, title: KIND_TITLES[kind], ...groupWhat(kind, group.paths, folder), folder, files: group.paths.length, bytes: group.bytes }];
   });
 }

@@ -64,13 +64,13 @@ describe("an export's result by kind", () => {
 
   it('says each kind once, in a fixed order, with its files named or its images counted, its folder and its bytes', () => {
     expect(exportFileGroups(written, sizes)).toEqual([
-      { kind: 'model', title: 'Model', what: 'model.json, model.onnx, labels.json, 2 weight files', folder: 'model/', files: 5, bytes: 8_003_000 },
+      { kind: 'model', title: 'Model', what: 'model.json, model.onnx, labels.json, 2 weight files', named: false, folder: 'model/', files: 5, bytes: 8_003_000 },
       // The card's figure goes with the card.
-      { kind: 'card', title: 'Model card', what: 'MODEL_CARD.md, learning-curve.svg, learning-curve.png', folder: 'model/', files: 3, bytes: 102_000 },
-      { kind: 'preprocessing', title: 'Preprocessing', what: 'preprocessing.json', folder: 'model/', files: 1, bytes: 1_000 },
-      { kind: 'labels', title: 'Labels', what: 'labels.csv, labels.json, unsure.csv', folder: '', files: 3, bytes: 3_000 },
-      { kind: 'imageFolder', title: 'ImageFolder copy', what: '4 images in 2 class folders, split into train/ and evaluation/', folder: 'images/', files: 4, bytes: 400_000 },
-      { kind: 'huggingFace', title: 'Hugging Face imagefolder', what: '4 images and 2 metadata.csv files (train/ and test/)', folder: 'huggingface/', files: 6, bytes: 402_000 },
+      { kind: 'card', title: 'Model card', what: 'MODEL_CARD.md, learning-curve.svg, learning-curve.png', named: true, folder: 'model/', files: 3, bytes: 102_000 },
+      { kind: 'preprocessing', title: 'Preprocessing', what: 'preprocessing.json', named: true, folder: 'model/', files: 1, bytes: 1_000 },
+      { kind: 'labels', title: 'Labels', what: 'labels.csv, labels.json, unsure.csv', named: true, folder: '', files: 3, bytes: 3_000 },
+      { kind: 'imageFolder', title: 'ImageFolder copy', what: '4 images in 2 class folders, split into train/ and evaluation/', named: false, folder: 'images/', files: 4, bytes: 400_000 },
+      { kind: 'huggingFace', title: 'Hugging Face imagefolder', what: '4 images and 2 metadata.csv files (train/ and test/)', named: false, folder: 'huggingface/', files: 6, bytes: 402_000 },
     ]);
   });
 
@@ -90,6 +90,34 @@ describe("an export's result by kind", () => {
 
   it('names at most five files, then how many more', () => {
     const files = Array.from({ length: 8 }, (_, i) => `extra-${i}.txt`);
-    expect(exportFileGroups(files, [])[0]).toEqual({ kind: 'other', title: 'Other files', what: 'extra-0.txt, extra-1.txt, extra-2.txt, extra-3.txt, extra-4.txt and 3 more', folder: '', files: 8, bytes: 0 });
+    expect(exportFileGroups(files, [])[0]).toEqual({ kind: 'other', title: 'Other files', what: 'extra-0.txt, extra-1.txt, extra-2.txt, extra-3.txt, extra-4.txt and 3 more', named: false, folder: '', files: 8, bytes: 0 });
+  });
+});
+
+// The Export result offers "Show all N files" only when its summary leaves a file unnamed: a
+// labels-only export's summary reads "Labels: labels.csv, labels.json", and "Show all 2 files"
+// under it listed the same two names again.
+const named = (files: string[]): boolean => exportFileGroups(files, files.map(() => 100)).every((group) => group.named);
+
+describe('whether the export result names every file written', () => {
+  it('does when the groups list every file by name: the labels files, a model folder without weight shards', () => {
+    expect(named(['labels.csv', 'labels.json'])).toBe(true);
+    expect(named(['labels.csv', 'labels.json', 'unsure.csv'])).toBe(true);
+    expect(named(['model/model.onnx', 'model/labels.json', 'model/preprocessing.json', 'model/MODEL_CARD.md', 'labels.csv'])).toBe(true);
+    // Paths with the Windows separator, as a report written there gives them.
+    expect(named(['model\\model.onnx', 'model\\MODEL_CARD.md', 'labels.csv'])).toBe(true);
+  });
+
+  it('does not when a group counts its files: an image copy, the Hugging Face layout, weight shards', () => {
+    expect(named(['labels.csv', 'images/ant/a.png', 'images/bee/b.png'])).toBe(false);
+    expect(named(['huggingface/train/a.png', 'huggingface/train/metadata.csv'])).toBe(false);
+    expect(named(['model/model.json', 'model/group1-shard1of1.bin'])).toBe(false);
+  });
+
+  it('does not when a group names a few files and "N more"', () => {
+    const extras = Array.from({ length: 7 }, (_, i) => `extra-${i}.txt`);
+    expect(exportFileGroups(extras, [])[0]?.what).toMatch(/and 2 more$/);
+    expect(named(extras)).toBe(false);
+    expect(named(extras.slice(0, 5))).toBe(true);
   });
 });
