@@ -262,6 +262,25 @@ export const migrations: readonly Migration[] = [
     `);
     recordNameKeyTables(db);
   },
+  // 15: the kind of each round item's score (src-shared/typical-pick.ts SCORE_KINDS): a
+  // typical-first pick's typicality (no upper limit, never a probability) or what the strategy
+  // ranked by, written with the item from now on (AdaptationStore.saveRound, rerankRound), so the
+  // queue names a typicality by this fact, not by its reason's words. The items written before
+  // kept only the reason and the score: they get the kind the queue read from the reason then, a
+  // typical pick's reason beginning "typical of a group of " or being "unlike any other image (a
+  // group of its own)" (those words as the engine wrote them up to this version, written out here
+  // so that a later rewording changes nothing of this back-fill). The default is only for a raw
+  // insert that names no kind (tests, benches): the store always names it.
+  // Made only where missing: running it again changes nothing (and back-fills nothing twice).
+  (db) => {
+    const columns = db.prepare('PRAGMA table_info(round_items)').all() as { name: string }[];
+    if (columns.some((column) => column.name === 'score_kind')) return;
+    db.exec(`
+      ALTER TABLE round_items ADD COLUMN score_kind TEXT NOT NULL DEFAULT 'ranking' CHECK (score_kind IN ('typicality', 'ranking'));
+      UPDATE round_items SET score_kind = 'typicality'
+        WHERE substr(reason, 1, 22) = 'typical of a group of ' OR reason = 'unlike any other image (a group of its own)';
+    `);
+  },
 ];
 
 /** `natural_name_key(rel_path)` on this connection only (see migration 14: nothing stored may name it). */

@@ -17,7 +17,7 @@ import { imageFolder, tempDir, writeImage } from '../../support/image-folder';
 import { ManualTimers } from '../../support/manual-timers';
 import { until } from '../../support/until';
 import { classifierStaleness, classifierStalenessShort } from '../../../src-renderer/logic/model-versions';
-import { roundModelWords } from '../../../src-renderer/logic/loop-format';
+import { queueScoreWords, roundModelWords, roundScoreWords } from '../../../src-renderer/logic/loop-format';
 
 const open: { project: Project; adaptation: Adaptation }[] = [];
 afterEach(async () => {
@@ -217,6 +217,24 @@ describe('adaptation with a fake engine', () => {
     expect(engine.count('loopSelect')).toBe(selects + 1);
     expect(adaptation.store.latestVersion()!.version).toBe(2);
     expect(roundModelWords(adaptation.loop.currentRound()!).text).toBe('re-chosen by model v2 (opened with v1)');
+  });
+
+  it('a typical-first pick shows its score as a typicality whatever its reason says, after a reopen too; a pick of another strategy without λ does not', async () => {
+    const { root, project, engine, adaptation } = await setup();
+    adaptation.loop.updateSettings({ batchSize: 3, strategy: 'typiclust' });
+    // TypiClust's picks carry no λ; a reason in words the queue never knew.
+    engine.picks = { lambda: null, reason: 'stands for 68 look-alikes' };
+    const typical = await adaptation.loop.nextRound();
+    const shown = (round: RoundInfo | null) => round?.items.map((item) => [item.scoreKind, queueScoreWords(item).unit]);
+    expect(shown(typical)).toEqual(Array.from({ length: 3 }, () => ['typicality', 'typicality']));
+    expect(roundScoreWords(typical).text).toBe('typicality 0.500');
+    // Random picks carry no λ either: their score is what the strategy ranked by.
+    adaptation.loop.updateSettings({ strategy: 'random' });
+    project.setLabels([typical.items[0]!.imageId], project.classes.list()[0]!.id);
+    const random = await adaptation.loop.nextRound();
+    expect(shown(random)).toEqual(Array.from({ length: 3 }, () => ['ranking', 'score']));
+    const { adaptation: again } = await reopen(root, { project, adaptation });
+    expect(again.store.rounds(2).map(shown)).toEqual([shown(random), shown(typical)]);
   });
 
   it('a training whose version could not be recorded (the host failed to save it) ranks no later batch: they name the version before', async () => {
