@@ -70,6 +70,12 @@ export interface VersionClass {
   labels?: number;
 }
 
+/** A score on part of the evaluation labels: the signature of the labels it was scored against (Evaluation), and how many of them it leaves out. */
+export interface PartialScore {
+  against: string;
+  leftOut: number;
+}
+
 export interface VersionRow {
   version: number;
   modelId: string;
@@ -445,10 +451,25 @@ export class AdaptationStore {
     })();
   }
 
-  saveEvaluation(version: number, evalLabeled: number, evalCorrect: number, confusion: VersionRow['confusion']): void {
+  /**
+   * A version's score on the evaluation labels, and whether it is on part of them only (`partial`:
+   * the labels it was scored against and how many it leaves out for want of features; null: on
+   * every one), written together so that a score on all of them clears the mark (migration 16).
+   */
+  saveEvaluation(version: number, evalLabeled: number, evalCorrect: number, confusion: VersionRow['confusion'], partial: PartialScore | null): void {
     this.db
-      .prepare('UPDATE model_versions SET eval_labeled = ?, eval_correct = ?, confusion = ? WHERE version = ?')
-      .run(evalLabeled, evalCorrect, JSON.stringify(confusion), version);
+      .prepare('UPDATE model_versions SET eval_labeled = ?, eval_correct = ?, confusion = ?, partial_against = ?, partial_left_out = ? WHERE version = ?')
+      .run(evalLabeled, evalCorrect, JSON.stringify(confusion), partial?.against ?? null, partial?.leftOut ?? null, version);
+  }
+
+  /** The versions whose score is on part of the evaluation labels (saveEvaluation's `partial`), by version. */
+  partialScores(): Map<number, PartialScore> {
+    const rows = this.db.prepare('SELECT version, partial_against, partial_left_out FROM model_versions WHERE partial_against IS NOT NULL').all() as {
+      version: number;
+      partial_against: string;
+      partial_left_out: number;
+    }[];
+    return new Map(rows.map((row) => [row.version, { against: row.partial_against, leftOut: row.partial_left_out }]));
   }
 
   /**

@@ -281,6 +281,19 @@ export const migrations: readonly Migration[] = [
         WHERE substr(reason, 1, 22) = 'typical of a group of ' OR reason = 'unlike any other image (a group of its own)';
     `);
   },
+  // 16: a version's score on part of the evaluation labels for want of features (Evaluation:
+  // some labeled evaluation images had none, and the score is on the others), kept beside its
+  // score so that after a restart it is not taken for a score on all of them: the labels it was
+  // scored against (their signature, a SHA-256 of the image:class pairs) and how many of them it
+  // leaves out. Both null: the score, if any, is on every label it was scored against. Written with
+  // the score (AdaptationStore.saveEvaluation), so a pass that scores the version on all clears it.
+  // Versions scored before were either whole or, partial, in memory only: not recoverable (null).
+  // Made only where missing, like 15.
+  (db) => {
+    const columns = new Set((db.prepare('PRAGMA table_info(model_versions)').all() as { name: string }[]).map((column) => column.name));
+    if (!columns.has('partial_against')) db.exec('ALTER TABLE model_versions ADD COLUMN partial_against TEXT;');
+    if (!columns.has('partial_left_out')) db.exec('ALTER TABLE model_versions ADD COLUMN partial_left_out INTEGER;');
+  },
 ];
 
 /** `natural_name_key(rel_path)` on this connection only (see migration 14: nothing stored may name it). */

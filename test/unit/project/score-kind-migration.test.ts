@@ -1,7 +1,9 @@
 /**
  * Migration 15: each round item keeps the kind of its score (a typical-first pick's typicality, or
  * what its strategy ranked by), which the queue reads instead of the reason's words; the items of
- * a schema-14 project get it once, from their reasons as the queue read them then.
+ * a schema-14 project get it once, from their reasons as the queue read them then. Migration 16: a
+ * version's score on part of the evaluation labels says so in its row (Evaluation reads it back at
+ * open); the versions of a schema-15 project are whole (their partial marks lived in memory only).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +11,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdaptationStore } from '../../../src-main/adaptation/adaptation-store';
 import { admaReason, inGroupReason, randomReason, tornReason, typicalReason } from '../../../src-main/engine/adma/selection-reason';
-import { migrate, migrations, schemaVersion } from '../../../src-main/project/migrations';
+import { migrate, migrations, SCHEMA_VERSION, schemaVersion } from '../../../src-main/project/migrations';
 import { projectDbPath } from '../../../src-main/project/project-db';
 import { Project } from '../../../src-main/project/project';
 import { SCORE_KINDS } from '../../../src-shared/typical-pick';
@@ -57,6 +59,21 @@ function schema14Project(): string {
   const item = db.prepare('INSERT INTO round_items (round_id, position, image_id, distinctiveness, uncertainty, score, reason) VALUES (1, ?, ?, NULL, NULL, ?, ?)');
   ITEMS.forEach(({ reason, score }, position) => item.run(position, position + 1, score, reason));
   expect(schemaVersion(db)).toBe(14);
+  db.close();
+  return root;
+}
+
+/** A project as schema 15 wrote it: two versions, scored. */
+function schema15Project(): string {
+  const root = tempDir();
+  fs.mkdirSync(path.join(root, '.adma'));
+  const db = new Database(projectDbPath(root));
+  migrate(db, 15);
+  const version = db.prepare(
+    "INSERT INTO model_versions (version, model_id, mode, classes, training_labels, eval_labeled, eval_correct, confusion, metrics, trained_at) VALUES (?, 'fake-model', 'light', '[]', 4, ?, ?, NULL, '{}', '2026-05-01T10:00:00.000Z')",
+  );
+  version.run(1, 2, 1);
+  version.run(2, 1, 1);
   db.close();
   return root;
 }
@@ -118,6 +135,42 @@ describe('migration 15: the kind of each round item\'s score', () => {
     expect(db.prepare(others).all()).toEqual(before);
     expect(db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'round_items' ORDER BY name").all()).toEqual(indexes);
     expect(columns(db, 'round_items')).toEqual(['round_id', 'position', 'image_id', 'distinctiveness', 'uncertainty', 'score', 'reason', 'score_kind']);
+    db.close();
+  });
+});
+
+describe('migration 16: a score on part of the evaluation labels, kept with the version', () => {
+  it('upgrades a schema-15 project: its versions keep their scores, none marked partial; a partial score is kept, and a score on all clears it', async () => {
+    const root = schema15Project();
+    const project = open(root);
+    expect(schemaVersion(project.db)).toBe(SCHEMA_VERSION);
+    const store = new AdaptationStore(project.db);
+    expect(store.versions().map((v) => [v.version, v.evalLabeled, v.evalCorrect])).toEqual([
+      [1, 2, 1],
+      [2, 1, 1],
+    ]);
+    expect(store.partialScores()).toEqual(new Map());
+    store.saveEvaluation(2, 1, 1, null, { against: 'labels-a', leftOut: 1 });
+    await project.close();
+    projects.splice(projects.indexOf(project), 1);
+    const reopened = new AdaptationStore(open(root).db);
+    expect(reopened.partialScores()).toEqual(new Map([[2, { against: 'labels-a', leftOut: 1 }]]));
+    reopened.saveEvaluation(2, 2, 2, null, null);
+    expect(reopened.partialScores()).toEqual(new Map());
+    expect(reopened.version(2)).toMatchObject({ evalLabeled: 2, evalCorrect: 2 });
+  });
+
+  it('adds only its columns, with nothing else of the schema changed; running it again changes nothing', () => {
+    const db = new Database(':memory:');
+    migrate(db, 15);
+    const others = "SELECT name, sql FROM sqlite_master WHERE tbl_name <> 'model_versions' ORDER BY name";
+    const before = db.prepare(others).all();
+    db.transaction(() => migrations[15]!(db))();
+    expect(db.prepare(others).all()).toEqual(before);
+    expect(columns(db, 'model_versions').slice(-2)).toEqual(['partial_against', 'partial_left_out']);
+    const after = db.prepare('SELECT name, sql FROM sqlite_master ORDER BY name').all();
+    db.transaction(() => migrations[15]!(db))();
+    expect(db.prepare('SELECT name, sql FROM sqlite_master ORDER BY name').all()).toEqual(after);
     db.close();
   });
 });
