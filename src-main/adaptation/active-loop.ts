@@ -6,12 +6,13 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { AppError } from '../../src-shared/app-error';
-import { duplicateCriteria, type LabelAction, type LoopSettings, type ModelProblem, type QueueItem, type RoundInfo, type Suggestion } from '../../src-shared/contract';
+import { duplicateCriteria, type LabelAction, type LoopSettings, type ModelProblem, type RoundInfo, type Suggestion } from '../../src-shared/contract';
 import { isDecided } from '../../src-shared/requests/images';
+import { scoreKindOf } from '../../src-shared/typical-pick';
 import { nextQueryTradeoff, type NextQueryTradeoff } from '../../src-shared/tradeoff';
 import { JobReporter } from '../core/job-reporter';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
-import type { VersionClass } from './adaptation-store';
+import type { RoundItem, VersionClass } from './adaptation-store';
 import { calibrationVersionMetrics } from './calibration-record';
 import { KEEP_LATEST_VERSIONS } from './model-versions';
 import type { Evaluation } from './evaluation';
@@ -19,8 +20,6 @@ import type { FeatureExtraction } from './feature-extraction';
 import type { ModelSession } from './model-session';
 import type { PoolSession } from './pool-session';
 import { TrainingScheduler, type SchedulerTimers } from './training-scheduler';
-
-type RankedItem = Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>;
 
 /** Why a next round is refused while the open batch is untouched and nothing changed. */
 const UNCHANGED_BATCH =
@@ -39,7 +38,7 @@ export class ActiveLoop {
    * learns of a re-rank a moment after it is stored, so the expert may be shown one of them as
    * part of the batch and label it: such a label still counts for the batch (reclaimDropped).
    */
-  private dropped: { roundId: number; items: Map<number, RankedItem> } | null = null;
+  private dropped: { roundId: number; items: Map<number, RoundItem> } | null = null;
 
   constructor(
     private readonly ctx: AdaptationContext,
@@ -171,7 +170,7 @@ export class ActiveLoop {
     const batchSize = (open?.batchSize ?? settings.batchSize) - kept.length;
     const { t } = this.nextQuery(open ? open.index : ctx.store.roundCount());
     const droppedBefore = this.headsDropped;
-    const { items, headDir } = await ctx.engine().request('loopSelect', {
+    const { items: ranked, headDir } = await ctx.engine().request('loopSelect', {
       modelId,
       strategy: settings.strategy,
       schedule: settings.schedule.kind === 'linear' ? { kind: 'linear', step: settings.schedule.step } : { kind: 'exponential', gamma: settings.schedule.gamma },
@@ -186,6 +185,8 @@ export class ActiveLoop {
       // The one near-duplicate test at the project's threshold, as the Duplicates view shows it.
       nearDuplicates: duplicateCriteria(settings.duplicateSimilarity),
     });
+    // Each pick's kind of score, recorded with it (the strategy it was ranked by may not be the open round's).
+    const items = ranked.map((item) => ({ ...item, scoreKind: scoreKindOf(settings.strategy, item) }));
     // The project was closed while the engine ranked (or while a training the ranking waited for ended): nothing to record it in.
     const closed = (): AppError => new AppError('CANCELLED', 'The project was closed while the batch was being chosen: no batch was recorded.');
     if (ctx.isClosed) throw closed();
@@ -419,7 +420,7 @@ export class ActiveLoop {
     const decided = this.ctx.store.decidedAmong([...dropped.items.keys()]);
     if (decided.size === 0) return round;
     const open = round.items.filter((item) => !isDecided(item));
-    const back = [...decided].slice(0, open.length).map((id) => dropped.items.get(id) as RankedItem);
+    const back = [...decided].slice(0, open.length).map((id) => dropped.items.get(id) as RoundItem);
     for (const id of decided) dropped.items.delete(id);
     if (back.length === 0) return round;
     this.ctx.store.rerankRound(round.id, round.lambda, [...round.items.filter(isDecided), ...back, ...open.slice(0, open.length - back.length)], null);

@@ -8,7 +8,11 @@ import type { Prediction } from '../engine/loop/loop-jobs';
 import { ITEM_COLUMNS, PRESENT_IMAGE_COUNT, toItem, type ImageRow } from '../project/image-index';
 import { SUGGESTION_COLUMNS, SUGGESTION_JOINS, suggestionOf, type SuggestionRow } from '../project/suggestions';
 import { isDecided } from '../../src-shared/requests/images';
+import type { ScoreKind } from '../../src-shared/typical-pick';
 import { keepReasons } from './model-versions';
+
+/** One image of a round's batch as it is recorded: why it was asked for, and its score with the kind of score it is. */
+export type RoundItem = Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'scoreKind' | 'reason'>;
 
 /**
  * Defaults chosen by the simulation study (bench/STUDY.md, "The product default"): the
@@ -64,6 +68,12 @@ export interface VersionClass {
   name: string;
   /** Training labels of the class this version learned from (absent in versions saved before it was recorded). */
   labels?: number;
+}
+
+/** A score on part of the evaluation labels: the signature of the labels it was scored against (Evaluation), and how many of them it leaves out. */
+export interface PartialScore {
+  against: string;
+  leftOut: number;
 }
 
 export interface VersionRow {
@@ -183,7 +193,7 @@ export class AdaptationStore {
 
   // ------------------------------------------------------------------ rounds
 
-  saveRound(round: Omit<RoundInfo, 'id' | 'items' | 'labeled' | 'asked' | 'trained' | 'classesLabeled' | 'createdAt' | 'rerankedWith'>, modelId: string, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[]): number {
+  saveRound(round: Omit<RoundInfo, 'id' | 'items' | 'labeled' | 'asked' | 'trained' | 'classesLabeled' | 'createdAt' | 'rerankedWith'>, modelId: string, items: readonly RoundItem[]): number {
     return this.db.transaction(() => {
       const id = Number(
         this.db
@@ -193,10 +203,7 @@ export class AdaptationStore {
           .run(round.index, modelId, round.strategy, round.lambda, JSON.stringify(round.schedule), round.batchSize, round.modelVersion, new Date().toISOString())
           .lastInsertRowid,
       );
-      const insert = this.db.prepare(
-        'INSERT INTO round_items (round_id, position, image_id, distinctiveness, uncertainty, score, reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      );
-      items.forEach((item, position) => insert.run(id, position, item.imageId, item.distinctiveness, item.uncertainty, item.score, item.reason));
+      this.insertItems(id, items);
       return id;
     })();
   }
@@ -208,15 +215,20 @@ export class AdaptationStore {
    * round's own ranking put back in another order, which changes no version). The round keeps
    * its id, index and model version (the version it was opened with).
    */
-  rerankRound(roundId: number, lambda: number | null, items: Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'reason'>[], rankedWith: number | null): void {
+  rerankRound(roundId: number, lambda: number | null, items: readonly RoundItem[], rankedWith: number | null): void {
     this.db.transaction(() => {
       this.db.prepare('UPDATE rounds SET lambda = ?, reranked_with = COALESCE(?, reranked_with) WHERE id = ?').run(lambda, rankedWith, roundId);
       this.db.prepare('DELETE FROM round_items WHERE round_id = ?').run(roundId);
-      const insert = this.db.prepare(
-        'INSERT INTO round_items (round_id, position, image_id, distinctiveness, uncertainty, score, reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      );
-      items.forEach((item, position) => insert.run(roundId, position, item.imageId, item.distinctiveness, item.uncertainty, item.score, item.reason));
+      this.insertItems(roundId, items);
     })();
+  }
+
+  /** A round's items, in order, each with the kind of its score (migration 15). */
+  private insertItems(roundId: number, items: readonly RoundItem[]): void {
+    const insert = this.db.prepare(
+      'INSERT INTO round_items (round_id, position, image_id, distinctiveness, uncertainty, score, score_kind, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    items.forEach((item, position) => insert.run(roundId, position, item.imageId, item.distinctiveness, item.uncertainty, item.score, item.scoreKind, item.reason));
   }
 
   /** How many query rounds there have been: the next query is round t = roundCount(). */
@@ -240,7 +252,7 @@ export class AdaptationStore {
     // image (by images_present) and looked each up in round_items (5 ms → 0.1 ms at 100,000).
     const items = this.db
       .prepare(
-        `SELECT r.round_id, ${ITEM_COLUMNS}, r.distinctiveness, r.uncertainty, r.score, r.reason, i.present
+        `SELECT r.round_id, ${ITEM_COLUMNS}, r.distinctiveness, r.uncertainty, r.score, r.score_kind, r.reason, i.present
          FROM round_items r CROSS JOIN images i ON i.id = r.image_id
          LEFT JOIN labels l ON l.image_id = r.image_id
          ${SUGGESTION_JOINS}
@@ -252,6 +264,7 @@ export class AdaptationStore {
       distinctiveness: number | null;
       uncertainty: number | null;
       score: number | null;
+      score_kind: ScoreKind;
       reason: string;
     })[];
     // Every image each round asked for (its record), and the present ones (its queue to label).
@@ -265,6 +278,7 @@ export class AdaptationStore {
         distinctiveness: i.distinctiveness,
         uncertainty: i.uncertainty,
         score: i.score,
+        scoreKind: i.score_kind,
         reason: i.reason,
       };
       askedBy.get(i.round_id)?.push(item);
@@ -437,10 +451,25 @@ export class AdaptationStore {
     })();
   }
 
-  saveEvaluation(version: number, evalLabeled: number, evalCorrect: number, confusion: VersionRow['confusion']): void {
+  /**
+   * A version's score on the evaluation labels, and whether it is on part of them only (`partial`:
+   * the labels it was scored against and how many it leaves out for want of features; null: on
+   * every one), written together so that a score on all of them clears the mark (migration 16).
+   */
+  saveEvaluation(version: number, evalLabeled: number, evalCorrect: number, confusion: VersionRow['confusion'], partial: PartialScore | null): void {
     this.db
-      .prepare('UPDATE model_versions SET eval_labeled = ?, eval_correct = ?, confusion = ? WHERE version = ?')
-      .run(evalLabeled, evalCorrect, JSON.stringify(confusion), version);
+      .prepare('UPDATE model_versions SET eval_labeled = ?, eval_correct = ?, confusion = ?, partial_against = ?, partial_left_out = ? WHERE version = ?')
+      .run(evalLabeled, evalCorrect, JSON.stringify(confusion), partial?.against ?? null, partial?.leftOut ?? null, version);
+  }
+
+  /** The versions whose score is on part of the evaluation labels (saveEvaluation's `partial`), by version. */
+  partialScores(): Map<number, PartialScore> {
+    const rows = this.db.prepare('SELECT version, partial_against, partial_left_out FROM model_versions WHERE partial_against IS NOT NULL').all() as {
+      version: number;
+      partial_against: string;
+      partial_left_out: number;
+    }[];
+    return new Map(rows.map((row) => [row.version, { against: row.partial_against, leftOut: row.partial_left_out }]));
   }
 
   /**

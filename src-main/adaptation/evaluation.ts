@@ -2,6 +2,7 @@
  * The evaluation set (a random sample never queried nor trained on), scoring every model
  * version against its labels, and the dashboard built from those scores.
  */
+import { createHash } from 'node:crypto';
 import { AppError } from '../../src-shared/app-error';
 import type { CalibrationView, Dashboard, EvaluationRoom } from '../../src-shared/contract';
 import { evaluationCap, sampleRefusal } from '../../src-shared/evaluation-room';
@@ -41,7 +42,10 @@ export class Evaluation {
    * out: Dashboard.withoutFeatures; `leftOut`: how many). Not asked again until the labels change
    * or features are extracted (`extraction`: featureExtractions when scored; featuresExtracted).
    * Its row's score stays partial until a pass predicts every label: an entry is removed only then
-   * (so it also marks a version of another backbone, never scored again, for the session).
+   * (so it also marks a version of another backbone, never scored again). Kept in the version's
+   * row with its score (AdaptationStore.saveEvaluation) and read back when the project opens, as
+   * scored on the features there are at the opening (extraction 0): a restart does not make a
+   * partial score look whole, and the version is scored again after the next feature extraction.
    */
   private readonly partialAgainst = new Map<number, { signature: string; extraction: number; leftOut: number }>();
   /** Feature extractions completed since the project opened (featuresExtracted). */
@@ -61,7 +65,9 @@ export class Evaluation {
   constructor(
     private readonly ctx: AdaptationContext,
     private readonly pool: PoolSession,
-  ) {}
+  ) {
+    for (const [version, { against, leftOut }] of ctx.store.partialScores()) this.partialAgainst.set(version, { signature: against, extraction: 0, leftOut });
+  }
 
   /** Accuracy and confusion on the labeled evaluation images (`labels`), from top-1 predicted class ids. */
   private score(predicted: Map<number, number>, labels: Map<number, number>): EvaluationScore {
@@ -196,11 +202,16 @@ export class Evaluation {
     if (this.partialAgainst.size > 0) void this.scorePending();
   }
 
-  /** The evaluation labels now: by image, their images in id order, and their signature (what a version is scored against). */
+  /**
+   * The evaluation labels now: by image, their images in id order, and their signature (what a
+   * version is scored against): a SHA-256 of the image:class pairs, short enough to keep in a
+   * version's row (a partial score's, partialAgainst) whatever the size of the set.
+   */
   private evaluationLabels(): EvaluationLabels {
     const labels = this.ctx.store.evaluationLabels();
     const evalIds = [...labels.keys()].sort((a, b) => a - b);
-    return { labels, evalIds, signature: evalIds.map((id) => `${id}:${labels.get(id)}`).join() };
+    const signature = createHash('sha256').update(evalIds.map((id) => `${id}:${labels.get(id)}`).join()).digest('hex');
+    return { labels, evalIds, signature };
   }
 
   /**
@@ -290,13 +301,15 @@ export class Evaluation {
       // The labels this pass asked about: a label changed since makes the version pending again.
       const result = this.score(guesses, labels);
       if (version === ctx.store.latestVersion()?.version) this.calibration = { ...calibrationOf(row, evalIds, labels, guesses, entry), signature };
-      ctx.store.saveEvaluation(version, result.labeled, result.correct, result.confusion);
-      if (predictedEvery(guesses, evalIds)) {
+      const whole = predictedEvery(guesses, evalIds);
+      const leftOut = Math.max(0, evalIds.length - result.labeled);
+      ctx.store.saveEvaluation(version, result.labeled, result.correct, result.confusion, whole ? null : { against: signature, leftOut });
+      if (whole) {
         this.scoredAgainst.set(version, signature);
         this.partialAgainst.delete(version);
       } else {
         this.scoredAgainst.delete(version);
-        this.partialAgainst.set(version, { signature, extraction, leftOut: Math.max(0, evalIds.length - result.labeled) });
+        this.partialAgainst.set(version, { signature, extraction, leftOut });
       }
       this.failedAgainst.delete(version);
       scored++;

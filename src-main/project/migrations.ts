@@ -262,6 +262,38 @@ export const migrations: readonly Migration[] = [
     `);
     recordNameKeyTables(db);
   },
+  // 15: the kind of each round item's score (src-shared/typical-pick.ts SCORE_KINDS): a
+  // typical-first pick's typicality (no upper limit, never a probability) or what the strategy
+  // ranked by, written with the item from now on (AdaptationStore.saveRound, rerankRound), so the
+  // queue names a typicality by this fact, not by its reason's words. The items written before
+  // kept only the reason and the score: they get the kind the queue read from the reason then, a
+  // typical pick's reason beginning "typical of a group of " or being "unlike any other image (a
+  // group of its own)" (those words as the engine wrote them up to this version, written out here
+  // so that a later rewording changes nothing of this back-fill). The default is only for a raw
+  // insert that names no kind (tests, benches): the store always names it.
+  // Made only where missing: running it again changes nothing (and back-fills nothing twice).
+  (db) => {
+    const columns = db.prepare('PRAGMA table_info(round_items)').all() as { name: string }[];
+    if (columns.some((column) => column.name === 'score_kind')) return;
+    db.exec(`
+      ALTER TABLE round_items ADD COLUMN score_kind TEXT NOT NULL DEFAULT 'ranking' CHECK (score_kind IN ('typicality', 'ranking'));
+      UPDATE round_items SET score_kind = 'typicality'
+        WHERE substr(reason, 1, 22) = 'typical of a group of ' OR reason = 'unlike any other image (a group of its own)';
+    `);
+  },
+  // 16: a version's score on part of the evaluation labels for want of features (Evaluation:
+  // some labeled evaluation images had none, and the score is on the others), kept beside its
+  // score so that after a restart it is not taken for a score on all of them: the labels it was
+  // scored against (their signature, a SHA-256 of the image:class pairs) and how many of them it
+  // leaves out. Both null: the score, if any, is on every label it was scored against. Written with
+  // the score (AdaptationStore.saveEvaluation), so a pass that scores the version on all clears it.
+  // Versions scored before were either whole or, partial, in memory only: not recoverable (null).
+  // Made only where missing, like 15.
+  (db) => {
+    const columns = new Set((db.prepare('PRAGMA table_info(model_versions)').all() as { name: string }[]).map((column) => column.name));
+    if (!columns.has('partial_against')) db.exec('ALTER TABLE model_versions ADD COLUMN partial_against TEXT;');
+    if (!columns.has('partial_left_out')) db.exec('ALTER TABLE model_versions ADD COLUMN partial_left_out INTEGER;');
+  },
 ];
 
 /** `natural_name_key(rel_path)` on this connection only (see migration 14: nothing stored may name it). */

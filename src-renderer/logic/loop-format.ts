@@ -1,5 +1,5 @@
 /** How the active loop's numbers and choices are written for the user. */
-import { isTypicalPick } from '../../src-shared/typical-pick';
+import type { ScoreKind } from '../../src-shared/typical-pick';
 import { splitOf } from './label-counts';
 import { RECOMMENDED_STRATEGY, STRATEGY_NAMES, UNCERTAINTY_NAMES, type ModelOption, type RoundInfo, type ScheduleSetting, type StrategyName, type UncertaintyName } from '../../src-shared/contract';
 
@@ -101,8 +101,8 @@ function formatTypicality(value: number): string {
  * re-ranked once a classifier existed: a mean of typicalities and margins means nothing); else
  * the mean score in [0, 1].
  */
-export function roundScoreWords(round: { readonly asked: { readonly score: number | null }; readonly items: readonly { readonly reason: string }[] }): { text: string; title: string | null } {
-  const typical = round.items.filter((item) => isTypicalPick(item.reason)).length;
+export function roundScoreWords(round: { readonly asked: { readonly score: number | null }; readonly items: readonly { readonly scoreKind: ScoreKind }[] }): { text: string; title: string | null } {
+  const typical = round.items.filter((item) => item.scoreKind === 'typicality').length;
   const mean = round.asked.score;
   if (typical === 0 || mean === null || !Number.isFinite(mean)) return { text: formatScore(mean), title: null };
   if (typical < round.items.length) return { text: '—', title: 'No mean: the batch mixes typical picks (scored by typicality, no upper limit) with picks scored in [0, 1].' };
@@ -110,13 +110,14 @@ export function roundScoreWords(round: { readonly asked: { readonly score: numbe
 }
 
 /**
- * A queued image's score as the queue and the label view write it. A typical-first pick's score
- * is its typicality (src-shared/typical-pick.ts), named so, since it is unbounded and a bare
- * "1.412" in a Score column reads as a probability over 1; every other strategy's score is in
- * [0, 1] and written as such. `unit`: "typicality" or "score"; `title`: what the number means.
+ * A queued image's score as the queue and the label view write it, by the kind of score the item
+ * keeps (QueueItem.scoreKind, src-shared/typical-pick.ts), whatever its reason says. A typical-first
+ * pick's score is its typicality, named so, since it is unbounded and a bare "1.412" in a Score
+ * column reads as a probability over 1; every other score is written as the strategy's ranking
+ * score. `unit`: "typicality" or "score"; `title`: what the number means.
  */
-export function queueScoreWords(item: { readonly score: number | null; readonly reason: string }): { unit: 'typicality' | 'score'; value: string; title: string | null } {
-  if (item.score === null || !Number.isFinite(item.score) || !isTypicalPick(item.reason)) return { unit: 'score', value: formatScore(item.score), title: null };
+export function queueScoreWords(item: { readonly score: number | null; readonly scoreKind: ScoreKind }): { unit: 'typicality' | 'score'; value: string; title: string | null } {
+  if (item.score === null || !Number.isFinite(item.score) || item.scoreKind !== 'typicality') return { unit: 'score', value: formatScore(item.score), title: null };
   const value = formatTypicality(item.score);
   return {
     unit: 'typicality',

@@ -4,6 +4,7 @@ import { command, id, query } from './request-def';
 import type { EngineStatus } from './engine';
 import type { ImageItem, Suggestion } from './images';
 import { DUPLICATE_SIMILARITY_RANGE } from './duplicates';
+import type { ScoreKind } from '../typical-pick';
 
 /** Query strategies: ADMA, its variants, the baselines and the typicality/coverage strategies. */
 export const STRATEGY_NAMES = [
@@ -61,6 +62,8 @@ export interface QueueItem extends Omit<ImageItem, 'id'> {
   distinctiveness: number | null;
   uncertainty: number | null;
   score: number | null;
+  /** What `score` is (src-shared/typical-pick.ts): a typical-first pick's typicality (no upper limit), or what the strategy ranked by. */
+  scoreKind: ScoreKind;
   reason: string;
 }
 

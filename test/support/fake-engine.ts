@@ -44,6 +44,11 @@ export class FakeEngine implements EnginePort {
    */
   readonly withoutFeatures = new Set<number>();
 
+  /**
+   * What loopSelect says of each pick besides its image: its λ (null: a typical-first pick of the
+   * cluster strategies, or a strategy without one) and its reason; tests change them as a strategy would.
+   */
+  picks: { lambda: number | null; reason: string } = { lambda: 0, reason: 'fake' };
   /** The ranking loopSelect answers with (pool order, first taken first): tests change it as a new model would. */
   reorderPool(order: (ids: readonly number[]) => number[]): void {
     const pool = this.pools.current;
@@ -136,7 +141,7 @@ export class FakeEngine implements EnginePort {
         const items = this.poolIds
           .filter((id) => !taken.has(id))
           .slice(0, a.batchSize as number)
-          .map((imageId) => ({ imageId, distinctiveness: 0.5, uncertainty: null, lambda: 0, score: 0.5, reason: 'fake' }));
+          .map((imageId) => ({ imageId, distinctiveness: 0.5, uncertainty: null, lambda: this.picks.lambda, score: 0.5, reason: this.picks.reason }));
         return { items, headDir: rankedWith } as never;
       }
       case 'loopTrain': {

@@ -17,7 +17,7 @@ import { imageFolder, tempDir, writeImage } from '../../support/image-folder';
 import { ManualTimers } from '../../support/manual-timers';
 import { until } from '../../support/until';
 import { classifierStaleness, classifierStalenessShort } from '../../../src-renderer/logic/model-versions';
-import { roundModelWords } from '../../../src-renderer/logic/loop-format';
+import { queueScoreWords, roundModelWords, roundScoreWords } from '../../../src-renderer/logic/loop-format';
 
 const open: { project: Project; adaptation: Adaptation }[] = [];
 afterEach(async () => {
@@ -217,6 +217,24 @@ describe('adaptation with a fake engine', () => {
     expect(engine.count('loopSelect')).toBe(selects + 1);
     expect(adaptation.store.latestVersion()!.version).toBe(2);
     expect(roundModelWords(adaptation.loop.currentRound()!).text).toBe('re-chosen by model v2 (opened with v1)');
+  });
+
+  it('a typical-first pick shows its score as a typicality whatever its reason says, after a reopen too; a pick of another strategy without λ does not', async () => {
+    const { root, project, engine, adaptation } = await setup();
+    adaptation.loop.updateSettings({ batchSize: 3, strategy: 'typiclust' });
+    // TypiClust's picks carry no λ; a reason in words the queue never knew.
+    engine.picks = { lambda: null, reason: 'stands for 68 look-alikes' };
+    const typical = await adaptation.loop.nextRound();
+    const shown = (round: RoundInfo | null) => round?.items.map((item) => [item.scoreKind, queueScoreWords(item).unit]);
+    expect(shown(typical)).toEqual(Array.from({ length: 3 }, () => ['typicality', 'typicality']));
+    expect(roundScoreWords(typical).text).toBe('typicality 0.500');
+    // Random picks carry no λ either: their score is what the strategy ranked by.
+    adaptation.loop.updateSettings({ strategy: 'random' });
+    project.setLabels([typical.items[0]!.imageId], project.classes.list()[0]!.id);
+    const random = await adaptation.loop.nextRound();
+    expect(shown(random)).toEqual(Array.from({ length: 3 }, () => ['ranking', 'score']));
+    const { adaptation: again } = await reopen(root, { project, adaptation });
+    expect(again.store.rounds(2).map(shown)).toEqual([shown(random), shown(typical)]);
   });
 
   it('a training whose version could not be recorded (the host failed to save it) ranks no later batch: they name the version before', async () => {
@@ -814,6 +832,52 @@ describe('adaptation with a fake engine', () => {
     expect(exports[1]!.metrics).not.toHaveProperty('evaluation images left out');
     // The fake head says ant for every image: the bee is counted as predicted ant.
     expect(exports[1]!.evaluation).toEqual({ classes: ['ant', 'bee'], modelClasses: 2, counts: [[1, 0], [1, 0]], leftOut: 0 });
+  });
+
+  it('a version scored on part of the evaluation set stays so after a reopen (not asked again, the dashboard and the version list say so), and a pass on all after the next extraction clears it for good', async () => {
+    const context = await setup();
+    const { root, project, engine, adaptation, ant } = context;
+    const evaluation = await trainedThenEvaluationSampled(context);
+    project.setLabels(evaluation, ant.id);
+    engine.withoutFeatures.add(evaluation[0]!);
+    await adaptation.evaluation.scorePending(); // v1, on the one image with features
+    const leftOut = (a: Adaptation) => a.transfer.versions().versions.map((v) => [v.version, v.accuracy?.evaluated, v.accuracy?.withoutFeatures]);
+    expect(leftOut(adaptation)).toEqual([[1, 1, 1]]);
+
+    // A restart: the score is still on part of the set, said so before anything is scored, and not asked for again.
+    const first = await reopen(root, { project, adaptation });
+    first.engine.withoutFeatures.add(evaluation[0]!);
+    expect(first.adaptation.evaluation.partialScores()).toEqual(new Map([[1, 1]]));
+    expect(leftOut(first.adaptation)).toEqual([[1, 1, 1]]);
+    expect(await first.adaptation.evaluation.dashboard()).toMatchObject({ scoring: [], latest: { modelVersion: 1, evaluated: 1 }, withoutFeatures: 1 });
+    expect(first.engine.count('loopEvaluate')).toBe(0);
+
+    // Its features extracted: scored on all, and the mark is gone from the project too.
+    first.engine.withoutFeatures.clear();
+    first.adaptation.features.start();
+    await first.adaptation.features.done;
+    await until('v1 scored on every label', () => first.adaptation.store.version(1)?.evalLabeled === 2);
+    expect(first.adaptation.evaluation.partialScores()).toEqual(new Map());
+    const second = await reopen(root, first);
+    expect(second.adaptation.evaluation.partialScores()).toEqual(new Map());
+    expect(leftOut(second.adaptation)).toEqual([[1, 2, 0]]);
+  });
+
+  it('a version whose labels changed while the project was closed is scored again on reopen, its partial score not shown for the new labels', async () => {
+    const context = await setup();
+    const { root, project, engine, adaptation, ant, bee } = context;
+    const evaluation = await trainedThenEvaluationSampled(context);
+    project.setLabels(evaluation, ant.id);
+    engine.withoutFeatures.add(evaluation[0]!);
+    await adaptation.evaluation.scorePending();
+    // Another label on the evaluation set, given while the app was closed (as the command line gives it).
+    project.setLabels([evaluation[1]!], bee.id);
+    const again = await reopen(root, { project, adaptation });
+    again.engine.withoutFeatures.add(evaluation[0]!);
+    expect(await again.adaptation.evaluation.dashboard()).toMatchObject({ scoring: [1], withoutFeatures: 0 });
+    await again.adaptation.evaluation.scorePending();
+    expect(again.engine.count('loopEvaluate')).toBe(1);
+    expect(await again.adaptation.evaluation.dashboard()).toMatchObject({ scoring: [], latest: { modelVersion: 1, evaluated: 1, accuracy: 0 }, withoutFeatures: 1 });
   });
 
   it('a search for duplicates stopped by a newer search or by a cancel fails saying which (the window that asked may not be the one that stopped it)', async () => {

@@ -47,7 +47,7 @@ const heldUndo: (() => void)[] = [];
 const image = (id: number): ImageItem => ({ id, relPath: `img-${id}.png`, width: 48, height: 48, size: 100, mtimeMs: 0, hash: `h${id}`, classId: server.get(id) ?? null, labeledAt: null, unsure: marked.has(id), evaluation: false, suggestion: null });
 const queued = (id: number): QueueItem => {
   const { id: imageId, ...rest } = image(id);
-  return { imageId, ...rest, distinctiveness: 0.5, uncertainty: null, score: 0.5, reason: 'test' };
+  return { imageId, ...rest, distinctiveness: 0.5, uncertainty: null, score: 0.5, scoreKind: 'ranking', reason: 'test' };
 };
 const round = (id: number, ids: number[]): RoundInfo => roundInfo(id, ids.map(queued));
 

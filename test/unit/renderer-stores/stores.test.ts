@@ -62,6 +62,7 @@ const item = (imageId: number, classId: number | null = null): QueueItem => ({
   distinctiveness: 0.5,
   uncertainty: null,
   score: 0.5,
+  scoreKind: 'ranking',
   reason: 'test',
   suggestion: null,
 });

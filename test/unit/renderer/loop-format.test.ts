@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { STRATEGY_NAMES } from '../../../src-main/engine/adma/query-strategy';
+import { STRATEGY_NAMES, type SelectedImage, type StrategyName } from '../../../src-main/engine/adma/query-strategy';
 import { createStrategy } from '../../../src-main/engine/adma/strategy-registry';
 import { RECOMMENDED_STRATEGY } from '../../../src-shared/contract';
+import { scoreKindOf, type ScoreKind } from '../../../src-shared/typical-pick';
 import { createSyntheticPool, selectionContextFor } from '../adma/synthetic-pool';
 import {
   batchDoneWords,
@@ -150,21 +151,31 @@ describe('loop formatting', () => {
   });
 
   it('writes a typical pick\'s score as a typicality, never as a bare number past 1, and other scores as before', () => {
-    const typical = queueScoreWords({ score: 1.41234, reason: 'typical of a group of 68 similar images with no label yet' });
+    const typical = queueScoreWords({ score: 1.41234, scoreKind: 'typicality' });
     expect(typical.unit).toBe('typicality');
     expect(typical.value).toBe('1.41');
     expect(typical.title).toMatch(/^Typicality 1\.41: how typical the image is of its group .* not a probability/);
-    expect(queueScoreWords({ score: 0.0473219, reason: 'typical of a group of 5 similar images with only 1 label (2 other images of this batch are from it)' }).value).toBe('0.0473');
-    expect(queueScoreWords({ score: 253.4, reason: 'typical of a group of 5 similar images with no label yet' }).value).toBe('253');
-    expect(queueScoreWords({ score: 0, reason: 'unlike any other image (a group of its own)' })).toMatchObject({ unit: 'typicality', value: '0.00' });
-    // A margin pick of the same strategy, once a classifier exists: a score in [0, 1], the column's header says which.
-    expect(queueScoreWords({ score: 0.81234, reason: 'the model is torn between rbc 41% and wbc 38%; unlike any other image (a group of its own)' })).toEqual({ unit: 'score', value: '0.812', title: null });
-    expect(queueScoreWords({ score: null, reason: 'typical of a group of 5 similar images with no label yet' })).toEqual({ unit: 'score', value: '—', title: null });
+    expect(queueScoreWords({ score: 0.0473219, scoreKind: 'typicality' }).value).toBe('0.0473');
+    expect(queueScoreWords({ score: 253.4, scoreKind: 'typicality' }).value).toBe('253');
+    expect(queueScoreWords({ score: 0, scoreKind: 'typicality' })).toMatchObject({ unit: 'typicality', value: '0.00' });
+    // A margin pick of the same strategy, once a classifier exists: the column's header says which score.
+    expect(queueScoreWords({ score: 0.81234, scoreKind: 'ranking' })).toEqual({ unit: 'score', value: '0.812', title: null });
+    expect(queueScoreWords({ score: null, scoreKind: 'typicality' })).toEqual({ unit: 'score', value: '—', title: null });
+  });
+
+  it('reads the kind of score the queued image keeps, not its reason\'s words', () => {
+    // A typical pick whose reason reads like no typical pick's (reworded, or another language): a typicality.
+    const item = (scoreKind: ScoreKind, reason: string) => ({ score: 1.41234, scoreKind, reason });
+    expect(queueScoreWords(item('typicality', 'représentatif d\'un groupe de 68 images'))).toMatchObject({ unit: 'typicality', value: '1.41' });
+    // Words that begin as a typical pick's on a pick ranked otherwise: its score.
+    expect(queueScoreWords(item('ranking', 'typical of a group of 68 similar images with no label yet'))).toMatchObject({ unit: 'score', value: '1.412' });
+    expect(roundScoreWords({ asked: { score: 2.2681 }, items: [item('typicality', 'odd'), item('typicality', 'words')] })).toMatchObject({ text: 'typicality 2.27' });
+    expect(roundScoreWords({ asked: { score: 0.5 }, items: [item('ranking', 'typical of a group of 6 similar images with no label yet')] })).toEqual({ text: '0.500', title: null });
   });
 
   it('writes a round\'s mean score as a typicality when its batch is all typical picks, and gives none for a mixed batch', () => {
-    const typical = { reason: 'typical of a group of 6 similar images with no label yet' };
-    const torn = { reason: 'the model is torn between rbc 41% and wbc 38%; from a group of 6 similar images with no label yet' };
+    const typical = { scoreKind: 'typicality' } as const;
+    const torn = { scoreKind: 'ranking' } as const;
     expect(roundScoreWords({ asked: { score: 2.2681 }, items: [typical, typical] })).toMatchObject({ text: 'typicality 2.27' });
     expect(roundScoreWords({ asked: { score: 2.2681 }, items: [typical, typical] }).title).toMatch(/not a probability/);
     expect(roundScoreWords({ asked: { score: 0.9 }, items: [typical, torn] })).toMatchObject({ text: '—' });
@@ -172,21 +183,22 @@ describe('loop formatting', () => {
     expect(roundScoreWords({ asked: { score: null }, items: [] })).toEqual({ text: '—', title: null });
   });
 
-  it('knows every typical-first pick the engine makes by its reason, and no other pick', () => {
+  it('records every typical-first pick the engine makes as a typicality, and no other pick', () => {
     const pool = createSyntheticPool({ images: 300, dimA: 10, dimB: 16, sourceClasses: 12, targetClasses: 4, seed: 5 });
     const cold = selectionContextFor(pool, { round: 0, labeledClassCount: 0, targetProbabilities: null });
+    const shown = (name: StrategyName, item: SelectedImage) => queueScoreWords({ score: item.score, scoreKind: scoreKindOf(name, item) }).unit;
     for (const name of ['typiclust', 'typical-margin', 'adma-typical'] as const) {
       const items = createStrategy(name).select(cold, 8).items;
       expect(items.length).toBe(8);
-      for (const item of items) expect(queueScoreWords(item).unit, `${name}: ${item.reason}`).toBe('typicality');
+      for (const item of items) expect(shown(name, item), `${name}: ${item.reason}`).toBe('typicality');
     }
-    // With a classifier, typical-margin and adma-typical rank by scores in [0, 1]: no typicality.
+    // With a classifier, typical-margin and adma-typical rank by their own scores: no typicality.
     const trained = selectionContextFor(pool, { round: 2 });
     for (const name of ['typical-margin', 'adma-typical'] as const) {
-      for (const item of createStrategy(name).select(trained, 5).items) expect(queueScoreWords(item).unit, `${name}: ${item.reason}`).toBe('score');
+      for (const item of createStrategy(name).select(trained, 5).items) expect(shown(name, item), `${name}: ${item.reason}`).toBe('score');
     }
     for (const name of STRATEGY_NAMES.filter((n) => !['typiclust', 'typical-margin', 'adma-typical'].includes(n))) {
-      for (const item of createStrategy(name).select(cold, 5).items) expect(queueScoreWords(item).unit, `${name}: ${item.reason}`).toBe('score');
+      for (const ctx of [cold, trained]) for (const item of createStrategy(name).select(ctx, 5).items) expect(shown(name, item), `${name}: ${item.reason}`).toBe('score');
     }
   });
 
