@@ -63,7 +63,7 @@ function earlierPicks(picked: number): string {
 export function typicalReason({ members, labels, picked }: PickGroup): string {
   if (members.length === 1) return ALONE_IN_GROUP; // a group of one image: no other image is like it (an outlier of the pool)
   const said = labels === 0 ? 'no label yet' : labels === 1 ? 'only 1 label' : `only ${labels} labels`;
-  // The queue knows a typicality score by these words (src-shared/typical-pick.ts).
+  // A typicality score is known by its round item's score kind (src-shared/typical-pick.ts scoreKindOf), not by these words; projects from before it had the kind read once from them (migration 15).
   return `${TYPICAL_REASON_START}${members.length} similar images with ${said}${earlierPicks(picked)}`;
 }
 
