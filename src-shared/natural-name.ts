@@ -2,9 +2,12 @@
  * Natural file-name order, as a file manager lists names: digit runs compared by their value
  * (img-2 before img-10; img-007 and img-7 alike), letters without their case or accents (Scan_a
  * and scan_A alike, é as e), a path component by component ('a/z.png' before 'a-b/x.png': the
- * folder 'a' before the folder 'a-b', as 'a' before 'a-b'). Names alike in this order are told
- * apart by their path (`compareNaturally`; SQL: `ORDER BY name_key, rel_path`), so the order is
- * total and the same on every run.
+ * folder 'a' before the folder 'a-b', as 'a' before 'a-b'). Two folders alike in this order
+ * (Slide01 and slide01, a01 and a1) are then told apart by their own names, in code-point order,
+ * before what is in them: each folder's files stay together (Slide01/a, Slide01/b, slide01/a),
+ * never interleaved by file name. Names alike in this order are told apart by their path
+ * (`compareNaturally`; SQL: `ORDER BY name_key, rel_path`), so the order is total and the same
+ * on every run.
  *
  * `naturalNameKey` maps a relative path to a string whose plain code-point order is that order:
  * SQLite's default BINARY collation (memcmp of the UTF-8 bytes, which orders code points) sorts
@@ -18,13 +21,16 @@
  * after folding (Greek, Cyrillic, CJK, þ, ŋ…) after the Latin ones in code-point order, and
  * digits of other scripts count as letters, not numbers.
  *
- * The key is stored: what it gives a path must never change without a migration that computes
- * every image's key again (rows keyed before and after would then order by two rules).
+ * The key is stored: what it gives a path must never change without computing every image's
+ * key again (rows keyed before and after would then order by two rules): NAME_KEY_RULES says
+ * which rules a project's keys were made by (migrations.ts keepNameKeysCurrent).
  *
  * The key is a sequence of units, each told by its first character, so two keys equal up to a
  * point are at the start of the same kind of unit there:
  * - U+0001: the '/' between components (below everything else: a component ends before any
- *   longer one that starts like it);
+ *   longer one that starts like it); after a folder's units, that folder's name itself and
+ *   another U+0001 (the tie-break of folders alike; its characters are read only where the units
+ *   before were equal, so they never meet a unit);
  * - U+0002…U+0022: an ASCII space, punctuation or symbol, in ICU's order (PUNCTUATION);
  * - U+0023 then the character: any other space, punctuation or symbol (code-point order);
  * - U+0031…U+0057, then the digits: a digit run of 1-39 digits, leading zeros dropped (a zero
@@ -38,6 +44,8 @@
  */
 
 const SEPARATOR = '\u0001';
+/** The rules `naturalNameKey` keys a path by: raised whenever what it gives a path changes (2: a folder's own name after its units). */
+export const NAME_KEY_RULES = 2;
 /** ASCII's spaces, punctuation and symbols in ICU's root order (as Node 20.20's ICU 78 sorts them; natural-name.test.ts checks it). */
 const PUNCTUATION = ' _-,;:!?.\'"()[]{}@*/\\&#%`^+<=>|~$';
 const PUNCTUATION_WEIGHT = new Map([...PUNCTUATION].map((c, k) => [c, String.fromCharCode(0x02 + k)]));
@@ -124,7 +132,9 @@ function componentKey(component: string): string {
 
 /** The natural-order key of a relative path ('/' between components): see above. */
 export function naturalNameKey(relPath: string): string {
-  return relPath.split('/').map(componentKey).join(SEPARATOR);
+  const components = relPath.split('/');
+  // Each folder's own name after its units: folders alike keep their files apart.
+  return components.map((c, k) => (k < components.length - 1 ? `${componentKey(c)}${SEPARATOR}${c}` : componentKey(c))).join(SEPARATOR);
 }
 
 /**

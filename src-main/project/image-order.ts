@@ -16,6 +16,9 @@
  * - The thread reads the order and the page's items in one transaction (one snapshot).
  * - Small projects (up to DIRECT_PAGE_IMAGES present images) page with OFFSET on the host's
  *   thread: a few milliseconds, no thread.
+ * - The present images' folders (the gallery's captions tell folders apart by them) are read
+ *   and kept the same way: by the thread in a large project (a DISTINCT over every image), kept
+ *   while the database is unchanged.
  */
 import type Database from 'better-sqlite3';
 import type { ImageFilter, ImageItem, ImagePage, ImageSort } from '../../src-shared/contract';
@@ -50,6 +53,25 @@ export function readOrder(db: Database.Database, images: ImageIndex, read: Order
   })();
 }
 
+/**
+ * The folder of every present image, each once, as the views write it ('/' between folders, ''
+ * for the top of the project folder), in no particular order: the path up to its last '/'
+ * (rtrim drops the trailing characters that are not '/'), that '/' dropped.
+ */
+export function readFolders(db: Database.Database): string[] {
+  const folders = db.prepare<[], string>("SELECT DISTINCT rtrim(rel_path, replace(rel_path, '/', '')) FROM images WHERE present = 1").pluck().all();
+  return folders.map((folder) => folder.slice(0, -1));
+}
+
+/** What the order reader thread is asked: an order and a page, or the present images' folders. */
+export type ReaderRead = OrderRead | { folders: true };
+export type ReaderReply = OrderReply | { folders: string[] };
+
+/** The reader thread's answer to `read` (runs there). */
+export function readForGallery(db: Database.Database, images: ImageIndex, read: ReaderRead): ReaderReply {
+  return 'folders' in read ? { folders: readFolders(db) } : readOrder(db, images, read);
+}
+
 interface KeptOrder {
   key: string;
   version: string;
@@ -58,15 +80,19 @@ interface KeptOrder {
 
 export class ImageOrders {
   private kept: KeptOrder[] = [];
+  /** The present images' folders, read at a database version (as a kept order: unchanged since, it is served again). */
+  private keptFolders: { version: string; folders: string[] } | null = null;
+  /** A read of the folders in flight, by database version: another request for them waits for it. */
+  private readingFolders: { version: string; read: Promise<string[]> } | null = null;
   /** Reads in flight, by order and database version: requests for other pages of it wait for it. */
   private readonly reading = new Map<string, Promise<OrderReply>>();
-  private thread: WriterThread<OrderRead, OrderReply> | null = null;
+  private thread: WriterThread<ReaderRead, ReaderReply> | null = null;
   private readonly version: () => string;
-  /** Orders read by the thread so far (tests: which path a page took). */
+  /** Orders and folder lists read by the thread so far (tests: which path a read took). */
   threadReads = 0;
 
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly images: ImageIndex,
     private readonly setup: () => WriterThreadSetup,
     private readonly presentCount: () => number,
@@ -75,6 +101,40 @@ export class ImageOrders {
     const dataVersion = db.prepare('PRAGMA data_version').pluck();
     const changes = db.prepare('SELECT total_changes()').pluck();
     this.version = () => `${String(dataVersion.get())}:${String(changes.get())}`;
+  }
+
+  /**
+   * Every folder that holds a present image, each once, in no particular order (readFolders):
+   * what the gallery tells an image's folder from in its caption (src-renderer/logic/
+   * file-name.ts captionFolders). Read by the thread in a large project, as an order is, and
+   * kept while the database is unchanged.
+   */
+  async folders(): Promise<string[]> {
+    const version = this.version();
+    if (this.keptFolders?.version === version) return this.keptFolders.folders;
+    if (this.presentCount() <= this.directImages) {
+      this.keptFolders = { version, folders: readFolders(this.db) };
+      return this.keptFolders.folders;
+    }
+    if (this.readingFolders?.version === version) return this.readingFolders.read;
+    const read = this.read({ folders: true }).then((reply) => {
+      if (!('folders' in reply)) throw new Error('The gallery order reader answered a question about folders with an order.');
+      return reply.folders;
+    });
+    this.readingFolders = { version, read };
+    try {
+      const folders = await read;
+      this.keptFolders = { version, folders };
+      return folders;
+    } finally {
+      if (this.readingFolders?.read === read) this.readingFolders = null;
+    }
+  }
+
+  private read(read: ReaderRead): Promise<ReaderReply> {
+    this.thread ??= new WriterThread(workerEntryPath(import.meta.url, './image-order-worker.ts', 'image-order.js', 'gallery order reader'), this.setup(), 'gallery order reader');
+    this.threadReads++;
+    return this.thread.apply(read);
   }
 
   /** The page at `offset`: the same images in the same order as `ImageIndex.list`. */
@@ -92,9 +152,10 @@ export class ImageOrders {
       if (this.version() === version) return this.slice(ids, offset, limit);
       return this.list(filter, offset, limit, sort);
     }
-    this.thread ??= new WriterThread(workerEntryPath(import.meta.url, './image-order-worker.ts', 'image-order.js', 'gallery order reader'), this.setup(), 'gallery order reader');
-    this.threadReads++;
-    const read = this.thread.apply({ filter, sort, offset, limit });
+    const read = this.read({ filter, sort, offset, limit }).then((reply) => {
+      if (!('ids' in reply)) throw new Error('The gallery order reader answered a question about an order with folders.');
+      return reply;
+    });
     this.reading.set(tag, read);
     try {
       const reply = await read;
@@ -112,6 +173,7 @@ export class ImageOrders {
   /** End the reader thread (the project is closing). */
   async close(): Promise<void> {
     this.kept = [];
+    this.keptFolders = null;
     await this.thread?.close();
     this.thread = null;
   }

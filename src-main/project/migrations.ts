@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../src-shared/app-error';
-import { naturalNameKey } from '../../src-shared/natural-name';
+import { NAME_KEY_RULES, naturalNameKey } from '../../src-shared/natural-name';
 import { CLASS_LABEL_COUNTS_SCHEMA } from './class-label-counts';
 
 type Migration = (db: Database.Database) => void;
@@ -303,12 +303,16 @@ function registerNameKey(db: Database.Database): void {
 
 /** meta: the Unicode version of the tables the stored name keys were computed with. */
 const NAME_KEY_UNICODE = 'name_key_unicode';
+/** meta: the rules the stored name keys were made by (natural-name.ts NAME_KEY_RULES); absent before rules 2. */
+const NAME_KEY_RULES_META = 'name_key_rules';
 
 /** The running runtime's Unicode version (Node's ICU; Electron's Node in the app). */
 const runtimeUnicode = (): string => process.versions.unicode ?? 'unknown';
 
 function recordNameKeyTables(db: Database.Database): void {
-  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(NAME_KEY_UNICODE, runtimeUnicode());
+  const record = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+  record.run(NAME_KEY_UNICODE, runtimeUnicode());
+  record.run(NAME_KEY_RULES_META, String(NAME_KEY_RULES));
 }
 
 /**
@@ -319,16 +323,21 @@ function recordNameKeyTables(db: Database.Database): void {
  * project's keys were computed under another Unicode version than the running one (or under an
  * unrecorded one: a project migrated before the record), the keys of the paths with a character
  * outside printable ASCII (an ASCII path's key reads no Unicode table) are computed again where
- * they differ, and the running version is recorded. Returns the keys changed. Cost: nothing when
- * the versions agree (one meta read); otherwise one pass over the paths (GLOB, no key computed
- * for ASCII ones) and the non-ASCII ones keyed once.
+ * they differ, and the running version is recorded. When they were made by other rules than the
+ * running app's (NAME_KEY_RULES; unrecorded: rules 1, before folders alike kept their files
+ * together), every key is computed again, once. Returns the keys written. Cost: nothing when
+ * both agree (two meta reads); otherwise one pass over the paths (GLOB, no key computed for ASCII
+ * ones) and the non-ASCII ones keyed once; every path keyed for new rules (bench/README.md).
  */
 export function keepNameKeysCurrent(db: Database.Database): number {
-  const stored = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(NAME_KEY_UNICODE) as string | undefined;
-  if (stored === runtimeUnicode()) return 0;
+  const stored = db.prepare('SELECT value FROM meta WHERE key = ?').pluck();
+  const sameRules = stored.get(NAME_KEY_RULES_META) === String(NAME_KEY_RULES);
+  if (sameRules && stored.get(NAME_KEY_UNICODE) === runtimeUnicode()) return 0;
   registerNameKey(db);
   return db.transaction(() => {
-    const changed = db.prepare("UPDATE images SET name_key = natural_name_key(rel_path) WHERE rel_path GLOB '*[^ -~]*' AND name_key IS NOT natural_name_key(rel_path)").run().changes;
+    const changed = sameRules
+      ? db.prepare("UPDATE images SET name_key = natural_name_key(rel_path) WHERE rel_path GLOB '*[^ -~]*' AND name_key IS NOT natural_name_key(rel_path)").run().changes
+      : db.prepare('UPDATE images SET name_key = natural_name_key(rel_path)').run().changes;
     recordNameKeyTables(db);
     return changed;
   }).immediate();

@@ -1,12 +1,14 @@
 /**
  * The gallery: a filtered, sorted list of any length, loaded by pages around what is shown
  * (a bounded cache), the multi-selection over the whole filter result, and what each tile shows
- * before its gallery thumbnail exists (logic/tile-thumbnails.ts).
+ * before its gallery thumbnail exists (logic/tile-thumbnails.ts), and the folder each tile's
+ * caption shows (what tells its folder from the project's other folders: logic/file-name.ts).
  * Changes made elsewhere (a new model, new evaluation images) reload it only while it is shown;
  * hidden, it remembers that it is out of date and reloads once when shown again (`outdated`, `shown`).
  */
 import type { ImageFilter, ImageItem, ImageSort, LabelAction } from '../../src-shared/contract';
 import { call } from '../api/client';
+import { captionFolders, distinguishingTails, folderOf } from '../logic/file-name';
 import { askPaintableThumbnails } from '../api/thumbnail-question';
 import { actionChanges, applyLabels, matchesFilter } from '../logic/labeling-sequence';
 import type { RelabelQuestion } from '../logic/relabel-question';
@@ -45,6 +47,10 @@ class Gallery {
   #columns = $state(1);
   /** Loaded pages by page number. */
   #pages = $state.raw<ReadonlyMap<number, readonly ImageItem[]>>(new Map());
+  /** The folders of the project's present images (`images:folders`), as last read. */
+  #folders: readonly string[] = [];
+  /** The caption's folder of each of `#folders`: made once for each list that differs from the last. */
+  #captionFolders = $state.raw<ReadonlyMap<string, string>>(new Map());
   /** The data changed on the back end while the gallery was hidden: reload when shown. */
   #outdated = false;
   /** Bumped when something becomes known about the tiles' thumbnails (the tiles re-read). */
@@ -95,6 +101,17 @@ class Gallery {
     return this.#pages.get(Math.floor(index / PAGE))?.[index % PAGE];
   }
 
+  /**
+   * The folder a tile's caption shows for the image at `relPath`: the fewest last folders that
+   * tell its folder from every other folder of the project's images ("…/slide01",
+   * "patientA/slide01"); '' at the top of the project folder. An image of a folder the last
+   * list did not have (added since) shows its own folder.
+   */
+  captionFolder(relPath: string): string {
+    const folder = folderOf(relPath);
+    return this.#captionFolders.get(folder) ?? distinguishingTails([folder])[0]!;
+  }
+
   isSelected(id: number): boolean {
     return isSelected(this.#selection, id);
   }
@@ -124,8 +141,13 @@ class Gallery {
     this.#pending.clear();
     this.#loading = true;
     try {
-      const page = await call('images:list', { filter: this.#filter, sort: this.#sort, offset: 0, limit: PAGE });
+      // The folders with the first page: the captions are right from the first paint.
+      const [page, folders] = await Promise.all([call('images:list', { filter: this.#filter, sort: this.#sort, offset: 0, limit: PAGE }), call('images:folders')]);
       if (generation !== this.#generation) return;
+      if (folders.length !== this.#folders.length || folders.some((f, k) => f !== this.#folders[k])) {
+        this.#folders = folders;
+        this.#captionFolders = captionFolders(folders);
+      }
       this.#pages = new Map([[0, page.items]]);
       this.#total = page.total;
       this.#loaded = true;
@@ -231,6 +253,8 @@ class Gallery {
     this.#filter = { kind: 'all' };
     this.#sort = { key: 'name', descending: false };
     this.#pages = new Map();
+    this.#folders = [];
+    this.#captionFolders = new Map();
     this.#total = 0;
     this.#loaded = false;
     this.#loading = false;

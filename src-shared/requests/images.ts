@@ -92,6 +92,8 @@ export const imagesRequests = {
     s.object({ filter, sort: s.optional(sort), offset: s.int({ min: 0 }), limit: s.int({ min: 1, max: 5000 }) }),
   ).returns<ImagePage>(),
   'images:get': query(s.object({ id })).returns<ImageItem>(),
+  /** Every folder that holds a present image ('/' between folders; '' for the top of the project folder), each once, in no order: the gallery's captions tell folders apart by them. */
+  'images:folders': query(s.none()).returns<string[]>(),
   /** These images, in this order (those no longer present are left out): a list to review, e.g. the labeled images whose file changed. */
   'images:byIds': query(s.object({ ids: s.array(id, { max: 5000 }) })).returns<ImageItem[]>(),
   /** Render these images' thumbnails or renditions in the background (a bounded queue; the oldest wishes drop first). */

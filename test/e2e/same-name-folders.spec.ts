@@ -17,9 +17,9 @@ import { watchProblems } from './support/page-problems';
 import { SHOTS } from './support/paths';
 
 /**
- * Eight images: cell_001.png in slide01 and slide02 (different pictures), cell_002.jpg in both
+ * Nine images: cell_001.png in slide01 and slide02 (different pictures), cell_002.jpg in both
  * (byte-identical: an exact-copy group across the folders), a long name in both, one at the top,
- * and cell_001.png again two folders down.
+ * cell_001.png again two folders down (patient_A17/slide03), and another patient's slide03.
  */
 async function slideFolders(count: number, prefix: string): Promise<string> {
   const folder = await makeImageFolder(count, prefix);
@@ -35,10 +35,12 @@ async function slideFolders(count: number, prefix: string): Promise<string> {
   await fs.mkdir(at('patient_A17', 'slide03'), { recursive: true });
   await fs.rename(at('batch-b', 'img-006.png'), at('patient_A17', 'slide03', 'cell_001.png'));
   await fs.rmdir(at('batch-b'));
+  await fs.mkdir(at('patient_B2', 'slide03'), { recursive: true });
+  await fs.rename(at('img-007.png'), at('patient_B2', 'slide03', 'cell_009.png'));
   return folder;
 }
 
-const setup = hostWithImageFolder(7, 'adma-e2e-same-name-', slideFolders);
+const setup = hostWithImageFolder(8, 'adma-e2e-same-name-', slideFolders);
 
 /** The element's text, its pieces joined (innerText puts line breaks between flex items; these names have no spaces). */
 const shown = (element: Locator): Promise<string> => element.evaluate((e) => (e as HTMLElement).innerText.replace(/\s+/g, ''));
@@ -55,10 +57,10 @@ test('the same file name in two folders is told apart in the gallery and in Dupl
   const problems = watchProblems(page);
   await page.setViewportSize({ width: 1024, height: 720 });
   await page.goto(setup.host.url);
-  await createProjectWithoutModel(page, setup.folder, 8);
+  await createProjectWithoutModel(page, setup.folder, 9);
 
   await page.keyboard.press('Alt+2');
-  await expect(page.getByTestId('gallery-count')).toHaveText('8 images');
+  await expect(page.getByTestId('gallery-count')).toHaveText('9 images');
   const tile = (relPath: string): Locator => page.locator(`[data-testid="thumb"][title="${relPath}"]`);
   for (const relPath of ['slide01/cell_001.png', 'slide02/cell_001.png']) await expect(tile(relPath).getByTestId('thumb-image')).toHaveAttribute('data-loaded', '');
   await shot(page, 'same-name-gallery.png');
@@ -75,9 +77,11 @@ test('the same file name in two folders is told apart in the gallery and in Dupl
   await expect(long.getByTestId('thumb-folder')).toContainText('e02/');
   expect(await visibleWidth(long.getByTestId('thumb-folder'))).toBeGreaterThan(10);
   expect(await shown(long.getByTestId('thumb-name'))).toMatch(/0042\.png$/);
-  // A long folder is cut in its middle, its end kept.
+  // Two slide03 folders, of two patients: each caption goes up to the patient (where "…/slide03/"
+  // would read the same); a long folder is cut in its middle, its end kept.
   const deep = tile('patient_A17/slide03/cell_001.png');
   await expect(deep.getByTestId('thumb-folder')).toHaveText('patient_A17/slide03/');
+  await expect(tile('patient_B2/slide03/cell_009.png').getByTestId('thumb-folder')).toHaveText('patient_B2/slide03/');
   expect(await shown(deep.getByTestId('thumb-name'))).toMatch(/^p.*e03\/cell_001\.png$/);
   // A file at the top of the project folder shows no folder.
   await expect(tile('overview.jpg').getByTestId('thumb-folder')).toHaveCount(0);

@@ -18,6 +18,7 @@ export function imagesHandlers(ws: Workspace): HandlersOf<typeof imagesRequests>
   return {
     'images:list': ({ filter, sort, offset, limit }) => project().orders.list(filter, offset, limit, sort),
     'images:get': ({ id }) => project().images.get(id),
+    'images:folders': () => project().orders.folders(),
     'images:byIds': ({ ids }) => project().images.itemsOf(ids),
     'images:prepare': ({ ids, variant }) => {
       const w = warmer(project());

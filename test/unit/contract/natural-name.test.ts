@@ -13,13 +13,15 @@ const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'bas
 const sign = (n: number): number => Math.sign(n);
 const keyOrder = (a: string, b: string): number => sign(compareCodePoints(naturalNameKey(a), naturalNameKey(b)));
 
-/** The reference for a path: its components one after another, each by the collator. */
+/** The reference for a path: its components one after another, each by the collator, two folders alike then by their names' code points. */
 function referenceOrder(a: string, b: string): number {
   const x = a.split('/');
   const y = b.split('/');
   for (let k = 0; k < Math.min(x.length, y.length); k++) {
     const c = collator.compare(x[k]!, y[k]!);
     if (c !== 0) return sign(c);
+    const folders = k < x.length - 1 && k < y.length - 1;
+    if (folders && x[k] !== y[k]) return sign(compareCodePoints(x[k]!, y[k]!));
   }
   return sign(x.length - y.length);
 }
@@ -93,7 +95,31 @@ describe('natural file-name order', () => {
     // Binary order put 'a-b/x.png' and 'a.png' before 'a/z.png' ('-' and '.' below '/').
     const rand = random(7);
     const paths = Array.from({ length: 300 }, () => Array.from({ length: 1 + Math.floor(rand() * 3) }, () => randomName(rand)).join('/'));
+    // Folders alike but for case or leading zeros, holding names alike in turn.
+    for (const folder of ['Slide01', 'slide01', 'slide1', 'SLIDE001', 'a01', 'a1']) for (const name of ['a.png', 'B.png', 'b.png', 'c/d.png', 'C/e.png']) paths.push(`${folder}/${name}`);
     for (const a of paths) for (const b of paths) if (keyOrder(a, b) !== referenceOrder(a, b)) expect.fail(`${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  });
+
+  it('keeps the files of two folders alike in natural order (Slide01 and slide01, a01 and a1) together, each folder by its own name', () => {
+    expect(sortNaturally(['slide01/a.png', 'Slide01/b.png', 'slide01/b.png', 'Slide01/a.png', 'slide01/c.png'])).toEqual([
+      'Slide01/a.png',
+      'Slide01/b.png',
+      'slide01/a.png',
+      'slide01/b.png',
+      'slide01/c.png',
+    ]);
+    expect(sortNaturally(['a1/x-2.png', 'a01/x-10.png', 'a1/x-10.png', 'a01/x-2.png', 'a2/x-1.png', 'a0/z.png'])).toEqual([
+      'a0/z.png',
+      'a01/x-2.png',
+      'a01/x-10.png',
+      'a1/x-2.png',
+      'a1/x-10.png',
+      'a2/x-1.png',
+    ]);
+    // Deeper too: the first folders alike decide, whatever is below them.
+    expect(sortNaturally(['p/S1/b/x.png', 'p/s1/a/x.png', 'p/S1/a/x.png'])).toEqual(['p/S1/a/x.png', 'p/S1/b/x.png', 'p/s1/a/x.png']);
+    // Files alike (not folders) are still told apart by the path only.
+    expect(sortNaturally(['d/IMG-1.png', 'd/img-1.png', 'd/img-01.png'])).toEqual(['d/IMG-1.png', 'd/img-01.png', 'd/img-1.png']);
   });
 
   it('reads Unicode names: NFC and NFD alike, fullwidth digits as digits, ignorable characters ignored', () => {

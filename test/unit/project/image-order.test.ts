@@ -174,3 +174,34 @@ describe('gallery pages from kept orders', () => {
     expect(page.items.findIndex((item) => item.id === antPredicted)).toBeGreaterThanOrEqual(page.items.filter((item) => item.suggestion !== null || item.id === evaluation).length);
   });
 });
+
+describe("the present images' folders (images:folders)", () => {
+  it('are read by the thread in a large project, on the host in a small one, each folder once, and kept while nothing changes', async () => {
+    const { root, project, orders } = await setup();
+    const sorted = (folders: string[]): string[] => [...folders].sort();
+    await writeImage(path.join(root, 'top.png'), 700);
+    await writeImage(path.join(root, 'group-0', 'deeper', 'x.png'), 701);
+    await project.rescan();
+    const before = orders.threadReads;
+    const folders = await orders.folders();
+    expect(orders.threadReads - before).toBe(1);
+    expect(sorted(folders)).toEqual(['', 'group-0', 'group-0/deeper', 'group-1', 'group-2']);
+    // Nothing changed: the list kept, no read.
+    expect(await orders.folders()).toBe(folders);
+    expect(orders.threadReads - before).toBe(1);
+
+    // A folder whose images are all gone is no longer listed.
+    fs.rmSync(path.join(root, 'group-0', 'deeper'), { recursive: true });
+    await project.rescan();
+    expect(sorted(await orders.folders())).toEqual(['', 'group-0', 'group-1', 'group-2']);
+    expect(orders.threadReads - before).toBe(2);
+
+    const small = new ImageOrders(project.db, project.images, () => ({ dbFile: projectDbPath(project.root), actor: currentActor() }), () => COUNT);
+    try {
+      expect(sorted(await small.folders())).toEqual(['', 'group-0', 'group-1', 'group-2']);
+      expect(small.threadReads).toBe(0);
+    } finally {
+      await small.close();
+    }
+  });
+});

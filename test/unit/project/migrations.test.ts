@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ImageIndex } from '../../../src-main/project/image-index';
-import { migrate, SCHEMA_VERSION, schemaVersion } from '../../../src-main/project/migrations';
+import { keepNameKeysCurrent, migrate, SCHEMA_VERSION, schemaVersion } from '../../../src-main/project/migrations';
 import { openProjectDb, projectDbPath } from '../../../src-main/project/project-db';
 import { naturalNameKey } from '../../../src-shared/natural-name';
 import { tempDir } from '../../support/image-folder';
@@ -135,6 +135,31 @@ describe('project schema migrations', () => {
     opened.push(updated.db, { close: () => updated.lock.release() });
     expect(keys(updated.db)).toEqual([naturalNameKey(paths[0]!), naturalNameKey(paths[1]!), 'stale-2']);
     expect(recorded(updated.db)).toBe(process.versions.unicode);
+  });
+
+  it("keys every path again, once, when the project's keys were made by older rules: the gallery keeps each folder's files together", () => {
+    const root = tempDir();
+    const first = openProjectDb(root, true);
+    const paths = ['slide01/b.png', 'Slide01/a.png', 'slide01/a.png', 'Slide01/b.png', 'a1/x-2.png', 'a01/x-10.png', 'a1/x-10.png', 'a01/x-2.png', 'top.png'];
+    const insert = first.db.prepare("INSERT INTO images (rel_path, name_key, size, mtime_ms, hash, width, height, format, added_at) VALUES (?, ?, 1, 1, ?, 2, 2, 'png', 'now')");
+    // Keys by the rules before (each component's units, folders alike not told apart), no rules recorded.
+    const rulesOne = (p: string): string => p.split('/').map((c) => naturalNameKey(c)).join('\u0001');
+    paths.forEach((p, k) => insert.run(p, rulesOne(p), `h${k}`));
+    first.db.prepare("DELETE FROM meta WHERE key = 'name_key_rules'").run();
+    const names = (db: Database.Database): string[] => new ImageIndex(db).list({ kind: 'all' }, 0, 100).items.map((i) => i.relPath);
+    // The order before: the files of Slide01 and slide01 interleaved, a01's and a1's too.
+    expect(names(first.db)).toEqual(['a01/x-2.png', 'a1/x-2.png', 'a01/x-10.png', 'a1/x-10.png', 'Slide01/a.png', 'slide01/a.png', 'Slide01/b.png', 'slide01/b.png', 'top.png']);
+    first.db.close();
+    first.lock.release();
+
+    const reopened = openProjectDb(root, false);
+    opened.push(reopened.db, { close: () => reopened.lock.release() });
+    const rows = reopened.db.prepare('SELECT rel_path, name_key FROM images').all() as { rel_path: string; name_key: string }[];
+    expect(rows.map((r) => r.name_key)).toEqual(rows.map((r) => naturalNameKey(r.rel_path)));
+    expect(names(reopened.db)).toEqual(['a01/x-2.png', 'a01/x-10.png', 'a1/x-2.png', 'a1/x-10.png', 'Slide01/a.png', 'Slide01/b.png', 'slide01/a.png', 'slide01/b.png', 'top.png']);
+    expect(reopened.db.prepare("SELECT value FROM meta WHERE key = 'name_key_rules'").pluck().get()).toBe('2');
+    // Recorded: the next open keys nothing again.
+    expect(keepNameKeysCurrent(reopened.db)).toBe(0);
   });
 
   it('refuses a project written by a newer version and leaves it untouched', () => {

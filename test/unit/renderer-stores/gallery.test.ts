@@ -34,6 +34,7 @@ function answer(channel: string, args: Record<string, unknown>): unknown {
     const items = Array.from({ length: Math.max(0, Math.min(limit, TOTAL - offset)) }, (_, k) => image(offset + k));
     return { total: TOTAL, items };
   }
+  if (channel === 'images:folders') return [''];
   if (channel === 'labels:setMatching') {
     const except = new Set(args.exceptIds as number[]);
     const imageIds = Array.from({ length: TOTAL }, (_, k) => k + 1).filter((id) => !except.has(id));
