@@ -111,7 +111,9 @@ ${COMMON}`,
 
 Class probabilities of the trained classifier for every extracted image in <folder>.
 CSV columns: path, predicted, confidence, then one probability column per class;
-one row per image, in natural name order (img-2 before img-10).
+one row per image, in natural name order (img-2 before img-10). Refused, as export is,
+when 'extract' has computed again features the classifier learned from (images deeper
+than 8 bits read otherwise by a new version): train again first.
 
 Options:
   --out <csv>        Write the CSV to this file (default: stdout).

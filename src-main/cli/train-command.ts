@@ -8,7 +8,7 @@ import { trainingCountName } from '../engine/export/training-details';
 import type { HeadRecord, HeadRecordFacts } from '../engine/train/head-file';
 import type { TrainingMode } from '../engine/train/head-weights';
 import type { HeadInputs, ViewRows } from '../engine/loop/train-on-pool';
-import { headDir, openWorkspaceFeatures, readWorkspace } from './cli-workspace';
+import { headDir, openWorkspaceFeatures, readWorkspace, writeWorkspace } from './cli-workspace';
 import { isEvaluationSplit } from '../adaptation/label-formats';
 import { parseLabelsCsv, type LabelLine } from '../project/labels-csv';
 import { accuracyWords, wilsonInterval } from '../../src-shared/wilson-interval';
@@ -129,6 +129,8 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
 
   const { trainOnPool } = await import('../engine/loop/train-on-pool');
   const store = await openWorkspaceFeatures(folder, workspace);
+  // What the head learns from: recorded with it, so that rows computed again later are noticed (refuseOutdatedHead).
+  const redecodes = store.redecodes;
   // Light: the whole pool's layer-B rows (the head standardises with the pool's statistics,
   // as in the app); deep: the labelled images' cut activations.
   let inputs: HeadInputs;
@@ -188,6 +190,7 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
       ...(evaluation ? { evaluation } : {}),
     },
   });
+  await writeWorkspace(folder, { ...workspace, headRedecodes: redecodes });
   out.log(`trained ${mode} head: ${result.epochs} ${trainingCountName(mode)}, loss ${result.loss.toFixed(4)}, training accuracy ${(100 * result.trainAccuracy).toFixed(1)}% (${(result.millis / 1000).toFixed(1)} s)`);
 }
 
