@@ -91,7 +91,8 @@ The CSV has one line per labelled image: path,class (paths relative to <folder> 
 absolute; a header line "path,class" is allowed; fields may be quoted).
 
 Classes are in the app's order for the same file: the previous round's classes first,
-then each new class where the file first names it (an evaluation row too), one class
+then each new class where the file first names it (an evaluation row too; a row of an
+image not among the extracted ones names none, as an import skips it), one class
 per name whatever its case. predict's columns and the exported labels.json follow it.
 The app's labels.csv lists images by name, so its order is where each class first
 appears there, as importing that file into a new project gives.

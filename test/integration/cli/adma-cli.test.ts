@@ -453,10 +453,12 @@ describe('adma with an ONNX model folder (loaded by the app’s loader; a ResNet
     // As the app's labels.csv lists them, by name: its first row is an evaluation image of blues.
     // Importing it into a new project creates blues, then reds (labels-import.ts), and the model
     // learns them in that order; the CLI put reds first (its first training row), and "Reds" and
-    // "Blues" were two more classes.
+    // "Blues" were two more classes. A row of an image not in the folder (gone/9.png) names no
+    // class, as the import reports it and makes none: it put reds first.
     const csv = join(work, 'order-labels.csv');
     const rows = [
       'path,class,split',
+      'gone/9.png,reds,evaluation',
       'blues/23.png,blues,evaluation',
       'reds/1.png,reds,training',
       'reds/2.png,Reds,training',
@@ -468,7 +470,7 @@ describe('adma with an ONNX model folder (loaded by the app’s loader; a ResNet
     const train = await adma('train', images, '--labels', csv, '--fresh');
     expect(train.code, train.stderr).toBe(0);
     expect(train.stderr).toContain('5 labels: blues 2, reds 3');
-    expect(train.stderr).toMatch(/evaluation accuracy [\d.]+% .* on 1 held-out label\b/);
+    expect(train.stderr).toMatch(/evaluation accuracy [\d.]+% .* on 1 held-out label; left out: 1 without features/);
     const out = join(work, 'order-predictions.csv');
     const predict = await adma('predict', images, '--out', out);
     expect(predict.code, predict.stderr).toBe(0);
