@@ -91,7 +91,8 @@ The CSV has one line per labelled image: path,class (paths relative to <folder> 
 absolute; a header line "path,class" is allowed; fields may be quoted).
 
 Classes are in the app's order for the same file: the previous round's classes first,
-then each new class where the file first names it (an evaluation row too), one class
+then each new class where the file first names it (an evaluation row too; a row of an
+image not among the extracted ones names none, as an import skips it), one class
 per name whatever its case. predict's columns and the exported labels.json follow it.
 The app's labels.csv lists images by name, so its order is where each class first
 appears there, as importing that file into a new project gives.
@@ -111,7 +112,9 @@ ${COMMON}`,
 
 Class probabilities of the trained classifier for every extracted image in <folder>.
 CSV columns: path, predicted, confidence, then one probability column per class;
-one row per image, in natural name order (img-2 before img-10).
+one row per image, in natural name order (img-2 before img-10). Refused, as export is,
+when 'extract' has computed again features the classifier learned from (images deeper
+than 8 bits read otherwise by a new version): train again first.
 
 Options:
   --out <csv>        Write the CSV to this file (default: stdout).

@@ -49,6 +49,14 @@ export interface Workspace {
    */
   skipped?: { path: string; reason: string }[];
   extractedAt: string;
+  /**
+   * The feature cache's redecodes (FeatureStore) when `adma train` last saved the head: a cache
+   * that has computed rows again since for a changed decode of deep images (its count is other
+   * now) holds features unlike those the head learned from, so `predict` and `export` refuse the
+   * head until it is trained again (refuseOutdatedHead). Absent: 0 (no head yet, or one trained
+   * before it was kept, before any row was counted).
+   */
+  headRedecodes?: number;
 }
 
 /**
@@ -93,8 +101,35 @@ export async function writeWorkspace(folder: string, workspace: Workspace): Prom
   await rename(`${file}.tmp`, file);
 }
 
-/** The folder's feature cache the workspace's features were extracted into, for reading. */
+/**
+ * The folder's feature cache the workspace's features were extracted into, for reading. Refused
+ * while the cache is marked with an older decode of deep images (FeatureStore.deepDecode): rows of
+ * its 16-bit, float or 32-bit images may have been made from other pixels than the app and an
+ * export feed the model, and only an extraction finds and computes them again.
+ */
 export async function openWorkspaceFeatures(folder: string, workspace: Workspace): Promise<FeatureStore> {
   const { FeatureStore, legacyFeatureStorePath } = await import('../engine/features/feature-store');
-  return workspace.layout ? FeatureStore.openExistingFor(folder, workspace.layout) : FeatureStore.openExisting(legacyFeatureStorePath(folder, workspace.modelId));
+  const { DEEP_DECODE } = await import('../media/high-bit-depth');
+  const store = workspace.layout ? FeatureStore.openExistingFor(folder, workspace.layout) : FeatureStore.openExisting(legacyFeatureStorePath(folder, workspace.modelId));
+  if (store.deepDecode < DEEP_DECODE) {
+    store.close();
+    throw new AppError(
+      'CONFLICT',
+      `The features of ${folder} were extracted by an earlier version, which read images deeper than 8 bits (16-bit, float or 32-bit PNG and TIFF) otherwise than this one: run 'adma extract ${folder}' once first (it computes only those images again), then train again.`,
+    );
+  }
+  return store;
+}
+
+/**
+ * Refuse (CONFLICT, with what to do) a head trained on rows that the feature cache `store` has
+ * computed again since, for a changed decode of deep images (Workspace.headRedecodes): its
+ * predictions, and the score it keeps, are of features the folder no longer has.
+ */
+export function refuseOutdatedHead(folder: string, workspace: Workspace, store: Pick<FeatureStore, 'redecodes'>): void {
+  if (store.redecodes === (workspace.headRedecodes ?? 0)) return;
+  throw new AppError(
+    'CONFLICT',
+    `The trained model learned from features that 'adma extract' has computed again since, from images deeper than 8 bits now read as this version reads them (as the app and an export feed them to the model): train again ('adma train ${folder} --labels <csv>') before predicting or exporting.`,
+  );
 }

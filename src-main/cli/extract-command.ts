@@ -1,8 +1,9 @@
 /** `adma extract <folder> --model <dir|url|starter>`: cache features for every image. */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import { readFileInside, shortReason } from '../media/path-containment';
-import { readWorkspaceIfPresent, writeWorkspace, type ModelSpec, type WorkspaceImage } from './cli-workspace';
+import { headDir, readWorkspaceIfPresent, writeWorkspace, type ModelSpec, type WorkspaceImage } from './cli-workspace';
 import { loadModelFromSpec, resolveModelSpec } from './model-spec';
 import type { ProgressLine } from './progress-line';
 import { startBackend } from './start-backend';
@@ -103,7 +104,16 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
           }),
         ],
         extractedAt: new Date().toISOString(),
+        // The trained head's record is kept: the cache's count moves on when it forgets rows the head may have learned from (refuseOutdatedHead).
+        ...(previous?.headRedecodes !== undefined ? { headRedecodes: previous.headRedecodes } : {}),
       });
+      if (result.redecoded > 0) {
+        out.log(`${result.redecoded} image${result.redecoded === 1 ? '' : 's'} deeper than 8 bits had features from an earlier version's reading of ${result.redecoded === 1 ? 'it' : 'them'}: computed again`);
+      }
+      const { HEAD_JSON } = await import('../engine/train/head-file');
+      if (store.redecodes !== (previous?.headRedecodes ?? 0) && existsSync(join(headDir(folder), HEAD_JSON))) {
+        out.log("the trained model learned from features made before images deeper than 8 bits were read as this version reads them: train it again ('adma train') before predict or export");
+      }
       // The engine counts distinct contents; byte-identical copies share one feature row, said
       // apart so that the numbers add up to the files found (walkthrough 7: 9 copies unaccounted).
       const copies = images.length - result.requested;

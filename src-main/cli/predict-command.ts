@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { AppError } from '../../src-shared/app-error';
 import { sortNaturallyBy } from '../../src-shared/natural-name';
 import { codeOf, storageError } from '../core/storage-errors';
-import { headDir, openWorkspaceFeatures, readWorkspace } from './cli-workspace';
+import { headDir, openWorkspaceFeatures, readWorkspace, refuseOutdatedHead } from './cli-workspace';
 import { csvField } from '../project/csv-field';
 import { argmaxAt } from '../engine/quality/suspect-labels';
 import type { ProgressLine } from './progress-line';
@@ -32,6 +32,12 @@ export async function runPredict(args: PredictArgs, out: ProgressLine): Promise<
   }
   const { predictPool } = await import('../engine/onnx/head-graph');
   const store = await openWorkspaceFeatures(folder, workspace);
+  try {
+    refuseOutdatedHead(folder, workspace, store);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   // The rows go to `<out>.partial`, opened before any work, and take the name asked for only once
   // all are written: a folder that does not exist or cannot be written is said at once (the
   // caller's error words it), a write error later (a full disk) fails the command instead of going

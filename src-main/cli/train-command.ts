@@ -8,7 +8,7 @@ import { trainingCountName } from '../engine/export/training-details';
 import type { HeadRecord, HeadRecordFacts } from '../engine/train/head-file';
 import type { TrainingMode } from '../engine/train/head-weights';
 import type { HeadInputs, ViewRows } from '../engine/loop/train-on-pool';
-import { headDir, openWorkspaceFeatures, readWorkspace } from './cli-workspace';
+import { headDir, openWorkspaceFeatures, readWorkspace, writeWorkspace } from './cli-workspace';
 import { isEvaluationSplit } from '../adaptation/label-formats';
 import { parseLabelsCsv, type LabelLine } from '../project/labels-csv';
 import { accuracyWords, wilsonInterval } from '../../src-shared/wilson-interval';
@@ -39,17 +39,24 @@ function relativeLabelPath(folder: string, labelPath: string): string {
 /**
  * The classes a training on `file` learns, in the app's order for the same file: a project keeps
  * its classes in their list order, an import creates the classes the file names that it lacks
- * after them, in the order the file first names each (any row, an evaluation row too; one class
- * per name whatever its case, spelled as first written: labels-import.ts), and the model learns
- * those with a training label in that order (ActiveLoop.classesOf). Here the previous round's
- * classes (`previous`, empty for a cold start) stand for the project's; `trained`: the class of
- * each training label. Before, the order was where the training rows first named each class, so
- * an app's labels.csv whose first row is an evaluation image gave another order than the app's,
- * and "Blast" and "blast" were two classes.
+ * after them, in the order the file first names each (any row of an image it has, an evaluation
+ * row too; one class per name whatever its case, spelled as first written: labels-import.ts), and
+ * the model learns those with a training label in that order (ActiveLoop.classesOf). A row whose
+ * image the project does not have (gone, never there, unreadable) is reported by the import and
+ * creates no class, so here a row whose image is not among the workspace's (`inWorkspace`) names
+ * none either. The previous round's classes (`previous`, empty for a cold start) stand for the
+ * project's; `trained`: the class of each training label. Before, the order was where the
+ * training rows first named each class, so an app's labels.csv whose first row is an evaluation
+ * image gave another order than the app's, and "Blast" and "blast" were two classes.
  */
-export function trainingClasses(file: readonly Pick<LabelLine, 'className'>[], trained: readonly string[], previous: readonly string[]): string[] {
+export function trainingClasses(
+  file: readonly Pick<LabelLine, 'path' | 'className'>[],
+  trained: readonly string[],
+  previous: readonly string[],
+  inWorkspace: (line: Pick<LabelLine, 'path'>) => boolean,
+): string[] {
   const named = new Map<string, string>();
-  for (const name of [...previous, ...file.map((line) => line.className)]) if (!named.has(classNameKey(name))) named.set(classNameKey(name), name);
+  for (const name of [...previous, ...file.filter(inWorkspace).map((line) => line.className)]) if (!named.has(classNameKey(name))) named.set(classNameKey(name), name);
   const learned = new Set(trained.map(classNameKey));
   return [...named].filter(([key]) => learned.has(key)).map(([, name]) => name);
 }
@@ -119,7 +126,7 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
     const record = await loadHead(headDir(folder)).catch(() => null);
     if (record && record.facts.modelId === workspace.modelId) previous = record;
   }
-  const classes = trainingClasses(all, names, previous?.head.classes ?? []);
+  const classes = trainingClasses(all, names, previous?.head.classes ?? [], (line) => hashByPath.has(relativeLabelPath(folder, line.path)));
   if (classes.length < 2) throw new AppError('BAD_ARGUMENT', `Training needs labels of at least two classes; ${labelsPath} only has "${classes[0] ?? ''}".`);
   const indexOf = new Map(classes.map((name, c) => [classNameKey(name), c]));
   const labels = names.map((name) => indexOf.get(classNameKey(name)) as number);
@@ -129,6 +136,8 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
 
   const { trainOnPool } = await import('../engine/loop/train-on-pool');
   const store = await openWorkspaceFeatures(folder, workspace);
+  // What the head learns from: recorded with it, so that rows computed again later are noticed (refuseOutdatedHead).
+  const redecodes = store.redecodes;
   // Light: the whole pool's layer-B rows (the head standardises with the pool's statistics,
   // as in the app); deep: the labelled images' cut activations.
   let inputs: HeadInputs;
@@ -188,6 +197,7 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
       ...(evaluation ? { evaluation } : {}),
     },
   });
+  await writeWorkspace(folder, { ...workspace, headRedecodes: redecodes });
   out.log(`trained ${mode} head: ${result.epochs} ${trainingCountName(mode)}, loss ${result.loss.toFixed(4)}, training accuracy ${(100 * result.trainAccuracy).toFixed(1)}% (${(result.millis / 1000).toFixed(1)} s)`);
 }
 

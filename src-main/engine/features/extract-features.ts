@@ -62,6 +62,12 @@ export interface ExtractionResult {
   requested: number;
   /** Found complete in the cache, not recomputed. */
   reused: number;
+  /**
+   * Images whose cached rows were made under an older decode of deep images and forgotten by this
+   * run (FeatureStore.forgetDecodedOtherwise), computed again with the others it computed: a
+   * classifier trained on the old rows is out of date (FeatureStore.redecodes).
+   */
+  redecoded: number;
   /** Computed and committed in this run. */
   computed: number;
   failures: ExtractionFailure[];
@@ -166,11 +172,15 @@ export async function extractFeatures(
   // before 16-bit images were stretched, an almost black image; before float RGB was read as
   // stored, a brighter one) holds features unlike the new images' and what the exported model is
   // given: those images' rows are forgotten once (each cached image that may be one is read:
-  // decodedOtherwiseAmong), and computed again below; every other row is kept.
+  // decodedOtherwiseAmong), and computed again below; the other rows of `items` are kept. The rows
+  // of images this run does not name are not looked at, so they go too (forgetDecodedOtherwise):
+  // the file is marked clear only once nothing of the older decode can remain in it.
   const since = store.deepDecode;
+  let redecoded = 0;
   if (since < DEEP_DECODE) {
     const absent = new Set(store.missing([...distinct.keys()], { grid: false, cut: false }));
-    store.forgetDecodedOtherwise(await decodedOtherwiseAmong([...distinct.values()].filter((item) => !absent.has(item.hash)), since, options.root));
+    const cached = [...distinct.values()].filter((item) => !absent.has(item.hash));
+    redecoded = store.forgetDecodedOtherwise(await decodedOtherwiseAmong(cached, since, options.root), cached.map((item) => item.hash)).otherwise;
   }
   const todoHashes = store.missing([...distinct.keys()], { grid, cut: deep });
   const todo = todoHashes.map((hash) => distinct.get(hash) as DecodeItem);
@@ -221,6 +231,7 @@ export async function extractFeatures(
   return {
     requested: distinct.size,
     reused,
+    redecoded,
     computed,
     failures,
     forwardPasses,

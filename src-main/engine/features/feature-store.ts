@@ -651,22 +651,58 @@ export class FeatureStore {
   }
 
   /**
-   * Forget the rows (features and views) of `hashes`, the images among those this file holds that
-   * decode otherwise now than under its deepDecode (media/high-bit-depth.ts
-   * decodedOtherwiseAmong); then the file is clear of such rows (deepDecode is DEEP_DECODE). One
-   * transaction.
+   * Bring the file to this version's decode of deep images (deepDecode becomes DEEP_DECODE), in
+   * one transaction: forget the rows (features and views) of `otherwise`, the images among
+   * `checked` that decode otherwise now than under deepDecode (media/high-bit-depth.ts
+   * decodedOtherwiseAmong), and the rows of every image not in `checked`. Those were not looked
+   * at: an image the run did not name (one part of a folder extracted, a file gone or moved out
+   * since its row was made, an image of the app's project that a command does not list) may be
+   * deep, and its row would be used under the new mark as it was (the file was marked clear after
+   * a check of the run's images only). Derived data: a forgotten row is computed again when its
+   * image is next extracted. `redecodes` counts the calls that forgot any row. Returns how many
+   * images' rows went for each reason (none when the file was brought to DEEP_DECODE meanwhile).
    */
-  forgetDecodedOtherwise(hashes: Iterable<string>): void {
-    this.guarded(() => {
+  forgetDecodedOtherwise(otherwise: Iterable<string>, checked: Iterable<string>): { otherwise: number; unchecked: number } {
+    return this.guarded(() => {
+      const looked = new Set(checked);
+      const changed = new Set(otherwise);
+      const held = (table: 'features' | 'views'): string[] => this.db.prepare(`SELECT DISTINCT hash FROM ${table}`).pluck().all() as string[];
       const del = this.db.prepare(`DELETE FROM features WHERE hash = ?`);
       const delViews = this.db.prepare(`DELETE FROM views WHERE hash = ?`);
-      this.db.transaction(() => {
-        for (const hash of hashes) {
-          del.run(hash);
-          delViews.run(hash);
-        }
-        this.db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('levels', ?)`).run(String(DEEP_DECODE));
-      })();
+      const mark = this.db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)`);
+      // The rows are listed under the write lock: another process extracting into the file (the
+      // app beside a command) that brought it to DEEP_DECODE since this run read the mark has
+      // checked or forgotten every row it kept, and written rows of the new decode after; this
+      // run then forgets nothing of theirs.
+      return this.db
+        .transaction(() => {
+          if (this.deepDecode >= DEEP_DECODE) return { otherwise: 0, unchecked: 0 };
+          const rows = new Set(held('features'));
+          const unchecked = new Set([...rows, ...held('views')].filter((hash) => !looked.has(hash)));
+          const redecoded = [...changed].filter((hash) => rows.has(hash)).length;
+          for (const hash of new Set([...changed, ...unchecked])) {
+            del.run(hash);
+            delViews.run(hash);
+          }
+          if (redecoded > 0 || unchecked.size > 0) mark.run('redecodes', String(this.redecodes + 1));
+          mark.run('levels', String(DEEP_DECODE));
+          return { otherwise: redecoded, unchecked: [...unchecked].filter((hash) => rows.has(hash)).length };
+        })
+        .immediate();
+    });
+  }
+
+  /**
+   * How many times rows of this file were forgotten as made, or maybe made, under an older decode
+   * of deep images (forgetDecodedOtherwise; 0 when none ever was), to be computed again. A
+   * classifier trained on the file's rows records it (`adma train`, cli-workspace.ts
+   * headRedecodes): one trained at another count learned from rows that may have been replaced
+   * since, and is trained again before it is used.
+   */
+  get redecodes(): number {
+    return this.guarded(() => {
+      const value = this.db.prepare(`SELECT value FROM meta WHERE key = 'redecodes'`).pluck().get() as string | undefined;
+      return value === undefined ? 0 : Number(value) || 0;
     });
   }
 

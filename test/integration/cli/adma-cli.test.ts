@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { EngineClient } from '../../../src-main/engine/engine-client';
 import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
 import { decodeImage } from '../../../src-main/engine/preprocess/decode-image';
 import { sortNaturally } from '../../../src-shared/natural-name';
+import { sixteenBit, twelveBitGradient } from '../../support/high-bit-depth-images';
 import { writeImage } from '../../support/image-folder';
 import { SIZE, tinyClassifier } from '../../support/tiny-onnx';
 
@@ -261,6 +262,101 @@ function csvOf(folder: string, classes: string[]): string {
   return file;
 }
 
+describe('adma and a feature cache written under an earlier reading of images deeper than 8 bits', () => {
+  /** A folder of six 8-bit PNGs (image-0.png…) and a 12-bit image in a 16-bit PNG (deep.png), extracted with the starter model; its cache file. */
+  async function extracted(name: string): Promise<{ folder: string; deep: string; cache: string }> {
+    const folder = join(work, name);
+    mkdirSync(folder, { recursive: true });
+    for (let i = 0; i < 6; i++) await writeImage(join(folder, `image-${i}.png`), 60 + i);
+    const deep = join(folder, 'deep.png');
+    writeFileSync(deep, await sixteenBit(twelveBitGradient(64, 48), 64, 48, 'png'));
+    const run = await adma('extract', folder, '--model', 'starter');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/extracted 7 images, 0 already cached/);
+    const dir = join(folder, '.adma', 'features');
+    const files = readdirSync(dir).filter((file) => file.endsWith('.db'));
+    expect(files).toHaveLength(1);
+    return { folder, deep, cache: join(dir, files[0] as string) };
+  }
+
+  /** The cache as a version before the present reading left it: no 'levels' mark (decode 0), every row's layer B zeros (what the old reading gave, marked so). */
+  function asAnEarlierVersionLeftIt(cache: string): void {
+    const db = new Database(cache);
+    db.prepare(`DELETE FROM meta WHERE key = 'levels'`).run();
+    db.prepare('UPDATE features SET b = zeroblob(length(b))').run();
+    db.close();
+  }
+
+  /** Whether the cached layer B of `file` is the marked one (zeros), or null when the cache has no row of it. */
+  async function marked(cache: string, file: string): Promise<boolean | null> {
+    const hash = await hashImageFile(file);
+    const db = new Database(cache, { readonly: true });
+    try {
+      const b = db.prepare('SELECT b FROM features WHERE hash = ?').pluck().get(hash) as Buffer | undefined;
+      return b === undefined ? null : b.every((byte) => byte === 0);
+    } finally {
+      db.close();
+    }
+  }
+
+  it('an extraction of part of the folder (the 16-bit image moved out meanwhile) leaves no row of the old reading for the image it did not read', async () => {
+    const { folder, deep, cache } = await extracted('deep-decode-partial');
+    asAnEarlierVersionLeftIt(cache);
+    const aside = join(work, 'deep-decode-partial-aside.png');
+    renameSync(deep, aside);
+    const partial = await adma('extract', folder);
+    expect(partial.code, partial.stderr).toBe(0);
+    expect(partial.stderr).toMatch(/extracted 0 images, 6 already cached/);
+    // The cache is marked as of this version's reading only without the row it could not check.
+    expect(await marked(cache, aside)).toBeNull();
+    renameSync(aside, deep);
+    const whole = await adma('extract', folder);
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.stderr).toMatch(/extracted 1 images, 6 already cached/);
+    expect(await marked(cache, deep)).toBe(false); // from the stretched pixels
+    expect(await marked(cache, join(folder, 'image-0.png'))).toBe(true); // an 8-bit image's row is kept
+  }, 5 * 60_000);
+
+  it('train and predict refuse the old rows until extract has run; the head trained on them is trained again before predict or export', async () => {
+    const { folder, deep, cache } = await extracted('deep-decode-head');
+    const labels = csvOf(folder, ['a', 'b', 'a', 'b', 'a', 'b']);
+    expect((await adma('train', folder, '--labels', labels)).code).toBe(0);
+    const predictions = join(work, 'deep-decode-head-predictions.csv');
+    expect((await adma('predict', folder, '--out', predictions)).code).toBe(0);
+
+    // The head learned from rows an earlier version's reading made (here: the cache as it left it).
+    asAnEarlierVersionLeftIt(cache);
+    const before = await adma('predict', folder, '--out', predictions);
+    expect(before.code).toBe(1);
+    expect(before.stderr).toContain(`run 'adma extract ${folder}' once first`);
+
+    const extract = await adma('extract', folder);
+    expect(extract.code, extract.stderr).toBe(0);
+    expect(extract.stderr).toMatch(/extracted 1 images, 6 already cached/);
+    expect(extract.stderr).toContain("1 image deeper than 8 bits had features from an earlier version's reading of it: computed again");
+    expect(extract.stderr).toContain("the trained model learned from features made before images deeper than 8 bits were read as this version reads them: train it again ('adma train')");
+    expect(await marked(cache, deep)).toBe(false);
+
+    const stale = await adma('predict', folder, '--out', predictions);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain("The trained model learned from features that 'adma extract' has computed again since");
+    const out = mkdtempSync(join(tmpdir(), 'adma-cli-stale-export-'));
+    const exported = await adma('export', folder, '--out', join(out, 'model'));
+    expect(exported.code).toBe(1);
+    expect(exported.stderr).toContain('train again');
+    expect(existsSync(join(out, 'model'))).toBe(false);
+
+    // Trained again on the rows as they are now: used again, and a later extract says nothing more.
+    const retrained = await adma('train', folder, '--labels', labels);
+    expect(retrained.code, retrained.stderr).toBe(0);
+    const fresh = await adma('predict', folder, '--out', predictions);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    const again = await adma('extract', folder);
+    expect(again.stderr).toMatch(/extracted 0 images, 7 already cached/);
+    expect(again.stderr).not.toContain('train it again');
+  }, 5 * 60_000);
+});
+
 describe('adma with an ONNX model folder (loaded by the app’s loader; a ResNet-like graph ending at its logits)', () => {
   let images: string;
   let model: string;
@@ -357,10 +453,12 @@ describe('adma with an ONNX model folder (loaded by the app’s loader; a ResNet
     // As the app's labels.csv lists them, by name: its first row is an evaluation image of blues.
     // Importing it into a new project creates blues, then reds (labels-import.ts), and the model
     // learns them in that order; the CLI put reds first (its first training row), and "Reds" and
-    // "Blues" were two more classes.
+    // "Blues" were two more classes. A row of an image not in the folder (gone/9.png) names no
+    // class, as the import reports it and makes none: it put reds first.
     const csv = join(work, 'order-labels.csv');
     const rows = [
       'path,class,split',
+      'gone/9.png,reds,evaluation',
       'blues/23.png,blues,evaluation',
       'reds/1.png,reds,training',
       'reds/2.png,Reds,training',
@@ -372,7 +470,7 @@ describe('adma with an ONNX model folder (loaded by the app’s loader; a ResNet
     const train = await adma('train', images, '--labels', csv, '--fresh');
     expect(train.code, train.stderr).toBe(0);
     expect(train.stderr).toContain('5 labels: blues 2, reds 3');
-    expect(train.stderr).toMatch(/evaluation accuracy [\d.]+% .* on 1 held-out label\b/);
+    expect(train.stderr).toMatch(/evaluation accuracy [\d.]+% .* on 1 held-out label; left out: 1 without features/);
     const out = join(work, 'order-predictions.csv');
     const predict = await adma('predict', images, '--out', out);
     expect(predict.code, predict.stderr).toBe(0);
