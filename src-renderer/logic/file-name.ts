@@ -9,8 +9,6 @@ const SEPARATOR = /[\\/]/;
 
 /** Characters at the end of a file name that a narrow place never cuts (the extension and a few before it). */
 export const NAME_TAIL = 7;
-/** Characters at the end of a folder that a narrow place never cuts ("…01/": the number of slide01 and slide02). */
-export const FOLDER_TAIL = 3;
 
 /** The file's name in a project-relative path. */
 export const fileName = (relPath: string): string => relPath.split(SEPARATOR).pop() ?? relPath;
