@@ -11,17 +11,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandlers, type Handlers } from '../../../src-main/api/handlers';
-import { Workspace } from '../../../src-main/api/workspace';
 import type { EngineStatus } from '../../../src-shared/contract';
-import { countingEngine } from '../../support/counting-engine';
-import { handlerCaller } from '../../support/handler-calls';
 import { tempDir, writeImage } from '../../support/image-folder';
-import { until } from '../../support/until';
+import { ReopenableWorkspace } from '../../support/reopenable-workspace';
 import { saveModelFolder, tinyClassifier } from '../engine/save-model-folder';
 
-/** Waits on the real engine: polled, and given longer than a unit test's state. */
-const engineWork = { paceMs: 50, limitMs: 120_000 };
 const IMAGES = 8;
 const LAYERS = { layerA: 'block_a', layerB: 'pooled', softmaxLayer: 'scores', cutLayer: 'block_cut' };
 
@@ -32,18 +26,9 @@ let folder: string;
 let modelA: string;
 let modelB: string;
 let stateDir: string;
-let workspace: Workspace | null = null;
-let handlers: Handlers;
-let counting: ReturnType<typeof countingEngine>;
-const call = handlerCaller(() => handlers);
-
-async function openProject(): Promise<void> {
-  await workspace?.shutdown();
-  counting = countingEngine();
-  workspace = new Workspace({ stateDir, shell: 'web', version: 'test', log: () => {}, createEngine: () => counting.engine });
-  handlers = createHandlers(workspace);
-  await call('project:open', { path: project, create: true });
-}
+const host = new ReopenableWorkspace(() => stateDir);
+const { call } = host;
+const openProject = (): Promise<void> => host.open(project);
 
 /** Copy every file of `from` over the files of the same name in `to` (in place: the same files, new bytes and times). */
 function copyOver(from: string, to: string): void {
@@ -52,15 +37,7 @@ function copyOver(from: string, to: string): void {
 }
 
 /** The features' state once no check or extraction runs, nor is to begin (after an open, one begins after the scan). */
-const settled = (what: string): Promise<EngineStatus> =>
-  until(
-    what,
-    async () => {
-      const status = await call('engine:status');
-      return !['none', 'checking', 'running'].includes(status.features.state) && status;
-    },
-    engineWork,
-  );
+const settled = (what: string): Promise<EngineStatus> => host.settled(what);
 
 /** `text` matched as it is in a pattern. */
 const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -90,27 +67,27 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await workspace?.shutdown();
+  await host.close();
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
 describe('the files of the project\'s model folder changed while the host runs', () => {
   it('another model copied over them: the next extraction says so and computes nothing; the files put back, Try again uses them with nothing computed again', async () => {
     const before = await call('engine:status');
-    const extractions = counting.extractions;
+    const extractions = host.counting.extractions;
     copyOver(modelB, folder);
     await call('engine:resumeFeatures');
     const replaced = await settled('the folder checked after the files were replaced');
     expect(replaced.features.state).toBe('unavailable');
     expect(replaced.modelProblem).toMatchObject({ kind: 'replaced', path: folder, cached: IMAGES, total: IMAGES, folderThere: true });
     expect(replaced.modelId).toBe(before.modelId);
-    expect(counting.extractions).toBe(extractions);
+    expect(host.counting.extractions).toBe(extractions);
 
     copyOver(modelA, folder);
     await call('engine:resumeFeatures');
     const back = await settled('features ready after Try again');
     expect(back).toMatchObject({ modelId: before.modelId, modelProblem: null, features: { state: 'complete', done: IMAGES, total: IMAGES } });
-    expect(await counting.computed()).toBe(IMAGES);
+    expect(await host.counting.computed()).toBe(IMAGES);
   });
 
   it('Train now after another model was copied over the loaded one: refused in words, nothing recorded, every label kept; the same files again train as before', async () => {
@@ -133,7 +110,7 @@ describe('the files of the project\'s model folder changed while the host runs',
     copyOver(modelA, folder);
     await call('loop:train');
     expect(await call('engine:status')).toMatchObject({ modelVersion: 2, trainingLabels: IMAGES, features: { state: 'complete' } });
-    expect(await counting.computed()).toBe(IMAGES);
+    expect(await host.counting.computed()).toBe(IMAGES);
   });
 
   it('Train now after the folder went away: says where it was, nothing recorded; Locate… then training works', async () => {
@@ -146,7 +123,7 @@ describe('the files of the project\'s model folder changed while the host runs',
     expect(await settled('features ready after Locate…')).toMatchObject({ modelProblem: null, features: { state: 'complete' } });
     await call('loop:train');
     expect(await call('engine:status')).toMatchObject({ modelVersion: 3 });
-    expect(await counting.computed()).toBe(IMAGES);
+    expect(await host.counting.computed()).toBe(IMAGES);
     fs.renameSync(moved, folder);
   });
 
@@ -154,8 +131,7 @@ describe('the files of the project\'s model folder changed while the host runs',
     // The folder is where the project first had it again, but the project now knows it at `moved` (Locate…): choose it there once more.
     await call('engine:locateModel', { path: folder });
     expect(await settled('features ready at the first place')).toMatchObject({ modelProblem: null, features: { state: 'complete' } });
-    await workspace!.shutdown();
-    workspace = null;
+    await host.close();
     copyOver(modelB, folder);
     await openProject();
     expect(await settled('the folder checked at the open')).toMatchObject({ features: { state: 'unavailable' }, modelProblem: { kind: 'replaced' } });
@@ -172,6 +148,7 @@ describe('the files of the project\'s model folder changed while the host runs',
     copyOver(modelA, folder);
     await call('engine:resumeFeatures');
     expect(await settled('features ready after Try again')).toMatchObject({ modelId: before.modelId, modelProblem: null, features: { state: 'complete', done: IMAGES } });
-    expect(await counting.computed()).toBe(0);
+    expect(await host.counting.computed()).toBe(0);
   });
+
 });

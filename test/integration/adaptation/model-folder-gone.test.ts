@@ -8,35 +8,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandlers, type Handlers } from '../../../src-main/api/handlers';
-import { Workspace } from '../../../src-main/api/workspace';
 import type { EngineStatus } from '../../../src-shared/contract';
-import { countingEngine } from '../../support/counting-engine';
-import { handlerCaller } from '../../support/handler-calls';
 import { tempDir, writeImage } from '../../support/image-folder';
-import { until } from '../../support/until';
+import { ReopenableWorkspace } from '../../support/reopenable-workspace';
 import { saveModelFolder, tinyClassifier } from '../engine/save-model-folder';
 import { hasMobileNet025, hasStarterModel, MISSING_MODEL_REASON, MOBILENET_025_DIR, STARTER_DIR } from '../engine/shared-material';
 
-/** Waits on the real engine: polled, and given longer than a unit test's state. */
-const engineWork = { paceMs: 100, limitMs: 120_000 };
 const IMAGES = 12;
 
 let work: string;
 let root: string;
 let stateDir: string;
-let workspace: Workspace | null = null;
-let handlers: Handlers;
-let counting: ReturnType<typeof countingEngine>;
-const call = handlerCaller(() => handlers);
-
-async function openProject(folder = root): Promise<void> {
-  await workspace?.shutdown();
-  counting = countingEngine();
-  workspace = new Workspace({ stateDir, shell: 'web', version: 'test', log: () => {}, createEngine: () => counting.engine });
-  handlers = createHandlers(workspace);
-  await call('project:open', { path: folder, create: true });
-}
+const host = new ReopenableWorkspace(() => stateDir);
+const { call } = host;
+const openProject = (folder = root): Promise<void> => host.open(folder);
 
 function copyFolder(from: string, to: string): void {
   fs.rmSync(to, { recursive: true, force: true });
@@ -44,11 +29,7 @@ function copyFolder(from: string, to: string): void {
   for (const file of fs.readdirSync(from)) fs.copyFileSync(path.join(from, file), path.join(to, file));
 }
 
-const settled = (what: string, state: EngineStatus['features']['state']): Promise<EngineStatus> =>
-  until(what, async () => {
-    const status = await call('engine:status');
-    return status.features.state === state && status;
-  }, engineWork);
+const settled = (what: string, state: EngineStatus['features']['state']): Promise<EngineStatus> => host.settled(what, state);
 
 beforeAll(async () => {
   if (!hasMobileNet025) return;
@@ -60,7 +41,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await workspace?.shutdown();
+  await host.close();
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -78,8 +59,7 @@ describe.skipIf(!hasMobileNet025)(`a project's model folder that went away (${ha
     const modelId = extracted.modelId;
 
     // Stop, move the folder, reopen.
-    await workspace!.shutdown();
-    workspace = null;
+    await host.close();
     fs.renameSync(model, moved);
     await openProject();
     const gone = await settled('the model folder found missing', 'unavailable');
@@ -88,7 +68,7 @@ describe.skipIf(!hasMobileNet025)(`a project's model folder that went away (${ha
     expect(gone.modelProblem!.message).toBe(`Nothing is at ${model} now: the folder of ${extracted.modelName} was moved or renamed, or it is on a disk that is not connected.`);
     expect(gone.modelProblem!.message).not.toMatch(/No model\.json/);
     // No extraction was started: it could only fail.
-    expect(counting.extractions).toBe(0);
+    expect(host.counting.extractions).toBe(0);
 
     // Locate… a folder that holds another model: refused in words, nothing changed.
     const starterCopy = path.join(work, 'starter-copy');
@@ -105,15 +85,14 @@ describe.skipIf(!hasMobileNet025)(`a project's model folder that went away (${ha
     expect(ready.modelId).toBe(modelId);
     expect(ready.choice).toMatchObject({ kind: 'folder', path: moved });
     expect(ready.modelProblem).toBeNull();
-    expect(counting.extractions).toBe(1);
-    expect(await counting.computed()).toBe(0);
+    expect(host.counting.extractions).toBe(1);
+    expect(await host.counting.computed()).toBe(0);
   });
 
   it('replaced by another model, then damaged: each said in words; Try again works once the files are back', async () => {
     const folder = path.join(work, 'rvn-model-moved'); // the project's model folder now (located above)
     expect((await call('engine:status')).choice).toMatchObject({ path: folder });
-    await workspace!.shutdown();
-    workspace = null;
+    await host.close();
 
     if (hasStarterModel) {
       copyFolder(STARTER_DIR, folder);
@@ -121,9 +100,8 @@ describe.skipIf(!hasMobileNet025)(`a project's model folder that went away (${ha
       const replaced = await settled('the model folder found replaced', 'unavailable');
       expect(replaced.modelProblem).toMatchObject({ kind: 'replaced', path: folder, cached: IMAGES, total: IMAGES, folderThere: true });
       expect(replaced.modelProblem!.message).toMatch(new RegExp(`^${folder} holds another model now \\(.+\\), not ${replaced.modelName!.replace(/[()]/g, '\\$&')}, which this project's features`));
-      expect(counting.extractions).toBe(0);
-      await workspace!.shutdown();
-      workspace = null;
+      expect(host.counting.extractions).toBe(0);
+      await host.close();
     }
 
     copyFolder(MOBILENET_025_DIR, folder);
@@ -133,19 +111,18 @@ describe.skipIf(!hasMobileNet025)(`a project's model folder that went away (${ha
     const damaged = await settled('the model folder found damaged', 'unavailable');
     expect(damaged.modelProblem).toMatchObject({ kind: 'damaged', path: folder, cached: IMAGES, folderThere: true });
     expect(damaged.modelProblem!.message).toMatch(new RegExp(`^${folder} no longer holds a usable copy of .*: ${json} is not valid JSON: at line 1, column 2001: .* but the text ends there\\.`));
-    expect(counting.extractions).toBe(0);
+    expect(host.counting.extractions).toBe(0);
 
     // The files put back: Try again (resume) finds the model, and the cache serves.
     copyFolder(MOBILENET_025_DIR, folder);
     await call('engine:resumeFeatures');
     const ready = await settled('features ready after Try again', 'complete');
     expect(ready.features).toMatchObject({ done: IMAGES, total: IMAGES });
-    expect(await counting.computed()).toBe(0);
+    expect(await host.counting.computed()).toBe(0);
   });
 
   it('a renamed folder of a model the product does not recognise (its folder name in its id) is located with its id and cache', async () => {
-    await workspace?.shutdown();
-    workspace = null;
+    await host.close();
     const project = path.join(work, 'tiny-project');
     fs.mkdirSync(project);
     for (let i = 0; i < 4; i++) await writeImage(path.join(project, `img-${i}.png`), 100 + i);
@@ -158,8 +135,7 @@ describe.skipIf(!hasMobileNet025)(`a project's model folder that went away (${ha
     const extracted = await settled('features extracted', 'complete');
     expect(extracted.modelId).toMatch(/^tiny-[0-9a-f]{12}$/);
 
-    await workspace!.shutdown();
-    workspace = null;
+    await host.close();
     fs.renameSync(model, renamed);
     await openProject(project);
     expect((await settled('the model folder found missing', 'unavailable')).modelProblem).toMatchObject({ kind: 'missing', cached: 4, total: 4 });
@@ -168,11 +144,11 @@ describe.skipIf(!hasMobileNet025)(`a project's model folder that went away (${ha
     const ready = await settled('features ready after Locate', 'complete');
     expect(ready.modelId).toBe(extracted.modelId);
     expect(ready.choice).toMatchObject({ path: renamed, idFolderName: 'tiny' });
-    expect(await counting.computed()).toBe(0);
+    expect(await host.counting.computed()).toBe(0);
 
     // Reopened, the renamed folder is the project's model as it is: no problem, nothing computed.
     await openProject(project);
     expect((await settled('features ready after reopening', 'complete')).modelId).toBe(extracted.modelId);
-    expect(await counting.computed()).toBe(0);
+    expect(await host.counting.computed()).toBe(0);
   });
 });
