@@ -71,19 +71,32 @@ export class ModelSession {
     return this.backendStart;
   }
 
-  /** Download (known models) and load the chosen model, then record it. */
+  /**
+   * Download (known models) and load the chosen model, then record it. A downloaded copy that
+   * does not load as downloaded (its files changed in the cache since: loadKnownModel) is
+   * downloaded again, which replaces what changed, and loaded once more.
+   */
   async choose(choice: ModelChoice): Promise<void> {
     const { ctx } = this;
     await this.ensureBackend();
     const source = modelSource(choice, ctx.places);
-    if (choice.kind === 'known' && !isModelInstalled(choice.id, ctx.places)) {
+    const download = async (id: string): Promise<void> => {
       const job = new JobReporter(ctx.events, 'download');
       const cacheRoot = ctx.places.cacheRoot;
       // The engine's download error already says what happened and what to do (retry, or a
       // model from disk offline): passed on as it is, so the panel says it once.
-      await job.run(() => ctx.engine().request('downloadModel', { id: choice.id, ...(cacheRoot ? { cacheRoot } : {}) }, { onProgress: job.forward }));
+      await job.run(() => ctx.engine().request('downloadModel', { id, ...(cacheRoot ? { cacheRoot } : {}) }, { onProgress: job.forward }));
+    };
+    const load = (): Promise<ModelSummary> => ctx.engine().request('loadModel', { source });
+    if (choice.kind === 'known' && !isModelInstalled(choice.id, ctx.places)) await download(choice.id);
+    let summary: ModelSummary;
+    try {
+      summary = await load();
+    } catch (error) {
+      if (choice.kind !== 'known' || !(error instanceof AppError && error.code === 'MODEL_INVALID')) throw error;
+      await download(choice.id);
+      summary = await load();
     }
-    const summary = await ctx.engine().request('loadModel', { source });
     const previous = ctx.store.model();
     ctx.store.setModel(choice, summary.descriptor.id, summary.descriptor.name);
     if (previous?.modelId !== summary.descriptor.id) this.onModelChanged();

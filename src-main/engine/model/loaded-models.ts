@@ -12,8 +12,11 @@
  * computed on silently. Cost per use of an unchanged folder: one readdir and one stat per file
  * (model.json, each weight shard, adma-model.json, labels.json; an .onnx file).
  *
- * Models that are not folders (a download in the app's cache, the starter) are not stamped:
- * the app writes them, pinned by their hashes.
+ * Models that are not folders are not stamped. A download lives in a folder of the user's (the
+ * model cache), where its files can change while the app runs, but the copy loaded was checked
+ * against the hashes recorded at its download (loadKnownModel), so what is computed with it is
+ * that model whatever happens to the files meanwhile (a stamp would only refuse a model held
+ * as it should be); a changed copy is refused at its next load. The starter ships with the app.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';

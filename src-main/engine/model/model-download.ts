@@ -100,20 +100,36 @@ export function installedModelDir(model: KnownModel, cacheRoot = defaultModelCac
 /**
  * Load a downloaded model from the cache (download it first with `downloadModel`). Files
  * that are exactly a pinned known model take that model's id, whatever URL they came from,
- * so their features are shared.
+ * so their features are shared. The files read must be the ones downloaded (the hashes in its
+ * record): the cache is a folder of the user's, where a file can be replaced or edited, and
+ * other weights under the model's id would be computed into its features as if they were it.
+ * A change is refused (MODEL_INVALID) in words, and a new download replaces the files.
+ *
+ * Not stamped while loaded (loaded-models.ts): the copy loaded is the one checked here, so
+ * features computed with it are the model's whatever happens to the files meanwhile; the
+ * next load checks them again.
  */
 export async function loadKnownModel(model: KnownModel, cacheRoot = defaultModelCacheRoot()): Promise<TfLoadedModel> {
   const dir = join(cacheRoot, model.id);
   const record = readDownloadRecord(dir);
+  const size = model.approxBytes > 0 ? ` (about ${Math.round(model.approxBytes / 1e6)} MB)` : '';
   if (!record) {
-    const size = model.approxBytes > 0 ? ` (about ${Math.round(model.approxBytes / 1e6)} MB)` : '';
     if (existsSync(join(dir, DOWNLOAD_RECORD))) {
       throw new AppError('MODEL_INVALID', `The downloaded copy of ${model.name} in ${dir} is damaged (its record ${DOWNLOAD_RECORD} cannot be read): download it again${size}, which replaces it.`);
     }
     throw new AppError('NOT_FOUND', `${model.name} has not been downloaded yet; download it first${size}.`);
   }
   const identity = matchKnownModelByHashes(record.sha256) ?? model;
-  return loadModelFolder(dir, { id: identity.id, name: identity.name });
+  const loaded = await loadModelFolder(dir, { id: identity.id, name: identity.name });
+  const changed = Object.keys(loaded.fileHashes).filter((file) => record.sha256[file] !== loaded.fileHashes[file]);
+  if (changed.length > 0) {
+    loaded.dispose();
+    throw new AppError(
+      'MODEL_INVALID',
+      `The downloaded copy of ${model.name} in ${dir} was changed since it was downloaded (${changed.join(', ')} ${changed.length > 1 ? 'are not the files' : 'is not the file'} downloaded): download it again${size}, which replaces it.`,
+    );
+  }
+  return loaded;
 }
 
 function sha256(bytes: Uint8Array): string {
