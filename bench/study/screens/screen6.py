@@ -166,9 +166,39 @@ def tables(path):
             by = {n: sum(1 for f in first if f is not None and f <= n) for n in sorted({r['labels'] for r in R})}
             print(f"\n{v}: suggested by " + ', '.join(f'{n} labels {c}/{len(seeds)}' for n, c in by.items()))
 
+def summary(paths):
+    """One line per set, views and labeled set: the rule's suggestion rate (orig · avg) and the true
+    gain at each count; then, POST HOC (not the rule), how often orig would suggest at looser
+    thresholds z = mean(d) / SE < -1 and < 0 (with the same accuracy condition)."""
+    rows = [json.loads(l) for p in paths for l in open(p)]
+    keys = sorted({(r['set'], r['views'], r['strategy']) for r in rows}, key=lambda k: (k[0], -k[1], k[2]))
+    counts = sorted({r['labels'] for r in rows})
+    print('| set · views · labels | draws | ' + ' | '.join(f'{n}: suggests orig · avg (gain, ±2 SE)' for n in counts) + ' |')
+    print('|---|---|' + '---|' * len(counts))
+    for k in keys:
+        R = [r for r in rows if (r['set'], r['views'], r['strategy']) == k]; cells = []
+        for n in counts:
+            S = [r for r in R if r['labels'] == n]
+            if not S: cells.append('–'); continue
+            g = np.array([r['gain'] for r in S]); se = 2 * g.std(ddof=1) / np.sqrt(len(g)) if len(g) > 1 else float('nan')
+            cells.append(f"{sum(r['orig']['suggest'] for r in S)} · {sum(r['avg']['suggest'] for r in S)} of {len(S)} ({g.mean():+.3f} ±{se:.3f})")
+        print(f'| {k[0]} · {k[1]} · {k[2]} | {len({r["seed"] for r in R})} | ' + ' | '.join(cells) + ' |')
+    print('\nPOST HOC (not the rule): orig suggests at z < -1 · z < 0 (accuracy condition kept)\n')
+    print('| set · views · labels | ' + ' | '.join(f'{n}' for n in counts) + ' |')
+    print('|---|' + '---|' * len(counts))
+    for k in keys:
+        R = [r for r in rows if (r['set'], r['views'], r['strategy']) == k]; cells = []
+        for n in counts:
+            S = [r for r in R if r['labels'] == n]
+            ok = lambda r, z: r['orig']['d_ll'] < z * r['orig']['se'] and r['orig']['oof_acc'] >= r['oof_acc_plain']
+            cells.append(f"{sum(ok(r, -1) for r in S)} · {sum(ok(r, 0) for r in S)} of {len(S)}" if S else '–')
+        print(f'| {k[0]} · {k[1]} · {k[2]} | ' + ' | '.join(cells) + ' |')
+
 if __name__ == '__main__':
     if sys.argv[1] == 'tables':
         tables(sys.argv[2])
+    elif sys.argv[1] == 'summary':
+        summary(sys.argv[2:])
     else:
         _, _, sid, strategies, seeds, counts, nviews, out = sys.argv
         if '-' in seeds: a, b = seeds.split('-'); seeds = list(range(int(a), int(b) + 1))
