@@ -3,13 +3,18 @@
  * hash (exact), or when their layer-B features point the same way (cosine similarity at least
  * `minSimilarity`) AND their thumbnails look alike: difference hashes at most
  * `maxHammingDistance` bits apart AND gradient codes correlated at least
- * `minThumbnailCorrelation` (thumbnail-correlation.ts). Similarities are cosines of features
- * centred on the pool's mean (centredUnitRows). Features alone call two different photos of
- * the same kind of thing "the same" (two blood cells of one type are often above 0.95); the
- * difference hash alone confuses images that share a layout (two drawings of a digit); the
- * gradient correlation tells those apart. Together they find re-encoded, resized, slightly
- * cropped or brightened copies and nothing else, so the batch filter can use the expert's
- * threshold (bench/duplicates.bench.ts measures recall, precision and batches).
+ * `minThumbnailCorrelation` (thumbnail-correlation.ts) AND, once aligned, their gradient
+ * codes differ by at most MAX_RESIDUAL_SHARE of what a one-cell move does to the less detailed
+ * one (the residual check, thumbnail-correlation.ts residualShare). Similarities are cosines of
+ * features centred on the pool's mean (centredUnitRows). Features alone call two different
+ * photos of the same kind of thing "the same" (two blood cells of one type are often above
+ * 0.95); the difference hash alone confuses images that share a layout (two drawings of a
+ * digit); the gradient correlation tells most of those apart, and the residual check the rest:
+ * low-detail images (thin handwritten "1"s), whose different drawings correlate as closely as
+ * copies of a photo. Together they find re-encoded, resized, slightly cropped or brightened
+ * copies and nothing else, so the batch filter can use the expert's threshold
+ * (bench/duplicates.bench.ts measures recall, precision and batches;
+ * bench/low-detail-duplicates.bench.ts the low-detail case).
  *
  * A row whose perceptual codes are unknown (its file could not be read) is nobody's near
  * duplicate; only its content hash can still make it an exact one.
@@ -26,13 +31,15 @@
  * (`mostSimilar`) n x d multiply-adds (55 ms at 10,000 images, 0.7 s at 100,000). The
  * gradient test, last, is up to 7 dot products of 2,048 values, given up as soon as they
  * cannot reach the bound (correlationReaches): on pools of digits, where most pairs get
- * there, the 5,000 MNIST digits' all pairs take 11 s (1.2 M pairs reach it).
+ * there, the 5,000 MNIST digits' all pairs take 11 s (1.2 M pairs reach it). The residual
+ * check costs a row's moveCorrelation once (9 resamplings) and, for the few pairs whose
+ * residual at the gradient test's crops is too large, 21 finer crops a row (fineCropCodes).
  */
 import { AppError } from '../../../src-shared/app-error';
 import { DUPLICATE_DEFAULTS } from '../../../src-shared/contract';
 import { createFeatureMatrix, type FeatureMatrix } from './feature-matrix';
 import { squaredDistancesFromRow, squaredRowDistanceInOrder } from './row-distance';
-import { codeTails, correlationReaches, THUMBNAIL_SIDE, thumbnailCodes, thumbnailCorrelation } from './thumbnail-correlation';
+import { alignedCorrelation, codeTails, correlationReaches, fineCropCodes, MAX_RESIDUAL_SHARE, moveCorrelation, residualShare, THUMBNAIL_SIDE, thumbnailCodes, thumbnailCorrelation } from './thumbnail-correlation';
 
 export interface NearDuplicateCriteria {
   /** Cosine similarity of the centred layer-B features, in (0, 1]. */
@@ -71,8 +78,8 @@ export interface PerceptualCodes {
 }
 
 /**
- * Rows whose gradient codes are kept (32 KB of codes and 512 bytes of tail norms each, 200 MB
- * at most), least recently used out first: computed the first time a pair of the row reaches
+ * Rows whose gradient codes are kept (32 KB of codes, 512 bytes of tail norms and the 4 KB
+ * thumbnail each, 225 MB at most), least recently used out first: computed the first time a pair of the row reaches
  * the gradient test, so an all-pairs search over a pool of digits (where most rows get there)
  * computes a row's codes about once per tile of the scan (SCAN_TILE_ROWS) instead of once per
  * pair; on photos few rows ever get there.
@@ -84,11 +91,19 @@ const CODE_CACHE_ROWS = 6144;
  * of its pairs reach the gradient test (about 33,000 at 10,000 rows, some 10 s of the search).
  */
 const SCAN_TILE_ROWS = CODE_CACHE_ROWS / 2;
+/**
+ * Rows whose finely aligned codes are kept (fineCropCodes, 168 KB each, 22 MB at most), least
+ * recently used out first: only pairs that pass every other test and whose crops as the
+ * gradient test aligns them leave too large a residual need them (on 10,000 MNIST digits a few
+ * hundred, on photos next to none).
+ */
+const FINE_CODE_ROWS = 128;
 
-/** A row's gradient codes and their tail norms (thumbnail-correlation.ts). */
+/** A row's gradient codes and their tail norms (thumbnail-correlation.ts), and the thumbnail they come from (for the residual check: read once). */
 interface RowCodes {
   codes: Float32Array;
   tails: Float64Array;
+  thumbnail: Uint8Array;
 }
 
 export interface DuplicatePair {
@@ -162,6 +177,9 @@ export class NearDuplicateIndex {
     readonly criteria: NearDuplicateCriteria,
     unit?: FeatureMatrix,
     private readonly gradientCodes: Map<number, RowCodes> = new Map(),
+    private readonly fineCodes: Map<number, Float32Array> = new Map(),
+    /** Each row's moveCorrelation once computed (a number a row: kept for the index's life). */
+    private readonly moves: Map<number, number> = new Map(),
   ) {
     assertValidCriteria(criteria);
     const rows = features.rows;
@@ -173,7 +191,7 @@ export class NearDuplicateIndex {
 
   /** The same pool under other criteria (the unit rows and the gradient codes are shared). */
   withCriteria(criteria: NearDuplicateCriteria): NearDuplicateIndex {
-    return new NearDuplicateIndex(this.unit, this.codes, this.contentKeys, criteria, this.unit, this.gradientCodes);
+    return new NearDuplicateIndex(this.unit, this.codes, this.contentKeys, criteria, this.unit, this.gradientCodes, this.fineCodes, this.moves);
   }
 
   get rows(): number {
@@ -204,23 +222,86 @@ export class NearDuplicateIndex {
     return a !== null && b !== null && correlationReaches(a.codes, a.tails, b.codes, b.tails, this.criteria.minThumbnailCorrelation);
   }
 
+  /**
+   * The residual of rows i and j's thumbnails once aligned, as a share of what a one-cell move
+   * does to the less detailed one (thumbnail-correlation.ts residualShare); 0 for a synthetic
+   * pool without thumbnails, Infinity when either row's thumbnail is unknown or unreadable.
+   */
+  residualShare(i: number, j: number): number {
+    if (!this.codes.thumbnails) return 0;
+    const moves = this.moveOf(i, j);
+    const a = moves && this.fineCode(i);
+    const b = a && this.fineCode(j);
+    return moves && a && b ? residualShare(alignedCorrelation(a, b), moves[0], moves[1]) : Infinity;
+  }
+
+  /**
+   * residualShare(i, j) <= MAX_RESIDUAL_SHARE, for a pair that passed the gradient test, decided
+   * the same way at less cost: the crops of the gradient test are among the fine ones, so a
+   * residual already small enough at those is the answer, and only the others are aligned finely.
+   */
+  private residualSmall(i: number, j: number): boolean {
+    if (!this.codes.thumbnails) return true;
+    const moves = this.moveOf(i, j);
+    const a = moves && this.gradientCode(i);
+    const b = a && this.gradientCode(j);
+    if (!moves || !a || !b) return false;
+    if (residualShare(thumbnailCorrelation(a.codes, b.codes), moves[0], moves[1]) <= MAX_RESIDUAL_SHARE) return true;
+    return this.residualShare(i, j) <= MAX_RESIDUAL_SHARE;
+  }
+
+  /** The moveCorrelation of rows i and j, computed once per row; null when either thumbnail is unknown or unreadable. */
+  private moveOf(i: number, j: number): [number, number] | null {
+    const move = (row: number): number | null => {
+      const known = this.moves.get(row);
+      if (known !== undefined) return known;
+      const thumbnail = this.thumbnailOf(row);
+      if (!thumbnail) return null;
+      const value = moveCorrelation(thumbnail);
+      this.moves.set(row, value);
+      return value;
+    };
+    const a = move(i);
+    const b = a === null ? null : move(j);
+    return a === null || b === null ? null : [a, b];
+  }
+
   /** The row's gradient codes, computed on first use; null when its codes are unknown or its thumbnail cannot be read. */
   private gradientCode(row: number): RowCodes | null {
-    const cache = this.gradientCodes;
+    return this.cachedCode(this.gradientCodes, CODE_CACHE_ROWS, row, (thumbnail) => {
+      const codes = thumbnailCodes(thumbnail);
+      return { codes, tails: codeTails(codes), thumbnail };
+    });
+  }
+
+  /** The row's finely aligned codes (fineCropCodes), computed on first use; null as for gradientCode. */
+  private fineCode(row: number): Float32Array | null {
+    return this.cachedCode(this.fineCodes, FINE_CODE_ROWS, row, (thumbnail) => fineCropCodes(thumbnail));
+  }
+
+  /**
+   * The row's thumbnail; null when its codes are unknown or it cannot be read. A row that
+   * reaches the residual check has just had its gradient codes made: its thumbnail is not read again.
+   */
+  private thumbnailOf(row: number): Uint8Array | null {
+    const thumbnails = this.codes.thumbnails;
+    if (!thumbnails || !this.codes.known[row]) return null;
+    const side = THUMBNAIL_SIDE ** 2;
+    return this.gradientCodes.get(row)?.thumbnail ?? (thumbnails instanceof Uint8Array ? thumbnails.subarray(row * side, (row + 1) * side) : thumbnails.thumbnail(row));
+  }
+
+  /** `make` of the row's thumbnail, kept in `cache` (at most `rows`, least recently used out first); null when the row has no readable thumbnail. */
+  private cachedCode<T>(cache: Map<number, T>, rows: number, row: number, make: (thumbnail: Uint8Array) => T): T | null {
     const cached = cache.get(row);
     if (cached) {
       cache.delete(row); // most recently used last
       cache.set(row, cached);
       return cached;
     }
-    const thumbnails = this.codes.thumbnails;
-    if (!thumbnails || !this.codes.known[row]) return null;
-    const side = THUMBNAIL_SIDE ** 2;
-    const thumbnail = thumbnails instanceof Uint8Array ? thumbnails.subarray(row * side, (row + 1) * side) : thumbnails.thumbnail(row);
+    const thumbnail = this.thumbnailOf(row);
     if (!thumbnail) return null;
-    const codes = thumbnailCodes(thumbnail);
-    const entry = { codes, tails: codeTails(codes) };
-    if (cache.size >= CODE_CACHE_ROWS) cache.delete(cache.keys().next().value as number);
+    const entry = make(thumbnail);
+    if (cache.size >= rows) cache.delete(cache.keys().next().value as number);
     cache.set(row, entry);
     return entry;
   }
@@ -236,8 +317,9 @@ export class NearDuplicateIndex {
     if (exact) return exact;
     const similarity = this.similarity(i, j);
     if (similarity < this.criteria.minSimilarity) return null;
-    // The dearest test last: only pairs alike by hash and features reach it.
-    return this.thumbnailsAlike(i, j) ? { a: i, b: j, similarity, exact: false } : null;
+    // The dearest tests last: only pairs alike by hash and features reach the gradients, and only
+    // pairs alike by those the residual check, which low-detail images need (thumbnail-correlation.ts).
+    return this.thumbnailsAlike(i, j) && this.residualSmall(i, j) ? { a: i, b: j, similarity, exact: false } : null;
   }
 
   private exactPair(i: number, j: number): DuplicatePair | null {

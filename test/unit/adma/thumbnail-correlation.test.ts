@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../src-main/core/seeded-random';
-import { CHECK_EVERY, CODE_LENGTH, codeTails, correlationReaches, CROP_SCALES, gradientCode, resampleCentre, THUMBNAIL_SIDE, thumbnailCodes, thumbnailCorrelation } from '../../../src-main/engine/adma/thumbnail-correlation';
+import { alignedCorrelation, CHECK_EVERY, CODE_LENGTH, codeTails, correlationReaches, CROP_SCALES, fineCropCodes, gradientCode, MAX_RESIDUAL_SHARE, moveCorrelation, resampleCentre, residualShare, THUMBNAIL_SIDE, thumbnailCodes, thumbnailCorrelation } from '../../../src-main/engine/adma/thumbnail-correlation';
+
+/**
+ * A thin bright stroke on black, side x side, from (x0, top) to (x1, bottom) in [0, 1] units,
+ * `width` pixels wide with soft edges: a low-detail image like a handwritten "1".
+ */
+function stroke(side: number, x0: number, x1: number, top: number, bottom: number, width: number): Uint8Array {
+  const out = new Uint8Array(side * side);
+  for (let y = 0; y < side; y++) {
+    const v = (y + 0.5) / side;
+    if (v < top || v > bottom) continue;
+    const centre = (x0 + ((v - top) / (bottom - top)) * (x1 - x0)) * side;
+    for (let x = 0; x < side; x++) out[y * side + x] = Math.round(255 * Math.max(0, Math.min(1, (width / 2 + 0.5 - Math.abs(x + 0.5 - centre)))));
+  }
+  return out;
+}
 
 /** A smooth scene with some texture, side x side, sampled from a function of (x, y) in [0, 1]^2 over the window [lo, hi]^2. */
 function scene(side: number, lo = 0, hi = 1, brightness = 1): Uint8Array {
@@ -50,6 +65,34 @@ describe('thumbnail correlation kernels', () => {
     const random = mulberry32(5);
     const noise = thumbnailCodes(Uint8Array.from({ length: THUMBNAIL_SIDE ** 2 }, () => Math.floor(random() * 256)));
     expect(thumbnailCorrelation(original, noise)).toBeLessThan(0.3);
+  });
+
+  it('moves the resampled window by whole cells, repeating the edge pixels past the square', () => {
+    const grey = Uint8Array.from({ length: 16 }, (_, i) => i); // 4 x 4
+    expect(Array.from(resampleCentre(grey, 4, 1, 4, 1, 0))).toEqual([1, 2, 3, 3, 5, 6, 7, 7, 9, 10, 11, 11, 13, 14, 15, 15]);
+    expect(Array.from(resampleCentre(grey, 4, 1, 4, 0, -1))).toEqual([0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it('a low-detail stroke drawn again a little differently passes the gradient bound but not the residual check; its copies pass both', () => {
+    const one = stroke(THUMBNAIL_SIDE, 0.5, 0.46, 0.15, 0.85, 3);
+    const other = stroke(THUMBNAIL_SIDE, 0.5, 0.46, 0.17, 0.86, 3.3); // another drawing: a little shorter and thicker
+    expect(thumbnailCorrelation(thumbnailCodes(one), thumbnailCodes(other))).toBeGreaterThanOrEqual(0.95);
+    const share = (a: Uint8Array, b: Uint8Array): number => residualShare(alignedCorrelation(fineCropCodes(a), fineCropCodes(b)), moveCorrelation(a), moveCorrelation(b));
+    expect(moveCorrelation(one)).toBeGreaterThan(0.85); // a one-cell move hardly changes a thin stroke
+    expect(share(one, other)).toBeGreaterThan(MAX_RESIDUAL_SHARE);
+    expect(share(one, one)).toBe(0);
+    const random = mulberry32(3);
+    const noisy = one.map((v) => Math.max(0, Math.min(255, v + Math.round((random() - 0.5) * 6))));
+    const brighter = one.map((v) => Math.min(255, Math.round(v * 1.2)));
+    // 6% off every side, stretched back: the stroke's centre enlarged, matched at the 0.88 crop.
+    const cropped = stroke(THUMBNAIL_SIDE, 0.5, 0.5 - 0.04 / 0.88, (0.15 - 0.06) / 0.88, (0.85 - 0.06) / 0.88, 3 / 0.88);
+    for (const copy of [noisy, brighter, cropped]) expect(share(one, copy)).toBeLessThanOrEqual(MAX_RESIDUAL_SHARE);
+    // The fine crops hold the gradient test's: aligned at least as well.
+    expect(alignedCorrelation(fineCropCodes(one), fineCropCodes(cropped))).toBeGreaterThanOrEqual(thumbnailCorrelation(thumbnailCodes(one), thumbnailCodes(cropped)));
+    // A flat image: nothing a move changes, alike only to itself.
+    const flat = new Uint8Array(THUMBNAIL_SIDE ** 2).fill(90);
+    expect(share(flat, flat)).toBe(1);
+    expect(share(one, flat)).toBeGreaterThan(MAX_RESIDUAL_SHARE);
   });
 
   it('the bounded test decides exactly as the full correlation, at the bound itself too, and never rejects a pair it accepts', () => {
