@@ -65,16 +65,19 @@ export class SymmetryCheck {
   /** The check point due now on the chosen model, or null (setting on, deep mode, no model, below 50 labels, already checked). */
   due(): { at: number; modelId: string } | null {
     const { store } = this.ctx;
+    if (this.ctx.isClosed) return null;
     const settings = store.settings();
     const modelId = store.model()?.modelId;
-    if (settings.symmetries || settings.mode !== 'light' || !modelId || this.ctx.isClosed) return null;
-    const at = checkPointFor(this.ctx.trainingLabels().size);
+    if (settings.symmetries || settings.mode !== 'light' || !modelId) return null;
+    // A count, not the labels: this runs after every label (trainingLabelCount says what reading them would cost).
+    const at = checkPointFor(store.trainingLabelCount());
     if (at === null || this.failed.has(`${modelId}@${at}`)) return null;
     return this.stored().some((c) => c.modelId === modelId && c.at === at) ? null : { at, modelId };
   }
 
   /** After labels changed, features became ready or settings changed: start the check when one is due; cancel one no longer wanted. */
   consider(): void {
+    if (this.ctx.isClosed) return;
     const running = this.running;
     if (running) {
       const settings = this.ctx.store.settings();
