@@ -56,6 +56,9 @@ export class ActiveLoop {
     );
   }
 
+  /** Called after labels or settings changed (set by the adaptation: the check for no up or down, symmetry-check.ts). */
+  afterChange: () => void = () => {};
+
   settings(): LoopSettings {
     return this.ctx.store.settings();
   }
@@ -75,6 +78,7 @@ export class ActiveLoop {
     }
     // Continuous mode keeps the model in step with the settings it trains under.
     if (next.continuous && (!before.continuous || next.symmetries !== before.symmetries)) this.scheduler.schedule();
+    this.afterChange();
     ctx.engineChanged();
     return next;
   }
@@ -307,6 +311,7 @@ export class ActiveLoop {
   onLabelsChanged(): void {
     const { ctx } = this;
     if (ctx.isClosed || !ctx.store.model()) return;
+    this.afterChange();
     const round = this.reclaimDropped(ctx.store.latestRound());
     // The header and the model panel say how many labels the classifier in use was trained on
     // of how many there are now: the status goes out again once there is a classifier.

@@ -20,6 +20,7 @@ import type { ModelPlaces } from './model-options';
 import { backboneName } from './model-versions';
 import { ModelSession } from './model-session';
 import { PoolSession } from './pool-session';
+import { SymmetryCheck } from './symmetry-check';
 import type { SchedulerTimers } from './training-scheduler';
 import { Transfer } from './transfer';
 
@@ -45,6 +46,7 @@ export class Adaptation {
   readonly transfer: Transfer;
   readonly labelCheck: LabelCheck;
   readonly duplicates: Duplicates;
+  readonly symmetryCheck: SymmetryCheck;
 
   constructor(options: AdaptationOptions) {
     const ctx = new AdaptationContext(options.project, options.engine, options.events, options.places, options.log, options.seed);
@@ -59,6 +61,7 @@ export class Adaptation {
       this.evaluation.featuresExtracted();
       await this.pool.prepare();
       this.loop.resume();
+      this.symmetryCheck.consider();
       // After a switch of the pre-trained model: a classifier on the new one, by itself.
       this.loop.retrainOnChosenModel();
     });
@@ -68,6 +71,8 @@ export class Adaptation {
     this.transfer = new Transfer(ctx, { pool: this.pool, evaluation: this.evaluation });
     this.labelCheck = new LabelCheck(ctx, this.pool);
     this.duplicates = new Duplicates(ctx, { pool: this.pool, evaluation: this.evaluation });
+    this.symmetryCheck = new SymmetryCheck(ctx, this.pool, () => this.features.status.state === 'complete');
+    this.loop.afterChange = () => this.symmetryCheck.consider();
   }
 
   get store() {
@@ -95,6 +100,7 @@ export class Adaptation {
       trainingOn: on ? { modelId: on, backbone: backboneName(on, used) } : null,
       backboneRetrain: this.loop.backboneRetrainPending(),
       modelProblem: this.features.modelProblem,
+      symmetryCheck: this.symmetryCheck.status(),
     };
   }
 
@@ -138,8 +144,9 @@ export class Adaptation {
   async close(): Promise<void> {
     this.ctx.markClosed();
     this.features.cancel();
+    const checked = this.symmetryCheck.cancel();
     // A scoring on the evaluation set stops at its next step once closed; none reaches the engine after its reset.
-    await Promise.allSettled([this.features.done, this.loop.scheduler.close(), this.evaluation.scorePending()]);
+    await Promise.allSettled([this.features.done, this.loop.scheduler.close(), this.evaluation.scorePending(), checked]);
     await this.ctx.closeWriters();
   }
 }

@@ -87,6 +87,8 @@ import type {
   LoopExportResult,
   LoopLabelQualityArgs,
   LoopLabelQualityResult,
+  LoopSymmetryCheckArgs,
+  LoopSymmetryCheckResult,
   LoopPrepareArgs,
   LoopPrepareResult,
   LoopSelectArgs,
@@ -117,6 +119,8 @@ export interface EngineJobs {
   loopEvaluate: { args: LoopEvaluateArgs; result: LoopEvaluateResult };
   loopExport: { args: LoopExportArgs; result: LoopExportResult };
   loopLabelQuality: { args: LoopLabelQualityArgs; result: LoopLabelQualityResult };
+  /** Whether the training labels say the images have no up or down (views extracted and cached first). */
+  loopSymmetryCheck: { args: LoopSymmetryCheckArgs; result: LoopSymmetryCheckResult };
   loopDuplicates: { args: LoopDuplicatesArgs; result: LoopDuplicatesResult };
   loopDuplicatesBetween: { args: LoopDuplicatesBetweenArgs; result: ImagePair[] };
   loopSimilar: { args: LoopSimilarArgs; result: SimilarImage[] };

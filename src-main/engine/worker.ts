@@ -319,6 +319,17 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     );
   },
 
+  async loopSymmetryCheck(args, context) {
+    await ensureBackend();
+    const meter = new ProgressMeter(0);
+    return (await requirePool({ args, job: 'This check of the labels for no up or down was to be made' })).symmetryCheck(
+      args,
+      context.signal,
+      (done, total) => context.progress('cross-validate', meter.update(done, total), `training ${done} of ${total}`),
+      viewsProgress(context),
+    );
+  },
+
   async loopReset() {
     pools.reset();
     return null;

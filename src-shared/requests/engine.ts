@@ -130,6 +130,39 @@ export interface EngineStatus {
   backboneRetrain?: boolean;
   /** The project's model folder cannot be used now (features `unavailable`); null (or absent) when it can. */
   modelProblem?: ModelProblem | null;
+  /**
+   * Whether the training labels say the images have no up or down (checked at 50 and 80 training
+   * labels while the setting is off, in light mode): the check running now and the latest one's
+   * outcome on the chosen model; null (or absent) before any.
+   */
+  symmetryCheck?: SymmetryCheckStatus | null;
+}
+
+/** The labels' check for "No up or down" (src-main/adaptation/symmetry-check.ts). */
+export interface SymmetryCheckStatus {
+  /** The check running now, at this many training labels; null when none runs. */
+  running: number | null;
+  /** The latest finished check on the chosen model; null before the first. */
+  last: SymmetryCheckOutcome | null;
+}
+
+/**
+ * One check's paired out-of-fold statistics (bench/study/screens/RESULTS-screen6.md, the rule):
+ * a plain and a views light head cross-validated on the same folds of the n training labels.
+ */
+export interface SymmetryCheckOutcome {
+  /** The labels count the check was made at (50 or 80), and the labeled images compared. */
+  at: number;
+  n: number;
+  /** Out-of-fold accuracy (0..1) of the head trained as now (plain) and of one learning each label turned and mirrored (views). */
+  plainAccuracy: number;
+  viewsAccuracy: number;
+  /** Mean of log-loss(views) - log-loss(plain) over the labeled images, and its paired standard error. */
+  meanDifference: number;
+  standardError: number;
+  /** The rule suggests turning "No up or down" on. */
+  suggest: boolean;
+  checkedAt: string;
 }
 
 const layerNames = s.object({

@@ -52,6 +52,11 @@ export interface LoopSettings {
    * letters and most photos.
    */
   symmetries: boolean;
+  /**
+   * The expert answered "Not now" to the suggestion to turn `symmetries` on (EngineStatus.symmetryCheck):
+   * it is not shown again. Absent: not answered.
+   */
+  symmetriesSuggestionDismissed?: boolean;
   /** Near-duplicate similarity threshold (Duplicates view, batch filter, leakage check). */
   duplicateSimilarity: number;
 }
@@ -127,6 +132,7 @@ export const loopRequests = {
       mode: s.optional(s.literal('light', 'deep')),
       continuous: s.optional(s.boolean()),
       symmetries: s.optional(s.boolean()),
+      symmetriesSuggestionDismissed: s.optional(s.boolean()),
       duplicateSimilarity: s.optional(s.number({ min: DUPLICATE_SIMILARITY_RANGE.min, max: DUPLICATE_SIMILARITY_RANGE.max })),
     }),
   ).returns<LoopSettings>(),

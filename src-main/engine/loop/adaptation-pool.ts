@@ -20,6 +20,7 @@ import type { HeadWeights } from '../train/head-weights';
 import { predictPool } from '../onnx/head-graph';
 import { readTopBlock } from '../train/top-block';
 import { temperedProbabilities, topConfidence } from '../quality/calibration';
+import { symmetryCheck } from '../quality/symmetry-evidence';
 import { carriedCalibration, evaluationSetCalibration, foldsFor, labelQuality, type Calibration } from '../quality/label-quality';
 import { MIN_LABELS_TO_CALIBRATE } from '../../../src-shared/requests/evaluation';
 import { suspectQueue } from '../quality/suspect-labels';
@@ -36,6 +37,8 @@ import type {
   LoopEvaluateResult,
   LoopLabelQualityArgs,
   LoopLabelQualityResult,
+  LoopSymmetryCheckArgs,
+  LoopSymmetryCheckResult,
   LoadNotices,
   LoopPrepareArgs,
   LoopPrepared,
@@ -575,6 +578,33 @@ export class AdaptationPool implements SlotPool {
       ...(args.folds ? { folds: args.folds } : {}),
     });
     return { suspects: suspectQueue(quality.ranked), judged: quality.ranked.length, calibration: quality.calibration, millis: Math.round(performance.now() - started) };
+  }
+
+  /** Whether the labels say the images have no up or down: their views extracted (and cached), then two cross-validations (symmetry-evidence.ts). */
+  symmetryCheck(
+    args: LoopSymmetryCheckArgs,
+    signal: AbortSignal,
+    onFold: (done: number, total: number) => void,
+    onViews?: (done: number, total: number) => void,
+  ): Promise<LoopSymmetryCheckResult> {
+    return this.held(async () => {
+      const started = performance.now();
+      const usable = args.labels.filter((l) => this.rowOf.has(l.imageId));
+      if (foldsFor(usable.length) === null || new Set(usable.map((l) => l.classIndex)).size < 2) {
+        throw new AppError('CONFLICT', 'Checking whether the images have no up or down needs labeled images of at least two classes with features.');
+      }
+      const views = await this.viewsOfLabeled(args.symmetryFiles, signal, onViews);
+      const evidence = await symmetryCheck({
+        inputs: { ...this.inputs('light', null), views },
+        rows: usable.map((l) => this.rowOf.get(l.imageId) as number),
+        labels: usable.map((l) => l.classIndex),
+        classCount: args.classCount,
+        seed: args.seed,
+        signal,
+        onFold,
+      });
+      return { evidence, millis: Math.round(performance.now() - started) };
+    });
   }
 
   evaluate(args: LoopEvaluateArgs): Promise<LoopEvaluateResult> {

@@ -15,6 +15,7 @@ import type { ModelSource } from '../model/model-source';
 import type { TrainingMode } from '../train/head-weights';
 import type { Calibration } from '../quality/label-quality';
 import type { SuspectRow } from '../quality/suspect-labels';
+import type { SymmetryEvidence } from '../quality/symmetry-evidence';
 
 export interface PoolItem {
   imageId: number;
@@ -272,6 +273,25 @@ export interface LoopLabelQualityResult {
   /** Labeled images that were judged (had features and a class seen in the other folds). */
   judged: number;
   calibration: Calibration;
+  millis: number;
+}
+
+/**
+ * Whether the labels say the images have no up or down (quality/symmetry-evidence.ts): the
+ * labeled images' symmetry views are extracted (and cached, as training with the setting on
+ * does), then a plain and a views light head are cross-validated on the same folds.
+ */
+export interface LoopSymmetryCheckArgs extends PoolJobArgs {
+  /** Training labels (evaluation images left out), class indices into `classCount` classes. */
+  labels: { imageId: number; classIndex: number }[];
+  classCount: number;
+  seed: number;
+  /** The labeled images' files, for their symmetry views. */
+  symmetryFiles: SymmetryFile[];
+}
+
+export interface LoopSymmetryCheckResult {
+  evidence: SymmetryEvidence;
   millis: number;
 }
 

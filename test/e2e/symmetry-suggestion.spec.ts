@@ -1,0 +1,65 @@
+/**
+ * The Adapt view's suggestion to turn on "No up or down" when the labels' check suggests it
+ * (EngineStatus.symmetryCheck): a plain-words notice beside the checkbox with the out-of-fold
+ * accuracies; "Turn it on" sets the setting as the checkbox does; "Not now" hides it for good
+ * (a reload does not bring it back). The check's outcome is written into the project's kept
+ * checks (the meta row the host reads, as a finished check leaves it), since a real check needs
+ * 50 labels of images with no up or down; a settings change makes the host send its status.
+ */
+import { expect, test } from '@playwright/test';
+import Database from 'better-sqlite3';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createDemoProjectInAdapt } from './support/demo-project';
+import { ROOT } from './support/paths';
+import { startWebHost, type RunningHost } from './support/web-host';
+
+const hosts: RunningHost[] = [];
+const dirs: string[] = [];
+test.afterAll(async () => {
+  await Promise.all(hosts.map((host) => host.stop()));
+  await Promise.all(dirs.map((dir) => fs.rm(dir, { recursive: true, force: true })));
+});
+
+test('the suggestion to turn on No up or down: Turn it on sets the setting; Not now hides it for good', async ({ page }) => {
+  test.setTimeout(6 * 60_000);
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-symmetry-'));
+  const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adma-e2e-symmetry-state-'));
+  dirs.push(work, stateDir);
+  const folder = path.join(work, 'demo');
+  const host = await startWebHost(ROOT, stateDir);
+  hosts.push(host);
+  await page.goto(host.url);
+  await createDemoProjectInAdapt(page, folder);
+
+  const db = new Database(path.join(folder, '.adma', 'project.db'));
+  try {
+    const modelId = db.prepare('SELECT model_id FROM engine_model').pluck().get() as string;
+    const check = { modelId, at: 50, n: 50, plainAccuracy: 0.61, viewsAccuracy: 0.68, meanDifference: -0.2, standardError: 0.05, suggest: true, checkedAt: new Date().toISOString() };
+    db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('symmetry-checks', JSON.stringify([check]));
+  } finally {
+    db.close();
+  }
+  const continuous = page.getByRole('checkbox', { name: 'Continuous' });
+  const noUpOrDown = page.getByRole('checkbox', { name: 'No up or down' });
+  const notice = page.getByRole('status').filter({ hasText: 'Your labels say these images have no up or down' });
+  await continuous.check();
+  await expect(notice).toHaveText(/out-of-fold accuracy 61% → 68% on 50 labels\)\. Turn on No up or down\?/);
+  await expect(noUpOrDown).not.toBeChecked();
+
+  await notice.getByRole('button', { name: 'Turn it on' }).click();
+  await expect(noUpOrDown).toBeChecked();
+  await expect(notice).toHaveCount(0);
+
+  // Off again by hand: the suggestion is back (not answered); Not now hides it, also after a reload.
+  await noUpOrDown.uncheck();
+  await expect(notice).toBeVisible();
+  await notice.getByRole('button', { name: 'Not now' }).click();
+  await expect(notice).toHaveCount(0);
+  await expect(noUpOrDown).not.toBeChecked();
+  await page.reload();
+  await page.keyboard.press('Alt+5');
+  await expect(continuous).toBeChecked();
+  await expect(page.getByText('Your labels say these images have no up or down')).toHaveCount(0);
+});
