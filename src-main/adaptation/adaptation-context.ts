@@ -201,6 +201,11 @@ export class AdaptationContext {
   symmetryFiles(imageIds: Iterable<number>): SymmetryFile[] | null {
     const settings = this.store.settings();
     if (!settings.symmetries || settings.mode !== 'light') return null;
+    return this.imageFiles(imageIds);
+  }
+
+  /** Each image's file on disk, by id; images removed by a rescan meanwhile are left out (the worker has no row for them either). */
+  imageFiles(imageIds: Iterable<number>): SymmetryFile[] {
     const files: SymmetryFile[] = [];
     for (const imageId of imageIds) {
       try {

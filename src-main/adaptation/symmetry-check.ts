@@ -16,11 +16,9 @@
  * - It never blocks labeling: labels change while it runs; it compares the labels it read.
  */
 import type { SymmetryCheckOutcome, SymmetryCheckStatus } from '../../src-shared/requests/engine';
-import type { SymmetryFile } from '../engine/loop/loop-jobs';
 import type { AdaptationContext } from './adaptation-context';
 import { errorMessage } from './adaptation-context';
 import type { PoolSession } from './pool-session';
-import path from 'node:path';
 
 /** Training labels at which the check runs (screen 6: "Ask at 50 and 80 labels"). */
 export const SYMMETRY_CHECK_POINTS = [50, 80] as const;
@@ -122,27 +120,13 @@ export class SymmetryCheck {
         labels: [...labels].map(([imageId, classId]) => ({ imageId, classIndex: indexOf.get(classId) as number })),
         classCount: classIds.length,
         seed: ctx.seed,
-        symmetryFiles: this.filesOf(labels.keys()),
+        symmetryFiles: this.ctx.imageFiles(labels.keys()),
       },
       { signal },
     );
     if (signal.aborted) return;
     const { n, plainAccuracy, viewsAccuracy, meanDifference, standardError, suggest } = result.evidence;
     this.save({ modelId, at, n, plainAccuracy, viewsAccuracy, meanDifference, standardError, suggest, checkedAt: new Date().toISOString() });
-  }
-
-  /** The files of labeled images (removed ones left out: the worker has no row for them either). */
-  private filesOf(imageIds: Iterable<number>): SymmetryFile[] {
-    const { project } = this.ctx;
-    const files: SymmetryFile[] = [];
-    for (const imageId of imageIds) {
-      try {
-        files.push({ imageId, path: path.join(project.root, ...project.locate(imageId).relPath.split('/')) });
-      } catch {
-        // removed by a rescan meanwhile
-      }
-    }
-    return files;
   }
 
   /** Stop a running check (the project closes); it runs again when due. */

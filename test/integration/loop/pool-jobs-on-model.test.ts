@@ -26,6 +26,7 @@ function poolJobs(modelId: string, outDir: string): { [K in JobKind]?: JobArgs<K
     loopSimilar: { modelId, imageId: 1, count: 2, skipIds: [] },
     loopEvaluate: { modelId, heads: [], imageIds: [1, 2, 3] },
     loopLabelQuality: { modelId, labels: [{ imageId: 1, classIndex: 0 }], classCount: 2, seed: 1 },
+    loopSymmetryCheck: { modelId, labels: [{ imageId: 1, classIndex: 0 }], classCount: 2, seed: 1, symmetryFiles: [] },
     loopExport: { modelId, headDir: outDir, outDir, classNames: ['a', 'b'], labelCounts: [1, 1], metrics: {}, training: {} },
   };
 }
@@ -49,7 +50,7 @@ describe.skipIf(!findStarterModelDir())('jobs on the worker\'s pool asked for on
   it('are refused, saying why and that nothing was changed', async () => {
     expect(modelId).not.toBe(OTHER);
     const jobs = Object.entries(poolJobs(OTHER, `${project}/export`)) as [JobKind, JobArgs<JobKind>][];
-    expect(jobs).toHaveLength(7);
+    expect(jobs).toHaveLength(8);
     for (const [kind, args] of jobs) {
       const error = await appErrorOf(client.request(kind, args));
       expect({ kind, code: error.code }).toEqual({ kind, code: 'CONFLICT' });
