@@ -544,6 +544,18 @@ export class AdaptationPool implements SlotPool {
     return quality.calibration.heldOut > 0 ? quality.calibration : null;
   }
 
+  /**
+   * The labels a cross-validation of the light head can use: those whose images have features in
+   * the pool; refused in words (`what` needs …) unless they make `folds` folds of two classes.
+   */
+  private crossValidated<L extends { imageId: number; classIndex: number }>(labels: readonly L[], folds: number | undefined, what: string): L[] {
+    const usable = labels.filter((l) => this.rowOf.has(l.imageId));
+    if (foldsFor(usable.length, folds) === null || new Set(usable.map((l) => l.classIndex)).size < 2) {
+      throw new AppError('CONFLICT', `${what} needs labeled images of at least two classes with features.`);
+    }
+    return usable;
+  }
+
   /** The suspect-label queue and calibration of the given labels by K-fold cross-validation of the light head. */
   labelQuality(
     args: LoopLabelQualityArgs,
@@ -561,10 +573,7 @@ export class AdaptationPool implements SlotPool {
     onViews?: (done: number, total: number) => void,
   ): Promise<LoopLabelQualityResult> {
     const started = performance.now();
-    const usable = args.labels.filter((l) => this.rowOf.has(l.imageId));
-    if (foldsFor(usable.length, args.folds) === null || new Set(usable.map((l) => l.classIndex)).size < 2) {
-      throw new AppError('CONFLICT', 'Checking labels needs labeled images of at least two classes with features.');
-    }
+    const usable = this.crossValidated(args.labels, args.folds, 'Checking labels');
     const views = args.symmetryFiles ? await this.viewsOfLabeled(args.symmetryFiles, signal, onViews) : undefined;
     const quality = await labelQuality({
       inputs: { ...this.inputs('light', null), ...(views ? { views } : {}) },
@@ -589,10 +598,7 @@ export class AdaptationPool implements SlotPool {
   ): Promise<LoopSymmetryCheckResult> {
     return this.held(async () => {
       const started = performance.now();
-      const usable = args.labels.filter((l) => this.rowOf.has(l.imageId));
-      if (foldsFor(usable.length) === null || new Set(usable.map((l) => l.classIndex)).size < 2) {
-        throw new AppError('CONFLICT', 'Checking whether the images have no up or down needs labeled images of at least two classes with features.');
-      }
+      const usable = this.crossValidated(args.labels, undefined, 'Checking whether the images have no up or down');
       const views = await this.viewsOfLabeled(args.symmetryFiles, signal, onViews);
       const evidence = await symmetryCheck({
         inputs: { ...this.inputs('light', null), views },
