@@ -10,15 +10,16 @@ import type { SymmetryCheckOutcome, SymmetryCheckStatus } from '../../src-shared
 
 const percent = (value: number): string => `${Math.round(value * 100)}%`;
 
+/** The two out-of-fold accuracies in an expert's words: each label predicted by a model that did not learn it. */
 function accuracies(last: SymmetryCheckOutcome): string {
-  return `out-of-fold accuracy ${percent(last.plainAccuracy)} → ${percent(last.viewsAccuracy)} on ${last.n} labels`;
+  return `${percent(last.plainAccuracy)} → ${percent(last.viewsAccuracy)} right, each of ${last.n} labels predicted by a model trained without it`;
 }
 
 /** The suggestion's words, or null when none is shown. */
 export function symmetrySuggestion(settings: Pick<LoopSettings, 'symmetries' | 'mode' | 'symmetriesSuggestionDismissed'>, check: SymmetryCheckStatus | null | undefined): string | null {
   const last = check?.last;
   if (!last?.suggest || settings.symmetries || settings.mode !== 'light' || settings.symmetriesSuggestionDismissed) return null;
-  return `Your labels say these images have no up or down: learning each label turned and mirrored predicted your held-out labels better (${accuracies(last)}). Turn on No up or down?`;
+  return `Your labels say these images have no up or down: learning each label turned and mirrored too got more of them right (${accuracies(last)}). Turn on No up or down?`;
 }
 
 /** A line for the checkbox's tooltip: the check running, or the latest check's outcome when it is not suggested now; null otherwise. */
@@ -27,6 +28,6 @@ export function symmetryCheckLine(settings: Pick<LoopSettings, 'symmetries' | 'm
   if (check.running !== null) return `Checking on your ${check.running} labels whether learning each label turned and mirrored helps.`;
   const last = check.last;
   if (!last) return null;
-  if (!last.suggest) return `Checked on your labels: learning each label turned and mirrored did not clearly predict your held-out labels better (${accuracies(last)}).`;
+  if (!last.suggest) return `Checked on your labels: learning each label turned and mirrored too did not clearly get more of them right (${accuracies(last)}).`;
   return settings.symmetriesSuggestionDismissed ? `Your labels suggested it (${accuracies(last)}).` : null;
 }

@@ -45,7 +45,7 @@ test('the suggestion to turn on No up or down: Turn it on sets the setting; Not 
   const noUpOrDown = page.getByRole('checkbox', { name: 'No up or down' });
   const notice = page.getByRole('status').filter({ hasText: 'Your labels say these images have no up or down' });
   await continuous.check();
-  await expect(notice).toHaveText(/out-of-fold accuracy 61% → 68% on 50 labels\)\. Turn on No up or down\?/);
+  await expect(notice).toHaveText(/61% → 68% right, each of 50 labels predicted by a model trained without it\)\. Turn on No up or down\?/);
   await expect(noUpOrDown).not.toBeChecked();
 
   await notice.getByRole('button', { name: 'Turn it on' }).click();

@@ -22,7 +22,7 @@ const outcome = (suggest: boolean, views = 0.68): SymmetryCheckOutcome => ({
 describe('the suggestion to turn on No up or down', () => {
   it('says in plain words what the check found and asks', () => {
     expect(symmetrySuggestion(off, { running: null, last: outcome(true) })).toBe(
-      'Your labels say these images have no up or down: learning each label turned and mirrored predicted your held-out labels better (out-of-fold accuracy 61% → 68% on 50 labels). Turn on No up or down?',
+      'Your labels say these images have no up or down: learning each label turned and mirrored too got more of them right (61% → 68% right, each of 50 labels predicted by a model trained without it). Turn on No up or down?',
     );
     expect(symmetryCheckLine(off, { running: null, last: outcome(true) })).toBeNull();
   });
@@ -40,10 +40,10 @@ describe('the suggestion to turn on No up or down', () => {
   it('puts a check that did not suggest, a running one or a dismissed suggestion in the tooltip line only', () => {
     expect(symmetryCheckLine(off, null)).toBeNull();
     expect(symmetryCheckLine(off, { running: null, last: outcome(false, 0.58) })).toBe(
-      'Checked on your labels: learning each label turned and mirrored did not clearly predict your held-out labels better (out-of-fold accuracy 61% → 58% on 50 labels).',
+      'Checked on your labels: learning each label turned and mirrored too did not clearly get more of them right (61% → 58% right, each of 50 labels predicted by a model trained without it).',
     );
     expect(symmetryCheckLine(off, { running: 80, last: outcome(false) })).toBe('Checking on your 80 labels whether learning each label turned and mirrored helps.');
-    expect(symmetryCheckLine({ ...off, symmetriesSuggestionDismissed: true }, { running: null, last: outcome(true) })).toBe('Your labels suggested it (out-of-fold accuracy 61% → 68% on 50 labels).');
+    expect(symmetryCheckLine({ ...off, symmetriesSuggestionDismissed: true }, { running: null, last: outcome(true) })).toBe('Your labels suggested it (61% → 68% right, each of 50 labels predicted by a model trained without it).');
     expect(symmetryCheckLine({ ...off, symmetries: true }, { running: null, last: outcome(false) })).toBeNull();
   });
 });
