@@ -1,7 +1,7 @@
 /**
  * The Adapt view's suggestion to turn on "No up or down" when the labels' check suggests it
- * (EngineStatus.symmetryCheck): a plain-words notice beside the checkbox with the out-of-fold
- * accuracies; "Turn it on" sets the setting as the checkbox does; "Not now" hides it for good
+ * (EngineStatus.symmetryCheck): a plain-words notice beside the checkbox with the two
+ * out-of-fold accuracies; "Turn it on" sets the setting as the checkbox does; "Not now" hides it for good
  * (a reload does not bring it back). The check's outcome is written into the project's kept
  * checks (the meta row the host reads, as a finished check leaves it), since a real check needs
  * 50 labels of images with no up or down; a settings change makes the host send its status.
@@ -59,7 +59,10 @@ test('the suggestion to turn on No up or down: Turn it on sets the setting; Not 
   await expect(notice).toHaveCount(0);
   await expect(noUpOrDown).not.toBeChecked();
   await page.reload();
+  // The key goes to the project once it is open again (a key pressed while the page loads is lost).
+  await expect(page.getByTestId('project-counts')).toContainText('images');
   await page.keyboard.press('Alt+5');
+  await expect(page.getByRole('tab', { name: /Adapt/ })).toHaveAttribute('aria-selected', 'true');
   await expect(continuous).toBeChecked();
   await expect(page.getByText('Your labels say these images have no up or down')).toHaveCount(0);
 });
