@@ -49,10 +49,24 @@ export class SymmetryCheck {
     private readonly featuresReady: () => boolean,
   ) {}
 
-  /** Finished checks kept in the project. */
+  /**
+   * Finished checks kept in the project. A row that is not a list of checks (written by hand, or
+   * damaged) counts as none kept: the checks run again and the row is written anew, instead of
+   * every label's `due` throwing.
+   */
   stored(): StoredSymmetryCheck[] {
     const value = this.ctx.project.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(META_KEY) as string | undefined;
-    return value === undefined ? [] : (JSON.parse(value) as StoredSymmetryCheck[]);
+    if (value === undefined) return [];
+    try {
+      const kept: unknown = JSON.parse(value);
+      if (Array.isArray(kept) && kept.every((c) => typeof c === 'object' && c !== null && typeof (c as StoredSymmetryCheck).modelId === 'string' && typeof (c as StoredSymmetryCheck).at === 'number')) {
+        return kept as StoredSymmetryCheck[];
+      }
+    } catch {
+      // not JSON: as below
+    }
+    this.ctx.log(`no-up-or-down checks: the project's '${META_KEY}' row is not a list of checks; they are done again`);
+    return [];
   }
 
   private save(check: StoredSymmetryCheck): void {

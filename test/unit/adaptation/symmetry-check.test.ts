@@ -118,6 +118,16 @@ describe('the check for no up or down', () => {
     expect(checks).toHaveLength(1);
   });
 
+  it('a damaged row of kept checks counts as none kept: labeling goes on, the check runs and the row is written anew', async () => {
+    const { project, adaptation, label, checks } = await setup();
+    project.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('symmetry-checks', '{"not": "a list"');
+    expect(() => label(0, 55)).not.toThrow();
+    await until(() => adaptation.status().symmetryCheck?.last?.at === 50);
+    expect(checks).toHaveLength(1);
+    const kept = JSON.parse(project.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get('symmetry-checks') as string) as { at: number }[];
+    expect(kept.map((c) => c.at)).toEqual([50]);
+  });
+
   it('does not run with the setting on or in deep mode', async () => {
     const { adaptation, label, checks } = await setup();
     adaptation.loop.updateSettings({ symmetries: true });
