@@ -72,7 +72,14 @@ export class Adaptation {
     this.labelCheck = new LabelCheck(ctx, this.pool);
     this.duplicates = new Duplicates(ctx, { pool: this.pool, evaluation: this.evaluation });
     this.symmetryCheck = new SymmetryCheck(ctx, this.pool, () => this.features.status.state === 'complete');
-    this.loop.afterChange = () => this.symmetryCheck.consider();
+    // An optional background check: whatever goes wrong in it is logged and never stops a label or a training.
+    this.loop.afterChange = () => {
+      try {
+        this.symmetryCheck.consider();
+      } catch (error) {
+        ctx.log(`no-up-or-down check not started: ${errorMessage(error)}`);
+      }
+    };
   }
 
   get store() {
