@@ -9,6 +9,7 @@ import { ITEM_COLUMNS, PRESENT_IMAGE_COUNT, toItem, type ImageRow } from '../pro
 import { SUGGESTION_COLUMNS, SUGGESTION_JOINS, suggestionOf, type SuggestionRow } from '../project/suggestions';
 import { isDecided } from '../../src-shared/requests/images';
 import type { ScoreKind } from '../../src-shared/typical-pick';
+import type { SymmetryCheckOutcome } from '../../src-shared/requests/engine';
 import { keepReasons } from './model-versions';
 
 /** One image of a round's batch as it is recorded: why it was asked for, and its score with the kind of score it is. */
@@ -103,6 +104,13 @@ interface RoundRow {
 
 /** The `meta` row of the last label check (a JSON StoredLabelCheck). */
 const LABEL_CHECK_KEY = 'label-check';
+/** The `meta` row of the finished checks for "No up or down" (a JSON list of StoredSymmetryCheck). */
+const SYMMETRY_CHECKS_KEY = 'symmetry-checks';
+
+/** A finished check for "No up or down" as the project keeps it (symmetry-check.ts): on which pre-trained model. */
+export interface StoredSymmetryCheck extends SymmetryCheckOutcome {
+  modelId: string;
+}
 
 /** A label check as stored: the report with each suspect's image by id (read again when shown). */
 export type StoredLabelCheck = Omit<SuspectReport, 'items' | 'changesSince'> & { items: (Omit<SuspectItem, 'image'> & { imageId: number })[] };
@@ -178,6 +186,26 @@ export class AdaptationStore {
 
   saveLabelCheck(check: StoredLabelCheck): void {
     this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(LABEL_CHECK_KEY, JSON.stringify(check));
+  }
+
+  /**
+   * The finished checks for "No up or down" the project keeps ([] before the first); null when
+   * the row is not a list of checks (written by hand, or damaged): the caller counts none kept.
+   */
+  symmetryChecks(): StoredSymmetryCheck[] | null {
+    const value = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(SYMMETRY_CHECKS_KEY) as string | undefined;
+    if (value === undefined) return [];
+    try {
+      const kept: unknown = JSON.parse(value);
+      const isCheck = (c: unknown): boolean => typeof c === 'object' && c !== null && typeof (c as StoredSymmetryCheck).modelId === 'string' && typeof (c as StoredSymmetryCheck).at === 'number';
+      return Array.isArray(kept) && kept.every(isCheck) ? (kept as StoredSymmetryCheck[]) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  saveSymmetryChecks(checks: readonly StoredSymmetryCheck[]): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(SYMMETRY_CHECKS_KEY, JSON.stringify(checks));
   }
 
   centres(modelId: string): CentreRecord | null {

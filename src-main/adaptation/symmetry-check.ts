@@ -15,20 +15,14 @@
  *   it runs again when due. A failed one is logged and not tried again in this session.
  * - It never blocks labeling: labels change while it runs; it compares the labels it read.
  */
-import type { SymmetryCheckOutcome, SymmetryCheckStatus } from '../../src-shared/requests/engine';
+import type { SymmetryCheckStatus } from '../../src-shared/requests/engine';
 import type { AdaptationContext } from './adaptation-context';
 import { errorMessage } from './adaptation-context';
+import type { StoredSymmetryCheck } from './adaptation-store';
 import type { PoolSession } from './pool-session';
 
 /** Training labels at which the check runs (screen 6: "Ask at 50 and 80 labels"). */
 export const SYMMETRY_CHECK_POINTS = [50, 80] as const;
-
-const META_KEY = 'symmetry-checks';
-
-/** A finished check as the project keeps it: on which pre-trained model. */
-export interface StoredSymmetryCheck extends SymmetryCheckOutcome {
-  modelId: string;
-}
 
 /** The check point due with `labels` training labels: the largest one reached, or null below the first. */
 export function checkPointFor(labels: number): number | null {
@@ -41,6 +35,8 @@ export class SymmetryCheck {
   private running: { at: number; modelId: string; controller: AbortController; done: Promise<void> } | null = null;
   /** Check points (by model) that failed in this session: not tried again until a restart. */
   private readonly failed = new Set<string>();
+  /** The kept checks' row was found damaged (and logged) in this session. */
+  private saidDamaged = false;
 
   constructor(
     private readonly ctx: AdaptationContext,
@@ -50,39 +46,37 @@ export class SymmetryCheck {
   ) {}
 
   /**
-   * Finished checks kept in the project. A row that is not a list of checks (written by hand, or
-   * damaged) counts as none kept: the checks run again and the row is written anew, instead of
-   * every label's `due` throwing.
+   * Finished checks kept in the project (AdaptationStore.symmetryChecks). A row that is not a
+   * list of checks (written by hand, or damaged) counts as none kept: the checks run again and
+   * the row is written anew, instead of every label's `due` throwing.
    */
   stored(): StoredSymmetryCheck[] {
-    const value = this.ctx.project.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(META_KEY) as string | undefined;
-    if (value === undefined) return [];
-    try {
-      const kept: unknown = JSON.parse(value);
-      if (Array.isArray(kept) && kept.every((c) => typeof c === 'object' && c !== null && typeof (c as StoredSymmetryCheck).modelId === 'string' && typeof (c as StoredSymmetryCheck).at === 'number')) {
-        return kept as StoredSymmetryCheck[];
-      }
-    } catch {
-      // not JSON: as below
-    }
-    this.ctx.log(`no-up-or-down checks: the project's '${META_KEY}' row is not a list of checks; they are done again`);
+    const kept = this.ctx.store.symmetryChecks();
+    if (kept) return kept;
+    // Said once: the status reads the checks at every change until a check writes the row anew.
+    if (!this.saidDamaged) this.ctx.log("no-up-or-down checks: the project's kept checks are not a list of checks; they are done again");
+    this.saidDamaged = true;
     return [];
   }
 
   private save(check: StoredSymmetryCheck): void {
-    const kept = this.stored().filter((c) => !(c.modelId === check.modelId && c.at === check.at));
-    this.ctx.project.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(META_KEY, JSON.stringify([...kept, check]));
+    this.ctx.store.saveSymmetryChecks([...this.stored().filter((c) => !(c.modelId === check.modelId && c.at === check.at)), check]);
+  }
+
+  /** The chosen model when a check applies to the project now (the setting off, light mode, a model chosen), else null. */
+  private applies(): string | null {
+    const settings = this.ctx.store.settings();
+    const modelId = this.ctx.store.model()?.modelId;
+    return settings.symmetries || settings.mode !== 'light' || !modelId ? null : modelId;
   }
 
   /** The check point due now on the chosen model, or null (setting on, deep mode, no model, below 50 labels, already checked). */
   due(): { at: number; modelId: string } | null {
-    const { store } = this.ctx;
     if (this.ctx.isClosed) return null;
-    const settings = store.settings();
-    const modelId = store.model()?.modelId;
-    if (settings.symmetries || settings.mode !== 'light' || !modelId) return null;
+    const modelId = this.applies();
+    if (!modelId) return null;
     // A count, not the labels: this runs after every label (trainingLabelCount says what reading them would cost).
-    const at = checkPointFor(store.trainingLabelCount());
+    const at = checkPointFor(this.ctx.store.trainingLabelCount());
     if (at === null || this.failed.has(`${modelId}@${at}`)) return null;
     return this.stored().some((c) => c.modelId === modelId && c.at === at) ? null : { at, modelId };
   }
@@ -92,8 +86,7 @@ export class SymmetryCheck {
     if (this.ctx.isClosed) return;
     const running = this.running;
     if (running) {
-      const settings = this.ctx.store.settings();
-      if (settings.symmetries || settings.mode !== 'light' || this.ctx.store.model()?.modelId !== running.modelId) running.controller.abort();
+      if (this.applies() !== running.modelId) running.controller.abort();
       return;
     }
     if (!this.featuresReady()) return;
