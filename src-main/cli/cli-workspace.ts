@@ -121,13 +121,18 @@ export async function openWorkspaceFeatures(folder: string, workspace: Workspace
   return store;
 }
 
+/** Whether the head `workspace` records was trained on rows that `store` has computed again since (Workspace.headRedecodes). */
+export function headOutdated(workspace: Pick<Workspace, 'headRedecodes'>, store: Pick<FeatureStore, 'redecodes'>): boolean {
+  return store.redecodes !== (workspace.headRedecodes ?? 0);
+}
+
 /**
  * Refuse (CONFLICT, with what to do) a head trained on rows that the feature cache `store` has
  * computed again since, for a changed decode of deep images (Workspace.headRedecodes): its
  * predictions, and the score it keeps, are of features the folder no longer has.
  */
 export function refuseOutdatedHead(folder: string, workspace: Workspace, store: Pick<FeatureStore, 'redecodes'>): void {
-  if (store.redecodes === (workspace.headRedecodes ?? 0)) return;
+  if (!headOutdated(workspace, store)) return;
   throw new AppError(
     'CONFLICT',
     `The trained model learned from features that 'adma extract' has computed again since, from images deeper than 8 bits now read as this version reads them (as the app and an export feed them to the model): train again ('adma train ${folder} --labels <csv>') before predicting or exporting.`,

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import { readFileInside, shortReason } from '../media/path-containment';
-import { headDir, readWorkspaceIfPresent, writeWorkspace, type ModelSpec, type WorkspaceImage } from './cli-workspace';
+import { headDir, headOutdated, readWorkspaceIfPresent, writeWorkspace, type ModelSpec, type WorkspaceImage } from './cli-workspace';
 import { loadModelFromSpec, resolveModelSpec } from './model-spec';
 import type { ProgressLine } from './progress-line';
 import { startBackend } from './start-backend';
@@ -111,7 +111,7 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
         out.log(`${result.redecoded} image${result.redecoded === 1 ? '' : 's'} deeper than 8 bits had features from an earlier version's reading of ${result.redecoded === 1 ? 'it' : 'them'}: computed again`);
       }
       const { HEAD_JSON } = await import('../engine/train/head-file');
-      if (store.redecodes !== (previous?.headRedecodes ?? 0) && existsSync(join(headDir(folder), HEAD_JSON))) {
+      if (headOutdated(previous ?? {}, store) && existsSync(join(headDir(folder), HEAD_JSON))) {
         out.log("the trained model learned from features made before images deeper than 8 bits were read as this version reads them: train it again ('adma train') before predict or export");
       }
       // The engine counts distinct contents; byte-identical copies share one feature row, said
