@@ -46,7 +46,6 @@ export function tornReason(c: CompetingClasses): string {
   return `the model is torn between ${c.first} ${percent(c.firstProbability)} and ${c.second} ${percent(c.secondProbability)}`;
 }
 
-
 /** The group a pick stands for: its size, its labeled members, and this batch's earlier picks from it. */
 export interface PickGroup {
   members: { length: number };
