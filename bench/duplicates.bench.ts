@@ -25,7 +25,7 @@
  * process) node --expose-gc --import tsx bench/duplicates.bench.ts --memory 100000 inMemory|onDemand.
  * Reads ../shared in place; says so and exits when it is absent.
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -48,6 +48,7 @@ import { FeatureStore, featureLayoutOf } from '../src-main/engine/features/featu
 import { hashImageFile } from '../src-main/engine/features/image-content-hash';
 import { loadModelFolder } from '../src-main/engine/model/load-model';
 import { openOnnxFeatureRunner } from '../src-main/engine/onnx/onnx-feature-runner';
+import { photosUnder } from './support/photos-under';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const shared = process.env.ADMA_SHARED_DIR ?? resolve(repoRoot, '../shared');
@@ -85,15 +86,6 @@ interface Photo {
   transform: TransformName | null;
 }
 
-function photosUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...photosUnder(path));
-    else if (/\.(jpe?g|png)$/i.test(entry.name)) out.push(path);
-  }
-  return out;
-}
 
 /** `source` at `target` as a hard link (no copy of the bytes), or a copy across file systems. */
 function linkOrCopy(source: string, target: string): void {

@@ -14,7 +14,7 @@
  *
  * Run: npx tsx bench/low-detail-duplicates.bench.ts [--digits 10000] [--originals 60] [--only mnist|hymenoptera|pbc-blood-cells]
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp, { type Sharp } from 'sharp';
@@ -31,6 +31,7 @@ import { openOnnxFeatureRunner } from '../src-main/engine/onnx/onnx-feature-runn
 import { MNIST_SIDE } from '../src-main/engine/starter/gray-image';
 import { writeLabelledImages } from '../src-main/engine/starter/labelled-image-files';
 import { loadMnistDigits, MNIST_LABELS } from '../src-main/engine/starter/mnist-source';
+import { photosUnder } from './support/photos-under';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const shared = process.env.ADMA_SHARED_DIR ?? resolve(repoRoot, '../shared');
@@ -61,22 +62,13 @@ interface Photo {
   transform: string | null;
 }
 
-function imagesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...imagesUnder(path));
-    else if (/\.(jpe?g|png)$/i.test(entry.name)) out.push(path);
-  }
-  return out;
-}
 
 /** The pool's project folder `work/<name>`: the set's images (hard links) and planted copies of `originals` of them. */
 async function plant(name: string, dir: string, originals: number): Promise<Photo[]> {
   const out = join(work, name);
   mkdirSync(join(out, 'originals'), { recursive: true });
   const photos: Photo[] = [];
-  for (const [i, source] of imagesUnder(dir).entries()) {
+  for (const [i, source] of photosUnder(dir).entries()) {
     const path = join(out, 'originals', `${i}${extname(source)}`);
     if (!existsSync(path)) {
       try {

@@ -18,7 +18,7 @@
  * thumbnail (the near-duplicate test's third check, bound 0.95).
  */
 import fs from 'node:fs/promises';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,6 +28,7 @@ import * as current from '../src-main/engine/features/difference-hash';
 import { decodeOriginal, encodeThumbnail, thumbnailPixels } from '../src-main/media/media-cache';
 import { hashImageFile } from '../src-main/engine/features/image-content-hash';
 import { writeJpegs } from './support/jpeg-folder';
+import { photosUnder } from './support/photos-under';
 
 const { values } = parseArgs({
   options: {
@@ -107,15 +108,6 @@ async function timing(): Promise<void> {
   }
 }
 
-function photosUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...photosUnder(p));
-    else if (/\.(jpe?g|png)$/i.test(entry.name)) out.push(p);
-  }
-  return out;
-}
 
 const popcount = (x: number): number => {
   let n = 0;
