@@ -11,6 +11,7 @@ import { isDecided } from '../../src-shared/requests/images';
 import type { ScoreKind } from '../../src-shared/typical-pick';
 import type { SymmetryCheckOutcome } from '../../src-shared/requests/engine';
 import { keepReasons } from './model-versions';
+import { s, SchemaError, type Schema } from '../../src-shared/schema';
 
 /** One image of a round's batch as it is recorded: why it was asked for, and its score with the kind of score it is. */
 export type RoundItem = Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'scoreKind' | 'reason'>;
@@ -115,6 +116,47 @@ export interface StoredSymmetryCheck extends SymmetryCheckOutcome {
 /** A label check as stored: the report with each suspect's image by id (read again when shown). */
 export type StoredLabelCheck = Omit<SuspectReport, 'items' | 'changesSince'> & { items: (Omit<SuspectItem, 'image'> & { imageId: number })[] };
 
+/** The shape of SYMMETRY_CHECKS_KEY's row, checked when it is read (typed: it cannot drift from StoredSymmetryCheck's fields). */
+const STORED_SYMMETRY_CHECKS: Schema<StoredSymmetryCheck[]> = s.array(
+  s.object({
+    modelId: s.string(),
+    at: s.int({ min: 0 }),
+    n: s.int({ min: 0 }),
+    plainAccuracy: s.number(),
+    viewsAccuracy: s.number(),
+    meanDifference: s.number(),
+    standardError: s.number(),
+    suggest: s.boolean(),
+    checkedAt: s.string(),
+  }),
+);
+
+/** The shape of LABEL_CHECK_KEY's row, checked when it is read (typed: it cannot drift from StoredLabelCheck's fields). */
+const STORED_LABEL_CHECK: Schema<StoredLabelCheck> = s.object({
+  items: s.array(
+    s.object({
+      imageId: s.int({ min: 1 }),
+      givenClassId: s.int(),
+      suggestedClassId: s.int(),
+      givenProbability: s.number(),
+      suggestedProbability: s.number(),
+    }),
+    { max: Number.MAX_SAFE_INTEGER },
+  ),
+  judged: s.int({ min: 0 }),
+  folds: s.int({ min: 0 }),
+  modelId: s.string(),
+  millis: s.number(),
+  checkedAt: s.string(),
+});
+
+/**
+ * A JSON `meta` row read back with its shape checked: its value; `absent` before it is written;
+ * `damaged` when it is not JSON or not of its shape (written by hand, or damaged), which the
+ * reader counts as none kept instead of failing on it.
+ */
+export type KeptRow<T> = { value: T } | 'absent' | 'damaged';
+
 export class AdaptationStore {
   constructor(private readonly db: Database.Database) {}
 
@@ -178,34 +220,34 @@ export class AdaptationStore {
       .run(JSON.stringify({ chosen }));
   }
 
-  /** The last label check (its suspects by image id), kept so it survives a reload or a restart; null before the first. */
-  labelCheck(): StoredLabelCheck | null {
-    const value = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(LABEL_CHECK_KEY) as string | undefined;
-    return value === undefined ? null : (JSON.parse(value) as StoredLabelCheck);
+  /** The last label check (its suspects by image id), kept so it survives a reload or a restart; `absent` before the first. */
+  labelCheck(): KeptRow<StoredLabelCheck> {
+    return this.keptRow(LABEL_CHECK_KEY, STORED_LABEL_CHECK);
   }
 
   saveLabelCheck(check: StoredLabelCheck): void {
     this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(LABEL_CHECK_KEY, JSON.stringify(check));
   }
 
-  /**
-   * The finished checks for "No up or down" the project keeps ([] before the first); null when
-   * the row is not a list of checks (written by hand, or damaged): the caller counts none kept.
-   */
-  symmetryChecks(): StoredSymmetryCheck[] | null {
-    const value = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(SYMMETRY_CHECKS_KEY) as string | undefined;
-    if (value === undefined) return [];
-    try {
-      const kept: unknown = JSON.parse(value);
-      const isCheck = (c: unknown): boolean => typeof c === 'object' && c !== null && typeof (c as StoredSymmetryCheck).modelId === 'string' && typeof (c as StoredSymmetryCheck).at === 'number';
-      return Array.isArray(kept) && kept.every(isCheck) ? (kept as StoredSymmetryCheck[]) : null;
-    } catch {
-      return null;
-    }
+  /** The finished checks for "No up or down" the project keeps; `absent` before the first. */
+  symmetryChecks(): KeptRow<StoredSymmetryCheck[]> {
+    return this.keptRow(SYMMETRY_CHECKS_KEY, STORED_SYMMETRY_CHECKS);
   }
 
   saveSymmetryChecks(checks: readonly StoredSymmetryCheck[]): void {
     this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(SYMMETRY_CHECKS_KEY, JSON.stringify(checks));
+  }
+
+  /** A JSON `meta` row checked against `shape` (KeptRow). */
+  private keptRow<T>(key: string, shape: Schema<T>): KeptRow<T> {
+    const value = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined;
+    if (value === undefined) return 'absent';
+    try {
+      return { value: shape.parse(JSON.parse(value)) };
+    } catch (error) {
+      if (error instanceof SyntaxError || error instanceof SchemaError) return 'damaged';
+      throw error;
+    }
   }
 
   centres(modelId: string): CentreRecord | null {
