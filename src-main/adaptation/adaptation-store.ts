@@ -36,10 +36,16 @@ export const DEFAULT_LOOP_SETTINGS: LoopSettings = {
 /** Defaults of the duplicate threshold in earlier versions, stored in every project's settings then. */
 const FORMER_DUPLICATE_DEFAULTS: readonly number[] = [0.8, 0.9];
 
-/** A settings row: the expert's choices, or (before them) every setting as a plain object. */
-type StoredSettings = { chosen: Partial<LoopSettings> } | Partial<LoopSettings>;
+/**
+ * The settings a row holds: LoopSettings, but for the "Not now" to the suggestion of "No up or
+ * down", which rows written before it named its check keep as `true`.
+ */
+type StoredChoices = Omit<Partial<LoopSettings>, 'symmetriesSuggestionDismissed'> & { symmetriesSuggestionDismissed?: number | true };
 
-function chosenSettings(stored: StoredSettings): Partial<LoopSettings> {
+/** A settings row: the expert's choices, or (before them) every setting as a plain object. */
+type StoredSettings = { chosen: StoredChoices } | StoredChoices;
+
+function chosenSettings(stored: StoredSettings): StoredChoices {
   if ('chosen' in stored) return stored.chosen;
   const { duplicateSimilarity, ...rest } = stored;
   return duplicateSimilarity === undefined || FORMER_DUPLICATE_DEFAULTS.includes(duplicateSimilarity) ? rest : { ...rest, duplicateSimilarity };
@@ -207,10 +213,22 @@ export class AdaptationStore {
    * written before this stored every setting as a plain object; there a duplicate threshold equal
    * to a former default (FORMER_DUPLICATE_DEFAULTS: the test under the number has changed since)
    * is read as never chosen.
+   *
+   * A "Not now" kept as `true` (rows from before it named its check) answered the suggestions
+   * so far: it reads as the latest check kept (on any model; none kept: not answered), and is
+   * pinned to it before another check is kept (saveSymmetryChecks), so a later check asks again.
    */
   settings(): LoopSettings {
+    const { symmetriesSuggestionDismissed: dismissed, ...chosen } = this.storedChoices();
+    const settings: LoopSettings = { ...DEFAULT_LOOP_SETTINGS, ...chosen };
+    const answered = dismissed === true ? this.latestSymmetryCheckPoint() : dismissed;
+    return answered === undefined ? settings : { ...settings, symmetriesSuggestionDismissed: answered };
+  }
+
+  /** The settings row's choices as kept (none without a row). */
+  private storedChoices(): StoredChoices {
     const row = this.db.prepare('SELECT settings FROM loop_settings WHERE id = 1').get() as { settings: string } | undefined;
-    return { ...DEFAULT_LOOP_SETTINGS, ...(row ? chosenSettings(JSON.parse(row.settings) as StoredSettings) : {}) };
+    return row ? chosenSettings(JSON.parse(row.settings) as StoredSettings) : {};
   }
 
   saveSettings(settings: LoopSettings): void {
@@ -234,8 +252,19 @@ export class AdaptationStore {
     return this.keptRow(SYMMETRY_CHECKS_KEY, STORED_SYMMETRY_CHECKS);
   }
 
+  /** The training labels of the latest check for "No up or down" kept, on any model; undefined before the first (or when the row is damaged). */
+  private latestSymmetryCheckPoint(): number | undefined {
+    const kept = this.symmetryChecks();
+    if (kept === 'absent' || kept === 'damaged' || kept.value.length === 0) return undefined;
+    return Math.max(...kept.value.map((c) => c.at));
+  }
+
   saveSymmetryChecks(checks: readonly StoredSymmetryCheck[]): void {
-    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(SYMMETRY_CHECKS_KEY, JSON.stringify(checks));
+    this.db.transaction(() => {
+      // A "Not now" kept as `true` answered the checks kept so far (settings()): pinned to them before the row changes.
+      if (this.storedChoices().symmetriesSuggestionDismissed === true) this.saveSettings(this.settings());
+      this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(SYMMETRY_CHECKS_KEY, JSON.stringify(checks));
+    })();
   }
 
   /** A JSON `meta` row checked against `shape` (KeptRow). */
