@@ -11,6 +11,7 @@ import { isDecided } from '../../src-shared/requests/images';
 import type { ScoreKind } from '../../src-shared/typical-pick';
 import type { SymmetryCheckOutcome } from '../../src-shared/requests/engine';
 import { keepReasons } from './model-versions';
+import { s, SchemaError, type Schema } from '../../src-shared/schema';
 
 /** One image of a round's batch as it is recorded: why it was asked for, and its score with the kind of score it is. */
 export type RoundItem = Pick<QueueItem, 'imageId' | 'distinctiveness' | 'uncertainty' | 'score' | 'scoreKind' | 'reason'>;
@@ -35,10 +36,16 @@ export const DEFAULT_LOOP_SETTINGS: LoopSettings = {
 /** Defaults of the duplicate threshold in earlier versions, stored in every project's settings then. */
 const FORMER_DUPLICATE_DEFAULTS: readonly number[] = [0.8, 0.9];
 
-/** A settings row: the expert's choices, or (before them) every setting as a plain object. */
-type StoredSettings = { chosen: Partial<LoopSettings> } | Partial<LoopSettings>;
+/**
+ * The settings a row holds: LoopSettings, but for the "Not now" to the suggestion of "No up or
+ * down", which rows written before it named its check keep as `true`.
+ */
+type StoredChoices = Omit<Partial<LoopSettings>, 'symmetriesSuggestionDismissed'> & { symmetriesSuggestionDismissed?: number | true };
 
-function chosenSettings(stored: StoredSettings): Partial<LoopSettings> {
+/** A settings row: the expert's choices, or (before them) every setting as a plain object. */
+type StoredSettings = { chosen: StoredChoices } | StoredChoices;
+
+function chosenSettings(stored: StoredSettings): StoredChoices {
   if ('chosen' in stored) return stored.chosen;
   const { duplicateSimilarity, ...rest } = stored;
   return duplicateSimilarity === undefined || FORMER_DUPLICATE_DEFAULTS.includes(duplicateSimilarity) ? rest : { ...rest, duplicateSimilarity };
@@ -115,6 +122,47 @@ export interface StoredSymmetryCheck extends SymmetryCheckOutcome {
 /** A label check as stored: the report with each suspect's image by id (read again when shown). */
 export type StoredLabelCheck = Omit<SuspectReport, 'items' | 'changesSince'> & { items: (Omit<SuspectItem, 'image'> & { imageId: number })[] };
 
+/** The shape of SYMMETRY_CHECKS_KEY's row, checked when it is read (typed: it cannot drift from StoredSymmetryCheck's fields). */
+const STORED_SYMMETRY_CHECKS: Schema<StoredSymmetryCheck[]> = s.array(
+  s.object({
+    modelId: s.string(),
+    at: s.int({ min: 0 }),
+    n: s.int({ min: 0 }),
+    plainAccuracy: s.number(),
+    viewsAccuracy: s.number(),
+    meanDifference: s.number(),
+    standardError: s.number(),
+    suggest: s.boolean(),
+    checkedAt: s.string(),
+  }),
+);
+
+/** The shape of LABEL_CHECK_KEY's row, checked when it is read (typed: it cannot drift from StoredLabelCheck's fields). */
+const STORED_LABEL_CHECK: Schema<StoredLabelCheck> = s.object({
+  items: s.array(
+    s.object({
+      imageId: s.int({ min: 1 }),
+      givenClassId: s.int(),
+      suggestedClassId: s.int(),
+      givenProbability: s.number(),
+      suggestedProbability: s.number(),
+    }),
+    { max: Number.MAX_SAFE_INTEGER },
+  ),
+  judged: s.int({ min: 0 }),
+  folds: s.int({ min: 0 }),
+  modelId: s.string(),
+  millis: s.number(),
+  checkedAt: s.string(),
+});
+
+/**
+ * A JSON `meta` row read back with its shape checked: its value; `absent` before it is written;
+ * `damaged` when it is not JSON or not of its shape (written by hand, or damaged), which the
+ * reader counts as none kept instead of failing on it.
+ */
+export type KeptRow<T> = { value: T } | 'absent' | 'damaged';
+
 export class AdaptationStore {
   constructor(private readonly db: Database.Database) {}
 
@@ -165,10 +213,22 @@ export class AdaptationStore {
    * written before this stored every setting as a plain object; there a duplicate threshold equal
    * to a former default (FORMER_DUPLICATE_DEFAULTS: the test under the number has changed since)
    * is read as never chosen.
+   *
+   * A "Not now" kept as `true` (rows from before it named its check) answered the suggestions
+   * so far: it reads as the latest check kept (on any model; none kept: not answered), and is
+   * pinned to it before another check is kept (saveSymmetryChecks), so a later check asks again.
    */
   settings(): LoopSettings {
+    const { symmetriesSuggestionDismissed: dismissed, ...chosen } = this.storedChoices();
+    const settings: LoopSettings = { ...DEFAULT_LOOP_SETTINGS, ...chosen };
+    const answered = dismissed === true ? this.latestSymmetryCheckPoint() : dismissed;
+    return answered === undefined ? settings : { ...settings, symmetriesSuggestionDismissed: answered };
+  }
+
+  /** The settings row's choices as kept (none without a row). */
+  private storedChoices(): StoredChoices {
     const row = this.db.prepare('SELECT settings FROM loop_settings WHERE id = 1').get() as { settings: string } | undefined;
-    return { ...DEFAULT_LOOP_SETTINGS, ...(row ? chosenSettings(JSON.parse(row.settings) as StoredSettings) : {}) };
+    return row ? chosenSettings(JSON.parse(row.settings) as StoredSettings) : {};
   }
 
   saveSettings(settings: LoopSettings): void {
@@ -178,34 +238,45 @@ export class AdaptationStore {
       .run(JSON.stringify({ chosen }));
   }
 
-  /** The last label check (its suspects by image id), kept so it survives a reload or a restart; null before the first. */
-  labelCheck(): StoredLabelCheck | null {
-    const value = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(LABEL_CHECK_KEY) as string | undefined;
-    return value === undefined ? null : (JSON.parse(value) as StoredLabelCheck);
+  /** The last label check (its suspects by image id), kept so it survives a reload or a restart; `absent` before the first. */
+  labelCheck(): KeptRow<StoredLabelCheck> {
+    return this.keptRow(LABEL_CHECK_KEY, STORED_LABEL_CHECK);
   }
 
   saveLabelCheck(check: StoredLabelCheck): void {
     this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(LABEL_CHECK_KEY, JSON.stringify(check));
   }
 
-  /**
-   * The finished checks for "No up or down" the project keeps ([] before the first); null when
-   * the row is not a list of checks (written by hand, or damaged): the caller counts none kept.
-   */
-  symmetryChecks(): StoredSymmetryCheck[] | null {
-    const value = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(SYMMETRY_CHECKS_KEY) as string | undefined;
-    if (value === undefined) return [];
-    try {
-      const kept: unknown = JSON.parse(value);
-      const isCheck = (c: unknown): boolean => typeof c === 'object' && c !== null && typeof (c as StoredSymmetryCheck).modelId === 'string' && typeof (c as StoredSymmetryCheck).at === 'number';
-      return Array.isArray(kept) && kept.every(isCheck) ? (kept as StoredSymmetryCheck[]) : null;
-    } catch {
-      return null;
-    }
+  /** The finished checks for "No up or down" the project keeps; `absent` before the first. */
+  symmetryChecks(): KeptRow<StoredSymmetryCheck[]> {
+    return this.keptRow(SYMMETRY_CHECKS_KEY, STORED_SYMMETRY_CHECKS);
+  }
+
+  /** The training labels of the latest check for "No up or down" kept, on any model; undefined before the first (or when the row is damaged). */
+  private latestSymmetryCheckPoint(): number | undefined {
+    const kept = this.symmetryChecks();
+    if (kept === 'absent' || kept === 'damaged' || kept.value.length === 0) return undefined;
+    return Math.max(...kept.value.map((c) => c.at));
   }
 
   saveSymmetryChecks(checks: readonly StoredSymmetryCheck[]): void {
-    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(SYMMETRY_CHECKS_KEY, JSON.stringify(checks));
+    this.db.transaction(() => {
+      // A "Not now" kept as `true` answered the checks kept so far (settings()): pinned to them before the row changes.
+      if (this.storedChoices().symmetriesSuggestionDismissed === true) this.saveSettings(this.settings());
+      this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(SYMMETRY_CHECKS_KEY, JSON.stringify(checks));
+    })();
+  }
+
+  /** A JSON `meta` row checked against `shape` (KeptRow). */
+  private keptRow<T>(key: string, shape: Schema<T>): KeptRow<T> {
+    const value = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined;
+    if (value === undefined) return 'absent';
+    try {
+      return { value: shape.parse(JSON.parse(value)) };
+    } catch (error) {
+      if (error instanceof SyntaxError || error instanceof SchemaError) return 'damaged';
+      throw error;
+    }
   }
 
   centres(modelId: string): CentreRecord | null {

@@ -14,6 +14,9 @@ import type { StoredLabelCheck } from './adaptation-store';
 import type { PoolSession } from './pool-session';
 
 export class LabelCheck {
+  /** The kept check's row was found damaged (and logged) in this session. */
+  private saidDamaged = false;
+
   constructor(
     private readonly ctx: AdaptationContext,
     private readonly pool: PoolSession,
@@ -61,10 +64,19 @@ export class LabelCheck {
     return this.reportOf(check);
   }
 
-  /** The last check, each suspect's image as it is now (images removed since are left out); null before the first. */
+  /**
+   * The last check, each suspect's image as it is now (images removed since are left out); null
+   * before the first. A kept check that is not one (written by hand, or damaged) counts as none:
+   * the Suspect labels view opens and offers to check, which writes the row anew.
+   */
   last(): SuspectReport | null {
     const check = this.ctx.store.labelCheck();
-    return check ? this.reportOf(check) : null;
+    if (check === 'absent') return null;
+    if (check !== 'damaged') return this.reportOf(check.value);
+    // Said once: the view asks for the last check whenever it opens.
+    if (!this.saidDamaged) this.ctx.log("label check: the project's kept check is damaged; none is shown until labels are checked again");
+    this.saidDamaged = true;
+    return null;
   }
 
   private reportOf({ items: stored, ...facts }: StoredLabelCheck): SuspectReport {

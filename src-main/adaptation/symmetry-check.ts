@@ -52,7 +52,8 @@ export class SymmetryCheck {
    */
   stored(): StoredSymmetryCheck[] {
     const kept = this.ctx.store.symmetryChecks();
-    if (kept) return kept;
+    if (kept === 'absent') return [];
+    if (kept !== 'damaged') return kept.value;
     // Said once: the status reads the checks at every change until a check writes the row anew.
     if (!this.saidDamaged) this.ctx.log("no-up-or-down checks: the project's kept checks are not a list of checks; they are done again");
     this.saidDamaged = true;

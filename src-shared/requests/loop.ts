@@ -54,9 +54,12 @@ export interface LoopSettings {
   symmetries: boolean;
   /**
    * The expert answered "Not now" to the suggestion to turn `symmetries` on (EngineStatus.symmetryCheck):
-   * it is not shown again. Absent: not answered.
+   * the training labels of the check it was shown for (SymmetryCheckOutcome.at). That check's
+   * suggestion is not shown again, nor an earlier one's; a later check (more labels) that
+   * suggests it asks again. Absent: not answered. Rows from before kept `true` here; the
+   * project reads it as the checks kept so far (AdaptationStore.settings).
    */
-  symmetriesSuggestionDismissed?: boolean;
+  symmetriesSuggestionDismissed?: number;
   /** Near-duplicate similarity threshold (Duplicates view, batch filter, leakage check). */
   duplicateSimilarity: number;
 }
@@ -132,7 +135,7 @@ export const loopRequests = {
       mode: s.optional(s.literal('light', 'deep')),
       continuous: s.optional(s.boolean()),
       symmetries: s.optional(s.boolean()),
-      symmetriesSuggestionDismissed: s.optional(s.boolean()),
+      symmetriesSuggestionDismissed: s.optional(s.int({ min: 0 })),
       duplicateSimilarity: s.optional(s.number({ min: DUPLICATE_SIMILARITY_RANGE.min, max: DUPLICATE_SIMILARITY_RANGE.max })),
     }),
   ).returns<LoopSettings>(),

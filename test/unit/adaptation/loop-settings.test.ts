@@ -2,11 +2,13 @@
  * Loop settings are stored as the expert's choices only: a setting never changed follows
  * today's default, so a better default reaches projects made before it; rows from before this
  * (every setting stored, defaults included) keep what the expert chose, but a duplicate
- * threshold equal to a former default is read as never chosen.
+ * threshold equal to a former default is read as never chosen. A "Not now" to the suggestion of
+ * "No up or down" names the check it answered; one kept as `true` (before it named it) reads as
+ * the checks kept so far, and stays so when a later check is kept.
  */
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AdaptationStore, DEFAULT_LOOP_SETTINGS } from '../../../src-main/adaptation/adaptation-store';
+import { AdaptationStore, DEFAULT_LOOP_SETTINGS, type StoredSymmetryCheck } from '../../../src-main/adaptation/adaptation-store';
 import { migrate } from '../../../src-main/project/migrations';
 
 const dbs: Database.Database[] = [];
@@ -52,5 +54,49 @@ describe('loop settings', () => {
     // A partial row from an older version still gets today's defaults for what it lacks.
     legacy({ mode: 'deep' });
     expect(s.settings()).toEqual({ ...DEFAULT_LOOP_SETTINGS, mode: 'deep' });
+  });
+
+  it('keep the check a "Not now" answered (its training labels)', () => {
+    const { store: s, db } = store();
+    s.saveSettings({ ...DEFAULT_LOOP_SETTINGS, symmetriesSuggestionDismissed: 50 });
+    expect(row(db)).toEqual({ chosen: { symmetriesSuggestionDismissed: 50 } });
+    expect(s.settings()).toEqual({ ...DEFAULT_LOOP_SETTINGS, symmetriesSuggestionDismissed: 50 });
+  });
+
+  it('read a "Not now" kept as true (before it named its check) as the checks kept so far, pinned there when a later check is kept', () => {
+    const { store: s, db } = store();
+    const check = (modelId: string, at: number): StoredSymmetryCheck => ({
+      modelId,
+      at,
+      n: at,
+      plainAccuracy: 0.6,
+      viewsAccuracy: 0.7,
+      meanDifference: -0.2,
+      standardError: 0.05,
+      suggest: true,
+      checkedAt: '2026-12-03T00:00:00.000Z',
+    });
+    const legacy = (settings: object): void => {
+      db.prepare('INSERT INTO loop_settings (id, settings) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET settings = excluded.settings').run(JSON.stringify(settings));
+    };
+    // No check kept (the row written by hand): nothing it can have answered.
+    legacy({ chosen: { symmetriesSuggestionDismissed: true, batchSize: 20 } });
+    expect(s.settings()).toEqual({ ...DEFAULT_LOOP_SETTINGS, batchSize: 20 });
+    s.saveSymmetryChecks([check('a', 50)]);
+    expect(row(db)).toEqual({ chosen: { batchSize: 20 } });
+    expect(s.settings().symmetriesSuggestionDismissed).toBeUndefined();
+
+    // The 50 check kept (on another model too): it answered that one.
+    legacy({ chosen: { symmetriesSuggestionDismissed: true, batchSize: 20 } });
+    s.saveSymmetryChecks([check('a', 50), check('b', 50)]);
+    expect(s.settings()).toEqual({ ...DEFAULT_LOOP_SETTINGS, batchSize: 20, symmetriesSuggestionDismissed: 50 });
+    expect(row(db)).toEqual({ chosen: { batchSize: 20, symmetriesSuggestionDismissed: 50 } });
+    // The 80 check kept later does not move it: that check's suggestion asks again.
+    s.saveSymmetryChecks([check('a', 50), check('b', 50), check('a', 80)]);
+    expect(s.settings().symmetriesSuggestionDismissed).toBe(50);
+
+    // A row from before {chosen} holding it reads the same way.
+    legacy({ ...DEFAULT_LOOP_SETTINGS, symmetriesSuggestionDismissed: true });
+    expect(s.settings()).toEqual({ ...DEFAULT_LOOP_SETTINGS, symmetriesSuggestionDismissed: 80 });
   });
 });

@@ -2,11 +2,12 @@
  * The host's check for "No up or down" (symmetry-check.ts) over a real project database and a
  * fake engine: it runs in the background at 50 and at 80 training labels while the setting is
  * off in light mode, once per check point and model (kept across a restart), is cancelled with
- * the project, and its numbers reach the engine status.
+ * the project, and its numbers reach the engine status; "Not now" answers one check's suggestion.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Adaptation } from '../../../src-main/adaptation/adaptation';
 import { checkPointFor } from '../../../src-main/adaptation/symmetry-check';
+import { symmetrySuggestion } from '../../../src-renderer/logic/symmetry-suggestion';
 import { EventHub } from '../../../src-main/core/event-hub';
 import type { LoopSymmetryCheckArgs, LoopSymmetryCheckResult } from '../../../src-main/engine/loop/loop-jobs';
 import { Project } from '../../../src-main/project/project';
@@ -116,6 +117,23 @@ describe('the check for no up or down', () => {
     expect(again.checks).toHaveLength(1);
     expect(again.checks[0]?.labels).toHaveLength(80);
     expect(checks).toHaveLength(1);
+  });
+
+  it('"Not now" to the 50 check\'s suggestion (as the Adapt view answers it) leaves the 80 check\'s suggestion to be shown', async () => {
+    const { adaptation, label } = await setup();
+    label(0, 50);
+    await until(() => adaptation.status().symmetryCheck?.last?.at === 50);
+    const at50 = symmetrySuggestion(adaptation.loop.settings(), adaptation.status().symmetryCheck);
+    expect(at50?.at).toBe(50);
+    adaptation.loop.updateSettings({ symmetriesSuggestionDismissed: at50?.at });
+    expect(symmetrySuggestion(adaptation.loop.settings(), adaptation.status().symmetryCheck)).toBeNull();
+    label(50, 80);
+    await until(() => adaptation.status().symmetryCheck?.last?.at === 80);
+    const at80 = symmetrySuggestion(adaptation.loop.settings(), adaptation.status().symmetryCheck);
+    expect(at80?.words).toContain('each of 80 labels');
+    adaptation.loop.updateSettings({ symmetriesSuggestionDismissed: at80?.at });
+    expect(symmetrySuggestion(adaptation.loop.settings(), adaptation.status().symmetryCheck)).toBeNull();
+    expect(adaptation.loop.settings().symmetriesSuggestionDismissed).toBe(80);
   });
 
   it('a damaged row of kept checks counts as none kept: labeling goes on, the check runs and the row is written anew', async () => {
