@@ -158,6 +158,9 @@ describe('the weights of a model folder with its own adma-model.json changed (th
     await expect(call('loop:train')).rejects.toThrow(/^loop:train: MODEL_UNAVAILABLE: /);
     expect(await call('engine:status')).toMatchObject({ modelVersion: 1, trainingLabels: IMAGES });
     expect(host.counting.extractions).toBe(0);
+    // Locate… takes a folder of the recorded files only: these say the id, but are other weights.
+    await expect(call('engine:locateModel', { path: folder })).rejects.toThrow(new RegExp(`CONFLICT: The weights in ${literal(folder)} are not the ones of ${NAME} this project's features and classifier were made with`));
+    expect(await call('engine:status')).toMatchObject({ features: { state: 'unavailable' }, modelProblem: { kind: 'replaced' } });
 
     // Chosen now as it is: its fingerprint is recorded and its features computed.
     await call('engine:chooseModel', { choice: choice() });
