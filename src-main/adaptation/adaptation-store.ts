@@ -63,6 +63,21 @@ export interface ModelRow {
   choice: ModelChoice;
   modelId: string | null;
   modelName: string | null;
+  /**
+   * The fingerprint of the model's files when it was chosen (ModelSummary.fingerprint): a folder
+   * with its own adma-model.json keeps its id whatever weights it holds (recorded-model.ts).
+   * null: none recorded for `modelId` (chosen by a version before fingerprints were recorded).
+   */
+  fingerprint: string | null;
+}
+
+/** The `meta` row of the chosen model's files' fingerprint (a JSON ModelFingerprint): no migration, older versions leave it alone. */
+const MODEL_FINGERPRINT_KEY = 'model-fingerprint';
+
+/** A fingerprint as stored: with the id it was recorded for (an older version may choose another model since, leaving the row). */
+interface ModelFingerprint {
+  modelId: string;
+  fingerprint: string;
 }
 
 /** A pre-trained model the project has used (project_models): its name and the choice it was made by. */
@@ -170,14 +185,19 @@ export class AdaptationStore {
     const row = this.db.prepare('SELECT choice, model_id, model_name FROM engine_model WHERE id = 1').get() as
       | { choice: string; model_id: string | null; model_name: string | null }
       | undefined;
-    return row ? { choice: JSON.parse(row.choice) as ModelChoice, modelId: row.model_id, modelName: row.model_name } : null;
+    if (!row) return null;
+    const recorded = this.modelFingerprint();
+    const fingerprint = recorded !== null && recorded.modelId === row.model_id ? recorded.fingerprint : null;
+    return { choice: JSON.parse(row.choice) as ModelChoice, modelId: row.model_id, modelName: row.model_name, fingerprint };
   }
 
   /**
-   * Record the chosen model, and remember it among the models the project has used
-   * (`project_models`): its versions and curve points are named by it after another is chosen.
+   * Record the chosen model with its files' `fingerprint` (null or absent: none known; a folder
+   * model's is then recorded at its next load: adoptModelFingerprint), and remember it
+   * among the models the project has used (`project_models`): its versions and curve points are
+   * named by it after another is chosen.
    */
-  setModel(choice: ModelChoice, modelId: string | null, modelName: string | null): void {
+  setModel(choice: ModelChoice, modelId: string | null, modelName: string | null, fingerprint: string | null = null): void {
     const now = new Date().toISOString();
     this.db.transaction(() => {
       this.db
@@ -186,6 +206,8 @@ export class AdaptationStore {
            ON CONFLICT(id) DO UPDATE SET choice = excluded.choice, model_id = excluded.model_id, model_name = excluded.model_name, chosen_at = excluded.chosen_at`,
         )
         .run(JSON.stringify(choice), modelId, modelName, now);
+      if (modelId !== null && fingerprint !== null) this.writeModelFingerprint(modelId, fingerprint);
+      else this.db.prepare('DELETE FROM meta WHERE key = ?').run(MODEL_FINGERPRINT_KEY);
       if (modelId === null || modelName === null) return;
       this.db
         .prepare(
@@ -194,6 +216,36 @@ export class AdaptationStore {
         )
         .run(modelId, modelName, JSON.stringify(choice), now);
     })();
+  }
+
+  /**
+   * Record `fingerprint` for the chosen model when it is still `modelId` and has none recorded
+   * (ModelRow.fingerprint null: a project of an older version, at its first load since). A
+   * fingerprint recorded already is never replaced here: only a choice (setModel) does that.
+   */
+  adoptModelFingerprint(modelId: string, fingerprint: string): void {
+    this.db.transaction(() => {
+      const model = this.model();
+      if (model?.modelId === modelId && model.fingerprint === null) this.writeModelFingerprint(modelId, fingerprint);
+    })();
+  }
+
+  private writeModelFingerprint(modelId: string, fingerprint: string): void {
+    const value: ModelFingerprint = { modelId, fingerprint };
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(MODEL_FINGERPRINT_KEY, JSON.stringify(value));
+  }
+
+  /** The recorded fingerprint row; null when there is none or it is not one (written by hand, damaged): nothing to compare with. */
+  private modelFingerprint(): ModelFingerprint | null {
+    const value = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(MODEL_FINGERPRINT_KEY) as string | undefined;
+    if (value === undefined) return null;
+    try {
+      const kept: unknown = JSON.parse(value);
+      const { modelId, fingerprint } = (typeof kept === 'object' && kept !== null ? kept : {}) as Partial<ModelFingerprint>;
+      return typeof modelId === 'string' && typeof fingerprint === 'string' ? { modelId, fingerprint } : null;
+    } catch {
+      return null;
+    }
   }
 
   /**

@@ -9,6 +9,20 @@ import { errorMessage, type AdaptationContext } from './adaptation-context';
 import type { ModelRow } from './adaptation-store';
 import { modelSource } from './model-options';
 import { anotherModelIn } from './model-session';
+import { matchRecorded } from '../engine/model/recorded-model';
+
+/**
+ * The job arguments that ask the engine for the model the project recorded as `modelId`
+ * (ExtractFeaturesArgs.recordedModelId), with its files' fingerprint as recorded now in `model`
+ * (the store's row, read when the job starts: a fingerprint adopted by the folder's check is in
+ * it) for a model folder, whose files can change under the project (a download is checked
+ * against its pinned hashes, the starter ships with the app); none while it records none, or
+ * records another model now.
+ */
+export function recordedArgs(modelId: string, model: ModelRow | null): { recordedModelId: string; recordedFingerprint?: string } {
+  const fingerprint = model?.modelId === modelId && model.choice.kind === 'folder' ? model.fingerprint : null;
+  return { recordedModelId: modelId, ...(fingerprint !== null ? { recordedFingerprint: fingerprint } : {}) };
+}
 
 export type FeatureStatus = EngineStatus['features'];
 
@@ -84,7 +98,7 @@ export class FeatureExtraction {
     let cancelled = false;
     const extract = (): Promise<void> => {
       // Computed only for the model the project recorded: files replaced since the check are refused, not extracted (and the folder checked again: recheck).
-      const recorded = model.modelId !== null ? { recordedModelId: model.modelId } : {};
+      const recorded = model.modelId !== null ? recordedArgs(model.modelId, ctx.store.model()) : {};
       job = ctx.engine().start('extractFeatures', { model: source, ...recorded, projectDir: ctx.project.root, items: 'project', deep });
       return this.follow(job, total, latest);
     };
@@ -161,15 +175,24 @@ export class FeatureExtraction {
     if (choice.kind !== 'folder' || modelId === null) return null;
     const { path } = choice;
     const name = model.modelName ?? 'the project\'s model';
+    const waysOn = `Put the files of ${name} back, or locate them where they are now; or choose the model now in the folder below, as a new model (its features are then computed, and a classifier is trained on it).`;
     const replaced = (other: string): Pick<ModelProblem, 'kind' | 'message'> => ({
       kind: 'replaced',
-      message: `${path} holds another model now (${other}), not ${name}, which this project's features and classifier were made with: the folder's files were replaced. Put the files of ${name} back, or locate them where they are now; or choose the model now in the folder below, as a new model (its features are then computed).`,
+      message: `${path} holds another model now (${other}), not ${name}, which this project's features and classifier were made with: the folder's files were replaced. ${waysOn}`,
     });
     let found: Pick<ModelProblem, 'kind' | 'message'>;
     try {
       const summary = await ctx.engine().request('loadModel', { source: modelSource(choice, ctx.places) });
-      if (summary.descriptor.id === modelId) return null;
-      found = replaced(summary.descriptor.name);
+      const match = matchRecorded({ modelId, fingerprint: model.fingerprint }, { id: summary.descriptor.id, fingerprint: summary.fingerprint });
+      if (match === 'adopt') ctx.store.adoptModelFingerprint(modelId, summary.fingerprint);
+      if (match === 'same' || match === 'adopt') return null;
+      found =
+        match === 'other model'
+          ? replaced(summary.descriptor.name)
+          : {
+              kind: 'replaced',
+              message: `The weights in ${path} changed: its files still say they are ${name}, but they are not the files this project's features and classifier were made with, so its classifier would predict wrongly on them. ${waysOn}`,
+            };
     } catch (error) {
       if (!(error instanceof AppError) || !MODEL_FOLDER_FAULTS.has(error.code)) return null;
       if (!existsSync(path)) {

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import type { ModelChoice, ModelInspection } from '../../src-shared/contract';
 import { JobReporter } from '../core/job-reporter';
+import { matchRecorded } from '../engine/model/recorded-model';
 import type { ModelSummary } from '../engine/worker-protocol';
 import type { AdaptationContext } from './adaptation-context';
 import { isModelInstalled, modelSource } from './model-options';
@@ -98,15 +99,18 @@ export class ModelSession {
       summary = await load();
     }
     const previous = ctx.store.model();
-    ctx.store.setModel(choice, summary.descriptor.id, summary.descriptor.name);
-    if (previous?.modelId !== summary.descriptor.id) this.onModelChanged();
+    ctx.store.setModel(choice, summary.descriptor.id, summary.descriptor.name, summary.fingerprint);
+    // The same id with other files (a folder's own adma-model.json over new weights) is another model too.
+    if (previous?.modelId !== summary.descriptor.id || previous.fingerprint !== summary.fingerprint) this.onModelChanged();
     ctx.engineChanged();
   }
 
   /**
    * Locate…: the project's model folder (moved, renamed, on another disk) is at `path` now.
    * Taken only when the folder holds the very model the project chose: its id (which the files
-   * decide) is the recorded one, so its cached features serve and nothing is computed again.
+   * decide) is the recorded one, and so are its files' fingerprint when one is recorded (a folder
+   * with its own adma-model.json keeps its id over other weights), so its cached features serve
+   * and nothing is computed again.
    * A model the product does not recognise has its folder's name in its id: a renamed folder of
    * the same files keeps the recorded id (idFolderName), other files are refused as another model.
    */
@@ -145,8 +149,14 @@ export class ModelSession {
       summary = await load(choice);
     }
     if (summary.descriptor.id !== modelId) throw another(summary.descriptor.name);
-    // The recorded name is kept: the versions and the curve know the model by it.
-    ctx.store.setModel(choice, modelId, model.modelName);
+    if (matchRecorded({ modelId, fingerprint: model.fingerprint }, { id: modelId, fingerprint: summary.fingerprint }) === 'other weights') {
+      throw new AppError(
+        'CONFLICT',
+        `The weights in ${path} are not the ones of ${name} this project's features and classifier were made with, though its files say they are ${name}. Locate the folder that holds the files the project was made with, or choose this one below as a new model (its features are then computed).`,
+      );
+    }
+    // The recorded name is kept: the versions and the curve know the model by it. The files' fingerprint is the recorded one (or recorded now, by a project that had none).
+    ctx.store.setModel(choice, modelId, model.modelName, summary.fingerprint);
     ctx.engineChanged();
   }
 

@@ -6,6 +6,7 @@
  */
 import { AppError } from '../../src-shared/app-error';
 import type { AdaptationContext } from './adaptation-context';
+import { recordedArgs } from './feature-extraction';
 
 /** A load that ends after the project was closed: nothing more is read or recorded for it. */
 const closed = (): AppError => new AppError('CANCELLED', 'The project was closed while its image features were loading: nothing was done.');
@@ -64,8 +65,8 @@ export class PoolSession {
       .request('loopPrepare', {
         projectDir: ctx.project.root,
         model: source,
-        // Loaded only as the model the project recorded (the worker refuses other files: MODEL_UNAVAILABLE).
-        recordedModelId: modelId,
+        // Loaded only as the model the project recorded, with the files it recorded (the worker refuses other files: MODEL_UNAVAILABLE).
+        ...recordedArgs(modelId, model),
         // Listed by the worker from the project's database, not posted from this thread.
         items: 'project',
         deep: ctx.store.settings().mode === 'deep',

@@ -25,6 +25,12 @@ export interface ModelSummary {
   dir: string;
   /** Set when the files are exactly a known model (hashes pinned in the product). */
   knownModelId: string | null;
+  /**
+   * The fingerprint of the files it was read from (filesFingerprint: model.json and the weight
+   * shards, or the .onnx graph): recorded with the project's model choice, since a folder with its
+   * own adma-model.json keeps its id whatever weights it holds (recorded-model.ts).
+   */
+  fingerprint: string;
   shapes: { a: FeatureShape; b: FeatureShape; cut: FeatureShape };
   classCount: number;
 }
@@ -37,6 +43,12 @@ export interface ExtractFeaturesArgs {
    * features are computed for a model the project did not choose. Absent: any (the CLI).
    */
   recordedModelId?: string;
+  /**
+   * The fingerprint of the files the project recorded for `model` (ModelSummary.fingerprint):
+   * refused (MODEL_UNAVAILABLE) when the files hold the recorded id with other weights now.
+   * Absent: not compared (the CLI; a project that recorded none yet).
+   */
+  recordedFingerprint?: string;
   /**
    * The project folder, required: every image is read only once checked inside it
    * (ExtractionOptions.root), and the cache goes to the project's cache of the model's layout

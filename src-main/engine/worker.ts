@@ -15,7 +15,8 @@ import { cachedFeatureCount, FeatureStore, featureCacheDir, featureLayoutOf } fr
 import { findKnownModel, modelForUrl, type KnownModel } from './model/known-models';
 import { loadAnyModelFolder, loadStarterModel, type LoadedModel } from './model/load-model';
 import { LoadedModels, modelUnavailable } from './model/loaded-models';
-import { MODEL_FOLDER_FAULTS } from './model/model-folder-io';
+import { filesFingerprint, MODEL_FOLDER_FAULTS } from './model/model-folder-io';
+import { matchRecorded } from './model/recorded-model';
 import { downloadModel, loadKnownModel } from './model/model-download';
 import { ProgressMeter, type ProgressSnapshot } from '../core/progress-meter';
 import { exportAdaptedModel } from './export/export-adapted';
@@ -114,12 +115,15 @@ function loadModel(source: ModelSource): Promise<LoadedModel> {
 }
 
 /**
- * The model at `source` for a job of the project that recorded it as `recordedModelId` (absent:
- * any, as loaded). Refused (MODEL_UNAVAILABLE) when a model folder cannot be loaded now or holds
- * another model: nothing is computed for a model the project did not choose, and the host says
- * which (FeatureExtraction's folder check).
+ * The model at `source` for a job of the project that recorded it as `recorded.recordedModelId`
+ * with the files' fingerprint `recorded.recordedFingerprint` (absent: any model, as loaded; no
+ * fingerprint: any files of that id). Refused (MODEL_UNAVAILABLE) when a model folder cannot be
+ * loaded now, holds another model, or holds the recorded id with other weights (a folder with its
+ * own adma-model.json keeps its id): nothing is computed for a model the project did not choose,
+ * and the host says which (FeatureExtraction's folder check).
  */
-async function recordedModel(source: ModelSource, recordedModelId: string | undefined): Promise<LoadedModel> {
+async function recordedModel(source: ModelSource, recorded: { recordedModelId?: string; recordedFingerprint?: string }): Promise<LoadedModel> {
+  const { recordedModelId, recordedFingerprint } = recorded;
   if (recordedModelId === undefined) return loadModel(source);
   let loaded: LoadedModel;
   try {
@@ -128,10 +132,15 @@ async function recordedModel(source: ModelSource, recordedModelId: string | unde
     if (source.kind === 'folder' && error instanceof AppError && MODEL_FOLDER_FAULTS.has(error.code)) throw modelUnavailable(error.message);
     throw error;
   }
-  if (loaded.descriptor.id !== recordedModelId) {
-    throw modelUnavailable(`${loaded.dir} holds another model now (${loaded.descriptor.name}), not the one this project recorded (${recordedModelId}): nothing was computed with it.`);
+  switch (matchRecorded({ modelId: recordedModelId, fingerprint: recordedFingerprint ?? null }, { id: loaded.descriptor.id, fingerprint: filesFingerprint(loaded.fileHashes) })) {
+    case 'other model':
+      throw modelUnavailable(`${loaded.dir} holds another model now (${loaded.descriptor.name}), not the one this project recorded (${recordedModelId}): nothing was computed with it.`);
+    case 'other weights':
+      throw modelUnavailable(`The weights in ${loaded.dir} changed: the files still say ${loaded.descriptor.name} (${recordedModelId}), but they are not the ones this project recorded: nothing was computed with them.`);
+    case 'same':
+    case 'adopt':
+      return loaded;
   }
-  return loaded;
 }
 
 function summarise(loaded: LoadedModel): ModelSummary {
@@ -139,6 +148,7 @@ function summarise(loaded: LoadedModel): ModelSummary {
     descriptor: loaded.descriptor,
     dir: loaded.dir,
     knownModelId: loaded.knownModel?.id ?? null,
+    fingerprint: filesFingerprint(loaded.fileHashes),
     shapes: loaded.features.shapes,
     classCount: loaded.features.classCount,
   };
@@ -178,7 +188,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
     // The images, each read only inside the project folder (a list naming a file elsewhere is refused before anything is made).
     const { root, images: items } = extractionImages(args.items, args.projectDir);
     await ensureBackend();
-    const loaded = await recordedModel(args.model, args.recordedModelId);
+    const loaded = await recordedModel(args.model, args);
     const modelId = loaded.descriptor.id;
     // The file given, else the project's cache of this model's layout (shared with `adma extract`).
     const file = args.storePath;
@@ -228,7 +238,7 @@ const handlers: { [K in JobKind]: JobHandler<K> } = {
   async loopPrepare(args, context) {
     const ticket = pools.begin(); // before any await: tickets follow the order the loads were asked in
     await ensureBackend();
-    const loaded = await recordedModel(args.model, args.recordedModelId);
+    const loaded = await recordedModel(args.model, args);
     if (!pools.isNewest(ticket)) return { outcome: 'superseded', notices: [], featuresSetAside: false };
     const meter = new ProgressMeter(0);
     const perceptual = new ProgressMeter(0);

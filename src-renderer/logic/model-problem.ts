@@ -7,7 +7,7 @@ import type { ModelProblem } from '../../src-shared/contract';
 /** Each kind's title in the model panel and its few words in the header (in place of the features' state). */
 const WORDS: Record<ModelProblem['kind'], { title: string; short: string }> = {
   missing: { title: 'The model folder is missing', short: 'model folder missing' },
-  replaced: { title: 'The model folder holds another model', short: 'model folder holds another model' },
+  replaced: { title: 'The model folder holds other files', short: 'model folder changed' },
   damaged: { title: 'The model folder cannot be read', short: 'model folder unreadable' },
 };
 

@@ -32,6 +32,8 @@ export interface LoopPrepareArgs {
   model: ModelSource;
   /** The id the project recorded for `model`: refused as ExtractFeaturesArgs.recordedModelId is. */
   recordedModelId?: string;
+  /** The files' fingerprint the project recorded for `model`: refused as ExtractFeaturesArgs.recordedFingerprint is. */
+  recordedFingerprint?: string;
   /** The pool's images, or 'project': every present image of the project at `projectDir`, listed by the worker. */
   items: JobImages<PoolItem>;
   /** Load cut-layer activations too (deep fine-tuning). */
