@@ -152,6 +152,9 @@ const STORED_SYMMETRY_CHECKS: Schema<StoredSymmetryCheck[]> = s.array(
   }),
 );
 
+/** The shape of MODEL_FINGERPRINT_KEY's row, checked when it is read. */
+const STORED_MODEL_FINGERPRINT: Schema<ModelFingerprint> = s.object({ modelId: s.string(), fingerprint: s.string() });
+
 /** The shape of LABEL_CHECK_KEY's row, checked when it is read (typed: it cannot drift from StoredLabelCheck's fields). */
 const STORED_LABEL_CHECK: Schema<StoredLabelCheck> = s.object({
   items: s.array(
@@ -237,15 +240,8 @@ export class AdaptationStore {
 
   /** The recorded fingerprint row; null when there is none or it is not one (written by hand, damaged): nothing to compare with. */
   private modelFingerprint(): ModelFingerprint | null {
-    const value = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(MODEL_FINGERPRINT_KEY) as string | undefined;
-    if (value === undefined) return null;
-    try {
-      const kept: unknown = JSON.parse(value);
-      const { modelId, fingerprint } = (typeof kept === 'object' && kept !== null ? kept : {}) as Partial<ModelFingerprint>;
-      return typeof modelId === 'string' && typeof fingerprint === 'string' ? { modelId, fingerprint } : null;
-    } catch {
-      return null;
-    }
+    const kept = this.keptRow(MODEL_FINGERPRINT_KEY, STORED_MODEL_FINGERPRINT);
+    return typeof kept === 'object' ? kept.value : null;
   }
 
   /**
