@@ -11,6 +11,7 @@ import { isDecided } from '../../src-shared/requests/images';
 import { scoreKindOf } from '../../src-shared/typical-pick';
 import { nextQueryTradeoff, type NextQueryTradeoff } from '../../src-shared/tradeoff';
 import { JobReporter } from '../core/job-reporter';
+import { appCacheRedecodes } from '../engine/features/feature-store';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
 import type { RoundItem, VersionClass } from './adaptation-store';
 import { calibrationVersionMetrics } from './calibration-record';
@@ -27,6 +28,14 @@ const UNCHANGED_BATCH =
 
 /** Rankings made again in a row because their head was no recorded version's (ActiveLoop.versionOfHead). */
 const MAX_STALE_RANKINGS = 2;
+
+/**
+ * Why the app trains the classifier in use again by itself (ActiveLoop.retrainDue): `model`, it
+ * was trained on another pre-trained model than the chosen one (the expert switched); `features`,
+ * the chosen model's features it learned from were computed again since (images deeper than 8
+ * bits read otherwise than when they were made: FeatureStore.redecodes).
+ */
+export type RetrainReason = 'model' | 'features';
 
 const sameImages = (a: readonly { imageId: number }[], b: readonly { imageId: number }[]): boolean =>
   a.length === b.length && a.every((item, k) => item.imageId === b[k]?.imageId);
@@ -458,27 +467,71 @@ export class ActiveLoop {
   }
 
   /**
-   * The classifier in use was trained on another pre-trained model than the chosen one (the
-   * expert switched), and the labels so far can train one on the chosen model (two classes or
-   * more, as any training needs): retrainOnChosenModel trains it once the features are complete.
+   * Why the labels so far (two classes or more, as any training needs) are to train a classifier
+   * by itself, once the features are complete (retrainOnChosenModel); null when they are not.
+   * `model`: the classifier in use was trained on another pre-trained model than the chosen one
+   * (the expert switched). `features`: it was trained on the chosen model, against fewer
+   * redecodes of its feature cache than the app read since (featuresRecomputedSince): some rows
+   * it learned from were computed again, from images now read as this version reads them (as an
+   * export feeds them to the model), so its suggestions, rankings and export are of features the
+   * project no longer has, as `adma predict` refuses such a head (cli-workspace.ts headOutdated).
    */
-  backboneRetrainDue(): boolean {
+  retrainDue(): RetrainReason | null {
     const { store } = this.ctx;
     const modelId = store.model()?.modelId;
     const latest = store.latestVersion();
-    if (!modelId || !latest || latest.modelId === modelId) return false;
+    if (!modelId || !latest) return null;
+    const reason: RetrainReason | null = latest.modelId !== modelId ? 'model' : this.featuresRecomputedSince(latest.featureRedecodes ?? 0, modelId) ? 'features' : null;
     // Read in every engine status while the new model's features are extracted (hours at
     // 100,000 images, labeling meanwhile): a count that stops at two, not every training label.
-    return store.trainingClassCount(2) >= 2;
+    return reason !== null && store.trainingClassCount(2) >= 2 ? reason : null;
+  }
+
+  /**
+   * The chosen model's feature cache's redecodes (FeatureStore.redecodes) as the app last read
+   * it (readFeatureRedecodes), for `modelId`; null when none was read for it.
+   */
+  private redecodesRead: { modelId: string; count: number } | null = null;
+
+  /**
+   * Read the chosen model's feature cache's redecodes (appCacheRedecodes): the count of the rows
+   * a pool loaded from now is made of. Called at the project's open and at a model choice, before
+   * an extraction begins (one may forget rows then: forgetDecodedOtherwise), and when an
+   * extraction completed, before the pool is loaded again from its rows (Adaptation). A count that
+   * cannot be read now leaves the one read before.
+   */
+  readFeatureRedecodes(): void {
+    const modelId = this.ctx.store.model()?.modelId;
+    if (!modelId) return;
+    const count = appCacheRedecodes(this.ctx.project.root, modelId);
+    if (count !== null) this.redecodesRead = { modelId, count };
+  }
+
+  /**
+   * The redecodes a training on `modelId` is recorded as trained against (VersionRow.featureRedecodes):
+   * the count last read. The count only grows, and every pool is loaded after a read (from rows at
+   * that count or a later one), so a version never records more than its rows': a retrain is at
+   * worst one too many, never one missed. 0 when none was read for that model (its features not
+   * complete since it was chosen and no read possible: trained again once they are, if the count
+   * is more than 0 then).
+   */
+  private redecodesFor(modelId: string): number {
+    return this.redecodesRead?.modelId === modelId ? this.redecodesRead.count : 0;
+  }
+
+  /** Whether the redecodes read for `modelId` are more than `trainedAgainst` (the latest version's on it). */
+  private featuresRecomputedSince(trainedAgainst: number, modelId: string): boolean {
+    return this.redecodesRead?.modelId === modelId && this.redecodesRead.count > trainedAgainst;
   }
 
   /**
    * The chosen model's features are complete (after a switch, a restart or a rescan): when the
-   * classifier in use is another model's, train one on every label so far with the chosen model,
-   * in either mode, as Train now does, then let it choose the open batch's undecided images
-   * (rerankWithChosenModel). After the running training, checked then: a training of a model
-   * chosen before must not stay the latest version, the last model chosen wins. Its errors are
-   * a training's (the job's failure is shown; the log has the rest).
+   * classifier in use is another model's, or learned from features computed again since
+   * (retrainDue), train one on every label so far with the chosen model, in either mode, as Train
+   * now does, then let it choose the open batch's undecided images (rerankWithChosenModel). After
+   * the running training, checked then: a training of a model chosen before must not stay the
+   * latest version, the last model chosen wins. Its errors are a training's (the job's failure is
+   * shown; the log has the rest).
    *
    * Checked on every completion, so also when the project is opened: the chosen model differs
    * from the classifier's only while a switch's retrain is owed (the app was closed before it
@@ -489,7 +542,7 @@ export class ActiveLoop {
    */
   retrainOnChosenModel(): void {
     const { ctx } = this;
-    const due = (): boolean => !ctx.isClosed && this.parts.features.status.state === 'complete' && this.backboneRetrainDue();
+    const due = (): boolean => !ctx.isClosed && this.parts.features.status.state === 'complete' && this.retrainDue() !== null;
     this.retrains++;
     this.retrainFailedOn = null;
     // Not checked before the running training ends: it may be the training of a model chosen
@@ -515,13 +568,15 @@ export class ActiveLoop {
   private retrainFailedOn: string | null = null;
 
   /**
-   * The app trains a classifier on the chosen model by itself (EngineStatus.backboneRetrain):
-   * the one in use is another model's, and its retrain is waiting for the features, about to
-   * start or running; not after it failed (then Train now, as after any failed training).
+   * Why the app trains a classifier on the chosen model by itself (EngineStatus.backboneRetrain,
+   * featuresRetrain): the one in use is another model's, or learned from features computed again
+   * since (retrainDue), and its retrain is waiting for the features, about to start or running;
+   * null after it failed (then Train now, as after any failed training).
    */
-  backboneRetrainPending(): boolean {
-    if (!this.backboneRetrainDue()) return false;
-    return this.isTraining || this.retrainFailedOn !== this.ctx.store.model()?.modelId;
+  retrainPending(): RetrainReason | null {
+    const reason = this.retrainDue();
+    if (reason === null) return null;
+    return this.isTraining || this.retrainFailedOn !== this.ctx.store.model()?.modelId ? reason : null;
   }
 
   /**
@@ -585,6 +640,8 @@ export class ActiveLoop {
     // The version's time is when its labels were read: a label given during the training is
     // after it, so the batch it finished still counts as not trained on (RoundInfo.trained).
     const labelsReadAt = new Date().toISOString();
+    // The rows the pool holds were read at this count or before (readFeatureRedecodes).
+    const featureRedecodes = this.redecodesFor(modelId);
     const classes = this.classesOf(labels);
     if (classes.length < 2) throw new AppError('CONFLICT', 'Label images of at least two classes before the model can be trained.');
     const indexOf = new Map(classes.map((c, i) => [c.id, i]));
@@ -640,6 +697,7 @@ export class ActiveLoop {
               ...(result.calibration ? calibrationVersionMetrics(result.calibration) : {}),
             },
             trainedAt: labelsReadAt,
+            featureRedecodes,
           },
           evaluationIds,
           result.evaluation,

@@ -110,6 +110,12 @@ export interface VersionRow {
   confusion: { classIds: number[]; counts: number[][] } | null;
   metrics: Record<string, number | string>;
   trainedAt: string;
+  /**
+   * The feature cache's redecodes (FeatureStore.redecodes) the version was trained against
+   * (migration 17): the chosen model's count as the app last read it (ActiveLoop.retrainDue).
+   * 0 for a version trained before it was recorded; absent (0) in a row made without it.
+   */
+  featureRedecodes?: number;
 }
 
 interface RoundRow {
@@ -557,10 +563,22 @@ export class AdaptationStore {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO model_versions (version, model_id, mode, classes, training_labels, eval_labeled, eval_correct, confusion, metrics, trained_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO model_versions (version, model_id, mode, classes, training_labels, eval_labeled, eval_correct, confusion, metrics, trained_at, feature_redecodes)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(v.version, v.modelId, v.mode, JSON.stringify(v.classes), v.trainingLabels, v.evalLabeled, v.evalCorrect, JSON.stringify(v.confusion), JSON.stringify(v.metrics), v.trainedAt);
+        .run(
+          v.version,
+          v.modelId,
+          v.mode,
+          JSON.stringify(v.classes),
+          v.trainingLabels,
+          v.evalLabeled,
+          v.evalCorrect,
+          JSON.stringify(v.confusion),
+          JSON.stringify(v.metrics),
+          v.trainedAt,
+          v.featureRedecodes ?? 0,
+        );
       this.db.prepare('DELETE FROM predictions').run();
       const insert = this.db.prepare('INSERT INTO predictions (image_id, model_version, class_id, probability) VALUES (?, ?, ?, ?)');
       for (const p of predictions) {
@@ -716,7 +734,7 @@ export class AdaptationStore {
    * How many classes (live ones) have a training label, counted up to `atMost`: each class asks
    * for one training label through labels_class and stops at the first, so the answer costs a
    * few probes where reading the training labels (ctx.trainingLabels) reads them all. For a
-   * check made after every label (ActiveLoop.backboneRetrainDue, in the engine status).
+   * check made after every label (ActiveLoop.retrainDue, in the engine status).
    */
   trainingClassCount(atMost: number): number {
     return this.db
@@ -761,5 +779,6 @@ function toVersion(row: Record<string, unknown>): VersionRow {
     confusion: JSON.parse((row.confusion as string | null) ?? 'null') as VersionRow['confusion'],
     metrics: JSON.parse(row.metrics as string) as Record<string, number | string>,
     trainedAt: row.trained_at as string,
+    featureRedecodes: row.feature_redecodes as number,
   };
 }

@@ -56,18 +56,22 @@ export class Adaptation {
     ctx.modelUnavailable = () => void this.features.recheck();
     this.pool = new PoolSession(ctx, (notices, featuresLost) => this.features.tell(notices, featuresLost));
     this.features = new FeatureExtraction(ctx, async () => {
+      // The rows the pool is loaded from next: some may have been computed again (retrainOnChosenModel below).
+      this.loop.readFeatureRedecodes();
       this.pool.invalidate();
       // A version scored on part of the evaluation set for want of features is scored again on the new pool.
       this.evaluation.featuresExtracted();
       await this.pool.prepare();
       this.loop.resume();
       this.symmetryCheck.consider();
-      // After a switch of the pre-trained model: a classifier on the new one, by itself.
+      // After a switch of the pre-trained model, or rows computed again: a classifier on the chosen one, by itself.
       this.loop.retrainOnChosenModel();
     });
     this.model = new ModelSession(ctx, () => this.pool.invalidate());
     this.evaluation = new Evaluation(ctx, this.pool);
     this.loop = new ActiveLoop(ctx, { pool: this.pool, features: this.features, model: this.model, evaluation: this.evaluation }, options.timers);
+    // Before any extraction of this session (one may compute rows again), what the versions so far are compared with.
+    this.loop.readFeatureRedecodes();
     this.transfer = new Transfer(ctx, { pool: this.pool, evaluation: this.evaluation });
     this.labelCheck = new LabelCheck(ctx, this.pool);
     this.duplicates = new Duplicates(ctx, { pool: this.pool, evaluation: this.evaluation });
@@ -92,6 +96,7 @@ export class Adaptation {
     const latest = store.latestVersion();
     const on = this.loop.trainingOn;
     const used = store.usedModels();
+    const retrain = this.loop.retrainPending();
     return {
       choice: model?.choice ?? null,
       modelId: model?.modelId ?? null,
@@ -105,7 +110,8 @@ export class Adaptation {
       trainingLabels: store.trainingLabelCount(),
       training: this.loop.isTraining,
       trainingOn: on ? { modelId: on, backbone: backboneName(on, used) } : null,
-      backboneRetrain: this.loop.backboneRetrainPending(),
+      backboneRetrain: retrain === 'model',
+      featuresRetrain: retrain === 'features',
       modelProblem: this.features.modelProblem,
       symmetryCheck: this.symmetryCheck.status(),
     };
@@ -122,6 +128,7 @@ export class Adaptation {
   /** Choose the pre-trained model, then extract features in the background. */
   async chooseModel(...args: Parameters<ModelSession['choose']>): Promise<EngineStatus> {
     await this.model.choose(...args);
+    this.loop.readFeatureRedecodes(); // before its extraction begins, as at an open
     this.features.start();
     return this.status();
   }

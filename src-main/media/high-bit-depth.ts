@@ -163,19 +163,28 @@ export async function highBitDepthOf(input: string | Buffer, options: SharpOptio
 }
 
 /**
- * The hashes of those `files` whose decode is other now than under deep decode `since`
- * (DEEP_DECODE, decodedOtherwiseSince): what a cache written under it holds made from another
- * decode (engine/features: the feature and perceptual caches forget them once). Under 0, every
- * image deeper than 8 bits; under 1, the float RGB and 32-bit integer ones.
+ * What a cache written under deep decode `since` (DEEP_DECODE, decodedOtherwiseSince) can no
+ * longer keep of `files` (engine/features: the feature and perceptual caches forget it once):
+ * `otherwise`, the hashes of those whose decode is other now (under 0, every image deeper than 8
+ * bits; under 1, the float RGB and 32-bit integer ones); `unreadable`, those that cannot be read
+ * now (gone, refused, unreadable bytes), which may be either: what was made from them is not
+ * known to be of this decode, so it is not kept as if checked, and their next decode tries them
+ * again and reports why it fails, as for any unreadable image.
  * Each file's first bytes are read, checked inside `root` as every project read is
  * (path-containment.ts; without `root`, a file a tool or test names); the whole file only when
  * they do not tell (a TIFF). A file whose `format` the scan read from its content cannot be one
  * (mayDecodeOtherwiseSince: under 0, JPEG, WebP or GIF; under 1, all but TIFF) is not read at
- * all. A file that cannot be read is left out (its decode reports it).
+ * all, and is in neither set.
  */
-export async function decodedOtherwiseAmong(files: readonly { hash: string; path: string; format?: string }[], since: number, root?: string): Promise<Set<string>> {
-  const found = new Set<string>();
-  if (since >= DEEP_DECODE) return found;
+export async function decodedOtherwiseAmong(
+  files: readonly { hash: string; path: string; format?: string }[],
+  since: number,
+  root?: string,
+): Promise<{ otherwise: Set<string>; unreadable: Set<string> }> {
+  const otherwise = new Set<string>();
+  const unreadable = new Set<string>();
+  const read = new Set<string>();
+  if (since >= DEEP_DECODE) return { otherwise, unreadable };
   for (const { hash, path: file, format } of files) {
     // The scan read the format from the content: a JPEG, WebP or GIF is never deeper (no read;
     // 100,000 JPEGs' heads took ~20-30 s, for nothing).
@@ -192,12 +201,15 @@ export async function decodedOtherwiseAmong(files: readonly { hash: string; path
       const told = sniff(head);
       const whole = (): Promise<Buffer> => (root === undefined ? readImageFile(file) : readFileInside(root, file));
       const deep = told === undefined ? await highBitDepthOf(await whole()) : told;
-      if (deep !== null && decodedOtherwiseSince(deep, since)) found.add(hash);
+      if (deep !== null && decodedOtherwiseSince(deep, since)) otherwise.add(hash);
+      read.add(hash);
     } catch {
-      // unreadable now: not decoded either
+      unreadable.add(hash);
     }
   }
-  return found;
+  // Two files of one content, one of them read: its bytes are the hash's, and tell.
+  for (const hash of read) unreadable.delete(hash);
+  return { otherwise, unreadable };
 }
 
 /** A sample's values in ascending order, read by rank (0 is the least): `at(rank)`, `count` of them. */

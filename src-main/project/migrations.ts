@@ -294,6 +294,18 @@ export const migrations: readonly Migration[] = [
     if (!columns.has('partial_against')) db.exec('ALTER TABLE model_versions ADD COLUMN partial_against TEXT;');
     if (!columns.has('partial_left_out')) db.exec('ALTER TABLE model_versions ADD COLUMN partial_left_out INTEGER;');
   },
+  // 17: the feature cache's redecodes a version was trained against (engine/features/feature-store.ts
+  // FeatureStore.redecodes: how many times its rows were forgotten as made under an older decode
+  // of deep images, and computed again), written with the version (AdaptationStore.saveVersion),
+  // so that a classifier whose rows were computed again since is trained again by itself
+  // (ActiveLoop.retrainDue), as `adma train` records headRedecodes. Versions trained before count
+  // as trained against 0: a project whose cache had already computed rows again is retrained
+  // once (what the classifier learned from is not known; a training on the same labels is safe).
+  // Made only where missing, like 15.
+  (db) => {
+    const columns = (db.prepare('PRAGMA table_info(model_versions)').all() as { name: string }[]).map((column) => column.name);
+    if (!columns.includes('feature_redecodes')) db.exec('ALTER TABLE model_versions ADD COLUMN feature_redecodes INTEGER NOT NULL DEFAULT 0;');
+  },
 ];
 
 /** `natural_name_key(rel_path)` on this connection only (see migration 14: nothing stored may name it). */

@@ -128,6 +128,15 @@ export interface EngineStatus {
    * than two classes labeled, or that training failed: then Train now, as after any failure).
    */
   backboneRetrain?: boolean;
+  /**
+   * The classifier in use was trained on the chosen model, but on image features computed again
+   * since (images deeper than 8 bits now read as this version reads them, as an export feeds them
+   * to the model: the feature cache's redecodes, ActiveLoop.retrainDue), and the app trains it
+   * again on the labels so far by itself, as after a switch: once the features are complete, or
+   * now (`training`). False (or absent) when it will not (fewer than two classes labeled, or that
+   * training failed: then Train now).
+   */
+  featuresRetrain?: boolean;
   /** The project's model folder cannot be used now (features `unavailable`); null (or absent) when it can. */
   modelProblem?: ModelProblem | null;
   /**

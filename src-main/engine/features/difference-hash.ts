@@ -220,7 +220,8 @@ export class StoredThumbnails implements ThumbnailSource {
 /**
  * A perceptual.db of an earlier deep decode (DEEP_DECODE_OF_VERSION) cleared of the codes of
  * those `files` that decode otherwise now (decodedOtherwiseAmong: under 0, every image deeper
- * than 8 bits, almost black; under 1, float RGB and 32-bit TIFF), and marked clear
+ * than 8 bits, almost black; under 1, float RGB and 32-bit TIFF) and of those that cannot be
+ * read now (they may be such an image), and marked clear
  * (PERCEPTUAL_SCHEMA_VERSION) when every file with codes had a path to read: the pass computes
  * them again. A file without one is checked by a later pass.
  */
@@ -230,11 +231,12 @@ async function forgetCodesDecodedOtherwise(db: Database.Database, projectDir: st
   const has = db.prepare('SELECT 1 FROM dhash WHERE hash = ? UNION ALL SELECT 1 FROM thumbnail WHERE hash = ?');
   const cached = files.filter((file) => has.get(file.hash, file.hash) !== undefined);
   const readable = cached.filter((file): file is Required<HashedFile> => file.path !== undefined);
-  const otherwise = await decodedOtherwiseAmong(readable, since, projectDir);
+  const { otherwise, unreadable } = await decodedOtherwiseAmong(readable, since, projectDir);
   const delHash = db.prepare('DELETE FROM dhash WHERE hash = ?');
   const delThumbnail = db.prepare('DELETE FROM thumbnail WHERE hash = ?');
   db.transaction(() => {
-    for (const hash of otherwise) {
+    // A file that cannot be read now may be one: its codes go too (the pass tries it again; unknown while it fails).
+    for (const hash of [...otherwise, ...unreadable]) {
       delHash.run(hash);
       delThumbnail.run(hash);
     }

@@ -173,14 +173,17 @@ export async function extractFeatures(
   // stored, a brighter one) holds features unlike the new images' and what the exported model is
   // given: those images' rows are forgotten once (each cached image that may be one is read:
   // decodedOtherwiseAmong), and computed again below; the other rows of `items` are kept. The rows
-  // of images this run does not name are not looked at, so they go too (forgetDecodedOtherwise):
+  // of images this run does not name are not looked at, so they go too (forgetDecodedOtherwise),
+  // as do those of files it cannot read now (tried again below, and reported when they fail):
   // the file is marked clear only once nothing of the older decode can remain in it.
   const since = store.deepDecode;
   let redecoded = 0;
   if (since < DEEP_DECODE) {
     const absent = new Set(store.missing([...distinct.keys()], { grid: false, cut: false }));
     const cached = [...distinct.values()].filter((item) => !absent.has(item.hash));
-    redecoded = store.forgetDecodedOtherwise(await decodedOtherwiseAmong(cached, since, options.root), cached.map((item) => item.hash)).otherwise;
+    const { otherwise, unreadable } = await decodedOtherwiseAmong(cached, since, options.root);
+    // A file that cannot be read now was not checked: its row goes (the decode below tries it again and reports it).
+    redecoded = store.forgetDecodedOtherwise(otherwise, cached.filter((item) => !unreadable.has(item.hash)).map((item) => item.hash)).otherwise;
   }
   const todoHashes = store.missing([...distinct.keys()], { grid, cut: deep });
   const todo = todoHashes.map((hash) => distinct.get(hash) as DecodeItem);

@@ -257,20 +257,29 @@ function removeStaleLayouts(dir: string, modelId: string, created: string): void
 }
 
 /**
- * How many of `hashes` have features in the app's cache of `modelId` in `folder`: the one of its
- * files the app used last (openFor marks it used). For a model that cannot be loaded now (its
- * folder moved away), so its layout is not known: read only, nothing made or emptied. 0 when
- * there is no such cache or it cannot be read (it is derived data, rebuilt when the model is back).
+ * The app's cache file of `modelId` in `folder`: the one of its files the app used last (openFor
+ * marks it used, and `theApps`); null when there is none.
  */
-export function cachedFeatureCount(folder: string, modelId: string, hashes: Iterable<string>): number {
+function appCacheOf(folder: string, modelId: string): string | null {
   const latest = cacheFilesOf(featureCacheDir(folder), modelId)
     .filter(theAppsCache)
     .map((path) => ({ path, used: statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
     .sort((x, y) => y.used - x.used)[0];
-  if (!latest) return 0;
+  return latest?.path ?? null;
+}
+
+/**
+ * How many of `hashes` have features in the app's cache of `modelId` in `folder` (appCacheOf).
+ * For a model that cannot be loaded now (its folder moved away), so its layout is not known: read
+ * only, nothing made or emptied. 0 when there is no such cache or it cannot be read (it is derived
+ * data, rebuilt when the model is back).
+ */
+export function cachedFeatureCount(folder: string, modelId: string, hashes: Iterable<string>): number {
+  const path = appCacheOf(folder, modelId);
+  if (path === null) return 0;
   let db: Database.Database | null = null;
   try {
-    db = new Database(latest.path, { readonly: true, fileMustExist: true });
+    db = new Database(path, { readonly: true, fileMustExist: true });
     const has = db.prepare('SELECT 1 FROM features WHERE hash = ?').pluck();
     let count = 0;
     for (const hash of hashes) if (has.get(hash) !== undefined) count++;
@@ -280,6 +289,33 @@ export function cachedFeatureCount(folder: string, modelId: string, hashes: Iter
   } finally {
     db?.close();
   }
+}
+
+/**
+ * The redecodes (FeatureStore.redecodes) of the app's cache of `modelId` in `folder` (appCacheOf),
+ * read only, for the project's classifier versions, which record the count they were trained
+ * against (ActiveLoop.retrainDue): 0 when there is no such cache (no row was ever forgotten in
+ * it), null when it cannot be read now (the count is not known). A few rows read on the
+ * host's thread, at an open, a model choice and an extraction's end.
+ */
+export function appCacheRedecodes(folder: string, modelId: string): number | null {
+  let db: Database.Database | null = null;
+  try {
+    const path = appCacheOf(folder, modelId); // refused when `.adma/features` is or holds a link: not known
+    if (path === null) return 0;
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    return redecodesIn(db);
+  } catch {
+    return null;
+  } finally {
+    db?.close();
+  }
+}
+
+/** The meta 'redecodes' of an open cache file (FeatureStore.redecodes): 0 when none was recorded. */
+function redecodesIn(db: Database.Database): number {
+  const value = db.prepare(`SELECT value FROM meta WHERE key = 'redecodes'`).pluck().get() as string | undefined;
+  return value === undefined ? 0 : Number(value) || 0;
 }
 
 /** Marks a cache file as used now (what removeStaleLayouts orders by). */
@@ -696,14 +732,12 @@ export class FeatureStore {
    * How many times rows of this file were forgotten as made, or maybe made, under an older decode
    * of deep images (forgetDecodedOtherwise; 0 when none ever was), to be computed again. A
    * classifier trained on the file's rows records it (`adma train`, cli-workspace.ts
-   * headRedecodes): one trained at another count learned from rows that may have been replaced
-   * since, and is trained again before it is used.
+   * headRedecodes; the app's versions, VersionRow.featureRedecodes): one trained at another count
+   * learned from rows that may have been replaced since, and is trained again before it is used
+   * (the app trains it again by itself: ActiveLoop.retrainDue).
    */
   get redecodes(): number {
-    return this.guarded(() => {
-      const value = this.db.prepare(`SELECT value FROM meta WHERE key = 'redecodes'`).pluck().get() as string | undefined;
-      return value === undefined ? 0 : Number(value) || 0;
-    });
+    return this.guarded(() => redecodesIn(this.db));
   }
 
   /** Remove rows whose hash is not in `keep` (images deleted or changed), views included; returns how many images. */

@@ -186,11 +186,11 @@ describe('8-bit images', () => {
       0,
       root,
     );
-    expect([...found].sort()).toEqual(['png', 'tiff']);
+    expect([...found.otherwise].sort()).toEqual(['png', 'tiff']);
     // The scan's format is read from the content: a file it calls JPEG, WebP or GIF is not read
     // (here a 16-bit PNG given as one, to show that nothing of it was looked at).
-    for (const format of ['jpeg', 'webp', 'gif']) expect([...(await decodedOtherwiseAmong([{ hash: 'png', path: deep, format }], 0, root))], format).toEqual([]);
-    expect([...(await decodedOtherwiseAmong([{ hash: 'png', path: deep, format: 'png' }], 0, root))]).toEqual(['png']);
+    for (const format of ['jpeg', 'webp', 'gif']) expect([...(await decodedOtherwiseAmong([{ hash: 'png', path: deep, format }], 0, root)).otherwise], format).toEqual([]);
+    expect([...(await decodedOtherwiseAmong([{ hash: 'png', path: deep, format: 'png' }], 0, root)).otherwise]).toEqual(['png']);
   });
 
   it('decodedOtherwiseAmong, under the first levels, finds the float RGB and 32-bit TIFF only (read brighter, or rounded, then)', async () => {
@@ -207,9 +207,9 @@ describe('8-bit images', () => {
       fs.writeFileSync(file, bytes);
       return { hash, path: file };
     });
-    expect([...(await decodedOtherwiseAmong(listed, 1, root))].sort()).toEqual(['floatRgb', 'uint']);
+    expect([...(await decodedOtherwiseAmong(listed, 1, root)).otherwise].sort()).toEqual(['floatRgb', 'uint']);
     // A PNG is not read under 1 (at most 16 bits), nor anything under this version's decode.
-    expect([...(await decodedOtherwiseAmong([{ hash: 'x', path: listed[0]!.path, format: 'png' }], 1, root))]).toEqual([]);
-    expect([...(await decodedOtherwiseAmong(listed, DEEP_DECODE, root))]).toEqual([]);
+    expect([...(await decodedOtherwiseAmong([{ hash: 'x', path: listed[0]!.path, format: 'png' }], 1, root)).otherwise]).toEqual([]);
+    expect([...(await decodedOtherwiseAmong(listed, DEEP_DECODE, root)).otherwise]).toEqual([]);
   });
 });
