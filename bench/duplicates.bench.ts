@@ -25,12 +25,12 @@
  * process) node --expose-gc --import tsx bench/duplicates.bench.ts --memory 100000 inMemory|onDemand.
  * Reads ../shared in place; says so and exits when it is absent.
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import sharp, { type Sharp } from 'sharp';
-import { deriveSeed, mulberry32 } from '../src-main/core/seeded-random';
+import type { Sharp } from 'sharp';
+import { mulberry32 } from '../src-main/core/seeded-random';
 import { createFeatureMatrix } from '../src-main/engine/adma/feature-matrix';
 import { DEFAULT_NEAR_DUPLICATE_CRITERIA, hammingDistance, NearDuplicateIndex, type DuplicatePair, type NearDuplicateCriteria, type PerceptualCodes } from '../src-main/engine/adma/near-duplicates';
 import type { FeatureMatrix } from '../src-main/engine/adma/feature-matrix';
@@ -41,14 +41,8 @@ import type { StrategyName } from '../src-main/engine/adma/query-strategy';
 import { LoopCore } from '../src-main/engine/loop/loop-core';
 import { loadShippedCentreSet } from '../src-main/engine/model/shipped-centre-set';
 import type { HeadWeights } from '../src-main/engine/train/head-weights';
-import { activeOnnxRuntime, initBackend } from '../src-main/engine/backend';
 import { perceptualCodes, perceptualStorePath } from '../src-main/engine/features/difference-hash';
-import { extractFeatures } from '../src-main/engine/features/extract-features';
-import { FeatureStore, featureLayoutOf } from '../src-main/engine/features/feature-store';
-import { hashImageFile } from '../src-main/engine/features/image-content-hash';
-import { loadModelFolder } from '../src-main/engine/model/load-model';
-import { openOnnxFeatureRunner } from '../src-main/engine/onnx/onnx-feature-runner';
-import { photosUnder } from './support/photos-under';
+import { plantPool, poolFeatures, type PlantedPhoto } from './support/planted-pool';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const shared = process.env.ADMA_SHARED_DIR ?? resolve(repoRoot, '../shared');
@@ -62,12 +56,8 @@ function argument(name: string, fallback: string): string {
 
 const TRANSFORMS = {
   'jpeg q40': (image: Sharp) => image.jpeg({ quality: 40 }),
-  'resized to half': async (image: Sharp) => {
-    const { width = 0 } = await image.metadata();
-    return image.resize(Math.max(16, Math.round(width / 2))).jpeg({ quality: 90 });
-  },
-  'cropped 6%': async (image: Sharp) => {
-    const { width = 0, height = 0 } = await image.metadata();
+  'resized to half': (image: Sharp, width: number) => image.resize(Math.max(16, Math.round(width / 2))).jpeg({ quality: 90 }),
+  'cropped 6%': (image: Sharp, width: number, height: number) => {
     const dx = Math.round(width * 0.06);
     const dy = Math.round(height * 0.06);
     return image.extract({ left: dx, top: dy, width: width - 2 * dx, height: height - 2 * dy }).jpeg({ quality: 90 });
@@ -76,54 +66,11 @@ const TRANSFORMS = {
 } as const;
 type TransformName = keyof typeof TRANSFORMS;
 
-interface Photo {
-  path: string;
-  hash: string;
-  /** The class (the parent folder's name; a copy has its original's). */
-  label: string;
-  /** The original's index among the photos for a copy; its own index for an original. */
-  family: number;
-  transform: TransformName | null;
-}
+type Photo = PlantedPhoto<TransformName>;
 
-
-/** `source` at `target` as a hard link (no copy of the bytes), or a copy across file systems. */
-function linkOrCopy(source: string, target: string): void {
-  if (existsSync(target)) return;
-  try {
-    linkSync(source, target);
-  } catch {
-    copyFileSync(source, target);
-  }
-}
-
-async function plant(name: string, dir: string, originals: number): Promise<Photo[]> {
-  // The photos are put into the pool's project folder (`work/<name>`, hard links): the perceptual
-  // pass reads only files inside the project folder it is given.
-  const out = join(work, name);
-  mkdirSync(join(out, 'originals'), { recursive: true });
-  const paths = photosUnder(dir);
-  const photos: Photo[] = await Promise.all(
-    paths.map(async (source, i) => {
-      const path = join(out, 'originals', `${i}${extname(source)}`);
-      linkOrCopy(source, path);
-      return { path, hash: await hashImageFile(path), label: basename(dirname(source)), family: i, transform: null };
-    }),
-  );
-  if (originals === 0) return photos;
-  const random = mulberry32(deriveSeed(7, originals, 1));
-  const chosen = new Set<number>();
-  while (chosen.size < Math.min(originals, photos.length)) chosen.add(Math.floor(random() * photos.length));
-  for (const index of [...chosen].sort((a, b) => a - b)) {
-    const source = photos[index] as Photo;
-    for (const [k, transform] of (Object.keys(TRANSFORMS) as TransformName[]).entries()) {
-      const path = join(out, `${index}-${k}.jpg`);
-      const image = await TRANSFORMS[transform](sharp(source.path).rotate());
-      await image.toFile(path);
-      photos.push({ path, hash: await hashImageFile(path), label: source.label, family: index, transform });
-    }
-  }
-  return photos;
+/** The pool's project folder `work/<name>`: the set's photos (hard links) and planted copies of `originals` of them. */
+function plant(name: string, dir: string, originals: number): Promise<Photo[]> {
+  return plantPool(join(work, name), dir, { originals, transforms: TRANSFORMS });
 }
 
 interface Scores {
@@ -173,19 +120,8 @@ interface PoolData {
 }
 
 async function poolData(name: string, photos: Photo[], model: string): Promise<PoolData> {
-  const starter = model === 'starter';
-  await initBackend(starter ? 'wasm' : 'onnxruntime');
-  const loaded = await loadModelFolder(model);
-  const store = FeatureStore.open(join(work, `${name}-features.db`), featureLayoutOf(loaded));
-  if (store.missing(photos.map((p) => p.hash), { grid: false, cut: false }).length > 0) {
-    process.stderr.write(`${name}: extracting features of ${photos.length} images...\n`);
-    const ort = starter ? null : activeOnnxRuntime();
-    const runner = ort ? await openOnnxFeatureRunner(ort, loaded, work, 2) : null;
-    await extractFeatures(loaded, store, photos, { batchSize: 16, ...(runner ? { runner } : {}) });
-    await runner?.release();
-  }
-  const m = store.load(photos.map((p) => p.hash));
-  store.close();
+  // As before this bench compares with 'starter', which the MNIST pool's folder path never equals (the low-detail bench compares the path).
+  const { matrices: m, loaded } = await poolFeatures(work, name, photos, model, model === 'starter');
   const shipped = await loadShippedCentreSet(loaded);
   loaded.dispose();
   const started = performance.now();

@@ -14,24 +14,17 @@
  *
  * Run: npx tsx bench/low-detail-duplicates.bench.ts [--digits 10000] [--originals 60] [--only mnist|hymenoptera|pbc-blood-cells]
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sharp, { type Sharp } from 'sharp';
-import { deriveSeed, mulberry32 } from '../src-main/core/seeded-random';
+import type { Sharp } from 'sharp';
 import { createFeatureMatrix } from '../src-main/engine/adma/feature-matrix';
 import { DEFAULT_NEAR_DUPLICATE_CRITERIA, duplicateGroups, NearDuplicateIndex } from '../src-main/engine/adma/near-duplicates';
-import { activeOnnxRuntime, initBackend } from '../src-main/engine/backend';
 import { perceptualCodes } from '../src-main/engine/features/difference-hash';
-import { extractFeatures } from '../src-main/engine/features/extract-features';
-import { FeatureStore, featureLayoutOf } from '../src-main/engine/features/feature-store';
-import { hashImageFile } from '../src-main/engine/features/image-content-hash';
-import { loadModelFolder } from '../src-main/engine/model/load-model';
-import { openOnnxFeatureRunner } from '../src-main/engine/onnx/onnx-feature-runner';
 import { MNIST_SIDE } from '../src-main/engine/starter/gray-image';
 import { writeLabelledImages } from '../src-main/engine/starter/labelled-image-files';
 import { loadMnistDigits, MNIST_LABELS } from '../src-main/engine/starter/mnist-source';
-import { photosUnder } from './support/photos-under';
+import { plantPool, poolFeatures, type PlantedPhoto } from './support/planted-pool';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const shared = process.env.ADMA_SHARED_DIR ?? resolve(repoRoot, '../shared');
@@ -53,62 +46,21 @@ const TRANSFORMS: Record<string, (image: Sharp, width: number, height: number) =
   brighter: (image) => image.modulate({ brightness: 1.2 }).jpeg({ quality: 90 }),
 };
 
-interface Photo {
-  path: string;
-  hash: string;
-  label: string;
-  /** The original's index for a copy; its own for an original. */
-  family: number;
-  transform: string | null;
-}
+type Photo = PlantedPhoto<string>;
 
-
-/** The pool's project folder `work/<name>`: the set's images (hard links) and planted copies of `originals` of them. */
-async function plant(name: string, dir: string, originals: number): Promise<Photo[]> {
-  const out = join(work, name);
-  mkdirSync(join(out, 'originals'), { recursive: true });
-  const photos: Photo[] = [];
-  for (const [i, source] of photosUnder(dir).entries()) {
-    const path = join(out, 'originals', `${i}${extname(source)}`);
-    if (!existsSync(path)) {
-      try {
-        linkSync(source, path);
-      } catch {
-        copyFileSync(source, path);
-      }
-    }
-    photos.push({ path, hash: await hashImageFile(path), label: basename(dirname(source)), family: i, transform: null });
-  }
-  const chosen = new Set(photos.flatMap((p, i) => (p.label === '1' ? [i] : [])).slice(0, 15));
-  const random = mulberry32(deriveSeed(7, originals, 1));
-  while (chosen.size < Math.min(originals, photos.length)) chosen.add(Math.floor(random() * photos.length));
-  for (const index of [...chosen].sort((a, b) => a - b)) {
-    const source = photos[index] as Photo;
-    const { width = 0, height = 0 } = await sharp(source.path).rotate().metadata();
-    for (const [k, [transform, make]] of Object.entries(TRANSFORMS).entries()) {
-      const path = join(out, `${index}-${k}.jpg`);
-      if (!existsSync(path)) await make(sharp(source.path).rotate(), width, height).toFile(path);
-      photos.push({ path, hash: await hashImageFile(path), label: source.label, family: index, transform });
-    }
-  }
-  return photos;
+/** The pool's project folder `work/<name>`: the set's images (hard links) and planted copies of `originals` of them, the first 15 "1"s among them. */
+function plant(name: string, dir: string, originals: number): Promise<Photo[]> {
+  return plantPool(join(work, name), dir, {
+    originals,
+    transforms: TRANSFORMS,
+    firstChosen: (photos) => photos.flatMap((p, i) => (p.label === '1' ? [i] : [])).slice(0, 15),
+    reuseCopies: true,
+  });
 }
 
 async function measure(name: string, dir: string, model: string, originals: number): Promise<string> {
   const photos = await plant(name, dir, originals);
-  const starter = model === join(repoRoot, 'resources', 'starter');
-  await initBackend(starter ? 'wasm' : 'onnxruntime');
-  const loaded = await loadModelFolder(model);
-  const store = FeatureStore.open(join(work, `${name}-features.db`), featureLayoutOf(loaded));
-  if (store.missing(photos.map((p) => p.hash), { grid: false, cut: false }).length > 0) {
-    process.stderr.write(`${name}: extracting features of ${photos.length} images...\n`);
-    const ort = starter ? null : activeOnnxRuntime();
-    const runner = ort ? await openOnnxFeatureRunner(ort, loaded, work, 2) : null;
-    await extractFeatures(loaded, store, photos, { batchSize: 16, ...(runner ? { runner } : {}) });
-    await runner?.release();
-  }
-  const m = store.load(photos.map((p) => p.hash));
-  store.close();
+  const { matrices: m, loaded } = await poolFeatures(work, name, photos, model, model === join(repoRoot, 'resources', 'starter'));
   loaded.dispose();
   const codes = await perceptualCodes(join(work, name), photos, undefined, 'onDemand');
   const index = new NearDuplicateIndex(createFeatureMatrix(m.b, m.n, m.dB), codes, photos.map((p) => p.hash), DEFAULT_NEAR_DUPLICATE_CRITERIA);

@@ -21,7 +21,8 @@
  *
  * Cost. The perceptual test is two 32-bit popcounts, the cosine one is `d` multiply-adds
  * (through the core-set kernels' squared distances of unit rows: cos = 1 - |x - y|^2 / 2), so
- * every pair is tested by Hamming distance first and only the few survivors by cosine.
+ * every pair is tested by Hamming distance first and only the survivors by cosine (given up
+ * once its partial distance is past the bound: clearlyDissimilar).
  * All pairs (`pairs`) are n^2 / 2 pair tests: 5e7 at 10,000 images, measured 0.7 s in V8;
  * 5e9 at 100,000, measured 101 s (bench/README.md, "Near duplicates"), in the engine worker
  * with progress. By cosine alone it would be 1.3e10 and 1.3e12 multiply-adds at d = 256 (about
@@ -29,9 +30,12 @@
  * costs (labeled + evaluation) x n pair tests once per labeled or evaluation image
  * (`duplicatesOf`, kept across rounds) and candidates x picked per round; "more like this"
  * (`mostSimilar`) n x d multiply-adds (55 ms at 10,000 images, 0.7 s at 100,000). The
- * gradient test, last, is up to 7 dot products of 2,048 values, given up as soon as they
- * cannot reach the bound (correlationReaches): on pools of digits, where most pairs get
- * there, the 5,000 MNIST digits' all pairs take 11 s (1.2 M pairs reach it). The residual
+ * gradient test, last, is up to 7 dot products of 2,048 values, summed from the frame's centre
+ * out and given up as soon as they cannot reach the bound (correlationReaches): on pools of
+ * digits most pairs get there (4.6 M of the 52 M pairs of 10,240 MNIST digits), and most of
+ * those dot products are given up after 128 or 256 values; that search takes about 20 s, of
+ * which some 8 s are the dot products and 7 s making and reading codes (bench/README.md, "Near
+ * duplicates of low-detail images", the speed-up). The residual
  * check costs a row's moveCorrelation once (9 resamplings) and, for the few pairs whose
  * residual at the gradient test's crops is too large, 21 finer crops a row (fineCropCodes).
  */
@@ -39,7 +43,7 @@ import { AppError } from '../../../src-shared/app-error';
 import { DUPLICATE_DEFAULTS } from '../../../src-shared/contract';
 import { createFeatureMatrix, type FeatureMatrix } from './feature-matrix';
 import { squaredDistancesFromRow, squaredRowDistanceInOrder } from './row-distance';
-import { alignedCorrelation, codeTails, correlationReaches, fineCropCodes, MAX_RESIDUAL_SHARE, moveCorrelation, residualShare, THUMBNAIL_SIDE, thumbnailCodes, thumbnailCorrelation } from './thumbnail-correlation';
+import { alignedCorrelation, CHECK_POSITIONS, checkOrderCodes, codeTails, correlationReaches, fineCropCodes, MAX_RESIDUAL_SHARE, moveCorrelation, residualShare, THUMBNAIL_SIDE, thumbnailCodes, thumbnailCorrelation } from './thumbnail-correlation';
 
 export interface NearDuplicateCriteria {
   /** Cosine similarity of the centred layer-B features, in (0, 1]. */
@@ -79,16 +83,17 @@ export interface PerceptualCodes {
 
 /**
  * Rows whose gradient codes are kept (32 KB of codes, 512 bytes of tail norms and the 4 KB
- * thumbnail each, 225 MB at most), least recently used out first: computed the first time a pair of the row reaches
- * the gradient test, so an all-pairs search over a pool of digits (where most rows get there)
- * computes a row's codes about once per tile of the scan (SCAN_TILE_ROWS) instead of once per
- * pair; on photos few rows ever get there.
+ * thumbnail each, 225 MB at most), least recently used out first (RowCache): computed the
+ * first time a pair of the row reaches the gradient test, so an all-pairs search over a pool
+ * of digits (where most rows get there) computes a row's codes about once per tile of the scan
+ * (SCAN_TILE_ROWS) instead of once per pair; on photos few rows ever get there.
  */
 const CODE_CACHE_ROWS = 6144;
 /**
  * The all-pairs scan goes by tiles of this many rows against as many: the two tiles' codes fit
- * in the cache, so a pool of n rows computes at most n^2 / SCAN_TILE_ROWS codes however many
- * of its pairs reach the gradient test (about 33,000 at 10,000 rows, some 10 s of the search).
+ * in the cache, so a pool of n rows computes about n + n^2 / (2 SCAN_TILE_ROWS) codes however
+ * many of its pairs reach the gradient test (the x tile's codes are marked used at each new
+ * tile pair, so the y tile's go first): about 20,000 at 10,240 rows, some 7 s of the search.
  */
 const SCAN_TILE_ROWS = CODE_CACHE_ROWS / 2;
 /**
@@ -98,8 +103,43 @@ const SCAN_TILE_ROWS = CODE_CACHE_ROWS / 2;
  * hundred, on photos next to none).
  */
 const FINE_CODE_ROWS = 128;
+/** Room for rounding in NearDuplicateIndex.clearlyDissimilar: far above the rounding of a squared distance of unit rows. */
+const SIMILARITY_SLACK = 1e-9;
 
-/** A row's gradient codes and their tail norms (thumbnail-correlation.ts), and the thumbnail they come from (for the residual check: read once). */
+/**
+ * Values kept per row, at most `capacity`, the least recently used out first: when full, the
+ * least recently used quarter goes at once (a use stamps the entry; nothing is moved on a hit,
+ * which the all-pairs search makes millions of times).
+ */
+class RowCache<T> {
+  private readonly entries = new Map<number, { value: T; used: number }>();
+  private clock = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  get(row: number): T | undefined {
+    const entry = this.entries.get(row);
+    if (!entry) return undefined;
+    entry.used = ++this.clock;
+    return entry.value;
+  }
+
+  /** The value without marking it used. */
+  peek(row: number): T | undefined {
+    return this.entries.get(row)?.value;
+  }
+
+  set(row: number, value: T): void {
+    if (this.entries.size >= this.capacity) {
+      const stamps = [...this.entries.values()].map((e) => e.used).sort((x, y) => x - y);
+      const oldest = stamps[Math.max(0, Math.floor(this.capacity / 4) - 1)] as number;
+      for (const [key, entry] of this.entries) if (entry.used <= oldest) this.entries.delete(key);
+    }
+    this.entries.set(row, { value, used: ++this.clock });
+  }
+}
+
+/** A row's gradient codes (in check order: checkOrderCodes) and their tail norms (thumbnail-correlation.ts), and the thumbnail they come from (for the residual check: read once). */
 interface RowCodes {
   codes: Float32Array;
   tails: Float64Array;
@@ -176,8 +216,8 @@ export class NearDuplicateIndex {
     readonly contentKeys: readonly string[],
     readonly criteria: NearDuplicateCriteria,
     unit?: FeatureMatrix,
-    private readonly gradientCodes: Map<number, RowCodes> = new Map(),
-    private readonly fineCodes: Map<number, Float32Array> = new Map(),
+    private readonly gradientCodes = new RowCache<RowCodes>(CODE_CACHE_ROWS),
+    private readonly fineCodes = new RowCache<Float32Array>(FINE_CODE_ROWS),
     /** Each row's moveCorrelation once computed (a number a row: kept for the index's life). */
     private readonly moves: Map<number, number> = new Map(),
   ) {
@@ -204,6 +244,42 @@ export class NearDuplicateIndex {
   }
 
   /**
+   * similarity(i, j) is below the criteria's bound beyond doubt, found at less cost: the squared
+   * distance (cos = 1 - |x - y|^2 / 2) summed in four running sums side by side (one chain of
+   * additions waits for each add), and given up once past the bound (its terms are squares: a
+   * partial sum only grows). The four sums differ from similarity's one by rounding only
+   * (2 * d * 2^-53 of at most 4, far below SIMILARITY_SLACK), so a pair this does not reject is decided
+   * by similarity itself, as before.
+   */
+  private clearlyDissimilar(i: number, j: number): boolean {
+    const { data, cols } = this.unit;
+    const limit = 2 * (1 - this.criteria.minSimilarity) + SIMILARITY_SLACK;
+    const oi = i * cols;
+    const oj = j * cols;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let k = 0;
+    for (; k + 4 <= cols; k += 4) {
+      const t0 = (data[oi + k] as number) - (data[oj + k] as number);
+      const t1 = (data[oi + k + 1] as number) - (data[oj + k + 1] as number);
+      const t2 = (data[oi + k + 2] as number) - (data[oj + k + 2] as number);
+      const t3 = (data[oi + k + 3] as number) - (data[oj + k + 3] as number);
+      s0 += t0 * t0;
+      s1 += t1 * t1;
+      s2 += t2 * t2;
+      s3 += t3 * t3;
+      if ((k & 15) === 12 && s0 + s1 + (s2 + s3) > limit) return true;
+    }
+    for (; k < cols; k++) {
+      const t = (data[oi + k] as number) - (data[oj + k] as number);
+      s0 += t * t;
+    }
+    return s0 + s1 + (s2 + s3) > limit;
+  }
+
+  /**
    * Correlation of rows i and j's thumbnails (thumbnail-correlation.ts); 1 for a synthetic
    * pool without thumbnails, -1 when either row's codes are unknown (or its thumbnail unreadable).
    */
@@ -211,7 +287,7 @@ export class NearDuplicateIndex {
     if (!this.codes.thumbnails) return 1;
     const a = this.gradientCode(i);
     const b = a && this.gradientCode(j);
-    return a && b ? thumbnailCorrelation(a.codes, b.codes) : -1;
+    return a && b ? thumbnailCorrelation(a.codes, b.codes, CHECK_POSITIONS) : -1;
   }
 
   /** thumbnailCorrelation(i, j) >= the criteria's bound, decided the same way at a fraction of the cost (correlationReaches). */
@@ -219,7 +295,7 @@ export class NearDuplicateIndex {
     if (!this.codes.thumbnails) return true;
     const a = this.gradientCode(i);
     const b = a && this.gradientCode(j);
-    return a !== null && b !== null && correlationReaches(a.codes, a.tails, b.codes, b.tails, this.criteria.minThumbnailCorrelation);
+    return a !== null && b !== null && correlationReaches(a.codes, a.tails, b.codes, b.tails, this.criteria.minThumbnailCorrelation, CHECK_POSITIONS);
   }
 
   /**
@@ -246,7 +322,7 @@ export class NearDuplicateIndex {
     const a = moves && this.gradientCode(i);
     const b = a && this.gradientCode(j);
     if (!moves || !a || !b) return false;
-    if (residualShare(thumbnailCorrelation(a.codes, b.codes), moves[0], moves[1]) <= MAX_RESIDUAL_SHARE) return true;
+    if (residualShare(thumbnailCorrelation(a.codes, b.codes, CHECK_POSITIONS), moves[0], moves[1]) <= MAX_RESIDUAL_SHARE) return true;
     return this.residualShare(i, j) <= MAX_RESIDUAL_SHARE;
   }
 
@@ -268,15 +344,15 @@ export class NearDuplicateIndex {
 
   /** The row's gradient codes, computed on first use; null when its codes are unknown or its thumbnail cannot be read. */
   private gradientCode(row: number): RowCodes | null {
-    return this.cachedCode(this.gradientCodes, CODE_CACHE_ROWS, row, (thumbnail) => {
-      const codes = thumbnailCodes(thumbnail);
+    return this.cachedCode(this.gradientCodes, row, (thumbnail) => {
+      const codes = checkOrderCodes(thumbnailCodes(thumbnail));
       return { codes, tails: codeTails(codes), thumbnail };
     });
   }
 
   /** The row's finely aligned codes (fineCropCodes), computed on first use; null as for gradientCode. */
   private fineCode(row: number): Float32Array | null {
-    return this.cachedCode(this.fineCodes, FINE_CODE_ROWS, row, (thumbnail) => fineCropCodes(thumbnail));
+    return this.cachedCode(this.fineCodes, row, (thumbnail) => fineCropCodes(thumbnail));
   }
 
   /**
@@ -287,21 +363,16 @@ export class NearDuplicateIndex {
     const thumbnails = this.codes.thumbnails;
     if (!thumbnails || !this.codes.known[row]) return null;
     const side = THUMBNAIL_SIDE ** 2;
-    return this.gradientCodes.get(row)?.thumbnail ?? (thumbnails instanceof Uint8Array ? thumbnails.subarray(row * side, (row + 1) * side) : thumbnails.thumbnail(row));
+    return this.gradientCodes.peek(row)?.thumbnail ?? (thumbnails instanceof Uint8Array ? thumbnails.subarray(row * side, (row + 1) * side) : thumbnails.thumbnail(row));
   }
 
-  /** `make` of the row's thumbnail, kept in `cache` (at most `rows`, least recently used out first); null when the row has no readable thumbnail. */
-  private cachedCode<T>(cache: Map<number, T>, rows: number, row: number, make: (thumbnail: Uint8Array) => T): T | null {
+  /** `make` of the row's thumbnail, kept in `cache`; null when the row has no readable thumbnail. */
+  private cachedCode<T>(cache: RowCache<T>, row: number, make: (thumbnail: Uint8Array) => T): T | null {
     const cached = cache.get(row);
-    if (cached) {
-      cache.delete(row); // most recently used last
-      cache.set(row, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const thumbnail = this.thumbnailOf(row);
     if (!thumbnail) return null;
     const entry = make(thumbnail);
-    if (cache.size >= rows) cache.delete(cache.keys().next().value as number);
     cache.set(row, entry);
     return entry;
   }
@@ -315,6 +386,7 @@ export class NearDuplicateIndex {
     }
     const exact = this.exactPair(i, j);
     if (exact) return exact;
+    if (this.clearlyDissimilar(i, j)) return null;
     const similarity = this.similarity(i, j);
     if (similarity < this.criteria.minSimilarity) return null;
     // The dearest tests last: only pairs alike by hash and features reach the gradients, and only
@@ -385,6 +457,9 @@ export class NearDuplicateIndex {
       if (xTile >= tiles) return { done: true, value: undefined };
       const started = performance.now();
       do {
+        // A new pair of tiles: the x tile's codes, used again with each y tile, are marked used
+        // so the y tile's go out of the cache first.
+        if (x === xTile * tile && yTile > xTile) for (let k = x; k < Math.min(total, (xTile + 1) * tile); k++) this.gradientCodes.get(list[k] as number);
         const i = list[x] as number;
         const high = words[2 * i] as number;
         const low = words[2 * i + 1] as number;
