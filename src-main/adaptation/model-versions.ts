@@ -4,6 +4,7 @@
  */
 import type { VersionKeepReason } from '../../src-shared/contract';
 import { findKnownModel } from '../engine/model/known-models';
+import { matchRecorded } from '../engine/model/recorded-model';
 import type { UsedModel, VersionRow } from './adaptation-store';
 
 /** Versions kept as the latest ones, whatever else keeps versions. */
@@ -15,11 +16,12 @@ type Scored = Pick<VersionRow, 'version' | 'modelId' | 'evalLabeled' | 'evalCorr
  * Whether `version` was trained on other weights of `model` than its files' recorded now: the same
  * id (a model folder's own adma-model.json keeps it over new weights, chosen again as a new model),
  * both fingerprints known, and different. A fingerprint not known (a version trained before they
- * were recorded, a project that recorded none) is never taken for other weights.
+ * were recorded, a project that recorded none) is never taken for other weights. Compared as a
+ * folder's files are with the project's record (matchRecorded): the version is the record here.
  */
 export function onOtherWeights(version: Pick<VersionRow, 'modelId' | 'modelFingerprint'>, model: { modelId: string | null; fingerprint: string | null } | null): boolean {
-  const trainedWith = version.modelFingerprint ?? null;
-  return model !== null && version.modelId === model.modelId && trainedWith !== null && model.fingerprint !== null && trainedWith !== model.fingerprint;
+  if (!model?.modelId || model.fingerprint === null) return false;
+  return matchRecorded({ modelId: version.modelId, fingerprint: version.modelFingerprint ?? null }, { id: model.modelId, fingerprint: model.fingerprint }) === 'other weights';
 }
 
 /**
