@@ -15,7 +15,7 @@ import { appCacheRedecodes } from '../engine/features/feature-store';
 import { errorMessage, type AdaptationContext } from './adaptation-context';
 import type { RoundItem, VersionClass } from './adaptation-store';
 import { calibrationVersionMetrics } from './calibration-record';
-import { KEEP_LATEST_VERSIONS } from './model-versions';
+import { KEEP_LATEST_VERSIONS, onOtherWeights } from './model-versions';
 import type { Evaluation } from './evaluation';
 import type { FeatureExtraction } from './feature-extraction';
 import type { ModelSession } from './model-session';
@@ -31,11 +31,13 @@ const MAX_STALE_RANKINGS = 2;
 
 /**
  * Why the app trains the classifier in use again by itself (ActiveLoop.retrainDue): `model`, it
- * was trained on another pre-trained model than the chosen one (the expert switched); `features`,
+ * was trained on another pre-trained model than the chosen one (the expert switched); `weights`,
+ * on the chosen model's id but other weights (a model folder whose own adma-model.json kept its
+ * id over new files, chosen again as a new model: model-versions.ts onOtherWeights); `features`,
  * the chosen model's features it learned from were computed again since (images deeper than 8
  * bits read otherwise than when they were made: FeatureStore.redecodes).
  */
-export type RetrainReason = 'model' | 'features';
+export type RetrainReason = 'model' | 'weights' | 'features';
 
 const sameImages = (a: readonly { imageId: number }[], b: readonly { imageId: number }[]): boolean =>
   a.length === b.length && a.every((item, k) => item.imageId === b[k]?.imageId);
@@ -470,7 +472,10 @@ export class ActiveLoop {
    * Why the labels so far (two classes or more, as any training needs) are to train a classifier
    * by itself, once the features are complete (retrainOnChosenModel); null when they are not.
    * `model`: the classifier in use was trained on another pre-trained model than the chosen one
-   * (the expert switched). `features`: it was trained on the chosen model, against fewer
+   * (the expert switched). `weights`: on the chosen model's id, with other files than the ones
+   * recorded for it now (onOtherWeights: the folder's weights changed and the expert chose it
+   * again as a new model), so it predicts on features of weights it never saw, and its export
+   * would pair the new files with it. `features`: it was trained on the chosen model, against fewer
    * redecodes of its feature cache than the app read since (featuresRecomputedSince): some rows
    * it learned from were computed again, from images now read as this version reads them (as an
    * export feeds them to the model), so its suggestions, rankings and export are of features the
@@ -478,10 +483,12 @@ export class ActiveLoop {
    */
   retrainDue(): RetrainReason | null {
     const { store } = this.ctx;
-    const modelId = store.model()?.modelId;
+    const model = store.model();
+    const modelId = model?.modelId;
     const latest = store.latestVersion();
-    if (!modelId || !latest) return null;
-    const reason: RetrainReason | null = latest.modelId !== modelId ? 'model' : this.featuresRecomputedSince(latest.featureRedecodes ?? 0, modelId) ? 'features' : null;
+    if (!model || !modelId || !latest) return null;
+    const reason: RetrainReason | null =
+      latest.modelId !== modelId ? 'model' : onOtherWeights(latest, model) ? 'weights' : this.featuresRecomputedSince(latest.featureRedecodes ?? 0, modelId) ? 'features' : null;
     // Read in every engine status while the new model's features are extracted (hours at
     // 100,000 images, labeling meanwhile): a count that stops at two, not every training label.
     return reason !== null && store.trainingClassCount(2) >= 2 ? reason : null;
@@ -591,11 +598,13 @@ export class ActiveLoop {
   private trainingModelId: string | null = null;
 
   private async runTraining(): Promise<void> {
-    const modelId = this.ctx.store.model()?.modelId;
+    const model = this.ctx.store.model();
+    const modelId = model?.modelId;
     if (!modelId) throw new AppError('CONFLICT', 'Choose a pre-trained model first.');
     this.trainingModelId = modelId;
     try {
-      await this.trainVersion(modelId);
+      // The files' fingerprint recorded for it now: the weights its features are of (the worker refuses other files for a folder model).
+      await this.trainVersion(modelId, model?.fingerprint ?? null);
     } finally {
       this.trainingModelId = null;
     }
@@ -629,8 +638,11 @@ export class ActiveLoop {
     throw this.cannotTrain(await this.parts.features.recheck());
   }
 
-  /** Fine-tune and record one version on `modelId` (the chosen model when the training began). */
-  private async trainVersion(modelId: string): Promise<void> {
+  /**
+   * Fine-tune and record one version on `modelId` (the chosen model when the training began),
+   * recorded as trained with the files of `fingerprint` (VersionRow.modelFingerprint; null: not known).
+   */
+  private async trainVersion(modelId: string, fingerprint: string | null): Promise<void> {
     const { ctx } = this;
     const { pool, features } = this.parts;
     if (features.status.state === 'unavailable') throw this.cannotTrain(features.modelProblem);
@@ -646,8 +658,11 @@ export class ActiveLoop {
     if (classes.length < 2) throw new AppError('CONFLICT', 'Label images of at least two classes before the model can be trained.');
     const indexOf = new Map(classes.map((c, i) => [c.id, i]));
     const settings = ctx.store.settings();
-    const version = (ctx.store.latestVersion()?.version ?? 0) + 1;
-    const previousDir = ctx.latestHeadDir(modelId);
+    const latest = ctx.store.latestVersion();
+    const version = (latest?.version ?? 0) + 1;
+    // Warm-started from the latest head on this model, unless it was trained on other weights of
+    // it (its layers and temperature fit features the model no longer makes): started afresh.
+    const previousDir = latest !== null && onOtherWeights(latest, { modelId, fingerprint }) ? null : ctx.latestHeadDir(modelId);
     const symmetryFiles = ctx.symmetryFiles(labels.keys());
     // The training predicts them with the new head: its version is scored from that (Evaluation.saveTrained).
     const evaluationIds = [...ctx.store.evaluationIds()];
@@ -698,6 +713,7 @@ export class ActiveLoop {
             },
             trainedAt: labelsReadAt,
             featureRedecodes,
+            modelFingerprint: fingerprint,
           },
           evaluationIds,
           result.evaluation,

@@ -116,6 +116,14 @@ export interface VersionRow {
    * 0 for a version trained before it was recorded; absent (0) in a row made without it.
    */
   featureRedecodes?: number;
+  /**
+   * The fingerprint of the pre-trained model's files the version was trained with (migration 18):
+   * the chosen model's recorded one when its training began (ModelRow.fingerprint). A folder with
+   * its own adma-model.json keeps its id over other weights, so a version on the chosen id but
+   * another fingerprint was trained on other weights (ActiveLoop.retrainDue, Transfer). Null
+   * (or absent): unknown, trained before it was recorded or on a model with none recorded.
+   */
+  modelFingerprint?: string | null;
 }
 
 interface RoundRow {
@@ -563,8 +571,8 @@ export class AdaptationStore {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO model_versions (version, model_id, mode, classes, training_labels, eval_labeled, eval_correct, confusion, metrics, trained_at, feature_redecodes)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO model_versions (version, model_id, mode, classes, training_labels, eval_labeled, eval_correct, confusion, metrics, trained_at, feature_redecodes, model_fingerprint)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           v.version,
@@ -578,6 +586,7 @@ export class AdaptationStore {
           JSON.stringify(v.metrics),
           v.trainedAt,
           v.featureRedecodes ?? 0,
+          v.modelFingerprint ?? null,
         );
       this.db.prepare('DELETE FROM predictions').run();
       const insert = this.db.prepare('INSERT INTO predictions (image_id, model_version, class_id, probability) VALUES (?, ?, ?, ?)');
@@ -780,5 +789,6 @@ function toVersion(row: Record<string, unknown>): VersionRow {
     metrics: JSON.parse(row.metrics as string) as Record<string, number | string>,
     trainedAt: row.trained_at as string,
     featureRedecodes: row.feature_redecodes as number,
+    modelFingerprint: (row.model_fingerprint as string | null | undefined) ?? null,
   };
 }

@@ -97,6 +97,8 @@ export class Adaptation {
     const on = this.loop.trainingOn;
     const used = store.usedModels();
     const retrain = this.loop.retrainPending();
+    const due = this.loop.retrainDue();
+    const outdated = due === 'weights' || due === 'features' ? { outdated: due } : {};
     return {
       choice: model?.choice ?? null,
       modelId: model?.modelId ?? null,
@@ -106,12 +108,12 @@ export class Adaptation {
       backendSlow: this.model.backendSlow,
       features: this.features.status,
       modelVersion: latest?.version ?? 0,
-      classifier: latest ? { version: latest.version, modelId: latest.modelId, backbone: backboneName(latest.modelId, used), trainingLabels: latest.trainingLabels } : null,
+      classifier: latest ? { version: latest.version, modelId: latest.modelId, backbone: backboneName(latest.modelId, used), trainingLabels: latest.trainingLabels, ...outdated } : null,
       trainingLabels: store.trainingLabelCount(),
       training: this.loop.isTraining,
       trainingOn: on ? { modelId: on, backbone: backboneName(on, used) } : null,
       backboneRetrain: retrain === 'model',
-      featuresRetrain: retrain === 'features',
+      featuresRetrain: retrain === 'features' || retrain === 'weights',
       modelProblem: this.features.modelProblem,
       symmetryCheck: this.symmetryCheck.status(),
     };

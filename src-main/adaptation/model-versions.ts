@@ -4,12 +4,25 @@
  */
 import type { VersionKeepReason } from '../../src-shared/contract';
 import { findKnownModel } from '../engine/model/known-models';
+import { matchRecorded } from '../engine/model/recorded-model';
 import type { UsedModel, VersionRow } from './adaptation-store';
 
 /** Versions kept as the latest ones, whatever else keeps versions. */
 export const KEEP_LATEST_VERSIONS = 3;
 
-type Scored = Pick<VersionRow, 'version' | 'modelId' | 'evalLabeled' | 'evalCorrect'>;
+type Scored = Pick<VersionRow, 'version' | 'modelId' | 'evalLabeled' | 'evalCorrect' | 'modelFingerprint'>;
+
+/**
+ * Whether `version` was trained on other weights of `model` than its files' recorded now: the same
+ * id (a model folder's own adma-model.json keeps it over new weights, chosen again as a new model),
+ * both fingerprints known, and different. A fingerprint not known (a version trained before they
+ * were recorded, a project that recorded none) is never taken for other weights. Compared as a
+ * folder's files are with the project's record (matchRecorded): the version is the record here.
+ */
+export function onOtherWeights(version: Pick<VersionRow, 'modelId' | 'modelFingerprint'>, model: { modelId: string | null; fingerprint: string | null } | null): boolean {
+  if (!model?.modelId || model.fingerprint === null) return false;
+  return matchRecorded({ modelId: version.modelId, fingerprint: version.modelFingerprint ?? null }, { id: model.modelId, fingerprint: model.fingerprint }) === 'other weights';
+}
 
 /**
  * Why each version is kept; a version with no reason is thinned. Kept:
@@ -21,7 +34,8 @@ type Scored = Pick<VersionRow, 'version' | 'modelId' | 'evalLabeled' | 'evalCorr
  *   on part of them (`partial`: some had no features yet, Evaluation.partialScores) is not
  *   comparable yet, like one not scored; it neither is nor displaces the best until it is scored
  *   on all (once features are extracted), and is kept meanwhile only for another reason;
- * - `backbone`: the latest version trained on each other backbone (a switch back finds it);
+ * - `backbone`: the latest version trained on each other backbone (a switch back finds it), and
+ *   on each other weights of one (onOtherWeights: the files put back and chosen again find it);
  * - `round`: a version a round was opened with (one point per batch on the learning curve).
  */
 export function keepReasons(versions: readonly Scored[], roundVersions: ReadonlySet<number>, keepLatest: number, partial: ReadonlySet<number>): Map<number, VersionKeepReason[]> {
@@ -42,11 +56,16 @@ export function keepReasons(versions: readonly Scored[], roundVersions: Readonly
     if (best === null || v.evalCorrect / v.evalLabeled > best.evalCorrect / best.evalLabeled + 1e-12) best = v;
   }
   if (best) add(best.version, 'best');
-  const backbones = new Set<string>();
+  // The backbones met so far, each with the weights its versions were trained with (null: not known).
+  const backbones = new Map<string, Set<string | null>>();
   for (const v of newestFirst) {
-    if (backbones.has(v.modelId)) continue;
-    backbones.add(v.modelId);
-    if (v !== newestFirst[0]) add(v.version, 'backbone');
+    const weights = backbones.get(v.modelId);
+    const fingerprint = v.modelFingerprint ?? null;
+    // Weights not known are taken for any met on that backbone, and any weights for unknown ones met.
+    const met = weights !== undefined && (fingerprint === null || weights.has(fingerprint) || weights.has(null));
+    if (weights === undefined) backbones.set(v.modelId, new Set([fingerprint]));
+    else weights.add(fingerprint);
+    if (!met && v !== newestFirst[0]) add(v.version, 'backbone');
   }
   for (const v of newestFirst) if (roundVersions.has(v.version)) add(v.version, 'round');
   return reasons;

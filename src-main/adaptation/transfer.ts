@@ -9,7 +9,7 @@ import type { ExportReport, ExportRequest, ImportedSuggestionSource, ImportKind,
 import { accuracyWords, wilsonInterval } from '../../src-shared/wilson-interval';
 import type { UsedModel, VersionRow } from './adaptation-store';
 import { versionPoint } from './learning-curve';
-import { backboneName, keepReasons, KEEP_LATEST_VERSIONS } from './model-versions';
+import { backboneName, keepReasons, KEEP_LATEST_VERSIONS, onOtherWeights } from './model-versions';
 import { JobReporter } from '../core/job-reporter';
 import { knownError } from '../core/storage-errors';
 import { abandonExport, completeExport, prepareExportTarget } from '../engine/export/export-target';
@@ -129,7 +129,8 @@ export class Transfer {
   /**
    * The version an export writes: `requested` (absent: the latest), refused with why when there
    * is none, it was thinned, it was trained on another backbone than the one in use (the
-   * exported model is that backbone with the version's head on top), or its files are gone.
+   * exported model is that backbone with the version's head on top) or on other weights of it
+   * than its folder holds now (the same id: onOtherWeights), or its files are gone.
    */
   private exportableVersion(requested: number | undefined): VersionRow {
     const { ctx } = this;
@@ -152,6 +153,11 @@ export class Transfer {
       const choice = used.get(version.modelId)?.choice;
       const where = choice?.kind === 'folder' ? ` (its model folder: ${choice.path})` : '';
       return `it was trained on ${name}, and ${model?.modelName ?? 'another model'} is in use. Choose ${name} in Adapt${where} to export it.`;
+    }
+    // The exported model is the folder's files now with this head on top: a head trained on other weights would be paired with them.
+    if (onOtherWeights(version, model)) {
+      const name = model?.modelName ?? backboneName(version.modelId, used);
+      return `it was trained on other weights of ${name} than the model folder holds now: export a version trained since, or put those files back and choose the folder again in Adapt.`;
     }
     return ctx.headProblem(version.version);
   }

@@ -306,6 +306,17 @@ export const migrations: readonly Migration[] = [
     const columns = (db.prepare('PRAGMA table_info(model_versions)').all() as { name: string }[]).map((column) => column.name);
     if (!columns.includes('feature_redecodes')) db.exec('ALTER TABLE model_versions ADD COLUMN feature_redecodes INTEGER NOT NULL DEFAULT 0;');
   },
+  // 18: the fingerprint of the pre-trained model's files a version was trained with (the chosen
+  // model's recorded one, AdaptationStore.model().fingerprint), written with the version. A model
+  // folder with its own adma-model.json keeps its id over other weights, so the id alone does not
+  // say which weights a head was trained on: a version on other weights than the chosen model's
+  // is trained again by itself (ActiveLoop.retrainDue) and not exported with the new files
+  // (Transfer.notExportable). Null for versions trained before: unknown, never taken for other
+  // weights. Made only where missing, like 15.
+  (db) => {
+    const columns = (db.prepare('PRAGMA table_info(model_versions)').all() as { name: string }[]).map((column) => column.name);
+    if (!columns.includes('model_fingerprint')) db.exec('ALTER TABLE model_versions ADD COLUMN model_fingerprint TEXT;');
+  },
 ];
 
 /** `natural_name_key(rel_path)` on this connection only (see migration 14: nothing stored may name it). */

@@ -1,6 +1,7 @@
 /**
  * Words about trained versions: the learning curve's points and breaks, why a version is kept,
- * and when the classifier in use is out of date (trained on another backbone, or on fewer labels).
+ * and when the classifier in use is out of date (trained on another backbone, on other weights of
+ * it or on features computed again since, or on fewer labels).
  */
 import type { CurvePoint, EngineStatus, ModelVersionInfo, VersionKeepReason } from '../../src-shared/contract';
 
@@ -43,7 +44,7 @@ export function keptReasonWords(reasons: readonly VersionKeepReason[]): string {
 
 /** The rule, said where versions are listed. */
 export function keepRuleWords(keepLatest: number): string {
-  return `The project keeps the latest ${keepLatest} versions, the best on the evaluation set, the latest on each pre-trained model, and those a round began with; after each training the others are deleted. A version scored on part of the evaluation set (some of its images have no features yet) is not compared for the best until it is scored on all of them, once their features are extracted.`;
+  return `The project keeps the latest ${keepLatest} versions, the best on the evaluation set, the latest on each pre-trained model (and on each set of its weights, when a model folder's files changed under the same model), and those a round began with; after each training the others are deleted. A version scored on part of the evaluation set (some of its images have no features yet) is not compared for the best until it is scored on all of them, once their features are extracted.`;
 }
 
 /** Why a version's score is not compared for the best (scored on part of the evaluation set: ModelVersionInfo.accuracy.withoutFeatures), else null. */
@@ -60,7 +61,7 @@ export function versionLine(v: ModelVersionInfo): string {
   return `v${v.version} · ${v.backbone} · ${v.trainingLabels} labels · ${v.accuracy ? `${pct(v.accuracy.value)}${partOf}` : 'accuracy unknown'} · ${date}`;
 }
 
-type StalenessStatus = Pick<EngineStatus, 'modelId' | 'modelName' | 'classifier' | 'trainingLabels'> & Partial<Pick<EngineStatus, 'training' | 'trainingOn' | 'features' | 'backboneRetrain'>>;
+type StalenessStatus = Pick<EngineStatus, 'modelId' | 'modelName' | 'classifier' | 'trainingLabels'> & Partial<Pick<EngineStatus, 'training' | 'trainingOn' | 'features' | 'backboneRetrain' | 'featuresRetrain'>>;
 
 /** The pre-trained model the running training uses when it is not the chosen one (chosen before, the switch came during it); else null. */
 function trainingOnAnother(status: StalenessStatus): string | null {
@@ -75,10 +76,22 @@ function pausedWords(status: StalenessStatus): string {
 }
 
 /**
+ * Why a classifier on the chosen model's id is out of date (EngineStatus classifier.outdated), as
+ * the start of a sentence: trained on other weights than the folder holds now, or on features
+ * computed again since.
+ */
+function outdatedWords(status: StalenessStatus, version: number, outdated: 'weights' | 'features'): string {
+  if (outdated === 'weights') return `Classifier version ${version} was trained on other weights of ${status.modelName ?? 'the model in use'} than its folder holds now (chosen again as a new model)`;
+  return `Classifier version ${version} learned from features that were computed again (images deeper than 8 bits are now read as the exported model reads them)`;
+}
+
+/**
  * Why the classifier in use is out of date, in one sentence ending in what to do (or what the
  * app does by itself); null when it is not (or there is none). Another backbone comes first: its
  * suggestions and an export are that backbone's until a training, which the app starts by itself
- * once the new backbone's features are extracted (EngineStatus.backboneRetrain).
+ * once the new backbone's features are extracted (EngineStatus.backboneRetrain). Then other
+ * weights of the chosen model or its features computed again (classifier.outdated), retrained by
+ * itself in the same way (EngineStatus.featuresRetrain).
  */
 export function classifierStaleness(status: StalenessStatus | null): string | null {
   const classifier = status?.classifier;
@@ -101,6 +114,18 @@ export function classifierStaleness(status: StalenessStatus | null): string | nu
     }
     return `${was}: its suggestions are the old model's, and it cannot be exported with this model in use, until you train (Train now, in Adapt).`;
   }
+  if (classifier.outdated !== undefined) {
+    const was = outdatedWords(status, classifier.version, classifier.outdated);
+    const until = "until it is ready, the suggestions are the old version's";
+    if (status.featuresRetrain && status.training) return `${was}: a new version is being trained on the labels so far; ${until}.`;
+    // Features ready, the training not begun yet (the pool is prepared for it first).
+    if (status.featuresRetrain && status.features?.state === 'complete') return `${was}: the features are ready and a new version is about to be trained on the labels so far; ${until}.`;
+    if (status.featuresRetrain) {
+      return `${was}: its suggestions are the old version's until a new version is trained on the labels so far, which starts by itself once the features are extracted${pausedWords(status)}.`;
+    }
+    const exported = classifier.outdated === 'weights' ? ', and it cannot be exported with the files the folder holds now,' : '';
+    return `${was}: its suggestions are the old version's${exported} until you train (Train now, in Adapt).`;
+  }
   if (now !== undefined && now > classifier.trainingLabels) {
     return `Classifier version ${classifier.version} was trained on ${classifier.trainingLabels} of ${now} labels: Train now (Adapt) to use them all.`;
   }
@@ -121,6 +146,12 @@ export function classifierStalenessShort(status: StalenessStatus | null): string
     if (before !== null) return `trained on ${classifier.backbone} — training on ${before}, then on ${chosen}`;
     if (status.training) return `trained on ${classifier.backbone} — training on ${chosen}…`;
     return status.features?.state === 'complete' ? `trained on ${classifier.backbone} — about to train on ${chosen}` : `trained on ${classifier.backbone} — retrains by itself once features are ready`;
+  }
+  if (classifier.outdated !== undefined) {
+    const on = classifier.outdated === 'weights' ? 'trained on other weights' : 'trained on features computed again';
+    if (!status.featuresRetrain) return `${on} — Train now`;
+    if (status.training) return `${on} — training again…`;
+    return status.features?.state === 'complete' ? `${on} — about to train again` : `${on} — retrains by itself once features are ready`;
   }
   return `trained on ${classifier.trainingLabels} of ${status.trainingLabels ?? classifier.trainingLabels} labels — Train now`;
 }

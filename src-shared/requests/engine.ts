@@ -111,7 +111,22 @@ export interface EngineStatus {
    * training labels; null (or absent) before the first training. With `trainingLabels` it tells
    * when the classifier is out of date (src-renderer/logic/model-versions.ts classifierStaleness).
    */
-  classifier?: { version: number; modelId: string; backbone: string; trainingLabels: number } | null;
+  classifier?: {
+    version: number;
+    modelId: string;
+    backbone: string;
+    trainingLabels: number;
+    /**
+     * Why it is out of date though trained on the chosen model's id (ActiveLoop.retrainDue), while
+     * it is, whether the app retrains it by itself (`featuresRetrain`) or not (its retrain failed:
+     * Train now): `weights`, trained on other weights than the model folder holds now (its own
+     * adma-model.json kept the id over new files, chosen again as a new model); `features`, it
+     * learned from features computed again since (images deeper than 8 bits now read otherwise).
+     * Absent when it is not, it is another model's (`modelId` says so), or fewer than two
+     * classes are labeled (no training can be).
+     */
+    outdated?: 'weights' | 'features';
+  } | null;
   /** Training labels now (labeled images present, outside the evaluation set). */
   trainingLabels?: number;
   training: boolean;
@@ -129,12 +144,13 @@ export interface EngineStatus {
    */
   backboneRetrain?: boolean;
   /**
-   * The classifier in use was trained on the chosen model, but on image features computed again
-   * since (images deeper than 8 bits now read as this version reads them, as an export feeds them
-   * to the model: the feature cache's redecodes, ActiveLoop.retrainDue), and the app trains it
-   * again on the labels so far by itself, as after a switch: once the features are complete, or
-   * now (`training`). False (or absent) when it will not (fewer than two classes labeled, or that
-   * training failed: then Train now).
+   * The classifier in use was trained on the chosen model's id, but on image features computed
+   * again since (`classifier.outdated` says why: images deeper than 8 bits now read as this
+   * version reads them, as an export feeds them to the model, the feature cache's redecodes; or
+   * other weights of the model than it was trained on, ActiveLoop.retrainDue), and the app trains
+   * it again on the labels so far by itself, as after a switch: once the features are complete,
+   * or now (`training`). False (or absent) when it will not (fewer than two classes labeled, or
+   * that training failed: then Train now).
    */
   featuresRetrain?: boolean;
   /** The project's model folder cannot be used now (features `unavailable`); null (or absent) when it can. */

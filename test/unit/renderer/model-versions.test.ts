@@ -62,6 +62,36 @@ describe('classifierStaleness', () => {
     expect(classifierStalenessShort({ ...waiting, backboneRetrain: false })).toBe('trained on MobileNet v1 0.25 (ImageNet, 224 px) — Train now');
   });
 
+  it('says why the app retrains on the chosen model\'s id (features computed again, or other weights), in the states of a switch\'s retrain', () => {
+    const features = (state: EngineStatus['features']['state']): EngineStatus['features'] => ({ state, done: 0, total: 12, failed: 0, message: null });
+    const base = status(SMALL, SMALL, 105, 105);
+    const recomputed = { ...base, classifier: { ...base.classifier!, outdated: 'features' as const }, featuresRetrain: true, training: false, features: features('running') };
+    const was = 'Classifier version 10 learned from features that were computed again (images deeper than 8 bits are now read as the exported model reads them)';
+    expect(classifierStaleness(recomputed)).toBe(`${was}: its suggestions are the old version's until a new version is trained on the labels so far, which starts by itself once the features are extracted.`);
+    expect(classifierStalenessShort(recomputed)).toBe('trained on features computed again — retrains by itself once features are ready');
+    expect(classifierStaleness({ ...recomputed, features: features('failed') })).toMatch(/once the features are extracted \(resume the extraction in Adapt\)\.$/);
+    const about = { ...recomputed, features: features('complete') };
+    expect(classifierStaleness(about)).toBe(`${was}: the features are ready and a new version is about to be trained on the labels so far; until it is ready, the suggestions are the old version's.`);
+    expect(classifierStalenessShort(about)).toBe('trained on features computed again — about to train again');
+    const training = { ...about, training: true };
+    expect(classifierStaleness(training)).toBe(`${was}: a new version is being trained on the labels so far; until it is ready, the suggestions are the old version's.`);
+    expect(classifierStalenessShort(training)).toBe('trained on features computed again — training again…');
+    // Its retrain failed (no longer promised): Train now.
+    const failed = { ...about, featuresRetrain: false };
+    expect(classifierStaleness(failed)).toBe(`${was}: its suggestions are the old version's until you train (Train now, in Adapt).`);
+    expect(classifierStalenessShort(failed)).toBe('trained on features computed again — Train now');
+    // Before the label counts: the labels are not what is out of date.
+    expect(classifierStaleness({ ...training, trainingLabels: 200 })).toBe(classifierStaleness(training));
+
+    // Other weights of the chosen model (its folder's files changed, chosen again as a new model): named, and the export said.
+    const weights = { ...recomputed, classifier: { ...base.classifier!, outdated: 'weights' as const } };
+    const other = `Classifier version 10 was trained on other weights of ${SMALL.name} than its folder holds now (chosen again as a new model)`;
+    expect(classifierStaleness({ ...weights, training: true })).toBe(`${other}: a new version is being trained on the labels so far; until it is ready, the suggestions are the old version's.`);
+    expect(classifierStaleness({ ...weights, featuresRetrain: false })).toBe(`${other}: its suggestions are the old version's, and it cannot be exported with the files the folder holds now, until you train (Train now, in Adapt).`);
+    expect(classifierStalenessShort({ ...weights, training: true })).toBe('trained on other weights — training again…');
+    expect(classifierStalenessShort({ ...weights, featuresRetrain: false })).toBe('trained on other weights — Train now');
+  });
+
   it('says when labels were removed since, and nothing when up to date or untrained', () => {
     expect(classifierStaleness(status(SMALL, SMALL, 105, 50))).toMatch(/trained on 105 labels; 50 remain/);
     expect(classifierStaleness(status(SMALL, SMALL, 50, 50))).toBeNull();
