@@ -660,9 +660,8 @@ export class ActiveLoop {
     const settings = ctx.store.settings();
     const latest = ctx.store.latestVersion();
     const version = (latest?.version ?? 0) + 1;
-    // Warm-started from the latest head on this model, unless it was trained on other weights of
-    // it (its layers and temperature fit features the model no longer makes): started afresh.
-    const previousDir = latest !== null && onOtherWeights(latest, { modelId, fingerprint }) ? null : ctx.latestHeadDir(modelId);
+    // Warm-started from the latest head on this model and its weights (latestHeadDir), else started afresh.
+    const previousDir = ctx.latestHeadDir({ modelId, fingerprint });
     const symmetryFiles = ctx.symmetryFiles(labels.keys());
     // The training predicts them with the new head: its version is scored from that (Evaluation.saveTrained).
     const evaluationIds = [...ctx.store.evaluationIds()];

@@ -19,7 +19,7 @@ import { AdaptationStore, type VersionRow } from './adaptation-store';
 import { predictionRows, startVersionWriter, THREAD_PREDICTIONS, type VersionWrite } from './version-writer';
 import type { EnginePort } from './engine-port';
 import { modelSource, type ModelPlaces } from './model-options';
-import { backboneName } from './model-versions';
+import { backboneName, onOtherWeights } from './model-versions';
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -180,10 +180,16 @@ export class AdaptationContext {
     }
   }
 
-  /** The latest version's head folder when it was trained on `modelId` and is on disk. */
-  latestHeadDir(modelId: string): string | null {
+  /**
+   * The latest version's head folder when it was trained on `model` (its id, and not on other
+   * weights under that id: onOtherWeights) and is on disk. A head on the old weights would rank
+   * and suggest on features it never saw, and its layers and temperature would warm-start a
+   * training on the new ones.
+   */
+  latestHeadDir(model: { modelId: string; fingerprint: string | null }): string | null {
     const latest = this.store.latestVersion();
-    return latest && latest.modelId === modelId && this.headExists(latest.version) ? this.headDir(latest.version) : null;
+    if (!latest || latest.modelId !== model.modelId || onOtherWeights(latest, model)) return null;
+    return this.headExists(latest.version) ? this.headDir(latest.version) : null;
   }
 
   /** Labels of training images (the evaluation set's labels left out). */

@@ -72,7 +72,7 @@ export class PoolSession {
         deep: ctx.store.settings().mode === 'deep',
         excludedIds: [...ctx.store.evaluationIds()],
         centres: ctx.store.centres(modelId),
-        headDir: ctx.latestHeadDir(modelId),
+        headDir: ctx.latestHeadDir({ modelId, fingerprint: model.fingerprint }),
       })
       .then(
         (result) => {

@@ -82,6 +82,7 @@ describe('the model folder chosen again over other weights under the same id', (
 
     // The folder's weights change under the same id; the expert chooses it again as a new model.
     weights.now = NEW;
+    const callsBefore = engine.calls.length;
     let release!: () => void;
     engine.hold = { kind: 'extractFeatures', until: new Promise<void>((resolve) => (release = resolve)) };
     await adaptation.chooseModel({ kind: 'folder', path: folder });
@@ -102,6 +103,10 @@ describe('the model folder chosen again over other weights under the same id', (
     expect(trainings.map((args) => args.previousDir)).toEqual([null, null]);
     expect(announced.some((status) => status.training && status.featuresRetrain === true && status.classifier?.outdated === 'weights')).toBe(true);
     expect(announced.every((status) => status.backboneRetrain !== true)).toBe(true);
+    // The pool on the new weights' features never ranked with the head on the old ones (v1).
+    const pools = engine.calls.slice(callsBefore).filter((call) => call.kind === 'loopPrepare').map((call) => (call.args as { headDir: string | null }).headDir);
+    expect(pools.length).toBeGreaterThan(0);
+    expect(pools.filter((dir) => dir !== null && !/v2$/.test(dir))).toEqual([]);
     const after = adaptation.status();
     expect(after).toMatchObject({ modelVersion: 2, featuresRetrain: false, training: false });
     expect(after.classifier?.outdated).toBeUndefined();
