@@ -85,7 +85,8 @@ ${COMMON}`,
 
 Fine-tunes a classifier on the labelled images, on top of the frozen pre-trained
 model, and keeps it in <folder>/.adma/cli/head/. Run it again with more labels: it
-warm-starts from the previous round (new classes are added).
+warm-starts from the previous round (new classes are added), unless that round was
+trained on other weights of the model than the features extracted now.
 
 The CSV has one line per labelled image: path,class (paths relative to <folder> or
 absolute; a header line "path,class" is allowed; fields may be quoted).
@@ -114,7 +115,9 @@ Class probabilities of the trained classifier for every extracted image in <fold
 CSV columns: path, predicted, confidence, then one probability column per class;
 one row per image, in natural name order (img-2 before img-10). Refused, as export is,
 when 'extract' has computed again features the classifier learned from (images deeper
-than 8 bits read otherwise by a new version): train again first.
+than 8 bits read otherwise by a new version), or when the model's files are other
+weights than it was trained on (a folder whose adma-model.json keeps its id): train
+again first, or put those files back.
 
 Options:
   --out <csv>        Write the CSV to this file (default: stdout).
@@ -125,6 +128,10 @@ Writes the trained classifier as ONE TF.js Layers model from the normalised imag
 the class probabilities (model.json + weight shards), the same classifier as model.onnx
 (0..255 pixels in, normalisation in the graph), with labels.json, preprocessing.json (how
 to turn an image into the input) and MODEL_CARD.md (with code that loads it).
+
+Refused, with nothing written, when the model's files are other weights than the
+classifier was trained on (a folder whose adma-model.json keeps its id over new weight
+files): extract and train again, or put those files back.
 
 Options:
   --out <dir>        A new or empty folder to write (never overwrites, like the app).

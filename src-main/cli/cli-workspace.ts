@@ -13,6 +13,10 @@ import { AppError } from '../../src-shared/app-error';
 import { makePrivateFolder, privateFolder, refuseLinks } from '../core/private-folder';
 import type { LayerNames, OnnxPreprocessing } from '../../src-shared/contract';
 import type { FeatureLayout, FeatureStore } from '../engine/features/feature-store';
+import type { LoadedModel } from '../engine/model/load-model';
+import { filesFingerprint } from '../engine/model/model-folder-io';
+import { matchRecorded, type LoadedIdentity, type RecordedIdentity, type RecordedMatch } from '../engine/model/recorded-model';
+import type { HeadRecordFacts } from '../engine/train/head-file';
 
 export interface ModelSpec {
   kind: 'dir' | 'url' | 'starter';
@@ -136,5 +140,67 @@ export function refuseOutdatedHead(folder: string, workspace: Workspace, store: 
   throw new AppError(
     'CONFLICT',
     `The trained model learned from features that 'adma extract' has computed again since, from images deeper than 8 bits now read as this version reads them (as the app and an export feed them to the model): train again ('adma train ${folder} --labels <csv>') before predicting or exporting.`,
+  );
+}
+
+/** The model a head was trained for, as its facts record it (no fingerprint: saved before it was kept, any weights of the id). */
+function headModel(facts: Pick<HeadRecordFacts, 'modelId' | 'modelFingerprint'>): RecordedIdentity {
+  return { modelId: facts.modelId, fingerprint: facts.modelFingerprint ?? null };
+}
+
+/**
+ * How the model a head was trained for compares with the one the workspace's features were
+ * computed with (its layout): matchRecorded. A workspace from before layouts were kept does not
+ * know its weights: only the ids are compared then, as for a head saved without its fingerprint.
+ */
+export function headOnFeatures(facts: Pick<HeadRecordFacts, 'modelId' | 'modelFingerprint'>, workspace: Pick<Workspace, 'layout' | 'modelId'>): RecordedMatch {
+  const { layout } = workspace;
+  if (layout) return matchRecorded(headModel(facts), { id: layout.modelId, fingerprint: layout.weights });
+  return matchRecorded({ ...headModel(facts), fingerprint: null }, { id: workspace.modelId, fingerprint: '' });
+}
+
+/** The model `loaded` is: its id and its files' fingerprint, as the app compares a recorded model with the one found. */
+function loadedModel(loaded: Pick<LoadedModel, 'descriptor' | 'fileHashes'>): LoadedIdentity {
+  return { id: loaded.descriptor.id, fingerprint: filesFingerprint(loaded.fileHashes) };
+}
+
+/** Where a workspace's model is, in words: its folder, or what `loaded` was read from for the starter model and a URL's download. */
+export function modelPlace(workspace: Pick<Workspace, 'model'>, loaded: Pick<LoadedModel, 'dir'>): string {
+  return workspace.model.kind === 'dir' ? workspace.model.location : loaded.dir;
+}
+
+/**
+ * Refuse (CONFLICT, with what to do) a head `facts` records as trained for another model than
+ * `loaded`, the workspace's model as it is now: another id, or the same id over other weights (a
+ * model folder with its own adma-model.json keeps its id when its weight files change), whose
+ * layers the head's weights do not fit. A head recorded without the weights' fingerprint is
+ * taken for any weights of its id, as before (matchRecorded's 'adopt').
+ */
+export function refuseOtherModel(folder: string, workspace: Pick<Workspace, 'model'>, facts: Pick<HeadRecordFacts, 'modelId' | 'modelFingerprint'>, loaded: Pick<LoadedModel, 'descriptor' | 'fileHashes' | 'dir'>): void {
+  switch (matchRecorded(headModel(facts), loadedModel(loaded))) {
+    case 'other model':
+      throw new AppError('CONFLICT', `The model at ${workspace.model.location} is now ${loaded.descriptor.id}, not ${facts.modelId} the classifier was trained on: extract and train again.`);
+    case 'other weights':
+      throw new AppError(
+        'CONFLICT',
+        `The weights in ${modelPlace(workspace, loaded)} are not the ones this head was trained on (the files still say ${facts.modelId}): run 'adma extract ${folder}' and 'adma train ${folder} --labels <csv>' again, or put those files back.`,
+      );
+    case 'same':
+    case 'adopt':
+      return;
+  }
+}
+
+/**
+ * Refuse (CONFLICT) a head trained on features of other weights of its model than the features
+ * the workspace holds now (extracted since with other files under the same id): its predictions
+ * would be of features it never learned. Unknown on either side (a head or a workspace from
+ * before the fingerprint was kept): no comparison.
+ */
+export function refuseOtherFeatures(folder: string, workspace: Pick<Workspace, 'layout' | 'modelId'>, facts: Pick<HeadRecordFacts, 'modelId' | 'modelFingerprint'>): void {
+  if (headOnFeatures(facts, workspace) !== 'other weights') return;
+  throw new AppError(
+    'CONFLICT',
+    `The features of ${folder} were extracted with other weights of ${facts.modelId} than this head was trained on: run 'adma train ${folder} --labels <csv>' again, or put the files it was trained with back and run 'adma extract ${folder}'.`,
   );
 }

@@ -4,7 +4,7 @@ import { AppError } from '../../src-shared/app-error';
 import { trainingDetails } from '../engine/export/training-details';
 import type { HeadRecordFacts } from '../engine/train/head-file';
 import { wilsonInterval } from '../../src-shared/wilson-interval';
-import { headDir, openWorkspaceFeatures, readWorkspace, refuseOutdatedHead } from './cli-workspace';
+import { headDir, openWorkspaceFeatures, readWorkspace, refuseOtherModel, refuseOutdatedHead } from './cli-workspace';
 import { loadModelFromSpec } from './model-spec';
 import type { ProgressLine } from './progress-line';
 import { startBackend } from './start-backend';
@@ -44,16 +44,17 @@ async function exportInto(stagingDir: string, args: ExportArgs, folder: string, 
   if (facts.modelId !== workspace.modelId) {
     throw new AppError('CONFLICT', `The trained model reads features of ${facts.modelId} but ${folder} was last extracted with ${workspace.modelId}: train again.`);
   }
-  // Its features as they are now (its score was measured on them): refused when they were computed again since it was trained.
-  const store = await openWorkspaceFeatures(folder, workspace);
-  try {
-    refuseOutdatedHead(folder, workspace, store);
-  } finally {
-    store.close();
-  }
   const loaded = await loadModelFromSpec(workspace.model, (line) => out.update(line));
   try {
-    if (loaded.descriptor.id !== facts.modelId) throw new AppError('CONFLICT', `The model at ${workspace.model.location} is now ${loaded.descriptor.id}, not ${facts.modelId} the classifier was trained on: extract and train again.`);
+    // The model the head goes on top of: the one it was trained for (its id, and its weights when recorded).
+    refuseOtherModel(folder, workspace, facts, loaded);
+    // Its features as they are now (its score was measured on them): refused when they were computed again since it was trained.
+    const store = await openWorkspaceFeatures(folder, workspace);
+    try {
+      refuseOutdatedHead(folder, workspace, store);
+    } finally {
+      store.close();
+    }
     const { exportAdaptedModel } = await import('../engine/export/export-adapted');
     const result = await exportAdaptedModel(loaded, {
       head,

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../src-shared/app-error';
 import { readFileInside, shortReason } from '../media/path-containment';
-import { headDir, headOutdated, readWorkspaceIfPresent, writeWorkspace, type ModelSpec, type WorkspaceImage } from './cli-workspace';
+import { headDir, headOnFeatures, headOutdated, modelPlace, readWorkspaceIfPresent, writeWorkspace, type ModelSpec, type Workspace, type WorkspaceImage } from './cli-workspace';
 import { loadModelFromSpec, resolveModelSpec } from './model-spec';
 import type { ProgressLine } from './progress-line';
 import { startBackend } from './start-backend';
@@ -89,7 +89,7 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
       const kept = images.filter((image) => !failed.has(image.hash));
       // Cut activations cached by an earlier `--deep` run still count.
       const deep = kept.length > 0 && store.missing(kept.map((image) => image.hash), { grid: false, cut: true }).length === 0;
-      await writeWorkspace(folder, {
+      const workspace: Workspace = {
         formatVersion: 1,
         model: spec,
         modelId,
@@ -106,13 +106,20 @@ export async function runExtract(args: ExtractArgs, out: ProgressLine): Promise<
         extractedAt: new Date().toISOString(),
         // The trained head's record is kept: the cache's count moves on when it forgets rows the head may have learned from (refuseOutdatedHead).
         ...(previous?.headRedecodes !== undefined ? { headRedecodes: previous.headRedecodes } : {}),
-      });
+      };
+      await writeWorkspace(folder, workspace);
       if (result.redecoded > 0) {
         out.log(`${result.redecoded} image${result.redecoded === 1 ? '' : 's'} deeper than 8 bits had features from an earlier version's reading of ${result.redecoded === 1 ? 'it' : 'them'}: computed again`);
       }
-      const { HEAD_JSON } = await import('../engine/train/head-file');
-      if (headOutdated(previous ?? {}, store) && existsSync(join(headDir(folder), HEAD_JSON))) {
-        out.log("the trained model learned from features made before images deeper than 8 bits were read as this version reads them: train it again ('adma train') before predict or export");
+      const { HEAD_JSON, loadHead } = await import('../engine/train/head-file');
+      if (existsSync(join(headDir(folder), HEAD_JSON))) {
+        // A head that cannot be read is said by the commands that use it.
+        const head = await loadHead(headDir(folder)).catch(() => null);
+        if (head && headOnFeatures(head.facts, workspace) === 'other weights') {
+          out.log(`the trained model learned from features of other weights of ${modelId} than ${modelPlace({ model: spec }, loaded)} holds now: train it again ('adma train') before predict or export`);
+        } else if (headOutdated(previous ?? {}, store)) {
+          out.log("the trained model learned from features made before images deeper than 8 bits were read as this version reads them: train it again ('adma train') before predict or export");
+        }
       }
       // The engine counts distinct contents; byte-identical copies share one feature row, said
       // apart so that the numbers add up to the files found (walkthrough 7: 9 copies unaccounted).

@@ -6,7 +6,8 @@ import { once } from 'node:events';
 import { AppError } from '../../src-shared/app-error';
 import { sortNaturallyBy } from '../../src-shared/natural-name';
 import { codeOf, storageError } from '../core/storage-errors';
-import { headDir, openWorkspaceFeatures, readWorkspace, refuseOutdatedHead } from './cli-workspace';
+import { headDir, openWorkspaceFeatures, readWorkspace, refuseOtherFeatures, refuseOtherModel, refuseOutdatedHead } from './cli-workspace';
+import { loadModelFromSpec } from './model-spec';
 import { csvField } from '../project/csv-field';
 import { argmaxAt } from '../engine/quality/suspect-labels';
 import type { ProgressLine } from './progress-line';
@@ -30,6 +31,20 @@ export async function runPredict(args: PredictArgs, out: ProgressLine): Promise<
   if (facts.modelId !== workspace.modelId) {
     throw new AppError('CONFLICT', `The trained model reads features of ${facts.modelId} but ${folder} was last extracted with ${workspace.modelId}: train again.`);
   }
+  // A head recorded with the weights it was trained for is used only while the model's folder
+  // holds them: other weight files under the same id (a folder with its own adma-model.json keeps
+  // it) are refused, as `export` refuses to put the head on them. One saved before the weights
+  // were recorded is used as before, without loading the model.
+  if (facts.modelFingerprint !== undefined) {
+    const loaded = await loadModelFromSpec(workspace.model, (line) => out.update(line));
+    try {
+      refuseOtherModel(folder, workspace, facts, loaded);
+    } finally {
+      loaded.dispose();
+    }
+  }
+  // The features read: those of the weights it learned from.
+  refuseOtherFeatures(folder, workspace, facts);
   const { predictPool } = await import('../engine/onnx/head-graph');
   const store = await openWorkspaceFeatures(folder, workspace);
   try {

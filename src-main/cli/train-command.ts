@@ -8,7 +8,7 @@ import { trainingCountName } from '../engine/export/training-details';
 import type { HeadRecord, HeadRecordFacts } from '../engine/train/head-file';
 import type { TrainingMode } from '../engine/train/head-weights';
 import type { HeadInputs, ViewRows } from '../engine/loop/train-on-pool';
-import { headDir, openWorkspaceFeatures, readWorkspace, writeWorkspace } from './cli-workspace';
+import { headDir, headOnFeatures, openWorkspaceFeatures, readWorkspace, writeWorkspace } from './cli-workspace';
 import { isEvaluationSplit } from '../adaptation/label-formats';
 import { parseLabelsCsv, type LabelLine } from '../project/labels-csv';
 import { accuracyWords, wilsonInterval } from '../../src-shared/wilson-interval';
@@ -124,7 +124,12 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
   let previous: HeadRecord | null = null;
   if (!args.fresh && existsSync(headDir(folder))) {
     const record = await loadHead(headDir(folder)).catch(() => null);
-    if (record && record.facts.modelId === workspace.modelId) previous = record;
+    // Warm-started only from a head of the features' model: not from one of another id, nor of
+    // other weights under the same id (a model folder with its own adma-model.json keeps its id),
+    // whose features it learned are not these.
+    const match = record ? headOnFeatures(record.facts, workspace) : null;
+    if (record && (match === 'same' || match === 'adopt')) previous = record;
+    else if (match === 'other weights') out.log(`the previous round was trained on other weights of ${workspace.modelId} than the features extracted now: not started from it`);
   }
   const classes = trainingClasses(all, names, previous?.head.classes ?? [], (line) => hashByPath.has(relativeLabelPath(folder, line.path)));
   if (classes.length < 2) throw new AppError('BAD_ARGUMENT', `Training needs labels of at least two classes; ${labelsPath} only has "${classes[0] ?? ''}".`);
@@ -187,6 +192,8 @@ export async function runTrain(args: TrainArgs, out: ProgressLine): Promise<void
     head: result.head,
     facts: {
       modelId: workspace.modelId,
+      // The weights the features it learned from were computed with (unknown in a workspace from before layouts were kept).
+      ...(workspace.layout ? { modelFingerprint: workspace.layout.weights } : {}),
       labelCounts,
       trainedAt: new Date().toISOString(),
       backend: backend.label,

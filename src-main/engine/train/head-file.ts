@@ -18,6 +18,14 @@ export const HEAD_BIN = 'head.bin';
 export interface HeadRecordFacts {
   /** Id of the source model whose features the head reads. */
   modelId: string;
+  /**
+   * Fingerprint of the source model's files (filesFingerprint of model.json and the weight
+   * shards, or the .onnx graph) the head's features were computed with: a model folder with its
+   * own adma-model.json keeps its id over other weights, so the id alone does not say which model
+   * the head is for (matchRecorded). Absent in heads `adma train` saved before it was kept, and in
+   * the app's (its versions record it): any weights of `modelId`.
+   */
+  modelFingerprint?: string;
   /** Labelled images per class, in class order. */
   labelCounts: number[];
   trainedAt: string;
