@@ -10,33 +10,17 @@
  * older version's) opens without a problem and records the one its folder holds.
  * Through the request handlers with the real engine.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '../../../src-shared/contract';
-import { filesFingerprint } from '../../../src-main/engine/model/model-folder-io';
 import { tempDir, writeImage } from '../../support/image-folder';
 import { ReopenableWorkspace } from '../../support/reopenable-workspace';
-import { saveModelFolder, tinyClassifier } from '../engine/save-model-folder';
+import { DESCRIBED_TINY as DESCRIPTOR, describedModelFolder, folderFingerprint, SHARD } from '../engine/save-model-folder';
 
 const IMAGES = 8;
-const SHARD = 'group1-shard1of1.bin';
-const NAME = 'Described tiny';
-const DESCRIPTOR = {
-  formatVersion: 1,
-  id: 'described-tiny-v1',
-  name: NAME,
-  input: { height: 32, width: 32, channels: 3 },
-  normalization: { scale: 1 / 127.5, offset: -1 },
-  resize: 'center-crop',
-  layerA: 'block_a',
-  layerB: 'pooled',
-  softmaxLayer: 'scores',
-  cutLayer: 'block_cut',
-  sourceLabels: ['a', 'b', 'c', 'd', 'e'],
-};
+const NAME = DESCRIPTOR.name;
 
 let work: string;
 let project: string;
@@ -62,11 +46,6 @@ const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\
 /** The words of the problem: the folder's weights changed (not another model). */
 const weightsChanged = (): RegExp => new RegExp(`^The weights in ${literal(folder)} changed: its files still say they are ${NAME}, but they are not the files this project's features and classifier were made with`);
 
-/** The fingerprint of the folder's files as they are now (model.json and the shard). */
-function fingerprintNow(): string {
-  const sha = (file: string): string => createHash('sha256').update(fs.readFileSync(path.join(folder, file))).digest('hex');
-  return filesFingerprint({ 'model.json': sha('model.json'), [SHARD]: sha(SHARD) });
-}
 
 /** The project database's `meta` row of the model's fingerprint (null: none), read while no host has the project open. */
 function recordedFingerprintRow(): unknown {
@@ -93,20 +72,9 @@ beforeAll(async () => {
   work = tempDir('adma-model-weights-');
   project = path.join(work, 'images');
   stateDir = path.join(work, 'state');
-  folder = path.join(work, 'described');
-  const other = path.join(work, 'other');
   fs.mkdirSync(project);
   for (let i = 0; i < IMAGES; i++) await writeImage(path.join(project, `img-${i}.png`), i);
-  await saveModelFolder(tinyClassifier({ softmax: true }), folder);
-  await saveModelFolder(tinyClassifier({ softmax: true }), other);
-  fs.writeFileSync(path.join(folder, 'adma-model.json'), JSON.stringify(DESCRIPTOR));
-  shardA = path.join(work, 'shard-a.bin');
-  shardB = path.join(work, 'shard-b.bin');
-  fs.copyFileSync(path.join(folder, SHARD), shardA);
-  fs.copyFileSync(path.join(other, SHARD), shardB);
-  // The same size, other bytes: only the weights differ.
-  expect(fs.statSync(shardB).size).toBe(fs.statSync(shardA).size);
-  expect(fs.readFileSync(shardB).equals(fs.readFileSync(shardA))).toBe(false);
+  ({ folder, shardA, shardB } = await describedModelFolder(work));
   await openProject();
   await call('engine:chooseModel', { choice: choice() });
   expect(await settled('features extracted')).toMatchObject({ modelId: DESCRIPTOR.id, modelProblem: null, features: { state: 'complete', done: IMAGES, total: IMAGES } });
@@ -167,7 +135,7 @@ describe('the weights of a model folder with its own adma-model.json changed (th
     expect(await settled('features of the new weights')).toMatchObject({ modelId: DESCRIPTOR.id, modelProblem: null, features: { state: 'complete', done: IMAGES, total: IMAGES } });
     expect(await host.counting.computed()).toBe(IMAGES);
     await host.close();
-    expect(recordedFingerprintRow()).toEqual({ modelId: DESCRIPTOR.id, fingerprint: fingerprintNow() });
+    expect(recordedFingerprintRow()).toEqual({ modelId: DESCRIPTOR.id, fingerprint: folderFingerprint(folder) });
     await openProject();
     expect(await settled('reopened with the weights chosen')).toMatchObject({ modelProblem: null, features: { state: 'complete', done: IMAGES } });
     expect(await host.counting.computed()).toBe(0);
@@ -181,7 +149,7 @@ describe('the weights of a model folder with its own adma-model.json changed (th
     expect(await settled('an older project opened')).toMatchObject({ modelId: DESCRIPTOR.id, modelProblem: null, features: { state: 'complete', done: IMAGES, total: IMAGES } });
     expect(await host.counting.computed()).toBe(0);
     await host.close();
-    expect(recordedFingerprintRow()).toEqual({ modelId: DESCRIPTOR.id, fingerprint: fingerprintNow() });
+    expect(recordedFingerprintRow()).toEqual({ modelId: DESCRIPTOR.id, fingerprint: folderFingerprint(folder) });
 
     putShard(shardA);
     await openProject();

@@ -7,33 +7,17 @@
  * classifier on them is trained by itself, and the version on the old weights is refused by the
  * export in words. Through the request handlers with the real engine.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '../../../src-shared/contract';
-import { filesFingerprint } from '../../../src-main/engine/model/model-folder-io';
 import { tempDir, writeImage } from '../../support/image-folder';
 import { ReopenableWorkspace } from '../../support/reopenable-workspace';
 import { until } from '../../support/until';
-import { saveModelFolder, tinyClassifier } from '../engine/save-model-folder';
+import { DESCRIBED_TINY as DESCRIPTOR, describedModelFolder, folderFingerprint, SHARD } from '../engine/save-model-folder';
 
 const IMAGES = 8;
-const SHARD = 'group1-shard1of1.bin';
-const NAME = 'Described tiny';
-const DESCRIPTOR = {
-  formatVersion: 1,
-  id: 'described-tiny-v1',
-  name: NAME,
-  input: { height: 32, width: 32, channels: 3 },
-  normalization: { scale: 1 / 127.5, offset: -1 },
-  resize: 'center-crop',
-  layerA: 'block_a',
-  layerB: 'pooled',
-  softmaxLayer: 'scores',
-  cutLayer: 'block_cut',
-  sourceLabels: ['a', 'b', 'c', 'd', 'e'],
-};
+const NAME = DESCRIPTOR.name;
 
 let work: string;
 let project: string;
@@ -43,11 +27,6 @@ let stateDir: string;
 const host = new ReopenableWorkspace(() => stateDir);
 const { call } = host;
 
-/** The fingerprint of the folder's files as they are now (model.json and the shard). */
-function fingerprintNow(): string {
-  const sha = (file: string): string => createHash('sha256').update(fs.readFileSync(path.join(folder, file))).digest('hex');
-  return filesFingerprint({ 'model.json': sha('model.json'), [SHARD]: sha(SHARD) });
-}
 
 /** The status once the features are complete, no training runs, and the classifier is past `version`. */
 const trainedPast = (version: number): Promise<EngineStatus> =>
@@ -64,14 +43,9 @@ beforeAll(async () => {
   work = tempDir('adma-weights-again-');
   project = path.join(work, 'images');
   stateDir = path.join(work, 'state');
-  folder = path.join(work, 'described');
-  const other = path.join(work, 'other');
   fs.mkdirSync(project);
   for (let i = 0; i < IMAGES; i++) await writeImage(path.join(project, `img-${i}.png`), i);
-  await saveModelFolder(tinyClassifier({ softmax: true }), folder);
-  await saveModelFolder(tinyClassifier({ softmax: true }), other);
-  fs.writeFileSync(path.join(folder, 'adma-model.json'), JSON.stringify(DESCRIPTOR));
-  shardB = path.join(other, SHARD);
+  ({ folder, shardB } = await describedModelFolder(work));
   await host.open(project);
   await call('engine:chooseModel', { choice: { kind: 'folder', path: folder } });
   expect(await host.settled('features extracted')).toMatchObject({ modelId: DESCRIPTOR.id, features: { state: 'complete', done: IMAGES } });
@@ -90,10 +64,10 @@ afterAll(async () => {
 
 describe('a model folder chosen again over other weights under the same id', () => {
   it('a classifier on the new weights is trained by itself; the version on the old weights is not exported on them', async () => {
-    const before = fingerprintNow();
+    const before = folderFingerprint(folder);
     await host.close();
     fs.copyFileSync(shardB, path.join(folder, SHARD));
-    expect(fingerprintNow()).not.toBe(before);
+    expect(folderFingerprint(folder)).not.toBe(before);
     await host.open(project);
     expect(await host.settled('the folder checked at the open')).toMatchObject({ modelVersion: 1, features: { state: 'unavailable' }, modelProblem: { kind: 'replaced' } });
 

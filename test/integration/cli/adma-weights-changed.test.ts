@@ -9,30 +9,16 @@
  * a head saved before the fingerprint was kept is used as before.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, writeImage } from '../../support/image-folder';
-import { saveModelFolder, tinyClassifier } from '../engine/save-model-folder';
+import { DESCRIBED_TINY, describedModelFolder, SHARD } from '../engine/save-model-folder';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const ENTRY = join(ROOT, 'src-main/cli/adma.ts');
 const IMAGES = 8;
-const SHARD = 'group1-shard1of1.bin';
-const MODEL_ID = 'described-tiny-v1';
-const DESCRIPTOR = {
-  formatVersion: 1,
-  id: MODEL_ID,
-  name: 'Described tiny',
-  input: { height: 32, width: 32, channels: 3 },
-  normalization: { scale: 1 / 127.5, offset: -1 },
-  resize: 'center-crop',
-  layerA: 'block_a',
-  layerB: 'pooled',
-  softmaxLayer: 'scores',
-  cutLayer: 'block_cut',
-  sourceLabels: ['a', 'b', 'c', 'd', 'e'],
-};
+const MODEL_ID = DESCRIBED_TINY.id;
 
 interface Run {
   code: number;
@@ -79,18 +65,8 @@ const headJson = (): string => join(images, '.adma', 'cli', 'head', 'head.json')
 beforeAll(async () => {
   work = tempDir('adma-cli-weights-');
   images = join(work, 'images');
-  model = join(work, 'described');
-  const other = join(work, 'other');
   for (let i = 0; i < IMAGES; i++) await writeImage(join(images, `img-${i}.png`), i);
-  await saveModelFolder(tinyClassifier({ softmax: true }), model);
-  await saveModelFolder(tinyClassifier({ softmax: true }), other);
-  writeFileSync(join(model, 'adma-model.json'), JSON.stringify(DESCRIPTOR));
-  shardA = join(work, 'shard-a.bin');
-  shardB = join(work, 'shard-b.bin');
-  copyFileSync(join(model, SHARD), shardA);
-  copyFileSync(join(other, SHARD), shardB);
-  expect(statSync(shardB).size).toBe(statSync(shardA).size);
-  expect(readFileSync(shardB).equals(readFileSync(shardA))).toBe(false);
+  ({ folder: model, shardA, shardB } = await describedModelFolder(work));
   mkdirSync(join(work, 'exports'));
   labels = join(work, 'labels.csv');
   writeFileSync(labels, ['path,class', ...Array.from({ length: IMAGES }, (_, i) => `img-${i}.png,${i % 2 === 0 ? 'ant' : 'bee'}`), ''].join('\n'));

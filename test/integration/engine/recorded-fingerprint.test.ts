@@ -6,32 +6,16 @@
  * fingerprint (the CLI, an older project) the id alone is compared, as before. The model's
  * summary says the fingerprint the host records.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src-shared/app-error';
 import { EngineClient } from '../../../src-main/engine/engine-client';
 import { hashImageFile } from '../../../src-main/engine/features/image-content-hash';
-import { filesFingerprint } from '../../../src-main/engine/model/model-folder-io';
 import type { ModelSource } from '../../../src-main/engine/worker-protocol';
 import { tempDir, writeImage } from '../../support/image-folder';
-import { saveModelFolder, tinyClassifier } from './save-model-folder';
+import { DESCRIBED_TINY as DESCRIPTOR, describedModelFolder, folderFingerprint, SHARD } from './save-model-folder';
 
-const SHARD = 'group1-shard1of1.bin';
-const DESCRIPTOR = {
-  formatVersion: 1,
-  id: 'described-tiny-v1',
-  name: 'Described tiny',
-  input: { height: 32, width: 32, channels: 3 },
-  normalization: { scale: 1 / 127.5, offset: -1 },
-  resize: 'center-crop',
-  layerA: 'block_a',
-  layerB: 'pooled',
-  softmaxLayer: 'scores',
-  cutLayer: 'block_cut',
-  sourceLabels: ['a', 'b', 'c', 'd', 'e'],
-};
 
 let work: string;
 let project: string;
@@ -51,23 +35,17 @@ async function rejection(promise: Promise<unknown>): Promise<AppError> {
   return error as AppError;
 }
 
-const sha = (file: string): string => createHash('sha256').update(fs.readFileSync(path.join(folder, file))).digest('hex');
 
 beforeAll(async () => {
   work = tempDir('adma-recorded-fingerprint-');
   project = path.join(work, 'images');
-  folder = path.join(work, 'described');
-  const other = path.join(work, 'other');
   items = [];
   for (let i = 0; i < 4; i++) {
     const file = path.join(project, `img-${i}.png`);
     await writeImage(file, i);
     items.push({ path: file, hash: await hashImageFile(file) });
   }
-  await saveModelFolder(tinyClassifier({ softmax: true }), folder);
-  await saveModelFolder(tinyClassifier({ softmax: true }), other);
-  fs.writeFileSync(path.join(folder, 'adma-model.json'), JSON.stringify(DESCRIPTOR));
-  otherShard = path.join(other, SHARD);
+  ({ folder, shardB: otherShard } = await describedModelFolder(work));
   client = new EngineClient();
 });
 
@@ -80,7 +58,7 @@ describe('a job for the recorded model folder with its files\' fingerprint', () 
   it('runs on the recorded files; is refused, computing nothing, once the shard holds other weights under the same id', async () => {
     const summary = await client.request('loadModel', { source: source() });
     expect(summary.descriptor.id).toBe(DESCRIPTOR.id);
-    expect(summary.fingerprint).toBe(filesFingerprint({ 'model.json': sha('model.json'), [SHARD]: sha(SHARD) }));
+    expect(summary.fingerprint).toBe(folderFingerprint(folder));
     const recorded = { recordedModelId: DESCRIPTOR.id, recordedFingerprint: summary.fingerprint };
     const first = await client.request('extractFeatures', { model: source(), ...recorded, projectDir: project, items });
     expect(first.computed).toBe(4);

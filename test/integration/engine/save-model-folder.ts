@@ -1,7 +1,9 @@
 /** Writes a TF.js Layers model as a model folder (model.json + one shard) for tests. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { filesFingerprint } from '../../../src-main/engine/model/model-folder-io';
 
 export async function saveModelFolder(model: tf.LayersModel, dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
@@ -32,4 +34,50 @@ export function tinyClassifier(options: { softmax: boolean; size?: number; chann
   const logits = tf.layers.flatten({ name: 'flat' }).apply(sequence) as tf.SymbolicTensor;
   const out = tf.layers.dense({ units: 5, activation: options.softmax ? 'softmax' : 'linear', name: 'scores' }).apply(logits) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out });
+}
+
+/** The one weight shard saveModelFolder writes. */
+export const SHARD = 'group1-shard1of1.bin';
+
+/** The adma-model.json of describedModelFolder: a tiny classifier under an id of its own (kept when its weights change). */
+export const DESCRIBED_TINY = {
+  formatVersion: 1,
+  id: 'described-tiny-v1',
+  name: 'Described tiny',
+  input: { height: 32, width: 32, channels: 3 },
+  normalization: { scale: 1 / 127.5, offset: -1 },
+  resize: 'center-crop',
+  layerA: 'block_a',
+  layerB: 'pooled',
+  softmaxLayer: 'scores',
+  cutLayer: 'block_cut',
+  sourceLabels: ['a', 'b', 'c', 'd', 'e'],
+} as const;
+
+/**
+ * A model folder `<work>/described` with its own adma-model.json (DESCRIBED_TINY), and the
+ * shards of two models of that one graph, the same size with other bytes (`<work>/shard-a.bin`:
+ * the folder's own; `<work>/shard-b.bin`): copying one over the folder's SHARD changes only the
+ * weights, under the same id.
+ */
+export async function describedModelFolder(work: string): Promise<{ folder: string; shardA: string; shardB: string }> {
+  const folder = join(work, 'described');
+  const other = join(work, 'other');
+  await saveModelFolder(tinyClassifier({ softmax: true }), folder);
+  await saveModelFolder(tinyClassifier({ softmax: true }), other);
+  writeFileSync(join(folder, 'adma-model.json'), JSON.stringify(DESCRIBED_TINY));
+  const shardA = join(work, 'shard-a.bin');
+  const shardB = join(work, 'shard-b.bin');
+  copyFileSync(join(folder, SHARD), shardA);
+  copyFileSync(join(other, SHARD), shardB);
+  if (readFileSync(shardA).length !== readFileSync(shardB).length || readFileSync(shardA).equals(readFileSync(shardB))) {
+    throw new Error('describedModelFolder: the two shards must be the same size with other bytes');
+  }
+  return { folder, shardA, shardB };
+}
+
+/** The fingerprint of a saveModelFolder folder's files as they are now (model.json and its SHARD), as the engine computes it. */
+export function folderFingerprint(folder: string): string {
+  const sha = (file: string): string => createHash('sha256').update(readFileSync(join(folder, file))).digest('hex');
+  return filesFingerprint({ 'model.json': sha('model.json'), [SHARD]: sha(SHARD) });
 }
