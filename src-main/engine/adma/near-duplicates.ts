@@ -42,7 +42,7 @@
 import { AppError } from '../../../src-shared/app-error';
 import { DUPLICATE_DEFAULTS } from '../../../src-shared/contract';
 import { createFeatureMatrix, type FeatureMatrix } from './feature-matrix';
-import { squaredDistancesFromRow, squaredRowDistanceInOrder } from './row-distance';
+import { squaredDistancesFromRow, squaredRowDistance, squaredRowDistanceInOrder } from './row-distance';
 import { alignedCorrelation, CHECK_POSITIONS, checkOrderCodes, codeTails, correlationReaches, fineCropCodes, MAX_RESIDUAL_SHARE, moveCorrelation, residualShare, THUMBNAIL_SIDE, thumbnailCodes, thumbnailCorrelation } from './thumbnail-correlation';
 
 export interface NearDuplicateCriteria {
@@ -252,31 +252,8 @@ export class NearDuplicateIndex {
    * by similarity itself, as before.
    */
   private clearlyDissimilar(i: number, j: number): boolean {
-    const { data, cols } = this.unit;
     const limit = 2 * (1 - this.criteria.minSimilarity) + SIMILARITY_SLACK;
-    const oi = i * cols;
-    const oj = j * cols;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let k = 0;
-    for (; k + 4 <= cols; k += 4) {
-      const t0 = (data[oi + k] as number) - (data[oj + k] as number);
-      const t1 = (data[oi + k + 1] as number) - (data[oj + k + 1] as number);
-      const t2 = (data[oi + k + 2] as number) - (data[oj + k + 2] as number);
-      const t3 = (data[oi + k + 3] as number) - (data[oj + k + 3] as number);
-      s0 += t0 * t0;
-      s1 += t1 * t1;
-      s2 += t2 * t2;
-      s3 += t3 * t3;
-      if ((k & 15) === 12 && s0 + s1 + (s2 + s3) > limit) return true;
-    }
-    for (; k < cols; k++) {
-      const t = (data[oi + k] as number) - (data[oj + k] as number);
-      s0 += t * t;
-    }
-    return s0 + s1 + (s2 + s3) > limit;
+    return squaredRowDistance(this.unit, i, this.unit, j, limit) > limit;
   }
 
   /**

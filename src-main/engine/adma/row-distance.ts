@@ -3,9 +3,13 @@ import type { FeatureMatrix } from './feature-matrix';
 /**
  * Squared Euclidean distance between row i of `a` and row j of `b` (same column count).
  * Four independent accumulators let the JIT pipeline the loop: about twice as fast as a
- * single running sum on 128- to 768-wide pooled features.
+ * single running sum on 128- to 768-wide pooled features. With a `limit`, the sum is given up
+ * once its partial value (checked every 16 columns; the partial sum only grows) is past it, and
+ * that partial value, larger than `limit`, is returned: whether the distance is past a bound,
+ * for most pairs of a pool without reading every column (near-duplicates.ts). A sum not given
+ * up is the same number as without a limit.
  */
-export function squaredRowDistance(a: FeatureMatrix, i: number, b: FeatureMatrix, j: number): number {
+export function squaredRowDistance(a: FeatureMatrix, i: number, b: FeatureMatrix, j: number, limit = Infinity): number {
   const cols = a.cols;
   const da = a.data;
   const db = b.data;
@@ -25,6 +29,7 @@ export function squaredRowDistance(a: FeatureMatrix, i: number, b: FeatureMatrix
     s1 += d1 * d1;
     s2 += d2 * d2;
     s3 += d3 * d3;
+    if ((c & 15) === 12 && s0 + s1 + (s2 + s3) > limit) return s0 + s1 + (s2 + s3);
   }
   for (; c < cols; c++) {
     const d = (da[oa + c] as number) - (db[ob + c] as number);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFeatureMatrix } from '../../../src-main/engine/adma/feature-matrix';
-import { rowDistance, rowDistancesTo, squaredDistancesFromRow, squaredRowDistanceInOrder } from '../../../src-main/engine/adma/row-distance';
+import { rowDistance, rowDistancesTo, squaredDistancesFromRow, squaredRowDistance, squaredRowDistanceInOrder } from '../../../src-main/engine/adma/row-distance';
 import { mulberry32 } from '../../../src-main/core/seeded-random';
 
 describe('rowDistancesTo', () => {
@@ -22,6 +22,24 @@ describe('rowDistancesTo', () => {
     for (const rows of [[3], [0, 5, 9], [10, 2, 4, 6, 8, 1, 0]]) {
       const out = squaredDistancesFromRow(m, 7, m, rows, new Float64Array(rows.length));
       expect(Array.from(out)).toEqual(rows.map((j) => squaredRowDistanceInOrder(m, 7, m, j)));
+    }
+  });
+});
+
+describe('squaredRowDistance with a limit', () => {
+  it('is past the limit exactly when the whole distance is, and the same number when it is not given up', () => {
+    const random = mulberry32(21);
+    for (const cols of [3, 16, 17, 64, 130]) {
+      const m = createFeatureMatrix(Float32Array.from({ length: 6 * cols }, () => random() * 2 - 1), 6, cols);
+      for (let j = 1; j < 6; j++) {
+        const whole = squaredRowDistance(m, 0, m, j);
+        for (const limit of [0, whole / 4, whole / 2, whole * (1 - 1e-12), whole, whole * 2, Infinity]) {
+          const limited = squaredRowDistance(m, 0, m, j, limit);
+          expect(limited > limit).toBe(whole > limit);
+          if (limited <= limit) expect(limited).toBe(whole);
+          else expect(limited).toBeLessThanOrEqual(whole);
+        }
+      }
     }
   });
 });
