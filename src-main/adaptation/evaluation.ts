@@ -13,7 +13,7 @@ import { heldOutCalibration } from './calibration-record';
 import type { VersionRow } from './adaptation-store';
 import type { HeadPredictions, LoopEvaluateResult } from '../engine/loop/loop-jobs';
 import { curveHint, curvePoints, latestPoint } from './learning-curve';
-import { backboneName } from './model-versions';
+import { backboneName, onOtherWeights } from './model-versions';
 import type { PoolSession } from './pool-session';
 
 export interface EvaluationScore {
@@ -159,19 +159,20 @@ export class Evaluation {
   }
 
   /**
-   * The versions to score: trained on the backbone in use (the pool's features are that
-   * backbone's; a head of another one, kept as the best or as that backbone's latest, keeps the
-   * score it had) and not yet scored against the current evaluation labels (`signature`), nor
+   * The versions to score: trained on the backbone in use, on the weights its folder holds now
+   * (the pool's features are those weights'; a head of another backbone, or of other weights under
+   * its id (onOtherWeights), kept as the best or as their latest, keeps the score it had) and not yet scored against the current evaluation labels (`signature`), nor
    * failed against them, nor scored on part of them since the latest feature extraction.
    */
   private pending(): EvaluationLabels & { stale: VersionRow[]; modelId: string | null } {
     const { ctx } = this;
     const { labels, evalIds, signature } = this.evaluationLabels();
-    const modelId = ctx.store.model()?.modelId ?? null;
+    const model = ctx.store.model();
+    const modelId = model?.modelId ?? null;
     const stale =
       evalIds.length === 0 || modelId === null ? [] : ctx.store
             .versions()
-            .filter((v) => v.modelId === modelId && this.scoredAgainst.get(v.version) !== signature && this.failedAgainst.get(v.version) !== signature && !this.partlyScored(v.version, signature) && ctx.headProblem(v.version) === null);
+            .filter((v) => v.modelId === modelId && !onOtherWeights(v, model) && this.scoredAgainst.get(v.version) !== signature && this.failedAgainst.get(v.version) !== signature && !this.partlyScored(v.version, signature) && ctx.headProblem(v.version) === null);
     return { stale, evalIds, labels, signature, modelId };
   }
 

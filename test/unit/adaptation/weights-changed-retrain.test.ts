@@ -74,7 +74,7 @@ async function trainedOnFolder() {
 
 describe('the model folder chosen again over other weights under the same id', () => {
   it('a classifier on the new weights is trained by itself, said as their reason, and the version on the old weights is not exported with the new files', async () => {
-    const { folder, engine, weights, adaptation, announced } = await trainedOnFolder();
+    const { folder, project, engine, weights, adaptation, announced } = await trainedOnFolder();
     const modelId = adaptation.store.model()?.modelId as string;
     expect(adaptation.store.model()?.fingerprint).toBe(OLD);
     expect(adaptation.store.latestVersion()).toMatchObject({ version: 1, modelId, modelFingerprint: OLD });
@@ -121,6 +121,18 @@ describe('the model folder chosen again over other weights under the same id', (
     // A training on the new weights since is warm-started from v2, as any.
     await adaptation.loop.train();
     expect((engine.calls.filter((call) => call.kind === 'loopTrain').at(-1)?.args as { previousDir: string | null }).previousDir).toMatch(/v2$/);
+
+    // Evaluation labels given now are scored on the new weights' features: by v2, never by v1 (a
+    // head on the old weights would be scored on features it never saw: it keeps the score it had).
+    await adaptation.duplicates.sampleEvaluation(2);
+    const evaluationIds = [...adaptation.store.evaluationIds()];
+    expect(evaluationIds).toHaveLength(2);
+    const scoringsBefore = engine.calls.length;
+    project.setLabels(evaluationIds, project.classes.list()[0]!.id);
+    await until(async () => ((await adaptation.evaluation.dashboard()).scoring.length === 0 && engine.count('loopEvaluate') > 0 ? true : null));
+    const scored = engine.calls.slice(scoringsBefore).filter((call) => call.kind === 'loopEvaluate').flatMap((call) => (call.args as { heads: { version: number }[] }).heads.map((head) => head.version));
+    expect(scored).toContain(2);
+    expect(scored).not.toContain(1);
 
     // The version on the old weights: kept, listed as not exportable with why, and refused by the export.
     const exports = engine.answerExports(['model.json']);
