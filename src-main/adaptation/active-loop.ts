@@ -528,7 +528,7 @@ export class ActiveLoop {
 
   /** Whether the redecodes read for `modelId` are more than `trainedAgainst` (the latest version's on it). */
   private featuresRecomputedSince(trainedAgainst: number, modelId: string): boolean {
-    return this.redecodesRead?.modelId === modelId && this.redecodesRead.count > trainedAgainst;
+    return this.redecodesFor(modelId) > trainedAgainst;
   }
 
   /**
@@ -578,10 +578,10 @@ export class ActiveLoop {
    * Why the app trains a classifier on the chosen model by itself (EngineStatus.backboneRetrain,
    * featuresRetrain): the one in use is another model's, or learned from features computed again
    * since (retrainDue), and its retrain is waiting for the features, about to start or running;
-   * null after it failed (then Train now, as after any failed training).
+   * null after it failed (then Train now, as after any failed training). `reason`: retrainDue's,
+   * when the caller has it already (the status reads both).
    */
-  retrainPending(): RetrainReason | null {
-    const reason = this.retrainDue();
+  retrainPending(reason: RetrainReason | null = this.retrainDue()): RetrainReason | null {
     if (reason === null) return null;
     return this.isTraining || this.retrainFailedOn !== this.ctx.store.model()?.modelId ? reason : null;
   }

@@ -96,8 +96,8 @@ export class Adaptation {
     const latest = store.latestVersion();
     const on = this.loop.trainingOn;
     const used = store.usedModels();
-    const retrain = this.loop.retrainPending();
     const due = this.loop.retrainDue();
+    const retrain = this.loop.retrainPending(due);
     const outdated = due === 'weights' || due === 'features' ? { outdated: due } : {};
     return {
       choice: model?.choice ?? null,
