@@ -14,7 +14,7 @@ import { makePrivateFolder, privateFolder, refuseLinks } from '../core/private-f
 import type { LayerNames, OnnxPreprocessing } from '../../src-shared/contract';
 import type { FeatureLayout, FeatureStore } from '../engine/features/feature-store';
 import type { LoadedModel } from '../engine/model/load-model';
-import { filesFingerprint } from '../engine/model/model-folder-io';
+import { weightsFingerprint } from '../engine/model/model-folder-io';
 import { matchRecorded, type LoadedIdentity, type RecordedIdentity, type RecordedMatch } from '../engine/model/recorded-model';
 import type { HeadRecordFacts } from '../engine/train/head-file';
 
@@ -161,7 +161,7 @@ export function headOnFeatures(facts: Pick<HeadRecordFacts, 'modelId' | 'modelFi
 
 /** The model `loaded` is: its id and its files' fingerprint, as the app compares a recorded model with the one found. */
 function loadedModel(loaded: Pick<LoadedModel, 'descriptor' | 'fileHashes'>): LoadedIdentity {
-  return { id: loaded.descriptor.id, fingerprint: filesFingerprint(loaded.fileHashes) };
+  return { id: loaded.descriptor.id, fingerprint: weightsFingerprint(loaded) };
 }
 
 /** Where a workspace's model is, in words: its folder, or what `loaded` was read from for the starter model and a URL's download. */

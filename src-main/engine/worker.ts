@@ -15,7 +15,7 @@ import { cachedFeatureCount, FeatureStore, featureCacheDir, featureLayoutOf } fr
 import { findKnownModel, modelForUrl, type KnownModel } from './model/known-models';
 import { loadAnyModelFolder, loadStarterModel, type LoadedModel } from './model/load-model';
 import { LoadedModels, modelUnavailable } from './model/loaded-models';
-import { filesFingerprint, MODEL_FOLDER_FAULTS } from './model/model-folder-io';
+import { weightsFingerprint, MODEL_FOLDER_FAULTS } from './model/model-folder-io';
 import { matchRecorded } from './model/recorded-model';
 import { downloadModel, loadKnownModel } from './model/model-download';
 import { ProgressMeter, type ProgressSnapshot } from '../core/progress-meter';
@@ -132,7 +132,7 @@ async function recordedModel(source: ModelSource, recorded: { recordedModelId?: 
     if (source.kind === 'folder' && error instanceof AppError && MODEL_FOLDER_FAULTS.has(error.code)) throw modelUnavailable(error.message);
     throw error;
   }
-  switch (matchRecorded({ modelId: recordedModelId, fingerprint: recordedFingerprint ?? null }, { id: loaded.descriptor.id, fingerprint: filesFingerprint(loaded.fileHashes) })) {
+  switch (matchRecorded({ modelId: recordedModelId, fingerprint: recordedFingerprint ?? null }, { id: loaded.descriptor.id, fingerprint: weightsFingerprint(loaded) })) {
     case 'other model':
       throw modelUnavailable(`${loaded.dir} holds another model now (${loaded.descriptor.name}), not the one this project recorded (${recordedModelId}): nothing was computed with it.`);
     case 'other weights':
@@ -148,7 +148,7 @@ function summarise(loaded: LoadedModel): ModelSummary {
     descriptor: loaded.descriptor,
     dir: loaded.dir,
     knownModelId: loaded.knownModel?.id ?? null,
-    fingerprint: filesFingerprint(loaded.fileHashes),
+    fingerprint: weightsFingerprint(loaded),
     shapes: loaded.features.shapes,
     classCount: loaded.features.classCount,
   };

@@ -43,7 +43,7 @@ import { DEEP_DECODE } from '../../media/high-bit-depth';
 import type { ModelDescriptor } from '../model/descriptor';
 import type { FeatureShape } from '../model/feature-model';
 import type { LoadedModel } from '../model/load-model';
-import { filesFingerprint } from '../model/model-folder-io';
+import { weightsFingerprint } from '../model/model-folder-io';
 import { decodeFloat16 } from './float16';
 
 const SCHEMA_VERSION = 1;
@@ -117,7 +117,7 @@ export function featureLayoutOf(loaded: LoadedModel): FeatureLayout {
   const { layerA, layerB, softmaxLayer, cutLayer, input, normalization, resize } = descriptor;
   return {
     modelId: descriptor.id,
-    weights: filesFingerprint(loaded.fileHashes),
+    weights: weightsFingerprint(loaded),
     aShape: shapes.a,
     bShape: shapes.b,
     classCount,

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { AppError } from '../../../src-shared/app-error';
 import type { LoadedModel } from './load-model';
 import { DESCRIPTOR_FILE, LABELS_FILE } from './load-model';
-import { filesFingerprint, MODEL_JSON } from './model-folder-io';
+import { weightsFingerprint, MODEL_JSON } from './model-folder-io';
 import type { ModelSource } from './model-source';
 
 /** A file's times may be this coarse (FAT keeps modification times to 2 s). */
@@ -68,7 +68,7 @@ export async function filesStamp(dir: string, names: readonly string[], loadedFr
 
 /** Whether two loads are the same model: the same descriptor (id, layers, input, normalisation, labels) and the same files. */
 export function sameModel(a: LoadedModel, b: LoadedModel): boolean {
-  return JSON.stringify(a.descriptor) === JSON.stringify(b.descriptor) && filesFingerprint(a.fileHashes) === filesFingerprint(b.fileHashes) && a.dir === b.dir;
+  return JSON.stringify(a.descriptor) === JSON.stringify(b.descriptor) && weightsFingerprint(a) === weightsFingerprint(b) && a.dir === b.dir;
 }
 
 /** The refusal of a job on a model folder that cannot be used as the project knows it (the host then checks the folder: EngineStatus.modelProblem). */

@@ -221,3 +221,13 @@ export function filesFingerprint(fileHashes: Record<string, string>): string {
   for (const key of Object.keys(fileHashes).sort()) hash.update(`${key}=${fileHashes[key] ?? ''}\n`);
   return hash.digest('hex').slice(0, 12);
 }
+
+/**
+ * The weights' fingerprint of a loaded model: filesFingerprint of the files it was read from.
+ * One value under three names that must agree: the feature cache layout's `weights`, the
+ * fingerprint a project records with its model choice and each classifier version, and the one
+ * a CLI head's facts record (recorded-model.ts compares them).
+ */
+export function weightsFingerprint(loaded: { fileHashes: Record<string, string> }): string {
+  return filesFingerprint(loaded.fileHashes);
+}

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import { layersModelOf, type LoadedModel } from '../model/load-model';
-import { filesFingerprint } from '../model/model-folder-io';
+import { weightsFingerprint } from '../model/model-folder-io';
 import { CONVERTER_VERSION, convertLayersModel } from './layers-to-onnx';
 import { featureGraph, nchwToNhwc, poolNchw, preprocessPixels, type OnnxFolderModel } from './onnx-folder';
 import { createSession, type OrtModule, type SessionTuning } from './onnx-runtime';
@@ -40,7 +40,7 @@ export function onnxGraphPath(loaded: LoadedModel, cacheDir: string): string {
   const key = createHash('sha256')
     .update(JSON.stringify({
       converter: CONVERTER_VERSION,
-      weights: filesFingerprint(loaded.fileHashes),
+      weights: weightsFingerprint(loaded),
       layers: [descriptor.layerA, descriptor.layerB, descriptor.softmaxLayer, descriptor.cutLayer],
       input: descriptor.input,
       normalization: descriptor.normalization,
